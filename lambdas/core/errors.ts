@@ -1,0 +1,47 @@
+/**
+ * One error class per failure, each with a stable `name`: Step Functions Retry/Catch match on it.
+ */
+export class ItvError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A field of the input is missing or malformed; `issues` name each field and the reason. */
+export class InvalidInputError extends ItvError {
+  constructor(
+    message: string,
+    readonly issues: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+/** A transient dependency failure (throttling, network); the state machine retries it. */
+export class TransientError extends ItvError {}
+
+/** A conditional write lost a race; the caller re-reads and tries again. */
+export class VersionConflictError extends ItvError {}
+
+/** Another deployment runs in the environment (AWS AppConfig ConflictException). */
+export class LaneBusyError extends ItvError {}
+
+/** The local runtime parks an execution that waits for a reviewer of record. */
+export class ReviewPendingError extends ItvError {}
+
+/** A reviewer of record rejected the intent. */
+export class ReviewRejectedError extends ItvError {}
+
+/** The ledger failed verification; `seq` is the first bad entry. */
+export class LedgerIntegrityError extends ItvError {
+  constructor(
+    message: string,
+    readonly seq: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A configuration value (environment variable, catalog entry) is missing or malformed. */
+export class ConfigurationError extends ItvError {}

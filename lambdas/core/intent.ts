@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/**
+ * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and
+ * open-ended grouping tags. Every other representation (JSON Schema for API Gateway, OpenAPI)
+ * is generated from these schemas.
+ */
+
+const name = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
+const principal = z.string().min(1).max(256);
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const growthSchema = z.discriminatedUnion('model', [
+  z.object({ model: z.literal('none') }),
+  z.object({ model: z.literal('discrete'), rate: z.number().gt(-1).max(10) }),
+  z.object({ model: z.literal('continuous'), rate: z.number().min(-10).max(10) }),
+  z.object({
+    model: z.literal('compound'),
+    rate: z.number().min(-10).max(10),
+    flywheelRate: z.number().min(-10).max(10),
+  }),
+]);
+
+/** The seed's $/hour framing: a total value over a horizon, optionally per employee and compounding. */
+export const valueModelSchema = z.object({
+  basis: z.enum([
+    'labor-cost-avoided',
+    'gross-margin',
+    'outage-cost-avoided',
+    'penalty-avoided',
+    'savings',
+    'productivity-gain',
+    'revenue',
+    'risk-reduced',
+  ]),
+  totalValueUsd: z.number().nonnegative().max(1e13),
+  years: z.number().positive().max(100),
+  employeeCount: z.number().int().positive().optional(),
+  growth: growthSchema.default({ model: 'none' }),
+});
+
+export const goalSchema = z.object({
+  outcome: z.string().min(1).max(2000),
+  metric: z.string().min(1).max(256),
+  target: z.number().optional(),
+  valueModel: valueModelSchema,
+});
+
+export const constraintsSchema = z.object({
+  /** Latest acceptable release completion; admission rejects when the queue cannot meet it. */
+  deadline: isoInstant.optional(),
+  reversibility: z.enum(['reversible', 'irreversible']).default('reversible'),
+  /** What to do when the release regresses: revert, hold where it is and escalate, or fix forward. */
+  onRegression: z.enum(['rollback', 'freeze', 'roll-forward']).default('rollback'),
+  /** Names of automated checks that must pass in Verify (CI results may arrive by callback). */
+  checks: z.array(z.string().min(1).max(128)).max(50).default([]),
+  maxRiskTier: z.number().int().min(0).max(3).optional(),
+});
+
+export const delegationSchema = z.object({
+  from: principal,
+  role: z.string().min(1).max(128),
+  services: z.array(name).min(1),
+  expiresAt: isoInstant,
+});
+
+export const authoritySchema = z.object({
+  requester: principal,
+  team: name,
+  role: z.string().min(1).max(128),
+  delegations: z.array(delegationSchema).max(20).default([]),
+  emergencyOverride: z.boolean().default(false),
+});
+
+export const changeKinds = ['feature-flag', 'configuration', 'schema-update', 'policy', 'migration'] as const;
+
+export const changeSchema = z.object({
+  service: name,
+  /** The AppConfig configuration or feature-flag profile the payload is written to. */
+  profile: name,
+  contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.2.0'),
+  kind: z.enum(changeKinds),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+/** Local-runtime only: telemetry faults injected into the synthetic metrics during this intent's release. */
+export const simulationSchema = z.object({
+  fault: z
+    .object({
+      metric: z.enum(['errorRate', 'latencyP99Ms']),
+      value: z.number().nonnegative(),
+      /** The fault starts once the rollout reaches this percentage. */
+      atPercent: z.number().min(0).max(100).default(0),
+    })
+    .optional(),
+});
+
+export const intentSchema = z
+  .object({
+    apiVersion: z.literal('itv/v1'),
+    kind: z.literal('Intent'),
+    /** Client idempotency key; when absent the id is derived from the intent's canonical content. */
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+      .optional(),
+    title: z.string().min(1).max(200),
+    goal: goalSchema,
+    constraints: constraintsSchema.default({
+      reversibility: 'reversible',
+      onRegression: 'rollback',
+      checks: [],
+    }),
+    authority: authoritySchema,
+    timestamp: isoInstant,
+    change: changeSchema,
+    /** Grouping dimensions from the enterprise taxonomy, open-ended: e.g. { region: "EMEA", team: "growth" }. */
+    tags: z.record(z.string().min(1).max(64), z.string().max(256)).default({}),
+    simulation: simulationSchema.optional(),
+  })
+  .strict();
+
+export type Intent = z.infer<typeof intentSchema>;
+export type IntentInput = z.input<typeof intentSchema>;
+export type ValueModel = z.infer<typeof valueModelSchema>;
+export type Change = z.infer<typeof changeSchema>;
+export type ChangeKind = (typeof changeKinds)[number];
+export type Authority = z.infer<typeof authoritySchema>;
+export type Constraints = z.infer<typeof constraintsSchema>;

@@ -1,0 +1,77 @@
+/** Progressive delivery: AppConfig gradual deployments on AWS, a documented-semantics simulator locally. */
+export interface DeploymentStrategy {
+  /** AppConfig strategy name, e.g. `AppConfig.Linear50PercentEvery30Seconds`. */
+  name: string;
+  growthType: 'LINEAR' | 'EXPONENTIAL';
+  growthFactor: number;
+  deploymentDurationInMinutes: number;
+  finalBakeTimeInMinutes: number;
+}
+
+export interface ReleaseRequest {
+  intentId: string;
+  service: string;
+  /** The AppConfig environment: one deployment at a time runs in it (the lane). */
+  environment: string;
+  profile: string;
+  /** The configuration content to deploy (JSON). */
+  content: Record<string, unknown>;
+  strategy: DeploymentStrategy;
+  description: string;
+}
+
+export type DeploymentState =
+  | 'BAKING'
+  | 'VALIDATING'
+  | 'DEPLOYING'
+  | 'COMPLETE'
+  | 'ROLLING_BACK'
+  | 'ROLLED_BACK'
+  | 'REVERTED';
+
+export interface DeploymentEvent {
+  at: string;
+  type: string;
+  description: string;
+  percentage?: number;
+  /** Alarm that caused a rollback, when there was one. */
+  alarm?: string;
+}
+
+export interface DeploymentStatus {
+  deploymentId: string;
+  state: DeploymentState;
+  percentageComplete: number;
+  startedAt: string;
+  completedAt?: string;
+  events: DeploymentEvent[];
+}
+
+export interface Releaser {
+  /** Throws `LaneBusyError` when another deployment is running in the environment (AWS ConflictException). */
+  start(request: ReleaseRequest): Promise<DeploymentStatus>;
+  check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;
+  /** Stops an in-progress deployment, which rolls it back. */
+  stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;
+}
+
+export interface TelemetrySnapshot {
+  service: string;
+  windowStart: string;
+  windowEnd: string;
+  slos: Array<{
+    name: string;
+    objective: number;
+    observed: number;
+    baseline: number;
+    delta: number;
+    met: boolean;
+  }>;
+  errorBudgetRemaining: number;
+  alarms: Array<{ name: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' }>;
+}
+
+/** Reads health for the Observe stage: CloudWatch on AWS, synthetic telemetry locally. */
+export interface Telemetry {
+  snapshot(service: string, from: Date, to: Date): Promise<TelemetrySnapshot>;
+}

@@ -1,0 +1,29 @@
+/**
+ * Mutable operational state beside the immutable ledger: intent records, reviews, lane leases,
+ * confidence and cached decisions. Items are addressed by (pk, sk); writes can be conditional on a
+ * version so concurrent writers never overwrite each other.
+ */
+export interface StateItem<T = Record<string, unknown>> {
+  pk: string;
+  sk: string;
+  /** Monotonic version, 1 on create; used for optimistic concurrency. */
+  version: number;
+  data: T;
+}
+
+export interface StateStore {
+  get<T = Record<string, unknown>>(pk: string, sk: string): Promise<StateItem<T> | undefined>;
+  /**
+   * Writes `data`. `expectedVersion` 0 means "must not exist"; a number means "must be at that version";
+   * undefined writes unconditionally. Throws `VersionConflictError` when the condition fails.
+   */
+  put<T = Record<string, unknown>>(
+    pk: string,
+    sk: string,
+    data: T,
+    expectedVersion?: number,
+  ): Promise<StateItem<T>>;
+  /** All items of a partition, ordered by sk. */
+  list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]>;
+  delete(pk: string, sk: string, expectedVersion?: number): Promise<void>;
+}
