@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { LedgerEntry, LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
+import { InvalidInputError } from '../errors.js';
+import { GENESIS_PREV_HASH, leafHash } from './hash.js';
+
+const hashHex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+
+/** Ledger names never hold `#`, which the DynamoDB adapter keeps for its own bookkeeping partitions. */
+export const ledgerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_" or "-"');
+
+export const ledgerEntryDraftSchema = z.strictObject({
+  intentId: z.string().min(1).max(256),
+  type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'must be a dotted lower-case event type'),
+  idempotencyKey: z.string().min(1).max(512),
+  timestamp: z.iso.datetime({ offset: true }),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+/** The exact shape of an entry: unknown fields are refused, since they would be hashed too. */
+export const ledgerEntrySchema = ledgerEntryDraftSchema.extend({
+  ledger: ledgerNameSchema,
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  prevHash: hashHex,
+});
+
+export const storedEntrySchema = z.strictObject({ entry: ledgerEntrySchema, hash: hashHex });
+
+function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '$', message: issue.message }));
+}
+
+/**
+ * The entry that follows `head` (or the genesis entry when `head` is undefined), with its leaf hash.
+ * Throws `InvalidInputError` naming each bad field of the draft.
+ */
+export function chainEntry(ledger: string, draft: LedgerEntryDraft, head?: StoredEntry): StoredEntry {
+  const parsedLedger = ledgerNameSchema.safeParse(ledger);
+  if (!parsedLedger.success) {
+    throw new InvalidInputError(`ledger name "${ledger}" is invalid`, issuesOf(parsedLedger.error));
+  }
+  const parsed = ledgerEntryDraftSchema.safeParse(draft);
+  if (!parsed.success) throw new InvalidInputError('ledger entry draft is invalid', issuesOf(parsed.error));
+  const entry: LedgerEntry = {
+    ledger,
+    seq: head === undefined ? 0 : head.entry.seq + 1,
+    prevHash: head === undefined ? GENESIS_PREV_HASH : head.hash,
+    intentId: draft.intentId,
+    type: draft.type,
+    idempotencyKey: draft.idempotencyKey,
+    timestamp: draft.timestamp,
+    payload: draft.payload,
+  };
+  return { entry, hash: leafHash(entry) };
+}
+
+/** Parses one stored entry from untrusted JSON (an export line, a bundle); throws `InvalidInputError`. */
+export function parseStoredEntry(value: unknown): StoredEntry {
+  const parsed = storedEntrySchema.safeParse(value);
+  if (!parsed.success)
+    throw new InvalidInputError('stored ledger entry is malformed', issuesOf(parsed.error));
+  return parsed.data as StoredEntry;
+}

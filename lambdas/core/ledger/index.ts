@@ -1,0 +1,33 @@
+export { canonicalBytes, canonicalJson } from './canonical-json.js';
+export type { Checkpoint } from './checkpoint.js';
+export {
+  checkpointBytes,
+  checkpointMatches,
+  checkpointOf,
+  checkpointSchema,
+  parseCheckpoint,
+} from './checkpoint.js';
+export { consistencyProof, verifyConsistency } from './consistency-proof.js';
+export {
+  chainEntry,
+  ledgerEntryDraftSchema,
+  ledgerEntrySchema,
+  ledgerNameSchema,
+  parseStoredEntry,
+  storedEntrySchema,
+} from './entry.js';
+export {
+  EMPTY_TREE_HASH,
+  GENESIS_PREV_HASH,
+  isHashHex,
+  leafHash,
+  leafHashOfBytes,
+  nodeHash,
+  nodeHashBytes,
+  sha256,
+} from './hash.js';
+export { inclusionProof, verifyInclusion } from './inclusion-proof.js';
+export { merkleRoot } from './merkle-tree.js';
+export type { ConsistencyProof, InclusionProof, ProofCheck } from './proof-types.js';
+export type { ChainFault, ChainVerification } from './verify-chain.js';
+export { verifyChain } from './verify-chain.js';

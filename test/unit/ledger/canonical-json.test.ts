@@ -1,0 +1,79 @@
+import { canonicalBytes, canonicalJson } from '../../../lambdas/core/ledger/index.js';
+
+describe('canonicalJson (RFC 8785)', () => {
+  test('serialises the RFC 8785 §3.2.2 sample exactly', () => {
+    // Prepare
+    const input = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+    );
+
+    // Act
+    const text = canonicalJson(input);
+
+    // Assess
+    expect(text).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  test('sorts keys by UTF-16 code units as in RFC 8785 §3.2.3', () => {
+    // Prepare
+    const input = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
+
+    // Act
+    const order = [...canonicalJson(input).matchAll(/:"([^"]+)"/g)].map((m) => m[1]);
+
+    // Assess
+    expect(order).toEqual([
+      'Carriage Return',
+      'One',
+      'Control',
+      'Latin Small Letter O With Diaeresis',
+      'Euro Sign',
+      'Emoji: Grinning Face',
+      'Hebrew Letter Dalet With Dagesh',
+    ]);
+  });
+
+  test('gives the same text whatever the key order of nested objects', () => {
+    // Act / Assess
+    expect(canonicalJson({ b: { y: 1, x: [2, { d: 1, c: 0 }] }, a: -0 })).toBe(
+      canonicalJson({ a: 0, b: { x: [2, { c: 0, d: 1 }], y: 1 } }),
+    );
+  });
+
+  test.each([
+    ['a lone high surrogate', { s: 'a\ud800b' }, '$.s'],
+    ['a lone low surrogate in a key', { 'k\udc00': 1 }, 'key'],
+    ['a lone surrogate in an array', { list: ['ok', '\udfff'] }, '$.list[1]'],
+    ['NaN', { n: Number.NaN }, 'NaN'],
+    ['Infinity', { n: Number.POSITIVE_INFINITY }, 'Infinity'],
+    ['a bigint', { n: 1n }, 'bigint'],
+  ])('refuses %s', (_name, value, message) => {
+    // Act / Assess
+    expect(() => canonicalJson(value)).toThrow(message);
+  });
+
+  test('refuses a value with no JSON form', () => {
+    // Act / Assess
+    expect(() => canonicalJson(undefined)).toThrow('no JSON form');
+  });
+
+  test('canonicalBytes is the UTF-8 encoding of the canonical text', () => {
+    // Act
+    const bytes = canonicalBytes({ s: '€' });
+
+    // Assess
+    expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from('{"s":"€"}', 'utf8').toString('hex'));
+  });
+});
