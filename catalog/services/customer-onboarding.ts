@@ -1,0 +1,36 @@
+import type { ServiceInput } from '../../lambdas/core/catalog-schema.js';
+import { bool, fraction, objectContract, positiveInt } from '../contracts.js';
+
+const v1 = {
+  kycProvider: { enum: ['onfido', 'persona', 'manual'] },
+  riskScoreThreshold: fraction,
+  autoProvision: bool,
+  handoffSlaHours: positiveInt,
+};
+
+/** Customer onboarding: intake, verification, risk scoring, provisioning and customer-success handoff. */
+export const customerOnboarding = {
+  name: 'customer-onboarding',
+  title: 'Customer onboarding',
+  ownerTeam: 'growth',
+  owners: ['alice@example.com', 'bob@example.com'],
+  changeRoles: ['engineering-manager', 'engineer'],
+  timeZone: 'Europe/Dublin',
+  environment: 'prod',
+  dependencies: ['pricing-engine', 'launch-flags', 'model-gateway', 'access-review'],
+  dataClassification: 'confidential',
+  complianceDomains: ['SOC2', 'GDPR'],
+  slo: { availabilityObjective: 0.999, errorRate: 0.005, latencyP99Ms: 800, errorBudgetRemaining: 0.71 },
+  profiles: {
+    verification: {
+      type: 'freeform',
+      contracts: {
+        '1.0.0': objectContract(v1),
+        '1.1.0': objectContract(
+          { ...v1, verificationBatchSize: { type: 'integer', minimum: 1, maximum: 500 } },
+          Object.keys(v1),
+        ),
+      },
+    },
+  },
+} satisfies ServiceInput;

@@ -1,0 +1,29 @@
+import type { ServiceInput } from '../../lambdas/core/catalog-schema.js';
+import { bool, objectContract, usd } from '../contracts.js';
+
+/** Finance close: reconciliation, close checklist, executive reporting and the audit packet (SOX). */
+export const ledgerClose = {
+  name: 'ledger-close',
+  title: 'Ledger close',
+  ownerTeam: 'finance',
+  owners: ['paul@example.com'],
+  changeRoles: ['controller', 'finance-engineer'],
+  timeZone: 'America/New_York',
+  environment: 'prod',
+  dependencies: ['pricing-engine', 'procurement'],
+  dataClassification: 'confidential',
+  complianceDomains: ['SOX', 'SOC2'],
+  slo: { availabilityObjective: 0.999, errorRate: 0.001, latencyP99Ms: 1500, errorBudgetRemaining: 0.8 },
+  profiles: {
+    'close-checklist': {
+      type: 'freeform',
+      contracts: {
+        '1.0.0': objectContract({
+          reconciliationToleranceUsd: usd,
+          autoPostJournals: bool,
+          signoffRoles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+        }),
+      },
+    },
+  },
+} satisfies ServiceInput;

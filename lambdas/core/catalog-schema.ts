@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+import { compileContract } from './structure.js';
+
+/**
+ * Structural knowledge: services, their owners, topology, contracts (JSON Schema per profile version)
+ * and SLO baselines. The data lives in `catalog/` as TypeScript modules so the Lambda bundle carries it.
+ */
+
+const serviceName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
+const principal = z.string().min(1).max(256);
+export const semverPattern = /^\d+\.\d+\.\d+$/;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const dataClassifications = ['public', 'internal', 'confidential', 'restricted'] as const;
+export const complianceDomains = ['SOC2', 'GDPR', 'HIPAA', 'SOX', 'PCI'] as const;
+
+export const sloBaselineSchema = z.object({
+  availabilityObjective: z.number().gt(0).max(1),
+  /** Baseline fraction of failed requests, the reference for regression detection. */
+  errorRate: z.number().min(0).max(1),
+  latencyP99Ms: z.number().positive(),
+  errorBudgetRemaining: z.number().min(0).max(1),
+});
+
+export const profileSchema = z.object({
+  type: z.enum(['feature-flags', 'freeform']),
+  /** JSON Schema per semantic version; validated by compiling each one when the catalog loads. */
+  contracts: z
+    .record(
+      z.string().regex(semverPattern, 'must be a semantic version such as 1.2.0'),
+      z.record(z.string(), z.unknown()),
+    )
+    .refine((c) => Object.keys(c).length > 0, 'must hold at least one contract version'),
+});
+
+export const serviceSchema = z
+  .object({
+    name: serviceName,
+    title: z.string().min(1).max(200),
+    ownerTeam: serviceName,
+    /** May be empty: an orphaned service stays in the catalog, and intents against it are incomplete. */
+    owners: z.array(principal),
+    /** Team roles allowed to change the service without being an owner. */
+    changeRoles: z.array(z.string().min(1).max(128)).default([]),
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+    /** The AppConfig environment name: the lane in which one deployment runs at a time. */
+    environment: serviceName,
+    dependencies: z.array(serviceName).default([]),
+    dataClassification: z.enum(dataClassifications),
+    complianceDomains: z.array(z.enum(complianceDomains)).default([]),
+    slo: sloBaselineSchema,
+    profiles: z
+      .record(serviceName, profileSchema)
+      .refine((p) => Object.keys(p).length > 0, 'must hold at least one profile'),
+  })
+  .strict();
+
+export const teamSchema = z
+  .object({
+    name: serviceName,
+    title: z.string().min(1).max(200),
+    members: z.array(z.object({ principal, role: z.string().min(1).max(128) }).strict()),
+  })
+  .strict();
+
+export const catalogDataSchema = z
+  .object({
+    teams: z.array(teamSchema),
+    services: z.array(serviceSchema),
+    /** Reviewers of record per compliance domain. */
+    reviewers: z.partialRecord(z.enum(complianceDomains), z.array(principal).min(1)).default({}),
+  })
+  .strict();
+
+export type DataClassification = (typeof dataClassifications)[number];
+export type ComplianceDomain = (typeof complianceDomains)[number];
+export type SloBaseline = z.infer<typeof sloBaselineSchema>;
+export type Profile = z.infer<typeof profileSchema>;
+export type Service = z.infer<typeof serviceSchema>;
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type Team = z.infer<typeof teamSchema>;
+export type CatalogData = z.input<typeof catalogDataSchema>;
+
+/** The loaded catalog, indexed by name. */
+export interface Catalog {
+  services: Readonly<Record<string, Service>>;
+  teams: Readonly<Record<string, Team>>;
+  reviewers: Readonly<Partial<Record<ComplianceDomain, string[]>>>;
+}
+
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+/** Names the offending entry by its `name` when the issue sits inside a service or team. */
+function describeIssue(data: unknown, issue: z.core.$ZodIssue): string {
+  const [section, index, ...rest] = issue.path;
+  const entries = (data as Record<string, unknown> | null)?.[String(section)];
+  if (
+    (section === 'services' || section === 'teams') &&
+    typeof index === 'number' &&
+    Array.isArray(entries)
+  ) {
+    const entryName = (entries[index] as { name?: unknown } | undefined)?.name;
+    const label = section === 'services' ? 'service' : 'team';
+    const who = typeof entryName === 'string' ? `"${entryName}"` : `#${index}`;
+    return `catalog ${label} ${who}: field "${fieldPath(rest) || '(entry)'}" ${issue.message}`;
+  }
+  return `catalog: field "${fieldPath(issue.path) || '(root)'}" ${issue.message}`;
+}
+
+function indexByName<T extends { name: string }>(entries: T[], label: string): Record<string, T> {
+  const index: Record<string, T> = {};
+  for (const entry of entries) {
+    if (index[entry.name]) throw new ConfigurationError(`catalog ${label} "${entry.name}" is defined twice`);
+    index[entry.name] = entry;
+  }
+  return index;
+}
+
+function checkReferences(catalog: Catalog): void {
+  for (const service of Object.values(catalog.services)) {
+    service.dependencies.forEach((dependency, i) => {
+      if (!catalog.services[dependency]) {
+        throw new ConfigurationError(
+          `catalog service "${service.name}": field "dependencies[${i}]" names unknown service "${dependency}"`,
+        );
+      }
+      if (dependency === service.name) {
+        throw new ConfigurationError(
+          `catalog service "${service.name}": field "dependencies[${i}]" names the service itself`,
+        );
+      }
+    });
+    if (!catalog.teams[service.ownerTeam]) {
+      throw new ConfigurationError(
+        `catalog service "${service.name}": field "ownerTeam" names unknown team "${service.ownerTeam}"`,
+      );
+    }
+  }
+}
+
+function checkContracts(service: Service): void {
+  for (const [profileName, profile] of Object.entries(service.profiles)) {
+    for (const [version, schema] of Object.entries(profile.contracts)) {
+      try {
+        compileContract(schema);
+      } catch (error) {
+        throw new ConfigurationError(
+          `catalog service "${service.name}": field "profiles.${profileName}.contracts.${version}" is not a valid JSON Schema: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+}
+
+/** Validates raw catalog data (zod shape, references, JSON Schema contracts); throws `ConfigurationError`. */
+export function parseCatalog(data: unknown): Catalog {
+  const parsed = catalogDataSchema.safeParse(data);
+  if (!parsed.success) {
+    const messages = parsed.error.issues.map((issue) => describeIssue(data, issue));
+    throw new ConfigurationError(messages.join('; '), { cause: parsed.error });
+  }
+  const catalog: Catalog = {
+    services: indexByName(parsed.data.services, 'service'),
+    teams: indexByName(parsed.data.teams, 'team'),
+    reviewers: parsed.data.reviewers,
+  };
+  checkReferences(catalog);
+  for (const service of Object.values(catalog.services)) checkContracts(service);
+  return catalog;
+}

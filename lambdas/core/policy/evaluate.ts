@@ -1,0 +1,42 @@
+import { policySet } from '../../../policies/index.js';
+import { canonicalDigest } from '../intent-id.js';
+import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
+
+/** Hex SHA-256 of the policy set's identity: each rule's name, version and parameters, in name order. */
+export function policySetHash(rules: readonly PolicyRule[] = policySet): string {
+  const identity = rules
+    .map((r) => ({ name: r.name, version: r.version, parameters: r.parameters ?? null }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return canonicalDigest(identity);
+}
+
+function runRule(rule: PolicyRule, ctx: PolicyContext): RuleResult {
+  try {
+    return rule.evaluate(ctx);
+  } catch (error) {
+    // Fail closed: a rule that cannot decide must not let the change through.
+    return {
+      rule: rule.name,
+      domain: rule.domain,
+      status: 'non-compliant',
+      reason: `rule ${rule.name} could not be evaluated: ${(error as Error).message}`,
+      remedy: 'Fix the rule or its data; the change cannot be admitted until every rule decides.',
+      context: { error: (error as Error).name },
+    };
+  }
+}
+
+/** Evaluates every rule; any non-compliant result denies. A rule that throws counts as non-compliant. */
+export function evaluatePolicy(
+  ctx: PolicyContext,
+  rules: readonly PolicyRule[] = policySet,
+): PolicyEvaluation {
+  const results = rules.map((rule) => runRule(rule, ctx));
+  const failed = results.filter((r) => r.status === 'non-compliant');
+  return {
+    verdict: failed.length === 0 ? 'allow' : 'deny',
+    results,
+    failed,
+    policySetHash: policySetHash(rules),
+  };
+}

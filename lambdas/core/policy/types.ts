@@ -1,0 +1,47 @@
+import type { Catalog, Service } from '../catalog-schema.js';
+import type { Intent } from '../intent.js';
+
+/** The policy set's vocabulary: one rule per file in `policies/rules/`, each a pure function of the context. */
+
+export type PolicyDomain = 'authority' | 'security' | 'compliance' | 'legal' | 'operational';
+export type RuleStatus = 'compliant' | 'non-compliant' | 'not-applicable';
+
+export interface PolicyContext {
+  intent: Intent;
+  /** The catalog entry of `intent.change.service`. */
+  service: Service;
+  catalog: Catalog;
+  /** Evaluation instant from the injected clock. */
+  now: Date;
+}
+
+export interface RuleResult {
+  rule: string;
+  domain: PolicyDomain;
+  status: RuleStatus;
+  /** Why, in the requester's terms. */
+  reason: string;
+  /** What would have passed: the missing role, the next allowed window, the reviewer needed. */
+  remedy?: string;
+  context: Record<string, unknown>;
+}
+
+export interface PolicyRule {
+  /** Stable name, e.g. `authority-owner-or-delegate`; results carry it. */
+  name: string;
+  /** Bumped whenever the rule's logic or parameters change; part of the policy-set hash. */
+  version: string;
+  domain: PolicyDomain;
+  description: string;
+  /** Data the rule depends on (e.g. freeze windows); hashed into the policy-set identity. */
+  parameters?: unknown;
+  evaluate(ctx: PolicyContext): RuleResult;
+}
+
+export interface PolicyEvaluation {
+  verdict: 'allow' | 'deny';
+  results: RuleResult[];
+  failed: RuleResult[];
+  /** Hex SHA-256 over the JCS form of the rule identities (name, version, parameters). */
+  policySetHash: string;
+}

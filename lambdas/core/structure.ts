@@ -1,0 +1,212 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Catalog, Profile } from './catalog-schema.js';
+import type { Intent } from './intent.js';
+
+/** Structural validation: the change must map to an existing contract (JSON Schema) of its service's profile. */
+
+export interface StructureIssue {
+  path: string;
+  message: string;
+}
+
+export type StructureVerdict =
+  | { verdict: 'valid' }
+  | { verdict: 'invalid'; errors: StructureIssue[] }
+  | { verdict: 'schema-update-required'; missingKeys: string[]; message: string };
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = addFormatsModule.default;
+
+// addUsedSchema: false keeps contracts that share an `$id` (successive versions) from colliding in the registry.
+const ajv = new Ajv({ allErrors: true, strict: true, addUsedSchema: false });
+addFormats(ajv);
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Compiles a contract once and caches the validator by schema identity; throws when it is not valid JSON Schema. */
+export function compileContract(schema: Record<string, unknown>): ValidateFunction {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  const validate = ajv.compile(schema);
+  compiled.set(schema, validate);
+  return validate;
+}
+
+/** Orders `x.y.z` versions numerically: negative when a < b. */
+export function compareSemver(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** The highest contract version of a profile, e.g. `1.2.0`. */
+export function latestContractVersion(profile: Profile): string {
+  return Object.keys(profile.contracts).sort(compareSemver).at(-1) ?? '0.0.0';
+}
+
+function pointerToPath(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function payloadPath(segments: string[]): string {
+  return ['change.payload', ...segments].join('.');
+}
+
+function describeError(error: ErrorObject): StructureIssue {
+  const segments = pointerToPath(error.instancePath);
+  if (error.keyword === 'required') {
+    const missing = String((error.params as { missingProperty: string }).missingProperty);
+    return {
+      path: payloadPath([...segments, missing]),
+      message: `${payloadPath([...segments, missing])} is required by the contract`,
+    };
+  }
+  if (error.keyword === 'additionalProperties') {
+    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+    return {
+      path: payloadPath([...segments, extra]),
+      message: `${payloadPath([...segments, extra])} is not in the contract`,
+    };
+  }
+  return {
+    path: payloadPath(segments),
+    message: `${payloadPath(segments)} ${error.message ?? 'is invalid'}`,
+  };
+}
+
+function unknownKey(error: ErrorObject): string | undefined {
+  if (error.keyword !== 'additionalProperties') return undefined;
+  const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+  return [...pointerToPath(error.instancePath), extra].join('.');
+}
+
+const schemaUpdatePayload = (payload: Record<string, unknown>) => {
+  const { schema, version } = payload;
+  const issues: StructureIssue[] = [];
+  const extras = Object.keys(payload).filter((k) => k !== 'schema' && k !== 'version');
+  for (const key of extras) {
+    issues.push({
+      path: `change.payload.${key}`,
+      message: `change.payload.${key} is not allowed in a schema update`,
+    });
+  }
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version)) {
+    issues.push({
+      path: 'change.payload.version',
+      message: 'change.payload.version must be a semantic version such as 1.3.0',
+    });
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    issues.push({
+      path: 'change.payload.schema',
+      message: 'change.payload.schema must be a JSON Schema object',
+    });
+  }
+  return { schema: schema as Record<string, unknown>, version: version as string, issues };
+};
+
+function validateSchemaUpdate(intent: Intent, profile: Profile): StructureVerdict {
+  const { schema, version, issues } = schemaUpdatePayload(intent.change.payload);
+  if (issues.length > 0) return { verdict: 'invalid', errors: issues };
+  if (schema.type !== 'object') {
+    issues.push({
+      path: 'change.payload.schema.type',
+      message: 'change.payload.schema.type must be "object": profile content is a JSON object',
+    });
+  }
+  try {
+    ajv.compile(schema);
+  } catch (error) {
+    issues.push({
+      path: 'change.payload.schema',
+      message: `change.payload.schema is not a valid JSON Schema: ${(error as Error).message}`,
+    });
+  } finally {
+    // A candidate is not a contract until its update releases; dropping it keeps a long-running server lean.
+    ajv.removeSchema(schema);
+  }
+  const latest = latestContractVersion(profile);
+  if (compareSemver(version, latest) <= 0) {
+    issues.push({
+      path: 'change.payload.version',
+      message: `change.payload.version ${version} must be greater than the latest contract version ${latest}`,
+    });
+  }
+  return issues.length > 0 ? { verdict: 'invalid', errors: issues } : { verdict: 'valid' };
+}
+
+/**
+ * Validates `change.payload` against the named contract version. When the only failures are keys the
+ * contract lacks, the verdict is `schema-update-required`: behaviour changes are encoded in structure first.
+ */
+export function validateStructure(intent: Intent, catalog: Catalog): StructureVerdict {
+  const { service: serviceName, profile: profileName, contractVersion, kind } = intent.change;
+  const service = catalog.services[serviceName];
+  if (!service) {
+    return {
+      verdict: 'invalid',
+      errors: [{ path: 'change.service', message: `change.service "${serviceName}" is not in the catalog` }],
+    };
+  }
+  const profile = service.profiles[profileName];
+  if (!profile) {
+    const known = Object.keys(service.profiles).join(', ');
+    return {
+      verdict: 'invalid',
+      errors: [
+        {
+          path: 'change.profile',
+          message: `change.profile "${profileName}" does not exist on service "${serviceName}" (profiles: ${known})`,
+        },
+      ],
+    };
+  }
+  if (kind === 'schema-update') return validateSchemaUpdate(intent, profile);
+  if ((kind === 'feature-flag') !== (profile.type === 'feature-flags')) {
+    return {
+      verdict: 'invalid',
+      errors: [
+        {
+          path: 'change.kind',
+          message: `change.kind "${kind}" does not fit profile "${profileName}" of type "${profile.type}": feature-flag changes go to feature-flags profiles, other changes to freeform profiles`,
+        },
+      ],
+    };
+  }
+  const contract = profile.contracts[contractVersion];
+  if (!contract) {
+    const versions = Object.keys(profile.contracts).sort(compareSemver).join(', ');
+    return {
+      verdict: 'invalid',
+      errors: [
+        {
+          path: 'change.contractVersion',
+          message: `change.contractVersion ${contractVersion} does not exist for ${serviceName}/${profileName} (versions: ${versions})`,
+        },
+      ],
+    };
+  }
+  const validate = compileContract(contract);
+  if (validate(intent.change.payload)) return { verdict: 'valid' };
+  const errors = validate.errors ?? [];
+  const missingKeys = errors.map(unknownKey);
+  if (missingKeys.every((k): k is string => k !== undefined)) {
+    const keys = [...new Set(missingKeys)].sort();
+    const listed = keys.map((k) => `"${k}"`).join(', ');
+    return {
+      verdict: 'schema-update-required',
+      missingKeys: keys,
+      message: `The payload has keys that contract ${serviceName}/${profileName}@${contractVersion} lacks: ${listed}. Submit a schema-update intent for profile "${profileName}" of service "${serviceName}" that adds ${listed} in a version greater than ${latestContractVersion(profile)}, then resubmit this change against that version.`,
+    };
+  }
+  return { verdict: 'invalid', errors: errors.map(describeError) };
+}

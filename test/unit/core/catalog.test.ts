@@ -1,0 +1,99 @@
+import { catalogData, loadCatalog } from '../../../catalog/index.js';
+import { parseCatalog } from '../../../lambdas/core/catalog-schema.js';
+import { ConfigurationError } from '../../../lambdas/core/errors.js';
+
+/** A copy of the authored catalog data with one service edited. */
+function withService(name: string, edit: (service: Record<string, unknown>) => void): unknown {
+  const data = structuredClone(catalogData) as { services: Array<Record<string, unknown>> };
+  const target = data.services.find((s) => s.name === name);
+  if (!target) throw new Error(`no ${name}`);
+  edit(target);
+  return data;
+}
+
+describe('loadCatalog', () => {
+  test('loads the services behind the seed use cases, each with an owning team', () => {
+    const catalog = loadCatalog();
+    expect(Object.keys(catalog.services)).toEqual(
+      expect.arrayContaining([
+        'customer-onboarding',
+        'pricing-engine',
+        'incident-router',
+        'policy-registry',
+        'hiring-portal',
+        'procurement',
+        'ledger-close',
+        'launch-flags',
+        'support-escalation',
+        'access-review',
+        'model-gateway',
+        'patient-records',
+      ]),
+    );
+    for (const service of Object.values(catalog.services)) {
+      expect(catalog.teams[service.ownerTeam]).toBeDefined();
+    }
+    expect(catalog.services['ledger-close']?.complianceDomains).toContain('SOX');
+    expect(catalog.services['patient-records']).toMatchObject({ dataClassification: 'restricted' });
+  });
+
+  test('validates once and hands back the same frozen catalog', () => {
+    const first = loadCatalog();
+    expect(loadCatalog()).toBe(first);
+    expect(Object.isFrozen(first.services['launch-flags']?.owners)).toBe(true);
+  });
+});
+
+describe('parseCatalog rejects bad data with the service and field named', () => {
+  test('an out-of-range SLO field', () => {
+    const data = withService('pricing-engine', (s) => {
+      (s.slo as Record<string, unknown>).availabilityObjective = 1.5;
+    });
+    expect(() => parseCatalog(data)).toThrow(ConfigurationError);
+    expect(() => parseCatalog(data)).toThrow(/service "pricing-engine": field "slo.availabilityObjective"/);
+  });
+
+  test('a time zone that is not IANA', () => {
+    const data = withService('hiring-portal', (s) => {
+      s.timeZone = 'Mars/Olympus_Mons';
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      /service "hiring-portal": field "timeZone" must be an IANA time zone/,
+    );
+  });
+
+  test('a dependency on a service that does not exist', () => {
+    const data = withService('ledger-close', (s) => {
+      s.dependencies = ['pricing-engine', 'general-ledger'];
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      'catalog service "ledger-close": field "dependencies[1]" names unknown service "general-ledger"',
+    );
+  });
+
+  test('a contract that is not valid JSON Schema', () => {
+    const data = withService('procurement', (s) => {
+      (s.profiles as Record<string, { contracts: Record<string, unknown> }>)['approval-matrix']!.contracts[
+        '1.0.0'
+      ] = {
+        type: 'banana',
+      };
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      /service "procurement": field "profiles.approval-matrix.contracts.1.0.0" is not a valid JSON Schema/,
+    );
+  });
+
+  test('an owner team that does not exist', () => {
+    const data = withService('model-gateway', (s) => {
+      s.ownerTeam = 'research';
+    });
+    expect(() => parseCatalog(data)).toThrow('field "ownerTeam" names unknown team "research"');
+  });
+
+  test('a service defined twice', () => {
+    const data = structuredClone(catalogData) as { services: unknown[] };
+    data.services.push(structuredClone(data.services[0]));
+    expect(() => parseCatalog(data)).toThrow(/service "launch-flags" is defined twice/);
+  });
+});

@@ -1,0 +1,52 @@
+import { loadCatalog } from '../../../catalog/index.js';
+import type { Catalog } from '../../../lambdas/core/catalog-schema.js';
+import { type Intent, type IntentInput, intentSchema } from '../../../lambdas/core/intent.js';
+import type { PolicyContext } from '../../../lambdas/core/policy/types.js';
+
+/** Shared test data: the real catalog and a small, valid intent to vary per test. */
+
+export const catalog: Catalog = loadCatalog();
+
+/** A Wednesday outside every freeze window in `policies/freeze-windows.ts`. */
+export const NOW = new Date('2026-11-04T15:00:00Z');
+
+export function rawIntent(): IntentInput {
+  return {
+    apiVersion: 'itv/v1',
+    kind: 'Intent',
+    title: 'Turn on dark mode',
+    goal: {
+      outcome: 'Fewer late-night support tickets about eye strain',
+      metric: 'support-tickets-per-week',
+      valueModel: { basis: 'productivity-gain', totalValueUsd: 87600, years: 1 },
+    },
+    authority: { requester: 'alice@example.com', team: 'growth', role: 'engineering-manager' },
+    timestamp: '2026-11-02T09:00:00Z',
+    change: {
+      service: 'launch-flags',
+      profile: 'flags',
+      contractVersion: '1.0.0',
+      kind: 'feature-flag',
+      payload: { 'dark-mode': { enabled: true } },
+    },
+    tags: { team: 'growth' },
+  };
+}
+
+/** A parsed intent after `edit` has changed a copy of the base raw intent. */
+export function makeIntent(edit: (draft: IntentInput) => void = () => {}): Intent {
+  const draft = structuredClone(rawIntent());
+  edit(draft);
+  return intentSchema.parse(draft);
+}
+
+export function service(name: string) {
+  const entry = catalog.services[name];
+  if (!entry) throw new Error(`test fixture: no service ${name} in the catalog`);
+  return entry;
+}
+
+/** A policy context for an intent, its catalog service and an evaluation instant. */
+export function contextFor(intent: Intent, now: Date = NOW): PolicyContext {
+  return { intent, service: service(intent.change.service), catalog, now };
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { intentSchema } from '../../../lambdas/core/intent.js';
+import { canonicalDigest, deriveIntentId } from '../../../lambdas/core/intent-id.js';
+import { makeIntent, rawIntent } from './fixtures.js';
+
+describe('deriveIntentId', () => {
+  test('uses the client id when the intent carries one', () => {
+    const intent = makeIntent((d) => {
+      d.id = 'ci-run-4711';
+    });
+    expect(deriveIntentId(intent)).toBe('ci-run-4711');
+  });
+
+  test('derives int- + 20 hex from the content, independent of key order', () => {
+    // Prepare: the same intent with its keys in reverse order.
+    const raw = rawIntent();
+    const reversed = Object.fromEntries(Object.entries(raw).reverse());
+    // Act
+    const a = deriveIntentId(intentSchema.parse(raw));
+    const b = deriveIntentId(intentSchema.parse(reversed));
+    // Assess
+    expect(a).toMatch(/^int-[0-9a-f]{20}$/);
+    expect(b).toBe(a);
+  });
+
+  test('ignores the local simulation block but not the payload', () => {
+    const plain = deriveIntentId(makeIntent());
+    const simulated = deriveIntentId(
+      makeIntent((d) => {
+        d.simulation = { fault: { metric: 'errorRate', value: 0.2, atPercent: 30 } };
+      }),
+    );
+    const changed = deriveIntentId(
+      makeIntent((d) => {
+        d.change.payload = { 'dark-mode': { enabled: false } };
+      }),
+    );
+    expect(simulated).toBe(plain);
+    expect(changed).not.toBe(plain);
+  });
+
+  test('is stable across releases for a published example', () => {
+    const raw = JSON.parse(
+      readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
+    );
+    expect(deriveIntentId(intentSchema.parse(raw))).toBe('int-1afeaaa502d818c51a66');
+  });
+});
+
+describe('canonicalDigest', () => {
+  test('hashes the RFC 8785 form: sorted keys, no whitespace', () => {
+    const expected = createHash('sha256').update('{"a":"x","b":[1,2]}').digest('hex');
+    expect(canonicalDigest({ b: [1, 2], a: 'x' })).toBe(expected);
+  });
+
+  test('refuses values without a JSON form', () => {
+    expect(() => canonicalDigest(undefined)).toThrow(TypeError);
+  });
+});
