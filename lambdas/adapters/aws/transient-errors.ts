@@ -1,0 +1,66 @@
+import { TransientError } from '../../core/errors.js';
+
+// Names the AWS SDK v3 and the services use for throttling and short outages. The SDK has already
+// retried these with backoff before they reach us; surfacing them as TransientError lets the state
+// machine's Retry take over.
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'KMSInternalException',
+  'KeyUnavailableException',
+  'DependencyTimeoutException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Whether an AWS SDK or network error is worth retrying later (throttling, 5xx, connection loss). */
+export function isTransientAwsError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as AwsLikeError;
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  return (
+    Boolean(e.$retryable) ||
+    TRANSIENT_NAMES.has(e.name ?? '') ||
+    NETWORK_CODES.has(e.code ?? '') ||
+    status === 429 ||
+    status >= 500
+  );
+}
+
+/** The error to throw for a failed AWS call: a `TransientError` keeping the cause, or the error itself. */
+export function transientOr(error: unknown, operation: string): unknown {
+  if (!isTransientAwsError(error)) return error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new TransientError(`${operation} failed transiently (${detail})`, { cause: error });
+}
