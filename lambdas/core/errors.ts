@@ -45,3 +45,6 @@ export class LedgerIntegrityError extends ItvError {
 
 /** A configuration value (environment variable, catalog entry) is missing or malformed. */
 export class ConfigurationError extends ItvError {}
+
+/** A write-once evidence object already holds different bytes. */
+export class EvidenceConflictError extends ItvError {}

@@ -18,6 +18,11 @@ export interface ReleaseRequest {
   content: Record<string, unknown>;
   strategy: DeploymentStrategy;
   description: string;
+  /**
+   * Local runtime only, ignored on AWS: a telemetry fault the synthetic metrics show once this rollout reaches
+   * `atPercent`, weighted by the share of traffic on the new configuration.
+   */
+  fault?: { metric: 'errorRate' | 'latencyP99Ms'; value: number; atPercent: number };
 }
 
 export type DeploymentState =

@@ -1,0 +1,54 @@
+import { recordReview } from '../../lambdas/core/pipeline/review.js';
+import { intentStatus } from '../../lambdas/core/pipeline/status.js';
+import { describeStage } from '../progress.js';
+import { withSession } from '../session.js';
+import { printStatus } from './status.js';
+import { exitCodeFor } from './submit.js';
+
+/**
+ * Records a reviewer of record's decision, then resumes the parked execution in this process (or lets the
+ * `itv submit --wait` process that is still waiting pick it up).
+ */
+export async function reviewCommand(
+  id: string,
+  options: { approve?: boolean; reject?: boolean; reviewer: string; reason?: string; json?: boolean },
+): Promise<number> {
+  if (options.approve === options.reject) {
+    console.error('give exactly one of --approve or --reject');
+    return 1;
+  }
+  return withSession(
+    {
+      onProgress: options.json
+        ? undefined
+        : (event) => {
+            const line = describeStage(event);
+            if (line) console.log(`  ${event.state.padEnd(18)} ${line}`);
+          },
+    },
+    async ({ stack, pipeline }) => {
+      const { request } = await recordReview(
+        {
+          intentId: id,
+          decision: options.approve ? 'approved' : 'rejected',
+          reviewer: options.reviewer,
+          reason: options.reason,
+        },
+        stack.deps,
+      );
+      if (!request.waiter || !isAlive(request.waiter)) await pipeline.resume(id);
+      const status = intentStatus(id, await stack.deps.ledger.forIntent(stack.deps.ledgerName, id))!;
+      printStatus(status, options.json ?? false);
+      return exitCodeFor(status.status);
+    },
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import { intentSchema } from '../../lambdas/core/intent.js';
+import { deriveIntentId } from '../../lambdas/core/intent-id.js';
+import { intentStatus } from '../../lambdas/core/pipeline/status.js';
+import { describeStage } from '../progress.js';
+import { withSession } from '../session.js';
+import { readIntentFile } from './read-intent-file.js';
+import { printStatus } from './status.js';
+
+/** Exit codes: 0 released or waiting for review, 2 rejected / rolled back / failed. */
+export function exitCodeFor(status: string): number {
+  return status === 'released' || status === 'awaiting-review' ? 0 : 2;
+}
+
+export async function submitCommand(
+  file: string,
+  options: { wait?: boolean; json?: boolean },
+): Promise<number> {
+  const raw = readIntentFile(file);
+  return withSession(
+    {
+      waitForReview: options.wait ?? false,
+      onProgress: options.json
+        ? undefined
+        : (event) => {
+            const line = describeStage(event);
+            if (line) console.log(`  ${event.state.padEnd(18)} ${line}`);
+          },
+    },
+    async ({ stack, pipeline }) => {
+      const parsed = intentSchema.safeParse(raw);
+      const knownId = parsed.success ? deriveIntentId(parsed.data) : undefined;
+      const earlier = knownId ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, knownId) : [];
+      if (knownId && earlier.length > 0) {
+        // The intent id is its idempotency key: a resubmission reports, it does not run the change again.
+        const status = intentStatus(knownId, earlier)!;
+        if (!options.json) console.log(`intent ${knownId} was already submitted; its status:`);
+        printStatus(status, options.json ?? false);
+        return exitCodeFor(status.status);
+      }
+      const report = await pipeline.start({ intent: raw, source: 'cli' });
+      const entries = report.intentId
+        ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId)
+        : [];
+      const status = report.intentId ? intentStatus(report.intentId, entries) : undefined;
+      if (!status) {
+        console.error(`the pipeline failed before declaring the intent: ${report.error ?? report.status}`);
+        return 1;
+      }
+      printStatus(status, options.json ?? false);
+      if (!options.json && status.status === 'awaiting-review') {
+        console.log(
+          `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --reviewer <principal>`,
+        );
+      }
+      return exitCodeFor(status.status);
+    },
+  );
+}

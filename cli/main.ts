@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
+import { demoCommand } from './commands/demo.js';
+import { ledgerExportCommand, ledgerVerifyCommand } from './commands/ledger.js';
+import { reviewCommand } from './commands/review.js';
+import { statusCommand } from './commands/status.js';
+import { submitCommand } from './commands/submit.js';
+
+/** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
+export function buildProgram(): Command {
+  const program = new Command('itv')
+    .description('intent to value: automated change management for real-time release')
+    .showHelpAfterError();
+
+  program
+    .command('demo')
+    .description('run the sample intents end to end on the embedded stack, with live progress')
+    .option('--json', 'print the results as JSON')
+    .option('--in-memory', 'keep state in memory instead of ITV_HOME')
+    .action(async (options) => exit(await demoCommand(options)));
+
+  program
+    .command('submit')
+    .description('submit an intent file and run it through the pipeline')
+    .argument('<file>', 'intent JSON file (see examples/)')
+    .option('--wait', 'wait in this process for a reviewer of record instead of parking the intent')
+    .option('--json', 'print the status as JSON')
+    .action(async (file, options) => exit(await submitCommand(file, options)));
+
+  program
+    .command('status')
+    .description("show an intent's status and ledger steps")
+    .argument('<id>', 'intent id')
+    .option('--json', 'print as JSON')
+    .action(async (id, options) => exit(await statusCommand(id, options)));
+
+  program
+    .command('review')
+    .description('approve or reject an intent waiting for a reviewer of record')
+    .argument('<id>', 'intent id')
+    .addOption(new Option('--approve', 'approve the change').conflicts('reject'))
+    .addOption(new Option('--reject', 'reject the change').conflicts('approve'))
+    .requiredOption('--reviewer <principal>', 'the reviewer of record (not the requester)')
+    .option('--reason <text>', 'why')
+    .option('--json', 'print the status as JSON')
+    .action(async (id, options) => exit(await reviewCommand(id, options)));
+
+  const ledger = program.command('ledger').description('the tamper-evident decision ledger');
+  ledger
+    .command('verify')
+    .description('verify the hash chain, signed checkpoints and decision signatures (exit 1 if tampered)')
+    .option('--json', 'print the result as JSON')
+    .option('--file <export>', 'verify an export offline instead of the local ledger')
+    .option('--public-key <pem>', 'the public key to verify an export with')
+    .action(async (options) => exit(await ledgerVerifyCommand(options)));
+  ledger
+    .command('export')
+    .description('export the ledger as JSON Lines, one entry a line')
+    .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
+    .action(async (options) => exit(await ledgerExportCommand(options)));
+
+  return program;
+}
+
+function exit(code: number): void {
+  process.exitCode = code;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      console.error(`itv: ${error.message}`);
+      for (const issue of error.issues) console.error(`  ${issue.path}: ${issue.message}`);
+    } else if (error instanceof ItvError) {
+      console.error(`itv: ${error.name}: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  }
+}

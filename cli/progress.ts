@@ -1,0 +1,59 @@
+import type { ProgressEvent } from './runtime/local-pipeline.js';
+
+/** One line per stage as it finishes: what the stage decided, in a few words. */
+export function describeStage(event: ProgressEvent): string | undefined {
+  if (event.phase === 'failed') return `${event.state}: failed: ${event.error}`;
+  if (event.phase !== 'exited') return undefined;
+  const out = (event.output ?? {}) as Record<string, unknown>;
+  switch (event.state) {
+    case 'DeclareIntent':
+      return out.verdict === 'complete'
+        ? `declared ${out.intentId} (${out.service})`
+        : `incomplete: ${issues(out.issues)}`;
+    case 'ValidateStructure':
+      return out.verdict === 'valid'
+        ? 'structure valid against its contract'
+        : out.verdict === 'invalid'
+          ? `structure invalid: ${issues(out.errors)}`
+          : `schema update required: ${out.message}`;
+    case 'AdmitPolicy': {
+      const failed = (out.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? [];
+      if (out.verdict === 'rejected') {
+        return `rejected by policy: ${failed.map((f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`).join('; ')}`;
+      }
+      return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}`;
+    }
+    case 'FormDecision':
+      return `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`;
+    case 'Verify':
+      return `checks ${out.passed ? 'passed' : 'failed'}: ${(
+        out.results as Array<{ check: string; passed: boolean }>
+      )
+        .map((r) => `${r.check} ${r.passed ? 'ok' : 'FAILED'}`)
+        .join(', ')}`;
+    case 'AwaitReview':
+      return `review: ${out.decision} by ${out.reviewer}`;
+    case 'StartRelease':
+      return `release started: ${out.deploymentId} with ${out.strategy}`;
+    case 'CheckRelease':
+      return `release ${out.state} ${out.percentageComplete}%${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
+    case 'StopRelease':
+      return `release stopped: ${out.state}`;
+    case 'Observe':
+      return `observed: SLOs ${out.slosMet ? 'met' : 'NOT met'}; evidence ${String(out.evidenceDigest).slice(0, 12)}…`;
+    case 'Learn':
+      return `outcome ${out.outcome}; confidence now ${Number(out.confidence).toFixed(2)}`;
+    case 'SignCheckpoint':
+      return `checkpoint signed: ledger size ${out.size}, root ${String(out.rootHash).slice(0, 12)}…`;
+    case 'RecordFailure':
+      return `failure recorded at ledger seq ${out.seq}`;
+    default:
+      return undefined;
+  }
+}
+
+function issues(list: unknown): string {
+  return ((list as Array<{ path: string; message: string }>) ?? [])
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+}

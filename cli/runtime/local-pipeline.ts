@@ -1,0 +1,220 @@
+import './polyfills.js';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ReviewRejectedError } from '../../lambdas/core/errors.js';
+import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
+import { stateKeys } from '../../lambdas/core/pipeline/keys.js';
+import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
+import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
+import { localStageHandlers, type TaskStateName } from './local-handlers.js';
+
+export interface ProgressEvent {
+  executionId: string;
+  intentId: string | undefined;
+  state: string;
+  phase: 'entered' | 'exited' | 'failed';
+  output?: unknown;
+  error?: string;
+}
+
+export interface ExecutionReport {
+  executionId: string;
+  intentId: string | undefined;
+  /** `parked`: waiting for a reviewer of record; `itv review` resumes it. */
+  status: 'succeeded' | 'failed' | 'parked';
+  output?: PipelineState;
+  error?: string;
+}
+
+export interface LocalPipelineOptions {
+  /** Advances virtual time where the ASL waits, so a 30-minute bake takes no wall time. */
+  advanceClock: (ms: number) => void;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Keep waiting in process for a review (another process may record it) instead of parking the execution. */
+  waitForReview?: boolean;
+  reviewPollMs?: number;
+}
+
+type AslState = { Type: string; Next?: string; Seconds?: number; SecondsPath?: string; Retry?: unknown[] };
+
+let executionCounter = 0;
+
+/**
+ * Runs the synthesized pipeline ASL in process with aws-local-stepfunctions, each Task mapped to the same
+ * stage handler its Lambda runs. Wait states take no wall time: they advance the virtual clock instead.
+ */
+export class LocalPipeline {
+  private readonly states: Record<string, AslState>;
+
+  constructor(
+    private readonly definition: StateMachineDefinition,
+    private readonly deps: PipelineDeps,
+    private readonly options: LocalPipelineOptions,
+  ) {
+    this.states = definition.States as unknown as Record<string, AslState>;
+  }
+
+  /** Starts an execution with `{ intent, source }` and runs it until it ends or parks for review. */
+  start(input: { intent: unknown; source?: 'cli' | 'api' | 'eventbridge' }): Promise<ExecutionReport> {
+    const state = {
+      intent: input.intent,
+      source: input.source ?? 'cli',
+      submittedAt: this.deps.clock.now().toISOString(),
+    };
+    return this.execute(this.definition, state, undefined);
+  }
+
+  /** Resumes an execution parked at the review wait, from that state, with the same ASL. */
+  async resume(intentId: string): Promise<ExecutionReport> {
+    const key = stateKeys.reviewRequest(intentId);
+    const request = await this.deps.state.get<ReviewRequest>(key.pk, key.sk);
+    if (!request) throw new Error(`intent ${intentId} has no parked review wait to resume`);
+    const fromReview = { ...this.definition, StartAt: 'AwaitReview' } as StateMachineDefinition;
+    return this.execute(fromReview, request.data.state, intentId);
+  }
+
+  private async execute(
+    definition: StateMachineDefinition,
+    input: Record<string, unknown>,
+    knownIntentId: string | undefined,
+  ): Promise<ExecutionReport> {
+    const executionId = `local-${process.pid}-${++executionCounter}`;
+    const tracker = { intentId: knownIntentId, parked: false };
+    let abort = () => {};
+    const handlers = this.taskHandlers(executionId, tracker, () => abort());
+    const machine = new StateMachine(definition, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    });
+    const zero = (type: string) =>
+      Object.fromEntries(
+        Object.entries(this.states)
+          .filter(([, s]) => (type === 'Wait' ? s.Type === 'Wait' : Array.isArray(s.Retry)))
+          .map(([name]) => [name, 0]),
+      );
+    const execution = machine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        waitTimeOverrides: zero('Wait'),
+        retryIntervalOverrides: zero('Retry'),
+      },
+      context: { Task: { Token: `${executionId}:review` } },
+      noThrowOnAbort: true,
+    });
+    abort = execution.abort;
+    try {
+      const output = (await execution.result) as PipelineState | null;
+      if (tracker.parked || output === null) {
+        return { executionId, intentId: tracker.intentId, status: 'parked' };
+      }
+      return { executionId, intentId: tracker.intentId, status: 'succeeded', output };
+    } catch (error) {
+      return { executionId, intentId: tracker.intentId, status: 'failed', error: describe(error) };
+    }
+  }
+
+  private taskHandlers(
+    executionId: string,
+    tracker: { intentId: string | undefined; parked: boolean },
+    abort: () => void,
+  ): Record<string, (input: unknown) => Promise<unknown>> {
+    const stages = localStageHandlers(this.deps);
+    const waitsBefore = this.waitsBefore();
+    const report = (event: Omit<ProgressEvent, 'executionId' | 'intentId'>) =>
+      this.options.onProgress?.({ executionId, intentId: tracker.intentId, ...event });
+    const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [name, handler] of Object.entries(stages) as Array<
+      [TaskStateName, (e: unknown) => Promise<unknown>]
+    >) {
+      wrapped[name] = async (input: unknown) => {
+        for (const wait of waitsBefore[name] ?? []) this.advanceFor(wait, input);
+        report({ state: name, phase: 'entered' });
+        try {
+          const output =
+            name === 'AwaitReview'
+              ? await this.awaitReview(handler, input, tracker, abort)
+              : await handler(input);
+          if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
+          report({ state: name, phase: 'exited', output });
+          return output;
+        } catch (error) {
+          report({ state: name, phase: 'failed', error: describe(error) });
+          throw error;
+        }
+      };
+    }
+    return wrapped;
+  }
+
+  /**
+   * On AWS the execution waits on a task token. Locally the wait either polls for a decision (another
+   * process may record it) or parks: the execution stops here and `resume` starts it again from this state.
+   */
+  private async awaitReview(
+    handler: (input: unknown) => Promise<unknown>,
+    input: unknown,
+    tracker: { intentId: string | undefined; parked: boolean },
+    abort: () => void,
+  ): Promise<unknown> {
+    const payload = ((input as { Payload?: unknown }).Payload ?? input) as { intentId: string };
+    let decided = ((await handler(payload)) as { decided: Awaited<ReturnType<typeof readReview>> | null })
+      .decided;
+    if (!decided && this.options.waitForReview) await this.markWaiter(payload.intentId);
+    while (!decided && this.options.waitForReview) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.reviewPollMs ?? 200));
+      decided = await readReview(payload.intentId, this.deps);
+    }
+    if (!decided) {
+      tracker.parked = true;
+      abort();
+      return new Promise(() => {});
+    }
+    if (decided.decision === 'rejected') {
+      throw new ReviewRejectedError(
+        `${decided.reviewer} rejected the change${decided.reason ? `: ${decided.reason}` : ''}`,
+      );
+    }
+    return decided;
+  }
+
+  /** Tells `itv review` in another process that this one resumes the execution itself. */
+  private async markWaiter(intentId: string): Promise<void> {
+    const key = stateKeys.reviewRequest(intentId);
+    const request = await this.deps.state.get<ReviewRequest>(key.pk, key.sk);
+    if (request) await this.deps.state.put(key.pk, key.sk, { ...request.data, waiter: process.pid });
+  }
+
+  /** For each Task, the Wait states that lead straight to it. */
+  private waitsBefore(): Record<string, AslState[]> {
+    const result: Record<string, AslState[]> = {};
+    for (const state of Object.values(this.states)) {
+      if (state.Type !== 'Wait' || !state.Next) continue;
+      result[state.Next] = [...(result[state.Next] ?? []), state];
+    }
+    return result;
+  }
+
+  /** Advances virtual time by a Wait's duration when the input shows the Wait ran (its path resolves). */
+  private advanceFor(wait: AslState, input: unknown): void {
+    const seconds = wait.Seconds ?? (wait.SecondsPath ? resolvePath(input, wait.SecondsPath) : undefined);
+    if (typeof seconds === 'number' && seconds > 0) this.options.advanceClock(seconds * 1000);
+  }
+}
+
+function resolvePath(input: unknown, path: string): unknown {
+  let current: unknown = input;
+  for (const part of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message}: ${cause.name}: ${cause.message}` : error.message;
+  }
+  return String(error);
+}

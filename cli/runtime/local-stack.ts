@@ -1,0 +1,122 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadCatalog } from '../../catalog/index.js';
+import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { ensureTables } from '../../lambdas/adapters/aws/tables.js';
+import { LocalAppConfig } from '../../lambdas/adapters/local/appconfig-simulator.js';
+import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
+import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-store.js';
+import { LocalSigner } from '../../lambdas/adapters/local/local-signer.js';
+import { SyntheticTelemetry } from '../../lambdas/adapters/local/synthetic-telemetry.js';
+import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
+import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
+import type { IdSource } from '../../lambdas/ports/clock.js';
+
+export const ledgerName = 'main';
+const tables = { ledger: 'itv-ledger', state: 'itv-state' };
+
+export interface LocalStack {
+  home: string;
+  deps: PipelineDeps;
+  clock: VirtualClock;
+  signer: LocalSigner;
+  close(): Promise<void>;
+}
+
+/** The folder holding local state: `ITV_HOME`, else `.itv/` under the working folder. */
+export function itvHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.ITV_HOME ?? '.itv');
+}
+
+/**
+ * The embedded default: dynalite (persisted under the home folder, or in memory), a P-256 key file,
+ * write-once evidence files, the AppConfig simulator and synthetic telemetry on one virtual clock.
+ * A second process finds the first one's dynalite through `stack.json` and shares it.
+ */
+export async function openLocalStack(
+  options: { home?: string; inMemory?: boolean } = {},
+): Promise<LocalStack> {
+  const home = options.home ?? itvHome();
+  mkdirSync(home, { recursive: true });
+  const dynamo = await openDynamo(home, options.inMemory ?? false);
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+  await ensureTables(client, tables);
+  const ledger = new DynamoLedgerStore(client, tables.ledger);
+  const state = new DynamoStateStore(client, tables.state);
+  // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
+  const head = await ledger.head(ledgerName);
+  const start = Math.max(Date.now(), head ? Date.parse(head.entry.timestamp) + 1 : 0);
+  const clock = new VirtualClock(new Date(start));
+  const catalog = loadCatalog();
+  const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
+  const ids = counterIds();
+  const telemetry = new SyntheticTelemetry({ catalog, clock });
+  const releaser = new LocalAppConfig({ store: state, clock, telemetry, ids });
+  const deps: PipelineDeps = {
+    ledgerName,
+    ledger,
+    state,
+    catalog,
+    clock,
+    ids,
+    signer,
+    publicKey: () => signer.publicKeySpkiDer(),
+    releaser,
+    telemetry,
+    evidence: new FileEvidenceStore(join(home, 'evidence')),
+  };
+  return {
+    home,
+    deps,
+    clock,
+    signer,
+    close: async () => {
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+async function openDynamo(
+  home: string,
+  inMemory: boolean,
+): Promise<{ endpoint: string; close(): Promise<void> }> {
+  if (inMemory) return startDynalite({});
+  const stackFile = join(home, 'stack.json');
+  const shared = readShared(stackFile);
+  if (shared) return { endpoint: shared.endpoint, close: async () => {} };
+  const server = await startDynalite({ path: join(home, 'dynamodb') });
+  writeFileSync(stackFile, JSON.stringify({ endpoint: server.endpoint, pid: process.pid }));
+  return {
+    endpoint: server.endpoint,
+    close: async () => {
+      rmSync(stackFile, { force: true });
+      await server.close();
+    },
+  };
+}
+
+/** The running stack of another itv process, if its owner is still alive. */
+function readShared(stackFile: string): { endpoint: string } | undefined {
+  try {
+    const shared = JSON.parse(readFileSync(stackFile, 'utf8')) as { endpoint: string; pid: number };
+    if (shared.pid === process.pid) return undefined;
+    process.kill(shared.pid, 0);
+    return shared;
+  } catch {
+    return undefined;
+  }
+}
+
+function counterIds(): IdSource {
+  let counter = 0;
+  const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  return { next: (prefix) => `${prefix}-${run}-${(++counter).toString(36)}` };
+}

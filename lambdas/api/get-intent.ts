@@ -1,0 +1,30 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { intentStatus } from '../core/pipeline/status.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
+import { awsLedgerAccess } from '../wiring/aws.js';
+import { errorResponse, json } from './http.js';
+
+/** `GET /intents/{id}`: the intent's status and steps, read from the ledger. */
+export async function getIntent(
+  event: APIGatewayProxyEvent,
+  ledger: LedgerStore,
+  ledgerName: string,
+): Promise<APIGatewayProxyResult> {
+  try {
+    const id = event.pathParameters?.id ?? '';
+    const status = intentStatus(id, await ledger.forIntent(ledgerName, id));
+    return status
+      ? json(200, status)
+      : json(404, { error: 'NotFound', message: `no intent ${id} on the ledger` });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
+  async (event: APIGatewayProxyEvent) => {
+    const { ledger, ledgerName } = await awsLedgerAccess();
+    return getIntent(event, ledger, ledgerName);
+  },
+);

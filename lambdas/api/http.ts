@@ -1,0 +1,27 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidInputError } from '../core/errors.js';
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** Parses a JSON request body; bad JSON is a 400 that says so, not a 500. */
+export function parseBody(body: string | null | undefined, isBase64Encoded = false): unknown {
+  const text = isBase64Encoded && body ? Buffer.from(body, 'base64').toString('utf8') : (body ?? '');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`request body is not valid JSON: ${(error as Error).message}`, [
+      { path: 'body', message: 'invalid JSON' },
+    ]);
+  }
+}
+
+/** Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), the rest is ours (500). */
+export function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof InvalidInputError) {
+    return json(400, { error: error.name, message: error.message, issues: error.issues });
+  }
+  console.error(error);
+  return json(500, { error: 'InternalError', message: 'the request failed; see the function logs' });
+}

@@ -1,0 +1,77 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { InvalidInputError, ReviewRejectedError } from '../core/errors.js';
+import type { PipelineDeps } from '../core/pipeline/deps.js';
+import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js';
+import { awsLedgerAccess } from '../wiring/aws.js';
+import { errorResponse, json, parseBody } from './http.js';
+
+const reviewBodySchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string().max(2000).optional(),
+});
+
+let sfn: SFNClient | undefined;
+
+/**
+ * `POST /intents/{id}/review`: the caller's IAM identity is the reviewer of record (never a name in the
+ * body). Records the decision, then returns the task token to Step Functions.
+ */
+export async function reviewIntent(
+  event: APIGatewayProxyEvent,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+  client: SFNClient,
+): Promise<APIGatewayProxyResult> {
+  try {
+    const id = event.pathParameters?.id ?? '';
+    const parsed = reviewBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
+    if (!parsed.success) {
+      throw new InvalidInputError(
+        'invalid review',
+        parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.') || 'body',
+          message: issue.message,
+        })),
+      );
+    }
+    const reviewer = event.requestContext.identity?.userArn;
+    if (!reviewer)
+      throw new InvalidInputError('no caller identity', [{ path: 'identity', message: 'IAM auth required' }]);
+    const { request, review } = await recordReview(
+      {
+        intentId: id,
+        decision: parsed.data.decision === 'approve' ? 'approved' : 'rejected',
+        reviewer,
+        reason: parsed.data.reason,
+      },
+      deps,
+    );
+    if (review.decision === 'approved') {
+      await client.send(
+        new SendTaskSuccessCommand({ taskToken: request.taskToken, output: JSON.stringify(review) }),
+      );
+    } else {
+      await client.send(
+        new SendTaskFailureCommand({
+          taskToken: request.taskToken,
+          error: ReviewRejectedError.name,
+          cause: review.reason ?? 'rejected by the reviewer of record',
+        }),
+      );
+    }
+    return json(200, { intentId: id, review });
+  } catch (error) {
+    if (error instanceof NotAwaitingReviewError)
+      return json(409, { error: error.name, message: error.message });
+    return errorResponse(error);
+  }
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
+  async (event: APIGatewayProxyEvent) => {
+    sfn ??= new SFNClient({});
+    return reviewIntent(event, await awsLedgerAccess(), sfn);
+  },
+);

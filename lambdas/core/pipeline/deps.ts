@@ -1,0 +1,42 @@
+import type { Clock, IdSource } from '../../ports/clock.js';
+import type { EvidenceStore } from '../../ports/evidence-store.js';
+import type { LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import type { Releaser, Telemetry } from '../../ports/releaser.js';
+import type { Signer } from '../../ports/signer.js';
+import type { StateStore } from '../../ports/state-store.js';
+import type { Catalog } from '../catalog-schema.js';
+
+/** Everything a stage may touch, chosen by a composition root (AWS or local). */
+export interface PipelineDeps {
+  ledgerName: string;
+  ledger: LedgerStore;
+  state: StateStore;
+  catalog: Catalog;
+  clock: Clock;
+  ids: IdSource;
+  /** Present only where the role may sign (the decision stage). */
+  signer?: Signer;
+  /** Verifies signatures; every stage may read the public key. */
+  publicKey: () => Promise<Uint8Array>;
+  releaser: Releaser;
+  telemetry: Telemetry;
+  evidence: EvidenceStore;
+}
+
+/** Appends one ledger entry for an intent; retries with the same step name append it exactly once. */
+export function record(
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock'>,
+  intentId: string,
+  type: string,
+  payload: Record<string, unknown>,
+  step: string = type,
+): Promise<StoredEntry> {
+  const draft: LedgerEntryDraft = {
+    intentId,
+    type,
+    idempotencyKey: `${intentId}/${step}`,
+    timestamp: deps.clock.now().toISOString(),
+    payload,
+  };
+  return deps.ledger.append(deps.ledgerName, draft);
+}

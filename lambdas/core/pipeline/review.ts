@@ -1,0 +1,117 @@
+import { InvalidInputError, ItvError, VersionConflictError } from '../errors.js';
+import { intentSchema } from '../intent.js';
+import { type PipelineDeps, record } from './deps.js';
+import { stateKeys } from './keys.js';
+import type { PipelineState, ReviewResult } from './state.js';
+
+export interface ReviewRequest {
+  intentId: string;
+  taskToken: string;
+  requestedAt: string;
+  requester: string;
+  /** The pipeline state at the review wait, so the local runtime can resume from it. */
+  state: PipelineState;
+  /** Local runtime: the process still waiting on this review in process, if any. */
+  waiter?: number;
+}
+
+/** The intent is not waiting for a reviewer (unknown id, never needed review, or already decided). */
+export class NotAwaitingReviewError extends ItvError {}
+
+/**
+ * Stage 5b: a tier that needs a reviewer of record waits here. Records `review.requested` once and keeps
+ * the task token; returns the decision when one was already recorded (a resumed or retried wait).
+ */
+export async function requestReview(
+  intentId: string,
+  taskToken: string,
+  state: PipelineState,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+): Promise<ReviewResult | undefined> {
+  const intent = intentSchema.parse(state.intent);
+  await record(deps, intentId, 'review.requested', {
+    tier: state.admission?.tier,
+    reason: 'the risk tier requires a reviewer of record',
+    requester: intent.authority.requester,
+  });
+  const request: ReviewRequest = {
+    intentId,
+    taskToken,
+    requestedAt: deps.clock.now().toISOString(),
+    requester: intent.authority.requester,
+    state,
+  };
+  const key = stateKeys.reviewRequest(intentId);
+  await deps.state.put(key.pk, key.sk, request);
+  const decided = await readReview(intentId, deps);
+  if (decided) await recordDecision(intentId, decided, deps);
+  return decided;
+}
+
+function recordDecision(
+  intentId: string,
+  review: ReviewResult,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock'>,
+) {
+  return record(deps, intentId, `review.${review.decision}`, { ...review }, 'review.decided');
+}
+
+/** Reads a recorded review decision, if any. */
+export async function readReview(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state'>,
+): Promise<ReviewResult | undefined> {
+  const key = stateKeys.review(intentId);
+  return (await deps.state.get<ReviewResult>(key.pk, key.sk))?.data;
+}
+
+/**
+ * A reviewer of record approves or rejects. The reviewer must not be the requester (separation of duties).
+ * Returns the pending request so the caller can resume the execution (task token on AWS, local resume).
+ */
+export async function recordReview(
+  input: { intentId: string; decision: 'approved' | 'rejected'; reviewer: string; reason?: string },
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+): Promise<{ request: ReviewRequest; review: ReviewResult }> {
+  if (!input.reviewer.trim()) {
+    throw new InvalidInputError('reviewer is required', [
+      { path: 'reviewer', message: 'must name a principal' },
+    ]);
+  }
+  const requestKey = stateKeys.reviewRequest(input.intentId);
+  const request = (await deps.state.get<ReviewRequest>(requestKey.pk, requestKey.sk))?.data;
+  if (!request) throw new NotAwaitingReviewError(`intent ${input.intentId} is not waiting for a review`);
+  if (request.requester === input.reviewer) {
+    throw new InvalidInputError('the requester cannot be the reviewer of record', [
+      {
+        path: 'reviewer',
+        message: `${input.reviewer} requested this change; another principal must review it`,
+      },
+    ]);
+  }
+  const review: ReviewResult = {
+    decision: input.decision,
+    reviewer: input.reviewer,
+    reason: input.reason,
+    decidedAt: deps.clock.now().toISOString(),
+  };
+  const reviewKey = stateKeys.review(input.intentId);
+  const existing = await deps.state.get<ReviewResult>(reviewKey.pk, reviewKey.sk);
+  if (existing) {
+    throw new NotAwaitingReviewError(
+      `intent ${input.intentId} was already ${existing.data.decision} by ${existing.data.reviewer}`,
+    );
+  }
+  // Created only if absent: two reviewers racing cannot both decide. The ledger entry follows; if this
+  // process dies in between, the resumed review wait writes the same entry (same idempotency key).
+  try {
+    await deps.state.put(reviewKey.pk, reviewKey.sk, review, 0);
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      throw new NotAwaitingReviewError(`intent ${input.intentId} was decided by another reviewer just now`);
+    }
+    throw error;
+  }
+  await recordDecision(input.intentId, review, deps);
+  return { request, review };
+}

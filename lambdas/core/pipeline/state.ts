@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/**
+ * The state that flows through the state machine. Each stage reads what earlier stages wrote and
+ * returns its own result, which the ASL stores under the stage's ResultPath. These schemas are the
+ * contracts between stages.
+ */
+
+const issue = z.object({ path: z.string(), message: z.string() });
+
+export const declaredSchema = z.object({
+  intentId: z.string(),
+  verdict: z.enum(['complete', 'incomplete']),
+  issues: z.array(issue).default([]),
+  service: z.string().optional(),
+  title: z.string().optional(),
+  declaredAt: z.string(),
+});
+
+export const structureResultSchema = z.object({
+  verdict: z.enum(['valid', 'invalid', 'schema-update-required']),
+  errors: z.array(issue).default([]),
+  missingKeys: z.array(z.string()).default([]),
+  message: z.string().optional(),
+});
+
+export const explanationSchema = z.object({
+  rule: z.string(),
+  domain: z.string(),
+  reason: z.string(),
+  remedy: z.string().optional(),
+});
+
+export const admissionResultSchema = z.object({
+  verdict: z.enum(['admitted', 'queued', 'rejected']),
+  tier: z.number().int().min(0).max(3),
+  requiresReviewer: z.boolean(),
+  gate: z.enum(['auto-continue', 'fail-fast']),
+  lane: z.string(),
+  blastRadius: z.array(z.string()),
+  failed: z.array(explanationSchema).default([]),
+  retryAfterSeconds: z.number().int().min(1).default(15),
+  attempt: z.number().int().min(0),
+  policySetHash: z.string(),
+});
+
+export const decisionResultSchema = z.object({
+  decisionId: z.string(),
+  digest: z.string(),
+  keyId: z.string(),
+  seq: z.number().int(),
+});
+
+export const verificationResultSchema = z.object({
+  passed: z.boolean(),
+  requiresReview: z.boolean(),
+  results: z.array(z.object({ check: z.string(), passed: z.boolean(), detail: z.string() })),
+});
+
+export const reviewResultSchema = z.object({
+  decision: z.enum(['approved', 'rejected']),
+  reviewer: z.string(),
+  reason: z.string().optional(),
+  decidedAt: z.string(),
+});
+
+export const releaseResultSchema = z.object({
+  deploymentId: z.string(),
+  service: z.string(),
+  environment: z.string(),
+  strategy: z.string(),
+  state: z.string(),
+  percentageComplete: z.number(),
+  startedAt: z.string(),
+  completedAt: z.string().optional(),
+  done: z.boolean(),
+  action: z.enum(['continue', 'stop']),
+  /** Why a release is being stopped: an alarm, a policy breach. */
+  stopReason: z.string().optional(),
+  pollSeconds: z.number().int().min(1),
+  /** Number of deployment events already written to the ledger. */
+  eventsRecorded: z.number().int().min(0),
+});
+
+export const observationResultSchema = z.object({
+  evidenceUri: z.string(),
+  evidenceDigest: z.string(),
+  slosMet: z.boolean(),
+});
+
+export const outcomes = [
+  'released',
+  'rolled-back',
+  'frozen',
+  'rejected-incomplete',
+  'rejected-structure',
+  'schema-update-required',
+  'rejected-policy',
+  'failed-verification',
+  'rejected-review',
+  'failed',
+] as const;
+export type Outcome = (typeof outcomes)[number];
+
+export const learningResultSchema = z.object({
+  outcome: z.enum(outcomes),
+  timeToValueSeconds: z.number().nullable(),
+  valuePerHourUsd: z.number(),
+  costOfDelayUsd: z.number(),
+  confidence: z.number(),
+});
+
+export const checkpointResultSchema = z.object({
+  size: z.number().int(),
+  rootHash: z.string(),
+  seq: z.number().int(),
+});
+
+export const failureSchema = z.object({ Error: z.string(), Cause: z.unknown().optional() });
+
+export const pipelineStateSchema = z
+  .object({
+    intent: z.unknown(),
+    source: z.enum(['api', 'eventbridge', 'cli']).default('cli'),
+    submittedAt: z.string().optional(),
+    declared: declaredSchema.optional(),
+    structure: structureResultSchema.optional(),
+    admission: admissionResultSchema.optional(),
+    decision: decisionResultSchema.optional(),
+    verification: verificationResultSchema.optional(),
+    review: reviewResultSchema.optional(),
+    reviewError: failureSchema.optional(),
+    release: releaseResultSchema.optional(),
+    observation: observationResultSchema.optional(),
+    learning: learningResultSchema.optional(),
+    error: failureSchema.optional(),
+  })
+  .passthrough();
+
+export type PipelineState = z.infer<typeof pipelineStateSchema>;
+export type Declared = z.infer<typeof declaredSchema>;
+export type StructureResult = z.infer<typeof structureResultSchema>;
+export type AdmissionResult = z.infer<typeof admissionResultSchema>;
+export type DecisionResult = z.infer<typeof decisionResultSchema>;
+export type VerificationResult = z.infer<typeof verificationResultSchema>;
+export type ReviewResult = z.infer<typeof reviewResultSchema>;
+export type ReleaseResult = z.infer<typeof releaseResultSchema>;
+export type ObservationResult = z.infer<typeof observationResultSchema>;
+export type LearningResult = z.infer<typeof learningResultSchema>;
+export type CheckpointResult = z.infer<typeof checkpointResultSchema>;

@@ -1,0 +1,28 @@
+import { validateStructure as checkStructure } from '../structure.js';
+import { type PipelineDeps, record } from './deps.js';
+import { declaredIntent } from './parsed-intent.js';
+import type { PipelineState, StructureResult } from './state.js';
+
+/** Stage 2: the change must map to the contract version it names; unknown keys route to a schema update. */
+export async function validateStructure(state: PipelineState, deps: PipelineDeps): Promise<StructureResult> {
+  const { intent, intentId } = declaredIntent(state);
+  const verdict = checkStructure(intent, deps.catalog);
+  const result: StructureResult = {
+    verdict: verdict.verdict,
+    errors: verdict.verdict === 'invalid' ? verdict.errors : [],
+    missingKeys: verdict.verdict === 'schema-update-required' ? verdict.missingKeys : [],
+    message: verdict.verdict === 'schema-update-required' ? verdict.message : undefined,
+  };
+  const type = {
+    valid: 'structure.validated',
+    invalid: 'structure.rejected',
+    'schema-update-required': 'structure.schema-update-required',
+  }[result.verdict];
+  await record(deps, intentId, type, {
+    service: intent.change.service,
+    profile: intent.change.profile,
+    contractVersion: intent.change.contractVersion,
+    ...result,
+  });
+  return result;
+}

@@ -1,0 +1,13 @@
+import { declareIntent } from '../core/pipeline/declare-intent.js';
+import { declaredSchema, pipelineStateSchema } from '../core/pipeline/state.js';
+import { awsPipelineDeps } from '../wiring/aws.js';
+import { defineStage, stageHandler } from './define-stage.js';
+
+export const declareIntentStage = defineStage({
+  name: 'DeclareIntent',
+  input: pipelineStateSchema,
+  output: declaredSchema,
+  run: declareIntent,
+});
+
+export const handler = stageHandler(declareIntentStage, awsPipelineDeps);

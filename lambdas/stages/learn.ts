@@ -1,0 +1,13 @@
+import { learn } from '../core/pipeline/learn.js';
+import { learningResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
+import { awsPipelineDeps } from '../wiring/aws.js';
+import { defineStage, stageHandler } from './define-stage.js';
+
+export const learnStage = defineStage({
+  name: 'Learn',
+  input: pipelineStateSchema,
+  output: learningResultSchema,
+  run: learn,
+});
+
+export const handler = stageHandler(learnStage, awsPipelineDeps);

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { recordFailure } from '../core/pipeline/record-failure.js';
+import { pipelineStateSchema } from '../core/pipeline/state.js';
+import { awsPipelineDeps } from '../wiring/aws.js';
+import { defineStage, stageHandler } from './define-stage.js';
+
+export const recordFailureStage = defineStage({
+  name: 'RecordFailure',
+  input: pipelineStateSchema,
+  output: z.object({ seq: z.number().int() }),
+  run: recordFailure,
+});
+
+export const handler = stageHandler(recordFailureStage, awsPipelineDeps);

@@ -1,0 +1,13 @@
+import { startRelease } from '../core/pipeline/release.js';
+import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
+import { awsPipelineDeps } from '../wiring/aws.js';
+import { defineStage, stageHandler } from './define-stage.js';
+
+export const startReleaseStage = defineStage({
+  name: 'StartRelease',
+  input: pipelineStateSchema,
+  output: releaseResultSchema,
+  run: startRelease,
+});
+
+export const handler = stageHandler(startReleaseStage, awsPipelineDeps);

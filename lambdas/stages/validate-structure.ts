@@ -1,0 +1,13 @@
+import { pipelineStateSchema, structureResultSchema } from '../core/pipeline/state.js';
+import { validateStructure } from '../core/pipeline/validate-structure.js';
+import { awsPipelineDeps } from '../wiring/aws.js';
+import { defineStage, stageHandler } from './define-stage.js';
+
+export const validateStructureStage = defineStage({
+  name: 'ValidateStructure',
+  input: pipelineStateSchema,
+  output: structureResultSchema,
+  run: validateStructure,
+});
+
+export const handler = stageHandler(validateStructureStage, awsPipelineDeps);
