@@ -1,0 +1,124 @@
+import {
+  type CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
+import { ConfigurationError } from '../../core/errors.js';
+import type { AlarmState } from '../../core/release/alarm-evaluation.js';
+import {
+  alarmName,
+  type ServiceMetric,
+  serviceMetricNamespace,
+  serviceMetricSpecs,
+  serviceMetrics,
+} from '../../core/release/alarms.js';
+import { type ObservedWindow, type ServiceBaseline, sloSnapshot } from '../../core/release/slo.js';
+import type { Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
+import { transientOr } from './transient-errors.js';
+
+/**
+ * `Telemetry` on CloudWatch: GetMetricData for the service's error rate (Average) and latency (p99) over the
+ * window, DescribeAlarms for its rollback alarms. A window with no datapoints reports the baseline (no
+ * evidence of a regression); the alarms then show INSUFFICIENT_DATA, which is the signal.
+ */
+
+export interface CloudWatchTelemetryOptions {
+  client: CloudWatchClient;
+  baselines: Readonly<Record<string, ServiceBaseline>>;
+  /** Datapoint period in seconds; default 60. */
+  periodSeconds?: number;
+  /** Namespace the services publish to; default `itv/Services`. */
+  namespace?: string;
+}
+
+const queryIds: Record<ServiceMetric, string> = { errorRate: 'errorRate', latencyP99Ms: 'latencyP99' };
+
+function mean(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+export class CloudWatchTelemetry implements Telemetry {
+  constructor(private readonly options: CloudWatchTelemetryOptions) {}
+
+  async snapshot(service: string, from: Date, to: Date): Promise<TelemetrySnapshot> {
+    const baseline = this.options.baselines[service];
+    if (!baseline) throw new ConfigurationError(`no SLO baseline for service ${service}`);
+    const [values, alarms] = await Promise.all([
+      this.metricValues(service, from, to),
+      this.alarmStates(service),
+    ]);
+    const periodSeconds = this.options.periodSeconds ?? 60;
+    const errorRates = values.errorRate;
+    const observed: ObservedWindow = {
+      errorRate: mean(errorRates) ?? baseline.errorRate,
+      latencyP99Ms: mean(values.latencyP99Ms) ?? baseline.latencyP99Ms,
+      excessErrorSeconds: errorRates.reduce(
+        (sum, rate) => sum + (rate - baseline.errorRate) * periodSeconds,
+        0,
+      ),
+    };
+    return sloSnapshot({ service, from, to, baseline, observed, alarms });
+  }
+
+  private async metricValues(
+    service: string,
+    from: Date,
+    to: Date,
+  ): Promise<Record<ServiceMetric, number[]>> {
+    const values: Record<ServiceMetric, number[]> = { errorRate: [], latencyP99Ms: [] };
+    if (to.getTime() <= from.getTime()) return values;
+    const queries: MetricDataQuery[] = serviceMetrics.map((metric) => ({
+      Id: queryIds[metric],
+      MetricStat: {
+        Metric: {
+          Namespace: this.options.namespace ?? serviceMetricNamespace,
+          MetricName: serviceMetricSpecs[metric].metricName,
+          Dimensions: [{ Name: 'Service', Value: service }],
+        },
+        Period: this.options.periodSeconds ?? 60,
+        Stat: serviceMetricSpecs[metric].stat,
+      },
+      ReturnData: true,
+    }));
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call('GetMetricData', () =>
+        this.options.client.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: queries,
+            StartTime: from,
+            EndTime: to,
+            ScanBy: 'TimestampAscending',
+            NextToken: nextToken,
+          }),
+        ),
+      );
+      for (const result of page.MetricDataResults ?? []) {
+        const metric = serviceMetrics.find((m) => queryIds[m] === result.Id);
+        if (metric) values[metric].push(...(result.Values ?? []));
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return values;
+  }
+
+  private async alarmStates(service: string): Promise<Array<{ name: string; state: AlarmState }>> {
+    const names = serviceMetrics.map((metric) => alarmName(service, metric));
+    const response = await this.call('DescribeAlarms', () =>
+      this.options.client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm'] })),
+    );
+    return (response.MetricAlarms ?? []).map((alarm) => ({
+      name: alarm.AlarmName ?? '',
+      state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
+    }));
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw transientOr(error, `CloudWatch ${operation}`);
+    }
+  }
+}

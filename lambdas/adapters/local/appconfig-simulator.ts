@@ -1,0 +1,264 @@
+import { LaneBusyError, VersionConflictError } from '../../core/errors.js';
+import { isInProgress, simulatedStatus } from '../../core/release/deployment-status.js';
+import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
+import {
+  type LaneRecord,
+  type SimulatedDeployment,
+  simulatorKeys,
+} from '../../core/release/simulated-deployment.js';
+import type { ServiceBaseline } from '../../core/release/slo.js';
+import { deploymentTimeline, percentageAt } from '../../core/release/timeline.js';
+import type { Clock, IdSource } from '../../ports/clock.js';
+import type { DeploymentStatus, ReleaseRequest, Releaser } from '../../ports/releaser.js';
+import type { StateItem, StateStore } from '../../ports/state-store.js';
+import { type AlarmTick, LocalCloudWatch } from './cloudwatch-simulator.js';
+import { SyntheticMetrics, SyntheticTelemetry } from './synthetic-telemetry.js';
+
+/**
+ * AWS AppConfig gradual deployments, simulated for the local runtime on a (virtual) clock. What it follows:
+ * - Timeline: growth steps and final bake exactly as "Working with deployment strategies" documents
+ *   (https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-deployment-strategy.html);
+ *   percentages and instants come from the pure `deploymentTimeline`.
+ * - One deployment per environment: a second StartDeployment while one is DEPLOYING or BAKING gets
+ *   ConflictException, here `LaneBusyError`.
+ * - Automatic rollback ("Monitoring deployments for automatic rollback",
+ *   https://docs.aws.amazon.com/appconfig/latest/userguide/monitoring-deployments.html): "if one or more
+ *   CloudWatch alarms go into the ALARM or INSUFFICIENT_DATA state during a deployment" — rollout and final bake
+ *   — it rolls back; "a deployment doesn't automatically roll back if actions have been disabled" on the alarm.
+ *   Alarms are evaluated once a minute, so a rollback lands on the first evaluation that sees the alarm.
+ * - StopDeployment on an in-progress deployment (DEPLOYING or BAKING) rolls it back; on a COMPLETE one it is
+ *   refused (AWS needs AllowRevert, which the Releaser port does not carry). Stopping an already rolled-back
+ *   deployment returns it unchanged, so a retried stop is harmless.
+ * - Event log with AppConfig's event types, oldest first.
+ * What it does not simulate: hosted configuration versions and their validators (ValidateStructure checks
+ * the contract), the ROLLING_BACK interval (rollback is instantaneous), AllowRevert/REVERTED, extensions.
+ * State lives in the StateStore, so several processes sharing one store see the same deployments; alarm
+ * evaluations are applied once and recorded (`evaluatedThrough`), so the event log only ever grows.
+ */
+
+/** The alarm side the simulator needs: which alarms an environment monitors, and their per-minute states. */
+export interface AlarmMonitor {
+  monitorsFor(service: string): string[];
+  alarmHistory(
+    service: string,
+    afterMs: number,
+    throughMs: number,
+    names?: readonly string[],
+  ): Promise<AlarmTick[]>;
+}
+
+export interface LocalAppConfigOptions {
+  store: StateStore;
+  clock: Clock;
+  alarms: AlarmMonitor;
+  ids: IdSource;
+}
+
+const maxAttempts = 5;
+
+export class LocalAppConfig implements Releaser {
+  constructor(private readonly options: LocalAppConfigOptions) {}
+
+  async start(request: ReleaseRequest): Promise<DeploymentStatus> {
+    deploymentTimeline(request.strategy); // rejects a strategy outside AWS's limits before the lane is touched
+    const { store, clock, ids } = this.options;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const now = clock.now();
+      const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, request.environment);
+      if (lane) await this.assertLaneFree(request.environment, lane.data, now);
+      const deploymentId = ids.next('deployment');
+      const deployment: SimulatedDeployment = {
+        deploymentId,
+        intentId: request.intentId,
+        service: request.service,
+        environment: request.environment,
+        profile: request.profile,
+        description: request.description,
+        strategy: { ...request.strategy },
+        content: request.content,
+        startedAt: now.toISOString(),
+        monitors: this.options.alarms.monitorsFor(request.service),
+        ...(request.fault ? { fault: { ...request.fault } } : {}),
+      };
+      const partition = simulatorKeys.deploymentPartition(request.service);
+      // The record goes first: a lane must never point at a deployment another process cannot read yet.
+      await store.put(partition, deploymentId, deployment, 0);
+      try {
+        await store.put<LaneRecord>(
+          simulatorKeys.lanePartition,
+          request.environment,
+          { deploymentId, service: request.service },
+          lane?.version ?? 0,
+        );
+      } catch (error) {
+        await store.delete(partition, deploymentId);
+        if (error instanceof VersionConflictError) continue; // another start won the lane: look again
+        throw error;
+      }
+      return simulatedStatus(deployment, now);
+    }
+    throw new LaneBusyError(
+      `environment ${request.environment}: lost the race for the lane ${maxAttempts} times`,
+    );
+  }
+
+  async check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
+    const now = this.options.clock.now();
+    const { data } = await this.settle(service, environment, deploymentId, now);
+    return simulatedStatus(data, now);
+  }
+
+  async stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const now = this.options.clock.now();
+      const { data: deployment, version } = await this.settle(service, environment, deploymentId, now);
+      const status = simulatedStatus(deployment, now);
+      if (status.state === 'ROLLED_BACK') return status;
+      if (status.state === 'COMPLETE') {
+        throw new DeploymentNotStoppableError(
+          `deployment ${deploymentId} in environment ${environment} is COMPLETE: only an in-progress deployment can be stopped`,
+        );
+      }
+      const stopped: SimulatedDeployment = {
+        ...deployment,
+        ended: {
+          state: 'ROLLED_BACK',
+          at: now.toISOString(),
+          triggeredBy: 'USER',
+          percentage: status.percentageComplete,
+        },
+      };
+      try {
+        await this.options.store.put(
+          simulatorKeys.deploymentPartition(service),
+          deploymentId,
+          stopped,
+          version,
+        );
+        return simulatedStatus(stopped, now);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    throw new VersionConflictError(
+      `deployment ${deploymentId}: stop lost ${maxAttempts} races with other writers`,
+    );
+  }
+
+  private async assertLaneFree(environment: string, lane: LaneRecord, now: Date): Promise<void> {
+    const current = await this.options.store.get<SimulatedDeployment>(
+      simulatorKeys.deploymentPartition(lane.service),
+      lane.deploymentId,
+    );
+    if (!current) return; // its start was undone after losing the lane
+    const { data } = await this.settle(lane.service, environment, lane.deploymentId, now);
+    const state = simulatedStatus(data, now).state;
+    if (isInProgress(state)) {
+      throw new LaneBusyError(
+        `environment ${environment} is running deployment ${lane.deploymentId} (${state}); AppConfig runs one deployment per environment at a time`,
+      );
+    }
+  }
+
+  /**
+   * Applies the alarm evaluations between the last one applied and `now` (rollout and bake only), records
+   * the first that trips an enabled monitor as a rollback, and saves what it applied.
+   */
+  private async settle(
+    service: string,
+    environment: string,
+    deploymentId: string,
+    now: Date,
+  ): Promise<StateItem<SimulatedDeployment>> {
+    const partition = simulatorKeys.deploymentPartition(service);
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const item = await this.options.store.get<SimulatedDeployment>(partition, deploymentId);
+      if (!item || item.data.environment !== environment) {
+        throw new DeploymentNotFoundError(
+          `deployment ${deploymentId} not found in environment ${environment} of service ${service}`,
+        );
+      }
+      const updated = await this.applyAlarms(item.data, now);
+      if (!updated) return item;
+      try {
+        return await this.options.store.put(partition, deploymentId, updated, item.version);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    throw new VersionConflictError(
+      `deployment ${deploymentId}: settle lost ${maxAttempts} races with other writers`,
+    );
+  }
+
+  private async applyAlarms(
+    deployment: SimulatedDeployment,
+    now: Date,
+  ): Promise<SimulatedDeployment | undefined> {
+    if (deployment.ended) return undefined;
+    const timeline = deploymentTimeline(deployment.strategy);
+    const startMs = Date.parse(deployment.startedAt);
+    const afterMs = deployment.evaluatedThrough ? Date.parse(deployment.evaluatedThrough) : startMs;
+    // At the end of the bake the deployment is COMPLETE and no longer eligible for automatic rollback.
+    const throughMs = Math.min(now.getTime(), startMs + timeline.bakeEndSeconds * 1000 - 1);
+    if (throughMs <= afterMs) return undefined;
+    const ticks = await this.options.alarms.alarmHistory(
+      deployment.service,
+      afterMs,
+      throughMs,
+      deployment.monitors,
+    );
+    if (ticks.length === 0) return undefined;
+    for (const tick of ticks) {
+      const tripped = tick.alarms.find((alarm) => alarm.actionsEnabled && alarm.state !== 'OK');
+      if (!tripped || tripped.state === 'OK') continue; // narrows the state for the record
+      const atMs = tick.at.getTime();
+      return {
+        ...deployment,
+        evaluatedThrough: tick.at.toISOString(),
+        ended: {
+          state: 'ROLLED_BACK',
+          at: tick.at.toISOString(),
+          triggeredBy: 'CLOUDWATCH_ALARM',
+          alarm: tripped.name,
+          alarmState: tripped.state,
+          percentage: percentageAt(timeline, (atMs - startMs) / 1000),
+        },
+      };
+    }
+    return { ...deployment, evaluatedThrough: ticks[ticks.length - 1]!.at.toISOString() };
+  }
+}
+
+export interface LocalReleaseOptions {
+  store: StateStore;
+  clock: Clock;
+  ids: IdSource;
+  baselines: Readonly<Record<string, ServiceBaseline>>;
+  defaultBaseline?: ServiceBaseline;
+  noise?: number;
+}
+
+/** The whole local release side wired together: synthetic metrics → CloudWatch alarms → AppConfig, telemetry. */
+export function createLocalRelease(options: LocalReleaseOptions): {
+  releaser: LocalAppConfig;
+  telemetry: SyntheticTelemetry;
+  cloudwatch: LocalCloudWatch;
+  metrics: SyntheticMetrics;
+} {
+  const metrics = new SyntheticMetrics({
+    store: options.store,
+    baselines: options.baselines,
+    ...(options.defaultBaseline ? { defaultBaseline: options.defaultBaseline } : {}),
+    ...(options.noise !== undefined ? { noise: options.noise } : {}),
+  });
+  const cloudwatch = new LocalCloudWatch({ metrics, store: options.store });
+  const telemetry = new SyntheticTelemetry({ metrics, alarms: cloudwatch });
+  const releaser = new LocalAppConfig({
+    store: options.store,
+    clock: options.clock,
+    alarms: cloudwatch,
+    ids: options.ids,
+  });
+  return { releaser, telemetry, cloudwatch, metrics };
+}

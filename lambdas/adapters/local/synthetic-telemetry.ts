@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
+import type { AlarmState } from '../../core/release/alarm-evaluation.js';
+import type { ServiceMetric } from '../../core/release/alarms.js';
+import { breakpointsMs, type Exposure, exposureOf, metricValueAt } from '../../core/release/exposure.js';
+import { type SimulatedDeployment, simulatorKeys } from '../../core/release/simulated-deployment.js';
+import { type ObservedWindow, type ServiceBaseline, sloSnapshot } from '../../core/release/slo.js';
+import type { Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
+import type { StateStore } from '../../ports/state-store.js';
+
+/**
+ * Synthetic per-service metrics for the local runtime: each service's baseline with deterministic noise
+ * (seeded by service, metric and minute — no Math.random), plus the faults that simulated deployments carry.
+ * A fault shows on the share of traffic served by its configuration once that rollout has reached the fault's
+ * `atPercent`; a rollback takes it away. Deployment records come from the StateStore the AppConfig simulator
+ * writes, so every process sharing the store sees the same series.
+ */
+
+export interface SyntheticMetricsOptions {
+  store: StateStore;
+  baselines: Readonly<Record<string, ServiceBaseline>>;
+  /** For a service absent from `baselines`; without it such a service is a ConfigurationError. */
+  defaultBaseline?: ServiceBaseline;
+  /** Relative amplitude of the noise around the baseline; default 0.05 (±5 %). */
+  noise?: number;
+}
+
+const minuteMs = 60_000;
+
+/** The baselines of a catalog's services (`catalog.services[name].slo`), for `SyntheticMetricsOptions.baselines`. */
+export function baselinesOf(catalog: {
+  services: Readonly<Record<string, { slo: ServiceBaseline }>>;
+}): Record<string, ServiceBaseline> {
+  return Object.fromEntries(Object.entries(catalog.services).map(([name, service]) => [name, service.slo]));
+}
+
+export class SyntheticMetrics {
+  private readonly noise: number;
+
+  constructor(private readonly options: SyntheticMetricsOptions) {
+    this.noise = options.noise ?? 0.05;
+    if (!(this.noise >= 0 && this.noise < 1)) {
+      throw new ConfigurationError(`synthetic telemetry noise must be in [0, 1), got ${options.noise}`);
+    }
+  }
+
+  baseline(service: string): ServiceBaseline {
+    const baseline = this.options.baselines[service] ?? this.options.defaultBaseline;
+    if (!baseline)
+      throw new ConfigurationError(`no SLO baseline for service ${service} in the synthetic telemetry`);
+    return baseline;
+  }
+
+  /** The metric without any fault at `atMs`: baseline × (1 + noise of that minute). */
+  baseValueAt(service: string, metric: ServiceMetric, atMs: number): number {
+    const minute = Math.floor(atMs / minuteMs);
+    const digest = createHash('sha256').update(`${service}|${metric}|${minute}`).digest();
+    const unit = digest.readUInt32BE(0) / 2 ** 32;
+    const value = this.baseline(service)[metric] * (1 + (2 * unit - 1) * this.noise);
+    return metric === 'errorRate' ? Math.min(1, value) : value;
+  }
+
+  /** `count` datapoints, each the mean of the metric over one period, the first starting at `fromMs`. */
+  async datapoints(
+    service: string,
+    metric: ServiceMetric,
+    periodSeconds: number,
+    fromMs: number,
+    count: number,
+  ): Promise<number[]> {
+    const periodMs = periodSeconds * 1000;
+    const exposures = await this.exposures(service, fromMs);
+    return Array.from({ length: count }, (_, k) =>
+      this.mean(service, metric, exposures, fromMs + k * periodMs, fromMs + (k + 1) * periodMs),
+    );
+  }
+
+  /** Means over [from, to) and the errors beyond the baseline, for a telemetry snapshot. */
+  async window(service: string, from: Date, to: Date): Promise<ObservedWindow> {
+    const fromMs = from.getTime();
+    const toMs = to.getTime();
+    if (!(toMs >= fromMs)) {
+      throw new InvalidInputError('telemetry window is invalid', [
+        { path: 'to', message: `must not be before from (${from.toISOString()})` },
+      ]);
+    }
+    const exposures = await this.exposures(service, fromMs);
+    const errorRate = this.mean(service, 'errorRate', exposures, fromMs, toMs);
+    return {
+      errorRate,
+      latencyP99Ms: this.mean(service, 'latencyP99Ms', exposures, fromMs, toMs),
+      excessErrorSeconds: ((errorRate - this.baseline(service).errorRate) * (toMs - fromMs)) / 1000,
+    };
+  }
+
+  /** Deployments that can change the metric from `fromMs` on: faulty ones still serving, and any after them. */
+  private async exposures(service: string, fromMs: number): Promise<Exposure[]> {
+    const items = await this.options.store.list<SimulatedDeployment>(
+      simulatorKeys.deploymentPartition(service),
+    );
+    const exposures = items
+      .map((item) => exposureOf(item.data))
+      .filter((exposure) => exposure.endMs > fromMs);
+    const faulty = exposures.filter((exposure) => exposure.deployment.fault);
+    if (faulty.length === 0) return [];
+    const earliest = Math.min(...faulty.map((exposure) => exposure.startMs));
+    return exposures.filter((exposure) => exposure.startMs >= earliest);
+  }
+
+  /** Exact time-average: the series is piecewise constant between minute boundaries and rollout steps. */
+  private mean(
+    service: string,
+    metric: ServiceMetric,
+    exposures: readonly Exposure[],
+    fromMs: number,
+    toMs: number,
+  ): number {
+    const valueAt = (atMs: number) =>
+      metricValueAt(exposures, metric, this.baseValueAt(service, metric, atMs), atMs);
+    if (toMs <= fromMs) return valueAt(fromMs);
+    const cuts = new Set<number>([fromMs, toMs]);
+    for (let minute = Math.ceil(fromMs / minuteMs) * minuteMs; minute < toMs; minute += minuteMs)
+      cuts.add(minute);
+    for (const exposure of exposures) {
+      for (const point of breakpointsMs(exposure)) if (point > fromMs && point < toMs) cuts.add(point);
+    }
+    const sorted = [...cuts].sort((a, b) => a - b);
+    let area = 0;
+    for (let i = 1; i < sorted.length; i++) {
+      const [a, b] = [sorted[i - 1]!, sorted[i]!];
+      area += valueAt((a + b) / 2) * (b - a);
+    }
+    return area / (toMs - fromMs);
+  }
+}
+
+/** Alarm states at an instant, e.g. from the local CloudWatch simulator. */
+export interface AlarmStateSource {
+  alarmStatesAt(service: string, at: Date): Promise<Array<{ name: string; state: AlarmState }>>;
+}
+
+/** `Telemetry` for the local runtime: SLOs from the synthetic series, alarms from the local CloudWatch. */
+export class SyntheticTelemetry implements Telemetry {
+  constructor(private readonly options: { metrics: SyntheticMetrics; alarms: AlarmStateSource }) {}
+
+  async snapshot(service: string, from: Date, to: Date): Promise<TelemetrySnapshot> {
+    const observed = await this.options.metrics.window(service, from, to);
+    const alarms = await this.options.alarms.alarmStatesAt(service, to);
+    return sloSnapshot({
+      service,
+      from,
+      to,
+      baseline: this.options.metrics.baseline(service),
+      observed,
+      alarms: alarms.map(({ name, state }) => ({ name, state })),
+    });
+  }
+}

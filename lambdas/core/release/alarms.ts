@@ -1,0 +1,52 @@
+import type { AlarmRule } from './alarm-evaluation.js';
+import type { ServiceBaseline } from './slo.js';
+
+/**
+ * The rollback alarms each service's AppConfig environment monitors: one on the error rate, one on p99 latency.
+ * The CDK stack creates the same alarms on the same metrics, so the names and metric specs live here, once.
+ */
+
+export type ServiceMetric = 'errorRate' | 'latencyP99Ms';
+export const serviceMetrics: readonly ServiceMetric[] = ['errorRate', 'latencyP99Ms'];
+
+/** A regression is a metric this many times its baseline, unless the catalog gives a threshold. */
+export const regressionFactor = 3;
+
+/** 2 of 3 one-minute datapoints: a regression trips within two minutes, a single noisy minute does not. */
+export const defaultAlarmRule = {
+  periodSeconds: 60,
+  evaluationPeriods: 3,
+  datapointsToAlarm: 2,
+  comparisonOperator: 'GreaterThanThreshold',
+  treatMissingData: 'missing',
+} as const satisfies Omit<AlarmRule, 'threshold'> & { periodSeconds: number };
+
+export interface MetricAlarmDefinition extends AlarmRule {
+  name: string;
+  service: string;
+  metric: ServiceMetric;
+  periodSeconds: number;
+}
+
+/** CloudWatch metric each service publishes: namespace `itv/Services`, dimension `Service`. */
+export const serviceMetricSpecs: Readonly<Record<ServiceMetric, { metricName: string; stat: string }>> = {
+  errorRate: { metricName: 'ErrorRate', stat: 'Average' },
+  latencyP99Ms: { metricName: 'Latency', stat: 'p99' },
+};
+export const serviceMetricNamespace = 'itv/Services';
+
+/** e.g. alarmName('payments', 'errorRate') → 'itv-payments-error-rate'. */
+export function alarmName(service: string, metric: ServiceMetric): string {
+  return `itv-${service}-${metric === 'errorRate' ? 'error-rate' : 'latency-p99'}`;
+}
+
+/** The service's rollback alarms with thresholds from its baseline. */
+export function serviceAlarms(service: string, baseline: ServiceBaseline): MetricAlarmDefinition[] {
+  return serviceMetrics.map((metric) => ({
+    ...defaultAlarmRule,
+    name: alarmName(service, metric),
+    service,
+    metric,
+    threshold: baseline.alarmThresholds?.[metric] ?? baseline[metric] * regressionFactor,
+  }));
+}

@@ -1,0 +1,52 @@
+import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js';
+import type { AlarmState } from './alarm-evaluation.js';
+
+/**
+ * The local AppConfig simulator's deployment record, kept in the StateStore so that every process sharing the
+ * store sees the same deployments; the synthetic telemetry reads the same records to know which configuration
+ * serves which share of traffic.
+ */
+
+export type SimulatedFault = NonNullable<ReleaseRequest['fault']>;
+
+/** Why and when a deployment stopped before completing. */
+export interface DeploymentEnding {
+  state: 'ROLLED_BACK';
+  at: string;
+  triggeredBy: 'USER' | 'CLOUDWATCH_ALARM';
+  /** The monitor that tripped, when an alarm triggered the rollback. */
+  alarm?: string;
+  alarmState?: Exclude<AlarmState, 'OK'>;
+  /** Percentage on the new configuration when the rollback began. */
+  percentage: number;
+}
+
+export interface SimulatedDeployment {
+  deploymentId: string;
+  intentId: string;
+  service: string;
+  environment: string;
+  profile: string;
+  description: string;
+  strategy: DeploymentStrategy;
+  content: Record<string, unknown>;
+  startedAt: string;
+  /** Alarm names the environment monitors, fixed when the deployment starts. */
+  monitors: string[];
+  fault?: SimulatedFault;
+  /** The last alarm-evaluation instant already applied, so alarm history is never re-judged. */
+  evaluatedThrough?: string;
+  ended?: DeploymentEnding;
+}
+
+/** The environment's lane: which deployment last started there. */
+export interface LaneRecord {
+  deploymentId: string;
+  service: string;
+}
+
+/** Where the simulator keeps its records in the StateStore. */
+export const simulatorKeys = {
+  lanePartition: 'appconfig#lane',
+  deploymentPartition: (service: string) => `appconfig#deployments#${service}`,
+} as const;

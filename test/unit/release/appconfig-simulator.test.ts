@@ -1,0 +1,289 @@
+import { LocalAppConfig } from '../../../lambdas/adapters/local/appconfig-simulator.js';
+import { LocalCloudWatch, type MetricSource } from '../../../lambdas/adapters/local/cloudwatch-simulator.js';
+import { VirtualClock } from '../../../lambdas/adapters/local/virtual-clock.js';
+import { InvalidInputError, LaneBusyError } from '../../../lambdas/core/errors.js';
+import { defaultAlarmRule } from '../../../lambdas/core/release/alarms.js';
+import {
+  DeploymentNotFoundError,
+  DeploymentNotStoppableError,
+} from '../../../lambdas/core/release/errors.js';
+import { strategyByName } from '../../../lambdas/core/release/strategies.js';
+import { deploymentStateAt, deploymentTimeline } from '../../../lambdas/core/release/timeline.js';
+import type { DeploymentStatus } from '../../../lambdas/ports/releaser.js';
+import { localRelease, minutes, paymentsBaseline, releaseRequest, t0 } from './helpers/local-release.js';
+import { MemoryStateStore } from './helpers/memory-state-store.js';
+
+const errorFault = (atPercent: number) => ({ metric: 'errorRate' as const, value: 0.2, atPercent });
+
+describe('LocalAppConfig timeline', () => {
+  test('percentages, states and events follow the pure timeline at every poll, and events only grow', async () => {
+    // Prepare
+    const { releaser, clock } = localRelease();
+    const strategy = strategyByName('AppConfig.Canary10Percent20Minutes');
+    const started = await releaser.start(releaseRequest(strategy.name));
+    let previous: DeploymentStatus = started;
+    // Act + Assess at every 30 s of virtual time until complete
+    for (let elapsed = 30_000; elapsed <= minutes(31); elapsed += 30_000) {
+      clock.advance(30_000);
+      const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
+      const expected = deploymentStateAt(strategy, t0, clock.now());
+      expect([status.state, status.percentageComplete]).toEqual([expected.state, expected.percentage]);
+      expect(status.events.slice(0, previous.events.length)).toEqual(previous.events);
+      previous = status;
+    }
+    // Assess the full event log
+    const timeline = deploymentTimeline(strategy);
+    const offsets = (s: number) => new Date(t0.getTime() + s * 1000).toISOString();
+    expect(previous.events.map((e) => [e.type, e.at, e.percentage])).toEqual([
+      ['DEPLOYMENT_STARTED', offsets(0), 0],
+      ...timeline.steps.map((s) => ['PERCENTAGE_UPDATED', offsets(s.atSeconds), s.percentage]),
+      ['BAKE_TIME_STARTED', offsets(1200), 100],
+      ['DEPLOYMENT_COMPLETED', offsets(1800), 100],
+    ]);
+    expect(previous.completedAt).toBe(offsets(1800));
+  });
+
+  test('itv.Immediate is COMPLETE at 100 % as soon as it starts, and frees its lane', async () => {
+    const { releaser } = localRelease();
+    const status = await releaser.start(releaseRequest('itv.Immediate'));
+    expect([status.state, status.percentageComplete]).toEqual(['COMPLETE', 100]);
+    expect(status.events.map((e) => e.type)).toEqual([
+      'DEPLOYMENT_STARTED',
+      'PERCENTAGE_UPDATED',
+      'DEPLOYMENT_COMPLETED',
+    ]);
+    await expect(releaser.start(releaseRequest('itv.Immediate'))).resolves.toMatchObject({
+      state: 'COMPLETE',
+    });
+  });
+
+  test('a strategy outside AWS limits is rejected and leaves the lane free', async () => {
+    const { releaser } = localRelease();
+    const bad = { ...strategyByName('itv.Linear25Percent8Minutes'), growthFactor: 0 };
+    await expect(releaser.start(releaseRequest('itv.Immediate', { strategy: bad }))).rejects.toThrow(
+      InvalidInputError,
+    );
+    await expect(releaser.start(releaseRequest('itv.Linear25Percent8Minutes'))).resolves.toMatchObject({
+      state: 'DEPLOYING',
+    });
+  });
+
+  test('an unknown deployment, or one asked for in another environment, is not found', async () => {
+    const { releaser } = localRelease();
+    const { deploymentId } = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    await expect(releaser.check('payments', 'payments-prod', 'nope')).rejects.toThrow(
+      DeploymentNotFoundError,
+    );
+    await expect(releaser.check('payments', 'other-env', deploymentId)).rejects.toThrow(
+      DeploymentNotFoundError,
+    );
+  });
+});
+
+describe('LocalAppConfig lanes: one deployment per environment', () => {
+  test('a second start while one is DEPLOYING or BAKING throws LaneBusyError, like ConflictException', async () => {
+    // Prepare
+    const { releaser, clock } = localRelease();
+    await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    // Act + Assess: rollout, then bake
+    await expect(releaser.start(releaseRequest('itv.Immediate'))).rejects.toThrow(LaneBusyError);
+    clock.advance(minutes(9));
+    await expect(releaser.start(releaseRequest('itv.Immediate'))).rejects.toThrow(LaneBusyError);
+    // Another environment is another lane
+    await expect(
+      releaser.start(releaseRequest('itv.Immediate', { service: 'search', environment: 'search-prod' })),
+    ).resolves.toMatchObject({ state: 'COMPLETE' });
+    // After the bake the lane is free
+    clock.advance(minutes(4));
+    await expect(releaser.start(releaseRequest('itv.Immediate'))).resolves.toMatchObject({
+      state: 'COMPLETE',
+    });
+  });
+
+  test('two simulators sharing one store see the same deployments and the same lane', async () => {
+    // Prepare: two processes, one store, clocks at the same instant
+    const store = new MemoryStateStore();
+    const first = localRelease({ store });
+    const second = localRelease({ store });
+    const secondReleaser = new LocalAppConfig({
+      store,
+      clock: second.clock,
+      alarms: second.cloudwatch,
+      ids: { next: (prefix) => `${prefix}-other` },
+    });
+    // Act
+    const started = await first.releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    second.clock.advance(minutes(3));
+    // Assess
+    await expect(secondReleaser.start(releaseRequest('itv.Immediate'))).rejects.toThrow(LaneBusyError);
+    const seen = await secondReleaser.check('payments', 'payments-prod', started.deploymentId);
+    expect([seen.state, seen.percentageComplete]).toEqual(['DEPLOYING', 25]);
+  });
+});
+
+describe('LocalAppConfig automatic rollback on alarm monitors', () => {
+  test('an alarm during the rollout rolls back at the first evaluation that sees it, naming the alarm', async () => {
+    // Prepare: 20 % at 6 min; the 6th and 7th minutes breach, so the 8-minute evaluation is in ALARM
+    const { releaser, clock } = localRelease();
+    const started = await releaser.start(
+      releaseRequest('AppConfig.Linear20PercentEvery6Minutes', { fault: errorFault(0) }),
+    );
+    // Act
+    clock.advance(minutes(20));
+    const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
+    // Assess
+    expect(status.state).toBe('ROLLED_BACK');
+    expect(status.completedAt).toBe(new Date(t0.getTime() + minutes(8)).toISOString());
+    const rollback = status.events.find((e) => e.type === 'ROLLBACK_STARTED');
+    expect(rollback).toMatchObject({ alarm: 'itv-payments-error-rate', percentage: 20 });
+    expect(status.events.map((e) => e.type)).toEqual([
+      'DEPLOYMENT_STARTED',
+      'PERCENTAGE_UPDATED',
+      'ROLLBACK_STARTED',
+      'ROLLBACK_COMPLETED',
+    ]);
+  });
+
+  test('an alarm during the final bake rolls back too', async () => {
+    // Prepare: the fault shows only at 100 %, reached at 8 min; the bake runs to 13 min
+    const { releaser, clock } = localRelease();
+    const started = await releaser.start(
+      releaseRequest('itv.Linear25Percent8Minutes', {
+        fault: { metric: 'latencyP99Ms', value: 5000, atPercent: 100 },
+      }),
+    );
+    // Act
+    clock.advance(minutes(30));
+    const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
+    // Assess
+    const types = status.events.map((e) => e.type);
+    expect(status.state).toBe('ROLLED_BACK');
+    expect(types.indexOf('BAKE_TIME_STARTED')).toBeLessThan(types.indexOf('ROLLBACK_STARTED'));
+    expect(types).not.toContain('DEPLOYMENT_COMPLETED');
+    expect(status.events.find((e) => e.type === 'ROLLBACK_STARTED')?.alarm).toBe('itv-payments-latency-p99');
+    expect(status.completedAt).toBe(new Date(t0.getTime() + minutes(10)).toISOString());
+  });
+
+  test('no rollback when the alarm actions are disabled, though the alarm fires', async () => {
+    // Prepare
+    const { releaser, clock, cloudwatch } = localRelease();
+    await cloudwatch.disableAlarmActions(cloudwatch.monitorsFor('payments'));
+    const started = await releaser.start(
+      releaseRequest('AppConfig.Linear20PercentEvery6Minutes', { fault: errorFault(0) }),
+    );
+    // Act
+    clock.advance(minutes(61));
+    const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
+    const alarms = await cloudwatch.alarmStatesAt('payments', clock.now());
+    // Assess
+    expect(status.state).toBe('COMPLETE');
+    expect(alarms.find((a) => a.name === 'itv-payments-error-rate')).toMatchObject({
+      state: 'ALARM',
+      actionsEnabled: false,
+    });
+  });
+
+  test('a monitor in INSUFFICIENT_DATA rolls back too, as AWS documents', async () => {
+    // Prepare: a metric that stops reporting
+    const store = new MemoryStateStore();
+    const clock = new VirtualClock(t0);
+    const silent: MetricSource = {
+      baseline: () => paymentsBaseline,
+      datapoints: async (_s, _m, _p, _from, count) => Array.from({ length: count }, () => null),
+    };
+    const releaser = new LocalAppConfig({
+      store,
+      clock,
+      alarms: new LocalCloudWatch({ metrics: silent, store }),
+      ids: { next: (prefix) => `${prefix}-1` },
+    });
+    const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    // Act
+    clock.advance(minutes(2));
+    const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
+    // Assess
+    expect(status.state).toBe('ROLLED_BACK');
+    expect(status.events.find((e) => e.type === 'ROLLBACK_STARTED')?.description).toContain(
+      'INSUFFICIENT_DATA',
+    );
+    expect(status.completedAt).toBe(new Date(t0.getTime() + minutes(1)).toISOString());
+  });
+
+  test('a fault at 30 % is detected no sooner than period × datapointsToAlarm after it shows', async () => {
+    // Prepare: the canary passes 10, 20, 40 %: the fault shows from 12 min
+    const { releaser, clock } = localRelease();
+    const strategy = strategyByName('AppConfig.Canary10Percent20Minutes');
+    const started = await releaser.start(releaseRequest(strategy.name, { fault: errorFault(30) }));
+    const onsetSeconds = deploymentTimeline(strategy).steps.find((s) => s.percentage >= 30)!.atSeconds;
+    // Act: poll every 30 s like the state machine would
+    let status = started;
+    while (status.state === 'DEPLOYING' || status.state === 'BAKING') {
+      clock.advance(30_000);
+      status = await releaser.check('payments', 'payments-prod', started.deploymentId);
+    }
+    // Assess
+    const detectedSeconds = (Date.parse(status.completedAt!) - t0.getTime()) / 1000;
+    const minimumDelay = defaultAlarmRule.periodSeconds * defaultAlarmRule.datapointsToAlarm;
+    expect(status.state).toBe('ROLLED_BACK');
+    expect(onsetSeconds).toBe(720);
+    expect(detectedSeconds - onsetSeconds).toBeGreaterThanOrEqual(minimumDelay);
+    expect(detectedSeconds - onsetSeconds).toBeLessThanOrEqual(minimumDelay + defaultAlarmRule.periodSeconds);
+  });
+
+  test('the rollback instant does not depend on how often the deployment is polled', async () => {
+    const once = localRelease();
+    const often = localRelease();
+    const request = releaseRequest('AppConfig.Canary10Percent20Minutes', { fault: errorFault(30) });
+    const a = await once.releaser.start(request);
+    const b = await often.releaser.start(request);
+    once.clock.advance(minutes(40));
+    for (let i = 0; i < 80; i++) {
+      often.clock.advance(30_000);
+      await often.releaser.check('payments', 'payments-prod', b.deploymentId);
+    }
+    const onceStatus = await once.releaser.check('payments', 'payments-prod', a.deploymentId);
+    const oftenStatus = await often.releaser.check('payments', 'payments-prod', b.deploymentId);
+    expect(oftenStatus.events).toEqual(onceStatus.events);
+  });
+});
+
+describe('LocalAppConfig stop', () => {
+  test('stopping an in-progress deployment rolls it back, and a second stop changes nothing', async () => {
+    // Prepare
+    const { releaser, clock } = localRelease();
+    const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    clock.advance(minutes(5));
+    // Act
+    const stopped = await releaser.stop('payments', 'payments-prod', started.deploymentId);
+    clock.advance(minutes(1));
+    const again = await releaser.stop('payments', 'payments-prod', started.deploymentId);
+    // Assess
+    expect([stopped.state, stopped.percentageComplete]).toEqual(['ROLLED_BACK', 0]);
+    expect(stopped.events.slice(-2).map((e) => [e.type, e.percentage])).toEqual([
+      ['ROLLBACK_STARTED', 50],
+      ['ROLLBACK_COMPLETED', 0],
+    ]);
+    expect(stopped.events.at(-1)?.description).toContain('StopDeployment');
+    expect(again).toEqual(stopped);
+    await expect(releaser.start(releaseRequest('itv.Immediate'))).resolves.toMatchObject({
+      state: 'COMPLETE',
+    });
+  });
+
+  test('stopping during the bake rolls back as well', async () => {
+    const { releaser, clock } = localRelease();
+    const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    clock.advance(minutes(10));
+    await expect(releaser.stop('payments', 'payments-prod', started.deploymentId)).resolves.toMatchObject({
+      state: 'ROLLED_BACK',
+    });
+  });
+
+  test('a COMPLETE deployment cannot be stopped (AWS needs AllowRevert)', async () => {
+    const { releaser } = localRelease();
+    const started = await releaser.start(releaseRequest('itv.Immediate'));
+    await expect(releaser.stop('payments', 'payments-prod', started.deploymentId)).rejects.toThrow(
+      DeploymentNotStoppableError,
+    );
+  });
+});
