@@ -75,6 +75,11 @@ export class AppConfigReleaser implements Releaser {
       throw error;
     });
 
+    if (version.VersionNumber === undefined) {
+      throw new ConfigurationError(
+        `AppConfig created a configuration version for ${profileKey} without a number`,
+      );
+    }
     const deployment = await this.call(
       'StartDeployment',
       () =>

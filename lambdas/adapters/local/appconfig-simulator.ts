@@ -252,7 +252,7 @@ export function createLocalRelease(options: LocalReleaseOptions): {
     ...(options.defaultBaseline ? { defaultBaseline: options.defaultBaseline } : {}),
     ...(options.noise !== undefined ? { noise: options.noise } : {}),
   });
-  const cloudwatch = new LocalCloudWatch({ metrics, store: options.store });
+  const cloudwatch = new LocalCloudWatch({ metrics, store: options.store, clock: options.clock });
   const telemetry = new SyntheticTelemetry({ metrics, alarms: cloudwatch });
   const releaser = new LocalAppConfig({
     store: options.store,

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../../core/errors.js';
 import {
   type AlarmRule,
   type AlarmState,
@@ -6,6 +7,7 @@ import {
 } from '../../core/release/alarm-evaluation.js';
 import { type MetricAlarmDefinition, type ServiceMetric, serviceAlarms } from '../../core/release/alarms.js';
 import type { ServiceBaseline } from '../../core/release/slo.js';
+import type { Clock } from '../../ports/clock.js';
 import type { StateStore } from '../../ports/state-store.js';
 
 /**
@@ -45,6 +47,8 @@ export interface AlarmTick {
 export interface LocalCloudWatchOptions {
   metrics: MetricSource;
   store: StateStore;
+  /** The (virtual) clock `describeAlarms` reads; other methods take the instant as an argument. */
+  clock?: Clock;
   /** Changes to the default rule for every alarm (e.g. another treatMissingData); thresholds come from baselines. */
   rule?: Partial<Omit<AlarmRule, 'threshold'> & { periodSeconds: number }>;
 }
@@ -82,6 +86,13 @@ export class LocalCloudWatch {
   async enableAlarmActions(alarmNames: readonly string[]): Promise<void> {
     for (const name of alarmNames)
       await this.options.store.put(actionsPartition, name, { actionsEnabled: true });
+  }
+
+  /** CloudWatch DescribeAlarms for the service's alarms, now on the clock. */
+  async describeAlarms(service: string): Promise<AlarmView[]> {
+    if (!this.options.clock)
+      throw new ConfigurationError('LocalCloudWatch.describeAlarms needs the clock option');
+    return this.alarmStatesAt(service, this.options.clock.now());
   }
 
   /** States after the last evaluation at or before `at`. */

@@ -119,6 +119,30 @@ describe('LocalAppConfig lanes: one deployment per environment', () => {
     const seen = await secondReleaser.check('payments', 'payments-prod', started.deploymentId);
     expect([seen.state, seen.percentageComplete]).toEqual(['DEPLOYING', 25]);
   });
+
+  test('two starts racing for one lane: exactly one wins, the loser leaves no deployment behind', async () => {
+    // Prepare
+    const store = new MemoryStateStore();
+    const first = localRelease({ store });
+    const second = localRelease({ store });
+    const rival = new LocalAppConfig({
+      store,
+      clock: second.clock,
+      alarms: second.cloudwatch,
+      ids: { next: (prefix) => `${prefix}-rival` },
+    });
+    // Act
+    const results = await Promise.allSettled([
+      first.releaser.start(releaseRequest('itv.Linear25Percent8Minutes')),
+      rival.start(releaseRequest('itv.Linear25Percent8Minutes')),
+    ]);
+    // Assess
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => r.reason)).toEqual([expect.any(LaneBusyError)]);
+    expect(await store.list('appconfig#deployments#payments')).toHaveLength(1);
+  });
 });
 
 describe('LocalAppConfig automatic rollback on alarm monitors', () => {

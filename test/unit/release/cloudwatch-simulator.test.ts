@@ -94,3 +94,21 @@ describe('LocalCloudWatch alarms', () => {
     expect(history.map((tick) => tick.alarms[0]?.state)).toEqual(Array(10).fill('ALARM'));
   });
 });
+
+describe('LocalCloudWatch.describeAlarms', () => {
+  test('reads the states at the current instant of the virtual clock', async () => {
+    // Prepare
+    const { releaser, cloudwatch, clock } = localRelease();
+    await cloudwatch.disableAlarmActions(cloudwatch.monitorsFor('payments'));
+    await releaser.start(
+      releaseRequest('itv.Immediate', { fault: { metric: 'latencyP99Ms', value: 5000, atPercent: 0 } }),
+    );
+    // Act
+    const before = await cloudwatch.describeAlarms('payments');
+    clock.advance(minutes(2));
+    const after = await cloudwatch.describeAlarms('payments');
+    // Assess
+    expect(before.map((a) => a.state)).toEqual(['OK', 'OK']);
+    expect(after.map((a) => a.state)).toEqual(['OK', 'ALARM']);
+  });
+});
