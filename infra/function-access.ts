@@ -1,0 +1,52 @@
+import type { PipelineStage } from '../statemachines/task-states.js';
+
+/** The API Gateway handlers, `lambdas/api/<name>.ts`. */
+export const apiFunctionNames = ['submit-intent', 'get-intent', 'review-intent'] as const;
+export type ApiFunctionName = (typeof apiFunctionNames)[number];
+export type ItvFunctionName = PipelineStage | ApiFunctionName;
+
+export type ReleaseAction = 'create-version' | 'start' | 'check' | 'stop';
+
+/**
+ * What one function may touch. Each grant also decides the environment variables the function receives, so
+ * a function never learns the name of a resource it cannot use.
+ */
+export interface FunctionAccess {
+  /** `append` = read + conditional PutItem: the ledger is never updated or deleted in place. */
+  ledger?: 'read' | 'append';
+  state?: 'read' | 'write';
+  /** `write` = read + put; Object Lock keeps what is written. */
+  evidence?: 'read' | 'write';
+  /** Only the decision stage signs; readers of evidence fetch the public key to verify. */
+  signing?: 'sign' | 'public-key';
+  release?: readonly ReleaseAction[];
+  /** Reads service telemetry (CloudWatch metrics and the rollback alarms). */
+  telemetry?: boolean;
+  pipeline?: 'start-execution' | 'task-response';
+}
+
+export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> = {
+  'declare-intent': { ledger: 'append', state: 'write' },
+  'validate-structure': { ledger: 'append', state: 'read' },
+  'admit-policy': { ledger: 'append', state: 'write' },
+  'form-decision': { ledger: 'append', state: 'write', evidence: 'write', signing: 'sign' },
+  verify: { ledger: 'append', state: 'read' },
+  // Stores the task token where review-intent finds it.
+  'await-review': { ledger: 'append', state: 'write' },
+  'start-release': { ledger: 'append', state: 'write', release: ['create-version', 'start', 'check'] },
+  'check-release': { ledger: 'append', state: 'write', release: ['check'], telemetry: true },
+  'stop-release': { ledger: 'append', state: 'write', release: ['stop', 'check'] },
+  observe: { ledger: 'append', state: 'read', evidence: 'write', telemetry: true },
+  learn: { ledger: 'append', state: 'write' },
+  'record-failure': { ledger: 'append', state: 'write' },
+  'submit-intent': { ledger: 'read', state: 'write', pipeline: 'start-execution' },
+  'get-intent': { ledger: 'read', state: 'read', evidence: 'read', signing: 'public-key' },
+  'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
+};
+
+/** Handler file of a function, relative to the project root. */
+export function entryOf(name: ItvFunctionName): string {
+  return (apiFunctionNames as readonly string[]).includes(name)
+    ? `lambdas/api/${name}.ts`
+    : `lambdas/stages/${name}.ts`;
+}

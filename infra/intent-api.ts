@@ -1,0 +1,78 @@
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  type Model,
+  type RequestValidator,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { intentSchema } from '../lambdas/core/intent.js';
+import { toApiGatewaySchema } from './api-model-schema.js';
+
+export interface IntentApiProps {
+  submitIntent: IFunction;
+  getIntent: IFunction;
+  reviewIntent: IFunction;
+  logRetention: RetentionDays;
+}
+
+/** The teams' REST surface: IAM-authorized, validated against the intent contract, access-logged and traced. */
+export class IntentApi extends Construct {
+  readonly api: RestApi;
+  readonly intentModel: Model;
+  readonly validator: RequestValidator;
+
+  constructor(scope: Construct, id: string, props: IntentApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: 'itv',
+      description: 'itv intents: submit, status, review',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        metricsEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    this.validator = this.api.addRequestValidator('Validator', {
+      requestValidatorName: 'itv-body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.intentModel = this.api.addModel('IntentModel', {
+      modelName: 'Intent',
+      contentType: 'application/json',
+      description: 'itv/v1 Intent, generated from the zod intent schema',
+      schema: toApiGatewaySchema(z.toJSONSchema(intentSchema, { io: 'input' })),
+    });
+
+    const intents = this.api.root.addResource('intents');
+    intents.addMethod('POST', new LambdaIntegration(props.submitIntent), {
+      requestValidator: this.validator,
+      requestModels: { 'application/json': this.intentModel },
+    });
+    const intent = intents.addResource('{id}');
+    const idParameter = { 'method.request.path.id': true };
+    intent.addMethod('GET', new LambdaIntegration(props.getIntent), {
+      requestValidator: this.validator,
+      requestParameters: idParameter,
+    });
+    intent.addResource('review').addMethod('POST', new LambdaIntegration(props.reviewIntent), {
+      requestValidator: this.validator,
+      requestParameters: idParameter,
+    });
+  }
+}

@@ -1,0 +1,192 @@
+import path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { PipelineFunctions } from '../statemachines/pipeline.js';
+import { pipelineStages } from '../statemachines/task-states.js';
+import type { DataTables } from './data-tables.js';
+import {
+  apiFunctionNames,
+  entryOf,
+  type FunctionAccess,
+  functionAccess,
+  type ItvFunctionName,
+  type ReleaseAction,
+} from './function-access.js';
+import type { ReleaseConfig } from './release-config.js';
+
+/** The ledger every function writes to; one per deployment of the stack. */
+export const ledgerName = 'main';
+
+// esbuild's ESM output calls require() for Node built-ins pulled in by CommonJS dependencies.
+const esmRequireBanner =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface ItvFunctionsProps {
+  /** Folder holding `lambdas/` and `package-lock.json`. */
+  projectRoot: string;
+  logRetention: RetentionDays;
+  tables: DataTables;
+  evidence: IBucket;
+  release: ReleaseConfig;
+}
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+
+/** One Lambda function per stage and API route, each granted only what `functionAccess` lists. */
+export class ItvFunctions extends Construct {
+  readonly byName: Readonly<Record<ItvFunctionName, NodejsFunction>>;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ItvFunctionsProps,
+  ) {
+    super(scope, id);
+    const byName: Partial<Record<ItvFunctionName, NodejsFunction>> = {};
+    for (const name of [...pipelineStages, ...apiFunctionNames]) {
+      byName[name] = this.createFunction(name, functionAccess[name]);
+    }
+    this.byName = byName as Record<ItvFunctionName, NodejsFunction>;
+  }
+
+  /** The stage functions, in the shape `buildPipeline` takes. */
+  get stages(): PipelineFunctions {
+    return this.byName;
+  }
+
+  /** Gives the key id to the functions that sign or verify; the key itself grants kms:Sign to its signer. */
+  useSigningKey(key: IKey): void {
+    for (const [name, fn] of this.entries()) {
+      const { signing } = functionAccess[name];
+      if (!signing) continue;
+      fn.addEnvironment('ITV_KMS_KEY_ID', key.keyId);
+      if (signing === 'public-key') key.grant(fn, 'kms:GetPublicKey');
+    }
+  }
+
+  /** Lets the API start executions and answer review callbacks. */
+  usePipeline(stateMachine: IStateMachine): void {
+    for (const [name, fn] of this.entries()) {
+      const { pipeline } = functionAccess[name];
+      if (!pipeline) continue;
+      fn.addEnvironment('ITV_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+      if (pipeline === 'start-execution') stateMachine.grantStartExecution(fn);
+      else stateMachine.grant(fn, 'states:SendTaskSuccess', 'states:SendTaskFailure');
+    }
+  }
+
+  private entries(): Array<[ItvFunctionName, NodejsFunction]> {
+    return Object.entries(this.byName) as Array<[ItvFunctionName, NodejsFunction]>;
+  }
+
+  private createFunction(name: ItvFunctionName, access: FunctionAccess): NodejsFunction {
+    const id = pascal(name);
+    const logGroup = new LogGroup(this, `${id}Logs`, { retention: this.props.logRetention });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log group only.
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `itv ${name} function`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new NodejsFunction(this, id, {
+      description: `itv ${name}`,
+      entry: path.join(this.props.projectRoot, entryOf(name)),
+      handler: 'handler',
+      projectRoot: this.props.projectRoot,
+      depsLockFilePath: path.join(this.props.projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Step Functions Retry/Catch match on error class names, which minification would otherwise mangle.
+        keepNames: true,
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+      },
+    });
+    this.grantData(fn, access);
+    this.grantRelease(fn, access.release ?? []);
+    if (access.telemetry) this.grantTelemetry(fn);
+    return fn;
+  }
+
+  private grantData(fn: NodejsFunction, access: FunctionAccess): void {
+    const { tables, evidence } = this.props;
+    if (access.ledger) {
+      fn.addEnvironment('ITV_LEDGER_TABLE', tables.ledger.tableName);
+      fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
+      tables.ledger.grantReadData(fn);
+      if (access.ledger === 'append') tables.ledger.grant(fn, 'dynamodb:PutItem');
+    }
+    if (access.state) {
+      fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
+      if (access.state === 'write') tables.state.grantReadWriteData(fn);
+      else tables.state.grantReadData(fn);
+    }
+    if (access.evidence) {
+      fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);
+      // Exactly the calls the S3 evidence store makes; no delete, no retention or legal-hold changes.
+      const objectActions = access.evidence === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: objectActions, resources: [evidence.arnForObjects('*')] }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [evidence.bucketArn] }),
+      );
+    }
+  }
+
+  private grantRelease(fn: NodejsFunction, actions: readonly ReleaseAction[]): void {
+    if (actions.length === 0) return;
+    const { release } = this.props;
+    const stack = Stack.of(this);
+    fn.addEnvironment('ITV_APPCONFIG_APPLICATION_ID', release.application.ref);
+    fn.addEnvironment('ITV_APPCONFIG_ENVIRONMENTS', stack.toJsonString(release.environmentIds));
+    const allow = (action: string, resources: string[]) => {
+      if (resources.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources }));
+    };
+    if (actions.includes('create-version')) {
+      fn.addEnvironment('ITV_APPCONFIG_PROFILES', stack.toJsonString(release.profileIds));
+      allow('appconfig:CreateHostedConfigurationVersion', release.profileArns);
+    }
+    if (actions.includes('start')) {
+      fn.addEnvironment('ITV_APPCONFIG_PROFILES', stack.toJsonString(release.profileIds));
+      fn.addEnvironment('ITV_APPCONFIG_STRATEGIES', stack.toJsonString(release.strategyIds));
+      allow('appconfig:StartDeployment', [
+        ...release.environmentArns,
+        ...release.profileArns,
+        ...release.strategyArns,
+      ]);
+    }
+    if (actions.includes('check')) allow('appconfig:GetDeployment', release.deploymentArns);
+    if (actions.includes('stop')) allow('appconfig:StopDeployment', release.deploymentArns);
+  }
+
+  private grantTelemetry(fn: NodejsFunction): void {
+    // GetMetricData has no resource-level permissions; the alarms are named.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    const alarmArns = Object.values(this.props.release.alarms).map((a) => a.alarmArn);
+    if (alarmArns.length > 0) {
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarmArns }),
+      );
+    }
+  }
+}

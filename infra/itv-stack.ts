@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { DataTables } from './data-tables.js';
+import { EvidenceBucket } from './evidence-bucket.js';
+import { IntakeEvents } from './intake-events.js';
+import { IntentApi } from './intent-api.js';
+import { ItvFunctions } from './itv-functions.js';
+import { suppressAcceptedFindings } from './nag-suppressions.js';
+import { PipelineMachine } from './pipeline-machine.js';
+import { type CatalogService, ReleaseConfig } from './release-config.js';
+import { SigningKey } from './signing-key.js';
+
+export interface ItvStackProps extends StackProps {
+  /** Catalog services: each gets an AppConfig environment (its lane), alarm and profiles. */
+  services: readonly CatalogService[];
+  /** Object Lock COMPLIANCE default retention of evidence bundles. Default: 7 years. */
+  evidenceRetention?: Duration;
+  /** Retention of every log group. Default: one year. */
+  logRetention?: RetentionDays;
+  /** Folder holding `lambdas/` and `package-lock.json`. Default: this repository. */
+  projectRoot?: string;
+}
+
+/** The repository root, where the Lambda entries and the lock file live. */
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** itv on AWS: the pipeline state machine, its stage functions, ledger, signing key, evidence, API and bus. */
+export class ItvStack extends Stack {
+  readonly tables: DataTables;
+  readonly evidence: EvidenceBucket;
+  readonly release: ReleaseConfig;
+  readonly functions: ItvFunctions;
+  readonly signing: SigningKey;
+  readonly pipeline: PipelineMachine;
+  readonly api: IntentApi;
+  readonly intake: IntakeEvents;
+
+  constructor(scope: Construct, id: string, props: ItvStackProps) {
+    super(scope, id, props);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
+    this.tables = new DataTables(this, 'Data');
+    this.evidence = new EvidenceBucket(this, 'Evidence', {
+      retention: props.evidenceRetention ?? Duration.days(7 * 365),
+    });
+    this.release = new ReleaseConfig(this, 'Release', { services: props.services });
+    this.functions = new ItvFunctions(this, 'Functions', {
+      projectRoot: props.projectRoot ?? repositoryRoot,
+      logRetention,
+      tables: this.tables,
+      evidence: this.evidence.bucket,
+      release: this.release,
+    });
+    const signer = this.functions.byName['form-decision'].role;
+    if (!signer) throw new Error('form-decision: function has no execution role to grant kms:Sign to');
+    this.signing = new SigningKey(this, 'Signing', { signerRole: signer });
+    this.functions.useSigningKey(this.signing.key);
+    this.pipeline = new PipelineMachine(this, 'Pipeline', { stages: this.functions.stages, logRetention });
+    this.functions.usePipeline(this.pipeline.stateMachine);
+    this.api = new IntentApi(this, 'Intents', {
+      submitIntent: this.functions.byName['submit-intent'],
+      getIntent: this.functions.byName['get-intent'],
+      reviewIntent: this.functions.byName['review-intent'],
+      logRetention,
+    });
+    this.intake = new IntakeEvents(this, 'Intake', { pipeline: this.pipeline.stateMachine });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
+    new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'SigningKeyId', { value: this.signing.key.keyId });
+    suppressAcceptedFindings(this);
+  }
+}

@@ -1,0 +1,32 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Effect, type IRole, PolicyStatement, StarPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/** The decision-signing key: ECDSA P-256, usable for `kms:Sign` by the decision stage's role alone. */
+export class SigningKey extends Construct {
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: { signerRole: IRole }) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', {
+      description: 'itv decision and checkpoint signing key (ECDSA P-256, DSSE envelopes)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // IAM policies alone would let any administrator grant kms:Sign; the key policy refuses every other
+    // principal, so a valid signature proves the decision stage made it.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyTheDecisionStageSigns',
+        effect: Effect.DENY,
+        actions: ['kms:Sign'],
+        principals: [new StarPrincipal()],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.signerRole.roleArn } },
+      }),
+    );
+    this.key.grant(props.signerRole, 'kms:Sign', 'kms:GetPublicKey');
+  }
+}

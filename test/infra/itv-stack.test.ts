@@ -1,0 +1,364 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { apiFunctionNames } from '../../infra/function-access.js';
+import { customStrategies } from '../../lambdas/core/release/strategies.js';
+import { pipelineStages } from '../../statemachines/task-states.js';
+import {
+  allowedActionsByRole,
+  environmentOf,
+  fixtureServices,
+  roleOfFunction,
+  rolesAllowed,
+  synthesizeItv,
+} from './synth-support.js';
+
+let template: Template;
+beforeAll(() => {
+  ({ template } = synthesizeItv());
+});
+
+describe('data tables', () => {
+  test('the ledger is keyed (ledger, seq) with the byIntent and byIdempotencyKey indexes', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'ledger', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'ledger', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+          { AttributeName: 'intentId', AttributeType: 'S' },
+          { AttributeName: 'idem', AttributeType: 'S' },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byIntent',
+            KeySchema: [
+              { AttributeName: 'intentId', KeyType: 'HASH' },
+              { AttributeName: 'seq', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byIdempotencyKey',
+            KeySchema: [{ AttributeName: 'idem', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+
+  test('the state table is keyed (pk, sk) with expiresAt as its TTL attribute', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+});
+
+describe('signing key', () => {
+  test('is an ECC P-256 signing key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  test('only the form-decision role is granted kms:Sign; GetPublicKey goes to it and get-intent alone', () => {
+    const roles = roleOfFunction(template);
+    expect(rolesAllowed(template, 'kms:Sign')).toEqual([roles['form-decision']]);
+    expect(rolesAllowed(template, 'kms:GetPublicKey').sort()).toEqual(
+      [roles['form-decision'], roles['get-intent']].sort(),
+    );
+    for (const actions of allowedActionsByRole(template).values()) expect(actions.has('kms:*')).toBe(false);
+  });
+
+  test('the key policy denies kms:Sign to every principal but the form-decision role', () => {
+    const roles = roleOfFunction(template);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'kms:Sign',
+            Principal: '*',
+            Condition: {
+              ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roles['form-decision'], 'Arn'] } },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('evidence bucket', () => {
+  test('is versioned, Object Lock COMPLIANCE for seven years by default, private, encrypted and access-logged', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 * 365 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^EvidenceAccessLogs') } },
+    });
+  });
+
+  test('denies requests without TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^EvidenceBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('takes its retention from the stack props', () => {
+    const { template: shortRetention } = synthesizeItv({ evidenceRetention: Duration.days(30) });
+    shortRetention.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
+      },
+    });
+  });
+
+  test('functions may read and put evidence objects but never delete them or change their retention', () => {
+    const writers = [...allowedActionsByRole(template).values()].filter((a) => a.has('s3:PutObject'));
+    expect(writers).toHaveLength(2);
+    for (const actions of allowedActionsByRole(template).values()) {
+      expect(
+        [...actions].filter((a) =>
+          /^s3:(Delete|PutObjectRetention|PutObjectLegalHold|BypassGovernance|\*)/.test(a),
+        ),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('functions', () => {
+  test('one function per stage and API route, all nodejs22.x on arm64 with active tracing and an own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', pipelineStages.length + apiFunctionNames.length);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+      LoggingConfig: Match.objectLike({ LogGroup: { Ref: Match.anyValue() } }),
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  test('each function receives only the variables its grants need', () => {
+    expect(environmentOf(template, 'form-decision')).toEqual(
+      expect.objectContaining({ ITV_KMS_KEY_ID: expect.anything(), ITV_EVIDENCE_BUCKET: expect.anything() }),
+    );
+    expect(environmentOf(template, 'validate-structure')).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      ITV_LEDGER_TABLE: expect.anything(),
+      ITV_LEDGER_NAME: 'main',
+      ITV_STATE_TABLE: expect.anything(),
+    });
+    expect(Object.keys(environmentOf(template, 'start-release'))).toEqual(
+      expect.arrayContaining([
+        'ITV_APPCONFIG_APPLICATION_ID',
+        'ITV_APPCONFIG_ENVIRONMENTS',
+        'ITV_APPCONFIG_PROFILES',
+        'ITV_APPCONFIG_STRATEGIES',
+      ]),
+    );
+    expect(Object.keys(environmentOf(template, 'check-release'))).not.toContain('ITV_APPCONFIG_STRATEGIES');
+    expect(Object.keys(environmentOf(template, 'submit-intent'))).toContain('ITV_STATE_MACHINE_ARN');
+    expect(Object.keys(environmentOf(template, 'review-intent'))).toContain('ITV_STATE_MACHINE_ARN');
+    expect(Object.keys(environmentOf(template, 'get-intent'))).not.toContain('ITV_STATE_MACHINE_ARN');
+  });
+
+  test('AppConfig and Step Functions actions go to the functions that need them and no others', () => {
+    const roles = roleOfFunction(template);
+    expect(rolesAllowed(template, 'appconfig:StartDeployment')).toEqual([roles['start-release']]);
+    expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion')).toEqual([
+      roles['start-release'],
+    ]);
+    expect(rolesAllowed(template, 'appconfig:StopDeployment')).toEqual([roles['stop-release']]);
+    expect(rolesAllowed(template, 'appconfig:GetDeployment').sort()).toEqual(
+      [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
+    );
+    expect(rolesAllowed(template, 'states:SendTaskSuccess')).toEqual([roles['review-intent']]);
+    expect(rolesAllowed(template, 'states:SendTaskFailure')).toEqual([roles['review-intent']]);
+    expect(rolesAllowed(template, 'states:StartExecution')).toContain(roles['submit-intent']);
+    expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['review-intent']);
+  });
+
+  test('the ledger is append-only: functions may PutItem but none may update or delete entries', () => {
+    const roles = roleOfFunction(template);
+    const allowed = allowedActionsByRole(template);
+    expect(allowed.get(roles['get-intent'])?.has('dynamodb:PutItem')).toBe(false);
+    expect(allowed.get(roles['validate-structure'])?.has('dynamodb:UpdateItem')).toBe(false);
+    expect(allowed.get(roles['validate-structure'])?.has('dynamodb:PutItem')).toBe(true);
+  });
+});
+
+describe('AppConfig', () => {
+  test('one environment per service, each watched by its error-rate alarm through the AppConfig alarm role', () => {
+    template.hasResourceProperties('AWS::AppConfig::Application', { Name: 'itv' });
+    template.resourceCountIs('AWS::AppConfig::Environment', fixtureServices.length);
+    template.hasResourceProperties('AWS::AppConfig::Environment', {
+      Name: 'checkout-live',
+      Monitors: [
+        {
+          AlarmArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('checkoutErrorRate'), 'Arn'] },
+          AlarmRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlarmRole'), 'Arn'] },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ITV/Services',
+      MetricName: 'ErrorRate',
+      Dimensions: [{ Name: 'Service', Value: 'search' }],
+      Threshold: 0.025,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'appconfig.amazonaws.com' } })],
+      },
+    });
+  });
+
+  test('profiles are typed, and freeform ones validate against their latest contract version', () => {
+    template.resourceCountIs('AWS::AppConfig::ConfigurationProfile', 3);
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Name: 'checkout.flags',
+      Type: 'AWS.AppConfig.FeatureFlags',
+      LocationUri: 'hosted',
+      Validators: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Name: 'checkout.limits',
+      Type: 'AWS.Freeform',
+      Validators: [
+        {
+          Type: 'JSON_SCHEMA',
+          Content: JSON.stringify(fixtureServices[0]?.profiles.limits?.contracts['1.10.0']),
+        },
+      ],
+    });
+  });
+
+  test("itv's own deployment strategies are created with their parameters", () => {
+    template.resourceCountIs('AWS::AppConfig::DeploymentStrategy', customStrategies.length);
+    for (const strategy of customStrategies) {
+      template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {
+        Name: strategy.name,
+        GrowthType: strategy.growthType,
+        GrowthFactor: strategy.growthFactor,
+        DeploymentDurationInMinutes: strategy.deploymentDurationInMinutes,
+        FinalBakeTimeInMinutes: strategy.finalBakeTimeInMinutes,
+      });
+    }
+  });
+});
+
+describe('state machine', () => {
+  test('is a Standard state machine logging ALL to its log group, with tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
+    });
+  });
+});
+
+describe('API', () => {
+  test('every method requires IAM auth and goes through the request validator', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', 3);
+    template.allResourcesProperties('AWS::ApiGateway::Method', {
+      AuthorizationType: 'AWS_IAM',
+      RequestValidatorId: { Ref: Match.stringLikeRegexp('Validator') },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+  });
+
+  test('POST /intents validates the body against the draft-04 intent model', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestModels: { 'application/json': { Ref: Match.stringLikeRegexp('IntentModel') } },
+    });
+    const models = Object.values(template.findResources('AWS::ApiGateway::Model'));
+    expect(models).toHaveLength(1);
+    const schema = (models[0] as { Properties: { Schema: Record<string, unknown> } }).Properties.Schema;
+    expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
+    expect(JSON.stringify(schema)).not.toMatch(/"const"|"propertyNames"|"\$defs"/);
+  });
+
+  test('GET /intents/{id} and POST /intents/{id}/review require the id path parameter', () => {
+    for (const method of ['GET', 'POST']) {
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        RequestParameters: { 'method.request.path.id': true },
+      });
+    }
+  });
+
+  test('the stage is traced and access-logged', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+  });
+});
+
+describe('EventBridge intake', () => {
+  test('the itv bus rule starts the pipeline with the intent from the event, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'itv' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.stringLikeRegexp('IntakeBus') },
+      EventPattern: { source: ['itv.ci'], 'detail-type': ['Intent Submitted'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('PipelineStateMachine') },
+          RoleArn: Match.anyValue(),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IntakeDeadLetters'), 'Arn'] } },
+          InputTransformer: {
+            InputPathsMap: { 'detail-intent': '$.detail.intent', time: '$.time' },
+            InputTemplate: '{"intent":<detail-intent>,"source":"eventbridge","submittedAt":<time>}',
+          },
+        }),
+      ],
+    });
+  });
+});

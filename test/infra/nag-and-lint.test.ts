@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadCatalog } from '../../catalog/index.js';
+import { createItvApp } from '../../infra/build-app.js';
+
+const services = Object.values(loadCatalog().services);
+let outdir: string;
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'itv-cdk-'));
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('cdk-nag AwsSolutions', () => {
+  test('the stack built from the real catalog has no unacknowledged finding', () => {
+    // Prepare
+    const { app, stack } = createItvApp({ services, bundling: false, outdir: path.join(outdir, 'nag') });
+    app.synth();
+    // Act
+    const report = new AwsSolutionsChecks(undefined, { verbose: false }).validateScope(stack);
+    // Assess
+    const findings = report.violations.map(
+      (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  test('the app runs the checks on synth, so a new wildcard grant fails synthesis', () => {
+    // Prepare
+    const { app, stack } = createItvApp({
+      services,
+      bundling: false,
+      nag: true,
+      outdir: path.join(outdir, 'bad'),
+    });
+    new Role(stack, 'Unreviewed', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
+      new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }),
+    );
+    // Act / Assess
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+  });
+});
+
+interface CfnLintMatch {
+  Level: string;
+  Rule: { Id: string };
+  Message: string;
+}
+
+// Registered only where cfn-lint is installed, so no machine reports a skipped test.
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+if (cfnLint.status === 0) {
+  describe('cfn-lint', () => {
+    test('the synthesized template has no error-level finding', () => {
+      // Prepare
+      const { app, stack } = createItvApp({ services, bundling: false, outdir: path.join(outdir, 'lint') });
+      const templatePath = path.join(app.synth().directory, stack.templateFile);
+      // Act
+      const run = spawnSync('cfn-lint', ['--format', 'json', templatePath], { encoding: 'utf8' });
+      // Assess
+      const matches = JSON.parse(run.stdout || '[]') as CfnLintMatch[];
+      const errors = matches.filter((m) => m.Level === 'Error').map((m) => `${m.Rule.Id}: ${m.Message}`);
+      expect(errors).toEqual([]);
+      expect(run.status === 0 || run.status === 4 || run.status === 8 || run.status === 12).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { formatAsl, pipelineAslPath } from '../../statemachines/export-asl.js';
+import { pipelineErrors, pipelineTaskStages, pipelineTaskStates } from '../../statemachines/pipeline.js';
+import { type AslDefinition, type AslState, synthesizePipelineAsl } from '../../statemachines/synth-asl.js';
+
+type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+const committedText = readFileSync(pipelineAslPath, 'utf8');
+const committed = JSON.parse(committedText) as AslDefinition;
+const states = Object.entries(committed.States);
+const tasks = states.filter(([, s]) => s.Type === 'Task');
+
+function keysDeep(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) keysDeep(v, found);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      found.add(k);
+      keysDeep(v, found);
+    }
+  }
+  return found;
+}
+
+describe('pipeline ASL export', () => {
+  let fresh: AslDefinition;
+  beforeAll(() => {
+    fresh = synthesizePipelineAsl();
+  });
+
+  test('the committed statemachines/pipeline.asl.json is what the stack synthesizes now', () => {
+    // Regenerate with: npx tsx statemachines/export-asl.ts
+    expect(committedText).toBe(formatAsl(fresh));
+  });
+
+  test('the state machine definition matches its snapshot', () => {
+    expect(fresh).toMatchSnapshot();
+  });
+
+  test('resolves every CloudFormation token to a plain local ARN', () => {
+    expect(committedText).not.toMatch(/Fn::|"Ref"|\$\{Token/);
+    expect(committed.States.DeclareIntent?.Resource).toMatch(
+      /^arn:aws:lambda:local:000000000000:function:FunctionsDeclareIntent[0-9A-F]{8}$/,
+    );
+    expect(committed.States.AwaitReview?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+  });
+});
+
+describe('pipeline ASL content', () => {
+  test('is valid Amazon States Language (asl-validator)', () => {
+    // asl-validator writes default QueryLanguage fields into what it checks, so it gets a copy.
+    const result = aslValidator(structuredClone(committed));
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  test('uses only what the local runner supports: no JSONata, Assign or heartbeats', () => {
+    const keys = keysDeep(committed);
+    for (const unsupported of [
+      'QueryLanguage',
+      'Assign',
+      'HeartbeatSeconds',
+      'HeartbeatSecondsPath',
+      'Arguments',
+      'Output',
+    ]) {
+      expect([unsupported, keys.has(unsupported)]).toEqual([unsupported, false]);
+    }
+  });
+
+  test('its Task states are exactly pipelineTaskStates, so the local runtime can map a handler to each', () => {
+    expect(tasks.map(([name]) => name).sort()).toEqual([...pipelineTaskStates].sort());
+    expect(Object.keys(pipelineTaskStages).sort()).toEqual([...pipelineTaskStates].sort());
+  });
+
+  test('every state has a Comment', () => {
+    expect(
+      states.filter(([, s]) => typeof s.Comment !== 'string' || s.Comment.length === 0).map(([n]) => n),
+    ).toEqual([]);
+  });
+
+  test('every task retries transient errors 3 times from 1 s, doubling, and has no built-in Lambda retry', () => {
+    for (const [name, state] of tasks) {
+      const [first, ...rest] = state.Retry as Array<Record<string, unknown>>;
+      expect([name, first]).toEqual([
+        name,
+        {
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.TooManyRequestsException',
+            pipelineErrors.transient,
+          ],
+          IntervalSeconds: 1,
+          BackoffRate: 2,
+          MaxAttempts: 3,
+        },
+      ]);
+      expect([name, rest]).toEqual([
+        name,
+        name === 'StartRelease'
+          ? [{ ErrorEquals: ['LaneBusyError'], IntervalSeconds: 30, BackoffRate: 1.5, MaxAttempts: 20 }]
+          : [],
+      ]);
+    }
+  });
+
+  test('every task but RecordFailure catches States.ALL into $.error and goes to RecordFailure', () => {
+    for (const [name, state] of tasks) {
+      const catchers = (state.Catch ?? []) as Array<Record<string, unknown>>;
+      if (name === 'RecordFailure') {
+        expect(catchers).toEqual([]);
+        continue;
+      }
+      expect([name, catchers.at(-1)]).toEqual([
+        name,
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+      ]);
+    }
+    expect(committed.States.RecordFailure).toMatchObject({ ResultPath: '$.failure', Next: 'PipelineFailed' });
+    expect(committed.States.PipelineFailed).toMatchObject({ Type: 'Fail', Error: 'ItvStageFailed' });
+  });
+
+  test('Lambda tasks return the function payload (function ARN as Resource) into their stage result path', () => {
+    const resultPaths: Record<string, string> = {
+      DeclareIntent: '$.declared',
+      ValidateStructure: '$.structure',
+      AdmitPolicy: '$.admission',
+      FormDecision: '$.decision',
+      Verify: '$.verification',
+      AwaitReview: '$.review',
+      StartRelease: '$.release',
+      CheckRelease: '$.release',
+      StopRelease: '$.release',
+      Observe: '$.observation',
+      Learn: '$.learning',
+      SignCheckpoint: '$.checkpoint',
+      RecordFailure: '$.failure',
+    };
+    for (const [name, state] of tasks) {
+      expect([name, state.ResultPath]).toEqual([name, resultPaths[name]]);
+      if (name !== 'AwaitReview')
+        expect([name, state.Resource]).toEqual([name, expect.stringMatching(/:function:/)]);
+    }
+    expect(committed.States.FormDecision?.Resource).toBe(committed.States.SignCheckpoint?.Resource);
+    expect(committed.States.SignCheckpoint?.Parameters).toEqual({
+      action: 'checkpoint',
+      'intentId.$': '$.declared.intentId',
+    });
+  });
+
+  test('AwaitReview waits up to 7 days for a task token and sends rejections to Learn', () => {
+    const review = committed.States.AwaitReview as AslState;
+    expect(review).toMatchObject({
+      TimeoutSeconds: 7 * 24 * 3600,
+      Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', 'intentId.$': '$.declared.intentId' } },
+      Next: 'StartRelease',
+    });
+    expect((review.Catch as unknown[])[0]).toEqual({
+      ErrorEquals: ['ReviewRejectedError'],
+      ResultPath: '$.reviewError',
+      Next: 'Learn',
+    });
+  });
+
+  test('the waits read their durations from the stage results', () => {
+    expect(committed.States.WaitForLane).toMatchObject({
+      SecondsPath: '$.admission.retryAfterSeconds',
+      Next: 'AdmitPolicy',
+    });
+    expect(committed.States.WaitForRelease).toMatchObject({
+      SecondsPath: '$.release.pollSeconds',
+      Next: 'CheckRelease',
+    });
+  });
+});

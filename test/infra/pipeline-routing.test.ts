@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { LaneBusyError, ReviewRejectedError, TransientError } from '../../lambdas/core/errors.js';
+import { type PipelineTaskState, pipelineTaskStates } from '../../statemachines/task-states.js';
+
+// aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks.
+const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
+promiseStatics.withResolvers ??= () => {
+  let resolve: unknown;
+  let reject: unknown;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+type Json = Record<string, unknown>;
+type Stub = (input: Json, call: number) => unknown;
+
+const asl = JSON.parse(
+  readFileSync(new URL('../../statemachines/pipeline.asl.json', import.meta.url), 'utf8'),
+);
+
+const happyPath: Record<PipelineTaskState, Stub> = {
+  DeclareIntent: () => ({ intentId: 'intent-1', verdict: 'complete' }),
+  ValidateStructure: () => ({ verdict: 'valid' }),
+  AdmitPolicy: () => ({ verdict: 'admitted', retryAfterSeconds: 15 }),
+  FormDecision: () => ({ decisionId: 'decision-1' }),
+  Verify: () => ({ passed: true, requiresReview: false }),
+  AwaitReview: () => ({ decision: 'approved', reviewer: 'alice' }),
+  StartRelease: () => ({ deploymentId: '1', done: false, action: 'continue', pollSeconds: 30 }),
+  CheckRelease: () => ({ deploymentId: '1', done: true, action: 'continue', pollSeconds: 30 }),
+  StopRelease: () => ({ deploymentId: '1', done: true, action: 'stop', pollSeconds: 30 }),
+  Observe: () => ({ bundleDigest: 'sha256:abc' }),
+  Learn: () => ({ confidence: 0.9 }),
+  SignCheckpoint: () => ({ size: 9 }),
+  RecordFailure: () => ({ recorded: true }),
+};
+
+function named(ErrorClass: new (message: string) => Error, message: string): Error {
+  return new ErrorClass(message);
+}
+
+/** Runs the committed ASL with stub handlers; returns the states entered, each task's inputs and the outcome. */
+async function runPipeline(stubs: Partial<Record<PipelineTaskState, Stub>> = {}) {
+  const inputs: Partial<Record<PipelineTaskState, Json[]>> = {};
+  const handlers = Object.fromEntries(
+    pipelineTaskStates.map((state) => [
+      state,
+      async (input: unknown) => {
+        const seen = inputs[state] ?? [];
+        inputs[state] = seen;
+        seen.push(input as Json);
+        return (stubs[state] ?? happyPath[state])(input as Json, seen.length) as never;
+      },
+    ]),
+  );
+  const noDelay = Object.fromEntries(pipelineTaskStates.map((state) => [state, 0]));
+  const execution = new StateMachine(asl).run(
+    { intent: { title: 'raise the limit' }, source: 'cli', submittedAt: '2026-11-02T10:00:00Z' },
+    {
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        waitTimeOverrides: { WaitForLane: 0, WaitForRelease: 0 },
+        retryIntervalOverrides: noDelay,
+      },
+      context: { Task: { Token: 'task-token-1' } },
+    },
+  );
+  const entered: string[] = [];
+  for await (const event of execution.eventLogs) {
+    if (event.type === 'StateEntered') entered.push(event.state.name);
+  }
+  const outcome = await execution.result.then(
+    (output) => ({ output: output as Json, error: undefined }),
+    (error: unknown) => ({ output: undefined, error: error as Error }),
+  );
+  return { entered, inputs, ...outcome };
+}
+
+const learnsAndSucceeds = ['Learn', 'SignCheckpoint', 'Done'];
+
+describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
+  test('a complete, valid, admitted, passing intent is released, observed, learned and checkpointed', async () => {
+    // Prepare: every stage takes the happy path.
+    // Act
+    const { entered, inputs, output, error } = await runPipeline();
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered).toEqual([
+      'DeclareIntent',
+      'IsComplete',
+      'ValidateStructure',
+      'IsStructurallyValid',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'FormDecision',
+      'Verify',
+      'VerificationOutcome',
+      'StartRelease',
+      'WaitForRelease',
+      'CheckRelease',
+      'ReleaseProgress',
+      'Observe',
+      ...learnsAndSucceeds,
+    ]);
+    expect(Object.keys(output ?? {})).toEqual(
+      expect.arrayContaining(['intent', 'declared', 'structure', 'admission', 'decision', 'verification']),
+    );
+    expect(output).toMatchObject({
+      release: { done: true },
+      observation: {},
+      learning: {},
+      checkpoint: { size: 9 },
+    });
+    expect(inputs.SignCheckpoint).toEqual([{ action: 'checkpoint', intentId: 'intent-1' }]);
+    expect(inputs.Learn?.[0]).toMatchObject({ source: 'cli', declared: { intentId: 'intent-1' } });
+  });
+
+  test.each([
+    [
+      'an incomplete intent',
+      'IsComplete',
+      { DeclareIntent: () => ({ intentId: 'intent-1', verdict: 'incomplete' }) },
+    ],
+    [
+      'a structurally invalid change',
+      'IsStructurallyValid',
+      { ValidateStructure: () => ({ verdict: 'invalid' }) },
+    ],
+    [
+      'a change that needs a schema update first',
+      'IsStructurallyValid',
+      { ValidateStructure: () => ({ verdict: 'schema-update-required' }) },
+    ],
+    ['a policy rejection', 'AdmissionOutcome', { AdmitPolicy: () => ({ verdict: 'rejected' }) }],
+    [
+      'failed verification',
+      'VerificationOutcome',
+      { Verify: () => ({ passed: false, requiresReview: false }) },
+    ],
+  ] as Array<[string, string, Partial<Record<PipelineTaskState, Stub>>]>)(
+    '%s: %s routes to Learn and the execution still ends in Done',
+    async (_label, decidingState, stubs) => {
+      // Act
+      const { entered, inputs, error } = await runPipeline(stubs);
+      // Assess
+      expect(error).toBeUndefined();
+      expect(entered.slice(entered.indexOf(decidingState) + 1)).toEqual(learnsAndSucceeds);
+      expect(inputs.StartRelease).toBeUndefined();
+    },
+  );
+
+  test('a queued intent waits for its lane and is admitted again, never preempting', async () => {
+    // Prepare
+    const admit: Stub = (_input, call) =>
+      call === 1
+        ? { verdict: 'queued', retryAfterSeconds: 20 }
+        : { verdict: 'admitted', retryAfterSeconds: 15 };
+    // Act
+    const { entered, inputs, error } = await runPipeline({ AdmitPolicy: admit });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered.slice(4, 10)).toEqual([
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'WaitForLane',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'FormDecision',
+    ]);
+    expect(inputs.AdmitPolicy?.[1]).toMatchObject({ admission: { verdict: 'queued' } });
+  });
+
+  test('the release is polled until it is done', async () => {
+    // Prepare
+    const check: Stub = (_input, call) => ({ done: call >= 3, action: 'continue', pollSeconds: 5 });
+    // Act
+    const { entered, inputs, error } = await runPipeline({ CheckRelease: check });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered.filter((s) => s === 'WaitForRelease')).toHaveLength(3);
+    expect(inputs.CheckRelease).toHaveLength(3);
+    expect(entered.at(-4)).toBe('Observe');
+  });
+
+  test('a release asked to stop is stopped, then observed and learned from', async () => {
+    // Prepare
+    const check: Stub = () => ({ done: false, action: 'stop', stopReason: 'alarm', pollSeconds: 5 });
+    // Act
+    const { entered, inputs, error } = await runPipeline({ CheckRelease: check });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered.slice(entered.indexOf('ReleaseProgress'))).toEqual([
+      'ReleaseProgress',
+      'StopRelease',
+      'Observe',
+      ...learnsAndSucceeds,
+    ]);
+    expect(inputs.StopRelease?.[0]).toMatchObject({ release: { action: 'stop', stopReason: 'alarm' } });
+  });
+
+  test('a tier that needs a reviewer waits for review, with the task token and intent id, then releases', async () => {
+    // Prepare
+    const verify: Stub = () => ({ passed: true, requiresReview: true });
+    // Act
+    const { entered, inputs, output, error } = await runPipeline({ Verify: verify });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(
+      entered.slice(entered.indexOf('VerificationOutcome'), entered.indexOf('VerificationOutcome') + 3),
+    ).toEqual(['VerificationOutcome', 'AwaitReview', 'StartRelease']);
+    expect(inputs.AwaitReview?.[0]).toMatchObject({
+      Payload: { taskToken: 'task-token-1', intentId: 'intent-1' },
+    });
+    expect(output).toMatchObject({ review: { decision: 'approved', reviewer: 'alice' } });
+  });
+
+  test('a reviewer rejection is caught into $.reviewError and learned from', async () => {
+    // Prepare
+    const verify: Stub = () => ({ passed: true, requiresReview: true });
+    const review: Stub = () => {
+      throw named(ReviewRejectedError, 'rejected by bob');
+    };
+    // Act
+    const { entered, inputs, error } = await runPipeline({ Verify: verify, AwaitReview: review });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered.slice(entered.indexOf('AwaitReview'))).toEqual(['AwaitReview', ...learnsAndSucceeds]);
+    expect(inputs.Learn?.[0]).toMatchObject({ reviewError: { Error: 'ReviewRejectedError' } });
+    expect(inputs.RecordFailure).toBeUndefined();
+  });
+
+  test('a transient error is retried and the stage then succeeds', async () => {
+    // Prepare
+    const validate: Stub = (_input, call) => {
+      if (call < 3) throw named(TransientError, 'throttled');
+      return { verdict: 'valid' };
+    };
+    // Act
+    const { inputs, error } = await runPipeline({ ValidateStructure: validate });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(inputs.ValidateStructure).toHaveLength(3);
+    expect(inputs.RecordFailure).toBeUndefined();
+  });
+
+  test('a busy lane at release start is retried rather than failed', async () => {
+    // Prepare
+    const start: Stub = (_input, call) => {
+      if (call < 5) throw named(LaneBusyError, 'another deployment runs');
+      return { done: false, action: 'continue', pollSeconds: 5 };
+    };
+    // Act
+    const { inputs, error } = await runPipeline({ StartRelease: start });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(inputs.StartRelease).toHaveLength(5);
+  });
+
+  test('a stage that keeps failing is recorded by RecordFailure and the execution fails as ItvStageFailed', async () => {
+    // Prepare
+    const observe: Stub = () => {
+      throw new Error('bucket unreachable');
+    };
+    // Act
+    const { entered, inputs, error } = await runPipeline({ Observe: observe });
+    // Assess
+    expect(error).toBeInstanceOf(ExecutionError);
+    expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
+    expect(entered.slice(-3)).toEqual(['Observe', 'RecordFailure', 'PipelineFailed']);
+    expect(inputs.Observe).toHaveLength(1);
+    expect(inputs.RecordFailure?.[0]).toMatchObject({ error: { Error: 'Error', Cause: expect.any(String) } });
+  });
+});

@@ -1,0 +1,90 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { createItvApp, type ItvAppOptions } from '../../infra/build-app.js';
+import type { ItvFunctionName } from '../../infra/function-access.js';
+import type { CatalogService } from '../../infra/release-config.js';
+
+const slo = { availabilityObjective: 0.999, latencyP99Ms: 250, errorBudgetRemaining: 0.6 };
+
+/** Two services: one with a feature-flag and a freeform profile, one with a freeform profile only. */
+export const fixtureServices: CatalogService[] = [
+  {
+    name: 'checkout',
+    environment: 'checkout-live',
+    slo: { ...slo, errorRate: 0.01 },
+    profiles: {
+      flags: { type: 'feature-flags', contracts: { '1.0.0': { type: 'object' } } },
+      limits: {
+        type: 'freeform',
+        contracts: {
+          '1.2.0': { type: 'object', properties: { perMinute: { type: 'integer' } } },
+          '1.10.0': {
+            type: 'object',
+            required: ['perMinute'],
+            properties: { perMinute: { type: 'integer' } },
+          },
+          '1.9.3': { type: 'object' },
+        },
+      },
+    },
+  },
+  {
+    name: 'search',
+    environment: 'search-live',
+    slo: { ...slo, errorRate: 0.025 },
+    profiles: { tuning: { type: 'freeform', contracts: { '2.0.0': { type: 'object' } } } },
+  },
+];
+
+/** Synthesizes the stack without bundling (fast) and returns it with its template. */
+export function synthesizeItv(options: Partial<ItvAppOptions> = {}) {
+  const { app, stack } = createItvApp({ services: fixtureServices, bundling: false, ...options });
+  const template = Template.fromStack(stack);
+  void app;
+  return { stack, template };
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown };
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The logical id of each function's execution role, by itv function name (read from the description). */
+export function roleOfFunction(template: Template): Record<ItvFunctionName, string> {
+  const roles: Record<string, string> = {};
+  for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Resource[]) {
+    const name = String(fn.Properties.Description).replace(/^itv /, '');
+    roles[name] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  }
+  return roles as Record<ItvFunctionName, string>;
+}
+
+/** Every Allow action granted to a role through the stack's IAM policies. */
+export function allowedActionsByRole(template: Template): Map<string, Set<string>> {
+  const byRole = new Map<string, Set<string>>();
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]) {
+    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const actions = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asArray(s.Action));
+    for (const role of policy.Properties.Roles as Array<{ Ref: string }>) {
+      const set = byRole.get(role.Ref) ?? new Set<string>();
+      for (const action of actions) set.add(action);
+      byRole.set(role.Ref, set);
+    }
+  }
+  return byRole;
+}
+
+/** The roles allowed an action, by logical id. */
+export function rolesAllowed(template: Template, action: string): string[] {
+  return [...allowedActionsByRole(template)]
+    .filter(([, actions]) => actions.has(action))
+    .map(([role]) => role);
+}
+
+/** The environment variables of a function, by itv function name. */
+export function environmentOf(template: Template, name: ItvFunctionName): Record<string, unknown> {
+  const match = (Object.values(template.findResources('AWS::Lambda::Function')) as Resource[]).find(
+    (fn) => fn.Properties.Description === `itv ${name}`,
+  );
+  if (!match) throw new Error(`no function described as "itv ${name}"`);
+  return (match.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
