@@ -20,7 +20,7 @@ export const customerOnboarding = {
   dependencies: ['pricing-engine', 'launch-flags', 'model-gateway', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2', 'GDPR'],
-  slo: { availabilityObjective: 0.999, errorRate: 0.005, latencyP99Ms: 800, errorBudgetRemaining: 0.71 },
+  slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 800, errorBudgetRemaining: 0.71 },
   profiles: {
     verification: {
       type: 'freeform',

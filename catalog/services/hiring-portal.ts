@@ -13,7 +13,7 @@ export const hiringPortal = {
   dependencies: ['launch-flags', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['GDPR'],
-  slo: { availabilityObjective: 0.995, errorRate: 0.004, latencyP99Ms: 900, errorBudgetRemaining: 0.58 },
+  slo: { availabilityObjective: 0.995, errorRate: 0.002, latencyP99Ms: 900, errorBudgetRemaining: 0.58 },
   profiles: {
     flags: {
       type: 'feature-flags',

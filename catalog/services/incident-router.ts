@@ -13,7 +13,7 @@ export const incidentRouter = {
   dependencies: ['launch-flags'],
   dataClassification: 'internal',
   complianceDomains: [],
-  slo: { availabilityObjective: 0.9999, errorRate: 0.0005, latencyP99Ms: 120, errorBudgetRemaining: 0.9 },
+  slo: { availabilityObjective: 0.9999, errorRate: 4e-5, latencyP99Ms: 120, errorBudgetRemaining: 0.9 },
   profiles: {
     routing: {
       type: 'freeform',

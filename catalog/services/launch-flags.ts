@@ -18,7 +18,7 @@ export const launchFlags = {
   dependencies: [],
   dataClassification: 'internal',
   complianceDomains: ['SOC2'],
-  slo: { availabilityObjective: 0.9995, errorRate: 0.001, latencyP99Ms: 40, errorBudgetRemaining: 0.82 },
+  slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 40, errorBudgetRemaining: 0.82 },
   profiles: {
     flags: {
       type: 'feature-flags',

@@ -13,7 +13,7 @@ export const ledgerClose = {
   dependencies: ['pricing-engine', 'procurement'],
   dataClassification: 'confidential',
   complianceDomains: ['SOX', 'SOC2'],
-  slo: { availabilityObjective: 0.999, errorRate: 0.001, latencyP99Ms: 1500, errorBudgetRemaining: 0.8 },
+  slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 1500, errorBudgetRemaining: 0.8 },
   profiles: {
     'close-checklist': {
       type: 'freeform',

@@ -13,7 +13,7 @@ export const patientRecords = {
   dependencies: ['access-review', 'model-gateway'],
   dataClassification: 'restricted',
   complianceDomains: ['HIPAA', 'SOC2'],
-  slo: { availabilityObjective: 0.9995, errorRate: 0.0008, latencyP99Ms: 350, errorBudgetRemaining: 0.93 },
+  slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 350, errorBudgetRemaining: 0.93 },
   profiles: {
     'access-controls': {
       type: 'freeform',

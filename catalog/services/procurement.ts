@@ -13,7 +13,7 @@ export const procurement = {
   dependencies: ['policy-registry', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2'],
-  slo: { availabilityObjective: 0.995, errorRate: 0.003, latencyP99Ms: 600, errorBudgetRemaining: 0.69 },
+  slo: { availabilityObjective: 0.995, errorRate: 0.002, latencyP99Ms: 600, errorBudgetRemaining: 0.69 },
   profiles: {
     'approval-matrix': {
       type: 'freeform',

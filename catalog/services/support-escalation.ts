@@ -13,7 +13,7 @@ export const supportEscalation = {
   dependencies: ['incident-router', 'model-gateway', 'customer-onboarding'],
   dataClassification: 'confidential',
   complianceDomains: ['GDPR'],
-  slo: { availabilityObjective: 0.999, errorRate: 0.003, latencyP99Ms: 700, errorBudgetRemaining: 0.62 },
+  slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 700, errorBudgetRemaining: 0.62 },
   profiles: {
     escalation: {
       type: 'freeform',

@@ -5,11 +5,11 @@ import { loadCatalog } from '../../catalog/index.js';
 import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../../lambdas/adapters/aws/tables.js';
-import { LocalAppConfig } from '../../lambdas/adapters/local/appconfig-simulator.js';
+import { createLocalRelease } from '../../lambdas/adapters/local/appconfig-simulator.js';
 import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-store.js';
 import { LocalSigner } from '../../lambdas/adapters/local/local-signer.js';
-import { SyntheticTelemetry } from '../../lambdas/adapters/local/synthetic-telemetry.js';
+import { baselinesOf } from '../../lambdas/adapters/local/synthetic-telemetry.js';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import type { IdSource } from '../../lambdas/ports/clock.js';
@@ -57,8 +57,12 @@ export async function openLocalStack(
   const catalog = loadCatalog();
   const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
   const ids = counterIds();
-  const telemetry = new SyntheticTelemetry({ catalog, clock });
-  const releaser = new LocalAppConfig({ store: state, clock, telemetry, ids });
+  const { releaser, telemetry } = createLocalRelease({
+    store: state,
+    clock,
+    ids,
+    baselines: baselinesOf(catalog),
+  });
   const deps: PipelineDeps = {
     ledgerName,
     ledger,

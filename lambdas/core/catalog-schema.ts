@@ -27,13 +27,19 @@ function isTimeZone(value: string): boolean {
 export const dataClassifications = ['public', 'internal', 'confidential', 'restricted'] as const;
 export const complianceDomains = ['SOC2', 'GDPR', 'HIPAA', 'SOX', 'PCI'] as const;
 
-export const sloBaselineSchema = z.object({
-  availabilityObjective: z.number().gt(0).max(1),
-  /** Baseline fraction of failed requests, the reference for regression detection. */
-  errorRate: z.number().min(0).max(1),
-  latencyP99Ms: z.number().positive(),
-  errorBudgetRemaining: z.number().min(0).max(1),
-});
+export const sloBaselineSchema = z
+  .object({
+    availabilityObjective: z.number().gt(0).max(1),
+    /** Baseline fraction of failed requests, the reference for regression detection. */
+    errorRate: z.number().min(0).max(1),
+    latencyP99Ms: z.number().positive(),
+    errorBudgetRemaining: z.number().min(0).max(1),
+  })
+  .refine((slo) => slo.errorRate < 1 - slo.availabilityObjective, {
+    message:
+      'errorRate must be below the error budget (1 - availabilityObjective): a baseline cannot already miss its SLO',
+    path: ['errorRate'],
+  });
 
 export const profileSchema = z.object({
   type: z.enum(['feature-flags', 'freeform']),

@@ -87,6 +87,14 @@ export const changeSchema = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 
+/** A result of an automated check, attached by the CI system that submits the intent. */
+export const testResultSchema = z.object({
+  check: z.string().min(1).max(128),
+  passed: z.boolean(),
+  detail: z.string().max(2000).default(''),
+  url: z.url().optional(),
+});
+
 /** Local-runtime only: telemetry faults injected into the synthetic metrics during this intent's release. */
 export const simulationSchema = z.object({
   fault: z
@@ -120,6 +128,8 @@ export const intentSchema = z
     change: changeSchema,
     /** Grouping dimensions from the enterprise taxonomy, open-ended: e.g. { region: "EMEA", team: "growth" }. */
     tags: z.record(z.string().min(1).max(64), z.string().max(256)).default({}),
+    /** Results of the checks `constraints.checks` names, as CI attaches them; later results may be posted. */
+    testResults: z.array(testResultSchema).max(100).default([]),
     simulation: simulationSchema.optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { confidenceLowerBound } from '../confidence.js';
 import type { Intent } from '../intent.js';
+import { laneOf } from '../lane.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { assessRisk } from '../risk.js';
 import { readConfidence } from './confidence-store.js';
@@ -26,7 +27,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
   const risk = assessRisk({ intent, service, catalog: deps.catalog, confidence });
-  const lane = `${intent.change.service}:${service.environment}`;
+  const lane = laneOf(service);
   const inFlight = (await deps.state.list<InFlightRecord>(stateKeys.inFlight().pk)).map((item) => item.data);
   const overlapping = inFlight.filter(
     (other) =>

@@ -1,5 +1,6 @@
 import type { DeploymentStatus } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
+import { laneOf } from '../lane.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { chooseStrategy, pollSecondsFor } from '../release/index.js';
 import { readConfidence } from './confidence-store.js';
@@ -25,8 +26,8 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
       strategy: string;
       pollSeconds: number;
     };
-    const status = await deps.releaser.check(intent.change.service, service.environment, deploymentId);
-    return toResult(status, intent.change.service, service.environment, strategy, pollSeconds, 0, undefined);
+    const status = await deps.releaser.check(intent.change.service, laneOf(service), deploymentId);
+    return toResult(status, intent.change.service, laneOf(service), strategy, pollSeconds, 0, undefined);
   }
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
@@ -35,7 +36,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
   const status = await deps.releaser.start({
     intentId,
     service: intent.change.service,
-    environment: service.environment,
+    environment: laneOf(service),
     profile: intent.change.profile,
     content: intent.change.payload,
     strategy,
@@ -46,7 +47,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
   await record(deps, intentId, 'release.started', {
     deploymentId: status.deploymentId,
     service: intent.change.service,
-    environment: service.environment,
+    environment: laneOf(service),
     profile: intent.change.profile,
     strategy: strategy.name,
     confidence,
@@ -54,15 +55,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     pollSeconds,
     startedAt: status.startedAt,
   });
-  return toResult(
-    status,
-    intent.change.service,
-    service.environment,
-    strategy.name,
-    pollSeconds,
-    0,
-    undefined,
-  );
+  return toResult(status, intent.change.service, laneOf(service), strategy.name, pollSeconds, 0, undefined);
 }
 
 /**
@@ -131,7 +124,8 @@ async function recordEvents(
     await record(
       deps,
       intentId,
-      `release.${event.type}`,
+      // AppConfig event types (DEPLOYMENT_STARTED, ROLLBACK_COMPLETED …) as ledger types: release.deployment-started.
+      `release.${event.type.toLowerCase().replace(/_/g, '-')}`,
       { deploymentId: status.deploymentId, index, ...event },
       `release/event/${index}`,
     );

@@ -12,7 +12,7 @@ interface CheckRecord {
 
 /**
  * Stage 5: automated checks. Contract validation and the policy set run here again against the signed
- * decision's inputs; checks the intent names read results posted by CI. Gates are progressive: a fail-fast
+ * decision's inputs; checks the intent names read the results CI attached to the intent or posted since. Gates are progressive: a fail-fast
  * gate (high tiers) fails on a missing result, an auto-continue gate (low tiers) records it and goes on.
  */
 export async function verify(state: PipelineState, deps: PipelineDeps): Promise<VerificationResult> {
@@ -41,8 +41,15 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   for (const check of intent.constraints.checks) {
     const { pk } = stateKeys.review(intentId);
     const posted = await deps.state.get<CheckRecord>(pk, `CHECK#${check}`);
+    const attached = intent.testResults.find((result) => result.check === check);
     if (posted) {
       results.push({ check, passed: posted.data.passed, detail: posted.data.detail });
+    } else if (attached) {
+      results.push({
+        check,
+        passed: attached.passed,
+        detail: attached.detail || (attached.url ?? 'attached by CI'),
+      });
     } else if (admission.gate === 'fail-fast') {
       results.push({
         check,
