@@ -37,9 +37,14 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
 ]);
 
+// The SDK wraps a network error from another realm (e.g. under a test runner's VM) as a plain Error whose
+// message is all that is left of the code.
+const NETWORK_MESSAGE = new RegExp(`\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up`);
+
 interface AwsLikeError {
   name?: string;
   code?: string;
+  message?: string;
   $retryable?: unknown;
   $metadata?: { httpStatusCode?: number };
 }
@@ -53,6 +58,7 @@ export function isTransientAwsError(error: unknown): boolean {
     Boolean(e.$retryable) ||
     TRANSIENT_NAMES.has(e.name ?? '') ||
     NETWORK_CODES.has(e.code ?? '') ||
+    NETWORK_MESSAGE.test(e.message ?? '') ||
     status === 429 ||
     status >= 500
   );

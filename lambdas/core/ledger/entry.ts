@@ -13,7 +13,8 @@ export const ledgerNameSchema = z
 export const ledgerEntryDraftSchema = z.strictObject({
   intentId: z.string().min(1).max(256),
   type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'must be a dotted lower-case event type'),
-  idempotencyKey: z.string().min(1).max(512),
+  // DynamoDB keys hold at most 2048 bytes; the store indexes `${ledger}#${idempotencyKey}`.
+  idempotencyKey: z.string().min(1).max(256),
   timestamp: z.iso.datetime({ offset: true }),
   payload: z.record(z.string(), z.unknown()),
 });

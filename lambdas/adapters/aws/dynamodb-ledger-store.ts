@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { LedgerIntegrityError, TransientError } from '../../core/errors.js';
+import { canonicalJson } from '../../core/ledger/canonical-json.js';
+import { chainEntry } from '../../core/ledger/entry.js';
+import type { LedgerEntry, LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import { LEDGER_TABLE } from './tables.js';
+import { transientOr } from './transient-errors.js';
+
+/*
+ * The ledger on DynamoDB (dynalite locally) with single-item conditional writes only: dynalite has no
+ * transactions, and one code path must serve both.
+ *
+ * Items. An entry is the item (ledger, seq) holding `entry` (the RFC 8785 text, exactly as hashed),
+ * `hash`, `intentId` and `idem` = `${ledger}#${idempotencyKey}` for the two GSIs. Beside each ledger
+ * partition, every idempotency key K gets a marker item in the partition `${ledger}#idem#${sha256(K)}`
+ * (seq 0; ledger names cannot hold `#`) whose `target` is the one seq at which K's entry may be written.
+ *
+ * Append. Read the head (strongly consistent Query, newest first, Limit 1), then write the entry at
+ * head+1 with ONE PutItem conditioned on `attribute_not_exists(seq)`; a lost race re-reads and retries
+ * with full-jitter backoff, at most `maxAttempts` times, then throws TransientError. Before the entry,
+ * the marker is claimed with a conditional put (target = head+1); a writer that finds the marker reads
+ * the entry at `target` (GetItem, strongly consistent): K's entry → return it; empty slot at head+1 →
+ * write there; another key's entry → move the marker to the new head+1 with an UpdateItem conditioned
+ * on the old target, then write there.
+ *
+ * Guarantees.
+ * - No fork: at most one item per (ledger, seq), by the condition on the primary key.
+ * - No gap: an entry is written at seq n only after a strongly consistent read saw n-1 as the head, and
+ *   entries are never deleted; prevHash is the stored hash of n-1, which is immutable.
+ * - Exactly once per (ledger, idempotency key), for sequential retries AND for concurrent duplicates:
+ *   K's entry can only be written at the marker's current target, and the marker leaves a target only
+ *   after a consistent read saw another key's (immutable) entry there, so a second K entry can never be
+ *   written. Every read on this path is strongly consistent; the byIdempotencyKey GSI (eventually
+ *   consistent on AWS) is never trusted for it. A crash between marker and entry heals on the next call.
+ * - `forIntent` reads the byIntent GSI: on AWS it can lag the latest append by a moment.
+ * Throttling and network failures surface as TransientError with the SDK error as `cause`.
+ */
+
+export interface DynamoLedgerStoreOptions {
+  /** Conditional-write rounds before giving up with TransientError (default 50). */
+  maxAttempts?: number;
+  /**
+   * Full-jitter backoff base and cap in ms after a lost race (defaults 20 and 1000: on dynalite with 16
+   * writers, a 200 ms cap made a herd that took about four times as long).
+   */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const { partitionKey, sortKey, indexes } = LEDGER_TABLE;
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+function markerPartition(ledger: string, idempotencyKey: string): string {
+  return `${ledger}#idem#${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex')}`;
+}
+
+function toStored(item: Record<string, AttributeValue>): StoredEntry {
+  const seq = Number(item[sortKey.name]?.N);
+  const text = item.entry?.S;
+  const hash = item.hash?.S;
+  if (text === undefined || hash === undefined) {
+    throw new LedgerIntegrityError(`ledger item seq ${seq} lacks its entry or hash attribute`, seq);
+  }
+  try {
+    return { entry: JSON.parse(text) as LedgerEntry, hash };
+  } catch {
+    throw new LedgerIntegrityError(`ledger item seq ${seq} holds an entry that is not JSON`, seq);
+  }
+}
+
+export class DynamoLedgerStore implements LedgerStore {
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    options: DynamoLedgerStoreOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 50;
+    this.baseDelayMs = options.baseDelayMs ?? 20;
+    this.maxDelayMs = options.maxDelayMs ?? 1000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  async append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+    chainEntry(ledger, draft); // refuses a bad ledger name or draft before any I/O
+    const marker = markerPartition(ledger, draft.idempotencyKey);
+    let target: number | undefined;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      if (target === undefined) {
+        const head = await this.head(ledger);
+        const next = head === undefined ? 0 : head.entry.seq + 1;
+        if (await this.claimMarker(marker, draft.idempotencyKey, next)) {
+          const written = await this.tryWrite(ledger, draft, head);
+          if (written !== undefined) return written;
+          target = next;
+        } else {
+          target = await this.readMarker(marker);
+          if (target === undefined) continue;
+        }
+      } else {
+        const [atTarget, head] = await Promise.all([this.entryAt(ledger, target), this.head(ledger)]);
+        if (atTarget?.entry.idempotencyKey === draft.idempotencyKey) return atTarget;
+        const next = head === undefined ? 0 : head.entry.seq + 1;
+        if (atTarget === undefined && next === target) {
+          const written = await this.tryWrite(ledger, draft, head);
+          if (written !== undefined) return written;
+        } else if (await this.moveMarker(marker, target, next)) {
+          target = next;
+          const written = await this.tryWrite(ledger, draft, head);
+          if (written !== undefined) return written;
+        } else {
+          // A concurrent duplicate moved the marker first: follow it without waiting.
+          target = await this.readMarker(marker);
+          continue;
+        }
+      }
+      await this.backoff(attempt);
+    }
+    throw new TransientError(
+      `ledger ${ledger}: append of ${draft.idempotencyKey} lost ${this.maxAttempts} races for the head; retry later`,
+    );
+  }
+
+  async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
+    if (toSeq !== undefined && toSeq <= fromSeq) return [];
+    const range = toSeq === undefined ? '#s >= :from' : '#s BETWEEN :from AND :last';
+    const values: Record<string, AttributeValue> = { ':l': s(ledger), ':from': n(fromSeq) };
+    if (toSeq !== undefined) values[':last'] = n(toSeq - 1);
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: `#l = :l AND ${range}`,
+      ExpressionAttributeNames: { '#l': partitionKey.name, '#s': sortKey.name },
+      ExpressionAttributeValues: values,
+      ConsistentRead: true,
+    });
+    return items.map(toStored);
+  }
+
+  async head(ledger: string): Promise<StoredEntry | undefined> {
+    const page = await this.send('Query', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#l = :l',
+          ExpressionAttributeNames: { '#l': partitionKey.name },
+          ExpressionAttributeValues: { ':l': s(ledger) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = page.Items?.[0];
+    return item === undefined ? undefined : toStored(item);
+  }
+
+  async forIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: indexes.byIntent.name,
+      KeyConditionExpression: '#i = :i',
+      FilterExpression: '#l = :l',
+      ExpressionAttributeNames: { '#i': indexes.byIntent.partitionKey.name, '#l': partitionKey.name },
+      ExpressionAttributeValues: { ':i': s(intentId), ':l': s(ledger) },
+    });
+    return items.map(toStored);
+  }
+
+  private async entryAt(ledger: string, seq: number): Promise<StoredEntry | undefined> {
+    const { Item } = await this.send('GetItem', () =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey.name]: s(ledger), [sortKey.name]: n(seq) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item === undefined ? undefined : toStored(Item);
+  }
+
+  /** Writes the entry after `head`; undefined when another writer took that seq first. */
+  private async tryWrite(
+    ledger: string,
+    draft: LedgerEntryDraft,
+    head: StoredEntry | undefined,
+  ): Promise<StoredEntry | undefined> {
+    const stored = chainEntry(ledger, draft, head);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            [partitionKey.name]: s(ledger),
+            [sortKey.name]: n(stored.entry.seq),
+            entry: s(canonicalJson(stored.entry)),
+            hash: s(stored.hash),
+            intentId: s(stored.entry.intentId),
+            idem: s(`${ledger}#${stored.entry.idempotencyKey}`),
+          },
+          ConditionExpression: 'attribute_not_exists(#s)',
+          ExpressionAttributeNames: { '#s': sortKey.name },
+        }),
+      );
+      return stored;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw transientOr(error, `DynamoDB PutItem ${this.tableName} ${ledger}#${stored.entry.seq}`);
+    }
+  }
+
+  private async claimMarker(marker: string, idempotencyKey: string, target: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            [partitionKey.name]: s(marker),
+            [sortKey.name]: n(0),
+            target: n(target),
+            idempotencyKey: s(idempotencyKey),
+          },
+          ConditionExpression: 'attribute_not_exists(#l)',
+          ExpressionAttributeNames: { '#l': partitionKey.name },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw transientOr(error, `DynamoDB PutItem ${this.tableName} ${marker}`);
+    }
+  }
+
+  private async readMarker(marker: string): Promise<number | undefined> {
+    const { Item } = await this.send('GetItem', () =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey.name]: s(marker), [sortKey.name]: n(0) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item?.target?.N === undefined ? undefined : Number(Item.target.N);
+  }
+
+  private async moveMarker(marker: string, from: number, to: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey.name]: s(marker), [sortKey.name]: n(0) },
+          UpdateExpression: 'SET #t = :to',
+          ConditionExpression: '#t = :from',
+          ExpressionAttributeNames: { '#t': 'target' },
+          ExpressionAttributeValues: { ':to': n(to), ':from': n(from) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw transientOr(error, `DynamoDB UpdateItem ${this.tableName} ${marker}`);
+    }
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.send('Query', () =>
+        this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  private async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw transientOr(error, `DynamoDB ${operation} ${this.tableName}`);
+    }
+  }
+
+  private backoff(attempt: number): Promise<void> {
+    // Full jitter: spreads writers that lost the same race so the next round has one winner, not a crowd.
+    const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(attempt, 16));
+    return this.sleep(Math.floor(this.random() * cap));
+  }
+}

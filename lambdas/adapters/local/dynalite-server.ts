@@ -1,0 +1,49 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+// dynalite is CommonJS without type declarations; this is the one shape of it itv uses.
+type DynaliteFactory = (options: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
+const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+
+export interface DynaliteServer {
+  /** `http://127.0.0.1:PORT`, for `new DynamoDBClient({ endpoint })`. */
+  endpoint: string;
+  /** Stops accepting requests, drops idle keep-alive connections and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an in-process DynamoDB (dynalite) on 127.0.0.1 and a free port. With `path` the tables persist
+ * in a LevelDB folder there; without it they live in memory. Tables are ACTIVE as soon as created.
+ */
+export async function startDynalite(options: { path?: string } = {}): Promise<DynaliteServer> {
+  if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        // SDK clients keep connections alive; without this, close waits for them to time out.
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

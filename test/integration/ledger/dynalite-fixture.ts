@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTables, type TableNames } from '../../../lambdas/adapters/aws/tables.js';
+import { startDynalite } from '../../../lambdas/adapters/local/dynalite-server.js';
+
+export interface LocalTables {
+  client: DynamoDBClient;
+  names: TableNames;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export function clientFor(endpoint: string, maxAttempts = 3): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts,
+  });
+}
+
+/** dynalite on a free 127.0.0.1 port with the ledger and state tables created. */
+export async function startLocalTables(path?: string): Promise<LocalTables> {
+  const server = await startDynalite(path === undefined ? {} : { path });
+  const client = clientFor(server.endpoint);
+  const names = { ledger: 'itv-ledger', state: 'itv-state' };
+  await ensureTables(client, names);
+  return {
+    client,
+    names,
+    endpoint: server.endpoint,
+    async close() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}

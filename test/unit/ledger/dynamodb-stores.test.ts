@@ -1,0 +1,165 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import { DynamoStateStore } from '../../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { InvalidInputError, LedgerIntegrityError, TransientError } from '../../../lambdas/core/errors.js';
+import { canonicalJson, chainEntry } from '../../../lambdas/core/ledger/index.js';
+import { draftAt } from './chain-fixtures.js';
+
+const dynamo = mockClient(DynamoDBClient);
+const client = () => new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 });
+
+function serviceError(name: string, status: number): DynamoDBServiceException {
+  return new DynamoDBServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    message: `${name} happened`,
+  });
+}
+
+const lostRace = () =>
+  new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' });
+
+afterEach(() => {
+  dynamo.reset();
+});
+
+describe('DynamoLedgerStore (stubbed DynamoDB)', () => {
+  test('throttling surfaces as TransientError with the SDK error as cause', async () => {
+    // Prepare
+    const throttled = serviceError('ProvisionedThroughputExceededException', 400);
+    dynamo.on(QueryCommand).rejects(throttled);
+    const store = new DynamoLedgerStore(client(), 'ledger');
+
+    // Act
+    const error = await store.append('main', draftAt(0)).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).cause).toBe(throttled);
+  });
+
+  test('gives up with TransientError after maxAttempts lost races, backing off with full jitter', async () => {
+    // Prepare: the head is always seq 0, seq 1 holds another key's entry, and every write loses.
+    const head = chainEntry('main', draftAt(0));
+    const headItem = {
+      ledger: { S: 'main' },
+      seq: { N: '0' },
+      entry: { S: canonicalJson(head.entry) },
+      hash: { S: head.hash },
+    };
+    const taken = chainEntry('main', draftAt(5), head);
+    const takenItem = {
+      ...headItem,
+      seq: { N: '1' },
+      entry: { S: canonicalJson(taken.entry) },
+      hash: { S: taken.hash },
+    };
+    dynamo.on(QueryCommand).resolves({ Items: [headItem] });
+    dynamo.on(GetItemCommand).resolves({ Item: { ledger: { S: 'm' }, seq: { N: '0' }, target: { N: '1' } } });
+    dynamo
+      .on(GetItemCommand, { Key: { ledger: { S: 'main' }, seq: { N: '1' } } })
+      .resolves({ Item: takenItem });
+    dynamo.on(PutItemCommand).rejects(lostRace());
+    dynamo.on(UpdateItemCommand).resolves({});
+    const delays: number[] = [];
+    const store = new DynamoLedgerStore(client(), 'ledger', {
+      maxAttempts: 6,
+      baseDelayMs: 10,
+      maxDelayMs: 100,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+
+    // Act
+    const error = await store.append('main', draftAt(1)).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toContain('lost 6 races');
+    expect(delays.length).toBeLessThanOrEqual(6);
+    expect(delays.length).toBeGreaterThan(0);
+    for (const ms of delays) expect(ms).toBeLessThanOrEqual(50);
+  });
+
+  test('refuses a bad draft before any call', async () => {
+    // Prepare
+    const store = new DynamoLedgerStore(client(), 'ledger');
+
+    // Act
+    const error = await store.append('main', { ...draftAt(0), timestamp: 'soon' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  test('an item without its entry text is a LedgerIntegrityError naming the seq', async () => {
+    // Prepare
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [{ ledger: { S: 'main' }, seq: { N: '4' }, hash: { S: 'ab' } }] });
+    const store = new DynamoLedgerStore(client(), 'ledger');
+
+    // Act
+    const error = await store.head('main').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(LedgerIntegrityError);
+    expect((error as LedgerIntegrityError).seq).toBe(4);
+  });
+
+  test('a permanent error passes through unchanged', async () => {
+    // Prepare
+    const missing = serviceError('ResourceNotFoundException', 400);
+    dynamo.on(QueryCommand).rejects(missing);
+    const store = new DynamoLedgerStore(client(), 'ledger');
+
+    // Act / Assess
+    await expect(store.read('main')).rejects.toBe(missing);
+  });
+});
+
+describe('DynamoStateStore (stubbed DynamoDB)', () => {
+  test('a 5xx surfaces as TransientError with the cause kept', async () => {
+    // Prepare
+    const outage = serviceError('InternalServerError', 500);
+    dynamo.on(UpdateItemCommand).rejects(outage);
+    const store = new DynamoStateStore(client(), 'state');
+
+    // Act
+    const error = await store.put('p', 's', { a: 1 }, 3).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).cause).toBe(outage);
+  });
+
+  test('writes with one conditional UpdateItem that bumps the version', async () => {
+    // Prepare
+    dynamo.on(UpdateItemCommand).resolves({
+      Attributes: { pk: { S: 'p' }, sk: { S: 's' }, version: { N: '4' }, data: { S: '{"a":1}' } },
+    });
+    const store = new DynamoStateStore(client(), 'state');
+
+    // Act
+    const item = await store.put('p', 's', { a: 1 }, 3);
+
+    // Assess
+    const input = dynamo.commandCalls(UpdateItemCommand)[0]!.args[0].input;
+    expect(input.ConditionExpression).toBe('#v = :expected');
+    expect(input.ExpressionAttributeValues?.[':expected']).toEqual({ N: '3' });
+    expect(item).toEqual({ pk: 'p', sk: 's', version: 4, data: { a: 1 } });
+  });
+});
