@@ -12,7 +12,10 @@ export type ReleaseAction = 'create-version' | 'start' | 'check' | 'stop';
  * a function never learns the name of a resource it cannot use.
  */
 export interface FunctionAccess {
-  /** `append` = read + conditional PutItem: the ledger is never updated or deleted in place. */
+  /**
+   * `append` = read + conditional PutItem, plus UpdateItem for the store's idempotency markers; entries are
+   * never deleted.
+   */
   ledger?: 'read' | 'append';
   state?: 'read' | 'write';
   /** `write` = read + put; Object Lock keeps what is written. */
@@ -34,7 +37,7 @@ export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> =
   // Stores the task token where review-intent finds it.
   'await-review': { ledger: 'append', state: 'write' },
   'start-release': { ledger: 'append', state: 'write', release: ['create-version', 'start', 'check'] },
-  'check-release': { ledger: 'append', state: 'write', release: ['check'], telemetry: true },
+  'check-release': { ledger: 'append', state: 'write', release: ['check'] },
   'stop-release': { ledger: 'append', state: 'write', release: ['stop', 'check'] },
   observe: { ledger: 'append', state: 'read', evidence: 'write', telemetry: true },
   learn: { ledger: 'append', state: 'write' },

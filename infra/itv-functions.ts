@@ -133,7 +133,7 @@ export class ItvFunctions extends Construct {
       fn.addEnvironment('ITV_LEDGER_TABLE', tables.ledger.tableName);
       fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
       tables.ledger.grantReadData(fn);
-      if (access.ledger === 'append') tables.ledger.grant(fn, 'dynamodb:PutItem');
+      if (access.ledger === 'append') tables.ledger.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     }
     if (access.state) {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
@@ -157,8 +157,11 @@ export class ItvFunctions extends Construct {
     if (actions.length === 0) return;
     const { release } = this.props;
     const stack = Stack.of(this);
+    // The AppConfig releaser is built from all four, whichever of its calls the function makes.
     fn.addEnvironment('ITV_APPCONFIG_APPLICATION_ID', release.application.ref);
     fn.addEnvironment('ITV_APPCONFIG_ENVIRONMENTS', stack.toJsonString(release.environmentIds));
+    fn.addEnvironment('ITV_APPCONFIG_PROFILES', stack.toJsonString(release.profileIds));
+    fn.addEnvironment('ITV_APPCONFIG_STRATEGIES', stack.toJsonString(release.strategyIds));
     const allow = (action: string, resources: string[]) => {
       if (resources.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources }));
     };
@@ -182,7 +185,7 @@ export class ItvFunctions extends Construct {
   private grantTelemetry(fn: NodejsFunction): void {
     // GetMetricData has no resource-level permissions; the alarms are named.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
-    const alarmArns = Object.values(this.props.release.alarms).map((a) => a.alarmArn);
+    const alarmArns = this.props.release.alarms.map((a) => a.alarmArn);
     if (alarmArns.length > 0) {
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarmArns }),

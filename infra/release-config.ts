@@ -5,10 +5,11 @@ import {
   CfnDeploymentStrategy,
   CfnEnvironment,
 } from 'aws-cdk-lib/aws-appconfig';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type ComparisonOperator, Metric, type TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Service } from '../lambdas/core/catalog-schema.js';
+import { serviceAlarms, serviceMetricNamespace, serviceMetricSpecs } from '../lambdas/core/release/alarms.js';
 import { customStrategies, deploymentStrategies } from '../lambdas/core/release/strategies.js';
 
 /** What the stack needs to know about a catalog service. */
@@ -57,7 +58,8 @@ export class ReleaseConfig extends Construct {
   readonly strategyIds: Record<string, string> = {};
   readonly environmentArns: string[] = [];
   readonly profileArns: string[] = [];
-  readonly alarms: Record<string, Alarm> = {};
+  /** Every service's rollback alarms, named and tuned as `serviceAlarms` defines them for the simulator too. */
+  readonly alarms: Alarm[] = [];
   readonly environments: Record<string, CfnEnvironment> = {};
   /** Assumed by AppConfig to read the rollback alarms (the monitors' AlarmRoleArn). */
   readonly alarmRole: Role;
@@ -85,26 +87,31 @@ export class ReleaseConfig extends Construct {
     this.alarmRole = alarmRole;
 
     for (const service of props.services) {
-      const alarm = new Alarm(this, `${service.name}ErrorRate`, {
-        alarmDescription: `${service.name}: error rate above its SLO baseline; AppConfig rolls the deployment back`,
-        metric: new Metric({
-          namespace: serviceErrorRateMetric.namespace,
-          metricName: serviceErrorRateMetric.metricName,
-          dimensionsMap: { [serviceErrorRateMetric.dimension]: service.name },
-          statistic: 'Average',
-          period: Duration.minutes(1),
-        }),
-        threshold: service.slo.errorRate,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+      const alarms = serviceAlarms(service.name, service.slo).map((definition) => {
+        const spec = serviceMetricSpecs[definition.metric];
+        return new Alarm(this, definition.name, {
+          alarmName: definition.name,
+          alarmDescription: `${service.name}: ${definition.metric} regressed past its baseline; AppConfig rolls back`,
+          metric: new Metric({
+            namespace: serviceMetricNamespace,
+            metricName: spec.metricName,
+            dimensionsMap: { Service: service.name },
+            statistic: spec.stat,
+            period: Duration.seconds(definition.periodSeconds),
+          }),
+          threshold: definition.threshold,
+          evaluationPeriods: definition.evaluationPeriods,
+          datapointsToAlarm: definition.datapointsToAlarm,
+          comparisonOperator: definition.comparisonOperator as ComparisonOperator,
+          treatMissingData: definition.treatMissingData as TreatMissingData,
+        });
       });
-      this.alarms[service.name] = alarm;
+      this.alarms.push(...alarms);
       const environment = new CfnEnvironment(this, `${service.name}Environment`, {
         applicationId: appId,
         name: service.environment,
         description: `Release lane of ${service.name}`,
-        monitors: [{ alarmArn: alarm.alarmArn, alarmRoleArn: alarmRole.roleArn }],
+        monitors: alarms.map((alarm) => ({ alarmArn: alarm.alarmArn, alarmRoleArn: alarmRole.roleArn })),
       });
       this.environments[service.name] = environment;
       this.environmentIds[service.name] = environment.ref;

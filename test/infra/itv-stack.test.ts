@@ -1,9 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { apiFunctionNames } from '../../infra/function-access.js';
+import {
+  serviceAlarms,
+  serviceMetricNamespace,
+  serviceMetricSpecs,
+} from '../../lambdas/core/release/alarms.js';
 import { customStrategies } from '../../lambdas/core/release/strategies.js';
 import { pipelineStages } from '../../statemachines/task-states.js';
 import {
+  actionsOnResource,
   allowedActionsByRole,
   environmentOf,
   fixtureServices,
@@ -193,7 +199,8 @@ describe('functions', () => {
         'ITV_APPCONFIG_STRATEGIES',
       ]),
     );
-    expect(Object.keys(environmentOf(template, 'check-release'))).not.toContain('ITV_APPCONFIG_STRATEGIES');
+    expect(Object.keys(environmentOf(template, 'check-release'))).toContain('ITV_APPCONFIG_STRATEGIES');
+    expect(Object.keys(environmentOf(template, 'verify'))).not.toContain('ITV_APPCONFIG_APPLICATION_ID');
     expect(Object.keys(environmentOf(template, 'submit-intent'))).toContain('ITV_STATE_MACHINE_ARN');
     expect(Object.keys(environmentOf(template, 'review-intent'))).toContain('ITV_STATE_MACHINE_ARN');
     expect(Object.keys(environmentOf(template, 'get-intent'))).not.toContain('ITV_STATE_MACHINE_ARN');
@@ -215,39 +222,64 @@ describe('functions', () => {
     expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['review-intent']);
   });
 
-  test('the ledger is append-only: functions may PutItem but none may update or delete entries', () => {
+  test('the ledger is append-only: Put and Update (idempotency markers) at most, never Delete', () => {
     const roles = roleOfFunction(template);
-    const allowed = allowedActionsByRole(template);
-    expect(allowed.get(roles['get-intent'])?.has('dynamodb:PutItem')).toBe(false);
-    expect(allowed.get(roles['validate-structure'])?.has('dynamodb:UpdateItem')).toBe(false);
-    expect(allowed.get(roles['validate-structure'])?.has('dynamodb:PutItem')).toBe(true);
+    const onLedger = actionsOnResource(template, 'DataLedger');
+    const writes = new Set(
+      [...onLedger.values()]
+        .flatMap((a) => [...a])
+        .filter((a) => !/:(Get|Query|Scan|Batch[GR]|Describe|ConditionCheck)/.test(a)),
+    );
+    expect([...writes].sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(onLedger.get(roles['get-intent'])?.has('dynamodb:PutItem')).toBe(false);
+    expect(onLedger.get(roles['get-intent'])?.has('dynamodb:Query')).toBe(true);
+    expect(onLedger.get(roles['validate-structure'])?.has('dynamodb:PutItem')).toBe(true);
   });
 });
 
 describe('AppConfig', () => {
-  test('one environment per service, each watched by its error-rate alarm through the AppConfig alarm role', () => {
+  test('one environment per service, watched by its rollback alarms through the AppConfig alarm role', () => {
     template.hasResourceProperties('AWS::AppConfig::Application', { Name: 'itv' });
     template.resourceCountIs('AWS::AppConfig::Environment', fixtureServices.length);
+    const monitor = (alarm: string) => ({
+      AlarmArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(alarm), 'Arn'] },
+      AlarmRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlarmRole'), 'Arn'] },
+    });
     template.hasResourceProperties('AWS::AppConfig::Environment', {
       Name: 'checkout-live',
-      Monitors: [
-        {
-          AlarmArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('checkoutErrorRate'), 'Arn'] },
-          AlarmRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlarmRole'), 'Arn'] },
-        },
-      ],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'ITV/Services',
-      MetricName: 'ErrorRate',
-      Dimensions: [{ Name: 'Service', Value: 'search' }],
-      Threshold: 0.025,
-      ComparisonOperator: 'GreaterThanThreshold',
+      Monitors: [monitor('itvcheckouterrorrate'), monitor('itvcheckoutlatencyp99')],
     });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({ Principal: { Service: 'appconfig.amazonaws.com' } })],
       },
+    });
+  });
+
+  test('the alarms are the ones serviceAlarms defines, on the metrics the services publish', () => {
+    const search = fixtureServices[1]!;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', fixtureServices.length * 2);
+    for (const definition of serviceAlarms(search.name, search.slo)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: definition.name,
+        Namespace: serviceMetricNamespace,
+        MetricName: serviceMetricSpecs[definition.metric].metricName,
+        Dimensions: [{ Name: 'Service', Value: 'search' }],
+        Period: definition.periodSeconds,
+        Threshold: definition.threshold,
+        EvaluationPeriods: definition.evaluationPeriods,
+        DatapointsToAlarm: definition.datapointsToAlarm,
+        ComparisonOperator: definition.comparisonOperator,
+        TreatMissingData: definition.treatMissingData,
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'itv-search-error-rate',
+      Statistic: 'Average',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'itv-search-latency-p99',
+      ExtendedStatistic: 'p99',
     });
   });
 

@@ -73,6 +73,23 @@ export function allowedActionsByRole(template: Template): Map<string, Set<string
   return byRole;
 }
 
+/** Allow actions per role on statements whose resources mention a logical id (e.g. the ledger table's). */
+export function actionsOnResource(template: Template, logicalIdPrefix: string): Map<string, Set<string>> {
+  const byRole = new Map<string, Set<string>>();
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]) {
+    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const onResource = statements.filter(
+      (s) => s.Effect === 'Allow' && JSON.stringify(s.Resource ?? '').includes(`"${logicalIdPrefix}`),
+    );
+    for (const role of policy.Properties.Roles as Array<{ Ref: string }>) {
+      const set = byRole.get(role.Ref) ?? new Set<string>();
+      for (const action of onResource.flatMap((s) => asArray(s.Action))) set.add(action);
+      byRole.set(role.Ref, set);
+    }
+  }
+  return byRole;
+}
+
 /** The roles allowed an action, by logical id. */
 export function rolesAllowed(template: Template, action: string): string[] {
   return [...allowedActionsByRole(template)]
