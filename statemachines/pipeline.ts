@@ -161,9 +161,11 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       lambdaFunction: fns['await-review'],
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       retryOnServiceExceptions: false,
+      // The whole state goes along: the review request recorded for the reviewer names the intent and its tier.
       payload: TaskInput.fromObject({
         taskToken: JsonPath.taskToken,
         intentId: JsonPath.stringAt('$.declared.intentId'),
+        state: JsonPath.objectAt('$'),
       }),
       resultPath: '$.review',
       taskTimeout: Timeout.duration(Duration.days(7)),

@@ -151,11 +151,13 @@ describe('pipeline ASL content', () => {
     });
   });
 
-  test('AwaitReview waits up to 7 days for a task token and sends rejections to Learn', () => {
+  test('AwaitReview hands over the task token, intent id and state, waits up to 7 days, sends rejections to Learn', () => {
     const review = committed.States.AwaitReview as AslState;
     expect(review).toMatchObject({
       TimeoutSeconds: 7 * 24 * 3600,
-      Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', 'intentId.$': '$.declared.intentId' } },
+      Parameters: {
+        Payload: { 'taskToken.$': '$$.Task.Token', 'intentId.$': '$.declared.intentId', 'state.$': '$' },
+      },
       Next: 'StartRelease',
     });
     expect((review.Catch as unknown[])[0]).toEqual({

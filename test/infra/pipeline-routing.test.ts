@@ -201,7 +201,7 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(inputs.StopRelease?.[0]).toMatchObject({ release: { action: 'stop', stopReason: 'alarm' } });
   });
 
-  test('a tier that needs a reviewer waits for review, with the task token and intent id, then releases', async () => {
+  test('a tier that needs a reviewer waits for review, with the task token, intent id and state, then releases', async () => {
     // Prepare
     const verify: Stub = () => ({ passed: true, requiresReview: true });
     // Act
@@ -212,7 +212,11 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
       entered.slice(entered.indexOf('VerificationOutcome'), entered.indexOf('VerificationOutcome') + 3),
     ).toEqual(['VerificationOutcome', 'AwaitReview', 'StartRelease']);
     expect(inputs.AwaitReview?.[0]).toMatchObject({
-      Payload: { taskToken: 'task-token-1', intentId: 'intent-1' },
+      Payload: {
+        taskToken: 'task-token-1',
+        intentId: 'intent-1',
+        state: { source: 'cli', verification: { requiresReview: true } },
+      },
     });
     expect(output).toMatchObject({ review: { decision: 'approved', reviewer: 'alice' } });
   });
