@@ -42,8 +42,10 @@ export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> =
   observe: { ledger: 'append', state: 'read', evidence: 'write', telemetry: true },
   learn: { ledger: 'append', state: 'write' },
   'record-failure': { ledger: 'append', state: 'write' },
-  'submit-intent': { ledger: 'read', state: 'write', pipeline: 'start-execution' },
-  'get-intent': { ledger: 'read', state: 'read', evidence: 'read', signing: 'public-key' },
+  // Submission only starts an execution (named after the intent id, so a resubmission is idempotent).
+  'submit-intent': { pipeline: 'start-execution' },
+  // The public key lets status readers verify the signed decision and checkpoints themselves.
+  'get-intent': { ledger: 'read', state: 'read', signing: 'public-key' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
 };
 

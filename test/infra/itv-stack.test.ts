@@ -201,7 +201,10 @@ describe('functions', () => {
     );
     expect(Object.keys(environmentOf(template, 'check-release'))).toContain('ITV_APPCONFIG_STRATEGIES');
     expect(Object.keys(environmentOf(template, 'verify'))).not.toContain('ITV_APPCONFIG_APPLICATION_ID');
-    expect(Object.keys(environmentOf(template, 'submit-intent'))).toContain('ITV_STATE_MACHINE_ARN');
+    expect(Object.keys(environmentOf(template, 'submit-intent')).sort()).toEqual([
+      'ITV_STATE_MACHINE_ARN',
+      'NODE_OPTIONS',
+    ]);
     expect(Object.keys(environmentOf(template, 'review-intent'))).toContain('ITV_STATE_MACHINE_ARN');
     expect(Object.keys(environmentOf(template, 'get-intent'))).not.toContain('ITV_STATE_MACHINE_ARN');
   });
