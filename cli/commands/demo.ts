@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { auditLedger } from '../../lambdas/core/pipeline/audit.js';
+import { auditLedger, type LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { duration, table, usd } from '../format.js';
@@ -52,16 +52,7 @@ export async function demoCommand(options: {
       log(
         `itv demo: ${demoScenarios.length} intents through the eight stages on the embedded stack (${session.stack.home})\n`,
       );
-      const results: DemoResult[] = [];
-      for (const [index, scenario] of demoScenarios.entries()) {
-        log(`[${index + 1}/${demoScenarios.length}] ${scenario.label}: examples/${scenario.file}`);
-        results.push({ scenario, status: await runScenario(session, scenario, log) });
-        log('');
-      }
-      const audit = auditLedger(
-        await session.stack.deps.ledger.read(session.stack.deps.ledgerName),
-        await session.stack.deps.publicKey(),
-      );
+      const { results, audit } = await runDemo(session, log);
       const seconds = (performance.now() - started) / 1000;
       const mismatched = results.filter((r) => r.status.status !== r.scenario.expected);
       if (options.json) {
@@ -95,6 +86,24 @@ export async function demoCommand(options: {
       return audit.ok && mismatched.length === 0 ? 0 : 1;
     },
   );
+}
+
+/** Runs every scenario in order, then verifies the whole ledger with the public key alone. */
+export async function runDemo(
+  session: Session,
+  log: (line: string) => void,
+): Promise<{ results: DemoResult[]; audit: LedgerAudit }> {
+  const results: DemoResult[] = [];
+  for (const [index, scenario] of demoScenarios.entries()) {
+    log(`[${index + 1}/${demoScenarios.length}] ${scenario.label}: examples/${scenario.file}`);
+    results.push({ scenario, status: await runScenario(session, scenario, log) });
+    log('');
+  }
+  const audit = auditLedger(
+    await session.stack.deps.ledger.read(session.stack.deps.ledgerName),
+    await session.stack.deps.publicKey(),
+  );
+  return { results, audit };
 }
 
 async function runScenario(

@@ -81,8 +81,11 @@ export class LocalPipeline {
     const tracker = { intentId: knownIntentId, parked: false };
     let abort = () => {};
     const handlers = this.taskHandlers(executionId, tracker, () => abort());
+    // Resuming starts mid-machine, where the states before the start are unreachable by design; the same
+    // definition was validated whole when the execution first started.
+    const resuming = definition.StartAt !== this.definition.StartAt;
     const machine = new StateMachine(definition, {
-      validationOptions: { checkArn: false, checkPaths: true },
+      validationOptions: resuming ? { noValidate: true } : { checkArn: false, checkPaths: true },
     });
     const zero = (type: string) =>
       Object.fromEntries(
@@ -133,7 +136,7 @@ export class LocalPipeline {
               ? await this.awaitReview(handler, input, tracker, abort)
               : await handler(input);
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
-          report({ state: name, phase: 'exited', output });
+          if (!tracker.parked) report({ state: name, phase: 'exited', output });
           return output;
         } catch (error) {
           report({ state: name, phase: 'failed', error: describe(error) });
@@ -165,7 +168,9 @@ export class LocalPipeline {
     if (!decided) {
       tracker.parked = true;
       abort();
-      return new Promise(() => {});
+      // The runner stops at the next transition once aborted; resolving (rather than hanging) lets it clear
+      // the task's timeout timer, which would otherwise keep the process alive for the 7-day review timeout.
+      return { parked: true };
     }
     if (decided.decision === 'rejected') {
       throw new ReviewRejectedError(

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import {
   GetPublicKeyCommand,
   type GetPublicKeyCommandOutput,
@@ -35,6 +35,12 @@ export class KmsSigner implements Signer {
     return (await this.loadPublicKey()).spkiDer;
   }
 
+  /** Hashes here and sends only the digest (`MessageType=DIGEST`), so any message size works. */
+  async sign(message: Uint8Array): Promise<Uint8Array> {
+    return this.signDigest(createHash('sha256').update(message).digest());
+  }
+
+  /** KMS `Sign` over a 32-byte SHA-256 digest as given. */
   async signDigest(digest: Uint8Array): Promise<Uint8Array> {
     if (digest.length !== 32) {
       throw new InvalidInputError('digest must be a 32-byte SHA-256 digest', [

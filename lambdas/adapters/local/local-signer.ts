@@ -1,18 +1,14 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { p256 } from '@noble/curves/nist.js';
-import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
+import { ConfigurationError } from '../../core/errors.js';
 import { keyIdOf } from '../../core/signing/key-id.js';
 import type { Signer } from '../../ports/signer.js';
 
 /*
- * node:crypto cannot sign a precomputed digest with ECDSA: `sign(null, digest, ecKey)` hashes the digest
- * again, and WebCrypto always hashes. KMS `Sign` with `MessageType=DIGEST` signs the digest as given, so
- * this signer uses @noble/curves (audited, RFC 6979 deterministic k) with `prehash: false` over the same
- * P-256 scalar that node:crypto stores. The DER signature verifies with
- * `crypto.verify('sha256', message, publicKey, sig)` and `openssl dgst -sha256 -verify`, exactly as a KMS
- * signature does.
+ * The embedded runtime's stand-in for KMS: a node:crypto P-256 key. `sign` is ECDSA over SHA-256 with a DER
+ * signature, byte-compatible with KMS `Sign` (`ECDSA_SHA_256`, `MessageType=DIGEST` over the same SHA-256),
+ * and verifiable with `openssl dgst -sha256 -verify`.
  */
 
 function assertP256(key: KeyObject, source: string): void {
@@ -23,13 +19,12 @@ function assertP256(key: KeyObject, source: string): void {
 
 /** Signer over a node:crypto P-256 key: the embedded runtime's stand-in for KMS. */
 export class LocalSigner implements Signer {
-  private readonly scalar: Uint8Array;
+  private readonly privateKey: KeyObject;
   private readonly spkiDer: Uint8Array;
   private readonly id: string;
 
   private constructor(privateKey: KeyObject) {
-    const jwk = privateKey.export({ format: 'jwk' });
-    this.scalar = Buffer.from(jwk.d as string, 'base64url');
+    this.privateKey = privateKey;
     this.spkiDer = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
     this.id = keyIdOf(this.spkiDer);
   }
@@ -89,12 +84,7 @@ export class LocalSigner implements Signer {
     return this.spkiDer;
   }
 
-  async signDigest(digest: Uint8Array): Promise<Uint8Array> {
-    if (digest.length !== 32) {
-      throw new InvalidInputError('digest must be a 32-byte SHA-256 digest', [
-        { path: 'digest', message: `has ${digest.length} bytes, expected 32` },
-      ]);
-    }
-    return p256.sign(digest, this.scalar, { prehash: false, format: 'der' });
+  async sign(message: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(sign('sha256', message, { key: this.privateKey, dsaEncoding: 'der' }));
   }
 }

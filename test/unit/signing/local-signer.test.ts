@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
-import { ConfigurationError, InvalidInputError } from '../../../lambdas/core/errors.js';
+import { ConfigurationError } from '../../../lambdas/core/errors.js';
 import { keyIdOf, pae, signEnvelope } from '../../../lambdas/core/signing/index.js';
 
 let dir: string;
@@ -20,14 +20,14 @@ function spkiKey(spki: Uint8Array) {
 }
 
 describe('LocalSigner', () => {
-  test('signs the digest as given: the signature verifies as ECDSA-SHA256 over the message', async () => {
+  test('signs ECDSA-SHA256 over the message: it verifies over the message, not over its digest', async () => {
     // Prepare
     const signer = LocalSigner.inMemory();
     const message = pae('application/vnd.itv.decision+json', Buffer.from('{}'));
     const digest = createHash('sha256').update(message).digest();
 
     // Act
-    const sig = await signer.signDigest(digest);
+    const sig = await signer.sign(message);
 
     // Assess
     const publicKey = spkiKey(await signer.publicKeySpkiDer());
@@ -40,7 +40,7 @@ describe('LocalSigner', () => {
     const signer = LocalSigner.inMemory();
 
     // Act
-    const sig = Buffer.from(await signer.signDigest(Buffer.alloc(32, 7)));
+    const sig = Buffer.from(await signer.sign(Buffer.alloc(32, 7)));
 
     // Assess
     expect(sig[0]).toBe(0x30);
@@ -59,11 +59,6 @@ describe('LocalSigner', () => {
     expect(keyid).toBe(createHash('sha256').update(spki).digest('hex'));
     expect(keyIdOf(spki)).toBe(keyid);
     expect(spkiKey(spki).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
-  });
-
-  test('refuses a digest that is not 32 bytes, naming the field', async () => {
-    // Act / Assess
-    await expect(LocalSigner.inMemory().signDigest(Buffer.alloc(31))).rejects.toThrow(InvalidInputError);
   });
 
   test('creates a PKCS#8 key file with mode 0600 and loads the same key again', async () => {

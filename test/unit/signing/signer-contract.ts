@@ -1,10 +1,9 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { InvalidInputError } from '../../../lambdas/core/errors.js';
 import { pae, signEnvelope, verifyEnvelope } from '../../../lambdas/core/signing/index.js';
 import type { Signer } from '../../../lambdas/ports/signer.js';
 
 export interface SignerContractOptions {
-  /** moto signs SHA-256(digest) instead of the digest (a moto bug); real KMS and LocalSigner do not. */
+  /** moto signs SHA-256(digest) instead of the digest it is sent (a moto bug); real KMS and LocalSigner do not. */
   digestHashedAgain?: boolean;
 }
 
@@ -28,14 +27,14 @@ export function describeSignerContract(
       expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     });
 
-    test('signDigest returns a DER ECDSA signature over the digest as given', async () => {
+    test('sign returns a DER ECDSA signature over SHA-256 of the message', async () => {
       // Prepare
       const signer = await makeSigner();
       const message = pae('application/vnd.itv.decision+json', Buffer.from('{"n":1}'));
       const digest = createHash('sha256').update(message).digest();
 
       // Act
-      const sig = Buffer.from(await signer.signDigest(digest));
+      const sig = Buffer.from(await signer.sign(message));
 
       // Assess
       const key = createPublicKey({
@@ -46,14 +45,6 @@ export function describeSignerContract(
       expect(sig[0]).toBe(0x30);
       const signed = options.digestHashedAgain ? digest : message;
       expect(verify('sha256', signed, key, sig)).toBe(true);
-    });
-
-    test('signDigest refuses a digest that is not 32 bytes', async () => {
-      // Prepare
-      const signer = await makeSigner();
-
-      // Act / Assess
-      await expect(signer.signDigest(Buffer.alloc(20))).rejects.toThrow(InvalidInputError);
     });
 
     test(`a DSSE envelope it signs ${options.digestHashedAgain ? 'does not verify (moto bug)' : 'verifies'}`, async () => {
