@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Catalog } from '../lambdas/core/catalog-schema.js';
 import { LocalPipeline, type ProgressEvent } from './runtime/local-pipeline.js';
 import { type LocalStack, openLocalStack } from './runtime/local-stack.js';
 
@@ -29,10 +30,15 @@ export async function withSession<T>(
     waitForReview?: boolean;
     home?: string;
     inMemory?: boolean;
+    catalog?: Catalog;
   },
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const stack = await openLocalStack({ home: options.home, inMemory: options.inMemory });
+  const stack = await openLocalStack({
+    home: options.home,
+    inMemory: options.inMemory,
+    catalog: options.catalog,
+  });
   try {
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
       advanceClock: (ms) => stack.clock.advance(ms),

@@ -11,6 +11,7 @@ import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-st
 import { LocalSigner } from '../../lambdas/adapters/local/local-signer.js';
 import { baselinesOf } from '../../lambdas/adapters/local/synthetic-telemetry.js';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
+import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import type { IdSource } from '../../lambdas/ports/clock.js';
 
@@ -36,7 +37,7 @@ export function itvHome(env: NodeJS.ProcessEnv = process.env): string {
  * A second process finds the first one's dynalite through `stack.json` and shares it.
  */
 export async function openLocalStack(
-  options: { home?: string; inMemory?: boolean } = {},
+  options: { home?: string; inMemory?: boolean; catalog?: Catalog } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
@@ -54,7 +55,7 @@ export async function openLocalStack(
   const head = await ledger.head(ledgerName);
   const start = Math.max(Date.now(), head ? Date.parse(head.entry.timestamp) + 1 : 0);
   const clock = new VirtualClock(new Date(start));
-  const catalog = loadCatalog();
+  const catalog = options.catalog ?? loadCatalog();
   const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
   const ids = counterIds();
   const { releaser, telemetry } = createLocalRelease({

@@ -88,7 +88,11 @@ function toStored(item: Record<string, AttributeValue>): StoredEntry {
   }
 }
 
+/** Per-process append queues, keyed by table and ledger. */
+const appendQueues = new Map<string, Promise<StoredEntry>>();
+
 export class DynamoLedgerStore implements LedgerStore {
+  private readonly lastWritten = new Map<string, StoredEntry>();
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -107,13 +111,38 @@ export class DynamoLedgerStore implements LedgerStore {
     this.random = options.random ?? Math.random;
   }
 
+  /**
+   * Appends in one process go one at a time per ledger: racing our own requests for the head would only
+   * burn conditional puts and backoff. Other processes and Lambda containers still race through the
+   * conditional writes below, which alone keep the chain free of forks and gaps.
+   */
   async append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+    const key = `${this.tableName}/${ledger}`;
+    const previous = appendQueues.get(key) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.appendInOrder(ledger, draft),
+      () => this.appendInOrder(ledger, draft),
+    );
+    appendQueues.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (appendQueues.get(key) === run) appendQueues.delete(key);
+    }
+  }
+
+  private async appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
     chainEntry(ledger, draft); // refuses a bad ledger name or draft before any I/O
     const marker = markerPartition(ledger, draft.idempotencyKey);
     let target: number | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       if (target === undefined) {
-        const head = await this.head(ledger);
+        // The head this process wrote last is usually still the head; when another writer moved it, the
+        // conditional put fails and the recovery path below reads the real one.
+        const head =
+          attempt === 1
+            ? (this.lastWritten.get(ledger) ?? (await this.head(ledger)))
+            : await this.head(ledger);
         const next = head === undefined ? 0 : head.entry.seq + 1;
         if (await this.claimMarker(marker, draft.idempotencyKey, next)) {
           const written = await this.tryWrite(ledger, draft, head);
@@ -228,9 +257,13 @@ export class DynamoLedgerStore implements LedgerStore {
           ExpressionAttributeNames: { '#s': sortKey.name },
         }),
       );
+      this.lastWritten.set(ledger, stored);
       return stored;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
+      if (isConditionFailure(error)) {
+        this.lastWritten.delete(ledger);
+        return undefined;
+      }
       throw transientOr(error, `DynamoDB PutItem ${this.tableName} ${ledger}#${stored.entry.seq}`);
     }
   }

@@ -1,0 +1,16 @@
+import { runPipelineBench } from './pipeline.js';
+
+/**
+ * `npm run bench`: every figure the issues ask for, measured in one run and printed with its target.
+ * Sizes come from ITV_BENCH_* variables so CI can run it small.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const sections: Array<[string, () => Promise<string[]>]> = [['pipeline (local runtime)', runPipelineBench]];
+
+for (const [title, run] of sections) {
+  console.log(`\n== ${title}`);
+  const started = performance.now();
+  for (const line of await run()) console.log(line);
+  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}

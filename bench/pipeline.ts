@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ProgressEvent } from '../cli/runtime/local-pipeline.js';
+import { withSession } from '../cli/session.js';
+import { ensureTables } from '../lambdas/adapters/aws/tables.js';
+import { startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { LocalSigner } from '../lambdas/adapters/local/local-signer.js';
+import { type Catalog, parseCatalog } from '../lambdas/core/catalog-schema.js';
+import { intentSchema } from '../lambdas/core/intent.js';
+import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
+import { recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
+import { signEnvelope } from '../lambdas/core/signing/index.js';
+import { ms, percentile, sizeFromEnv } from './stats.js';
+
+/**
+ * The pipeline bench: N low-tier intents (tier 0 feature flags, confidence earned, so the strategy is
+ * itv.Immediate with zero bake) through the real ASL on the local runtime, and, in the same run, the floor:
+ * the mandatory operations alone for the same intents (zod parse, two signatures, one leaf hash and one
+ * conditional PutItem on dynalite per ledger entry the pipeline wrote).
+ */
+const lanes = sizeFromEnv('ITV_BENCH_LANES', 8);
+
+function benchCatalog(): Catalog {
+  const flagContract = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      banner: { type: 'object', properties: { enabled: { type: 'boolean' } }, required: ['enabled'] },
+    },
+  };
+  return parseCatalog({
+    teams: [{ name: 'web', title: 'Web', members: [{ principal: 'dev@example.com', role: 'engineer' }] }],
+    reviewers: {},
+    services: Array.from({ length: lanes }, (_, i) => ({
+      name: `site-${i}`,
+      title: `Public site ${i}`,
+      ownerTeam: 'web',
+      owners: ['dev@example.com'],
+      changeRoles: ['engineer'],
+      timeZone: 'UTC',
+      environment: 'prod',
+      dependencies: [],
+      dataClassification: 'public',
+      complianceDomains: [],
+      slo: { availabilityObjective: 0.999, errorRate: 0.0002, latencyP99Ms: 50, errorBudgetRemaining: 0.9 },
+      profiles: { flags: { type: 'feature-flags', contracts: { '1.0.0': flagContract } } },
+    })),
+  });
+}
+
+function intent(i: number, at: string) {
+  return {
+    apiVersion: 'itv/v1',
+    kind: 'Intent',
+    id: `bench-${process.pid}-${i}`,
+    title: `Toggle the banner (${i})`,
+    goal: {
+      outcome: 'Announce the launch',
+      metric: 'signups',
+      valueModel: { basis: 'revenue', totalValueUsd: 87_600, years: 1 },
+    },
+    authority: { requester: 'dev@example.com', team: 'web', role: 'engineer' },
+    timestamp: at,
+    change: {
+      service: `site-${i % lanes}`,
+      profile: 'flags',
+      contractVersion: '1.0.0',
+      kind: 'feature-flag',
+      payload: { banner: { enabled: i % 2 === 0 } },
+    },
+    tags: { workflowType: 'product-launch' },
+  };
+}
+
+async function runByLane(items: readonly number[], work: (i: number) => Promise<void>): Promise<void> {
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      for (const i of items.filter((item) => item % lanes === lane)) await work(i);
+    }),
+  );
+}
+
+export async function runPipelineBench(): Promise<string[]> {
+  const count = sizeFromEnv('ITV_BENCH_INTENTS', 200);
+  const home = mkdtempSync(join(tmpdir(), 'itv-bench-'));
+  try {
+    const catalog = benchCatalog();
+    const releaseStartedAt = new Map<string, number>();
+    const entered = new Map<string, number>();
+    const stageTimes = new Map<string, number[]>();
+    const onProgress = (event: ProgressEvent) => {
+      const key = `${event.executionId}/${event.state}`;
+      if (event.phase === 'entered') entered.set(key, performance.now());
+      else
+        stageTimes.set(event.state, [
+          ...(stageTimes.get(event.state) ?? []),
+          performance.now() - (entered.get(key) ?? 0),
+        ]);
+      if (event.state === 'StartRelease' && event.phase === 'exited' && event.intentId) {
+        releaseStartedAt.set(event.intentId, performance.now());
+      }
+    };
+    const pipelineRun = await withSession(
+      { home, inMemory: true, catalog, onProgress },
+      async ({ stack, pipeline }) => {
+        for (let lane = 0; lane < lanes; lane++) {
+          for (let n = 0; n < 12; n++) {
+            await recordOutcome(stack.deps.state, `site-${lane}`, 'feature-flag', `seed-${lane}-${n}`, true);
+          }
+        }
+        const at = stack.clock.now().toISOString();
+        const latencies: number[] = [];
+        const strategies = new Set<string>();
+        // One worker per lane, each lane sequential: intents on one service would queue behind each other
+        // (non-interference), which is admission's job to show, not this bench's.
+        const run = async (items: number[]) =>
+          runByLane(items, async (i) => {
+            const t0 = performance.now();
+            const report = await pipeline.start({ intent: intent(i, at) });
+            if (report.status !== 'succeeded' || report.output?.learning?.outcome !== 'released') {
+              throw new Error(
+                `bench intent ${i} ended ${report.status} ${report.output?.learning?.outcome ?? report.error}`,
+              );
+            }
+            strategies.add(report.output.release?.strategy ?? '?');
+            const released = releaseStartedAt.get(report.intentId!);
+            if (released !== undefined) latencies.push(released - t0);
+          });
+        // Warm-up: module loading, JIT and dynalite's first writes are not what we measure.
+        await run(Array.from({ length: lanes }, (_, i) => count + i));
+        latencies.length = 0;
+        stageTimes.clear();
+        const entriesBefore = (await stack.deps.ledger.head(stack.deps.ledgerName))!.entry.seq + 1;
+        const t0 = performance.now();
+        await run(Array.from({ length: count }, (_, i) => i));
+        const seconds = (performance.now() - t0) / 1000;
+        const entries = (await stack.deps.ledger.head(stack.deps.ledgerName))!.entry.seq + 1 - entriesBefore;
+        return { latencies, seconds, entriesPerIntent: entries / count, strategies: [...strategies] };
+      },
+    );
+    const floor = await measureFloor(count, Math.round(pipelineRun.entriesPerIntent), catalog);
+    const throughput = count / pipelineRun.seconds;
+    const floorThroughput = count / floor.seconds;
+    return [
+      `pipeline: ${count} tier-0 intents over ${lanes} lanes, strategy ${pipelineRun.strategies.join(', ')}, ${pipelineRun.entriesPerIntent.toFixed(1)} ledger entries per intent`,
+      `  submission -> release start   p50 ${ms(percentile(pipelineRun.latencies, 50))}   p99 ${ms(percentile(pipelineRun.latencies, 99))}`,
+      `  throughput (to completion)    ${throughput.toFixed(1)} intents/s   (target >= 50)`,
+      `floor (zod parse, 2 signatures, ${Math.round(pipelineRun.entriesPerIntent)} leaf hashes + conditional PutItems on dynalite per intent):`,
+      `  per intent                    p50 ${ms(percentile(floor.latencies, 50))}   p99 ${ms(percentile(floor.latencies, 99))}`,
+      `  throughput                    ${floorThroughput.toFixed(1)} intents/s`,
+      `pipeline / floor (time per intent): ${(floorThroughput / throughput).toFixed(2)}x   (target <= 2x)`,
+      `  mean wall time per stage (${lanes} executions in flight): ${[...stageTimes]
+        .map(([stage, times]) => `${stage} ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(1)}`)
+        .join(', ')} ms`,
+    ];
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function measureFloor(count: number, entriesPerIntent: number, catalog: Catalog) {
+  const server = await startDynalite({});
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTables(client, { ledger: 'floor-ledger', state: 'floor-state' });
+    const signer = LocalSigner.inMemory();
+    const at = new Date().toISOString();
+    const heads = new Map<number, number>();
+    const latencies: number[] = [];
+    const one = async (i: number) => {
+      const t0 = performance.now();
+      const parsed = intentSchema.parse(intent(i, at));
+      const body = new TextEncoder().encode(
+        canonicalJson({ intent: parsed, catalogSize: Object.keys(catalog.services).length }),
+      );
+      await signEnvelope('application/vnd.itv.decision+json', body, signer);
+      await signEnvelope('application/vnd.itv.checkpoint+json', body.slice(0, 128), signer);
+      // Each lane appends to its own ledger, so the floor has no contention the pipeline would not have.
+      const ledger = `floor-${i % lanes}`;
+      for (let n = 0; n < entriesPerIntent; n++) {
+        const seq = heads.get(i % lanes) ?? 0;
+        heads.set(i % lanes, seq + 1);
+        const stored = chainEntry(ledger, {
+          intentId: parsed.id ?? `i${i}`,
+          type: 'bench.entry',
+          idempotencyKey: `${i}/${n}`,
+          timestamp: at,
+          payload: { n },
+        });
+        await client.send(
+          new PutItemCommand({
+            TableName: 'floor-ledger',
+            Item: {
+              ledger: { S: ledger },
+              seq: { N: String(seq) },
+              entry: { S: canonicalJson(stored.entry) },
+              hash: { S: stored.hash },
+            },
+            ConditionExpression: 'attribute_not_exists(seq)',
+          }),
+        );
+      }
+      latencies.push(performance.now() - t0);
+    };
+    await runByLane(
+      Array.from({ length: lanes }, (_, i) => count + i),
+      one,
+    );
+    latencies.length = 0;
+    const t0 = performance.now();
+    await runByLane(
+      Array.from({ length: count }, (_, i) => i),
+      one,
+    );
+    return { latencies, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    client.destroy();
+    await server.close();
+  }
+}
