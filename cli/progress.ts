@@ -57,3 +57,20 @@ function issues(list: unknown): string {
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ');
 }
+
+/**
+ * An onProgress callback that prints one line per stage; the release poll prints only when its state or
+ * percentage changes, so a 30-minute rollout is a handful of lines, not one per poll.
+ */
+export function progressPrinter(log: (line: string) => void, indent = '  '): (event: ProgressEvent) => void {
+  const lastRelease = new Map<string, string>();
+  return (event) => {
+    const line = describeStage(event);
+    if (!line) return;
+    if (event.state === 'CheckRelease' && event.phase === 'exited') {
+      if (lastRelease.get(event.executionId) === line) return;
+      lastRelease.set(event.executionId, line);
+    }
+    log(`${indent}${event.state.padEnd(18)} ${line}`);
+  };
+}

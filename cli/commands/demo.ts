@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { intentSchema } from '../../lambdas/core/intent.js';
 import { auditLedger, type LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
+import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
 import { duration, table, usd } from '../format.js';
 import { describeStage } from '../progress.js';
 import { examplesDir, type Session, withSession } from '../session.js';
@@ -117,7 +119,7 @@ async function runScenario(
   const fresh = { ...intent, id: undefined, timestamp: stack.clock.now().toISOString() };
   let report = await pipeline.start({ intent: fresh, source: 'cli' });
   if (report.status === 'parked' && report.intentId && scenario.reviewer) {
-    const reviewer = reviewerFor(session, report.intentId, scenario.reviewer);
+    const reviewer = reviewerFor(session, fresh, scenario.reviewer);
     log(`    (waiting for a reviewer of record; ${reviewer} approves)`);
     await recordReview(
       { intentId: report.intentId, decision: 'approved', reviewer, reason: 'risk reviewed in the demo' },
@@ -133,8 +135,12 @@ async function runScenario(
   )!;
 }
 
-/** A reviewer named in the catalog for the service's compliance domains, else the scenario's default. */
-function reviewerFor(session: Session, _intentId: string, fallback: string): string {
-  const reviewers = Object.values(session.stack.deps.catalog.reviewers).flat();
-  return reviewers[0] ?? fallback;
+/** The first reviewer of record the catalog allows for the intent's service. */
+function reviewerFor(session: Session, intent: Record<string, unknown>, fallback: string): string {
+  const parsed = intentSchema.parse(intent);
+  const service = session.stack.deps.catalog.services[parsed.change.service];
+  return (
+    (service && eligibleReviewers(service, session.stack.deps.catalog, parsed.authority.requester)[0]) ??
+    fallback
+  );
 }

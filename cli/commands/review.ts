@@ -1,6 +1,6 @@
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
-import { describeStage } from '../progress.js';
+import { progressPrinter } from '../progress.js';
 import { withSession } from '../session.js';
 import { printStatus } from './status.js';
 import { exitCodeFor } from './submit.js';
@@ -19,12 +19,7 @@ export async function reviewCommand(
   }
   return withSession(
     {
-      onProgress: options.json
-        ? undefined
-        : (event) => {
-            const line = describeStage(event);
-            if (line) console.log(`  ${event.state.padEnd(18)} ${line}`);
-          },
+      onProgress: options.json ? undefined : progressPrinter((line) => console.log(line)),
     },
     async ({ stack, pipeline }) => {
       const { request } = await recordReview(

@@ -1,7 +1,7 @@
 import { intentSchema } from '../../lambdas/core/intent.js';
 import { deriveIntentId } from '../../lambdas/core/intent-id.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
-import { describeStage } from '../progress.js';
+import { progressPrinter } from '../progress.js';
 import { withSession } from '../session.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
@@ -19,12 +19,7 @@ export async function submitCommand(
   return withSession(
     {
       waitForReview: options.wait ?? false,
-      onProgress: options.json
-        ? undefined
-        : (event) => {
-            const line = describeStage(event);
-            if (line) console.log(`  ${event.state.padEnd(18)} ${line}`);
-          },
+      onProgress: options.json ? undefined : progressPrinter((line) => console.log(line)),
     },
     async ({ stack, pipeline }) => {
       const parsed = intentSchema.safeParse(raw);

@@ -21,7 +21,7 @@ let sfn: SFNClient | undefined;
  */
 export async function reviewIntent(
   event: APIGatewayProxyEvent,
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
   client: SFNClient,
 ): Promise<APIGatewayProxyResult> {
   try {

@@ -88,8 +88,14 @@ export function buildPipelineDeps(env: NodeJS.ProcessEnv): PipelineDeps {
 
 /** What the API handlers need: ledger and state, no signer. */
 export async function awsLedgerAccess(): Promise<
-  Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state' | 'clock'>
+  Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state' | 'clock' | 'catalog'>
 > {
   const all = await awsPipelineDeps();
-  return { ledger: all.ledger, ledgerName: all.ledgerName, state: all.state, clock: all.clock };
+  return {
+    ledger: all.ledger,
+    ledgerName: all.ledgerName,
+    state: all.state,
+    clock: all.clock,
+    catalog: all.catalog,
+  };
 }

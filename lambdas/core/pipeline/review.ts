@@ -1,5 +1,6 @@
 import { InvalidInputError, ItvError, VersionConflictError } from '../errors.js';
 import { intentSchema } from '../intent.js';
+import { eligibleReviewers } from '../reviewers.js';
 import { type PipelineDeps, record } from './deps.js';
 import { stateKeys } from './keys.js';
 import type { PipelineState, ReviewResult } from './state.js';
@@ -71,7 +72,7 @@ export async function readReview(
  */
 export async function recordReview(
   input: { intentId: string; decision: 'approved' | 'rejected'; reviewer: string; reason?: string },
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
 ): Promise<{ request: ReviewRequest; review: ReviewResult }> {
   if (!input.reviewer.trim()) {
     throw new InvalidInputError('reviewer is required', [
@@ -88,6 +89,20 @@ export async function recordReview(
         message: `${input.reviewer} requested this change; another principal must review it`,
       },
     ]);
+  }
+  const intent = intentSchema.parse(request.state.intent);
+  const service = deps.catalog.services[intent.change.service];
+  const eligible = service ? eligibleReviewers(service, deps.catalog, request.requester) : [];
+  if (!eligible.includes(input.reviewer)) {
+    throw new InvalidInputError(
+      `${input.reviewer} is not a reviewer of record for ${intent.change.service}`,
+      [
+        {
+          path: 'reviewer',
+          message: `must be one of: ${eligible.join(', ') || '(none configured in the catalog)'}`,
+        },
+      ],
+    );
   }
   const review: ReviewResult = {
     decision: input.decision,
