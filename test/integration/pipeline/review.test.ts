@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalStack, openLocalStack } from '../../../cli/runtime/local-stack.js';
+import { InvalidInputError } from '../../../lambdas/core/errors.js';
+import {
+  NotAwaitingReviewError,
+  recordReview,
+  requestReview,
+} from '../../../lambdas/core/pipeline/review.js';
+
+const intent = JSON.parse(
+  readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),
+);
+const requester: string = intent.authority.requester;
+
+describe('reviewer of record', () => {
+  let home: string;
+  let stack: LocalStack;
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-review-'));
+    stack = await openLocalStack({ home, inMemory: true });
+  });
+  afterEach(async () => {
+    await stack.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const wait = (id: string) => requestReview(id, 'token-1', { intent, source: 'cli' } as never, stack.deps);
+
+  test('an intent that never asked for review cannot be reviewed', async () => {
+    await expect(
+      recordReview({ intentId: 'nope', decision: 'approved', reviewer: 'xavier@example.com' }, stack.deps),
+    ).rejects.toThrow(NotAwaitingReviewError);
+  });
+
+  test('the requester cannot review their own change', async () => {
+    await wait('i-1');
+    const error = await recordReview(
+      { intentId: 'i-1', decision: 'approved', reviewer: requester },
+      stack.deps,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues[0]?.path).toBe('reviewer');
+  });
+
+  test('a principal the catalog does not name for the compliance domain is refused, naming who may review', async () => {
+    await wait('i-2');
+    const error = await recordReview(
+      { intentId: 'i-2', decision: 'approved', reviewer: 'alice@example.com' },
+      stack.deps,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues[0]?.message).toContain('xavier@example.com');
+  });
+
+  test('an eligible reviewer decides once; the decision is on the ledger and a second decision is refused', async () => {
+    // Prepare
+    await wait('i-3');
+
+    // Act
+    const { review, request } = await recordReview(
+      { intentId: 'i-3', decision: 'rejected', reviewer: 'xavier@example.com', reason: 'needs a DPIA' },
+      stack.deps,
+    );
+    const second = recordReview(
+      { intentId: 'i-3', decision: 'approved', reviewer: 'xavier@example.com' },
+      stack.deps,
+    );
+
+    // Assess
+    expect(review).toMatchObject({
+      decision: 'rejected',
+      reviewer: 'xavier@example.com',
+      reason: 'needs a DPIA',
+    });
+    expect(request.taskToken).toBe('token-1');
+    await expect(second).rejects.toThrow(NotAwaitingReviewError);
+    const types = (await stack.deps.ledger.forIntent('main', 'i-3')).map((s) => s.entry.type);
+    expect(types).toEqual(['review.requested', 'review.rejected']);
+    // A resumed wait sees the decision and does not record it twice.
+    expect(await wait('i-3')).toMatchObject({ decision: 'rejected' });
+    expect((await stack.deps.ledger.forIntent('main', 'i-3')).map((s) => s.entry.type)).toEqual(types);
+  });
+});
