@@ -1,16 +1,33 @@
 import type { PolicyRule } from '../lambdas/core/policy/types.js';
+import { authorityEmergencyOverride } from './rules/authority-emergency-override.js';
 import { authorityOwnerOrDelegate } from './rules/authority-owner-or-delegate.js';
+import { authorityProfileRoles } from './rules/authority-profile-roles.js';
 import { complianceReviewerOfRecord } from './rules/compliance-reviewer-of-record.js';
+import { legalCountryClearance } from './rules/legal-country-clearance.js';
+import { legalDataResidency } from './rules/legal-data-residency.js';
+import { operationalBusinessHours } from './rules/operational-business-hours.js';
+import { operationalErrorBudget } from './rules/operational-error-budget.js';
 import { operationalFreezeWindow } from './rules/operational-freeze-window.js';
 import { securityNoLiteralSecrets } from './rules/security-no-literal-secrets.js';
 
 /** The policy set itv admits intents against, in evaluation order. */
 export const policySet: readonly PolicyRule[] = [
   authorityOwnerOrDelegate,
+  authorityProfileRoles,
+  authorityEmergencyOverride,
   operationalFreezeWindow,
+  operationalBusinessHours,
+  operationalErrorBudget,
   securityNoLiteralSecrets,
   complianceReviewerOfRecord,
+  legalDataResidency,
+  legalCountryClearance,
 ];
 
+export { defaultBusinessHours } from './business-hours.js';
+export { emergencyOverrideAuthority } from './emergency-override.js';
 export { freezeWindows } from './freeze-windows.js';
+export { residencyRegions } from './jurisdictions.js';
+export { type ProfileRoleRequirement, profileRolesRule } from './rules/authority-profile-roles.js';
 export { reviewedComplianceDomains, reviewerDomainsOf } from './rules/compliance-reviewer-of-record.js';
+export { freezeWindowRule } from './rules/operational-freeze-window.js';

@@ -1,3 +1,4 @@
+import type { IntentInput } from '../lambdas/core/intent.js';
 import { evaluatePolicy, policySetHash } from '../lambdas/core/policy/evaluate.js';
 import type { PolicyRule } from '../lambdas/core/policy/types.js';
 import { contextFor, makeIntent } from '../test/unit/core/fixtures.js';
@@ -59,4 +60,123 @@ describe('the policy set', () => {
     expect(bumped).not.toBe(base);
     expect(reparametrised).not.toBe(base);
   });
+});
+
+/** For every rule, an intent and instant it fails on (or, for a flagging rule, flags). */
+const failing: Record<string, { edit: (d: IntentInput) => void; at?: string }> = {
+  'authority-owner-or-delegate': {
+    edit: (d) => {
+      d.authority.requester = 'mallory@example.com';
+    },
+  },
+  'authority-profile-roles': {
+    edit: (d) => {
+      d.authority = { requester: 'erin@example.com', team: 'revenue', role: 'engineer' };
+      d.change = {
+        service: 'pricing-engine',
+        profile: 'discount-policy',
+        contractVersion: '1.0.0',
+        kind: 'configuration',
+        payload: {},
+      };
+    },
+  },
+  'authority-emergency-override': {
+    edit: (d) => {
+      d.authority = {
+        requester: 'bob@example.com',
+        team: 'growth',
+        role: 'engineer',
+        emergencyOverride: true,
+      };
+    },
+  },
+  'operational-freeze-window': { edit: () => {}, at: '2026-12-24T12:00:00Z' },
+  'operational-business-hours': {
+    edit: (d) => {
+      d.constraints = { reversibility: 'irreversible' };
+    },
+    at: '2026-11-07T12:00:00Z',
+  },
+  'operational-error-budget': {
+    edit: (d) => {
+      d.authority = { requester: 'sam@example.com', team: 'support', role: 'support-lead' };
+      d.change = {
+        service: 'support-escalation',
+        profile: 'escalation',
+        contractVersion: '1.0.0',
+        kind: 'configuration',
+        payload: {},
+      };
+    },
+  },
+  'security-no-literal-secrets': {
+    edit: (d) => {
+      d.change.payload = { apiKey: 'sk-live-1234567890' };
+    },
+  },
+  'compliance-reviewer-of-record': {
+    edit: (d) => {
+      d.authority = { requester: 'paul@example.com', team: 'finance', role: 'controller' };
+      d.change = {
+        service: 'ledger-close',
+        profile: 'close-checklist',
+        contractVersion: '1.0.0',
+        kind: 'configuration',
+        payload: {},
+      };
+    },
+  },
+  'legal-data-residency': {
+    edit: (d) => {
+      d.authority = { requester: 'bob@example.com', team: 'growth', role: 'engineer' };
+      d.change = {
+        service: 'customer-onboarding',
+        profile: 'verification',
+        contractVersion: '1.2.0',
+        kind: 'configuration',
+        payload: { verificationRegion: 'ap-southeast-1' },
+      };
+    },
+  },
+  'legal-country-clearance': {
+    edit: (d) => {
+      d.authority = { requester: 'laura@example.com', team: 'people', role: 'engineering-manager' };
+      d.change = {
+        service: 'hiring-portal',
+        profile: 'flags',
+        contractVersion: '1.0.0',
+        kind: 'feature-flag',
+        payload: {},
+      };
+      d.tags = { country: 'FR' };
+    },
+  },
+};
+
+describe('every verdict explains itself', () => {
+  test('every rule in the set has a failing case here', () => {
+    expect(Object.keys(failing).sort()).toEqual(policySet.map((r) => r.name).sort());
+  });
+
+  test.each(policySet.map((r) => [r.name, r] as const))(
+    '%s names what failed and what would pass',
+    (name, rule) => {
+      // Prepare
+      const { edit, at } = failing[name]!;
+      const ctx = contextFor(makeIntent(edit), at ? new Date(at) : undefined);
+
+      // Act
+      const result = rule.evaluate(ctx);
+
+      // Assess: a flagging rule stays compliant but still says who must act.
+      const flags = name === 'compliance-reviewer-of-record';
+      expect(result.status).toBe(flags ? 'compliant' : 'non-compliant');
+      expect(result.rule).toBe(name);
+      expect(result.reason.length).toBeGreaterThan(20);
+      expect(result.remedy?.length ?? 0).toBeGreaterThan(20);
+      expect(result.reason).not.toMatch(/undefined|\[object Object\]/);
+      expect(result.remedy).not.toMatch(/undefined|\[object Object\]/);
+    },
+  );
 });

@@ -20,6 +20,8 @@ export const customerOnboarding = {
   dependencies: ['pricing-engine', 'launch-flags', 'model-gateway', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2', 'GDPR'],
+  // KYC documents of EU customers are personal data under GDPR and stay in the EU.
+  legal: { dataResidency: 'EU', contact: 'privacy-counsel@example.com' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 800, errorBudgetRemaining: 0.71 },
   profiles: {
     verification: {
@@ -28,6 +30,15 @@ export const customerOnboarding = {
         '1.0.0': objectContract(v1),
         '1.1.0': objectContract(
           { ...v1, verificationBatchSize: { type: 'integer', minimum: 1, maximum: 500 } },
+          Object.keys(v1),
+        ),
+        '1.2.0': objectContract(
+          {
+            ...v1,
+            verificationBatchSize: { type: 'integer', minimum: 1, maximum: 500 },
+            // Where identity documents are processed: an AWS region, held to the service's data residency.
+            verificationRegion: { type: 'string', pattern: '^[a-z]{2}(?:-gov)?-[a-z]+-[0-9]$' },
+          },
           Object.keys(v1),
         ),
       },

@@ -13,6 +13,12 @@ export const hiringPortal = {
   dependencies: ['launch-flags', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['GDPR'],
+  // Candidate data stays in the EU; works-council and hiring-law reviews cover these countries only.
+  legal: {
+    dataResidency: 'EU',
+    clearedCountries: ['DE', 'GB', 'IE', 'NL', 'US'],
+    contact: 'employment-counsel@example.com',
+  },
   slo: { availabilityObjective: 0.995, errorRate: 0.002, latencyP99Ms: 900, errorBudgetRemaining: 0.58 },
   profiles: {
     flags: {

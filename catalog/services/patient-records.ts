@@ -13,6 +13,8 @@ export const patientRecords = {
   dependencies: ['access-review', 'model-gateway'],
   dataClassification: 'restricted',
   complianceDomains: ['HIPAA', 'SOC2'],
+  // The business associate agreements promise US-only storage of protected health information.
+  legal: { dataResidency: 'US', contact: 'privacy-counsel@example.com' },
   slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 350, errorBudgetRemaining: 0.93 },
   profiles: {
     'access-controls': {

@@ -13,7 +13,8 @@ export const supportEscalation = {
   dependencies: ['incident-router', 'model-gateway', 'customer-onboarding'],
   dataClassification: 'confidential',
   complianceDomains: ['GDPR'],
-  slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 700, errorBudgetRemaining: 0.62 },
+  // The October paging storm spent the 30-day error budget: only fixes go out until it recovers.
+  slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 700, errorBudgetRemaining: 0 },
   profiles: {
     escalation: {
       type: 'freeform',

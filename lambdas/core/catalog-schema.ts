@@ -26,6 +26,36 @@ function isTimeZone(value: string): boolean {
 
 export const dataClassifications = ['public', 'internal', 'confidential', 'restricted'] as const;
 export const complianceDomains = ['SOC2', 'GDPR', 'HIPAA', 'SOX', 'PCI'] as const;
+/** Legal areas whose data must stay inside them; `policies/jurisdictions.ts` maps each to its AWS regions. */
+export const residencyJurisdictions = ['EU', 'UK', 'US', 'CA', 'AU', 'JP', 'IN'] as const;
+
+const localTime = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a local time HH:MM from 00:00 to 24:00');
+
+/** Local working hours of the owning team; times are wall-clock times in the service's `timeZone`. */
+export const businessHoursSchema = z
+  .object({
+    /** 0 = Sunday … 6 = Saturday. */
+    weekdays: z.array(z.number().int().min(0).max(6)).min(1),
+    from: localTime,
+    to: localTime,
+  })
+  .strict()
+  .refine((h) => h.from < h.to, { message: 'must end after it starts', path: ['to'] });
+
+/** What legal has cleared for a service: where its data may live and in which countries it may operate. */
+export const legalSchema = z
+  .object({
+    dataResidency: z.enum(residencyJurisdictions).optional(),
+    /** ISO 3166-1 alpha-2 codes; when present, changes may target only these countries. */
+    clearedCountries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2, e.g. DE'))
+      .optional(),
+    /** Who grants a new clearance or a transfer mechanism. */
+    contact: principal,
+  })
+  .strict();
 
 export const sloBaselineSchema = z
   .object({
@@ -67,6 +97,9 @@ export const serviceSchema = z
     dependencies: z.array(serviceName).default([]),
     dataClassification: z.enum(dataClassifications),
     complianceDomains: z.array(z.enum(complianceDomains)).default([]),
+    /** When present, changes land only inside these local hours (see `operational-business-hours`). */
+    businessHours: businessHoursSchema.optional(),
+    legal: legalSchema.optional(),
     slo: sloBaselineSchema,
     profiles: z
       .record(serviceName, profileSchema)
@@ -93,6 +126,8 @@ export const catalogDataSchema = z
 
 export type DataClassification = (typeof dataClassifications)[number];
 export type ComplianceDomain = (typeof complianceDomains)[number];
+export type ResidencyJurisdiction = (typeof residencyJurisdictions)[number];
+export type BusinessHours = z.infer<typeof businessHoursSchema>;
 export type SloBaseline = z.infer<typeof sloBaselineSchema>;
 export type Profile = z.infer<typeof profileSchema>;
 export type Service = z.infer<typeof serviceSchema>;

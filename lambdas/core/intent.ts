@@ -85,6 +85,8 @@ export const changeSchema = z.object({
   contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.2.0'),
   kind: z.enum(changeKinds),
   payload: z.record(z.string(), z.unknown()),
+  /** The incident or SLO breach this change fixes, e.g. `INC-2291`; with an exhausted error budget only fixes pass. */
+  fixes: z.string().min(1).max(256).optional(),
 });
 
 /** A result of an automated check, attached by the CI system that submits the intent. */

@@ -1,13 +1,16 @@
-import { findFreeze } from '../../lambdas/core/policy/freeze.js';
+import { type FreezeWindow, findFreeze } from '../../lambdas/core/policy/freeze.js';
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
 import { freezeWindows } from '../freeze-windows.js';
 
-const name = 'operational-freeze-window';
 const domain = 'operational';
 
 /** No change to a service while one of its freeze windows holds; names the window and the next allowed instant. */
-function evaluate({ service, now }: PolicyContext): RuleResult {
-  const finding = findFreeze(freezeWindows, service, now);
+function evaluate(
+  name: string,
+  windows: readonly FreezeWindow[],
+  { service, now }: PolicyContext,
+): RuleResult {
+  const finding = findFreeze(windows, service, now);
   if (!finding) {
     return {
       rule: name,
@@ -34,12 +37,20 @@ function evaluate({ service, now }: PolicyContext): RuleResult {
   };
 }
 
-export const operationalFreezeWindow: PolicyRule = {
-  name,
-  version: '1.0.0',
-  domain,
-  description:
-    'Changes wait out global and per-service freeze windows (absolute and recurring, in local time).',
-  parameters: freezeWindows,
-  evaluate,
-};
+/**
+ * A freeze rule over a calendar; `name` tells generated per-service calendars apart.
+ * Example: freezeWindowRule('operational-freeze-window', freezeWindows).
+ */
+export function freezeWindowRule(name: string, windows: readonly FreezeWindow[]): PolicyRule {
+  return {
+    name,
+    version: '1.0.0',
+    domain,
+    description:
+      'Changes wait out global and per-service freeze windows (absolute and recurring, in local time).',
+    parameters: windows,
+    evaluate: (ctx) => evaluate(name, windows, ctx),
+  };
+}
+
+export const operationalFreezeWindow = freezeWindowRule('operational-freeze-window', freezeWindows);

@@ -2,12 +2,19 @@ import { policySet } from '../../../policies/index.js';
 import { canonicalDigest } from '../intent-id.js';
 import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
 
+// Policy sets are built once and never mutated, so each array's hash is computed once per process.
+const hashes = new WeakMap<readonly PolicyRule[], string>();
+
 /** Hex SHA-256 of the policy set's identity: each rule's name, version and parameters, in name order. */
 export function policySetHash(rules: readonly PolicyRule[] = policySet): string {
+  const cached = hashes.get(rules);
+  if (cached) return cached;
   const identity = rules
     .map((r) => ({ name: r.name, version: r.version, parameters: r.parameters ?? null }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return canonicalDigest(identity);
+  const hash = canonicalDigest(identity);
+  hashes.set(rules, hash);
+  return hash;
 }
 
 function runRule(rule: PolicyRule, ctx: PolicyContext): RuleResult {

@@ -84,7 +84,11 @@ export function occurrenceAt(
  * Finds the freeze holding `now` for a service and the next instant changes are allowed, following chains of
  * adjacent or overlapping windows (e.g. Saturday then Sunday). Undefined when no window holds `now`.
  */
-export function findFreeze(windows: FreezeWindow[], service: Service, now: Date): FreezeFinding | undefined {
+export function findFreeze(
+  windows: readonly FreezeWindow[],
+  service: Service,
+  now: Date,
+): FreezeFinding | undefined {
   const applicable = windows.filter((w) => appliesTo(w, service));
   const chain: ActiveFreeze[] = [];
   let cursor = now;

@@ -13,6 +13,18 @@ export interface PolicyContext {
   catalog: Catalog;
   /** Evaluation instant from the injected clock. */
   now: Date;
+  /** Live readings that take precedence over the catalog's baselines when the caller has them. */
+  signals?: PolicySignals;
+  /**
+   * `admission` (the default) decides whether a change may start; `in-flight` re-checks a running release, where
+   * rules that only gate a start (business hours) do not apply: a change admitted at 17:50 may bake past 18:00.
+   */
+  phase?: 'admission' | 'in-flight';
+}
+
+export interface PolicySignals {
+  /** Fraction (0..1) of the service's error budget left in the current SLO window. */
+  errorBudgetRemaining?: number;
 }
 
 export interface RuleResult {

@@ -96,4 +96,38 @@ describe('parseCatalog rejects bad data with the service and field named', () =>
     data.services.push(structuredClone(data.services[0]));
     expect(() => parseCatalog(data)).toThrow(/service "launch-flags" is defined twice/);
   });
+
+  test('business hours that end before they start', () => {
+    const data = withService('ledger-close', (s) => {
+      s.businessHours = { weekdays: [1, 2, 3, 4, 5], from: '18:00', to: '08:00' };
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      'catalog service "ledger-close": field "businessHours.to" must end after it starts',
+    );
+  });
+
+  test('a business-hours time that is not HH:MM', () => {
+    const data = withService('procurement', (s) => {
+      s.businessHours = { weekdays: [1], from: '8am', to: '17:00' };
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      /service "procurement": field "businessHours.from" must be a local time/,
+    );
+  });
+
+  test('a cleared country that is not an ISO code', () => {
+    const data = withService('hiring-portal', (s) => {
+      s.legal = { clearedCountries: ['Germany'], contact: 'employment-counsel@example.com' };
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      /service "hiring-portal": field "legal.clearedCountries\[0\]" must be ISO 3166-1 alpha-2/,
+    );
+  });
+
+  test('a residency jurisdiction itv does not know', () => {
+    const data = withService('customer-onboarding', (s) => {
+      s.legal = { dataResidency: 'Atlantis', contact: 'privacy-counsel@example.com' };
+    });
+    expect(() => parseCatalog(data)).toThrow(/service "customer-onboarding": field "legal.dataResidency"/);
+  });
 });

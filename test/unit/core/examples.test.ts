@@ -39,6 +39,20 @@ const expected: Record<string, Expected> = {
   },
   '12-finance-close.json': { structure: 'valid', policy: 'allow', tier: 2, requiresReviewer: true },
   '13-policy-change.json': { structure: 'valid', policy: 'allow', tier: 2, requiresReviewer: false },
+  '14-support-escalation-fix.json': { structure: 'valid', policy: 'allow', tier: 1, requiresReviewer: false },
+  '15-onboarding-region-residency.json': {
+    structure: 'valid',
+    policy: 'deny',
+    failedRules: ['legal-data-residency'],
+    tier: 1,
+    requiresReviewer: false,
+  },
+  '16-checkout-general-availability.json': {
+    structure: 'valid',
+    policy: 'allow',
+    tier: 1,
+    requiresReviewer: false,
+  },
 };
 
 const folder = new URL('../../../examples/', import.meta.url);

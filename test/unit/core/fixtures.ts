@@ -1,5 +1,5 @@
 import { loadCatalog } from '../../../catalog/index.js';
-import type { Catalog } from '../../../lambdas/core/catalog-schema.js';
+import type { Catalog, Service } from '../../../lambdas/core/catalog-schema.js';
 import { type Intent, type IntentInput, intentSchema } from '../../../lambdas/core/intent.js';
 import type { PolicyContext } from '../../../lambdas/core/policy/types.js';
 
@@ -49,4 +49,15 @@ export function service(name: string) {
 /** A policy context for an intent, its catalog service and an evaluation instant. */
 export function contextFor(intent: Intent, now: Date = NOW): PolicyContext {
   return { intent, service: service(intent.change.service), catalog, now };
+}
+
+/** A policy context whose catalog service is a copy edited by `edit` (the shipped catalog stays frozen). */
+export function contextWithService(
+  intent: Intent,
+  edit: (service: Service) => void,
+  now: Date = NOW,
+): PolicyContext {
+  const edited = structuredClone(service(intent.change.service)) as Service;
+  edit(edited);
+  return { intent, service: edited, catalog, now };
 }
