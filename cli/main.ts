@@ -67,6 +67,11 @@ function exit(code: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `itv … | head` closes the pipe early; that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

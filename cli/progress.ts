@@ -53,9 +53,12 @@ export function describeStage(event: ProgressEvent): string | undefined {
 }
 
 function issues(list: unknown): string {
-  return ((list as Array<{ path: string; message: string }>) ?? [])
-    .map((i) => `${i.path}: ${i.message}`)
-    .join('; ');
+  return ((list as Array<{ path: string; message: string }>) ?? []).map(issueText).join('; ');
+}
+
+/** `path: message`, unless the message already starts with the path. */
+export function issueText(issue: { path: string; message: string }): string {
+  return issue.message.startsWith(issue.path) ? issue.message : `${issue.path}: ${issue.message}`;
 }
 
 /**

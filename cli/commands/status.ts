@@ -13,6 +13,7 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);
   if (status.valuePerHourUsd !== null) console.log(`value per hour ${usd(status.valuePerHourUsd)}`);
+  for (const reason of status.reasons) console.log(`why      ${reason}`);
   console.log(
     table(
       ['seq', 'time', 'step'],

@@ -10,6 +10,8 @@ export interface IntentStatus {
   tier: number | null;
   timeToValueSeconds: number | null;
   valuePerHourUsd: number | null;
+  /** Why the intent did not (or not yet) release, in the requester's terms: every failed constraint, with what would pass. */
+  reasons: string[];
   steps: Array<{ seq: number; type: string; timestamp: string }>;
 }
 
@@ -40,11 +42,47 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     outcome: concluded?.outcome ?? null,
     tier: concluded?.tier ?? admission?.tier ?? null,
     timeToValueSeconds: concluded?.timeToValueSeconds ?? null,
-    valuePerHourUsd: concluded?.valuePerHourUsd ?? null,
+    valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
+    reasons: entries.flatMap((stored) => reasonsOf(stored.entry.type, stored.entry.payload)),
     steps: entries.map((stored) => ({
       seq: stored.entry.seq,
       type: stored.entry.type,
       timestamp: stored.entry.timestamp,
     })),
   };
+}
+
+type Issue = { path: string; message: string };
+const issueText = (issue: Issue) =>
+  issue.message.startsWith(issue.path) ? issue.message : `${issue.path}: ${issue.message}`;
+
+function reasonsOf(type: string, payload: Record<string, unknown>): string[] {
+  switch (type) {
+    case 'intent.incomplete':
+      return ((payload.issues as Issue[]) ?? []).map(issueText);
+    case 'structure.rejected':
+      return ((payload.errors as Issue[]) ?? []).map(issueText);
+    case 'structure.schema-update-required':
+      return [String(payload.message ?? 'the contract lacks keys the payload uses')];
+    case 'admission.rejected':
+      return ((payload.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? []).map(
+        (f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`,
+      );
+    case 'verification.failed':
+      return ((payload.results as Array<{ check: string; passed: boolean; detail: string }>) ?? [])
+        .filter((r) => !r.passed)
+        .map((r) => `check ${r.check} failed: ${r.detail}`);
+    case 'review.rejected':
+      return [
+        `rejected by reviewer of record ${payload.reviewer}${payload.reason ? `: ${payload.reason}` : ''}`,
+      ];
+    case 'release.stopped':
+      return [`release stopped: ${payload.reason}`];
+    case 'release.rollback-started':
+      return [`rolled back: ${payload.description ?? ''}`.trim()];
+    case 'stage.failed':
+      return [`stage failed: ${payload.error}: ${payload.cause}`];
+    default:
+      return [];
+  }
 }
