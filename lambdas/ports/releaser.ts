@@ -23,6 +23,13 @@ export interface ReleaseRequest {
    * `atPercent`, weighted by the share of traffic on the new configuration.
    */
   fault?: { metric: 'errorRate' | 'latencyP99Ms'; value: number; atPercent: number };
+  /**
+   * Whether the environment's alarm monitors roll the deployment back (AppConfig's default, and when absent).
+   * `false` is for changes that must not be blindly reverted: the adapter disables the monitors' alarm actions
+   * for the deployment (AppConfig does not roll back on an alarm whose actions are disabled), re-enables them
+   * when it ends, and reports a monitor that leaves OK as `trippedMonitor` instead.
+   */
+  rollbackOnAlarm?: boolean;
 }
 
 export type DeploymentState =
@@ -43,6 +50,16 @@ export interface DeploymentEvent {
   alarm?: string;
 }
 
+/** A monitor that left OK during a deployment that AppConfig does not roll back (`rollbackOnAlarm: false`). */
+export interface TrippedMonitor {
+  alarm: string;
+  state: 'ALARM' | 'INSUFFICIENT_DATA';
+  /** When the adapter first saw it out of OK. */
+  at: string;
+  /** Percentage on the new configuration at that instant. */
+  percentage: number;
+}
+
 export interface DeploymentStatus {
   deploymentId: string;
   state: DeploymentState;
@@ -50,6 +67,8 @@ export interface DeploymentStatus {
   startedAt: string;
   completedAt?: string;
   events: DeploymentEvent[];
+  /** Set once a monitor trips during a deployment started with `rollbackOnAlarm: false`. */
+  trippedMonitor?: TrippedMonitor;
 }
 
 export interface Releaser {

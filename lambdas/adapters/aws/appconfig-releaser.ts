@@ -3,12 +3,27 @@ import {
   CreateHostedConfigurationVersionCommand,
   type Deployment,
   GetDeploymentCommand,
+  GetEnvironmentCommand,
   StartDeploymentCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-appconfig';
+import {
+  type CloudWatchClient,
+  DescribeAlarmsCommand,
+  DisableAlarmActionsCommand,
+  EnableAlarmActionsCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { ConfigurationError, InvalidInputError, LaneBusyError } from '../../core/errors.js';
+import { alarmName, serviceMetrics } from '../../core/release/alarms.js';
+import { isInProgress } from '../../core/release/deployment-status.js';
 import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
-import type { DeploymentEvent, DeploymentStatus, ReleaseRequest, Releaser } from '../../ports/releaser.js';
+import type {
+  DeploymentEvent,
+  DeploymentStatus,
+  ReleaseRequest,
+  Releaser,
+  TrippedMonitor,
+} from '../../ports/releaser.js';
 import { transientOr } from './transient-errors.js';
 
 /**
@@ -16,7 +31,18 @@ import { transientOr } from './transient-errors.js';
  * profile's JSON Schema validator checks it), then StartDeployment with the chosen strategy; the environment's
  * CloudWatch alarm monitors roll it back. The deployment id is AppConfig's deployment number. Events are
  * returned oldest first (AppConfig lists them newest first). `ReleaseRequest.fault` is local-only and ignored.
+ *
+ * A release that must not be rolled back (`rollbackOnAlarm: false`): AppConfig's monitors belong to the
+ * environment, not the deployment, and "a deployment doesn't automatically roll back if actions have been
+ * disabled" on the alarm (https://docs.aws.amazon.com/appconfig/latest/userguide/monitoring-deployments.html).
+ * So, with the environment idle, the monitors' alarm actions are disabled (DisableAlarmActions), the deployment
+ * is started with a marker in its description, each poll reads the monitors (DescribeAlarms) and reports the
+ * first one out of OK, and once the deployment ends the actions are enabled again. The marker lets any later
+ * poll, from any Lambda, know the actions are its to restore. Needs the `cloudwatch` option.
  */
+
+/** Marks a deployment whose monitors' alarm actions this adapter disabled. */
+export const observeOnlyMarker = '[itv: monitors observe only]';
 
 export interface AppConfigReleaserOptions {
   client: AppConfigClient;
@@ -27,6 +53,10 @@ export interface AppConfigReleaserOptions {
   profiles: Readonly<Record<string, string>>;
   /** Strategy name → deployment strategy id; AWS's predefined `AppConfig.*` strategies use their name as id. */
   strategies: Readonly<Record<string, string>>;
+  /** For releases with `rollbackOnAlarm: false`; without it they are refused. */
+  cloudwatch?: CloudWatchClient;
+  /** Alarm names a service's environment monitors; default the stack's `alarmName` for each service metric. */
+  monitorsFor?: (service: string) => string[];
 }
 
 interface NamedError {
@@ -55,6 +85,12 @@ export class AppConfigReleaser implements Releaser {
       (request.strategy.name.startsWith('AppConfig.') ? request.strategy.name : undefined);
     if (!strategyId)
       throw new ConfigurationError(`no AppConfig deployment strategy id for ${request.strategy.name}`);
+    const observeOnly = request.rollbackOnAlarm === false;
+    if (observeOnly && !this.options.cloudwatch) {
+      throw new ConfigurationError(
+        `a release of ${request.service} that must not roll back needs the CloudWatch client to disable its monitors' alarm actions`,
+      );
+    }
 
     const version = await this.call('CreateHostedConfigurationVersion', () =>
       this.options.client.send(
@@ -80,23 +116,34 @@ export class AppConfigReleaser implements Releaser {
         `AppConfig created a configuration version for ${profileKey} without a number`,
       );
     }
-    const deployment = await this.call(
-      'StartDeployment',
-      () =>
-        this.options.client.send(
-          new StartDeploymentCommand({
-            ApplicationId: this.options.applicationId,
-            EnvironmentId: environmentId,
-            DeploymentStrategyId: strategyId,
-            ConfigurationProfileId: profileId,
-            ConfigurationVersion: String(version.VersionNumber),
-            Description: request.description.slice(0, 1024),
-            Tags: { 'itv:intent': request.intentId },
-          }),
-        ),
-      `environment of ${request.service}`,
-    );
-    return toStatus(deployment);
+    if (observeOnly) {
+      // Never strip the monitors of a deployment already running in the environment.
+      await this.assertEnvironmentIdle(request.service, environmentId);
+      await this.setAlarmActions(request.service, false);
+    }
+    const description = observeOnly ? `${observeOnlyMarker} ${request.description}` : request.description;
+    try {
+      const deployment = await this.call(
+        'StartDeployment',
+        () =>
+          this.options.client.send(
+            new StartDeploymentCommand({
+              ApplicationId: this.options.applicationId,
+              EnvironmentId: environmentId,
+              DeploymentStrategyId: strategyId,
+              ConfigurationProfileId: profileId,
+              ConfigurationVersion: String(version.VersionNumber),
+              Description: description.slice(0, 1024),
+              Tags: { 'itv:intent': request.intentId },
+            }),
+          ),
+        `environment of ${request.service}`,
+      );
+      return toStatus(deployment);
+    } catch (error) {
+      if (observeOnly) await this.setAlarmActions(request.service, true);
+      throw error;
+    }
   }
 
   async check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
@@ -112,7 +159,7 @@ export class AppConfigReleaser implements Releaser {
         ),
       `deployment ${deploymentId} in environment ${environment}`,
     );
-    return toStatus(deployment);
+    return this.watched(service, deployment);
   }
 
   async stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
@@ -129,7 +176,7 @@ export class AppConfigReleaser implements Releaser {
           ),
         `deployment ${deploymentId} in environment ${environment}`,
       );
-      return toStatus(deployment);
+      return await this.watched(service, deployment);
     } catch (error) {
       if (errorName(error) !== 'BadRequestException') throw error;
       // StopDeployment works only on in-progress deployments: a rolled-back one is already where a stop
@@ -139,6 +186,96 @@ export class AppConfigReleaser implements Releaser {
       throw new DeploymentNotStoppableError(
         `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(error)}`,
         { cause: error },
+      );
+    }
+  }
+
+  /**
+   * The status, and for a deployment whose alarm actions this adapter disabled: the first monitor out of OK
+   * while it runs, or the actions enabled again once it has ended (idempotent, so every later poll may do it).
+   */
+  private async watched(service: string, deployment: Deployment): Promise<DeploymentStatus> {
+    const status = toStatus(deployment);
+    if (!deployment.Description?.startsWith(observeOnlyMarker) || !this.options.cloudwatch) return status;
+    if (!isInProgress(status.state)) {
+      await this.setAlarmActions(service, true);
+      return status;
+    }
+    const tripped = await this.trippedMonitor(service, status);
+    return tripped ? { ...status, trippedMonitor: tripped } : status;
+  }
+
+  private monitors(service: string): string[] {
+    return this.options.monitorsFor?.(service) ?? serviceMetrics.map((metric) => alarmName(service, metric));
+  }
+
+  private async setAlarmActions(service: string, enabled: boolean): Promise<void> {
+    const client = this.options.cloudwatch;
+    if (!client) return;
+    const AlarmNames = this.monitors(service);
+    try {
+      await client.send(
+        enabled
+          ? new EnableAlarmActionsCommand({ AlarmNames })
+          : new DisableAlarmActionsCommand({ AlarmNames }),
+      );
+    } catch (error) {
+      throw transientOr(error, `CloudWatch ${enabled ? 'EnableAlarmActions' : 'DisableAlarmActions'}`);
+    }
+  }
+
+  /** DescribeAlarms is a point in time: the monitor out of OK now, dated when it changed (not before the start). */
+  private async trippedMonitor(
+    service: string,
+    status: DeploymentStatus,
+  ): Promise<TrippedMonitor | undefined> {
+    let alarms: Array<{ AlarmName?: string; StateValue?: string; StateUpdatedTimestamp?: Date }>;
+    try {
+      const described = await this.options.cloudwatch!.send(
+        new DescribeAlarmsCommand({ AlarmNames: this.monitors(service) }),
+      );
+      alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
+    } catch (error) {
+      throw transientOr(error, 'CloudWatch DescribeAlarms');
+    }
+    const startedMs = Date.parse(status.startedAt);
+    const tripped = alarms
+      .filter((alarm) => alarm.StateValue === 'ALARM' || alarm.StateValue === 'INSUFFICIENT_DATA')
+      .map((alarm) => ({
+        alarm: alarm.AlarmName ?? 'unknown',
+        state: alarm.StateValue as TrippedMonitor['state'],
+        atMs: Math.max(startedMs, alarm.StateUpdatedTimestamp?.getTime() ?? startedMs),
+      }))
+      .sort((a, b) => a.atMs - b.atMs)[0];
+    if (!tripped) return undefined;
+    const percentage =
+      [...status.events]
+        .reverse()
+        .find((event) => event.percentage !== undefined && Date.parse(event.at) <= tripped.atMs)
+        ?.percentage ?? status.percentageComplete;
+    return {
+      alarm: tripped.alarm,
+      state: tripped.state,
+      at: new Date(tripped.atMs).toISOString(),
+      percentage,
+    };
+  }
+
+  private async assertEnvironmentIdle(service: string, environmentId: string): Promise<void> {
+    const environment = await this.call(
+      'GetEnvironment',
+      () =>
+        this.options.client.send(
+          new GetEnvironmentCommand({
+            ApplicationId: this.options.applicationId,
+            EnvironmentId: environmentId,
+          }),
+        ),
+      `environment of ${service}`,
+    );
+    if (environment.State === 'DEPLOYING' || environment.State === 'ROLLING_BACK') {
+      throw new LaneBusyError(
+        `AppConfig environment of ${service} is ${environment.State}: its monitors protect another deployment`,
       );
     }
   }

@@ -26,6 +26,10 @@ import { SyntheticMetrics, SyntheticTelemetry } from './synthetic-telemetry.js';
  *   CloudWatch alarms go into the ALARM or INSUFFICIENT_DATA state during a deployment" — rollout and final bake
  *   — it rolls back; "a deployment doesn't automatically roll back if actions have been disabled" on the alarm.
  *   Alarms are evaluated once a minute, so a rollback lands on the first evaluation that sees the alarm.
+ * - No pause: AppConfig has no call that holds a deployment at its current percentage (StopDeployment rolls
+ *   back). A release that must not be reverted (`rollbackOnAlarm: false`) is started with its monitors' alarm
+ *   actions disabled, so it runs its documented schedule; the first monitor seen out of OK is reported as
+ *   `trippedMonitor`, and the actions are enabled again once the deployment ends.
  * - StopDeployment on an in-progress deployment (DEPLOYING or BAKING) rolls it back; on a COMPLETE one it is
  *   refused (AWS needs AllowRevert, which the Releaser port does not carry). Stopping an already rolled-back
  *   deployment returns it unchanged, so a retried stop is harmless.
@@ -39,6 +43,8 @@ import { SyntheticMetrics, SyntheticTelemetry } from './synthetic-telemetry.js';
 /** The alarm side the simulator needs: which alarms an environment monitors, and their per-minute states. */
 export interface AlarmMonitor {
   monitorsFor(service: string): string[];
+  disableAlarmActions(alarmNames: readonly string[]): Promise<void>;
+  enableAlarmActions(alarmNames: readonly string[]): Promise<void>;
   alarmHistory(
     service: string,
     afterMs: number,
@@ -79,6 +85,7 @@ export class LocalAppConfig implements Releaser {
         startedAt: now.toISOString(),
         monitors: this.options.alarms.monitorsFor(request.service),
         ...(request.fault ? { fault: { ...request.fault } } : {}),
+        ...(request.rollbackOnAlarm === false ? { rollbackOnAlarm: false } : {}),
       };
       const partition = simulatorKeys.deploymentPartition(request.service);
       // The record goes first: a lane must never point at a deployment another process cannot read yet.
@@ -95,6 +102,10 @@ export class LocalAppConfig implements Releaser {
         if (error instanceof VersionConflictError) continue; // another start won the lane: look again
         throw error;
       }
+      // Only once the lane is ours: disabling earlier could strip another deployment of its rollback.
+      if (deployment.rollbackOnAlarm === false) {
+        await this.options.alarms.disableAlarmActions(deployment.monitors);
+      }
       return simulatedStatus(deployment, now);
     }
     throw new LaneBusyError(
@@ -104,8 +115,10 @@ export class LocalAppConfig implements Releaser {
 
   async check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
     const now = this.options.clock.now();
-    const { data } = await this.settle(service, environment, deploymentId, now);
-    return simulatedStatus(data, now);
+    const item = await this.settle(service, environment, deploymentId, now);
+    const status = simulatedStatus(item.data, now);
+    if (!isInProgress(status.state)) await this.restoreActions(item);
+    return status;
   }
 
   async stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
@@ -129,12 +142,13 @@ export class LocalAppConfig implements Releaser {
         },
       };
       try {
-        await this.options.store.put(
+        const saved = await this.options.store.put(
           simulatorKeys.deploymentPartition(service),
           deploymentId,
           stopped,
           version,
         );
+        await this.restoreActions(saved);
         return simulatedStatus(stopped, now);
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
@@ -143,6 +157,23 @@ export class LocalAppConfig implements Releaser {
     throw new VersionConflictError(
       `deployment ${deploymentId}: stop lost ${maxAttempts} races with other writers`,
     );
+  }
+
+  /** Enables the alarm actions this deployment disabled, once; a lost race means another caller did it. */
+  private async restoreActions(item: StateItem<SimulatedDeployment>): Promise<void> {
+    const deployment = item.data;
+    if (deployment.rollbackOnAlarm !== false || deployment.actionsRestored) return;
+    await this.options.alarms.enableAlarmActions(deployment.monitors);
+    try {
+      await this.options.store.put(
+        simulatorKeys.deploymentPartition(deployment.service),
+        deployment.deploymentId,
+        { ...deployment, actionsRestored: true },
+        item.version,
+      );
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
   }
 
   private async assertLaneFree(environment: string, lane: LaneRecord, now: Date): Promise<void> {
@@ -209,24 +240,34 @@ export class LocalAppConfig implements Releaser {
       deployment.monitors,
     );
     if (ticks.length === 0) return undefined;
+    let watched = deployment;
     for (const tick of ticks) {
+      const percentage = percentageAt(timeline, (tick.at.getTime() - startMs) / 1000);
       const tripped = tick.alarms.find((alarm) => alarm.actionsEnabled && alarm.state !== 'OK');
-      if (!tripped || tripped.state === 'OK') continue; // narrows the state for the record
-      const atMs = tick.at.getTime();
-      return {
-        ...deployment,
-        evaluatedThrough: tick.at.toISOString(),
-        ended: {
-          state: 'ROLLED_BACK',
-          at: tick.at.toISOString(),
-          triggeredBy: 'CLOUDWATCH_ALARM',
-          alarm: tripped.name,
-          alarmState: tripped.state,
-          percentage: percentageAt(timeline, (atMs - startMs) / 1000),
-        },
-      };
+      if (tripped && tripped.state !== 'OK') {
+        return {
+          ...watched,
+          evaluatedThrough: tick.at.toISOString(),
+          ended: {
+            state: 'ROLLED_BACK',
+            at: tick.at.toISOString(),
+            triggeredBy: 'CLOUDWATCH_ALARM',
+            alarm: tripped.name,
+            alarmState: tripped.state,
+            percentage,
+          },
+        };
+      }
+      // Out of OK with its actions disabled: AppConfig goes on, the releaser reports what it saw.
+      const ignored = tick.alarms.find((alarm) => !alarm.actionsEnabled && alarm.state !== 'OK');
+      if (!watched.tripped && ignored && ignored.state !== 'OK') {
+        watched = {
+          ...watched,
+          tripped: { alarm: ignored.name, state: ignored.state, at: tick.at.toISOString(), percentage },
+        };
+      }
     }
-    return { ...deployment, evaluatedThrough: ticks[ticks.length - 1]!.at.toISOString() };
+    return { ...watched, evaluatedThrough: ticks[ticks.length - 1]!.at.toISOString() };
   }
 }
 

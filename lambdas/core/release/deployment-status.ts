@@ -75,6 +75,7 @@ export function simulatedStatus(deployment: SimulatedDeployment, now: Date): Dep
   const timeline = deploymentTimeline(deployment.strategy);
   const startMs = Date.parse(deployment.startedAt);
   const base = { deploymentId: deployment.deploymentId, startedAt: deployment.startedAt };
+  const tripped = deployment.tripped ? { trippedMonitor: { ...deployment.tripped } } : {};
   const ended = deployment.ended;
   if (ended) {
     const endMs = Date.parse(ended.at);
@@ -97,6 +98,7 @@ export function simulatedStatus(deployment: SimulatedDeployment, now: Date): Dep
         }),
         event(endMs, 'ROLLBACK_COMPLETED', `Rollback completed: ${cause}`, { percentage: 0, ...triggered }),
       ],
+      ...tripped,
     };
   }
   const nowMs = now.getTime();
@@ -111,5 +113,6 @@ export function simulatedStatus(deployment: SimulatedDeployment, now: Date): Dep
     percentageComplete: progress.percentage,
     ...(completedAt ? { completedAt } : {}),
     events: timelineEvents(deployment, timeline, startMs, nowMs),
+    ...tripped,
   };
 }

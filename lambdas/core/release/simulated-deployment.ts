@@ -1,4 +1,4 @@
-import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js';
+import type { DeploymentStrategy, ReleaseRequest, TrippedMonitor } from '../../ports/releaser.js';
 import type { AlarmState } from './alarm-evaluation.js';
 
 /**
@@ -34,6 +34,12 @@ export interface SimulatedDeployment {
   /** Alarm names the environment monitors, fixed when the deployment starts. */
   monitors: string[];
   fault?: SimulatedFault;
+  /** False when the monitors' alarm actions were disabled for this deployment (absent means true). */
+  rollbackOnAlarm?: boolean;
+  /** The first monitor seen out of OK while its actions were disabled: AppConfig did not roll back on it. */
+  tripped?: TrippedMonitor;
+  /** Set once the alarm actions disabled for this deployment are enabled again. */
+  actionsRestored?: boolean;
   /** The last alarm-evaluation instant already applied, so alarm history is never re-judged. */
   evaluatedThrough?: string;
   ended?: DeploymentEnding;
