@@ -5,6 +5,7 @@ import { ledgerExportCommand, ledgerVerifyCommand } from './commands/ledger.js';
 import { reviewCommand } from './commands/review.js';
 import { statusCommand } from './commands/status.js';
 import { submitCommand } from './commands/submit.js';
+import { valueReportCommand } from './commands/value.js';
 
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
 export function buildProgram(): Command {
@@ -58,6 +59,19 @@ export function buildProgram(): Command {
     .description('export the ledger as JSON Lines, one entry a line')
     .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
     .action(async (options) => exit(await ledgerExportCommand(options)));
+
+  const value = program.command('value').description('value per hour, time to value and cost of delay');
+  value
+    .command('report')
+    .description('aggregate $/hour, time to value, cost of delay and DORA figures over any dimensions')
+    .option(
+      '--by <dims>',
+      'comma-separated dimensions: intent tags (region, team, …) or service, kind, tier, outcome',
+      'service',
+    )
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write an HTML report')
+    .action(async (options) => exit(await valueReportCommand(options)));
 
   return program;
 }
