@@ -1,5 +1,11 @@
+import {
+  cacheDecision,
+  decisionContinuity,
+  fingerprintAttributes,
+  forgetDecision,
+} from '../compounding/index.js';
 import { confidenceLowerBound } from '../confidence.js';
-import { intentSchema } from '../intent.js';
+import { type Intent, intentSchema } from '../intent.js';
 import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -15,19 +21,38 @@ export function outcomeOf(state: PipelineState): Outcome {
   if (state.admission?.verdict === 'rejected') return 'rejected-policy';
   if (state.verification && !state.verification.passed) return 'failed-verification';
   if (state.reviewError) return 'rejected-review';
+  if (state.release?.escalation?.response === 'freeze') return 'frozen';
   if (state.release?.state === 'COMPLETE') return 'released';
   if (state.release?.state === 'ROLLED_BACK' || state.release?.state === 'REVERTED') return 'rolled-back';
   return 'failed';
 }
 
 /**
- * Stage 8: record the outcome, time to value and value per hour; feed released and rolled-back outcomes
- * into confidence per (service, change kind); free the intent's place among in-flight releases.
+ * What the release says about the change itself: `clean` (released, no regression, SLOs met), `regressed` (an
+ * alarm rolled it back, froze it or made it roll forward) or `not-judged` (never released, or stopped for a
+ * policy breach, which is no fault of the change). Only the first two feed confidence and the decision cache.
+ */
+export function releaseVerdict(state: PipelineState): 'clean' | 'regressed' | 'not-judged' {
+  const release = state.release;
+  if (!release || state.error) return 'not-judged';
+  if (release.escalation) return release.escalation.cause === 'regression' ? 'regressed' : 'not-judged';
+  if (release.state === 'COMPLETE') return state.observation?.slosMet === false ? 'regressed' : 'clean';
+  if (release.state === 'ROLLED_BACK' || release.state === 'REVERTED') {
+    return release.stopReason && !release.alarm ? 'not-judged' : 'regressed';
+  }
+  return 'not-judged';
+}
+
+/**
+ * Stage 8: record the outcome, time to value and value per hour; feed clean and regressed releases into
+ * confidence per (service, change kind); cache a cleanly released decision by fingerprint (or forget it on a
+ * regression); report the decision continuity rate; free the intent's place among in-flight releases.
  */
 export async function learn(state: PipelineState, deps: PipelineDeps): Promise<LearningResult> {
   const intentId = state.declared?.intentId;
   if (!intentId) throw new Error('Learn needs the declared intent id');
   const outcome = outcomeOf(state);
+  const verdict = releaseVerdict(state);
   const parsed = intentSchema.safeParse(state.intent);
   const now = deps.clock.now();
   const declaredAt = Date.parse(state.declared?.declaredAt ?? now.toISOString());
@@ -38,20 +63,38 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   let confidence = 0;
   let valuePerHourUsd = 0;
   let costOfDelayUsd = 0;
+  let decisionCache: string | null = null;
   if (parsed.success) {
     const { service, kind } = parsed.data.change;
-    if (outcome === 'released' || outcome === 'rolled-back') {
-      await recordOutcome(deps.state, service, kind, intentId, outcome === 'released');
+    if (verdict !== 'not-judged') {
+      await recordOutcome(deps.state, service, kind, intentId, verdict === 'clean');
+      decisionCache = await updateDecisionCache(state, parsed.data, intentId, verdict, deps);
     }
     confidence = confidenceLowerBound(await readConfidence(deps.state, service, kind));
     valuePerHourUsd = valuePerHour(parsed.data.goal.valueModel);
     costOfDelayUsd = costOfDelay(parsed.data.goal.valueModel, Math.max(0, hoursWaiting));
   }
+  const continuity = await decisionContinuity(deps.state);
   const inFlight = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(inFlight.pk, inFlight.sk);
-  const result: LearningResult = { outcome, timeToValueSeconds, valuePerHourUsd, costOfDelayUsd, confidence };
+  const result: LearningResult = {
+    outcome,
+    timeToValueSeconds,
+    valuePerHourUsd,
+    costOfDelayUsd,
+    confidence,
+    decisionContinuityRate: continuity.rate,
+  };
   const stored = await record(deps, intentId, 'intent.concluded', {
     ...result,
+    releaseVerdict: verdict,
+    strategy: state.release?.strategy ?? null,
+    alarm: state.release?.alarm ?? null,
+    escalation: state.release?.escalation ?? null,
+    fingerprint: state.verification?.fingerprint ?? null,
+    reusedDecision: state.verification?.reusedDecision?.decisionId ?? null,
+    decisionCache,
+    decisionContinuity: continuity,
     tier: state.admission?.tier ?? null,
     service: parsed.success ? parsed.data.change.service : null,
     kind: parsed.success ? parsed.data.change.kind : null,
@@ -59,4 +102,32 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
     failure: state.error ?? state.reviewError ?? null,
   });
   return learningResultSchema.parse(stored.entry.payload);
+}
+
+/** Caches the decision of a clean release, forgets the fingerprint of a regressed one; says what it did. */
+async function updateDecisionCache(
+  state: PipelineState,
+  intent: Intent,
+  intentId: string,
+  verdict: 'clean' | 'regressed',
+  deps: PipelineDeps,
+): Promise<string | null> {
+  const fingerprint = state.verification?.fingerprint;
+  const service = deps.catalog.services[intent.change.service];
+  if (!fingerprint || !state.decision || !state.admission || !service) return null;
+  if (verdict === 'regressed') {
+    await forgetDecision(deps.state, fingerprint);
+    return 'forgotten';
+  }
+  const reviewer = state.review?.decision === 'approved' ? state.review.reviewer : undefined;
+  const cached = await cacheDecision(deps.state, {
+    fingerprint,
+    decisionId: state.decision.decisionId,
+    intentId,
+    decisionDigest: state.decision.digest,
+    releasedAt: state.release?.completedAt ?? deps.clock.now().toISOString(),
+    attributes: fingerprintAttributes(intent, state.admission, service),
+    ...(reviewer ? { reviewer } : {}),
+  });
+  return cached.intentId === intentId ? 'cached' : `kept ${cached.decisionId}`;
 }

@@ -51,10 +51,22 @@ export const decisionResultSchema = z.object({
   seq: z.number().int(),
 });
 
+export const reusedDecisionSchema = z.object({
+  decisionId: z.string(),
+  intentId: z.string(),
+  /** The reviewer of record who approved the reused decision, when it needed one. */
+  reviewer: z.string().optional(),
+  releasedAt: z.string(),
+});
+
 export const verificationResultSchema = z.object({
   passed: z.boolean(),
   requiresReview: z.boolean(),
   results: z.array(z.object({ check: z.string(), passed: z.boolean(), detail: z.string() })),
+  /** SHA-256 of (service, profile, change kind, contract version, policy-set hash, risk attributes). */
+  fingerprint: z.string().optional(),
+  /** A decision with the same fingerprint that was validated and released cleanly: a standard change. */
+  reusedDecision: reusedDecisionSchema.optional(),
 });
 
 export const reviewResultSchema = z.object({
@@ -80,6 +92,28 @@ export const releaseResultSchema = z.object({
   pollSeconds: z.number().int().min(1),
   /** Number of deployment events already written to the ledger. */
   eventsRecorded: z.number().int().min(0),
+  /** Rollback, freeze or roll forward, chosen from the intent's constraints when the release started. */
+  plan: z
+    .object({
+      onRegression: z.enum(['rollback', 'freeze', 'roll-forward']),
+      onPolicyBreach: z.enum(['stop', 'freeze']),
+      rollbackOnAlarm: z.boolean(),
+      reason: z.string(),
+    })
+    .optional(),
+  /** The alarm that rolled the deployment back, or the monitor that tripped when it was not allowed to. */
+  alarm: z.string().optional(),
+  /** Set when itv escalated instead of reverting: frozen, or rolling forward. */
+  escalation: z
+    .object({
+      response: z.enum(['freeze', 'roll-forward']),
+      cause: z.enum(['regression', 'policy-breach']),
+      reason: z.string(),
+      at: z.string(),
+      percentage: z.number(),
+      alarm: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const observationResultSchema = z.object({
@@ -108,6 +142,8 @@ export const learningResultSchema = z.object({
   valuePerHourUsd: z.number(),
   costOfDelayUsd: z.number(),
   confidence: z.number(),
+  /** Reused decisions / decisions verified so far, over the whole state store. */
+  decisionContinuityRate: z.number().optional(),
 });
 
 export const checkpointResultSchema = z.object({

@@ -1,8 +1,16 @@
+import {
+  decisionFingerprint,
+  findCachedDecision,
+  fingerprintAttributes,
+  recordContinuity,
+  reuseVerdict,
+} from '../compounding/index.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { validateStructure } from '../structure.js';
 import { type PipelineDeps, record } from './deps.js';
 import { stateKeys } from './keys.js';
 import { declaredIntent } from './parsed-intent.js';
+import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
 
 interface CheckRecord {
@@ -11,9 +19,11 @@ interface CheckRecord {
 }
 
 /**
- * Stage 5: automated checks. Contract validation and the policy set run here again against the signed
- * decision's inputs; checks the intent names read the results CI attached to the intent or posted since. Gates are progressive: a fail-fast
- * gate (high tiers) fails on a missing result, an auto-continue gate (low tiers) records it and goes on.
+ * Stage 5: automated checks. Contract validation, the policy set and revoked authority are checked here again
+ * against the signed decision's inputs; checks the intent names read the results CI attached to the intent or
+ * posted since. Gates are progressive: a fail-fast gate (high tiers) fails on a missing result, an
+ * auto-continue gate (low tiers) records it and goes on. A decision with the same fingerprint that released
+ * cleanly makes this a standard change: no new review, the reused decision named on the ledger.
  */
 export async function verify(state: PipelineState, deps: PipelineDeps): Promise<VerificationResult> {
   const { intent, intentId } = declaredIntent(state);
@@ -22,7 +32,14 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   const service = deps.catalog.services[intent.change.service];
   if (!service) throw new Error(`service ${intent.change.service} is not in the catalog`);
   const structure = validateStructure(intent, deps.catalog);
-  const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now: deps.clock.now() });
+  // A retry answers what was recorded: reuse depends on the cache, which may have changed since.
+  const done = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
+    (stored) => stored.entry.type === 'verification.passed',
+  );
+  if (done) return verificationResultSchema.parse(done.entry.payload);
+  const now = deps.clock.now();
+  const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now });
+  const revoked = await revokedAuthority(intent, deps.state, now);
   const results: VerificationResult['results'] = [
     {
       check: 'contract',
@@ -36,6 +53,11 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
         policy.verdict === 'allow'
           ? `${policy.results.length} rules, none failed`
           : `failed: ${policy.failed.map((r) => r.rule).join(', ')}`,
+    },
+    {
+      check: 'authority-not-revoked',
+      passed: revoked === undefined,
+      detail: revoked ? describeRevocation(revoked) : `no revocation for ${intent.authority.requester}`,
     },
   ];
   for (const check of intent.constraints.checks) {
@@ -60,14 +82,39 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
       results.push({ check, passed: true, detail: 'no result posted yet; auto-continue gate for this tier' });
     }
   }
+  const passed = results.every((r) => r.passed);
+  const fingerprint = decisionFingerprint(fingerprintAttributes(intent, admission, service));
+  const cached = passed ? await findCachedDecision(deps.state, fingerprint) : undefined;
+  const reuse = reuseVerdict(cached, service);
+  const reusedDecision =
+    reuse.reuse && cached
+      ? {
+          decisionId: cached.decisionId,
+          intentId: cached.intentId,
+          releasedAt: cached.releasedAt,
+          ...(cached.reviewer ? { reviewer: cached.reviewer } : {}),
+        }
+      : undefined;
   const result: VerificationResult = {
-    passed: results.every((r) => r.passed),
-    requiresReview: admission.requiresReviewer,
+    passed,
+    requiresReview: admission.requiresReviewer && !reusedDecision,
     results,
+    fingerprint,
+    ...(reusedDecision ? { reusedDecision } : {}),
   };
-  const stored = await record(deps, intentId, result.passed ? 'verification.passed' : 'verification.failed', {
+  if (passed) await recordContinuity(deps.state, intentId, reusedDecision?.decisionId ?? null);
+  if (reusedDecision) {
+    await record(deps, intentId, 'decision.reused', {
+      fingerprint,
+      ...reusedDecision,
+      reviewSkipped: admission.requiresReviewer,
+      reason: reuse.reason,
+    });
+  }
+  const stored = await record(deps, intentId, passed ? 'verification.passed' : 'verification.failed', {
     gate: admission.gate,
     ...result,
+    reuse: reuse.reason,
   });
   return verificationResultSchema.parse(stored.entry.payload);
 }

@@ -49,6 +49,23 @@ describe('outcomeOf', () => {
     ['rejected-review', { declared, admission, reviewError: { Error: 'ReviewRejectedError' } }],
     ['released', { declared, admission, release: release('COMPLETE') }],
     ['rolled-back', { declared, admission, release: release('ROLLED_BACK') }],
+    [
+      'frozen',
+      {
+        declared,
+        admission,
+        release: {
+          ...release('COMPLETE'),
+          escalation: {
+            response: 'freeze',
+            cause: 'regression',
+            reason: 'monitor tripped',
+            at: '2026-11-02T09:04:00Z',
+            percentage: 20,
+          },
+        },
+      },
+    ],
     ['failed', { declared, error: { Error: 'Boom' } }],
   ];
   test.each(cases)('%s', (expected, state) => {

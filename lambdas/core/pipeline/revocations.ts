@@ -1,0 +1,104 @@
+import type { StateStore } from '../../ports/state-store.js';
+import { InvalidInputError } from '../errors.js';
+import type { Intent } from '../intent.js';
+import { stateKeys } from './keys.js';
+
+/**
+ * Revoked authority, kept beside the catalog: the catalog says who may change a service, a revocation takes
+ * that away from one principal from an instant on (now, or scheduled: a contractor's engagement ends at 17:00).
+ * Release and Verify read it, so a change already admitted stops when its requester, or the owner who
+ * delegated to them, loses authority mid-flight.
+ */
+export interface AuthorityRevocation {
+  principal: string;
+  /** Services the revocation covers; every service when empty. */
+  services: string[];
+  /** Set when one delegation to `principal` is revoked (identified by its grantor and expiry), not all authority. */
+  delegation?: { from: string; expiresAt: string };
+  reason: string;
+  revokedBy: string;
+  effectiveAt: string;
+  recordedAt: string;
+}
+
+/** Records a revocation; `effectiveAt` defaults to `now`. Throws `InvalidInputError` naming a bad field. */
+export async function revokeAuthority(
+  input: {
+    principal: string;
+    services?: string[];
+    delegation?: { from: string; expiresAt: string };
+    reason: string;
+    revokedBy: string;
+    effectiveAt?: Date;
+  },
+  deps: { state: StateStore; now: Date },
+): Promise<AuthorityRevocation> {
+  const issues: Array<{ path: string; message: string }> = [];
+  if (!input.principal.trim()) issues.push({ path: 'principal', message: 'must name a principal' });
+  if (!input.revokedBy.trim()) issues.push({ path: 'revokedBy', message: 'must name who revokes' });
+  if (!input.reason.trim()) issues.push({ path: 'reason', message: 'must say why' });
+  const effectiveAt = input.effectiveAt ?? deps.now;
+  if (Number.isNaN(effectiveAt.getTime()))
+    issues.push({ path: 'effectiveAt', message: 'must be a valid instant' });
+  if (issues.length > 0) throw new InvalidInputError('cannot revoke authority', issues);
+  const revocation: AuthorityRevocation = {
+    principal: input.principal,
+    services: [...(input.services ?? [])].sort(),
+    ...(input.delegation ? { delegation: { ...input.delegation } } : {}),
+    reason: input.reason,
+    revokedBy: input.revokedBy,
+    effectiveAt: effectiveAt.toISOString(),
+    recordedAt: deps.now.toISOString(),
+  };
+  const grant = revocation.delegation
+    ? `#${revocation.delegation.from}@${revocation.delegation.expiresAt}`
+    : '';
+  const scope = `${revocation.services.join(',') || '*'}${grant}`;
+  const { pk, sk } = stateKeys.revocation(revocation.principal, `${revocation.effectiveAt}#${scope}`);
+  await deps.state.put(pk, sk, revocation);
+  return revocation;
+}
+
+/**
+ * The revocation in force at `now` that voids the intent's authority over its service: the requester's own, or
+ * that of the owner whose delegation the requester relies on. Undefined when authority stands.
+ */
+export async function revokedAuthority(
+  intent: Intent,
+  state: StateStore,
+  now: Date,
+): Promise<AuthorityRevocation | undefined> {
+  const service = intent.change.service;
+  const delegations = intent.authority.delegations.filter((delegation) =>
+    delegation.services.includes(service),
+  );
+  const requester = intent.authority.requester;
+  for (const principal of [requester, ...delegations.map((delegation) => delegation.from)]) {
+    const items = await state.list<AuthorityRevocation>(stateKeys.revocation(principal).pk);
+    const active = items
+      .map((item) => item.data)
+      .find(
+        (revocation) =>
+          Date.parse(revocation.effectiveAt) <= now.getTime() &&
+          (revocation.services.length === 0 || revocation.services.includes(service)) &&
+          // A revoked delegation voids only the requester's use of that one grant.
+          (!revocation.delegation ||
+            (principal === requester &&
+              delegations.some(
+                (d) =>
+                  d.from === revocation.delegation?.from && d.expiresAt === revocation.delegation.expiresAt,
+              ))),
+      );
+    if (active) return active;
+  }
+  return undefined;
+}
+
+/** One line for the ledger and the requester: who lost authority, since when, and why. */
+export function describeRevocation(revocation: AuthorityRevocation): string {
+  const scope = revocation.services.length > 0 ? revocation.services.join(', ') : 'every service';
+  const what = revocation.delegation
+    ? `delegation from ${revocation.delegation.from} to ${revocation.principal} over ${scope}`
+    : `authority of ${revocation.principal} over ${scope}`;
+  return `${what} revoked by ${revocation.revokedBy} from ${revocation.effectiveAt}: ${revocation.reason}`;
+}

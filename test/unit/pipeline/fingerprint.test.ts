@@ -1,0 +1,82 @@
+import {
+  type CachedDecision,
+  decisionFingerprint,
+  fingerprintAttributes,
+  reuseVerdict,
+} from '../../../lambdas/core/compounding/index.js';
+import { catalog, makeIntent } from '../core/fixtures.js';
+
+const admission = {
+  tier: 1,
+  gate: 'auto-continue',
+  requiresReviewer: false,
+  blastRadius: ['launch-flags', 'pricing-engine', 'hiring-portal'],
+  policySetHash: 'p1',
+};
+const service = catalog.services['launch-flags']!;
+
+describe('decisionFingerprint', () => {
+  test('ignores the payload and the order of the blast radius', () => {
+    const a = fingerprintAttributes(makeIntent(), admission, service);
+    const b = fingerprintAttributes(
+      makeIntent((d) => {
+        d.change.payload = { 'new-checkout': { enabled: false, rolloutPercent: 1 } };
+      }),
+      { ...admission, blastRadius: [...admission.blastRadius].reverse() },
+      service,
+    );
+    expect(decisionFingerprint(a)).toBe(decisionFingerprint(b));
+  });
+
+  test.each([
+    ['policy set', { ...admission, policySetHash: 'p2' }, makeIntent()],
+    ['risk tier', { ...admission, tier: 2 }, makeIntent()],
+    [
+      'change kind',
+      admission,
+      makeIntent((d) => {
+        d.change.kind = 'configuration';
+      }),
+    ],
+    [
+      'reversibility',
+      admission,
+      makeIntent((d) => {
+        d.constraints = { reversibility: 'irreversible', onRegression: 'rollback', checks: [] };
+      }),
+    ],
+  ])('changes with the %s', (_name, changedAdmission, intent) => {
+    const base = decisionFingerprint(fingerprintAttributes(makeIntent(), admission, service));
+    expect(decisionFingerprint(fingerprintAttributes(intent, changedAdmission, service))).not.toBe(base);
+  });
+});
+
+describe('reuseVerdict', () => {
+  const cached: CachedDecision = {
+    fingerprint: 'f',
+    decisionId: 'dec-1',
+    intentId: 'int-1',
+    decisionDigest: 'd',
+    reviewer: 'bob@example.com',
+    releasedAt: '2026-11-04T15:13:00.000Z',
+    attributes: fingerprintAttributes(makeIntent(), admission, service),
+  };
+
+  test('reuses a cleanly released decision, naming it and its reviewer', () => {
+    const verdict = reuseVerdict(cached, service);
+    expect(verdict.reuse).toBe(true);
+    expect(verdict.reason).toMatch(/standard change: dec-1 .* approved by bob@example.com/);
+  });
+
+  test('never where a regime wants a reviewer of record for every change', () => {
+    const verdict = reuseVerdict(cached, catalog.services['patient-records']!);
+    expect(verdict).toEqual({
+      reuse: false,
+      reason: expect.stringMatching(/HIPAA requires a reviewer of record/),
+    });
+  });
+
+  test('nothing to reuse without a cached decision', () => {
+    expect(reuseVerdict(undefined, service).reuse).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+import { createLocalRelease } from '../../../../lambdas/adapters/local/appconfig-simulator.js';
+import { LocalSigner } from '../../../../lambdas/adapters/local/local-signer.js';
+import { baselinesOf } from '../../../../lambdas/adapters/local/synthetic-telemetry.js';
+import { VirtualClock } from '../../../../lambdas/adapters/local/virtual-clock.js';
+import type { IntentInput } from '../../../../lambdas/core/intent.js';
+import { admitPolicy } from '../../../../lambdas/core/pipeline/admit-policy.js';
+import { declareIntent } from '../../../../lambdas/core/pipeline/declare-intent.js';
+import type { PipelineDeps } from '../../../../lambdas/core/pipeline/deps.js';
+import { formDecision } from '../../../../lambdas/core/pipeline/form-decision.js';
+import { learn } from '../../../../lambdas/core/pipeline/learn.js';
+import { observe } from '../../../../lambdas/core/pipeline/observe.js';
+import { checkRelease, startRelease, stopRelease } from '../../../../lambdas/core/pipeline/release.js';
+import type { PipelineState } from '../../../../lambdas/core/pipeline/state.js';
+import { validateStructure } from '../../../../lambdas/core/pipeline/validate-structure.js';
+import { verify } from '../../../../lambdas/core/pipeline/verify.js';
+import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
+import { catalog, NOW, rawIntent } from '../../core/fixtures.js';
+import { counterIds, MemoryStateStore } from '../../release/helpers/memory-state-store.js';
+import { MemoryLedgerStore } from './memory-ledger.js';
+
+/** The pipeline's use cases over in-memory stores, the AppConfig simulator and a virtual clock at NOW. */
+export function pipelineHarness(start: Date = NOW) {
+  const store = new MemoryStateStore();
+  const ledger = new MemoryLedgerStore();
+  const clock = new VirtualClock(start);
+  const ids = counterIds();
+  const release = createLocalRelease({ store, clock, ids, baselines: baselinesOf(catalog), noise: 0 });
+  const signer = LocalSigner.inMemory();
+  const deps: PipelineDeps = {
+    ledgerName: 'test',
+    ledger,
+    state: store,
+    catalog,
+    clock,
+    ids,
+    signer,
+    publicKey: () => signer.publicKeySpkiDer(),
+    releaser: release.releaser,
+    telemetry: release.telemetry,
+    evidence: memoryEvidence(),
+  };
+  return { deps, clock, store, ledger, cloudwatch: release.cloudwatch };
+}
+
+export type Harness = ReturnType<typeof pipelineHarness>;
+
+function memoryEvidence(): EvidenceStore {
+  const objects = new Map<string, Uint8Array>();
+  return {
+    putObject: async (key, body) => {
+      objects.set(key, body);
+      return `memory://${key}`;
+    },
+    getObject: async (key) => objects.get(key),
+    list: async (prefix) => [...objects.keys()].filter((key) => key.startsWith(prefix)),
+  };
+}
+
+/** A launch-flags intent declared at the clock's instant, edited by `edit`. */
+export function intentAt(h: Harness, edit: (draft: IntentInput) => void = () => {}): IntentInput {
+  const draft = structuredClone(rawIntent());
+  draft.timestamp = h.clock.now().toISOString();
+  edit(draft);
+  return draft;
+}
+
+/** DeclareIntent → ValidateStructure → AdmitPolicy → FormDecision → Verify, as the state machine chains them. */
+export async function runToVerify(h: Harness, intent: IntentInput): Promise<PipelineState> {
+  let state: PipelineState = { intent, source: 'cli' };
+  state = { ...state, declared: await declareIntent(state, h.deps) };
+  state = { ...state, structure: await validateStructure(state, h.deps) };
+  if (state.structure?.verdict !== 'valid') throw new Error(`invalid: ${JSON.stringify(state.structure)}`);
+  state = { ...state, admission: await admitPolicy(state, h.deps) };
+  if (state.admission?.verdict !== 'admitted')
+    throw new Error(`not admitted: ${JSON.stringify(state.admission)}`);
+  state = { ...state, decision: await formDecision(state, h.deps) };
+  return { ...state, verification: await verify(state, h.deps) };
+}
+
+/**
+ * StartRelease, then WaitForRelease (the clock moves by pollSeconds) → CheckRelease until done, through
+ * StopRelease when asked; `beforePoll` runs before each check.
+ */
+export async function runRelease(
+  h: Harness,
+  state: PipelineState,
+  beforePoll: (state: PipelineState) => Promise<void> = async () => {},
+): Promise<PipelineState> {
+  let current: PipelineState = { ...state, release: await startRelease(state, h.deps) };
+  for (let poll = 0; poll < 500; poll++) {
+    const release = current.release!;
+    if (release.action === 'stop') return { ...current, release: await stopRelease(current, h.deps) };
+    if (release.done) return current;
+    h.clock.advance(release.pollSeconds * 1000);
+    await beforePoll(current);
+    current = { ...current, release: await checkRelease(current, h.deps) };
+  }
+  throw new Error('release did not finish in 500 polls');
+}
+
+/** The whole run: through Verify, Release (when no review is needed), Observe and Learn. */
+export async function runIntent(h: Harness, intent: IntentInput): Promise<PipelineState> {
+  let state = await runToVerify(h, intent);
+  if (state.verification?.passed && !state.verification.requiresReview) {
+    state = await runRelease(h, state);
+    state = { ...state, observation: await observe(state, h.deps) };
+  }
+  return { ...state, learning: await learn(state, h.deps) };
+}
+
+/** Ledger entry types of one intent, in order. */
+export async function ledgerTypes(h: Harness, intentId: string): Promise<string[]> {
+  return (await h.ledger.forIntent('test', intentId)).map((stored) => stored.entry.type);
+}

@@ -1,0 +1,280 @@
+import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
+import { checkRelease, startRelease, stopRelease } from '../../../lambdas/core/pipeline/release.js';
+import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
+import {
+  intentAt,
+  ledgerTypes,
+  pipelineHarness,
+  runRelease,
+  runToVerify,
+} from './helpers/pipeline-harness.js';
+
+const fault = (atPercent: number) => ({ fault: { metric: 'errorRate' as const, value: 0.2, atPercent } });
+const errorAlarm = 'itv-launch-flags-error-rate';
+/** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
+const businessHours = new Date('2026-11-04T18:00:00Z');
+
+describe('release: progressive delivery and automatic rollback', () => {
+  test('a clean release writes started, every growth step, the bake and completion to the ledger', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    const intentId = verified.declared!.intentId;
+    expect(released.release).toMatchObject({
+      state: 'COMPLETE',
+      done: true,
+      strategy: 'itv.Linear25Percent8Minutes',
+    });
+    expect(released.release!.plan).toMatchObject({ onRegression: 'rollback', rollbackOnAlarm: true });
+    const types = await ledgerTypes(h, intentId);
+    expect(types.filter((t) => t.startsWith('release.'))).toEqual([
+      'release.started',
+      'release.deployment-started',
+      'release.percentage-updated',
+      'release.percentage-updated',
+      'release.percentage-updated',
+      'release.percentage-updated',
+      'release.bake-time-started',
+      'release.deployment-completed',
+    ]);
+    const steps = (await h.ledger.forIntent('test', intentId))
+      .filter((s) => s.entry.type === 'release.percentage-updated')
+      .map((s) => s.entry.payload.percentage);
+    expect(steps).toEqual([25, 50, 75, 100]);
+  });
+
+  test('an alarm rolls the release back and the rollback entries and the result name it', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(
+      h,
+      intentAt(h, (d) => Object.assign(d, { simulation: fault(25) })),
+    );
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release).toMatchObject({ state: 'ROLLED_BACK', alarm: errorAlarm });
+    const rollback = (await h.ledger.forIntent('test', verified.declared!.intentId)).filter((s) =>
+      s.entry.type.startsWith('release.rollback-'),
+    );
+    expect(rollback.map((s) => [s.entry.type, s.entry.payload.alarm])).toEqual([
+      ['release.rollback-started', errorAlarm],
+      ['release.rollback-completed', errorAlarm],
+    ]);
+    expect(outcomeOf(released)).toBe('rolled-back');
+    expect(releaseVerdict(released)).toBe('regressed');
+  });
+});
+
+describe('release: freeze and roll forward instead of a blind revert', () => {
+  test('an irreversible change that regresses is frozen and escalated, never rolled back', async () => {
+    // Prepare
+    const h = pipelineHarness(businessHours);
+    const intent = intentAt(h, (d) => {
+      d.constraints = { reversibility: 'irreversible', onRegression: 'rollback', checks: [] };
+      Object.assign(d, { simulation: fault(20) });
+    });
+    const verified = await runToVerify(h, intent);
+    const monitors = h.cloudwatch.monitorsFor('launch-flags');
+    let disabledDuringRollout = false;
+    // Act
+    const released = await runRelease(h, verified, async () => {
+      if (!(await h.cloudwatch.actionsEnabled(monitors[0]!))) disabledDuringRollout = true;
+    });
+    // Assess
+    const intentId = verified.declared!.intentId;
+    expect(released.release!.plan).toMatchObject({ onRegression: 'freeze', rollbackOnAlarm: false });
+    expect(released.release).toMatchObject({ state: 'COMPLETE', alarm: errorAlarm });
+    expect(released.release!.escalation).toMatchObject({
+      response: 'freeze',
+      cause: 'regression',
+      alarm: errorAlarm,
+    });
+    expect(released.release!.escalation!.percentage).toBeGreaterThanOrEqual(20);
+    const types = await ledgerTypes(h, intentId);
+    expect(types).toEqual(expect.arrayContaining(['release.frozen', 'release.escalated']));
+    expect(types).not.toContain('release.rollback-started');
+    const escalated = (await h.ledger.forIntent('test', intentId)).find(
+      (s) => s.entry.type === 'release.escalated',
+    )!;
+    expect(escalated.entry.payload).toMatchObject({ to: ['alice@example.com'], response: 'freeze' });
+    expect(disabledDuringRollout).toBe(true);
+    expect(await h.cloudwatch.actionsEnabled(monitors[0]!)).toBe(true);
+    expect(outcomeOf(released)).toBe('frozen');
+  });
+
+  test('a reversible change asking to roll forward completes, escalates and counts as a regression', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const intent = intentAt(h, (d) => {
+      d.constraints = { reversibility: 'reversible', onRegression: 'roll-forward', checks: [] };
+      Object.assign(d, { simulation: fault(25) });
+    });
+    const verified = await runToVerify(h, intent);
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release).toMatchObject({ state: 'COMPLETE', escalation: { response: 'roll-forward' } });
+    expect(await ledgerTypes(h, verified.declared!.intentId)).toContain('release.rolling-forward');
+    expect(outcomeOf(released)).toBe('released');
+    expect(releaseVerdict(released)).toBe('regressed');
+  });
+
+  test('with rollback planned but the alarm actions disabled by someone else, itv stops it itself', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(
+      h,
+      intentAt(h, (d) => Object.assign(d, { simulation: fault(25) })),
+    );
+    await h.cloudwatch.disableAlarmActions(h.cloudwatch.monitorsFor('launch-flags'));
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release).toMatchObject({ state: 'ROLLED_BACK', alarm: errorAlarm });
+    expect(released.release!.stopReason).toMatch(
+      /itv-launch-flags-error-rate in ALARM .* alarm actions are disabled/,
+    );
+    expect(releaseVerdict(released)).toBe('regressed');
+  });
+});
+
+describe('release: a policy breach during the release', () => {
+  test('revoked authority stops a reversible release, which AppConfig rolls back', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    await revokeAuthority(
+      {
+        principal: 'alice@example.com',
+        services: ['launch-flags'],
+        reason: 'moved to another team',
+        revokedBy: 'security@example.com',
+        effectiveAt: new Date(h.clock.now().getTime() + 3 * 60_000),
+      },
+      { state: h.store, now: h.clock.now() },
+    );
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release!.state).toBe('ROLLED_BACK');
+    expect(released.release!.stopReason).toMatch(/authority of alice@example.com over launch-flags revoked/);
+    const stopped = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
+      (s) => s.entry.type === 'release.stopped',
+    )!;
+    expect(stopped.entry.payload).toMatchObject({ state: 'ROLLED_BACK' });
+    expect(stopped.entry.payload.reason).toMatch(/moved to another team/);
+    expect(releaseVerdict(released)).toBe('not-judged');
+  });
+
+  test('a freeze window that starts mid-release stops it', async () => {
+    // Prepare: ten minutes before the year-end freeze (2026-12-21T00:00Z)
+    const h = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
+    const verified = await runToVerify(h, intentAt(h));
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release!.state).toBe('ROLLED_BACK');
+    expect(released.release!.stopReason).toMatch(/operational-freeze-window/);
+    expect(Date.parse(released.release!.completedAt!)).toBeGreaterThanOrEqual(
+      Date.parse('2026-12-21T00:00:00Z'),
+    );
+  });
+
+  test('an irreversible release is frozen and escalated on a breach, not stopped', async () => {
+    // Prepare
+    const h = pipelineHarness(businessHours);
+    const intent = intentAt(h, (d) => {
+      d.constraints = { reversibility: 'irreversible', onRegression: 'freeze', checks: [] };
+    });
+    const verified = await runToVerify(h, intent);
+    await revokeAuthority(
+      {
+        principal: 'alice@example.com',
+        reason: 'left the company',
+        revokedBy: 'hr@example.com',
+        effectiveAt: new Date(h.clock.now().getTime() + 60_000),
+      },
+      { state: h.store, now: h.clock.now() },
+    );
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release).toMatchObject({
+      state: 'COMPLETE',
+      escalation: { response: 'freeze', cause: 'policy-breach' },
+    });
+    expect(await ledgerTypes(h, verified.declared!.intentId)).not.toContain('release.stopped');
+    expect(outcomeOf(released)).toBe('frozen');
+    expect(releaseVerdict(released)).toBe('not-judged');
+  });
+
+  test('a stop that arrives after completion is recorded, not failed', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    const started = { ...verified, release: await startRelease(verified, h.deps) };
+    h.clock.advance(60 * 60_000);
+    const asked = {
+      ...started,
+      release: { ...started.release!, action: 'stop' as const, stopReason: 'late breach' },
+    };
+    // Act
+    const stopped = await stopRelease(asked, h.deps);
+    // Assess
+    expect(stopped).toMatchObject({ state: 'COMPLETE', done: true });
+    const entry = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
+      (s) => s.entry.type === 'release.stopped',
+    )!;
+    expect(entry.entry.payload.note).toMatch(/completed before the stop/);
+  });
+});
+
+describe('release: retries', () => {
+  test('a retried StartRelease picks up the first deployment instead of starting another', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    const first = await startRelease(verified, h.deps);
+    // Act
+    const again = await startRelease(verified, h.deps);
+    // Assess
+    expect(again.deploymentId).toBe(first.deploymentId);
+    expect(again.plan).toEqual(first.plan);
+  });
+
+  test('a retried CheckRelease writes each deployment event once', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    const started = { ...verified, release: await startRelease(verified, h.deps) };
+    h.clock.advance(5 * 60_000);
+    // Act
+    await checkRelease(started, h.deps);
+    await checkRelease(started, h.deps);
+    // Assess
+    const types = await ledgerTypes(h, verified.declared!.intentId);
+    expect(types.filter((t) => t === 'release.deployment-started')).toHaveLength(1);
+  });
+});
+
+describe('learn after a release', () => {
+  test('a frozen release concludes as frozen and lowers confidence', async () => {
+    // Prepare
+    const h = pipelineHarness(businessHours);
+    const intent = intentAt(h, (d) => {
+      d.constraints = { reversibility: 'irreversible', onRegression: 'freeze', checks: [] };
+      Object.assign(d, { simulation: fault(20) });
+    });
+    const released = await runRelease(h, await runToVerify(h, intent));
+    // Act
+    const learned = await learn(released, h.deps);
+    // Assess
+    expect(learned.outcome).toBe('frozen');
+    expect(learned.confidence).toBe(0);
+    expect(learned.timeToValueSeconds).toBeNull();
+  });
+});
