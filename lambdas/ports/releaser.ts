@@ -92,6 +92,8 @@ export interface TelemetrySnapshot {
     met: boolean;
   }>;
   errorBudgetRemaining: number;
+  /** The budget left at the baseline, so `errorBudgetRemaining − errorBudgetBaseline` is what the window spent. */
+  errorBudgetBaseline?: number;
   alarms: Array<{ name: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' }>;
 }
 

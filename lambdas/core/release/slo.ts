@@ -85,6 +85,7 @@ export function sloSnapshot(input: SloSnapshotInput): TelemetrySnapshot {
       },
     ],
     errorBudgetRemaining: errorBudgetRemaining(baseline, observed.excessErrorSeconds),
+    errorBudgetBaseline: baseline.errorBudgetRemaining,
     alarms: input.alarms,
   };
 }

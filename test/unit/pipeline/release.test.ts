@@ -1,4 +1,5 @@
 import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
+import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import { checkRelease, startRelease, stopRelease } from '../../../lambdas/core/pipeline/release.js';
 import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
 import {
@@ -276,5 +277,40 @@ describe('learn after a release', () => {
     expect(learned.outcome).toBe('frozen');
     expect(learned.confidence).toBe(0);
     expect(learned.timeToValueSeconds).toBeNull();
+  });
+});
+
+describe('the telemetry snapshot at the end of a release', () => {
+  test('covers the release window and records SLO deltas, the budget spent and the alarms', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(
+      h,
+      intentAt(h, (d) => Object.assign(d, { simulation: fault(25) })),
+    );
+    const released = await runRelease(h, verified);
+    // Act
+    await observe(released, h.deps);
+    // Assess
+    const entry = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
+      (s) => s.entry.type === 'observation.recorded',
+    )!;
+    const snapshot = entry.entry.payload.snapshot as {
+      windowStart: string;
+      windowEnd: string;
+      slos: Array<{ name: string; delta: number; met: boolean }>;
+      errorBudgetRemaining: number;
+      errorBudgetBaseline: number;
+      alarms: Array<{ name: string; state: string }>;
+    };
+    expect([snapshot.windowStart, snapshot.windowEnd]).toEqual([
+      released.release!.startedAt,
+      released.release!.completedAt,
+    ]);
+    expect(snapshot.slos.map((slo) => slo.name)).toEqual(['availability', 'latencyP99Ms']);
+    expect(snapshot.slos[0]!.delta).toBeLessThan(0);
+    expect(snapshot.errorBudgetRemaining).toBeLessThan(snapshot.errorBudgetBaseline);
+    expect(snapshot.alarms).toContainEqual({ name: errorAlarm, state: 'ALARM' });
+    expect(entry.entry.payload.slosMet).toBe(false);
   });
 });

@@ -98,6 +98,7 @@ describe('SyntheticTelemetry snapshot', () => {
         { name: 'latencyP99Ms', objective: 400, observed: 200, baseline: 200, delta: 0, met: true },
       ],
       errorBudgetRemaining: 0.8,
+      errorBudgetBaseline: 0.8,
       alarms: [
         { name: 'itv-payments-error-rate', state: 'OK' },
         { name: 'itv-payments-latency-p99', state: 'OK' },
@@ -127,6 +128,7 @@ describe('SyntheticTelemetry snapshot', () => {
       9,
     );
     expect(snapshot.errorBudgetRemaining).toBeLessThan(0.8);
+    expect(snapshot.errorBudgetBaseline).toBe(0.8);
     expect(snapshot.alarms).toContainEqual({ name: 'itv-payments-error-rate', state: 'ALARM' });
   });
 
