@@ -182,7 +182,8 @@ async function policyBreach(intent: Intent, deps: PipelineDeps): Promise<string 
   const reasons: string[] = [];
   const service = deps.catalog.services[intent.change.service];
   if (service) {
-    const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now });
+    // In flight: rules that only gate a start (business hours) do not stop a release already under way.
+    const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now, phase: 'in-flight' });
     reasons.push(...policy.failed.map((r) => `${r.rule} (${r.reason})`));
   }
   const revoked = await revokedAuthority(intent, deps.state, now);

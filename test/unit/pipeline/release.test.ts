@@ -185,6 +185,36 @@ describe('release: a policy breach during the release', () => {
     );
   });
 
+  test('the end of business hours does not stop a release admitted before it', async () => {
+    // Prepare: procurement takes changes 08:00–17:00 in Chicago; this one starts at 16:55 there
+    const h = pipelineHarness(new Date('2026-11-04T22:55:00Z'));
+    const intent = intentAt(h, (d) => {
+      d.authority = {
+        requester: 'nina@example.com',
+        team: 'procurement',
+        role: 'procurement-lead',
+      };
+      d.change = {
+        service: 'procurement',
+        profile: 'approval-matrix',
+        contractVersion: '1.0.0',
+        kind: 'configuration',
+        payload: {
+          autoApproveBelowUsd: 5000,
+          securityReviewAboveUsd: 50000,
+          preferredVendorsOnly: true,
+          maxVendorRiskTier: 2,
+        },
+      };
+    });
+    const verified = await runToVerify(h, intent);
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release).toMatchObject({ state: 'COMPLETE' });
+    expect(Date.parse(released.release!.completedAt!)).toBeGreaterThan(Date.parse('2026-11-04T23:00:00Z'));
+  });
+
   test('an irreversible release is frozen and escalated on a breach, not stopped', async () => {
     // Prepare
     const h = pipelineHarness(businessHours);
