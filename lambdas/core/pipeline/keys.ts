@@ -1,7 +1,10 @@
 /** Where each kind of operational state lives in the state store, in one place. */
 export const stateKeys = {
   inFlight: () => ({ pk: 'INFLIGHT', sk: '' }),
+  /** An intent's place in non-interference, admitted or queued; Learn and RecordFailure delete it. */
   inFlightIntent: (intentId: string) => ({ pk: 'INFLIGHT', sk: intentId }),
+  /** Admission's sequencer: its version orders admissions and hands out arrival tickets (conditional writes). */
+  admissionSequencer: () => ({ pk: 'ADMISSION', sk: 'SEQUENCER' }),
   outcome: (service: string, kind: string, intentId: string) => ({
     pk: `OUTCOME#${service}#${kind}`,
     sk: intentId,
@@ -15,9 +18,27 @@ export const stateKeys = {
   revocation: (principal: string, sk = '') => ({ pk: `REVOCATION#${principal}`, sk }),
 } as const;
 
+/**
+ * One item of the INFLIGHT partition. `admitted` holds the intent's lane and blast radius until it concludes;
+ * `queued` is its place in arrival order. Records written before queueing existed lack the optional fields
+ * and count as admitted.
+ */
 export interface InFlightRecord {
   intentId: string;
   lane: string;
   blastRadius: string[];
-  admittedAt: string;
+  /** When it was admitted; absent while queued. */
+  admittedAt?: string;
+  status?: 'admitted' | 'queued';
+  /** Arrival ticket (the sequencer version that first recorded it): lower goes first. */
+  arrival?: number;
+  arrivedAt?: string;
+  /** The last admission attempt; a queued place not refreshed for long is abandoned. */
+  lastSeenAt?: string;
+  /** Rollout plus bake of the strategy its tier and confidence choose: a lower bound of its time in flight. */
+  predictedDurationSeconds?: number;
+  strategy?: string;
+  valuePerHourUsd?: number;
+  emergencyOverride?: boolean;
+  deadline?: string;
 }

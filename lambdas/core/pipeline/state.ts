@@ -42,6 +42,8 @@ export const admissionResultSchema = z.object({
   retryAfterSeconds: z.number().int().min(1).default(15),
   attempt: z.number().int().min(0),
   policySetHash: z.string(),
+  /** Queued: the in-flight or earlier-queued intents it waits for. */
+  waitingFor: z.array(z.string()).optional(),
 });
 
 export const decisionResultSchema = z.object({

@@ -1,0 +1,196 @@
+import { mustWaitFor, type Occupant, type Overlap, overlapOf, queueOrder } from './occupant.js';
+import { predictSchedule, type Slot } from './schedule.js';
+
+/** Queued intents re-check at least this often, and no more often than the shortest wait. */
+export const queueRetry = { minSeconds: 15, maxSeconds: 300 } as const;
+/** A queued place whose intent has not re-checked for this long belongs to an execution that died. */
+export const abandonQueuedAfterSeconds = 3600;
+/**
+ * An admitted lease outlives its predicted rollout by at most this much: the 7-day review wait (AwaitReview's
+ * task timeout) plus an hour. A lease older than that belongs to an execution stopped without cleaning up.
+ */
+export const leaseGraceSeconds = 7 * 24 * 3600 + 3600;
+
+/** What admission saw of one other intent and what this decision does to its time to value. */
+export interface InterferenceCheck {
+  intentId: string;
+  status: 'admitted' | 'queued';
+  /** `in-flight`: admitted; `queued-ahead` / `queued-behind`: arrived before / after this intent. */
+  relation: 'in-flight' | 'queued-ahead' | 'queued-behind';
+  lane: string;
+  overlaps: boolean;
+  overlap: Overlap | null;
+  /** Whether this intent waits for it. */
+  blocks: boolean;
+  predictedCompletionAt: string;
+  /**
+   * Predicted change to its time to value caused by this decision, in seconds (negative: sooner): zero unless an
+   * emergency override jumps it.
+   */
+  predictedTimeToValueChangeSeconds: number;
+  /** That change priced at its value per hour (the seed's cost of delay). */
+  costOfDelayUsd: number;
+}
+
+export interface NonInterferenceInput {
+  /** This intent, as it would be queued (its arrival ticket set) or as it already stands. */
+  candidate: Occupant;
+  /** Every other record of the INFLIGHT partition. */
+  others: readonly Occupant[];
+  now: Date;
+  /** An emergency override whose authority the policy set accepted. */
+  override: boolean;
+  deadline?: Date;
+}
+
+export interface NonInterferenceDecision {
+  verdict: 'admitted' | 'queued' | 'rejected';
+  /** The intents it waits for, first to free first. */
+  blockers: Array<{
+    intentId: string;
+    status: 'admitted' | 'queued';
+    overlap: Overlap;
+    predictedFreeAt: string;
+  }>;
+  predictedStartAt: string;
+  predictedCompletionAt: string;
+  checked: InterferenceCheck[];
+  /** Places ignored because their executions are gone (stale queue places, expired leases). */
+  abandoned: string[];
+  /** Set when the queue cannot meet the intent's deadline. */
+  deadlineMiss?: { reason: string; remedy: string };
+  /** An override's true cost: who it overtakes and by how much, and whose blast radius it shares. */
+  overrideCost?: {
+    delayedIntents: number;
+    totalDelaySeconds: number;
+    totalCostOfDelayUsd: number;
+    sharedBlastRadiusWith: string[];
+  };
+  retryAfterSeconds: number;
+}
+
+function isAbandoned(o: Occupant, nowMs: number): boolean {
+  if (o.status === 'queued') return nowMs - Date.parse(o.lastSeenAt) > abandonQueuedAfterSeconds * 1000;
+  const admitted = Date.parse(o.admittedAt ?? o.lastSeenAt);
+  return nowMs > admitted + (o.predictedDurationSeconds + leaseGraceSeconds) * 1000;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const minutes = (seconds: number) => `${Math.round(seconds / 60)} min`;
+
+/**
+ * Non-interference for one intent: it is admitted only when no in-flight intent and no earlier-arrived queued
+ * intent overlaps its lane or blast radius; otherwise it queues in arrival order. It never preempts, so the
+ * predicted time to value of everyone it was checked against is unchanged; an authorized emergency override
+ * jumps the queue and ignores blast-radius overlap (never the lane) and is charged with the delay it causes.
+ * An intent whose predicted completion misses its deadline is rejected instead of queued.
+ */
+export function decideNonInterference(input: NonInterferenceInput): NonInterferenceDecision {
+  const { now, deadline } = input;
+  const nowMs = now.getTime();
+  const abandoned = input.others.filter((o) => isAbandoned(o, nowMs)).map((o) => o.intentId);
+  const live = input.others.filter((o) => !abandoned.includes(o.intentId));
+  const self: Occupant = { ...input.candidate, emergencyOverride: input.override };
+  const ordinary: Occupant = { ...self, emergencyOverride: false };
+  const selfRadius = new Set(self.blastRadius);
+  const overlaps = new Map(live.map((o) => [o.intentId, overlapOf(o, self, selfRadius)]));
+  const ahead = (o: Occupant) => o.status === 'admitted' || queueOrder(o, self) < 0;
+  const blocking = live.filter((o) => ahead(o) && mustWaitFor(self, overlaps.get(o.intentId)));
+  const admitted = blocking.length === 0;
+  const placedSelf: Occupant = admitted
+    ? { ...self, status: 'admitted', admittedAt: now.toISOString() }
+    : { ...self, status: 'queued' };
+
+  const withSelf = predictSchedule([...live, placedSelf], now);
+  const withoutSelf = predictSchedule(live, now);
+  const asOrdinary = input.override
+    ? predictSchedule([...live, { ...ordinary, status: 'queued' }], now)
+    : withSelf;
+  const mine = withSelf.get(self.intentId) as Slot;
+
+  const checked = live.map((o): InterferenceCheck => {
+    const overlap = overlaps.get(o.intentId);
+    const relation =
+      o.status === 'admitted' ? 'in-flight' : o.arrival < self.arrival ? 'queued-ahead' : 'queued-behind';
+    // Later arrivals queued knowing this intent was ahead; what this decision changes for them is measured
+    // against this intent waiting its ordinary turn. Everyone else is measured against this intent not existing.
+    const baseline = relation === 'queued-behind' ? asOrdinary : withoutSelf;
+    const end = withSelf.get(o.intentId)?.end ?? nowMs;
+    const delta = Math.round((end - (baseline.get(o.intentId)?.end ?? end)) / 1000);
+    return {
+      intentId: o.intentId,
+      status: o.status,
+      relation,
+      lane: o.lane,
+      overlaps: overlap !== undefined,
+      overlap: overlap ?? null,
+      blocks: blocking.includes(o),
+      predictedCompletionAt: iso(end),
+      predictedTimeToValueChangeSeconds: delta,
+      costOfDelayUsd: Math.round(((o.valuePerHourUsd * Math.max(0, delta)) / 3600) * 100) / 100,
+    };
+  });
+
+  const blockers = blocking
+    .map((o) => ({
+      intentId: o.intentId,
+      status: o.status,
+      overlap: overlaps.get(o.intentId) as Overlap,
+      predictedFreeAt: iso(withSelf.get(o.intentId)?.end ?? nowMs),
+    }))
+    .sort((a, b) => a.predictedFreeAt.localeCompare(b.predictedFreeAt));
+
+  const decision: NonInterferenceDecision = {
+    verdict: admitted ? 'admitted' : 'queued',
+    blockers,
+    predictedStartAt: iso(mine.start),
+    predictedCompletionAt: iso(mine.end),
+    checked,
+    abandoned,
+    retryAfterSeconds: admitted
+      ? queueRetry.minSeconds
+      : Math.min(
+          queueRetry.maxSeconds,
+          Math.max(queueRetry.minSeconds, Math.ceil((mine.start - nowMs) / 1000)),
+        ),
+  };
+  if (input.override) {
+    const delayed = checked.filter((c) => c.predictedTimeToValueChangeSeconds > 0);
+    decision.overrideCost = {
+      delayedIntents: delayed.length,
+      totalDelaySeconds: delayed.reduce((sum, c) => sum + c.predictedTimeToValueChangeSeconds, 0),
+      totalCostOfDelayUsd: Math.round(delayed.reduce((sum, c) => sum + c.costOfDelayUsd, 0) * 100) / 100,
+      sharedBlastRadiusWith: checked
+        .filter((c) => c.status === 'admitted' && c.overlap && !c.overlap.lane)
+        .map((c) => c.intentId),
+    };
+  }
+  if (deadline && mine.end > deadline.getTime()) {
+    decision.verdict = 'rejected';
+    decision.deadlineMiss = explainDeadlineMiss(self, mine, blockers, deadline);
+  }
+  return decision;
+}
+
+function explainDeadlineMiss(
+  self: Occupant,
+  mine: Slot,
+  blockers: NonInterferenceDecision['blockers'],
+  deadline: Date,
+): { reason: string; remedy: string } {
+  const completion = iso(mine.end);
+  const own = `its own rollout and bake (${self.strategy}, ${minutes(self.predictedDurationSeconds)})`;
+  const waits = blockers.map(
+    (b) =>
+      `${b.intentId} (${b.status === 'admitted' ? 'in flight' : 'queued ahead'}, ${b.overlap.lane ? `same lane ${self.lane}` : `shares ${b.overlap.services.join(', ')}`}, free at ${b.predictedFreeAt} at the earliest)`,
+  );
+  const reason =
+    waits.length > 0
+      ? `the release queue cannot meet the deadline ${deadline.toISOString()}: it waits for ${waits.join('; ')}, then ${own} ends at ${completion} at the earliest`
+      : `the deadline ${deadline.toISOString()} cannot be met: ${own} ends at ${completion} at the earliest`;
+  const remedy =
+    waits.length > 0
+      ? `Set a deadline at or after ${completion}, resubmit once ${blockers.map((b) => b.intentId).join(', ')} finish, or, in an emergency, have someone with override authority submit it with authority.emergencyOverride.`
+      : `Set a deadline at or after ${completion}.`;
+  return { reason, remedy };
+}

@@ -1,0 +1,88 @@
+import type { StateStore } from '../../ports/state-store.js';
+import { TransientError, VersionConflictError } from '../errors.js';
+import { type InFlightRecord, stateKeys } from '../pipeline/keys.js';
+import type { Occupancy, OccupancyWrite } from './decide-admission.js';
+
+/** Rounds of read–decide–commit before giving up to the state machine's retry. */
+export const maxSettleRounds = 50;
+
+interface SequencerData {
+  intentId: string;
+  verdict: string;
+  at: string;
+}
+
+/** Reads the sequencer version first, then the INFLIGHT partition, so a commit at that version saw it all. */
+export async function readOccupancy(state: StateStore, intentId: string): Promise<Occupancy> {
+  const key = stateKeys.admissionSequencer();
+  const sequencer = await state.get<SequencerData>(key.pk, key.sk);
+  const items = await state.list<InFlightRecord>(stateKeys.inFlight().pk);
+  const mine = items.find((item) => item.sk === intentId)?.data;
+  return {
+    version: sequencer?.version ?? 0,
+    ...(mine ? { mine } : {}),
+    others: items.filter((item) => item.sk !== intentId).map((item) => item.data),
+  };
+}
+
+/**
+ * Applies this intent's write. A committing write goes first to the intent's own record, then bumps the
+ * sequencer conditioned on the version read: any admission that commits later must have read the sequencer after
+ * this commit, hence listed the partition after this record was written, so two overlapping intents are never
+ * both admitted. On a lost race the record is put back as it was and false is returned.
+ */
+export async function applyOccupancyWrite(
+  state: StateStore,
+  intentId: string,
+  occupancy: Occupancy,
+  write: OccupancyWrite | undefined,
+  meta: { verdict: string; at: string },
+): Promise<boolean> {
+  if (!write) return true;
+  const key = stateKeys.inFlightIntent(intentId);
+  if (write.record === null) {
+    await state.delete(key.pk, key.sk);
+    return true;
+  }
+  await state.put(key.pk, key.sk, write.record);
+  if (!write.commit) return true;
+  const sequencer = stateKeys.admissionSequencer();
+  try {
+    await state.put<SequencerData>(
+      sequencer.pk,
+      sequencer.sk,
+      { intentId, verdict: meta.verdict, at: meta.at },
+      occupancy.version,
+    );
+    return true;
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    if (occupancy.mine) await state.put(key.pk, key.sk, occupancy.mine);
+    else await state.delete(key.pk, key.sk);
+    return false;
+  }
+}
+
+/**
+ * Reads, decides and writes until a decision's write lands; `decide` must be pure in the occupancy it is given.
+ * Throws `TransientError` after `maxSettleRounds` lost races so the state machine retries the stage.
+ */
+export async function settleAdmission<D extends { verdict: string; write?: OccupancyWrite }>(
+  state: StateStore,
+  intentId: string,
+  at: string,
+  decide: (occupancy: Occupancy) => D,
+): Promise<{ decision: D; occupancy: Occupancy; rounds: number }> {
+  for (let round = 1; round <= maxSettleRounds; round++) {
+    const occupancy = await readOccupancy(state, intentId);
+    const decision = decide(occupancy);
+    if (
+      await applyOccupancyWrite(state, intentId, occupancy, decision.write, { verdict: decision.verdict, at })
+    ) {
+      return { decision, occupancy, rounds: round };
+    }
+  }
+  throw new TransientError(
+    `admission of ${intentId} lost ${maxSettleRounds} races for the admission sequencer; retry the stage`,
+  );
+}

@@ -1,0 +1,219 @@
+import type { InterferenceCheck } from '../../../lambdas/core/admission/non-interference.js';
+import { stateKeys } from '../../../lambdas/core/pipeline/keys.js';
+import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
+import { admit, changes, declared, lastAdmissionEntry } from './harness.js';
+
+const inFlightIds = async (h: ReturnType<typeof pipelineHarness>) =>
+  (await h.store.list<{ status?: string }>(stateKeys.inFlight().pk)).map((i) => `${i.sk}:${i.data.status}`);
+
+describe('AdmitPolicy: non-interference through the state store', () => {
+  test('an overlapping intent queues behind the in-flight one and is admitted on its own once the lane frees', async () => {
+    // Prepare: a launch-flags change holds its lease; incident-router is in its blast radius.
+    const h = pipelineHarness();
+    const flags = await admit(h, await declared(h));
+    const router = await declared(h, changes.incidentRouter);
+    const flagsId = flags.declared!.intentId;
+
+    // Act
+    const queued = await admit(h, router);
+    const queuedEntry = await lastAdmissionEntry(h, queued);
+    h.clock.advance(queued.admission!.retryAfterSeconds * 1000);
+    await learn(flags, h.deps);
+    const readmitted = await admit(h, queued);
+
+    // Assess
+    expect(flags.admission?.verdict).toBe('admitted');
+    expect(queued.admission).toMatchObject({ verdict: 'queued', waitingFor: [flagsId], attempt: 0 });
+    expect(queuedEntry.inFlightChecked).toEqual([
+      expect.objectContaining({
+        intentId: flagsId,
+        relation: 'in-flight',
+        overlaps: true,
+        overlap: { lane: false, services: ['incident-router', 'support-escalation'] },
+        predictedTimeToValueChangeSeconds: 0,
+      }),
+    ]);
+    expect(queuedEntry.nonInterference).toMatchObject({
+      blockers: [expect.objectContaining({ intentId: flagsId })],
+      predictedStrategy: 'itv.Linear25Percent8Minutes',
+    });
+    expect(readmitted.admission).toMatchObject({ verdict: 'admitted', attempt: 1 });
+    expect(await inFlightIds(h)).toEqual([`${router.declared!.intentId}:admitted`]);
+  });
+
+  test('a disjoint intent is admitted beside the in-flight one, and its record lists what it was checked against', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const router = await admit(h, await declared(h, changes.incidentRouter));
+
+    // Act
+    const procurement = await admit(h, await declared(h, changes.procurement));
+    const entry = await lastAdmissionEntry(h, procurement);
+
+    // Assess
+    expect(procurement.admission?.verdict).toBe('admitted');
+    expect(entry.inFlightChecked).toEqual([
+      expect.objectContaining({
+        intentId: router.declared!.intentId,
+        overlaps: false,
+        predictedTimeToValueChangeSeconds: 0,
+      }),
+    ]);
+  });
+
+  test('a later arrival that overlaps a queued intent does not overtake it when the lane frees', async () => {
+    // Prepare: flags in flight; router queued behind it; flags concludes.
+    const h = pipelineHarness();
+    const flags = await admit(h, await declared(h));
+    const router = await admit(h, await declared(h, changes.incidentRouter));
+    await learn(flags, h.deps);
+
+    // Act: onboarding (shares support-escalation with router) arrives before router re-checks.
+    const onboarding = await admit(h, await declared(h, changes.customerOnboarding));
+    const routerAgain = await admit(h, router);
+
+    // Assess
+    expect(onboarding.admission).toMatchObject({
+      verdict: 'queued',
+      waitingFor: [router.declared!.intentId],
+    });
+    const entry = await lastAdmissionEntry(h, onboarding);
+    expect(entry.inFlightChecked).toEqual([
+      expect.objectContaining({
+        intentId: router.declared!.intentId,
+        relation: 'queued-ahead',
+        blocks: true,
+      }),
+    ]);
+    expect(routerAgain.admission?.verdict).toBe('admitted');
+  });
+
+  test('an intent whose deadline the queue cannot meet is rejected with that reason, and leaves no place behind', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    await admit(h, await declared(h));
+    const deadline = new Date(h.clock.now().getTime() + 15 * 60_000).toISOString();
+    const hurried = await declared(h, changes.incidentRouter, (d) => {
+      d.constraints = { deadline };
+    });
+
+    // Act
+    const rejected = await admit(h, hurried);
+
+    // Assess
+    expect(rejected.admission?.verdict).toBe('rejected');
+    expect(rejected.admission?.failed).toEqual([
+      expect.objectContaining({
+        rule: 'non-interference-deadline',
+        reason: expect.stringMatching(/^the release queue cannot meet the deadline .* it waits for int-/),
+        remedy: expect.stringMatching(/^Set a deadline at or after /),
+      }),
+    ]);
+    expect((await inFlightIds(h)).length).toBe(1);
+  });
+
+  test("the owning team's manager's override jumps the queue and is recorded with its cost to the intent it delays", async () => {
+    // Prepare: router waits behind flags; an onboarding fix under override shares support-escalation with router.
+    const h = pipelineHarness();
+    const flags = await admit(h, await declared(h));
+    const router = await admit(h, await declared(h, changes.incidentRouter));
+    h.clock.advance(5 * 60_000);
+    const emergency = await declared(h, changes.customerOnboarding, (d) => {
+      d.authority = {
+        requester: 'alice@example.com',
+        team: 'growth',
+        role: 'engineering-manager',
+        emergencyOverride: true,
+      };
+    });
+
+    // Act
+    const overridden = await admit(h, emergency);
+    const entry = await lastAdmissionEntry(h, overridden);
+
+    // Assess
+    expect(overridden.admission?.failed).toEqual([]);
+    expect(overridden.admission?.verdict).toBe('admitted');
+    const checked = entry.inFlightChecked as InterferenceCheck[];
+    const byId = Object.fromEntries(checked.map((c) => [c.intentId, c]));
+    expect(byId[flags.declared!.intentId]).toMatchObject({
+      relation: 'in-flight',
+      predictedTimeToValueChangeSeconds: 0,
+    });
+    // Router would have started when flags ends (8 minutes from now); it now waits for the override's 13.
+    expect(byId[router.declared!.intentId]).toMatchObject({
+      relation: 'queued-ahead',
+      predictedTimeToValueChangeSeconds: 300,
+    });
+    expect(byId[router.declared!.intentId]?.costOfDelayUsd).toBeGreaterThan(0);
+    expect(entry.nonInterference).toMatchObject({
+      override: true,
+      overrideCost: expect.objectContaining({
+        delayedIntents: 1,
+        sharedBlastRadiusWith: [flags.declared!.intentId],
+      }),
+    });
+  });
+
+  test('an override claimed without the authority is rejected, naming who holds it', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    await admit(h, await declared(h));
+    const claimed = await declared(h, changes.customerOnboarding, (d) => {
+      d.authority.emergencyOverride = true;
+    });
+
+    // Act
+    const rejected = await admit(h, claimed);
+
+    // Assess
+    expect(rejected.admission?.verdict).toBe('rejected');
+    expect(rejected.admission?.failed.map((f) => f.rule)).toEqual(['authority-emergency-override']);
+    expect(rejected.admission?.failed[0]?.remedy).toContain('alice@example.com');
+  });
+
+  test('a retried attempt returns what was recorded and holds one lease', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const state = await declared(h);
+
+    // Act
+    const first = await admitAgain(h, state);
+    h.clock.advance(60_000);
+    const retried = await admitAgain(h, state);
+
+    // Assess
+    expect(retried).toEqual(first);
+    expect(await inFlightIds(h)).toEqual([`${state.declared!.intentId}:admitted`]);
+  });
+
+  test('of many overlapping intents admitted at once, exactly one is admitted and the rest queue in ticket order', async () => {
+    // Prepare: twelve changes to launch-flags (one lane), declared one after another.
+    const h = pipelineHarness();
+    const states = [];
+    for (let i = 0; i < 12; i++) {
+      states.push(
+        await declared(h, (d) => {
+          d.title = `Flag change ${i}`;
+          d.change.payload = { 'dark-mode': { enabled: i % 2 === 0 } };
+        }),
+      );
+    }
+
+    // Act
+    const admitted = await Promise.all(states.map((s) => admit(h, s)));
+
+    // Assess
+    const verdicts = admitted.map((s) => s.admission!.verdict);
+    expect(verdicts.filter((v) => v === 'admitted')).toHaveLength(1);
+    expect(verdicts.filter((v) => v === 'queued')).toHaveLength(11);
+    const records = await h.store.list<{ arrival: number }>(stateKeys.inFlight().pk);
+    const tickets = records.map((r) => r.data.arrival).sort((a, b) => a - b);
+    expect(new Set(tickets).size).toBe(12);
+  });
+});
+
+async function admitAgain(h: ReturnType<typeof pipelineHarness>, state: Parameters<typeof admit>[1]) {
+  return (await admit(h, state)).admission;
+}

@@ -1,0 +1,112 @@
+import { decideAdmission } from '../../../lambdas/core/admission/decide-admission.js';
+import { toRecord } from '../../../lambdas/core/admission/occupant.js';
+import type { InFlightRecord } from '../../../lambdas/core/pipeline/keys.js';
+import { catalog, makeIntent, NOW, service } from '../core/fixtures.js';
+import { occupant, queued } from './occupants.js';
+
+const flagsLane = 'launch-flags-prod';
+const inFlightOnFlags = toRecord(occupant('other', flagsLane, ['launch-flags']));
+
+function decide(
+  occupancy: { version: number; mine?: InFlightRecord; others: InFlightRecord[] },
+  edit = makeIntent(),
+) {
+  return decideAdmission({
+    intent: edit,
+    intentId: 'me',
+    service: service(edit.change.service),
+    catalog,
+    now: NOW,
+    confidence: 0,
+    occupancy,
+  });
+}
+
+describe('decideAdmission: the record it asks to write', () => {
+  test('a first arrival that must wait takes the next ticket through the sequencer', () => {
+    // Act
+    const decision = decide({ version: 41, others: [inFlightOnFlags] });
+
+    // Assess
+    expect(decision).toMatchObject({
+      verdict: 'queued',
+      arrival: 42,
+      strategy: 'itv.Linear25Percent8Minutes',
+    });
+    expect(decision.write).toMatchObject({
+      commit: true,
+      record: { status: 'queued', arrival: 42, lane: flagsLane },
+    });
+  });
+
+  test('a queued intent re-checking keeps its ticket and refreshes its place without the sequencer', () => {
+    // Prepare
+    const mine = toRecord(queued('me', flagsLane, ['launch-flags'], 42));
+
+    // Act
+    const decision = decide({ version: 50, mine, others: [inFlightOnFlags] });
+
+    // Assess
+    expect(decision.write).toMatchObject({
+      commit: false,
+      record: { status: 'queued', arrival: 42, lastSeenAt: NOW.toISOString() },
+    });
+  });
+
+  test('admission writes the lease through the sequencer', () => {
+    // Act
+    const decision = decide({ version: 3, others: [] });
+
+    // Assess
+    expect(decision.verdict).toBe('admitted');
+    expect(decision.write).toMatchObject({
+      commit: true,
+      record: { status: 'admitted', admittedAt: NOW.toISOString() },
+    });
+  });
+
+  test('a rejection deletes the place it held, and still lists the intents it was checked against', () => {
+    // Prepare
+    const mine = toRecord(queued('me', flagsLane, ['launch-flags'], 42));
+    const denied = makeIntent((d) => {
+      d.authority.requester = 'mallory@example.com';
+    });
+
+    // Act
+    const decision = decide({ version: 50, mine, others: [inFlightOnFlags] }, denied);
+
+    // Assess
+    expect(decision.verdict).toBe('rejected');
+    expect(decision.write).toEqual({ record: null, commit: false });
+    expect(decision.nonInterference.checked.map((c) => c.intentId)).toEqual(['other']);
+  });
+
+  test('an intent already admitted stays admitted on a retry, whatever arrived since', () => {
+    // Prepare
+    const mine = toRecord(occupant('me', flagsLane, ['launch-flags']));
+
+    // Act
+    const decision = decide({ version: 9, mine, others: [inFlightOnFlags] });
+
+    // Assess
+    expect(decision.verdict).toBe('admitted');
+    expect(decision.write).toBeUndefined();
+  });
+
+  test('a record written before queueing existed counts as an admitted lease', () => {
+    // Prepare
+    const legacy: InFlightRecord = {
+      intentId: 'legacy',
+      lane: flagsLane,
+      blastRadius: ['launch-flags'],
+      admittedAt: NOW.toISOString(),
+    };
+
+    // Act
+    const decision = decide({ version: 0, others: [legacy] });
+
+    // Assess
+    expect(decision.verdict).toBe('queued');
+    expect(decision.nonInterference.blockers[0]?.status).toBe('admitted');
+  });
+});
