@@ -3,6 +3,7 @@ import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
 import { demoCommand } from './commands/demo.js';
 import { ledgerExportCommand, ledgerVerifyCommand } from './commands/ledger.js';
 import { reviewCommand } from './commands/review.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { submitCommand } from './commands/submit.js';
 import { valueReportCommand } from './commands/value.js';
@@ -59,6 +60,12 @@ export function buildProgram(): Command {
     .description('export the ledger as JSON Lines, one entry a line')
     .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
     .action(async (options) => exit(await ledgerExportCommand(options)));
+
+  program
+    .command('serve')
+    .description('the API Gateway routes over local HTTP on 127.0.0.1, answered by the same handler code')
+    .option('--port <n>', 'port (0 picks a free one)', '8787')
+    .action(async (options) => exit(await serveCommand(options)));
 
   const value = program.command('value').description('value per hour, time to value and cost of delay');
   value

@@ -1,11 +1,14 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { InvalidInputError, ReviewRejectedError } from '../core/errors.js';
+import { SfnExecutions } from '../adapters/aws/sfn-executions.js';
+import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js';
+import type { Executions } from '../ports/executions.js';
 import { awsLedgerAccess } from '../wiring/aws.js';
+import { requiredEnv } from '../wiring/env.js';
 import { errorResponse, json, parseBody } from './http.js';
 
 const reviewBodySchema = z.object({
@@ -13,7 +16,7 @@ const reviewBodySchema = z.object({
   reason: z.string().max(2000).optional(),
 });
 
-let sfn: SFNClient | undefined;
+let executions: Executions | undefined;
 
 /**
  * `POST /intents/{id}/review`: the caller's IAM identity is the reviewer of record (never a name in the
@@ -22,7 +25,7 @@ let sfn: SFNClient | undefined;
 export async function reviewIntent(
   event: APIGatewayProxyEvent,
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
-  client: SFNClient,
+  executions: Executions,
 ): Promise<APIGatewayProxyResult> {
   try {
     const id = event.pathParameters?.id ?? '';
@@ -48,19 +51,7 @@ export async function reviewIntent(
       },
       deps,
     );
-    if (review.decision === 'approved') {
-      await client.send(
-        new SendTaskSuccessCommand({ taskToken: request.taskToken, output: JSON.stringify(review) }),
-      );
-    } else {
-      await client.send(
-        new SendTaskFailureCommand({
-          taskToken: request.taskToken,
-          error: ReviewRejectedError.name,
-          cause: review.reason ?? 'rejected by the reviewer of record',
-        }),
-      );
-    }
+    await executions.completeReview(request, review);
     return json(200, { intentId: id, review });
   } catch (error) {
     if (error instanceof NotAwaitingReviewError)
@@ -71,7 +62,7 @@ export async function reviewIntent(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   async (event: APIGatewayProxyEvent) => {
-    sfn ??= new SFNClient({});
-    return reviewIntent(event, await awsLedgerAccess(), sfn);
+    executions ??= new SfnExecutions(new SFNClient({}), requiredEnv('ITV_STATE_MACHINE_ARN'));
+    return reviewIntent(event, await awsLedgerAccess(), executions);
   },
 );

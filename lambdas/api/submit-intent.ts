@@ -1,9 +1,12 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadCatalog } from '../../catalog/index.js';
+import { SfnExecutions } from '../adapters/aws/sfn-executions.js';
+import type { Catalog } from '../core/catalog-schema.js';
 import { checkCompleteness } from '../core/completeness.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { Executions } from '../ports/executions.js';
 import { requiredEnv } from '../wiring/env.js';
 import { errorResponse, json, parseBody } from './http.js';
 
@@ -12,7 +15,7 @@ export function executionName(intentId: string): string {
   return intentId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 80);
 }
 
-let sfn: SFNClient | undefined;
+let executions: Executions | undefined;
 
 /**
  * `POST /intents`: checks the intent is complete, then starts the pipeline with the intent id as the
@@ -20,32 +23,23 @@ let sfn: SFNClient | undefined;
  */
 export async function submitIntent(
   event: APIGatewayProxyEvent,
-  client: SFNClient,
-  stateMachineArn: string,
+  executions: Executions,
+  catalog: Catalog,
+  now: Date,
 ): Promise<APIGatewayProxyResult> {
   try {
     const raw = parseBody(event.body, event.isBase64Encoded);
-    const checked = checkCompleteness(raw, loadCatalog());
+    const checked = checkCompleteness(raw, catalog);
     if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
-    const name = executionName(checked.intentId);
-    const input = JSON.stringify({ intent: raw, source: 'api', submittedAt: new Date().toISOString() });
-    try {
-      const started = await client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
-      return json(202, {
-        intentId: checked.intentId,
-        executionArn: started.executionArn,
-        status: `/intents/${checked.intentId}`,
-      });
-    } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) {
-        return json(200, {
-          intentId: checked.intentId,
-          status: `/intents/${checked.intentId}`,
-          duplicate: true,
-        });
-      }
-      throw error;
-    }
+    const status = `/intents/${checked.intentId}`;
+    const started = await executions.start(executionName(checked.intentId), {
+      intent: raw,
+      source: 'api',
+      submittedAt: now.toISOString(),
+    });
+    return started === 'duplicate'
+      ? json(200, { intentId: checked.intentId, status, duplicate: true })
+      : json(202, { intentId: checked.intentId, executionId: started.executionId, status });
   } catch (error) {
     return errorResponse(error);
   }
@@ -53,7 +47,7 @@ export async function submitIntent(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   (event: APIGatewayProxyEvent) => {
-    sfn ??= new SFNClient({});
-    return submitIntent(event, sfn, requiredEnv('ITV_STATE_MACHINE_ARN'));
+    executions ??= new SfnExecutions(new SFNClient({}), requiredEnv('ITV_STATE_MACHINE_ARN'));
+    return submitIntent(event, executions, loadCatalog(), new Date());
   },
 );

@@ -1,0 +1,51 @@
+import {
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { ReviewRejectedError } from '../../core/errors.js';
+import type { ReviewRequest } from '../../core/pipeline/review.js';
+import type { ReviewResult } from '../../core/pipeline/state.js';
+import type { Executions } from '../../ports/executions.js';
+
+/** Step Functions: executions named after the intent (so a resubmission is the same execution), task tokens for review. */
+export class SfnExecutions implements Executions {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: Parameters<Executions['start']>[1]) {
+    try {
+      const started = await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+      return { executionId: started.executionArn ?? name };
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return 'duplicate' as const;
+      throw error;
+    }
+  }
+
+  async completeReview(request: ReviewRequest, review: ReviewResult): Promise<void> {
+    if (review.decision === 'approved') {
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: request.taskToken, output: JSON.stringify(review) }),
+      );
+      return;
+    }
+    await this.client.send(
+      new SendTaskFailureCommand({
+        taskToken: request.taskToken,
+        error: ReviewRejectedError.name,
+        cause: review.reason ?? 'rejected by the reviewer of record',
+      }),
+    );
+  }
+}
