@@ -25,20 +25,29 @@ export function describeStage(event: ProgressEvent): string | undefined {
     }
     case 'FormDecision':
       return `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`;
-    case 'Verify':
+    case 'Verify': {
+      const reused = out.reusedDecision as { decisionId: string } | undefined;
       return `checks ${out.passed ? 'passed' : 'failed'}: ${(
         out.results as Array<{ check: string; passed: boolean }>
       )
         .map((r) => `${r.check} ${r.passed ? 'ok' : 'FAILED'}`)
-        .join(', ')}`;
+        .join(', ')}${reused ? `; standard change, reuses ${reused.decisionId}` : ''}`;
+    }
     case 'AwaitReview':
       return `review: ${out.decision} by ${out.reviewer}`;
     case 'StartRelease':
       return `release started: ${out.deploymentId} with ${out.strategy}`;
-    case 'CheckRelease':
-      return `release ${out.state} ${out.percentageComplete}%${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
+    case 'CheckRelease': {
+      const alarm = out.alarm
+        ? out.state === 'ROLLED_BACK'
+          ? ` - rolled back by alarm ${out.alarm}`
+          : ` - alarm ${out.alarm}`
+        : '';
+      const escalation = (out.escalation as { reason: string } | undefined)?.reason;
+      return `release ${out.state} ${out.percentageComplete}%${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
+    }
     case 'StopRelease':
-      return `release stopped: ${out.state}`;
+      return `release stopped: ${out.state}${out.stopReason ? ` (${out.stopReason})` : ''}`;
     case 'Observe':
       return `observed: SLOs ${out.slosMet ? 'met' : 'NOT met'}; evidence ${String(out.evidenceDigest).slice(0, 12)}…`;
     case 'Learn':

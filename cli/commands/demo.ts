@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/compounding/index.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
 import { auditLedger, type LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
+import { revokeAuthority } from '../../lambdas/core/pipeline/revocations.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
 import { duration, table, usd } from '../format.js';
@@ -15,7 +17,13 @@ interface Scenario {
   expected: string;
   /** A reviewer of record who approves when the intent waits for review. */
   reviewer?: string;
+  /** Varies the sample before it is submitted, and sets up what the scenario shows. */
+  prepare?: (intent: Intent, session: Session, log: (line: string) => void) => Promise<Intent>;
 }
+
+type Intent = Record<string, unknown>;
+
+export const compoundingRuns = 5;
 
 export const demoScenarios: Scenario[] = [
   { label: 'low-risk flag', file: '01-low-risk-flag.json', expected: 'released' },
@@ -23,7 +31,57 @@ export const demoScenarios: Scenario[] = [
   { label: 'policy reject', file: '03-policy-reject.json', expected: 'rejected-policy' },
   { label: 'high-risk review', file: '04-high-risk-review.json', expected: 'released', reviewer: 'reviewer' },
   { label: 'SLO regression', file: '05-slo-regression.json', expected: 'rolled-back' },
+  {
+    label: 'policy breach',
+    file: '03-policy-reject.json',
+    expected: 'rolled-back',
+    prepare: delegationRevokedMidRelease,
+  },
+  ...Array.from({ length: compoundingRuns }, (_, i) => ({
+    label: `compounding ${i + 1}/${compoundingRuns}`,
+    file: '08-hiring-flag.json',
+    expected: 'released',
+    prepare: async (intent: Intent) => nthHiringChange(intent, i + 1),
+  })),
 ];
+
+/**
+ * Rachel (support) may change the incident router only under a delegation from its owner, Grace. Grace grants
+ * a fresh one, then revokes it effective three virtual minutes later: the release is already under way.
+ */
+async function delegationRevokedMidRelease(intent: Intent, session: Session, log: (line: string) => void) {
+  const now = session.stack.clock.now();
+  const delegation = {
+    from: 'grace@example.com',
+    role: 'sre-lead',
+    services: ['incident-router'],
+    expiresAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+  };
+  const authority = { ...(intent.authority as { requester: string }), delegations: [delegation] };
+  const requester = authority.requester;
+  const effectiveAt = new Date(now.getTime() + 3 * 60_000);
+  await revokeAuthority(
+    {
+      principal: requester,
+      services: delegation.services,
+      delegation: { from: delegation.from, expiresAt: delegation.expiresAt },
+      reason: 'the SRE team is back from its offsite',
+      revokedBy: delegation.from,
+      effectiveAt,
+    },
+    { state: session.stack.deps.state, now },
+  );
+  log(`    (${delegation.from} delegates to ${requester}, and revokes it from ${effectiveAt.toISOString()})`);
+  return { ...intent, title: 'Page the support on-call sooner, under a delegation', authority };
+}
+
+/** The n-th change of one kind to one service: same flag, a different setting each time. */
+function nthHiringChange(intent: Intent, n: number): Intent {
+  const change = intent.change as { payload: Record<string, Record<string, unknown>> };
+  const flag = change.payload['auto-scheduling'] ?? {};
+  const payload = { ...change.payload, 'auto-scheduling': { ...flag, maxInterviewsPerDay: 2 + (n % 5) } };
+  return { ...intent, change: { ...change, payload } };
+}
 
 export interface DemoResult {
   scenario: Scenario;
@@ -54,11 +112,17 @@ export async function demoCommand(options: {
       log(
         `itv demo: ${demoScenarios.length} intents through the eight stages on the embedded stack (${session.stack.home})\n`,
       );
-      const { results, audit } = await runDemo(session, log);
+      const { results, audit, compounding, continuity } = await runDemo(session, log);
       const seconds = (performance.now() - started) / 1000;
       const mismatched = results.filter((r) => r.status.status !== r.scenario.expected);
       if (options.json) {
-        console.log(JSON.stringify({ results: results.map((r) => r.status), audit, seconds }, null, 2));
+        console.log(
+          JSON.stringify(
+            { results: results.map((r) => r.status), audit, compounding, continuity, seconds },
+            null,
+            2,
+          ),
+        );
       } else {
         log(
           table(
@@ -76,6 +140,7 @@ export async function demoCommand(options: {
         log(
           "\n(time to value is on the local runtime's virtual clock: rollouts and bakes take their real durations in virtual time)",
         );
+        log(describeCompounding(compounding, continuity));
         log(
           audit.ok
             ? `ledger verified: ${audit.size} entries, ${audit.checkpoints} signed checkpoints, ${audit.decisions} signed decisions, root ${audit.rootHash.slice(0, 16)}…`
@@ -94,7 +159,12 @@ export async function demoCommand(options: {
 export async function runDemo(
   session: Session,
   log: (line: string) => void,
-): Promise<{ results: DemoResult[]; audit: LedgerAudit }> {
+): Promise<{
+  results: DemoResult[];
+  audit: LedgerAudit;
+  compounding: CompoundingFigures;
+  continuity: DecisionContinuity;
+}> {
   const results: DemoResult[] = [];
   for (const [index, scenario] of demoScenarios.entries()) {
     log(`[${index + 1}/${demoScenarios.length}] ${scenario.label}: examples/${scenario.file}`);
@@ -105,7 +175,56 @@ export async function runDemo(
     await session.stack.deps.ledger.read(session.stack.deps.ledgerName),
     await session.stack.deps.publicKey(),
   );
-  return { results, audit };
+  const series = results.filter((r) => r.scenario.label.startsWith('compounding '));
+  return {
+    results,
+    audit,
+    compounding: await compoundingFigures(session, series),
+    continuity: await decisionContinuity(session.stack.deps.state),
+  };
+}
+
+interface CompoundingRelease {
+  intentId: string;
+  timeToValueSeconds: number | null;
+  strategy: string | null;
+  confidence: number | null;
+}
+
+/** The first and last change of the compounding series: strategy, earned confidence and time to value. */
+export interface CompoundingFigures {
+  first: CompoundingRelease | null;
+  last: CompoundingRelease | null;
+}
+
+async function compoundingFigures(session: Session, series: DemoResult[]): Promise<CompoundingFigures> {
+  const figures = async (result: DemoResult | undefined): Promise<CompoundingRelease | null> => {
+    if (!result) return null;
+    const { ledger, ledgerName } = session.stack.deps;
+    const started = (await ledger.forIntent(ledgerName, result.status.intentId)).find(
+      (stored) => stored.entry.type === 'release.started',
+    )?.entry.payload as { strategy?: string; confidence?: number } | undefined;
+    return {
+      intentId: result.status.intentId,
+      timeToValueSeconds: result.status.timeToValueSeconds,
+      strategy: started?.strategy ?? null,
+      confidence: started?.confidence ?? null,
+    };
+  };
+  return { first: await figures(series[0]), last: await figures(series[series.length - 1]) };
+}
+
+function describeCompounding(compounding: CompoundingFigures, continuity: DecisionContinuity): string {
+  const { first, last } = compounding;
+  const release = (r: CompoundingRelease | null) =>
+    r ? `${duration(r.timeToValueSeconds)} with ${r.strategy} (confidence ${r.confidence?.toFixed(2)})` : '-';
+  // A persisted home keeps what earlier runs earned: its first change may already be fast.
+  const warm =
+    (first?.confidence ?? 0) >= 0.5 ? ' (confidence earned in earlier runs; --in-memory starts cold)' : '';
+  return [
+    `compounding, ${compoundingRuns} clean hiring-portal feature-flag changes in a row: first ${release(first)}, fifth ${release(last)}${warm}`,
+    `decision continuity: ${continuity.reused} of ${continuity.total} verified intents reused a released decision (${(continuity.rate * 100).toFixed(0)}%)`,
+  ].join('\n');
 }
 
 async function runScenario(
@@ -114,7 +233,8 @@ async function runScenario(
   log: (line: string) => void,
 ): Promise<IntentStatus> {
   const { stack, pipeline } = session;
-  const intent = readIntentFile(join(examplesDir, scenario.file)) as Record<string, unknown>;
+  const sample = readIntentFile(join(examplesDir, scenario.file)) as Record<string, unknown>;
+  const intent = scenario.prepare ? await scenario.prepare(sample, session, log) : sample;
   // Declared now, so each demo run is a new intent rather than a replay of the last one.
   const fresh = { ...intent, id: undefined, timestamp: stack.clock.now().toISOString() };
   let report = await pipeline.start({ intent: fresh, source: 'cli' });

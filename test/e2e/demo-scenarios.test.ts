@@ -5,7 +5,7 @@ import { demoScenarios, runDemo } from '../../cli/commands/demo.js';
 import { withSession } from '../../cli/session.js';
 
 /**
- * The demo's five scenarios through the real ASL on the local runtime: dynalite, the P-256 signer, the
+ * The demo's scenarios through the real ASL on the local runtime: dynalite, the P-256 signer, the
  * AppConfig simulator, every stage's middy handler.
  */
 describe('demo scenarios end to end', () => {
@@ -17,11 +17,20 @@ describe('demo scenarios end to end', () => {
 
   test('every scenario ends as expected and the ledger verifies with the public key alone', async () => {
     // Act
-    const { results, audit, ledgerTypes } = await withSession({ home, inMemory: true }, async (session) => {
-      const run = await runDemo(session, () => {});
-      const entries = await session.stack.deps.ledger.read(session.stack.deps.ledgerName);
-      return { ...run, ledgerTypes: entries.map((e) => `${e.entry.intentId} ${e.entry.type}`) };
-    });
+    const { results, audit, ledgerTypes, compounding, continuity, rollbackAlarms } = await withSession(
+      { home, inMemory: true },
+      async (session) => {
+        const run = await runDemo(session, () => {});
+        const entries = await session.stack.deps.ledger.read(session.stack.deps.ledgerName);
+        return {
+          ...run,
+          ledgerTypes: entries.map((e) => `${e.entry.intentId} ${e.entry.type}`),
+          rollbackAlarms: entries
+            .filter((e) => e.entry.type === 'release.rollback-started')
+            .map((e) => `${e.entry.intentId} ${e.entry.payload.alarm}`),
+        };
+      },
+    );
 
     // Assess
     expect(results.map((r) => [r.scenario.file, r.status.status])).toEqual(
@@ -65,5 +74,14 @@ describe('demo scenarios end to end', () => {
     );
     expect(types('SLO regression')).toEqual(expect.arrayContaining(['release.rollback-started']));
     expect(types('SLO regression')).not.toContain('release.deployment-completed');
+    expect(rollbackAlarms).toContain(
+      `${byLabel['SLO regression']!.intentId} itv-customer-onboarding-error-rate`,
+    );
+    expect(types('policy breach')).toEqual(expect.arrayContaining(['release.started', 'release.stopped']));
+    expect(types('policy breach')).not.toContain('release.deployment-completed');
+    expect(compounding.last!.timeToValueSeconds!).toBeLessThan(compounding.first!.timeToValueSeconds!);
+    expect(compounding.last!.strategy).not.toBe(compounding.first!.strategy);
+    expect(types('compounding 5/5')).toContain('decision.reused');
+    expect(continuity.reused).toBeGreaterThanOrEqual(4);
   });
 });
