@@ -67,14 +67,37 @@ function tierFromPoints(points: number): RiskTier {
   return 0;
 }
 
+// A loaded catalog never changes (loadCatalog freezes it), so its reverse topology and every service's blast
+// radius are computed once per catalog object, as a warm Lambda keeps them between invocations.
+const dependentsIndex = new WeakMap<Catalog, Map<string, string[]>>();
+const radii = new WeakMap<Catalog, Map<string, readonly string[]>>();
+
+function dependentsOf(catalog: Catalog): Map<string, string[]> {
+  let index = dependentsIndex.get(catalog);
+  if (!index) {
+    index = new Map();
+    for (const s of Object.values(catalog.services)) {
+      for (const dependency of s.dependencies) {
+        const list = index.get(dependency);
+        if (list) list.push(s.name);
+        else index.set(dependency, [s.name]);
+      }
+    }
+    dependentsIndex.set(catalog, index);
+  }
+  return index;
+}
+
 /** The service plus its transitive dependents (services that call it, directly or not), service first. */
 export function blastRadiusOf(catalog: Catalog, serviceName: string): string[] {
-  const dependents = new Map<string, string[]>();
-  for (const s of Object.values(catalog.services)) {
-    for (const dependency of s.dependencies) {
-      dependents.set(dependency, [...(dependents.get(dependency) ?? []), s.name]);
-    }
+  let cache = radii.get(catalog);
+  if (!cache) {
+    cache = new Map();
+    radii.set(catalog, cache);
   }
+  const cached = cache.get(serviceName);
+  if (cached) return [...cached];
+  const dependents = dependentsOf(catalog);
   const seen = new Set<string>([serviceName]);
   const queue = [serviceName];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -86,7 +109,9 @@ export function blastRadiusOf(catalog: Catalog, serviceName: string): string[] {
     }
   }
   seen.delete(serviceName);
-  return [serviceName, ...[...seen].sort()];
+  const radius = [serviceName, ...[...seen].sort()];
+  cache.set(serviceName, radius);
+  return [...radius];
 }
 
 function floorOf(service: Service, irreversible: boolean): RiskTier {

@@ -1,5 +1,5 @@
 import { mustWaitFor, type Occupant, type Overlap, overlapOf, queueOrder } from './occupant.js';
-import { predictSchedule, type Slot } from './schedule.js';
+import { predictSchedule, type RadiusSets, radiusSet, type Slot } from './schedule.js';
 
 /** Queued intents re-check at least this often, and no more often than the shortest wait. */
 export const queueRetry = { minSeconds: 15, maxSeconds: 300 } as const;
@@ -88,11 +88,13 @@ const minutes = (seconds: number) => `${Math.round(seconds / 60)} min`;
 export function decideNonInterference(input: NonInterferenceInput): NonInterferenceDecision {
   const { now, deadline } = input;
   const nowMs = now.getTime();
-  const abandoned = input.others.filter((o) => isAbandoned(o, nowMs)).map((o) => o.intentId);
-  const live = input.others.filter((o) => !abandoned.includes(o.intentId));
+  const abandoned: string[] = [];
+  const live: Occupant[] = [];
+  for (const o of input.others) isAbandoned(o, nowMs) ? abandoned.push(o.intentId) : live.push(o);
   const self: Occupant = { ...input.candidate, emergencyOverride: input.override };
   const ordinary: Occupant = { ...self, emergencyOverride: false };
-  const selfRadius = new Set(self.blastRadius);
+  const sets: RadiusSets = new Map();
+  const selfRadius = radiusSet(sets, self);
   const overlaps = new Map(live.map((o) => [o.intentId, overlapOf(o, self, selfRadius)]));
   const ahead = (o: Occupant) => o.status === 'admitted' || queueOrder(o, self) < 0;
   const blocking = live.filter((o) => ahead(o) && mustWaitFor(self, overlaps.get(o.intentId)));

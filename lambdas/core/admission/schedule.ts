@@ -1,5 +1,18 @@
 import { mustWaitFor, type Occupant, overlapOf, queueOrder } from './occupant.js';
 
+/** Blast radii as sets, by intent id; built once per decision and shared by every schedule it predicts. */
+export type RadiusSets = Map<string, ReadonlySet<string>>;
+
+/** The radius set of an occupant, built and remembered on first use. */
+export function radiusSet(sets: RadiusSets, occupant: Occupant): ReadonlySet<string> {
+  let set = sets.get(occupant.intentId);
+  if (!set) {
+    set = new Set(occupant.blastRadius);
+    sets.set(occupant.intentId, set);
+  }
+  return set;
+}
+
 /** A predicted run: start and end as epoch milliseconds. */
 export interface Slot {
   start: number;
@@ -12,28 +25,33 @@ export interface Slot {
  * earlier occupant it must wait for has ended. Durations are lower bounds (reviews and verification are not
  * counted), so predicted instants are the earliest possible.
  */
-export function predictSchedule(occupants: readonly Occupant[], now: Date): Map<string, Slot> {
+export function predictSchedule(
+  occupants: readonly Occupant[],
+  now: Date,
+  sets: RadiusSets = new Map(),
+): Map<string, Slot> {
   const nowMs = now.getTime();
   const slots = new Map<string, Slot>();
-  const placed: Array<{ occupant: Occupant; radius: Set<string>; slot: Slot }> = [];
+  const placed: Array<{ occupant: Occupant; radius: ReadonlySet<string>; slot: Slot }> = [];
   for (const occupant of occupants) {
     if (occupant.status !== 'admitted') continue;
     const start = Date.parse(occupant.admittedAt ?? occupant.lastSeenAt);
     const slot = { start, end: Math.max(nowMs, start + occupant.predictedDurationSeconds * 1000) };
     slots.set(occupant.intentId, slot);
-    placed.push({ occupant, radius: new Set(occupant.blastRadius), slot });
+    placed.push({ occupant, radius: radiusSet(sets, occupant), slot });
   }
   const queued = occupants.filter((o) => o.status === 'queued').sort(queueOrder);
   for (const occupant of queued) {
     let start = nowMs;
     for (const earlier of placed) {
-      if (mustWaitFor(occupant, overlapOf(occupant, earlier.occupant, earlier.radius))) {
-        start = Math.max(start, earlier.slot.end);
-      }
+      // Only a later end can move the start, so the overlap test is skipped when it could not.
+      if (earlier.slot.end <= start) continue;
+      if (mustWaitFor(occupant, overlapOf(occupant, earlier.occupant, earlier.radius)))
+        start = earlier.slot.end;
     }
     const slot = { start, end: start + occupant.predictedDurationSeconds * 1000 };
     slots.set(occupant.intentId, slot);
-    placed.push({ occupant, radius: new Set(occupant.blastRadius), slot });
+    placed.push({ occupant, radius: radiusSet(sets, occupant), slot });
   }
   return slots;
 }
