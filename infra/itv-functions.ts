@@ -180,6 +180,16 @@ export class ItvFunctions extends Construct {
     }
     if (actions.includes('check')) allow('appconfig:GetDeployment', release.deploymentArns);
     if (actions.includes('stop')) allow('appconfig:StopDeployment', release.deploymentArns);
+    // A release that must not be reverted runs with its environment's monitors observing only: the releaser
+    // reads the environment's monitors, disables their alarm actions for the deployment, reads the alarms
+    // while it polls and re-enables the actions when it ends (lambdas/adapters/aws/appconfig-releaser.ts).
+    const alarmArns = release.alarms.map((a) => a.alarmArn);
+    if (actions.includes('start')) {
+      allow('appconfig:GetEnvironment', release.environmentArns);
+      allow('cloudwatch:DisableAlarmActions', alarmArns);
+    }
+    allow('cloudwatch:DescribeAlarms', alarmArns);
+    allow('cloudwatch:EnableAlarmActions', alarmArns);
   }
 
   private grantTelemetry(fn: NodejsFunction): void {

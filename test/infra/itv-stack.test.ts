@@ -78,6 +78,17 @@ describe('data tables', () => {
   });
 });
 
+describe('observe-only releases', () => {
+  test('only start-release may disable alarm actions; the release stages may re-enable and read them', () => {
+    const roles = roleOfFunction(template);
+    expect(rolesAllowed(template, 'cloudwatch:DisableAlarmActions')).toEqual([roles['start-release']]);
+    expect(rolesAllowed(template, 'cloudwatch:EnableAlarmActions').sort()).toEqual(
+      [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
+    );
+    expect(rolesAllowed(template, 'appconfig:GetEnvironment')).toEqual([roles['start-release']]);
+  });
+});
+
 describe('signing key', () => {
   test('is an ECC P-256 signing key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
