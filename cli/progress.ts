@@ -18,6 +18,10 @@ export function describeStage(event: ProgressEvent): string | undefined {
           : `schema update required: ${out.message}`;
     case 'AdmitPolicy': {
       const failed = (out.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? [];
+      if (out.verdict === 'queued') {
+        const waitingFor = (out.waitingFor as string[] | undefined)?.join(', ') ?? 'in-flight releases';
+        return `queued behind ${waitingFor} (risk tier ${out.tier}); starts on its own when the way is clear`;
+      }
       if (out.verdict === 'rejected') {
         return `rejected by policy: ${failed.map((f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`).join('; ')}`;
       }

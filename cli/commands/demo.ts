@@ -9,6 +9,7 @@ import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
 import { duration, table, usd } from '../format.js';
 import { describeStage } from '../progress.js';
 import { examplesDir, type Session, withSession } from '../session.js';
+import { pairProgressLine, runAlongside } from './demo-queue.js';
 import { readIntentFile } from './read-intent-file.js';
 
 interface Scenario {
@@ -19,6 +20,8 @@ interface Scenario {
   reviewer?: string;
   /** Varies the sample before it is submitted, and sets up what the scenario shows. */
   prepare?: (intent: Intent, session: Session, log: (line: string) => void) => Promise<Intent>;
+  /** Submitted once the previous scenario's intent is admitted, and runs beside it. */
+  alongsidePrevious?: boolean;
 }
 
 type Intent = Record<string, unknown>;
@@ -43,6 +46,13 @@ export const demoScenarios: Scenario[] = [
     expected: 'released',
     prepare: async (intent: Intent) => nthHiringChange(intent, i + 1),
   })),
+  { label: 'queue: checkout for all', file: '16-checkout-general-availability.json', expected: 'released' },
+  {
+    label: 'queue: waits its turn',
+    file: '07-incident-threshold.json',
+    expected: 'released',
+    alongsidePrevious: true,
+  },
 ];
 
 /**
@@ -101,7 +111,8 @@ export async function demoCommand(options: {
       home: options.home,
       inMemory: options.inMemory,
       onProgress: (event) => {
-        const line = describeStage(event);
+        const described = describeStage(event);
+        const line = described && pairProgressLine(event, described);
         if (line && event.state !== 'CheckRelease') log(`    ${event.state.padEnd(17)} ${line}`);
         if (line && event.state === 'CheckRelease' && (event.output as { done?: boolean })?.done) {
           log(`    ${event.state.padEnd(17)} ${line}`);
@@ -167,8 +178,16 @@ export async function runDemo(
 }> {
   const results: DemoResult[] = [];
   for (const [index, scenario] of demoScenarios.entries()) {
+    if (scenario.alongsidePrevious) continue;
     log(`[${index + 1}/${demoScenarios.length}] ${scenario.label}: examples/${scenario.file}`);
-    results.push({ scenario, status: await runScenario(session, scenario, log) });
+    const beside = demoScenarios[index + 1];
+    if (beside?.alongsidePrevious) {
+      log(
+        `[${index + 2}/${demoScenarios.length}] ${beside.label}: examples/${beside.file}, once A is admitted`,
+      );
+      const [a, b] = await runAlongside(session, [scenario, beside], (s) => runScenario(session, s, log));
+      results.push({ scenario, status: a }, { scenario: beside, status: b });
+    } else results.push({ scenario, status: await runScenario(session, scenario, log) });
     log('');
   }
   const audit = auditLedger(

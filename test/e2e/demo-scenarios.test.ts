@@ -83,5 +83,15 @@ describe('demo scenarios end to end', () => {
     expect(compounding.last!.strategy).not.toBe(compounding.first!.strategy);
     expect(types('compounding 5/5')).toContain('decision.reused');
     expect(continuity.reused).toBeGreaterThanOrEqual(4);
+
+    // The queue: the second intent of the pair waited for the first and was released after it.
+    const first = byLabel['queue: checkout for all']!.intentId;
+    const second = byLabel['queue: waits its turn']!.intentId;
+    const waited = types('queue: waits its turn');
+    expect(waited.indexOf('admission.queued')).toBeGreaterThan(-1);
+    expect(waited.indexOf('admission.queued')).toBeLessThan(waited.indexOf('admission.admitted'));
+    expect(ledgerTypes.indexOf(`${first} intent.concluded`)).toBeLessThan(
+      ledgerTypes.indexOf(`${second} admission.admitted`),
+    );
   });
 });

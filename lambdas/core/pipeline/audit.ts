@@ -18,6 +18,9 @@ export function auditLedger(entries: readonly StoredEntry[], publicKeySpkiDer: U
   const chain = verifyChain(entries);
   if (!chain.ok) return { ok: false, seq: chain.seq, reason: chain.reason };
   let frontier: Frontier = emptyFrontier;
+  // Roots of every prefix: a checkpoint signed while other executions kept appending lands after entries it
+  // does not cover, and attests the prefix of its own size.
+  const roots = [frontierRoot(frontier)];
   let checkpoints = 0;
   let decisions = 0;
   for (const stored of entries) {
@@ -31,14 +34,14 @@ export function auditLedger(entries: readonly StoredEntry[], publicKeySpkiDer: U
       if (!checkpoint || !payload.envelope || typeof checkpoint.size !== 'number') {
         return { ok: false, seq: entry.seq, reason: 'checkpoint entry lacks its checkpoint or envelope' };
       }
-      if (checkpoint.size !== frontier.size) {
+      if (!Number.isInteger(checkpoint.size) || checkpoint.size < 0 || checkpoint.size > frontier.size) {
         return {
           ok: false,
           seq: entry.seq,
-          reason: `checkpoint size ${checkpoint.size} is not the ${frontier.size} entries before it`,
+          reason: `checkpoint size ${checkpoint.size} is not within the ${frontier.size} entries before it`,
         };
       }
-      const root = frontierRoot(frontier);
+      const root = roots[checkpoint.size];
       if (root !== checkpoint.rootHash) {
         return {
           ok: false,
@@ -62,6 +65,7 @@ export function auditLedger(entries: readonly StoredEntry[], publicKeySpkiDer: U
       decisions++;
     }
     frontier = extendFrontier(frontier, [stored.hash]);
+    roots.push(frontierRoot(frontier));
   }
   return { ok: true, size: chain.size, rootHash: chain.rootHash, checkpoints, decisions };
 }
