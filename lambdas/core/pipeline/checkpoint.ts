@@ -1,70 +1,147 @@
-import { createHash } from 'node:crypto';
-import { VersionConflictError } from '../errors.js';
-import { canonicalJson } from '../ledger/index.js';
-import { signEnvelope } from '../signing/index.js';
+import type { StoredEntry } from '../../ports/ledger-store.js';
+import type { Signer } from '../../ports/signer.js';
+import { LedgerIntegrityError, VersionConflictError } from '../errors.js';
+import { bundleKey } from '../evidence/bundle-layout.js';
+import { checkpointObjectKey, type SignedCheckpoint } from '../evidence/checkpoint-object.js';
+import { checkpointPartition, keepFrontier } from '../evidence/checkpoint-state.js';
+import {
+  keepCheckpointObject,
+  readCheckpointObject,
+  type StoredCheckpoint,
+} from '../evidence/checkpoint-store.js';
+import { MerkleFrontier } from '../evidence/frontier-tree.js';
+import { sealEvidenceBundle } from '../evidence/seal-bundle.js';
+import { GENESIS_PREV_HASH, leafHash } from '../ledger/hash.js';
+import { signCheckpoint as signTreeHead } from '../signing/checkpoint-envelope.js';
 import { type PipelineDeps, record } from './deps.js';
-import { emptyFrontier, extendFrontier, type Frontier, frontierRoot } from './merkle-frontier.js';
+import type { Frontier } from './merkle-frontier.js';
 import { type CheckpointResult, checkpointResultSchema } from './state.js';
 
-export const checkpointPayloadType = 'application/vnd.itv.checkpoint+json';
+/** Checkpoints fall at every multiple of this many entries, besides the one at the end of each intent. */
+export const CHECKPOINT_INTERVAL = 64;
 
+/** The state store's cache of the newest signed head, so the next one hashes only the entries after it. */
 interface LatestCheckpoint {
   frontier: Frontier;
   rootHash: string;
   timestamp: string;
+  /** Leaf hash of the last entry covered: the next entry's prevHash. */
+  lastHash?: string;
 }
 
 /**
- * Signs a tree head `{ ledger, size, rootHash, timestamp }` over the whole ledger at the end of an intent,
- * writes it once to the evidence store and the state store, and appends `checkpoint.signed`. Concurrent
- * checkpointers extend the same frontier under optimistic concurrency.
+ * The SignCheckpoint step at the end of an intent: signs the checkpoints the ledger is owed (every
+ * `interval` entries, and one over the whole ledger), pins the head that covers the intent to its bundle,
+ * seals the intent's evidence bundle, and appends `checkpoint.signed`. Every write is write-once and
+ * keyed so that a retry finds and reuses what an earlier attempt wrote.
  */
-export async function signCheckpoint(intentId: string, deps: PipelineDeps): Promise<CheckpointResult> {
-  if (!deps.signer) throw new Error('this stage has no signer: only the decision stage may sign');
-  const pk = `CHECKPOINT#${deps.ledgerName}`;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const latest = await deps.state.get<LatestCheckpoint>(pk, 'LATEST');
-    const frontier0 = latest?.data.frontier ?? emptyFrontier;
-    const fresh = await deps.ledger.read(deps.ledgerName, frontier0.size);
-    const frontier = extendFrontier(
-      frontier0,
-      fresh.map((stored) => stored.hash),
-    );
-    const checkpoint = {
-      ledger: deps.ledgerName,
-      size: frontier.size,
-      rootHash: frontierRoot(frontier),
-      // Nothing new since the last head (a retried stage): keep its timestamp, the tree head is the same.
-      timestamp: fresh.length === 0 && latest ? latest.data.timestamp : deps.clock.now().toISOString(),
-    };
-    try {
-      await deps.state.put<LatestCheckpoint>(
-        pk,
-        'LATEST',
-        { frontier, rootHash: checkpoint.rootHash, timestamp: checkpoint.timestamp },
-        latest?.version ?? 0,
-      );
-    } catch (error) {
-      if (error instanceof VersionConflictError) continue;
-      throw error;
-    }
-    const body = new TextEncoder().encode(canonicalJson(checkpoint));
-    const envelope = await signEnvelope(checkpointPayloadType, body, deps.signer);
-    const file = new TextEncoder().encode(canonicalJson({ checkpoint, envelope }));
-    // ECDSA signatures differ on every signing, so a re-signed head gets its own write-once object.
-    const fileDigest = createHash('sha256').update(file).digest('hex').slice(0, 16);
-    const uri = await deps.evidence.putObject(
-      `checkpoints/${deps.ledgerName}/${String(checkpoint.size).padStart(12, '0')}-${fileDigest}.json`,
-      file,
-      'application/json',
-    );
-    const stored = await record(deps, intentId, 'checkpoint.signed', { checkpoint, envelope, uri });
-    const signed = stored.entry.payload.checkpoint as { size: number; rootHash: string };
-    return checkpointResultSchema.parse({
-      size: signed.size,
-      rootHash: signed.rootHash,
-      seq: stored.entry.seq,
-    });
+export async function signCheckpoint(
+  intentId: string,
+  deps: PipelineDeps,
+  options: { interval?: number } = {},
+): Promise<CheckpointResult> {
+  const signer = requireSigner(deps);
+  const interval = options.interval ?? CHECKPOINT_INTERVAL;
+  const publicKey = await signer.publicKeySpkiDer();
+  const pinKey = bundleKey(intentId, 'checkpoint.json');
+  let pinned = (await readCheckpointObject(deps.evidence, pinKey, publicKey))?.signed;
+  if (pinned === undefined) {
+    const head = await signPendingCheckpoints(deps, interval);
+    // The first head pinned wins: a retry that signed a later head still bundles the one pinned first.
+    pinned = (await keepCheckpointObject(deps.evidence, head.signed, publicKey, pinKey)).signed;
   }
-  throw new VersionConflictError('the checkpoint kept moving under concurrent writers');
+  const { uri } = await keepCheckpointObject(deps.evidence, pinned, publicKey);
+  const bundle = await sealEvidenceBundle(intentId, pinned, deps, interval);
+  const stored = await record(deps, intentId, 'checkpoint.signed', {
+    checkpoint: pinned.checkpoint,
+    envelope: pinned.envelope,
+    uri,
+    bundle,
+  });
+  const { checkpoint } = stored.entry.payload as unknown as SignedCheckpoint;
+  return checkpointResultSchema.parse({
+    size: checkpoint.size,
+    rootHash: checkpoint.rootHash,
+    seq: stored.entry.seq,
+  });
+}
+
+/**
+ * Signs every checkpoint owed since the newest one: one at each multiple of `interval` entries and one
+ * over the whole ledger, each kept write-once in the evidence store under its size, then moves the state
+ * store's cache to the new head. Returns the head. Refuses to sign entries whose chain does not hold.
+ */
+export async function signPendingCheckpoints(
+  deps: PipelineDeps,
+  interval: number,
+): Promise<StoredCheckpoint> {
+  const signer = requireSigner(deps);
+  if (!Number.isSafeInteger(interval) || interval < 1)
+    throw new RangeError(`interval ${interval} must be ≥ 1`);
+  const publicKey = await signer.publicKeySpkiDer();
+  const partition = checkpointPartition(deps.ledgerName);
+  const latest = await deps.state.get<LatestCheckpoint>(partition, 'LATEST');
+  const frontier = latest ? MerkleFrontier.fromJSON(latest.data.frontier) : MerkleFrontier.empty();
+  const fresh = await deps.ledger.read(deps.ledgerName, frontier.size);
+  if (fresh.length === 0 && latest) {
+    const kept = await readCheckpointObject(
+      deps.evidence,
+      checkpointObjectKey(deps.ledgerName, frontier.size),
+      publicKey,
+    );
+    if (kept) return kept;
+  }
+  assertChained(fresh, frontier.size, latest?.data.lastHash);
+  const timestamp = deps.clock.now().toISOString();
+  const sign = async (): Promise<StoredCheckpoint> => {
+    const checkpoint = { ledger: deps.ledgerName, size: frontier.size, rootHash: frontier.root(), timestamp };
+    const signed = { checkpoint, envelope: await signTreeHead(checkpoint, signer) };
+    return keepCheckpointObject(deps.evidence, signed, publicKey);
+  };
+  let head: StoredCheckpoint | undefined;
+  for (const stored of fresh) {
+    frontier.push(Buffer.from(stored.hash, 'hex'));
+    head = undefined;
+    if (frontier.size % interval === 0) {
+      head = await sign();
+      await keepFrontier(deps.state, deps.ledgerName, frontier.toJSON());
+    }
+  }
+  head ??= await sign();
+  const next: LatestCheckpoint = {
+    frontier: frontier.toJSON(),
+    rootHash: head.signed.checkpoint.rootHash,
+    timestamp: head.signed.checkpoint.timestamp,
+    lastHash: fresh.at(-1)?.hash ?? latest?.data.lastHash,
+  };
+  try {
+    await deps.state.put(partition, 'LATEST', next, latest?.version ?? 0);
+  } catch (error) {
+    // Another signer moved the cache first; the objects written here stand on their own.
+    if (!(error instanceof VersionConflictError)) throw error;
+  }
+  return head;
+}
+
+function assertChained(fresh: readonly StoredEntry[], from: number, lastHash: string | undefined): void {
+  let previous = from === 0 ? GENESIS_PREV_HASH : lastHash;
+  for (const [offset, stored] of fresh.entries()) {
+    const seq = from + offset;
+    const problem =
+      stored.entry.seq !== seq
+        ? `holds seq ${stored.entry.seq}`
+        : leafHash(stored.entry) !== stored.hash
+          ? 'does not hash to its stored hash'
+          : previous !== undefined && stored.entry.prevHash !== previous
+            ? 'does not link to the entry before it'
+            : undefined;
+    if (problem)
+      throw new LedgerIntegrityError(`refusing to sign: ledger entry at seq ${seq} ${problem}`, seq);
+    previous = stored.hash;
+  }
+}
+
+function requireSigner(deps: PipelineDeps): Signer {
+  if (!deps.signer) throw new Error('this stage has no signer: only the decision stage may sign');
+  return deps.signer;
 }

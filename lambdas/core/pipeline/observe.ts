@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../ledger/index.js';
 import { type PipelineDeps, record } from './deps.js';
-import { evidenceFiles, evidenceManifest } from './evidence-files.js';
+import { jsonFile } from './evidence-files.js';
 import { declaredIntent } from './parsed-intent.js';
 import { type ObservationResult, observationResultSchema, type PipelineState } from './state.js';
 
 /**
- * Stage 7: the telemetry snapshot over the release window and the evidence bundle, written once to the
- * evidence store; the ledger entry holds the manifest's digest.
+ * Stage 7: the telemetry snapshot over the release window, written once to the evidence store under its
+ * own digest; the ledger entry holds the snapshot and that digest. The intent's evidence bundle is sealed
+ * later, by SignCheckpoint, once a signed checkpoint covers every entry of the intent.
  */
 export async function observe(state: PipelineState, deps: PipelineDeps): Promise<ObservationResult> {
   const { intent, intentId } = declaredIntent(state);
@@ -15,27 +14,22 @@ export async function observe(state: PipelineState, deps: PipelineDeps): Promise
   const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
   const done = entries.find((stored) => stored.entry.type === 'observation.recorded');
   if (done) return observationResultSchema.parse(done.entry.payload);
-  // The window ends at the release's own end, so a retried stage writes byte-identical evidence.
+  // The window ends at the release's own end, so a retried stage asks for the same window.
   const to = release?.completedAt ? new Date(release.completedAt) : deps.clock.now();
   const from = release ? new Date(release.startedAt) : to;
   const snapshot = await deps.telemetry.snapshot(intent.change.service, from, to);
-  const files = evidenceFiles(entries, snapshot);
-  const prefix = `bundles/${intentId}/`;
-  for (const file of files) {
-    await deps.evidence.putObject(`${prefix}${file.name}`, file.body, 'application/json');
-  }
-  const manifestBody = new TextEncoder().encode(canonicalJson(evidenceManifest(intentId, files)));
+  // Keyed by digest: a retry that reads slightly different telemetry writes a new object, never a conflict.
+  const file = jsonFile('observability-snapshot.json', snapshot);
   const evidenceUri = await deps.evidence.putObject(
-    `${prefix}manifest.json`,
-    manifestBody,
+    `snapshots/${intentId}/${file.sha256}.json`,
+    file.body,
     'application/json',
   );
-  const evidenceDigest = createHash('sha256').update(manifestBody).digest('hex');
   const slosMet = snapshot.slos.every((slo) => slo.met);
   const stored = await record(deps, intentId, 'observation.recorded', {
     snapshot,
     evidenceUri,
-    evidenceDigest,
+    evidenceDigest: file.sha256,
     slosMet,
   });
   return observationResultSchema.parse(stored.entry.payload);

@@ -1,0 +1,54 @@
+import type { LedgerEntry } from '../../ports/ledger-store.js';
+import type { InclusionProof } from '../ledger/proof-types.js';
+import { bytesFile, type EvidenceFile, evidenceFiles, jsonFile } from '../pipeline/evidence-files.js';
+import { keyIdOf } from '../signing/key-id.js';
+import { CHECKPOINT_FILE, ENTRIES_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
+import { checkpointObjectBytes, type SignedCheckpoint } from './checkpoint-object.js';
+import { spkiToPem } from './pem.js';
+import { type BundleStatement, bundleStatement } from './statement.js';
+
+/** A ledger entry with its RFC 9162 inclusion proof in the tree its bundle's checkpoint signs. */
+export interface ProvenEntry {
+  entry: LedgerEntry;
+  hash: string;
+  proof: InclusionProof;
+}
+
+export interface BundleContents {
+  /** Every file but the manifest. */
+  files: EvidenceFile[];
+  statement: BundleStatement;
+}
+
+/**
+ * The files of one intent's evidence bundle (the seed's artifacts, the proven entries, the checkpoint and
+ * the public key) and the in-toto statement naming each with its SHA-256. Pure: the same inputs give the
+ * same bytes, so a retried step rewrites identical objects.
+ */
+export function assembleBundle(input: {
+  intentId: string;
+  checkpoint: SignedCheckpoint;
+  entries: readonly ProvenEntry[];
+  publicKeySpkiDer: Uint8Array;
+}): BundleContents {
+  const { intentId, checkpoint, entries, publicKeySpkiDer } = input;
+  const files = [
+    ...evidenceFiles(entries),
+    jsonFile(
+      ENTRIES_FILE,
+      entries.map(({ entry, hash, proof }) => ({ entry, hash, proof })),
+    ),
+    bytesFile(CHECKPOINT_FILE, checkpointObjectBytes(checkpoint)),
+    bytesFile(PUBLIC_KEY_FILE, Buffer.from(spkiToPem(publicKeySpkiDer), 'utf8')),
+  ];
+  const concluded = entries.find((proven) => proven.entry.type === 'intent.concluded')?.entry.payload;
+  const statement = bundleStatement(files, {
+    intentId,
+    ledger: checkpoint.checkpoint.ledger,
+    outcome: typeof concluded?.outcome === 'string' ? concluded.outcome : null,
+    keyid: keyIdOf(publicKeySpkiDer),
+    checkpoint: { size: checkpoint.checkpoint.size, rootHash: checkpoint.checkpoint.rootHash },
+    entries: entries.map((proven) => proven.entry.seq),
+  });
+  return { files, statement };
+}

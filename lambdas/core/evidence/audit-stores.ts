@@ -1,0 +1,39 @@
+import type { EvidenceStore } from '../../ports/evidence-store.js';
+import type { LedgerStore } from '../../ports/ledger-store.js';
+import { auditLedger } from '../pipeline/audit.js';
+import { checkpointPrefix } from './checkpoint-object.js';
+import type { LedgerAudit } from './ledger-auditor.js';
+
+/** Every signed checkpoint the evidence store keeps for a ledger, as untrusted JSON with its key. */
+export async function checkpointObjects(
+  evidence: EvidenceStore,
+  ledger: string,
+): Promise<Array<{ value: unknown; source: string }>> {
+  const objects: Array<{ value: unknown; source: string }> = [];
+  for (const key of await evidence.list(checkpointPrefix(ledger))) {
+    const bytes = await evidence.getObject(key);
+    let value: unknown = null;
+    try {
+      value = bytes ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null;
+    } catch {
+      // An unreadable object is reported by the audit as a checkpoint that does not verify.
+    }
+    objects.push({ value, source: key });
+  }
+  return objects;
+}
+
+/**
+ * Audits a ledger as its stores hold it: the table's entries against the public key and against every
+ * checkpoint kept write-once in the evidence store, which is what shows a truncated table.
+ */
+export async function auditStores(input: {
+  ledger: LedgerStore;
+  evidence: EvidenceStore;
+  ledgerName: string;
+  publicKeySpkiDer: Uint8Array;
+}): Promise<LedgerAudit> {
+  const entries = await input.ledger.read(input.ledgerName);
+  const checkpoints = await checkpointObjects(input.evidence, input.ledgerName);
+  return auditLedger(entries, input.publicKeySpkiDer, { checkpoints });
+}

@@ -1,0 +1,26 @@
+import { InvalidInputError } from '../errors.js';
+
+/** The signed manifest: a DSSE envelope over an in-toto Statement v1 naming every other file. */
+export const MANIFEST_FILE = 'manifest.intoto.json';
+/** The signed checkpoint (tree head) that covers the bundled entries: `{ checkpoint, envelope }`. */
+export const CHECKPOINT_FILE = 'checkpoint.json';
+/** The intent's ledger entries, each with its RFC 9162 inclusion proof against the checkpoint. */
+export const ENTRIES_FILE = 'ledger-entries.json';
+/** The public key that signed everything, SPKI in PEM. */
+export const PUBLIC_KEY_FILE = 'public-key.pem';
+
+const SAFE_ID = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,256}$/;
+
+/** The evidence store folder of one intent's bundle. */
+export function bundlePrefix(intentId: string): string {
+  if (!SAFE_ID.test(intentId)) {
+    throw new InvalidInputError(`intent id "${intentId}" cannot name a bundle`, [
+      { path: 'intentId', message: 'must be 1-256 of A-Z a-z 0-9 . _ : - and not "." or ".."' },
+    ]);
+  }
+  return `bundles/${intentId}/`;
+}
+
+export function bundleKey(intentId: string, file: string): string {
+  return `${bundlePrefix(intentId)}${file}`;
+}

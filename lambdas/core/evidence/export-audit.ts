@@ -1,0 +1,149 @@
+import { hash } from 'node:crypto';
+import { type LedgerAudit, LedgerAuditor, SIGNED_ENTRY_TYPES } from './ledger-auditor.js';
+
+/*
+ * The export reader's fast path. An export line is the RFC 8785 text of `{ "entry": E, "hash": H }`, so the
+ * bytes of JCS(E) sit inside it verbatim: the leaf hash is taken over them in place, and seq, prevHash, ledger
+ * and hash are compared on the bytes at the positions canonical key order puts them. Any line that does not
+ * have exactly that layout, and every signed entry, is parsed in full instead, so the fast path can only
+ * accept what the full path would: it never names a fault itself.
+ */
+
+const token = (text: string) => Buffer.from(text, 'latin1');
+const ENTRY_OPEN = token('{"entry":{"idempotencyKey":"');
+const INTENT_KEY = token('","intentId":"');
+const LEDGER_KEY = token('","ledger":"');
+const PAYLOAD_KEY = token('","payload":{');
+const PREV_KEY = token('},"prevHash":"');
+const SEQ_KEY = token('","seq":');
+const TIMESTAMP_KEY = token(',"timestamp":"');
+const TYPE_KEY = token('","type":"');
+const HASH_KEY = token('},"hash":"');
+const ENTRY_OFFSET = '{"entry":'.length;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function matches(bytes: Buffer, at: number, expected: Buffer): boolean {
+  if (at < 0 || at + expected.length > bytes.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+  return true;
+}
+
+/** Index of the quote closing the JSON string that starts at `at`, or -1. */
+function stringEnd(bytes: Buffer, at: number, end: number): number {
+  for (let i = at; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) i++;
+    else if (c < 0x20) return -1;
+  }
+  return -1;
+}
+
+function isTypeChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Checks one canonical line in place; false sends it to the full parse. Restores every byte it touches. */
+function readFast(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  auditor: LedgerAuditor,
+  ledger: Buffer,
+): boolean {
+  if (!matches(bytes, start, ENTRY_OPEN)) return false;
+  let at = stringEnd(bytes, start + ENTRY_OPEN.length, end);
+  if (!matches(bytes, at, INTENT_KEY)) return false;
+  at = stringEnd(bytes, at + INTENT_KEY.length, end);
+  if (!matches(bytes, at, LEDGER_KEY) || !matches(bytes, at + LEDGER_KEY.length, ledger)) return false;
+  const payloadOpen = at + LEDGER_KEY.length + ledger.length;
+  if (!matches(bytes, payloadOpen, PAYLOAD_KEY)) return false;
+  const floor = payloadOpen + PAYLOAD_KEY.length;
+  // The tail, read backwards: },"hash":"H"}  then  ,"prevHash":"P","seq":N,"timestamp":"T","type":"Y"}
+  const hashStart = end - 66;
+  if (bytes[end - 1] !== 0x7d || bytes[end - 2] !== QUOTE || !matches(bytes, hashStart - 10, HASH_KEY))
+    return false;
+  const entryEnd = hashStart - 9;
+  if (bytes[entryEnd - 2] !== QUOTE) return false;
+  let q = entryEnd - 3;
+  while (q > floor && isTypeChar(bytes[q]!)) q--;
+  if (q === entryEnd - 3 || !matches(bytes, q - 9, TYPE_KEY)) return false;
+  let r = q - 10;
+  while (r > floor && bytes[r] !== QUOTE && bytes[r] !== BACKSLASH) r--;
+  if (!matches(bytes, r - 13, TIMESTAMP_KEY)) return false;
+  const digitsEnd = r - 13;
+  let d = digitsEnd - 1;
+  while (d > floor && isDigit(bytes[d]!)) d--;
+  const digitsStart = d + 1;
+  const seq = String(auditor.nextSeq);
+  if (digitsEnd - digitsStart !== seq.length) return false;
+  for (let i = 0; i < seq.length; i++) if (bytes[digitsStart + i] !== seq.charCodeAt(i)) return false;
+  if (!matches(bytes, digitsStart - 8, SEQ_KEY)) return false;
+  const prevStart = digitsStart - 72;
+  if (prevStart - 14 < floor || !matches(bytes, prevStart - 14, PREV_KEY)) return false;
+  if (bytes.toString('latin1', prevStart, prevStart + 64) !== auditor.expectedPrevHash) return false;
+  if (SIGNED_ENTRY_TYPES.has(bytes.toString('latin1', q + 1, entryEnd - 2))) return false;
+  // SHA-256(0x00 ‖ JCS(entry)) in one call: the byte before the entry (the ':' of "entry":) becomes 0x00.
+  const entryStart = start + ENTRY_OFFSET;
+  const saved = bytes[entryStart - 1]!;
+  bytes[entryStart - 1] = 0;
+  const leaf = hash('sha256', bytes.subarray(entryStart - 1, entryEnd), 'buffer');
+  bytes[entryStart - 1] = saved;
+  const leafHex = leaf.toString('hex');
+  if (bytes.toString('latin1', hashStart, hashStart + 64) !== leafHex) return false;
+  return auditor.addVerified(leaf, leafHex);
+}
+
+/**
+ * Verifies a ledger export (JSON Lines, one RFC 8785 `{ "entry", "hash" }` a line, in seq order) with only the
+ * public key, plus any signed checkpoints kept outside it (the evidence store's). `bytes` is borrowed: one
+ * byte per line is changed and restored while its leaf is hashed.
+ */
+export function auditExport(
+  bytes: Buffer,
+  publicKeySpkiDer: Uint8Array,
+  options: {
+    checkpoints?: ReadonlyArray<{ value: unknown; source: string }>;
+    /** Filled with how many lines took each path. */
+    stats?: { fast: number; full: number };
+  } = {},
+): LedgerAudit {
+  const auditor = new LedgerAuditor(publicKeySpkiDer);
+  let ledger: Buffer | undefined;
+  let start = 0;
+  let line = 0;
+  while (start < bytes.length && !auditor.failed) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    line++;
+    if (end > start && ledger && readFast(bytes, start, end, auditor, ledger)) {
+      if (options.stats) options.stats.fast++;
+    } else if (end > start) {
+      if (options.stats) options.stats.full++;
+      readFull(bytes.toString('utf8', start, end), line, auditor);
+      if (ledger === undefined && auditor.ledger !== undefined)
+        ledger = Buffer.from(auditor.ledger, 'latin1');
+    }
+    start = end + 1;
+  }
+  for (const checkpoint of options.checkpoints ?? [])
+    auditor.addCheckpointObject(checkpoint.value, checkpoint.source);
+  return auditor.finish();
+}
+
+function readFull(text: string, line: number, auditor: LedgerAuditor): void {
+  if (text.trim() === '') return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    auditor.addMalformed(`line ${line} is not JSON: ${(error as Error).message}`);
+    return;
+  }
+  auditor.addStored(value);
+}

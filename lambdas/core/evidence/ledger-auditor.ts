@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import type { LedgerEntry } from '../../ports/ledger-store.js';
+import { canonicalBytes } from '../ledger/canonical-json.js';
+import type { Checkpoint } from '../ledger/checkpoint.js';
+import { storedEntrySchema } from '../ledger/entry.js';
+import { GENESIS_PREV_HASH } from '../ledger/hash.js';
+import type { ChainFault } from '../ledger/verify-chain.js';
+import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
+import { verifyEnvelope } from '../signing/verify-envelope.js';
+import { checkCheckpoints } from './checkpoint-claims.js';
+import { openCheckpointObject } from './checkpoint-object.js';
+import { leafHash32 } from './fast-hash.js';
+import { LeafLog } from './leaf-log.js';
+
+export type AuditFault =
+  | ChainFault
+  | 'bad-signature'
+  | 'checkpoint-mismatch'
+  | 'fork'
+  | 'truncated'
+  | 'inconsistent';
+
+/** `seq` is the first sequence number that cannot be trusted. */
+export type AuditFailure = { ok: false; seq: number; fault: AuditFault; reason: string };
+
+export type LedgerAudit =
+  | {
+      ok: true;
+      size: number;
+      rootHash: string;
+      /** Distinct signed tree sizes whose root matched the entries. */
+      checkpoints: number;
+      decisions: number;
+      /** RFC 9162 consistency proofs verified between successive checkpoints. */
+      consistencyProofs: number;
+    }
+  | AuditFailure;
+
+/** A signed checkpoint whose signature held, and where it came from (an entry, an evidence object). */
+export interface CheckpointClaim {
+  checkpoint: Checkpoint;
+  source: string;
+}
+
+/** Entry types whose payload the audit checks beyond the chain. */
+export const SIGNED_ENTRY_TYPES = new Set(['checkpoint.signed', 'decision.signed']);
+
+/**
+ * Walks a ledger one entry at a time from seq 0 and then checks every signed checkpoint against the
+ * entries. Two readers feed it: `addStored` (parsed entries, e.g. from the ledger store) and the export
+ * reader, which checks the chain on the exported bytes itself and hands over only the leaf.
+ */
+export class LedgerAuditor {
+  private readonly leaves = new LeafLog();
+  private readonly claims: CheckpointClaim[] = [];
+  private readonly outsideFaults: AuditFailure[] = [];
+  private chainFault: AuditFailure | undefined;
+  private previous = GENESIS_PREV_HASH;
+  private name: string | undefined;
+  private decisions = 0;
+
+  constructor(
+    private readonly publicKeySpkiDer: Uint8Array,
+    options: { ledger?: string } = {},
+  ) {
+    this.name = options.ledger;
+  }
+
+  /** The seq the next entry must carry. */
+  get nextSeq(): number {
+    return this.leaves.size;
+  }
+
+  /** The leaf hash (hex) the next entry's prevHash must equal. */
+  get expectedPrevHash(): string {
+    return this.previous;
+  }
+
+  /** The ledger name, once known (given, or taken from entry 0). */
+  get ledger(): string | undefined {
+    return this.name;
+  }
+
+  get failed(): boolean {
+    return this.chainFault !== undefined;
+  }
+
+  /** Checks one stored entry (untrusted JSON) at the next seq; false once the chain is broken. */
+  addStored(stored: unknown): boolean {
+    if (this.chainFault) return false;
+    const seq = this.nextSeq;
+    const shape = storedEntrySchema.safeParse(stored);
+    if (!shape.success) {
+      const issue = shape.error.issues[0];
+      return this.fail(seq, 'malformed', `${issue?.path.join('.') || '$'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const { entry, hash } = shape.data as { entry: LedgerEntry; hash: string };
+    this.name ??= entry.ledger;
+    if (entry.ledger !== this.name) {
+      return this.fail(seq, 'wrong-ledger', `entry belongs to ledger "${entry.ledger}", not "${this.name}"`);
+    }
+    if (entry.seq !== seq) return this.seqFault(entry.seq, seq);
+    let leaf: Buffer;
+    try {
+      leaf = leafHash32(canonicalBytes(entry));
+    } catch (error) {
+      return this.fail(seq, 'malformed', (error as Error).message);
+    }
+    const recomputed = leaf.toString('hex');
+    if (recomputed !== hash) {
+      return this.fail(
+        seq,
+        'hash-mismatch',
+        `stored hash ${hash} differs from the recomputed leaf hash ${recomputed}`,
+      );
+    }
+    if (entry.prevHash !== this.previous) {
+      const reason = `prevHash ${entry.prevHash} differs from the hash of seq ${seq - 1} (${this.previous})`;
+      return this.fail(seq, 'prev-hash-mismatch', reason);
+    }
+    return this.accept(leaf, recomputed, entry);
+  }
+
+  /**
+   * Records an entry whose seq, ledger, hash and prevHash the caller has already checked on its exact bytes.
+   * `entry` is needed only for the types in SIGNED_ENTRY_TYPES.
+   */
+  addVerified(leaf: Buffer, leafHex: string, entry?: LedgerEntry): boolean {
+    if (this.chainFault) return false;
+    return this.accept(leaf, leafHex, entry);
+  }
+
+  /** A line or item that is not even JSON. */
+  addMalformed(reason: string): boolean {
+    if (this.chainFault) return false;
+    return this.fail(this.nextSeq, 'malformed', reason);
+  }
+
+  /** A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. */
+  addCheckpointObject(value: unknown, source: string): void {
+    const opened = openCheckpointObject(value, this.publicKeySpkiDer);
+    if (!opened.ok) {
+      const size = (value as { checkpoint?: { size?: unknown } } | null)?.checkpoint?.size;
+      this.outsideFaults.push({
+        ok: false,
+        seq: typeof size === 'number' && Number.isSafeInteger(size) ? size : 0,
+        fault: 'bad-signature',
+        reason: `checkpoint ${source}: ${opened.reason}`,
+      });
+      return;
+    }
+    this.claims.push({ checkpoint: opened.signed.checkpoint, source });
+  }
+
+  /** The verdict: the first fault by seq (chain faults first on a tie), or the verified totals. */
+  finish(): LedgerAudit {
+    const checked = checkCheckpoints(this.leaves, this.claims, {
+      ledger: this.name,
+      chainBroken: this.chainFault !== undefined,
+    });
+    const faults = [this.chainFault, ...this.outsideFaults, ...checked.faults].filter(
+      (fault): fault is AuditFailure => fault !== undefined,
+    );
+    if (faults.length > 0) return faults.reduce((first, fault) => (fault.seq < first.seq ? fault : first));
+    return {
+      ok: true,
+      size: this.leaves.size,
+      rootHash: checked.rootHash,
+      checkpoints: checked.checkpoints,
+      decisions: this.decisions,
+      consistencyProofs: checked.consistencyProofs,
+    };
+  }
+
+  private accept(leaf: Buffer, leafHex: string, entry: LedgerEntry | undefined): boolean {
+    const seq = this.nextSeq;
+    if (entry !== undefined && SIGNED_ENTRY_TYPES.has(entry.type)) {
+      const problem = this.checkSigned(entry);
+      if (problem) return this.fail(seq, problem.fault, problem.reason);
+    }
+    this.leaves.push(leaf);
+    this.previous = leafHex;
+    return true;
+  }
+
+  private checkSigned(entry: LedgerEntry): { fault: AuditFault; reason: string } | undefined {
+    const payload = entry.payload as { checkpoint?: unknown; envelope?: unknown; digest?: unknown };
+    if (entry.type === 'checkpoint.signed') {
+      const opened = openCheckpointObject(
+        { checkpoint: payload.checkpoint, envelope: payload.envelope },
+        this.publicKeySpkiDer,
+      );
+      if (!opened.ok) return { fault: 'bad-signature', reason: `checkpoint ${opened.reason}` };
+      const { checkpoint } = opened.signed;
+      if (checkpoint.ledger !== entry.ledger) {
+        const reason = `checkpoint is signed for ledger "${checkpoint.ledger}", not "${entry.ledger}"`;
+        return { fault: 'checkpoint-mismatch', reason };
+      }
+      if (checkpoint.size > entry.seq) {
+        const reason = `checkpoint covers ${checkpoint.size} entries but is recorded at seq ${entry.seq}`;
+        return { fault: 'checkpoint-mismatch', reason };
+      }
+      this.claims.push({ checkpoint, source: `in entry seq ${entry.seq}` });
+      return undefined;
+    }
+    const verified = verifyEnvelope(payload.envelope, this.publicKeySpkiDer, {
+      payloadType: DECISION_PAYLOAD_TYPE,
+    });
+    if (!verified.ok) return { fault: 'bad-signature', reason: `decision ${verified.reason}` };
+    const digest = createHash('sha256').update(verified.payload).digest('hex');
+    if (payload.digest !== undefined && payload.digest !== digest) {
+      return {
+        fault: 'bad-signature',
+        reason: `decision digest ${payload.digest} is not that of the signed package`,
+      };
+    }
+    this.decisions++;
+    return undefined;
+  }
+
+  private seqFault(found: number, expected: number): false {
+    if (found === expected - 1) return this.fail(expected, 'seq-duplicate', `seq ${found} appears twice`);
+    if (found > expected) {
+      return this.fail(expected, 'seq-gap', `seq ${expected} is missing: found seq ${found} in its place`);
+    }
+    return this.fail(expected, 'seq-reorder', `found seq ${found} where seq ${expected} belongs`);
+  }
+
+  private fail(seq: number, fault: AuditFault, reason: string): false {
+    this.chainFault = { ok: false, seq, fault, reason };
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { FrontierTree, MerkleFrontier } from '../../../lambdas/core/evidence/frontier-tree.js';
+import { LeafLog } from '../../../lambdas/core/evidence/leaf-log.js';
+import {
+  consistencyProof,
+  inclusionProof,
+  merkleRoot,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../../lambdas/core/ledger/index.js';
+import {
+  emptyFrontier,
+  extendFrontier,
+  frontierRoot,
+} from '../../../lambdas/core/pipeline/merkle-frontier.js';
+
+const leaves = Array.from({ length: 40 }, (_, i) => createHash('sha256').update(`leaf ${i}`).digest('hex'));
+const leafBytes = (i: number) => Buffer.from(leaves[i]!, 'hex');
+
+function frontierAt(size: number): MerkleFrontier {
+  const frontier = MerkleFrontier.empty();
+  for (let i = 0; i < size; i++) frontier.push(leafBytes(i));
+  return frontier;
+}
+
+describe('MerkleFrontier', () => {
+  test('its root equals the RFC 9162 root for every size up to 40, and its JSON the hex frontier', () => {
+    const frontier = MerkleFrontier.empty();
+    for (let size = 0; size <= leaves.length; size++) {
+      expect(frontier.root()).toBe(merkleRoot(leaves.slice(0, size)));
+      expect(frontier.toJSON()).toEqual(extendFrontier(emptyFrontier, leaves.slice(0, size)));
+      if (size < leaves.length) frontier.push(leafBytes(size));
+    }
+  });
+
+  test('round-trips through the hex form kept in the state store', () => {
+    const hex = extendFrontier(emptyFrontier, leaves.slice(0, 27));
+    const restored = MerkleFrontier.fromJSON(hex);
+    expect(restored.root()).toBe(frontierRoot(hex));
+    restored.push(leafBytes(27));
+    expect(restored.root()).toBe(merkleRoot(leaves.slice(0, 28)));
+  });
+
+  test('a clone grows independently', () => {
+    const a = frontierAt(5);
+    const b = a.clone();
+    b.push(leafBytes(5));
+    expect([a.size, b.size]).toEqual([5, 6]);
+    expect(a.root()).toBe(merkleRoot(leaves.slice(0, 5)));
+  });
+});
+
+describe('FrontierTree', () => {
+  test('inclusion proofs from any base equal the proofs over all leaves, for every size up to 40', () => {
+    for (let size = 1; size <= leaves.length; size++) {
+      for (let base = 0; base < size; base += 3) {
+        const tree = new FrontierTree(frontierAt(base), leafBytes, size);
+        for (let index = base; index < size; index++) {
+          // Act
+          const proof = tree.inclusionProof(index);
+          // Assess
+          expect(proof).toEqual(inclusionProof(leaves, index, size));
+          expect(verifyInclusion(leaves[index]!, proof, merkleRoot(leaves.slice(0, size)))).toEqual({
+            ok: true,
+          });
+        }
+      }
+    }
+  });
+
+  test('consistency proofs from any old size at or after the base equal the proofs over all leaves', () => {
+    for (let newSize = 1; newSize <= leaves.length; newSize++) {
+      for (let base = 0; base <= newSize; base += 2) {
+        const tree = new FrontierTree(frontierAt(base), leafBytes, newSize);
+        for (let oldSize = Math.max(base, 1); oldSize <= newSize; oldSize++) {
+          const proof = tree.consistencyProof(oldSize);
+          expect(proof).toEqual(consistencyProof(leaves, oldSize, newSize));
+          const ok = verifyConsistency(
+            proof,
+            merkleRoot(leaves.slice(0, oldSize)),
+            merkleRoot(leaves.slice(0, newSize)),
+          );
+          expect(ok).toEqual({ ok: true });
+        }
+      }
+    }
+  });
+
+  test('roots from a base equal the roots over all leaves', () => {
+    const tree = new FrontierTree(frontierAt(13), leafBytes, 40);
+    for (let size = 13; size <= 40; size++) expect(tree.root(size)).toBe(merkleRoot(leaves.slice(0, size)));
+  });
+
+  test('refuses proofs that would need leaves hidden inside the frontier', () => {
+    const tree = new FrontierTree(frontierAt(16), leafBytes, 20);
+    expect(() => tree.inclusionProof(3)).toThrow(RangeError);
+    expect(() => tree.consistencyProof(7)).toThrow(RangeError);
+    expect(() => tree.root(15)).toThrow(RangeError);
+    expect(() => new FrontierTree(frontierAt(16), leafBytes, 15)).toThrow(RangeError);
+  });
+
+  test('reads leaves from a LeafLog', () => {
+    const log = new LeafLog();
+    for (let i = 0; i < 2000; i++) log.push(createHash('sha256').update(`x${i}`).digest());
+    const all = Array.from({ length: 2000 }, (_, i) => log.at(i).toString('hex'));
+    const tree = new FrontierTree(MerkleFrontier.empty(), (i) => log.at(i), 2000);
+    expect(tree.root()).toBe(merkleRoot(all));
+    expect(() => log.at(2000)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,38 @@
+import { EvidenceConflictError } from '../../../../lambdas/core/errors.js';
+import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
+
+/** An evidence store in memory with the port's write-once semantics (like S3 Object Lock). */
+export class WriteOnceEvidence implements EvidenceStore {
+  readonly objects = new Map<string, Uint8Array>();
+  puts = 0;
+
+  async putObject(key: string, body: Uint8Array): Promise<string> {
+    const existing = this.objects.get(key);
+    if (existing && Buffer.compare(Buffer.from(existing), Buffer.from(body)) !== 0) {
+      throw new EvidenceConflictError(
+        `evidence object ${key} is write-once and already holds different bytes`,
+      );
+    }
+    if (!existing) this.puts++;
+    this.objects.set(key, new Uint8Array(body));
+    return `memory://${key}`;
+  }
+
+  async getObject(key: string): Promise<Uint8Array | undefined> {
+    return this.objects.get(key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  /** The files of one bundle, by name. */
+  bundle(intentId: string): Map<string, Uint8Array> {
+    const prefix = `bundles/${intentId}/`;
+    return new Map(
+      [...this.objects]
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, body]) => [key.slice(prefix.length), body]),
+    );
+  }
+}
