@@ -127,7 +127,6 @@ describe('SignCheckpoint seals the evidence bundle', () => {
     const h = harness();
     const intentId = await releasedIntent(h);
     const failing: LedgerStore = {
-      ...h.ledger,
       read: (l, f, t) => h.ledger.read(l, f, t),
       head: (l) => h.ledger.head(l),
       forIntent: (l, i) => h.ledger.forIntent(l, i),
@@ -202,7 +201,9 @@ describe('SignCheckpoint seals the evidence bundle', () => {
     await record(h.deps, 'int-a', 'intent.declared', { n: 1 });
     await record(h.deps, 'int-a', 'admission.admitted', { n: 2 });
     const tampered: LedgerStore = {
-      ...h.ledger,
+      append: (l, draft) => h.ledger.append(l, draft),
+      head: (l) => h.ledger.head(l),
+      forIntent: (l, i) => h.ledger.forIntent(l, i),
       read: async (l, f, t) => {
         const entries = await h.ledger.read(l, f, t);
         if (entries[1]) entries[1].entry.payload = { n: 3 };

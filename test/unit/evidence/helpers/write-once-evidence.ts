@@ -6,7 +6,7 @@ export class WriteOnceEvidence implements EvidenceStore {
   readonly objects = new Map<string, Uint8Array>();
   puts = 0;
 
-  async putObject(key: string, body: Uint8Array): Promise<string> {
+  async putObject(key: string, body: Uint8Array, _contentType?: string): Promise<string> {
     const existing = this.objects.get(key);
     if (existing && Buffer.compare(Buffer.from(existing), Buffer.from(body)) !== 0) {
       throw new EvidenceConflictError(
