@@ -90,7 +90,8 @@ describe('demo scenarios end to end', () => {
     const waited = types('queue: waits its turn');
     expect(waited.indexOf('admission.queued')).toBeGreaterThan(-1);
     expect(waited.indexOf('admission.queued')).toBeLessThan(waited.indexOf('admission.admitted'));
-    expect(ledgerTypes.indexOf(`${first} intent.concluded`)).toBeLessThan(
+    // Learn frees the lane, so the second is admitted only after the first's release completed and was observed.
+    expect(ledgerTypes.indexOf(`${first} observation.recorded`)).toBeLessThan(
       ledgerTypes.indexOf(`${second} admission.admitted`),
     );
   });
