@@ -51,7 +51,7 @@ function htmlReport(
   groups: ReturnType<typeof valueReport>,
   dora: ReturnType<typeof doraFigures>,
 ): string {
-  const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const head = [...dimensions, 'intents', 'released', 'value/hour', 'cost of delay', 'median time to value'];
   const rows = groups.map((g) =>
     [
@@ -62,13 +62,13 @@ function htmlReport(
       usd(g.costOfDelayUsd),
       duration(g.medianTimeToValueSeconds),
     ]
-      .map((cell) => `<td>${escape(cell)}</td>`)
+      .map((cell) => `<td>${escapeHtml(cell)}</td>`)
       .join(''),
   );
   return `<!doctype html><meta charset="utf-8"><title>itv value report</title>
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style>
 <h1>itv value report</h1>
-<table><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr>
+<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>
 ${rows.map((r) => `<tr>${r}</tr>`).join('\n')}</table>
 <p>DORA: lead time ${duration(dora.leadTimeSeconds)}; deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'};
 change failure rate ${dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`};
