@@ -31,6 +31,8 @@ export async function withSession<T>(
     home?: string;
     inMemory?: boolean;
     catalog?: Catalog;
+    /** Where virtual time starts (tests); default now. It never starts before the ledger's last entry. */
+    clockStart?: Date;
   },
   work: (session: Session) => Promise<T>,
 ): Promise<T> {

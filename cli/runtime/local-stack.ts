@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCatalog } from '../../catalog/index.js';
@@ -37,7 +38,7 @@ export function itvHome(env: NodeJS.ProcessEnv = process.env): string {
  * A second process finds the first one's dynalite through `stack.json` and shares it.
  */
 export async function openLocalStack(
-  options: { home?: string; inMemory?: boolean; catalog?: Catalog } = {},
+  options: { home?: string; inMemory?: boolean; catalog?: Catalog; clockStart?: Date } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
@@ -53,7 +54,10 @@ export async function openLocalStack(
   const state = new DynamoStateStore(client, tables.state);
   // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
   const head = await ledger.head(ledgerName);
-  const start = Math.max(Date.now(), head ? Date.parse(head.entry.timestamp) + 1 : 0);
+  const start = Math.max(
+    (options.clockStart ?? new Date()).getTime(),
+    head ? Date.parse(head.entry.timestamp) + 1 : 0,
+  );
   const clock = new VirtualClock(new Date(start));
   const catalog = options.catalog ?? loadCatalog();
   const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
@@ -64,6 +68,11 @@ export async function openLocalStack(
     ids,
     baselines: baselinesOf(catalog),
   });
+  // An in-memory ledger starts empty each run, so its write-once evidence must not meet an earlier run's:
+  // signed checkpoints of the same sizes with other roots would read as a rewritten ledger.
+  const evidenceDir = options.inMemory
+    ? mkdtempSync(join(tmpdir(), 'itv-evidence-'))
+    : join(home, 'evidence');
   const deps: PipelineDeps = {
     ledgerName,
     ledger,
@@ -75,7 +84,7 @@ export async function openLocalStack(
     publicKey: () => signer.publicKeySpkiDer(),
     releaser,
     telemetry,
-    evidence: new FileEvidenceStore(join(home, 'evidence')),
+    evidence: new FileEvidenceStore(evidenceDir),
   };
   return {
     home,
@@ -85,6 +94,7 @@ export async function openLocalStack(
     close: async () => {
       client.destroy();
       await dynamo.close();
+      if (options.inMemory) rmSync(evidenceDir, { recursive: true, force: true });
     },
   };
 }
