@@ -1,4 +1,6 @@
+import { runAdmissionBench } from './admission.js';
 import { runPipelineBench } from './pipeline.js';
+import { runReleaseBench } from './release.js';
 
 /**
  * `npm run bench`: every figure the issues ask for, measured in one run and printed with its target.
@@ -6,7 +8,11 @@ import { runPipelineBench } from './pipeline.js';
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const sections: Array<[string, () => Promise<string[]>]> = [['pipeline (local runtime)', runPipelineBench]];
+const sections: Array<[string, () => Promise<string[]>]> = [
+  ['pipeline (local runtime)', runPipelineBench],
+  ['admission (in process)', runAdmissionBench],
+  ['release (virtual time)', runReleaseBench],
+];
 
 for (const [title, run] of sections) {
   console.log(`\n== ${title}`);

@@ -120,8 +120,14 @@ export async function runPipelineBench(): Promise<string[]> {
             const t0 = performance.now();
             const report = await pipeline.start({ intent: intent(i, at) });
             if (report.status !== 'succeeded' || report.output?.learning?.outcome !== 'released') {
+              const entries = report.intentId
+                ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId)
+                : [];
+              const why = entries
+                .map((e) => `${e.entry.type} ${JSON.stringify(e.entry.payload).slice(0, 300)}`)
+                .slice(-3);
               throw new Error(
-                `bench intent ${i} ended ${report.status} ${report.output?.learning?.outcome ?? report.error}`,
+                `bench intent ${i} ended ${report.status} ${report.output?.learning?.outcome ?? report.error}\n${why.join('\n')}`,
               );
             }
             strategies.add(report.output.release?.strategy ?? '?');
