@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
 import { demoCommand } from './commands/demo.js';
+import { evidencePullCommand, evidenceVerifyCommand } from './commands/evidence.js';
 import { ledgerExportCommand, ledgerVerifyCommand } from './commands/ledger.js';
 import { reviewCommand } from './commands/review.js';
 import { serveCommand } from './commands/serve.js';
@@ -54,12 +55,31 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .option('--file <export>', 'verify an export offline instead of the local ledger')
     .option('--public-key <pem>', 'the public key to verify an export with')
+    .option(
+      '--checkpoints <jsonl>',
+      "the evidence store's signed checkpoints (default: EXPORT.checkpoints.jsonl)",
+    )
     .action(async (options) => exit(await ledgerVerifyCommand(options)));
   ledger
     .command('export')
     .description('export the ledger as JSON Lines, one entry a line')
     .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
     .action(async (options) => exit(await ledgerExportCommand(options)));
+
+  const evidence = program.command('evidence').description("intents' evidence bundles, verifiable offline");
+  evidence
+    .command('pull')
+    .description("copy an intent's evidence bundle out of the evidence store")
+    .argument('<id>', 'intent id')
+    .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID)')
+    .action(async (id, options) => exit(await evidencePullCommand(id, options)));
+  evidence
+    .command('verify')
+    .description('verify a pulled bundle: signatures, file digests, inclusion proofs (exit 1 if not)')
+    .argument('<bundle>', 'the bundle folder')
+    .option('--public-key <pem>', 'require this public key instead of trusting the one in the bundle')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir, options) => exit(await evidenceVerifyCommand(dir, options)));
 
   program
     .command('serve')

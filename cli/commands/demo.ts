@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/compounding/index.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
-import { auditLedger, type LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
+import { auditStores } from '../../lambdas/core/evidence/audit-stores.js';
+import type { LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { revokeAuthority } from '../../lambdas/core/pipeline/revocations.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
@@ -10,6 +11,7 @@ import { duration, table, usd } from '../format.js';
 import { describeStage } from '../progress.js';
 import { examplesDir, type Session, withSession } from '../session.js';
 import { pairProgressLine, runAlongside } from './demo-queue.js';
+import { type BundlesVerified, verifyStoredBundles } from './evidence.js';
 import { readIntentFile } from './read-intent-file.js';
 
 interface Scenario {
@@ -123,13 +125,13 @@ export async function demoCommand(options: {
       log(
         `itv demo: ${demoScenarios.length} intents through the eight stages on the embedded stack (${session.stack.home})\n`,
       );
-      const { results, audit, compounding, continuity } = await runDemo(session, log);
+      const { results, audit, bundles, compounding, continuity } = await runDemo(session, log);
       const seconds = (performance.now() - started) / 1000;
       const mismatched = results.filter((r) => r.status.status !== r.scenario.expected);
       if (options.json) {
         console.log(
           JSON.stringify(
-            { results: results.map((r) => r.status), audit, compounding, continuity, seconds },
+            { results: results.map((r) => r.status), audit, bundles, compounding, continuity, seconds },
             null,
             2,
           ),
@@ -157,22 +159,30 @@ export async function demoCommand(options: {
             ? `ledger verified: ${audit.size} entries, ${audit.checkpoints} signed checkpoints, ${audit.decisions} signed decisions, root ${audit.rootHash.slice(0, 16)}…`
             : `ledger verification FAILED at seq ${audit.seq}: ${audit.reason}`,
         );
+        log(
+          `evidence bundles verified: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR)`,
+        );
+        for (const f of bundles.failures) log(`evidence bundle of ${f.intentId} FAILED: ${f.detail}`);
         for (const r of mismatched)
           log(`unexpected: ${r.scenario.label} ended ${r.status.status}, expected ${r.scenario.expected}`);
         log(`done in ${seconds.toFixed(1)} s`);
       }
-      return audit.ok && mismatched.length === 0 ? 0 : 1;
+      return audit.ok && bundles.failures.length === 0 && mismatched.length === 0 ? 0 : 1;
     },
   );
 }
 
-/** Runs every scenario in order, then verifies the whole ledger with the public key alone. */
+/**
+ * Runs every scenario in order, then verifies the whole ledger with the public key alone (against the
+ * evidence store's signed checkpoints too) and every intent's evidence bundle.
+ */
 export async function runDemo(
   session: Session,
   log: (line: string) => void,
 ): Promise<{
   results: DemoResult[];
   audit: LedgerAudit;
+  bundles: BundlesVerified;
   compounding: CompoundingFigures;
   continuity: DecisionContinuity;
 }> {
@@ -190,14 +200,22 @@ export async function runDemo(
     } else results.push({ scenario, status: await runScenario(session, scenario, log) });
     log('');
   }
-  const audit = auditLedger(
-    await session.stack.deps.ledger.read(session.stack.deps.ledgerName),
-    await session.stack.deps.publicKey(),
+  const { deps } = session.stack;
+  const audit = await auditStores({
+    ledger: deps.ledger,
+    evidence: deps.evidence,
+    ledgerName: deps.ledgerName,
+    publicKeySpkiDer: await deps.publicKey(),
+  });
+  const bundles = await verifyStoredBundles(
+    deps.evidence,
+    results.map((r) => r.status.intentId),
   );
   const series = results.filter((r) => r.scenario.label.startsWith('compounding '));
   return {
     results,
     audit,
+    bundles,
     compounding: await compoundingFigures(session, series),
     continuity: await decisionContinuity(session.stack.deps.state),
   };

@@ -1,0 +1,147 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { runDemo } from '../../cli/commands/demo.js';
+import { evidenceVerifyCommand, pullBundle } from '../../cli/commands/evidence.js';
+import { checkpointsFileOf, exportLines, ledgerVerifyCommand } from '../../cli/commands/ledger.js';
+import { withSession } from '../../cli/session.js';
+import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audit-stores.js';
+import { spkiToPem } from '../../lambdas/core/evidence/pem.js';
+import { canonicalJson } from '../../lambdas/core/ledger/index.js';
+import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
+
+/**
+ * The demo's intents through the real ASL on the local runtime, then what a compliance officer does with no
+ * trust in itv: pull each bundle and verify it, export the ledger and verify it offline.
+ */
+describe('demo evidence, verified as an outsider would', () => {
+  let home: string;
+  let work: string;
+  let bundles: Array<{ intentId: string; dir: string; outcome: string }>;
+  let exportFile: string;
+  let truncatedAudit: Awaited<ReturnType<typeof auditStores>>;
+  const out: string[] = [];
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-e2e-evidence-'));
+    work = mkdtempSync(join(tmpdir(), 'itv-e2e-bundles-'));
+    await withSession({ home, inMemory: true }, async (session) => {
+      const { deps } = session.stack;
+      const run = await runDemo(session, () => {});
+      bundles = [];
+      for (const result of run.results) {
+        const dir = join(work, result.status.intentId);
+        await pullBundle(deps.evidence, result.status.intentId, dir);
+        bundles.push({ intentId: result.status.intentId, dir, outcome: result.status.status });
+      }
+      const entries = await deps.ledger.read(deps.ledgerName);
+      exportFile = join(work, 'ledger.jsonl');
+      writeFileSync(exportFile, exportLines(entries));
+      writeFileSync(`${exportFile}.pub.pem`, spkiToPem(await deps.publicKey()));
+      const checkpoints = await checkpointObjects(deps.evidence, deps.ledgerName);
+      writeFileSync(
+        checkpointsFileOf(exportFile),
+        checkpoints.map((c) => `${canonicalJson(c.value)}\n`).join(''),
+      );
+      // A malicious table that hides its last ten entries, audited against the evidence store.
+      const truncated: LedgerStore = {
+        append: (l, d) => deps.ledger.append(l, d),
+        head: (l) => deps.ledger.head(l),
+        forIntent: (l, i) => deps.ledger.forIntent(l, i),
+        read: async (l) => (await deps.ledger.read(l)).slice(0, -10),
+      };
+      truncatedAudit = await auditStores({
+        ledger: truncated,
+        evidence: deps.evidence,
+        ledgerName: deps.ledgerName,
+        publicKeySpkiDer: await deps.publicKey(),
+      });
+    });
+    jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      out.push(String(line));
+    });
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+  });
+
+  afterAll(() => {
+    jest.restoreAllMocks();
+    for (const dir of [home, work]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('every demo intent has a bundle, and each verifies through `itv evidence verify`', async () => {
+    // Act
+    const codes = [];
+    for (const bundle of bundles) codes.push(await evidenceVerifyCommand(bundle.dir, {}));
+    // Assess
+    expect(bundles.length).toBeGreaterThanOrEqual(5);
+    expect(bundles.map((b) => b.outcome)).toEqual(
+      expect.arrayContaining(['released', 'rejected-structure', 'rolled-back']),
+    );
+    expect(codes).toEqual(bundles.map(() => 0));
+  });
+
+  test('a bundle verifies with its signer pinned, and fails with another key pinned', async () => {
+    const [bundle] = bundles;
+    expect(await evidenceVerifyCommand(bundle!.dir, { publicKey: `${exportFile}.pub.pem` })).toBe(0);
+    const otherKey = join(work, 'other.pem');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(otherKey, publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(await evidenceVerifyCommand(bundle!.dir, { publicKey: otherKey })).toBe(1);
+  });
+
+  test.each([
+    ['intent.json', (text: string) => text.replace('"title":"', '"title":"X')],
+    [
+      'ledger-entries.json',
+      (text: string) => text.replace(/"leafIndex":(\d+)/, (_, n) => `"leafIndex":${Number(n) + 1}`),
+    ],
+    ['checkpoint.json', (text: string) => text.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) - 1}`)],
+    [
+      'manifest.intoto.json',
+      (text: string) => text.replace(/"sig":"(.)(.)/, (_, a, b) => `"sig":"${a}${b === 'A' ? 'B' : 'A'}`),
+    ],
+  ])('a bundle with %s tampered fails `itv evidence verify`', async (file, tamper) => {
+    // Prepare
+    const dir = join(work, `tampered-${file}`);
+    const source = bundles.find((b) => b.outcome === 'released')!;
+    await import('node:fs').then(({ cpSync }) => cpSync(source.dir, dir, { recursive: true }));
+    const path = join(dir, file);
+    chmodSync(path, 0o644);
+    const before = readFileSync(path, 'utf8');
+    writeFileSync(path, tamper(before));
+    expect(readFileSync(path, 'utf8')).not.toBe(before);
+    out.length = 0;
+    // Act
+    const code = await evidenceVerifyCommand(dir, {});
+    // Assess
+    expect(code).toBe(1);
+    expect(out.join('\n')).toMatch(/FAILED[\s\S]*FAIL /);
+  });
+
+  test('the exported ledger verifies offline with the public key and the signed checkpoints', async () => {
+    out.length = 0;
+    const code = await ledgerVerifyCommand({ file: exportFile, publicKey: `${exportFile}.pub.pem` });
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/ledger intact: \d+ entries/);
+  });
+
+  test('an export with its tail cut off fails offline against the signed checkpoints', async () => {
+    const lines = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
+    const cut = join(work, 'cut.jsonl');
+    writeFileSync(cut, `${lines.slice(0, -10).join('\n')}\n`);
+    out.length = 0;
+    const code = await ledgerVerifyCommand({
+      file: cut,
+      publicKey: `${exportFile}.pub.pem`,
+      checkpoints: checkpointsFileOf(exportFile),
+    });
+    expect(code).toBe(1);
+    expect(out.join('\n')).toContain(`first bad entry seq ${lines.length - 10} (truncated)`);
+  });
+
+  test('a table that hides its tail fails the online audit against the evidence store', () => {
+    expect(truncatedAudit).toMatchObject({ ok: false, fault: 'truncated' });
+  });
+});
