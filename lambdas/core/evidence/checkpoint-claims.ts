@@ -1,42 +1,36 @@
 import { verifyConsistency } from '../ledger/consistency-proof.js';
-import { FrontierTree, MerkleFrontier } from './frontier-tree.js';
+import { FrontierTree } from './frontier-tree.js';
 import type { LeafLog } from './leaf-log.js';
 import type { AuditFailure, CheckpointClaim } from './ledger-auditor.js';
-
-interface TreeHead {
-  size: number;
-  root: string;
-  frontier: MerkleFrontier;
-}
+import type { TreeHead, TreeHeads } from './tree-heads.js';
 
 export interface CheckpointCheck {
   faults: AuditFailure[];
-  /** Root over all the leaves given. */
-  rootHash: string;
   checkpoints: number;
   consistencyProofs: number;
 }
 
 /**
- * Checks signed checkpoints against the leaves in one pass: every claimed size must be present (else the
+ * Checks signed checkpoints against the ledger's tree heads: every claimed size must be present (else the
  * ledger was truncated), every root must match the entries, two heads of one size must agree (else someone
  * was shown another view), and successive heads must be consistent (RFC 9162 §2.1.4). A fault's `seq` is the
  * size of the last head that held: the first entry no checkpoint vouches for.
  */
 export function checkCheckpoints(
   leaves: LeafLog,
+  heads: TreeHeads,
   claims: readonly CheckpointClaim[],
   options: { ledger?: string; chainBroken: boolean },
 ): CheckpointCheck {
   const size = leaves.size;
   const sizes = [...new Set(claims.map((claim) => claim.checkpoint.size))].sort((a, b) => a - b);
-  const heads = treeHeads(leaves, sizes);
+  heads.fillIn(leaves, sizes);
   const faults: AuditFailure[] = [];
-  let previous: TreeHead = { size: 0, root: heads.empty, frontier: MerkleFrontier.empty() };
+  let previous: TreeHead | undefined;
   let checkpoints = 0;
   let consistencyProofs = 0;
   const fail = (fault: AuditFailure['fault'], reason: string) =>
-    faults.push({ ok: false, seq: previous.size, fault, reason });
+    faults.push({ ok: false, seq: previous?.size ?? 0, fault, reason });
   for (const claimedSize of sizes) {
     const group = claims.filter((claim) => claim.checkpoint.size === claimedSize);
     const first = group[0]!;
@@ -71,12 +65,12 @@ export function checkCheckpoints(
     if (head.root !== first.checkpoint.rootHash) {
       fail(
         'checkpoint-mismatch',
-        `the first ${claimedSize} entries hash to ${head.root} but ${describe(first)} signed ${first.checkpoint.rootHash}: an entry in seq ${previous.size}..${claimedSize - 1} was changed, removed or inserted`,
+        `the first ${claimedSize} entries hash to ${head.root} but ${describe(first)} signed ${first.checkpoint.rootHash}: an entry in seq ${previous?.size ?? 0}..${claimedSize - 1} was changed, removed or inserted`,
       );
       break;
     }
-    if (previous.size > 0 && previous.size < claimedSize) {
-      const tree = new FrontierTree(previous.frontier, (index) => leaves.at(index), claimedSize);
+    if (previous !== undefined && previous.size > 0 && previous.size < claimedSize) {
+      const tree = new FrontierTree(previous.frontier, (index) => leaves.at(index), claimedSize, heads.known);
       const proof = tree.consistencyProof(previous.size, claimedSize);
       const verified = verifyConsistency(proof, previous.root, first.checkpoint.rootHash);
       if (!verified.ok) {
@@ -91,32 +85,9 @@ export function checkCheckpoints(
     checkpoints++;
     previous = head;
   }
-  return { faults, rootHash: heads.root, checkpoints, consistencyProofs };
+  return { faults, checkpoints, consistencyProofs };
 }
 
 function describe(claim: CheckpointClaim): string {
   return `checkpoint ${claim.source} (size ${claim.checkpoint.size}, ${claim.checkpoint.timestamp})`;
-}
-
-/** Roots and frontiers at the given sizes (those within the leaves), and the root of all leaves, in one pass. */
-function treeHeads(
-  leaves: LeafLog,
-  sizes: readonly number[],
-): { at: Map<number, TreeHead>; root: string; empty: string } {
-  const at = new Map<number, TreeHead>();
-  const frontier = MerkleFrontier.empty();
-  const empty = frontier.root();
-  let next = 0;
-  const capture = () => {
-    while (next < sizes.length && sizes[next] === frontier.size) {
-      at.set(frontier.size, { size: frontier.size, root: frontier.root(), frontier: frontier.clone() });
-      next++;
-    }
-  };
-  capture();
-  for (let index = 0; index < leaves.size; index++) {
-    frontier.push(leaves.at(index));
-    capture();
-  }
-  return { at, root: frontier.root(), empty };
 }

@@ -22,6 +22,22 @@ const HASH_KEY = token('},"hash":"');
 const ENTRY_OFFSET = '{"entry":'.length;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const HEX_DIGITS = token('0123456789abcdef');
+const SIGNED_TYPES = [...SIGNED_ENTRY_TYPES].map(token);
+
+/** Writes the 64 hex digits of a 32-byte hash into `out`: no string per line. */
+function writeHex(hash: Uint8Array, out: Buffer): void {
+  for (let i = 0; i < 32; i++) {
+    out[2 * i] = HEX_DIGITS[hash[i]! >> 4]!;
+    out[2 * i + 1] = HEX_DIGITS[hash[i]! & 15]!;
+  }
+}
+
+/** The hex digits of the previous leaf, and a second buffer for the current one. */
+interface LinkState {
+  previous: Buffer;
+  current: Buffer;
+}
 
 function matches(bytes: Buffer, at: number, expected: Buffer): boolean {
   if (at < 0 || at + expected.length > bytes.length) return false;
@@ -29,13 +45,15 @@ function matches(bytes: Buffer, at: number, expected: Buffer): boolean {
   return true;
 }
 
-/** Index of the quote closing the JSON string that starts at `at`, or -1. */
+/** Index of the quote closing the JSON string that starts at `at` (before `end`), or -1. */
 function stringEnd(bytes: Buffer, at: number, end: number): number {
-  for (let i = at; i < end; i++) {
-    const c = bytes[i]!;
-    if (c === QUOTE) return i;
-    if (c === BACKSLASH) i++;
-    else if (c < 0x20) return -1;
+  let quote = bytes.indexOf(QUOTE, at);
+  while (quote !== -1 && quote < end) {
+    // A quote preceded by an odd number of backslashes is escaped and does not close the string.
+    let backslashes = 0;
+    while (bytes[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = bytes.indexOf(QUOTE, quote + 1);
   }
   return -1;
 }
@@ -55,6 +73,7 @@ function readFast(
   end: number,
   auditor: LedgerAuditor,
   ledger: Buffer,
+  link: LinkState,
 ): boolean {
   if (!matches(bytes, start, ENTRY_OPEN)) return false;
   let at = stringEnd(bytes, start + ENTRY_OPEN.length, end);
@@ -86,17 +105,22 @@ function readFast(
   if (!matches(bytes, digitsStart - 8, SEQ_KEY)) return false;
   const prevStart = digitsStart - 72;
   if (prevStart - 14 < floor || !matches(bytes, prevStart - 14, PREV_KEY)) return false;
-  if (bytes.toString('latin1', prevStart, prevStart + 64) !== auditor.expectedPrevHash) return false;
-  if (SIGNED_ENTRY_TYPES.has(bytes.toString('latin1', q + 1, entryEnd - 2))) return false;
+  if (bytes.compare(link.previous, 0, 64, prevStart, prevStart + 64) !== 0) return false;
+  const typeLength = entryEnd - 2 - (q + 1);
+  for (const signed of SIGNED_TYPES)
+    if (signed.length === typeLength && matches(bytes, q + 1, signed)) return false;
   // SHA-256(0x00 ‖ JCS(entry)) in one call: the byte before the entry (the ':' of "entry":) becomes 0x00.
   const entryStart = start + ENTRY_OFFSET;
   const saved = bytes[entryStart - 1]!;
   bytes[entryStart - 1] = 0;
   const leaf = hash('sha256', bytes.subarray(entryStart - 1, entryEnd), 'buffer');
   bytes[entryStart - 1] = saved;
-  const leafHex = leaf.toString('hex');
-  if (bytes.toString('latin1', hashStart, hashStart + 64) !== leafHex) return false;
-  return auditor.addVerified(leaf, leafHex);
+  writeHex(leaf, link.current);
+  if (bytes.compare(link.current, 0, 64, hashStart, hashStart + 64) !== 0) return false;
+  const linked = link.current;
+  link.current = link.previous;
+  link.previous = linked;
+  return auditor.addVerified(leaf);
 }
 
 /**
@@ -113,26 +137,26 @@ export function auditExport(
     stats?: { fast: number; full: number };
   } = {},
 ): LedgerAudit {
-  const auditor = new LedgerAuditor(publicKeySpkiDer);
+  const auditor = new LedgerAuditor(publicKeySpkiDer, { checkpoints: options.checkpoints });
   let ledger: Buffer | undefined;
+  const link: LinkState = { previous: Buffer.alloc(64), current: Buffer.alloc(64) };
   let start = 0;
   let line = 0;
   while (start < bytes.length && !auditor.failed) {
     let end = bytes.indexOf(0x0a, start);
     if (end === -1) end = bytes.length;
     line++;
-    if (end > start && ledger && readFast(bytes, start, end, auditor, ledger)) {
+    if (end > start && ledger && readFast(bytes, start, end, auditor, ledger, link)) {
       if (options.stats) options.stats.fast++;
     } else if (end > start) {
       if (options.stats) options.stats.full++;
       readFull(bytes.toString('utf8', start, end), line, auditor);
       if (ledger === undefined && auditor.ledger !== undefined)
         ledger = Buffer.from(auditor.ledger, 'latin1');
+      link.previous.write(auditor.expectedPrevHash, 'latin1');
     }
     start = end + 1;
   }
-  for (const checkpoint of options.checkpoints ?? [])
-    auditor.addCheckpointObject(checkpoint.value, checkpoint.source);
   return auditor.finish();
 }
 

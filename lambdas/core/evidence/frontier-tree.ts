@@ -9,6 +9,9 @@ import { nodeHash32 } from './fast-hash.js';
  * subtrees, largest first. Adding a leaf costs one node hash on average.
  */
 export class MerkleFrontier {
+  /** Called with every perfect subtree a push completes (height ≥ 1), e.g. to remember some of them. */
+  onSubtree: ((start: number, height: number, hash: Buffer) => void) | undefined;
+
   private constructor(
     private readonly hashes: Buffer[],
     private readonly heights: number[],
@@ -41,6 +44,7 @@ export class MerkleFrontier {
       this.heights.pop();
       current = nodeHash32(this.hashes.pop()!, current);
       height++;
+      this.onSubtree?.(this.count + 1 - 2 ** height, height, current);
     }
     this.hashes.push(current);
     this.heights.push(height);
@@ -88,11 +92,15 @@ export class MerkleFrontier {
 export class FrontierTree {
   private readonly subtrees: Map<number, { size: number; hash: Buffer }>;
 
-  /** `leafAt(i)` returns leaf hash i for base.size ≤ i < size. */
+  /**
+   * `leafAt(i)` returns leaf hash i for base.size ≤ i < size; `known(start, size)` may return the hash of a
+   * perfect subtree already computed elsewhere, to save rehashing its leaves.
+   */
   constructor(
     private readonly base: MerkleFrontier,
     private readonly leafAt: (index: number) => Uint8Array,
     readonly size: number,
+    private readonly known?: (start: number, size: number) => Buffer | undefined,
   ) {
     if (!Number.isSafeInteger(size) || size < base.size) {
       throw new RangeError(`tree size ${size} must be an integer ≥ the frontier's ${base.size}`);
@@ -153,6 +161,8 @@ export class FrontierTree {
   private rangeHash(a: number, b: number): Buffer {
     if (a >= this.base.size) {
       if (b - a === 1) return Buffer.from(this.leafAt(a));
+      const remembered = this.known?.(a, b - a);
+      if (remembered) return remembered;
     } else {
       const subtree = this.subtrees.get(a);
       if (subtree?.size === b - a) return subtree.hash;

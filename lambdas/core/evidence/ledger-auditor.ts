@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
-import { canonicalBytes } from '../ledger/canonical-json.js';
+import { canonicalBytes, canonicalJson } from '../ledger/canonical-json.js';
 import type { Checkpoint } from '../ledger/checkpoint.js';
 import { storedEntrySchema } from '../ledger/entry.js';
 import { GENESIS_PREV_HASH } from '../ledger/hash.js';
@@ -8,9 +8,10 @@ import type { ChainFault } from '../ledger/verify-chain.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
 import { checkCheckpoints } from './checkpoint-claims.js';
-import { openCheckpointObject } from './checkpoint-object.js';
+import { openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
 import { leafHash32 } from './fast-hash.js';
 import { LeafLog } from './leaf-log.js';
+import { TreeHeads } from './tree-heads.js';
 
 export type AuditFault =
   | ChainFault
@@ -52,18 +53,22 @@ export const SIGNED_ENTRY_TYPES = new Set(['checkpoint.signed', 'decision.signed
  */
 export class LedgerAuditor {
   private readonly leaves = new LeafLog();
+  private readonly heads = new TreeHeads();
   private readonly claims: CheckpointClaim[] = [];
   private readonly outsideFaults: AuditFailure[] = [];
   private chainFault: AuditFailure | undefined;
-  private previous = GENESIS_PREV_HASH;
   private name: string | undefined;
   private decisions = 0;
+  private readonly openedCheckpoints = new Map<string, SignedCheckpoint>();
 
+  /** Checkpoints kept outside the ledger are best given here, before the entries: their heads are then taken on the way. */
   constructor(
     private readonly publicKeySpkiDer: Uint8Array,
-    options: { ledger?: string } = {},
+    options: { ledger?: string; checkpoints?: ReadonlyArray<{ value: unknown; source: string }> } = {},
   ) {
     this.name = options.ledger;
+    for (const checkpoint of options.checkpoints ?? [])
+      this.addCheckpointObject(checkpoint.value, checkpoint.source);
   }
 
   /** The seq the next entry must carry. */
@@ -73,7 +78,7 @@ export class LedgerAuditor {
 
   /** The leaf hash (hex) the next entry's prevHash must equal. */
   get expectedPrevHash(): string {
-    return this.previous;
+    return this.leaves.size === 0 ? GENESIS_PREV_HASH : this.leaves.at(this.leaves.size - 1).toString('hex');
   }
 
   /** The ledger name, once known (given, or taken from entry 0). */
@@ -114,20 +119,21 @@ export class LedgerAuditor {
         `stored hash ${hash} differs from the recomputed leaf hash ${recomputed}`,
       );
     }
-    if (entry.prevHash !== this.previous) {
-      const reason = `prevHash ${entry.prevHash} differs from the hash of seq ${seq - 1} (${this.previous})`;
+    const previous = this.expectedPrevHash;
+    if (entry.prevHash !== previous) {
+      const reason = `prevHash ${entry.prevHash} differs from the hash of seq ${seq - 1} (${previous})`;
       return this.fail(seq, 'prev-hash-mismatch', reason);
     }
-    return this.accept(leaf, recomputed, entry);
+    return this.accept(leaf, entry);
   }
 
   /**
    * Records an entry whose seq, ledger, hash and prevHash the caller has already checked on its exact bytes.
    * `entry` is needed only for the types in SIGNED_ENTRY_TYPES.
    */
-  addVerified(leaf: Buffer, leafHex: string, entry?: LedgerEntry): boolean {
+  addVerified(leaf: Buffer, entry?: LedgerEntry): boolean {
     if (this.chainFault) return false;
-    return this.accept(leaf, leafHex, entry);
+    return this.accept(leaf, entry);
   }
 
   /** A line or item that is not even JSON. */
@@ -138,7 +144,7 @@ export class LedgerAuditor {
 
   /** A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. */
   addCheckpointObject(value: unknown, source: string): void {
-    const opened = openCheckpointObject(value, this.publicKeySpkiDer);
+    const opened = this.openCheckpoint(value);
     if (!opened.ok) {
       const size = (value as { checkpoint?: { size?: unknown } } | null)?.checkpoint?.size;
       this.outsideFaults.push({
@@ -150,11 +156,12 @@ export class LedgerAuditor {
       return;
     }
     this.claims.push({ checkpoint: opened.signed.checkpoint, source });
+    this.heads.want(opened.signed.checkpoint.size);
   }
 
   /** The verdict: the first fault by seq (chain faults first on a tie), or the verified totals. */
   finish(): LedgerAudit {
-    const checked = checkCheckpoints(this.leaves, this.claims, {
+    const checked = checkCheckpoints(this.leaves, this.heads, this.claims, {
       ledger: this.name,
       chainBroken: this.chainFault !== undefined,
     });
@@ -165,31 +172,28 @@ export class LedgerAuditor {
     return {
       ok: true,
       size: this.leaves.size,
-      rootHash: checked.rootHash,
+      rootHash: this.heads.root(),
       checkpoints: checked.checkpoints,
       decisions: this.decisions,
       consistencyProofs: checked.consistencyProofs,
     };
   }
 
-  private accept(leaf: Buffer, leafHex: string, entry: LedgerEntry | undefined): boolean {
+  private accept(leaf: Buffer, entry: LedgerEntry | undefined): boolean {
     const seq = this.nextSeq;
     if (entry !== undefined && SIGNED_ENTRY_TYPES.has(entry.type)) {
       const problem = this.checkSigned(entry);
       if (problem) return this.fail(seq, problem.fault, problem.reason);
     }
     this.leaves.push(leaf);
-    this.previous = leafHex;
+    this.heads.push(leaf);
     return true;
   }
 
   private checkSigned(entry: LedgerEntry): { fault: AuditFault; reason: string } | undefined {
     const payload = entry.payload as { checkpoint?: unknown; envelope?: unknown; digest?: unknown };
     if (entry.type === 'checkpoint.signed') {
-      const opened = openCheckpointObject(
-        { checkpoint: payload.checkpoint, envelope: payload.envelope },
-        this.publicKeySpkiDer,
-      );
+      const opened = this.openCheckpoint({ checkpoint: payload.checkpoint, envelope: payload.envelope });
       if (!opened.ok) return { fault: 'bad-signature', reason: `checkpoint ${opened.reason}` };
       const { checkpoint } = opened.signed;
       if (checkpoint.ledger !== entry.ledger) {
@@ -201,6 +205,7 @@ export class LedgerAuditor {
         return { fault: 'checkpoint-mismatch', reason };
       }
       this.claims.push({ checkpoint, source: `in entry seq ${entry.seq}` });
+      this.heads.want(checkpoint.size);
       return undefined;
     }
     const verified = verifyEnvelope(payload.envelope, this.publicKeySpkiDer, {
@@ -218,6 +223,20 @@ export class LedgerAuditor {
     return undefined;
   }
 
+  /** Opens a signed checkpoint; the same envelope met twice (ledger and evidence store) is verified once. */
+  private openCheckpoint(value: unknown): ReturnType<typeof openCheckpointObject> {
+    const envelope = (
+      value as { envelope?: { payload?: unknown; signatures?: Array<{ sig?: unknown }> } } | null
+    )?.envelope;
+    const key = `${envelope?.payload}|${envelope?.signatures?.[0]?.sig}`;
+    const seen = this.openedCheckpoints.get(key);
+    const checkpoint = (value as { checkpoint?: unknown } | null)?.checkpoint;
+    if (seen && sameJson(seen.checkpoint, checkpoint)) return { ok: true, signed: seen };
+    const opened = openCheckpointObject(value, this.publicKeySpkiDer);
+    if (opened.ok) this.openedCheckpoints.set(key, opened.signed);
+    return opened;
+  }
+
   private seqFault(found: number, expected: number): false {
     if (found === expected - 1) return this.fail(expected, 'seq-duplicate', `seq ${found} appears twice`);
     if (found > expected) {
@@ -228,6 +247,14 @@ export class LedgerAuditor {
 
   private fail(seq: number, fault: AuditFault, reason: string): false {
     this.chainFault = { ok: false, seq, fault, reason };
+    return false;
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  try {
+    return canonicalJson(a) === canonicalJson(b);
+  } catch {
     return false;
   }
 }

@@ -15,9 +15,7 @@ export function auditLedger(
   publicKeySpkiDer: Uint8Array,
   options: { checkpoints?: ReadonlyArray<{ value: unknown; source: string }> } = {},
 ): LedgerAudit {
-  const auditor = new LedgerAuditor(publicKeySpkiDer);
+  const auditor = new LedgerAuditor(publicKeySpkiDer, { checkpoints: options.checkpoints });
   for (const stored of entries) if (!auditor.addStored(stored)) break;
-  for (const checkpoint of options.checkpoints ?? [])
-    auditor.addCheckpointObject(checkpoint.value, checkpoint.source);
   return auditor.finish();
 }

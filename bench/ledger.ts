@@ -1,0 +1,178 @@
+import { hash } from 'node:crypto';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoLedgerStore } from '../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import { ensureTables } from '../lambdas/adapters/aws/tables.js';
+import { startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { auditExport } from '../lambdas/core/evidence/export-audit.js';
+import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
+import type { LedgerEntryDraft } from '../lambdas/ports/ledger-store.js';
+import { pipelineShapedExport, stepExport, stepPayload } from './ledger-export.js';
+import { sizeFromEnv } from './stats.js';
+
+/*
+ * The ledger's figures, each beside the floor it is measured against in the same run:
+ * - appends on dynalite vs dynalite's own conditional PutItem of the same items;
+ * - verifying a 100k-entry export vs SHA-256 over the same lines;
+ * - verifying a million pipeline-shaped entries with their signed decisions and checkpoints.
+ * ITV_BENCH_LEDGER_APPENDS, ITV_BENCH_EXPORT_ENTRIES and ITV_BENCH_LEDGER_ENTRIES shrink it for CI.
+ */
+
+const appends = sizeFromEnv('ITV_BENCH_LEDGER_APPENDS', 2000);
+const exportEntries = sizeFromEnv('ITV_BENCH_EXPORT_ENTRIES', 100_000);
+const ledgerEntries = sizeFromEnv('ITV_BENCH_LEDGER_ENTRIES', 1_000_000);
+const ROUNDS = 4;
+
+const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)} %`;
+const rate = (count: number, ms: number) => `${Math.round((count * 1000) / ms).toLocaleString('en-US')}/s`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** `npm run bench` section: printable lines, figures with their targets. */
+export async function runLedgerBench(): Promise<string[]> {
+  return [
+    ...(await appendVersusPut(appends, 1)),
+    ...(await appendVersusPut(appends, 8)),
+    ...(await exportVersusSha256(exportEntries)),
+    ...(await millionEntries(ledgerEntries)),
+  ];
+}
+
+function draftAt(i: number): LedgerEntryDraft {
+  return {
+    intentId: `int-${Math.floor(i / 12)}`,
+    type: 'release.step',
+    idempotencyKey: `int-${Math.floor(i / 12)}/step-${i}`,
+    timestamp: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
+    payload: JSON.parse(stepPayload(i)),
+  };
+}
+
+/**
+ * Appends through DynamoLedgerStore vs conditional PutItems of the very items it writes, alternating in
+ * rounds on one dynalite so both see the same machine and table size; `writers` calls in flight at once.
+ */
+async function appendVersusPut(count: number, writers: number): Promise<string[]> {
+  const server = await startDynalite({});
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTables(client, { ledger: 'bench-ledger', state: 'bench-state' });
+    const store = new DynamoLedgerStore(client, 'bench-ledger');
+    // The raw items are built before the clock starts: the floor is the write alone.
+    const raw: Array<() => Promise<unknown>> = [];
+    let previous: ReturnType<typeof chainEntry> | undefined;
+    for (let i = 0; i < count + 50; i++) {
+      previous = chainEntry('raw', draftAt(i), previous);
+      const { entry, hash: leaf } = previous;
+      const command = new PutItemCommand({
+        TableName: 'bench-ledger',
+        Item: {
+          ledger: { S: 'raw' },
+          seq: { N: String(entry.seq) },
+          entry: { S: canonicalJson(entry) },
+          hash: { S: leaf },
+          intentId: { S: entry.intentId },
+          idem: { S: `raw#${entry.idempotencyKey}` },
+        },
+        ConditionExpression: 'attribute_not_exists(#s)',
+        ExpressionAttributeNames: { '#s': 'seq' },
+      });
+      raw.push(() => client.send(command));
+    }
+    let appended = 0;
+    const append = () => store.append('main', draftAt(appended++));
+    let putIndex = 0;
+    const put = () => raw[putIndex++]!();
+    const run = async (op: () => Promise<unknown>, n: number) => {
+      const started = performance.now();
+      let left = n;
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          while (left-- > 0) await op();
+        }),
+      );
+      return performance.now() - started;
+    };
+    await run(put, 50);
+    await run(append, 50);
+    appended = 50;
+    let putMs = 0;
+    let appendMs = 0;
+    const perRound = Math.ceil(count / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      putMs += await run(put, perRound);
+      appendMs += await run(append, perRound);
+    }
+    const n = perRound * ROUNDS;
+    return [
+      `append vs conditional PutItem on dynalite, ${n} of each, ${writers} writer(s) in flight, alternating rounds:`,
+      `  conditional PutItem ${rate(n, putMs)}   append ${rate(n, appendMs)}   append/put ${pct(putMs, appendMs)}   (target >= 80 %)`,
+    ];
+  } finally {
+    client.destroy();
+    await server.close();
+  }
+}
+
+/** Verifying an export (chain, Merkle tree, every checkpoint) vs one SHA-256 per exported line, interleaved. */
+async function exportVersusSha256(entries: number): Promise<string[]> {
+  const writer = await stepExport(entries, 1000);
+  const bytes = writer.bytes();
+  const publicKey = await writer.signer.publicKeySpkiDer();
+  const lineHashes = () => {
+    const started = performance.now();
+    for (let start = 0; start < bytes.length; ) {
+      const end = bytes.indexOf(0x0a, start);
+      hash('sha256', bytes.subarray(start, end + 1), 'buffer');
+      start = end + 1;
+    }
+    return performance.now() - started;
+  };
+  const streamHash = () => {
+    const started = performance.now();
+    hash('sha256', bytes, 'buffer');
+    return performance.now() - started;
+  };
+  const verify = () => {
+    const started = performance.now();
+    const audit = auditExport(bytes, publicKey, { checkpoints: writer.checkpoints });
+    if (!audit.ok) throw new Error(`bench export failed verification: ${audit.reason}`);
+    return performance.now() - started;
+  };
+  verify();
+  lineHashes();
+  const lines: number[] = [];
+  const stream: number[] = [];
+  const verified: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    lines.push(lineHashes());
+    stream.push(streamHash());
+    verified.push(verify());
+  }
+  const [l, s, v] = [median(lines), median(stream), median(verified)];
+  const mb = bytes.length / 1e6;
+  return [
+    `export of ${entries.toLocaleString('en-US')} entries (${mb.toFixed(0)} MB, a signed checkpoint every 1,000), median of 5:`,
+    `  SHA-256 per line ${rate(entries, l)}   verify ${rate(entries, v)} (${(v / 1000).toFixed(2)} s)   verify/SHA-256 ${pct(l, v)}   (target >= 50 %)`,
+    `  one SHA-256 over the whole file: ${(mb / (s / 1000)).toFixed(0)} MB/s, ${rate(entries, s)} lines' worth; verify is ${pct(s, v)} of that`,
+  ];
+}
+
+/** A million pipeline-shaped entries: every twelfth a signed decision, one signed checkpoint per intent. */
+async function millionEntries(entries: number): Promise<string[]> {
+  const started = performance.now();
+  const writer = await pipelineShapedExport(entries, 64);
+  const built = performance.now() - started;
+  const bytes = writer.bytes();
+  const publicKey = await writer.signer.publicKeySpkiDer();
+  const t0 = performance.now();
+  const audit = auditExport(bytes, publicKey, { checkpoints: writer.checkpoints });
+  const seconds = (performance.now() - t0) / 1000;
+  if (!audit.ok) throw new Error(`bench ledger failed verification: ${audit.reason}`);
+  return [
+    `verify ${entries.toLocaleString('en-US')} pipeline-shaped entries (${(bytes.length / 1e6).toFixed(0)} MB; built in ${(built / 1000).toFixed(1)} s):`,
+    `  ${seconds.toFixed(1)} s on one core (target <= 30 s): ${audit.decisions.toLocaleString('en-US')} decision signatures, ${audit.checkpoints.toLocaleString('en-US')} signed checkpoints (${writer.checkpoints.length.toLocaleString('en-US')} evidence-store objects, interval 64) and ${audit.consistencyProofs.toLocaleString('en-US')} consistency proofs`,
+  ];
+}
