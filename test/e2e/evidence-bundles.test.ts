@@ -94,7 +94,7 @@ describe('demo evidence, verified as an outsider would', () => {
   test.each([
     ['intent.json', (text: string) => text.replace('"title":"', '"title":"X')],
     [
-      'ledger-entries.json',
+      'ledger-entries.jsonl',
       (text: string) => text.replace(/"leafIndex":(\d+)/, (_, n) => `"leafIndex":${Number(n) + 1}`),
     ],
     ['checkpoint.json', (text: string) => text.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) - 1}`)],

@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '../../ports/ledger-store.js';
+import { canonicalJson } from '../ledger/canonical-json.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
-import { bytesFile, type EvidenceFile, evidenceFiles, jsonFile } from '../pipeline/evidence-files.js';
+import { bytesFile, type EvidenceFile, evidenceFiles } from '../pipeline/evidence-files.js';
 import { keyIdOf } from '../signing/key-id.js';
 import { CHECKPOINT_FILE, ENTRIES_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
 import { checkpointObjectBytes, type SignedCheckpoint } from './checkpoint-object.js';
@@ -34,9 +35,11 @@ export function assembleBundle(input: {
   const { intentId, checkpoint, entries, publicKeySpkiDer } = input;
   const files = [
     ...evidenceFiles(entries),
-    jsonFile(
+    bytesFile(
       ENTRIES_FILE,
-      entries.map(({ entry, hash, proof }) => ({ entry, hash, proof })),
+      Buffer.from(
+        entries.map(({ entry, hash, proof }) => `${canonicalJson({ entry, hash, proof })}\n`).join(''),
+      ),
     ),
     bytesFile(CHECKPOINT_FILE, checkpointObjectBytes(checkpoint)),
     bytesFile(PUBLIC_KEY_FILE, Buffer.from(spkiToPem(publicKeySpkiDer), 'utf8')),

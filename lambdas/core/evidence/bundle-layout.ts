@@ -4,8 +4,11 @@ import { InvalidInputError } from '../errors.js';
 export const MANIFEST_FILE = 'manifest.intoto.json';
 /** The signed checkpoint (tree head) that covers the bundled entries: `{ checkpoint, envelope }`. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
-/** The intent's ledger entries, each with its RFC 9162 inclusion proof against the checkpoint. */
-export const ENTRIES_FILE = 'ledger-entries.json';
+/**
+ * The intent's ledger entries, one RFC 8785 `{ "entry", "hash", "proof" }` a line (the export format plus the
+ * RFC 9162 inclusion proof against the checkpoint), so each entry's exact bytes can be cut out with sed.
+ */
+export const ENTRIES_FILE = 'ledger-entries.jsonl';
 /** The public key that signed everything, SPKI in PEM. */
 export const PUBLIC_KEY_FILE = 'public-key.pem';
 

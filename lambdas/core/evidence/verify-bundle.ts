@@ -179,10 +179,13 @@ function checkEntries(
   ledger: string,
   fail: Fail,
 ): LedgerEntry[] {
-  const raw = parseJson(required(files, ENTRIES_FILE, fail), ENTRIES_FILE, fail);
-  if (!Array.isArray(raw)) return fail('inclusion proofs', `${ENTRIES_FILE} is not an array`);
+  const lines = Buffer.from(required(files, ENTRIES_FILE, fail))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const entries: LedgerEntry[] = [];
-  for (const [index, item] of raw.entries()) {
+  for (const [index, line] of lines.entries()) {
+    const item = parseJson(Buffer.from(line, 'utf8'), `${ENTRIES_FILE} line ${index + 1}`, fail);
     const { proof, ...stored } = (item ?? {}) as { proof?: InclusionProof };
     let parsed: ReturnType<typeof parseStoredEntry>;
     try {

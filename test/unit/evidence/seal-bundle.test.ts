@@ -58,7 +58,7 @@ describe('SignCheckpoint seals the evidence bundle', () => {
       'checkpoint.json',
       'decision.json',
       'intent.json',
-      'ledger-entries.json',
+      'ledger-entries.jsonl',
       'manifest.intoto.json',
       'observability-snapshot.json',
       'outcome.json',
