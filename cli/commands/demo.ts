@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/compounding/index.js';
-import { intentSchema } from '../../lambdas/core/intent.js';
 import { auditStores } from '../../lambdas/core/evidence/audit-stores.js';
+import { intentSchema } from '../../lambdas/core/intent.js';
 import type { LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { revokeAuthority } from '../../lambdas/core/pipeline/revocations.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
+import { demoStartInstant } from '../demo-clock.js';
 import { duration, table, usd } from '../format.js';
 import { describeStage } from '../progress.js';
 import { examplesDir, type Session, withSession } from '../session.js';
@@ -187,6 +188,15 @@ export async function runDemo(
   continuity: DecisionContinuity;
 }> {
   const results: DemoResult[] = [];
+  const { clock, deps: stackDeps } = session.stack;
+  const samples = demoScenarios.map((s) => intentSchema.parse(readIntentFile(join(examplesDir, s.file))));
+  const start = demoStartInstant(clock.now(), samples, stackDeps.catalog);
+  if (start.getTime() > clock.now().getTime()) {
+    log(
+      `(virtual clock moved to ${start.toISOString()}: at ${clock.now().toISOString()} a freeze window or business-hours rule would block a sample intent)\n`,
+    );
+    clock.advanceTo(start);
+  }
   for (const [index, scenario] of demoScenarios.entries()) {
     if (scenario.alongsidePrevious) continue;
     log(`[${index + 1}/${demoScenarios.length}] ${scenario.label}: examples/${scenario.file}`);
