@@ -1,6 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import { runDemo } from '../../cli/commands/demo.js';
 import { evidenceVerifyCommand, pullBundle } from '../../cli/commands/evidence.js';
@@ -15,6 +17,8 @@ import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
  * The demo's intents through the real ASL on the local runtime, then what a compliance officer does with no
  * trust in itv: pull each bundle and verify it, export the ledger and verify it offline.
  */
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
+
 describe('demo evidence, verified as an outsider would', () => {
   let home: string;
   let work: string;
@@ -106,7 +110,7 @@ describe('demo evidence, verified as an outsider would', () => {
     // Prepare
     const dir = join(work, `tampered-${file}`);
     const source = bundles.find((b) => b.outcome === 'released')!;
-    await import('node:fs').then(({ cpSync }) => cpSync(source.dir, dir, { recursive: true }));
+    cpSync(source.dir, dir, { recursive: true });
     const path = join(dir, file);
     chmodSync(path, 0o644);
     const before = readFileSync(path, 'utf8');
@@ -144,4 +148,38 @@ describe('demo evidence, verified as an outsider would', () => {
   test('a table that hides its tail fails the online audit against the evidence store', () => {
     expect(truncatedAudit).toMatchObject({ ok: false, fault: 'truncated' });
   });
+
+  test('docs/EVIDENCE.md shows docs/verify-bundle.sh exactly', () => {
+    const doc = readFileSync(join(docs, 'EVIDENCE.md'), 'utf8');
+    const script = readFileSync(join(docs, 'verify-bundle.sh'), 'utf8');
+    const shown = doc.match(/```sh\n(#!\/usr\/bin\/env bash\n[\s\S]*?)```/)?.[1];
+    expect(shown).toBe(script);
+  });
+
+  // Registered only where the tools are installed, so no machine reports a skipped test.
+  const tools = ['bash', 'openssl', 'sha256sum'].every(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+  );
+  if (tools) {
+    test('the openssl recipe verifies a demo bundle and fails a tampered one', () => {
+      // Prepare
+      const source = bundles.find((b) => b.outcome === 'released')!;
+      const tampered = join(work, 'recipe-tampered');
+      cpSync(source.dir, tampered, { recursive: true });
+      const entries = join(tampered, 'ledger-entries.jsonl');
+      chmodSync(entries, 0o644);
+      writeFileSync(entries, readFileSync(entries, 'utf8').replace('"type":"', '"type":"x'));
+      const script = join(docs, 'verify-bundle.sh');
+      // Act
+      const good = spawnSync('bash', [script], { cwd: source.dir, encoding: 'utf8' });
+      const bad = spawnSync('bash', [script], { cwd: tampered, encoding: 'utf8' });
+      // Assess
+      const lines = readFileSync(join(source.dir, 'ledger-entries.jsonl'), 'utf8').trimEnd().split('\n');
+      expect(good.stdout.match(/included in the tree/g)).toHaveLength(lines.length);
+      expect(good.stdout.match(/Verified OK/g)).toHaveLength(2);
+      expect(good.stdout).not.toMatch(/FAILED|NOT|does not/);
+      expect(bad.stdout).toContain('ledger-entries.jsonl: FAILED');
+      expect(bad.stdout).toMatch(/does not hash to/);
+    });
+  }
 });

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Verifies an itv evidence bundle with openssl, sha256sum and POSIX tools only. Run it inside the bundle folder.
+set -u
+W=$(mktemp -d)
+
+# 1. The key: its id, to compare with the one you were given out of band.
+openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256 -r | cut -c1-64
+
+# 2. The manifest is one line of RFC 8785 JSON, a DSSE envelope: check its signature over PAE(type, payload).
+dsse() { # FILE TYPE: writes $W/payload, checks the signature of the (only) envelope in FILE
+  sed 's/.*"payload":"\([^"]*\)".*/\1/' "$1" | base64 -d > "$W/payload"
+  sed 's/.*"sig":"\([^"]*\)".*/\1/' "$1" | base64 -d > "$W/sig"
+  { printf 'DSSEv1 %d %s %d ' ${#2} "$2" "$(wc -c < "$W/payload")"; cat "$W/payload"; } > "$W/pae"
+  openssl dgst -sha256 -verify public-key.pem -signature "$W/sig" "$W/pae"
+}
+dsse manifest.intoto.json application/vnd.in-toto+json && cp "$W/payload" "$W/statement.json"
+
+# 3. Every file against the SHA-256 the signed statement gives it, and no file beside them.
+grep -o '{"digest":{"sha256":"[0-9a-f]*"},"name":"[^"]*"}' "$W/statement.json" \
+  | sed 's/{"digest":{"sha256":"\([0-9a-f]*\)"},"name":"\([^"]*\)"}/\1  \2/' > "$W/SHA256SUMS"
+sha256sum -c "$W/SHA256SUMS"
+diff <(cut -c67- "$W/SHA256SUMS") <(ls | grep -vx manifest.intoto.json) && echo "no file outside the statement"
+
+# 4. The checkpoint: a valid signature over exactly the checkpoint beside it, the one the statement names.
+dsse checkpoint.json application/vnd.itv.checkpoint+json
+sed 's/^{"checkpoint":\({[^}]*}\),"envelope".*/\1/' checkpoint.json | tr -d '\n' | cmp - "$W/payload" \
+  && echo "the envelope signs this checkpoint"
+ROOT=$(sed 's/.*"rootHash":"\([0-9a-f]*\)".*/\1/' "$W/payload")
+SIZE=$(sed 's/.*"size":\([0-9]*\).*/\1/' "$W/payload")
+grep -q "\"checkpoint\":{\"rootHash\":\"$ROOT\",\"size\":$SIZE}" "$W/statement.json" \
+  && echo "the statement names checkpoint size $SIZE root $ROOT"
+
+# 5. Every entry: its leaf hash, then its RFC 9162 audit path up to the checkpoint's root.
+node_hash() { printf '%b' "\\x01$(printf %s "$1$2" | sed 's/../\\x&/g')" | openssl dgst -sha256 -r | cut -c1-64; }
+while IFS= read -r line; do
+  entry=$(printf %s "$line" | sed 's/^{"entry":\(.*\),"hash":"[0-9a-f]\{64\}","proof":{.*$/\1/')
+  hash=$(printf %s "$line" | sed 's/.*,"hash":"\([0-9a-f]\{64\}\)","proof":{.*/\1/')
+  proof=$(printf %s "$line" | sed 's/.*,"proof":\({.*}\)}$/\1/')
+  index=$(printf %s "$proof" | sed 's/.*"leafIndex":\([0-9]*\).*/\1/')
+  size=$(printf %s "$proof" | sed 's/.*"treeSize":\([0-9]*\).*/\1/')
+  leaf=$({ printf '\0'; printf %s "$entry"; } | openssl dgst -sha256 -r | cut -c1-64)
+  [ "$leaf" = "$hash" ] || { echo "seq $index: the entry does not hash to $hash"; exit 1; }
+  fn=$index; sn=$((size - 1)); r=$leaf
+  for p in $(printf %s "$proof" | grep -o '[0-9a-f]\{64\}'); do
+    [ "$sn" -eq 0 ] && { echo "seq $index: the path is too long"; exit 1; }
+    if [ $((fn % 2)) -eq 1 ] || [ "$fn" -eq "$sn" ]; then
+      r=$(node_hash "$p" "$r")
+      while [ $((fn % 2)) -eq 0 ] && [ "$fn" -ne 0 ]; do fn=$((fn / 2)); sn=$((sn / 2)); done
+    else
+      r=$(node_hash "$r" "$p")
+    fi
+    fn=$((fn / 2)); sn=$((sn / 2))
+  done
+  if [ "$sn" -eq 0 ] && [ "$r" = "$ROOT" ] && [ "$size" = "$SIZE" ]; then
+    echo "seq $index: included in the tree of $size"
+  else
+    echo "seq $index: NOT included"; exit 1
+  fi
+done < ledger-entries.jsonl
+rm -r "$W"
