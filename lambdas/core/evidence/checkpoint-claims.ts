@@ -23,7 +23,13 @@ export function checkCheckpoints(
   options: { ledger?: string; chainBroken: boolean },
 ): CheckpointCheck {
   const size = leaves.size;
-  const sizes = [...new Set(claims.map((claim) => claim.checkpoint.size))].sort((a, b) => a - b);
+  const bySize = new Map<number, CheckpointClaim[]>();
+  for (const claim of claims) {
+    const group = bySize.get(claim.checkpoint.size);
+    if (group) group.push(claim);
+    else bySize.set(claim.checkpoint.size, [claim]);
+  }
+  const sizes = [...bySize.keys()].sort((a, b) => a - b);
   heads.fillIn(leaves, sizes);
   const faults: AuditFailure[] = [];
   let previous: TreeHead | undefined;
@@ -32,7 +38,7 @@ export function checkCheckpoints(
   const fail = (fault: AuditFailure['fault'], reason: string) =>
     faults.push({ ok: false, seq: previous?.size ?? 0, fault, reason });
   for (const claimedSize of sizes) {
-    const group = claims.filter((claim) => claim.checkpoint.size === claimedSize);
+    const group = bySize.get(claimedSize)!;
     const first = group[0]!;
     const other = group.find((claim) => claim.checkpoint.rootHash !== first.checkpoint.rootHash);
     if (other) {
