@@ -1,4 +1,5 @@
 import { runAdmissionBench } from './admission.js';
+import { runLedgerBench } from './ledger.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReleaseBench } from './release.js';
 
@@ -10,6 +11,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const sections: Array<[string, () => Promise<string[]>]> = [
   ['pipeline (local runtime)', runPipelineBench],
+  ['ledger (dynalite, verification)', runLedgerBench],
   ['admission (in process)', runAdmissionBench],
   ['release (virtual time)', runReleaseBench],
 ];
