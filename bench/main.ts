@@ -11,9 +11,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const sections: Array<[string, () => Promise<string[]>]> = [
   ['pipeline (local runtime)', runPipelineBench],
-  ['ledger (dynalite, verification)', runLedgerBench],
+  // Admission's sub-millisecond percentiles run before the ledger bench, which leaves ~1 GB to collect.
   ['admission (in process)', runAdmissionBench],
   ['release (virtual time)', runReleaseBench],
+  ['ledger (dynalite, verification)', runLedgerBench],
 ];
 
 for (const [title, run] of sections) {
