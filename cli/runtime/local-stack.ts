@@ -10,10 +10,10 @@ import { createLocalRelease } from '../../lambdas/adapters/local/appconfig-simul
 import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-store.js';
 import { LocalSigner } from '../../lambdas/adapters/local/local-signer.js';
-import { baselinesOf } from '../../lambdas/adapters/local/synthetic-telemetry.js';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
+import { baselinesOf } from '../../lambdas/core/release/slo.js';
 import type { IdSource } from '../../lambdas/ports/clock.js';
 
 export const ledgerName = 'main';

@@ -5,6 +5,10 @@ import type { ServiceMetric } from '../../core/release/alarms.js';
 import { breakpointsMs, type Exposure, exposureOf, metricValueAt } from '../../core/release/exposure.js';
 import { type SimulatedDeployment, simulatorKeys } from '../../core/release/simulated-deployment.js';
 import { type ObservedWindow, type ServiceBaseline, sloSnapshot } from '../../core/release/slo.js';
+
+/** Kept here for callers of the simulator; it lives with the SLO model, which AWS telemetry uses too. */
+export { baselinesOf } from '../../core/release/slo.js';
+
 import type { Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
 import type { StateStore } from '../../ports/state-store.js';
 
@@ -26,13 +30,6 @@ export interface SyntheticMetricsOptions {
 }
 
 const minuteMs = 60_000;
-
-/** The baselines of a catalog's services (`catalog.services[name].slo`), for `SyntheticMetricsOptions.baselines`. */
-export function baselinesOf(catalog: {
-  services: Readonly<Record<string, { slo: ServiceBaseline }>>;
-}): Record<string, ServiceBaseline> {
-  return Object.fromEntries(Object.entries(catalog.services).map(([name, service]) => [name, service.slo]));
-}
 
 export class SyntheticMetrics {
   private readonly noise: number;

@@ -89,3 +89,10 @@ export function sloSnapshot(input: SloSnapshotInput): TelemetrySnapshot {
     alarms: input.alarms,
   };
 }
+
+/** The baselines of a catalog's services (`catalog.services[name].slo`), for the telemetry adapters (synthetic and CloudWatch). */
+export function baselinesOf(catalog: {
+  services: Readonly<Record<string, { slo: ServiceBaseline }>>;
+}): Record<string, ServiceBaseline> {
+  return Object.fromEntries(Object.entries(catalog.services).map(([name, service]) => [name, service.slo]));
+}
