@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../lambdas/core/policy/types.js';
 import { authorityEmergencyOverride } from './rules/authority-emergency-override.js';
+import { authorityNotRevoked } from './rules/authority-not-revoked.js';
 import { authorityOwnerOrDelegate } from './rules/authority-owner-or-delegate.js';
 import { authorityProfileRoles } from './rules/authority-profile-roles.js';
 import { complianceReviewerOfRecord } from './rules/compliance-reviewer-of-record.js';
@@ -13,6 +14,7 @@ import { securityNoLiteralSecrets } from './rules/security-no-literal-secrets.js
 /** The policy set itv admits intents against, in evaluation order. */
 export const policySet: readonly PolicyRule[] = [
   authorityOwnerOrDelegate,
+  authorityNotRevoked,
   authorityProfileRoles,
   authorityEmergencyOverride,
   operationalFreezeWindow,

@@ -1,6 +1,6 @@
 import type { IntentInput } from '../lambdas/core/intent.js';
 import { evaluatePolicy, policySetHash } from '../lambdas/core/policy/evaluate.js';
-import type { PolicyRule } from '../lambdas/core/policy/types.js';
+import type { PolicyRule, PolicySignals } from '../lambdas/core/policy/types.js';
 import { contextFor, makeIntent } from '../test/unit/core/fixtures.js';
 import { policySet } from './index.js';
 
@@ -63,7 +63,7 @@ describe('the policy set', () => {
 });
 
 /** For every rule, an intent and instant it fails on (or, for a flagging rule, flags). */
-const failing: Record<string, { edit: (d: IntentInput) => void; at?: string }> = {
+const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; signals?: PolicySignals }> = {
   'authority-owner-or-delegate': {
     edit: (d) => {
       d.authority.requester = 'mallory@example.com';
@@ -89,6 +89,12 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string }> =
         role: 'engineer',
         emergencyOverride: true,
       };
+    },
+  },
+  'authority-not-revoked': {
+    edit: () => {},
+    signals: {
+      authorityRevoked: 'authority of bob@example.com over launch-flags revoked by alice@example.com',
     },
   },
   'operational-freeze-window': { edit: () => {}, at: '2026-12-24T12:00:00Z' },
@@ -163,8 +169,11 @@ describe('every verdict explains itself', () => {
     '%s names what failed and what would pass',
     (name, rule) => {
       // Prepare
-      const { edit, at } = failing[name]!;
-      const ctx = contextFor(makeIntent(edit), at ? new Date(at) : undefined);
+      const { edit, at, signals } = failing[name]!;
+      const ctx = {
+        ...contextFor(makeIntent(edit), at ? new Date(at) : undefined),
+        ...(signals ? { signals } : {}),
+      };
 
       // Act
       const result = rule.evaluate(ctx);

@@ -3,6 +3,7 @@ import { confidenceLowerBound } from '../confidence.js';
 import { readConfidence } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
+import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type AdmissionResult, admissionResultSchema, type PipelineState } from './state.js';
 
 /**
@@ -21,6 +22,8 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
+  const revocation = await revokedAuthority(intent, deps.state, now);
+  const signals = { authorityRevoked: revocation ? describeRevocation(revocation) : undefined };
   const { decision, occupancy, rounds } = await settleAdmission(
     deps.state,
     intentId,
@@ -34,6 +37,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
         now,
         confidence,
         occupancy: current,
+        signals,
       }),
   );
   const { risk, evaluation, nonInterference: ni } = decision;
