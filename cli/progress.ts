@@ -1,3 +1,4 @@
+import { issueText } from '../lambdas/core/pipeline/status.js';
 import type { ProgressEvent } from './runtime/local-pipeline.js';
 
 /** One line per stage as it finishes: what the stage decided, in a few words. */
@@ -67,11 +68,6 @@ export function describeStage(event: ProgressEvent): string | undefined {
 
 function issues(list: unknown): string {
   return ((list as Array<{ path: string; message: string }>) ?? []).map(issueText).join('; ');
-}
-
-/** `path: message`, unless the message already starts with the path. */
-export function issueText(issue: { path: string; message: string }): string {
-  return issue.message.startsWith(issue.path) ? issue.message : `${issue.path}: ${issue.message}`;
 }
 
 /**

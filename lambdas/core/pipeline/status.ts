@@ -53,7 +53,8 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
 }
 
 type Issue = { path: string; message: string };
-const issueText = (issue: Issue) =>
+/** `path: message`, unless the message already starts with the path. */
+export const issueText = (issue: Issue) =>
   issue.message.startsWith(issue.path) ? issue.message : `${issue.path}: ${issue.message}`;
 
 function reasonsOf(type: string, payload: Record<string, unknown>): string[] {
