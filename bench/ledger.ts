@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLedgerStore } from '../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
-import { startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
 import { auditExport } from '../lambdas/core/evidence/export-audit.js';
 import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
 import type { LedgerEntryDraft } from '../lambdas/ports/ledger-store.js';
@@ -52,11 +52,7 @@ function draftAt(i: number): LedgerEntryDraft {
  */
 async function appendVersusPut(count: number, writers: number): Promise<string[]> {
   const server = await startDynalite({});
-  const client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(server.endpoint);
   try {
     await ensureTables(client, { ledger: 'bench-ledger', state: 'bench-state' });
     const store = new DynamoLedgerStore(client, 'bench-ledger');

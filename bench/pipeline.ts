@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ProgressEvent } from '../cli/runtime/local-pipeline.js';
 import { withSession } from '../cli/session.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
-import { startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
 import { LocalSigner } from '../lambdas/adapters/local/local-signer.js';
 import { type Catalog, parseCatalog } from '../lambdas/core/catalog-schema.js';
 import { intentSchema } from '../lambdas/core/intent.js';
@@ -168,11 +168,7 @@ export async function runPipelineBench(): Promise<string[]> {
 
 async function measureFloor(count: number, entriesPerIntent: number, catalog: Catalog) {
   const server = await startDynalite({});
-  const client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(server.endpoint);
   try {
     await ensureTables(client, { ledger: 'floor-ledger', state: 'floor-state' });
     const signer = LocalSigner.inMemory();

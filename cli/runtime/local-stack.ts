@@ -1,13 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCatalog } from '../../catalog/index.js';
 import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../../lambdas/adapters/aws/tables.js';
 import { createLocalRelease } from '../../lambdas/adapters/local/appconfig-simulator.js';
-import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
+import { localDynamoClient, startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-store.js';
 import { LocalSigner } from '../../lambdas/adapters/local/local-signer.js';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
@@ -43,12 +42,7 @@ export async function openLocalStack(
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
   const dynamo = await openDynamo(home, options.inMemory ?? false);
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 3,
-  });
+  const client = localDynamoClient(dynamo.endpoint);
   await ensureTables(client, tables);
   const ledger = new DynamoLedgerStore(client, tables.ledger);
   const state = new DynamoStateStore(client, tables.state);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -13,6 +12,7 @@ import { LedgerIntegrityError, TransientError } from '../../core/errors.js';
 import { canonicalJson } from '../../core/ledger/canonical-json.js';
 import { chainEntry } from '../../core/ledger/entry.js';
 import type { LedgerEntry, LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import { isConditionFailure, n, s } from './attribute-values.js';
 import { LEDGER_TABLE } from './tables.js';
 import { transientOr } from './transient-errors.js';
 
@@ -60,16 +60,6 @@ export interface DynamoLedgerStoreOptions {
 }
 
 const { partitionKey, sortKey, indexes } = LEDGER_TABLE;
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
-}
-
 function markerPartition(ledger: string, idempotencyKey: string): string {
   return `${ledger}#idem#${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex')}`;
 }

@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -9,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError, VersionConflictError } from '../../core/errors.js';
 import type { StateItem, StateStore } from '../../ports/state-store.js';
+import { isConditionFailure, n, s } from './attribute-values.js';
 import { transientOr } from './transient-errors.js';
 
 /*
@@ -17,16 +17,6 @@ import { transientOr } from './transient-errors.js';
  * two writers never overwrite each other; the loser gets VersionConflictError and re-reads. Reads are
  * strongly consistent.
  */
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
-}
 
 function assertKey(pk: string, sk: string): void {
   const issues = [

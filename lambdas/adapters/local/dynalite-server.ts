@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 // dynalite is CommonJS without type declarations; this is the one shape of it itv uses.
 type DynaliteFactory = (options: {
@@ -46,4 +47,14 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
       return closing;
     },
   };
+}
+
+/** A DynamoDB client for a local endpoint: dynalite accepts any credentials and region. */
+export function localDynamoClient(endpoint: string, maxAttempts = 3): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts,
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalDigest } from '../intent-id.js';
 import { canonicalJson } from '../ledger/index.js';
 import { signEnvelope } from '../signing/index.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -24,7 +25,7 @@ export async function formDecision(state: PipelineState, deps: PipelineDeps): Pr
   }));
   const decision = {
     decisionId: `dec-${intentId}`,
-    intent: { id: intentId, digest: sha256Hex(canonicalJson(intent)) },
+    intent: { id: intentId, digest: canonicalDigest(intent) },
     rationale: {
       structure: structure.verdict,
       admission: admission.verdict,
@@ -42,7 +43,7 @@ export async function formDecision(state: PipelineState, deps: PipelineDeps): Pr
         environment: service?.environment,
         profile: intent.change.profile,
         contractVersion: intent.change.contractVersion,
-        contentDigest: sha256Hex(canonicalJson(intent.change.payload)),
+        contentDigest: canonicalDigest(intent.change.payload),
       },
     ],
     decidedAt: deps.clock.now().toISOString(),

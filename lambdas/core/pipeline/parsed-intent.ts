@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
-import { canonicalJson } from '../ledger/index.js';
+import { canonicalDigest } from '../intent-id.js';
 import type { PipelineState } from './state.js';
 
 /** The declared intent of a state that passed DeclareIntent; later stages call this instead of re-validating by hand. */
@@ -21,8 +20,5 @@ export function declaredIntent(state: PipelineState): { intent: Intent; intentId
 export function fallbackIntentId(raw: unknown): string {
   const clientId = (raw as { id?: unknown } | null)?.id;
   if (typeof clientId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return clientId;
-  const digest = createHash('sha256')
-    .update(canonicalJson(raw ?? null))
-    .digest('hex');
-  return `int-${digest.slice(0, 20)}`;
+  return `int-${canonicalDigest(raw ?? null).slice(0, 20)}`;
 }

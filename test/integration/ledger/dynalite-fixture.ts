@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTables, type TableNames } from '../../../lambdas/adapters/aws/tables.js';
-import { startDynalite } from '../../../lambdas/adapters/local/dynalite-server.js';
+import { localDynamoClient, startDynalite } from '../../../lambdas/adapters/local/dynalite-server.js';
 
 export interface LocalTables {
   client: DynamoDBClient;
@@ -10,12 +10,7 @@ export interface LocalTables {
 }
 
 export function clientFor(endpoint: string, maxAttempts = 3): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts,
-  });
+  return localDynamoClient(endpoint, maxAttempts);
 }
 
 /** dynalite on a free 127.0.0.1 port with the ledger and state tables created. */
