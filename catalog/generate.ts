@@ -1,4 +1,4 @@
-import type { CatalogData, ServiceInput, Team } from '../lambdas/core/catalog-schema.js';
+import type { CatalogData, ServiceInput, TeamInput } from '../lambdas/core/catalog-schema.js';
 import { bool, objectContract, percent, positiveInt } from './contracts.js';
 
 /**
@@ -66,8 +66,8 @@ const contracts = {
   ),
 };
 
-function teamsFor(count: number, pick: () => number): Team[] {
-  const teams: Team[] = [
+function teamsFor(count: number, pick: () => number): TeamInput[] {
+  const teams: TeamInput[] = [
     {
       name: 'sre',
       title: 'Site reliability',

@@ -10,6 +10,7 @@ import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
 import { demoStartInstant } from '../demo-clock.js';
 import { duration, table, usd } from '../format.js';
 import { describeStage } from '../progress.js';
+import { namedLocally } from '../runtime/local-caller.js';
 import { examplesDir, type Session, withSession } from '../session.js';
 import { pairProgressLine, runAlongside } from './demo-queue.js';
 import { type BundlesVerified, verifyStoredBundles } from './evidence.js';
@@ -289,7 +290,12 @@ async function runScenario(
     const reviewer = reviewerFor(session, fresh, scenario.reviewer);
     log(`    (waiting for a reviewer of record; ${reviewer} approves)`);
     await recordReview(
-      { intentId: report.intentId, decision: 'approved', reviewer, reason: 'risk reviewed in the demo' },
+      {
+        intentId: report.intentId,
+        decision: 'approved',
+        reviewer: namedLocally(reviewer, 'itv demo'),
+        reason: 'risk reviewed in the demo',
+      },
       stack.deps,
     );
     report = await pipeline.resume(report.intentId);

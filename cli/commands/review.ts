@@ -1,6 +1,7 @@
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { progressPrinter } from '../progress.js';
+import { namedLocally } from '../runtime/local-caller.js';
 import { withSession } from '../session.js';
 import { printStatus } from './status.js';
 import { exitCodeFor } from './submit.js';
@@ -26,7 +27,7 @@ export async function reviewCommand(
         {
           intentId: id,
           decision: options.approve ? 'approved' : 'rejected',
-          reviewer: options.reviewer,
+          reviewer: namedLocally(options.reviewer, 'itv review --reviewer'),
           reason: options.reason,
         },
         stack.deps,

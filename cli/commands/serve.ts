@@ -1,13 +1,30 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Authenticate } from '../../lambdas/api/caller.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { namedLocally } from '../runtime/local-caller.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
 import { type Session, withSession } from '../session.js';
 
-/** The local stand-in for API Gateway's IAM identity: who is calling. Local only; there is no auth on 127.0.0.1. */
+/**
+ * The local stand-in for API Gateway's IAM identity: the principal id of who is calling (not an ARN). Local
+ * only; there is no auth on 127.0.0.1.
+ */
 export const principalHeader = 'x-itv-principal';
+
+/** Reads the caller from the `x-itv-principal` header, as `iamCaller` reads it from IAM on AWS. */
+export const headerCaller: Authenticate = (event) => {
+  const principal = event.headers?.[principalHeader];
+  if (!principal) {
+    throw new InvalidInputError('no caller identity', [
+      { path: principalHeader, message: 'name the principal you act as in this header' },
+    ]);
+  }
+  return namedLocally(principal, `${principalHeader} header`);
+};
 
 type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -17,7 +34,7 @@ export function localApi(session: Session, executions: LocalExecutions) {
   const routes: Array<[string, RegExp, Route]> = [
     ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps.catalog, deps.clock.now())],
     ['GET', /^\/intents\/([^/]+)$/, (event) => getIntent(event, deps.ledger, deps.ledgerName)],
-    ['POST', /^\/intents\/([^/]+)\/review$/, (event) => reviewIntent(event, deps, executions)],
+    ['POST', /^\/intents\/([^/]+)\/review$/, (event) => reviewIntent(event, deps, executions, headerCaller)],
   ];
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -37,7 +54,8 @@ export function localApi(session: Session, executions: LocalExecutions) {
         body: await readBody(request),
         isBase64Encoded: false,
         pathParameters: id ? { id: decodeURIComponent(id) } : null,
-        requestContext: { identity: { userArn: typeof principal === 'string' ? principal : null } },
+        headers: typeof principal === 'string' ? { [principalHeader]: principal } : {},
+        requestContext: { identity: { userArn: null } },
       } as unknown as APIGatewayProxyEvent;
       result = await route[2](event);
     }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { InvalidInputError } from '../core/errors.js';
+import { AccessRefusedError, InvalidInputError } from '../core/errors.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -17,11 +17,15 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
   }
 }
 
-/** Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), the rest is ours (500). */
+/**
+ * Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), an authenticated caller
+ * who may not do this is refused (403), the rest is ours (500).
+ */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof InvalidInputError) {
     return json(400, { error: error.name, message: error.message, issues: error.issues });
   }
+  if (error instanceof AccessRefusedError) return json(403, { error: error.name, message: error.message });
   console.error(error);
   return json(500, { error: 'InternalError', message: 'the request failed; see the function logs' });
 }

@@ -9,6 +9,7 @@ import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js
 import type { Executions } from '../ports/executions.js';
 import { awsLedgerAccess } from '../wiring/aws.js';
 import { requiredEnv } from '../wiring/env.js';
+import { type Authenticate, iamCaller } from './caller.js';
 import { errorResponse, json, parseBody } from './http.js';
 
 const reviewBodySchema = z.object({
@@ -19,13 +20,15 @@ const reviewBodySchema = z.object({
 let executions: Executions | undefined;
 
 /**
- * `POST /intents/{id}/review`: the caller's IAM identity is the reviewer of record (never a name in the
- * body). Records the decision, then returns the task token to Step Functions.
+ * `POST /intents/{id}/review`: the authenticated caller, resolved to a catalog principal before anything is
+ * recorded, is the reviewer of record (never a name in the body). Records the decision with the identity
+ * the caller authenticated as, then returns the task token to Step Functions.
  */
 export async function reviewIntent(
   event: APIGatewayProxyEvent,
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
   executions: Executions,
+  authenticate: Authenticate = iamCaller,
 ): Promise<APIGatewayProxyResult> {
   try {
     const id = event.pathParameters?.id ?? '';
@@ -39,9 +42,7 @@ export async function reviewIntent(
         })),
       );
     }
-    const reviewer = event.requestContext.identity?.userArn;
-    if (!reviewer)
-      throw new InvalidInputError('no caller identity', [{ path: 'identity', message: 'IAM auth required' }]);
+    const reviewer = authenticate(event, deps.catalog);
     const { request, review } = await recordReview(
       {
         intentId: id,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+import { checkIdentityClaims, type IdentityClaim, iamIdentitySchema } from './principals/index.js';
 import { compileContract } from './structure.js';
 
 /**
@@ -13,6 +14,8 @@ const serviceName = z
   .max(128)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
 const principal = z.string().min(1).max(256);
+/** The IAM identities a principal calls the API with (see `principals/iam-identity.ts`). */
+const identities = z.array(iamIdentitySchema).default([]);
 export const semverPattern = /^\d+\.\d+\.\d+$/;
 
 function isTimeZone(value: string): boolean {
@@ -111,16 +114,19 @@ export const teamSchema = z
   .object({
     name: serviceName,
     title: z.string().min(1).max(200),
-    members: z.array(z.object({ principal, role: z.string().min(1).max(128) }).strict()),
+    members: z.array(z.object({ principal, role: z.string().min(1).max(128), identities }).strict()),
   })
   .strict();
+
+/** A reviewer of record: a principal id, or the id with the IAM identities it reviews with. */
+export const reviewerSchema = z.union([principal, z.object({ principal, identities }).strict()]);
 
 export const catalogDataSchema = z
   .object({
     teams: z.array(teamSchema),
     services: z.array(serviceSchema),
     /** Reviewers of record per compliance domain. */
-    reviewers: z.partialRecord(z.enum(complianceDomains), z.array(principal).min(1)).default({}),
+    reviewers: z.partialRecord(z.enum(complianceDomains), z.array(reviewerSchema).min(1)).default({}),
   })
   .strict();
 
@@ -133,13 +139,18 @@ export type Profile = z.infer<typeof profileSchema>;
 export type Service = z.infer<typeof serviceSchema>;
 export type ServiceInput = z.input<typeof serviceSchema>;
 export type Team = z.infer<typeof teamSchema>;
+export type TeamInput = z.input<typeof teamSchema>;
+export type ReviewerInput = z.input<typeof reviewerSchema>;
 export type CatalogData = z.input<typeof catalogDataSchema>;
 
 /** The loaded catalog, indexed by name. */
 export interface Catalog {
   services: Readonly<Record<string, Service>>;
   teams: Readonly<Record<string, Team>>;
+  /** Principal ids of the reviewers of record per compliance domain. */
   reviewers: Readonly<Partial<Record<ComplianceDomain, string[]>>>;
+  /** Every IAM identity a principal claims, wherever the catalog declares it; no identity claimed twice. */
+  identities: readonly IdentityClaim[];
 }
 
 function fieldPath(path: ReadonlyArray<PropertyKey>): string {
@@ -212,7 +223,41 @@ function checkContracts(service: Service): void {
   }
 }
 
-/** Validates raw catalog data (zod shape, references, JSON Schema contracts); throws `ConfigurationError`. */
+type ParsedCatalogData = z.output<typeof catalogDataSchema>;
+
+function reviewerIds(reviewers: ParsedCatalogData['reviewers']): Catalog['reviewers'] {
+  return Object.fromEntries(
+    Object.entries(reviewers).map(([domain, entries]) => [
+      domain,
+      entries.map((entry) => (typeof entry === 'string' ? entry : entry.principal)),
+    ]),
+  );
+}
+
+function identityClaims(data: ParsedCatalogData): IdentityClaim[] {
+  const claims: IdentityClaim[] = [];
+  for (const team of data.teams) {
+    team.members.forEach((member, i) => {
+      for (const identity of member.identities) {
+        claims.push({ principal: member.principal, identity, source: `teams.${team.name}.members[${i}]` });
+      }
+    });
+  }
+  for (const [domain, entries] of Object.entries(data.reviewers)) {
+    entries.forEach((entry, i) => {
+      if (typeof entry === 'string') return;
+      for (const identity of entry.identities) {
+        claims.push({ principal: entry.principal, identity, source: `reviewers.${domain}[${i}]` });
+      }
+    });
+  }
+  return claims;
+}
+
+/**
+ * Validates raw catalog data (zod shape, references, JSON Schema contracts, IAM identities claimed by one
+ * principal each); throws `ConfigurationError`.
+ */
 export function parseCatalog(data: unknown): Catalog {
   const parsed = catalogDataSchema.safeParse(data);
   if (!parsed.success) {
@@ -222,9 +267,11 @@ export function parseCatalog(data: unknown): Catalog {
   const catalog: Catalog = {
     services: indexByName(parsed.data.services, 'service'),
     teams: indexByName(parsed.data.teams, 'team'),
-    reviewers: parsed.data.reviewers,
+    reviewers: reviewerIds(parsed.data.reviewers),
+    identities: identityClaims(parsed.data),
   };
   checkReferences(catalog);
+  checkIdentityClaims(catalog.identities);
   for (const service of Object.values(catalog.services)) checkContracts(service);
   return catalog;
 }

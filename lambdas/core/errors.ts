@@ -48,3 +48,15 @@ export class ConfigurationError extends ItvError {}
 
 /** A write-once evidence object already holds different bytes. */
 export class EvidenceConflictError extends ItvError {}
+
+/** The caller is authenticated but may not do what it asked (HTTP 403); each subclass names one reason. */
+export class AccessRefusedError extends ItvError {}
+
+/** An authenticated identity (e.g. an IAM ARN) that no catalog principal claims. */
+export class UnknownCallerError extends AccessRefusedError {}
+
+/** The requester of a change tried to act as its reviewer of record (separation of duties). */
+export class SeparationOfDutiesError extends AccessRefusedError {}
+
+/** A principal that is not a reviewer of record for the service tried to review a change to it. */
+export class IneligibleReviewerError extends AccessRefusedError {}

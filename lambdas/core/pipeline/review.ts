@@ -1,5 +1,12 @@
-import { InvalidInputError, ItvError, VersionConflictError } from '../errors.js';
+import {
+  IneligibleReviewerError,
+  InvalidInputError,
+  ItvError,
+  SeparationOfDutiesError,
+  VersionConflictError,
+} from '../errors.js';
 import { intentSchema } from '../intent.js';
+import type { Caller } from '../principals/index.js';
 import { eligibleReviewers } from '../reviewers.js';
 import { type PipelineDeps, record } from './deps.js';
 import { stateKeys } from './keys.js';
@@ -67,14 +74,17 @@ export async function readReview(
 }
 
 /**
- * A reviewer of record approves or rejects. The reviewer must not be the requester (separation of duties).
+ * A reviewer of record approves or rejects. `reviewer` is the authenticated caller already resolved to a
+ * catalog principal (never a name from a request body); separation of duties and eligibility compare
+ * principal ids, and the identity it authenticated as is recorded beside it.
  * Returns the pending request so the caller can resume the execution (task token on AWS, local resume).
  */
 export async function recordReview(
-  input: { intentId: string; decision: 'approved' | 'rejected'; reviewer: string; reason?: string },
+  input: { intentId: string; decision: 'approved' | 'rejected'; reviewer: Caller; reason?: string },
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
 ): Promise<{ request: ReviewRequest; review: ReviewResult }> {
-  if (!input.reviewer.trim()) {
+  const reviewer = input.reviewer.principal.trim();
+  if (!reviewer) {
     throw new InvalidInputError('reviewer is required', [
       { path: 'reviewer', message: 'must name a principal' },
     ]);
@@ -82,31 +92,23 @@ export async function recordReview(
   const requestKey = stateKeys.reviewRequest(input.intentId);
   const request = (await deps.state.get<ReviewRequest>(requestKey.pk, requestKey.sk))?.data;
   if (!request) throw new NotAwaitingReviewError(`intent ${input.intentId} is not waiting for a review`);
-  if (request.requester === input.reviewer) {
-    throw new InvalidInputError('the requester cannot be the reviewer of record', [
-      {
-        path: 'reviewer',
-        message: `${input.reviewer} requested this change; another principal must review it`,
-      },
-    ]);
+  if (request.requester === reviewer) {
+    throw new SeparationOfDutiesError(
+      `${reviewer} requested this change, and the requester cannot review it (separation of duties): another reviewer of record must`,
+    );
   }
   const intent = intentSchema.parse(request.state.intent);
   const service = deps.catalog.services[intent.change.service];
   const eligible = service ? eligibleReviewers(service, deps.catalog, request.requester) : [];
-  if (!eligible.includes(input.reviewer)) {
-    throw new InvalidInputError(
-      `${input.reviewer} is not a reviewer of record for ${intent.change.service}`,
-      [
-        {
-          path: 'reviewer',
-          message: `must be one of: ${eligible.join(', ') || '(none configured in the catalog)'}`,
-        },
-      ],
+  if (!eligible.includes(reviewer)) {
+    throw new IneligibleReviewerError(
+      `${reviewer} is not a reviewer of record for ${intent.change.service}: eligible are ${eligible.join(', ') || '(none configured in the catalog)'}`,
     );
   }
   const review: ReviewResult = {
     decision: input.decision,
-    reviewer: input.reviewer,
+    reviewer,
+    authenticatedAs: input.reviewer.authenticatedAs,
     reason: input.reason,
     decidedAt: deps.clock.now().toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authenticatedAsSchema } from '../principals/caller.js';
 
 /**
  * The state that flows through the state machine. Each stage reads what earlier stages wrote and
@@ -73,7 +74,10 @@ export const verificationResultSchema = z.object({
 
 export const reviewResultSchema = z.object({
   decision: z.enum(['approved', 'rejected']),
+  /** The catalog principal id of the reviewer of record. */
   reviewer: z.string(),
+  /** The identity the reviewer authenticated as (an IAM ARN on AWS); absent in reviews from older versions. */
+  authenticatedAs: authenticatedAsSchema.optional(),
   reason: z.string().optional(),
   decidedAt: z.string(),
 });

@@ -78,7 +78,7 @@ describe('itv serve', () => {
           headers: { [principalHeader]: principal },
           body: JSON.stringify({ decision: 'approve' }),
         });
-      expect((await review('alice@example.com')).status).toBe(400);
+      expect((await review('alice@example.com')).status).toBe(403);
       expect((await review('xavier@example.com')).status).toBe(200);
       await executions.idle();
       expect(await (await fetch(`${base}/intents/api-high-1`)).json()).toMatchObject({ status: 'released' });

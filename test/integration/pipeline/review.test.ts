@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { type LocalStack, openLocalStack } from '../../../cli/runtime/local-stack.js';
-import { InvalidInputError } from '../../../lambdas/core/errors.js';
+import { IneligibleReviewerError, SeparationOfDutiesError } from '../../../lambdas/core/errors.js';
 import {
   NotAwaitingReviewError,
   recordReview,
@@ -13,6 +14,7 @@ const intent = JSON.parse(
   readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),
 );
 const requester: string = intent.authority.requester;
+const named = (principal: string) => namedLocally(principal, 'test');
 
 describe('reviewer of record', () => {
   let home: string;
@@ -30,28 +32,31 @@ describe('reviewer of record', () => {
 
   test('an intent that never asked for review cannot be reviewed', async () => {
     await expect(
-      recordReview({ intentId: 'nope', decision: 'approved', reviewer: 'xavier@example.com' }, stack.deps),
+      recordReview(
+        { intentId: 'nope', decision: 'approved', reviewer: named('xavier@example.com') },
+        stack.deps,
+      ),
     ).rejects.toThrow(NotAwaitingReviewError);
   });
 
   test('the requester cannot review their own change', async () => {
     await wait('i-1');
     const error = await recordReview(
-      { intentId: 'i-1', decision: 'approved', reviewer: requester },
+      { intentId: 'i-1', decision: 'approved', reviewer: named(requester) },
       stack.deps,
     ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues[0]?.path).toBe('reviewer');
+    expect(error).toBeInstanceOf(SeparationOfDutiesError);
+    expect((error as Error).message).toMatch(/requester cannot review/);
   });
 
   test('a principal the catalog does not name for the compliance domain is refused, naming who may review', async () => {
     await wait('i-2');
     const error = await recordReview(
-      { intentId: 'i-2', decision: 'approved', reviewer: 'alice@example.com' },
+      { intentId: 'i-2', decision: 'approved', reviewer: named('alice@example.com') },
       stack.deps,
     ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues[0]?.message).toContain('xavier@example.com');
+    expect(error).toBeInstanceOf(IneligibleReviewerError);
+    expect((error as Error).message).toContain('xavier@example.com');
   });
 
   test('an eligible reviewer decides once; the decision is on the ledger and a second decision is refused', async () => {
@@ -60,11 +65,16 @@ describe('reviewer of record', () => {
 
     // Act
     const { review, request } = await recordReview(
-      { intentId: 'i-3', decision: 'rejected', reviewer: 'xavier@example.com', reason: 'needs a DPIA' },
+      {
+        intentId: 'i-3',
+        decision: 'rejected',
+        reviewer: named('xavier@example.com'),
+        reason: 'needs a DPIA',
+      },
       stack.deps,
     );
     const second = recordReview(
-      { intentId: 'i-3', decision: 'approved', reviewer: 'xavier@example.com' },
+      { intentId: 'i-3', decision: 'approved', reviewer: named('xavier@example.com') },
       stack.deps,
     );
 
@@ -72,6 +82,7 @@ describe('reviewer of record', () => {
     expect(review).toMatchObject({
       decision: 'rejected',
       reviewer: 'xavier@example.com',
+      authenticatedAs: { method: 'local', via: 'test' },
       reason: 'needs a DPIA',
     });
     expect(request.taskToken).toBe('token-1');

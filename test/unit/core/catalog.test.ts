@@ -131,3 +131,90 @@ describe('parseCatalog rejects bad data with the service and field named', () =>
     expect(() => parseCatalog(data)).toThrow(/service "customer-onboarding": field "legal.dataResidency"/);
   });
 });
+
+describe('parseCatalog checks the IAM identities principals claim', () => {
+  type Member = { principal: string; role: string; identities?: unknown[] };
+  type Data = { teams: Array<{ name: string; members: Member[] }>; reviewers: Record<string, unknown[]> };
+  const edited = (edit: (data: Data) => void): unknown => {
+    const data = structuredClone(catalogData) as unknown as Data;
+    edit(data);
+    return data;
+  };
+  const memberOf = (data: Data, team: string, principal: string): Member => {
+    const found = data.teams.find((t) => t.name === team)?.members.find((m) => m.principal === principal);
+    if (!found) throw new Error(`no ${principal} in ${team}`);
+    return found;
+  };
+
+  test('a malformed ARN is refused, naming the team and field', () => {
+    const data = edited((d) => {
+      memberOf(d, 'sre', 'grace@example.com').identities = ['arn:aws:iam::12345:user/grace'];
+    });
+    expect(() => parseCatalog(data)).toThrow(ConfigurationError);
+    expect(() => parseCatalog(data)).toThrow(
+      /team "sre": field "members\[0\].identities\[0\]" "arn:aws:iam::12345:user\/grace" is not an IAM user, role or assumed-role session ARN/,
+    );
+  });
+
+  test('a wildcard anywhere but a whole session name is refused', () => {
+    const wildRole = edited((d) => {
+      memberOf(d, 'sre', 'grace@example.com').identities = [
+        { role: 'arn:aws:iam::123456789012:role/Itv*', session: 'grace@example.com' },
+      ];
+    });
+    const wildSession = edited((d) => {
+      memberOf(d, 'sre', 'grace@example.com').identities = [
+        { role: 'arn:aws:iam::123456789012:role/ItvEngineers', session: 'grace*' },
+      ];
+    });
+    expect(() => parseCatalog(wildRole)).toThrow(
+      /field "members\[0\].identities\[0\].role" .* is not an IAM role ARN/,
+    );
+    expect(() => parseCatalog(wildSession)).toThrow(
+      /field "members\[0\].identities\[0\].session" "grace\*" is not a role session name/,
+    );
+  });
+
+  test('two principals claiming one identity are refused, naming both', () => {
+    const data = edited((d) => {
+      memberOf(d, 'clinical', 'wendy@example.com').identities = ['arn:aws:iam::123456789012:user/xavier'];
+    });
+    expect(() => parseCatalog(data)).toThrow(ConfigurationError);
+    expect(() => parseCatalog(data)).toThrow(
+      /"wendy@example.com" \(teams.clinical.members\[1\]: arn:aws:iam::123456789012:user\/xavier\) and "xavier@example.com" \(reviewers.HIPAA\[0\]/,
+    );
+  });
+
+  test('a session of a role that another principal claims with "*" is refused as the same identity', () => {
+    const data = edited((d) => {
+      memberOf(d, 'sre', 'grace@example.com').identities = [
+        { role: 'arn:aws:iam::123456789012:role/itv/ItvReviewers', session: '*' },
+      ];
+    });
+    expect(() => parseCatalog(data)).toThrow(/"grace@example.com" .* and "xavier@example.com"/);
+  });
+
+  test('one principal may declare the same identity as a team member and as a reviewer of record', () => {
+    const data = edited((d) => {
+      d.teams
+        .find((t) => t.name === 'clinical')
+        ?.members.push({
+          principal: 'xavier@example.com',
+          role: 'privacy-officer',
+          identities: ['arn:aws:iam::123456789012:user/xavier'],
+        });
+    });
+    expect(parseCatalog(data).identities.filter((c) => c.principal === 'xavier@example.com')).toHaveLength(3);
+  });
+
+  test('reviewers of record load as principal ids, with or without identities', () => {
+    const data = edited((d) => {
+      d.reviewers.SOX = ['yara@example.com'];
+    });
+    expect(parseCatalog(data).reviewers).toMatchObject({
+      HIPAA: ['xavier@example.com'],
+      SOX: ['yara@example.com'],
+      PCI: ['zoe@example.com'],
+    });
+  });
+});

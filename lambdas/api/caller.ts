@@ -1,0 +1,26 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Catalog } from '../core/catalog-schema.js';
+import { InvalidInputError, UnknownCallerError } from '../core/errors.js';
+import { type Caller, resolvePrincipal } from '../core/principals/index.js';
+
+/** Who is calling: the composition root chooses how a request proves it (IAM on AWS, a header locally). */
+export type Authenticate = (event: APIGatewayProxyEvent, catalog: Catalog) => Caller;
+
+/**
+ * API Gateway's IAM auth: the SigV4 signature was verified before the Lambda runs, and
+ * `requestContext.identity.userArn` is the ARN it was made with. That ARN is resolved to the catalog
+ * principal claiming it; only the ARN is kept (the access key and caller id in the same object are not).
+ */
+export const iamCaller: Authenticate = (event, catalog) => {
+  const arn = event.requestContext?.identity?.userArn;
+  if (!arn) {
+    throw new InvalidInputError('no caller identity', [{ path: 'identity', message: 'IAM auth required' }]);
+  }
+  const principal = resolvePrincipal(catalog.identities, arn);
+  if (!principal) {
+    throw new UnknownCallerError(
+      `${arn} is not an identity of any principal in the catalog: list it under that principal's identities (catalog/README.md)`,
+    );
+  }
+  return { principal, authenticatedAs: { method: 'aws-iam', arn } };
+};
