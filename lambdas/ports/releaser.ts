@@ -14,7 +14,12 @@ export interface ReleaseRequest {
   /** The AppConfig environment: one deployment at a time runs in it (the lane). */
   environment: string;
   profile: string;
-  /** The configuration content to deploy (JSON). */
+  /**
+   * The contract version the content was validated against. For a feature-flag profile the AWS releaser
+   * derives the flags' attribute constraints from it (from the latest version when absent).
+   */
+  contractVersion?: string;
+  /** The configuration content to deploy (JSON), as the profile's contract describes it. */
   content: Record<string, unknown>;
   strategy: DeploymentStrategy;
   description: string;

@@ -77,6 +77,8 @@ export function buildPipelineDeps(env: NodeJS.ProcessEnv): PipelineDeps {
           environments: requiredJsonMap('ITV_APPCONFIG_ENVIRONMENTS', env),
           profiles: requiredJsonMap('ITV_APPCONFIG_PROFILES', env),
           strategies: requiredJsonMap('ITV_APPCONFIG_STRATEGIES', env),
+          // Feature-flag profiles take AppConfig's flag document, built from the catalog's contract.
+          services: catalog.services,
           // Irreversible releases disable and restore their monitors' alarm actions, and read the monitors.
           cloudwatch: new CloudWatchClient({}),
         }),

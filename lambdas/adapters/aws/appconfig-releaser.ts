@@ -13,10 +13,12 @@ import {
   DisableAlarmActionsCommand,
   EnableAlarmActionsCommand,
 } from '@aws-sdk/client-cloudwatch';
+import type { Service } from '../../core/catalog-schema.js';
 import { ConfigurationError, InvalidInputError, LaneBusyError } from '../../core/errors.js';
 import { alarmName, serviceMetrics } from '../../core/release/alarms.js';
 import { isInProgress } from '../../core/release/deployment-status.js';
 import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
+import { featureFlagDocument } from '../../core/release/feature-flag-document.js';
 import type {
   DeploymentEvent,
   DeploymentStatus,
@@ -27,9 +29,13 @@ import type {
 import { transientOr } from './transient-errors.js';
 
 /**
- * `Releaser` on AWS AppConfig gradual deployments: the content becomes a hosted configuration version (the
- * profile's JSON Schema validator checks it), then StartDeployment with the chosen strategy; the environment's
- * CloudWatch alarm monitors roll it back. The deployment id is AppConfig's deployment number. Events are
+ * `Releaser` on AWS AppConfig gradual deployments: the content becomes a hosted configuration version, then
+ * StartDeployment with the chosen strategy; the environment's
+ * CloudWatch alarm monitors roll it back. A free-form profile hosts the payload itself, checked by the profile's
+ * JSON Schema validator; a feature-flag profile takes only AppConfig's own flag format, which AWS validates
+ * (https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html), so
+ * the payload is written as that document, with attribute constraints from the catalog's contract
+ * (`featureFlagDocument`). The deployment id is AppConfig's deployment number. Events are
  * returned oldest first (AppConfig lists them newest first). `ReleaseRequest.fault` is local-only and ignored.
  *
  * A release that must not be rolled back (`rollbackOnAlarm: false`): AppConfig's monitors belong to the
@@ -53,6 +59,8 @@ export interface AppConfigReleaserOptions {
   profiles: Readonly<Record<string, string>>;
   /** Strategy name → deployment strategy id; AWS's predefined `AppConfig.*` strategies use their name as id. */
   strategies: Readonly<Record<string, string>>;
+  /** The catalog's services: each profile's type and contracts decide what content AppConfig hosts. */
+  services: Readonly<Record<string, Pick<Service, 'profiles'>>>;
   /** For releases with `rollbackOnAlarm: false`; without it they are refused. */
   cloudwatch?: CloudWatchClient;
   /** Alarm names a service's environment monitors; default the stack's `alarmName` for each service metric. */
@@ -92,12 +100,13 @@ export class AppConfigReleaser implements Releaser {
       );
     }
 
+    const content = this.hostedContent(request, profileKey);
     const version = await this.call('CreateHostedConfigurationVersion', () =>
       this.options.client.send(
         new CreateHostedConfigurationVersionCommand({
           ApplicationId: this.options.applicationId,
           ConfigurationProfileId: profileId,
-          Content: new TextEncoder().encode(JSON.stringify(request.content)),
+          Content: new TextEncoder().encode(JSON.stringify(content)),
           ContentType: 'application/json',
           Description: request.description.slice(0, 1024),
         }),
@@ -144,6 +153,25 @@ export class AppConfigReleaser implements Releaser {
       if (observeOnly) await this.setAlarmActions(request.service, true);
       throw error;
     }
+  }
+
+  /** What AppConfig hosts for the profile: AppConfig's flag document for a feature-flag profile, else the payload. */
+  private hostedContent(request: ReleaseRequest, profileKey: string): Record<string, unknown> {
+    const profile = this.options.services[request.service]?.profiles[request.profile];
+    if (!profile) throw new ConfigurationError(`no catalog profile ${profileKey}`);
+    if (profile.type !== 'feature-flags') return request.content;
+    const version =
+      request.contractVersion ??
+      Object.keys(profile.contracts)
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+        .at(-1);
+    const contract = version === undefined ? undefined : profile.contracts[version];
+    if (!contract) {
+      throw new InvalidInputError(`no contract ${version} for ${profileKey}`, [
+        { path: 'contractVersion', message: `must be a contract version of ${profileKey} in the catalog` },
+      ]);
+    }
+    return { ...featureFlagDocument(request.content, contract) };
   }
 
   async check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {

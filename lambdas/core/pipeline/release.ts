@@ -57,6 +57,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     service: intent.change.service,
     environment,
     profile: intent.change.profile,
+    contractVersion: intent.change.contractVersion,
     content: intent.change.payload,
     strategy,
     description: `${intentId}: ${intent.title}`,

@@ -4,6 +4,7 @@ export * from './choose.js';
 export * from './deployment-status.js';
 export * from './errors.js';
 export * from './exposure.js';
+export * from './feature-flag-document.js';
 export * from './release-plan.js';
 export * from './simulated-deployment.js';
 export * from './slo.js';

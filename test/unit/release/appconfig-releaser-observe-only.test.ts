@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { AppConfigReleaser, observeOnlyMarker } from '../../../lambdas/adapters/aws/appconfig-releaser.js';
 import { ConfigurationError, LaneBusyError } from '../../../lambdas/core/errors.js';
-import { releaseRequest } from './helpers/local-release.js';
+import { paymentsServices, releaseRequest } from './helpers/local-release.js';
 
 const appConfig = mockClient(AppConfigClient);
 const cloudWatch = mockClient(CloudWatchClient);
@@ -28,6 +28,7 @@ const releaser = (withCloudWatch = true) =>
     environments: { payments: 'env5678' },
     profiles: { 'payments/flags': 'prof901' },
     strategies: { 'itv.Linear25Percent8Minutes': 'strat12' },
+    services: paymentsServices,
     ...(withCloudWatch ? { cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }) } : {}),
   });
 

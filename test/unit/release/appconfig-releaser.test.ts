@@ -21,7 +21,7 @@ import {
   DeploymentNotFoundError,
   DeploymentNotStoppableError,
 } from '../../../lambdas/core/release/errors.js';
-import { releaseRequest } from './helpers/local-release.js';
+import { paymentsServices, releaseRequest } from './helpers/local-release.js';
 
 const appConfig = mockClient(AppConfigClient);
 const meta = { $metadata: {} };
@@ -33,6 +33,7 @@ const releaser = () =>
     environments: { payments: 'env5678' },
     profiles: { 'payments/flags': 'prof901' },
     strategies: { 'itv.Linear25Percent8Minutes': 'strat12' },
+    services: paymentsServices,
   });
 
 const deployment = (overrides: Record<string, unknown> = {}) => ({
@@ -147,6 +148,48 @@ describe('AppConfigReleaser.start', () => {
     expect(appConfig.commandCalls(StartDeploymentCommand)).toHaveLength(0);
   });
 
+  test("a feature-flag profile's version is AppConfig's flag document, constraints from the named contract", async () => {
+    // Prepare
+    appConfig.on(CreateHostedConfigurationVersionCommand).resolves({ VersionNumber: 1 });
+    appConfig.on(StartDeploymentCommand).resolves(deployment());
+    const flags = new AppConfigReleaser({
+      client: new AppConfigClient({ region: 'eu-west-1' }),
+      applicationId: 'app1234',
+      environments: { payments: 'env5678' },
+      profiles: { 'payments/flags': 'prof901' },
+      strategies: {},
+      services: {
+        payments: {
+          profiles: {
+            flags: {
+              type: 'feature-flags',
+              contracts: {
+                '1.0.0': {
+                  properties: { beta: { properties: { enabled: {}, share: { type: 'integer' } } } },
+                },
+                '2.0.0': {},
+              },
+            },
+          },
+        },
+      },
+    });
+    // Act
+    await flags.start(
+      releaseRequest('AppConfig.Canary10Percent20Minutes', {
+        contractVersion: '1.0.0',
+        content: { beta: { enabled: true, share: 5 } },
+      }),
+    );
+    // Assess
+    const create = appConfig.commandCalls(CreateHostedConfigurationVersionCommand)[0]!.args[0].input;
+    expect(JSON.parse(new TextDecoder().decode(create.Content as Uint8Array))).toEqual({
+      version: '1',
+      flags: { beta: { name: 'beta', attributes: { share: { constraints: { type: 'number' } } } } },
+      values: { beta: { enabled: true, share: 5 } },
+    });
+  });
+
   test('an unmapped service, profile or strategy is a ConfigurationError before any call', async () => {
     await expect(releaser().start(releaseRequest('itv.Immediate'))).rejects.toThrow(ConfigurationError);
     await expect(
@@ -155,6 +198,17 @@ describe('AppConfigReleaser.start', () => {
     await expect(
       releaser().start(releaseRequest('itv.Linear25Percent8Minutes', { service: 'search' })),
     ).rejects.toThrow(ConfigurationError);
+    const uncatalogued = new AppConfigReleaser({
+      client: new AppConfigClient({ region: 'eu-west-1' }),
+      applicationId: 'app1234',
+      environments: { payments: 'env5678' },
+      profiles: { 'payments/flags': 'prof901' },
+      strategies: { 'itv.Linear25Percent8Minutes': 'strat12' },
+      services: {},
+    });
+    await expect(uncatalogued.start(releaseRequest('itv.Linear25Percent8Minutes'))).rejects.toThrow(
+      ConfigurationError,
+    );
     expect(appConfig.calls()).toHaveLength(0);
   });
 });

@@ -46,3 +46,8 @@ export function releaseRequest(
     ...overrides,
   };
 }
+
+/** The catalog side of the `payments` service the releaser tests use: a free-form profile `flags`. */
+export const paymentsServices = {
+  payments: { profiles: { flags: { type: 'freeform' as const, contracts: { '1.0.0': {} } } } },
+};
