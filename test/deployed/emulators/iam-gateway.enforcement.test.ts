@@ -1,0 +1,322 @@
+import { AppConfigClient, GetEnvironmentCommand } from '@aws-sdk/client-appconfig';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { IamGateway, type IamGatewayOptions } from './iam-gateway.js';
+import type { PolicyDocument } from './operations/authorization-check.js';
+import { StubUpstream } from './stub-upstream.js';
+
+const account = '123456789012';
+const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+const ledger = `arn:aws:dynamodb:us-east-1:${account}:table/itv-ledger`;
+const keyArn = `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const stateMachineArn = `arn:aws:states:us-east-1:${account}:stateMachine:itv-pipeline`;
+
+function allow(action: string | string[], resource: string | string[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] };
+}
+
+const upstream = new StubUpstream();
+let upstreamUrl: string;
+const gateways: IamGateway[] = [];
+
+beforeAll(async () => {
+  upstreamUrl = await upstream.start();
+});
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
+});
+afterAll(async () => {
+  await upstream.stop();
+});
+
+/** A started gateway with one caller, `AKIATEST`, holding the given identity policies. */
+async function gatewayFor(
+  identityPolicies: PolicyDocument[],
+  options: Partial<IamGatewayOptions> = {},
+): Promise<IamGateway> {
+  const gateway = new IamGateway({ upstreams: { default: upstreamUrl }, ...options });
+  gateways.push(gateway);
+  await gateway.start();
+  gateway.registerCaller('AKIATEST', { principalArn: role('itv-test'), identityPolicies });
+  return gateway;
+}
+
+function config(gateway: IamGateway, accessKeyId = 'AKIATEST') {
+  return {
+    endpoint: gateway.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  };
+}
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } },
+  );
+
+describe('identity policies', () => {
+  test('an action the role does not allow is AccessDeniedException in AWS words, and never reaches the upstream', async () => {
+    // Prepare
+    const gateway = await gatewayFor([allow('dynamodb:GetItem', ledger)]);
+    const client = new DynamoDBClient(config(gateway));
+    const forwardedBefore = upstream.received.length;
+
+    // Act
+    await client.send(new GetItemCommand({ TableName: 'itv-ledger', Key: { id: { S: 'x' } } }));
+    const error = await failureOf(
+      client.send(new PutItemCommand({ TableName: 'itv-ledger', Item: { id: { S: 'x' } } })),
+    );
+
+    // Assess
+    expect(error?.name).toBe('AccessDeniedException');
+    expect(error?.$metadata?.httpStatusCode).toBe(400);
+    expect(error?.message).toBe(
+      `User: ${role('itv-test')} is not authorized to perform: dynamodb:PutItem on resource: ${ledger} because no identity-based policy allows the dynamodb:PutItem action`,
+    );
+    expect(upstream.received).toHaveLength(forwardedBefore + 1);
+    expect(gateway.log.checks.map(({ action, allowed }) => [action, allowed])).toEqual([
+      ['dynamodb:GetItem', true],
+      ['dynamodb:PutItem', false],
+    ]);
+    expect(gateway.log.summary()).toBe(
+      [
+        '2 calls checked against IAM (2 action/resource checks, 1 callers): 1 denied',
+        `  denied ${role('itv-test')} PutItem: dynamodb:PutItem on ${ledger} (because no identity-based policy allows the dynamodb:PutItem action)`,
+      ].join('\n'),
+    );
+  });
+
+  test('a grant on the table does not cover a Query on its index', async () => {
+    const gateway = await gatewayFor([allow('dynamodb:Query', ledger)]);
+    const error = await failureOf(
+      new DynamoDBClient(config(gateway)).send(
+        new QueryCommand({
+          TableName: 'itv-ledger',
+          IndexName: 'by-intent',
+          KeyConditionExpression: 'i = :i',
+          ExpressionAttributeValues: { ':i': { S: 'x' } },
+        }),
+      ),
+    );
+    expect(error?.message).toContain(`on resource: ${ledger}/index/by-intent`);
+  });
+
+  test('an explicit deny in the identity policy wins over an allow', async () => {
+    const gateway = await gatewayFor([
+      allow('dynamodb:*', '*'),
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'dynamodb:PutItem', Resource: ledger }],
+      },
+    ]);
+    const error = await failureOf(
+      new DynamoDBClient(config(gateway)).send(
+        new PutItemCommand({ TableName: 'itv-ledger', Item: { id: { S: 'x' } } }),
+      ),
+    );
+    expect(error?.message).toMatch(
+      /dynamodb:PutItem on resource: .* with an explicit deny in an identity-based policy$/,
+    );
+  });
+
+  test('an unknown access key is refused as AWS refuses an invalid token', async () => {
+    const gateway = await gatewayFor([allow('*', '*')]);
+    const error = await failureOf(
+      new DynamoDBClient(config(gateway, 'AKIAUNKNOWN')).send(
+        new GetItemCommand({ TableName: 'itv-ledger', Key: { id: { S: 'x' } } }),
+      ),
+    );
+    expect(error?.name).toBe('UnrecognizedClientException');
+    expect(gateway.log.denied[0]).toMatchObject({ caller: 'AKIAUNKNOWN', allowed: false });
+  });
+
+  test('SendTaskSuccess is allowed by a grant on the issuing state machine, not on another', async () => {
+    const gateway = await gatewayFor([allow('states:SendTaskSuccess', stateMachineArn)]);
+    gateway.registerTaskToken('token-a', stateMachineArn);
+    gateway.registerTaskToken('token-b', `${stateMachineArn}-other`);
+    const client = new SFNClient(config(gateway));
+
+    await client.send(new SendTaskSuccessCommand({ taskToken: 'token-a', output: '{}' }));
+    const error = await failureOf(
+      client.send(new SendTaskSuccessCommand({ taskToken: 'token-b', output: '{}' })),
+    );
+
+    expect(error?.name).toBe('AccessDeniedException');
+    expect(error?.message).toContain(`on resource: ${stateMachineArn}-other`);
+  });
+
+  test('AppConfig (restJson1) denies with 403 and x-amzn-ErrorType AccessDeniedException', async () => {
+    const gateway = await gatewayFor([allow('appconfig:GetDeployment', '*')]);
+    const error = await failureOf(
+      new AppConfigClient(config(gateway)).send(
+        new GetEnvironmentCommand({ ApplicationId: 'a', EnvironmentId: 'e' }),
+      ),
+    );
+    expect(error?.name).toBe('AccessDeniedException');
+    expect(error?.$metadata?.httpStatusCode).toBe(403);
+    expect(error?.message).toContain('appconfig:GetEnvironment on resource: arn:aws:appconfig:us-east-1');
+  });
+
+  test('the granted actions no call used are reported per caller', async () => {
+    const gateway = await gatewayFor([allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'kms:*'], '*')]);
+    await new DynamoDBClient(config(gateway)).send(
+      new GetItemCommand({ TableName: 'itv-ledger', Key: { id: { S: 'x' } } }),
+    );
+    expect(gateway.unusedGrants()).toEqual([
+      { caller: role('itv-test'), unused: ['dynamodb:PutItem', 'kms:*'] },
+    ]);
+  });
+});
+
+describe('KMS key policies', () => {
+  const signWith = (gateway: IamGateway) =>
+    failureOf(
+      new KMSClient(config(gateway)).send(
+        new SignCommand({
+          KeyId: keyArn,
+          Message: new Uint8Array(32),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      ),
+    );
+  const keyPolicy = (principal: string): PolicyDocument => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:*', Resource: '*' }],
+  });
+
+  test('a key policy trusting the account lets the identity policy decide', async () => {
+    const gateway = await gatewayFor([allow('kms:Sign', keyArn)]);
+    gateway.registerKmsKey({ keyArn, policy: keyPolicy(`arn:aws:iam::${account}:root`) });
+    expect(await signWith(gateway)).toBeUndefined();
+  });
+
+  test('a key policy that does not allow the account denies even with an identity policy', async () => {
+    const gateway = await gatewayFor([allow('kms:Sign', keyArn)]);
+    gateway.registerKmsKey({ keyArn, policy: keyPolicy(role('key-admin')) });
+    const error = await signWith(gateway);
+    expect(error?.name).toBe('AccessDeniedException');
+    expect(error?.message).toBe(
+      `User: ${role('itv-test')} is not authorized to perform: kms:Sign on resource: ${keyArn} because no resource-based policy allows the kms:Sign action`,
+    );
+  });
+
+  test('a key policy naming the role allows it without any identity policy', async () => {
+    const gateway = await gatewayFor([]);
+    gateway.registerKmsKey({ keyArn, policy: keyPolicy(role('itv-test')) });
+    expect(await signWith(gateway)).toBeUndefined();
+  });
+});
+
+describe('S3 bucket policies', () => {
+  const bucket = 'itv-evidence';
+  const denyInsecureTransport: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  };
+  const put = (gateway: IamGateway, extra: Partial<ConstructorParameters<typeof PutObjectCommand>[0]> = {}) =>
+    failureOf(
+      new S3Client(config(gateway)).send(
+        new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x', ...extra }),
+      ),
+    );
+
+  test('a deny on insecure transport lets through what a Lambda sends over TLS (the default)', async () => {
+    const gateway = await gatewayFor([allow('s3:PutObject', `arn:aws:s3:::${bucket}/*`)]);
+    gateway.setBucketPolicy(bucket, denyInsecureTransport);
+    expect(await put(gateway)).toBeUndefined();
+  });
+
+  test('the same deny refuses plain HTTP as 403 AccessDenied, an explicit resource-based deny', async () => {
+    const gateway = await gatewayFor([allow('s3:PutObject', `arn:aws:s3:::${bucket}/*`)], {
+      secureTransport: false,
+    });
+    gateway.setBucketPolicy(bucket, denyInsecureTransport);
+    const error = await put(gateway);
+    expect(error?.name).toBe('AccessDenied');
+    expect(error?.$metadata?.httpStatusCode).toBe(403);
+    expect(error?.message).toMatch(
+      /s3:PutObject on resource: arn:aws:s3:::itv-evidence\/k with an explicit deny in a resource-based policy$/,
+    );
+  });
+
+  test('a bucket policy denying the role an action refuses it despite the identity policy', async () => {
+    const gateway = await gatewayFor([allow('s3:*', '*')]);
+    gateway.setBucketPolicy(bucket, {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: role('itv-test') },
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${bucket}/*`,
+        },
+      ],
+    });
+    expect(await put(gateway)).toBeUndefined();
+    const error = await failureOf(
+      new S3Client(config(gateway)).send(new HeadObjectCommand({ Bucket: bucket, Key: 'k' })),
+    );
+    expect(error?.$metadata?.httpStatusCode).toBe(403);
+    expect(gateway.log.denied[0]).toMatchObject({
+      action: 's3:GetObject',
+      reason: 'with an explicit deny in a resource-based policy',
+    });
+  });
+
+  test('PutObject with a retention period needs s3:PutObjectRetention besides s3:PutObject', async () => {
+    const gateway = await gatewayFor([allow('s3:PutObject', `arn:aws:s3:::${bucket}/*`)]);
+    const error = await put(gateway, {
+      ObjectLockMode: 'COMPLIANCE',
+      ObjectLockRetainUntilDate: new Date('2030-01-01T00:00:00Z'),
+    });
+    expect(error?.message).toContain('s3:PutObjectRetention');
+  });
+});
+
+describe('routing of allowed requests', () => {
+  test('a per-service upstream and an interceptor take the requests of their service', async () => {
+    // Prepare
+    const appconfig = new StubUpstream();
+    const gateway = await gatewayFor([allow('*', '*')], {
+      upstreams: { default: upstreamUrl, appconfig: await appconfig.start() },
+      interceptors: {
+        states: (_request, { operation }) => ({
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: JSON.stringify({ executionArn: `intercepted ${operation.operation}` }),
+        }),
+      },
+    });
+
+    const forwardedBefore = upstream.received.length;
+
+    // Act
+    await new AppConfigClient(config(gateway)).send(
+      new GetEnvironmentCommand({ ApplicationId: 'a', EnvironmentId: 'e' }),
+    );
+    gateway.registerTaskToken('t', stateMachineArn);
+    await new SFNClient(config(gateway)).send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }));
+    await appconfig.stop();
+
+    // Assess
+    expect(appconfig.received.map((request) => request.url)).toEqual(['/applications/a/environments/e']);
+    expect(
+      upstream.received
+        .slice(forwardedBefore)
+        .some((request) => request.headers['x-amz-target'] === 'AWSStepFunctions.SendTaskSuccess'),
+    ).toBe(false);
+  });
+});
