@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { AppConfigClient, GetEnvironmentCommand } from '@aws-sdk/client-appconfig';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
@@ -87,6 +88,28 @@ describe('identity policies', () => {
         '2 calls checked against IAM (2 action/resource checks, 1 callers): 1 denied',
         `  denied ${role('itv-test')} PutItem: dynamodb:PutItem on ${ledger} (because no identity-based policy allows the dynamodb:PutItem action)`,
       ].join('\n'),
+    );
+  });
+
+  test('a caller with a session name is refused as its assumed-role session, as a Lambda function is', async () => {
+    // Prepare
+    const gateway = await gatewayFor([]);
+    gateway.registerCaller('AKIASESSION', {
+      principalArn: `arn:aws:iam::${account}:role/service/itv-verify-role`,
+      sessionName: 'itv-verify',
+      identityPolicies: [allow('dynamodb:GetItem', ledger)],
+    });
+
+    // Act
+    const error = await failureOf(
+      new DynamoDBClient(config(gateway, 'AKIASESSION')).send(
+        new PutItemCommand({ TableName: 'itv-ledger', Item: { id: { S: 'x' } } }),
+      ),
+    );
+
+    // Assess
+    expect(error?.message).toMatch(
+      new RegExp(`^User: arn:aws:sts::${account}:assumed-role/itv-verify-role/itv-verify is not authorized`),
     );
   });
 
@@ -319,4 +342,36 @@ describe('routing of allowed requests', () => {
         .some((request) => request.headers['x-amz-target'] === 'AWSStepFunctions.SendTaskSuccess'),
     ).toBe(false);
   });
+});
+
+test('a virtual-hosted S3 request is refused rather than read as path-style', async () => {
+  // Prepare
+  const gateway = await gatewayFor([allow('s3:*', '*')]);
+  const port = new URL(gateway.url).port;
+
+  // Act: `GET /intents/k` on host `itv-evidence.localhost` means bucket itv-evidence, not bucket intents.
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    const call = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/intents/k',
+        headers: {
+          host: `itv-evidence.localhost:${port}`,
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=AKIATEST/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
+        },
+      },
+      (answer) => {
+        answer.resume();
+        resolve(answer.statusCode);
+      },
+    );
+    call.on('error', reject);
+    call.end();
+  });
+
+  // Assess
+  expect(status).toBe(403);
+  expect(gateway.log.denied[0]?.reason).toContain(`host itv-evidence.localhost:${port}`);
 });
