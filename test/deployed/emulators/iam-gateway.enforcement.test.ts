@@ -89,6 +89,9 @@ describe('identity policies', () => {
         `  denied ${role('itv-test')} PutItem: dynamodb:PutItem on ${ledger} (because no identity-based policy allows the dynamodb:PutItem action)`,
       ].join('\n'),
     );
+    expect(gateway.log.byCaller()).toEqual([
+      { caller: role('itv-test'), calls: 2, actions: ['dynamodb:GetItem'], denied: 1 },
+    ]);
   });
 
   test('a caller with a session name is refused as its assumed-role session, as a Lambda function is', async () => {
@@ -374,4 +377,72 @@ test('a virtual-hosted S3 request is refused rather than read as path-style', as
   // Assess
   expect(status).toBe(403);
   expect(gateway.log.denied[0]?.reason).toContain(`host itv-evidence.localhost:${port}`);
+});
+
+describe('requests the gateway cannot evaluate are refused and logged', () => {
+  /** Sends raw bytes to the gateway, as no SDK would. */
+  function rawRequest(
+    gateway: IamGateway,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ status?: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const call = httpRequest(`${gateway.url}/`, { method: 'POST', headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () =>
+          resolve({ status: answer.statusCode, body: Buffer.concat(chunks).toString() }),
+        );
+      });
+      call.on('error', reject);
+      call.end(body);
+    });
+  }
+  const signedFor = (service: string) =>
+    `AWS4-HMAC-SHA256 Credential=AKIATEST/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00`;
+
+  test('an unsigned request is MissingAuthenticationTokenException', async () => {
+    const gateway = await gatewayFor([allow('*', '*')]);
+    const answer = await rawRequest(gateway, { 'x-amz-target': 'DynamoDB_20120810.PutItem' }, '{}');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).__type).toBe('MissingAuthenticationTokenException');
+  });
+
+  test('a body that is not JSON is refused, naming the operation', async () => {
+    const gateway = await gatewayFor([allow('*', '*')]);
+    const answer = await rawRequest(
+      gateway,
+      { authorization: signedFor('dynamodb'), 'x-amz-target': 'DynamoDB_20120810.PutItem' },
+      'not json',
+    );
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ __type: 'AccessDeniedException' });
+    expect(gateway.log.denied[0]?.reason).toBe('PutItem: the request body is not a JSON object');
+  });
+
+  test('a service the gateway does not know is refused, naming it', async () => {
+    const gateway = await gatewayFor([allow('*', '*')]);
+    const answer = await rawRequest(gateway, { authorization: signedFor('sqs') }, '');
+    expect(answer.status).toBe(400);
+    expect(gateway.log.denied[0]?.reason).toBe('service sqs is not known to the gateway');
+  });
+
+  test("an identity policy the evaluator rejects denies with the evaluator's reason", async () => {
+    // An unresolved CloudFormation token where an ARN belongs, as a template read carelessly would give.
+    const gateway = await gatewayFor([
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['T', 'Arn'] } },
+        ],
+      },
+    ]);
+    const error = await failureOf(
+      new DynamoDBClient(config(gateway)).send(
+        new GetItemCommand({ TableName: 'itv-ledger', Key: { id: { S: 'x' } } }),
+      ),
+    );
+    expect(error?.name).toBe('AccessDeniedException');
+    expect(gateway.log.denied[0]?.reason).toMatch(/^the policy evaluator refused the request: /);
+  });
 });
