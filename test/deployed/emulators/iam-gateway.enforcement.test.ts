@@ -238,6 +238,65 @@ describe('KMS key policies', () => {
   });
 });
 
+test('a key policy denying kms:Sign to all but one role (aws:PrincipalArn) holds for assumed-role sessions', async () => {
+  // Prepare: the signing key's shape, the account trusted and every other principal denied kms:Sign.
+  const signer = role('itv-form-decision');
+  const gateway = await gatewayFor([]);
+  gateway.registerKmsKey({
+    keyArn,
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:Sign',
+          Resource: '*',
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': signer } },
+        },
+      ],
+    },
+  });
+  const grant = [allow('kms:Sign', keyArn)];
+  gateway.registerCaller('AKIASIGNER', {
+    principalArn: signer,
+    sessionName: 'form-decision',
+    identityPolicies: grant,
+  });
+  gateway.registerCaller('AKIAOTHER', {
+    principalArn: role('itv-verify'),
+    sessionName: 'verify',
+    identityPolicies: grant,
+  });
+  const sign = (accessKeyId: string) =>
+    failureOf(
+      new KMSClient(config(gateway, accessKeyId)).send(
+        new SignCommand({
+          KeyId: keyArn,
+          Message: new Uint8Array(32),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      ),
+    );
+
+  // Act
+  const bySigner = await sign('AKIASIGNER');
+  const byOther = await sign('AKIAOTHER');
+
+  // Assess
+  expect(bySigner).toBeUndefined();
+  expect(byOther?.message).toBe(
+    `User: arn:aws:sts::${account}:assumed-role/itv-verify/verify is not authorized to perform: kms:Sign on resource: ${keyArn} with an explicit deny in a resource-based policy`,
+  );
+});
+
 describe('S3 bucket policies', () => {
   const bucket = 'itv-evidence';
   const denyInsecureTransport: PolicyDocument = {
