@@ -29,6 +29,20 @@ export class IamCheckLog {
     return this.entries.filter((check) => !check.allowed);
   }
 
+  /** Per caller: its calls, the distinct actions it was allowed, and its denied calls. */
+  byCaller(): { caller: string; calls: number; actions: string[]; denied: number }[] {
+    const callers = [...new Set(this.entries.map((check) => check.caller))];
+    return callers.map((caller) => {
+      const own = this.entries.filter((check) => check.caller === caller);
+      return {
+        caller,
+        calls: new Set(own.map((check) => check.requestNumber)).size,
+        actions: [...new Set(own.filter((check) => check.allowed).map((check) => check.action))].sort(),
+        denied: new Set(own.filter((check) => !check.allowed).map((check) => check.requestNumber)).size,
+      };
+    });
+  }
+
   /** e.g. `42 calls checked against IAM (47 action/resource checks, 9 callers): 1 denied` and one line per denial. */
   summary(): string {
     const calls = new Set(this.entries.map((check) => check.requestNumber)).size;

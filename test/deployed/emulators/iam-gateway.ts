@@ -208,9 +208,11 @@ export class IamGateway {
   }
 
   private mappingContext(): MappingContext {
+    const port = new URL(this.url).port;
     return {
       account: this.account,
       region: this.region,
+      endpointHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
       kmsKeys: this.kmsKeys,
       bucketPolicyOf: (bucket) => this.bucketPolicies.get(bucket),
       taskTokenOwnerOf: (token) => this.taskTokenOwners.get(token),

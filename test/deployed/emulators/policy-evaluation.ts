@@ -5,7 +5,21 @@ import type { AuthorizationCheck, PolicyDocument } from './operations/authorizat
 export interface Caller {
   /** The role ARN, e.g. `arn:aws:iam::123456789012:role/itv-verify`. */
   principalArn: string;
+  /**
+   * The role session name (a Lambda function's is the function name). Given, requests are made by
+   * `arn:aws:sts::<account>:assumed-role/<role>/<session>`, as a function's are, and AccessDenied names it.
+   */
+  sessionName?: string;
   identityPolicies: PolicyDocument[];
+}
+
+/** The principal AWS sees: the assumed-role session when there is one, the role otherwise. */
+export function requestPrincipalOf(caller: Caller): string {
+  if (!caller.sessionName) return caller.principalArn;
+  const match = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(caller.principalArn);
+  if (!match) return caller.principalArn;
+  const [, partition, account, roleName] = match;
+  return `arn:${partition}:sts::${account}:assumed-role/${roleName}/${caller.sessionName}`;
 }
 
 export interface CheckVerdict {
@@ -34,7 +48,7 @@ export async function evaluateCheck(
 ): Promise<CheckVerdict> {
   const simulation = {
     request: {
-      principal: caller.principalArn,
+      principal: requestPrincipalOf(caller),
       action: check.action,
       resource: { resource: check.resource, accountId: setting.account },
       contextVariables: { ...globalContext(caller, setting), ...check.context },
@@ -105,5 +119,5 @@ export function accessDeniedMessage(
   verdict: CheckVerdict,
 ): string {
   const on = check.resource === '*' ? '' : ` on resource: ${check.resource}`;
-  return `User: ${caller.principalArn} is not authorized to perform: ${check.action}${on} ${verdict.reason}`;
+  return `User: ${requestPrincipalOf(caller)} is not authorized to perform: ${check.action}${on} ${verdict.reason}`;
 }

@@ -31,6 +31,8 @@ export interface MappedOperation {
 export interface MappingContext {
   account: string;
   region: string;
+  /** `host:port` values that address the gateway itself; any other Host names a virtual-hosted S3 bucket. */
+  endpointHosts: readonly string[];
   kmsKeys: KmsKeyDirectory;
   bucketPolicyOf(bucket: string): PolicyDocument | undefined;
   /** The state machine (or activity) ARN a task token was issued by, where the issuer told the gateway. */

@@ -10,7 +10,6 @@ const keyOperations = new Set([
   'DescribeKey',
   'Encrypt',
   'Decrypt',
-  'ReEncrypt',
   'GenerateDataKey',
   'GenerateDataKeyWithoutPlaintext',
   'GenerateMac',

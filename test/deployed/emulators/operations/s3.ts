@@ -26,6 +26,13 @@ const objectSubresources: Record<string, { GET?: string; PUT?: string }> = {
  * Object Lock, ACL or tagging headers also need the action for that part, as S3 requires.
  */
 export function mapS3(request: GatewayRequest, context: MappingContext): MappedOperation {
+  const host = headerOf(request, 'host') ?? '';
+  if (!context.endpointHosts.includes(host)) {
+    // A virtual-hosted request (`<bucket>.<host>`) would be mapped to the wrong bucket as path-style: refuse it.
+    throw new UnmappedOperationError(
+      `S3 request to host ${host}: only path-style requests to ${context.endpointHosts.join(' or ')} are mapped (the SDK sends them for an IP endpoint; set forcePathStyle otherwise)`,
+    );
+  }
   const [bucket, ...keyParts] = request.path.split('?')[0]!.split('/').slice(1);
   const key = keyParts.map(decodeURIComponent).join('/');
   if (!bucket) {
