@@ -190,32 +190,50 @@ export class AppConfigReleaser implements Releaser {
     return this.watched(service, deployment);
   }
 
+  /**
+   * StopDeployment "works only on deployments that have a status of DEPLOYING, unless an AllowRevert parameter
+   * is supplied. If the AllowRevert parameter is supplied, the status of an in-progress deployment will be
+   * ROLLED_BACK. The status of a completed deployment will be REVERTED"
+   * (https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_StopDeployment.html). So a deployment
+   * found BAKING is stopped again with AllowRevert, which rolls it back; should it complete in between, that
+   * call reverts it, which is still what the stop asked for. A COMPLETE one is not in progress: not stoppable.
+   */
   async stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
     try {
-      const deployment = await this.call(
-        'StopDeployment',
-        () =>
-          this.options.client.send(
-            new StopDeploymentCommand({
-              ApplicationId: this.options.applicationId,
-              EnvironmentId: this.environmentId(service),
-              DeploymentNumber: deploymentNumber(deploymentId),
-            }),
-          ),
-        `deployment ${deploymentId} in environment ${environment}`,
-      );
-      return await this.watched(service, deployment);
+      return await this.stopDeployment(service, environment, deploymentId, false);
     } catch (error) {
       if (errorName(error) !== 'BadRequestException') throw error;
-      // StopDeployment works only on in-progress deployments: a rolled-back one is already where a stop
-      // would take it, a completed one needs AllowRevert, which the port does not offer.
+      // A rolled-back deployment is already where a stop would take it.
       const status = await this.check(service, environment, deploymentId);
       if (status.state === 'ROLLED_BACK' || status.state === 'REVERTED') return status;
+      if (status.state === 'BAKING') return this.stopDeployment(service, environment, deploymentId, true);
       throw new DeploymentNotStoppableError(
         `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(error)}`,
         { cause: error },
       );
     }
+  }
+
+  private async stopDeployment(
+    service: string,
+    environment: string,
+    deploymentId: string,
+    allowRevert: boolean,
+  ): Promise<DeploymentStatus> {
+    const deployment = await this.call(
+      'StopDeployment',
+      () =>
+        this.options.client.send(
+          new StopDeploymentCommand({
+            ApplicationId: this.options.applicationId,
+            EnvironmentId: this.environmentId(service),
+            DeploymentNumber: deploymentNumber(deploymentId),
+            ...(allowRevert ? { AllowRevert: true } : {}),
+          }),
+        ),
+      `deployment ${deploymentId} in environment ${environment}`,
+    );
+    return this.watched(service, deployment);
   }
 
   /**

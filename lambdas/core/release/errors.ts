@@ -4,7 +4,7 @@ import { ItvError } from '../errors.js';
 export class DeploymentNotFoundError extends ItvError {}
 
 /**
- * The deployment cannot be stopped: it already COMPLETED (AppConfig's StopDeployment "works only on deployments
- * that have a status of DEPLOYING" unless AllowRevert is given, which the Releaser port does not offer).
+ * The deployment cannot be stopped: it already COMPLETED. The Releaser port stops in-progress deployments only;
+ * on AppConfig a completed one could only be reverted (StopDeployment with AllowRevert).
  */
 export class DeploymentNotStoppableError extends ItvError {}

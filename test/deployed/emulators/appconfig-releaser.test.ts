@@ -199,6 +199,50 @@ describe('AppConfigReleaser against the AppConfig endpoint', () => {
     await expect(second).rejects.toMatchObject({ name: 'LaneBusyError' });
   });
 
+  test('a stop during the final bake rolls the deployment back', async () => {
+    // Prepare
+    const { releaser } = await provision();
+    const { change } = example('01-low-risk-flag.json');
+    const started = await releaser.start({
+      intentId: 'intent-01',
+      service: change.service,
+      environment: 'prod',
+      profile: change.profile,
+      contractVersion: change.contractVersion,
+      content: change.payload,
+      strategy: strategyByName('itv.Linear25Percent8Minutes'),
+      description: 'intent-01',
+    });
+    clock.advance(10 * 60_000);
+    expect((await releaser.check(change.service, 'prod', started.deploymentId)).state).toBe('BAKING');
+    // Act
+    const stopped = await releaser.stop(change.service, 'prod', started.deploymentId);
+    // Assess
+    expect(stopped.state).toBe('ROLLED_BACK');
+  });
+
+  test('a stop after COMPLETE is DeploymentNotStoppableError and leaves the deployment COMPLETE', async () => {
+    // Prepare
+    const { releaser } = await provision();
+    const { change } = example('01-low-risk-flag.json');
+    const started = await releaser.start({
+      intentId: 'intent-01',
+      service: change.service,
+      environment: 'prod',
+      profile: change.profile,
+      contractVersion: change.contractVersion,
+      content: change.payload,
+      strategy: strategyByName('itv.Linear25Percent8Minutes'),
+      description: 'intent-01',
+    });
+    clock.advance(14 * 60_000);
+    // Act
+    const stop = releaser.stop(change.service, 'prod', started.deploymentId);
+    // Assess
+    await expect(stop).rejects.toMatchObject({ name: 'DeploymentNotStoppableError' });
+    expect((await releaser.check(change.service, 'prod', started.deploymentId)).state).toBe('COMPLETE');
+  });
+
   const flagReleases = [
     ...readdirSync(new URL('../../../examples/', import.meta.url))
       .filter((file) => file.endsWith('.json'))

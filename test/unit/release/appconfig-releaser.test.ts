@@ -294,6 +294,21 @@ describe('AppConfigReleaser.stop', () => {
     });
   });
 
+  test('a BAKING deployment, which StopDeployment refuses without AllowRevert, is stopped again with it', async () => {
+    // Prepare
+    appConfig
+      .on(StopDeploymentCommand)
+      .rejectsOnce(new BadRequestException({ message: 'only DEPLOYING without AllowRevert', ...meta }))
+      .resolvesOnce(deployment({ State: 'ROLLED_BACK', PercentageComplete: 0 }));
+    appConfig.on(GetDeploymentCommand).resolves(deployment({ State: 'BAKING', PercentageComplete: 100 }));
+    // Act
+    const status = await releaser().stop('payments', 'payments-prod', '7');
+    // Assess
+    expect(status.state).toBe('ROLLED_BACK');
+    const calls = appConfig.commandCalls(StopDeploymentCommand).map((call) => call.args[0].input.AllowRevert);
+    expect(calls).toEqual([undefined, true]);
+  });
+
   test('stopping a COMPLETE deployment is DeploymentNotStoppableError', async () => {
     appConfig
       .on(StopDeploymentCommand)

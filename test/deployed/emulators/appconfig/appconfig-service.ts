@@ -144,6 +144,8 @@ export class AppConfigService {
       }
     }
     const id = this.nextId();
+    const alarmNames = monitors.map((m) => alarmArnPattern.exec(m.AlarmArn)?.[1] ?? m.AlarmArn);
+    let number = 0;
     const environment: Environment = {
       ApplicationId: applicationId,
       Id: id,
@@ -153,25 +155,22 @@ export class AppConfigService {
         AlarmArn: m.AlarmArn,
         ...(m.AlarmRoleArn ? { AlarmRoleArn: m.AlarmRoleArn } : {}),
       })),
-      simulator: undefined as unknown as LocalAppConfig,
+      simulator: new LocalAppConfig({
+        store: this.store,
+        clock: this.clock,
+        // AppConfig numbers deployments per environment from 1.
+        ids: { next: () => String(++number) },
+        alarms: this.monitorOf(alarmNames),
+      }),
       deployments: [],
     };
-    let number = 0;
-    environment.simulator = new LocalAppConfig({
-      store: this.store,
-      clock: this.clock,
-      // AppConfig numbers deployments per environment from 1.
-      ids: { next: () => String(++number) },
-      alarms: this.monitorOf(environment),
-    });
     this.environments.set(`${applicationId}/${id}`, environment);
     return this.environmentView(environment);
   }
 
-  /** The simulator's alarm side for one environment: its monitors, evaluated by the alarm-state source. */
-  private monitorOf(environment: Environment): AlarmMonitor {
-    const names = () =>
-      environment.Monitors.map((monitor) => alarmArnPattern.exec(monitor.AlarmArn)?.[1] ?? monitor.AlarmArn);
+  /** The simulator's alarm side for one environment: its monitors' alarms, as the alarm-state source says. */
+  private monitorOf(alarmNames: readonly string[]): AlarmMonitor {
+    const names = () => [...alarmNames];
     const notOffered = async () => {
       // AppConfig has no per-deployment switch for its monitors; alarm actions change through CloudWatch.
       throw new Error('the AppConfig endpoint never starts a deployment with its monitors observing only');
