@@ -5,6 +5,7 @@ import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { IamGateway, type IamGatewayOptions } from './iam-gateway.js';
+import { describeGatewayOnMoto } from './iam-gateway.moto-cases.js';
 import type { PolicyDocument } from './operations/authorization-check.js';
 import { StubUpstream } from './stub-upstream.js';
 
@@ -505,3 +506,5 @@ describe('requests the gateway cannot evaluate are refused and logged', () => {
     expect(gateway.log.denied[0]?.reason).toMatch(/^the policy evaluator refused the request: /);
   });
 });
+
+describeGatewayOnMoto();

@@ -1,0 +1,223 @@
+import { loadCatalog } from '../../../catalog/index.js';
+import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import { DynamoStateStore } from '../../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { type IntentStatus, intentStatus } from '../../../lambdas/core/pipeline/status.js';
+import { baselinesOf } from '../../../lambdas/core/release/slo.js';
+import { ApiGatewayEmulator, type CallerIdentity } from './api-gateway.js';
+import { AwsServices } from './aws-services.js';
+import { LambdaService } from './lambda-runtime.js';
+import { type AdminClients, adminClients, provision, rolePolicies } from './provision.js';
+import { type Execution, StepFunctionsEmulator } from './step-functions.js';
+import { ServiceTelemetry } from './telemetry.js';
+import { StackTemplate } from './template.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/**
+ * The itv stack as deployed, from cdk.out: every resource of the template provisioned on moto_server and the
+ * AppConfig endpoint, every Lambda function running its bundled asset with its template environment, every
+ * AWS call checked against the caller's IAM policies by the gateway, the synthesized state machine run by the
+ * Step Functions emulator, requests through API Gateway as the template routes them, and the services'
+ * metrics published to CloudWatch as virtual time passes.
+ */
+export interface DeployedStack {
+  template: StackTemplate;
+  clock: VirtualClock;
+  lambda: LambdaService;
+  stepFunctions: StepFunctionsEmulator;
+  api: ApiGatewayEmulator;
+  services: AwsServices;
+  telemetry: ServiceTelemetry;
+  admin: AdminClients;
+  /** The ledger and state tables read (and, for operators' actions, written) with the real adapters. */
+  ledger: DynamoLedgerStore;
+  state: DynamoStateStore;
+  ledgerName: string;
+  /** `POST /intents` as `caller`; resolves once the execution it started has ended or parked for review. */
+  submit(intent: unknown, caller: CallerIdentity): Promise<Submitted>;
+  /** The execution of an intent once it has ended. */
+  finished(intentId: string): Promise<Execution>;
+  status(intentId: string): Promise<IntentStatus | undefined>;
+  /** The intent's ledger entry types, in order. */
+  entryTypes(intentId: string): Promise<string[]>;
+  /** True once the intent's execution waits on a review task token; false if it ends without one. */
+  parkedForReview(intentId: string): Promise<boolean>;
+  /** Resolves once `condition` holds (checked every 20 ms of wall time, for at most two minutes). */
+  until(condition: () => Promise<boolean>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Submitted {
+  statusCode: number;
+  body: Record<string, unknown>;
+  intentId: string;
+  executionArn?: string;
+}
+
+export async function deployStack(options: {
+  cdkOut: string;
+  motoEndpoint: string;
+  start: Date;
+}): Promise<DeployedStack> {
+  await fetch(`${options.motoEndpoint}/moto-api/reset`, { method: 'POST' });
+  const template = StackTemplate.load(options.cdkOut);
+  const clock = new VirtualClock(options.start);
+  const services = await AwsServices.start({ motoEndpoint: options.motoEndpoint, clock });
+  const admin = adminClients(options.motoEndpoint, services.appConfigUrl);
+  await provision(template, admin);
+
+  const lambda = new LambdaService(clock, services.gatewayUrl);
+  lambda.register(template);
+  const policies = rolePolicies(template);
+  for (const [logicalId] of template.ofType('AWS::IAM::Role')) {
+    services.registerRole(
+      template.physicalOf(logicalId).attributes.Arn!,
+      (policies.get(logicalId) ?? []).map((p) => p.policy),
+    );
+  }
+  for (const fn of lambda.functions.values()) services.registerCallerOf(fn.accessKeyId, fn.roleArn, fn.name);
+  for (const [logicalId, key] of template.ofType('AWS::KMS::Key')) {
+    const physical = template.physicalOf(logicalId);
+    services.registerKmsKey({
+      keyArn: physical.attributes.Arn!,
+      policy: template.resolve(key.Properties?.KeyPolicy),
+    });
+  }
+  for (const [logicalId, policy] of template.ofType('AWS::S3::BucketPolicy')) {
+    void logicalId;
+    services.setBucketPolicy(
+      template.resolveString(policy.Properties?.Bucket),
+      template.resolve(policy.Properties?.PolicyDocument),
+    );
+  }
+
+  const [machineId, machine] = template.ofType('AWS::StepFunctions::StateMachine')[0]!;
+  const definition = JSON.parse(template.resolveString(machine.Properties?.DefinitionString));
+  const machineRole = template.resolveString(machine.Properties?.RoleArn);
+  const stepFunctions = new StepFunctionsEmulator(
+    definition,
+    template.physicalOf(machineId).ref,
+    lambda,
+    clock,
+    (action, resource) => services.authorizeDirect(machineRole, action, resource),
+  );
+  stepFunctions.onTaskToken = (token) =>
+    services.gateway.registerTaskToken(token, stepFunctions.stateMachineArn);
+  services.routeStepFunctions(await stepFunctions.listen());
+
+  const api = new ApiGatewayEmulator(template, lambda);
+  const catalog = loadCatalog();
+  const applicationId = template.physicalOf(template.ofType('AWS::AppConfig::Application')[0]![0]).ref;
+  const environments = Object.fromEntries(
+    template.ofType('AWS::AppConfig::Environment').map(([logicalId, resource]) => {
+      const description = String(resource.Properties?.Description ?? '');
+      return [description.replace('Release lane of ', ''), template.physicalOf(logicalId).ref];
+    }),
+  );
+  const telemetry = new ServiceTelemetry(
+    admin.cloudwatch,
+    admin.appconfig,
+    { applicationId, environmentOf: (service) => environments[service] ?? '' },
+    baselinesOf(catalog),
+    options.start,
+  );
+  await telemetry.publishThrough(clock.now());
+  clock.onAdvance(async (_from, to) => telemetry.publishThrough(to));
+
+  const tableOf = (variable: string) => {
+    for (const fn of lambda.functions.values())
+      if (fn.environment[variable]) return fn.environment[variable]!;
+    throw new Error(`no function has ${variable}`);
+  };
+  const ledgerName = tableOf('ITV_LEDGER_NAME');
+  const ledger = new DynamoLedgerStore(admin.dynamodb, tableOf('ITV_LEDGER_TABLE'));
+  const state = new DynamoStateStore(admin.dynamodb, tableOf('ITV_STATE_TABLE'));
+
+  const executionOf = (intentId: string) =>
+    [...stepFunctions.executions.values()].find((execution) => {
+      try {
+        return (
+          (JSON.parse(execution.output ?? execution.input) as { declared?: { intentId?: string } }).declared
+            ?.intentId === intentId ||
+          execution.name === intentId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 80)
+        );
+      } catch {
+        return false;
+      }
+    });
+
+  const stack: DeployedStack = {
+    template,
+    clock,
+    lambda,
+    stepFunctions,
+    api,
+    services,
+    telemetry,
+    admin,
+    ledger,
+    state,
+    ledgerName,
+    async submit(intent, caller) {
+      const response = await clock.busy(() => api.request('POST', '/intents', { body: intent, caller }));
+      const body = response.json() as Record<string, unknown>;
+      const intentId = String(body.intentId ?? '');
+      const execution = executionOf(intentId);
+      return {
+        statusCode: response.statusCode,
+        body,
+        intentId,
+        ...(execution ? { executionArn: execution.executionArn } : {}),
+      };
+    },
+    async finished(intentId) {
+      const execution = executionOf(intentId);
+      if (!execution) throw new Error(`no execution for intent ${intentId}`);
+      await execution.done;
+      const failure = (await ledger.forIntent(ledgerName, intentId)).find(
+        (e) => e.entry.type === 'stage.failed',
+      );
+      if (failure) {
+        // What a reader of a failed scenario needs first: which stage failed, why, and what the functions logged.
+        console.log(
+          [
+            `${intentId}: ${execution.status} after ${execution.states.join(' → ')}`,
+            `stage.failed ${JSON.stringify(failure.entry.payload).slice(0, 1500)}`,
+            ...lambda.logs.slice(-15),
+          ].join('\n'),
+        );
+      }
+      return execution;
+    },
+    async status(intentId) {
+      return intentStatus(intentId, await ledger.forIntent(ledgerName, intentId));
+    },
+    async entryTypes(intentId) {
+      return (await ledger.forIntent(ledgerName, intentId)).map((stored) => stored.entry.type);
+    },
+    async parkedForReview(intentId) {
+      for (;;) {
+        const execution = executionOf(intentId);
+        if (
+          execution &&
+          stepFunctions.waitingTokens.some((token) => token.startsWith(`${execution.executionArn}#`))
+        )
+          return true;
+        if (execution && execution.status !== 'RUNNING') return false;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async until(condition) {
+      const deadline = Date.now() + 120_000;
+      while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error('condition not met within two minutes');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
+      lambda.stop();
+      await stepFunctions.close();
+      await services.stop();
+    },
+  };
+  return stack;
+}

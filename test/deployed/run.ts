@@ -1,0 +1,92 @@
+/**
+ * `npm run test:deployed`: the deployed-stack suite. Synthesizes the stack with its bundles into cdk.out, starts
+ * moto_server on 127.0.0.1 (unless ITV_MOTO_ENDPOINT names a running one), runs the scenarios of
+ * test/deployed/scenarios against what was synthesized, and stops what it started.
+ * ITV_DEPLOYED_SKIP_SYNTH=1 reuses an existing cdk.out.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cdkOut = path.join(root, 'cdk.out');
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startMoto(): Promise<{ endpoint: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) return { endpoint, process: child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error(`moto_server did not answer on ${endpoint}`);
+}
+
+async function main(): Promise<number> {
+  let motoEndpoint = process.env.ITV_MOTO_ENDPOINT;
+  let moto: ChildProcess | undefined;
+  if (!motoEndpoint) {
+    if (!onPath('moto_server')) {
+      console.error(
+        'test:deployed needs moto_server (Python moto with its server extra) on PATH, or ITV_MOTO_ENDPOINT pointing at a running one; neither was found.',
+      );
+      return 1;
+    }
+    const started = await startMoto();
+    motoEndpoint = started.endpoint;
+    moto = started.process;
+    console.log(`moto_server on ${motoEndpoint}`);
+  }
+  try {
+    if (process.env.ITV_DEPLOYED_SKIP_SYNTH !== '1' || !existsSync(path.join(cdkOut, 'Itv.template.json'))) {
+      console.log('cdk synth: the stack with its bundled functions, into cdk.out');
+      const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', cdkOut], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      if (synth.status !== 0) return synth.status ?? 1;
+    }
+    const jest = spawnSync(
+      'npx',
+      ['jest', '--config', 'test/deployed/jest.config.js', '--runInBand', ...process.argv.slice(2)],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '--experimental-vm-modules',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ITV_MOTO_ENDPOINT: motoEndpoint,
+          ITV_CDK_OUT: cdkOut,
+        },
+      },
+    );
+    return jest.status ?? 1;
+  } finally {
+    moto?.kill();
+  }
+}
+
+process.exit(await main());

@@ -1,0 +1,103 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+import { deployedRegion } from '../harness/template.js';
+
+/**
+ * What the deployed stack must survive beyond the demo: a service that goes quiet during a bake, a stage that
+ * fails after the deployment has started, and calls a role does not allow.
+ */
+describe('release safety on the deployed stack', () => {
+  let stack: DeployedStack;
+
+  beforeAll(async () => {
+    stack = await deployStack({
+      ...suiteEnvironment(),
+      start: unblockedStart(['01-low-risk-flag.json', '06-deal-desk-pricing.json']),
+    });
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  async function release(
+    file: string,
+    change: (intent: Record<string, unknown>) => Record<string, unknown> = (i) => i,
+  ) {
+    const intent = declaredAt(change(example(file)), stack.clock.now());
+    const submitted = await stack.submit(
+      intent,
+      personCalling((intent.authority as { requester: string }).requester),
+    );
+    expect(submitted.statusCode).toBe(202);
+    const execution = await stack.finished(submitted.intentId);
+    return { intentId: submitted.intentId, execution, status: await stack.status(submitted.intentId) };
+  }
+
+  test('a five-minute gap in the metrics during the bake does not roll a healthy release back', async () => {
+    // pricing-engine is tier 2: a 20-minute canary with a 10-minute bake, long enough to hold the whole gap.
+    stack.telemetry.silenceDuringBake('pricing-engine', 5);
+    const { execution, status, intentId } = await release('06-deal-desk-pricing.json');
+    expect(stack.telemetry.silencedMinutes).toBe(5);
+    expect([execution.status, status?.status]).toEqual(['SUCCEEDED', 'released']);
+    expect(await stack.entryTypes(intentId)).not.toContain('release.rollback-started');
+  });
+
+  test('a stage failing after StartRelease is recorded, and the next change to the service still releases', async () => {
+    stack.services.appConfigOutages.set('GetDeployment', 'InternalServerException');
+    const failed = await release('16-checkout-general-availability.json');
+    stack.services.appConfigOutages.clear();
+    expect([failed.execution.status, failed.execution.error]).toEqual(['FAILED', 'ItvStageFailed']);
+    const entries = await stack.ledger.forIntent(stack.ledgerName, failed.intentId);
+    const types = entries.map((e) => e.entry.type);
+    expect(types).toEqual(expect.arrayContaining(['release.started', 'stage.failed']));
+    expect(entries.find((e) => e.entry.type === 'stage.failed')?.entry.payload).toEqual(
+      expect.objectContaining({ error: 'TransientError' }),
+    );
+
+    const next = await release('01-low-risk-flag.json', (intent) => ({
+      ...intent,
+      title: `${intent.title} (after an outage)`,
+    }));
+    expect([next.execution.status, next.status?.status]).toEqual(['SUCCEEDED', 'released']);
+  });
+
+  test('a call the role does not allow is refused as AWS refuses it', async () => {
+    const fn = (name: string) => [...stack.lambda.functions.values()].find((f) => f.name.includes(name))!;
+    const as = (name: string) => ({
+      region: deployedRegion,
+      endpoint: stack.services.gatewayUrl,
+      credentials: { accessKeyId: fn(name).accessKeyId, secretAccessKey: 'x', sessionToken: 'y' },
+      maxAttempts: 1,
+    });
+    const submitter = new DynamoDBClient(as('SubmitIntent'));
+    await expect(
+      submitter.send(
+        new PutItemCommand({
+          TableName: fn('Verify').environment.ITV_LEDGER_TABLE,
+          Item: { ledger: { S: 'main' }, seq: { N: '999999' } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    const verifier = new KMSClient(as('Verify'));
+    const keyId = fn('FormDecision').environment.ITV_KMS_KEY_ID;
+    await expect(
+      verifier.send(
+        new SignCommand({
+          KeyId: keyId,
+          Message: Buffer.alloc(32),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
