@@ -33,7 +33,8 @@ export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> =
   'validate-structure': { ledger: 'append', state: 'read' },
   'admit-policy': { ledger: 'append', state: 'write' },
   'form-decision': { ledger: 'append', state: 'write', evidence: 'write', signing: 'sign' },
-  verify: { ledger: 'append', state: 'read' },
+  // Records decision continuity (reused or not) for every verified intent: a state write.
+  verify: { ledger: 'append', state: 'write' },
   // Stores the task token where review-intent finds it.
   'await-review': { ledger: 'append', state: 'write' },
   'start-release': { ledger: 'append', state: 'write', release: ['create-version', 'start', 'check'] },
