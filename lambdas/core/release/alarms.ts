@@ -12,13 +12,19 @@ export const serviceMetrics: readonly ServiceMetric[] = ['errorRate', 'latencyP9
 /** A regression is a metric this many times its baseline, unless the catalog gives a threshold. */
 export const regressionFactor = 3;
 
-/** 2 of 3 one-minute datapoints: a regression trips within two minutes, a single noisy minute does not. */
+/**
+ * 2 of 3 one-minute datapoints: a regression trips within two minutes, a single noisy minute does not.
+ * Missing data is not breaching: AppConfig rolls back on INSUFFICIENT_DATA as well as ALARM, and `missing` puts
+ * an alarm there whenever a service publishes nothing for an evaluation range (five minutes) — a quiet hour, a
+ * paused batch, a new alarm — so a healthy release would be rolled back and count against earned confidence.
+ * Silence is therefore never a regression; what a silent release earns is the Observe stage's to judge.
+ */
 export const defaultAlarmRule = {
   periodSeconds: 60,
   evaluationPeriods: 3,
   datapointsToAlarm: 2,
   comparisonOperator: 'GreaterThanThreshold',
-  treatMissingData: 'missing',
+  treatMissingData: 'notBreaching',
 } as const satisfies Omit<AlarmRule, 'threshold'> & { periodSeconds: number };
 
 export interface MetricAlarmDefinition extends AlarmRule {

@@ -19,7 +19,7 @@ describe('LocalCloudWatch alarms', () => {
         periodSeconds: 60,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
-        treatMissingData: 'missing',
+        treatMissingData: 'notBreaching',
         comparisonOperator: 'GreaterThanThreshold',
       });
     }
