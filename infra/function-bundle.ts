@@ -1,9 +1,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { pipelineStages } from '../statemachines/task-states.js';
 import { apiFunctionNames, entryOf, type ItvFunctionName } from './function-access.js';
 import { bundleFileName, esbuildOptionsOf } from './function-bundling.js';
-import { pipelineStages } from '../statemachines/task-states.js';
 
 /** Every function the stack deploys, in the stack's order. */
 export const itvFunctionNames: readonly ItvFunctionName[] = [...pipelineStages, ...apiFunctionNames];

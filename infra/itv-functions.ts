@@ -11,7 +11,6 @@ import { Construct } from 'constructs';
 import type { PipelineFunctions } from '../statemachines/pipeline.js';
 import { pipelineStages } from '../statemachines/task-states.js';
 import type { DataTables } from './data-tables.js';
-import { functionBundling } from './function-bundling.js';
 import {
   apiFunctionNames,
   entryOf,
@@ -20,6 +19,7 @@ import {
   type ItvFunctionName,
   type ReleaseAction,
 } from './function-access.js';
+import { functionBundling } from './function-bundling.js';
 import type { ReleaseConfig } from './release-config.js';
 
 /** The ledger every function writes to; one per deployment of the stack. */

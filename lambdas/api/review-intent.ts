@@ -1,7 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SfnExecutions } from '../adapters/aws/sfn-executions.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';

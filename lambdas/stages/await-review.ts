@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestReview } from '../core/pipeline/review.js';
 import { pipelineStateSchema, reviewResultSchema } from '../core/pipeline/state.js';
 import { awsPipelineDeps } from '../wiring/aws.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { signCheckpoint } from '../core/pipeline/checkpoint.js';
 import { formDecision } from '../core/pipeline/form-decision.js';
 import { checkpointResultSchema, decisionResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordFailure } from '../core/pipeline/record-failure.js';
 import { pipelineStateSchema } from '../core/pipeline/state.js';
 import { awsPipelineDeps } from '../wiring/aws.js';

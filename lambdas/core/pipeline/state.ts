@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The state that flows through the state machine. Each stage reads what earlier stages wrote and
