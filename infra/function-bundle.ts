@@ -1,9 +1,15 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { pipelineStages } from '../statemachines/task-states.js';
 import { apiFunctionNames, entryOf, type ItvFunctionName } from './function-access.js';
 import { bundleFileName, esbuildOptionsOf } from './function-bundling.js';
+
+const run = promisify(execFile);
 
 /** Every function the stack deploys, in the stack's order. */
 export const itvFunctionNames: readonly ItvFunctionName[] = [...pipelineStages, ...apiFunctionNames];
@@ -15,6 +21,16 @@ export interface FunctionBundle {
   /** Size of the bundle itself (the source map beside it not counted). */
   bytes: number;
   metafile: Metafile;
+}
+
+/**
+ * A fresh folder for bundles that can be imported as Lambda imports them: the SDK packages the bundles leave
+ * external resolve through a `node_modules` link to the project's, as the runtime's own copy serves them.
+ */
+export function bundleOutdir(projectRoot = process.cwd()): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'itv-bundles-'));
+  symlinkSync(path.join(projectRoot, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+  return outdir;
 }
 
 /**
@@ -47,4 +63,44 @@ export function heaviestInputs(bundle: FunctionBundle, count = 5): Array<[string
     byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
   }
   return [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, count);
+}
+
+/** The AWS SDK packages a bundle imports at run time (left external: the Lambda runtime provides them). */
+export function sdkPackagesImported(bundle: FunctionBundle): string[] {
+  const packages = new Set<string>();
+  for (const input of Object.values(bundle.metafile.inputs)) {
+    for (const imported of input.imports) {
+      const name = /^@aws-sdk\/[^/]+/.exec(imported.path)?.[0];
+      if (imported.external && name) packages.add(name);
+    }
+  }
+  return [...packages].sort();
+}
+
+const importScript = `
+const started = performance.now();
+const module = await import(process.argv[1]);
+const importMs = performance.now() - started;
+process.stdout.write(JSON.stringify({ importMs, exports: Object.keys(module) }));
+`;
+
+export interface ColdImport {
+  /** Time of `await import(bundle)` in a fresh process: what a Lambda cold start spends loading the code. */
+  importMs: number;
+  exports: string[];
+}
+
+/**
+ * Imports a bundle in a fresh `node` process with an empty environment: no function variable may be needed
+ * to load a bundle, since each function receives only those its grants imply, read at first use.
+ */
+export async function coldImport(file: string): Promise<ColdImport> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', importScript, pathToFileURL(file).href],
+    {
+      env: {},
+    },
+  );
+  return JSON.parse(stdout) as ColdImport;
 }

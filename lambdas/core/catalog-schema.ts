@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { ConfigurationError } from './errors.js';
-import { compileContract } from './structure.js';
 
 /**
  * Structural knowledge: services, their owners, topology, contracts (JSON Schema per profile version)
@@ -73,7 +72,7 @@ export const sloBaselineSchema = z
 
 export const profileSchema = z.object({
   type: z.enum(['feature-flags', 'freeform']),
-  /** JSON Schema per semantic version; validated by compiling each one when the catalog loads. */
+  /** JSON Schema per semantic version; `checkContracts` compiles each one. */
   contracts: z
     .record(
       z.string().regex(semverPattern, 'must be a semantic version such as 1.2.0'),
@@ -197,22 +196,11 @@ function checkReferences(catalog: Catalog): void {
   }
 }
 
-function checkContracts(service: Service): void {
-  for (const [profileName, profile] of Object.entries(service.profiles)) {
-    for (const [version, schema] of Object.entries(profile.contracts)) {
-      try {
-        compileContract(schema);
-      } catch (error) {
-        throw new ConfigurationError(
-          `catalog service "${service.name}": field "profiles.${profileName}.contracts.${version}" is not a valid JSON Schema: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-    }
-  }
-}
-
-/** Validates raw catalog data (zod shape, references, JSON Schema contracts); throws `ConfigurationError`. */
+/**
+ * Validates raw catalog data (zod shape, references); throws `ConfigurationError`. Contracts are compiled by
+ * `checkContracts` (`structure.ts`), apart from this, so that functions that never validate a payload do not
+ * carry a JSON Schema compiler.
+ */
 export function parseCatalog(data: unknown): Catalog {
   const parsed = catalogDataSchema.safeParse(data);
   if (!parsed.success) {
@@ -225,6 +213,5 @@ export function parseCatalog(data: unknown): Catalog {
     reviewers: parsed.data.reviewers,
   };
   checkReferences(catalog);
-  for (const service of Object.values(catalog.services)) checkContracts(service);
   return catalog;
 }

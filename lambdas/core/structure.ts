@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Catalog, Profile } from './catalog-schema.js';
+import { ConfigurationError } from './errors.js';
 import type { Intent } from './intent.js';
 
 /** Structural validation: the change must map to an existing contract (JSON Schema) of its service's profile. */
@@ -31,6 +32,33 @@ export function compileContract(schema: Record<string, unknown>): ValidateFuncti
   const validate = ajv.compile(schema);
   compiled.set(schema, validate);
   return validate;
+}
+
+const checkedCatalogs = new WeakSet<Catalog>();
+
+/**
+ * Compiles every contract of the catalog (once per catalog) and returns it; throws `ConfigurationError`
+ * naming the first contract that is not valid JSON Schema. Kept apart from `parseCatalog` so that only the
+ * functions that validate payloads carry ajv.
+ */
+export function checkContracts(catalog: Catalog): Catalog {
+  if (checkedCatalogs.has(catalog)) return catalog;
+  for (const service of Object.values(catalog.services)) {
+    for (const [profileName, profile] of Object.entries(service.profiles)) {
+      for (const [version, schema] of Object.entries(profile.contracts)) {
+        try {
+          compileContract(schema);
+        } catch (error) {
+          throw new ConfigurationError(
+            `catalog service "${service.name}": field "profiles.${profileName}.contracts.${version}" is not a valid JSON Schema: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+      }
+    }
+  }
+  checkedCatalogs.add(catalog);
+  return catalog;
 }
 
 /** Orders `x.y.z` versions numerically: negative when a < b. */
