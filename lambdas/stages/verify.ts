@@ -1,6 +1,5 @@
 import { pipelineStateSchema, verificationResultSchema } from '../core/pipeline/state.js';
 import { verify } from '../core/pipeline/verify.js';
-import { checkedCatalog } from '../wiring/aws/checked-catalog.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
@@ -11,4 +10,4 @@ export const verifyStage = defineStage({
   run: verify,
 });
 
-export const handler = stageHandler(verifyStage, awsPipelineDeps('verify', { catalog: checkedCatalog }));
+export const handler = stageHandler(verifyStage, awsPipelineDeps('verify'));
