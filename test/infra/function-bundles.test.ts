@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { type FunctionAccess, functionAccess, type ItvFunctionName } from '../../infra/function-access.js';
 import {
   bundleFunction,
@@ -9,6 +12,7 @@ import {
   itvFunctionNames,
   sdkPackagesImported,
 } from '../../infra/function-bundle.js';
+import { pipelineStages } from '../../statemachines/task-states.js';
 
 /*
  * Every function's deployed bundle, built in process with the stack's own esbuild options: at most 300 KB
@@ -65,4 +69,24 @@ describe('function bundles', () => {
     const loaded = await coldImport(bundles.get(name)!.file);
     expect(loaded.exports).toContain('handler');
   });
+
+  // Step Functions Retry/Catch match on error names, which minification would mangle without keepNames.
+  test.each(pipelineStages)(
+    '%s rejects a malformed state input with an error still named InvalidInputError',
+    async (name) => {
+      const script = `
+const { handler } = await import(process.argv[1]);
+const error = await handler({ source: 'fax' }, {}).then(() => undefined, (e) => e);
+process.stdout.write(String(error?.name));`;
+      const url = pathToFileURL(bundles.get(name)!.file).href;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script, url],
+        {
+          env: {},
+        },
+      );
+      expect(stdout).toBe('InvalidInputError');
+    },
+  );
 });
