@@ -67,12 +67,12 @@ export function heaviestInputs(bundle: FunctionBundle, count = 5): Array<[string
 
 /** The AWS SDK packages a bundle imports at run time (left external: the Lambda runtime provides them). */
 export function sdkPackagesImported(bundle: FunctionBundle): string[] {
+  const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined);
   const packages = new Set<string>();
-  for (const input of Object.values(bundle.metafile.inputs)) {
-    for (const imported of input.imports) {
-      const name = /^@aws-sdk\/[^/]+/.exec(imported.path)?.[0];
-      if (imported.external && name) packages.add(name);
-    }
+  // The output's imports, not its inputs': an import tree-shaking dropped is not loaded.
+  for (const imported of output?.imports ?? []) {
+    const name = /^@aws-sdk\/[^/]+/.exec(imported.path)?.[0];
+    if (imported.external && name) packages.add(name);
   }
   return [...packages].sort();
 }

@@ -15,10 +15,12 @@ import {
 import { pipelineStages } from '../../statemachines/task-states.js';
 
 /*
- * Every function's deployed bundle, built in process with the stack's own esbuild options: at most 300 KB
- * minified (small bundles load fast on a cold start), and importing only the SDK clients its grants let it
- * call (a client without a grant is dead weight at best, an AccessDenied at worst), and loading with no
- * environment variable set (each function gets only those its grants imply, read at first use).
+ * Every function's deployed bundle, built in process with the stack's own esbuild options:
+ * - at most 300 KB minified: small bundles load fast on a cold start;
+ * - importing only the SDK clients its grants let it call: a client without a grant is dead weight at best,
+ *   an AccessDenied at worst;
+ * - loading with no environment variable set: each function gets only those its grants imply, read at first use;
+ * - error names intact: Step Functions Retry/Catch match on them, and minification would mangle them.
  */
 const limitBytes = 300_000;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
@@ -70,7 +72,6 @@ describe('function bundles', () => {
     expect(loaded.exports).toContain('handler');
   });
 
-  // Step Functions Retry/Catch match on error names, which minification would mangle without keepNames.
   test.each(pipelineStages)(
     '%s rejects a malformed state input with an error still named InvalidInputError',
     async (name) => {
