@@ -1,4 +1,5 @@
 import { runAdmissionBench } from './admission.js';
+import { runBundleBench } from './bundles.js';
 import { runLedgerBench } from './ledger.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReleaseBench } from './release.js';
@@ -15,6 +16,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['admission (in process)', runAdmissionBench],
   ['release (virtual time)', runReleaseBench],
   ['ledger (dynalite, verification)', runLedgerBench],
+  ['function bundles (esbuild, cold import)', runBundleBench],
 ];
 
 for (const [title, run] of sections) {

@@ -43,7 +43,10 @@ function deepFreeze<T>(value: T): T {
 
 let loaded: Catalog | undefined;
 
-/** The validated, frozen catalog; validated once per process, throws `ConfigurationError` on bad data. */
+/**
+ * The validated, frozen catalog; validated once per process (shape and references), throws
+ * `ConfigurationError` on bad data. Where payloads are validated, `checkContracts` also compiles its contracts.
+ */
 export function loadCatalog(): Catalog {
   loaded ??= deepFreeze(parseCatalog(catalogData));
   return loaded;

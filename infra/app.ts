@@ -1,5 +1,8 @@
 import { loadCatalog } from '../catalog/index.js';
+import { checkContracts } from '../lambdas/core/structure.js';
 import { createItvApp } from './build-app.js';
 
-const { app } = createItvApp({ services: Object.values(loadCatalog().services), nag: true });
+// A contract that does not compile stops the synth, before any function could meet it.
+const catalog = checkContracts(loadCatalog());
+const { app } = createItvApp({ services: Object.values(catalog.services), nag: true });
 app.synth();

@@ -12,7 +12,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { intentSchema } from '../lambdas/core/intent.js';
 import { toApiGatewaySchema } from './api-model-schema.js';
 

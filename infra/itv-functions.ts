@@ -3,7 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -19,14 +19,11 @@ import {
   type ItvFunctionName,
   type ReleaseAction,
 } from './function-access.js';
+import { functionBundling } from './function-bundling.js';
 import type { ReleaseConfig } from './release-config.js';
 
 /** The ledger every function writes to; one per deployment of the stack. */
 export const ledgerName = 'main';
-
-// esbuild's ESM output calls require() for Node built-ins pulled in by CommonJS dependencies.
-const esmRequireBanner =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface ItvFunctionsProps {
   /** Folder holding `lambdas/` and `package-lock.json`. */
@@ -110,16 +107,7 @@ export class ItvFunctions extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Step Functions Retry/Catch match on error class names, which minification would otherwise mangle.
-        keepNames: true,
-        mainFields: ['module', 'main'],
-        banner: esmRequireBanner,
-      },
+      bundling: functionBundling,
     });
     this.grantData(fn, access);
     this.grantRelease(fn, access.release ?? []);

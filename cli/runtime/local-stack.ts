@@ -13,6 +13,7 @@ import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import { baselinesOf } from '../../lambdas/core/release/slo.js';
+import { checkContracts } from '../../lambdas/core/structure.js';
 import type { IdSource } from '../../lambdas/ports/clock.js';
 
 export const ledgerName = 'main';
@@ -53,7 +54,7 @@ export async function openLocalStack(
     head ? Date.parse(head.entry.timestamp) + 1 : 0,
   );
   const clock = new VirtualClock(new Date(start));
-  const catalog = options.catalog ?? loadCatalog();
+  const catalog = options.catalog ?? checkContracts(loadCatalog());
   const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
   const ids = counterIds();
   const { releaser, telemetry } = createLocalRelease({

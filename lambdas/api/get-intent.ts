@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { intentStatus } from '../core/pipeline/status.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
-import { awsLedgerAccess } from '../wiring/aws.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { errorResponse, json } from './http.js';
 
 /** `GET /intents/{id}`: the intent's status and steps, read from the ledger. */
@@ -22,9 +22,11 @@ export async function getIntent(
   }
 }
 
+const deps = awsPipelineDeps('get-intent');
+
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   async (event: APIGatewayProxyEvent) => {
-    const { ledger, ledgerName } = await awsLedgerAccess();
+    const { ledger, ledgerName } = await deps();
     return getIntent(event, ledger, ledgerName);
   },
 );

@@ -1,14 +1,12 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
-import { SfnExecutions } from '../adapters/aws/sfn-executions.js';
+import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js';
 import type { Executions } from '../ports/executions.js';
-import { awsLedgerAccess } from '../wiring/aws.js';
-import { requiredEnv } from '../wiring/env.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { errorResponse, json, parseBody } from './http.js';
 
@@ -61,9 +59,11 @@ export async function reviewIntent(
   }
 }
 
+const deps = awsPipelineDeps('review-intent');
+
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   async (event: APIGatewayProxyEvent) => {
-    executions ??= new SfnExecutions(new SFNClient({}), requiredEnv('ITV_STATE_MACHINE_ARN'));
-    return reviewIntent(event, await awsLedgerAccess(), executions);
+    executions ??= sfnExecutions(process.env);
+    return reviewIntent(event, await deps(), executions);
   },
 );

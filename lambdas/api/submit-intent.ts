@@ -1,13 +1,11 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadCatalog } from '../../catalog/index.js';
-import { SfnExecutions } from '../adapters/aws/sfn-executions.js';
 import type { Catalog } from '../core/catalog-schema.js';
 import { checkCompleteness } from '../core/completeness.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Executions } from '../ports/executions.js';
-import { requiredEnv } from '../wiring/env.js';
+import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { errorResponse, json, parseBody } from './http.js';
 
 /** Step Functions execution names allow 1–80 of [A-Za-z0-9-_]. */
@@ -47,7 +45,7 @@ export async function submitIntent(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   (event: APIGatewayProxyEvent) => {
-    executions ??= new SfnExecutions(new SFNClient({}), requiredEnv('ITV_STATE_MACHINE_ARN'));
+    executions ??= sfnExecutions(process.env);
     return submitIntent(event, executions, loadCatalog(), new Date());
   },
 );

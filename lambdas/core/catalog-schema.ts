@@ -1,7 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors.js';
 import { checkIdentityClaims, type IdentityClaim, iamIdentitySchema } from './principals/index.js';
-import { compileContract } from './structure.js';
 
 /**
  * Structural knowledge: services, their owners, topology, contracts (JSON Schema per profile version)
@@ -76,7 +75,7 @@ export const sloBaselineSchema = z
 
 export const profileSchema = z.object({
   type: z.enum(['feature-flags', 'freeform']),
-  /** JSON Schema per semantic version; validated by compiling each one when the catalog loads. */
+  /** JSON Schema per semantic version; `checkContracts` compiles each one. */
   contracts: z
     .record(
       z.string().regex(semverPattern, 'must be a semantic version such as 1.2.0'),
@@ -208,21 +207,6 @@ function checkReferences(catalog: Catalog): void {
   }
 }
 
-function checkContracts(service: Service): void {
-  for (const [profileName, profile] of Object.entries(service.profiles)) {
-    for (const [version, schema] of Object.entries(profile.contracts)) {
-      try {
-        compileContract(schema);
-      } catch (error) {
-        throw new ConfigurationError(
-          `catalog service "${service.name}": field "profiles.${profileName}.contracts.${version}" is not a valid JSON Schema: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-    }
-  }
-}
-
 type ParsedCatalogData = z.output<typeof catalogDataSchema>;
 
 function reviewerIds(reviewers: ParsedCatalogData['reviewers']): Catalog['reviewers'] {
@@ -255,8 +239,9 @@ function identityClaims(data: ParsedCatalogData): IdentityClaim[] {
 }
 
 /**
- * Validates raw catalog data (zod shape, references, JSON Schema contracts, IAM identities claimed by one
- * principal each); throws `ConfigurationError`.
+ * Validates raw catalog data (zod shape, references, IAM identities claimed by one principal each); throws
+ * `ConfigurationError`. Contracts are compiled by `checkContracts` (`structure.ts`), apart from this, so that
+ * functions that never validate a payload do not carry a JSON Schema compiler.
  */
 export function parseCatalog(data: unknown): Catalog {
   const parsed = catalogDataSchema.safeParse(data);
@@ -272,6 +257,5 @@ export function parseCatalog(data: unknown): Catalog {
   };
   checkReferences(catalog);
   checkIdentityClaims(catalog.identities);
-  for (const service of Object.values(catalog.services)) checkContracts(service);
   return catalog;
 }

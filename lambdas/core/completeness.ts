@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Catalog } from './catalog-schema.js';
 import { type Intent, intentSchema } from './intent.js';
 import { deriveIntentId } from './intent-id.js';

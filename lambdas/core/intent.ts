@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and

@@ -1,6 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Catalog, Profile } from './catalog-schema.js';
+import { compareSemver, latestContractVersion } from './contract-versions.js';
+import { ConfigurationError } from './errors.js';
 import type { Intent } from './intent.js';
 
 /** Structural validation: the change must map to an existing contract (JSON Schema) of its service's profile. */
@@ -33,20 +35,31 @@ export function compileContract(schema: Record<string, unknown>): ValidateFuncti
   return validate;
 }
 
-/** Orders `x.y.z` versions numerically: negative when a < b. */
-export function compareSemver(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
+const checkedCatalogs = new WeakSet<Catalog>();
 
-/** The highest contract version of a profile, e.g. `1.2.0`. */
-export function latestContractVersion(profile: Profile): string {
-  return Object.keys(profile.contracts).sort(compareSemver).at(-1) ?? '0.0.0';
+/**
+ * Compiles every contract of the catalog (once per catalog) and returns it; throws `ConfigurationError`
+ * naming the first contract that is not valid JSON Schema. Kept apart from `parseCatalog` so that only the
+ * functions that validate payloads carry ajv.
+ */
+export function checkContracts(catalog: Catalog): Catalog {
+  if (checkedCatalogs.has(catalog)) return catalog;
+  for (const service of Object.values(catalog.services)) {
+    for (const [profileName, profile] of Object.entries(service.profiles)) {
+      for (const [version, schema] of Object.entries(profile.contracts)) {
+        try {
+          compileContract(schema);
+        } catch (error) {
+          throw new ConfigurationError(
+            `catalog service "${service.name}": field "profiles.${profileName}.contracts.${version}" is not a valid JSON Schema: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+      }
+    }
+  }
+  checkedCatalogs.add(catalog);
+  return catalog;
 }
 
 function pointerToPath(pointer: string): string[] {

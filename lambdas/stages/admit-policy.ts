@@ -1,6 +1,6 @@
 import { admitPolicy } from '../core/pipeline/admit-policy.js';
 import { admissionResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const admitPolicyStage = defineStage({
@@ -10,4 +10,4 @@ export const admitPolicyStage = defineStage({
   run: admitPolicy,
 });
 
-export const handler = stageHandler(admitPolicyStage, awsPipelineDeps);
+export const handler = stageHandler(admitPolicyStage, awsPipelineDeps('admit-policy'));

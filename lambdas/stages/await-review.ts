@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestReview } from '../core/pipeline/review.js';
 import { pipelineStateSchema, reviewResultSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const reviewWaitSchema = z.object({
@@ -23,4 +23,4 @@ export const awaitReviewStage = defineStage({
   }),
 });
 
-export const handler = stageHandler(awaitReviewStage, awsPipelineDeps);
+export const handler = stageHandler(awaitReviewStage, awsPipelineDeps('await-review'));

@@ -1,6 +1,7 @@
 import { checkRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { appConfigReleaser } from '../wiring/aws/appconfig.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const checkReleaseStage = defineStage({
@@ -10,4 +11,7 @@ export const checkReleaseStage = defineStage({
   run: checkRelease,
 });
 
-export const handler = stageHandler(checkReleaseStage, awsPipelineDeps);
+export const handler = stageHandler(
+  checkReleaseStage,
+  awsPipelineDeps('check-release', { releaser: appConfigReleaser }),
+);

@@ -1,7 +1,7 @@
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { invalidInputMiddleware } from './invalid-input.js';
 

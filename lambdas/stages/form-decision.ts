@@ -1,8 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { signCheckpoint } from '../core/pipeline/checkpoint.js';
 import { formDecision } from '../core/pipeline/form-decision.js';
 import { checkpointResultSchema, decisionResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { kmsSigner } from '../wiring/aws/kms.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { s3Evidence } from '../wiring/aws/s3.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 /** The decision stage is the only one whose role may sign, so it also signs the checkpoint that ends an intent. */
@@ -25,8 +27,10 @@ export const signCheckpointStage = defineStage({
   run: (request, deps) => signCheckpoint(request.intentId, deps),
 });
 
-const decisionHandler = stageHandler(formDecisionStage, awsPipelineDeps);
-const checkpointHandler = stageHandler(signCheckpointStage, awsPipelineDeps);
+// One composition for both actions: one signer and one evidence client per container.
+const deps = awsPipelineDeps('form-decision', { signer: kmsSigner, evidence: s3Evidence });
+const decisionHandler = stageHandler(formDecisionStage, deps);
+const checkpointHandler = stageHandler(signCheckpointStage, deps);
 
 export const handler: typeof decisionHandler = (event, context) =>
   (event as { action?: unknown } | null)?.action === 'checkpoint'

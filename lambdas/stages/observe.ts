@@ -1,6 +1,8 @@
 import { observe } from '../core/pipeline/observe.js';
 import { observationResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { cloudWatchTelemetry } from '../wiring/aws/cloudwatch.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { s3Evidence } from '../wiring/aws/s3.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const observeStage = defineStage({
@@ -10,4 +12,7 @@ export const observeStage = defineStage({
   run: observe,
 });
 
-export const handler = stageHandler(observeStage, awsPipelineDeps);
+export const handler = stageHandler(
+  observeStage,
+  awsPipelineDeps('observe', { telemetry: cloudWatchTelemetry, evidence: s3Evidence }),
+);

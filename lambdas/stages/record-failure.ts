@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordFailure } from '../core/pipeline/record-failure.js';
 import { pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const recordFailureStage = defineStage({
@@ -11,4 +11,4 @@ export const recordFailureStage = defineStage({
   run: recordFailure,
 });
 
-export const handler = stageHandler(recordFailureStage, awsPipelineDeps);
+export const handler = stageHandler(recordFailureStage, awsPipelineDeps('record-failure'));

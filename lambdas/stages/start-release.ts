@@ -1,6 +1,7 @@
 import { startRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { appConfigReleaser } from '../wiring/aws/appconfig.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const startReleaseStage = defineStage({
@@ -10,4 +11,7 @@ export const startReleaseStage = defineStage({
   run: startRelease,
 });
 
-export const handler = stageHandler(startReleaseStage, awsPipelineDeps);
+export const handler = stageHandler(
+  startReleaseStage,
+  awsPipelineDeps('start-release', { releaser: appConfigReleaser }),
+);

@@ -1,6 +1,7 @@
 import { stopRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { appConfigReleaser } from '../wiring/aws/appconfig.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const stopReleaseStage = defineStage({
@@ -10,4 +11,7 @@ export const stopReleaseStage = defineStage({
   run: stopRelease,
 });
 
-export const handler = stageHandler(stopReleaseStage, awsPipelineDeps);
+export const handler = stageHandler(
+  stopReleaseStage,
+  awsPipelineDeps('stop-release', { releaser: appConfigReleaser }),
+);

@@ -1,6 +1,7 @@
 import { pipelineStateSchema, structureResultSchema } from '../core/pipeline/state.js';
 import { validateStructure } from '../core/pipeline/validate-structure.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { checkedCatalog } from '../wiring/aws/checked-catalog.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const validateStructureStage = defineStage({
@@ -10,4 +11,7 @@ export const validateStructureStage = defineStage({
   run: validateStructure,
 });
 
-export const handler = stageHandler(validateStructureStage, awsPipelineDeps);
+export const handler = stageHandler(
+  validateStructureStage,
+  awsPipelineDeps('validate-structure', { catalog: checkedCatalog }),
+);

@@ -1,6 +1,6 @@
 import { pipelineStateSchema, verificationResultSchema } from '../core/pipeline/state.js';
 import { verify } from '../core/pipeline/verify.js';
-import { awsPipelineDeps } from '../wiring/aws.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const verifyStage = defineStage({
@@ -10,4 +10,4 @@ export const verifyStage = defineStage({
   run: verify,
 });
 
-export const handler = stageHandler(verifyStage, awsPipelineDeps);
+export const handler = stageHandler(verifyStage, awsPipelineDeps('verify'));

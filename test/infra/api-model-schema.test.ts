@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { toApiGatewaySchema } from '../../infra/api-model-schema.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
 

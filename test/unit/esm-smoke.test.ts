@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 test('ESM-only middy runs a zod-checked handler under jest', async () => {
   const handler = middy(async (event: unknown) => z.object({ n: z.number() }).parse(event).n + 1);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalBytes } from '../ledger/canonical-json.js';
 import { type Checkpoint, checkpointBytes, checkpointSchema } from '../ledger/checkpoint.js';
 import { type DsseEnvelope, dsseEnvelopeSchema } from '../signing/envelope.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvidenceFile } from '../pipeline/evidence-files.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors.js';
 import { canonicalBytes } from './canonical-json.js';
 import { ledgerNameSchema } from './entry.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LedgerEntry, LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
 import { GENESIS_PREV_HASH, leafHash } from './hash.js';

@@ -1,4 +1,5 @@
 import { validateStructure as checkStructure } from '../structure.js';
+import { structureDigests } from './contract-recheck.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import type { PipelineState, StructureResult } from './state.js';
@@ -23,6 +24,8 @@ export async function validateStructure(state: PipelineState, deps: PipelineDeps
     profile: intent.change.profile,
     contractVersion: intent.change.contractVersion,
     ...result,
+    // Verify re-checks the verdict against these instead of compiling the contract again.
+    ...structureDigests(intent, deps.catalog),
   });
   return result;
 }

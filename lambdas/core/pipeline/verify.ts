@@ -6,7 +6,7 @@ import {
   reuseVerdict,
 } from '../compounding/index.js';
 import { evaluatePolicy } from '../policy/index.js';
-import { validateStructure } from '../structure.js';
+import { recheckContract } from './contract-recheck.js';
 import { type PipelineDeps, record } from './deps.js';
 import { stateKeys } from './keys.js';
 import { declaredIntent } from './parsed-intent.js';
@@ -19,8 +19,9 @@ interface CheckRecord {
 }
 
 /**
- * Stage 5: automated checks. Contract validation, the policy set and revoked authority are checked here again
- * against the signed decision's inputs; checks the intent names read the results CI attached to the intent or
+ * Stage 5: automated checks. The contract (ValidateStructure's verdict, held against the payload and the catalog
+ * as they are now: `contract-recheck.ts`), the policy set and revoked authority are checked here again against
+ * the signed decision's inputs; checks the intent names read the results CI attached to the intent or
  * posted since. Gates are progressive: a fail-fast gate (high tiers) fails on a missing result, an
  * auto-continue gate (low tiers) records it and goes on. A decision with the same fingerprint that released
  * cleanly makes this a standard change: no new review, the reused decision named on the ledger.
@@ -31,21 +32,16 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   if (!admission) throw new Error('Verify needs the admission result');
   const service = deps.catalog.services[intent.change.service];
   if (!service) throw new Error(`service ${intent.change.service} is not in the catalog`);
-  const structure = validateStructure(intent, deps.catalog);
+  const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
   // A retry answers what was recorded: reuse depends on the cache, which may have changed since.
-  const done = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
-    (stored) => stored.entry.type === 'verification.passed',
-  );
+  const done = entries.find((stored) => stored.entry.type === 'verification.passed');
   if (done) return verificationResultSchema.parse(done.entry.payload);
+  const contract = recheckContract(intent, deps.catalog, entries);
   const now = deps.clock.now();
   const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now });
   const revoked = await revokedAuthority(intent, deps.state, now);
   const results: VerificationResult['results'] = [
-    {
-      check: 'contract',
-      passed: structure.verdict === 'valid',
-      detail: `payload against ${intent.change.service}/${intent.change.profile}@${intent.change.contractVersion}: ${structure.verdict}`,
-    },
+    { check: 'contract', ...contract },
     {
       check: 'policy-set',
       passed: policy.verdict === 'allow',

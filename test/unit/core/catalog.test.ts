@@ -1,6 +1,7 @@
 import { catalogData, loadCatalog } from '../../../catalog/index.js';
 import { parseCatalog } from '../../../lambdas/core/catalog-schema.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
+import { checkContracts } from '../../../lambdas/core/structure.js';
 
 /** A copy of the authored catalog data with one service edited. */
 function withService(name: string, edit: (service: Record<string, unknown>) => void): unknown {
@@ -42,6 +43,11 @@ describe('loadCatalog', () => {
     expect(loadCatalog()).toBe(first);
     expect(Object.isFrozen(first.services['launch-flags']?.owners)).toBe(true);
   });
+
+  test('every authored contract compiles as JSON Schema', () => {
+    const catalog = loadCatalog();
+    expect(checkContracts(catalog)).toBe(catalog);
+  });
 });
 
 describe('parseCatalog rejects bad data with the service and field named', () => {
@@ -79,7 +85,7 @@ describe('parseCatalog rejects bad data with the service and field named', () =>
         type: 'banana',
       };
     });
-    expect(() => parseCatalog(data)).toThrow(
+    expect(() => checkContracts(parseCatalog(data))).toThrow(
       /service "procurement": field "profiles.approval-matrix.contracts.1.0.0" is not a valid JSON Schema/,
     );
   });

@@ -1,4 +1,5 @@
-import { compareSemver, compileContract, validateStructure } from '../../../lambdas/core/structure.js';
+import { compareSemver } from '../../../lambdas/core/contract-versions.js';
+import { compileContract, validateStructure } from '../../../lambdas/core/structure.js';
 import { catalog, makeIntent, service } from './fixtures.js';
 
 const flagsV11 = service('launch-flags').profiles.flags!.contracts['1.1.0']!;

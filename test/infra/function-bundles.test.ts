@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { type FunctionAccess, functionAccess, type ItvFunctionName } from '../../infra/function-access.js';
+import {
+  bundleFunction,
+  bundleOutdir,
+  coldImport,
+  type FunctionBundle,
+  heaviestInputs,
+  itvFunctionNames,
+  sdkPackagesImported,
+} from '../../infra/function-bundle.js';
+import { pipelineStages } from '../../statemachines/task-states.js';
+
+/*
+ * Every function's deployed bundle, built in process with the stack's own esbuild options:
+ * - at most 300 KB minified: small bundles load fast on a cold start;
+ * - importing only the SDK clients its grants let it call: a client without a grant is dead weight at best,
+ *   an AccessDenied at worst;
+ * - loading with no environment variable set: each function gets only those its grants imply, read at first use;
+ * - error names intact: Step Functions Retry/Catch match on them, and minification would mangle them.
+ */
+const limitBytes = 300_000;
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+
+/** The SDK clients each grant of `functionAccess` lets a function call. */
+function sdkClientsGranted(access: FunctionAccess): string[] {
+  const clients = new Set<string>();
+  if (access.ledger || access.state) clients.add('@aws-sdk/client-dynamodb');
+  if (access.evidence) clients.add('@aws-sdk/client-s3');
+  if (access.signing) clients.add('@aws-sdk/client-kms');
+  if (access.release?.length) {
+    clients.add('@aws-sdk/client-appconfig');
+    // Irreversible releases disable and restore their monitors' alarm actions.
+    clients.add('@aws-sdk/client-cloudwatch');
+  }
+  if (access.telemetry) clients.add('@aws-sdk/client-cloudwatch');
+  if (access.pipeline) clients.add('@aws-sdk/client-sfn');
+  return [...clients];
+}
+
+describe('function bundles', () => {
+  let outdir: string;
+  const bundles = new Map<ItvFunctionName, FunctionBundle>();
+  beforeAll(async () => {
+    outdir = bundleOutdir();
+    for (const name of itvFunctionNames) bundles.set(name, await bundleFunction(name, outdir));
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test.each(itvFunctionNames)('%s bundles to at most 300 KB minified', (name) => {
+    const bundle = bundles.get(name)!;
+
+    // The message names the function, its size and what weighs most in it.
+    const heaviest = heaviestInputs(bundle)
+      .map(([input, bytes]) => `${input} ${kb(bytes)}`)
+      .join(', ');
+    const verdict = `${name}: ${kb(bundle.bytes)} (limit ${kb(limitBytes)}); heaviest: ${heaviest}`;
+    expect({ verdict, withinLimit: bundle.bytes <= limitBytes }).toEqual({ verdict, withinLimit: true });
+  });
+
+  test.each(itvFunctionNames)('%s imports only the SDK clients its grants let it call', (name) => {
+    const imported = sdkPackagesImported(bundles.get(name)!);
+    const granted = sdkClientsGranted(functionAccess[name]);
+    expect(imported.filter((client) => !granted.includes(client))).toEqual([]);
+  });
+
+  test.each(itvFunctionNames)('%s loads in a fresh node with an empty environment', async (name) => {
+    const loaded = await coldImport(bundles.get(name)!.file);
+    expect(loaded.exports).toContain('handler');
+  });
+
+  test.each(pipelineStages)(
+    '%s rejects a malformed state input with an error still named InvalidInputError',
+    async (name) => {
+      const script = `
+const { handler } = await import(process.argv[1]);
+const error = await handler({ source: 'fax' }, {}).then(() => undefined, (e) => e);
+process.stdout.write(String(error?.name));`;
+      const url = pathToFileURL(bundles.get(name)!.file).href;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script, url],
+        {
+          env: {},
+        },
+      );
+      expect(stdout).toBe('InvalidInputError');
+    },
+  );
+});
