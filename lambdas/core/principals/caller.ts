@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How a caller proved who it is, as recorded beside the principal it resolved to. Never a credential: the

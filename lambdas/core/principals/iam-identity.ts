@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The IAM identities a catalog principal authenticates as, and the ARNs callers present.
