@@ -100,6 +100,11 @@ export interface TelemetrySnapshot {
   /** The budget left at the baseline, so `errorBudgetRemaining − errorBudgetBaseline` is what the window spent. */
   errorBudgetBaseline?: number;
   alarms: Array<{ name: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' }>;
+  /**
+   * How many error-rate datapoints the window held. 0: the service published nothing, and the SLO figures are
+   * the baseline's, not observations.
+   */
+  datapoints?: number;
 }
 
 /** Reads health for the Observe stage: CloudWatch on AWS, synthetic telemetry locally. */

@@ -20,7 +20,8 @@ import { transientOr } from './transient-errors.js';
 /**
  * `Telemetry` on CloudWatch: GetMetricData for the service's error rate (Average) and latency (p99) over the
  * window, DescribeAlarms for its rollback alarms. A window with no datapoints reports the baseline (no
- * evidence of a regression); the alarms then show INSUFFICIENT_DATA, which is the signal.
+ * evidence of a regression) and says so with `datapoints: 0`: the alarms treat silence as healthy, so the
+ * count is what tells an observed release from an unobserved one.
  */
 
 export interface CloudWatchTelemetryOptions {
@@ -58,7 +59,18 @@ export class CloudWatchTelemetry implements Telemetry {
         0,
       ),
     };
-    return sloSnapshot({ service, from, to, baseline, observed, alarms });
+    // An empty window (an immediate release) has nothing to count; only a window that could hold datapoints
+    // and holds none is silence.
+    const windowed = to.getTime() > from.getTime();
+    return sloSnapshot({
+      service,
+      from,
+      to,
+      baseline,
+      observed,
+      alarms,
+      ...(windowed ? { datapoints: errorRates.length } : {}),
+    });
   }
 
   private async metricValues(

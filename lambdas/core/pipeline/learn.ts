@@ -29,14 +29,18 @@ export function outcomeOf(state: PipelineState): Outcome {
 
 /**
  * What the release says about the change itself: `clean` (released, no regression, SLOs met), `regressed` (an
- * alarm rolled it back, froze it or made it roll forward) or `not-judged` (never released, or stopped for a
- * policy breach, which is no fault of the change). Only the first two feed confidence and the decision cache.
+ * alarm rolled it back, froze it or made it roll forward) or `not-judged` (never released, stopped for a
+ * policy breach, which is no fault of the change, or released while the service published no telemetry, which
+ * proves nothing either way). Only the first two feed confidence and the decision cache.
  */
 export function releaseVerdict(state: PipelineState): 'clean' | 'regressed' | 'not-judged' {
   const release = state.release;
   if (!release || state.error) return 'not-judged';
   if (release.escalation) return release.escalation.cause === 'regression' ? 'regressed' : 'not-judged';
-  if (release.state === 'COMPLETE') return state.observation?.slosMet === false ? 'regressed' : 'clean';
+  if (release.state === 'COMPLETE') {
+    if (state.observation?.slosMet === false) return 'regressed';
+    return state.observation?.datapoints === 0 ? 'not-judged' : 'clean';
+  }
   if (release.state === 'ROLLED_BACK' || release.state === 'REVERTED') {
     return release.stopReason && !release.alarm ? 'not-judged' : 'regressed';
   }

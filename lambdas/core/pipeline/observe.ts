@@ -31,6 +31,7 @@ export async function observe(state: PipelineState, deps: PipelineDeps): Promise
     evidenceUri,
     evidenceDigest: file.sha256,
     slosMet,
+    ...(snapshot.datapoints === undefined ? {} : { datapoints: snapshot.datapoints }),
   });
   return observationResultSchema.parse(stored.entry.payload);
 }

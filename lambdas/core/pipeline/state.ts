@@ -126,6 +126,8 @@ export const observationResultSchema = z.object({
   evidenceUri: z.string(),
   evidenceDigest: z.string(),
   slosMet: z.boolean(),
+  /** Error-rate datapoints in the release window; 0 means the service published nothing while it ran. */
+  datapoints: z.number().int().nonnegative().optional(),
 });
 
 export const outcomes = [

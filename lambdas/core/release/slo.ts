@@ -54,6 +54,8 @@ export interface SloSnapshotInput {
   baseline: ServiceBaseline;
   observed: ObservedWindow;
   alarms: TelemetrySnapshot['alarms'];
+  /** Error-rate datapoints the window held, when the source counts them. */
+  datapoints?: number;
 }
 
 /** The Observe stage's snapshot: availability and p99 latency, observed against baseline, and the budget left. */
@@ -87,6 +89,7 @@ export function sloSnapshot(input: SloSnapshotInput): TelemetrySnapshot {
     errorBudgetRemaining: errorBudgetRemaining(baseline, observed.excessErrorSeconds),
     errorBudgetBaseline: baseline.errorBudgetRemaining,
     alarms: input.alarms,
+    ...(input.datapoints === undefined ? {} : { datapoints: input.datapoints }),
   };
 }
 

@@ -76,12 +76,22 @@ describe('CloudWatchTelemetry.snapshot', () => {
     ]);
   });
 
-  test('a window without datapoints reports the baseline', async () => {
+  test('a window without datapoints reports the baseline, and says it held none', async () => {
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'errorRate', Values: [] }] });
     cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
     const snapshot = await telemetry().snapshot('payments', t0, at(minutes(3)));
     expect(snapshot.slos.map((s) => s.delta)).toEqual([0, 0]);
     expect(snapshot.errorBudgetRemaining).toBe(paymentsBaseline.errorBudgetRemaining);
+    expect(snapshot.datapoints).toBe(0);
+  });
+
+  test('counts the error-rate datapoints of the window; an empty window has none to count', async () => {
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: [{ Id: 'errorRate', Values: [0.001, 0.002, 0.001] }] });
+    cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    expect((await telemetry().snapshot('payments', t0, at(minutes(3)))).datapoints).toBe(3);
+    expect((await telemetry().snapshot('payments', t0, t0)).datapoints).toBeUndefined();
   });
 
   test('throttling is a TransientError keeping the cause', async () => {
