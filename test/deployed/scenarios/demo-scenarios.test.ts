@@ -133,6 +133,27 @@ describe('the demo scenarios on the deployed stack', () => {
     expect(secondStarted).toBeGreaterThan(firstDone);
   });
 
+  test('GET /intents/{id} answers each intent status through API Gateway', async () => {
+    for (const [label, intentId] of idsByLabel) {
+      const response = await stack.clock.busy(() =>
+        stack.api.request('GET', `/intents/${encodeURIComponent(intentId)}`, {
+          caller: personCalling('alice@example.com'),
+        }),
+      );
+      expect([label, response.statusCode, (response.json() as { status?: string }).status]).toEqual([
+        label,
+        200,
+        outcomes.get(label)?.status,
+      ]);
+    }
+    const unknown = await stack.clock.busy(() =>
+      stack.api.request('GET', '/intents/int-00000000000000000000', {
+        caller: personCalling('alice@example.com'),
+      }),
+    );
+    expect(unknown.statusCode).toBe(404);
+  });
+
   test('every AWS call of every function was allowed by its role', () => {
     expect(stack.services.deniedCalls()).toEqual([]);
     expect(stack.services.checkedCalls()).toBeGreaterThan(100);

@@ -20,7 +20,11 @@ describe('release safety on the deployed stack', () => {
   beforeAll(async () => {
     stack = await deployStack({
       ...suiteEnvironment(),
-      start: unblockedStart(['01-low-risk-flag.json', '06-deal-desk-pricing.json']),
+      start: unblockedStart([
+        '01-low-risk-flag.json',
+        '04-high-risk-review.json',
+        '06-deal-desk-pricing.json',
+      ]),
     });
   });
   afterAll(async () => {
@@ -68,6 +72,53 @@ describe('release safety on the deployed stack', () => {
       title: `${intent.title} (after an outage)`,
     }));
     expect([next.execution.status, next.status?.status]).toEqual(['SUCCEEDED', 'released']);
+  });
+
+  test('only an eligible reviewer other than the requester, calling with its IAM identity, approves a review', async () => {
+    const intent = declaredAt(example('04-high-risk-review.json'), stack.clock.now());
+    const requester = (intent.authority as { requester: string }).requester;
+    const submitted = await stack.submit(intent, personCalling(requester));
+    expect(submitted.statusCode).toBe(202);
+    expect(await stack.parkedForReview(submitted.intentId)).toBe(true);
+    const review = (caller: ReturnType<typeof personCalling>) =>
+      stack.clock.busy(() =>
+        stack.api.request('POST', `/intents/${encodeURIComponent(submitted.intentId)}/review`, {
+          body: { decision: 'approve' },
+          caller,
+        }),
+      );
+    const own = await review(personCalling(requester));
+    expect([own.statusCode, JSON.stringify(own.json())]).toEqual([
+      403,
+      expect.stringMatching(/separation of duties/),
+    ]);
+    const ineligible = await review(personCalling('alice@example.com'));
+    expect([ineligible.statusCode, JSON.stringify(ineligible.json())]).toEqual([
+      403,
+      expect.stringMatching(/xavier@example\.com/),
+    ]);
+    const stranger = await review({ arn: 'arn:aws:iam::123456789012:user/mallory' });
+    expect([stranger.statusCode, JSON.stringify(stranger.json())]).toEqual([
+      403,
+      expect.stringMatching(/user\/mallory/),
+    ]);
+    const eligible = await review(personCalling('xavier@example.com', 'ItvReviewers'));
+    expect(eligible.statusCode).toBe(200);
+    const execution = await stack.finished(submitted.intentId);
+    expect([execution.status, (await stack.status(submitted.intentId))?.status]).toEqual([
+      'SUCCEEDED',
+      'released',
+    ]);
+    const approved = (await stack.ledger.forIntent(stack.ledgerName, submitted.intentId)).find(
+      (e) => e.entry.type === 'review.approved',
+    );
+    expect(approved?.entry.payload).toMatchObject({
+      reviewer: 'xavier@example.com',
+      authenticatedAs: {
+        method: 'aws-iam',
+        arn: 'arn:aws:sts::123456789012:assumed-role/ItvReviewers/xavier@example.com',
+      },
+    });
   });
 
   test('a call the role does not allow is refused as AWS refuses it', async () => {
