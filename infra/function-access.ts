@@ -20,8 +20,8 @@ export interface FunctionAccess {
   state?: 'read' | 'write';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
-  /** Only the decision stage signs; readers of evidence fetch the public key to verify. */
-  signing?: 'sign' | 'public-key';
+  /** Only the decision stage signs (and reads its public key, which goes into every evidence bundle). */
+  signing?: 'sign';
   release?: readonly ReleaseAction[];
   /** Reads service telemetry (CloudWatch metrics and the rollback alarms). */
   telemetry?: boolean;
@@ -45,8 +45,7 @@ export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> =
   'record-failure': { ledger: 'append', state: 'write' },
   // Submission only starts an execution (named after the intent id, so a resubmission is idempotent).
   'submit-intent': { pipeline: 'start-execution' },
-  // The public key lets status readers verify the signed decision and checkpoints themselves.
-  'get-intent': { ledger: 'read', state: 'read', signing: 'public-key' },
+  'get-intent': { ledger: 'read', state: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
 };
 

@@ -22,6 +22,9 @@ import {
 import { functionBundling } from './function-bundling.js';
 import type { ReleaseConfig } from './release-config.js';
 
+/** What reading a table takes: items by key and queries (the stores never scan or batch). */
+const tableReads = ['dynamodb:GetItem', 'dynamodb:Query'];
+
 /** The ledger every function writes to; one per deployment of the stack. */
 export const ledgerName = 'main';
 
@@ -58,13 +61,10 @@ export class ItvFunctions extends Construct {
     return this.byName;
   }
 
-  /** Gives the key id to the functions that sign or verify; the key itself grants kms:Sign to its signer. */
+  /** Gives the key id to the function that signs; the key itself grants kms:Sign and GetPublicKey to it. */
   useSigningKey(key: IKey): void {
     for (const [name, fn] of this.entries()) {
-      const { signing } = functionAccess[name];
-      if (!signing) continue;
-      fn.addEnvironment('ITV_KMS_KEY_ID', key.keyId);
-      if (signing === 'public-key') key.grant(fn, 'kms:GetPublicKey');
+      if (functionAccess[name].signing) fn.addEnvironment('ITV_KMS_KEY_ID', key.keyId);
     }
   }
 
@@ -120,13 +120,15 @@ export class ItvFunctions extends Construct {
     if (access.ledger) {
       fn.addEnvironment('ITV_LEDGER_TABLE', tables.ledger.tableName);
       fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
-      tables.ledger.grantReadData(fn);
+      // Exactly the calls the DynamoDB stores make (lambdas/adapters/aws/dynamodb-*-store.ts), on the table and
+      // its indexes; the deployed-stack suite checks every call against these.
+      tables.ledger.grant(fn, ...tableReads);
       if (access.ledger === 'append') tables.ledger.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     }
     if (access.state) {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
-      if (access.state === 'write') tables.state.grantReadWriteData(fn);
-      else tables.state.grantReadData(fn);
+      tables.state.grant(fn, ...tableReads);
+      if (access.state === 'write') tables.state.grant(fn, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
     if (access.evidence) {
       fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);

@@ -95,12 +95,10 @@ describe('signing key', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
   });
 
-  test('only the form-decision role is granted kms:Sign; GetPublicKey goes to it and get-intent alone', () => {
+  test('only the form-decision role is granted kms:Sign and GetPublicKey (no other function calls KMS)', () => {
     const roles = roleOfFunction(template);
     expect(rolesAllowed(template, 'kms:Sign')).toEqual([roles['form-decision']]);
-    expect(rolesAllowed(template, 'kms:GetPublicKey').sort()).toEqual(
-      [roles['form-decision'], roles['get-intent']].sort(),
-    );
+    expect(rolesAllowed(template, 'kms:GetPublicKey')).toEqual([roles['form-decision']]);
     for (const actions of allowedActionsByRole(template).values()) expect(actions.has('kms:*')).toBe(false);
   });
 
@@ -248,6 +246,34 @@ describe('functions', () => {
     expect(onLedger.get(roles['get-intent'])?.has('dynamodb:PutItem')).toBe(false);
     expect(onLedger.get(roles['get-intent'])?.has('dynamodb:Query')).toBe(true);
     expect(onLedger.get(roles['validate-structure'])?.has('dynamodb:PutItem')).toBe(true);
+  });
+});
+
+describe('table grants are the calls the DynamoDB stores make', () => {
+  test('reads are GetItem and Query; no function may scan, batch, describe or read streams', () => {
+    const actions = new Set(
+      [
+        ...actionsOnResource(template, 'DataLedger').values(),
+        ...actionsOnResource(template, 'DataState').values(),
+      ].flatMap((a) => [...a]),
+    );
+    expect([...actions].sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  test('only state writers may delete, and only from the state table', () => {
+    const roles = roleOfFunction(template);
+    const deleters = [...actionsOnResource(template, 'DataState')]
+      .filter(([, a]) => a.has('dynamodb:DeleteItem'))
+      .map(([role]) => role);
+    expect(deleters).not.toContain(roles['get-intent']);
+    expect(deleters).not.toContain(roles['validate-structure']);
+    expect(deleters).toContain(roles['learn']);
   });
 });
 

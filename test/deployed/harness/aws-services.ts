@@ -134,8 +134,18 @@ export class AwsServices {
     }
   }
 
+  /** The checks made, the denials, and per function the granted actions no call of this run used. */
   iamSummary(): string {
-    return this.gateway.log.summary();
+    const unused = this.gateway
+      .unusedGrants()
+      // Log delivery and X-Ray traces are the Lambda runtime's own calls, not the function's SDK clients'.
+      .map((grant) => ({ ...grant, unused: grant.unused.filter((action) => !/^(logs|xray):/.test(action)) }))
+      .filter((grant) => grant.unused.length > 0)
+      .map((grant) => `  unused by ${grant.caller.split('/').at(-1)}: ${grant.unused.join(', ')}`);
+    return [
+      this.gateway.log.summary(),
+      ...(unused.length > 0 ? ['granted but not called in this run:', ...unused] : []),
+    ].join('\n');
   }
 
   deniedCalls(): string[] {
