@@ -9,6 +9,16 @@ import { type Caller, evaluateCheck } from '../emulators/policy-evaluation.js';
 import { deployedAccount, deployedRegion } from './template.js';
 import type { VirtualClock } from './virtual-clock.js';
 
+/** One entry of an EventBridge PutEvents request. */
+export interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  EventBusName?: string;
+  Resources?: string[];
+  Time?: number;
+}
+
 /**
  * The AWS side of the emulated deployment: moto_server for DynamoDB, KMS, S3, CloudWatch and EventBridge; the
  * AppConfig endpoint, whose monitors read alarm states computed from the metrics on moto; what moto lacks of
@@ -26,12 +36,17 @@ export class AwsServices {
     private readonly clock: VirtualClock,
     /** AppConfig operations made to fail, as an outage would: operation → error type. */
     readonly appConfigOutages: Map<string, string>,
+    /** When each alarm's actions were disabled or enabled (moto does not keep it). */
+    readonly alarmActions: AlarmActionsRegistry,
+    /** Where the events put on a bus go once moto has accepted them: the rules of the template. */
+    readonly eventRouting: { deliver: (entries: PutEventsEntry[]) => Promise<void> },
   ) {
     this.upstreams = upstreams;
   }
 
   static async start(options: { motoEndpoint: string; clock: VirtualClock }): Promise<AwsServices> {
     const outages = new Map<string, string>();
+    const eventRouting = { deliver: async (_entries: PutEventsEntry[]) => {} };
     const actions = new AlarmActionsRegistry(options.clock);
     const gaps = new CloudWatchGaps(actions);
     const cloudwatch = new CloudWatchClient({
@@ -57,6 +72,21 @@ export class AwsServices {
             alarmStates,
             options.clock,
           ),
+        // moto keeps the bus and accepts the events but invokes no target: the suite's rules deliver them.
+        events: async (request, call) => {
+          if (call.operation.operation !== 'PutEvents') return undefined;
+          const response = await forwardToMoto(options.motoEndpoint, request, request.body);
+          const body = await response.text();
+          if (response.ok) {
+            const input = JSON.parse(request.body.toString() || '{}') as { Entries?: PutEventsEntry[] };
+            await eventRouting.deliver(input.Entries ?? []);
+          }
+          return {
+            status: response.status,
+            headers: { 'content-type': response.headers.get('content-type') ?? 'application/x-amz-json-1.1' },
+            body,
+          };
+        },
         appconfig: (_request, call) => {
           const errorType = outages.get(call.operation.operation);
           if (!errorType) return undefined;
@@ -69,7 +99,16 @@ export class AwsServices {
       },
     });
     await gateway.start();
-    return new AwsServices(gateway, appConfig, alarmStates, upstreams, options.clock, outages);
+    return new AwsServices(
+      gateway,
+      appConfig,
+      alarmStates,
+      upstreams,
+      options.clock,
+      outages,
+      actions,
+      eventRouting,
+    );
   }
 
   get gatewayUrl(): string {

@@ -5,6 +5,7 @@ import { type IntentStatus, intentStatus } from '../../../lambdas/core/pipeline/
 import { baselinesOf } from '../../../lambdas/core/release/slo.js';
 import { ApiGatewayEmulator, type CallerIdentity } from './api-gateway.js';
 import { AwsServices } from './aws-services.js';
+import { eventRules, route } from './event-rules.js';
 import { LambdaService } from './lambda-runtime.js';
 import { type AdminClients, adminClients, provision, rolePolicies } from './provision.js';
 import { type Execution, StepFunctionsEmulator } from './step-functions.js';
@@ -103,6 +104,16 @@ export async function deployStack(options: {
   stepFunctions.onTaskToken = (token) =>
     services.gateway.registerTaskToken(token, stepFunctions.stateMachineArn);
   services.routeStepFunctions(await stepFunctions.listen());
+
+  const rules = eventRules(template);
+  services.eventRouting.deliver = async (entries) => {
+    for (const entry of entries) {
+      for (const target of route(rules, entry, clock.now())) {
+        await services.authorizeDirect(target.roleArn, 'states:StartExecution', target.stateMachineArn);
+        stepFunctions.startExecution(target.input);
+      }
+    }
+  };
 
   const api = new ApiGatewayEmulator(template, lambda);
   const catalog = loadCatalog();
@@ -214,8 +225,16 @@ export async function deployStack(options: {
       }
     },
     async stop() {
-      lambda.stop();
+      // An execution still running when the stack stops is a scenario that never ended: say where it was.
+      for (const execution of stepFunctions.executions.values()) {
+        if (execution.status !== 'RUNNING') continue;
+        const states = execution.states;
+        console.log(
+          `${execution.name} still RUNNING after ${states.length} states; last: ${states.slice(-8).join(' → ')}\n${lambda.logs.slice(-10).join('\n')}`,
+        );
+      }
       await stepFunctions.close();
+      lambda.stop();
       await services.stop();
     },
   };

@@ -149,6 +149,7 @@ export class LambdaService {
   readonly functions = new Map<string, DeployedFunction>();
   private readonly environments = new Map<string, ExecutionEnvironment[]>();
   readonly logs: string[] = [];
+  private stopped = false;
   /** Every invocation, in order: which function, and whether it returned or which error it raised. */
   readonly invocations: Array<{ function: string; outcome: string }> = [];
 
@@ -199,6 +200,8 @@ export class LambdaService {
 
   /** Invokes synchronously (RequestResponse); a function error is raised as `LambdaFunctionError`. */
   async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+    if (this.stopped)
+      throw new LambdaFunctionError('Lambda.ServiceException', 'the emulated deployment was stopped');
     const fn = this.find(nameOrArn);
     const pool = this.environments.get(fn.name) ?? [];
     this.environments.set(fn.name, pool);
@@ -221,6 +224,7 @@ export class LambdaService {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const pool of this.environments.values()) for (const environment of pool) environment.stop();
     this.environments.clear();
   }

@@ -45,6 +45,8 @@ export interface Execution {
   cause?: string;
   /** States entered, in order, for assertions and diagnostics. */
   states: string[];
+  /** Stops the execution (StopExecution): it ends ABORTED at its next transition. */
+  abort: () => void;
   done: Promise<void>;
 }
 
@@ -103,7 +105,13 @@ export class StepFunctionsEmulator {
   }
 
   async close(): Promise<void> {
-    // Executions still waiting on a task token end, as they would when stopped.
+    // Executions still running are stopped; those waiting on a task token end, as they would when stopped.
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING') continue;
+      execution.status = 'ABORTED';
+      execution.stopDate = this.clock.now();
+      execution.abort();
+    }
     for (const [token, waiter] of this.tokens) {
       const stopped = new Error('the emulated deployment was stopped');
       stopped.name = 'States.Timeout';
@@ -144,6 +152,7 @@ export class StepFunctionsEmulator {
       startDate: this.clock.now(),
       states: [],
       done: Promise.resolve(),
+      abort: () => {},
     };
     this.executions.set(executionArn, execution);
     this.clock.enter();
@@ -175,6 +184,7 @@ export class StepFunctionsEmulator {
           .map(([name]) => [name, 0]),
       );
     const run = machine.run(input as never, {
+      noThrowOnAbort: true,
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(execution) as never,
         waitTimeOverrides: zero((state) => state.Type === 'Wait'),
@@ -192,8 +202,11 @@ export class StepFunctionsEmulator {
         Task: { Token: `${execution.executionArn}#task` },
       } as never,
     });
+    execution.abort = run.abort;
     try {
-      execution.output = JSON.stringify(await run.result);
+      const output = await run.result;
+      if (output === null && execution.status === 'ABORTED') return;
+      execution.output = JSON.stringify(output);
       execution.status = 'SUCCEEDED';
     } catch (error) {
       const failed = error as {

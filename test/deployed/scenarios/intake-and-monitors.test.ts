@@ -1,0 +1,145 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  reviewerCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+import type { Execution } from '../harness/step-functions.js';
+import { deployedAccount, deployedRegion } from '../harness/template.js';
+
+/**
+ * The other ways in and the other release path: a CI system putting an intent on the itv bus (the template's
+ * rule starts the state machine with its own role), and an irreversible change, released with its monitors'
+ * alarm actions disabled for the deployment and enabled again after it.
+ */
+describe('intake from CI and observe-only releases on the deployed stack', () => {
+  let stack: DeployedStack;
+  const ciRole = `arn:aws:iam::${deployedAccount}:role/ci/ItvPipelineCi`;
+  const ciKey = 'ASIACIPIPELINE000001';
+
+  beforeAll(async () => {
+    stack = await deployStack({
+      ...suiteEnvironment(),
+      // Irreversible changes to launch-flags are taken in its business hours only (Los Angeles).
+      start: unblockedStart(
+        ['01-low-risk-flag.json', '16-checkout-general-availability.json'],
+        new Date('2026-11-03T18:00:00Z'),
+      ),
+    });
+    // A CI role of the customer's, allowed to put events on the itv bus and nothing else.
+    stack.services.gateway.registerCaller(ciKey, {
+      principalArn: ciRole,
+      sessionName: 'build-4711',
+      identityPolicies: [
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'events:PutEvents',
+              Resource: `arn:aws:events:${deployedRegion}:${deployedAccount}:event-bus/itv`,
+            },
+          ],
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  async function putIntent(source: string, intent: unknown): Promise<Execution[]> {
+    const before = new Set(stack.stepFunctions.executions.keys());
+    const events = new EventBridgeClient({
+      region: deployedRegion,
+      endpoint: stack.services.gatewayUrl,
+      credentials: { accessKeyId: ciKey, secretAccessKey: 'ci', sessionToken: 'ci' },
+    });
+    const put = await stack.clock.busy(() =>
+      events.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'itv',
+              Source: source,
+              DetailType: 'Intent Submitted',
+              Detail: JSON.stringify({ intent }),
+            },
+          ],
+        }),
+      ),
+    );
+    expect(put.FailedEntryCount).toBe(0);
+    return [...stack.stepFunctions.executions.values()].filter((e) => !before.has(e.executionArn));
+  }
+
+  test('an intent put on the itv bus by CI starts the pipeline through the rule and releases', async () => {
+    const intent = declaredAt(
+      { ...example('01-low-risk-flag.json'), title: 'Enable the onboarding checklist, from CI' },
+      stack.clock.now(),
+    );
+    const started = await putIntent('itv.ci', intent);
+    expect(started).toHaveLength(1);
+    const execution = await stack.stepFunctions.waitFor(started[0]!.executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    const output = JSON.parse(execution.output!) as { source: string; declared: { intentId: string } };
+    expect(output.source).toBe('eventbridge');
+    expect((await stack.status(output.declared.intentId))?.status).toBe('released');
+  });
+
+  test('an event from another source starts nothing', async () => {
+    const started = await putIntent('acme.deploys', example('01-low-risk-flag.json'));
+    expect(started).toEqual([]);
+  });
+
+  test('an irreversible change releases with its monitors observing only; their alarm actions come back', async () => {
+    const sample = example('16-checkout-general-availability.json');
+    const intent = declaredAt(
+      {
+        ...sample,
+        title: 'Checkout for everyone (a data migration that must not be blindly reverted)',
+        constraints: {
+          ...(sample.constraints as object),
+          reversibility: 'irreversible',
+          onRegression: 'freeze',
+        },
+      },
+      stack.clock.now(),
+    );
+    const submitted = await stack.submit(
+      intent,
+      personCalling((intent.authority as { requester: string }).requester),
+    );
+    expect(submitted.statusCode).toBe(202);
+    if (await stack.parkedForReview(submitted.intentId)) {
+      // Irreversibility may raise the tier to one that needs a reviewer of record.
+      const approval = await stack.clock.busy(() =>
+        stack.api.request('POST', `/intents/${encodeURIComponent(submitted.intentId)}/review`, {
+          body: { decision: 'approve', reason: 'migration plan reviewed' },
+          caller: reviewerCalling(intent),
+        }),
+      );
+      expect(approval.statusCode).toBe(200);
+    }
+    const execution = await stack.finished(submitted.intentId);
+    const status = await stack.status(submitted.intentId);
+    expect([execution.status, status?.status, status?.reasons]).toEqual(['SUCCEEDED', 'released', []]);
+    const started = (await stack.ledger.forIntent(stack.ledgerName, submitted.intentId)).find(
+      (e) => e.entry.type === 'release.started',
+    )!;
+    const startedAt = Date.parse(String((started.entry.payload as { startedAt: string }).startedAt));
+    for (const alarm of ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99']) {
+      expect([alarm, stack.services.alarmActions.enabledAt(alarm, startedAt + 60_000)]).toEqual([
+        alarm,
+        false,
+      ]);
+      expect([alarm, stack.services.alarmActions.enabledNow(alarm)]).toEqual([alarm, true]);
+    }
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
+});
