@@ -9,6 +9,7 @@ import { evaluatePolicy } from '../lambdas/core/policy/evaluate.js';
 import { chooseStrategy, deploymentTimeline } from '../lambdas/core/release/index.js';
 import { assessRisk, blastRadiusOf } from '../lambdas/core/risk.js';
 import { generatePolicySet } from '../policies/generate.js';
+import { defaultPolicySet } from '../policies/index.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
 
 /**
@@ -110,7 +111,7 @@ export async function runAdmissionBench(): Promise<string[]> {
       now,
       confidence: 0,
       occupancy,
-      rules,
+      policies: { ...defaultPolicySet, rules },
     });
   };
   for (let i = 0; i < 1000; i++) decide(i);
@@ -134,7 +135,13 @@ export async function runAdmissionBench(): Promise<string[]> {
     evaluatePolicy({ intent, service, catalog, now, phase: 'admission' }, rules);
     policy.push(performance.now() - t);
     t = performance.now();
-    const assessed = assessRisk({ intent, service, catalog, confidence: 0 });
+    const assessed = assessRisk({
+      intent,
+      service,
+      catalog,
+      confidence: 0,
+      reviewedDomains: defaultPolicySet.reviewedDomains,
+    });
     risk.push(performance.now() - t);
     const candidate: Occupant = {
       intentId: `int-${i}`,

@@ -1,6 +1,7 @@
 import type { Catalog } from '../lambdas/core/catalog-schema.js';
 import type { Intent } from '../lambdas/core/intent.js';
 import { evaluatePolicy } from '../lambdas/core/policy/index.js';
+import { defaultPolicySet } from '../policies/index.js';
 
 /**
  * The instant the demo runs at: now, unless an operational rule (a freeze window, business hours in a
@@ -18,7 +19,7 @@ export function demoStartInstant(
     intents.every((intent) => {
       const service = catalog.services[intent.change.service];
       if (!service) return true;
-      return evaluatePolicy({ intent, service, catalog, now: at }).failed.every(
+      return evaluatePolicy({ intent, service, catalog, now: at }, defaultPolicySet.rules).failed.every(
         (r) => r.domain !== 'operational',
       );
     });

@@ -15,7 +15,7 @@ describe('the policy set', () => {
   });
 
   test('allows a compliant intent and reports every rule', () => {
-    const evaluation = evaluatePolicy(contextFor(makeIntent()));
+    const evaluation = evaluatePolicy(contextFor(makeIntent()), policySet);
     expect(evaluation.verdict).toBe('allow');
     expect(evaluation.failed).toEqual([]);
     expect(evaluation.results.map((r) => r.rule)).toEqual(policySet.map((r) => r.name));
@@ -27,7 +27,7 @@ describe('the policy set', () => {
       d.authority.requester = 'mallory@example.com';
       d.change.payload = { 'dark-mode': { enabled: true }, password: 'hunter2' };
     });
-    const evaluation = evaluatePolicy(contextFor(intent));
+    const evaluation = evaluatePolicy(contextFor(intent), policySet);
     expect(evaluation.verdict).toBe('deny');
     expect(evaluation.failed.map((r) => r.rule)).toEqual([
       'authority-owner-or-delegate',

@@ -313,7 +313,13 @@ function reviewerFor(session: Session, intent: Record<string, unknown>, fallback
   const parsed = intentSchema.parse(intent);
   const service = session.stack.deps.catalog.services[parsed.change.service];
   return (
-    (service && eligibleReviewers(service, session.stack.deps.catalog, parsed.authority.requester)[0]) ??
+    (service &&
+      eligibleReviewers(
+        service,
+        session.stack.deps.catalog,
+        parsed.authority.requester,
+        session.stack.deps.policies.reviewedDomains,
+      )[0]) ??
     fallback
   );
 }

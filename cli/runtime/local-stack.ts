@@ -15,6 +15,7 @@ import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import { baselinesOf } from '../../lambdas/core/release/slo.js';
 import { checkContracts } from '../../lambdas/core/structure.js';
 import type { IdSource } from '../../lambdas/ports/clock.js';
+import { defaultPolicySet } from '../../policies/index.js';
 
 export const ledgerName = 'main';
 const tables = { ledger: 'itv-ledger', state: 'itv-state' };
@@ -73,6 +74,7 @@ export async function openLocalStack(
     ledger,
     state,
     catalog,
+    policies: defaultPolicySet,
     clock,
     ids,
     signer,

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
+import { defaultPolicySet } from '../../policies/index.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js';
@@ -24,7 +25,7 @@ let executions: Executions | undefined;
  */
 export async function reviewIntent(
   event: APIGatewayProxyEvent,
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'policies'>,
   executions: Executions,
   authenticate: Authenticate = iamCaller,
 ): Promise<APIGatewayProxyResult> {
@@ -59,7 +60,7 @@ export async function reviewIntent(
   }
 }
 
-const deps = awsPipelineDeps('review-intent');
+const deps = awsPipelineDeps('review-intent', { policies: defaultPolicySet });
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   async (event: APIGatewayProxyEvent) => {

@@ -1,7 +1,7 @@
-import { reviewerDomainsOf } from '../../policies/rules/compliance-reviewer-of-record.js';
-import type { Catalog, DataClassification, Service } from './catalog-schema.js';
+import type { Catalog, ComplianceDomain, DataClassification, Service } from './catalog-schema.js';
 import { InvalidInputError } from './errors.js';
 import type { ChangeKind, Intent } from './intent.js';
+import { reviewerDomainsOf } from './reviewers.js';
 
 /** Risk tiering from points; the model and its point table are documented in `policies/RISK.md`. */
 
@@ -19,6 +19,8 @@ export interface RiskInput {
   catalog: Catalog;
   /** Lower bound (0..1) of the earned confidence for (service, change kind). */
   confidence?: number;
+  /** The policy set's compliance domains that need a reviewer of record. */
+  reviewedDomains: readonly ComplianceDomain[];
 }
 
 export interface RiskAssessment {
@@ -114,9 +116,9 @@ export function blastRadiusOf(catalog: Catalog, serviceName: string): string[] {
   return [...radius];
 }
 
-function floorOf(service: Service, irreversible: boolean): RiskTier {
+function floorOf(service: Service, irreversible: boolean, reviewerDomains: readonly string[]): RiskTier {
   const restricted = service.dataClassification === 'restricted';
-  const reviewed = reviewerDomainsOf(service).length > 0;
+  const reviewed = reviewerDomains.length > 0;
   if (restricted && reviewed) return 3;
   if (restricted || reviewed || irreversible) return 2;
   if (service.dataClassification === 'confidential') return 1;
@@ -127,14 +129,20 @@ function floorOf(service: Service, irreversible: boolean): RiskTier {
  * Scores blast radius, data classification, compliance scope, reversibility and change kind into a tier 0–3;
  * earned confidence lowers it by at most one tier and never below the floor. Tier ≥ 2 fails fast.
  */
-export function assessRisk({ intent, service, catalog, confidence }: RiskInput): RiskAssessment {
+export function assessRisk({
+  intent,
+  service,
+  catalog,
+  confidence,
+  reviewedDomains,
+}: RiskInput): RiskAssessment {
   if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
     throw new InvalidInputError(`confidence must be between 0 and 1, got ${confidence}`, [
       { path: 'confidence', message: 'must be between 0 and 1' },
     ]);
   }
   const blastRadius = blastRadiusOf(catalog, service.name);
-  const reviewerDomains = reviewerDomainsOf(service);
+  const reviewerDomains = reviewerDomainsOf(service, reviewedDomains);
   const otherDomains = service.complianceDomains.filter((d) => !reviewerDomains.includes(d));
   const irreversible = intent.constraints.reversibility === 'irreversible';
   const kind = intent.change.kind;
@@ -167,7 +175,7 @@ export function assessRisk({ intent, service, catalog, confidence }: RiskInput):
   ];
   const points = factors.reduce((sum, f) => sum + f.points, 0);
   const pointsTier = tierFromPoints(points);
-  const floor = floorOf(service, irreversible);
+  const floor = floorOf(service, irreversible, reviewerDomains);
   let tier = Math.max(pointsTier, floor) as RiskTier;
 
   if (confidence !== undefined && confidence >= CONFIDENCE_TO_LOWER_TIER) {

@@ -1,3 +1,4 @@
+import { defaultPolicySet } from '../../policies/index.js';
 import { admitPolicy } from '../core/pipeline/admit-policy.js';
 import { admissionResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
@@ -10,4 +11,7 @@ export const admitPolicyStage = defineStage({
   run: admitPolicy,
 });
 
-export const handler = stageHandler(admitPolicyStage, awsPipelineDeps('admit-policy'));
+export const handler = stageHandler(
+  admitPolicyStage,
+  awsPipelineDeps('admit-policy', { policies: defaultPolicySet }),
+);

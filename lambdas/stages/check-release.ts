@@ -1,3 +1,4 @@
+import { defaultPolicySet } from '../../policies/index.js';
 import { checkRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
 import { appConfigReleaser } from '../wiring/aws/appconfig.js';
@@ -13,5 +14,5 @@ export const checkReleaseStage = defineStage({
 
 export const handler = stageHandler(
   checkReleaseStage,
-  awsPipelineDeps('check-release', { releaser: appConfigReleaser }),
+  awsPipelineDeps('check-release', { releaser: appConfigReleaser, policies: defaultPolicySet }),
 );

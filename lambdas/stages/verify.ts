@@ -1,3 +1,4 @@
+import { defaultPolicySet } from '../../policies/index.js';
 import { pipelineStateSchema, verificationResultSchema } from '../core/pipeline/state.js';
 import { verify } from '../core/pipeline/verify.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
@@ -10,4 +11,4 @@ export const verifyStage = defineStage({
   run: verify,
 });
 
-export const handler = stageHandler(verifyStage, awsPipelineDeps('verify'));
+export const handler = stageHandler(verifyStage, awsPipelineDeps('verify', { policies: defaultPolicySet }));

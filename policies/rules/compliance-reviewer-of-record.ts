@@ -1,5 +1,6 @@
-import type { ComplianceDomain, Service } from '../../lambdas/core/catalog-schema.js';
+import type { ComplianceDomain } from '../../lambdas/core/catalog-schema.js';
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
+import { reviewerDomainsOf } from '../../lambdas/core/reviewers.js';
 
 const name = 'compliance-reviewer-of-record';
 const domain = 'compliance';
@@ -7,14 +8,9 @@ const domain = 'compliance';
 /** Regimes whose controls require a named human approver for every production change. */
 export const reviewedComplianceDomains: readonly ComplianceDomain[] = ['HIPAA', 'SOX', 'PCI'];
 
-/** The service's compliance domains that need a reviewer of record, e.g. `['HIPAA']`. */
-export function reviewerDomainsOf(service: Service): ComplianceDomain[] {
-  return service.complianceDomains.filter((d) => reviewedComplianceDomains.includes(d));
-}
-
 /** HIPAA/SOX/PCI-scoped changes proceed only with a reviewer of record; the rule flags it rather than denying. */
 function evaluate({ service, catalog }: PolicyContext): RuleResult {
-  const domains = reviewerDomainsOf(service);
+  const domains = reviewerDomainsOf(service, reviewedComplianceDomains);
   if (domains.length === 0) {
     return {
       rule: name,

@@ -3,7 +3,7 @@ import type { Intent } from '../intent.js';
 import { laneOf } from '../lane.js';
 import type { InFlightRecord } from '../pipeline/keys.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
-import type { PolicyEvaluation, PolicyRule, PolicySignals } from '../policy/types.js';
+import type { PolicyEvaluation, PolicySet, PolicySignals } from '../policy/types.js';
 import { chooseStrategy } from '../release/choose.js';
 import { deploymentTimeline } from '../release/timeline.js';
 import { assessRisk, type RiskAssessment } from '../risk.js';
@@ -32,8 +32,7 @@ export interface AdmissionInput {
   /** Lower bound of the earned confidence for (service, change kind). */
   confidence: number;
   occupancy: Occupancy;
-  /** The policy set; the shipped one when absent. */
-  rules?: readonly PolicyRule[];
+  policies: PolicySet;
   signals?: PolicySignals;
 }
 
@@ -83,9 +82,15 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
       phase: 'admission',
       ...(input.signals ? { signals: input.signals } : {}),
     },
-    ...(input.rules ? [input.rules] : []),
+    input.policies.rules,
   );
-  const risk = assessRisk({ intent, service, catalog, confidence });
+  const risk = assessRisk({
+    intent,
+    service,
+    catalog,
+    confidence,
+    reviewedDomains: input.policies.reviewedDomains,
+  });
   const strategy = chooseStrategy({ tier: risk.tier, confidence });
   const predictedDurationSeconds = deploymentTimeline(strategy).bakeEndSeconds;
   const lane = laneOf(service);

@@ -1,5 +1,5 @@
-import { reviewerDomainsOf } from '../../../policies/index.js';
-import type { Service } from '../catalog-schema.js';
+import type { ComplianceDomain, Service } from '../catalog-schema.js';
+import { reviewerDomainsOf } from '../reviewers.js';
 import type { CachedDecision } from './decision-cache.js';
 
 /** Whether a cached decision may stand in for this intent's review, and why (or why not). */
@@ -13,9 +13,13 @@ export interface ReuseVerdict {
  * and released cleanly, so this intent needs no new review. Never where a compliance regime wants a named approver
  * for every change (HIPAA, SOX, PCI in the policy set): reuse would skip a control, not a risk check.
  */
-export function reuseVerdict(cached: CachedDecision | undefined, service: Service): ReuseVerdict {
+export function reuseVerdict(
+  cached: CachedDecision | undefined,
+  service: Service,
+  reviewedDomains: readonly ComplianceDomain[],
+): ReuseVerdict {
   if (!cached) return { reuse: false, reason: 'no decision with this fingerprint has been released cleanly' };
-  const regimes = reviewerDomainsOf(service);
+  const regimes = reviewerDomainsOf(service, reviewedDomains);
   if (regimes.length > 0) {
     return {
       reuse: false,

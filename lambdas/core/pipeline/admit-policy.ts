@@ -34,6 +34,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
         intentId,
         service,
         catalog: deps.catalog,
+        policies: deps.policies,
         now,
         confidence,
         occupancy: current,

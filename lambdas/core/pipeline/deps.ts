@@ -5,6 +5,7 @@ import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
+import type { PolicySet } from '../policy/types.js';
 
 /** Everything a stage may touch, chosen by a composition root (AWS or local). */
 export interface PipelineDeps {
@@ -12,6 +13,8 @@ export interface PipelineDeps {
   ledger: LedgerStore;
   state: StateStore;
   catalog: Catalog;
+  /** The policy set admission, verification and release evaluate, and who must review what. */
+  policies: PolicySet;
   clock: Clock;
   ids: IdSource;
   /** Present only where the role may sign (the decision stage). */

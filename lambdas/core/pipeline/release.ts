@@ -184,7 +184,10 @@ async function policyBreach(intent: Intent, deps: PipelineDeps): Promise<string 
   const service = deps.catalog.services[intent.change.service];
   if (service) {
     // In flight: rules that only gate a start (business hours) do not stop a release already under way.
-    const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now, phase: 'in-flight' });
+    const policy = evaluatePolicy(
+      { intent, service, catalog: deps.catalog, now, phase: 'in-flight' },
+      deps.policies.rules,
+    );
     reasons.push(...policy.failed.map((r) => `${r.rule} (${r.reason})`));
   }
   const revoked = await revokedAuthority(intent, deps.state, now);

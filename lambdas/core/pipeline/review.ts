@@ -81,7 +81,7 @@ export async function readReview(
  */
 export async function recordReview(
   input: { intentId: string; decision: 'approved' | 'rejected'; reviewer: Caller; reason?: string },
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'policies'>,
 ): Promise<{ request: ReviewRequest; review: ReviewResult }> {
   const reviewer = input.reviewer.principal.trim();
   if (!reviewer) {
@@ -99,7 +99,9 @@ export async function recordReview(
   }
   const intent = intentSchema.parse(request.state.intent);
   const service = deps.catalog.services[intent.change.service];
-  const eligible = service ? eligibleReviewers(service, deps.catalog, request.requester) : [];
+  const eligible = service
+    ? eligibleReviewers(service, deps.catalog, request.requester, deps.policies.reviewedDomains)
+    : [];
   if (!eligible.includes(reviewer)) {
     throw new IneligibleReviewerError(
       `${reviewer} is not a reviewer of record for ${intent.change.service}: eligible are ${eligible.join(', ') || '(none configured in the catalog)'}`,

@@ -38,7 +38,7 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   if (done) return verificationResultSchema.parse(done.entry.payload);
   const contract = recheckContract(intent, deps.catalog, entries);
   const now = deps.clock.now();
-  const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now });
+  const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now }, deps.policies.rules);
   const revoked = await revokedAuthority(intent, deps.state, now);
   const results: VerificationResult['results'] = [
     { check: 'contract', ...contract },
@@ -81,7 +81,7 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   const passed = results.every((r) => r.passed);
   const fingerprint = decisionFingerprint(fingerprintAttributes(intent, admission, service));
   const cached = passed ? await findCachedDecision(deps.state, fingerprint) : undefined;
-  const reuse = reuseVerdict(cached, service);
+  const reuse = reuseVerdict(cached, service, deps.policies.reviewedDomains);
   const reusedDecision =
     reuse.reuse && cached
       ? {

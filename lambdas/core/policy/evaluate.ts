@@ -1,4 +1,3 @@
-import { policySet } from '../../../policies/index.js';
 import { canonicalDigest } from '../intent-id.js';
 import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
 
@@ -6,7 +5,7 @@ import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './
 const hashes = new WeakMap<readonly PolicyRule[], string>();
 
 /** Hex SHA-256 of the policy set's identity: each rule's name, version and parameters, in name order. */
-export function policySetHash(rules: readonly PolicyRule[] = policySet): string {
+export function policySetHash(rules: readonly PolicyRule[]): string {
   const cached = hashes.get(rules);
   if (cached) return cached;
   const identity = rules
@@ -34,10 +33,7 @@ function runRule(rule: PolicyRule, ctx: PolicyContext): RuleResult {
 }
 
 /** Evaluates every rule; any non-compliant result denies. A rule that throws counts as non-compliant. */
-export function evaluatePolicy(
-  ctx: PolicyContext,
-  rules: readonly PolicyRule[] = policySet,
-): PolicyEvaluation {
+export function evaluatePolicy(ctx: PolicyContext, rules: readonly PolicyRule[]): PolicyEvaluation {
   const results = rules.map((rule) => runRule(rule, ctx));
   const failed = results.filter((r) => r.status === 'non-compliant');
   return {

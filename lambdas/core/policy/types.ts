@@ -1,4 +1,4 @@
-import type { Catalog, Service } from '../catalog-schema.js';
+import type { Catalog, ComplianceDomain, Service } from '../catalog-schema.js';
 import type { Intent } from '../intent.js';
 
 /** The policy set's vocabulary: one rule per file in `policies/rules/`, each a pure function of the context. */
@@ -61,4 +61,13 @@ export interface PolicyEvaluation {
   failed: RuleResult[];
   /** Hex SHA-256 over the JCS form of the rule identities (name, version, parameters). */
   policySetHash: string;
+}
+
+/**
+ * The policy set the engine runs, handed in by the composition root (the engine never imports one): its rules,
+ * in evaluation order, and the compliance domains whose every change needs a reviewer of record.
+ */
+export interface PolicySet {
+  rules: readonly PolicyRule[];
+  reviewedDomains: readonly ComplianceDomain[];
 }

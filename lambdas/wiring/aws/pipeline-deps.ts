@@ -2,6 +2,7 @@ import { loadCatalog } from '../../../catalog/index.js';
 import type { Catalog } from '../../core/catalog-schema.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { PipelineDeps } from '../../core/pipeline/deps.js';
+import type { PolicySet } from '../../core/policy/types.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
@@ -21,6 +22,8 @@ export interface FunctionAdapters {
   evidence?: (env: NodeJS.ProcessEnv) => EvidenceStore;
   /** The catalog as the function needs it; functions that validate contracts pass one with them compiled. */
   catalog?: () => Catalog;
+  /** The policy set, for the functions that evaluate policy or find reviewers (it weighs on every bundle). */
+  policies?: PolicySet;
 }
 
 /**
@@ -50,6 +53,7 @@ function composeDeps(functionName: string, adapters: FunctionAdapters, env: Node
     ledger: onFirstUse(() => dynamoLedger(env)),
     state: onFirstUse(() => dynamoState(env)),
     catalog,
+    policies: adapters.policies ?? absent<PolicySet>('policy set'),
     clock: systemClock,
     ids: randomIds,
     signer,

@@ -5,6 +5,7 @@ import { loadCatalog } from '../../../catalog/index.js';
 import { demoStartInstant } from '../../../cli/demo-clock.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
 import { eligibleReviewers } from '../../../lambdas/core/reviewers.js';
+import { defaultPolicySet } from '../../../policies/index.js';
 import type { CallerIdentity } from './api-gateway.js';
 import { deployedAccount } from './template.js';
 
@@ -54,7 +55,12 @@ export function reviewerCalling(intent: Intent): CallerIdentity {
   const parsed = intentSchema.parse(intent);
   const service = catalog.services[parsed.change.service];
   if (!service) throw new Error(`no service ${parsed.change.service}`);
-  const reviewer = eligibleReviewers(service, catalog, parsed.authority.requester)[0];
+  const reviewer = eligibleReviewers(
+    service,
+    catalog,
+    parsed.authority.requester,
+    defaultPolicySet.reviewedDomains,
+  )[0];
   if (!reviewer) throw new Error(`no reviewer of record for ${parsed.change.service}`);
   return personCalling(reviewer, 'ItvReviewers');
 }

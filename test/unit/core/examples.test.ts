@@ -3,6 +3,7 @@ import { checkCompleteness } from '../../../lambdas/core/completeness.js';
 import { evaluatePolicy } from '../../../lambdas/core/policy/evaluate.js';
 import { assessRisk } from '../../../lambdas/core/risk.js';
 import { validateStructure } from '../../../lambdas/core/structure.js';
+import { defaultPolicySet } from '../../../policies/index.js';
 import { catalog, NOW } from './fixtures.js';
 
 /** What each published example must produce at NOW, a Wednesday outside every freeze window. */
@@ -67,8 +68,8 @@ function evaluate(file: string) {
   return {
     intent,
     structure: validateStructure(intent, catalog),
-    policy: evaluatePolicy({ intent, service, catalog, now: NOW }),
-    risk: assessRisk({ intent, service, catalog }),
+    policy: evaluatePolicy({ intent, service, catalog, now: NOW }, defaultPolicySet.rules),
+    risk: assessRisk({ intent, service, catalog, reviewedDomains: defaultPolicySet.reviewedDomains }),
   };
 }
 

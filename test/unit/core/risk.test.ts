@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../../lambdas/core/errors.js';
 import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { assessRisk, blastRadiusOf } from '../../../lambdas/core/risk.js';
+import { reviewedComplianceDomains } from '../../../policies/index.js';
 import { catalog, makeIntent, service } from './fixtures.js';
 
 function assess(
@@ -16,6 +17,7 @@ function assess(
     service: service(intent.change.service),
     catalog,
     confidence: extra.confidence,
+    reviewedDomains: reviewedComplianceDomains,
   });
 }
 

@@ -4,6 +4,7 @@ import {
   fingerprintAttributes,
   reuseVerdict,
 } from '../../../lambdas/core/compounding/index.js';
+import { reviewedComplianceDomains } from '../../../policies/index.js';
 import { catalog, makeIntent } from '../core/fixtures.js';
 
 const admission = {
@@ -63,13 +64,13 @@ describe('reuseVerdict', () => {
   };
 
   test('reuses a cleanly released decision, naming it and its reviewer', () => {
-    const verdict = reuseVerdict(cached, service);
+    const verdict = reuseVerdict(cached, service, reviewedComplianceDomains);
     expect(verdict.reuse).toBe(true);
     expect(verdict.reason).toMatch(/standard change: dec-1 .* approved by bob@example.com/);
   });
 
   test('never where a regime wants a reviewer of record for every change', () => {
-    const verdict = reuseVerdict(cached, catalog.services['patient-records']!);
+    const verdict = reuseVerdict(cached, catalog.services['patient-records']!, reviewedComplianceDomains);
     expect(verdict).toEqual({
       reuse: false,
       reason: expect.stringMatching(/HIPAA requires a reviewer of record/),
@@ -77,6 +78,6 @@ describe('reuseVerdict', () => {
   });
 
   test('nothing to reuse without a cached decision', () => {
-    expect(reuseVerdict(undefined, service).reuse).toBe(false);
+    expect(reuseVerdict(undefined, service, reviewedComplianceDomains).reuse).toBe(false);
   });
 });

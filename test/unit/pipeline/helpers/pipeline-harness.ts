@@ -14,6 +14,7 @@ import type { PipelineState } from '../../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../../lambdas/core/pipeline/validate-structure.js';
 import { verify } from '../../../../lambdas/core/pipeline/verify.js';
 import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
+import { defaultPolicySet } from '../../../../policies/index.js';
 import { catalog, NOW, rawIntent } from '../../core/fixtures.js';
 import { counterIds, MemoryStateStore } from '../../release/helpers/memory-state-store.js';
 import { MemoryLedgerStore } from './memory-ledger.js';
@@ -31,6 +32,7 @@ export function pipelineHarness(start: Date = NOW) {
     ledger,
     state: store,
     catalog,
+    policies: defaultPolicySet,
     clock,
     ids,
     signer,
