@@ -5,6 +5,7 @@ import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import { stateKeys } from '../../lambdas/core/pipeline/keys.js';
 import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
+import { readReferencePath } from '../../statemachines/reference-path.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
 
 export interface ProgressEvent {
@@ -199,21 +200,10 @@ export class LocalPipeline {
 
   /** Advances virtual time by a Wait's duration when the input shows the Wait ran (its path resolves). */
   private advanceFor(wait: AslState, input: unknown): void {
-    const seconds = wait.Seconds ?? (wait.SecondsPath ? resolvePath(input, wait.SecondsPath) : undefined);
+    const seconds =
+      wait.Seconds ?? (wait.SecondsPath ? readReferencePath(input, wait.SecondsPath) : undefined);
     if (typeof seconds === 'number' && seconds > 0) this.options.advanceClock(seconds * 1000);
   }
-}
-
-function resolvePath(input: unknown, path: string): unknown {
-  let current: unknown = input;
-  for (const part of path
-    .replace(/^\$\.?/, '')
-    .split('.')
-    .filter(Boolean)) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readReferencePath } from '../../../statemachines/reference-path.js';
 import type { PutEventsEntry } from './aws-services.js';
 import { deployedAccount, deployedRegion, type StackTemplate } from './template.js';
 
@@ -69,7 +70,7 @@ export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date):
         roleArn: target.roleArn,
         stateMachineArn: target.arn,
         input: target.template.replace(/<([A-Za-z0-9_.-]+)>/g, (_m, name: string) =>
-          JSON.stringify(select(event, target.paths[name] ?? '$') ?? null),
+          JSON.stringify(readReferencePath(event, target.paths[name] ?? '$') ?? null),
         ),
       })),
     );
@@ -81,16 +82,4 @@ function matches(pattern: Record<string, unknown>, event: Record<string, unknown
       ? allowed.includes(event[field])
       : matches(allowed as Record<string, unknown>, event[field] as Record<string, unknown>),
   );
-}
-
-function select(value: unknown, path: string): unknown {
-  let current = value;
-  for (const part of path
-    .replace(/^\$\.?/, '')
-    .split('.')
-    .filter(Boolean)) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }

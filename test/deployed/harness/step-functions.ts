@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import '../../../cli/runtime/polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { readReferencePath } from '../../../statemachines/reference-path.js';
 import { LambdaFunctionError, type LambdaService } from './lambda-runtime.js';
 import { deployedAccount, deployedRegion } from './template.js';
 import type { VirtualClock } from './virtual-clock.js';
@@ -247,7 +248,7 @@ export class StepFunctionsEmulator {
         } else {
           for (const wait of waitsBefore[name] ?? []) {
             const seconds =
-              wait.Seconds ?? (wait.SecondsPath ? resolvePath(input, wait.SecondsPath) : undefined);
+              wait.Seconds ?? (wait.SecondsPath ? readReferencePath(input, wait.SecondsPath) : undefined);
             if (typeof seconds === 'number' && seconds > 0) await this.clock.sleep(seconds * 1000);
           }
         }
@@ -390,16 +391,4 @@ export class StepFunctionsEmulator {
       return send(500, { __type: 'InternalFailure', message: String(error) });
     }
   }
-}
-
-function resolvePath(input: unknown, path: string): unknown {
-  let current: unknown = input;
-  for (const part of path
-    .replace(/^\$\.?/, '')
-    .split('.')
-    .filter(Boolean)) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }

@@ -210,18 +210,7 @@ describe('LocalAppConfig automatic rollback on alarm monitors', () => {
   test('a monitor in INSUFFICIENT_DATA rolls back too, as AWS documents', async () => {
     // Prepare: a metric that stops reporting, watched by an alarm that treats missing data as missing (itv's
     // own alarms treat it as not breaching, so that silence alone never rolls a release back)
-    const store = new MemoryStateStore();
-    const clock = new VirtualClock(t0);
-    const silent: MetricSource = {
-      baseline: () => paymentsBaseline,
-      datapoints: async (_s, _m, _p, _from, count) => Array.from({ length: count }, () => null),
-    };
-    const releaser = new LocalAppConfig({
-      store,
-      clock,
-      alarms: new LocalCloudWatch({ metrics: silent, store, rule: { treatMissingData: 'missing' } }),
-      ids: { next: (prefix) => `${prefix}-1` },
-    });
+    const { releaser, clock } = silentRelease({ treatMissingData: 'missing' });
     const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     // Act
     clock.advance(minutes(2));
@@ -236,18 +225,7 @@ describe('LocalAppConfig automatic rollback on alarm monitors', () => {
 
   test('a metric that stops reporting does not roll back an itv release: its alarms treat silence as healthy', async () => {
     // Prepare
-    const store = new MemoryStateStore();
-    const clock = new VirtualClock(t0);
-    const silent: MetricSource = {
-      baseline: () => paymentsBaseline,
-      datapoints: async (_s, _m, _p, _from, count) => Array.from({ length: count }, () => null),
-    };
-    const releaser = new LocalAppConfig({
-      store,
-      clock,
-      alarms: new LocalCloudWatch({ metrics: silent, store }),
-      ids: { next: (prefix) => `${prefix}-1` },
-    });
+    const { releaser, clock } = silentRelease();
     const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     // Act
     clock.advance(minutes(14));
@@ -334,3 +312,20 @@ describe('LocalAppConfig stop', () => {
     );
   });
 });
+
+/** A payments release whose metric publishes nothing, its alarms following `rule` (itv's default when absent). */
+function silentRelease(rule?: { treatMissingData: 'missing' }) {
+  const store = new MemoryStateStore();
+  const clock = new VirtualClock(t0);
+  const silent: MetricSource = {
+    baseline: () => paymentsBaseline,
+    datapoints: async (_s, _m, _p, _from, count) => Array.from({ length: count }, () => null),
+  };
+  const releaser = new LocalAppConfig({
+    store,
+    clock,
+    alarms: new LocalCloudWatch({ metrics: silent, store, ...(rule ? { rule } : {}) }),
+    ids: { next: (prefix) => `${prefix}-1` },
+  });
+  return { releaser, clock };
+}
