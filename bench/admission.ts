@@ -97,7 +97,7 @@ export async function runAdmissionBench(): Promise<string[]> {
   const occupancy: Occupancy = { version: records.length, others: records };
   const candidates = Array.from({ length: 500 }, (_, i) => {
     const service = serviceAt();
-    return { intent: intentFor(service.name, service.owners[0] ?? 'nobody@example.com', i), service };
+    return { intent: intentFor(service.name, service.owners[0] ?? 'nobody', i), service };
   });
   const setupSeconds = (performance.now() - setupStarted) / 1000;
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { namedLocally } from '../cli/runtime/local-caller.js';
 import type { ProgressEvent } from '../cli/runtime/local-pipeline.js';
 import { withSession } from '../cli/session.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
@@ -31,13 +32,13 @@ function benchCatalog(): Catalog {
     },
   };
   return parseCatalog({
-    teams: [{ name: 'web', title: 'Web', members: [{ principal: 'dev@example.com', role: 'engineer' }] }],
+    teams: [{ name: 'web', title: 'Web', members: [{ principal: 'dev', role: 'engineer' }] }],
     reviewers: {},
     services: Array.from({ length: lanes }, (_, i) => ({
       name: `site-${i}`,
       title: `Public site ${i}`,
       ownerTeam: 'web',
-      owners: ['dev@example.com'],
+      owners: ['dev'],
       changeRoles: ['engineer'],
       timeZone: 'UTC',
       environment: 'prod',
@@ -61,7 +62,7 @@ function intent(i: number, at: string) {
       metric: 'signups',
       valueModel: { basis: 'revenue', totalValueUsd: 87_600, years: 1 },
     },
-    authority: { requester: 'dev@example.com', team: 'web', role: 'engineer' },
+    authority: { requester: 'dev', team: 'web', role: 'engineer' },
     timestamp: at,
     change: {
       service: `site-${i % lanes}`,
@@ -118,7 +119,11 @@ export async function runPipelineBench(): Promise<string[]> {
         const run = async (items: number[]) =>
           runByLane(items, async (i) => {
             const t0 = performance.now();
-            const report = await pipeline.start({ intent: intent(i, at) });
+            const submitted = intent(i, at);
+            const report = await pipeline.start({
+              intent: submitted,
+              caller: namedLocally(submitted.authority.requester, 'itv bench'),
+            });
             if (report.status !== 'succeeded' || report.output?.learning?.outcome !== 'released') {
               const entries = report.intentId
                 ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId)

@@ -72,9 +72,9 @@ function teamsFor(count: number, pick: () => number): TeamInput[] {
       name: 'sre',
       title: 'Site reliability',
       members: [
-        { principal: 'ic-1@example.com', role: 'sre-lead' },
-        { principal: 'ic-2@example.com', role: 'sre-lead' },
-        { principal: 'sre-1@example.com', role: 'sre' },
+        { principal: 'ic-1', role: 'sre-lead' },
+        { principal: 'ic-2', role: 'sre-lead' },
+        { principal: 'sre-1', role: 'sre' },
       ],
     },
   ];
@@ -84,7 +84,7 @@ function teamsFor(count: number, pick: () => number): TeamInput[] {
       name: `team-${t}`,
       title: `Team ${t}`,
       members: Array.from({ length: size }, (_, m) => ({
-        principal: `t${t}-m${m}@example.com`,
+        principal: `t${t}-m${m}`,
         role: m === 0 ? 'engineering-manager' : m === 1 ? 'product-manager' : 'engineer',
       })),
     });
@@ -150,7 +150,7 @@ export function generateCatalog({ services, seed = 2026 }: GeneratedCatalogOptio
       name,
       title: `${name} (${layer})`,
       ownerTeam: team.name,
-      owners: [team.members[0]?.principal ?? 'nobody@example.com'],
+      owners: [team.members[0]?.principal ?? 'nobody'],
       changeRoles: ['engineering-manager', 'engineer'],
       timeZone: choose(timeZones),
       environment: 'prod',
@@ -159,7 +159,7 @@ export function generateCatalog({ services, seed = 2026 }: GeneratedCatalogOptio
       complianceDomains,
       ...(pick() < 0.1 ? { businessHours: { weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' } } : {}),
       ...(complianceDomains.includes('GDPR')
-        ? { legal: { dataResidency: 'EU' as const, contact: 'privacy-counsel@example.com' } }
+        ? { legal: { dataResidency: 'EU' as const, contact: 'privacy-counsel' } }
         : {}),
       slo: {
         availabilityObjective: 0.999,
@@ -170,13 +170,12 @@ export function generateCatalog({ services, seed = 2026 }: GeneratedCatalogOptio
       profiles: { config: { type: 'freeform', contracts: { '1.0.0': contracts.config } } },
     });
   }
-  return {
-    teams,
-    services: result,
-    reviewers: {
-      HIPAA: ['hipaa-reviewer@example.com'],
-      SOX: ['sox-reviewer@example.com'],
-      PCI: ['pci-reviewer@example.com'],
-    },
-  };
+  const reviewers = { HIPAA: ['hipaa-reviewer'], SOX: ['sox-reviewer'], PCI: ['pci-reviewer'] };
+  const ids = new Set([
+    ...teams.flatMap((team) => team.members.map((member) => member.principal)),
+    ...result.flatMap((service) => [...service.owners, ...(service.legal ? [service.legal.contact] : [])]),
+    ...Object.values(reviewers).flat(),
+  ]);
+  const principals = [...ids].map((id) => ({ id, name: id, email: `${id}@example.com` }));
+  return { principals, teams, services: result, reviewers };
 }

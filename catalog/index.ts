@@ -1,4 +1,6 @@
 import { type Catalog, type CatalogData, parseCatalog } from '../lambdas/core/catalog-schema.js';
+import { delegations } from './delegations.js';
+import { principals } from './principals.js';
 import { accessReview } from './services/access-review.js';
 import { customerOnboarding } from './services/customer-onboarding.js';
 import { hiringPortal } from './services/hiring-portal.js';
@@ -15,8 +17,10 @@ import { reviewers, teams } from './teams.js';
 
 /** The catalog as authored; TypeScript modules so esbuild bundles it into every Lambda. */
 export const catalogData: CatalogData = {
+  principals,
   teams,
   reviewers,
+  delegations,
   services: [
     launchFlags,
     pricingEngine,

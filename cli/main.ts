@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
+import { delegateCommand } from './commands/delegate.js';
 import { demoCommand } from './commands/demo.js';
 import { evidencePullCommand, evidenceVerifyCommand } from './commands/evidence.js';
 import { ledgerExportCommand, ledgerVerifyCommand } from './commands/ledger.js';
@@ -7,7 +8,9 @@ import { reviewCommand } from './commands/review.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { submitCommand } from './commands/submit.js';
+import { tokenCommand } from './commands/token.js';
 import { valueReportCommand } from './commands/value.js';
+import { principalVariable } from './runtime/local-caller.js';
 
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
 export function buildProgram(): Command {
@@ -26,6 +29,7 @@ export function buildProgram(): Command {
     .command('submit')
     .description('submit an intent file and run it through the pipeline')
     .argument('<file>', 'intent JSON file (see examples/)')
+    .option('--as <principal>', `the principal you act as, the requester (default: $${principalVariable})`)
     .option('--wait', 'wait in this process for a reviewer of record instead of parking the intent')
     .option('--json', 'print the status as JSON')
     .action(async (file, options) => exit(await submitCommand(file, options)));
@@ -43,7 +47,11 @@ export function buildProgram(): Command {
     .argument('<id>', 'intent id')
     .addOption(new Option('--approve', 'approve the change').conflicts('reject'))
     .addOption(new Option('--reject', 'reject the change').conflicts('approve'))
-    .requiredOption('--reviewer <principal>', 'the reviewer of record (not the requester)')
+    .option(
+      '--as <principal>',
+      `you, the reviewer of record; never the requester (default: $${principalVariable})`,
+    )
+    .addOption(new Option('--reviewer <principal>', 'same as --as').hideHelp())
     .option('--reason <text>', 'why')
     .option('--json', 'print the status as JSON')
     .action(async (id, options) => exit(await reviewCommand(id, options)));
@@ -80,6 +88,28 @@ export function buildProgram(): Command {
     .option('--public-key <pem>', 'require this public key instead of trusting the one in the bundle')
     .option('--json', 'print the result as JSON')
     .action(async (dir, options) => exit(await evidenceVerifyCommand(dir, options)));
+
+  program
+    .command('delegate')
+    .description('let another principal act for you, with a role, on services you own, until an expiry')
+    .requiredOption('--to <principal>', 'who may act for you')
+    .requiredOption(
+      '--service <name>',
+      'a service you own (repeat for several)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .requiredOption('--role <role>', 'the role they act with, e.g. sre')
+    .requiredOption('--until <instant>', 'ISO 8601 expiry, at most 90 days ahead')
+    .requiredOption('--reason <text>', 'why')
+    .option('--as <principal>', `you, the owner who delegates (default: $${principalVariable})`)
+    .option('--json', 'print the delegation as JSON')
+    .action(async (options) => exit(await delegateCommand(options)));
+
+  program
+    .command('token')
+    .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")
+    .argument('<principal>', 'principal id or e-mail from the catalog')
+    .action(async (principal) => exit(await tokenCommand(principal)));
 
   program
     .command('serve')

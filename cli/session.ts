@@ -40,6 +40,7 @@ export async function withSession<T>(
     home: options.home,
     inMemory: options.inMemory,
     catalog: options.catalog,
+    clockStart: options.clockStart,
   });
   try {
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {

@@ -1,7 +1,8 @@
 import type { PipelineStage } from '../statemachines/task-states.js';
 
 /** The API Gateway handlers, `lambdas/api/<name>.ts`. */
-export const apiFunctionNames = ['submit-intent', 'get-intent', 'review-intent'] as const;
+/** The entry functions: API Gateway's routes and the itv bus's rule target, `lambdas/api/<name>.ts`. */
+export const apiFunctionNames = ['submit-intent', 'get-intent', 'review-intent', 'intake-event'] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 export type ItvFunctionName = PipelineStage | ApiFunctionName;
 
@@ -43,8 +44,10 @@ export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> =
   observe: { ledger: 'append', state: 'read', evidence: 'write', telemetry: true },
   learn: { ledger: 'append', state: 'write' },
   'record-failure': { ledger: 'append', state: 'write' },
-  // Submission only starts an execution (named after the intent id, so a resubmission is idempotent).
-  'submit-intent': { pipeline: 'start-execution' },
+  // Reads delegations granted at run time, to bind the requester, then starts the execution.
+  'submit-intent': { pipeline: 'start-execution', state: 'read' },
+  // The same for intents CI systems put on the itv bus.
+  'intake-event': { pipeline: 'start-execution', state: 'read' },
   'get-intent': { ledger: 'read', state: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
 };

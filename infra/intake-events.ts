@@ -1,42 +1,103 @@
 import { Duration } from 'aws-cdk-lib';
-import { EventBus, EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { AnyPrincipal, ArnPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { EventPublisher } from './event-publishers.js';
 
-/** The event CI systems put on the itv bus to submit an intent. */
-export const intentSubmittedPattern = { source: ['itv.ci'], detailType: ['Intent Submitted'] } as const;
+/** The detail type CI systems put intents under. */
+export const intentSubmittedDetailType = 'Intent Submitted';
 
-/** The itv event bus and the rule that starts the pipeline for each submitted intent. */
+/** A statement id from a principal id: letters and digits only. */
+const sid = (prefix: string, principal: string) =>
+  `${prefix}${principal.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase())}`;
+
+/**
+ * The itv event bus, its resource policy and the rule that hands each submitted intent to the intake
+ * function.
+ *
+ * The bus policy admits `PutEvents` only from the CI roles of the catalog's automation principals, each bound
+ * to its own `events:source`. Within one account an identity policy alone would allow PutEvents, so the
+ * policy does it with explicit denies (which no identity policy overrides): nobody but a registered publisher,
+ * and no publisher under another's source. The allows admit publishers in other accounts.
+ * The rule matches only registered sources, so an event under any other source is dropped.
+ */
 export class IntakeEvents extends Construct {
   readonly bus: EventBus;
-  readonly rule: Rule;
+  /** Absent when the catalog registers no publisher: then the bus admits nobody. */
+  readonly rule: Rule | undefined;
   readonly deadLetters: Queue;
 
-  constructor(scope: Construct, id: string, props: { pipeline: IStateMachine }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { intake: IFunction; publishers: readonly EventPublisher[] },
+  ) {
     super(scope, id);
+    const { publishers } = props;
     this.bus = new EventBus(this, 'Bus', { eventBusName: 'itv', description: 'itv intents from CI systems' });
+    const putEvents = { actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] };
+    this.bus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyRegisteredPublishers',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        ...putEvents,
+        ...(publishers.length > 0
+          ? {
+              conditions: {
+                ArnNotEquals: {
+                  'aws:PrincipalArn': [...new Set(publishers.flatMap((p) => p.callerArns))],
+                },
+              },
+            }
+          : {}),
+      }),
+    );
+    for (const publisher of publishers) {
+      this.bus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: sid('OwnSourceOnly', publisher.principal),
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          ...putEvents,
+          conditions: {
+            ArnEquals: { 'aws:PrincipalArn': publisher.callerArns },
+            StringNotEquals: { 'events:source': publisher.source },
+          },
+        }),
+      );
+      this.bus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: sid('Publish', publisher.principal),
+          effect: Effect.ALLOW,
+          principals: publisher.callerArns.map((arn) => new ArnPrincipal(arn)),
+          ...putEvents,
+          conditions: { StringEquals: { 'events:source': publisher.source } },
+        }),
+      );
+    }
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    if (publishers.length === 0) {
+      this.rule = undefined;
+      return;
+    }
     this.rule = new Rule(this, 'IntentSubmitted', {
       eventBus: this.bus,
-      description: 'Starts the itv pipeline for an intent submitted by CI',
+      description: 'Hands an intent submitted by a registered CI system to the itv intake function',
       eventPattern: {
-        source: [...intentSubmittedPattern.source],
-        detailType: [...intentSubmittedPattern.detailType],
+        source: publishers.map((p) => p.source),
+        detailType: [intentSubmittedDetailType],
       },
     });
     this.rule.addTarget(
-      new SfnStateMachine(props.pipeline, {
-        input: RuleTargetInput.fromObject({
-          intent: EventField.fromPath('$.detail.intent'),
-          source: 'eventbridge',
-          submittedAt: EventField.time,
-        }),
+      new LambdaFunction(props.intake, {
         deadLetterQueue: this.deadLetters,
         retryAttempts: 8,
         maxEventAge: Duration.hours(24),

@@ -3,6 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DataTables } from './data-tables.js';
+import type { EventPublisher } from './event-publishers.js';
 import { EvidenceBucket } from './evidence-bucket.js';
 import { IntakeEvents } from './intake-events.js';
 import { IntentApi } from './intent-api.js';
@@ -15,6 +16,8 @@ import { SigningKey } from './signing-key.js';
 export interface ItvStackProps extends StackProps {
   /** Catalog services: each gets an AppConfig environment (its lane), alarm and profiles. */
   services: readonly CatalogService[];
+  /** The catalog's CI principals that may put intents on the itv bus (`eventPublishersOf(catalog)`). */
+  publishers: readonly EventPublisher[];
   /** Object Lock COMPLIANCE default retention of evidence bundles. Default: 7 years. */
   evidenceRetention?: Duration;
   /** Retention of every log group. Default: one year. */
@@ -64,7 +67,10 @@ export class ItvStack extends Stack {
       reviewIntent: this.functions.byName['review-intent'],
       logRetention,
     });
-    this.intake = new IntakeEvents(this, 'Intake', { pipeline: this.pipeline.stateMachine });
+    this.intake = new IntakeEvents(this, 'Intake', {
+      intake: this.functions.byName['intake-event'],
+      publishers: props.publishers,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });

@@ -24,7 +24,7 @@ describe('the policy set', () => {
 
   test('denies when any rule fails and lists the failures', () => {
     const intent = makeIntent((d) => {
-      d.authority.requester = 'mallory@example.com';
+      d.authority.requester = 'mallory';
       d.change.payload = { 'dark-mode': { enabled: true }, password: 'hunter2' };
     });
     const evaluation = evaluatePolicy(contextFor(intent), policySet);
@@ -66,12 +66,12 @@ describe('the policy set', () => {
 const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; signals?: PolicySignals }> = {
   'authority-owner-or-delegate': {
     edit: (d) => {
-      d.authority.requester = 'mallory@example.com';
+      d.authority.requester = 'mallory';
     },
   },
   'authority-profile-roles': {
     edit: (d) => {
-      d.authority = { requester: 'erin@example.com', team: 'revenue', role: 'engineer' };
+      d.authority = { requester: 'erin', team: 'revenue', role: 'engineer' };
       d.change = {
         service: 'pricing-engine',
         profile: 'discount-policy',
@@ -84,7 +84,7 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; sig
   'authority-emergency-override': {
     edit: (d) => {
       d.authority = {
-        requester: 'bob@example.com',
+        requester: 'bob',
         team: 'growth',
         role: 'engineer',
         emergencyOverride: true,
@@ -94,7 +94,7 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; sig
   'authority-not-revoked': {
     edit: () => {},
     signals: {
-      authorityRevoked: 'authority of bob@example.com over launch-flags revoked by alice@example.com',
+      authorityRevoked: 'authority of bob over launch-flags revoked by alice',
     },
   },
   'operational-freeze-window': { edit: () => {}, at: '2026-12-24T12:00:00Z' },
@@ -106,7 +106,7 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; sig
   },
   'operational-error-budget': {
     edit: (d) => {
-      d.authority = { requester: 'sam@example.com', team: 'support', role: 'support-lead' };
+      d.authority = { requester: 'sam', team: 'support', role: 'support-lead' };
       d.change = {
         service: 'support-escalation',
         profile: 'escalation',
@@ -123,7 +123,7 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; sig
   },
   'compliance-reviewer-of-record': {
     edit: (d) => {
-      d.authority = { requester: 'paul@example.com', team: 'finance', role: 'controller' };
+      d.authority = { requester: 'paul', team: 'finance', role: 'controller' };
       d.change = {
         service: 'ledger-close',
         profile: 'close-checklist',
@@ -135,7 +135,7 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; sig
   },
   'legal-data-residency': {
     edit: (d) => {
-      d.authority = { requester: 'bob@example.com', team: 'growth', role: 'engineer' };
+      d.authority = { requester: 'bob', team: 'growth', role: 'engineer' };
       d.change = {
         service: 'customer-onboarding',
         profile: 'verification',
@@ -147,7 +147,7 @@ const failing: Record<string, { edit: (d: IntentInput) => void; at?: string; sig
   },
   'legal-country-clearance': {
     edit: (d) => {
-      d.authority = { requester: 'laura@example.com', team: 'people', role: 'engineering-manager' };
+      d.authority = { requester: 'laura', team: 'people', role: 'engineering-manager' };
       d.change = {
         service: 'hiring-portal',
         profile: 'flags',

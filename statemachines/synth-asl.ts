@@ -54,7 +54,7 @@ export function resolveDefinitionString(definitionString: unknown): AslDefinitio
  * passed.
  */
 export function synthesizePipelineAsl(options: { projectRoot?: string } = {}): AslDefinition {
-  const { app, stack } = createItvApp({ services: [], bundling: false, ...options });
+  const { app, stack } = createItvApp({ services: [], publishers: [], bundling: false, ...options });
   const assembly = app.synth({ skipValidation: true });
   try {
     const resources = assembly.getStackByName(stack.stackName).template.Resources as Record<

@@ -6,7 +6,7 @@ export const accessReview = {
   name: 'access-review',
   title: 'Security access review',
   ownerTeam: 'governance',
-  owners: ['judy@example.com', 'ken@example.com'],
+  owners: ['judy', 'ken'],
   changeRoles: ['engineering-manager', 'compliance-engineer'],
   timeZone: 'Europe/London',
   environment: 'prod',

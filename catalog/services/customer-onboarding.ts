@@ -13,7 +13,7 @@ export const customerOnboarding = {
   name: 'customer-onboarding',
   title: 'Customer onboarding',
   ownerTeam: 'growth',
-  owners: ['alice@example.com', 'bob@example.com'],
+  owners: ['alice', 'bob'],
   changeRoles: ['engineering-manager', 'engineer'],
   timeZone: 'Europe/Dublin',
   environment: 'prod',
@@ -21,7 +21,7 @@ export const customerOnboarding = {
   dataClassification: 'confidential',
   complianceDomains: ['SOC2', 'GDPR'],
   // KYC documents of EU customers are personal data under GDPR and stay in the EU.
-  legal: { dataResidency: 'EU', contact: 'privacy-counsel@example.com' },
+  legal: { dataResidency: 'EU', contact: 'privacy-counsel' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 800, errorBudgetRemaining: 0.71 },
   profiles: {
     verification: {

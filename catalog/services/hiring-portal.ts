@@ -6,7 +6,7 @@ export const hiringPortal = {
   name: 'hiring-portal',
   title: 'Hiring portal',
   ownerTeam: 'people',
-  owners: ['laura@example.com'],
+  owners: ['laura'],
   changeRoles: ['engineering-manager', 'engineer'],
   timeZone: 'Europe/Berlin',
   environment: 'prod',
@@ -17,7 +17,7 @@ export const hiringPortal = {
   legal: {
     dataResidency: 'EU',
     clearedCountries: ['DE', 'GB', 'IE', 'NL', 'US'],
-    contact: 'employment-counsel@example.com',
+    contact: 'employment-counsel',
   },
   slo: { availabilityObjective: 0.995, errorRate: 0.002, latencyP99Ms: 900, errorBudgetRemaining: 0.58 },
   profiles: {

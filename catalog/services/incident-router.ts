@@ -6,7 +6,7 @@ export const incidentRouter = {
   name: 'incident-router',
   title: 'Incident router',
   ownerTeam: 'sre',
-  owners: ['grace@example.com'],
+  owners: ['grace'],
   changeRoles: ['sre-lead', 'sre'],
   timeZone: 'UTC',
   environment: 'prod',

@@ -11,7 +11,7 @@ export const launchFlags = {
   name: 'launch-flags',
   title: 'Product launch feature flags',
   ownerTeam: 'growth',
-  owners: ['alice@example.com'],
+  owners: ['alice'],
   changeRoles: ['engineering-manager', 'engineer', 'product-manager'],
   timeZone: 'America/Los_Angeles',
   environment: 'prod',

@@ -6,7 +6,7 @@ export const ledgerClose = {
   name: 'ledger-close',
   title: 'Ledger close',
   ownerTeam: 'finance',
-  owners: ['paul@example.com'],
+  owners: ['paul'],
   changeRoles: ['controller', 'finance-engineer'],
   timeZone: 'America/New_York',
   environment: 'prod',

@@ -6,7 +6,7 @@ export const modelGateway = {
   name: 'model-gateway',
   title: 'Model gateway',
   ownerTeam: 'ml-platform',
-  owners: ['tara@example.com'],
+  owners: ['tara'],
   changeRoles: ['engineering-manager', 'ml-engineer'],
   timeZone: 'America/Los_Angeles',
   environment: 'prod',

@@ -6,7 +6,7 @@ export const patientRecords = {
   name: 'patient-records',
   title: 'Patient records',
   ownerTeam: 'clinical',
-  owners: ['victor@example.com'],
+  owners: ['victor'],
   changeRoles: ['engineering-manager'],
   timeZone: 'America/Chicago',
   environment: 'prod',
@@ -14,7 +14,7 @@ export const patientRecords = {
   dataClassification: 'restricted',
   complianceDomains: ['HIPAA', 'SOC2'],
   // The business associate agreements promise US-only storage of protected health information.
-  legal: { dataResidency: 'US', contact: 'privacy-counsel@example.com' },
+  legal: { dataResidency: 'US', contact: 'privacy-counsel' },
   slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 350, errorBudgetRemaining: 0.93 },
   profiles: {
     'access-controls': {

@@ -6,7 +6,7 @@ export const policyRegistry = {
   name: 'policy-registry',
   title: 'Policy registry',
   ownerTeam: 'governance',
-  owners: ['judy@example.com'],
+  owners: ['judy'],
   changeRoles: ['engineering-manager', 'compliance-engineer'],
   timeZone: 'Europe/London',
   environment: 'prod',

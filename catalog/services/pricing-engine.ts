@@ -6,7 +6,7 @@ export const pricingEngine = {
   name: 'pricing-engine',
   title: 'Deal desk pricing engine',
   ownerTeam: 'revenue',
-  owners: ['dana@example.com'],
+  owners: ['dana'],
   changeRoles: ['engineering-manager', 'engineer'],
   timeZone: 'America/New_York',
   environment: 'prod',

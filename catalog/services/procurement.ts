@@ -6,7 +6,7 @@ export const procurement = {
   name: 'procurement',
   title: 'Procurement approvals',
   ownerTeam: 'procurement',
-  owners: ['nina@example.com'],
+  owners: ['nina'],
   changeRoles: ['procurement-lead'],
   timeZone: 'America/Chicago',
   environment: 'prod',

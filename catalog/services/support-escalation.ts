@@ -6,7 +6,7 @@ export const supportEscalation = {
   name: 'support-escalation',
   title: 'Support escalation',
   ownerTeam: 'support',
-  owners: ['sam@example.com'],
+  owners: ['sam'],
   changeRoles: ['engineer', 'support-lead'],
   timeZone: 'Asia/Singapore',
   environment: 'prod',

@@ -3,6 +3,7 @@ import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/
 import { auditStores } from '../../lambdas/core/evidence/audit-stores.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
 import type { LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
+import { grantDelegation } from '../../lambdas/core/pipeline/delegations.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { revokeAuthority } from '../../lambdas/core/pipeline/revocations.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
@@ -60,19 +61,38 @@ export const demoScenarios: Scenario[] = [
 ];
 
 /**
- * Rachel (support) may change the incident router only under a delegation from its owner, Grace. Grace grants
- * a fresh one, then revokes it effective three virtual minutes later: the release is already under way.
+ * Ivan, an engineer in the SRE team, may not change the incident router himself. Grace, who owns it, grants
+ * him a delegation for two weeks (recorded at run time, as `itv delegate` does), then revokes it effective
+ * three virtual minutes later, when his release is already under way.
  */
 async function delegationRevokedMidRelease(intent: Intent, session: Session, log: (line: string) => void) {
+  const { state, catalog } = session.stack.deps;
   const now = session.stack.clock.now();
+  const granted = await grantDelegation(
+    {
+      to: 'ivan',
+      role: 'sre',
+      services: ['incident-router'],
+      expiresAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+      reason: 'routing thresholds while the SRE team is at its offsite',
+    },
+    namedLocally('grace', 'itv demo'),
+    { state, catalog, now },
+  );
   const delegation = {
-    from: 'grace@example.com',
-    role: 'sre-lead',
-    services: ['incident-router'],
-    expiresAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+    from: granted.from,
+    role: granted.role,
+    services: granted.services,
+    expiresAt: granted.expiresAt,
   };
-  const authority = { ...(intent.authority as { requester: string }), delegations: [delegation] };
-  const requester = authority.requester;
+  const authority = {
+    ...(intent.authority as object),
+    requester: granted.to,
+    team: 'sre',
+    role: 'engineer',
+    delegations: [delegation],
+  };
+  const requester = granted.to;
   const effectiveAt = new Date(now.getTime() + 3 * 60_000);
   await revokeAuthority(
     {
@@ -285,7 +305,10 @@ async function runScenario(
   const intent = scenario.prepare ? await scenario.prepare(sample, session, log) : sample;
   // Declared now, so each demo run is a new intent rather than a replay of the last one.
   const fresh = { ...intent, id: undefined, timestamp: stack.clock.now().toISOString() };
-  let report = await pipeline.start({ intent: fresh, source: 'cli' });
+  // Each sample is submitted by its own requester, as `itv submit --as` would.
+  const requester = (intent.authority as { requester?: string } | undefined)?.requester ?? '';
+  const caller = namedLocally(requester, 'itv demo');
+  let report = await pipeline.start({ intent: fresh, source: 'cli', caller });
   if (report.status === 'parked' && report.intentId && scenario.reviewer) {
     const reviewer = reviewerFor(session, fresh, scenario.reviewer);
     log(`    (waiting for a reviewer of record; ${reviewer} approves)`);

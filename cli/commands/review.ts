@@ -1,7 +1,7 @@
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { progressPrinter } from '../progress.js';
-import { namedLocally } from '../runtime/local-caller.js';
+import { cliCaller, describeLocalCaller } from '../runtime/local-caller.js';
 import { withSession } from '../session.js';
 import { printStatus } from './status.js';
 import { exitCodeFor } from './submit.js';
@@ -12,7 +12,14 @@ import { exitCodeFor } from './submit.js';
  */
 export async function reviewCommand(
   id: string,
-  options: { approve?: boolean; reject?: boolean; reviewer: string; reason?: string; json?: boolean },
+  options: {
+    approve?: boolean;
+    reject?: boolean;
+    as?: string;
+    reviewer?: string;
+    reason?: string;
+    json?: boolean;
+  },
 ): Promise<number> {
   if (options.approve === options.reject) {
     console.error('give exactly one of --approve or --reject');
@@ -23,11 +30,19 @@ export async function reviewCommand(
       onProgress: options.json ? undefined : progressPrinter((line) => console.log(line)),
     },
     async ({ stack, pipeline }) => {
+      // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
+      const reviewer = cliCaller(
+        options.as ?? options.reviewer,
+        process.env,
+        stack.deps.catalog,
+        'itv review',
+      );
+      if (!options.json) console.log(describeLocalCaller(reviewer, stack.deps.catalog));
       const { request } = await recordReview(
         {
           intentId: id,
           decision: options.approve ? 'approved' : 'rejected',
-          reviewer: namedLocally(options.reviewer, 'itv review --reviewer'),
+          reviewer,
           reason: options.reason,
         },
         stack.deps,

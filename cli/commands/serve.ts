@@ -1,40 +1,26 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Authenticate } from '../../lambdas/api/caller.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
-import { InvalidInputError } from '../../lambdas/core/errors.js';
-import { namedLocally } from '../runtime/local-caller.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
+import { bearerCaller } from '../runtime/local-tokens.js';
 import { type Session, withSession } from '../session.js';
-
-/**
- * The local stand-in for API Gateway's IAM identity: the principal id of who is calling (not an ARN). Local
- * only; there is no auth on 127.0.0.1.
- */
-export const principalHeader = 'x-itv-principal';
-
-/** Reads the caller from the `x-itv-principal` header, as `iamCaller` reads it from IAM on AWS. */
-export const headerCaller: Authenticate = (event) => {
-  const principal = event.headers?.[principalHeader];
-  if (!principal) {
-    throw new InvalidInputError('no caller identity', [
-      { path: principalHeader, message: 'name the principal you act as in this header' },
-    ]);
-  }
-  return namedLocally(principal, `${principalHeader} header`);
-};
 
 type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-/** Routes of the API Gateway stack, answered by the same handler functions over local HTTP. */
+/**
+ * Routes of the API Gateway stack, answered by the same handler functions over local HTTP. Where API
+ * Gateway verifies a SigV4 signature, `itv serve` verifies a bearer token `itv token` issued; the handlers
+ * then apply the same rules to the principal either resolves to.
+ */
 export function localApi(session: Session, executions: LocalExecutions) {
   const { deps } = session.stack;
+  const authenticate = bearerCaller(session.stack.home);
   const routes: Array<[string, RegExp, Route]> = [
-    ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps.catalog, deps.clock.now())],
+    ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)],
     ['GET', /^\/intents\/([^/]+)$/, (event) => getIntent(event, deps.ledger, deps.ledgerName)],
-    ['POST', /^\/intents\/([^/]+)\/review$/, (event) => reviewIntent(event, deps, executions, headerCaller)],
+    ['POST', /^\/intents\/([^/]+)\/review$/, (event) => reviewIntent(event, deps, executions, authenticate)],
   ];
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -47,14 +33,14 @@ export function localApi(session: Session, executions: LocalExecutions) {
       };
     } else {
       const id = route[1].exec(url.pathname)?.[1];
-      const principal = request.headers[principalHeader];
+      const authorization = request.headers.authorization;
       const event = {
         httpMethod: request.method,
         path: url.pathname,
         body: await readBody(request),
         isBase64Encoded: false,
         pathParameters: id ? { id: decodeURIComponent(id) } : null,
-        headers: typeof principal === 'string' ? { [principalHeader]: principal } : {},
+        headers: authorization ? { authorization } : {},
         requestContext: { identity: { userArn: null } },
       } as unknown as APIGatewayProxyEvent;
       result = await route[2](event);
@@ -95,7 +81,9 @@ export async function serveCommand(options: { port?: string }): Promise<number> 
     console.log(
       `itv API on http://127.0.0.1:${bound}  (POST /intents, GET /intents/{id}, POST /intents/{id}/review)`,
     );
-    console.log(`local only: the caller's identity is the ${principalHeader} header. Ctrl-C stops.`);
+    console.log(
+      'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one. Ctrl-C stops.',
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -1,7 +1,9 @@
 import { intentSchema } from '../../lambdas/core/intent.js';
 import { deriveIntentId } from '../../lambdas/core/intent-id.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
+import { bindRequester } from '../../lambdas/core/principals/index.js';
 import { progressPrinter } from '../progress.js';
+import { cliCaller, describeLocalCaller } from '../runtime/local-caller.js';
 import { withSession } from '../session.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
@@ -13,7 +15,7 @@ export function exitCodeFor(status: string): number {
 
 export async function submitCommand(
   file: string,
-  options: { wait?: boolean; json?: boolean },
+  options: { wait?: boolean; json?: boolean; as?: string },
 ): Promise<number> {
   const raw = readIntentFile(file);
   return withSession(
@@ -22,7 +24,11 @@ export async function submitCommand(
       onProgress: options.json ? undefined : progressPrinter((line) => console.log(line)),
     },
     async ({ stack, pipeline }) => {
-      const parsed = intentSchema.safeParse(raw);
+      // The requester is who runs the command, bound before anything is recorded, as on every entry point.
+      const caller = cliCaller(options.as, process.env, stack.deps.catalog, 'itv submit');
+      if (!options.json) console.log(describeLocalCaller(caller, stack.deps.catalog));
+      const { intent } = bindRequester(raw, caller, stack.deps.catalog, stack.clock.now());
+      const parsed = intentSchema.safeParse(intent);
       const knownId = parsed.success ? deriveIntentId(parsed.data) : undefined;
       const earlier = knownId ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, knownId) : [];
       if (knownId && earlier.length > 0) {
@@ -32,7 +38,7 @@ export async function submitCommand(
         printStatus(status, options.json ?? false);
         return exitCodeFor(status.status);
       }
-      const report = await pipeline.start({ intent: raw, source: 'cli' });
+      const report = await pipeline.start({ intent, source: 'cli', caller });
       const entries = report.intentId
         ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId)
         : [];
@@ -44,7 +50,7 @@ export async function submitCommand(
       printStatus(status, options.json ?? false);
       if (!options.json && status.status === 'awaiting-review') {
         console.log(
-          `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --reviewer <principal>`,
+          `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --as <reviewer>`,
         );
       }
       return exitCodeFor(status.status);

@@ -1,10 +1,46 @@
-import type { Caller } from '../../lambdas/core/principals/index.js';
+import type { Catalog } from '../../lambdas/core/catalog-schema.js';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { type Caller, findPrincipal } from '../../lambdas/core/principals/index.js';
+
+/** The environment variable that names who the CLI acts as when `--as` is not given. */
+export const principalVariable = 'ITV_PRINCIPAL';
 
 /**
- * The local runtime's documented authentication: the user names the principal they act as (`itv review
- * --reviewer`, `itv serve`'s `x-itv-principal` header). Nothing is verified on a laptop, so the record says
- * how the name arrived rather than claiming an identity.
+ * Who the CLI acts as: `--as PRINCIPAL`, else `ITV_PRINCIPAL`, by principal id or e-mail. A laptop verifies
+ * nothing about its user, so the record says how the name arrived (`authenticatedAs.method: "local"`) rather
+ * than claiming an identity; the same binding rule as on AWS then applies to that principal.
+ * Throws `InvalidInputError` naming `--as` when neither is given or the name is no catalog principal.
  */
+export function cliCaller(
+  as: string | undefined,
+  env: NodeJS.ProcessEnv,
+  catalog: Catalog,
+  command: string,
+): Caller {
+  const named = as ?? env[principalVariable];
+  const via = as !== undefined ? `${command} --as` : principalVariable;
+  if (!named) {
+    throw new InvalidInputError(`name the principal you act as: --as PRINCIPAL or ${principalVariable}`, [
+      { path: '--as', message: `is required (or set ${principalVariable}), e.g. --as alice` },
+    ]);
+  }
+  const principal = findPrincipal(catalog, named);
+  if (!principal) {
+    throw new InvalidInputError(`"${named}" is not a principal in the catalog`, [
+      { path: '--as', message: `"${named}" is not a principal in the catalog (catalog/principals.ts)` },
+    ]);
+  }
+  return namedLocally(principal, via);
+}
+
+/** A caller named on this machine; `via` says how (`itv review --as`, a bearer token `itv serve` issued …). */
 export function namedLocally(principal: string, via: string): Caller {
-  return { principal, authenticatedAs: { method: 'local', via } };
+  return { principal, authenticatedAs: { method: 'local', via }, matched: `principals.${principal}` };
+}
+
+/** One line saying who the command acts as, and that locally nothing verified it. */
+export function describeLocalCaller(caller: Caller, catalog: Catalog): string {
+  const name = catalog.principals[caller.principal]?.name;
+  const via = caller.authenticatedAs.method === 'local' ? caller.authenticatedAs.via : 'IAM';
+  return `acting as ${caller.principal}${name ? ` (${name})` : ''}, named by ${via} (local runtime: not verified)`;
 }

@@ -22,7 +22,10 @@ export class LocalExecutions implements Executions {
     // The API names executions after the intent id, so the name finds the intent's ledger entries.
     if (this.running.has(name)) return 'duplicate' as const;
     if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;
-    this.track(name, this.pipeline.start({ intent: input.intent, source: input.source }));
+    this.track(
+      name,
+      this.pipeline.start({ intent: input.intent, source: input.source, caller: input.caller }),
+    );
     return { executionId: `local:${name}` };
   }
 

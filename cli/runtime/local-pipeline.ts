@@ -1,3 +1,4 @@
+import type { Caller } from '../../lambdas/core/principals/caller.js';
 import './polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReviewRejectedError } from '../../lambdas/core/errors.js';
@@ -54,12 +55,20 @@ export class LocalPipeline {
     this.states = definition.States as unknown as Record<string, AslState>;
   }
 
-  /** Starts an execution with `{ intent, source }` and runs it until it ends or parks for review. */
-  start(input: { intent: unknown; source?: 'cli' | 'api' | 'eventbridge' }): Promise<ExecutionReport> {
+  /**
+   * Starts an execution with `{ intent, source, caller }` and runs it until it ends or parks for review. The
+   * caller is who submits it, as the entry point authenticated them; without one nothing is declared.
+   */
+  start(input: {
+    intent: unknown;
+    source?: 'cli' | 'api' | 'eventbridge';
+    caller: Caller | undefined;
+  }): Promise<ExecutionReport> {
     const state = {
       intent: input.intent,
       source: input.source ?? 'cli',
       submittedAt: this.deps.clock.now().toISOString(),
+      ...(input.caller ? { caller: input.caller } : {}),
     };
     return this.execute(this.definition, state, undefined);
   }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Catalog } from '../core/catalog-schema.js';
 import { InvalidInputError, UnknownCallerError } from '../core/errors.js';
-import { type Caller, resolvePrincipal } from '../core/principals/index.js';
+import { type Caller, resolveIdentity } from '../core/principals/index.js';
 
 /** Who is calling: the composition root chooses how a request proves it (IAM on AWS, a header locally). */
 export type Authenticate = (event: APIGatewayProxyEvent, catalog: Catalog) => Caller;
@@ -16,11 +16,11 @@ export const iamCaller: Authenticate = (event, catalog) => {
   if (!arn) {
     throw new InvalidInputError('no caller identity', [{ path: 'identity', message: 'IAM auth required' }]);
   }
-  const principal = resolvePrincipal(catalog.identities, arn);
-  if (!principal) {
+  const claim = resolveIdentity(catalog.identities, arn);
+  if (!claim) {
     throw new UnknownCallerError(
       `${arn} is not an identity of any principal in the catalog: list it under that principal's identities (catalog/README.md)`,
     );
   }
-  return { principal, authenticatedAs: { method: 'aws-iam', arn } };
+  return { principal: claim.principal, authenticatedAs: { method: 'aws-iam', arn }, matched: claim.source };
 };

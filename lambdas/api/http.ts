@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AccessRefusedError, InvalidInputError } from '../core/errors.js';
+import { AccessRefusedError, ImpersonationError, InvalidInputError } from '../core/errors.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -25,7 +25,12 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof InvalidInputError) {
     return json(400, { error: error.name, message: error.message, issues: error.issues });
   }
-  if (error instanceof AccessRefusedError) return json(403, { error: error.name, message: error.message });
+  if (error instanceof AccessRefusedError) {
+    // A refused caller is an audit fact: the function log keeps who was refused and why.
+    console.warn(JSON.stringify({ refused: error.name, message: error.message }));
+    const field = error instanceof ImpersonationError ? { field: error.field } : {};
+    return json(403, { error: error.name, message: error.message, ...field });
+  }
   console.error(error);
   return json(500, { error: 'InternalError', message: 'the request failed; see the function logs' });
 }

@@ -1,43 +1,43 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadCatalog } from '../../catalog/index.js';
-import type { Catalog } from '../core/catalog-schema.js';
-import { checkCompleteness } from '../core/completeness.js';
-import { InvalidInputError } from '../core/errors.js';
 import type { Executions } from '../ports/executions.js';
+import { dynamoState } from '../wiring/aws/dynamodb.js';
+import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
+import { type Authenticate, iamCaller } from './caller.js';
 import { errorResponse, json, parseBody } from './http.js';
-
-/** Step Functions execution names allow 1–80 of [A-Za-z0-9-_]. */
-export function executionName(intentId: string): string {
-  return intentId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 80);
-}
+import { type SubmissionDeps, submit } from './submission.js';
 
 let executions: Executions | undefined;
+let deps: SubmissionDeps | undefined;
 
 /**
- * `POST /intents`: checks the intent is complete, then starts the pipeline with the intent id as the
- * execution name, so a resubmitted intent is the same execution (idempotent), not a second change.
+ * `POST /intents`: the authenticated caller is the requester. An intent that leaves `authority.requester`
+ * out takes the caller; one that names somebody else is refused (403) unless the catalog records a
+ * delegation from them to the caller. Then the intent must be complete (400 naming each field), and the
+ * pipeline starts with the intent id as the execution name (a resubmission answers `duplicate`).
  */
 export async function submitIntent(
   event: APIGatewayProxyEvent,
   executions: Executions,
-  catalog: Catalog,
+  deps: SubmissionDeps,
   now: Date,
+  authenticate: Authenticate = iamCaller,
 ): Promise<APIGatewayProxyResult> {
   try {
+    const caller = authenticate(event, deps.catalog);
     const raw = parseBody(event.body, event.isBase64Encoded);
-    const checked = checkCompleteness(raw, catalog);
-    if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
-    const status = `/intents/${checked.intentId}`;
-    const started = await executions.start(executionName(checked.intentId), {
-      intent: raw,
-      source: 'api',
-      submittedAt: now.toISOString(),
-    });
-    return started === 'duplicate'
-      ? json(200, { intentId: checked.intentId, status, duplicate: true })
-      : json(202, { intentId: checked.intentId, executionId: started.executionId, status });
+    const submitted = await submit(
+      { raw, caller, source: 'api', submittedAt: now.toISOString() },
+      executions,
+      deps,
+      now,
+    );
+    const status = `/intents/${submitted.intentId}`;
+    return 'duplicate' in submitted
+      ? json(200, { intentId: submitted.intentId, status, duplicate: true })
+      : json(202, { intentId: submitted.intentId, executionId: submitted.executionId, status });
   } catch (error) {
     return errorResponse(error);
   }
@@ -46,6 +46,7 @@ export async function submitIntent(
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   (event: APIGatewayProxyEvent) => {
     executions ??= sfnExecutions(process.env);
-    return submitIntent(event, executions, loadCatalog(), new Date());
+    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+    return submitIntent(event, executions, deps, new Date());
   },
 );

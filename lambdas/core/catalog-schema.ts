@@ -1,6 +1,14 @@
 import * as z from 'zod';
+import { checkReferences } from './catalog-references.js';
 import { ConfigurationError } from './errors.js';
-import { checkIdentityClaims, type IdentityClaim, iamIdentitySchema } from './principals/index.js';
+import { checkIdentityClaims, type IdentityClaim } from './principals/identity-claims.js';
+import {
+  type Principal,
+  principalIdSchema,
+  principalSchema,
+  type RecordedDelegation,
+  recordedDelegationSchema,
+} from './principals/principal-schema.js';
 
 /**
  * Structural knowledge: services, their owners, topology, contracts (JSON Schema per profile version)
@@ -12,9 +20,8 @@ const serviceName = z
   .min(1)
   .max(128)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
-const principal = z.string().min(1).max(256);
-/** The IAM identities a principal calls the API with (see `principals/iam-identity.ts`). */
-const identities = z.array(iamIdentitySchema).default([]);
+/** Every reference to a person or automation is a catalog principal id (see `principals/principal-schema.ts`). */
+const principal = principalIdSchema;
 export const semverPattern = /^\d+\.\d+\.\d+$/;
 
 function isTimeZone(value: string): boolean {
@@ -113,19 +120,20 @@ export const teamSchema = z
   .object({
     name: serviceName,
     title: z.string().min(1).max(200),
-    members: z.array(z.object({ principal, role: z.string().min(1).max(128), identities }).strict()),
+    /** A principal's role in this team; a principal may belong to several teams. */
+    members: z.array(z.object({ principal, role: z.string().min(1).max(128) }).strict()),
   })
   .strict();
 
-/** A reviewer of record: a principal id, or the id with the IAM identities it reviews with. */
-export const reviewerSchema = z.union([principal, z.object({ principal, identities }).strict()]);
-
 export const catalogDataSchema = z
   .object({
+    principals: z.array(principalSchema),
     teams: z.array(teamSchema),
     services: z.array(serviceSchema),
-    /** Reviewers of record per compliance domain. */
-    reviewers: z.partialRecord(z.enum(complianceDomains), z.array(reviewerSchema).min(1)).default({}),
+    /** Reviewers of record per compliance domain, by principal id. */
+    reviewers: z.partialRecord(z.enum(complianceDomains), z.array(principal).min(1)).default({}),
+    /** Who acts for whom, recorded here and nowhere else. */
+    delegations: z.array(recordedDelegationSchema).default([]),
   })
   .strict();
 
@@ -139,17 +147,22 @@ export type Service = z.infer<typeof serviceSchema>;
 export type ServiceInput = z.input<typeof serviceSchema>;
 export type Team = z.infer<typeof teamSchema>;
 export type TeamInput = z.input<typeof teamSchema>;
-export type ReviewerInput = z.input<typeof reviewerSchema>;
 export type CatalogData = z.input<typeof catalogDataSchema>;
 
 /** The loaded catalog, indexed by name. */
 export interface Catalog {
+  /** People and automation, by id. */
+  principals: Readonly<Record<string, Principal>>;
   services: Readonly<Record<string, Service>>;
   teams: Readonly<Record<string, Team>>;
   /** Principal ids of the reviewers of record per compliance domain. */
   reviewers: Readonly<Partial<Record<ComplianceDomain, string[]>>>;
-  /** Every IAM identity a principal claims, wherever the catalog declares it; no identity claimed twice. */
+  /** Recorded delegations, expired ones included (an expired one explains a refusal). */
+  delegations: readonly RecordedDelegation[];
+  /** Every IAM identity a principal claims; no identity claimed by two principals. */
   identities: readonly IdentityClaim[];
+  /** The automation principal behind each EventBridge source. */
+  eventSources: Readonly<Record<string, string>>;
 }
 
 function fieldPath(path: ReadonlyArray<PropertyKey>): string {
@@ -163,13 +176,11 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 function describeIssue(data: unknown, issue: z.core.$ZodIssue): string {
   const [section, index, ...rest] = issue.path;
   const entries = (data as Record<string, unknown> | null)?.[String(section)];
-  if (
-    (section === 'services' || section === 'teams') &&
-    typeof index === 'number' &&
-    Array.isArray(entries)
-  ) {
-    const entryName = (entries[index] as { name?: unknown } | undefined)?.name;
-    const label = section === 'services' ? 'service' : 'team';
+  const labels: Record<string, string> = { services: 'service', teams: 'team', principals: 'principal' };
+  const label = labels[String(section)];
+  if (label && typeof index === 'number' && Array.isArray(entries)) {
+    const entry = entries[index] as { name?: unknown; id?: unknown } | undefined;
+    const entryName = section === 'principals' ? entry?.id : entry?.name;
     const who = typeof entryName === 'string' ? `"${entryName}"` : `#${index}`;
     return `catalog ${label} ${who}: field "${fieldPath(rest) || '(entry)'}" ${issue.message}`;
   }
@@ -185,57 +196,50 @@ function indexByName<T extends { name: string }>(entries: T[], label: string): R
   return index;
 }
 
-function checkReferences(catalog: Catalog): void {
-  for (const service of Object.values(catalog.services)) {
-    service.dependencies.forEach((dependency, i) => {
-      if (!catalog.services[dependency]) {
+function indexPrincipals(principals: readonly Principal[]): Record<string, Principal> {
+  const index: Record<string, Principal> = {};
+  const emails = new Map<string, string>();
+  for (const principal of principals) {
+    if (index[principal.id])
+      throw new ConfigurationError(`catalog principal "${principal.id}" is defined twice`);
+    index[principal.id] = principal;
+    const email = principal.email?.toLowerCase();
+    if (email) {
+      const other = emails.get(email);
+      if (other) {
         throw new ConfigurationError(
-          `catalog service "${service.name}": field "dependencies[${i}]" names unknown service "${dependency}"`,
+          `catalog principals "${other}" and "${principal.id}" both have e-mail ${principal.email}; an e-mail names one principal`,
         );
       }
-      if (dependency === service.name) {
-        throw new ConfigurationError(
-          `catalog service "${service.name}": field "dependencies[${i}]" names the service itself`,
-        );
-      }
-    });
-    if (!catalog.teams[service.ownerTeam]) {
-      throw new ConfigurationError(
-        `catalog service "${service.name}": field "ownerTeam" names unknown team "${service.ownerTeam}"`,
-      );
+      emails.set(email, principal.id);
     }
   }
+  return index;
 }
 
-type ParsedCatalogData = z.output<typeof catalogDataSchema>;
-
-function reviewerIds(reviewers: ParsedCatalogData['reviewers']): Catalog['reviewers'] {
-  return Object.fromEntries(
-    Object.entries(reviewers).map(([domain, entries]) => [
-      domain,
-      entries.map((entry) => (typeof entry === 'string' ? entry : entry.principal)),
-    ]),
+function identityClaims(principals: readonly Principal[]): IdentityClaim[] {
+  return principals.flatMap((principal) =>
+    principal.identities.map((identity, i) => ({
+      principal: principal.id,
+      identity,
+      source: `principals.${principal.id}.identities[${i}]`,
+    })),
   );
 }
 
-function identityClaims(data: ParsedCatalogData): IdentityClaim[] {
-  const claims: IdentityClaim[] = [];
-  for (const team of data.teams) {
-    team.members.forEach((member, i) => {
-      for (const identity of member.identities) {
-        claims.push({ principal: member.principal, identity, source: `teams.${team.name}.members[${i}]` });
-      }
-    });
+function eventSources(principals: readonly Principal[]): Record<string, string> {
+  const sources: Record<string, string> = {};
+  for (const principal of principals) {
+    if (!principal.eventSource) continue;
+    const other = sources[principal.eventSource];
+    if (other) {
+      throw new ConfigurationError(
+        `catalog principals "${other}" and "${principal.id}" both claim event source "${principal.eventSource}"; each source belongs to one principal`,
+      );
+    }
+    sources[principal.eventSource] = principal.id;
   }
-  for (const [domain, entries] of Object.entries(data.reviewers)) {
-    entries.forEach((entry, i) => {
-      if (typeof entry === 'string') return;
-      for (const identity of entry.identities) {
-        claims.push({ principal: entry.principal, identity, source: `reviewers.${domain}[${i}]` });
-      }
-    });
-  }
-  return claims;
+  return sources;
 }
 
 /**
@@ -250,10 +254,13 @@ export function parseCatalog(data: unknown): Catalog {
     throw new ConfigurationError(messages.join('; '), { cause: parsed.error });
   }
   const catalog: Catalog = {
+    principals: indexPrincipals(parsed.data.principals),
     services: indexByName(parsed.data.services, 'service'),
     teams: indexByName(parsed.data.teams, 'team'),
-    reviewers: reviewerIds(parsed.data.reviewers),
-    identities: identityClaims(parsed.data),
+    reviewers: parsed.data.reviewers,
+    delegations: parsed.data.delegations,
+    identities: identityClaims(parsed.data.principals),
+    eventSources: eventSources(parsed.data.principals),
   };
   checkReferences(catalog);
   checkIdentityClaims(catalog.identities);

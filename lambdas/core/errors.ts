@@ -60,3 +60,13 @@ export class SeparationOfDutiesError extends AccessRefusedError {}
 
 /** A principal that is not a reviewer of record for the service tried to review a change to it. */
 export class IneligibleReviewerError extends AccessRefusedError {}
+
+/** The request names someone other than the caller, and no recorded delegation lets the caller act for them. */
+export class ImpersonationError extends AccessRefusedError {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}

@@ -68,10 +68,18 @@ export const delegationSchema = z.object({
   expiresAt: isoInstant,
 });
 
+/**
+ * Who asks for the change. The requester is the authenticated caller, bound by the entry point before
+ * anything is recorded (`principals/bind-requester.ts`); a submitted intent may leave it out, name the caller
+ * by principal id or e-mail, or name a principal the caller acts for under a recorded delegation (then kept
+ * as `onBehalfOf`). `team` and `role` are the requester's claim; the authority rules trust the catalog.
+ */
 export const authoritySchema = z.object({
   requester: principal,
+  onBehalfOf: principal.optional(),
   team: name,
   role: z.string().min(1).max(128),
+  /** Recorded delegations (catalog) the requester relies on, cited; an intent cannot create one. */
   delegations: z.array(delegationSchema).max(20).default([]),
   emergencyOverride: z.boolean().default(false),
 });
@@ -135,6 +143,11 @@ export const intentSchema = z
     simulation: simulationSchema.optional(),
   })
   .strict();
+
+/** An intent as a caller submits it: `authority.requester` may be left out (the caller is the requester). */
+export const submittedIntentSchema = intentSchema.extend({
+  authority: authoritySchema.extend({ requester: principal.optional() }),
+});
 
 export type Intent = z.infer<typeof intentSchema>;
 export type IntentInput = z.input<typeof intentSchema>;

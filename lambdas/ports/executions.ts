@@ -1,12 +1,19 @@
 import type { ReviewRequest } from '../core/pipeline/review.js';
 import type { ReviewResult } from '../core/pipeline/state.js';
+import type { Caller } from '../core/principals/caller.js';
 
 /** Starts and resumes pipeline executions: Step Functions on AWS, the in-process runner locally. */
 export interface Executions {
   /** Starts the pipeline under `name`; `duplicate` when an execution of that name already exists. */
   start(
     name: string,
-    input: { intent: unknown; source: 'api' | 'eventbridge' | 'cli'; submittedAt: string },
+    input: {
+      intent: unknown;
+      source: 'api' | 'eventbridge' | 'cli';
+      submittedAt: string;
+      /** Who submitted it, as the entry point authenticated them; the requester is bound to it. */
+      caller: Caller;
+    },
   ): Promise<{ executionId: string } | 'duplicate'>;
   /** Hands a reviewer's decision to the execution waiting on it (task token on AWS). */
   completeReview(request: ReviewRequest, review: ReviewResult): Promise<void>;

@@ -10,10 +10,10 @@ describe(rule.name, () => {
   test('non-compliant: a revocation is in force, named with who could submit instead', () => {
     const result = rule.evaluate({
       ...contextFor(makeIntent()),
-      signals: { authorityRevoked: 'delegation from grace@example.com revoked by grace@example.com' },
+      signals: { authorityRevoked: 'delegation from grace revoked by grace' },
     });
     expect(result.status).toBe('non-compliant');
-    expect(result.reason).toContain('revoked by grace@example.com');
+    expect(result.reason).toContain('revoked by grace');
     expect(result.remedy).toMatch(/owner/);
   });
 

@@ -1,14 +1,16 @@
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
+import { delegationsHeld, isLive } from '../../lambdas/core/principals/index.js';
 
 const name = 'authority-owner-or-delegate';
 const domain = 'authority';
 
 /**
  * The requester owns the service, belongs to its owning team (per the catalog, not the intent's claim) with a
- * role allowed to change it, or holds an unexpired delegation for it from one of its owners.
+ * role allowed to change it, or holds an unexpired delegation for it from one of its owners — a delegation
+ * the catalog records, never one the intent asserts.
  */
 function evaluate({ intent, service, catalog, now }: PolicyContext): RuleResult {
-  const { requester, delegations } = intent.authority;
+  const { requester } = intent.authority;
   const result = (
     status: RuleResult['status'],
     reason: string,
@@ -33,10 +35,10 @@ function evaluate({ intent, service, catalog, now }: PolicyContext): RuleResult 
     );
   }
 
-  const fromOwners = delegations.filter(
-    (d) => d.services.includes(service.name) && service.owners.includes(d.from),
+  const fromOwners = delegationsHeld(catalog, requester, service.name).filter((d) =>
+    service.owners.includes(d.from),
   );
-  const valid = fromOwners.find((d) => new Date(d.expiresAt) > now);
+  const valid = fromOwners.find((d) => isLive(d, now));
   if (valid) {
     return result(
       'compliant',
@@ -58,7 +60,7 @@ function evaluate({ intent, service, catalog, now }: PolicyContext): RuleResult 
     ownerTeam: service.ownerTeam,
     changeRoles: service.changeRoles,
   };
-  const expired = fromOwners.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+  const expired = fromOwners[0];
   if (expired) {
     return result(
       'non-compliant',

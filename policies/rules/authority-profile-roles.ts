@@ -1,4 +1,5 @@
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
+import { delegationsHeld, isLive } from '../../lambdas/core/principals/index.js';
 
 /** Some profiles carry decisions only certain roles answer for, beyond who may change the service at all. */
 export interface ProfileRoleRequirement {
@@ -28,13 +29,10 @@ export const profileRoleRequirements: ProfileRoleRequirement[] = [
 
 /** The roles a requester holds for a service: their role in its owning team and roles delegated by an owner. */
 function rolesOf({ intent, service, catalog, now }: PolicyContext): string[] {
-  const { requester, delegations } = intent.authority;
+  const { requester } = intent.authority;
   const member = catalog.teams[service.ownerTeam]?.members.find((m) => m.principal === requester);
-  const delegated = delegations
-    .filter(
-      (d) =>
-        d.services.includes(service.name) && service.owners.includes(d.from) && new Date(d.expiresAt) > now,
-    )
+  const delegated = delegationsHeld(catalog, requester, service.name)
+    .filter((d) => service.owners.includes(d.from) && isLive(d, now))
     .map((d) => d.role);
   return [...(member ? [member.role] : []), ...delegated];
 }

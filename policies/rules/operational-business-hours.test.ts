@@ -2,7 +2,7 @@ import { contextFor, contextWithService, makeIntent } from '../../test/unit/core
 import { operationalBusinessHours as rule } from './operational-business-hours.js';
 
 const closeChange = makeIntent((d) => {
-  d.authority = { requester: 'paul@example.com', team: 'finance', role: 'controller' };
+  d.authority = { requester: 'paul', team: 'finance', role: 'controller' };
   d.change = {
     service: 'ledger-close',
     profile: 'close-checklist',
@@ -59,7 +59,7 @@ describe(rule.name, () => {
     // Prepare
     const at = new Date('2026-11-04T13:30:00Z');
     const procurementChange = makeIntent((d) => {
-      d.authority = { requester: 'nina@example.com', team: 'procurement', role: 'procurement-lead' };
+      d.authority = { requester: 'nina', team: 'procurement', role: 'procurement-lead' };
       d.change = {
         service: 'procurement',
         profile: 'approval-matrix',

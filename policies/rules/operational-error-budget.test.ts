@@ -3,7 +3,7 @@ import { operationalErrorBudget as rule } from './operational-error-budget.js';
 
 const escalationChange = (fixes?: string) =>
   makeIntent((d) => {
-    d.authority = { requester: 'sam@example.com', team: 'support', role: 'support-lead' };
+    d.authority = { requester: 'sam', team: 'support', role: 'support-lead' };
     d.change = {
       service: 'support-escalation',
       profile: 'escalation',

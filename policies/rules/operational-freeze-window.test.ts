@@ -2,7 +2,7 @@ import { contextFor, makeIntent } from '../../test/unit/core/fixtures.js';
 import { operationalFreezeWindow as rule } from './operational-freeze-window.js';
 
 const closeChange = makeIntent((d) => {
-  d.authority = { requester: 'paul@example.com', team: 'finance', role: 'controller' };
+  d.authority = { requester: 'paul', team: 'finance', role: 'controller' };
   d.change = {
     service: 'ledger-close',
     profile: 'close-checklist',

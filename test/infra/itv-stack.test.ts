@@ -210,10 +210,14 @@ describe('functions', () => {
     );
     expect(Object.keys(environmentOf(template, 'check-release'))).toContain('ITV_APPCONFIG_STRATEGIES');
     expect(Object.keys(environmentOf(template, 'verify'))).not.toContain('ITV_APPCONFIG_APPLICATION_ID');
-    expect(Object.keys(environmentOf(template, 'submit-intent')).sort()).toEqual([
-      'ITV_STATE_MACHINE_ARN',
-      'NODE_OPTIONS',
-    ]);
+    // Submission reads delegations granted at run time (state table) and starts executions.
+    for (const entry of ['submit-intent', 'intake-event'] as const) {
+      expect(Object.keys(environmentOf(template, entry)).sort()).toEqual([
+        'ITV_STATE_MACHINE_ARN',
+        'ITV_STATE_TABLE',
+        'NODE_OPTIONS',
+      ]);
+    }
     expect(Object.keys(environmentOf(template, 'review-intent'))).toContain('ITV_STATE_MACHINE_ARN');
     expect(Object.keys(environmentOf(template, 'get-intent'))).not.toContain('ITV_STATE_MACHINE_ARN');
   });
@@ -415,22 +419,57 @@ describe('API', () => {
 });
 
 describe('EventBridge intake', () => {
-  test('the itv bus rule starts the pipeline with the intent from the event, with a dead-letter queue', () => {
+  test('the rule matches only registered sources and hands the event to the intake function, with a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'itv' });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('IntakeBus') },
-      EventPattern: { source: ['itv.ci'], 'detail-type': ['Intent Submitted'] },
+      EventPattern: { source: ['itv.ci.growth', 'itv.ci.sre'], 'detail-type': ['Intent Submitted'] },
       Targets: [
         Match.objectLike({
-          Arn: { Ref: Match.stringLikeRegexp('PipelineStateMachine') },
-          RoleArn: Match.anyValue(),
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionsIntakeEvent'), 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IntakeDeadLetters'), 'Arn'] } },
-          InputTransformer: {
-            InputPathsMap: { 'detail-intent': '$.detail.intent', time: '$.time' },
-            InputTemplate: '{"intent":<detail-intent>,"source":"eventbridge","submittedAt":<time>}',
-          },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
         }),
       ],
+    });
+  });
+
+  test('the bus policy admits PutEvents only from registered CI roles, each under its own source', () => {
+    const statements = Object.values(template.findResources('AWS::Events::EventBusPolicy')).map(
+      (r) => (r as { Properties: { Statement: Record<string, unknown> } }).Properties.Statement,
+    );
+    const bySid = Object.fromEntries(statements.map((s) => [String(s.Sid).replace(/^cdk-/, ''), s]));
+    expect(Object.keys(bySid).sort()).toEqual([
+      'OnlyRegisteredPublishers',
+      'OwnSourceOnlyCiGrowth',
+      'OwnSourceOnlyCiSre',
+      'PublishCiGrowth',
+      'PublishCiSre',
+    ]);
+    expect(bySid.OnlyRegisteredPublishers).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'events:PutEvents',
+      Condition: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': [
+            'arn:aws:iam::123456789012:role/ci/ItvGrowthCi',
+            'arn:aws:iam::123456789012:role/ItvSreCi',
+          ],
+        },
+      },
+    });
+    expect(bySid.OwnSourceOnlyCiGrowth).toMatchObject({
+      Effect: 'Deny',
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/ci/ItvGrowthCi'] },
+        StringNotEquals: { 'events:source': 'itv.ci.growth' },
+      },
+    });
+    expect(bySid.PublishCiSre).toMatchObject({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:role/ItvSreCi' },
+      Condition: { StringEquals: { 'events:source': 'itv.ci.sre' } },
     });
   });
 });

@@ -6,8 +6,10 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadCatalog } from '../../catalog/index.js';
 import { createItvApp } from '../../infra/build-app.js';
+import { eventPublishersOf } from '../../infra/event-publishers.js';
 
 const services = Object.values(loadCatalog().services);
+const publishers = eventPublishersOf(loadCatalog());
 let outdir: string;
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'itv-cdk-'));
@@ -17,7 +19,12 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 describe('cdk-nag AwsSolutions', () => {
   test('the stack built from the real catalog has no unacknowledged finding', () => {
     // Prepare
-    const { app, stack } = createItvApp({ services, bundling: false, outdir: path.join(outdir, 'nag') });
+    const { app, stack } = createItvApp({
+      services,
+      publishers,
+      bundling: false,
+      outdir: path.join(outdir, 'nag'),
+    });
     app.synth();
     // Act
     const report = new AwsSolutionsChecks(undefined, { verbose: false }).validateScope(stack);
@@ -32,6 +39,7 @@ describe('cdk-nag AwsSolutions', () => {
     // Prepare
     const { app, stack } = createItvApp({
       services,
+      publishers,
       bundling: false,
       nag: true,
       outdir: path.join(outdir, 'bad'),
@@ -56,7 +64,12 @@ if (cfnLint.status === 0) {
   describe('cfn-lint', () => {
     test('the synthesized template has no error-level finding', () => {
       // Prepare
-      const { app, stack } = createItvApp({ services, bundling: false, outdir: path.join(outdir, 'lint') });
+      const { app, stack } = createItvApp({
+        services,
+        publishers,
+        bundling: false,
+        outdir: path.join(outdir, 'lint'),
+      });
       const templatePath = path.join(app.synth().directory, stack.templateFile);
       // Act
       const run = spawnSync('cfn-lint', ['--format', 'json', templatePath], { encoding: 'utf8' });

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { createItvApp, type ItvAppOptions } from '../../infra/build-app.js';
+import type { EventPublisher } from '../../infra/event-publishers.js';
 import type { ItvFunctionName } from '../../infra/function-access.js';
 import type { CatalogService } from '../../infra/release-config.js';
 
@@ -35,9 +36,24 @@ export const fixtureServices: CatalogService[] = [
   },
 ];
 
+/** Two CI principals: one role with any session, one with a path, as the catalog writes them. */
+export const fixturePublishers: EventPublisher[] = [
+  {
+    principal: 'ci-growth',
+    source: 'itv.ci.growth',
+    callerArns: ['arn:aws:iam::123456789012:role/ci/ItvGrowthCi'],
+  },
+  { principal: 'ci-sre', source: 'itv.ci.sre', callerArns: ['arn:aws:iam::123456789012:role/ItvSreCi'] },
+];
+
 /** Synthesizes the stack without bundling (fast) and returns it with its template. */
 export function synthesizeItv(options: Partial<ItvAppOptions> = {}) {
-  const { app, stack } = createItvApp({ services: fixtureServices, bundling: false, ...options });
+  const { app, stack } = createItvApp({
+    services: fixtureServices,
+    publishers: fixturePublishers,
+    bundling: false,
+    ...options,
+  });
   const template = Template.fromStack(stack);
   void app;
   return { stack, template };

@@ -1,6 +1,7 @@
 import { decideAdmission, settleAdmission } from '../admission/index.js';
 import { confidenceLowerBound } from '../confidence.js';
 import { readConfidence } from './confidence-store.js';
+import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
@@ -22,7 +23,9 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
-  const revocation = await revokedAuthority(intent, deps.state, now);
+  // The catalog with the delegations granted to the requester at run time: what authority rules read.
+  const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
+  const revocation = await revokedAuthority(intent, catalog, deps.state, now);
   const signals = { authorityRevoked: revocation ? describeRevocation(revocation) : undefined };
   const { decision, occupancy, rounds } = await settleAdmission(
     deps.state,
@@ -33,7 +36,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
         intent,
         intentId,
         service,
-        catalog: deps.catalog,
+        catalog,
         policies: deps.policies,
         now,
         confidence,

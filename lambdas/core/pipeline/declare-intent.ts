@@ -1,21 +1,51 @@
 import { checkCompleteness } from '../completeness.js';
+import { ImpersonationError } from '../errors.js';
+import { bindRequester } from '../principals/bind-requester.js';
+import type { Caller } from '../principals/caller.js';
+import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { fallbackIntentId } from './parsed-intent.js';
 import type { Declared, PipelineState } from './state.js';
 
 /**
- * Stage 1: parse the intent (G, Θ, A, τ), check it is complete against the catalog, derive its id and
- * record either `intent.declared` or `intent.incomplete`. An incomplete intent still gets an id (a digest
- * of what was sent) so the rejection is on the ledger too.
+ * Stage 1: bind the requester to the authenticated caller, parse the intent (G, Θ, A, τ), check it is
+ * complete against the catalog, derive its id and record `intent.declared`, `intent.incomplete` or
+ * `request.refused`. Entry points bind the requester before they start the execution (and answer a refusal
+ * themselves where they can); binding again here means no execution declares an intent for somebody who
+ * did not submit it, however it was started. An incomplete or refused intent still gets an id (a digest of
+ * what was sent) so the ledger shows it too.
  */
 export async function declareIntent(state: PipelineState, deps: PipelineDeps): Promise<Declared> {
-  const checked = checkCompleteness(state.intent, deps.catalog);
+  const caller = state.caller;
+  if (!caller) {
+    return refuse(state, deps, 'caller', 'no authenticated caller came with the intent; nothing is declared');
+  }
+  let bound: ReturnType<typeof bindRequester>;
+  try {
+    const seen = await withGrantsTo(deps.catalog, caller.principal, deps.state);
+    bound = bindRequester(state.intent, caller, seen, deps.clock.now());
+  } catch (error) {
+    if (error instanceof ImpersonationError) return refuse(state, deps, error.field, error.message, caller);
+    throw error;
+  }
+  // Later stages read the execution's own intent: it must be the one declared, bound by its entry point.
+  if (!isFixedPoint(state.intent, bound.intent)) {
+    return refuse(
+      state,
+      deps,
+      'authority.requester',
+      `the intent reached the pipeline without its requester bound to the caller (${caller.principal}); submit it through the API, the event bus or the CLI`,
+      caller,
+    );
+  }
+  const checked = checkCompleteness(bound.intent, deps.catalog);
   if (!checked.ok) {
     const intentId = fallbackIntentId(state.intent);
     const stored = await record(deps, intentId, 'intent.incomplete', {
       source: state.source,
       received: state.intent ?? null,
       issues: checked.issues,
+      submittedBy: caller,
     });
     return {
       intentId,
@@ -29,6 +59,8 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
     source: state.source,
     intent,
     authority: intent.authority,
+    submittedBy: caller,
+    binding: bound.binding,
     valueModel: intent.goal.valueModel,
     tags: intent.tags,
   });
@@ -40,4 +72,28 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
     title: intent.title,
     declaredAt: stored.entry.timestamp,
   };
+}
+
+/** One `request.refused` entry: who called (if known), which field, why; the intent never runs. */
+async function refuse(
+  state: PipelineState,
+  deps: PipelineDeps,
+  field: string,
+  reason: string,
+  caller?: Caller,
+): Promise<Declared> {
+  const intentId = fallbackIntentId(state.intent);
+  const issues = [{ path: field, message: reason }];
+  const stored = await record(deps, intentId, 'request.refused', {
+    source: state.source,
+    ...(caller ? { submittedBy: caller } : {}),
+    issues,
+  });
+  return { intentId, verdict: 'refused', issues, declaredAt: stored.entry.timestamp };
+}
+
+/** Whether binding left the authority as it was (an entry point bound it already). */
+function isFixedPoint(raw: unknown, bound: unknown): boolean {
+  const authorityOf = (value: unknown) => (value as { authority?: unknown } | null)?.authority;
+  return JSON.stringify(authorityOf(raw)) === JSON.stringify(authorityOf(bound));
 }

@@ -36,7 +36,7 @@ export function evidenceFiles(entries: readonly StoredEntry[]): EvidenceFile[] {
   const observed = ofType('observation.recorded')[0]?.entry.payload;
   return [
     jsonFile('intent.json', declared?.intent ?? incomplete?.received ?? null),
-    jsonFile('authority.json', declared?.authority ?? null),
+    jsonFile('authority.json', authorityRecord(declared, ofType('review.'))),
     jsonFile('decision.json', payloads('decision.')),
     jsonFile('policy-evaluation.json', payloads('admission.')),
     jsonFile('test-results.json', [
@@ -48,4 +48,29 @@ export function evidenceFiles(entries: readonly StoredEntry[]): EvidenceFile[] {
     jsonFile('observability-snapshot.json', observed?.snapshot ?? null),
     jsonFile('outcome.json', ofType('intent.concluded')[0]?.entry.payload ?? null),
   ];
+}
+
+/**
+ * The authority set as an auditor reads it: the requester and whom it acted for, and how each person was
+ * known — the authenticated identity (an IAM ARN, an event source, or a local name, which is not verified),
+ * the catalog entry it matched, and the delegation relied on; the same for every reviewer of record.
+ */
+function authorityRecord(
+  declared: Record<string, unknown> | undefined,
+  reviews: readonly StoredEntry[],
+): Record<string, unknown> | null {
+  if (!declared) return null;
+  const decided = reviews.filter((stored) => stored.entry.type !== 'review.requested');
+  return {
+    ...(declared.authority as Record<string, unknown>),
+    submittedBy: declared.submittedBy ?? null,
+    binding: declared.binding ?? null,
+    reviewers: decided.map(({ entry }) => ({
+      decision: entry.payload.decision,
+      reviewer: entry.payload.reviewer,
+      authenticatedAs: entry.payload.authenticatedAs ?? null,
+      matched: entry.payload.matched ?? null,
+      decidedAt: entry.payload.decidedAt,
+    })),
+  };
 }

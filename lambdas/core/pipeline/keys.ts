@@ -16,6 +16,8 @@ export const stateKeys = {
   continuity: (intentId: string) => ({ pk: 'CONTINUITY', sk: intentId }),
   /** Revocations of a principal's authority, one item per (effective instant, scope). */
   revocation: (principal: string, sk = '') => ({ pk: `REVOCATION#${principal}`, sk }),
+  /** Delegations granted at run time to `principal`, one item per (grantor, expiry). */
+  delegation: (principal: string, sk = '') => ({ pk: `DELEGATION#${principal}`, sk }),
 } as const;
 
 /**

@@ -15,6 +15,7 @@ import { type LearningResult, learningResultSchema, type Outcome, type PipelineS
 /** The outcome of an execution, read from what the stages returned. */
 export function outcomeOf(state: PipelineState): Outcome {
   if (state.error) return 'failed';
+  if (state.declared?.verdict === 'refused') return 'refused';
   if (state.declared?.verdict !== 'complete') return 'rejected-incomplete';
   if (state.structure?.verdict === 'invalid') return 'rejected-structure';
   if (state.structure?.verdict === 'schema-update-required') return 'schema-update-required';

@@ -6,6 +6,7 @@ import { evaluatePolicy } from '../policy/index.js';
 import { DeploymentNotStoppableError } from '../release/errors.js';
 import { chooseStrategy, pollSecondsFor, type ReleasePlan, releasePlan } from '../release/index.js';
 import { readConfidence } from './confidence-store.js';
+import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { recordEvents, rollbackAlarm } from './release-events.js';
@@ -182,15 +183,13 @@ async function policyBreach(intent: Intent, deps: PipelineDeps): Promise<string 
   const now = deps.clock.now();
   const reasons: string[] = [];
   const service = deps.catalog.services[intent.change.service];
+  const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
   if (service) {
     // In flight: rules that only gate a start (business hours) do not stop a release already under way.
-    const policy = evaluatePolicy(
-      { intent, service, catalog: deps.catalog, now, phase: 'in-flight' },
-      deps.policies.rules,
-    );
+    const policy = evaluatePolicy({ intent, service, catalog, now, phase: 'in-flight' }, deps.policies.rules);
     reasons.push(...policy.failed.map((r) => `${r.rule} (${r.reason})`));
   }
-  const revoked = await revokedAuthority(intent, deps.state, now);
+  const revoked = await revokedAuthority(intent, catalog, deps.state, now);
   if (revoked) reasons.push(describeRevocation(revoked));
   return reasons.length > 0 ? `policy breach during release: ${reasons.join('; ')}` : undefined;
 }

@@ -98,6 +98,11 @@ export async function recordReview(
     );
   }
   const intent = intentSchema.parse(request.state.intent);
+  if (intent.authority.onBehalfOf === reviewer) {
+    throw new SeparationOfDutiesError(
+      `${request.requester} requested this change on behalf of ${reviewer}, who therefore cannot review it (separation of duties): another reviewer of record must`,
+    );
+  }
   const service = deps.catalog.services[intent.change.service];
   const eligible = service
     ? eligibleReviewers(service, deps.catalog, request.requester, deps.policies.reviewedDomains)
@@ -111,6 +116,7 @@ export async function recordReview(
     decision: input.decision,
     reviewer,
     authenticatedAs: input.reviewer.authenticatedAs,
+    ...(input.reviewer.matched ? { matched: input.reviewer.matched } : {}),
     reason: input.reason,
     decidedAt: deps.clock.now().toISOString(),
   };

@@ -1,6 +1,8 @@
 import type { StateStore } from '../../ports/state-store.js';
+import type { Catalog } from '../catalog-schema.js';
 import { InvalidInputError } from '../errors.js';
 import type { Intent } from '../intent.js';
+import { delegationsHeld, isLive } from '../principals/delegations.js';
 import { stateKeys } from './keys.js';
 
 /**
@@ -61,16 +63,18 @@ export async function revokeAuthority(
 
 /**
  * The revocation in force at `now` that voids the intent's authority over its service: the requester's own, or
- * that of the owner whose delegation the requester relies on. Undefined when authority stands.
+ * that of an owner whose recorded delegation for the service the requester holds. Undefined when authority
+ * stands.
  */
 export async function revokedAuthority(
   intent: Intent,
+  catalog: Catalog,
   state: StateStore,
   now: Date,
 ): Promise<AuthorityRevocation | undefined> {
   const service = intent.change.service;
-  const delegations = intent.authority.delegations.filter((delegation) =>
-    delegation.services.includes(service),
+  const delegations = delegationsHeld(catalog, intent.authority.requester, service).filter((delegation) =>
+    isLive(delegation, now),
   );
   const requester = intent.authority.requester;
   for (const principal of [requester, ...delegations.map((delegation) => delegation.from)]) {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { authenticatedAsSchema } from '../principals/caller.js';
+import { authenticatedAsSchema, callerSchema } from '../principals/caller.js';
 
 /**
  * The state that flows through the state machine. Each stage reads what earlier stages wrote and
@@ -11,7 +11,8 @@ const issue = z.object({ path: z.string(), message: z.string() });
 
 export const declaredSchema = z.object({
   intentId: z.string(),
-  verdict: z.enum(['complete', 'incomplete']),
+  /** `refused`: the caller may not submit it as it is (it names somebody else); nothing else runs. */
+  verdict: z.enum(['complete', 'incomplete', 'refused']),
   issues: z.array(issue).default([]),
   service: z.string().optional(),
   title: z.string().optional(),
@@ -78,6 +79,8 @@ export const reviewResultSchema = z.object({
   reviewer: z.string(),
   /** The identity the reviewer authenticated as (an IAM ARN on AWS); absent in reviews from older versions. */
   authenticatedAs: authenticatedAsSchema.optional(),
+  /** The catalog entry the identity matched, e.g. `principals.xavier.identities[1]`. */
+  matched: z.string().optional(),
   reason: z.string().optional(),
   decidedAt: z.string(),
 });
@@ -134,6 +137,7 @@ export const outcomes = [
   'released',
   'rolled-back',
   'frozen',
+  'refused',
   'rejected-incomplete',
   'rejected-structure',
   'schema-update-required',
@@ -167,6 +171,8 @@ export const pipelineStateSchema = z
     intent: z.unknown(),
     source: z.enum(['api', 'eventbridge', 'cli']).default('cli'),
     submittedAt: z.string().optional(),
+    /** The authenticated caller the entry point resolved (for EventBridge, from the event's source). */
+    caller: callerSchema.optional(),
     declared: declaredSchema.optional(),
     structure: structureResultSchema.optional(),
     admission: admissionResultSchema.optional(),

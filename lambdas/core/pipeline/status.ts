@@ -61,6 +61,8 @@ function reasonsOf(type: string, payload: Record<string, unknown>): string[] {
   switch (type) {
     case 'intent.incomplete':
       return ((payload.issues as Issue[]) ?? []).map(issueText);
+    case 'request.refused':
+      return ((payload.issues as Issue[]) ?? []).map((issue) => `refused: ${issueText(issue)}`);
     case 'structure.rejected':
       return ((payload.errors as Issue[]) ?? []).map(issueText);
     case 'structure.schema-update-required':

@@ -7,6 +7,7 @@ import {
 } from '../compounding/index.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { recheckContract } from './contract-recheck.js';
+import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { stateKeys } from './keys.js';
 import { declaredIntent } from './parsed-intent.js';
@@ -38,8 +39,9 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   if (done) return verificationResultSchema.parse(done.entry.payload);
   const contract = recheckContract(intent, deps.catalog, entries);
   const now = deps.clock.now();
-  const policy = evaluatePolicy({ intent, service, catalog: deps.catalog, now }, deps.policies.rules);
-  const revoked = await revokedAuthority(intent, deps.state, now);
+  const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
+  const policy = evaluatePolicy({ intent, service, catalog, now }, deps.policies.rules);
+  const revoked = await revokedAuthority(intent, catalog, deps.state, now);
   const results: VerificationResult['results'] = [
     { check: 'contract', ...contract },
     {

@@ -7,7 +7,12 @@ import * as z from 'zod';
 export const authenticatedAsSchema = z.discriminatedUnion('method', [
   /** SigV4 through API Gateway's IAM auth: the ARN API Gateway reports (`requestContext.identity.userArn`). */
   z.object({ method: z.literal('aws-iam'), arn: z.string() }).strict(),
-  /** The local runtime names the principal directly (documented local authentication); `via` says how. */
+  /**
+   * An event on the itv bus: the bus policy admits `PutEvents` under `source` only from the CI roles of the
+   * principal that claims it, and EventBridge sets `source` and `account` itself.
+   */
+  z.object({ method: z.literal('eventbridge'), source: z.string(), account: z.string().optional() }).strict(),
+  /** The local runtime: a bearer token `itv serve` issued, or a name given on the command line; `via` says how. */
   z.object({ method: z.literal('local'), via: z.string() }).strict(),
 ]);
 
@@ -17,4 +22,12 @@ export type AuthenticatedAs = z.infer<typeof authenticatedAsSchema>;
 export interface Caller {
   principal: string;
   authenticatedAs: AuthenticatedAs;
+  /** Which catalog entry the identity matched, e.g. `principals.xavier.identities[1]`: how it was resolved. */
+  matched?: string;
 }
+
+export const callerSchema = z.object({
+  principal: z.string(),
+  authenticatedAs: authenticatedAsSchema,
+  matched: z.string().optional(),
+});

@@ -32,7 +32,15 @@ export type IamIdentity =
   /** An IAM role called with directly (its exact ARN); API Gateway presents role callers as sessions. */
   | { kind: 'role'; partition: string; account: string; path: string; name: string }
   /** Sessions of an assumed role: one session name, or `*` for any. The role's path is not in a session ARN. */
-  | { kind: 'role-session'; partition: string; account: string; role: string; session: string };
+  | {
+      kind: 'role-session';
+      partition: string;
+      account: string;
+      role: string;
+      session: string;
+      /** The role's ARN as the catalog wrote it (path included), which resource policies name. */
+      roleArn?: string;
+    };
 
 /** An identity as written in the catalog: an ARN string, or `{ role, session }` for assumed-role sessions. */
 export type IamIdentityInput = string | { role: string; session: string };
@@ -127,5 +135,6 @@ export const iamIdentitySchema = z
       account: role[2]!,
       role: role[4]!,
       session: input.session,
+      roleArn: input.role,
     };
   });

@@ -1,4 +1,6 @@
-export { type AuthenticatedAs, authenticatedAsSchema, type Caller } from './caller.js';
+export { bindRequester, findPrincipal, type RequesterBinding } from './bind-requester.js';
+export { type AuthenticatedAs, authenticatedAsSchema, type Caller, callerSchema } from './caller.js';
+export { delegationsHeld, isLive } from './delegations.js';
 export type { IamIdentity, IamIdentityInput } from './iam-identity.js';
 export {
   anySession,
@@ -8,4 +10,5 @@ export {
   parseCallerArn,
 } from './iam-identity.js';
 export { checkIdentityClaims, type IdentityClaim } from './identity-claims.js';
-export { resolvePrincipal } from './resolve-principal.js';
+export type { Principal, RecordedDelegation } from './principal-schema.js';
+export { resolveIdentity, resolvePrincipal } from './resolve-principal.js';

@@ -15,19 +15,26 @@ import type { IdentityClaim } from './identity-claims.js';
  * - partition and account always match exactly; anything else (root, federated users, malformed) matches
  *   nothing.
  *
- * Example: `arn:aws:sts::123456789012:assumed-role/ItvReviewers/xavier@example.com` → `xavier@example.com`.
+ * Example: `arn:aws:sts::123456789012:assumed-role/ItvReviewers/xavier@example.com` → `xavier`.
  */
 export function resolvePrincipal(claims: readonly IdentityClaim[], callerArn: string): string | undefined {
+  return resolveIdentity(claims, callerArn)?.principal;
+}
+
+/** The catalog claim a caller's ARN matches (its `source` says where the catalog declares it), if any. */
+export function resolveIdentity(
+  claims: readonly IdentityClaim[],
+  callerArn: string,
+): IdentityClaim | undefined {
   const caller = parseCallerArn(callerArn);
   if (!caller) return undefined;
-  const principals = new Set(
-    claims.filter((claim) => identitiesOverlap(claim.identity, caller)).map((claim) => claim.principal),
-  );
+  const matching = claims.filter((claim) => identitiesOverlap(claim.identity, caller));
+  const principals = new Set(matching.map((claim) => claim.principal));
   // A loaded catalog never has two (checkIdentityClaims); refusing beats picking one if one is built by hand.
   if (principals.size > 1) {
     throw new ConfigurationError(
       `${callerArn} is claimed by several principals: ${[...principals].join(', ')}`,
     );
   }
-  return [...principals][0];
+  return matching[0];
 }

@@ -137,7 +137,7 @@ describe('the demo scenarios on the deployed stack', () => {
     for (const [label, intentId] of idsByLabel) {
       const response = await stack.clock.busy(() =>
         stack.api.request('GET', `/intents/${encodeURIComponent(intentId)}`, {
-          caller: personCalling('alice@example.com'),
+          caller: personCalling('alice'),
         }),
       );
       expect([label, response.statusCode, (response.json() as { status?: string }).status]).toEqual([
@@ -148,7 +148,7 @@ describe('the demo scenarios on the deployed stack', () => {
     }
     const unknown = await stack.clock.busy(() =>
       stack.api.request('GET', '/intents/int-00000000000000000000', {
-        caller: personCalling('alice@example.com'),
+        caller: personCalling('alice'),
       }),
     );
     expect(unknown.statusCode).toBe(404);

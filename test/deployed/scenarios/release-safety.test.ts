@@ -92,17 +92,17 @@ describe('release safety on the deployed stack', () => {
       403,
       expect.stringMatching(/separation of duties/),
     ]);
-    const ineligible = await review(personCalling('alice@example.com'));
+    const ineligible = await review(personCalling('alice'));
     expect([ineligible.statusCode, JSON.stringify(ineligible.json())]).toEqual([
       403,
-      expect.stringMatching(/xavier@example\.com/),
+      expect.stringMatching(/xavier/),
     ]);
     const stranger = await review({ arn: 'arn:aws:iam::123456789012:user/mallory' });
     expect([stranger.statusCode, JSON.stringify(stranger.json())]).toEqual([
       403,
       expect.stringMatching(/user\/mallory/),
     ]);
-    const eligible = await review(personCalling('xavier@example.com', 'ItvReviewers'));
+    const eligible = await review(personCalling('xavier', 'ItvReviewers'));
     expect(eligible.statusCode).toBe(200);
     const execution = await stack.finished(submitted.intentId);
     expect([execution.status, (await stack.status(submitted.intentId))?.status]).toEqual([
@@ -113,7 +113,7 @@ describe('release safety on the deployed stack', () => {
       (e) => e.entry.type === 'review.approved',
     );
     expect(approved?.entry.payload).toMatchObject({
-      reviewer: 'xavier@example.com',
+      reviewer: 'xavier',
       authenticatedAs: {
         method: 'aws-iam',
         arn: 'arn:aws:sts::123456789012:assumed-role/ItvReviewers/xavier@example.com',

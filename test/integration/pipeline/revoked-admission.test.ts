@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { withSession } from '../../../cli/session.js';
 import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
 
@@ -26,13 +27,16 @@ describe('admission and revoked authority', () => {
             principal: requester,
             services: [example.change.service],
             reason: 'moved to another team',
-            revokedBy: 'security@example.com',
+            revokedBy: 'security',
           },
           { state: stack.deps.state, now: stack.clock.now() },
         );
 
         // Act
-        const report = await pipeline.start({ intent: { ...example, id: 'revoked-1' } });
+        const report = await pipeline.start({
+          intent: { ...example, id: 'revoked-1' },
+          caller: namedLocally(requester, 'test'),
+        });
 
         // Assess
         expect(report.output?.admission?.verdict).toBe('rejected');

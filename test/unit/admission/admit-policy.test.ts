@@ -121,7 +121,7 @@ describe('AdmitPolicy: non-interference through the state store', () => {
     h.clock.advance(5 * 60_000);
     const emergency = await declared(h, changes.customerOnboarding, (d) => {
       d.authority = {
-        requester: 'alice@example.com',
+        requester: 'alice',
         team: 'growth',
         role: 'engineering-manager',
         emergencyOverride: true,
@@ -170,7 +170,7 @@ describe('AdmitPolicy: non-interference through the state store', () => {
     // Assess
     expect(rejected.admission?.verdict).toBe('rejected');
     expect(rejected.admission?.failed.map((f) => f.rule)).toEqual(['authority-emergency-override']);
-    expect(rejected.admission?.failed[0]?.remedy).toContain('alice@example.com');
+    expect(rejected.admission?.failed[0]?.remedy).toContain('alice');
   });
 
   test('a retried attempt returns what was recorded and holds one lease', async () => {

@@ -71,7 +71,7 @@ describe('decideAdmission: the record it asks to write', () => {
     // Prepare
     const mine = toRecord(queued('me', flagsLane, ['launch-flags'], 42));
     const denied = makeIntent((d) => {
-      d.authority.requester = 'mallory@example.com';
+      d.authority.requester = 'mallory';
     });
 
     // Act

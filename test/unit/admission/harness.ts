@@ -3,6 +3,7 @@ import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
+import { submittedBy } from '../core/fixtures.js';
 import { type Harness, intentAt } from '../pipeline/helpers/pipeline-harness.js';
 
 /** Edits that turn the harness's base launch-flags intent into another service's change. */
@@ -10,7 +11,7 @@ export const changes = {
   /** incident-router calls launch-flags, so it sits in launch-flags' blast radius. */
   incidentRouter: (d: IntentInput) => {
     d.title = 'Page on a 1% error rate';
-    d.authority = { requester: 'heidi@example.com', team: 'sre', role: 'sre' };
+    d.authority = { requester: 'heidi', team: 'sre', role: 'sre' };
     d.change = {
       service: 'incident-router',
       profile: 'routing',
@@ -28,7 +29,7 @@ export const changes = {
   /** customer-onboarding's blast radius (itself and support-escalation) shares support-escalation with incident-router's. */
   customerOnboarding: (d: IntentInput) => {
     d.title = 'Raise the KYC risk threshold';
-    d.authority = { requester: 'bob@example.com', team: 'growth', role: 'engineer' };
+    d.authority = { requester: 'bob', team: 'growth', role: 'engineer' };
     d.change = {
       service: 'customer-onboarding',
       profile: 'verification',
@@ -40,7 +41,7 @@ export const changes = {
   /** procurement's blast radius (itself and ledger-close) is disjoint from incident-router's. */
   procurement: (d: IntentInput) => {
     d.title = 'Auto-approve purchases under $2,000';
-    d.authority = { requester: 'nina@example.com', team: 'procurement', role: 'procurement-lead' };
+    d.authority = { requester: 'nina', team: 'procurement', role: 'procurement-lead' };
     d.change = {
       service: 'procurement',
       profile: 'approval-matrix',
@@ -64,7 +65,7 @@ export async function declared(
   const intent = intentAt(h, (d) => {
     for (const edit of edits) edit(d);
   });
-  let state: PipelineState = { intent, source: 'cli' };
+  let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent) };
   state = { ...state, declared: await declareIntent(state, h.deps) };
   state = { ...state, structure: await validateStructure(state, h.deps) };
   if (state.structure?.verdict !== 'valid') throw new Error(`invalid: ${JSON.stringify(state.structure)}`);

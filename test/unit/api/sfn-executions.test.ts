@@ -20,7 +20,12 @@ const request = {
   requester: 'a',
   state: {},
 } as unknown as ReviewRequest;
-const input = { intent: { title: 'x' }, source: 'api' as const, submittedAt: '2026-11-02T09:00:00Z' };
+const input = {
+  intent: { title: 'x' },
+  source: 'api' as const,
+  submittedAt: '2026-11-02T09:00:00Z',
+  caller: { principal: 'alice', authenticatedAs: { method: 'local' as const, via: 'test' } },
+};
 
 describe('SfnExecutions', () => {
   test('starts an execution named after the intent with the state input as JSON', async () => {

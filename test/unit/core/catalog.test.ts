@@ -123,7 +123,7 @@ describe('parseCatalog rejects bad data with the service and field named', () =>
 
   test('a cleared country that is not an ISO code', () => {
     const data = withService('hiring-portal', (s) => {
-      s.legal = { clearedCountries: ['Germany'], contact: 'employment-counsel@example.com' };
+      s.legal = { clearedCountries: ['Germany'], contact: 'employment-counsel' };
     });
     expect(() => parseCatalog(data)).toThrow(
       /service "hiring-portal": field "legal.clearedCountries\[0\]" must be ISO 3166-1 alpha-2/,
@@ -132,95 +132,184 @@ describe('parseCatalog rejects bad data with the service and field named', () =>
 
   test('a residency jurisdiction itv does not know', () => {
     const data = withService('customer-onboarding', (s) => {
-      s.legal = { dataResidency: 'Atlantis', contact: 'privacy-counsel@example.com' };
+      s.legal = { dataResidency: 'Atlantis', contact: 'privacy-counsel' };
     });
     expect(() => parseCatalog(data)).toThrow(/service "customer-onboarding": field "legal.dataResidency"/);
   });
 });
 
-describe('parseCatalog checks the IAM identities principals claim', () => {
-  type Member = { principal: string; role: string; identities?: unknown[] };
-  type Data = { teams: Array<{ name: string; members: Member[] }>; reviewers: Record<string, unknown[]> };
+describe('parseCatalog checks the principals and who refers to them', () => {
+  type Principal = {
+    id: string;
+    email?: string;
+    kind?: string;
+    identities?: unknown[];
+    eventSource?: string;
+  };
+  type Data = {
+    principals: Principal[];
+    teams: Array<{ name: string; members: Array<{ principal: string; role: string }> }>;
+    services: Array<{ name: string; owners: string[] }>;
+    reviewers: Record<string, string[]>;
+    delegations: Array<Record<string, unknown>>;
+  };
   const edited = (edit: (data: Data) => void): unknown => {
     const data = structuredClone(catalogData) as unknown as Data;
     edit(data);
     return data;
   };
-  const memberOf = (data: Data, team: string, principal: string): Member => {
-    const found = data.teams.find((t) => t.name === team)?.members.find((m) => m.principal === principal);
-    if (!found) throw new Error(`no ${principal} in ${team}`);
+  const principal = (data: Data, id: string): Principal => {
+    const found = data.principals.find((p) => p.id === id);
+    if (!found) throw new Error(`no principal ${id}`);
     return found;
   };
 
-  test('a malformed ARN is refused, naming the team and field', () => {
+  test('a malformed ARN is refused, naming the principal and field', () => {
     const data = edited((d) => {
-      memberOf(d, 'sre', 'grace@example.com').identities = ['arn:aws:iam::12345:user/grace'];
+      principal(d, 'grace').identities = ['arn:aws:iam::12345:user/grace'];
     });
     expect(() => parseCatalog(data)).toThrow(ConfigurationError);
     expect(() => parseCatalog(data)).toThrow(
-      /team "sre": field "members\[0\].identities\[0\]" "arn:aws:iam::12345:user\/grace" is not an IAM user, role or assumed-role session ARN/,
+      /principal "grace": field "identities\[0\]" "arn:aws:iam::12345:user\/grace" is not an IAM user, role or assumed-role session ARN/,
     );
   });
 
   test('a wildcard anywhere but a whole session name is refused', () => {
     const wildRole = edited((d) => {
-      memberOf(d, 'sre', 'grace@example.com').identities = [
+      principal(d, 'grace').identities = [
         { role: 'arn:aws:iam::123456789012:role/Itv*', session: 'grace@example.com' },
       ];
     });
     const wildSession = edited((d) => {
-      memberOf(d, 'sre', 'grace@example.com').identities = [
+      principal(d, 'grace').identities = [
         { role: 'arn:aws:iam::123456789012:role/ItvEngineers', session: 'grace*' },
       ];
     });
-    expect(() => parseCatalog(wildRole)).toThrow(
-      /field "members\[0\].identities\[0\].role" .* is not an IAM role ARN/,
-    );
+    expect(() => parseCatalog(wildRole)).toThrow(/field "identities\[0\].role" .* is not an IAM role ARN/);
     expect(() => parseCatalog(wildSession)).toThrow(
-      /field "members\[0\].identities\[0\].session" "grace\*" is not a role session name/,
+      /field "identities\[0\].session" "grace\*" is not a role session name/,
     );
   });
 
   test('two principals claiming one identity are refused, naming both', () => {
     const data = edited((d) => {
-      memberOf(d, 'clinical', 'wendy@example.com').identities = ['arn:aws:iam::123456789012:user/xavier'];
+      principal(d, 'wendy').identities = ['arn:aws:iam::123456789012:user/xavier'];
     });
     expect(() => parseCatalog(data)).toThrow(ConfigurationError);
     expect(() => parseCatalog(data)).toThrow(
-      /"wendy@example.com" \(teams.clinical.members\[1\]: arn:aws:iam::123456789012:user\/xavier\) and "xavier@example.com" \(reviewers.HIPAA\[0\]/,
+      /"wendy" \(principals.wendy.identities\[0\]: arn:aws:iam::123456789012:user\/xavier\) and "xavier" \(principals.xavier.identities\[1\]/,
     );
   });
 
   test('a session of a role that another principal claims with "*" is refused as the same identity', () => {
     const data = edited((d) => {
-      memberOf(d, 'sre', 'grace@example.com').identities = [
+      principal(d, 'grace').identities = [
         { role: 'arn:aws:iam::123456789012:role/itv/ItvReviewers', session: '*' },
       ];
     });
-    expect(() => parseCatalog(data)).toThrow(/"grace@example.com" .* and "xavier@example.com"/);
+    expect(() => parseCatalog(data)).toThrow(/"grace" .* and "xavier"/);
   });
 
-  test('one principal may declare the same identity as a team member and as a reviewer of record', () => {
+  test('one principal may list the same identity twice', () => {
     const data = edited((d) => {
-      d.teams
-        .find((t) => t.name === 'clinical')
-        ?.members.push({
-          principal: 'xavier@example.com',
-          role: 'privacy-officer',
-          identities: ['arn:aws:iam::123456789012:user/xavier'],
-        });
+      principal(d, 'xavier').identities?.push('arn:aws:iam::123456789012:user/xavier');
     });
-    expect(parseCatalog(data).identities.filter((c) => c.principal === 'xavier@example.com')).toHaveLength(3);
+    expect(parseCatalog(data).identities.filter((c) => c.principal === 'xavier')).toHaveLength(3);
   });
 
-  test('reviewers of record load as principal ids, with or without identities', () => {
-    const data = edited((d) => {
-      d.reviewers.SOX = ['yara@example.com'];
+  test('owners, members, reviewers, legal contacts and delegations must name a principal', () => {
+    const cases: Array<[(d: Data) => void, RegExp]> = [
+      [
+        (d) => {
+          d.services.find((s) => s.name === 'pricing-engine')!.owners = ['dana@example.com'];
+        },
+        /service "pricing-engine": field "owners\[0\]" must be a principal id/,
+      ],
+      [
+        (d) => {
+          d.services.find((s) => s.name === 'pricing-engine')!.owners = ['danna'];
+        },
+        /service "pricing-engine": field "owners\[0\]" names unknown principal "danna"/,
+      ],
+      [
+        (d) => {
+          d.teams.find((t) => t.name === 'sre')!.members[0]!.principal = 'gracie';
+        },
+        /team "sre": field "members\[0\].principal" names unknown principal "gracie"/,
+      ],
+      [
+        (d) => {
+          d.reviewers.HIPAA = ['xavi'];
+        },
+        /field "reviewers.HIPAA\[0\]" names unknown principal "xavi"/,
+      ],
+      [
+        (d) => {
+          d.delegations[0]!.to = 'oskar';
+        },
+        /field "delegations\[0\].to" names unknown principal "oskar"/,
+      ],
+      [
+        (d) => {
+          d.delegations[0]!.services = ['procurment'];
+        },
+        /field "delegations\[0\].services\[0\]" names unknown service "procurment"/,
+      ],
+      [
+        (d) => {
+          d.delegations[0]!.to = d.delegations[0]!.from;
+        },
+        /field "delegations\[0\].to" a principal cannot delegate to itself/,
+      ],
+    ];
+    for (const [edit, message] of cases) {
+      expect(() => parseCatalog(edited(edit))).toThrow(message);
+    }
+  });
+
+  test('a principal id, an e-mail and an event source each name one principal', () => {
+    const twiceId = edited((d) => {
+      d.principals.push({ ...principal(d, 'alice'), email: 'alice2@example.com', identities: [] });
     });
-    expect(parseCatalog(data).reviewers).toMatchObject({
-      HIPAA: ['xavier@example.com'],
-      SOX: ['yara@example.com'],
-      PCI: ['zoe@example.com'],
+    const twiceEmail = edited((d) => {
+      principal(d, 'bob').email = 'Alice@example.com';
     });
+    const twiceSource = edited((d) => {
+      principal(d, 'ci-sre').eventSource = 'itv.ci.growth';
+    });
+    expect(() => parseCatalog(twiceId)).toThrow(/principal "alice" is defined twice/);
+    expect(() => parseCatalog(twiceEmail)).toThrow(
+      /principals "alice" and "bob" both have e-mail Alice@example.com/,
+    );
+    expect(() => parseCatalog(twiceSource)).toThrow(
+      /principals "ci-growth" and "ci-sre" both claim event source "itv.ci.growth"/,
+    );
+  });
+
+  test('only automation emits events, and only with the CI roles allowed to', () => {
+    const person = edited((d) => {
+      principal(d, 'alice').eventSource = 'itv.ci.alice';
+    });
+    const roleless = edited((d) => {
+      principal(d, 'ci-sre').identities = [];
+    });
+    const reserved = edited((d) => {
+      principal(d, 'ci-sre').eventSource = 'aws.codebuild';
+    });
+    expect(() => parseCatalog(person)).toThrow(
+      /principal "alice": field "eventSource" only an automation principal may emit/,
+    );
+    expect(() => parseCatalog(roleless)).toThrow(
+      /principal "ci-sre": field "identities" an event source needs/,
+    );
+    expect(() => parseCatalog(reserved)).toThrow(/must not start with "aws."/);
+  });
+
+  test('the loaded catalog indexes principals, event sources and delegations', () => {
+    const catalog = parseCatalog(catalogData);
+    expect(catalog.principals.xavier).toMatchObject({ name: 'Xavier Xu', email: 'xavier@example.com' });
+    expect(catalog.eventSources).toEqual({ 'itv.ci.growth': 'ci-growth', 'itv.ci.sre': 'ci-sre' });
+    expect(catalog.reviewers).toMatchObject({ HIPAA: ['xavier'], SOX: ['yara'], PCI: ['zoe'] });
+    expect(catalog.delegations.map((d) => `${d.from}->${d.to}`)).toContain('nina->oscar');
   });
 });

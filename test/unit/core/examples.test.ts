@@ -103,8 +103,8 @@ test('the structural reject names the mistyped field', () => {
 
 test('the policy reject names the failed constraint and what would pass', () => {
   const { policy } = evaluate('03-policy-reject.json');
-  expect(policy.failed[0]?.reason).toMatch(/rachel@example\.com is not an owner of incident-router/);
-  expect(policy.failed[0]?.remedy).toMatch(/grace@example\.com/);
+  expect(policy.failed[0]?.reason).toMatch(/rachel is not an owner of incident-router/);
+  expect(policy.failed[0]?.remedy).toMatch(/grace/);
 });
 
 test('the SLO regression example injects an error-rate fault and rolls back', () => {

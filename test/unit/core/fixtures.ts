@@ -2,6 +2,7 @@ import { loadCatalog } from '../../../catalog/index.js';
 import type { Catalog, Service } from '../../../lambdas/core/catalog-schema.js';
 import { type Intent, type IntentInput, intentSchema } from '../../../lambdas/core/intent.js';
 import type { PolicyContext } from '../../../lambdas/core/policy/types.js';
+import type { Caller } from '../../../lambdas/core/principals/index.js';
 
 /** Shared test data: the real catalog and a small, valid intent to vary per test. */
 
@@ -20,7 +21,7 @@ export function rawIntent(): IntentInput {
       metric: 'support-tickets-per-week',
       valueModel: { basis: 'productivity-gain', totalValueUsd: 87600, years: 1 },
     },
-    authority: { requester: 'alice@example.com', team: 'growth', role: 'engineering-manager' },
+    authority: { requester: 'alice', team: 'growth', role: 'engineering-manager' },
     timestamp: '2026-11-02T09:00:00Z',
     change: {
       service: 'launch-flags',
@@ -60,4 +61,23 @@ export function contextWithService(
   const edited = structuredClone(service(intent.change.service)) as Service;
   edit(edited);
   return { intent, service: edited, catalog, now };
+}
+
+/** The shipped catalog with `delegations` recorded beside its own (the shipped catalog stays frozen). */
+export function catalogWithDelegations(
+  ...delegations: Array<Omit<Catalog['delegations'][number], 'reason'>>
+): Catalog {
+  return { ...catalog, delegations: [...catalog.delegations, ...delegations] };
+}
+
+/** A policy context whose catalog records the delegations the intent cites (as the entry point requires). */
+export function contextRecording(intent: Intent, now: Date = NOW): PolicyContext {
+  const recorded = intent.authority.delegations.map((d) => ({ ...d, to: intent.authority.requester }));
+  return { ...contextFor(intent, now), catalog: catalogWithDelegations(...recorded) };
+}
+
+/** The caller who submits `intent` in tests: its named requester, as `itv submit --as` would name it. */
+export function submittedBy(intent: { authority?: { requester?: string } }): Caller {
+  const principal = intent.authority?.requester ?? '';
+  return { principal, authenticatedAs: { method: 'local', via: 'test' }, matched: `principals.${principal}` };
 }

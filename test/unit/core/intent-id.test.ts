@@ -44,7 +44,7 @@ describe('deriveIntentId', () => {
     const raw = JSON.parse(
       readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
     );
-    expect(deriveIntentId(intentSchema.parse(raw))).toBe('int-4cadc57e93ec8b78f7b1');
+    expect(deriveIntentId(intentSchema.parse(raw))).toBe('int-f7902b860108912dd9a0');
   });
 });
 

@@ -12,6 +12,7 @@ import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
 import { keyIdOf } from '../../../lambdas/core/signing/index.js';
 import type { LedgerStore } from '../../../lambdas/ports/ledger-store.js';
+import { submittedBy } from '../core/fixtures.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
@@ -36,6 +37,7 @@ async function rejectedIntent(h: H): Promise<string> {
   let state: PipelineState = {
     intent: intentAt(h, (d) => Object.assign(d.change, { payload: { 'dark-mode': { enabled: 'yes' } } })),
     source: 'cli',
+    caller: submittedBy({ authority: { requester: 'alice' } }),
   };
   state = { ...state, declared: await declareIntent(state, h.deps) };
   state = { ...state, structure: await validateStructure(state, h.deps) };

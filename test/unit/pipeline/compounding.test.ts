@@ -65,7 +65,7 @@ describe('compounding: decision reuse by fingerprint', () => {
     const h = pipelineHarness(businessHours);
     const change = (n: number) =>
       intentAt(h, (d) => {
-        d.authority = { requester: 'dana@example.com', team: 'revenue', role: 'engineering-manager' };
+        d.authority = { requester: 'dana', team: 'revenue', role: 'engineering-manager' };
         d.constraints = { reversibility: 'irreversible', onRegression: 'freeze', checks: [] };
         d.change = {
           service: 'pricing-engine',
@@ -87,7 +87,7 @@ describe('compounding: decision reuse by fingerprint', () => {
       ...firstVerified,
       review: {
         decision: 'approved' as const,
-        reviewer: 'bob@example.com',
+        reviewer: 'bob',
         decidedAt: h.clock.now().toISOString(),
       },
     };
@@ -101,7 +101,7 @@ describe('compounding: decision reuse by fingerprint', () => {
     expect(second.verification).toMatchObject({
       passed: true,
       requiresReview: false,
-      reusedDecision: { decisionId: firstVerified.decision!.decisionId, reviewer: 'bob@example.com' },
+      reusedDecision: { decisionId: firstVerified.decision!.decisionId, reviewer: 'bob' },
     });
     const reused = (await h.ledger.forIntent('test', second.declared!.intentId)).find(
       (s) => s.entry.type === 'decision.reused',

@@ -101,7 +101,7 @@ describe('release: freeze and roll forward instead of a blind revert', () => {
     const escalated = (await h.ledger.forIntent('test', intentId)).find(
       (s) => s.entry.type === 'release.escalated',
     )!;
-    expect(escalated.entry.payload).toMatchObject({ to: ['alice@example.com'], response: 'freeze' });
+    expect(escalated.entry.payload).toMatchObject({ to: ['alice'], response: 'freeze' });
     expect(disabledDuringRollout).toBe(true);
     expect(await h.cloudwatch.actionsEnabled(monitors[0]!)).toBe(true);
     expect(outcomeOf(released)).toBe('frozen');
@@ -150,10 +150,10 @@ describe('release: a policy breach during the release', () => {
     const verified = await runToVerify(h, intentAt(h));
     await revokeAuthority(
       {
-        principal: 'alice@example.com',
+        principal: 'alice',
         services: ['launch-flags'],
         reason: 'moved to another team',
-        revokedBy: 'security@example.com',
+        revokedBy: 'security',
         effectiveAt: new Date(h.clock.now().getTime() + 3 * 60_000),
       },
       { state: h.store, now: h.clock.now() },
@@ -162,7 +162,7 @@ describe('release: a policy breach during the release', () => {
     const released = await runRelease(h, verified);
     // Assess
     expect(released.release!.state).toBe('ROLLED_BACK');
-    expect(released.release!.stopReason).toMatch(/authority of alice@example.com over launch-flags revoked/);
+    expect(released.release!.stopReason).toMatch(/authority of alice over launch-flags revoked/);
     const stopped = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
       (s) => s.entry.type === 'release.stopped',
     )!;
@@ -190,7 +190,7 @@ describe('release: a policy breach during the release', () => {
     const h = pipelineHarness(new Date('2026-11-04T22:55:00Z'));
     const intent = intentAt(h, (d) => {
       d.authority = {
-        requester: 'nina@example.com',
+        requester: 'nina',
         team: 'procurement',
         role: 'procurement-lead',
       };
@@ -224,9 +224,9 @@ describe('release: a policy breach during the release', () => {
     const verified = await runToVerify(h, intent);
     await revokeAuthority(
       {
-        principal: 'alice@example.com',
+        principal: 'alice',
         reason: 'left the company',
-        revokedBy: 'hr@example.com',
+        revokedBy: 'hr',
         effectiveAt: new Date(h.clock.now().getTime() + 60_000),
       },
       { state: h.store, now: h.clock.now() },

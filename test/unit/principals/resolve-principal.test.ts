@@ -14,35 +14,35 @@ const claim = (principal: string, identity: IamIdentityInput): IdentityClaim => 
 });
 
 const claims: IdentityClaim[] = [
-  claim('xavier@example.com', 'arn:aws:iam::123456789012:user/xavier'),
-  claim('pat@example.com', 'arn:aws:iam::123456789012:user/division/pat'),
-  claim('xavier@example.com', {
+  claim('xavier', 'arn:aws:iam::123456789012:user/xavier'),
+  claim('pat', 'arn:aws:iam::123456789012:user/division/pat'),
+  claim('xavier', {
     role: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Reviewers_0123abcd',
     session: 'xavier@example.com',
   }),
-  claim('yara@example.com', 'arn:aws:sts::123456789012:assumed-role/ItvReviewers/yara@example.com'),
+  claim('yara', 'arn:aws:sts::123456789012:assumed-role/ItvReviewers/yara@example.com'),
   claim('release-bot', { role: 'arn:aws:iam::123456789012:role/ci/ItvRelease', session: '*' }),
   claim('ops-automation', 'arn:aws:iam::123456789012:role/OpsAutomation'),
 ];
 
 describe('resolvePrincipal: caller ARN → catalog principal', () => {
   test.each([
-    ['an IAM user by its exact ARN', 'arn:aws:iam::123456789012:user/xavier', 'xavier@example.com'],
-    ['an IAM user under a path', 'arn:aws:iam::123456789012:user/division/pat', 'pat@example.com'],
+    ['an IAM user by its exact ARN', 'arn:aws:iam::123456789012:user/xavier', 'xavier'],
+    ['an IAM user under a path', 'arn:aws:iam::123456789012:user/division/pat', 'pat'],
     [
       'a user name in another case (IAM names ignore case)',
       'arn:aws:iam::123456789012:user/Xavier',
-      'xavier@example.com',
+      'xavier',
     ],
     [
       'an Identity Center session: the role path is not in the session ARN',
       'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Reviewers_0123abcd/xavier@example.com',
-      'xavier@example.com',
+      'xavier',
     ],
     [
       'a session listed by its session ARN',
       'arn:aws:sts::123456789012:assumed-role/ItvReviewers/yara@example.com',
-      'yara@example.com',
+      'yara',
     ],
     [
       'any session of a role claimed with "*"',
@@ -73,33 +73,31 @@ describe('resolvePrincipal: caller ARN → catalog principal', () => {
       'a session of a role claimed only by its exact ARN',
       'arn:aws:sts::123456789012:assumed-role/OpsAutomation/s1',
     ],
-    ['no ARN at all', 'xavier@example.com'],
+    ['no ARN at all', 'xavier'],
   ])('resolves nobody for %s', (_, arn) => {
     expect(resolvePrincipal(claims, arn)).toBeUndefined();
   });
 
   test('refuses to choose when hand-built claims give one identity to two principals', () => {
-    const ambiguous = [...claims, claim('mallory@example.com', 'arn:aws:iam::123456789012:user/xavier')];
+    const ambiguous = [...claims, claim('mallory', 'arn:aws:iam::123456789012:user/xavier')];
     expect(() => resolvePrincipal(ambiguous, 'arn:aws:iam::123456789012:user/xavier')).toThrow(
       ConfigurationError,
     );
   });
 
   test('the sample catalog resolves its HIPAA reviewer by IAM user and by Identity Center session', () => {
-    expect(resolvePrincipal(catalog.identities, 'arn:aws:iam::123456789012:user/xavier')).toBe(
-      'xavier@example.com',
-    );
+    expect(resolvePrincipal(catalog.identities, 'arn:aws:iam::123456789012:user/xavier')).toBe('xavier');
     expect(
       resolvePrincipal(
         catalog.identities,
         'arn:aws:sts::123456789012:assumed-role/ItvReviewers/xavier@example.com',
       ),
-    ).toBe('xavier@example.com');
+    ).toBe('xavier');
     expect(
       resolvePrincipal(
         catalog.identities,
         'arn:aws:sts::123456789012:assumed-role/ItvEngineers/victor@example.com',
       ),
-    ).toBe('victor@example.com');
+    ).toBe('victor');
   });
 });

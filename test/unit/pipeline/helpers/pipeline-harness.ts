@@ -15,7 +15,7 @@ import { validateStructure } from '../../../../lambdas/core/pipeline/validate-st
 import { verify } from '../../../../lambdas/core/pipeline/verify.js';
 import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
 import { defaultPolicySet } from '../../../../policies/index.js';
-import { catalog, NOW, rawIntent } from '../../core/fixtures.js';
+import { catalog, NOW, rawIntent, submittedBy } from '../../core/fixtures.js';
 import { counterIds, MemoryStateStore } from '../../release/helpers/memory-state-store.js';
 import { MemoryLedgerStore } from './memory-ledger.js';
 
@@ -68,7 +68,7 @@ export function intentAt(h: Harness, edit: (draft: IntentInput) => void = () => 
 
 /** DeclareIntent → ValidateStructure → AdmitPolicy → FormDecision → Verify, as the state machine chains them. */
 export async function runToVerify(h: Harness, intent: IntentInput): Promise<PipelineState> {
-  let state: PipelineState = { intent, source: 'cli' };
+  let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent) };
   state = { ...state, declared: await declareIntent(state, h.deps) };
   state = { ...state, structure: await validateStructure(state, h.deps) };
   if (state.structure?.verdict !== 'valid') throw new Error(`invalid: ${JSON.stringify(state.structure)}`);

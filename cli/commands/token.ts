@@ -1,0 +1,19 @@
+import { loadCatalog } from '../../catalog/index.js';
+import { findPrincipal } from '../../lambdas/core/principals/index.js';
+import { itvHome } from '../runtime/local-stack.js';
+import { issueToken } from '../runtime/local-tokens.js';
+
+/** `itv token PRINCIPAL`: prints a new bearer token for `itv serve`; only its digest is kept under ITV_HOME. */
+export async function tokenCommand(name: string): Promise<number> {
+  const principal = findPrincipal(loadCatalog(), name);
+  if (!principal) {
+    console.error(`itv: "${name}" is not a principal in the catalog (catalog/principals.ts)`);
+    return 1;
+  }
+  const token = issueToken(itvHome(), principal);
+  console.error(
+    `bearer token for ${principal} (itv serve on this ITV_HOME; shown once, replaces any earlier one):`,
+  );
+  console.log(token);
+  return 0;
+}

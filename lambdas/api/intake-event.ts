@@ -1,0 +1,66 @@
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { loadCatalog } from '../../catalog/index.js';
+import type { Catalog } from '../core/catalog-schema.js';
+import type { Caller } from '../core/principals/index.js';
+import type { Executions } from '../ports/executions.js';
+import { dynamoState } from '../wiring/aws/dynamodb.js';
+import { onFirstUse } from '../wiring/aws/on-first-use.js';
+import { sfnExecutions } from '../wiring/aws/sfn.js';
+import { type SubmissionDeps, type Submitted, submitForTheRecord } from './submission.js';
+
+/** The event a CI system puts on the itv bus: `detail.intent` is the intent. */
+export type IntentSubmittedEvent = EventBridgeEvent<'Intent Submitted', { intent?: unknown }>;
+
+/**
+ * The automation principal behind an event: EventBridge sets `source` and `account` itself, and the bus
+ * policy lets only the CI roles of the principal claiming a source put events under it. Undefined for a
+ * source no principal claims (the rule matches only claimed sources, so that is a rule out of step with
+ * the catalog).
+ */
+export function eventCaller(event: IntentSubmittedEvent, catalog: Catalog): Caller | undefined {
+  const principal = catalog.eventSources[event.source];
+  if (!principal) return undefined;
+  return {
+    principal,
+    authenticatedAs: { method: 'eventbridge', source: event.source, account: event.account },
+    matched: `principals.${principal}.eventSource`,
+  };
+}
+
+let executions: Executions | undefined;
+let deps: SubmissionDeps | undefined;
+
+/**
+ * The target of the itv bus's rule: starts the pipeline for an intent a CI system submitted, as the
+ * automation principal its source belongs to, with the intent id as the execution name, so a redelivered
+ * event is the same execution. Nobody waits for an answer, so DeclareIntent records what this cannot say:
+ * an incomplete intent, or `request.refused` for one that names somebody the principal may not act for.
+ */
+export async function intakeEvent(
+  event: IntentSubmittedEvent,
+  executions: Executions,
+  deps: SubmissionDeps,
+  now: Date,
+): Promise<Submitted | { ignored: string }> {
+  const caller = eventCaller(event, deps.catalog);
+  if (!caller) {
+    const ignored = `event ${event.id}: source "${event.source}" is no principal's in the catalog; ignored`;
+    console.warn(JSON.stringify({ refused: 'UnknownEventSource', message: ignored }));
+    return { ignored };
+  }
+  return submitForTheRecord(
+    { raw: event.detail?.intent, caller, source: 'eventbridge', submittedAt: event.time },
+    executions,
+    deps,
+    now,
+  );
+}
+
+export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string }>().handler(
+  (event: IntentSubmittedEvent) => {
+    executions ??= sfnExecutions(process.env);
+    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+    return intakeEvent(event, executions, deps, new Date());
+  },
+);

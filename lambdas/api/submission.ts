@@ -1,0 +1,83 @@
+import type { Catalog } from '../core/catalog-schema.js';
+import { checkCompleteness } from '../core/completeness.js';
+import { InvalidInputError } from '../core/errors.js';
+import { withGrantsTo } from '../core/pipeline/delegations.js';
+import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
+import { bindRequester, type Caller } from '../core/principals/index.js';
+import type { Executions } from '../ports/executions.js';
+import type { StateStore } from '../ports/state-store.js';
+
+/** Step Functions execution names allow 1–80 of [A-Za-z0-9-_]. */
+export function executionName(intentId: string): string {
+  return intentId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 80);
+}
+
+export interface Submission {
+  raw: unknown;
+  caller: Caller;
+  source: 'api' | 'eventbridge' | 'cli';
+  submittedAt: string;
+}
+
+export type Submitted = { intentId: string } & ({ executionId: string } | { duplicate: true });
+
+/** The catalog, and the state store where delegations granted at run time are kept. */
+export interface SubmissionDeps {
+  catalog: Catalog;
+  state: StateStore;
+}
+
+/**
+ * The one way an intent enters the pipeline, whoever calls: binds the requester to the authenticated caller
+ * (throws `ImpersonationError` naming the field, before anything is recorded), refuses an incomplete intent
+ * with `InvalidInputError` naming each field, then starts the execution named after the intent id, so a
+ * resubmission is the same execution, not a second change.
+ */
+export async function submit(
+  submission: Submission,
+  executions: Executions,
+  deps: SubmissionDeps,
+  now: Date,
+): Promise<Submitted> {
+  const seen = await withGrantsTo(deps.catalog, submission.caller.principal, deps.state);
+  const { intent } = bindRequester(submission.raw, submission.caller, seen, now);
+  const checked = checkCompleteness(intent, deps.catalog);
+  if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
+  return start(checked.intentId, intent, submission, executions);
+}
+
+/**
+ * For callers nobody can answer (an event on the bus): starts the execution whatever the intent is, so that
+ * DeclareIntent records it — declared, incomplete, or `request.refused` when it names somebody else.
+ */
+export async function submitForTheRecord(
+  submission: Submission,
+  executions: Executions,
+  deps: SubmissionDeps,
+  now: Date,
+): Promise<Submitted> {
+  const seen = await withGrantsTo(deps.catalog, submission.caller.principal, deps.state);
+  let intent = submission.raw;
+  try {
+    intent = bindRequester(submission.raw, submission.caller, seen, now).intent;
+  } catch {
+    // DeclareIntent binds again, and records the refusal with its reason.
+  }
+  const checked = checkCompleteness(intent, deps.catalog);
+  return start(checked.ok ? checked.intentId : fallbackIntentId(intent), intent, submission, executions);
+}
+
+async function start(
+  intentId: string,
+  intent: unknown,
+  submission: Submission,
+  executions: Executions,
+): Promise<Submitted> {
+  const started = await executions.start(executionName(intentId), {
+    intent,
+    source: submission.source,
+    submittedAt: submission.submittedAt,
+    caller: submission.caller,
+  });
+  return started === 'duplicate' ? { intentId, duplicate: true } : { intentId, ...started };
+}

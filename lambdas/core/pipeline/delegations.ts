@@ -1,0 +1,90 @@
+import type { StateStore } from '../../ports/state-store.js';
+import type { Catalog } from '../catalog-schema.js';
+import { InvalidInputError } from '../errors.js';
+import type { Caller } from '../principals/caller.js';
+import type { RecordedDelegation } from '../principals/principal-schema.js';
+import { recordedDelegationSchema } from '../principals/principal-schema.js';
+import { stateKeys } from './keys.js';
+
+/** The longest a delegation granted at run time may last; longer standing ones belong in the catalog. */
+export const maxGrantDays = 90;
+
+/** A delegation granted at run time: who granted it (authenticated) and when, beside what it grants. */
+export interface GrantedDelegation extends RecordedDelegation {
+  grantedBy: Caller;
+  grantedAt: string;
+}
+
+/**
+ * Records a delegation the authenticated caller grants from their own authority: a service owner lets
+ * another principal act with `role` on services they own until `expiresAt` (at most 90 days ahead). Nobody
+ * grants on somebody else's behalf. Revoked like any delegation (`revokeAuthority` with `delegation`).
+ * Throws `InvalidInputError` naming the field before anything is written.
+ */
+export async function grantDelegation(
+  input: { to: string; role: string; services: string[]; expiresAt: string; reason: string },
+  grantor: Caller,
+  deps: { state: StateStore; catalog: Catalog; now: Date },
+): Promise<GrantedDelegation> {
+  const from = grantor.principal;
+  const parsed = recordedDelegationSchema.safeParse({ ...input, from });
+  const issues: Array<{ path: string; message: string }> = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        path: issue.path.join('.') || 'delegation',
+        message: issue.message,
+      }));
+  if (!deps.catalog.principals[input.to]) {
+    issues.push({ path: 'to', message: `"${input.to}" is not a principal in the catalog` });
+  }
+  input.services.forEach((name, i) => {
+    const service = deps.catalog.services[name];
+    if (!service) issues.push({ path: `services[${i}]`, message: `"${name}" is not in the service catalog` });
+    else if (!service.owners.includes(from)) {
+      issues.push({
+        path: `services[${i}]`,
+        message: `${from} does not own ${name} (owners: ${service.owners.join(', ') || 'none'}), so cannot delegate it`,
+      });
+    }
+  });
+  const expires = Date.parse(input.expiresAt);
+  if (Number.isFinite(expires)) {
+    if (expires <= deps.now.getTime()) issues.push({ path: 'expiresAt', message: 'must be in the future' });
+    if (expires > deps.now.getTime() + maxGrantDays * 86_400_000) {
+      issues.push({
+        path: 'expiresAt',
+        message: `must be at most ${maxGrantDays} days ahead; a standing delegation belongs in the catalog`,
+      });
+    }
+  }
+  if (!input.reason.trim()) issues.push({ path: 'reason', message: 'must say why' });
+  if (issues.length > 0 || !parsed.success)
+    throw new InvalidInputError('cannot grant the delegation', issues);
+  const granted: GrantedDelegation = {
+    ...parsed.data,
+    expiresAt: new Date(expires).toISOString(),
+    services: [...parsed.data.services].sort(),
+    grantedBy: grantor,
+    grantedAt: deps.now.toISOString(),
+  };
+  const key = stateKeys.delegation(granted.to, `${granted.from}#${granted.expiresAt}`);
+  await deps.state.put(key.pk, key.sk, granted);
+  return granted;
+}
+
+/**
+ * The catalog as seen for `principal`: with the delegations granted to it at run time added to those the
+ * catalog records. Binding and the authority rules read delegations from the catalog, so this is how both
+ * see grants.
+ */
+export async function withGrantsTo(catalog: Catalog, principal: string, state: StateStore): Promise<Catalog> {
+  const granted = await state.list<GrantedDelegation>(stateKeys.delegation(principal).pk);
+  if (granted.length === 0) return catalog;
+  return {
+    ...catalog,
+    delegations: [
+      ...catalog.delegations,
+      ...granted.map(({ data: { grantedBy: _by, grantedAt: _at, ...delegation } }) => delegation),
+    ],
+  };
+}

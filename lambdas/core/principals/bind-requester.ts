@@ -1,0 +1,118 @@
+import type { Catalog } from '../catalog-schema.js';
+import { ImpersonationError } from '../errors.js';
+import type { Caller } from './caller.js';
+import { delegationsHeld, isLive } from './delegations.js';
+import type { RecordedDelegation } from './principal-schema.js';
+
+/** How the requester of record came to be who it is. */
+export interface RequesterBinding {
+  /** `self`: the caller acts for itself; `delegation`: for `onBehalfOf`, under a recorded delegation. */
+  basis: 'self' | 'delegation';
+  onBehalfOf?: string;
+  delegation?: RecordedDelegation;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A principal named by id or e-mail (case-insensitive), so one person named two ways is one person. */
+export function findPrincipal(catalog: Catalog, name: string): string | undefined {
+  if (catalog.principals[name]) return name;
+  const email = name.toLowerCase();
+  return Object.values(catalog.principals).find((p) => p.email?.toLowerCase() === email)?.id;
+}
+
+/**
+ * Makes the authenticated caller the requester of a submitted intent, before anything is recorded:
+ * - no `authority.requester`: the caller is the requester;
+ * - the caller named by id or e-mail: the caller, by id;
+ * - somebody else (in `requester` or `onBehalfOf`): allowed only when the catalog records a live delegation
+ *   from that principal to the caller covering the intent's service; the caller stays the requester and the
+ *   other is recorded as `onBehalfOf`;
+ * - every delegation the intent cites must be one the catalog records to the caller (an intent can point at
+ *   a delegation, never create one).
+ * Throws `ImpersonationError` naming the field otherwise. Returns the intent with `authority` rewritten; a
+ * body without an `authority` object is returned as it is, for completeness to name what is missing.
+ */
+export function bindRequester(
+  raw: unknown,
+  caller: Caller,
+  catalog: Catalog,
+  now: Date,
+): { intent: unknown; binding: RequesterBinding } {
+  if (!isObject(raw) || !isObject(raw.authority)) return { intent: raw, binding: { basis: 'self' } };
+  const authority = raw.authority;
+  const service = isObject(raw.change) && typeof raw.change.service === 'string' ? raw.change.service : '';
+  const me = caller.principal;
+  const named = (field: string, value: unknown): string | undefined => {
+    if (value === undefined || value === null || value === '') return undefined;
+    const id = typeof value === 'string' ? findPrincipal(catalog, value) : undefined;
+    if (id === me) return undefined;
+    if (id === undefined) {
+      throw new ImpersonationError(
+        `authority.${field}: "${String(value)}" is not a principal in the catalog, and you are ${me}; leave authority.requester out to submit as yourself`,
+        `authority.${field}`,
+      );
+    }
+    return id;
+  };
+  const fromRequester = named('requester', authority.requester);
+  const fromOnBehalf = named('onBehalfOf', authority.onBehalfOf);
+  if (fromRequester && fromOnBehalf && fromRequester !== fromOnBehalf) {
+    throw new ImpersonationError(
+      `authority.requester names ${fromRequester} and authority.onBehalfOf ${fromOnBehalf}, but you are ${me}: the requester is always the caller`,
+      'authority.requester',
+    );
+  }
+  const onBehalfOf = fromRequester ?? fromOnBehalf;
+  const field = fromRequester ? 'authority.requester' : 'authority.onBehalfOf';
+  let delegation: RecordedDelegation | undefined;
+  if (onBehalfOf) {
+    const held = delegationsHeld(catalog, me, service).filter((d) => d.from === onBehalfOf);
+    delegation = held.find((d) => isLive(d, now));
+    if (!delegation) {
+      const expired = held[0];
+      throw new ImpersonationError(
+        expired
+          ? `${field}: you are ${me}, and your delegation from ${onBehalfOf} for ${service} expired at ${expired.expiresAt}`
+          : `${field}: you are ${me}, not ${onBehalfOf}, and the catalog records no delegation from ${onBehalfOf} to ${me} for ${service || 'this service'}`,
+        field,
+      );
+    }
+  }
+  const cited = Array.isArray(authority.delegations) ? authority.delegations : [];
+  const delegations = cited.map((citation, i) => citedDelegation(citation, i, me, catalog));
+  const bound: Json = { ...authority, requester: me, delegations };
+  if (onBehalfOf) bound.onBehalfOf = onBehalfOf;
+  else delete bound.onBehalfOf;
+  if (!Array.isArray(authority.delegations)) delete bound.delegations;
+  return {
+    intent: { ...raw, authority: bound },
+    binding: onBehalfOf ? { basis: 'delegation', onBehalfOf, delegation } : { basis: 'self' },
+  };
+}
+
+/** A delegation an intent cites, checked against the recorded ones to the caller; `from` comes back as an id. */
+function citedDelegation(citation: unknown, i: number, me: string, catalog: Catalog): unknown {
+  const field = `authority.delegations[${i}]`;
+  if (!isObject(citation)) return citation;
+  const from = typeof citation.from === 'string' ? findPrincipal(catalog, citation.from) : undefined;
+  const services = Array.isArray(citation.services) ? citation.services : [];
+  const recorded = catalog.delegations.find(
+    (d) =>
+      d.to === me &&
+      d.from === from &&
+      d.role === citation.role &&
+      typeof citation.expiresAt === 'string' &&
+      Date.parse(d.expiresAt) === Date.parse(citation.expiresAt) &&
+      services.every((s) => d.services.includes(s as string)),
+  );
+  if (!recorded) {
+    throw new ImpersonationError(
+      `${field}: the catalog records no delegation from ${String(citation.from)} to ${me} as ${String(citation.role)} for ${services.join(', ') || 'no service'} until ${String(citation.expiresAt)}; delegations are recorded in the catalog, not created by an intent`,
+      field,
+    );
+  }
+  return { ...citation, from };
+}

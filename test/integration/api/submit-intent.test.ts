@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { loadCatalog } from '../../../catalog/index.js';
+import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/intake-event.js';
+import { submitIntent } from '../../../lambdas/api/submit-intent.js';
+import type { Executions } from '../../../lambdas/ports/executions.js';
+import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
+
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  > & { authority: Record<string, unknown>; change: Record<string, unknown> };
+
+const ACCOUNT = '123456789012';
+const NOW = new Date('2026-11-04T15:00:00Z');
+const sso = (role: string, email: string) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${email}`;
+
+/** `POST /intents` as API Gateway hands it to the function for an IAM-auth method (only what it reads). */
+function postIntents(body: unknown, userArn: string | null): APIGatewayProxyEvent {
+  return {
+    resource: '/intents',
+    path: '/intents',
+    httpMethod: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { identity: { userArn } },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+/** Stands in for Step Functions' StartExecution: records what would start. */
+class RecordingExecutions implements Executions {
+  readonly started: Array<{ name: string; input: Parameters<Executions['start']>[1] }> = [];
+  async start(name: string, input: Parameters<Executions['start']>[1]) {
+    this.started.push({ name, input });
+    return { executionId: `arn:execution:${name}` };
+  }
+  async completeReview(): Promise<void> {}
+}
+
+describe('POST /intents: the requester is the IAM caller', () => {
+  const deps = { catalog: loadCatalog(), state: new MemoryStateStore() };
+  const submit = (body: unknown, userArn: string | null) => {
+    const executions = new RecordingExecutions();
+    return submitIntent(postIntents(body, userArn), executions, deps, NOW).then((response) => ({
+      status: response.statusCode,
+      body: JSON.parse(response.body) as Record<string, unknown>,
+      started: executions.started,
+    }));
+  };
+
+  test("the owner's own SSO session submits; the execution carries the caller and how it was resolved", async () => {
+    const answer = await submit(example('01-low-risk-flag.json'), sso('ItvEngineers', 'alice@example.com'));
+    expect(answer.status).toBe(202);
+    expect(answer.started).toHaveLength(1);
+    expect(answer.started[0]?.input).toMatchObject({
+      source: 'api',
+      intent: { authority: { requester: 'alice' } },
+      caller: {
+        principal: 'alice',
+        authenticatedAs: { method: 'aws-iam', arn: sso('ItvEngineers', 'alice@example.com') },
+        matched: 'principals.alice.identities[0]',
+      },
+    });
+  });
+
+  test("another engineer's session naming the owner is refused (403), and nothing starts", async () => {
+    const answer = await submit(example('01-low-risk-flag.json'), sso('ItvEngineers', 'bob@example.com'));
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ error: 'ImpersonationError', field: 'authority.requester' });
+    expect(String(answer.body.message)).toMatch(/you are bob, not alice/);
+    expect(answer.started).toEqual([]);
+  });
+
+  test('the same session with no requester in the body submits as itself', async () => {
+    const sample = example('15-onboarding-region-residency.json');
+    const { requester: _named, ...authority } = sample.authority;
+    const answer = await submit({ ...sample, authority }, sso('ItvEngineers', 'bob@example.com'));
+    expect(answer.status).toBe(202);
+    expect(answer.started[0]?.input.intent).toMatchObject({ authority: { requester: 'bob' } });
+  });
+
+  test.each([
+    ['a session of a role nobody claims', sso('Admins', 'alice@example.com')],
+    ['a reviewers-role session under an unknown name', sso('ItvReviewers', 'mallory@example.com')],
+    ['the account root', `arn:aws:iam::${ACCOUNT}:root`],
+    ['another account', `arn:aws:sts::999999999999:assumed-role/ItvEngineers/alice@example.com`],
+  ])('%s is an unknown caller (403), and nothing starts', async (_label, arn) => {
+    const answer = await submit(example('01-low-risk-flag.json'), arn);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ error: 'UnknownCallerError' });
+    expect(answer.started).toEqual([]);
+  });
+
+  test('a request without an IAM identity is refused before its body is read', async () => {
+    const answer = await submit('{', null);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ issues: [{ path: 'identity' }] });
+  });
+});
+
+describe('the itv bus rule target: the requester is the automation principal behind the source', () => {
+  const deps = { catalog: loadCatalog(), state: new MemoryStateStore() };
+  const event = (source: string, intent: unknown): IntentSubmittedEvent => ({
+    version: '0',
+    id: 'e-1',
+    'detail-type': 'Intent Submitted',
+    source,
+    account: ACCOUNT,
+    time: '2026-11-04T15:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { intent },
+  });
+
+  test('growth CI submits a flag change under the delegation alice recorded for it', async () => {
+    const executions = new RecordingExecutions();
+    const sample = example('01-low-risk-flag.json');
+    const { requester: _alice, ...authority } = sample.authority;
+    await intakeEvent(event('itv.ci.growth', { ...sample, authority }), executions, deps, NOW);
+    expect(executions.started[0]?.input).toMatchObject({
+      source: 'eventbridge',
+      submittedAt: '2026-11-04T15:00:00Z',
+      intent: { authority: { requester: 'ci-growth' } },
+      caller: {
+        principal: 'ci-growth',
+        authenticatedAs: { method: 'eventbridge', source: 'itv.ci.growth', account: ACCOUNT },
+      },
+    });
+  });
+
+  test('CI naming alice acts on her behalf under her delegation', async () => {
+    const executions = new RecordingExecutions();
+    await intakeEvent(event('itv.ci.growth', example('01-low-risk-flag.json')), executions, deps, NOW);
+    expect(executions.started[0]?.input.intent).toMatchObject({
+      authority: { requester: 'ci-growth', onBehalfOf: 'alice' },
+    });
+  });
+
+  test('CI naming somebody it holds no delegation from still starts, unbound, for DeclareIntent to refuse on the record', async () => {
+    const executions = new RecordingExecutions();
+    const sample = example('07-incident-threshold.json');
+    await intakeEvent(event('itv.ci.growth', sample), executions, deps, NOW);
+    expect(executions.started).toHaveLength(1);
+    expect(executions.started[0]?.input.intent).toMatchObject({ authority: { requester: 'heidi' } });
+    expect(executions.started[0]?.input.caller.principal).toBe('ci-growth');
+  });
+
+  test('a source no principal claims starts nothing', async () => {
+    const executions = new RecordingExecutions();
+    const answer = await intakeEvent(
+      event('acme.deploys', example('01-low-risk-flag.json')),
+      executions,
+      deps,
+      NOW,
+    );
+    expect(answer).toMatchObject({
+      ignored: expect.stringMatching(/source "acme.deploys" is no principal's/),
+    });
+    expect(executions.started).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
+import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
+import { evidenceFiles } from '../../../lambdas/core/pipeline/evidence-files.js';
+import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
+import type { Caller } from '../../../lambdas/core/principals/index.js';
+import { intentAt, pipelineHarness } from './helpers/pipeline-harness.js';
+
+const growthCi: Caller = {
+  principal: 'ci-growth',
+  authenticatedAs: { method: 'eventbridge', source: 'itv.ci.growth', account: '123456789012' },
+  matched: 'principals.ci-growth.eventSource',
+};
+
+describe('DeclareIntent binds the requester to the caller before it records anything', () => {
+  test('an intent naming somebody the caller may not act for is one request.refused entry, and learns "refused"', async () => {
+    // Prepare: growth CI names heidi on the incident router, which nobody delegated to it
+    const h = pipelineHarness();
+    const intent = intentAt(h, (d) => {
+      d.authority = { requester: 'heidi', team: 'sre', role: 'sre' };
+      d.change = {
+        service: 'incident-router',
+        profile: 'routing',
+        contractVersion: '1.0.0',
+        kind: 'configuration',
+        payload: { pageOnErrorRateAbove: 0.01, pageAfterMinutes: 3, escalateAfterMinutes: 15 },
+      };
+    });
+    let state: PipelineState = { intent, source: 'eventbridge', caller: growthCi };
+    // Act
+    state = { ...state, declared: await declareIntent(state, h.deps) };
+    state = { ...state, learning: await learn(state, h.deps) };
+    // Assess
+    expect(state.declared).toMatchObject({
+      verdict: 'refused',
+      issues: [
+        { path: 'authority.requester', message: expect.stringMatching(/you are ci-growth, not heidi/) },
+      ],
+    });
+    const entries = await h.ledger.forIntent('test', state.declared!.intentId);
+    expect(entries.map((s) => s.entry.type)).toEqual(['request.refused', 'intent.concluded']);
+    expect(entries[0]?.entry.payload).toMatchObject({ source: 'eventbridge', submittedBy: growthCi });
+    expect(state.learning?.outcome).toBe('refused');
+  });
+
+  test('an execution started without an authenticated caller declares nothing', async () => {
+    const h = pipelineHarness();
+    const declared = await declareIntent({ intent: intentAt(h), source: 'api' }, h.deps);
+    expect(declared).toMatchObject({ verdict: 'refused', issues: [{ path: 'caller' }] });
+    const entries = await h.ledger.forIntent('test', declared.intentId);
+    expect(entries.map((s) => s.entry.type)).toEqual(['request.refused']);
+  });
+
+  test('an intent its entry point did not bind is refused, so no stage acts on another requester than declared', async () => {
+    const h = pipelineHarness();
+    const unbound = intentAt(h, (d) => {
+      d.authority = { team: 'growth', role: 'engineer' } as never;
+    });
+    const declared = await declareIntent(
+      { intent: unbound, source: 'eventbridge', caller: growthCi },
+      h.deps,
+    );
+    expect(declared).toMatchObject({ verdict: 'refused', issues: [{ path: 'authority.requester' }] });
+  });
+
+  test('CI is the requester of record, admitted under the delegation the catalog records for it; the evidence says how it was known', async () => {
+    // Prepare: growth CI submits a flag change to launch-flags without naming anybody, bound as the
+    // intake function binds it
+    const h = pipelineHarness();
+    const intent = intentAt(h, (d) => {
+      d.authority = { team: 'growth', role: 'engineer', requester: 'ci-growth' };
+    });
+    let state: PipelineState = { intent, source: 'eventbridge', caller: growthCi };
+    // Act
+    state = { ...state, declared: await declareIntent(state, h.deps) };
+    state = { ...state, structure: await validateStructure(state, h.deps) };
+    state = { ...state, admission: await admitPolicy(state, h.deps) };
+    // Assess
+    expect(state.admission?.verdict).toBe('admitted');
+    const entries = await h.ledger.forIntent('test', state.declared!.intentId);
+    const admitted = entries.find((s) => s.entry.type === 'admission.admitted')?.entry.payload as {
+      evaluationLog: Array<{ rule: string; status: string; context: Record<string, unknown> }>;
+    };
+    expect(admitted.evaluationLog.find((r) => r.rule === 'authority-owner-or-delegate')).toMatchObject({
+      status: 'compliant',
+      context: { basis: 'delegation', delegatedBy: 'alice' },
+    });
+    const authority = JSON.parse(
+      new TextDecoder().decode(evidenceFiles(entries).find((f) => f.name === 'authority.json')!.body),
+    );
+    expect(authority).toMatchObject({
+      requester: 'ci-growth',
+      submittedBy: growthCi,
+      binding: { basis: 'self' },
+      reviewers: [],
+    });
+  });
+});

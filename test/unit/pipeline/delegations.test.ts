@@ -1,0 +1,67 @@
+import { InvalidInputError } from '../../../lambdas/core/errors.js';
+import { grantDelegation, withGrantsTo } from '../../../lambdas/core/pipeline/delegations.js';
+import type { Caller } from '../../../lambdas/core/principals/index.js';
+import { catalog, NOW } from '../core/fixtures.js';
+import { MemoryStateStore } from '../release/helpers/memory-state-store.js';
+
+const grace: Caller = { principal: 'grace', authenticatedAs: { method: 'local', via: 'test' } };
+const inDays = (days: number) => new Date(NOW.getTime() + days * 86_400_000).toISOString();
+const grant = {
+  to: 'ivan',
+  role: 'sre',
+  services: ['incident-router'],
+  expiresAt: inDays(14),
+  reason: 'offsite',
+};
+
+describe('delegations granted at run time', () => {
+  test('an owner grants one from her own authority; the catalog seen for its holder then records it', async () => {
+    // Prepare
+    const state = new MemoryStateStore();
+    // Act
+    const granted = await grantDelegation(grant, grace, { state, catalog, now: NOW });
+    const seen = await withGrantsTo(catalog, 'ivan', state);
+    // Assess
+    expect(granted).toMatchObject({
+      from: 'grace',
+      to: 'ivan',
+      grantedBy: grace,
+      grantedAt: NOW.toISOString(),
+    });
+    expect(seen.delegations).toContainEqual({
+      from: 'grace',
+      to: 'ivan',
+      role: 'sre',
+      services: ['incident-router'],
+      expiresAt: grant.expiresAt,
+      reason: 'offsite',
+    });
+    expect(await withGrantsTo(catalog, 'heidi', state)).toBe(catalog);
+  });
+
+  test('nobody grants what they do not own, and every bad field is named before anything is written', async () => {
+    const state = new MemoryStateStore();
+    const attempt = grantDelegation(
+      { to: 'nobody', role: '', services: ['launch-flags', 'nowhere'], expiresAt: inDays(91), reason: ' ' },
+      grace,
+      { state, catalog, now: NOW },
+    );
+    await expect(attempt).rejects.toThrow(InvalidInputError);
+    const issues = ((await attempt.catch((e: unknown) => e)) as InvalidInputError).issues.map((i) => i.path);
+    expect(issues).toEqual(
+      expect.arrayContaining(['role', 'to', 'services[0]', 'services[1]', 'expiresAt', 'reason']),
+    );
+    expect(await state.list('DELEGATION#nobody')).toEqual([]);
+  });
+
+  test('a delegation to oneself, or one already expired, is refused', async () => {
+    const state = new MemoryStateStore();
+    await expect(
+      grantDelegation({ ...grant, to: 'grace' }, grace, { state, catalog, now: NOW }),
+    ).rejects.toMatchObject({ issues: [{ path: 'to', message: 'a principal cannot delegate to itself' }] });
+    const past = grantDelegation({ ...grant, expiresAt: inDays(-1) }, grace, { state, catalog, now: NOW });
+    await expect(past).rejects.toMatchObject({
+      issues: [{ path: 'expiresAt', message: 'must be in the future' }],
+    });
+  });
+});
