@@ -63,9 +63,10 @@ export class IntakeEvents extends Construct {
           effect: Effect.DENY,
           principals: [new AnyPrincipal()],
           ...putEvents,
+          // `events:source` is multivalued (one value per entry of a PutEvents call): any other source denies.
           conditions: {
             ArnEquals: { 'aws:PrincipalArn': publisher.callerArns },
-            StringNotEquals: { 'events:source': publisher.source },
+            'ForAnyValue:StringNotEquals': { 'events:source': publisher.source },
           },
         }),
       );
@@ -75,7 +76,11 @@ export class IntakeEvents extends Construct {
           effect: Effect.ALLOW,
           principals: publisher.callerArns.map((arn) => new ArnPrincipal(arn)),
           ...putEvents,
-          conditions: { StringEquals: { 'events:source': publisher.source } },
+          // Every entry under its own source, and at least one entry (ForAllValues alone holds for none).
+          conditions: {
+            'ForAllValues:StringEquals': { 'events:source': publisher.source },
+            Null: { 'events:source': 'false' },
+          },
         }),
       );
     }

@@ -13,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import { intentSchema } from '../lambdas/core/intent.js';
+import { submittedIntentSchema } from '../lambdas/core/intent.js';
 import { toApiGatewaySchema } from './api-model-schema.js';
 
 export interface IntentApiProps {
@@ -56,7 +56,7 @@ export class IntentApi extends Construct {
       modelName: 'Intent',
       contentType: 'application/json',
       description: 'itv/v1 Intent, generated from the zod intent schema',
-      schema: toApiGatewaySchema(z.toJSONSchema(intentSchema, { io: 'input' })),
+      schema: toApiGatewaySchema(z.toJSONSchema(submittedIntentSchema, { io: 'input' })),
     });
 
     const intents = this.api.root.addResource('intents');

@@ -463,13 +463,16 @@ describe('EventBridge intake', () => {
       Effect: 'Deny',
       Condition: {
         ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/ci/ItvGrowthCi'] },
-        StringNotEquals: { 'events:source': 'itv.ci.growth' },
+        'ForAnyValue:StringNotEquals': { 'events:source': 'itv.ci.growth' },
       },
     });
     expect(bySid.PublishCiSre).toMatchObject({
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::123456789012:role/ItvSreCi' },
-      Condition: { StringEquals: { 'events:source': 'itv.ci.sre' } },
+      Condition: {
+        'ForAllValues:StringEquals': { 'events:source': 'itv.ci.sre' },
+        Null: { 'events:source': 'false' },
+      },
     });
   });
 });

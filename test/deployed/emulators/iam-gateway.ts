@@ -54,6 +54,7 @@ export class IamGateway {
   private readonly callers = new Map<string, Caller>();
   private readonly kmsKeys = new RegisteredKmsKeys();
   private readonly bucketPolicies = new Map<string, PolicyDocument>();
+  private readonly eventBusPolicies = new Map<string, PolicyDocument>();
   private readonly taskTokenOwners = new Map<string, string>();
   private readonly account: string;
   private readonly region: string;
@@ -77,6 +78,11 @@ export class IamGateway {
 
   setBucketPolicy(bucket: string, policy: PolicyDocument): void {
     this.bucketPolicies.set(bucket, policy);
+  }
+
+  /** The resource policy of the event bus `busArn`, evaluated with every PutEvents to it. */
+  setEventBusPolicy(busArn: string, policy: PolicyDocument): void {
+    this.eventBusPolicies.set(busArn, policy);
   }
 
   /** Told by the Step Functions runtime when it issues a task token, so SendTask* can be authorized. */
@@ -215,6 +221,7 @@ export class IamGateway {
       endpointHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
       kmsKeys: this.kmsKeys,
       bucketPolicyOf: (bucket) => this.bucketPolicies.get(bucket),
+      eventBusPolicyOf: (busArn) => this.eventBusPolicies.get(busArn),
       taskTokenOwnerOf: (token) => this.taskTokenOwners.get(token),
     };
   }

@@ -141,6 +141,10 @@ export class AwsServices {
     this.gateway.setBucketPolicy(bucket, policy as PolicyDocument);
   }
 
+  setEventBusPolicy(busArn: string, policy: unknown): void {
+    this.gateway.setEventBusPolicy(busArn, policy as PolicyDocument);
+  }
+
   /**
    * A service acting with a role of the stack (Step Functions invoking a function): checked like any call, and
    * logged; throws AccessDenied as the service would report it.

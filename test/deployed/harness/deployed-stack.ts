@@ -5,12 +5,12 @@ import { type IntentStatus, intentStatus } from '../../../lambdas/core/pipeline/
 import { baselinesOf } from '../../../lambdas/core/release/slo.js';
 import { ApiGatewayEmulator, type CallerIdentity } from './api-gateway.js';
 import { AwsServices } from './aws-services.js';
-import { eventRules, route } from './event-rules.js';
+import { eventRules, eventsMayInvoke, route } from './event-rules.js';
 import { LambdaService } from './lambda-runtime.js';
 import { type AdminClients, adminClients, provision, rolePolicies } from './provision.js';
 import { type Execution, StepFunctionsEmulator } from './step-functions.js';
 import { ServiceTelemetry } from './telemetry.js';
-import { StackTemplate } from './template.js';
+import { deployedAccount, deployedRegion, StackTemplate } from './template.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
@@ -42,6 +42,11 @@ export interface DeployedStack {
   entryTypes(intentId: string): Promise<string[]>;
   /** True once the intent's execution waits on a review task token; false if it ends without one. */
   parkedForReview(intentId: string): Promise<boolean>;
+  /**
+   * Resolves once every event put so far has been handed to its Lambda targets (EventBridge invokes them
+   * asynchronously, after PutEvents answers), with the deliveries that failed.
+   */
+  eventsDelivered(): Promise<string[]>;
   /** Resolves once `condition` holds (checked every 20 ms of wall time, for at most two minutes). */
   until(condition: () => Promise<boolean>): Promise<void>;
   stop(): Promise<void>;
@@ -91,6 +96,10 @@ export async function deployStack(options: {
     );
   }
 
+  const busStatements = new Map<string, unknown[]>();
+  const intakes: Promise<unknown>[] = [];
+  const intakeFailures: string[] = [];
+
   const [machineId, machine] = template.ofType('AWS::StepFunctions::StateMachine')[0]!;
   const definition = JSON.parse(template.resolveString(machine.Properties?.DefinitionString));
   const machineRole = template.resolveString(machine.Properties?.RoleArn);
@@ -105,12 +114,36 @@ export async function deployStack(options: {
     services.gateway.registerTaskToken(token, stepFunctions.stateMachineArn);
   services.routeStepFunctions(await stepFunctions.listen());
 
+  for (const [, policy] of template.ofType('AWS::Events::EventBusPolicy')) {
+    const p = template.resolve(policy.Properties ?? {}) as { EventBusName?: string; Statement: unknown };
+    const busArn = `arn:aws:events:${deployedRegion}:${deployedAccount}:event-bus/${p.EventBusName ?? 'default'}`;
+    busStatements.set(busArn, [...(busStatements.get(busArn) ?? []), p.Statement]);
+  }
+  for (const [busArn, statements] of busStatements) {
+    services.setEventBusPolicy(busArn, { Version: '2012-10-17', Statement: statements });
+  }
+
   const rules = eventRules(template);
   services.eventRouting.deliver = async (entries) => {
     for (const entry of entries) {
       for (const target of route(rules, entry, clock.now())) {
-        await services.authorizeDirect(target.roleArn, 'states:StartExecution', target.stateMachineArn);
-        stepFunctions.startExecution(target.input);
+        if (target.kind === 'states') {
+          await services.authorizeDirect(target.roleArn, 'states:StartExecution', target.stateMachineArn);
+          stepFunctions.startExecution(target.input);
+        } else if (eventsMayInvoke(template, target.functionArn, target.ruleArn)) {
+          // An asynchronous invocation: PutEvents has answered before the function runs.
+          intakes.push(
+            clock
+              .busy(() => lambda.invoke(target.functionArn, target.event))
+              .catch((error: unknown) => {
+                intakeFailures.push(error instanceof Error ? error.message : String(error));
+              }),
+          );
+        } else {
+          intakeFailures.push(
+            `${target.ruleArn}: no resource policy lets EventBridge invoke ${target.functionArn}`,
+          );
+        }
       }
     }
   };
@@ -168,6 +201,10 @@ export async function deployStack(options: {
     ledger,
     state,
     ledgerName,
+    async eventsDelivered() {
+      await Promise.all(intakes);
+      return [...intakeFailures];
+    },
     async submit(intent, caller) {
       const response = await clock.busy(() => api.request('POST', '/intents', { body: intent, caller }));
       const body = response.json() as Record<string, unknown>;

@@ -5,51 +5,60 @@ import { deployedAccount, deployedRegion, type StackTemplate } from './template.
 
 /**
  * EventBridge rules of the template, applied to the events put on a bus: an event matches a rule whose pattern
- * lists its values (exact string matching on top-level fields, the only kind the stack uses), the target's
- * InputTransformer builds the input — each `<name>` of the template replaced by the JSON of the value its path
- * selects — and the target's role must be allowed to start the target state machine.
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html)
+ * lists its values (exact string matching on top-level fields, the only kind the stack uses). A state machine
+ * target receives the input its InputTransformer builds — each `<name>` of the template replaced by the JSON of
+ * the value its path selects — and the target's role must be allowed to start it. A Lambda target receives the
+ * event itself, invoked asynchronously, and only if the function's resource policy lets
+ * `events.amazonaws.com` invoke it from that rule (`AWS::Lambda::Permission` with the rule's ARN as
+ * `SourceArn`).
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions)
  */
 
-export interface RuleTarget {
-  roleArn: string;
-  stateMachineArn: string;
-  input: string;
-}
+export type RuleTarget =
+  | { kind: 'states'; roleArn: string; stateMachineArn: string; input: string }
+  | { kind: 'lambda'; functionArn: string; ruleArn: string; event: Record<string, unknown> };
 
 interface Rule {
+  arn: string;
   bus: string;
   pattern: Record<string, unknown>;
-  targets: Array<{ arn: string; roleArn: string; paths: Record<string, string>; template: string }>;
+  targets: Array<{
+    arn: string;
+    roleArn?: string;
+    paths: Record<string, string>;
+    template?: string;
+  }>;
 }
 
 export function eventRules(template: StackTemplate): Rule[] {
-  return template.ofType('AWS::Events::Rule').map(([, resource]) => {
+  return template.ofType('AWS::Events::Rule').map(([logicalId, resource]) => {
     const p = template.resolve(resource.Properties ?? {}) as {
       EventBusName?: string;
       EventPattern: Record<string, unknown>;
       Targets: Array<{
         Arn: string;
-        RoleArn: string;
+        RoleArn?: string;
         InputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string };
       }>;
     };
     return {
+      arn: template.physicalOf(logicalId).attributes.Arn!,
       bus: p.EventBusName ?? 'default',
       pattern: p.EventPattern,
       targets: p.Targets.map((target) => ({
         arn: target.Arn,
-        roleArn: target.RoleArn,
+        ...(target.RoleArn ? { roleArn: target.RoleArn } : {}),
         paths: target.InputTransformer?.InputPathsMap ?? {},
-        template: target.InputTransformer?.InputTemplate ?? '<aws.events.event>',
+        ...(target.InputTransformer ? { template: target.InputTransformer.InputTemplate } : {}),
       })),
     };
   });
 }
 
-/** The targets an entry reaches, each with the input it would receive. */
-export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date): RuleTarget[] {
-  const event: Record<string, unknown> = {
+/** The event EventBridge makes of a PutEvents entry: what a rule matches and a target receives. */
+export function eventOf(entry: PutEventsEntry, now: Date): Record<string, unknown> {
+  return {
     version: '0',
     id: randomUUID(),
     'detail-type': entry.DetailType,
@@ -60,20 +69,49 @@ export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date):
     resources: entry.Resources ?? [],
     detail: JSON.parse(entry.Detail ?? '{}'),
   };
+}
+
+/** The targets an entry reaches, each with what it would receive. */
+export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date): RuleTarget[] {
+  const event = eventOf(entry, now);
   const bus = entry.EventBusName ?? 'default';
   return rules
     .filter(
       (rule) => (rule.bus === bus || bus.endsWith(`:event-bus/${rule.bus}`)) && matches(rule.pattern, event),
     )
     .flatMap((rule) =>
-      rule.targets.map((target) => ({
-        roleArn: target.roleArn,
-        stateMachineArn: target.arn,
-        input: target.template.replace(/<([A-Za-z0-9_.-]+)>/g, (_m, name: string) =>
-          JSON.stringify(readReferencePath(event, target.paths[name] ?? '$') ?? null),
-        ),
-      })),
+      rule.targets.map((target): RuleTarget => {
+        if (target.arn.includes(':lambda:')) {
+          return { kind: 'lambda', functionArn: target.arn, ruleArn: rule.arn, event };
+        }
+        return {
+          kind: 'states',
+          roleArn: target.roleArn ?? '',
+          stateMachineArn: target.arn,
+          input: (target.template ?? '<aws.events.event>').replace(
+            /<([A-Za-z0-9_.-]+)>/g,
+            (_m, name: string) => JSON.stringify(readReferencePath(event, target.paths[name] ?? '$') ?? null),
+          ),
+        };
+      }),
     );
+}
+
+/**
+ * Whether the template's `AWS::Lambda::Permission` resources let EventBridge invoke `functionArn` for the rule
+ * `ruleArn`: action `lambda:InvokeFunction`, principal `events.amazonaws.com`, and a `SourceArn` naming the rule.
+ */
+export function eventsMayInvoke(template: StackTemplate, functionArn: string, ruleArn: string): boolean {
+  return template.ofType('AWS::Lambda::Permission').some(([, resource]) => {
+    const p = template.resolve(resource.Properties ?? {}) as Record<string, string>;
+    const fn = p.FunctionName ?? '';
+    return (
+      p.Action === 'lambda:InvokeFunction' &&
+      p.Principal === 'events.amazonaws.com' &&
+      (fn === functionArn || functionArn.endsWith(`:function:${fn}`)) &&
+      (p.SourceArn === undefined || p.SourceArn === ruleArn)
+    );
+  });
 }
 
 function matches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {

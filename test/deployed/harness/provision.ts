@@ -118,6 +118,19 @@ export async function provision(template: StackTemplate, clients: AdminClients):
         });
         break;
       }
+      case 'AWS::Events::Rule': {
+        // A rule on a custom bus: `arn:aws:events:REGION:ACCOUNT:rule/BUS/NAME`; Ref is `BUS|NAME`.
+        const name = generatedName(logicalId);
+        const busRef = (p.EventBusName as { Ref?: string } | undefined)?.Ref;
+        const bus = String(
+          busRef ? template.resource(busRef).Properties?.Name : (p.EventBusName ?? 'default'),
+        );
+        template.deployed(logicalId, {
+          ref: `${bus}|${name}`,
+          attributes: { Arn: arn('events', bus === 'default' ? `rule/${name}` : `rule/${bus}/${name}`) },
+        });
+        break;
+      }
       case 'AWS::SQS::Queue': {
         const name = generatedName(logicalId, 80);
         template.deployed(logicalId, {

@@ -35,8 +35,12 @@ export function unblockedStart(files: readonly string[], from = new Date('2026-1
   return demoStartInstant(from, intents, loadCatalog());
 }
 
-/** A person calling through IAM Identity Center: an assumed-role session named after their e-mail. */
-export function personCalling(email: string, role = 'ItvEngineers'): CallerIdentity {
+/**
+ * A person calling through IAM Identity Center: an assumed-role session named after their e-mail. `who` is a
+ * catalog principal id (its e-mail is looked up) or an e-mail as it is.
+ */
+export function personCalling(who: string, role = 'ItvEngineers'): CallerIdentity {
+  const email = loadCatalog().principals[who]?.email ?? who;
   return {
     arn: `arn:aws:sts::${deployedAccount}:assumed-role/${role}/${email}`,
     accessKey: 'ASIAPERSONCALLING000',

@@ -1,3 +1,4 @@
+import { loadCatalog } from '../../../catalog/index.js';
 import { demoScenarios } from '../../../cli/commands/demo.js';
 import type { Session } from '../../../cli/session.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
@@ -40,7 +41,9 @@ describe('the demo scenarios on the deployed stack', () => {
     whenAdmitted?: () => Promise<void>,
   ): Promise<void> {
     const sample = example(scenario.file);
-    const session = { stack: { clock: stack.clock, deps: { state: stack.state } } } as unknown as Session;
+    const session = {
+      stack: { clock: stack.clock, deps: { state: stack.state, catalog: loadCatalog() } },
+    } as unknown as Session;
     const prepared = scenario.prepare ? await scenario.prepare(sample, session, () => {}) : sample;
     const intent = declaredAt(prepared, stack.clock.now());
     const fault = (

@@ -11,7 +11,7 @@ export interface AuthorizationCheck {
   resource: string;
   /** Request context keys beyond the global ones the gateway always supplies. */
   context?: Record<string, string | string[]>;
-  /** The resource's own policy where AWS has one (KMS key policy, S3 bucket policy). */
+  /** The resource's own policy where AWS has one (KMS key policy, S3 bucket policy, event bus policy). */
   resourcePolicy?: PolicyDocument;
   /**
    * `observed`: the Service Authorization Reference lists no resource type for the action, but AWS is seen to
@@ -35,6 +35,8 @@ export interface MappingContext {
   endpointHosts: readonly string[];
   kmsKeys: KmsKeyDirectory;
   bucketPolicyOf(bucket: string): PolicyDocument | undefined;
+  /** An EventBridge bus's resource policy (`PutPermission` / `AWS::Events::EventBusPolicy`), by bus ARN. */
+  eventBusPolicyOf(busArn: string): PolicyDocument | undefined;
   /** The state machine (or activity) ARN a task token was issued by, where the issuer told the gateway. */
   taskTokenOwnerOf(taskToken: string): string | undefined;
 }

@@ -22,12 +22,17 @@ export function mapEventBridge(request: GatewayRequest, context: MappingContext)
     const context_: Record<string, string> = {};
     if (entry.Source) context_['events:source'] = entry.Source;
     if (entry.DetailType) context_['events:detail-type'] = entry.DetailType;
+    const resource = bus.startsWith('arn:')
+      ? bus
+      : `arn:aws:events:${context.region}:${context.account}:event-bus/${bus}`;
+    const resourcePolicy = context.eventBusPolicyOf(resource);
     return {
       action: 'events:PutEvents',
-      resource: bus.startsWith('arn:')
-        ? bus
-        : `arn:aws:events:${context.region}:${context.account}:event-bus/${bus}`,
+      resource,
       context: context_,
+      // The bus's own policy is evaluated beside the caller's: its explicit denies bind even callers of the
+      // bus's account, whose identity policy alone would otherwise allow them.
+      ...(resourcePolicy ? { resourcePolicy } : {}),
     };
   });
   return { service: 'events', operation, checks };
