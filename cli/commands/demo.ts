@@ -308,6 +308,7 @@ async function runScenario(
   // Each sample is submitted by its own requester, as `itv submit --as` would.
   const requester = (intent.authority as { requester?: string } | undefined)?.requester ?? '';
   const caller = namedLocally(requester, 'itv demo');
+  log(`    (submitted by ${requester}, as \`itv submit --as ${requester}\` would)`);
   let report = await pipeline.start({ intent: fresh, source: 'cli', caller });
   if (report.status === 'parked' && report.intentId && scenario.reviewer) {
     const reviewer = reviewerFor(session, fresh, scenario.reviewer);

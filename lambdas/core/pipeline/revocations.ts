@@ -62,8 +62,10 @@ export async function revokeAuthority(
 }
 
 /**
- * The revocation in force at `now` that voids the intent's authority over its service: the requester's own, or
- * that of an owner whose recorded delegation for the service the requester holds. Undefined when authority
+ * The revocation in force at `now` that voids the intent's authority over its service: the requester's own,
+ * or — when the requester relies on delegations — one for every delegation relied on (the delegation itself
+ * revoked, or its grantor's authority). The delegations relied on are those the intent cites, else every live
+ * one the requester holds for the service; one still standing keeps the authority. Undefined when authority
  * stands.
  */
 export async function revokedAuthority(
@@ -73,29 +75,40 @@ export async function revokedAuthority(
   now: Date,
 ): Promise<AuthorityRevocation | undefined> {
   const service = intent.change.service;
-  const delegations = delegationsHeld(catalog, intent.authority.requester, service).filter((delegation) =>
-    isLive(delegation, now),
-  );
   const requester = intent.authority.requester;
-  for (const principal of [requester, ...delegations.map((delegation) => delegation.from)]) {
-    const items = await state.list<AuthorityRevocation>(stateKeys.revocation(principal).pk);
-    const active = items
+  const inForce = async (principal: string) =>
+    (await state.list<AuthorityRevocation>(stateKeys.revocation(principal).pk))
       .map((item) => item.data)
-      .find(
+      .filter(
         (revocation) =>
           Date.parse(revocation.effectiveAt) <= now.getTime() &&
-          (revocation.services.length === 0 || revocation.services.includes(service)) &&
-          // A revoked delegation voids only the requester's use of that one grant.
-          (!revocation.delegation ||
-            (principal === requester &&
-              delegations.some(
-                (d) =>
-                  d.from === revocation.delegation?.from && d.expiresAt === revocation.delegation.expiresAt,
-              ))),
+          (revocation.services.length === 0 || revocation.services.includes(service)),
       );
-    if (active) return active;
+  const own = await inForce(requester);
+  const blanket = own.find((revocation) => !revocation.delegation);
+  if (blanket) return blanket;
+
+  const held = delegationsHeld(catalog, requester, service).filter((d) => isLive(d, now));
+  const cited = held.filter((d) =>
+    intent.authority.delegations.some(
+      (c) => c.from === d.from && Date.parse(c.expiresAt) === Date.parse(d.expiresAt),
+    ),
+  );
+  const reliedOn = cited.length > 0 ? cited : held;
+  if (reliedOn.length === 0) return undefined;
+  let first: AuthorityRevocation | undefined;
+  for (const delegation of reliedOn) {
+    const revoked =
+      own.find(
+        (r) =>
+          r.delegation?.from === delegation.from &&
+          Date.parse(r.delegation.expiresAt) === Date.parse(delegation.expiresAt),
+      ) ?? (await inForce(delegation.from)).find((r) => !r.delegation);
+    // A delegation still standing keeps the requester's delegated authority.
+    if (!revoked) return undefined;
+    first ??= revoked;
   }
-  return undefined;
+  return first;
 }
 
 /** One line for the ledger and the requester: who lost authority, since when, and why. */

@@ -99,6 +99,42 @@ describe('revokedAuthority', () => {
     expect(await revokedAuthority(delegated, onlyRenewed, state, NOW)).toBeUndefined();
   });
 
+  test('a revoked delegation leaves authority standing while another live one is relied on', async () => {
+    // Prepare: oscar holds two grants from nina for launch-flags; the December one is revoked
+    const state = new MemoryStateStore();
+    const both = catalogWithDelegations(
+      {
+        from: 'nina',
+        to: 'oscar',
+        role: 'procurement-lead',
+        services: ['launch-flags'],
+        expiresAt: '2026-12-15T00:00:00Z',
+      },
+      {
+        from: 'nina',
+        to: 'oscar',
+        role: 'procurement-lead',
+        services: ['launch-flags'],
+        expiresAt: '2027-01-15T00:00:00Z',
+      },
+    );
+    await revokeAuthority(
+      {
+        principal: 'oscar',
+        delegation: { from: 'nina', expiresAt: '2026-12-15T00:00:00Z' },
+        reason: 'superseded',
+        revokedBy: 'nina',
+      },
+      { state, now: NOW },
+    );
+    const citingNone = makeIntent((d) => {
+      d.authority = { ...delegated.authority, delegations: [] };
+    });
+    // Act + Assess: relying on every grant held, the January one stands; citing the revoked one, it is void
+    expect(await revokedAuthority(citingNone, both, state, NOW)).toBeUndefined();
+    expect(await revokedAuthority(delegated, both, state, NOW)).toMatchObject({ reason: 'superseded' });
+  });
+
   test('a revocation names each missing field', async () => {
     const revoking = revokeAuthority(
       { principal: ' ', reason: '', revokedBy: 'x' },
