@@ -46,6 +46,23 @@ describe('reviewer of record', () => {
     expect((error as Error).message).toMatch(/requester cannot review/);
   });
 
+  test('the principal a change was requested on behalf of cannot review it either', async () => {
+    // wendy (clinical) asked for it under a delegation from xavier, who is also the HIPAA reviewer of record
+    const forXavier = {
+      ...intent,
+      authority: { ...intent.authority, requester: 'wendy', onBehalfOf: 'xavier' },
+    };
+    await requestReview('i-4', 'token-4', { intent: forXavier, source: 'cli' } as never, stack.deps);
+    const error = await recordReview(
+      { intentId: 'i-4', decision: 'approved', reviewer: named('xavier') },
+      stack.deps,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SeparationOfDutiesError);
+    expect((error as Error).message).toBe(
+      'wendy requested this change on behalf of xavier, who therefore cannot review it (separation of duties): another reviewer of record must',
+    );
+  });
+
   test('a principal the catalog does not name for the compliance domain is refused, naming who may review', async () => {
     await wait('i-2');
     const error = await recordReview(
