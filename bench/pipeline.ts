@@ -8,7 +8,7 @@ import { withSession } from '../cli/session.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
 import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
 import { LocalSigner } from '../lambdas/adapters/local/local-signer.js';
-import { type Catalog, parseCatalog } from '../lambdas/core/catalog-schema.js';
+import { type Catalog, type CatalogData, parseCatalog } from '../lambdas/core/catalog-schema.js';
 import { intentSchema } from '../lambdas/core/intent.js';
 import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
 import { recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
@@ -32,6 +32,7 @@ function benchCatalog(): Catalog {
     },
   };
   return parseCatalog({
+    principals: [{ id: 'dev', name: 'Developer', email: 'dev@example.com' }],
     teams: [{ name: 'web', title: 'Web', members: [{ principal: 'dev', role: 'engineer' }] }],
     reviewers: {},
     services: Array.from({ length: lanes }, (_, i) => ({
@@ -48,7 +49,7 @@ function benchCatalog(): Catalog {
       slo: { availabilityObjective: 0.999, errorRate: 0.0002, latencyP99Ms: 50, errorBudgetRemaining: 0.9 },
       profiles: { flags: { type: 'feature-flags', contracts: { '1.0.0': flagContract } } },
     })),
-  });
+  } satisfies CatalogData);
 }
 
 function intent(i: number, at: string) {
