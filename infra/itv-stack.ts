@@ -9,6 +9,7 @@ import { IntakeEvents } from './intake-events.js';
 import { IntentApi } from './intent-api.js';
 import { ItvFunctions } from './itv-functions.js';
 import { suppressAcceptedFindings } from './nag-suppressions.js';
+import { PipelineHealth } from './pipeline-health.js';
 import { PipelineMachine } from './pipeline-machine.js';
 import { type CatalogService, ReleaseConfig } from './release-config.js';
 import { SigningKey } from './signing-key.js';
@@ -39,6 +40,7 @@ export class ItvStack extends Stack {
   readonly pipeline: PipelineMachine;
   readonly api: IntentApi;
   readonly intake: IntakeEvents;
+  readonly health: PipelineHealth;
 
   constructor(scope: Construct, id: string, props: ItvStackProps) {
     super(scope, id, props);
@@ -70,6 +72,10 @@ export class ItvStack extends Stack {
     this.intake = new IntakeEvents(this, 'Intake', {
       intake: this.functions.byName['intake-event'],
       publishers: props.publishers,
+    });
+    this.health = new PipelineHealth(this, 'Health', {
+      stateMachine: this.pipeline.stateMachine,
+      deadLetters: this.intake.deadLetters,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { intentStatus } from '../core/pipeline/status.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { errorResponse, json } from './http.js';
 
 /** `GET /intents/{id}`: the intent's status and steps, read from the ledger. */
@@ -24,9 +25,9 @@ export async function getIntent(
 
 const deps = awsPipelineDeps('get-intent');
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
-  async (event: APIGatewayProxyEvent) => {
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(telemetry('GetIntent'))
+  .handler(async (event: APIGatewayProxyEvent) => {
     const { ledger, ledgerName } = await deps();
     return getIntent(event, ledger, ledgerName);
-  },
-);
+  });

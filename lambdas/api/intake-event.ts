@@ -7,6 +7,7 @@ import type { Executions } from '../ports/executions.js';
 import { dynamoState } from '../wiring/aws/dynamodb.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { type SubmissionDeps, type Submitted, submitForTheRecord } from './submission.js';
 
 /** The event a CI system puts on the itv bus: `detail.intent` is the intent. */
@@ -57,10 +58,10 @@ export async function intakeEvent(
   );
 }
 
-export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string }>().handler(
-  (event: IntentSubmittedEvent) => {
+export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string }>()
+  .use(telemetry('IntakeEvent'))
+  .handler((event: IntentSubmittedEvent) => {
     executions ??= sfnExecutions(process.env);
     deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
     return intakeEvent(event, executions, deps, new Date());
-  },
-);
+  });

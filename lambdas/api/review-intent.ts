@@ -8,6 +8,7 @@ import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js
 import type { Executions } from '../ports/executions.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { errorResponse, json, parseBody } from './http.js';
 
@@ -62,9 +63,9 @@ export async function reviewIntent(
 
 const deps = awsPipelineDeps('review-intent', { policies: defaultPolicySet });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
-  async (event: APIGatewayProxyEvent) => {
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(telemetry('ReviewIntent'))
+  .handler(async (event: APIGatewayProxyEvent) => {
     executions ??= sfnExecutions(process.env);
     return reviewIntent(event, await deps(), executions);
-  },
-);
+  });

@@ -5,6 +5,7 @@ import type { Executions } from '../ports/executions.js';
 import { dynamoState } from '../wiring/aws/dynamodb.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { errorResponse, json, parseBody } from './http.js';
 import { type SubmissionDeps, submit } from './submission.js';
@@ -43,10 +44,10 @@ export async function submitIntent(
   }
 }
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
-  (event: APIGatewayProxyEvent) => {
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(telemetry('SubmitIntent'))
+  .handler((event: APIGatewayProxyEvent) => {
     executions ??= sfnExecutions(process.env);
     deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
     return submitIntent(event, executions, deps, new Date());
-  },
-);
+  });

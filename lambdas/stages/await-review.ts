@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { requestReview } from '../core/pipeline/review.js';
 import { pipelineStateSchema, reviewResultSchema } from '../core/pipeline/state.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const reviewWaitSchema = z.object({
@@ -23,4 +24,4 @@ export const awaitReviewStage = defineStage({
   }),
 });
 
-export const handler = stageHandler(awaitReviewStage, awsPipelineDeps('await-review'));
+export const handler = stageHandler(awaitReviewStage, awsPipelineDeps('await-review'), telemetry);

@@ -3,6 +3,7 @@ import { checkRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
 import { appConfigReleaser } from '../wiring/aws/appconfig.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const checkReleaseStage = defineStage({
@@ -15,4 +16,5 @@ export const checkReleaseStage = defineStage({
 export const handler = stageHandler(
   checkReleaseStage,
   awsPipelineDeps('check-release', { releaser: appConfigReleaser, policies: defaultPolicySet }),
+  telemetry,
 );

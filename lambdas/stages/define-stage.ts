@@ -1,5 +1,5 @@
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
@@ -29,8 +29,11 @@ export type StageHandler = (event: unknown, context: Context) => Promise<unknown
 export function stageHandler<In extends z.ZodType, Out extends z.ZodType>(
   stage: Stage<In, Out>,
   deps: () => Promise<PipelineDeps>,
+  /** The composition root's own middlewares (logs, metrics, traces on AWS), outermost first. */
+  telemetry: (stage: string) => MiddlewareObj[] = () => [],
 ): StageHandler {
   const handler = middy()
+    .use(telemetry(stage.name))
     .use(invalidInputMiddleware(stage.name))
     .use(parser({ schema: stage.input }))
     .handler((async (event: z.infer<In>) =>

@@ -5,6 +5,7 @@ import { checkpointResultSchema, decisionResultSchema, pipelineStateSchema } fro
 import { kmsSigner } from '../wiring/aws/kms.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 /** The decision stage is the only one whose role may sign, so it also signs the checkpoint that ends an intent. */
@@ -29,8 +30,8 @@ export const signCheckpointStage = defineStage({
 
 // One composition for both actions: one signer and one evidence client per container.
 const deps = awsPipelineDeps('form-decision', { signer: kmsSigner, evidence: s3Evidence });
-const decisionHandler = stageHandler(formDecisionStage, deps);
-const checkpointHandler = stageHandler(signCheckpointStage, deps);
+const decisionHandler = stageHandler(formDecisionStage, deps, telemetry);
+const checkpointHandler = stageHandler(signCheckpointStage, deps, telemetry);
 
 export const handler: typeof decisionHandler = (event, context) =>
   (event as { action?: unknown } | null)?.action === 'checkpoint'

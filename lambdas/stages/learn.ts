@@ -1,6 +1,7 @@
 import { learn } from '../core/pipeline/learn.js';
 import { learningResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const learnStage = defineStage({
@@ -10,4 +11,4 @@ export const learnStage = defineStage({
   run: learn,
 });
 
-export const handler = stageHandler(learnStage, awsPipelineDeps('learn'));
+export const handler = stageHandler(learnStage, awsPipelineDeps('learn'), telemetry);

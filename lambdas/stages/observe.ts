@@ -3,6 +3,7 @@ import { observationResultSchema, pipelineStateSchema } from '../core/pipeline/s
 import { cloudWatchTelemetry } from '../wiring/aws/cloudwatch.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const observeStage = defineStage({
@@ -15,4 +16,5 @@ export const observeStage = defineStage({
 export const handler = stageHandler(
   observeStage,
   awsPipelineDeps('observe', { telemetry: cloudWatchTelemetry, evidence: s3Evidence }),
+  telemetry,
 );

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { recordFailure } from '../core/pipeline/record-failure.js';
 import { pipelineStateSchema } from '../core/pipeline/state.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const recordFailureStage = defineStage({
@@ -11,4 +12,4 @@ export const recordFailureStage = defineStage({
   run: recordFailure,
 });
 
-export const handler = stageHandler(recordFailureStage, awsPipelineDeps('record-failure'));
+export const handler = stageHandler(recordFailureStage, awsPipelineDeps('record-failure'), telemetry);

@@ -2,6 +2,7 @@ import { pipelineStateSchema, structureResultSchema } from '../core/pipeline/sta
 import { validateStructure } from '../core/pipeline/validate-structure.js';
 import { checkedCatalog } from '../wiring/aws/checked-catalog.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const validateStructureStage = defineStage({
@@ -14,4 +15,5 @@ export const validateStructureStage = defineStage({
 export const handler = stageHandler(
   validateStructureStage,
   awsPipelineDeps('validate-structure', { catalog: checkedCatalog }),
+  telemetry,
 );

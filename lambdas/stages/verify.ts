@@ -2,6 +2,7 @@ import { defaultPolicySet } from '../../policies/index.js';
 import { pipelineStateSchema, verificationResultSchema } from '../core/pipeline/state.js';
 import { verify } from '../core/pipeline/verify.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
 import { defineStage, stageHandler } from './define-stage.js';
 
 export const verifyStage = defineStage({
@@ -11,4 +12,8 @@ export const verifyStage = defineStage({
   run: verify,
 });
 
-export const handler = stageHandler(verifyStage, awsPipelineDeps('verify', { policies: defaultPolicySet }));
+export const handler = stageHandler(
+  verifyStage,
+  awsPipelineDeps('verify', { policies: defaultPolicySet }),
+  telemetry,
+);

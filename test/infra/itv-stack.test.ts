@@ -302,7 +302,10 @@ describe('AppConfig', () => {
 
   test('the alarms are the ones serviceAlarms defines, on the metrics the services publish', () => {
     const search = fixtureServices[1]!;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', fixtureServices.length * 2);
+    const serviceAlarmsInTemplate = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (r) => (r as { Properties: { Namespace?: string } }).Properties.Namespace === serviceMetricNamespace,
+    );
+    expect(serviceAlarmsInTemplate).toHaveLength(fixtureServices.length * 2);
     for (const definition of serviceAlarms(search.name, search.slo)) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: definition.name,
@@ -474,5 +477,45 @@ describe('EventBridge intake', () => {
         Null: { 'events:source': 'false' },
       },
     });
+  });
+});
+
+describe('pipeline health', () => {
+  test('a dashboard shows executions, stage durations, retries and errors, outcomes and undelivered CI events', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'itv-pipeline' });
+  });
+
+  test('alarms watch failed executions, errors that are not retried and the intake dead-letter queue', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (r) => (r as { Properties: Record<string, unknown> }).Properties,
+    );
+    const health = alarms.filter((a) =>
+      String(a.AlarmDescription ?? '').match(/itv execution|stage or entry|CI system/),
+    );
+    expect(health).toHaveLength(3);
+    expect(health.every((a) => a.TreatMissingData === 'notBreaching' && a.Threshold === 1)).toBe(true);
+    const errors = health.find((a) => String(a.AlarmDescription).startsWith('A stage or entry point'));
+    expect(errors).toMatchObject({
+      Namespace: 'itv/Pipeline',
+      MetricName: 'PipelineErrors',
+      Statistic: 'Sum',
+    });
+    const deadLetters = health.find((a) => String(a.AlarmDescription).includes('dead-letter'));
+    expect(deadLetters).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeDeadLetters/), 'QueueName'] },
+        },
+      ],
+    });
+    const executions = health.find((a) => String(a.AlarmDescription).startsWith('An itv execution'));
+    expect(
+      (executions?.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string } } }>)
+        .flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []))
+        .sort(),
+    ).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
   });
 });

@@ -97,6 +97,19 @@ describe('identity on the deployed stack', () => {
           matched: 'principals.bob.identities[0]',
         },
       });
+      // The functions' own logs: a JSON line per stage that names the intent, and its EMF metrics.
+      const lines = stack.lambda.logs
+        .map((line) => line.slice(line.indexOf('{')))
+        .filter((line) => line.includes(answer.intentId));
+      const stages = new Set(
+        lines
+          .map((line) => JSON.parse(line) as { message?: string; stage?: string })
+          .flatMap((l) => (l.message === 'stage done' && l.stage ? [l.stage] : [])),
+      );
+      expect([...stages]).toEqual(expect.arrayContaining(['DeclareIntent', 'AdmitPolicy', 'Learn']));
+      expect(
+        stack.lambda.logs.some((line) => line.includes('"StageDuration"') && line.includes('"Learn"')),
+      ).toBe(true);
     });
 
     test("the holder of a recorded delegation submits for its grantor; the grantor's name alone is not enough for others", async () => {
