@@ -1,9 +1,11 @@
 import type { StateStore } from '../../ports/state-store.js';
 import { stateKeys } from '../pipeline/keys.js';
+import { type Counts, readTally, setMark, type TallySpec } from './running-tally.js';
 
 /**
  * Decision continuity: the share of verified intents that reused a decision already proven in production.
- * One item per intent, so a retried Verify overwrites its own tally instead of counting twice.
+ * Kept as a running tally with one marker per intent, so a retried Verify replaces its own mark instead of
+ * counting twice, and reading the rate is one read whatever the history.
  */
 export interface DecisionContinuity {
   reused: number;
@@ -12,19 +14,33 @@ export interface DecisionContinuity {
   rate: number;
 }
 
+interface ContinuityMark {
+  reusedDecisionId: string | null;
+}
+
+const continuityTally: TallySpec<ContinuityMark> = {
+  totals: stateKeys.continuityTally(),
+  markers: stateKeys.continuity('').pk,
+  zero: { reused: 0, total: 0 },
+  countsOf: (mark) => ({ reused: mark.reusedDecisionId === null ? 0 : 1, total: 1 }),
+};
+
+function continuityOf(counts: Counts): DecisionContinuity {
+  const reused = counts.reused ?? 0;
+  const total = counts.total ?? 0;
+  return { reused, total, rate: total === 0 ? 0 : reused / total };
+}
+
 /** Records whether one verified intent reused a decision (idempotent per intent). */
 export async function recordContinuity(
   state: StateStore,
   intentId: string,
   reusedDecisionId: string | null,
 ): Promise<void> {
-  const { pk, sk } = stateKeys.continuity(intentId);
-  await state.put(pk, sk, { reusedDecisionId });
+  await setMark(state, continuityTally, intentId, { reusedDecisionId });
 }
 
 /** The continuity rate over every verified intent in the store. */
 export async function decisionContinuity(state: StateStore): Promise<DecisionContinuity> {
-  const items = await state.list<{ reusedDecisionId: string | null }>(stateKeys.continuity('').pk);
-  const reused = items.filter((item) => item.data.reusedDecisionId !== null).length;
-  return { reused, total: items.length, rate: items.length === 0 ? 0 : reused / items.length };
+  return continuityOf(await readTally(state, continuityTally));
 }

@@ -5,15 +5,20 @@ export const stateKeys = {
   inFlightIntent: (intentId: string) => ({ pk: 'INFLIGHT', sk: intentId }),
   /** Admission's sequencer: its version orders admissions and hands out arrival tickets (conditional writes). */
   admissionSequencer: () => ({ pk: 'ADMISSION', sk: 'SEQUENCER' }),
+  /** One item per judged intent: its marker in the outcome tally (`running-tally.ts`). */
   outcome: (service: string, kind: string, intentId: string) => ({
     pk: `OUTCOME#${service}#${kind}`,
     sk: intentId,
   }),
+  /** The running totals of the outcomes of (service, kind): what confidence reads, in one item. */
+  outcomeTally: (service: string, kind: string) => ({ pk: `TALLY#OUTCOME#${service}#${kind}`, sk: 'TOTALS' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
-  /** One item per verified intent: whether it reused a decision (the continuity rate's tally). */
+  /** One item per verified intent: whether it reused a decision (its marker in the continuity tally). */
   continuity: (intentId: string) => ({ pk: 'CONTINUITY', sk: intentId }),
+  /** The running totals of decision continuity, in one item. */
+  continuityTally: () => ({ pk: 'TALLY#CONTINUITY', sk: 'TOTALS' }),
   /** Revocations of a principal's authority, one item per (effective instant, scope). */
   revocation: (principal: string, sk = '') => ({ pk: `REVOCATION#${principal}`, sk }),
   /** Delegations granted at run time to `principal`, one item per (grantor, expiry). */

@@ -71,11 +71,15 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   let decisionCache: string | null = null;
   if (parsed.success) {
     const { service, kind } = parsed.data.change;
+    // The counts as this outcome left them: one conditional write on the running totals, or one read.
+    const record =
+      verdict === 'not-judged'
+        ? await readConfidence(deps.state, service, kind)
+        : await recordOutcome(deps.state, service, kind, intentId, verdict === 'clean');
     if (verdict !== 'not-judged') {
-      await recordOutcome(deps.state, service, kind, intentId, verdict === 'clean');
       decisionCache = await updateDecisionCache(state, parsed.data, intentId, verdict, deps);
     }
-    confidence = confidenceLowerBound(await readConfidence(deps.state, service, kind));
+    confidence = confidenceLowerBound(record);
     valuePerHourUsd = valuePerHour(parsed.data.goal.valueModel);
     costOfDelayUsd = costOfDelay(parsed.data.goal.valueModel, Math.max(0, hoursWaiting));
   }
