@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/compounding/index.js';
 import { auditStores } from '../../lambdas/core/evidence/audit-stores.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
+import { payloadOf, releaseStartedPayload } from '../../lambdas/core/ledger/entry-payloads.js';
 import type { LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { grantDelegation } from '../../lambdas/core/pipeline/delegations.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
@@ -269,9 +270,10 @@ async function compoundingFigures(session: Session, series: DemoResult[]): Promi
   const figures = async (result: DemoResult | undefined): Promise<CompoundingRelease | null> => {
     if (!result) return null;
     const { ledger, ledgerName } = session.stack.deps;
-    const started = (await ledger.forIntent(ledgerName, result.status.intentId)).find(
+    const entry = (await ledger.forIntent(ledgerName, result.status.intentId)).find(
       (stored) => stored.entry.type === 'release.started',
-    )?.entry.payload as { strategy?: string; confidence?: number } | undefined;
+    )?.entry;
+    const started = entry ? payloadOf(entry, releaseStartedPayload) : undefined;
     return {
       intentId: result.status.intentId,
       timeToValueSeconds: result.status.timeToValueSeconds,

@@ -1,4 +1,5 @@
 import type { StoredEntry } from '../ports/ledger-store.js';
+import { intentConcludedPayload, payloadOf } from './ledger/entry-payloads.js';
 
 /**
  * The $/hour report: value per hour, time to value and cost of delay aggregated over any combination of
@@ -61,7 +62,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
   return entries
     .filter(({ entry }) => entry.type === 'intent.concluded')
     .map(({ entry }) => {
-      const p = entry.payload as Partial<ConcludedIntent> & { tags?: Record<string, string> };
+      const p = payloadOf(entry, intentConcludedPayload);
       const times = rollback.get(entry.intentId);
       return {
         intentId: entry.intentId,

@@ -513,7 +513,7 @@ describe('pipeline health', () => {
     });
     const executions = health.find((a) => String(a.AlarmDescription).startsWith('An itv execution'));
     expect(
-      (executions?.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string } } }>)
+      (executions!.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string } } }>)
         .flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []))
         .sort(),
     ).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);

@@ -3,6 +3,7 @@ import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { canonicalBytes, canonicalJson } from '../ledger/canonical-json.js';
 import type { Checkpoint } from '../ledger/checkpoint.js';
 import { storedEntrySchema } from '../ledger/entry.js';
+import { signedPayload } from '../ledger/entry-payloads.js';
 import { GENESIS_PREV_HASH } from '../ledger/hash.js';
 import type { ChainFault } from '../ledger/verify-chain.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
@@ -191,7 +192,9 @@ export class LedgerAuditor {
   }
 
   private checkSigned(entry: LedgerEntry): { fault: AuditFault; reason: string } | undefined {
-    const payload = entry.payload as { checkpoint?: unknown; envelope?: unknown; digest?: unknown };
+    // Untrusted: a payload that is not even an object fails as a bad signature below, not as a crash.
+    const parsed = signedPayload.safeParse(entry.payload);
+    const payload = parsed.success ? parsed.data : {};
     if (entry.type === 'checkpoint.signed') {
       const opened = this.openCheckpoint({ checkpoint: payload.checkpoint, envelope: payload.envelope });
       if (!opened.ok) return { fault: 'bad-signature', reason: `checkpoint ${opened.reason}` };

@@ -2,7 +2,7 @@ import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { Signer } from '../../ports/signer.js';
 import { LedgerIntegrityError, VersionConflictError } from '../errors.js';
 import { bundleKey } from '../evidence/bundle-layout.js';
-import { checkpointObjectKey, type SignedCheckpoint } from '../evidence/checkpoint-object.js';
+import { checkpointObjectKey } from '../evidence/checkpoint-object.js';
 import { checkpointPartition, keepFrontier } from '../evidence/checkpoint-state.js';
 import {
   keepCheckpointObject,
@@ -58,7 +58,7 @@ export async function signCheckpoint(
     uri,
     bundle,
   });
-  const { checkpoint } = stored.entry.payload as unknown as SignedCheckpoint;
+  const { checkpoint } = pinned;
   return checkpointResultSchema.parse({
     size: checkpoint.size,
     rootHash: checkpoint.rootHash,

@@ -2,6 +2,7 @@ import type { DeploymentStatus } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { Intent } from '../intent.js';
 import { laneOf } from '../lane.js';
+import { payloadOf, releaseStartedPayload } from '../ledger/entry-payloads.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { DeploymentNotStoppableError } from '../release/errors.js';
 import { chooseStrategy, pollSecondsFor, type ReleasePlan, releasePlan } from '../release/index.js';
@@ -32,12 +33,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
   const started = entries.find((stored) => stored.entry.type === 'release.started');
   if (started) {
     // A retried start must not deploy twice: pick the deployment up where the first attempt left it.
-    const { deploymentId, strategy, pollSeconds, plan } = started.entry.payload as {
-      deploymentId: string;
-      strategy: string;
-      pollSeconds: number;
-      plan?: ReleasePlan;
-    };
+    const { deploymentId, strategy, pollSeconds, plan } = payloadOf(started.entry, releaseStartedPayload);
     const status = await deps.releaser.check(intent.change.service, environment, deploymentId);
     return toResult(status, {
       service: intent.change.service,

@@ -1,4 +1,11 @@
+import type * as z from 'zod';
 import type { StoredEntry } from '../../ports/ledger-store.js';
+import {
+  admissionPayload,
+  intentConcludedPayload,
+  intentDeclaredPayload,
+  payloadOf,
+} from '../ledger/entry-payloads.js';
 
 export interface IntentStatus {
   intentId: string;
@@ -20,13 +27,13 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   if (entries.length === 0) return undefined;
   const last = (type: string) =>
     [...entries].reverse().find((stored) => stored.entry.type.startsWith(type))?.entry;
-  const declared = last('intent.declared')?.payload as {
-    intent?: { title?: string; change?: { service?: string } };
+  const read = <S extends z.ZodType>(type: string, schema: S): z.infer<S> | undefined => {
+    const entry = last(type);
+    return entry ? payloadOf(entry, schema) : undefined;
   };
-  const concluded = last('intent.concluded')?.payload as
-    | { outcome: string; tier: number | null; timeToValueSeconds: number | null; valuePerHourUsd: number }
-    | undefined;
-  const admission = last('admission.')?.payload as { tier?: number } | undefined;
+  const declared = read('intent.declared', intentDeclaredPayload);
+  const concluded = read('intent.concluded', intentConcludedPayload);
+  const admission = read('admission.', admissionPayload);
   const lastType = entries[entries.length - 1]!.entry.type;
   let status = lastType;
   if (concluded) status = concluded.outcome;

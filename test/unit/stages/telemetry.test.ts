@@ -70,7 +70,7 @@ describe('stage telemetry on AWS', () => {
     const stage = emf.find((doc) => 'StageDuration' in doc);
     expect(stage).toMatchObject({ Stage: 'Learn', StageInvocations: 1, service: 'itv' });
     expect(
-      (stage?._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0]?.Namespace,
+      (stage!._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0]?.Namespace,
     ).toBe('itv/Pipeline');
     expect(emf.find((doc) => 'IntentsConcluded' in doc)).toMatchObject({
       Outcome: 'released',
