@@ -1,8 +1,17 @@
 import { EMPTY_TREE_HASH } from '../ledger/hash.js';
 import { splitPoint } from '../ledger/merkle-tree.js';
 import type { ConsistencyProof, InclusionProof } from '../ledger/proof-types.js';
-import type { Frontier } from '../pipeline/merkle-frontier.js';
 import { nodeHash32 } from './fast-hash.js';
+
+/**
+ * The right edge of an RFC 9162 Merkle tree in the hex form kept in the state store: the roots of its perfect
+ * subtrees, largest first. It lets a checkpoint extend the previous one with only the new leaves instead of
+ * rehashing the whole ledger.
+ */
+export interface Frontier {
+  size: number;
+  nodes: Array<{ height: number; hash: string }>;
+}
 
 /**
  * The right edge of an RFC 9162 tree over 32-byte leaf hashes, kept as buffers: the roots of its perfect

@@ -1,6 +1,6 @@
 import type { StateStore } from '../../ports/state-store.js';
 import type { ConfidenceRecord } from '../confidence.js';
-import { stateKeys } from './keys.js';
+import { stateKeys } from '../state-keys.js';
 
 /**
  * Outcomes are stored one item per intent, so a retried Learn stage overwrites its own item instead of
