@@ -1,17 +1,14 @@
 import { LaneBusyError, VersionConflictError } from '../../core/errors.js';
-import { isInProgress, simulatedStatus } from '../../core/release/deployment-status.js';
+import { isInProgress } from '../../core/release/deployment-status.js';
 import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
-import {
-  type LaneRecord,
-  type SimulatedDeployment,
-  simulatorKeys,
-} from '../../core/release/simulated-deployment.js';
 import type { ServiceBaseline } from '../../core/release/slo.js';
 import { deploymentTimeline, percentageAt } from '../../core/release/timeline.js';
 import type { Clock, IdSource } from '../../ports/clock.js';
 import type { DeploymentStatus, ReleaseRequest, Releaser } from '../../ports/releaser.js';
 import type { StateItem, StateStore } from '../../ports/state-store.js';
 import { type AlarmTick, LocalCloudWatch } from './cloudwatch-simulator.js';
+import { type LaneRecord, type SimulatedDeployment, simulatorKeys } from './simulated-deployment.js';
+import { simulatedStatus } from './simulated-status.js';
 import { SyntheticMetrics, SyntheticTelemetry } from './synthetic-telemetry.js';
 
 /**

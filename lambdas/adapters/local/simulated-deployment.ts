@@ -1,5 +1,5 @@
+import type { AlarmState } from '../../core/release/alarm-evaluation.js';
 import type { DeploymentStrategy, ReleaseRequest, TrippedMonitor } from '../../ports/releaser.js';
-import type { AlarmState } from './alarm-evaluation.js';
 
 /**
  * The local AppConfig simulator's deployment record, kept in the StateStore so that every process sharing the
