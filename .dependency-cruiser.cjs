@@ -74,6 +74,24 @@ module.exports = {
       to: { path: ['^lambdas/stages/', '^lambdas/api/', '^lambdas/wiring/', '^cli/'] },
     },
     {
+      name: 'lambdas-below-the-cli-and-stack',
+      comment:
+        'The functions and both composition roots load nothing from the CLI, the stack definition or the bench: ' +
+        'the CLI opens the local composition root, not the other way round.',
+      severity: 'error',
+      from: { path: '^lambdas/' },
+      to: { path: ['^cli/', '^infra/', '^bench/', '^test/'] },
+    },
+    {
+      name: 'aws-entry-points-never-load-the-simulators',
+      comment:
+        'Stages, API handlers and the AWS composition root run on Lambda: local adapters and the local ' +
+        'composition root are for the laptop runtime only.',
+      severity: 'error',
+      from: { path: ['^lambdas/stages/', '^lambdas/api/', '^lambdas/wiring/aws/', '^lambdas/adapters/aws/'] },
+      to: { path: ['^lambdas/adapters/local/', '^lambdas/wiring/local/'] },
+    },
+    {
       name: 'policies-and-catalog-below-entry-points',
       comment: 'The policy set and the catalog are data and rules over the core; they load no runtime.',
       severity: 'error',

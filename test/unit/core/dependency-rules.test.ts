@@ -81,7 +81,7 @@ describe('the dependency rule check', () => {
     expect(found).toEqual([]);
   });
 
-  test('fails on an upward import, a domain rule importing a use case, a port loaded for its values and an AWS SDK in the core', () => {
+  test('fails on an upward import, a domain rule importing a use case, a port loaded for its values, an AWS SDK in the core and a simulator on Lambda', () => {
     // Prepare
     write({
       'lambdas/ports/store.ts': "import { limit } from '../core/limit.js';\nexport const max = limit;\n",
@@ -95,16 +95,24 @@ describe('the dependency rule check', () => {
         "import { S3Client } from '@aws-sdk/client-s3';\nexport const c = S3Client;\n",
       'lambdas/wiring/aws/deps.ts': 'export const wired = 1;\n',
       'lambdas/adapters/s3.ts': "import { wired } from '../wiring/aws/deps.js';\nexport const w = wired;\n",
+      'lambdas/adapters/local/simulator.ts': 'export const simulated = 1;\n',
+      'lambdas/wiring/aws/runtime.ts':
+        "import { simulated } from '../../adapters/local/simulator.js';\nexport const r = simulated;\n",
+      'lambdas/wiring/local/stack.ts':
+        "import { home } from '../../../cli/session.js';\nexport const h = home;\n",
+      'cli/session.ts': "export const home = '.itv';\n",
     });
     // Act
     const found = violations();
     // Assess
     expect(found).toEqual([
       'adapters-below-entry-points: lambdas/adapters/s3.ts → lambdas/wiring/aws/deps.ts',
+      'aws-entry-points-never-load-the-simulators: lambdas/wiring/aws/runtime.ts → lambdas/adapters/local/simulator.ts',
       'core-is-pure: lambdas/core/evidence/upload.ts → node_modules/@aws-sdk/client-s3/dist-cjs/index.js',
       'core-is-pure: lambdas/core/limit.ts → lambdas/wiring/aws/deps.ts',
       'core-uses-ports-as-types: lambdas/core/pipeline/keys.ts → lambdas/ports/store.ts',
       'domain-below-use-cases: lambdas/core/admission/occupancy.ts → lambdas/core/pipeline/keys.ts',
+      'lambdas-below-the-cli-and-stack: lambdas/wiring/local/stack.ts → cli/session.ts',
       'ports-import-types-only: lambdas/ports/store.ts → lambdas/core/limit.ts',
     ]);
     expect(depcheckStatus()).toBe(found.length);
