@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { canonicalBytes, canonicalJson } from '../ledger/canonical-json.js';
 import { storedEntrySchema } from '../ledger/entry.js';
-import { GENESIS_PREV_HASH } from '../ledger/hash.js';
+import { GENESIS_PREV_HASH, leafHashOfBytes } from '../ledger/hash.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
 import type { AuditFailure, AuditFault, CheckpointClaim, LedgerAudit } from './audit-result.js';
 import { checkCheckpoints } from './checkpoint-claims.js';
 import { openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
-import { leafHash32 } from './fast-hash.js';
 import { LeafLog } from './leaf-log.js';
 import { TreeHeads } from './tree-heads.js';
 
@@ -76,7 +75,7 @@ export class LedgerAuditor {
     if (entry.seq !== seq) return this.seqFault(entry.seq, seq);
     let leaf: Buffer;
     try {
-      leaf = leafHash32(canonicalBytes(entry));
+      leaf = leafHashOfBytes(canonicalBytes(entry));
     } catch (error) {
       return this.fail(seq, 'malformed', (error as Error).message);
     }
