@@ -48,7 +48,7 @@ export function suppressAcceptedFindings(stack: FindingScopes): void {
   accept(
     functions,
     `IAM5[Resource::<${logicalId(cfn(tables.ledger))}.Arn>/index/*]`,
-    "Ledger reads query the table's own byIntent and byIdempotencyKey indexes; the grant covers this table's indexes only.",
+    "Ledger reads by intent query the table's own byIntent index; the grant covers this table's indexes only.",
   );
   accept(
     functions,
