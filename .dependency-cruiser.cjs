@@ -99,6 +99,24 @@ module.exports = {
       to: { path: ['^lambdas/(adapters|wiring|stages|api)/', '^cli/', '^infra/'] },
     },
     {
+      name: 'runtime-without-dev-dependencies',
+      comment:
+        'The functions, the CLI, the catalog and the policy set run where only `dependencies` are installed ' +
+        '(`npm install --omit=dev`, a Lambda bundle): they load no devDependency (type imports aside).',
+      severity: 'error',
+      from: { path: ['^lambdas/', '^cli/', '^catalog/', '^policies/'] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'runtime-never-reaches-the-cdk',
+      comment:
+        'aws-cdk-lib and constructs are dev dependencies for the stack and the ASL synth; the `itv` CLI and the ' +
+        'functions must not reach them through any chain of imports (statemachines/task-states.ts is CDK-free).',
+      severity: 'error',
+      from: { path: ['^lambdas/', '^cli/'] },
+      to: { path: 'node_modules/(aws-cdk-lib|constructs)/', reachable: true },
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle makes two modules one; break it by moving the shared part down a layer.',
       severity: 'error',

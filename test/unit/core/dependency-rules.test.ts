@@ -41,15 +41,15 @@ function write(files: Record<string, string>): void {
   }
 }
 
-const cruise = (outputType: 'err' | 'json') =>
-  spawnSync(process.execPath, [depcruise, '--config', config, '--output-type', outputType, 'lambdas'], {
+const cruise = (outputType: 'err' | 'json', folders = ['lambdas']) =>
+  spawnSync(process.execPath, [depcruise, '--config', config, '--output-type', outputType, ...folders], {
     cwd: tree,
     encoding: 'utf8',
   });
 
 /** The violations the configuration finds in the tree, as `rule: from → to`. */
-function violations(): string[] {
-  const result = JSON.parse(cruise('json').stdout) as { summary: { violations: Violation[] } };
+function violations(folders?: string[]): string[] {
+  const result = JSON.parse(cruise('json', folders).stdout) as { summary: { violations: Violation[] } };
   // node_modules is a link in some checkouts: name a package by its path inside node_modules.
   const named = (to: string) => to.replace(/^.*node_modules\//, 'node_modules/');
   return result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${named(v.to)}`).sort();
@@ -130,5 +130,28 @@ describe('the dependency rule check', () => {
     const found = violations();
     // Assess
     expect(found).toEqual(['no-circular: lambdas/core/catalog.ts → lambdas/core/references.ts']);
+  });
+
+  test('fails when the CLI or a function loads a dev dependency, or reaches the CDK through any chain', () => {
+    // Prepare
+    write({
+      'package.json': JSON.stringify({
+        name: 'tree',
+        type: 'module',
+        dependencies: { zod: '*' },
+        devDependencies: { 'aws-cdk-lib': '*', 'fast-check': '*' },
+      }),
+      'cli/main.ts': "import { states } from '../statemachines/pipeline.js';\nexport const s = states;\n",
+      'statemachines/pipeline.ts':
+        "import { Duration } from 'aws-cdk-lib';\nexport const states = Duration;\n",
+      'lambdas/wiring/local/seed.ts': "import * as fc from 'fast-check';\nexport const seed = fc;\n",
+    });
+    // Act
+    const found = violations(['cli', 'lambdas']);
+    // Assess
+    expect(found).toEqual([
+      'runtime-never-reaches-the-cdk: cli/main.ts → node_modules/aws-cdk-lib/index.js',
+      'runtime-without-dev-dependencies: lambdas/wiring/local/seed.ts → node_modules/fast-check/lib/cjs/fast-check.d.ts',
+    ]);
   });
 });
