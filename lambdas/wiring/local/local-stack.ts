@@ -7,6 +7,7 @@ import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../../adapters/aws/tables.js';
 import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js';
+import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
@@ -63,6 +64,7 @@ export async function openLocalStack(
     clock,
     ids,
     baselines: baselinesOf(catalog),
+    faults: declaredFaults(ledger, ledgerName),
   });
   // An in-memory ledger starts empty each run, so its write-once evidence must not meet an earlier run's:
   // signed checkpoints of the same sizes with other roots would read as a rewritten ledger.
