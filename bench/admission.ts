@@ -1,13 +1,13 @@
 import { generateCatalog } from '../catalog/generate.js';
 import { decideAdmission, decideNonInterference, type Occupancy } from '../lambdas/core/admission/index.js';
 import { type Occupant, toOccupant } from '../lambdas/core/admission/occupant.js';
-import { parseCatalog } from '../lambdas/core/catalog-schema.js';
 import { type Intent, intentSchema } from '../lambdas/core/intent.js';
 import { laneOf } from '../lambdas/core/lane.js';
-import type { InFlightRecord } from '../lambdas/core/pipeline/keys.js';
+import { parseCatalog } from '../lambdas/core/parse-catalog.js';
 import { evaluatePolicy } from '../lambdas/core/policy/evaluate.js';
 import { chooseStrategy, deploymentTimeline } from '../lambdas/core/release/index.js';
 import { assessRisk, blastRadiusOf } from '../lambdas/core/risk.js';
+import type { InFlightRecord } from '../lambdas/core/state-keys.js';
 import { generatePolicySet } from '../policies/generate.js';
 import { defaultPolicySet } from '../policies/index.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';

@@ -5,7 +5,7 @@ import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dyna
 import { decisionContinuity, recordContinuity } from '../lambdas/core/compounding/continuity.js';
 import { confidenceLowerBound } from '../lambdas/core/confidence.js';
 import { readConfidence, recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
-import { stateKeys } from '../lambdas/core/pipeline/keys.js';
+import { stateKeys } from '../lambdas/core/state-keys.js';
 import type { StateStore } from '../lambdas/ports/state-store.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
 

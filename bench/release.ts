@@ -1,4 +1,5 @@
 import { createLocalRelease } from '../lambdas/adapters/local/appconfig-simulator.js';
+import type { SimulatedFault } from '../lambdas/adapters/local/simulated-deployment.js';
 import { VirtualClock } from '../lambdas/adapters/local/virtual-clock.js';
 import { confidenceLowerBound } from '../lambdas/core/confidence.js';
 import { isInProgress } from '../lambdas/core/release/deployment-status.js';
@@ -12,7 +13,7 @@ import {
   strategyByName,
   strategyLadder,
 } from '../lambdas/core/release/index.js';
-import type { DeploymentStatus, DeploymentStrategy, ReleaseRequest } from '../lambdas/ports/releaser.js';
+import type { DeploymentStatus, DeploymentStrategy } from '../lambdas/ports/releaser.js';
 // The in-memory StateStore the unit tests use: the bench measures virtual time, not storage.
 import { counterIds, MemoryStateStore } from '../test/unit/release/helpers/memory-state-store.js';
 import { percentile } from './stats.js';
@@ -46,13 +47,19 @@ interface Polled {
 /** Starts one deployment `offsetSeconds` after t0 on a fresh simulator and polls it to its end. */
 async function releaseOnce(
   strategy: DeploymentStrategy,
-  fault?: ReleaseRequest['fault'],
+  fault?: SimulatedFault,
   offsetSeconds = 0,
 ): Promise<Polled> {
   const store = new MemoryStateStore();
   const start = new Date(t0.getTime() + offsetSeconds * 1000);
   const clock = new VirtualClock(start);
-  const { releaser } = createLocalRelease({ store, clock, ids: counterIds(), baselines: { svc: baseline } });
+  const { releaser } = createLocalRelease({
+    store,
+    clock,
+    ids: counterIds(),
+    baselines: { svc: baseline },
+    faults: async () => fault,
+  });
   let status = await releaser.start({
     intentId: 'bench',
     service: 'svc',
@@ -61,7 +68,6 @@ async function releaseOnce(
     content: {},
     strategy,
     description: 'bench',
-    ...(fault ? { fault } : {}),
   });
   const pollMs = pollSecondsFor(strategy) * 1000;
   let polls = 0;

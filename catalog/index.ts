@@ -1,4 +1,5 @@
-import { type Catalog, type CatalogData, parseCatalog } from '../lambdas/core/catalog-schema.js';
+import type { Catalog, CatalogData } from '../lambdas/core/catalog-schema.js';
+import { parseCatalog } from '../lambdas/core/parse-catalog.js';
 import { delegations } from './delegations.js';
 import { principals } from './principals.js';
 import { accessReview } from './services/access-review.js';

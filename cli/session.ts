@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Catalog } from '../lambdas/core/catalog-schema.js';
+import { type LocalStack, openLocalStack } from '../lambdas/wiring/local/local-stack.js';
 import { LocalPipeline, type ProgressEvent } from './runtime/local-pipeline.js';
-import { type LocalStack, openLocalStack } from './runtime/local-stack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

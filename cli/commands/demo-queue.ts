@@ -1,5 +1,5 @@
-import type { InFlightRecord } from '../../lambdas/core/pipeline/keys.js';
-import { stateKeys } from '../../lambdas/core/pipeline/keys.js';
+import type { InFlightRecord } from '../../lambdas/core/state-keys.js';
+import { stateKeys } from '../../lambdas/core/state-keys.js';
 import type { ProgressEvent } from '../runtime/local-pipeline.js';
 import type { Session } from '../session.js';
 

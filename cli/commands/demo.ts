@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/compounding/index.js';
+import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import { auditStores } from '../../lambdas/core/evidence/audit-stores.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
 import { payloadOf, releaseStartedPayload } from '../../lambdas/core/ledger/entry-payloads.js';
-import type { LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import { grantDelegation } from '../../lambdas/core/pipeline/delegations.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { revokeAuthority } from '../../lambdas/core/pipeline/revocations.js';

@@ -1,9 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audit-stores.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import type { LedgerAudit } from '../../lambdas/core/pipeline/audit.js';
 import type { StoredEntry } from '../../lambdas/ports/ledger-store.js';
 import { withSession } from '../session.js';
 

@@ -3,9 +3,9 @@ import './polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReviewRejectedError } from '../../lambdas/core/errors.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
-import { stateKeys } from '../../lambdas/core/pipeline/keys.js';
 import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
+import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { readReferencePath } from '../../statemachines/reference-path.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
 

@@ -1,21 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
 import type { Intent } from './intent.js';
-
-type Canonicalize = (input: unknown) => string | undefined;
-// canonicalize is CommonJS whose typings declare an ES default export; loaders disagree on which one they hand
-// back, so accept either shape.
-const canonicalize: Canonicalize =
-  typeof canonicalizeModule === 'function'
-    ? (canonicalizeModule as Canonicalize)
-    : (canonicalizeModule as unknown as { default: Canonicalize }).default;
-
-/** Hex SHA-256 of the RFC 8785 (JCS) canonical JSON of a value. */
-export function canonicalDigest(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+import { canonicalDigest } from './ledger/canonical-json.js';
 
 /**
  * The intent's idempotency key: its own `id` when set, else `int-` + the first 20 hex of SHA-256 over the

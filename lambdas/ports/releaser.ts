@@ -24,11 +24,6 @@ export interface ReleaseRequest {
   strategy: DeploymentStrategy;
   description: string;
   /**
-   * Local runtime only, ignored on AWS: a telemetry fault the synthetic metrics show once this rollout reaches
-   * `atPercent`, weighted by the share of traffic on the new configuration.
-   */
-  fault?: { metric: 'errorRate' | 'latencyP99Ms'; value: number; atPercent: number };
-  /**
    * Whether the environment's alarm monitors roll the deployment back (AppConfig's default, and when absent).
    * `false` is for changes that must not be blindly reverted: the adapter disables the monitors' alarm actions
    * for the deployment (AppConfig does not roll back on an alarm whose actions are disabled), re-enables them

@@ -24,7 +24,7 @@ beforeAll(() => {
 });
 
 describe('data tables', () => {
-  test('the ledger is keyed (ledger, seq) with the byIntent and byIdempotencyKey indexes', () => {
+  test('the ledger is keyed (ledger, seq) with the byIntent index only: exactly-once appends never read an index', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -36,7 +36,6 @@ describe('data tables', () => {
           { AttributeName: 'ledger', AttributeType: 'S' },
           { AttributeName: 'seq', AttributeType: 'N' },
           { AttributeName: 'intentId', AttributeType: 'S' },
-          { AttributeName: 'idem', AttributeType: 'S' },
         ]),
         GlobalSecondaryIndexes: [
           {
@@ -45,11 +44,6 @@ describe('data tables', () => {
               { AttributeName: 'intentId', KeyType: 'HASH' },
               { AttributeName: 'seq', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-          {
-            IndexName: 'byIdempotencyKey',
-            KeySchema: [{ AttributeName: 'idem', KeyType: 'HASH' }],
             Projection: { ProjectionType: 'ALL' },
           },
         ],

@@ -36,7 +36,7 @@ import { transientOr } from './transient-errors.js';
  * (https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html), so
  * the payload is written as that document, with attribute constraints from the catalog's contract
  * (`featureFlagDocument`). The deployment id is AppConfig's deployment number. Events are
- * returned oldest first (AppConfig lists them newest first). `ReleaseRequest.fault` is local-only and ignored.
+ * returned oldest first (AppConfig lists them newest first).
  *
  * A release that must not be rolled back (`rollbackOnAlarm: false`): AppConfig's monitors belong to the
  * environment, not the deployment, and "a deployment doesn't automatically roll back if actions have been

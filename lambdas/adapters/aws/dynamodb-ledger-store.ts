@@ -21,7 +21,7 @@ import { transientOr } from './transient-errors.js';
  * transactions, and one code path must serve both.
  *
  * Items. An entry is the item (ledger, seq) holding `entry` (the RFC 8785 text, exactly as hashed),
- * `hash`, `intentId` and `idem` = `${ledger}#${idempotencyKey}` for the two GSIs. Beside each ledger
+ * `hash`, and `intentId` for the byIntent GSI. Beside each ledger
  * partition, every idempotency key K gets a marker item in the partition `${ledger}#idem#${sha256(K)}`
  * (seq 0; ledger names cannot hold `#`) whose `target` is the one seq at which K's entry may be written.
  *
@@ -40,8 +40,8 @@ import { transientOr } from './transient-errors.js';
  * - Exactly once per (ledger, idempotency key), for sequential retries AND for concurrent duplicates:
  *   K's entry can only be written at the marker's current target, and the marker leaves a target only
  *   after a consistent read saw another key's (immutable) entry there, so a second K entry can never be
- *   written. Every read on this path is strongly consistent; the byIdempotencyKey GSI (eventually
- *   consistent on AWS) is never trusted for it. A crash between marker and entry heals on the next call.
+ *   written. Every read on this path is strongly consistent: no eventually consistent index is
+ *   trusted for it. A crash between marker and entry heals on the next call.
  * - `forIntent` reads the byIntent GSI: on AWS it can lag the latest append by a moment.
  * Throttling and network failures surface as TransientError with the SDK error as `cause`.
  */
@@ -241,7 +241,6 @@ export class DynamoLedgerStore implements LedgerStore {
             entry: s(canonicalJson(stored.entry)),
             hash: s(stored.hash),
             intentId: s(stored.entry.intentId),
-            idem: s(`${ledger}#${stored.entry.idempotencyKey}`),
           },
           ConditionExpression: 'attribute_not_exists(#s)',
           ExpressionAttributeNames: { '#s': sortKey.name },

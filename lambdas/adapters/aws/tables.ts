@@ -19,17 +19,12 @@ export const LEDGER_TABLE = {
   partitionKey: { name: 'ledger', type: 'S' },
   sortKey: { name: 'seq', type: 'N' },
   /** Item attributes beside the key: `entry` is the RFC 8785 text of the entry, exactly as hashed. */
-  attributes: { entry: 'entry', hash: 'hash', intentId: 'intentId', idem: 'idem' },
+  attributes: { entry: 'entry', hash: 'hash', intentId: 'intentId' },
   indexes: {
     byIntent: {
       name: 'byIntent',
       partitionKey: { name: 'intentId', type: 'S' },
       sortKey: { name: 'seq', type: 'N' },
-      projection: 'ALL',
-    },
-    byIdempotencyKey: {
-      name: 'byIdempotencyKey',
-      partitionKey: { name: 'idem', type: 'S' },
       projection: 'ALL',
     },
   },
@@ -62,10 +57,6 @@ export function ledgerTableInput(tableName: string): CreateTableCommandInput {
         AttributeName: indexes.byIntent.partitionKey.name,
         AttributeType: indexes.byIntent.partitionKey.type,
       },
-      {
-        AttributeName: indexes.byIdempotencyKey.partitionKey.name,
-        AttributeType: indexes.byIdempotencyKey.partitionKey.type,
-      },
     ],
     KeySchema: [
       { AttributeName: partitionKey.name, KeyType: 'HASH' },
@@ -79,11 +70,6 @@ export function ledgerTableInput(tableName: string): CreateTableCommandInput {
           { AttributeName: indexes.byIntent.sortKey.name, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: indexes.byIntent.projection },
-      },
-      {
-        IndexName: indexes.byIdempotencyKey.name,
-        KeySchema: [{ AttributeName: indexes.byIdempotencyKey.partitionKey.name, KeyType: 'HASH' }],
-        Projection: { ProjectionType: indexes.byIdempotencyKey.projection },
       },
     ],
   };

@@ -1,17 +1,19 @@
 import { LaneBusyError, VersionConflictError } from '../../core/errors.js';
-import { isInProgress, simulatedStatus } from '../../core/release/deployment-status.js';
+import { isInProgress } from '../../core/release/deployment-status.js';
 import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
-import {
-  type LaneRecord,
-  type SimulatedDeployment,
-  simulatorKeys,
-} from '../../core/release/simulated-deployment.js';
 import type { ServiceBaseline } from '../../core/release/slo.js';
 import { deploymentTimeline, percentageAt } from '../../core/release/timeline.js';
 import type { Clock, IdSource } from '../../ports/clock.js';
 import type { DeploymentStatus, ReleaseRequest, Releaser } from '../../ports/releaser.js';
 import type { StateItem, StateStore } from '../../ports/state-store.js';
 import { type AlarmTick, LocalCloudWatch } from './cloudwatch-simulator.js';
+import {
+  type FaultSource,
+  type LaneRecord,
+  type SimulatedDeployment,
+  simulatorKeys,
+} from './simulated-deployment.js';
+import { simulatedStatus } from './simulated-status.js';
 import { SyntheticMetrics, SyntheticTelemetry } from './synthetic-telemetry.js';
 
 /**
@@ -58,6 +60,8 @@ export interface LocalAppConfigOptions {
   clock: Clock;
   alarms: AlarmMonitor;
   ids: IdSource;
+  /** The fault each intent's release shows in the synthetic telemetry; none when absent. */
+  faults?: FaultSource;
 }
 
 const maxAttempts = 5;
@@ -68,6 +72,7 @@ export class LocalAppConfig implements Releaser {
   async start(request: ReleaseRequest): Promise<DeploymentStatus> {
     deploymentTimeline(request.strategy); // rejects a strategy outside AWS's limits before the lane is touched
     const { store, clock, ids } = this.options;
+    const fault = await this.options.faults?.(request.intentId);
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const now = clock.now();
       const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, request.environment);
@@ -84,7 +89,7 @@ export class LocalAppConfig implements Releaser {
         content: request.content,
         startedAt: now.toISOString(),
         monitors: this.options.alarms.monitorsFor(request.service),
-        ...(request.fault ? { fault: { ...request.fault } } : {}),
+        ...(fault ? { fault: { ...fault } } : {}),
         ...(request.rollbackOnAlarm === false ? { rollbackOnAlarm: false } : {}),
       };
       const partition = simulatorKeys.deploymentPartition(request.service);
@@ -278,6 +283,7 @@ export interface LocalReleaseOptions {
   baselines: Readonly<Record<string, ServiceBaseline>>;
   defaultBaseline?: ServiceBaseline;
   noise?: number;
+  faults?: FaultSource;
 }
 
 /** The whole local release side wired together: synthetic metrics → CloudWatch alarms → AppConfig, telemetry. */
@@ -300,6 +306,7 @@ export function createLocalRelease(options: LocalReleaseOptions): {
     clock: options.clock,
     alarms: cloudwatch,
     ids: options.ids,
+    ...(options.faults ? { faults: options.faults } : {}),
   });
   return { releaser, telemetry, cloudwatch, metrics };
 }

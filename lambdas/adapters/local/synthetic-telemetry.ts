@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
 import type { AlarmState } from '../../core/release/alarm-evaluation.js';
 import type { ServiceMetric } from '../../core/release/alarms.js';
-import { breakpointsMs, type Exposure, exposureOf, metricValueAt } from '../../core/release/exposure.js';
-import { type SimulatedDeployment, simulatorKeys } from '../../core/release/simulated-deployment.js';
 import { type ObservedWindow, type ServiceBaseline, sloSnapshot } from '../../core/release/slo.js';
+import { breakpointsMs, type Exposure, exposureOf, metricValueAt } from './exposure.js';
+import { type SimulatedDeployment, simulatorKeys } from './simulated-deployment.js';
 
 /** Kept here for callers of the simulator; it lives with the SLO model, which AWS telemetry uses too. */
 export { baselinesOf } from '../../core/release/slo.js';

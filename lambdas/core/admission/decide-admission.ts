@@ -1,12 +1,12 @@
 import type { Catalog, Service } from '../catalog-schema.js';
 import type { Intent } from '../intent.js';
 import { laneOf } from '../lane.js';
-import type { InFlightRecord } from '../pipeline/keys.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import type { PolicyEvaluation, PolicySet, PolicySignals } from '../policy/types.js';
 import { chooseStrategy } from '../release/choose.js';
 import { deploymentTimeline } from '../release/timeline.js';
 import { assessRisk, type RiskAssessment } from '../risk.js';
+import type { InFlightRecord } from '../state-keys.js';
 import { valuePerHour } from '../value.js';
 import { decideNonInterference, type NonInterferenceDecision } from './non-interference.js';
 import { type Occupant, toOccupant, toRecord } from './occupant.js';

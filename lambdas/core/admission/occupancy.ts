@@ -1,6 +1,6 @@
 import type { StateStore } from '../../ports/state-store.js';
 import { TransientError, VersionConflictError } from '../errors.js';
-import { type InFlightRecord, stateKeys } from '../pipeline/keys.js';
+import { type InFlightRecord, stateKeys } from '../state-keys.js';
 import type { Occupancy, OccupancyWrite } from './decide-admission.js';
 
 /** Rounds of read–decide–commit before giving up to the state machine's retry. */

@@ -1,4 +1,4 @@
-import type { InFlightRecord } from '../pipeline/keys.js';
+import type { InFlightRecord } from '../state-keys.js';
 
 /** An intent's place in non-interference, with every field the decision needs filled in. */
 export interface Occupant {

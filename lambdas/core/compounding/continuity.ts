@@ -1,5 +1,5 @@
 import type { StateStore } from '../../ports/state-store.js';
-import { stateKeys } from '../pipeline/keys.js';
+import { stateKeys } from '../state-keys.js';
 import { type Counts, readTally, setMark, type TallySpec } from './running-tally.js';
 
 /**

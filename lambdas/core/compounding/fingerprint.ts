@@ -1,6 +1,6 @@
 import type { Service } from '../catalog-schema.js';
 import type { Intent } from '../intent.js';
-import { canonicalDigest } from '../intent-id.js';
+import { canonicalDigest } from '../ledger/canonical-json.js';
 
 /**
  * A decision's fingerprint: what made it the decision it was, minus the payload. Two intents with the same

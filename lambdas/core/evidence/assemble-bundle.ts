@@ -1,10 +1,10 @@
 import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
-import { bytesFile, type EvidenceFile, evidenceFiles } from '../pipeline/evidence-files.js';
 import { keyIdOf } from '../signing/key-id.js';
 import { CHECKPOINT_FILE, ENTRIES_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
 import { checkpointObjectBytes, type SignedCheckpoint } from './checkpoint-object.js';
+import { bytesFile, type EvidenceFile, evidenceFiles } from './evidence-files.js';
 import { spkiToPem } from './pem.js';
 import { type BundleStatement, bundleStatement } from './statement.js';
 

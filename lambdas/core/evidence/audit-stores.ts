@@ -1,8 +1,8 @@
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { LedgerStore } from '../../ports/ledger-store.js';
-import { auditLedger } from '../pipeline/audit.js';
+import { auditLedger } from './audit-ledger.js';
+import type { LedgerAudit } from './audit-result.js';
 import { checkpointPrefix } from './checkpoint-object.js';
-import type { LedgerAudit } from './ledger-auditor.js';
 
 /** Every signed checkpoint the evidence store keeps for a ledger, as untrusted JSON with its key. */
 export async function checkpointObjects(

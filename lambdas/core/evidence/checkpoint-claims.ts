@@ -1,7 +1,7 @@
 import { verifyConsistency } from '../ledger/consistency-proof.js';
+import type { AuditFailure, CheckpointClaim } from './audit-result.js';
 import { FrontierTree } from './frontier-tree.js';
 import type { LeafLog } from './leaf-log.js';
-import type { AuditFailure, CheckpointClaim } from './ledger-auditor.js';
 import type { TreeHead, TreeHeads } from './tree-heads.js';
 
 export interface CheckpointCheck {

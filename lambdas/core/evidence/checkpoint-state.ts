@@ -1,5 +1,5 @@
 import type { StateStore } from '../../ports/state-store.js';
-import type { Frontier } from '../pipeline/merkle-frontier.js';
+import type { Frontier } from './frontier-tree.js';
 
 /** The state store partition of a ledger's checkpoint bookkeeping. */
 export const checkpointPartition = (ledger: string) => `CHECKPOINT#${ledger}`;

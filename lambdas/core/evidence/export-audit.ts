@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
-import { type LedgerAudit, LedgerAuditor, SIGNED_ENTRY_TYPES } from './ledger-auditor.js';
+import type { LedgerAudit } from './audit-result.js';
+import { LedgerAuditor, SIGNED_ENTRY_TYPES } from './ledger-auditor.js';
 
 /*
  * The export reader's fast path. An export line is the RFC 8785 text of `{ "entry": E, "hash": H }`, so the

@@ -1,8 +1,16 @@
-import { EMPTY_TREE_HASH } from '../ledger/hash.js';
+import { EMPTY_TREE_HASH, nodeHashBytes } from '../ledger/hash.js';
 import { splitPoint } from '../ledger/merkle-tree.js';
 import type { ConsistencyProof, InclusionProof } from '../ledger/proof-types.js';
-import type { Frontier } from '../pipeline/merkle-frontier.js';
-import { nodeHash32 } from './fast-hash.js';
+
+/**
+ * The right edge of an RFC 9162 Merkle tree in the hex form kept in the state store: the roots of its perfect
+ * subtrees, largest first. It lets a checkpoint extend the previous one with only the new leaves instead of
+ * rehashing the whole ledger.
+ */
+export interface Frontier {
+  size: number;
+  nodes: Array<{ height: number; hash: string }>;
+}
 
 /**
  * The right edge of an RFC 9162 tree over 32-byte leaf hashes, kept as buffers: the roots of its perfect
@@ -42,7 +50,7 @@ export class MerkleFrontier {
     let height = 0;
     while (this.heights.length > 0 && this.heights[this.heights.length - 1] === height) {
       this.heights.pop();
-      current = nodeHash32(this.hashes.pop()!, current);
+      current = nodeHashBytes(this.hashes.pop()!, current);
       height++;
       this.onSubtree?.(this.count + 1 - 2 ** height, height, current);
     }
@@ -56,7 +64,7 @@ export class MerkleFrontier {
     if (this.hashes.length === 0) return EMPTY_TREE_HASH;
     let root = this.hashes[this.hashes.length - 1]!;
     for (let index = this.hashes.length - 2; index >= 0; index--)
-      root = nodeHash32(this.hashes[index]!, root);
+      root = nodeHashBytes(this.hashes[index]!, root);
     return root.toString('hex');
   }
 
@@ -176,7 +184,7 @@ export class FrontierTree {
       }
     }
     const k = splitPoint(b - a);
-    return nodeHash32(this.rangeHash(a, a + k), this.rangeHash(a + k, b));
+    return nodeHashBytes(this.rangeHash(a, a + k), this.rangeHash(a + k, b));
   }
 
   private assertSize(treeSize: number, min: number): void {

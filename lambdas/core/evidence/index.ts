@@ -1,4 +1,5 @@
 export { assembleBundle, type BundleContents, type ProvenEntry } from './assemble-bundle.js';
+export type { AuditFault, LedgerAudit } from './audit-result.js';
 export { auditStores, checkpointObjects } from './audit-stores.js';
 export {
   bundleKey,
@@ -18,7 +19,7 @@ export {
 export { keepCheckpointObject, readCheckpointObject, type StoredCheckpoint } from './checkpoint-store.js';
 export { auditExport } from './export-audit.js';
 export { FrontierTree, MerkleFrontier } from './frontier-tree.js';
-export { type AuditFault, type LedgerAudit, LedgerAuditor } from './ledger-auditor.js';
+export { LedgerAuditor } from './ledger-auditor.js';
 export { pemToSpki, spkiToPem } from './pem.js';
 export { type SealedBundle, sealEvidenceBundle } from './seal-bundle.js';
 export { BUNDLE_PREDICATE_TYPE, type BundleStatement, bundleStatement, STATEMENT_TYPE } from './statement.js';

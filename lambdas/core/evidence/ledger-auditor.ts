@@ -1,48 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { canonicalBytes, canonicalJson } from '../ledger/canonical-json.js';
-import type { Checkpoint } from '../ledger/checkpoint.js';
 import { storedEntrySchema } from '../ledger/entry.js';
 import { signedPayload } from '../ledger/entry-payloads.js';
-import { GENESIS_PREV_HASH } from '../ledger/hash.js';
-import type { ChainFault } from '../ledger/verify-chain.js';
+import { GENESIS_PREV_HASH, leafHashOfBytes } from '../ledger/hash.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
+import type { AuditFailure, AuditFault, CheckpointClaim, LedgerAudit } from './audit-result.js';
 import { checkCheckpoints } from './checkpoint-claims.js';
 import { openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
-import { leafHash32 } from './fast-hash.js';
 import { LeafLog } from './leaf-log.js';
 import { TreeHeads } from './tree-heads.js';
-
-export type AuditFault =
-  | ChainFault
-  | 'bad-signature'
-  | 'checkpoint-mismatch'
-  | 'fork'
-  | 'truncated'
-  | 'inconsistent';
-
-/** `seq` is the first sequence number that cannot be trusted. */
-export type AuditFailure = { ok: false; seq: number; fault: AuditFault; reason: string };
-
-export type LedgerAudit =
-  | {
-      ok: true;
-      size: number;
-      rootHash: string;
-      /** Distinct signed tree sizes whose root matched the entries. */
-      checkpoints: number;
-      decisions: number;
-      /** RFC 9162 consistency proofs verified between successive checkpoints. */
-      consistencyProofs: number;
-    }
-  | AuditFailure;
-
-/** A signed checkpoint whose signature held, and where it came from (an entry, an evidence object). */
-export interface CheckpointClaim {
-  checkpoint: Checkpoint;
-  source: string;
-}
 
 /** Entry types whose payload the audit checks beyond the chain. */
 export const SIGNED_ENTRY_TYPES = new Set(['checkpoint.signed', 'decision.signed']);
@@ -108,7 +76,7 @@ export class LedgerAuditor {
     if (entry.seq !== seq) return this.seqFault(entry.seq, seq);
     let leaf: Buffer;
     try {
-      leaf = leafHash32(canonicalBytes(entry));
+      leaf = leafHashOfBytes(canonicalBytes(entry));
     } catch (error) {
       return this.fail(seq, 'malformed', (error as Error).message);
     }

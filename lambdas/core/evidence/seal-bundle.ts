@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { EvidenceStore } from '../../ports/evidence-store.js';
+import type { LedgerStore } from '../../ports/ledger-store.js';
 import type { Signer } from '../../ports/signer.js';
+import type { StateStore } from '../../ports/state-store.js';
 import { EvidenceConflictError, LedgerIntegrityError } from '../errors.js';
 import { canonicalBytes } from '../ledger/canonical-json.js';
 import { leafHash } from '../ledger/hash.js';
-import type { PipelineDeps } from '../pipeline/deps.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { signEnvelope } from '../signing/sign-envelope.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
@@ -24,6 +26,15 @@ export interface SealedBundle {
   files: number;
 }
 
+/** The stores a bundle is read from and written to, and the signer of its manifest. */
+export interface SealDeps {
+  ledgerName: string;
+  ledger: LedgerStore;
+  state: StateStore;
+  evidence: EvidenceStore;
+  signer?: Signer;
+}
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -34,7 +45,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export async function sealEvidenceBundle(
   intentId: string,
   checkpoint: SignedCheckpoint,
-  deps: PipelineDeps,
+  deps: SealDeps,
   interval: number,
 ): Promise<SealedBundle> {
   if (!deps.signer) throw new Error('this stage has no signer: only the decision stage may sign');
@@ -62,7 +73,7 @@ export async function sealEvidenceBundle(
 async function provenEntries(
   intentId: string,
   signed: SignedCheckpoint,
-  deps: PipelineDeps,
+  deps: SealDeps,
   interval: number,
 ): Promise<ProvenEntry[]> {
   const { size, rootHash } = signed.checkpoint;
@@ -102,7 +113,7 @@ async function provenEntries(
 async function keepManifest(
   intentId: string,
   statementBytes: Uint8Array,
-  deps: PipelineDeps,
+  deps: SealDeps,
   signer: Signer,
   publicKeySpkiDer: Uint8Array,
 ): Promise<{ uri: string; bytes: Uint8Array }> {

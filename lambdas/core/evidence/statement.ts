@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { EvidenceFile } from '../pipeline/evidence-files.js';
+import type { EvidenceFile } from './evidence-files.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 /** itv's predicate: what the bundle attests about the intent and the tree head its entries are proven in. */

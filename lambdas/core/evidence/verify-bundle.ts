@@ -4,12 +4,12 @@ import { parseStoredEntry } from '../ledger/entry.js';
 import { leafHash } from '../ledger/hash.js';
 import { verifyInclusion } from '../ledger/inclusion-proof.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
-import { evidenceFiles } from '../pipeline/evidence-files.js';
 import { keyIdOf } from '../signing/key-id.js';
 import { DECISION_PAYLOAD_TYPE, IN_TOTO_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
 import { CHECKPOINT_FILE, ENTRIES_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
 import { openCheckpointObject } from './checkpoint-object.js';
+import { evidenceFiles } from './evidence-files.js';
 import { pemToSpki } from './pem.js';
 import { type BundleStatement, statementSchema } from './statement.js';
 

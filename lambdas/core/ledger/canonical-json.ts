@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 
 // The package is CommonJS with an ESM-style `export default` in its types; at run time the default
@@ -39,4 +40,9 @@ export function canonicalJson(value: unknown): string {
 /** UTF-8 bytes of the RFC 8785 text of a JSON value: the bytes that get hashed and signed. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return Buffer.from(canonicalJson(value), 'utf8');
+}
+
+/** Hex SHA-256 of the RFC 8785 text of a JSON value: the digest that names an intent, a payload or a contract. */
+export function canonicalDigest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
 }

@@ -1,4 +1,4 @@
-export { canonicalBytes, canonicalJson } from './canonical-json.js';
+export { canonicalBytes, canonicalDigest, canonicalJson } from './canonical-json.js';
 export type { Checkpoint } from './checkpoint.js';
 export {
   checkpointBytes,

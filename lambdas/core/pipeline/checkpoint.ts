@@ -9,12 +9,11 @@ import {
   readCheckpointObject,
   type StoredCheckpoint,
 } from '../evidence/checkpoint-store.js';
-import { MerkleFrontier } from '../evidence/frontier-tree.js';
+import { type Frontier, MerkleFrontier } from '../evidence/frontier-tree.js';
 import { sealEvidenceBundle } from '../evidence/seal-bundle.js';
 import { GENESIS_PREV_HASH, leafHash } from '../ledger/hash.js';
 import { signCheckpoint as signTreeHead } from '../signing/checkpoint-envelope.js';
 import { type PipelineDeps, record } from './deps.js';
-import type { Frontier } from './merkle-frontier.js';
 import { type CheckpointResult, checkpointResultSchema } from './state.js';
 
 /** Checkpoints fall at every multiple of this many entries, besides the one at the end of each intent. */

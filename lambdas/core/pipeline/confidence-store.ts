@@ -1,7 +1,7 @@
 import type { StateStore } from '../../ports/state-store.js';
 import { readTally, setMark, type TallySpec } from '../compounding/running-tally.js';
 import type { ConfidenceRecord } from '../confidence.js';
-import { stateKeys } from './keys.js';
+import { stateKeys } from '../state-keys.js';
 
 /** An outcome's mark: the item each judged intent has always had in its (service, kind) partition. */
 interface OutcomeMark {

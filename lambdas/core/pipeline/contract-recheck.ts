@@ -3,7 +3,7 @@ import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import { compareSemver, latestContractVersion } from '../contract-versions.js';
 import type { Intent } from '../intent.js';
-import { canonicalDigest } from '../intent-id.js';
+import { canonicalDigest } from '../ledger/canonical-json.js';
 
 /**
  * What ValidateStructure records beside its verdict: digests of the payload it validated and of the contract

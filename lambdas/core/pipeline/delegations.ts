@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Caller } from '../principals/caller.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { recordedDelegationSchema } from '../principals/principal-schema.js';
-import { stateKeys } from './keys.js';
+import { stateKeys } from '../state-keys.js';
 
 /** The longest a delegation granted at run time may last; longer standing ones belong in the catalog. */
 export const maxGrantDays = 90;

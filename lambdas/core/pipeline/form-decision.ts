@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalDigest } from '../intent-id.js';
+import { canonicalDigest } from '../ledger/canonical-json.js';
 import { canonicalJson } from '../ledger/index.js';
 import { signEnvelope } from '../signing/index.js';
 import { type PipelineDeps, record } from './deps.js';

@@ -6,10 +6,10 @@ import {
 } from '../compounding/index.js';
 import { confidenceLowerBound } from '../confidence.js';
 import { type Intent, intentSchema } from '../intent.js';
+import { stateKeys } from '../state-keys.js';
 import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
-import { stateKeys } from './keys.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
 
 /** The outcome of an execution, read from what the stages returned. */

@@ -1,5 +1,5 @@
+import { jsonFile } from '../evidence/evidence-files.js';
 import { type PipelineDeps, record } from './deps.js';
-import { jsonFile } from './evidence-files.js';
 import { declaredIntent } from './parsed-intent.js';
 import { type ObservationResult, observationResultSchema, type PipelineState } from './state.js';
 

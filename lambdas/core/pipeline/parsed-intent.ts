@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
-import { canonicalDigest } from '../intent-id.js';
+import { canonicalDigest } from '../ledger/canonical-json.js';
 import type { PipelineState } from './state.js';
 
 /** The declared intent of a state that passed DeclareIntent; later stages call this instead of re-validating by hand. */

@@ -1,5 +1,5 @@
+import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
-import { stateKeys } from './keys.js';
 import { fallbackIntentId } from './parsed-intent.js';
 import type { PipelineState } from './state.js';
 

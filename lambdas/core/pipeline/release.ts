@@ -58,7 +58,6 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     content: intent.change.payload,
     strategy,
     description: `${intentId}: ${intent.title}`,
-    fault: intent.simulation?.fault,
     rollbackOnAlarm: plan.rollbackOnAlarm,
   });
   const pollSeconds = pollSecondsFor(strategy);

@@ -8,8 +8,8 @@ import {
 import { intentSchema } from '../intent.js';
 import type { Caller } from '../principals/index.js';
 import { eligibleReviewers } from '../reviewers.js';
+import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
-import { stateKeys } from './keys.js';
 import type { PipelineState, ReviewResult } from './state.js';
 
 export interface ReviewRequest {

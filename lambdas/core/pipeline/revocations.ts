@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog-schema.js';
 import { InvalidInputError } from '../errors.js';
 import type { Intent } from '../intent.js';
 import { delegationsHeld, isLive } from '../principals/delegations.js';
-import { stateKeys } from './keys.js';
+import { stateKeys } from '../state-keys.js';
 
 /**
  * Revoked authority, kept beside the catalog: the catalog says who may change a service, a revocation takes

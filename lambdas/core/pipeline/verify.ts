@@ -6,10 +6,10 @@ import {
   reuseVerdict,
 } from '../compounding/index.js';
 import { evaluatePolicy } from '../policy/index.js';
+import { stateKeys } from '../state-keys.js';
 import { recheckContract } from './contract-recheck.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
-import { stateKeys } from './keys.js';
 import { declaredIntent } from './parsed-intent.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';

@@ -1,4 +1,4 @@
-import { canonicalDigest } from '../intent-id.js';
+import { canonicalDigest } from '../ledger/canonical-json.js';
 import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
 
 // Policy sets are built once and never mutated, so each array's hash is computed once per process.

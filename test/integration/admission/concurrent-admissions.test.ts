@@ -1,8 +1,8 @@
 import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../../lambdas/adapters/aws/dynamodb-state-store.js';
 import { overlapOf } from '../../../lambdas/core/admission/occupant.js';
-import { type InFlightRecord, stateKeys } from '../../../lambdas/core/pipeline/keys.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
 import { admit, changes, declared } from '../../unit/admission/harness.js';
 import { type Harness, pipelineHarness } from '../../unit/pipeline/helpers/pipeline-harness.js';
 import { clientFor, type LocalTables, startLocalTables } from '../ledger/dynalite-fixture.js';

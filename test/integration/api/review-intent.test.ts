@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { type LocalStack, openLocalStack } from '../../../cli/runtime/local-stack.js';
 import { reviewIntent } from '../../../lambdas/api/review-intent.js';
-import { evidenceFiles } from '../../../lambdas/core/pipeline/evidence-files.js';
+import { evidenceFiles } from '../../../lambdas/core/evidence/evidence-files.js';
 import { type ReviewRequest, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import type { ReviewResult } from '../../../lambdas/core/pipeline/state.js';
 import type { Executions } from '../../../lambdas/ports/executions.js';
+import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
 
 const example = JSON.parse(
   readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
-import { type LocalStack, openLocalStack } from '../../../cli/runtime/local-stack.js';
 import { IneligibleReviewerError, SeparationOfDutiesError } from '../../../lambdas/core/errors.js';
 import {
   NotAwaitingReviewError,
   recordReview,
   requestReview,
 } from '../../../lambdas/core/pipeline/review.js';
+import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
 
 const intent = JSON.parse(
   readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),

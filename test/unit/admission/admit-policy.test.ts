@@ -1,6 +1,6 @@
 import type { InterferenceCheck } from '../../../lambdas/core/admission/non-interference.js';
-import { stateKeys } from '../../../lambdas/core/pipeline/keys.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
 import { admit, changes, declared, lastAdmissionEntry } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { decideAdmission } from '../../../lambdas/core/admission/decide-admission.js';
 import { toRecord } from '../../../lambdas/core/admission/occupant.js';
-import type { InFlightRecord } from '../../../lambdas/core/pipeline/keys.js';
+import type { InFlightRecord } from '../../../lambdas/core/state-keys.js';
 import { defaultPolicySet } from '../../../policies/index.js';
 import { catalog, makeIntent, NOW, service } from '../core/fixtures.js';
 import { occupant, queued } from './occupants.js';

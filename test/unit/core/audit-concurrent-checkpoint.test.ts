@@ -1,4 +1,4 @@
-import { auditLedger } from '../../../lambdas/core/pipeline/audit.js';
+import { auditLedger } from '../../../lambdas/core/evidence/audit-ledger.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { record } from '../../../lambdas/core/pipeline/deps.js';
 import type { LedgerStore } from '../../../lambdas/ports/ledger-store.js';

@@ -1,6 +1,6 @@
 import { catalogData, loadCatalog } from '../../../catalog/index.js';
-import { parseCatalog } from '../../../lambdas/core/catalog-schema.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
+import { parseCatalog } from '../../../lambdas/core/parse-catalog.js';
 import { checkContracts } from '../../../lambdas/core/structure.js';
 
 /** A copy of the authored catalog data with one service edited. */

@@ -1,5 +1,5 @@
 import { generateCatalog } from '../../../catalog/generate.js';
-import { parseCatalog } from '../../../lambdas/core/catalog-schema.js';
+import { parseCatalog } from '../../../lambdas/core/parse-catalog.js';
 import { evaluatePolicy } from '../../../lambdas/core/policy/evaluate.js';
 import { fromLocal } from '../../../lambdas/core/policy/zoned-time.js';
 import { blastRadiusOf } from '../../../lambdas/core/risk.js';

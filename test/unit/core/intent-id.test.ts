@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { intentSchema } from '../../../lambdas/core/intent.js';
-import { canonicalDigest, deriveIntentId } from '../../../lambdas/core/intent-id.js';
+import { deriveIntentId } from '../../../lambdas/core/intent-id.js';
 import { makeIntent, rawIntent } from './fixtures.js';
 
 describe('deriveIntentId', () => {
@@ -45,16 +44,5 @@ describe('deriveIntentId', () => {
       readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
     );
     expect(deriveIntentId(intentSchema.parse(raw))).toBe('int-f7902b860108912dd9a0');
-  });
-});
-
-describe('canonicalDigest', () => {
-  test('hashes the RFC 8785 form: sorted keys, no whitespace', () => {
-    const expected = createHash('sha256').update('{"a":"x","b":[1,2]}').digest('hex');
-    expect(canonicalDigest({ b: [1, 2], a: 'x' })).toBe(expected);
-  });
-
-  test('refuses values without a JSON form', () => {
-    expect(() => canonicalDigest(undefined)).toThrow(TypeError);
   });
 });

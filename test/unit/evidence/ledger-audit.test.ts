@@ -1,5 +1,5 @@
+import { auditLedger } from '../../../lambdas/core/evidence/audit-ledger.js';
 import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
-import { auditLedger } from '../../../lambdas/core/pipeline/audit.js';
 import { exportOf, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
 import { tampers } from './helpers/tampers.js';
 

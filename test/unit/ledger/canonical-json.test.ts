@@ -1,4 +1,5 @@
-import { canonicalBytes, canonicalJson } from '../../../lambdas/core/ledger/index.js';
+import { createHash } from 'node:crypto';
+import { canonicalBytes, canonicalDigest, canonicalJson } from '../../../lambdas/core/ledger/index.js';
 
 describe('canonicalJson (RFC 8785)', () => {
   test('serialises the RFC 8785 §3.2.2 sample exactly', () => {
@@ -75,5 +76,22 @@ describe('canonicalJson (RFC 8785)', () => {
 
     // Assess
     expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from('{"s":"€"}', 'utf8').toString('hex'));
+  });
+});
+
+describe('canonicalDigest', () => {
+  test('hashes the RFC 8785 form: sorted keys, no whitespace', () => {
+    const expected = createHash('sha256').update('{"a":"x","b":[1,2]}').digest('hex');
+    expect(canonicalDigest({ b: [1, 2], a: 'x' })).toBe(expected);
+  });
+
+  test('refuses values without a JSON form', () => {
+    expect(() => canonicalDigest(undefined)).toThrow(TypeError);
+  });
+
+  test('refuses a lone surrogate, as the ledger does: an intent digest and its ledger entry agree on what is JSON', () => {
+    expect(() => canonicalDigest({ title: 'a\ud800b' })).toThrow(
+      '$.title: string holds a lone UTF-16 surrogate',
+    );
   });
 });

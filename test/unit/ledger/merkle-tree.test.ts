@@ -4,6 +4,7 @@ import {
   leafHashOfBytes,
   merkleRoot,
   nodeHash,
+  nodeHashBytes,
 } from '../../../lambdas/core/ledger/index.js';
 import { leafData, rootsBySize } from './ct-vectors.js';
 
@@ -54,5 +55,37 @@ describe('merkleRoot', () => {
   test('refuses a malformed leaf hash, naming its index', () => {
     // Act / Assess
     expect(() => merkleRoot([leafHashes[0]!, 'ABC'])).toThrow('leafHashes[1]');
+  });
+});
+
+describe('nodeHashBytes', () => {
+  const spec = (left: Uint8Array, right: Uint8Array) =>
+    createHash('sha256')
+      .update(Buffer.concat([Buffer.from([1]), left, right]))
+      .digest('hex');
+
+  test('returns a fresh digest per call: a later node hash never changes an earlier one', () => {
+    // Prepare
+    const [a, b, c] = ['a', 'b', 'c'].map((s) => createHash('sha256').update(s).digest());
+    // Act
+    const first = nodeHashBytes(a!, b!);
+    const firstHex = first.toString('hex');
+    const second = nodeHashBytes(b!, c!);
+    // Assess
+    expect(first.toString('hex')).toBe(firstHex);
+    expect(firstHex).toBe(spec(a!, b!));
+    expect(second.toString('hex')).toBe(spec(b!, c!));
+  });
+
+  test('hashes children of any length by the RFC definition, not only 32-byte ones', () => {
+    // Prepare
+    const full = createHash('sha256').update('x').digest();
+    const short = Buffer.from('0102', 'hex');
+    // Act / Assess
+    expect(nodeHashBytes(short, full).toString('hex')).toBe(spec(short, full));
+    expect(nodeHashBytes(full, short).toString('hex')).toBe(spec(full, short));
+    expect(nodeHashBytes(full, Buffer.concat([full, short])).toString('hex')).toBe(
+      spec(full, Buffer.concat([full, short])),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { catalogData } from '../../../catalog/index.js';
-import { type Catalog, parseCatalog } from '../../../lambdas/core/catalog-schema.js';
+import type { Catalog } from '../../../lambdas/core/catalog-schema.js';
 import type { Intent } from '../../../lambdas/core/intent.js';
+import { parseCatalog } from '../../../lambdas/core/parse-catalog.js';
 import { recheckContract, structureDigests } from '../../../lambdas/core/pipeline/contract-recheck.js';
 import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
 import { catalog, makeIntent } from '../core/fixtures.js';

@@ -1,6 +1,6 @@
+import { evidenceFiles } from '../../../lambdas/core/evidence/evidence-files.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
-import { evidenceFiles } from '../../../lambdas/core/pipeline/evidence-files.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';

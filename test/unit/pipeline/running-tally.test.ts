@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { decisionContinuity, recordContinuity } from '../../../lambdas/core/compounding/continuity.js';
 import { confidenceLowerBound } from '../../../lambdas/core/confidence.js';
 import { readConfidence, recordOutcome } from '../../../lambdas/core/pipeline/confidence-store.js';
-import { stateKeys } from '../../../lambdas/core/pipeline/keys.js';
+import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { StateItem, StateStore } from '../../../lambdas/ports/state-store.js';
 import { MemoryStateStore } from '../release/helpers/memory-state-store.js';
 

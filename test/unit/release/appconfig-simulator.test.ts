@@ -148,10 +148,8 @@ describe('LocalAppConfig lanes: one deployment per environment', () => {
 describe('LocalAppConfig automatic rollback on alarm monitors', () => {
   test('an alarm during the rollout rolls back at the first evaluation that sees it, naming the alarm', async () => {
     // Prepare: 20 % at 6 min; the 6th and 7th minutes breach, so the 8-minute evaluation is in ALARM
-    const { releaser, clock } = localRelease();
-    const started = await releaser.start(
-      releaseRequest('AppConfig.Linear20PercentEvery6Minutes', { fault: errorFault(0) }),
-    );
+    const { releaser, clock } = localRelease({ fault: errorFault(0) });
+    const started = await releaser.start(releaseRequest('AppConfig.Linear20PercentEvery6Minutes'));
     // Act
     clock.advance(minutes(20));
     const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
@@ -170,12 +168,10 @@ describe('LocalAppConfig automatic rollback on alarm monitors', () => {
 
   test('an alarm during the final bake rolls back too', async () => {
     // Prepare: the fault shows only at 100 %, reached at 8 min; the bake runs to 13 min
-    const { releaser, clock } = localRelease();
-    const started = await releaser.start(
-      releaseRequest('itv.Linear25Percent8Minutes', {
-        fault: { metric: 'latencyP99Ms', value: 5000, atPercent: 100 },
-      }),
-    );
+    const { releaser, clock } = localRelease({
+      fault: { metric: 'latencyP99Ms', value: 5000, atPercent: 100 },
+    });
+    const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     // Act
     clock.advance(minutes(30));
     const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
@@ -190,11 +186,9 @@ describe('LocalAppConfig automatic rollback on alarm monitors', () => {
 
   test('no rollback when the alarm actions are disabled, though the alarm fires', async () => {
     // Prepare
-    const { releaser, clock, cloudwatch } = localRelease();
+    const { releaser, clock, cloudwatch } = localRelease({ fault: errorFault(0) });
     await cloudwatch.disableAlarmActions(cloudwatch.monitorsFor('payments'));
-    const started = await releaser.start(
-      releaseRequest('AppConfig.Linear20PercentEvery6Minutes', { fault: errorFault(0) }),
-    );
+    const started = await releaser.start(releaseRequest('AppConfig.Linear20PercentEvery6Minutes'));
     // Act
     clock.advance(minutes(61));
     const status = await releaser.check('payments', 'payments-prod', started.deploymentId);
@@ -236,9 +230,9 @@ describe('LocalAppConfig automatic rollback on alarm monitors', () => {
 
   test('a fault at 30 % is detected no sooner than period × datapointsToAlarm after it shows', async () => {
     // Prepare: the canary passes 10, 20, 40 %: the fault shows from 12 min
-    const { releaser, clock } = localRelease();
+    const { releaser, clock } = localRelease({ fault: errorFault(30) });
     const strategy = strategyByName('AppConfig.Canary10Percent20Minutes');
-    const started = await releaser.start(releaseRequest(strategy.name, { fault: errorFault(30) }));
+    const started = await releaser.start(releaseRequest(strategy.name));
     const onsetSeconds = deploymentTimeline(strategy).steps.find((s) => s.percentage >= 30)!.atSeconds;
     // Act: poll every 30 s like the state machine would
     let status = started;
@@ -256,9 +250,9 @@ describe('LocalAppConfig automatic rollback on alarm monitors', () => {
   });
 
   test('the rollback instant does not depend on how often the deployment is polled', async () => {
-    const once = localRelease();
-    const often = localRelease();
-    const request = releaseRequest('AppConfig.Canary10Percent20Minutes', { fault: errorFault(30) });
+    const once = localRelease({ fault: errorFault(30) });
+    const often = localRelease({ fault: errorFault(30) });
+    const request = releaseRequest('AppConfig.Canary10Percent20Minutes');
     const a = await once.releaser.start(request);
     const b = await often.releaser.start(request);
     once.clock.advance(minutes(40));

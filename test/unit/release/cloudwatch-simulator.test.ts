@@ -44,12 +44,10 @@ describe('LocalCloudWatch alarms', () => {
 
   test('a fault trips the alarm on the evaluation after its second breaching minute, and only that alarm', async () => {
     // Prepare: the fault serves 25 % of traffic from 2 min on
-    const { releaser, cloudwatch } = localRelease();
-    await releaser.start(
-      releaseRequest('itv.Linear25Percent8Minutes', {
-        fault: { metric: 'errorRate', value: 0.1, atPercent: 0 },
-      }),
-    );
+    const { releaser, cloudwatch } = localRelease({
+      fault: { metric: 'errorRate', value: 0.1, atPercent: 0 },
+    });
+    await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     // Act
     const history = await cloudwatch.alarmHistory('payments', t0.getTime(), t0.getTime() + minutes(5));
     // Assess
@@ -98,11 +96,11 @@ describe('LocalCloudWatch alarms', () => {
 describe('LocalCloudWatch.describeAlarms', () => {
   test('reads the states at the current instant of the virtual clock', async () => {
     // Prepare
-    const { releaser, cloudwatch, clock } = localRelease();
+    const { releaser, cloudwatch, clock } = localRelease({
+      fault: { metric: 'latencyP99Ms', value: 5000, atPercent: 0 },
+    });
     await cloudwatch.disableAlarmActions(cloudwatch.monitorsFor('payments'));
-    await releaser.start(
-      releaseRequest('itv.Immediate', { fault: { metric: 'latencyP99Ms', value: 5000, atPercent: 0 } }),
-    );
+    await releaser.start(releaseRequest('itv.Immediate'));
     // Act
     const before = await cloudwatch.describeAlarms('payments');
     clock.advance(minutes(2));

@@ -24,9 +24,9 @@ describe('LocalAppConfig with rollbackOnAlarm false', () => {
 
   test('runs its documented schedule through an alarm and reports the first monitor that tripped', async () => {
     // Prepare: 25 % at 2 min carries the fault; 2 of 3 minutes breach by the 4-minute evaluation
-    const { releaser, clock } = localRelease();
+    const { releaser, clock } = localRelease({ fault: errorFault(25) });
     const started = await releaser.start(
-      releaseRequest('itv.Linear25Percent8Minutes', { rollbackOnAlarm: false, fault: errorFault(25) }),
+      releaseRequest('itv.Linear25Percent8Minutes', { rollbackOnAlarm: false }),
     );
     // Act
     clock.advance(minutes(6));

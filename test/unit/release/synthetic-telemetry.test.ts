@@ -24,8 +24,8 @@ describe('SyntheticMetrics series', () => {
 
   test('a fault is weighted by the share of traffic on the new configuration', async () => {
     // Prepare: no noise; 25 % from 2 min, 50 % from 4 min
-    const { releaser, metrics } = localRelease({ noise: 0 });
-    await releaser.start(releaseRequest('itv.Linear25Percent8Minutes', { fault: latencyFault(0) }));
+    const { releaser, metrics } = localRelease({ noise: 0, fault: latencyFault(0) });
+    await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     // Act
     const series = await metrics.datapoints('payments', 'latencyP99Ms', 60, t0.getTime(), 5);
     // Assess
@@ -34,10 +34,8 @@ describe('SyntheticMetrics series', () => {
 
   test('a fault shows only once the rollout reaches its atPercent; a partial minute counts pro rata', async () => {
     // Prepare: 50 % at 30 s, 100 % at 60 s
-    const { releaser, metrics } = localRelease({ noise: 0 });
-    await releaser.start(
-      releaseRequest('AppConfig.Linear50PercentEvery30Seconds', { fault: latencyFault(60) }),
-    );
+    const { releaser, metrics } = localRelease({ noise: 0, fault: latencyFault(60) });
+    await releaser.start(releaseRequest('AppConfig.Linear50PercentEvery30Seconds'));
     // Act
     const series = await metrics.datapoints('payments', 'latencyP99Ms', 30, t0.getTime(), 4);
     const firstMinute = await metrics.datapoints('payments', 'latencyP99Ms', 60, t0.getTime() + 30_000, 1);
@@ -47,10 +45,8 @@ describe('SyntheticMetrics series', () => {
   });
 
   test('a rollback takes the fault away', async () => {
-    const { releaser, metrics, clock } = localRelease({ noise: 0 });
-    const started = await releaser.start(
-      releaseRequest('itv.Linear25Percent8Minutes', { fault: latencyFault(0) }),
-    );
+    const { releaser, metrics, clock } = localRelease({ noise: 0, fault: latencyFault(0) });
+    const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     clock.advance(minutes(3));
     await releaser.stop('payments', 'payments-prod', started.deploymentId);
     const series = await metrics.datapoints('payments', 'latencyP99Ms', 60, t0.getTime() + minutes(2), 3);
@@ -59,9 +55,10 @@ describe('SyntheticMetrics series', () => {
 
   test('a later deployment of the same profile takes traffic from the faulty configuration', async () => {
     // Prepare: a faulty configuration fully deployed, then a clean one rolling out over it
-    const { releaser, metrics, clock } = localRelease({ noise: 0 });
-    await releaser.start(releaseRequest('itv.Immediate', { fault: latencyFault(0) }));
+    const { releaser, metrics, clock, faults } = localRelease({ noise: 0, fault: latencyFault(0) });
+    await releaser.start(releaseRequest('itv.Immediate'));
     clock.advance(minutes(1));
+    faults.clear();
     await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     // Act
     const series = await metrics.datapoints('payments', 'latencyP99Ms', 60, t0.getTime() + minutes(1), 9);
@@ -108,13 +105,12 @@ describe('SyntheticTelemetry snapshot', () => {
 
   test('a fault shows as an SLO regression, spent error budget and an alarm', async () => {
     // Prepare: 20 % error rate on 25 % of traffic from 2 to 4 min, 50 % from 4 to 6 min (actions off: no rollback)
-    const { releaser, telemetry, cloudwatch, clock } = localRelease({ noise: 0 });
+    const { releaser, telemetry, cloudwatch, clock } = localRelease({
+      noise: 0,
+      fault: { metric: 'errorRate', value: 0.201, atPercent: 0 },
+    });
     await cloudwatch.disableAlarmActions(cloudwatch.monitorsFor('payments'));
-    await releaser.start(
-      releaseRequest('itv.Linear25Percent8Minutes', {
-        fault: { metric: 'errorRate', value: 0.201, atPercent: 0 },
-      }),
-    );
+    await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
     clock.advance(minutes(6));
     // Act
     const snapshot = await telemetry.snapshot('payments', t0, clock.now());

@@ -1,11 +1,11 @@
 import type { ValidateFunction } from 'ajv';
 import type { AlarmMonitor } from '../../../../lambdas/adapters/local/appconfig-simulator.js';
 import { LocalAppConfig } from '../../../../lambdas/adapters/local/appconfig-simulator.js';
-import { InvalidInputError, LaneBusyError } from '../../../../lambdas/core/errors.js';
 import {
   type SimulatedDeployment,
   simulatorKeys,
-} from '../../../../lambdas/core/release/simulated-deployment.js';
+} from '../../../../lambdas/adapters/local/simulated-deployment.js';
+import { InvalidInputError, LaneBusyError } from '../../../../lambdas/core/errors.js';
 import { validateStrategy } from '../../../../lambdas/core/release/timeline.js';
 import type { Clock } from '../../../../lambdas/ports/clock.js';
 import type { DeploymentStatus, DeploymentStrategy } from '../../../../lambdas/ports/releaser.js';

@@ -1,4 +1,4 @@
-import type { SimulatedDeployment } from '../../../../lambdas/core/release/simulated-deployment.js';
+import type { SimulatedDeployment } from '../../../../lambdas/adapters/local/simulated-deployment.js';
 import type {
   DeploymentEvent,
   DeploymentStatus,

@@ -1,4 +1,5 @@
 import { createLocalRelease } from '../../../../lambdas/adapters/local/appconfig-simulator.js';
+import { declaredFaults } from '../../../../lambdas/adapters/local/declared-faults.js';
 import { LocalSigner } from '../../../../lambdas/adapters/local/local-signer.js';
 import { baselinesOf } from '../../../../lambdas/adapters/local/synthetic-telemetry.js';
 import { VirtualClock } from '../../../../lambdas/adapters/local/virtual-clock.js';
@@ -25,10 +26,18 @@ export function pipelineHarness(start: Date = NOW) {
   const ledger = new MemoryLedgerStore();
   const clock = new VirtualClock(start);
   const ids = counterIds();
-  const release = createLocalRelease({ store, clock, ids, baselines: baselinesOf(catalog), noise: 0 });
+  const ledgerName = 'test';
+  const release = createLocalRelease({
+    store,
+    clock,
+    ids,
+    baselines: baselinesOf(catalog),
+    noise: 0,
+    faults: declaredFaults(ledger, ledgerName),
+  });
   const signer = LocalSigner.inMemory();
   const deps: PipelineDeps = {
-    ledgerName: 'test',
+    ledgerName,
     ledger,
     state: store,
     catalog,

@@ -1,4 +1,5 @@
 import { createLocalRelease } from '../../../../lambdas/adapters/local/appconfig-simulator.js';
+import type { SimulatedFault } from '../../../../lambdas/adapters/local/simulated-deployment.js';
 import { VirtualClock } from '../../../../lambdas/adapters/local/virtual-clock.js';
 import type { ServiceBaseline } from '../../../../lambdas/core/release/slo.js';
 import { type StrategyName, strategyByName } from '../../../../lambdas/core/release/strategies.js';
@@ -17,8 +18,14 @@ export const paymentsBaseline: ServiceBaseline = {
   errorBudgetRemaining: 0.8,
 };
 
-/** The local release side on a fresh in-memory store and a virtual clock at t0. */
-export function localRelease(options: { store?: MemoryStateStore; noise?: number } = {}) {
+/**
+ * The local release side on a fresh in-memory store and a virtual clock at t0. `faults` holds the fault each
+ * intent's release shows (read when it starts); `fault` puts one on `intent-1`, the intent of `releaseRequest`.
+ */
+export function localRelease(
+  options: { store?: MemoryStateStore; noise?: number; fault?: SimulatedFault } = {},
+) {
+  const faults = new Map<string, SimulatedFault>(options.fault ? [['intent-1', options.fault]] : []);
   const store = options.store ?? new MemoryStateStore();
   const clock = new VirtualClock(t0);
   const stack = createLocalRelease({
@@ -27,8 +34,9 @@ export function localRelease(options: { store?: MemoryStateStore; noise?: number
     ids: counterIds(),
     baselines: { payments: paymentsBaseline, search: { ...paymentsBaseline, latencyP99Ms: 80 } },
     ...(options.noise !== undefined ? { noise: options.noise } : {}),
+    faults: async (intentId) => faults.get(intentId),
   });
-  return { ...stack, store, clock };
+  return { ...stack, store, clock, faults };
 }
 
 export function releaseRequest(

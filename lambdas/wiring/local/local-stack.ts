@@ -1,21 +1,22 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadCatalog } from '../../catalog/index.js';
-import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
-import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
-import { ensureTables } from '../../lambdas/adapters/aws/tables.js';
-import { createLocalRelease } from '../../lambdas/adapters/local/appconfig-simulator.js';
-import { localDynamoClient, startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
-import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-store.js';
-import { LocalSigner } from '../../lambdas/adapters/local/local-signer.js';
-import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js';
-import type { Catalog } from '../../lambdas/core/catalog-schema.js';
-import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
-import { baselinesOf } from '../../lambdas/core/release/slo.js';
-import { checkContracts } from '../../lambdas/core/structure.js';
-import type { IdSource } from '../../lambdas/ports/clock.js';
-import { defaultPolicySet } from '../../policies/index.js';
+import { loadCatalog } from '../../../catalog/index.js';
+import { defaultPolicySet } from '../../../policies/index.js';
+import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
+import { DynamoStateStore } from '../../adapters/aws/dynamodb-state-store.js';
+import { ensureTables } from '../../adapters/aws/tables.js';
+import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js';
+import { declaredFaults } from '../../adapters/local/declared-faults.js';
+import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
+import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
+import { LocalSigner } from '../../adapters/local/local-signer.js';
+import { VirtualClock } from '../../adapters/local/virtual-clock.js';
+import type { Catalog } from '../../core/catalog-schema.js';
+import type { PipelineDeps } from '../../core/pipeline/deps.js';
+import { baselinesOf } from '../../core/release/slo.js';
+import { checkContracts } from '../../core/structure.js';
+import type { IdSource } from '../../ports/clock.js';
 
 export const ledgerName = 'main';
 const tables = { ledger: 'itv-ledger', state: 'itv-state' };
@@ -63,6 +64,7 @@ export async function openLocalStack(
     clock,
     ids,
     baselines: baselinesOf(catalog),
+    faults: declaredFaults(ledger, ledgerName),
   });
   // An in-memory ledger starts empty each run, so its write-once evidence must not meet an earlier run's:
   // signed checkpoints of the same sizes with other roots would read as a rewritten ledger.

@@ -1,6 +1,6 @@
-import type { ServiceMetric } from './alarms.js';
+import type { ServiceMetric } from '../../core/release/alarms.js';
+import { type DeploymentTimeline, deploymentTimeline, percentageAt } from '../../core/release/timeline.js';
 import type { SimulatedDeployment } from './simulated-deployment.js';
-import { type DeploymentTimeline, deploymentTimeline, percentageAt } from './timeline.js';
 
 /**
  * Which configuration serves which share of a service's traffic over time, and what that does to a metric

@@ -1,7 +1,8 @@
 import type { StoredEntry } from '../../ports/ledger-store.js';
-import { type LedgerAudit, LedgerAuditor } from '../evidence/ledger-auditor.js';
+import type { LedgerAudit } from './audit-result.js';
+import { LedgerAuditor } from './ledger-auditor.js';
 
-export type { AuditFault, LedgerAudit } from '../evidence/ledger-auditor.js';
+export type { AuditFault, LedgerAudit } from './audit-result.js';
 
 /**
  * Verifies a whole ledger with nothing but the public key: the hash chain, every decision signature, every

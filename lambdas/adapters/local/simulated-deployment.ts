@@ -1,5 +1,5 @@
-import type { DeploymentStrategy, ReleaseRequest, TrippedMonitor } from '../../ports/releaser.js';
-import type { AlarmState } from './alarm-evaluation.js';
+import type { AlarmState } from '../../core/release/alarm-evaluation.js';
+import type { DeploymentStrategy, TrippedMonitor } from '../../ports/releaser.js';
 
 /**
  * The local AppConfig simulator's deployment record, kept in the StateStore so that every process sharing the
@@ -7,7 +7,18 @@ import type { AlarmState } from './alarm-evaluation.js';
  * serves which share of traffic.
  */
 
-export type SimulatedFault = NonNullable<ReleaseRequest['fault']>;
+/**
+ * A telemetry fault the synthetic metrics show once a rollout reaches `atPercent`, weighted by the share of
+ * traffic on the new configuration: an intent's `simulation.fault`, which only the local runtime reads.
+ */
+export interface SimulatedFault {
+  metric: 'errorRate' | 'latencyP99Ms';
+  value: number;
+  atPercent: number;
+}
+
+/** Where the simulator learns the fault an intent's release should show, if any. */
+export type FaultSource = (intentId: string) => Promise<SimulatedFault | undefined>;
 
 /** Why and when a deployment stopped before completing. */
 export interface DeploymentEnding {

@@ -1,0 +1,33 @@
+import type { Checkpoint } from '../ledger/checkpoint.js';
+import type { ChainFault } from '../ledger/verify-chain.js';
+
+/** What a ledger audit finds: the ledger whole, or the first entry that cannot be trusted and why. */
+export type AuditFault =
+  | ChainFault
+  | 'bad-signature'
+  | 'checkpoint-mismatch'
+  | 'fork'
+  | 'truncated'
+  | 'inconsistent';
+
+/** `seq` is the first sequence number that cannot be trusted. */
+export type AuditFailure = { ok: false; seq: number; fault: AuditFault; reason: string };
+
+export type LedgerAudit =
+  | {
+      ok: true;
+      size: number;
+      rootHash: string;
+      /** Distinct signed tree sizes whose root matched the entries. */
+      checkpoints: number;
+      decisions: number;
+      /** RFC 9162 consistency proofs verified between successive checkpoints. */
+      consistencyProofs: number;
+    }
+  | AuditFailure;
+
+/** A signed checkpoint whose signature held, and where it came from (an entry, an evidence object). */
+export interface CheckpointClaim {
+  checkpoint: Checkpoint;
+  source: string;
+}
