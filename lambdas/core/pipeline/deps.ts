@@ -5,6 +5,7 @@ import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
+import type { LedgerEntryType } from '../ledger/entry-types.js';
 import type { PolicySet } from '../policy/types.js';
 
 /** Everything a stage may touch, chosen by a composition root (AWS or local). */
@@ -30,7 +31,7 @@ export interface PipelineDeps {
 export function record(
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock'>,
   intentId: string,
-  type: string,
+  type: LedgerEntryType,
   payload: Record<string, unknown>,
   step: string = type,
 ): Promise<StoredEntry> {

@@ -1,4 +1,5 @@
 import type { DeploymentStatus } from '../../ports/releaser.js';
+import { deploymentEntryType } from '../ledger/entry-types.js';
 import { type PipelineDeps, record } from './deps.js';
 
 /**
@@ -17,7 +18,7 @@ export async function recordEvents(
     await record(
       deps,
       intentId,
-      `release.${event.type.toLowerCase().replace(/_/g, '-')}`,
+      deploymentEntryType(event.type),
       { deploymentId: status.deploymentId, index, ...event },
       `release/event/${index}`,
     );

@@ -1,3 +1,4 @@
+import type { LedgerEntryType } from '../ledger/entry-types.js';
 import { validateStructure as checkStructure } from '../structure.js';
 import { structureDigests } from './contract-recheck.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -14,11 +15,12 @@ export async function validateStructure(state: PipelineState, deps: PipelineDeps
     missingKeys: verdict.verdict === 'schema-update-required' ? verdict.missingKeys : [],
     message: verdict.verdict === 'schema-update-required' ? verdict.message : undefined,
   };
-  const type = {
+  const types = {
     valid: 'structure.validated',
     invalid: 'structure.rejected',
     'schema-update-required': 'structure.schema-update-required',
-  }[result.verdict];
+  } as const satisfies Record<StructureResult['verdict'], LedgerEntryType>;
+  const type = types[result.verdict];
   await record(deps, intentId, type, {
     service: intent.change.service,
     profile: intent.change.profile,
