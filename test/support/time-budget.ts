@@ -15,3 +15,14 @@ export const setupMs = 30_000;
 export function intentsBudgetMs(intents: number): number {
   return setupMs + intents * perIntentMs;
 }
+
+/**
+ * One append on dynalite is three or four requests (head, marker, entry) at about 300 conditional writes a
+ * second on 2 idle cores, so about 15 ms; the budget allows 250 ms.
+ */
+export const perAppendMs = 250;
+
+/** The limit for work that makes `appends` ledger appends on dynalite (or `appends` calls of like weight). */
+export function appendsBudgetMs(appends: number): number {
+  return setupMs + appends * perAppendMs;
+}
