@@ -11,4 +11,9 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
+  // `npm run test:coverage` (run by .ci/run): the pure core as its unit tests cover it, held to a floor a
+  // little below what they reached when it was set (95.2% lines, 88.8% branches, 96.5% functions).
+  collectCoverageFrom: ['lambdas/core/**/*.ts'],
+  coverageProvider: 'v8',
+  coverageThreshold: { global: { lines: 94, statements: 94, branches: 87, functions: 95 } },
 };

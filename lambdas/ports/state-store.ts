@@ -23,7 +23,11 @@ export interface StateStore {
     data: T,
     expectedVersion?: number,
   ): Promise<StateItem<T>>;
-  /** All items of a partition, ordered by sk. */
+  /** All items of a partition, ordered by sk as DynamoDB orders strings: by their UTF-8 bytes. */
   list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]>;
+  /**
+   * Removes the item; `expectedVersion` as for `put` (0: must not exist, so deleting an absent item is a
+   * no-op). Deleting an absent item unconditionally is no error. Empty keys are `InvalidInputError`.
+   */
   delete(pk: string, sk: string, expectedVersion?: number): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import { runDemo } from '../../cli/commands/demo.js';
+import { demoScenarios, runDemo } from '../../cli/commands/demo.js';
 import { evidenceVerifyCommand, pullBundle } from '../../cli/commands/evidence.js';
 import { checkpointsFileOf, exportLines, ledgerVerifyCommand } from '../../cli/commands/ledger.js';
 import { withSession } from '../../cli/session.js';
@@ -12,6 +12,7 @@ import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audi
 import { spkiToPem } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
 import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
+import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
  * The demo's intents through the real ASL on the local runtime, then what a compliance officer does with no
@@ -66,7 +67,7 @@ describe('demo evidence, verified as an outsider would', () => {
       out.push(String(line));
     });
     jest.spyOn(console, 'error').mockImplementation(() => {});
-  });
+  }, intentsBudgetMs(demoScenarios.length));
 
   afterAll(() => {
     jest.restoreAllMocks();

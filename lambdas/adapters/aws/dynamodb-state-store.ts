@@ -137,13 +137,16 @@ export class DynamoStateStore implements StateStore {
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: { pk: s(pk), sk: s(sk) },
+          // 0 means "must not exist", as for put: deleting an absent item is then a no-op.
           ...(expectedVersion === undefined
             ? {}
-            : {
-                ConditionExpression: '#v = :expected',
-                ExpressionAttributeNames: { '#v': 'version' },
-                ExpressionAttributeValues: { ':expected': n(expectedVersion) },
-              }),
+            : expectedVersion === 0
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#v = :expected',
+                  ExpressionAttributeNames: { '#v': 'version' },
+                  ExpressionAttributeValues: { ':expected': n(expectedVersion) },
+                }),
         }),
       );
     } catch (error) {

@@ -1,12 +1,15 @@
-import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EvidenceConflictError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 
 /**
- * Evidence on local disk, write-once like S3 Object Lock: objects are written atomically (temp file +
- * rename) and made read-only; writing different bytes to an existing key fails, the same bytes succeed.
+ * Evidence on local disk, write-once like S3 Object Lock: writing different bytes to an existing key fails,
+ * the same bytes succeed, also between writers racing for one key (processes sharing an ITV_HOME). An object
+ * is written whole to a read-only temp file of its own, then hard-linked to its key: `link` fails when the key
+ * exists (where `rename` would replace it), so the first writer wins and no reader sees part of an object.
  */
 export class FileEvidenceStore implements EvidenceStore {
   constructor(private readonly root: string) {}
@@ -14,19 +17,27 @@ export class FileEvidenceStore implements EvidenceStore {
   async putObject(key: string, body: Uint8Array, _contentType: string): Promise<string> {
     const path = this.pathOf(key);
     const existing = await readFile(path).catch(() => undefined);
-    if (existing) {
-      if (Buffer.compare(existing, Buffer.from(body)) !== 0) {
-        throw new EvidenceConflictError(
-          `evidence object ${key} is write-once and already holds different bytes`,
-        );
-      }
-      return pathToFileURL(path).href;
-    }
+    if (existing) return this.sameOrConflict(key, path, existing, body);
     await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    const temp = `${path}.${randomUUID()}.tmp`;
     await writeFile(temp, body, { mode: 0o444 });
-    await rename(temp, path);
-    await chmod(path, 0o444);
+    try {
+      await link(temp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return this.sameOrConflict(key, path, await readFile(path), body);
+    } finally {
+      await unlink(temp);
+    }
+    return pathToFileURL(path).href;
+  }
+
+  private sameOrConflict(key: string, path: string, existing: Buffer, body: Uint8Array): string {
+    if (Buffer.compare(existing, Buffer.from(body)) !== 0) {
+      throw new EvidenceConflictError(
+        `evidence object ${key} is write-once and already holds different bytes`,
+      );
+    }
     return pathToFileURL(path).href;
   }
 

@@ -20,7 +20,8 @@ import { ScriptedAlarmStates } from './scripted-alarm-states.js';
 /**
  * The real AppConfigReleaser against the AppConfig endpoint, with the catalog's profiles provisioned as the
  * stack provisions them (infra/release-config.ts): feature-flag profiles without validators, free-form profiles
- * with their latest contract as a JSON_SCHEMA validator.
+ * with their latest contract as a JSON_SCHEMA validator. What every Releaser does (lanes, steps, stop, rollback
+ * on alarm) is the port's contract, test/contract/releaser-contract.ts; here is what only this adapter does.
  */
 
 const catalog = loadCatalog();
@@ -176,71 +177,6 @@ describe('AppConfigReleaser against the AppConfig endpoint', () => {
       }),
     );
     expect(JSON.parse(new TextDecoder().decode(hosted.Content))).toEqual(change.payload);
-  });
-
-  test('a second release in a busy environment is LaneBusyError (AppConfig ConflictException)', async () => {
-    // Prepare
-    const { releaser } = await provision();
-    const { change } = example('08-hiring-flag.json');
-    const request = {
-      intentId: 'intent-08',
-      service: change.service,
-      environment: 'prod',
-      profile: change.profile,
-      contractVersion: change.contractVersion,
-      content: change.payload,
-      strategy: strategyByName('itv.Linear25Percent8Minutes'),
-      description: 'intent-08',
-    };
-    await releaser.start(request);
-    // Act
-    const second = releaser.start(request);
-    // Assess
-    await expect(second).rejects.toMatchObject({ name: 'LaneBusyError' });
-  });
-
-  test('a stop during the final bake rolls the deployment back', async () => {
-    // Prepare
-    const { releaser } = await provision();
-    const { change } = example('01-low-risk-flag.json');
-    const started = await releaser.start({
-      intentId: 'intent-01',
-      service: change.service,
-      environment: 'prod',
-      profile: change.profile,
-      contractVersion: change.contractVersion,
-      content: change.payload,
-      strategy: strategyByName('itv.Linear25Percent8Minutes'),
-      description: 'intent-01',
-    });
-    clock.advance(10 * 60_000);
-    expect((await releaser.check(change.service, 'prod', started.deploymentId)).state).toBe('BAKING');
-    // Act
-    const stopped = await releaser.stop(change.service, 'prod', started.deploymentId);
-    // Assess
-    expect(stopped.state).toBe('ROLLED_BACK');
-  });
-
-  test('a stop after COMPLETE is DeploymentNotStoppableError and leaves the deployment COMPLETE', async () => {
-    // Prepare
-    const { releaser } = await provision();
-    const { change } = example('01-low-risk-flag.json');
-    const started = await releaser.start({
-      intentId: 'intent-01',
-      service: change.service,
-      environment: 'prod',
-      profile: change.profile,
-      contractVersion: change.contractVersion,
-      content: change.payload,
-      strategy: strategyByName('itv.Linear25Percent8Minutes'),
-      description: 'intent-01',
-    });
-    clock.advance(14 * 60_000);
-    // Act
-    const stop = releaser.stop(change.service, 'prod', started.deploymentId);
-    // Assess
-    await expect(stop).rejects.toMatchObject({ name: 'DeploymentNotStoppableError' });
-    expect((await releaser.check(change.service, 'prod', started.deploymentId)).state).toBe('COMPLETE');
   });
 
   const flagReleases = [

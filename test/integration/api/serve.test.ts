@@ -7,6 +7,7 @@ import { localApi } from '../../../cli/commands/serve.js';
 import { LocalExecutions } from '../../../cli/runtime/local-executions.js';
 import { issueToken } from '../../../cli/runtime/local-tokens.js';
 import { type Session, withSession } from '../../../cli/session.js';
+import { intentsBudgetMs } from '../../support/time-budget.js';
 
 const example = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as Record<
@@ -75,181 +76,205 @@ describe('itv serve', () => {
     expect(statSync(join(home, 'tokens.json')).mode & 0o777).toBe(0o600);
   });
 
-  test('submit, duplicate, status, bad input, review', async () => {
-    await withApi(async (call, executions) => {
-      // Act: a low-risk intent, submitted by its requester
-      const low = { ...example('01-low-risk-flag.json'), id: 'api-low-1' };
-      const first = await call('/intents', 'alice', low);
-      const again = await call('/intents', 'alice', low);
-      await executions.idle();
-      const status = await call('/intents/api-low-1', undefined);
+  test(
+    'submit, duplicate, status, bad input, review',
+    async () => {
+      await withApi(async (call, executions) => {
+        // Act: a low-risk intent, submitted by its requester
+        const low = { ...example('01-low-risk-flag.json'), id: 'api-low-1' };
+        const first = await call('/intents', 'alice', low);
+        const again = await call('/intents', 'alice', low);
+        await executions.idle();
+        const status = await call('/intents/api-low-1', undefined);
 
-      // Assess
-      expect(first.status).toBe(202);
-      expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({ duplicate: true });
-      expect(status.body).toMatchObject({ intentId: 'api-low-1', status: 'released' });
+        // Assess
+        expect(first.status).toBe(202);
+        expect(again.status).toBe(200);
+        expect(again.body).toMatchObject({ duplicate: true });
+        expect(status.body).toMatchObject({ intentId: 'api-low-1', status: 'released' });
 
-      // Bad input names the field
-      const bad = await call('/intents', 'alice', { ...low, timestamp: 'soon' });
-      expect(bad.status).toBe(400);
-      expect(JSON.stringify(bad.body)).toContain('timestamp');
-      expect((await call('/intents/nope', undefined)).status).toBe(404);
+        // Bad input names the field
+        const bad = await call('/intents', 'alice', { ...low, timestamp: 'soon' });
+        expect(bad.status).toBe(400);
+        expect(JSON.stringify(bad.body)).toContain('timestamp');
+        expect((await call('/intents/nope', undefined)).status).toBe(404);
 
-      // A high-risk intent waits for review; the caller is the reviewer of record
-      const high = { ...example('04-high-risk-review.json'), id: 'api-high-1' };
-      expect((await call('/intents', 'victor', high)).status).toBe(202);
-      await executions.idle();
-      expect((await call('/intents/api-high-1', undefined)).body).toMatchObject({
-        status: 'awaiting-review',
-      });
-      const approve = (who: string) => call('/intents/api-high-1/review', who, { decision: 'approve' });
-      expect((await approve('alice')).status).toBe(403);
-      expect((await approve('victor')).status).toBe(403); // the requester
-      const approved = await approve('xavier');
-      expect(approved.status).toBe(200);
-      expect(approved.body).toMatchObject({
-        review: {
-          reviewer: 'xavier',
-          authenticatedAs: { method: 'local', via: 'itv serve bearer token' },
-        },
-      });
-      await executions.idle();
-      expect((await call('/intents/api-high-1', undefined)).body).toMatchObject({ status: 'released' });
-      expect((await approve('xavier')).status).toBe(409);
-    });
-  });
-
-  test('no token, or one nobody issued, is refused before anything is recorded', async () => {
-    await withApi(async (call, _executions, session) => {
-      const intent = { ...example('01-low-risk-flag.json'), id: 'api-anonymous-1' };
-      const none = await call('/intents', undefined, intent);
-      const forged = await call('/intents', 'itv_not-a-token-anybody-issued', intent);
-      expect(none.status).toBe(400);
-      expect(JSON.stringify(none.body)).toContain('authorization');
-      expect(forged.status).toBe(403);
-      expect(await session.stack.deps.ledger.forIntent('main', 'api-anonymous-1')).toEqual([]);
-    });
-  });
-
-  test('naming the service owner as requester is refused (403); the intent is never recorded', async () => {
-    await withApi(async (call, _executions, session) => {
-      // rachel (support) edits the sample to name grace, who owns the incident router
-      const sample = example('03-policy-reject.json');
-      const forged = {
-        ...sample,
-        id: 'api-forged-1',
-        authority: { ...sample.authority, requester: 'grace' },
-      };
-      const byEmail = {
-        ...forged,
-        id: 'api-forged-2',
-        authority: { ...sample.authority, requester: 'grace@example.com' },
-      };
-      const viaOnBehalf = {
-        ...forged,
-        id: 'api-forged-3',
-        authority: { ...sample.authority, requester: 'rachel', onBehalfOf: 'grace' },
-      };
-      for (const intent of [forged, byEmail, viaOnBehalf]) {
-        const answer = await call('/intents', 'rachel', intent);
-        expect(answer.status).toBe(403);
-        expect(answer.body).toMatchObject({ error: 'ImpersonationError' });
-        expect(String(answer.body.message)).toMatch(/you are rachel, not grace/);
-        expect(await session.stack.deps.ledger.forIntent('main', intent.id)).toEqual([]);
-      }
-    });
-  });
-
-  test('an intent without a requester takes the caller; one naming the caller by e-mail is the caller', async () => {
-    await withApi(async (call, executions, session) => {
-      const sample = example('01-low-risk-flag.json');
-      const { requester: _left, ...noRequester } = sample.authority;
-      const anonymous = { ...sample, id: 'api-self-1', authority: noRequester };
-      const byEmail = {
-        ...sample,
-        id: 'api-self-2',
-        authority: { ...sample.authority, requester: 'alice@example.com' },
-      };
-      expect((await call('/intents', 'alice', anonymous)).status).toBe(202);
-      expect((await call('/intents', 'alice', byEmail)).status).toBe(202);
-      await executions.idle();
-      for (const id of ['api-self-1', 'api-self-2']) {
-        const entries = await session.stack.deps.ledger.forIntent('main', id);
-        const declared = entries.find((s) => s.entry.type === 'intent.declared')?.entry.payload;
-        expect(declared).toMatchObject({
-          authority: { requester: 'alice' },
-          submittedBy: { principal: 'alice', authenticatedAs: { method: 'local' } },
-          binding: { basis: 'self' },
+        // A high-risk intent waits for review; the caller is the reviewer of record
+        const high = { ...example('04-high-risk-review.json'), id: 'api-high-1' };
+        expect((await call('/intents', 'victor', high)).status).toBe(202);
+        await executions.idle();
+        expect((await call('/intents/api-high-1', undefined)).body).toMatchObject({
+          status: 'awaiting-review',
         });
-      }
-    });
-  });
-
-  test('a recorded delegation lets its holder act for its grantor, on its services only', async () => {
-    await withApi(async (call, executions, session) => {
-      const sample = example('09-procurement-delegated.json');
-      // oscar names nina, who delegated the procurement service to him (catalog/delegations.ts)
-      const forNina = {
-        ...sample,
-        id: 'api-delegated-1',
-        authority: { ...sample.authority, requester: 'nina', delegations: [] },
-      };
-      // the same delegation does not cover launch-flags
-      const lowRisk = example('01-low-risk-flag.json');
-      const elsewhere = {
-        ...lowRisk,
-        id: 'api-delegated-2',
-        authority: { ...lowRisk.authority, requester: 'nina' },
-      };
-      // a delegation the intent asserts but the catalog does not record
-      const invented = {
-        ...sample,
-        id: 'api-delegated-3',
-        authority: {
-          ...sample.authority,
-          delegations: [
-            {
-              from: 'nina',
-              role: 'procurement-lead',
-              services: ['procurement'],
-              expiresAt: '2030-01-01T00:00:00Z',
-            },
-          ],
-        },
-      };
-      const accepted = await call('/intents', 'oscar', forNina);
-      const outside = await call('/intents', 'oscar', elsewhere);
-      const made = await call('/intents', 'oscar', invented);
-      await executions.idle();
-
-      expect(accepted.status).toBe(202);
-      const entries = await session.stack.deps.ledger.forIntent('main', 'api-delegated-1');
-      expect(entries.find((s) => s.entry.type === 'intent.declared')?.entry.payload).toMatchObject({
-        authority: { requester: 'oscar', onBehalfOf: 'nina' },
-        binding: { basis: 'delegation', onBehalfOf: 'nina', delegation: { from: 'nina', to: 'oscar' } },
+        const approve = (who: string) => call('/intents/api-high-1/review', who, { decision: 'approve' });
+        expect((await approve('alice')).status).toBe(403);
+        expect((await approve('victor')).status).toBe(403); // the requester
+        const approved = await approve('xavier');
+        expect(approved.status).toBe(200);
+        expect(approved.body).toMatchObject({
+          review: {
+            reviewer: 'xavier',
+            authenticatedAs: { method: 'local', via: 'itv serve bearer token' },
+          },
+        });
+        await executions.idle();
+        expect((await call('/intents/api-high-1', undefined)).body).toMatchObject({ status: 'released' });
+        expect((await approve('xavier')).status).toBe(409);
       });
-      expect(outside.status).toBe(403);
-      expect(String(outside.body.message)).toMatch(/no delegation from nina to oscar for launch-flags/);
-      expect(made.status).toBe(403);
-      expect(made.body).toMatchObject({ field: 'authority.delegations[0]' });
-    });
-  });
+    },
+    intentsBudgetMs(4),
+  );
 
-  test('a delegation stops working when it expires', async () => {
-    await withApi(async (call, _executions, session) => {
-      const sample = example('09-procurement-delegated.json');
-      const forNina = {
-        ...sample,
-        id: 'api-expired-1',
-        authority: { ...sample.authority, requester: 'nina' },
-      };
-      const answer = await call('/intents', 'oscar', forNina);
-      expect(answer.status).toBe(403);
-      expect(String(answer.body.message)).toMatch(
-        /delegation from nina for procurement expired at 2026-12-15/,
-      );
-      expect(await session.stack.deps.ledger.forIntent('main', 'api-expired-1')).toEqual([]);
-    }, new Date('2026-12-16T15:00:00Z'));
-  });
+  test(
+    'no token, or one nobody issued, is refused before anything is recorded',
+    async () => {
+      await withApi(async (call, _executions, session) => {
+        const intent = { ...example('01-low-risk-flag.json'), id: 'api-anonymous-1' };
+        const none = await call('/intents', undefined, intent);
+        const forged = await call('/intents', 'itv_not-a-token-anybody-issued', intent);
+        expect(none.status).toBe(400);
+        expect(JSON.stringify(none.body)).toContain('authorization');
+        expect(forged.status).toBe(403);
+        expect(await session.stack.deps.ledger.forIntent('main', 'api-anonymous-1')).toEqual([]);
+      });
+    },
+    intentsBudgetMs(2),
+  );
+
+  test(
+    'naming the service owner as requester is refused (403); the intent is never recorded',
+    async () => {
+      await withApi(async (call, _executions, session) => {
+        // rachel (support) edits the sample to name grace, who owns the incident router
+        const sample = example('03-policy-reject.json');
+        const forged = {
+          ...sample,
+          id: 'api-forged-1',
+          authority: { ...sample.authority, requester: 'grace' },
+        };
+        const byEmail = {
+          ...forged,
+          id: 'api-forged-2',
+          authority: { ...sample.authority, requester: 'grace@example.com' },
+        };
+        const viaOnBehalf = {
+          ...forged,
+          id: 'api-forged-3',
+          authority: { ...sample.authority, requester: 'rachel', onBehalfOf: 'grace' },
+        };
+        for (const intent of [forged, byEmail, viaOnBehalf]) {
+          const answer = await call('/intents', 'rachel', intent);
+          expect(answer.status).toBe(403);
+          expect(answer.body).toMatchObject({ error: 'ImpersonationError' });
+          expect(String(answer.body.message)).toMatch(/you are rachel, not grace/);
+          expect(await session.stack.deps.ledger.forIntent('main', intent.id)).toEqual([]);
+        }
+      });
+    },
+    intentsBudgetMs(3),
+  );
+
+  test(
+    'an intent without a requester takes the caller; one naming the caller by e-mail is the caller',
+    async () => {
+      await withApi(async (call, executions, session) => {
+        const sample = example('01-low-risk-flag.json');
+        const { requester: _left, ...noRequester } = sample.authority;
+        const anonymous = { ...sample, id: 'api-self-1', authority: noRequester };
+        const byEmail = {
+          ...sample,
+          id: 'api-self-2',
+          authority: { ...sample.authority, requester: 'alice@example.com' },
+        };
+        expect((await call('/intents', 'alice', anonymous)).status).toBe(202);
+        expect((await call('/intents', 'alice', byEmail)).status).toBe(202);
+        await executions.idle();
+        for (const id of ['api-self-1', 'api-self-2']) {
+          const entries = await session.stack.deps.ledger.forIntent('main', id);
+          const declared = entries.find((s) => s.entry.type === 'intent.declared')?.entry.payload;
+          expect(declared).toMatchObject({
+            authority: { requester: 'alice' },
+            submittedBy: { principal: 'alice', authenticatedAs: { method: 'local' } },
+            binding: { basis: 'self' },
+          });
+        }
+      });
+    },
+    intentsBudgetMs(2),
+  );
+
+  test(
+    'a recorded delegation lets its holder act for its grantor, on its services only',
+    async () => {
+      await withApi(async (call, executions, session) => {
+        const sample = example('09-procurement-delegated.json');
+        // oscar names nina, who delegated the procurement service to him (catalog/delegations.ts)
+        const forNina = {
+          ...sample,
+          id: 'api-delegated-1',
+          authority: { ...sample.authority, requester: 'nina', delegations: [] },
+        };
+        // the same delegation does not cover launch-flags
+        const lowRisk = example('01-low-risk-flag.json');
+        const elsewhere = {
+          ...lowRisk,
+          id: 'api-delegated-2',
+          authority: { ...lowRisk.authority, requester: 'nina' },
+        };
+        // a delegation the intent asserts but the catalog does not record
+        const invented = {
+          ...sample,
+          id: 'api-delegated-3',
+          authority: {
+            ...sample.authority,
+            delegations: [
+              {
+                from: 'nina',
+                role: 'procurement-lead',
+                services: ['procurement'],
+                expiresAt: '2030-01-01T00:00:00Z',
+              },
+            ],
+          },
+        };
+        const accepted = await call('/intents', 'oscar', forNina);
+        const outside = await call('/intents', 'oscar', elsewhere);
+        const made = await call('/intents', 'oscar', invented);
+        await executions.idle();
+
+        expect(accepted.status).toBe(202);
+        const entries = await session.stack.deps.ledger.forIntent('main', 'api-delegated-1');
+        expect(entries.find((s) => s.entry.type === 'intent.declared')?.entry.payload).toMatchObject({
+          authority: { requester: 'oscar', onBehalfOf: 'nina' },
+          binding: { basis: 'delegation', onBehalfOf: 'nina', delegation: { from: 'nina', to: 'oscar' } },
+        });
+        expect(outside.status).toBe(403);
+        expect(String(outside.body.message)).toMatch(/no delegation from nina to oscar for launch-flags/);
+        expect(made.status).toBe(403);
+        expect(made.body).toMatchObject({ field: 'authority.delegations[0]' });
+      });
+    },
+    intentsBudgetMs(3),
+  );
+
+  test(
+    'a delegation stops working when it expires',
+    async () => {
+      await withApi(async (call, _executions, session) => {
+        const sample = example('09-procurement-delegated.json');
+        const forNina = {
+          ...sample,
+          id: 'api-expired-1',
+          authority: { ...sample.authority, requester: 'nina' },
+        };
+        const answer = await call('/intents', 'oscar', forNina);
+        expect(answer.status).toBe(403);
+        expect(String(answer.body.message)).toMatch(
+          /delegation from nina for procurement expired at 2026-12-15/,
+        );
+        expect(await session.stack.deps.ledger.forIntent('main', 'api-expired-1')).toEqual([]);
+      }, new Date('2026-12-16T15:00:00Z'));
+    },
+    intentsBudgetMs(1),
+  );
 });

@@ -3,6 +3,7 @@ import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger
 import { TransientError } from '../../../lambdas/core/errors.js';
 import { canonicalJson, verifyChain } from '../../../lambdas/core/ledger/index.js';
 import type { LedgerEntryDraft } from '../../../lambdas/ports/ledger-store.js';
+import { appendsBudgetMs } from '../../support/time-budget.js';
 import { clientFor, type LocalTables, startLocalTables } from './dynalite-fixture.js';
 
 let tables: LocalTables;
@@ -116,59 +117,67 @@ describe('DynamoLedgerStore on dynalite', () => {
     expect(await store.read(ledger)).toHaveLength(2);
   });
 
-  test('16 concurrent appenders × 50 entries: no fork, no gap, none lost, chain verifies', async () => {
-    // Prepare
-    const ledger = freshLedger();
-    const writers = 16;
-    const perWriter = 50;
+  test(
+    '16 concurrent appenders × 50 entries: no fork, no gap, none lost, chain verifies',
+    async () => {
+      // Prepare
+      const ledger = freshLedger();
+      const writers = 16;
+      const perWriter = 50;
 
-    // Act
-    const results = await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        const mine = [];
-        for (let i = 0; i < perWriter; i += 1)
-          mine.push(await store.append(ledger, draft(`w${w}-e${i}`, `intent-${w}`)));
-        return mine;
-      }),
-    );
-    const entries = await store.read(ledger);
+      // Act
+      const results = await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          const mine = [];
+          for (let i = 0; i < perWriter; i += 1)
+            mine.push(await store.append(ledger, draft(`w${w}-e${i}`, `intent-${w}`)));
+          return mine;
+        }),
+      );
+      const entries = await store.read(ledger);
 
-    // Assess
-    const total = writers * perWriter;
-    expect(entries.map((e) => e.entry.seq)).toEqual(Array.from({ length: total }, (_, i) => i));
-    expect(new Set(entries.map((e) => e.entry.idempotencyKey)).size).toBe(total);
-    expect(verifyChain(entries, { ledger })).toMatchObject({ ok: true, size: total });
-    const bySeq = new Map(entries.map((e) => [e.entry.seq, e.hash]));
-    for (const returned of results.flat()) expect(bySeq.get(returned.entry.seq)).toBe(returned.hash);
-  });
+      // Assess
+      const total = writers * perWriter;
+      expect(entries.map((e) => e.entry.seq)).toEqual(Array.from({ length: total }, (_, i) => i));
+      expect(new Set(entries.map((e) => e.entry.idempotencyKey)).size).toBe(total);
+      expect(verifyChain(entries, { ledger })).toMatchObject({ ok: true, size: total });
+      const bySeq = new Map(entries.map((e) => [e.entry.seq, e.hash]));
+      for (const returned of results.flat()) expect(bySeq.get(returned.entry.seq)).toBe(returned.hash);
+    },
+    appendsBudgetMs(16 * 50),
+  );
 
-  test('concurrent duplicates of the same keys append each key exactly once', async () => {
-    // Prepare
-    const ledger = freshLedger();
-    const keys = Array.from({ length: 25 }, (_, i) => `dup-${i}`);
+  test(
+    'concurrent duplicates of the same keys append each key exactly once',
+    async () => {
+      // Prepare
+      const ledger = freshLedger();
+      const keys = Array.from({ length: 25 }, (_, i) => `dup-${i}`);
 
-    // Act
-    const results = await Promise.all(
-      Array.from({ length: 8 }, async (_, w) => {
-        const mine = [];
-        for (const key of keys) {
-          mine.push(await store.append(ledger, { ...draft(key), payload: { writer: w } }));
-        }
-        return mine;
-      }),
-    );
-    const entries = await store.read(ledger);
+      // Act
+      const results = await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          const mine = [];
+          for (const key of keys) {
+            mine.push(await store.append(ledger, { ...draft(key), payload: { writer: w } }));
+          }
+          return mine;
+        }),
+      );
+      const entries = await store.read(ledger);
 
-    // Assess
-    expect(entries).toHaveLength(keys.length);
-    expect(new Set(entries.map((e) => e.entry.idempotencyKey)).size).toBe(keys.length);
-    for (const [i, key] of keys.entries()) {
-      const answers = new Set(results.map((mine) => mine[i]!.hash));
-      expect(answers.size).toBe(1);
-      expect(entries.find((e) => e.entry.idempotencyKey === key)?.hash).toBe([...answers][0]);
-    }
-    expect(verifyChain(entries).ok).toBe(true);
-  });
+      // Assess
+      expect(entries).toHaveLength(keys.length);
+      expect(new Set(entries.map((e) => e.entry.idempotencyKey)).size).toBe(keys.length);
+      for (const [i, key] of keys.entries()) {
+        const answers = new Set(results.map((mine) => mine[i]!.hash));
+        expect(answers.size).toBe(1);
+        expect(entries.find((e) => e.entry.idempotencyKey === key)?.hash).toBe([...answers][0]);
+      }
+      expect(verifyChain(entries).ok).toBe(true);
+    },
+    appendsBudgetMs(8 * 25),
+  );
 
   test('an append whose marker was claimed but whose entry was never written still lands once', async () => {
     // Prepare: a writer claimed seq 1 for key "orphan" and crashed; another key then took seq 1.

@@ -1,7 +1,7 @@
 import { EvidenceConflictError } from '../../../../lambdas/core/errors.js';
 import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
 
-/** An evidence store in memory with the port's write-once semantics (like S3 Object Lock). */
+/** An evidence store in memory with the port's semantics (test/contract/evidence-store-contract.ts). */
 export class WriteOnceEvidence implements EvidenceStore {
   readonly objects = new Map<string, Uint8Array>();
   puts = 0;
@@ -18,8 +18,10 @@ export class WriteOnceEvidence implements EvidenceStore {
     return `memory://${key}`;
   }
 
+  /** A copy, as a real store returns fresh bytes: a caller's edit must not reach what is stored. */
   async getObject(key: string): Promise<Uint8Array | undefined> {
-    return this.objects.get(key);
+    const body = this.objects.get(key);
+    return body === undefined ? undefined : new Uint8Array(body);
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -14,9 +14,9 @@ import { checkRelease, startRelease, stopRelease } from '../../../../lambdas/cor
 import type { PipelineState } from '../../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../../lambdas/core/pipeline/validate-structure.js';
 import { verify } from '../../../../lambdas/core/pipeline/verify.js';
-import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
 import { defaultPolicySet } from '../../../../policies/index.js';
 import { catalog, NOW, rawIntent, submittedBy } from '../../core/fixtures.js';
+import { WriteOnceEvidence } from '../../evidence/helpers/write-once-evidence.js';
 import { counterIds, MemoryStateStore } from '../../release/helpers/memory-state-store.js';
 import { MemoryLedgerStore } from './memory-ledger.js';
 
@@ -48,24 +48,12 @@ export function pipelineHarness(start: Date = NOW) {
     publicKey: () => signer.publicKeySpkiDer(),
     releaser: release.releaser,
     telemetry: release.telemetry,
-    evidence: memoryEvidence(),
+    evidence: new WriteOnceEvidence(),
   };
   return { deps, clock, store, ledger, cloudwatch: release.cloudwatch };
 }
 
 export type Harness = ReturnType<typeof pipelineHarness>;
-
-function memoryEvidence(): EvidenceStore {
-  const objects = new Map<string, Uint8Array>();
-  return {
-    putObject: async (key, body) => {
-      objects.set(key, body);
-      return `memory://${key}`;
-    },
-    getObject: async (key) => objects.get(key),
-    list: async (prefix) => [...objects.keys()].filter((key) => key.startsWith(prefix)),
-  };
-}
 
 /** A launch-flags intent declared at the clock's instant, edited by `edit`. */
 export function intentAt(h: Harness, edit: (draft: IntentInput) => void = () => {}): IntentInput {

@@ -1,11 +1,34 @@
-import { VersionConflictError } from '../../../../lambdas/core/errors.js';
+import { InvalidInputError, VersionConflictError } from '../../../../lambdas/core/errors.js';
 import type { StateItem, StateStore } from '../../../../lambdas/ports/state-store.js';
 
-/** A StateStore in memory with the port's expectedVersion semantics; data is deep-copied like a real store. */
+function assertKey(pk: string, sk: string): void {
+  if (pk.length === 0 || sk.length === 0)
+    throw new InvalidInputError('state item key is invalid', [
+      { path: pk.length === 0 ? 'pk' : 'sk', message: 'must not be empty' },
+    ]);
+}
+
+function assertVersion(expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && !(Number.isSafeInteger(expectedVersion) && expectedVersion >= 0))
+    throw new InvalidInputError('expectedVersion is invalid', [
+      { path: 'expectedVersion', message: `${expectedVersion} is not an integer ≥ 0` },
+    ]);
+}
+
+/** DynamoDB orders string keys by their UTF-8 bytes, not by JavaScript's UTF-16 code units. */
+function byUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * A StateStore in memory with the port's semantics (test/contract/state-store-contract.ts); data is
+ * deep-copied like a real store.
+ */
 export class MemoryStateStore implements StateStore {
   private readonly items = new Map<string, StateItem>();
 
   private static key(pk: string, sk: string): string {
+    assertKey(pk, sk);
     return JSON.stringify([pk, sk]);
   }
 
@@ -21,6 +44,7 @@ export class MemoryStateStore implements StateStore {
     expectedVersion?: number,
   ): Promise<StateItem<T>> {
     const key = MemoryStateStore.key(pk, sk);
+    assertVersion(expectedVersion);
     const current = this.items.get(key);
     const currentVersion = current?.version ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
@@ -34,14 +58,19 @@ export class MemoryStateStore implements StateStore {
   }
 
   async list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]> {
+    if (pk.length === 0)
+      throw new InvalidInputError('state partition is invalid', [
+        { path: 'pk', message: 'must not be empty' },
+      ]);
     return [...this.items.values()]
       .filter((item) => item.pk === pk)
-      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
+      .sort((a, b) => byUtf8(a.sk, b.sk))
       .map((item) => structuredClone(item) as StateItem<T>);
   }
 
   async delete(pk: string, sk: string, expectedVersion?: number): Promise<void> {
     const key = MemoryStateStore.key(pk, sk);
+    assertVersion(expectedVersion);
     const currentVersion = this.items.get(key)?.version ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
       throw new VersionConflictError(
