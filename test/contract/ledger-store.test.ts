@@ -1,8 +1,8 @@
 import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
-import { type LocalTables, startLocalTables } from '../integration/ledger/dynalite-fixture.js';
 import { MemoryLedgerStore } from '../unit/pipeline/helpers/memory-ledger.js';
+import { onDynamoBackends } from './dynamo-backends.js';
 import { describeLedgerStoreContract } from './ledger-store-contract.js';
-import { announceMotoCases, motoEndpoint, motoTables } from './moto-backends.js';
+import { announceMotoCases } from './moto-backends.js';
 
 announceMotoCases('test/contract/ledger-store.test.ts');
 
@@ -13,29 +13,9 @@ beforeEach(() => {
 });
 describeLedgerStoreContract('MemoryLedgerStore (unit-test fake)', () => memory);
 
-let dynalite: LocalTables;
-beforeAll(async () => {
-  dynalite = await startLocalTables();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-describeLedgerStoreContract(
-  'DynamoLedgerStore on dynalite',
-  () => new DynamoLedgerStore(dynalite.client, dynalite.names.ledger),
-);
-
-if (motoEndpoint !== undefined) {
-  const endpoint = motoEndpoint;
-  let moto: Awaited<ReturnType<typeof motoTables>>;
-  beforeAll(async () => {
-    moto = await motoTables(endpoint);
-  });
-  afterAll(() => {
-    moto.client.destroy();
-  });
+onDynamoBackends((backend, tables) =>
   describeLedgerStoreContract(
-    `DynamoLedgerStore on moto_server at ${endpoint}`,
-    () => new DynamoLedgerStore(moto.client, moto.names.ledger),
-  );
-}
+    `DynamoLedgerStore on ${backend}`,
+    () => new DynamoLedgerStore(tables().client, tables().names.ledger),
+  ),
+);

@@ -1,7 +1,7 @@
 import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
-import { type LocalTables, startLocalTables } from '../integration/ledger/dynalite-fixture.js';
 import { MemoryStateStore } from '../unit/release/helpers/memory-state-store.js';
-import { announceMotoCases, motoEndpoint, motoTables } from './moto-backends.js';
+import { onDynamoBackends } from './dynamo-backends.js';
+import { announceMotoCases } from './moto-backends.js';
 import { describeStateStoreContract } from './state-store-contract.js';
 
 announceMotoCases('test/contract/state-store.test.ts');
@@ -13,29 +13,9 @@ beforeEach(() => {
 });
 describeStateStoreContract('MemoryStateStore (unit-test fake)', () => memory);
 
-let dynalite: LocalTables;
-beforeAll(async () => {
-  dynalite = await startLocalTables();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-describeStateStoreContract(
-  'DynamoStateStore on dynalite',
-  () => new DynamoStateStore(dynalite.client, dynalite.names.state),
-);
-
-if (motoEndpoint !== undefined) {
-  const endpoint = motoEndpoint;
-  let moto: Awaited<ReturnType<typeof motoTables>>;
-  beforeAll(async () => {
-    moto = await motoTables(endpoint);
-  });
-  afterAll(() => {
-    moto.client.destroy();
-  });
+onDynamoBackends((backend, tables) =>
   describeStateStoreContract(
-    `DynamoStateStore on moto_server at ${endpoint}`,
-    () => new DynamoStateStore(moto.client, moto.names.state),
-  );
-}
+    `DynamoStateStore on ${backend}`,
+    () => new DynamoStateStore(tables().client, tables().names.state),
+  ),
+);
