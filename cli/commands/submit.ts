@@ -1,7 +1,7 @@
+import { bindSubmission } from '../../lambdas/api/submission.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
 import { deriveIntentId } from '../../lambdas/core/intent-id.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
-import { bindRequester } from '../../lambdas/core/principals/index.js';
 import { progressPrinter } from '../progress.js';
 import { cliCaller, describeLocalCaller } from '../runtime/local-caller.js';
 import { withSession } from '../session.js';
@@ -27,7 +27,7 @@ export async function submitCommand(
       // The requester is who runs the command, bound before anything is recorded, as on every entry point.
       const caller = cliCaller(options.as, process.env, stack.deps.catalog, 'itv submit');
       if (!options.json) console.log(describeLocalCaller(caller, stack.deps.catalog));
-      const { intent } = bindRequester(raw, caller, stack.deps.catalog, stack.clock.now());
+      const { intent } = await bindSubmission(raw, caller, stack.deps, stack.clock.now());
       const parsed = intentSchema.safeParse(intent);
       const knownId = parsed.success ? deriveIntentId(parsed.data) : undefined;
       const earlier = knownId ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, knownId) : [];

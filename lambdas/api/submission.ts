@@ -1,6 +1,6 @@
 import type { Catalog } from '../core/catalog-schema.js';
 import { checkCompleteness } from '../core/completeness.js';
-import { InvalidInputError } from '../core/errors.js';
+import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
@@ -28,6 +28,20 @@ export interface SubmissionDeps {
 }
 
 /**
+ * The submitted intent with its requester bound to the caller (`bindRequester`), seeing the delegations the
+ * catalog records and those granted at run time: every entry point binds through this.
+ */
+export async function bindSubmission(
+  raw: unknown,
+  caller: Caller,
+  deps: SubmissionDeps,
+  now: Date,
+): Promise<ReturnType<typeof bindRequester>> {
+  const seen = await withGrantsTo(deps.catalog, caller.principal, deps.state);
+  return bindRequester(raw, caller, seen, now);
+}
+
+/**
  * The one way an intent enters the pipeline, whoever calls: binds the requester to the authenticated caller
  * (throws `ImpersonationError` naming the field, before anything is recorded), refuses an incomplete intent
  * with `InvalidInputError` naming each field, then starts the execution named after the intent id, so a
@@ -39,8 +53,7 @@ export async function submit(
   deps: SubmissionDeps,
   now: Date,
 ): Promise<Submitted> {
-  const seen = await withGrantsTo(deps.catalog, submission.caller.principal, deps.state);
-  const { intent } = bindRequester(submission.raw, submission.caller, seen, now);
+  const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
   return start(checked.intentId, intent, submission, executions);
@@ -56,12 +69,12 @@ export async function submitForTheRecord(
   deps: SubmissionDeps,
   now: Date,
 ): Promise<Submitted> {
-  const seen = await withGrantsTo(deps.catalog, submission.caller.principal, deps.state);
   let intent = submission.raw;
   try {
-    intent = bindRequester(submission.raw, submission.caller, seen, now).intent;
-  } catch {
+    intent = (await bindSubmission(submission.raw, submission.caller, deps, now)).intent;
+  } catch (error) {
     // DeclareIntent binds again, and records the refusal with its reason.
+    if (!(error instanceof ImpersonationError)) throw error;
   }
   const checked = checkCompleteness(intent, deps.catalog);
   return start(checked.ok ? checked.intentId : fallbackIntentId(intent), intent, submission, executions);

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadCatalog } from '../../../catalog/index.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/intake-event.js';
 import { submitIntent } from '../../../lambdas/api/submit-intent.js';
+import { grantDelegation } from '../../../lambdas/core/pipeline/delegations.js';
 import type { Executions } from '../../../lambdas/ports/executions.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
@@ -91,6 +92,29 @@ describe('POST /intents: the requester is the IAM caller', () => {
     expect(answer.status).toBe(403);
     expect(answer.body).toMatchObject({ error: 'UnknownCallerError' });
     expect(answer.started).toEqual([]);
+  });
+
+  test('a delegation granted at run time lets its holder submit for its grantor', async () => {
+    const sample = example('07-incident-threshold.json');
+    const forGrace = { ...sample, authority: { ...sample.authority, requester: 'grace' } };
+    const refused = await submit(forGrace, sso('ItvEngineers', 'ivan@example.com'));
+    await grantDelegation(
+      {
+        to: 'ivan',
+        role: 'sre',
+        services: ['incident-router'],
+        expiresAt: '2026-11-18T00:00:00Z',
+        reason: 'offsite',
+      },
+      { principal: 'grace', authenticatedAs: { method: 'local', via: 'test' } },
+      { ...deps, now: NOW },
+    );
+    const granted = await submit(forGrace, sso('ItvEngineers', 'ivan@example.com'));
+    expect(refused.status).toBe(403);
+    expect(granted.status).toBe(202);
+    expect(granted.started[0]?.input.intent).toMatchObject({
+      authority: { requester: 'ivan', onBehalfOf: 'grace' },
+    });
   });
 
   test('a request without an IAM identity is refused before its body is read', async () => {
