@@ -8,7 +8,8 @@
  * - `lambdas/core/pipeline/`: the use cases, one per stage, composed from the domain and the ports. The domain
  *   never imports a use case.
  * - `lambdas/ports/`: the interfaces the use cases drive; they speak the core's types only.
- * - adapters (`lambdas/adapters/`) implement ports; stages, API handlers and the composition roots
+ * - adapters (`lambdas/adapters/`) implement ports; stages (contract, use case, access), their Lambda entries
+ *   (`lambdas/functions/`), API handlers and the composition roots
  *   (`lambdas/wiring/aws`, `lambdas/wiring/local`) sit on top, with the policy set, the catalog, the CLI and the
  *   stack.
  */
@@ -71,7 +72,7 @@ module.exports = {
         'never the other way round.',
       severity: 'error',
       from: { path: '^lambdas/adapters/' },
-      to: { path: ['^lambdas/stages/', '^lambdas/api/', '^lambdas/wiring/', '^cli/'] },
+      to: { path: ['^lambdas/stages/', '^lambdas/functions/', '^lambdas/api/', '^lambdas/wiring/', '^cli/'] },
     },
     {
       name: 'lambdas-below-the-cli-and-stack',
@@ -88,15 +89,32 @@ module.exports = {
         'Stages, API handlers and the AWS composition root run on Lambda: local adapters and the local ' +
         'composition root are for the laptop runtime only.',
       severity: 'error',
-      from: { path: ['^lambdas/stages/', '^lambdas/api/', '^lambdas/wiring/aws/', '^lambdas/adapters/aws/'] },
+      from: {
+        path: [
+          '^lambdas/stages/',
+          '^lambdas/functions/',
+          '^lambdas/api/',
+          '^lambdas/wiring/aws/',
+          '^lambdas/adapters/aws/',
+        ],
+      },
       to: { path: ['^lambdas/adapters/local/', '^lambdas/wiring/local/'] },
+    },
+    {
+      name: 'stages-choose-no-adapters',
+      comment:
+        'A stage declares its contract, use case and access; the function entry (lambdas/functions) or the ' +
+        'local runtime hands it adapters, so the state machine, the stack and the laptop share one declaration.',
+      severity: 'error',
+      from: { path: '^lambdas/stages/' },
+      to: { path: ['^lambdas/adapters/', '^lambdas/wiring/', '^lambdas/functions/', '^policies/'] },
     },
     {
       name: 'policies-and-catalog-below-entry-points',
       comment: 'The policy set and the catalog are data and rules over the core; they load no runtime.',
       severity: 'error',
       from: { path: ['^policies/', '^catalog/'] },
-      to: { path: ['^lambdas/(adapters|wiring|stages|api)/', '^cli/', '^infra/'] },
+      to: { path: ['^lambdas/(adapters|wiring|stages|functions|api)/', '^cli/', '^infra/'] },
     },
     {
       name: 'runtime-without-dev-dependencies',

@@ -1,69 +1,67 @@
 import { issueText } from '../lambdas/core/pipeline/status.js';
+import type { PipelineTaskState } from '../lambdas/stages/registry.js';
 import type { ProgressEvent } from './runtime/local-pipeline.js';
+
+type Output = Record<string, unknown>;
+
+/** What each stage decided, in a few words, from its output. Every Task state has one (the type says so). */
+const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> = {
+  DeclareIntent: (out) =>
+    out.verdict === 'complete'
+      ? `declared ${out.intentId} (${out.service})`
+      : `incomplete: ${issues(out.issues)}`,
+  ValidateStructure: (out) =>
+    out.verdict === 'valid'
+      ? 'structure valid against its contract'
+      : out.verdict === 'invalid'
+        ? `structure invalid: ${issues(out.errors)}`
+        : `schema update required: ${out.message}`,
+  AdmitPolicy: (out) => {
+    const failed = (out.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? [];
+    if (out.verdict === 'queued') {
+      const waitingFor = (out.waitingFor as string[] | undefined)?.join(', ') ?? 'in-flight releases';
+      return `queued behind ${waitingFor} (risk tier ${out.tier}); starts on its own when the way is clear`;
+    }
+    if (out.verdict === 'rejected') {
+      return `rejected by policy: ${failed.map((f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`).join('; ')}`;
+    }
+    return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}`;
+  },
+  FormDecision: (out) => `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`,
+  Verify: (out) => {
+    const reused = out.reusedDecision as { decisionId: string } | undefined;
+    return `checks ${out.passed ? 'passed' : 'failed'}: ${(
+      out.results as Array<{ check: string; passed: boolean }>
+    )
+      .map((r) => `${r.check} ${r.passed ? 'ok' : 'FAILED'}`)
+      .join(', ')}${reused ? `; standard change, reuses ${reused.decisionId}` : ''}`;
+  },
+  AwaitReview: (out) => `review: ${out.decision} by ${out.reviewer}`,
+  StartRelease: (out) => `release started: ${out.deploymentId} with ${out.strategy}`,
+  CheckRelease: (out) => {
+    const alarm = out.alarm
+      ? out.state === 'ROLLED_BACK'
+        ? ` - rolled back by alarm ${out.alarm}`
+        : ` - alarm ${out.alarm}`
+      : '';
+    const escalation = (out.escalation as { reason: string } | undefined)?.reason;
+    return `release ${out.state} ${out.percentageComplete}%${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
+  },
+  StopRelease: (out) => `release stopped: ${out.state}${out.stopReason ? ` (${out.stopReason})` : ''}`,
+  Observe: (out) =>
+    `observed: SLOs ${out.slosMet ? 'met' : 'NOT met'}; evidence ${String(out.evidenceDigest).slice(0, 12)}…`,
+  Learn: (out) => `outcome ${out.outcome}; confidence now ${Number(out.confidence).toFixed(2)}`,
+  SignCheckpoint: (out) =>
+    `checkpoint signed: ledger size ${out.size}, root ${String(out.rootHash).slice(0, 12)}…`,
+  RecordFailure: (out) => `failure recorded at ledger seq ${out.seq}`,
+};
 
 /** One line per stage as it finishes: what the stage decided, in a few words. */
 export function describeStage(event: ProgressEvent): string | undefined {
   if (event.phase === 'failed') return `${event.state}: failed: ${event.error}`;
   if (event.phase !== 'exited') return undefined;
-  const out = (event.output ?? {}) as Record<string, unknown>;
-  switch (event.state) {
-    case 'DeclareIntent':
-      return out.verdict === 'complete'
-        ? `declared ${out.intentId} (${out.service})`
-        : `incomplete: ${issues(out.issues)}`;
-    case 'ValidateStructure':
-      return out.verdict === 'valid'
-        ? 'structure valid against its contract'
-        : out.verdict === 'invalid'
-          ? `structure invalid: ${issues(out.errors)}`
-          : `schema update required: ${out.message}`;
-    case 'AdmitPolicy': {
-      const failed = (out.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? [];
-      if (out.verdict === 'queued') {
-        const waitingFor = (out.waitingFor as string[] | undefined)?.join(', ') ?? 'in-flight releases';
-        return `queued behind ${waitingFor} (risk tier ${out.tier}); starts on its own when the way is clear`;
-      }
-      if (out.verdict === 'rejected') {
-        return `rejected by policy: ${failed.map((f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`).join('; ')}`;
-      }
-      return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}`;
-    }
-    case 'FormDecision':
-      return `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`;
-    case 'Verify': {
-      const reused = out.reusedDecision as { decisionId: string } | undefined;
-      return `checks ${out.passed ? 'passed' : 'failed'}: ${(
-        out.results as Array<{ check: string; passed: boolean }>
-      )
-        .map((r) => `${r.check} ${r.passed ? 'ok' : 'FAILED'}`)
-        .join(', ')}${reused ? `; standard change, reuses ${reused.decisionId}` : ''}`;
-    }
-    case 'AwaitReview':
-      return `review: ${out.decision} by ${out.reviewer}`;
-    case 'StartRelease':
-      return `release started: ${out.deploymentId} with ${out.strategy}`;
-    case 'CheckRelease': {
-      const alarm = out.alarm
-        ? out.state === 'ROLLED_BACK'
-          ? ` - rolled back by alarm ${out.alarm}`
-          : ` - alarm ${out.alarm}`
-        : '';
-      const escalation = (out.escalation as { reason: string } | undefined)?.reason;
-      return `release ${out.state} ${out.percentageComplete}%${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
-    }
-    case 'StopRelease':
-      return `release stopped: ${out.state}${out.stopReason ? ` (${out.stopReason})` : ''}`;
-    case 'Observe':
-      return `observed: SLOs ${out.slosMet ? 'met' : 'NOT met'}; evidence ${String(out.evidenceDigest).slice(0, 12)}…`;
-    case 'Learn':
-      return `outcome ${out.outcome}; confidence now ${Number(out.confidence).toFixed(2)}`;
-    case 'SignCheckpoint':
-      return `checkpoint signed: ledger size ${out.size}, root ${String(out.rootHash).slice(0, 12)}…`;
-    case 'RecordFailure':
-      return `failure recorded at ledger seq ${out.seq}`;
-    default:
-      return undefined;
-  }
+  const line = stageLines[event.state as PipelineTaskState];
+  return line?.((event.output ?? {}) as Output);
 }
 
 function issues(list: unknown): string {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -61,7 +61,17 @@ export class ItvFunctions extends Construct {
     return this.byName;
   }
 
-  /** Gives the key id to the function that signs; the key itself grants kms:Sign and GetPublicKey to it. */
+  /** The roles of the functions whose access includes signing. */
+  signerRoles(): IRole[] {
+    return this.entries()
+      .filter(([name]) => functionAccess[name].signing)
+      .map(([name, fn]) => {
+        if (!fn.role) throw new Error(`${name}: function has no execution role to grant kms:Sign to`);
+        return fn.role;
+      });
+  }
+
+  /** Gives the key id to the functions that sign; the key itself grants kms:Sign and GetPublicKey to them. */
   useSigningKey(key: IKey): void {
     for (const [name, fn] of this.entries()) {
       if (functionAccess[name].signing) fn.addEnvironment('ITV_KMS_KEY_ID', key.keyId);

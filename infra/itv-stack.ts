@@ -57,9 +57,7 @@ export class ItvStack extends Stack {
       evidence: this.evidence.bucket,
       release: this.release,
     });
-    const signer = this.functions.byName['form-decision'].role;
-    if (!signer) throw new Error('form-decision: function has no execution role to grant kms:Sign to');
-    this.signing = new SigningKey(this, 'Signing', { signerRole: signer });
+    this.signing = new SigningKey(this, 'Signing', { signerRoles: this.functions.signerRoles() });
     this.functions.useSigningKey(this.signing.key);
     this.pipeline = new PipelineMachine(this, 'Pipeline', { stages: this.functions.stages, logRetention });
     this.functions.usePipeline(this.pipeline.stateMachine);

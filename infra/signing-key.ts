@@ -3,11 +3,14 @@ import { Effect, type IRole, PolicyStatement, StarPrincipal } from 'aws-cdk-lib/
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/** The decision-signing key: ECDSA P-256, usable for `kms:Sign` by the decision stage's role alone. */
+/**
+ * The signing key: ECDSA P-256, usable for `kms:Sign` by the roles of the functions that sign (the decision and
+ * checkpoint stages) alone.
+ */
 export class SigningKey extends Construct {
   readonly key: Key;
 
-  constructor(scope: Construct, id: string, props: { signerRole: IRole }) {
+  constructor(scope: Construct, id: string, props: { signerRoles: readonly IRole[] }) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
       description: 'itv decision and checkpoint signing key (ECDSA P-256, DSSE envelopes)',
@@ -16,17 +19,18 @@ export class SigningKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // IAM policies alone would let any administrator grant kms:Sign; the key policy refuses every other
-    // principal, so a valid signature proves the decision stage made it.
+    // principal, so a valid signature proves a signing stage made it. With several ARNs, ArnNotEquals holds when
+    // the caller matches none of them.
     this.key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'OnlyTheDecisionStageSigns',
+        sid: 'OnlyTheSigningStagesSign',
         effect: Effect.DENY,
         actions: ['kms:Sign'],
         principals: [new StarPrincipal()],
         resources: ['*'],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.signerRole.roleArn } },
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.signerRoles.map((role) => role.roleArn) } },
       }),
     );
-    this.key.grant(props.signerRole, 'kms:Sign', 'kms:GetPublicKey');
+    for (const role of props.signerRoles) this.key.grant(role, 'kms:Sign', 'kms:GetPublicKey');
   }
 }

@@ -15,7 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { type PipelineStage, type PipelineTaskState, pipelineErrors } from './task-states.js';
+import { type PipelineStage, type PipelineTaskState, pipelineErrors, stagesByState } from './task-states.js';
 
 export * from './task-states.js';
 
@@ -31,10 +31,11 @@ const transientErrors = [
   pipelineErrors.transient,
 ];
 
-interface TaskSpec {
-  comment: string;
-  resultPath: string;
-  payload?: TaskInput;
+/** A Task's input built from the state: each field a JSONPath (`$$.Task.Token` for the callback token). */
+function taskInput(parameters: Readonly<Record<string, string>>): TaskInput {
+  return TaskInput.fromObject(
+    Object.fromEntries(Object.entries(parameters).map(([field, path]) => [field, JsonPath.stringAt(path)])),
+  );
 }
 
 /** A Choice rule that is false, not a runtime error, when the field is absent. */
@@ -46,7 +47,7 @@ function fieldEquals(path: string, value: string | boolean): Condition {
 
 /**
  * Builds the pipeline chain (JSONPath only: the local runner supports neither JSONata, `Assign` nor heartbeats)
- * under `scope`; state names are the ones `pipelineTaskStages` lists.
+ * under `scope`, from the stages the registry declares (`lambdas/stages/registry.ts`).
  */
 export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChainable {
   const failed = new Fail(scope, 'PipelineFailed', {
@@ -65,62 +66,43 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     return task;
   };
 
-  const recordFailure = withRetry(
-    new LambdaInvoke(scope, 'RecordFailure', {
-      comment: 'Appends the failure (caught as $.error) to the ledger so no change fails silently.',
-      lambdaFunction: fns['record-failure'],
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath: '$.failure',
-    }),
-  );
-  recordFailure.next(failed);
-
-  const task = (
-    name: Exclude<PipelineTaskState, 'AwaitReview' | 'RecordFailure'>,
-    stage: PipelineStage,
-    spec: TaskSpec,
-  ) =>
-    withRetry(
-      new LambdaInvoke(scope, name, {
-        comment: spec.comment,
-        lambdaFunction: fns[stage],
-        payloadResponseOnly: true,
+  /** The Task state of a stage, as its registry entry declares it: function, input, result path, callback. */
+  const task = (state: PipelineTaskState): LambdaInvoke => {
+    const stage = stagesByState[state];
+    const callback = stage.callbackTimeoutSeconds !== undefined;
+    return withRetry(
+      new LambdaInvoke(scope, state, {
+        comment: stage.comment,
+        lambdaFunction: fns[stage.fn],
+        // Only the lambda:invoke.waitForTaskToken integration hands out a task token, and its result is what
+        // the callback carries, so a callback task cannot take the function's payload alone.
+        payloadResponseOnly: !callback,
         retryOnServiceExceptions: false,
-        resultPath: spec.resultPath,
-        ...(spec.payload ? { payload: spec.payload } : {}),
+        resultPath: stage.resultPath,
+        ...(stage.parameters ? { payload: taskInput(stage.parameters) } : {}),
+        ...(callback
+          ? {
+              integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+              taskTimeout: Timeout.duration(Duration.seconds(stage.callbackTimeoutSeconds ?? 0)),
+            }
+          : {}),
       }),
     );
+  };
+
+  const recordFailure = task('RecordFailure');
+  recordFailure.next(failed);
   const catchAll = <T extends LambdaInvoke>(t: T): T => {
     t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     return t;
   };
 
-  const declareIntent = task('DeclareIntent', 'declare-intent', {
-    comment: 'Parses the intent, checks completeness against the catalog and derives its stable id.',
-    resultPath: '$.declared',
-  });
-  const validateStructure = task('ValidateStructure', 'validate-structure', {
-    comment: "Checks the change against the service's contract (JSON Schema of the profile).",
-    resultPath: '$.structure',
-  });
-  const admitPolicy = task('AdmitPolicy', 'admit-policy', {
-    comment:
-      'Evaluates the policy set, computes the risk tier and checks non-interference with in-flight intents.',
-    resultPath: '$.admission',
-  });
-  const formDecision = task('FormDecision', 'form-decision', {
-    comment: 'Forms the decision package and signs it as a DSSE envelope appended to the ledger.',
-    resultPath: '$.decision',
-  });
-  const verify = task('Verify', 'verify', {
-    comment: 'Runs the automated checks the intent names; decides whether a reviewer of record is needed.',
-    resultPath: '$.verification',
-  });
-  const startRelease = task('StartRelease', 'start-release', {
-    comment: 'Starts the AppConfig deployment with the strategy chosen from risk tier and earned confidence.',
-    resultPath: '$.release',
-  });
+  const declareIntent = task('DeclareIntent');
+  const validateStructure = task('ValidateStructure');
+  const admitPolicy = task('AdmitPolicy');
+  const formDecision = task('FormDecision');
+  const verify = task('Verify');
+  const startRelease = task('StartRelease');
   // A busy lane is not a failure: the release waits its turn instead of preempting another intent.
   startRelease.addRetry({
     errors: [pipelineErrors.laneBusy],
@@ -128,49 +110,12 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     backoffRate: 1.5,
     maxAttempts: 20,
   });
-  const checkRelease = task('CheckRelease', 'check-release', {
-    comment: 'Reads the deployment state and alarms; asks to stop on SLO regression or policy breach.',
-    resultPath: '$.release',
-  });
-  const stopRelease = task('StopRelease', 'stop-release', {
-    comment: "Stops the deployment, as the intent's onRegression constraint directs.",
-    resultPath: '$.release',
-  });
-  const observe = task('Observe', 'observe', {
-    comment: 'Takes the telemetry snapshot against the baseline and writes the evidence bundle.',
-    resultPath: '$.observation',
-  });
-  const learn = task('Learn', 'learn', {
-    comment: 'Records the outcome: confidence per (service, change kind), decision reuse and time to value.',
-    resultPath: '$.learning',
-  });
-  const signCheckpoint = task('SignCheckpoint', 'form-decision', {
-    comment: 'Signs a checkpoint of the ledger; the decision stage is the only one allowed to sign.',
-    resultPath: '$.checkpoint',
-    payload: TaskInput.fromObject({
-      action: 'checkpoint',
-      intentId: JsonPath.stringAt('$.declared.intentId'),
-    }),
-  });
-
-  // The review callback cannot use payloadResponseOnly: only the lambda:invoke.waitForTaskToken integration
-  // hands out a task token, and its result is what the reviewer's SendTaskSuccess carries.
-  const awaitReview = withRetry(
-    new LambdaInvoke(scope, 'AwaitReview', {
-      comment: 'Parks the execution until a reviewer of record approves (SendTaskSuccess) or rejects it.',
-      lambdaFunction: fns['await-review'],
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      retryOnServiceExceptions: false,
-      // The whole state goes along: the review request recorded for the reviewer names the intent and its tier.
-      payload: TaskInput.fromObject({
-        taskToken: JsonPath.taskToken,
-        intentId: JsonPath.stringAt('$.declared.intentId'),
-        state: JsonPath.objectAt('$'),
-      }),
-      resultPath: '$.review',
-      taskTimeout: Timeout.duration(Duration.days(7)),
-    }),
-  );
+  const checkRelease = task('CheckRelease');
+  const stopRelease = task('StopRelease');
+  const observe = task('Observe');
+  const learn = task('Learn');
+  const signCheckpoint = task('SignCheckpoint');
+  const awaitReview = task('AwaitReview');
   awaitReview.addCatch(learn, { errors: [pipelineErrors.reviewRejected], resultPath: '$.reviewError' });
 
   for (const t of [

@@ -1,49 +1,29 @@
 import { LaneBusyError, ReviewRejectedError, TransientError } from '../lambdas/core/errors.js';
+import {
+  type PipelineStage,
+  type PipelineTaskState,
+  pipelineStageList,
+  stagesByState,
+} from '../lambdas/stages/registry.js';
 
 /**
- * Which stage function each Task state of the pipeline invokes. Kept free of CDK imports so the local runtime
- * can check its handler map against it without loading aws-cdk-lib.
+ * The pipeline's Task states and stage functions, derived from the stage registry. Kept free of CDK imports so
+ * the local runtime and the CLI can use them without loading aws-cdk-lib.
  */
 
-/** One Lambda function per stage; the file is `lambdas/stages/<stage>.ts`. */
-export const pipelineStages = [
-  'declare-intent',
-  'validate-structure',
-  'admit-policy',
-  'form-decision',
-  'verify',
-  'await-review',
-  'start-release',
-  'check-release',
-  'stop-release',
-  'observe',
-  'learn',
-  'record-failure',
-] as const;
+export type { PipelineStage, PipelineTaskState };
+export { stagesByState };
 
-export type PipelineStage = (typeof pipelineStages)[number];
+/** One Lambda function per stage; its entry is `lambdas/functions/<stage>.ts`. */
+export const pipelineStages: readonly PipelineStage[] = pipelineStageList.map((s) => s.fn);
 
-/** Task state name → stage function. `SignCheckpoint` reuses form-decision: only that stage may sign. */
-export const pipelineTaskStages = {
-  DeclareIntent: 'declare-intent',
-  ValidateStructure: 'validate-structure',
-  AdmitPolicy: 'admit-policy',
-  FormDecision: 'form-decision',
-  Verify: 'verify',
-  AwaitReview: 'await-review',
-  StartRelease: 'start-release',
-  CheckRelease: 'check-release',
-  StopRelease: 'stop-release',
-  Observe: 'observe',
-  Learn: 'learn',
-  SignCheckpoint: 'form-decision',
-  RecordFailure: 'record-failure',
-} as const satisfies Record<string, PipelineStage>;
+/** Task state name → stage function. */
+export const pipelineTaskStages = Object.fromEntries(
+  pipelineStageList.map((s) => [s.name, s.fn]),
+) as Readonly<Record<PipelineTaskState, PipelineStage>>;
 
-export type PipelineTaskState = keyof typeof pipelineTaskStages;
-
-/** Every Task state of the pipeline; the local runtime must have a handler for each. */
-export const pipelineTaskStates = Object.keys(pipelineTaskStages) as PipelineTaskState[];
+/** Every Task state of the pipeline; the local runtime has a handler for each. */
+export const pipelineTaskStates: readonly PipelineTaskState[] = pipelineStageList.map((s) => s.name);
 
 /**
  * Error names Retry/Catch match on. Taken from the classes so a rename cannot drift apart; the Lambda bundles

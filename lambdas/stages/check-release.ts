@@ -1,20 +1,14 @@
-import { defaultPolicySet } from '../../policies/index.js';
 import { checkRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
-import { appConfigReleaser } from '../wiring/aws/appconfig.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const checkReleaseStage = defineStage({
   name: 'CheckRelease',
+  fn: 'check-release',
+  comment: 'Reads the deployment state and alarms; asks to stop on SLO regression or policy breach.',
+  resultPath: '$.release',
+  access: { ledger: 'append', state: 'write', release: ['check'] },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: checkRelease,
 });
-
-export const handler = stageHandler(
-  checkReleaseStage,
-  awsPipelineDeps('check-release', { releaser: appConfigReleaser, policies: defaultPolicySet }),
-  telemetry,
-);

@@ -1,14 +1,14 @@
 import { declareIntent } from '../core/pipeline/declare-intent.js';
 import { declaredSchema, pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const declareIntentStage = defineStage({
   name: 'DeclareIntent',
+  fn: 'declare-intent',
+  comment: 'Parses the intent, checks completeness against the catalog and derives its stable id.',
+  resultPath: '$.declared',
+  access: { ledger: 'append', state: 'write' },
   input: pipelineStateSchema,
   output: declaredSchema,
   run: declareIntent,
 });
-
-export const handler = stageHandler(declareIntentStage, awsPipelineDeps('declare-intent'), telemetry);

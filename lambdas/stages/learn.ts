@@ -1,14 +1,14 @@
 import { learn } from '../core/pipeline/learn.js';
 import { learningResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const learnStage = defineStage({
   name: 'Learn',
+  fn: 'learn',
+  comment: 'Records the outcome: confidence per (service, change kind), decision reuse and time to value.',
+  resultPath: '$.learning',
+  access: { ledger: 'append', state: 'write' },
   input: pipelineStateSchema,
   output: learningResultSchema,
   run: learn,
 });
-
-export const handler = stageHandler(learnStage, awsPipelineDeps('learn'), telemetry);

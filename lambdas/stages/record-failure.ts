@@ -1,15 +1,15 @@
 import * as z from 'zod';
 import { recordFailure } from '../core/pipeline/record-failure.js';
 import { pipelineStateSchema } from '../core/pipeline/state.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const recordFailureStage = defineStage({
   name: 'RecordFailure',
+  fn: 'record-failure',
+  comment: 'Appends the failure (caught as $.error) to the ledger so no change fails silently.',
+  resultPath: '$.failure',
+  access: { ledger: 'append', state: 'write' },
   input: pipelineStateSchema,
   output: z.object({ seq: z.number().int() }),
   run: recordFailure,
 });
-
-export const handler = stageHandler(recordFailureStage, awsPipelineDeps('record-failure'), telemetry);

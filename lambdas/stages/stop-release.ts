@@ -1,19 +1,14 @@
 import { stopRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
-import { appConfigReleaser } from '../wiring/aws/appconfig.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const stopReleaseStage = defineStage({
   name: 'StopRelease',
+  fn: 'stop-release',
+  comment: "Stops the deployment, as the intent's onRegression constraint directs.",
+  resultPath: '$.release',
+  access: { ledger: 'append', state: 'write', release: ['stop', 'check'] },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: stopRelease,
 });
-
-export const handler = stageHandler(
-  stopReleaseStage,
-  awsPipelineDeps('stop-release', { releaser: appConfigReleaser }),
-  telemetry,
-);

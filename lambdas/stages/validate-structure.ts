@@ -1,19 +1,14 @@
 import { pipelineStateSchema, structureResultSchema } from '../core/pipeline/state.js';
 import { validateStructure } from '../core/pipeline/validate-structure.js';
-import { checkedCatalog } from '../wiring/aws/checked-catalog.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const validateStructureStage = defineStage({
   name: 'ValidateStructure',
+  fn: 'validate-structure',
+  comment: "Checks the change against the service's contract (JSON Schema of the profile).",
+  resultPath: '$.structure',
+  access: { ledger: 'append', state: 'read' },
   input: pipelineStateSchema,
   output: structureResultSchema,
   run: validateStructure,
 });
-
-export const handler = stageHandler(
-  validateStructureStage,
-  awsPipelineDeps('validate-structure', { catalog: checkedCatalog }),
-  telemetry,
-);

@@ -1,19 +1,15 @@
-import { defaultPolicySet } from '../../policies/index.js';
 import { pipelineStateSchema, verificationResultSchema } from '../core/pipeline/state.js';
 import { verify } from '../core/pipeline/verify.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
-import { telemetry } from '../wiring/aws/telemetry.js';
-import { defineStage, stageHandler } from './define-stage.js';
+import { defineStage } from './define-stage.js';
 
 export const verifyStage = defineStage({
   name: 'Verify',
+  fn: 'verify',
+  comment: 'Runs the automated checks the intent names; decides whether a reviewer of record is needed.',
+  resultPath: '$.verification',
+  // Records decision continuity (reused or not) for every verified intent: a state write.
+  access: { ledger: 'append', state: 'write' },
   input: pipelineStateSchema,
   output: verificationResultSchema,
   run: verify,
 });
-
-export const handler = stageHandler(
-  verifyStage,
-  awsPipelineDeps('verify', { policies: defaultPolicySet }),
-  telemetry,
-);

@@ -89,14 +89,15 @@ describe('signing key', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
   });
 
-  test('only the form-decision role is granted kms:Sign and GetPublicKey (no other function calls KMS)', () => {
+  test('only the form-decision and sign-checkpoint roles are granted kms:Sign and GetPublicKey (no other function calls KMS)', () => {
     const roles = roleOfFunction(template);
-    expect(rolesAllowed(template, 'kms:Sign')).toEqual([roles['form-decision']]);
-    expect(rolesAllowed(template, 'kms:GetPublicKey')).toEqual([roles['form-decision']]);
+    const signers = [roles['form-decision'], roles['sign-checkpoint']].sort();
+    expect(rolesAllowed(template, 'kms:Sign')).toEqual(signers);
+    expect(rolesAllowed(template, 'kms:GetPublicKey')).toEqual(signers);
     for (const actions of allowedActionsByRole(template).values()) expect(actions.has('kms:*')).toBe(false);
   });
 
-  test('the key policy denies kms:Sign to every principal but the form-decision role', () => {
+  test('the key policy denies kms:Sign to every principal but the two signing roles', () => {
     const roles = roleOfFunction(template);
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -106,7 +107,12 @@ describe('signing key', () => {
             Action: 'kms:Sign',
             Principal: '*',
             Condition: {
-              ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roles['form-decision'], 'Arn'] } },
+              ArnNotEquals: {
+                'aws:PrincipalArn': [
+                  { 'Fn::GetAtt': [roles['form-decision'], 'Arn'] },
+                  { 'Fn::GetAtt': [roles['sign-checkpoint'], 'Arn'] },
+                ],
+              },
             },
           }),
         ]),
@@ -185,8 +191,12 @@ describe('functions', () => {
   });
 
   test('each function receives only the variables its grants need', () => {
-    expect(environmentOf(template, 'form-decision')).toEqual(
+    expect(environmentOf(template, 'sign-checkpoint')).toEqual(
       expect.objectContaining({ ITV_KMS_KEY_ID: expect.anything(), ITV_EVIDENCE_BUCKET: expect.anything() }),
+    );
+    // The decision stage signs but keeps no evidence and no state.
+    expect(Object.keys(environmentOf(template, 'form-decision')).sort()).toEqual(
+      ['ITV_KMS_KEY_ID', 'ITV_LEDGER_NAME', 'ITV_LEDGER_TABLE', 'NODE_OPTIONS'].sort(),
     );
     expect(environmentOf(template, 'validate-structure')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',

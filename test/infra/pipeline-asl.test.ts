@@ -141,11 +141,12 @@ describe('pipeline ASL content', () => {
       if (name !== 'AwaitReview')
         expect([name, state.Resource]).toEqual([name, expect.stringMatching(/:function:/)]);
     }
-    expect(committed.States.FormDecision?.Resource).toBe(committed.States.SignCheckpoint?.Resource);
-    expect(committed.States.SignCheckpoint?.Parameters).toEqual({
-      action: 'checkpoint',
-      'intentId.$': '$.declared.intentId',
-    });
+    // Each Task state runs its own function: no function switches on its input to be two stages.
+    const functionOf = (state: AslState) =>
+      (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource;
+    const resources = tasks.map(([, state]) => functionOf(state));
+    expect(new Set(resources).size).toBe(tasks.length);
+    expect(committed.States.SignCheckpoint?.Parameters).toEqual({ 'intentId.$': '$.declared.intentId' });
   });
 
   test('AwaitReview hands over the task token, intent id and state, waits up to 7 days, sends rejections to Learn', () => {

@@ -114,7 +114,7 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
       learning: {},
       checkpoint: { size: 9 },
     });
-    expect(inputs.SignCheckpoint).toEqual([{ action: 'checkpoint', intentId: 'intent-1' }]);
+    expect(inputs.SignCheckpoint).toEqual([{ intentId: 'intent-1' }]);
     expect(inputs.Learn?.[0]).toMatchObject({ source: 'cli', declared: { intentId: 'intent-1' } });
   });
 

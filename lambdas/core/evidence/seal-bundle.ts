@@ -39,8 +39,8 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 /**
  * Writes an intent's evidence bundle under `bundles/<intentId>/`: the artifacts, the intent's entries with
- * inclusion proofs against `checkpoint`, the checkpoint, the public key, and last the manifest, signed. Only
- * the decision stage's function may sign, so this runs in its SignCheckpoint step.
+ * inclusion proofs against `checkpoint`, the checkpoint, the public key, and last the manifest, signed. It runs in
+ * the SignCheckpoint stage, one of the two whose function may sign.
  */
 export async function sealEvidenceBundle(
   intentId: string,
@@ -48,7 +48,8 @@ export async function sealEvidenceBundle(
   deps: SealDeps,
   interval: number,
 ): Promise<SealedBundle> {
-  if (!deps.signer) throw new Error('this stage has no signer: only the decision stage may sign');
+  if (!deps.signer)
+    throw new Error('this stage has no signer: only FormDecision and SignCheckpoint may sign');
   const publicKeySpkiDer = await deps.signer.publicKeySpkiDer();
   const entries = await provenEntries(intentId, checkpoint, deps, interval);
   const { files, statement } = assembleBundle({ intentId, checkpoint, entries, publicKeySpkiDer });

@@ -141,6 +141,7 @@ function assertChained(fresh: readonly StoredEntry[], from: number, lastHash: st
 }
 
 function requireSigner(deps: PipelineDeps): Signer {
-  if (!deps.signer) throw new Error('this stage has no signer: only the decision stage may sign');
+  if (!deps.signer)
+    throw new Error('this stage has no signer: only FormDecision and SignCheckpoint may sign');
   return deps.signer;
 }

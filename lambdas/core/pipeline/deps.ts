@@ -18,7 +18,7 @@ export interface PipelineDeps {
   policies: PolicySet;
   clock: Clock;
   ids: IdSource;
-  /** Present only where the role may sign (the decision stage). */
+  /** Present only where the role may sign (FormDecision and SignCheckpoint). */
   signer?: Signer;
   /** Verifies signatures; every stage may read the public key. */
   publicKey: () => Promise<Uint8Array>;

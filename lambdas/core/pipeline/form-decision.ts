@@ -16,7 +16,8 @@ export async function formDecision(state: PipelineState, deps: PipelineDeps): Pr
   const { intent, intentId } = declaredIntent(state);
   const { admission, structure } = state;
   if (!admission || !structure) throw new Error('FormDecision needs the structure and admission results');
-  if (!deps.signer) throw new Error('this stage has no signer: only the decision stage may sign');
+  if (!deps.signer)
+    throw new Error('this stage has no signer: only FormDecision and SignCheckpoint may sign');
   const service = deps.catalog.services[intent.change.service];
   const evidence = (await deps.ledger.forIntent(deps.ledgerName, intentId)).map((stored) => ({
     seq: stored.entry.seq,

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { localTaskStates } from '../../../cli/runtime/local-handlers.js';
+import { localStageHandlers } from '../../../cli/runtime/local-handlers.js';
 import { InvalidInputError } from '../../../lambdas/core/errors.js';
 import type { PipelineDeps } from '../../../lambdas/core/pipeline/deps.js';
 import { declareIntentStage } from '../../../lambdas/stages/declare-intent.js';
 import { stageHandler } from '../../../lambdas/stages/define-stage.js';
-import { signCheckpointStage } from '../../../lambdas/stages/form-decision.js';
+import { signCheckpointStage } from '../../../lambdas/stages/sign-checkpoint.js';
 import { pipelineTaskStates } from '../../../statemachines/task-states.js';
 
 const context = {} as Context;
@@ -18,7 +18,7 @@ describe('stage handlers (middy + zod)', () => {
     const handler = stageHandler(signCheckpointStage, noDeps);
 
     // Act
-    const error = await handler({ action: 'checkpoint', intentId: 42 }, context).catch((e: unknown) => e);
+    const error = await handler({ intentId: 42 }, context).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(InvalidInputError);
@@ -66,6 +66,7 @@ describe('stage handlers (middy + zod)', () => {
 
 describe('local runtime coverage of the ASL', () => {
   test('every Task state of the synthesized pipeline has a local handler, and no handler is for a state that does not exist', () => {
-    expect([...localTaskStates].sort()).toEqual([...pipelineTaskStates].sort());
+    const local = Object.keys(localStageHandlers({} as PipelineDeps));
+    expect(local.sort()).toEqual([...pipelineTaskStates].sort());
   });
 });

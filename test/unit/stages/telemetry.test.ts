@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { TransientError } from '../../../lambdas/core/errors.js';
 import type { PipelineDeps } from '../../../lambdas/core/pipeline/deps.js';
-import { defineStage, stageHandler } from '../../../lambdas/stages/define-stage.js';
+import { stageHandler } from '../../../lambdas/stages/define-stage.js';
 import { intentIdOf, telemetry } from '../../../lambdas/wiring/aws/telemetry.js';
 
 const context = {
@@ -44,12 +44,12 @@ async function captured(run: () => Promise<unknown>): Promise<Array<Record<strin
 
 const learnLike = (run: () => Promise<unknown>) =>
   stageHandler(
-    defineStage({
+    {
       name: 'Learn',
       input: z.object({ declared: z.object({ intentId: z.string() }) }),
       output: z.object({ outcome: z.string() }),
       run: run as never,
-    }),
+    },
     async () => ({}) as PipelineDeps,
     telemetry,
   );

@@ -1,0 +1,11 @@
+import { stageHandler } from '../stages/define-stage.js';
+import { startReleaseStage } from '../stages/start-release.js';
+import { appConfigReleaser } from '../wiring/aws/appconfig.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
+
+export const handler = stageHandler(
+  startReleaseStage,
+  awsPipelineDeps(startReleaseStage.fn, { releaser: appConfigReleaser }),
+  telemetry,
+);

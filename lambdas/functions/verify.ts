@@ -1,0 +1,11 @@
+import { defaultPolicySet } from '../../policies/index.js';
+import { stageHandler } from '../stages/define-stage.js';
+import { verifyStage } from '../stages/verify.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
+
+export const handler = stageHandler(
+  verifyStage,
+  awsPipelineDeps(verifyStage.fn, { policies: defaultPolicySet }),
+  telemetry,
+);

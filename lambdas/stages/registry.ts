@@ -1,0 +1,50 @@
+import { admitPolicyStage } from './admit-policy.js';
+import { awaitReviewStage } from './await-review.js';
+import { checkReleaseStage } from './check-release.js';
+import { declareIntentStage } from './declare-intent.js';
+import type { Stage } from './define-stage.js';
+import { formDecisionStage } from './form-decision.js';
+import { learnStage } from './learn.js';
+import { observeStage } from './observe.js';
+import { recordFailureStage } from './record-failure.js';
+import { signCheckpointStage } from './sign-checkpoint.js';
+import { startReleaseStage } from './start-release.js';
+import { stopReleaseStage } from './stop-release.js';
+import { validateStructureStage } from './validate-structure.js';
+import { verifyStage } from './verify.js';
+
+/**
+ * Every stage of the pipeline, each declared once in its own file: its Task state, function, contract, result
+ * path and access. The state machine (`statemachines/pipeline.ts`) wires these into a flow; the stack, the
+ * local runtime and the CLI's progress lines take everything else from here.
+ */
+export const pipelineStageList = [
+  declareIntentStage,
+  validateStructureStage,
+  admitPolicyStage,
+  formDecisionStage,
+  verifyStage,
+  awaitReviewStage,
+  startReleaseStage,
+  checkReleaseStage,
+  stopReleaseStage,
+  observeStage,
+  learnStage,
+  signCheckpointStage,
+  recordFailureStage,
+] as const;
+
+type RegisteredStage = (typeof pipelineStageList)[number];
+
+/** A Task state of the pipeline. */
+export type PipelineTaskState = RegisteredStage['name'];
+/** A stage function, `lambdas/functions/<fn>.ts`. */
+export type PipelineStage = RegisteredStage['fn'];
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds stages of every input and output type
+export type AnyStage = Stage<any, any, PipelineTaskState, PipelineStage>;
+
+/** The stages by Task state name. */
+export const stagesByState = Object.fromEntries(pipelineStageList.map((s) => [s.name, s])) as Readonly<
+  Record<PipelineTaskState, AnyStage>
+>;

@@ -1,0 +1,23 @@
+/** What a function may call on AppConfig to release: create a hosted version, start, read or stop a deployment. */
+export type ReleaseAction = 'create-version' | 'start' | 'check' | 'stop';
+
+/**
+ * What one function may touch. The stack turns each grant into IAM statements and the environment variables
+ * the function receives, so a function never learns the name of a resource it cannot use.
+ */
+export interface FunctionAccess {
+  /**
+   * `append` = read + conditional PutItem, plus UpdateItem for the store's idempotency markers; entries are
+   * never deleted.
+   */
+  ledger?: 'read' | 'append';
+  state?: 'read' | 'write';
+  /** `write` = read + put; Object Lock keeps what is written. */
+  evidence?: 'read' | 'write';
+  /** kms:Sign with the signing key, whose own policy refuses every role without this grant. */
+  signing?: 'sign';
+  release?: readonly ReleaseAction[];
+  /** Reads service telemetry (CloudWatch metrics and the rollback alarms). */
+  telemetry?: boolean;
+  pipeline?: 'start-execution' | 'task-response';
+}
