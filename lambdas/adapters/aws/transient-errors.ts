@@ -2,8 +2,17 @@ import { TransientError } from '../../core/errors.js';
 
 // Names the AWS SDK v3 and the services use for throttling and short outages. The SDK has already
 // retried these with backoff before they reach us; surfacing them as TransientError lets the state
-// machine's Retry take over.
+// machine's Retry take over. The SDK's own classification (@smithy/core/retry) is the reference: a test
+// checks that everything it calls transient, throttling or a server error is transient here too. It is not
+// imported at run time because its module index registers the retry middleware as a side effect, which
+// puts 14 KB into every function bundle for these few lines.
 const TRANSIENT_NAMES = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'PriorRequestNotComplete',
+  // S3's throttling: the evidence store meets it under load.
+  'SlowDown',
+  'TransactionInProgressException',
   'ThrottlingException',
   'Throttling',
   'ThrottledException',
