@@ -15,7 +15,29 @@ export interface StructureIssue {
 export type StructureVerdict =
   | { verdict: 'valid' }
   | { verdict: 'invalid'; errors: StructureIssue[] }
-  | { verdict: 'schema-update-required'; missingKeys: string[]; message: string };
+  | {
+      verdict: 'schema-update-required';
+      missingKeys: string[];
+      /** The newest contract version of the profile: the schema update must introduce a greater one. */
+      latestContractVersion: string;
+      message: string;
+    };
+
+/** The facts of a schema-update-required verdict, as ValidateStructure records them. */
+export interface SchemaUpdateFacts {
+  service: string;
+  profile: string;
+  contractVersion: string;
+  missingKeys: readonly string[];
+  latestContractVersion: string;
+}
+
+/** What a schema-update-required verdict asks of the requester, in words, from the facts it recorded. */
+export function schemaUpdateMessage(facts: SchemaUpdateFacts): string {
+  const { service, profile, contractVersion } = facts;
+  const listed = facts.missingKeys.map((k) => `"${k}"`).join(', ');
+  return `The payload has keys that contract ${service}/${profile}@${contractVersion} lacks: ${listed}. Submit a schema-update intent for profile "${profile}" of service "${service}" that adds ${listed} in a version greater than ${facts.latestContractVersion}, then resubmit this change against that version.`;
+}
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = addFormatsModule.default;
@@ -213,12 +235,18 @@ export function validateStructure(intent: Intent, catalog: Catalog): StructureVe
   const errors = validate.errors ?? [];
   const missingKeys = errors.map(unknownKey);
   if (missingKeys.every((k): k is string => k !== undefined)) {
-    const keys = [...new Set(missingKeys)].sort();
-    const listed = keys.map((k) => `"${k}"`).join(', ');
+    const facts = {
+      service: serviceName,
+      profile: profileName,
+      contractVersion,
+      missingKeys: [...new Set(missingKeys)].sort(),
+      latestContractVersion: latestContractVersion(profile),
+    };
     return {
       verdict: 'schema-update-required',
-      missingKeys: keys,
-      message: `The payload has keys that contract ${serviceName}/${profileName}@${contractVersion} lacks: ${listed}. Submit a schema-update intent for profile "${profileName}" of service "${serviceName}" that adds ${listed} in a version greater than ${latestContractVersion(profile)}, then resubmit this change against that version.`,
+      missingKeys: facts.missingKeys,
+      latestContractVersion: facts.latestContractVersion,
+      message: schemaUpdateMessage(facts),
     };
   }
   return { verdict: 'invalid', errors: errors.map(describeError) };

@@ -1,5 +1,5 @@
 import type { StoredEntry } from '../ports/ledger-store.js';
-import { intentConcludedPayload, payloadOf } from './ledger/entry-payloads.js';
+import { deploymentEventReadPayload, intentConcludedPayload, payloadOf } from './ledger/entry-payloads.js';
 
 /**
  * The $/hour report: value per hour, time to value and cost of delay aggregated over any combination of
@@ -53,7 +53,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
   for (const { entry } of entries) {
     if (entry.type === 'release.rollback-started' || entry.type === 'release.rollback-completed') {
       const times = rollback.get(entry.intentId) ?? {};
-      const at = Date.parse(String(entry.payload.at ?? entry.timestamp));
+      const at = Date.parse(payloadOf(entry, deploymentEventReadPayload).at ?? entry.timestamp);
       if (entry.type === 'release.rollback-started') times.started ??= at;
       else times.completed = at;
       rollback.set(entry.intentId, times);

@@ -11,7 +11,8 @@ import { withSession } from '../../cli/session.js';
 import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audit-stores.js';
 import { spkiToPem } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
+import type { LedgerStore, StoredEntry } from '../../lambdas/ports/ledger-store.js';
+import { payloadDrift } from '../support/payload-drift.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
@@ -26,6 +27,7 @@ describe('demo evidence, verified as an outsider would', () => {
   let bundles: Array<{ intentId: string; dir: string; outcome: string }>;
   let exportFile: string;
   let truncatedAudit: Awaited<ReturnType<typeof auditStores>>;
+  let written: StoredEntry[];
   const out: string[] = [];
 
   beforeAll(async () => {
@@ -41,6 +43,7 @@ describe('demo evidence, verified as an outsider would', () => {
         bundles.push({ intentId: result.status.intentId, dir, outcome: result.status.status });
       }
       const entries = await deps.ledger.read(deps.ledgerName);
+      written = entries;
       exportFile = join(work, 'ledger.jsonl');
       writeFileSync(exportFile, exportLines(entries));
       writeFileSync(`${exportFile}.pub.pem`, spkiToPem(await deps.publicKey()));
@@ -84,6 +87,11 @@ describe('demo evidence, verified as an outsider would', () => {
       expect.arrayContaining(['released', 'rejected-structure', 'rolled-back']),
     );
     expect(codes).toEqual(bundles.map(() => 0));
+  });
+
+  test('every entry the demo wrote holds the payload its type declares', () => {
+    expect(written.length).toBeGreaterThan(100);
+    expect(payloadDrift(written)).toEqual([]);
   });
 
   test('a bundle verifies with its signer pinned, and fails with another key pinned', async () => {

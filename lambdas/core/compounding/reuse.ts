@@ -2,9 +2,13 @@ import type { ComplianceDomain, Service } from '../catalog-schema.js';
 import { reviewerDomainsOf } from '../reviewers.js';
 import type { CachedDecision } from './decision-cache.js';
 
-/** Whether a cached decision may stand in for this intent's review, and why (or why not). */
+/** Whether a cached decision may stand in for this intent's review, the facts that decided it, and why. */
 export interface ReuseVerdict {
   reuse: boolean;
+  /** The decision cached under this fingerprint, or null when none released cleanly. */
+  cachedDecisionId: string | null;
+  /** The service's compliance regimes that want a reviewer of record for every change (none: reuse may apply). */
+  reviewRegimes: string[];
   reason: string;
 }
 
@@ -18,16 +22,24 @@ export function reuseVerdict(
   service: Service,
   reviewedDomains: readonly ComplianceDomain[],
 ): ReuseVerdict {
-  if (!cached) return { reuse: false, reason: 'no decision with this fingerprint has been released cleanly' };
-  const regimes = reviewerDomainsOf(service, reviewedDomains);
-  if (regimes.length > 0) {
-    return {
-      reuse: false,
-      reason: `${regimes.join(', ')} requires a reviewer of record for every change; ${cached.decisionId} is not reused`,
-    };
+  const reviewRegimes = cached ? reviewerDomainsOf(service, reviewedDomains) : [];
+  const facts = { cachedDecisionId: cached?.decisionId ?? null, reviewRegimes };
+  const reuse = cached !== undefined && reviewRegimes.length === 0;
+  return { reuse, ...facts, reason: reuseReason(facts, reuse ? cached : undefined) };
+}
+
+/**
+ * Why a decision was or was not reused, in words, from the facts the ledger records (`verification.*` holds
+ * `reuse`, `decision.reused` the decision reused): e.g. `HIPAA requires a reviewer of record for every change;
+ * dec-1 is not reused`.
+ */
+export function reuseReason(
+  facts: { cachedDecisionId: string | null; reviewRegimes: readonly string[] },
+  reused?: Pick<CachedDecision, 'decisionId' | 'intentId' | 'releasedAt' | 'reviewer'>,
+): string {
+  if (reused) {
+    return `standard change: ${reused.decisionId} (intent ${reused.intentId}) has this fingerprint and released cleanly at ${reused.releasedAt}${reused.reviewer ? `, approved by ${reused.reviewer}` : ''}`;
   }
-  return {
-    reuse: true,
-    reason: `standard change: ${cached.decisionId} (intent ${cached.intentId}) has this fingerprint and released cleanly at ${cached.releasedAt}${cached.reviewer ? `, approved by ${cached.reviewer}` : ''}`,
-  };
+  if (facts.cachedDecisionId === null) return 'no decision with this fingerprint has been released cleanly';
+  return `${facts.reviewRegimes.join(', ')} requires a reviewer of record for every change; ${facts.cachedDecisionId} is not reused`;
 }

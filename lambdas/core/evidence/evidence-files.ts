@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 import type { StoredEntry } from '../../ports/ledger-store.js';
 import { canonicalBytes } from '../ledger/index.js';
 
@@ -17,6 +18,8 @@ export function jsonFile(name: string, content: unknown): EvidenceFile {
 export function bytesFile(name: string, body: Uint8Array): EvidenceFile {
   return { name, body, sha256: createHash('sha256').update(body).digest('hex') };
 }
+
+const objectPayload = z.record(z.string(), z.unknown());
 
 /**
  * The seed's required evidence artifacts for one intent, each drawn from the intent's ledger entries alone
@@ -62,7 +65,8 @@ function authorityRecord(
   if (!declared) return null;
   const decided = reviews.filter((stored) => stored.entry.type !== 'review.requested');
   return {
-    ...(declared.authority as Record<string, unknown>),
+    // Read from a bundle that may be forged: whatever is not an object adds nothing, and nothing throws.
+    ...objectPayload.safeParse(declared.authority).data,
     submittedBy: declared.submittedBy ?? null,
     binding: declared.binding ?? null,
     reviewers: decided.map(({ entry }) => ({

@@ -1,54 +1,345 @@
 import * as z from 'zod';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { LedgerIntegrityError } from '../errors.js';
+import { authoritySchema, intentSchema, valueModelSchema } from '../intent.js';
+import { callerSchema } from '../principals/caller.js';
+import { dsseEnvelopeSchema } from '../signing/envelope.js';
+import { checkpointSchema } from './checkpoint.js';
+import {
+  bindingPart,
+  checkResultPart,
+  escalationPart,
+  explanationPart,
+  failurePart,
+  intentSource,
+  interferenceCheckPart,
+  issuePart,
+  nonInterferencePart,
+  policyContextPart,
+  releasePlanPart,
+  reusedDecisionPart,
+  riskFactorPart,
+  ruleResultPart,
+  sealedBundlePart,
+  telemetrySnapshotPart,
+} from './entry-payload-parts.js';
+import type { LedgerEntryType } from './entry-types.js';
 
 /**
- * What readers take from the payloads of ledger entries, as zod schemas: a reader parses the entry it reads
- * (`payloadOf`) instead of asserting a shape, so an entry that does not hold what it should is an error that
- * names the entry, the type and the field, not a silent `undefined`. Each schema lists the fields readers use
- * and lets the others through: the writers record more.
+ * The payload of every ledger entry type, as its writer records it: `record()` takes a payload of its type's
+ * schema, so a writer that drifts from it does not compile, and a test parses every entry a local run writes.
+ * Payloads hold facts (ids, verdicts, digests, figures, the reason a policy rule gave); sentences that follow
+ * from those facts are composed where they are shown (`pipeline/status.ts`), not stored. Top-level fields are
+ * strict: a field added to a payload is added here first, where docs/LEDGER.md describes it.
  */
 
-const nullableNumber = z.number().nullable();
-
-export const releasePlanPayload = z.object({
-  onRegression: z.enum(['rollback', 'freeze', 'roll-forward']),
-  onPolicyBreach: z.enum(['stop', 'freeze']),
-  rollbackOnAlarm: z.boolean(),
-  reason: z.string(),
+const structurePayload = z.strictObject({
+  service: z.string(),
+  profile: z.string(),
+  contractVersion: z.string(),
+  verdict: z.enum(['valid', 'invalid', 'schema-update-required']),
+  errors: z.array(issuePart),
+  missingKeys: z.array(z.string()),
+  /** Schema update required: the newest contract version, which the schema update must exceed. */
+  latestContractVersion: z.string().optional(),
+  payloadDigest: z.string(),
+  contractDigest: z.string().optional(),
 });
+
+const admissionPayloadSchema = z.strictObject({
+  verdict: z.enum(['admitted', 'queued', 'rejected']),
+  tier: z.number().int().min(0).max(3),
+  requiresReviewer: z.boolean(),
+  gate: z.enum(['auto-continue', 'fail-fast']),
+  lane: z.string(),
+  blastRadius: z.array(z.string()),
+  failed: z.array(explanationPart),
+  retryAfterSeconds: z.number().int(),
+  attempt: z.number().int().min(0),
+  policySetHash: z.string(),
+  waitingFor: z.array(z.string()).optional(),
+  confidence: z.number(),
+  riskFactors: z.array(riskFactorPart),
+  evaluationLog: z.array(ruleResultPart),
+  policyContext: policyContextPart,
+  nonInterference: nonInterferencePart,
+  inFlightChecked: z.array(interferenceCheckPart),
+});
+
+const verificationPayload = z.strictObject({
+  gate: z.enum(['auto-continue', 'fail-fast']),
+  passed: z.boolean(),
+  requiresReview: z.boolean(),
+  results: z.array(checkResultPart),
+  fingerprint: z.string().optional(),
+  reusedDecision: reusedDecisionPart.optional(),
+  /** Why no decision was reused: none cached (`null`), or the compliance regimes that want every change reviewed. */
+  reuse: z.object({ cachedDecisionId: z.string().nullable(), reviewRegimes: z.array(z.string()) }),
+});
+
+const reviewDecidedPayload = z.strictObject({
+  decision: z.enum(['approved', 'rejected']),
+  reviewer: z.string(),
+  authenticatedAs: callerSchema.shape.authenticatedAs.optional(),
+  matched: z.string().optional(),
+  /** What the reviewer wrote, if anything. */
+  reason: z.string().optional(),
+  decidedAt: z.string(),
+});
+
+const holdPayload = escalationPart.extend({ deploymentId: z.string() }).strict();
+
+/** One AppConfig deployment event, recorded as `release.<event type in kebab case>`. */
+const deploymentEventPayload = z.strictObject({
+  deploymentId: z.string(),
+  index: z.number().int().nonnegative(),
+  at: z.string(),
+  type: z.string(),
+  description: z.string(),
+  percentage: z.number().optional(),
+  alarm: z.string().optional(),
+});
+
+export const ledgerPayloads = {
+  'intent.declared': z.strictObject({
+    source: intentSource,
+    intent: intentSchema,
+    authority: authoritySchema,
+    submittedBy: callerSchema,
+    binding: bindingPart,
+    valueModel: valueModelSchema,
+    tags: z.record(z.string(), z.string()),
+  }),
+  'intent.incomplete': z.strictObject({
+    source: intentSource,
+    /** What was sent, as it was: it did not parse as an intent. */
+    received: z.unknown(),
+    issues: z.array(issuePart),
+    submittedBy: callerSchema,
+  }),
+  'request.refused': z.strictObject({
+    source: intentSource,
+    submittedBy: callerSchema.optional(),
+    issues: z.array(issuePart),
+  }),
+  'structure.validated': structurePayload,
+  'structure.rejected': structurePayload,
+  'structure.schema-update-required': structurePayload,
+  'admission.admitted': admissionPayloadSchema,
+  'admission.queued': admissionPayloadSchema,
+  'admission.rejected': admissionPayloadSchema,
+  'decision.signed': z.strictObject({
+    decisionId: z.string(),
+    /** SHA-256 of the signed decision package (the envelope's payload bytes). */
+    digest: z.string(),
+    keyId: z.string(),
+    envelope: dsseEnvelopeSchema,
+  }),
+  'decision.reused': reusedDecisionPart
+    .extend({ fingerprint: z.string(), reviewSkipped: z.boolean() })
+    .strict(),
+  'verification.passed': verificationPayload,
+  'verification.failed': verificationPayload,
+  'review.requested': z.strictObject({
+    tier: z.number().int().min(0).max(3).optional(),
+    requester: z.string(),
+  }),
+  'review.approved': reviewDecidedPayload,
+  'review.rejected': reviewDecidedPayload,
+  'release.started': z.strictObject({
+    deploymentId: z.string(),
+    service: z.string(),
+    environment: z.string(),
+    profile: z.string(),
+    strategy: z.string(),
+    growthType: z.string(),
+    growthFactor: z.number(),
+    deploymentDurationInMinutes: z.number(),
+    finalBakeTimeInMinutes: z.number(),
+    confidence: z.number(),
+    tier: z.number().int(),
+    pollSeconds: z.number().int().positive(),
+    plan: releasePlanPart,
+    startedAt: z.string(),
+  }),
+  'release.stopped': z.strictObject({
+    deploymentId: z.string(),
+    /** Why itv stopped it: the breached rules and their reasons, or the monitor whose actions were disabled. */
+    reason: z.string(),
+    state: z.string(),
+    /** It completed before the stop reached it, so nothing was rolled back. */
+    completedBeforeStop: z.boolean(),
+  }),
+  'release.frozen': holdPayload,
+  'release.rolling-forward': holdPayload,
+  'release.escalated': z.strictObject({
+    deploymentId: z.string(),
+    to: z.array(z.string()),
+    team: z.string().nullable(),
+    response: escalationPart.shape.response,
+    cause: escalationPart.shape.cause,
+    reason: z.string(),
+  }),
+  'release.deployment-started': deploymentEventPayload,
+  'release.percentage-updated': deploymentEventPayload,
+  'release.bake-time-started': deploymentEventPayload,
+  'release.deployment-completed': deploymentEventPayload,
+  'release.rollback-started': deploymentEventPayload,
+  'release.rollback-completed': deploymentEventPayload,
+  'release.revert-completed': deploymentEventPayload,
+  'observation.recorded': z.strictObject({
+    snapshot: telemetrySnapshotPart,
+    evidenceUri: z.string(),
+    evidenceDigest: z.string(),
+    slosMet: z.boolean(),
+    datapoints: z.number().int().nonnegative().optional(),
+  }),
+  'intent.concluded': z.strictObject({
+    outcome: z.string(),
+    timeToValueSeconds: z.number().nullable(),
+    valuePerHourUsd: z.number(),
+    costOfDelayUsd: z.number(),
+    confidence: z.number(),
+    decisionContinuityRate: z.number().optional(),
+    releaseVerdict: z.enum(['clean', 'regressed', 'not-judged']),
+    strategy: z.string().nullable(),
+    alarm: z.string().nullable(),
+    escalation: escalationPart.nullable(),
+    fingerprint: z.string().nullable(),
+    reusedDecision: z.string().nullable(),
+    /** `cached`, `forgotten`, `kept <decision id>` (an earlier decision stays cached), or null. */
+    decisionCache: z.string().nullable(),
+    decisionContinuity: z.object({ reused: z.number(), total: z.number(), rate: z.number() }),
+    tier: z.number().int().nullable(),
+    service: z.string().nullable(),
+    kind: z.string().nullable(),
+    tags: z.record(z.string(), z.string()),
+    failure: failurePart.nullable(),
+  }),
+  'checkpoint.signed': z.strictObject({
+    checkpoint: checkpointSchema,
+    envelope: dsseEnvelopeSchema,
+    uri: z.string(),
+    bundle: sealedBundlePart,
+  }),
+  'stage.failed': z.strictObject({
+    error: z.string(),
+    /** The failed stage's error message (or its cause as JSON). */
+    cause: z.string(),
+    /** The release as it stood, when the failure came during one. */
+    release: z.record(z.string(), z.unknown()).nullable(),
+  }),
+} as const satisfies Record<LedgerEntryType, z.ZodType>;
+
+/** The payload a writer passes to `record()` for an entry of type `T`. */
+export type LedgerPayload<T extends LedgerEntryType> = z.input<(typeof ledgerPayloads)[T]>;
+
+/**
+ * The writer's schema for an entry type read off the ledger, or undefined for a type no writer declares. A
+ * deployment event AppConfig added after this code was written is recorded as `release.<event>` all the same,
+ * so any other `release.*` type with a deployment id and an index reads as a deployment event.
+ */
+export function ledgerPayloadSchema(type: string): z.ZodType | undefined {
+  if (Object.hasOwn(ledgerPayloads, type)) return ledgerPayloads[type as LedgerEntryType];
+  return type.startsWith('release.') ? deploymentEventPayload : undefined;
+}
+
+/*
+ * What readers take from payloads: the writers' schemas, narrowed to the fields a reader uses and loosened
+ * where entries written by earlier versions lack a field or carry one since dropped.
+ */
 
 /** `release.started`: the deployment a retried StartRelease picks up, and the strategy it was given. */
-export const releaseStartedPayload = z.looseObject({
-  deploymentId: z.string(),
-  strategy: z.string(),
-  pollSeconds: z.number().int().positive(),
-  plan: releasePlanPayload.optional(),
-  confidence: z.number().optional(),
-});
+export const releaseStartedPayload = ledgerPayloads['release.started']
+  .pick({ deploymentId: true, strategy: true, pollSeconds: true, plan: true, confidence: true })
+  .partial({ plan: true, confidence: true })
+  .loose();
 
-/** `intent.declared`: the intent as declared; status and reports read its title and service. */
+/** `intent.declared`: status and reports read its title and service; older intents may lack either. */
 export const intentDeclaredPayload = z.looseObject({
   intent: z.looseObject({
     title: z.string().optional(),
     change: z.looseObject({ service: z.string().optional() }).optional(),
   }),
+  authority: z.record(z.string(), z.unknown()).optional(),
+  submittedBy: z.unknown().optional(),
+  binding: z.unknown().optional(),
 });
 
 /** `intent.concluded`: the outcome and the value figures Learn recorded. Older entries may lack some. */
-export const intentConcludedPayload = z.looseObject({
-  outcome: z.string(),
-  service: z.string().nullable().optional(),
-  kind: z.string().nullable().optional(),
-  tier: nullableNumber.optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  timeToValueSeconds: nullableNumber.optional(),
-  valuePerHourUsd: z.number().optional(),
-  costOfDelayUsd: z.number().optional(),
-});
+export const intentConcludedPayload = ledgerPayloads['intent.concluded']
+  .pick({
+    outcome: true,
+    service: true,
+    kind: true,
+    tier: true,
+    tags: true,
+    timeToValueSeconds: true,
+    valuePerHourUsd: true,
+    costOfDelayUsd: true,
+  })
+  .partial({
+    service: true,
+    kind: true,
+    tier: true,
+    tags: true,
+    timeToValueSeconds: true,
+    valuePerHourUsd: true,
+    costOfDelayUsd: true,
+  })
+  .loose();
 
-/** `admission.*`: the risk tier the admission computed. */
-export const admissionPayload = z.looseObject({ tier: z.number().int().optional() });
+/** `admission.*`: the risk tier, and the constraints that failed, each with what would pass. */
+export const admissionPayload = ledgerPayloads['admission.rejected']
+  .pick({ tier: true })
+  .extend({ failed: z.array(explanationPart.pick({ rule: true, reason: true, remedy: true }).loose()) })
+  .partial()
+  .loose();
+
+/** `structure.*`: the issues found, or the keys the contract lacks (older entries carry a `message`). */
+export const structureReadPayload = ledgerPayloads['structure.rejected']
+  .pick({ service: true, profile: true, contractVersion: true, errors: true, missingKeys: true })
+  .extend({ latestContractVersion: z.string().optional(), message: z.string().optional() })
+  .partial()
+  .loose();
+
+/** `intent.incomplete` and `request.refused`: the issues found. */
+export const issuesPayload = z.looseObject({ issues: z.array(issuePart).optional() });
+
+/** `verification.*`: every check and its result. */
+export const verificationReadPayload = ledgerPayloads['verification.failed']
+  .pick({ results: true })
+  .partial()
+  .loose();
+
+/** `review.approved` / `review.rejected` as status and the evidence bundle's authority record read them. */
+export const reviewDecidedReadPayload = reviewDecidedPayload
+  .pick({ decision: true, reviewer: true, matched: true, reason: true, decidedAt: true })
+  .extend({ authenticatedAs: z.unknown().optional() })
+  .partial({ matched: true, reason: true })
+  .loose();
+
+/** `release.stopped`: why, and (older entries) a note in place of `completedBeforeStop`. */
+export const releaseStoppedReadPayload = ledgerPayloads['release.stopped']
+  .pick({ reason: true, completedBeforeStop: true })
+  .partial({ completedBeforeStop: true })
+  .loose();
+
+/** `release.escalated`: whom, which response and why. */
+export const releaseEscalatedReadPayload = ledgerPayloads['release.escalated']
+  .pick({ to: true, team: true, response: true, reason: true })
+  .loose();
+
+/** A deployment event as readers take it; `at` and `description` come from AppConfig. */
+export const deploymentEventReadPayload = deploymentEventPayload
+  .pick({ at: true, description: true })
+  .partial()
+  .loose();
+
+/** `stage.failed`: the error name and its cause. */
+export const stageFailedReadPayload = ledgerPayloads['stage.failed']
+  .pick({ error: true, cause: true })
+  .loose();
 
 /**
  * `checkpoint.signed` and `decision.*` as an auditor opens them: untrusted, so each part is kept as it is

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import { compareSemver, latestContractVersion } from '../contract-versions.js';
 import type { Intent } from '../intent.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
+import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 
 /**
  * What ValidateStructure records beside its verdict: digests of the payload it validated and of the contract
@@ -24,10 +24,11 @@ export function structureDigests(
   };
 }
 
-const validatedSchema = z.object({
-  payloadDigest: z.string().optional(),
-  contractDigest: z.string().optional(),
-});
+/** Entries written before the digests were recorded lack them. */
+const validatedSchema = ledgerPayloads['structure.validated']
+  .pick({ payloadDigest: true, contractDigest: true })
+  .partial()
+  .loose();
 
 /**
  * Verify's contract check, without a JSON Schema compiler of its own: validating a payload against a contract
@@ -46,7 +47,7 @@ export function recheckContract(
   const failed = (reason: string) => ({ passed: false, detail: `${subject}: ${reason}` });
   const validated = entries.find((stored) => stored.entry.type === 'structure.validated');
   if (!validated) return failed('ValidateStructure recorded no valid verdict for this intent');
-  const recorded = validatedSchema.parse(validated.entry.payload);
+  const recorded = payloadOf(validated.entry, validatedSchema);
   const now = structureDigests(intent, catalog);
   if (recorded.payloadDigest && recorded.payloadDigest !== now.payloadDigest) {
     return failed('the payload is not the one ValidateStructure validated');

@@ -5,6 +5,7 @@ import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
+import type { LedgerPayload } from '../ledger/entry-payloads.js';
 import type { LedgerEntryType } from '../ledger/entry-types.js';
 import type { PolicySet } from '../policy/types.js';
 
@@ -27,12 +28,15 @@ export interface PipelineDeps {
   evidence: EvidenceStore;
 }
 
-/** Appends one ledger entry for an intent; retries with the same step name append it exactly once. */
-export function record(
+/**
+ * Appends one ledger entry for an intent; retries with the same step name append it exactly once. The payload
+ * is the one `ledgerPayloads` declares for the type (`core/ledger/entry-payloads.ts`), checked when compiled.
+ */
+export function record<T extends LedgerEntryType>(
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock'>,
   intentId: string,
-  type: LedgerEntryType,
-  payload: Record<string, unknown>,
+  type: T,
+  payload: LedgerPayload<T>,
   step: string = type,
 ): Promise<StoredEntry> {
   const draft: LedgerEntryDraft = {

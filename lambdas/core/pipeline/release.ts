@@ -144,21 +144,21 @@ export async function stopRelease(state: PipelineState, deps: PipelineDeps): Pro
   const release = state.release;
   if (!release) throw new Error('StopRelease needs a started release');
   let status: DeploymentStatus;
-  let note: string | undefined;
+  let completedBeforeStop = false;
   try {
     status = await deps.releaser.stop(release.service, release.environment, release.deploymentId);
   } catch (error) {
     if (!(error instanceof DeploymentNotStoppableError)) throw error;
     // It completed between the poll and the stop: reverting a completed deployment is a new change, not a stop.
     status = await deps.releaser.check(release.service, release.environment, release.deploymentId);
-    note = 'the deployment completed before the stop reached it; a revert needs a new intent';
+    completedBeforeStop = true;
   }
   const recorded = await recordEvents(status, release.eventsRecorded, intentId, deps);
   await record(deps, intentId, 'release.stopped', {
     deploymentId: release.deploymentId,
     reason: release.stopReason ?? 'stopped',
     state: status.state,
-    ...(note ? { note } : {}),
+    completedBeforeStop,
   });
   const result = toResult(status, {
     service: release.service,
@@ -216,11 +216,11 @@ async function escalate(
     percentage,
     ...(hold.alarm ? { alarm: hold.alarm } : {}),
   };
+  // AppConfig has no pause and StopDeployment rolls back: the deployment keeps its schedule with its alarm
+  // actions disabled, and itv takes no further automatic action on it (docs/LEDGER.md, `release.frozen`).
   await record(deps, intentId, hold.response === 'freeze' ? 'release.frozen' : 'release.rolling-forward', {
     deploymentId: status.deploymentId,
     ...escalation,
-    appconfig:
-      'AppConfig has no pause and StopDeployment rolls back, so the deployment keeps its documented schedule with its alarm actions disabled; itv takes no further automatic action on it',
   });
   await record(deps, intentId, 'release.escalated', {
     deploymentId: status.deploymentId,
@@ -229,10 +229,6 @@ async function escalate(
     response: hold.response,
     cause: hold.cause,
     reason,
-    decisionNeeded:
-      hold.response === 'freeze'
-        ? 'decide the remediation of a change that must not be reverted blindly'
-        : 'submit the fix-forward change',
   });
   return escalation;
 }

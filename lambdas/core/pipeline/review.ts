@@ -39,7 +39,6 @@ export async function requestReview(
   const intent = intentSchema.parse(state.intent);
   await record(deps, intentId, 'review.requested', {
     tier: state.admission?.tier,
-    reason: 'the risk tier requires a reviewer of record',
     requester: intent.authority.requester,
   });
   const request: ReviewRequest = {

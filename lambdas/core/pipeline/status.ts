@@ -1,11 +1,20 @@
 import type * as z from 'zod';
-import type { StoredEntry } from '../../ports/ledger-store.js';
+import type { LedgerEntry, StoredEntry } from '../../ports/ledger-store.js';
 import {
   admissionPayload,
+  deploymentEventReadPayload,
   intentConcludedPayload,
   intentDeclaredPayload,
+  issuesPayload,
   payloadOf,
+  releaseEscalatedReadPayload,
+  releaseStoppedReadPayload,
+  reviewDecidedReadPayload,
+  stageFailedReadPayload,
+  structureReadPayload,
+  verificationReadPayload,
 } from '../ledger/entry-payloads.js';
+import { schemaUpdateMessage } from '../structure.js';
 
 export interface IntentStatus {
   intentId: string;
@@ -50,7 +59,7 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     tier: concluded?.tier ?? admission?.tier ?? null,
     timeToValueSeconds: concluded?.timeToValueSeconds ?? null,
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
-    reasons: entries.flatMap((stored) => reasonsOf(stored.entry.type, stored.entry.payload)),
+    reasons: entries.flatMap((stored) => reasonsOf(stored.entry)),
     steps: entries.map((stored) => ({
       seq: stored.entry.seq,
       type: stored.entry.type,
@@ -64,35 +73,66 @@ type Issue = { path: string; message: string };
 export const issueText = (issue: Issue) =>
   issue.message.startsWith(issue.path) ? issue.message : `${issue.path}: ${issue.message}`;
 
-function reasonsOf(type: string, payload: Record<string, unknown>): string[] {
-  switch (type) {
+/** What the owners must decide once itv held a release instead of reverting it. */
+const decisionNeeded = {
+  freeze: 'decide the remediation of a change that must not be reverted blindly',
+  'roll-forward': 'submit the fix-forward change',
+} as const;
+
+/** The reasons one entry gives, composed from its recorded facts (the ledger stores facts, not sentences). */
+function reasonsOf(entry: LedgerEntry): string[] {
+  switch (entry.type) {
     case 'intent.incomplete':
-      return ((payload.issues as Issue[]) ?? []).map(issueText);
+      return (payloadOf(entry, issuesPayload).issues ?? []).map(issueText);
     case 'request.refused':
-      return ((payload.issues as Issue[]) ?? []).map((issue) => `refused: ${issueText(issue)}`);
+      return (payloadOf(entry, issuesPayload).issues ?? []).map((issue) => `refused: ${issueText(issue)}`);
     case 'structure.rejected':
-      return ((payload.errors as Issue[]) ?? []).map(issueText);
+      return (payloadOf(entry, structureReadPayload).errors ?? []).map(issueText);
     case 'structure.schema-update-required':
-      return [String(payload.message ?? 'the contract lacks keys the payload uses')];
+      return [schemaUpdateReason(payloadOf(entry, structureReadPayload))];
     case 'admission.rejected':
-      return ((payload.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? []).map(
+      return (payloadOf(entry, admissionPayload).failed ?? []).map(
         (f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`,
       );
     case 'verification.failed':
-      return ((payload.results as Array<{ check: string; passed: boolean; detail: string }>) ?? [])
+      return (payloadOf(entry, verificationReadPayload).results ?? [])
         .filter((r) => !r.passed)
         .map((r) => `check ${r.check} failed: ${r.detail}`);
-    case 'review.rejected':
+    case 'review.rejected': {
+      const review = payloadOf(entry, reviewDecidedReadPayload);
       return [
-        `rejected by reviewer of record ${payload.reviewer}${payload.reason ? `: ${payload.reason}` : ''}`,
+        `rejected by reviewer of record ${review.reviewer}${review.reason ? `: ${review.reason}` : ''}`,
       ];
-    case 'release.stopped':
-      return [`release stopped: ${payload.reason}`];
+    }
+    case 'release.stopped': {
+      const stopped = payloadOf(entry, releaseStoppedReadPayload);
+      // Entries from earlier versions said so in a `note` instead of `completedBeforeStop`.
+      const completed = stopped.completedBeforeStop ?? typeof stopped.note === 'string';
+      return [
+        `release stopped: ${stopped.reason}${completed ? ' (the deployment completed before the stop reached it; a revert needs a new intent)' : ''}`,
+      ];
+    }
+    case 'release.escalated': {
+      const escalated = payloadOf(entry, releaseEscalatedReadPayload);
+      const to = escalated.team ?? (escalated.to.join(', ') || 'the owners');
+      return [`escalated to ${to}: ${escalated.reason}; ${decisionNeeded[escalated.response]}`];
+    }
     case 'release.rollback-started':
-      return [`rolled back: ${payload.description ?? ''}`.trim()];
-    case 'stage.failed':
-      return [`stage failed: ${payload.error}: ${payload.cause}`];
+      return [`rolled back: ${payloadOf(entry, deploymentEventReadPayload).description ?? ''}`.trim()];
+    case 'stage.failed': {
+      const failed = payloadOf(entry, stageFailedReadPayload);
+      return [`stage failed: ${failed.error}: ${failed.cause}`];
+    }
     default:
       return [];
   }
+}
+
+/** The schema update a change needs; entries from earlier versions recorded the sentence itself. */
+function schemaUpdateReason(payload: z.infer<typeof structureReadPayload>): string {
+  const { service, profile, contractVersion, missingKeys, latestContractVersion } = payload;
+  if (service && profile && contractVersion && missingKeys && latestContractVersion) {
+    return schemaUpdateMessage({ service, profile, contractVersion, missingKeys, latestContractVersion });
+  }
+  return payload.message ?? 'the contract lacks keys the payload uses';
 }

@@ -21,11 +21,17 @@ export async function validateStructure(state: PipelineState, deps: PipelineDeps
     'schema-update-required': 'structure.schema-update-required',
   } as const satisfies Record<StructureResult['verdict'], LedgerEntryType>;
   const type = types[result.verdict];
+  // The message is not recorded: status composes it from these facts (`schemaUpdateMessage`).
   await record(deps, intentId, type, {
     service: intent.change.service,
     profile: intent.change.profile,
     contractVersion: intent.change.contractVersion,
-    ...result,
+    verdict: result.verdict,
+    errors: result.errors,
+    missingKeys: result.missingKeys,
+    ...(verdict.verdict === 'schema-update-required'
+      ? { latestContractVersion: verdict.latestContractVersion }
+      : {}),
     // Verify re-checks the verdict against these instead of compiling the contract again.
     ...structureDigests(intent, deps.catalog),
   });

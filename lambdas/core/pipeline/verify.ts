@@ -106,13 +106,12 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
       fingerprint,
       ...reusedDecision,
       reviewSkipped: admission.requiresReviewer,
-      reason: reuse.reason,
     });
   }
   const stored = await record(deps, intentId, passed ? 'verification.passed' : 'verification.failed', {
     gate: admission.gate,
     ...result,
-    reuse: reuse.reason,
+    reuse: { cachedDecisionId: reuse.cachedDecisionId, reviewRegimes: reuse.reviewRegimes },
   });
   return verificationResultSchema.parse(stored.entry.payload);
 }

@@ -1,7 +1,8 @@
 import { auditLedger } from '../../../lambdas/core/evidence/audit-ledger.js';
+import { ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
-import { record } from '../../../lambdas/core/pipeline/deps.js';
 import type { LedgerStore } from '../../../lambdas/ports/ledger-store.js';
+import { appendFiller } from '../pipeline/helpers/filler-entry.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
 
 /** A ledger on which another execution appends right after the checkpointer has read it. */
@@ -27,12 +28,12 @@ describe('ledger audit with concurrent executions', () => {
   test('a checkpoint that lands after entries it does not cover attests its own prefix', async () => {
     // Prepare
     const h = pipelineHarness();
-    await record(h.deps, 'int-a', 'intent.declared', { n: 1 });
-    await record(h.deps, 'int-a', 'admission.admitted', { n: 2 });
+    await appendFiller(h.deps, 'int-a', 'intent.declared', { n: 1 });
+    await appendFiller(h.deps, 'int-a', 'admission.admitted', { n: 2 });
     const deps = {
       ...h.deps,
       ledger: racedLedger(h.ledger, async () => {
-        await record(h.deps, 'int-b', 'admission.queued', { n: 3 });
+        await appendFiller(h.deps, 'int-b', 'admission.queued', { n: 3 });
       }),
     };
 
@@ -48,13 +49,10 @@ describe('ledger audit with concurrent executions', () => {
   test('a checkpoint claiming more entries than precede it fails the audit', async () => {
     // Prepare: a well-chained entry whose checkpoint claims entries that do not exist yet.
     const h = pipelineHarness();
-    await record(h.deps, 'int-a', 'intent.declared', { n: 1 });
+    await appendFiller(h.deps, 'int-a', 'intent.declared', { n: 1 });
     await signCheckpoint('int-a', h.deps);
-    const signed = (await h.ledger.read('test'))[1]!.entry.payload as {
-      checkpoint: object;
-      envelope: object;
-    };
-    await record(
+    const signed = ledgerPayloads['checkpoint.signed'].parse((await h.ledger.read('test'))[1]!.entry.payload);
+    await appendFiller(
       h.deps,
       'int-a',
       'checkpoint.signed',

@@ -6,13 +6,13 @@ import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
 import { canonicalBytes } from '../../../lambdas/core/ledger/index.js';
 import { signCheckpoint, signPendingCheckpoints } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
-import { record } from '../../../lambdas/core/pipeline/deps.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
 import { keyIdOf } from '../../../lambdas/core/signing/index.js';
 import type { LedgerStore } from '../../../lambdas/ports/ledger-store.js';
 import { submittedBy } from '../core/fixtures.js';
+import { appendFiller } from '../pipeline/helpers/filler-entry.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
@@ -139,7 +139,7 @@ describe('SignCheckpoint seals the evidence bundle', () => {
     };
     await expect(signCheckpoint(intentId, { ...h.deps, ledger: failing })).rejects.toThrow('timed out');
     const pinnedSize = (await h.ledger.read('test')).length;
-    await record(h.deps, 'int-other', 'intent.declared', { n: 1 });
+    await appendFiller(h.deps, 'int-other', 'intent.declared', { n: 1 });
     // Act
     const retried = await signCheckpoint(intentId, h.deps);
     // Assess
@@ -200,8 +200,8 @@ describe('SignCheckpoint seals the evidence bundle', () => {
 
   test('refuses to sign entries whose chain does not hold', async () => {
     const h = harness();
-    await record(h.deps, 'int-a', 'intent.declared', { n: 1 });
-    await record(h.deps, 'int-a', 'admission.admitted', { n: 2 });
+    await appendFiller(h.deps, 'int-a', 'intent.declared', { n: 1 });
+    await appendFiller(h.deps, 'int-a', 'admission.admitted', { n: 2 });
     const tampered: LedgerStore = {
       append: (l, draft) => h.ledger.append(l, draft),
       head: (l) => h.ledger.head(l),
@@ -220,9 +220,9 @@ describe('SignCheckpoint seals the evidence bundle', () => {
   test('a ledger rewritten under a signed head cannot be signed again', async () => {
     // Prepare: the evidence store already holds a different head of the size the ledger has now.
     const h = harness();
-    await record(h.deps, 'int-a', 'intent.declared', { n: 1 });
+    await appendFiller(h.deps, 'int-a', 'intent.declared', { n: 1 });
     const other = harness();
-    await record(other.deps, 'int-z', 'intent.declared', { n: 9 });
+    await appendFiller(other.deps, 'int-z', 'intent.declared', { n: 9 });
     const foreign = (
       await signPendingCheckpoints({ ...other.deps, signer: h.deps.signer, ledgerName: 'test' }, 64)
     ).signed;

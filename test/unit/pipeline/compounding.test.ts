@@ -1,3 +1,5 @@
+import { reuseReason } from '../../../lambdas/core/compounding/index.js';
+import { ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import {
@@ -106,8 +108,15 @@ describe('compounding: decision reuse by fingerprint', () => {
     const reused = (await h.ledger.forIntent('test', second.declared!.intentId)).find(
       (s) => s.entry.type === 'decision.reused',
     )!;
-    expect(reused.entry.payload).toMatchObject({ reviewSkipped: true });
-    expect(reused.entry.payload.reason).toMatch(/standard change/);
+    const payload = ledgerPayloads['decision.reused'].parse(reused.entry.payload);
+    expect(payload).toMatchObject({
+      decisionId: firstVerified.decision!.decisionId,
+      reviewer: 'bob',
+      reviewSkipped: true,
+    });
+    expect(reuseReason({ cachedDecisionId: payload.decisionId, reviewRegimes: [] }, payload)).toMatch(
+      /^standard change: .* approved by bob$/,
+    );
   });
 
   test('a regression under a fingerprint forgets its decision, so the next change is decided afresh', async () => {

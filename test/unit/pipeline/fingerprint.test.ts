@@ -73,11 +73,18 @@ describe('reuseVerdict', () => {
     const verdict = reuseVerdict(cached, catalog.services['patient-records']!, reviewedComplianceDomains);
     expect(verdict).toEqual({
       reuse: false,
+      cachedDecisionId: 'dec-1',
+      reviewRegimes: ['HIPAA'],
       reason: expect.stringMatching(/HIPAA requires a reviewer of record/),
     });
   });
 
   test('nothing to reuse without a cached decision', () => {
-    expect(reuseVerdict(undefined, service, reviewedComplianceDomains).reuse).toBe(false);
+    expect(reuseVerdict(undefined, service, reviewedComplianceDomains)).toEqual({
+      reuse: false,
+      cachedDecisionId: null,
+      reviewRegimes: [],
+      reason: 'no decision with this fingerprint has been released cleanly',
+    });
   });
 });

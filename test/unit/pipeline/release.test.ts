@@ -2,6 +2,7 @@ import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import { checkRelease, startRelease, stopRelease } from '../../../lambdas/core/pipeline/release.js';
 import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
+import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import {
   intentAt,
   ledgerTypes,
@@ -257,10 +258,17 @@ describe('release: a policy breach during the release', () => {
     const stopped = await stopRelease(asked, h.deps);
     // Assess
     expect(stopped).toMatchObject({ state: 'COMPLETE', done: true });
-    const entry = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
-      (s) => s.entry.type === 'release.stopped',
-    )!;
-    expect(entry.entry.payload.note).toMatch(/completed before the stop/);
+    const entries = await h.ledger.forIntent('test', verified.declared!.intentId);
+    const entry = entries.find((s) => s.entry.type === 'release.stopped')!;
+    expect(entry.entry.payload).toEqual({
+      deploymentId: started.release!.deploymentId,
+      reason: 'late breach',
+      state: 'COMPLETE',
+      completedBeforeStop: true,
+    });
+    expect(intentStatus(verified.declared!.intentId, entries)!.reasons).toContain(
+      'release stopped: late breach (the deployment completed before the stop reached it; a revert needs a new intent)',
+    );
   });
 });
 

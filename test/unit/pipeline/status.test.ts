@@ -62,3 +62,56 @@ describe('intentStatus', () => {
     expect(status.valuePerHourUsd).toBeNull();
   });
 });
+
+describe('intentStatus: sentences composed from recorded facts', () => {
+  const structure = {
+    service: 'launch-flags',
+    profile: 'flags',
+    contractVersion: '1.0.0',
+    verdict: 'schema-update-required',
+    errors: [],
+    missingKeys: ['beta'],
+    payloadDigest: 'd',
+  };
+
+  test('a schema update required names the keys, the contract and the version to exceed', () => {
+    const status = intentStatus('i', [
+      declared,
+      entry('structure.schema-update-required', { ...structure, latestContractVersion: '1.2.0' }),
+    ])!;
+    expect(status.reasons).toEqual([
+      'The payload has keys that contract launch-flags/flags@1.0.0 lacks: "beta". Submit a schema-update intent for profile "flags" of service "launch-flags" that adds "beta" in a version greater than 1.2.0, then resubmit this change against that version.',
+    ]);
+  });
+
+  test('an entry from before the facts were recorded shows the sentence it stored', () => {
+    const status = intentStatus('i', [
+      declared,
+      entry('structure.schema-update-required', { ...structure, message: 'as it was written' }),
+    ])!;
+    expect(status.reasons).toEqual(['as it was written']);
+  });
+
+  test('an escalation says to whom, why, and what the owners must decide', () => {
+    const status = intentStatus('i', [
+      declared,
+      entry('release.escalated', {
+        deploymentId: '1',
+        to: ['alice'],
+        team: 'growth',
+        response: 'roll-forward',
+        cause: 'regression',
+        reason: 'monitor m in ALARM at 20%',
+      }),
+    ])!;
+    expect(status.reasons).toEqual([
+      'escalated to growth: monitor m in ALARM at 20%; submit the fix-forward change',
+    ]);
+  });
+
+  test('an entry that lacks a fact its type records is an integrity error naming it', () => {
+    expect(() => intentStatus('i', [declared, entry('release.escalated', { to: ['alice'] })])).toThrow(
+      /\(release\.escalated\) of intent i: payload field "team"/,
+    );
+  });
+});

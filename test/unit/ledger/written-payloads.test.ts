@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
+import { ledgerPayloadSchema, ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
+import { deploymentEntryType, type LedgerEntryType } from '../../../lambdas/core/ledger/entry-types.js';
+import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
+import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
+import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
+import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
+import { startRelease } from '../../../lambdas/core/pipeline/release.js';
+import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
+import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
+import { payloadDrift } from '../../support/payload-drift.js';
+import { submittedBy } from '../core/fixtures.js';
+import {
+  type Harness,
+  intentAt,
+  pipelineHarness,
+  runIntent,
+  runRelease,
+  runToVerify,
+} from '../pipeline/helpers/pipeline-harness.js';
+
+// Type level: a type without a schema, or a schema for a type `record()` does not take, fails to compile.
+type Unschemed = Exclude<LedgerEntryType, keyof typeof ledgerPayloads>;
+type Undeclared = Exclude<keyof typeof ledgerPayloads, LedgerEntryType>;
+const exhaustive: [Unschemed, Undeclared] extends [never, never] ? true : false = true;
+
+const fault = (atPercent: number) => ({ fault: { metric: 'errorRate' as const, value: 0.2, atPercent } });
+
+describe('ledger payload schemas', () => {
+  test('every entry type has one, and a deployment event AppConfig adds later reads as one', () => {
+    expect(exhaustive).toBe(true);
+    expect(ledgerPayloadSchema('release.rollback-started')).toBe(ledgerPayloads['release.rollback-started']);
+    expect(ledgerPayloadSchema(deploymentEntryType('DEPLOYMENT_PAUSED'))).toBe(
+      ledgerPayloads['release.deployment-started'],
+    );
+    expect(ledgerPayloadSchema('policy.admitted')).toBeUndefined();
+    expect(ledgerPayloadSchema('toString')).toBeUndefined();
+  });
+
+  test('a payload with a field its schema does not declare is refused', () => {
+    const review = { tier: 3, requester: 'alice' };
+    expect(ledgerPayloads['review.requested'].safeParse(review).success).toBe(true);
+    expect(ledgerPayloads['review.requested'].safeParse({ ...review, reason: 'prose' }).success).toBe(false);
+  });
+});
+
+/** Declare → structure → admit for an intent, without throwing at a verdict that stops the pipeline. */
+async function admit(h: Harness, intent: unknown): Promise<PipelineState> {
+  let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent as IntentInput) };
+  state = { ...state, declared: await declareIntent(state, h.deps) };
+  if (state.declared?.verdict !== 'complete') return state;
+  state = { ...state, structure: await validateStructure(state, h.deps) };
+  if (state.structure?.verdict !== 'valid') return state;
+  return { ...state, admission: await admitPolicy(state, h.deps) };
+}
+
+/** Learn, then SignCheckpoint: how every execution ends. */
+async function conclude(h: Harness, state: PipelineState): Promise<void> {
+  await learn(state, h.deps);
+  if (state.declared) await signCheckpoint(state.declared.intentId, h.deps);
+}
+
+const highRisk = JSON.parse(
+  readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),
+) as IntentInput;
+
+describe('what the writers record', () => {
+  test('every entry a local run writes parses with its type’s schema', async () => {
+    // Prepare / Act: one ledger, the outcomes the pipeline can reach.
+    const h = pipelineHarness();
+    const at = (edit: (d: IntentInput) => void = () => {}) => intentAt(h, edit);
+    // released cleanly, twice: the second reuses the first's decision
+    await conclude(h, await runIntent(h, at()));
+    await conclude(
+      h,
+      await runIntent(
+        h,
+        at((d) => (d.title = 'Dark mode again')),
+      ),
+    );
+    // rolled back by an alarm
+    await conclude(
+      h,
+      await runIntent(
+        h,
+        at((d) => Object.assign(d, { simulation: fault(25) })),
+      ),
+    );
+    // rolls forward and escalates
+    await conclude(
+      h,
+      await runIntent(
+        h,
+        at((d) => {
+          d.constraints = { reversibility: 'reversible', onRegression: 'roll-forward', checks: [] };
+          Object.assign(d, { simulation: fault(25) });
+        }),
+      ),
+    );
+    // incomplete, refused, structurally rejected, needing a schema update
+    await conclude(h, await admit(h, { ...at(), goal: undefined }));
+    const refused = { intent: at(), source: 'cli' as const };
+    await conclude(h, { ...refused, declared: await declareIntent(refused, h.deps) });
+    await conclude(
+      h,
+      await admit(
+        h,
+        at((d) => (d.change.payload = { 'dark-mode': { enabled: 'yes' } })),
+      ),
+    );
+    await conclude(
+      h,
+      await admit(
+        h,
+        at((d) => (d.change.payload = { 'brand-new-flag': { enabled: true } })),
+      ),
+    );
+    // refused by the policy set: the requester does not own the service
+    await conclude(
+      h,
+      await admit(
+        h,
+        at((d) => (d.authority = { requester: 'victor', team: 'clinical', role: 'engineering-manager' })),
+      ),
+    );
+    // a check that failed
+    await conclude(
+      h,
+      await runIntent(
+        h,
+        at((d) => {
+          d.constraints = { reversibility: 'reversible', onRegression: 'rollback', checks: ['unit'] };
+          d.testResults = [{ check: 'unit', passed: false, detail: '3 failures' }];
+        }),
+      ),
+    );
+    // queued behind a release in flight, then a stage that failed
+    const first = await runToVerify(
+      h,
+      at((d) => (d.title = 'First in the lane')),
+    );
+    const inFlight = { ...first, release: await startRelease(first, h.deps) };
+    const queued = await admit(
+      h,
+      at((d) => (d.title = 'Second in the lane')),
+    );
+    await recordFailure({ ...inFlight, error: { Error: 'States.Timeout', Cause: 'no answer' } }, h.deps);
+    await conclude(h, { ...inFlight, error: { Error: 'States.Timeout', Cause: 'no answer' } });
+    await conclude(h, queued);
+    // a reviewer of record rejects one change and approves another
+    for (const decision of ['rejected', 'approved'] as const) {
+      const state = await runToVerify(h, { ...highRisk, title: `${highRisk.title} (${decision})` });
+      const intentId = state.declared!.intentId;
+      await requestReview(intentId, `token-${decision}`, state, h.deps);
+      const reviewer = { principal: 'xavier', authenticatedAs: { method: 'local' as const, via: 'test' } };
+      await recordReview({ intentId, decision, reviewer, reason: 'checked the DPIA' }, h.deps);
+      await conclude(h, state);
+    }
+    // frozen and escalated: an irreversible change that regresses, in the service's business hours
+    const frozen = pipelineHarness(new Date('2026-11-04T18:00:00Z'));
+    const irreversible = await runToVerify(
+      frozen,
+      intentAt(frozen, (d) => {
+        d.constraints = { reversibility: 'irreversible', onRegression: 'rollback', checks: [] };
+        Object.assign(d, { simulation: fault(20) });
+      }),
+    );
+    await conclude(frozen, await runRelease(frozen, irreversible));
+    // stopped by a freeze window that starts mid-release
+    const stopped = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
+    await conclude(stopped, await runIntent(stopped, intentAt(stopped)));
+
+    // Assess
+    const entries = [
+      ...(await h.ledger.read('test')),
+      ...(await frozen.ledger.read('test')),
+      ...(await stopped.ledger.read('test')),
+    ];
+    expect(payloadDrift(entries)).toEqual([]);
+    const written = new Set(entries.map(({ entry }) => entry.type));
+    const declaredTypes = Object.keys(ledgerPayloads);
+    // Deployment events AppConfig emits only on a revert; every other type is written here.
+    expect(declaredTypes.filter((type) => !written.has(type))).toEqual(['release.revert-completed']);
+  });
+});
