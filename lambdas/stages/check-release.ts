@@ -1,4 +1,4 @@
-import { checkRelease } from '../core/pipeline/release.js';
+import { checkRelease } from '../core/pipeline/check-release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
 import { defineStage } from './define-stage.js';
 

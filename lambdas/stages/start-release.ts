@@ -1,4 +1,4 @@
-import { startRelease } from '../core/pipeline/release.js';
+import { startRelease } from '../core/pipeline/start-release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
 import { defineStage } from './define-stage.js';
 

@@ -1,5 +1,5 @@
-import { stopRelease } from '../core/pipeline/release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
+import { stopRelease } from '../core/pipeline/stop-release.js';
 import { defineStage } from './define-stage.js';
 
 export const stopReleaseStage = defineStage({

@@ -281,7 +281,7 @@ describe('table grants are the calls the DynamoDB stores make', () => {
       .map(([role]) => role);
     expect(deleters).not.toContain(roles['get-intent']);
     expect(deleters).not.toContain(roles['validate-structure']);
-    expect(deleters).toContain(roles['learn']);
+    expect(deleters).toContain(roles.learn);
   });
 });
 

@@ -1,8 +1,10 @@
+import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
-import { checkRelease, startRelease, stopRelease } from '../../../lambdas/core/pipeline/release.js';
 import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
+import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
+import { stopRelease } from '../../../lambdas/core/pipeline/stop-release.js';
 import {
   intentAt,
   ledgerTypes,

@@ -5,13 +5,15 @@ import { baselinesOf } from '../../../../lambdas/adapters/local/synthetic-teleme
 import { VirtualClock } from '../../../../lambdas/adapters/local/virtual-clock.js';
 import type { IntentInput } from '../../../../lambdas/core/intent.js';
 import { admitPolicy } from '../../../../lambdas/core/pipeline/admit-policy.js';
+import { checkRelease } from '../../../../lambdas/core/pipeline/check-release.js';
 import { declareIntent } from '../../../../lambdas/core/pipeline/declare-intent.js';
 import type { PipelineDeps } from '../../../../lambdas/core/pipeline/deps.js';
 import { formDecision } from '../../../../lambdas/core/pipeline/form-decision.js';
 import { learn } from '../../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../../lambdas/core/pipeline/observe.js';
-import { checkRelease, startRelease, stopRelease } from '../../../../lambdas/core/pipeline/release.js';
+import { startRelease } from '../../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../../lambdas/core/pipeline/state.js';
+import { stopRelease } from '../../../../lambdas/core/pipeline/stop-release.js';
 import { validateStructure } from '../../../../lambdas/core/pipeline/validate-structure.js';
 import { verify } from '../../../../lambdas/core/pipeline/verify.js';
 import { defaultPolicySet } from '../../../../policies/index.js';

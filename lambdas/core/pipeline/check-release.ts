@@ -1,0 +1,122 @@
+import type { DeploymentStatus } from '../../ports/releaser.js';
+import type { Intent } from '../intent.js';
+import { evaluatePolicy } from '../policy/index.js';
+import { releasePlan } from '../release/index.js';
+import { withGrantsTo } from './delegations.js';
+import { type PipelineDeps, record } from './deps.js';
+import { declaredIntent } from './parsed-intent.js';
+import { recordEvents } from './release-events.js';
+import { type Escalation, terminalStates, toResult } from './release-result.js';
+import { describeRevocation, revokedAuthority } from './revocations.js';
+import type { PipelineState, ReleaseResult } from './state.js';
+
+/**
+ * Stage 6b: poll the deployment and write each new deployment event to the ledger. When the policy set no
+ * longer admits the change (a freeze window began, authority was revoked) it asks for a stop — or, where a
+ * stop would revert an irreversible change, freezes and escalates. A monitor that trips while AppConfig may
+ * not roll back is answered as the plan says: freeze or roll forward, escalated to the owners.
+ */
+export async function checkRelease(state: PipelineState, deps: PipelineDeps): Promise<ReleaseResult> {
+  const { intent, intentId } = declaredIntent(state);
+  const release = state.release;
+  if (!release) throw new Error('CheckRelease needs a started release');
+  const plan = release.plan ?? releasePlan(intent.constraints);
+  const status = await deps.releaser.check(release.service, release.environment, release.deploymentId);
+  const recorded = await recordEvents(status, release.eventsRecorded, intentId, deps);
+  let stopReason: string | undefined;
+  let escalation = release.escalation;
+  if (!terminalStates.has(status.state)) {
+    const breach = await policyBreach(intent, deps);
+    if (breach && plan.onPolicyBreach === 'stop') {
+      stopReason = breach;
+    } else if (breach && !escalation) {
+      escalation = await escalate(intent, intentId, deps, status, {
+        response: 'freeze',
+        cause: 'policy-breach',
+        why: breach,
+      });
+    }
+    const tripped = status.trippedMonitor;
+    if (!stopReason && tripped && plan.onRegression === 'rollback') {
+      // Someone disabled the monitor's actions, so AppConfig will not roll back: itv does what it would have.
+      stopReason = `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}% while its alarm actions are disabled`;
+    } else if (tripped && !escalation && plan.onRegression !== 'rollback') {
+      escalation = await escalate(intent, intentId, deps, status, {
+        response: plan.onRegression,
+        cause: 'regression',
+        why: `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}%`,
+        alarm: tripped.alarm,
+      });
+    }
+  }
+  return toResult(status, {
+    service: release.service,
+    environment: release.environment,
+    strategy: release.strategy,
+    pollSeconds: release.pollSeconds,
+    eventsRecorded: recorded,
+    plan,
+    stopReason,
+    escalation,
+  });
+}
+
+/** Why the change is no longer admitted, or undefined: a failed policy rule, or revoked authority. */
+async function policyBreach(intent: Intent, deps: PipelineDeps): Promise<string | undefined> {
+  const now = deps.clock.now();
+  const reasons: string[] = [];
+  const service = deps.catalog.services[intent.change.service];
+  const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
+  if (service) {
+    // In flight: rules that only gate a start (business hours) do not stop a release already under way.
+    const policy = evaluatePolicy({ intent, service, catalog, now, phase: 'in-flight' }, deps.policies.rules);
+    reasons.push(...policy.failed.map((r) => `${r.rule} (${r.reason})`));
+  }
+  const revoked = await revokedAuthority(intent, catalog, deps.state, now);
+  if (revoked) reasons.push(describeRevocation(revoked));
+  return reasons.length > 0 ? `policy breach during release: ${reasons.join('; ')}` : undefined;
+}
+
+/**
+ * Records the hold (`release.frozen` or `release.rolling-forward`) and the escalation to the service's owners,
+ * once each. AppConfig keeps to its schedule (it cannot pause), so the ledger says so rather than pretend.
+ */
+async function escalate(
+  intent: Intent,
+  intentId: string,
+  deps: PipelineDeps,
+  status: DeploymentStatus,
+  hold: { response: Escalation['response']; cause: Escalation['cause']; why: string; alarm?: string },
+): Promise<Escalation> {
+  const service = deps.catalog.services[intent.change.service];
+  const owners = service?.owners ?? [];
+  const percentage = status.trippedMonitor?.percentage ?? status.percentageComplete;
+  const action =
+    hold.response === 'freeze'
+      ? `frozen at ${percentage}%: not reverted (${intent.constraints.reversibility}, onRegression ${intent.constraints.onRegression})`
+      : `rolling forward from ${percentage}%: not reverted, a fix-forward change is needed`;
+  const reason = `${hold.why}; ${action}`;
+  const escalation: Escalation = {
+    response: hold.response,
+    cause: hold.cause,
+    reason,
+    at: status.trippedMonitor?.at ?? deps.clock.now().toISOString(),
+    percentage,
+    ...(hold.alarm ? { alarm: hold.alarm } : {}),
+  };
+  // AppConfig has no pause and StopDeployment rolls back: the deployment keeps its schedule with its alarm
+  // actions disabled, and itv takes no further automatic action on it (docs/LEDGER.md, `release.frozen`).
+  await record(deps, intentId, hold.response === 'freeze' ? 'release.frozen' : 'release.rolling-forward', {
+    deploymentId: status.deploymentId,
+    ...escalation,
+  });
+  await record(deps, intentId, 'release.escalated', {
+    deploymentId: status.deploymentId,
+    to: owners,
+    team: service?.ownerTeam ?? null,
+    response: hold.response,
+    cause: hold.cause,
+    reason,
+  });
+  return escalation;
+}

@@ -1,0 +1,78 @@
+import { confidenceLowerBound } from '../confidence.js';
+import { laneOf } from '../lane.js';
+import { payloadOf, releaseStartedPayload } from '../ledger/entry-payloads.js';
+import { chooseStrategy, pollSecondsFor, releasePlan } from '../release/index.js';
+import { readConfidence } from './confidence-store.js';
+import { type PipelineDeps, record } from './deps.js';
+import { declaredIntent } from './parsed-intent.js';
+import { toResult } from './release-result.js';
+import type { PipelineState, ReleaseResult } from './state.js';
+
+/**
+ * Stage 6a: start the progressive deployment with a strategy from risk tier × earned confidence, and with the
+ * monitors rolling back or only observing as the intent's constraints direct (see `releasePlan`).
+ */
+export async function startRelease(state: PipelineState, deps: PipelineDeps): Promise<ReleaseResult> {
+  const { intent, intentId } = declaredIntent(state);
+  const admission = state.admission;
+  if (!admission) throw new Error('StartRelease needs the admission result');
+  const service = deps.catalog.services[intent.change.service];
+  if (!service) throw new Error(`service ${intent.change.service} is not in the catalog`);
+  const environment = laneOf(service);
+  const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
+  const started = entries.find((stored) => stored.entry.type === 'release.started');
+  if (started) {
+    // A retried start must not deploy twice: pick the deployment up where the first attempt left it.
+    const { deploymentId, strategy, pollSeconds, plan } = payloadOf(started.entry, releaseStartedPayload);
+    const status = await deps.releaser.check(intent.change.service, environment, deploymentId);
+    return toResult(status, {
+      service: intent.change.service,
+      environment,
+      strategy,
+      pollSeconds,
+      eventsRecorded: 0,
+      plan: plan ?? releasePlan(intent.constraints),
+    });
+  }
+  const confidence = confidenceLowerBound(
+    await readConfidence(deps.state, intent.change.service, intent.change.kind),
+  );
+  const strategy = chooseStrategy({ tier: admission.tier as 0 | 1 | 2 | 3, confidence });
+  const plan = releasePlan(intent.constraints);
+  const status = await deps.releaser.start({
+    intentId,
+    service: intent.change.service,
+    environment,
+    profile: intent.change.profile,
+    contractVersion: intent.change.contractVersion,
+    content: intent.change.payload,
+    strategy,
+    description: `${intentId}: ${intent.title}`,
+    rollbackOnAlarm: plan.rollbackOnAlarm,
+  });
+  const pollSeconds = pollSecondsFor(strategy);
+  await record(deps, intentId, 'release.started', {
+    deploymentId: status.deploymentId,
+    service: intent.change.service,
+    environment,
+    profile: intent.change.profile,
+    strategy: strategy.name,
+    growthType: strategy.growthType,
+    growthFactor: strategy.growthFactor,
+    deploymentDurationInMinutes: strategy.deploymentDurationInMinutes,
+    finalBakeTimeInMinutes: strategy.finalBakeTimeInMinutes,
+    confidence,
+    tier: admission.tier,
+    pollSeconds,
+    plan,
+    startedAt: status.startedAt,
+  });
+  return toResult(status, {
+    service: intent.change.service,
+    environment,
+    strategy: strategy.name,
+    pollSeconds,
+    eventsRecorded: 0,
+    plan,
+  });
+}

@@ -1,0 +1,42 @@
+import type { DeploymentStatus } from '../../ports/releaser.js';
+import { DeploymentNotStoppableError } from '../release/errors.js';
+import { type PipelineDeps, record } from './deps.js';
+import { declaredIntent } from './parsed-intent.js';
+import { recordEvents } from './release-events.js';
+import { toResult } from './release-result.js';
+import type { PipelineState, ReleaseResult } from './state.js';
+
+/** Stage 6c: stop an in-progress deployment (AppConfig rolls it back) and record why. */
+export async function stopRelease(state: PipelineState, deps: PipelineDeps): Promise<ReleaseResult> {
+  const { intentId } = declaredIntent(state);
+  const release = state.release;
+  if (!release) throw new Error('StopRelease needs a started release');
+  let status: DeploymentStatus;
+  let completedBeforeStop = false;
+  try {
+    status = await deps.releaser.stop(release.service, release.environment, release.deploymentId);
+  } catch (error) {
+    if (!(error instanceof DeploymentNotStoppableError)) throw error;
+    // It completed between the poll and the stop: reverting a completed deployment is a new change, not a stop.
+    status = await deps.releaser.check(release.service, release.environment, release.deploymentId);
+    completedBeforeStop = true;
+  }
+  const recorded = await recordEvents(status, release.eventsRecorded, intentId, deps);
+  await record(deps, intentId, 'release.stopped', {
+    deploymentId: release.deploymentId,
+    reason: release.stopReason ?? 'stopped',
+    state: status.state,
+    completedBeforeStop,
+  });
+  const result = toResult(status, {
+    service: release.service,
+    environment: release.environment,
+    strategy: release.strategy,
+    pollSeconds: release.pollSeconds,
+    eventsRecorded: recorded,
+    plan: release.plan,
+    stopReason: release.stopReason,
+    escalation: release.escalation,
+  });
+  return { ...result, done: true, action: 'continue' };
+}
