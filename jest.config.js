@@ -11,6 +11,9 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
+  // One worker per core: jest's default keeps one core idle, which on two cores is half the machine. The files
+  // that start servers or dynalite pick free ports and close them before they end, so they run side by side.
+  maxWorkers: '100%',
   // `npm run test:coverage` (run by .ci/run): the pure core as its unit tests cover it, held to a floor a
   // little below what they reached when it was set (95.2% lines, 88.8% branches, 96.5% functions).
   collectCoverageFrom: ['lambdas/core/**/*.ts'],
