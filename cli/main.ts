@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
+import { controlPlaneCommand, stopCommand } from './commands/control-plane.js';
 import { delegateCommand } from './commands/delegate.js';
 import { demoCommand } from './commands/demo.js';
 import { evidencePullCommand, evidenceVerifyCommand } from './commands/evidence.js';
@@ -110,6 +111,21 @@ export function buildProgram(): Command {
     .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")
     .argument('<principal>', 'principal id or e-mail from the catalog')
     .action(async (principal) => exit(await tokenCommand(principal)));
+
+  program
+    .command('stop')
+    .description("stop this ITV_HOME's control plane (it also stops by itself when idle)")
+    .action(async () => exit(await stopCommand()));
+
+  program
+    .command('control-plane', { hidden: true })
+    .description("run this ITV_HOME's control plane in the foreground (commands start it on demand)")
+    .option(
+      '--idle <seconds>',
+      'stop after this long with nothing to do',
+      process.env.ITV_IDLE_SECONDS ?? '60',
+    )
+    .action(async (options) => exit(await controlPlaneCommand(options)));
 
   program
     .command('serve')

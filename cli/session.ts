@@ -3,7 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Catalog } from '../lambdas/core/catalog-schema.js';
-import { type LocalStack, openLocalStack } from '../lambdas/wiring/local/local-stack.js';
+import { ItvError } from '../lambdas/core/errors.js';
+import { itvHome, type LocalStack, openLocalStack } from '../lambdas/wiring/local/local-stack.js';
+import { controlPlane, HomeBusyError, runningControlPlane } from './control-plane/client.js';
+import { claimHome, currentOwner, releaseHome } from './control-plane/home-owner.js';
 import { LocalPipeline, type ProgressEvent } from './runtime/local-pipeline.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,25 +26,62 @@ export interface Session {
   pipeline: LocalPipeline;
 }
 
+export interface SessionOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  waitForReview?: boolean;
+  home?: string;
+  /** A stack of its own in memory, shared with nobody (tests, `itv demo --in-memory`). */
+  inMemory?: boolean;
+  /**
+   * Own the home for the session (`itv demo`): a running control plane is asked to stop first. Without it, the
+   * session reads and writes through the dynalite of the home's control plane, started if need be.
+   */
+  owner?: boolean;
+  catalog?: Catalog;
+  /** Where virtual time starts (tests); default now. It never starts before the ledger's last entry. */
+  clockStart?: Date;
+}
+
 /** Opens the local stack and a pipeline on it; always closes the stack, even when `work` throws. */
 export async function withSession<T>(
-  options: {
-    onProgress?: (event: ProgressEvent) => void;
-    waitForReview?: boolean;
-    home?: string;
-    inMemory?: boolean;
-    catalog?: Catalog;
-    /** Where virtual time starts (tests); default now. It never starts before the ledger's last entry. */
-    clockStart?: Date;
-  },
+  options: SessionOptions,
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const stack = await openLocalStack({
-    home: options.home,
+  const home = options.home ?? itvHome();
+  const opened = {
+    home,
     inMemory: options.inMemory,
     catalog: options.catalog,
     clockStart: options.clockStart,
-  });
+  };
+  if (options.inMemory) return run(await openLocalStack(opened), options, work);
+  if (options.owner) {
+    await takeOver(home);
+    try {
+      return await run(await openLocalStack(opened), options, work);
+    } finally {
+      releaseHome(home);
+    }
+  }
+  const client = await controlPlane(home);
+  // The control plane stops when idle; work that only reads its dynalite keeps it awake meanwhile.
+  const keepAwake = setInterval(() => void client.call('GET', '/local/health').catch(() => {}), 5000);
+  try {
+    return await run(
+      await openLocalStack({ ...opened, dynamoEndpoint: client.address.dynamoEndpoint }),
+      options,
+      work,
+    );
+  } finally {
+    clearInterval(keepAwake);
+  }
+}
+
+async function run<T>(
+  stack: LocalStack,
+  options: SessionOptions,
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
   try {
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
       advanceClock: (ms) => stack.clock.advance(ms),
@@ -51,5 +91,25 @@ export async function withSession<T>(
     return await work({ stack, pipeline });
   } finally {
     await stack.close();
+  }
+}
+
+/** Claims the home for this process, asking its control plane to stop first; at most a minute. */
+async function takeOver(home: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let asked = false;
+  while (!claimHome(home, 'demo')) {
+    const owner = currentOwner(home);
+    if (owner?.kind === 'demo') {
+      throw new HomeBusyError(`${home} is in use by another \`itv demo\` (pid ${owner.pid}) until it ends`);
+    }
+    if (!asked) {
+      const running = await runningControlPlane(home);
+      if (running) await running.call('POST', '/local/stop');
+      asked = running !== undefined;
+    }
+    if (Date.now() > deadline)
+      throw new ItvError(`the control plane of ${home} did not stop within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

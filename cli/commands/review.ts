@@ -1,14 +1,15 @@
-import { recordReview } from '../../lambdas/core/pipeline/review.js';
-import { intentStatus } from '../../lambdas/core/pipeline/status.js';
+import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
+import { followIntent } from '../control-plane/follow.js';
 import { progressPrinter } from '../progress.js';
-import { cliCaller, describeLocalCaller } from '../runtime/local-caller.js';
-import { withSession } from '../session.js';
+import { namedPrincipal } from '../runtime/local-caller.js';
 import { printStatus } from './status.js';
 import { exitCodeFor } from './submit.js';
 
 /**
- * Records a reviewer of record's decision, then resumes the parked execution in this process (or lets the
- * `itv submit --wait` process that is still waiting pick it up).
+ * `itv review`: `POST /intents/{id}/review` as the reviewer of record the command names; the control plane
+ * resumes the parked execution, which this command follows to its end.
  */
 export async function reviewCommand(
   id: string,
@@ -25,41 +26,31 @@ export async function reviewCommand(
     console.error('give exactly one of --approve or --reject');
     return 1;
   }
-  return withSession(
-    {
-      onProgress: options.json ? undefined : progressPrinter((line) => console.log(line)),
-    },
-    async ({ stack, pipeline }) => {
-      // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
-      const reviewer = cliCaller(
-        options.as ?? options.reviewer,
-        process.env,
-        stack.deps.catalog,
-        'itv review',
-      );
-      if (!options.json) console.log(describeLocalCaller(reviewer, stack.deps.catalog));
-      const { request } = await recordReview(
-        {
-          intentId: id,
-          decision: options.approve ? 'approved' : 'rejected',
-          reviewer,
-          reason: options.reason,
-        },
-        stack.deps,
-      );
-      if (!request.waiter || !isAlive(request.waiter)) await pipeline.resume(id);
-      const status = intentStatus(id, await stack.deps.ledger.forIntent(stack.deps.ledgerName, id))!;
-      printStatus(status, options.json ?? false);
-      return exitCodeFor(status.status);
-    },
+  // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
+  const as = namedPrincipal(options.as ?? options.reviewer, process.env, 'itv review');
+  const client = await controlPlane(itvHome());
+  // Stage progress already reported before the review is not printed again.
+  const before = await client.call<{ events: unknown[] }>(
+    'GET',
+    `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
   );
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+  const answer = await client.call('POST', `/intents/${encodeURIComponent(id)}/review`, {
+    body: {
+      decision: options.approve ? 'approve' : 'reject',
+      ...(options.reason ? { reason: options.reason } : {}),
+    },
+    as,
+  });
+  if (answer.status >= 400) return printApiError(answer);
+  if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
+  const status = await followIntent(client, id, {
+    onEvent: options.json ? undefined : progressPrinter((line) => console.log(line)),
+    after: before.body.events.length,
+  });
+  if (!status) {
+    console.error(`no intent ${id} on the ledger`);
+    return 1;
   }
+  printStatus(status, options.json ?? false);
+  return exitCodeFor(status.status);
 }

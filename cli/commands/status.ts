@@ -1,6 +1,8 @@
-import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
 import { duration, table, usd } from '../format.js';
-import { withSession } from '../session.js';
 
 export function printStatus(status: IntentStatus, json: boolean): void {
   if (json) {
@@ -22,14 +24,15 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   );
 }
 
+/** `itv status`: `GET /intents/{id}` on the home's control plane. */
 export async function statusCommand(id: string, options: { json?: boolean }): Promise<number> {
-  return withSession({}, async ({ stack }) => {
-    const status = intentStatus(id, await stack.deps.ledger.forIntent(stack.deps.ledgerName, id));
-    if (!status) {
-      console.error(`no intent ${id} on the ledger`);
-      return 1;
-    }
-    printStatus(status, options.json ?? false);
-    return 0;
-  });
+  const client = await controlPlane(itvHome());
+  const answer = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
+  if (answer.status === 404) {
+    console.error(`no intent ${id} on the ledger`);
+    return 1;
+  }
+  if (answer.status >= 400) return printApiError(answer);
+  printStatus(answer.body, options.json ?? false);
+  return 0;
 }

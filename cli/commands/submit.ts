@@ -1,10 +1,10 @@
-import { bindSubmission } from '../../lambdas/api/submission.js';
-import { intentSchema } from '../../lambdas/core/intent.js';
-import { deriveIntentId } from '../../lambdas/core/intent-id.js';
-import { intentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
+import { followIntent } from '../control-plane/follow.js';
 import { progressPrinter } from '../progress.js';
-import { cliCaller, describeLocalCaller } from '../runtime/local-caller.js';
-import { withSession } from '../session.js';
+import { namedPrincipal } from '../runtime/local-caller.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
 
@@ -13,47 +13,44 @@ export function exitCodeFor(status: string): number {
   return status === 'released' || status === 'awaiting-review' ? 0 : 2;
 }
 
+/**
+ * `itv submit`: `POST /intents` to the home's control plane as the principal the command names, then follows
+ * the execution stage by stage. A resubmission of an intent already on the ledger reports its status.
+ */
 export async function submitCommand(
   file: string,
   options: { wait?: boolean; json?: boolean; as?: string },
 ): Promise<number> {
   const raw = readIntentFile(file);
-  return withSession(
-    {
-      waitForReview: options.wait ?? false,
-      onProgress: options.json ? undefined : progressPrinter((line) => console.log(line)),
-    },
-    async ({ stack, pipeline }) => {
-      // The requester is who runs the command, bound before anything is recorded, as on every entry point.
-      const caller = cliCaller(options.as, process.env, stack.deps.catalog, 'itv submit');
-      if (!options.json) console.log(describeLocalCaller(caller, stack.deps.catalog));
-      const { intent } = await bindSubmission(raw, caller, stack.deps, stack.clock.now());
-      const parsed = intentSchema.safeParse(intent);
-      const knownId = parsed.success ? deriveIntentId(parsed.data) : undefined;
-      const earlier = knownId ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, knownId) : [];
-      if (knownId && earlier.length > 0) {
-        // The intent id is its idempotency key: a resubmission reports, it does not run the change again.
-        const status = intentStatus(knownId, earlier)!;
-        if (!options.json) console.log(`intent ${knownId} was already submitted; its status:`);
-        printStatus(status, options.json ?? false);
-        return exitCodeFor(status.status);
-      }
-      const report = await pipeline.start({ intent, source: 'cli', caller });
-      const entries = report.intentId
-        ? await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId)
-        : [];
-      const status = report.intentId ? intentStatus(report.intentId, entries) : undefined;
-      if (!status) {
-        console.error(`the pipeline failed before declaring the intent: ${report.error ?? report.status}`);
-        return 1;
-      }
-      printStatus(status, options.json ?? false);
-      if (!options.json && status.status === 'awaiting-review') {
-        console.log(
-          `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --as <reviewer>`,
-        );
-      }
-      return exitCodeFor(status.status);
-    },
-  );
+  // Named before anything starts; the control plane checks the name against the catalog.
+  const as = namedPrincipal(options.as, process.env, 'itv submit');
+  const client = await controlPlane(itvHome());
+  const answer = await client.call<{ intentId: string; duplicate?: boolean }>('POST', '/intents', {
+    body: raw,
+    as,
+  });
+  if (answer.status >= 400) return printApiError(answer);
+  const { intentId } = answer.body;
+  if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
+  if (answer.body.duplicate && !options.json)
+    console.log(`intent ${intentId} was already submitted; its status:`);
+  const status = await followIntent(client, intentId, {
+    onEvent: options.json ? undefined : progressPrinter((line) => console.log(line)),
+    untilReviewed: options.wait ?? false,
+  });
+  return report(status, intentId, options.json ?? false);
+}
+
+function report(status: IntentStatus | undefined, intentId: string, json: boolean): number {
+  if (!status) {
+    console.error(`the pipeline failed before recording intent ${intentId}; see ITV_HOME/control-plane.log`);
+    return 1;
+  }
+  printStatus(status, json);
+  if (!json && status.status === 'awaiting-review') {
+    console.log(
+      `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --as <reviewer>`,
+    );
+  }
+  return exitCodeFor(status.status);
 }

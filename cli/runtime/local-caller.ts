@@ -17,8 +17,31 @@ export function cliCaller(
   catalog: Catalog,
   command: string,
 ): Caller {
+  const { named, via } = namedPrincipal(as, env, command);
+  return resolveLocalPrincipal(named, via, catalog);
+}
+
+/**
+ * Who the command names, and how: `--as`, else ITV_PRINCIPAL. Checked before anything starts; the catalog
+ * check happens where the catalog is (`resolveLocalPrincipal`).
+ */
+export function namedPrincipal(
+  as: string | undefined,
+  env: NodeJS.ProcessEnv,
+  command: string,
+): { named: string; via: string } {
   const named = as ?? env[principalVariable];
   const via = as !== undefined ? `${command} --as` : principalVariable;
+  if (!named) {
+    throw new InvalidInputError(`name the principal you act as: --as PRINCIPAL or ${principalVariable}`, [
+      { path: '--as', message: `is required (or set ${principalVariable}), e.g. --as alice` },
+    ]);
+  }
+  return { named, via };
+}
+
+/** The catalog principal a name (id or e-mail) denotes, as a locally named caller. */
+export function resolveLocalPrincipal(named: string | undefined, via: string, catalog: Catalog): Caller {
   if (!named) {
     throw new InvalidInputError(`name the principal you act as: --as PRINCIPAL or ${principalVariable}`, [
       { path: '--as', message: `is required (or set ${principalVariable}), e.g. --as alice` },

@@ -34,6 +34,16 @@ export class LocalExecutions implements Executions {
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
   }
 
+  /** How many executions are running (a parked one is not). */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Whether an execution of this intent (its first run or its resumption after review) is running. */
+  isRunning(intentId: string): boolean {
+    return this.running.has(intentId) || this.running.has(`${intentId}:resume`);
+  }
+
   /** Resolves when every execution started so far has ended or parked. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadCatalog } from '../../../catalog/index.js';
@@ -23,6 +23,8 @@ const tables = { ledger: 'itv-ledger', state: 'itv-state' };
 
 export interface LocalStack {
   home: string;
+  /** The dynalite this stack uses, owned or not. */
+  dynamoEndpoint: string;
   deps: PipelineDeps;
   clock: VirtualClock;
   signer: LocalSigner;
@@ -36,15 +38,24 @@ export function itvHome(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * The embedded default: dynalite (persisted under the home folder, or in memory), a P-256 key file,
- * write-once evidence files, the AppConfig simulator and synthetic telemetry on one virtual clock.
- * A second process finds the first one's dynalite through `stack.json` and shares it.
+ * write-once evidence files, the AppConfig simulator and synthetic telemetry on one virtual clock. Only one
+ * process owns a home's dynalite (the local control plane, or `itv demo`); others pass its `dynamoEndpoint`.
  */
 export async function openLocalStack(
-  options: { home?: string; inMemory?: boolean; catalog?: Catalog; clockStart?: Date } = {},
+  options: {
+    home?: string;
+    inMemory?: boolean;
+    catalog?: Catalog;
+    clockStart?: Date;
+    /** The dynalite the home's owner runs; without it this process starts and owns one. */
+    dynamoEndpoint?: string;
+  } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
-  const dynamo = await openDynamo(home, options.inMemory ?? false);
+  const dynamo = options.dynamoEndpoint
+    ? { endpoint: options.dynamoEndpoint, close: async () => {} }
+    : await startDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTables(client, tables);
   const ledger = new DynamoLedgerStore(client, tables.ledger);
@@ -87,6 +98,7 @@ export async function openLocalStack(
   };
   return {
     home,
+    dynamoEndpoint: dynamo.endpoint,
     deps,
     clock,
     signer,
@@ -96,37 +108,6 @@ export async function openLocalStack(
       if (options.inMemory) rmSync(evidenceDir, { recursive: true, force: true });
     },
   };
-}
-
-async function openDynamo(
-  home: string,
-  inMemory: boolean,
-): Promise<{ endpoint: string; close(): Promise<void> }> {
-  if (inMemory) return startDynalite({});
-  const stackFile = join(home, 'stack.json');
-  const shared = readShared(stackFile);
-  if (shared) return { endpoint: shared.endpoint, close: async () => {} };
-  const server = await startDynalite({ path: join(home, 'dynamodb') });
-  writeFileSync(stackFile, JSON.stringify({ endpoint: server.endpoint, pid: process.pid }));
-  return {
-    endpoint: server.endpoint,
-    close: async () => {
-      rmSync(stackFile, { force: true });
-      await server.close();
-    },
-  };
-}
-
-/** The running stack of another itv process, if its owner is still alive. */
-function readShared(stackFile: string): { endpoint: string } | undefined {
-  try {
-    const shared = JSON.parse(readFileSync(stackFile, 'utf8')) as { endpoint: string; pid: number };
-    if (shared.pid === process.pid) return undefined;
-    process.kill(shared.pid, 0);
-    return shared;
-  } catch {
-    return undefined;
-  }
 }
 
 function counterIds(): IdSource {

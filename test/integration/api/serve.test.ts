@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localApi } from '../../../cli/commands/serve.js';
+import { localApi } from '../../../cli/control-plane/api.js';
 import { LocalExecutions } from '../../../cli/runtime/local-executions.js';
-import { issueToken } from '../../../cli/runtime/local-tokens.js';
+import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
 import { type Session, withSession } from '../../../cli/session.js';
 import { intentsBudgetMs } from '../../support/time-budget.js';
 
@@ -43,7 +43,10 @@ describe('itv serve', () => {
         session.stack.deps.ledger,
         session.stack.deps.ledgerName,
       );
-      const server: Server = createServer((req, res) => void localApi(session, executions)(req, res));
+      const server: Server = createServer(
+        (req, res) =>
+          void localApi(session.stack, executions, { authenticate: bearerCaller(home) })(req, res),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const call: Caller = async (path, who, body) => {

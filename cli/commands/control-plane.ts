@@ -1,0 +1,35 @@
+import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { runningControlPlane } from '../control-plane/client.js';
+import { currentOwner } from '../control-plane/home-owner.js';
+import { runControlPlane } from '../control-plane/server.js';
+
+/** `itv control-plane`: what commands start in the background; runs until idle or stopped. */
+export async function controlPlaneCommand(options: { idle?: string }): Promise<number> {
+  const seconds = Number(options.idle ?? 60);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    console.error(`--idle must be a positive number of seconds, got ${options.idle}`);
+    return 1;
+  }
+  return runControlPlane({ home: itvHome(), idleMs: seconds * 1000 });
+}
+
+/** `itv stop`: asks the home's control plane to stop, and waits until it has. */
+export async function stopCommand(): Promise<number> {
+  const home = itvHome();
+  const client = await runningControlPlane(home);
+  if (!client) {
+    console.log(`no control plane runs for ${home}`);
+    return 0;
+  }
+  await client.call('POST', '/local/stop');
+  const deadline = Date.now() + 60_000;
+  while (currentOwner(home)?.pid === client.address.pid) {
+    if (Date.now() > deadline) {
+      console.error(`the control plane (pid ${client.address.pid}) did not stop within a minute`);
+      return 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.log(`stopped the control plane for ${home} (pid ${client.address.pid})`);
+  return 0;
+}

@@ -1,0 +1,15 @@
+import type { ApiAnswer } from './client.js';
+
+interface ErrorBody {
+  error?: string;
+  message?: string;
+  issues?: Array<{ path: string; message: string }>;
+}
+
+/** Prints an API error answer as the CLI prints its own errors, one line per field; returns exit code 1. */
+export function printApiError(answer: ApiAnswer<unknown>): number {
+  const body = answer.body as ErrorBody;
+  console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${body.message ?? ''}`.trimEnd());
+  for (const issue of body.issues ?? []) console.error(`  ${issue.path}: ${issue.message}`);
+  return 1;
+}

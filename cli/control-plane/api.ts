@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Authenticate } from '../../lambdas/api/caller.js';
+import { getIntent } from '../../lambdas/api/get-intent.js';
+import { reviewIntent } from '../../lambdas/api/review-intent.js';
+import { submitIntent } from '../../lambdas/api/submit-intent.js';
+import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import type { LocalExecutions } from '../runtime/local-executions.js';
+import type { ProgressLog } from './progress-log.js';
+
+type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface LocalApiOptions {
+  authenticate: Authenticate;
+  /** The control plane's own routes under `/local/`; absent for a plain API server. */
+  local?: { progress: ProgressLog; stop: () => void; secret: string };
+}
+
+/**
+ * Routes of the API Gateway stack, answered by the same handler functions over local HTTP; the control
+ * plane adds what only a local client needs under `/local/`: an intent's stage-by-stage progress, its health
+ * and a stop.
+ */
+export function localApi(
+  stack: Pick<LocalStack, 'deps'>,
+  executions: LocalExecutions,
+  options: LocalApiOptions,
+) {
+  const { deps } = stack;
+  const { authenticate, local } = options;
+  const routes: Array<[string, RegExp, Route]> = [
+    ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)],
+    ['GET', /^\/intents\/([^/]+)$/, (event) => getIntent(event, deps.ledger, deps.ledgerName)],
+    ['POST', /^\/intents\/([^/]+)\/review$/, (event) => reviewIntent(event, deps, executions, authenticate)],
+  ];
+  if (local) {
+    routes.push(
+      [
+        'GET',
+        /^\/local\/intents\/([^/]+)\/progress$/,
+        async (event) => {
+          const id = event.pathParameters?.id ?? '';
+          const after = Number(event.queryStringParameters?.after ?? 0);
+          return json(200, {
+            events: local.progress.since(id, Number.isInteger(after) ? after : 0),
+            running: executions.isRunning(id),
+          });
+        },
+      ],
+      [
+        'GET',
+        /^\/local\/health$/,
+        async () => json(200, { pid: process.pid, now: deps.clock.now(), running: executions.inFlight }),
+      ],
+      [
+        'POST',
+        /^\/local\/stop$/,
+        async () => {
+          local.stop();
+          return json(202, { stopping: true, running: executions.inFlight });
+        },
+      ],
+    );
+  }
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const route = routes.find(([method, path]) => method === request.method && path.test(url.pathname));
+    let result: APIGatewayProxyResult;
+    if (url.pathname.startsWith('/local/') && request.headers.authorization !== `ItvLocal ${local?.secret}`) {
+      // Only the CLI, which reads the secret from ITV_HOME, may follow, probe or stop the control plane.
+      result = json(401, {
+        error: 'Unauthorized',
+        message: 'the /local/ routes are for the itv CLI of this home',
+      });
+    } else if (!route) {
+      result = json(404, { error: 'NotFound', message: `${request.method} ${url.pathname}` });
+    } else {
+      const id = route[1].exec(url.pathname)?.[1];
+      const event = {
+        httpMethod: request.method,
+        path: url.pathname,
+        body: await readBody(request),
+        isBase64Encoded: false,
+        pathParameters: id ? { id: decodeURIComponent(id) } : null,
+        queryStringParameters: Object.fromEntries(url.searchParams),
+        headers: headersOf(request),
+        requestContext: { identity: { userArn: null } },
+      } as unknown as APIGatewayProxyEvent;
+      result = await route[2](event);
+    }
+    response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers ?? {}) });
+    response.end(result.body);
+  };
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, body: JSON.stringify(body) };
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ItvError } from '../../lambdas/core/errors.js';
+import { type ControlPlaneAddress, currentOwner, readAddress } from './home-owner.js';
+import { localHeaders } from './local-auth.js';
+
+const itvBin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'itv.js');
+
+/** How long a command waits for its home's control plane to answer, started or not. */
+const startTimeoutMs = 60_000;
+
+/** The home is held by a process that is not a control plane (`itv demo` for its run). */
+export class HomeBusyError extends ItvError {}
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+/** Who a request acts as: a principal named by `--as` or ITV_PRINCIPAL. */
+export interface ActingAs {
+  named: string;
+  via: string;
+}
+
+/** A client of the home's control plane, over the same routes the deployed stack serves. */
+export class ControlPlaneClient {
+  constructor(
+    readonly address: ControlPlaneAddress,
+    private readonly home: string,
+  ) {}
+
+  async call<T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; as?: ActingAs } = {},
+  ): Promise<ApiAnswer<T>> {
+    const headers: Record<string, string> = { authorization: `ItvLocal ${this.address.secret}` };
+    if (options.as) {
+      headers[localHeaders.principal] = options.as.named;
+      headers[localHeaders.namedBy] = options.as.via;
+    }
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.address.url}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
+  get homeFolder(): string {
+    return this.home;
+  }
+}
+
+/**
+ * The home's control plane, started in the background if none runs. Two commands that start at once find
+ * one control plane: the home's claim admits one owner, and the other waits for its address.
+ */
+export async function controlPlane(home: string): Promise<ControlPlaneClient> {
+  const deadline = Date.now() + startTimeoutMs;
+  let child: ChildProcess | undefined;
+  let exited = true;
+  while (Date.now() < deadline) {
+    const address = readAddress(home);
+    if (address && (await healthy(address))) return new ControlPlaneClient(address, home);
+    const owner = currentOwner(home);
+    if (owner?.kind === 'demo') {
+      throw new HomeBusyError(
+        `${home} is in use by \`itv demo\` (pid ${owner.pid}) until it ends; wait for it, or set ITV_HOME to another folder`,
+      );
+    }
+    if (!owner && exited) {
+      child = startControlPlane(home);
+      exited = false;
+      child.once('exit', () => {
+        exited = true;
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new ItvError(
+    `the control plane for ${home} did not answer within ${startTimeoutMs / 1000} s; see ${join(home, 'control-plane.log')}`,
+  );
+}
+
+/** The running control plane of the home, if any; never starts one. */
+export async function runningControlPlane(home: string): Promise<ControlPlaneClient | undefined> {
+  const address = readAddress(home);
+  return address && (await healthy(address)) ? new ControlPlaneClient(address, home) : undefined;
+}
+
+function startControlPlane(home: string): ChildProcess {
+  mkdirSync(home, { recursive: true });
+  const log = openSync(join(home, 'control-plane.log'), 'a');
+  try {
+    const child = spawn(process.execPath, [itvBin, 'control-plane'], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ITV_HOME: home },
+    });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(log);
+  }
+}
+
+async function healthy(address: ControlPlaneAddress): Promise<boolean> {
+  try {
+    const response = await fetch(`${address.url}/local/health`, {
+      headers: { authorization: `ItvLocal ${address.secret}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,104 @@
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Who owns an ITV_HOME: the one process that runs its dynalite, executions and clock. The claim is a file
+ * created exclusively (`owner.lock`), so of two processes claiming at once exactly one succeeds; a claim whose
+ * process has died is taken over.
+ */
+export interface HomeOwner {
+  pid: number;
+  /** `control-plane`: the background process every command talks to; `demo`: `itv demo` for its run. */
+  kind: 'control-plane' | 'demo';
+  startedAt: string;
+}
+
+/** Where a running control plane answers, written once it listens (mode 0600: it holds the local secret). */
+export interface ControlPlaneAddress {
+  pid: number;
+  url: string;
+  dynamoEndpoint: string;
+  /** Lets the CLI name who it acts as; whoever can read ITV_HOME can act as anyone, as with `--as`. */
+  secret: string;
+}
+
+const lockFile = (home: string) => join(home, 'owner.lock');
+export const addressFile = (home: string) => join(home, 'control-plane.json');
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The home's owner, if a live process holds the claim. */
+export function currentOwner(home: string): HomeOwner | undefined {
+  const owner = readJson<HomeOwner>(lockFile(home));
+  return owner && isAlive(owner.pid) ? owner : undefined;
+}
+
+/**
+ * Claims the home for this process; false when a live process holds it. A dead owner's claim is moved aside
+ * first, and checked after the move, so a claim made meanwhile by a live process is put back, not lost.
+ */
+export function claimHome(home: string, kind: HomeOwner['kind']): boolean {
+  mkdirSync(home, { recursive: true });
+  const owner: HomeOwner = { pid: process.pid, kind, startedAt: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(lockFile(home), 'wx', 0o600);
+      writeFileSync(fd, JSON.stringify(owner));
+      closeSync(fd);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const held = readJson<HomeOwner>(lockFile(home));
+    if (held && isAlive(held.pid)) return false;
+    const aside = `${lockFile(home)}.${process.pid}.stale`;
+    try {
+      renameSync(lockFile(home), aside);
+    } catch {
+      continue;
+    }
+    const moved = readJson<HomeOwner>(aside);
+    if (moved && isAlive(moved.pid)) {
+      renameSync(aside, lockFile(home));
+      return false;
+    }
+    rmSync(aside, { force: true });
+    rmSync(addressFile(home), { force: true });
+  }
+  return false;
+}
+
+/** Gives the claim up, if this process holds it. */
+export function releaseHome(home: string): void {
+  const held = readJson<HomeOwner>(lockFile(home));
+  if (held?.pid !== process.pid) return;
+  rmSync(addressFile(home), { force: true });
+  rmSync(lockFile(home), { force: true });
+}
+
+export function writeAddress(home: string, address: ControlPlaneAddress): void {
+  const temporary = `${addressFile(home)}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(address), { mode: 0o600 });
+  renameSync(temporary, addressFile(home));
+}
+
+/** The running control plane's address, if its process is alive. */
+export function readAddress(home: string): ControlPlaneAddress | undefined {
+  const address = readJson<ControlPlaneAddress>(addressFile(home));
+  return address && isAlive(address.pid) ? address : undefined;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import { LocalExecutions } from '../runtime/local-executions.js';
+import { LocalPipeline } from '../runtime/local-pipeline.js';
+import { pipelineDefinition } from '../session.js';
+import { localApi } from './api.js';
+import { addressFile, claimHome, releaseHome, writeAddress } from './home-owner.js';
+import { controlPlaneCaller } from './local-auth.js';
+import { ProgressLog } from './progress-log.js';
+
+export interface ControlPlaneOptions {
+  home: string;
+  /** Stops after this long with no request and no execution running. */
+  idleMs: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The local control plane: the one process that owns an ITV_HOME's embedded stack — dynalite, the signer, the
+ * simulators, the executions and the virtual clock — and answers the API on 127.0.0.1 for every `itv` command
+ * and `itv serve`. Started on demand by the first command that needs it; stops when idle or asked to.
+ * Resolves with 0 when it has stopped, or 0 at once if another process already owns the home.
+ */
+export async function runControlPlane(options: ControlPlaneOptions): Promise<number> {
+  const { home, idleMs } = options;
+  const log = options.log ?? ((line: string) => console.log(`${new Date().toISOString()} ${line}`));
+  if (!claimHome(home, 'control-plane')) {
+    log(`another process owns ${home}; not starting`);
+    return 0;
+  }
+  try {
+    const stack = await openLocalStack({ home });
+    const progress = new ProgressLog();
+    const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
+      advanceClock: (ms) => stack.clock.advance(ms),
+      onProgress: (event) => progress.record(event),
+    });
+    const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName, (error) =>
+      log(`execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
+    const secret = randomBytes(32).toString('base64url');
+    let stopRequested = false;
+    let lastActivity = Date.now();
+    let openRequests = 0;
+    const api = localApi(stack, executions, {
+      authenticate: controlPlaneCaller(home, secret),
+      local: { progress, secret, stop: () => (stopRequested = true) },
+    });
+    const server = createServer((request, response) => {
+      openRequests++;
+      lastActivity = Date.now();
+      response.on('close', () => {
+        openRequests--;
+        lastActivity = Date.now();
+      });
+      api(request, response).catch((error: unknown) => {
+        log(`request ${request.method} ${request.url} failed: ${String(error)}`);
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ error: 'InternalError', message: 'the control plane failed the request' }),
+        );
+      });
+    });
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    writeAddress(home, { pid: process.pid, url, dynamoEndpoint: stack.dynamoEndpoint, secret });
+    log(`control plane for ${home} on ${url} (pid ${process.pid})`);
+
+    await new Promise<void>((resolve) => {
+      const signalled = () => {
+        stopRequested = true;
+      };
+      process.once('SIGINT', signalled);
+      process.once('SIGTERM', signalled);
+      const timer = setInterval(() => {
+        const idle = openRequests === 0 && executions.inFlight === 0 && Date.now() - lastActivity >= idleMs;
+        if (stopRequested || idle) {
+          clearInterval(timer);
+          process.off('SIGINT', signalled);
+          process.off('SIGTERM', signalled);
+          log(stopRequested ? 'stopping as asked' : `idle for ${Math.round(idleMs / 1000)} s; stopping`);
+          resolve();
+        }
+      }, 200);
+    });
+    // No new work: the address goes first, so the next command waits for a fresh control plane rather than
+    // reaching this one while it closes; running executions then finish or park. The claim stays until the
+    // stack is closed, so a new control plane cannot open the same dynalite files meanwhile.
+    rmSync(addressFile(home), { force: true });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await executions.idle();
+    await stack.close();
+    log('stopped');
+    return 0;
+  } finally {
+    releaseHome(home);
+  }
+}
