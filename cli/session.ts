@@ -7,6 +7,7 @@ import { ItvError } from '../lambdas/core/errors.js';
 import { itvHome, type LocalStack, openLocalStack } from '../lambdas/wiring/local/local-stack.js';
 import { controlPlane, HomeBusyError, runningControlPlane } from './control-plane/client.js';
 import { claimHome, currentOwner, releaseHome } from './control-plane/home-owner.js';
+import { schedulerFor } from './runtime/clock-mode.js';
 import { LocalPipeline, type ProgressEvent } from './runtime/local-pipeline.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,7 +85,7 @@ async function run<T>(
 ): Promise<T> {
   try {
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      advanceClock: (ms) => stack.clock.advance(ms),
+      scheduler: schedulerFor(stack.clock),
       onProgress: options.onProgress,
       waitForReview: options.waitForReview,
     });

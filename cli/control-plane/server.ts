@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import { schedulerFor } from '../runtime/clock-mode.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
 import { LocalPipeline } from '../runtime/local-pipeline.js';
 import { pipelineDefinition } from '../session.js';
@@ -35,7 +36,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     const stack = await openLocalStack({ home });
     const progress = new ProgressLog();
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      advanceClock: (ms) => stack.clock.advance(ms),
+      scheduler: schedulerFor(stack.clock),
       onProgress: (event) => progress.record(event),
     });
     const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName, (error) =>

@@ -7,6 +7,7 @@ import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/revi
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { readReferencePath } from '../../statemachines/reference-path.js';
+import type { Scheduler } from './event-scheduler.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
 
 export interface ProgressEvent {
@@ -28,8 +29,11 @@ export interface ExecutionReport {
 }
 
 export interface LocalPipelineOptions {
-  /** Advances virtual time where the ASL waits, so a 30-minute bake takes no wall time. */
-  advanceClock: (ms: number) => void;
+  /**
+   * How executions wait where the ASL waits: on the stack's one virtual clock, so a 30-minute bake takes no
+   * wall time and overlapping executions see time pass alike (`DiscreteEventScheduler`), or in wall time.
+   */
+  scheduler: Scheduler;
   onProgress?: (event: ProgressEvent) => void;
   /** Keep waiting in process for a review (another process may record it) instead of parking the execution. */
   waitForReview?: boolean;
@@ -89,6 +93,7 @@ export class LocalPipeline {
   ): Promise<ExecutionReport> {
     const executionId = `local-${process.pid}-${++executionCounter}`;
     const tracker = { intentId: knownIntentId, parked: false };
+    const leave = this.options.scheduler.join();
     let abort = () => {};
     const handlers = this.taskHandlers(executionId, tracker, () => abort());
     // Resuming starts mid-machine, where the states before the start are unreachable by design; the same
@@ -121,6 +126,8 @@ export class LocalPipeline {
       return { executionId, intentId: tracker.intentId, status: 'succeeded', output };
     } catch (error) {
       return { executionId, intentId: tracker.intentId, status: 'failed', error: describe(error) };
+    } finally {
+      leave();
     }
   }
 
@@ -138,7 +145,7 @@ export class LocalPipeline {
       [TaskStateName, (e: unknown) => Promise<unknown>]
     >) {
       wrapped[name] = async (input: unknown) => {
-        for (const wait of waitsBefore[name] ?? []) this.advanceFor(wait, input);
+        for (const wait of waitsBefore[name] ?? []) await this.waitFor(wait, input);
         report({ state: name, phase: 'entered' });
         try {
           const output =
@@ -170,10 +177,10 @@ export class LocalPipeline {
     const payload = ((input as { Payload?: unknown }).Payload ?? input) as { intentId: string };
     let decided = ((await handler(payload)) as { decided: Awaited<ReturnType<typeof readReview>> | null })
       .decided;
-    if (!decided && this.options.waitForReview) await this.markWaiter(payload.intentId);
-    while (!decided && this.options.waitForReview) {
-      await new Promise((resolve) => setTimeout(resolve, this.options.reviewPollMs ?? 200));
-      decided = await readReview(payload.intentId, this.deps);
+    if (!decided && this.options.waitForReview) {
+      await this.markWaiter(payload.intentId);
+      // A reviewer is outside time: the other executions' clock goes on while this one waits.
+      decided = await this.options.scheduler.waitOutside(this.pollForReview(payload.intentId));
     }
     if (!decided) {
       tracker.parked = true;
@@ -188,6 +195,14 @@ export class LocalPipeline {
       );
     }
     return decided;
+  }
+
+  private async pollForReview(intentId: string): Promise<Awaited<ReturnType<typeof readReview>>> {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.reviewPollMs ?? 200));
+      const decided = await readReview(intentId, this.deps);
+      if (decided) return decided;
+    }
   }
 
   /** Tells `itv review` in another process that this one resumes the execution itself. */
@@ -207,11 +222,11 @@ export class LocalPipeline {
     return result;
   }
 
-  /** Advances virtual time by a Wait's duration when the input shows the Wait ran (its path resolves). */
-  private advanceFor(wait: AslState, input: unknown): void {
+  /** Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). */
+  private async waitFor(wait: AslState, input: unknown): Promise<void> {
     const seconds =
       wait.Seconds ?? (wait.SecondsPath ? readReferencePath(input, wait.SecondsPath) : undefined);
-    if (typeof seconds === 'number' && seconds > 0) this.options.advanceClock(seconds * 1000);
+    if (typeof seconds === 'number' && seconds > 0) await this.options.scheduler.sleep(seconds * 1000);
   }
 }
 

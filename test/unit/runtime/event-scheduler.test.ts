@@ -1,0 +1,80 @@
+import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
+import { VirtualClock } from '../../../lambdas/adapters/local/virtual-clock.js';
+
+const start = new Date('2026-11-02T09:00:00Z');
+const seconds = (clock: VirtualClock) => (clock.now().getTime() - start.getTime()) / 1000;
+
+describe('one virtual clock for every execution (discrete events)', () => {
+  test('two overlapping releases poll at their own periods and the clock visits each instant in order', async () => {
+    // Prepare: A polls every 60 s from t=0; B joins at t=30 and polls every 120 s.
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const seen: string[] = [];
+    const release = async (name: string, period: number, polls: number, delay = 0) => {
+      const leave = scheduler.join();
+      try {
+        await scheduler.sleep(delay * 1000);
+        for (let i = 0; i < polls; i++) {
+          seen.push(`${name}@${seconds(clock)}`);
+          await scheduler.sleep(period * 1000);
+        }
+      } finally {
+        leave();
+      }
+    };
+
+    // Act: both are members before either waits, as two executions started together are
+    const a = release('A', 60, 4);
+    const b = release('B', 120, 2, 30);
+    await Promise.all([a, b]);
+
+    // Assess
+    expect(seen).toEqual(['A@0', 'B@30', 'A@60', 'A@120', 'B@150', 'A@180']);
+    expect(seconds(clock)).toBe(270);
+  });
+
+  test('time stands still while any execution works, however long another one sleeps', async () => {
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const leaveBaker = scheduler.join();
+    const leaveWorker = scheduler.join();
+    let baked = false;
+    const bake = scheduler.sleep(3_600_000).then(() => {
+      baked = true;
+    });
+    // The worker does something that takes wall time but no virtual time.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([baked, seconds(clock)]).toEqual([false, 0]);
+    leaveWorker();
+    await bake;
+    expect([baked, seconds(clock)]).toEqual([true, 3600]);
+    leaveBaker();
+  });
+
+  test('an execution waiting for a reviewer does not hold time back for the others', async () => {
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const leaveReviewed = scheduler.join();
+    const leavePoller = scheduler.join();
+    let review!: (decision: string) => void;
+    const decided = scheduler.waitOutside(new Promise<string>((resolve) => (review = resolve)));
+    await scheduler.sleep(60_000);
+    expect(seconds(clock)).toBe(60);
+    review('approved');
+    await expect(decided).resolves.toBe('approved');
+    leavePoller();
+    leaveReviewed();
+  });
+
+  test('the clock never goes back, and a zero wait does not move it', async () => {
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const leave = scheduler.join();
+    await scheduler.sleep(0);
+    expect(seconds(clock)).toBe(0);
+    clock.advance(600_000); // something else (the demo's window handling) moved time on
+    await scheduler.sleep(60_000);
+    expect(seconds(clock)).toBe(660);
+    leave();
+  });
+});
