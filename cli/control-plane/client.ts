@@ -28,14 +28,32 @@ export interface ActingAs {
 /** A client of the home's control plane, over the same routes the deployed stack serves. */
 export class ControlPlaneClient {
   constructor(
-    readonly address: ControlPlaneAddress,
+    public address: ControlPlaneAddress,
     private readonly home: string,
   ) {}
 
+  /**
+   * One request. If the control plane is gone (it stopped while idle, or died), the home's next one is
+   * started and the request sent to it: executions it left running carry on there.
+   */
   async call<T = Record<string, unknown>>(
     method: 'GET' | 'POST',
     path: string,
     options: { body?: unknown; as?: ActingAs } = {},
+  ): Promise<ApiAnswer<T>> {
+    try {
+      return await this.send<T>(method, path, options);
+    } catch (error) {
+      if (!isConnectionLost(error)) throw error;
+      this.address = (await controlPlane(this.home)).address;
+      return this.send<T>(method, path, options);
+    }
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; as?: ActingAs },
   ): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = { authorization: `ItvLocal ${this.address.secret}` };
     if (options.as) {
@@ -108,6 +126,14 @@ function startControlPlane(home: string): ChildProcess {
   } finally {
     closeSync(log);
   }
+}
+
+/** fetch's failure when nothing listens at the address, or the connection dropped mid-request. */
+function isConnectionLost(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return (
+    error instanceof TypeError && ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')
+  );
 }
 
 async function healthy(address: ControlPlaneAddress): Promise<boolean> {

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import { schedulerFor } from '../runtime/clock-mode.js';
+import { ExecutionJournal } from '../runtime/execution-journal.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
 import { LocalPipeline } from '../runtime/local-pipeline.js';
 import { pipelineDefinition } from '../session.js';
@@ -38,10 +39,14 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
       scheduler: schedulerFor(stack.clock),
       onProgress: (event) => progress.record(event),
+      journal: new ExecutionJournal(stack.deps.state),
     });
     const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName, (error) =>
       log(`execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     );
+    // Executions that were running when an earlier control plane died carry on from where they were.
+    const recovered = await executions.recover();
+    if (recovered > 0) log(`resumed ${recovered} execution(s) an earlier control plane left running`);
     const secret = randomBytes(32).toString('base64url');
     let stopRequested = false;
     let lastActivity = Date.now();

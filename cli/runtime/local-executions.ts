@@ -34,6 +34,13 @@ export class LocalExecutions implements Executions {
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
   }
 
+  /** Resumes the executions that were running when the process died; returns how many. */
+  async recover(): Promise<number> {
+    const recovered = await this.pipeline.recover();
+    for (const { intentId, execution } of recovered) this.track(intentId, execution);
+    return recovered.length;
+  }
+
   /** How many executions are running (a parked one is not). */
   get inFlight(): number {
     return this.running.size;

@@ -8,6 +8,7 @@ import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { readReferencePath } from '../../statemachines/reference-path.js';
 import type { Scheduler } from './event-scheduler.js';
+import type { ExecutionJournal } from './execution-journal.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
 
 export interface ProgressEvent {
@@ -38,9 +39,18 @@ export interface LocalPipelineOptions {
   /** Keep waiting in process for a review (another process may record it) instead of parking the execution. */
   waitForReview?: boolean;
   reviewPollMs?: number;
+  /** Keeps where each execution is, so `recover` can resume them after the process died (control plane). */
+  journal?: ExecutionJournal;
 }
 
-type AslState = { Type: string; Next?: string; Seconds?: number; SecondsPath?: string; Retry?: unknown[] };
+type AslState = {
+  Type: string;
+  Next?: string;
+  Seconds?: number;
+  SecondsPath?: string;
+  Retry?: unknown[];
+  Parameters?: unknown;
+};
 
 let executionCounter = 0;
 
@@ -75,6 +85,23 @@ export class LocalPipeline {
       ...(input.caller ? { caller: input.caller } : {}),
     };
     return this.execute(this.definition, state, undefined);
+  }
+
+  /**
+   * Resumes every execution the journal holds — those running when the process died — each from the last Task
+   * state it entered, with that state's input.
+   */
+  async recover(): Promise<Array<{ intentId: string; execution: Promise<ExecutionReport> }>> {
+    const journal = this.options.journal;
+    if (!journal) return [];
+    return (await journal.list()).map((entry) => ({
+      intentId: entry.intentId,
+      execution: this.execute(
+        { ...this.definition, StartAt: entry.state } as StateMachineDefinition,
+        entry.input,
+        entry.intentId,
+      ),
+    }));
   }
 
   /** Resumes an execution parked at the review wait, from that state, with the same ASL. */
@@ -127,6 +154,8 @@ export class LocalPipeline {
     } catch (error) {
       return { executionId, intentId: tracker.intentId, status: 'failed', error: describe(error) };
     } finally {
+      // Ended or parked: nothing to resume (a parked execution resumes from its review request).
+      if (tracker.intentId) await this.options.journal?.drop(tracker.intentId);
       leave();
     }
   }
@@ -145,6 +174,7 @@ export class LocalPipeline {
       [TaskStateName, (e: unknown) => Promise<unknown>]
     >) {
       wrapped[name] = async (input: unknown) => {
+        await this.journal(name, input, tracker.intentId);
         for (const wait of waitsBefore[name] ?? []) await this.waitFor(wait, input);
         report({ state: name, phase: 'entered' });
         try {
@@ -220,6 +250,22 @@ export class LocalPipeline {
       result[state.Next] = [...(result[state.Next] ?? []), state];
     }
     return result;
+  }
+
+  /**
+   * Notes that the execution entered a Task state with this input. A Task whose input the ASL builds with
+   * Parameters sees only what they select, not the state: the note stays at the Task before it, which a
+   * resumption then runs again.
+   */
+  private async journal(state: string, input: unknown, intentId: string | undefined): Promise<void> {
+    const journal = this.options.journal;
+    if (!journal || !intentId || this.states[state]?.Parameters !== undefined) return;
+    await journal.save({
+      intentId,
+      state,
+      input: input as Record<string, unknown>,
+      at: this.deps.clock.now().toISOString(),
+    });
   }
 
   /** Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). */

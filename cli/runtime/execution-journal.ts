@@ -1,0 +1,33 @@
+import type { StateStore } from '../../lambdas/ports/state-store.js';
+
+/** Where a running execution is: the Task state it entered last and that state's input. */
+export interface JournalEntry {
+  intentId: string;
+  state: string;
+  input: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * What the local runtime keeps so a control plane that dies mid-execution can carry on after a restart, as
+ * Step Functions keeps an execution's history: each running execution's last entered Task state and its input,
+ * in the state table's `LOCAL#EXECUTIONS` partition. Stage handlers are idempotent (a retried step appends
+ * its entry once), so resuming re-runs that Task as a Retry would.
+ */
+export class ExecutionJournal {
+  private static readonly partition = 'LOCAL#EXECUTIONS';
+
+  constructor(private readonly state: StateStore) {}
+
+  async save(entry: JournalEntry): Promise<void> {
+    await this.state.put(ExecutionJournal.partition, entry.intentId, entry);
+  }
+
+  async drop(intentId: string): Promise<void> {
+    await this.state.delete(ExecutionJournal.partition, intentId);
+  }
+
+  async list(): Promise<JournalEntry[]> {
+    return (await this.state.list<JournalEntry>(ExecutionJournal.partition)).map((item) => item.data);
+  }
+}

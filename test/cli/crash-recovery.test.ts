@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const itv = join(root, 'bin', 'itv.js');
+
+/** Rounds of kill -9; `.ci/run` sets 20, `npm test` runs a few. */
+const rounds = Number(process.env.ITV_CRASH_ROUNDS ?? 3);
+/** The instants are random but reproducible: the seed is printed when a round fails. */
+const seed = Number(process.env.ITV_CRASH_SEED ?? Date.now() % 100_000);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runItv(home: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [itv, ...args], {
+      cwd: root,
+      env: { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A small deterministic generator (mulberry32), so a failing round can be run again with its seed. */
+function random(seedValue: number): () => number {
+  let a = seedValue >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const controlPlanePid = (home: string): number | undefined => {
+  try {
+    return (JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+};
+
+const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as {
+  title: string;
+};
+
+describe('the control plane killed at random instants', () => {
+  let home: string;
+
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-crash-'));
+  });
+
+  afterAll(async () => {
+    await runItv(home, ['stop']);
+    expect(existsSync(join(home, 'owner.lock'))).toBe(false);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test(
+    `kill -9 in ${rounds} rounds: every intent concludes once, the ledger verifies, and a new intent releases`,
+    async () => {
+      const next = random(seed);
+      for (let round = 0; round < rounds; round++) {
+        const files = [0, 1, 2].map((i) => {
+          const file = join(home, `round-${round}-${i}.json`);
+          writeFileSync(file, JSON.stringify({ ...example, title: `${example.title} r${round}.${i}` }));
+          return file;
+        });
+        const runs = Promise.all(
+          files.map((file) => runItv(home, ['submit', file, '--as', 'alice', '--json'])),
+        );
+        // Wait for a live control plane (the one running, or the one these commands start), then kill it at a
+        // random instant: while it starts, resumes, admits, releases or seals evidence.
+        let pid = controlPlanePid(home);
+        while (pid === undefined || !isAlive(pid)) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          pid = controlPlanePid(home);
+        }
+        const delayMs = Math.floor(next() * 4000);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+
+        const done = await runs;
+        for (const run of done) {
+          expect([`seed ${seed} round ${round} delay ${delayMs}`, run.code, run.stderr]).toEqual([
+            `seed ${seed} round ${round} delay ${delayMs}`,
+            0,
+            '',
+          ]);
+          const status = JSON.parse(run.stdout) as { status: string; steps: Array<{ type: string }> };
+          expect(status.status).toBe('released');
+          // Resumed, not repeated: each step once, nothing after the conclusion but its checkpoint.
+          expect(status.steps.filter((s) => s.type === 'intent.declared')).toHaveLength(1);
+          expect(status.steps.filter((s) => s.type === 'intent.concluded')).toHaveLength(1);
+          expect(status.steps.at(-1)?.type).toBe('checkpoint.signed');
+        }
+        const verify = await runItv(home, ['ledger', 'verify', '--json']);
+        expect([`round ${round}`, verify.code]).toEqual([`round ${round}`, 0]);
+      }
+      const fresh = join(home, 'after.json');
+      writeFileSync(fresh, JSON.stringify({ ...example, title: `${example.title} after the crashes` }));
+      const after = await runItv(home, ['submit', fresh, '--as', 'alice', '--json']);
+      expect([after.code, (JSON.parse(after.stdout) as { status: string }).status]).toEqual([0, 'released']);
+    },
+    intentsBudgetMs(rounds * 4 + 2),
+  );
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
