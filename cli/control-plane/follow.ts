@@ -7,7 +7,7 @@ const pollMs = 150;
 /**
  * Follows an intent on the control plane until its execution ends or parks, passing each stage's progress
  * to `onEvent`, and returns its status from the ledger. With `untilReviewed`, an intent that waits for a
- * reviewer is followed on until somebody reviews it and its execution ends.
+ * reviewer is followed on until it has an outcome (or failed).
  */
 export async function followIntent(
   client: ControlPlaneClient,
@@ -26,7 +26,10 @@ export async function followIntent(
     if (!progress.body.running) {
       const answer = await client.call<IntentStatus>('GET', `/intents/${path}`);
       const status = answer.status === 200 ? answer.body : undefined;
-      if (!(options.untilReviewed && status?.status === 'awaiting-review')) return status;
+      // Between a review being recorded and its execution resuming, the intent is neither parked nor running:
+      // a follower that waits for the review goes on until the intent has an outcome.
+      const settled = status === undefined || status.outcome !== null || status.status === 'failed';
+      if (!options.untilReviewed || settled) return status;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
