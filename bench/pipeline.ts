@@ -18,7 +18,7 @@ import { ms, percentile, sizeFromEnv } from './stats.js';
 
 /**
  * The pipeline bench: N low-tier intents (tier 0 feature flags, confidence earned, so the strategy is
- * itv.Immediate with zero bake) through the real ASL on the local runtime, and, in the same run, the floor:
+ * itv.Immediate3MinuteBake, which bakes the watch floor in virtual time) through the real ASL on the local runtime, and, in the same run, the floor:
  * the mandatory operations alone for the same intents (zod parse, two signatures, one leaf hash and one
  * conditional PutItem on dynalite per ledger entry the pipeline wrote).
  */

@@ -130,8 +130,8 @@ async function detectionLines(): Promise<string[]> {
   const missed: string[] = [];
   const widths = [40, 8, 24, 24];
   const detail = [row(['strategy', 'fault at', 'rollback after onset', 'seen by a poll after'], widths)];
-  const gradual = strategyLadder.filter((name) => strategyByName(name).deploymentDurationInMinutes > 0);
-  for (const name of gradual) {
+  // Every strategy itv may choose, the immediate one included.
+  for (const name of strategyLadder) {
     const strategy = strategyByName(name);
     for (const atPercent of [0, 30, 100]) {
       const fault = { metric: 'errorRate' as const, value: 0.2, atPercent };

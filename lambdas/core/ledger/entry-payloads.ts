@@ -156,6 +156,8 @@ export const ledgerPayloads = {
     growthFactor: z.number(),
     deploymentDurationInMinutes: z.number(),
     finalBakeTimeInMinutes: z.number(),
+    /** The watch floor that applied: the strategy bakes at least this long at 100 %. Older entries lack it. */
+    watchFloorSeconds: z.number().int().nonnegative().optional(),
     confidence: z.number(),
     tier: z.number().int(),
     pollSeconds: z.number().int().positive(),

@@ -1,7 +1,7 @@
 import { confidenceLowerBound } from '../confidence.js';
 import { laneOf } from '../lane.js';
 import { payloadOf, releaseStartedPayload } from '../ledger/entry-payloads.js';
-import { chooseStrategy, pollSecondsFor, releasePlan } from '../release/index.js';
+import { chooseStrategy, pollSecondsFor, releasePlan, watchFloorSeconds } from '../release/index.js';
 import { readConfidence } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
@@ -61,6 +61,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     growthFactor: strategy.growthFactor,
     deploymentDurationInMinutes: strategy.deploymentDurationInMinutes,
     finalBakeTimeInMinutes: strategy.finalBakeTimeInMinutes,
+    watchFloorSeconds: watchFloorSeconds(),
     confidence,
     tier: admission.tier,
     pollSeconds,

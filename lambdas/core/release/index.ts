@@ -8,3 +8,4 @@ export * from './release-plan.js';
 export * from './slo.js';
 export * from './strategies.js';
 export * from './timeline.js';
+export * from './watch-floor.js';

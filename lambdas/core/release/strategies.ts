@@ -7,19 +7,37 @@ import { InvalidInputError } from '../errors.js';
  * https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-deployment-strategy.html
  */
 export const deploymentStrategies = [
+  // Every strategy itv chooses bakes at least the watch floor (`watch-floor.ts`, 3 minutes): its alarms see
+  // the change at 100 % long enough to reach ALARM before the deployment completes.
   {
-    name: 'itv.Immediate',
+    name: 'itv.Immediate3MinuteBake',
     growthType: 'LINEAR',
     growthFactor: 100,
     deploymentDurationInMinutes: 0,
-    finalBakeTimeInMinutes: 0,
+    finalBakeTimeInMinutes: 3,
+  },
+  {
+    name: 'itv.Linear50Percent1Minute',
+    growthType: 'LINEAR',
+    growthFactor: 50,
+    deploymentDurationInMinutes: 1,
+    finalBakeTimeInMinutes: 3,
   },
   {
     name: 'itv.Linear50Percent2Minutes',
     growthType: 'LINEAR',
     growthFactor: 50,
     deploymentDurationInMinutes: 2,
-    finalBakeTimeInMinutes: 2,
+    finalBakeTimeInMinutes: 3,
+  },
+  // Known but never chosen, because they bake less than the watch floor: AWS's predefined fast strategy
+  // (1 minute), and itv.Immediate (none), which tests and tooling use to finish a deployment at once.
+  {
+    name: 'itv.Immediate',
+    growthType: 'LINEAR',
+    growthFactor: 100,
+    deploymentDurationInMinutes: 0,
+    finalBakeTimeInMinutes: 0,
   },
   {
     name: 'AppConfig.Linear50PercentEvery30Seconds',

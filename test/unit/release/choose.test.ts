@@ -3,10 +3,12 @@ import {
   chooseStrategy,
   pollSecondsFor,
   type RiskTier,
+  strategyLadder,
   tierStrategies,
 } from '../../../lambdas/core/release/choose.js';
 import { deploymentStrategies, strategyByName } from '../../../lambdas/core/release/strategies.js';
 import { deploymentTimeline } from '../../../lambdas/core/release/timeline.js';
+import { watchFloorSeconds } from '../../../lambdas/core/release/watch-floor.js';
 import type { DeploymentStrategy } from '../../../lambdas/ports/releaser.js';
 
 const totalSeconds = (s: DeploymentStrategy) => deploymentTimeline(s).bakeEndSeconds;
@@ -23,9 +25,9 @@ describe('chooseStrategy', () => {
     [1, 0.05, 'itv.Linear25Percent8Minutes'],
     [1, 0.9, 'itv.Linear50Percent2Minutes'],
     [0, 0.05, 'itv.Linear50Percent2Minutes'],
-    [0, 0.5, 'AppConfig.Linear50PercentEvery30Seconds'],
-    [0, 0.79, 'AppConfig.Linear50PercentEvery30Seconds'],
-    [0, 0.8, 'itv.Immediate'],
+    [0, 0.5, 'itv.Linear50Percent1Minute'],
+    [0, 0.79, 'itv.Linear50Percent1Minute'],
+    [0, 0.8, 'itv.Immediate3MinuteBake'],
   ] as const)('tier %d with confidence %d → %s', (tier, confidence, expected) => {
     expect(chooseStrategy({ tier, confidence }).name).toBe(expected);
   });
@@ -53,15 +55,17 @@ describe('chooseStrategy', () => {
     }
   });
 
-  test('itv.Immediate is reachable by confidence only in tier 0', () => {
+  test('itv.Immediate3MinuteBake is reachable by confidence only in tier 0', () => {
     const immediateTiers = tiers.filter((tier) =>
-      confidences.some((confidence) => chooseStrategy({ tier, confidence }).name === 'itv.Immediate'),
+      confidences.some(
+        (confidence) => chooseStrategy({ tier, confidence }).name === 'itv.Immediate3MinuteBake',
+      ),
     );
     expect(immediateTiers).toEqual([0]);
   });
 
-  test('tier 0 can ask for itv.Immediate explicitly (zero bake) whatever its confidence', () => {
-    expect(chooseStrategy({ tier: 0, confidence: 0, immediate: true }).name).toBe('itv.Immediate');
+  test('tier 0 can ask for the immediate strategy explicitly whatever its confidence, and it still bakes the watch floor', () => {
+    expect(chooseStrategy({ tier: 0, confidence: 0, immediate: true }).name).toBe('itv.Immediate3MinuteBake');
   });
 
   test.each([
@@ -116,5 +120,32 @@ describe('pollSecondsFor', () => {
         finalBakeTimeInMinutes: 10,
       }),
     ).toBe(60);
+  });
+});
+
+describe('the watch floor', () => {
+  test('is period × datapoints to alarm plus one period for the slowest monitor: 3 minutes for 2 of 3 one-minute datapoints', () => {
+    expect(watchFloorSeconds()).toBe(180);
+    expect(
+      watchFloorSeconds([
+        { periodSeconds: 60, datapointsToAlarm: 2 },
+        { periodSeconds: 300, datapointsToAlarm: 1 },
+      ]),
+    ).toBe(600);
+  });
+
+  test.each(strategyLadder)('%s stays at 100 %% at least the watch floor', (name) => {
+    expect(strategyByName(name).finalBakeTimeInMinutes * 60).toBeGreaterThanOrEqual(watchFloorSeconds());
+  });
+
+  test('slower monitors move every tier to a strategy that bakes long enough, whatever its confidence', () => {
+    const floor = watchFloorSeconds([{ periodSeconds: 300, datapointsToAlarm: 2 }]); // 15 minutes
+    for (const tier of [0, 1, 2, 3] as const) {
+      const strategy = chooseStrategy({ tier, confidence: 0.99, watchFloorSeconds: floor });
+      expect([tier, strategy.finalBakeTimeInMinutes * 60 >= floor]).toEqual([tier, true]);
+    }
+    expect(chooseStrategy({ tier: 0, confidence: 0, immediate: true, watchFloorSeconds: floor }).name).toBe(
+      'AppConfig.Linear20PercentEvery6Minutes',
+    );
   });
 });

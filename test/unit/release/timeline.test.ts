@@ -57,6 +57,16 @@ describe('deploymentTimeline follows AWS AppConfig documentation', () => {
 
   test.each([
     ['itv.Immediate', [[0, 100]], 0, 0],
+    ['itv.Immediate3MinuteBake', [[0, 100]], 0, 180],
+    [
+      'itv.Linear50Percent1Minute',
+      [
+        [30, 50],
+        [60, 100],
+      ],
+      60,
+      240,
+    ],
     [
       'itv.Linear50Percent2Minutes',
       [
@@ -64,7 +74,7 @@ describe('deploymentTimeline follows AWS AppConfig documentation', () => {
         [120, 100],
       ],
       120,
-      240,
+      300,
     ],
     [
       'AppConfig.Linear50PercentEvery30Seconds',
@@ -124,6 +134,8 @@ describe('deploymentTimeline follows AWS AppConfig documentation', () => {
     expect(deploymentStrategies.map((s) => s.name).sort()).toEqual(
       [
         'itv.Immediate',
+        'itv.Immediate3MinuteBake',
+        'itv.Linear50Percent1Minute',
         'itv.Linear50Percent2Minutes',
         'AppConfig.Linear50PercentEvery30Seconds',
         'itv.Linear25Percent8Minutes',
