@@ -10,6 +10,7 @@ import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
  */
 export class LocalExecutions implements Executions {
   private readonly running = new Map<string, Promise<ExecutionReport>>();
+  private readonly starting = new Set<string>();
 
   constructor(
     private readonly pipeline: LocalPipeline,
@@ -20,13 +21,20 @@ export class LocalExecutions implements Executions {
 
   async start(name: string, input: Parameters<Executions['start']>[1]) {
     // The API names executions after the intent id, so the name finds the intent's ledger entries.
-    if (this.running.has(name)) return 'duplicate' as const;
-    if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;
-    this.track(
-      name,
-      this.pipeline.start({ intent: input.intent, source: input.source, caller: input.caller }),
-    );
-    return { executionId: `local:${name}` };
+    // The name is taken before the first await, so two submissions of one intent never both start it.
+    if (this.running.has(name) || this.starting.has(name)) return 'duplicate' as const;
+    this.starting.add(name);
+    try {
+      if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;
+      const { execution } = await this.pipeline.admit(
+        { intent: input.intent, source: input.source, caller: input.caller },
+        name,
+      );
+      this.track(name, execution);
+      return { executionId: `local:${name}` };
+    } finally {
+      this.starting.delete(name);
+    }
   }
 
   async completeReview(request: ReviewRequest, _review: ReviewResult): Promise<void> {
@@ -48,7 +56,9 @@ export class LocalExecutions implements Executions {
 
   /** Whether an execution of this intent (its first run or its resumption after review) is running. */
   isRunning(intentId: string): boolean {
-    return this.running.has(intentId) || this.running.has(`${intentId}:resume`);
+    return (
+      this.starting.has(intentId) || this.running.has(intentId) || this.running.has(`${intentId}:resume`)
+    );
   }
 
   /** Resolves when every execution started so far has ended or parked. */

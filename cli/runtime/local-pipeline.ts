@@ -20,6 +20,12 @@ export interface ProgressEvent {
   error?: string;
 }
 
+export interface ExecutionInput {
+  intent: unknown;
+  source?: 'cli' | 'api' | 'eventbridge';
+  caller: Caller | undefined;
+}
+
 export interface ExecutionReport {
   executionId: string;
   intentId: string | undefined;
@@ -73,18 +79,33 @@ export class LocalPipeline {
    * Starts an execution with `{ intent, source, caller }` and runs it until it ends or parks for review. The
    * caller is who submits it, as the entry point authenticated them; without one nothing is declared.
    */
-  start(input: {
-    intent: unknown;
-    source?: 'cli' | 'api' | 'eventbridge';
-    caller: Caller | undefined;
-  }): Promise<ExecutionReport> {
-    const state = {
+  start(input: ExecutionInput): Promise<ExecutionReport> {
+    return this.execute(this.definition, this.initialState(input), undefined);
+  }
+
+  /**
+   * Starts an execution of an intent whose id the entry point derived, as the API does: it is in the journal
+   * before this resolves, so a process that dies a moment later still resumes it. Resolves to the running
+   * execution (wrapped: a promise resolved with a promise would wait for it).
+   */
+  async admit(input: ExecutionInput, intentId: string): Promise<{ execution: Promise<ExecutionReport> }> {
+    const state = this.initialState(input);
+    await this.options.journal?.save({
+      intentId,
+      state: String(this.definition.StartAt),
+      input: state,
+      at: this.deps.clock.now().toISOString(),
+    });
+    return { execution: this.execute(this.definition, state, intentId) };
+  }
+
+  private initialState(input: ExecutionInput): Record<string, unknown> {
+    return {
       intent: input.intent,
       source: input.source ?? 'cli',
       submittedAt: this.deps.clock.now().toISOString(),
       ...(input.caller ? { caller: input.caller } : {}),
     };
-    return this.execute(this.definition, state, undefined);
   }
 
   /**

@@ -13,6 +13,8 @@ export const stateKeys = {
   /** The running totals of the outcomes of (service, kind): what confidence reads, in one item. */
   outcomeTally: (service: string, kind: string) => ({ pk: `TALLY#OUTCOME#${service}#${kind}`, sk: 'TOTALS' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
+  /** The hosted configuration version created for the intent's release, reused by every retried start. */
+  hostedVersion: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'HOSTED_VERSION' }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
   /** One item per verified intent: whether it reused a decision (its marker in the continuity tally). */

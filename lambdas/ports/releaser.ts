@@ -30,6 +30,11 @@ export interface ReleaseRequest {
    * when it ends, and reports a monitor that leaves OK as `trippedMonitor` instead.
    */
   rollbackOnAlarm?: boolean;
+  /**
+   * The hosted configuration version to deploy, as `prepare` created it for this intent. A retried start (the
+   * lane was busy) deploys the same version instead of creating another; absent, `start` creates one.
+   */
+  configurationVersion?: string;
 }
 
 export type DeploymentState =
@@ -72,6 +77,8 @@ export interface DeploymentStatus {
 }
 
 export interface Releaser {
+  /** Creates the hosted configuration version `request` describes and returns its number. */
+  prepare(request: ReleaseRequest): Promise<string>;
   /** Throws `LaneBusyError` when another deployment is running in the environment (AWS ConflictException). */
   start(request: ReleaseRequest): Promise<DeploymentStatus>;
   check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;

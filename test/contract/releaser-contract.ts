@@ -104,6 +104,17 @@ export function describeReleaserContract(name: string, makeFixture: () => Promis
       ]);
     });
 
+    test('prepare numbers hosted versions from 1; a start given one deploys it without hosting another', async () => {
+      // Act
+      const first = await fixture.releaser.prepare(request('itv.Immediate'));
+      await fixture.releaser.start({ ...request('itv.Immediate'), configurationVersion: first });
+      const second = await fixture.releaser.prepare(request('itv.Immediate'));
+
+      // Assess
+      expect(first).toBe('1');
+      expect(second).toBe('2');
+    });
+
     test('an immediate strategy is COMPLETE at once', async () => {
       // Act
       const status = await fixture.releaser.start(request('itv.Immediate'));

@@ -83,23 +83,10 @@ function errorMessage(error: unknown): string {
 export class AppConfigReleaser implements Releaser {
   constructor(private readonly options: AppConfigReleaserOptions) {}
 
-  async start(request: ReleaseRequest): Promise<DeploymentStatus> {
-    const environmentId = this.environmentId(request.service);
+  /** CreateHostedConfigurationVersion of the request's content; its VersionNumber. */
+  async prepare(request: ReleaseRequest): Promise<string> {
     const profileKey = `${request.service}/${request.profile}`;
-    const profileId = this.options.profiles[profileKey];
-    if (!profileId) throw new ConfigurationError(`no AppConfig configuration profile id for ${profileKey}`);
-    const strategyId =
-      this.options.strategies[request.strategy.name] ??
-      (request.strategy.name.startsWith('AppConfig.') ? request.strategy.name : undefined);
-    if (!strategyId)
-      throw new ConfigurationError(`no AppConfig deployment strategy id for ${request.strategy.name}`);
-    const observeOnly = request.rollbackOnAlarm === false;
-    if (observeOnly && !this.options.cloudwatch) {
-      throw new ConfigurationError(
-        `a release of ${request.service} that must not roll back needs the CloudWatch client to disable its monitors' alarm actions`,
-      );
-    }
-
+    const profileId = this.profileId(profileKey);
     const content = this.hostedContent(request, profileKey);
     const version = await this.call('CreateHostedConfigurationVersion', () =>
       this.options.client.send(
@@ -119,12 +106,37 @@ export class AppConfigReleaser implements Releaser {
       }
       throw error;
     });
-
     if (version.VersionNumber === undefined) {
       throw new ConfigurationError(
         `AppConfig created a configuration version for ${profileKey} without a number`,
       );
     }
+    return String(version.VersionNumber);
+  }
+
+  private profileId(profileKey: string): string {
+    const profileId = this.options.profiles[profileKey];
+    if (!profileId) throw new ConfigurationError(`no AppConfig configuration profile id for ${profileKey}`);
+    return profileId;
+  }
+
+  async start(request: ReleaseRequest): Promise<DeploymentStatus> {
+    const environmentId = this.environmentId(request.service);
+    const profileKey = `${request.service}/${request.profile}`;
+    const profileId = this.profileId(profileKey);
+    const strategyId =
+      this.options.strategies[request.strategy.name] ??
+      (request.strategy.name.startsWith('AppConfig.') ? request.strategy.name : undefined);
+    if (!strategyId)
+      throw new ConfigurationError(`no AppConfig deployment strategy id for ${request.strategy.name}`);
+    const observeOnly = request.rollbackOnAlarm === false;
+    if (observeOnly && !this.options.cloudwatch) {
+      throw new ConfigurationError(
+        `a release of ${request.service} that must not roll back needs the CloudWatch client to disable its monitors' alarm actions`,
+      );
+    }
+
+    const version = request.configurationVersion ?? (await this.prepare(request));
     if (observeOnly) {
       // Never strip the monitors of a deployment already running in the environment.
       await this.assertEnvironmentIdle(request.service, environmentId);
@@ -141,7 +153,7 @@ export class AppConfigReleaser implements Releaser {
               EnvironmentId: environmentId,
               DeploymentStrategyId: strategyId,
               ConfigurationProfileId: profileId,
-              ConfigurationVersion: String(version.VersionNumber),
+              ConfigurationVersion: version,
               Description: description.slice(0, 1024),
               Tags: { 'itv:intent': request.intentId },
             }),

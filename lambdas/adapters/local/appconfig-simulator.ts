@@ -69,10 +69,39 @@ const maxAttempts = 5;
 export class LocalAppConfig implements Releaser {
   constructor(private readonly options: LocalAppConfigOptions) {}
 
+  /**
+   * Hosts the content as the profile's next configuration version, numbered from 1 as AppConfig numbers
+   * them: a counter item per profile taken with a conditional write, then the version's own record.
+   */
+  async prepare(request: ReleaseRequest): Promise<string> {
+    const { store } = this.options;
+    const partition = simulatorKeys.versionPartition(request.service, request.profile);
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const counter = await store.get<{ latest: number }>(partition, 'LATEST');
+      const next = (counter?.data.latest ?? 0) + 1;
+      try {
+        await store.put(partition, 'LATEST', { latest: next }, counter?.version ?? 0);
+      } catch (error) {
+        if (error instanceof VersionConflictError) continue;
+        throw error;
+      }
+      await store.put(partition, `V#${String(next).padStart(10, '0')}`, {
+        intentId: request.intentId,
+        description: request.description,
+        content: request.content,
+      });
+      return String(next);
+    }
+    throw new VersionConflictError(
+      `profile ${request.service}/${request.profile}: lost ${maxAttempts} races for a version number`,
+    );
+  }
+
   async start(request: ReleaseRequest): Promise<DeploymentStatus> {
     deploymentTimeline(request.strategy); // rejects a strategy outside AWS's limits before the lane is touched
     const { store, clock, ids } = this.options;
     const fault = await this.options.faults?.(request.intentId);
+    const configurationVersion = request.configurationVersion ?? (await this.prepare(request));
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const now = clock.now();
       const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, request.environment);
@@ -80,6 +109,7 @@ export class LocalAppConfig implements Releaser {
       const deploymentId = ids.next('deployment');
       const deployment: SimulatedDeployment = {
         deploymentId,
+        configurationVersion,
         intentId: request.intentId,
         service: request.service,
         environment: request.environment,

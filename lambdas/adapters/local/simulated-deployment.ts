@@ -34,6 +34,8 @@ export interface DeploymentEnding {
 
 export interface SimulatedDeployment {
   deploymentId: string;
+  /** The hosted configuration version deployed. Records from before versions were kept lack it. */
+  configurationVersion?: string;
   intentId: string;
   service: string;
   environment: string;
@@ -66,4 +68,6 @@ export interface LaneRecord {
 export const simulatorKeys = {
   lanePartition: 'appconfig#lane',
   deploymentPartition: (service: string) => `appconfig#deployments#${service}`,
+  /** One item per hosted configuration version of a profile, sk the version number (zero-padded). */
+  versionPartition: (service: string, profile: string) => `appconfig#versions#${service}/${profile}`,
 } as const;

@@ -158,6 +158,8 @@ export const ledgerPayloads = {
     finalBakeTimeInMinutes: z.number(),
     /** The watch floor that applied: the strategy bakes at least this long at 100 %. Older entries lack it. */
     watchFloorSeconds: z.number().int().nonnegative().optional(),
+    /** The hosted configuration version deployed, the same for every retried start. Older entries lack it. */
+    configurationVersion: z.string().optional(),
     confidence: z.number(),
     tier: z.number().int(),
     pollSeconds: z.number().int().positive(),

@@ -1,7 +1,10 @@
+import type { ReleaseRequest } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
+import { VersionConflictError } from '../errors.js';
 import { laneOf } from '../lane.js';
 import { payloadOf, releaseStartedPayload } from '../ledger/entry-payloads.js';
 import { chooseStrategy, pollSecondsFor, releasePlan, watchFloorSeconds } from '../release/index.js';
+import { stateKeys } from '../state-keys.js';
 import { readConfidence } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
@@ -39,7 +42,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
   );
   const strategy = chooseStrategy({ tier: admission.tier as 0 | 1 | 2 | 3, confidence });
   const plan = releasePlan(intent.constraints);
-  const status = await deps.releaser.start({
+  const request: ReleaseRequest = {
     intentId,
     service: intent.change.service,
     environment,
@@ -49,7 +52,9 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     strategy,
     description: `${intentId}: ${intent.title}`,
     rollbackOnAlarm: plan.rollbackOnAlarm,
-  });
+  };
+  const configurationVersion = await hostedVersion(request, deps);
+  const status = await deps.releaser.start({ ...request, configurationVersion });
   const pollSeconds = pollSecondsFor(strategy);
   await record(deps, intentId, 'release.started', {
     deploymentId: status.deploymentId,
@@ -66,6 +71,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     tier: admission.tier,
     pollSeconds,
     plan,
+    configurationVersion,
     startedAt: status.startedAt,
   });
   return toResult(status, {
@@ -76,4 +82,24 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     eventsRecorded: 0,
     plan,
   });
+}
+
+/**
+ * The intent's hosted configuration version: created once, kept in the state table, and deployed by every
+ * attempt, so a start retried while the lane is busy does not add a version each time. Two attempts racing
+ * (a redelivered task) keep the first one's.
+ */
+async function hostedVersion(request: ReleaseRequest, deps: PipelineDeps): Promise<string> {
+  const key = stateKeys.hostedVersion(request.intentId);
+  const kept = await deps.state.get<{ version: string }>(key.pk, key.sk);
+  if (kept) return kept.data.version;
+  const version = await deps.releaser.prepare(request);
+  try {
+    await deps.state.put(key.pk, key.sk, { version }, 0);
+    return version;
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    const first = await deps.state.get<{ version: string }>(key.pk, key.sk);
+    return first?.data.version ?? version;
+  }
 }

@@ -1,3 +1,5 @@
+import { LaneBusyError } from '../../../lambdas/core/errors.js';
+import { laneOf } from '../../../lambdas/core/lane.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
@@ -5,6 +7,7 @@ import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { stopRelease } from '../../../lambdas/core/pipeline/stop-release.js';
+import { strategyByName } from '../../../lambdas/core/release/strategies.js';
 import {
   intentAt,
   ledgerTypes,
@@ -352,5 +355,46 @@ describe('the telemetry snapshot at the end of a release', () => {
     expect(snapshot.errorBudgetRemaining).toBeLessThan(snapshot.errorBudgetBaseline);
     expect(snapshot.alarms).toContainEqual({ name: errorAlarm, state: 'ALARM' });
     expect(entry.entry.payload.slosMet).toBe(false);
+  });
+});
+
+describe('one hosted configuration version per intent', () => {
+  test('starts retried while the lane is busy deploy the version the first attempt created', async () => {
+    // Prepare: another deployment holds the lane of launch-flags
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    const intentId = verified.declared!.intentId;
+    const environment = laneOf(h.deps.catalog.services['launch-flags']!);
+    const busy = await h.deps.releaser.start({
+      intentId: 'someone-else',
+      service: 'launch-flags',
+      environment,
+      profile: 'flags',
+      content: {},
+      strategy: strategyByName('itv.Linear25Percent8Minutes'),
+      description: 'holds the lane',
+    });
+    const prepared: string[] = [];
+    const prepare = h.deps.releaser.prepare.bind(h.deps.releaser);
+    h.deps.releaser.prepare = async (request) => {
+      const version = await prepare(request);
+      prepared.push(version);
+      return version;
+    };
+
+    // Act: three attempts meet the busy lane; then the lane frees and the fourth starts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(startRelease(verified, h.deps)).rejects.toBeInstanceOf(LaneBusyError);
+    }
+    await h.deps.releaser.stop('launch-flags', environment, busy.deploymentId);
+    const started = await startRelease(verified, h.deps);
+
+    // Assess: one version, created by the first attempt and deployed by the last
+    expect(prepared).toHaveLength(1);
+    const entry = (await h.ledger.forIntent('test', intentId)).find(
+      (s) => s.entry.type === 'release.started',
+    );
+    expect(entry?.entry.payload).toMatchObject({ configurationVersion: prepared[0] });
+    expect(started.state).toBe('DEPLOYING');
   });
 });
