@@ -10,6 +10,12 @@ interface ErrorBody {
 export function printApiError(answer: ApiAnswer<unknown>): number {
   const body = answer.body as ErrorBody;
   console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${body.message ?? ''}`.trimEnd());
-  for (const issue of body.issues ?? []) console.error(`  ${issue.path}: ${issue.message}`);
+  for (const issue of body.issues ?? []) {
+    // Some messages already begin with their field.
+    const message = issue.message.startsWith(`${issue.path}: `)
+      ? issue.message.slice(issue.path.length + 2)
+      : issue.message;
+    console.error(`  ${issue.path}: ${message}`);
+  }
   return 1;
 }

@@ -125,3 +125,26 @@ describe('many itv commands at once on one ITV_HOME', () => {
     intentsBudgetMs(2),
   );
 });
+
+describe('bad input through the CLI', () => {
+  test(
+    'an incomplete intent is refused with each field named, exit 1, and nothing is recorded',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'itv-bad-input-'));
+      try {
+        const file = join(home, 'empty.json');
+        writeFileSync(file, '{}');
+        const run = await runItv(home, ['submit', file, '--as', 'alice']);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain('itv: InvalidInputError: the intent is incomplete');
+        expect(run.stderr).toContain('  title: is required');
+        const verify = await runItv(home, ['ledger', 'verify', '--json']);
+        expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, size: 0 });
+      } finally {
+        await runItv(home, ['stop']);
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+    intentsBudgetMs(1),
+  );
+});
