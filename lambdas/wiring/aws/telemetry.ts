@@ -46,6 +46,9 @@ export function telemetry(stage: string): MiddlewareObj[] {
       logger.resetKeys();
       logger.appendKeys({ stage, ...(intentId ? { intentId } : {}) });
       metrics.addDimension('Stage', stage);
+      // A property of the EMF record, not a dimension (one per intent would be a metric per intent): Logs
+      // Insights finds an intent's datapoints by it.
+      if (intentId) metrics.addMetadata('intentId', intentId);
       metrics.addMetric('StageInvocations', MetricUnit.Count, 1);
     },
     after: (request) => {

@@ -55,7 +55,7 @@ const learnLike = (run: () => Promise<unknown>) =>
   );
 
 describe('stage telemetry on AWS', () => {
-  test('a log line carries the stage and the intent id; EMF carries the duration and the outcome', async () => {
+  test('a log line carries the stage and the intent id; EMF carries the duration, the outcome and the intent id', async () => {
     const out = await captured(() =>
       learnLike(async () => ({ outcome: 'released' }))({ declared: { intentId: 'int-42' } }, context),
     );
@@ -68,7 +68,7 @@ describe('stage telemetry on AWS', () => {
     });
     const emf = out.filter((line) => '_aws' in line);
     const stage = emf.find((doc) => 'StageDuration' in doc);
-    expect(stage).toMatchObject({ Stage: 'Learn', StageInvocations: 1, service: 'itv' });
+    expect(stage).toMatchObject({ Stage: 'Learn', StageInvocations: 1, service: 'itv', intentId: 'int-42' });
     expect(
       (stage!._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0]?.Namespace,
     ).toBe('itv/Pipeline');
