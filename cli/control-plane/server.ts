@@ -16,6 +16,8 @@ export interface ControlPlaneOptions {
   home: string;
   /** Stops after this long with no request and no execution running. */
   idleMs: number;
+  /** How many executions run at once; more requests to start one answer 429 (default: none). */
+  maxInFlight?: number;
   log?: (line: string) => void;
 }
 
@@ -39,8 +41,13 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       scheduler: schedulerFor(stack.clock),
       onProgress: (event) => progress.record(event),
     });
-    const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName, (error) =>
-      log(`execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    const executions = new LocalExecutions(
+      pipeline,
+      stack.deps.ledger,
+      stack.deps.ledgerName,
+      (error) =>
+        log(`execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      options.maxInFlight,
     );
     const secret = randomBytes(32).toString('base64url');
     let stopRequested = false;
