@@ -59,7 +59,14 @@ export function localApi(
       [
         'GET',
         /^\/local\/health$/,
-        async () => json(200, { pid: process.pid, now: deps.clock.now(), running: executions.inFlight }),
+        async () =>
+          json(200, {
+            pid: process.pid,
+            now: deps.clock.now(),
+            running: executions.inFlight,
+            limit: executions.maxInFlight,
+            heapUsedBytes: process.memoryUsage().heapUsed,
+          }),
       ],
       [
         'POST',
