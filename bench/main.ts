@@ -2,6 +2,7 @@ import { runAdmissionBench } from './admission.js';
 import { runBundleBench } from './bundles.js';
 import { runHistoryCostBench } from './history-cost.js';
 import { runLedgerBench } from './ledger.js';
+import { runLoadBench } from './load.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReleaseBench } from './release.js';
 
@@ -19,6 +20,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['per-intent cost against history (dynalite)', runHistoryCostBench],
   ['ledger (dynalite, verification)', runLedgerBench],
   ['function bundles (esbuild, cold import)', runBundleBench],
+  ['load (itv serve -> control plane, 429 back-pressure)', runLoadBench],
 ];
 
 for (const [title, run] of sections) {

@@ -1,4 +1,5 @@
 import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { maxInFlightFrom } from '../control-plane/capacity.js';
 import { runningControlPlane } from '../control-plane/client.js';
 import { currentOwner } from '../control-plane/home-owner.js';
 import { runControlPlane } from '../control-plane/server.js';
@@ -10,7 +11,7 @@ export async function controlPlaneCommand(options: { idle?: string }): Promise<n
     console.error(`--idle must be a positive number of seconds, got ${options.idle}`);
     return 1;
   }
-  return runControlPlane({ home: itvHome(), idleMs: seconds * 1000 });
+  return runControlPlane({ home: itvHome(), idleMs: seconds * 1000, maxInFlight: maxInFlightFrom() });
 }
 
 /** `itv stop`: asks the home's control plane to stop, and waits until it has. */

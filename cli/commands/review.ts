@@ -2,6 +2,7 @@ import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { followIntent } from '../control-plane/follow.js';
+import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { progressPrinter } from '../progress.js';
 import { namedPrincipal } from '../runtime/local-caller.js';
 import { printStatus } from './status.js';
@@ -34,13 +35,20 @@ export async function reviewCommand(
     'GET',
     `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
   );
-  const answer = await client.call('POST', `/intents/${encodeURIComponent(id)}/review`, {
-    body: {
-      decision: options.approve ? 'approve' : 'reject',
-      ...(options.reason ? { reason: options.reason } : {}),
+  const answer = await honouringRetryAfter(
+    () =>
+      client.call('POST', `/intents/${encodeURIComponent(id)}/review`, {
+        body: {
+          decision: options.approve ? 'approve' : 'reject',
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
+        as,
+      }),
+    {
+      onWait: (seconds, refused) =>
+        (options.json ? console.error : console.log)(waitingLine(seconds, refused)),
     },
-    as,
-  });
+  );
   if (answer.status >= 400) return printApiError(answer);
   if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
   const status = await followIntent(client, id, {

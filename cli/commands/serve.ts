@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
 import { controlPlane } from '../control-plane/client.js';
 
-/** Headers `itv serve` passes on to the control plane, and back. */
+/** Headers `itv serve` passes on to the control plane, and those it passes back (Retry-After with a 429). */
 const forwarded = ['authorization', 'content-type'];
+const returned = ['content-type', 'retry-after'];
 
 /**
  * `itv serve`: the API Gateway routes on 127.0.0.1, as a client of the home's control plane, which answers
@@ -63,8 +64,11 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     headers,
     body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
   });
-  response.writeHead(answer.status, {
-    'content-type': answer.headers.get('content-type') ?? 'application/json',
-  });
+  const back: Record<string, string> = { 'content-type': 'application/json' };
+  for (const name of returned) {
+    const value = answer.headers.get(name);
+    if (value !== null) back[name] = value;
+  }
+  response.writeHead(answer.status, back);
   response.end(Buffer.from(await answer.arrayBuffer()));
 }

@@ -3,6 +3,7 @@ import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { followIntent } from '../control-plane/follow.js';
+import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { progressPrinter } from '../progress.js';
 import { namedPrincipal } from '../runtime/local-caller.js';
 import { readIntentFile } from './read-intent-file.js';
@@ -25,10 +26,14 @@ export async function submitCommand(
   // Named before anything starts; the control plane checks the name against the catalog.
   const as = namedPrincipal(options.as, process.env, 'itv submit');
   const client = await controlPlane(itvHome());
-  const answer = await client.call<{ intentId: string; duplicate?: boolean }>('POST', '/intents', {
-    body: raw,
-    as,
-  });
+  const answer = await honouringRetryAfter(
+    () => client.call<{ intentId: string; duplicate?: boolean }>('POST', '/intents', { body: raw, as }),
+    // The line goes to stderr under --json, whose stdout is the status alone.
+    {
+      onWait: (seconds, refused) =>
+        (options.json ? console.error : console.log)(waitingLine(seconds, refused)),
+    },
+  );
   if (answer.status >= 400) return printApiError(answer);
   const { intentId } = answer.body;
   if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);

@@ -6,6 +6,7 @@ import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
+import { maxInFlightVariable } from './capacity.js';
 import type { ProgressLog } from './progress-log.js';
 
 type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -29,9 +30,17 @@ export function localApi(
   const { deps } = stack;
   const { authenticate, local } = options;
   const routes: Array<[string, RegExp, Route]> = [
-    ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)],
+    [
+      'POST',
+      /^\/intents$/,
+      withSlot(executions, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)),
+    ],
     ['GET', /^\/intents\/([^/]+)$/, (event) => getIntent(event, deps.ledger, deps.ledgerName)],
-    ['POST', /^\/intents\/([^/]+)\/review$/, (event) => reviewIntent(event, deps, executions, authenticate)],
+    [
+      'POST',
+      /^\/intents\/([^/]+)\/review$/,
+      withSlot(executions, (event) => reviewIntent(event, deps, executions, authenticate)),
+    ],
   ];
   if (local) {
     routes.push(
@@ -50,7 +59,14 @@ export function localApi(
       [
         'GET',
         /^\/local\/health$/,
-        async () => json(200, { pid: process.pid, now: deps.clock.now(), running: executions.inFlight }),
+        async () =>
+          json(200, {
+            pid: process.pid,
+            now: deps.clock.now(),
+            running: executions.inFlight,
+            limit: executions.maxInFlight,
+            heapUsedBytes: process.memoryUsage().heapUsed,
+          }),
       ],
       [
         'POST',
@@ -90,6 +106,33 @@ export function localApi(
     }
     response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers ?? {}) });
     response.end(result.body);
+  };
+}
+
+/**
+ * A route that starts or resumes an execution runs only with a slot among the executions in flight; when
+ * none is free it answers 429 with Retry-After before authenticating or reading the ledger, so a refused
+ * request writes nothing
+ * and its client tries again later, as API Gateway throttling answers.
+ */
+function withSlot(executions: LocalExecutions, route: Route): Route {
+  return async (event) => {
+    const slot = executions.reserve();
+    if (!slot) {
+      const seconds = executions.retryAfterSeconds;
+      return {
+        ...json(429, {
+          error: 'TooManyRequests',
+          message: `${executions.maxInFlight} executions are in flight, the control plane's limit (${maxInFlightVariable}); retry after ${seconds} s`,
+        }),
+        headers: { 'retry-after': String(seconds) },
+      };
+    }
+    try {
+      return await route(event);
+    } finally {
+      slot.release();
+    }
   };
 }
 

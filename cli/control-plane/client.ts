@@ -17,6 +17,8 @@ export class HomeBusyError extends ItvError {}
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
+  /** With a 429: the seconds the control plane asks the client to wait before trying again. */
+  retryAfterSeconds?: number;
 }
 
 /** Who a request acts as: a principal named by `--as` or ITV_PRINCIPAL. */
@@ -67,7 +69,12 @@ export class ControlPlaneClient {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as T,
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+    };
   }
 
   get homeFolder(): string {

@@ -17,6 +17,8 @@ export interface ControlPlaneOptions {
   home: string;
   /** Stops after this long with no request and no execution running. */
   idleMs: number;
+  /** How many executions run at once; more requests to start one answer 429 (default: none). */
+  maxInFlight?: number;
   log?: (line: string) => void;
 }
 
@@ -41,8 +43,13 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       onProgress: (event) => progress.record(event),
       journal: new ExecutionJournal(stack.deps.state),
     });
-    const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName, (error) =>
-      log(`execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    const executions = new LocalExecutions(
+      pipeline,
+      stack.deps.ledger,
+      stack.deps.ledgerName,
+      (error) =>
+        log(`execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      options.maxInFlight,
     );
     // Executions that were running when an earlier control plane died carry on from where they were.
     const recovered = await executions.recover();

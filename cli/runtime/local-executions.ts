@@ -4,20 +4,58 @@ import type { Executions } from '../../lambdas/ports/executions.js';
 import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
 import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
 
+/** A place among the executions in flight, held by a request that may start or resume one. */
+export interface Slot {
+  /** Gives the place back; the execution the request started, if any, now counts in its stead. */
+  release(): void;
+}
+
 /**
  * Executions on the local runtime: each runs in this process in the background, named after its intent
- * like on Step Functions, so a resubmission is a duplicate rather than a second change.
+ * like on Step Functions, so a resubmission is a duplicate rather than a second change. At most `maxInFlight`
+ * run at once: a request that would start one takes a slot first (`reserve`), so concurrent requests cannot
+ * all pass a check made before any of them has started its execution.
  */
 export class LocalExecutions implements Executions {
   private readonly running = new Map<string, Promise<ExecutionReport>>();
   private readonly starting = new Set<string>();
+  private reserved = 0;
+  /** Mean wall time of recent executions (exponentially weighted), for the Retry-After of a refusal. */
+  private meanRunMs = 1000;
 
   constructor(
     private readonly pipeline: LocalPipeline,
     private readonly ledger: LedgerStore,
     private readonly ledgerName: string,
     private readonly onError: (error: unknown) => void = console.error,
+    readonly maxInFlight = Number.POSITIVE_INFINITY,
   ) {}
+
+  /**
+   * A slot for a request that may start or resume an execution, or undefined when the executions running
+   * and the slots held already reach `maxInFlight`. Synchronous, so two requests never take the last one.
+   */
+  reserve(): Slot | undefined {
+    if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
+    this.reserved++;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.reserved--;
+      },
+    };
+  }
+
+  /**
+   * Seconds until a slot is likely to free: with every slot taken, executions end about `maxInFlight` times
+   * per mean run time. At least 1 s, at most 60 s.
+   */
+  get retryAfterSeconds(): number {
+    const perSlotMs = this.meanRunMs / Math.max(1, Math.min(this.maxInFlight, this.running.size));
+    return Math.min(60, Math.max(1, Math.ceil(perSlotMs / 1000)));
+  }
 
   async start(name: string, input: Parameters<Executions['start']>[1]) {
     // The API names executions after the intent id, so the name finds the intent's ledger entries.
@@ -67,7 +105,11 @@ export class LocalExecutions implements Executions {
   }
 
   private track(name: string, execution: Promise<ExecutionReport>): void {
+    const startedAt = Date.now();
     this.running.set(name, execution);
-    execution.catch(this.onError).finally(() => this.running.delete(name));
+    execution.catch(this.onError).finally(() => {
+      this.running.delete(name);
+      this.meanRunMs = 0.8 * this.meanRunMs + 0.2 * (Date.now() - startedAt);
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { closeDynaliteIteratorsOnEnd } from './dynalite-iterators.js';
 
 // dynalite is CommonJS without type declarations; this is the one shape of it itv uses.
 type DynaliteFactory = (options: {
@@ -26,6 +27,7 @@ export interface DynaliteServer {
  */
 export async function startDynalite(options: { path?: string } = {}): Promise<DynaliteServer> {
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  closeDynaliteIteratorsOnEnd();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

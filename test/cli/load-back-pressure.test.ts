@@ -1,0 +1,214 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueToken } from '../../cli/runtime/local-tokens.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const itv = join(root, 'bin', 'itv.js');
+const limit = 2;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const envFor = (home: string) => ({
+  ...process.env,
+  ITV_HOME: home,
+  ITV_IDLE_SECONDS: '20',
+  ITV_MAX_IN_FLIGHT: String(limit),
+  NODE_OPTIONS: '',
+});
+
+function runItv(home: string, args: string[], onStderr?: (text: string) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [itv, ...args], { cwd: root, env: envFor(home) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      onStderr?.(stderr);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as {
+  title: string;
+};
+const intentTitled = (n: number) => ({ ...example, title: `${example.title} (load ${n})` });
+
+/**
+ * The control plane's back-pressure, through `itv serve` as a user starts it: with ITV_MAX_IN_FLIGHT=2, a third
+ * concurrent POST /intents is refused with 429 and Retry-After, writes nothing, and is taken once it retries.
+ */
+describe('load on one ITV_HOME through itv serve', () => {
+  let home: string;
+  let serve: ChildProcess;
+  let base: string;
+  let token: string;
+
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-load-'));
+    token = issueToken(home, 'alice');
+    serve = spawn(process.execPath, [itv, 'serve', '--port', '0'], { cwd: root, env: envFor(home) });
+    base = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      serve.stdout?.on('data', (chunk) => {
+        out += chunk;
+        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+        if (url) resolve(url);
+      });
+      serve.once('exit', (code) => reject(new Error(`itv serve exited with ${code}`)));
+    });
+  }, setupMs);
+
+  afterEach(async () => {
+    serve.kill('SIGTERM');
+    const stopped = await runItv(home, ['stop']);
+    expect(stopped.code).toBe(0);
+    expect(existsSync(join(home, 'owner.lock'))).toBe(false);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const post = async (body: unknown) => {
+    const response = await fetch(`${base}/intents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
+  };
+  const statusOf = async (intentId: string) => {
+    const response = await fetch(`${base}/intents/${encodeURIComponent(intentId)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { code: response.status, body: (await response.json()) as { steps?: Array<{ type: string }> } };
+  };
+  const untilConcluded = async (intentId: string) => {
+    for (;;) {
+      const { body } = await statusOf(intentId);
+      if (body.steps?.some((step) => step.type === 'intent.concluded')) return body;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
+  test(
+    'over the limit of executions in flight: 429 with Retry-After, nothing recorded, and a retry is taken later',
+    async () => {
+      // Act: six at once; at most two run, so at least four are refused.
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => post(intentTitled(n))));
+
+      // Assess
+      const accepted = answers.filter((answer) => answer.status === 202);
+      const refused = answers.filter((answer) => answer.status === 429);
+      expect(accepted.length).toBeGreaterThanOrEqual(1);
+      expect(accepted.length).toBeLessThanOrEqual(limit);
+      expect(accepted.length + refused.length).toBe(6);
+      for (const answer of refused) {
+        expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+        expect(answer.body).toMatchObject({ error: 'TooManyRequests' });
+        expect(String(answer.body.message)).toContain(`${limit} executions`);
+        expect(String(answer.body.message)).toContain('ITV_MAX_IN_FLIGHT');
+      }
+      for (const answer of accepted) await untilConcluded(String(answer.body.intentId));
+      // The stop waits for every execution to end, so nothing is appended while the ledger is counted.
+      expect((await runItv(home, ['stop'])).code).toBe(0);
+      // Nothing for the refused ones: the ledger holds the accepted intents' entries alone.
+      const recorded = await Promise.all(
+        accepted.map(
+          async (answer) => (await statusOf(String(answer.body.intentId))).body.steps?.length ?? 0,
+        ),
+      );
+      const after = JSON.parse((await runItv(home, ['ledger', 'verify', '--json'])).stdout) as {
+        ok: boolean;
+        size: number;
+      };
+      expect(after.ok).toBe(true);
+      expect(after.size).toBe(recorded.reduce((sum, n) => sum + n, 0));
+      const refusedIndex = answers.findIndex((answer) => answer.status === 429);
+
+      // Act: the refused intent, once the executions in flight have ended.
+      const retried = await post(intentTitled(refusedIndex));
+
+      // Assess
+      expect(retried.status).toBe(202);
+      const concluded = await untilConcluded(String(retried.body.intentId));
+      expect(concluded.steps?.at(-1)?.type).toMatch(/^(intent\.concluded|checkpoint\.signed)$/);
+    },
+    intentsBudgetMs(4),
+  );
+
+  test(
+    'itv submit waits out a 429, saying so in one line, and submits once a slot frees',
+    async () => {
+      // Prepare
+      const file = join(home, 'intent.json');
+      writeFileSync(file, JSON.stringify(intentTitled(12)));
+      let waiting = false;
+      const filled: string[] = [];
+
+      // Act: other clients keep both slots taken until the command says it waits.
+      const run = runItv(home, ['submit', file, '--as', 'alice', '--json'], (line) => {
+        waiting ||= /waiting \d+ s/.test(line);
+      });
+      for (let n = 0; !waiting && n < 200; n++) {
+        const answer = await post(intentTitled(100 + n));
+        if (answer.status === 202) filled.push(String(answer.body.intentId));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const submitted = await run;
+
+      // Assess
+      expect(waiting).toBe(true);
+      expect(submitted.code).toBe(0);
+      expect(submitted.stderr.trim().split('\n')).toHaveLength(1);
+      expect(submitted.stderr).toMatch(/^itv: 2 executions are in flight.*ITV_MAX_IN_FLIGHT.*waiting \d+ s/);
+      expect(JSON.parse(submitted.stdout)).toMatchObject({ status: 'released' });
+      for (const id of filled) await untilConcluded(id);
+    },
+    intentsBudgetMs(8),
+  );
+
+  test(
+    'a load of intents all conclude, and nothing is recorded for any intent after its conclusion',
+    async () => {
+      // Act: twelve clients, each honouring Retry-After until its intent is taken.
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, async (_, n) => {
+          for (;;) {
+            const answer = await post(intentTitled(20 + n));
+            if (answer.status === 202) return String(answer.body.intentId);
+            expect(answer.status).toBe(429);
+            await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfter) * 1000));
+          }
+        }),
+      );
+      for (const id of ids) await untilConcluded(id);
+      const stopped = await runItv(home, ['stop']);
+      expect(stopped.code).toBe(0);
+
+      // Assess: read back after every execution has ended (the stop waits for them).
+      const verify = await runItv(home, ['ledger', 'verify', '--json']);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+      for (const id of ids) {
+        const steps = ((await statusOf(id)).body.steps ?? []).map((step) => step.type);
+        const concludedAt = steps.indexOf('intent.concluded');
+        expect(concludedAt).toBeGreaterThan(0);
+        expect(steps.slice(concludedAt + 1).filter((type) => type !== 'checkpoint.signed')).toEqual([]);
+      }
+    },
+    intentsBudgetMs(12),
+  );
+});
