@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ItvError } from '../../lambdas/core/errors.js';
@@ -121,7 +121,9 @@ export async function runningControlPlane(home: string): Promise<ControlPlaneCli
 
 function startControlPlane(home: string): ChildProcess {
   mkdirSync(home, { recursive: true });
-  const log = openSync(join(home, 'control-plane.log'), 'a');
+  const logFile = join(home, 'control-plane.log');
+  keepLogSmall(logFile);
+  const log = openSync(logFile, 'a');
   try {
     const child = spawn(process.execPath, [itvBin, 'control-plane'], {
       detached: true,
@@ -141,6 +143,17 @@ function isConnectionLost(error: unknown): boolean {
   return (
     error instanceof TypeError && ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')
   );
+}
+
+/** The log keeps one earlier generation: past 5 MB it becomes `control-plane.log.1` when the next one starts. */
+const maxLogBytes = 5 * 1024 * 1024;
+
+export function keepLogSmall(logFile: string): void {
+  try {
+    if (statSync(logFile).size > maxLogBytes) renameSync(logFile, `${logFile}.1`);
+  } catch {
+    // No log yet.
+  }
 }
 
 async function healthy(address: ControlPlaneAddress): Promise<boolean> {
