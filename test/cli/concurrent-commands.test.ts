@@ -1,37 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
-
-const root = join(import.meta.dirname, '..', '..');
-const itv = join(root, 'bin', 'itv.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `itv` as a user would, in its own process, on `home`. */
-function runItv(home: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [itv, ...args], {
-      cwd: root,
-      env: { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as {
   title: string;

@@ -1,41 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../../cli/control-plane/home-owner.js';
+import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
-
-const root = join(import.meta.dirname, '..', '..');
-const itv = join(root, 'bin', 'itv.js');
 
 /** Rounds of kill -9; `.ci/run` sets 20, `npm test` runs a few. */
 const rounds = Number(process.env.ITV_CRASH_ROUNDS ?? 3);
 /** The instants are random but reproducible: the seed is printed when a round fails. */
 const seed = Number(process.env.ITV_CRASH_SEED ?? Date.now() % 100_000);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runItv(home: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [itv, ...args], {
-      cwd: root,
-      env: { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A small deterministic generator (mulberry32), so a failing round can be run again with its seed. */
 function random(seedValue: number): () => number {
@@ -123,12 +96,3 @@ describe('the control plane killed at random instants', () => {
     intentsBudgetMs(rounds * 4 + 2),
   );
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,42 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
+import { itvBin as itv, itvEnv, root, runItv as runItvIn } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const itv = join(root, 'bin', 'itv.js');
 const limit = 2;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const envFor = (home: string) => ({
-  ...process.env,
-  ITV_HOME: home,
-  ITV_IDLE_SECONDS: '20',
-  ITV_MAX_IN_FLIGHT: String(limit),
-  NODE_OPTIONS: '',
-});
-
-function runItv(home: string, args: string[], onStderr?: (text: string) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [itv, ...args], { cwd: root, env: envFor(home) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      onStderr?.(stderr);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const envFor = (home: string) => itvEnv(home, { ITV_MAX_IN_FLIGHT: String(limit) });
+const runItv = (home: string, args: string[], onStderr?: (text: string) => void) =>
+  runItvIn(home, args, { env: { ITV_MAX_IN_FLIGHT: String(limit) }, onStderr });
 
 const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as {
   title: string;

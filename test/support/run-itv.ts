@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The project root and the `itv` command, as a user runs it. */
+export const root = join(import.meta.dirname, '..', '..');
+export const itvBin = join(root, 'bin', 'itv.js');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `itv` in its own process on `home`, as a user would: the control plane it starts stops after 20 s
+ * idle unless the test stops it first. `env` adds to (or overrides) those variables; `onStderr` sees the
+ * standard error so far each time it grows.
+ */
+export function runItv(
+  home: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [itvBin, ...args], {
+      cwd: root,
+      env: itvEnv(home, options.env),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      options.onStderr?.(stderr);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The environment of an `itv` process on `home`. */
+export function itvEnv(home: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '', ...env };
+}
