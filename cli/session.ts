@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Catalog } from '../lambdas/core/catalog-schema.js';
 import { ItvError } from '../lambdas/core/errors.js';
 import { itvHome, type LocalStack, openLocalStack } from '../lambdas/wiring/local/local-stack.js';
 import { controlPlane, HomeBusyError, runningControlPlane } from './control-plane/client.js';
 import { claimHome, currentOwner, releaseHome } from './control-plane/home-owner.js';
+import { projectRoot } from './project-root.js';
 import { schedulerFor } from './runtime/clock-mode.js';
 import { LocalPipeline, type ProgressEvent } from './runtime/local-pipeline.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = projectRoot;
 
 /** The sample intents shipped with itv. */
 export const examplesDir = join(root, 'examples');

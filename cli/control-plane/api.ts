@@ -30,11 +30,7 @@ export function localApi(
   const { deps } = stack;
   const { authenticate, local } = options;
   const routes: Array<[string, RegExp, Route]> = [
-    [
-      'POST',
-      /^\/intents$/,
-      withSlot(executions, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)),
-    ],
+    ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)],
     ['GET', /^\/intents\/([^/]+)$/, (event) => getIntent(event, deps.ledger, deps.ledgerName)],
     [
       'POST',
@@ -110,10 +106,10 @@ export function localApi(
 }
 
 /**
- * A route that starts or resumes an execution runs only with a slot among the executions in flight; when
+ * The review route resumes an execution, so it runs only with a slot among the executions in flight; when
  * none is free it answers 429 with Retry-After before authenticating or reading the ledger, so a refused
- * request writes nothing
- * and its client tries again later, as API Gateway throttling answers.
+ * review is not recorded and its client tries again later, as API Gateway throttling answers. (A submission
+ * is checked in `LocalExecutions.start`, where a resubmission is known to need no place.)
  */
 function withSlot(executions: LocalExecutions, route: Route): Route {
   return async (event) => {

@@ -1,15 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ItvError } from '../../lambdas/core/errors.js';
-import { type ControlPlaneAddress, currentOwner, readAddress } from './home-owner.js';
+import { projectRoot } from '../project-root.js';
+import { boundedFetch, RequestTimeoutError } from './bounded-fetch.js';
+import {
+  type ControlPlaneAddress,
+  claimStart,
+  currentOwner,
+  readAddress,
+  releaseStart,
+} from './home-owner.js';
 import { localHeaders } from './local-auth.js';
 
-const itvBin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'itv.js');
+const itvBin = join(projectRoot, 'bin', 'itv.js');
 
 /** How long a command waits for its home's control plane to answer, started or not. */
 const startTimeoutMs = 60_000;
+/** How long one request may take: every route answers at once (a submission is 202 before it runs). */
+const requestTimeoutMs = 30_000;
 
 /** The home is held by a process that is not a control plane (`itv demo` for its run). */
 export class HomeBusyError extends ItvError {}
@@ -63,12 +72,11 @@ export class ControlPlaneClient {
       headers[localHeaders.namedBy] = options.as.via;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.address.url}${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
+    const { response, text } = await boundedFetch(
+      `${this.address.url}${path}`,
+      { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) },
+      requestTimeoutMs,
+    );
     const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
     return {
       status: response.status,
@@ -90,23 +98,28 @@ export async function controlPlane(home: string): Promise<ControlPlaneClient> {
   const deadline = Date.now() + startTimeoutMs;
   let child: ChildProcess | undefined;
   let exited = true;
-  while (Date.now() < deadline) {
-    const address = readAddress(home);
-    if (address && (await healthy(address))) return new ControlPlaneClient(address, home);
-    const owner = currentOwner(home);
-    if (owner?.kind === 'demo') {
-      throw new HomeBusyError(
-        `${home} is in use by \`itv demo\` (pid ${owner.pid}) until it ends; wait for it, or set ITV_HOME to another folder`,
-      );
+  try {
+    while (Date.now() < deadline) {
+      const address = readAddress(home);
+      if (address && (await healthy(address))) return new ControlPlaneClient(address, home);
+      const owner = currentOwner(home);
+      if (owner?.kind === 'demo') {
+        throw new HomeBusyError(
+          `${home} is in use by \`itv demo\` (pid ${owner.pid}) until it ends; wait for it, or set ITV_HOME to another folder`,
+        );
+      }
+      if (!owner && exited && claimStart(home, startTimeoutMs)) {
+        child = startControlPlane(home);
+        exited = false;
+        child.once('exit', () => {
+          exited = true;
+          releaseStart(home);
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if (!owner && exited) {
-      child = startControlPlane(home);
-      exited = false;
-      child.once('exit', () => {
-        exited = true;
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    releaseStart(home);
   }
   throw new ItvError(
     `the control plane for ${home} did not answer within ${startTimeoutMs / 1000} s; see ${join(home, 'control-plane.log')}`,
@@ -137,8 +150,12 @@ function startControlPlane(home: string): ChildProcess {
   }
 }
 
-/** fetch's failure when nothing listens at the address, or the connection dropped mid-request. */
+/**
+ * fetch's failure when nothing listens at the address, or the connection dropped mid-request, or no answer
+ * came in time (a control plane killed between accepting and answering).
+ */
 function isConnectionLost(error: unknown): boolean {
+  if (error instanceof RequestTimeoutError) return true;
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   return (
     error instanceof TypeError && ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')
@@ -158,11 +175,11 @@ export function keepLogSmall(logFile: string): void {
 
 async function healthy(address: ControlPlaneAddress): Promise<boolean> {
   try {
-    const response = await fetch(`${address.url}/local/health`, {
-      headers: { authorization: `ItvLocal ${address.secret}` },
-      signal: AbortSignal.timeout(5000),
-    });
-    await response.body?.cancel();
+    const { response } = await boundedFetch(
+      `${address.url}/local/health`,
+      { headers: { authorization: `ItvLocal ${address.secret}` } },
+      5000,
+    );
     return response.ok;
   } catch {
     return false;

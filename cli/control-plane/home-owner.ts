@@ -75,6 +75,38 @@ export function claimHome(home: string, kind: HomeOwner['kind']): boolean {
   return false;
 }
 
+const startFile = (home: string) => join(home, 'starting.lock');
+
+/**
+ * Claims the right to start the home's control plane, so that of many commands finding none only one
+ * starts a process (each start costs a Node.js process's load time, and all but one would lose the home's
+ * claim anyway). A claim whose process has died, or older than `staleMs`, is taken over.
+ */
+export function claimStart(home: string, staleMs: number, now = Date.now()): boolean {
+  mkdirSync(home, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(startFile(home), 'wx', 0o600);
+      writeFileSync(fd, JSON.stringify({ pid: process.pid, at: now }));
+      closeSync(fd);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const held = readJson<{ pid: number; at: number }>(startFile(home));
+    // A claim being written (not yet readable) is fresh.
+    if (!held || (isAlive(held.pid) && now - held.at < staleMs)) return false;
+    rmSync(startFile(home), { force: true });
+  }
+  return false;
+}
+
+/** Gives the start claim up, if this process holds it. */
+export function releaseStart(home: string): void {
+  if (readJson<{ pid: number }>(startFile(home))?.pid === process.pid)
+    rmSync(startFile(home), { force: true });
+}
+
 /** Gives the claim up, if this process holds it. */
 export function releaseHome(home: string): void {
   const held = readJson<HomeOwner>(lockFile(home));

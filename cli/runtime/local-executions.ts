@@ -1,3 +1,4 @@
+import { ExecutionCapacityError } from '../../lambdas/core/errors.js';
 import type { ReviewRequest } from '../../lambdas/core/pipeline/review.js';
 import type { ReviewResult } from '../../lambdas/core/pipeline/state.js';
 import type { Executions } from '../../lambdas/ports/executions.js';
@@ -13,8 +14,9 @@ export interface Slot {
 /**
  * Executions on the local runtime: each runs in this process in the background, named after its intent
  * like on Step Functions, so a resubmission is a duplicate rather than a second change. At most `maxInFlight`
- * run at once: a request that would start one takes a slot first (`reserve`), so concurrent requests cannot
- * all pass a check made before any of them has started its execution.
+ * run at once, counting those being started and the slots held by requests that may resume one (`reserve`):
+ * each check and the place it takes happen with no await between them, so concurrent requests cannot all pass
+ * a check made before any of them has started its execution.
  */
 export class LocalExecutions implements Executions {
   private readonly running = new Map<string, Promise<ExecutionReport>>();
@@ -36,7 +38,7 @@ export class LocalExecutions implements Executions {
    * and the slots held already reach `maxInFlight`. Synchronous, so two requests never take the last one.
    */
   reserve(): Slot | undefined {
-    if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
+    if (this.running.size + this.starting.size + this.reserved >= this.maxInFlight) return undefined;
     this.reserved++;
     let released = false;
     return {
@@ -57,10 +59,22 @@ export class LocalExecutions implements Executions {
     return Math.min(60, Math.max(1, Math.ceil(perSlotMs / 1000)));
   }
 
+  /**
+   * Starts the intent's execution, or answers `duplicate` when it has one; a new execution over the limit
+   * throws `ExecutionCapacityError` before anything is written. A resubmission never needs a place, so it is
+   * answered as a duplicate even when every place is taken.
+   */
   async start(name: string, input: Parameters<Executions['start']>[1]) {
     // The API names executions after the intent id, so the name finds the intent's ledger entries.
     // The name is taken before the first await, so two submissions of one intent never both start it.
     if (this.running.has(name) || this.starting.has(name)) return 'duplicate' as const;
+    if (this.running.size + this.starting.size + this.reserved >= this.maxInFlight) {
+      if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;
+      throw new ExecutionCapacityError(
+        `${this.maxInFlight} executions are in flight, the control plane's limit (ITV_MAX_IN_FLIGHT); retry after ${this.retryAfterSeconds} s`,
+        this.retryAfterSeconds,
+      );
+    }
     this.starting.add(name);
     try {
       if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;

@@ -1,5 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AccessRefusedError, ImpersonationError, InvalidInputError } from '../core/errors.js';
+import {
+  AccessRefusedError,
+  ExecutionCapacityError,
+  ImpersonationError,
+  InvalidInputError,
+} from '../core/errors.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -19,9 +24,14 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
 
 /**
  * Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), an authenticated caller
- * who may not do this is refused (403), the rest is ours (500).
+ * who may not do this is refused (403), a runtime at its limit of executions asks the caller to come back
+ * (429 with Retry-After), the rest is ours (500).
  */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof ExecutionCapacityError) {
+    const response = json(429, { error: 'TooManyRequests', message: error.message });
+    return { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof InvalidInputError) {
     return json(400, { error: error.name, message: error.message, issues: error.issues });
   }

@@ -21,6 +21,19 @@ export class InvalidInputError extends ItvError {
 /** A transient dependency failure (throttling, network); the state machine retries it. */
 export class TransientError extends ItvError {}
 
+/**
+ * The runtime already runs as many executions as it may (HTTP 429): nothing was started or recorded, and the
+ * caller tries again after `retryAfterSeconds`.
+ */
+export class ExecutionCapacityError extends ItvError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A conditional write lost a race; the caller re-reads and tries again. */
 export class VersionConflictError extends ItvError {}
 

@@ -19,8 +19,9 @@ const example = (name: string) =>
 const clockStart = new Date('2026-11-04T15:00:00Z');
 
 /**
- * The review route resumes an execution, so it takes a slot among the executions in flight like a submission:
- * with every slot held it answers 429 with Retry-After and records no review.
+ * The review route resumes an execution, so it takes a slot among the executions in flight like a new
+ * submission: with every slot held both answer 429 with Retry-After and record nothing, while a resubmission,
+ * which starts nothing, is still answered as a duplicate.
  */
 test(
   'a review over the limit of executions in flight is refused with 429 and recorded only once a slot frees',
@@ -65,6 +66,7 @@ test(
           // Act
           const refused = await call(`${path}/review`, 'xavier', { decision: 'approve' });
           const submitted = await call('/intents', 'victor', { ...high, id: 'back-pressure-other' });
+          const resubmitted = await call('/intents', 'victor', high);
 
           // Assess
           expect(refused.status).toBe(429);
@@ -72,6 +74,13 @@ test(
           expect(refused.body).toMatchObject({ error: 'TooManyRequests' });
           expect(String(refused.body.message)).toMatch(/^1 executions are in flight, .*ITV_MAX_IN_FLIGHT/);
           expect(submitted.status).toBe(429);
+          expect(Number(submitted.retryAfter)).toBeGreaterThanOrEqual(1);
+          expect(submitted.body).toMatchObject({ error: 'TooManyRequests' });
+          // A resubmission starts nothing, so it needs no place: it is answered as the duplicate it is.
+          expect([resubmitted.status, resubmitted.body]).toEqual([
+            200,
+            { intentId: 'back-pressure-high', status: path, duplicate: true },
+          ]);
           expect((await call(path, 'victor')).body).toMatchObject({ status: 'awaiting-review' });
           expect((await call('/intents/back-pressure-other', 'victor')).status).toBe(404);
 
