@@ -1,5 +1,6 @@
 import { runAdmissionBench } from './admission.js';
 import { runBundleBench } from './bundles.js';
+import { runFrozenReleaseBench } from './frozen-release.js';
 import { runHistoryCostBench } from './history-cost.js';
 import { runLedgerBench } from './ledger.js';
 import { runLoadBench } from './load.js';
@@ -17,6 +18,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   // Admission's sub-millisecond percentiles run before the ledger bench, which leaves ~1 GB to collect.
   ['admission (in process)', runAdmissionBench],
   ['release (virtual time)', runReleaseBench],
+  ['frozen releases (virtual time)', runFrozenReleaseBench],
   ['per-intent cost against history (dynalite)', runHistoryCostBench],
   ['ledger (dynalite, verification)', runLedgerBench],
   ['function bundles (esbuild, cold import)', runBundleBench],

@@ -1,16 +1,5 @@
 import { Command, Option } from 'commander';
 import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
-import { controlPlaneCommand, stopCommand } from './commands/control-plane.js';
-import { delegateCommand } from './commands/delegate.js';
-import { demoCommand } from './commands/demo.js';
-import { evidencePullCommand, evidenceVerifyCommand } from './commands/evidence.js';
-import { ledgerExportCommand, ledgerVerifyCommand } from './commands/ledger.js';
-import { reviewCommand } from './commands/review.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { submitCommand } from './commands/submit.js';
-import { tokenCommand } from './commands/token.js';
-import { valueReportCommand } from './commands/value.js';
 import { principalVariable } from './runtime/local-caller.js';
 
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
@@ -24,7 +13,7 @@ export function buildProgram(): Command {
     .description('run the sample intents end to end on the embedded stack, with live progress')
     .option('--json', 'print the results as JSON')
     .option('--in-memory', 'keep state in memory instead of ITV_HOME')
-    .action(async (options) => exit(await demoCommand(options)));
+    .action(async (options) => exit(await (await import('./commands/demo.js')).demoCommand(options)));
 
   program
     .command('submit')
@@ -33,14 +22,18 @@ export function buildProgram(): Command {
     .option('--as <principal>', `the principal you act as, the requester (default: $${principalVariable})`)
     .option('--wait', 'wait in this process for a reviewer of record instead of parking the intent')
     .option('--json', 'print the status as JSON')
-    .action(async (file, options) => exit(await submitCommand(file, options)));
+    .action(async (file, options) =>
+      exit(await (await import('./commands/submit.js')).submitCommand(file, options)),
+    );
 
   program
     .command('status')
     .description("show an intent's status and ledger steps")
     .argument('<id>', 'intent id')
     .option('--json', 'print as JSON')
-    .action(async (id, options) => exit(await statusCommand(id, options)));
+    .action(async (id, options) =>
+      exit(await (await import('./commands/status.js')).statusCommand(id, options)),
+    );
 
   program
     .command('review')
@@ -55,7 +48,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--reviewer <principal>', 'same as --as').hideHelp())
     .option('--reason <text>', 'why')
     .option('--json', 'print the status as JSON')
-    .action(async (id, options) => exit(await reviewCommand(id, options)));
+    .action(async (id, options) =>
+      exit(await (await import('./commands/review.js')).reviewCommand(id, options)),
+    );
 
   const ledger = program.command('ledger').description('the tamper-evident decision ledger');
   ledger
@@ -68,12 +63,16 @@ export function buildProgram(): Command {
       '--checkpoints <jsonl>',
       "the evidence store's signed checkpoints (default: EXPORT.checkpoints.jsonl)",
     )
-    .action(async (options) => exit(await ledgerVerifyCommand(options)));
+    .action(async (options) =>
+      exit(await (await import('./commands/ledger.js')).ledgerVerifyCommand(options)),
+    );
   ledger
     .command('export')
     .description('export the ledger as JSON Lines, one entry a line')
     .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
-    .action(async (options) => exit(await ledgerExportCommand(options)));
+    .action(async (options) =>
+      exit(await (await import('./commands/ledger.js')).ledgerExportCommand(options)),
+    );
 
   const evidence = program.command('evidence').description("intents' evidence bundles, verifiable offline");
   evidence
@@ -81,14 +80,18 @@ export function buildProgram(): Command {
     .description("copy an intent's evidence bundle out of the evidence store")
     .argument('<id>', 'intent id')
     .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID)')
-    .action(async (id, options) => exit(await evidencePullCommand(id, options)));
+    .action(async (id, options) =>
+      exit(await (await import('./commands/evidence.js')).evidencePullCommand(id, options)),
+    );
   evidence
     .command('verify')
     .description('verify a pulled bundle: signatures, file digests, inclusion proofs (exit 1 if not)')
     .argument('<bundle>', 'the bundle folder')
     .option('--public-key <pem>', 'require this public key instead of trusting the one in the bundle')
     .option('--json', 'print the result as JSON')
-    .action(async (dir, options) => exit(await evidenceVerifyCommand(dir, options)));
+    .action(async (dir, options) =>
+      exit(await (await import('./commands/evidence.js')).evidenceVerifyCommand(dir, options)),
+    );
 
   program
     .command('delegate')
@@ -104,18 +107,18 @@ export function buildProgram(): Command {
     .requiredOption('--reason <text>', 'why')
     .option('--as <principal>', `you, the owner who delegates (default: $${principalVariable})`)
     .option('--json', 'print the delegation as JSON')
-    .action(async (options) => exit(await delegateCommand(options)));
+    .action(async (options) => exit(await (await import('./commands/delegate.js')).delegateCommand(options)));
 
   program
     .command('token')
     .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")
     .argument('<principal>', 'principal id or e-mail from the catalog')
-    .action(async (principal) => exit(await tokenCommand(principal)));
+    .action(async (principal) => exit(await (await import('./commands/token.js')).tokenCommand(principal)));
 
   program
     .command('stop')
     .description("stop this ITV_HOME's control plane (it also stops by itself when idle)")
-    .action(async () => exit(await stopCommand()));
+    .action(async () => exit(await (await import('./commands/control-plane.js')).stopCommand()));
 
   program
     .command('control-plane', { hidden: true })
@@ -125,13 +128,15 @@ export function buildProgram(): Command {
       'stop after this long with nothing to do',
       process.env.ITV_IDLE_SECONDS ?? '60',
     )
-    .action(async (options) => exit(await controlPlaneCommand(options)));
+    .action(async (options) =>
+      exit(await (await import('./commands/control-plane.js')).controlPlaneCommand(options)),
+    );
 
   program
     .command('serve')
     .description('the API Gateway routes over local HTTP on 127.0.0.1, answered by the same handler code')
     .option('--port <n>', 'port (0 picks a free one)', '8787')
-    .action(async (options) => exit(await serveCommand(options)));
+    .action(async (options) => exit(await (await import('./commands/serve.js')).serveCommand(options)));
 
   const value = program.command('value').description('value per hour, time to value and cost of delay');
   value
@@ -144,7 +149,7 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print as JSON')
     .option('--html <file>', 'also write an HTML report')
-    .action(async (options) => exit(await valueReportCommand(options)));
+    .action(async (options) => exit(await (await import('./commands/value.js')).valueReportCommand(options)));
 
   return program;
 }

@@ -10,6 +10,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Service } from '../lambdas/core/catalog-schema.js';
 import { serviceAlarms, serviceMetricNamespace, serviceMetricSpecs } from '../lambdas/core/release/alarms.js';
+import { contractOrEnvelopeSchema } from '../lambdas/core/release/exposure-document.js';
 import { customStrategies, deploymentStrategies } from '../lambdas/core/release/strategies.js';
 
 /** What the stack needs to know about a catalog service. */
@@ -127,10 +128,20 @@ export class ReleaseConfig extends Construct {
             locationUri: 'hosted',
             type: appConfigTypes[profile.type],
             // AppConfig accepts JSON Schema validators on freeform profiles only; it checks feature flags against
-            // its own schema, and ValidateStructure checks every payload against the contract.
+            // its own schema, and ValidateStructure checks every payload against the contract. A step of a
+            // stepped release is the contract's content inside itv's exposure envelope, so either passes.
             validators:
               profile.type === 'freeform'
-                ? [{ type: 'JSON_SCHEMA', content: JSON.stringify(latestContract(profile.contracts).schema) }]
+                ? [
+                    {
+                      type: 'JSON_SCHEMA',
+                      content: JSON.stringify(
+                        contractOrEnvelopeSchema(
+                          latestContract(profile.contracts).schema as Record<string, unknown>,
+                        ),
+                      ),
+                    },
+                  ]
                 : undefined,
           },
         );

@@ -13,8 +13,16 @@ export const stateKeys = {
   /** The running totals of the outcomes of (service, kind): what confidence reads, in one item. */
   outcomeTally: (service: string, kind: string) => ({ pk: `TALLY#OUTCOME#${service}#${kind}`, sk: 'TOTALS' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
-  /** The hosted configuration version created for the intent's release, reused by every retried start. */
-  hostedVersion: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'HOSTED_VERSION' }),
+  /**
+   * The hosted configuration version created for the intent's release, reused by every retried start; a
+   * stepped release has one per exposure step after the first.
+   */
+  hostedVersion: (intentId: string, step = 0) => ({
+    pk: `INTENT#${intentId}`,
+    sk: step === 0 ? 'HOSTED_VERSION' : `HOSTED_VERSION#STEP#${step}`,
+  }),
+  /** What itv last released to everyone on a profile: the configuration a stepped release keeps for the rest. */
+  releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
   /** One item per verified intent: whether it reused a decision (its marker in the continuity tally). */

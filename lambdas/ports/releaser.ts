@@ -35,6 +35,12 @@ export interface ReleaseRequest {
    * lane was busy) deploys the same version instead of creating another; absent, `start` creates one.
    */
   configurationVersion?: string;
+  /**
+   * A step of a stepped release (`core/release/stepped-exposure.ts`): the configuration exposes `content` to
+   * `percentage` % of users and keeps `previous` (what itv last released to the profile) for the others; each
+   * adapter writes that in the profile's own format. Absent: `content` for everyone.
+   */
+  exposure?: { percentage: number; previous?: Record<string, unknown> };
 }
 
 export type DeploymentState =

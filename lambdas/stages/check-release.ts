@@ -7,7 +7,8 @@ export const checkReleaseStage = defineStage({
   fn: 'check-release',
   comment: 'Reads the deployment state and alarms; asks to stop on SLO regression or policy breach.',
   resultPath: '$.release',
-  access: { ledger: 'append', state: 'write', release: ['check'] },
+  // A stepped release starts its next step from here: a hosted version and a deployment per step.
+  access: { ledger: 'append', state: 'write', release: ['create-version', 'start', 'check'] },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: checkRelease,

@@ -1,50 +1,61 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { root } from '../support/run-itv.js';
 import { setupMs } from '../support/time-budget.js';
 
+const run = promisify(execFile);
+const env = (cache: string) => ({ ...process.env, NODE_OPTIONS: '', ITV_CLI_CACHE: cache });
+
 /** Runs `cliBundle()` in a fresh process, as `bin/itv.js` does, with its cache in `cache`. */
 async function bundleIn(cache: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
+  const { stdout } = await run(
     process.execPath,
     ['--input-type=module', '-e', "console.log(await (await import('./bin/cli-bundle.js')).cliBundle())"],
-    { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ITV_CLI_CACHE: cache } },
+    { cwd: root, env: env(cache) },
   );
   return stdout.trim();
 }
 
 test(
-  'the CLI bundle is built on first use, kept while its sources are unchanged, and rebuilt when one is newer',
+  'the CLI build is made on first use, runs, is kept while its sources are unchanged, and is remade when one is newer',
   async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'itv-cli-cache-'));
+    // A cache of its own, under node_modules like the real one, so the build resolves its packages.
+    mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+    const cache = mkdtempSync(join(root, 'node_modules', '.cache', 'itv-test-'));
     try {
       // Act: first use builds it.
-      const bundle = await bundleIn(cache);
+      const entry = await bundleIn(cache);
 
-      // Assess: the one file holds the CLI, and its inputs name the sources it came from.
-      expect(bundle).toBe(join(cache, 'cli.mjs'));
-      expect(readFileSync(bundle, 'utf8')).toContain('control-plane');
-      const inputsFile = join(cache, 'cli.inputs.json');
-      const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as string[];
-      expect(inputs).toContain(join(root, 'cli', 'main.ts'));
-      const builtAt = statSync(bundle).mtimeMs;
+      // Assess: the entry runs the CLI, and the build names the sources it came from.
+      expect(entry.startsWith(join(cache, 'build-'))).toBe(true);
+      const help = await run(process.execPath, [join(root, 'bin', 'itv.js'), '--help'], {
+        cwd: root,
+        env: env(cache),
+      });
+      expect(help.stdout).toContain('intent to value');
+      const current = JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8')) as {
+        inputs: string[];
+        builtAt: number;
+      };
+      expect(current.inputs).toContain(join(root, 'cli', 'main.ts'));
 
-      // Act: unchanged sources, then one input newer than the bundle.
-      expect(await bundleIn(cache)).toBe(bundle);
-      const keptAt = statSync(bundle).mtimeMs;
+      // Act: unchanged sources, then one input newer than the build.
+      const kept = await bundleIn(cache);
       const edited = join(cache, 'edited-source.ts');
       writeFileSync(edited, '');
-      utimesSync(edited, new Date(builtAt + 60_000), new Date(builtAt + 60_000));
-      writeFileSync(inputsFile, JSON.stringify([...inputs, edited]));
-      await bundleIn(cache);
+      utimesSync(edited, new Date(current.builtAt + 60_000), new Date(current.builtAt + 60_000));
+      writeFileSync(
+        join(cache, 'cli.json'),
+        JSON.stringify({ ...current, inputs: [...current.inputs, edited] }),
+      );
+      const remade = await bundleIn(cache);
 
       // Assess
-      expect(keptAt).toBe(builtAt);
-      expect(statSync(bundle).mtimeMs).toBeGreaterThan(builtAt);
-      expect(JSON.parse(readFileSync(inputsFile, 'utf8'))).not.toContain(edited);
+      expect(kept).toBe(entry);
+      expect(remade).not.toBe(entry);
+      expect(JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8')).inputs).not.toContain(edited);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -6,6 +6,7 @@ import {
   serviceMetricNamespace,
   serviceMetricSpecs,
 } from '../../lambdas/core/release/alarms.js';
+import { contractOrEnvelopeSchema } from '../../lambdas/core/release/exposure-document.js';
 import { customStrategies } from '../../lambdas/core/release/strategies.js';
 import { pipelineStages } from '../../statemachines/task-states.js';
 import {
@@ -73,13 +74,15 @@ describe('data tables', () => {
 });
 
 describe('observe-only releases', () => {
-  test('only start-release may disable alarm actions; the release stages may re-enable and read them', () => {
+  test('only the stages that start deployments may disable alarm actions; the release stages may re-enable and read them', () => {
     const roles = roleOfFunction(template);
-    expect(rolesAllowed(template, 'cloudwatch:DisableAlarmActions')).toEqual([roles['start-release']]);
+    // check-release starts each later step of a stepped release (docs/RELEASE.md).
+    const starters = [roles['start-release'], roles['check-release']].sort();
+    expect(rolesAllowed(template, 'cloudwatch:DisableAlarmActions').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'cloudwatch:EnableAlarmActions').sort()).toEqual(
       [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
     );
-    expect(rolesAllowed(template, 'appconfig:GetEnvironment')).toEqual([roles['start-release']]);
+    expect(rolesAllowed(template, 'appconfig:GetEnvironment').sort()).toEqual(starters);
   });
 });
 
@@ -228,10 +231,10 @@ describe('functions', () => {
 
   test('AppConfig and Step Functions actions go to the functions that need them and no others', () => {
     const roles = roleOfFunction(template);
-    expect(rolesAllowed(template, 'appconfig:StartDeployment')).toEqual([roles['start-release']]);
-    expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion')).toEqual([
-      roles['start-release'],
-    ]);
+    // check-release starts each later step of a stepped release (docs/RELEASE.md).
+    const starters = [roles['start-release'], roles['check-release']].sort();
+    expect(rolesAllowed(template, 'appconfig:StartDeployment').sort()).toEqual(starters);
+    expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'appconfig:StopDeployment')).toEqual([roles['stop-release']]);
     expect(rolesAllowed(template, 'appconfig:GetDeployment').sort()).toEqual(
       [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
@@ -334,7 +337,7 @@ describe('AppConfig', () => {
     });
   });
 
-  test('profiles are typed, and freeform ones validate against their latest contract version', () => {
+  test('profiles are typed, and freeform ones validate against their latest contract version (or its exposure envelope)', () => {
     template.resourceCountIs('AWS::AppConfig::ConfigurationProfile', 3);
     template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
       Name: 'checkout.flags',
@@ -348,7 +351,11 @@ describe('AppConfig', () => {
       Validators: [
         {
           Type: 'JSON_SCHEMA',
-          Content: JSON.stringify(fixtureServices[0]?.profiles.limits?.contracts['1.10.0']),
+          Content: JSON.stringify(
+            contractOrEnvelopeSchema(
+              fixtureServices[0]?.profiles.limits?.contracts['1.10.0'] as Record<string, unknown>,
+            ),
+          ),
         },
       ],
     });

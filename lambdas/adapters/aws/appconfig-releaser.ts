@@ -18,7 +18,8 @@ import { ConfigurationError, InvalidInputError, LaneBusyError } from '../../core
 import { alarmName, serviceMetrics } from '../../core/release/alarms.js';
 import { isInProgress } from '../../core/release/deployment-status.js';
 import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
-import { featureFlagDocument } from '../../core/release/feature-flag-document.js';
+import { featureFlagExposure, freeformExposure } from '../../core/release/exposure-document.js';
+import { type FeatureFlagDocument, featureFlagDocument } from '../../core/release/feature-flag-document.js';
 import type {
   DeploymentEvent,
   DeploymentStatus,
@@ -171,7 +172,12 @@ export class AppConfigReleaser implements Releaser {
   private hostedContent(request: ReleaseRequest, profileKey: string): Record<string, unknown> {
     const profile = this.options.services[request.service]?.profiles[request.profile];
     if (!profile) throw new ConfigurationError(`no catalog profile ${profileKey}`);
-    if (profile.type !== 'feature-flags') return request.content;
+    const exposure = request.exposure;
+    if (profile.type !== 'feature-flags') {
+      return exposure
+        ? { ...freeformExposure(request.content, exposure.previous, exposure.percentage, request.intentId) }
+        : request.content;
+    }
     const version =
       request.contractVersion ??
       Object.keys(profile.contracts)
@@ -183,7 +189,10 @@ export class AppConfigReleaser implements Releaser {
         { path: 'contractVersion', message: `must be a contract version of ${profileKey} in the catalog` },
       ]);
     }
-    return { ...featureFlagDocument(request.content, contract) };
+    const document = featureFlagDocument(request.content, contract);
+    if (!exposure) return { ...document };
+    const previous = exposure.previous as FeatureFlagDocument['values'] | undefined;
+    return { ...featureFlagExposure(document, previous, exposure.percentage) };
   }
 
   async check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {

@@ -120,6 +120,7 @@ export class LocalAppConfig implements Releaser {
         startedAt: now.toISOString(),
         monitors: this.options.alarms.monitorsFor(request.service),
         ...(fault ? { fault: { ...fault } } : {}),
+        ...(request.exposure ? { exposurePercentage: request.exposure.percentage } : {}),
         ...(request.rollbackOnAlarm === false ? { rollbackOnAlarm: false } : {}),
       };
       const partition = simulatorKeys.deploymentPartition(request.service);

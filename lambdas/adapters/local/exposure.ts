@@ -66,7 +66,9 @@ export function trafficSharesAt(exposures: readonly Exposure[], atMs: number): M
 
 /**
  * The metric at `atMs`: the baseline value, except on the traffic of a configuration whose fault is active
- * (its rollout has reached the fault's `atPercent`), which sees the fault's value instead.
+ * (its rollout has reached the fault's `atPercent`), which sees the fault's value instead. A step of a stepped
+ * release exposes the change to a share of users on every target it reaches, so only that share sees the
+ * fault, and the fault's `atPercent` is compared with targets × that share.
  */
 export function metricValueAt(
   exposures: readonly Exposure[],
@@ -78,8 +80,9 @@ export function metricValueAt(
   for (const [exposure, share] of trafficSharesAt(exposures, atMs)) {
     const fault = exposure.deployment.fault;
     if (!fault || fault.metric !== metric || share === 0) continue;
-    if (ownPercentageAt(exposure, atMs) < fault.atPercent) continue;
-    value += share * (fault.value - baseValue);
+    const exposed = (exposure.deployment.exposurePercentage ?? 100) / 100;
+    if (ownPercentageAt(exposure, atMs) * exposed < fault.atPercent) continue;
+    value += share * exposed * (fault.value - baseValue);
   }
   return value;
 }

@@ -47,6 +47,8 @@ export interface SimulatedDeployment {
   /** Alarm names the environment monitors, fixed when the deployment starts. */
   monitors: string[];
   fault?: SimulatedFault;
+  /** A step of a stepped release: the share of users its configuration exposes the change to (else all). */
+  exposurePercentage?: number;
   /** False when the monitors' alarm actions were disabled for this deployment (absent means true). */
   rollbackOnAlarm?: boolean;
   /** The first monitor seen out of OK while its actions were disabled: AppConfig did not roll back on it. */

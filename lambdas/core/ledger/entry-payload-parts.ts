@@ -117,8 +117,16 @@ export const escalationPart = z.object({
   cause: z.enum(['regression', 'policy-breach']),
   reason: z.string(),
   at: z.string(),
+  /** Share of users on the change when it was held: targets × the step's exposure for a stepped release. */
   percentage: z.number(),
   alarm: z.string().optional(),
+});
+
+/** A stepped release (`core/release/stepped-exposure.ts`): its schedule, the step deployed, its exposure. */
+export const exposurePart = z.object({
+  steps: z.array(z.number().positive().max(100)).min(1),
+  index: z.number().int().nonnegative(),
+  percentage: z.number().positive().max(100),
 });
 
 /** The telemetry snapshot Observe took over the release window. */

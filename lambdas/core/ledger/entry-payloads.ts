@@ -10,6 +10,7 @@ import {
   checkResultPart,
   escalationPart,
   explanationPart,
+  exposurePart,
   failurePart,
   intentSource,
   interferenceCheckPart,
@@ -164,6 +165,15 @@ export const ledgerPayloads = {
     tier: z.number().int(),
     pollSeconds: z.number().int().positive(),
     plan: releasePlanPart,
+    /** A stepped release: its exposure schedule and the first step's share of users. Others lack it. */
+    exposure: exposurePart.optional(),
+    startedAt: z.string(),
+  }),
+  /** The next step of a stepped release: a new deployment exposing the change to more users. */
+  'release.step-started': z.strictObject({
+    deploymentId: z.string(),
+    configurationVersion: z.string(),
+    exposure: exposurePart,
     startedAt: z.string(),
   }),
   'release.stopped': z.strictObject({
@@ -255,7 +265,14 @@ export function ledgerPayloadSchema(type: string): z.ZodType | undefined {
 
 /** `release.started`: the deployment a retried StartRelease picks up, and the strategy it was given. */
 export const releaseStartedPayload = ledgerPayloads['release.started']
-  .pick({ deploymentId: true, strategy: true, pollSeconds: true, plan: true, confidence: true })
+  .pick({
+    deploymentId: true,
+    strategy: true,
+    pollSeconds: true,
+    plan: true,
+    confidence: true,
+    exposure: true,
+  })
   .partial({ plan: true, confidence: true })
   .loose();
 

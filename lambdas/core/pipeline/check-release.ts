@@ -1,13 +1,15 @@
-import type { DeploymentStatus } from '../../ports/releaser.js';
+import type { DeploymentStatus, ReleaseRequest } from '../../ports/releaser.js';
 import type { Intent } from '../intent.js';
 import { evaluatePolicy } from '../policy/index.js';
-import { releasePlan } from '../release/index.js';
+import { type ExposureProgress, exposureStepStrategy, nextExposure, releasePlan } from '../release/index.js';
+import { stateKeys } from '../state-keys.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { recordEvents } from './release-events.js';
-import { type Escalation, terminalStates, toResult } from './release-result.js';
+import { type Escalation, type ResultContext, terminalStates, toResult } from './release-result.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
+import { hostedVersion, releasedContent } from './start-release.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
 /**
@@ -30,7 +32,7 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
     if (breach && plan.onPolicyBreach === 'stop') {
       stopReason = breach;
     } else if (breach && !escalation) {
-      escalation = await escalate(intent, intentId, deps, status, {
+      escalation = await escalate(intent, intentId, deps, status, release.exposure, {
         response: 'freeze',
         cause: 'policy-breach',
         why: breach,
@@ -41,7 +43,7 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
       // Someone disabled the monitor's actions, so AppConfig will not roll back: itv does what it would have.
       stopReason = `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}% while its alarm actions are disabled`;
     } else if (tripped && !escalation && plan.onRegression !== 'rollback') {
-      escalation = await escalate(intent, intentId, deps, status, {
+      escalation = await escalate(intent, intentId, deps, status, release.exposure, {
         response: plan.onRegression,
         cause: 'regression',
         why: `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}%`,
@@ -49,7 +51,7 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
       });
     }
   }
-  return toResult(status, {
+  const context = {
     service: release.service,
     environment: release.environment,
     strategy: release.strategy,
@@ -58,7 +60,64 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
     plan,
     stopReason,
     escalation,
-  });
+    ...(release.exposure ? { exposure: release.exposure } : {}),
+  };
+  if (status.state === 'COMPLETE' && !stopReason) {
+    const next = release.exposure && !escalation ? nextExposure(release.exposure) : undefined;
+    // A held step is not advanced: the environment keeps serving it, at the exposure it had.
+    if (next) return startStep(intent, intentId, next, { ...context, eventsRecorded: 0 }, deps);
+    if (!release.exposure || (release.exposure.percentage === 100 && !escalation)) {
+      await rememberReleased(intent, deps);
+    }
+  }
+  return toResult(status, context);
+}
+
+/**
+ * Deploys the next exposure step of a stepped release: its own hosted configuration version (one per step,
+ * reused if the stage is retried) to every target at once, baked for the watch floor before the step after.
+ */
+async function startStep(
+  intent: Intent,
+  intentId: string,
+  next: ExposureProgress,
+  context: ResultContext,
+  deps: PipelineDeps,
+): Promise<ReleaseResult> {
+  const previous = await releasedContent(intent.change.service, intent.change.profile, deps);
+  const request: ReleaseRequest = {
+    intentId,
+    service: intent.change.service,
+    environment: context.environment,
+    profile: intent.change.profile,
+    contractVersion: intent.change.contractVersion,
+    content: intent.change.payload,
+    strategy: exposureStepStrategy,
+    description: `${intentId}: ${intent.title} (exposure ${next.percentage}%)`,
+    rollbackOnAlarm: false,
+    exposure: { percentage: next.percentage, ...(previous ? { previous } : {}) },
+  };
+  const configurationVersion = await hostedVersion(request, deps, next.index);
+  const status = await deps.releaser.start({ ...request, configurationVersion });
+  await record(
+    deps,
+    intentId,
+    'release.step-started',
+    {
+      deploymentId: status.deploymentId,
+      configurationVersion,
+      exposure: next,
+      startedAt: status.startedAt,
+    },
+    `release/step/${next.index}`,
+  );
+  return toResult(status, { ...context, exposure: next });
+}
+
+/** Keeps what is now released to everyone on the profile: the configuration a later stepped release keeps for the rest. */
+async function rememberReleased(intent: Intent, deps: PipelineDeps): Promise<void> {
+  const key = stateKeys.releasedContent(intent.change.service, intent.change.profile);
+  await deps.state.put(key.pk, key.sk, { content: intent.change.payload });
 }
 
 /** Why the change is no longer admitted, or undefined: a failed policy rule, or revoked authority. */
@@ -86,11 +145,14 @@ async function escalate(
   intentId: string,
   deps: PipelineDeps,
   status: DeploymentStatus,
+  exposure: ReleaseResult['exposure'],
   hold: { response: Escalation['response']; cause: Escalation['cause']; why: string; alarm?: string },
 ): Promise<Escalation> {
   const service = deps.catalog.services[intent.change.service];
   const owners = service?.owners ?? [];
-  const percentage = status.trippedMonitor?.percentage ?? status.percentageComplete;
+  const targets = status.trippedMonitor?.percentage ?? status.percentageComplete;
+  // A step exposes the change to its share of users on the targets it has reached.
+  const percentage = exposure ? (targets * exposure.percentage) / 100 : targets;
   const action =
     hold.response === 'freeze'
       ? `frozen at ${percentage}%: not reverted (${intent.constraints.reversibility}, onRegression ${intent.constraints.onRegression})`
@@ -104,8 +166,9 @@ async function escalate(
     percentage,
     ...(hold.alarm ? { alarm: hold.alarm } : {}),
   };
-  // AppConfig has no pause and StopDeployment rolls back: the deployment keeps its schedule with its alarm
-  // actions disabled, and itv takes no further automatic action on it (docs/LEDGER.md, `release.frozen`).
+  // A stepped release holds here: the step under way finishes (it exposes no one new once every target has
+  // it) and no further step starts. A release that is not stepped keeps AppConfig's schedule with its alarm
+  // actions disabled (AppConfig has no pause); docs/LEDGER.md, `release.frozen`.
   await record(deps, intentId, hold.response === 'freeze' ? 'release.frozen' : 'release.rolling-forward', {
     deploymentId: status.deploymentId,
     ...escalation,

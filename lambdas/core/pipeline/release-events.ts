@@ -20,7 +20,8 @@ export async function recordEvents(
       intentId,
       deploymentEntryType(event.type),
       { deploymentId: status.deploymentId, index, ...event },
-      `release/event/${index}`,
+      // Per deployment: a stepped release runs one deployment per step, each with its own events.
+      `release/${status.deploymentId}/event/${index}`,
     );
   }
   return Math.max(alreadyRecorded, status.events.length);

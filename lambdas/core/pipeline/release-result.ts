@@ -18,6 +18,7 @@ export interface ResultContext {
   plan?: ReleasePlan;
   stopReason?: string;
   escalation?: Escalation;
+  exposure?: ReleaseResult['exposure'];
 }
 
 /** The release stages' output: the deployment's status and what to do next. */
@@ -40,5 +41,6 @@ export function toResult(status: DeploymentStatus, context: ResultContext): Rele
     ...(context.plan ? { plan: context.plan } : {}),
     ...(alarm ? { alarm } : {}),
     ...(context.escalation ? { escalation: context.escalation } : {}),
+    ...(context.exposure ? { exposure: context.exposure } : {}),
   };
 }

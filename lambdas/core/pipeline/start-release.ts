@@ -1,9 +1,18 @@
-import type { ReleaseRequest } from '../../ports/releaser.js';
+import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
 import { VersionConflictError } from '../errors.js';
 import { laneOf } from '../lane.js';
 import { payloadOf, releaseStartedPayload } from '../ledger/entry-payloads.js';
-import { chooseStrategy, pollSecondsFor, releasePlan, watchFloorSeconds } from '../release/index.js';
+import {
+  chooseStrategy,
+  exposureAt,
+  exposureStepStrategy,
+  exposureSteps,
+  holdsExposure,
+  pollSecondsFor,
+  releasePlan,
+  watchFloorSeconds,
+} from '../release/index.js';
 import { stateKeys } from '../state-keys.js';
 import { readConfidence } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -15,7 +24,12 @@ import type { PipelineState, ReleaseResult } from './state.js';
  * Stage 6a: start the progressive deployment with a strategy from risk tier × earned confidence, and with the
  * monitors rolling back or only observing as the intent's constraints direct (see `releasePlan`).
  */
-export async function startRelease(state: PipelineState, deps: PipelineDeps): Promise<ReleaseResult> {
+export async function startRelease(
+  state: PipelineState,
+  deps: PipelineDeps,
+  /** `strategy` replaces the one risk tier × confidence would choose: the release bench runs each in turn. */
+  options: { strategy?: DeploymentStrategy } = {},
+): Promise<ReleaseResult> {
   const { intent, intentId } = declaredIntent(state);
   const admission = state.admission;
   if (!admission) throw new Error('StartRelease needs the admission result');
@@ -26,7 +40,10 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
   const started = entries.find((stored) => stored.entry.type === 'release.started');
   if (started) {
     // A retried start must not deploy twice: pick the deployment up where the first attempt left it.
-    const { deploymentId, strategy, pollSeconds, plan } = payloadOf(started.entry, releaseStartedPayload);
+    const { deploymentId, strategy, pollSeconds, plan, exposure } = payloadOf(
+      started.entry,
+      releaseStartedPayload,
+    );
     const status = await deps.releaser.check(intent.change.service, environment, deploymentId);
     return toResult(status, {
       service: intent.change.service,
@@ -35,13 +52,20 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
       pollSeconds,
       eventsRecorded: 0,
       plan: plan ?? releasePlan(intent.constraints),
+      ...(exposure ? { exposure } : {}),
     });
   }
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
-  const strategy = chooseStrategy({ tier: admission.tier as 0 | 1 | 2 | 3, confidence });
+  const chosen = options.strategy ?? chooseStrategy({ tier: admission.tier as 0 | 1 | 2 | 3, confidence });
   const plan = releasePlan(intent.constraints);
+  // A release that must hold where a regression finds it runs the chosen schedule as steps of exposure.
+  const exposure = holdsExposure(plan) ? exposureAt(exposureSteps(chosen), 0) : undefined;
+  const strategy = exposure ? exposureStepStrategy : chosen;
+  const previous = exposure
+    ? await releasedContent(intent.change.service, intent.change.profile, deps)
+    : undefined;
   const request: ReleaseRequest = {
     intentId,
     service: intent.change.service,
@@ -52,6 +76,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     strategy,
     description: `${intentId}: ${intent.title}`,
     rollbackOnAlarm: plan.rollbackOnAlarm,
+    ...(exposure ? { exposure: { percentage: exposure.percentage, ...(previous ? { previous } : {}) } } : {}),
   };
   const configurationVersion = await hostedVersion(request, deps);
   const status = await deps.releaser.start({ ...request, configurationVersion });
@@ -72,6 +97,7 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     pollSeconds,
     plan,
     configurationVersion,
+    ...(exposure ? { exposure } : {}),
     startedAt: status.startedAt,
   });
   return toResult(status, {
@@ -81,7 +107,18 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
     pollSeconds,
     eventsRecorded: 0,
     plan,
+    ...(exposure ? { exposure } : {}),
   });
+}
+
+/** What itv last released to everyone on the profile, if anything (`rememberReleased`). */
+export async function releasedContent(
+  service: string,
+  profile: string,
+  deps: Pick<PipelineDeps, 'state'>,
+): Promise<Record<string, unknown> | undefined> {
+  const key = stateKeys.releasedContent(service, profile);
+  return (await deps.state.get<{ content: Record<string, unknown> }>(key.pk, key.sk))?.data.content;
 }
 
 /**
@@ -89,8 +126,8 @@ export async function startRelease(state: PipelineState, deps: PipelineDeps): Pr
  * attempt, so a start retried while the lane is busy does not add a version each time. Two attempts racing
  * (a redelivered task) keep the first one's.
  */
-async function hostedVersion(request: ReleaseRequest, deps: PipelineDeps): Promise<string> {
-  const key = stateKeys.hostedVersion(request.intentId);
+export async function hostedVersion(request: ReleaseRequest, deps: PipelineDeps, step = 0): Promise<string> {
+  const key = stateKeys.hostedVersion(request.intentId, step);
   const kept = await deps.state.get<{ version: string }>(key.pk, key.sk);
   if (kept) return kept.data.version;
   const version = await deps.releaser.prepare(request);

@@ -112,6 +112,10 @@ export const releaseResultSchema = z.object({
     .optional(),
   /** The alarm that rolled the deployment back, or the monitor that tripped when it was not allowed to. */
   alarm: z.string().optional(),
+  /** A stepped release: the exposure schedule, the step deployed now, and the share of users it exposes. */
+  exposure: z
+    .object({ steps: z.array(z.number()), index: z.number().int().min(0), percentage: z.number() })
+    .optional(),
   /** Set when itv escalated instead of reverting: frozen, or rolling forward. */
   escalation: z
     .object({

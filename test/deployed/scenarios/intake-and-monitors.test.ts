@@ -105,7 +105,7 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
     });
   });
 
-  test('an irreversible change releases with its monitors observing only; their alarm actions come back', async () => {
+  test('an irreversible change releases in steps of exposure, its monitors observing only; their alarm actions come back', async () => {
     const sample = example('16-checkout-general-availability.json');
     const intent = declaredAt(
       {
@@ -137,9 +137,15 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
     const execution = await stack.finished(submitted.intentId);
     const status = await stack.status(submitted.intentId);
     expect([execution.status, status?.status, status?.reasons]).toEqual(['SUCCEEDED', 'released', []]);
-    const started = (await stack.ledger.forIntent(stack.ledgerName, submitted.intentId)).find(
-      (e) => e.entry.type === 'release.started',
-    )!;
+    const entries = await stack.ledger.forIntent(stack.ledgerName, submitted.intentId);
+    const started = entries.find((e) => e.entry.type === 'release.started')!;
+    // Each step a hosted version AppConfig accepted (flag variants with a split rule), up to everyone.
+    const exposures = entries
+      .filter((e) => e.entry.type === 'release.started' || e.entry.type === 'release.step-started')
+      .map((e) => (e.entry.payload as { exposure: { percentage: number } }).exposure.percentage);
+    const { steps } = (started.entry.payload as { exposure: { steps: number[] } }).exposure;
+    expect([exposures, steps.at(-1)]).toEqual([steps, 100]);
+    expect(steps.length).toBeGreaterThan(1);
     const startedAt = Date.parse(String((started.entry.payload as { startedAt: string }).startedAt));
     for (const alarm of ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99']) {
       expect([alarm, stack.services.alarmActions.enabledAt(alarm, startedAt + 60_000)]).toEqual([

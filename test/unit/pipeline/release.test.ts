@@ -221,7 +221,7 @@ describe('release: a policy breach during the release', () => {
     expect(Date.parse(released.release!.completedAt!)).toBeGreaterThan(Date.parse('2026-11-04T23:00:00Z'));
   });
 
-  test('an irreversible release is frozen and escalated on a breach, not stopped', async () => {
+  test('an irreversible release is frozen and escalated on a breach, not stopped, and its exposure holds', async () => {
     // Prepare
     const h = pipelineHarness(businessHours);
     const intent = intentAt(h, (d) => {
@@ -244,7 +244,12 @@ describe('release: a policy breach during the release', () => {
       state: 'COMPLETE',
       escalation: { response: 'freeze', cause: 'policy-breach' },
     });
-    expect(await ledgerTypes(h, verified.declared!.intentId)).not.toContain('release.stopped');
+    const types = await ledgerTypes(h, verified.declared!.intentId);
+    expect(types).not.toContain('release.stopped');
+    // Stepped (docs/RELEASE.md): no step starts once the breach froze it, and it never reached everyone.
+    expect(types.slice(types.indexOf('release.frozen'))).not.toContain('release.step-started');
+    expect(released.release!.exposure!.percentage).toBeLessThan(100);
+    expect(released.release!.escalation!.percentage).toBe(released.release!.exposure!.percentage);
     expect(outcomeOf(released)).toBe('frozen');
     expect(releaseVerdict(released)).toBe('not-judged');
   });
