@@ -1,4 +1,13 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -94,8 +103,9 @@ export function claimStart(home: string, staleMs: number, now = Date.now()): boo
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const held = readJson<{ pid: number; at: number }>(startFile(home));
-    // A claim being written (not yet readable) is fresh.
-    if (!held || (isAlive(held.pid) && now - held.at < staleMs)) return false;
+    // A claim not yet readable is being written, unless its file is as old as a stale claim (its writer died).
+    const at = held?.at ?? modifiedAt(startFile(home));
+    if (now - at < staleMs && (!held || isAlive(held.pid))) return false;
     rmSync(startFile(home), { force: true });
   }
   return false;
@@ -125,6 +135,14 @@ export function writeAddress(home: string, address: ControlPlaneAddress): void {
 export function readAddress(home: string): ControlPlaneAddress | undefined {
   const address = readJson<ControlPlaneAddress>(addressFile(home));
   return address && isAlive(address.pid) ? address : undefined;
+}
+
+function modifiedAt(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function readJson<T>(file: string): T | undefined {
