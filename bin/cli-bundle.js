@@ -2,13 +2,17 @@
 // sources: one entry file plus a chunk per command, each loaded only by the command that needs it. Built from
 // the sources on first use and again whenever one of them is newer than the build; when it cannot be built
 // (no esbuild in a production install), `bin/itv.js` runs the sources through tsx.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // ITV_CLI_CACHE (for tests) must lie under the project's node_modules, where the build finds its packages.
-const cacheDir = process.env.ITV_CLI_CACHE || join(root, 'node_modules', '.cache', 'itv');
+// One folder per checkout: checkouts that share a node_modules (git worktrees) must not run each other's build.
+const cacheDir =
+  process.env.ITV_CLI_CACHE ||
+  join(root, 'node_modules', '.cache', 'itv', createHash('sha256').update(root).digest('hex').slice(0, 12));
 /** The current build: its folder and the sources it was built from, to tell when it is stale. */
 const currentFile = join(cacheDir, 'cli.json');
 /**
