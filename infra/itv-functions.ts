@@ -17,6 +17,7 @@ import {
   type FunctionAccess,
   functionAccess,
   type ItvFunctionName,
+  maintenanceFunctionNames,
   type ReleaseAction,
 } from './function-access.js';
 import { functionBundling } from './function-bundling.js';
@@ -50,7 +51,7 @@ export class ItvFunctions extends Construct {
   ) {
     super(scope, id);
     const byName: Partial<Record<ItvFunctionName, NodejsFunction>> = {};
-    for (const name of [...pipelineStages, ...apiFunctionNames]) {
+    for (const name of [...pipelineStages, ...apiFunctionNames, ...maintenanceFunctionNames]) {
       byName[name] = this.createFunction(name, functionAccess[name]);
     }
     this.byName = byName as Record<ItvFunctionName, NodejsFunction>;

@@ -295,7 +295,10 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
     expect(entered.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
     expect(inputs.RestoreMonitors).toHaveLength(4);
-    expect(inputs.RestoreMonitors?.[0]).toMatchObject({ error: { Error: 'Error' }, failure: { recorded: true } });
+    expect(inputs.RestoreMonitors?.[0]).toMatchObject({
+      error: { Error: 'Error' },
+      failure: { recorded: true },
+    });
   });
 
   test('a compensation that fails still ends in the Fail state, not silently', async () => {

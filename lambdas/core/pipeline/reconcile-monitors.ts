@@ -7,6 +7,14 @@ import { type LaneRestoration, type RestorationTrigger, restoreLaneMonitors } fr
 /** Some lanes could not be reconciled (their calls failed); the others were. */
 export class MonitorReconciliationError extends ItvError {}
 
+/** The EventBridge detail type of a Step Functions execution's status change (source `aws.states`). */
+export const executionEndedDetailType = 'Step Functions Execution Status Change';
+
+/** Which run of the reconciler an EventBridge event is: an execution that ended, or the schedule. */
+export function triggerOf(event: { 'detail-type'?: string }): RestorationTrigger {
+  return event['detail-type'] === executionEndedDetailType ? 'execution-ended' : 'schedule';
+}
+
 /** Every catalog service's lane: its AppConfig environment. */
 export function lanesOf(catalog: Pick<Catalog, 'services'>): Array<{ service: string; environment: string }> {
   return Object.values(catalog.services)
