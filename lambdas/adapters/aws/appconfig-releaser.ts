@@ -231,7 +231,7 @@ export class AppConfigReleaser implements Releaser {
       return await this.stopDeployment(service, environment, deploymentId, false);
     } catch (error) {
       if (errorName(error) !== 'BadRequestException') throw error;
-      const status = await this.refusedStop(service, environment, deploymentId, error);
+      const status = await this.refusedStop(service, environment, deploymentId, error, 'BAKING');
       if (status.state !== 'BAKING') return status;
       try {
         return await this.stopDeployment(service, environment, deploymentId, true);
@@ -244,17 +244,18 @@ export class AppConfigReleaser implements Releaser {
 
   /**
    * What a refused StopDeployment leaves: a rolled-back or reverted deployment (already where a stop takes it),
-   * a BAKING one (for the caller to stop with AllowRevert), or else an error naming what it is — COMPLETE is not
-   * stoppable, anything still in progress refused the stop.
+   * one in the state the caller can still stop another way (`retryable`: BAKING, with AllowRevert), or else an
+   * error naming what it is — COMPLETE is not stoppable, anything still in progress refused the stop.
    */
   private async refusedStop(
     service: string,
     environment: string,
     deploymentId: string,
     refusal: unknown,
+    retryable?: DeploymentStatus['state'],
   ): Promise<DeploymentStatus> {
     const status = await this.check(service, environment, deploymentId);
-    if (status.state === 'ROLLED_BACK' || status.state === 'REVERTED' || status.state === 'BAKING') {
+    if (status.state === 'ROLLED_BACK' || status.state === 'REVERTED' || status.state === retryable) {
       return status;
     }
     const what = `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(refusal)}`;
