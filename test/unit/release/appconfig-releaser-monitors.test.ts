@@ -113,7 +113,10 @@ describe('AppConfigReleaser.start with rollbackOnAlarm false, against a restorer
     await releaser().start(releaseRequest('itv.Linear25Percent8Minutes', { rollbackOnAlarm: false }));
     // Assess: one disable before StartDeployment, one after it.
     const order = [...appConfig.calls(), ...cloudWatch.calls()]
-      .map((call) => ({ name: call.args[0].constructor.name, at: call.callId }))
+      .map((call) => ({
+        name: call.args[0].constructor.name,
+        at: (call as unknown as { callId: number }).callId,
+      }))
       .sort((a, b) => a.at - b.at)
       .map((call) => call.name)
       .filter((name) => name !== 'CreateHostedConfigurationVersionCommand');
