@@ -22,7 +22,8 @@ export type RuleTarget =
 interface Rule {
   arn: string;
   bus: string;
-  pattern: Record<string, unknown>;
+  /** Absent for a scheduled rule, which matches no event put on a bus. */
+  pattern?: Record<string, unknown>;
   targets: Array<{
     arn: string;
     roleArn?: string;
@@ -35,7 +36,7 @@ export function eventRules(template: StackTemplate): Rule[] {
   return template.ofType('AWS::Events::Rule').map(([logicalId, resource]) => {
     const p = template.resolve(resource.Properties ?? {}) as {
       EventBusName?: string;
-      EventPattern: Record<string, unknown>;
+      EventPattern?: Record<string, unknown>;
       Targets: Array<{
         Arn: string;
         RoleArn?: string;
@@ -45,7 +46,7 @@ export function eventRules(template: StackTemplate): Rule[] {
     return {
       arn: template.physicalOf(logicalId).attributes.Arn!,
       bus: p.EventBusName ?? 'default',
-      pattern: p.EventPattern,
+      ...(p.EventPattern ? { pattern: p.EventPattern } : {}),
       targets: p.Targets.map((target) => ({
         arn: target.Arn,
         ...(target.RoleArn ? { roleArn: target.RoleArn } : {}),
@@ -77,7 +78,10 @@ export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date):
   const bus = entry.EventBusName ?? 'default';
   return rules
     .filter(
-      (rule) => (rule.bus === bus || bus.endsWith(`:event-bus/${rule.bus}`)) && matches(rule.pattern, event),
+      (rule) =>
+        rule.pattern !== undefined &&
+        (rule.bus === bus || bus.endsWith(`:event-bus/${rule.bus}`)) &&
+        matches(rule.pattern, event),
     )
     .flatMap((rule) =>
       rule.targets.map((target): RuleTarget => {

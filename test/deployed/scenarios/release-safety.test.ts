@@ -74,6 +74,55 @@ describe('release safety on the deployed stack', () => {
     expect([next.execution.status, next.status?.status]).toEqual(['SUCCEEDED', 'released']);
   });
 
+  test('a stage failing after StartRelease of an observe-only release leaves its monitors with their alarm actions', async () => {
+    // Prepare: a change that freezes on regression runs with its monitors observing only; every poll of
+    // CheckRelease then fails, so the execution leaves the release through RecordFailure mid-rollout.
+    stack.services.appConfigOutages.set('GetDeployment by CheckRelease', 'InternalServerException');
+    // Act
+    const failed = await release('01-low-risk-flag.json', (intent) => ({
+      ...intent,
+      title: `${intent.title} (frozen on regression)`,
+      constraints: { ...(intent.constraints as object), onRegression: 'freeze' },
+    }));
+    stack.services.appConfigOutages.clear();
+    // Assess
+    expect([failed.execution.status, failed.execution.error]).toEqual(['FAILED', 'ItvStageFailed']);
+    const entries = await stack.ledger.forIntent(stack.ledgerName, failed.intentId);
+    const started = entries.find((e) => e.entry.type === 'release.started')?.entry.payload as
+      | {
+          plan: { rollbackOnAlarm: boolean };
+          deploymentId: string;
+          startedAt: string;
+          deploymentDurationInMinutes: number;
+          finalBakeTimeInMinutes: number;
+        }
+      | undefined;
+    expect(started?.plan.rollbackOnAlarm).toBe(false);
+    const restored = entries.find((e) => e.entry.type === 'release.monitors-restored');
+    expect(restored?.entry.payload).toMatchObject({
+      service: 'launch-flags',
+      deploymentId: started?.deploymentId,
+      trigger: 'failure-path',
+      alarms: ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99'],
+    });
+    for (const alarm of ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99']) {
+      expect([alarm, stack.services.alarmActions.enabledNow(alarm)]).toEqual([alarm, true]);
+    }
+    // RestoreMonitors waited for the deployment to end before enabling them.
+    const states = failed.execution.states;
+    expect(states.slice(states.indexOf('RecordFailure'))).toEqual([
+      'RecordFailure',
+      ...states.slice(states.indexOf('RecordFailure') + 1, -1).map(() => 'RestoreMonitors'),
+      'PipelineFailed',
+    ]);
+    expect(states.filter((state) => state === 'RestoreMonitors').length).toBeGreaterThan(0);
+    // Not mid-rollout: the actions came back once the deployment's rollout and bake were over.
+    const ends =
+      Date.parse(started!.startedAt) +
+      (started!.deploymentDurationInMinutes + started!.finalBakeTimeInMinutes) * 60_000;
+    expect(Date.parse(restored!.entry.timestamp)).toBeGreaterThanOrEqual(ends);
+  });
+
   test('only an eligible reviewer other than the requester, calling with its IAM identity, approves a review', async () => {
     const intent = declaredAt(example('04-high-risk-review.json'), stack.clock.now());
     const requester = (intent.authority as { requester: string }).requester;
