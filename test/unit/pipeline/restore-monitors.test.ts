@@ -3,6 +3,7 @@ import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js'
 import { restoreMonitors } from '../../../lambdas/core/pipeline/restore-monitors.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { stopRelease } from '../../../lambdas/core/pipeline/stop-release.js';
 import {
   DeploymentNotStoppableError,
@@ -235,5 +236,8 @@ describe('StopRelease: a refused stop is what it is', () => {
       refusal: 'deployment 1 is VALIDATING',
       escalatedTo: ['alice'],
     });
+    expect(intentStatus(verified.declared!.intentId, entries)!.reasons).toContain(
+      `stop refused by AppConfig while ${started.release!.state}: deployment 1 is VALIDATING; escalated to ${h.deps.catalog.services['launch-flags']!.ownerTeam}: the deployment runs on unstopped`,
+    );
   });
 });
