@@ -110,12 +110,9 @@ describe('release safety on the deployed stack', () => {
     }
     // RestoreMonitors waited for the deployment to end before enabling them.
     const states = failed.execution.states;
-    expect(states.slice(states.indexOf('RecordFailure'))).toEqual([
-      'RecordFailure',
-      ...states.slice(states.indexOf('RecordFailure') + 1, -1).map(() => 'RestoreMonitors'),
-      'PipelineFailed',
-    ]);
-    expect(states.filter((state) => state === 'RestoreMonitors').length).toBeGreaterThan(0);
+    const restores = states.slice(states.indexOf('RecordFailure') + 1);
+    expect(new Set(restores)).toEqual(new Set(['RestoreMonitors']));
+    expect(restores.length).toBeGreaterThan(1);
     // Not mid-rollout: the actions came back once the deployment's rollout and bake were over.
     const ends =
       Date.parse(started!.startedAt) +
