@@ -24,6 +24,8 @@ interface Rule {
   bus: string;
   /** Absent for a scheduled rule, which matches no event put on a bus. */
   pattern?: Record<string, unknown>;
+  /** A scheduled rule's `rate(…)` or `cron(…)`. */
+  schedule?: string;
   targets: Array<{
     arn: string;
     roleArn?: string;
@@ -37,6 +39,7 @@ export function eventRules(template: StackTemplate): Rule[] {
     const p = template.resolve(resource.Properties ?? {}) as {
       EventBusName?: string;
       EventPattern?: Record<string, unknown>;
+      ScheduleExpression?: string;
       Targets: Array<{
         Arn: string;
         RoleArn?: string;
@@ -47,6 +50,7 @@ export function eventRules(template: StackTemplate): Rule[] {
       arn: template.physicalOf(logicalId).attributes.Arn!,
       bus: p.EventBusName ?? 'default',
       ...(p.EventPattern ? { pattern: p.EventPattern } : {}),
+      ...(p.ScheduleExpression ? { schedule: p.ScheduleExpression } : {}),
       targets: p.Targets.map((target) => ({
         arn: target.Arn,
         ...(target.RoleArn ? { roleArn: target.RoleArn } : {}),
@@ -99,6 +103,32 @@ export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date):
         };
       }),
     );
+}
+
+/**
+ * The Lambda targets of the scheduled rules, each with the event EventBridge sends when the schedule fires
+ * (detail type `Scheduled Event`, source `aws.events`, the rule's ARN as its resource).
+ */
+export function scheduledTargets(
+  rules: readonly Rule[],
+  now: Date,
+): Array<Extract<RuleTarget, { kind: 'lambda' }> & { schedule: string }> {
+  return rules.flatMap((rule) =>
+    rule.schedule === undefined
+      ? []
+      : rule.targets
+          .filter((target) => target.arn.includes(':lambda:'))
+          .map((target) => ({
+            kind: 'lambda' as const,
+            functionArn: target.arn,
+            ruleArn: rule.arn,
+            schedule: rule.schedule!,
+            event: {
+              ...eventOf({ Source: 'aws.events', DetailType: 'Scheduled Event', Detail: '{}' }, now),
+              resources: [rule.arn],
+            },
+          })),
+  );
 }
 
 /**
