@@ -208,7 +208,7 @@ export class LocalAppConfig implements Releaser {
       simulatorKeys.deploymentPartition(lane.data.service),
       lane.data.deploymentId,
     );
-    if (!current || current.data.rollbackOnAlarm !== false) return { disabled };
+    if (current?.data.rollbackOnAlarm !== false) return { disabled };
     const now = clock.now();
     const { data } = await this.settle(lane.data.service, environment, lane.data.deploymentId, now);
     return {
