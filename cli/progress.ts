@@ -54,6 +54,12 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
   SignCheckpoint: (out) =>
     `checkpoint signed: ledger size ${out.size}, root ${String(out.rootHash).slice(0, 12)}…`,
   RecordFailure: (out) => `failure recorded at ledger seq ${out.seq}`,
+  RestoreMonitors: (out) =>
+    out.outcome === 'restored'
+      ? `monitors' alarm actions restored: ${(out.alarms as string[]).join(', ')} (ledger seq ${out.seq})`
+      : out.outcome === 'none'
+        ? 'no monitors to restore: the release rolls back on alarm or never started'
+        : `monitors' alarm actions: ${out.outcome}`,
 };
 
 /** One line per stage as it finishes: what the stage decided, in a few words. */

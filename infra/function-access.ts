@@ -6,7 +6,10 @@ export type { FunctionAccess, ReleaseAction } from '../lambdas/stages/stage-acce
 /** The entry functions: API Gateway's routes and the itv bus's rule target, `lambdas/api/<name>.ts`. */
 export const apiFunctionNames = ['submit-intent', 'get-intent', 'review-intent', 'intake-event'] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
-export type ItvFunctionName = PipelineStage | ApiFunctionName;
+/** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
+export const maintenanceFunctionNames = ['reconcile-monitors'] as const;
+export type MaintenanceFunctionName = (typeof maintenanceFunctionNames)[number];
+export type ItvFunctionName = PipelineStage | ApiFunctionName | MaintenanceFunctionName;
 
 const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Reads delegations granted at run time, to bind the requester, then starts the execution.
@@ -24,6 +27,8 @@ export const functionAccess: Readonly<Record<ItvFunctionName, FunctionAccess>> =
     FunctionAccess
   >),
   ...apiAccess,
+  // Reads every lane's monitors and latest deployment, enables alarm actions, records each restoration.
+  'reconcile-monitors': { ledger: 'append', release: ['monitors'] },
 };
 
 /** Handler file of a function, relative to the project root. */

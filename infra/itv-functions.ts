@@ -17,6 +17,7 @@ import {
   type FunctionAccess,
   functionAccess,
   type ItvFunctionName,
+  maintenanceFunctionNames,
   type ReleaseAction,
 } from './function-access.js';
 import { functionBundling } from './function-bundling.js';
@@ -50,7 +51,7 @@ export class ItvFunctions extends Construct {
   ) {
     super(scope, id);
     const byName: Partial<Record<ItvFunctionName, NodejsFunction>> = {};
-    for (const name of [...pipelineStages, ...apiFunctionNames]) {
+    for (const name of [...pipelineStages, ...apiFunctionNames, ...maintenanceFunctionNames]) {
       byName[name] = this.createFunction(name, functionAccess[name]);
     }
     this.byName = byName as Record<ItvFunctionName, NodejsFunction>;
@@ -178,7 +179,11 @@ export class ItvFunctions extends Construct {
         ...release.strategyArns,
       ]);
     }
-    if (actions.includes('check')) allow('appconfig:GetDeployment', release.deploymentArns);
+    if (actions.includes('check') || actions.includes('monitors')) {
+      allow('appconfig:GetDeployment', release.deploymentArns);
+    }
+    // Restoring a lane's monitors reads its latest deployment, to leave an observe-only one in progress alone.
+    if (actions.includes('monitors')) allow('appconfig:ListDeployments', release.environmentArns);
     if (actions.includes('stop')) allow('appconfig:StopDeployment', release.deploymentArns);
     // A release that must not be reverted runs with its environment's monitors observing only: the releaser
     // reads the environment's monitors, disables their alarm actions for the deployment, reads the alarms

@@ -8,6 +8,7 @@ import { EvidenceBucket } from './evidence-bucket.js';
 import { IntakeEvents } from './intake-events.js';
 import { IntentApi } from './intent-api.js';
 import { ItvFunctions } from './itv-functions.js';
+import { MonitorReconciler } from './monitor-reconciler.js';
 import { suppressAcceptedFindings } from './nag-suppressions.js';
 import { PipelineHealth } from './pipeline-health.js';
 import { PipelineMachine } from './pipeline-machine.js';
@@ -41,6 +42,7 @@ export class ItvStack extends Stack {
   readonly api: IntentApi;
   readonly intake: IntakeEvents;
   readonly health: PipelineHealth;
+  readonly reconciler: MonitorReconciler;
 
   constructor(scope: Construct, id: string, props: ItvStackProps) {
     super(scope, id, props);
@@ -70,6 +72,10 @@ export class ItvStack extends Stack {
     this.intake = new IntakeEvents(this, 'Intake', {
       intake: this.functions.byName['intake-event'],
       publishers: props.publishers,
+    });
+    this.reconciler = new MonitorReconciler(this, 'Monitors', {
+      reconciler: this.functions.byName['reconcile-monitors'],
+      stateMachine: this.pipeline.stateMachine,
     });
     this.health = new PipelineHealth(this, 'Health', {
       stateMachine: this.pipeline.stateMachine,

@@ -51,7 +51,8 @@ function fieldEquals(path: string, value: string | boolean): Condition {
  */
 export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChainable {
   const failed = new Fail(scope, 'PipelineFailed', {
-    comment: 'A stage failed after its retries; RecordFailure has written the failure to the ledger.',
+    comment:
+      'A stage failed after its retries; RecordFailure has written the failure to the ledger and RestoreMonitors has given back any alarm actions.',
     error: pipelineErrors.stageFailed,
     cause: 'A pipeline stage failed; see $.error and the ledger entry written by RecordFailure.',
   });
@@ -91,7 +92,21 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   };
 
   const recordFailure = task('RecordFailure');
-  recordFailure.next(failed);
+  // The compensation every failure reaches: monitors an observe-only release disabled get their alarm actions
+  // back, but only once its deployment has ended — a change that must not be reverted is not exposed to a
+  // rollback mid-rollout. AppConfig deployments last up to 24 h plus a 24 h bake: an hourly retry outlasts both.
+  const restoreMonitors = task('RestoreMonitors');
+  restoreMonitors.addRetry({
+    errors: [pipelineErrors.monitorsObserving],
+    interval: Duration.seconds(60),
+    backoffRate: 2,
+    maxDelay: Duration.hours(1),
+    maxAttempts: 60,
+  });
+  // Its own failure still ends in the Fail state; the reconciler restores what it could not.
+  restoreMonitors.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.restoreError' });
+  recordFailure.next(restoreMonitors);
+  restoreMonitors.next(failed);
   const catchAll = <T extends LambdaInvoke>(t: T): T => {
     t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     return t;
@@ -112,6 +127,14 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   });
   const checkRelease = task('CheckRelease');
   const stopRelease = task('StopRelease');
+  // A refused stop is retried while AppConfig may yet accept it (a BAKING deployment that AllowRevert stops);
+  // once the retries are spent, RecordFailure escalates it to the owners.
+  stopRelease.addRetry({
+    errors: [pipelineErrors.stopRefused],
+    interval: Duration.seconds(15),
+    backoffRate: 2,
+    maxAttempts: 4,
+  });
   const observe = task('Observe');
   const learn = task('Learn');
   const signCheckpoint = task('SignCheckpoint');

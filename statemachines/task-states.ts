@@ -1,4 +1,5 @@
 import { LaneBusyError, ReviewRejectedError, TransientError } from '../lambdas/core/errors.js';
+import { MonitorsStillObservingError, StopRefusedError } from '../lambdas/core/release/errors.js';
 import {
   type PipelineStage,
   type PipelineTaskState,
@@ -33,6 +34,8 @@ export const pipelineErrors = {
   transient: TransientError.name,
   laneBusy: LaneBusyError.name,
   reviewRejected: ReviewRejectedError.name,
+  monitorsObserving: MonitorsStillObservingError.name,
+  stopRefused: StopRefusedError.name,
   /** The Fail state's error: a stage failed even after its retries. */
   stageFailed: 'ItvStageFailed',
 } as const;

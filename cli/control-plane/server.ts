@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { reconcileMonitors } from '../../lambdas/core/pipeline/reconcile-monitors.js';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import { schedulerFor } from '../runtime/clock-mode.js';
 import { ExecutionJournal } from '../runtime/execution-journal.js';
@@ -42,6 +43,10 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       scheduler: schedulerFor(stack.clock),
       onProgress: (event) => progress.record(event),
       journal: new ExecutionJournal(stack.deps.state),
+      // As the reconciler's rule does on AWS for an execution that ended FAILED.
+      afterFailure: async () => {
+        await reconcileMonitors(stack.deps, 'execution-ended');
+      },
     });
     const executions = new LocalExecutions(
       pipeline,
@@ -54,6 +59,17 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     // Executions that were running when an earlier control plane died carry on from where they were.
     const recovered = await executions.recover();
     if (recovered > 0) log(`resumed ${recovered} execution(s) an earlier control plane left running`);
+    // An earlier control plane that died mid-release may have left a lane's monitors without alarm actions.
+    await reconcileMonitors(stack.deps, 'control-plane-start').then(
+      (lanes) => {
+        const restored = lanes.filter((lane) => lane.outcome === 'restored');
+        if (restored.length > 0) {
+          log(`restored the alarm actions of ${restored.map((lane) => lane.environment).join(', ')}`);
+        }
+      },
+      (error: unknown) =>
+        log(`monitors not reconciled: ${error instanceof Error ? error.message : String(error)}`),
+    );
     const secret = randomBytes(32).toString('base64url');
     let stopRequested = false;
     let lastActivity = Date.now();

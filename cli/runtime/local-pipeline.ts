@@ -47,14 +47,27 @@ export interface LocalPipelineOptions {
   reviewPollMs?: number;
   /** Keeps where each execution is, so `recover` can resume them after the process died (control plane). */
   journal?: ExecutionJournal;
+  /**
+   * Runs after an execution failed, as the reconciler's EventBridge rule does on AWS for an execution that
+   * ended FAILED; its own failure is reported, never thrown.
+   */
+  afterFailure?: (report: ExecutionReport) => Promise<void>;
 }
+
+type Retrier = {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  BackoffRate?: number;
+  MaxAttempts?: number;
+  MaxDelaySeconds?: number;
+};
 
 type AslState = {
   Type: string;
   Next?: string;
   Seconds?: number;
   SecondsPath?: string;
-  Retry?: unknown[];
+  Retry?: Retrier[];
   Parameters?: unknown;
 };
 
@@ -173,7 +186,16 @@ export class LocalPipeline {
       }
       return { executionId, intentId: tracker.intentId, status: 'succeeded', output };
     } catch (error) {
-      return { executionId, intentId: tracker.intentId, status: 'failed', error: describe(error) };
+      const report: ExecutionReport = {
+        executionId,
+        intentId: tracker.intentId,
+        status: 'failed',
+        error: describe(error),
+      };
+      await this.options.afterFailure?.(report).catch((failure: unknown) => {
+        report.error = `${report.error}; then: ${describe(failure)}`;
+      });
+      return report;
     } finally {
       // Ended or parked: nothing to resume (a parked execution resumes from its review request).
       if (tracker.intentId) await this.options.journal?.drop(tracker.intentId);
@@ -191,6 +213,7 @@ export class LocalPipeline {
     const report = (event: Omit<ProgressEvent, 'executionId' | 'intentId'>) =>
       this.options.onProgress?.({ executionId, intentId: tracker.intentId, ...event });
     const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const failures = new Map<string, number>();
     for (const [name, handler] of Object.entries(stages) as Array<
       [TaskStateName, (e: unknown) => Promise<unknown>]
     >) {
@@ -205,9 +228,11 @@ export class LocalPipeline {
               : await handler(input);
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (!tracker.parked) report({ state: name, phase: 'exited', output });
+          failures.delete(name);
           return output;
         } catch (error) {
           report({ state: name, phase: 'failed', error: describe(error) });
+          await this.waitBeforeRetry(name, error, failures);
           throw error;
         }
       };
@@ -261,6 +286,28 @@ export class LocalPipeline {
     const key = stateKeys.reviewRequest(intentId);
     const request = await this.deps.state.get<ReviewRequest>(key.pk, key.sk);
     if (request) await this.deps.state.put(key.pk, key.sk, { ...request.data, waiter: process.pid });
+  }
+
+  /**
+   * The runner retries with no delay (its intervals are overridden); the wait happens here instead, on the
+   * scheduler, as Step Functions computes it: IntervalSeconds × BackoffRate^(attempt − 1), capped by
+   * MaxDelaySeconds, for as many attempts as the matching retrier allows. So a retry that waits for a
+   * deployment to end (RestoreMonitors) sees virtual time pass.
+   */
+  private async waitBeforeRetry(state: string, error: unknown, failures: Map<string, number>): Promise<void> {
+    const name = error instanceof Error ? error.name : '';
+    const retrier = this.states[state]?.Retry?.find(
+      (r) => r.ErrorEquals.includes(name) || r.ErrorEquals.includes('States.ALL'),
+    );
+    if (!retrier) return;
+    const attempt = (failures.get(state) ?? 0) + 1;
+    failures.set(state, attempt);
+    if (attempt > (retrier.MaxAttempts ?? 3)) return;
+    const seconds = Math.min(
+      (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** (attempt - 1),
+      retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
+    );
+    if (seconds > 0) await this.options.scheduler.sleep(seconds * 1000);
   }
 
   /** For each Task, the Wait states that lead straight to it. */

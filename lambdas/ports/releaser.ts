@@ -82,6 +82,23 @@ export interface DeploymentStatus {
   trippedMonitor?: TrippedMonitor;
 }
 
+/** The latest deployment of a lane started with its monitors observing only (`rollbackOnAlarm: false`). */
+export interface ObserveOnlyDeployment {
+  deploymentId: string;
+  /** The intent it releases, when the deployment names it. */
+  intentId?: string;
+  /** Still DEPLOYING, BAKING or ROLLING_BACK: it holds the monitors' alarm actions disabled until it ends. */
+  inProgress: boolean;
+}
+
+/** A lane's rollback monitors as they stand: whose alarm actions are disabled, and which release disabled them. */
+export interface LaneMonitors {
+  /** The monitors (alarm names) whose alarm actions are disabled now; empty when every one can roll back. */
+  disabled: string[];
+  /** The lane's latest deployment, when it was started observe-only; read only when a monitor is disabled. */
+  observeOnly?: ObserveOnlyDeployment;
+}
+
 export interface Releaser {
   /** Creates the hosted configuration version `request` describes and returns its number. */
   prepare(request: ReleaseRequest): Promise<string>;
@@ -90,6 +107,10 @@ export interface Releaser {
   check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;
   /** Stops an in-progress deployment, which rolls it back. */
   stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;
+  /** The lane's monitors: which have their alarm actions disabled, and the observe-only release behind it. */
+  monitors(service: string, environment: string): Promise<LaneMonitors>;
+  /** Enables the alarm actions of every monitor of the lane (CloudWatch EnableAlarmActions, idempotent). */
+  enableMonitors(service: string, environment: string): Promise<string[]>;
 }
 
 export interface TelemetrySnapshot {

@@ -7,6 +7,7 @@ import { formDecisionStage } from './form-decision.js';
 import { learnStage } from './learn.js';
 import { observeStage } from './observe.js';
 import { recordFailureStage } from './record-failure.js';
+import { restoreMonitorsStage } from './restore-monitors.js';
 import { signCheckpointStage } from './sign-checkpoint.js';
 import { startReleaseStage } from './start-release.js';
 import { stopReleaseStage } from './stop-release.js';
@@ -32,6 +33,7 @@ export const pipelineStageList = [
   learnStage,
   signCheckpointStage,
   recordFailureStage,
+  restoreMonitorsStage,
 ] as const;
 
 type RegisteredStage = (typeof pipelineStageList)[number];

@@ -1,5 +1,8 @@
-/** What a function may call on AppConfig to release: create a hosted version, start, read or stop a deployment. */
-export type ReleaseAction = 'create-version' | 'start' | 'check' | 'stop';
+/**
+ * What a function may call on AppConfig to release: create a hosted version, start, read or stop a deployment;
+ * `monitors`: read a lane's monitors and latest deployment, and enable the monitors' alarm actions.
+ */
+export type ReleaseAction = 'create-version' | 'start' | 'check' | 'stop' | 'monitors';
 
 /**
  * What one function may touch. The stack turns each grant into IAM statements and the environment variables

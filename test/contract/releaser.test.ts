@@ -29,6 +29,7 @@ async function localSimulator(): Promise<ReleaserFixture> {
     ids: counterIds(),
     alarms: {
       monitorsFor,
+      actionsEnabled: async () => true,
       alarmHistory: (service, afterMs, throughMs, names) =>
         alarms.alarmHistory(names ?? monitorsFor(service), afterMs, throughMs),
       // The contract's releases all roll back on alarm: their monitors' actions are never switched.

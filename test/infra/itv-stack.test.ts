@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { apiFunctionNames } from '../../infra/function-access.js';
+import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
 import {
   serviceAlarms,
   serviceMetricNamespace,
@@ -74,15 +74,67 @@ describe('data tables', () => {
 });
 
 describe('observe-only releases', () => {
-  test('only the stages that start deployments may disable alarm actions; the release stages may re-enable and read them', () => {
+  test('only the stages that start deployments may disable alarm actions; the release stages and the restorers may re-enable and read them', () => {
     const roles = roleOfFunction(template);
     // check-release starts each later step of a stepped release (docs/RELEASE.md).
     const starters = [roles['start-release'], roles['check-release']].sort();
     expect(rolesAllowed(template, 'cloudwatch:DisableAlarmActions').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'cloudwatch:EnableAlarmActions').sort()).toEqual(
-      [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
+      [
+        roles['start-release'],
+        roles['check-release'],
+        roles['stop-release'],
+        roles['restore-monitors'],
+        roles['reconcile-monitors'],
+      ].sort(),
     );
     expect(rolesAllowed(template, 'appconfig:GetEnvironment').sort()).toEqual(starters);
+    // Only the restorers list a lane's deployments (to leave an observe-only one in progress alone).
+    expect(rolesAllowed(template, 'appconfig:ListDeployments').sort()).toEqual(
+      [roles['restore-monitors'], roles['reconcile-monitors']].sort(),
+    );
+    // They start, stop, create and sign nothing.
+    for (const restorer of [roles['restore-monitors'], roles['reconcile-monitors']]) {
+      for (const action of [
+        'appconfig:StartDeployment',
+        'appconfig:StopDeployment',
+        'appconfig:CreateHostedConfigurationVersion',
+        'cloudwatch:DisableAlarmActions',
+        'kms:Sign',
+      ]) {
+        expect([action, rolesAllowed(template, action)]).toEqual([
+          action,
+          expect.not.arrayContaining([restorer]),
+        ]);
+      }
+    }
+  });
+
+  test('the reconciler runs on every execution that was aborted, timed out or failed, and every five minutes', () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const reconcilerTargets = Object.values(rules).filter((rule) =>
+      JSON.stringify(rule.Properties.Targets).includes('ReconcileMonitors'),
+    );
+    expect(reconcilerTargets.map((rule) => rule.Properties.ScheduleExpression).filter(Boolean)).toEqual([
+      'rate(5 minutes)',
+    ]);
+    const onExecutions = reconcilerTargets.find((rule) => rule.Properties.EventPattern);
+    expect(onExecutions?.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: ['ABORTED', 'TIMED_OUT', 'FAILED'],
+        stateMachineArn: [{ Ref: expect.stringMatching(/^Pipeline/) }],
+      },
+    });
+    // EventBridge may invoke it for exactly these two rules.
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p) =>
+      JSON.stringify(p.Properties.FunctionName).includes('ReconcileMonitors'),
+    );
+    expect(permissions.map((p) => p.Properties.Principal)).toEqual([
+      'events.amazonaws.com',
+      'events.amazonaws.com',
+    ]);
   });
 });
 
@@ -182,7 +234,10 @@ describe('evidence bucket', () => {
 
 describe('functions', () => {
   test('one function per stage and API route, all nodejs22.x on arm64 with active tracing and an own log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', pipelineStages.length + apiFunctionNames.length);
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      pipelineStages.length + apiFunctionNames.length + maintenanceFunctionNames.length,
+    );
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -237,7 +292,13 @@ describe('functions', () => {
     expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'appconfig:StopDeployment')).toEqual([roles['stop-release']]);
     expect(rolesAllowed(template, 'appconfig:GetDeployment').sort()).toEqual(
-      [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
+      [
+        roles['start-release'],
+        roles['check-release'],
+        roles['stop-release'],
+        roles['restore-monitors'],
+        roles['reconcile-monitors'],
+      ].sort(),
     );
     expect(rolesAllowed(template, 'states:SendTaskSuccess')).toEqual([roles['review-intent']]);
     expect(rolesAllowed(template, 'states:SendTaskFailure')).toEqual([roles['review-intent']]);

@@ -99,7 +99,20 @@ describe('pipeline ASL content', () => {
         name,
         name === 'StartRelease'
           ? [{ ErrorEquals: ['LaneBusyError'], IntervalSeconds: 30, BackoffRate: 1.5, MaxAttempts: 20 }]
-          : [],
+          : name === 'StopRelease'
+            ? [{ ErrorEquals: ['StopRefusedError'], IntervalSeconds: 15, BackoffRate: 2, MaxAttempts: 4 }]
+            : name === 'RestoreMonitors'
+              ? [
+                  // An hour apart at most, 60 times: longer than AppConfig's longest rollout and bake (24 h each).
+                  {
+                    ErrorEquals: ['MonitorsStillObservingError'],
+                    IntervalSeconds: 60,
+                    BackoffRate: 2,
+                    MaxDelaySeconds: 3600,
+                    MaxAttempts: 60,
+                  },
+                ]
+              : [],
       ]);
     }
   });
@@ -111,12 +124,26 @@ describe('pipeline ASL content', () => {
         expect(catchers).toEqual([]);
         continue;
       }
+      if (name === 'RestoreMonitors') {
+        // The compensation on the failure path ends in the Fail state whatever happens to it.
+        expect(catchers).toEqual([
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.restoreError', Next: 'PipelineFailed' },
+        ]);
+        continue;
+      }
       expect([name, catchers.at(-1)]).toEqual([
         name,
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
       ]);
     }
-    expect(committed.States.RecordFailure).toMatchObject({ ResultPath: '$.failure', Next: 'PipelineFailed' });
+    expect(committed.States.RecordFailure).toMatchObject({
+      ResultPath: '$.failure',
+      Next: 'RestoreMonitors',
+    });
+    expect(committed.States.RestoreMonitors).toMatchObject({
+      ResultPath: '$.monitors',
+      Next: 'PipelineFailed',
+    });
     expect(committed.States.PipelineFailed).toMatchObject({ Type: 'Fail', Error: 'ItvStageFailed' });
   });
 
@@ -135,6 +162,7 @@ describe('pipeline ASL content', () => {
       Learn: '$.learning',
       SignCheckpoint: '$.checkpoint',
       RecordFailure: '$.failure',
+      RestoreMonitors: '$.monitors',
     };
     for (const [name, state] of tasks) {
       expect([name, state.ResultPath]).toEqual([name, resultPaths[name]]);

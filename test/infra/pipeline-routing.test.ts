@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { LaneBusyError, ReviewRejectedError, TransientError } from '../../lambdas/core/errors.js';
+import { MonitorsStillObservingError, StopRefusedError } from '../../lambdas/core/release/errors.js';
 import { type PipelineTaskState, pipelineTaskStates } from '../../statemachines/task-states.js';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks.
@@ -36,6 +37,7 @@ const happyPath: Record<PipelineTaskState, Stub> = {
   Learn: () => ({ confidence: 0.9 }),
   SignCheckpoint: () => ({ size: 9 }),
   RecordFailure: () => ({ recorded: true }),
+  RestoreMonitors: () => ({ outcome: 'none', alarms: [] }),
 };
 
 function named(ErrorClass: new (message: string) => Error, message: string): Error {
@@ -273,8 +275,66 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     // Assess
     expect(error).toBeInstanceOf(ExecutionError);
     expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
-    expect(entered.slice(-3)).toEqual(['Observe', 'RecordFailure', 'PipelineFailed']);
+    expect(entered.slice(-4)).toEqual(['Observe', 'RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
     expect(inputs.Observe).toHaveLength(1);
     expect(inputs.RecordFailure?.[0]).toMatchObject({ error: { Error: 'Error', Cause: expect.any(String) } });
+  });
+
+  test('the failure path waits for an observe-only deployment to end before restoring its monitors', async () => {
+    // Prepare: StartRelease succeeded, then a poll keeps failing; the deployment bakes for three more tries.
+    const check: Stub = () => {
+      throw new Error('ledger unreachable');
+    };
+    const restore: Stub = (_input, call) => {
+      if (call < 4) throw named(MonitorsStillObservingError, 'deployment 1 still bakes');
+      return { outcome: 'restored', alarms: ['payments-error-rate'], seq: 12 };
+    };
+    // Act
+    const { entered, inputs, error } = await runPipeline({ CheckRelease: check, RestoreMonitors: restore });
+    // Assess
+    expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
+    expect(entered.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
+    expect(inputs.RestoreMonitors).toHaveLength(4);
+    expect(inputs.RestoreMonitors?.[0]).toMatchObject({
+      error: { Error: 'Error' },
+      failure: { recorded: true },
+    });
+  });
+
+  test('a compensation that fails still ends in the Fail state, not silently', async () => {
+    // Prepare
+    const observe: Stub = () => {
+      throw new Error('bucket unreachable');
+    };
+    const restore: Stub = () => {
+      throw new Error('CloudWatch unreachable');
+    };
+    // Act
+    const { entered, inputs, error } = await runPipeline({ Observe: observe, RestoreMonitors: restore });
+    // Assess
+    expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
+    expect(entered.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
+    expect(inputs.RestoreMonitors).toHaveLength(1);
+  });
+
+  test('a refused stop is retried, and recorded as a failure once AppConfig keeps refusing', async () => {
+    // Prepare
+    const check: Stub = () => ({ deploymentId: '1', done: false, action: 'stop', pollSeconds: 30 });
+    const refused: Stub = () => {
+      throw named(StopRefusedError, 'deployment 1 is VALIDATING');
+    };
+    const stopsOnThirdTry: Stub = (_input, call) => {
+      if (call < 3) throw named(StopRefusedError, 'deployment 1 is VALIDATING');
+      return { deploymentId: '1', done: true, action: 'continue', pollSeconds: 30, state: 'ROLLED_BACK' };
+    };
+    // Act
+    const kept = await runPipeline({ CheckRelease: check, StopRelease: refused });
+    const retried = await runPipeline({ CheckRelease: check, StopRelease: stopsOnThirdTry });
+    // Assess
+    expect(kept.inputs.StopRelease).toHaveLength(5);
+    expect(kept.inputs.RecordFailure?.[0]).toMatchObject({ error: { Error: 'StopRefusedError' } });
+    expect(retried.error).toBeUndefined();
+    expect(retried.inputs.StopRelease).toHaveLength(3);
+    expect(retried.entered).toContain('Observe');
   });
 });

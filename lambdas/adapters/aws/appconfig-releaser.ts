@@ -4,6 +4,7 @@ import {
   type Deployment,
   GetDeploymentCommand,
   GetEnvironmentCommand,
+  ListDeploymentsCommand,
   StartDeploymentCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-appconfig';
@@ -17,12 +18,17 @@ import type { Service } from '../../core/catalog-schema.js';
 import { ConfigurationError, InvalidInputError, LaneBusyError } from '../../core/errors.js';
 import { alarmName, serviceMetrics } from '../../core/release/alarms.js';
 import { isInProgress } from '../../core/release/deployment-status.js';
-import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
+import {
+  DeploymentNotFoundError,
+  DeploymentNotStoppableError,
+  StopRefusedError,
+} from '../../core/release/errors.js';
 import { featureFlagExposure, freeformExposure } from '../../core/release/exposure-document.js';
 import { type FeatureFlagDocument, featureFlagDocument } from '../../core/release/feature-flag-document.js';
 import type {
   DeploymentEvent,
   DeploymentStatus,
+  LaneMonitors,
   ReleaseRequest,
   Releaser,
   TrippedMonitor,
@@ -46,6 +52,13 @@ import { transientOr } from './transient-errors.js';
  * is started with a marker in its description, each poll reads the monitors (DescribeAlarms) and reports the
  * first one out of OK, and once the deployment ends the actions are enabled again. The marker lets any later
  * poll, from any Lambda, know the actions are its to restore. Needs the `cloudwatch` option.
+ *
+ * Every path out of a release restores them, not only a poll that sees the end: the pipeline's failure path
+ * (RestoreMonitors) and the reconciler read `monitors` — the alarms' `ActionsEnabled` and the environment's
+ * latest deployment — and call `enableMonitors` once no observe-only deployment is in progress. Between
+ * DisableAlarmActions and StartDeployment a restorer sees disabled monitors and no observe-only deployment yet,
+ * so a start disables them once more after StartDeployment: whichever of the two writes last, the actions end
+ * disabled while the deployment runs (each side writes, then reads what the other wrote).
  */
 
 /** Marks a deployment whose monitors' alarm actions this adapter disabled. */
@@ -144,8 +157,9 @@ export class AppConfigReleaser implements Releaser {
       await this.setAlarmActions(request.service, false);
     }
     const description = observeOnly ? `${observeOnlyMarker} ${request.description}` : request.description;
+    let deployment: Deployment;
     try {
-      const deployment = await this.call(
+      deployment = await this.call(
         'StartDeployment',
         () =>
           this.options.client.send(
@@ -161,11 +175,13 @@ export class AppConfigReleaser implements Releaser {
           ),
         `environment of ${request.service}`,
       );
-      return toStatus(deployment);
     } catch (error) {
       if (observeOnly) await this.setAlarmActions(request.service, true);
       throw error;
     }
+    // A restorer may have enabled them between the first disable and the start (see the opening comment).
+    if (observeOnly) await this.setAlarmActions(request.service, false);
+    return toStatus(deployment);
   }
 
   /** What AppConfig hosts for the profile: AppConfig's flag document for a feature-flag profile, else the payload. */
@@ -224,15 +240,36 @@ export class AppConfigReleaser implements Releaser {
       return await this.stopDeployment(service, environment, deploymentId, false);
     } catch (error) {
       if (errorName(error) !== 'BadRequestException') throw error;
-      // A rolled-back deployment is already where a stop would take it.
-      const status = await this.check(service, environment, deploymentId);
-      if (status.state === 'ROLLED_BACK' || status.state === 'REVERTED') return status;
-      if (status.state === 'BAKING') return this.stopDeployment(service, environment, deploymentId, true);
-      throw new DeploymentNotStoppableError(
-        `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(error)}`,
-        { cause: error },
-      );
+      const status = await this.refusedStop(service, environment, deploymentId, error, 'BAKING');
+      if (status.state !== 'BAKING') return status;
+      try {
+        return await this.stopDeployment(service, environment, deploymentId, true);
+      } catch (again) {
+        if (errorName(again) !== 'BadRequestException') throw again;
+        return this.refusedStop(service, environment, deploymentId, again);
+      }
     }
+  }
+
+  /**
+   * What a refused StopDeployment leaves: a rolled-back or reverted deployment (already where a stop takes it),
+   * one in the state the caller can still stop another way (`retryable`: BAKING, with AllowRevert), or else an
+   * error naming what it is — COMPLETE is not stoppable, anything still in progress refused the stop.
+   */
+  private async refusedStop(
+    service: string,
+    environment: string,
+    deploymentId: string,
+    refusal: unknown,
+    retryable?: DeploymentStatus['state'],
+  ): Promise<DeploymentStatus> {
+    const status = await this.check(service, environment, deploymentId);
+    if (status.state === 'ROLLED_BACK' || status.state === 'REVERTED' || status.state === retryable) {
+      return status;
+    }
+    const what = `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(refusal)}`;
+    if (status.state === 'COMPLETE') throw new DeploymentNotStoppableError(what, { cause: refusal });
+    throw new StopRefusedError(`AppConfig refused to stop ${what}`, { cause: refusal });
   }
 
   private async stopDeployment(
@@ -272,14 +309,85 @@ export class AppConfigReleaser implements Releaser {
     return tripped ? { ...status, trippedMonitor: tripped } : status;
   }
 
-  private monitors(service: string): string[] {
+  /**
+   * DescribeAlarms for the monitors' `ActionsEnabled`; when one is disabled, the environment's latest deployment
+   * (ListDeployments lists the newest first) and whether it carries the observe-only marker.
+   */
+  async monitors(service: string, environment: string): Promise<LaneMonitors> {
+    const cloudwatch = this.cloudwatchFor(service);
+    let alarms: Array<{ AlarmName?: string; ActionsEnabled?: boolean }>;
+    try {
+      const described = await cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
+      );
+      alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
+    } catch (error) {
+      throw transientOr(error, 'CloudWatch DescribeAlarms');
+    }
+    const disabled = alarms
+      .filter((alarm) => alarm.ActionsEnabled === false)
+      .map((alarm) => alarm.AlarmName ?? 'unknown');
+    if (disabled.length === 0) return { disabled };
+    const environmentId = this.environmentId(service);
+    const listed = await this.call(
+      'ListDeployments',
+      () =>
+        this.options.client.send(
+          new ListDeploymentsCommand({
+            ApplicationId: this.options.applicationId,
+            EnvironmentId: environmentId,
+          }),
+        ),
+      `environment ${environment}`,
+    );
+    const latest = listed.Items?.[0]?.DeploymentNumber;
+    if (latest === undefined) return { disabled };
+    const deployment = await this.call(
+      'GetDeployment',
+      () =>
+        this.options.client.send(
+          new GetDeploymentCommand({
+            ApplicationId: this.options.applicationId,
+            EnvironmentId: environmentId,
+            DeploymentNumber: latest,
+          }),
+        ),
+      `deployment ${latest} in environment ${environment}`,
+    );
+    const description = deployment.Description ?? '';
+    if (!description.startsWith(observeOnlyMarker)) return { disabled };
+    const intentId = /^([A-Za-z0-9._:-]+): /.exec(description.slice(observeOnlyMarker.length + 1))?.[1];
+    return {
+      disabled,
+      observeOnly: {
+        deploymentId: String(latest),
+        ...(intentId ? { intentId } : {}),
+        inProgress: deployment.State !== undefined && isInProgress(deployment.State),
+      },
+    };
+  }
+
+  async enableMonitors(service: string, _environment: string): Promise<string[]> {
+    this.cloudwatchFor(service);
+    await this.setAlarmActions(service, true);
+    return this.monitorNames(service);
+  }
+
+  private cloudwatchFor(service: string): CloudWatchClient {
+    if (!this.options.cloudwatch) {
+      throw new ConfigurationError(`reading the monitors of ${service} needs the CloudWatch client`);
+    }
+    return this.options.cloudwatch;
+  }
+
+  private monitorNames(service: string): string[] {
     return this.options.monitorsFor?.(service) ?? serviceMetrics.map((metric) => alarmName(service, metric));
   }
 
   private async setAlarmActions(service: string, enabled: boolean): Promise<void> {
     const client = this.options.cloudwatch;
     if (!client) return;
-    const AlarmNames = this.monitors(service);
+    const AlarmNames = this.monitorNames(service);
     try {
       await client.send(
         enabled
@@ -299,7 +407,7 @@ export class AppConfigReleaser implements Releaser {
     let alarms: Array<{ AlarmName?: string; StateValue?: string; StateUpdatedTimestamp?: Date }>;
     try {
       const described = await this.options.cloudwatch!.send(
-        new DescribeAlarmsCommand({ AlarmNames: this.monitors(service) }),
+        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
       );
       alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
     } catch (error) {

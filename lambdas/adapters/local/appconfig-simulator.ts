@@ -4,7 +4,7 @@ import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core
 import type { ServiceBaseline } from '../../core/release/slo.js';
 import { deploymentTimeline, percentageAt } from '../../core/release/timeline.js';
 import type { Clock, IdSource } from '../../ports/clock.js';
-import type { DeploymentStatus, ReleaseRequest, Releaser } from '../../ports/releaser.js';
+import type { DeploymentStatus, LaneMonitors, ReleaseRequest, Releaser } from '../../ports/releaser.js';
 import type { StateItem, StateStore } from '../../ports/state-store.js';
 import { type AlarmTick, LocalCloudWatch } from './cloudwatch-simulator.js';
 import {
@@ -45,6 +45,7 @@ import { SyntheticMetrics, SyntheticTelemetry } from './synthetic-telemetry.js';
 /** The alarm side the simulator needs: which alarms an environment monitors, and their per-minute states. */
 export interface AlarmMonitor {
   monitorsFor(service: string): string[];
+  actionsEnabled(alarmName: string): Promise<boolean>;
   disableAlarmActions(alarmNames: readonly string[]): Promise<void>;
   enableAlarmActions(alarmNames: readonly string[]): Promise<void>;
   alarmHistory(
@@ -193,6 +194,38 @@ export class LocalAppConfig implements Releaser {
     throw new VersionConflictError(
       `deployment ${deploymentId}: stop lost ${maxAttempts} races with other writers`,
     );
+  }
+
+  /** The monitors whose actions are disabled, and the observe-only deployment the lane holds, if it is the latest. */
+  async monitors(service: string, environment: string): Promise<LaneMonitors> {
+    const { alarms, store, clock } = this.options;
+    const names = alarms.monitorsFor(service);
+    const enabled = await Promise.all(names.map((name) => alarms.actionsEnabled(name)));
+    const disabled = names.filter((_, i) => !enabled[i]);
+    if (disabled.length === 0) return { disabled };
+    const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, environment);
+    if (!lane) return { disabled };
+    const current = await store.get<SimulatedDeployment>(
+      simulatorKeys.deploymentPartition(lane.data.service),
+      lane.data.deploymentId,
+    );
+    if (current?.data.rollbackOnAlarm !== false) return { disabled };
+    const now = clock.now();
+    const { data } = await this.settle(lane.data.service, environment, lane.data.deploymentId, now);
+    return {
+      disabled,
+      observeOnly: {
+        deploymentId: data.deploymentId,
+        intentId: data.intentId,
+        inProgress: isInProgress(simulatedStatus(data, now).state),
+      },
+    };
+  }
+
+  async enableMonitors(service: string, _environment: string): Promise<string[]> {
+    const names = this.options.alarms.monitorsFor(service);
+    await this.options.alarms.enableAlarmActions(names);
+    return names;
   }
 
   /** Enables the alarm actions this deployment disabled, once; a lost race means another caller did it. */

@@ -194,6 +194,28 @@ export const ledgerPayloads = {
     cause: escalationPart.shape.cause,
     reason: z.string(),
   }),
+  'release.stop-refused': z.strictObject({
+    deploymentId: z.string(),
+    /** The deployment's state when AppConfig refused: still in progress, so nothing was stopped. */
+    state: z.string(),
+    /** Why the stop was asked for. */
+    reason: z.string(),
+    /** AppConfig's answer. */
+    refusal: z.string(),
+    /** Null while the state machine retries the stop; the owners once its retries are spent. */
+    escalatedTo: z.array(z.string()).nullable(),
+    team: z.string().nullable(),
+  }),
+  'release.monitors-restored': z.strictObject({
+    service: z.string(),
+    environment: z.string(),
+    /** The monitors whose alarm actions were enabled again. */
+    alarms: z.array(z.string()),
+    /** The observe-only deployment that had disabled them, when the lane names one. */
+    deploymentId: z.string().nullable(),
+    /** Which path out of the release restored them. */
+    trigger: z.enum(['failure-path', 'execution-ended', 'schedule', 'control-plane-start']),
+  }),
   'release.deployment-started': deploymentEventPayload,
   'release.percentage-updated': deploymentEventPayload,
   'release.bake-time-started': deploymentEventPayload,

@@ -23,6 +23,7 @@ export type LedgerEntryType =
   | `verification.${'passed' | 'failed'}`
   | `review.${'requested' | 'approved' | 'rejected'}`
   | `release.${'started' | 'step-started' | 'stopped' | 'frozen' | 'rolling-forward' | 'escalated'}`
+  | `release.${'stop-refused' | 'monitors-restored'}`
   | DeploymentEntryType
   | 'observation.recorded'
   | 'intent.concluded'

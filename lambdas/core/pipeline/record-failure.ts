@@ -1,3 +1,4 @@
+import { StopRefusedError } from '../release/errors.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import { fallbackIntentId } from './parsed-intent.js';
@@ -5,7 +6,8 @@ import type { PipelineState } from './state.js';
 
 /**
  * The Catch target of every stage: records what failed on the ledger (no silent change, even for
- * failures) and frees the intent's in-flight place so queued intents are not blocked by it.
+ * failures) and frees the intent's in-flight place so queued intents are not blocked by it. A stop AppConfig
+ * kept refusing through every retry is escalated to the service's owners: the deployment runs on, unstopped.
  */
 export async function recordFailure(state: PipelineState, deps: PipelineDeps): Promise<{ seq: number }> {
   const intentId = state.declared?.intentId ?? fallbackIntentId(state.intent);
@@ -17,5 +19,33 @@ export async function recordFailure(state: PipelineState, deps: PipelineDeps): P
       typeof state.error?.Cause === 'string' ? state.error.Cause : JSON.stringify(state.error?.Cause ?? null),
     release: state.release ?? null,
   });
+  if (state.error?.Error === StopRefusedError.name && state.release) {
+    const service = deps.catalog.services[state.release.service];
+    await record(
+      deps,
+      intentId,
+      'release.stop-refused',
+      {
+        deploymentId: state.release.deploymentId,
+        state: state.release.state,
+        reason: state.release.stopReason ?? 'stopped',
+        refusal: errorMessageOf(state.error.Cause),
+        escalatedTo: service?.owners ?? [],
+        team: service?.ownerTeam ?? null,
+      },
+      'release.stop-refused/escalated',
+    );
+  }
   return { seq: stored.entry.seq };
+}
+
+/** The error message of a Catch's `Cause`: Lambda puts the function's error there as JSON. */
+function errorMessageOf(cause: unknown): string {
+  if (typeof cause !== 'string') return JSON.stringify(cause ?? null);
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
 }

@@ -6,6 +6,7 @@ import {
   intentConcludedPayload,
   intentDeclaredPayload,
   issuesPayload,
+  ledgerPayloads,
   payloadOf,
   releaseEscalatedReadPayload,
   releaseStoppedReadPayload,
@@ -116,6 +117,17 @@ function reasonsOf(entry: LedgerEntry): string[] {
       const escalated = payloadOf(entry, releaseEscalatedReadPayload);
       const to = escalated.team ?? (escalated.to.join(', ') || 'the owners');
       return [`escalated to ${to}: ${escalated.reason}; ${decisionNeeded[escalated.response]}`];
+    }
+    case 'release.stop-refused': {
+      const refused = payloadOf(entry, ledgerPayloads['release.stop-refused']);
+      const next = refused.escalatedTo
+        ? `escalated to ${refused.team ?? (refused.escalatedTo.join(', ') || 'the owners')}: the deployment runs on unstopped`
+        : 'retrying the stop';
+      return [`stop refused by AppConfig while ${refused.state}: ${refused.refusal}; ${next}`];
+    }
+    case 'release.monitors-restored': {
+      const restored = payloadOf(entry, ledgerPayloads['release.monitors-restored']);
+      return [`alarm actions restored on ${restored.alarms.join(', ')} (${restored.trigger})`];
     }
     case 'release.rollback-started':
       return [`rolled back: ${payloadOf(entry, deploymentEventReadPayload).description ?? ''}`.trim()];

@@ -34,7 +34,10 @@ export class AwsServices {
     readonly alarmStates: CloudWatchAlarmStates,
     upstreams: { default: string; appconfig: string },
     private readonly clock: VirtualClock,
-    /** AppConfig operations made to fail, as an outage would: operation → error type. */
+    /**
+     * AppConfig operations made to fail, as an outage would: operation → error type; `<operation> by <text>`
+     * fails only for the callers whose role ARN contains the text (one function's view of an outage).
+     */
     readonly appConfigOutages: Map<string, string>,
     /** When each alarm's actions were disabled or enabled (moto does not keep it). */
     readonly alarmActions: AlarmActionsRegistry,
@@ -88,7 +91,13 @@ export class AwsServices {
           };
         },
         appconfig: (_request, call) => {
-          const errorType = outages.get(call.operation.operation);
+          // `Operation` fails for every caller, `Operation by <text>` for the callers whose ARN contains it.
+          const scoped = [...outages].find(
+            ([key]) =>
+              key.startsWith(`${call.operation.operation} by `) &&
+              call.caller.principalArn.includes(key.slice(`${call.operation.operation} by `.length)),
+          );
+          const errorType = outages.get(call.operation.operation) ?? scoped?.[1];
           if (!errorType) return undefined;
           return {
             status: 500,

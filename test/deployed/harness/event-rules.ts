@@ -22,7 +22,10 @@ export type RuleTarget =
 interface Rule {
   arn: string;
   bus: string;
-  pattern: Record<string, unknown>;
+  /** Absent for a scheduled rule, which matches no event put on a bus. */
+  pattern?: Record<string, unknown>;
+  /** A scheduled rule's `rate(…)` or `cron(…)`. */
+  schedule?: string;
   targets: Array<{
     arn: string;
     roleArn?: string;
@@ -35,7 +38,8 @@ export function eventRules(template: StackTemplate): Rule[] {
   return template.ofType('AWS::Events::Rule').map(([logicalId, resource]) => {
     const p = template.resolve(resource.Properties ?? {}) as {
       EventBusName?: string;
-      EventPattern: Record<string, unknown>;
+      EventPattern?: Record<string, unknown>;
+      ScheduleExpression?: string;
       Targets: Array<{
         Arn: string;
         RoleArn?: string;
@@ -45,7 +49,8 @@ export function eventRules(template: StackTemplate): Rule[] {
     return {
       arn: template.physicalOf(logicalId).attributes.Arn!,
       bus: p.EventBusName ?? 'default',
-      pattern: p.EventPattern,
+      ...(p.EventPattern ? { pattern: p.EventPattern } : {}),
+      ...(p.ScheduleExpression ? { schedule: p.ScheduleExpression } : {}),
       targets: p.Targets.map((target) => ({
         arn: target.Arn,
         ...(target.RoleArn ? { roleArn: target.RoleArn } : {}),
@@ -77,7 +82,10 @@ export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date):
   const bus = entry.EventBusName ?? 'default';
   return rules
     .filter(
-      (rule) => (rule.bus === bus || bus.endsWith(`:event-bus/${rule.bus}`)) && matches(rule.pattern, event),
+      (rule) =>
+        rule.pattern !== undefined &&
+        (rule.bus === bus || bus.endsWith(`:event-bus/${rule.bus}`)) &&
+        matches(rule.pattern, event),
     )
     .flatMap((rule) =>
       rule.targets.map((target): RuleTarget => {
@@ -95,6 +103,32 @@ export function route(rules: readonly Rule[], entry: PutEventsEntry, now: Date):
         };
       }),
     );
+}
+
+/**
+ * The Lambda targets of the scheduled rules, each with the event EventBridge sends when the schedule fires
+ * (detail type `Scheduled Event`, source `aws.events`, the rule's ARN as its resource).
+ */
+export function scheduledTargets(
+  rules: readonly Rule[],
+  now: Date,
+): Array<Extract<RuleTarget, { kind: 'lambda' }> & { schedule: string }> {
+  return rules.flatMap((rule) =>
+    rule.schedule === undefined
+      ? []
+      : rule.targets
+          .filter((target) => target.arn.includes(':lambda:'))
+          .map((target) => ({
+            kind: 'lambda' as const,
+            functionArn: target.arn,
+            ruleArn: rule.arn,
+            schedule: rule.schedule!,
+            event: {
+              ...eventOf({ Source: 'aws.events', DetailType: 'Scheduled Event', Detail: '{}' }, now),
+              resources: [rule.arn],
+            },
+          })),
+  );
 }
 
 /**

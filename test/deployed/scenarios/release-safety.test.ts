@@ -1,6 +1,8 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { PutEventsEntry } from '../harness/aws-services.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import { eventRules, eventsMayInvoke, route, scheduledTargets } from '../harness/event-rules.js';
 import {
   declaredAt,
   example,
@@ -72,6 +74,121 @@ describe('release safety on the deployed stack', () => {
       title: `${intent.title} (after an outage)`,
     }));
     expect([next.execution.status, next.status?.status]).toEqual(['SUCCEEDED', 'released']);
+  });
+
+  test('a stage failing after StartRelease of an observe-only release leaves its monitors with their alarm actions', async () => {
+    // Prepare: a change that freezes on regression runs with its monitors observing only; every poll of
+    // CheckRelease then fails, so the execution leaves the release through RecordFailure mid-rollout.
+    stack.services.appConfigOutages.set('GetDeployment by CheckRelease', 'InternalServerException');
+    // Act
+    const failed = await release('01-low-risk-flag.json', (intent) => ({
+      ...intent,
+      title: `${intent.title} (frozen on regression)`,
+      constraints: { ...(intent.constraints as object), onRegression: 'freeze' },
+    }));
+    stack.services.appConfigOutages.clear();
+    // Assess
+    expect([failed.execution.status, failed.execution.error]).toEqual(['FAILED', 'ItvStageFailed']);
+    const entries = await stack.ledger.forIntent(stack.ledgerName, failed.intentId);
+    const started = entries.find((e) => e.entry.type === 'release.started')?.entry.payload as
+      | {
+          plan: { rollbackOnAlarm: boolean };
+          deploymentId: string;
+          startedAt: string;
+          deploymentDurationInMinutes: number;
+          finalBakeTimeInMinutes: number;
+        }
+      | undefined;
+    expect(started?.plan.rollbackOnAlarm).toBe(false);
+    const restored = entries.find((e) => e.entry.type === 'release.monitors-restored');
+    expect(restored?.entry.payload).toMatchObject({
+      service: 'launch-flags',
+      deploymentId: started?.deploymentId,
+      trigger: 'failure-path',
+      alarms: ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99'],
+    });
+    for (const alarm of ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99']) {
+      expect([alarm, stack.services.alarmActions.enabledNow(alarm)]).toEqual([alarm, true]);
+    }
+    // RestoreMonitors waited for the deployment to end before enabling them.
+    const states = failed.execution.states;
+    const restores = states.slice(states.indexOf('RecordFailure') + 1);
+    expect(new Set(restores)).toEqual(new Set(['RestoreMonitors']));
+    expect(restores.length).toBeGreaterThan(1);
+    // Not mid-rollout: the actions came back once the deployment's rollout and bake were over.
+    const ends =
+      Date.parse(started!.startedAt) +
+      (started!.deploymentDurationInMinutes + started!.finalBakeTimeInMinutes) * 60_000;
+    expect(Date.parse(restored!.entry.timestamp)).toBeGreaterThanOrEqual(ends);
+  });
+
+  test('when the compensation cannot run either, the reconciler restores the lane once its deployment has ended', async () => {
+    // Prepare: the polls fail, and so does RestoreMonitors (it cannot list the lane's deployments).
+    const monitors = ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99'];
+    stack.services.appConfigOutages.set('GetDeployment by CheckRelease', 'InternalServerException');
+    stack.services.appConfigOutages.set('ListDeployments by RestoreMonitors', 'InternalServerException');
+    const failed = await release('01-low-risk-flag.json', (intent) => ({
+      ...intent,
+      title: `${intent.title} (frozen on regression, compensation unreachable)`,
+      constraints: { ...(intent.constraints as object), onRegression: 'freeze' },
+    }));
+    stack.services.appConfigOutages.clear();
+    const afterFailure = monitors.map((alarm) => stack.services.alarmActions.enabledNow(alarm));
+    const started = (await stack.ledger.forIntent(stack.ledgerName, failed.intentId)).find(
+      (e) => e.entry.type === 'release.started',
+    )!.entry.payload as {
+      startedAt: string;
+      deploymentDurationInMinutes: number;
+      finalBakeTimeInMinutes: number;
+    };
+    const ends =
+      Date.parse(started.startedAt) +
+      (started.deploymentDurationInMinutes + started.finalBakeTimeInMinutes) * 60_000;
+
+    // Act: Step Functions' event for the failed execution, through the template's rule, as EventBridge
+    // delivers it; then the scheduled run once the deployment has ended.
+    const reconcile = async (entry: PutEventsEntry) => {
+      const targets = route(eventRules(stack.template), entry, stack.clock.now()).filter(
+        (target) => target.kind === 'lambda',
+      );
+      expect(targets).toHaveLength(1);
+      const [target] = targets;
+      if (target?.kind !== 'lambda') throw new Error('no reconciler target');
+      expect(eventsMayInvoke(stack.template, target.functionArn, target.ruleArn)).toBe(true);
+      return (await stack.clock.busy(() => stack.lambda.invoke(target.functionArn, target.event))) as Array<{
+        service: string;
+        outcome: string;
+      }>;
+    };
+    const onFailure = await reconcile({
+      Source: 'aws.states',
+      DetailType: 'Step Functions Execution Status Change',
+      Detail: JSON.stringify({
+        status: failed.execution.status,
+        executionArn: failed.execution.executionArn,
+        stateMachineArn: stack.stepFunctions.stateMachineArn,
+      }),
+    });
+    stack.clock.enter();
+    await stack.clock.sleep(Math.max(0, ends - stack.clock.now().getTime()) + 60_000);
+    stack.clock.idle();
+    const [every5Minutes] = scheduledTargets(eventRules(stack.template), stack.clock.now());
+    expect(every5Minutes?.schedule).toBe('rate(5 minutes)');
+    expect(eventsMayInvoke(stack.template, every5Minutes!.functionArn, every5Minutes!.ruleArn)).toBe(true);
+    const scheduled = (await stack.clock.busy(() =>
+      stack.lambda.invoke(every5Minutes!.functionArn, every5Minutes!.event),
+    )) as Array<{ service: string; outcome: string }>;
+
+    // Assess
+    expect([failed.execution.status, failed.execution.error]).toEqual(['FAILED', 'ItvStageFailed']);
+    expect(afterFailure).toEqual([false, false]);
+    expect(onFailure.find((lane) => lane.service === 'launch-flags')?.outcome).toBe('observing');
+    expect(scheduled.find((lane) => lane.service === 'launch-flags')?.outcome).toBe('restored');
+    expect(monitors.map((alarm) => stack.services.alarmActions.enabledNow(alarm))).toEqual([true, true]);
+    const restored = (await stack.ledger.forIntent(stack.ledgerName, failed.intentId)).find(
+      (e) => e.entry.type === 'release.monitors-restored',
+    );
+    expect(restored?.entry.payload).toMatchObject({ trigger: 'schedule', alarms: monitors });
   });
 
   test('only an eligible reviewer other than the requester, calling with its IAM identity, approves a review', async () => {

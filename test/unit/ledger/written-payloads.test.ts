@@ -7,6 +7,7 @@ import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
+import { restoreMonitors } from '../../../lambdas/core/pipeline/restore-monitors.js';
 import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
@@ -172,6 +173,28 @@ describe('what the writers record', () => {
     // stopped by a freeze window that starts mid-release
     const stopped = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
     await conclude(stopped, await runIntent(stopped, intentAt(stopped)));
+    // a stage that failed mid-release of an irreversible change: its monitors are restored once it has ended
+    const observing = await runToVerify(
+      frozen,
+      intentAt(frozen, (d) => {
+        d.title = 'Irreversible, failed mid-release';
+        d.constraints = { reversibility: 'irreversible', onRegression: 'rollback', checks: [] };
+      }),
+    );
+    const failedMidRelease = {
+      ...observing,
+      release: await startRelease(observing, frozen.deps),
+      error: { Error: 'TransientError', Cause: 'ledger unreachable' },
+    };
+    await recordFailure(failedMidRelease, frozen.deps);
+    frozen.clock.advance(24 * 60 * 60_000);
+    await restoreMonitors(failedMidRelease, frozen.deps);
+    // a stop AppConfig kept refusing, escalated once the retries were spent
+    const refusedCause = JSON.stringify({
+      errorType: 'StopRefusedError',
+      errorMessage: 'deployment is VALIDATING',
+    });
+    await recordFailure({ ...inFlight, error: { Error: 'StopRefusedError', Cause: refusedCause } }, h.deps);
 
     // Assess
     const entries = [

@@ -177,6 +177,8 @@ export class AppConfigService {
     };
     return {
       monitorsFor: names,
+      // Alarm actions are CloudWatch's; the alarm-state source reads them itself.
+      actionsEnabled: async () => true,
       disableAlarmActions: notOffered,
       enableAlarmActions: notOffered,
       alarmHistory: (_service, afterMs, throughMs, only) =>
