@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
@@ -120,37 +120,6 @@ describe('load on one ITV_HOME through itv serve', () => {
       expect(concluded.steps?.at(-1)?.type).toMatch(/^(intent\.concluded|checkpoint\.signed)$/);
     },
     intentsBudgetMs(4),
-  );
-
-  test(
-    'itv submit waits out a 429, saying so in one line, and submits once a slot frees',
-    async () => {
-      // Prepare
-      const file = join(home, 'intent.json');
-      writeFileSync(file, JSON.stringify(intentTitled(12)));
-      let waiting = false;
-      const filled: string[] = [];
-
-      // Act: other clients keep both slots taken until the command says it waits.
-      const run = runItv(home, ['submit', file, '--as', 'alice', '--json'], (line) => {
-        waiting ||= /waiting \d+ s/.test(line);
-      });
-      for (let n = 0; !waiting && n < 200; n++) {
-        const answer = await post(intentTitled(100 + n));
-        if (answer.status === 202) filled.push(String(answer.body.intentId));
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const submitted = await run;
-
-      // Assess
-      expect(waiting).toBe(true);
-      expect(submitted.code).toBe(0);
-      expect(submitted.stderr.trim().split('\n')).toHaveLength(1);
-      expect(submitted.stderr).toMatch(/^itv: 2 executions are in flight.*ITV_MAX_IN_FLIGHT.*waiting \d+ s/);
-      expect(JSON.parse(submitted.stdout)).toMatchObject({ status: 'released' });
-      for (const id of filled) await untilConcluded(id);
-    },
-    intentsBudgetMs(8),
   );
 
   test(
