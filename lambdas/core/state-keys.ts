@@ -16,6 +16,14 @@ export const stateKeys = {
   /** The hosted configuration version created for the intent's release, reused by every retried start. */
   hostedVersion: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'HOSTED_VERSION' }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
+  /**
+   * The emergency preemption of an intent's deployment, written before the stop: CheckRelease reads it to tell a
+   * preempted deployment (queue again) from one an alarm rolled back (conclude).
+   */
+  preemption: (intentId: string, deploymentId: string) => ({
+    pk: `INTENT#${intentId}`,
+    sk: `PREEMPTION#${deploymentId}`,
+  }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
   /** One item per verified intent: whether it reused a decision (its marker in the continuity tally). */
   continuity: (intentId: string) => ({ pk: 'CONTINUITY', sk: intentId }),
@@ -50,4 +58,6 @@ export interface InFlightRecord {
   valuePerHourUsd?: number;
   emergencyOverride?: boolean;
   deadline?: string;
+  /** Queued again because this emergency intent stopped its release; it keeps the head of its lane. */
+  preemptedBy?: string;
 }

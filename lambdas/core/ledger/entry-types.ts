@@ -22,7 +22,7 @@ export type LedgerEntryType =
   | 'decision.reused'
   | `verification.${'passed' | 'failed'}`
   | `review.${'requested' | 'approved' | 'rejected'}`
-  | `release.${'started' | 'stopped' | 'frozen' | 'rolling-forward' | 'escalated'}`
+  | `release.${'started' | 'stopped' | 'preempted' | 'frozen' | 'rolling-forward' | 'escalated'}`
   | DeploymentEntryType
   | 'observation.recorded'
   | 'intent.concluded'

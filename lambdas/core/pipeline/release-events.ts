@@ -20,7 +20,8 @@ export async function recordEvents(
       intentId,
       deploymentEntryType(event.type),
       { deploymentId: status.deploymentId, index, ...event },
-      `release/event/${index}`,
+      // Per deployment: a release queued again after a preemption starts a second one, numbered from 0.
+      `release/${status.deploymentId}/event/${index}`,
     );
   }
   return Math.max(alreadyRecorded, status.events.length);
