@@ -73,11 +73,12 @@ describe('data tables', () => {
 });
 
 describe('observe-only releases', () => {
-  test('only start-release may disable alarm actions; the release stages may re-enable and read them', () => {
+  test('only start-release may disable alarm actions; the stages that read or stop a release may re-enable them', () => {
     const roles = roleOfFunction(template);
     expect(rolesAllowed(template, 'cloudwatch:DisableAlarmActions')).toEqual([roles['start-release']]);
+    // admit-policy stops the deployment an authorized emergency preempts.
     expect(rolesAllowed(template, 'cloudwatch:EnableAlarmActions').sort()).toEqual(
-      [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
+      [roles['start-release'], roles['check-release'], roles['stop-release'], roles['admit-policy']].sort(),
     );
     expect(rolesAllowed(template, 'appconfig:GetEnvironment')).toEqual([roles['start-release']]);
   });
@@ -232,9 +233,12 @@ describe('functions', () => {
     expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion')).toEqual([
       roles['start-release'],
     ]);
-    expect(rolesAllowed(template, 'appconfig:StopDeployment')).toEqual([roles['stop-release']]);
+    // admit-policy reads and stops the deployment an authorized emergency preempts.
+    expect(rolesAllowed(template, 'appconfig:StopDeployment').sort()).toEqual(
+      [roles['stop-release'], roles['admit-policy']].sort(),
+    );
     expect(rolesAllowed(template, 'appconfig:GetDeployment').sort()).toEqual(
-      [roles['start-release'], roles['check-release'], roles['stop-release']].sort(),
+      [roles['start-release'], roles['check-release'], roles['stop-release'], roles['admit-policy']].sort(),
     );
     expect(rolesAllowed(template, 'states:SendTaskSuccess')).toEqual([roles['review-intent']]);
     expect(rolesAllowed(template, 'states:SendTaskFailure')).toEqual([roles['review-intent']]);
