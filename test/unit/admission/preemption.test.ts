@@ -139,7 +139,11 @@ describe('the price of a preemption', () => {
 
   test('a preempted intent waits at the head of its lane: after emergencies, before earlier arrivals', () => {
     // Prepare
-    const requeued = requeuedAfterPreemption({ ...routine, arrival: 7 }, emergency.intentId, now.toISOString());
+    const requeued = requeuedAfterPreemption(
+      { ...routine, arrival: 7 },
+      emergency.intentId,
+      now.toISOString(),
+    );
     const earlier = queued('int-earlier', lane, ['launch-flags'], 2);
 
     // Act
