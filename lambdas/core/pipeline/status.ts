@@ -8,6 +8,7 @@ import {
   issuesPayload,
   payloadOf,
   releaseEscalatedReadPayload,
+  releasePreemptedReadPayload,
   releaseStoppedReadPayload,
   reviewDecidedReadPayload,
   stageFailedReadPayload,
@@ -49,6 +50,7 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   else if (lastType === 'stage.failed') status = 'failed';
   else if (last('review.requested') && !last('review.approved') && !last('review.rejected'))
     status = 'awaiting-review';
+  else if (preemptedSinceStart(entries)) status = 'preempted';
   else if (last('release.')) status = 'releasing';
   return {
     intentId,
@@ -78,6 +80,12 @@ const decisionNeeded = {
   freeze: 'decide the remediation of a change that must not be reverted blindly',
   'roll-forward': 'submit the fix-forward change',
 } as const;
+
+/** An emergency stopped the intent's latest deployment: it waits for its lane again, not yet released anew. */
+function preemptedSinceStart(entries: StoredEntry[]): boolean {
+  const types = entries.map((stored) => stored.entry.type);
+  return types.lastIndexOf('release.preempted') > types.lastIndexOf('release.started');
+}
 
 /** The reasons one entry gives, composed from its recorded facts (the ledger stores facts, not sentences). */
 function reasonsOf(entry: LedgerEntry): string[] {
@@ -116,6 +124,13 @@ function reasonsOf(entry: LedgerEntry): string[] {
       const escalated = payloadOf(entry, releaseEscalatedReadPayload);
       const to = escalated.team ?? (escalated.to.join(', ') || 'the owners');
       return [`escalated to ${to}: ${escalated.reason}; ${decisionNeeded[escalated.response]}`];
+    }
+    case 'release.preempted': {
+      const preempted = payloadOf(entry, releasePreemptedReadPayload);
+      const minutes = Math.round(preempted.predictedTimeToValueChangeSeconds / 60);
+      return [
+        `preempted by emergency ${preempted.preemptedBy} (override by ${preempted.requester}): deployment ${preempted.deploymentId} rolled back, queued again at the head of ${preempted.lane}; predicted ${minutes} min later to value, $${preempted.costOfDelayUsd.toFixed(2)} cost of delay`,
+      ];
     }
     case 'release.rollback-started':
       return [`rolled back: ${payloadOf(entry, deploymentEventReadPayload).description ?? ''}`.trim()];
