@@ -175,8 +175,10 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   waitForRelease.next(checkRelease);
   checkRelease.next(
     new Choice(scope, 'ReleaseProgress', {
-      comment: 'Stop on regression, finish when done, otherwise poll again.',
+      comment:
+        'Stop on regression, queue for the lane again when an emergency preempted the deployment, finish when done, otherwise poll again.',
     })
+      .when(fieldEquals('$.release.action', 'requeue'), waitForLane)
       .when(fieldEquals('$.release.action', 'stop'), stopRelease)
       .when(fieldEquals('$.release.done', true), observe)
       .otherwise(waitForRelease),
@@ -195,8 +197,16 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   waitForLane.next(admitPolicy);
   admitPolicy.next(
     new Choice(scope, 'AdmissionOutcome', {
-      comment: 'Admitted intents proceed, queued ones wait, the rest learn.',
+      comment:
+        'Admitted intents proceed (one whose release an emergency preempted starts it again: its decision, checks and review stand), queued ones wait, the rest learn.',
     })
+      .when(
+        Condition.and(
+          fieldEquals('$.admission.verdict', 'admitted'),
+          fieldEquals('$.release.action', 'requeue'),
+        ),
+        startRelease,
+      )
       .when(fieldEquals('$.admission.verdict', 'admitted'), formDecision)
       .when(fieldEquals('$.admission.verdict', 'queued'), waitForLane)
       .otherwise(learn),

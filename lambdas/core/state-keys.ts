@@ -24,6 +24,14 @@ export const stateKeys = {
   /** What itv last released to everyone on a profile: the configuration a stepped release keeps for the rest. */
   releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
+  /**
+   * The emergency preemption of an intent's deployment, written before the stop: CheckRelease reads it to tell a
+   * preempted deployment (queue again) from one an alarm rolled back (conclude).
+   */
+  preemption: (intentId: string, deploymentId: string) => ({
+    pk: `INTENT#${intentId}`,
+    sk: `PREEMPTION#${deploymentId}`,
+  }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
   /** One item per verified intent: whether it reused a decision (its marker in the continuity tally). */
   continuity: (intentId: string) => ({ pk: 'CONTINUITY', sk: intentId }),
@@ -58,4 +66,6 @@ export interface InFlightRecord {
   valuePerHourUsd?: number;
   emergencyOverride?: boolean;
   deadline?: string;
+  /** Queued again because this emergency intent stopped its release; it keeps the head of its lane. */
+  preemptedBy?: string;
 }

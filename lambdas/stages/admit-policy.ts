@@ -6,9 +6,10 @@ export const admitPolicyStage = defineStage({
   name: 'AdmitPolicy',
   fn: 'admit-policy',
   comment:
-    'Evaluates the policy set, computes the risk tier and checks non-interference with in-flight intents.',
+    'Evaluates the policy set, computes the risk tier and checks non-interference with in-flight intents; an authorized emergency may preempt the release on its lane.',
   resultPath: '$.admission',
-  access: { ledger: 'append', state: 'write' },
+  // check and stop: an authorized emergency stops the revertible deployment holding its lane.
+  access: { ledger: 'append', state: 'write', release: ['check', 'stop'] },
   input: pipelineStateSchema,
   output: admissionResultSchema,
   run: admitPolicy,

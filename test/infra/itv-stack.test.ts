@@ -86,6 +86,8 @@ describe('observe-only releases', () => {
         roles['stop-release'],
         roles['restore-monitors'],
         roles['reconcile-monitors'],
+        // admit-policy stops the deployment an authorized emergency preempts.
+        roles['admit-policy'],
       ].sort(),
     );
     expect(rolesAllowed(template, 'appconfig:GetEnvironment').sort()).toEqual(starters);
@@ -290,7 +292,10 @@ describe('functions', () => {
     const starters = [roles['start-release'], roles['check-release']].sort();
     expect(rolesAllowed(template, 'appconfig:StartDeployment').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion').sort()).toEqual(starters);
-    expect(rolesAllowed(template, 'appconfig:StopDeployment')).toEqual([roles['stop-release']]);
+    // admit-policy reads and stops the deployment an authorized emergency preempts.
+    expect(rolesAllowed(template, 'appconfig:StopDeployment').sort()).toEqual(
+      [roles['stop-release'], roles['admit-policy']].sort(),
+    );
     expect(rolesAllowed(template, 'appconfig:GetDeployment').sort()).toEqual(
       [
         roles['start-release'],
@@ -298,6 +303,7 @@ describe('functions', () => {
         roles['stop-release'],
         roles['restore-monitors'],
         roles['reconcile-monitors'],
+        roles['admit-policy'],
       ].sort(),
     );
     expect(rolesAllowed(template, 'states:SendTaskSuccess')).toEqual([roles['review-intent']]);

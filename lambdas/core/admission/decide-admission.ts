@@ -8,8 +8,14 @@ import { deploymentTimeline } from '../release/timeline.js';
 import { assessRisk, type RiskAssessment } from '../risk.js';
 import type { InFlightRecord } from '../state-keys.js';
 import { valuePerHour } from '../value.js';
-import { decideNonInterference, type NonInterferenceDecision } from './non-interference.js';
+import { decideNonInterference, isAbandoned, type NonInterferenceDecision } from './non-interference.js';
 import { type Occupant, toOccupant, toRecord } from './occupant.js';
+import {
+  choosePreemption,
+  type LaneRelease,
+  type PreemptionChoice,
+  requeuedAfterPreemption,
+} from './preemption.js';
 
 /** The rule whose compliance turns a claimed emergency override into an authorized one. */
 export const overrideAuthorityRule = 'authority-emergency-override';
@@ -34,6 +40,8 @@ export interface AdmissionInput {
   occupancy: Occupancy;
   policies: PolicySet;
   signals?: PolicySignals;
+  /** Deployments in flight by intent id, read from the ledger: what an emergency may preempt. */
+  releases?: ReadonlyMap<string, LaneRelease>;
 }
 
 export interface Explanation {
@@ -47,6 +55,20 @@ export interface Explanation {
 export interface OccupancyWrite {
   record: InFlightRecord | null;
   commit: boolean;
+  /** Other intents' records this decision changes (a preempted intent queued again); only with `commit`. */
+  others?: InFlightRecord[];
+}
+
+/** An emergency's preemption of the release on its lane, as admission decided it. */
+export interface Preemption {
+  intentId: string;
+  release: LaneRelease;
+  /** Predicted change to the preempted intent's time to value, and that delay priced at its value per hour. */
+  delaySeconds: number;
+  costOfDelayUsd: number;
+  valuePerHourUsd: number;
+  /** Its record before: what a lost race puts back. */
+  before: InFlightRecord;
 }
 
 export interface AdmissionDecision {
@@ -62,6 +84,9 @@ export interface AdmissionDecision {
   override: boolean;
   arrival: number;
   nonInterference: NonInterferenceDecision;
+  /** Set when an authorized emergency stops the release on its lane; `preemptionDeclined` says why it did not. */
+  preemption?: Preemption;
+  preemptionDeclined?: { intentId: string; reason: string };
   /** Undefined when the record stays as it is. */
   write?: OccupancyWrite;
 }
@@ -114,15 +139,30 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     valuePerHourUsd: valuePerHour(intent.goal.valueModel),
     emergencyOverride: override,
     ...(deadline ? { deadline } : {}),
+    // A preempted intent keeps the head of its lane on every re-check until it is admitted again.
+    ...(mine?.preemptedBy ? { preemptedBy: mine.preemptedBy } : {}),
   };
   const alreadyAdmitted = mine?.status === 'admitted';
+  const others = occupancy.others.map(toOccupant);
+  const choice: PreemptionChoice | undefined =
+    override && !alreadyAdmitted
+      ? choosePreemption({
+          candidate: { ...candidate, emergencyOverride: true },
+          others: others.filter((o) => !isAbandoned(o, now.getTime())),
+          releases: input.releases ?? new Map(),
+        })
+      : undefined;
+  const preempting =
+    choice?.action === 'preempt' ? requeuedAfterPreemption(choice.holder, intentId, nowIso) : undefined;
   const nonInterference = decideNonInterference({
     candidate,
-    others: occupancy.others.map(toOccupant),
+    others,
     now,
     override,
-    // An admitted intent was judged against its deadline when admitted; a retry must not reverse that.
-    ...(deadline && !alreadyAdmitted ? { deadline: new Date(deadline) } : {}),
+    ...(preempting ? { preempting } : {}),
+    // An admitted intent was judged against its deadline when admitted; neither a retry nor an emergency that
+    // preempted its release reverses that (the emergency's admission records the delay instead).
+    ...(deadline && !alreadyAdmitted && !mine?.preemptedBy ? { deadline: new Date(deadline) } : {}),
   });
   if (alreadyAdmitted) {
     // A retried attempt after its admission was written: the lease is already held.
@@ -143,6 +183,13 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     });
   }
   const verdict = alreadyAdmitted ? 'admitted' : failed.length > 0 ? 'rejected' : nonInterference.verdict;
+  // A preemption happens only with the emergency's admission: one refused or still queued stops nobody.
+  const preemption =
+    choice?.action === 'preempt' && preempting && verdict === 'admitted'
+      ? preemptionOf(choice.release, choice.holder, occupancy, nonInterference)
+      : undefined;
+  const write = writeFor(verdict, candidate, mine, nowIso);
+  if (preemption && preempting && write.write) write.write.others = [toRecord(preempting)];
   return {
     verdict,
     failed: alreadyAdmitted ? [] : failed,
@@ -154,7 +201,29 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     override,
     arrival: candidate.arrival,
     nonInterference,
-    ...writeFor(verdict, candidate, mine, nowIso),
+    ...(preemption ? { preemption } : {}),
+    ...(choice?.action === 'wait'
+      ? { preemptionDeclined: { intentId: choice.holder.intentId, reason: choice.reason } }
+      : {}),
+    ...write,
+  };
+}
+
+function preemptionOf(
+  release: LaneRelease,
+  holder: Occupant,
+  occupancy: Occupancy,
+  nonInterference: NonInterferenceDecision,
+): Preemption {
+  const check = nonInterference.checked.find((c) => c.intentId === holder.intentId);
+  const before = occupancy.others.find((r) => r.intentId === holder.intentId) ?? toRecord(holder);
+  return {
+    intentId: holder.intentId,
+    release,
+    delaySeconds: check?.predictedTimeToValueChangeSeconds ?? 0,
+    costOfDelayUsd: check?.costOfDelayUsd ?? 0,
+    valuePerHourUsd: holder.valuePerHourUsd,
+    before,
   };
 }
 
@@ -167,8 +236,9 @@ function writeFor(
   if (mine?.status === 'admitted') return {};
   if (verdict === 'rejected') return mine ? { write: { record: null, commit: false } } : {};
   if (verdict === 'admitted') {
+    const { preemptedBy: _resumed, ...admitted } = candidate;
     return {
-      write: { record: toRecord({ ...candidate, status: 'admitted', admittedAt: now }), commit: true },
+      write: { record: toRecord({ ...admitted, status: 'admitted', admittedAt: now }), commit: true },
     };
   }
   // A first arrival takes its ticket through the sequencer; a later attempt only refreshes its place.

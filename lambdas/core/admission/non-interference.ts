@@ -30,6 +30,8 @@ export interface InterferenceCheck {
   predictedTimeToValueChangeSeconds: number;
   /** That change priced at its value per hour (the seed's cost of delay). */
   costOfDelayUsd: number;
+  /** Set when this decision stops its release and queues it again at the head of its lane. */
+  preempted?: true;
 }
 
 export interface NonInterferenceInput {
@@ -41,6 +43,11 @@ export interface NonInterferenceInput {
   /** An emergency override whose authority the policy set accepted. */
   override: boolean;
   deadline?: Date;
+  /**
+   * The in-flight intent this emergency preempts, as it waits again (`requeuedAfterPreemption`): the schedule
+   * with this decision uses it, every baseline uses the record as it stood.
+   */
+  preempting?: Occupant;
 }
 
 export interface NonInterferenceDecision {
@@ -65,11 +72,24 @@ export interface NonInterferenceDecision {
     totalDelaySeconds: number;
     totalCostOfDelayUsd: number;
     sharedBlastRadiusWith: string[];
+    /** The in-flight intents whose release it stops (their delay is in `checked`). */
+    preempted: string[];
   };
   retryAfterSeconds: number;
 }
 
-function isAbandoned(o: Occupant, nowMs: number): boolean {
+/**
+ * A delay priced at the delayed intent's value per hour, to the cent: the seed's cost of delay. A gain (negative
+ * delay) costs nothing.
+ *
+ * @example costOfDelay(1200, 1800) // 600
+ */
+export function costOfDelay(valuePerHourUsd: number, delaySeconds: number): number {
+  return Math.round(((valuePerHourUsd * Math.max(0, delaySeconds)) / 3600) * 100) / 100;
+}
+
+/** Whether a place belongs to an execution that is gone (a stale queue place, an expired lease). */
+export function isAbandoned(o: Occupant, nowMs: number): boolean {
   if (o.status === 'queued') return nowMs - Date.parse(o.lastSeenAt) > abandonQueuedAfterSeconds * 1000;
   const admitted = Date.parse(o.admittedAt ?? o.lastSeenAt);
   return nowMs > admitted + (o.predictedDurationSeconds + leaseGraceSeconds) * 1000;
@@ -80,10 +100,12 @@ const minutes = (seconds: number) => `${Math.round(seconds / 60)} min`;
 
 /**
  * Non-interference for one intent: it is admitted only when no in-flight intent and no earlier-arrived queued
- * intent overlaps its lane or blast radius; otherwise it queues in arrival order. It never preempts, so the
- * predicted time to value of everyone it was checked against is unchanged; an authorized emergency override
- * jumps the queue and ignores blast-radius overlap (never the lane) and is charged with the delay it causes.
- * An intent whose predicted completion misses its deadline is rejected instead of queued.
+ * intent overlaps its lane or blast radius; otherwise it queues in arrival order. An ordinary intent never
+ * preempts, so the predicted time to value of everyone it was checked against is unchanged. An authorized
+ * emergency override jumps the queue and ignores blast-radius overlap (never the lane); when it preempts the
+ * release on its lane (`input.preempting`), that intent waits again at the head of the lane. Either way the
+ * emergency is charged with the delay it causes each intent. An intent whose predicted completion misses its
+ * deadline is rejected instead of queued.
  */
 export function decideNonInterference(input: NonInterferenceInput): NonInterferenceDecision {
   const { now, deadline } = input;
@@ -91,19 +113,22 @@ export function decideNonInterference(input: NonInterferenceInput): NonInterfere
   const abandoned: string[] = [];
   const live: Occupant[] = [];
   for (const o of input.others) isAbandoned(o, nowMs) ? abandoned.push(o.intentId) : live.push(o);
+  const preempting = input.preempting;
+  // With this decision the preempted intent waits again; what it would have done is the record as it stands.
+  const after = preempting ? live.map((o) => (o.intentId === preempting.intentId ? preempting : o)) : live;
   const self: Occupant = { ...input.candidate, emergencyOverride: input.override };
   const ordinary: Occupant = { ...self, emergencyOverride: false };
   const sets: RadiusSets = new Map();
   const selfRadius = radiusSet(sets, self);
   const overlaps = new Map(live.map((o) => [o.intentId, overlapOf(o, self, selfRadius)]));
   const ahead = (o: Occupant) => o.status === 'admitted' || queueOrder(o, self) < 0;
-  const blocking = live.filter((o) => ahead(o) && mustWaitFor(self, overlaps.get(o.intentId)));
+  const blocking = after.filter((o) => ahead(o) && mustWaitFor(self, overlaps.get(o.intentId)));
   const admitted = blocking.length === 0;
   const placedSelf: Occupant = admitted
     ? { ...self, status: 'admitted', admittedAt: now.toISOString() }
     : { ...self, status: 'queued' };
 
-  const withSelf = predictSchedule([...live, placedSelf], now);
+  const withSelf = predictSchedule([...after, placedSelf], now);
   const withoutSelf = predictSchedule(live, now);
   const asOrdinary = input.override
     ? predictSchedule([...live, { ...ordinary, status: 'queued' }], now)
@@ -126,10 +151,11 @@ export function decideNonInterference(input: NonInterferenceInput): NonInterfere
       lane: o.lane,
       overlaps: overlap !== undefined,
       overlap: overlap ?? null,
-      blocks: blocking.includes(o),
+      blocks: blocking.some((b) => b.intentId === o.intentId),
       predictedCompletionAt: iso(end),
       predictedTimeToValueChangeSeconds: delta,
-      costOfDelayUsd: Math.round(((o.valuePerHourUsd * Math.max(0, delta)) / 3600) * 100) / 100,
+      costOfDelayUsd: costOfDelay(o.valuePerHourUsd, delta),
+      ...(o.intentId === preempting?.intentId ? { preempted: true as const } : {}),
     };
   });
 
@@ -165,6 +191,7 @@ export function decideNonInterference(input: NonInterferenceInput): NonInterfere
       sharedBlastRadiusWith: checked
         .filter((c) => c.status === 'admitted' && c.overlap && !c.overlap.lane)
         .map((c) => c.intentId),
+      preempted: checked.filter((c) => c.preempted).map((c) => c.intentId),
     };
   }
   if (deadline && mine.end > deadline.getTime()) {

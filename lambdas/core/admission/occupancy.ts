@@ -45,6 +45,12 @@ export async function applyOccupancyWrite(
     return true;
   }
   await state.put(key.pk, key.sk, write.record);
+  // A preempted intent's record changes with the admission that preempts it, under the same sequencer commit.
+  const others = write.commit ? (write.others ?? []) : [];
+  for (const other of others) {
+    const otherKey = stateKeys.inFlightIntent(other.intentId);
+    await state.put(otherKey.pk, otherKey.sk, other);
+  }
   if (!write.commit) return true;
   const sequencer = stateKeys.admissionSequencer();
   try {
@@ -59,6 +65,11 @@ export async function applyOccupancyWrite(
     if (!(error instanceof VersionConflictError)) throw error;
     if (occupancy.mine) await state.put(key.pk, key.sk, occupancy.mine);
     else await state.delete(key.pk, key.sk);
+    for (const other of others) {
+      const before = occupancy.others.find((r) => r.intentId === other.intentId);
+      const otherKey = stateKeys.inFlightIntent(other.intentId);
+      if (before) await state.put(otherKey.pk, otherKey.sk, before);
+    }
     return false;
   }
 }

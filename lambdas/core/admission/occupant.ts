@@ -16,6 +16,8 @@ export interface Occupant {
   valuePerHourUsd: number;
   emergencyOverride: boolean;
   deadline?: string;
+  /** The emergency that stopped its release: it waits at the head of its lane until that emergency ends. */
+  preemptedBy?: string;
 }
 
 /** Fills the fields an older or partial record lacks: it counts as admitted, with nothing known of its rollout. */
@@ -36,6 +38,7 @@ export function toOccupant(record: InFlightRecord): Occupant {
     valuePerHourUsd: record.valuePerHourUsd ?? 0,
     emergencyOverride: record.emergencyOverride ?? false,
     ...(record.deadline ? { deadline: record.deadline } : {}),
+    ...(record.preemptedBy ? { preemptedBy: record.preemptedBy } : {}),
   };
 }
 
@@ -70,9 +73,14 @@ export function mustWaitFor(later: Occupant, overlap: Overlap | undefined): bool
   return later.emergencyOverride ? overlap.lane : true;
 }
 
-/** Queue order: emergency overrides first, then arrival ticket, then id for a stable tie-break. */
+/**
+ * Queue order: emergency overrides first, then intents whose release an emergency preempted (they keep the head
+ * of their lane), then arrival ticket, then id for a stable tie-break.
+ */
 export function queueOrder(a: Occupant, b: Occupant): number {
   if (a.emergencyOverride !== b.emergencyOverride) return a.emergencyOverride ? -1 : 1;
+  const aResumes = a.preemptedBy !== undefined;
+  if (aResumes !== (b.preemptedBy !== undefined)) return aResumes ? -1 : 1;
   if (a.arrival !== b.arrival) return a.arrival - b.arrival;
   return a.intentId < b.intentId ? -1 : a.intentId > b.intentId ? 1 : 0;
 }

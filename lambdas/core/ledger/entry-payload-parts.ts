@@ -52,6 +52,8 @@ export const interferenceCheckPart = z.object({
   predictedCompletionAt: z.string(),
   predictedTimeToValueChangeSeconds: z.number(),
   costOfDelayUsd: z.number(),
+  /** This decision stops its release and queues it again at the head of its lane. */
+  preempted: z.literal(true).optional(),
 });
 
 export const nonInterferencePart = z.object({
@@ -79,8 +81,28 @@ export const nonInterferencePart = z.object({
       totalDelaySeconds: z.number(),
       totalCostOfDelayUsd: z.number(),
       sharedBlastRadiusWith: z.array(z.string()),
+      /** Intents whose release it stopped; entries written before preemption existed lack it. */
+      preempted: z.array(z.string()).optional(),
     })
     .nullable(),
+  /**
+   * What an authorized emergency did about the release holding its lane: `preempted` (stopped and queued again,
+   * or `endedFirst` when that deployment had ended before the stop reached it), or `waits` and why. Absent
+   * when nobody held the lane, and in entries written before preemption existed.
+   */
+  preemption: z
+    .discriminatedUnion('action', [
+      z.object({
+        action: z.literal('preempted'),
+        intentId: z.string(),
+        deploymentId: z.string(),
+        endedFirst: z.boolean(),
+        predictedTimeToValueChangeSeconds: z.number(),
+        costOfDelayUsd: z.number(),
+      }),
+      z.object({ action: z.literal('waits'), intentId: z.string(), reason: z.string() }),
+    ])
+    .optional(),
 });
 
 export const policyContextPart = z.object({

@@ -101,6 +101,28 @@ const deploymentEventPayload = z.strictObject({
   alarm: z.string().optional(),
 });
 
+/**
+ * `release.preempted`, on the ledger of the intent whose deployment an authorized emergency stopped: who stopped
+ * it, and what that costs this intent. It queues again at the head of its lane and releases after the emergency.
+ */
+const releasePreemptedPayload = z.strictObject({
+  deploymentId: z.string(),
+  /** The emergency intent that preempted it (its `admission.admitted` entry carries the same figures). */
+  preemptedBy: z.string(),
+  /** Who claimed the emergency override, and the rule that accepted it. */
+  requester: z.string(),
+  lane: z.string(),
+  /** AppConfig rolled the deployment back (a deployment stopped while baking is reverted, AllowRevert). */
+  action: z.literal('rolled-back'),
+  /** Predicted change to this intent's time to value, in seconds: the emergency's rollout and bake plus what it redoes. */
+  predictedTimeToValueChangeSeconds: z.number(),
+  /** That delay priced at this intent's value per hour. */
+  costOfDelayUsd: z.number(),
+  valuePerHourUsd: z.number(),
+  requeued: z.literal('head-of-lane'),
+  at: z.string(),
+});
+
 export const ledgerPayloads = {
   'intent.declared': z.strictObject({
     source: intentSource,
@@ -184,6 +206,7 @@ export const ledgerPayloads = {
     /** It completed before the stop reached it, so nothing was rolled back. */
     completedBeforeStop: z.boolean(),
   }),
+  'release.preempted': releasePreemptedPayload,
   'release.frozen': holdPayload,
   'release.rolling-forward': holdPayload,
   'release.escalated': z.strictObject({
@@ -367,6 +390,9 @@ export const releaseStoppedReadPayload = ledgerPayloads['release.stopped']
   .pick({ reason: true, completedBeforeStop: true })
   .partial({ completedBeforeStop: true })
   .loose();
+
+/** `release.preempted`: as written; the preemption item in the state table holds the same fields. */
+export const releasePreemptedReadPayload = releasePreemptedPayload;
 
 /** `release.escalated`: whom, which response and why. */
 export const releaseEscalatedReadPayload = ledgerPayloads['release.escalated']

@@ -22,7 +22,7 @@ export type LedgerEntryType =
   | 'decision.reused'
   | `verification.${'passed' | 'failed'}`
   | `review.${'requested' | 'approved' | 'rejected'}`
-  | `release.${'started' | 'step-started' | 'stopped' | 'frozen' | 'rolling-forward' | 'escalated'}`
+  | `release.${'started' | 'step-started' | 'stopped' | 'preempted' | 'frozen' | 'rolling-forward' | 'escalated'}`
   | `release.${'stop-refused' | 'monitors-restored'}`
   | DeploymentEntryType
   | 'observation.recorded'

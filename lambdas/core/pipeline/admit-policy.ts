@@ -1,17 +1,22 @@
-import { decideAdmission, settleAdmission } from '../admission/index.js';
+import { decideAdmission, type LaneRelease, readOccupancy, settleAdmission } from '../admission/index.js';
 import { confidenceLowerBound } from '../confidence.js';
+import type { Intent } from '../intent.js';
+import { laneOf } from '../lane.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
+import { preemptRelease, releaseInFlight } from './preempt-release.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type AdmissionResult, admissionResultSchema, type PipelineState } from './state.js';
 
 /**
- * Stage 3: evaluate the policy set, compute the risk tier and check non-interference. A new intent never
+ * Stage 3: evaluate the policy set, compute the risk tier and check non-interference. An ordinary intent never
  * preempts: when its lane or blast radius overlaps an in-flight release, or an earlier arrival that overlaps it
- * still waits, it queues in arrival order and the state machine re-admits it after `retryAfterSeconds`.
- * Non-interference state changes only through conditional writes (see `settleAdmission`).
+ * still waits, it queues in arrival order and the state machine re-admits it after `retryAfterSeconds`. An
+ * authorized emergency override may stop the revertible release on its lane (`preemptRelease`); that intent
+ * queues again at the head of the lane, and both ledgers carry the cost. Non-interference state changes only
+ * through conditional writes (see `settleAdmission`).
  */
 export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Promise<AdmissionResult> {
   const { intent, intentId } = declaredIntent(state);
@@ -27,6 +32,8 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
   const revocation = await revokedAuthority(intent, catalog, deps.state, now);
   const signals = { authorityRevoked: revocation ? describeRevocation(revocation) : undefined };
+  const lane = laneOf(service);
+  const releases = await releasesOnLane(intent, intentId, lane, deps);
   const { decision, occupancy, rounds } = await settleAdmission(
     deps.state,
     intentId,
@@ -42,8 +49,16 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
         confidence,
         occupancy: current,
         signals,
+        releases,
       }),
   );
+  const preempted = decision.preemption
+    ? await preemptRelease(
+        decision.preemption,
+        { intentId, requester: intent.authority.requester, lane },
+        deps,
+      )
+    : undefined;
   const { risk, evaluation, nonInterference: ni } = decision;
   const result: AdmissionResult = {
     verdict: decision.verdict,
@@ -90,6 +105,20 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
         blockers: ni.blockers,
         abandoned: ni.abandoned,
         overrideCost: ni.overrideCost ?? null,
+        ...(decision.preemption && preempted
+          ? {
+              preemption: {
+                action: 'preempted' as const,
+                intentId: decision.preemption.intentId,
+                deploymentId: decision.preemption.release.deploymentId,
+                endedFirst: preempted.endedFirst,
+                predictedTimeToValueChangeSeconds: decision.preemption.delaySeconds,
+                costOfDelayUsd: decision.preemption.costOfDelayUsd,
+              },
+            }
+          : decision.preemptionDeclined
+            ? { preemption: { action: 'waits' as const, ...decision.preemptionDeclined } }
+            : {}),
       },
       // Every in-flight or queued intent this one was checked against, with the predicted change to its time
       // to value (zero unless an authorized emergency override jumped it).
@@ -99,4 +128,26 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   );
   // A retried attempt returns what was recorded the first time, not a re-evaluation at a later instant.
   return admissionResultSchema.parse(stored.entry.payload);
+}
+
+/**
+ * The deployments under way on this intent's lane, by intent id: what an emergency may preempt. Read only for a
+ * claimed override, before the sequencer rounds: a holder admitted after this read has no entry, and an emergency
+ * waits for a holder whose release it does not know.
+ */
+async function releasesOnLane(
+  intent: Intent,
+  intentId: string,
+  lane: string,
+  deps: PipelineDeps,
+): Promise<Map<string, LaneRelease>> {
+  const releases = new Map<string, LaneRelease>();
+  if (!intent.authority.emergencyOverride) return releases;
+  const { others } = await readOccupancy(deps.state, intentId);
+  for (const holder of others) {
+    if ((holder.status ?? 'admitted') !== 'admitted' || holder.lane !== lane) continue;
+    const release = await releaseInFlight(holder.intentId, deps);
+    if (release) releases.set(holder.intentId, release);
+  }
+  return releases;
 }

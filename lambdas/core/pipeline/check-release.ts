@@ -6,6 +6,7 @@ import { stateKeys } from '../state-keys.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
+import { preemptedStep, preemptionOf } from './preempt-release.js';
 import { recordEvents } from './release-events.js';
 import { type Escalation, type ResultContext, terminalStates, toResult } from './release-result.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
@@ -13,7 +14,8 @@ import { hostedVersion, releasedContent } from './start-release.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
 /**
- * Stage 6b: poll the deployment and write each new deployment event to the ledger. When the policy set no
+ * Stage 6b: poll the deployment and write each new deployment event to the ledger. A deployment an emergency
+ * preempted (`preempt-release.ts`) asks to queue for the lane again. When the policy set no
  * longer admits the change (a freeze window began, authority was revoked) it asks for a stop — or, where a
  * stop would revert an irreversible change, freezes and escalates. A monitor that trips while AppConfig may
  * not roll back is answered as the plan says: freeze or roll forward, escalated to the owners.
@@ -25,6 +27,21 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
   const plan = release.plan ?? releasePlan(intent.constraints);
   const status = await deps.releaser.check(release.service, release.environment, release.deploymentId);
   const recorded = await recordEvents(status, release.eventsRecorded, intentId, deps);
+  const preempted = await preemptionOf(intentId, status, deps);
+  if (preempted) {
+    // Stopped for an emergency, not by an alarm: queue for the lane again rather than conclude as rolled back.
+    // The emergency wrote this entry unless it failed first; the step makes it one entry either way.
+    await record(deps, intentId, 'release.preempted', preempted, preemptedStep(status.deploymentId));
+    const result = toResult(status, {
+      service: release.service,
+      environment: release.environment,
+      strategy: release.strategy,
+      pollSeconds: release.pollSeconds,
+      eventsRecorded: recorded,
+      plan,
+    });
+    return { ...result, done: false, action: 'requeue', preemptedBy: preempted.preemptedBy };
+  }
   let stopReason: string | undefined;
   let escalation = release.escalation;
   if (!terminalStates.has(status.state)) {

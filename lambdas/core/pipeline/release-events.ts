@@ -20,7 +20,8 @@ export async function recordEvents(
       intentId,
       deploymentEntryType(event.type),
       { deploymentId: status.deploymentId, index, ...event },
-      // Per deployment: a stepped release runs one deployment per step, each with its own events.
+      // Per deployment: a stepped release runs one deployment per step, and a release queued again after a
+      // preemption starts a second one; each numbers its events from 0.
       `release/${status.deploymentId}/event/${index}`,
     );
   }

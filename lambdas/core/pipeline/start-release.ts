@@ -2,7 +2,7 @@ import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js
 import { confidenceLowerBound } from '../confidence.js';
 import { VersionConflictError } from '../errors.js';
 import { laneOf } from '../lane.js';
-import { payloadOf, releaseStartedPayload } from '../ledger/entry-payloads.js';
+import { payloadOf, releasePreemptedReadPayload, releaseStartedPayload } from '../ledger/entry-payloads.js';
 import {
   chooseStrategy,
   exposureAt,
@@ -37,8 +37,15 @@ export async function startRelease(
   if (!service) throw new Error(`service ${intent.change.service} is not in the catalog`);
   const environment = laneOf(service);
   const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
-  const started = entries.find((stored) => stored.entry.type === 'release.started');
-  if (started) {
+  const started = entries.filter((stored) => stored.entry.type === 'release.started').at(-1);
+  const startedId = started ? payloadOf(started.entry, releaseStartedPayload).deploymentId : undefined;
+  // A deployment an emergency preempted is over: the intent, admitted again, starts a new one.
+  const preempted = entries.some(
+    (stored) =>
+      stored.entry.type === 'release.preempted' &&
+      payloadOf(stored.entry, releasePreemptedReadPayload).deploymentId === startedId,
+  );
+  if (started && !preempted) {
     // A retried start must not deploy twice: pick the deployment up where the first attempt left it.
     const { deploymentId, strategy, pollSeconds, plan, exposure } = payloadOf(
       started.entry,
@@ -81,25 +88,31 @@ export async function startRelease(
   const configurationVersion = await hostedVersion(request, deps);
   const status = await deps.releaser.start({ ...request, configurationVersion });
   const pollSeconds = pollSecondsFor(strategy);
-  await record(deps, intentId, 'release.started', {
-    deploymentId: status.deploymentId,
-    service: intent.change.service,
-    environment,
-    profile: intent.change.profile,
-    strategy: strategy.name,
-    growthType: strategy.growthType,
-    growthFactor: strategy.growthFactor,
-    deploymentDurationInMinutes: strategy.deploymentDurationInMinutes,
-    finalBakeTimeInMinutes: strategy.finalBakeTimeInMinutes,
-    watchFloorSeconds: watchFloorSeconds(),
-    confidence,
-    tier: admission.tier,
-    pollSeconds,
-    plan,
-    configurationVersion,
-    ...(exposure ? { exposure } : {}),
-    startedAt: status.startedAt,
-  });
+  await record(
+    deps,
+    intentId,
+    'release.started',
+    {
+      deploymentId: status.deploymentId,
+      service: intent.change.service,
+      environment,
+      profile: intent.change.profile,
+      strategy: strategy.name,
+      growthType: strategy.growthType,
+      growthFactor: strategy.growthFactor,
+      deploymentDurationInMinutes: strategy.deploymentDurationInMinutes,
+      finalBakeTimeInMinutes: strategy.finalBakeTimeInMinutes,
+      watchFloorSeconds: watchFloorSeconds(),
+      confidence,
+      tier: admission.tier,
+      pollSeconds,
+      plan,
+      configurationVersion,
+      ...(exposure ? { exposure } : {}),
+      startedAt: status.startedAt,
+    },
+    startedId ? `release.started/after/${startedId}` : 'release.started',
+  );
   return toResult(status, {
     service: intent.change.service,
     environment,

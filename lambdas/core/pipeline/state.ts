@@ -95,7 +95,10 @@ export const releaseResultSchema = z.object({
   startedAt: z.string(),
   completedAt: z.string().optional(),
   done: z.boolean(),
-  action: z.enum(['continue', 'stop']),
+  /** `requeue`: an emergency preempted the deployment; the intent waits for its lane again (`preemptedBy`). */
+  action: z.enum(['continue', 'stop', 'requeue']),
+  /** The emergency intent whose admission stopped this deployment. */
+  preemptedBy: z.string().optional(),
   /** Why a release is being stopped: an alarm, a policy breach. */
   stopReason: z.string().optional(),
   pollSeconds: z.number().int().min(1),

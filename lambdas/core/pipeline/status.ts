@@ -9,6 +9,7 @@ import {
   ledgerPayloads,
   payloadOf,
   releaseEscalatedReadPayload,
+  releasePreemptedReadPayload,
   releaseStoppedReadPayload,
   reviewDecidedReadPayload,
   stageFailedReadPayload,
@@ -50,6 +51,7 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   else if (lastType === 'stage.failed') status = 'failed';
   else if (last('review.requested') && !last('review.approved') && !last('review.rejected'))
     status = 'awaiting-review';
+  else if (preemptedSinceStart(entries)) status = 'preempted';
   else if (last('release.')) status = 'releasing';
   return {
     intentId,
@@ -79,6 +81,12 @@ const decisionNeeded = {
   freeze: 'decide the remediation of a change that must not be reverted blindly',
   'roll-forward': 'submit the fix-forward change',
 } as const;
+
+/** An emergency stopped the intent's latest deployment: it waits for its lane again, not yet released anew. */
+function preemptedSinceStart(entries: StoredEntry[]): boolean {
+  const types = entries.map((stored) => stored.entry.type);
+  return types.lastIndexOf('release.preempted') > types.lastIndexOf('release.started');
+}
 
 /** The reasons one entry gives, composed from its recorded facts (the ledger stores facts, not sentences). */
 function reasonsOf(entry: LedgerEntry): string[] {
@@ -128,6 +136,13 @@ function reasonsOf(entry: LedgerEntry): string[] {
     case 'release.monitors-restored': {
       const restored = payloadOf(entry, ledgerPayloads['release.monitors-restored']);
       return [`alarm actions restored on ${restored.alarms.join(', ')} (${restored.trigger})`];
+    }
+    case 'release.preempted': {
+      const preempted = payloadOf(entry, releasePreemptedReadPayload);
+      const minutes = Math.round(preempted.predictedTimeToValueChangeSeconds / 60);
+      return [
+        `preempted by emergency ${preempted.preemptedBy} (override by ${preempted.requester}): deployment ${preempted.deploymentId} rolled back, queued again at the head of ${preempted.lane}; predicted ${minutes} min later to value, $${preempted.costOfDelayUsd.toFixed(2)} cost of delay`,
+      ];
     }
     case 'release.rollback-started':
       return [`rolled back: ${payloadOf(entry, deploymentEventReadPayload).description ?? ''}`.trim()];

@@ -238,6 +238,74 @@ describe('release safety on the deployed stack', () => {
     });
   });
 
+  test('an authorized emergency stops the baking release on its lane with StopDeployment, and that intent releases after it', async () => {
+    // Prepare: a routine pricing change (tier 2: a 20-minute canary, then a 10-minute bake), 25 minutes in.
+    // The test holds the clock while it submits, so the emergency arrives during the bake on any machine.
+    stack.clock.enter();
+    let routine: { intentId: string };
+    let fix: { intentId: string };
+    try {
+      const routineIntent = declaredAt(example('06-deal-desk-pricing.json'), stack.clock.now());
+      routine = await stack.submit(routineIntent, personCalling('dana'));
+      expect(routine.intentId).not.toBe('');
+      await stack.clock.sleep(25 * 60_000);
+
+      // Act: dana, the owning team's engineering manager, sends a fix under an emergency override.
+      const sample = example('06-deal-desk-pricing.json');
+      const change = sample.change as { payload: Record<string, unknown> };
+      const fixIntent = declaredAt(
+        {
+          ...sample,
+          title: 'Cap discounts at 20 % now',
+          change: { ...change, payload: { ...change.payload, maxDiscountPercent: 20 } },
+          authority: { ...(sample.authority as Record<string, unknown>), emergencyOverride: true },
+        },
+        stack.clock.now(),
+      );
+      fix = await stack.submit(fixIntent, personCalling('dana'));
+    } finally {
+      stack.clock.idle();
+    }
+    const [routineRun, fixRun] = await Promise.all([
+      stack.finished(routine.intentId),
+      stack.finished(fix.intentId),
+    ]);
+
+    // Assess
+    expect([routineRun.status, fixRun.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect((await stack.status(routine.intentId))?.status).toBe('released');
+    expect((await stack.status(fix.intentId))?.status).toBe('released');
+    const routineEntries = await stack.ledger.forIntent(stack.ledgerName, routine.intentId);
+    const fixEntries = await stack.ledger.forIntent(stack.ledgerName, fix.intentId);
+    const started = routineEntries.filter((e) => e.entry.type === 'release.started');
+    expect(started).toHaveLength(2);
+    const preempted = routineEntries.find((e) => e.entry.type === 'release.preempted')?.entry.payload;
+    expect(preempted).toMatchObject({
+      deploymentId: started[0]!.entry.payload.deploymentId,
+      preemptedBy: fix.intentId,
+      requeued: 'head-of-lane',
+    });
+    expect(preempted?.costOfDelayUsd).toBeGreaterThan(0);
+    const admitted = fixEntries.find((e) => e.entry.type === 'admission.admitted')?.entry.payload as {
+      nonInterference: { preemption?: unknown };
+    };
+    expect(admitted.nonInterference.preemption).toMatchObject({
+      action: 'preempted',
+      intentId: routine.intentId,
+      endedFirst: false,
+    });
+    // The fix did not wait for the routine's bake (its start 25 minutes in, not 30), and the routine's second
+    // deployment began after the fix's completed.
+    const at = (entries: typeof fixEntries, type: string) =>
+      Date.parse(entries.find((e) => e.entry.type === type)!.entry.timestamp);
+    expect(at(fixEntries, 'release.started') - at(routineEntries, 'release.started')).toBeLessThan(
+      30 * 60_000,
+    );
+    expect(Date.parse(started[1]!.entry.timestamp)).toBeGreaterThanOrEqual(
+      at(fixEntries, 'release.deployment-completed'),
+    );
+  });
+
   test('a call the role does not allow is refused as AWS refuses it', async () => {
     const fn = (name: string) => [...stack.lambda.functions.values()].find((f) => f.name.includes(name))!;
     const as = (name: string) => ({

@@ -255,6 +255,7 @@ describe('non-interference: emergency override', () => {
       totalDelaySeconds: 780,
       totalCostOfDelayUsd: 78,
       sharedBlastRadiusWith: ['a'],
+      preempted: [],
     });
   });
 

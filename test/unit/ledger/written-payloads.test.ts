@@ -195,12 +195,26 @@ describe('what the writers record', () => {
       errorMessage: 'deployment is VALIDATING',
     });
     await recordFailure({ ...inFlight, error: { Error: 'StopRefusedError', Cause: refusedCause } }, h.deps);
+    // preempted by an authorized emergency on its lane, which is admitted with the cost it causes
+    const preempting = pipelineHarness();
+    const routine = await runToVerify(preempting, intentAt(preempting));
+    const releasing = { ...routine, release: await startRelease(routine, preempting.deps) };
+    const emergency = await admit(
+      preempting,
+      intentAt(preempting, (d) => {
+        d.title = 'Dark mode off, now';
+        d.authority.emergencyOverride = true;
+      }),
+    );
+    await conclude(preempting, emergency);
+    await conclude(preempting, releasing);
 
     // Assess
     const entries = [
       ...(await h.ledger.read('test')),
       ...(await frozen.ledger.read('test')),
       ...(await stopped.ledger.read('test')),
+      ...(await preempting.ledger.read('test')),
     ];
     expect(payloadDrift(entries)).toEqual([]);
     const written = new Set(entries.map(({ entry }) => entry.type));

@@ -53,6 +53,34 @@ describe('intentStatus', () => {
     );
   });
 
+  test('preempted by an emergency until its release starts again, with who preempted it and at what cost', () => {
+    // Prepare
+    const preempted = entry('release.preempted', {
+      deploymentId: 'dep-1',
+      preemptedBy: 'int-fix',
+      requester: 'victor',
+      lane: 'patient-records-prod',
+      action: 'rolled-back',
+      predictedTimeToValueChangeSeconds: 6000,
+      costOfDelayUsd: 95.13,
+      valuePerHourUsd: 57.08,
+      requeued: 'head-of-lane',
+      at: '2026-11-02T09:40:00Z',
+    });
+    const waiting = [declared, entry('release.started'), preempted, entry('admission.queued', { tier: 3 })];
+
+    // Act
+    const status = intentStatus('i', waiting)!;
+    const again = intentStatus('i', [...waiting, entry('admission.admitted'), entry('release.started')])!;
+
+    // Assess
+    expect(status.status).toBe('preempted');
+    expect(status.reasons).toEqual([
+      'preempted by emergency int-fix (override by victor): deployment dep-1 rolled back, queued again at the head of patient-records-prod; predicted 100 min later to value, $95.13 cost of delay',
+    ]);
+    expect(again.status).toBe('releasing');
+  });
+
   test('an incomplete intent lists its field issues and has no value per hour', () => {
     const status = intentStatus('i', [
       entry('intent.incomplete', { issues: [{ path: 'goal', message: 'goal: is required' }] }),
