@@ -3,7 +3,12 @@ import { startRelease } from '../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../lambdas/core/pipeline/state.js';
 import { strategyByName, strategyLadder } from '../lambdas/core/release/index.js';
 // The pipeline's use cases on the AppConfig simulator over in-memory stores, as the unit tests run them.
-import { intentAt, pipelineHarness, runToVerify } from '../test/unit/pipeline/helpers/pipeline-harness.js';
+import {
+  intentAt,
+  launchFlagsBusinessHours,
+  pipelineHarness,
+  runToVerify,
+} from '../test/unit/pipeline/helpers/pipeline-harness.js';
 
 /**
  * Frozen means frozen: an irreversible change is released in steps of exposure through the real StartRelease
@@ -12,8 +17,7 @@ import { intentAt, pipelineHarness, runToVerify } from '../test/unit/pipeline/he
  * (target 0).
  */
 
-/** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
-const businessHours = new Date('2026-11-04T18:00:00Z');
+const businessHours = launchFlagsBusinessHours;
 
 interface FrozenRun {
   steps: number[];

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { maxInFlightFrom } from '../cli/control-plane/capacity.js';
 import { runningControlPlane } from '../cli/control-plane/client.js';
 import { issueToken } from '../cli/runtime/local-tokens.js';
+// The `itv` command as the CLI tests run it.
+import { itvBin as itv, root, runItv as runItvIn } from '../test/support/run-itv.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
 
 /**
@@ -14,8 +16,6 @@ import { ms, percentile, sizeFromEnv } from './stats.js';
  * and lost, latencies, the control plane's memory (RSS from /proc) and whether every intent's ledger entries
  * end at its conclusion, then stops everything it started (`itv stop` for the control plane).
  */
-const root = join(import.meta.dirname, '..');
-const itv = join(root, 'bin', 'itv.js');
 
 /** Examples that release on their own, on services whose blast radii do not overlap, with their requesters. */
 const examples: Array<{ file: string; requester: string }> = [
@@ -154,7 +154,7 @@ export async function runLoadBench(): Promise<string[]> {
     const answers = outcomes.flatMap((o) => o.answerMs);
     const toConcluded = accepted.flatMap((o) => (o.concludedAt ? [o.concludedAt - o.firstTryAt] : []));
     const ledgerIssues = await endsAtConclusion(accepted, call);
-    const verify = await runItv(['ledger', 'verify', '--json'], env);
+    const verify = await runItvIn(home, ['ledger', 'verify', '--json'], { env });
     const verified = verify.code === 0 && (JSON.parse(verify.stdout) as { ok?: boolean }).ok === true;
     const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
     return [
@@ -171,7 +171,7 @@ export async function runLoadBench(): Promise<string[]> {
     ];
   } finally {
     serve?.kill('SIGTERM');
-    await runItv(['stop'], env);
+    await runItvIn(home, ['stop'], { env });
     rmSync(home, { recursive: true, force: true });
   }
 }
@@ -205,25 +205,6 @@ function servedAt(serve: ChildProcess): Promise<string> {
       if (url) resolve(url);
     });
     serve.once('exit', (code) => reject(new Error(`itv serve exited with ${code} before it listened`)));
-  });
-}
-
-function runItv(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [itv, ...args], { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 

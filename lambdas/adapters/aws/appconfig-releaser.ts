@@ -212,18 +212,7 @@ export class AppConfigReleaser implements Releaser {
   }
 
   async check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus> {
-    const deployment = await this.call(
-      'GetDeployment',
-      () =>
-        this.options.client.send(
-          new GetDeploymentCommand({
-            ApplicationId: this.options.applicationId,
-            EnvironmentId: this.environmentId(service),
-            DeploymentNumber: deploymentNumber(deploymentId),
-          }),
-        ),
-      `deployment ${deploymentId} in environment ${environment}`,
-    );
+    const deployment = await this.getDeployment(service, environment, deploymentNumber(deploymentId));
     return this.watched(service, deployment);
   }
 
@@ -270,6 +259,21 @@ export class AppConfigReleaser implements Releaser {
     const what = `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(refusal)}`;
     if (status.state === 'COMPLETE') throw new DeploymentNotStoppableError(what, { cause: refusal });
     throw new StopRefusedError(`AppConfig refused to stop ${what}`, { cause: refusal });
+  }
+
+  private getDeployment(service: string, environment: string, number: number): Promise<Deployment> {
+    return this.call(
+      'GetDeployment',
+      () =>
+        this.options.client.send(
+          new GetDeploymentCommand({
+            ApplicationId: this.options.applicationId,
+            EnvironmentId: this.environmentId(service),
+            DeploymentNumber: number,
+          }),
+        ),
+      `deployment ${number} in environment ${environment}`,
+    );
   }
 
   private async stopDeployment(
@@ -342,18 +346,7 @@ export class AppConfigReleaser implements Releaser {
     );
     const latest = listed.Items?.[0]?.DeploymentNumber;
     if (latest === undefined) return { disabled };
-    const deployment = await this.call(
-      'GetDeployment',
-      () =>
-        this.options.client.send(
-          new GetDeploymentCommand({
-            ApplicationId: this.options.applicationId,
-            EnvironmentId: environmentId,
-            DeploymentNumber: latest,
-          }),
-        ),
-      `deployment ${latest} in environment ${environment}`,
-    );
+    const deployment = await this.getDeployment(service, environment, latest);
     const description = deployment.Description ?? '';
     if (!description.startsWith(observeOnlyMarker)) return { disabled };
     const intentId = /^([A-Za-z0-9._:-]+): /.exec(description.slice(observeOnlyMarker.length + 1))?.[1];

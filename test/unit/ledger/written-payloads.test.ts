@@ -15,6 +15,7 @@ import { validateStructure } from '../../../lambdas/core/pipeline/validate-struc
 import { payloadDrift } from '../../support/payload-drift.js';
 import { submittedBy } from '../core/fixtures.js';
 import {
+  errorRateFault,
   type Harness,
   intentAt,
   pipelineHarness,
@@ -28,7 +29,7 @@ type Unschemed = Exclude<LedgerEntryType, keyof typeof ledgerPayloads>;
 type Undeclared = Exclude<keyof typeof ledgerPayloads, LedgerEntryType>;
 const exhaustive: [Unschemed, Undeclared] extends [never, never] ? true : false = true;
 
-const fault = (atPercent: number) => ({ fault: { metric: 'errorRate' as const, value: 0.2, atPercent } });
+const fault = errorRateFault;
 
 describe('ledger payload schemas', () => {
   test('every entry type has one, and a deployment event AppConfig adds later reads as one', () => {

@@ -4,6 +4,7 @@ import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import {
   intentAt,
+  launchFlagsBusinessHours,
   ledgerTypes,
   pipelineHarness,
   runIntent,
@@ -11,8 +12,7 @@ import {
   runToVerify,
 } from './helpers/pipeline-harness.js';
 
-/** Irreversible changes are admitted in the service's business hours: 13:00 in New York. */
-const businessHours = new Date('2026-11-04T18:00:00Z');
+const businessHours = launchFlagsBusinessHours;
 
 describe('compounding: confidence earns a faster strategy', () => {
   test('the fifth clean change of a kind releases faster in virtual time than the first', async () => {

@@ -9,17 +9,18 @@ import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { stopRelease } from '../../../lambdas/core/pipeline/stop-release.js';
 import { strategyByName } from '../../../lambdas/core/release/strategies.js';
 import {
+  errorRateFault,
   intentAt,
+  launchFlagsBusinessHours,
   ledgerTypes,
   pipelineHarness,
   runRelease,
   runToVerify,
 } from './helpers/pipeline-harness.js';
 
-const fault = (atPercent: number) => ({ fault: { metric: 'errorRate' as const, value: 0.2, atPercent } });
+const fault = errorRateFault;
 const errorAlarm = 'itv-launch-flags-error-rate';
-/** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
-const businessHours = new Date('2026-11-04T18:00:00Z');
+const businessHours = launchFlagsBusinessHours;
 
 describe('release: progressive delivery and automatic rollback', () => {
   test('a clean release writes started, every growth step, the bake and completion to the ledger', async () => {

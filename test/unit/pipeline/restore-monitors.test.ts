@@ -14,13 +14,13 @@ import type { DeploymentStatus, Releaser } from '../../../lambdas/ports/releaser
 import {
   type Harness,
   intentAt,
+  launchFlagsBusinessHours,
   ledgerTypes,
   pipelineHarness,
   runToVerify,
 } from './helpers/pipeline-harness.js';
 
-/** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
-const businessHours = new Date('2026-11-04T18:00:00Z');
+const businessHours = launchFlagsBusinessHours;
 const minutes = (n: number) => n * 60_000;
 
 /** An irreversible release of launch-flags, started: its monitors observe only. */

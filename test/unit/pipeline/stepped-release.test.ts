@@ -1,16 +1,17 @@
 import { outcomeOf } from '../../../lambdas/core/pipeline/learn.js';
 import { releasedContent } from '../../../lambdas/core/pipeline/start-release.js';
 import {
+  errorRateFault,
   intentAt,
+  launchFlagsBusinessHours,
   ledgerTypes,
   pipelineHarness,
   runRelease,
   runToVerify,
 } from './helpers/pipeline-harness.js';
 
-const fault = (atPercent: number) => ({ fault: { metric: 'errorRate' as const, value: 0.2, atPercent } });
-/** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
-const businessHours = new Date('2026-11-04T18:00:00Z');
+const fault = errorRateFault;
+const businessHours = launchFlagsBusinessHours;
 const irreversible = { reversibility: 'irreversible' as const, onRegression: 'freeze' as const, checks: [] };
 
 /** The exposure of each step the release deployed, in order, from its ledger. */

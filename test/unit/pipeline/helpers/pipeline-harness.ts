@@ -113,3 +113,11 @@ export async function runIntent(h: Harness, intent: IntentInput): Promise<Pipeli
 export async function ledgerTypes(h: Harness, intentId: string): Promise<string[]> {
   return (await h.ledger.forIntent('test', intentId)).map((stored) => stored.entry.type);
 }
+
+/** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
+export const launchFlagsBusinessHours = new Date('2026-11-04T18:00:00Z');
+
+/** An intent's `simulation` block: an error-rate fault that shows from `atPercent` exposure on. */
+export const errorRateFault = (atPercent: number) => ({
+  fault: { metric: 'errorRate' as const, value: 0.2, atPercent },
+});
