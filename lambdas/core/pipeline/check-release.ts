@@ -2,15 +2,14 @@ import type { DeploymentStatus, ReleaseRequest } from '../../ports/releaser.js';
 import type { Intent } from '../intent.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { type ExposureProgress, exposureStepStrategy, nextExposure, releasePlan } from '../release/index.js';
-import { stateKeys } from '../state-keys.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { preemptedStep, preemptionOf } from './preempt-release.js';
+import { hostedVersion, releasedContent, rememberReleased } from './release-configuration.js';
 import { recordEvents } from './release-events.js';
 import { type Escalation, type ResultContext, terminalStates, toResult } from './release-result.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
-import { hostedVersion, releasedContent } from './start-release.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
 /**
@@ -129,12 +128,6 @@ async function startStep(
     `release/step/${next.index}`,
   );
   return toResult(status, { ...context, exposure: next });
-}
-
-/** Keeps what is now released to everyone on the profile: the configuration a later stepped release keeps for the rest. */
-async function rememberReleased(intent: Intent, deps: PipelineDeps): Promise<void> {
-  const key = stateKeys.releasedContent(intent.change.service, intent.change.profile);
-  await deps.state.put(key.pk, key.sk, { content: intent.change.payload });
 }
 
 /** Why the change is no longer admitted, or undefined: a failed policy rule, or revoked authority. */

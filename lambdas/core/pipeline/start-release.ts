@@ -1,6 +1,5 @@
 import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
-import { VersionConflictError } from '../errors.js';
 import { laneOf } from '../lane.js';
 import { payloadOf, releasePreemptedReadPayload, releaseStartedPayload } from '../ledger/entry-payloads.js';
 import {
@@ -13,10 +12,10 @@ import {
   releasePlan,
   watchFloorSeconds,
 } from '../release/index.js';
-import { stateKeys } from '../state-keys.js';
 import { readConfidence } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
+import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
@@ -122,34 +121,4 @@ export async function startRelease(
     plan,
     ...(exposure ? { exposure } : {}),
   });
-}
-
-/** What itv last released to everyone on the profile, if anything (`rememberReleased`). */
-export async function releasedContent(
-  service: string,
-  profile: string,
-  deps: Pick<PipelineDeps, 'state'>,
-): Promise<Record<string, unknown> | undefined> {
-  const key = stateKeys.releasedContent(service, profile);
-  return (await deps.state.get<{ content: Record<string, unknown> }>(key.pk, key.sk))?.data.content;
-}
-
-/**
- * The intent's hosted configuration version: created once, kept in the state table, and deployed by every
- * attempt, so a start retried while the lane is busy does not add a version each time. Two attempts racing
- * (a redelivered task) keep the first one's.
- */
-export async function hostedVersion(request: ReleaseRequest, deps: PipelineDeps, step = 0): Promise<string> {
-  const key = stateKeys.hostedVersion(request.intentId, step);
-  const kept = await deps.state.get<{ version: string }>(key.pk, key.sk);
-  if (kept) return kept.data.version;
-  const version = await deps.releaser.prepare(request);
-  try {
-    await deps.state.put(key.pk, key.sk, { version }, 0);
-    return version;
-  } catch (error) {
-    if (!(error instanceof VersionConflictError)) throw error;
-    const first = await deps.state.get<{ version: string }>(key.pk, key.sk);
-    return first?.data.version ?? version;
-  }
 }

@@ -1,5 +1,5 @@
 import { outcomeOf } from '../../../lambdas/core/pipeline/learn.js';
-import { releasedContent } from '../../../lambdas/core/pipeline/start-release.js';
+import { releasedContent } from '../../../lambdas/core/pipeline/release-configuration.js';
 import {
   errorRateFault,
   intentAt,
