@@ -11,6 +11,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
+  // On a fresh clone Jest knows no file's duration: start the ones that spawn processes and servers first.
+  testSequencer: '<rootDir>/test/support/heaviest-first-sequencer.js',
   // One worker per core: jest's default keeps one core idle, which on two cores is half the machine. The files
   // that start servers or dynalite pick free ports and close them before they end, so they run side by side.
   maxWorkers: '100%',

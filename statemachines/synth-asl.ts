@@ -57,15 +57,20 @@ export function synthesizePipelineAsl(options: { projectRoot?: string } = {}): A
   const { app, stack } = createItvApp({ services: [], publishers: [], bundling: false, ...options });
   const assembly = app.synth({ skipValidation: true });
   try {
-    const resources = assembly.getStackByName(stack.stackName).template.Resources as Record<
-      string,
-      { Type: string; Properties?: { DefinitionString?: unknown } }
-    >;
-    const machines = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-    if (machines.length !== 1)
-      throw new Error(`stack Itv: expected one state machine, found ${machines.length}`);
-    return resolveDefinitionString(machines[0]?.Properties?.DefinitionString);
+    return pipelineAslOf(assembly.getStackByName(stack.stackName).template);
   } finally {
     rmSync(assembly.directory, { recursive: true, force: true });
   }
+}
+
+/** The pipeline state machine's definition as plain ASL, read from a synthesized template of the stack. */
+export function pipelineAslOf(template: { Resources?: unknown }): AslDefinition {
+  const resources = (template.Resources ?? {}) as Record<
+    string,
+    { Type: string; Properties?: { DefinitionString?: unknown } }
+  >;
+  const machines = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1)
+    throw new Error(`stack Itv: expected one state machine, found ${machines.length}`);
+  return resolveDefinitionString(machines[0]?.Properties?.DefinitionString);
 }

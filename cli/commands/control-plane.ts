@@ -1,4 +1,4 @@
-import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { maxInFlightFrom } from '../control-plane/capacity.js';
 import { runningControlPlane } from '../control-plane/client.js';
 import { currentOwner } from '../control-plane/home-owner.js';

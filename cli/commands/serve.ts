@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 
 /** Headers `itv serve` passes on to the control plane, and those it passes back (Retry-After with a 429). */

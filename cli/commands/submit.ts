@@ -1,5 +1,5 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { followIntent } from '../control-plane/follow.js';

@@ -1,6 +1,6 @@
 import { loadCatalog } from '../../catalog/index.js';
 import { findPrincipal } from '../../lambdas/core/principals/index.js';
-import { itvHome } from '../../lambdas/wiring/local/local-stack.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { issueToken } from '../runtime/local-tokens.js';
 
 /** `itv token PRINCIPAL`: prints a new bearer token for `itv serve`; only its digest is kept under ITV_HOME. */

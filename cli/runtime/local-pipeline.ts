@@ -74,6 +74,19 @@ type AslState = {
 let executionCounter = 0;
 
 /**
+ * Definitions this process has validated, by their text. asl-validator compiles its schemas on every
+ * validation (about a second of CPU), and every session of a process builds its pipeline from the same file.
+ */
+const validated = new Set<string>();
+
+function validateOnce(definition: StateMachineDefinition): void {
+  const text = JSON.stringify(definition);
+  if (validated.has(text)) return;
+  new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
+  validated.add(text);
+}
+
+/**
  * Runs the synthesized pipeline ASL in process with aws-local-stepfunctions, each Task mapped to the same
  * stage handler its Lambda runs. Wait states take no wall time: they advance the virtual clock instead.
  */
@@ -86,9 +99,8 @@ export class LocalPipeline {
     private readonly options: LocalPipelineOptions,
   ) {
     this.states = definition.States as unknown as Record<string, AslState>;
-    // Validated once, here: asl-validator compiles its schemas on every validation, which cost about half of
-    // an execution's CPU when each execution validated the same definition again.
-    new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
+    // Validated here, not per execution: validating cost about half of an execution's CPU.
+    validateOnce(definition);
   }
 
   /**

@@ -1,12 +1,12 @@
 import { evaluateCheck } from '../deployed/emulators/policy-evaluation.js';
-import { fixturePublishers, synthesizeItv } from './synth-support.js';
+import { fixturePublishers, fixtureTemplate } from './synth-support.js';
 
 /**
  * The itv bus policy, evaluated with the IAM policy evaluator as AWS evaluates a same-account PutEvents:
  * the caller's identity policy allows it, so only the bus policy's explicit denies can refuse it.
  */
 describe('the itv bus policy', () => {
-  const { template } = synthesizeItv();
+  const template = fixtureTemplate();
   const statements = Object.values(template.findResources('AWS::Events::EventBusPolicy')).map(
     (r) => (r as { Properties: { Statement: Record<string, unknown> } }).Properties.Statement,
   );

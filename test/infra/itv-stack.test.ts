@@ -14,6 +14,7 @@ import {
   allowedActionsByRole,
   environmentOf,
   fixtureServices,
+  fixtureTemplate,
   roleOfFunction,
   rolesAllowed,
   synthesizeItv,
@@ -21,7 +22,7 @@ import {
 
 let template: Template;
 beforeAll(() => {
-  ({ template } = synthesizeItv());
+  template = fixtureTemplate();
 });
 
 describe('data tables', () => {

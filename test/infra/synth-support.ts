@@ -1,3 +1,16 @@
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createItvApp, type ItvAppOptions } from '../../infra/build-app.js';
 import type { EventPublisher } from '../../infra/event-publishers.js';
@@ -57,6 +70,52 @@ export function synthesizeItv(options: Partial<ItvAppOptions> = {}) {
   const template = Template.fromStack(stack);
   void app;
   return { stack, template };
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** What the fixture stack is built from: the stack's code, everything it bundles or reads, and the CDK. */
+const inputs = ['infra', 'lambdas', 'statemachines', 'catalog', 'policies', 'test/infra/synth-support.ts'];
+const templateCache = join(root, 'node_modules', '.cache', 'itv', 'templates');
+
+function filesUnder(path: string): string[] {
+  const full = join(root, path);
+  if (statSync(full).isFile()) return [path];
+  return readdirSync(full, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)));
+}
+
+/** A digest of every input of the fixture stack's template, so a cached template is used only while it holds. */
+function inputsDigest(): string {
+  const hash = createHash('sha256').update(process.version);
+  const files = [...inputs.flatMap(filesUnder), 'package-lock.json'].sort();
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(root, file)))
+      .update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The default fixture stack's template. Synthesizing loads most of the CDK and takes seconds of CPU, so the
+ * template is kept in `node_modules/.cache/itv/templates` under a digest of everything it is built from, and
+ * read back by the next test file that needs it, in this run or a later one, until any input changes.
+ */
+export function fixtureTemplate(): Template {
+  const file = join(templateCache, `${inputsDigest()}.json`);
+  if (existsSync(file)) return Template.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+  const { template } = synthesizeItv();
+  mkdirSync(templateCache, { recursive: true });
+  // Written whole, then renamed: a reader in another worker never sees half a template.
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(template.toJSON()));
+  renameSync(partial, file);
+  for (const old of readdirSync(templateCache)) {
+    if (old.endsWith('.json') && join(templateCache, old) !== file)
+      rmSync(join(templateCache, old), { force: true });
+  }
+  return template;
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

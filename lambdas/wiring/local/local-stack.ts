@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadCatalog } from '../../../catalog/index.js';
 import { defaultPolicySet } from '../../../policies/index.js';
 import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
@@ -17,6 +17,7 @@ import type { PipelineDeps } from '../../core/pipeline/deps.js';
 import { baselinesOf } from '../../core/release/slo.js';
 import { checkContracts } from '../../core/structure.js';
 import type { IdSource } from '../../ports/clock.js';
+import { itvHome } from './itv-home.js';
 
 export const ledgerName = 'main';
 const tables = { ledger: 'itv-ledger', state: 'itv-state' };
@@ -29,11 +30,6 @@ export interface LocalStack {
   clock: VirtualClock;
   signer: LocalSigner;
   close(): Promise<void>;
-}
-
-/** The folder holding local state: `ITV_HOME`, else `.itv/` under the working folder. */
-export function itvHome(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.ITV_HOME ?? '.itv');
 }
 
 /**

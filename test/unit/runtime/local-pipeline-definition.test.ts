@@ -23,6 +23,8 @@ describe('the local pipeline validates its state machine once, when it is built'
     };
     const broken = { ...definition, States: states } as StateMachineDefinition;
     expect(() => new LocalPipeline(broken, deps, { scheduler })).toThrow(/ResultPath|path/i);
+    // Only a definition that passed is remembered: building from the broken one again is refused again.
+    expect(() => new LocalPipeline(broken, deps, { scheduler })).toThrow(/ResultPath|path/i);
   });
 
   test('a definition that names a state it does not have is refused', () => {
