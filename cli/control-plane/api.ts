@@ -7,6 +7,7 @@ import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
 import { maxInFlightVariable } from './capacity.js';
+import { collectGarbage } from './collect-garbage.js';
 import type { ProgressLog } from './progress-log.js';
 
 type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -55,14 +56,17 @@ export function localApi(
       [
         'GET',
         /^\/local\/health$/,
-        async () =>
-          json(200, {
+        async (event) => {
+          // `?collect=1`: the heap figure after a full collection, to measure what the work left behind.
+          if (event.queryStringParameters?.collect === '1') collectGarbage();
+          return json(200, {
             pid: process.pid,
             now: deps.clock.now(),
             running: executions.inFlight,
             limit: executions.maxInFlight,
             heapUsedBytes: process.memoryUsage().heapUsed,
-          }),
+          });
+        },
       ],
       [
         'POST',

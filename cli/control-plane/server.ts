@@ -57,6 +57,9 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       options.maxInFlight,
     );
     // Executions that were running when an earlier control plane died carry on from where they were.
+    // Progress of finished intents is kept for followers a while, then let go.
+    const sweeper = setInterval(() => progress.sweep((id) => executions.isRunning(id)), 10_000);
+    sweeper.unref();
     const recovered = await executions.recover();
     if (recovered > 0) log(`resumed ${recovered} execution(s) an earlier control plane left running`);
     // An earlier control plane that died mid-release may have left a lane's monitors without alarm actions.
@@ -124,6 +127,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await executions.idle();
+    clearInterval(sweeper);
     await stack.close();
     log('stopped');
     return 0;
