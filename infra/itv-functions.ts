@@ -64,15 +64,27 @@ export class ItvFunctions extends Construct {
 
   /** The roles of the functions whose access includes signing. */
   signerRoles(): IRole[] {
+    return this.rolesWith('sign');
+  }
+
+  /** The roles of the functions that read the signing key's public key only. */
+  publicKeyReaderRoles(): IRole[] {
+    return this.rolesWith('public-key');
+  }
+
+  private rolesWith(signing: 'sign' | 'public-key'): IRole[] {
     return this.entries()
-      .filter(([name]) => functionAccess[name].signing)
+      .filter(([name]) => functionAccess[name].signing === signing)
       .map(([name, fn]) => {
-        if (!fn.role) throw new Error(`${name}: function has no execution role to grant kms:Sign to`);
+        if (!fn.role) throw new Error(`${name}: function has no execution role to grant KMS access to`);
         return fn.role;
       });
   }
 
-  /** Gives the key id to the functions that sign; the key itself grants kms:Sign and GetPublicKey to them. */
+  /**
+   * Gives the key id to the functions that sign or read its public key; the key itself grants kms:Sign and
+   * GetPublicKey to the signers, GetPublicKey alone to the readers.
+   */
   useSigningKey(key: IKey): void {
     for (const [name, fn] of this.entries()) {
       if (functionAccess[name].signing) fn.addEnvironment('ITV_KMS_KEY_ID', key.keyId);

@@ -146,11 +146,13 @@ describe('signing key', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
   });
 
-  test('only the form-decision and sign-checkpoint roles are granted kms:Sign and GetPublicKey (no other function calls KMS)', () => {
+  test('only the form-decision and sign-checkpoint roles are granted kms:Sign; GetPublicKey besides them only the checkpoints route (no other function calls KMS)', () => {
     const roles = roleOfFunction(template);
     const signers = [roles['form-decision'], roles['sign-checkpoint']].sort();
     expect(rolesAllowed(template, 'kms:Sign')).toEqual(signers);
-    expect(rolesAllowed(template, 'kms:GetPublicKey')).toEqual(signers);
+    expect(rolesAllowed(template, 'kms:GetPublicKey')).toEqual(
+      [...signers, roles['get-checkpoints']].sort(),
+    );
     for (const actions of allowedActionsByRole(template).values()) expect(actions.has('kms:*')).toBe(false);
   });
 
