@@ -94,13 +94,18 @@ export class IntentApi extends Construct {
         'method.request.querystring.limit': false,
       },
     });
-    ledger.addResource('checkpoints').addMethod('GET', new LambdaIntegration(props.getCheckpoints));
+    ledger.addResource('checkpoints').addMethod('GET', new LambdaIntegration(props.getCheckpoints), {
+      requestValidator: this.validator,
+    });
     this.api.root.addResource('value').addMethod('GET', new LambdaIntegration(props.reportValue), {
       requestValidator: this.validator,
       requestParameters: { 'method.request.querystring.by': false },
     });
     const delegations = this.api.root.addResource('delegations');
-    delegations.addMethod('POST', new LambdaIntegration(props.grantDelegation));
+    // No body model: the handler names each bad field, a `from` among them, where a model would only say 400.
+    delegations.addMethod('POST', new LambdaIntegration(props.grantDelegation), {
+      requestValidator: this.validator,
+    });
     delegations.addResource('{id}').addMethod('DELETE', new LambdaIntegration(props.revokeDelegation), {
       requestValidator: this.validator,
       requestParameters: { ...idParameter, 'method.request.querystring.reason': false },
