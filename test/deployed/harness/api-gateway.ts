@@ -123,7 +123,9 @@ export class ApiGatewayEmulator {
       headers: { 'content-type': options.contentType ?? 'application/json' },
       multiValueHeaders: { 'content-type': [options.contentType ?? 'application/json'] },
       queryStringParameters:
-        query.length > 0 ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name).at(-1)!])) : null,
+        query.length > 0
+          ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name).at(-1)!]))
+          : null,
       multiValueQueryStringParameters:
         query.length > 0
           ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name)]))
