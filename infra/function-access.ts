@@ -37,10 +37,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'get-evidence': { evidence: 'read' },
   // Reads the whole ledger to aggregate it.
   'report-value': { ledger: 'read' },
-  // Records a delegation (UpdateItem).
-  'grant-delegation': { state: 'write' },
-  // Reads the grant and earlier revocations, records the revocation.
-  'revoke-delegation': { state: 'write' },
+  // Records a delegation (UpdateItem); never deletes one.
+  'grant-delegation': { state: 'record' },
+  // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
+  'revoke-delegation': { state: 'record' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

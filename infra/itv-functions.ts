@@ -140,9 +140,10 @@ export class ItvFunctions extends Construct {
 
   private grantData(fn: NodejsFunction, access: FunctionAccess): void {
     const { tables, evidence } = this.props;
+    // Checkpoint objects in the evidence store are named after their ledger, so evidence readers need the name.
+    if (access.ledger || access.evidence) fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
     if (access.ledger) {
       fn.addEnvironment('ITV_LEDGER_TABLE', tables.ledger.tableName);
-      fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
       // Exactly the calls the DynamoDB stores make (lambdas/adapters/aws/dynamodb-*-store.ts), on the table and
       // its indexes; the deployed-stack suite checks every call against these.
       tables.ledger.grant(fn, ...tableReads);
@@ -152,6 +153,7 @@ export class ItvFunctions extends Construct {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
       tables.state.grant(fn, ...tableReads);
       if (access.state === 'write') tables.state.grant(fn, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+      if (access.state === 'record') tables.state.grant(fn, 'dynamodb:UpdateItem');
     }
     if (access.evidence) {
       fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);

@@ -14,7 +14,8 @@ export interface FunctionAccess {
    * never deleted.
    */
   ledger?: 'read' | 'append';
-  state?: 'read' | 'write';
+  /** `write` = read + put + delete; `record` = read + put (items it adds are never removed). */
+  state?: 'read' | 'write' | 'record';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
   /**

@@ -288,6 +288,20 @@ describe('functions', () => {
     expect(Object.keys(environmentOf(template, 'get-intent'))).not.toContain('ITV_STATE_MACHINE_ARN');
   });
 
+  test('the read routes get the names they read by: the checkpoints route its ledger name and key, no table', () => {
+    expect(Object.keys(environmentOf(template, 'get-checkpoints')).sort()).toEqual([
+      'ITV_EVIDENCE_BUCKET',
+      'ITV_KMS_KEY_ID',
+      'ITV_LEDGER_NAME',
+      'NODE_OPTIONS',
+    ]);
+    expect(Object.keys(environmentOf(template, 'export-ledger')).sort()).toEqual([
+      'ITV_LEDGER_NAME',
+      'ITV_LEDGER_TABLE',
+      'NODE_OPTIONS',
+    ]);
+  });
+
   test('AppConfig and Step Functions actions go to the functions that need them and no others', () => {
     const roles = roleOfFunction(template);
     // check-release starts each later step of a stepped release (docs/RELEASE.md).
@@ -352,6 +366,9 @@ describe('table grants are the calls the DynamoDB stores make', () => {
       .filter(([, a]) => a.has('dynamodb:DeleteItem'))
       .map(([role]) => role);
     expect(deleters).not.toContain(roles['get-intent']);
+    // A delegation and its revocation are both kept: the routes that record them cannot delete.
+    expect(deleters).not.toContain(roles['grant-delegation']);
+    expect(deleters).not.toContain(roles['revoke-delegation']);
     expect(deleters).not.toContain(roles['validate-structure']);
     expect(deleters).toContain(roles.learn);
   });
