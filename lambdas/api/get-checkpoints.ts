@@ -3,10 +3,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { checkpointObjects } from '../core/evidence/audit-stores.js';
 import { spkiToPem } from '../core/evidence/pem.js';
 import type { EvidenceStore } from '../ports/evidence-store.js';
+import type { Signer } from '../ports/signer.js';
 import { kmsSigner } from '../wiring/aws/kms.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { requiredEnv } from '../wiring/env.js';
 import { errorResponse, json } from './http.js';
 
 /**
@@ -31,11 +33,10 @@ export async function getCheckpoints(
   }
 }
 
-const deps = awsPipelineDeps('get-checkpoints', { evidence: s3Evidence, signer: kmsSigner });
+// Composed from its two adapters alone (not `awsPipelineDeps`, which would bundle the DynamoDB client too).
+const evidence: EvidenceStore = onFirstUse(() => s3Evidence(process.env));
+const signer: Signer = onFirstUse(() => kmsSigner(process.env));
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetCheckpoints'))
-  .handler(async () => {
-    const { evidence, ledgerName, publicKey } = await deps();
-    return getCheckpoints(evidence, ledgerName, publicKey);
-  });
+  .handler(() => getCheckpoints(evidence, requiredEnv('ITV_LEDGER_NAME'), () => signer.publicKeySpkiDer()));

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NotFoundError } from '../core/errors.js';
 import { bundlePrefix } from '../core/evidence/bundle-layout.js';
 import type { EvidenceStore } from '../ports/evidence-store.js';
-import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { errorResponse, json } from './http.js';
@@ -36,8 +36,9 @@ export async function getEvidence(
   }
 }
 
-const deps = awsPipelineDeps('get-evidence', { evidence: s3Evidence });
+// The S3 store alone (not `awsPipelineDeps`, which would bundle the DynamoDB client too).
+const evidence: EvidenceStore = onFirstUse(() => s3Evidence(process.env));
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetEvidence'))
-  .handler(async (event: APIGatewayProxyEvent) => getEvidence(event, (await deps()).evidence));
+  .handler((event: APIGatewayProxyEvent) => getEvidence(event, evidence));
