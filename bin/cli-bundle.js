@@ -50,6 +50,10 @@ export async function cliBundle() {
     target: 'node20',
     packages: 'external',
     sourcemap: 'inline',
+    // The build runs from node_modules/.cache, which Node reaches by its real path: where checkouts share a
+    // node_modules through a link (git worktrees), walking up from there finds another checkout. The build
+    // knows which checkout it was made from (cli/project-root.ts).
+    define: { ITV_CHECKOUT_ROOT: JSON.stringify(root) },
     metafile: true,
     logLevel: 'error',
   });

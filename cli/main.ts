@@ -93,21 +93,36 @@ export function buildProgram(): Command {
       exit(await (await import('./commands/evidence.js')).evidenceVerifyCommand(dir, options)),
     );
 
-  program
+  const delegate = program
     .command('delegate')
     .description('let another principal act for you, with a role, on services you own, until an expiry')
-    .requiredOption('--to <principal>', 'who may act for you')
-    .requiredOption(
+    .option('--to <principal>', 'who may act for you (required)')
+    .option(
       '--service <name>',
-      'a service you own (repeat for several)',
+      'a service you own (required; repeat for several)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .requiredOption('--role <role>', 'the role they act with, e.g. sre')
-    .requiredOption('--until <instant>', 'ISO 8601 expiry, at most 90 days ahead')
-    .requiredOption('--reason <text>', 'why')
+    .option('--role <role>', 'the role they act with, e.g. sre (required)')
+    .option('--until <instant>', 'ISO 8601 expiry, at most 90 days ahead (required)')
+    .option('--reason <text>', 'why (required)')
     .option('--as <principal>', `you, the owner who delegates (default: $${principalVariable})`)
     .option('--json', 'print the delegation as JSON')
     .action(async (options) => exit(await (await import('./commands/delegate.js')).delegateCommand(options)));
+  delegate
+    .command('revoke')
+    .description('take back a delegation you granted (its id is what granting it printed)')
+    .argument('<id>', 'the delegation id, GRANTEE~GRANTOR~EXPIRY')
+    .option('--reason <text>', 'why (required)')
+    .option('--json', 'print the revocation as JSON')
+    .action(async (id: string, _options, command: Command) =>
+      exit(
+        await (await import('./commands/delegate.js')).revokeDelegationCommand(
+          id,
+          // `itv delegate` has `--as`, `--reason` and `--json` too: they land there wherever they are given.
+          command.optsWithGlobals(),
+        ),
+      ),
+    );
 
   program
     .command('token')

@@ -4,7 +4,18 @@ import type { FunctionAccess } from '../lambdas/stages/stage-access.js';
 export type { FunctionAccess, ReleaseAction } from '../lambdas/stages/stage-access.js';
 
 /** The entry functions: API Gateway's routes and the itv bus's rule target, `lambdas/api/<name>.ts`. */
-export const apiFunctionNames = ['submit-intent', 'get-intent', 'review-intent', 'intake-event'] as const;
+export const apiFunctionNames = [
+  'submit-intent',
+  'get-intent',
+  'review-intent',
+  'intake-event',
+  'export-ledger',
+  'get-checkpoints',
+  'get-evidence',
+  'report-value',
+  'grant-delegation',
+  'revoke-delegation',
+] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 /** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
 export const maintenanceFunctionNames = ['reconcile-monitors'] as const;
@@ -18,6 +29,18 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'intake-event': { pipeline: 'start-execution', state: 'read' },
   'get-intent': { ledger: 'read', state: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
+  // Reads ledger pages (Query on the table).
+  'export-ledger': { ledger: 'read' },
+  // Lists and reads the checkpoint objects, and hands out the signing key's public key (never signs).
+  'get-checkpoints': { evidence: 'read', signing: 'public-key' },
+  // Lists and reads one intent's bundle.
+  'get-evidence': { evidence: 'read' },
+  // Reads the whole ledger to aggregate it.
+  'report-value': { ledger: 'read' },
+  // Records a delegation (UpdateItem); never deletes one.
+  'grant-delegation': { state: 'record' },
+  // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
+  'revoke-delegation': { state: 'record' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

@@ -20,6 +20,12 @@ export interface IntentApiProps {
   submitIntent: IFunction;
   getIntent: IFunction;
   reviewIntent: IFunction;
+  exportLedger: IFunction;
+  getCheckpoints: IFunction;
+  getEvidence: IFunction;
+  reportValue: IFunction;
+  grantDelegation: IFunction;
+  revokeDelegation: IFunction;
   logRetention: RetentionDays;
 }
 
@@ -34,7 +40,7 @@ export class IntentApi extends Construct {
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     this.api = new RestApi(this, 'Api', {
       restApiName: 'itv',
-      description: 'itv intents: submit, status, review',
+      description: 'itv: intents (submit, status, review, evidence), the ledger, value, delegations',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
@@ -73,6 +79,36 @@ export class IntentApi extends Construct {
     intent.addResource('review').addMethod('POST', new LambdaIntegration(props.reviewIntent), {
       requestValidator: this.validator,
       requestParameters: idParameter,
+    });
+    intent.addResource('evidence').addMethod('GET', new LambdaIntegration(props.getEvidence), {
+      requestValidator: this.validator,
+      requestParameters: idParameter,
+    });
+
+    // Query parameters are declared optional: the handlers check their values and name a bad one.
+    const ledger = this.api.root.addResource('ledger');
+    ledger.addMethod('GET', new LambdaIntegration(props.exportLedger), {
+      requestValidator: this.validator,
+      requestParameters: {
+        'method.request.querystring.after': false,
+        'method.request.querystring.limit': false,
+      },
+    });
+    ledger.addResource('checkpoints').addMethod('GET', new LambdaIntegration(props.getCheckpoints), {
+      requestValidator: this.validator,
+    });
+    this.api.root.addResource('value').addMethod('GET', new LambdaIntegration(props.reportValue), {
+      requestValidator: this.validator,
+      requestParameters: { 'method.request.querystring.by': false },
+    });
+    const delegations = this.api.root.addResource('delegations');
+    // No body model: the handler names each bad field, a `from` among them, where a model would only say 400.
+    delegations.addMethod('POST', new LambdaIntegration(props.grantDelegation), {
+      requestValidator: this.validator,
+    });
+    delegations.addResource('{id}').addMethod('DELETE', new LambdaIntegration(props.revokeDelegation), {
+      requestValidator: this.validator,
+      requestParameters: { ...idParameter, 'method.request.querystring.reason': false },
     });
   }
 }

@@ -64,15 +64,27 @@ export class ItvFunctions extends Construct {
 
   /** The roles of the functions whose access includes signing. */
   signerRoles(): IRole[] {
+    return this.rolesWith('sign');
+  }
+
+  /** The roles of the functions that read the signing key's public key only. */
+  publicKeyReaderRoles(): IRole[] {
+    return this.rolesWith('public-key');
+  }
+
+  private rolesWith(signing: 'sign' | 'public-key'): IRole[] {
     return this.entries()
-      .filter(([name]) => functionAccess[name].signing)
+      .filter(([name]) => functionAccess[name].signing === signing)
       .map(([name, fn]) => {
-        if (!fn.role) throw new Error(`${name}: function has no execution role to grant kms:Sign to`);
+        if (!fn.role) throw new Error(`${name}: function has no execution role to grant KMS access to`);
         return fn.role;
       });
   }
 
-  /** Gives the key id to the functions that sign; the key itself grants kms:Sign and GetPublicKey to them. */
+  /**
+   * Gives the key id to the functions that sign or read its public key; the key itself grants kms:Sign and
+   * GetPublicKey to the signers, GetPublicKey alone to the readers.
+   */
   useSigningKey(key: IKey): void {
     for (const [name, fn] of this.entries()) {
       if (functionAccess[name].signing) fn.addEnvironment('ITV_KMS_KEY_ID', key.keyId);
@@ -128,9 +140,10 @@ export class ItvFunctions extends Construct {
 
   private grantData(fn: NodejsFunction, access: FunctionAccess): void {
     const { tables, evidence } = this.props;
+    // Checkpoint objects in the evidence store are named after their ledger, so evidence readers need the name.
+    if (access.ledger || access.evidence) fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
     if (access.ledger) {
       fn.addEnvironment('ITV_LEDGER_TABLE', tables.ledger.tableName);
-      fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
       // Exactly the calls the DynamoDB stores make (lambdas/adapters/aws/dynamodb-*-store.ts), on the table and
       // its indexes; the deployed-stack suite checks every call against these.
       tables.ledger.grant(fn, ...tableReads);
@@ -140,6 +153,7 @@ export class ItvFunctions extends Construct {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
       tables.state.grant(fn, ...tableReads);
       if (access.state === 'write') tables.state.grant(fn, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+      if (access.state === 'record') tables.state.grant(fn, 'dynamodb:UpdateItem');
     }
     if (access.evidence) {
       fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);

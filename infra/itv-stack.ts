@@ -59,7 +59,10 @@ export class ItvStack extends Stack {
       evidence: this.evidence.bucket,
       release: this.release,
     });
-    this.signing = new SigningKey(this, 'Signing', { signerRoles: this.functions.signerRoles() });
+    this.signing = new SigningKey(this, 'Signing', {
+      signerRoles: this.functions.signerRoles(),
+      publicKeyReaderRoles: this.functions.publicKeyReaderRoles(),
+    });
     this.functions.useSigningKey(this.signing.key);
     this.pipeline = new PipelineMachine(this, 'Pipeline', { stages: this.functions.stages, logRetention });
     this.functions.usePipeline(this.pipeline.stateMachine);
@@ -67,6 +70,12 @@ export class ItvStack extends Stack {
       submitIntent: this.functions.byName['submit-intent'],
       getIntent: this.functions.byName['get-intent'],
       reviewIntent: this.functions.byName['review-intent'],
+      exportLedger: this.functions.byName['export-ledger'],
+      getCheckpoints: this.functions.byName['get-checkpoints'],
+      getEvidence: this.functions.byName['get-evidence'],
+      reportValue: this.functions.byName['report-value'],
+      grantDelegation: this.functions.byName['grant-delegation'],
+      revokeDelegation: this.functions.byName['revoke-delegation'],
       logRetention,
     });
     this.intake = new IntakeEvents(this, 'Intake', {

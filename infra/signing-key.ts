@@ -5,12 +5,16 @@ import { Construct } from 'constructs';
 
 /**
  * The signing key: ECDSA P-256, usable for `kms:Sign` by the roles of the functions that sign (the decision and
- * checkpoint stages) alone.
+ * checkpoint stages) alone; its public key readable by them and by the API function that serves it.
  */
 export class SigningKey extends Construct {
   readonly key: Key;
 
-  constructor(scope: Construct, id: string, props: { signerRoles: readonly IRole[] }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { signerRoles: readonly IRole[]; publicKeyReaderRoles?: readonly IRole[] },
+  ) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
       description: 'itv decision and checkpoint signing key (ECDSA P-256, DSSE envelopes)',
@@ -32,5 +36,7 @@ export class SigningKey extends Construct {
       }),
     );
     for (const role of props.signerRoles) this.key.grant(role, 'kms:Sign', 'kms:GetPublicKey');
+    // The API hands the public key to verifiers; reading it signs nothing.
+    for (const role of props.publicKeyReaderRoles ?? []) this.key.grant(role, 'kms:GetPublicKey');
   }
 }

@@ -1,42 +1,84 @@
-import { grantDelegation } from '../../lambdas/core/pipeline/delegations.js';
-import { findPrincipal } from '../../lambdas/core/principals/index.js';
-import { cliCaller, describeLocalCaller } from '../runtime/local-caller.js';
-import { withSession } from '../session.js';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
+import type { GrantedDelegation } from '../../lambdas/core/pipeline/delegations.js';
+import type { RevokedDelegation } from '../../lambdas/core/pipeline/revoke-delegation.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
+import { namedPrincipal } from '../runtime/local-caller.js';
 
 /**
- * `itv delegate`: the principal running it (`--as`) lets another act with a role on services it owns until
- * an expiry, recorded in the local state store; the binding of requesters and the authority rules then see
- * it. Revoking is `revokeAuthority` with the delegation's grantor and expiry.
+ * `itv delegate`: `POST /delegations` on the home's control plane as the principal running it (`--as`), who
+ * lets another act with a role on services it owns until an expiry; the binding of requesters and the
+ * authority rules then see it. `itv delegate revoke ID` takes it back.
  */
 export async function delegateCommand(options: {
-  to: string;
-  service: string[];
-  role: string;
-  until: string;
-  reason: string;
+  to?: string;
+  service?: string[];
+  role?: string;
+  until?: string;
+  reason?: string;
   as?: string;
   json?: boolean;
 }): Promise<number> {
-  return withSession({}, async ({ stack }) => {
-    const grantor = cliCaller(options.as, process.env, stack.deps.catalog, 'itv delegate');
-    if (!options.json) console.log(describeLocalCaller(grantor, stack.deps.catalog));
-    const granted = await grantDelegation(
-      {
-        to: findPrincipal(stack.deps.catalog, options.to) ?? options.to,
-        role: options.role,
-        services: options.service,
-        expiresAt: options.until,
-        reason: options.reason,
-      },
-      grantor,
-      { state: stack.deps.state, catalog: stack.deps.catalog, now: stack.clock.now() },
-    );
-    if (options.json) console.log(JSON.stringify(granted, null, 2));
-    else {
-      console.log(
-        `${granted.from} delegates ${granted.services.join(', ')} to ${granted.to} as ${granted.role} until ${granted.expiresAt}`,
-      );
-    }
-    return 0;
+  const missing = (['to', 'service', 'role', 'until', 'reason'] as const).filter(
+    (option) => options[option] === undefined,
+  );
+  if (missing.length > 0) {
+    throw new InvalidInputError('a delegation names whom, what, as what, until when and why', [
+      ...missing.map((option) => ({ path: `--${option}`, message: 'is required' })),
+    ]);
+  }
+  const as = namedPrincipal(options.as, process.env, 'itv delegate');
+  const client = await controlPlane(itvHome());
+  const answer = await client.call<GrantedDelegation & { id: string }>('POST', '/delegations', {
+    body: {
+      to: options.to,
+      services: options.service,
+      role: options.role,
+      expiresAt: options.until,
+      reason: options.reason,
+    },
+    as,
   });
+  if (answer.status !== 201) return printApiError(answer);
+  const granted = answer.body;
+  if (options.json) console.log(JSON.stringify(granted, null, 2));
+  else {
+    console.log(`acting as ${granted.from}, named by ${as.via} (local runtime: not verified)`);
+    console.log(
+      `${granted.from} delegates ${granted.services.join(', ')} to ${granted.to} as ${granted.role} until ${granted.expiresAt}`,
+    );
+    console.log(
+      `delegation ${granted.id}; revoke it with: itv delegate revoke '${granted.id}' --reason TEXT`,
+    );
+  }
+  return 0;
+}
+
+/** `itv delegate revoke ID`: `DELETE /delegations/{id}` as its grantor. */
+export async function revokeDelegationCommand(
+  id: string,
+  options: { reason?: string; as?: string; json?: boolean },
+): Promise<number> {
+  if (!options.reason?.trim()) {
+    throw new InvalidInputError('say why the delegation is revoked', [
+      { path: '--reason', message: 'is required' },
+    ]);
+  }
+  const as = namedPrincipal(options.as, process.env, 'itv delegate revoke');
+  const client = await controlPlane(itvHome());
+  const answer = await client.call<RevokedDelegation & { id: string }>(
+    'DELETE',
+    `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent(options.reason)}`,
+    { as },
+  );
+  if (answer.status !== 200) return printApiError(answer);
+  const { revocation, alreadyRevoked } = answer.body;
+  if (options.json) console.log(JSON.stringify(answer.body, null, 2));
+  else {
+    console.log(
+      `${alreadyRevoked ? 'already revoked' : 'revoked'}: delegation from ${revocation.delegation?.from} to ${revocation.principal} over ${revocation.services.join(', ')}, from ${revocation.effectiveAt}`,
+    );
+  }
+  return 0;
 }

@@ -1,9 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ItvError } from '../../lambdas/core/errors.js';
 import { bundlePrefix } from '../../lambdas/core/evidence/bundle-layout.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
-import { withSession } from '../session.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { ApiAnswerError } from '../api/api-get.js';
+import { downloadBundle } from '../api/bundle-download.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
 import { spkiFromPem } from './ledger.js';
 
 /** Copies an intent's bundle out of the evidence store into `outDir`; returns the file names copied. */
@@ -12,17 +17,25 @@ export async function pullBundle(
   intentId: string,
   outDir: string,
 ): Promise<string[]> {
-  const prefix = bundlePrefix(intentId);
-  const keys = await evidence.list(prefix);
-  if (keys.length === 0) throw new Error(`no evidence bundle for intent ${intentId}`);
+  const files = await storedBundle(evidence, intentId);
+  if (files.size === 0) throw new Error(`no evidence bundle for intent ${intentId}`);
+  return writeBundleDir(files, outDir);
+}
+
+/** Refuses a folder that already holds files: a bundle is pulled into a new one, never mixed with another. */
+function checkBundleDir(outDir: string): void {
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    throw new ItvError(`${outDir} is not empty: pull a bundle into a new folder`);
+  }
+}
+
+/** Writes a bundle's files (flat: a name with a folder in it is skipped) into `outDir`; returns their names. */
+export function writeBundleDir(files: ReadonlyMap<string, Uint8Array>, outDir: string): string[] {
+  checkBundleDir(outDir);
   mkdirSync(outDir, { recursive: true });
-  const present = readdirSync(outDir);
-  if (present.length > 0) throw new Error(`${outDir} is not empty: pull a bundle into a new folder`);
   const names: string[] = [];
-  for (const key of keys) {
-    const name = key.slice(prefix.length);
-    const body = await evidence.getObject(key);
-    if (body === undefined || name.includes('/')) continue;
+  for (const [name, body] of files) {
+    if (name.includes('/')) continue;
     writeFileSync(join(outDir, name), body);
     names.push(name);
   }
@@ -47,15 +60,23 @@ export function verifyBundleDir(dir: string, publicKeyPem?: string): BundleVerif
   );
 }
 
+/** `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder. */
 export async function evidencePullCommand(intentId: string, options: { out?: string }): Promise<number> {
   const out = options.out ?? `evidence-${intentId}`;
-  return withSession({}, async ({ stack }) => {
-    const names = await pullBundle(stack.deps.evidence, intentId, out);
-    console.log(
-      `pulled ${names.length} files of intent ${intentId} into ${out}; check them with: itv evidence verify ${out}`,
-    );
-    return 0;
-  });
+  checkBundleDir(out);
+  const client = await controlPlane(itvHome());
+  let files: Map<string, Uint8Array>;
+  try {
+    files = await downloadBundle((path) => client.text(path), intentId);
+  } catch (error) {
+    if (error instanceof ApiAnswerError) return printApiError(error.answer);
+    throw error;
+  }
+  const names = writeBundleDir(files, out);
+  console.log(
+    `pulled ${names.length} files of intent ${intentId} into ${out}; check them with: itv evidence verify ${out}`,
+  );
+  return 0;
 }
 
 export async function evidenceVerifyCommand(

@@ -1,16 +1,16 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
-import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audit-stores.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
+import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import type { StoredEntry } from '../../lambdas/ports/ledger-store.js';
-import { withSession } from '../session.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { ApiAnswerError } from '../api/api-get.js';
+import { downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
 
-/** The export format: JSON Lines, one `{ "entry": …, "hash": … }` a line in RFC 8785 form, in seq order. */
-export function exportLines(entries: readonly StoredEntry[]): string {
-  return entries.map((stored) => `${canonicalJson({ entry: stored.entry, hash: stored.hash })}\n`).join('');
-}
+export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 
 /** The checkpoints that go beside an export: `EXPORT.checkpoints.jsonl`, one signed checkpoint a line. */
 export const checkpointsFileOf = (exportFile: string) => `${exportFile}.checkpoints.jsonl`;
@@ -66,44 +66,46 @@ export async function ledgerVerifyCommand(options: {
     const audit = auditExport(readFileSync(options.file), spkiFromPem(options.publicKey), { checkpoints });
     return printAudit(audit, options.json ?? false);
   }
-  return withSession({}, async ({ stack }) => {
-    const { deps } = stack;
-    const audit = await auditStores({
-      ledger: deps.ledger,
-      evidence: deps.evidence,
-      ledgerName: deps.ledgerName,
-      publicKeySpkiDer: await deps.publicKey(),
-    });
+  // Online: the export and the checkpoints come through the API, and are audited here, by the client.
+  return withLedger(async (download) => {
+    const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
+    const audit = auditExport(download.lines, key, { checkpoints: download.checkpoints });
     return printAudit(audit, options.json ?? false);
   });
 }
 
 export async function ledgerExportCommand(options: { out?: string }): Promise<number> {
-  return withSession({}, async ({ stack }) => {
-    const entries = await stack.deps.ledger.read(stack.deps.ledgerName);
-    const lines = exportLines(entries);
+  return withLedger(async (download) => {
     if (!options.out) {
-      process.stdout.write(lines);
+      process.stdout.write(download.lines);
       return 0;
     }
-    writeFileSync(options.out, lines);
-    const pem = createPublicKey({
-      key: Buffer.from(await stack.deps.publicKey()),
-      format: 'der',
-      type: 'spki',
-    }).export({
-      type: 'spki',
-      format: 'pem',
-    });
-    writeFileSync(`${options.out}.pub.pem`, pem);
-    const checkpoints = await checkpointObjects(stack.deps.evidence, stack.deps.ledgerName);
+    writeFileSync(options.out, download.lines);
+    // Re-encoded by node:crypto, so the file reads the same whichever PEM layout the API served.
+    writeFileSync(
+      `${options.out}.pub.pem`,
+      createPublicKey(download.publicKeyPem).export({ type: 'spki', format: 'pem' }),
+    );
     writeFileSync(
       checkpointsFileOf(options.out),
-      checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
+      download.checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
     );
     console.error(
-      `wrote ${entries.length} entries to ${options.out}, the public key to ${options.out}.pub.pem and ${checkpoints.length} signed checkpoints to ${checkpointsFileOf(options.out)}`,
+      `wrote ${download.entries} entries to ${options.out}, the public key to ${options.out}.pub.pem and ${download.checkpoints.length} signed checkpoints to ${checkpointsFileOf(options.out)}`,
     );
     return 0;
   });
+}
+
+/** The ledger through `GET /ledger` and `GET /ledger/checkpoints` of the home's control plane. */
+async function withLedger(work: (download: LedgerDownload) => Promise<number>): Promise<number> {
+  const client = await controlPlane(itvHome());
+  let download: LedgerDownload;
+  try {
+    download = await downloadLedger((path) => client.text(path));
+  } catch (error) {
+    if (error instanceof ApiAnswerError) return printApiError(error.answer);
+    throw error;
+  }
+  return work(download);
 }

@@ -1,49 +1,59 @@
 import { writeFileSync } from 'node:fs';
-import { concludedIntents, doraFigures, valueReport } from '../../lambdas/core/value-report.js';
+import type { doraFigures, valueReport } from '../../lambdas/core/value-report.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
 import { duration, table, usd } from '../format.js';
-import { withSession } from '../session.js';
 
-/** `itv value report`: $/hour, time to value and cost of delay by any dimensions, and DORA figures. */
+/** What `GET /value` answers. */
+interface ValueAnswer {
+  dimensions: string[];
+  groups: ReturnType<typeof valueReport>;
+  dora: ReturnType<typeof doraFigures>;
+}
+
+/**
+ * `itv value report`: `GET /value?by=…` on the home's control plane — $/hour, time to value and cost of delay
+ * by any dimensions, and DORA figures. An unknown dimension is refused (exit 1), naming the known ones.
+ */
 export async function valueReportCommand(options: {
   by?: string;
   json?: boolean;
   html?: string;
 }): Promise<number> {
-  const dimensions = (options.by ?? 'service')
-    .split(',')
-    .map((d) => d.trim())
-    .filter(Boolean);
-  return withSession({}, async ({ stack }) => {
-    const intents = concludedIntents(await stack.deps.ledger.read(stack.deps.ledgerName));
-    const groups = valueReport(intents, dimensions);
-    const dora = doraFigures(intents);
-    if (options.json) {
-      console.log(JSON.stringify({ dimensions, groups, dora }, null, 2));
-    } else {
-      console.log(
-        table(
-          [...dimensions, 'intents', 'released', 'value/hour', 'cost of delay', 'median time to value'],
-          groups.map((g) => [
-            ...dimensions.map((d) => g.key[d] ?? '-'),
-            g.intents,
-            g.released,
-            usd(g.valuePerHourUsd),
-            usd(g.costOfDelayUsd),
-            duration(g.medianTimeToValueSeconds),
-          ]),
-        ),
-      );
-      const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
-      console.log(
-        `\nDORA: lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)}`,
-      );
-    }
-    if (options.html) {
-      writeFileSync(options.html, htmlReport(dimensions, groups, dora));
-      if (!options.json) console.log(`wrote ${options.html}`);
-    }
-    return 0;
-  });
+  const client = await controlPlane(itvHome());
+  const answer = await client.call<ValueAnswer>(
+    'GET',
+    `/value?by=${encodeURIComponent(options.by ?? 'service')}`,
+  );
+  if (answer.status !== 200) return printApiError(answer);
+  const { dimensions, groups, dora } = answer.body;
+  if (options.json) {
+    console.log(JSON.stringify({ dimensions, groups, dora }, null, 2));
+  } else {
+    console.log(
+      table(
+        [...dimensions, 'intents', 'released', 'value/hour', 'cost of delay', 'median time to value'],
+        groups.map((g) => [
+          ...dimensions.map((d) => g.key[d] ?? '-'),
+          g.intents,
+          g.released,
+          usd(g.valuePerHourUsd),
+          usd(g.costOfDelayUsd),
+          duration(g.medianTimeToValueSeconds),
+        ]),
+      ),
+    );
+    const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
+    console.log(
+      `\nDORA: lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)}`,
+    );
+  }
+  if (options.html) {
+    writeFileSync(options.html, htmlReport(dimensions, groups, dora));
+    if (!options.json) console.log(`wrote ${options.html}`);
+  }
+  return 0;
 }
 
 function htmlReport(

@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticate } from '../../lambdas/api/caller.js';
+import { exportLedger } from '../../lambdas/api/export-ledger.js';
+import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
+import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
+import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
+import { reportValue } from '../../lambdas/api/report-value.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
+import { revokeDelegationRoute } from '../../lambdas/api/revoke-delegation.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
@@ -37,6 +43,16 @@ export function localApi(
       'POST',
       /^\/intents\/([^/]+)\/review$/,
       withSlot(executions, (event) => reviewIntent(event, deps, executions, authenticate)),
+    ],
+    ['GET', /^\/intents\/([^/]+)\/evidence$/, (event) => getEvidence(event, deps.evidence)],
+    ['GET', /^\/ledger$/, (event) => exportLedger(event, deps.ledger, deps.ledgerName)],
+    ['GET', /^\/ledger\/checkpoints$/, () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey)],
+    ['GET', /^\/value$/, (event) => reportValue(event, deps.ledger, deps.ledgerName)],
+    ['POST', /^\/delegations$/, (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate)],
+    [
+      'DELETE',
+      /^\/delegations\/([^/]+)$/,
+      (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
     ],
   ];
   if (local) {

@@ -30,6 +30,16 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   retryAfterSeconds?: number;
 }
 
+export type ApiMethod = 'GET' | 'POST' | 'DELETE';
+
+/** An answer whose body is kept as the text that came, with its headers. */
+export interface RawAnswer {
+  status: number;
+  text: string;
+  header(name: string): string | undefined;
+  retryAfterSeconds?: number;
+}
+
 /** Who a request acts as: a principal named by `--as` or ITV_PRINCIPAL. */
 export interface ActingAs {
   named: string;
@@ -48,24 +58,42 @@ export class ControlPlaneClient {
    * started and the request sent to it: executions it left running carry on there.
    */
   async call<T = Record<string, unknown>>(
-    method: 'GET' | 'POST',
+    method: ApiMethod,
     path: string,
     options: { body?: unknown; as?: ActingAs } = {},
   ): Promise<ApiAnswer<T>> {
+    const answer = await this.request(method, path, options);
+    return {
+      status: answer.status,
+      body: (answer.text ? JSON.parse(answer.text) : {}) as T,
+      ...(answer.retryAfterSeconds !== undefined ? { retryAfterSeconds: answer.retryAfterSeconds } : {}),
+    };
+  }
+
+  /** A GET answered with text as it came (a ledger page is JSON Lines, not JSON), and its headers. */
+  async text(path: string): Promise<RawAnswer> {
+    return this.request('GET', path, {});
+  }
+
+  private async request(
+    method: ApiMethod,
+    path: string,
+    options: { body?: unknown; as?: ActingAs },
+  ): Promise<RawAnswer> {
     try {
-      return await this.send<T>(method, path, options);
+      return await this.send(method, path, options);
     } catch (error) {
       if (!isConnectionLost(error)) throw error;
       this.address = (await controlPlane(this.home)).address;
-      return this.send<T>(method, path, options);
+      return this.send(method, path, options);
     }
   }
 
-  private async send<T>(
-    method: 'GET' | 'POST',
+  private async send(
+    method: ApiMethod,
     path: string,
     options: { body?: unknown; as?: ActingAs },
-  ): Promise<ApiAnswer<T>> {
+  ): Promise<RawAnswer> {
     const headers: Record<string, string> = { authorization: `ItvLocal ${this.address.secret}` };
     if (options.as) {
       headers[localHeaders.principal] = options.as.named;
@@ -80,7 +108,8 @@ export class ControlPlaneClient {
     const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
     return {
       status: response.status,
-      body: (text ? JSON.parse(text) : {}) as T,
+      text,
+      header: (name) => response.headers.get(name) ?? undefined,
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
     };
   }

@@ -4,10 +4,31 @@ import {
   ExecutionCapacityError,
   ImpersonationError,
   InvalidInputError,
+  NotFoundError,
 } from '../core/errors.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/**
+ * An optional non-negative integer query parameter, at most `max`; `InvalidInputError` naming it otherwise.
+ * API Gateway hands every query value over as text, and so does the local API.
+ */
+export function queryInteger(
+  query: Record<string, string | undefined> | null | undefined,
+  name: string,
+  bounds: { min: number; max: number },
+): number | undefined {
+  const text = query?.[name];
+  if (text === undefined) return undefined;
+  const value = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+    throw new InvalidInputError(`query parameter ${name} is out of range`, [
+      { path: name, message: `must be an integer from ${bounds.min} to ${bounds.max}, not "${text}"` },
+    ]);
+  }
+  return value;
 }
 
 /** Parses a JSON request body; bad JSON is a 400 that says so, not a 500. */
@@ -23,8 +44,8 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
 }
 
 /**
- * Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), an authenticated caller
- * who may not do this is refused (403), a runtime at its limit of executions asks the caller to come back
+ * Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), what it names does not
+ * exist (404), an authenticated caller who may not do this is refused (403), a runtime at its limit of executions asks the caller to come back
  * (429 with Retry-After), the rest is ours (500).
  */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
@@ -35,6 +56,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof InvalidInputError) {
     return json(400, { error: error.name, message: error.message, issues: error.issues });
   }
+  if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));

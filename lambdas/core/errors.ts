@@ -62,6 +62,9 @@ export class ConfigurationError extends ItvError {}
 /** A write-once evidence object already holds different bytes. */
 export class EvidenceConflictError extends ItvError {}
 
+/** The request names something that does not exist (HTTP 404): an intent, a bundle, a delegation. */
+export class NotFoundError extends ItvError {}
+
 /** The caller is authenticated but may not do what it asked (HTTP 403); each subclass names one reason. */
 export class AccessRefusedError extends ItvError {}
 
@@ -83,3 +86,6 @@ export class ImpersonationError extends AccessRefusedError {
     super(message);
   }
 }
+
+/** A delegation may be revoked by its grantor alone, as only its grantor may grant it. */
+export class NotTheGrantorError extends AccessRefusedError {}

@@ -14,11 +14,15 @@ export interface FunctionAccess {
    * never deleted.
    */
   ledger?: 'read' | 'append';
-  state?: 'read' | 'write';
+  /** `write` = read + put + delete; `record` = read + put (items it adds are never removed). */
+  state?: 'read' | 'write' | 'record';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
-  /** kms:Sign with the signing key, whose own policy refuses every role without this grant. */
-  signing?: 'sign';
+  /**
+   * `sign`: kms:Sign with the signing key, whose own policy refuses every role without this grant (and the
+   * public key); `public-key`: kms:GetPublicKey alone, to hand the key to verifiers.
+   */
+  signing?: 'sign' | 'public-key';
   release?: readonly ReleaseAction[];
   /** Reads service telemetry (CloudWatch metrics and the rollback alarms). */
   telemetry?: boolean;

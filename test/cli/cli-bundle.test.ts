@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { root } from '../support/run-itv.js';
@@ -57,6 +58,36 @@ test(
       expect(remade).not.toBe(entry);
       expect(JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8')).inputs).not.toContain(edited);
     } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  },
+  setupMs,
+);
+
+test(
+  'a command run from the build starts the control plane of its own checkout, even through a linked node_modules',
+  async () => {
+    // Prepare: a build of its own; where node_modules is a link to another checkout's (git worktrees sharing
+    // one), the build is reached by that checkout's path.
+    mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+    const cache = mkdtempSync(join(root, 'node_modules', '.cache', 'itv-test-'));
+    const home = mkdtempSync(join(tmpdir(), 'itv-bundle-root-'));
+    const homeEnv = { ...env(cache), ITV_HOME: home, ITV_IDLE_SECONDS: '20' };
+    const itv = (args: string[]) =>
+      run(process.execPath, [join(root, 'bin', 'itv.js'), ...args], { cwd: root, env: homeEnv }).catch(
+        (failed: { code: number; stdout: string; stderr: string }) => failed,
+      );
+    try {
+      // Act: a command that needs the control plane starts it.
+      await itv(['status', 'no-such-intent']);
+      const { pid } = JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as { pid: number };
+      const { stdout: commandLine } = await run('ps', ['-o', 'args=', '-p', String(pid)]);
+
+      // Assess
+      expect(commandLine.trim()).toBe(`${process.execPath} ${join(root, 'bin', 'itv.js')} control-plane`);
+    } finally {
+      await itv(['stop']);
+      rmSync(home, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }
   },

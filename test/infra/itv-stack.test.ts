@@ -147,11 +147,13 @@ describe('signing key', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
   });
 
-  test('only the form-decision and sign-checkpoint roles are granted kms:Sign and GetPublicKey (no other function calls KMS)', () => {
+  test('only the form-decision and sign-checkpoint roles are granted kms:Sign; GetPublicKey besides them only the checkpoints route (no other function calls KMS)', () => {
     const roles = roleOfFunction(template);
     const signers = [roles['form-decision'], roles['sign-checkpoint']].sort();
     expect(rolesAllowed(template, 'kms:Sign')).toEqual(signers);
-    expect(rolesAllowed(template, 'kms:GetPublicKey')).toEqual(signers);
+    expect(rolesAllowed(template, 'kms:GetPublicKey').sort()).toEqual(
+      [...signers, roles['get-checkpoints']].sort(),
+    );
     for (const actions of allowedActionsByRole(template).values()) expect(actions.has('kms:*')).toBe(false);
   });
 
@@ -287,6 +289,20 @@ describe('functions', () => {
     expect(Object.keys(environmentOf(template, 'get-intent'))).not.toContain('ITV_STATE_MACHINE_ARN');
   });
 
+  test('the read routes get the names they read by: the checkpoints route its ledger name and key, no table', () => {
+    expect(Object.keys(environmentOf(template, 'get-checkpoints')).sort()).toEqual([
+      'ITV_EVIDENCE_BUCKET',
+      'ITV_KMS_KEY_ID',
+      'ITV_LEDGER_NAME',
+      'NODE_OPTIONS',
+    ]);
+    expect(Object.keys(environmentOf(template, 'export-ledger')).sort()).toEqual([
+      'ITV_LEDGER_NAME',
+      'ITV_LEDGER_TABLE',
+      'NODE_OPTIONS',
+    ]);
+  });
+
   test('AppConfig and Step Functions actions go to the functions that need them and no others', () => {
     const roles = roleOfFunction(template);
     // check-release starts each later step of a stepped release (docs/RELEASE.md).
@@ -351,6 +367,9 @@ describe('table grants are the calls the DynamoDB stores make', () => {
       .filter(([, a]) => a.has('dynamodb:DeleteItem'))
       .map(([role]) => role);
     expect(deleters).not.toContain(roles['get-intent']);
+    // A delegation and its revocation are both kept: the routes that record them cannot delete.
+    expect(deleters).not.toContain(roles['grant-delegation']);
+    expect(deleters).not.toContain(roles['revoke-delegation']);
     expect(deleters).not.toContain(roles['validate-structure']);
     expect(deleters).toContain(roles.learn);
   });
@@ -459,7 +478,9 @@ describe('state machine', () => {
 
 describe('API', () => {
   test('every method requires IAM auth and goes through the request validator', () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', 3);
+    // POST /intents, GET /intents/{id}, its review and evidence, GET /ledger and its checkpoints, GET /value,
+    // POST /delegations and DELETE /delegations/{id}.
+    template.resourceCountIs('AWS::ApiGateway::Method', 9);
     template.allResourcesProperties('AWS::ApiGateway::Method', {
       AuthorizationType: 'AWS_IAM',
       RequestValidatorId: { Ref: Match.stringLikeRegexp('Validator') },

@@ -77,14 +77,20 @@ export class ApiGatewayEmulator {
     }
   }
 
-  /** Sends one request through API Gateway; `caller` is the SigV4-authenticated identity, if any. */
+  /**
+   * Sends one request through API Gateway; `caller` is the SigV4-authenticated identity, if any. A query string
+   * on `target` reaches the function as API Gateway hands it over: decoded, in `queryStringParameters`.
+   */
   async request(
     method: string,
-    path: string,
+    target: string,
     options: { body?: unknown; caller?: CallerIdentity; contentType?: string } = {},
   ): Promise<APIGatewayProxyResult & { json: () => unknown }> {
     const respond = (statusCode: number, body: unknown) =>
       withJson({ statusCode, body: JSON.stringify(body) });
+    const url = new URL(target, 'https://itvapi0001.execute-api.amazonaws.com');
+    const path = url.pathname;
+    const query = [...url.searchParams.keys()];
     const match = this.match(method, path);
     if (!match) return respond(403, { message: 'Missing Authentication Token' });
     const { route, pathParameters } = match;
@@ -116,8 +122,14 @@ export class ApiGatewayEmulator {
       httpMethod: method,
       headers: { 'content-type': options.contentType ?? 'application/json' },
       multiValueHeaders: { 'content-type': [options.contentType ?? 'application/json'] },
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
+      queryStringParameters:
+        query.length > 0
+          ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name).at(-1)!]))
+          : null,
+      multiValueQueryStringParameters:
+        query.length > 0
+          ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name)]))
+          : null,
       pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
       stageVariables: null,
       body,

@@ -4,6 +4,7 @@ import { CloudWatchAlarmStates } from '../emulators/cloudwatch-alarm-states.js';
 import { AlarmActionsRegistry, CloudWatchGaps } from '../emulators/cloudwatch-gaps.js';
 import type { GatewayRequest, GatewayResponse } from '../emulators/gateway-request.js';
 import { IamGateway } from '../emulators/iam-gateway.js';
+import { KmsDigestSigning } from '../emulators/kms-digest-signing.js';
 import type { PolicyDocument } from '../emulators/operations/authorization-check.js';
 import { type Caller, evaluateCheck } from '../emulators/policy-evaluation.js';
 import { deployedAccount, deployedRegion } from './template.js';
@@ -60,12 +61,14 @@ export class AwsServices {
     const alarmStates = new CloudWatchAlarmStates({ client: cloudwatch, actions });
     const appConfig = await AppConfigEndpoint.start({ clock: options.clock, alarms: alarmStates });
     const upstreams = { default: options.motoEndpoint, appconfig: appConfig.url };
+    const kmsSigning = new KmsDigestSigning();
     const gateway = new IamGateway({
       upstreams,
       account: deployedAccount,
       region: deployedRegion,
       clock: () => options.clock.now(),
       interceptors: {
+        kms: (request, call) => kmsSigning.intercept(request, call.operation),
         cloudwatch: (request, call) =>
           cloudWatchBeyondMoto(
             request,

@@ -1,0 +1,81 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as z from 'zod';
+import { loadCatalog } from '../../catalog/index.js';
+import { InvalidInputError } from '../core/errors.js';
+import { delegationId } from '../core/pipeline/delegation-id.js';
+import { grantDelegation } from '../core/pipeline/delegations.js';
+import { findPrincipal } from '../core/principals/index.js';
+import { dynamoState } from '../wiring/aws/dynamodb.js';
+import { onFirstUse } from '../wiring/aws/on-first-use.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
+import { type Authenticate, iamCaller } from './caller.js';
+import { errorResponse, json, parseBody } from './http.js';
+import type { SubmissionDeps } from './submission.js';
+
+/** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
+const grantBodySchema = z
+  .object({
+    to: z.string().min(1).max(256),
+    services: z.array(z.string().min(1).max(128)).min(1).max(50),
+    role: z.string().min(1).max(128),
+    expiresAt: z.string().min(1).max(64),
+    reason: z.string().max(500),
+  })
+  .strict();
+
+let deps: SubmissionDeps | undefined;
+
+/**
+ * `POST /delegations`: the authenticated caller delegates, from its own authority over services it owns, to
+ * another principal (by id or e-mail) until an expiry at most 90 days ahead (`grantDelegation`). A body that
+ * names a grantor is a 400: nobody grants on somebody else's behalf. 201 with the delegation, its id and
+ * `Location: /delegations/{id}`, which `DELETE` revokes.
+ */
+export async function grantDelegationRoute(
+  event: APIGatewayProxyEvent,
+  deps: SubmissionDeps,
+  now: Date,
+  authenticate: Authenticate = iamCaller,
+): Promise<APIGatewayProxyResult> {
+  try {
+    const grantor = authenticate(event, deps.catalog);
+    const parsed = grantBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
+    if (!parsed.success) {
+      throw new InvalidInputError(
+        'invalid delegation',
+        parsed.error.issues.flatMap((issue) =>
+          issue.code === 'unrecognized_keys'
+            ? issue.keys.map((key) => ({
+                path: key,
+                message:
+                  key === 'from'
+                    ? 'the grantor is the authenticated caller, never a field of the request'
+                    : 'is not a field of a delegation',
+              }))
+            : [{ path: issue.path.join('.') || 'body', message: issue.message }],
+        ),
+      );
+    }
+    const body = parsed.data;
+    const granted = await grantDelegation(
+      { ...body, to: findPrincipal(deps.catalog, body.to) ?? body.to },
+      grantor,
+      { state: deps.state, catalog: deps.catalog, now },
+    );
+    const id = delegationId(granted);
+    return {
+      ...json(201, { id, ...granted }),
+      headers: { 'content-type': 'application/json', location: `/delegations/${encodeURIComponent(id)}` },
+    };
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(telemetry('GrantDelegation'))
+  .handler((event: APIGatewayProxyEvent) => {
+    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+    return grantDelegationRoute(event, deps, new Date());
+  });

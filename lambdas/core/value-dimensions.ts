@@ -1,0 +1,36 @@
+import { InvalidInputError } from './errors.js';
+import type { ConcludedIntent } from './value-report.js';
+
+/** The dimensions every concluded intent has, whatever its tags. */
+export const builtInDimensions = ['service', 'kind', 'tier', 'outcome'] as const;
+
+/**
+ * The dimensions of a value report, from a comma-separated list (`service,team`): each one built in or a tag
+ * some concluded intent carries. A dimension nobody carries would group every intent under `-` and read as a
+ * report; it is refused instead, naming it and the known ones. Throws `InvalidInputError` on `field`.
+ *
+ * @example valueDimensions('service,team', intents) // ['service', 'team'] when an intent has a `team` tag
+ */
+export function valueDimensions(by: string, intents: readonly ConcludedIntent[], field = 'by'): string[] {
+  const dimensions = by.split(',').map((d) => d.trim());
+  const known = new Set<string>(builtInDimensions);
+  const tags = new Set(intents.flatMap((intent) => Object.keys(intent.tags)));
+  for (const tag of tags) known.add(tag);
+  const issues: Array<{ path: string; message: string }> = [];
+  if (dimensions.some((d) => d === '')) {
+    issues.push({ path: field, message: 'names an empty dimension: give dimensions separated by commas' });
+  }
+  const unknown = dimensions.filter((d) => d !== '' && !known.has(d));
+  if (unknown.length > 0) {
+    const tagList = [...tags].sort();
+    issues.push({
+      path: field,
+      message: `unknown dimension${unknown.length > 1 ? 's' : ''} ${unknown.map((d) => `"${d}"`).join(', ')}: known are ${builtInDimensions.join(', ')}${tagList.length > 0 ? ` and the tags ${tagList.join(', ')}` : ' (no concluded intent carries a tag yet)'}`,
+    });
+  }
+  if (new Set(dimensions).size !== dimensions.length) {
+    issues.push({ path: field, message: 'names a dimension twice' });
+  }
+  if (issues.length > 0) throw new InvalidInputError('cannot group the value report', issues);
+  return dimensions;
+}

@@ -1,0 +1,156 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, runItv } from '../support/run-itv.js';
+import { appendsBudgetMs, intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+/**
+ * `itv ledger`, `itv evidence`, `itv value report` and `itv delegate` as a user runs them: clients of the home's
+ * control plane through the API routes the deployed stack serves, verifying what they read themselves.
+ */
+describe('the read and delegation commands through the API', () => {
+  let home: string;
+  let intentId: string;
+  /** Each command is a process of its own: about what one append costs, several times over. */
+  const commandMs = appendsBudgetMs(40);
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-api-commands-'));
+    const submitted = await runItv(home, [
+      'submit',
+      join(root, 'examples', '01-low-risk-flag.json'),
+      '--as',
+      'alice',
+      '--json',
+    ]);
+    expect(submitted.code).toBe(0);
+    const status = JSON.parse(submitted.stdout) as { intentId: string; status: string };
+    expect(status.status).toBe('released');
+    intentId = status.intentId;
+  }, intentsBudgetMs(1));
+
+  afterAll(async () => {
+    expect((await runItv(home, ['stop'])).code).toBe(0);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test(
+    'ledger export writes the export, its key and checkpoints, which verify offline; the online verify agrees',
+    async () => {
+      // Act
+      const file = join(home, 'ledger.jsonl');
+      const exported = await runItv(home, ['ledger', 'export', '--out', file]);
+      const toStdout = await runItv(home, ['ledger', 'export']);
+      const offline = await runItv(home, [
+        'ledger',
+        'verify',
+        '--file',
+        file,
+        '--public-key',
+        `${file}.pub.pem`,
+        '--json',
+      ]);
+      const online = await runItv(home, ['ledger', 'verify']);
+
+      // Assess
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      expect(exported.code).toBe(0);
+      expect(exported.stderr).toMatch(
+        new RegExp(
+          `wrote ${lines.length} entries to .*ledger.jsonl, the public key to .*pub.pem and [1-9]\\d* signed checkpoints`,
+        ),
+      );
+      expect(toStdout.stdout).toBe(readFileSync(file, 'utf8'));
+      expect(readFileSync(`${file}.pub.pem`, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+      expect(readFileSync(`${file}.checkpoints.jsonl`, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+      expect(offline.code).toBe(0);
+      expect(JSON.parse(offline.stdout)).toMatchObject({ ok: true, size: lines.length });
+      expect([online.code, online.stdout]).toEqual([0, expect.stringMatching(/^ledger intact: \d+ entries/)]);
+    },
+    commandMs,
+  );
+
+  test(
+    "evidence pull writes the intent's bundle, which verifies; an unknown intent exits 1 and writes nothing",
+    async () => {
+      // Act
+      const dir = join(home, 'bundle');
+      const pulled = await runItv(home, ['evidence', 'pull', intentId, '--out', dir]);
+      const verified = await runItv(home, ['evidence', 'verify', dir]);
+      const missing = join(home, 'missing');
+      const unknown = await runItv(home, ['evidence', 'pull', 'no-such-intent', '--out', missing]);
+
+      // Assess
+      expect(pulled.code).toBe(0);
+      expect(pulled.stdout).toMatch(new RegExp(`pulled ${readdirSync(dir).length} files of intent`));
+      expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining(': VERIFIED')]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('no evidence bundle for intent no-such-intent');
+      expect(existsSync(missing)).toBe(false);
+    },
+    commandMs,
+  );
+
+  test(
+    'value report groups by known dimensions; an unknown one exits 1 naming it',
+    async () => {
+      const report = await runItv(home, ['value', 'report', '--by', 'service,region', '--json']);
+      const unknown = await runItv(home, ['value', 'report', '--by', 'nonsense']);
+      expect(report.code).toBe(0);
+      expect(JSON.parse(report.stdout)).toMatchObject({
+        dimensions: ['service', 'region'],
+        groups: [{ key: { service: 'launch-flags', region: 'NA' }, released: 1 }],
+      });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/by: unknown dimension "nonsense"/);
+    },
+    commandMs,
+  );
+
+  test(
+    'delegate grants as the owner; delegate revoke by anyone else exits 1, by the grantor 0',
+    async () => {
+      // Act
+      const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      const granted = await runItv(home, [
+        'delegate',
+        '--to',
+        'bob',
+        '--service',
+        'launch-flags',
+        '--role',
+        'release-manager',
+        '--until',
+        until,
+        '--reason',
+        'on call',
+        '--as',
+        'alice',
+      ]);
+      const id = /delegation (\S+); revoke it/.exec(granted.stdout)?.[1] ?? '';
+      const byBob = await runItv(home, ['delegate', 'revoke', id, '--reason', 'mine now', '--as', 'bob']);
+      const byAlice = await runItv(home, [
+        'delegate',
+        'revoke',
+        id,
+        '--reason',
+        'rotation over',
+        '--as',
+        'alice',
+      ]);
+
+      // Assess
+      expect(granted.code).toBe(0);
+      expect(granted.stdout).toContain(
+        `alice delegates launch-flags to bob as release-manager until ${until}`,
+      );
+      expect(id).toBe(`bob~alice~${until}`);
+      expect([byBob.code, byBob.stderr]).toEqual([1, expect.stringContaining('NotTheGrantorError')]);
+      expect([byAlice.code, byAlice.stdout]).toEqual([
+        0,
+        expect.stringContaining('revoked: delegation from alice to bob over launch-flags'),
+      ]);
+    },
+    commandMs,
+  );
+});

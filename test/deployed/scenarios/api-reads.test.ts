@@ -1,0 +1,158 @@
+import type { ApiGet } from '../../../cli/api/api-get.js';
+import { downloadBundle } from '../../../cli/api/bundle-download.js';
+import { downloadLedger } from '../../../cli/api/ledger-download.js';
+import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
+import { pemToSpki } from '../../../lambdas/core/evidence/pem.js';
+import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
+import type { CallerIdentity } from '../harness/api-gateway.js';
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+
+/**
+ * The ledger, the evidence, the value report and delegations over the deployed API, read by the client code
+ * the CLI runs and verified by it: each route's function calls only what its role allows, the export pages
+ * through API Gateway byte for byte, and what KMS signed verifies with the public key the API serves.
+ */
+describe('the ledger, evidence, value and delegations over the deployed API', () => {
+  let stack: DeployedStack;
+  let intentId: string;
+  const auditor = personCalling('xavier', 'ItvAuditors');
+
+  /** A GET through API Gateway as `caller`, in the shape the CLI's reads take. */
+  const getAs =
+    (caller: CallerIdentity): ApiGet =>
+    async (path) => {
+      const answer = await stack.clock.busy(() => stack.api.request('GET', path, { caller }));
+      const headers = Object.fromEntries(
+        Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+      );
+      return { status: answer.statusCode, text: answer.body, header: (name) => headers[name.toLowerCase()] };
+    };
+  const call = async (method: string, path: string, caller: CallerIdentity | undefined, body?: unknown) => {
+    const answer = await stack.clock.busy(() => stack.api.request(method, path, { caller, body }));
+    return {
+      status: answer.statusCode,
+      body: answer.json() as Record<string, unknown>,
+      headers: answer.headers,
+    };
+  };
+
+  beforeAll(async () => {
+    stack = await deployStack({ ...suiteEnvironment(), start: unblockedStart(['01-low-risk-flag.json']) });
+    const submitted = await stack.submit(
+      declaredAt(example('01-low-risk-flag.json'), stack.clock.now()),
+      personCalling('alice'),
+    );
+    expect(submitted.statusCode).toBe(202);
+    intentId = submitted.intentId;
+    await stack.finished(intentId);
+    expect((await stack.status(intentId))?.status).toBe('released');
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  test('after a release, the ledger exported over the API, in pages or whole, verifies with the KMS key against the stored checkpoints', async () => {
+    // Act
+    const get = getAs(auditor);
+    const download = await downloadLedger(get);
+    const pages: string[] = [];
+    let path: string | undefined = '/ledger?limit=5';
+    while (path) {
+      const page = await get(path);
+      expect(page.status).toBe(200);
+      pages.push(page.text);
+      path = /<([^>]+)>; rel="next"/.exec(page.header('link') ?? '')?.[1];
+    }
+    const badLimit = await get('/ledger?limit=0');
+
+    // Assess
+    // The key the API serves is the one KMS signs with: the evidence bundle got it from KMS too, in Observe.
+    const key = pemToSpki(download.publicKeyPem);
+    const bundled = (await downloadBundle(get, intentId)).get('public-key.pem');
+    expect(Buffer.from(pemToSpki(Buffer.from(bundled!).toString('utf8')))).toEqual(Buffer.from(key));
+    const stored = await stack.ledger.read(stack.ledgerName);
+    expect(download.entries).toBe(stored.length);
+    expect(pages.join('')).toBe(download.lines.toString('utf8'));
+    expect(pages.length).toBe(Math.ceil(stored.length / 5));
+    expect(download.checkpoints.length).toBeGreaterThan(0);
+    expect(auditExport(download.lines, key, { checkpoints: download.checkpoints })).toMatchObject({
+      ok: true,
+      size: stored.length,
+    });
+    expect(badLimit.status).toBe(400);
+    expect(JSON.parse(badLimit.text)).toMatchObject({ issues: [{ path: 'limit' }] });
+  });
+
+  test("the intent's evidence bundle pulled over the API verifies with the ledger's key pinned; an unknown intent is 404", async () => {
+    const get = getAs(auditor);
+    const { publicKeyPem } = await downloadLedger(get);
+    const files = await downloadBundle(get, intentId);
+    expect(verifyBundle(files, { publicKeySpkiDer: pemToSpki(publicKeyPem) })).toMatchObject({
+      ok: true,
+      intentId,
+    });
+    expect((await get('/intents/no-such-intent/evidence')).status).toBe(404);
+  });
+
+  test('the value report groups the release; an unknown dimension is a 400 naming it', async () => {
+    const report = await call('GET', '/value?by=service,region', auditor);
+    const unknown = await call('GET', '/value?by=service,nonsense', auditor);
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({
+      groups: [{ key: { service: 'launch-flags', region: 'NA' }, released: 1 }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body.issues)).toMatch(/by.*nonsense/);
+  });
+
+  test('the IAM caller grants a delegation and alone revokes it; an unsigned request never reaches the function', async () => {
+    // Prepare
+    const expiresAt = new Date(stack.clock.now().getTime() + 7 * 86_400_000).toISOString();
+    const grant = {
+      to: 'bob',
+      services: ['launch-flags'],
+      role: 'release-manager',
+      expiresAt,
+      reason: 'on call',
+    };
+
+    // Act
+    const unsigned = await call('POST', '/delegations', undefined, grant);
+    const naming = await call('POST', '/delegations', personCalling('bob'), {
+      ...grant,
+      to: 'carol',
+      from: 'alice',
+    });
+    const granted = await call('POST', '/delegations', personCalling('alice'), grant);
+    const id = String(granted.body.id);
+    const path = `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent('rotation over')}`;
+    const byBob = await call('DELETE', path, personCalling('bob'));
+    const byAlice = await call('DELETE', path, personCalling('alice'));
+
+    // Assess
+    expect(unsigned.status).toBe(403);
+    expect([naming.status, naming.body.issues]).toEqual([400, [expect.objectContaining({ path: 'from' })]]);
+    expect(granted.status).toBe(201);
+    expect(granted.body).toMatchObject({
+      from: 'alice',
+      grantedBy: { authenticatedAs: { method: 'aws-iam', arn: personCalling('alice').arn } },
+    });
+    expect(granted.headers?.location).toBe(`/delegations/${encodeURIComponent(id)}`);
+    expect([byBob.status, byBob.body.error]).toEqual([403, 'NotTheGrantorError']);
+    expect([byAlice.status, byAlice.body]).toEqual([
+      200,
+      expect.objectContaining({
+        alreadyRevoked: false,
+        revocation: expect.objectContaining({ revokedBy: 'alice' }),
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,164 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { stateKeys } from '../../../lambdas/core/state-keys.js';
+import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
+import { intentsBudgetMs, setupMs } from '../../support/time-budget.js';
+
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  > & { authority: Record<string, unknown> };
+
+/** A Wednesday afternoon outside every freeze. */
+const start = new Date('2026-11-04T15:00:00Z');
+const inAWeek = '2026-11-11T15:00:00.000Z';
+
+/**
+ * `POST /delegations` and `DELETE /delegations/{id}` on the local API: the grantor is the authenticated
+ * caller (a bearer token here, the IAM caller on AWS), never a field of the request, and only the grantor
+ * revokes; bad input is refused before anything is written.
+ */
+describe('POST /delegations, DELETE /delegations/{id}', () => {
+  let home: string;
+  let api: LocalApiServer;
+  const tokens: Record<string, string> = {};
+  const call = async (method: string, path: string, who: string | undefined, body?: unknown) => {
+    const response = await fetch(`${api.base}${path}`, {
+      method,
+      headers: who ? { authorization: `Bearer ${tokens[who] ?? who}` } : {},
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
+  };
+  const grantsTo = async (principal: string) => api.stack.deps.state.list(stateKeys.delegation(principal).pk);
+  const revocationsOf = async (principal: string) =>
+    api.stack.deps.state.list(stateKeys.revocation(principal).pk);
+  const grant = {
+    to: 'bob',
+    services: ['launch-flags'],
+    role: 'release-manager',
+    expiresAt: inAWeek,
+    reason: 'on call',
+  };
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-delegation-routes-'));
+    for (const principal of ['alice', 'bob', 'grace']) tokens[principal] = issueToken(home, principal);
+    api = await startLocalApi(home, bearerCaller(home), start);
+  }, setupMs);
+  afterAll(async () => {
+    await api?.close();
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test('a grant naming a grantor, a service the caller does not own or a bad expiry is a 400 naming the field; nothing is written', async () => {
+    // Act
+    const naming = await call('POST', '/delegations', 'bob', { ...grant, to: 'carol', from: 'alice' });
+    const notOwned = await call('POST', '/delegations', 'alice', { ...grant, services: ['incident-router'] });
+    const badExpiry = await call('POST', '/delegations', 'alice', { ...grant, expiresAt: 'next week' });
+    const noServices = await call('POST', '/delegations', 'alice', { ...grant, services: [] });
+
+    // Assess
+    expect([naming.status, naming.body.issues]).toEqual([
+      400,
+      [{ path: 'from', message: 'the grantor is the authenticated caller, never a field of the request' }],
+    ]);
+    expect(notOwned.status).toBe(400);
+    expect(notOwned.body.issues).toEqual([
+      expect.objectContaining({
+        path: 'services[0]',
+        message: expect.stringMatching(/alice does not own incident-router/),
+      }),
+    ]);
+    expect(badExpiry.status).toBe(400);
+    expect(JSON.stringify(badExpiry.body.issues)).toContain('expiresAt');
+    expect(noServices.status).toBe(400);
+    expect(JSON.stringify(noServices.body.issues)).toContain('services');
+    expect(await grantsTo('bob')).toEqual([]);
+    expect(await grantsTo('carol')).toEqual([]);
+  });
+
+  test('no token is a 400 and a token nobody issued a 403, before anything is written', async () => {
+    const none = await call('POST', '/delegations', undefined, grant);
+    const forged = await call('POST', '/delegations', 'itv_not-a-token-anybody-issued', grant);
+    expect(none.status).toBe(400);
+    expect(forged.status).toBe(403);
+    expect(await grantsTo('bob')).toEqual([]);
+  });
+
+  test(
+    'the owner grants (201, Location); only the grantor revokes (403 otherwise, 404 for an id nobody granted); revoking twice records once; the revocation stops a change relying on it',
+    async () => {
+      // Act: alice, who owns launch-flags, lets bob act for her.
+      const granted = await call('POST', '/delegations', 'alice', grant);
+
+      // Assess
+      const id = `bob~alice~${inAWeek}`;
+      expect(granted.status).toBe(201);
+      expect(granted.location).toBe(`/delegations/${encodeURIComponent(id)}`);
+      expect(granted.body).toMatchObject({
+        id,
+        from: 'alice',
+        to: 'bob',
+        services: ['launch-flags'],
+        grantedBy: { principal: 'alice', authenticatedAs: { method: 'local' } },
+      });
+      expect(await grantsTo('bob')).toHaveLength(1);
+
+      // Act: revocations refused, then the grantor's.
+      const path = (delegation: string, reason = 'rotation ended') =>
+        `/delegations/${encodeURIComponent(delegation)}?reason=${encodeURIComponent(reason)}`;
+      const byGrantee = await call('DELETE', path(id), 'bob');
+      const byOther = await call('DELETE', path(id), 'grace');
+      const unknown = await call('DELETE', path(`bob~grace~${inAWeek}`), 'grace');
+      const malformed = await call('DELETE', path('bob-alice'), 'alice');
+      const noReason = await call('DELETE', `/delegations/${encodeURIComponent(id)}`, 'alice');
+      expect(await revocationsOf('bob')).toEqual([]);
+      const revoked = await call('DELETE', path(id), 'alice');
+      const again = await call('DELETE', path(id), 'alice');
+
+      // Assess
+      expect([byGrantee.status, byGrantee.body.error]).toEqual([403, 'NotTheGrantorError']);
+      expect([byOther.status, byOther.body.error]).toEqual([403, 'NotTheGrantorError']);
+      expect(unknown.status).toBe(404);
+      expect([malformed.status, malformed.body.issues]).toEqual([
+        400,
+        [expect.objectContaining({ path: 'id' })],
+      ]);
+      expect([noReason.status, noReason.body.issues]).toEqual([
+        400,
+        [expect.objectContaining({ path: 'reason' })],
+      ]);
+      expect(revoked.status).toBe(200);
+      expect(revoked.body).toMatchObject({
+        alreadyRevoked: false,
+        revocation: {
+          principal: 'bob',
+          delegation: { from: 'alice', expiresAt: inAWeek },
+          revokedBy: 'alice',
+        },
+      });
+      expect(again.body).toMatchObject({ alreadyRevoked: true });
+      expect(await revocationsOf('bob')).toHaveLength(1);
+
+      // Act: bob submits alice's change, as the grant let him; the revocation refuses it at admission.
+      const intent = { ...example('01-low-risk-flag.json'), id: 'delegation-revoked-1' };
+      const submitted = await call('POST', '/intents', 'bob', intent);
+      await api.executions.idle();
+      const status = await call('GET', '/intents/delegation-revoked-1', undefined);
+
+      // Assess
+      expect(submitted.status).toBe(202);
+      expect(status.body.status).toBe('rejected-policy');
+      expect(JSON.stringify(status.body.reasons)).toMatch(/revoked by alice/);
+    },
+    intentsBudgetMs(1),
+  );
+});

@@ -1,0 +1,46 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { localApi } from '../../cli/control-plane/api.js';
+import { schedulerFor } from '../../cli/runtime/clock-mode.js';
+import { LocalExecutions } from '../../cli/runtime/local-executions.js';
+import { LocalPipeline } from '../../cli/runtime/local-pipeline.js';
+import { pipelineDefinition } from '../../cli/session.js';
+import type { Authenticate } from '../../lambdas/api/caller.js';
+import { type LocalStack, openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+
+export interface LocalApiServer {
+  /** `http://127.0.0.1:PORT`, the API's base. */
+  base: string;
+  stack: LocalStack;
+  executions: LocalExecutions;
+  close(): Promise<void>;
+}
+
+/**
+ * The API routes over local HTTP on a port of their own, on an in-memory stack in `home`, as the control
+ * plane and `itv serve` answer them; `authenticate` stands where API Gateway's IAM auth would.
+ */
+export async function startLocalApi(
+  home: string,
+  authenticate: Authenticate,
+  clockStart: Date,
+): Promise<LocalApiServer> {
+  const stack = await openLocalStack({ home, inMemory: true, clockStart });
+  const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
+    scheduler: schedulerFor(stack.clock),
+  });
+  const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName);
+  const handle = localApi(stack, executions, { authenticate });
+  const server = createServer((request, response) => void handle(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stack,
+    executions,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await executions.idle();
+      await stack.close();
+    },
+  };
+}
