@@ -78,11 +78,19 @@ export async function runLoadBench(): Promise<string[]> {
       return steps.some((step) => step.type === 'intent.concluded');
     };
 
-    // Warm-up: one intent, so the baseline holds the code every intent runs, not a cold process.
-    const first = intents[0]!;
-    const warm = await call('POST', '/intents', first.requester, { ...first.intent, title: 'load warm-up' });
-    if (warm.status !== 202) throw new Error(`the warm-up intent was refused: ${JSON.stringify(warm.body)}`);
-    while (!(await concluded(String(warm.body.intentId), first.requester))) await sleep(200);
+    // Warm-up: one intent per service, so the baseline holds the code and the compiled paths every intent
+    // runs, not a cold process.
+    await Promise.all(
+      intents.slice(0, examples.length).map(async ({ requester, intent }) => {
+        const warm = await call('POST', '/intents', requester, {
+          ...intent,
+          title: `${intent.title} (warm-up)`,
+        });
+        if (warm.status !== 202)
+          throw new Error(`a warm-up intent was refused: ${JSON.stringify(warm.body)}`);
+        while (!(await concluded(String(warm.body.intentId), requester))) await sleep(200);
+      }),
+    );
     await sleep(2000);
     // What the control plane holds after a full collection: work that left nothing behind returns to this.
     const heapUsedMb = async () =>
