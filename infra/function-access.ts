@@ -4,7 +4,13 @@ import type { FunctionAccess } from '../lambdas/stages/stage-access.js';
 export type { FunctionAccess, ReleaseAction } from '../lambdas/stages/stage-access.js';
 
 /** The entry functions: API Gateway's routes and the itv bus's rule target, `lambdas/api/<name>.ts`. */
-export const apiFunctionNames = ['submit-intent', 'get-intent', 'review-intent', 'intake-event'] as const;
+export const apiFunctionNames = [
+  'submit-intent',
+  'get-intent',
+  'review-intent',
+  'release-decision',
+  'intake-event',
+] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 /** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
 export const maintenanceFunctionNames = ['reconcile-monitors'] as const;
@@ -18,6 +24,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'intake-event': { pipeline: 'start-execution', state: 'read' },
   'get-intent': { ledger: 'read', state: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
+  // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
+  'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

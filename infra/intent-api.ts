@@ -20,6 +20,7 @@ export interface IntentApiProps {
   submitIntent: IFunction;
   getIntent: IFunction;
   reviewIntent: IFunction;
+  releaseDecision: IFunction;
   logRetention: RetentionDays;
 }
 
@@ -34,7 +35,7 @@ export class IntentApi extends Construct {
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     this.api = new RestApi(this, 'Api', {
       restApiName: 'itv',
-      description: 'itv intents: submit, status, review',
+      description: 'itv intents: submit, status, review, release decisions',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
@@ -74,5 +75,11 @@ export class IntentApi extends Construct {
       requestValidator: this.validator,
       requestParameters: idParameter,
     });
+    intent
+      .addResource('release-decision')
+      .addMethod('POST', new LambdaIntegration(props.releaseDecision), {
+        requestValidator: this.validator,
+        requestParameters: idParameter,
+      });
   }
 }

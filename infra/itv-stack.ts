@@ -67,6 +67,7 @@ export class ItvStack extends Stack {
       submitIntent: this.functions.byName['submit-intent'],
       getIntent: this.functions.byName['get-intent'],
       reviewIntent: this.functions.byName['review-intent'],
+      releaseDecision: this.functions.byName['release-decision'],
       logRetention,
     });
     this.intake = new IntakeEvents(this, 'Intake', {

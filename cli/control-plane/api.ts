@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticate } from '../../lambdas/api/caller.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
+import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
@@ -36,6 +37,11 @@ export function localApi(
       'POST',
       /^\/intents\/([^/]+)\/review$/,
       withSlot(executions, (event) => reviewIntent(event, deps, executions, authenticate)),
+    ],
+    [
+      'POST',
+      /^\/intents\/([^/]+)\/release-decision$/,
+      withSlot(executions, (event) => decideRelease(event, deps, executions, authenticate)),
     ],
   ];
   if (local) {
@@ -106,7 +112,7 @@ export function localApi(
 }
 
 /**
- * The review route resumes an execution, so it runs only with a slot among the executions in flight; when
+ * The review and release-decision routes resume an execution, so each runs only with a slot among the executions in flight; when
  * none is free it answers 429 with Retry-After before authenticating or reading the ledger, so a refused
  * review is not recorded and its client tries again later, as API Gateway throttling answers. (A submission
  * is checked in `LocalExecutions.start`, where a resubmission is known to need no place.)

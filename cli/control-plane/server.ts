@@ -57,7 +57,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       options.maxInFlight,
     );
     // Executions that were running when an earlier control plane died carry on from where they were.
-    const recovered = await executions.recover();
+    const recovered = await executions.recover(stack.deps.state, stack.deps.clock.now());
     if (recovered > 0) log(`resumed ${recovered} execution(s) an earlier control plane left running`);
     // An earlier control plane that died mid-release may have left a lane's monitors without alarm actions.
     await reconcileMonitors(stack.deps, 'control-plane-start').then(

@@ -1,6 +1,12 @@
 import { ExecutionCapacityError } from '../../lambdas/core/errors.js';
+import {
+  pendingReleaseDecision,
+  type ReleaseDecisionRequest,
+} from '../../lambdas/core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../../lambdas/core/pipeline/review.js';
-import type { ReviewResult } from '../../lambdas/core/pipeline/state.js';
+import type { ReleaseDecision, ReviewResult } from '../../lambdas/core/pipeline/state.js';
+import type { StateStore } from '../../lambdas/ports/state-store.js';
+import { stateKeys } from '../../lambdas/core/state-keys.js';
 import type { Executions } from '../../lambdas/ports/executions.js';
 import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
 import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
@@ -94,11 +100,35 @@ export class LocalExecutions implements Executions {
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
   }
 
-  /** Resumes the executions that were running when the process died; returns how many. */
-  async recover(): Promise<number> {
+  async completeReleaseDecision(request: ReleaseDecisionRequest, _decided: ReleaseDecision): Promise<void> {
+    // The decision is already in the state store; the resumed wait reads it. A retry while the first
+    // resumption still runs has nothing more to resume.
+    if (this.isRunning(request.intentId)) return;
+    this.track(`${request.intentId}:resume`, this.pipeline.resumeReleaseDecision(request.intentId));
+  }
+
+  async releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void> {
+    if (this.isRunning(request.intentId)) return;
+    this.track(`${request.intentId}:resume`, this.pipeline.resumeReleaseDecision(request.intentId));
+  }
+
+  /**
+   * Resumes the executions that were running when the process died, and the held releases whose decision wait
+   * expired while nobody ran them (they conclude `held`); returns how many.
+   */
+  async recover(state?: StateStore, now?: Date): Promise<number> {
     const recovered = await this.pipeline.recover();
     for (const { intentId, execution } of recovered) this.track(intentId, execution);
-    return recovered.length;
+    let expired = 0;
+    if (state && now) {
+      for (const item of await state.list<{ intentId: string }>(stateKeys.inFlight().pk)) {
+        const request = await pendingReleaseDecision(item.data.intentId, { state });
+        if (!request || now.getTime() < Date.parse(request.expiresAt)) continue;
+        await this.releaseDecisionExpired(request);
+        expired++;
+      }
+    }
+    return recovered.length + expired;
   }
 
   /** How many executions are running (a parked one is not). */

@@ -37,7 +37,12 @@ class RecordingExecutions implements Executions {
     this.started.push({ name, input });
     return { executionId: `arn:execution:${name}` };
   }
-  async completeReview(): Promise<void> {}
+  async completeReview(): Promise<void> {}  async completeReleaseDecision(): Promise<void> {
+    throw new Error('no release decision in this test');
+  }
+  async releaseDecisionExpired(): Promise<void> {
+    throw new Error('no release decision in this test');
+  }
 }
 
 describe('POST /intents: the requester is the IAM caller', () => {
