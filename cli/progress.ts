@@ -49,7 +49,9 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
   },
   AwaitReleaseDecision: () => 'held: waiting for the owners to decide (itv release decide)',
   ApplyReleaseDecision: (out) => {
-    const decided = out.decision as { decision: string; decider: string | null; timedOut: boolean } | undefined;
+    const decided = out.decision as
+      | { decision: string; decider: string | null; timedOut: boolean }
+      | undefined;
     if (!decided) return `release ${out.state}`;
     if (decided.timedOut) return 'nobody decided in time: the release stays held';
     const next =

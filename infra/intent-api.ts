@@ -75,11 +75,9 @@ export class IntentApi extends Construct {
       requestValidator: this.validator,
       requestParameters: idParameter,
     });
-    intent
-      .addResource('release-decision')
-      .addMethod('POST', new LambdaIntegration(props.releaseDecision), {
-        requestValidator: this.validator,
-        requestParameters: idParameter,
-      });
+    intent.addResource('release-decision').addMethod('POST', new LambdaIntegration(props.releaseDecision), {
+      requestValidator: this.validator,
+      requestParameters: idParameter,
+    });
   }
 }

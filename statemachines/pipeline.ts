@@ -197,7 +197,8 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   awaitReleaseDecision.next(applyReleaseDecision);
   applyReleaseDecision.next(
     new Choice(scope, 'DecisionOutcome', {
-      comment: 'A hold concludes; roll-forward and roll-back each started a deployment, watched like any other.',
+      comment:
+        'A hold concludes; roll-forward and roll-back each started a deployment, watched like any other.',
     })
       .when(fieldEquals('$.release.done', true), observe)
       .otherwise(waitForRelease),

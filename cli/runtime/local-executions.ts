@@ -5,10 +5,10 @@ import {
 } from '../../lambdas/core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../../lambdas/core/pipeline/review.js';
 import type { ReleaseDecision, ReviewResult } from '../../lambdas/core/pipeline/state.js';
-import type { StateStore } from '../../lambdas/ports/state-store.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import type { Executions } from '../../lambdas/ports/executions.js';
 import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
+import type { StateStore } from '../../lambdas/ports/state-store.js';
 import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
 
 /** A place among the executions in flight, held by a request that may start or resume one. */

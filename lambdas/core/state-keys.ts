@@ -25,7 +25,10 @@ export const stateKeys = {
   releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
   /** A held release waiting for a person's decision: its task token and the state to resume from. */
-  releaseDecisionRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'RELEASE_DECISION_REQUEST' }),
+  releaseDecisionRequest: (intentId: string) => ({
+    pk: `INTENT#${intentId}`,
+    sk: 'RELEASE_DECISION_REQUEST',
+  }),
   /** The person's decision on the hold of one step's deployment, written once (a later hold has its own). */
   releaseDecision: (intentId: string, heldDeploymentId: string) => ({
     pk: `INTENT#${intentId}`,

@@ -7,9 +7,9 @@ import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { preemptedStep, preemptionOf } from './preempt-release.js';
 import { rememberReleased } from './release-configuration.js';
-import { startStep } from './release-step.js';
 import { recordEvents } from './release-events.js';
 import { type Escalation, terminalStates, toResult } from './release-result.js';
+import { startStep } from './release-step.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 

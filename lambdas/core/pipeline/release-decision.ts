@@ -140,7 +140,9 @@ export async function recordReleaseDecision(
 ): Promise<{ request: ReleaseDecisionRequest; decided: ReleaseDecision; retried: boolean }> {
   const decider = input.decider.principal.trim();
   if (!decider) {
-    throw new InvalidInputError('decider is required', [{ path: 'decider', message: 'must name a principal' }]);
+    throw new InvalidInputError('decider is required', [
+      { path: 'decider', message: 'must name a principal' },
+    ]);
   }
   const request = await pendingReleaseDecision(input.intentId, deps);
   if (!request) {

@@ -94,7 +94,8 @@ class RecordingExecutions implements Executions {
   }
   async completeReview(request: ReviewRequest, review: ReviewResult): Promise<void> {
     this.completed.push({ request, review });
-  }  async completeReleaseDecision(): Promise<void> {
+  }
+  async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision in this test');
   }
   async releaseDecisionExpired(): Promise<void> {

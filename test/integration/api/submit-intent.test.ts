@@ -37,7 +37,8 @@ class RecordingExecutions implements Executions {
     this.started.push({ name, input });
     return { executionId: `arn:execution:${name}` };
   }
-  async completeReview(): Promise<void> {}  async completeReleaseDecision(): Promise<void> {
+  async completeReview(): Promise<void> {}
+  async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision in this test');
   }
   async releaseDecisionExpired(): Promise<void> {
