@@ -193,4 +193,26 @@ describe('a frozen release waits for its owner, who decides over the API', () =>
     },
     intentsBudgetMs(2),
   );
+
+  test(
+    'a control plane that starts after the deadline concludes the held release it finds waiting: held, as on AWS',
+    async () => {
+      await withApi(async (call, executions, session) => {
+        // Prepare: held, then the deadline passes while nothing runs.
+        const id = 'decide-expired-while-down';
+        await submitHeld(call, executions, id);
+        session.stack.clock.advance(releaseDecisionTimeoutSeconds * 1000);
+
+        // Act: what the control plane does as it starts.
+        const resumed = await executions.recover(session.stack.deps.state, session.stack.clock.now());
+        await executions.idle();
+
+        // Assess
+        expect(resumed).toBe(1);
+        expect((await call(`/intents/${id}`, undefined)).body).toMatchObject({ status: 'held' });
+        expect((await ledgerOf(session, id)).types).toContain('release.decision-timed-out');
+      });
+    },
+    intentsBudgetMs(2),
+  );
 });
