@@ -101,15 +101,24 @@ export class LocalExecutions implements Executions {
   }
 
   async completeReleaseDecision(request: ReleaseDecisionRequest, _decided: ReleaseDecision): Promise<void> {
-    // The decision is already in the state store; the resumed wait reads it. A retry while the first
-    // resumption still runs has nothing more to resume.
-    if (this.isRunning(request.intentId)) return;
-    this.track(`${request.intentId}:resume`, this.pipeline.resumeReleaseDecision(request.intentId));
+    // The decision is already in the state store; the resumed wait reads it.
+    await this.resumeHeld(request.intentId);
   }
 
   async releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void> {
-    if (this.isRunning(request.intentId)) return;
-    this.track(`${request.intentId}:resume`, this.pipeline.resumeReleaseDecision(request.intentId));
+    await this.resumeHeld(request.intentId);
+  }
+
+  /**
+   * Resumes a held release parked at its decision wait. An execution of the intent still running is either
+   * about to park (its wait read no decision a moment before this one was written) or a resumption already
+   * applying it: this waits for it to settle, then resumes only if the wait is still pending, so a decision
+   * written in that moment is not left with a parked execution.
+   */
+  private async resumeHeld(intentId: string): Promise<void> {
+    for (const name of [intentId, `${intentId}:resume`]) await this.running.get(name)?.catch(() => {});
+    if (this.isRunning(intentId) || !(await this.pipeline.pendingReleaseDecision(intentId))) return;
+    this.track(`${intentId}:resume`, this.pipeline.resumeReleaseDecision(intentId));
   }
 
   /**

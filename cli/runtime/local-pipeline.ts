@@ -154,6 +154,11 @@ export class LocalPipeline {
     return this.execute(fromReview, request.data.state, intentId);
   }
 
+  /** The decision wait a held release of `intentId` is parked at, if any. */
+  pendingReleaseDecision(intentId: string): ReturnType<typeof pendingReleaseDecision> {
+    return pendingReleaseDecision(intentId, this.deps);
+  }
+
   /**
    * Resumes an execution parked at a held release's decision wait, from that state, with the same ASL: the wait
    * finds the decision recorded (or its deadline passed) and goes on to ApplyReleaseDecision.
