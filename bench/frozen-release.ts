@@ -46,7 +46,10 @@ async function frozenRelease(
     ...state,
     release: await startRelease(state, h.deps, { strategy: strategyByName(strategyName) }),
   };
-  for (let poll = 0; poll < 2000 && !state.release?.done; poll++) {
+  // A held release stops at the decision wait: nothing more is deployed until a person decides.
+  const settled = (release: PipelineState['release']) =>
+    release?.done || release?.action === 'await-decision';
+  for (let poll = 0; poll < 2000 && !settled(state.release); poll++) {
     h.clock.advance(state.release!.pollSeconds * 1000);
     state = { ...state, release: await checkRelease(state, h.deps) };
   }

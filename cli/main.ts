@@ -52,6 +52,36 @@ export function buildProgram(): Command {
       exit(await (await import('./commands/review.js')).reviewCommand(id, options)),
     );
 
+  const release = program.command('release').description('releases held for a decision');
+  release
+    .command('decide')
+    .description("decide what a held release does next, as one of the service's owners")
+    .argument('<id>', 'intent id')
+    .addOption(
+      new Option('--roll-forward', 'continue the exposure steps to everyone, still watched').conflicts([
+        'rollBack',
+        'hold',
+      ]),
+    )
+    .addOption(
+      new Option('--roll-back', 'deploy the configuration users had before the change').conflicts([
+        'rollForward',
+        'hold',
+      ]),
+    )
+    .addOption(
+      new Option('--hold', 'keep the exposure where it is and conclude').conflicts([
+        'rollForward',
+        'rollBack',
+      ]),
+    )
+    .option('--as <principal>', `you, an owner of the service (default: $${principalVariable})`)
+    .requiredOption('--reason <text>', 'why (recorded on the ledger)')
+    .option('--json', 'print the status as JSON')
+    .action(async (id, options) =>
+      exit(await (await import('./commands/release-decide.js')).releaseDecideCommand(id, options)),
+    );
+
   const ledger = program.command('ledger').description('the tamper-evident decision ledger');
   ledger
     .command('verify')

@@ -47,6 +47,21 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
     const escalation = (out.escalation as { reason: string } | undefined)?.reason;
     return `release ${out.state} ${out.percentageComplete}%${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
   },
+  AwaitReleaseDecision: () => 'held: waiting for the owners to decide (itv release decide)',
+  ApplyReleaseDecision: (out) => {
+    const decided = out.decision as
+      | { decision: string; decider: string | null; timedOut: boolean }
+      | undefined;
+    if (!decided) return `release ${out.state}`;
+    if (decided.timedOut) return 'nobody decided in time: the release stays held';
+    const next =
+      decided.decision === 'roll-back'
+        ? `rolling back with ${out.deploymentId}`
+        : decided.decision === 'roll-forward' && !out.done
+          ? `next step ${out.deploymentId} (${(out.exposure as { percentage: number } | undefined)?.percentage}%)`
+          : 'concluding';
+    return `${decided.decider} decided ${decided.decision}: ${next}`;
+  },
   StopRelease: (out) => `release stopped: ${out.state}${out.stopReason ? ` (${out.stopReason})` : ''}`,
   Observe: (out) =>
     `observed: SLOs ${out.slosMet ? 'met' : 'NOT met'}; evidence ${String(out.evidenceDigest).slice(0, 12)}…`,

@@ -8,6 +8,7 @@ export const apiFunctionNames = [
   'submit-intent',
   'get-intent',
   'review-intent',
+  'release-decision',
   'intake-event',
   'export-ledger',
   'get-checkpoints',
@@ -41,6 +42,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'grant-delegation': { state: 'record' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
+  // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
+  'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

@@ -26,6 +26,7 @@ export interface IntentApiProps {
   reportValue: IFunction;
   grantDelegation: IFunction;
   revokeDelegation: IFunction;
+  releaseDecision: IFunction;
   logRetention: RetentionDays;
 }
 
@@ -40,7 +41,8 @@ export class IntentApi extends Construct {
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     this.api = new RestApi(this, 'Api', {
       restApiName: 'itv',
-      description: 'itv: intents (submit, status, review, evidence), the ledger, value, delegations',
+      description:
+        'itv: intents (submit, status, review, release decisions, evidence), the ledger, value, delegations',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
@@ -80,6 +82,11 @@ export class IntentApi extends Construct {
       requestValidator: this.validator,
       requestParameters: idParameter,
     });
+    intent.addResource('release-decision').addMethod('POST', new LambdaIntegration(props.releaseDecision), {
+      requestValidator: this.validator,
+      requestParameters: idParameter,
+    });
+
     intent.addResource('evidence').addMethod('GET', new LambdaIntegration(props.getEvidence), {
       requestValidator: this.validator,
       requestParameters: idParameter,

@@ -91,13 +91,14 @@ export class ItvFunctions extends Construct {
     }
   }
 
-  /** Lets the API start executions and answer review callbacks. */
+  /** Lets the API start executions and answer review and release-decision callbacks. */
   usePipeline(stateMachine: IStateMachine): void {
     for (const [name, fn] of this.entries()) {
       const { pipeline } = functionAccess[name];
       if (!pipeline) continue;
       fn.addEnvironment('ITV_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
       if (pipeline === 'start-execution') stateMachine.grantStartExecution(fn);
+      else if (pipeline === 'task-success') stateMachine.grant(fn, 'states:SendTaskSuccess');
       else stateMachine.grant(fn, 'states:SendTaskSuccess', 'states:SendTaskFailure');
     }
   }

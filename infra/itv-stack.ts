@@ -76,6 +76,7 @@ export class ItvStack extends Stack {
       reportValue: this.functions.byName['report-value'],
       grantDelegation: this.functions.byName['grant-delegation'],
       revokeDelegation: this.functions.byName['revoke-delegation'],
+      releaseDecision: this.functions.byName['release-decision'],
       logRetention,
     });
     this.intake = new IntakeEvents(this, 'Intake', {

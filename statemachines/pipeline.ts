@@ -138,6 +138,14 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   const observe = task('Observe');
   const learn = task('Learn');
   const signCheckpoint = task('SignCheckpoint');
+  const awaitReleaseDecision = task('AwaitReleaseDecision');
+  const applyReleaseDecision = task('ApplyReleaseDecision');
+  // An expired wait is no failure: ApplyReleaseDecision records it and keeps the hold (docs/RELEASE.md).
+  // Added before catchAll's States.ALL, which would otherwise take it first.
+  awaitReleaseDecision.addCatch(applyReleaseDecision, {
+    errors: [pipelineErrors.timeout],
+    resultPath: '$.releaseDecisionError',
+  });
   const awaitReview = task('AwaitReview');
   awaitReview.addCatch(learn, { errors: [pipelineErrors.reviewRejected], resultPath: '$.reviewError' });
 
@@ -151,6 +159,8 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     startRelease,
     checkRelease,
     stopRelease,
+    awaitReleaseDecision,
+    applyReleaseDecision,
     observe,
     learn,
     signCheckpoint,
@@ -176,10 +186,20 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   checkRelease.next(
     new Choice(scope, 'ReleaseProgress', {
       comment:
-        'Stop on regression, queue for the lane again when an emergency preempted the deployment, finish when done, otherwise poll again.',
+        'Stop on regression, queue for the lane again when an emergency preempted the deployment, wait for the owners when a held step has completed, finish when done, otherwise poll again.',
     })
       .when(fieldEquals('$.release.action', 'requeue'), waitForLane)
+      .when(fieldEquals('$.release.action', 'await-decision'), awaitReleaseDecision)
       .when(fieldEquals('$.release.action', 'stop'), stopRelease)
+      .when(fieldEquals('$.release.done', true), observe)
+      .otherwise(waitForRelease),
+  );
+  awaitReleaseDecision.next(applyReleaseDecision);
+  applyReleaseDecision.next(
+    new Choice(scope, 'DecisionOutcome', {
+      comment:
+        'A hold concludes; roll-forward and roll-back each started a deployment, watched like any other.',
+    })
       .when(fieldEquals('$.release.done', true), observe)
       .otherwise(waitForRelease),
   );

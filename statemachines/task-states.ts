@@ -36,6 +36,8 @@ export const pipelineErrors = {
   reviewRejected: ReviewRejectedError.name,
   monitorsObserving: MonitorsStillObservingError.name,
   stopRefused: StopRefusedError.name,
+  /** Step Functions' own error for a Task that outlived its TimeoutSeconds (a callback nobody sent). */
+  timeout: 'States.Timeout',
   /** The Fail state's error: a stage failed even after its retries. */
   stageFailed: 'ItvStageFailed',
 } as const;

@@ -6,6 +6,7 @@ import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
+import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportValue } from '../../lambdas/api/report-value.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { revokeDelegationRoute } from '../../lambdas/api/revoke-delegation.js';
@@ -53,6 +54,11 @@ export function localApi(
       'DELETE',
       /^\/delegations\/([^/]+)$/,
       (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
+    ],
+    [
+      'POST',
+      /^\/intents\/([^/]+)\/release-decision$/,
+      withSlot(executions, (event) => decideRelease(event, deps, executions, authenticate)),
     ],
   ];
   if (local) {
@@ -126,7 +132,7 @@ export function localApi(
 }
 
 /**
- * The review route resumes an execution, so it runs only with a slot among the executions in flight; when
+ * The review and release-decision routes resume an execution, so each runs only with a slot among the executions in flight; when
  * none is free it answers 429 with Retry-After before authenticating or reading the ledger, so a refused
  * review is not recorded and its client tries again later, as API Gateway throttling answers. (A submission
  * is checked in `LocalExecutions.start`, where a resubmission is known to need no place.)

@@ -60,7 +60,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     // Progress of finished intents is kept for followers a while, then let go.
     const sweeper = setInterval(() => progress.sweep((id) => executions.isRunning(id)), 10_000);
     sweeper.unref();
-    const recovered = await executions.recover();
+    const recovered = await executions.recover(stack.deps.state, stack.deps.clock.now());
     if (recovered > 0) log(`resumed ${recovered} execution(s) an earlier control plane left running`);
     // An earlier control plane that died mid-release may have left a lane's monitors without alarm actions.
     await reconcileMonitors(stack.deps, 'control-plane-start').then(

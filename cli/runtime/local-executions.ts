@@ -1,8 +1,14 @@
 import { ExecutionCapacityError } from '../../lambdas/core/errors.js';
+import {
+  pendingReleaseDecision,
+  type ReleaseDecisionRequest,
+} from '../../lambdas/core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../../lambdas/core/pipeline/review.js';
-import type { ReviewResult } from '../../lambdas/core/pipeline/state.js';
+import type { ReleaseDecision, ReviewResult } from '../../lambdas/core/pipeline/state.js';
+import { stateKeys } from '../../lambdas/core/state-keys.js';
 import type { Executions } from '../../lambdas/ports/executions.js';
 import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
+import type { StateStore } from '../../lambdas/ports/state-store.js';
 import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
 
 /** A place among the executions in flight, held by a request that may start or resume one. */
@@ -94,11 +100,44 @@ export class LocalExecutions implements Executions {
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
   }
 
-  /** Resumes the executions that were running when the process died; returns how many. */
-  async recover(): Promise<number> {
+  async completeReleaseDecision(request: ReleaseDecisionRequest, _decided: ReleaseDecision): Promise<void> {
+    // The decision is already in the state store; the resumed wait reads it.
+    await this.resumeHeld(request.intentId);
+  }
+
+  async releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void> {
+    await this.resumeHeld(request.intentId);
+  }
+
+  /**
+   * Resumes a held release parked at its decision wait. An execution of the intent still running is either
+   * about to park (its wait read no decision a moment before this one was written) or a resumption already
+   * applying it: this waits for it to settle, then resumes only if the wait is still pending, so a decision
+   * written in that moment is not left with a parked execution.
+   */
+  private async resumeHeld(intentId: string): Promise<void> {
+    for (const name of [intentId, `${intentId}:resume`]) await this.running.get(name)?.catch(() => {});
+    if (this.isRunning(intentId) || !(await this.pipeline.pendingReleaseDecision(intentId))) return;
+    this.track(`${intentId}:resume`, this.pipeline.resumeReleaseDecision(intentId));
+  }
+
+  /**
+   * Resumes the executions that were running when the process died, and the held releases whose decision wait
+   * expired while nobody ran them (they conclude `held`); returns how many.
+   */
+  async recover(state?: StateStore, now?: Date): Promise<number> {
     const recovered = await this.pipeline.recover();
     for (const { intentId, execution } of recovered) this.track(intentId, execution);
-    return recovered.length;
+    let expired = 0;
+    if (state && now) {
+      for (const item of await state.list<{ intentId: string }>(stateKeys.inFlight().pk)) {
+        const request = await pendingReleaseDecision(item.data.intentId, { state });
+        if (!request || now.getTime() < Date.parse(request.expiresAt)) continue;
+        await this.releaseDecisionExpired(request);
+        expired++;
+      }
+    }
+    return recovered.length + expired;
   }
 
   /** How many executions are running (a parked one is not). */

@@ -3,6 +3,10 @@ import './polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReviewRejectedError } from '../../lambdas/core/errors.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
+import {
+  DecisionTimeoutError,
+  pendingReleaseDecision,
+} from '../../lambdas/core/pipeline/release-decision.js';
 import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
@@ -29,7 +33,7 @@ export interface ExecutionInput {
 export interface ExecutionReport {
   executionId: string;
   intentId: string | undefined;
-  /** `parked`: waiting for a reviewer of record; `itv review` resumes it. */
+  /** `parked`: waiting for a reviewer of record or a release decision; `itv review` / `itv release decide` resume it. */
   status: 'succeeded' | 'failed' | 'parked';
   output?: PipelineState;
   error?: string;
@@ -162,6 +166,22 @@ export class LocalPipeline {
     return this.execute(fromReview, request.data.state, intentId);
   }
 
+  /** The decision wait a held release of `intentId` is parked at, if any. */
+  pendingReleaseDecision(intentId: string): ReturnType<typeof pendingReleaseDecision> {
+    return pendingReleaseDecision(intentId, this.deps);
+  }
+
+  /**
+   * Resumes an execution parked at a held release's decision wait, from that state, with the same ASL: the wait
+   * finds the decision recorded (or its deadline passed) and goes on to ApplyReleaseDecision.
+   */
+  async resumeReleaseDecision(intentId: string): Promise<ExecutionReport> {
+    const request = await pendingReleaseDecision(intentId, this.deps);
+    if (!request) throw new Error(`intent ${intentId} has no parked release decision wait to resume`);
+    const fromWait = { ...this.definition, StartAt: 'AwaitReleaseDecision' } as StateMachineDefinition;
+    return this.execute(fromWait, request.state, intentId);
+  }
+
   private async execute(
     definition: StateMachineDefinition,
     input: Record<string, unknown>,
@@ -237,7 +257,9 @@ export class LocalPipeline {
           const output =
             name === 'AwaitReview'
               ? await this.awaitReview(handler, input, tracker, abort)
-              : await handler(input);
+              : name === 'AwaitReleaseDecision'
+                ? await this.awaitReleaseDecision(handler, input, tracker, abort)
+                : await handler(input);
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (!tracker.parked) report({ state: name, phase: 'exited', output });
           failures.delete(name);
@@ -283,6 +305,31 @@ export class LocalPipeline {
       );
     }
     return decided;
+  }
+
+  /**
+   * A held release's decision wait parks the execution until `itv release decide` resumes it. The wait's
+   * TimeoutSeconds is enforced here on the virtual clock, as Step Functions enforces it on AWS: a resumed wait
+   * past its deadline with no decision fails with `States.Timeout`, which the ASL's Catch hands to
+   * ApplyReleaseDecision. (A parked execution wakes only when resumed: by a decision, which the route refuses
+   * once the deadline passed and resumes into the timeout, or by the control plane's start.)
+   */
+  private async awaitReleaseDecision(
+    handler: (input: unknown) => Promise<unknown>,
+    input: unknown,
+    tracker: { intentId: string | undefined; parked: boolean },
+    abort: () => void,
+  ): Promise<unknown> {
+    const payload = ((input as { Payload?: unknown }).Payload ?? input) as { intentId: string };
+    const output = (await handler(payload)) as { decided: unknown };
+    if (output.decided) return output;
+    const request = await pendingReleaseDecision(payload.intentId, this.deps);
+    if (request && this.deps.clock.now().getTime() >= Date.parse(request.expiresAt)) {
+      throw new DecisionTimeoutError(`nobody decided by ${request.expiresAt}`);
+    }
+    tracker.parked = true;
+    abort();
+    return { parked: true };
   }
 
   private async pollForReview(intentId: string): Promise<Awaited<ReturnType<typeof readReview>>> {

@@ -68,6 +68,9 @@ export class NotFoundError extends ItvError {}
 /** The caller is authenticated but may not do what it asked (HTTP 403); each subclass names one reason. */
 export class AccessRefusedError extends ItvError {}
 
+/** A principal who is not an owner of the service tried to decide what a held release of it does next. */
+export class NotAServiceOwnerError extends AccessRefusedError {}
+
 /** An authenticated identity (e.g. an IAM ARN) that no catalog principal claims. */
 export class UnknownCallerError extends AccessRefusedError {}
 

@@ -24,6 +24,16 @@ export const stateKeys = {
   /** What itv last released to everyone on a profile: the configuration a stepped release keeps for the rest. */
   releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
+  /** A held release waiting for a person's decision: its task token and the state to resume from. */
+  releaseDecisionRequest: (intentId: string) => ({
+    pk: `INTENT#${intentId}`,
+    sk: 'RELEASE_DECISION_REQUEST',
+  }),
+  /** The person's decision on the hold of one step's deployment, written once (a later hold has its own). */
+  releaseDecision: (intentId: string, heldDeploymentId: string) => ({
+    pk: `INTENT#${intentId}`,
+    sk: `RELEASE_DECISION#${heldDeploymentId}`,
+  }),
   /**
    * The emergency preemption of an intent's deployment, written before the stop: CheckRelease reads it to tell a
    * preempted deployment (queue again) from one an alarm rolled back (conclude).

@@ -115,7 +115,10 @@ export function valueReport(
 /** DORA's four keys from the concluded intents. */
 export function doraFigures(intents: readonly ConcludedIntent[]): DoraFigures {
   const released = intents.filter((i) => i.outcome === 'released');
-  const failed = intents.filter((i) => i.outcome === 'rolled-back' || i.outcome === 'frozen');
+  // A change held after a regression, by a person or because nobody decided, failed as a frozen one did.
+  const failed = intents.filter(
+    (i) => i.outcome === 'rolled-back' || i.outcome === 'frozen' || i.outcome === 'held',
+  );
   const times = intents.map((i) => Date.parse(i.concludedAt)).sort((a, b) => a - b);
   const spanDays = times.length > 1 ? (times[times.length - 1]! - times[0]!) / 86_400_000 : 0;
   return {

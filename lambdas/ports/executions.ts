@@ -1,5 +1,6 @@
+import type { ReleaseDecisionRequest } from '../core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../core/pipeline/review.js';
-import type { ReviewResult } from '../core/pipeline/state.js';
+import type { ReleaseDecision, ReviewResult } from '../core/pipeline/state.js';
 import type { Caller } from '../core/principals/caller.js';
 
 /** Starts and resumes pipeline executions: Step Functions on AWS, the in-process runner locally. */
@@ -17,4 +18,14 @@ export interface Executions {
   ): Promise<{ executionId: string } | 'duplicate'>;
   /** Hands a reviewer's decision to the execution waiting on it (task token on AWS). */
   completeReview(request: ReviewRequest, review: ReviewResult): Promise<void>;
+  /**
+   * Hands an owner's decision to the held release waiting on it (task token on AWS). Called again for a
+   * retried decision: a wait already resumed is no error.
+   */
+  completeReleaseDecision(request: ReleaseDecisionRequest, decided: ReleaseDecision): Promise<void>;
+  /**
+   * The wait's deadline passed with no decision. Step Functions times the task out itself; the local runtime
+   * resumes the parked execution into the same timeout path.
+   */
+  releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void>;
 }

@@ -41,6 +41,11 @@ export interface ReleaseRequest {
    * adapter writes that in the profile's own format. Absent: `content` for everyone.
    */
   exposure?: { percentage: number; previous?: Record<string, unknown> };
+  /**
+   * A roll-back a person decided after a hold: `content` is the configuration users had before the release,
+   * not the intent's change (the local simulator therefore shows none of the change's injected fault on it).
+   */
+  restoresPrevious?: boolean;
 }
 
 export type DeploymentState =

@@ -1,4 +1,6 @@
 import { admitPolicyStage } from './admit-policy.js';
+import { applyReleaseDecisionStage } from './apply-release-decision.js';
+import { awaitReleaseDecisionStage } from './await-release-decision.js';
 import { awaitReviewStage } from './await-review.js';
 import { checkReleaseStage } from './check-release.js';
 import { declareIntentStage } from './declare-intent.js';
@@ -29,6 +31,8 @@ export const pipelineStageList = [
   startReleaseStage,
   checkReleaseStage,
   stopReleaseStage,
+  awaitReleaseDecisionStage,
+  applyReleaseDecisionStage,
   observeStage,
   learnStage,
   signCheckpointStage,

@@ -26,5 +26,9 @@ export interface FunctionAccess {
   release?: readonly ReleaseAction[];
   /** Reads service telemetry (CloudWatch metrics and the rollback alarms). */
   telemetry?: boolean;
-  pipeline?: 'start-execution' | 'task-response';
+  /**
+   * `task-response`: SendTaskSuccess and SendTaskFailure (a review approves or rejects); `task-success`:
+   * SendTaskSuccess only (a release decision always resumes the wait).
+   */
+  pipeline?: 'start-execution' | 'task-response' | 'task-success';
 }

@@ -77,13 +77,15 @@ describe('data tables', () => {
 describe('observe-only releases', () => {
   test('only the stages that start deployments may disable alarm actions; the release stages and the restorers may re-enable and read them', () => {
     const roles = roleOfFunction(template);
-    // check-release starts each later step of a stepped release (docs/RELEASE.md).
-    const starters = [roles['start-release'], roles['check-release']].sort();
+    // check-release starts each later step of a stepped release, apply-release-decision the step or the
+    // roll-back an owner decided on after a hold (docs/RELEASE.md).
+    const starters = [roles['start-release'], roles['check-release'], roles['apply-release-decision']].sort();
     expect(rolesAllowed(template, 'cloudwatch:DisableAlarmActions').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'cloudwatch:EnableAlarmActions').sort()).toEqual(
       [
         roles['start-release'],
         roles['check-release'],
+        roles['apply-release-decision'],
         roles['stop-release'],
         roles['restore-monitors'],
         roles['reconcile-monitors'],
@@ -305,8 +307,9 @@ describe('functions', () => {
 
   test('AppConfig and Step Functions actions go to the functions that need them and no others', () => {
     const roles = roleOfFunction(template);
-    // check-release starts each later step of a stepped release (docs/RELEASE.md).
-    const starters = [roles['start-release'], roles['check-release']].sort();
+    // check-release starts each later step of a stepped release, apply-release-decision the step or the
+    // roll-back an owner decided on after a hold (docs/RELEASE.md).
+    const starters = [roles['start-release'], roles['check-release'], roles['apply-release-decision']].sort();
     expect(rolesAllowed(template, 'appconfig:StartDeployment').sort()).toEqual(starters);
     expect(rolesAllowed(template, 'appconfig:CreateHostedConfigurationVersion').sort()).toEqual(starters);
     // admit-policy reads and stops the deployment an authorized emergency preempts.
@@ -323,7 +326,10 @@ describe('functions', () => {
         roles['admit-policy'],
       ].sort(),
     );
-    expect(rolesAllowed(template, 'states:SendTaskSuccess')).toEqual([roles['review-intent']]);
+    // A release decision always resumes its wait: SendTaskSuccess only.
+    expect(rolesAllowed(template, 'states:SendTaskSuccess').sort()).toEqual(
+      [roles['review-intent'], roles['release-decision']].sort(),
+    );
     expect(rolesAllowed(template, 'states:SendTaskFailure')).toEqual([roles['review-intent']]);
     expect(rolesAllowed(template, 'states:StartExecution')).toContain(roles['submit-intent']);
     expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['review-intent']);
@@ -478,9 +484,9 @@ describe('state machine', () => {
 
 describe('API', () => {
   test('every method requires IAM auth and goes through the request validator', () => {
-    // POST /intents, GET /intents/{id}, its review and evidence, GET /ledger and its checkpoints, GET /value,
-    // POST /delegations and DELETE /delegations/{id}.
-    template.resourceCountIs('AWS::ApiGateway::Method', 9);
+    // POST /intents, GET /intents/{id}, its review, release decision and evidence, GET /ledger and its
+    // checkpoints, GET /value, POST /delegations and DELETE /delegations/{id}.
+    template.resourceCountIs('AWS::ApiGateway::Method', 10);
     template.allResourcesProperties('AWS::ApiGateway::Method', {
       AuthorizationType: 'AWS_IAM',
       RequestValidatorId: { Ref: Match.stringLikeRegexp('Validator') },
@@ -504,13 +510,21 @@ describe('API', () => {
     expect(JSON.stringify(schema)).not.toMatch(/"const"|"propertyNames"|"\$defs"/);
   });
 
-  test('GET /intents/{id} and POST /intents/{id}/review require the id path parameter', () => {
+  test('GET /intents/{id}, POST /intents/{id}/review and POST /intents/{id}/release-decision require the id path parameter', () => {
     for (const method of ['GET', 'POST']) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
         RequestParameters: { 'method.request.path.id': true },
       });
     }
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { HttpMethod: string; RequestParameters?: Record<string, boolean> };
+    }>;
+    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(3);
+    const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
+      (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
+    );
+    expect(paths).toEqual(expect.arrayContaining(['intents', '{id}', 'review', 'release-decision']));
   });
 
   test('the stage is traced and access-logged', () => {

@@ -160,6 +160,8 @@ describe('pipeline ASL content', () => {
       StartRelease: '$.release',
       CheckRelease: '$.release',
       StopRelease: '$.release',
+      AwaitReleaseDecision: '$.releaseDecision',
+      ApplyReleaseDecision: '$.release',
       Observe: '$.observation',
       Learn: '$.learning',
       SignCheckpoint: '$.checkpoint',
@@ -168,7 +170,7 @@ describe('pipeline ASL content', () => {
     };
     for (const [name, state] of tasks) {
       expect([name, state.ResultPath]).toEqual([name, resultPaths[name]]);
-      if (name !== 'AwaitReview')
+      if (name !== 'AwaitReview' && name !== 'AwaitReleaseDecision')
         expect([name, state.Resource]).toEqual([name, expect.stringMatching(/:function:/)]);
     }
     // Each Task state runs its own function: no function switches on its input to be two stages.
@@ -192,6 +194,34 @@ describe('pipeline ASL content', () => {
       ErrorEquals: ['ReviewRejectedError'],
       ResultPath: '$.reviewError',
       Next: 'Learn',
+    });
+  });
+
+  test('AwaitReleaseDecision waits on a task token up to three days; its timeout is caught into the hold, not the failure path', () => {
+    const wait = committed.States.AwaitReleaseDecision as AslState;
+    expect(wait).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSeconds: 3 * 24 * 3600,
+      Parameters: {
+        Payload: { 'taskToken.$': '$$.Task.Token', 'intentId.$': '$.declared.intentId', 'state.$': '$' },
+      },
+      Next: 'ApplyReleaseDecision',
+    });
+    // The timeout's Catch comes before States.ALL, which would otherwise take it to RecordFailure.
+    expect(wait.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.releaseDecisionError', Next: 'ApplyReleaseDecision' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
+    expect(committed.States.ReleaseProgress).toMatchObject({
+      Choices: expect.arrayContaining([
+        {
+          And: [
+            { Variable: '$.release.action', IsPresent: true },
+            { Variable: '$.release.action', StringEquals: 'await-decision' },
+          ],
+          Next: 'AwaitReleaseDecision',
+        },
+      ]),
     });
   });
 

@@ -33,6 +33,8 @@ const happyPath: Record<PipelineTaskState, Stub> = {
   StartRelease: () => ({ deploymentId: '1', done: false, action: 'continue', pollSeconds: 30 }),
   CheckRelease: () => ({ deploymentId: '1', done: true, action: 'continue', pollSeconds: 30 }),
   StopRelease: () => ({ deploymentId: '1', done: true, action: 'stop', pollSeconds: 30 }),
+  AwaitReleaseDecision: () => ({ decided: { decision: 'hold' } }),
+  ApplyReleaseDecision: () => ({ deploymentId: '1', done: true, action: 'continue', pollSeconds: 30 }),
   Observe: () => ({ bundleDigest: 'sha256:abc' }),
   Learn: () => ({ confidence: 0.9 }),
   SignCheckpoint: () => ({ size: 9 }),
@@ -185,6 +187,64 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(entered.filter((s) => s === 'WaitForRelease')).toHaveLength(3);
     expect(inputs.CheckRelease).toHaveLength(3);
     expect(entered.at(-4)).toBe('Observe');
+  });
+
+  test('a held release waits for a decision; a roll-forward is polled like any step, then concludes', async () => {
+    // Prepare: the first check finds the held step complete; the decision starts the next step.
+    const check: Stub = (_input, call) =>
+      call === 1
+        ? { done: false, action: 'await-decision', pollSeconds: 5 }
+        : { done: true, action: 'continue', pollSeconds: 5 };
+    const apply: Stub = () => ({ done: false, action: 'continue', pollSeconds: 5 });
+    // Act
+    const { entered, inputs, error } = await runPipeline({
+      CheckRelease: check,
+      ApplyReleaseDecision: apply,
+    });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered.slice(entered.indexOf('ReleaseProgress'))).toEqual([
+      'ReleaseProgress',
+      'AwaitReleaseDecision',
+      'ApplyReleaseDecision',
+      'DecisionOutcome',
+      'WaitForRelease',
+      'CheckRelease',
+      'ReleaseProgress',
+      'Observe',
+      ...learnsAndSucceeds,
+    ]);
+    expect(inputs.AwaitReleaseDecision?.[0]).toMatchObject({
+      Payload: { taskToken: 'task-token-1', intentId: 'intent-1' },
+    });
+  });
+
+  test('an expired decision wait (States.Timeout) goes to ApplyReleaseDecision, not to the failure path', async () => {
+    // Prepare
+    const check: Stub = () => ({ done: false, action: 'await-decision', pollSeconds: 5 });
+    const expired: Stub = () => {
+      const timeout = new Error('nobody decided');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
+    // Act
+    const { entered, inputs, error } = await runPipeline({
+      CheckRelease: check,
+      AwaitReleaseDecision: expired,
+    });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(entered.slice(entered.indexOf('AwaitReleaseDecision'))).toEqual([
+      'AwaitReleaseDecision',
+      'ApplyReleaseDecision',
+      'DecisionOutcome',
+      'Observe',
+      ...learnsAndSucceeds,
+    ]);
+    expect(inputs.ApplyReleaseDecision?.[0]).toMatchObject({
+      releaseDecisionError: { Error: 'States.Timeout' },
+    });
+    expect(inputs.RecordFailure).toBeUndefined();
   });
 
   test('a release asked to stop is stopped, then observed and learned from', async () => {

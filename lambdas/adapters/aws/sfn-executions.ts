@@ -4,10 +4,13 @@ import {
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { ReviewRejectedError } from '../../core/errors.js';
+import type { ReleaseDecisionRequest } from '../../core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../../core/pipeline/review.js';
-import type { ReviewResult } from '../../core/pipeline/state.js';
+import type { ReleaseDecision, ReviewResult } from '../../core/pipeline/state.js';
 import type { Executions } from '../../ports/executions.js';
 
 /** Step Functions: executions named after the intent (so a resubmission is the same execution), task tokens for review. */
@@ -47,5 +50,22 @@ export class SfnExecutions implements Executions {
         cause: review.reason ?? 'rejected by the reviewer of record',
       }),
     );
+  }
+
+  async completeReleaseDecision(request: ReleaseDecisionRequest, decided: ReleaseDecision): Promise<void> {
+    try {
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: request.taskToken, output: JSON.stringify({ decided }) }),
+      );
+    } catch (error) {
+      // A retried decision whose first call already resumed the wait (or the wait timed out meanwhile, and
+      // ApplyReleaseDecision reads the decision from the state table all the same): nothing is left hanging.
+      if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist) return;
+      throw error;
+    }
+  }
+
+  async releaseDecisionExpired(_request: ReleaseDecisionRequest): Promise<void> {
+    // Step Functions ends the wait itself at TimeoutSeconds (States.Timeout → ApplyReleaseDecision).
   }
 }

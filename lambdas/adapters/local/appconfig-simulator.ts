@@ -101,7 +101,8 @@ export class LocalAppConfig implements Releaser {
   async start(request: ReleaseRequest): Promise<DeploymentStatus> {
     deploymentTimeline(request.strategy); // rejects a strategy outside AWS's limits before the lane is touched
     const { store, clock, ids } = this.options;
-    const fault = await this.options.faults?.(request.intentId);
+    // The fault belongs to the change; a roll-back deploys what served before it.
+    const fault = request.restoresPrevious ? undefined : await this.options.faults?.(request.intentId);
     const configurationVersion = request.configurationVersion ?? (await this.prepare(request));
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const now = clock.now();

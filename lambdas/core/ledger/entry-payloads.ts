@@ -239,6 +239,46 @@ export const ledgerPayloads = {
     /** Which path out of the release restored them. */
     trigger: z.enum(['failure-path', 'execution-ended', 'schedule', 'control-plane-start']),
   }),
+  /** A held release asks a person to decide: whom (the service's owners), the exposure held, and why. */
+  'release.decision-requested': z.strictObject({
+    deploymentId: z.string(),
+    /** The principals who may decide (`core/pipeline/release-decision.ts`, `deciders`). */
+    deciders: z.array(z.string()),
+    team: z.string().nullable(),
+    /** Share of users on the change while it waits. */
+    percentage: z.number(),
+    exposure: exposurePart,
+    cause: escalationPart.shape.cause,
+    reason: z.string(),
+    /** When the wait ends without a decision: the release then stays held and concludes `held`. */
+    expiresAt: z.string(),
+  }),
+  /** The person's decision: roll forward, roll back or hold, by the authenticated caller. */
+  'release.decided': z.strictObject({
+    deploymentId: z.string(),
+    decision: z.enum(['roll-forward', 'roll-back', 'hold']),
+    decider: z.string(),
+    authenticatedAs: callerSchema.shape.authenticatedAs,
+    matched: z.string().optional(),
+    reason: z.string(),
+    decidedAt: z.string(),
+  }),
+  /** Nobody decided before the wait expired: the release stays held where it was and concludes `held`. */
+  'release.decision-timed-out': z.strictObject({
+    deploymentId: z.string(),
+    expiresAt: z.string(),
+    percentage: z.number(),
+  }),
+  /** A roll-back decision: the configuration users had before the release, deployed to everyone. */
+  'release.previous-redeployed': z.strictObject({
+    deploymentId: z.string(),
+    /** The held step's deployment it replaces. */
+    heldDeploymentId: z.string(),
+    configurationVersion: z.string(),
+    /** `released`: what itv last released to the profile; `flags-disabled`: the change's flags, off. */
+    previous: z.enum(['released', 'flags-disabled']),
+    startedAt: z.string(),
+  }),
   'release.deployment-started': deploymentEventPayload,
   'release.percentage-updated': deploymentEventPayload,
   'release.bake-time-started': deploymentEventPayload,

@@ -24,6 +24,7 @@ export type LedgerEntryType =
   | `review.${'requested' | 'approved' | 'rejected'}`
   | `release.${'started' | 'step-started' | 'stopped' | 'preempted' | 'frozen' | 'rolling-forward' | 'escalated'}`
   | `release.${'stop-refused' | 'monitors-restored'}`
+  | `release.${'decision-requested' | 'decided' | 'decision-timed-out' | 'previous-redeployed'}`
   | DeploymentEntryType
   | 'observation.recorded'
   | 'intent.concluded'

@@ -1,14 +1,15 @@
-import type { DeploymentStatus, ReleaseRequest } from '../../ports/releaser.js';
+import type { DeploymentStatus } from '../../ports/releaser.js';
 import type { Intent } from '../intent.js';
 import { evaluatePolicy } from '../policy/index.js';
-import { type ExposureProgress, exposureStepStrategy, nextExposure, releasePlan } from '../release/index.js';
+import { nextExposure, releasePlan } from '../release/index.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { preemptedStep, preemptionOf } from './preempt-release.js';
-import { hostedVersion, releasedContent, rememberReleased } from './release-configuration.js';
+import { rememberReleased } from './release-configuration.js';
 import { recordEvents } from './release-events.js';
-import { type Escalation, type ResultContext, terminalStates, toResult } from './release-result.js';
+import { type Escalation, terminalStates, toResult } from './release-result.js';
+import { startStep } from './release-step.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
@@ -43,7 +44,9 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
   }
   let stopReason: string | undefined;
   let escalation = release.escalation;
-  if (!terminalStates.has(status.state)) {
+  // A roll-back a person decided deploys the configuration users had before: nothing to stop or hold there.
+  const rollingBack = release.decision?.decision === 'roll-back';
+  if (!terminalStates.has(status.state) && !rollingBack) {
     const breach = await policyBreach(intent, deps);
     if (breach && plan.onPolicyBreach === 'stop') {
       stopReason = breach;
@@ -54,7 +57,9 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
         why: breach,
       });
     }
-    const tripped = status.trippedMonitor;
+    // The monitor a person rolled forward past is accepted; any other one that trips holds the release again.
+    const accepted = release.decision?.decision === 'roll-forward' ? release.decision.alarm : undefined;
+    const tripped = status.trippedMonitor?.alarm === accepted ? undefined : status.trippedMonitor;
     if (!stopReason && tripped && plan.onRegression === 'rollback') {
       // Someone disabled the monitor's actions, so AppConfig will not roll back: itv does what it would have.
       stopReason = `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}% while its alarm actions are disabled`;
@@ -77,57 +82,27 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
     stopReason,
     escalation,
     ...(release.exposure ? { exposure: release.exposure } : {}),
+    ...(release.decision ? { decision: release.decision } : {}),
   };
   if (status.state === 'COMPLETE' && !stopReason) {
+    if (heldUndecided(release, escalation)) {
+      // The held step is out everywhere it will go: the release now waits for the owners (AwaitReleaseDecision).
+      return { ...toResult(status, context), done: false, action: 'await-decision' };
+    }
     const next = release.exposure && !escalation ? nextExposure(release.exposure) : undefined;
     // A held step is not advanced: the environment keeps serving it, at the exposure it had.
     if (next) return startStep(intent, intentId, next, { ...context, eventsRecorded: 0 }, deps);
-    if (!release.exposure || (release.exposure.percentage === 100 && !escalation)) {
+    if (!rollingBack && (!release.exposure || (release.exposure.percentage === 100 && !escalation))) {
       await rememberReleased(intent, deps);
     }
   }
   return toResult(status, context);
 }
 
-/**
- * Deploys the next exposure step of a stepped release: its own hosted configuration version (one per step,
- * reused if the stage is retried) to every target at once, baked for the watch floor before the step after.
- */
-async function startStep(
-  intent: Intent,
-  intentId: string,
-  next: ExposureProgress,
-  context: ResultContext,
-  deps: PipelineDeps,
-): Promise<ReleaseResult> {
-  const previous = await releasedContent(intent.change.service, intent.change.profile, deps);
-  const request: ReleaseRequest = {
-    intentId,
-    service: intent.change.service,
-    environment: context.environment,
-    profile: intent.change.profile,
-    contractVersion: intent.change.contractVersion,
-    content: intent.change.payload,
-    strategy: exposureStepStrategy,
-    description: `${intentId}: ${intent.title} (exposure ${next.percentage}%)`,
-    rollbackOnAlarm: false,
-    exposure: { percentage: next.percentage, ...(previous ? { previous } : {}) },
-  };
-  const configurationVersion = await hostedVersion(request, deps, next.index);
-  const status = await deps.releaser.start({ ...request, configurationVersion });
-  await record(
-    deps,
-    intentId,
-    'release.step-started',
-    {
-      deploymentId: status.deploymentId,
-      configurationVersion,
-      exposure: next,
-      startedAt: status.startedAt,
-    },
-    `release/step/${next.index}`,
-  );
-  return toResult(status, { ...context, exposure: next });
+/** A stepped release held by a freeze that no decision has answered yet. */
+function heldUndecided(release: ReleaseResult, escalation: Escalation | undefined): boolean {
+  if (escalation?.response !== 'freeze' || !release.exposure) return false;
+  return release.decision?.escalationAt !== escalation.at;
 }
 
 /** Why the change is no longer admitted, or undefined: a failed policy rule, or revoked authority. */

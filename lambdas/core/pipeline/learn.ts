@@ -22,6 +22,11 @@ export function outcomeOf(state: PipelineState): Outcome {
   if (state.admission?.verdict === 'rejected') return 'rejected-policy';
   if (state.verification && !state.verification.passed) return 'failed-verification';
   if (state.reviewError) return 'rejected-review';
+  // A person's decision on a hold (or the wait's expiry) says how the release ended.
+  if (state.release?.decision?.decision === 'hold') return 'held';
+  if (state.release?.decision?.decision === 'roll-back') {
+    return state.release.state === 'COMPLETE' ? 'rolled-back' : 'failed';
+  }
   if (state.release?.escalation?.response === 'freeze') return 'frozen';
   if (state.release?.state === 'COMPLETE') return 'released';
   if (state.release?.state === 'ROLLED_BACK' || state.release?.state === 'REVERTED') return 'rolled-back';
@@ -38,6 +43,8 @@ export function releaseVerdict(state: PipelineState): 'clean' | 'regressed' | 'n
   const release = state.release;
   if (!release || state.error) return 'not-judged';
   if (release.escalation) return release.escalation.cause === 'regression' ? 'regressed' : 'not-judged';
+  // Rolled forward past a regression: the change regressed even though a person let it through.
+  if (release.decision?.cause === 'regression') return 'regressed';
   if (release.state === 'COMPLETE') {
     if (state.observation?.slosMet === false) return 'regressed';
     return state.observation?.datapoints === 0 ? 'not-judged' : 'clean';

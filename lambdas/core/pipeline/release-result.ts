@@ -19,6 +19,7 @@ export interface ResultContext {
   stopReason?: string;
   escalation?: Escalation;
   exposure?: ReleaseResult['exposure'];
+  decision?: ReleaseResult['decision'];
 }
 
 /** The release stages' output: the deployment's status and what to do next. */
@@ -42,5 +43,6 @@ export function toResult(status: DeploymentStatus, context: ResultContext): Rele
     ...(alarm ? { alarm } : {}),
     ...(context.escalation ? { escalation: context.escalation } : {}),
     ...(context.exposure ? { exposure: context.exposure } : {}),
+    ...(context.decision ? { decision: context.decision } : {}),
   };
 }

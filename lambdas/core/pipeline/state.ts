@@ -85,6 +85,30 @@ export const reviewResultSchema = z.object({
   decidedAt: z.string(),
 });
 
+/** What a person decided for a held release (`release-decision.ts`). */
+export const releaseDecisions = ['roll-forward', 'roll-back', 'hold'] as const;
+export type ReleaseDecisionKind = (typeof releaseDecisions)[number];
+
+export const releaseDecisionSchema = z.object({
+  decision: z.enum(releaseDecisions),
+  /** The catalog principal who decided; null when the wait expired and the release stayed held. */
+  decider: z.string().nullable(),
+  /** The identity the decider authenticated as, and the catalog entry it matched. */
+  authenticatedAs: authenticatedAsSchema.optional(),
+  matched: z.string().optional(),
+  reason: z.string(),
+  decidedAt: z.string(),
+  /** The held step's deployment the decision answers. */
+  heldDeploymentId: z.string(),
+  /** The hold it answers (`escalation.at`), so a later hold after a roll-forward asks again. */
+  escalationAt: z.string(),
+  /** What had held the release: a regression judges the change even when a person rolls it forward. */
+  cause: z.enum(['regression', 'policy-breach']),
+  /** The monitor that held it; after a roll-forward it does not hold the release again (it was accepted). */
+  alarm: z.string().optional(),
+  timedOut: z.boolean(),
+});
+
 export const releaseResultSchema = z.object({
   deploymentId: z.string(),
   service: z.string(),
@@ -95,8 +119,11 @@ export const releaseResultSchema = z.object({
   startedAt: z.string(),
   completedAt: z.string().optional(),
   done: z.boolean(),
-  /** `requeue`: an emergency preempted the deployment; the intent waits for its lane again (`preemptedBy`). */
-  action: z.enum(['continue', 'stop', 'requeue']),
+  /**
+   * `requeue`: an emergency preempted the deployment; the intent waits for its lane again (`preemptedBy`).
+   * `await-decision`: a held step has completed; the release waits for a person (AwaitReleaseDecision).
+   */
+  action: z.enum(['continue', 'stop', 'requeue', 'await-decision']),
   /** The emergency intent whose admission stopped this deployment. */
   preemptedBy: z.string().optional(),
   /** Why a release is being stopped: an alarm, a policy breach. */
@@ -130,6 +157,8 @@ export const releaseResultSchema = z.object({
       alarm: z.string().optional(),
     })
     .optional(),
+  /** The latest decision on a hold: what the release does since, and why it concluded as it did. */
+  decision: releaseDecisionSchema.optional(),
 });
 
 export const observationResultSchema = z.object({
@@ -144,6 +173,7 @@ export const outcomes = [
   'released',
   'rolled-back',
   'frozen',
+  'held',
   'refused',
   'rejected-incomplete',
   'rejected-structure',
@@ -188,6 +218,8 @@ export const pipelineStateSchema = z
     review: reviewResultSchema.optional(),
     reviewError: failureSchema.optional(),
     release: releaseResultSchema.optional(),
+    /** The release decision wait's timeout (`States.Timeout`), caught on its way to ApplyReleaseDecision. */
+    releaseDecisionError: failureSchema.optional(),
     observation: observationResultSchema.optional(),
     learning: learningResultSchema.optional(),
     error: failureSchema.optional(),
@@ -202,6 +234,7 @@ export type DecisionResult = z.infer<typeof decisionResultSchema>;
 export type VerificationResult = z.infer<typeof verificationResultSchema>;
 export type ReviewResult = z.infer<typeof reviewResultSchema>;
 export type ReleaseResult = z.infer<typeof releaseResultSchema>;
+export type ReleaseDecision = z.infer<typeof releaseDecisionSchema>;
 export type ObservationResult = z.infer<typeof observationResultSchema>;
 export type LearningResult = z.infer<typeof learningResultSchema>;
 export type CheckpointResult = z.infer<typeof checkpointResultSchema>;

@@ -22,7 +22,10 @@ export interface IntentStatus {
   intentId: string;
   title: string | null;
   service: string | null;
-  /** `awaiting-review`, `releasing`, the outcome once concluded, or the last step recorded. */
+  /**
+   * `awaiting-review`, `awaiting-decision` (a held release waits for its owners), `releasing`, the outcome
+   * once concluded, or the last step recorded.
+   */
   status: string;
   outcome: string | null;
   tier: number | null;
@@ -51,6 +54,7 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   else if (lastType === 'stage.failed') status = 'failed';
   else if (last('review.requested') && !last('review.approved') && !last('review.rejected'))
     status = 'awaiting-review';
+  else if (awaitingDecision(entries)) status = 'awaiting-decision';
   else if (preemptedSinceStart(entries)) status = 'preempted';
   else if (last('release.')) status = 'releasing';
   return {
@@ -81,6 +85,17 @@ const decisionNeeded = {
   freeze: 'decide the remediation of a change that must not be reverted blindly',
   'roll-forward': 'submit the fix-forward change',
 } as const;
+
+/** A held release asked its owners to decide, and neither a decision nor the wait's expiry followed. */
+function awaitingDecision(entries: StoredEntry[]): boolean {
+  const types = entries.map((stored) => stored.entry.type);
+  const asked = types.lastIndexOf('release.decision-requested');
+  return (
+    asked >= 0 &&
+    types.lastIndexOf('release.decided') < asked &&
+    types.lastIndexOf('release.decision-timed-out') < asked
+  );
+}
 
 /** An emergency stopped the intent's latest deployment: it waits for its lane again, not yet released anew. */
 function preemptedSinceStart(entries: StoredEntry[]): boolean {
@@ -125,6 +140,20 @@ function reasonsOf(entry: LedgerEntry): string[] {
       const escalated = payloadOf(entry, releaseEscalatedReadPayload);
       const to = escalated.team ?? (escalated.to.join(', ') || 'the owners');
       return [`escalated to ${to}: ${escalated.reason}; ${decisionNeeded[escalated.response]}`];
+    }
+    case 'release.decision-requested': {
+      const asked = payloadOf(entry, ledgerPayloads['release.decision-requested']);
+      return [
+        `held at ${asked.percentage}%: waiting until ${asked.expiresAt} for ${asked.deciders.join(', ') || 'the owners'} to decide (roll-forward, roll-back or hold)`,
+      ];
+    }
+    case 'release.decided': {
+      const decided = payloadOf(entry, ledgerPayloads['release.decided']);
+      return [`${decided.decider} decided ${decided.decision}: ${decided.reason}`];
+    }
+    case 'release.decision-timed-out': {
+      const expired = payloadOf(entry, ledgerPayloads['release.decision-timed-out']);
+      return [`nobody decided by ${expired.expiresAt}: the release stays held at ${expired.percentage}%`];
     }
     case 'release.stop-refused': {
       const refused = payloadOf(entry, ledgerPayloads['release.stop-refused']);

@@ -95,6 +95,12 @@ class RecordingExecutions implements Executions {
   async completeReview(request: ReviewRequest, review: ReviewResult): Promise<void> {
     this.completed.push({ request, review });
   }
+  async completeReleaseDecision(): Promise<void> {
+    throw new Error('no release decision in this test');
+  }
+  async releaseDecisionExpired(): Promise<void> {
+    throw new Error('no release decision in this test');
+  }
 }
 
 describe('POST /intents/{id}/review with IAM identities, as API Gateway sends them', () => {

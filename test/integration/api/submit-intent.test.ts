@@ -38,6 +38,12 @@ class RecordingExecutions implements Executions {
     return { executionId: `arn:execution:${name}` };
   }
   async completeReview(): Promise<void> {}
+  async completeReleaseDecision(): Promise<void> {
+    throw new Error('no release decision in this test');
+  }
+  async releaseDecisionExpired(): Promise<void> {
+    throw new Error('no release decision in this test');
+  }
 }
 
 describe('POST /intents: the requester is the IAM caller', () => {

@@ -4,10 +4,13 @@ import {
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SfnExecutions } from '../../../lambdas/adapters/aws/sfn-executions.js';
+import type { ReleaseDecisionRequest } from '../../../lambdas/core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../../../lambdas/core/pipeline/review.js';
+import type { ReleaseDecision } from '../../../lambdas/core/pipeline/state.js';
 
 const sfn = mockClient(SFNClient);
 afterEach(() => sfn.reset());
@@ -67,5 +70,45 @@ describe('SfnExecutions', () => {
       error: 'ReviewRejectedError',
       cause: 'no DPIA',
     });
+  });
+
+  const wait = {
+    intentId: 'i',
+    taskToken: 'held-tok',
+    deploymentId: '7',
+  } as unknown as ReleaseDecisionRequest;
+  const decided: ReleaseDecision = {
+    decision: 'roll-back',
+    decider: 'alice',
+    reason: 'errors',
+    decidedAt: '2026-11-04T18:30:00Z',
+    heldDeploymentId: '7',
+    escalationAt: '2026-11-04T18:20:00Z',
+    cause: 'regression',
+    timedOut: false,
+  };
+
+  test('a release decision resumes the held release with SendTaskSuccess, the decision as output', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await new SfnExecutions(new SFNClient({}), arn).completeReleaseDecision(wait, decided);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input).toEqual({
+      taskToken: 'held-tok',
+      output: JSON.stringify({ decided }),
+    });
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+  });
+
+  test('a retried decision whose wait was already resumed or timed out is no error', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    await expect(
+      new SfnExecutions(new SFNClient({}), arn).completeReleaseDecision(wait, decided),
+    ).resolves.toBeUndefined();
+  });
+
+  test('any other refusal of the token is the caller’s to see', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new Error('AccessDenied'));
+    await expect(
+      new SfnExecutions(new SFNClient({}), arn).completeReleaseDecision(wait, decided),
+    ).rejects.toThrow('AccessDenied');
   });
 });

@@ -3,10 +3,17 @@ import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { ledgerPayloadSchema, ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { deploymentEntryType, type LedgerEntryType } from '../../../lambdas/core/ledger/entry-types.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
+import { applyReleaseDecision } from '../../../lambdas/core/pipeline/apply-release-decision.js';
+import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
+import {
+  recordReleaseDecision,
+  releaseDecisionTimeoutSeconds,
+  requestReleaseDecision,
+} from '../../../lambdas/core/pipeline/release-decision.js';
 import { restoreMonitors } from '../../../lambdas/core/pipeline/restore-monitors.js';
 import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
@@ -63,6 +70,16 @@ async function admit(h: Harness, intent: unknown): Promise<PipelineState> {
 async function conclude(h: Harness, state: PipelineState): Promise<void> {
   await learn(state, h.deps);
   if (state.declared) await signCheckpoint(state.declared.intentId, h.deps);
+}
+
+/** WaitForRelease → CheckRelease until the deployment a decision started is done. */
+async function settle(h: Harness, state: PipelineState): Promise<PipelineState> {
+  let current = state;
+  while (!current.release!.done) {
+    h.clock.advance(current.release!.pollSeconds * 1000);
+    current = { ...current, release: await checkRelease(current, h.deps) };
+  }
+  return current;
 }
 
 const highRisk = JSON.parse(
@@ -170,7 +187,43 @@ describe('what the writers record', () => {
         Object.assign(d, { simulation: fault(20) });
       }),
     );
-    await conclude(frozen, await runRelease(frozen, irreversible));
+    const held = await runRelease(frozen, irreversible);
+    // its owner rolls it back: the configuration before it goes to everyone
+    await requestReleaseDecision(held.declared!.intentId, 'token-held', held, frozen.deps);
+    await recordReleaseDecision(
+      {
+        intentId: held.declared!.intentId,
+        decision: 'roll-back',
+        reason: 'the old checkout reads the data',
+        decider: { principal: 'alice', authenticatedAs: { method: 'local', via: 'test' } },
+      },
+      frozen.deps,
+    );
+    await conclude(
+      frozen,
+      await settle(frozen, { ...held, release: await applyReleaseDecision(held, frozen.deps) }),
+    );
+    // held, and nobody decided before the wait expired
+    const expiring = pipelineHarness(new Date('2026-11-04T18:00:00Z'));
+    const unanswered = await runRelease(
+      expiring,
+      await runToVerify(
+        expiring,
+        intentAt(expiring, (d) => {
+          d.constraints = { reversibility: 'irreversible', onRegression: 'freeze', checks: [] };
+          Object.assign(d, { simulation: fault(20) });
+        }),
+      ),
+    );
+    await requestReleaseDecision(
+      unanswered.declared!.intentId,
+      'token-unanswered',
+      unanswered,
+      expiring.deps,
+    );
+    expiring.clock.advance(releaseDecisionTimeoutSeconds * 1000);
+    const timedOut = { ...unanswered, releaseDecisionError: { Error: 'States.Timeout' } };
+    await conclude(expiring, { ...timedOut, release: await applyReleaseDecision(timedOut, expiring.deps) });
     // stopped by a freeze window that starts mid-release
     const stopped = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
     await conclude(stopped, await runIntent(stopped, intentAt(stopped)));
@@ -214,6 +267,7 @@ describe('what the writers record', () => {
     const entries = [
       ...(await h.ledger.read('test')),
       ...(await frozen.ledger.read('test')),
+      ...(await expiring.ledger.read('test')),
       ...(await stopped.ledger.read('test')),
       ...(await preempting.ledger.read('test')),
     ];

@@ -79,8 +79,8 @@ export async function runToVerify(h: Harness, intent: IntentInput): Promise<Pipe
 }
 
 /**
- * StartRelease, then WaitForRelease (the clock moves by pollSeconds) → CheckRelease until done, through
- * StopRelease when asked; `beforePoll` runs before each check.
+ * StartRelease, then WaitForRelease (the clock moves by pollSeconds) → CheckRelease until done or held for a
+ * decision, through StopRelease when asked; `beforePoll` runs before each check.
  */
 export async function runRelease(
   h: Harness,
@@ -91,7 +91,8 @@ export async function runRelease(
   for (let poll = 0; poll < 500; poll++) {
     const release = current.release!;
     if (release.action === 'stop') return { ...current, release: await stopRelease(current, h.deps) };
-    if (release.done) return current;
+    // A held release waits for a person here (AwaitReleaseDecision): the tests decide, or look at the hold.
+    if (release.done || release.action === 'await-decision') return current;
     h.clock.advance(release.pollSeconds * 1000);
     await beforePoll(current);
     current = { ...current, release: await checkRelease(current, h.deps) };
