@@ -510,8 +510,8 @@ describe('API', () => {
     expect(JSON.stringify(schema)).not.toMatch(/"const"|"propertyNames"|"\$defs"/);
   });
 
-  test('GET /intents/{id}, POST /intents/{id}/review and POST /intents/{id}/release-decision require the id path parameter', () => {
-    for (const method of ['GET', 'POST']) {
+  test('every route under an id requires the id path parameter: an intent, its review, release decision and evidence, and a delegation', () => {
+    for (const method of ['GET', 'POST', 'DELETE']) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
         RequestParameters: { 'method.request.path.id': true },
@@ -520,11 +520,13 @@ describe('API', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
       Properties: { HttpMethod: string; RequestParameters?: Record<string, boolean> };
     }>;
-    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(3);
+    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(5);
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
     );
-    expect(paths).toEqual(expect.arrayContaining(['intents', '{id}', 'review', 'release-decision']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['intents', '{id}', 'review', 'release-decision', 'evidence', 'delegations']),
+    );
   });
 
   test('the stage is traced and access-logged', () => {
