@@ -30,7 +30,15 @@ async function freePort(): Promise<number> {
 
 async function startMoto(): Promise<{ endpoint: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  // One request at a time where moto's Python is at hand: `moto_server` answers on parallel threads and does
+  // not apply two conditional writes to one item atomically, as DynamoDB does (see moto-server.py).
+  const serial = spawnSync('python3', ['-c', 'import moto.server, werkzeug.serving'], { stdio: 'ignore' });
+  const child =
+    serial.status === 0
+      ? spawn('python3', [path.join(root, 'test', 'deployed', 'moto-server.py'), '127.0.0.1', String(port)], {
+          stdio: 'ignore',
+        })
+      : spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     try {

@@ -7,7 +7,7 @@ atomically ("Conditional writes", DynamoDB Developer Guide), and the contract te
 This wrapper keeps moto's threaded HTTP server (keep-alive connections stay cheap) but runs the
 application under one lock, so each request sees the state every earlier one left.
 
-Usage: python3 .ci/moto-server.py HOST PORT
+Usage: python3 test/deployed/moto-server.py HOST PORT
 """
 
 import sys
