@@ -5,7 +5,7 @@ import type { Catalog } from '../lambdas/core/catalog-schema.js';
 import { ItvError } from '../lambdas/core/errors.js';
 import { itvHome } from '../lambdas/wiring/local/itv-home.js';
 import { type LocalStack, openLocalStack } from '../lambdas/wiring/local/local-stack.js';
-import { controlPlane, HomeBusyError, runningControlPlane } from './control-plane/client.js';
+import { HomeBusyError, runningControlPlane } from './control-plane/client.js';
 import { claimHome, currentOwner, releaseHome } from './control-plane/home-owner.js';
 import { projectRoot } from './project-root.js';
 import { schedulerFor } from './runtime/clock-mode.js';
@@ -32,13 +32,12 @@ export interface SessionOptions {
   onProgress?: (event: ProgressEvent) => void;
   waitForReview?: boolean;
   home?: string;
-  /** A stack of its own in memory, shared with nobody (tests, `itv demo --in-memory`). */
-  inMemory?: boolean;
   /**
-   * Own the home for the session (`itv demo`): a running control plane is asked to stop first. Without it, the
-   * session reads and writes through the dynalite of the home's control plane, started if need be.
+   * A stack of its own in memory, shared with nobody (tests, `itv demo --in-memory`). Without it the session
+   * owns the home (`itv demo`): a running control plane is asked to stop first, and every other command is a
+   * client of the control plane instead.
    */
-  owner?: boolean;
+  inMemory?: boolean;
   catalog?: Catalog;
   /** Where virtual time starts (tests); default now. It never starts before the ledger's last entry. */
   clockStart?: Date;
@@ -57,25 +56,11 @@ export async function withSession<T>(
     clockStart: options.clockStart,
   };
   if (options.inMemory) return run(await openLocalStack(opened), options, work);
-  if (options.owner) {
-    await takeOver(home);
-    try {
-      return await run(await openLocalStack(opened), options, work);
-    } finally {
-      releaseHome(home);
-    }
-  }
-  const client = await controlPlane(home);
-  // The control plane stops when idle; work that only reads its dynalite keeps it awake meanwhile.
-  const keepAwake = setInterval(() => void client.call('GET', '/local/health').catch(() => {}), 5000);
+  await takeOver(home);
   try {
-    return await run(
-      await openLocalStack({ ...opened, dynamoEndpoint: client.address.dynamoEndpoint }),
-      options,
-      work,
-    );
+    return await run(await openLocalStack(opened), options, work);
   } finally {
-    clearInterval(keepAwake);
+    releaseHome(home);
   }
 }
 

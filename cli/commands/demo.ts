@@ -134,9 +134,8 @@ export async function demoCommand(options: {
   return withSession(
     {
       home: options.home,
-      inMemory: options.inMemory,
       // The demo drives the stack's clock and faults itself, so it owns the home for its run.
-      owner: true,
+      inMemory: options.inMemory,
       onProgress: (event) => {
         const described = describeStage(event);
         const line = described && pairProgressLine(event, described);
