@@ -1,12 +1,5 @@
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
-import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
-import { followIntent } from '../control-plane/follow.js';
-import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { progressPrinter } from '../progress.js';
 import { namedPrincipal } from '../runtime/local-caller.js';
-import { printStatus } from './status.js';
-import { exitCodeFor } from './submit.js';
+import { postDecisionAndFollow } from './post-decision.js';
 
 /**
  * `itv release decide`: `POST /intents/{id}/release-decision` as the owner the command names; the control
@@ -38,33 +31,11 @@ export async function releaseDecideCommand(
   }
   // The decider is who runs the command, one of the service's owners.
   const as = namedPrincipal(options.as, process.env, 'itv release decide');
-  const client = await controlPlane(itvHome());
-  // Stage progress already reported before the decision is not printed again.
-  const before = await client.call<{ events: unknown[] }>(
-    'GET',
-    `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
+  return postDecisionAndFollow(
+    id,
+    'release-decision',
+    { decision: chosen[0], reason: options.reason },
+    as,
+    options.json ?? false,
   );
-  const answer = await honouringRetryAfter(
-    () =>
-      client.call('POST', `/intents/${encodeURIComponent(id)}/release-decision`, {
-        body: { decision: chosen[0], reason: options.reason },
-        as,
-      }),
-    {
-      onWait: (seconds, refused) =>
-        (options.json ? console.error : console.log)(waitingLine(seconds, refused)),
-    },
-  );
-  if (answer.status >= 400) return printApiError(answer);
-  if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
-  const status = await followIntent(client, id, {
-    onEvent: options.json ? undefined : progressPrinter((line) => console.log(line)),
-    after: before.body.events.length,
-  });
-  if (!status) {
-    console.error(`no intent ${id} on the ledger`);
-    return 1;
-  }
-  printStatus(status, options.json ?? false);
-  return exitCodeFor(status.status);
 }
