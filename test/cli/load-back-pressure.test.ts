@@ -125,9 +125,9 @@ describe('load on one ITV_HOME through itv serve', () => {
   test(
     'a load of intents all conclude, and nothing is recorded for any intent after its conclusion',
     async () => {
-      // Act: twelve clients, each honouring Retry-After until its intent is taken.
+      // Act: eight clients, four times the limit, each honouring Retry-After until its intent is taken.
       const ids = await Promise.all(
-        Array.from({ length: 12 }, async (_, n) => {
+        Array.from({ length: 8 }, async (_, n) => {
           for (;;) {
             const answer = await post(intentTitled(20 + n));
             if (answer.status === 202) return String(answer.body.intentId);
@@ -150,6 +150,6 @@ describe('load on one ITV_HOME through itv serve', () => {
         expect(steps.slice(concludedAt + 1).filter((type) => type !== 'checkpoint.signed')).toEqual([]);
       }
     },
-    intentsBudgetMs(12),
+    intentsBudgetMs(8),
   );
 });
