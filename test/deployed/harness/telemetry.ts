@@ -46,6 +46,13 @@ export class ServiceTelemetry {
     this.faults.push(fault);
   }
 
+  /** The service reports its baseline again: every fault injected for it is gone from the next minute on. */
+  clearFaults(service: string): void {
+    for (let i = this.faults.length - 1; i >= 0; i--) {
+      if (this.faults[i]!.service === service) this.faults.splice(i, 1);
+    }
+  }
+
   /** No datapoints for `service` from `from` for `minutes`. */
   silence(service: string, from: Date, minutes: number): void {
     this.silences.push({ service, fromMs: from.getTime(), toMs: from.getTime() + minutes * 60_000 });
