@@ -43,6 +43,8 @@ export const stateKeys = {
     sk: `PREEMPTION#${deploymentId}`,
   }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
+  /** The service's error budget as Observe last measured it: what the error-budget rule reads at admission. */
+  measuredBudget: (service: string) => ({ pk: `BUDGET#${service}`, sk: 'MEASURED' }),
   /** One item per verified intent: whether it reused a decision (its marker in the continuity tally). */
   continuity: (intentId: string) => ({ pk: 'CONTINUITY', sk: intentId }),
   /** The running totals of decision continuity, in one item. */

@@ -7,7 +7,8 @@ export const observeStage = defineStage({
   fn: 'observe',
   comment: 'Takes the telemetry snapshot against the baseline and writes the evidence bundle.',
   resultPath: '$.observation',
-  access: { ledger: 'append', state: 'read', evidence: 'write', telemetry: true },
+  // state write: the error budget it measured, for the error-budget rule at the next admission.
+  access: { ledger: 'append', state: 'write', evidence: 'write', telemetry: true },
   input: pipelineStateSchema,
   output: observationResultSchema,
   run: observe,

@@ -12,7 +12,9 @@ function percent(fraction: number): string {
 
 /**
  * Once a service has spent its error budget, only changes that restore reliability are admitted: the intent
- * says what it fixes in `change.fixes`. A live reading (`signals.errorBudgetRemaining`) beats the catalog's.
+ * says what it fixes in `change.fixes`. The budget the Observe stage last measured from the service's telemetry
+ * (`signals.errorBudgetRemaining`) beats the catalog's baseline, which only stands in until a release of the
+ * service has been observed.
  */
 function evaluate({ intent, service, signals }: PolicyContext): RuleResult {
   const live = signals?.errorBudgetRemaining;
@@ -20,6 +22,7 @@ function evaluate({ intent, service, signals }: PolicyContext): RuleResult {
   const context = {
     errorBudgetRemaining: remaining,
     source: live === undefined ? 'catalog-baseline' : 'live',
+    ...(live === undefined ? {} : { measuredAt: signals?.errorBudgetMeasuredAt ?? null }),
     fixes: intent.change.fixes ?? null,
   };
   if (remaining > exhaustedBudget) {
@@ -52,7 +55,7 @@ function evaluate({ intent, service, signals }: PolicyContext): RuleResult {
 
 export const operationalErrorBudget: PolicyRule = {
   name,
-  version: '1.0.0',
+  version: '1.1.0',
   domain,
   description: 'A service that has exhausted its error budget admits only changes that name what they fix.',
   parameters: { exhaustedBudget },

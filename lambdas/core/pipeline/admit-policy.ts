@@ -5,6 +5,7 @@ import { laneOf } from '../lane.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
+import { readMeasuredBudget } from './measured-budget.js';
 import { declaredIntent } from './parsed-intent.js';
 import { preemptRelease, releaseInFlight } from './preempt-release.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
@@ -31,7 +32,14 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   // The catalog with the delegations granted to the requester at run time: what authority rules read.
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
   const revocation = await revokedAuthority(intent, catalog, deps.state, now);
-  const signals = { authorityRevoked: revocation ? describeRevocation(revocation) : undefined };
+  // The error budget Observe last measured beats the catalog's baseline figure.
+  const budget = await readMeasuredBudget(deps.state, intent.change.service);
+  const signals = {
+    authorityRevoked: revocation ? describeRevocation(revocation) : undefined,
+    ...(budget
+      ? { errorBudgetRemaining: budget.errorBudgetRemaining, errorBudgetMeasuredAt: budget.measuredAt }
+      : {}),
+  };
   const lane = laneOf(service);
   const releases = await releasesOnLane(intent, intentId, lane, deps);
   const { decision, occupancy, rounds } = await settleAdmission(

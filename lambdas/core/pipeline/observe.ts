@@ -1,5 +1,6 @@
 import { jsonFile } from '../evidence/evidence-files.js';
 import { type PipelineDeps, record } from './deps.js';
+import { recordMeasuredBudget } from './measured-budget.js';
 import { declaredIntent } from './parsed-intent.js';
 import { type ObservationResult, observationResultSchema, type PipelineState } from './state.js';
 
@@ -25,6 +26,14 @@ export async function observe(state: PipelineState, deps: PipelineDeps): Promise
     file.body,
     'application/json',
   );
+  // A window with datapoints measured the budget; one without reports the baseline, which measures nothing.
+  if (snapshot.datapoints !== 0) {
+    await recordMeasuredBudget(deps.state, intent.change.service, {
+      errorBudgetRemaining: snapshot.errorBudgetRemaining,
+      measuredAt: snapshot.windowEnd,
+      intentId,
+    });
+  }
   const slosMet = snapshot.slos.every((slo) => slo.met);
   const stored = await record(deps, intentId, 'observation.recorded', {
     snapshot,

@@ -25,6 +25,8 @@ export interface PolicyContext {
 export interface PolicySignals {
   /** Fraction (0..1) of the service's error budget left in the current SLO window. */
   errorBudgetRemaining?: number;
+  /** The end of the observation window `errorBudgetRemaining` was measured over. */
+  errorBudgetMeasuredAt?: string;
   /**
    * The revocation in force that voids the requester's authority (their own, or the delegation they rely on),
    * described in one line; absent when the caller found none.
