@@ -1,6 +1,7 @@
 import { runAdmissionBench } from './admission.js';
 import { runBundleBench } from './bundles.js';
 import { runFrozenReleaseBench } from './frozen-release.js';
+import { runFuzzBench } from './fuzz.js';
 import { runHistoryCostBench } from './history-cost.js';
 import { runLedgerBench } from './ledger.js';
 import { runLoadBench } from './load.js';
@@ -23,6 +24,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['ledger (dynalite, verification)', runLedgerBench],
   ['function bundles (esbuild, cold import)', runBundleBench],
   ['load (itv serve -> control plane, 429 back-pressure)', runLoadBench],
+  ['fuzz (hostile intents through every entry point)', runFuzzBench],
 ];
 
 // `npm run bench -- load release`: only the sections whose title starts with one of the words given.

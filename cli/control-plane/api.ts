@@ -114,21 +114,57 @@ export function localApi(
       result = json(404, { error: 'NotFound', message: `${request.method} ${url.pathname}` });
     } else {
       const id = route[1].exec(url.pathname)?.[1];
-      const event = {
-        httpMethod: request.method,
-        path: url.pathname,
-        body: await readBody(request),
-        isBase64Encoded: false,
-        pathParameters: id ? { id: decodeURIComponent(id) } : null,
-        queryStringParameters: Object.fromEntries(url.searchParams),
-        headers: headersOf(request),
-        requestContext: { identity: { userArn: null } },
-      } as unknown as APIGatewayProxyEvent;
-      result = await route[2](event);
+      const decoded = id === undefined ? undefined : decodePathParameter(id);
+      const body = decoded === null ? '' : await readBody(request, maxBodyBytes);
+      if (decoded === null) {
+        result = json(400, {
+          error: 'InvalidInputError',
+          message: `the path ${url.pathname} holds a malformed percent-encoding`,
+          issues: [{ path: 'path.id', message: 'is not valid percent-encoded UTF-8' }],
+        });
+      } else if (body === undefined) {
+        result = json(413, {
+          error: 'PayloadTooLarge',
+          message: `the request body is larger than ${maxBodyBytes} bytes, the most this API reads (API Gateway's limit is 10 MB)`,
+        });
+      } else {
+        result = await route[2](apiEvent(request, url, body, decoded));
+      }
     }
     response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers ?? {}) });
     response.end(result.body);
   };
+}
+
+/** API Gateway's request limit is 10 MB; a little more lets a 10 MB field be refused by its own limit. */
+const maxBodyBytes = 16 * 1024 * 1024;
+
+/** A path parameter decoded as API Gateway decodes it; null for a malformed percent-encoding (400, not 500). */
+function decodePathParameter(id: string): string | null {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return null;
+  }
+}
+
+/** The request as API Gateway's proxy integration hands it to a function (only what the handlers read). */
+function apiEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: string,
+  id: string | undefined,
+): APIGatewayProxyEvent {
+  return {
+    httpMethod: request.method,
+    path: url.pathname,
+    body,
+    isBase64Encoded: false,
+    pathParameters: id ? { id } : null,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    headers: headersOf(request),
+    requestContext: { identity: { userArn: null } },
+  } as unknown as APIGatewayProxyEvent;
 }
 
 /**
@@ -170,8 +206,16 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+/**
+ * The body as text; undefined once it passes `limit` bytes: the rest is read and dropped (ending the stream
+ * early would reset the connection before the client reads the answer), so no request holds the memory.
+ */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks).toString('utf8');
 }

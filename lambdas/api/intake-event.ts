@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { loadCatalog } from '../../catalog/index.js';
 import type { Catalog } from '../core/catalog-schema.js';
+import { InvalidInputError } from '../core/errors.js';
 import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import { dynamoState } from '../wiring/aws/dynamodb.js';
@@ -43,22 +44,37 @@ export async function intakeEvent(
   executions: Executions,
   deps: SubmissionDeps,
   now: Date,
-): Promise<Submitted | { ignored: string }> {
+): Promise<Submitted | { ignored: string } | Refused> {
   const caller = eventCaller(event, deps.catalog);
   if (!caller) {
     const ignored = `event ${event.id}: source "${event.source}" is no principal's in the catalog; ignored`;
     console.warn(JSON.stringify({ refused: 'UnknownEventSource', message: ignored }));
     return { ignored };
   }
-  return submitForTheRecord(
-    { raw: event.detail?.intent, caller, source: 'eventbridge', submittedAt: event.time },
-    executions,
-    deps,
-    now,
-  );
+  try {
+    return await submitForTheRecord(
+      { raw: event.detail?.intent, caller, source: 'eventbridge', submittedAt: event.time },
+      executions,
+      deps,
+      now,
+    );
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    // Redelivering would be refused again: the log line is the record, and it names fields, rules and
+    // salted digests only, never what was sent.
+    const refused = `event ${event.id} from ${event.source}: ${error.message}`;
+    console.warn(JSON.stringify({ refused: 'InvalidInputError', message: refused, issues: error.issues }));
+    return { refused, issues: error.issues };
+  }
 }
 
-export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string }>()
+/** An event whose intent the door refused: nothing started, nothing recorded but the function's log line. */
+export interface Refused {
+  refused: string;
+  issues: Array<{ path: string; message: string }>;
+}
+
+export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string } | Refused>()
   .use(telemetry('IntakeEvent'))
   .handler((event: IntentSubmittedEvent) => {
     executions ??= sfnExecutions(process.env);

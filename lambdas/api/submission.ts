@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../core/catalog-schema.js';
 import { checkCompleteness } from '../core/completeness.js';
 import { ImpersonationError, InvalidInputError } from '../core/errors.js';
+import { screenIntent } from '../core/intake/screen-intent.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
@@ -28,6 +30,19 @@ export interface SubmissionDeps {
 }
 
 /**
+ * The door, before anything reads the intent further: throws `InvalidInputError` naming each field over a
+ * limit, and each secret by rule, path and salted digest only. Returns the salt it used.
+ */
+export function refuseAtTheDoor(raw: unknown): string {
+  const salt = randomBytes(8).toString('hex');
+  const screened = screenIntent(raw, salt);
+  if (screened.issues.length > 0) {
+    throw new InvalidInputError('the intent is refused before anything was recorded', screened.issues);
+  }
+  return salt;
+}
+
+/**
  * The submitted intent with its requester bound to the caller (`bindRequester`), seeing the delegations the
  * catalog records and those granted at run time: every entry point binds through this.
  */
@@ -42,7 +57,7 @@ export async function bindSubmission(
 }
 
 /**
- * The one way an intent enters the pipeline, whoever calls: binds the requester to the authenticated caller
+ * The one way an intent enters the pipeline, whoever calls: screens it at the door (`refuseAtTheDoor`), binds the requester to the authenticated caller
  * (throws `ImpersonationError` naming the field, before anything is recorded), refuses an incomplete intent
  * with `InvalidInputError` naming each field, then starts the execution named after the intent id, so a
  * resubmission is the same execution, not a second change.
@@ -53,15 +68,18 @@ export async function submit(
   deps: SubmissionDeps,
   now: Date,
 ): Promise<Submitted> {
+  const salt = refuseAtTheDoor(submission.raw);
   const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
-  const checked = checkCompleteness(intent, deps.catalog);
+  const checked = checkCompleteness(intent, deps.catalog, salt);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
   return start(checked.intentId, intent, submission, executions);
 }
 
 /**
- * For callers nobody can answer (an event on the bus): starts the execution whatever the intent is, so that
- * DeclareIntent records it — declared, incomplete, or `request.refused` when it names somebody else.
+ * For callers nobody can answer (an event on the bus): starts the execution for any intent that passes the
+ * door, so that DeclareIntent records it — declared, incomplete, or `request.refused` when it names somebody
+ * else. One the door refuses (a secret, a size nothing may carry) throws `InvalidInputError` before anything
+ * starts: its execution input and ledger entry would keep what must not be kept.
  */
 export async function submitForTheRecord(
   submission: Submission,
@@ -69,6 +87,7 @@ export async function submitForTheRecord(
   deps: SubmissionDeps,
   now: Date,
 ): Promise<Submitted> {
+  const salt = refuseAtTheDoor(submission.raw);
   let intent = submission.raw;
   try {
     intent = (await bindSubmission(submission.raw, submission.caller, deps, now)).intent;
@@ -76,7 +95,7 @@ export async function submitForTheRecord(
     // DeclareIntent binds again, and records the refusal with its reason.
     if (!(error instanceof ImpersonationError)) throw error;
   }
-  const checked = checkCompleteness(intent, deps.catalog);
+  const checked = checkCompleteness(intent, deps.catalog, salt);
   return start(checked.ok ? checked.intentId : fallbackIntentId(intent), intent, submission, executions);
 }
 

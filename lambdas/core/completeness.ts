@@ -1,9 +1,10 @@
-import type * as z from 'zod';
 import type { Catalog } from './catalog-schema.js';
+import { fieldIssues } from './intake/field-issues.js';
+import { screenIntent } from './intake/screen-intent.js';
 import { type Intent, intentSchema } from './intent.js';
 import { deriveIntentId } from './intent-id.js';
 
-/** Intent declaration: the intent parses and names a service, profile and owners the catalog knows. */
+/** Intent declaration: the intent passes the door, parses, and names a service, profile and owners the catalog knows. */
 
 export interface CompletenessIssue {
   path: string;
@@ -12,23 +13,15 @@ export interface CompletenessIssue {
 
 export type CompletenessResult =
   | { ok: true; intent: Intent; intentId: string }
-  | { ok: false; issues: CompletenessIssue[] };
-
-function joinPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map(String).join('.');
-}
-
-function toIssues(issue: z.core.$ZodIssue): CompletenessIssue[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => {
-      const path = joinPath([...issue.path, key]);
-      return { path, message: `${path} is not a field of an itv/v1 intent` };
-    });
-  }
-  const path = joinPath(issue.path);
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  return [{ path, message: `${path || 'intent'}: ${missing ? 'is required' : issue.message}` }];
-}
+  | {
+      ok: false;
+      issues: CompletenessIssue[];
+      /**
+       * Whether what was sent may be kept as it was (an incomplete intent's record shows it); false when the
+       * door refused it: a secret, or a size or shape nothing downstream may store or carry.
+       */
+      storable: boolean;
+    };
 
 function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
   const issues: CompletenessIssue[] = [];
@@ -61,14 +54,17 @@ function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
 }
 
 /**
- * Parses a raw intent and checks it is complete against the catalog; on success derives its id.
- * Issue paths are dotted, e.g. `change.contractVersion`.
+ * Screens a raw intent at the door (`intake/screen-intent.ts`), parses it and checks it is complete against
+ * the catalog; on success derives its id. Issue paths are dotted, e.g. `change.contractVersion`. `salt`
+ * salts the digest of any secret found; entry points pass a fresh random one.
  */
-export function checkCompleteness(raw: unknown, catalog: Catalog): CompletenessResult {
+export function checkCompleteness(raw: unknown, catalog: Catalog, salt = ''): CompletenessResult {
+  const screened = screenIntent(raw, salt);
+  if (screened.issues.length > 0) return { ok: false, issues: screened.issues, storable: false };
   const parsed = intentSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap(toIssues) };
+  if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error, raw), storable: true };
   const intent = parsed.data;
   const issues = catalogIssues(intent, catalog);
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues, storable: true };
   return { ok: true, intent, intentId: deriveIntentId(intent) };
 }

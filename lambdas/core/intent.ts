@@ -38,8 +38,12 @@ export const valueModelSchema = z.object({
     'risk-reduced',
   ]),
   totalValueUsd: z.number().nonnegative().max(1e13),
-  years: z.number().positive().max(100),
-  employeeCount: z.number().int().positive().optional(),
+  /** At least one day: value per hour divides by the horizon, and a shorter one makes any value absurd. */
+  years: z
+    .number()
+    .min(1 / 365, 'one day')
+    .max(100),
+  employeeCount: z.number().int().positive().max(10_000_000).optional(),
   growth: growthSchema.default({ model: 'none' }),
 });
 
@@ -121,10 +125,14 @@ export const intentSchema = z
   .object({
     apiVersion: z.literal('itv/v1'),
     kind: z.literal('Intent'),
-    /** Client idempotency key; when absent the id is derived from the intent's canonical content. */
+    /**
+     * Client idempotency key; when absent the id is derived from the intent's canonical content. `int-` is
+     * kept for derived ids, so a client cannot take the id another's intent content would derive.
+     */
     id: z
       .string()
-      .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 of A-Z a-z 0-9 . _ : -')
+      .refine((id) => !id.startsWith('int-'), 'must not start with "int-", which derived ids use')
       .optional(),
     title: z.string().min(1).max(200),
     goal: goalSchema,

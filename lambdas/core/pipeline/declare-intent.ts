@@ -1,5 +1,6 @@
 import { checkCompleteness } from '../completeness.js';
 import { ImpersonationError } from '../errors.js';
+import { screenIntent } from '../intake/screen-intent.js';
 import { bindRequester } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
 import { withGrantsTo } from './delegations.js';
@@ -20,6 +21,11 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
   if (!caller) {
     return refuse(state, deps, 'caller', 'no authenticated caller came with the intent; nothing is declared');
   }
+  // The entry points screened it already; an execution started any other way is screened here, before
+  // binding echoes a field or anything is recorded: what the door refuses is never stored, only its reasons.
+  const salt = deps.ids.next('salt');
+  const screened = screenIntent(state.intent, salt);
+  if (screened.issues.length > 0) return refuseAll(state, deps, screened.issues, caller);
   let bound: ReturnType<typeof bindRequester>;
   try {
     const seen = await withGrantsTo(deps.catalog, caller.principal, deps.state);
@@ -38,8 +44,9 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
       caller,
     );
   }
-  const checked = checkCompleteness(bound.intent, deps.catalog);
+  const checked = checkCompleteness(bound.intent, deps.catalog, salt);
   if (!checked.ok) {
+    if (!checked.storable) return refuseAll(state, deps, checked.issues, caller);
     const intentId = fallbackIntentId(state.intent);
     const stored = await record(deps, intentId, 'intent.incomplete', {
       source: state.source,
@@ -75,15 +82,24 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
 }
 
 /** One `request.refused` entry: who called (if known), which field, why; the intent never runs. */
-async function refuse(
+function refuse(
   state: PipelineState,
   deps: PipelineDeps,
   field: string,
   reason: string,
   caller?: Caller,
 ): Promise<Declared> {
+  return refuseAll(state, deps, [{ path: field, message: reason }], caller);
+}
+
+/** `request.refused` with every issue; what was sent is not recorded, only why it was refused. */
+async function refuseAll(
+  state: PipelineState,
+  deps: PipelineDeps,
+  issues: Array<{ path: string; message: string }>,
+  caller?: Caller,
+): Promise<Declared> {
   const intentId = fallbackIntentId(state.intent);
-  const issues = [{ path: field, message: reason }];
   const stored = await record(deps, intentId, 'request.refused', {
     source: state.source,
     ...(caller ? { submittedBy: caller } : {}),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
@@ -14,11 +15,25 @@ export function declaredIntent(state: PipelineState): { intent: Intent; intentId
 }
 
 /**
- * An id for input that never became a valid intent: the client's `id` when it sent a usable one, otherwise
- * a digest of what was sent, so even a rejection of garbage lands on the ledger under a stable id.
+ * An id for input that never became a valid intent: a digest of what was sent, so even a rejection of
+ * garbage lands on the ledger under a stable id. Never the client's `id`: an invalid submission carrying
+ * another's id would otherwise record its refusal under it and take it from the valid intent. Input that
+ * has no canonical form (the door refuses it) is named by the digest of its JSON text instead.
  */
 export function fallbackIntentId(raw: unknown): string {
-  const clientId = (raw as { id?: unknown } | null)?.id;
-  if (typeof clientId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return clientId;
-  return `int-${canonicalDigest(raw ?? null).slice(0, 20)}`;
+  let digest: string;
+  try {
+    digest = canonicalDigest(raw ?? null);
+  } catch {
+    digest = createHash('sha256').update(safeJson(raw)).digest('hex');
+  }
+  return `int-${digest.slice(0, 20)}`;
+}
+
+function safeJson(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? 'null';
+  } catch {
+    return 'unserialisable';
+  }
 }

@@ -36,6 +36,20 @@ function isReference(value: string): boolean {
   return referencePatterns.some((p) => p.test(value.trim()));
 }
 
+/**
+ * Whether `key: value` holds a literal credential: the key's last word names one (`dbPassword`, `api_key`)
+ * and the value is text that is not a reference to a secret store. The idea of detect-secrets'
+ * KeywordDetector, applied to keys instead of source lines.
+ */
+export function holdsLiteralCredential(key: string, value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    credentialKey.test(normaliseKey(key)) &&
+    !isReference(value)
+  );
+}
+
 function scan(value: unknown, path: string, findings: SecretFinding[]): void {
   if (typeof value === 'string') {
     for (const { kind, pattern } of valuePatterns) {

@@ -28,6 +28,7 @@ describe('checkCompleteness', () => {
     expect(result).toEqual({
       ok: false,
       issues: [{ path: 'change.contractVersion', message: 'change.contractVersion: is required' }],
+      storable: true,
     });
   });
 

@@ -1,0 +1,56 @@
+import type * as z from 'zod';
+import type { DoorIssue } from './door-issue.js';
+
+/** The value at a zod issue's path in what was sent, to name the actual size or number beside the limit. */
+function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = Object.hasOwn(value, segment) ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
+  }
+  return value;
+}
+
+function dotted(path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.');
+}
+
+function actualOf(value: unknown): string {
+  if (typeof value === 'string') return `${value.length} characters`;
+  if (Array.isArray(value)) return `${value.length} items`;
+  return String(value);
+}
+
+/** A size or range limit in words, with the actual value: `at most 200 characters, got 10485760 characters`. */
+function limitMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, actual: unknown): string {
+  const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+  const strict = issue.inclusive === false;
+  const word =
+    issue.code === 'too_big' ? (strict ? 'less than' : 'at most') : strict ? 'more than' : 'at least';
+  const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+  // A message the schema chose itself (e.g. years' one day) says more than the bound alone.
+  const own = issue.message.startsWith('Too ') ? '' : ` (${issue.message})`;
+  return `must be ${word} ${String(bound)}${unit}${own}, got ${actualOf(actual)}`;
+}
+
+/**
+ * zod's issues as the door reports them: dotted paths, each unknown key on its own, a missing field as
+ * "is required", and every size or range limit with the actual value beside it.
+ */
+export function fieldIssues(error: z.ZodError, raw: unknown): DoorIssue[] {
+  return error.issues.flatMap((issue): DoorIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const path = dotted([...issue.path, key]);
+        return { path, message: `${path} is not a field of an itv/v1 intent` };
+      });
+    }
+    const path = dotted(issue.path);
+    const label = path || 'intent';
+    if (issue.code === 'too_big' || issue.code === 'too_small') {
+      return [{ path, message: `${label}: ${limitMessage(issue, valueAt(raw, issue.path))}` }];
+    }
+    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+    return [{ path, message: `${label}: ${missing ? 'is required' : issue.message}` }];
+  });
+}

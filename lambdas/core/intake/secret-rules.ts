@@ -1,0 +1,64 @@
+/**
+ * The secret patterns the door refuses, a subset of the default rule set of gitleaks
+ * (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml`, MIT licence, copyright (c) 2019 Zachary
+ * Rice), kept under gitleaks' rule ids so a finding can be looked up there. Go's RE2 syntax is rewritten for
+ * JavaScript: inline `(?i)` becomes the `i` flag or explicit classes, and the trailing context groups become
+ * lookaheads so only the secret is matched. Chosen: the credentials a change's configuration, tags or CI
+ * output could plausibly carry. Keyword-keyed values (`password: …`) are covered separately, after
+ * detect-secrets' KeywordDetector (`credential-keys.ts`). To add a rule, copy it from gitleaks with its id.
+ */
+
+export interface SecretRule {
+  /** gitleaks' rule id, or `itv:…` for a rule of itv's own. */
+  id: string;
+  pattern: RegExp;
+  /** gitleaks' per-rule allowlist: a match that also matches this is not a secret (documentation examples). */
+  allow?: RegExp;
+}
+
+const end = String.raw`(?=[\x60'"\s;]|\\[nr]|$)`;
+
+export const secretRules: readonly SecretRule[] = [
+  {
+    id: 'aws-access-token',
+    pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/,
+    allow: /^.+EXAMPLE$/,
+  },
+  { id: 'private-key', pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/i },
+  { id: 'github-pat', pattern: /ghp_[0-9a-zA-Z]{36}/ },
+  { id: 'github-fine-grained-pat', pattern: /github_pat_\w{82}/ },
+  { id: 'github-oauth', pattern: /gho_[0-9a-zA-Z]{36}/ },
+  { id: 'github-app-token', pattern: /(?:ghu|ghs)_[0-9a-zA-Z]{36}/ },
+  { id: 'github-refresh-token', pattern: /ghr_[0-9a-zA-Z]{36}/ },
+  { id: 'gitlab-pat', pattern: /glpat-[\w-]{20}/ },
+  { id: 'slack-bot-token', pattern: /xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*/ },
+  { id: 'slack-user-token', pattern: /xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}/ },
+  {
+    id: 'slack-webhook-url',
+    pattern: /(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56}/,
+  },
+  {
+    id: 'stripe-access-token',
+    pattern: new RegExp(String.raw`\b(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}${end}`),
+  },
+  { id: 'gcp-api-key', pattern: new RegExp(String.raw`\bAIza[\w-]{35}${end}`) },
+  { id: 'npm-access-token', pattern: new RegExp(String.raw`\bnpm_[a-z0-9]{36}${end}`, 'i') },
+  { id: 'pypi-upload-token', pattern: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/ },
+  { id: 'anthropic-api-key', pattern: new RegExp(String.raw`\bsk-ant-api03-[a-zA-Z0-9_-]{93}AA${end}`) },
+  {
+    id: 'openai-api-key',
+    pattern: new RegExp(
+      String.raw`\b(?:sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})${end}`,
+    ),
+  },
+  { id: 'sendgrid-api-token', pattern: new RegExp(String.raw`\bSG\.[a-zA-Z0-9=_.-]{66}${end}`) },
+  { id: 'twilio-api-key', pattern: /SK[0-9a-fA-F]{32}/ },
+  { id: 'shopify-access-token', pattern: /shpat_[a-fA-F0-9]{32}/ },
+  { id: 'age-secret-key', pattern: /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}/ },
+  {
+    id: 'jwt',
+    pattern: new RegExp(
+      String.raw`\bey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.(?:[a-zA-Z0-9/\\_-]{10,}={0,2})?${end}`,
+    ),
+  },
+];

@@ -1,0 +1,51 @@
+import { secretRules } from '../../../lambdas/core/intake/secret-rules.js';
+import { matchingRule } from '../../../lambdas/core/intake/secret-scan.js';
+
+/** Each vendored rule catches a sample shaped as its vendor issues them, and ordinary configuration passes. */
+const samples: Record<string, string> = {
+  'aws-access-token': `AKIA${'QWERTY234567ZXCV'}`,
+  'private-key': `-----BEGIN OPENSSH PRIVATE KEY-----`,
+  'github-pat': `ghp_${'a'.repeat(36)}`,
+  'github-fine-grained-pat': `github_pat_${'A1'.repeat(41)}`,
+  'github-oauth': `gho_${'b'.repeat(36)}`,
+  'github-app-token': `ghs_${'c'.repeat(36)}`,
+  'github-refresh-token': `ghr_${'d'.repeat(36)}`,
+  'gitlab-pat': `glpat-${'e'.repeat(20)}`,
+  'slack-bot-token': 'xoxb-1234567890-9876543210-AbCd',
+  'slack-user-token': `xoxp-1234567890-1234567890-1234567890-${'f'.repeat(32)}`,
+  'slack-webhook-url': `https://hooks.slack.com/services/${'T0'.repeat(22)}`,
+  'stripe-access-token': `sk_live_${'g'.repeat(24)}`,
+  'gcp-api-key': `AIza${'h'.repeat(35)}`,
+  'npm-access-token': `npm_${'i'.repeat(36)}`,
+  'pypi-upload-token': `pypi-AgEIcHlwaS5vcmc${'j'.repeat(60)}`,
+  'anthropic-api-key': `sk-ant-api03-${'k'.repeat(93)}AA`,
+  'openai-api-key': `sk-${'l'.repeat(20)}T3BlbkFJ${'m'.repeat(20)}`,
+  'sendgrid-api-token': `SG.${'n'.repeat(66)}`,
+  'twilio-api-key': `SK${'0a'.repeat(16)}`,
+  'shopify-access-token': `shpat_${'ab'.repeat(16)}`,
+  'age-secret-key': `AGE-SECRET-KEY-1${'Q'.repeat(58)}`,
+  jwt: `eyJ${'o'.repeat(17)}.eyJ${'p'.repeat(17)}.${'q'.repeat(10)}`,
+};
+
+describe('the vendored secret rules', () => {
+  test.each(secretRules.map((rule) => rule.id))('%s catches its sample', (id) => {
+    const sample = samples[id];
+    expect(sample).toBeDefined();
+    expect(matchingRule(`value: ${sample}`)?.id).toBe(id);
+  });
+
+  test("AWS's documentation key is allowed, as gitleaks allows it", () => {
+    expect(matchingRule('AKIAIOSFODNN7EXAMPLE')).toBeUndefined();
+  });
+
+  test('ordinary configuration matches no rule', () => {
+    for (const text of [
+      'dark-mode',
+      'https://example.com/checkout',
+      'int-f7902b860108912dd9a0',
+      '2026-11-02T09:00:00Z',
+    ]) {
+      expect(matchingRule(text)).toBeUndefined();
+    }
+  });
+});
