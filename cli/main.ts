@@ -85,8 +85,14 @@ export function buildProgram(): Command {
   const ledger = program.command('ledger').description('the tamper-evident decision ledger');
   ledger
     .command('verify')
-    .description('verify the hash chain, signed checkpoints and decision signatures (exit 1 if tampered)')
+    .description(
+      'verify the hash chain, signed checkpoints and decision signatures (exit 1 tampered, 3 entries trail the newest signed checkpoint)',
+    )
     .option('--json', 'print the result as JSON')
+    .option(
+      '--accept-tail',
+      'exit 0 even when entries trail the newest signed checkpoint (a ledger with executions still running)',
+    )
     .option('--file <export>', 'verify an export offline instead of the local ledger')
     .option('--public-key <pem>', 'the public key to verify an export with')
     .option(

@@ -33,19 +33,50 @@ export function spkiFromPem(file: string): Uint8Array {
   return new Uint8Array(createPublicKey(readFileSync(file, 'utf8')).export({ type: 'spki', format: 'der' }));
 }
 
-/** One line (or JSON) naming the verdict; exit code 0 intact, 1 tampered. */
-export function printAudit(audit: LedgerAudit, json: boolean): number {
-  if (json) console.log(JSON.stringify(audit, null, 2));
-  else if (audit.ok) {
-    console.log(
-      `ledger intact: ${audit.size} entries, root ${audit.rootHash}, ${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified, ${audit.consistencyProofs} consistency proofs between them`,
-    );
-  } else console.log(`ledger TAMPERED: first bad entry seq ${audit.seq} (${audit.fault}): ${audit.reason}`);
-  return audit.ok ? 0 : 1;
+/** Exit codes of `itv ledger verify`. */
+export const VERIFY_EXIT = {
+  /** Every entry is covered by a valid signed checkpoint. */
+  intact: 0,
+  /** An entry or a checkpoint cannot be trusted: the first one is named. */
+  tampered: 1,
+  /** The chain holds, but entries trail the newest signed checkpoint (or none was given): nothing vouches for them. */
+  unanchored: 3,
+} as const;
+
+/** Whether every entry is vouched for by a signed checkpoint; an empty ledger with none proves nothing either. */
+export const isAnchored = (audit: LedgerAudit) => audit.ok && audit.trailing === 0 && audit.checkpoints > 0;
+
+/** One line (or JSON) naming the verdict; the exit code is one of `VERIFY_EXIT`. */
+export function printAudit(audit: LedgerAudit, json: boolean, acceptTail = false): number {
+  const code = !audit.ok
+    ? VERIFY_EXIT.tampered
+    : isAnchored(audit) || acceptTail
+      ? VERIFY_EXIT.intact
+      : VERIFY_EXIT.unanchored;
+  const verdict = !audit.ok ? 'tampered' : isAnchored(audit) ? 'intact' : 'unanchored';
+  if (json) console.log(JSON.stringify({ verdict, ...audit }, null, 2));
+  else if (!audit.ok)
+    console.log(`ledger TAMPERED: first bad entry seq ${audit.seq} (${audit.fault}): ${audit.reason}`);
+  else {
+    const verified = `${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified, ${audit.consistencyProofs} consistency proofs between them`;
+    const tail =
+      audit.checkpoints === 0
+        ? 'no signed checkpoint vouches for any of them'
+        : `${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing it${audit.trailing > 0 ? ` (seq ${audit.anchored}–${audit.size - 1}: protected by the hash chain alone, so they may have been edited, appended or cut)` : ''}`;
+    const headline =
+      verdict === 'intact'
+        ? 'ledger intact'
+        : acceptTail
+          ? 'ledger intact up to its tail (accepted)'
+          : 'ledger UNANCHORED';
+    console.log(`${headline}: ${audit.size} entries, ${tail}; root ${audit.rootHash}, ${verified}`);
+  }
+  return code;
 }
 
 export async function ledgerVerifyCommand(options: {
   json?: boolean;
+  acceptTail?: boolean;
   file?: string;
   publicKey?: string;
   checkpoints?: string;
@@ -59,18 +90,18 @@ export async function ledgerVerifyCommand(options: {
     const checkpointsFile = options.checkpoints ?? (existsSync(beside) ? beside : undefined);
     if (!checkpointsFile && !options.json) {
       console.error(
-        `no ${beside}: without the evidence store's checkpoints a truncated export cannot be told apart`,
+        `no ${beside}: without the evidence store's checkpoints the export's tail cannot be vouched for`,
       );
     }
     const checkpoints = checkpointsFile ? readCheckpointsFile(checkpointsFile) : [];
     const audit = auditExport(readFileSync(options.file), spkiFromPem(options.publicKey), { checkpoints });
-    return printAudit(audit, options.json ?? false);
+    return printAudit(audit, options.json ?? false, options.acceptTail);
   }
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
     const audit = auditExport(download.lines, key, { checkpoints: download.checkpoints });
-    return printAudit(audit, options.json ?? false);
+    return printAudit(audit, options.json ?? false, options.acceptTail);
   });
 }
 

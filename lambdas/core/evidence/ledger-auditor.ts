@@ -25,6 +25,7 @@ export class LedgerAuditor {
   private readonly heads = new TreeHeads();
   private readonly claims: CheckpointClaim[] = [];
   private readonly outsideFaults: AuditFailure[] = [];
+  private outsideCheckpoints = 0;
   private chainFault: AuditFailure | undefined;
   private name: string | undefined;
   private decisions = 0;
@@ -113,6 +114,7 @@ export class LedgerAuditor {
 
   /** A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. */
   addCheckpointObject(value: unknown, source: string): void {
+    this.outsideCheckpoints++;
     const opened = this.openCheckpoint(value);
     if (!opened.ok) {
       const size = (value as { checkpoint?: { size?: unknown } } | null)?.checkpoint?.size;
@@ -133,6 +135,8 @@ export class LedgerAuditor {
     const checked = checkCheckpoints(this.leaves, this.heads, this.claims, {
       ledger: this.name,
       chainBroken: this.chainFault !== undefined,
+      // The in-ledger heads name predecessors kept only in the evidence store: links are checked with it.
+      requireLinks: this.outsideCheckpoints > 0,
     });
     const faults = [this.chainFault, ...this.outsideFaults, ...checked.faults].filter(
       (fault): fault is AuditFailure => fault !== undefined,
@@ -145,6 +149,8 @@ export class LedgerAuditor {
       checkpoints: checked.checkpoints,
       decisions: this.decisions,
       consistencyProofs: checked.consistencyProofs,
+      anchored: checked.anchored,
+      trailing: this.leaves.size - checked.anchored,
     };
   }
 
