@@ -36,3 +36,12 @@ export interface CheckpointClaim {
   checkpoint: Checkpoint;
   source: string;
 }
+
+/** A signed checkpoint kept outside the ledger, as untrusted JSON, and where it was read from. */
+export interface CheckpointSource {
+  value: unknown;
+  /** Named in faults: an evidence store key, or a file and line. */
+  source: string;
+  /** The evidence store key it was read from; when given, it must be the key of the checkpoint it holds. */
+  key?: string;
+}

@@ -6,9 +6,15 @@ import { signedPayload } from '../ledger/entry-payloads.js';
 import { GENESIS_PREV_HASH, leafHashOfBytes } from '../ledger/hash.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
-import type { AuditFailure, AuditFault, CheckpointClaim, LedgerAudit } from './audit-result.js';
+import type {
+  AuditFailure,
+  AuditFault,
+  CheckpointClaim,
+  CheckpointSource,
+  LedgerAudit,
+} from './audit-result.js';
 import { checkCheckpoints } from './checkpoint-claims.js';
-import { openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
+import { checkpointObjectKey, openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
 import { LeafLog } from './leaf-log.js';
 import { TreeHeads } from './tree-heads.js';
 
@@ -34,11 +40,11 @@ export class LedgerAuditor {
   /** Checkpoints kept outside the ledger are best given here, before the entries: their heads are then taken on the way. */
   constructor(
     private readonly publicKeySpkiDer: Uint8Array,
-    options: { ledger?: string; checkpoints?: ReadonlyArray<{ value: unknown; source: string }> } = {},
+    options: { ledger?: string; checkpoints?: readonly CheckpointSource[] } = {},
   ) {
     this.name = options.ledger;
     for (const checkpoint of options.checkpoints ?? [])
-      this.addCheckpointObject(checkpoint.value, checkpoint.source);
+      this.addCheckpointObject(checkpoint.value, checkpoint.source, checkpoint.key);
   }
 
   /** The seq the next entry must carry. */
@@ -112,8 +118,12 @@ export class LedgerAuditor {
     return this.fail(this.nextSeq, 'malformed', reason);
   }
 
-  /** A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. */
-  addCheckpointObject(value: unknown, source: string): void {
+  /**
+   * A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. With the
+   * store `key` it was read from: a validly signed checkpoint under another checkpoint's key means an object was
+   * replaced (a folder's owner can do that; S3 Object Lock cannot).
+   */
+  addCheckpointObject(value: unknown, source: string, key?: string): void {
     this.outsideCheckpoints++;
     const opened = this.openCheckpoint(value);
     if (!opened.ok) {
@@ -126,8 +136,19 @@ export class LedgerAuditor {
       });
       return;
     }
-    this.claims.push({ checkpoint: opened.signed.checkpoint, source });
-    this.heads.want(opened.signed.checkpoint.size);
+    const { checkpoint } = opened.signed;
+    const expectedKey = checkpointObjectKey(checkpoint.ledger, checkpoint.size);
+    if (key !== undefined && key !== expectedKey) {
+      const named = Number(/(\d+)\.json$/.exec(key)?.[1]);
+      this.outsideFaults.push({
+        ok: false,
+        seq: Number.isSafeInteger(named) ? Math.min(named, checkpoint.size) : checkpoint.size,
+        fault: 'checkpoint-mismatch',
+        reason: `evidence object ${key} holds the checkpoint of ${checkpoint.ledger}/${checkpoint.size}, whose key is ${expectedKey}: the object was replaced`,
+      });
+    }
+    this.claims.push({ checkpoint, source });
+    this.heads.want(checkpoint.size);
   }
 
   /** The verdict: the first fault by seq (chain faults first on a tie), or the verified totals. */
