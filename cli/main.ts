@@ -99,6 +99,11 @@ export function buildProgram(): Command {
       '--checkpoints <jsonl>',
       "the evidence store's signed checkpoints (default: EXPORT.checkpoints.jsonl)",
     )
+    .option(
+      '--witness <jsonl>',
+      "signed checkpoints kept elsewhere, e.g. an earlier export's checkpoints file, verified too: a rollback below them is reported as truncated (repeatable)",
+      (file: string, files: string[] = []) => [...files, file],
+    )
     .action(async (options) =>
       exit(await (await import('./commands/ledger.js')).ledgerVerifyCommand(options)),
     );

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
+import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
@@ -15,7 +16,7 @@ export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 /** The checkpoints that go beside an export: `EXPORT.checkpoints.jsonl`, one signed checkpoint a line. */
 export const checkpointsFileOf = (exportFile: string) => `${exportFile}.checkpoints.jsonl`;
 
-function readCheckpointsFile(file: string): Array<{ value: unknown; source: string }> {
+function readCheckpointsFile(file: string): CheckpointSource[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line, index) => ({ line, source: `${file} line ${index + 1}` }))
@@ -80,7 +81,10 @@ export async function ledgerVerifyCommand(options: {
   file?: string;
   publicKey?: string;
   checkpoints?: string;
+  /** Checkpoint files kept apart from the store (an earlier export's): a witness a rollback cannot shrink. */
+  witness?: string[];
 }): Promise<number> {
+  const witnessed = (options.witness ?? []).flatMap(readCheckpointsFile);
   if (options.file) {
     if (!options.publicKey) {
       console.error('--file needs --public-key PEM: offline verification trusts only the key you give it');
@@ -93,14 +97,14 @@ export async function ledgerVerifyCommand(options: {
         `no ${beside}: without the evidence store's checkpoints the export's tail cannot be vouched for`,
       );
     }
-    const checkpoints = checkpointsFile ? readCheckpointsFile(checkpointsFile) : [];
+    const checkpoints = [...(checkpointsFile ? readCheckpointsFile(checkpointsFile) : []), ...witnessed];
     const audit = auditExport(readFileSync(options.file), spkiFromPem(options.publicKey), { checkpoints });
     return printAudit(audit, options.json ?? false, options.acceptTail);
   }
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
-    const audit = auditExport(download.lines, key, { checkpoints: download.checkpoints });
+    const audit = auditExport(download.lines, key, { checkpoints: [...download.checkpoints, ...witnessed] });
     return printAudit(audit, options.json ?? false, options.acceptTail);
   });
 }

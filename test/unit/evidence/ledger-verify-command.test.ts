@@ -31,7 +31,7 @@ describe('itv ledger verify --file, against tampered exports', () => {
     name: string,
     entries: SignedLedger['entries'],
     objects: SignedLedger['objects'],
-    options: { acceptTail?: boolean; json?: boolean } = {},
+    options: { acceptTail?: boolean; json?: boolean; witness?: string[] } = {},
   ) {
     const file = join(dir, `${name.replaceAll(/\W+/g, '-')}.jsonl`);
     writeFileSync(file, exportOf(entries));
@@ -80,6 +80,24 @@ describe('itv ledger verify --file, against tampered exports', () => {
     const bare = await verifyFiles('bare', ledger.entries.slice(0, 5), []);
     expect(empty).toEqual({ code: 3, output: expect.stringContaining('0 entries, no signed checkpoint') });
     expect(bare).toEqual({ code: 3, output: expect.stringContaining('5 entries, no signed checkpoint') });
+  });
+
+  test('a consistent rollback (entries and checkpoints cut back together) passes alone, but not an earlier witness', async () => {
+    // Prepare: the state after intent 3 ended (its closing head covers 28 entries), as an owner could restore it.
+    const size = (o: SignedLedger['objects'][number]) =>
+      (o.value as { checkpoint: { size: number } }).checkpoint.size;
+    const rolledBack = ledger.objects.filter((o) => size(o) <= 28);
+    const witness = join(dir, 'kept-elsewhere.checkpoints.jsonl');
+    writeFileSync(witness, ledger.objects.map((o) => `${canonicalJson(o.value)}\n`).join(''));
+    // Act
+    const alone = await verifyFiles('rolled-back', ledger.entries.slice(0, 28), rolledBack);
+    const witnessed = await verifyFiles('rolled-back', ledger.entries.slice(0, 28), rolledBack, {
+      witness: [witness],
+    });
+    // Assess
+    expect(alone.code).toBe(0);
+    expect(witnessed.code).toBe(1);
+    expect(witnessed.output).toContain('first bad entry seq 28 (truncated)');
   });
 
   test('--file without --public-key refuses to trust anything', async () => {
