@@ -85,13 +85,24 @@ export function buildProgram(): Command {
   const ledger = program.command('ledger').description('the tamper-evident decision ledger');
   ledger
     .command('verify')
-    .description('verify the hash chain, signed checkpoints and decision signatures (exit 1 if tampered)')
+    .description(
+      'verify the hash chain, signed checkpoints and decision signatures (exit 1 tampered, 3 entries trail the newest signed checkpoint)',
+    )
     .option('--json', 'print the result as JSON')
+    .option(
+      '--accept-tail',
+      'exit 0 even when entries trail the newest signed checkpoint (a ledger with executions still running)',
+    )
     .option('--file <export>', 'verify an export offline instead of the local ledger')
     .option('--public-key <pem>', 'the public key to verify an export with')
     .option(
       '--checkpoints <jsonl>',
       "the evidence store's signed checkpoints (default: EXPORT.checkpoints.jsonl)",
+    )
+    .option(
+      '--witness <jsonl>',
+      "signed checkpoints kept elsewhere, e.g. an earlier export's checkpoints file, verified too: a rollback below them is reported as truncated (repeatable)",
+      (file: string, files: string[] = []) => [...files, file],
     )
     .action(async (options) =>
       exit(await (await import('./commands/ledger.js')).ledgerVerifyCommand(options)),

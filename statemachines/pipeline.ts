@@ -7,6 +7,7 @@ import {
   type IChainable,
   IntegrationPattern,
   JsonPath,
+  Pass,
   Succeed,
   TaskInput,
   Timeout,
@@ -52,7 +53,7 @@ function fieldEquals(path: string, value: string | boolean): Condition {
 export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChainable {
   const failed = new Fail(scope, 'PipelineFailed', {
     comment:
-      'A stage failed after its retries; RecordFailure has written the failure to the ledger and RestoreMonitors has given back any alarm actions.',
+      'A stage failed after its retries; RecordFailure has written the failure to the ledger, RestoreMonitors has given back any alarm actions and SignCheckpoint has sealed the intent.',
     error: pipelineErrors.stageFailed,
     cause: 'A pipeline stage failed; see $.error and the ledger entry written by RecordFailure.',
   });
@@ -103,10 +104,14 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     maxDelay: Duration.hours(1),
     maxAttempts: 60,
   });
-  // Its own failure still ends in the Fail state; the reconciler restores what it could not.
-  restoreMonitors.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.restoreError' });
+  // Its own failure still seals the intent; the reconciler restores what it could not.
+  const sealOnce = new Choice(scope, 'SealOnce', {
+    comment:
+      'A failed intent is sealed like any other, once: when sealing is what failed, the execution fails here.',
+  });
+  restoreMonitors.addCatch(sealOnce, { errors: ['States.ALL'], resultPath: '$.restoreError' });
   recordFailure.next(restoreMonitors);
-  restoreMonitors.next(failed);
+  restoreMonitors.next(sealOnce);
   const catchAll = <T extends LambdaInvoke>(t: T): T => {
     t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     return t;
@@ -177,9 +182,28 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     time: WaitTime.secondsPath('$.release.pollSeconds'),
   });
 
-  learn
-    .next(signCheckpoint)
-    .next(new Succeed(scope, 'Done', { comment: 'The intent has a ledger entry for every stage.' }));
+  // Every execution ends sealed: a concluded intent after Learn, a failed one after RecordFailure (the id it
+  // recorded the failure under, which an intent that failed before DeclareIntent has no other way to name).
+  const sealIntent = new Pass(scope, 'SealIntent', {
+    comment: 'Names the intent SignCheckpoint seals: the one declared.',
+    parameters: { intentId: JsonPath.stringAt('$.declared.intentId') },
+    resultPath: '$.sealing',
+  });
+  const sealFailedIntent = new Pass(scope, 'SealFailedIntent', {
+    comment: 'Names the intent SignCheckpoint seals: the one RecordFailure recorded the failure under.',
+    parameters: { intentId: JsonPath.stringAt('$.failure.intentId'), failed: true },
+    resultPath: '$.sealing',
+  });
+  sealOnce.when(Condition.isPresent('$.sealing'), failed).otherwise(sealFailedIntent);
+  sealFailedIntent.next(signCheckpoint);
+  learn.next(sealIntent).next(signCheckpoint);
+  signCheckpoint.next(
+    new Choice(scope, 'Sealed', {
+      comment: 'The intent is sealed: a failed one still ends in the Fail state.',
+    })
+      .when(fieldEquals('$.sealing.failed', true), failed)
+      .otherwise(new Succeed(scope, 'Done', { comment: 'The intent has a ledger entry for every stage.' })),
+  );
   observe.next(learn);
   stopRelease.next(observe);
   waitForRelease.next(checkRelease);

@@ -1,4 +1,5 @@
 import { ItvError } from '../../lambdas/core/errors.js';
+import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
 import { ApiAnswerError, type ApiGet, getJson, parseJson } from './api-get.js';
 
 /** What `GET /ledger/checkpoints` answers. */
@@ -13,7 +14,7 @@ export interface LedgerDownload {
   lines: Buffer;
   entries: number;
   /** The evidence store's signed checkpoints, untrusted until the audit checks them. */
-  checkpoints: Array<{ value: unknown; source: string }>;
+  checkpoints: CheckpointSource[];
   /** The key the API says signs the ledger; a pinned key takes its place when given. */
   publicKeyPem: string;
 }
@@ -56,7 +57,7 @@ export async function downloadLedger(get: ApiGet): Promise<LedgerDownload> {
   return {
     lines,
     entries,
-    checkpoints: signed.checkpoints.map(({ key, value }) => ({ value, source: key })),
+    checkpoints: signed.checkpoints.map(({ key, value }) => ({ value, source: key, key })),
     publicKeyPem: signed.publicKeyPem,
   };
 }

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
+import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
@@ -15,7 +16,7 @@ export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 /** The checkpoints that go beside an export: `EXPORT.checkpoints.jsonl`, one signed checkpoint a line. */
 export const checkpointsFileOf = (exportFile: string) => `${exportFile}.checkpoints.jsonl`;
 
-function readCheckpointsFile(file: string): Array<{ value: unknown; source: string }> {
+function readCheckpointsFile(file: string): CheckpointSource[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line, index) => ({ line, source: `${file} line ${index + 1}` }))
@@ -33,23 +34,57 @@ export function spkiFromPem(file: string): Uint8Array {
   return new Uint8Array(createPublicKey(readFileSync(file, 'utf8')).export({ type: 'spki', format: 'der' }));
 }
 
-/** One line (or JSON) naming the verdict; exit code 0 intact, 1 tampered. */
-export function printAudit(audit: LedgerAudit, json: boolean): number {
-  if (json) console.log(JSON.stringify(audit, null, 2));
-  else if (audit.ok) {
-    console.log(
-      `ledger intact: ${audit.size} entries, root ${audit.rootHash}, ${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified, ${audit.consistencyProofs} consistency proofs between them`,
-    );
-  } else console.log(`ledger TAMPERED: first bad entry seq ${audit.seq} (${audit.fault}): ${audit.reason}`);
-  return audit.ok ? 0 : 1;
+/** Exit codes of `itv ledger verify`. */
+export const VERIFY_EXIT = {
+  /** Every entry is covered by a valid signed checkpoint. */
+  intact: 0,
+  /** An entry or a checkpoint cannot be trusted: the first one is named. */
+  tampered: 1,
+  /** The chain holds, but entries trail the newest signed checkpoint (or none was given): nothing vouches for them. */
+  unanchored: 3,
+} as const;
+
+/** Whether every entry is vouched for by a signed checkpoint; an empty ledger with none proves nothing either. */
+export const isAnchored = (audit: LedgerAudit) => audit.ok && audit.trailing === 0 && audit.checkpoints > 0;
+
+/** One line (or JSON) naming the verdict; the exit code is one of `VERIFY_EXIT`. */
+export function printAudit(audit: LedgerAudit, json: boolean, acceptTail = false): number {
+  const code = !audit.ok
+    ? VERIFY_EXIT.tampered
+    : isAnchored(audit) || acceptTail
+      ? VERIFY_EXIT.intact
+      : VERIFY_EXIT.unanchored;
+  const verdict = !audit.ok ? 'tampered' : isAnchored(audit) ? 'intact' : 'unanchored';
+  if (json) console.log(JSON.stringify({ verdict, ...audit }, null, 2));
+  else if (!audit.ok)
+    console.log(`ledger TAMPERED: first bad entry seq ${audit.seq} (${audit.fault}): ${audit.reason}`);
+  else {
+    const verified = `${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified, ${audit.consistencyProofs} consistency proofs between them`;
+    const tail =
+      audit.checkpoints === 0
+        ? 'no signed checkpoint vouches for any of them'
+        : `${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing it${audit.trailing > 0 ? ` (seq ${audit.anchored}–${audit.size - 1}: protected by the hash chain alone, so they may have been edited, appended or cut)` : ''}`;
+    const headline =
+      verdict === 'intact'
+        ? 'ledger intact'
+        : acceptTail
+          ? 'ledger intact up to its tail (accepted)'
+          : 'ledger UNANCHORED';
+    console.log(`${headline}: ${audit.size} entries, ${tail}; root ${audit.rootHash}, ${verified}`);
+  }
+  return code;
 }
 
 export async function ledgerVerifyCommand(options: {
   json?: boolean;
+  acceptTail?: boolean;
   file?: string;
   publicKey?: string;
   checkpoints?: string;
+  /** Checkpoint files kept apart from the store (an earlier export's): a witness a rollback cannot shrink. */
+  witness?: string[];
 }): Promise<number> {
+  const witnessed = (options.witness ?? []).flatMap(readCheckpointsFile);
   if (options.file) {
     if (!options.publicKey) {
       console.error('--file needs --public-key PEM: offline verification trusts only the key you give it');
@@ -59,18 +94,18 @@ export async function ledgerVerifyCommand(options: {
     const checkpointsFile = options.checkpoints ?? (existsSync(beside) ? beside : undefined);
     if (!checkpointsFile && !options.json) {
       console.error(
-        `no ${beside}: without the evidence store's checkpoints a truncated export cannot be told apart`,
+        `no ${beside}: without the evidence store's checkpoints the export's tail cannot be vouched for`,
       );
     }
-    const checkpoints = checkpointsFile ? readCheckpointsFile(checkpointsFile) : [];
+    const checkpoints = [...(checkpointsFile ? readCheckpointsFile(checkpointsFile) : []), ...witnessed];
     const audit = auditExport(readFileSync(options.file), spkiFromPem(options.publicKey), { checkpoints });
-    return printAudit(audit, options.json ?? false);
+    return printAudit(audit, options.json ?? false, options.acceptTail);
   }
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
-    const audit = auditExport(download.lines, key, { checkpoints: download.checkpoints });
-    return printAudit(audit, options.json ?? false);
+    const audit = auditExport(download.lines, key, { checkpoints: [...download.checkpoints, ...witnessed] });
+    return printAudit(audit, options.json ?? false, options.acceptTail);
   });
 }
 

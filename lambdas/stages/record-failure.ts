@@ -10,6 +10,7 @@ export const recordFailureStage = defineStage({
   resultPath: '$.failure',
   access: { ledger: 'append', state: 'write' },
   input: pipelineStateSchema,
-  output: z.object({ seq: z.number().int() }),
+  // The intent the failure is recorded under: the one SignCheckpoint then seals.
+  output: z.object({ seq: z.number().int(), intentId: z.string().min(1) }),
   run: recordFailure,
 });

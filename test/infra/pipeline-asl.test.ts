@@ -127,9 +127,9 @@ describe('pipeline ASL content', () => {
         continue;
       }
       if (name === 'RestoreMonitors') {
-        // The compensation on the failure path ends in the Fail state whatever happens to it.
+        // The compensation on the failure path goes on to seal the intent whatever happens to it.
         expect(catchers).toEqual([
-          { ErrorEquals: ['States.ALL'], ResultPath: '$.restoreError', Next: 'PipelineFailed' },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.restoreError', Next: 'SealOnce' },
         ]);
         continue;
       }
@@ -144,7 +144,19 @@ describe('pipeline ASL content', () => {
     });
     expect(committed.States.RestoreMonitors).toMatchObject({
       ResultPath: '$.monitors',
-      Next: 'PipelineFailed',
+      Next: 'SealOnce',
+    });
+    // Sealed once, then failed: a failure of the seal itself goes straight to the Fail state.
+    expect(committed.States.SealOnce).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.sealing', IsPresent: true, Next: 'PipelineFailed' }],
+      Default: 'SealFailedIntent',
+    });
+    expect(committed.States.SealFailedIntent).toMatchObject({
+      Type: 'Pass',
+      Parameters: { 'intentId.$': '$.failure.intentId', failed: true },
+      ResultPath: '$.sealing',
+      Next: 'SignCheckpoint',
     });
     expect(committed.States.PipelineFailed).toMatchObject({ Type: 'Fail', Error: 'ItvStageFailed' });
   });
@@ -178,7 +190,7 @@ describe('pipeline ASL content', () => {
       (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource;
     const resources = tasks.map(([, state]) => functionOf(state));
     expect(new Set(resources).size).toBe(tasks.length);
-    expect(committed.States.SignCheckpoint?.Parameters).toEqual({ 'intentId.$': '$.declared.intentId' });
+    expect(committed.States.SignCheckpoint?.Parameters).toEqual({ 'intentId.$': '$.sealing.intentId' });
   });
 
   test('AwaitReview hands over the task token, intent id and state, waits up to 7 days, sends rejections to Learn', () => {

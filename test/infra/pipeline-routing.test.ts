@@ -38,7 +38,7 @@ const happyPath: Record<PipelineTaskState, Stub> = {
   Observe: () => ({ bundleDigest: 'sha256:abc' }),
   Learn: () => ({ confidence: 0.9 }),
   SignCheckpoint: () => ({ size: 9 }),
-  RecordFailure: () => ({ recorded: true }),
+  RecordFailure: () => ({ seq: 7, intentId: 'intent-1' }),
   RestoreMonitors: () => ({ outcome: 'none', alarms: [] }),
 };
 
@@ -83,7 +83,17 @@ async function runPipeline(stubs: Partial<Record<PipelineTaskState, Stub>> = {})
   return { entered, inputs, ...outcome };
 }
 
-const learnsAndSucceeds = ['Learn', 'SignCheckpoint', 'Done'];
+const learnsAndSucceeds = ['Learn', 'SealIntent', 'SignCheckpoint', 'Sealed', 'Done'];
+/** The failure path: recorded, monitors given back, then sealed like any other intent before the Fail state. */
+const failsSealed = [
+  'RecordFailure',
+  'RestoreMonitors',
+  'SealOnce',
+  'SealFailedIntent',
+  'SignCheckpoint',
+  'Sealed',
+  'PipelineFailed',
+];
 
 describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
   test('a complete, valid, admitted, passing intent is released, observed, learned and checkpointed', async () => {
@@ -186,7 +196,7 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(error).toBeUndefined();
     expect(entered.filter((s) => s === 'WaitForRelease')).toHaveLength(3);
     expect(inputs.CheckRelease).toHaveLength(3);
-    expect(entered.at(-4)).toBe('Observe');
+    expect(entered.slice(-6)).toEqual(['Observe', ...learnsAndSucceeds]);
   });
 
   test('a held release waits for a decision; a roll-forward is polled like any step, then concludes', async () => {
@@ -335,9 +345,45 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     // Assess
     expect(error).toBeInstanceOf(ExecutionError);
     expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
-    expect(entered.slice(-4)).toEqual(['Observe', 'RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
+    expect(entered.slice(-8)).toEqual(['Observe', ...failsSealed]);
     expect(inputs.Observe).toHaveLength(1);
     expect(inputs.RecordFailure?.[0]).toMatchObject({ error: { Error: 'Error', Cause: expect.any(String) } });
+    expect(inputs.SignCheckpoint).toEqual([{ intentId: 'intent-1' }]);
+  });
+
+  test('an intent that failed before it was declared is sealed under the id RecordFailure recorded it by', async () => {
+    // Prepare
+    const declare: Stub = () => {
+      throw new Error('item too large');
+    };
+    const record: Stub = () => ({ seq: 0, intentId: 'intent-fallback' });
+    // Act
+    const { entered, inputs, error } = await runPipeline({ DeclareIntent: declare, RecordFailure: record });
+    // Assess
+    expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
+    expect(entered).toEqual(['DeclareIntent', ...failsSealed]);
+    expect(inputs.SignCheckpoint).toEqual([{ intentId: 'intent-fallback' }]);
+  });
+
+  test('a seal that fails is recorded and the execution fails, without sealing in a loop', async () => {
+    // Prepare
+    const sign: Stub = () => {
+      throw new Error('KMS unreachable');
+    };
+    // Act
+    const { entered, inputs, error } = await runPipeline({ SignCheckpoint: sign });
+    // Assess
+    expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
+    expect(entered.slice(-7)).toEqual([
+      'Learn',
+      'SealIntent',
+      'SignCheckpoint',
+      'RecordFailure',
+      'RestoreMonitors',
+      'SealOnce',
+      'PipelineFailed',
+    ]);
+    expect(inputs.SignCheckpoint).toHaveLength(1);
   });
 
   test('the failure path waits for an observe-only deployment to end before restoring its monitors', async () => {
@@ -353,15 +399,15 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     const { entered, inputs, error } = await runPipeline({ CheckRelease: check, RestoreMonitors: restore });
     // Assess
     expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
-    expect(entered.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
+    expect(entered.slice(-7)).toEqual(failsSealed);
     expect(inputs.RestoreMonitors).toHaveLength(4);
     expect(inputs.RestoreMonitors?.[0]).toMatchObject({
       error: { Error: 'Error' },
-      failure: { recorded: true },
+      failure: { seq: 7, intentId: 'intent-1' },
     });
   });
 
-  test('a compensation that fails still ends in the Fail state, not silently', async () => {
+  test('a compensation that fails still seals the intent and ends in the Fail state, not silently', async () => {
     // Prepare
     const observe: Stub = () => {
       throw new Error('bucket unreachable');
@@ -373,8 +419,9 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     const { entered, inputs, error } = await runPipeline({ Observe: observe, RestoreMonitors: restore });
     // Assess
     expect((error?.cause as Error | undefined)?.name).toBe('ItvStageFailed');
-    expect(entered.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'PipelineFailed']);
+    expect(entered.slice(-7)).toEqual(failsSealed);
     expect(inputs.RestoreMonitors).toHaveLength(1);
+    expect(inputs.SignCheckpoint).toEqual([{ intentId: 'intent-1' }]);
   });
 
   test('a refused stop is retried, and recorded as a failure once AppConfig keeps refusing', async () => {

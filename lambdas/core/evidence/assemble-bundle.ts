@@ -4,7 +4,7 @@ import type { InclusionProof } from '../ledger/proof-types.js';
 import { keyIdOf } from '../signing/key-id.js';
 import { CHECKPOINT_FILE, ENTRIES_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
 import { checkpointObjectBytes, type SignedCheckpoint } from './checkpoint-object.js';
-import { bytesFile, type EvidenceFile, evidenceFiles } from './evidence-files.js';
+import { bytesFile, type EvidenceFile, evidenceFiles, outcomeName } from './evidence-files.js';
 import { spkiToPem } from './pem.js';
 import { type BundleStatement, bundleStatement } from './statement.js';
 
@@ -44,11 +44,10 @@ export function assembleBundle(input: {
     bytesFile(CHECKPOINT_FILE, checkpointObjectBytes(checkpoint)),
     bytesFile(PUBLIC_KEY_FILE, Buffer.from(spkiToPem(publicKeySpkiDer), 'utf8')),
   ];
-  const concluded = entries.find((proven) => proven.entry.type === 'intent.concluded')?.entry.payload;
   const statement = bundleStatement(files, {
     intentId,
     ledger: checkpoint.checkpoint.ledger,
-    outcome: typeof concluded?.outcome === 'string' ? concluded.outcome : null,
+    outcome: outcomeName(entries),
     keyid: keyIdOf(publicKeySpkiDer),
     checkpoint: { size: checkpoint.checkpoint.size, rootHash: checkpoint.checkpoint.rootHash },
     entries: entries.map((proven) => proven.entry.seq),

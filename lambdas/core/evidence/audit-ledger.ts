@@ -1,5 +1,5 @@
 import type { StoredEntry } from '../../ports/ledger-store.js';
-import type { LedgerAudit } from './audit-result.js';
+import type { CheckpointSource, LedgerAudit } from './audit-result.js';
 import { LedgerAuditor } from './ledger-auditor.js';
 
 export type { AuditFault, LedgerAudit } from './audit-result.js';
@@ -14,7 +14,7 @@ export type { AuditFault, LedgerAudit } from './audit-result.js';
 export function auditLedger(
   entries: readonly StoredEntry[],
   publicKeySpkiDer: Uint8Array,
-  options: { checkpoints?: ReadonlyArray<{ value: unknown; source: string }> } = {},
+  options: { checkpoints?: readonly CheckpointSource[] } = {},
 ): LedgerAudit {
   const auditor = new LedgerAuditor(publicKeySpkiDer, { checkpoints: options.checkpoints });
   for (const stored of entries) if (!auditor.addStored(stored)) break;

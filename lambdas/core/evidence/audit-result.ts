@@ -8,7 +8,8 @@ export type AuditFault =
   | 'checkpoint-mismatch'
   | 'fork'
   | 'truncated'
-  | 'inconsistent';
+  | 'inconsistent'
+  | 'missing-checkpoint';
 
 /** `seq` is the first sequence number that cannot be trusted. */
 export type AuditFailure = { ok: false; seq: number; fault: AuditFault; reason: string };
@@ -23,6 +24,10 @@ export type LedgerAudit =
       decisions: number;
       /** RFC 9162 consistency proofs verified between successive checkpoints. */
       consistencyProofs: number;
+      /** Entries covered by a signed checkpoint that held: seq 0 … anchored-1. */
+      anchored: number;
+      /** Entries after the largest signed checkpoint: protected by the hash chain alone. */
+      trailing: number;
     }
   | AuditFailure;
 
@@ -30,4 +35,13 @@ export type LedgerAudit =
 export interface CheckpointClaim {
   checkpoint: Checkpoint;
   source: string;
+}
+
+/** A signed checkpoint kept outside the ledger, as untrusted JSON, and where it was read from. */
+export interface CheckpointSource {
+  value: unknown;
+  /** Named in faults: an evidence store key, or a file and line. */
+  source: string;
+  /** The evidence store key it was read from; when given, it must be the key of the checkpoint it holds. */
+  key?: string;
 }

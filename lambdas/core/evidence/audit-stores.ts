@@ -1,15 +1,15 @@
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { LedgerStore } from '../../ports/ledger-store.js';
 import { auditLedger } from './audit-ledger.js';
-import type { LedgerAudit } from './audit-result.js';
+import type { CheckpointSource, LedgerAudit } from './audit-result.js';
 import { checkpointPrefix } from './checkpoint-object.js';
 
 /** Every signed checkpoint the evidence store keeps for a ledger, as untrusted JSON with its key. */
 export async function checkpointObjects(
   evidence: EvidenceStore,
   ledger: string,
-): Promise<Array<{ value: unknown; source: string }>> {
-  const objects: Array<{ value: unknown; source: string }> = [];
+): Promise<CheckpointSource[]> {
+  const objects: CheckpointSource[] = [];
   for (const key of await evidence.list(checkpointPrefix(ledger))) {
     const bytes = await evidence.getObject(key);
     let value: unknown = null;
@@ -18,7 +18,7 @@ export async function checkpointObjects(
     } catch {
       // An unreadable object is reported by the audit as a checkpoint that does not verify.
     }
-    objects.push({ value, source: key });
+    objects.push({ value, source: key, key });
   }
   return objects;
 }

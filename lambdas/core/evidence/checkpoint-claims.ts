@@ -1,3 +1,4 @@
+import { checkpointLink } from '../ledger/checkpoint.js';
 import { verifyConsistency } from '../ledger/consistency-proof.js';
 import type { AuditFailure, CheckpointClaim } from './audit-result.js';
 import { FrontierTree } from './frontier-tree.js';
@@ -8,6 +9,8 @@ export interface CheckpointCheck {
   faults: AuditFailure[];
   checkpoints: number;
   consistencyProofs: number;
+  /** The size of the largest signed head that held: the entries it vouches for. */
+  anchored: number;
 }
 
 /**
@@ -20,7 +23,7 @@ export function checkCheckpoints(
   leaves: LeafLog,
   heads: TreeHeads,
   claims: readonly CheckpointClaim[],
-  options: { ledger?: string; chainBroken: boolean },
+  options: { ledger?: string; chainBroken: boolean; requireLinks: boolean },
 ): CheckpointCheck {
   const size = leaves.size;
   const bySize = new Map<number, CheckpointClaim[]>();
@@ -31,7 +34,7 @@ export function checkCheckpoints(
   }
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
   heads.fillIn(leaves, sizes);
-  const faults: AuditFailure[] = [];
+  const faults: AuditFailure[] = options.requireLinks ? missingLinks(claims) : [];
   let previous: TreeHead | undefined;
   let checkpoints = 0;
   let consistencyProofs = 0;
@@ -91,8 +94,30 @@ export function checkCheckpoints(
     checkpoints++;
     previous = head;
   }
-  return { faults, checkpoints, consistencyProofs };
+  return { faults, checkpoints, consistencyProofs, anchored: previous?.size ?? 0 };
 }
+
+/**
+ * Every checkpoint that names its predecessor must find it among the claims, byte for byte: a deleted or
+ * replaced checkpoint object is then reported even when a later one still covers its entries.
+ */
+function missingLinks(claims: readonly CheckpointClaim[]): AuditFailure[] {
+  const held = new Set(claims.map(({ checkpoint }) => linkKey(checkpointLink(checkpoint))));
+  const faults: AuditFailure[] = [];
+  for (const claim of claims) {
+    const link = claim.checkpoint.previous;
+    if (link === undefined || held.has(linkKey(link))) continue;
+    faults.push({
+      ok: false,
+      seq: link.size,
+      fault: 'missing-checkpoint',
+      reason: `${describe(claim)} follows the signed checkpoint of size ${link.size} (SHA-256 ${link.checkpointSha256}), which is not among the checkpoints given: it was deleted or replaced`,
+    });
+  }
+  return faults;
+}
+
+const linkKey = (link: { size: number; checkpointSha256: string }) => `${link.size}:${link.checkpointSha256}`;
 
 function describe(claim: CheckpointClaim): string {
   return `checkpoint ${claim.source} (size ${claim.checkpoint.size}, ${claim.checkpoint.timestamp})`;

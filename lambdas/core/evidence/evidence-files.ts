@@ -49,8 +49,27 @@ export function evidenceFiles(entries: readonly StoredEntry[]): EvidenceFile[] {
     ]),
     jsonFile('release-trace.json', payloads('release.')),
     jsonFile('observability-snapshot.json', observed?.snapshot ?? null),
-    jsonFile('outcome.json', ofType('intent.concluded')[0]?.entry.payload ?? null),
+    jsonFile('outcome.json', outcomeOf(ofType('intent.concluded')[0], payloads('stage.failed'))),
   ];
+}
+
+/**
+ * How the intent ended: its `intent.concluded` payload, or, for an execution that failed before concluding,
+ * `{ outcome: "failed", failures }` with each `stage.failed` entry (the error and why the stage stopped).
+ */
+function outcomeOf(
+  concluded: StoredEntry | undefined,
+  failures: ReadonlyArray<Record<string, unknown>>,
+): Record<string, unknown> | null {
+  if (concluded) return concluded.entry.payload;
+  return failures.length > 0 ? { outcome: 'failed', failures } : null;
+}
+
+/** The outcome a bundle's statement names: the concluded one, `failed`, or null while neither. */
+export function outcomeName(entries: readonly StoredEntry[]): string | null {
+  const concluded = entries.find((stored) => stored.entry.type === 'intent.concluded')?.entry.payload;
+  if (typeof concluded?.outcome === 'string') return concluded.outcome;
+  return entries.some((stored) => stored.entry.type === 'stage.failed') ? 'failed' : null;
 }
 
 /**

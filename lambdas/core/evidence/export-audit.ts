@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { LedgerAudit } from './audit-result.js';
+import type { CheckpointSource, LedgerAudit } from './audit-result.js';
 import { LedgerAuditor, SIGNED_ENTRY_TYPES } from './ledger-auditor.js';
 
 /*
@@ -133,7 +133,7 @@ export function auditExport(
   bytes: Buffer,
   publicKeySpkiDer: Uint8Array,
   options: {
-    checkpoints?: ReadonlyArray<{ value: unknown; source: string }>;
+    checkpoints?: readonly CheckpointSource[];
     /** Filled with how many lines took each path. */
     stats?: { fast: number; full: number };
   } = {},

@@ -6,9 +6,15 @@ import { signedPayload } from '../ledger/entry-payloads.js';
 import { GENESIS_PREV_HASH, leafHashOfBytes } from '../ledger/hash.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
-import type { AuditFailure, AuditFault, CheckpointClaim, LedgerAudit } from './audit-result.js';
+import type {
+  AuditFailure,
+  AuditFault,
+  CheckpointClaim,
+  CheckpointSource,
+  LedgerAudit,
+} from './audit-result.js';
 import { checkCheckpoints } from './checkpoint-claims.js';
-import { openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
+import { checkpointObjectKey, openCheckpointObject, type SignedCheckpoint } from './checkpoint-object.js';
 import { LeafLog } from './leaf-log.js';
 import { TreeHeads } from './tree-heads.js';
 
@@ -25,6 +31,7 @@ export class LedgerAuditor {
   private readonly heads = new TreeHeads();
   private readonly claims: CheckpointClaim[] = [];
   private readonly outsideFaults: AuditFailure[] = [];
+  private outsideCheckpoints = 0;
   private chainFault: AuditFailure | undefined;
   private name: string | undefined;
   private decisions = 0;
@@ -33,11 +40,11 @@ export class LedgerAuditor {
   /** Checkpoints kept outside the ledger are best given here, before the entries: their heads are then taken on the way. */
   constructor(
     private readonly publicKeySpkiDer: Uint8Array,
-    options: { ledger?: string; checkpoints?: ReadonlyArray<{ value: unknown; source: string }> } = {},
+    options: { ledger?: string; checkpoints?: readonly CheckpointSource[] } = {},
   ) {
     this.name = options.ledger;
     for (const checkpoint of options.checkpoints ?? [])
-      this.addCheckpointObject(checkpoint.value, checkpoint.source);
+      this.addCheckpointObject(checkpoint.value, checkpoint.source, checkpoint.key);
   }
 
   /** The seq the next entry must carry. */
@@ -111,8 +118,13 @@ export class LedgerAuditor {
     return this.fail(this.nextSeq, 'malformed', reason);
   }
 
-  /** A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. */
-  addCheckpointObject(value: unknown, source: string): void {
+  /**
+   * A signed checkpoint kept outside the ledger (the write-once evidence store), from untrusted JSON. With the
+   * store `key` it was read from: a validly signed checkpoint under another checkpoint's key means an object was
+   * replaced (a folder's owner can do that; S3 Object Lock cannot).
+   */
+  addCheckpointObject(value: unknown, source: string, key?: string): void {
+    this.outsideCheckpoints++;
     const opened = this.openCheckpoint(value);
     if (!opened.ok) {
       const size = (value as { checkpoint?: { size?: unknown } } | null)?.checkpoint?.size;
@@ -124,8 +136,19 @@ export class LedgerAuditor {
       });
       return;
     }
-    this.claims.push({ checkpoint: opened.signed.checkpoint, source });
-    this.heads.want(opened.signed.checkpoint.size);
+    const { checkpoint } = opened.signed;
+    const expectedKey = checkpointObjectKey(checkpoint.ledger, checkpoint.size);
+    if (key !== undefined && key !== expectedKey) {
+      const named = Number(/(\d+)\.json$/.exec(key)?.[1]);
+      this.outsideFaults.push({
+        ok: false,
+        seq: Number.isSafeInteger(named) ? Math.min(named, checkpoint.size) : checkpoint.size,
+        fault: 'checkpoint-mismatch',
+        reason: `evidence object ${key} holds the checkpoint of ${checkpoint.ledger}/${checkpoint.size}, whose key is ${expectedKey}: the object was replaced`,
+      });
+    }
+    this.claims.push({ checkpoint, source });
+    this.heads.want(checkpoint.size);
   }
 
   /** The verdict: the first fault by seq (chain faults first on a tie), or the verified totals. */
@@ -133,6 +156,8 @@ export class LedgerAuditor {
     const checked = checkCheckpoints(this.leaves, this.heads, this.claims, {
       ledger: this.name,
       chainBroken: this.chainFault !== undefined,
+      // The in-ledger heads name predecessors kept only in the evidence store: links are checked with it.
+      requireLinks: this.outsideCheckpoints > 0,
     });
     const faults = [this.chainFault, ...this.outsideFaults, ...checked.faults].filter(
       (fault): fault is AuditFailure => fault !== undefined,
@@ -145,6 +170,8 @@ export class LedgerAuditor {
       checkpoints: checked.checkpoints,
       decisions: this.decisions,
       consistencyProofs: checked.consistencyProofs,
+      anchored: checked.anchored,
+      trailing: this.leaves.size - checked.anchored,
     };
   }
 

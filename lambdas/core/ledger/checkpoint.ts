@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidInputError } from '../errors.js';
 import { canonicalBytes } from './canonical-json.js';
@@ -12,13 +13,29 @@ export interface Checkpoint {
   rootHash: string;
   /** ISO-8601 instant from the injected clock. */
   timestamp: string;
+  /**
+   * The signed checkpoint this one follows: its size and the SHA-256 of its signed bytes. Absent on a ledger's
+   * first checkpoint (and on those of earlier versions). A verifier holding this one and missing that one knows
+   * a checkpoint was deleted.
+   */
+  previous?: CheckpointLink;
 }
+
+/** Names a signed checkpoint by its size and the SHA-256 (hex) of its signed bytes (`checkpointBytes`). */
+export interface CheckpointLink {
+  size: number;
+  checkpointSha256: string;
+}
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+const treeSize = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const checkpointSchema = z.strictObject({
   ledger: ledgerNameSchema,
-  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  rootHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  size: treeSize,
+  rootHash: sha256Hex,
   timestamp: z.iso.datetime({ offset: true }),
+  previous: z.strictObject({ size: treeSize, checkpointSha256: sha256Hex }).optional(),
 });
 
 /** The checkpoint over all given leaf hashes. */
@@ -26,10 +43,18 @@ export function checkpointOf(ledger: string, leafHashes: readonly string[], time
   return { ledger, size: leafHashes.length, rootHash: merkleRoot(leafHashes), timestamp };
 }
 
-/** The signed bytes of a checkpoint: UTF-8 RFC 8785 JSON of exactly its four fields. */
+/** The signed bytes of a checkpoint: UTF-8 RFC 8785 JSON of exactly its fields (`previous` only when set). */
 export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
-  const { ledger, size, rootHash, timestamp } = checkpoint;
-  return canonicalBytes({ ledger, size, rootHash, timestamp });
+  const { ledger, size, rootHash, timestamp, previous } = checkpoint;
+  if (previous === undefined) return canonicalBytes({ ledger, size, rootHash, timestamp });
+  const link = { size: previous.size, checkpointSha256: previous.checkpointSha256 };
+  return canonicalBytes({ ledger, size, rootHash, timestamp, previous: link });
+}
+
+/** The link a successor names: this checkpoint's size and the SHA-256 of its signed bytes. */
+export function checkpointLink(checkpoint: Checkpoint): CheckpointLink {
+  const checkpointSha256 = createHash('sha256').update(checkpointBytes(checkpoint)).digest('hex');
+  return { size: checkpoint.size, checkpointSha256 };
 }
 
 /** Parses checkpoint bytes or a parsed JSON value; throws `InvalidInputError` naming each bad field. */

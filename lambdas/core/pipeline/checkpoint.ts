@@ -11,6 +11,7 @@ import {
 } from '../evidence/checkpoint-store.js';
 import { type Frontier, MerkleFrontier } from '../evidence/frontier-tree.js';
 import { sealEvidenceBundle } from '../evidence/seal-bundle.js';
+import { type CheckpointLink, checkpointLink } from '../ledger/checkpoint.js';
 import { GENESIS_PREV_HASH, leafHash } from '../ledger/hash.js';
 import { signCheckpoint as signTreeHead } from '../signing/checkpoint-envelope.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -26,13 +27,17 @@ interface LatestCheckpoint {
   timestamp: string;
   /** Leaf hash of the last entry covered: the next entry's prevHash. */
   lastHash?: string;
+  /** The newest head's link, which the next checkpoint names as its `previous` (absent in older caches). */
+  link?: CheckpointLink;
 }
 
 /**
  * The SignCheckpoint step at the end of an intent: signs the checkpoints the ledger is owed (every
  * `interval` entries, and one over the whole ledger), pins the head that covers the intent to its bundle,
- * seals the intent's evidence bundle, and appends `checkpoint.signed`. Every write is write-once and
- * keyed so that a retry finds and reuses what an earlier attempt wrote.
+ * seals the intent's evidence bundle, appends `checkpoint.signed`, and then signs the head again so that the
+ * entry recording the seal is itself covered before the execution ends: no entry of the intent is left to the
+ * hash chain alone. Every write is write-once and keyed so that a retry finds and reuses what an earlier
+ * attempt wrote.
  */
 export async function signCheckpoint(
   intentId: string,
@@ -57,11 +62,14 @@ export async function signCheckpoint(
     uri,
     bundle,
   });
+  // The closing head: kept only in the evidence store (recording it would leave a new entry uncovered).
+  const closing = (await signPendingCheckpoints(deps, interval)).signed.checkpoint;
   const { checkpoint } = pinned;
   return checkpointResultSchema.parse({
     size: checkpoint.size,
     rootHash: checkpoint.rootHash,
     seq: stored.entry.seq,
+    sealedSize: closing.size,
   });
 }
 
@@ -82,20 +90,31 @@ export async function signPendingCheckpoints(
   const latest = await deps.state.get<LatestCheckpoint>(partition, 'LATEST');
   const frontier = latest ? MerkleFrontier.fromJSON(latest.data.frontier) : MerkleFrontier.empty();
   const fresh = await deps.ledger.read(deps.ledgerName, frontier.size);
-  if (fresh.length === 0 && latest) {
-    const kept = await readCheckpointObject(
-      deps.evidence,
-      checkpointObjectKey(deps.ledgerName, frontier.size),
-      publicKey,
-    );
-    if (kept) return kept;
-  }
+  const newest =
+    latest && (fresh.length === 0 || latest.data.link === undefined)
+      ? await readCheckpointObject(
+          deps.evidence,
+          checkpointObjectKey(deps.ledgerName, frontier.size),
+          publicKey,
+        )
+      : undefined;
+  if (fresh.length === 0 && newest) return newest;
   assertChained(fresh, frontier.size, latest?.data.lastHash);
   const timestamp = deps.clock.now().toISOString();
+  // Each checkpoint names the one before it, so a verifier holding it notices when that one is gone.
+  let previous = latest?.data.link ?? (newest ? checkpointLink(newest.signed.checkpoint) : undefined);
   const sign = async (): Promise<StoredCheckpoint> => {
-    const checkpoint = { ledger: deps.ledgerName, size: frontier.size, rootHash: frontier.root(), timestamp };
+    const checkpoint = {
+      ledger: deps.ledgerName,
+      size: frontier.size,
+      rootHash: frontier.root(),
+      timestamp,
+      ...(previous ? { previous } : {}),
+    };
     const signed = { checkpoint, envelope: await signTreeHead(checkpoint, signer) };
-    return keepCheckpointObject(deps.evidence, signed, publicKey);
+    const kept = await keepCheckpointObject(deps.evidence, signed, publicKey);
+    previous = checkpointLink(kept.signed.checkpoint);
+    return kept;
   };
   let head: StoredCheckpoint | undefined;
   for (const stored of fresh) {
@@ -112,6 +131,7 @@ export async function signPendingCheckpoints(
     rootHash: head.signed.checkpoint.rootHash,
     timestamp: head.signed.checkpoint.timestamp,
     lastHash: fresh.at(-1)?.hash ?? latest?.data.lastHash,
+    link: checkpointLink(head.signed.checkpoint),
   };
   try {
     await deps.state.put(partition, 'LATEST', next, latest?.version ?? 0);

@@ -9,7 +9,10 @@ import type { PipelineState } from './state.js';
  * failures) and frees the intent's in-flight place so queued intents are not blocked by it. A stop AppConfig
  * kept refusing through every retry is escalated to the service's owners: the deployment runs on, unstopped.
  */
-export async function recordFailure(state: PipelineState, deps: PipelineDeps): Promise<{ seq: number }> {
+export async function recordFailure(
+  state: PipelineState,
+  deps: PipelineDeps,
+): Promise<{ seq: number; intentId: string }> {
   const intentId = state.declared?.intentId ?? fallbackIntentId(state.intent);
   const inFlight = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(inFlight.pk, inFlight.sk);
@@ -36,7 +39,7 @@ export async function recordFailure(state: PipelineState, deps: PipelineDeps): P
       'release.stop-refused/escalated',
     );
   }
-  return { seq: stored.entry.seq };
+  return { seq: stored.entry.seq, intentId };
 }
 
 /** The error message of a Catch's `Cause`: Lambda puts the function's error there as JSON. */

@@ -199,6 +199,8 @@ export const checkpointResultSchema = z.object({
   size: z.number().int(),
   rootHash: z.string(),
   seq: z.number().int(),
+  /** The size of the head signed after the `checkpoint.signed` entry: it covers every entry of the intent. */
+  sealedSize: z.number().int().optional(),
 });
 
 export const failureSchema = z.object({ Error: z.string(), Cause: z.unknown().optional() });

@@ -51,7 +51,8 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   const lastType = entries[entries.length - 1]!.entry.type;
   let status = lastType;
   if (concluded) status = concluded.outcome;
-  else if (lastType === 'stage.failed') status = 'failed';
+  // The failure path goes on after stage.failed (monitors restored, the intent sealed): still a failure.
+  else if (last('stage.failed')) status = 'failed';
   else if (last('review.requested') && !last('review.approved') && !last('review.rejected'))
     status = 'awaiting-review';
   else if (awaitingDecision(entries)) status = 'awaiting-decision';

@@ -83,9 +83,12 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     expect(pages.join('')).toBe(download.lines.toString('utf8'));
     expect(pages.length).toBe(Math.ceil(stored.length / 5));
     expect(download.checkpoints.length).toBeGreaterThan(0);
+    // The execution ended with a head signed after its own checkpoint.signed entry: nothing trails.
     expect(auditExport(download.lines, key, { checkpoints: download.checkpoints })).toMatchObject({
       ok: true,
       size: stored.length,
+      anchored: stored.length,
+      trailing: 0,
     });
     expect(badLimit.status).toBe(400);
     expect(JSON.parse(badLimit.text)).toMatchObject({ issues: [{ path: 'limit' }] });

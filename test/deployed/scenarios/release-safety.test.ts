@@ -1,5 +1,11 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { ApiGet } from '../../../cli/api/api-get.js';
+import { downloadBundle } from '../../../cli/api/bundle-download.js';
+import { downloadLedger } from '../../../cli/api/ledger-download.js';
+import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
+import { pemToSpki } from '../../../lambdas/core/evidence/pem.js';
+import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
 import type { PutEventsEntry } from '../harness/aws-services.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
 import { eventRules, eventsMayInvoke, route, scheduledTargets } from '../harness/event-rules.js';
@@ -33,6 +39,17 @@ describe('release safety on the deployed stack', () => {
     console.log(stack.services.iamSummary());
     await stack?.stop();
   });
+
+  /** A GET through API Gateway as `caller`, in the shape the CLI's reads take. */
+  const apiGet =
+    (caller: ReturnType<typeof personCalling>): ApiGet =>
+    async (path) => {
+      const answer = await stack.clock.busy(() => stack.api.request('GET', path, { caller }));
+      const headers = Object.fromEntries(
+        Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+      );
+      return { status: answer.statusCode, text: answer.body, header: (name) => headers[name.toLowerCase()] };
+    };
 
   async function release(
     file: string,
@@ -68,6 +85,23 @@ describe('release safety on the deployed stack', () => {
     expect(entries.find((e) => e.entry.type === 'stage.failed')?.entry.payload).toEqual(
       expect.objectContaining({ error: 'TransientError' }),
     );
+    // Sealed before the execution ended, on AWS too: SignCheckpoint ran on the failure path (KMS, S3 Object
+    // Lock), the bundle says why the intent stopped, and a head signed after its last entry covers the ledger.
+    expect(types.at(-1)).toBe('checkpoint.signed');
+    expect(failed.execution.states.slice(-2)).toEqual(['RestoreMonitors', 'SignCheckpoint']);
+    const get = apiGet(personCalling('xavier', 'ItvAuditors'));
+    const download = await downloadLedger(get);
+    const key = pemToSpki(download.publicKeyPem);
+    const bundle = await downloadBundle(get, failed.intentId);
+    expect(verifyBundle(bundle, { publicKeySpkiDer: key })).toMatchObject({ ok: true });
+    expect(JSON.parse(Buffer.from(bundle.get('outcome.json')!).toString('utf8'))).toMatchObject({
+      outcome: 'failed',
+      failures: [{ type: 'stage.failed', error: 'TransientError' }],
+    });
+    expect(auditExport(download.lines, key, { checkpoints: download.checkpoints })).toMatchObject({
+      ok: true,
+      trailing: 0,
+    });
 
     const next = await release('01-low-risk-flag.json', (intent) => ({
       ...intent,
@@ -112,9 +146,10 @@ describe('release safety on the deployed stack', () => {
     }
     // RestoreMonitors waited for the deployment to end before enabling them.
     const states = failed.execution.states;
-    const restores = states.slice(states.indexOf('RecordFailure') + 1);
+    const restores = states.slice(states.indexOf('RecordFailure') + 1, -1);
     expect(new Set(restores)).toEqual(new Set(['RestoreMonitors']));
     expect(restores.length).toBeGreaterThan(1);
+    expect(states.at(-1)).toBe('SignCheckpoint');
     // Not mid-rollout: the actions came back once the deployment's rollout and bake were over.
     const ends =
       Date.parse(started!.startedAt) +

@@ -99,10 +99,11 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
       expect(report.status).toBe('failed');
       const failedAt = states.indexOf('RecordFailure');
       expect(states[failedAt - 1]).toBe(stage);
-      // It waited: RestoreMonitors was tried again until the deployment had ended, then the execution failed.
-      const restores = states.slice(failedAt + 1);
+      // It waited: RestoreMonitors was tried again until the deployment had ended, then the intent was sealed.
+      const restores = states.slice(failedAt + 1, -1);
       expect(new Set(restores)).toEqual(new Set(['RestoreMonitors']));
       expect(restores.length).toBeGreaterThan(1);
+      expect(states.at(-1)).toBe('SignCheckpoint');
       expect(await actionsEnabled()).toEqual([true, true]);
       const entries = await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId!);
       const types = entries.map((e) => e.entry.type);
@@ -151,7 +152,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
     const later = await reconcileMonitors(stack.deps, 'schedule');
     // Assess
     expect(report.status).toBe('failed');
-    expect(states.slice(-2)).toEqual(['RecordFailure', 'RestoreMonitors']);
+    expect(states.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'SignCheckpoint']);
     expect(during.find((lane) => lane.service === service)?.outcome).toBe('observing');
     expect(stillDisabled).toEqual([false, false]);
     expect(later.find((lane) => lane.service === service)).toMatchObject({ outcome: 'restored' });

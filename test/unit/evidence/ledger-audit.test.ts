@@ -26,6 +26,8 @@ describe('auditing a ledger against a malicious store', () => {
       checkpoints: sizes.size,
       decisions: 5,
       consistencyProofs: sizes.size - 1,
+      anchored: 35,
+      trailing: 0,
     });
     expect(fromExport).toEqual(audit);
   });
@@ -45,9 +47,27 @@ describe('auditing a ledger against a malicious store', () => {
     expect(audit).toMatchObject({ ok: false, ...tamper.expected });
   });
 
-  test('the table alone cannot show a truncation: without the evidence store a shortened ledger verifies', () => {
+  test('the table alone cannot show a truncation, but it says what trails its last in-ledger checkpoint', () => {
     const audit = auditLedger(ledger.entries.slice(0, 30), ledger.publicKey);
-    expect(audit.ok).toBe(true);
+    // Intent 3's checkpoint.signed (seq 27) recorded the head of 27 entries; seq 27..29 trail it.
+    expect(audit).toMatchObject({ ok: true, size: 30, anchored: 27, trailing: 3 });
+  });
+
+  test('with the evidence store, every entry of the honest ledger is covered, its last checkpoint.signed too', () => {
+    const audit = auditLedger(ledger.entries, ledger.publicKey, { checkpoints: ledger.objects });
+    const inLedgerOnly = auditLedger(ledger.entries, ledger.publicKey);
+    expect(audit).toMatchObject({ ok: true, anchored: 35, trailing: 0 });
+    expect(inLedgerOnly).toMatchObject({ ok: true, anchored: 34, trailing: 1 });
+  });
+
+  test('a checkpoint object missing from the middle of the chain is named by its successor', () => {
+    const sizes = ledger.objects.map((o) => (o.value as { checkpoint: { size: number } }).checkpoint.size);
+    const gone = sizes.indexOf(16);
+    const audit = auditLedger(ledger.entries, ledger.publicKey, {
+      checkpoints: ledger.objects.filter((_, i) => i !== gone),
+    });
+    expect(audit).toMatchObject({ ok: false, fault: 'missing-checkpoint', seq: 16 });
+    expect((audit as { reason: string }).reason).toContain(`object ${sizes[gone + 1]}`);
   });
 
   test('a flipped byte anywhere in an exported line is caught at that line', () => {

@@ -31,19 +31,20 @@ describe('itv ledger verify --file, against tampered exports', () => {
     name: string,
     entries: SignedLedger['entries'],
     objects: SignedLedger['objects'],
+    options: { acceptTail?: boolean; json?: boolean; witness?: string[] } = {},
   ) {
     const file = join(dir, `${name.replaceAll(/\W+/g, '-')}.jsonl`);
     writeFileSync(file, exportOf(entries));
     writeFileSync(checkpointsFileOf(file), objects.map((o) => `${canonicalJson(o.value)}\n`).join(''));
     printed.length = 0;
-    const code = await ledgerVerifyCommand({ file, publicKey: join(dir, 'key.pem') });
+    const code = await ledgerVerifyCommand({ file, publicKey: join(dir, 'key.pem'), ...options });
     return { code, output: printed.join('\n') };
   }
 
   test('an honest export exits 0', async () => {
     const { code, output } = await verifyFiles('honest', ledger.entries, ledger.objects);
     expect(code).toBe(0);
-    expect(output).toContain('ledger intact: 35 entries');
+    expect(output).toContain('ledger intact: 35 entries, 35 covered by a signed checkpoint, 0 trailing it;');
   });
 
   test.each(tampers)('$name: exits 1 naming the first bad entry', async (tamper) => {
@@ -54,6 +55,49 @@ describe('itv ledger verify --file, against tampered exports', () => {
     // Assess
     expect(code).toBe(1);
     expect(output).toContain(`first bad entry seq ${tamper.expected.seq} (${tamper.expected.fault})`);
+  });
+
+  test('entries after the newest signed checkpoint: exit 3 naming how many trail, unless the tail is accepted', async () => {
+    // Prepare: the evidence store without its newest object, the head signed after the last checkpoint.signed.
+    const withoutClosing = ledger.objects.slice(0, -1);
+    // Act
+    const strict = await verifyFiles('tail', ledger.entries, withoutClosing);
+    const accepted = await verifyFiles('tail', ledger.entries, withoutClosing, { acceptTail: true });
+    const json = await verifyFiles('tail', ledger.entries, withoutClosing, { json: true });
+    // Assess
+    expect(strict.code).toBe(3);
+    expect(strict.output).toContain(
+      'ledger UNANCHORED: 35 entries, 34 covered by a signed checkpoint, 1 trailing it (seq 34–34',
+    );
+    expect(accepted.code).toBe(0);
+    expect(accepted.output).toContain('ledger intact up to its tail (accepted): 35 entries, 34 covered');
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.output)).toMatchObject({ verdict: 'unanchored', anchored: 34, trailing: 1 });
+  });
+
+  test('an export with no checkpoint at all, even an empty one, proves nothing: exit 3', async () => {
+    const empty = await verifyFiles('empty', [], []);
+    const bare = await verifyFiles('bare', ledger.entries.slice(0, 5), []);
+    expect(empty).toEqual({ code: 3, output: expect.stringContaining('0 entries, no signed checkpoint') });
+    expect(bare).toEqual({ code: 3, output: expect.stringContaining('5 entries, no signed checkpoint') });
+  });
+
+  test('a consistent rollback (entries and checkpoints cut back together) passes alone, but not an earlier witness', async () => {
+    // Prepare: the state after intent 3 ended (its closing head covers 28 entries), as an owner could restore it.
+    const size = (o: SignedLedger['objects'][number]) =>
+      (o.value as { checkpoint: { size: number } }).checkpoint.size;
+    const rolledBack = ledger.objects.filter((o) => size(o) <= 28);
+    const witness = join(dir, 'kept-elsewhere.checkpoints.jsonl');
+    writeFileSync(witness, ledger.objects.map((o) => `${canonicalJson(o.value)}\n`).join(''));
+    // Act
+    const alone = await verifyFiles('rolled-back', ledger.entries.slice(0, 28), rolledBack);
+    const witnessed = await verifyFiles('rolled-back', ledger.entries.slice(0, 28), rolledBack, {
+      witness: [witness],
+    });
+    // Assess
+    expect(alone.code).toBe(0);
+    expect(witnessed.code).toBe(1);
+    expect(witnessed.output).toContain('first bad entry seq 28 (truncated)');
   });
 
   test('--file without --public-key refuses to trust anything', async () => {

@@ -74,7 +74,15 @@ describe('SignCheckpoint seals the evidence bundle', () => {
       size: intentEntries.length - 1,
       rootHash: expect.any(String),
       seq: intentEntries.length - 1,
+      sealedSize: intentEntries.length,
     });
+    // The closing head covers the checkpoint.signed entry itself, and names the head that entry records.
+    const closing = JSON.parse(
+      Buffer.from(
+        (await h.deps.evidence.getObject(checkpointObjectKey('test', result.sealedSize!)))!,
+      ).toString(),
+    );
+    expect(closing.checkpoint.previous).toEqual({ size: result.size, checkpointSha256: expect.any(String) });
     const sealed = intentEntries.at(-1)!.entry;
     expect(sealed).toMatchObject({
       type: 'checkpoint.signed',

@@ -45,6 +45,25 @@ describe('intentStatus', () => {
     expect(status.reasons).toEqual(['authority: not an owner (would pass: ask an owner)']);
   });
 
+  test('a failed intent stays failed after its failure path restores monitors and seals it', () => {
+    const failed = entry('stage.failed', { error: 'Error', cause: 'bucket unreachable', release: null });
+    const entries = [
+      declared,
+      entry('admission.admitted', { tier: 1 }),
+      entry('release.started', { deploymentId: '1' }),
+      failed,
+      entry('release.monitors-restored', {
+        service: 'launch-flags',
+        environment: 'prod',
+        alarms: [],
+        deploymentId: '1',
+        trigger: 'failure-path',
+      }),
+      entry('checkpoint.signed', {}),
+    ];
+    expect(intentStatus('i', entries)!.status).toBe('failed');
+  });
+
   test('waiting for review until a decision is recorded', () => {
     const waiting = [declared, entry('admission.admitted', { tier: 3 }), entry('review.requested')];
     expect(intentStatus('i', waiting)!.status).toBe('awaiting-review');

@@ -4,6 +4,7 @@ import {
   checkpointObjectBytes,
   type SignedCheckpoint,
 } from '../../../../lambdas/core/evidence/checkpoint-object.js';
+import { type CheckpointLink, checkpointLink } from '../../../../lambdas/core/ledger/checkpoint.js';
 import {
   canonicalBytes,
   canonicalJson,
@@ -22,13 +23,16 @@ export const signer = LocalSigner.inMemory();
 export interface SignedLedger {
   entries: StoredEntry[];
   publicKey: Uint8Array;
-  /** Signed checkpoints as the evidence store keeps them: every 8 entries and at each intent's end. */
+  /**
+   * Signed checkpoints as the evidence store keeps them, each naming the one before: every 8 entries, at each
+   * intent's end (the head its `checkpoint.signed` records) and once more after that entry (the closing head).
+   */
   objects: Array<{ value: unknown; source: string }>;
 }
 
 const at = (i: number) => new Date(Date.UTC(2026, 10, 2, 9, 0, i)).toISOString();
 
-/** A ledger of `intents` intents, each six steps, a signed decision and a signed checkpoint at its end. */
+/** A ledger of `intents` intents, each six steps, a signed decision and a signed checkpoint at its end, as SignCheckpoint leaves it. */
 export async function signedLedger(intents: number, ledger = 'main'): Promise<SignedLedger> {
   const entries: StoredEntry[] = [];
   const objects: SignedLedger['objects'] = [];
@@ -41,12 +45,17 @@ export async function signedLedger(intents: number, ledger = 'main'): Promise<Si
     entries.push(stored);
     return stored;
   };
+  let previous: CheckpointLink | undefined;
   const signAt = async (size: number): Promise<SignedCheckpoint> => {
-    const checkpoint = checkpointOf(
-      ledger,
-      entries.slice(0, size).map((s) => s.hash),
-      at(size),
-    );
+    const checkpoint = {
+      ...checkpointOf(
+        ledger,
+        entries.slice(0, size).map((s) => s.hash),
+        at(size),
+      ),
+      ...(previous ? { previous } : {}),
+    };
+    previous = checkpointLink(checkpoint);
     return { checkpoint, envelope: await signCheckpoint(checkpoint, signer) };
   };
   const keepObject = async (size: number) => {
@@ -76,7 +85,7 @@ export async function signedLedger(intents: number, ledger = 'main'): Promise<Si
     }
     const head = await keepObject(entries.length);
     append({ intentId, type: 'checkpoint.signed', payload: { ...head } });
-    if (entries.length % 8 === 0) await keepObject(entries.length);
+    await keepObject(entries.length);
   }
   return { entries, publicKey: await signer.publicKeySpkiDer(), objects };
 }

@@ -20,7 +20,7 @@ const withNote = (stored: StoredEntry, note: string): StoredEntry => ({
 });
 
 // Intent i occupies seq 7i..7i+6; its checkpoint entry is seq 7i+6 over the 7i+6 entries before it. The
-// evidence store holds checkpoints at sizes 8, 16, 24, … and at every intent's end.
+// evidence store holds checkpoints at sizes 8, 16, 24, …, at every intent's end and just after its checkpoint entry.
 /** What a malicious store can serve, each with the fault and first bad seq the audit must report. */
 export const tampers: Tamper[] = [
   {
@@ -145,6 +145,7 @@ export const tampers: Tamper[] = [
         objects: [...objects, { value: { checkpoint: forkRoot, envelope }, source: 'fork' }],
       };
     },
-    expected: { fault: 'fork', seq: 20 },
+    // The closing head at 21 (after intent 2's checkpoint.signed) is the last head that held before size 24.
+    expected: { fault: 'fork', seq: 21 },
   },
 ];

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../../../catalog/index.js';
+import { storedBundle } from '../../../cli/commands/evidence.js';
+import { demoStartInstant } from '../../../cli/demo-clock.js';
+import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
+import { namedLocally } from '../../../cli/runtime/local-caller.js';
+import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
+import { pipelineDefinition } from '../../../cli/session.js';
+import { auditStores } from '../../../lambdas/core/evidence/audit-stores.js';
+import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
+import { intentSchema } from '../../../lambdas/core/intent.js';
+import type { PipelineDeps } from '../../../lambdas/core/pipeline/deps.js';
+import type { LedgerEntryDraft } from '../../../lambdas/ports/ledger-store.js';
+import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
+
+const intent = JSON.parse(
+  readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
+);
+
+/**
+ * Every execution ends sealed, a failed one too: through the real ASL on the local runtime, an intent whose
+ * Observe stage fails gets an evidence bundle saying what was decided and why it stopped, and every one of its
+ * entries is covered by a signed checkpoint when the execution ends.
+ */
+describe('a failed execution ends sealed (local runtime)', () => {
+  let home: string;
+  let stack: LocalStack;
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-failure-sealed-'));
+    const start = demoStartInstant(
+      new Date('2026-11-03T14:00:00Z'),
+      [intentSchema.parse(intent)],
+      loadCatalog(),
+    );
+    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
+  });
+  afterEach(async () => {
+    await stack.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  /** The deps with a ledger that refuses one entry type: the stage that writes it fails, not retried. */
+  function ledgerRefusing(type: string): PipelineDeps {
+    const ledger = stack.deps.ledger;
+    return {
+      ...stack.deps,
+      ledger: {
+        read: ledger.read.bind(ledger),
+        head: ledger.head.bind(ledger),
+        forIntent: ledger.forIntent.bind(ledger),
+        append: async (name: string, draft: LedgerEntryDraft) => {
+          if (draft.type === type) throw new Error(`ledger refused ${type}`);
+          return ledger.append(name, draft);
+        },
+      } as PipelineDeps['ledger'],
+    };
+  }
+
+  test('Observe fails: stage.failed, then a verified bundle with the failure, and no entry left trailing', async () => {
+    // Prepare
+    const deps = ledgerRefusing('observation.recorded');
+    const states: string[] = [];
+    const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
+      scheduler: new DiscreteEventScheduler(stack.clock),
+      onProgress: (event) => {
+        if (event.phase === 'entered') states.push(event.state);
+      },
+    });
+    // Act
+    const report = await pipeline.start({
+      intent: { ...intent, timestamp: stack.clock.now().toISOString() },
+      caller: namedLocally(intent.authority.requester, 'test'),
+    });
+    // Assess
+    expect(report.status).toBe('failed');
+    expect(states.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'SignCheckpoint']);
+    const intentId = report.intentId!;
+    const types = (await stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId)).map(
+      (e) => e.entry.type,
+    );
+    expect(types).toContain('decision.signed');
+    expect(types.slice(-2)).toEqual(['stage.failed', 'checkpoint.signed']);
+    const bundle = await storedBundle(stack.deps.evidence, intentId);
+    expect(verifyBundle(bundle)).toMatchObject({ ok: true, intentId });
+    const outcome = JSON.parse(Buffer.from(bundle.get('outcome.json')!).toString());
+    expect(outcome).toMatchObject({
+      outcome: 'failed',
+      failures: [
+        { type: 'stage.failed', error: 'Error', cause: expect.stringContaining('observation.recorded') },
+      ],
+    });
+    expect(JSON.parse(Buffer.from(bundle.get('decision.json')!).toString())).toHaveLength(1);
+    const audit = await auditStores({
+      ledger: stack.deps.ledger,
+      evidence: stack.deps.evidence,
+      ledgerName: stack.deps.ledgerName,
+      publicKeySpkiDer: await stack.deps.publicKey(),
+    });
+    expect(audit).toMatchObject({ ok: true, trailing: 0 });
+  });
+});
