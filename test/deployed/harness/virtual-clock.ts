@@ -12,7 +12,6 @@ export class VirtualClock implements Clock {
   private active = 0;
   private sleepers: Array<{ at: number; wake: () => void }> = [];
   private advanceHooks: Array<(from: Date, to: Date) => Promise<void>> = [];
-  private deadlines: Array<{ at: number; fire: () => void }> = [];
   private jumping = false;
 
   constructor(start: Date) {
@@ -56,19 +55,6 @@ export class VirtualClock implements Clock {
     await woken;
   }
 
-  /**
-   * Calls `fire` once the clock passes `at`, as a task's TimeoutSeconds does. A deadline does not pull the clock
-   * forward by itself (a parked task is not a sleeper: time passes because something else waits, or a scenario
-   * lets it pass); it fires with the jump that reaches it, before any sleeper wakes. Returns the cancel.
-   */
-  deadline(at: Date, fire: () => void): () => void {
-    const entry = { at: at.getTime(), fire };
-    this.deadlines.push(entry);
-    return () => {
-      this.deadlines = this.deadlines.filter((d) => d !== entry);
-    };
-  }
-
   /** Called with each jump before any sleeper wakes, e.g. to publish the metrics of the skipped minutes. */
   onAdvance(hook: (from: Date, to: Date) => Promise<void>): void {
     this.advanceHooks.push(hook);
@@ -89,9 +75,6 @@ export class VirtualClock implements Clock {
       if (next.at > from.getTime()) this.offsetMs += next.at - from.getTime();
       const to = this.now();
       for (const hook of this.advanceHooks) await hook(from, to);
-      const expired = this.deadlines.filter((d) => d.at <= to.getTime());
-      this.deadlines = this.deadlines.filter((d) => d.at > to.getTime());
-      for (const deadline of expired) deadline.fire();
       const due = this.sleepers.filter((sleeper) => sleeper.at <= to.getTime());
       this.sleepers = this.sleepers.filter((sleeper) => sleeper.at > to.getTime());
       // Woken sleepers are active again before anything else may jump the clock.
