@@ -43,7 +43,9 @@ export function adminClients(motoUrl: string, appConfigUrl: string): AdminClient
     dynamodb: new DynamoDBClient(base),
     kms: new KMSClient(base),
     s3: new S3Client({ ...base, forcePathStyle: true }),
-    cloudwatch: new CloudWatchClient(base),
+    // The SDK gzips request bodies over 10 KB (a PutMetricData of many minutes); moto's server cannot read
+    // them (BadGzipFile, a 500), so the suite's own client sends them plain.
+    cloudwatch: new CloudWatchClient({ ...base, disableRequestCompression: true }),
     events: new EventBridgeClient(base),
     appconfig: new AppConfigClient({ ...base, endpoint: appConfigUrl }),
   };

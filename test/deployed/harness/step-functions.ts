@@ -24,6 +24,7 @@ type AslState = {
   Resource?: string;
   Seconds?: number;
   SecondsPath?: string;
+  TimeoutSeconds?: number;
   Retry?: Retrier[];
 };
 
@@ -88,6 +89,8 @@ export class StepFunctionsEmulator {
   private tokenCounter = 0;
   /** Told of each task token issued, so the gateway can authorize SendTask* against this state machine. */
   onTaskToken: (token: string) => void = () => {};
+  /** Tokens whose task failed with States.Timeout: SendTaskSuccess for them is TaskTimedOut. */
+  private readonly timedOut = new Set<string>();
 
   constructor(
     private readonly definition: StateMachineDefinition,
@@ -278,12 +281,27 @@ export class StepFunctionsEmulator {
       const payload = { ...parameters.Payload, taskToken: token };
       this.onTaskToken(token);
       const decided = new Promise<unknown>((resolve, reject) => this.tokens.set(token, { resolve, reject }));
+      // TimeoutSeconds counts from the task's start: past it, the task fails with States.Timeout and a later
+      // SendTaskSuccess is TaskTimedOut (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html).
+      const cancelTimeout =
+        state.TimeoutSeconds === undefined
+          ? () => {}
+          : this.clock.deadline(new Date(this.clock.now().getTime() + state.TimeoutSeconds * 1000), () => {
+              const waiter = this.tokens.get(token);
+              if (!waiter) return;
+              this.tokens.delete(token);
+              this.timedOut.add(token);
+              const timeout = new Error('the task did not complete within its TimeoutSeconds');
+              timeout.name = 'States.Timeout';
+              waiter.reject(timeout);
+            });
       await this.invoke(parameters.FunctionName, payload);
       this.parked.add(token);
       this.clock.idle();
       try {
         return await decided;
       } finally {
+        cancelTimeout();
         this.tokens.delete(token);
         this.parked.delete(token);
         this.clock.enter();
@@ -321,6 +339,7 @@ export class StepFunctionsEmulator {
   /** The token's task succeeds with `output` (SendTaskSuccess) or fails with `error` (SendTaskFailure). */
   private completeTask(token: string, outcome: { output?: string; error?: string; cause?: string }): void {
     const waiter = this.tokens.get(token);
+    if (!waiter && this.timedOut.has(token)) throw new AwsError('TaskTimedOut', 'Task Timed Out');
     if (!waiter) throw new AwsError('TaskDoesNotExist', 'Task Does Not Exist');
     if (outcome.output !== undefined) {
       let output: unknown;

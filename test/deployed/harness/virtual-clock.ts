@@ -10,8 +10,9 @@ import type { Clock } from '../../../lambdas/ports/clock.js';
 export class VirtualClock implements Clock {
   private offsetMs: number;
   private active = 0;
-  private sleepers: Array<{ at: number; wake: () => void }> = [];
+  private sleepers: Array<{ at: number; wake: () => void; fail: (error: unknown) => void }> = [];
   private advanceHooks: Array<(from: Date, to: Date) => Promise<void>> = [];
+  private deadlines: Array<{ at: number; fire: () => void }> = [];
   private jumping = false;
 
   constructor(start: Date) {
@@ -50,9 +51,24 @@ export class VirtualClock implements Clock {
   /** Sleeps `ms` of virtual time; the caller must be active (it is idle while asleep, active again after). */
   async sleep(ms: number): Promise<void> {
     const at = this.now().getTime() + Math.max(0, ms);
-    const woken = new Promise<void>((resolve) => this.sleepers.push({ at, wake: resolve }));
+    const woken = new Promise<void>((resolve, reject) =>
+      this.sleepers.push({ at, wake: resolve, fail: reject }),
+    );
     this.idle();
     await woken;
+  }
+
+  /**
+   * Calls `fire` once the clock passes `at`, as a task's TimeoutSeconds does. A deadline does not pull the clock
+   * forward by itself (a parked task is not a sleeper: time passes because something else waits, or a scenario
+   * lets it pass); it fires with the jump that reaches it, before any sleeper wakes. Returns the cancel.
+   */
+  deadline(at: Date, fire: () => void): () => void {
+    const entry = { at: at.getTime(), fire };
+    this.deadlines.push(entry);
+    return () => {
+      this.deadlines = this.deadlines.filter((d) => d !== entry);
+    };
   }
 
   /** Called with each jump before any sleeper wakes, e.g. to publish the metrics of the skipped minutes. */
@@ -74,7 +90,20 @@ export class VirtualClock implements Clock {
       const from = this.now();
       if (next.at > from.getTime()) this.offsetMs += next.at - from.getTime();
       const to = this.now();
-      for (const hook of this.advanceHooks) await hook(from, to);
+      // A hook that fails (metrics the services could not publish) fails every sleeper due now, rather than
+      // leaving them asleep on a clock that has moved on.
+      try {
+        for (const hook of this.advanceHooks) await hook(from, to);
+      } catch (error) {
+        const due = this.sleepers.filter((sleeper) => sleeper.at <= to.getTime());
+        this.sleepers = this.sleepers.filter((sleeper) => sleeper.at > to.getTime());
+        this.active += due.length;
+        for (const sleeper of due) sleeper.fail(error);
+        return;
+      }
+      const expired = this.deadlines.filter((d) => d.at <= to.getTime());
+      this.deadlines = this.deadlines.filter((d) => d.at > to.getTime());
+      for (const deadline of expired) deadline.fire();
       const due = this.sleepers.filter((sleeper) => sleeper.at <= to.getTime());
       this.sleepers = this.sleepers.filter((sleeper) => sleeper.at > to.getTime());
       // Woken sleepers are active again before anything else may jump the clock.

@@ -1,6 +1,7 @@
 import { loadCatalog } from '../../../catalog/index.js';
 import { demoStartInstant } from '../../../cli/demo-clock.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
+import { releaseDecisionTimeoutSeconds } from '../../../lambdas/core/pipeline/release-decision.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
 import {
   declaredAt,
@@ -103,5 +104,41 @@ describe('a held release, decided by its owner over the deployed API', () => {
     for (const alarm of ['itv-launch-flags-error-rate', 'itv-launch-flags-latency-p99']) {
       expect([alarm, stack.services.alarmActions.enabledNow(alarm)]).toEqual([alarm, true]);
     }
+  });
+
+  test('nobody decides within three days: the wait times out in Step Functions, the hold is kept and the intent concludes held', async () => {
+    // Prepare: the service regresses, so the irreversible change holds at its first step.
+    stack.telemetry.inject({ service: 'launch-flags', metric: 'errorRate', value: 0.2, atPercent: 0 });
+    const intent = declaredAt(
+      { ...irreversible(example('01-low-risk-flag.json')), title: 'Launch flags, held and left undecided' },
+      stack.clock.now(),
+    );
+    const submitted = await stack.submit(intent, personCalling('alice'));
+    expect(submitted.statusCode).toBe(202);
+    const id = submitted.intentId;
+    expect(await stack.parkedForReview(id)).toBe(true);
+    expect((await stack.status(id))?.status).toBe('awaiting-decision');
+
+    // Act: three days and a second pass with nobody deciding; then alice decides too late.
+    await stack.clock.busy(() => stack.clock.sleep(releaseDecisionTimeoutSeconds * 1000 + 1000));
+    const execution = await stack.finished(id);
+    const late = await stack.clock.busy(() =>
+      stack.api.request('POST', `/intents/${encodeURIComponent(id)}/release-decision`, {
+        body: { decision: 'roll-forward', reason: 'too late' },
+        caller: personCalling('alice'),
+      }),
+    );
+
+    // Assess: AwaitReleaseDecision failed with States.Timeout, its Catch carried the hold out.
+    expect([execution.status, execution.error]).toEqual(['SUCCEEDED', undefined]);
+    const awaited = execution.states.lastIndexOf('AwaitReleaseDecision');
+    expect(awaited).toBeGreaterThan(-1);
+    expect(execution.states[awaited + 1]).toBe('ApplyReleaseDecision');
+    const types = await stack.entryTypes(id);
+    expect(types).toContain('release.decision-timed-out');
+    expect(types).not.toContain('release.decided');
+    expect((await stack.status(id))?.status).toBe('held');
+    expect(late.statusCode).toBe(409);
+    expect(types.at(-1)).toBe('checkpoint.signed');
   });
 });
