@@ -16,26 +16,41 @@ import { payloadDrift } from '../support/payload-drift.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
- * The demo's intents through the real ASL on the local runtime, then what a compliance officer does with no
- * trust in itv: pull each bundle and verify it, export the ledger and verify it offline.
+ * The demo's scenarios through the real ASL on the local runtime (dynalite, the P-256 signer, the AppConfig
+ * simulator, every stage's middy handler), run once for this file: first that each ends as expected, then what
+ * a compliance officer does with no trust in itv: pull each bundle and verify it, export the ledger and verify
+ * it offline.
  */
+type DemoRun = Awaited<ReturnType<typeof runDemo>>;
+let demo: DemoRun & { ledgerTypes: string[]; rollbackAlarms: string[] };
+
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
 
-describe('demo evidence, verified as an outsider would', () => {
-  let home: string;
-  let work: string;
-  let bundles: Array<{ intentId: string; dir: string; outcome: string }>;
-  let exportFile: string;
-  let truncatedAudit: Awaited<ReturnType<typeof auditStores>>;
-  let written: StoredEntry[];
-  const out: string[] = [];
+let home: string;
+let work: string;
+let bundles: Array<{ intentId: string; dir: string; outcome: string }>;
+let exportFile: string;
+let truncatedAudit: Awaited<ReturnType<typeof auditStores>>;
+let written: StoredEntry[];
+const out: string[] = [];
 
-  beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-e2e-evidence-'));
-    work = mkdtempSync(join(tmpdir(), 'itv-e2e-bundles-'));
-    await withSession({ home, inMemory: true }, async (session) => {
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'itv-e2e-evidence-'));
+  work = mkdtempSync(join(tmpdir(), 'itv-e2e-bundles-'));
+  // A Saturday inside the year-end freeze: the demo must still show every outcome, whenever it is run.
+  await withSession(
+    { home, inMemory: true, clockStart: new Date('2026-12-26T23:00:00Z') },
+    async (session) => {
       const { deps } = session.stack;
       const run = await runDemo(session, () => {});
+      const all = await deps.ledger.read(deps.ledgerName);
+      demo = {
+        ...run,
+        ledgerTypes: all.map((e) => `${e.entry.intentId} ${e.entry.type}`),
+        rollbackAlarms: all
+          .filter((e) => e.entry.type === 'release.rollback-started')
+          .map((e) => `${e.entry.intentId} ${e.entry.payload.alarm}`),
+      };
       bundles = [];
       for (const result of run.results) {
         const dir = join(work, result.status.intentId);
@@ -65,18 +80,89 @@ describe('demo evidence, verified as an outsider would', () => {
         ledgerName: deps.ledgerName,
         publicKeySpkiDer: await deps.publicKey(),
       });
-    });
-    jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      out.push(String(line));
-    });
-    jest.spyOn(console, 'error').mockImplementation(() => {});
-  }, intentsBudgetMs(demoScenarios.length));
-
-  afterAll(() => {
-    jest.restoreAllMocks();
-    for (const dir of [home, work]) rmSync(dir, { recursive: true, force: true });
+    },
+  );
+  jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    out.push(String(line));
   });
+  jest.spyOn(console, 'error').mockImplementation(() => {});
+}, intentsBudgetMs(demoScenarios.length));
 
+afterAll(() => {
+  jest.restoreAllMocks();
+  for (const dir of [home, work]) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('demo scenarios end to end', () => {
+  test('every scenario ends as expected and the ledger verifies with the public key alone', () => {
+    const { results, audit, ledgerTypes, compounding, continuity, rollbackAlarms } = demo;
+
+    // Assess
+    expect(results.map((r) => [r.scenario.file, r.status.status])).toEqual(
+      demoScenarios.map((s) => [s.file, s.expected]),
+    );
+    expect(audit.ok).toBe(true);
+    const byLabel = Object.fromEntries(results.map((r) => [r.scenario.label, r.status]));
+    const types = (label: string) =>
+      ledgerTypes
+        .filter((line) => line.startsWith(`${byLabel[label]!.intentId} `))
+        .map((line) => line.split(' ')[1]);
+
+    expect(types('low-risk flag')).toEqual(
+      expect.arrayContaining([
+        'intent.declared',
+        'structure.validated',
+        'admission.admitted',
+        'decision.signed',
+        'verification.passed',
+        'release.started',
+        'release.deployment-completed',
+        'observation.recorded',
+        'intent.concluded',
+        'checkpoint.signed',
+      ]),
+    );
+    expect(byLabel['low-risk flag']!.timeToValueSeconds).toBeGreaterThan(0);
+    expect(types('structural reject')).toEqual([
+      'intent.declared',
+      'structure.rejected',
+      'intent.concluded',
+      'checkpoint.signed',
+    ]);
+    expect(types('policy reject')).toContain('admission.rejected');
+    expect(types('policy reject')).not.toContain('decision.signed');
+    expect(types('high-risk review')).toEqual(
+      expect.arrayContaining(['review.requested', 'review.approved', 'release.started']),
+    );
+    expect(types('high-risk review').indexOf('review.approved')).toBeLessThan(
+      types('high-risk review').indexOf('release.started'),
+    );
+    expect(types('SLO regression')).toEqual(expect.arrayContaining(['release.rollback-started']));
+    expect(types('SLO regression')).not.toContain('release.deployment-completed');
+    expect(rollbackAlarms).toContain(
+      `${byLabel['SLO regression']!.intentId} itv-customer-onboarding-error-rate`,
+    );
+    expect(types('policy breach')).toEqual(expect.arrayContaining(['release.started', 'release.stopped']));
+    expect(types('policy breach')).not.toContain('release.deployment-completed');
+    expect(compounding.last!.timeToValueSeconds!).toBeLessThan(compounding.first!.timeToValueSeconds!);
+    expect(compounding.last!.strategy).not.toBe(compounding.first!.strategy);
+    expect(types('compounding 5/5')).toContain('decision.reused');
+    expect(continuity.reused).toBeGreaterThanOrEqual(4);
+
+    // The queue: the second intent of the pair waited for the first and was released after it.
+    const first = byLabel['queue: checkout for all']!.intentId;
+    const second = byLabel['queue: waits its turn']!.intentId;
+    const waited = types('queue: waits its turn');
+    expect(waited.indexOf('admission.queued')).toBeGreaterThan(-1);
+    expect(waited.indexOf('admission.queued')).toBeLessThan(waited.indexOf('admission.admitted'));
+    // Learn frees the lane, so the second is admitted only after the first's release completed and was observed.
+    expect(ledgerTypes.indexOf(`${first} observation.recorded`)).toBeLessThan(
+      ledgerTypes.indexOf(`${second} admission.admitted`),
+    );
+  });
+});
+
+describe('demo evidence, verified as an outsider would', () => {
   test('every demo intent has a bundle, and each verifies through `itv evidence verify`', async () => {
     // Act
     const codes = [];
