@@ -95,9 +95,13 @@ export class LocalExecutions implements Executions {
     }
   }
 
-  async completeReview(request: ReviewRequest, _review: ReviewResult): Promise<void> {
-    // The decision is already in the state store; the resumed execution reads it at the review wait.
+  async completeReview(request: ReviewRequest, _review: ReviewResult): Promise<'resumed' | 'ended'> {
+    // Claimed once in the state store, as Step Functions takes a task token once: a retried review (or one
+    // sent again after a restart) resumes nothing more. The decision is already in the state store; the
+    // resumed execution reads it at the review wait.
+    if (!(await this.pipeline.claimReviewResumption(request.intentId))) return 'ended';
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
+    return 'resumed';
   }
 
   async completeReleaseDecision(request: ReleaseDecisionRequest, _decided: ReleaseDecision): Promise<void> {

@@ -7,7 +7,7 @@ import {
   DecisionTimeoutError,
   pendingReleaseDecision,
 } from '../../lambdas/core/pipeline/release-decision.js';
-import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
+import { claimReviewResumption, type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { readReferencePath } from '../../statemachines/reference-path.js';
@@ -155,6 +155,11 @@ export class LocalPipeline {
         entry.intentId,
       ),
     }));
+  }
+
+  /** Claims the one resumption of the intent's parked review wait; false when it was claimed before. */
+  claimReviewResumption(intentId: string): Promise<boolean> {
+    return claimReviewResumption(intentId, this.deps);
   }
 
   /** Resumes an execution parked at the review wait, from that state, with the same ASL. */

@@ -16,8 +16,12 @@ export interface Executions {
       caller: Caller;
     },
   ): Promise<{ executionId: string } | 'duplicate'>;
-  /** Hands a reviewer's decision to the execution waiting on it (task token on AWS). */
-  completeReview(request: ReviewRequest, review: ReviewResult): Promise<void>;
+  /**
+   * Hands a reviewer's decision to the execution waiting on it (task token on AWS). `ended` when no wait took
+   * it: the wait was already resumed (by an earlier call whose answer was lost) or had timed out. Throws when
+   * the execution could not be reached, so the caller can say so and the review be sent again.
+   */
+  completeReview(request: ReviewRequest, review: ReviewResult): Promise<'resumed' | 'ended'>;
   /**
    * Hands an owner's decision to the held release waiting on it (task token on AWS). Called again for a
    * retried decision: a wait already resumed is no error.

@@ -37,7 +37,9 @@ class RecordingExecutions implements Executions {
     this.started.push({ name, input });
     return { executionId: `arn:execution:${name}` };
   }
-  async completeReview(): Promise<void> {}
+  async completeReview(): Promise<'resumed'> {
+    return 'resumed';
+  }
   async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision in this test');
   }

@@ -72,6 +72,24 @@ describe('SfnExecutions', () => {
     });
   });
 
+  test('a review whose task is already closed (resumed before, or timed out) reports the wait ended', async () => {
+    // SendTaskSuccess answers TaskTimedOut when "the task token has either expired or the task associated
+    // with the token has already been closed" (Step Functions API reference), TaskDoesNotExist for a gone task.
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    const review = { decision: 'approved' as const, reviewer: 'r', decidedAt: '2026-11-02T09:00:00Z' };
+    await expect(new SfnExecutions(new SFNClient({}), arn).completeReview(request, review)).resolves.toBe(
+      'ended',
+    );
+  });
+
+  test('a review whose task the execution still waits on reports it resumed', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const review = { decision: 'approved' as const, reviewer: 'r', decidedAt: '2026-11-02T09:00:00Z' };
+    await expect(new SfnExecutions(new SFNClient({}), arn).completeReview(request, review)).resolves.toBe(
+      'resumed',
+    );
+  });
+
   const wait = {
     intentId: 'i',
     taskToken: 'held-tok',
