@@ -2,6 +2,7 @@ import type { Caller } from '../../lambdas/core/principals/caller.js';
 import './polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReviewRejectedError } from '../../lambdas/core/errors.js';
+import type { Attempt } from '../../lambdas/core/pipeline/attempts.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import {
   DecisionTimeoutError,
@@ -28,6 +29,7 @@ export interface ExecutionInput {
   intent: unknown;
   source?: 'cli' | 'api' | 'eventbridge';
   caller: Caller | undefined;
+  attempt?: Attempt | undefined;
 }
 
 export interface ExecutionReport {
@@ -137,6 +139,7 @@ export class LocalPipeline {
       source: input.source ?? 'cli',
       submittedAt: this.deps.clock.now().toISOString(),
       ...(input.caller ? { caller: input.caller } : {}),
+      ...(input.attempt ? { attempt: input.attempt } : {}),
     };
   }
 

@@ -13,14 +13,14 @@ import type { ReviewRequest } from '../../core/pipeline/review.js';
 import type { ReleaseDecision, ReviewResult } from '../../core/pipeline/state.js';
 import type { Executions } from '../../ports/executions.js';
 
-/** Step Functions: executions named after the intent (so a resubmission is the same execution), task tokens for review. */
+/** Step Functions: executions named after the intent's attempt (so a resubmission is the same execution), task tokens for review. */
 export class SfnExecutions implements Executions {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(name: string, input: Parameters<Executions['start']>[1]) {
+  async start({ name }: Parameters<Executions['start']>[0], input: Parameters<Executions['start']>[1]) {
     try {
       const started = await this.client.send(
         new StartExecutionCommand({

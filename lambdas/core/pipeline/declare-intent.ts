@@ -2,6 +2,7 @@ import { checkCompleteness } from '../completeness.js';
 import { ImpersonationError } from '../errors.js';
 import { bindRequester } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
+import { attemptRunId } from './attempts.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { fallbackIntentId } from './parsed-intent.js';
@@ -40,12 +41,13 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
   }
   const checked = checkCompleteness(bound.intent, deps.catalog);
   if (!checked.ok) {
-    const intentId = fallbackIntentId(state.intent);
+    const { intentId, attempt } = runOf(fallbackIntentId(state.intent), state);
     const stored = await record(deps, intentId, 'intent.incomplete', {
       source: state.source,
       received: state.intent ?? null,
       issues: checked.issues,
       submittedBy: caller,
+      ...attempt,
     });
     return {
       intentId,
@@ -54,7 +56,8 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
       declaredAt: stored.entry.timestamp,
     };
   }
-  const { intent, intentId } = checked;
+  const { intent } = checked;
+  const { intentId, attempt } = runOf(checked.intentId, state);
   const stored = await record(deps, intentId, 'intent.declared', {
     source: state.source,
     intent,
@@ -63,6 +66,7 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
     binding: bound.binding,
     valueModel: intent.goal.valueModel,
     tags: intent.tags,
+    ...attempt,
   });
   return {
     intentId,
@@ -82,14 +86,29 @@ async function refuse(
   reason: string,
   caller?: Caller,
 ): Promise<Declared> {
-  const intentId = fallbackIntentId(state.intent);
+  const { intentId, attempt } = runOf(fallbackIntentId(state.intent), state);
   const issues = [{ path: field, message: reason }];
   const stored = await record(deps, intentId, 'request.refused', {
     source: state.source,
     ...(caller ? { submittedBy: caller } : {}),
     issues,
+    ...attempt,
   });
   return { intentId, verdict: 'refused', issues, declaredAt: stored.entry.timestamp };
+}
+
+/**
+ * The id this run records under: the intent's own, or, for a later attempt its entry point chose
+ * (`attempts.ts`), the attempt's, with the link to the previous attempt for the first entry. An attempt that
+ * names another intent is ignored: the run is then the intent's own (and its execution a duplicate of it).
+ */
+function runOf(
+  intentId: string,
+  state: PipelineState,
+): { intentId: string; attempt: { attempt?: NonNullable<PipelineState['attempt']> } } {
+  const attempt = state.attempt;
+  if (!attempt || attempt.intentId !== intentId) return { intentId, attempt: {} };
+  return { intentId: attemptRunId(intentId, attempt.number), attempt: { attempt } };
 }
 
 /** Whether binding left the authority as it was (an entry point bound it already). */

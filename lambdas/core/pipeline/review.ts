@@ -138,6 +138,15 @@ export async function recordReview(
     // The same reviewer sending the same decision again is a retry of a review whose resume may have failed:
     // nothing new is recorded, and the caller resumes the execution again.
     if (first && first.decision === review.decision && first.reviewer === reviewer) {
+      // Once the intent has ended there is nothing left to resume: the review is no longer awaited.
+      const ended = (await deps.ledger.forIntent(deps.ledgerName, input.intentId)).find(({ entry }) =>
+        ['intent.concluded', 'stage.failed'].includes(entry.type),
+      );
+      if (ended) {
+        throw new NotAwaitingReviewError(
+          `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}, and has ended since`,
+        );
+      }
       await recordDecision(input.intentId, first, deps);
       return { request, review: first, retried: true };
     }

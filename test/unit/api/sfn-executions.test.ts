@@ -33,7 +33,10 @@ const input = {
 describe('SfnExecutions', () => {
   test('starts an execution named after the intent with the state input as JSON', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${arn}:int-1` });
-    const started = await new SfnExecutions(new SFNClient({}), arn).start('int-1', input);
+    const started = await new SfnExecutions(new SFNClient({}), arn).start(
+      { name: 'int-1', intentId: 'int-1' },
+      input,
+    );
     expect(started).toEqual({ executionId: `${arn}:int-1` });
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({
       stateMachineArn: arn,
@@ -44,7 +47,9 @@ describe('SfnExecutions', () => {
 
   test('an execution of that name already existing is a duplicate, not an error', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    await expect(new SfnExecutions(new SFNClient({}), arn).start('int-1', input)).resolves.toBe('duplicate');
+    await expect(
+      new SfnExecutions(new SFNClient({}), arn).start({ name: 'int-1', intentId: 'int-1' }, input),
+    ).resolves.toBe('duplicate');
   });
 
   test('an approval returns the task token with the review as output', async () => {
