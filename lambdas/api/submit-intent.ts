@@ -16,7 +16,7 @@ let deps: IntakeDeps | undefined;
  * out takes the caller; one that names somebody else is refused (403) unless the catalog records a
  * delegation from them to the caller. Then the intent must be complete (400 naming each field), and the
  * pipeline starts under the intent's attempt (a resubmission answers `duplicate`; one after an attempt that
- * ended unreleased starts the next attempt, `<id>~<n>`, and answers `previousIntentId`).
+ * ended unreleased starts the next attempt, `<id>:attempt-<n>`, and answers `previousIntentId`).
  */
 export async function submitIntent(
   event: APIGatewayProxyEvent,

@@ -8,8 +8,9 @@ import { stateKeys } from '../state-keys.js';
 /**
  * Attempts: one execution per intent, however often it arrives, until an attempt ends without releasing.
  *
- * An intent runs under its own id; an attempt after the first runs under `<id>~<n>` (`~` is no character an
- * intent id may hold, so an attempt's id never equals another intent's). Which attempt is current lives in one
+ * An intent runs under its own id; an attempt after the first runs under `<id>:attempt-<n>`, a suffix no intent
+ * id may end with (`reservedAttemptSuffix`), so an attempt's id never equals another intent's, and it stays a
+ * name evidence bundles and checkpoints can carry. Which attempt is current lives in one
  * state item, bumped by a conditional write that a concurrent submission loses: the loser starts the winner's
  * attempt, whose execution name already exists, and is answered as a duplicate. A bus delivery that started an
  * attempt is remembered, so a redelivered event never starts the next one.
@@ -43,7 +44,7 @@ const resubmittable = new Set([
 
 /** The id attempt `number` of `intentId` runs under: the intent's own id for the first. */
 export function attemptRunId(intentId: string, number: number): string {
-  return number === 1 ? intentId : `${intentId}~${number}`;
+  return number === 1 ? intentId : `${intentId}:attempt-${number}`;
 }
 
 /** Whether a run's ledger entries show it ended without releasing: its execution failed, or it concluded so. */

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { type Intent, intentSchema } from '../intent.js';
+import { type Intent, intentSchema, reservedAttemptSuffix } from '../intent.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
 import type { PipelineState } from './state.js';
 
@@ -19,6 +19,11 @@ export function declaredIntent(state: PipelineState): { intent: Intent; intentId
  */
 export function fallbackIntentId(raw: unknown): string {
   const clientId = (raw as { id?: unknown } | null)?.id;
-  if (typeof clientId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return clientId;
+  if (
+    typeof clientId === 'string' &&
+    /^[A-Za-z0-9._:-]{1,128}$/.test(clientId) &&
+    !reservedAttemptSuffix.test(clientId)
+  )
+    return clientId;
   return `int-${canonicalDigest(raw ?? null).slice(0, 20)}`;
 }

@@ -177,7 +177,7 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
     expect(stack.stepFunctions.executions.size).toBe(executionsBefore + 1);
     expect([second.statusCode, second.body]).toEqual([
       202,
-      expect.objectContaining({ intentId: `${first.intentId}~2`, previousIntentId: first.intentId }),
+      expect.objectContaining({ intentId: `${first.intentId}:attempt-2`, previousIntentId: first.intentId }),
     ]);
     expect(secondRun.status).toBe('SUCCEEDED');
     const declared = (await stack.ledger.forIntent(stack.ledgerName, second.intentId)).find(

@@ -150,8 +150,11 @@ describe('one execution per intent, whatever arrives', () => {
     const again = await viaApi(intent);
 
     // Assess
-    expect(retried).toMatchObject({ status: 202, body: { intentId: 'flag-rollout-8~2' } });
-    expect(again).toMatchObject({ status: 200, body: { duplicate: true, intentId: 'flag-rollout-8~2' } });
+    expect(retried).toMatchObject({ status: 202, body: { intentId: 'flag-rollout-8:attempt-2' } });
+    expect(again).toMatchObject({
+      status: 200,
+      body: { duplicate: true, intentId: 'flag-rollout-8:attempt-2' },
+    });
     expect(executions.started).toHaveLength(2);
     expect(executions.started[1]?.name).not.toBe(executions.started[0]?.name);
     expect(executions.started[1]?.input.attempt).toEqual({
@@ -170,7 +173,7 @@ describe('one execution per intent, whatever arrives', () => {
     const rejected = await viaApi({ ...sample(), id: 'rejected-1' });
     const released = await viaApi({ ...sample(), id: 'released-1' });
 
-    expect(rejected).toMatchObject({ status: 202, body: { intentId: 'rejected-1~2' } });
+    expect(rejected).toMatchObject({ status: 202, body: { intentId: 'rejected-1:attempt-2' } });
     expect(released).toMatchObject({ status: 200, body: { duplicate: true, intentId: 'released-1' } });
   });
 
@@ -183,7 +186,7 @@ describe('one execution per intent, whatever arrives', () => {
     const resent = await viaBus('e-10', intent);
 
     expect(redelivered).toMatchObject({ duplicate: true, intentId: 'flag-rollout-9' });
-    expect(resent).toMatchObject({ intentId: 'flag-rollout-9~2' });
+    expect(resent).toMatchObject({ intentId: 'flag-rollout-9:attempt-2' });
     expect(executions.started).toHaveLength(2);
   });
 });

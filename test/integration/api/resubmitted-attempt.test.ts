@@ -46,16 +46,29 @@ describe('resubmitting a rejected intent', () => {
     // Assess
     expect(second).toMatchObject({
       status: 202,
-      body: { intentId: 'paging-sooner~2', previousIntentId: 'paging-sooner' },
+      body: { intentId: 'paging-sooner:attempt-2', previousIntentId: 'paging-sooner' },
     });
-    const declared = (await types('paging-sooner~2')).find((e) => e.type === 'intent.declared');
+    const declared = (await types('paging-sooner:attempt-2')).find((e) => e.type === 'intent.declared');
     expect(declared?.payload).toMatchObject({
       attempt: { intentId: 'paging-sooner', number: 2, previousIntentId: 'paging-sooner' },
     });
-    expect((await types('paging-sooner~2')).map((e) => e.type)).toContain('intent.concluded');
+    expect((await types('paging-sooner:attempt-2')).map((e) => e.type)).toContain('intent.concluded');
+    expect((await types('paging-sooner:attempt-2')).map((e) => e.type)).not.toContain('stage.failed');
     expect(third).toMatchObject({
       status: 202,
-      body: { intentId: 'paging-sooner~3', previousIntentId: 'paging-sooner~2' },
+      body: { intentId: 'paging-sooner:attempt-3', previousIntentId: 'paging-sooner:attempt-2' },
     });
+  });
+
+  test("an intent whose own id takes the attempts' suffix is refused, naming the field", async () => {
+    const response = await fetch(`${api.base}/intents`, {
+      method: 'POST',
+      body: JSON.stringify({ ...rejected, id: 'paging-sooner:attempt-7' }),
+    });
+    const body = (await response.json()) as { issues?: Array<{ path: string; message: string }> };
+    expect(response.status).toBe(400);
+    expect(body.issues).toContainEqual(
+      expect.objectContaining({ path: 'id', message: expect.stringMatching(/attempt/) }),
+    );
   });
 });
