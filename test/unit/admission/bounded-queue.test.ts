@@ -43,6 +43,8 @@ describe('an intent queued behind a 7-day review', () => {
     const bound = Math.ceil(sevenDays / 1000 / queueRetry.overdueMaxSeconds) + 12;
     expect(rechecks).toBeLessThanOrEqual(bound);
     expect(rechecks * eventsPerRecheck).toBeLessThan(5000);
-    console.log(`7-day wait: ${rechecks} re-checks, about ${rechecks * eventsPerRecheck} execution events, ${admissions(afterAdmission).length} admission entries`);
+    console.log(
+      `7-day wait: ${rechecks} re-checks, about ${rechecks * eventsPerRecheck} execution events, ${admissions(afterAdmission).length} admission entries`,
+    );
   });
 });
