@@ -25,9 +25,9 @@ export type ItvFunctionName = PipelineStage | ApiFunctionName | MaintenanceFunct
 
 const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Reads delegations granted at run time, to bind the requester, then starts the execution.
-  'submit-intent': { pipeline: 'start-execution', state: 'read' },
+  'submit-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   // The same for intents CI systems put on the itv bus.
-  'intake-event': { pipeline: 'start-execution', state: 'read' },
+  'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   'get-intent': { ledger: 'read', state: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
   // Reads ledger pages (Query on the table).

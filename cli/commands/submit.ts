@@ -27,7 +27,11 @@ export async function submitCommand(
   const as = namedPrincipal(options.as, process.env, 'itv submit');
   const client = await controlPlane(itvHome());
   const answer = await honouringRetryAfter(
-    () => client.call<{ intentId: string; duplicate?: boolean }>('POST', '/intents', { body: raw, as }),
+    () =>
+      client.call<{ intentId: string; duplicate?: boolean; previousIntentId?: string }>('POST', '/intents', {
+        body: raw,
+        as,
+      }),
     // The line goes to stderr under --json, whose stdout is the status alone.
     {
       onWait: (seconds, refused) =>
@@ -39,6 +43,8 @@ export async function submitCommand(
   if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
   if (answer.body.duplicate && !options.json)
     console.log(`intent ${intentId} was already submitted; its status:`);
+  if (answer.body.previousIntentId && !options.json)
+    console.log(`attempt ${intentId} follows ${answer.body.previousIntentId}, which ended without releasing`);
   const status = await followIntent(client, intentId, {
     onEvent: options.json ? undefined : progressPrinter((line) => console.log(line)),
     untilReviewed: options.wait ?? false,

@@ -4,7 +4,7 @@ import type { ApiAnswer } from './client.js';
 export const retryBudgetMs = 5 * 60_000;
 
 /**
- * Sends a request until the control plane takes it: a 429 is waited out for the Retry-After it names (plus
+ * Sends a request until the control plane takes it: a 429 (or a 503 naming a Retry-After) is waited out for the Retry-After it names (plus
  * up to a second of jitter, so clients refused together do not all come back in the same instant), for at
  * most `budgetMs` in all; then the last answer is returned. `onWait` hears of the first wait only.
  */
@@ -16,7 +16,10 @@ export async function honouringRetryAfter<T>(
   let waited = false;
   for (;;) {
     const answer = await send();
-    if (answer.status !== 429) return answer;
+    // A 503 with Retry-After is a request that can be sent again as it was (a review recorded whose
+    // execution did not resume yet); one without names no time to come back.
+    const again = answer.status === 429 || (answer.status === 503 && answer.retryAfterSeconds !== undefined);
+    if (!again) return answer;
     const waitMs = (answer.retryAfterSeconds ?? 1) * 1000 + Math.random() * 1000;
     if (Date.now() + waitMs > deadline) return answer;
     if (!waited) options.onWait?.(Math.round(waitMs / 1000), answer);

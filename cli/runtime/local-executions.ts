@@ -70,9 +70,10 @@ export class LocalExecutions implements Executions {
    * throws `ExecutionCapacityError` before anything is written. A resubmission never needs a place, so it is
    * answered as a duplicate even when every place is taken.
    */
-  async start(name: string, input: Parameters<Executions['start']>[1]) {
-    // The API names executions after the intent id, so the name finds the intent's ledger entries.
-    // The name is taken before the first await, so two submissions of one intent never both start it.
+  async start(run: { name: string; intentId: string }, input: Parameters<Executions['start']>[1]) {
+    // Locally an execution is known by its run's id (the intent's, or its attempt's), which finds its ledger
+    // entries. It is taken before the first await, so two submissions of one intent never both start it.
+    const name = run.intentId;
     if (this.running.has(name) || this.starting.has(name)) return 'duplicate' as const;
     if (this.running.size + this.starting.size + this.reserved >= this.maxInFlight) {
       if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;
@@ -85,7 +86,7 @@ export class LocalExecutions implements Executions {
     try {
       if ((await this.ledger.forIntent(this.ledgerName, name)).length > 0) return 'duplicate' as const;
       const { execution } = await this.pipeline.admit(
-        { intent: input.intent, source: input.source, caller: input.caller },
+        { intent: input.intent, source: input.source, caller: input.caller, attempt: input.attempt },
         name,
       );
       this.track(name, execution);
@@ -95,9 +96,13 @@ export class LocalExecutions implements Executions {
     }
   }
 
-  async completeReview(request: ReviewRequest, _review: ReviewResult): Promise<void> {
-    // The decision is already in the state store; the resumed execution reads it at the review wait.
+  async completeReview(request: ReviewRequest, _review: ReviewResult): Promise<'resumed' | 'ended'> {
+    // Claimed once in the state store, as Step Functions takes a task token once: a retried review (or one
+    // sent again after a restart) resumes nothing more. The decision is already in the state store; the
+    // resumed execution reads it at the review wait.
+    if (!(await this.pipeline.claimReviewResumption(request.intentId))) return 'ended';
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
+    return 'resumed';
   }
 
   async completeReleaseDecision(request: ReleaseDecisionRequest, _decided: ReleaseDecision): Promise<void> {

@@ -2,12 +2,13 @@ import type { Caller } from '../../lambdas/core/principals/caller.js';
 import './polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReviewRejectedError } from '../../lambdas/core/errors.js';
+import type { Attempt } from '../../lambdas/core/pipeline/attempts.js';
 import type { PipelineDeps } from '../../lambdas/core/pipeline/deps.js';
 import {
   DecisionTimeoutError,
   pendingReleaseDecision,
 } from '../../lambdas/core/pipeline/release-decision.js';
-import { type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
+import { claimReviewResumption, type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { readReferencePath } from '../../statemachines/reference-path.js';
@@ -28,6 +29,7 @@ export interface ExecutionInput {
   intent: unknown;
   source?: 'cli' | 'api' | 'eventbridge';
   caller: Caller | undefined;
+  attempt?: Attempt | undefined;
 }
 
 export interface ExecutionReport {
@@ -77,6 +79,10 @@ type AslState = {
 
 let executionCounter = 0;
 
+/** The ASL's wait for a lane (`statemachines/pipeline.ts`), and the stages that free one: they delete the lease. */
+const laneWait = 'WaitForLane';
+const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
+
 /**
  * Definitions this process has validated, by their text. asl-validator compiles its schemas on every
  * validation (about a second of CPU), and every session of a process builds its pipeline from the same file.
@@ -96,6 +102,8 @@ function validateOnce(definition: StateMachineDefinition): void {
  */
 export class LocalPipeline {
   private readonly states: Record<string, AslState>;
+  /** Executions waiting for their lane, woken together when a stage frees one (`wakeLaneWaiters`). */
+  private laneWaiters: Array<() => void> = [];
 
   constructor(
     private readonly definition: StateMachineDefinition,
@@ -137,6 +145,7 @@ export class LocalPipeline {
       source: input.source ?? 'cli',
       submittedAt: this.deps.clock.now().toISOString(),
       ...(input.caller ? { caller: input.caller } : {}),
+      ...(input.attempt ? { attempt: input.attempt } : {}),
     };
   }
 
@@ -155,6 +164,18 @@ export class LocalPipeline {
         entry.intentId,
       ),
     }));
+  }
+
+  /** Wakes every execution waiting for a lane: each re-checks, the queue's head is admitted, the rest wait on. */
+  wakeLaneWaiters(): void {
+    const waiters = this.laneWaiters;
+    this.laneWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Claims the one resumption of the intent's parked review wait; false when it was claimed before. */
+  claimReviewResumption(intentId: string): Promise<boolean> {
+    return claimReviewResumption(intentId, this.deps);
   }
 
   /** Resumes an execution parked at the review wait, from that state, with the same ASL. */
@@ -261,6 +282,7 @@ export class LocalPipeline {
                 ? await this.awaitReleaseDecision(handler, input, tracker, abort)
                 : await handler(input);
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
+          if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
           if (!tracker.parked) report({ state: name, phase: 'exited', output });
           failures.delete(name);
           return output;
@@ -395,8 +417,22 @@ export class LocalPipeline {
     });
   }
 
-  /** Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). */
+  /**
+   * Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). The
+   * lane wait is event-driven instead: the execution waits outside time until a stage frees a lane (Learn,
+   * RecordFailure), then re-checks its admission. Sleeping there on the virtual clock would run the clock on
+   * while the lane's holder waits for a person, until leases expired and the queue overtook it.
+   */
   private async waitFor(wait: AslState, input: unknown): Promise<void> {
+    const ran = wait.SecondsPath !== undefined && readReferencePath(input, wait.SecondsPath) !== undefined;
+    if (wait === this.states[laneWait] && ran) {
+      await this.options.scheduler.waitOutside(
+        new Promise<void>((resolve) => {
+          this.laneWaiters.push(resolve);
+        }),
+      );
+      return;
+    }
     const seconds =
       wait.Seconds ?? (wait.SecondsPath ? readReferencePath(input, wait.SecondsPath) : undefined);
     if (typeof seconds === 'number' && seconds > 0) await this.options.scheduler.sleep(seconds * 1000);

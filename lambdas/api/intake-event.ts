@@ -1,15 +1,13 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { loadCatalog } from '../../catalog/index.js';
 import type { Catalog } from '../core/catalog-schema.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
-import { dynamoState } from '../wiring/aws/dynamodb.js';
-import { onFirstUse } from '../wiring/aws/on-first-use.js';
+import { intakeDeps } from '../wiring/aws/intake-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
-import { type SubmissionDeps, type Submitted, submitForTheRecord } from './submission.js';
+import { type IntakeDeps, type Submitted, submitForTheRecord } from './submission.js';
 
 /** The event a CI system puts on the itv bus: `detail.intent` is the intent. */
 export type IntentSubmittedEvent = EventBridgeEvent<'Intent Submitted', { intent?: unknown }>;
@@ -31,18 +29,18 @@ export function eventCaller(event: IntentSubmittedEvent, catalog: Catalog): Call
 }
 
 let executions: Executions | undefined;
-let deps: SubmissionDeps | undefined;
+let deps: IntakeDeps | undefined;
 
 /**
  * The target of the itv bus's rule: starts the pipeline for an intent a CI system submitted, as the
- * automation principal its source belongs to, with the intent id as the execution name, so a redelivered
- * event is the same execution. Nobody waits for an answer, so DeclareIntent records what this cannot say:
+ * automation principal its source belongs to, with the intent's attempt as the execution name and the event
+ * id remembered, so a redelivered event is the same execution (even after that execution failed). Nobody waits for an answer, so DeclareIntent records what this cannot say:
  * an incomplete intent, or `request.refused` for one that names somebody the principal may not act for.
  */
 export async function intakeEvent(
   event: IntentSubmittedEvent,
   executions: Executions,
-  deps: SubmissionDeps,
+  deps: IntakeDeps,
   now: Date,
 ): Promise<Submitted | { ignored: string } | Refused> {
   const caller = eventCaller(event, deps.catalog);
@@ -53,7 +51,14 @@ export async function intakeEvent(
   }
   try {
     return await submitForTheRecord(
-      { raw: event.detail?.intent, caller, source: 'eventbridge', submittedAt: event.time },
+      {
+        raw: event.detail?.intent,
+        caller,
+        source: 'eventbridge',
+        submittedAt: event.time,
+        // EventBridge delivers at least once: a redelivery carries the same id.
+        deliveryId: event.id,
+      },
       executions,
       deps,
       now,
@@ -78,6 +83,6 @@ export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string
   .use(telemetry('IntakeEvent'))
   .handler((event: IntentSubmittedEvent) => {
     executions ??= sfnExecutions(process.env);
-    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+    deps ??= intakeDeps(process.env);
     return intakeEvent(event, executions, deps, new Date());
   });

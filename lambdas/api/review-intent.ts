@@ -4,7 +4,12 @@ import * as z from 'zod';
 import { defaultPolicySet } from '../../policies/index.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
-import { NotAwaitingReviewError, recordReview } from '../core/pipeline/review.js';
+import {
+  NotAwaitingReviewError,
+  ReviewResumeFailedError,
+  ReviewWaitEndedError,
+  recordReview,
+} from '../core/pipeline/review.js';
 import type { Executions } from '../ports/executions.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
@@ -22,7 +27,9 @@ let executions: Executions | undefined;
 /**
  * `POST /intents/{id}/review`: the authenticated caller, resolved to a catalog principal before anything is
  * recorded, is the reviewer of record (never a name in the body). Records the decision with the identity
- * the caller authenticated as, then returns the task token to Step Functions.
+ * the caller authenticated as, then returns the task token to Step Functions. When that fails the answer is
+ * 503 and the same review sent again (same reviewer, same decision) resumes the execution: a retry writes
+ * nothing new. 409 when the intent is not waiting, was decided otherwise, or its wait had already ended.
  */
 export async function reviewIntent(
   event: APIGatewayProxyEvent,
@@ -43,7 +50,7 @@ export async function reviewIntent(
       );
     }
     const reviewer = authenticate(event, deps.catalog);
-    const { request, review } = await recordReview(
+    const { request, review, retried } = await recordReview(
       {
         intentId: id,
         decision: parsed.data.decision === 'approve' ? 'approved' : 'rejected',
@@ -52,11 +59,33 @@ export async function reviewIntent(
       },
       deps,
     );
-    await executions.completeReview(request, review);
-    return json(200, { intentId: id, review });
+    let resumed: 'resumed' | 'ended';
+    try {
+      resumed = await executions.completeReview(request, review);
+    } catch (error) {
+      throw new ReviewResumeFailedError(
+        `the review of intent ${id} is recorded, but resuming its execution failed: retry the same review to resume it`,
+        { cause: error },
+      );
+    }
+    // A retry whose wait already ended was resumed by the call it retries; a first review finding no wait
+    // says so rather than claiming the execution goes on.
+    if (resumed === 'ended' && !retried) {
+      throw new ReviewWaitEndedError(
+        `the review of intent ${id} is recorded, but its execution no longer waits for one (the wait timed out or the execution stopped): see itv status`,
+      );
+    }
+    return json(200, { intentId: id, review, retried });
   } catch (error) {
-    if (error instanceof NotAwaitingReviewError)
+    if (error instanceof NotAwaitingReviewError || error instanceof ReviewWaitEndedError)
       return json(409, { error: error.name, message: error.message });
+    if (error instanceof ReviewResumeFailedError) {
+      // The cause stays in the function log; the caller learns what to do.
+      console.error(error, error.cause);
+      // Retry-After with a 503 says when to try again (RFC 9110 §10.2.3); `itv review` does so on its own.
+      const answer = json(503, { error: error.name, message: error.message });
+      return { ...answer, headers: { ...answer.headers, 'retry-after': '2' } };
+    }
     return errorResponse(error);
   }
 }

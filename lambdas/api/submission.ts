@@ -1,17 +1,24 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Catalog } from '../core/catalog-schema.js';
 import { checkCompleteness } from '../core/completeness.js';
 import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import { screenIntent } from '../core/intake/screen-intent.js';
+import { chooseAttempt } from '../core/pipeline/attempts.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
 import type { StateStore } from '../ports/state-store.js';
 
-/** Step Functions execution names allow 1–80 of [A-Za-z0-9-_]. */
-export function executionName(intentId: string): string {
-  return intentId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 80);
+/**
+ * The execution name of the run `runId`: SHA-256 of the id decides, so two ids never share a name (replacing the
+ * characters Step Functions forbids and cutting to its 80 would make `a.b` and `a:b` one execution); a readable
+ * head of the id lets an operator spot it in the console. At most 15 + 1 + 64 = 80 of [A-Za-z0-9_-].
+ */
+export function executionName(runId: string): string {
+  const head = runId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 15);
+  return `${head}-${createHash('sha256').update(runId, 'utf8').digest('hex')}`;
 }
 
 export interface Submission {
@@ -19,14 +26,25 @@ export interface Submission {
   caller: Caller;
   source: 'api' | 'eventbridge' | 'cli';
   submittedAt: string;
+  /** The event's id for a bus delivery: a redelivery of it starts what the first delivery started. */
+  deliveryId?: string;
 }
 
-export type Submitted = { intentId: string } & ({ executionId: string } | { duplicate: true });
+export type Submitted = { intentId: string } & (
+  | { executionId: string; previousIntentId?: string }
+  | { duplicate: true }
+);
 
 /** The catalog, and the state store where delegations granted at run time are kept. */
 export interface SubmissionDeps {
   catalog: Catalog;
   state: StateStore;
+}
+
+/** What starting an intent reads besides: the ledger, to tell whether its current attempt ended unreleased. */
+export interface IntakeDeps extends SubmissionDeps {
+  ledger: LedgerStore;
+  ledgerName: string;
 }
 
 /**
@@ -59,20 +77,20 @@ export async function bindSubmission(
 /**
  * The one way an intent enters the pipeline, whoever calls: screens it at the door (`refuseAtTheDoor`), binds the requester to the authenticated caller
  * (throws `ImpersonationError` naming the field, before anything is recorded), refuses an incomplete intent
- * with `InvalidInputError` naming each field, then starts the execution named after the intent id, so a
- * resubmission is the same execution, not a second change.
+ * with `InvalidInputError` naming each field, then starts the execution named after the intent's attempt, so
+ * a resubmission is the same execution, not a second change (a new attempt once the last ended unreleased).
  */
 export async function submit(
   submission: Submission,
   executions: Executions,
-  deps: SubmissionDeps,
+  deps: IntakeDeps,
   now: Date,
 ): Promise<Submitted> {
   const salt = refuseAtTheDoor(submission.raw);
   const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog, salt);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
-  return start(checked.intentId, intent, submission, executions);
+  return start(checked.intentId, intent, submission, executions, deps);
 }
 
 /**
@@ -84,7 +102,7 @@ export async function submit(
 export async function submitForTheRecord(
   submission: Submission,
   executions: Executions,
-  deps: SubmissionDeps,
+  deps: IntakeDeps,
   now: Date,
 ): Promise<Submitted> {
   const salt = refuseAtTheDoor(submission.raw);
@@ -96,20 +114,33 @@ export async function submitForTheRecord(
     if (!(error instanceof ImpersonationError)) throw error;
   }
   const checked = checkCompleteness(intent, deps.catalog, salt);
-  return start(checked.ok ? checked.intentId : fallbackIntentId(intent), intent, submission, executions);
+  const intentId = checked.ok ? checked.intentId : fallbackIntentId(intent);
+  return start(intentId, intent, submission, executions, deps);
 }
 
+/**
+ * Starts the intent's current attempt, or its next one when the current ended without releasing; the execution
+ * name is the attempt's, so every other submission of it is answered as a duplicate.
+ */
 async function start(
   intentId: string,
   intent: unknown,
   submission: Submission,
   executions: Executions,
+  deps: IntakeDeps,
 ): Promise<Submitted> {
-  const started = await executions.start(executionName(intentId), {
-    intent,
-    source: submission.source,
-    submittedAt: submission.submittedAt,
-    caller: submission.caller,
-  });
-  return started === 'duplicate' ? { intentId, duplicate: true } : { intentId, ...started };
+  const { runId, attempt } = await chooseAttempt(intentId, submission.deliveryId, deps);
+  const started = await executions.start(
+    { name: executionName(runId), intentId: runId },
+    {
+      intent,
+      source: submission.source,
+      submittedAt: submission.submittedAt,
+      caller: submission.caller,
+      ...(attempt ? { attempt } : {}),
+    },
+  );
+  return started === 'duplicate'
+    ? { intentId: runId, duplicate: true }
+    : { intentId: runId, ...started, ...(attempt ? { previousIntentId: attempt.previousIntentId } : {}) };
 }

@@ -1,28 +1,27 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { loadCatalog } from '../../catalog/index.js';
 import type { Executions } from '../ports/executions.js';
-import { dynamoState } from '../wiring/aws/dynamodb.js';
-import { onFirstUse } from '../wiring/aws/on-first-use.js';
+import { intakeDeps } from '../wiring/aws/intake-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { errorResponse, json, parseBody } from './http.js';
-import { type SubmissionDeps, submit } from './submission.js';
+import { type IntakeDeps, submit } from './submission.js';
 
 let executions: Executions | undefined;
-let deps: SubmissionDeps | undefined;
+let deps: IntakeDeps | undefined;
 
 /**
  * `POST /intents`: the authenticated caller is the requester. An intent that leaves `authority.requester`
  * out takes the caller; one that names somebody else is refused (403) unless the catalog records a
  * delegation from them to the caller. Then the intent must be complete (400 naming each field), and the
- * pipeline starts with the intent id as the execution name (a resubmission answers `duplicate`).
+ * pipeline starts under the intent's attempt (a resubmission answers `duplicate`; one after an attempt that
+ * ended unreleased starts the next attempt, `<id>:attempt-<n>`, and answers `previousIntentId`).
  */
 export async function submitIntent(
   event: APIGatewayProxyEvent,
   executions: Executions,
-  deps: SubmissionDeps,
+  deps: IntakeDeps,
   now: Date,
   authenticate: Authenticate = iamCaller,
 ): Promise<APIGatewayProxyResult> {
@@ -36,9 +35,14 @@ export async function submitIntent(
       now,
     );
     const status = `/intents/${submitted.intentId}`;
-    return 'duplicate' in submitted
-      ? json(200, { intentId: submitted.intentId, status, duplicate: true })
-      : json(202, { intentId: submitted.intentId, executionId: submitted.executionId, status });
+    if ('duplicate' in submitted) return json(200, { intentId: submitted.intentId, status, duplicate: true });
+    const { previousIntentId } = submitted;
+    return json(202, {
+      intentId: submitted.intentId,
+      executionId: submitted.executionId,
+      status,
+      ...(previousIntentId ? { previousIntentId } : {}),
+    });
   } catch (error) {
     return errorResponse(error);
   }
@@ -48,6 +52,6 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('SubmitIntent'))
   .handler((event: APIGatewayProxyEvent) => {
     executions ??= sfnExecutions(process.env);
-    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+    deps ??= intakeDeps(process.env);
     return submitIntent(event, executions, deps, new Date());
   });

@@ -121,6 +121,9 @@ export const simulationSchema = z.object({
     .optional(),
 });
 
+/** The suffix a later attempt of an intent runs under (`pipeline/attempts.ts`): no intent's own id ends so. */
+export const reservedAttemptSuffix = /:attempt-\d+$/;
+
 export const intentSchema = z
   .object({
     apiVersion: z.literal('itv/v1'),
@@ -133,6 +136,9 @@ export const intentSchema = z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 of A-Z a-z 0-9 . _ : -')
       .refine((id) => !id.startsWith('int-'), 'must not start with "int-", which derived ids use')
+      .refine((id) => !reservedAttemptSuffix.test(id), {
+        message: 'must not end with ":attempt-<n>": that suffix names the attempts of a resubmitted intent',
+      })
       .optional(),
     title: z.string().min(1).max(200),
     goal: goalSchema,

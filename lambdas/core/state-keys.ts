@@ -12,6 +12,10 @@ export const stateKeys = {
   }),
   /** The running totals of the outcomes of (service, kind): what confidence reads, in one item. */
   outcomeTally: (service: string, kind: string) => ({ pk: `TALLY#OUTCOME#${service}#${kind}`, sk: 'TOTALS' }),
+  /** The intent's current attempt: bumped (conditionally) when a submission follows one that ended unreleased. */
+  attempt: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'ATTEMPT' }),
+  /** An event-bus delivery that started an attempt: a redelivery of the same event finds it and starts no other. */
+  delivery: (intentId: string, eventId: string) => ({ pk: `INTENT#${intentId}`, sk: `DELIVERY#${eventId}` }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
   /**
    * The hosted configuration version created for the intent's release, reused by every retried start; a
@@ -24,6 +28,8 @@ export const stateKeys = {
   /** What itv last released to everyone on a profile: the configuration a stepped release keeps for the rest. */
   releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
+  /** Local runtime: the one resumption of a parked review wait, claimed once so a retried review starts no other. */
+  reviewResumed: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_RESUMED' }),
   /** A held release waiting for a person's decision: its task token and the state to resume from. */
   releaseDecisionRequest: (intentId: string) => ({
     pk: `INTENT#${intentId}`,

@@ -1,3 +1,4 @@
+import type { Attempt } from '../core/pipeline/attempts.js';
 import type { ReleaseDecisionRequest } from '../core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../core/pipeline/review.js';
 import type { ReleaseDecision, ReviewResult } from '../core/pipeline/state.js';
@@ -5,19 +6,28 @@ import type { Caller } from '../core/principals/caller.js';
 
 /** Starts and resumes pipeline executions: Step Functions on AWS, the in-process runner locally. */
 export interface Executions {
-  /** Starts the pipeline under `name`; `duplicate` when an execution of that name already exists. */
+  /**
+   * Starts the pipeline as execution `name` for the run `intentId` (the intent's id, or its attempt's);
+   * `duplicate` when an execution of that name already exists.
+   */
   start(
-    name: string,
+    run: { name: string; intentId: string },
     input: {
       intent: unknown;
       source: 'api' | 'eventbridge' | 'cli';
       submittedAt: string;
       /** Who submitted it, as the entry point authenticated them; the requester is bound to it. */
       caller: Caller;
+      /** A later attempt of an intent whose previous attempt ended unreleased. */
+      attempt?: Attempt;
     },
   ): Promise<{ executionId: string } | 'duplicate'>;
-  /** Hands a reviewer's decision to the execution waiting on it (task token on AWS). */
-  completeReview(request: ReviewRequest, review: ReviewResult): Promise<void>;
+  /**
+   * Hands a reviewer's decision to the execution waiting on it (task token on AWS). `ended` when no wait took
+   * it: the wait was already resumed (by an earlier call whose answer was lost) or had timed out. Throws when
+   * the execution could not be reached, so the caller can say so and the review be sent again.
+   */
+  completeReview(request: ReviewRequest, review: ReviewResult): Promise<'resumed' | 'ended'>;
   /**
    * Hands an owner's decision to the held release waiting on it (task token on AWS). Called again for a
    * retried decision: a wait already resumed is no error.

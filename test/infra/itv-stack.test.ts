@@ -282,9 +282,12 @@ describe('functions', () => {
     );
     expect(Object.keys(environmentOf(template, 'check-release'))).toContain('ITV_APPCONFIG_STRATEGIES');
     expect(Object.keys(environmentOf(template, 'verify'))).not.toContain('ITV_APPCONFIG_APPLICATION_ID');
-    // Submission reads delegations granted at run time (state table) and starts executions.
+    // Submission reads delegations granted at run time and records attempts (state table), reads whether the
+    // intent's last attempt ended (ledger), and starts executions.
     for (const entry of ['submit-intent', 'intake-event'] as const) {
       expect(Object.keys(environmentOf(template, entry)).sort()).toEqual([
+        'ITV_LEDGER_NAME',
+        'ITV_LEDGER_TABLE',
         'ITV_STATE_MACHINE_ARN',
         'ITV_STATE_TABLE',
         'NODE_OPTIONS',

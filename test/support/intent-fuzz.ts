@@ -9,6 +9,7 @@ import { canonicalDigest } from '../../lambdas/core/ledger/canonical-json.js';
 import { declareIntent } from '../../lambdas/core/pipeline/declare-intent.js';
 import { fallbackIntentId } from '../../lambdas/core/pipeline/parsed-intent.js';
 import type { Caller } from '../../lambdas/core/principals/index.js';
+import { MemoryLedgerStore } from '../unit/pipeline/helpers/memory-ledger.js';
 import { pipelineHarness } from '../unit/pipeline/helpers/pipeline-harness.js';
 import { MemoryStateStore } from '../unit/release/helpers/memory-state-store.js';
 import { RecordingExecutions } from './recording-executions.js';
@@ -153,7 +154,12 @@ const alice: Caller = {
 
 /** One set of entry points for a whole run: the stores grow, which is also what production sees. */
 export function fuzzTarget() {
-  const deps = { catalog, state: new MemoryStateStore() };
+  const deps = {
+    catalog,
+    state: new MemoryStateStore(),
+    ledger: new MemoryLedgerStore(),
+    ledgerName: 'fuzz',
+  };
   const harness = pipelineHarness();
   const now = new Date('2026-11-04T15:00:00Z');
   return async function fuzzOne(input: HostileIntent): Promise<FuzzFailure[]> {

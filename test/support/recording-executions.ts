@@ -2,12 +2,14 @@ import type { Executions } from '../../lambdas/ports/executions.js';
 
 /** Stands in for Step Functions' StartExecution: records what would start, and starts nothing. */
 export class RecordingExecutions implements Executions {
-  readonly started: Array<{ name: string; input: Parameters<Executions['start']>[1] }> = [];
-  async start(name: string, input: Parameters<Executions['start']>[1]) {
-    this.started.push({ name, input });
-    return { executionId: `arn:execution:${name}` };
+  readonly started: Array<{ name: string; intentId: string; input: Parameters<Executions['start']>[1] }> = [];
+  async start(run: Parameters<Executions['start']>[0], input: Parameters<Executions['start']>[1]) {
+    this.started.push({ ...run, input });
+    return { executionId: `arn:execution:${run.name}` };
   }
-  async completeReview(): Promise<void> {}
+  async completeReview(): Promise<'resumed'> {
+    return 'resumed';
+  }
   async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision here');
   }

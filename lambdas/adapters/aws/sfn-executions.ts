@@ -13,14 +13,14 @@ import type { ReviewRequest } from '../../core/pipeline/review.js';
 import type { ReleaseDecision, ReviewResult } from '../../core/pipeline/state.js';
 import type { Executions } from '../../ports/executions.js';
 
-/** Step Functions: executions named after the intent (so a resubmission is the same execution), task tokens for review. */
+/** Step Functions: executions named after the intent's attempt (so a resubmission is the same execution), task tokens for review. */
 export class SfnExecutions implements Executions {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(name: string, input: Parameters<Executions['start']>[1]) {
+  async start({ name }: Parameters<Executions['start']>[0], input: Parameters<Executions['start']>[1]) {
     try {
       const started = await this.client.send(
         new StartExecutionCommand({
@@ -36,20 +36,28 @@ export class SfnExecutions implements Executions {
     }
   }
 
-  async completeReview(request: ReviewRequest, review: ReviewResult): Promise<void> {
-    if (review.decision === 'approved') {
-      await this.client.send(
-        new SendTaskSuccessCommand({ taskToken: request.taskToken, output: JSON.stringify(review) }),
-      );
-      return;
+  async completeReview(request: ReviewRequest, review: ReviewResult): Promise<'resumed' | 'ended'> {
+    try {
+      if (review.decision === 'approved') {
+        await this.client.send(
+          new SendTaskSuccessCommand({ taskToken: request.taskToken, output: JSON.stringify(review) }),
+        );
+      } else {
+        await this.client.send(
+          new SendTaskFailureCommand({
+            taskToken: request.taskToken,
+            error: ReviewRejectedError.name,
+            cause: review.reason ?? 'rejected by the reviewer of record',
+          }),
+        );
+      }
+      return 'resumed';
+    } catch (error) {
+      // TaskTimedOut: "the task token has either expired or the task associated with the token has already
+      // been closed" (Step Functions API reference); either way no wait takes this review any more.
+      if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist) return 'ended';
+      throw error;
     }
-    await this.client.send(
-      new SendTaskFailureCommand({
-        taskToken: request.taskToken,
-        error: ReviewRejectedError.name,
-        cause: review.reason ?? 'rejected by the reviewer of record',
-      }),
-    );
   }
 
   async completeReleaseDecision(request: ReleaseDecisionRequest, decided: ReleaseDecision): Promise<void> {

@@ -1,8 +1,29 @@
 import { mustWaitFor, type Occupant, type Overlap, overlapOf, queueOrder } from './occupant.js';
 import { predictSchedule, type RadiusSets, radiusSet, type Slot } from './schedule.js';
 
-/** Queued intents re-check at least this often, and no more often than the shortest wait. */
-export const queueRetry = { minSeconds: 15, maxSeconds: 300 } as const;
+/**
+ * Queued intents re-check at least this often, and no more often than the shortest wait. Once every blocker is
+ * overdue (its predicted end passed: it waits for a reviewer, a decision, or its lease to expire) the re-checks
+ * back off, doubling up to `overdueMaxSeconds`: well inside `abandonQueuedAfterSeconds`, so a waiting place is
+ * never taken for abandoned, and one re-check per half hour keeps a week's wait to a few hundred.
+ */
+export const queueRetry = { minSeconds: 15, maxSeconds: 300, overdueMaxSeconds: 1800 } as const;
+
+/**
+ * The wait before the next re-check of a queued intent: until its predicted start while that is ahead, otherwise
+ * double the previous wait (from `minSeconds`) up to `overdueMaxSeconds`.
+ *
+ * @example recheckAfterSeconds(15, 0, 60) // 120: overdue, the previous wait was 60 s
+ */
+export function recheckAfterSeconds(
+  decidedSeconds: number,
+  secondsUntilPredictedStart: number,
+  previousSeconds: number | undefined,
+): number {
+  if (secondsUntilPredictedStart > 0) return decidedSeconds;
+  if (previousSeconds === undefined) return queueRetry.minSeconds;
+  return Math.min(queueRetry.overdueMaxSeconds, Math.max(queueRetry.minSeconds, previousSeconds * 2));
+}
 /** A queued place whose intent has not re-checked for this long belongs to an execution that died. */
 export const abandonQueuedAfterSeconds = 3600;
 /**

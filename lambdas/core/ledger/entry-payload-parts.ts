@@ -15,6 +15,16 @@ export const intentSource = z.enum(['api', 'eventbridge', 'cli']);
 /** A field path and what is wrong with it. */
 export const issuePart = z.object({ path: z.string(), message: z.string() });
 
+/**
+ * A second or later attempt of an intent whose earlier attempt ended without releasing (failed or rejected):
+ * the intent's own id, this attempt's number, and the id the previous attempt ran under.
+ */
+export const attemptPart = z.strictObject({
+  intentId: z.string().min(1),
+  number: z.number().int().min(2),
+  previousIntentId: z.string().min(1),
+});
+
 /** How the requester was bound to the caller: for itself, or for `onBehalfOf` under a recorded delegation. */
 export const bindingPart = z.object({
   basis: z.enum(['self', 'delegation']),

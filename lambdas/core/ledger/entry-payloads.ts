@@ -6,6 +6,7 @@ import { callerSchema } from '../principals/caller.js';
 import { dsseEnvelopeSchema } from '../signing/envelope.js';
 import { checkpointSchema } from './checkpoint.js';
 import {
+  attemptPart,
   bindingPart,
   checkResultPart,
   escalationPart,
@@ -132,6 +133,7 @@ export const ledgerPayloads = {
     binding: bindingPart,
     valueModel: valueModelSchema,
     tags: z.record(z.string(), z.string()),
+    attempt: attemptPart.optional(),
   }),
   'intent.incomplete': z.strictObject({
     source: intentSource,
@@ -139,11 +141,13 @@ export const ledgerPayloads = {
     received: z.unknown(),
     issues: z.array(issuePart),
     submittedBy: callerSchema,
+    attempt: attemptPart.optional(),
   }),
   'request.refused': z.strictObject({
     source: intentSource,
     submittedBy: callerSchema.optional(),
     issues: z.array(issuePart),
+    attempt: attemptPart.optional(),
   }),
   'structure.validated': structurePayload,
   'structure.rejected': structurePayload,

@@ -1,4 +1,5 @@
 import { decideAdmission, type LaneRelease, readOccupancy, settleAdmission } from '../admission/index.js';
+import { recheckAfterSeconds } from '../admission/non-interference.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { Intent } from '../intent.js';
 import { laneOf } from '../lane.js';
@@ -14,14 +15,16 @@ import { type AdmissionResult, admissionResultSchema, type PipelineState } from 
 /**
  * Stage 3: evaluate the policy set, compute the risk tier and check non-interference. An ordinary intent never
  * preempts: when its lane or blast radius overlaps an in-flight release, or an earlier arrival that overlaps it
- * still waits, it queues in arrival order and the state machine re-admits it after `retryAfterSeconds`. An
+ * still waits, it queues in arrival order and the state machine re-admits it after `retryAfterSeconds`: one
+ * `admission.queued` entry when it queues, one `admission.admitted` when admitted, nothing for the re-checks
+ * between, which back off while every blocker is overdue (`recheckAfterSeconds`). An
  * authorized emergency override may stop the revertible release on its lane (`preemptRelease`); that intent
  * queues again at the head of the lane, and both ledgers carry the cost. Non-interference state changes only
  * through conditional writes (see `settleAdmission`).
  */
 export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Promise<AdmissionResult> {
   const { intent, intentId } = declaredIntent(state);
-  const attempt = state.admission ? state.admission.attempt + 1 : 0;
+  const previous = state.admission;
   const service = deps.catalog.services[intent.change.service];
   if (!service)
     throw new Error(`service ${intent.change.service} vanished from the catalog after declaration`);
@@ -68,6 +71,18 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
       )
     : undefined;
   const { risk, evaluation, nonInterference: ni } = decision;
+  // A re-check that finds the intent still queued is the same queuing: it keeps the attempt (so the ledger
+  // key), and writes nothing new. Any other outcome, or queuing again later (a preempted release), is a new one.
+  const stillQueued = decision.verdict === 'queued' && previous?.verdict === 'queued';
+  const attempt = !previous ? 0 : stillQueued ? previous.attempt : previous.attempt + 1;
+  const retryAfterSeconds =
+    decision.verdict === 'queued'
+      ? recheckAfterSeconds(
+          ni.retryAfterSeconds,
+          (Date.parse(ni.predictedStartAt) - now.getTime()) / 1000,
+          stillQueued ? previous.retryAfterSeconds : undefined,
+        )
+      : ni.retryAfterSeconds;
   const result: AdmissionResult = {
     verdict: decision.verdict,
     tier: risk.tier,
@@ -76,7 +91,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
     lane: decision.lane,
     blastRadius: risk.blastRadius,
     failed: decision.failed,
-    retryAfterSeconds: ni.retryAfterSeconds,
+    retryAfterSeconds,
     attempt,
     policySetHash: evaluation.policySetHash,
     ...(decision.verdict === 'queued' ? { waitingFor: ni.blockers.map((b) => b.intentId) } : {}),
@@ -134,8 +149,10 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
     },
     `admission/${attempt}`,
   );
-  // A retried attempt returns what was recorded the first time, not a re-evaluation at a later instant.
-  return admissionResultSchema.parse(stored.entry.payload);
+  // A retried attempt returns what was recorded the first time, not a re-evaluation at a later instant; a
+  // re-check still queued returns the queuing it continues, with this re-check's wait and blockers.
+  const recorded = admissionResultSchema.parse(stored.entry.payload);
+  return stillQueued ? { ...recorded, retryAfterSeconds, waitingFor: result.waitingFor } : recorded;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ImpersonationError } from '../errors.js';
 import { screenIntent } from '../intake/screen-intent.js';
 import { bindRequester } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
+import { attemptRunId } from './attempts.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { fallbackIntentId } from './parsed-intent.js';
@@ -47,12 +48,13 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
   const checked = checkCompleteness(bound.intent, deps.catalog, salt);
   if (!checked.ok) {
     if (!checked.storable) return refuseAll(state, deps, checked.issues, caller);
-    const intentId = fallbackIntentId(state.intent);
+    const { intentId, attempt } = runOf(fallbackIntentId(state.intent), state);
     const stored = await record(deps, intentId, 'intent.incomplete', {
       source: state.source,
       received: state.intent ?? null,
       issues: checked.issues,
       submittedBy: caller,
+      ...attempt,
     });
     return {
       intentId,
@@ -61,7 +63,8 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
       declaredAt: stored.entry.timestamp,
     };
   }
-  const { intent, intentId } = checked;
+  const { intent } = checked;
+  const { intentId, attempt } = runOf(checked.intentId, state);
   const stored = await record(deps, intentId, 'intent.declared', {
     source: state.source,
     intent,
@@ -70,6 +73,7 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
     binding: bound.binding,
     valueModel: intent.goal.valueModel,
     tags: intent.tags,
+    ...attempt,
   });
   return {
     intentId,
@@ -99,13 +103,28 @@ async function refuseAll(
   issues: Array<{ path: string; message: string }>,
   caller?: Caller,
 ): Promise<Declared> {
-  const intentId = fallbackIntentId(state.intent);
+  const { intentId, attempt } = runOf(fallbackIntentId(state.intent), state);
   const stored = await record(deps, intentId, 'request.refused', {
     source: state.source,
     ...(caller ? { submittedBy: caller } : {}),
     issues,
+    ...attempt,
   });
   return { intentId, verdict: 'refused', issues, declaredAt: stored.entry.timestamp };
+}
+
+/**
+ * The id this run records under: the intent's own, or, for a later attempt its entry point chose
+ * (`attempts.ts`), the attempt's, with the link to the previous attempt for the first entry. An attempt that
+ * names another intent is ignored: the run is then the intent's own (and its execution a duplicate of it).
+ */
+function runOf(
+  intentId: string,
+  state: PipelineState,
+): { intentId: string; attempt: { attempt?: NonNullable<PipelineState['attempt']> } } {
+  const attempt = state.attempt;
+  if (!attempt || attempt.intentId !== intentId) return { intentId, attempt: {} };
+  return { intentId: attemptRunId(intentId, attempt.number), attempt: { attempt } };
 }
 
 /** Whether binding left the authority as it was (an entry point bound it already). */

@@ -26,6 +26,12 @@ export interface ReviewRequest {
 /** The intent is not waiting for a reviewer (unknown id, never needed review, or already decided). */
 export class NotAwaitingReviewError extends ItvError {}
 
+/** The review is recorded, but the wait it was for had already ended (timed out or stopped): nothing resumed. */
+export class ReviewWaitEndedError extends ItvError {}
+
+/** The review is recorded, but resuming the execution failed: the same review sent again resumes it. */
+export class ReviewResumeFailedError extends ItvError {}
+
 /**
  * Stage 5b: a tier that needs a reviewer of record waits here. Records `review.requested` once and keeps
  * the task token; returns the decision when one was already recorded (a resumed or retried wait).
@@ -76,12 +82,14 @@ export async function readReview(
  * A reviewer of record approves or rejects. `reviewer` is the authenticated caller already resolved to a
  * catalog principal (never a name from a request body); separation of duties and eligibility compare
  * principal ids, and the identity it authenticated as is recorded beside it.
- * Returns the pending request so the caller can resume the execution (task token on AWS, local resume).
+ * Returns the pending request so the caller can resume the execution (task token on AWS, local resume); the
+ * same decision by the same reviewer again is a retry (`retried`), so a review whose resume failed can be sent
+ * again until the execution resumes.
  */
 export async function recordReview(
   input: { intentId: string; decision: 'approved' | 'rejected'; reviewer: Caller; reason?: string },
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'policies'>,
-): Promise<{ request: ReviewRequest; review: ReviewResult }> {
+): Promise<{ request: ReviewRequest; review: ReviewResult; retried: boolean }> {
   const reviewer = input.reviewer.principal.trim();
   if (!reviewer) {
     throw new InvalidInputError('reviewer is required', [
@@ -120,22 +128,53 @@ export async function recordReview(
     decidedAt: deps.clock.now().toISOString(),
   };
   const reviewKey = stateKeys.review(input.intentId);
-  const existing = await deps.state.get<ReviewResult>(reviewKey.pk, reviewKey.sk);
-  if (existing) {
-    throw new NotAwaitingReviewError(
-      `intent ${input.intentId} was already ${existing.data.decision} by ${existing.data.reviewer}`,
-    );
-  }
-  // Created only if absent: two reviewers racing cannot both decide. The ledger entry follows; if this
-  // process dies in between, the resumed review wait writes the same entry (same idempotency key).
+  // Created only if absent: two reviewers racing cannot both decide. The ledger entry follows (same
+  // idempotency key on every retry); if this process dies in between, the resumed review wait writes it.
   try {
     await deps.state.put(reviewKey.pk, reviewKey.sk, review, 0);
   } catch (error) {
-    if (error instanceof VersionConflictError) {
-      throw new NotAwaitingReviewError(`intent ${input.intentId} was decided by another reviewer just now`);
+    if (!(error instanceof VersionConflictError)) throw error;
+    const first = await readReview(input.intentId, deps);
+    // The same reviewer sending the same decision again is a retry of a review whose resume may have failed:
+    // nothing new is recorded, and the caller resumes the execution again.
+    if (first && first.decision === review.decision && first.reviewer === reviewer) {
+      // Once the intent has ended there is nothing left to resume: the review is no longer awaited.
+      const ended = (await deps.ledger.forIntent(deps.ledgerName, input.intentId)).find(({ entry }) =>
+        ['intent.concluded', 'stage.failed'].includes(entry.type),
+      );
+      if (ended) {
+        throw new NotAwaitingReviewError(
+          `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}, and has ended since`,
+        );
+      }
+      await recordDecision(input.intentId, first, deps);
+      return { request, review: first, retried: true };
     }
-    throw error;
+    throw new NotAwaitingReviewError(
+      first
+        ? `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}`
+        : `intent ${input.intentId} was decided by another reviewer just now`,
+    );
   }
   await recordDecision(input.intentId, review, deps);
-  return { request, review };
+  return { request, review, retried: false };
+}
+
+/**
+ * Local runtime: claims the one resumption of an intent's parked review wait (created only if absent), so a
+ * review sent again, by a retry or after a restart, never resumes the execution twice. False when claimed
+ * before. (On AWS the task token is the claim: Step Functions takes it once.)
+ */
+export async function claimReviewResumption(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state' | 'clock'>,
+): Promise<boolean> {
+  const key = stateKeys.reviewResumed(intentId);
+  try {
+    await deps.state.put(key.pk, key.sk, { at: deps.clock.now().toISOString() }, 0);
+    return true;
+  } catch (error) {
+    if (error instanceof VersionConflictError) return false;
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { attemptPart } from '../ledger/entry-payload-parts.js';
 import { authenticatedAsSchema, callerSchema } from '../principals/caller.js';
 
 /**
@@ -212,6 +213,8 @@ export const pipelineStateSchema = z
     submittedAt: z.string().optional(),
     /** The authenticated caller the entry point resolved (for EventBridge, from the event's source). */
     caller: callerSchema.optional(),
+    /** A later attempt of an intent whose previous attempt ended without releasing (`attempts.ts`). */
+    attempt: attemptPart.optional(),
     declared: declaredSchema.optional(),
     structure: structureResultSchema.optional(),
     admission: admissionResultSchema.optional(),

@@ -1,6 +1,7 @@
 import { loadCatalog } from '../../../catalog/index.js';
 import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { executionName } from '../../../lambdas/api/submission.js';
 import { type IntentStatus, intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { baselinesOf } from '../../../lambdas/core/release/slo.js';
 import { ApiGatewayEmulator, type CallerIdentity } from './api-gateway.js';
@@ -47,6 +48,11 @@ export interface DeployedStack {
    * asynchronously, after PutEvents answers), with the deliveries that failed.
    */
   eventsDelivered(): Promise<string[]>;
+  /**
+   * Delivers again every event a rule has handed to a Lambda target so far, as EventBridge may (at least once
+   * delivery: the same event, the same id); resolves once the functions have run.
+   */
+  redeliverIntakes(): Promise<void>;
   /** Resolves once `condition` holds (checked every 20 ms of wall time, for at most two minutes). */
   until(condition: () => Promise<boolean>): Promise<void>;
   stop(): Promise<void>;
@@ -124,6 +130,7 @@ export async function deployStack(options: {
   }
 
   const rules = eventRules(template);
+  const delivered: Array<{ functionArn: string; event: unknown }> = [];
   services.eventRouting.deliver = async (entries) => {
     for (const entry of entries) {
       for (const target of route(rules, entry, clock.now())) {
@@ -132,6 +139,7 @@ export async function deployStack(options: {
           stepFunctions.startExecution(target.input);
         } else if (eventsMayInvoke(template, target.functionArn, target.ruleArn)) {
           // An asynchronous invocation: PutEvents has answered before the function runs.
+          delivered.push({ functionArn: target.functionArn, event: target.event });
           intakes.push(
             clock
               .busy(() => lambda.invoke(target.functionArn, target.event))
@@ -181,8 +189,7 @@ export async function deployStack(options: {
       try {
         return (
           (JSON.parse(execution.output ?? execution.input) as { declared?: { intentId?: string } }).declared
-            ?.intentId === intentId ||
-          execution.name === intentId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, 80)
+            ?.intentId === intentId || execution.name === executionName(intentId)
         );
       } catch {
         return false;
@@ -204,6 +211,11 @@ export async function deployStack(options: {
     async eventsDelivered() {
       await Promise.all(intakes);
       return [...intakeFailures];
+    },
+    async redeliverIntakes() {
+      for (const { functionArn, event } of [...delivered]) {
+        await clock.busy(() => lambda.invoke(functionArn, event));
+      }
     },
     async submit(intent, caller) {
       const response = await clock.busy(() => api.request('POST', '/intents', { body: intent, caller }));

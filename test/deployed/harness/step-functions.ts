@@ -87,6 +87,8 @@ export class StepFunctionsEmulator {
   private server: Server | undefined;
   private readonly parked = new Set<string>();
   private tokenCounter = 0;
+  /** How many SendTaskSuccess/SendTaskFailure calls to come are answered 503 ServiceUnavailable (fault injection). */
+  unavailableTaskCompletions = 0;
   /** Told of each task token issued, so the gateway can authorize SendTask* against this state machine. */
   onTaskToken: (token: string) => void = () => {};
   /** Tokens whose task failed with States.Timeout: SendTaskSuccess for them is TaskTimedOut. */
@@ -397,10 +399,18 @@ export class StepFunctionsEmulator {
           });
         }
         case 'SendTaskSuccess':
-          this.completeTask(body.taskToken ?? '', { output: body.output ?? '' });
-          return send(200, {});
         case 'SendTaskFailure':
-          this.completeTask(body.taskToken ?? '', { error: body.error, cause: body.cause });
+          if (this.unavailableTaskCompletions > 0) {
+            this.unavailableTaskCompletions--;
+            response.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+            response.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'Service Unavailable' }));
+            return;
+          }
+          if (operation === 'SendTaskFailure') {
+            this.completeTask(body.taskToken ?? '', { error: body.error, cause: body.cause });
+            return send(200, {});
+          }
+          this.completeTask(body.taskToken ?? '', { output: body.output ?? '' });
           return send(200, {});
         default:
           throw new AwsError('UnknownOperationException', `${operation} is not emulated`);

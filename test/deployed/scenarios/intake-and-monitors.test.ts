@@ -156,4 +156,36 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
     }
     expect(stack.services.deniedCalls()).toEqual([]);
   });
+
+  test('a refused bus event delivered again starts nothing; a rejected intent submitted again runs as a second attempt', async () => {
+    // Prepare: CI puts an intent for heidi, who gave it no delegation (refused); rachel submits a change the
+    // policy set rejects.
+    const forHeidi = declaredAt(example('07-incident-threshold.json'), stack.clock.now());
+    const [refusedRun] = await putIntent('itv.ci.growth', forHeidi);
+    await stack.stepFunctions.waitFor(refusedRun!.executionArn);
+    const rejected = declaredAt(example('03-policy-reject.json'), stack.clock.now());
+    const first = await stack.submit(rejected, personCalling('rachel'));
+    await stack.finished(first.intentId);
+    const executionsBefore = stack.stepFunctions.executions.size;
+
+    // Act
+    await stack.redeliverIntakes();
+    const second = await stack.submit(rejected, personCalling('rachel'));
+    const secondRun = await stack.finished(second.intentId);
+
+    // Assess
+    expect(stack.stepFunctions.executions.size).toBe(executionsBefore + 1);
+    expect([second.statusCode, second.body]).toEqual([
+      202,
+      expect.objectContaining({ intentId: `${first.intentId}:attempt-2`, previousIntentId: first.intentId }),
+    ]);
+    expect(secondRun.status).toBe('SUCCEEDED');
+    const declared = (await stack.ledger.forIntent(stack.ledgerName, second.intentId)).find(
+      (e) => e.entry.type === 'intent.declared',
+    );
+    expect(declared?.entry.payload).toMatchObject({
+      attempt: { intentId: first.intentId, number: 2, previousIntentId: first.intentId },
+    });
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
 });

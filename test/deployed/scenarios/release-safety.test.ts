@@ -273,6 +273,39 @@ describe('release safety on the deployed stack', () => {
     });
   });
 
+  test('a review whose SendTaskSuccess fails is answered 503 and, sent again, resumes the execution once', async () => {
+    // Prepare: the intent waits for its reviewer; Step Functions answers the next SendTaskSuccess calls 503,
+    // more than the SDK retries on its own.
+    const intent = declaredAt(example('04-high-risk-review.json'), stack.clock.now());
+    const requester = (intent.authority as { requester: string }).requester;
+    const submitted = await stack.submit(intent, personCalling(requester));
+    expect(await stack.parkedForReview(submitted.intentId)).toBe(true);
+    const review = () =>
+      stack.clock.busy(() =>
+        stack.api.request('POST', `/intents/${encodeURIComponent(submitted.intentId)}/review`, {
+          body: { decision: 'approve' },
+          caller: personCalling('xavier', 'ItvReviewers'),
+        }),
+      );
+    stack.stepFunctions.unavailableTaskCompletions = 10;
+
+    // Act
+    const first = await review();
+    stack.stepFunctions.unavailableTaskCompletions = 0;
+    const again = await review();
+
+    // Assess
+    expect([first.statusCode, first.json()]).toEqual([
+      503,
+      expect.objectContaining({ error: 'ReviewResumeFailedError' }),
+    ]);
+    expect([again.statusCode, again.json()]).toEqual([200, expect.objectContaining({ retried: true })]);
+    const execution = await stack.finished(submitted.intentId);
+    expect(execution.status).toBe('SUCCEEDED');
+    const types = await stack.entryTypes(submitted.intentId);
+    expect(types.filter((type) => type === 'review.approved')).toHaveLength(1);
+  });
+
   test('an authorized emergency stops the baking release on its lane with StopDeployment, and that intent releases after it', async () => {
     // Prepare: a routine pricing change (tier 2: a 20-minute canary, then a 10-minute bake), 25 minutes in.
     // The test holds the clock while it submits, so the emergency arrives during the bake on any machine.

@@ -10,6 +10,7 @@ import { submitIntent } from '../../../lambdas/api/submit-intent.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { RecordingExecutions } from '../../support/recording-executions.js';
 import { setupMs } from '../../support/time-budget.js';
+import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
 /*
@@ -47,7 +48,12 @@ const postIntents = (body: string): APIGatewayProxyEvent =>
   }) as unknown as APIGatewayProxyEvent;
 
 describe('POST /intents (the API function)', () => {
-  const deps = { catalog: loadCatalog(), state: new MemoryStateStore() };
+  const deps = {
+    catalog: loadCatalog(),
+    state: new MemoryStateStore(),
+    ledger: new MemoryLedgerStore(),
+    ledgerName: 'test',
+  };
   const submit = async (body: string) => {
     const executions = new RecordingExecutions();
     const response = await submitIntent(postIntents(body), executions, deps, NOW);
@@ -93,7 +99,12 @@ describe('POST /intents (the API function)', () => {
 });
 
 describe('the EventBridge intake', () => {
-  const deps = { catalog: loadCatalog(), state: new MemoryStateStore() };
+  const deps = {
+    catalog: loadCatalog(),
+    state: new MemoryStateStore(),
+    ledger: new MemoryLedgerStore(),
+    ledgerName: 'test',
+  };
   const event = (intent: unknown): IntentSubmittedEvent => ({
     version: '0',
     id: 'e-door',
@@ -128,7 +139,7 @@ describe('the EventBridge intake', () => {
     await intakeEvent(event(invalid), executions, deps, NOW);
     const valid = { ...example(), id: 'ci-run-4711' };
     await intakeEvent(event(valid), executions, deps, NOW);
-    expect(executions.started.map((s) => s.name)).toEqual([
+    expect(executions.started.map((s) => s.intentId)).toEqual([
       expect.stringMatching(/^int-[0-9a-f]{20}$/),
       'ci-run-4711',
     ]);

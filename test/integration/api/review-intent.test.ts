@@ -92,8 +92,9 @@ class RecordingExecutions implements Executions {
   async start(): Promise<'duplicate'> {
     return 'duplicate';
   }
-  async completeReview(request: ReviewRequest, review: ReviewResult): Promise<void> {
+  async completeReview(request: ReviewRequest, review: ReviewResult): Promise<'resumed' | 'ended'> {
     this.completed.push({ request, review });
+    return 'resumed';
   }
   async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision in this test');
@@ -244,5 +245,44 @@ describe('POST /intents/{id}/review with IAM identities, as API Gateway sends th
     expect(body.message).toContain('alice');
     expect(body.message).toContain('xavier');
     expect(executions.completed).toEqual([]);
+  });
+
+  test('a review whose resume failed is answered 503 and retried until the execution resumes', async () => {
+    // Prepare: SendTaskSuccess fails once (throttled, network), as Step Functions may answer
+    await park('r-7');
+    let failures = 1;
+    const resume = executions.completeReview.bind(executions);
+    executions.completeReview = async (request, decided) => {
+      if (failures-- > 0) throw new Error('ThrottlingException: rate exceeded');
+      return resume(request, decided);
+    };
+
+    // Act
+    const first = await review('r-7', xavierSso);
+    const retried = await review('r-7', xavierSso);
+
+    // Assess
+    expect(first.statusCode).toBe(503);
+    expect(JSON.parse(first.body).message).toMatch(/recorded.*retry/);
+    expect(retried.statusCode).toBe(200);
+    expect(JSON.parse(retried.body)).toMatchObject({ retried: true, review: { decision: 'approved' } });
+    expect(executions.completed).toHaveLength(1);
+    expect((await ledgerOf('r-7')).map((entry) => entry.type)).toEqual([
+      'review.requested',
+      'review.approved',
+    ]);
+  });
+
+  test('a review that finds the wait already ended (timed out) says so instead of claiming it resumed', async () => {
+    // Prepare
+    await park('r-8');
+    executions.completeReview = async () => 'ended';
+
+    // Act
+    const response = await review('r-8', xavierSso);
+
+    // Assess
+    expect(response.statusCode).toBe(409);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'ReviewWaitEndedError' });
   });
 });

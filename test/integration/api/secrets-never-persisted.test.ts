@@ -10,6 +10,7 @@ import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js'
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { RecordingExecutions } from '../../support/recording-executions.js';
 import { setupMs } from '../../support/time-budget.js';
+import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { pipelineHarness } from '../../unit/pipeline/helpers/pipeline-harness.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
@@ -171,7 +172,13 @@ describe('secrets never persisted: the EventBridge intake and DeclareIntent', ()
           resources: [],
           detail: { intent: c.intent() },
         };
-        await intakeEvent(event, executions, { catalog: loadCatalog(), state: new MemoryStateStore() }, NOW);
+        const deps = {
+          catalog: loadCatalog(),
+          state: new MemoryStateStore(),
+          ledger: new MemoryLedgerStore(),
+          ledgerName: 'test',
+        };
+        await intakeEvent(event, executions, deps, NOW);
       }
     } finally {
       warn.mockRestore();

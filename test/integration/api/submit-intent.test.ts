@@ -5,6 +5,7 @@ import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/int
 import { submitIntent } from '../../../lambdas/api/submit-intent.js';
 import { grantDelegation } from '../../../lambdas/core/pipeline/delegations.js';
 import type { Executions } from '../../../lambdas/ports/executions.js';
+import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
 const example = (name: string) =>
@@ -33,11 +34,13 @@ function postIntents(body: unknown, userArn: string | null): APIGatewayProxyEven
 /** Stands in for Step Functions' StartExecution: records what would start. */
 class RecordingExecutions implements Executions {
   readonly started: Array<{ name: string; input: Parameters<Executions['start']>[1] }> = [];
-  async start(name: string, input: Parameters<Executions['start']>[1]) {
+  async start({ name }: { name: string }, input: Parameters<Executions['start']>[1]) {
     this.started.push({ name, input });
     return { executionId: `arn:execution:${name}` };
   }
-  async completeReview(): Promise<void> {}
+  async completeReview(): Promise<'resumed'> {
+    return 'resumed';
+  }
   async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision in this test');
   }
@@ -47,7 +50,12 @@ class RecordingExecutions implements Executions {
 }
 
 describe('POST /intents: the requester is the IAM caller', () => {
-  const deps = { catalog: loadCatalog(), state: new MemoryStateStore() };
+  const deps = {
+    catalog: loadCatalog(),
+    state: new MemoryStateStore(),
+    ledger: new MemoryLedgerStore(),
+    ledgerName: 'main',
+  };
   const submit = (body: unknown, userArn: string | null) => {
     const executions = new RecordingExecutions();
     return submitIntent(postIntents(body, userArn), executions, deps, NOW).then((response) => ({
@@ -131,7 +139,12 @@ describe('POST /intents: the requester is the IAM caller', () => {
 });
 
 describe('the itv bus rule target: the requester is the automation principal behind the source', () => {
-  const deps = { catalog: loadCatalog(), state: new MemoryStateStore() };
+  const deps = {
+    catalog: loadCatalog(),
+    state: new MemoryStateStore(),
+    ledger: new MemoryLedgerStore(),
+    ledgerName: 'main',
+  };
   const event = (source: string, intent: unknown): IntentSubmittedEvent => ({
     version: '0',
     id: 'e-1',

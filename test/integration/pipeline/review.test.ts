@@ -107,4 +107,42 @@ describe('reviewer of record', () => {
     expect(await wait('i-3')).toMatchObject({ decision: 'rejected' });
     expect((await stack.deps.ledger.forIntent('main', 'i-3')).map((s) => s.entry.type)).toEqual(types);
   });
+
+  test('the same reviewer sending the same decision again is a retry: nothing new is written, the wait is handed back', async () => {
+    // Prepare: the review was recorded, but the execution may not have resumed
+    await wait('i-5');
+    const first = await recordReview(
+      { intentId: 'i-5', decision: 'approved', reviewer: named('xavier'), reason: 'fine' },
+      stack.deps,
+    );
+
+    // Act
+    const again = await recordReview(
+      { intentId: 'i-5', decision: 'approved', reviewer: named('xavier'), reason: 'fine' },
+      stack.deps,
+    );
+
+    // Assess
+    expect(first.retried).toBe(false);
+    expect(again.retried).toBe(true);
+    expect(again.review).toEqual(first.review);
+    expect(again.request.taskToken).toBe('token-1');
+    const types = (await stack.deps.ledger.forIntent('main', 'i-5')).map((s) => s.entry.type);
+    expect(types).toEqual(['review.requested', 'review.approved']);
+  });
+
+  test('another decision, or the same one by another reviewer, after a review is still refused', async () => {
+    // Prepare
+    await wait('i-6');
+    await recordReview({ intentId: 'i-6', decision: 'approved', reviewer: named('xavier') }, stack.deps);
+
+    // Act
+    const flipped = recordReview(
+      { intentId: 'i-6', decision: 'rejected', reviewer: named('xavier') },
+      stack.deps,
+    );
+
+    // Assess
+    await expect(flipped).rejects.toThrow(/already approved by xavier/);
+  });
 });

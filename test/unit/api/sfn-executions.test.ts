@@ -33,7 +33,10 @@ const input = {
 describe('SfnExecutions', () => {
   test('starts an execution named after the intent with the state input as JSON', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${arn}:int-1` });
-    const started = await new SfnExecutions(new SFNClient({}), arn).start('int-1', input);
+    const started = await new SfnExecutions(new SFNClient({}), arn).start(
+      { name: 'int-1', intentId: 'int-1' },
+      input,
+    );
     expect(started).toEqual({ executionId: `${arn}:int-1` });
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({
       stateMachineArn: arn,
@@ -44,7 +47,9 @@ describe('SfnExecutions', () => {
 
   test('an execution of that name already existing is a duplicate, not an error', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    await expect(new SfnExecutions(new SFNClient({}), arn).start('int-1', input)).resolves.toBe('duplicate');
+    await expect(
+      new SfnExecutions(new SFNClient({}), arn).start({ name: 'int-1', intentId: 'int-1' }, input),
+    ).resolves.toBe('duplicate');
   });
 
   test('an approval returns the task token with the review as output', async () => {
@@ -70,6 +75,24 @@ describe('SfnExecutions', () => {
       error: 'ReviewRejectedError',
       cause: 'no DPIA',
     });
+  });
+
+  test('a review whose task is already closed (resumed before, or timed out) reports the wait ended', async () => {
+    // SendTaskSuccess answers TaskTimedOut when "the task token has either expired or the task associated
+    // with the token has already been closed" (Step Functions API reference), TaskDoesNotExist for a gone task.
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    const review = { decision: 'approved' as const, reviewer: 'r', decidedAt: '2026-11-02T09:00:00Z' };
+    await expect(new SfnExecutions(new SFNClient({}), arn).completeReview(request, review)).resolves.toBe(
+      'ended',
+    );
+  });
+
+  test('a review whose task the execution still waits on reports it resumed', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const review = { decision: 'approved' as const, reviewer: 'r', decidedAt: '2026-11-02T09:00:00Z' };
+    await expect(new SfnExecutions(new SFNClient({}), arn).completeReview(request, review)).resolves.toBe(
+      'resumed',
+    );
   });
 
   const wait = {

@@ -41,4 +41,20 @@ describe('honouringRetryAfter', () => {
     );
     expect([answer.status, sent]).toEqual([429, 1]);
   });
+
+  test('sends again after a 503 that names a Retry-After (a review recorded whose resume failed)', async () => {
+    const unavailable: ApiAnswer = { status: 503, body: { message: 'resume failed' }, retryAfterSeconds: 0 };
+    const answers = [unavailable, taken];
+    const answer = await honouringRetryAfter(async () => answers.shift()!);
+    expect(answer).toBe(taken);
+  });
+
+  test('gives a 503 without Retry-After back at once', async () => {
+    let sent = 0;
+    const answer = await honouringRetryAfter(async () => {
+      sent++;
+      return { status: 503, body: {} };
+    });
+    expect([answer.status, sent]).toEqual([503, 1]);
+  });
 });

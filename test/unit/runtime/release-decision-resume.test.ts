@@ -38,7 +38,10 @@ describe('a decision that arrives while its execution is still parking', () => {
     // Prepare: the execution runs; its wait has read no decision and is about to park.
     const { pipeline, resumed, park } = pipelineParkingOnRelease();
     const executions = new LocalExecutions(pipeline, new MemoryLedgerStore(), 'test');
-    await executions.start('int-1', { intent: {}, source: 'cli', submittedAt: '', caller });
+    await executions.start(
+      { name: 'int-1', intentId: 'int-1' },
+      { intent: {}, source: 'cli', submittedAt: '', caller },
+    );
 
     // Act: the decision is handed over before the execution has parked, then it parks.
     const handedOver = executions.completeReleaseDecision(request, decided);

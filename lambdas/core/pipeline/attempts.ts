@@ -1,0 +1,120 @@
+import type * as z from 'zod';
+import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import type { StateStore } from '../../ports/state-store.js';
+import { VersionConflictError } from '../errors.js';
+import type { attemptPart } from '../ledger/entry-payload-parts.js';
+import { stateKeys } from '../state-keys.js';
+
+/**
+ * Attempts: one execution per intent, however often it arrives, until an attempt ends without releasing.
+ *
+ * An intent runs under its own id; an attempt after the first runs under `<id>:attempt-<n>`, a suffix no intent
+ * id may end with (`reservedAttemptSuffix`), so an attempt's id never equals another intent's, and it stays a
+ * name evidence bundles and checkpoints can carry. Which attempt is current lives in one
+ * state item, bumped by a conditional write that a concurrent submission loses: the loser starts the winner's
+ * attempt, whose execution name already exists, and is answered as a duplicate. A bus delivery that started an
+ * attempt is remembered, so a redelivered event never starts the next one.
+ */
+
+export type Attempt = z.infer<typeof attemptPart>;
+
+/** What a submission starts: the id the run records under, and for a later attempt, its link to the previous. */
+export interface ChosenAttempt {
+  runId: string;
+  attempt?: Attempt;
+}
+
+interface AttemptRecord {
+  number: number;
+  runId: string;
+}
+
+/** Outcomes after which the intent may be submitted again as a new attempt: it changed nothing, or undid itself. */
+const resubmittable = new Set([
+  'rolled-back',
+  'refused',
+  'rejected-incomplete',
+  'rejected-structure',
+  'schema-update-required',
+  'rejected-policy',
+  'failed-verification',
+  'rejected-review',
+  'failed',
+]);
+
+/** The id attempt `number` of `intentId` runs under: the intent's own id for the first. */
+export function attemptRunId(intentId: string, number: number): string {
+  return number === 1 ? intentId : `${intentId}:attempt-${number}`;
+}
+
+/** Whether a run's ledger entries show it ended without releasing: its execution failed, or it concluded so. */
+export function endedUnreleased(entries: StoredEntry[]): boolean {
+  let ended = false;
+  for (const { entry } of entries) {
+    if (entry.type === 'stage.failed') ended = true;
+    if (entry.type === 'intent.concluded') {
+      ended = resubmittable.has(String((entry.payload as { outcome?: unknown }).outcome));
+    }
+  }
+  return ended;
+}
+
+/**
+ * The attempt a submission of `intentId` starts. `deliveryId` (an event's id) makes a redelivery start what the
+ * first delivery started.
+ */
+export async function chooseAttempt(
+  intentId: string,
+  deliveryId: string | undefined,
+  deps: { state: StateStore; ledger: LedgerStore; ledgerName: string },
+): Promise<ChosenAttempt> {
+  if (deliveryId) {
+    const key = stateKeys.delivery(intentId, deliveryId);
+    const delivered = await deps.state.get<ChosenAttempt>(key.pk, key.sk);
+    if (delivered) return delivered.data;
+  }
+  const chosen = await currentOrNext(intentId, deps);
+  if (!deliveryId) return chosen;
+  const key = stateKeys.delivery(intentId, deliveryId);
+  try {
+    await deps.state.put(key.pk, key.sk, chosen, 0);
+    return chosen;
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    // The same event delivered twice at once: both start what the first recorded.
+    return ((await deps.state.get<ChosenAttempt>(key.pk, key.sk))?.data ?? chosen) as ChosenAttempt;
+  }
+}
+
+async function currentOrNext(
+  intentId: string,
+  deps: { state: StateStore; ledger: LedgerStore; ledgerName: string },
+): Promise<ChosenAttempt> {
+  const key = stateKeys.attempt(intentId);
+  for (;;) {
+    const item = await deps.state.get<AttemptRecord>(key.pk, key.sk);
+    const current = item?.data ?? { number: 1, runId: intentId };
+    const entries = await deps.ledger.forIntent(deps.ledgerName, current.runId);
+    if (!endedUnreleased(entries)) return chosen(intentId, current);
+    const next = { number: current.number + 1, runId: attemptRunId(intentId, current.number + 1) };
+    try {
+      await deps.state.put(key.pk, key.sk, next, item?.version ?? 0);
+      return chosen(intentId, next, current.runId);
+    } catch (error) {
+      // Another submission started the next attempt first: read again, and start (or find) that one.
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+}
+
+function chosen(intentId: string, record: AttemptRecord, previousIntentId?: string): ChosenAttempt {
+  if (record.number === 1) return { runId: record.runId };
+  return {
+    runId: record.runId,
+    attempt: {
+      intentId,
+      number: record.number,
+      previousIntentId: previousIntentId ?? attemptRunId(intentId, record.number - 1),
+    },
+  };
+}
