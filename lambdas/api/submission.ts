@@ -88,7 +88,7 @@ export async function submit(
 ): Promise<Submitted> {
   const salt = refuseAtTheDoor(submission.raw);
   const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
-  const checked = checkCompleteness(intent, deps.catalog, salt);
+  const checked = checkCompleteness(intent, deps.catalog, salt, now);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
   return start(checked.intentId, intent, submission, executions, deps);
 }
@@ -113,7 +113,7 @@ export async function submitForTheRecord(
     // DeclareIntent binds again, and records the refusal with its reason.
     if (!(error instanceof ImpersonationError)) throw error;
   }
-  const checked = checkCompleteness(intent, deps.catalog, salt);
+  const checked = checkCompleteness(intent, deps.catalog, salt, now);
   const intentId = checked.ok ? checked.intentId : fallbackIntentId(intent);
   return start(intentId, intent, submission, executions, deps);
 }

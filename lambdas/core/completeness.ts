@@ -58,13 +58,33 @@ function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
  * the catalog; on success derives its id. Issue paths are dotted, e.g. `change.contractVersion`. `salt`
  * salts the digest of any secret found; entry points pass a fresh random one.
  */
-export function checkCompleteness(raw: unknown, catalog: Catalog, salt = ''): CompletenessResult {
+/**
+ * How far an intent's timestamp τ may lie ahead of the clock: the skew between a client's clock and itv's, not a
+ * schedule. itv does not yet hold a change until a later τ, so an intent dated later is refused rather than
+ * released before its time.
+ */
+export const timestampSkewSeconds = 300;
+
+function timingIssues(intent: Intent, now: Date): CompletenessIssue[] {
+  const aheadMs = Date.parse(intent.timestamp) - now.getTime();
+  if (aheadMs <= timestampSkewSeconds * 1000) return [];
+  const minutes = Math.round(aheadMs / 60_000);
+  return [
+    {
+      path: 'timestamp',
+      message: `is ${intent.timestamp}, ${minutes} minutes after now (${now.toISOString()}): a change dated later than ${timestampSkewSeconds / 60} minutes ahead is refused, since itv does not hold one until its time; submit it when it is due`,
+    },
+  ];
+}
+
+/** `now`, when given, also checks the intent's timestamp against it (`timestampSkewSeconds`). */
+export function checkCompleteness(raw: unknown, catalog: Catalog, salt = '', now?: Date): CompletenessResult {
   const screened = screenIntent(raw, salt);
   if (screened.issues.length > 0) return { ok: false, issues: screened.issues, storable: false };
   const parsed = intentSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error, raw), storable: true };
   const intent = parsed.data;
-  const issues = catalogIssues(intent, catalog);
+  const issues = [...catalogIssues(intent, catalog), ...(now ? timingIssues(intent, now) : [])];
   if (issues.length > 0) return { ok: false, issues, storable: true };
   return { ok: true, intent, intentId: deriveIntentId(intent) };
 }

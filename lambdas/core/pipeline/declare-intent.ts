@@ -45,7 +45,7 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
       caller,
     );
   }
-  const checked = checkCompleteness(bound.intent, deps.catalog, salt);
+  const checked = checkCompleteness(bound.intent, deps.catalog, salt, deps.clock.now());
   if (!checked.ok) {
     if (!checked.storable) return refuseAll(state, deps, checked.issues, caller);
     const { intentId, attempt } = runOf(fallbackIntentId(state.intent), state);
