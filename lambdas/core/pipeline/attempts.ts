@@ -4,6 +4,7 @@ import type { StateStore } from '../../ports/state-store.js';
 import { VersionConflictError } from '../errors.js';
 import type { attemptPart } from '../ledger/entry-payload-parts.js';
 import { stateKeys } from '../state-keys.js';
+import type { Outcome } from './state.js';
 
 /**
  * Attempts: one execution per intent, however often it arrives, until an attempt ends without releasing.
@@ -30,7 +31,7 @@ interface AttemptRecord {
 }
 
 /** Outcomes after which the intent may be submitted again as a new attempt: it changed nothing, or undid itself. */
-const resubmittable = new Set([
+const resubmittable = new Set<string>([
   'rolled-back',
   'refused',
   'rejected-incomplete',
@@ -40,7 +41,7 @@ const resubmittable = new Set([
   'failed-verification',
   'rejected-review',
   'failed',
-]);
+] satisfies Outcome[]);
 
 /** The id attempt `number` of `intentId` runs under: the intent's own id for the first. */
 export function attemptRunId(intentId: string, number: number): string {

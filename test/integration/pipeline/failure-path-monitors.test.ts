@@ -11,8 +11,8 @@ import { intentSchema } from '../../../lambdas/core/intent.js';
 import { laneOf } from '../../../lambdas/core/lane.js';
 import type { PipelineDeps } from '../../../lambdas/core/pipeline/deps.js';
 import { reconcileMonitors } from '../../../lambdas/core/pipeline/reconcile-monitors.js';
-import type { LedgerEntryDraft } from '../../../lambdas/ports/ledger-store.js';
 import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
+import { ledgerRefusing } from '../../support/ledger-refusing.js';
 
 /** A low-risk change that asks to freeze on regression: released with its monitors observing only. */
 const sample = JSON.parse(
@@ -42,24 +42,6 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
     await stack.close();
     rmSync(home, { recursive: true, force: true });
   });
-
-  /** The deps with a ledger that refuses one entry type: the stage that writes it fails, not retried. */
-  function ledgerRefusing(type: string): PipelineDeps {
-    const ledger = stack.deps.ledger;
-    return {
-      ...stack.deps,
-      ledger: {
-        ...ledger,
-        read: ledger.read.bind(ledger),
-        head: ledger.head.bind(ledger),
-        forIntent: ledger.forIntent.bind(ledger),
-        append: async (name: string, draft: LedgerEntryDraft) => {
-          if (draft.type === type) throw new Error(`ledger refused ${type}`);
-          return ledger.append(name, draft);
-        },
-      } as PipelineDeps['ledger'],
-    };
-  }
 
   async function run(deps: PipelineDeps) {
     const states: string[] = [];
@@ -92,7 +74,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
     '%s fails (ledger refuses %s): RestoreMonitors waits for the deployment to end, then enables the actions',
     async (stage, refused) => {
       // Prepare
-      const deps = ledgerRefusing(refused);
+      const deps = ledgerRefusing(stack.deps, refused);
       // Act
       const { report, states } = await run(deps);
       // Assess
@@ -129,7 +111,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
 
   test('an execution whose failure path could not run (as after StopExecution): the reconciler restores them once the deployment has ended', async () => {
     // Prepare: the first poll fails, and so does the compensation (it cannot read the monitors).
-    const deps = ledgerRefusing('release.deployment-started');
+    const deps = ledgerRefusing(stack.deps, 'release.deployment-started');
     const releaser = stack.deps.releaser;
     const unreachable: PipelineDeps = {
       ...deps,

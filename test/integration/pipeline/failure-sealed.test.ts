@@ -11,9 +11,8 @@ import { pipelineDefinition } from '../../../cli/session.js';
 import { auditStores } from '../../../lambdas/core/evidence/audit-stores.js';
 import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
-import type { PipelineDeps } from '../../../lambdas/core/pipeline/deps.js';
-import type { LedgerEntryDraft } from '../../../lambdas/ports/ledger-store.js';
 import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
+import { ledgerRefusing } from '../../support/ledger-refusing.js';
 
 const intent = JSON.parse(
   readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
@@ -41,26 +40,9 @@ describe('a failed execution ends sealed (local runtime)', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  /** The deps with a ledger that refuses one entry type: the stage that writes it fails, not retried. */
-  function ledgerRefusing(type: string): PipelineDeps {
-    const ledger = stack.deps.ledger;
-    return {
-      ...stack.deps,
-      ledger: {
-        read: ledger.read.bind(ledger),
-        head: ledger.head.bind(ledger),
-        forIntent: ledger.forIntent.bind(ledger),
-        append: async (name: string, draft: LedgerEntryDraft) => {
-          if (draft.type === type) throw new Error(`ledger refused ${type}`);
-          return ledger.append(name, draft);
-        },
-      } as PipelineDeps['ledger'],
-    };
-  }
-
   test('Observe fails: stage.failed, then a verified bundle with the failure, and no entry left trailing', async () => {
     // Prepare
-    const deps = ledgerRefusing('observation.recorded');
+    const deps = ledgerRefusing(stack.deps, 'observation.recorded');
     const states: string[] = [];
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
       scheduler: new DiscreteEventScheduler(stack.clock),
