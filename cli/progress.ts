@@ -22,6 +22,9 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
       const waitingFor = (out.waitingFor as string[] | undefined)?.join(', ') ?? 'in-flight releases';
       return `queued behind ${waitingFor} (risk tier ${out.tier}); starts on its own when the way is clear`;
     }
+    if (out.verdict === 'scheduled') {
+      return `scheduled for ${out.dueAt} (risk tier ${out.tier}): the policy set allows it then; admitted at that time`;
+    }
     if (out.verdict === 'rejected') {
       return `rejected by policy: ${failed.map((f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`).join('; ')}`;
     }

@@ -177,6 +177,10 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     comment: "Waits for the lane (the service's AppConfig environment) or overlapping blast radius to clear.",
     time: WaitTime.secondsPath('$.admission.retryAfterSeconds'),
   });
+  const waitUntilDue = new Wait(scope, 'WaitUntilDue', {
+    comment: 'Holds a scheduled change, which holds no lane, until the instant it asked to release at.',
+    time: WaitTime.timestampPath('$.admission.dueAt'),
+  });
   const waitForRelease = new Wait(scope, 'WaitForRelease', {
     comment: 'Waits between deployment polls.',
     time: WaitTime.secondsPath('$.release.pollSeconds'),
@@ -239,10 +243,11 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   );
   formDecision.next(verify);
   waitForLane.next(admitPolicy);
+  waitUntilDue.next(admitPolicy);
   admitPolicy.next(
     new Choice(scope, 'AdmissionOutcome', {
       comment:
-        'Admitted intents proceed (one whose release an emergency preempted starts it again: its decision, checks and review stand), queued ones wait, the rest learn.',
+        'Admitted intents proceed (one whose release an emergency preempted starts it again: its decision, checks and review stand), queued ones wait for their lane, scheduled ones for their time, the rest learn.',
     })
       .when(
         Condition.and(
@@ -253,6 +258,7 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       )
       .when(fieldEquals('$.admission.verdict', 'admitted'), formDecision)
       .when(fieldEquals('$.admission.verdict', 'queued'), waitForLane)
+      .when(fieldEquals('$.admission.verdict', 'scheduled'), waitUntilDue)
       .otherwise(learn),
   );
   validateStructure.next(

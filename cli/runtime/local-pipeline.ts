@@ -11,7 +11,7 @@ import {
 import { claimReviewResumption, type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
-import { readReferencePath } from '../../statemachines/reference-path.js';
+import { waitMilliseconds, waitThatRan } from '../../statemachines/wait-that-ran.js';
 import type { Scheduler } from './event-scheduler.js';
 import type { ExecutionJournal } from './execution-journal.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
@@ -73,6 +73,7 @@ type AslState = {
   Next?: string;
   Seconds?: number;
   SecondsPath?: string;
+  TimestampPath?: string;
   Retry?: Retrier[];
   Parameters?: unknown;
 };
@@ -272,7 +273,8 @@ export class LocalPipeline {
     >) {
       wrapped[name] = async (input: unknown) => {
         await this.journal(name, input, tracker.intentId);
-        for (const wait of waitsBefore[name] ?? []) await this.waitFor(wait, input);
+        const wait = waitThatRan(waitsBefore[name] ?? [], input);
+        if (wait) await this.waitFor(wait, input);
         report({ state: name, phase: 'entered' });
         try {
           const output =
@@ -424,8 +426,7 @@ export class LocalPipeline {
    * while the lane's holder waits for a person, until leases expired and the queue overtook it.
    */
   private async waitFor(wait: AslState, input: unknown): Promise<void> {
-    const ran = wait.SecondsPath !== undefined && readReferencePath(input, wait.SecondsPath) !== undefined;
-    if (wait === this.states[laneWait] && ran) {
+    if (wait === this.states[laneWait]) {
       await this.options.scheduler.waitOutside(
         new Promise<void>((resolve) => {
           this.laneWaiters.push(resolve);
@@ -433,9 +434,8 @@ export class LocalPipeline {
       );
       return;
     }
-    const seconds =
-      wait.Seconds ?? (wait.SecondsPath ? readReferencePath(input, wait.SecondsPath) : undefined);
-    if (typeof seconds === 'number' && seconds > 0) await this.options.scheduler.sleep(seconds * 1000);
+    const ms = waitMilliseconds(wait, input, this.deps.clock.now());
+    if (ms > 0) await this.options.scheduler.sleep(ms);
   }
 }
 

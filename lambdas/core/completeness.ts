@@ -3,6 +3,7 @@ import { fieldIssues } from './intake/field-issues.js';
 import { screenIntent } from './intake/screen-intent.js';
 import { type Intent, intentSchema } from './intent.js';
 import { deriveIntentId } from './intent-id.js';
+import { timingIssues } from './intent-timing.js';
 
 /** Intent declaration: the intent passes the door, parses, and names a service, profile and owners the catalog knows. */
 
@@ -58,26 +59,7 @@ function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
  * the catalog; on success derives its id. Issue paths are dotted, e.g. `change.contractVersion`. `salt`
  * salts the digest of any secret found; entry points pass a fresh random one.
  */
-/**
- * How far an intent's timestamp τ may lie ahead of the clock: the skew between a client's clock and itv's, not a
- * schedule. itv does not yet hold a change until a later τ, so an intent dated later is refused rather than
- * released before its time.
- */
-export const timestampSkewSeconds = 300;
-
-function timingIssues(intent: Intent, now: Date): CompletenessIssue[] {
-  const aheadMs = Date.parse(intent.timestamp) - now.getTime();
-  if (aheadMs <= timestampSkewSeconds * 1000) return [];
-  const minutes = Math.round(aheadMs / 60_000);
-  return [
-    {
-      path: 'timestamp',
-      message: `is ${intent.timestamp}, ${minutes} minutes after now (${now.toISOString()}): a change dated later than ${timestampSkewSeconds / 60} minutes ahead is refused, since itv does not hold one until its time; submit it when it is due`,
-    },
-  ];
-}
-
-/** `now`, when given, also checks the intent's timestamp against it (`timestampSkewSeconds`). */
+/** `now`, when given, also checks that the intent's timing can be honoured (`intent-timing.ts`). */
 export function checkCompleteness(raw: unknown, catalog: Catalog, salt = '', now?: Date): CompletenessResult {
   const screened = screenIntent(raw, salt);
   if (screened.issues.length > 0) return { ok: false, issues: screened.issues, storable: false };

@@ -55,6 +55,8 @@ export const goalSchema = z.object({
 });
 
 export const constraintsSchema = z.object({
+  /** Earliest start: until then the change is scheduled, not released (`intent-timing.ts`). */
+  notBefore: isoInstant.optional(),
   /** Latest acceptable release completion; admission rejects when the queue cannot meet it. */
   deadline: isoInstant.optional(),
   reversibility: z.enum(['reversible', 'irreversible']).default('reversible'),

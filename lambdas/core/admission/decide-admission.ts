@@ -1,7 +1,10 @@
 import type { Catalog, Service } from '../catalog-schema.js';
 import type { Intent } from '../intent.js';
+import { schedulingHorizonDays } from '../intent-timing.js';
 import { laneOf } from '../lane.js';
+import { describeLocal } from '../policy/business-hours.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
+import { firstAllowedInstant, nextAllowedOf } from '../policy/first-allowed.js';
 import type { PolicyEvaluation, PolicySet, PolicySignals } from '../policy/types.js';
 import { chooseStrategy } from '../release/choose.js';
 import { deploymentTimeline } from '../release/timeline.js';
@@ -169,12 +172,15 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     nonInterference.verdict = 'admitted';
     nonInterference.blockers = [];
   }
-  const failed: Explanation[] = evaluation.failed.map(({ rule, domain, reason, remedy }) => ({
-    rule,
-    domain,
-    reason,
-    ...(remedy ? { remedy } : {}),
-  }));
+  const allowedFrom = evaluation.failed.length > 0 ? firstAllowed(input) : undefined;
+  const failed: Explanation[] = evaluation.failed.map((result) => {
+    const { rule, domain, reason } = result;
+    const remedy =
+      allowedFrom && nextAllowedOf(result) !== undefined
+        ? scheduleRemedy(allowedFrom, service.timeZone)
+        : result.remedy;
+    return { rule, domain, reason, ...(remedy ? { remedy } : {}) };
+  });
   if (nonInterference.deadlineMiss) {
     failed.push({
       rule: 'non-interference-deadline',
@@ -243,4 +249,30 @@ function writeFor(
   }
   // A first arrival takes its ticket through the sequencer; a later attempt only refreshes its place.
   return { write: { record: toRecord({ ...candidate, status: 'queued' }), commit: mine === undefined } };
+}
+
+/**
+ * When only closed windows refuse the change, the first instant every rule allows, searched up to the scheduling
+ * horizon: what a closed window's remedy names, so that following it passes the whole set, not just that rule.
+ */
+function firstAllowed(input: AdmissionInput): Date | undefined {
+  const { intent, service, catalog, now } = input;
+  const limit = new Date(now.getTime() + schedulingHorizonDays * 86_400_000);
+  return firstAllowedInstant(
+    {
+      intent,
+      service,
+      catalog,
+      now,
+      phase: 'admission',
+      ...(input.signals ? { signals: input.signals } : {}),
+    },
+    input.policies.rules,
+    limit,
+  );
+}
+
+function scheduleRemedy(at: Date, timeZone: string): string {
+  const utc = at.toISOString();
+  return `Schedule it for ${utc} (${describeLocal(at, timeZone)}), the first instant every rule allows: set constraints.notBefore to ${utc}, or resubmit then.`;
 }

@@ -49,7 +49,7 @@ const structurePayload = z.strictObject({
 });
 
 const admissionPayloadSchema = z.strictObject({
-  verdict: z.enum(['admitted', 'queued', 'rejected']),
+  verdict: z.enum(['admitted', 'queued', 'scheduled', 'rejected']),
   tier: z.number().int().min(0).max(3),
   requiresReviewer: z.boolean(),
   gate: z.enum(['auto-continue', 'fail-fast']),
@@ -60,6 +60,7 @@ const admissionPayloadSchema = z.strictObject({
   attempt: z.number().int().min(0),
   policySetHash: z.string(),
   waitingFor: z.array(z.string()).optional(),
+  dueAt: z.string().optional(),
   confidence: z.number(),
   riskFactors: z.array(riskFactorPart),
   evaluationLog: z.array(ruleResultPart),
@@ -154,6 +155,7 @@ export const ledgerPayloads = {
   'structure.schema-update-required': structurePayload,
   'admission.admitted': admissionPayloadSchema,
   'admission.queued': admissionPayloadSchema,
+  'admission.scheduled': admissionPayloadSchema,
   'admission.rejected': admissionPayloadSchema,
   'decision.signed': z.strictObject({
     decisionId: z.string(),

@@ -17,7 +17,7 @@ export type LedgerEntryType =
   | 'intent.incomplete'
   | 'request.refused'
   | `structure.${'validated' | 'rejected' | 'schema-update-required'}`
-  | `admission.${'admitted' | 'queued' | 'rejected'}`
+  | `admission.${'admitted' | 'queued' | 'scheduled' | 'rejected'}`
   | 'decision.signed'
   | 'decision.reused'
   | `verification.${'passed' | 'failed'}`

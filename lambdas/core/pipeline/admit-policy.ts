@@ -1,7 +1,15 @@
-import { decideAdmission, type LaneRelease, readOccupancy, settleAdmission } from '../admission/index.js';
+import {
+  type AdmissionDecision,
+  decideAdmission,
+  type LaneRelease,
+  type Occupancy,
+  readOccupancy,
+  settleAdmission,
+} from '../admission/index.js';
 import { recheckAfterSeconds } from '../admission/non-interference.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { Intent } from '../intent.js';
+import { dueAt, wholeSecondTimestamp } from '../intent-timing.js';
 import { laneOf } from '../lane.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
@@ -45,24 +53,28 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   };
   const lane = laneOf(service);
   const releases = await releasesOnLane(intent, intentId, lane, deps);
-  const { decision, occupancy, rounds } = await settleAdmission(
-    deps.state,
-    intentId,
-    now.toISOString(),
-    (current) =>
-      decideAdmission({
-        intent,
-        intentId,
-        service,
-        catalog,
-        policies: deps.policies,
-        now,
-        confidence,
-        occupancy: current,
-        signals,
-        releases,
-      }),
-  );
+  const decide = (at: Date, current: Occupancy) =>
+    decideAdmission({
+      intent,
+      intentId,
+      service,
+      catalog,
+      policies: deps.policies,
+      now: at,
+      confidence,
+      occupancy: current,
+      signals,
+      releases,
+    });
+  // Not yet due: judged as of the instant it is due, holding no lane and no place in any queue until then. Once
+  // the state machine's wait has ended it is due, and judged as of then at the earliest, whatever a clock a
+  // moment behind the timer says.
+  const waited = previous?.verdict === 'scheduled' && previous.dueAt ? Date.parse(previous.dueAt) : undefined;
+  const due = waited === undefined ? dueAt(intent, now) : undefined;
+  const at = waited !== undefined && waited > now.getTime() ? new Date(waited) : now;
+  const { decision, occupancy, rounds } = due
+    ? scheduled(decide(due, { version: 0, others: [] }))
+    : await settleAdmission(deps.state, intentId, at.toISOString(), (current) => decide(at, current));
   const preempted = decision.preemption
     ? await preemptRelease(
         decision.preemption,
@@ -95,6 +107,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
     attempt,
     policySetHash: evaluation.policySetHash,
     ...(decision.verdict === 'queued' ? { waitingFor: ni.blockers.map((b) => b.intentId) } : {}),
+    ...(decision.verdict === 'scheduled' && due ? { dueAt: wholeSecondTimestamp(due) } : {}),
   };
   const stored = await record(
     deps,
@@ -106,7 +119,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
       riskFactors: risk.factors,
       evaluationLog: evaluation.results,
       policyContext: {
-        evaluatedAt: now.toISOString(),
+        evaluatedAt: (due ?? at).toISOString(),
         service: service.name,
         profile: intent.change.profile,
         kind: intent.change.kind,
@@ -153,6 +166,22 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   // re-check still queued returns the queuing it continues, with this re-check's wait and blockers.
   const recorded = admissionResultSchema.parse(stored.entry.payload);
   return stillQueued ? { ...recorded, retryAfterSeconds, waitingFor: result.waitingFor } : recorded;
+}
+
+/**
+ * A change that is not yet due is scheduled unless the policy set, as of its due instant, refuses it: then it is
+ * refused now, with the remedy naming an instant every rule allows, rather than after waiting for nothing.
+ */
+function scheduled(decision: AdmissionDecision): {
+  decision: Omit<AdmissionDecision, 'verdict'> & { verdict: AdmissionResult['verdict'] };
+  occupancy: Occupancy;
+  rounds: number;
+} {
+  return {
+    decision: { ...decision, verdict: decision.verdict === 'rejected' ? 'rejected' : 'scheduled' },
+    occupancy: { version: 0, others: [] },
+    rounds: 0,
+  };
 }
 
 /**

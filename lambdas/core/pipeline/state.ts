@@ -35,7 +35,7 @@ export const explanationSchema = z.object({
 });
 
 export const admissionResultSchema = z.object({
-  verdict: z.enum(['admitted', 'queued', 'rejected']),
+  verdict: z.enum(['admitted', 'queued', 'scheduled', 'rejected']),
   tier: z.number().int().min(0).max(3),
   requiresReviewer: z.boolean(),
   gate: z.enum(['auto-continue', 'fail-fast']),
@@ -47,6 +47,8 @@ export const admissionResultSchema = z.object({
   policySetHash: z.string(),
   /** Queued: the in-flight or earlier-queued intents it waits for. */
   waitingFor: z.array(z.string()).optional(),
+  /** Scheduled: the instant it is due, when the state machine's WaitUntilDue hands it back to admission. */
+  dueAt: z.string().optional(),
 });
 
 export const decisionResultSchema = z.object({

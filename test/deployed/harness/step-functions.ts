@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import '../../../cli/runtime/polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { readReferencePath } from '../../../statemachines/reference-path.js';
+import { waitMilliseconds, waitThatRan } from '../../../statemachines/wait-that-ran.js';
 import { LambdaFunctionError, type LambdaService } from './lambda-runtime.js';
 import { deployedAccount, deployedRegion } from './template.js';
 import type { VirtualClock } from './virtual-clock.js';
@@ -24,6 +24,7 @@ type AslState = {
   Resource?: string;
   Seconds?: number;
   SecondsPath?: string;
+  TimestampPath?: string;
   TimeoutSeconds?: number;
   Retry?: Retrier[];
 };
@@ -251,11 +252,9 @@ export class StepFunctionsEmulator {
             );
           }
         } else {
-          for (const wait of waitsBefore[name] ?? []) {
-            const seconds =
-              wait.Seconds ?? (wait.SecondsPath ? readReferencePath(input, wait.SecondsPath) : undefined);
-            if (typeof seconds === 'number' && seconds > 0) await this.clock.sleep(seconds * 1000);
-          }
+          const wait = waitThatRan(waitsBefore[name] ?? [], input);
+          const ms = wait ? waitMilliseconds(wait, input, this.clock.now()) : 0;
+          if (ms > 0) await this.clock.sleep(ms);
         }
         execution.states.push(name);
         try {

@@ -188,4 +188,43 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
     });
     expect(stack.services.deniedCalls()).toEqual([]);
   });
+
+  // Last in the file: the clock moves a day on.
+  test('an intent asked for a day ahead is scheduled: its execution waits in WaitUntilDue, then releases at its time', async () => {
+    // Prepare
+    const submittedAt = stack.clock.now();
+    const notBefore = new Date(submittedAt.getTime() + 86_400_000);
+    const intent = declaredAt(
+      { ...example('01-low-risk-flag.json'), title: 'Enable the onboarding checklist tomorrow' },
+      submittedAt,
+    );
+    const scheduled = {
+      ...intent,
+      constraints: { ...(intent.constraints as object), notBefore: notBefore.toISOString() },
+    };
+
+    // Act
+    const submitted = await stack.submit(scheduled, personCalling('alice'));
+    const execution = await stack.finished(submitted.intentId);
+
+    // Assess
+    expect(submitted.statusCode).toBe(202);
+    expect(execution.status).toBe('SUCCEEDED');
+    const admitPolicy = execution.states.indexOf('AdmitPolicy');
+    expect(execution.states.slice(admitPolicy, admitPolicy + 3)).toEqual([
+      'AdmitPolicy',
+      'AdmitPolicy',
+      'FormDecision',
+    ]);
+    const entries = await stack.ledger.forIntent(stack.ledgerName, submitted.intentId);
+    expect(entries.filter((e) => e.entry.type.startsWith('admission.')).map((e) => e.entry.type)).toEqual([
+      'admission.scheduled',
+      'admission.admitted',
+    ]);
+    const started = entries.find((e) => e.entry.type === 'release.started');
+    expect(Date.parse(started!.entry.timestamp)).toBeGreaterThanOrEqual(
+      Math.ceil(notBefore.getTime() / 1000) * 1000,
+    );
+    expect((await stack.status(submitted.intentId))?.status).toBe('released');
+  });
 });

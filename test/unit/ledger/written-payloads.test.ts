@@ -262,6 +262,19 @@ describe('what the writers record', () => {
     );
     await conclude(preempting, emergency);
     await conclude(preempting, releasing);
+    // scheduled for two days ahead, then admitted when it is due
+    const scheduled = await admit(
+      h,
+      at((d) => {
+        d.title = 'Later, please';
+        d.constraints = {
+          ...d.constraints,
+          notBefore: new Date(h.clock.now().getTime() + 2 * 86_400_000).toISOString(),
+        };
+      }),
+    );
+    h.clock.advance(2 * 86_400_000);
+    await conclude(h, { ...scheduled, admission: await admitPolicy(scheduled, h.deps) });
 
     // Assess
     const entries = [
