@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
+import { namedLocally } from '../../../cli/runtime/local-caller.js';
+import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
+import { pipelineDefinition } from '../../../cli/session.js';
+import { auditBundles, storedBundleFiles } from '../../../lambdas/core/evidence/audit-bundles.js';
+import { bundleKey, MANIFEST_FILE } from '../../../lambdas/core/evidence/bundle-layout.js';
+import type { EvidenceStore } from '../../../lambdas/ports/evidence-store.js';
+import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
+
+const example = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${file}`, import.meta.url), 'utf8'));
+
+/** The evidence store as someone with write access to the local folders left it: objects hidden or replaced. */
+function tampered(
+  evidence: EvidenceStore,
+  edit: { hide?: (key: string) => boolean; replace?: Map<string, Uint8Array> },
+): EvidenceStore {
+  const hidden = edit.hide ?? (() => false);
+  return {
+    putObject: (key, body, type) => evidence.putObject(key, body, type),
+    list: async (prefix) => (await evidence.list(prefix)).filter((key) => !hidden(key)),
+    getObject: async (key) => (hidden(key) ? undefined : (edit.replace?.get(key) ?? evidence.getObject(key))),
+  };
+}
+
+/**
+ * The ledger is the signed index of the evidence store: each `checkpoint.signed` entry names the SHA-256 of its
+ * bundle's signed manifest, so a bundle deleted or swapped in a store whose folders can be written is caught.
+ */
+describe('bundles checked against the ledger that recorded them', () => {
+  let stack: LocalStack;
+  let ids: string[];
+  let key: Uint8Array;
+  let home: string;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-audit-bundles-'));
+    stack = await openLocalStack({
+      home,
+      inMemory: true,
+      clockStart: new Date('2026-11-04T17:00:00Z'),
+    });
+    const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
+      scheduler: new DiscreteEventScheduler(stack.clock),
+    });
+    ids = [];
+    for (const file of ['01-low-risk-flag.json', '03-policy-reject.json']) {
+      const intent = example(file);
+      const report = await pipeline.start({
+        intent: { ...intent, timestamp: stack.clock.now().toISOString() },
+        caller: namedLocally(intent.authority.requester, 'test'),
+      });
+      ids.push(report.intentId!);
+    }
+    key = await stack.deps.publicKey();
+  });
+  afterAll(async () => {
+    await stack.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const entries = async () => (await stack.deps.ledger.read(stack.deps.ledgerName)).map((s) => s.entry);
+  const audit = async (evidence: EvidenceStore) =>
+    auditBundles(await entries(), (id) => storedBundleFiles(evidence, id), key);
+
+  test('as sealed, every bundle the ledger records is there and verifies', async () => {
+    const audited = await audit(stack.deps.evidence);
+    expect(audited).toEqual({ checked: 2, failures: [] });
+  });
+
+  test('a deleted bundle is named, with the entry that recorded it', async () => {
+    const [released] = ids;
+    const view = tampered(stack.deps.evidence, { hide: (k) => k.startsWith(`bundles/${released}/`) });
+    const audited = await audit(view);
+    expect(audited.failures).toEqual([
+      {
+        intentId: released,
+        seq: expect.any(Number),
+        reason: `the bundle the ledger records is missing from the evidence store (bundles/${released}/)`,
+      },
+    ]);
+    const recorded = (await entries()).find((e) => e.seq === audited.failures[0]!.seq);
+    expect([recorded?.type, recorded?.intentId]).toEqual(['checkpoint.signed', released]);
+  });
+
+  test("a manifest replaced with another intent's is caught by its digest", async () => {
+    const [released, rejected] = ids as [string, string];
+    const other = await stack.deps.evidence.getObject(bundleKey(rejected, MANIFEST_FILE));
+    const view = tampered(stack.deps.evidence, {
+      replace: new Map([[bundleKey(released, MANIFEST_FILE), other!]]),
+    });
+    const audited = await audit(view);
+    expect(audited.failures).toEqual([
+      {
+        intentId: released,
+        seq: expect.any(Number),
+        reason: expect.stringMatching(/^the manifest's SHA-256 is /),
+      },
+    ]);
+  });
+
+  test('a file changed under an intact manifest fails the bundle check that names it', async () => {
+    const [released] = ids as [string];
+    const files = await stack.deps.evidence.list(`bundles/${released}/`);
+    const target = files.find((k) => k.endsWith('decision.json'))!;
+    const view = tampered(stack.deps.evidence, {
+      replace: new Map([[target, new TextEncoder().encode('[]')]]),
+    });
+    const audited = await audit(view);
+    expect(audited.failures).toEqual([
+      { intentId: released, seq: expect.any(Number), reason: expect.stringContaining('decision.json') },
+    ]);
+  });
+});
