@@ -6,6 +6,7 @@ import {
 } from '../compounding/index.js';
 import { confidenceLowerBound } from '../confidence.js';
 import { type Intent, intentSchema } from '../intent.js';
+import { dueAt } from '../intent-timing.js';
 import { stateKeys } from '../state-keys.js';
 import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
@@ -68,10 +69,14 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   const parsed = intentSchema.safeParse(state.intent);
   const now = deps.clock.now();
   const declaredAt = Date.parse(state.declared?.declaredAt ?? now.toISOString());
+  // A change scheduled for later is counted from the instant it asked for, not from its declaration: the wait
+  // its requester chose is neither time to value lost nor a cost of delay.
+  const due = parsed.success ? dueAt(parsed.data, new Date(declaredAt)) : undefined;
+  const countedFrom = due ? due.getTime() : declaredAt;
   const valueAt =
     outcome === 'released' ? Date.parse(state.release?.completedAt ?? now.toISOString()) : undefined;
-  const timeToValueSeconds = valueAt === undefined ? null : Math.max(0, (valueAt - declaredAt) / 1000);
-  const hoursWaiting = ((valueAt ?? now.getTime()) - declaredAt) / 3_600_000;
+  const timeToValueSeconds = valueAt === undefined ? null : Math.max(0, (valueAt - countedFrom) / 1000);
+  const hoursWaiting = Math.max(0, (valueAt ?? now.getTime()) - countedFrom) / 3_600_000;
   let confidence = 0;
   let valuePerHourUsd = 0;
   let costOfDelayUsd = 0;

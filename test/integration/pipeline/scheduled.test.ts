@@ -67,5 +67,11 @@ describe('a scheduled change (local runtime)', () => {
     const started = entries.find((e) => e.entry.type === 'release.started')!;
     expect(Date.parse(started.entry.timestamp)).toBeGreaterThanOrEqual(due);
     expect(types.at(-2)).toBe('intent.concluded');
+    // Time to value counts from the instant it asked for: the three days its requester chose are not lost time.
+    const concluded = entries.find((e) => e.entry.type === 'intent.concluded')!;
+    const { timeToValueSeconds, costOfDelayUsd } = concluded.entry.payload as Record<string, number>;
+    expect(timeToValueSeconds).toBe((Date.parse(concluded.entry.timestamp) - due) / 1000);
+    expect(timeToValueSeconds).toBeLessThan(3600);
+    expect(costOfDelayUsd).toBeLessThan(1000);
   });
 });
