@@ -18,21 +18,26 @@ describe(rule.name, () => {
     expect(rule.evaluate(contextFor(intent))).toMatchObject({ status: 'compliant', domain: 'security' });
   });
 
-  test('non-compliant: an AWS access key id anywhere in the payload', () => {
+  test('non-compliant: an AWS access key id anywhere in the payload, by the rule set the door uses', () => {
     const result = rule.evaluate(
-      contextFor(withPayload({ exporters: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }] })),
+      contextFor(withPayload({ exporters: [{ keyId: `AKIA${'QWERTY234567ZXCV'}` }] })),
     );
     expect(result.status).toBe('non-compliant');
     expect(result.context.findings).toEqual([
-      { path: 'change.payload.exporters[0].accessKeyId', kind: 'AWS access key id' },
+      { path: 'change.payload.exporters[0].keyId', kind: 'aws-access-token' },
     ]);
+  });
+
+  test("compliant: AWS's documentation example key, which the door's rule set allows", () => {
+    const result = rule.evaluate(contextFor(withPayload({ keyId: 'AKIAIOSFODNN7EXAMPLE' })));
+    expect(result.status).toBe('compliant');
   });
 
   test('non-compliant: a private key block', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----';
     const result = rule.evaluate(contextFor(withPayload({ tls: { certificateChain: pem } })));
     expect(result.context.findings).toEqual([
-      { path: 'change.payload.tls.certificateChain', kind: 'private key' },
+      { path: 'change.payload.tls.certificateChain', kind: 'private-key' },
     ]);
   });
 

@@ -30,9 +30,9 @@ function evaluate({ intent }: PolicyContext): RuleResult {
 
 export const securityNoLiteralSecrets: PolicyRule = {
   name,
-  version: '1.0.0',
+  version: '1.1.0',
   domain,
   description:
-    'The payload carries no AWS keys, private keys or literal values under password/secret/token keys.',
+    "The payload carries nothing the door's secret rule set (gitleaks' patterns) matches, and no literal values under password/secret/token keys.",
   evaluate,
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { holdsLiteralCredential } from '../policy/secrets.js';
+import { holdsLiteralCredential } from './credential-key.js';
 import { type SecretRule, secretRules } from './secret-rules.js';
 
 /**
