@@ -30,6 +30,8 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
     }
     return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}`;
   },
+  AwaitLane: (out) =>
+    out.clear ? 'its way cleared while it parked: admission re-checks' : 'woken: admission re-checks',
   FormDecision: (out) => `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`,
   Verify: (out) => {
     const reused = out.reusedDecision as { decisionId: string } | undefined;

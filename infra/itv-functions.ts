@@ -6,7 +6,6 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PipelineFunctions } from '../statemachines/pipeline.js';
 import { pipelineStages } from '../statemachines/task-states.js';
@@ -91,15 +90,23 @@ export class ItvFunctions extends Construct {
     }
   }
 
-  /** Lets the API start executions and answer review and release-decision callbacks. */
-  usePipeline(stateMachine: IStateMachine): void {
+  /**
+   * Lets the API start executions and answer review and release-decision callbacks, and the stages that wake
+   * parked executions send their tokens back. Granted on the state machine's ARN as built from its fixed name
+   * (`pipelineMachineArn`): the stage functions are in its definition, so its resource cannot be referenced.
+   */
+  usePipeline(stateMachineArn: string): void {
     for (const [name, fn] of this.entries()) {
       const { pipeline } = functionAccess[name];
       if (!pipeline) continue;
-      fn.addEnvironment('ITV_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
-      if (pipeline === 'start-execution') stateMachine.grantStartExecution(fn);
-      else if (pipeline === 'task-success') stateMachine.grant(fn, 'states:SendTaskSuccess');
-      else stateMachine.grant(fn, 'states:SendTaskSuccess', 'states:SendTaskFailure');
+      fn.addEnvironment('ITV_STATE_MACHINE_ARN', stateMachineArn);
+      const actions =
+        pipeline === 'start-execution'
+          ? ['states:StartExecution']
+          : pipeline === 'task-success'
+            ? ['states:SendTaskSuccess']
+            : ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+      fn.addToRolePolicy(new PolicyStatement({ actions, resources: [stateMachineArn] }));
     }
   }
 

@@ -11,7 +11,7 @@ import { ItvFunctions } from './itv-functions.js';
 import { MonitorReconciler } from './monitor-reconciler.js';
 import { suppressAcceptedFindings } from './nag-suppressions.js';
 import { PipelineHealth } from './pipeline-health.js';
-import { PipelineMachine } from './pipeline-machine.js';
+import { PipelineMachine, pipelineMachineArn } from './pipeline-machine.js';
 import { type CatalogService, ReleaseConfig } from './release-config.js';
 import { SigningKey } from './signing-key.js';
 
@@ -65,7 +65,7 @@ export class ItvStack extends Stack {
     });
     this.functions.useSigningKey(this.signing.key);
     this.pipeline = new PipelineMachine(this, 'Pipeline', { stages: this.functions.stages, logRetention });
-    this.functions.usePipeline(this.pipeline.stateMachine);
+    this.functions.usePipeline(pipelineMachineArn(this));
     this.api = new IntentApi(this, 'Intents', {
       submitIntent: this.functions.byName['submit-intent'],
       getIntent: this.functions.byName['get-intent'],

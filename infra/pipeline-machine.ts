@@ -1,7 +1,27 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { buildPipeline, type PipelineFunctions } from '../statemachines/pipeline.js';
+
+/** The state machine's name: fixed, so functions it invokes can be granted on it without a reference cycle. */
+export function pipelineMachineName(scope: Construct): string {
+  return `${Stack.of(scope).stackName}-pipeline`;
+}
+
+/**
+ * The state machine's ARN, built from its name rather than taken from the resource: the stage functions that wake
+ * parked executions (SendTaskSuccess) are granted on it, and the state machine names those functions, so a
+ * reference to the resource would be a cycle.
+ */
+export function pipelineMachineArn(scope: Construct): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: pipelineMachineName(scope),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
 
 /** The Standard state machine that runs every intent through the stages; the local runtime runs its ASL. */
 export class PipelineMachine extends Construct {
@@ -16,6 +36,7 @@ export class PipelineMachine extends Construct {
     const logs = new LogGroup(this, 'Logs', { retention: props.logRetention });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: 'itv: intent to value. Declare, validate, admit, decide, verify, release, observe, learn.',
+      stateMachineName: pipelineMachineName(this),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(
         buildPipeline(new Construct(this, 'States'), props.stages),

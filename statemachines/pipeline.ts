@@ -173,10 +173,12 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     catchAll(t);
   }
 
-  const waitForLane = new Wait(scope, 'WaitForLane', {
-    comment: "Waits for the lane (the service's AppConfig environment) or overlapping blast radius to clear.",
-    time: WaitTime.secondsPath('$.admission.retryAfterSeconds'),
-  });
+  // A queued intent parks until an intent it waits for frees its way; when the park times out it re-checks all
+  // the same (a lease nobody freed). Either way admission decides again.
+  const awaitLane = task('AwaitLane');
+  awaitLane.addCatch(admitPolicy, { errors: [pipelineErrors.timeout], resultPath: '$.laneWait' });
+  catchAll(awaitLane);
+  awaitLane.next(admitPolicy);
   const waitUntilDue = new Wait(scope, 'WaitUntilDue', {
     comment: 'Holds a scheduled change, which holds no lane, until the instant it asked to release at.',
     time: WaitTime.timestampPath('$.admission.dueAt'),
@@ -216,7 +218,7 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       comment:
         'Stop on regression, queue for the lane again when an emergency preempted the deployment, wait for the owners when a held step has completed, finish when done, otherwise poll again.',
     })
-      .when(fieldEquals('$.release.action', 'requeue'), waitForLane)
+      .when(fieldEquals('$.release.action', 'requeue'), awaitLane)
       .when(fieldEquals('$.release.action', 'await-decision'), awaitReleaseDecision)
       .when(fieldEquals('$.release.action', 'stop'), stopRelease)
       .when(fieldEquals('$.release.done', true), observe)
@@ -242,7 +244,6 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       .otherwise(startRelease),
   );
   formDecision.next(verify);
-  waitForLane.next(admitPolicy);
   waitUntilDue.next(admitPolicy);
   admitPolicy.next(
     new Choice(scope, 'AdmissionOutcome', {
@@ -257,7 +258,7 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
         startRelease,
       )
       .when(fieldEquals('$.admission.verdict', 'admitted'), formDecision)
-      .when(fieldEquals('$.admission.verdict', 'queued'), waitForLane)
+      .when(fieldEquals('$.admission.verdict', 'queued'), awaitLane)
       .when(fieldEquals('$.admission.verdict', 'scheduled'), waitUntilDue)
       .otherwise(learn),
   );

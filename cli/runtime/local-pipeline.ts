@@ -80,8 +80,7 @@ type AslState = {
 
 let executionCounter = 0;
 
-/** The ASL's wait for a lane (`statemachines/pipeline.ts`), and the stages that free one: they delete the lease. */
-const laneWait = 'WaitForLane';
+/** The stages that free a lane: they delete the lease. */
 const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
 
 /**
@@ -102,18 +101,20 @@ function validateOnce(definition: StateMachineDefinition): void {
  * stage handler its Lambda runs. Wait states take no wall time: they advance the virtual clock instead.
  */
 export class LocalPipeline {
+  private readonly definition: StateMachineDefinition;
   private readonly states: Record<string, AslState>;
   /** Executions waiting for their lane, woken together when a stage frees one (`wakeLaneWaiters`). */
   private laneWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly definition: StateMachineDefinition,
+    definition: StateMachineDefinition,
     private readonly deps: PipelineDeps,
     private readonly options: LocalPipelineOptions,
   ) {
-    this.states = definition.States as unknown as Record<string, AslState>;
     // Validated here, not per execution: validating cost about half of an execution's CPU.
     validateOnce(definition);
+    this.definition = withoutWallClockParks(definition);
+    this.states = this.definition.States as unknown as Record<string, AslState>;
   }
 
   /**
@@ -282,7 +283,9 @@ export class LocalPipeline {
               ? await this.awaitReview(handler, input, tracker, abort)
               : name === 'AwaitReleaseDecision'
                 ? await this.awaitReleaseDecision(handler, input, tracker, abort)
-                : await handler(input);
+                : name === 'AwaitLane'
+                  ? await this.awaitLane(handler, input)
+                  : await handler(input);
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
           if (!tracker.parked) report({ state: name, phase: 'exited', output });
@@ -356,6 +359,23 @@ export class LocalPipeline {
     return { parked: true };
   }
 
+  /**
+   * A queued intent parks in process: it waits outside time until a stage frees a lane (Learn, RecordFailure),
+   * then re-checks its admission. Sleeping on the virtual clock instead would run the clock on while the lane's
+   * holder waits for a person, until leases expired and the queue overtook it. The stage still runs (it keeps the
+   * waiter's place beside its blockers' and says whether one already left); the waiter joins before it runs, so
+   * a lane freed meanwhile is not missed.
+   */
+  private async awaitLane(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+    const woken = new Promise<void>((resolve) => {
+      this.laneWaiters.push(resolve);
+    });
+    const payload = (input as { Payload?: unknown }).Payload ?? input;
+    const output = (await handler(payload)) as { clear: boolean };
+    if (!output.clear) await this.options.scheduler.waitOutside(woken);
+    return output;
+  }
+
   private async pollForReview(intentId: string): Promise<Awaited<ReturnType<typeof readReview>>> {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, this.options.reviewPollMs ?? 200));
@@ -426,17 +446,25 @@ export class LocalPipeline {
    * while the lane's holder waits for a person, until leases expired and the queue overtook it.
    */
   private async waitFor(wait: AslState, input: unknown): Promise<void> {
-    if (wait === this.states[laneWait]) {
-      await this.options.scheduler.waitOutside(
-        new Promise<void>((resolve) => {
-          this.laneWaiters.push(resolve);
-        }),
-      );
-      return;
-    }
     const ms = waitMilliseconds(wait, input, this.deps.clock.now());
     if (ms > 0) await this.options.scheduler.sleep(ms);
   }
+}
+
+/**
+ * The definition as the in-process runner takes it: aws-local-stepfunctions times a Task out on the wall clock, so
+ * AwaitLane's six-hour park would end after six hours of real time while the execution still counted as waiting
+ * outside time. Locally a park ends when a stage frees a lane (`awaitLane`); its timeout is set beyond any run
+ * instead (within setTimeout's 2^31 ms).
+ */
+function withoutWallClockParks(definition: StateMachineDefinition): StateMachineDefinition {
+  const states = definition.States as unknown as Record<string, Record<string, unknown>>;
+  const park = states.AwaitLane;
+  if (!park) return definition;
+  return {
+    ...definition,
+    States: { ...states, AwaitLane: { ...park, TimeoutSeconds: 2_000_000 } },
+  } as unknown as StateMachineDefinition;
 }
 
 function describe(error: unknown): string {

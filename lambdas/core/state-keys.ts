@@ -3,6 +3,11 @@ export const stateKeys = {
   inFlight: () => ({ pk: 'INFLIGHT', sk: '' }),
   /** An intent's place in non-interference, admitted or queued; Learn and RecordFailure delete it. */
   inFlightIntent: (intentId: string) => ({ pk: 'INFLIGHT', sk: intentId }),
+  /**
+   * A queued intent parked until `blocker` frees its way: one item per intent it waits for, holding the task
+   * token that resumes it. Learn and RecordFailure of the blocker wake every waiter in its partition.
+   */
+  laneWaiter: (blocker: string, waiter: string) => ({ pk: `LANEWAIT#${blocker}`, sk: waiter }),
   /** Admission's sequencer: its version orders admissions and hands out arrival tickets (conditional writes). */
   admissionSequencer: () => ({ pk: 'ADMISSION', sk: 'SEQUENCER' }),
   /** One item per judged intent: its marker in the outcome tally (`running-tally.ts`). */

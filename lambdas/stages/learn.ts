@@ -7,7 +7,7 @@ export const learnStage = defineStage({
   fn: 'learn',
   comment: 'Records the outcome: confidence per (service, change kind), decision reuse and time to value.',
   resultPath: '$.learning',
-  access: { ledger: 'append', state: 'write' },
+  access: { ledger: 'append', state: 'write', pipeline: 'task-success' },
   input: pipelineStateSchema,
   output: learningResultSchema,
   run: learn,

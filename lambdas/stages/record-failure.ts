@@ -8,7 +8,7 @@ export const recordFailureStage = defineStage({
   fn: 'record-failure',
   comment: 'Appends the failure (caught as $.error) to the ledger so no change fails silently.',
   resultPath: '$.failure',
-  access: { ledger: 'append', state: 'write' },
+  access: { ledger: 'append', state: 'write', pipeline: 'task-success' },
   input: pipelineStateSchema,
   // The intent the failure is recorded under: the one SignCheckpoint then seals.
   output: z.object({ seq: z.number().int(), intentId: z.string().min(1) }),

@@ -1,5 +1,6 @@
 import { admitPolicyStage } from './admit-policy.js';
 import { applyReleaseDecisionStage } from './apply-release-decision.js';
+import { awaitLaneStage } from './await-lane.js';
 import { awaitReleaseDecisionStage } from './await-release-decision.js';
 import { awaitReviewStage } from './await-review.js';
 import { checkReleaseStage } from './check-release.js';
@@ -25,6 +26,7 @@ export const pipelineStageList = [
   declareIntentStage,
   validateStructureStage,
   admitPolicyStage,
+  awaitLaneStage,
   formDecisionStage,
   verifyStage,
   awaitReviewStage,

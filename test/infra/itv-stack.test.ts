@@ -332,9 +332,16 @@ describe('functions', () => {
         roles['admit-policy'],
       ].sort(),
     );
-    // A release decision always resumes its wait: SendTaskSuccess only.
+    // A release decision always resumes its wait: SendTaskSuccess only; so do the stages that wake a queued
+    // intent's park (the one that frees its way, or the park itself when its way already cleared).
     expect(rolesAllowed(template, 'states:SendTaskSuccess').sort()).toEqual(
-      [roles['review-intent'], roles['release-decision']].sort(),
+      [
+        roles['review-intent'],
+        roles['release-decision'],
+        roles['await-lane'],
+        roles.learn,
+        roles['record-failure'],
+      ].sort(),
     );
     expect(rolesAllowed(template, 'states:SendTaskFailure')).toEqual([roles['review-intent']]);
     expect(rolesAllowed(template, 'states:StartExecution')).toContain(roles['submit-intent']);

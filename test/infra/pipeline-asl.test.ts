@@ -166,6 +166,7 @@ describe('pipeline ASL content', () => {
       DeclareIntent: '$.declared',
       ValidateStructure: '$.structure',
       AdmitPolicy: '$.admission',
+      AwaitLane: '$.laneWait',
       FormDecision: '$.decision',
       Verify: '$.verification',
       AwaitReview: '$.review',
@@ -182,7 +183,7 @@ describe('pipeline ASL content', () => {
     };
     for (const [name, state] of tasks) {
       expect([name, state.ResultPath]).toEqual([name, resultPaths[name]]);
-      if (name !== 'AwaitReview' && name !== 'AwaitReleaseDecision')
+      if (name !== 'AwaitReview' && name !== 'AwaitReleaseDecision' && name !== 'AwaitLane')
         expect([name, state.Resource]).toEqual([name, expect.stringMatching(/:function:/)]);
     }
     // Each Task state runs its own function: no function switches on its input to be two stages.
@@ -237,9 +238,19 @@ describe('pipeline ASL content', () => {
     });
   });
 
-  test('the waits read their durations from the stage results', () => {
-    expect(committed.States.WaitForLane).toMatchObject({
-      SecondsPath: '$.admission.retryAfterSeconds',
+  test('the waits read their durations from the stage results; a queued intent parks on a task token', () => {
+    expect(committed.States.AwaitLane).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSeconds: 6 * 3600,
+      Next: 'AdmitPolicy',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'AdmitPolicy', ResultPath: '$.laneWait' },
+        { ErrorEquals: ['States.ALL'], Next: 'RecordFailure', ResultPath: '$.error' },
+      ],
+    });
+    expect(committed.States.WaitUntilDue).toMatchObject({
+      TimestampPath: '$.admission.dueAt',
       Next: 'AdmitPolicy',
     });
     expect(committed.States.WaitForRelease).toMatchObject({

@@ -27,6 +27,7 @@ const happyPath: Record<PipelineTaskState, Stub> = {
   DeclareIntent: () => ({ intentId: 'intent-1', verdict: 'complete' }),
   ValidateStructure: () => ({ verdict: 'valid' }),
   AdmitPolicy: () => ({ verdict: 'admitted', retryAfterSeconds: 15 }),
+  AwaitLane: () => ({ clear: false }),
   FormDecision: () => ({ decisionId: 'decision-1' }),
   Verify: () => ({ passed: true, requiresReview: false }),
   AwaitReview: () => ({ decision: 'approved', reviewer: 'alice' }),
@@ -66,7 +67,7 @@ async function runPipeline(stubs: Partial<Record<PipelineTaskState, Stub>> = {})
     {
       overrides: {
         taskResourceLocalHandlers: handlers,
-        waitTimeOverrides: { WaitForLane: 0, WaitForRelease: 0 },
+        waitTimeOverrides: { WaitUntilDue: 0, WaitForRelease: 0 },
         retryIntervalOverrides: noDelay,
       },
       context: { Task: { Token: 'task-token-1' } },
@@ -179,12 +180,40 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(entered.slice(4, 10)).toEqual([
       'AdmitPolicy',
       'AdmissionOutcome',
-      'WaitForLane',
+      'AwaitLane',
       'AdmitPolicy',
       'AdmissionOutcome',
       'FormDecision',
     ]);
     expect(inputs.AdmitPolicy?.[1]).toMatchObject({ admission: { verdict: 'queued' } });
+    expect(inputs.AwaitLane?.[0]).toMatchObject({
+      Payload: { taskToken: 'task-token-1', admission: { verdict: 'queued' } },
+    });
+  });
+
+  test('a park that times out re-checks admission; any other failure of the park is recorded', async () => {
+    // Prepare
+    const admit: Stub = (_input, call) =>
+      call === 1
+        ? { verdict: 'queued', retryAfterSeconds: 20 }
+        : { verdict: 'admitted', retryAfterSeconds: 15 };
+    const timedOut = () => {
+      const timeout = new Error('the park ended');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
+    const broken = () => {
+      throw new Error('the state table refused the token');
+    };
+    // Act
+    const afterTimeout = await runPipeline({ AdmitPolicy: admit, AwaitLane: timedOut });
+    const afterFailure = await runPipeline({ AdmitPolicy: admit, AwaitLane: broken });
+    // Assess
+    expect(afterTimeout.error).toBeUndefined();
+    expect(afterTimeout.entered.slice(6, 8)).toEqual(['AwaitLane', 'AdmitPolicy']);
+    expect(afterTimeout.inputs.AdmitPolicy?.[1]).toMatchObject({ laneWait: { Error: 'States.Timeout' } });
+    expect(afterFailure.entered).toContain('RecordFailure');
+    expect(afterFailure.entered).not.toContain('FormDecision');
   });
 
   test('the release is polled until it is done', async () => {

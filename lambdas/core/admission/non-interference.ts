@@ -2,30 +2,16 @@ import { mustWaitFor, type Occupant, type Overlap, overlapOf, queueOrder } from 
 import { predictSchedule, type RadiusSets, radiusSet, type Slot } from './schedule.js';
 
 /**
- * Queued intents re-check at least this often, and no more often than the shortest wait. Once every blocker is
- * overdue (its predicted end passed: it waits for a reviewer, a decision, or its lease to expire) the re-checks
- * back off, doubling up to `overdueMaxSeconds`: well inside `abandonQueuedAfterSeconds`, so a waiting place is
- * never taken for abandoned, and one re-check per half hour keeps a week's wait to a few hundred.
+ * A queued intent parks until a stage that frees its way wakes it (Learn or RecordFailure of an intent it waits
+ * for; a task token on AWS, the in-process runner locally). The park also ends after `parkSeconds`, when it
+ * re-checks anyway: what ends a lease nobody frees (a holder stopped without cleaning up) and what refreshes its
+ * own place. Six hours bounds a queued execution's history at about 12 events per re-check × 4 a day, about
+ * 17,500 over Step Functions' one-year execution limit: within its 25,000-event limit whatever the wait.
  */
-export const queueRetry = { minSeconds: 15, maxSeconds: 300, overdueMaxSeconds: 1800 } as const;
+export const queueRetry = { minSeconds: 15, maxSeconds: 300, parkSeconds: 6 * 3600 } as const;
 
-/**
- * The wait before the next re-check of a queued intent: until its predicted start while that is ahead, otherwise
- * double the previous wait (from `minSeconds`) up to `overdueMaxSeconds`.
- *
- * @example recheckAfterSeconds(15, 0, 60) // 120: overdue, the previous wait was 60 s
- */
-export function recheckAfterSeconds(
-  decidedSeconds: number,
-  secondsUntilPredictedStart: number,
-  previousSeconds: number | undefined,
-): number {
-  if (secondsUntilPredictedStart > 0) return decidedSeconds;
-  if (previousSeconds === undefined) return queueRetry.minSeconds;
-  return Math.min(queueRetry.overdueMaxSeconds, Math.max(queueRetry.minSeconds, previousSeconds * 2));
-}
-/** A queued place whose intent has not re-checked for this long belongs to an execution that died. */
-export const abandonQueuedAfterSeconds = 3600;
+/** A queued place whose intent has not re-checked for this long (a park and an hour) belongs to an execution that died. */
+export const abandonQueuedAfterSeconds = queueRetry.parkSeconds + 3600;
 /**
  * An admitted lease outlives its predicted rollout by at most this much: the 7-day review wait (AwaitReview's
  * task timeout) plus an hour. A lease older than that belongs to an execution stopped without cleaning up.

@@ -6,7 +6,7 @@ import {
   readOccupancy,
   settleAdmission,
 } from '../admission/index.js';
-import { recheckAfterSeconds } from '../admission/non-interference.js';
+import { queueRetry } from '../admission/non-interference.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { Intent } from '../intent.js';
 import { dueAt, wholeSecondTimestamp } from '../intent-timing.js';
@@ -23,9 +23,9 @@ import { type AdmissionResult, admissionResultSchema, type PipelineState } from 
 /**
  * Stage 3: evaluate the policy set, compute the risk tier and check non-interference. An ordinary intent never
  * preempts: when its lane or blast radius overlaps an in-flight release, or an earlier arrival that overlaps it
- * still waits, it queues in arrival order and the state machine re-admits it after `retryAfterSeconds`: one
- * `admission.queued` entry when it queues, one `admission.admitted` when admitted, nothing for the re-checks
- * between, which back off while every blocker is overdue (`recheckAfterSeconds`). An
+ * still waits, it queues in arrival order and parks (AwaitLane) until the Learn or RecordFailure of an intent it
+ * waits for wakes it, or `retryAfterSeconds` (`queueRetry.parkSeconds`) pass: one `admission.queued` entry
+ * when it queues, one `admission.admitted` when admitted, nothing for the re-checks between. An
  * authorized emergency override may stop the revertible release on its lane (`preemptRelease`); that intent
  * queues again at the head of the lane, and both ledgers carry the cost. Non-interference state changes only
  * through conditional writes (see `settleAdmission`).
@@ -87,14 +87,8 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   // key), and writes nothing new. Any other outcome, or queuing again later (a preempted release), is a new one.
   const stillQueued = decision.verdict === 'queued' && previous?.verdict === 'queued';
   const attempt = !previous ? 0 : stillQueued ? previous.attempt : previous.attempt + 1;
-  const retryAfterSeconds =
-    decision.verdict === 'queued'
-      ? recheckAfterSeconds(
-          ni.retryAfterSeconds,
-          (Date.parse(ni.predictedStartAt) - now.getTime()) / 1000,
-          stillQueued ? previous.retryAfterSeconds : undefined,
-        )
-      : ni.retryAfterSeconds;
+  // Queued: it parks (AwaitLane) until a stage that frees its way wakes it, or this long at most.
+  const retryAfterSeconds = decision.verdict === 'queued' ? queueRetry.parkSeconds : ni.retryAfterSeconds;
   const result: AdmissionResult = {
     verdict: decision.verdict,
     tier: risk.tier,

@@ -1,5 +1,6 @@
 import type { Clock, IdSource } from '../../ports/clock.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
+import type { LaneWake } from '../../ports/lane-wake.js';
 import type { LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
@@ -26,6 +27,11 @@ export interface PipelineDeps {
   releaser: Releaser;
   telemetry: Telemetry;
   evidence: EvidenceStore;
+  /**
+   * Resumes executions parked for their lane: Step Functions' SendTaskSuccess on AWS, for the functions that
+   * wake them (AwaitLane, Learn, RecordFailure). Absent locally, where the in-process runner wakes them itself.
+   */
+  laneWake?: LaneWake;
 }
 
 /**

@@ -11,6 +11,7 @@ import { stateKeys } from '../state-keys.js';
 import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
+import { wakeLaneWaiters } from './lane-wait.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
 
 /** The outcome of an execution, read from what the stages returned. */
@@ -98,6 +99,7 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   const continuity = await decisionContinuity(deps.state);
   const inFlight = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(inFlight.pk, inFlight.sk);
+  await wakeLaneWaiters(intentId, deps);
   const result: LearningResult = {
     outcome,
     timeToValueSeconds,

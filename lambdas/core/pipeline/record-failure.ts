@@ -1,12 +1,14 @@
 import { StopRefusedError } from '../release/errors.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
+import { wakeLaneWaiters } from './lane-wait.js';
 import { fallbackIntentId } from './parsed-intent.js';
 import type { PipelineState } from './state.js';
 
 /**
  * The Catch target of every stage: records what failed on the ledger (no silent change, even for
- * failures) and frees the intent's in-flight place so queued intents are not blocked by it. A stop AppConfig
+ * failures) and frees the intent's in-flight place so queued intents are not blocked by it, waking those parked
+ * behind it. A stop AppConfig
  * kept refusing through every retry is escalated to the service's owners: the deployment runs on, unstopped.
  */
 export async function recordFailure(
@@ -16,6 +18,7 @@ export async function recordFailure(
   const intentId = state.declared?.intentId ?? fallbackIntentId(state.intent);
   const inFlight = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(inFlight.pk, inFlight.sk);
+  await wakeLaneWaiters(intentId, deps);
   const stored = await record(deps, intentId, 'stage.failed', {
     error: state.error?.Error ?? 'Unknown',
     cause:

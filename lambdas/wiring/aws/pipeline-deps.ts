@@ -4,6 +4,7 @@ import { ConfigurationError } from '../../core/errors.js';
 import type { PipelineDeps } from '../../core/pipeline/deps.js';
 import type { PolicySet } from '../../core/policy/types.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
+import type { LaneWake } from '../../ports/lane-wake.js';
 import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
 import { requiredEnv } from '../env.js';
@@ -24,6 +25,8 @@ export interface FunctionAdapters {
   catalog?: () => Catalog;
   /** The policy set, for the functions that evaluate policy or find reviewers (it weighs on every bundle). */
   policies?: PolicySet;
+  /** For the functions that wake executions parked for their lane. */
+  laneWake?: (env: NodeJS.ProcessEnv) => LaneWake;
 }
 
 /**
@@ -46,10 +49,13 @@ export function awsPipelineDeps(
 function composeDeps(functionName: string, adapters: FunctionAdapters, env: NodeJS.ProcessEnv): PipelineDeps {
   const catalog = (adapters.catalog ?? loadCatalog)();
   const absent = <T extends object>(adapter: string) => absentAdapter<T>(adapter, functionName);
-  const { signer: signerOf, releaser, telemetry, evidence } = adapters;
+  const { signer: signerOf, releaser, telemetry, evidence, laneWake } = adapters;
   const signer = signerOf ? onFirstUse(() => signerOf(env)) : undefined;
   return {
-    ledgerName: requiredEnv('ITV_LEDGER_NAME', env),
+    // Read when used: a function without ledger access (AwaitLane) is not given the ledger's name.
+    get ledgerName() {
+      return requiredEnv('ITV_LEDGER_NAME', env);
+    },
     ledger: onFirstUse(() => dynamoLedger(env)),
     state: onFirstUse(() => dynamoState(env)),
     catalog,
@@ -65,5 +71,6 @@ function composeDeps(functionName: string, adapters: FunctionAdapters, env: Node
     releaser: releaser ? onFirstUse(() => releaser(env, catalog)) : absent<Releaser>('releaser'),
     telemetry: telemetry ? onFirstUse(() => telemetry(env, catalog)) : absent<Telemetry>('telemetry'),
     evidence: evidence ? onFirstUse(() => evidence(env)) : absent<EvidenceStore>('evidence store'),
+    ...(laneWake ? { laneWake: onFirstUse(() => laneWake(env)) } : {}),
   };
 }

@@ -107,7 +107,7 @@ export async function provision(template: StackTemplate, clients: AdminClients):
         break;
       }
       case 'AWS::StepFunctions::StateMachine': {
-        const name = generatedName(logicalId, 80);
+        const name = p.StateMachineName ? String(p.StateMachineName) : generatedName(logicalId, 80);
         const machineArn = arn('states', `stateMachine:${name}`);
         template.deployed(logicalId, { ref: machineArn, attributes: { Arn: machineArn, Name: name } });
         break;

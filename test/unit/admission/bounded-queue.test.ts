@@ -1,35 +1,61 @@
 import { queueRetry } from '../../../lambdas/core/admission/non-interference.js';
+import { parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
+import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
 import { admit, changes, declared } from './harness.js';
 
 /**
- * Execution history a queued intent adds per re-check on Step Functions: WaitForLane (entered, exited),
- * AdmitPolicy (entered, scheduled, started, succeeded, exited) and AdmissionOutcome (entered, exited).
+ * Execution history a queued intent adds per re-check on Step Functions: AwaitLane (entered, scheduled, started,
+ * succeeded or timed out, exited), AdmitPolicy (entered, scheduled, started, succeeded, exited) and
+ * AdmissionOutcome (entered, exited).
  */
-const eventsPerRecheck = 9;
+const eventsPerRecheck = 12;
 const sevenDays = 7 * 24 * 3600 * 1000;
+/** Step Functions' longest execution, and its history limit. */
+const oneYear = 365 * 24 * 3600 * 1000;
+const historyLimit = 25_000;
+
+/** Task tokens sent back, as Step Functions would take them: each token resumes its park once. */
+function recordingWake(): LaneWake & { woken: string[] } {
+  const woken: string[] = [];
+  return {
+    woken,
+    async wake(token) {
+      if (woken.includes(token)) return 'gone';
+      woken.push(token);
+      return 'woken';
+    },
+  };
+}
 
 describe('an intent queued behind a 7-day review', () => {
-  test('writes one ledger entry when it queues and one when admitted, and re-checks a bounded number of times', async () => {
+  test('parks, re-checks only when its park times out, and is woken by the Learn of the intent it waits for', async () => {
     // Prepare: a launch-flags change holds the lane and waits (its review takes the whole week);
     // incident-router is in its blast radius.
     const h = pipelineHarness();
+    const wake = recordingWake();
+    const deps = { ...h.deps, laneWake: wake };
     const holder = await admit(h, await declared(h));
     let queued = await admit(h, await declared(h, changes.incidentRouter));
     const queuedId = queued.declared!.intentId;
     const start = h.clock.now().getTime();
 
-    // Act: re-check whenever admission asks to, as WaitForLane does, for seven days.
+    // Act: park as AwaitLane does, and re-check each time the park times out, for seven days.
     let rechecks = 0;
+    let parks = 0;
     while (h.clock.now().getTime() - start < sevenDays) {
       expect(queued.admission?.verdict).toBe('queued');
+      const parked = await parkForLane(queuedId, `token-${parks++}`, queued.admission!, deps);
+      expect(parked.clear).toBe(false);
       h.clock.advance(queued.admission!.retryAfterSeconds * 1000);
       queued = await admit(h, queued);
       rechecks++;
     }
     const whileWaiting = await h.deps.ledger.forIntent(h.deps.ledgerName, queuedId);
-    await learn(holder, h.deps);
+    await parkForLane(queuedId, 'token-last', queued.admission!, deps);
+    await learn(holder, deps);
     queued = await admit(h, queued);
     const afterAdmission = await h.deps.ledger.forIntent(h.deps.ledgerName, queuedId);
 
@@ -39,12 +65,35 @@ describe('an intent queued behind a 7-day review', () => {
     expect(admissions(whileWaiting)).toEqual(['admission.queued']);
     expect(queued.admission?.verdict).toBe('admitted');
     expect(admissions(afterAdmission)).toEqual(['admission.queued', 'admission.admitted']);
-    // Re-checks back off to one per queueRetry.overdueMaxSeconds once the holder is overdue.
-    const bound = Math.ceil(sevenDays / 1000 / queueRetry.overdueMaxSeconds) + 12;
-    expect(rechecks).toBeLessThanOrEqual(bound);
-    expect(rechecks * eventsPerRecheck).toBeLessThan(5000);
+    // Learn woke the park that was waiting, and only it: the earlier parks had timed out.
+    expect(wake.woken).toEqual(['token-last']);
+    expect(await h.deps.state.list(`LANEWAIT#${holder.declared!.intentId}`)).toEqual([]);
+    // One re-check per park: 28 in a week, and within the history limit over Step Functions' longest execution.
+    expect(queued.admission?.retryAfterSeconds).toBe(15);
+    expect(rechecks).toBe(Math.ceil(sevenDays / 1000 / queueRetry.parkSeconds));
+    expect((oneYear / 1000 / queueRetry.parkSeconds) * eventsPerRecheck).toBeLessThan(historyLimit);
     console.log(
       `7-day wait: ${rechecks} re-checks, about ${rechecks * eventsPerRecheck} execution events, ${admissions(afterAdmission).length} admission entries`,
     );
+  });
+
+  test('a park whose blocker already left wakes itself; RecordFailure of a blocker wakes its waiters too', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const wake = recordingWake();
+    const deps = { ...h.deps, laneWake: wake };
+    const holder = await admit(h, await declared(h));
+    const queued = await admit(h, await declared(h, changes.incidentRouter));
+    const queuedId = queued.declared!.intentId;
+
+    // Act
+    const parked = await parkForLane(queuedId, 'token-a', queued.admission!, deps);
+    await recordFailure({ ...holder, error: { Error: 'Error', Cause: 'lost' } }, deps);
+    const late = await parkForLane(queuedId, 'token-b', queued.admission!, deps);
+
+    // Assess
+    expect(parked.clear).toBe(false);
+    expect(late.clear).toBe(true);
+    expect(wake.woken).toEqual(['token-a', 'token-b']);
   });
 });

@@ -35,12 +35,12 @@ describe('awsPipelineDeps', () => {
     await expect(Promise.resolve(deps.releaser)).resolves.toBe(deps.releaser);
   });
 
-  test('variables are read at first use: composing needs none, the ledger name is read on the first call', async () => {
+  test('variables are read at first use: composing needs none, the ledger name is read when a stage reads it', async () => {
     // Prepare: composing, as a handler module does at import, with no variable set
-    const compose = awsPipelineDeps('start-release', { releaser: appConfigReleaser }, {});
+    const deps = await awsPipelineDeps('start-release', { releaser: appConfigReleaser }, {})();
 
-    // Act + Assess
-    await expect(compose()).rejects.toThrow('environment variable ITV_LEDGER_NAME is required but not set');
+    // Act + Assess: a function without ledger access (AwaitLane) is given no ledger name and never reads it.
+    expect(() => deps.ledgerName).toThrow('environment variable ITV_LEDGER_NAME is required but not set');
   });
 
   test('a composed adapter reads its own variables when first used', async () => {

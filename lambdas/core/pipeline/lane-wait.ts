@@ -1,0 +1,59 @@
+import { stateKeys } from '../state-keys.js';
+import type { PipelineDeps } from './deps.js';
+import type { AdmissionResult } from './state.js';
+
+/** What a parked waiter keeps: the token that resumes it. */
+interface LaneWaiter {
+  token: string;
+  parkedAt: string;
+}
+
+/**
+ * AwaitLane: parks a queued intent. Its task token goes under each intent it waits for, where their Learn or
+ * RecordFailure finds it (`wakeLaneWaiters`). Written first and checked after: when a blocker has already left
+ * (it ended between admission and this park), the intent wakes itself at once, so no wake is lost — the blocker
+ * deletes its place before it reads its waiters, and this writes its token before it reads the places.
+ * `clear` says it did: the local runner, which parks in process, goes straight back to admission then.
+ */
+export async function parkForLane(
+  intentId: string,
+  token: string,
+  admission: Pick<AdmissionResult, 'waitingFor'>,
+  deps: Pick<PipelineDeps, 'state' | 'clock' | 'laneWake'>,
+): Promise<{ clear: boolean }> {
+  const blockers = admission.waitingFor ?? [];
+  const parkedAt = deps.clock.now().toISOString();
+  for (const blocker of blockers) {
+    const key = stateKeys.laneWaiter(blocker, intentId);
+    await deps.state.put<LaneWaiter>(key.pk, key.sk, { token, parkedAt });
+  }
+  let clear = blockers.length === 0;
+  for (const blocker of blockers) {
+    if (clear) break;
+    const place = stateKeys.inFlightIntent(blocker);
+    clear = (await deps.state.get(place.pk, place.sk)) === undefined;
+  }
+  if (clear) await deps.laneWake?.wake(token);
+  return { clear };
+}
+
+/**
+ * Wakes every intent parked behind `intentId`, once its place is deleted (Learn, RecordFailure): each re-checks
+ * its admission. A wake that fails is not retried here: the waiter's park ends by itself
+ * (`queueRetry.parkSeconds`). Returns how many were woken.
+ */
+export async function wakeLaneWaiters(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state' | 'laneWake'>,
+): Promise<number> {
+  const partition = stateKeys.laneWaiter(intentId, '').pk;
+  let woken = 0;
+  for (const waiter of await deps.state.list<LaneWaiter>(partition)) {
+    if (deps.laneWake) {
+      const answer = await deps.laneWake.wake(waiter.data.token).catch(() => 'failed' as const);
+      if (answer === 'woken') woken++;
+    }
+    await deps.state.delete(partition, waiter.sk);
+  }
+  return woken;
+}

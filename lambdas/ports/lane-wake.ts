@@ -1,0 +1,8 @@
+/** Resumes an execution parked waiting for its lane (AwaitLane's task token on AWS). */
+export interface LaneWake {
+  /**
+   * Sends the token back, so the execution re-checks its admission. `gone` when no wait takes it any more: it
+   * timed out, or an earlier wake already resumed it.
+   */
+  wake(token: string): Promise<'woken' | 'gone'>;
+}
