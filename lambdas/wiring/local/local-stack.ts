@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCatalog } from '../../../catalog/index.js';
 import { defaultPolicySet } from '../../../policies/index.js';
 import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
@@ -26,6 +27,8 @@ export interface LocalStack {
   home: string;
   /** The dynalite this stack uses, owned or not. */
   dynamoEndpoint: string;
+  /** The stack's DynamoDB client (the bench counts the calls made through it). */
+  dynamo: DynamoDBClient;
   deps: PipelineDeps;
   clock: VirtualClock;
   signer: LocalSigner;
@@ -95,6 +98,7 @@ export async function openLocalStack(
   return {
     home,
     dynamoEndpoint: dynamo.endpoint,
+    dynamo: client,
     deps,
     clock,
     signer,
