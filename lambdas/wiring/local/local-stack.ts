@@ -57,7 +57,9 @@ export async function openLocalStack(
     : await startDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTables(client, tables);
-  const ledger = new DynamoLedgerStore(client, tables.ledger);
+  // The process that starts the home's dynalite is its one writer (the home's lock, LevelDB's folder lock):
+  // its appends need no idempotency marker. A stack on another process's endpoint is a second writer.
+  const ledger = new DynamoLedgerStore(client, tables.ledger, { soleWriter: !options.dynamoEndpoint });
   const state = new DynamoStateStore(client, tables.state);
   // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
   const head = await ledger.head(ledgerName);
