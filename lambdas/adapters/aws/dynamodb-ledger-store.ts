@@ -54,6 +54,10 @@ import { transientOr } from './transient-errors.js';
  * is kept by the local stack: one process owns a home (its lock) and dynalite's LevelDB folder refuses a
  * second opener; no other process writes through its endpoint. It does NOT hold on AWS (concurrent Lambda
  * invocations, eventually consistent GSI), which never sets it.
+ * What a sole writer knows it also answers from: `forIntent` of an intent it has read or written, and `read`
+ * of a range inside the newest entries it wrote in a row (up to 1,024 per ledger; the tail is dropped on any
+ * failed or lost write, when it might no longer end at the head). The checkpoint and evidence stages ask for
+ * exactly these. Entries kept in memory are frozen: callers share them.
  * Throttling and network failures surface as TransientError with the SDK error as `cause`.
  */
 
@@ -75,8 +79,10 @@ export interface DynamoLedgerStoreOptions {
   soleWriter?: boolean;
 }
 
-/** Intents whose written keys a sole writer keeps in memory; the oldest is dropped past this, and re-read. */
-const REMEMBERED_INTENTS = 2048;
+/** Intents whose entries a sole writer keeps in memory; the oldest is dropped past this, and read again. */
+const REMEMBERED_INTENTS = 512;
+/** The newest entries of each ledger a sole writer keeps in memory, for the reads checkpoints make. */
+const TAIL_ENTRIES = 1024;
 
 const { partitionKey, sortKey, indexes } = LEDGER_TABLE;
 function markerPartition(ledger: string, idempotencyKey: string): string {
@@ -105,6 +111,17 @@ const appendQueues = new Map<string, Promise<StoredEntry>>();
  * idempotency key: shared by every store on one client, as the append queues are.
  */
 const writtenByClient = new WeakMap<DynamoDBClient, Map<string, Map<string, StoredEntry>>>();
+/** A sole writer's newest entries of each ledger, contiguous up to its head, by client then `${table}/${ledger}`. */
+const tailsByClient = new WeakMap<DynamoDBClient, Map<string, StoredEntry[]>>();
+
+/** Entries kept in memory are handed to many callers: frozen, so none can change what another reads. */
+function frozen<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) frozen(item);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 export class DynamoLedgerStore implements LedgerStore {
   private readonly lastWritten = new Map<string, StoredEntry>();
@@ -115,6 +132,7 @@ export class DynamoLedgerStore implements LedgerStore {
   private readonly random: () => number;
   private readonly soleWriter: boolean;
   private readonly written: Map<string, Map<string, StoredEntry>>;
+  private readonly tails: Map<string, StoredEntry[]>;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -133,6 +151,12 @@ export class DynamoLedgerStore implements LedgerStore {
       writtenByClient.set(client, written);
     }
     this.written = written;
+    let tails = tailsByClient.get(client);
+    if (tails === undefined) {
+      tails = new Map();
+      tailsByClient.set(client, tails);
+    }
+    this.tails = tails;
   }
 
   /**
@@ -214,12 +238,7 @@ export class DynamoLedgerStore implements LedgerStore {
     const intentKey = `${this.tableName}/${ledger}/${draft.intentId}`;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       let keys = attempt === 1 ? this.written.get(intentKey) : undefined;
-      if (keys === undefined) {
-        keys = new Map(
-          (await this.forIntent(ledger, draft.intentId)).map((e) => [e.entry.idempotencyKey, e]),
-        );
-        this.remember(intentKey, keys);
-      }
+      if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
       const existing = keys.get(draft.idempotencyKey);
       if (existing !== undefined) return existing;
       const head =
@@ -241,17 +260,29 @@ export class DynamoLedgerStore implements LedgerStore {
     );
   }
 
-  private remember(intentKey: string, keys: Map<string, StoredEntry>): void {
+  /** Reads the intent's entries from the index and keeps them, as a sole writer knows them from then on. */
+  private async loadIntent(ledger: string, intentId: string): Promise<Map<string, StoredEntry>> {
+    const entries = (await this.queryIntent(ledger, intentId)).map(frozen);
+    const keys = new Map(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
+    const intentKey = `${this.tableName}/${ledger}/${intentId}`;
     this.written.delete(intentKey);
     this.written.set(intentKey, keys);
     if (this.written.size > REMEMBERED_INTENTS) {
       const oldest = this.written.keys().next().value;
       if (oldest !== undefined) this.written.delete(oldest);
     }
+    return keys;
   }
 
   async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
     if (toSeq !== undefined && toSeq <= fromSeq) return [];
+    const tail = this.soleWriter ? this.tails.get(`${this.tableName}/${ledger}`) : undefined;
+    const first = tail?.[0]?.entry.seq;
+    if (tail !== undefined && first !== undefined && fromSeq >= first) {
+      // A sole writer's tail ends at the head: every append through this client extends it.
+      const end = Math.min(toSeq ?? Number.POSITIVE_INFINITY, first + tail.length);
+      return tail.slice(fromSeq - first, Math.max(end - first, fromSeq - first));
+    }
     const range = toSeq === undefined ? '#s >= :from' : '#s BETWEEN :from AND :last';
     const values: Record<string, AttributeValue> = { ':l': s(ledger), ':from': n(fromSeq) };
     if (toSeq !== undefined) values[':last'] = n(toSeq - 1);
@@ -284,6 +315,15 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   async forIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
+    if (!this.soleWriter) return this.queryIntent(ledger, intentId);
+    // A sole writer knows every entry of an intent it has read or written: the pipeline asks again at each stage.
+    const known =
+      this.written.get(`${this.tableName}/${ledger}/${intentId}`) ??
+      (await this.loadIntent(ledger, intentId));
+    return [...known.values()].sort((a, b) => a.entry.seq - b.entry.seq);
+  }
+
+  private async queryIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
       IndexName: indexes.byIntent.name,
@@ -331,18 +371,32 @@ export class DynamoLedgerStore implements LedgerStore {
         }),
       );
       this.lastWritten.set(ledger, stored);
-      // Every write through this client keeps a known intent's keys exact, whichever path made it.
-      this.written
-        .get(`${this.tableName}/${ledger}/${stored.entry.intentId}`)
-        ?.set(stored.entry.idempotencyKey, stored);
+      // Every write through this client keeps a known intent's entries exact, whichever path made it.
+      if (this.soleWriter)
+        this.keep(ledger, frozen({ entry: JSON.parse(text) as LedgerEntry, hash: stored.hash }));
       return stored;
     } catch (error) {
+      // Lost to another writer, or maybe landed unseen: the tail may no longer end at the head.
+      this.tails.delete(`${this.tableName}/${ledger}`);
       if (isConditionFailure(error)) {
         this.lastWritten.delete(ledger);
         return undefined;
       }
       throw transientOr(error, `DynamoDB PutItem ${this.tableName} ${ledger}#${stored.entry.seq}`);
     }
+  }
+
+  /** What this client knows of an entry it wrote: its intent's entries (when known) and the ledger's tail. */
+  private keep(ledger: string, stored: StoredEntry): void {
+    this.written
+      .get(`${this.tableName}/${ledger}/${stored.entry.intentId}`)
+      ?.set(stored.entry.idempotencyKey, stored);
+    const tailKey = `${this.tableName}/${ledger}`;
+    const tail = this.tails.get(tailKey);
+    if (tail !== undefined && tail.at(-1)?.entry.seq === stored.entry.seq - 1) {
+      tail.push(stored);
+      if (tail.length > TAIL_ENTRIES) tail.splice(0, tail.length - TAIL_ENTRIES);
+    } else this.tails.set(tailKey, [stored]);
   }
 
   private async claimMarker(marker: string, idempotencyKey: string, target: number): Promise<boolean> {

@@ -194,3 +194,57 @@ describe('DynamoLedgerStore as the sole writer', () => {
     expect(verifyChain(await store.read(ledger), { ledger })).toMatchObject({ ok: true, size: 2 });
   });
 });
+
+describe('DynamoLedgerStore as the sole writer answers from what it knows', () => {
+  test('an intent’s entries and the newest range come from memory, as the table holds them', async () => {
+    // Prepare
+    const { store, client } = process();
+    const ledger = freshLedger();
+    for (let i = 0; i < 6; i++) await store.append(ledger, step(`intent-${i % 2}`, `s${i}`));
+    const table = process({ soleWriter: false }).store;
+    const calls = countCalls(client);
+
+    // Act
+    const mine = [await store.forIntent(ledger, 'intent-1'), await store.forIntent(ledger, 'intent-1')];
+    const range = [await store.read(ledger, 2), await store.read(ledger, 1, 4), await store.read(ledger, 9)];
+
+    // Assess
+    expect(Object.fromEntries(calls)).toEqual({});
+    expect(mine[0]).toEqual(await table.forIntent(ledger, 'intent-1'));
+    expect(mine[1]).toEqual(mine[0]);
+    expect(range[0]).toEqual(await table.read(ledger, 2));
+    expect(range[1]).toEqual(await table.read(ledger, 1, 4));
+    expect(range[2]).toEqual([]);
+    expect(() => {
+      (range[0]![0]!.entry.payload as Record<string, unknown>).changed = true;
+    }).toThrow(TypeError);
+  });
+
+  test('after a write whose answer was lost, reads go to the table and see the entry that landed', async () => {
+    // Prepare
+    const { store, client } = process();
+    const ledger = freshLedger();
+    await store.append(ledger, step('intent-6', 'declare'));
+    let dropNextAnswer = true;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (dropNextAnswer && context.commandName === 'PutItemCommand') {
+          dropNextAnswer = false;
+          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'dropAnswer' },
+    );
+    await expect(store.append(ledger, step('intent-6', 'admit'))).rejects.toThrow();
+
+    // Act
+    const entries = await store.read(ledger, 0);
+    const intent = await store.forIntent(ledger, 'intent-6');
+
+    // Assess
+    expect(entries.map((e) => e.entry.idempotencyKey)).toEqual(['intent-6/declare', 'intent-6/admit']);
+    expect(intent).toEqual(entries);
+  });
+});
