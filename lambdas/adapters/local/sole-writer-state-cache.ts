@@ -2,8 +2,8 @@ import type { StateItem, StateStore } from '../../ports/state-store.js';
 
 /**
  * Partitions the pipeline reads many times per intent and writes rarely: delegations and revocations (read by
- * every authority check), alarm actions (read by every release poll), the running tallies, measured budgets,
- * cached decisions and the newest checkpoint.
+ * every authority check), alarm actions and the simulator's index of faulty deployments (read by every release
+ * poll), the running tallies, measured budgets, cached decisions and the newest checkpoint.
  */
 export const readMostlyPartitions = [
   'DELEGATION#',
@@ -13,6 +13,7 @@ export const readMostlyPartitions = [
   'BUDGET#',
   'DECISION',
   'CHECKPOINT#',
+  'appconfig#faults#',
 ];
 
 const ITEMS = 4096;
