@@ -54,7 +54,7 @@ import { transientOr } from './transient-errors.js';
  * is kept by the local stack: one process owns a home (its lock) and dynalite's LevelDB folder refuses a
  * second opener; no other process writes through its endpoint. It does NOT hold on AWS (concurrent Lambda
  * invocations, eventually consistent GSI), which never sets it.
- * What a sole writer knows it also answers from: `forIntent` of an intent it has read or written, and `read`
+ * What a sole writer knows it also answers from: `forIntent` of an intent it has appended to, and `read`
  * of a range inside the newest entries it wrote in a row (up to 1,024 per ledger; the tail is dropped on any
  * failed or lost write, when it might no longer end at the head). The checkpoint and evidence stages ask for
  * exactly these. Entries kept in memory are frozen: callers share them.
@@ -260,7 +260,10 @@ export class DynamoLedgerStore implements LedgerStore {
     );
   }
 
-  /** Reads the intent's entries from the index and keeps them, as a sole writer knows them from then on. */
+  /**
+   * Reads the intent's entries from the index and keeps them, as a sole writer knows them from then on. Called
+   * only inside the ledger's append queue, so no write of the intent can overtake the read.
+   */
   private async loadIntent(ledger: string, intentId: string): Promise<Map<string, StoredEntry>> {
     const entries = (await this.queryIntent(ledger, intentId)).map(frozen);
     const keys = new Map(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
@@ -315,11 +318,11 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   async forIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
-    if (!this.soleWriter) return this.queryIntent(ledger, intentId);
-    // A sole writer knows every entry of an intent it has read or written: the pipeline asks again at each stage.
-    const known =
-      this.written.get(`${this.tableName}/${ledger}/${intentId}`) ??
-      (await this.loadIntent(ledger, intentId));
+    // A sole writer knows every entry of an intent it has appended to: the pipeline asks again at each stage.
+    // What it learns here it does not keep: only an append, in the ledger's queue, may set what is known, or a
+    // read overtaken by a write could hide that write from the next append.
+    const known = this.soleWriter ? this.written.get(`${this.tableName}/${ledger}/${intentId}`) : undefined;
+    if (known === undefined) return this.queryIntent(ledger, intentId);
     return [...known.values()].sort((a, b) => a.entry.seq - b.entry.seq);
   }
 

@@ -248,3 +248,44 @@ describe('DynamoLedgerStore as the sole writer answers from what it knows', () =
     expect(intent).toEqual(entries);
   });
 });
+
+test('a read of an intent overtaken by an append of it does not hide that append from the next one', async () => {
+  // Prepare: a dead process wrote the intent's first step; in this one, a reader's byIntent answer is held back
+  // while the intent's next step is appended.
+  const ledger = freshLedger();
+  await process().store.append(ledger, step('intent-7', 'declare'));
+  const { store, client } = process();
+  let holdFirst: Promise<void> | undefined = new Promise<void>((resolve) => {
+    setTimeout(resolve, 300);
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const held = holdFirst;
+      if (
+        context.commandName === 'QueryCommand' &&
+        (args.input as { IndexName?: string }).IndexName &&
+        held
+      ) {
+        holdFirst = undefined;
+        await held;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'holdFirstIndexRead' },
+  );
+
+  // Act
+  const reading = store.forIntent(ledger, 'intent-7');
+  const admitted = await store.append(ledger, step('intent-7', 'admit'));
+  const seen = await reading;
+  const retried = await store.append(ledger, step('intent-7', 'admit', { retried: true }));
+
+  // Assess
+  expect(seen.map((e) => e.entry.idempotencyKey)).toEqual(['intent-7/declare']);
+  expect(retried).toEqual(admitted);
+  expect((await store.read(ledger)).map((e) => e.entry.idempotencyKey)).toEqual([
+    'intent-7/declare',
+    'intent-7/admit',
+  ]);
+});
