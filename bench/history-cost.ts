@@ -2,9 +2,13 @@ import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@
 import { DynamoStateStore } from '../lambdas/adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
 import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { exposureOf } from '../lambdas/adapters/local/exposure.js';
+import { type SimulatedDeployment, simulatorKeys } from '../lambdas/adapters/local/simulated-deployment.js';
+import { SyntheticMetrics } from '../lambdas/adapters/local/synthetic-telemetry.js';
 import { decisionContinuity, recordContinuity } from '../lambdas/core/compounding/continuity.js';
 import { confidenceLowerBound } from '../lambdas/core/confidence.js';
 import { readConfidence, recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
+import { strategyByName } from '../lambdas/core/release/strategies.js';
 import { stateKeys } from '../lambdas/core/state-keys.js';
 import type { StateStore } from '../lambdas/ports/state-store.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
@@ -19,6 +23,9 @@ import { ms, percentile, sizeFromEnv } from './stats.js';
  * - after: the running tallies the stages use now (one GetItem per read, one conditional totals write per mark).
  * The history is written straight into the tables in the item-per-intent form, which is also the form a state
  * store from before running tallies has; the first read folds it into the totals once, timed on its own.
+ * The same tables hold as many past deployments of the service in the AppConfig simulator's records: what one
+ * release poll's telemetry read costs against them, through the index of faulty deployments, and listing them
+ * all as before it.
  * ITV_BENCH_HISTORY (prior intents, 10,000) and ITV_BENCH_HISTORY_SAMPLES (intents measured per size, 150; the
  * before measure takes a fifth, at most 10) shrink it for CI.
  */
@@ -55,10 +62,40 @@ async function runningTallyIntent(state: StateStore, intentId: string): Promise<
   return confidenceLowerBound(record) + continuity.total;
 }
 
-/** Writes `count` prior intents of (service, kind) in the item-per-intent form, 25 items per BatchWriteItem. */
+/** A past release of the service, as the AppConfig simulator keeps it: clean, complete. */
+function priorDeployment(i: number): SimulatedDeployment {
+  const startedAt = new Date(Date.UTC(2026, 0, 1) + i * 600_000);
+  return {
+    deploymentId: `deployment-prior-${i}`,
+    intentId: `prior-${String(i).padStart(6, '0')}`,
+    service,
+    environment: `${service}-prod`,
+    profile: 'flags',
+    description: `prior release ${i}`,
+    strategy: strategyByName('itv.Immediate3MinuteBake'),
+    content: { banner: { enabled: i % 2 === 0 } },
+    startedAt: startedAt.toISOString(),
+    monitors: [`itv-${service}-error-rate`],
+  };
+}
+
+/**
+ * Writes `count` prior intents of (service, kind) in the item-per-intent form, and as many past deployments of
+ * the service in the simulator's records, 25 items per BatchWriteItem.
+ */
 async function seedHistory(client: DynamoDBClient, table: string, count: number): Promise<void> {
   const requests: WriteRequest[] = [];
   for (let i = 0; i < count; i++) {
+    requests.push({
+      PutRequest: {
+        Item: {
+          pk: { S: simulatorKeys.deploymentPartition(service) },
+          sk: { S: `deployment-prior-${i}` },
+          version: { N: '1' },
+          data: { S: JSON.stringify(priorDeployment(i)) },
+        },
+      },
+    });
     const intentId = `prior-${String(i).padStart(6, '0')}`;
     const outcome = stateKeys.outcome(service, kind, intentId);
     const continuity = stateKeys.continuity(intentId);
@@ -139,6 +176,37 @@ export async function runHistoryCostBench(): Promise<string[]> {
     const foldMs = performance.now() - foldStarted;
     const [before100, beforeLarge] = await measure(fullHistoryIntent, 'before', beforeSamples);
     const [after100, afterLarge] = await measure(runningTallyIntent, 'after', samples);
+    // What each release poll reads of telemetry: an alarm's datapoints over the last three minutes.
+    const polls = stores.map(
+      (store) =>
+        new SyntheticMetrics({
+          store,
+          baselines: {
+            [service]: {
+              errorRate: 0.001,
+              latencyP99Ms: 120,
+              availabilityObjective: 0.999,
+              errorBudgetRemaining: 0.9,
+            },
+          },
+        }),
+    );
+    const pollAt = Date.UTC(2026, 11, 1);
+    // Before the index of faulty deployments, each read listed every deployment of the service and prepared it.
+    const [listed100, listedLarge] = await measure(
+      async (state) =>
+        (await state.list<SimulatedDeployment>(simulatorKeys.deploymentPartition(service)))
+          .map((item) => exposureOf(item.data))
+          .filter((exposure) => exposure.deployment.fault).length,
+      'listed',
+      beforeSamples,
+    );
+    const [poll100, pollLarge] = await measure(
+      async (state) =>
+        (await polls[stores.indexOf(state)]!.datapoints(service, 'errorRate', 60, pollAt, 3)).length,
+      'poll',
+      samples,
+    );
     const width = history.toLocaleString('en-US').length + 6;
     const row = (label: string, small: number, large: number, n: number) =>
       `  ${label.padEnd(34)}${ms(small).padStart(10)}${ms(large).padStart(width)}${ratio(large, small).padStart(9)}   (median of ${n})`;
@@ -150,6 +218,9 @@ export async function runHistoryCostBench(): Promise<string[]> {
       row('after: running tallies', after100!, afterLarge!, samples),
       `  per-intent time at ${history.toLocaleString('en-US')} prior: ${ratio(afterLarge!, after100!)} of at 100   (target ≤ 1.2×)`,
       `  folding a ${history.toLocaleString('en-US')}-intent history from before running tallies into them, once: ${ms(foldMs)}`,
+      `a release poll's telemetry read (one alarm's datapoints), with as many past deployments of the service:`,
+      row('before: every deployment listed', listed100!, listedLarge!, beforeSamples),
+      row('after: index of faulty ones', poll100!, pollLarge!, samples),
     ];
   } finally {
     client.destroy();

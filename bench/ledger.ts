@@ -11,7 +11,8 @@ import { sizeFromEnv } from './stats.js';
 
 /*
  * The ledger's figures, each beside the floor it is measured against in the same run:
- * - appends on dynalite vs dynalite's own conditional PutItem of the same items;
+ * - appends on dynalite (as the local stack's sole writer, and with the marker AWS uses) vs dynalite's own
+ *   conditional PutItem of the same items;
  * - verifying a 100k-entry export vs SHA-256 over the same lines;
  * - verifying a million pipeline-shaped entries with their signed decisions and checkpoints.
  * ITV_BENCH_LEDGER_APPENDS, ITV_BENCH_EXPORT_ENTRIES and ITV_BENCH_LEDGER_ENTRIES shrink it for CI.
@@ -55,7 +56,9 @@ async function appendVersusPut(count: number, writers: number): Promise<string[]
   const client = localDynamoClient(server.endpoint);
   try {
     await ensureTables(client, { ledger: 'bench-ledger', state: 'bench-state' });
-    const store = new DynamoLedgerStore(client, 'bench-ledger');
+    // As the local stack opens it (the table's one writer: no idempotency marker), and as AWS does (marker).
+    const store = new DynamoLedgerStore(client, 'bench-ledger', { soleWriter: true });
+    const marked = new DynamoLedgerStore(client, 'bench-ledger');
     // The raw items are built before the clock starts: the floor is the write alone.
     const raw: Array<() => Promise<unknown>> = [];
     let previous: ReturnType<typeof chainEntry> | undefined;
@@ -79,6 +82,8 @@ async function appendVersusPut(count: number, writers: number): Promise<string[]
     }
     let appended = 0;
     const append = () => store.append('main', draftAt(appended++));
+    let markedCount = 0;
+    const appendMarked = () => marked.append('marked', draftAt(markedCount++));
     let putIndex = 0;
     const put = () => raw[putIndex++]!();
     const run = async (op: () => Promise<unknown>, n: number) => {
@@ -93,18 +98,23 @@ async function appendVersusPut(count: number, writers: number): Promise<string[]
     };
     await run(put, 50);
     await run(append, 50);
+    await run(appendMarked, 50);
     appended = 50;
+    markedCount = 50;
     let putMs = 0;
     let appendMs = 0;
+    let markedMs = 0;
     const perRound = Math.ceil(count / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       putMs += await run(put, perRound);
       appendMs += await run(append, perRound);
+      markedMs += await run(appendMarked, perRound);
     }
     const n = perRound * ROUNDS;
     return [
       `append vs conditional PutItem on dynalite, ${n} of each, ${writers} writer(s) in flight, alternating rounds:`,
       `  conditional PutItem ${rate(n, putMs)}   append ${rate(n, appendMs)}   append/put ${pct(putMs, appendMs)}   (target >= 80 %)`,
+      `  with the idempotency marker, as on AWS: append ${rate(n, markedMs)}   ${pct(putMs, markedMs)} of put`,
     ];
   } finally {
     client.destroy();

@@ -14,6 +14,7 @@ import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
 import { parseCatalog } from '../lambdas/core/parse-catalog.js';
 import { recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
 import { signEnvelope } from '../lambdas/core/signing/index.js';
+import { callsPerIntent, countDynamoCalls } from './dynamo-calls.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
 
 /**
@@ -108,6 +109,8 @@ export async function runPipelineBench(): Promise<string[]> {
     const pipelineRun = await withSession(
       { home, inMemory: true, catalog, onProgress },
       async ({ stack, pipeline }) => {
+        const calls = countDynamoCalls(stack.dynamo);
+        let transitions = 0;
         for (let lane = 0; lane < lanes; lane++) {
           for (let n = 0; n < 12; n++) {
             await recordOutcome(stack.deps.state, `site-${lane}`, 'feature-flag', `seed-${lane}-${n}`, true);
@@ -138,6 +141,7 @@ export async function runPipelineBench(): Promise<string[]> {
               );
             }
             strategies.add(report.output.release?.strategy ?? '?');
+            transitions += report.transitions ?? 0;
             const released = releaseStartedAt.get(report.intentId!);
             if (released !== undefined) latencies.push(released - t0);
           });
@@ -145,12 +149,21 @@ export async function runPipelineBench(): Promise<string[]> {
         await run(Array.from({ length: lanes }, (_, i) => count + i));
         latencies.length = 0;
         stageTimes.clear();
+        calls.reset();
+        transitions = 0;
         const entriesBefore = (await stack.deps.ledger.head(stack.deps.ledgerName))!.entry.seq + 1;
         const t0 = performance.now();
         await run(Array.from({ length: count }, (_, i) => i));
         const seconds = (performance.now() - t0) / 1000;
         const entries = (await stack.deps.ledger.head(stack.deps.ledgerName))!.entry.seq + 1 - entriesBefore;
-        return { latencies, seconds, entriesPerIntent: entries / count, strategies: [...strategies] };
+        return {
+          latencies,
+          seconds,
+          entriesPerIntent: entries / count,
+          strategies: [...strategies],
+          calls: callsPerIntent(calls.counts, count),
+          transitionsPerIntent: transitions / count,
+        };
       },
     );
     const floor = await measureFloor(count, Math.round(pipelineRun.entriesPerIntent), catalog);
@@ -167,6 +180,8 @@ export async function runPipelineBench(): Promise<string[]> {
       `  mean wall time per stage (${lanes} executions in flight): ${[...stageTimes]
         .map(([stage, times]) => `${stage} ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(1)}`)
         .join(', ')} ms`,
+      `  ASL state transitions per intent ${pipelineRun.transitionsPerIntent.toFixed(1)}`,
+      ...pipelineRun.calls,
     ];
   } finally {
     rmSync(home, { recursive: true, force: true });

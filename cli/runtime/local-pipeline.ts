@@ -15,6 +15,7 @@ import { waitMilliseconds, waitThatRan } from '../../statemachines/wait-that-ran
 import type { Scheduler } from './event-scheduler.js';
 import type { ExecutionJournal } from './execution-journal.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
+import { inStage } from './stage-scope.js';
 
 export interface ProgressEvent {
   executionId: string;
@@ -39,6 +40,8 @@ export interface ExecutionReport {
   status: 'succeeded' | 'failed' | 'parked';
   output?: PipelineState;
   error?: string;
+  /** States this run of the machine entered (Step Functions bills each as a state transition). */
+  transitions?: number;
 }
 
 export interface LocalPipelineOptions {
@@ -234,18 +237,31 @@ export class LocalPipeline {
       noThrowOnAbort: true,
     });
     abort = execution.abort;
+    const transitions = countTransitions(execution.eventLogs);
     try {
       const output = (await execution.result) as PipelineState | null;
       if (tracker.parked || output === null) {
-        return { executionId, intentId: tracker.intentId, status: 'parked' };
+        return {
+          executionId,
+          intentId: tracker.intentId,
+          status: 'parked',
+          transitions: await transitions(),
+        };
       }
-      return { executionId, intentId: tracker.intentId, status: 'succeeded', output };
+      return {
+        executionId,
+        intentId: tracker.intentId,
+        status: 'succeeded',
+        output,
+        transitions: await transitions(),
+      };
     } catch (error) {
       const report: ExecutionReport = {
         executionId,
         intentId: tracker.intentId,
         status: 'failed',
         error: describe(error),
+        transitions: await transitions(),
       };
       await this.options.afterFailure?.(report).catch((failure: unknown) => {
         report.error = `${report.error}; then: ${describe(failure)}`;
@@ -278,14 +294,15 @@ export class LocalPipeline {
         if (wait) await this.waitFor(wait, input);
         report({ state: name, phase: 'entered' });
         try {
-          const output =
+          const output = await inStage(name, () =>
             name === 'AwaitReview'
-              ? await this.awaitReview(handler, input, tracker, abort)
+              ? this.awaitReview(handler, input, tracker, abort)
               : name === 'AwaitReleaseDecision'
-                ? await this.awaitReleaseDecision(handler, input, tracker, abort)
+                ? this.awaitReleaseDecision(handler, input, tracker, abort)
                 : name === 'AwaitLane'
-                  ? await this.awaitLane(handler, input)
-                  : await handler(input);
+                  ? this.awaitLane(handler, input)
+                  : handler(input),
+          );
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
           if (!tracker.parked) report({ state: name, phase: 'exited', output });
@@ -465,6 +482,21 @@ function withoutWallClockParks(definition: StateMachineDefinition): StateMachine
     ...definition,
     States: { ...states, AwaitLane: { ...park, TimeoutSeconds: 2_000_000 } },
   } as unknown as StateMachineDefinition;
+}
+
+/**
+ * Counts the states an execution enters from its event log, which the runner fills whether or not it is read.
+ * The count is read when the execution ends: one turn of the event loop lets the log deliver its last events.
+ */
+function countTransitions(events: AsyncGenerator<{ type: string }>): () => Promise<number> {
+  let entered = 0;
+  void (async () => {
+    for await (const event of events) if (event.type === 'StateEntered') entered++;
+  })();
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return entered;
+  };
 }
 
 function describe(error: unknown): string {

@@ -126,6 +126,9 @@ export class LocalAppConfig implements Releaser {
         ...(request.rollbackOnAlarm === false ? { rollbackOnAlarm: false } : {}),
       };
       const partition = simulatorKeys.deploymentPartition(request.service);
+      // The fault's index entry before the record, so no reader sees a faulty record it would not look for.
+      if (fault)
+        await store.put(simulatorKeys.faultPartition(request.service), deploymentId, { deploymentId });
       // The record goes first: a lane must never point at a deployment another process cannot read yet.
       await store.put(partition, deploymentId, deployment, 0);
       try {
@@ -137,6 +140,7 @@ export class LocalAppConfig implements Releaser {
         );
       } catch (error) {
         await store.delete(partition, deploymentId);
+        if (fault) await store.delete(simulatorKeys.faultPartition(request.service), deploymentId);
         if (error instanceof VersionConflictError) continue; // another start won the lane: look again
         throw error;
       }

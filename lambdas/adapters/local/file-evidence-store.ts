@@ -12,15 +12,31 @@ import type { EvidenceStore } from '../../ports/evidence-store.js';
  * exists (where `rename` would replace it), so the first writer wins and no reader sees part of an object.
  */
 export class FileEvidenceStore implements EvidenceStore {
+  /** Folders this store has made: a bundle's files share one, and a checkpoint's objects another. */
+  private readonly folders = new Set<string>();
+
   constructor(private readonly root: string) {}
 
+  /**
+   * No probe before the write: most objects are new, and `link` reports an existing key anyway (then the bytes
+   * are compared), so a new object costs a write, a link and an unlink.
+   */
   async putObject(key: string, body: Uint8Array, _contentType: string): Promise<string> {
     const path = this.pathOf(key);
-    const existing = await readFile(path).catch(() => undefined);
-    if (existing) return this.sameOrConflict(key, path, existing, body);
-    await mkdir(dirname(path), { recursive: true });
+    const folder = dirname(path);
     const temp = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temp, body, { mode: 0o444 });
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    try {
+      await writeFile(temp, body, { mode: 0o444 });
+    } catch (error) {
+      // The folder went away since it was made (another process cleared it): make it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(folder, { recursive: true });
+      await writeFile(temp, body, { mode: 0o444 });
+    }
     try {
       await link(temp, path);
     } catch (error) {

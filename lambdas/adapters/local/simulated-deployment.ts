@@ -70,6 +70,11 @@ export interface LaneRecord {
 export const simulatorKeys = {
   lanePartition: 'appconfig#lane',
   deploymentPartition: (service: string) => `appconfig#deployments#${service}`,
+  /**
+   * One item per deployment that carries a fault (sk its id), written before its record: the synthetic
+   * telemetry reads the deployments only when one of these still serves, not every deployment ever made.
+   */
+  faultPartition: (service: string) => `appconfig#faults#${service}`,
   /** One item per hosted configuration version of a profile, sk the version number (zero-padded). */
   versionPartition: (service: string, profile: string) => `appconfig#versions#${service}/${profile}`,
 } as const;

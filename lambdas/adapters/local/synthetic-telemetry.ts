@@ -92,6 +92,19 @@ export class SyntheticMetrics {
 
   /** Deployments that can change the metric from `fromMs` on: faulty ones still serving, and any after them. */
   private async exposures(service: string, fromMs: number): Promise<Exposure[]> {
+    // Most services have no fault serving: their deployments, however many, change nothing and are not read.
+    const { store } = this.options;
+    const faults = await store.list(simulatorKeys.faultPartition(service));
+    const faulty = await Promise.all(
+      faults.map((item) =>
+        store.get<SimulatedDeployment>(simulatorKeys.deploymentPartition(service), item.sk),
+      ),
+    );
+    if (!faulty.some((item) => item?.data.fault && exposureOf(item.data).endMs > fromMs)) return [];
+    return this.allExposures(service, fromMs);
+  }
+
+  private async allExposures(service: string, fromMs: number): Promise<Exposure[]> {
     const items = await this.options.store.list<SimulatedDeployment>(
       simulatorKeys.deploymentPartition(service),
     );

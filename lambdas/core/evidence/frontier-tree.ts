@@ -99,6 +99,11 @@ export class MerkleFrontier {
  */
 export class FrontierTree {
   private readonly subtrees: Map<number, { size: number; hash: Buffer }>;
+  /**
+   * Range hashes computed so far, by `${a}:${b}`: a bundle's inclusion proofs share most of their nodes, and the
+   * tree never changes once built.
+   */
+  private readonly computed = new Map<string, Buffer>();
 
   /**
    * `leafAt(i)` returns leaf hash i for base.size ≤ i < size; `known(start, size)` may return the hash of a
@@ -109,6 +114,8 @@ export class FrontierTree {
     private readonly leafAt: (index: number) => Uint8Array,
     readonly size: number,
     private readonly known?: (start: number, size: number) => Buffer | undefined,
+    /** Keep every range hash computed: for many proofs from one tree (a bundle's), not one pass over it. */
+    private readonly memoise = false,
   ) {
     if (!Number.isSafeInteger(size) || size < base.size) {
       throw new RangeError(`tree size ${size} must be an integer ≥ the frontier's ${base.size}`);
@@ -183,8 +190,13 @@ export class FrontierTree {
         throw new RangeError(`leaves [${a}, ${b}) do not start at a frontier subtree`);
       }
     }
+    const key = this.memoise ? `${a}:${b}` : undefined;
+    const memo = key === undefined ? undefined : this.computed.get(key);
+    if (memo !== undefined) return memo;
     const k = splitPoint(b - a);
-    return nodeHashBytes(this.rangeHash(a, a + k), this.rangeHash(a + k, b));
+    const hash = nodeHashBytes(this.rangeHash(a, a + k), this.rangeHash(a + k, b));
+    if (key !== undefined) this.computed.set(key, hash);
+    return hash;
   }
 
   private assertSize(treeSize: number, min: number): void {

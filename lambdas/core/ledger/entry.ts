@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { LedgerEntry, LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
-import { GENESIS_PREV_HASH, leafHash } from './hash.js';
+import { canonicalJson } from './canonical-json.js';
+import { GENESIS_PREV_HASH, leafHashOfBytes } from './hash.js';
 
 const hashHex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 
@@ -32,17 +33,34 @@ function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({ path: issue.path.join('.') || '$', message: issue.message }));
 }
 
-/**
- * The entry that follows `head` (or the genesis entry when `head` is undefined), with its leaf hash.
- * Throws `InvalidInputError` naming each bad field of the draft.
- */
-export function chainEntry(ledger: string, draft: LedgerEntryDraft, head?: StoredEntry): StoredEntry {
+/** Throws `InvalidInputError` naming each bad field of the ledger name or the draft. */
+export function assertAppendable(ledger: string, draft: LedgerEntryDraft): void {
   const parsedLedger = ledgerNameSchema.safeParse(ledger);
   if (!parsedLedger.success) {
     throw new InvalidInputError(`ledger name "${ledger}" is invalid`, issuesOf(parsedLedger.error));
   }
   const parsed = ledgerEntryDraftSchema.safeParse(draft);
   if (!parsed.success) throw new InvalidInputError('ledger entry draft is invalid', issuesOf(parsed.error));
+}
+
+/**
+ * The entry that follows `head` (or the genesis entry when `head` is undefined), with its leaf hash.
+ * Throws `InvalidInputError` naming each bad field of the draft.
+ */
+export function chainEntry(ledger: string, draft: LedgerEntryDraft, head?: StoredEntry): StoredEntry {
+  assertAppendable(ledger, draft);
+  return linkEntry(ledger, draft, head).stored;
+}
+
+/**
+ * `chainEntry` for a draft `assertAppendable` already passed, with the entry's RFC 8785 text: the one
+ * canonicalization both its leaf hash and the stored item are made from.
+ */
+export function linkEntry(
+  ledger: string,
+  draft: LedgerEntryDraft,
+  head?: StoredEntry,
+): { stored: StoredEntry; text: string } {
   const entry: LedgerEntry = {
     ledger,
     seq: head === undefined ? 0 : head.entry.seq + 1,
@@ -53,7 +71,8 @@ export function chainEntry(ledger: string, draft: LedgerEntryDraft, head?: Store
     timestamp: draft.timestamp,
     payload: draft.payload,
   };
-  return { entry, hash: leafHash(entry) };
+  const text = canonicalJson(entry);
+  return { stored: { entry, hash: leafHashOfBytes(Buffer.from(text, 'utf8')).toString('hex') }, text };
 }
 
 /** Parses one stored entry from untrusted JSON (an export line, a bundle); throws `InvalidInputError`. */

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCatalog } from '../../../catalog/index.js';
 import { defaultPolicySet } from '../../../policies/index.js';
 import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
@@ -11,6 +12,7 @@ import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
+import { SoleWriterStateCache } from '../../adapters/local/sole-writer-state-cache.js';
 import { VirtualClock } from '../../adapters/local/virtual-clock.js';
 import type { Catalog } from '../../core/catalog-schema.js';
 import type { PipelineDeps } from '../../core/pipeline/deps.js';
@@ -26,6 +28,8 @@ export interface LocalStack {
   home: string;
   /** The dynalite this stack uses, owned or not. */
   dynamoEndpoint: string;
+  /** The stack's DynamoDB client (the bench counts the calls made through it). */
+  dynamo: DynamoDBClient;
   deps: PipelineDeps;
   clock: VirtualClock;
   signer: LocalSigner;
@@ -54,8 +58,13 @@ export async function openLocalStack(
     : await startDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTables(client, tables);
-  const ledger = new DynamoLedgerStore(client, tables.ledger);
-  const state = new DynamoStateStore(client, tables.state);
+  // The process that starts the home's dynalite is its one writer (the home's lock, LevelDB's folder lock):
+  // its appends need no idempotency marker, and what it reads often it may keep. A stack on another process's
+  // endpoint is a second writer, and does neither.
+  const soleWriter = !options.dynamoEndpoint;
+  const ledger = new DynamoLedgerStore(client, tables.ledger, { soleWriter });
+  const tableState = new DynamoStateStore(client, tables.state);
+  const state = soleWriter ? new SoleWriterStateCache(tableState) : tableState;
   // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
   const head = await ledger.head(ledgerName);
   const start = Math.max(
@@ -95,6 +104,7 @@ export async function openLocalStack(
   return {
     home,
     dynamoEndpoint: dynamo.endpoint,
+    dynamo: client,
     deps,
     clock,
     signer,

@@ -79,6 +79,27 @@ describe('FrontierTree', () => {
     }
   });
 
+  test('memoised, every proof of one tree is the same, and no subtree is hashed twice: a leaf is read at most twice', () => {
+    // Prepare
+    const reads = new Map<number, number>();
+    const counted = (i: number) => {
+      reads.set(i, (reads.get(i) ?? 0) + 1);
+      return leafBytes(i);
+    };
+    const tree = new FrontierTree(frontierAt(8), counted, 40, undefined, true);
+
+    // Act
+    const proofs = Array.from({ length: 32 }, (_, i) => tree.inclusionProof(8 + i));
+
+    // Assess
+    proofs.forEach((proof, i) => {
+      expect(proof).toEqual(inclusionProof(leaves, 8 + i, 40));
+    });
+    expect(tree.root()).toBe(merkleRoot(leaves));
+    // Leaves are not kept: one read as a node, one as its neighbour's sibling. Unmemoised, leaf 8 alone is read 31 times.
+    expect(Math.max(...reads.values())).toBeLessThanOrEqual(2);
+  });
+
   test('consistency proofs from any old size at or after the base equal the proofs over all leaves', () => {
     for (let newSize = 1; newSize <= leaves.length; newSize++) {
       for (let base = 0; base <= newSize; base += 2) {

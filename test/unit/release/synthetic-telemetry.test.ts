@@ -44,6 +44,34 @@ describe('SyntheticMetrics series', () => {
     expect(firstMinute).toEqual([600]);
   });
 
+  test('with no fault serving, the series reads no deployment, however many the service has had', async () => {
+    // Prepare: twenty clean releases, then a faulty one rolled back before the window
+    const store = new MemoryStateStore();
+    const { releaser, metrics, clock, faults } = localRelease({ store, noise: 0, fault: latencyFault(0) });
+    faults.clear();
+    for (let i = 0; i < 20; i++) {
+      await releaser.start(releaseRequest('itv.Immediate'));
+      clock.advance(minutes(1));
+    }
+    faults.set('intent-1', latencyFault(0));
+    const faulty = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    await releaser.stop('payments', 'payments-prod', faulty.deploymentId);
+    clock.advance(minutes(5));
+    const listed: string[] = [];
+    const list = store.list.bind(store);
+    store.list = ((pk: string) => {
+      listed.push(pk);
+      return list(pk);
+    }) as typeof store.list;
+
+    // Act
+    const series = await metrics.datapoints('payments', 'latencyP99Ms', 60, clock.now().getTime(), 3);
+
+    // Assess
+    expect(series).toEqual([200, 200, 200]);
+    expect(listed).toEqual(['appconfig#faults#payments']);
+  });
+
   test('a rollback takes the fault away', async () => {
     const { releaser, metrics, clock } = localRelease({ noise: 0, fault: latencyFault(0) });
     const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));

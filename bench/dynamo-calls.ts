@@ -1,0 +1,46 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { currentStage } from '../cli/runtime/stage-scope.js';
+
+/** DynamoDB calls by the Task state that made them, and by operation: `counts.get(stage).get('PutItem')`. */
+export type CallCounts = Map<string, Map<string, number>>;
+
+/**
+ * Counts every call made through `client` from now on, by the stage running when it was sent (`outside` for
+ * calls no stage made, e.g. the bench's own reads). A middleware on the client, so retries inside the SDK count
+ * once, as the code asked for them.
+ */
+export function countDynamoCalls(client: DynamoDBClient): { counts: CallCounts; reset(): void } {
+  const counts: CallCounts = new Map();
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const stage = currentStage() ?? 'outside';
+      const operation = String(context.commandName ?? '?').replace(/Command$/, '');
+      const byOperation = counts.get(stage) ?? new Map<string, number>();
+      byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
+      counts.set(stage, byOperation);
+      return next(args);
+    },
+    { step: 'initialize', name: 'itvBenchCallCounter' },
+  );
+  return { counts, reset: () => counts.clear() };
+}
+
+/** Lines of calls per intent by stage, largest first, with each stage's operations. */
+export function callsPerIntent(counts: CallCounts, intents: number): string[] {
+  const perStage = [...counts]
+    .filter(([stage]) => stage !== 'outside')
+    .map(([stage, ops]) => ({ stage, ops, total: [...ops.values()].reduce((a, b) => a + b, 0) }))
+    .sort((a, b) => b.total - a.total);
+  const total = perStage.reduce((sum, { total }) => sum + total, 0);
+  const per = (n: number) => (n / intents).toFixed(1);
+  return [
+    `  DynamoDB calls per intent      ${per(total)}`,
+    ...perStage.map(
+      ({ stage, ops, total }) =>
+        `    ${stage.padEnd(22)} ${per(total).padStart(5)}   ${[...ops]
+          .sort((a, b) => b[1] - a[1])
+          .map(([op, n]) => `${op} ${per(n)}`)
+          .join(', ')}`,
+    ),
+  ];
+}

@@ -1,0 +1,133 @@
+import type { StateItem, StateStore } from '../../ports/state-store.js';
+
+/**
+ * Partitions the pipeline reads many times per intent and writes rarely: delegations and revocations (read by
+ * every authority check), alarm actions and the simulator's index of faulty deployments (read by every release
+ * poll), the running tallies, measured budgets, cached decisions and the newest checkpoint.
+ */
+export const readMostlyPartitions = [
+  'DELEGATION#',
+  'REVOCATION#',
+  'cloudwatch#alarm-actions',
+  'TALLY#',
+  'BUDGET#',
+  'DECISION',
+  'CHECKPOINT#',
+  'appconfig#faults#',
+];
+
+const ITEMS = 4096;
+const LISTS = 512;
+const absent = Symbol('absent');
+
+/**
+ * A read-through, write-through cache in front of the local stack's state store, for the partitions given.
+ * Exact only because the process that owns the home's dynalite is the table's one writer (see "Locally: one
+ * writer" in docs/LEDGER.md), and every write passes through here. A read that overlapped a write of its
+ * partition is not kept, so the cache never holds what a write replaced; a write keeps what it wrote (the
+ * version included, so conditional writes see what DynamoDB holds). Callers get copies: what they change in a
+ * returned item never reaches the cache. Never used on AWS, where Lambda containers write concurrently.
+ */
+export class SoleWriterStateCache implements StateStore {
+  private readonly items = new Map<string, StateItem | typeof absent>();
+  private readonly lists = new Map<string, StateItem[]>();
+  /** Per partition: bumped by every write, so a read that overlapped one is not kept. */
+  private readonly generations = new Map<string, number>();
+  private readonly writing = new Map<string, number>();
+
+  constructor(
+    private readonly inner: StateStore,
+    private readonly prefixes: readonly string[] = readMostlyPartitions,
+  ) {}
+
+  async get<T = Record<string, unknown>>(pk: string, sk: string): Promise<StateItem<T> | undefined> {
+    if (!this.cached(pk)) return this.inner.get<T>(pk, sk);
+    const key = itemKey(pk, sk);
+    const hit = this.items.get(key);
+    if (hit !== undefined) return hit === absent ? undefined : (structuredClone(hit) as StateItem<T>);
+    const generation = this.generation(pk);
+    const item = await this.inner.get<T>(pk, sk);
+    if (this.unchanged(pk, generation))
+      bounded(this.items, key, (item as StateItem | undefined) ?? absent, ITEMS);
+    return item === undefined ? undefined : structuredClone(item);
+  }
+
+  async list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]> {
+    if (!this.cached(pk)) return this.inner.list<T>(pk);
+    const hit = this.lists.get(pk);
+    if (hit !== undefined) return structuredClone(hit) as StateItem<T>[];
+    const generation = this.generation(pk);
+    const items = await this.inner.list<T>(pk);
+    if (this.unchanged(pk, generation)) bounded(this.lists, pk, items as StateItem[], LISTS);
+    return structuredClone(items);
+  }
+
+  put<T = Record<string, unknown>>(
+    pk: string,
+    sk: string,
+    data: T,
+    expectedVersion?: number,
+  ): Promise<StateItem<T>> {
+    return this.write<StateItem<T>>(pk, sk, () => this.inner.put<T>(pk, sk, data, expectedVersion));
+  }
+
+  async delete(pk: string, sk: string, expectedVersion?: number): Promise<void> {
+    await this.write(pk, sk, async () => {
+      await this.inner.delete(pk, sk, expectedVersion);
+      return undefined;
+    });
+  }
+
+  private async write<R>(pk: string, sk: string, run: () => Promise<R>): Promise<R> {
+    if (!this.cached(pk)) return run();
+    const key = itemKey(pk, sk);
+    this.items.delete(key);
+    this.lists.delete(pk);
+    this.writing.set(pk, (this.writing.get(pk) ?? 0) + 1);
+    this.bump(pk);
+    try {
+      const written = await run();
+      // Alone on the partition, this write's result is what the table holds now.
+      if (this.writing.get(pk) === 1) {
+        bounded(this.items, key, (written as StateItem | undefined) ?? absent, ITEMS);
+      }
+      return written === undefined ? written : structuredClone(written);
+    } finally {
+      const left = (this.writing.get(pk) ?? 1) - 1;
+      if (left === 0) this.writing.delete(pk);
+      else this.writing.set(pk, left);
+      this.lists.delete(pk);
+      this.bump(pk);
+    }
+  }
+
+  private cached(pk: string): boolean {
+    return this.prefixes.some((prefix) => pk.startsWith(prefix));
+  }
+
+  private generation(pk: string): number {
+    return this.generations.get(pk) ?? 0;
+  }
+
+  private unchanged(pk: string, generation: number): boolean {
+    return !this.writing.has(pk) && this.generation(pk) === generation;
+  }
+
+  private bump(pk: string): void {
+    this.generations.set(pk, this.generation(pk) + 1);
+  }
+}
+
+function itemKey(pk: string, sk: string): string {
+  return `${pk}\u0000${sk}`;
+}
+
+/** Sets `key` as the newest, dropping the oldest past `limit`. */
+function bounded<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
