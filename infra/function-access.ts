@@ -16,6 +16,7 @@ export const apiFunctionNames = [
   'report-value',
   'grant-delegation',
   'revoke-delegation',
+  'no-route',
 ] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 /** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
@@ -42,6 +43,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'grant-delegation': { state: 'record' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
+  // Answers 404 and 405 from the route table alone: it touches nothing.
+  'no-route': {},
   // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
   'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
 };

@@ -10,7 +10,9 @@ import { dynamoState } from '../wiring/aws/dynamodb.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
+import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
+import { routeOf } from './routes.js';
 import type { SubmissionDeps } from './submission.js';
 
 /** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
@@ -66,7 +68,10 @@ export async function grantDelegationRoute(
     const id = delegationId(granted);
     return {
       ...json(201, { id, ...granted }),
-      headers: { 'content-type': 'application/json', location: `/delegations/${encodeURIComponent(id)}` },
+      headers: {
+        'content-type': 'application/json',
+        location: locationOf(event, `/delegations/${encodeURIComponent(id)}`),
+      },
     };
   } catch (error) {
     return errorResponse(error);
@@ -75,7 +80,9 @@ export async function grantDelegationRoute(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GrantDelegation'))
-  .handler((event: APIGatewayProxyEvent) => {
-    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
-    return grantDelegationRoute(event, deps, new Date());
-  });
+  .handler(
+    withConventions(routeOf('POST /delegations'), (event: APIGatewayProxyEvent) => {
+      deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+      return grantDelegationRoute(event, deps, new Date());
+    }),
+  );

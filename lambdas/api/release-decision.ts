@@ -15,7 +15,9 @@ import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
+import { routeOf } from './routes.js';
 
 /** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
 const decisionBodySchema = z.strictObject({
@@ -40,6 +42,8 @@ export async function decideRelease(
 ): Promise<APIGatewayProxyResult> {
   try {
     const id = event.pathParameters?.id ?? '';
+    // Who calls is settled first: an unknown caller learns nothing about the body or the intent.
+    const decider = authenticate(event, deps.catalog);
     const parsed = decisionBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
     if (!parsed.success) {
       throw new InvalidInputError(
@@ -57,7 +61,6 @@ export async function decideRelease(
         ),
       );
     }
-    const decider = authenticate(event, deps.catalog);
     if ((await deps.ledger.forIntent(deps.ledgerName, id)).length === 0) {
       return json(404, { error: 'NotFound', message: `no intent ${id} on the ledger` });
     }
@@ -88,7 +91,9 @@ const deps = awsPipelineDeps('release-decision');
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('DecideRelease'))
-  .handler(async (event: APIGatewayProxyEvent) => {
-    executions ??= sfnExecutions(process.env);
-    return decideRelease(event, await deps(), executions);
-  });
+  .handler(
+    withConventions(routeOf('POST /intents/{id}/release-decision'), async (event: APIGatewayProxyEvent) => {
+      executions ??= sfnExecutions(process.env);
+      return decideRelease(event, await deps(), executions);
+    }),
+  );

@@ -5,7 +5,9 @@ import { intakeDeps } from '../wiring/aws/intake-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
-import { errorResponse, json, parseBody } from './http.js';
+import { locationOf, withConventions } from './conventions.js';
+import { errorResponse, json, parseBody, withHeaders } from './http.js';
+import { routeOf } from './routes.js';
 import { type IntakeDeps, submit } from './submission.js';
 
 let executions: Executions | undefined;
@@ -35,14 +37,21 @@ export async function submitIntent(
       now,
     );
     const status = `/intents/${submitted.intentId}`;
-    if ('duplicate' in submitted) return json(200, { intentId: submitted.intentId, status, duplicate: true });
+    // The status resource in `Location` (RFC 9110 §15.3.3: a 202 points where the outcome can be followed).
+    const location = { location: locationOf(event, `/intents/${encodeURIComponent(submitted.intentId)}`) };
+    if ('duplicate' in submitted) {
+      return withHeaders(json(200, { intentId: submitted.intentId, status, duplicate: true }), location);
+    }
     const { previousIntentId } = submitted;
-    return json(202, {
-      intentId: submitted.intentId,
-      executionId: submitted.executionId,
-      status,
-      ...(previousIntentId ? { previousIntentId } : {}),
-    });
+    return withHeaders(
+      json(202, {
+        intentId: submitted.intentId,
+        executionId: submitted.executionId,
+        status,
+        ...(previousIntentId ? { previousIntentId } : {}),
+      }),
+      location,
+    );
   } catch (error) {
     return errorResponse(error);
   }
@@ -50,8 +59,10 @@ export async function submitIntent(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('SubmitIntent'))
-  .handler((event: APIGatewayProxyEvent) => {
-    executions ??= sfnExecutions(process.env);
-    deps ??= intakeDeps(process.env);
-    return submitIntent(event, executions, deps, new Date());
-  });
+  .handler(
+    withConventions(routeOf('POST /intents'), (event: APIGatewayProxyEvent) => {
+      executions ??= sfnExecutions(process.env);
+      deps ??= intakeDeps(process.env);
+      return submitIntent(event, executions, deps, new Date());
+    }),
+  );

@@ -1,0 +1,76 @@
+import { conventionCases, expectConvention, type SendRequest } from '../../support/api-convention-cases.js';
+import type { CallerIdentity } from '../harness/api-gateway.js';
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+
+/**
+ * The HTTP conventions through API Gateway and the deployed functions, case for case those the local API keeps
+ * (`test/support/api-convention-cases.ts`): what API Gateway answers itself (401 without a signature, 404 and
+ * 405 through no-route) and what the functions answer (400, 401, 413, 415, 404) are problem+json alike.
+ */
+describe('API conventions on the deployed stack', () => {
+  let stack: DeployedStack;
+  const callers: Record<string, CallerIdentity | undefined> = {
+    alice: personCalling('alice'),
+    xavier: personCalling('xavier', 'ItvReviewers'),
+    stranger: personCalling('mallory@example.com'),
+    anonymous: undefined,
+  };
+
+  beforeAll(async () => {
+    stack = await deployStack({ ...suiteEnvironment(), start: unblockedStart(['01-low-risk-flag.json']) });
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  const send: SendRequest = async (request) => {
+    const answer = await stack.clock.busy(() =>
+      stack.api.request(request.method, request.path, {
+        caller: callers[request.caller],
+        ...(request.body === undefined ? {} : { body: request.body }),
+        ...(request.contentType ? { contentType: request.contentType } : {}),
+      }),
+    );
+    const headers = Object.fromEntries(
+      Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    );
+    return {
+      status: answer.statusCode,
+      header: (name) => headers[name.toLowerCase()],
+      body: answer.json() as Record<string, unknown>,
+    };
+  };
+  const ledgerSize = async () => (await stack.ledger.read(stack.ledgerName)).length;
+
+  test.each(conventionCases.map((kase) => [kase.name, kase] as const))(
+    '%s; nothing is recorded or started',
+    async (_name, kase) => {
+      const before = { entries: await ledgerSize(), executions: stack.stepFunctions.executions.size };
+      expectConvention(kase, await send(kase.request(stack.clock.now())));
+      expect({ entries: await ledgerSize(), executions: stack.stepFunctions.executions.size }).toEqual(
+        before,
+      );
+    },
+  );
+
+  test('a submission is 202 with Location under the stage, naming its status resource', async () => {
+    const answer = await stack.clock.busy(() =>
+      stack.api.request('POST', '/intents', {
+        caller: callers.alice,
+        body: declaredAt(example('01-low-risk-flag.json'), stack.clock.now()),
+      }),
+    );
+    const body = answer.json() as { intentId: string };
+    expect(answer.statusCode).toBe(202);
+    expect(answer.headers?.location).toBe(`/prod/intents/${encodeURIComponent(body.intentId)}`);
+    await stack.finished(body.intentId);
+  });
+});
