@@ -7,6 +7,7 @@ export type { FunctionAccess, ReleaseAction } from '../lambdas/stages/stage-acce
 export const apiFunctionNames = [
   'submit-intent',
   'get-intent',
+  'list-intents',
   'review-intent',
   'release-decision',
   'intake-event',
@@ -30,6 +31,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // The same for intents CI systems put on the itv bus.
   'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   'get-intent': { ledger: 'read', state: 'read' },
+  // Reads the ledger to list its intents.
+  'list-intents': { ledger: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
   // Reads ledger pages (Query on the table).
   'export-ledger': { ledger: 'read' },

@@ -7,6 +7,7 @@ import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
+import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportValue } from '../../lambdas/api/report-value.js';
@@ -47,6 +48,7 @@ export function localApi(
   const { authenticate, local } = options;
   const handlers: Record<ApiRouteKey, Route> = {
     'POST /intents': (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate),
+    'GET /intents': (event) => listIntentsRoute(event, deps),
     'GET /intents/{id}': (event) => getIntent(event, deps.ledger, deps.ledgerName),
     'POST /intents/{id}/review': withSlot(executions, (event) =>
       reviewIntent(event, deps, executions, authenticate),

@@ -26,6 +26,14 @@ export const apiRoutes = [
   },
   {
     method: 'GET',
+    path: '/intents',
+    fn: 'list-intents',
+    body: false,
+    query: ['status', 'service', 'team', 'since', 'limit', 'cursor'],
+    summary: 'The intents on the ledger, newest first, filtered, in pages',
+  },
+  {
+    method: 'GET',
     path: '/intents/{id}',
     fn: 'get-intent',
     body: false,

@@ -100,7 +100,7 @@ export const conventionCases: readonly ConventionCase[] = [
     name: 'a method a path does not take is 405 with Allow',
     request: () => ({ method: 'DELETE', path: '/intents', caller: 'alice' }),
     status: 405,
-    headers: { allow: 'POST' },
+    headers: { allow: 'POST, GET' },
     problem: { error: 'MethodNotAllowed' },
   },
   {

@@ -16,6 +16,7 @@ import {
  */
 describe('API conventions on the deployed stack', () => {
   let stack: DeployedStack;
+  let submittedId = '';
   const callers: Record<string, CallerIdentity | undefined> = {
     alice: personCalling('alice'),
     xavier: personCalling('xavier', 'ItvReviewers'),
@@ -72,5 +73,30 @@ describe('API conventions on the deployed stack', () => {
     expect(answer.statusCode).toBe(202);
     expect(answer.headers?.location).toBe(`/prod/intents/${encodeURIComponent(body.intentId)}`);
     await stack.finished(body.intentId);
+    submittedId = body.intentId;
+  });
+
+  test('GET /intents lists it with its filters and pages, through its own function reading the ledger only', async () => {
+    const list = async (query: string) => {
+      const answer = await stack.clock.busy(() =>
+        stack.api.request('GET', `/intents?${query}`, { caller: callers.alice }),
+      );
+      return {
+        status: answer.statusCode,
+        link: answer.headers?.link,
+        body: answer.json() as { items: Array<{ intentId: string; status: string }>; issues?: unknown },
+      };
+    };
+    const released = await list('service=launch-flags&status=released');
+    const inFlight = await list('status=in-flight');
+    const bad = await list('since=yesterday');
+    expect(released.status).toBe(200);
+    expect(released.body.items.map((item) => item.intentId)).toContain(submittedId);
+    expect(inFlight.body.items.map((item) => item.intentId)).not.toContain(submittedId);
+    expect([bad.status, bad.body.issues]).toEqual([400, [expect.objectContaining({ path: 'since' })]]);
+    const first = await list('limit=1');
+    expect(first.body.items).toHaveLength(1);
+    // The stack holds this one intent: a page of one is the last page.
+    expect(first.link).toBeUndefined();
   });
 });
