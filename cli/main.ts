@@ -36,6 +36,18 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('validate')
+    .description(
+      'declaration, structure and policy on an intent file, as submitting it would run them; writes nothing',
+    )
+    .argument('<file>', 'intent JSON file (see examples/)')
+    .option('--as <principal>', `the principal you would submit as (default: $${principalVariable})`)
+    .option('--json', 'print the report as JSON')
+    .action(async (file, options) =>
+      exit(await (await import('./commands/validate.js')).validateCommand(file, options)),
+    );
+
+  program
     .command('list')
     .description('list intents, newest first: filter by status, service, team, since; one page or --all')
     .option('--status <list>', 'statuses, comma separated (in-flight: every intent not yet concluded)')

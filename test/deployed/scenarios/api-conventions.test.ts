@@ -1,3 +1,5 @@
+import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { conventionCases, expectConvention, type SendRequest } from '../../support/api-convention-cases.js';
 import type { CallerIdentity } from '../harness/api-gateway.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
@@ -98,5 +100,36 @@ describe('API conventions on the deployed stack', () => {
     expect(first.body.items).toHaveLength(1);
     // The stack holds this one intent: a page of one is the last page.
     expect(first.link).toBeUndefined();
+  });
+
+  test('POST /intents?dryRun=true answers what structure and policy would decide and writes nothing: every table item and evidence object counted', async () => {
+    const everything = async () => {
+      const counts: Record<string, number> = {};
+      for (const table of (await stack.admin.dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) {
+        counts[table] =
+          (await stack.admin.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ??
+          0;
+      }
+      for (const bucket of (await stack.admin.s3.send(new ListBucketsCommand({}))).Buckets ?? []) {
+        const listed = await stack.admin.s3.send(new ListObjectVersionsCommand({ Bucket: bucket.Name! }));
+        counts[`s3:${bucket.Name}`] = (listed.Versions ?? []).length + (listed.DeleteMarkers ?? []).length;
+      }
+      return { ...counts, executions: stack.stepFunctions.executions.size };
+    };
+    const before = await everything();
+    const answer = await stack.clock.busy(() =>
+      stack.api.request('POST', '/intents?dryRun=true', {
+        caller: callers.alice,
+        body: declaredAt(example('01-low-risk-flag.json'), stack.clock.now()),
+      }),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toMatchObject({
+      dryRun: true,
+      verdict: 'admitted',
+      structure: { verdict: 'valid' },
+    });
+    expect(Object.values(before).some((count) => count > 0)).toBe(true);
+    expect(await everything()).toEqual(before);
   });
 });
