@@ -18,6 +18,7 @@ export const apiFunctionNames = [
   'grant-delegation',
   'revoke-delegation',
   'no-route',
+  'get-openapi',
 ] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 /** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
@@ -48,6 +49,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'revoke-delegation': { state: 'record' },
   // Answers 404 and 405 from the route table alone: it touches nothing.
   'no-route': {},
+  // Serves the OpenAPI document it generates: it touches nothing.
+  'get-openapi': {},
   // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
   'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
 };

@@ -6,6 +6,7 @@ import { exportLedger } from '../../lambdas/api/export-ledger.js';
 import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
+import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
@@ -61,6 +62,7 @@ export function localApi(
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),
     'GET /value': (event) => reportValue(event, deps.ledger, deps.ledgerName),
     'POST /delegations': (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate),
+    'GET /openapi.json': () => getOpenApi(),
     'DELETE /delegations/{id}': (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
   };
   const routes: ApiRoute[] = apiRoutes.map((route) => ({ ...route }));

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import {
@@ -9,7 +8,6 @@ import {
   RollbackUnavailableError,
   recordReleaseDecision,
 } from '../core/pipeline/release-decision.js';
-import { releaseDecisions } from '../core/pipeline/state.js';
 import type { Executions } from '../ports/executions.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
@@ -17,13 +15,8 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
+import { decisionBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
-
-/** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
-const decisionBodySchema = z.strictObject({
-  decision: z.enum(releaseDecisions),
-  reason: z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000),
-});
 
 let executions: Executions | undefined;
 

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
 import { defaultPolicySet } from '../../policies/index.js';
 import { InvalidInputError, NotFoundError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
@@ -17,12 +16,8 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
+import { reviewBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
-
-const reviewBodySchema = z.object({
-  decision: z.enum(['approve', 'reject']),
-  reason: z.string().max(2000).optional(),
-});
 
 let executions: Executions | undefined;
 

@@ -98,6 +98,13 @@ export const apiRoutes = [
     query: ['reason'],
     summary: 'Revoke a delegation the caller granted',
   },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    fn: 'get-openapi',
+    body: false,
+    summary: 'This API as an OpenAPI 3.1 document',
+  },
 ] as const satisfies readonly ApiRoute[];
 
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }

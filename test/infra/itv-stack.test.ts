@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
+import { openApiDocument } from '../../lambdas/api/openapi.js';
 import { apiRoutes } from '../../lambdas/api/routes.js';
 import {
   serviceAlarms,
@@ -508,6 +509,30 @@ describe('API', () => {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
     });
+  });
+
+  test('the methods API Gateway routes to functions are the operations of the OpenAPI document, no more, no less', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource') as Record<
+      string,
+      { Properties: { ParentId: unknown; PathPart: string } }
+    >;
+    const pathOf = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      const resource = id ? resources[id] : undefined;
+      return resource ? `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}` : '';
+    };
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { HttpMethod: string; ResourceId: unknown };
+    }>;
+    const routed = methods
+      .filter((m) => m.Properties.HttpMethod !== 'ANY')
+      .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`)
+      .sort();
+    const document = openApiDocument() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(routed).toEqual(documented);
   });
 
   test('no method takes a body model: each handler names the bad field in problem+json, as locally', () => {

@@ -1,5 +1,6 @@
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { openApiDocument } from '../../../lambdas/api/openapi.js';
 import { conventionCases, expectConvention, type SendRequest } from '../../support/api-convention-cases.js';
 import type { CallerIdentity } from '../harness/api-gateway.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
@@ -131,5 +132,13 @@ describe('API conventions on the deployed stack', () => {
     });
     expect(Object.values(before).some((count) => count > 0)).toBe(true);
     expect(await everything()).toEqual(before);
+  });
+
+  test('GET /openapi.json through API Gateway serves the document the routes were built from', async () => {
+    const answer = await stack.clock.busy(() =>
+      stack.api.request('GET', '/openapi.json', { caller: callers.alice }),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual(openApiDocument());
   });
 });

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { openApiDocument } from '../../../lambdas/api/openapi.js';
 import { conventionCases, expectConvention, type SendRequest } from '../../support/api-convention-cases.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { intentsBudgetMs, setupMs } from '../../support/time-budget.js';
@@ -49,7 +50,12 @@ describe('API conventions on the local API', () => {
     return {
       status: response.status,
       header: (name: string) => response.headers.get(name),
-      body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+      // The ledger export is JSON Lines, not one JSON value.
+      body: (response.headers.get('content-type')?.includes('json') &&
+      !response.headers.get('content-type')?.includes('ndjson') &&
+      text
+        ? JSON.parse(text)
+        : {}) as Record<string, unknown>,
     };
   };
   const ledgerSize = async () => (await api.stack.deps.ledger.read(api.stack.deps.ledgerName)).length;
@@ -115,6 +121,23 @@ describe('API conventions on the local API', () => {
       issues: expect.arrayContaining([expect.objectContaining({ path: 'timestamp' })]),
     });
     expect(answer.body.detail).toBe(answer.body.message);
+  });
+
+  test('GET /openapi.json serves the generated document, and every operation in it reaches a handler here', async () => {
+    const served = await send('GET', '/openapi.json');
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual(openApiDocument());
+    const paths = served.body.paths as Record<string, Record<string, unknown>>;
+    for (const [path, methods] of Object.entries(paths)) {
+      for (const method of Object.keys(methods)) {
+        const answer = await send(method.toUpperCase(), path.replace(/\{[^}]+\}/g, 'no-such-thing'), {
+          ...(method === 'post' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
+        });
+        // Whatever the handler makes of it, the router found it.
+        expect([method, path, answer.body.error]).not.toEqual([method, path, 'MethodNotAllowed']);
+        expect([method, path, String(answer.body.message)]).not.toEqual([method, path, `no route ${path}`]);
+      }
+    }
   });
 
   test('a Content-Length over the limit is 413 before any of the body is sent', async () => {
