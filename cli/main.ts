@@ -36,6 +36,31 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('validate')
+    .description(
+      'declaration, structure and policy on an intent file, as submitting it would run them; writes nothing',
+    )
+    .argument('<file>', 'intent JSON file (see examples/)')
+    .option('--as <principal>', `the principal you would submit as (default: $${principalVariable})`)
+    .option('--json', 'print the report as JSON')
+    .action(async (file, options) =>
+      exit(await (await import('./commands/validate.js')).validateCommand(file, options)),
+    );
+
+  program
+    .command('list')
+    .description('list intents, newest first: filter by status, service, team, since; one page or --all')
+    .option('--status <list>', 'statuses, comma separated (in-flight: every intent not yet concluded)')
+    .option('--service <service>', 'intents changing this service')
+    .option('--team <team>', "intents of this team (the intent's authority.team)")
+    .option('--since <instant>', 'intents first recorded at or after this ISO-8601 date or instant')
+    .option('--limit <n>', 'intents per page (1-200, default 50)')
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .option('--all', 'every page')
+    .option('--json', 'print as JSON')
+    .action(async (options) => exit(await (await import('./commands/list.js')).listCommand(options)));
+
+  program
     .command('review')
     .description('approve or reject an intent waiting for a reviewer of record')
     .argument('<id>', 'intent id')

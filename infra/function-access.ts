@@ -7,6 +7,7 @@ export type { FunctionAccess, ReleaseAction } from '../lambdas/stages/stage-acce
 export const apiFunctionNames = [
   'submit-intent',
   'get-intent',
+  'list-intents',
   'review-intent',
   'release-decision',
   'intake-event',
@@ -16,6 +17,8 @@ export const apiFunctionNames = [
   'report-value',
   'grant-delegation',
   'revoke-delegation',
+  'no-route',
+  'get-openapi',
 ] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 /** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
@@ -29,6 +32,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // The same for intents CI systems put on the itv bus.
   'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   'get-intent': { ledger: 'read', state: 'read' },
+  // Reads the ledger to list its intents.
+  'list-intents': { ledger: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
   // Reads ledger pages (Query on the table).
   'export-ledger': { ledger: 'read' },
@@ -42,6 +47,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'grant-delegation': { state: 'record' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
+  // Answers 404 and 405 from the route table alone: it touches nothing.
+  'no-route': {},
+  // Serves the OpenAPI document it generates: it touches nothing.
+  'get-openapi': {},
   // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
   'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
 };

@@ -2,35 +2,94 @@ import {
   AccessLogFormat,
   AuthorizationType,
   EndpointType,
+  type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   type Model,
   type RequestValidator,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { problemType } from '../lambdas/api/problem.js';
+import { type ApiRoute, apiRoutes } from '../lambdas/api/routes.js';
 import { submittedIntentSchema } from '../lambdas/core/intent.js';
 import { toApiGatewaySchema } from './api-model-schema.js';
 
 export interface IntentApiProps {
-  submitIntent: IFunction;
-  getIntent: IFunction;
-  reviewIntent: IFunction;
-  exportLedger: IFunction;
-  getCheckpoints: IFunction;
-  getEvidence: IFunction;
-  reportValue: IFunction;
-  grantDelegation: IFunction;
-  revokeDelegation: IFunction;
-  releaseDecision: IFunction;
+  /** The API functions by name: each route's `fn` (`lambdas/api/routes.ts`), and `no-route`. */
+  functions: Readonly<Record<string, IFunction>>;
   logRetention: RetentionDays;
 }
 
-/** The teams' REST surface: IAM-authorized, validated against the intent contract, access-logged and traced. */
+/**
+ * Error answers API Gateway gives itself, before any function runs, in the problem+json the functions answer
+ * with (RFC 9457): a request without a SigV4 signature, or with a bad or expired one, is 401 asking for one
+ * (API Gateway's default is 403); a signed caller IAM refuses is 403; a body past API Gateway's 10 MB is 413.
+ * A gateway response template is simple variable substitution, not VTL: only `$context.error.messageString`
+ * comes quoted for JSON, so no answer embeds the validator's unquoted `validationErrorString`.
+ */
+const gatewayProblems: ReadonlyArray<{
+  type: ResponseType;
+  status: number;
+  error: string;
+  issues?: string;
+  headers?: Record<string, string>;
+}> = [
+  {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    status: 401,
+    error: 'UnauthenticatedError',
+    issues: '[{"path":"authorization","message":"sign the request with SigV4 (IAM auth)"}]',
+    headers: { 'WWW-Authenticate': "'AWS4-HMAC-SHA256'" },
+  },
+  {
+    type: ResponseType.INVALID_SIGNATURE,
+    status: 401,
+    error: 'UnauthenticatedError',
+    issues: '[{"path":"authorization","message":"the SigV4 signature does not verify"}]',
+    headers: { 'WWW-Authenticate': "'AWS4-HMAC-SHA256'" },
+  },
+  {
+    type: ResponseType.EXPIRED_TOKEN,
+    status: 401,
+    error: 'UnauthenticatedError',
+    issues: '[{"path":"authorization","message":"the credentials have expired"}]',
+    headers: { 'WWW-Authenticate': "'AWS4-HMAC-SHA256'" },
+  },
+  { type: ResponseType.ACCESS_DENIED, status: 403, error: 'AccessDenied' },
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    status: 413,
+    error: 'ContentTooLarge',
+    issues: '[{"path":"body","message":"must be at most 1048576 bytes"}]',
+  },
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, error: 'InvalidInputError' },
+  { type: ResponseType.THROTTLED, status: 429, error: 'TooManyRequests' },
+  { type: ResponseType.DEFAULT_4XX, status: 400, error: 'BadRequest' },
+  { type: ResponseType.DEFAULT_5XX, status: 500, error: 'InternalError' },
+];
+
+/** A gateway response's problem+json body, in API Gateway's template language. */
+function gatewayProblemTemplate(status: number, error: string, issues?: string): string {
+  return [
+    '{',
+    `"type":"${problemType(error)}",`,
+    `"status":${status},`,
+    '"detail":$context.error.messageString,',
+    `"error":"${error}",`,
+    '"message":$context.error.messageString,',
+    '"instance":"$context.path"',
+    issues ? `,"issues":${issues}` : '',
+    '}',
+  ].join('');
+}
+
+/** The teams' REST surface, derived from the route table: IAM-authorized, access-logged and traced. */
 export class IntentApi extends Construct {
   readonly api: RestApi;
   readonly intentModel: Model;
@@ -60,62 +119,55 @@ export class IntentApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
+    // The intent's contract as an API model, for SDKs and documentation generated from the stage; requests
+    // are checked by the handler (see below).
     this.intentModel = this.api.addModel('IntentModel', {
       modelName: 'Intent',
       contentType: 'application/json',
       description: 'itv/v1 Intent, generated from the zod intent schema',
       schema: toApiGatewaySchema(z.toJSONSchema(submittedIntentSchema, { io: 'input' })),
     });
+    for (const { type, status, error, issues, headers } of gatewayProblems) {
+      this.api.addGatewayResponse(`Problem${type.responseType}`, {
+        type,
+        statusCode: String(status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'", ...(headers ?? {}) },
+        templates: { 'application/json': gatewayProblemTemplate(status, error, issues) },
+      });
+    }
 
-    const intents = this.api.root.addResource('intents');
-    intents.addMethod('POST', new LambdaIntegration(props.submitIntent), {
-      requestValidator: this.validator,
-      requestModels: { 'application/json': this.intentModel },
-    });
-    const intent = intents.addResource('{id}');
-    const idParameter = { 'method.request.path.id': true };
-    intent.addMethod('GET', new LambdaIntegration(props.getIntent), {
-      requestValidator: this.validator,
-      requestParameters: idParameter,
-    });
-    intent.addResource('review').addMethod('POST', new LambdaIntegration(props.reviewIntent), {
-      requestValidator: this.validator,
-      requestParameters: idParameter,
-    });
-    intent.addResource('release-decision').addMethod('POST', new LambdaIntegration(props.releaseDecision), {
-      requestValidator: this.validator,
-      requestParameters: idParameter,
-    });
-
-    intent.addResource('evidence').addMethod('GET', new LambdaIntegration(props.getEvidence), {
-      requestValidator: this.validator,
-      requestParameters: idParameter,
-    });
-
-    // Query parameters are declared optional: the handlers check their values and name a bad one.
-    const ledger = this.api.root.addResource('ledger');
-    ledger.addMethod('GET', new LambdaIntegration(props.exportLedger), {
-      requestValidator: this.validator,
-      requestParameters: {
-        'method.request.querystring.after': false,
-        'method.request.querystring.limit': false,
-      },
-    });
-    ledger.addResource('checkpoints').addMethod('GET', new LambdaIntegration(props.getCheckpoints), {
-      requestValidator: this.validator,
-    });
-    this.api.root.addResource('value').addMethod('GET', new LambdaIntegration(props.reportValue), {
-      requestValidator: this.validator,
-      requestParameters: { 'method.request.querystring.by': false },
-    });
-    const delegations = this.api.root.addResource('delegations');
-    // No body model: the handler names each bad field, a `from` among them, where a model would only say 400.
-    delegations.addMethod('POST', new LambdaIntegration(props.grantDelegation), {
-      requestValidator: this.validator,
-    });
-    delegations.addResource('{id}').addMethod('DELETE', new LambdaIntegration(props.revokeDelegation), {
-      requestValidator: this.validator,
-      requestParameters: { ...idParameter, 'method.request.querystring.reason': false },
-    });
+    const fn = (name: string): IFunction => {
+      const found = props.functions[name];
+      if (!found) throw new Error(`IntentApi: no function ${name} for the API`);
+      return found;
+    };
+    // Every declared resource also takes ANY, answered by no-route with 405 and the methods it does take;
+    // a path no resource declares reaches the root's greedy {proxy+}, answered 404.
+    const noRoute = new LambdaIntegration(fn('no-route'));
+    const resources = new Map<string, IResource>([['', this.api.root]]);
+    const resourceOf = (path: string): IResource => {
+      const known = resources.get(path);
+      if (known) return known;
+      const cut = path.lastIndexOf('/');
+      const resource = resourceOf(path.slice(0, cut)).addResource(path.slice(cut + 1));
+      resource.addMethod('ANY', noRoute, { requestValidator: this.validator });
+      resources.set(path, resource);
+      return resource;
+    };
+    for (const route of apiRoutes as readonly ApiRoute[]) {
+      const parameters: Record<string, boolean> = {};
+      for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g))
+        parameters[`method.request.path.${name}`] = true;
+      // Query parameters are declared optional: the handlers check their values and name a bad one.
+      for (const name of route.query ?? []) parameters[`method.request.querystring.${name}`] = false;
+      resourceOf(route.path).addMethod(route.method, new LambdaIntegration(fn(route.fn)), {
+        requestValidator: this.validator,
+        ...(Object.keys(parameters).length > 0 ? { requestParameters: parameters } : {}),
+        // No body model: the handlers name each bad field in problem+json, as on the local API; API Gateway's
+        // validator would answer 400 in words its gateway response cannot quote into JSON.
+      });
+    }
+    this.api.root.addMethod('ANY', noRoute, { requestValidator: this.validator });
+    this.api.root.addResource('{proxy+}').addMethod('ANY', noRoute, { requestValidator: this.validator });
   }
 }

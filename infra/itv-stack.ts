@@ -66,19 +66,7 @@ export class ItvStack extends Stack {
     this.functions.useSigningKey(this.signing.key);
     this.pipeline = new PipelineMachine(this, 'Pipeline', { stages: this.functions.stages, logRetention });
     this.functions.usePipeline(pipelineMachineArn(this));
-    this.api = new IntentApi(this, 'Intents', {
-      submitIntent: this.functions.byName['submit-intent'],
-      getIntent: this.functions.byName['get-intent'],
-      reviewIntent: this.functions.byName['review-intent'],
-      exportLedger: this.functions.byName['export-ledger'],
-      getCheckpoints: this.functions.byName['get-checkpoints'],
-      getEvidence: this.functions.byName['get-evidence'],
-      reportValue: this.functions.byName['report-value'],
-      grantDelegation: this.functions.byName['grant-delegation'],
-      revokeDelegation: this.functions.byName['revoke-delegation'],
-      releaseDecision: this.functions.byName['release-decision'],
-      logRetention,
-    });
+    this.api = new IntentApi(this, 'Intents', { functions: this.functions.byName, logRetention });
     this.intake = new IntakeEvents(this, 'Intake', {
       intake: this.functions.byName['intake-event'],
       publishers: props.publishers,

@@ -1,10 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { maxRequestBodyBytes, tooLarge } from '../../lambdas/api/conventions.js';
+import { asProblem, problem } from '../../lambdas/api/problem.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
+import { readBody } from '../control-plane/read-body.js';
 
 /** Headers `itv serve` passes on to the control plane, and those it passes back (Retry-After with a 429). */
-const forwarded = ['authorization', 'content-type'];
-const returned = ['content-type', 'retry-after'];
+const forwarded = ['authorization', 'content-type', 'idempotency-key'];
+const returned = [
+  'content-type',
+  'retry-after',
+  'location',
+  'allow',
+  'www-authenticate',
+  'accept-post',
+  'link',
+];
 
 /**
  * `itv serve`: the API Gateway routes on 127.0.0.1, as a client of the home's control plane, which answers
@@ -22,8 +33,10 @@ export async function serveCommand(options: { port?: string }): Promise<number> 
   const server = createServer((request, response) => {
     relay(home, request, response).catch((error: unknown) => {
       console.error(error);
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: 'BadGateway', message: 'the control plane did not answer' }));
+      const failed = problem(502, 'BadGateway', 'the control plane did not answer');
+      if (!response.headersSent)
+        response.writeHead(failed.statusCode, failed.headers as Record<string, string>);
+      response.end(failed.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -46,12 +59,21 @@ export async function serveCommand(options: { port?: string }): Promise<number> 
 async function relay(home: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   if (url.pathname.startsWith('/local/')) {
-    response.writeHead(404, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ error: 'NotFound', message: `${request.method} ${url.pathname}` }));
+    const hidden = problem(404, 'NotFound', `no route ${url.pathname}`, { instance: url.pathname });
+    response.writeHead(hidden.statusCode, hidden.headers as Record<string, string>);
+    response.end(hidden.body);
     return;
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  // The body limit holds here too, before a byte is read when Content-Length says it is over.
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  const body = declared > maxRequestBodyBytes ? undefined : await readBody(request, maxRequestBodyBytes);
+  if (body === undefined) {
+    const refused = asProblem(tooLarge(`more than ${maxRequestBodyBytes} bytes`), url.pathname);
+    response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
+    response.end(refused.body);
+    request.resume();
+    return;
+  }
   // Started again if it stopped while idle; found at once while it runs.
   const target = await controlPlane(home);
   const headers: Record<string, string> = {};
@@ -62,7 +84,7 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   const answer = await fetch(`${target.address.url}${url.pathname}${url.search}`, {
     method: request.method,
     headers,
-    body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+    body: body.length > 0 ? body : undefined,
   });
   const back: Record<string, string> = { 'content-type': 'application/json' };
   for (const name of returned) {

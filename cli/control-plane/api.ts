@@ -1,23 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticate } from '../../lambdas/api/caller.js';
+import { maxRequestBodyBytes, type Route, tooLarge, withConventions } from '../../lambdas/api/conventions.js';
 import { exportLedger } from '../../lambdas/api/export-ledger.js';
 import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
+import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
+import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
+import { asProblem, problem } from '../../lambdas/api/problem.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportValue } from '../../lambdas/api/report-value.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { revokeDelegationRoute } from '../../lambdas/api/revoke-delegation.js';
+import {
+  type ApiRoute,
+  type ApiRouteKey,
+  apiRoutes,
+  matchRoute,
+  routeKey,
+} from '../../lambdas/api/routes.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
 import { maxInFlightVariable } from './capacity.js';
 import { collectGarbage } from './collect-garbage.js';
 import type { ProgressLog } from './progress-log.js';
-
-type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+import { readBody } from './read-body.js';
 
 export interface LocalApiOptions {
   authenticate: Authenticate;
@@ -37,32 +47,28 @@ export function localApi(
 ) {
   const { deps } = stack;
   const { authenticate, local } = options;
-  const routes: Array<[string, RegExp, Route]> = [
-    ['POST', /^\/intents$/, (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate)],
-    ['GET', /^\/intents\/([^/]+)$/, (event) => getIntent(event, deps.ledger, deps.ledgerName)],
-    [
-      'POST',
-      /^\/intents\/([^/]+)\/review$/,
-      withSlot(executions, (event) => reviewIntent(event, deps, executions, authenticate)),
-    ],
-    ['GET', /^\/intents\/([^/]+)\/evidence$/, (event) => getEvidence(event, deps.evidence)],
-    ['GET', /^\/ledger$/, (event) => exportLedger(event, deps.ledger, deps.ledgerName)],
-    ['GET', /^\/ledger\/checkpoints$/, () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey)],
-    ['GET', /^\/value$/, (event) => reportValue(event, deps.ledger, deps.ledgerName)],
-    ['POST', /^\/delegations$/, (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate)],
-    [
-      'DELETE',
-      /^\/delegations\/([^/]+)$/,
-      (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
-    ],
-    [
-      'POST',
-      /^\/intents\/([^/]+)\/release-decision$/,
-      withSlot(executions, (event) => decideRelease(event, deps, executions, authenticate)),
-    ],
-  ];
+  const handlers: Record<ApiRouteKey, Route> = {
+    'POST /intents': (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate),
+    'GET /intents': (event) => listIntentsRoute(event, deps),
+    'GET /intents/{id}': (event) => getIntent(event, deps.ledger, deps.ledgerName),
+    'POST /intents/{id}/review': withSlot(executions, (event) =>
+      reviewIntent(event, deps, executions, authenticate),
+    ),
+    'POST /intents/{id}/release-decision': withSlot(executions, (event) =>
+      decideRelease(event, deps, executions, authenticate),
+    ),
+    'GET /intents/{id}/evidence': (event) => getEvidence(event, deps.evidence),
+    'GET /ledger': (event) => exportLedger(event, deps.ledger, deps.ledgerName),
+    'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),
+    'GET /value': (event) => reportValue(event, deps.ledger, deps.ledgerName),
+    'POST /delegations': (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate),
+    'GET /openapi.json': () => getOpenApi(),
+    'DELETE /delegations/{id}': (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
+  };
+  const routes: ApiRoute[] = apiRoutes.map((route) => ({ ...route }));
+  const localRoutes: Array<[string, RegExp, Route]> = [];
   if (local) {
-    routes.push(
+    localRoutes.push(
       [
         'GET',
         /^\/local\/intents\/([^/]+)\/progress$/,
@@ -102,42 +108,71 @@ export function localApi(
   }
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const route = routes.find(([method, path]) => method === request.method && path.test(url.pathname));
-    let result: APIGatewayProxyResult;
-    if (url.pathname.startsWith('/local/') && request.headers.authorization !== `ItvLocal ${local?.secret}`) {
-      // Only the CLI, which reads the secret from ITV_HOME, may follow, probe or stop the control plane.
-      result = json(401, {
-        error: 'Unauthorized',
-        message: 'the /local/ routes are for the itv CLI of this home',
-      });
-    } else if (!route) {
-      result = json(404, { error: 'NotFound', message: `${request.method} ${url.pathname}` });
-    } else {
-      const id = route[1].exec(url.pathname)?.[1];
-      const decoded = id === undefined ? undefined : decodePathParameter(id);
-      const body = decoded === null ? '' : await readBody(request, maxBodyBytes);
-      if (decoded === null) {
-        result = json(400, {
-          error: 'InvalidInputError',
-          message: `the path ${url.pathname} holds a malformed percent-encoding`,
-          issues: [{ path: 'path.id', message: 'is not valid percent-encoded UTF-8' }],
-        });
-      } else if (body === undefined) {
-        result = json(413, {
-          error: 'PayloadTooLarge',
-          message: `the request body is larger than ${maxBodyBytes} bytes, the most this API reads (API Gateway's limit is 10 MB)`,
-        });
-      } else {
-        result = await route[2](apiEvent(request, url, body, decoded));
-      }
-    }
+    const result = url.pathname.startsWith('/local/')
+      ? await answerLocal(request, url)
+      : await answerApi(request, url);
     response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers ?? {}) });
     response.end(result.body);
+    // Whatever of the body was left unread (a refused upload) is read and dropped, never held.
+    request.resume();
   };
-}
 
-/** API Gateway's request limit is 10 MB; a little more lets a 10 MB field be refused by its own limit. */
-const maxBodyBytes = 16 * 1024 * 1024;
+  async function answerLocal(request: IncomingMessage, url: URL): Promise<APIGatewayProxyResult> {
+    if (request.headers.authorization !== `ItvLocal ${local?.secret}`) {
+      // Only the CLI, which reads the secret from ITV_HOME, may follow, probe or stop the control plane.
+      return problem(
+        401,
+        'Unauthorized',
+        'the /local/ routes are for the itv CLI of this home',
+        {},
+        {
+          'www-authenticate': 'ItvLocal',
+        },
+      );
+    }
+    const route = localRoutes.find(([method, path]) => method === request.method && path.test(url.pathname));
+    if (!route) return problem(404, 'NotFound', `${request.method} ${url.pathname}`);
+    const id = route[1].exec(url.pathname)?.[1];
+    return route[2](apiEvent(request, url, '', id));
+  }
+
+  async function answerApi(request: IncomingMessage, url: URL): Promise<APIGatewayProxyResult> {
+    const matched = matchRoute(request.method ?? '', url.pathname, routes);
+    if (!matched) return problem(404, 'NotFound', `no route ${url.pathname}`, { instance: url.pathname });
+    if ('allowed' in matched) {
+      const allow = matched.allowed.join(', ');
+      return problem(
+        405,
+        'MethodNotAllowed',
+        `${request.method} is not a method of ${url.pathname}; it takes ${allow}`,
+        { instance: url.pathname },
+        { allow },
+      );
+    }
+    const { route, parameters } = matched;
+    const handle = withConventions(route, handlers[routeKey(route) as ApiRouteKey]);
+    const id = parameters.id;
+    const decoded = id === undefined ? undefined : decodePathParameter(id);
+    if (decoded === null) {
+      return problem(
+        400,
+        'InvalidInputError',
+        `the path ${url.pathname} holds a malformed percent-encoding`,
+        {
+          issues: [{ path: 'path.id', message: 'is not valid percent-encoded UTF-8' }],
+          instance: url.pathname,
+        },
+      );
+    }
+    // Refused from its Content-Length before a byte of it is read.
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declared > maxRequestBodyBytes) return asProblem(tooLarge(`${declared} bytes`), url.pathname);
+    const body = await readBody(request, maxRequestBodyBytes);
+    if (body === undefined)
+      return asProblem(tooLarge(`more than ${maxRequestBodyBytes} bytes`), url.pathname);
+    return handle(apiEvent(request, url, body, decoded));
+  }
+}
 
 /** A path parameter decoded as API Gateway decodes it; null for a malformed percent-encoding (400, not 500). */
 function decodePathParameter(id: string): string | null {
@@ -204,18 +239,4 @@ function headersOf(request: IncomingMessage): Record<string, string> {
     if (typeof value === 'string') headers[name.toLowerCase()] = value;
   }
   return headers;
-}
-
-/**
- * The body as text; undefined once it passes `limit` bytes: the rest is read and dropped (ending the stream
- * early would reset the connection before the client reads the answer), so no request holds the memory.
- */
-async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks).toString('utf8');
 }

@@ -27,6 +27,7 @@ export function controlPlaneCaller(home: string, secret: string): Authenticate {
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
       throw new UnknownCallerError(
         "the local secret is not this control plane's: the CLI reads it from ITV_HOME",
+        'ItvLocal',
       );
     }
     return resolveLocalPrincipal(

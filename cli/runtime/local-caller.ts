@@ -1,5 +1,5 @@
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
-import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { InvalidInputError, UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
 import { type Caller, findPrincipal } from '../../lambdas/core/principals/index.js';
 
 /** The environment variable that names who the CLI acts as when `--as` is not given. */
@@ -42,14 +42,17 @@ export function namedPrincipal(
 
 /** The catalog principal a name (id or e-mail) denotes, as a locally named caller. */
 export function resolveLocalPrincipal(named: string | undefined, via: string, catalog: Catalog): Caller {
+  // Nobody named, or nobody the catalog knows, is an unauthenticated request (401), as an unknown ARN is on AWS.
   if (!named) {
-    throw new InvalidInputError(`name the principal you act as: --as PRINCIPAL or ${principalVariable}`, [
-      { path: '--as', message: `is required (or set ${principalVariable}), e.g. --as alice` },
-    ]);
+    throw new UnauthenticatedError(
+      `name the principal you act as: --as PRINCIPAL or ${principalVariable}`,
+      'ItvLocal',
+      [{ path: '--as', message: `is required (or set ${principalVariable}), e.g. --as alice` }],
+    );
   }
   const principal = findPrincipal(catalog, named);
   if (!principal) {
-    throw new InvalidInputError(`"${named}" is not a principal in the catalog`, [
+    throw new UnknownCallerError(`"${named}" is not a principal in the catalog`, 'ItvLocal', [
       { path: '--as', message: `"${named}" is not a principal in the catalog (catalog/principals.ts)` },
     ]);
   }

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from 'node:path';
 import type { Authenticate } from '../../lambdas/api/caller.js';
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
-import { InvalidInputError, UnknownCallerError } from '../../lambdas/core/errors.js';
+import { UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
 import { namedLocally } from './local-caller.js';
 
 /**
@@ -62,7 +62,7 @@ export function bearerCaller(home: string): Authenticate {
     const header = event.headers?.authorization ?? event.headers?.Authorization;
     const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
     if (!token) {
-      throw new InvalidInputError('no caller identity', [
+      throw new UnauthenticatedError('no caller identity', 'Bearer', [
         {
           path: 'authorization',
           message: 'send Authorization: Bearer <token>; `itv token PRINCIPAL` issues one',
@@ -73,6 +73,7 @@ export function bearerCaller(home: string): Authenticate {
     if (!principal || !catalog.principals[principal]) {
       throw new UnknownCallerError(
         'the bearer token is not one `itv token` issued for a principal in the catalog',
+        'Bearer',
       );
     }
     return namedLocally(principal, 'itv serve bearer token');

@@ -1,10 +1,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Catalog } from '../core/catalog-schema.js';
-import { InvalidInputError, UnknownCallerError } from '../core/errors.js';
+import { UnauthenticatedError, UnknownCallerError } from '../core/errors.js';
 import { type Caller, resolveIdentity } from '../core/principals/index.js';
 
 /** Who is calling: the composition root chooses how a request proves it (IAM on AWS, a header locally). */
 export type Authenticate = (event: APIGatewayProxyEvent, catalog: Catalog) => Caller;
+
+/** What a 401 asks for on API Gateway: a SigV4-signed request. */
+const iamChallenge = 'AWS4-HMAC-SHA256';
 
 /**
  * API Gateway's IAM auth: the SigV4 signature was verified before the Lambda runs, and
@@ -14,12 +17,17 @@ export type Authenticate = (event: APIGatewayProxyEvent, catalog: Catalog) => Ca
 export const iamCaller: Authenticate = (event, catalog) => {
   const arn = event.requestContext?.identity?.userArn;
   if (!arn) {
-    throw new InvalidInputError('no caller identity', [{ path: 'identity', message: 'IAM auth required' }]);
+    throw new UnauthenticatedError(
+      'no caller identity: sign the request with SigV4 (IAM auth)',
+      iamChallenge,
+      [{ path: 'authorization', message: 'IAM auth required' }],
+    );
   }
   const claim = resolveIdentity(catalog.identities, arn);
   if (!claim) {
     throw new UnknownCallerError(
       `${arn} is not an identity of any principal in the catalog: list it under that principal's identities (catalog/README.md)`,
+      iamChallenge,
     );
   }
   return { principal: claim.principal, authenticatedAs: { method: 'aws-iam', arn }, matched: claim.source };

@@ -4,7 +4,9 @@ import { exportLine } from '../core/ledger/export-lines.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, queryInteger } from './http.js';
+import { routeOf } from './routes.js';
 
 /** Entries a page holds at most, and the default. */
 export const maxLedgerPageEntries = 1000;
@@ -56,7 +58,9 @@ const deps = awsPipelineDeps('export-ledger');
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ExportLedger'))
-  .handler(async (event: APIGatewayProxyEvent) => {
-    const { ledger, ledgerName } = await deps();
-    return exportLedger(event, ledger, ledgerName);
-  });
+  .handler(
+    withConventions(routeOf('GET /ledger'), async (event: APIGatewayProxyEvent) => {
+      const { ledger, ledgerName } = await deps();
+      return exportLedger(event, ledger, ledgerName);
+    }),
+  );

@@ -9,7 +9,9 @@ import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { requiredEnv } from '../wiring/env.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
+import { routeOf } from './routes.js';
 
 /**
  * `GET /ledger/checkpoints`: every signed checkpoint the evidence store keeps write-once for the ledger, as
@@ -39,4 +41,8 @@ const signer: Signer = onFirstUse(() => kmsSigner(process.env));
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetCheckpoints'))
-  .handler(() => getCheckpoints(evidence, requiredEnv('ITV_LEDGER_NAME'), () => signer.publicKeySpkiDer()));
+  .handler(
+    withConventions(routeOf('GET /ledger/checkpoints'), (_event: APIGatewayProxyEvent) =>
+      getCheckpoints(evidence, requiredEnv('ITV_LEDGER_NAME'), () => signer.publicKeySpkiDer()),
+    ),
+  );

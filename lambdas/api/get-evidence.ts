@@ -6,7 +6,9 @@ import type { EvidenceStore } from '../ports/evidence-store.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
+import { routeOf } from './routes.js';
 
 /**
  * `GET /intents/{id}/evidence`: the intent's evidence bundle as the write-once store holds it, each file's
@@ -41,4 +43,8 @@ const evidence: EvidenceStore = onFirstUse(() => s3Evidence(process.env));
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetEvidence'))
-  .handler((event: APIGatewayProxyEvent) => getEvidence(event, evidence));
+  .handler(
+    withConventions(routeOf('GET /intents/{id}/evidence'), (event: APIGatewayProxyEvent) =>
+      getEvidence(event, evidence),
+    ),
+  );

@@ -4,7 +4,9 @@ import { intentStatus } from '../core/pipeline/status.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
+import { routeOf } from './routes.js';
 
 /** `GET /intents/{id}`: the intent's status and steps, read from the ledger. */
 export async function getIntent(
@@ -27,7 +29,9 @@ const deps = awsPipelineDeps('get-intent');
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetIntent'))
-  .handler(async (event: APIGatewayProxyEvent) => {
-    const { ledger, ledgerName } = await deps();
-    return getIntent(event, ledger, ledgerName);
-  });
+  .handler(
+    withConventions(routeOf('GET /intents/{id}'), async (event: APIGatewayProxyEvent) => {
+      const { ledger, ledgerName } = await deps();
+      return getIntent(event, ledger, ledgerName);
+    }),
+  );

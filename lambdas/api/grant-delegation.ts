@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
 import { loadCatalog } from '../../catalog/index.js';
 import { InvalidInputError } from '../core/errors.js';
 import { delegationId } from '../core/pipeline/delegation-id.js';
@@ -10,19 +9,11 @@ import { dynamoState } from '../wiring/aws/dynamodb.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
+import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
+import { grantBodySchema } from './request-bodies.js';
+import { routeOf } from './routes.js';
 import type { SubmissionDeps } from './submission.js';
-
-/** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
-const grantBodySchema = z
-  .object({
-    to: z.string().min(1).max(256),
-    services: z.array(z.string().min(1).max(128)).min(1).max(50),
-    role: z.string().min(1).max(128),
-    expiresAt: z.string().min(1).max(64),
-    reason: z.string().max(500),
-  })
-  .strict();
 
 let deps: SubmissionDeps | undefined;
 
@@ -66,7 +57,10 @@ export async function grantDelegationRoute(
     const id = delegationId(granted);
     return {
       ...json(201, { id, ...granted }),
-      headers: { 'content-type': 'application/json', location: `/delegations/${encodeURIComponent(id)}` },
+      headers: {
+        'content-type': 'application/json',
+        location: locationOf(event, `/delegations/${encodeURIComponent(id)}`),
+      },
     };
   } catch (error) {
     return errorResponse(error);
@@ -75,7 +69,9 @@ export async function grantDelegationRoute(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GrantDelegation'))
-  .handler((event: APIGatewayProxyEvent) => {
-    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
-    return grantDelegationRoute(event, deps, new Date());
-  });
+  .handler(
+    withConventions(routeOf('POST /delegations'), (event: APIGatewayProxyEvent) => {
+      deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+      return grantDelegationRoute(event, deps, new Date());
+    }),
+  );

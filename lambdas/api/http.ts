@@ -5,10 +5,20 @@ import {
   ImpersonationError,
   InvalidInputError,
   NotFoundError,
+  UnauthenticatedError,
 } from '../core/errors.js';
+import { problem } from './problem.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** The answer with `headers` added to its own. */
+export function withHeaders(
+  result: APIGatewayProxyResult,
+  headers: Record<string, string>,
+): APIGatewayProxyResult {
+  return { ...result, headers: { ...(result.headers ?? {}), ...headers } };
 }
 
 /**
@@ -44,25 +54,38 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
 }
 
 /**
- * Maps itv errors to HTTP responses: invalid input is the caller's to fix (400), what it names does not
- * exist (404), an authenticated caller who may not do this is refused (403), a runtime at its limit of executions asks the caller to come back
- * (429 with Retry-After), the rest is ours (500).
+ * Maps itv errors to problem+json answers: invalid input is the caller's to fix (400, each field named), a
+ * request that proves no known caller is 401 with the scheme to use, what it names does not exist (404), an
+ * authenticated caller who may not do this is refused (403), a runtime at its limit of executions asks the
+ * caller to come back (429 with Retry-After), the rest is ours (500).
  */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ExecutionCapacityError) {
-    const response = json(429, { error: 'TooManyRequests', message: error.message });
-    return { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } };
+    return problem(
+      429,
+      'TooManyRequests',
+      error.message,
+      {},
+      { 'retry-after': String(error.retryAfterSeconds) },
+    );
   }
   if (error instanceof InvalidInputError) {
-    return json(400, { error: error.name, message: error.message, issues: error.issues });
+    return problem(400, error.name, error.message, { issues: error.issues });
   }
-  if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
+  if (error instanceof UnauthenticatedError) {
+    // A caller nobody knows is an audit fact too.
+    console.warn(JSON.stringify({ unauthenticated: error.name, message: error.message }));
+    return problem(401, error.name, error.message, error.issues.length > 0 ? { issues: error.issues } : {}, {
+      'www-authenticate': error.challenge,
+    });
+  }
+  if (error instanceof NotFoundError) return problem(404, 'NotFound', error.message);
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));
     const field = error instanceof ImpersonationError ? { field: error.field } : {};
-    return json(403, { error: error.name, message: error.message, ...field });
+    return problem(403, error.name, error.message, field);
   }
   console.error(error);
-  return json(500, { error: 'InternalError', message: 'the request failed; see the function logs' });
+  return problem(500, 'InternalError', 'the request failed; see the function logs');
 }

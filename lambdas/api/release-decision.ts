@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import {
@@ -9,19 +8,15 @@ import {
   RollbackUnavailableError,
   recordReleaseDecision,
 } from '../core/pipeline/release-decision.js';
-import { releaseDecisions } from '../core/pipeline/state.js';
 import type { Executions } from '../ports/executions.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
-
-/** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
-const decisionBodySchema = z.strictObject({
-  decision: z.enum(releaseDecisions),
-  reason: z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000),
-});
+import { decisionBodySchema } from './request-bodies.js';
+import { routeOf } from './routes.js';
 
 let executions: Executions | undefined;
 
@@ -40,6 +35,8 @@ export async function decideRelease(
 ): Promise<APIGatewayProxyResult> {
   try {
     const id = event.pathParameters?.id ?? '';
+    // Who calls is settled first: an unknown caller learns nothing about the body or the intent.
+    const decider = authenticate(event, deps.catalog);
     const parsed = decisionBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
     if (!parsed.success) {
       throw new InvalidInputError(
@@ -57,7 +54,6 @@ export async function decideRelease(
         ),
       );
     }
-    const decider = authenticate(event, deps.catalog);
     if ((await deps.ledger.forIntent(deps.ledgerName, id)).length === 0) {
       return json(404, { error: 'NotFound', message: `no intent ${id} on the ledger` });
     }
@@ -88,7 +84,9 @@ const deps = awsPipelineDeps('release-decision');
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('DecideRelease'))
-  .handler(async (event: APIGatewayProxyEvent) => {
-    executions ??= sfnExecutions(process.env);
-    return decideRelease(event, await deps(), executions);
-  });
+  .handler(
+    withConventions(routeOf('POST /intents/{id}/release-decision'), async (event: APIGatewayProxyEvent) => {
+      executions ??= sfnExecutions(process.env);
+      return decideRelease(event, await deps(), executions);
+    }),
+  );

@@ -5,7 +5,9 @@ import { concludedIntents, doraFigures, valueReport } from '../core/value-report
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
+import { routeOf } from './routes.js';
 
 /**
  * `GET /value?by=service,team`: value per hour, cost of delay and time to value grouped by the dimensions
@@ -30,7 +32,9 @@ const deps = awsPipelineDeps('report-value');
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ReportValue'))
-  .handler(async (event: APIGatewayProxyEvent) => {
-    const { ledger, ledgerName } = await deps();
-    return reportValue(event, ledger, ledgerName);
-  });
+  .handler(
+    withConventions(routeOf('GET /value'), async (event: APIGatewayProxyEvent) => {
+      const { ledger, ledgerName } = await deps();
+      return reportValue(event, ledger, ledgerName);
+    }),
+  );

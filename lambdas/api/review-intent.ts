@@ -1,8 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
 import { defaultPolicySet } from '../../policies/index.js';
-import { InvalidInputError } from '../core/errors.js';
+import { InvalidInputError, NotFoundError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import {
   NotAwaitingReviewError,
@@ -15,12 +14,10 @@ import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
-
-const reviewBodySchema = z.object({
-  decision: z.enum(['approve', 'reject']),
-  reason: z.string().max(2000).optional(),
-});
+import { reviewBodySchema } from './request-bodies.js';
+import { routeOf } from './routes.js';
 
 let executions: Executions | undefined;
 
@@ -29,7 +26,7 @@ let executions: Executions | undefined;
  * recorded, is the reviewer of record (never a name in the body). Records the decision with the identity
  * the caller authenticated as, then returns the task token to Step Functions. When that fails the answer is
  * 503 and the same review sent again (same reviewer, same decision) resumes the execution: a retry writes
- * nothing new. 409 when the intent is not waiting, was decided otherwise, or its wait had already ended.
+ * nothing new. 404 for an intent the ledger does not hold; 409 when it is not waiting, was decided otherwise, or its wait had already ended.
  */
 export async function reviewIntent(
   event: APIGatewayProxyEvent,
@@ -39,6 +36,8 @@ export async function reviewIntent(
 ): Promise<APIGatewayProxyResult> {
   try {
     const id = event.pathParameters?.id ?? '';
+    // Who calls is settled first: an unknown caller learns nothing about the body or the intent.
+    const reviewer = authenticate(event, deps.catalog);
     const parsed = reviewBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
     if (!parsed.success) {
       throw new InvalidInputError(
@@ -49,7 +48,9 @@ export async function reviewIntent(
         })),
       );
     }
-    const reviewer = authenticate(event, deps.catalog);
+    if ((await deps.ledger.forIntent(deps.ledgerName, id)).length === 0) {
+      throw new NotFoundError(`no intent ${id} on the ledger`);
+    }
     const { request, review, retried } = await recordReview(
       {
         intentId: id,
@@ -94,7 +95,9 @@ const deps = awsPipelineDeps('review-intent', { policies: defaultPolicySet });
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ReviewIntent'))
-  .handler(async (event: APIGatewayProxyEvent) => {
-    executions ??= sfnExecutions(process.env);
-    return reviewIntent(event, await deps(), executions);
-  });
+  .handler(
+    withConventions(routeOf('POST /intents/{id}/review'), async (event: APIGatewayProxyEvent) => {
+      executions ??= sfnExecutions(process.env);
+      return reviewIntent(event, await deps(), executions);
+    }),
+  );

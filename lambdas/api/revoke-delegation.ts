@@ -8,7 +8,9 @@ import { dynamoState } from '../wiring/aws/dynamodb.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
+import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
+import { routeOf } from './routes.js';
 import type { SubmissionDeps } from './submission.js';
 
 let deps: SubmissionDeps | undefined;
@@ -43,7 +45,9 @@ export async function revokeDelegationRoute(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('RevokeDelegation'))
-  .handler((event: APIGatewayProxyEvent) => {
-    deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
-    return revokeDelegationRoute(event, deps, new Date());
-  });
+  .handler(
+    withConventions(routeOf('DELETE /delegations/{id}'), (event: APIGatewayProxyEvent) => {
+      deps ??= { catalog: loadCatalog(), state: onFirstUse(() => dynamoState(process.env)) };
+      return revokeDelegationRoute(event, deps, new Date());
+    }),
+  );

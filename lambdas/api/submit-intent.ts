@@ -1,12 +1,20 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { defaultPolicySet } from '../../policies/index.js';
+import { checkCompleteness } from '../core/completeness.js';
+import { InvalidInputError } from '../core/errors.js';
+import { dryRunIntent } from '../core/pipeline/dry-run.js';
+import type { PolicySet } from '../core/policy/types.js';
+import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import { intakeDeps } from '../wiring/aws/intake-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
-import { errorResponse, json, parseBody } from './http.js';
-import { type IntakeDeps, submit } from './submission.js';
+import { locationOf, withConventions } from './conventions.js';
+import { errorResponse, json, parseBody, withHeaders } from './http.js';
+import { routeOf } from './routes.js';
+import { bindSubmission, type IntakeDeps, refuseAtTheDoor, submit } from './submission.js';
 
 let executions: Executions | undefined;
 let deps: IntakeDeps | undefined;
@@ -21,13 +29,14 @@ let deps: IntakeDeps | undefined;
 export async function submitIntent(
   event: APIGatewayProxyEvent,
   executions: Executions,
-  deps: IntakeDeps,
+  deps: IntakeDeps & { policies?: PolicySet },
   now: Date,
   authenticate: Authenticate = iamCaller,
 ): Promise<APIGatewayProxyResult> {
   try {
     const caller = authenticate(event, deps.catalog);
     const raw = parseBody(event.body, event.isBase64Encoded);
+    if (dryRunAsked(event)) return json(200, await dryRun(raw, caller, deps, now));
     const submitted = await submit(
       { raw, caller, source: 'api', submittedAt: now.toISOString() },
       executions,
@@ -35,23 +44,59 @@ export async function submitIntent(
       now,
     );
     const status = `/intents/${submitted.intentId}`;
-    if ('duplicate' in submitted) return json(200, { intentId: submitted.intentId, status, duplicate: true });
+    // The status resource in `Location` (RFC 9110 §15.3.3: a 202 points where the outcome can be followed).
+    const location = { location: locationOf(event, `/intents/${encodeURIComponent(submitted.intentId)}`) };
+    if ('duplicate' in submitted) {
+      return withHeaders(json(200, { intentId: submitted.intentId, status, duplicate: true }), location);
+    }
     const { previousIntentId } = submitted;
-    return json(202, {
-      intentId: submitted.intentId,
-      executionId: submitted.executionId,
-      status,
-      ...(previousIntentId ? { previousIntentId } : {}),
-    });
+    return withHeaders(
+      json(202, {
+        intentId: submitted.intentId,
+        executionId: submitted.executionId,
+        status,
+        ...(previousIntentId ? { previousIntentId } : {}),
+      }),
+      location,
+    );
   } catch (error) {
     return errorResponse(error);
   }
 }
 
+/** `?dryRun=true` (or `false`, or absent); anything else is a 400 naming it, before anything is read. */
+function dryRunAsked(event: APIGatewayProxyEvent): boolean {
+  const value = event.queryStringParameters?.dryRun;
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new InvalidInputError('invalid query', [
+    { path: 'dryRun', message: `must be true or false, not "${value}"` },
+  ]);
+}
+
+/**
+ * `POST /intents?dryRun=true`: the submission's own checks — the door, the requester bound to the caller
+ * (403), completeness (400 naming each field) — then what ValidateStructure and AdmitPolicy would decide now
+ * (`dryRunIntent`), answered 200 with nothing started and nothing written anywhere.
+ */
+async function dryRun(raw: unknown, caller: Caller, deps: IntakeDeps & { policies?: PolicySet }, now: Date) {
+  const salt = refuseAtTheDoor(raw);
+  const { intent } = await bindSubmission(raw, caller, deps, now);
+  const checked = checkCompleteness(intent, deps.catalog, salt, now);
+  if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
+  return dryRunIntent(checked.intent, checked.intentId, {
+    ...deps,
+    policies: deps.policies ?? defaultPolicySet,
+    clock: { now: () => now },
+  });
+}
+
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('SubmitIntent'))
-  .handler((event: APIGatewayProxyEvent) => {
-    executions ??= sfnExecutions(process.env);
-    deps ??= intakeDeps(process.env);
-    return submitIntent(event, executions, deps, new Date());
-  });
+  .handler(
+    withConventions(routeOf('POST /intents'), (event: APIGatewayProxyEvent) => {
+      executions ??= sfnExecutions(process.env);
+      deps ??= intakeDeps(process.env);
+      return submitIntent(event, executions, deps, new Date());
+    }),
+  );

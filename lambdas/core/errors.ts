@@ -71,8 +71,22 @@ export class AccessRefusedError extends ItvError {}
 /** A principal who is not an owner of the service tried to decide what a held release of it does next. */
 export class NotAServiceOwnerError extends AccessRefusedError {}
 
-/** An authenticated identity (e.g. an IAM ARN) that no catalog principal claims. */
-export class UnknownCallerError extends AccessRefusedError {}
+/**
+ * The request does not prove who is calling (HTTP 401): no identity, or one that resolves to no catalog
+ * principal. `challenge` is the authentication scheme the entry point takes (the `WWW-Authenticate` value).
+ */
+export class UnauthenticatedError extends ItvError {
+  constructor(
+    message: string,
+    readonly challenge: string,
+    readonly issues: Array<{ path: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+}
+
+/** An authenticated identity (e.g. an IAM ARN) that no catalog principal claims: nobody itv knows (401). */
+export class UnknownCallerError extends UnauthenticatedError {}
 
 /** The requester of a change tried to act as its reviewer of record (separation of duties). */
 export class SeparationOfDutiesError extends AccessRefusedError {}

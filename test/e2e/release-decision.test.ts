@@ -51,7 +51,9 @@ describe('a frozen release waits for its owner, who decides over the API', () =>
         const response = await fetch(`${base}${path}`, {
           method: body === undefined ? 'GET' : 'POST',
           headers,
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(body === undefined
+            ? {}
+            : { body: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } }),
         });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       };

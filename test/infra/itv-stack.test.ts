@@ -2,6 +2,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
+import { openApiDocument } from '../../lambdas/api/openapi.js';
+import { apiRoutes } from '../../lambdas/api/routes.js';
 import {
   serviceAlarms,
   serviceMetricNamespace,
@@ -497,9 +499,15 @@ describe('state machine', () => {
 
 describe('API', () => {
   test('every method requires IAM auth and goes through the request validator', () => {
-    // POST /intents, GET /intents/{id}, its review, release decision and evidence, GET /ledger and its
-    // checkpoints, GET /value, POST /delegations and DELETE /delegations/{id}.
-    template.resourceCountIs('AWS::ApiGateway::Method', 10);
+    // The routes of lambdas/api/routes.ts, ANY on each of their resources and on the root (405 or 404 from
+    // no-route), and the root's greedy {proxy+} (404).
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { HttpMethod: string };
+    }>;
+    expect(methods.filter((m) => m.Properties.HttpMethod !== 'ANY')).toHaveLength(apiRoutes.length);
+    const resourceCount = Object.keys(template.findResources('AWS::ApiGateway::Resource')).length;
+    // Every resource takes ANY, and so does the root.
+    expect(methods.filter((m) => m.Properties.HttpMethod === 'ANY')).toHaveLength(resourceCount + 1);
     template.allResourcesProperties('AWS::ApiGateway::Method', {
       AuthorizationType: 'AWS_IAM',
       RequestValidatorId: { Ref: Match.stringLikeRegexp('Validator') },
@@ -510,17 +518,68 @@ describe('API', () => {
     });
   });
 
-  test('POST /intents validates the body against the draft-04 intent model', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'POST',
-      RequestModels: { 'application/json': { Ref: Match.stringLikeRegexp('IntentModel') } },
-    });
+  test('the methods API Gateway routes to functions are the operations of the OpenAPI document, no more, no less', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource') as Record<
+      string,
+      { Properties: { ParentId: unknown; PathPart: string } }
+    >;
+    const pathOf = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      const resource = id ? resources[id] : undefined;
+      return resource ? `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}` : '';
+    };
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { HttpMethod: string; ResourceId: unknown };
+    }>;
+    const routed = methods
+      .filter((m) => m.Properties.HttpMethod !== 'ANY')
+      .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`)
+      .sort();
+    const document = openApiDocument() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(routed).toEqual(documented);
+  });
+
+  test('no method takes a body model: each handler names the bad field in problem+json, as locally', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { RequestModels?: unknown };
+    }>;
+    expect(methods.filter((m) => m.Properties.RequestModels)).toEqual([]);
+    // The intent model stays on the API, draft-04, for SDKs and documentation.
     const models = Object.values(template.findResources('AWS::ApiGateway::Model'));
     expect(models).toHaveLength(1);
     const schema = (models[0] as { Properties: { Schema: Record<string, unknown> } }).Properties.Schema;
     expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
     expect(JSON.stringify(schema)).not.toMatch(/"const"|"propertyNames"|"\$defs"/);
+  });
+
+  test('errors API Gateway answers itself are problem+json: 401 asking for SigV4 without a signature, 413 past its limit', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '401',
+      ResponseParameters: {
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.WWW-Authenticate': "'AWS4-HMAC-SHA256'",
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'REQUEST_TOO_LARGE',
+      StatusCode: '413',
+    });
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')) as Array<{
+      Properties: { ResponseTemplates: Record<string, string> };
+    }>;
+    for (const response of responses) {
+      // Simple substitution: with the quoted message in place, the body parses as JSON.
+      const body = response.Properties.ResponseTemplates['application/json']!.replaceAll(
+        '$context.error.messageString',
+        '"a message"',
+      ).replaceAll('$context.path', '/v1/x');
+      expect(JSON.parse(body)).toMatchObject({ type: expect.stringMatching(/^urn:itv:problem:/) });
+    }
   });
 
   test('every route under an id requires the id path parameter: an intent, its review, release decision and evidence, and a delegation', () => {

@@ -31,8 +31,19 @@ export interface CallerIdentity {
   accessKey?: string;
 }
 
+/** A gateway response of the template: what API Gateway answers itself for one response type. */
+interface GatewayResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  template?: string;
+}
+
+/** API Gateway's REST API payload limit (10 MB): a larger request is REQUEST_TOO_LARGE before any function. */
+const requestLimitBytes = 10 * 1024 * 1024;
+
 export class ApiGatewayEmulator {
   private readonly routes: Route[] = [];
+  private readonly gatewayResponses = new Map<string, GatewayResponse>();
   private requestCounter = 0;
 
   constructor(
@@ -53,6 +64,20 @@ export class ApiGatewayEmulator {
       const parent = resources.get(template.resolveString(resource.Properties?.ParentId))!;
       resources.set(template.physicalOf(logicalId).ref, {
         path: `${parent.path}/${resource.Properties?.PathPart}`,
+      });
+    }
+    for (const [, response] of template.ofType('AWS::ApiGateway::GatewayResponse')) {
+      const p = response.Properties ?? {};
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries((p.ResponseParameters ?? {}) as Record<string, string>)) {
+        // Static header values are single-quoted in the mapping.
+        const header = /^gatewayresponse\.header\.(.+)$/.exec(name)?.[1];
+        if (header) headers[header.toLowerCase()] = value.replace(/^'(.*)'$/, '$1');
+      }
+      this.gatewayResponses.set(String(p.ResponseType), {
+        statusCode: Number(p.StatusCode),
+        headers,
+        template: (p.ResponseTemplates as Record<string, string> | undefined)?.['application/json'],
       });
     }
     for (const [, method] of template.ofType('AWS::ApiGateway::Method')) {
@@ -84,44 +109,56 @@ export class ApiGatewayEmulator {
   async request(
     method: string,
     target: string,
-    options: { body?: unknown; caller?: CallerIdentity; contentType?: string } = {},
+    options: {
+      body?: unknown;
+      caller?: CallerIdentity;
+      contentType?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<APIGatewayProxyResult & { json: () => unknown }> {
-    const respond = (statusCode: number, body: unknown) =>
-      withJson({ statusCode, body: JSON.stringify(body) });
     const url = new URL(target, 'https://itvapi0001.execute-api.amazonaws.com');
     const path = url.pathname;
     const query = [...url.searchParams.keys()];
-    const match = this.match(method, path);
-    if (!match) return respond(403, { message: 'Missing Authentication Token' });
-    const { route, pathParameters } = match;
-    if (route.authorization === 'AWS_IAM' && !options.caller)
-      return respond(403, { message: 'Missing Authentication Token' });
     const body =
       options.body === undefined
         ? null
         : typeof options.body === 'string'
           ? options.body
           : JSON.stringify(options.body);
+    if (body !== null && Buffer.byteLength(body, 'utf8') > requestLimitBytes) {
+      return this.gatewayAnswer('REQUEST_TOO_LARGE', 413, 'Request Too Long', path);
+    }
+    const match = this.match(method, path);
+    // An unmatched request is MISSING_AUTHENTICATION_TOKEN, as on AWS, whatever the caller signed.
+    if (!match)
+      return this.gatewayAnswer('MISSING_AUTHENTICATION_TOKEN', 403, 'Missing Authentication Token', path);
+    const { route, pathParameters } = match;
+    if (route.authorization === 'AWS_IAM' && !options.caller)
+      return this.gatewayAnswer('MISSING_AUTHENTICATION_TOKEN', 403, 'Missing Authentication Token', path);
     if (route.validateBody && route.model) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(body ?? '');
       } catch {
-        return respond(400, { message: 'Invalid request body' });
+        return this.gatewayAnswer('BAD_REQUEST_BODY', 400, 'Invalid request body', path);
       }
       route.validate ??= new AjvDraft04({ strict: false, validateFormats: false }).compile(
         route.model as object,
       );
-      if (!route.validate(parsed)) return respond(400, { message: 'Invalid request body' });
+      if (!route.validate(parsed))
+        return this.gatewayAnswer('BAD_REQUEST_BODY', 400, 'Invalid request body', path);
     }
+    const contentType = options.contentType ?? 'application/json';
+    // API Gateway hands headers over as the client spelled them.
+    const headers: Record<string, string> = { 'Content-Type': contentType, ...(options.headers ?? {}) };
     const caller = options.caller;
     const requestId = `request-${++this.requestCounter}`;
     const event: APIGatewayProxyEvent = {
       resource: route.path,
       path,
       httpMethod: method,
-      headers: { 'content-type': options.contentType ?? 'application/json' },
-      multiValueHeaders: { 'content-type': [options.contentType ?? 'application/json'] },
+      headers,
+      multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
       queryStringParameters:
         query.length > 0
           ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name).at(-1)!]))
@@ -169,30 +206,67 @@ export class ApiGatewayEmulator {
     return withJson(result);
   }
 
+  /**
+   * The method API Gateway chooses: the most specific resource the path matches (static parts over `{name}`
+   * over a greedy `{proxy+}`), then the method itself over that resource's ANY.
+   */
   private match(
     method: string,
     path: string,
   ): { route: Route; pathParameters: Record<string, string> } | undefined {
+    const candidates: Array<{ route: Route; pathParameters: Record<string, string>; rank: number[] }> = [];
     for (const route of this.routes) {
-      if (route.method !== method) continue;
+      if (route.method !== method && route.method !== 'ANY') continue;
       const names: string[] = [];
       const pattern = new RegExp(
         `^${route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-          names.push(name);
-          return '([^/]+)';
+          const greedy = name.endsWith('+');
+          names.push(greedy ? name.slice(0, -1) : name);
+          return greedy ? '(.+)' : '([^/]+)';
         })}$`,
       );
       const found = pattern.exec(path);
-      if (found) {
-        return {
-          route,
-          pathParameters: Object.fromEntries(
-            names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]),
-          ),
-        };
-      }
+      if (!found) continue;
+      const parts = route.path.split('/').slice(1);
+      candidates.push({
+        route,
+        pathParameters: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)])),
+        // Greedy last, then fewer variables first, then the method before ANY.
+        rank: [
+          parts.some((part) => part.endsWith('+}')) ? 1 : 0,
+          parts.filter((part) => part.startsWith('{')).length,
+          route.method === 'ANY' ? 1 : 0,
+        ],
+      });
     }
-    return undefined;
+    candidates.sort((a, b) => a.rank[0]! - b.rank[0]! || a.rank[1]! - b.rank[1]! || a.rank[2]! - b.rank[2]!);
+    const best = candidates[0];
+    return best ? { route: best.route, pathParameters: best.pathParameters } : undefined;
+  }
+
+  /**
+   * What API Gateway answers itself: the template's gateway response for `type` (its status, headers and
+   * body template, by simple substitution), or AWS's default answer when the template sets none.
+   */
+  private gatewayAnswer(
+    type: string,
+    defaultStatus: number,
+    message: string,
+    path: string,
+  ): APIGatewayProxyResult & { json: () => unknown } {
+    const configured =
+      this.gatewayResponses.get(type) ??
+      this.gatewayResponses.get(defaultStatus >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+    const body = configured?.template
+      ? configured.template
+          .replaceAll('$context.error.messageString', JSON.stringify(message))
+          .replaceAll('$context.path', `/prod${path}`)
+      : JSON.stringify({ message });
+    return withJson({
+      statusCode: this.gatewayResponses.get(type)?.statusCode ?? defaultStatus,
+      headers: { 'content-type': 'application/json', ...(configured?.headers ?? {}) },
+      body,
+    });
   }
 }
 

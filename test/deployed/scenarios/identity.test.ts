@@ -69,11 +69,11 @@ describe('identity on the deployed stack', () => {
       expect(executionCount()).toBe(before);
     });
 
-    test('an identity no principal claims is refused (403) and nothing starts', async () => {
+    test('an identity no principal claims is unauthenticated (401) and nothing starts', async () => {
       const before = executionCount();
       const intent = declaredAt(example('01-low-risk-flag.json'), stack.clock.now());
       const answer = await stack.submit(intent, personCalling('mallory@example.com'));
-      expect([answer.statusCode, answer.body.error]).toEqual([403, 'UnknownCallerError']);
+      expect([answer.statusCode, answer.body.error]).toEqual([401, 'UnknownCallerError']);
       expect(executionCount()).toBe(before);
     });
 

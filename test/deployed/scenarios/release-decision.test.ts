@@ -80,7 +80,7 @@ describe('a held release, decided by its owner over the deployed API', () => {
       403,
       expect.stringMatching(/judy is not an owner of launch-flags/),
     ]);
-    expect(stranger.statusCode).toBe(403);
+    expect(stranger.statusCode).toBe(401);
     expect(decided.statusCode).toBe(200);
     expect([execution.status, execution.error]).toEqual(['SUCCEEDED', undefined]);
     expect(execution.states).toEqual(

@@ -251,7 +251,7 @@ describe('release safety on the deployed stack', () => {
     ]);
     const stranger = await review({ arn: 'arn:aws:iam::123456789012:user/mallory' });
     expect([stranger.statusCode, JSON.stringify(stranger.json())]).toEqual([
-      403,
+      401,
       expect.stringMatching(/user\/mallory/),
     ]);
     const eligible = await review(personCalling('xavier', 'ItvReviewers'));

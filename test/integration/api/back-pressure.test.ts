@@ -45,7 +45,7 @@ test(
         const call = async (path: string, who: string, body?: unknown) => {
           const response = await fetch(`${base}${path}`, {
             method: body === undefined ? 'GET' : 'POST',
-            headers: { authorization: `Bearer ${tokens[who]}` },
+            headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           });
           return {

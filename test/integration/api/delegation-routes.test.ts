@@ -28,7 +28,10 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
   const call = async (method: string, path: string, who: string | undefined, body?: unknown) => {
     const response = await fetch(`${api.base}${path}`, {
       method,
-      headers: who ? { authorization: `Bearer ${tokens[who] ?? who}` } : {},
+      headers: {
+        ...(who ? { authorization: `Bearer ${tokens[who] ?? who}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return {
@@ -85,11 +88,12 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
     expect(await grantsTo('carol')).toEqual([]);
   });
 
-  test('no token is a 400 and a token nobody issued a 403, before anything is written', async () => {
+  test('no token and a token nobody issued are both 401 with the scheme to use, before anything is written', async () => {
     const none = await call('POST', '/delegations', undefined, grant);
     const forged = await call('POST', '/delegations', 'itv_not-a-token-anybody-issued', grant);
-    expect(none.status).toBe(400);
-    expect(forged.status).toBe(403);
+    expect(none.status).toBe(401);
+    expect(forged.status).toBe(401);
+    expect(forged.body).toMatchObject({ error: 'UnknownCallerError', status: 401 });
     expect(await grantsTo('bob')).toEqual([]);
   });
 

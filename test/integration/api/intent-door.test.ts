@@ -81,13 +81,13 @@ describe('POST /intents (the API function)', () => {
     expect(answer.started).toEqual([]);
   });
 
-  test('a 10 MB title is 400 on the title limit with its length', async () => {
+  test('a 512 KiB title is 400 on the title limit with its length', async () => {
     const intent = example();
-    intent.title = 't'.repeat(10 * 1024 * 1024);
+    intent.title = 't'.repeat(512 * 1024);
     const answer = await submit(JSON.stringify(intent));
     expect(answer.status).toBe(400);
     expect(answer.body.issues).toEqual([
-      { path: 'title', message: 'title: must be at most 200 characters, got 10485760 characters' },
+      { path: 'title', message: 'title: must be at most 200 characters, got 524288 characters' },
     ]);
   });
 
@@ -163,7 +163,7 @@ describe('the local HTTP API (itv serve and the control plane)', () => {
   const call = async (method: string, path: string, body?: string) => {
     const response = await fetch(`${api.base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -187,9 +187,15 @@ describe('the local HTTP API (itv serve and the control plane)', () => {
     expect(await api.stack.deps.ledger.read(api.stack.deps.ledgerName)).toEqual([]);
   });
 
-  test('a body past 16 MiB is 413 and is not kept', async () => {
+  test('a body past 1 MiB is 413, answered from its Content-Length, and is not kept', async () => {
     const answer = await call('POST', '/intents', `"${'x'.repeat(17 * 1024 * 1024)}"`);
     expect(answer.status).toBe(413);
-    expect(answer.body.message).toMatch(/larger than 16777216 bytes/);
+    expect(answer.body).toMatchObject({
+      type: 'urn:itv:problem:content-too-large',
+      status: 413,
+      issues: [{ path: 'body' }],
+    });
+    expect(answer.body.message).toMatch(/at most 1048576 bytes/);
+    expect(await api.stack.deps.ledger.read(api.stack.deps.ledgerName)).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ describe('an intent queued behind one waiting for review, locally', () => {
   const call = async (path: string, who: string, body: unknown) => {
     const response = await fetch(`${api.base}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens[who]}` },
+      headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };

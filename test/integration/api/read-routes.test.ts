@@ -45,7 +45,7 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     api = await startLocalApi(home, bearerCaller(home), start);
     const submitted = await fetch(`${api.base}/intents`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${alice}` },
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ...example('01-low-risk-flag.json'), id: intentId }),
     });
     expect(submitted.status).toBe(202);

@@ -26,7 +26,11 @@ describe('resubmitting a rejected intent', () => {
   });
 
   const submit = async () => {
-    const response = await fetch(`${api.base}/intents`, { method: 'POST', body: JSON.stringify(rejected) });
+    const response = await fetch(`${api.base}/intents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rejected),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const types = async (id: string) =>
@@ -63,6 +67,7 @@ describe('resubmitting a rejected intent', () => {
   test("an intent whose own id takes the attempts' suffix is refused, naming the field", async () => {
     const response = await fetch(`${api.base}/intents`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...rejected, id: 'paging-sooner:attempt-7' }),
     });
     const body = (await response.json()) as { issues?: Array<{ path: string; message: string }> };

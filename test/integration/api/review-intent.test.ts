@@ -218,7 +218,7 @@ describe('POST /intents/{id}/review with IAM identities, as API Gateway sends th
     expect(executions.completed).toEqual([]);
   });
 
-  test('an identity no catalog principal claims is refused, naming the ARN', async () => {
+  test('an identity no catalog principal claims is unauthenticated (401), naming the ARN', async () => {
     // Prepare
     await park('r-5');
 
@@ -226,10 +226,22 @@ describe('POST /intents/{id}/review with IAM identities, as API Gateway sends th
     const response = await review('r-5', strangerSso);
 
     // Assess
-    expect(response.statusCode).toBe(403);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['www-authenticate']).toBe('AWS4-HMAC-SHA256');
     expect(JSON.parse(response.body).message).toContain(strangerSso.userArn);
     expect(executions.completed).toEqual([]);
     expect((await ledgerOf('r-5')).map((entry) => entry.type)).toEqual(['review.requested']);
+  });
+
+  test('a review of an intent the ledger does not hold is 404, and nothing is recorded', async () => {
+    // Act
+    const response = await review('r-never-submitted', xavierSso);
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'NotFound', status: 404 });
+    expect(executions.completed).toEqual([]);
+    expect(await ledgerOf('r-never-submitted')).toEqual([]);
   });
 
   test('a known principal who is not a reviewer of record for the service is refused, naming who is', async () => {

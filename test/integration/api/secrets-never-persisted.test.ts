@@ -111,7 +111,7 @@ describe('secrets never persisted: through the local API', () => {
   const post = async (body: unknown) => {
     const response = await fetch(`${api.base}/intents`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     return { status: response.status, text: await response.text() };

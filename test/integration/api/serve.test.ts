@@ -54,7 +54,9 @@ describe('itv serve', () => {
         const response = await fetch(`${base}${path}`, {
           method: body === undefined ? 'GET' : 'POST',
           headers,
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(body === undefined
+            ? {}
+            : { body: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } }),
         });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       };
@@ -135,9 +137,9 @@ describe('itv serve', () => {
         const intent = { ...example('01-low-risk-flag.json'), id: 'api-anonymous-1' };
         const none = await call('/intents', undefined, intent);
         const forged = await call('/intents', 'itv_not-a-token-anybody-issued', intent);
-        expect(none.status).toBe(400);
+        expect(none.status).toBe(401);
         expect(JSON.stringify(none.body)).toContain('authorization');
-        expect(forged.status).toBe(403);
+        expect(forged.status).toBe(401);
         expect(await session.stack.deps.ledger.forIntent('main', 'api-anonymous-1')).toEqual([]);
       });
     },

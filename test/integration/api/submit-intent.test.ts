@@ -60,6 +60,7 @@ describe('POST /intents: the requester is the IAM caller', () => {
     const executions = new RecordingExecutions();
     return submitIntent(postIntents(body, userArn), executions, deps, NOW).then((response) => ({
       status: response.statusCode,
+      headers: response.headers,
       body: JSON.parse(response.body) as Record<string, unknown>,
       started: executions.started,
     }));
@@ -101,9 +102,9 @@ describe('POST /intents: the requester is the IAM caller', () => {
     ['a reviewers-role session under an unknown name', sso('ItvReviewers', 'mallory@example.com')],
     ['the account root', `arn:aws:iam::${ACCOUNT}:root`],
     ['another account', `arn:aws:sts::999999999999:assumed-role/ItvEngineers/alice@example.com`],
-  ])('%s is an unknown caller (403), and nothing starts', async (_label, arn) => {
+  ])('%s is an unknown caller (401), and nothing starts', async (_label, arn) => {
     const answer = await submit(example('01-low-risk-flag.json'), arn);
-    expect(answer.status).toBe(403);
+    expect(answer.status).toBe(401);
     expect(answer.body).toMatchObject({ error: 'UnknownCallerError' });
     expect(answer.started).toEqual([]);
   });
@@ -133,8 +134,9 @@ describe('POST /intents: the requester is the IAM caller', () => {
 
   test('a request without an IAM identity is refused before its body is read', async () => {
     const answer = await submit('{', null);
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ issues: [{ path: 'identity' }] });
+    expect(answer.status).toBe(401);
+    expect(answer.headers?.['www-authenticate']).toBe('AWS4-HMAC-SHA256');
+    expect(answer.body).toMatchObject({ issues: [{ path: 'authorization' }] });
   });
 });
 

@@ -1,0 +1,48 @@
+import type { DryRunReport } from '../../lambdas/core/pipeline/dry-run.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { controlPlane } from '../control-plane/client.js';
+import { namedPrincipal } from '../runtime/local-caller.js';
+import { readIntentFile } from './read-intent-file.js';
+
+/**
+ * `itv validate FILE`: `POST /intents?dryRun=true` as the principal the command names — declaration, structure
+ * and policy as the pipeline would run them now — writing nothing. Exit codes: 0 it would be admitted (or
+ * queue for its lane), 2 structure or policy would reject it, 1 bad input (an incomplete intent, a field
+ * named) or a refused identity.
+ */
+export async function validateCommand(
+  file: string,
+  options: { as?: string; json?: boolean },
+): Promise<number> {
+  const raw = readIntentFile(file);
+  const as = namedPrincipal(options.as, process.env, 'itv validate');
+  const client = await controlPlane(itvHome());
+  const answer = await client.call<DryRunReport>('POST', '/intents?dryRun=true', { body: raw, as });
+  if (answer.status >= 400) return printApiError(answer);
+  const report = answer.body;
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else printReport(file, report);
+  return report.verdict === 'admitted' || report.verdict === 'queued' ? 0 : 2;
+}
+
+function printReport(file: string, report: DryRunReport): void {
+  console.log(`${file}: intent ${report.intentId}, nothing recorded`);
+  console.log('declaration  complete');
+  const { structure, policy } = report;
+  if (structure.verdict === 'valid') console.log('structure    valid');
+  else if (structure.verdict === 'invalid') {
+    console.log('structure    rejected');
+    for (const error of structure.errors) console.log(`  ${error.path}: ${error.message}`);
+  } else console.log(`structure    schema update required: ${structure.message}`);
+  if (!policy) return;
+  console.log(
+    `policy       ${policy.verdict}, risk tier ${policy.tier}${policy.requiresReviewer ? ', needs a reviewer of record' : ''}, strategy ${policy.strategy}`,
+  );
+  for (const failed of policy.failed) {
+    console.log(
+      `  ${failed.rule}: ${failed.reason}${failed.remedy ? ` (would pass: ${failed.remedy})` : ''}`,
+    );
+  }
+  if (policy.waitingFor.length > 0) console.log(`  would wait for ${policy.waitingFor.join(', ')}`);
+}

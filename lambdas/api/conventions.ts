@@ -1,0 +1,95 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { asProblem, problem } from './problem.js';
+import type { ApiRoute } from './routes.js';
+
+export type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The most a request body may hold, on every route and both runtimes. The largest body any route takes is an
+ * intent, at most 128 KiB (`intentLimits.bytes`); a megabyte leaves room for a payload's escaping while staying
+ * far below what would hurt: Lambda's 6 MB invocation payload and API Gateway's 10 MB request limit.
+ */
+export const maxRequestBodyBytes = 1024 * 1024;
+
+/** A header of the request, whatever case the client (or API Gateway, which keeps the client's) gave it. */
+export function requestHeader(
+  event: Pick<APIGatewayProxyEvent, 'headers'>,
+  name: string,
+): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/** `application/json` or a `+json` type (RFC 6839), with any parameters. */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/** The size of the body the function was handed, in bytes (API Gateway base64-encodes binary bodies). */
+function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): number {
+  if (!event.body) return 0;
+  return event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64').length
+    : Buffer.byteLength(event.body, 'utf8');
+}
+
+/**
+ * What every route checks before its handler reads anything, and how every route answers an error: a body over
+ * `maxRequestBodyBytes` is 413 and a body that is not JSON is 415, both before parsing or authenticating; every
+ * error answer is problem+json naming the request path. The local control plane refuses an oversized body
+ * earlier still, from its Content-Length, before reading it.
+ */
+export function withConventions(route: Pick<ApiRoute, 'body'>, handle: Route): Route {
+  return async (event) => {
+    const refused = refuseRequest(route, event);
+    return asProblem(refused ?? (await handle(event)), event.path);
+  };
+}
+
+/** The 413 or 415 a request earns before its handler runs, if any. */
+export function refuseRequest(
+  route: Pick<ApiRoute, 'body'>,
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+): APIGatewayProxyResult | undefined {
+  const size = bodyBytes(event);
+  if (size > maxRequestBodyBytes) return tooLarge(`${size} bytes`);
+  if (size > 0 && route.body && !isJsonMediaType(requestHeader(event, 'content-type'))) {
+    const sent = requestHeader(event, 'content-type') ?? 'none';
+    return problem(
+      415,
+      'UnsupportedMediaType',
+      `the request body must be application/json, not ${sent}`,
+      { issues: [{ path: 'content-type', message: `must be application/json, not ${sent}` }] },
+      { 'accept-post': 'application/json' },
+    );
+  }
+  return undefined;
+}
+
+/** The 413 answer; `size` says what was sent, as far as it is known. */
+export function tooLarge(size: string): APIGatewayProxyResult {
+  return problem(
+    413,
+    'ContentTooLarge',
+    `the request body is ${size}; this API reads at most ${maxRequestBodyBytes} bytes`,
+    { issues: [{ path: 'body', message: `must be at most ${maxRequestBodyBytes} bytes` }] },
+  );
+}
+
+/**
+ * The path a `Location` header gives for `path`: behind API Gateway the request's own path carries the stage
+ * (`/v1/intents` in `requestContext.path` for `/intents`), which the client must keep.
+ */
+export function locationOf(
+  event: Pick<APIGatewayProxyEvent, 'path' | 'requestContext'>,
+  path: string,
+): string {
+  const full = (event.requestContext as { path?: string } | undefined)?.path;
+  const prefix =
+    full && event.path && full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
+  return `${prefix}${path}`;
+}

@@ -1,0 +1,87 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidInputError } from '../core/errors.js';
+import { type IntentListFilter, listIntents } from '../core/pipeline/intent-list.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
+import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { telemetry } from '../wiring/aws/telemetry.js';
+import { locationOf, withConventions } from './conventions.js';
+import { errorResponse, json, queryInteger, withHeaders } from './http.js';
+import { routeOf } from './routes.js';
+
+/** A page holds at most this many intents; 50 without `limit`. */
+const maxLimit = 200;
+
+/**
+ * `GET /intents?status=&service=&team=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
+ * like `GET /intents/{id}`: API Gateway's IAM auth admits the caller). `status` takes several values, comma
+ * separated (`in-flight` for every intent that has not concluded); `since` is an ISO-8601 instant. Each bad
+ * parameter is a 400 naming it. `nextCursor` and `Link: <…>; rel="next"` lead to the next page.
+ */
+export async function listIntentsRoute(
+  event: APIGatewayProxyEvent,
+  deps: { ledger: LedgerStore; ledgerName: string },
+): Promise<APIGatewayProxyResult> {
+  try {
+    const query = event.queryStringParameters ?? {};
+    const filter = parseFilter(query);
+    const limit = queryInteger(query, 'limit', { min: 1, max: maxLimit }) ?? 50;
+    const page = listIntents(await deps.ledger.read(deps.ledgerName), filter, {
+      limit,
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+    });
+    const answer = json(200, page);
+    if (!page.nextCursor) return answer;
+    const next = new URLSearchParams({
+      ...Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)),
+      cursor: page.nextCursor,
+    } as Record<string, string>);
+    return withHeaders(answer, { link: `<${locationOf(event, `/intents?${next}`)}>; rel="next"` });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+function parseFilter(query: Record<string, string | undefined>): IntentListFilter {
+  const issues: Array<{ path: string; message: string }> = [];
+  const text = (name: string): string | undefined => {
+    const value = query[name]?.trim();
+    if (value === undefined) return undefined;
+    if (value === '' || value.length > 200) {
+      issues.push({ path: name, message: 'must be 1 to 200 characters' });
+      return undefined;
+    }
+    return value;
+  };
+  const service = text('service');
+  const team = text('team');
+  const status = text('status')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const sinceText = text('since');
+  let since: Date | undefined;
+  if (sinceText !== undefined) {
+    since = new Date(sinceText);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(sinceText) || Number.isNaN(since.getTime())) {
+      issues.push({ path: 'since', message: `must be an ISO-8601 date or instant, not "${sinceText}"` });
+    }
+  }
+  if (issues.length > 0) throw new InvalidInputError('invalid intent list query', issues);
+  return {
+    ...(service ? { service } : {}),
+    ...(team ? { team } : {}),
+    ...(status && status.length > 0 ? { status } : {}),
+    ...(since ? { since } : {}),
+  };
+}
+
+const deps = awsPipelineDeps('list-intents');
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(telemetry('ListIntents'))
+  .handler(
+    withConventions(routeOf('GET /intents'), async (event: APIGatewayProxyEvent) => {
+      return listIntentsRoute(event, await deps());
+    }),
+  );

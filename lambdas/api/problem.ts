@@ -1,0 +1,97 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+
+/** RFC 9457's media type: every error answer of the API is one. */
+export const problemMediaType = 'application/problem+json';
+
+/** A field the caller has to fix, and why. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error answer as RFC 9457 problem details: `type`, `title`, `status`, `detail` and `instance`, with itv's
+ * own members beside them (extension members, RFC 9457 §3.2): `error` (the stable error name clients match on),
+ * `message` (= `detail`) and `issues` naming each field. `type` is a URN per error name: itv publishes no page
+ * per problem, and RFC 9457 §3.1.1 lets a type be a non-resolvable URI.
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  error: string;
+  message: string;
+  issues?: FieldIssue[];
+  [extension: string]: unknown;
+}
+
+const titles: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+/** `urn:itv:problem:invalid-input-error` for `InvalidInputError`. */
+export function problemType(error: string): string {
+  return `urn:itv:problem:${error.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+}
+
+/** A problem+json answer; `extra` adds members (`issues`, `field` …) and `headers` response headers. */
+export function problem(
+  status: number,
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
+  const body: Problem = {
+    type: problemType(error),
+    title: titles[status] ?? 'Error',
+    status,
+    detail: message,
+    error,
+    message,
+    ...extra,
+  };
+  return {
+    statusCode: status,
+    headers: { 'content-type': problemMediaType, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * Any error answer in problem+json, with `instance` the request's path: an answer a handler wrote as
+ * `{error, message}` keeps its members and gains the standard ones, so no route answers an error otherwise.
+ */
+export function asProblem(result: APIGatewayProxyResult, instance: string): APIGatewayProxyResult {
+  if (result.statusCode < 400) return result;
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(result.body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      body = parsed as Record<string, unknown>;
+  } catch {
+    body = { message: result.body };
+  }
+  const error =
+    typeof body.error === 'string' ? body.error : (titles[result.statusCode] ?? 'Error').replace(/ /g, '');
+  const message = typeof body.message === 'string' ? body.message : (titles[result.statusCode] ?? 'Error');
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type'),
+  ) as Record<string, string>;
+  const answer = problem(result.statusCode, error, message, { ...body, instance }, headers);
+  return answer;
+}

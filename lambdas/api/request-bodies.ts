@@ -1,0 +1,30 @@
+import * as z from 'zod';
+import { releaseDecisions } from '../core/pipeline/state.js';
+
+/*
+ * The request bodies the API takes besides an intent (`submittedIntentSchema`): the handlers parse with them, and
+ * the OpenAPI document (`openapi.ts`) describes them from the same schemas.
+ */
+
+/** A review: the reviewer is the caller, never a field. */
+export const reviewBodySchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string().max(2000).optional(),
+});
+
+/** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
+export const decisionBodySchema = z.strictObject({
+  decision: z.enum(releaseDecisions),
+  reason: z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000),
+});
+
+/** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
+export const grantBodySchema = z
+  .object({
+    to: z.string().min(1).max(256),
+    services: z.array(z.string().min(1).max(128)).min(1).max(50),
+    role: z.string().min(1).max(128),
+    expiresAt: z.string().min(1).max(64),
+    reason: z.string().max(500),
+  })
+  .strict();

@@ -1,0 +1,155 @@
+/**
+ * The API's routes, declared once: API Gateway's resources and methods (`infra/intent-api.ts`), the local
+ * control plane's router (`cli/control-plane/api.ts`), the 404/405 answers and the OpenAPI document are all
+ * derived from this table, and tests hold each of them to it.
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** API Gateway's resource path, `{name}` for a path parameter. */
+  path: string;
+  /** The function that answers it on AWS, `lambdas/api/<fn>.ts`. */
+  fn: string;
+  /** Whether the route reads a JSON body: a body of another media type is 415. */
+  body: boolean;
+  /** Query parameters the route reads; API Gateway declares them optional and the handler checks them. */
+  query?: readonly string[];
+  summary: string;
+}
+
+export const apiRoutes = [
+  {
+    method: 'POST',
+    path: '/intents',
+    fn: 'submit-intent',
+    body: true,
+    summary: 'Submit an intent as the authenticated caller',
+  },
+  {
+    method: 'GET',
+    path: '/intents',
+    fn: 'list-intents',
+    body: false,
+    query: ['status', 'service', 'team', 'since', 'limit', 'cursor'],
+    summary: 'The intents on the ledger, newest first, filtered, in pages',
+  },
+  {
+    method: 'GET',
+    path: '/intents/{id}',
+    fn: 'get-intent',
+    body: false,
+    summary: "An intent's status and its ledger steps",
+  },
+  {
+    method: 'POST',
+    path: '/intents/{id}/review',
+    fn: 'review-intent',
+    body: true,
+    summary: 'Approve or reject an intent as its reviewer of record',
+  },
+  {
+    method: 'POST',
+    path: '/intents/{id}/release-decision',
+    fn: 'release-decision',
+    body: true,
+    summary: 'Roll a held release forward or back, or keep holding it, as an owner of the service',
+  },
+  {
+    method: 'GET',
+    path: '/intents/{id}/evidence',
+    fn: 'get-evidence',
+    body: false,
+    summary: "The intent's evidence bundle",
+  },
+  {
+    method: 'GET',
+    path: '/ledger',
+    fn: 'export-ledger',
+    body: false,
+    query: ['after', 'limit'],
+    summary: 'The ledger export (JSON Lines), in pages',
+  },
+  {
+    method: 'GET',
+    path: '/ledger/checkpoints',
+    fn: 'get-checkpoints',
+    body: false,
+    summary: "Every signed checkpoint and the signing key's public key",
+  },
+  {
+    method: 'GET',
+    path: '/value',
+    fn: 'report-value',
+    body: false,
+    query: ['by'],
+    summary: 'The value report, grouped by the dimensions named',
+  },
+  {
+    method: 'POST',
+    path: '/delegations',
+    fn: 'grant-delegation',
+    body: true,
+    summary: "Delegate from the caller's own authority",
+  },
+  {
+    method: 'DELETE',
+    path: '/delegations/{id}',
+    fn: 'revoke-delegation',
+    body: false,
+    query: ['reason'],
+    summary: 'Revoke a delegation the caller granted',
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    fn: 'get-openapi',
+    body: false,
+    summary: 'This API as an OpenAPI 3.1 document',
+  },
+] as const satisfies readonly ApiRoute[];
+
+type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+/** `POST /intents`, … : one per route of the table. */
+export type ApiRouteKey = KeyOf<(typeof apiRoutes)[number]>;
+
+export function routeKey(route: Pick<ApiRoute, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The route of a method and a concrete path, or the methods the path takes (405), or nothing (404). */
+export function matchRoute(
+  method: string,
+  path: string,
+  routes: readonly ApiRoute[] = apiRoutes,
+): { route: ApiRoute; parameters: Record<string, string> } | { allowed: string[] } | undefined {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const parameters = matchPath(route.path, path);
+    if (!parameters) continue;
+    if (route.method === method) return { route, parameters };
+    allowed.push(route.method);
+  }
+  return allowed.length > 0 ? { allowed } : undefined;
+}
+
+/** The raw (still percent-encoded) parameters of `path` under `template`, or undefined when it does not match. */
+function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = new RegExp(
+    `^${template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  const found = pattern.exec(path);
+  if (!found) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, found[i + 1]!]));
+}
+
+/** The declared route of a key; throws for a key the table lacks (a typo caught at start). */
+export function routeOf(key: ApiRouteKey): ApiRoute {
+  const route = (apiRoutes as readonly ApiRoute[]).find((r) => routeKey(r) === key);
+  if (!route) throw new Error(`no route ${key} in lambdas/api/routes.ts`);
+  return route;
+}

@@ -1,0 +1,104 @@
+import { decideAdmission, type Explanation, readOccupancy } from '../admission/index.js';
+import { confidenceLowerBound } from '../confidence.js';
+import type { Intent } from '../intent.js';
+import { type StructureVerdict, validateStructure } from '../structure.js';
+import { readConfidence } from './confidence-store.js';
+import { withGrantsTo } from './delegations.js';
+import type { PipelineDeps } from './deps.js';
+import { readMeasuredBudget } from './measured-budget.js';
+import { describeRevocation, revokedAuthority } from './revocations.js';
+
+/** What admission would decide now, without recording or queuing anything. */
+export interface DryRunPolicy {
+  verdict: 'admitted' | 'queued' | 'rejected';
+  tier: number;
+  requiresReviewer: boolean;
+  lane: string;
+  strategy: string;
+  predictedDurationSeconds: number;
+  /** Each failed constraint, with what would pass. */
+  failed: Explanation[];
+  /** Every rule evaluated and its outcome. */
+  rules: Array<{ rule: string; status: string }>;
+  policySetHash: string;
+  /** In-flight or queued intents it would wait behind. */
+  waitingFor: string[];
+}
+
+/** The outcome of a dry run: the intent as it stands now, stage by stage, nothing written. */
+export interface DryRunReport {
+  dryRun: true;
+  intentId: string;
+  /** `admitted` / `queued`: it would go on; otherwise the stage that would stop it. */
+  verdict: 'admitted' | 'queued' | 'rejected-structure' | 'schema-update-required' | 'rejected-policy';
+  structure: StructureVerdict;
+  /** Absent when structure already stops it, as the pipeline would never reach admission. */
+  policy?: DryRunPolicy;
+}
+
+/**
+ * ValidateStructure and AdmitPolicy on a complete intent (declaration already passed: `checkCompleteness`),
+ * reading the state the stages read — confidence, delegations, revocations, the measured error budget, the
+ * in-flight partition — and writing nothing: no ledger entry, no admission record, no sequencer bump. An
+ * emergency override is evaluated as policy but preempts nothing here.
+ * Example: `await dryRunIntent(intent, 'abc123', deps)` → `{ verdict: 'admitted', policy: { tier: 0, … } }`.
+ */
+export async function dryRunIntent(
+  intent: Intent,
+  intentId: string,
+  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock'>,
+): Promise<DryRunReport> {
+  const structure = validateStructure(intent, deps.catalog);
+  if (structure.verdict !== 'valid') {
+    return {
+      dryRun: true,
+      intentId,
+      verdict: structure.verdict === 'invalid' ? 'rejected-structure' : 'schema-update-required',
+      structure,
+    };
+  }
+  const service = deps.catalog.services[intent.change.service]!;
+  const now = deps.clock.now();
+  const confidence = confidenceLowerBound(
+    await readConfidence(deps.state, intent.change.service, intent.change.kind),
+  );
+  const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
+  const revocation = await revokedAuthority(intent, catalog, deps.state, now);
+  const budget = await readMeasuredBudget(deps.state, intent.change.service);
+  const decision = decideAdmission({
+    intent,
+    intentId,
+    service,
+    catalog,
+    policies: deps.policies,
+    now,
+    confidence,
+    occupancy: await readOccupancy(deps.state, intentId),
+    signals: {
+      authorityRevoked: revocation ? describeRevocation(revocation) : undefined,
+      ...(budget
+        ? { errorBudgetRemaining: budget.errorBudgetRemaining, errorBudgetMeasuredAt: budget.measuredAt }
+        : {}),
+    },
+    releases: new Map(),
+  });
+  return {
+    dryRun: true,
+    intentId,
+    verdict: decision.verdict === 'rejected' ? 'rejected-policy' : decision.verdict,
+    structure,
+    policy: {
+      verdict: decision.verdict,
+      tier: decision.risk.tier,
+      requiresReviewer: decision.risk.requiresReviewer,
+      lane: decision.lane,
+      strategy: decision.strategy,
+      predictedDurationSeconds: decision.predictedDurationSeconds,
+      failed: decision.failed,
+      rules: decision.evaluation.results.map((result) => ({ rule: result.rule, status: result.status })),
+      policySetHash: decision.evaluation.policySetHash,
+      waitingFor:
+        decision.verdict === 'queued' ? decision.nonInterference.blockers.map((b) => b.intentId) : [],
+    },
+  };
+}

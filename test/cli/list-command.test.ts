@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, runItv } from '../support/run-itv.js';
+import { appendsBudgetMs, intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+/** `itv list` as a user runs it: a client of the home's control plane over `GET /intents`. */
+describe('itv list', () => {
+  let home: string;
+  const commandMs = appendsBudgetMs(40);
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-list-command-'));
+    for (const [file, who] of [
+      ['01-low-risk-flag.json', 'alice'],
+      ['04-high-risk-review.json', 'victor'],
+    ] as const) {
+      const submitted = await runItv(home, ['submit', join(root, 'examples', file), '--as', who, '--json']);
+      expect(submitted.code).toBe(0);
+    }
+  }, intentsBudgetMs(2));
+  afterAll(async () => {
+    expect((await runItv(home, ['stop'])).code).toBe(0);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test(
+    'a table newest first; --status in-flight keeps the one waiting for review; --json pages with --cursor',
+    async () => {
+      const table = await runItv(home, ['list']);
+      const inFlight = await runItv(home, ['list', '--status', 'in-flight', '--json']);
+      const first = await runItv(home, ['list', '--limit', '1', '--json']);
+      const cursor = (JSON.parse(first.stdout) as { nextCursor: string }).nextCursor;
+      const second = await runItv(home, ['list', '--limit', '1', '--cursor', cursor, '--json']);
+      const all = await runItv(home, ['list', '--limit', '1', '--all', '--json']);
+
+      expect(table.code).toBe(0);
+      const rows = table.stdout.trim().split('\n');
+      expect(rows[0]).toMatch(/intent\s+service\s+team\s+status/);
+      expect(table.stdout.indexOf('awaiting-review')).toBeLessThan(table.stdout.indexOf('released'));
+      expect(JSON.parse(inFlight.stdout).items.map((i: { status: string }) => i.status)).toEqual([
+        'awaiting-review',
+      ]);
+      const ids = (run: { stdout: string }) =>
+        (JSON.parse(run.stdout) as { items: Array<{ intentId: string }> }).items.map((i) => i.intentId);
+      expect(ids(all)).toEqual([...ids(first), ...ids(second)]);
+      expect(ids(all)).toHaveLength(2);
+      expect(JSON.parse(second.stdout).nextCursor).toBeUndefined();
+    },
+    commandMs,
+  );
+
+  test(
+    'a bad filter exits 1 naming it',
+    async () => {
+      const bad = await runItv(home, ['list', '--since', 'yesterday']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/since: must be an ISO-8601/);
+    },
+    commandMs,
+  );
+});

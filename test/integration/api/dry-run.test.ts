@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
+import { intentsBudgetMs, setupMs } from '../../support/time-budget.js';
+
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+/** What the tests read of an answer: a dry-run report or a problem. */
+interface Answer {
+  verdict?: string;
+  structure: { verdict: string; errors: Array<{ path: string }> };
+  policy: { rules: unknown[]; failed: unknown[] };
+  issues: Array<{ path: string }>;
+}
+
+/** A Wednesday afternoon outside every freeze. */
+const NOW = new Date('2026-11-04T15:00:00Z');
+
+/**
+ * `POST /intents?dryRun=true`: declaration, structure and policy, answered with what the pipeline would decide,
+ * and nothing written: every table item and evidence file is counted before and after.
+ */
+describe('POST /intents?dryRun=true', () => {
+  let home: string;
+  let api: LocalApiServer;
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-dry-run-'));
+    for (const who of ['alice', 'dana', 'rachel']) tokens[who] = issueToken(home, who);
+    api = await startLocalApi(home, bearerCaller(home), NOW);
+    // Something on the ledger and in the state table first, so "nothing written" is not "nothing there".
+    expect((await post('alice', { ...example('01-low-risk-flag.json'), id: 'dry-run-real-1' })).status).toBe(
+      202,
+    );
+    await api.executions.idle();
+  }, intentsBudgetMs(1));
+  afterAll(async () => {
+    await api?.close();
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  async function post(who: string, intent: unknown, query = '') {
+    const response = await fetch(`${api.base}/intents${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+      body: JSON.stringify(intent),
+    });
+    return { status: response.status, body: (await response.json()) as Answer };
+  }
+
+  /** Every item of every table, and every evidence object: what a write anywhere would change. */
+  async function everything(): Promise<Record<string, number>> {
+    const client = new DynamoDBClient({
+      endpoint: api.stack.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const counts: Record<string, number> = {};
+    for (const table of (await client.send(new ListTablesCommand({}))).TableNames ?? []) {
+      counts[table] = (await client.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
+    }
+    counts.evidenceObjects = (await api.stack.deps.evidence.list('')).length;
+    client.destroy();
+    return counts;
+  }
+
+  test('an admissible intent: admitted at its tier with each rule, and nothing written or started', async () => {
+    const before = await everything();
+    const answer = await post(
+      'alice',
+      { ...example('01-low-risk-flag.json'), id: 'dry-run-low-1' },
+      '?dryRun=true',
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      dryRun: true,
+      intentId: 'dry-run-low-1',
+      verdict: 'admitted',
+      structure: { verdict: 'valid' },
+      policy: { verdict: 'admitted', failed: [], lane: expect.any(String) },
+    });
+    expect(answer.body.policy.rules.length).toBeGreaterThan(0);
+    expect(await everything()).toEqual(before);
+    expect(before['itv-ledger']).toBeGreaterThan(0);
+    expect(before['itv-state']).toBeGreaterThan(0);
+    expect(before.evidenceObjects).toBeGreaterThan(0);
+    expect(await api.stack.deps.ledger.forIntent('main', 'dry-run-low-1')).toEqual([]);
+    expect(api.executions.isRunning('dry-run-low-1')).toBe(false);
+  });
+
+  test('a payload its contract refuses: rejected-structure naming the field; policy is not reached', async () => {
+    const before = await everything();
+    const answer = await post('dana', example('02-structural-reject.json'), '?dryRun=true');
+    expect(answer.status).toBe(200);
+    expect(answer.body.verdict).toBe('rejected-structure');
+    expect(answer.body.structure.errors[0]?.path).toMatch(/^change\.payload/);
+    expect(answer.body.policy).toBeUndefined();
+    expect(await everything()).toEqual(before);
+  });
+
+  test('a requester without authority: rejected-policy, each failed rule with what would pass', async () => {
+    const before = await everything();
+    const answer = await post('rachel', example('03-policy-reject.json'), '?dryRun=true');
+    expect(answer.status).toBe(200);
+    expect(answer.body.verdict).toBe('rejected-policy');
+    expect(answer.body.policy.failed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ rule: expect.any(String), reason: expect.any(String) }),
+      ]),
+    );
+    expect(await everything()).toEqual(before);
+  });
+
+  test('an incomplete intent is 400 naming each field, as a submission; a bad dryRun value is 400 naming it', async () => {
+    const before = await everything();
+    const empty = await post('alice', {}, '?dryRun=true');
+    const bad = await post('alice', example('01-low-risk-flag.json'), '?dryRun=maybe');
+    expect(empty.status).toBe(400);
+    expect(empty.body.issues.map((issue: { path: string }) => issue.path)).toEqual(
+      expect.arrayContaining(['goal', 'change']),
+    );
+    expect([bad.status, bad.body.issues]).toEqual([400, [expect.objectContaining({ path: 'dryRun' })]]);
+    expect(await everything()).toEqual(before);
+  });
+});

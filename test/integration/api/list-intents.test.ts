@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
+import { intentsBudgetMs, setupMs } from '../../support/time-budget.js';
+
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+/** A Wednesday afternoon outside every freeze. */
+const NOW = new Date('2026-11-04T15:00:00Z');
+
+/** `GET /intents` on the local API: filters, pages that link to the next, and each bad parameter named. */
+describe('GET /intents', () => {
+  let home: string;
+  let api: LocalApiServer;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-list-'));
+    const tokens = { alice: issueToken(home, 'alice'), victor: issueToken(home, 'victor') };
+    api = await startLocalApi(home, bearerCaller(home), NOW);
+    const submit = async (who: keyof typeof tokens, intent: Record<string, unknown>) => {
+      const response = await fetch(`${api.base}/intents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(intent),
+      });
+      expect(response.status).toBe(202);
+    };
+    await submit('alice', { ...example('01-low-risk-flag.json'), id: 'list-low-1' });
+    await api.executions.idle();
+    await submit('victor', { ...example('04-high-risk-review.json'), id: 'list-high-1' });
+    await api.executions.idle();
+  }, intentsBudgetMs(2));
+  afterAll(async () => {
+    await api?.close();
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const get = async (path: string) => {
+    const response = await fetch(`${api.base}${path}`);
+    return {
+      status: response.status,
+      link: response.headers.get('link'),
+      body: (await response.json()) as {
+        items: Array<{ intentId: string; status: string; service: string; team: string }>;
+        nextCursor?: string;
+        issues?: Array<{ path: string }>;
+      },
+    };
+  };
+  const ids = (answer: Awaited<ReturnType<typeof get>>) => answer.body.items.map((item) => item.intentId);
+
+  test('newest first, with status, service and team; filters hold together', async () => {
+    const all = await get('/intents');
+    expect(all.status).toBe(200);
+    expect(all.body.items).toEqual([
+      expect.objectContaining({
+        intentId: 'list-high-1',
+        status: 'awaiting-review',
+        service: 'patient-records',
+      }),
+      expect.objectContaining({ intentId: 'list-low-1', status: 'released', service: 'launch-flags' }),
+    ]);
+    expect(ids(await get('/intents?status=in-flight'))).toEqual(['list-high-1']);
+    expect(ids(await get('/intents?status=released,awaiting-review'))).toEqual(['list-high-1', 'list-low-1']);
+    expect(ids(await get('/intents?service=launch-flags'))).toEqual(['list-low-1']);
+    const team = all.body.items[1]!.team;
+    expect(ids(await get(`/intents?team=${encodeURIComponent(team)}&service=launch-flags`))).toEqual([
+      'list-low-1',
+    ]);
+    expect(ids(await get('/intents?since=2999-01-01'))).toEqual([]);
+  });
+
+  test('pages of one follow the Link header to the end, each intent once', async () => {
+    const seen: string[] = [];
+    let path: string | undefined = '/intents?limit=1';
+    while (path) {
+      const page = await get(path);
+      expect(page.status).toBe(200);
+      seen.push(...ids(page));
+      path = page.link ? /<([^>]+)>; rel="next"/.exec(page.link)?.[1] : undefined;
+      if (path) expect(path).toContain(`cursor=${page.body.nextCursor}`);
+    }
+    expect(seen).toEqual(['list-high-1', 'list-low-1']);
+  });
+
+  test('each bad parameter is 400 naming it', async () => {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['since=yesterday', 'since'],
+      ['cursor=forged', 'cursor'],
+      ['service=', 'service'],
+    ] as const) {
+      const answer = await get(`/intents?${query}`);
+      expect([query, answer.status]).toEqual([query, 400]);
+      expect(answer.body.issues).toEqual([expect.objectContaining({ path: field })]);
+    }
+  });
+});

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+
+/** Who sends a case: a principal of the catalog, somebody no principal is, or nobody (no credentials). */
+export type CaseCaller = 'alice' | 'xavier' | 'stranger' | 'anonymous';
+
+/** One request as a test target sends it, and the answer as it came back. */
+export interface ConventionRequest {
+  method: string;
+  path: string;
+  caller: CaseCaller;
+  body?: string;
+  contentType?: string;
+}
+export interface ConventionAnswer {
+  status: number;
+  header(name: string): string | undefined;
+  body: Record<string, unknown>;
+}
+export type SendRequest = (request: ConventionRequest) => Promise<ConventionAnswer>;
+
+const intentText = readFileSync(new URL('../../examples/01-low-risk-flag.json', import.meta.url), 'utf8');
+
+/** The sample intent, declared at `now` (its own id left out, so it takes the derived one). */
+export function sampleIntent(now: Date, change: Record<string, unknown> = {}): string {
+  const { id: _id, ...intent } = JSON.parse(intentText) as Record<string, unknown>;
+  return JSON.stringify({ ...intent, timestamp: now.toISOString(), ...change });
+}
+
+export interface ConventionCase {
+  name: string;
+  request: (now: Date) => ConventionRequest;
+  status: number;
+  /** Headers the answer must carry (a value, or `true` for any). */
+  headers?: Record<string, string | true>;
+  /** Members of the problem the answer must hold. */
+  problem?: Record<string, unknown>;
+  /** The field the problem must name in `issues`. */
+  names?: string;
+}
+
+/**
+ * The HTTP conventions both targets keep, as cases: the local API (`test/integration/api/conventions.test.ts`)
+ * and API Gateway with the deployed functions (`test/deployed/scenarios/api-conventions.test.ts`) run each
+ * and must answer alike. None of them records anything.
+ */
+export const conventionCases: readonly ConventionCase[] = [
+  {
+    name: 'a JSON intent sent as text/plain is 415 naming content-type',
+    request: (now) => ({
+      method: 'POST',
+      path: '/intents',
+      caller: 'alice',
+      body: sampleIntent(now),
+      contentType: 'text/plain',
+    }),
+    status: 415,
+    headers: { 'accept-post': 'application/json' },
+    problem: { error: 'UnsupportedMediaType' },
+    names: 'content-type',
+  },
+  {
+    name: 'a bad field is 400 naming it',
+    request: (now) => ({
+      method: 'POST',
+      path: '/intents',
+      caller: 'alice',
+      body: sampleIntent(now, { timestamp: 'soon' }),
+    }),
+    status: 400,
+    problem: { error: 'InvalidInputError', type: 'urn:itv:problem:invalid-input-error' },
+    names: 'timestamp',
+  },
+  {
+    name: 'a request without credentials is 401 asking for them',
+    request: (now) => ({ method: 'POST', path: '/intents', caller: 'anonymous', body: sampleIntent(now) }),
+    status: 401,
+    headers: { 'www-authenticate': true },
+    names: 'authorization',
+  },
+  {
+    name: 'a caller no principal is is 401',
+    request: (now) => ({ method: 'POST', path: '/intents', caller: 'stranger', body: sampleIntent(now) }),
+    status: 401,
+    headers: { 'www-authenticate': true },
+    problem: { error: 'UnknownCallerError' },
+  },
+  {
+    name: 'a body over 1 MiB is 413 naming the body',
+    request: () => ({
+      method: 'POST',
+      path: '/intents',
+      caller: 'alice',
+      body: JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }),
+    }),
+    status: 413,
+    problem: { error: 'ContentTooLarge' },
+    names: 'body',
+  },
+  {
+    name: 'a method a path does not take is 405 with Allow',
+    request: () => ({ method: 'DELETE', path: '/intents', caller: 'alice' }),
+    status: 405,
+    headers: { allow: 'POST, GET' },
+    problem: { error: 'MethodNotAllowed' },
+  },
+  {
+    name: 'a method an id path does not take is 405 with Allow',
+    request: () => ({ method: 'PUT', path: '/intents/some-intent', caller: 'alice', body: '{}' }),
+    status: 405,
+    headers: { allow: 'GET' },
+  },
+  {
+    name: 'a path no route declares is 404',
+    request: () => ({ method: 'GET', path: '/no-such-route', caller: 'alice' }),
+    status: 404,
+    problem: { error: 'NotFound' },
+  },
+  {
+    name: 'a review of an intent nobody submitted is 404',
+    request: () => ({
+      method: 'POST',
+      path: '/intents/never-submitted/review',
+      caller: 'xavier',
+      body: JSON.stringify({ decision: 'approve' }),
+    }),
+    status: 404,
+    problem: { error: 'NotFound' },
+  },
+];
+
+/** Checks one answer against its case; throws naming what differs. */
+export function expectConvention(kase: ConventionCase, answer: ConventionAnswer): void {
+  const seen = {
+    status: answer.status,
+    contentType: answer.header('content-type'),
+    headers: Object.fromEntries(
+      Object.entries(kase.headers ?? {}).map(([name, value]) => [
+        name,
+        value === true ? answer.header(name) !== undefined : answer.header(name),
+      ]),
+    ),
+    problem: Object.fromEntries(Object.keys(kase.problem ?? {}).map((key) => [key, answer.body[key]])),
+    status_member: answer.body.status,
+    names: kase.names
+      ? ((answer.body.issues ?? []) as Array<{ path: string }>).some((issue) => issue.path === kase.names)
+      : undefined,
+  };
+  const wanted = {
+    status: kase.status,
+    contentType: 'application/problem+json',
+    headers: kase.headers ?? {},
+    problem: kase.problem ?? {},
+    status_member: kase.status,
+    names: kase.names ? true : undefined,
+  };
+  if (JSON.stringify(seen) !== JSON.stringify(wanted)) {
+    throw new Error(
+      `${kase.name}:\n  wanted ${JSON.stringify(wanted)}\n  got    ${JSON.stringify(seen)}\n  body   ${JSON.stringify(answer.body).slice(0, 600)}`,
+    );
+  }
+}
