@@ -3,10 +3,10 @@ import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { followIntent } from '../control-plane/follow.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { progressPrinter } from '../progress.js';
 import type { namedPrincipal } from '../runtime/local-caller.js';
 import { printStatus } from './status.js';
-import { exitCodeFor } from './submit.js';
 
 /**
  * A person's decision on a parked intent (`itv review`, `itv release decide`): `POST /intents/{id}/<route>`
@@ -40,5 +40,5 @@ export async function postDecisionAndFollow(
     return 1;
   }
   printStatus(status, json);
-  return exitCodeFor(status.status);
+  return exitCodeFor(status);
 }

@@ -4,15 +4,11 @@ import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { followIntent } from '../control-plane/follow.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { progressPrinter } from '../progress.js';
 import { namedPrincipal } from '../runtime/local-caller.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
-
-/** Exit codes: 0 released or waiting for review, 2 rejected / rolled back / failed. */
-export function exitCodeFor(status: string): number {
-  return status === 'released' || status === 'awaiting-review' ? 0 : 2;
-}
 
 /**
  * `itv submit`: `POST /intents` to the home's control plane as the principal the command names, then follows
@@ -63,5 +59,5 @@ function report(status: IntentStatus | undefined, intentId: string, json: boolea
       `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --as <reviewer>`,
     );
   }
-  return exitCodeFor(status.status);
+  return exitCodeFor(status);
 }
