@@ -1,11 +1,14 @@
-import { Command, Option } from 'commander';
-import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
-import { principalVariable } from './runtime/local-caller.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Argument, Command, Option } from 'commander';
+import { projectRoot } from './project-root.js';
+import { principalVariable } from './runtime/principal-variable.js';
 
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
 export function buildProgram(): Command {
   const program = new Command('itv')
     .description('intent to value: automated change management for real-time release')
+    .version(itvVersion(), '-V, --version', "print itv's version")
     .showHelpAfterError();
 
   program
@@ -111,6 +114,7 @@ export function buildProgram(): Command {
     .command('export')
     .description('export the ledger as JSON Lines, one entry a line')
     .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
+    .option('--json', 'with --out, print what was written as JSON (the export itself is JSON Lines)')
     .action(async (options) =>
       exit(await (await import('./commands/ledger.js')).ledgerExportCommand(options)),
     );
@@ -121,6 +125,7 @@ export function buildProgram(): Command {
     .description("copy an intent's evidence bundle out of the evidence store")
     .argument('<id>', 'intent id')
     .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID)')
+    .option('--json', 'print the files pulled as JSON')
     .action(async (id, options) =>
       exit(await (await import('./commands/evidence.js')).evidencePullCommand(id, options)),
     );
@@ -169,12 +174,18 @@ export function buildProgram(): Command {
     .command('token')
     .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")
     .argument('<principal>', 'principal id or e-mail from the catalog')
-    .action(async (principal) => exit(await (await import('./commands/token.js')).tokenCommand(principal)));
+    .option('--json', 'print the principal and token as JSON')
+    .action(async (principal, options) =>
+      exit(await (await import('./commands/token.js')).tokenCommand(principal, options)),
+    );
 
   program
     .command('stop')
     .description("stop this ITV_HOME's control plane (it also stops by itself when idle)")
-    .action(async () => exit(await (await import('./commands/control-plane.js')).stopCommand()));
+    .option('--json', 'print the outcome as JSON')
+    .action(async (options) =>
+      exit(await (await import('./commands/control-plane.js')).stopCommand(options)),
+    );
 
   program
     .command('control-plane', { hidden: true })
@@ -192,6 +203,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('the API Gateway routes over local HTTP on 127.0.0.1, answered by the same handler code')
     .option('--port <n>', 'port (0 picks a free one)', '8787')
+    .option('--json', 'print the address as one JSON line')
     .action(async (options) => exit(await (await import('./commands/serve.js')).serveCommand(options)));
 
   const value = program.command('value').description('value per hour, time to value and cost of delay');
@@ -207,7 +219,20 @@ export function buildProgram(): Command {
     .option('--html <file>', 'also write an HTML report')
     .action(async (options) => exit(await (await import('./commands/value.js')).valueReportCommand(options)));
 
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(itv completion bash)"')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .action(async (shell: 'bash' | 'zsh') => {
+      console.log((await import('./completion.js')).completionScript(program, shell));
+    });
+
   return program;
+}
+
+/** The version in itv's package.json, read when the command line is built (a fraction of a millisecond). */
+function itvVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function exit(code: number): void {
@@ -223,6 +248,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    // Loaded only on failure: `--help` and `--version` stay clear of the domain's modules.
+    const { InvalidInputError, ItvError } = await import('../lambdas/core/errors.js');
     if (error instanceof InvalidInputError) {
       console.error(`itv: ${error.message}`);
       for (const issue of error.issues) console.error(`  ${issue.path}: ${issue.message}`);

@@ -7,6 +7,7 @@ import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadBundle } from '../api/bundle-download.js';
+import { paint } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { spkiFromPem } from './ledger.js';
@@ -61,7 +62,10 @@ export function verifyBundleDir(dir: string, publicKeyPem?: string): BundleVerif
 }
 
 /** `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder. */
-export async function evidencePullCommand(intentId: string, options: { out?: string }): Promise<number> {
+export async function evidencePullCommand(
+  intentId: string,
+  options: { out?: string; json?: boolean },
+): Promise<number> {
   const out = options.out ?? `evidence-${intentId}`;
   checkBundleDir(out);
   const client = await controlPlane(itvHome());
@@ -73,6 +77,10 @@ export async function evidencePullCommand(intentId: string, options: { out?: str
     throw error;
   }
   const names = writeBundleDir(files, out);
+  if (options.json) {
+    console.log(JSON.stringify({ intentId, out, files: names }, null, 2));
+    return 0;
+  }
   console.log(
     `pulled ${names.length} files of intent ${intentId} into ${out}; check them with: itv evidence verify ${out}`,
   );
@@ -86,11 +94,13 @@ export async function evidenceVerifyCommand(
   const verification = verifyBundleDir(dir, options.publicKey);
   if (options.json) console.log(JSON.stringify(verification, null, 2));
   else {
-    const verdict = verification.ok ? 'VERIFIED' : 'FAILED';
+    const verdict = verification.ok ? paint('VERIFIED', 'green') : paint('FAILED', 'red');
     console.log(`evidence bundle ${verification.intentId ?? dir}: ${verdict}`);
     const width = Math.max(...verification.checks.map((c) => c.check.length));
     for (const check of verification.checks) {
-      console.log(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.check.padEnd(width)}  ${check.detail}`);
+      console.log(
+        `  ${check.ok ? paint('ok  ', 'green') : paint('FAIL', 'red')} ${check.check.padEnd(width)}  ${check.detail}`,
+      );
     }
   }
   return verification.ok ? 0 : 1;

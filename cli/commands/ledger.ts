@@ -109,7 +109,8 @@ export async function ledgerVerifyCommand(options: {
   });
 }
 
-export async function ledgerExportCommand(options: { out?: string }): Promise<number> {
+/** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */
+export async function ledgerExportCommand(options: { out?: string; json?: boolean }): Promise<number> {
   return withLedger(async (download) => {
     if (!options.out) {
       process.stdout.write(download.lines);
@@ -125,6 +126,17 @@ export async function ledgerExportCommand(options: { out?: string }): Promise<nu
       checkpointsFileOf(options.out),
       download.checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
     );
+    if (options.json) {
+      const written = {
+        entries: download.entries,
+        file: options.out,
+        publicKey: `${options.out}.pub.pem`,
+        checkpoints: download.checkpoints.length,
+        checkpointsFile: checkpointsFileOf(options.out),
+      };
+      console.log(JSON.stringify(written, null, 2));
+      return 0;
+    }
     console.error(
       `wrote ${download.entries} entries to ${options.out}, the public key to ${options.out}.pub.pem and ${download.checkpoints.length} signed checkpoints to ${checkpointsFileOf(options.out)}`,
     );

@@ -1,5 +1,6 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { duration, table, usd } from '../format.js';
@@ -11,7 +12,7 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   }
   console.log(`intent   ${status.intentId}  ${status.title ?? ''}`);
   console.log(`service  ${status.service ?? '-'}   risk tier ${status.tier ?? '-'}`);
-  console.log(`status   ${status.status}`);
+  console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);
   if (status.valuePerHourUsd !== null) console.log(`value per hour ${usd(status.valuePerHourUsd)}`);
