@@ -131,5 +131,7 @@ function removeOldBuilds(current) {
 // the first command after installing starts at full speed. Nothing to build without esbuild is no failure.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const entry = await cliBundle();
-  console.log(entry ? `itv CLI prebuilt: ${entry}` : 'itv CLI not prebuilt (no esbuild): it runs from its sources');
+  console.log(
+    entry ? `itv CLI prebuilt: ${entry}` : 'itv CLI not prebuilt (no esbuild): it runs from its sources',
+  );
 }

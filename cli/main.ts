@@ -9,7 +9,13 @@ export function buildProgram(): Command {
   const program = new Command('itv')
     .description('intent to value: automated change management for real-time release')
     .version(itvVersion(), '-V, --version', "print itv's version")
+    .option('--context <name>', 'the stack to talk to: local (default) or a deployed one (itv context list)')
     .showHelpAfterError();
+  // `--context` before the command applies to it as ITV_CONTEXT would.
+  program.hook('preAction', () => {
+    const context = program.opts<{ context?: string }>().context;
+    if (context) process.env.ITV_CONTEXT = context;
+  });
 
   program
     .command('demo')
@@ -122,17 +128,22 @@ export function buildProgram(): Command {
   const evidence = program.command('evidence').description("intents' evidence bundles, verifiable offline");
   evidence
     .command('pull')
-    .description("copy an intent's evidence bundle out of the evidence store")
-    .argument('<id>', 'intent id')
-    .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID)')
+    .description(
+      "copy an intent's evidence bundle out of the evidence store (through the API, or straight from the bucket)",
+    )
+    .argument('[id]', 'intent id (leave out with --since/--until)')
+    .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID; evidence-bundles for a range)')
+    .option('--bucket [name]', "read the evidence bucket directly (default: the context's)")
+    .option('--since <date>', 'with --bucket: every bundle written at or after this ISO 8601 date')
+    .option('--until <date>', 'with --bucket: … and before this one')
     .option('--json', 'print the files pulled as JSON')
     .action(async (id, options) =>
       exit(await (await import('./commands/evidence.js')).evidencePullCommand(id, options)),
     );
   evidence
     .command('verify')
-    .description('verify a pulled bundle: signatures, file digests, inclusion proofs (exit 1 if not)')
-    .argument('<bundle>', 'the bundle folder')
+    .description('verify pulled bundles: signatures, file digests, inclusion proofs (exit 1 if one is not)')
+    .argument('<bundles...>', 'bundle folders')
     .option('--public-key <pem>', 'require this public key instead of trusting the one in the bundle')
     .option('--json', 'print the result as JSON')
     .action(async (dir, options) =>
@@ -218,6 +229,49 @@ export function buildProgram(): Command {
     .option('--json', 'print as JSON')
     .option('--html <file>', 'also write an HTML report')
     .action(async (options) => exit(await (await import('./commands/value.js')).valueReportCommand(options)));
+
+  const context = program
+    .command('context')
+    .description(
+      'the stacks itv talks to: local (the default) or deployed ones, signed with your AWS credentials',
+    );
+  context
+    .command('add')
+    .description("add a deployed stack: by its CloudFormation stack's outputs, or by its API's URL")
+    .argument('<name>', 'a name for it, e.g. prod')
+    .option('--stack <name>', 'the CloudFormation stack, read with your AWS credentials (e.g. Itv)')
+    .option('--endpoint <url>', "the API's URL, stage included, instead of --stack")
+    .option('--region <region>', 'its region (default: $AWS_REGION)')
+    .option('--profile <profile>', 'sign with this profile of your AWS config (default: the standard chain)')
+    .option('--evidence-bucket <bucket>', 'the evidence bucket (read from the stack with --stack)')
+    .option('--use', 'use it from now on')
+    .option('--json', 'print the context as JSON')
+    .action(async (name, options) =>
+      exit(await (await import('./commands/context.js')).contextAddCommand(name, options)),
+    );
+  context
+    .command('list')
+    .description('the contexts, the one in use starred')
+    .option('--json', 'print as JSON')
+    .action(async (options) =>
+      exit(await (await import('./commands/context.js')).contextListCommand(options)),
+    );
+  context
+    .command('use')
+    .description('talk to this stack from now on (local: the embedded one)')
+    .argument('<name>', 'a context name, or local')
+    .option('--json', 'print as JSON')
+    .action(async (name, options) =>
+      exit(await (await import('./commands/context.js')).contextUseCommand(name, options)),
+    );
+  context
+    .command('remove')
+    .description('forget a context')
+    .argument('<name>', 'a context name')
+    .option('--json', 'print as JSON')
+    .action(async (name, options) =>
+      exit(await (await import('./commands/context.js')).contextRemoveCommand(name, options)),
+    );
 
   program
     .command('completion')

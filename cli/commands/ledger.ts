@@ -5,11 +5,10 @@ import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { ApiAnswerError } from '../api/api-get.js';
+import { openApi } from '../api/itv-api.js';
 import { downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
 
 export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 
@@ -144,9 +143,9 @@ export async function ledgerExportCommand(options: { out?: string; json?: boolea
   });
 }
 
-/** The ledger through `GET /ledger` and `GET /ledger/checkpoints` of the home's control plane. */
+/** The ledger through `GET /ledger` and `GET /ledger/checkpoints` of the chosen stack. */
 async function withLedger(work: (download: LedgerDownload) => Promise<number>): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   let download: LedgerDownload;
   try {
     download = await downloadLedger((path) => client.text(path));

@@ -1,8 +1,7 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { openApi } from '../api/itv-api.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
 import { duration, table, usd } from '../format.js';
 
 export function printStatus(status: IntentStatus, json: boolean): void {
@@ -25,9 +24,9 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   );
 }
 
-/** `itv status`: `GET /intents/{id}` on the home's control plane. */
+/** `itv status`: `GET /intents/{id}` on the chosen stack. */
 export async function statusCommand(id: string, options: { json?: boolean }): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   const answer = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
   if (answer.status === 404) {
     console.error(`no intent ${id} on the ledger`);

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { doraFigures, valueReport } from '../../lambdas/core/value-report.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { openApi } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
 import { duration, table, usd } from '../format.js';
 
 /** What `GET /value` answers. */
@@ -21,7 +20,7 @@ export async function valueReportCommand(options: {
   json?: boolean;
   html?: string;
 }): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   const answer = await client.call<ValueAnswer>(
     'GET',
     `/value?by=${encodeURIComponent(options.by ?? 'service')}`,
