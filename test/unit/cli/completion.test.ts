@@ -25,7 +25,8 @@ describe('itv completion', () => {
   });
 
   test('the hidden control-plane command is offered by neither shell', () => {
-    expect(bashCompletes('itv con')).toEqual([]);
+    expect(bashCompletes('itv cont')).toEqual(['context']);
+    expect(bashCompletes('itv control')).toEqual([]);
     expect(completionScript(buildProgram(), 'zsh')).not.toContain('control-plane');
   });
 
