@@ -1,5 +1,5 @@
-/** A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` stands for none. */
-const FIGURE = /^(-|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
+/** A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` or nothing stands for none. */
+const FIGURE = /^(|-|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
 
 /**
  * Plain-text tables for the terminal, without colour so they pipe and log cleanly. A column whose cells are
@@ -13,7 +13,7 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
     (_, column) =>
       body.length > 0 &&
       body.every((row) => FIGURE.test(row[column] ?? '-')) &&
-      body.some((row) => (row[column] ?? '-') !== '-'),
+      body.some((row) => !['-', ''].includes(row[column] ?? '-')),
   );
   const line = (row: string[]) =>
     row

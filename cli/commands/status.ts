@@ -14,7 +14,13 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);
-  if (status.valuePerHourUsd !== null) console.log(`value per hour ${usd(status.valuePerHourUsd)}`);
+  if (status.valuePerHourUsd !== null) {
+    const perEmployee =
+      status.valuePerHourPerEmployeeUsd === null
+        ? ''
+        : `, ${usd(status.valuePerHourPerEmployeeUsd)} per employee`;
+    console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}`);
+  }
   for (const reason of status.reasons) console.log(`why      ${reason}`);
   console.log(
     table(
