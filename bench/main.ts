@@ -1,5 +1,6 @@
 import { runAdmissionBench } from './admission.js';
 import { runBundleBench } from './bundles.js';
+import { runCliStartupBench } from './cli-startup.js';
 import { runFrozenReleaseBench } from './frozen-release.js';
 import { runFuzzBench } from './fuzz.js';
 import { runHistoryCostBench } from './history-cost.js';
@@ -25,6 +26,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['function bundles (esbuild, cold import)', runBundleBench],
   ['load (itv serve -> control plane, 429 back-pressure)', runLoadBench],
   ['fuzz (hostile intents through every entry point)', runFuzzBench],
+  ['cli start-up (itv as a user runs it)', runCliStartupBench],
 ];
 
 // `npm run bench -- load release`: only the sections whose title starts with one of the words given.

@@ -1,10 +1,25 @@
-/** Plain-text tables and figures for the terminal; no colours, so output pipes and logs cleanly. */
+/** A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` or nothing stands for none. */
+const FIGURE = /^(|-|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
+
+/**
+ * Plain-text tables for the terminal, without colour so they pipe and log cleanly. A column whose cells are
+ * all figures is right-aligned, header included, so that their digits line up.
+ */
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const body = rows.map((row) => row.map(String));
+  const cells = [headers, ...body];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const figures = headers.map(
+    (_, column) =>
+      body.length > 0 &&
+      body.every((row) => FIGURE.test(row[column] ?? '-')) &&
+      body.some((row) => !['-', ''].includes(row[column] ?? '-')),
+  );
   const line = (row: string[]) =>
     row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .map((cell, column) =>
+        figures[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');

@@ -1,12 +1,21 @@
-import { Command, Option } from 'commander';
-import { InvalidInputError, ItvError } from '../lambdas/core/errors.js';
-import { principalVariable } from './runtime/local-caller.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Argument, Command, Option } from 'commander';
+import { projectRoot } from './project-root.js';
+import { principalVariable } from './runtime/principal-variable.js';
 
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
 export function buildProgram(): Command {
   const program = new Command('itv')
     .description('intent to value: automated change management for real-time release')
+    .version(itvVersion(), '-V, --version', "print itv's version")
+    .option('--context <name>', 'the stack to talk to: local (default) or a deployed one (itv context list)')
     .showHelpAfterError();
+  // `--context` before the command applies to it as ITV_CONTEXT would.
+  program.hook('preAction', () => {
+    const context = program.opts<{ context?: string }>().context;
+    if (context) process.env.ITV_CONTEXT = context;
+  });
 
   program
     .command('demo')
@@ -136,6 +145,7 @@ export function buildProgram(): Command {
     .command('export')
     .description('export the ledger as JSON Lines, one entry a line')
     .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
+    .option('--json', 'with --out, print what was written as JSON (the export itself is JSON Lines)')
     .action(async (options) =>
       exit(await (await import('./commands/ledger.js')).ledgerExportCommand(options)),
     );
@@ -143,16 +153,22 @@ export function buildProgram(): Command {
   const evidence = program.command('evidence').description("intents' evidence bundles, verifiable offline");
   evidence
     .command('pull')
-    .description("copy an intent's evidence bundle out of the evidence store")
-    .argument('<id>', 'intent id')
-    .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID)')
+    .description(
+      "copy an intent's evidence bundle out of the evidence store (through the API, or straight from the bucket)",
+    )
+    .argument('[id]', 'intent id (leave out with --since/--until)')
+    .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID; evidence-bundles for a range)')
+    .option('--bucket [name]', "read the evidence bucket directly (default: the context's)")
+    .option('--since <date>', 'with --bucket: every bundle written at or after this ISO 8601 date')
+    .option('--until <date>', 'with --bucket: … and before this one')
+    .option('--json', 'print the files pulled as JSON')
     .action(async (id, options) =>
       exit(await (await import('./commands/evidence.js')).evidencePullCommand(id, options)),
     );
   evidence
     .command('verify')
-    .description('verify a pulled bundle: signatures, file digests, inclusion proofs (exit 1 if not)')
-    .argument('<bundle>', 'the bundle folder')
+    .description('verify pulled bundles: signatures, file digests, inclusion proofs (exit 1 if one is not)')
+    .argument('<bundles...>', 'bundle folders')
     .option('--public-key <pem>', 'require this public key instead of trusting the one in the bundle')
     .option('--json', 'print the result as JSON')
     .action(async (dir, options) =>
@@ -194,12 +210,18 @@ export function buildProgram(): Command {
     .command('token')
     .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")
     .argument('<principal>', 'principal id or e-mail from the catalog')
-    .action(async (principal) => exit(await (await import('./commands/token.js')).tokenCommand(principal)));
+    .option('--json', 'print the principal and token as JSON')
+    .action(async (principal, options) =>
+      exit(await (await import('./commands/token.js')).tokenCommand(principal, options)),
+    );
 
   program
     .command('stop')
     .description("stop this ITV_HOME's control plane (it also stops by itself when idle)")
-    .action(async () => exit(await (await import('./commands/control-plane.js')).stopCommand()));
+    .option('--json', 'print the outcome as JSON')
+    .action(async (options) =>
+      exit(await (await import('./commands/control-plane.js')).stopCommand(options)),
+    );
 
   program
     .command('control-plane', { hidden: true })
@@ -217,6 +239,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('the API Gateway routes over local HTTP on 127.0.0.1, answered by the same handler code')
     .option('--port <n>', 'port (0 picks a free one)', '8787')
+    .option('--json', 'print the address as one JSON line')
     .action(async (options) => exit(await (await import('./commands/serve.js')).serveCommand(options)));
 
   const value = program.command('value').description('value per hour, time to value and cost of delay');
@@ -232,7 +255,63 @@ export function buildProgram(): Command {
     .option('--html <file>', 'also write an HTML report')
     .action(async (options) => exit(await (await import('./commands/value.js')).valueReportCommand(options)));
 
+  const context = program
+    .command('context')
+    .description(
+      'the stacks itv talks to: local (the default) or deployed ones, signed with your AWS credentials',
+    );
+  context
+    .command('add')
+    .description("add a deployed stack: by its CloudFormation stack's outputs, or by its API's URL")
+    .argument('<name>', 'a name for it, e.g. prod')
+    .option('--stack <name>', 'the CloudFormation stack, read with your AWS credentials (e.g. Itv)')
+    .option('--endpoint <url>', "the API's URL, stage included, instead of --stack")
+    .option('--region <region>', 'its region (default: $AWS_REGION)')
+    .option('--profile <profile>', 'sign with this profile of your AWS config (default: the standard chain)')
+    .option('--evidence-bucket <bucket>', 'the evidence bucket (read from the stack with --stack)')
+    .option('--use', 'use it from now on')
+    .option('--json', 'print the context as JSON')
+    .action(async (name, options) =>
+      exit(await (await import('./commands/context.js')).contextAddCommand(name, options)),
+    );
+  context
+    .command('list')
+    .description('the contexts, the one in use starred')
+    .option('--json', 'print as JSON')
+    .action(async (options) =>
+      exit(await (await import('./commands/context.js')).contextListCommand(options)),
+    );
+  context
+    .command('use')
+    .description('talk to this stack from now on (local: the embedded one)')
+    .argument('<name>', 'a context name, or local')
+    .option('--json', 'print as JSON')
+    .action(async (name, options) =>
+      exit(await (await import('./commands/context.js')).contextUseCommand(name, options)),
+    );
+  context
+    .command('remove')
+    .description('forget a context')
+    .argument('<name>', 'a context name')
+    .option('--json', 'print as JSON')
+    .action(async (name, options) =>
+      exit(await (await import('./commands/context.js')).contextRemoveCommand(name, options)),
+    );
+
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(itv completion bash)"')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .action(async (shell: 'bash' | 'zsh') => {
+      console.log((await import('./completion.js')).completionScript(program, shell));
+    });
+
   return program;
+}
+
+/** The version in itv's package.json, read when the command line is built (a fraction of a millisecond). */
+function itvVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function exit(code: number): void {
@@ -248,6 +327,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    // Loaded only on failure: `--help` and `--version` stay clear of the domain's modules.
+    const { InvalidInputError, ItvError } = await import('../lambdas/core/errors.js');
     if (error instanceof InvalidInputError) {
       console.error(`itv: ${error.message}`);
       for (const issue of error.issues) console.error(`  ${issue.path}: ${issue.message}`);

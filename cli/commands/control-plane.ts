@@ -15,11 +15,13 @@ export async function controlPlaneCommand(options: { idle?: string }): Promise<n
 }
 
 /** `itv stop`: asks the home's control plane to stop, and waits until it has. */
-export async function stopCommand(): Promise<number> {
+export async function stopCommand(options: { json?: boolean } = {}): Promise<number> {
   const home = itvHome();
   const client = await runningControlPlane(home);
   if (!client) {
-    console.log(`no control plane runs for ${home}`);
+    console.log(
+      options.json ? JSON.stringify({ home, stopped: false }) : `no control plane runs for ${home}`,
+    );
     return 0;
   }
   await client.call('POST', '/local/stop');
@@ -31,6 +33,10 @@ export async function stopCommand(): Promise<number> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  console.log(`stopped the control plane for ${home} (pid ${client.address.pid})`);
+  console.log(
+    options.json
+      ? JSON.stringify({ home, stopped: true, pid: client.address.pid })
+      : `stopped the control plane for ${home} (pid ${client.address.pid})`,
+  );
   return 0;
 }

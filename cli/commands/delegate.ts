@@ -1,10 +1,9 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { GrantedDelegation } from '../../lambdas/core/pipeline/delegations.js';
 import type { RevokedDelegation } from '../../lambdas/core/pipeline/revoke-delegation.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { actingAs, actingLine } from '../api/acting-as.js';
+import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
-import { namedPrincipal } from '../runtime/local-caller.js';
 
 /**
  * `itv delegate`: `POST /delegations` on the home's control plane as the principal running it (`--as`), who
@@ -28,9 +27,10 @@ export async function delegateCommand(options: {
       ...missing.map((option) => ({ path: `--${option}`, message: 'is required' })),
     ]);
   }
-  const as = namedPrincipal(options.as, process.env, 'itv delegate');
-  const client = await controlPlane(itvHome());
-  const answer = await client.call<GrantedDelegation & { id: string }>('POST', '/delegations', {
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, 'itv delegate');
+  const api = await connect(target);
+  const answer = await api.client.call<GrantedDelegation & { id: string }>('POST', '/delegations', {
     body: {
       to: options.to,
       services: options.service,
@@ -38,13 +38,13 @@ export async function delegateCommand(options: {
       expiresAt: options.until,
       reason: options.reason,
     },
-    as,
+    ...(as ? { as } : {}),
   });
   if (answer.status !== 201) return printApiError(answer);
   const granted = answer.body;
   if (options.json) console.log(JSON.stringify(granted, null, 2));
   else {
-    console.log(`acting as ${granted.from}, named by ${as.via} (local runtime: not verified)`);
+    console.log(actingLine(api, as));
     console.log(
       `${granted.from} delegates ${granted.services.join(', ')} to ${granted.to} as ${granted.role} until ${granted.expiresAt}`,
     );
@@ -65,12 +65,13 @@ export async function revokeDelegationCommand(
       { path: '--reason', message: 'is required' },
     ]);
   }
-  const as = namedPrincipal(options.as, process.env, 'itv delegate revoke');
-  const client = await controlPlane(itvHome());
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, 'itv delegate revoke');
+  const { client } = await connect(target);
   const answer = await client.call<RevokedDelegation & { id: string }>(
     'DELETE',
     `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent(options.reason)}`,
-    { as },
+    as ? { as } : {},
   );
   if (answer.status !== 200) return printApiError(answer);
   const { revocation, alreadyRevoked } = answer.body;

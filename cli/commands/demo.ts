@@ -163,7 +163,7 @@ export async function demoCommand(options: {
       } else {
         log(
           table(
-            ['intent', 'scenario', 'outcome', 'tier', 'time to value', 'value/hour'],
+            ['intent', 'scenario', 'outcome', 'tier', 'time to value', 'value/hour', 'per employee'],
             results.map(({ scenario, status }) => [
               status.intentId,
               scenario.label,
@@ -171,6 +171,7 @@ export async function demoCommand(options: {
               status.tier ?? '-',
               duration(status.timeToValueSeconds),
               status.valuePerHourUsd === null ? '-' : usd(status.valuePerHourUsd),
+              status.valuePerHourPerEmployeeUsd === null ? '-' : usd(status.valuePerHourPerEmployeeUsd),
             ]),
           ),
         );

@@ -1,14 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ItvError } from '../../lambdas/core/errors.js';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { bundlePrefix } from '../../lambdas/core/evidence/bundle-layout.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadBundle } from '../api/bundle-download.js';
+import { openApi } from '../api/itv-api.js';
+import { paint } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
+import { checkBundleDir, writeBundleDir } from './bundle-folder.js';
 import { spkiFromPem } from './ledger.js';
 
 /** Copies an intent's bundle out of the evidence store into `outDir`; returns the file names copied. */
@@ -20,26 +21,6 @@ export async function pullBundle(
   const files = await storedBundle(evidence, intentId);
   if (files.size === 0) throw new Error(`no evidence bundle for intent ${intentId}`);
   return writeBundleDir(files, outDir);
-}
-
-/** Refuses a folder that already holds files: a bundle is pulled into a new one, never mixed with another. */
-function checkBundleDir(outDir: string): void {
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new ItvError(`${outDir} is not empty: pull a bundle into a new folder`);
-  }
-}
-
-/** Writes a bundle's files (flat: a name with a folder in it is skipped) into `outDir`; returns their names. */
-export function writeBundleDir(files: ReadonlyMap<string, Uint8Array>, outDir: string): string[] {
-  checkBundleDir(outDir);
-  mkdirSync(outDir, { recursive: true });
-  const names: string[] = [];
-  for (const [name, body] of files) {
-    if (name.includes('/')) continue;
-    writeFileSync(join(outDir, name), body);
-    names.push(name);
-  }
-  return names;
 }
 
 /** The files of a bundle folder, by name. */
@@ -61,10 +42,23 @@ export function verifyBundleDir(dir: string, publicKeyPem?: string): BundleVerif
 }
 
 /** `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder. */
-export async function evidencePullCommand(intentId: string, options: { out?: string }): Promise<number> {
+export async function evidencePullCommand(
+  intentId: string | undefined,
+  options: { out?: string; json?: boolean; bucket?: string | boolean; since?: string; until?: string },
+): Promise<number> {
+  if (options.bucket !== undefined || options.since !== undefined || options.until !== undefined)
+    return (await import('./evidence-from-bucket.js')).pullFromBucket(intentId, options);
+  if (intentId === undefined) {
+    throw new InvalidInputError('name the intent whose bundle to pull', [
+      {
+        path: 'id',
+        message: 'is required, unless --bucket with --since/--until pulls every bundle in a range',
+      },
+    ]);
+  }
   const out = options.out ?? `evidence-${intentId}`;
   checkBundleDir(out);
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   let files: Map<string, Uint8Array>;
   try {
     files = await downloadBundle((path) => client.text(path), intentId);
@@ -73,27 +67,40 @@ export async function evidencePullCommand(intentId: string, options: { out?: str
     throw error;
   }
   const names = writeBundleDir(files, out);
+  if (options.json) {
+    console.log(JSON.stringify({ intentId, out, files: names }, null, 2));
+    return 0;
+  }
   console.log(
     `pulled ${names.length} files of intent ${intentId} into ${out}; check them with: itv evidence verify ${out}`,
   );
   return 0;
 }
 
+/** `itv evidence verify BUNDLE…`: each bundle folder verified offline; exit 1 if any fails. */
 export async function evidenceVerifyCommand(
-  dir: string,
+  dirs: string | string[],
   options: { publicKey?: string; json?: boolean },
 ): Promise<number> {
-  const verification = verifyBundleDir(dir, options.publicKey);
-  if (options.json) console.log(JSON.stringify(verification, null, 2));
-  else {
-    const verdict = verification.ok ? 'VERIFIED' : 'FAILED';
-    console.log(`evidence bundle ${verification.intentId ?? dir}: ${verdict}`);
-    const width = Math.max(...verification.checks.map((c) => c.check.length));
-    for (const check of verification.checks) {
-      console.log(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.check.padEnd(width)}  ${check.detail}`);
-    }
+  const folders = typeof dirs === 'string' ? [dirs] : dirs;
+  const verifications = folders.map((dir) => verifyBundleDir(dir, options.publicKey));
+  if (options.json) {
+    console.log(JSON.stringify(folders.length === 1 ? verifications[0] : verifications, null, 2));
+  } else {
+    for (const [index, dir] of folders.entries()) printVerification(dir, verifications[index]!);
   }
-  return verification.ok ? 0 : 1;
+  return verifications.every((verification) => verification.ok) ? 0 : 1;
+}
+
+function printVerification(dir: string, verification: BundleVerification): void {
+  const verdict = verification.ok ? paint('VERIFIED', 'green') : paint('FAILED', 'red');
+  console.log(`evidence bundle ${verification.intentId ?? dir}: ${verdict}`);
+  const width = Math.max(...verification.checks.map((c) => c.check.length));
+  for (const check of verification.checks) {
+    console.log(
+      `  ${check.ok ? paint('ok  ', 'green') : paint('FAIL', 'red')} ${check.check.padEnd(width)}  ${check.detail}`,
+    );
+  }
 }
 
 /** The files of an intent's bundle as the evidence store holds them, by name. */

@@ -5,11 +5,10 @@ import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { ApiAnswerError } from '../api/api-get.js';
+import { openApi } from '../api/itv-api.js';
 import { downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
 
 export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 
@@ -109,7 +108,8 @@ export async function ledgerVerifyCommand(options: {
   });
 }
 
-export async function ledgerExportCommand(options: { out?: string }): Promise<number> {
+/** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */
+export async function ledgerExportCommand(options: { out?: string; json?: boolean }): Promise<number> {
   return withLedger(async (download) => {
     if (!options.out) {
       process.stdout.write(download.lines);
@@ -125,6 +125,17 @@ export async function ledgerExportCommand(options: { out?: string }): Promise<nu
       checkpointsFileOf(options.out),
       download.checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
     );
+    if (options.json) {
+      const written = {
+        entries: download.entries,
+        file: options.out,
+        publicKey: `${options.out}.pub.pem`,
+        checkpoints: download.checkpoints.length,
+        checkpointsFile: checkpointsFileOf(options.out),
+      };
+      console.log(JSON.stringify(written, null, 2));
+      return 0;
+    }
     console.error(
       `wrote ${download.entries} entries to ${options.out}, the public key to ${options.out}.pub.pem and ${download.checkpoints.length} signed checkpoints to ${checkpointsFileOf(options.out)}`,
     );
@@ -132,9 +143,9 @@ export async function ledgerExportCommand(options: { out?: string }): Promise<nu
   });
 }
 
-/** The ledger through `GET /ledger` and `GET /ledger/checkpoints` of the home's control plane. */
+/** The ledger through `GET /ledger` and `GET /ledger/checkpoints` of the chosen stack. */
 async function withLedger(work: (download: LedgerDownload) => Promise<number>): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   let download: LedgerDownload;
   try {
     download = await downloadLedger((path) => client.text(path));

@@ -1,44 +1,57 @@
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { actingLine } from '../api/acting-as.js';
+import { followOn } from '../api/follow-on.js';
+import { connect, type Target } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
-import { followIntent } from '../control-plane/follow.js';
+import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { progressPrinter } from '../progress.js';
-import type { namedPrincipal } from '../runtime/local-caller.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { printStatus } from './status.js';
-import { exitCodeFor } from './submit.js';
 
 /**
  * A person's decision on a parked intent (`itv review`, `itv release decide`): `POST /intents/{id}/<route>`
- * as the principal the command names, then the resumed execution followed to its end, printing only the
- * stages reported after the decision.
+ * as the caller, then the resumed execution followed until it settles, printing only what was reported after
+ * the decision.
  */
 export async function postDecisionAndFollow(
   id: string,
   route: 'review' | 'release-decision',
   body: Record<string, unknown>,
-  as: ReturnType<typeof namedPrincipal>,
+  target: Target,
+  as: ActingAs | undefined,
   json: boolean,
 ): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const api = await connect(target);
   const path = `/intents/${encodeURIComponent(id)}`;
-  const before = await client.call<{ events: unknown[] }>(
-    'GET',
-    `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
+  const after = await shownSoFar(api, id);
+  const answer = await honouringRetryAfter(
+    () => api.client.call('POST', `${path}/${route}`, { body, ...(as ? { as } : {}) }),
+    { onWait: (seconds, refused) => (json ? console.error : console.log)(waitingLine(seconds, refused)) },
   );
-  const answer = await honouringRetryAfter(() => client.call('POST', `${path}/${route}`, { body, as }), {
-    onWait: (seconds, refused) => (json ? console.error : console.log)(waitingLine(seconds, refused)),
-  });
   if (answer.status >= 400) return printApiError(answer);
-  if (!json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
-  const status = await followIntent(client, id, {
-    onEvent: json ? undefined : progressPrinter((line) => console.log(line)),
-    after: before.body.events.length,
-  });
+  if (!json) console.log(actingLine(api, as));
+  const status = await followOn(api, id, { print: json ? undefined : (line) => console.log(line), after });
   if (!status) {
     console.error(`no intent ${id} on the ledger`);
     return 1;
   }
   printStatus(status, json);
-  return exitCodeFor(status.status);
+  return exitCodeFor(status);
+}
+
+/** What the intent's progress already showed before the decision: events locally, the last ledger seq deployed. */
+async function shownSoFar(api: Awaited<ReturnType<typeof connect>>, id: string): Promise<number | undefined> {
+  if (api.kind === 'local') {
+    const before = await api.client.call<{ events: unknown[] }>(
+      'GET',
+      `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
+    );
+    return before.body.events.length;
+  }
+  const before = await api.client.call<{ steps?: Array<{ seq: number }> }>(
+    'GET',
+    `/intents/${encodeURIComponent(id)}`,
+  );
+  return before.status === 200
+    ? Math.max(-1, ...(before.body.steps ?? []).map((step) => step.seq))
+    : undefined;
 }

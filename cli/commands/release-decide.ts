@@ -1,4 +1,5 @@
-import { namedPrincipal } from '../runtime/local-caller.js';
+import { actingAs } from '../api/acting-as.js';
+import { chosenTarget } from '../api/itv-api.js';
 import { postDecisionAndFollow } from './post-decision.js';
 
 /**
@@ -30,11 +31,13 @@ export async function releaseDecideCommand(
     return 1;
   }
   // The decider is who runs the command, one of the service's owners.
-  const as = namedPrincipal(options.as, process.env, 'itv release decide');
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, 'itv release decide');
   return postDecisionAndFollow(
     id,
     'release-decision',
     { decision: chosen[0], reason: options.reason },
+    target,
     as,
     options.json ?? false,
   );

@@ -1,9 +1,10 @@
-import { namedPrincipal } from '../runtime/local-caller.js';
+import { actingAs } from '../api/acting-as.js';
+import { chosenTarget } from '../api/itv-api.js';
 import { postDecisionAndFollow } from './post-decision.js';
 
 /**
- * `itv review`: `POST /intents/{id}/review` as the reviewer of record the command names; the control plane
- * resumes the parked execution, which this command follows to its end.
+ * `itv review`: `POST /intents/{id}/review` as the reviewer of record (named locally, the signing AWS identity
+ * on a deployed stack); the stack resumes the parked execution, which this command follows to its end.
  */
 export async function reviewCommand(
   id: string,
@@ -21,7 +22,8 @@ export async function reviewCommand(
     return 1;
   }
   // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
-  const as = namedPrincipal(options.as ?? options.reviewer, process.env, 'itv review');
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as ?? options.reviewer, 'itv review');
   return postDecisionAndFollow(
     id,
     'review',
@@ -29,6 +31,7 @@ export async function reviewCommand(
       decision: options.approve ? 'approve' : 'reject',
       ...(options.reason ? { reason: options.reason } : {}),
     },
+    target,
     as,
     options.json ?? false,
   );

@@ -22,7 +22,7 @@ const returned = [
  * them with the same handler functions. Where API Gateway verifies a SigV4 signature, the control plane
  * verifies a bearer token `itv token` issued; only its `/local/` routes are kept from outside callers.
  */
-export async function serveCommand(options: { port?: string }): Promise<number> {
+export async function serveCommand(options: { port?: string; json?: boolean }): Promise<number> {
   const port = Number(options.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a port number, got ${options.port}`);
@@ -42,12 +42,15 @@ export async function serveCommand(options: { port?: string }): Promise<number> 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  console.log(
-    `itv API on http://127.0.0.1:${bound}  (POST /intents, GET /intents/{id}, POST /intents/{id}/review)`,
-  );
-  console.log(
-    'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one. Ctrl-C stops.',
-  );
+  if (options.json) console.log(JSON.stringify({ url: `http://127.0.0.1:${bound}` }));
+  else {
+    console.log(
+      `itv API on http://127.0.0.1:${bound}  (POST /intents, GET /intents/{id}, POST /intents/{id}/review)`,
+    );
+    console.log(
+      'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one. Ctrl-C stops.',
+    );
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

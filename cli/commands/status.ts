@@ -1,7 +1,7 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { openApi } from '../api/itv-api.js';
+import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
 import { duration, table, usd } from '../format.js';
 
 export function printStatus(status: IntentStatus, json: boolean): void {
@@ -11,10 +11,16 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   }
   console.log(`intent   ${status.intentId}  ${status.title ?? ''}`);
   console.log(`service  ${status.service ?? '-'}   risk tier ${status.tier ?? '-'}`);
-  console.log(`status   ${status.status}`);
+  console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);
-  if (status.valuePerHourUsd !== null) console.log(`value per hour ${usd(status.valuePerHourUsd)}`);
+  if (status.valuePerHourUsd !== null) {
+    const perEmployee =
+      status.valuePerHourPerEmployeeUsd === null
+        ? ''
+        : `, ${usd(status.valuePerHourPerEmployeeUsd)} per employee`;
+    console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}`);
+  }
   for (const reason of status.reasons) console.log(`why      ${reason}`);
   console.log(
     table(
@@ -24,9 +30,9 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   );
 }
 
-/** `itv status`: `GET /intents/{id}` on the home's control plane. */
+/** `itv status`: `GET /intents/{id}` on the chosen stack. */
 export async function statusCommand(id: string, options: { json?: boolean }): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   const answer = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
   if (answer.status === 404) {
     console.error(`no intent ${id} on the ledger`);

@@ -1,37 +1,34 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { actingAs, actingLine } from '../api/acting-as.js';
+import { followOn } from '../api/follow-on.js';
+import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
-import { followIntent } from '../control-plane/follow.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { progressPrinter } from '../progress.js';
-import { namedPrincipal } from '../runtime/local-caller.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
 
-/** Exit codes: 0 released or waiting for review, 2 rejected / rolled back / failed. */
-export function exitCodeFor(status: string): number {
-  return status === 'released' || status === 'awaiting-review' ? 0 : 2;
-}
-
 /**
- * `itv submit`: `POST /intents` to the home's control plane as the principal the command names, then follows
- * the execution stage by stage. A resubmission of an intent already on the ledger reports its status.
+ * `itv submit`: `POST /intents` to the chosen stack (the home's control plane, or a deployed one's API
+ * Gateway) as the caller, then follows the intent stage by stage until it settles. A resubmission of an
+ * intent already on the ledger reports its status.
  */
 export async function submitCommand(
   file: string,
   options: { wait?: boolean; json?: boolean; as?: string },
 ): Promise<number> {
   const raw = readIntentFile(file);
-  // Named before anything starts; the control plane checks the name against the catalog.
-  const as = namedPrincipal(options.as, process.env, 'itv submit');
-  const client = await controlPlane(itvHome());
+  // Named before anything starts; the stack checks the name (or the signature) against the catalog.
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, 'itv submit');
+  const api = await connect(target);
   const answer = await honouringRetryAfter(
     () =>
-      client.call<{ intentId: string; duplicate?: boolean; previousIntentId?: string }>('POST', '/intents', {
-        body: raw,
-        as,
-      }),
+      api.client.call<{ intentId: string; duplicate?: boolean; previousIntentId?: string }>(
+        'POST',
+        '/intents',
+        { body: raw, ...(as ? { as } : {}) },
+      ),
     // The line goes to stderr under --json, whose stdout is the status alone.
     {
       onWait: (seconds, refused) =>
@@ -40,28 +37,37 @@ export async function submitCommand(
   );
   if (answer.status >= 400) return printApiError(answer);
   const { intentId } = answer.body;
-  if (!options.json) console.log(`acting as ${as.named}, named by ${as.via} (local runtime: not verified)`);
+  if (!options.json) console.log(actingLine(api, as));
   if (answer.body.duplicate && !options.json)
     console.log(`intent ${intentId} was already submitted; its status:`);
   if (answer.body.previousIntentId && !options.json)
     console.log(`attempt ${intentId} follows ${answer.body.previousIntentId}, which ended without releasing`);
-  const status = await followIntent(client, intentId, {
-    onEvent: options.json ? undefined : progressPrinter((line) => console.log(line)),
+  const status = await followOn(api, intentId, {
+    print: options.json ? undefined : (line) => console.log(line),
     untilReviewed: options.wait ?? false,
   });
-  return report(status, intentId, options.json ?? false);
+  return report(status, intentId, options.json ?? false, api.kind);
 }
 
-function report(status: IntentStatus | undefined, intentId: string, json: boolean): number {
+function report(
+  status: IntentStatus | undefined,
+  intentId: string,
+  json: boolean,
+  kind: 'local' | 'deployed',
+): number {
   if (!status) {
-    console.error(`the pipeline failed before recording intent ${intentId}; see ITV_HOME/control-plane.log`);
+    console.error(
+      kind === 'local'
+        ? `the pipeline failed before recording intent ${intentId}; see ITV_HOME/control-plane.log`
+        : `intent ${intentId} was accepted but nothing was recorded for it within a minute; see the stack's execution ${intentId}`,
+    );
     return 1;
   }
   printStatus(status, json);
   if (!json && status.status === 'awaiting-review') {
     console.log(
-      `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve --as <reviewer>`,
+      `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve${kind === 'local' ? ' --as <reviewer>' : ''}`,
     );
   }
-  return exitCodeFor(status.status);
+  return exitCodeFor(status);
 }

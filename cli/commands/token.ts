@@ -4,7 +4,7 @@ import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { issueToken } from '../runtime/local-tokens.js';
 
 /** `itv token PRINCIPAL`: prints a new bearer token for `itv serve`; only its digest is kept under ITV_HOME. */
-export async function tokenCommand(name: string): Promise<number> {
+export async function tokenCommand(name: string, options: { json?: boolean } = {}): Promise<number> {
   const principal = findPrincipal(loadCatalog(), name);
   if (!principal) {
     console.error(`itv: "${name}" is not a principal in the catalog (catalog/principals.ts)`);
@@ -14,6 +14,6 @@ export async function tokenCommand(name: string): Promise<number> {
   console.error(
     `bearer token for ${principal} (itv serve on this ITV_HOME; shown once, replaces any earlier one):`,
   );
-  console.log(token);
+  console.log(options.json ? JSON.stringify({ principal, token }) : token);
   return 0;
 }

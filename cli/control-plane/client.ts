@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ItvError } from '../../lambdas/core/errors.js';
 import { projectRoot } from '../project-root.js';
-import { boundedFetch, RequestTimeoutError } from './bounded-fetch.js';
+import { RequestTimeoutError } from './bounded-fetch.js';
 import {
   type ControlPlaneAddress,
   claimStart,
@@ -11,7 +11,8 @@ import {
   readAddress,
   releaseStart,
 } from './home-owner.js';
-import { localHeaders } from './local-auth.js';
+import { localHeaders } from './local-headers.js';
+import { loopbackRequest } from './loopback-request.js';
 
 const itvBin = join(projectRoot, 'bin', 'itv.js');
 
@@ -100,16 +101,14 @@ export class ControlPlaneClient {
       headers[localHeaders.namedBy] = options.as.via;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const { response, text } = await boundedFetch(
+    const answer = await loopbackRequest(
       `${this.address.url}${path}`,
       { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) },
       requestTimeoutMs,
     );
-    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+    const retryAfter = Number(answer.header('retry-after') ?? Number.NaN);
     return {
-      status: response.status,
-      text,
-      header: (name) => response.headers.get(name) ?? undefined,
+      ...answer,
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
     };
   }
@@ -180,15 +179,13 @@ function startControlPlane(home: string): ChildProcess {
 }
 
 /**
- * fetch's failure when nothing listens at the address, or the connection dropped mid-request, or no answer
- * came in time (a control plane killed between accepting and answering).
+ * The request's failure when nothing listens at the address, or the connection dropped mid-request, or no
+ * answer came in time (a control plane killed between accepting and answering).
  */
 function isConnectionLost(error: unknown): boolean {
   if (error instanceof RequestTimeoutError) return true;
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
-  return (
-    error instanceof TypeError && ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')
-  );
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code);
 }
 
 /** The log keeps one earlier generation: past 5 MB it becomes `control-plane.log.1` when the next one starts. */
@@ -204,12 +201,12 @@ export function keepLogSmall(logFile: string): void {
 
 async function healthy(address: ControlPlaneAddress): Promise<boolean> {
   try {
-    const { response } = await boundedFetch(
+    const answer = await loopbackRequest(
       `${address.url}/local/health`,
       { headers: { authorization: `ItvLocal ${address.secret}` } },
       5000,
     );
-    return response.ok;
+    return answer.status >= 200 && answer.status < 300;
   } catch {
     return false;
   }

@@ -1,18 +1,24 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { isSettled } from '../exit-codes.js';
 import type { ProgressEvent } from '../runtime/local-pipeline.js';
 import type { ControlPlaneClient } from './client.js';
 
-const pollMs = 150;
+const defaultPollMs = 150;
 
 /**
- * Follows an intent on the control plane until its execution ends or parks, passing each stage's progress
- * to `onEvent`, and returns its status from the ledger. With `untilReviewed`, an intent that waits for a
- * reviewer is followed on until it has an outcome (or failed).
+ * Follows an intent on the control plane until it settles (`isSettled`: an outcome, a failure, or a wait for
+ * a person), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
+ * `untilReviewed`, an intent that waits for a reviewer is followed on until it has an outcome (or failed).
  */
 export async function followIntent(
-  client: ControlPlaneClient,
+  client: Pick<ControlPlaneClient, 'call'>,
   intentId: string,
-  options: { onEvent?: (event: ProgressEvent) => void; untilReviewed?: boolean; after?: number } = {},
+  options: {
+    onEvent?: (event: ProgressEvent) => void;
+    untilReviewed?: boolean;
+    after?: number;
+    pollMs?: number;
+  } = {},
 ): Promise<IntentStatus | undefined> {
   let after = options.after ?? 0;
   const path = encodeURIComponent(intentId);
@@ -26,11 +32,9 @@ export async function followIntent(
     if (!progress.body.running) {
       const answer = await client.call<IntentStatus>('GET', `/intents/${path}`);
       const status = answer.status === 200 ? answer.body : undefined;
-      // Between a review being recorded and its execution resuming, the intent is neither parked nor running:
-      // a follower that waits for the review goes on until the intent has an outcome.
-      const settled = status === undefined || status.outcome !== null || status.status === 'failed';
-      if (!options.untilReviewed || settled) return status;
+      if (status === undefined || isSettled(status, { untilReviewed: options.untilReviewed ?? false }))
+        return status;
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? defaultPollMs));
   }
 }

@@ -3,12 +3,9 @@ import type { Authenticate } from '../../lambdas/api/caller.js';
 import { UnknownCallerError } from '../../lambdas/core/errors.js';
 import { resolveLocalPrincipal } from '../runtime/local-caller.js';
 import { bearerCaller } from '../runtime/local-tokens.js';
+import { localHeaders } from './local-headers.js';
 
-/** Headers the CLI sends to its home's control plane: the local secret, and who it acts as and how it knows. */
-export const localHeaders = {
-  principal: 'x-itv-principal',
-  namedBy: 'x-itv-named-by',
-} as const;
+export { localHeaders };
 
 /**
  * The control plane's authentication, in the place of API Gateway's IAM auth: either a bearer token `itv token`

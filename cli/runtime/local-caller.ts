@@ -2,8 +2,9 @@ import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import { InvalidInputError, UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
 import { type Caller, findPrincipal } from '../../lambdas/core/principals/index.js';
 
-/** The environment variable that names who the CLI acts as when `--as` is not given. */
-export const principalVariable = 'ITV_PRINCIPAL';
+import { principalVariable } from './principal-variable.js';
+
+export { principalVariable };
 
 /**
  * Who the CLI acts as: `--as PRINCIPAL`, else `ITV_PRINCIPAL`, by principal id or e-mail. A laptop verifies

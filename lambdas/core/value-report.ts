@@ -1,5 +1,12 @@
 import type { StoredEntry } from '../ports/ledger-store.js';
-import { deploymentEventReadPayload, intentConcludedPayload, payloadOf } from './ledger/entry-payloads.js';
+import { type ValueModel, valueModelSchema } from './intent.js';
+import {
+  deploymentEventReadPayload,
+  intentConcludedPayload,
+  intentDeclaredPayload,
+  payloadOf,
+} from './ledger/entry-payloads.js';
+import { compoundedValuePerHour } from './value.js';
 
 /**
  * The $/hour report: value per hour, time to value and cost of delay aggregated over any combination of
@@ -17,23 +24,55 @@ export interface ConcludedIntent {
   costOfDelayUsd: number;
   timeToValueSeconds: number | null;
   concludedAt: string;
-  /** Seconds from the first rollback event to the rollback's completion, for rolled-back intents. */
+  /**
+   * Seconds from the failed release's start (when users began to get the change) to its rollback's completion,
+   * for rolled-back intents: DORA's failed deployment recovery time.
+   */
   restoreSeconds: number | null;
+  /** The employees the value model names, or null: no headcount is assumed. */
+  employeeCount: number | null;
+  growthModel: ValueModel['growth']['model'];
+  /** The seed's `compounded_value / (years × 365 × 24)` under the model's growth; the flat figure for `none`. */
+  compoundedValuePerHourUsd: number;
 }
 
-export interface ValueGroup {
-  key: Record<string, string>;
+/** Figures that add up across groups: a group's, or all groups' together (`valueTotals`). */
+export interface ValueSums {
   intents: number;
   released: number;
   /** Sum of value per hour of the released intents: the value now flowing. */
   valuePerHourUsd: number;
+  /** The same under each intent's growth model (compounded over its horizon), beside the flat figure. */
+  compoundedValuePerHourUsd: number;
+  /**
+   * `Σ value_per_hour / Σ employee_count` over the released intents whose value model names its employees (the
+   * seed's per-employee $/hour); null when none does. Intents without a count are left out, never assumed.
+   */
+  valuePerHourPerEmployeeUsd: number | null;
+  /** Σ employee_count over those intents. */
+  employees: number;
+  /** How many released intents name their employees (out of `released`). */
+  releasedWithEmployees: number;
   costOfDelayUsd: number;
+}
+
+export interface ValueGroup extends ValueSums {
+  key: Record<string, string>;
   medianTimeToValueSeconds: number | null;
+  /** The growth models of the released intents, sorted (their formulas: `growthFormulas`). */
+  growthModels: string[];
 }
 
 export interface DoraFigures {
+  /**
+   * The timestamps the figures are computed over: the first and last conclusion, and the window in days (at
+   * least one: a burst of releases within an hour is that many in a day, not extrapolated to hundreds a day).
+   * They are the ledger's timestamps, so on the local runtime they are its virtual clock's.
+   */
+  window: { from: string; to: string; days: number } | null;
   /** Median seconds from declaration to released value. */
   leadTimeSeconds: number | null;
+  /** Released changes per day over the window. */
   deploymentsPerDay: number | null;
   /** Rolled back / (released + rolled back). */
   changeFailureRate: number | null;
@@ -50,7 +89,19 @@ const builtIn: Record<string, (c: ConcludedIntent) => string> = {
 /** One record per concluded intent, read from its `intent.concluded` entry and its release events. */
 export function concludedIntents(entries: readonly StoredEntry[]): ConcludedIntent[] {
   const rollback = new Map<string, { started?: number; completed?: number }>();
+  const models = new Map<string, ValueModel>();
   for (const { entry } of entries) {
+    if (entry.type === 'intent.declared') {
+      const declared = payloadOf(entry, intentDeclaredPayload).intent as { goal?: { valueModel?: unknown } };
+      const model = valueModelSchema.safeParse(declared.goal?.valueModel);
+      if (model.success) models.set(entry.intentId, model.data);
+    }
+    if (entry.type === 'release.started') {
+      const times = rollback.get(entry.intentId) ?? {};
+      // The failed release's start: the first one, should a queued intent have been started again.
+      times.started ??= Date.parse(entry.timestamp);
+      rollback.set(entry.intentId, times);
+    }
     if (entry.type === 'release.rollback-started' || entry.type === 'release.rollback-completed') {
       const times = rollback.get(entry.intentId) ?? {};
       const at = Date.parse(payloadOf(entry, deploymentEventReadPayload).at ?? entry.timestamp);
@@ -64,6 +115,8 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
     .map(({ entry }) => {
       const p = payloadOf(entry, intentConcludedPayload);
       const times = rollback.get(entry.intentId);
+      const model = models.get(entry.intentId);
+      const valuePerHourUsd = Number(p.valuePerHourUsd ?? 0);
       return {
         intentId: entry.intentId,
         outcome: String(p.outcome ?? 'unknown'),
@@ -71,7 +124,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         kind: p.kind ?? null,
         tier: p.tier ?? null,
         tags: p.tags ?? {},
-        valuePerHourUsd: Number(p.valuePerHourUsd ?? 0),
+        valuePerHourUsd,
         costOfDelayUsd: Number(p.costOfDelayUsd ?? 0),
         timeToValueSeconds: p.timeToValueSeconds ?? null,
         concludedAt: entry.timestamp,
@@ -79,6 +132,10 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
           times?.started !== undefined && times.completed !== undefined
             ? Math.max(0, (times.completed - times.started) / 1000)
             : null,
+        employeeCount: model?.employeeCount ?? null,
+        growthModel: model?.growth.model ?? 'none',
+        // Only a released change's value flows; the flat figure Learn recorded stands when no model is on record.
+        compoundedValuePerHourUsd: model ? compoundedValuePerHour(model) : valuePerHourUsd,
       };
     });
 }
@@ -98,18 +155,59 @@ export function valueReport(
     .map(([id, members]) => {
       const values = JSON.parse(id) as string[];
       const released = members.filter((m) => m.outcome === 'released');
+      const counted = released.filter((m) => m.employeeCount !== null);
+      const employees = counted.reduce((sum, m) => sum + (m.employeeCount ?? 0), 0);
       return {
         key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? '-'])),
         intents: members.length,
         released: released.length,
         valuePerHourUsd: released.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
+        compoundedValuePerHourUsd: released.reduce((sum, m) => sum + m.compoundedValuePerHourUsd, 0),
+        valuePerHourPerEmployeeUsd:
+          employees > 0 ? counted.reduce((sum, m) => sum + m.valuePerHourUsd, 0) / employees : null,
+        employees,
+        releasedWithEmployees: counted.length,
         costOfDelayUsd: members.reduce((sum, m) => sum + m.costOfDelayUsd, 0),
         medianTimeToValueSeconds: median(
           released.flatMap((m) => (m.timeToValueSeconds === null ? [] : [m.timeToValueSeconds])),
         ),
+        growthModels: [...new Set(released.map((m) => m.growthModel))].sort(),
       };
     })
     .sort((a, b) => b.valuePerHourUsd - a.valuePerHourUsd);
+}
+
+/**
+ * The groups added up. Per-employee $/hour is recomputed from the sums (`Σ value_per_hour / Σ employees` over
+ * the released intents that name employees), not averaged over groups; medians do not add, so there is none.
+ */
+export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
+  const sum = (figure: (g: ValueGroup) => number) => groups.reduce((total, g) => total + figure(g), 0);
+  const employees = sum((g) => g.employees);
+  const countedValue = sum((g) => (g.valuePerHourPerEmployeeUsd ?? 0) * g.employees);
+  return {
+    intents: sum((g) => g.intents),
+    released: sum((g) => g.released),
+    valuePerHourUsd: sum((g) => g.valuePerHourUsd),
+    compoundedValuePerHourUsd: sum((g) => g.compoundedValuePerHourUsd),
+    valuePerHourPerEmployeeUsd: employees > 0 ? countedValue / employees : null,
+    employees,
+    releasedWithEmployees: sum((g) => g.releasedWithEmployees),
+    costOfDelayUsd: sum((g) => g.costOfDelayUsd),
+  };
+}
+
+/** The seed's formula for each growth model, in the order given: what the compounded figure means. */
+const formulas: Record<ValueModel['growth']['model'], string> = {
+  none: 'value_per_hour = total_value_usd / (years × 365 × 24)',
+  discrete: 'compounded_value_per_hour = total_value_usd × (1 + rate)^years / (years × 365 × 24)',
+  continuous: 'compounded_value_per_hour = total_value_usd × e^(rate × years) / (years × 365 × 24)',
+  compound:
+    'compounded_value_per_hour = total_value_usd × e^((rate + flywheel_rate) × years) / (years × 365 × 24)',
+};
+
+export function growthFormulas(models: readonly string[]): string[] {
+  return models.map((model) => `${model}: ${formulas[model as keyof typeof formulas] ?? 'unknown model'}`);
 }
 
 /** DORA's four keys from the concluded intents. */
@@ -120,12 +218,20 @@ export function doraFigures(intents: readonly ConcludedIntent[]): DoraFigures {
     (i) => i.outcome === 'rolled-back' || i.outcome === 'frozen' || i.outcome === 'held',
   );
   const times = intents.map((i) => Date.parse(i.concludedAt)).sort((a, b) => a - b);
-  const spanDays = times.length > 1 ? (times[times.length - 1]! - times[0]!) / 86_400_000 : 0;
+  const window =
+    times.length > 0
+      ? {
+          from: new Date(times[0]!).toISOString(),
+          to: new Date(times[times.length - 1]!).toISOString(),
+          days: Math.max(1, (times[times.length - 1]! - times[0]!) / 86_400_000),
+        }
+      : null;
   return {
+    window,
     leadTimeSeconds: median(
       released.flatMap((i) => (i.timeToValueSeconds === null ? [] : [i.timeToValueSeconds])),
     ),
-    deploymentsPerDay: spanDays > 0 ? released.length / spanDays : null,
+    deploymentsPerDay: window && released.length > 0 ? released.length / window.days : null,
     changeFailureRate:
       released.length + failed.length > 0 ? failed.length / (released.length + failed.length) : null,
     timeToRestoreSeconds: median(

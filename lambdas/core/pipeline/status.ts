@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { LedgerEntry, StoredEntry } from '../../ports/ledger-store.js';
+import { valueModelSchema } from '../intent.js';
 import {
   admissionPayload,
   deploymentEventReadPayload,
@@ -31,6 +32,8 @@ export interface IntentStatus {
   tier: number | null;
   timeToValueSeconds: number | null;
   valuePerHourUsd: number | null;
+  /** `value_per_hour / employee_count` when the value model names its employees; no headcount is assumed. */
+  valuePerHourPerEmployeeUsd: number | null;
   /** Why the intent did not (or not yet) release, in the requester's terms: every failed constraint, with what would pass. */
   reasons: string[];
   steps: Array<{ seq: number; type: string; timestamp: string }>;
@@ -67,6 +70,7 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     tier: concluded?.tier ?? admission?.tier ?? null,
     timeToValueSeconds: concluded?.timeToValueSeconds ?? null,
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
+    valuePerHourPerEmployeeUsd: perEmployee(declared, concluded?.valuePerHourUsd),
     reasons: entries.flatMap((stored) => reasonsOf(stored.entry)),
     steps: entries.map((stored) => ({
       seq: stored.entry.seq,
@@ -74,6 +78,17 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
       timestamp: stored.entry.timestamp,
     })),
   };
+}
+
+/** The recorded value per hour over the employees the declared value model names, else null. */
+function perEmployee(
+  declared: { intent: Record<string, unknown> } | undefined,
+  valuePerHourUsd: number | undefined,
+): number | null {
+  const goal = declared?.intent.goal as { valueModel?: unknown } | undefined;
+  const model = valueModelSchema.safeParse(goal?.valueModel);
+  if (!model.success || model.data.employeeCount === undefined || valuePerHourUsd === undefined) return null;
+  return valuePerHourUsd / model.data.employeeCount;
 }
 
 type Issue = { path: string; message: string };

@@ -161,4 +161,18 @@ describe('intentStatus: sentences composed from recorded facts', () => {
       /\(release\.escalated\) of intent i: payload field "team"/,
     );
   });
+
+  test('value per hour per employee beside value per hour, when the value model names its employees', () => {
+    const valueModel = { basis: 'savings', totalValueUsd: 87_600, years: 1, employeeCount: 40 };
+    const withEmployees = entry('intent.declared', {
+      intent: { title: 'T', change: { service: 'launch-flags' }, goal: { valueModel } },
+    });
+    const concluded = entry('intent.concluded', { outcome: 'released', valuePerHourUsd: 10, tier: 0 });
+
+    expect(intentStatus('i', [withEmployees, concluded])).toMatchObject({
+      valuePerHourUsd: 10,
+      valuePerHourPerEmployeeUsd: 0.25,
+    });
+    expect(intentStatus('i', [declared, concluded])!.valuePerHourPerEmployeeUsd).toBeNull();
+  });
 });

@@ -12,6 +12,9 @@ const intent = (over: Partial<ConcludedIntent>): ConcludedIntent => ({
   timeToValueSeconds: 600,
   concludedAt: '2026-11-02T09:00:00Z',
   restoreSeconds: null,
+  employeeCount: null,
+  growthModel: 'none',
+  compoundedValuePerHourUsd: 10,
   ...over,
 });
 
@@ -61,6 +64,7 @@ describe('doraFigures', () => {
       intent({ outcome: 'rejected-policy', concludedAt: '2026-11-03T00:00:00Z' }),
     ]);
     expect(dora).toEqual({
+      window: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z', days: 2 },
       leadTimeSeconds: 120,
       deploymentsPerDay: 1,
       changeFailureRate: 1 / 3,
@@ -70,6 +74,7 @@ describe('doraFigures', () => {
 
   test('no releases means no figures rather than zeros', () => {
     expect(doraFigures([])).toEqual({
+      window: null,
       leadTimeSeconds: null,
       deploymentsPerDay: null,
       changeFailureRate: null,

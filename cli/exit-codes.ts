@@ -1,0 +1,43 @@
+import type { IntentStatus } from '../lambdas/core/pipeline/status.js';
+
+/**
+ * The exit codes every `itv` command keeps, as the README's "Exit codes" table documents them (a test holds
+ * the two equal). A script can tell a change that did not release (2) from a command that could not run (1).
+ */
+export const exitCodes = {
+  /** Done: released, waiting for a reviewer of record, or anything a read or a check found as it should be. */
+  ok: 0,
+  /** Bad input, a refused identity, nothing to decide, a failed verification, or an error. */
+  error: 1,
+  /** The change ended without releasing (rejected, rolled back, frozen, held, refused, failed), or a hold waits for its owners. */
+  notReleased: 2,
+  /** `itv ledger verify`: entries trail the newest signed checkpoint. */
+  unanchored: 3,
+} as const;
+
+/** Statuses after which a change still waits for a person, and the command following it stops. */
+const parked = new Set(['awaiting-review', 'awaiting-decision']);
+
+/**
+ * The exit code for where an intent stands. Only an ending without a release is 2: an intent still on its
+ * way (queued for its lane, releasing, a review recorded whose execution resumes) has not failed.
+ */
+export function exitCodeFor(status: Pick<IntentStatus, 'status' | 'outcome'>): number {
+  if (status.outcome !== null) return status.outcome === 'released' ? exitCodes.ok : exitCodes.notReleased;
+  if (status.status === 'failed' || status.status === 'awaiting-decision') return exitCodes.notReleased;
+  return exitCodes.ok;
+}
+
+/**
+ * Whether a command following an intent can stop: it has an outcome, failed, or waits for a person. An
+ * execution that is not running at the moment has not settled by that alone — between a review being
+ * recorded and its execution resuming, or while queued for its lane, nothing runs, yet the intent goes on.
+ */
+export function isSettled(
+  status: Pick<IntentStatus, 'status' | 'outcome'>,
+  options: { untilReviewed: boolean },
+): boolean {
+  if (status.outcome !== null || status.status === 'failed') return true;
+  if (status.status === 'awaiting-review') return !options.untilReviewed;
+  return parked.has(status.status);
+}

@@ -1,0 +1,119 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
+
+/**
+ * Named targets for the CLI: `local` (the embedded stack under ITV_HOME, always there) or a deployed stack,
+ * by its API's URL and region. Kept in `contexts.json` under the user's config folder ($ITV_CONFIG_DIR, else
+ * $XDG_CONFIG_HOME/itv, else ~/.config/itv). Never a secret: requests are signed with the standard AWS
+ * credential chain at the moment they are sent, and a context names at most the profile to take them from.
+ */
+export interface DeployedContext {
+  /** The API's base URL, stage included: the stack's `ApiUrl` output. */
+  endpoint: string;
+  region: string;
+  /** The CloudFormation stack it was read from, if any. */
+  stack?: string;
+  /** The evidence bucket (`EvidenceBucketName`), for `itv evidence pull --from-bucket`. */
+  evidenceBucket?: string;
+  /** A profile of the shared AWS config to sign with; the chain's default without it. */
+  profile?: string;
+}
+
+export interface ContextFile {
+  current: string;
+  contexts: Record<string, DeployedContext>;
+}
+
+export const localContext = 'local';
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const keys: ReadonlyArray<keyof DeployedContext> = [
+  'endpoint',
+  'region',
+  'stack',
+  'evidenceBucket',
+  'profile',
+];
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ITV_CONFIG_DIR) return env.ITV_CONFIG_DIR;
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'itv');
+}
+
+const contextsFile = (env: NodeJS.ProcessEnv) => join(configDir(env), 'contexts.json');
+
+export function readContexts(env: NodeJS.ProcessEnv = process.env): ContextFile {
+  let text: string;
+  try {
+    text = readFileSync(contextsFile(env), 'utf8');
+  } catch {
+    return { current: localContext, contexts: {} };
+  }
+  const parsed = JSON.parse(text) as Partial<ContextFile>;
+  return { current: parsed.current ?? localContext, contexts: parsed.contexts ?? {} };
+}
+
+export function writeContexts(file: ContextFile, env: NodeJS.ProcessEnv = process.env): void {
+  const dir = configDir(env);
+  mkdirSync(dir, { recursive: true });
+  const temporary = `${contextsFile(env)}.${process.pid}.tmp`;
+  // Only the fields a context has are written: nothing else, a secret least of all, reaches the file.
+  const contexts = Object.fromEntries(
+    Object.entries(file.contexts).map(([name, context]) => [
+      name,
+      Object.fromEntries(keys.filter((key) => context[key] !== undefined).map((key) => [key, context[key]])),
+    ]),
+  );
+  writeFileSync(temporary, `${JSON.stringify({ current: file.current, contexts }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  renameSync(temporary, contextsFile(env));
+}
+
+/** A context as given on the command line, checked before it is written. */
+export function checkedContext(name: string, context: DeployedContext): DeployedContext {
+  const issues: Array<{ path: string; message: string }> = [];
+  if (!NAME.test(name) || name === localContext)
+    issues.push({
+      path: 'name',
+      message: `must be lower-case letters, digits, '.', '_' or '-' (at most 63), and not "${localContext}"`,
+    });
+  let url: URL | undefined;
+  try {
+    url = new URL(context.endpoint);
+  } catch {
+    issues.push({ path: '--endpoint', message: `is not a URL: ${context.endpoint}` });
+  }
+  if (url && url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    issues.push({ path: '--endpoint', message: 'must be https (plain http only on the loopback interface)' });
+  if (url && (url.username || url.password || url.search))
+    issues.push({ path: '--endpoint', message: 'must carry no credentials and no query' });
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(context.region))
+    issues.push({ path: '--region', message: `is not an AWS region such as eu-west-1: ${context.region}` });
+  if (issues.length > 0) throw new InvalidInputError(`context ${name} is not valid`, issues);
+  return { ...context, endpoint: context.endpoint.replace(/\/+$/, '') };
+}
+
+/**
+ * The context a command runs against: ITV_CONTEXT (or `--context`), else the one `itv context use` chose,
+ * else local. Undefined means local.
+ */
+export function currentContext(
+  env: NodeJS.ProcessEnv = process.env,
+): { name: string; context: DeployedContext } | undefined {
+  const file = readContexts(env);
+  const name = env.ITV_CONTEXT || file.current;
+  if (name === localContext) return undefined;
+  const context = file.contexts[name];
+  if (!context) {
+    throw new InvalidInputError(`no context named ${name}`, [
+      {
+        path: env.ITV_CONTEXT ? 'ITV_CONTEXT' : 'context',
+        message: `is not one of: ${[localContext, ...Object.keys(file.contexts)].join(', ')} (itv context list)`,
+      },
+    ]);
+  }
+  return { name, context };
+}

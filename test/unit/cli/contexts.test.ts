@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkedContext,
+  configDir,
+  currentContext,
+  readContexts,
+  writeContexts,
+} from '../../../cli/remote/contexts.js';
+
+describe('contexts', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'itv-contexts-'));
+    env = { ITV_CONFIG_DIR: dir };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('live under ITV_CONFIG_DIR, else $XDG_CONFIG_HOME/itv, else ~/.config/itv', () => {
+    expect(configDir({ ITV_CONFIG_DIR: '/a' })).toBe('/a');
+    expect(configDir({ XDG_CONFIG_HOME: '/x' })).toBe('/x/itv');
+    expect(configDir({})).toMatch(/\.config\/itv$/);
+  });
+
+  test('without a file, or with `local` chosen, commands run on the local stack', () => {
+    expect(currentContext(env)).toBeUndefined();
+    writeContexts(
+      { current: 'local', contexts: { prod: { endpoint: 'https://a.example/v1', region: 'eu-west-1' } } },
+      env,
+    );
+    expect(currentContext(env)).toBeUndefined();
+    expect(currentContext({ ...env, ITV_CONTEXT: 'prod' })).toEqual({
+      name: 'prod',
+      context: { endpoint: 'https://a.example/v1', region: 'eu-west-1' },
+    });
+  });
+
+  test('an unknown context is refused, naming the known ones', () => {
+    writeContexts(
+      { current: 'local', contexts: { prod: { endpoint: 'https://a.example/v1', region: 'eu-west-1' } } },
+      env,
+    );
+
+    expect(() => currentContext({ ...env, ITV_CONTEXT: 'staging' })).toThrow(
+      expect.objectContaining({
+        issues: [{ path: 'ITV_CONTEXT', message: expect.stringContaining('local, prod') }],
+      }),
+    );
+  });
+
+  test('the file keeps only the fields a context has, mode 0600: anything else given is dropped', () => {
+    const withSecret = {
+      endpoint: 'https://a.example/v1',
+      region: 'eu-west-1',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    } as unknown as Parameters<typeof checkedContext>[1];
+
+    writeContexts({ current: 'prod', contexts: { prod: withSecret } }, env);
+
+    const text = readFileSync(join(dir, 'contexts.json'), 'utf8');
+    expect(text).not.toContain('EXAMPLEKEY');
+    expect(readContexts(env).contexts.prod).toEqual({
+      endpoint: 'https://a.example/v1',
+      region: 'eu-west-1',
+    });
+  });
+
+  test('a context is checked before it is written: its name, an https endpoint without credentials, a region', () => {
+    expect(checkedContext('prod', { endpoint: 'https://a.example/v1/', region: 'eu-west-1' })).toEqual({
+      endpoint: 'https://a.example/v1',
+      region: 'eu-west-1',
+    });
+    expect(
+      checkedContext('dev', { endpoint: 'http://127.0.0.1:8080/v1', region: 'us-east-1' }).endpoint,
+    ).toBe('http://127.0.0.1:8080/v1');
+    expect(() => checkedContext('Local', { endpoint: 'http://u:p@a.example/v1', region: 'Europe' })).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({ path: 'name' }),
+          expect.objectContaining({ path: '--endpoint', message: expect.stringContaining('https') }),
+          expect.objectContaining({ path: '--endpoint', message: expect.stringContaining('no credentials') }),
+          expect.objectContaining({ path: '--region' }),
+        ],
+      }),
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import type { ControlPlaneClient } from '../../../cli/control-plane/client.js';
+import { followIntent } from '../../../cli/control-plane/follow.js';
+
+/**
+ * A control plane whose answers are scripted: each progress poll reports the execution not running (it is
+ * between a review being recorded and its execution resuming, or parked), and the ledger's status moves on
+ * only after a few polls.
+ */
+function scriptedControlPlane(statuses: Array<{ status: string; outcome: string | null }>) {
+  let reads = 0;
+  const client = {
+    async call(_method: string, path: string) {
+      if (path.includes('/progress')) return { status: 200, body: { events: [], running: false } };
+      const next = statuses[Math.min(reads, statuses.length - 1)]!;
+      reads += 1;
+      return { status: 200, body: { intentId: 'int-1', steps: [], reasons: [], ...next } };
+    },
+  };
+  return { client: client as unknown as ControlPlaneClient, reads: () => reads };
+}
+
+describe('following an intent', () => {
+  test('a review recorded before its execution resumed is followed on until the release ends', async () => {
+    // Prepare: approved, the execution not yet resumed; then releasing; then released.
+    const { client, reads } = scriptedControlPlane([
+      { status: 'review.approved', outcome: null },
+      { status: 'releasing', outcome: null },
+      { status: 'released', outcome: 'released' },
+    ]);
+
+    // Act
+    const status = await followIntent(client, 'int-1', { pollMs: 1 });
+
+    // Assess
+    expect(status?.status).toBe('released');
+    expect(reads()).toBe(3);
+  });
+
+  test('an intent parked in its lane queue is followed until it has an outcome', async () => {
+    const { client } = scriptedControlPlane([
+      { status: 'admission.queued', outcome: null },
+      { status: 'rolled-back', outcome: 'rolled-back' },
+    ]);
+
+    const status = await followIntent(client, 'int-1', { pollMs: 1 });
+
+    expect(status?.outcome).toBe('rolled-back');
+  });
+
+  test('an intent waiting for review ends the follow at once unless asked to wait for the review', async () => {
+    const parked = scriptedControlPlane([
+      { status: 'awaiting-review', outcome: null },
+      { status: 'released', outcome: 'released' },
+    ]);
+    const waiting = scriptedControlPlane([
+      { status: 'awaiting-review', outcome: null },
+      { status: 'released', outcome: 'released' },
+    ]);
+
+    const atOnce = await followIntent(parked.client, 'int-1', { pollMs: 1 });
+    const untilReviewed = await followIntent(waiting.client, 'int-1', { pollMs: 1, untilReviewed: true });
+
+    expect(atOnce?.status).toBe('awaiting-review');
+    expect(untilReviewed?.status).toBe('released');
+  });
+});

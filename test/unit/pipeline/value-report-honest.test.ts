@@ -1,0 +1,165 @@
+import {
+  type ConcludedIntent,
+  concludedIntents,
+  doraFigures,
+  growthFormulas,
+  valueReport,
+  valueTotals,
+} from '../../../lambdas/core/value-report.js';
+import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
+
+const intent = (over: Partial<ConcludedIntent>): ConcludedIntent => ({
+  intentId: 'i',
+  outcome: 'released',
+  service: 'launch-flags',
+  kind: 'feature-flag',
+  tier: 1,
+  tags: {},
+  valuePerHourUsd: 10,
+  costOfDelayUsd: 1,
+  timeToValueSeconds: 600,
+  concludedAt: '2026-11-02T09:00:00Z',
+  restoreSeconds: null,
+  employeeCount: null,
+  growthModel: 'none',
+  compoundedValuePerHourUsd: 10,
+  ...over,
+});
+
+let seq = 0;
+const entry = (intentId: string, type: string, timestamp: string, payload: unknown): StoredEntry =>
+  ({ entry: { seq: seq++, intentId, type, timestamp, payload }, hash: 'h' }) as unknown as StoredEntry;
+
+describe('the value report, honestly', () => {
+  test('each concluded intent carries its per-employee figure and compounded value per hour from its value model', () => {
+    // Prepare: $87,600 over a year ($10/hour) for 40 employees, growing continuously at 15 %.
+    const valueModel = {
+      basis: 'labor-cost-avoided',
+      totalValueUsd: 87_600,
+      years: 1,
+      employeeCount: 40,
+      growth: { model: 'continuous', rate: 0.15 },
+    };
+    const entries = [
+      entry('a', 'intent.declared', '2026-11-02T09:00:00Z', { intent: { title: 't', goal: { valueModel } } }),
+      entry('a', 'intent.concluded', '2026-11-02T09:30:00Z', {
+        outcome: 'released',
+        valuePerHourUsd: 10,
+        costOfDelayUsd: 5,
+        timeToValueSeconds: 1800,
+      }),
+    ];
+
+    // Act
+    const [concluded] = concludedIntents(entries);
+
+    // Assess
+    expect(concluded).toMatchObject({ employeeCount: 40, growthModel: 'continuous' });
+    expect(concluded!.compoundedValuePerHourUsd).toBeCloseTo(10 * Math.exp(0.15), 10);
+  });
+
+  test('a group shows $/hour per employee over the released intents that name their employees, and the compounded $/hour beside the flat', () => {
+    const groups = valueReport(
+      [
+        intent({
+          intentId: 'a',
+          valuePerHourUsd: 20,
+          employeeCount: 10,
+          compoundedValuePerHourUsd: 25,
+          growthModel: 'continuous',
+        }),
+        intent({ intentId: 'b', valuePerHourUsd: 30, employeeCount: 30, compoundedValuePerHourUsd: 30 }),
+        intent({ intentId: 'c', valuePerHourUsd: 5, compoundedValuePerHourUsd: 5 }),
+        intent({ intentId: 'd', outcome: 'rolled-back', valuePerHourUsd: 99, employeeCount: 1 }),
+      ],
+      ['service'],
+    );
+
+    expect(groups[0]).toMatchObject({
+      valuePerHourUsd: 55,
+      compoundedValuePerHourUsd: 60,
+      // (20 + 30) / (10 + 30): c names no employees, d did not release.
+      valuePerHourPerEmployeeUsd: 50 / 40,
+      employees: 40,
+      releasedWithEmployees: 2,
+      growthModels: ['continuous', 'none'],
+    });
+  });
+
+  test('a group none of whose released intents names its employees has no per-employee figure, not a made-up one', () => {
+    expect(valueReport([intent({})], ['service'])[0]!.valuePerHourPerEmployeeUsd).toBeNull();
+  });
+
+  test('totals add the groups up', () => {
+    const groups = valueReport(
+      [
+        intent({
+          intentId: 'a',
+          service: 'x',
+          valuePerHourUsd: 20,
+          employeeCount: 10,
+          compoundedValuePerHourUsd: 25,
+        }),
+        intent({
+          intentId: 'b',
+          service: 'y',
+          valuePerHourUsd: 30,
+          employeeCount: 30,
+          compoundedValuePerHourUsd: 30,
+        }),
+        intent({ intentId: 'c', service: 'y', outcome: 'rolled-back', costOfDelayUsd: 4 }),
+      ],
+      ['service'],
+    );
+
+    expect(valueTotals(groups)).toEqual({
+      intents: 3,
+      released: 2,
+      valuePerHourUsd: 50,
+      compoundedValuePerHourUsd: 55,
+      valuePerHourPerEmployeeUsd: 50 / 40,
+      employees: 40,
+      releasedWithEmployees: 2,
+      costOfDelayUsd: 6,
+    });
+  });
+
+  test('each growth model is named with the formula it uses', () => {
+    expect(growthFormulas(['none', 'continuous'])).toEqual([
+      'none: value_per_hour = total_value_usd / (years × 365 × 24)',
+      'continuous: compounded_value_per_hour = total_value_usd × e^(rate × years) / (years × 365 × 24)',
+    ]);
+  });
+});
+
+describe('DORA figures over a stated window', () => {
+  test('the window is the first and last conclusion; frequency is per day over at least one day', () => {
+    // Thirteen releases within two hours are 13 in a one-day window, not 156 a day.
+    const burst = Array.from({ length: 13 }, (_, i) =>
+      intent({ concludedAt: new Date(Date.parse('2026-11-02T09:00:00Z') + i * 600_000).toISOString() }),
+    );
+
+    const dora = doraFigures(burst);
+
+    expect(dora.window).toEqual({
+      from: '2026-11-02T09:00:00.000Z',
+      to: '2026-11-02T11:00:00.000Z',
+      days: 1,
+    });
+    expect(dora.deploymentsPerDay).toBe(13);
+  });
+
+  test('time to restore runs from the failed release’s start to its rollback’s completion', () => {
+    const entries = [
+      entry('r', 'release.started', '2026-11-02T09:00:00Z', {}),
+      entry('r', 'release.rollback-started', '2026-11-02T09:12:00Z', { at: '2026-11-02T09:12:00Z' }),
+      entry('r', 'release.rollback-completed', '2026-11-02T09:12:00Z', { at: '2026-11-02T09:12:00Z' }),
+      entry('r', 'intent.concluded', '2026-11-02T09:12:00Z', { outcome: 'rolled-back', valuePerHourUsd: 1 }),
+    ];
+
+    const [concluded] = concludedIntents(entries);
+
+    expect(concluded!.restoreSeconds).toBe(720);
+    expect(doraFigures([concluded!]).timeToRestoreSeconds).toBe(720);
+  });
+});
