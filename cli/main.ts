@@ -127,6 +127,10 @@ export function buildProgram(): Command {
       '--accept-tail',
       'exit 0 even when entries trail the newest signed checkpoint (a ledger with executions still running)',
     )
+    .option(
+      '--bundles',
+      'also fetch every evidence bundle the ledger records and check it is in the store as sealed (exit 1 if one is missing or altered)',
+    )
     .option('--file <export>', 'verify an export offline instead of the local ledger')
     .option('--public-key <pem>', 'the public key to verify an export with')
     .option(

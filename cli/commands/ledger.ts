@@ -1,11 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { auditBundles, type BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import { ApiAnswerError } from '../api/api-get.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
+import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
+import { downloadBundle } from '../api/bundle-download.js';
 import { openApi } from '../api/itv-api.js';
 import { downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -47,15 +50,31 @@ export const VERIFY_EXIT = {
 export const isAnchored = (audit: LedgerAudit) => audit.ok && audit.trailing === 0 && audit.checkpoints > 0;
 
 /** One line (or JSON) naming the verdict; the exit code is one of `VERIFY_EXIT`. */
-export function printAudit(audit: LedgerAudit, json: boolean, acceptTail = false): number {
-  const code = !audit.ok
-    ? VERIFY_EXIT.tampered
-    : isAnchored(audit) || acceptTail
-      ? VERIFY_EXIT.intact
-      : VERIFY_EXIT.unanchored;
-  const verdict = !audit.ok ? 'tampered' : isAnchored(audit) ? 'intact' : 'unanchored';
-  if (json) console.log(JSON.stringify({ verdict, ...audit }, null, 2));
-  else if (!audit.ok)
+export function printAudit(
+  audit: LedgerAudit,
+  json: boolean,
+  acceptTail = false,
+  bundles?: BundleAudit,
+): number {
+  const bundlesBad = (bundles?.failures.length ?? 0) > 0;
+  const code =
+    !audit.ok || bundlesBad
+      ? VERIFY_EXIT.tampered
+      : isAnchored(audit) || acceptTail
+        ? VERIFY_EXIT.intact
+        : VERIFY_EXIT.unanchored;
+  const verdict = !audit.ok || bundlesBad ? 'tampered' : isAnchored(audit) ? 'intact' : 'unanchored';
+  if (json) console.log(JSON.stringify({ verdict, ...audit, ...(bundles ? { bundles } : {}) }, null, 2));
+  else if (bundles) {
+    printAudit(audit, false, acceptTail);
+    for (const failure of bundles.failures)
+      console.log(
+        `evidence TAMPERED: the bundle of ${failure.intentId}, recorded at seq ${failure.seq}: ${failure.reason}`,
+      );
+    console.log(
+      `bundles: ${bundles.checked} recorded, ${bundles.checked - bundles.failures.length} in the evidence store as sealed`,
+    );
+  } else if (!audit.ok)
     console.log(`ledger TAMPERED: first bad entry seq ${audit.seq} (${audit.fault}): ${audit.reason}`);
   else {
     const verified = `${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified, ${audit.consistencyProofs} consistency proofs between them`;
@@ -82,6 +101,8 @@ export async function ledgerVerifyCommand(options: {
   checkpoints?: string;
   /** Checkpoint files kept apart from the store (an earlier export's): a witness a rollback cannot shrink. */
   witness?: string[];
+  /** Also check every bundle the ledger records against the evidence store (online only). */
+  bundles?: boolean;
 }): Promise<number> {
   const witnessed = (options.witness ?? []).flatMap(readCheckpointsFile);
   if (options.file) {
@@ -101,10 +122,22 @@ export async function ledgerVerifyCommand(options: {
     return printAudit(audit, options.json ?? false, options.acceptTail);
   }
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
-  return withLedger(async (download) => {
+  return withLedger(async (download, get) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
     const audit = auditExport(download.lines, key, { checkpoints: [...download.checkpoints, ...witnessed] });
-    return printAudit(audit, options.json ?? false, options.acceptTail);
+    if (!options.bundles || !audit.ok) return printAudit(audit, options.json ?? false, options.acceptTail);
+    // The ledger, verified, is the signed index of the evidence store: each bundle it records must be there.
+    const entries = download.lines
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { entry: LedgerEntry }).entry);
+    const bundles = await auditBundles(
+      entries,
+      (intentId) => downloadBundle(get, intentId).catch(() => new Map<string, Uint8Array>()),
+      key,
+    );
+    return printAudit(audit, options.json ?? false, options.acceptTail, bundles);
   });
 }
 
@@ -144,14 +177,15 @@ export async function ledgerExportCommand(options: { out?: string; json?: boolea
 }
 
 /** The ledger through `GET /ledger` and `GET /ledger/checkpoints` of the chosen stack. */
-async function withLedger(work: (download: LedgerDownload) => Promise<number>): Promise<number> {
+async function withLedger(work: (download: LedgerDownload, get: ApiGet) => Promise<number>): Promise<number> {
   const { client } = await openApi();
+  const get: ApiGet = (path) => client.text(path);
   let download: LedgerDownload;
   try {
-    download = await downloadLedger((path) => client.text(path));
+    download = await downloadLedger(get);
   } catch (error) {
     if (error instanceof ApiAnswerError) return printApiError(error.answer);
     throw error;
   }
-  return work(download);
+  return work(download, get);
 }

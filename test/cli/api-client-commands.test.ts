@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,35 @@ describe('the read and delegation commands through the API', () => {
         0,
         expect.stringContaining('revoked: delegation from alice to bob over launch-flags'),
       ]);
+    },
+    commandMs,
+  );
+
+  // Last: it deletes a bundle from the home's evidence folders.
+  test(
+    'ledger verify --bundles finds each bundle the ledger records in the store; a deleted one exits 1 naming it',
+    async () => {
+      // Act
+      const intact = await runItv(home, ['ledger', 'verify', '--bundles']);
+      // Someone with write access to the home's folders deletes the intent's bundle.
+      const folder = join(home, 'evidence', 'bundles', intentId);
+      expect(spawnSync('chmod', ['-R', 'u+w', folder]).status).toBe(0);
+      rmSync(folder, { recursive: true, force: true });
+      const deleted = await runItv(home, ['ledger', 'verify', '--bundles']);
+      const asJson = await runItv(home, ['ledger', 'verify', '--bundles', '--json']);
+
+      // Assess
+      expect([intact.code, intact.stdout]).toEqual([
+        0,
+        expect.stringMatching(/bundles: (\d+) recorded, \1 in the evidence store as sealed/),
+      ]);
+      expect(deleted.code).toBe(1);
+      expect(deleted.stdout).toContain(`evidence TAMPERED: the bundle of ${intentId}, recorded at seq`);
+      expect(deleted.stdout).toContain(`missing from the evidence store (bundles/${intentId}/)`);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({
+        verdict: 'tampered',
+        bundles: { failures: [{ intentId }] },
+      });
     },
     commandMs,
   );
