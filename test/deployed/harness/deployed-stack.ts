@@ -257,8 +257,10 @@ export async function deployStack(options: {
     async parkedForReview(intentId) {
       for (;;) {
         const execution = executionOf(intentId);
+        // Parked for a person: a queued intent's park for its lane (AwaitLane) is not one.
         if (
           execution &&
+          execution.states.at(-1) !== 'AwaitLane' &&
           stepFunctions.waitingTokens.some((token) => token.startsWith(`${execution.executionArn}#`))
         )
           return true;

@@ -45,7 +45,14 @@ describe('a queued intent parks on a task token and is woken by the intent it wa
 
     // Act
     const second = await stack.submit(waiter, personCalling('victor'));
-    expect(await stack.parkedForReview(second.intentId)).toBe(true);
+    const parkedForLane = () => {
+      const execution = stack.stepFunctions.executions.get(second.executionArn!);
+      return (
+        execution?.states.at(-1) === 'AwaitLane' &&
+        stack.stepFunctions.waitingTokens.some((token) => token.startsWith(`${execution.executionArn}#`))
+      );
+    };
+    await stack.until(async () => parkedForLane());
     const whileHeld = stack.stepFunctions.executions.get(second.executionArn!)!.states.slice();
     expect((await approve(first.intentId, holder)).statusCode).toBe(200);
     expect((await stack.finished(first.intentId)).status).toBe('SUCCEEDED');
