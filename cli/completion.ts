@@ -43,6 +43,11 @@ export function completionScript(program: Command, shell: 'bash' | 'zsh'): strin
   const quote = (words: string[]) => words.join(' ');
   const cases = (indent: string, body: (node: CommandNode) => string) =>
     nodes.map((node) => `${indent}"${node.path}") ${body(node)} ;;`).join('\n');
+  // Both shells walk the words typed so far to the deepest command path they name.
+  const pathCases = nodes
+    .filter((node) => node.path)
+    .map((node) => `      "${node.path}") itv_path="$next" ;;`)
+    .join('\n');
   if (shell === 'bash') {
     return `# itv completion for bash: eval "$(itv completion bash)", e.g. in ~/.bashrc
 _itv() {
@@ -51,10 +56,7 @@ _itv() {
     word="\${COMP_WORDS[i]}"
     next="\${itv_path:+$itv_path }$word"
     case "$next" in
-${nodes
-  .filter((node) => node.path)
-  .map((node) => `      "${node.path}") itv_path="$next" ;;`)
-  .join('\n')}
+${pathCases}
     esac
   done
   local options="" subcommands=""
@@ -79,10 +81,7 @@ _itv() {
   for word in "\${(@)words[2,CURRENT-1]}"; do
     next="\${itv_path:+$itv_path }$word"
     case "$next" in
-${nodes
-  .filter((node) => node.path)
-  .map((node) => `      "${node.path}") itv_path="$next" ;;`)
-  .join('\n')}
+${pathCases}
     esac
   done
   local -a options subcommands

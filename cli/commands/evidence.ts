@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
-import { bundlePrefix } from '../../lambdas/core/evidence/bundle-layout.js';
+import { storedBundleFiles } from '../../lambdas/core/evidence/audit-bundles.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
@@ -18,7 +18,7 @@ export async function pullBundle(
   intentId: string,
   outDir: string,
 ): Promise<string[]> {
-  const files = await storedBundle(evidence, intentId);
+  const files = await storedBundleFiles(evidence, intentId);
   if (files.size === 0) throw new Error(`no evidence bundle for intent ${intentId}`);
   return writeBundleDir(files, outDir);
 }
@@ -103,20 +103,6 @@ function printVerification(dir: string, verification: BundleVerification): void 
   }
 }
 
-/** The files of an intent's bundle as the evidence store holds them, by name. */
-export async function storedBundle(
-  evidence: EvidenceStore,
-  intentId: string,
-): Promise<Map<string, Uint8Array>> {
-  const prefix = bundlePrefix(intentId);
-  const files = new Map<string, Uint8Array>();
-  for (const key of await evidence.list(prefix)) {
-    const body = await evidence.getObject(key);
-    if (body !== undefined) files.set(key.slice(prefix.length), body);
-  }
-  return files;
-}
-
 export interface BundlesVerified {
   verified: number;
   total: number;
@@ -131,7 +117,7 @@ export async function verifyStoredBundles(
   const failures: BundlesVerified['failures'] = [];
   const unique = [...new Set(intentIds)];
   for (const intentId of unique) {
-    const files = await storedBundle(evidence, intentId);
+    const files = await storedBundleFiles(evidence, intentId);
     const verification = files.size === 0 ? undefined : verifyBundle(files);
     if (!verification?.ok) {
       const failed = verification?.checks.find((check) => !check.ok);

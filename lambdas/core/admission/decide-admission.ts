@@ -5,7 +5,7 @@ import { laneOf } from '../lane.js';
 import { describeLocal } from '../policy/business-hours.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { firstAllowedInstant, nextAllowedOf } from '../policy/first-allowed.js';
-import type { PolicyEvaluation, PolicySet, PolicySignals } from '../policy/types.js';
+import type { PolicyContext, PolicyEvaluation, PolicySet, PolicySignals } from '../policy/types.js';
 import { chooseStrategy } from '../release/choose.js';
 import { deploymentTimeline } from '../release/timeline.js';
 import { assessRisk, type RiskAssessment } from '../risk.js';
@@ -101,17 +101,15 @@ export interface AdmissionDecision {
  */
 export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   const { intent, intentId, service, catalog, now, confidence, occupancy } = input;
-  const evaluation = evaluatePolicy(
-    {
-      intent,
-      service,
-      catalog,
-      now,
-      phase: 'admission',
-      ...(input.signals ? { signals: input.signals } : {}),
-    },
-    input.policies.rules,
-  );
+  const context: PolicyContext = {
+    intent,
+    service,
+    catalog,
+    now,
+    phase: 'admission',
+    ...(input.signals ? { signals: input.signals } : {}),
+  };
+  const evaluation = evaluatePolicy(context, input.policies.rules);
   const risk = assessRisk({
     intent,
     service,
@@ -172,7 +170,16 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     nonInterference.verdict = 'admitted';
     nonInterference.blockers = [];
   }
-  const allowedFrom = evaluation.failed.length > 0 ? firstAllowed(input) : undefined;
+  // When only closed windows refuse it, the first instant every rule allows, up to the scheduling horizon: what a
+  // closed window's remedy names, so that following it passes the whole set, not just that rule.
+  const allowedFrom =
+    evaluation.failed.length > 0
+      ? firstAllowedInstant(
+          context,
+          input.policies.rules,
+          new Date(now.getTime() + schedulingHorizonDays * 86_400_000),
+        )
+      : undefined;
   const failed: Explanation[] = evaluation.failed.map((result) => {
     const { rule, domain, reason } = result;
     const remedy =
@@ -249,27 +256,6 @@ function writeFor(
   }
   // A first arrival takes its ticket through the sequencer; a later attempt only refreshes its place.
   return { write: { record: toRecord({ ...candidate, status: 'queued' }), commit: mine === undefined } };
-}
-
-/**
- * When only closed windows refuse the change, the first instant every rule allows, searched up to the scheduling
- * horizon: what a closed window's remedy names, so that following it passes the whole set, not just that rule.
- */
-function firstAllowed(input: AdmissionInput): Date | undefined {
-  const { intent, service, catalog, now } = input;
-  const limit = new Date(now.getTime() + schedulingHorizonDays * 86_400_000);
-  return firstAllowedInstant(
-    {
-      intent,
-      service,
-      catalog,
-      now,
-      phase: 'admission',
-      ...(input.signals ? { signals: input.signals } : {}),
-    },
-    input.policies.rules,
-    limit,
-  );
 }
 
 function scheduleRemedy(at: Date, timeZone: string): string {

@@ -94,7 +94,7 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
     }
     confidence = confidenceLowerBound(record);
     valuePerHourUsd = valuePerHour(parsed.data.goal.valueModel);
-    costOfDelayUsd = costOfDelay(parsed.data.goal.valueModel, Math.max(0, hoursWaiting));
+    costOfDelayUsd = costOfDelay(parsed.data.goal.valueModel, hoursWaiting);
   }
   const continuity = await decisionContinuity(deps.state);
   const inFlight = stateKeys.inFlightIntent(intentId);

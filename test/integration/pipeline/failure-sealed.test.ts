@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../../catalog/index.js';
-import { storedBundle } from '../../../cli/commands/evidence.js';
 import { demoStartInstant } from '../../../cli/demo-clock.js';
 import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
+import { storedBundleFiles } from '../../../lambdas/core/evidence/audit-bundles.js';
 import { auditStores } from '../../../lambdas/core/evidence/audit-stores.js';
 import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
@@ -64,7 +64,7 @@ describe('a failed execution ends sealed (local runtime)', () => {
     );
     expect(types).toContain('decision.signed');
     expect(types.slice(-2)).toEqual(['stage.failed', 'checkpoint.signed']);
-    const bundle = await storedBundle(stack.deps.evidence, intentId);
+    const bundle = await storedBundleFiles(stack.deps.evidence, intentId);
     expect(verifyBundle(bundle)).toMatchObject({ ok: true, intentId });
     const outcome = JSON.parse(Buffer.from(bundle.get('outcome.json')!).toString());
     expect(outcome).toMatchObject({
