@@ -37,6 +37,7 @@ export const apiRoutes = [
     path: '/intents/{id}',
     fn: 'get-intent',
     body: false,
+    query: ['include'],
     summary: "An intent's status and its ledger steps",
   },
   {

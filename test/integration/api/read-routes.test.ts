@@ -152,4 +152,23 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     expect(issue?.path).toBe('by');
     expect(issue?.message).toMatch(/"nonsense".*service, kind, tier, outcome.*region/);
   });
+
+  test('an intent with ?include=entries carries its ledger entries whole; another include is a 400 naming it', async () => {
+    // Act
+    const plain = await getJson(`/intents/${intentId}`);
+    const whole = await getJson(`/intents/${intentId}?include=entries`);
+    const bad = await getJson(`/intents/${intentId}?include=secrets`);
+
+    // Assess
+    expect(plain.status).toBe(200);
+    expect(plain.body.entries).toBeUndefined();
+    expect(whole.status).toBe(200);
+    const entries = whole.body.entries as Array<{ seq: number; type: string; payload: unknown }>;
+    expect(entries.map((e) => e.seq)).toEqual((plain.body.steps as Array<{ seq: number }>).map((s) => s.seq));
+    expect(entries.find((e) => e.type === 'release.started')?.payload).toMatchObject({
+      strategy: expect.any(String),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ issues: [{ path: 'include' }] });
+  });
 });
