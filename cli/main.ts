@@ -58,10 +58,11 @@ export function buildProgram(): Command {
 
   program
     .command('list')
-    .description('list intents, newest first: filter by status, service, team, since; one page or --all')
+    .description('list intents, newest first: filter by status, service, team, tag, since; one page or --all')
     .option('--status <list>', 'statuses, comma separated (in-flight: every intent not yet concluded)')
     .option('--service <service>', 'intents changing this service')
     .option('--team <team>', "intents of this team (the intent's authority.team)")
+    .option('--tag <pairs>', 'intents whose tags hold every key=value pair, comma separated (region=EU)')
     .option('--since <instant>', 'intents first recorded at or after this ISO-8601 date or instant')
     .option('--limit <n>', 'intents per page (1-200, default 50)')
     .option('--cursor <cursor>', 'the page after the one that printed this cursor')

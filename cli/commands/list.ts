@@ -8,6 +8,7 @@ export interface ListOptions {
   status?: string;
   service?: string;
   team?: string;
+  tag?: string;
   since?: string;
   limit?: string;
   cursor?: string;
@@ -22,7 +23,7 @@ export interface ListOptions {
 export async function listCommand(options: ListOptions): Promise<number> {
   const client = await controlPlane(itvHome());
   const query = new URLSearchParams();
-  for (const name of ['status', 'service', 'team', 'since', 'limit', 'cursor'] as const) {
+  for (const name of ['status', 'service', 'team', 'tag', 'since', 'limit', 'cursor'] as const) {
     const value = options[name];
     if (value !== undefined) query.set(name, value);
   }

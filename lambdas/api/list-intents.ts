@@ -13,9 +13,10 @@ import { routeOf } from './routes.js';
 const maxLimit = 200;
 
 /**
- * `GET /intents?status=&service=&team=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
+ * `GET /intents?status=&service=&team=&tag=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
  * like `GET /intents/{id}`: API Gateway's IAM auth admits the caller). `status` takes several values, comma
- * separated (`in-flight` for every intent that has not concluded); `since` is an ISO-8601 instant. Each bad
+ * separated (`in-flight` for every intent that has not concluded); `tag` is `key=value` pairs, comma separated,
+ * all of which the intent's tags must hold; `since` is an ISO-8601 instant. Each bad
  * parameter is a 400 naming it. `nextCursor` and `Link: <…>; rel="next"` lead to the next page.
  */
 export async function listIntentsRoute(
@@ -67,12 +68,23 @@ function parseFilter(query: Record<string, string | undefined>): IntentListFilte
       issues.push({ path: 'since', message: `must be an ISO-8601 date or instant, not "${sinceText}"` });
     }
   }
+  const tags: Record<string, string> = {};
+  for (const pair of text('tag')?.split(',') ?? []) {
+    const [key, value, ...extra] = pair.split('=').map((part) => part.trim());
+    if (!key || !value || extra.length > 0) {
+      issues.push({
+        path: 'tag',
+        message: `must be key=value pairs, comma separated (region=EU), not "${pair}"`,
+      });
+    } else tags[key] = value;
+  }
   if (issues.length > 0) throw new InvalidInputError('invalid intent list query', issues);
   return {
     ...(service ? { service } : {}),
     ...(team ? { team } : {}),
     ...(status && status.length > 0 ? { status } : {}),
     ...(since ? { since } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
   };
 }
 

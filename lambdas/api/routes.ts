@@ -29,7 +29,7 @@ export const apiRoutes = [
     path: '/intents',
     fn: 'list-intents',
     body: false,
-    query: ['status', 'service', 'team', 'since', 'limit', 'cursor'],
+    query: ['status', 'service', 'team', 'tag', 'since', 'limit', 'cursor'],
     summary: 'The intents on the ledger, newest first, filtered, in pages',
   },
   {

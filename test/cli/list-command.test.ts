@@ -33,6 +33,7 @@ describe('itv list', () => {
       const cursor = (JSON.parse(first.stdout) as { nextCursor: string }).nextCursor;
       const second = await runItv(home, ['list', '--limit', '1', '--cursor', cursor, '--json']);
       const all = await runItv(home, ['list', '--limit', '1', '--all', '--json']);
+      const tagged = await runItv(home, ['list', '--tag', 'region=NA', '--json']);
 
       expect(table.code).toBe(0);
       const rows = table.stdout.trim().split('\n');
@@ -46,6 +47,9 @@ describe('itv list', () => {
       expect(ids(all)).toEqual([...ids(first), ...ids(second)]);
       expect(ids(all)).toHaveLength(2);
       expect(JSON.parse(second.stdout).nextCursor).toBeUndefined();
+      expect(JSON.parse(tagged.stdout).items.map((i: { service: string }) => i.service)).toEqual([
+        'launch-flags',
+      ]);
     },
     commandMs,
   );

@@ -12,11 +12,15 @@ export interface IntentListFilter {
   team?: string;
   /** Intents first recorded at or after this instant. */
   since?: Date;
+  /** Tags the intent must carry, each with this value (`region=EU`). */
+  tags?: Readonly<Record<string, string>>;
 }
 
 /** One intent in a list: what a person scanning what is in flight needs, without its steps. */
 export interface IntentSummary extends Omit<IntentStatus, 'steps' | 'reasons'> {
   team: string | null;
+  /** The intent's taxonomy tags as it declared them (`{}` when it declared none). */
+  tags: Record<string, string>;
   /** When its first entry was recorded, and its latest. */
   declaredAt: string;
   updatedAt: string;
@@ -30,8 +34,13 @@ export interface IntentPage {
 }
 
 /** The parts of an `intent.declared` payload a list reads, parsed where they are read. */
-const declaredTeam = z.looseObject({
-  intent: z.looseObject({ authority: z.looseObject({ team: z.string().optional() }).optional() }).optional(),
+const declaredParts = z.looseObject({
+  intent: z
+    .looseObject({
+      authority: z.looseObject({ team: z.string().optional() }).optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -80,10 +89,11 @@ function summarize(intentId: string, own: StoredEntry[]): IntentSummary | undefi
   if (!status) return undefined;
   const { steps, reasons: _reasons, ...rest } = status;
   const declared = own.find((stored) => stored.entry.type === 'intent.declared')?.entry.payload;
-  const team = declared ? (declaredTeam.safeParse(declared).data?.intent?.authority?.team ?? null) : null;
+  const parts = declared ? declaredParts.safeParse(declared).data?.intent : undefined;
   return {
     ...rest,
-    team,
+    team: parts?.authority?.team ?? null,
+    tags: parts?.tags ?? {},
     declaredAt: steps[0]!.timestamp,
     updatedAt: steps[steps.length - 1]!.timestamp,
     lastStep: steps[steps.length - 1]!.type,
@@ -94,6 +104,7 @@ function matches(summary: IntentSummary, filter: IntentListFilter): boolean {
   if (filter.service !== undefined && summary.service !== filter.service) return false;
   if (filter.team !== undefined && summary.team !== filter.team) return false;
   if (filter.since !== undefined && Date.parse(summary.declaredAt) < filter.since.getTime()) return false;
+  for (const [key, value] of Object.entries(filter.tags ?? {})) if (summary.tags[key] !== value) return false;
   if (filter.status && filter.status.length > 0) {
     const inFlight = summary.outcome === null && !concludedStatuses.has(summary.status);
     return filter.status.some((wanted) => (wanted === 'in-flight' ? inFlight : summary.status === wanted));

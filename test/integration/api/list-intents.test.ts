@@ -75,6 +75,15 @@ describe('GET /intents', () => {
     expect(ids(await get('/intents?since=2999-01-01'))).toEqual([]);
   });
 
+  test('tags filter by key=value, every pair given must hold', async () => {
+    expect(ids(await get('/intents?tag=region=NA'))).toEqual(['list-low-1']);
+    expect(ids(await get('/intents?tag=region%3DNA,team%3Dgrowth'))).toEqual(['list-low-1']);
+    expect(ids(await get('/intents?tag=region=NA,team=nobody'))).toEqual([]);
+    expect((await get('/intents?tag=region=NA')).body.items[0]).toMatchObject({
+      tags: expect.objectContaining({ region: 'NA', productLine: 'checkout' }),
+    });
+  });
+
   test('pages of one follow the Link header to the end, each intent once', async () => {
     const seen: string[] = [];
     let path: string | undefined = '/intents?limit=1';
@@ -95,6 +104,8 @@ describe('GET /intents', () => {
       ['since=yesterday', 'since'],
       ['cursor=forged', 'cursor'],
       ['service=', 'service'],
+      ['tag=region', 'tag'],
+      ['tag=region=NA=EU', 'tag'],
     ] as const) {
       const answer = await get(`/intents?${query}`);
       expect([query, answer.status]).toEqual([query, 400]);
