@@ -247,6 +247,14 @@ export function buildProgram(): Command {
     .option('--json', 'print the address as one JSON line')
     .action(async (options) => exit(await (await import('./commands/serve.js')).serveCommand(options)));
 
+  program
+    .command('console')
+    .description('the web console on 127.0.0.1 for the current target, acting as you')
+    .option('--port <n>', 'port (0, the default, picks a free one)')
+    .option('--as <principal>', 'who you act as on the local stack (default ITV_PRINCIPAL)')
+    .option('--json', 'print the link as one JSON line')
+    .action(async (options) => exit(await (await import('./commands/console.js')).consoleCommand(options)));
+
   const value = program.command('value').description('value per hour, time to value and cost of delay');
   value
     .command('report')

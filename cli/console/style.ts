@@ -42,6 +42,7 @@ button.plain { background: #fff; color: var(--accent); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: .8rem; }
 .figure { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
 .figure .value { font-size: 1.4rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.figure .value.id { font-size: .95rem; word-break: break-all; }
 .figure .label { font-size: 12px; color: var(--muted); }
 ol.timeline { list-style: none; padding: 0; margin: 0; border-left: 3px solid var(--line); }
 ol.timeline li { margin: 0 0 .5rem; padding-left: .8rem; position: relative; }

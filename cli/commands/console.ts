@@ -1,0 +1,37 @@
+import { actingAs } from '../api/acting-as.js';
+import { chosenTarget, connect } from '../api/itv-api.js';
+import { ConsoleApi } from '../console/console-api.js';
+import { startConsole } from '../console/server.js';
+
+/**
+ * `itv console`: the web console on 127.0.0.1 for the current target — the local stack as `--as` (or
+ * ITV_PRINCIPAL), or a deployed stack with every request signed by the user's own AWS credentials — until
+ * Ctrl-C. It prints the one link that opens it: the link carries the session's secret.
+ */
+export async function consoleCommand(options: {
+  port?: string;
+  as?: string;
+  json?: boolean;
+}): Promise<number> {
+  const port = Number(options.port ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number (0 picks a free one), got ${options.port}`);
+    return 1;
+  }
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, 'itv console');
+  const api = new ConsoleApi(await connect(target), as);
+  const running = await startConsole({ api, port });
+  if (options.json) console.log(JSON.stringify({ url: running.url, target: api.actingAs }));
+  else {
+    console.log(`itv console for ${api.actingAs}`);
+    console.log(`open ${running.url}`);
+    console.log("(the link carries this session's secret: share it with nobody). Ctrl-C stops.");
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  return 0;
+}

@@ -1,0 +1,397 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { auditBundles } from '../../lambdas/core/evidence/audit-bundles.js';
+import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
+import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
+import { verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
+import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
+import { ApiAnswerError } from '../api/api-get.js';
+import { downloadBundle } from '../api/bundle-download.js';
+import { downloadLedger } from '../api/ledger-download.js';
+import { consoleAssets } from './assets.js';
+import { answerProblem, type ConsoleApi } from './console-api.js';
+import { html, type Markup } from './html.js';
+import { type ConsoleView, page } from './page.js';
+import { ConsoleSession } from './session.js';
+import { tarArchive } from './tar.js';
+import { evidenceView } from './views/evidence-view.js';
+import { type IntentWithEntries, intentView } from './views/intent-view.js';
+import { intentFilters, intentsView } from './views/intents-view.js';
+import { lanesView } from './views/lanes-view.js';
+import { type LedgerVerdict, ledgerView } from './views/ledger-view.js';
+import { notice } from './views/parts.js';
+
+/** Answers the value view; the console serves `/value` with it when given. */
+export type ValuePage = (api: ConsoleApi, query: URLSearchParams, target: string) => Promise<Rendered>;
+
+export interface Rendered {
+  status: number;
+  html: string;
+}
+
+export interface RunningConsole {
+  url: string;
+  port: number;
+  session: ConsoleSession;
+  close(): Promise<void>;
+}
+
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  // Not no-referrer: under it Chromium sends `Origin: null` with a form, which the origin check refuses.
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+};
+
+const maxFormBytes = 16 * 1024;
+
+/**
+ * `itv console`'s web server, on 127.0.0.1 only. Every page is rendered here from the API's answers (the
+ * same routes the CLI sends, as the same caller), so the browser fetches nothing but this server's pages and
+ * its two assets, and every action is a form the API judges.
+ */
+export async function startConsole(options: {
+  api: ConsoleApi;
+  port?: number;
+  valuePage?: ValuePage;
+  secret?: string;
+}): Promise<RunningConsole> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const session = new ConsoleSession(port, options.secret);
+  const console_ = new ConsoleRoutes(options.api, session, options.valuePage);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    console_.handle(request, response).catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      if (!response.headersSent) {
+        response.writeHead(500, { 'content-type': 'text/html; charset=utf-8', ...securityHeaders });
+      }
+      response.end(page({ title: 'Error', body: notice('bad', `the console failed: ${text}`) }));
+    });
+  });
+  return {
+    url: session.startUrl,
+    port,
+    session,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+class ConsoleRoutes {
+  private readonly flashes = new Map<string, { kind: 'ok' | 'bad'; text: string }>();
+  private readonly verdicts = new Map<string, LedgerVerdict>();
+
+  constructor(
+    private readonly api: ConsoleApi,
+    private readonly session: ConsoleSession,
+    private readonly valuePage: ValuePage | undefined,
+  ) {}
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${this.session.port}`);
+    if (!this.session.hostAllowed(request)) {
+      return send(
+        response,
+        421,
+        'text/plain; charset=utf-8',
+        'this console answers only to 127.0.0.1 or localhost\n',
+      );
+    }
+    const asset = consoleAssets[url.pathname];
+    if (asset && request.method === 'GET') return send(response, 200, asset.type, asset.body);
+    const presented = this.session.presented(request, url);
+    if (!presented) {
+      return this.page(
+        response,
+        401,
+        'Sign in',
+        undefined,
+        html`<h1>Open the console's own link</h1>
+<p>This console serves only the browser that opened the link <code>itv console</code> printed (it carries a
+secret). Run <code>itv console</code> again to get a new one.</p>`,
+      );
+    }
+    if (presented === 'url') {
+      url.searchParams.delete('token');
+      response.writeHead(303, {
+        location: `${url.pathname}${url.search}`,
+        'set-cookie': this.session.cookie(),
+        ...securityHeaders,
+      });
+      return void response.end();
+    }
+    if (request.method === 'POST') return this.post(request, response, url);
+    if (request.method !== 'GET') {
+      response.writeHead(405, { allow: 'GET, POST', ...securityHeaders });
+      return void response.end();
+    }
+    return this.get(response, url);
+  }
+
+  private async get(response: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    if (path === '/') return this.intents(response, url.searchParams);
+    if (path === '/lanes') return this.lanes(response);
+    if (path === '/ledger') return this.ledger(response, url.searchParams);
+    if (path === '/value' && this.valuePage) {
+      const rendered = await this.valuePage(this.api, url.searchParams, this.api.actingAs);
+      return send(response, rendered.status, 'text/html; charset=utf-8', rendered.html);
+    }
+    const intent = /^\/intents\/([^/]+)(\/evidence|\/evidence\.tar)?$/.exec(path);
+    if (intent) {
+      const id = decodeURIComponent(intent[1]!);
+      if (intent[2] === '/evidence') return this.evidence(response, id);
+      if (intent[2] === '/evidence.tar') return this.archive(response, id);
+      return this.intent(response, id, url.searchParams.get('flash'));
+    }
+    return this.page(
+      response,
+      404,
+      'Not found',
+      undefined,
+      html`<h1>Not found</h1><p><a href="/">Intents</a></p>`,
+    );
+  }
+
+  private async post(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (!this.session.originAllowed(request)) {
+      return send(response, 403, 'text/plain; charset=utf-8', 'a form of another origin is not accepted\n');
+    }
+    const form = await readForm(request);
+    if (!form || !this.session.formTokenValid(form.get('form') ?? undefined)) {
+      return send(response, 403, 'text/plain; charset=utf-8', 'the form is not one this console served\n');
+    }
+    const review = /^\/intents\/([^/]+)\/review$/.exec(url.pathname);
+    if (review) {
+      const id = decodeURIComponent(review[1]!);
+      const reason = form.get('reason')?.trim();
+      const answer = await this.api.post(`/intents/${encodeURIComponent(id)}/review`, {
+        decision: form.get('decision'),
+        ...(reason ? { reason } : {}),
+      });
+      const ok = answer.status >= 200 && answer.status < 300;
+      const text = ok
+        ? `${form.get('decision') === 'approve' ? 'Approved' : 'Rejected'}: recorded as ${this.api.as?.named ?? 'your AWS identity'}.`
+        : `The review was refused (${answer.status}): ${answerProblem(answer)}`;
+      return this.redirect(response, `/intents/${encodeURIComponent(id)}`, { kind: ok ? 'ok' : 'bad', text });
+    }
+    if (url.pathname === '/ledger/verify') {
+      const verdict = await this.verifyLedger(form.get('bundles') === '1');
+      const key = randomBytes(9).toString('base64url');
+      this.verdicts.set(key, verdict);
+      response.writeHead(303, { location: `/ledger?verdict=${key}`, ...securityHeaders });
+      return void response.end();
+    }
+    return this.page(response, 404, 'Not found', undefined, html`<h1>Not found</h1>`);
+  }
+
+  private redirect(response: ServerResponse, to: string, flash: { kind: 'ok' | 'bad'; text: string }): void {
+    const key = randomBytes(9).toString('base64url');
+    this.flashes.set(key, flash);
+    if (this.flashes.size > 100) this.flashes.delete(this.flashes.keys().next().value as string);
+    response.writeHead(303, { location: `${to}?flash=${key}`, ...securityHeaders });
+    response.end();
+  }
+
+  private async intents(response: ServerResponse, query: URLSearchParams): Promise<void> {
+    const params = new URLSearchParams();
+    for (const name of intentFilters) {
+      const value = query.get(name)?.trim();
+      if (value) params.set(name, value);
+    }
+    params.set('limit', '50');
+    const answer = await this.api.get<IntentPage>(`/intents?${params}`);
+    const ok = answer.status === 200;
+    return this.page(
+      response,
+      ok ? 200 : answer.status,
+      'Intents',
+      'intents',
+      intentsView(ok ? answer.body : undefined, query, ok ? undefined : answerProblem(answer)),
+    );
+  }
+
+  private async intent(response: ServerResponse, id: string, flashKey: string | null): Promise<void> {
+    const answer = await this.api.get<IntentWithEntries>(
+      `/intents/${encodeURIComponent(id)}?include=entries`,
+    );
+    if (answer.status !== 200) {
+      return this.page(response, answer.status, 'Intent', 'intents', notice('bad', answerProblem(answer)));
+    }
+    const flash = flashKey ? this.flashes.get(flashKey) : undefined;
+    return this.page(
+      response,
+      200,
+      answer.body.title ?? id,
+      'intents',
+      intentView(answer.body, {
+        formToken: this.session.formToken,
+        ...(flash ? { flash } : {}),
+        ...(await this.publicKey()),
+      }),
+    );
+  }
+
+  private async publicKey(): Promise<{ publicKeySpkiDer?: Uint8Array }> {
+    const answer = await this.api.get<{ publicKeyPem?: string }>('/ledger/checkpoints');
+    const pem = answer.status === 200 ? answer.body.publicKeyPem : undefined;
+    return pem ? { publicKeySpkiDer: pemToSpki(pem) } : {};
+  }
+
+  private async lanes(response: ServerResponse): Promise<void> {
+    const answer = await this.api.get<IntentPage>('/intents?status=in-flight&limit=200');
+    if (answer.status !== 200) {
+      return this.page(response, answer.status, 'Lanes', 'lanes', notice('bad', answerProblem(answer)));
+    }
+    const ids = answer.body.items.map((item) => item.intentId);
+    const intents: IntentWithEntries[] = [];
+    for (let i = 0; i < ids.length; i += 8) {
+      const batch = await Promise.all(
+        ids
+          .slice(i, i + 8)
+          .map((id) => this.api.get<IntentWithEntries>(`/intents/${encodeURIComponent(id)}?include=entries`)),
+      );
+      intents.push(...batch.filter((a) => a.status === 200).map((a) => a.body));
+    }
+    return this.page(
+      response,
+      200,
+      'Lanes',
+      'lanes',
+      lanesView(intents, answer.body.nextCursor !== undefined),
+    );
+  }
+
+  private async ledger(response: ServerResponse, query: URLSearchParams): Promise<void> {
+    const after = query.get('after');
+    const path = after && /^\d{1,15}$/.test(after) ? `/ledger?after=${after}&limit=50` : '/ledger?limit=50';
+    const answer = await this.api.text(path);
+    if (answer.status !== 200) {
+      return this.page(response, answer.status, 'Ledger', 'ledger', notice('bad', answer.text.slice(0, 500)));
+    }
+    const entries = answer.text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { entry: LedgerEntry; hash: string });
+    const next = /after=(\d+)/.exec(answer.header('link') ?? '')?.[1];
+    const checkpoints = await this.api.get<{ checkpoints?: unknown[] }>('/ledger/checkpoints');
+    const verdictKey = query.get('verdict');
+    const verdict = verdictKey ? this.verdicts.get(verdictKey) : undefined;
+    return this.page(
+      response,
+      200,
+      'Ledger',
+      'ledger',
+      ledgerView(
+        {
+          entries,
+          ...(next !== undefined ? { nextAfter: Number(next) } : {}),
+          checkpoints: checkpoints.body.checkpoints?.length ?? 0,
+        },
+        this.session.formToken,
+        verdict,
+      ),
+    );
+  }
+
+  private async verifyLedger(withBundles: boolean): Promise<LedgerVerdict> {
+    const download = await downloadLedger(this.api.text);
+    const key = pemToSpki(download.publicKeyPem);
+    const audit = auditExport(download.lines, key, { checkpoints: download.checkpoints });
+    if (!withBundles || !audit.ok) return { audit };
+    const entries = download.lines
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { entry: LedgerEntry }).entry);
+    const bundles = await auditBundles(
+      entries,
+      (intentId) => downloadBundle(this.api.text, intentId).catch(() => new Map<string, Uint8Array>()),
+      key,
+    );
+    return { audit, bundles };
+  }
+
+  private async evidence(response: ServerResponse, id: string): Promise<void> {
+    const files = await this.bundle(id);
+    if (!(files instanceof Map)) return this.page(response, files.status, 'Evidence', 'intents', files.body);
+    return this.page(
+      response,
+      200,
+      `Evidence of ${id}`,
+      'intents',
+      evidenceView(id, files, verifyBundle(files)),
+    );
+  }
+
+  private async archive(response: ServerResponse, id: string): Promise<void> {
+    const files = await this.bundle(id);
+    if (!(files instanceof Map)) return this.page(response, files.status, 'Evidence', 'intents', files.body);
+    const folder = `itv-evidence-${id}`;
+    response.writeHead(200, {
+      'content-type': 'application/x-tar',
+      'content-disposition': `attachment; filename="${folder}.tar"`,
+      ...securityHeaders,
+    });
+    response.end(tarArchive(folder, files, new Date()));
+  }
+
+  private async bundle(id: string): Promise<Map<string, Uint8Array> | { status: number; body: Markup }> {
+    try {
+      return await downloadBundle(this.api.text, id);
+    } catch (error) {
+      if (!(error instanceof ApiAnswerError)) throw error;
+      return { status: error.answer.status, body: notice('bad', answerProblem(error.answer)) };
+    }
+  }
+
+  private page(
+    response: ServerResponse,
+    status: number,
+    title: string,
+    view: ConsoleView | undefined,
+    body: Markup,
+  ): void {
+    send(
+      response,
+      status,
+      'text/html; charset=utf-8',
+      page({ title, body, ...(view ? { view } : {}), target: this.api.actingAs }),
+    );
+  }
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string): void {
+  response.writeHead(status, { 'content-type': type, ...securityHeaders });
+  response.end(body);
+}
+
+/** A urlencoded form body, bounded; undefined when it is too large or of another type. */
+async function readForm(request: IncomingMessage): Promise<URLSearchParams | undefined> {
+  if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxFormBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { BundleVerification } from '../../../lambdas/core/evidence/verify-bundle.js';
+import { html, type Markup } from '../html.js';
+import { intentHref } from './parts.js';
+
+/**
+ * An intent's evidence bundle: every file with its size and SHA-256, the verification `itv evidence verify`
+ * runs (check by check), and the bundle as one archive that verifies offline once unpacked.
+ */
+export function evidenceView(
+  intentId: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  verification: BundleVerification,
+): Markup {
+  const names = [...files.keys()].sort();
+  return html`<p><a href="${intentHref(intentId)}">← Intent ${intentId}</a></p>
+<h1>Evidence bundle ${verification.ok ? html`<span class="badge ok">verified</span>` : html`<span class="badge bad">FAILED verification</span>`}</h1>
+<p><a href="${intentHref(intentId, '/evidence.tar')}" download>Download the bundle (tar)</a> — unpack it and run
+<code>itv evidence verify DIR</code>, or follow docs/EVIDENCE.md with openssl alone.</p>
+<h2>Verification</h2>
+<table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead>
+<tbody>${verification.checks.map(
+    (c) =>
+      html`<tr><td>${c.check}</td><td><span class="badge ${c.ok ? 'ok' : 'bad'}">${c.ok ? 'ok' : 'FAIL'}</span></td><td>${c.detail}</td></tr>`,
+  )}</tbody></table>
+<p class="muted">Signed by key ${verification.keyid ?? '—'} (the bundle's own public-key.pem).</p>
+<h2>Contents</h2>
+<table><thead><tr><th scope="col">File</th><th scope="col" class="num">Bytes</th><th scope="col">SHA-256</th></tr></thead>
+<tbody>${names.map((name) => {
+    const bytes = files.get(name)!;
+    return html`<tr><td>${name}</td><td class="num">${bytes.length}</td><td><code>${createHash('sha256').update(bytes).digest('hex')}</code></td></tr>`;
+  })}</tbody></table>
+${names.includes('intent.json') ? html`<details><summary>intent.json</summary><pre>${Buffer.from(files.get('intent.json')!).toString('utf8').slice(0, 20000)}</pre></details>` : ''}`;
+}

@@ -1,0 +1,194 @@
+import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
+import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
+import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
+import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
+import { html, type Markup } from '../html.js';
+import { duration, intentHref, notice, statusBadge, statusTone, usd, when } from './parts.js';
+import { timeChart } from './time-chart.js';
+
+export type IntentWithEntries = IntentStatus & { entries: LedgerEntry[] };
+
+export interface IntentViewOptions {
+  /** The ledger's public key (SPKI DER) as the API serves it: the decision's signature is checked with it. */
+  publicKeySpkiDer?: Uint8Array;
+  /** The hidden field of forms that change something (`ConsoleSession.formToken`). */
+  formToken: string;
+  /** The answer of the last action taken from this page. */
+  flash?: { kind: 'ok' | 'bad'; text: string };
+}
+
+type Payload = Record<string, unknown>;
+const payloadOf = (entry: LedgerEntry | undefined) => (entry?.payload ?? {}) as Payload;
+const lastOf = (entries: LedgerEntry[], test: (type: string) => boolean) =>
+  [...entries].reverse().find((entry) => test(entry.type));
+
+/**
+ * One intent: what it is, the policy's verdict rule by rule, the signed decision, the review a reviewer of
+ * record can give here, the rollout drawn over time with its alarms, and every ledger step.
+ */
+export function intentView(intent: IntentWithEntries, options: IntentViewOptions): Markup {
+  const declared = payloadOf(intent.entries.find((e) => e.type === 'intent.declared'));
+  const requester = (declared.authority as Payload | undefined)?.requester as string | undefined;
+  const live = intent.outcome === null;
+  return html`<p><a href="/">← Intents</a></p>
+<h1>${intent.title ?? intent.intentId} ${statusBadge(intent.status)}</h1>
+${options.flash ? notice(options.flash.kind, options.flash.text) : ''}
+<div class="grid">
+${figure('Intent', intent.intentId, 'id')}${figure('Service', intent.service ?? '—')}${figure('Requester', requester ?? '—')}
+${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${figure('Value per hour', usd(intent.valuePerHourUsd))}
+${figure('Per employee, per hour', usd(intent.valuePerHourPerEmployeeUsd))}${figure('Time to value', duration(intent.timeToValueSeconds))}
+</div>
+<div id="intent-live"${live ? html` data-live="3"` : ''}>
+${reviewPanel(intent, options)}
+${intent.reasons.length > 0 ? html`<h2>Why it did not (or not yet) release</h2><ul>${intent.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
+${policyPanel(intent.entries)}
+${decisionPanel(intent.entries, options.publicKeySpkiDer)}
+${rolloutPanel(intent.entries)}
+<h2>Timeline</h2>
+<ol class="timeline">${intent.entries.map(
+    (entry) =>
+      html`<li class="${stepTone(entry.type)}"><strong>${entry.type}</strong> <span class="muted">seq ${entry.seq} · ${when(entry.timestamp)}</span>${stepDetail(entry)}</li>`,
+  )}</ol>
+</div>
+<p>${intent.outcome ? html`<a href="${intentHref(intent.intentId, '/evidence')}">Evidence bundle</a>` : html`<span class="muted">The evidence bundle is sealed when the intent concludes.</span>`}</p>`;
+}
+
+function figure(label: string, value: string, kind = ''): Markup {
+  return html`<div class="figure"><div class="label">${label}</div><div class="value ${kind}">${value}</div></div>`;
+}
+
+function stepTone(type: string): string {
+  const tone = statusTone(type.replace(/^[a-z]+\./, ''));
+  if (/rejected|failed|rollback|refused|stopped|frozen/.test(type)) return 'bad';
+  if (/concluded|deployment-completed|approved|validated|admitted|passed/.test(type)) return 'ok';
+  return tone === 'ok' ? 'ok' : '';
+}
+
+function stepDetail(entry: LedgerEntry): Markup | string {
+  const p = payloadOf(entry);
+  if (typeof p.description === 'string') return html` — ${p.description}`;
+  if (entry.type === 'intent.concluded') return html` — outcome ${String(p.outcome)}`;
+  if (entry.type.startsWith('review.') && typeof p.reviewer === 'string')
+    return html` — by ${p.reviewer}${typeof p.reason === 'string' ? html`: ${p.reason}` : ''}`;
+  if (entry.type === 'release.stopped' && typeof p.reason === 'string') return html` — ${p.reason}`;
+  return '';
+}
+
+function reviewPanel(intent: IntentWithEntries, options: IntentViewOptions): Markup | string {
+  if (intent.status !== 'awaiting-review') return '';
+  const requested = payloadOf(lastOf(intent.entries, (t) => t.startsWith('review.requested')));
+  const action = intentHref(intent.intentId, '/review');
+  return html`<section class="panel" aria-labelledby="review-h"><h2 id="review-h">Review</h2>
+<p>Requested by ${String(requested.requester ?? '—')} at tier ${String(requested.tier ?? intent.tier ?? '—')}. Your decision is recorded as yours: the API checks that you are a reviewer of record for this change.</p>
+<form method="post" action="${action}">
+<input type="hidden" name="form" value="${options.formToken}">
+<label for="review-reason">Reason (recorded)</label><br>
+<textarea id="review-reason" name="reason" rows="2" cols="60" maxlength="2000"></textarea><br>
+<button type="submit" name="decision" value="approve">Approve</button>
+<button type="submit" name="decision" value="reject" class="danger">Reject</button>
+</form></section>`;
+}
+
+function policyPanel(entries: LedgerEntry[]): Markup | string {
+  const admission = lastOf(entries, (t) => t.startsWith('admission.'));
+  if (!admission) return '';
+  const p = payloadOf(admission);
+  const log = (p.evaluationLog ?? []) as Array<{
+    rule: string;
+    domain: string;
+    status: string;
+    reason: string;
+    remedy?: string;
+  }>;
+  const risk = (p.riskFactors ?? []) as Array<{ name: string; points: number; detail: string }>;
+  return html`<h2>Policy evaluation <span class="muted">(${admission.type}, policy set ${String(p.policySetHash ?? '').slice(0, 12)})</span></h2>
+<table><thead><tr><th scope="col">Rule</th><th scope="col">Domain</th><th scope="col">Result</th><th scope="col">Why</th><th scope="col">What would pass</th></tr></thead>
+<tbody>${log.map(
+    (r) =>
+      html`<tr><td>${r.rule}</td><td>${r.domain}</td><td><span class="badge ${r.status === 'non-compliant' ? 'bad' : r.status === 'compliant' ? 'ok' : 'info'}">${r.status}</span></td><td>${r.reason}</td><td>${r.remedy ?? ''}</td></tr>`,
+  )}</tbody></table>
+${risk.length > 0 ? html`<p class="muted">Risk: ${risk.map((f) => `${f.name} +${f.points} (${f.detail})`).join('; ')}; confidence ${String(p.confidence ?? '—')}.</p>` : ''}`;
+}
+
+function decisionPanel(entries: LedgerEntry[], spki: Uint8Array | undefined): Markup | string {
+  const signed = entries.find((e) => e.type === 'decision.signed');
+  const reused = entries.find((e) => e.type === 'decision.reused');
+  if (!signed && !reused) return '';
+  if (!signed) {
+    const p = payloadOf(reused);
+    return html`<h2>Decision</h2><p>Reused the signed decision ${String(p.decisionId ?? p.cachedDecisionId ?? '')} of an earlier identical change.</p>`;
+  }
+  const p = payloadOf(signed);
+  const verdict = spki ? verifyEnvelope(p.envelope, spki, { payloadType: DECISION_PAYLOAD_TYPE }) : undefined;
+  const status = !verdict
+    ? html`<span class="badge info">not checked</span> no public key`
+    : verdict.ok
+      ? html`<span class="badge ok">signature valid</span> ECDSA P-256, key ${verdict.keyid}`
+      : html`<span class="badge bad">signature INVALID</span> ${verdict.reason}`;
+  return html`<h2>Decision</h2><p>${String(p.decisionId)} · digest <code>${String(p.digest).slice(0, 16)}…</code> · ${status}</p>`;
+}
+
+function rolloutPanel(entries: LedgerEntry[]): Markup | string {
+  const events = entries.filter(
+    (e) =>
+      e.type.startsWith('release.') && typeof payloadOf(e).at === 'string' && 'percentage' in payloadOf(e),
+  );
+  if (events.length === 0) return '';
+  const points = events.map((e) => ({
+    t: Date.parse(String(payloadOf(e).at)),
+    v: Number(payloadOf(e).percentage),
+  }));
+  const markers = events
+    .filter((e) => e.type === 'release.rollback-started')
+    .map((e) => {
+      const p = payloadOf(e);
+      return {
+        t: Date.parse(String(p.at)),
+        label: typeof p.alarm === 'string' ? `rolled back: ${p.alarm} in ALARM` : 'rolled back',
+      };
+    });
+  const observations = entries.filter((e) => e.type === 'observation.recorded');
+  const slos = new Map<string, { objective: number; points: Array<{ t: number; v: number }> }>();
+  for (const entry of observations) {
+    const snapshot = payloadOf(entry).snapshot as
+      | {
+          windowStart: string;
+          windowEnd: string;
+          slos: Array<{ name: string; objective: number; observed: number; baseline: number }>;
+        }
+      | undefined;
+    for (const slo of snapshot?.slos ?? []) {
+      const series = slos.get(slo.name) ?? { objective: slo.objective, points: [] };
+      // The baseline is the metric before the change (at the window's start), observed its value after.
+      if (series.points.length === 0)
+        series.points.push({ t: Date.parse(snapshot!.windowStart), v: slo.baseline });
+      series.points.push({ t: Date.parse(snapshot!.windowEnd), v: slo.observed });
+      slos.set(slo.name, series);
+    }
+  }
+  const started = payloadOf(entries.find((e) => e.type === 'release.started'));
+  const span = [...points.map((p) => p.t), ...[...slos.values()].flatMap((s) => s.points.map((p) => p.t))];
+  const axis = { from: Math.min(...span), to: Math.max(...span) };
+  return html`<h2>Rollout</h2>
+<p class="muted">Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.</p>
+${timeChart({
+  title: 'Share of users on the change',
+  yLabel: 'percent',
+  series: [{ label: 'rollout', points, colour: '#0b5cad', step: true }],
+  yMin: 0,
+  yMax: 100,
+  markers,
+  ...axis,
+  format: (v) => `${Math.round(v)}%`,
+})}
+${[...slos.entries()].map(([name, series]) =>
+  timeChart({
+    title: `Monitored ${name}: its baseline before the change, then as observed, against its objective`,
+    yLabel: name,
+    series: [{ label: `${name} (baseline, then observed)`, points: series.points, colour: '#1a7f37' }],
+    threshold: { value: series.objective, label: `objective ${series.objective}` },
+    markers,
+    ...axis,
+  }),
+)}`;
+}

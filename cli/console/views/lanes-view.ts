@@ -1,0 +1,87 @@
+import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
+import { html, type Markup } from '../html.js';
+import type { IntentWithEntries } from './intent-view.js';
+import { duration, intentHref, statusBadge, when } from './parts.js';
+
+interface LaneRow {
+  intent: IntentWithEntries;
+  lane: string;
+  /** Where it stands on its lane: releasing holds it, the others wait (queued, scheduled, for review…). */
+  holding: boolean;
+  waitingFor: string[];
+  /** The seconds admission predicted it would wait when it queued: the change in its time to value. */
+  predictedWaitSeconds: number | null;
+  predictedCompletionAt: string | null;
+  percentage: number | null;
+}
+
+type Payload = Record<string, unknown>;
+
+/** Lanes from the in-flight intents: who releases on each, who waits behind, and the wait predicted for them. */
+export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
+  const lanes = new Map<string, LaneRow[]>();
+  for (const intent of intents) {
+    const admission = [...intent.entries].reverse().find((e) => e.type.startsWith('admission.'));
+    if (!admission) continue;
+    const p = admission.payload as Payload;
+    const lane = String(p.lane ?? intent.service ?? '—');
+    const checks = (p.inFlightChecked ?? []) as Array<{ blocks: boolean; predictedCompletionAt: string }>;
+    const blocking = checks.filter((c) => c.blocks).map((c) => Date.parse(c.predictedCompletionAt));
+    const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision';
+    const waitUntil = blocking.length > 0 ? Math.max(...blocking) : undefined;
+    const row: LaneRow = {
+      intent,
+      lane,
+      holding,
+      waitingFor: (p.waitingFor ?? []) as string[],
+      predictedWaitSeconds:
+        !holding && waitUntil !== undefined
+          ? Math.max(0, (waitUntil - Date.parse(admission.timestamp)) / 1000)
+          : null,
+      predictedCompletionAt: holding ? completionOf(intent.entries) : null,
+      percentage: percentageOf(intent.entries),
+    };
+    lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+  }
+  for (const rows of lanes.values()) rows.sort((a, b) => Number(b.holding) - Number(a.holding));
+  return lanes;
+}
+
+function completionOf(entries: LedgerEntry[]): string | null {
+  const started = entries.find((e) => e.type === 'release.started')?.payload as Payload | undefined;
+  if (!started || typeof started.startedAt !== 'string') return null;
+  const minutes =
+    Number(started.deploymentDurationInMinutes ?? 0) + Number(started.finalBakeTimeInMinutes ?? 0);
+  return new Date(Date.parse(started.startedAt) + minutes * 60_000).toISOString();
+}
+
+function percentageOf(entries: LedgerEntry[]): number | null {
+  const last = [...entries]
+    .reverse()
+    .find((e) => e.type.startsWith('release.') && typeof (e.payload as Payload).percentage === 'number');
+  return last ? Number((last.payload as Payload).percentage) : null;
+}
+
+export function lanesView(intents: IntentWithEntries[], truncated: boolean): Markup {
+  const lanes = [...lanesOf(intents).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  return html`<h1>Lanes</h1>
+<p>One change releases on a lane at a time; the others wait their turn. The predicted wait is what admission
+predicted when the change queued: the change in its time to value.</p>
+${truncated ? html`<p class="muted">Showing the newest 200 intents in flight.</p>` : ''}
+<div id="lanes" data-live="5">
+${lanes.length === 0 ? html`<p class="muted">Nothing is in flight.</p>` : ''}
+${lanes.map(
+  ([lane, rows]) => html`<section aria-labelledby="lane-${lane}"><h2 id="lane-${lane}">${lane}</h2>
+<table><thead><tr><th scope="col">Intent</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col" class="num">Exposure</th>
+<th scope="col">Waiting for</th><th scope="col" class="num">Predicted wait (TTV change)</th><th scope="col">Predicted done (UTC)</th></tr></thead>
+<tbody>${rows.map(
+    (
+      row,
+    ) => html`<tr><td><a href="${intentHref(row.intent.intentId)}">${row.intent.intentId}</a></td><td>${row.intent.title ?? '—'}</td>
+<td>${statusBadge(row.intent.status)}</td><td class="num">${row.percentage === null ? '—' : `${row.percentage}%`}</td>
+<td>${row.waitingFor.join(', ') || '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
+<td>${when(row.predictedCompletionAt)}</td></tr>`,
+  )}</tbody></table></section>`,
+)}
+</div>`;
+}

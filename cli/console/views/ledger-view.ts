@@ -1,0 +1,61 @@
+import type { BundleAudit } from '../../../lambdas/core/evidence/audit-bundles.js';
+import type { LedgerAudit } from '../../../lambdas/core/evidence/audit-result.js';
+import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
+import { html, type Markup } from '../html.js';
+import { intentHref, when } from './parts.js';
+
+export interface LedgerPage {
+  entries: Array<{ entry: LedgerEntry; hash: string }>;
+  /** The `after` of the next page, when there is one. */
+  nextAfter?: number;
+  checkpoints: number;
+}
+
+export interface LedgerVerdict {
+  audit: LedgerAudit;
+  bundles?: BundleAudit;
+}
+
+/**
+ * The ledger: entries in order with their hashes, in pages; how many signed checkpoints the evidence store
+ * holds; and a button that runs the whole verification `itv ledger verify --bundles` runs, showing the
+ * verdict and, when it fails, the first entry that cannot be trusted.
+ */
+export function ledgerView(page: LedgerPage, formToken: string, verdict?: LedgerVerdict): Markup {
+  const first = page.entries[0]?.entry.seq ?? 0;
+  return html`<h1>Ledger</h1>
+<p>${page.checkpoints} signed checkpoints in the evidence store. Every entry is hash-chained to the one before it; a
+checkpoint signs the RFC 9162 tree head over every entry up to it.</p>
+<form method="post" action="/ledger/verify"><input type="hidden" name="form" value="${formToken}">
+<label><input type="checkbox" name="bundles" value="1" checked> also check every evidence bundle the ledger records</label>
+<button type="submit">Verify the ledger</button></form>
+${verdict ? verdictPanel(verdict) : ''}
+<h2>Entries from seq ${first}</h2>
+<table><thead><tr><th scope="col" class="num">Seq</th><th scope="col">Type</th><th scope="col">Intent</th><th scope="col">At (UTC)</th><th scope="col">Hash</th></tr></thead>
+<tbody>${page.entries.map(
+    ({ entry, hash }) =>
+      html`<tr id="seq-${entry.seq}"><td class="num">${entry.seq}</td><td>${entry.type}</td><td><a href="${intentHref(entry.intentId)}">${entry.intentId}</a></td><td>${when(entry.timestamp)}</td><td><code>${hash.slice(0, 16)}…</code></td></tr>`,
+  )}</tbody></table>
+<nav class="pages" aria-label="Pages">${first > 0 ? html`<a href="/ledger">First page</a>` : ''}${
+    page.nextAfter !== undefined
+      ? html`<a href="/ledger?after=${page.nextAfter}" rel="next">Next page</a>`
+      : html`<span class="muted">Last page</span>`
+  }</nav>`;
+}
+
+function verdictPanel({ audit, bundles }: LedgerVerdict): Markup {
+  const bundleFailures = bundles?.failures ?? [];
+  if (!audit.ok) {
+    const page = audit.seq > 0 ? `/ledger?after=${audit.seq - 1}` : '/ledger';
+    return html`<div class="panel" role="alert" id="verdict"><p><span class="badge bad">TAMPERED</span> first bad entry
+<a href="${page}#seq-${audit.seq}">seq ${audit.seq}</a> (${audit.fault}): ${audit.reason}</p></div>`;
+  }
+  const anchored = audit.trailing === 0 && audit.checkpoints > 0;
+  return html`<div class="panel" role="status" id="verdict">
+<p>${bundleFailures.length > 0 ? html`<span class="badge bad">TAMPERED evidence</span>` : anchored ? html`<span class="badge ok">ledger intact</span>` : html`<span class="badge warn">UNANCHORED</span>`}
+${audit.size} entries, ${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing it; ${audit.checkpoints} checkpoints, ${audit.decisions} decisions and ${audit.consistencyProofs} consistency proofs verified; root <code>${audit.rootHash}</code>.</p>
+${anchored ? '' : html`<p>Entries after the newest signed checkpoint are protected by the hash chain alone until a checkpoint covers them (an intent is sealed when it concludes).</p>`}
+${bundles ? html`<p>Evidence bundles: ${bundles.checked - bundleFailures.length} of ${bundles.checked} as sealed.</p>` : ''}
+${bundleFailures.length > 0 ? html`<ul>${bundleFailures.map((f) => html`<li>the bundle of <a href="${intentHref(f.intentId, '/evidence')}">${f.intentId}</a>, recorded at seq ${f.seq}: ${f.reason}</li>`)}</ul>` : ''}
+</div>`;
+}

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiClient } from '../../../cli/api/itv-api.js';
+import { ConsoleApi } from '../../../cli/console/console-api.js';
+import { type RunningConsole, startConsole } from '../../../cli/console/server.js';
+import { tarArchive } from '../../../cli/console/tar.js';
+
+/** What the console sent to the API, and what the API answers: a deployed target whose client is recorded. */
+function recordingApi() {
+  const sent: Array<{ method: string; path: string; body?: unknown }> = [];
+  const client: ApiClient = {
+    async call<T>(method: string, path: string, options: { body?: unknown } = {}) {
+      sent.push({ method, path, ...(options.body !== undefined ? { body: options.body } : {}) });
+      if (path.startsWith('/intents?')) {
+        return {
+          status: 200,
+          body: {
+            items: [
+              {
+                intentId: 'int-1',
+                title: '<img src=x onerror=alert(1)>',
+                service: 'launch-flags',
+                status: 'awaiting-review',
+                outcome: null,
+                tier: 2,
+                team: 'growth',
+                tags: {},
+                declaredAt: '2026-12-01T10:00:00.000Z',
+                updatedAt: '2026-12-01T10:00:01.000Z',
+                lastStep: 'review.requested',
+              },
+            ],
+          } as T,
+        };
+      }
+      if (path === '/intents/int-1?include=entries') {
+        const intent = {
+          intentId: 'int-1',
+          title: 't',
+          service: 's',
+          status: 'awaiting-review',
+          outcome: null,
+        };
+        const figures = {
+          tier: 2,
+          timeToValueSeconds: null,
+          valuePerHourUsd: null,
+          valuePerHourPerEmployeeUsd: null,
+        };
+        return { status: 200, body: { ...intent, ...figures, reasons: [], steps: [], entries: [] } as T };
+      }
+      if (path.endsWith('/review'))
+        return { status: 403, body: { detail: 'mallory is not a reviewer of record' } as T };
+      return { status: 404, body: { detail: 'no such thing' } as T };
+    },
+    async text() {
+      return { status: 404, text: '{}', header: () => undefined };
+    },
+  };
+  return {
+    sent,
+    api: new ConsoleApi({ kind: 'deployed', client, name: 'test', endpoint: 'https://x' }, undefined),
+  };
+}
+
+function send(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('itv console: who may use it, and what it sends as them', () => {
+  let running: RunningConsole;
+  let recorded: ReturnType<typeof recordingApi>;
+  let cookie: string;
+  beforeEach(async () => {
+    recorded = recordingApi();
+    running = await startConsole({ api: recorded.api });
+    cookie = `itv-console=${running.session.secret}`;
+  });
+  afterEach(() => running.close());
+
+  test('without the session secret a page is 401, and the API is never asked', async () => {
+    const answer = await send(running.port, '/');
+    expect(answer.status).toBe(401);
+    expect(recorded.sent).toEqual([]);
+  });
+
+  test('the link with the secret sets a strict, http-only cookie and drops the secret from the URL', async () => {
+    const answer = await send(running.port, `/?token=${running.session.secret}`);
+    expect(answer.status).toBe(303);
+    expect(answer.headers.location).toBe('/');
+    expect(String(answer.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  test('a request naming another host (DNS rebinding) is 421 even with the cookie', async () => {
+    const answer = await send(running.port, '/', { headers: { host: 'attacker.example', cookie } });
+    expect(answer.status).toBe(421);
+  });
+
+  test('ledger text is escaped, and every page carries a policy that allows no other origin', async () => {
+    const answer = await send(running.port, '/', { headers: { cookie } });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(answer.text).not.toContain('<img src=x');
+    expect(answer.headers['content-security-policy']).toMatch(/default-src 'none'.*script-src 'self'/);
+    expect(answer.text).not.toMatch(/(src|href)="https?:/);
+  });
+
+  test('a form from another origin, or without the form token, is 403 and nothing is sent', async () => {
+    const form = 'decision=approve';
+    const headers = { cookie, 'content-type': 'application/x-www-form-urlencoded' };
+    const foreign = await send(running.port, '/intents/int-1/review', {
+      method: 'POST',
+      headers: { ...headers, origin: 'https://attacker.example' },
+      body: `${form}&form=${running.session.formToken}`,
+    });
+    const tokenless = await send(running.port, '/intents/int-1/review', {
+      method: 'POST',
+      headers: { ...headers, origin: `http://127.0.0.1:${running.port}` },
+      body: form,
+    });
+    expect([foreign.status, tokenless.status]).toEqual([403, 403]);
+    expect(recorded.sent.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  test("a review is the API's to judge: the body names no reviewer, and a refusal is shown in the API's words", async () => {
+    const posted = await send(running.port, '/intents/int-1/review', {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: `http://127.0.0.1:${running.port}`,
+      },
+      body: `decision=approve&reason=looks+right&form=${running.session.formToken}&reviewer=someone-else`,
+    });
+    expect(posted.status).toBe(303);
+    expect(recorded.sent.find((r) => r.method === 'POST')).toEqual({
+      method: 'POST',
+      path: '/intents/int-1/review',
+      body: { decision: 'approve', reason: 'looks right' },
+    });
+    const shown = await send(running.port, String(posted.headers.location), { headers: { cookie } });
+    expect(shown.text).toContain('The review was refused (403): mallory is not a reviewer of record');
+    expect(shown.text).not.toContain('Approved');
+  });
+});
+
+describe('the evidence archive', () => {
+  test('tar reads it back: every file under the folder, byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'itv-tar-'));
+    try {
+      const files = new Map([
+        ['manifest.intoto.json', new TextEncoder().encode('{"a":1}\n')],
+        ['public-key.pem', new Uint8Array(1024).fill(65)],
+        ['empty.json', new Uint8Array(0)],
+      ]);
+      writeFileSync(
+        join(dir, 'b.tar'),
+        tarArchive('itv-evidence-int-1', files, new Date('2026-12-01T00:00:00Z')),
+      );
+      const listing = execFileSync('tar', ['-tf', join(dir, 'b.tar')], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      execFileSync('tar', ['-xf', join(dir, 'b.tar'), '-C', dir]);
+      expect(listing.sort()).toEqual([...files.keys()].map((name) => `itv-evidence-int-1/${name}`).sort());
+      for (const [name, bytes] of files) {
+        expect(new Uint8Array(readFileSync(join(dir, 'itv-evidence-int-1', name)))).toEqual(bytes);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
