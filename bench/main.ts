@@ -1,6 +1,7 @@
 import { runAdmissionBench } from './admission.js';
 import { runBundleBench } from './bundles.js';
 import { runCliStartupBench } from './cli-startup.js';
+import { runConsoleBench } from './console.js';
 import { runFrozenReleaseBench } from './frozen-release.js';
 import { runFuzzBench } from './fuzz.js';
 import { runHistoryCostBench } from './history-cost.js';
@@ -27,6 +28,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['load (itv serve -> control plane, 429 back-pressure)', runLoadBench],
   ['fuzz (hostile intents through every entry point)', runFuzzBench],
   ['cli start-up (itv as a user runs it)', runCliStartupBench],
+  ['console (first view, 10,000 intents)', runConsoleBench],
 ];
 
 // `npm run bench -- load release`: only the sections whose title starts with one of the words given.
