@@ -27,7 +27,7 @@ export async function listIntentsRoute(
     const query = event.queryStringParameters ?? {};
     const filter = parseFilter(query);
     const limit = queryInteger(query, 'limit', { min: 1, max: maxLimit }) ?? 50;
-    const page = listIntents(await deps.ledger.read(deps.ledgerName), filter, {
+    const page = await listIntents(deps.ledger, deps.ledgerName, filter, {
       limit,
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
     });

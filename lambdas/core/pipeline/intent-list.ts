@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { StoredEntry } from '../../ports/ledger-store.js';
+import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
 import { outcomes } from './state.js';
 import { type IntentStatus, intentStatus } from './status.js';
@@ -49,39 +49,135 @@ const declaredParts = z.looseObject({
  */
 const concludedStatuses: ReadonlySet<string> = new Set<string>([...outcomes, 'failed']);
 
+/** What a list reads of the ledger: a range of it, its head, and one intent's entries. */
+export type LedgerReads = Pick<LedgerStore, 'read' | 'head' | 'forIntent'>;
+
+/** Entries read per step of the walk back from the head. */
+const walkChunk = 500;
+/** One intent's entries are fetched this many at a time. */
+const fetchWidth = 16;
+
 /**
  * Intents of the ledger, newest first, filtered and cut into pages of `limit`. The cursor names the position
  * of the last intent handed out (the sequence number of its first entry), so a page is stable while new
  * intents arrive: they come before the first page, never inside a later one.
- * Example: `listIntents(entries, { status: ['in-flight'] }, { limit: 20 })`.
+ *
+ * The ledger is walked back from the head (or the cursor) a chunk at a time, and each intent met is read whole
+ * through the by-intent index: once the walk has passed below an intent's first entry, every intent declared
+ * after it has been met, so it can be handed out in order. A page therefore reads about as much of the ledger
+ * as its intents span, not the whole ledger; only a filter that matches few intents walks far.
+ * Example: `await listIntents(ledger, 'main', { status: ['in-flight'] }, { limit: 20 })`.
  */
-export function listIntents(
-  entries: readonly StoredEntry[],
+export async function listIntents(
+  ledger: LedgerReads,
+  ledgerName: string,
   filter: IntentListFilter,
-  page: { limit: number; cursor?: string },
-): IntentPage {
+  page: { limit: number; cursor?: string; chunk?: number },
+): Promise<IntentPage> {
   const before = page.cursor === undefined ? Number.POSITIVE_INFINITY : decodeCursor(page.cursor);
-  const byIntent = new Map<string, StoredEntry[]>();
-  for (const stored of entries) {
-    const list = byIntent.get(stored.entry.intentId);
-    if (list) list.push(stored);
-    else byIntent.set(stored.entry.intentId, [stored]);
-  }
-  const newestFirst = [...byIntent.entries()]
-    .filter(([, own]) => own[0]!.entry.seq < before)
-    .sort(([, a], [, b]) => b[0]!.entry.seq - a[0]!.entry.seq);
+  const head = await ledger.head(ledgerName);
+  if (!head) return { items: [] };
+  // Every intent whose first entry lies below `position` is still to be met.
+  let position = Math.min(head.entry.seq + 1, before);
+  const walk = new WalkedIntents(filter);
+  const found: Array<{ first: number; intentId: string; own: StoredEntry[] }> = [];
   const items: IntentSummary[] = [];
   let last: number | undefined;
-  for (const [intentId, own] of newestFirst) {
-    const summary = summarize(intentId, own);
-    if (!summary || !matches(summary, filter)) continue;
-    if (items.length === page.limit) {
-      return { items, nextCursor: encodeCursor(last!) };
+  for (;;) {
+    found.sort((a, b) => b.first - a.first);
+    while (found.length > 0 && found[0]!.first >= position) {
+      const next = found.shift()!;
+      const summary = summarize(next.intentId, next.own);
+      if (!summary || !matches(summary, filter)) continue;
+      if (items.length === page.limit) return { items, nextCursor: encodeCursor(last!) };
+      items.push(summary);
+      last = next.first;
     }
-    items.push(summary);
-    last = own[0]!.entry.seq;
+    if (position === 0 && walk.pending.size === 0) return { items };
+    let wanted: string[];
+    let walked: StoredEntry[] = [];
+    if (position === 0) {
+      // Intents met whose declaration never came (none, on a ledger only the pipeline wrote): read them now.
+      wanted = [...walk.pending];
+      walk.pending.clear();
+    } else {
+      const from = Math.max(0, position - (page.chunk ?? walkChunk));
+      walked = await ledger.read(ledgerName, from, position);
+      position = from;
+      wanted = walk.meet(walked);
+    }
+    for (let i = 0; i < wanted.length; i += fetchWidth) {
+      const ids = wanted.slice(i, i + fetchWidth);
+      const owns = await Promise.all(ids.map((id) => ledger.forIntent(ledgerName, id)));
+      ids.forEach((intentId, j) => {
+        // An index that has not caught up yet: what the walk read of the intent stands in for it.
+        const own = owns[j]!.length > 0 ? owns[j]! : walked.filter((s) => s.entry.intentId === intentId);
+        const first = own[0]?.entry.seq;
+        if (first !== undefined && first < before) found.push({ first, intentId, own });
+      });
+    }
   }
-  return { items };
+}
+
+/** The entry types an intent's first entry has: the door records one of them before anything else. */
+const declarations: ReadonlySet<string> = new Set([
+  'intent.declared',
+  'intent.incomplete',
+  'request.refused',
+]);
+
+/**
+ * What the walk back has seen of each intent. Walking back, an intent's declaration comes after all its later
+ * entries, so when it is met the walk knows whether (and how) the intent concluded; the filters that its
+ * declaration and its conclusion settle are applied there, and only the intents that may match are read whole.
+ */
+class WalkedIntents {
+  /** Intents met, not yet declared in what was walked, with the outcome their latest conclusion names. */
+  readonly pending = new Set<string>();
+  private readonly outcomes = new Map<string, string>();
+  private readonly done = new Set<string>();
+
+  constructor(private readonly filter: IntentListFilter) {}
+
+  /** Takes a chunk of the walk (ascending); returns the intents to read whole. */
+  meet(chunk: readonly StoredEntry[]): string[] {
+    const wanted: string[] = [];
+    for (let i = chunk.length - 1; i >= 0; i--) {
+      const { entry } = chunk[i]!;
+      const id = entry.intentId;
+      if (this.done.has(id)) continue;
+      this.pending.add(id);
+      if (entry.type === 'intent.concluded' && !this.outcomes.has(id)) {
+        const outcome = (entry.payload as { outcome?: unknown } | null)?.outcome;
+        if (typeof outcome === 'string') this.outcomes.set(id, outcome);
+      }
+      if (!declarations.has(entry.type)) continue;
+      this.pending.delete(id);
+      this.done.add(id);
+      if (this.mayMatch(entry, this.outcomes.get(id))) wanted.push(id);
+    }
+    return wanted;
+  }
+
+  /** False only when the declaration or the conclusion already rules the intent out. */
+  private mayMatch(declaration: StoredEntry['entry'], outcome: string | undefined): boolean {
+    const { filter } = this;
+    // A later declaration is no earlier than the first: before `since`, so is the first.
+    if (filter.since !== undefined && Date.parse(declaration.timestamp) < filter.since.getTime())
+      return false;
+    if (filter.status && filter.status.length > 0 && outcome !== undefined) {
+      if (!filter.status.some((wanted) => wanted !== 'in-flight' && wanted === outcome)) return false;
+    }
+    if (declaration.type !== 'intent.declared') return true;
+    const parts = declaredParts.safeParse(declaration.payload).data?.intent;
+    const service = (declaration.payload as { intent?: { change?: { service?: unknown } } } | null)?.intent
+      ?.change?.service;
+    if (filter.service !== undefined && service !== filter.service) return false;
+    if (filter.team !== undefined && parts?.authority?.team !== filter.team) return false;
+    for (const [key, value] of Object.entries(filter.tags ?? {}))
+      if (parts?.tags?.[key] !== value) return false;
+    return true;
+  }
 }
 
 function summarize(intentId: string, own: StoredEntry[]): IntentSummary | undefined {

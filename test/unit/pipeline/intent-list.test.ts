@@ -1,5 +1,9 @@
 import { InvalidInputError } from '../../../lambdas/core/errors.js';
-import { listIntents } from '../../../lambdas/core/pipeline/intent-list.js';
+import {
+  type IntentListFilter,
+  type LedgerReads,
+  listIntents as listFrom,
+} from '../../../lambdas/core/pipeline/intent-list.js';
 import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
 
 /** A ledger of interleaved intents: entries in the order the pipeline would append them. */
@@ -34,9 +38,34 @@ const entries = ledgerOf([
 ]);
 const ids = (page: { items: Array<{ intentId: string }> }) => page.items.map((item) => item.intentId);
 
+/** The ledger port over an array, counting what a listing reads of it. */
+function readsOf(stored: StoredEntry[]): LedgerReads & { entriesRead: number } {
+  const reads = {
+    entriesRead: 0,
+    async read(_ledger: string, from = 0, to = Number.POSITIVE_INFINITY) {
+      const range = stored.filter((s) => s.entry.seq >= from && s.entry.seq < to);
+      reads.entriesRead += range.length;
+      return range;
+    },
+    async head() {
+      return stored.at(-1);
+    },
+    async forIntent(_ledger: string, intentId: string) {
+      return stored.filter((s) => s.entry.intentId === intentId);
+    },
+  };
+  return reads;
+}
+/** A listing walking the ledger two entries at a time, so every test crosses chunk boundaries. */
+const listIntents = (
+  stored: StoredEntry[],
+  filter: IntentListFilter,
+  page: { limit: number; cursor?: string },
+) => listFrom(readsOf(stored), 'main', filter, { ...page, chunk: 2 });
+
 describe('listIntents', () => {
-  test('newest first, each with its service, team, status, and first and latest instants', () => {
-    const page = listIntents(entries, {}, { limit: 10 });
+  test('newest first, each with its service, team, status, and first and latest instants', async () => {
+    const page = await listIntents(entries, {}, { limit: 10 });
     expect(ids(page)).toEqual(['d', 'c', 'b', 'a']);
     expect(page.items[1]).toMatchObject({
       intentId: 'c',
@@ -50,21 +79,26 @@ describe('listIntents', () => {
     expect(page.nextCursor).toBeUndefined();
   });
 
-  test('filters by status (in-flight for every unconcluded one), service, team and since; all given must hold', () => {
-    expect(ids(listIntents(entries, { status: ['in-flight'] }, { limit: 10 }))).toEqual(['c', 'a']);
-    expect(ids(listIntents(entries, { status: ['released', 'rejected-policy'] }, { limit: 10 }))).toEqual([
-      'd',
-      'b',
-    ]);
-    expect(ids(listIntents(entries, { service: 'launch-flags' }, { limit: 10 }))).toEqual(['c', 'a']);
-    expect(ids(listIntents(entries, { team: 'growth' }, { limit: 10 }))).toEqual(['d', 'c', 'a']);
+  test('filters by status (in-flight for every unconcluded one), service, team and since; all given must hold', async () => {
+    expect(ids(await listIntents(entries, { status: ['in-flight'] }, { limit: 10 }))).toEqual(['c', 'a']);
     expect(
-      ids(listIntents(entries, { team: 'growth', since: new Date('2026-11-02T00:00:00Z') }, { limit: 10 })),
+      ids(await listIntents(entries, { status: ['released', 'rejected-policy'] }, { limit: 10 })),
+    ).toEqual(['d', 'b']);
+    expect(ids(await listIntents(entries, { service: 'launch-flags' }, { limit: 10 }))).toEqual(['c', 'a']);
+    expect(ids(await listIntents(entries, { team: 'growth' }, { limit: 10 }))).toEqual(['d', 'c', 'a']);
+    expect(
+      ids(
+        await listIntents(
+          entries,
+          { team: 'growth', since: new Date('2026-11-02T00:00:00Z') },
+          { limit: 10 },
+        ),
+      ),
     ).toEqual(['d', 'c']);
   });
 
-  test('pages follow each other without gap or repeat, and stay stable when newer intents arrive', () => {
-    const first = listIntents(entries, {}, { limit: 3 });
+  test('pages follow each other without gap or repeat, and stay stable when newer intents arrive', async () => {
+    const first = await listIntents(entries, {}, { limit: 3 });
     expect(ids(first)).toEqual(['d', 'c', 'b']);
     const grown = [
       ...entries,
@@ -73,12 +107,12 @@ describe('listIntents', () => {
         entry: { ...s.entry, seq: entries.length },
       })),
     ];
-    const second = listIntents(grown, {}, { limit: 3, cursor: first.nextCursor! });
+    const second = await listIntents(grown, {}, { limit: 3, cursor: first.nextCursor! });
     expect(ids(second)).toEqual(['a']);
     expect(second.nextCursor).toBeUndefined();
     // A filtered listing pages over matches only: a page is never empty while more follow.
-    const growthFirst = listIntents(entries, { team: 'growth' }, { limit: 1 });
-    const growthSecond = listIntents(
+    const growthFirst = await listIntents(entries, { team: 'growth' }, { limit: 1 });
+    const growthSecond = await listIntents(
       entries,
       { team: 'growth' },
       { limit: 1, cursor: growthFirst.nextCursor! },
@@ -86,15 +120,92 @@ describe('listIntents', () => {
     expect([ids(growthFirst), ids(growthSecond)]).toEqual([['d'], ['c']]);
   });
 
-  test('a cursor this code did not hand out is InvalidInputError naming cursor', () => {
+  test('a cursor this code did not hand out is InvalidInputError naming cursor', async () => {
     for (const cursor of ['not-a-cursor', Buffer.from('{"v":1,"before":-3}').toString('base64url')]) {
       try {
-        listIntents(entries, {}, { limit: 2, cursor });
+        await listIntents(entries, {}, { limit: 2, cursor });
         throw new Error('accepted');
       } catch (error) {
         expect(error).toBeInstanceOf(InvalidInputError);
         expect((error as InvalidInputError).issues).toEqual([expect.objectContaining({ path: 'cursor' })]);
       }
     }
+  });
+
+  test('walked back a chunk at a time, pages hand out every matching intent once, in order of its first entry', async () => {
+    // Prepare: 60 intents whose entries interleave at random (a fixed seed), some long-lived.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const open: string[] = [];
+    const steps: Array<[string, string, Record<string, unknown>?]> = [];
+    for (let i = 0; i < 60; i++) {
+      const id = `i${i}`;
+      steps.push([
+        id,
+        'intent.declared',
+        declared(i % 3 === 0 ? 'billing' : 'search', i % 2 ? 'growth' : 'ops'),
+      ]);
+      open.push(id);
+      while (open.length > 0 && random() < 0.6) {
+        const at = Math.floor(random() * open.length);
+        const done = random() < 0.5;
+        steps.push([
+          open[at]!,
+          done ? 'intent.concluded' : 'release.started',
+          done ? { outcome: 'released' } : {},
+        ]);
+        if (done) open.splice(at, 1);
+      }
+    }
+    const ledger = ledgerOf(steps);
+    const firstSeq = new Map<string, number>();
+    for (const s of ledger) if (!firstSeq.has(s.entry.intentId)) firstSeq.set(s.entry.intentId, s.entry.seq);
+    const newestFirst = [...firstSeq.entries()].sort(([, a], [, b]) => b - a).map(([id]) => id);
+
+    for (const filter of [
+      {},
+      { service: 'billing' },
+      { status: ['in-flight'] },
+      { team: 'growth' },
+    ] as const) {
+      // Act
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page: Awaited<ReturnType<typeof listIntents>> = await listIntents(ledger, filter, {
+          limit: 7,
+          ...(cursor ? { cursor } : {}),
+        });
+        seen.push(...ids(page));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const whole = await listFrom(readsOf(ledger), 'main', filter, { limit: 1000 });
+
+      // Assess
+      expect(seen).toEqual(ids(whole));
+      expect(seen).toEqual(newestFirst.filter((id) => whole.items.some((item) => item.intentId === id)));
+      if (Object.keys(filter).length === 0) expect(seen).toEqual(newestFirst);
+    }
+  });
+
+  test('the first page reads about what its intents span, not the whole ledger', async () => {
+    const ledger = ledgerOf(
+      Array.from(
+        { length: 1000 },
+        (_, i) =>
+          [`n${i}`, 'intent.declared', declared('search', 'ops')] as [
+            string,
+            string,
+            Record<string, unknown>,
+          ],
+      ),
+    );
+    const reads = readsOf(ledger);
+    const page = await listFrom(reads, 'main', {}, { limit: 20, chunk: 50 });
+    expect(ids(page)).toEqual(Array.from({ length: 20 }, (_, i) => `n${999 - i}`));
+    expect(reads.entriesRead).toBeLessThanOrEqual(50);
   });
 });
