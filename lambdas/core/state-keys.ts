@@ -21,6 +21,10 @@ export const stateKeys = {
   attempt: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'ATTEMPT' }),
   /** An event-bus delivery that started an attempt: a redelivery of the same event finds it and starts no other. */
   delivery: (intentId: string, eventId: string) => ({ pk: `INTENT#${intentId}`, sk: `DELIVERY#${eventId}` }),
+  /** A person asked the run to stop: written once, read by the stages (`stop-intent.ts`). */
+  stopRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'STOP_REQUEST' }),
+  /** The task token a queued intent is parked on (AwaitLane), so a stop can wake it. */
+  lanePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'LANE_PARK' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
   /**
    * The hosted configuration version created for the intent's release, reused by every retried start; a
