@@ -4,7 +4,6 @@ import { applyReleaseDecision } from '../../../lambdas/core/pipeline/apply-relea
 import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import { holdForStop, requestReleaseDecision } from '../../../lambdas/core/pipeline/release-decision.js';
-import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import {
   honourStop,
@@ -14,7 +13,6 @@ import {
 } from '../../../lambdas/core/pipeline/stop-intent.js';
 import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import {
-  errorRateFault,
   type Harness,
   intentAt,
   launchFlagsBusinessHours,
