@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors.js';
 import { NotRetryableError, planRetry } from '../core/pipeline/retry-intent.js';
+import type { Caller } from '../core/principals/caller.js';
 import type { Executions } from '../ports/executions.js';
 import { intakeDeps } from '../wiring/aws/intake-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
@@ -9,6 +10,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
+import { onceForKey } from './idempotency.js';
 import { retryBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 import { type IntakeDeps, start } from './submission.js';
@@ -34,6 +36,24 @@ export async function retryIntent(
   try {
     const id = event.pathParameters?.id ?? '';
     const caller = authenticate(event, deps.catalog);
+    // A retry sent again with its Idempotency-Key gets the first answer; one attempt starts.
+    return await onceForKey(event, caller.principal, deps.state, now, () =>
+      retryAs(event, id, caller, executions, deps, now),
+    );
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+async function retryAs(
+  event: APIGatewayProxyEvent,
+  id: string,
+  caller: Caller,
+  executions: Executions,
+  deps: IntakeDeps,
+  now: Date,
+): Promise<APIGatewayProxyResult> {
+  try {
     const body = event.body ? parseBody(event.body, event.isBase64Encoded) : {};
     const parsed = retryBodySchema.safeParse(body);
     if (!parsed.success) {

@@ -14,6 +14,7 @@ import {
   requestStop,
   type StopRequest,
 } from '../core/pipeline/stop-intent.js';
+import type { Caller } from '../core/principals/caller.js';
 import { stateKeys } from '../core/state-keys.js';
 import type { Executions } from '../ports/executions.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
@@ -22,6 +23,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
+import { onceForKey } from './idempotency.js';
 import { stopBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
@@ -46,6 +48,23 @@ export async function stopIntent(
     const id = event.pathParameters?.id ?? '';
     // Who calls is settled first: an unknown caller learns nothing about the body or the intent.
     const caller = authenticate(event, deps.catalog);
+    // A stop sent again with its Idempotency-Key gets the first answer.
+    return await onceForKey(event, caller.principal, deps.state, deps.clock.now(), () =>
+      stopAs(event, id, caller, deps, executions),
+    );
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+async function stopAs(
+  event: APIGatewayProxyEvent,
+  id: string,
+  caller: Caller,
+  deps: StopDeps,
+  executions: Executions,
+): Promise<APIGatewayProxyResult> {
+  try {
     const parsed = stopBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
     if (!parsed.success) {
       throw new InvalidInputError(

@@ -57,6 +57,8 @@ export const stateKeys = {
     pk: `INTENT#${intentId}`,
     sk: `PREEMPTION#${deploymentId}`,
   }),
+  /** The first answer to a request sent with an `Idempotency-Key`, per caller and key (24 h, TTL). */
+  idempotency: (principal: string, key: string) => ({ pk: `IDEMPOTENCY#${principal}`, sk: key }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
   /** The service's error budget as Observe last measured it: what the error-budget rule reads at admission. */
   measuredBudget: (service: string) => ({ pk: `BUDGET#${service}`, sk: 'MEASURED' }),
