@@ -55,9 +55,13 @@ export async function watchIntent(
   }
 }
 
-/** Concluded: an outcome recorded, or its execution failed. A wait for a person is not an end: it goes on. */
+/**
+ * Concluded: an outcome recorded and sealed (the checkpoint after it, so its evidence bundle can be pulled), or
+ * its execution failed. A wait for a person is not an end: it goes on.
+ */
 function concluded(status: IntentStatus): boolean {
-  return status.outcome !== null || status.status === 'failed';
+  if (status.status === 'failed') return true;
+  return status.outcome !== null && status.steps.at(-1)?.type === 'checkpoint.signed';
 }
 
 /** The view as lines: who, where, how far, and the newest steps. */

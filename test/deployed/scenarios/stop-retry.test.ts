@@ -1,0 +1,118 @@
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+
+/**
+ * Stopping and retrying, as deployed: the stop route writes its request and resumes the wait the intent is
+ * parked in through Step Functions under its own role — SendTaskSuccess to a lane park, SendTaskFailure to a
+ * review wait — and the stages read the request; a releasing intent is stopped by CheckRelease and rolled back
+ * by AppConfig. Each concludes `stopped` in an execution that ends sealed, with no task token left waiting; a
+ * retry starts the next attempt's execution.
+ */
+describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
+  let stack: DeployedStack;
+
+  beforeAll(async () => {
+    stack = await deployStack({
+      ...suiteEnvironment(),
+      start: unblockedStart(['04-high-risk-review.json', '01-low-risk-flag.json']),
+    });
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  const post = (path: string, who: string, body: unknown) =>
+    stack.clock.busy(() => stack.api.request('POST', path, { caller: personCalling(who), body }));
+  const tokensOf = (executionArn: string | undefined) =>
+    stack.stepFunctions.waitingTokens.filter((token) => token.startsWith(`${executionArn}#`));
+
+  test('a queued intent and one waiting for review are withdrawn; the queued one is retried', async () => {
+    // Prepare: the holder parks for its reviewer; the waiter queues for the same lane and parks on AwaitLane.
+    const holder = await stack.submit(
+      declaredAt(example('04-high-risk-review.json'), stack.clock.now()),
+      personCalling('victor'),
+    );
+    expect(await stack.parkedForReview(holder.intentId)).toBe(true);
+    const waiter = await stack.submit(
+      declaredAt(
+        { ...example('04-high-risk-review.json'), title: 'The same lane, submitted while it is held' },
+        stack.clock.now(),
+      ),
+      personCalling('victor'),
+    );
+    await stack.until(async () => tokensOf(waiter.executionArn).length > 0);
+
+    // Act
+    const refused = await post(`/intents/${encodeURIComponent(waiter.intentId)}/stop`, 'alice', {
+      reason: 'x',
+    });
+    const queued = await post(`/intents/${encodeURIComponent(waiter.intentId)}/stop`, 'victor', {
+      reason: 'superseded',
+    });
+    const waiterRun = await stack.finished(waiter.intentId);
+    const reviewing = await post(`/intents/${encodeURIComponent(holder.intentId)}/stop`, 'victor', {
+      reason: 'the audit moved',
+    });
+    const holderRun = await stack.finished(holder.intentId);
+    const retried = await post(`/intents/${encodeURIComponent(waiter.intentId)}/retry`, 'victor', {});
+    const attempt = String((retried.json() as { intentId: string }).intentId);
+    await stack.until(async () => (await stack.entryTypes(attempt)).includes('review.requested'));
+
+    // Assess
+    expect(refused.statusCode).toBe(403);
+    expect([queued.statusCode, reviewing.statusCode]).toEqual([202, 202]);
+    for (const [run, id] of [
+      [waiterRun, waiter.intentId],
+      [holderRun, holder.intentId],
+    ] as const) {
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.states.at(-1)).toBe('Done');
+      expect((await stack.status(id))?.status).toBe('stopped');
+      const types = await stack.entryTypes(id);
+      expect(types.slice(-3)).toEqual(['intent.stopped', 'intent.concluded', 'checkpoint.signed']);
+    }
+    expect(waiterRun.states.slice(-6, -3)).toEqual(['AwaitLane', 'AdmitPolicy', 'Learn']);
+    expect(holderRun.states).toContain('AwaitReview');
+    expect(tokensOf(waiter.executionArn)).toEqual([]);
+    expect(tokensOf(holder.executionArn)).toEqual([]);
+    expect(retried.statusCode).toBe(202);
+    expect(attempt).toBe(`${waiter.intentId}:attempt-2`);
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
+
+  test('a releasing intent is stopped by CheckRelease and rolled back', async () => {
+    // Prepare and act: the clock held while the release starts, so the stop arrives mid-rollout.
+    const intent = declaredAt(example('01-low-risk-flag.json'), stack.clock.now());
+    const { id, stopped } = await stack.clock.busy(async () => {
+      const submitted = await stack.api.request('POST', '/intents', {
+        caller: personCalling('alice'),
+        body: intent,
+      });
+      const intentId = String((submitted.json() as { intentId: string }).intentId);
+      await stack.until(async () => (await stack.entryTypes(intentId)).includes('release.started'));
+      const answer = await stack.api.request('POST', `/intents/${encodeURIComponent(intentId)}/stop`, {
+        caller: personCalling('alice'),
+        body: { reason: 'wrong audience' },
+      });
+      return { id: intentId, stopped: answer };
+    });
+    const run = await stack.finished(id);
+
+    // Assess
+    expect(stopped.statusCode).toBe(202);
+    expect((stopped.json() as { was: string }).was).toBe('releasing');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.states).toEqual(expect.arrayContaining(['CheckRelease', 'StopRelease', 'Observe', 'Learn']));
+    const types = await stack.entryTypes(id);
+    expect(types).toEqual(expect.arrayContaining(['release.stopped', 'intent.stopped', 'intent.concluded']));
+    expect((await stack.status(id))?.status).toBe('stopped');
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
+});
