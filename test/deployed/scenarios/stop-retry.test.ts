@@ -73,12 +73,12 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
       [holderRun, holder.intentId],
     ] as const) {
       expect(run.status).toBe('SUCCEEDED');
-      expect(run.states.at(-1)).toBe('Done');
+      expect(run.states.at(-1)).toBe('SignCheckpoint');
       expect((await stack.status(id))?.status).toBe('stopped');
       const types = await stack.entryTypes(id);
       expect(types.slice(-3)).toEqual(['intent.stopped', 'intent.concluded', 'checkpoint.signed']);
     }
-    expect(waiterRun.states.slice(-6, -3)).toEqual(['AwaitLane', 'AdmitPolicy', 'Learn']);
+    expect(waiterRun.states.slice(-4)).toEqual(['AwaitLane', 'AdmitPolicy', 'Learn', 'SignCheckpoint']);
     expect(holderRun.states).toContain('AwaitReview');
     expect(tokensOf(waiter.executionArn)).toEqual([]);
     expect(tokensOf(holder.executionArn)).toEqual([]);
@@ -88,21 +88,30 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
   });
 
   test('a releasing intent is stopped by CheckRelease and rolled back', async () => {
-    // Prepare and act: the clock held while the release starts, so the stop arrives mid-rollout.
+    // Prepare and act: the stop is sent as the clock first moves past the release's start, so it reaches
+    // CheckRelease mid-rollout (the jump's hooks run before the poll's Wait ends).
     const intent = declaredAt(example('01-low-risk-flag.json'), stack.clock.now());
-    const { id, stopped } = await stack.clock.busy(async () => {
-      const submitted = await stack.api.request('POST', '/intents', {
-        caller: personCalling('alice'),
-        body: intent,
-      });
-      const intentId = String((submitted.json() as { intentId: string }).intentId);
-      await stack.until(async () => (await stack.entryTypes(intentId)).includes('release.started'));
-      const answer = await stack.api.request('POST', `/intents/${encodeURIComponent(intentId)}/stop`, {
+    let id = '';
+    let stopped: Awaited<ReturnType<typeof stack.api.request>> | undefined;
+    stack.clock.onAdvance(async () => {
+      if (stopped || !id || !(await stack.entryTypes(id)).includes('release.started')) return;
+      stopped = await stack.api.request('POST', `/intents/${encodeURIComponent(id)}/stop`, {
         caller: personCalling('alice'),
         body: { reason: 'wrong audience' },
       });
-      return { id: intentId, stopped: answer };
     });
+    const submitted = await stack.submit(intent, personCalling('alice'));
+    id = submitted.intentId;
+    await stack.until(
+      async () => stopped !== undefined || (await stack.entryTypes(id)).includes('intent.concluded'),
+    );
+    if (!stopped) {
+      const entries = await stack.ledger.forIntent(stack.ledgerName, id);
+      console.log(
+        JSON.stringify(entries.map((e) => [e.entry.type, e.entry.payload]).slice(0, 8)).slice(0, 3000),
+      );
+      throw new Error('the release concluded before the stop was sent');
+    }
     const run = await stack.finished(id);
 
     // Assess

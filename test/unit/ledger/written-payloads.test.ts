@@ -17,8 +17,8 @@ import {
 import { restoreMonitors } from '../../../lambdas/core/pipeline/restore-monitors.js';
 import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
-import { requestStop } from '../../../lambdas/core/pipeline/stop-intent.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { requestStop } from '../../../lambdas/core/pipeline/stop-intent.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
 import { payloadDrift } from '../../support/payload-drift.js';
 import { submittedBy } from '../core/fixtures.js';
@@ -285,7 +285,11 @@ describe('what the writers record', () => {
       }),
     );
     await requestStop(
-      { intentId: withdrawn.declared!.intentId, reason: 'wrong audience', caller: submittedBy({ authority: { requester: 'alice' } }) },
+      {
+        intentId: withdrawn.declared!.intentId,
+        reason: 'wrong audience',
+        caller: submittedBy({ authority: { requester: 'alice' } }),
+      },
       preempting.deps,
     );
     await conclude(preempting, {
