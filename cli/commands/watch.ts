@@ -82,26 +82,30 @@ function bar(percentage: number): string {
 }
 
 /** On a terminal: the previous frame is erased (cursor up, clear to the end) and the new one drawn. */
-function redrawn(): (status: IntentStatus) => void {
+export function redrawn(
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): (status: IntentStatus) => void {
   let height = 0;
   return (status) => {
     const lines = frame(status);
-    process.stdout.write(`${height > 0 ? `\u001b[${height}F\u001b[J` : ''}${lines.join('\n')}\n`);
+    write(`${height > 0 ? `\u001b[${height}F\u001b[J` : ''}${lines.join('\n')}\n`);
     height = lines.length;
   };
 }
 
 /** Piped: each new step once, and a line whenever the status or the rollout changes. */
-function plainLines(): (status: IntentStatus) => void {
+export function plainLines(
+  print: (line: string) => void = (line) => console.log(line),
+): (status: IntentStatus) => void {
   let seen = -1;
   let said = '';
   return (status) => {
     for (const step of status.steps) {
-      if (step.seq > seen) console.log(`  ${String(step.seq).padStart(6)}  ${step.timestamp}  ${step.type}`);
+      if (step.seq > seen) print(`  ${String(step.seq).padStart(6)}  ${step.timestamp}  ${step.type}`);
       seen = Math.max(seen, step.seq);
     }
     const now = `status ${status.status}${status.rolloutPercentage === null ? '' : `, rollout ${status.rolloutPercentage}%`}`;
-    if (now !== said) console.log(now);
+    if (now !== said) print(now);
     said = now;
   };
 }

@@ -84,6 +84,13 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
     expect(tokensOf(holder.executionArn)).toEqual([]);
     expect(retried.statusCode).toBe(202);
     expect(attempt).toBe(`${waiter.intentId}:attempt-2`);
+    // The attempt holds patient-records' lane while it waits for its reviewer: stopped too, it frees it.
+    const stopAttempt = await post(`/intents/${encodeURIComponent(attempt)}/stop`, 'victor', {
+      reason: 'done',
+    });
+    expect(stopAttempt.statusCode).toBe(202);
+    expect((await stack.finished(attempt)).status).toBe('SUCCEEDED');
+    expect((await stack.status(attempt))?.status).toBe('stopped');
     expect(stack.services.deniedCalls()).toEqual([]);
   });
 
