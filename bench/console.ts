@@ -130,6 +130,5 @@ export async function runConsoleBench(): Promise<string[]> {
 }
 
 function stopControlPlane(home: string): void {
-  const stopped = itv(home, ['control-plane', 'stop']);
-  if (stopped.status !== 0) itv(home, ['stop']);
+  itv(home, ['control-plane', 'stop']);
 }

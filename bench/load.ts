@@ -182,7 +182,7 @@ export async function runLoadBench(): Promise<string[]> {
     ];
   } finally {
     serve?.kill('SIGTERM');
-    await runItvIn(home, ['stop'], { env });
+    await runItvIn(home, ['control-plane', 'stop'], { env });
     rmSync(home, { recursive: true, force: true });
   }
 }

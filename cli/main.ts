@@ -222,15 +222,47 @@ export function buildProgram(): Command {
 
   program
     .command('stop')
-    .description("stop this ITV_HOME's control plane (it also stops by itself when idle)")
-    .option('--json', 'print the outcome as JSON')
-    .action(async (options) =>
-      exit(await (await import('./commands/control-plane.js')).stopCommand(options)),
+    .description('stop an intent in flight: withdrawn before release, rolled back or held once releasing')
+    .argument('[id]', 'intent id')
+    .option('--reason <text>', 'why (required; recorded on the ledger)')
+    .option(
+      '--as <principal>',
+      `you, its requester or an owner of its service (default: $${principalVariable})`,
+    )
+    .option('--json', 'print the final status as JSON')
+    .action(async (id, options) =>
+      exit(await (await import('./commands/intent-control.js')).stopIntentCommand(id, options)),
     );
 
   program
-    .command('control-plane', { hidden: true })
-    .description("run this ITV_HOME's control plane in the foreground (commands start it on demand)")
+    .command('retry')
+    .description(
+      'run an intent that failed, was stopped, rolled back or failed verification again, as its next attempt',
+    )
+    .argument('<id>', 'intent id')
+    .option(
+      '--as <principal>',
+      `you, its requester or an owner of its service (default: $${principalVariable})`,
+    )
+    .option('--json', 'print the final status as JSON')
+    .action(async (id, options) =>
+      exit(await (await import('./commands/intent-control.js')).retryIntentCommand(id, options)),
+    );
+
+  program
+    .command('watch')
+    .description(
+      "follow an intent's stages and rollout live until it concludes; exits with its outcome's code",
+    )
+    .argument('<id>', 'intent id')
+    .option('--json', 'print the final status as JSON')
+    .action(async (id, options) =>
+      exit(await (await import('./commands/watch.js')).watchCommand(id, options)),
+    );
+
+  const controlPlane = program
+    .command('control-plane')
+    .description("this ITV_HOME's local control plane (commands start it on demand; it stops when idle)")
     .option(
       '--idle <seconds>',
       'stop after this long with nothing to do',
@@ -238,6 +270,13 @@ export function buildProgram(): Command {
     )
     .action(async (options) =>
       exit(await (await import('./commands/control-plane.js')).controlPlaneCommand(options)),
+    );
+  controlPlane
+    .command('stop')
+    .description("stop this ITV_HOME's control plane now")
+    .option('--json', 'print the outcome as JSON')
+    .action(async (options) =>
+      exit(await (await import('./commands/control-plane.js')).stopCommand(options)),
     );
 
   program

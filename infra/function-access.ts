@@ -10,6 +10,8 @@ export const apiFunctionNames = [
   'list-intents',
   'review-intent',
   'release-decision',
+  'stop-intent',
+  'retry-intent',
   'intake-event',
   'export-ledger',
   'get-checkpoints',
@@ -53,6 +55,11 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'get-openapi': {},
   // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
   'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
+  // Writes the stop request (and, for a held release, the hold on the stopper's behalf, recorded), then resumes
+  // the wait the intent is parked in: wakes its lane park, fails its review wait, answers its decision wait.
+  'stop-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
+  // Reads the attempt and the ledger, bumps the attempt (put), starts the next attempt's execution.
+  'retry-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

@@ -154,6 +154,12 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   const awaitReview = task('AwaitReview');
   awaitReview.addCatch(learn, { errors: [pipelineErrors.reviewRejected], resultPath: '$.reviewError' });
 
+  // A stop request honoured before any release is no failure: Learn concludes the intent `stopped`, frees its
+  // place and wakes its waiters, and it is sealed as any other. Added before catchAll's States.ALL.
+  for (const t of [validateStructure, admitPolicy, formDecision, verify, awaitReview, startRelease]) {
+    t.addCatch(learn, { errors: [pipelineErrors.intentStopped], resultPath: '$.stopped' });
+  }
+
   for (const t of [
     declareIntent,
     validateStructure,

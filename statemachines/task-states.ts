@@ -1,4 +1,9 @@
-import { LaneBusyError, ReviewRejectedError, TransientError } from '../lambdas/core/errors.js';
+import {
+  IntentStoppedError,
+  LaneBusyError,
+  ReviewRejectedError,
+  TransientError,
+} from '../lambdas/core/errors.js';
 import { MonitorsStillObservingError, StopRefusedError } from '../lambdas/core/release/errors.js';
 import {
   type PipelineStage,
@@ -34,6 +39,8 @@ export const pipelineErrors = {
   transient: TransientError.name,
   laneBusy: LaneBusyError.name,
   reviewRejected: ReviewRejectedError.name,
+  /** A stage honoured a stop request: Learn concludes the intent `stopped`. */
+  intentStopped: IntentStoppedError.name,
   monitorsObserving: MonitorsStillObservingError.name,
   stopRefused: StopRefusedError.name,
   /** Step Functions' own error for a Task that outlived its TimeoutSeconds (a callback nobody sent). */

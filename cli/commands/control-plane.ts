@@ -14,7 +14,7 @@ export async function controlPlaneCommand(options: { idle?: string }): Promise<n
   return runControlPlane({ home: itvHome(), idleMs: seconds * 1000, maxInFlight: maxInFlightFrom() });
 }
 
-/** `itv stop`: asks the home's control plane to stop, and waits until it has. */
+/** `itv control-plane stop`: asks the home's control plane to stop, and waits until it has. */
 export async function stopCommand(options: { json?: boolean } = {}): Promise<number> {
   const home = itvHome();
   const client = await runningControlPlane(home);

@@ -12,6 +12,7 @@ import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportValue } from '../../lambdas/api/report-value.js';
+import { retryIntent } from '../../lambdas/api/retry-intent.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
 import { revokeDelegationRoute } from '../../lambdas/api/revoke-delegation.js';
 import {
@@ -21,6 +22,7 @@ import {
   matchRoute,
   routeKey,
 } from '../../lambdas/api/routes.js';
+import { stopIntent } from '../../lambdas/api/stop-intent.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
@@ -57,6 +59,11 @@ export function localApi(
     'POST /intents/{id}/release-decision': withSlot(executions, (event) =>
       decideRelease(event, deps, executions, authenticate),
     ),
+    'POST /intents/{id}/stop': withSlot(executions, (event) =>
+      stopIntent(event, deps, executions, authenticate),
+    ),
+    'POST /intents/{id}/retry': (event) =>
+      retryIntent(event, executions, deps, deps.clock.now(), authenticate),
     'GET /intents/{id}/evidence': (event) => getEvidence(event, deps.evidence),
     'GET /ledger': (event) => exportLedger(event, deps.ledger, deps.ledgerName),
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),

@@ -114,6 +114,15 @@ export class LocalExecutions implements Executions {
     await this.resumeHeld(request.intentId);
   }
 
+  async resumeToStop(intentId: string, waits: { laneToken?: string; review?: ReviewRequest }): Promise<void> {
+    // Every lane waiter re-checks its admission; the stopped one finds the request there and concludes.
+    if (waits.laneToken) this.pipeline.wakeLaneWaiters();
+    // The resumed review wait finds the stop request and ends in Learn.
+    if (waits.review && (await this.pipeline.claimReviewResumption(intentId))) {
+      this.track(`${intentId}:resume`, this.pipeline.resume(intentId));
+    }
+  }
+
   /**
    * Resumes a held release parked at its decision wait. An execution of the intent still running is either
    * about to park (its wait read no decision a moment before this one was written) or a resumption already

@@ -10,6 +10,7 @@ import {
 } from '../../lambdas/core/pipeline/release-decision.js';
 import { claimReviewResumption, type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
+import { honourStop } from '../../lambdas/core/pipeline/stop-intent.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { waitMilliseconds, waitThatRan } from '../../statemachines/wait-that-ran.js';
 import type { Scheduler } from './event-scheduler.js';
@@ -396,6 +397,8 @@ export class LocalPipeline {
   private async pollForReview(intentId: string): Promise<Awaited<ReturnType<typeof readReview>>> {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, this.options.reviewPollMs ?? 200));
+      // A stop ends the wait as a review would (the Catch takes it to Learn).
+      await honourStop(intentId, 'AwaitReview', this.deps);
       const decided = await readReview(intentId, this.deps);
       if (decided) return decided;
     }

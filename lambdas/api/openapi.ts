@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { submittedIntentSchema } from '../core/intent.js';
 import { problemMediaType } from './problem.js';
-import { decisionBodySchema, grantBodySchema, reviewBodySchema } from './request-bodies.js';
+import {
+  decisionBodySchema,
+  grantBodySchema,
+  retryBodySchema,
+  reviewBodySchema,
+  stopBodySchema,
+} from './request-bodies.js';
 import { type ApiRoute, type ApiRouteKey, apiRoutes, routeKey } from './routes.js';
 
 /** RFC 9457 problem details, as every error answer carries them (`problem.ts`). */
@@ -24,6 +30,8 @@ const requestBodies: Partial<Record<ApiRouteKey, { schema: string }>> = {
   'POST /intents': { schema: 'Intent' },
   'POST /intents/{id}/review': { schema: 'Review' },
   'POST /intents/{id}/release-decision': { schema: 'ReleaseDecision' },
+  'POST /intents/{id}/stop': { schema: 'Stop' },
+  'POST /intents/{id}/retry': { schema: 'Retry' },
   'POST /delegations': { schema: 'DelegationGrant' },
 };
 
@@ -35,6 +43,13 @@ const successes: Partial<Record<ApiRouteKey, Record<string, string>>> = {
       'a resubmission of an intent already running or released; or, with dryRun=true, the dry-run report',
   },
   'POST /delegations': { '201': 'the delegation, its id; Location names it' },
+  'POST /intents/{id}/stop': {
+    '202': 'the stop is recorded and the intent resumed to honour it; Location names its status',
+  },
+  'POST /intents/{id}/retry': {
+    '202': 'the next attempt started; Location names its status',
+    '200': 'another retry started this attempt a moment before',
+  },
   'GET /ledger': { '200': 'the ledger export, application/x-ndjson; Link rel=next while more follow' },
 };
 
@@ -47,7 +62,10 @@ function errorsOf(route: ApiRoute): Record<string, string> {
     ...(route.path.includes('{') ? { '404': 'what the path names does not exist' } : {}),
     '405': 'a method the path does not take (Allow lists those it does)',
     ...(route.method === 'POST' && route.path !== '/intents' && route.path !== '/delegations'
-      ? { '409': 'the intent is not waiting for this' }
+      ? {
+          '409':
+            'the intent is not waiting for this (a stop: it concluded; a retry: in flight or not retryable)',
+        }
       : {}),
     '413': 'a body over 1 MiB',
     ...(route.body ? { '415': 'a body that is not application/json' } : {}),
@@ -147,6 +165,8 @@ export function openApiDocument(): Record<string, unknown> {
         Intent: jsonSchemaOf(submittedIntentSchema),
         Review: jsonSchemaOf(reviewBodySchema),
         ReleaseDecision: jsonSchemaOf(decisionBodySchema),
+        Stop: jsonSchemaOf(stopBodySchema),
+        Retry: jsonSchemaOf(retryBodySchema),
         DelegationGrant: jsonSchemaOf(grantBodySchema),
         Problem: jsonSchemaOf(problemSchema),
       },

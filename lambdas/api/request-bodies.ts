@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { releaseDecisions } from '../core/pipeline/state.js';
+import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
 
 /*
  * The request bodies the API takes besides an intent (`submittedIntentSchema`): the handlers parse with them, and
@@ -28,3 +29,14 @@ export const grantBodySchema = z
     reason: z.string().max(500),
   })
   .strict();
+
+/**
+ * A stop: who stops is the caller, so anything but `reason` is refused. The reason is recorded on the ledger
+ * (`intent.stopped`), so it is required and bounded.
+ */
+export const stopBodySchema = z.strictObject({
+  reason: z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(stopReasonMaxLength),
+});
+
+/** A retry takes no fields (who retries is the caller); an empty object or no body at all. */
+export const retryBodySchema = z.strictObject({});

@@ -55,6 +55,21 @@ export const apiRoutes = [
     summary: 'Roll a held release forward or back, or keep holding it, as an owner of the service',
   },
   {
+    method: 'POST',
+    path: '/intents/{id}/stop',
+    fn: 'stop-intent',
+    body: true,
+    summary:
+      'Stop an intent in flight, as its requester or an owner of its service: withdrawn before release, rolled back or held once releasing',
+  },
+  {
+    method: 'POST',
+    path: '/intents/{id}/retry',
+    fn: 'retry-intent',
+    body: true,
+    summary: 'Run an intent that failed, was stopped or rolled back again, as its next attempt',
+  },
+  {
     method: 'GET',
     path: '/intents/{id}/evidence',
     fn: 'get-evidence',

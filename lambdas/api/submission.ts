@@ -120,16 +120,20 @@ export async function submitForTheRecord(
 
 /**
  * Starts the intent's current attempt, or its next one when the current ended without releasing; the execution
- * name is the attempt's, so every other submission of it is answered as a duplicate.
+ * name is the attempt's, so every other submission of it is answered as a duplicate. `retriedBy`: the person
+ * who asked for the attempt (`POST /intents/{id}/retry`), recorded with it.
  */
-async function start(
+export async function start(
   intentId: string,
   intent: unknown,
   submission: Submission,
   executions: Executions,
   deps: IntakeDeps,
+  retriedBy?: Caller,
 ): Promise<Submitted> {
-  const { runId, attempt } = await chooseAttempt(intentId, submission.deliveryId, deps);
+  const chosen = await chooseAttempt(intentId, submission.deliveryId, deps);
+  const { runId } = chosen;
+  const attempt = chosen.attempt && retriedBy ? { ...chosen.attempt, retriedBy } : chosen.attempt;
   const started = await executions.start(
     { name: executionName(runId), intentId: runId },
     {

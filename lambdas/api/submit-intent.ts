@@ -13,6 +13,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
+import { onceForKey } from './idempotency.js';
 import { routeOf } from './routes.js';
 import { bindSubmission, type IntakeDeps, refuseAtTheDoor, submit } from './submission.js';
 
@@ -35,6 +36,23 @@ export async function submitIntent(
 ): Promise<APIGatewayProxyResult> {
   try {
     const caller = authenticate(event, deps.catalog);
+    // A request sent again with its Idempotency-Key gets the first answer; the intent is submitted once.
+    return await onceForKey(event, caller.principal, deps.state, now, () =>
+      answer(event, caller, executions, deps, now),
+    );
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+async function answer(
+  event: APIGatewayProxyEvent,
+  caller: Caller,
+  executions: Executions,
+  deps: IntakeDeps & { policies?: PolicySet },
+  now: Date,
+): Promise<APIGatewayProxyResult> {
+  try {
     const raw = parseBody(event.body, event.isBase64Encoded);
     if (dryRunAsked(event)) return json(200, await dryRun(raw, caller, deps, now));
     const submitted = await submit(

@@ -106,3 +106,12 @@ export class ImpersonationError extends AccessRefusedError {
 
 /** A delegation may be revoked by its grantor alone, as only its grantor may grant it. */
 export class NotTheGrantorError extends AccessRefusedError {}
+
+/**
+ * A stage found a stop request for its intent (`itv stop`, `POST /intents/{id}/stop`): the state machine's Catch
+ * takes it to Learn, which concludes the intent `stopped`. Not a failure, so no Retry matches it.
+ */
+export class IntentStoppedError extends ItvError {}
+
+/** The caller may not control this intent: neither its requester nor an owner of its service (HTTP 403). */
+export class NotInControlError extends AccessRefusedError {}

@@ -21,6 +21,10 @@ export const stateKeys = {
   attempt: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'ATTEMPT' }),
   /** An event-bus delivery that started an attempt: a redelivery of the same event finds it and starts no other. */
   delivery: (intentId: string, eventId: string) => ({ pk: `INTENT#${intentId}`, sk: `DELIVERY#${eventId}` }),
+  /** A person asked the run to stop: written once, read by the stages (`stop-intent.ts`). */
+  stopRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'STOP_REQUEST' }),
+  /** The task token a queued intent is parked on (AwaitLane), so a stop can wake it. */
+  lanePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'LANE_PARK' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
   /**
    * The hosted configuration version created for the intent's release, reused by every retried start; a
@@ -53,6 +57,8 @@ export const stateKeys = {
     pk: `INTENT#${intentId}`,
     sk: `PREEMPTION#${deploymentId}`,
   }),
+  /** The first answer to a request sent with an `Idempotency-Key`, per caller and key (24 h, TTL). */
+  idempotency: (principal: string, key: string) => ({ pk: `IDEMPOTENCY#${principal}`, sk: key }),
   decisionCache: (fingerprint: string) => ({ pk: 'DECISION', sk: fingerprint }),
   /** The service's error budget as Observe last measured it: what the error-budget rule reads at admission. */
   measuredBudget: (service: string) => ({ pk: `BUDGET#${service}`, sk: 'MEASURED' }),

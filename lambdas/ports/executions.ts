@@ -38,4 +38,10 @@ export interface Executions {
    * resumes the parked execution into the same timeout path.
    */
   releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void>;
+  /**
+   * Resumes the parked waits of an intent somebody asked to stop, so that its stage reads the stop request: the
+   * lane park is woken (SendTaskSuccess on AWS), the review wait failed with `IntentStoppedError`
+   * (SendTaskFailure). A wait that already ended is no error.
+   */
+  resumeToStop(intentId: string, waits: { laneToken?: string; review?: ReviewRequest }): Promise<void>;
 }

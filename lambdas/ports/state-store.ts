@@ -15,13 +15,16 @@ export interface StateStore {
   get<T = Record<string, unknown>>(pk: string, sk: string): Promise<StateItem<T> | undefined>;
   /**
    * Writes `data`. `expectedVersion` 0 means "must not exist"; a number means "must be at that version";
-   * undefined writes unconditionally. Throws `VersionConflictError` when the condition fails.
+   * undefined writes unconditionally. Throws `VersionConflictError` when the condition fails. `expiresAt`
+   * sets the table's TTL attribute, so DynamoDB deletes the item some time after that instant (readers must
+   * still treat an item past it as gone: TTL deletion lags, and dynalite does none).
    */
   put<T = Record<string, unknown>>(
     pk: string,
     sk: string,
     data: T,
     expectedVersion?: number,
+    options?: { expiresAt?: Date },
   ): Promise<StateItem<T>>;
   /** All items of a partition, ordered by sk as DynamoDB orders strings: by their UTF-8 bytes. */
   list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]>;

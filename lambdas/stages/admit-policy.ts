@@ -1,6 +1,7 @@
 import { admitPolicy } from '../core/pipeline/admit-policy.js';
 import { admissionResultSchema, pipelineStateSchema } from '../core/pipeline/state.js';
 import { defineStage } from './define-stage.js';
+import { stopsFirst } from './stops-first.js';
 
 export const admitPolicyStage = defineStage({
   name: 'AdmitPolicy',
@@ -12,5 +13,5 @@ export const admitPolicyStage = defineStage({
   access: { ledger: 'append', state: 'write', release: ['check', 'stop'] },
   input: pipelineStateSchema,
   output: admissionResultSchema,
-  run: admitPolicy,
+  run: stopsFirst('AdmitPolicy', admitPolicy),
 });

@@ -1,5 +1,9 @@
 import * as z from 'zod';
-import { releaseDecisionTimeoutSeconds, requestReleaseDecision } from '../core/pipeline/release-decision.js';
+import {
+  holdForStop,
+  releaseDecisionTimeoutSeconds,
+  requestReleaseDecision,
+} from '../core/pipeline/release-decision.js';
 import { pipelineStateSchema, releaseDecisionSchema } from '../core/pipeline/state.js';
 import { defineStage } from './define-stage.js';
 
@@ -28,6 +32,9 @@ export const awaitReleaseDecisionStage = defineStage({
   input: releaseDecisionWaitSchema,
   output: z.object({ decided: releaseDecisionSchema.nullable() }),
   run: async (wait, deps) => ({
-    decided: (await requestReleaseDecision(wait.intentId, wait.taskToken, wait.state, deps)) ?? null,
+    decided:
+      (await requestReleaseDecision(wait.intentId, wait.taskToken, wait.state, deps)) ??
+      (await holdForStop(wait.intentId, deps)) ??
+      null,
   }),
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { requestReview } from '../core/pipeline/review.js';
 import { pipelineStateSchema, reviewResultSchema } from '../core/pipeline/state.js';
+import { honourStop } from '../core/pipeline/stop-intent.js';
 import { defineStage } from './define-stage.js';
 
 export const reviewWaitSchema = z.object({
@@ -28,7 +29,12 @@ export const awaitReviewStage = defineStage({
   callbackTimeoutSeconds: REVIEW_TIMEOUT_SECONDS,
   input: reviewWaitSchema,
   output: z.object({ decided: reviewResultSchema.nullable() }),
-  run: async (wait, deps) => ({
-    decided: (await requestReview(wait.intentId, wait.taskToken, wait.state, deps)) ?? null,
-  }),
+  // A stop is honoured before the wait and after its token is stored: a stop that came meanwhile found no token
+  // to fail, so the wait ends here instead (`stop-intent.ts`).
+  run: async (wait, deps) => {
+    await honourStop(wait.intentId, 'AwaitReview', deps);
+    const decided = (await requestReview(wait.intentId, wait.taskToken, wait.state, deps)) ?? null;
+    await honourStop(wait.intentId, 'AwaitReview', deps);
+    return { decided };
+  },
 });

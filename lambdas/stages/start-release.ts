@@ -1,6 +1,7 @@
 import { startRelease } from '../core/pipeline/start-release.js';
 import { pipelineStateSchema, releaseResultSchema } from '../core/pipeline/state.js';
 import { defineStage } from './define-stage.js';
+import { stopsFirst } from './stops-first.js';
 
 export const startReleaseStage = defineStage({
   name: 'StartRelease',
@@ -10,5 +11,5 @@ export const startReleaseStage = defineStage({
   access: { ledger: 'append', state: 'write', release: ['create-version', 'start', 'check'] },
   input: pipelineStateSchema,
   output: releaseResultSchema,
-  run: startRelease,
+  run: stopsFirst('StartRelease', startRelease),
 });

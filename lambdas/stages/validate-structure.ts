@@ -1,6 +1,7 @@
 import { pipelineStateSchema, structureResultSchema } from '../core/pipeline/state.js';
 import { validateStructure } from '../core/pipeline/validate-structure.js';
 import { defineStage } from './define-stage.js';
+import { stopsFirst } from './stops-first.js';
 
 export const validateStructureStage = defineStage({
   name: 'ValidateStructure',
@@ -10,5 +11,5 @@ export const validateStructureStage = defineStage({
   access: { ledger: 'append', state: 'read' },
   input: pipelineStateSchema,
   output: structureResultSchema,
-  run: validateStructure,
+  run: stopsFirst('ValidateStructure', validateStructure),
 });

@@ -1,6 +1,7 @@
 import { pipelineStateSchema, verificationResultSchema } from '../core/pipeline/state.js';
 import { verify } from '../core/pipeline/verify.js';
 import { defineStage } from './define-stage.js';
+import { stopsFirst } from './stops-first.js';
 
 export const verifyStage = defineStage({
   name: 'Verify',
@@ -11,5 +12,5 @@ export const verifyStage = defineStage({
   access: { ledger: 'append', state: 'write' },
   input: pipelineStateSchema,
   output: verificationResultSchema,
-  run: verify,
+  run: stopsFirst('Verify', verify),
 });

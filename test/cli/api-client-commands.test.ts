@@ -31,7 +31,7 @@ describe('the read and delegation commands through the API', () => {
   }, intentsBudgetMs(1));
 
   afterAll(async () => {
-    expect((await runItv(home, ['stop'])).code).toBe(0);
+    expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 

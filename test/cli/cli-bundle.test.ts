@@ -86,7 +86,7 @@ test(
       // Assess
       expect(commandLine.trim()).toBe(`${process.execPath} ${join(root, 'bin', 'itv.js')} control-plane`);
     } finally {
-      await itv(['stop']);
+      await itv(['control-plane', 'stop']);
       rmSync(home, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }

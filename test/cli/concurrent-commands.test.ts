@@ -17,7 +17,7 @@ describe('many itv commands at once on one ITV_HOME', () => {
 
   afterEach(async () => {
     // The control plane the commands started is stopped, and gives the home up.
-    const stopped = await runItv(home, ['stop']);
+    const stopped = await runItv(home, ['control-plane', 'stop']);
     expect(stopped.code).toBe(0);
     expect(existsSync(join(home, 'owner.lock'))).toBe(false);
     rmSync(home, { recursive: true, force: true });
@@ -112,7 +112,7 @@ describe('bad input through the CLI', () => {
         const verify = await runItv(home, ['ledger', 'verify', '--json']);
         expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, size: 0 });
       } finally {
-        await runItv(home, ['stop']);
+        await runItv(home, ['control-plane', 'stop']);
         rmSync(home, { recursive: true, force: true });
       }
     },

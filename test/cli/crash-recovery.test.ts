@@ -45,7 +45,7 @@ describe('the control plane killed at random instants', () => {
   });
 
   afterAll(async () => {
-    await runItv(home, ['stop']);
+    await runItv(home, ['control-plane', 'stop']);
     expect(existsSync(join(home, 'owner.lock'))).toBe(false);
     rmSync(home, { recursive: true, force: true });
   }, setupMs);

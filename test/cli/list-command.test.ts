@@ -20,7 +20,7 @@ describe('itv list', () => {
     }
   }, intentsBudgetMs(2));
   afterAll(async () => {
-    expect((await runItv(home, ['stop'])).code).toBe(0);
+    expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 

@@ -44,7 +44,7 @@ describe('load on one ITV_HOME through itv serve', () => {
 
   afterEach(async () => {
     serve.kill('SIGTERM');
-    const stopped = await runItv(home, ['stop']);
+    const stopped = await runItv(home, ['control-plane', 'stop']);
     expect(stopped.code).toBe(0);
     expect(existsSync(join(home, 'owner.lock'))).toBe(false);
     rmSync(home, { recursive: true, force: true });
@@ -96,7 +96,7 @@ describe('load on one ITV_HOME through itv serve', () => {
       }
       for (const answer of accepted) await untilConcluded(String(answer.body.intentId));
       // The stop waits for every execution to end, so nothing is appended while the ledger is counted.
-      expect((await runItv(home, ['stop'])).code).toBe(0);
+      expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
       // Nothing for the refused ones: the ledger holds the accepted intents' entries alone.
       const recorded = await Promise.all(
         accepted.map(
@@ -137,7 +137,7 @@ describe('load on one ITV_HOME through itv serve', () => {
         }),
       );
       for (const id of ids) await untilConcluded(id);
-      const stopped = await runItv(home, ['stop']);
+      const stopped = await runItv(home, ['control-plane', 'stop']);
       expect(stopped.code).toBe(0);
 
       // Assess: read back after every execution has ended (the stop waits for them).

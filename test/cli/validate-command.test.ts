@@ -12,7 +12,7 @@ describe('itv validate', () => {
     home = mkdtempSync(join(tmpdir(), 'itv-validate-'));
   });
   afterAll(async () => {
-    expect((await runItv(home, ['stop'])).code).toBe(0);
+    expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 

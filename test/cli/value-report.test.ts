@@ -27,7 +27,7 @@ describe('honest value figures', () => {
     intentId = (JSON.parse(submitted.stdout) as { intentId: string }).intentId;
   }, intentsBudgetMs(1));
   afterAll(async () => {
-    await runItv(home, ['stop']);
+    await runItv(home, ['control-plane', 'stop']);
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 

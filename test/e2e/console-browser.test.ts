@@ -87,7 +87,7 @@ if (chromium === undefined) {
     afterAll(async () => {
       await browser?.close();
       await running?.close();
-      await runItv(home, ['stop']);
+      await runItv(home, ['control-plane', 'stop']);
       rmSync(home, { recursive: true, force: true });
     }, setupMs);
 
@@ -184,7 +184,7 @@ if (chromium === undefined) {
         expect(await axe('ledger-verified')).toEqual([]);
 
         // Edit one stored entry behind the ledger's back, with the control plane stopped.
-        expect((await runItv(home, ['stop'])).code).toBe(0);
+        expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
         const tables = await startLocalTables(join(home, 'dynamodb'));
         let edited: number;
         try {

@@ -264,9 +264,9 @@ describe('functions', () => {
     expect(environmentOf(template, 'sign-checkpoint')).toEqual(
       expect.objectContaining({ ITV_KMS_KEY_ID: expect.anything(), ITV_EVIDENCE_BUCKET: expect.anything() }),
     );
-    // The decision stage signs but keeps no evidence and no state.
+    // The decision stage signs and keeps no evidence; it reads the state table for a stop request only.
     expect(Object.keys(environmentOf(template, 'form-decision')).sort()).toEqual(
-      ['ITV_KMS_KEY_ID', 'ITV_LEDGER_NAME', 'ITV_LEDGER_TABLE', 'NODE_OPTIONS'].sort(),
+      ['ITV_KMS_KEY_ID', 'ITV_LEDGER_NAME', 'ITV_LEDGER_TABLE', 'ITV_STATE_TABLE', 'NODE_OPTIONS'].sort(),
     );
     expect(environmentOf(template, 'validate-structure')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
@@ -335,17 +335,23 @@ describe('functions', () => {
       ].sort(),
     );
     // A release decision always resumes its wait: SendTaskSuccess only; so do the stages that wake a queued
-    // intent's park (the one that frees its way, or the park itself when its way already cleared).
+    // intent's park (the one that frees its way, or the park itself when its way already cleared). A stop wakes
+    // a lane park and answers a decision wait (success) and ends a review wait (failure, IntentStoppedError).
     expect(rolesAllowed(template, 'states:SendTaskSuccess').sort()).toEqual(
       [
         roles['review-intent'],
         roles['release-decision'],
+        roles['stop-intent'],
         roles['await-lane'],
         roles.learn,
         roles['record-failure'],
       ].sort(),
     );
-    expect(rolesAllowed(template, 'states:SendTaskFailure')).toEqual([roles['review-intent']]);
+    expect(rolesAllowed(template, 'states:SendTaskFailure').sort()).toEqual(
+      [roles['review-intent'], roles['stop-intent']].sort(),
+    );
+    expect(rolesAllowed(template, 'states:StartExecution')).toContain(roles['retry-intent']);
+    expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['stop-intent']);
     expect(rolesAllowed(template, 'states:StartExecution')).toContain(roles['submit-intent']);
     expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['review-intent']);
   });
@@ -582,7 +588,7 @@ describe('API', () => {
     }
   });
 
-  test('every route under an id requires the id path parameter: an intent, its review, release decision and evidence, and a delegation', () => {
+  test('every route under an id requires the id path parameter: an intent, its review, release decision, stop, retry and evidence, and a delegation', () => {
     for (const method of ['GET', 'POST', 'DELETE']) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
@@ -592,12 +598,21 @@ describe('API', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
       Properties: { HttpMethod: string; RequestParameters?: Record<string, boolean> };
     }>;
-    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(5);
+    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(7);
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
     );
     expect(paths).toEqual(
-      expect.arrayContaining(['intents', '{id}', 'review', 'release-decision', 'evidence', 'delegations']),
+      expect.arrayContaining([
+        'intents',
+        '{id}',
+        'review',
+        'release-decision',
+        'stop',
+        'retry',
+        'evidence',
+        'delegations',
+      ]),
     );
   });
 

@@ -13,6 +13,10 @@ export class RecordingExecutions implements Executions {
   async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision here');
   }
+  async resumeToStop(): Promise<void> {
+    throw new Error('not expected in this test');
+  }
+
   async releaseDecisionExpired(): Promise<void> {
     throw new Error('no release decision here');
   }

@@ -70,6 +70,7 @@ export class DynamoStateStore implements StateStore {
     sk: string,
     data: T,
     expectedVersion?: number,
+    options: { expiresAt?: Date } = {},
   ): Promise<StateItem<T>> {
     assertKey(pk, sk);
     assertVersion(expectedVersion);
@@ -83,14 +84,22 @@ export class DynamoStateStore implements StateStore {
       condition = '#v = :expected';
       values[':expected'] = n(expectedVersion);
     }
+    const names: Record<string, string> = { '#d': 'data', '#v': 'version' };
+    let update = 'SET #d = :data, #v = if_not_exists(#v, :zero) + :one';
+    if (options.expiresAt) {
+      // The table's TTL attribute (`stateTtlAttribute` in infra/data-tables.ts): a Number of epoch seconds.
+      names['#ttl'] = 'expiresAt';
+      values[':ttl'] = n(Math.ceil(options.expiresAt.getTime() / 1000));
+      update += ', #ttl = :ttl';
+    }
     try {
       const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: s(pk), sk: s(sk) },
-          UpdateExpression: 'SET #d = :data, #v = if_not_exists(#v, :zero) + :one',
+          UpdateExpression: update,
           ConditionExpression: condition,
-          ExpressionAttributeNames: { '#d': 'data', '#v': 'version' },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),

@@ -7,7 +7,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { ReviewRejectedError } from '../../core/errors.js';
+import { IntentStoppedError, ReviewRejectedError } from '../../core/errors.js';
 import type { ReleaseDecisionRequest } from '../../core/pipeline/release-decision.js';
 import type { ReviewRequest } from '../../core/pipeline/review.js';
 import type { ReleaseDecision, ReviewResult } from '../../core/pipeline/state.js';
@@ -70,6 +70,34 @@ export class SfnExecutions implements Executions {
       // ApplyReleaseDecision reads the decision from the state table all the same): nothing is left hanging.
       if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist) return;
       throw error;
+    }
+  }
+
+  async resumeToStop(intentId: string, waits: { laneToken?: string; review?: ReviewRequest }): Promise<void> {
+    if (waits.laneToken) {
+      // AwaitLane's next state is AdmitPolicy, which honours the stop request.
+      await this.sendOnce(
+        new SendTaskSuccessCommand({ taskToken: waits.laneToken, output: JSON.stringify({ clear: false }) }),
+      );
+    }
+    if (waits.review) {
+      // AwaitReview's Catch takes IntentStoppedError to Learn; the cause names the stage as honourStop does.
+      await this.sendOnce(
+        new SendTaskFailureCommand({
+          taskToken: waits.review.taskToken,
+          error: IntentStoppedError.name,
+          cause: `stopped at AwaitReview by the stop request of ${intentId}`,
+        }),
+      );
+    }
+  }
+
+  /** Sends a task response; a wait that already ended (woken, answered, timed out) is no error. */
+  private async sendOnce(command: SendTaskSuccessCommand | SendTaskFailureCommand): Promise<void> {
+    try {
+      await this.client.send(command as SendTaskSuccessCommand);
+    } catch (error) {
+      if (!(error instanceof TaskTimedOut || error instanceof TaskDoesNotExist)) throw error;
     }
   }
 

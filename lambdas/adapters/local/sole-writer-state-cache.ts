@@ -67,8 +67,9 @@ export class SoleWriterStateCache implements StateStore {
     sk: string,
     data: T,
     expectedVersion?: number,
+    options?: { expiresAt?: Date },
   ): Promise<StateItem<T>> {
-    return this.write<StateItem<T>>(pk, sk, () => this.inner.put<T>(pk, sk, data, expectedVersion));
+    return this.write<StateItem<T>>(pk, sk, () => this.inner.put<T>(pk, sk, data, expectedVersion, options));
   }
 
   async delete(pk: string, sk: string, expectedVersion?: number): Promise<void> {

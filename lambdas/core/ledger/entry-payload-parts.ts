@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { callerSchema } from '../principals/caller.js';
 import { recordedDelegationSchema } from '../principals/principal-schema.js';
 
 /**
@@ -23,6 +24,8 @@ export const attemptPart = z.strictObject({
   intentId: z.string().min(1),
   number: z.number().int().min(2),
   previousIntentId: z.string().min(1),
+  /** Set when a person asked for this attempt (`POST /intents/{id}/retry`): who, as they authenticated. */
+  retriedBy: callerSchema.optional(),
 });
 
 /** How the requester was bound to the caller: for itself, or for `onBehalfOf` under a recorded delegation. */
@@ -146,7 +149,8 @@ export const releasePlanPart = z.object({
 /** itv held a release instead of reverting it: frozen, or rolling forward. */
 export const escalationPart = z.object({
   response: z.enum(['freeze', 'roll-forward']),
-  cause: z.enum(['regression', 'policy-breach']),
+  /** `stop`: a person stopped a release that must not be reverted, so it holds where it is. */
+  cause: z.enum(['regression', 'policy-breach', 'stop']),
   reason: z.string(),
   at: z.string(),
   /** Share of users on the change when it was held: targets × the step's exposure for a stepped release. */

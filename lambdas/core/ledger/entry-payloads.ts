@@ -299,6 +299,17 @@ export const ledgerPayloads = {
     slosMet: z.boolean(),
     datapoints: z.number().int().nonnegative().optional(),
   }),
+  'intent.stopped': z.strictObject({
+    /** The principal who asked, and how they authenticated. */
+    by: z.string(),
+    authenticatedAs: callerSchema.shape.authenticatedAs,
+    reason: z.string(),
+    requestedAt: z.string(),
+    /** `withdrawn` before any release; `rolled-back` or `held` (it must not be reverted) once releasing. */
+    action: z.enum(['withdrawn', 'rolled-back', 'held']),
+    /** The stage that honoured the request. */
+    stage: z.string(),
+  }),
   'intent.concluded': z.strictObject({
     outcome: z.string(),
     timeToValueSeconds: z.number().nullable(),

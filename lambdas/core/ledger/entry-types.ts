@@ -27,6 +27,7 @@ export type LedgerEntryType =
   | `release.${'decision-requested' | 'decided' | 'decision-timed-out' | 'previous-redeployed'}`
   | DeploymentEntryType
   | 'observation.recorded'
+  | 'intent.stopped'
   | 'intent.concluded'
   | 'checkpoint.signed'
   | 'stage.failed';

@@ -40,6 +40,7 @@ const resubmittable = new Set<string>([
   'rejected-policy',
   'failed-verification',
   'rejected-review',
+  'stopped',
   'failed',
 ] satisfies Outcome[]);
 

@@ -12,6 +12,7 @@ import { type Escalation, terminalStates, toResult } from './release-result.js';
 import { startStep } from './release-step.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
+import { stopRequestOf } from './stop-intent.js';
 
 /**
  * Stage 6b: poll the deployment and write each new deployment event to the ledger. A deployment an emergency
@@ -46,8 +47,24 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
   let escalation = release.escalation;
   // A roll-back a person decided deploys the configuration users had before: nothing to stop or hold there.
   const rollingBack = release.decision?.decision === 'roll-back';
+  let stoppedBy = release.stoppedBy;
   if (!terminalStates.has(status.state) && !rollingBack) {
-    const breach = await policyBreach(intent, deps);
+    // A person's stop is answered as a policy breach is: rolled back where the change may be reverted, held
+    // where it must not be (`stop-intent.ts`).
+    const stop = stoppedBy ? undefined : await stopRequestOf(intentId, deps);
+    if (stop) {
+      stoppedBy = stop.by;
+      const why = `stopped by ${stop.by}: ${stop.reason}`;
+      if (plan.onPolicyBreach === 'stop') stopReason = why;
+      else if (!escalation) {
+        escalation = await escalate(intent, intentId, deps, status, release.exposure, {
+          response: 'freeze',
+          cause: 'stop',
+          why,
+        });
+      }
+    }
+    const breach = stopReason ? undefined : await policyBreach(intent, deps);
     if (breach && plan.onPolicyBreach === 'stop') {
       stopReason = breach;
     } else if (breach && !escalation) {
@@ -80,6 +97,7 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
     eventsRecorded: recorded,
     plan,
     stopReason,
+    ...(stoppedBy ? { stoppedBy } : {}),
     escalation,
     ...(release.exposure ? { exposure: release.exposure } : {}),
     ...(release.decision ? { decision: release.decision } : {}),

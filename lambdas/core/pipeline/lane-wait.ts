@@ -27,7 +27,12 @@ export async function parkForLane(
     const key = stateKeys.laneWaiter(blocker, intentId);
     await deps.state.put<LaneWaiter>(key.pk, key.sk, { token, parkedAt });
   }
-  let clear = blockers.length === 0;
+  // Kept under the intent too, where a stop finds it; the stop request is read after it is written, so a stop
+  // that came before the park wakes it here and one after finds the token (`stop-intent.ts`).
+  const park = stateKeys.lanePark(intentId);
+  await deps.state.put<LaneWaiter>(park.pk, park.sk, { token, parkedAt });
+  const stopKey = stateKeys.stopRequest(intentId);
+  let clear = blockers.length === 0 || (await deps.state.get(stopKey.pk, stopKey.sk)) !== undefined;
   for (const blocker of blockers) {
     if (clear) break;
     const place = stateKeys.inFlightIntent(blocker);

@@ -13,10 +13,18 @@ import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { wakeLaneWaiters } from './lane-wait.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
+import { stoppedAtStage, stopRequestOf } from './stop-intent.js';
 
 /** The outcome of an execution, read from what the stages returned. */
 export function outcomeOf(state: PipelineState): Outcome {
   if (state.error) return 'failed';
+  // A person's stop, honoured before the release (caught) or by rolling it back or holding it.
+  if (state.stopped || state.release?.decision?.stop) return 'stopped';
+  // Unless the deployment completed before the stop reached it: then it released.
+  const release = state.release;
+  if (release?.stoppedBy && (release.state !== 'COMPLETE' || release.escalation?.cause === 'stop')) {
+    return 'stopped';
+  }
   if (state.declared?.verdict === 'refused') return 'refused';
   if (state.declared?.verdict !== 'complete') return 'rejected-incomplete';
   if (state.structure?.verdict === 'invalid') return 'rejected-structure';
@@ -96,6 +104,7 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
     valuePerHourUsd = valuePerHour(parsed.data.goal.valueModel);
     costOfDelayUsd = costOfDelay(parsed.data.goal.valueModel, hoursWaiting);
   }
+  if (outcome === 'stopped') await recordStop(state, intentId, deps);
   const continuity = await decisionContinuity(deps.state);
   const inFlight = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(inFlight.pk, inFlight.sk);
@@ -122,9 +131,32 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
     service: parsed.success ? parsed.data.change.service : null,
     kind: parsed.success ? parsed.data.change.kind : null,
     tags: parsed.success ? parsed.data.tags : {},
-    failure: state.error ?? state.reviewError ?? null,
+    failure: state.error ?? state.reviewError ?? state.stopped ?? null,
   });
   return learningResultSchema.parse(stored.entry.payload);
+}
+
+/**
+ * `intent.stopped`: who stopped the intent, why, and what the stop did — withdrawn before a release, or the
+ * release rolled back or held. Once per intent, whichever retry of Learn writes it.
+ */
+async function recordStop(state: PipelineState, intentId: string, deps: PipelineDeps): Promise<void> {
+  const request = await stopRequestOf(intentId, deps);
+  if (!request) return;
+  const release = state.release;
+  const action = state.stopped
+    ? 'withdrawn'
+    : release?.state === 'ROLLED_BACK' || release?.state === 'REVERTED'
+      ? 'rolled-back'
+      : 'held';
+  await record(deps, intentId, 'intent.stopped', {
+    by: request.by,
+    authenticatedAs: request.authenticatedAs,
+    reason: request.reason,
+    requestedAt: request.requestedAt,
+    action,
+    stage: state.stopped ? stoppedAtStage(state.stopped.Cause) : 'CheckRelease',
+  });
 }
 
 /** Caches the decision of a clean release, forgets the fingerprint of a regressed one; says what it did. */

@@ -6,6 +6,7 @@ import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import { rollbackTarget } from './rollback-target.js';
 import type { PipelineState, ReleaseDecision, ReleaseDecisionKind } from './state.js';
+import { stopRequestOf } from './stop-intent.js';
 
 /**
  * A person's decision after a held release (docs/RELEASE.md, "Deciding after a hold"). When a stepped release
@@ -135,7 +136,14 @@ export async function pendingReleaseDecision(
  * so the caller can resume the execution (task token on AWS, local resume).
  */
 export async function recordReleaseDecision(
-  input: { intentId: string; decision: ReleaseDecisionKind; reason: string; decider: Caller },
+  input: {
+    intentId: string;
+    decision: ReleaseDecisionKind;
+    reason: string;
+    decider: Caller;
+    /** A hold on a person's stop request: its requester may ask it, owner or not (`stop-intent.ts`). */
+    stop?: true;
+  },
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
 ): Promise<{ request: ReleaseDecisionRequest; decided: ReleaseDecision; retried: boolean }> {
   const decider = input.decider.principal.trim();
@@ -155,7 +163,7 @@ export async function recordReleaseDecision(
     );
   }
   const intent = intentSchema.parse(request.state.intent);
-  if (!request.deciders.includes(decider)) {
+  if (!input.stop && !request.deciders.includes(decider)) {
     throw new NotAServiceOwnerError(
       `${decider} is not an owner of ${intent.change.service}: ${request.deciders.join(', ') || '(no owners in the catalog)'} may decide`,
     );
@@ -180,6 +188,7 @@ export async function recordReleaseDecision(
     cause: escalation.cause,
     ...(escalation.alarm ? { alarm: escalation.alarm } : {}),
     timedOut: false,
+    ...(input.stop ? { stop: true } : {}),
   };
   const key = stateKeys.releaseDecision(input.intentId, request.deploymentId);
   let stored = decided;
@@ -225,4 +234,33 @@ export async function recordDecided(
     },
     `release/decided/${decided.heldDeploymentId}`,
   );
+}
+
+/**
+ * A held release whose intent somebody asked to stop keeps its hold, on the stopper's behalf: the decision
+ * `hold`, recorded as any other (`release.decided`). Undefined when nobody asked, or the wait took another
+ * decision first.
+ */
+export async function holdForStop(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
+): Promise<ReleaseDecision | undefined> {
+  const stop = await stopRequestOf(intentId, deps);
+  if (!stop) return undefined;
+  try {
+    const { decided } = await recordReleaseDecision(
+      {
+        intentId,
+        decision: 'hold',
+        reason: `stopped by ${stop.by}: ${stop.reason}`,
+        decider: { principal: stop.by, authenticatedAs: stop.authenticatedAs },
+        stop: true,
+      },
+      deps,
+    );
+    return decided;
+  } catch (error) {
+    if (error instanceof NotAwaitingDecisionError) return undefined;
+    throw error;
+  }
 }

@@ -17,6 +17,8 @@ export interface ResultContext {
   eventsRecorded: number;
   plan?: ReleasePlan;
   stopReason?: string;
+  /** Who asked to stop the release, once CheckRelease honoured the request. */
+  stoppedBy?: string;
   escalation?: Escalation;
   exposure?: ReleaseResult['exposure'];
   decision?: ReleaseResult['decision'];
@@ -37,6 +39,7 @@ export function toResult(status: DeploymentStatus, context: ResultContext): Rele
     done: terminalStates.has(status.state),
     action: context.stopReason ? 'stop' : 'continue',
     stopReason: context.stopReason,
+    ...(context.stoppedBy ? { stoppedBy: context.stoppedBy } : {}),
     pollSeconds: context.pollSeconds,
     eventsRecorded: context.eventsRecorded,
     ...(context.plan ? { plan: context.plan } : {}),

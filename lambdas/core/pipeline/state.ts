@@ -106,10 +106,12 @@ export const releaseDecisionSchema = z.object({
   /** The hold it answers (`escalation.at`), so a later hold after a roll-forward asks again. */
   escalationAt: z.string(),
   /** What had held the release: a regression judges the change even when a person rolls it forward. */
-  cause: z.enum(['regression', 'policy-breach']),
+  cause: z.enum(['regression', 'policy-breach', 'stop']),
   /** The monitor that held it; after a roll-forward it does not hold the release again (it was accepted). */
   alarm: z.string().optional(),
   timedOut: z.boolean(),
+  /** A hold taken on a person's stop request rather than decided by an owner. */
+  stop: z.boolean().optional(),
 });
 
 export const releaseResultSchema = z.object({
@@ -129,8 +131,10 @@ export const releaseResultSchema = z.object({
   action: z.enum(['continue', 'stop', 'requeue', 'await-decision']),
   /** The emergency intent whose admission stopped this deployment. */
   preemptedBy: z.string().optional(),
-  /** Why a release is being stopped: an alarm, a policy breach. */
+  /** Why a release is being stopped: an alarm, a policy breach, a person's stop. */
   stopReason: z.string().optional(),
+  /** The principal whose stop request rolled the release back or held it (`stop-intent.ts`). */
+  stoppedBy: z.string().optional(),
   pollSeconds: z.number().int().min(1),
   /** Number of deployment events already written to the ledger. */
   eventsRecorded: z.number().int().min(0),
@@ -153,7 +157,7 @@ export const releaseResultSchema = z.object({
   escalation: z
     .object({
       response: z.enum(['freeze', 'roll-forward']),
-      cause: z.enum(['regression', 'policy-breach']),
+      cause: z.enum(['regression', 'policy-breach', 'stop']),
       reason: z.string(),
       at: z.string(),
       percentage: z.number(),
@@ -184,6 +188,7 @@ export const outcomes = [
   'rejected-policy',
   'failed-verification',
   'rejected-review',
+  'stopped',
   'failed',
 ] as const;
 export type Outcome = (typeof outcomes)[number];
@@ -229,6 +234,8 @@ export const pipelineStateSchema = z
     releaseDecisionError: failureSchema.optional(),
     observation: observationResultSchema.optional(),
     learning: learningResultSchema.optional(),
+    /** A stop request a stage honoured (`IntentStoppedError`), caught on its way to Learn. */
+    stopped: failureSchema.optional(),
     error: failureSchema.optional(),
   })
   .passthrough();

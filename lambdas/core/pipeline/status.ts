@@ -36,6 +36,8 @@ export interface IntentStatus {
   valuePerHourPerEmployeeUsd: number | null;
   /** Why the intent did not (or not yet) release, in the requester's terms: every failed constraint, with what would pass. */
   reasons: string[];
+  /** The share of targets the latest deployment has reached, from its last event that says; null before any. */
+  rolloutPercentage: number | null;
   steps: Array<{ seq: number; type: string; timestamp: string }>;
 }
 
@@ -72,12 +74,25 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
     valuePerHourPerEmployeeUsd: perEmployee(declared, concluded?.valuePerHourUsd),
     reasons: entries.flatMap((stored) => reasonsOf(stored.entry)),
+    rolloutPercentage: rolloutOf(entries),
     steps: entries.map((stored) => ({
       seq: stored.entry.seq,
       type: stored.entry.type,
       timestamp: stored.entry.timestamp,
     })),
   };
+}
+
+/** The percentage the last deployment event that carries one reports, since the latest release started. */
+function rolloutOf(entries: StoredEntry[]): number | null {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!.entry;
+    if (entry.type === 'release.started') return null;
+    // A deployment event (AppConfig's, numbered by `index`) that reports how far it has gone.
+    const event = entry.payload as { index?: unknown; percentage?: unknown };
+    if (typeof event.index === 'number' && typeof event.percentage === 'number') return event.percentage;
+  }
+  return null;
 }
 
 /** The recorded value per hour over the employees the declared value model names, else null. */

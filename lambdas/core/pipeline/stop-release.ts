@@ -56,6 +56,7 @@ export async function stopRelease(state: PipelineState, deps: PipelineDeps): Pro
     eventsRecorded: recorded,
     plan: release.plan,
     stopReason: release.stopReason,
+    ...(release.stoppedBy ? { stoppedBy: release.stoppedBy } : {}),
     escalation: release.escalation,
   });
   return { ...result, done: true, action: 'continue' };

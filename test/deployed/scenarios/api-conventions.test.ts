@@ -2,6 +2,7 @@ import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { openApiDocument } from '../../../lambdas/api/openapi.js';
 import { conventionCases, expectConvention, type SendRequest } from '../../support/api-convention-cases.js';
+import { expectIdempotency, idempotencyScenario } from '../../support/idempotency-cases.js';
 import type { CallerIdentity } from '../harness/api-gateway.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
 import {
@@ -132,6 +133,36 @@ describe('API conventions on the deployed stack', () => {
     });
     expect(Object.values(before).some((count) => count > 0)).toBe(true);
     expect(await everything()).toEqual(before);
+  });
+
+  test('Idempotency-Key through API Gateway: the first answer again, 422 for another request, one execution', async () => {
+    const executionsBefore = stack.stepFunctions.executions.size;
+    const seen = await idempotencyScenario(
+      async (method, path, init) => {
+        const answer = await stack.clock.busy(() =>
+          stack.api.request(method, path, {
+            caller: callers.alice,
+            ...(init.body === undefined ? {} : { body: init.body }),
+            headers: Object.fromEntries(
+              Object.entries(init.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type'),
+            ),
+          }),
+        );
+        const headers = Object.fromEntries(
+          Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+        );
+        return {
+          status: answer.statusCode,
+          header: (name) => headers[name.toLowerCase()],
+          body: answer.json() as Record<string, unknown>,
+        };
+      },
+      stack.clock.now(),
+      'deployed',
+    );
+    expectIdempotency(seen);
+    expect(stack.stepFunctions.executions.size).toBe(executionsBefore + 1);
+    await stack.finished(String(seen.first.body.intentId));
   });
 
   test('GET /openapi.json through API Gateway serves the document the routes were built from', async () => {

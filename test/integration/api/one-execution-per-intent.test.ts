@@ -31,6 +31,7 @@ class NamedExecutions implements Executions {
   }
   async completeReleaseDecision(): Promise<void> {}
   async releaseDecisionExpired(): Promise<void> {}
+  async resumeToStop(): Promise<void> {}
 }
 
 function postIntents(body: unknown): APIGatewayProxyEvent {

@@ -99,6 +99,10 @@ class RecordingExecutions implements Executions {
   async completeReleaseDecision(): Promise<void> {
     throw new Error('no release decision in this test');
   }
+  async resumeToStop(): Promise<void> {
+    throw new Error('not expected in this test');
+  }
+
   async releaseDecisionExpired(): Promise<void> {
     throw new Error('no release decision in this test');
   }

@@ -24,10 +24,13 @@ describe('itv completion', () => {
     expect(bashCompletes('itv -')).toEqual(expect.arrayContaining(['--version', '--help']));
   });
 
-  test('the hidden control-plane command is offered by neither shell', () => {
-    expect(bashCompletes('itv cont')).toEqual(['context']);
-    expect(bashCompletes('itv control')).toEqual([]);
-    expect(completionScript(buildProgram(), 'zsh')).not.toContain('control-plane');
+  test('the control plane is offered with its stop; stop, retry and watch are commands of their own', () => {
+    expect(bashCompletes('itv cont').sort()).toEqual(['context', 'control-plane']);
+    expect(bashCompletes('itv control-plane ')).toEqual(['stop']);
+    expect(bashCompletes('itv stop --')).toEqual(expect.arrayContaining(['--reason', '--as', '--json']));
+    expect(bashCompletes('itv re').sort()).toEqual(['release', 'retry', 'review']);
+    expect(bashCompletes('itv wat')).toEqual(['watch']);
+    expect(completionScript(buildProgram(), 'zsh')).toContain('control-plane');
   });
 
   test('zsh gets a native completion function over the same tree, never touching the PATH-tied `path`', () => {

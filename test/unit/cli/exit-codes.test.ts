@@ -10,6 +10,7 @@ const statusOf = (status: string, outcome: string | null = null): IntentStatus =
   tier: null,
   timeToValueSeconds: null,
   valuePerHourUsd: null,
+  rolloutPercentage: null,
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   steps: [],

@@ -18,6 +18,7 @@ import { restoreMonitors } from '../../../lambdas/core/pipeline/restore-monitors
 import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { requestStop } from '../../../lambdas/core/pipeline/stop-intent.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
 import { payloadDrift } from '../../support/payload-drift.js';
 import { submittedBy } from '../core/fixtures.js';
@@ -275,6 +276,26 @@ describe('what the writers record', () => {
     );
     h.clock.advance(2 * 86_400_000);
     await conclude(h, { ...scheduled, admission: await admitPolicy(scheduled, h.deps) });
+
+    // stopped by its requester before it released: Learn records who stopped it and why
+    const withdrawn = await runToVerify(
+      preempting,
+      intentAt(preempting, (d) => {
+        d.title = 'Stopped before it released';
+      }),
+    );
+    await requestStop(
+      {
+        intentId: withdrawn.declared!.intentId,
+        reason: 'wrong audience',
+        caller: submittedBy({ authority: { requester: 'alice' } }),
+      },
+      preempting.deps,
+    );
+    await conclude(preempting, {
+      ...withdrawn,
+      stopped: { Error: 'IntentStoppedError', Cause: 'stopped at StartRelease by alice: x' },
+    });
 
     // Assess
     const entries = [

@@ -1,0 +1,74 @@
+import { actingAs, actingLine } from '../api/acting-as.js';
+import { chosenTarget, connect } from '../api/itv-api.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
+import { exitCodes } from '../exit-codes.js';
+import { watchIntent } from './watch.js';
+
+/**
+ * `itv stop ID --reason TEXT`: `POST /intents/{id}/stop` as the caller (its requester or an owner of its
+ * service), then the intent watched until it concludes, as `itv watch` shows it; the exit code is its outcome's
+ * (2 once it concluded `stopped`: it did not release). `itv stop` with no id is the control plane's old stop.
+ */
+export async function stopIntentCommand(
+  id: string | undefined,
+  options: { reason?: string; as?: string; json?: boolean },
+): Promise<number> {
+  if (id === undefined) {
+    console.error(
+      "itv stop takes an intent id; the local control plane's stop is now `itv control-plane stop`",
+    );
+    return exitCodes.notReleased;
+  }
+  if (!options.reason?.trim()) {
+    console.error('give --reason: the stop is recorded on the ledger with it');
+    return exitCodes.error;
+  }
+  return postThenWatch(id, 'stop', { reason: options.reason }, options, 'itv stop');
+}
+
+/**
+ * `itv retry ID`: `POST /intents/{id}/retry` as the caller; the new attempt (`<id>:attempt-<n>`) is followed
+ * until it settles, as `itv submit` follows a submission, and the exit code is its outcome's.
+ */
+export async function retryIntentCommand(
+  id: string,
+  options: { as?: string; json?: boolean },
+): Promise<number> {
+  return postThenWatch(id, 'retry', {}, options, 'itv retry');
+}
+
+async function postThenWatch(
+  id: string,
+  route: 'stop' | 'retry',
+  body: Record<string, unknown>,
+  options: { as?: string; json?: boolean },
+  command: string,
+): Promise<number> {
+  const json = options.json ?? false;
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, command);
+  const api = await connect(target);
+  const answer = await honouringRetryAfter(
+    () =>
+      api.client.call<{ intentId?: string; previousIntentId?: string }>(
+        'POST',
+        `/intents/${encodeURIComponent(id)}/${route}`,
+        { body, ...(as ? { as } : {}) },
+      ),
+    { onWait: (seconds, refused) => (json ? console.error : console.log)(waitingLine(seconds, refused)) },
+  );
+  if (answer.status >= 400) return printApiError(answer);
+  const watched = answer.body.intentId ?? id;
+  if (!json) {
+    console.log(actingLine(api, as));
+    console.log(
+      route === 'stop'
+        ? `stop requested for ${id}; watching it conclude`
+        : `retrying ${answer.body.previousIntentId ?? id} as ${watched}`,
+    );
+  }
+  // A stop is followed until the intent concludes; a retry, like a submission, until it settles (a wait for a
+  // person ends the command: exit 0, as `itv submit`).
+  return watchIntent(api, watched, { json, tty: false, untilSettled: route === 'retry' });
+}

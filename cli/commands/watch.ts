@@ -1,0 +1,111 @@
+import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { type ItvApi, openApi } from '../api/itv-api.js';
+import { paint, statusColour } from '../colour.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { exitCodeFor, exitCodes, isSettled } from '../exit-codes.js';
+import { printStatus } from './status.js';
+
+/** How often the intent is read: the local control plane answers at once, API Gateway is paced (ITV_POLL_MS). */
+const pollMs = { local: 250, deployed: 2000 } as const;
+/** The ledger steps a redrawn frame shows, the newest last. */
+const stepsShown = 12;
+/** An accepted intent's first entry is written within moments; one still unseen after a minute will not be. */
+const unseenForMs = 60_000;
+
+/**
+ * `itv watch ID`: a live view of an intent's stages and rollout, by reading `GET /intents/{id}` (locally and on
+ * a deployed stack alike) until it concludes; the exit code is its outcome's (`exitCodeFor`). On a terminal the
+ * view is redrawn in place; piped, each new ledger step and each change of status or rollout is one plain line.
+ */
+export async function watchCommand(id: string, options: { json?: boolean }): Promise<number> {
+  const api = await openApi();
+  const json = options.json ?? false;
+  return watchIntent(api, id, { json, tty: !json && process.stdout.isTTY === true });
+}
+
+/** Reads the intent until it concludes (an outcome, or a failure), drawing each read; returns the exit code. */
+export async function watchIntent(
+  api: ItvApi,
+  id: string,
+  options: { json: boolean; tty: boolean; untilSettled?: boolean },
+): Promise<number> {
+  const interval = Number(process.env.ITV_POLL_MS) || pollMs[api.kind];
+  const draw = options.tty ? redrawn() : options.json ? () => {} : plainLines();
+  const unseenUntil = Date.now() + unseenForMs;
+  for (;;) {
+    const answer = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
+    if (answer.status === 200) {
+      draw(answer.body);
+      const done = options.untilSettled
+        ? isSettled(answer.body, { untilReviewed: false })
+        : concluded(answer.body);
+      if (done) {
+        if (options.json) printStatus(answer.body, true);
+        return exitCodeFor(answer.body);
+      }
+    } else if (answer.status === 404 && Date.now() > unseenUntil) {
+      console.error(`no intent ${id} on the ledger`);
+      return exitCodes.error;
+    } else if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) {
+      return printApiError(answer);
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(interval, (answer.retryAfterSeconds ?? 0) * 1000)),
+    );
+  }
+}
+
+/**
+ * Concluded: an outcome recorded and sealed (the checkpoint after it, so its evidence bundle can be pulled), or
+ * its execution failed. A wait for a person is not an end: it goes on.
+ */
+function concluded(status: IntentStatus): boolean {
+  if (status.status === 'failed') return true;
+  return status.outcome !== null && status.steps.at(-1)?.type === 'checkpoint.signed';
+}
+
+/** The view as lines: who, where, how far, and the newest steps. */
+export function frame(status: IntentStatus): string[] {
+  const rollout = status.rolloutPercentage;
+  return [
+    `intent   ${status.intentId}  ${status.title ?? ''}`.trimEnd(),
+    `status   ${paint(status.status, statusColour(status))}${rollout === null ? '' : `   rollout ${bar(rollout)} ${String(rollout).padStart(3)}%`}`,
+    ...status.steps
+      .slice(-stepsShown)
+      .map((step) => `  ${String(step.seq).padStart(6)}  ${step.timestamp}  ${step.type}`),
+  ];
+}
+
+function bar(percentage: number): string {
+  const filled = Math.round(Math.max(0, Math.min(100, percentage)) / 5);
+  return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}]`;
+}
+
+/** On a terminal: the previous frame is erased (cursor up, clear to the end) and the new one drawn. */
+export function redrawn(
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): (status: IntentStatus) => void {
+  let height = 0;
+  return (status) => {
+    const lines = frame(status);
+    write(`${height > 0 ? `\u001b[${height}F\u001b[J` : ''}${lines.join('\n')}\n`);
+    height = lines.length;
+  };
+}
+
+/** Piped: each new step once, and a line whenever the status or the rollout changes. */
+export function plainLines(
+  print: (line: string) => void = (line) => console.log(line),
+): (status: IntentStatus) => void {
+  let seen = -1;
+  let said = '';
+  return (status) => {
+    for (const step of status.steps) {
+      if (step.seq > seen) print(`  ${String(step.seq).padStart(6)}  ${step.timestamp}  ${step.type}`);
+      seen = Math.max(seen, step.seq);
+    }
+    const now = `status ${status.status}${status.rolloutPercentage === null ? '' : `, rollout ${status.rolloutPercentage}%`}`;
+    if (now !== said) print(now);
+    said = now;
+  };
+}

@@ -1,0 +1,101 @@
+import type { LedgerStore } from '../../ports/ledger-store.js';
+import type { StateStore } from '../../ports/state-store.js';
+import type { Catalog } from '../catalog-schema.js';
+import { ItvError, NotFoundError } from '../errors.js';
+import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
+import type { Caller } from '../principals/caller.js';
+import { stateKeys } from '../state-keys.js';
+import type { Outcome } from './state.js';
+import { intentStatus } from './status.js';
+import { assertInControl } from './stop-intent.js';
+
+/**
+ * Retrying an intent (`POST /intents/{id}/retry`, `itv retry`): its current attempt ended without releasing for
+ * a reason the same intent may get past unchanged, so it runs again as the next attempt (`attempts.ts`), under
+ * the same intent id, with the link to the attempt before it on the ledger.
+ *
+ * Retryable: `failed` (a stage failed), `stopped` (a person stopped it), `rolled-back` (an alarm or a stop rolled
+ * it back) and `failed-verification` (a check, which CI may now pass). Not retryable: a rejection by structure,
+ * policy or completeness, or a refused identity — the same intent meets the same rule; submit a changed one
+ * (a rule that depends on time, such as a freeze window, already names an instant in its remedy: set
+ * `constraints.notBefore` and submit) — a reviewer's rejection, which a retry must not get round, and a frozen
+ * or held release, which is partly out: its owners decide it (`itv release decide`).
+ */
+export const retryableOutcomes: readonly Outcome[] = [
+  'failed',
+  'stopped',
+  'rolled-back',
+  'failed-verification',
+];
+
+/** The intent is in flight, or ended in a way a retry may not answer (HTTP 409); names its status. */
+export class NotRetryableError extends ItvError {
+  constructor(
+    message: string,
+    readonly status: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a retry starts: the intent as it was declared, bound to its requester as first submitted. */
+export interface RetryPlan {
+  /** The intent's own id (without an attempt's suffix). */
+  intentId: string;
+  /** The attempt that ended, which the new one links to. */
+  previousRunId: string;
+  intent: unknown;
+  /** Who submitted it first: the requester stays who it was; whoever retries is recorded beside. */
+  submittedBy: Caller;
+  source: 'api' | 'eventbridge' | 'cli';
+}
+
+/**
+ * Checks that `caller` may retry `id` (the intent's id or any attempt's) and that its current attempt may be
+ * retried. Throws `NotFoundError`, `NotInControlError` (neither requester nor owner) or `NotRetryableError`.
+ */
+export async function planRetry(
+  id: string,
+  caller: Caller,
+  deps: { ledger: LedgerStore; ledgerName: string; state: StateStore; catalog: Catalog },
+): Promise<RetryPlan> {
+  const intentId = id.replace(/:attempt-\d+$/, '');
+  const key = stateKeys.attempt(intentId);
+  const current = (await deps.state.get<{ runId: string }>(key.pk, key.sk))?.data.runId ?? intentId;
+  const entries = await deps.ledger.forIntent(deps.ledgerName, current);
+  const status = intentStatus(current, entries);
+  if (!status) throw new NotFoundError(`no intent ${id} on the ledger`);
+  assertInControl(current, entries, caller, deps.catalog, 'retry');
+  const outcome = status.outcome ?? (status.status === 'failed' ? 'failed' : null);
+  if (outcome === null) {
+    throw new NotRetryableError(
+      `intent ${current} is ${status.status}: it is still in flight; stop it first (POST /intents/{id}/stop) to run it again`,
+      status.status,
+    );
+  }
+  if (!retryableOutcomes.includes(outcome as Outcome)) {
+    throw new NotRetryableError(`intent ${current} ended ${outcome}: ${whyNot(outcome)}`, outcome);
+  }
+  const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
+  if (!declared) {
+    throw new NotRetryableError(`intent ${current} was never declared: submit it again`, outcome);
+  }
+  const payload = payloadOf(declared, ledgerPayloads['intent.declared']);
+  return {
+    intentId,
+    previousRunId: current,
+    intent: payload.intent,
+    submittedBy: payload.submittedBy,
+    source: payload.source,
+  };
+}
+
+function whyNot(outcome: string): string {
+  if (outcome === 'released') return 'it released; submit a new change to change it again';
+  if (outcome === 'rejected-review')
+    return 'its reviewer of record rejected it; a retry may not get round a review';
+  if (outcome === 'frozen' || outcome === 'held') {
+    return 'its release is held where it is; its owners decide what it does next (itv release decide)';
+  }
+  return 'the same intent would meet the same rule; change it and submit it (a remedy names what would pass)';
+}

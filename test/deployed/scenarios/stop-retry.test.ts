@@ -1,0 +1,134 @@
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+
+/**
+ * Stopping and retrying, as deployed: the stop route writes its request and resumes the wait the intent is
+ * parked in through Step Functions under its own role — SendTaskSuccess to a lane park, SendTaskFailure to a
+ * review wait — and the stages read the request; a releasing intent is stopped by CheckRelease and rolled back
+ * by AppConfig. Each concludes `stopped` in an execution that ends sealed, with no task token left waiting; a
+ * retry starts the next attempt's execution.
+ */
+describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
+  let stack: DeployedStack;
+
+  beforeAll(async () => {
+    stack = await deployStack({
+      ...suiteEnvironment(),
+      start: unblockedStart(['04-high-risk-review.json', '01-low-risk-flag.json']),
+    });
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  const post = (path: string, who: string, body: unknown) =>
+    stack.clock.busy(() => stack.api.request('POST', path, { caller: personCalling(who), body }));
+  const tokensOf = (executionArn: string | undefined) =>
+    stack.stepFunctions.waitingTokens.filter((token) => token.startsWith(`${executionArn}#`));
+
+  test('a queued intent and one waiting for review are withdrawn; the queued one is retried', async () => {
+    // Prepare: the holder parks for its reviewer; the waiter queues for the same lane and parks on AwaitLane.
+    const holder = await stack.submit(
+      declaredAt(example('04-high-risk-review.json'), stack.clock.now()),
+      personCalling('victor'),
+    );
+    expect(await stack.parkedForReview(holder.intentId)).toBe(true);
+    const waiter = await stack.submit(
+      declaredAt(
+        { ...example('04-high-risk-review.json'), title: 'The same lane, submitted while it is held' },
+        stack.clock.now(),
+      ),
+      personCalling('victor'),
+    );
+    await stack.until(async () => tokensOf(waiter.executionArn).length > 0);
+
+    // Act
+    const refused = await post(`/intents/${encodeURIComponent(waiter.intentId)}/stop`, 'alice', {
+      reason: 'x',
+    });
+    const queued = await post(`/intents/${encodeURIComponent(waiter.intentId)}/stop`, 'victor', {
+      reason: 'superseded',
+    });
+    const waiterRun = await stack.finished(waiter.intentId);
+    const reviewing = await post(`/intents/${encodeURIComponent(holder.intentId)}/stop`, 'victor', {
+      reason: 'the audit moved',
+    });
+    const holderRun = await stack.finished(holder.intentId);
+    const retried = await post(`/intents/${encodeURIComponent(waiter.intentId)}/retry`, 'victor', {});
+    const attempt = String((retried.json() as { intentId: string }).intentId);
+    await stack.until(async () => (await stack.entryTypes(attempt)).includes('review.requested'));
+
+    // Assess
+    expect(refused.statusCode).toBe(403);
+    expect([queued.statusCode, reviewing.statusCode]).toEqual([202, 202]);
+    for (const [run, id] of [
+      [waiterRun, waiter.intentId],
+      [holderRun, holder.intentId],
+    ] as const) {
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.states.at(-1)).toBe('SignCheckpoint');
+      expect((await stack.status(id))?.status).toBe('stopped');
+      const types = await stack.entryTypes(id);
+      expect(types.slice(-3)).toEqual(['intent.stopped', 'intent.concluded', 'checkpoint.signed']);
+    }
+    expect(waiterRun.states.slice(-4)).toEqual(['AwaitLane', 'AdmitPolicy', 'Learn', 'SignCheckpoint']);
+    expect(holderRun.states).toContain('AwaitReview');
+    expect(tokensOf(waiter.executionArn)).toEqual([]);
+    expect(tokensOf(holder.executionArn)).toEqual([]);
+    expect(retried.statusCode).toBe(202);
+    expect(attempt).toBe(`${waiter.intentId}:attempt-2`);
+    // The attempt holds patient-records' lane while it waits for its reviewer: stopped too, it frees it.
+    const stopAttempt = await post(`/intents/${encodeURIComponent(attempt)}/stop`, 'victor', {
+      reason: 'done',
+    });
+    expect(stopAttempt.statusCode).toBe(202);
+    expect((await stack.finished(attempt)).status).toBe('SUCCEEDED');
+    expect((await stack.status(attempt))?.status).toBe('stopped');
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
+
+  test('a releasing intent is stopped by CheckRelease and rolled back', async () => {
+    // Prepare and act: the stop is sent as the clock first moves past the release's start, so it reaches
+    // CheckRelease mid-rollout (the jump's hooks run before the poll's Wait ends).
+    const intent = declaredAt(example('01-low-risk-flag.json'), stack.clock.now());
+    let id = '';
+    let stopped: Awaited<ReturnType<typeof stack.api.request>> | undefined;
+    stack.clock.onAdvance(async () => {
+      if (stopped || !id || !(await stack.entryTypes(id)).includes('release.started')) return;
+      stopped = await stack.api.request('POST', `/intents/${encodeURIComponent(id)}/stop`, {
+        caller: personCalling('alice'),
+        body: { reason: 'wrong audience' },
+      });
+    });
+    const submitted = await stack.submit(intent, personCalling('alice'));
+    id = submitted.intentId;
+    await stack.until(
+      async () => stopped !== undefined || (await stack.entryTypes(id)).includes('intent.concluded'),
+    );
+    if (!stopped) {
+      const entries = await stack.ledger.forIntent(stack.ledgerName, id);
+      console.log(
+        JSON.stringify(entries.map((e) => [e.entry.type, e.entry.payload]).slice(0, 8)).slice(0, 3000),
+      );
+      throw new Error('the release concluded before the stop was sent');
+    }
+    const run = await stack.finished(id);
+
+    // Assess
+    expect(stopped.statusCode).toBe(202);
+    expect((stopped.json() as { was: string }).was).toBe('releasing');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.states).toEqual(expect.arrayContaining(['CheckRelease', 'StopRelease', 'Observe', 'Learn']));
+    const types = await stack.entryTypes(id);
+    expect(types).toEqual(expect.arrayContaining(['release.stopped', 'intent.stopped', 'intent.concluded']));
+    expect((await stack.status(id))?.status).toBe('stopped');
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
+});
