@@ -191,6 +191,21 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         : `The review was refused (${answer.status}): ${answerProblem(answer)}`;
       return this.redirect(response, `/intents/${encodeURIComponent(id)}`, { kind: ok ? 'ok' : 'bad', text });
     }
+    const control = /^\/intents\/([^/]+)\/(stop|retry)$/.exec(url.pathname);
+    if (control) {
+      const id = decodeURIComponent(control[1]!);
+      const stop = control[2] === 'stop';
+      const reason = form.get('reason')?.trim() ?? '';
+      const answer = await this.api.post(
+        `/intents/${encodeURIComponent(id)}/${control[2]}`,
+        stop ? { reason } : {},
+      );
+      const ok = answer.status >= 200 && answer.status < 300;
+      const text = ok
+        ? `${stop ? 'Stop requested' : 'Retried'}: recorded as ${this.api.as?.named ?? 'your AWS identity'}.`
+        : `The ${control[2]} was refused (${answer.status}): ${answerProblem(answer)}`;
+      return this.redirect(response, `/intents/${encodeURIComponent(id)}`, { kind: ok ? 'ok' : 'bad', text });
+    }
     if (url.pathname === '/ledger/verify') {
       const verdict = await this.verifyLedger(form.get('bundles') === '1');
       const key = randomBytes(9).toString('base64url');

@@ -139,6 +139,22 @@ if (chromium === undefined) {
           /The review was refused \(40[13]\)/,
         );
         expect(await page.$eval('h1 .badge', (b) => b.textContent)).toBe('awaiting-review');
+
+        // Its requester stops it from the console instead: withdrawn where it waits, then retryable.
+        await startAs('victor');
+        await open(`/intents/${again.intentId}`);
+        await page.type('#stop-reason', 'superseded by a smaller change');
+        await Promise.all([page.waitForNavigation(), page.click('form[action$="/stop"] button')]);
+        expect(await page.$eval('[role="status"]', (n) => n.textContent)).toContain(
+          'Stop requested: recorded as victor',
+        );
+        await page.waitForFunction(() => document.querySelector('h1 .badge')?.textContent === 'stopped', {
+          timeout: 120_000,
+          polling: 1000,
+        });
+        await open(`/intents/${again.intentId}`);
+        expect(await page.$eval('form[action$="/retry"] button', (b) => b.textContent)).toBe('Retry');
+        expect(await axe('intent-stopped')).toEqual([]);
         await startAs('xavier');
       },
       intentsBudgetMs(2),
@@ -177,9 +193,9 @@ if (chromium === undefined) {
         expect(await axe('lanes')).toEqual([]);
         expect(await open('/ledger')).toBe(200);
         await Promise.all([page.waitForNavigation(), page.click('form[action="/ledger/verify"] button')]);
-        // The change still waiting for review is not sealed yet: its entries trail the newest checkpoint.
+        // Every intent has concluded and been sealed: a signed checkpoint covers every entry.
         expect(await page.$eval('#verdict', (n) => n.textContent)).toMatch(
-          /UNANCHORED[\s\S]*\d+ trailing it[\s\S]*Evidence bundles: 2 of 2 as sealed/,
+          /ledger intact[\s\S]*0 trailing it[\s\S]*Evidence bundles: 3 of 3 as sealed/,
         );
         expect(await axe('ledger-verified')).toEqual([]);
 

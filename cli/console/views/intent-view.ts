@@ -1,3 +1,4 @@
+import { retryableOutcomes } from '../../../lambdas/core/pipeline/retry-intent.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
@@ -31,15 +32,16 @@ export function intentView(intent: IntentWithEntries, options: IntentViewOptions
   const requester = (declared.authority as Payload | undefined)?.requester as string | undefined;
   const live = intent.outcome === null;
   return html`<p><a href="/">← Intents</a></p>
-<h1>${intent.title ?? intent.intentId} ${statusBadge(intent.status)}</h1>
 ${options.flash ? notice(options.flash.kind, options.flash.text) : ''}
+<div id="intent-live"${live ? html` data-live="3"` : ''}>
+<h1>${intent.title ?? intent.intentId} ${statusBadge(intent.status)}</h1>
 <div class="grid">
 ${figure('Intent', intent.intentId, 'id')}${figure('Service', intent.service ?? '—')}${figure('Requester', requester ?? '—')}
 ${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${figure('Value per hour', usd(intent.valuePerHourUsd))}
 ${figure('Per employee, per hour', usd(intent.valuePerHourPerEmployeeUsd))}${figure('Time to value', duration(intent.timeToValueSeconds))}
 </div>
-<div id="intent-live"${live ? html` data-live="3"` : ''}>
 ${reviewPanel(intent, options)}
+${controlPanel(intent, options)}
 ${intent.reasons.length > 0 ? html`<h2>Why it did not (or not yet) release</h2><ul>${intent.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 ${policyPanel(intent.entries)}
 ${decisionPanel(intent.entries, options.publicKeySpkiDer)}
@@ -49,8 +51,8 @@ ${rolloutPanel(intent.entries)}
     (entry) =>
       html`<li class="${stepTone(entry.type)}"><strong>${entry.type}</strong> <span class="muted">seq ${entry.seq} · ${when(entry.timestamp)}</span>${stepDetail(entry)}</li>`,
   )}</ol>
-</div>
-<p>${intent.outcome ? html`<a href="${intentHref(intent.intentId, '/evidence')}">Evidence bundle</a>` : html`<span class="muted">The evidence bundle is sealed when the intent concludes.</span>`}</p>`;
+<p>${intent.outcome ? html`<a href="${intentHref(intent.intentId, '/evidence')}">Evidence bundle</a>` : html`<span class="muted">The evidence bundle is sealed when the intent concludes.</span>`}</p>
+</div>`;
 }
 
 function figure(label: string, value: string, kind = ''): Markup {
@@ -87,6 +89,28 @@ function reviewPanel(intent: IntentWithEntries, options: IntentViewOptions): Mar
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="reject" class="danger">Reject</button>
 </form></section>`;
+}
+
+/** Stop a change in flight (rolled back, or held where it must not be reverted), or run a stopped one again. */
+function controlPanel(intent: IntentWithEntries, options: IntentViewOptions): Markup | string {
+  const retryable =
+    intent.outcome !== null && (retryableOutcomes as readonly string[]).includes(intent.outcome);
+  if (intent.outcome === null) {
+    return html`<section class="panel" aria-labelledby="stop-h"><h2 id="stop-h">Stop this change</h2>
+<p>As its requester or an owner of its service: withdrawn where it waits, rolled back if it is releasing (held
+instead where its constraints say it must not be reverted). Recorded with your reason.</p>
+<form method="post" action="${intentHref(intent.intentId, '/stop')}">
+<input type="hidden" name="form" value="${options.formToken}">
+<label for="stop-reason">Reason (recorded)</label><br>
+<input id="stop-reason" name="reason" type="text" size="60" maxlength="2000" required>
+<button type="submit" class="danger">Stop</button></form></section>`;
+  }
+  if (!retryable) return '';
+  return html`<section class="panel" aria-labelledby="retry-h"><h2 id="retry-h">Retry</h2>
+<p>It ended ${intent.outcome}: run it again as its next attempt, recorded as retried by you.</p>
+<form method="post" action="${intentHref(intent.intentId, '/retry')}">
+<input type="hidden" name="form" value="${options.formToken}">
+<button type="submit">Retry</button></form></section>`;
 }
 
 function policyPanel(entries: LedgerEntry[]): Markup | string {
