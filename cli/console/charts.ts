@@ -159,7 +159,7 @@ export function lineChart(options: LineChartOptions): Markup {
     : '';
   const markers = (options.markers ?? []).map(
     (m, i) =>
-      html`<g><line x1="${n(x(m.x))}" y1="${margin.top}" x2="${n(x(m.x))}" y2="${bottom}" stroke="${markerColour}" stroke-dasharray="2 2"></line><text x="${n(x(m.x) + 3)}" y="${margin.top + 10 + (i % 3) * 12}">${truncated(m.label, 30)}</text></g>`,
+      html`<g><title>${m.label}</title><line x1="${n(x(m.x))}" y1="${margin.top}" x2="${n(x(m.x))}" y2="${bottom}" stroke="${markerColour}" stroke-dasharray="2 2"></line><text x="${n(x(m.x) + 3)}" y="${margin.top + 10 + (i % 3) * 12}">${markerText(options.markers!, i)}</text></g>`,
   );
   const svg = html`<svg role="img" aria-label="${accessibleName(options)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${options.title}</title>${grid}<line x1="${margin.left}" y1="${bottom}" x2="${width - margin.right}" y2="${bottom}" stroke="${axisColour}"></line>${xTicks}<text x="${margin.left + plotWidth / 2}" y="${height - 6}" text-anchor="middle">${options.xLabel}</text><text transform="translate(14 ${n(margin.top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${options.yLabel}</text>${threshold}${markers}${lines}${legend}</svg>`;
   return figure(options.title, svg, lineTable(options, xs));
@@ -169,7 +169,10 @@ export function lineChart(options: LineChartOptions): Markup {
 function lineTable(options: LineChartOptions, xs: readonly number[]): Markup {
   const cells = options.series.map((s) => new Map(s.points.map((p) => [p.x, p])));
   const markersAt = new Map<number, string[]>();
-  for (const m of options.markers ?? []) markersAt.set(m.x, [...(markersAt.get(m.x) ?? []), m.label]);
+  (options.markers ?? []).forEach((m, i) => {
+    const label = many(options.markers!) ? `${markerText(options.markers!, i)} ${m.label}` : m.label;
+    markersAt.set(m.x, [...(markersAt.get(m.x) ?? []), label]);
+  });
   const hasMarkers = markersAt.size > 0;
   const rows = xs.map((xv) => {
     const own = cells.map((c) => c.get(xv)).find((p) => p?.xText !== undefined)?.xText;
@@ -187,6 +190,17 @@ function lineTable(options: LineChartOptions, xs: readonly number[]): Markup {
     ? html`<p class="muted">${options.threshold.label}: ${options.formatY(options.threshold.value)}</p>`
     : '';
   return html`${dataTable(headers, rows)}${note}`;
+}
+
+/** Beyond this many markers their labels would overlap: the chart numbers them and the table says what each is. */
+const markerLabelLimit = 3;
+
+function many(markers: readonly unknown[]): boolean {
+  return markers.length > markerLabelLimit;
+}
+
+function markerText(markers: ReadonlyArray<{ label: string }>, i: number): string {
+  return many(markers) ? `[${i + 1}]` : truncated(markers[i]!.label, 30);
 }
 
 function figure(title: string, svg: Markup, table: Markup): Markup {
@@ -246,13 +260,18 @@ function distinct(values: readonly number[]): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-/** At most `count` of the sorted values, evenly spread, first and last included. */
+/**
+ * At most `count` of the sorted values at an even step of positions from the first, so no two labels crowd
+ * each other; the last is added when it is more than half a step from the one before.
+ */
 function spread(values: readonly number[], count: number): number[] {
   if (values.length <= count) return [...values];
-  return Array.from(
-    { length: count },
-    (_, i) => values[Math.round((i * (values.length - 1)) / (count - 1))]!,
-  );
+  const step = Math.ceil((values.length - 1) / (count - 1));
+  const picked: number[] = [];
+  for (let i = 0; i < values.length; i += step) picked.push(values[i]!);
+  const lastIndex = values.length - 1;
+  if (lastIndex % step !== 0 && lastIndex % step > step / 2) picked.push(values[lastIndex]!);
+  return picked;
 }
 
 function truncated(text: string, max: number): string {

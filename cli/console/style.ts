@@ -62,4 +62,5 @@ form.filters label.check { flex-direction: row; align-items: center; gap: .3rem;
 figure.chart details { margin-top: .3rem; }
 figure.chart summary { cursor: pointer; font-size: 12px; color: var(--accent); }
 ul.formulas code { font-size: 12px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 0 1.2rem; }
 `;

@@ -169,14 +169,14 @@ function groupCharts(report: ValueReportDocument): Markup {
   const label = dims.join(' / ');
   const more = report.groups.length > barLimit ? ` The ${barLimit} largest groups, the rest together.` : '';
   return html`<h2>Value per hour and cost of delay by ${dims.join(', ')}</h2>
-${barChart({
-  title: `Value per hour now flowing by ${dims.join(', ')}`,
-  description: `US dollars per hour of the released changes.${more}`,
-  bars: topBars(report.groups, dims, (g) => g.valuePerHourUsd),
-  format: usd,
-  labelHeader: label,
-  valueHeader: 'value/hour',
-})}
+<div class="charts">${barChart({
+    title: `Value per hour now flowing by ${dims.join(', ')}`,
+    description: `US dollars per hour of the released changes.${more}`,
+    bars: topBars(report.groups, dims, (g) => g.valuePerHourUsd),
+    format: usd,
+    labelHeader: label,
+    valueHeader: 'value/hour',
+  })}
 ${barChart({
   title: `Cost of delay by ${dims.join(', ')}`,
   description: `US dollars of value not flowing while changes waited to release.${more}`,
@@ -184,7 +184,7 @@ ${barChart({
   format: usd,
   labelHeader: label,
   valueHeader: 'cost of delay',
-})}`;
+})}</div>`;
 }
 
 function curveName(curve: CompoundingCurve): string {
@@ -261,8 +261,8 @@ function doraSection(report: ValueReportDocument): Markup {
       formatY,
     });
   return html`${heading}
-<p>Per ${per}, over ${over.window.days.toFixed(1)} days from ${over.window.from} to ${over.window.to}: a period without a conclusion has no deployments and no other figure.</p>
-${chart('lead time (median)', 'minutes', (p) => (p.leadTimeSeconds === null ? null : p.leadTimeSeconds / 60), minutes)}
+<p>Per ${per}, over ${over.window.days.toFixed(1)} days from ${over.window.from} to ${over.window.to}: a period without a conclusion has no deployments and no other figure, and the first and last periods may be partly outside the window.</p>
+<div class="charts">${chart('lead time (median)', 'minutes', (p) => (p.leadTimeSeconds === null ? null : p.leadTimeSeconds / 60), minutes)}
 ${chart(
   'deployments per day',
   'releases per day',
@@ -275,7 +275,7 @@ ${chart(
   (p) => (p.changeFailureRate === null ? null : p.changeFailureRate * 100),
   (v) => `${trimmed(v, 1)} %`,
 )}
-${chart('time to restore (median)', 'minutes', (p) => (p.timeToRestoreSeconds === null ? null : p.timeToRestoreSeconds / 60), minutes)}`;
+${chart('time to restore (median)', 'minutes', (p) => (p.timeToRestoreSeconds === null ? null : p.timeToRestoreSeconds / 60), minutes)}</div>`;
 }
 
 function minutes(value: number): string {

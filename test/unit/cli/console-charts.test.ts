@@ -186,3 +186,39 @@ describe('scales and colours', () => {
     }
   });
 });
+
+describe('line chart markers', () => {
+  test('beyond three markers the chart numbers them and the table says what each number is', () => {
+    const markers = [1, 2, 3, 4].map((x) => ({ x, label: `rolled back ${x}` }));
+    const svg = lineChart({
+      title: 't',
+      series: [{ name: 's', points: [1, 2, 3, 4].map((x) => ({ x, y: x })) }],
+      xLabel: 'x',
+      yLabel: 'y',
+      formatX: String,
+      formatY: String,
+      markers,
+    }).text;
+
+    expect(svg).toContain('<g><title>rolled back 4</title><line');
+    expect(svg).toContain('>[4]</text>');
+    expect(svg).not.toContain('>rolled back 4</text>');
+    expect(svg).toContain('<td class="num">[4] rolled back 4</td>');
+  });
+});
+
+describe('line chart axis', () => {
+  test('x labels are at an even step of the points, never two neighbours crowded together', () => {
+    const svg = lineChart({
+      title: 't',
+      series: [{ name: 's', points: [0, 1, 2, 3, 4, 5, 6, 7].map((x) => ({ x, y: 1 })) }],
+      xLabel: 'x',
+      yLabel: 'y',
+      formatX: (x) => `x${x}`,
+      formatY: String,
+    }).text;
+
+    const labels = [...svg.matchAll(/text-anchor="middle">(x\d)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['x0', 'x2', 'x4', 'x6']);
+  });
+});

@@ -138,6 +138,7 @@ describe('value view', () => {
     expect(markup).toContain('aria-label="Cost of delay by region, team.');
     expect(markup).toContain('aria-label="Time to value of successive changes by service, kind.');
     expect(markup).toContain('>rolled-back after #2 (launch-…</text>');
+    expect(markup).toContain('<div class="charts"><figure class="chart">');
     expect(markup).toContain(
       '<tr><th scope="row">#2</th><td class="num">10 min</td><td class="num">-</td><td class="num">rolled-back after #2 (launch-flags / feature-flag)</td></tr>',
     );
