@@ -9,6 +9,7 @@ import { runLedgerBench } from './ledger.js';
 import { runLoadBench } from './load.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReleaseBench } from './release.js';
+import { runValueBench } from './value.js';
 
 /**
  * `npm run bench`: every figure the issues ask for, measured in one run and printed with its target.
@@ -29,6 +30,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['fuzz (hostile intents through every entry point)', runFuzzBench],
   ['cli start-up (itv as a user runs it)', runCliStartupBench],
   ['console (first view, 10,000 intents)', runConsoleBench],
+  ['value (report and value view, in process)', runValueBench],
 ];
 
 // `npm run bench -- load release`: only the sections whose title starts with one of the words given.

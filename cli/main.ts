@@ -303,8 +303,11 @@ export function buildProgram(): Command {
       'comma-separated dimensions: intent tags (region, team, …) or service, kind, tier, outcome',
       'service',
     )
-    .option('--json', 'print as JSON')
-    .option('--html <file>', 'also write an HTML report')
+    .option('--since <instant>', 'only intents concluded at or after this ISO-8601 date or instant')
+    .option('--until <instant>', 'only intents concluded before this ISO-8601 date or instant')
+    .option('--curve-by <dims>', 'dimensions of the compounding curve (default service,kind)')
+    .option('--json', 'print as JSON (with DORA per day or week and the compounding curves)')
+    .option('--html <file>', 'also write the value view, charts included, as one self-contained HTML file')
     .action(async (options) => exit(await (await import('./commands/value.js')).valueReportCommand(options)));
 
   const context = program

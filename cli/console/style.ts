@@ -56,4 +56,12 @@ svg text { font: 11px system-ui, sans-serif; fill: var(--fg); }
 pre { background: var(--panel); padding: .6rem; overflow: auto; border-radius: 4px; font-size: 12px; }
 nav.pages { display: flex; gap: 1rem; margin: .6rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+form.value-query fieldset { display: flex; gap: .3rem .8rem; flex-wrap: wrap; align-items: end; margin: 0;
+  border: 1px solid var(--line); border-radius: 4px; padding: .3rem .6rem .5rem; }
+form.value-query legend { font-size: 12px; color: var(--muted); padding: 0 .2rem; }
+form.filters label.check { flex-direction: row; align-items: center; gap: .3rem; font-size: 14px; color: var(--fg); }
+figure.chart details { margin-top: .3rem; }
+figure.chart summary { cursor: pointer; font-size: 12px; color: var(--accent); }
+ul.formulas code { font-size: 12px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 0 1.2rem; }
 `;

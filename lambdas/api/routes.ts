@@ -96,8 +96,9 @@ export const apiRoutes = [
     path: '/value',
     fn: 'report-value',
     body: false,
-    query: ['by'],
-    summary: 'The value report, grouped by the dimensions named',
+    query: ['by', 'since', 'until', 'curveBy'],
+    summary:
+      'The value report over a time window, grouped by the dimensions named, with DORA over time and the compounding curve',
   },
   {
     method: 'POST',

@@ -13,16 +13,15 @@ export const builtInDimensions = ['service', 'kind', 'tier', 'outcome'] as const
  */
 export function valueDimensions(by: string, intents: readonly ConcludedIntent[], field = 'by'): string[] {
   const dimensions = by.split(',').map((d) => d.trim());
-  const known = new Set<string>(builtInDimensions);
-  const tags = new Set(intents.flatMap((intent) => Object.keys(intent.tags)));
-  for (const tag of tags) known.add(tag);
+  const tags = tagsOf(intents);
+  const known = new Set<string>([...builtInDimensions, ...tags]);
   const issues: Array<{ path: string; message: string }> = [];
   if (dimensions.some((d) => d === '')) {
     issues.push({ path: field, message: 'names an empty dimension: give dimensions separated by commas' });
   }
   const unknown = dimensions.filter((d) => d !== '' && !known.has(d));
   if (unknown.length > 0) {
-    const tagList = [...tags].sort();
+    const tagList = tags;
     issues.push({
       path: field,
       message: `unknown dimension${unknown.length > 1 ? 's' : ''} ${unknown.map((d) => `"${d}"`).join(', ')}: known are ${builtInDimensions.join(', ')}${tagList.length > 0 ? ` and the tags ${tagList.join(', ')}` : ' (no concluded intent carries a tag yet)'}`,
@@ -33,4 +32,19 @@ export function valueDimensions(by: string, intents: readonly ConcludedIntent[],
   }
   if (issues.length > 0) throw new InvalidInputError('cannot group the value report', issues);
   return dimensions;
+}
+
+/** The tags some concluded intent carries, sorted. */
+function tagsOf(intents: readonly ConcludedIntent[]): string[] {
+  const tags = new Set<string>();
+  for (const intent of intents) for (const tag in intent.tags) tags.add(tag);
+  return [...tags].sort();
+}
+
+/** Every dimension a report can group by: the built-in ones, then the tags some concluded intent carries. */
+export function knownValueDimensions(intents: readonly ConcludedIntent[]): string[] {
+  return [
+    ...builtInDimensions,
+    ...tagsOf(intents).filter((tag) => !(builtInDimensions as readonly string[]).includes(tag)),
+  ];
 }

@@ -140,16 +140,31 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
     });
 }
 
+/** An intent's values of the dimensions, in their order: a built-in's value, or the tag's, `-` when it has none. */
+export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedIntent) => string[] {
+  const readers = dimensions.map((d) => builtIn[d] ?? ((c: ConcludedIntent) => c.tags[d] ?? '-'));
+  return (intent) => readers.map((read) => read(intent));
+}
+
+/** The outcomes DORA counts as a failed change: rolled back, or held or frozen after a regression. */
+export function isFailedChange(intent: ConcludedIntent): boolean {
+  // A change held after a regression, by a person or because nobody decided, failed as a frozen one did.
+  return intent.outcome === 'rolled-back' || intent.outcome === 'frozen' || intent.outcome === 'held';
+}
+
 /** Groups by the given dimensions (`region`, `service`, `team,quarter` …); an intent without a tag groups under `-`. */
 export function valueReport(
   intents: readonly ConcludedIntent[],
   dimensions: readonly string[],
 ): ValueGroup[] {
   const groups = new Map<string, ConcludedIntent[]>();
+  const keyOf = dimensionKey(dimensions);
   for (const intent of intents) {
-    const key = dimensions.map((d) => (builtIn[d] ? builtIn[d](intent) : (intent.tags[d] ?? '-')));
-    const id = JSON.stringify(key);
-    groups.set(id, [...(groups.get(id) ?? []), intent]);
+    const id = JSON.stringify(keyOf(intent));
+    const members = groups.get(id);
+    // Appending in place: copying the group per member made grouping quadratic in the group's size.
+    if (members) members.push(intent);
+    else groups.set(id, [intent]);
   }
   return [...groups.entries()]
     .map(([id, members]) => {
@@ -213,17 +228,20 @@ export function growthFormulas(models: readonly string[]): string[] {
 /** DORA's four keys from the concluded intents. */
 export function doraFigures(intents: readonly ConcludedIntent[]): DoraFigures {
   const released = intents.filter((i) => i.outcome === 'released');
-  // A change held after a regression, by a person or because nobody decided, failed as a frozen one did.
-  const failed = intents.filter(
-    (i) => i.outcome === 'rolled-back' || i.outcome === 'frozen' || i.outcome === 'held',
-  );
-  const times = intents.map((i) => Date.parse(i.concludedAt)).sort((a, b) => a - b);
+  const failed = intents.filter(isFailedChange);
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const intent of intents) {
+    const at = Date.parse(intent.concludedAt);
+    if (at < first) first = at;
+    if (at > last) last = at;
+  }
   const window =
-    times.length > 0
+    intents.length > 0
       ? {
-          from: new Date(times[0]!).toISOString(),
-          to: new Date(times[times.length - 1]!).toISOString(),
-          days: Math.max(1, (times[times.length - 1]! - times[0]!) / 86_400_000),
+          from: new Date(first).toISOString(),
+          to: new Date(last).toISOString(),
+          days: Math.max(1, (last - first) / 86_400_000),
         }
       : null;
   return {
@@ -240,9 +258,10 @@ export function doraFigures(intents: readonly ConcludedIntent[]): DoraFigures {
   };
 }
 
-function median(values: number[]): number | null {
+/** The median of the figures, null when there are none. */
+export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

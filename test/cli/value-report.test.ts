@@ -62,7 +62,43 @@ describe('honest value figures', () => {
         totals: { released: 1, valuePerHourUsd: 200, valuePerHourPerEmployeeUsd: 5 },
         dora: { window: { days: 1 } },
       });
-      expect(readFileSync(join(home, 'r.html'), 'utf8')).toContain('virtual time');
+      const file = readFileSync(join(home, 'r.html'), 'utf8');
+      expect(file).toContain('virtual time');
+      // One self-contained file: the stylesheet inlined, the charts inline SVG, nothing fetched, no script.
+      expect(file).toContain('<style>');
+      expect(file).not.toMatch(/<script/i);
+      expect(file).not.toMatch(/\s(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+      expect(file).toContain('<svg role="img" aria-label="Value per hour now flowing by service.');
+      const totals = report.totals as { valuePerHourUsd: number; released: number; intents: number };
+      expect(file).toContain(`<div class="value">$${totals.valuePerHourUsd.toFixed(2)}</div>`);
+      expect(file).toMatch(
+        /<tfoot><tr><td>total<\/td><td class="num">1<\/td><td class="num">1<\/td><td class="num">\$200\.00<\/td>/,
+      );
+      expect(report).toMatchObject({
+        knownDimensions: expect.arrayContaining(['service', 'kind', 'region', 'team']),
+        window: { since: null, until: null },
+        compounding: { dimensions: ['service', 'kind'], curveCount: 1 },
+        doraOverTime: { period: 'day' },
+      });
+    },
+    setupMs,
+  );
+
+  test(
+    'a window leaves out what concluded outside it; a malformed bound is refused naming the field',
+    async () => {
+      const future = await runItv(home, ['value', 'report', '--since', '2999-01-01', '--json']);
+      const bad = await runItv(home, ['value', 'report', '--since', 'last week', '--until', '2026-13-01']);
+
+      expect(future.code).toBe(0);
+      expect(JSON.parse(future.stdout)).toMatchObject({
+        groups: [],
+        totals: { intents: 0 },
+        window: { since: '2999-01-01T00:00:00.000Z', until: null },
+      });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr + bad.stdout).toMatch(/since.*ISO-8601/);
+      expect(bad.stderr + bad.stdout).toMatch(/until.*ISO-8601/);
     },
     setupMs,
   );

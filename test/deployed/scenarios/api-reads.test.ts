@@ -116,6 +116,20 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     expect(JSON.stringify(unknown.body.issues)).toMatch(/by.*nonsense/);
   });
 
+  test('the value report over a window reaches the function through API Gateway; a malformed bound is a 400 naming it', async () => {
+    const future = await call('GET', '/value?since=2999-01-01&until=2999-02-01&curveBy=service', auditor);
+    const bad = await call('GET', '/value?until=tomorrow', auditor);
+
+    expect(future.status).toBe(200);
+    expect(future.body).toMatchObject({
+      window: { since: '2999-01-01T00:00:00.000Z', until: '2999-02-01T00:00:00.000Z' },
+      groups: [],
+      compounding: { dimensions: ['service'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.issues)).toMatch(/until.*ISO-8601/);
+  });
+
   test('the IAM caller grants a delegation and alone revokes it; an unsigned request never reaches the function', async () => {
     // Prepare
     const expiresAt = new Date(stack.clock.now().getTime() + 7 * 86_400_000).toISOString();

@@ -171,4 +171,24 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ issues: [{ path: 'include' }] });
   });
+
+  test('the value report over a window: what concluded outside it is left out; a malformed bound is a 400 naming it', async () => {
+    // Act
+    const all = await getJson('/value?since=2000-01-01&curveBy=service');
+    const none = await getJson('/value?since=2999-01-01');
+    const bad = await getJson('/value?since=soon&until=2026-02-30x');
+
+    // Assess
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({
+      window: { since: '2000-01-01T00:00:00.000Z', until: null },
+      groups: [{ released: 1 }],
+      // A window opened in 2000 is years long: DORA by week.
+      doraOverTime: { period: 'week', periods: [{ released: 1 }] },
+      compounding: { dimensions: ['service'], curves: [{ key: { service: 'launch-flags' }, releases: 1 }] },
+    });
+    expect(none.body).toMatchObject({ groups: [], doraOverTime: { window: null, periods: [] } });
+    expect(bad.status).toBe(400);
+    expect((bad.body.issues as Array<{ path: string }>).map((i) => i.path)).toEqual(['since', 'until']);
+  });
 });

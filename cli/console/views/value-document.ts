@@ -1,0 +1,116 @@
+import type { ValueAnswer } from '../../../lambdas/core/value-answer.js';
+import {
+  type DoraFigures,
+  growthFormulas,
+  type ValueSums,
+  valueTotals,
+} from '../../../lambdas/core/value-report.js';
+import { duration, usd } from '../../format.js';
+
+/** Whose clock the ledger's timestamps are: the local runtime's is virtual, a deployed stack's is real. */
+export type ClockKind = 'virtual' | 'wall';
+
+/**
+ * The value report as `itv value report --json` prints it and the value view draws it: `GET /value`'s answer
+ * with the totals of its groups, the formulas of the growth models its compounded figures use, and the clock.
+ */
+export interface ValueReportDocument extends ValueAnswer {
+  totals: ValueSums;
+  formulas: string[];
+  clock: ClockKind;
+}
+
+export function valueReportDocument(answer: ValueAnswer, clock: ClockKind): ValueReportDocument {
+  return {
+    ...answer,
+    totals: valueTotals(answer.groups),
+    formulas: growthFormulas([...new Set(answer.groups.flatMap((g) => g.growthModels))].sort()),
+    clock,
+  };
+}
+
+/** The query of a value report: `by` and `curveBy` comma-separated dimensions, the window's bounds. */
+export interface ValueViewQuery {
+  by?: string;
+  since?: string;
+  until?: string;
+  curveBy?: string;
+}
+
+/**
+ * The query from a page's address: the group-by form sends one `by` (and `curveBy`) per ticked dimension,
+ * which become one comma-separated list; empty fields are left out.
+ *
+ * @example valueQueryOf(new URLSearchParams('by=region&by=team&since=')) // { by: 'region,team' }
+ */
+export function valueQueryOf(params: URLSearchParams): ValueViewQuery {
+  const query: ValueViewQuery = {};
+  for (const name of ['by', 'curveBy'] as const) {
+    const list = params
+      .getAll(name)
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean);
+    if (list.length > 0) query[name] = list.join(',');
+  }
+  for (const name of ['since', 'until'] as const) {
+    const value = params.get(name)?.trim();
+    if (value) query[name] = value;
+  }
+  return query;
+}
+
+/** The API path that answers the query: `/value?by=…&since=…`. */
+export function valueApiPath(query: ValueViewQuery): string {
+  const params = new URLSearchParams();
+  for (const name of ['by', 'since', 'until', 'curveBy'] as const) {
+    const value = query[name];
+    if (value !== undefined) params.set(name, value);
+  }
+  const text = params.toString();
+  return text ? `/value?${text}` : '/value';
+}
+
+/** The figure columns of a value table, after the dimensions. */
+export const valueFigureHeaders = [
+  'intents',
+  'released',
+  'value/hour',
+  'per employee',
+  'compounded/hour',
+  'growth',
+  'cost of delay',
+  'median time to value',
+];
+
+/** A group's (or the totals') figures as cells, per-employee `-` where no released intent names employees. */
+export function valueFigures(
+  g: ValueSums & { medianTimeToValueSeconds?: number | null; growthModels?: string[] },
+): string[] {
+  return [
+    String(g.intents),
+    String(g.released),
+    usd(g.valuePerHourUsd),
+    g.valuePerHourPerEmployeeUsd === null ? '-' : usd(g.valuePerHourPerEmployeeUsd),
+    usd(g.compoundedValuePerHourUsd),
+    g.growthModels ? g.growthModels.join('+') || '-' : '',
+    usd(g.costOfDelayUsd),
+    g.medianTimeToValueSeconds === undefined ? '' : duration(g.medianTimeToValueSeconds),
+  ];
+}
+
+/** What the clock means for the figures. */
+export function clockNote(clock: ClockKind): string {
+  return clock === 'virtual'
+    ? "virtual time: the local runtime's clock, on which rollouts and bakes take their real durations in moments"
+    : "wall-clock time: the ledger's timestamps";
+}
+
+/** The DORA line: the four figures, the window they cover, and whose clock measured it. */
+export function doraLine(dora: DoraFigures, clock: ClockKind): string {
+  const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
+  const window = dora.window
+    ? `over ${dora.window.days.toFixed(1)} day${dora.window.days === 1 ? '' : 's'}, ${dora.window.from} to ${dora.window.to}`
+    : 'no concluded intent yet';
+  return `DORA (${window}; ${clockNote(clock)}): lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)} (failed release's start to its rollback's end)`;
+}

@@ -1,0 +1,288 @@
+import type { CompoundingCurve } from '../../../lambdas/core/value-compounding-curve.js';
+import type { DoraPeriod } from '../../../lambdas/core/value-dora-periods.js';
+import type { ValueGroup } from '../../../lambdas/core/value-report.js';
+import { duration, usd } from '../../format.js';
+import { type Bar, barChart, type LineSeries, lineChart } from '../charts.js';
+import { html, type Markup } from '../html.js';
+import { page } from '../page.js';
+import {
+  clockNote,
+  doraLine,
+  type ValueReportDocument,
+  type ValueViewQuery,
+  valueFigureHeaders,
+  valueFigures,
+} from './value-document.js';
+
+/**
+ * The value view: the headline figures, a group-by and window form, the table of groups with its totals (the
+ * same totals `itv value report --json` prints), bar charts of value per hour and cost of delay by group, the
+ * compounding curve and DORA over time. Pure: the same report gives the same markup.
+ */
+export interface ValueViewOptions {
+  /** The query the report answers, to fill the form in; the report's own dimensions when absent. */
+  query?: ValueViewQuery;
+  /** A self-contained file: no form (nothing to send it to), the command that makes it instead. */
+  standalone?: boolean;
+  /** Where the form sends its GET (default `/value`). */
+  action?: string;
+}
+
+/** Groups drawn as bars, the rest summed into one bar. */
+const barLimit = 20;
+/** Curves drawn on the compounding chart (the table lists the same ones). */
+const curveLimit = 6;
+/** Failures marked on the compounding chart. */
+const markerLimit = 10;
+
+export function valueView(report: ValueReportDocument, options: ValueViewOptions = {}): Markup {
+  return html`<h1>Value</h1>
+${windowStatement(report)}
+${headline(report)}
+${options.standalone ? standaloneQuery(report) : queryForm(report, options)}
+${groupTable(report)}
+${groupCharts(report)}
+${compoundingSection(report)}
+${doraSection(report)}`;
+}
+
+/** The whole console page for the value view, or a self-contained file with `standalone`. */
+export function renderValuePage(
+  report: ValueReportDocument,
+  options: { query?: ValueViewQuery; target?: string; standalone?: boolean } = {},
+): string {
+  return page({
+    title: 'Value',
+    view: 'value',
+    body: valueView(report, {
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.standalone ? { standalone: true } : {}),
+    }),
+    ...(options.target !== undefined ? { target: options.target } : {}),
+    ...(options.standalone ? { standalone: true } : {}),
+  });
+}
+
+function windowStatement(report: ValueReportDocument): Markup {
+  const { since, until } = report.window;
+  const asked =
+    since === null && until === null
+      ? 'every concluded intent'
+      : `intents concluded ${since === null ? '' : `from ${since} `}${until === null ? '' : `until ${until} (exclusive)`}`.trim();
+  const span = report.dora.window
+    ? `; the first concluded at ${report.dora.window.from}, the last at ${report.dora.window.to}`
+    : '; none concluded in it';
+  return html`<p class="panel" id="window"><strong>Window:</strong> ${asked}${span}. Times are ${clockNote(report.clock)}.</p>`;
+}
+
+function headline(report: ValueReportDocument): Markup {
+  const t = report.totals;
+  const figure = (value: string, label: string, note?: string) =>
+    html`<div class="figure"><div class="value">${value}</div><div class="label">${label}</div>${note ? html`<div class="label">${note}</div>` : ''}</div>`;
+  return html`<section aria-label="Headline figures"><div class="grid">
+${figure(usd(t.valuePerHourUsd), 'value per hour now flowing', 'Σ value/hour of the released changes')}
+${figure(
+  t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd),
+  'value per hour per employee',
+  `Σ value/hour ÷ Σ employees over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`,
+)}
+${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', "under each change's growth model (formulas below the table)")}
+${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours each intent waited for its value')}
+${figure(duration(report.dora.leadTimeSeconds), 'median time to value', 'declaration to released value')}
+${figure(`${t.released} / ${t.intents}`, 'released / concluded')}
+</div></section>`;
+}
+
+function queryForm(report: ValueReportDocument, options: ValueViewOptions): Markup {
+  const by = new Set(options.query?.by?.split(',') ?? report.dimensions);
+  const curveBy = new Set(options.query?.curveBy?.split(',') ?? report.compounding.dimensions);
+  const boxes = (name: string, chosen: Set<string>) =>
+    report.knownDimensions.map(
+      (d) =>
+        html`<label class="check"><input type="checkbox" name="${name}" value="${d}"${chosen.has(d) ? html` checked` : ''}> ${d}</label>`,
+    );
+  return html`<form class="filters value-query" method="get" action="${options.action ?? '/value'}">
+<fieldset><legend>Group by</legend>${boxes('by', by)}</fieldset>
+<fieldset><legend>Compounding curve by</legend>${boxes('curveBy', curveBy)}</fieldset>
+<fieldset><legend>Window (ISO-8601, UTC)</legend>
+<label>since <input name="since" value="${options.query?.since ?? report.window.since ?? ''}" placeholder="2026-11-01" size="22"></label>
+<label>until <input name="until" value="${options.query?.until ?? report.window.until ?? ''}" placeholder="2026-12-01T00:00:00Z" size="22"></label>
+</fieldset>
+<button type="submit">Show</button>
+</form>`;
+}
+
+function standaloneQuery(report: ValueReportDocument): Markup {
+  const args = [
+    `--by ${report.dimensions.join(',')}`,
+    ...(report.window.since ? [`--since ${report.window.since}`] : []),
+    ...(report.window.until ? [`--until ${report.window.until}`] : []),
+    `--curve-by ${report.compounding.dimensions.join(',')}`,
+  ];
+  return html`<p>Grouped by <strong>${report.dimensions.join(', ')}</strong>; compounding curve by ${report.compounding.dimensions.join(', ')}. Made by <code>itv value report ${args.join(' ')} --html FILE</code>.</p>`;
+}
+
+function groupTable(report: ValueReportDocument): Markup {
+  const dims = report.dimensions;
+  const head = [...dims, ...valueFigureHeaders];
+  const cells = (key: string[], figures: string[]) =>
+    html`${key.map((k) => html`<td>${k}</td>`)}${figures.map((f) => html`<td class="num">${f}</td>`)}`;
+  return html`<h2 id="groups">By ${dims.join(', ')}</h2>
+<table class="value-groups"><caption class="visually-hidden">Value by ${dims.join(', ')}, with totals</caption>
+<thead><tr>${head.map((h, i) => html`<th scope="col"${i >= dims.length ? html` class="num"` : ''}>${h}</th>`)}</tr></thead>
+<tbody>${report.groups.map((g) => html`<tr>${cells(keyCells(g, dims), valueFigures(g))}</tr>`)}</tbody>
+<tfoot><tr>${cells(
+    dims.map((_, i) => (i === 0 ? 'total' : '')),
+    valueFigures(report.totals),
+  )}</tr></tfoot>
+</table>
+<p class="muted">per employee: Σ value/hour ÷ Σ employees over the released intents whose value model names them (${report.totals.releasedWithEmployees} of ${report.totals.released}). Compounded/hour by each intent's growth model:</p>
+<ul class="formulas">${report.formulas.map((f) => html`<li><code>${f}</code></li>`)}</ul>`;
+}
+
+function keyCells(g: ValueGroup, dims: readonly string[]): string[] {
+  return dims.map((d) => g.key[d] ?? '-');
+}
+
+function groupLabel(g: ValueGroup, dims: readonly string[]): string {
+  return keyCells(g, dims).join(' / ');
+}
+
+/** The largest groups by the figure, and the rest summed into one bar that says how many it holds. */
+function topBars(
+  groups: readonly ValueGroup[],
+  dims: readonly string[],
+  figure: (g: ValueGroup) => number,
+): Bar[] {
+  const sorted = [...groups].sort((a, b) => figure(b) - figure(a));
+  const bars = sorted.slice(0, barLimit).map((g) => ({ label: groupLabel(g, dims), value: figure(g) }));
+  const rest = sorted.slice(barLimit);
+  if (rest.length > 0) {
+    bars.push({ label: `the other ${rest.length} groups`, value: rest.reduce((s, g) => s + figure(g), 0) });
+  }
+  return bars;
+}
+
+function groupCharts(report: ValueReportDocument): Markup {
+  if (report.groups.length === 0) return html`<p>No intent concluded in the window.</p>`;
+  const dims = report.dimensions;
+  const label = dims.join(' / ');
+  const more = report.groups.length > barLimit ? ` The ${barLimit} largest groups, the rest together.` : '';
+  return html`<h2>Value per hour and cost of delay by ${dims.join(', ')}</h2>
+<div class="charts">${barChart({
+    title: `Value per hour now flowing by ${dims.join(', ')}`,
+    description: `US dollars per hour of the released changes.${more}`,
+    bars: topBars(report.groups, dims, (g) => g.valuePerHourUsd),
+    format: usd,
+    labelHeader: label,
+    valueHeader: 'value/hour',
+  })}
+${barChart({
+  title: `Cost of delay by ${dims.join(', ')}`,
+  description: `US dollars of value not flowing while changes waited to release.${more}`,
+  bars: topBars(report.groups, dims, (g) => g.costOfDelayUsd),
+  format: usd,
+  labelHeader: label,
+  valueHeader: 'cost of delay',
+})}</div>`;
+}
+
+function curveName(curve: CompoundingCurve): string {
+  return Object.values(curve.key).join(' / ');
+}
+
+function compoundingSection(report: ValueReportDocument): Markup {
+  const { compounding } = report;
+  const curves = compounding.curves.slice(0, curveLimit);
+  const intro = html`<p>The time to value of successive released changes of one kind (by ${compounding.dimensions.join(', ')}), in the order they concluded: confidence earned by clean releases makes the next safe change of the kind release faster. A failed change is marked where it fell.</p>`;
+  if (curves.length === 0) {
+    return html`<h2 id="compounding">Compounding curve</h2>${intro}<p>No released change in the window.</p>`;
+  }
+  const series: LineSeries[] = curves.map((curve) => ({
+    name: curveName(curve),
+    points: curve.points.map((p) => ({
+      x: p.last,
+      y: p.timeToValueSeconds / 60,
+      ...(p.first === p.last ? {} : { xText: `${p.first}–${p.last}` }),
+    })),
+  }));
+  const failures = curves
+    .flatMap((curve) => curve.failures.map((f) => ({ curve, f })))
+    .sort((a, b) => (a.f.concludedAt < b.f.concludedAt ? -1 : a.f.concludedAt > b.f.concludedAt ? 1 : 0))
+    .slice(-markerLimit);
+  const shown =
+    compounding.curveCount > curves.length
+      ? ` The ${curves.length} kinds with the most releases of ${compounding.curveCount}.`
+      : '';
+  const bucketed = curves.some((c) => c.points.some((p) => p.first !== p.last))
+    ? ` Above ${compounding.maxPoints} releases, successive changes are taken together and each point is their median.`
+    : '';
+  const failureCount = curves.reduce((s, c) => s + c.failureCount, 0);
+  return html`<h2 id="compounding">Compounding curve</h2>${intro}
+${lineChart({
+  title: `Time to value of successive changes by ${compounding.dimensions.join(', ')}`,
+  description: `Minutes from declaration to released value against the change's number in its kind's sequence.${shown}${bucketed}`,
+  series,
+  xLabel: 'change number in its kind',
+  yLabel: 'time to value (minutes)',
+  formatX: (x) => `#${x}`,
+  formatY: minutes,
+  markers: failures.map(({ curve, f }) => ({
+    x: f.after,
+    label: `${f.outcome} after #${f.after} (${curveName(curve)})`,
+  })),
+})}
+${failureCount > failures.length ? html`<p class="muted">${failureCount} failed changes in these kinds; the latest ${failures.length} are marked.</p>` : ''}`;
+}
+
+function doraSection(report: ValueReportDocument): Markup {
+  const over = report.doraOverTime;
+  const heading = html`<h2 id="dora">DORA over time</h2><p>${doraLine(report.dora, report.clock)}</p>`;
+  if (over.window === null) return heading;
+  const per = over.period === 'day' ? 'day' : 'week (from Monday, UTC)';
+  const period = (p: DoraPeriod) => Date.parse(p.from);
+  const date = (x: number) => new Date(x).toISOString().slice(0, 10);
+  const xText = (p: DoraPeriod) => (over.period === 'day' ? date(period(p)) : `week of ${date(period(p))}`);
+  const chart = (
+    title: string,
+    yLabel: string,
+    y: (p: DoraPeriod) => number | null,
+    formatY: (v: number) => string,
+  ) =>
+    lineChart({
+      title: `${title}, by ${over.period}`,
+      description: `From ${over.window!.from} to ${over.window!.to}, ${clockNote(report.clock)}.`,
+      series: [
+        { name: title, points: over.periods.map((p) => ({ x: period(p), y: y(p), xText: xText(p) })) },
+      ],
+      xLabel: over.period === 'day' ? 'day (UTC)' : 'week (UTC)',
+      yLabel,
+      formatX: date,
+      formatY,
+    });
+  return html`${heading}
+<p>Per ${per}, over ${over.window.days.toFixed(1)} days from ${over.window.from} to ${over.window.to}: a period without a conclusion has no deployments and no other figure, and the first and last periods may be partly outside the window.</p>
+<div class="charts">${chart('lead time (median)', 'minutes', (p) => (p.leadTimeSeconds === null ? null : p.leadTimeSeconds / 60), minutes)}
+${chart(
+  'deployments per day',
+  'releases per day',
+  (p) => p.deploymentsPerDay,
+  (v) => trimmed(v, 2),
+)}
+${chart(
+  'change failure rate',
+  'percent',
+  (p) => (p.changeFailureRate === null ? null : p.changeFailureRate * 100),
+  (v) => `${trimmed(v, 1)} %`,
+)}
+${chart('time to restore (median)', 'minutes', (p) => (p.timeToRestoreSeconds === null ? null : p.timeToRestoreSeconds / 60), minutes)}</div>`;
+}
+
+function minutes(value: number): string {
+  return `${trimmed(value, 1)} min`;
+}
+
+/** A figure with at most `digits` decimals and no trailing zeros. */
+function trimmed(value: number, digits: number): string {
+  return String(Number(value.toFixed(digits)));
+}

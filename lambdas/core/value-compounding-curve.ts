@@ -1,0 +1,131 @@
+import { type ConcludedIntent, dimensionKey, isFailedChange, median } from './value-report.js';
+
+/**
+ * The compounding curve: for each kind of change (by default its service and change kind), the time to value
+ * of its successive released changes in the order they concluded. Confidence earned by clean releases lets the
+ * next safe change of the kind release faster, so a falling curve is compounding at work; a failed change
+ * (rolled back, or held or frozen after a regression) costs the kind its standard status, and is marked where
+ * it fell in the sequence.
+ */
+export interface CompoundingPoint {
+  /** The released changes this point covers, by their number in the sequence (1 is the kind's first). */
+  first: number;
+  last: number;
+  /** The change's time to value, or the median over `first..last` when the point covers several. */
+  timeToValueSeconds: number;
+  /** When the point's last change concluded. */
+  concludedAt: string;
+}
+
+export interface CompoundingFailure {
+  /** How many changes of the kind had released before it. */
+  after: number;
+  outcome: string;
+  intentId: string;
+  concludedAt: string;
+}
+
+export interface CompoundingCurve {
+  key: Record<string, string>;
+  /** Released changes of the kind, all of them (the points may bucket them). */
+  releases: number;
+  points: CompoundingPoint[];
+  /** The latest failures (at most `maxFailures`); `failureCount` counts them all. */
+  failures: CompoundingFailure[];
+  failureCount: number;
+}
+
+export interface CompoundingCurves {
+  dimensions: string[];
+  /** The curves with the most releases first, at most `maxCurves`; `curveCount` counts them all. */
+  curves: CompoundingCurve[];
+  curveCount: number;
+  /** Above this many released changes, successive changes are bucketed and each point is their median. */
+  maxPoints: number;
+}
+
+export const compoundingLimits = { maxCurves: 12, maxPoints: 60, maxFailures: 20 } as const;
+
+/** The dimensions a curve follows unless told otherwise: one kind of change of one service. */
+export const defaultCurveDimensions = ['service', 'kind'] as const;
+
+/**
+ * @example compoundingCurves(intents, ['service', 'kind']).curves[0].points
+ *   // [{ first: 1, last: 1, timeToValueSeconds: 1800, … }, { first: 2, last: 2, timeToValueSeconds: 900, … }]
+ */
+export function compoundingCurves(
+  intents: readonly ConcludedIntent[],
+  dimensions: readonly string[] = defaultCurveDimensions,
+  limits: { maxCurves: number; maxPoints: number; maxFailures: number } = compoundingLimits,
+): CompoundingCurves {
+  const keyOf = dimensionKey(dimensions);
+  const kinds = new Map<string, Array<{ at: number; intent: ConcludedIntent }>>();
+  for (const intent of intents) {
+    if (intent.outcome !== 'released' && !isFailedChange(intent)) continue;
+    const id = JSON.stringify(keyOf(intent));
+    const member = { at: Date.parse(intent.concludedAt), intent };
+    const members = kinds.get(id);
+    if (members) members.push(member);
+    else kinds.set(id, [member]);
+  }
+  const curves = [...kinds.entries()].map(([id, members]) => {
+    members.sort((a, b) => a.at - b.at || (a.intent.intentId < b.intent.intentId ? -1 : 1));
+    const values = JSON.parse(id) as string[];
+    return {
+      key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? '-'])),
+      ...sequenceOf(members, limits),
+    };
+  });
+  curves.sort((a, b) => b.releases - a.releases || (keyText(a.key) < keyText(b.key) ? -1 : 1));
+  return {
+    dimensions: [...dimensions],
+    curves: curves.slice(0, limits.maxCurves),
+    curveCount: curves.length,
+    maxPoints: limits.maxPoints,
+  };
+}
+
+function sequenceOf(
+  members: ReadonlyArray<{ at: number; intent: ConcludedIntent }>,
+  limits: { maxPoints: number; maxFailures: number },
+): Omit<CompoundingCurve, 'key'> {
+  const changes: Array<{ n: number; seconds: number; concludedAt: string }> = [];
+  const failures: CompoundingFailure[] = [];
+  let released = 0;
+  for (const { intent } of members) {
+    if (intent.outcome === 'released') {
+      released += 1;
+      if (intent.timeToValueSeconds !== null) {
+        changes.push({ n: released, seconds: intent.timeToValueSeconds, concludedAt: intent.concludedAt });
+      }
+    } else {
+      failures.push({
+        after: released,
+        outcome: intent.outcome,
+        intentId: intent.intentId,
+        concludedAt: intent.concludedAt,
+      });
+    }
+  }
+  const size = Math.max(1, Math.ceil(changes.length / limits.maxPoints));
+  const points: CompoundingPoint[] = [];
+  for (let start = 0; start < changes.length; start += size) {
+    const bucket = changes.slice(start, start + size);
+    points.push({
+      first: bucket[0]!.n,
+      last: bucket[bucket.length - 1]!.n,
+      timeToValueSeconds: median(bucket.map((c) => c.seconds))!,
+      concludedAt: bucket[bucket.length - 1]!.concludedAt,
+    });
+  }
+  return {
+    releases: released,
+    points,
+    failures: failures.slice(-limits.maxFailures),
+    failureCount: failures.length,
+  };
+}
+
+function keyText(key: Record<string, string>): string {
+  return Object.values(key).join('/');
+}
