@@ -15,20 +15,13 @@ import { html, type Markup } from './html.js';
 import { type ConsoleView, page } from './page.js';
 import { ConsoleSession } from './session.js';
 import { tarArchive } from './tar.js';
+import { valuePage } from './value-page.js';
 import { evidenceView } from './views/evidence-view.js';
 import { type IntentWithEntries, intentView } from './views/intent-view.js';
 import { intentFilters, intentsView } from './views/intents-view.js';
 import { lanesView } from './views/lanes-view.js';
 import { type LedgerVerdict, ledgerView } from './views/ledger-view.js';
 import { notice } from './views/parts.js';
-
-/** Answers the value view; the console serves `/value` with it when given. */
-export type ValuePage = (api: ConsoleApi, query: URLSearchParams, target: string) => Promise<Rendered>;
-
-export interface Rendered {
-  status: number;
-  html: string;
-}
 
 export interface RunningConsole {
   url: string;
@@ -57,7 +50,6 @@ const maxFormBytes = 16 * 1024;
 export async function startConsole(options: {
   api: ConsoleApi;
   port?: number;
-  valuePage?: ValuePage;
   secret?: string;
 }): Promise<RunningConsole> {
   const server = createServer();
@@ -68,7 +60,7 @@ export async function startConsole(options: {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const session = new ConsoleSession(port, options.secret);
-  const console_ = new ConsoleRoutes(options.api, session, options.valuePage);
+  const console_ = new ConsoleRoutes(options.api, session);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     console_.handle(request, response).catch((error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
@@ -100,7 +92,6 @@ class ConsoleRoutes {
   constructor(
     private readonly api: ConsoleApi,
     private readonly session: ConsoleSession,
-    private readonly valuePage: ValuePage | undefined,
   ) {}
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -149,8 +140,8 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     if (path === '/') return this.intents(response, url.searchParams);
     if (path === '/lanes') return this.lanes(response);
     if (path === '/ledger') return this.ledger(response, url.searchParams);
-    if (path === '/value' && this.valuePage) {
-      const rendered = await this.valuePage(this.api, url.searchParams, this.api.actingAs);
+    if (path === '/value') {
+      const rendered = await valuePage(this.api, url.searchParams, this.api.actingAs);
       return send(response, rendered.status, 'text/html; charset=utf-8', rendered.html);
     }
     const intent = /^\/intents\/([^/]+)(\/evidence|\/evidence\.tar)?$/.exec(path);

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { connect } from '../../cli/api/itv-api.js';
 import { ConsoleApi } from '../../cli/console/console-api.js';
 import { type RunningConsole, startConsole } from '../../cli/console/server.js';
+import { valueFigures } from '../../cli/console/views/value-document.js';
 import { startLocalTables } from '../integration/ledger/dynalite-fixture.js';
 import { artifactDir, findChromium } from '../support/browser.js';
 import { root, runItv } from '../support/run-itv.js';
@@ -184,6 +185,33 @@ if (chromium === undefined) {
       expect(archive).toMatchObject({ status: 200, type: 'application/x-tar' });
       expect(archive.size % 512).toBe(0);
       expect(await axe('evidence')).toEqual([]);
+    });
+
+    test('a manager groups value by region and team; the totals are those `itv value report --json` prints', async () => {
+      // Act
+      expect(await open('/value')).toBe(200);
+      await page.$$eval('input[name="by"]', (boxes) => {
+        for (const box of boxes as unknown as Array<{ checked: boolean }>) box.checked = false;
+      });
+      await page.click('input[name="by"][value="region"]');
+      await page.click('input[name="by"][value="team"]');
+      await Promise.all([page.waitForNavigation(), page.click('form.value-query button[type="submit"]')]);
+      const totals = await page.$$eval('table.value-groups tfoot td', (cells) =>
+        cells.map((c) => c.textContent),
+      );
+      const headings = await page.$$eval('table.value-groups thead th', (cells) =>
+        cells.map((c) => c.textContent),
+      );
+      const cli = await runItv(home, ['value', 'report', '--by', 'region,team', '--json']);
+
+      // Assess
+      expect(page.url()).toMatch(/by=region&by=team/);
+      expect(headings.slice(0, 2)).toEqual(['region', 'team']);
+      expect(cli.code).toBe(0);
+      const report = JSON.parse(cli.stdout) as { totals: Parameters<typeof valueFigures>[0] };
+      expect(totals).toEqual(['total', '', ...valueFigures(report.totals)]);
+      expect(await page.$$eval('figure svg[role="img"]', (charts) => charts.length)).toBeGreaterThan(2);
+      expect(await axe('value')).toEqual([]);
     });
 
     test(
