@@ -61,7 +61,7 @@ export async function runCliStartupBench(): Promise<string[]> {
     }
     return lines;
   } finally {
-    await run(process.execPath, [itv, 'stop'], { cwd: root, env }).catch(() => undefined);
+    await run(process.execPath, [itv, 'control-plane', 'stop'], { cwd: root, env }).catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
   }
 }

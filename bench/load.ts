@@ -14,7 +14,7 @@ import { ms, percentile, sizeFromEnv } from './stats.js';
  * home's control plane — the real background process, started by `itv serve` as a user starts it. Clients
  * honour 429 Retry-After; each follows its intent until `intent.concluded`. Prints what was accepted, refused
  * and lost, latencies, the control plane's memory (RSS from /proc) and whether every intent's ledger entries
- * end at its conclusion, then stops everything it started (`itv stop` for the control plane).
+ * end at its conclusion, then stops everything it started (`itv control-plane stop` for the control plane).
  */
 
 /** Examples that release on their own, on services whose blast radii do not overlap, with their requesters. */

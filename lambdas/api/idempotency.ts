@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError, VersionConflictError } from '../core/errors.js';
 import { canonicalJson } from '../core/ledger/canonical-json.js';
 import { stateKeys } from '../core/state-keys.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { StateItem, StateStore } from '../ports/state-store.js';
 import { requestHeader } from './conventions.js';
 import { problem } from './problem.js';
 
@@ -125,7 +125,7 @@ export async function onceForKey(
       expiresAt: expiresAt.getTime(),
       claimedUntil: at + claimSeconds * 1000,
     };
-    let claimed;
+    let claimed: StateItem<IdempotencyRecord>;
     try {
       claimed = await state.put(pk, sk, claim, found?.version ?? 0, { expiresAt });
     } catch (error) {

@@ -41,7 +41,9 @@ describe('itv stop, watch and retry', () => {
       // Piped: plain lines, no cursor movement; each step once, then the status it ended in.
       expect(watched.stdout).not.toContain('\u001b[');
       expect(watched.stdout.match(/intent\.stopped/g)).toHaveLength(1);
-      expect(watched.stdout).toMatch(/status stopped\n$/);
+      // It ends once the conclusion is sealed: the checkpoint after it is the last step it shows.
+      expect(watched.stdout).toContain('status stopped\n');
+      expect(watched.stdout.match(/^ +\d+ +\S+ +(\S+)$/gm)?.at(-1)).toMatch(/checkpoint\.signed$/);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('is stopped: it is no longer in flight');
       expect(noId.code).toBe(2);
