@@ -23,6 +23,7 @@ h2 { font-size: 1.1rem; margin: 1.6rem 0 .6rem; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
 th, td { text-align: left; padding: .35rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
+tr:target td { background: #fde8e8; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tfoot td { font-weight: 700; border-top: 2px solid var(--fg); }
 .muted { color: var(--muted); }
