@@ -201,6 +201,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       const verdict = await this.verifyLedger(form.get('bundles') === '1');
       const key = randomBytes(9).toString('base64url');
       this.verdicts.set(key, verdict);
+      if (this.verdicts.size > 20) this.verdicts.delete(this.verdicts.keys().next().value as string);
       response.writeHead(303, { location: `/ledger?verdict=${key}`, ...securityHeaders });
       return void response.end();
     }
