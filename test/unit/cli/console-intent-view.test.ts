@@ -1,0 +1,143 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { type IntentWithEntries, intentView } from '../../../cli/console/views/intent-view.js';
+import { lanesOf } from '../../../cli/console/views/lanes-view.js';
+import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
+
+const entry = (
+  seq: number,
+  type: string,
+  payload: Record<string, unknown>,
+  intentId = 'int-1',
+): LedgerEntry => ({
+  ledger: 'main',
+  seq,
+  prevHash: '0'.repeat(64),
+  intentId,
+  type,
+  idempotencyKey: `${intentId}/${type}/${seq}`,
+  timestamp: `2026-12-01T10:0${seq}:00.000Z`,
+  payload,
+});
+
+const intent = (
+  status: string,
+  entries: LedgerEntry[],
+  outcome: string | null = null,
+): IntentWithEntries => ({
+  intentId: entries[0]?.intentId ?? 'int-1',
+  title: 'Raise the <b>limit</b>',
+  service: 'launch-flags',
+  status,
+  outcome,
+  tier: 2,
+  timeToValueSeconds: null,
+  valuePerHourUsd: null,
+  valuePerHourPerEmployeeUsd: null,
+  rolloutPercentage: null,
+  reasons: [],
+  steps: entries.map((e) => ({ seq: e.seq, type: e.type, timestamp: e.timestamp })),
+  entries,
+});
+
+const spki = new Uint8Array(
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
+);
+
+describe('the intent view', () => {
+  test('offers the review only while the intent waits for one, and stop only while it is in flight', () => {
+    const waiting = intentView(
+      intent('awaiting-review', [entry(0, 'review.requested', { requester: 'victor' })]),
+      {
+        formToken: 't0k',
+      },
+    ).text;
+    const released = intentView(
+      intent('released', [entry(0, 'intent.concluded', { outcome: 'released' })], 'released'),
+      {
+        formToken: 't0k',
+      },
+    ).text;
+    const rolledBack = intentView(
+      intent('rolled-back', [entry(0, 'intent.concluded', { outcome: 'rolled-back' })], 'rolled-back'),
+      { formToken: 't0k' },
+    ).text;
+
+    expect(waiting).toContain('value="approve"');
+    expect(waiting).toContain('action="/intents/int-1/stop"');
+    expect(waiting).toContain('name="form" value="t0k"');
+    expect(released).not.toContain('value="approve"');
+    expect(released).not.toContain('/stop"');
+    expect(released).not.toContain('/retry"');
+    expect(rolledBack).toContain('action="/intents/int-1/retry"');
+    expect(waiting).toContain('Raise the &lt;b&gt;limit&lt;/b&gt;');
+  });
+
+  test("a decision whose signature does not verify with the ledger's key is shown as INVALID", () => {
+    const envelope = {
+      payloadType: 'application/vnd.itv.decision+json',
+      payload: 'e30=',
+      signatures: [{ keyid: '', sig: 'AAAA' }],
+    };
+    const view = intentView(
+      intent('releasing', [
+        entry(0, 'decision.signed', { decisionId: 'dec-1', digest: 'ab'.repeat(32), keyId: 'k', envelope }),
+      ]),
+      { formToken: 't', publicKeySpkiDer: spki },
+    ).text;
+    expect(view).toContain('signature INVALID');
+    expect(view).not.toContain('signature valid');
+  });
+
+  test('the rollout chart marks a rollback with the alarm that caused it', () => {
+    const view = intentView(
+      intent('rolled-back', [
+        entry(0, 'release.deployment-started', { at: '2026-12-01T10:00:00Z', percentage: 0 }),
+        entry(1, 'release.percentage-updated', { at: '2026-12-01T10:02:00Z', percentage: 25 }),
+        entry(2, 'release.rollback-started', {
+          at: '2026-12-01T10:03:00Z',
+          percentage: 25,
+          alarm: 'itv-x-error-rate',
+        }),
+        entry(3, 'release.rollback-completed', { at: '2026-12-01T10:03:00Z', percentage: 0 }),
+      ]),
+      { formToken: 't' },
+    ).text;
+    expect(view).toContain('rolled back: itv-x-error-rate in ALARM');
+    expect(view).toMatch(/<td>rollout<\/td><td>2026-12-01T10:02:00.000Z<\/td><td class="num">25%<\/td>/);
+  });
+});
+
+describe('lanes', () => {
+  test('the releasing intent heads its lane; a queued one shows the wait admission predicted', () => {
+    const releasing = intent('releasing', [
+      entry(0, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'a'),
+      entry(
+        1,
+        'release.started',
+        { startedAt: '2026-12-01T10:01:00Z', deploymentDurationInMinutes: 10, finalBakeTimeInMinutes: 5 },
+        'a',
+      ),
+    ]);
+    const queued = intent('admission.queued', [
+      entry(
+        2,
+        'admission.queued',
+        {
+          lane: 'launch-flags',
+          waitingFor: ['a'],
+          inFlightChecked: [{ blocks: true, predictedCompletionAt: '2026-12-01T10:32:00Z' }],
+        },
+        'b',
+      ),
+    ]);
+    const lanes = lanesOf([queued, releasing]);
+    const rows = lanes.get('launch-flags')!;
+    expect(rows.map((r) => [r.intent.intentId, r.holding])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
+    expect(rows[0]!.predictedCompletionAt).toBe('2026-12-01T10:16:00.000Z');
+    expect(rows[1]!.predictedWaitSeconds).toBe(30 * 60);
+    expect(rows[1]!.waitingFor).toEqual(['a']);
+  });
+});
