@@ -1,6 +1,9 @@
 import { ItvError } from '../../lambdas/core/errors.js';
+import { auditBundles, type BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
 import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError, type ApiGet, getJson, parseJson } from './api-get.js';
+import { downloadBundle } from './bundle-download.js';
 
 /** What `GET /ledger/checkpoints` answers. */
 interface CheckpointsAnswer {
@@ -60,4 +63,26 @@ export async function downloadLedger(get: ApiGet): Promise<LedgerDownload> {
     checkpoints: signed.checkpoints.map(({ key, value }) => ({ value, source: key, key })),
     publicKeyPem: signed.publicKeyPem,
   };
+}
+
+/**
+ * Every evidence bundle a downloaded (and already audited) ledger records, fetched through the API and checked
+ * against the digest its `checkpoint.signed` entry holds: what `itv ledger verify --bundles` and the console's
+ * verify button both run. A bundle the API cannot serve counts as missing.
+ */
+export function auditLedgerBundles(
+  download: LedgerDownload,
+  get: ApiGet,
+  publicKeySpkiDer: Uint8Array,
+): Promise<BundleAudit> {
+  const entries = download.lines
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { entry: LedgerEntry }).entry);
+  return auditBundles(
+    entries,
+    (intentId) => downloadBundle(get, intentId).catch(() => new Map<string, Uint8Array>()),
+    publicKeySpkiDer,
+  );
 }

@@ -1,16 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { auditBundles, type BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
+import type { BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
-import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
-import { downloadBundle } from '../api/bundle-download.js';
 import { openApi } from '../api/itv-api.js';
-import { downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
+import { auditLedgerBundles, downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
 
 export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
@@ -127,16 +125,7 @@ export async function ledgerVerifyCommand(options: {
     const audit = auditExport(download.lines, key, { checkpoints: [...download.checkpoints, ...witnessed] });
     if (!options.bundles || !audit.ok) return printAudit(audit, options.json ?? false, options.acceptTail);
     // The ledger, verified, is the signed index of the evidence store: each bundle it records must be there.
-    const entries = download.lines
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { entry: LedgerEntry }).entry);
-    const bundles = await auditBundles(
-      entries,
-      (intentId) => downloadBundle(get, intentId).catch(() => new Map<string, Uint8Array>()),
-      key,
-    );
+    const bundles = await auditLedgerBundles(download, get, key);
     return printAudit(audit, options.json ?? false, options.acceptTail, bundles);
   });
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { auditBundles } from '../../lambdas/core/evidence/audit-bundles.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
@@ -8,7 +7,7 @@ import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadBundle } from '../api/bundle-download.js';
-import { downloadLedger } from '../api/ledger-download.js';
+import { auditLedgerBundles, downloadLedger } from '../api/ledger-download.js';
 import { consoleAssets } from './assets.js';
 import { answerProblem, type ConsoleApi } from './console-api.js';
 import { html, type Markup } from './html.js';
@@ -322,17 +321,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     const key = pemToSpki(download.publicKeyPem);
     const audit = auditExport(download.lines, key, { checkpoints: download.checkpoints });
     if (!withBundles || !audit.ok) return { audit };
-    const entries = download.lines
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { entry: LedgerEntry }).entry);
-    const bundles = await auditBundles(
-      entries,
-      (intentId) => downloadBundle(this.api.text, intentId).catch(() => new Map<string, Uint8Array>()),
-      key,
-    );
-    return { audit, bundles };
+    return { audit, bundles: await auditLedgerBundles(download, this.api.text, key) };
   }
 
   private async evidence(response: ServerResponse, id: string): Promise<void> {
