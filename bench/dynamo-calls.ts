@@ -6,22 +6,21 @@ export type CallCounts = Map<string, Map<string, number>>;
 
 /**
  * Counts every call made through `client` from now on, by the stage running when it was sent (`outside` for
- * calls no stage made, e.g. the bench's own reads). A middleware on the client, so retries inside the SDK count
- * once, as the code asked for them.
+ * calls no stage made, e.g. the bench's own reads). It wraps `send`, not the middleware stack, because the
+ * local stack's clients resolve their middleware once (`cacheMiddleware`); retries inside the SDK count once,
+ * as the code asked for them.
  */
 export function countDynamoCalls(client: DynamoDBClient): { counts: CallCounts; reset(): void } {
   const counts: CallCounts = new Map();
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const stage = currentStage() ?? 'outside';
-      const operation = String(context.commandName ?? '?').replace(/Command$/, '');
-      const byOperation = counts.get(stage) ?? new Map<string, number>();
-      byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
-      counts.set(stage, byOperation);
-      return next(args);
-    },
-    { step: 'initialize', name: 'itvBenchCallCounter' },
-  );
+  const send = client.send.bind(client) as (command: object, ...rest: unknown[]) => Promise<unknown>;
+  (client as { send: unknown }).send = (command: object, ...rest: unknown[]) => {
+    const stage = currentStage() ?? 'outside';
+    const operation = command.constructor.name.replace(/Command$/, '');
+    const byOperation = counts.get(stage) ?? new Map<string, number>();
+    byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
+    counts.set(stage, byOperation);
+    return send(command, ...rest);
+  };
   return { counts, reset: () => counts.clear() };
 }
 

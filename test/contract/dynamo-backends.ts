@@ -20,6 +20,16 @@ export function onDynamoBackends(contract: (backend: string, tables: DynamoTable
   });
   contract('dynalite', () => dynalite);
 
+  // The client the process that owns a home's dynalite uses: the same SDK client, no socket in between.
+  let inProcess: LocalTables;
+  beforeAll(async () => {
+    inProcess = await startLocalTables(undefined, { inProcess: true });
+  });
+  afterAll(async () => {
+    await inProcess.close();
+  });
+  contract('dynalite in process', () => inProcess);
+
   if (motoEndpoint !== undefined) {
     const endpoint = motoEndpoint;
     let moto: Awaited<ReturnType<typeof motoTables>>;

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { inProcessDynaliteHandler } from './dynalite-in-process.js';
 import { closeDynaliteIteratorsOnEnd } from './dynalite-iterators.js';
 
 // dynalite is CommonJS without type declarations; this is the one shape of it itv uses.
@@ -17,6 +18,11 @@ const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
 export interface DynaliteServer {
   /** `http://127.0.0.1:PORT`, for `new DynamoDBClient({ endpoint })`. */
   endpoint: string;
+  /**
+   * A client for this process, the server's owner: the same SDK client and dynalite, handed each other the
+   * request in process rather than over loopback TCP (see `inProcessDynaliteHandler`).
+   */
+  client(maxAttempts?: number): DynamoDBClient;
   /** Stops accepting requests, drops idle keep-alive connections and closes the store. */
   close(): Promise<void>;
 }
@@ -38,8 +44,14 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
   });
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const requestHandler = inProcessDynaliteHandler(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    // The owner's clients also resolve each command's middleware once rather than on every call (the SDK's
+    // `cacheMiddleware`): so middleware must be added before a command's first call (see bench/dynamo-calls.ts).
+    client: (maxAttempts = 3) =>
+      localDynamoClient(endpoint, maxAttempts, { requestHandler, cacheMiddleware: true }),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));
@@ -52,11 +64,16 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
 }
 
 /** A DynamoDB client for a local endpoint: dynalite accepts any credentials and region. */
-export function localDynamoClient(endpoint: string, maxAttempts = 3): DynamoDBClient {
+export function localDynamoClient(
+  endpoint: string,
+  maxAttempts = 3,
+  owner: Pick<DynamoDBClientConfig, 'requestHandler' | 'cacheMiddleware'> = {},
+): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts,
+    ...owner,
   });
 }

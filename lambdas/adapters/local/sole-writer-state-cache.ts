@@ -3,7 +3,8 @@ import type { StateItem, StateStore } from '../../ports/state-store.js';
 /**
  * Partitions the pipeline reads many times per intent and writes rarely: delegations and revocations (read by
  * every authority check), alarm actions and the simulator's index of faulty deployments (read by every release
- * poll), the running tallies, measured budgets, cached decisions and the newest checkpoint.
+ * poll), the running tallies, measured budgets, cached decisions and the newest checkpoint. The local stack keeps
+ * whole listings of these only; single items it keeps for every partition (`everyPartition`).
  */
 export const readMostlyPartitions = [
   'DELEGATION#',
@@ -15,6 +16,9 @@ export const readMostlyPartitions = [
   'CHECKPOINT#',
   'appconfig#faults#',
 ];
+
+/** Every partition: an item the process wrote or read is served from memory until it is evicted. */
+export const everyPartition = [''];
 
 const ITEMS = 4096;
 const LISTS = 512;
@@ -35,9 +39,14 @@ export class SoleWriterStateCache implements StateStore {
   private readonly generations = new Map<string, number>();
   private readonly writing = new Map<string, number>();
 
+  /**
+   * `prefixes`: the partitions whose items are kept; `listPrefixes`: those whose whole listings are kept too
+   * (a listing can be large, and a partition written on every intent would only churn it).
+   */
   constructor(
     private readonly inner: StateStore,
     private readonly prefixes: readonly string[] = readMostlyPartitions,
+    private readonly listPrefixes: readonly string[] = prefixes,
   ) {}
 
   async get<T = Record<string, unknown>>(pk: string, sk: string): Promise<StateItem<T> | undefined> {
@@ -53,7 +62,7 @@ export class SoleWriterStateCache implements StateStore {
   }
 
   async list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]> {
-    if (!this.cached(pk)) return this.inner.list<T>(pk);
+    if (!this.listed(pk)) return this.inner.list<T>(pk);
     const hit = this.lists.get(pk);
     if (hit !== undefined) return structuredClone(hit) as StateItem<T>[];
     const generation = this.generation(pk);
@@ -80,7 +89,7 @@ export class SoleWriterStateCache implements StateStore {
   }
 
   private async write<R>(pk: string, sk: string, run: () => Promise<R>): Promise<R> {
-    if (!this.cached(pk)) return run();
+    if (!this.cached(pk) && !this.listed(pk)) return run();
     const key = itemKey(pk, sk);
     this.items.delete(key);
     this.lists.delete(pk);
@@ -104,6 +113,10 @@ export class SoleWriterStateCache implements StateStore {
 
   private cached(pk: string): boolean {
     return this.prefixes.some((prefix) => pk.startsWith(prefix));
+  }
+
+  private listed(pk: string): boolean {
+    return this.listPrefixes.some((prefix) => pk.startsWith(prefix));
   }
 
   private generation(pk: string): number {

@@ -12,7 +12,11 @@ import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
-import { SoleWriterStateCache } from '../../adapters/local/sole-writer-state-cache.js';
+import {
+  everyPartition,
+  readMostlyPartitions,
+  SoleWriterStateCache,
+} from '../../adapters/local/sole-writer-state-cache.js';
 import { VirtualClock } from '../../adapters/local/virtual-clock.js';
 import type { Catalog } from '../../core/catalog-schema.js';
 import type { PipelineDeps } from '../../core/pipeline/deps.js';
@@ -54,9 +58,13 @@ export async function openLocalStack(
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
   const dynamo = options.dynamoEndpoint
-    ? { endpoint: options.dynamoEndpoint, close: async () => {} }
+    ? {
+        endpoint: options.dynamoEndpoint,
+        client: () => localDynamoClient(options.dynamoEndpoint!),
+        close: async () => {},
+      }
     : await startDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
-  const client = localDynamoClient(dynamo.endpoint);
+  const client = dynamo.client();
   await ensureTables(client, tables);
   // The process that starts the home's dynalite is its one writer (the home's lock, LevelDB's folder lock):
   // its appends need no idempotency marker, and what it reads often it may keep. A stack on another process's
@@ -64,7 +72,9 @@ export async function openLocalStack(
   const soleWriter = !options.dynamoEndpoint;
   const ledger = new DynamoLedgerStore(client, tables.ledger, { soleWriter });
   const tableState = new DynamoStateStore(client, tables.state);
-  const state = soleWriter ? new SoleWriterStateCache(tableState) : tableState;
+  const state = soleWriter
+    ? new SoleWriterStateCache(tableState, everyPartition, readMostlyPartitions)
+    : tableState;
   // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
   const head = await ledger.head(ledgerName);
   const start = Math.max(

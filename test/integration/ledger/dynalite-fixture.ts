@@ -13,10 +13,16 @@ export function clientFor(endpoint: string, maxAttempts = 3): DynamoDBClient {
   return localDynamoClient(endpoint, maxAttempts);
 }
 
-/** dynalite on a free 127.0.0.1 port with the ledger and state tables created. */
-export async function startLocalTables(path?: string): Promise<LocalTables> {
+/**
+ * dynalite on a free 127.0.0.1 port with the ledger and state tables created. With `inProcess`, the client is
+ * the one the home's owner uses (requests handed to dynalite in process, middleware resolved once).
+ */
+export async function startLocalTables(
+  path?: string,
+  options: { inProcess?: boolean } = {},
+): Promise<LocalTables> {
   const server = await startDynalite(path === undefined ? {} : { path });
-  const client = clientFor(server.endpoint);
+  const client = options.inProcess ? server.client() : clientFor(server.endpoint);
   const names = { ledger: 'itv-ledger', state: 'itv-state' };
   await ensureTables(client, names);
   return {

@@ -1,5 +1,9 @@
 import { DynamoStateStore } from '../../../lambdas/adapters/aws/dynamodb-state-store.js';
-import { SoleWriterStateCache } from '../../../lambdas/adapters/local/sole-writer-state-cache.js';
+import {
+  everyPartition,
+  readMostlyPartitions,
+  SoleWriterStateCache,
+} from '../../../lambdas/adapters/local/sole-writer-state-cache.js';
 import { VersionConflictError } from '../../../lambdas/core/errors.js';
 import type { StateStore } from '../../../lambdas/ports/state-store.js';
 import { describeStateStoreContract } from '../../contract/state-store-contract.js';
@@ -74,6 +78,27 @@ describe('SoleWriterStateCache', () => {
     expect(calls).toEqual(['list', 'get', 'put', 'list']);
     expect(reads[1]).toEqual(reads[0]);
     expect(after.map((item) => item.sk)).toEqual(['a', 'b']);
+  });
+
+  test('as the local stack keeps it: items of every partition, listings of read-mostly partitions only', async () => {
+    // Prepare
+    const { store, calls } = counted();
+    const cache = new SoleWriterStateCache(store, everyPartition, readMostlyPartitions);
+    const pk = fresh('INTENT#');
+    await cache.put(pk, 'STOP_REQUEST', { reason: 'wrong flag' });
+    calls.length = 0;
+
+    // Act
+    const absentBefore = await cache.get(pk, 'HOSTED_VERSION');
+    const reads = [await cache.get(pk, 'STOP_REQUEST'), await cache.get(pk, 'HOSTED_VERSION')];
+    const listings = [await cache.list(pk), await cache.list(pk)];
+
+    // Assess: each item read once (the absent one too), the listing every time.
+    expect(absentBefore).toBeUndefined();
+    expect(reads[0]?.data).toEqual({ reason: 'wrong flag' });
+    expect(reads[1]).toBeUndefined();
+    expect(listings[1]).toEqual(listings[0]);
+    expect(calls).toEqual(['get', 'list', 'list']);
   });
 
   test('a write keeps the version the table holds, so conditional writes behave as on the table', async () => {
