@@ -33,7 +33,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'submit-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   // The same for intents CI systems put on the itv bus.
   'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
-  'get-intent': { ledger: 'read', state: 'read' },
+  // Reads the intent's entries; with ?include=metrics, the service's metrics over its release (GetMetricData).
+  'get-intent': { ledger: 'read', state: 'read', telemetry: 'metrics' },
   // Reads the ledger to list its intents.
   'list-intents': { ledger: 'read' },
   'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },

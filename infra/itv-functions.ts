@@ -142,7 +142,7 @@ export class ItvFunctions extends Construct {
     });
     this.grantData(fn, access);
     this.grantRelease(fn, access.release ?? []);
-    if (access.telemetry) this.grantTelemetry(fn);
+    if (access.telemetry) this.grantTelemetry(fn, access.telemetry);
     return fn;
   }
 
@@ -219,11 +219,11 @@ export class ItvFunctions extends Construct {
     allow('cloudwatch:EnableAlarmActions', alarmArns);
   }
 
-  private grantTelemetry(fn: NodejsFunction): void {
+  private grantTelemetry(fn: NodejsFunction, telemetry: true | 'metrics'): void {
     // GetMetricData has no resource-level permissions; the alarms are named.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
     const alarmArns = this.props.release.alarms.map((a) => a.alarmArn);
-    if (alarmArns.length > 0) {
+    if (telemetry === true && alarmArns.length > 0) {
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarmArns }),
       );

@@ -235,7 +235,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 
   private async intent(response: ServerResponse, id: string, flashKey: string | null): Promise<void> {
     const answer = await this.api.get<IntentWithEntries>(
-      `/intents/${encodeURIComponent(id)}?include=entries`,
+      `/intents/${encodeURIComponent(id)}?include=entries,metrics`,
     );
     if (answer.status !== 200) {
       return this.page(response, answer.status, 'Intent', 'intents', notice('bad', answerProblem(answer)));

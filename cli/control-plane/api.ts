@@ -52,7 +52,7 @@ export function localApi(
   const handlers: Record<ApiRouteKey, Route> = {
     'POST /intents': (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate),
     'GET /intents': (event) => listIntentsRoute(event, deps),
-    'GET /intents/{id}': (event) => getIntent(event, deps.ledger, deps.ledgerName),
+    'GET /intents/{id}': (event) => getIntent(event, deps),
     'POST /intents/{id}/review': withSlot(executions, (event) =>
       reviewIntent(event, deps, executions, authenticate),
     ),

@@ -141,7 +141,21 @@ export interface TelemetrySnapshot {
   datapoints?: number;
 }
 
+/** One monitored metric of a service over a window, a datapoint per period, beside its rollback alarm. */
+export interface MetricSeries {
+  /** `errorRate` or `latencyP99Ms`. */
+  metric: string;
+  /** The rollback alarm on it, and the value above which a datapoint breaches. */
+  alarm: string;
+  threshold: number;
+  periodSeconds: number;
+  /** Each period's value, at the period's start, oldest first; a period with no datapoint is absent. */
+  points: Array<{ at: string; value: number }>;
+}
+
 /** Reads health for the Observe stage: CloudWatch on AWS, synthetic telemetry locally. */
 export interface Telemetry {
   snapshot(service: string, from: Date, to: Date): Promise<TelemetrySnapshot>;
+  /** The service's monitored metrics over [from, to), period by period (`seriesPeriodSeconds`). */
+  series(service: string, from: Date, to: Date): Promise<MetricSeries[]>;
 }

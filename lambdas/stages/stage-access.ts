@@ -24,8 +24,11 @@ export interface FunctionAccess {
    */
   signing?: 'sign' | 'public-key';
   release?: readonly ReleaseAction[];
-  /** Reads service telemetry (CloudWatch metrics and the rollback alarms). */
-  telemetry?: boolean;
+  /**
+   * Reads service telemetry: `true`, CloudWatch metrics and the rollback alarms' states (Observe); `metrics`,
+   * the metrics alone (an intent's metric series).
+   */
+  telemetry?: boolean | 'metrics';
   /**
    * `task-response`: SendTaskSuccess and SendTaskFailure (a review approves or rejects); `task-success`:
    * SendTaskSuccess only (a release decision always resumes the wait).

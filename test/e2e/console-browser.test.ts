@@ -168,6 +168,13 @@ if (chromium === undefined) {
       expect(
         await page.$$eval('figure.chart svg line[stroke-dasharray]', (lines) => lines.length),
       ).toBeGreaterThan(0);
+      // The monitored error rate minute by minute, against the threshold its rollback alarm tripped at.
+      const titles = await page.$$eval('figure.chart svg title', (all) =>
+        all.map((t) => t.textContent ?? ''),
+      );
+      expect(titles).toContainEqual(
+        expect.stringMatching(/^Monitored error rate, per 1 min, against its alarm itv-\S+-error-rate$/),
+      );
       expect(await axe('intent-rolled-back')).toEqual([]);
     });
 

@@ -3,11 +3,20 @@ import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
+import type { MetricSeries } from '../../../lambdas/ports/releaser.js';
 import { html, type Markup } from '../html.js';
 import { duration, intentHref, notice, statusBadge, statusTone, usd, when } from './parts.js';
 import { timeChart } from './time-chart.js';
 
-export type IntentWithEntries = IntentStatus & { entries: LedgerEntry[] };
+/** `GET /intents/{id}?include=metrics`: the service's monitored metrics over the release, null before one. */
+export interface IntentMetrics {
+  service: string;
+  from: string;
+  to: string;
+  series: MetricSeries[];
+}
+
+export type IntentWithEntries = IntentStatus & { entries: LedgerEntry[]; metrics?: IntentMetrics | null };
 
 export interface IntentViewOptions {
   /** The ledger's public key (SPKI DER) as the API serves it: the decision's signature is checked with it. */
@@ -45,7 +54,7 @@ ${controlPanel(intent, options)}
 ${intent.reasons.length > 0 ? html`<h2>Why it did not (or not yet) release</h2><ul>${intent.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 ${policyPanel(intent.entries)}
 ${decisionPanel(intent.entries, options.publicKeySpkiDer)}
-${rolloutPanel(intent.entries)}
+${rolloutPanel(intent.entries, intent.metrics ?? undefined)}
 <h2>Timeline</h2>
 <ol class="timeline">${intent.entries.map(
     (entry) =>
@@ -152,7 +161,13 @@ function decisionPanel(entries: LedgerEntry[], spki: Uint8Array | undefined): Ma
   return html`<h2>Decision</h2><p>${String(p.decisionId)} · digest <code>${String(p.digest).slice(0, 16)}…</code> · ${status}</p>`;
 }
 
-function rolloutPanel(entries: LedgerEntry[]): Markup | string {
+/** What each monitored metric is called on a chart, and how its values read. */
+const metricLabels: Record<string, { name: string; format: (v: number) => string }> = {
+  errorRate: { name: 'error rate', format: (v) => `${(v * 100).toPrecision(3)}%` },
+  latencyP99Ms: { name: 'p99 latency', format: (v) => `${Number(v.toPrecision(3))} ms` },
+};
+
+function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined): Markup | string {
   const events = entries.filter(
     (e) =>
       e.type.startsWith('release.') && typeof payloadOf(e).at === 'string' && 'percentage' in payloadOf(e),
@@ -192,7 +207,30 @@ function rolloutPanel(entries: LedgerEntry[]): Markup | string {
   }
   const started = payloadOf(entries.find((e) => e.type === 'release.started'));
   const span = [...points.map((p) => p.t), ...[...slos.values()].flatMap((s) => s.points.map((p) => p.t))];
+  if (metrics) span.push(Date.parse(metrics.from), Date.parse(metrics.to));
   const axis = { from: Math.min(...span), to: Math.max(...span) };
+  // Period by period from the service's own telemetry, against the threshold its rollback alarm trips at; the
+  // SLO observations (one per Observe window) are drawn only where the telemetry is not available.
+  const metricCharts = (metrics?.series ?? []).map((series) => {
+    const label = metricLabels[series.metric] ?? { name: series.metric, format: (v: number) => String(v) };
+    return timeChart({
+      title: `Monitored ${label.name}, per ${series.periodSeconds / 60} min, against its alarm ${series.alarm}`,
+      yLabel: label.name,
+      series: [
+        {
+          label: label.name,
+          points: series.points.map((p) => ({ t: Date.parse(p.at), v: p.value })),
+          colour: '#1a7f37',
+          dots: series.points.length <= 60,
+        },
+      ],
+      yMin: 0,
+      threshold: { value: series.threshold, label: `alarm above ${label.format(series.threshold)}` },
+      markers,
+      format: label.format,
+      ...axis,
+    });
+  });
   return html`<h2>Rollout</h2>
 <p class="muted">Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.</p>
 ${timeChart({
@@ -205,14 +243,19 @@ ${timeChart({
   ...axis,
   format: (v) => `${Math.round(v)}%`,
 })}
-${[...slos.entries()].map(([name, series]) =>
-  timeChart({
-    title: `Monitored ${name}: its baseline before the change, then as observed, against its objective`,
-    yLabel: name,
-    series: [{ label: `${name} (baseline, then observed)`, points: series.points, colour: '#1a7f37' }],
-    threshold: { value: series.objective, label: `objective ${series.objective}` },
-    markers,
-    ...axis,
-  }),
-)}`;
+${metricCharts}
+${
+  metricCharts.length > 0
+    ? ''
+    : [...slos.entries()].map(([name, series]) =>
+        timeChart({
+          title: `Monitored ${name}: its baseline before the change, then as observed, against its objective`,
+          yLabel: name,
+          series: [{ label: `${name} (baseline, then observed)`, points: series.points, colour: '#1a7f37' }],
+          threshold: { value: series.objective, label: `objective ${series.objective}` },
+          markers,
+          ...axis,
+        }),
+      )
+}`;
 }

@@ -10,7 +10,8 @@ export interface TimeChartOptions {
   /** What the chart shows, for its caption and for screen readers. */
   title: string;
   yLabel: string;
-  series: Array<{ label: string; points: TimePoint[]; colour: string; step?: boolean }>;
+  /** `dots: false` draws the line alone, for series of many points. */
+  series: Array<{ label: string; points: TimePoint[]; colour: string; step?: boolean; dots?: boolean }>;
   yMin?: number;
   yMax?: number;
   threshold?: { value: number; label: string };
@@ -54,7 +55,7 @@ export function timeChart(options: TimeChartOptions): Markup {
         return `${i === 0 ? 'M' : step ? '' : 'L'}${step || `${n(x(p.t))},${n(y(p.v))}`}${step ? `V${n(y(p.v))}` : ''}`;
       })
       .join(' ');
-    const dots = s.points.map(
+    const dots = (s.dots === false ? [] : s.points).map(
       (p) => `<circle cx="${n(x(p.t))}" cy="${n(y(p.v))}" r="3" fill="${s.colour}"></circle>`,
     );
     return `<path d="${path}" fill="none" stroke="${s.colour}" stroke-width="2"></path>${dots.join('')}`;

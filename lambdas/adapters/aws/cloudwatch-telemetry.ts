@@ -9,12 +9,14 @@ import type { AlarmState } from '../../core/release/alarm-evaluation.js';
 import {
   alarmName,
   type ServiceMetric,
+  seriesPeriodSeconds,
+  serviceAlarms,
   serviceMetricNamespace,
   serviceMetricSpecs,
   serviceMetrics,
 } from '../../core/release/alarms.js';
 import { type ObservedWindow, type ServiceBaseline, sloSnapshot } from '../../core/release/slo.js';
-import type { Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
+import type { MetricSeries, Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
 import { transientOr } from './transient-errors.js';
 
 /**
@@ -73,12 +75,43 @@ export class CloudWatchTelemetry implements Telemetry {
     });
   }
 
+  /** One GetMetricData (paged) for both metrics at `seriesPeriodSeconds`, beside each rollback alarm's threshold. */
+  async series(service: string, from: Date, to: Date): Promise<MetricSeries[]> {
+    const baseline = this.options.baselines[service];
+    if (!baseline) throw new ConfigurationError(`no SLO baseline for service ${service}`);
+    const periodSeconds = seriesPeriodSeconds(from, to);
+    const points = await this.metricPoints(service, from, to, periodSeconds);
+    return serviceAlarms(service, baseline).map((alarm) => ({
+      metric: alarm.metric,
+      alarm: alarm.name,
+      threshold: alarm.threshold,
+      periodSeconds,
+      points: points[alarm.metric].sort((a, b) => a.at.localeCompare(b.at)),
+    }));
+  }
+
   private async metricValues(
     service: string,
     from: Date,
     to: Date,
   ): Promise<Record<ServiceMetric, number[]>> {
-    const values: Record<ServiceMetric, number[]> = { errorRate: [], latencyP99Ms: [] };
+    const points = await this.metricPoints(service, from, to, this.options.periodSeconds ?? 60);
+    return {
+      errorRate: points.errorRate.map((p) => p.value),
+      latencyP99Ms: points.latencyP99Ms.map((p) => p.value),
+    };
+  }
+
+  private async metricPoints(
+    service: string,
+    from: Date,
+    to: Date,
+    periodSeconds: number,
+  ): Promise<Record<ServiceMetric, Array<{ at: string; value: number }>>> {
+    const values: Record<ServiceMetric, Array<{ at: string; value: number }>> = {
+      errorRate: [],
+      latencyP99Ms: [],
+    };
     if (to.getTime() <= from.getTime()) return values;
     const queries: MetricDataQuery[] = serviceMetrics.map((metric) => ({
       Id: queryIds[metric],
@@ -88,7 +121,7 @@ export class CloudWatchTelemetry implements Telemetry {
           MetricName: serviceMetricSpecs[metric].metricName,
           Dimensions: [{ Name: 'Service', Value: service }],
         },
-        Period: this.options.periodSeconds ?? 60,
+        Period: periodSeconds,
         Stat: serviceMetricSpecs[metric].stat,
       },
       ReturnData: true,
@@ -108,7 +141,11 @@ export class CloudWatchTelemetry implements Telemetry {
       );
       for (const result of page.MetricDataResults ?? []) {
         const metric = serviceMetrics.find((m) => queryIds[m] === result.Id);
-        if (metric) values[metric].push(...(result.Values ?? []));
+        const stamps = result.Timestamps ?? [];
+        if (metric)
+          values[metric].push(
+            ...(result.Values ?? []).map((value, k) => ({ at: stamps[k]?.toISOString() ?? '', value })),
+          );
       }
       nextToken = page.NextToken;
     } while (nextToken);

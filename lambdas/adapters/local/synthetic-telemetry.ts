@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
 import type { AlarmState } from '../../core/release/alarm-evaluation.js';
-import type { ServiceMetric } from '../../core/release/alarms.js';
+import { type ServiceMetric, seriesPeriodSeconds, serviceAlarms } from '../../core/release/alarms.js';
 import { type ObservedWindow, type ServiceBaseline, sloSnapshot } from '../../core/release/slo.js';
 import { breakpointsMs, type Exposure, exposureOf, metricValueAt } from './exposure.js';
 import { type SimulatedDeployment, simulatorKeys } from './simulated-deployment.js';
@@ -9,7 +9,7 @@ import { type SimulatedDeployment, simulatorKeys } from './simulated-deployment.
 /** Kept here for callers of the simulator; it lives with the SLO model, which AWS telemetry uses too. */
 export { baselinesOf } from '../../core/release/slo.js';
 
-import type { Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
+import type { MetricSeries, Telemetry, TelemetrySnapshot } from '../../ports/releaser.js';
 import type { StateStore } from '../../ports/state-store.js';
 
 /**
@@ -164,5 +164,27 @@ export class SyntheticTelemetry implements Telemetry {
       observed,
       alarms: alarms.map(({ name, state }) => ({ name, state })),
     });
+  }
+
+  /** Each monitored metric's mean over each period of the window, as CloudWatch's GetMetricData would give it. */
+  async series(service: string, from: Date, to: Date): Promise<MetricSeries[]> {
+    const { metrics } = this.options;
+    const periodSeconds = seriesPeriodSeconds(from, to);
+    const count = Math.max(0, Math.ceil((to.getTime() - from.getTime()) / 1000 / periodSeconds));
+    return Promise.all(
+      serviceAlarms(service, metrics.baseline(service)).map(async (alarm) => {
+        const values = await metrics.datapoints(service, alarm.metric, periodSeconds, from.getTime(), count);
+        return {
+          metric: alarm.metric,
+          alarm: alarm.name,
+          threshold: alarm.threshold,
+          periodSeconds,
+          points: values.map((value, k) => ({
+            at: new Date(from.getTime() + k * periodSeconds * 1000).toISOString(),
+            value,
+          })),
+        };
+      }),
+    );
   }
 }

@@ -56,3 +56,16 @@ export function serviceAlarms(service: string, baseline: ServiceBaseline): Metri
     threshold: baseline.alarmThresholds?.[metric] ?? baseline[metric] * regressionFactor,
   }));
 }
+
+/** The most datapoints a metric series is drawn with: a release of a day still reads in one request. */
+export const maxSeriesPoints = 240;
+
+/**
+ * The period of a metric series over [from, to): the alarms' own minute when the window allows, otherwise the
+ * smallest whole number of minutes that keeps it within `maxSeriesPoints` datapoints.
+ */
+export function seriesPeriodSeconds(from: Date, to: Date): number {
+  const spanSeconds = Math.max(0, (to.getTime() - from.getTime()) / 1000);
+  const minutes = Math.max(1, Math.ceil(spanSeconds / 60 / maxSeriesPoints));
+  return minutes * defaultAlarmRule.periodSeconds;
+}

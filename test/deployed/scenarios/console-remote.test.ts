@@ -95,6 +95,8 @@ describe('the web console on the deployed stack', () => {
     expect(refusal.text).toMatch(/The review was refused \(40[139]\)/);
     expect(approved.status).toBe(303);
     expect(after.text).toMatch(/<span class="badge ok">released<\/span>/);
+    // The service's metrics from CloudWatch (GetMetricData under get-intent's own role), minute by minute.
+    expect(after.text).toMatch(/Monitored error rate, per 1 min, against its alarm itv-\S+-error-rate/);
     const review = (await stack.ledger.forIntent(stack.ledgerName, id)).find(
       (stored) => stored.entry.type === 'review.approved',
     )!.entry.payload as { authenticatedAs: { method: string; arn: string } };

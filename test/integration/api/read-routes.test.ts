@@ -172,6 +172,49 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     expect(bad.body).toMatchObject({ issues: [{ path: 'include' }] });
   });
 
+  test("?include=metrics carries the service's metrics per minute over the release, beside each alarm's threshold", async () => {
+    // Act
+    const both = await getJson(`/intents/${intentId}?include=entries,metrics`);
+
+    // Assess
+    expect(both.status).toBe(200);
+    const entries = both.body.entries as Array<{
+      type: string;
+      timestamp: string;
+      payload: Record<string, unknown>;
+    }>;
+    const metrics = both.body.metrics as {
+      service: string;
+      from: string;
+      to: string;
+      series: Array<{
+        metric: string;
+        alarm: string;
+        threshold: number;
+        periodSeconds: number;
+        points: Array<{ at: string; value: number }>;
+      }>;
+    };
+    const startedAt = Date.parse(
+      String(entries.find((e) => e.type === 'release.started')?.payload.startedAt),
+    );
+    const concluded = entries.find((e) => e.type === 'intent.concluded')!;
+    expect(metrics.service).toBe('launch-flags');
+    expect(Date.parse(metrics.from)).toBe(startedAt - 10 * 60_000);
+    expect(metrics.to).toBe(new Date(concluded.timestamp).toISOString());
+    expect(metrics.series.map((s) => s.alarm)).toEqual([
+      'itv-launch-flags-error-rate',
+      'itv-launch-flags-latency-p99',
+    ]);
+    const minutes = Math.ceil((Date.parse(metrics.to) - Date.parse(metrics.from)) / 60_000);
+    for (const series of metrics.series) {
+      expect(series.periodSeconds).toBe(60);
+      expect(series.points).toHaveLength(minutes);
+      // A clean release: every minute under the threshold its alarm trips at.
+      expect(series.points.every((p) => p.value > 0 && p.value < series.threshold)).toBe(true);
+    }
+  });
+
   test('the value report over a window: what concluded outside it is left out; a malformed bound is a 400 naming it', async () => {
     // Act
     const all = await getJson('/value?since=2000-01-01&curveBy=service');

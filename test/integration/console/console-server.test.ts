@@ -36,7 +36,7 @@ function recordingApi() {
           } as T,
         };
       }
-      if (path === '/intents/int-1?include=entries') {
+      if (path === '/intents/int-1?include=entries,metrics') {
         const intent = {
           intentId: 'int-1',
           title: 't',

@@ -105,6 +105,59 @@ describe('the intent view', () => {
     expect(view).toContain('rolled back: itv-x-error-rate in ALARM');
     expect(view).toMatch(/<td>rollout<\/td><td>2026-12-01T10:02:00.000Z<\/td><td class="num">25%<\/td>/);
   });
+
+  test('the monitored metrics are drawn minute by minute against their alarm thresholds, in place of the SLO windows', () => {
+    // Prepare
+    const entries = [
+      entry(0, 'release.deployment-started', { at: '2026-12-01T10:00:00Z', percentage: 0 }),
+      entry(1, 'release.percentage-updated', { at: '2026-12-01T10:02:00Z', percentage: 50 }),
+      entry(2, 'observation.recorded', {
+        snapshot: {
+          windowStart: '2026-12-01T10:00:00Z',
+          windowEnd: '2026-12-01T10:03:00Z',
+          slos: [{ name: 'availability', objective: 0.99, observed: 0.9, baseline: 0.999 }],
+        },
+      }),
+    ];
+    const points = (values: number[]) =>
+      values.map((value, k) => ({ at: `2026-12-01T10:0${k}:00.000Z`, value }));
+    const withMetrics: IntentWithEntries = {
+      ...intent('rolled-back', entries),
+      metrics: {
+        service: 'launch-flags',
+        from: '2026-12-01T09:50:00.000Z',
+        to: '2026-12-01T10:04:00.000Z',
+        series: [
+          {
+            metric: 'errorRate',
+            alarm: 'itv-x-error-rate',
+            threshold: 0.003,
+            periodSeconds: 60,
+            points: points([0.001, 0.001, 0.051, 0.101]),
+          },
+          {
+            metric: 'latencyP99Ms',
+            alarm: 'itv-x-latency-p99',
+            threshold: 600,
+            periodSeconds: 60,
+            points: points([200, 201, 199, 200]),
+          },
+        ],
+      },
+    };
+
+    // Act
+    const view = intentView(withMetrics, { formToken: 't' }).text;
+    const without = intentView(intent('rolled-back', entries), { formToken: 't' }).text;
+
+    // Assess
+    expect(view).toContain('Monitored error rate, per 1 min, against its alarm itv-x-error-rate');
+    expect(view).toContain('alarm above 0.300%');
+    expect(view).toMatch(/<td>error rate<\/td><td>2026-12-01T10:03:00.000Z<\/td><td class="num">10.1%<\/td>/);
+    expect(view).toContain('Monitored p99 latency, per 1 min, against its alarm itv-x-latency-p99');
+    expect(view).not.toContain('Monitored availability');
+    expect(without).toContain('Monitored availability');
+  });
 });
 
 describe('lanes', () => {

@@ -111,3 +111,57 @@ describe('CloudWatchTelemetry.snapshot', () => {
     expect(cloudWatch.calls()).toHaveLength(0);
   });
 });
+
+describe('CloudWatchTelemetry.series', () => {
+  test('one GetMetricData at the series period; each datapoint kept with its timestamp, oldest first, beside its alarm', async () => {
+    // Prepare: a day's window, answered newest first on the second page
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: 'errorRate', Timestamps: [at(minutes(6))], Values: [0.02] },
+          { Id: 'latencyP99', Timestamps: [at(minutes(6))], Values: [210] },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: 'errorRate', Timestamps: [at(0)], Values: [0.001] },
+          { Id: 'latencyP99', Timestamps: [at(0)], Values: [200] },
+        ],
+      });
+
+    // Act
+    const series = await telemetry().series('payments', t0, at(minutes(24 * 60)));
+
+    // Assess
+    const calls = cloudWatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.MetricDataQueries?.map((q) => q.MetricStat?.Period))).toEqual([
+      [360, 360],
+      [360, 360],
+    ]);
+    expect(cloudWatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
+    expect(series).toEqual([
+      {
+        metric: 'errorRate',
+        alarm: 'itv-payments-error-rate',
+        threshold: expect.closeTo(paymentsBaseline.errorRate * 3, 12),
+        periodSeconds: 360,
+        points: [
+          { at: t0.toISOString(), value: 0.001 },
+          { at: at(minutes(6)).toISOString(), value: 0.02 },
+        ],
+      },
+      {
+        metric: 'latencyP99Ms',
+        alarm: 'itv-payments-latency-p99',
+        threshold: paymentsBaseline.latencyP99Ms * 3,
+        periodSeconds: 360,
+        points: [
+          { at: t0.toISOString(), value: 200 },
+          { at: at(minutes(6)).toISOString(), value: 210 },
+        ],
+      },
+    ]);
+  });
+});

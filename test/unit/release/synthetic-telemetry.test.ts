@@ -161,3 +161,48 @@ describe('SyntheticTelemetry snapshot', () => {
     await expect(telemetry.snapshot('payments', at(minutes(5)), t0)).rejects.toThrow(InvalidInputError);
   });
 });
+
+describe('SyntheticTelemetry series', () => {
+  test('each monitored metric per minute beside its rollback alarm; a fault crosses the threshold as it spreads', async () => {
+    // Prepare: 20 % error rate on 25 % of traffic from 2 min, 50 % from 4 min (actions off: no rollback)
+    const { releaser, telemetry, cloudwatch, clock } = localRelease({
+      noise: 0,
+      fault: { metric: 'errorRate', value: 0.201, atPercent: 0 },
+    });
+    await cloudwatch.disableAlarmActions(cloudwatch.monitorsFor('payments'));
+    await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
+    clock.advance(minutes(6));
+
+    // Act
+    const series = await telemetry.series('payments', t0, clock.now());
+
+    // Assess: the error rate is 0.001 until 2 min, then 0.001 + 0.25 × 0.2, then 0.001 + 0.5 × 0.2
+    expect(series.map((s) => [s.metric, s.alarm, s.periodSeconds])).toEqual([
+      ['errorRate', 'itv-payments-error-rate', 60],
+      ['latencyP99Ms', 'itv-payments-latency-p99', 60],
+    ]);
+    const errorRate = series[0]!;
+    expect(errorRate.threshold).toBeCloseTo(0.003, 12);
+    expect(errorRate.points.map((p) => p.at)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((m) => at(minutes(m)).toISOString()),
+    );
+    const values = errorRate.points.map((p) => p.value);
+    expect(values.slice(0, 2)).toEqual([0.001, 0.001]);
+    expect(values[2]).toBeCloseTo(0.051, 12);
+    expect(values[4]).toBeCloseTo(0.101, 12);
+    expect(values.filter((v) => v > errorRate.threshold)).toHaveLength(4);
+    expect(series[1]!.points.every((p) => p.value === 200)).toBe(true);
+  });
+
+  test('a long window keeps to 240 datapoints: whole minutes per period', async () => {
+    // Prepare
+    const { telemetry } = localRelease({ noise: 0 });
+
+    // Act
+    const day = await telemetry.series('payments', t0, at(minutes(24 * 60)));
+
+    // Assess
+    expect(day[0]!.periodSeconds).toBe(360);
+    expect(day[0]!.points).toHaveLength(240);
+  });
+});
