@@ -29,20 +29,32 @@ export async function listCommand(options: ListOptions): Promise<number> {
   }
   const items: IntentPage['items'] = [];
   let nextCursor: string | undefined;
+  let searchedBackTo: string | undefined;
   for (;;) {
     const answer = await client.call<IntentPage>('GET', `/intents${query.size > 0 ? `?${query}` : ''}`);
     if (answer.status >= 400) return printApiError(answer);
     items.push(...answer.body.items);
     nextCursor = answer.body.nextCursor;
+    searchedBackTo = answer.body.searchedBackTo;
     if (!options.all || !nextCursor) break;
     query.set('cursor', nextCursor);
   }
+  const more = nextCursor && !options.all;
   if (options.json) {
-    console.log(JSON.stringify({ items, ...(nextCursor && !options.all ? { nextCursor } : {}) }, null, 2));
+    console.log(
+      JSON.stringify(
+        { items, ...(more ? { nextCursor, ...(searchedBackTo ? { searchedBackTo } : {}) } : {}) },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
+  // A page cut short by how far one request may walk back: nothing newer matched, older intents may.
+  const searched = more && searchedBackTo ? `searched back to ${searchedBackTo}; ` : '';
   if (items.length === 0) {
-    console.log('no intents match');
+    console.log(`no intents match${searched ? ` (${searched.slice(0, -2)})` : ''}`);
+    if (more) console.log(`search on: itv list --cursor ${nextCursor} (or --all)`);
     return 0;
   }
   console.log(
@@ -59,6 +71,6 @@ export async function listCommand(options: ListOptions): Promise<number> {
       ]),
     ),
   );
-  if (nextCursor && !options.all) console.log(`more: itv list --cursor ${nextCursor} (or --all)`);
+  if (more) console.log(`${searched}more: itv list --cursor ${nextCursor} (or --all)`);
   return 0;
 }

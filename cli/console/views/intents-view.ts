@@ -49,7 +49,8 @@ ${error ? notice('bad', error) : ''}
 <thead><tr><th scope="col">Intent</th><th scope="col">Title</th><th scope="col">Service</th><th scope="col">Team</th>
 <th scope="col">Status</th><th scope="col" class="num">Tier</th><th scope="col">Declared (UTC)</th>
 <th scope="col">Updated (UTC)</th><th scope="col">Last step</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="9" class="muted">No intent matches.</td></tr>`}</tbody></table>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="9" class="muted">No intent matches${page?.searchedBackTo ? ' among the newest entries' : ''}.</td></tr>`}</tbody></table>
+${page?.searchedBackTo && next ? html`<p class="muted">Searched back to ${when(page.searchedBackTo)}; <a href="${next}">search older intents</a>.</p>` : ''}
 </div>
 <nav class="pages" aria-label="Pages">${first ? '' : html`<a href="/?${new URLSearchParams([...query.entries()].filter(([k]) => k !== 'cursor')).toString()}">First page</a>`}${
     next ? html`<a href="${next}" rel="next">Next page</a>` : html`<span class="muted">Last page</span>`

@@ -31,6 +31,12 @@ export interface IntentPage {
   items: IntentSummary[];
   /** Opaque: hand it back as `cursor` for the next page; absent on the last. */
   nextCursor?: string;
+  /**
+   * Set when the page ended because the walk read as much of the ledger as one page may (`walkLimit`), not
+   * because it was full: the timestamp of the oldest entry it read. Fewer items than asked (none, even) then
+   * mean only that nothing newer matched; `nextCursor` searches on from there.
+   */
+  searchedBackTo?: string;
 }
 
 /** The parts of an `intent.declared` payload a list reads, parsed where they are read. */
@@ -54,6 +60,11 @@ export type LedgerReads = Pick<LedgerStore, 'read' | 'head' | 'forIntent'>;
 
 /** Entries read per step of the walk back from the head. */
 const walkChunk = 500;
+/**
+ * The most entries one page walks: a filter that matches few intents answers within this much reading, with
+ * what it found and a cursor to search on, rather than walking the whole ledger in one request.
+ */
+export const walkLimit = 20_000;
 /** One intent's entries are fetched this many at a time. */
 const fetchWidth = 16;
 
@@ -65,14 +76,15 @@ const fetchWidth = 16;
  * The ledger is walked back from the head (or the cursor) a chunk at a time, and each intent met is read whole
  * through the by-intent index: once the walk has passed below an intent's first entry, every intent declared
  * after it has been met, so it can be handed out in order. A page therefore reads about as much of the ledger
- * as its intents span, not the whole ledger; only a filter that matches few intents walks far.
+ * as its intents span, not the whole ledger. A filter that matches few intents stops after `walkLimit` entries
+ * with the page it has (`searchedBackTo`), and its cursor walks on from there.
  * Example: `await listIntents(ledger, 'main', { status: ['in-flight'] }, { limit: 20 })`.
  */
 export async function listIntents(
   ledger: LedgerReads,
   ledgerName: string,
   filter: IntentListFilter,
-  page: { limit: number; cursor?: string; chunk?: number },
+  page: { limit: number; cursor?: string; chunk?: number; walkLimit?: number },
 ): Promise<IntentPage> {
   const before = page.cursor === undefined ? Number.POSITIVE_INFINITY : decodeCursor(page.cursor);
   const head = await ledger.head(ledgerName);
@@ -83,6 +95,8 @@ export async function listIntents(
   const found: Array<{ first: number; intentId: string; own: StoredEntry[] }> = [];
   const items: IntentSummary[] = [];
   let last: number | undefined;
+  let walkedCount = 0;
+  let oldestWalked: string | undefined;
   for (;;) {
     found.sort((a, b) => b.first - a.first);
     while (found.length > 0 && found[0]!.first >= position) {
@@ -94,6 +108,10 @@ export async function listIntents(
       last = next.first;
     }
     if (position === 0 && walk.pending.size === 0) return { items };
+    if (position > 0 && walkedCount >= (page.walkLimit ?? walkLimit)) {
+      // Every intent whose first entry is at or above `position` has been handed out or ruled out above.
+      return { items, nextCursor: encodeCursor(position), searchedBackTo: oldestWalked! };
+    }
     let wanted: string[];
     let walked: StoredEntry[] = [];
     if (position === 0) {
@@ -104,6 +122,8 @@ export async function listIntents(
       const from = Math.max(0, position - (page.chunk ?? walkChunk));
       walked = await ledger.read(ledgerName, from, position);
       position = from;
+      walkedCount += walked.length;
+      oldestWalked = walked[0]?.entry.timestamp ?? oldestWalked;
       wanted = walk.meet(walked);
     }
     for (let i = 0; i < wanted.length; i += fetchWidth) {

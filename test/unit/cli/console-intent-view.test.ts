@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { type IntentWithEntries, intentView } from '../../../cli/console/views/intent-view.js';
+import { intentsView } from '../../../cli/console/views/intents-view.js';
 import { lanesOf } from '../../../cli/console/views/lanes-view.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 
@@ -192,5 +193,24 @@ describe('lanes', () => {
     expect(rows[0]!.predictedCompletionAt).toBe('2026-12-01T10:16:00.000Z');
     expect(rows[1]!.predictedWaitSeconds).toBe(30 * 60);
     expect(rows[1]!.waitingFor).toEqual(['a']);
+  });
+});
+
+describe('the intents view', () => {
+  test('a page cut short by the walk limit says how far back it searched and links to older intents', () => {
+    // Act
+    const view = intentsView(
+      { items: [], nextCursor: 'abc', searchedBackTo: '2026-11-01T09:00:00.000Z' },
+      new URLSearchParams('service=billing'),
+    ).text;
+    const last = intentsView({ items: [] }, new URLSearchParams('service=billing')).text;
+
+    // Assess
+    expect(view).toContain('No intent matches among the newest entries.');
+    expect(view).toMatch(
+      /Searched back to 2026-11-01 09:00[^;]*; <a href="\/\?service=billing&amp;cursor=abc">search older intents<\/a>/,
+    );
+    expect(last).toContain('No intent matches.');
+    expect(last).not.toContain('Searched back');
   });
 });

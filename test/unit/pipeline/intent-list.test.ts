@@ -208,4 +208,40 @@ describe('listIntents', () => {
     expect(ids(page)).toEqual(Array.from({ length: 20 }, (_, i) => `n${999 - i}`));
     expect(reads.entriesRead).toBeLessThanOrEqual(50);
   });
+
+  test('a filter that matches few intents stops at the walk limit with what it found; its cursors find the rest once', async () => {
+    // Prepare: 1,000 intents on search, one in ten on billing
+    const ledger = ledgerOf(
+      Array.from({ length: 1000 }, (_, i) => [
+        `n${i}`,
+        'intent.declared',
+        declared(i % 100 === 5 ? 'billing' : 'search', 'ops'),
+        new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
+      ]),
+    );
+    const reads = readsOf(ledger);
+    const pages: Array<{ items: Array<{ intentId: string }>; nextCursor?: string; searchedBackTo?: string }> =
+      [];
+
+    // Act
+    let cursor: string | undefined;
+    do {
+      const page = await listFrom(
+        reads,
+        'main',
+        { service: 'billing' },
+        { limit: 20, cursor, chunk: 50, walkLimit: 300 },
+      );
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+
+    // Assess: each page read at most its limit (and one chunk); every match once, newest first
+    expect(pages.flatMap(ids)).toEqual([905, 805, 705, 605, 505, 405, 305, 205, 105, 5].map((i) => `n${i}`));
+    expect(pages.length).toBe(4);
+    expect(pages.map((p) => ids(p).length)).toEqual([3, 3, 3, 1]);
+    expect(pages[0]!.searchedBackTo).toBe(new Date(Date.UTC(2026, 10, 1, 0, 700)).toISOString());
+    expect(pages.at(-1)!.searchedBackTo).toBeUndefined();
+    expect(reads.entriesRead).toBe(1000);
+  });
 });
