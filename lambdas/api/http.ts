@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   AccessRefusedError,
+  EvidenceIntegrityError,
   ExecutionCapacityError,
   ImpersonationError,
   InvalidInputError,
@@ -85,6 +86,11 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));
     const field = error instanceof ImpersonationError ? { field: error.field } : {};
     return problem(403, error.name, error.message, field);
+  }
+  if (error instanceof EvidenceIntegrityError) {
+    // Ours, but the caller must learn which object cannot be trusted: the message names its key, nothing else.
+    console.error(JSON.stringify({ evidence: error.name, message: error.message }));
+    return problem(500, error.name, error.message);
   }
   console.error(error);
   return problem(500, 'InternalError', 'the request failed; see the function logs');

@@ -62,6 +62,15 @@ export class ConfigurationError extends ItvError {}
 /** A write-once evidence object already holds different bytes. */
 export class EvidenceConflictError extends ItvError {}
 
+/**
+ * A stored evidence object is not what was written under its key: its bytes no longer hash to the SHA-256 the
+ * key records (the local store checks on every read). The message names the key.
+ */
+export class EvidenceIntegrityError extends ItvError {}
+
+/** A key was written, but the object it names is gone from the store: deleted after it was written. */
+export class EvidenceMissingError extends EvidenceIntegrityError {}
+
 /** The request names something that does not exist (HTTP 404): an intent, a bundle, a delegation. */
 export class NotFoundError extends ItvError {}
 
