@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   AccessRefusedError,
+  CheckReportConflictError,
   EvidenceIntegrityError,
   ExecutionCapacityError,
   ImpersonationError,
@@ -81,6 +82,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     });
   }
   if (error instanceof NotFoundError) return problem(404, 'NotFound', error.message);
+  if (error instanceof CheckReportConflictError) return problem(409, error.name, error.message);
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));

@@ -124,3 +124,15 @@ export class IntentStoppedError extends ItvError {}
 
 /** The caller may not control this intent: neither its requester nor an owner of its service (HTTP 403). */
 export class NotInControlError extends AccessRefusedError {}
+
+/**
+ * The caller may not report check results for this intent: not its requester, the person it acts for, an owner
+ * of its service, nor a holder of a live delegation over the service (HTTP 403).
+ */
+export class NotACheckReporterError extends AccessRefusedError {}
+
+/**
+ * A check result that cannot count (HTTP 409): another result was reported for the check first, or the intent's
+ * Verify stage has concluded, so the result would change nothing.
+ */
+export class CheckReportConflictError extends ItvError {}
