@@ -9,8 +9,8 @@ import type { Caller } from '../core/principals/caller.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
-import { withConventions } from './conventions.js';
-import { errorResponse, json, parseBody } from './http.js';
+import { locationOf, withConventions } from './conventions.js';
+import { errorResponse, json, parseBody, withHeaders } from './http.js';
 import { onceForKey } from './idempotency.js';
 import { checkNameSchema, checkReportBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
@@ -20,8 +20,8 @@ type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'
 /**
  * `PUT /intents/{id}/checks/{name}` with `{"status": "passed"|"failed", "detail"?, "url"?}`: CI reports the
  * result of a check the intent names, as the authenticated caller (`core/pipeline/report-check.ts` says who
- * may). Verify counts a result reported before it runs. 201 the first time, 200 for the same report again
- * (`repeated`); 400 a bad name or body (each field named, a secret by rule and salted digest only, nothing
+ * may). Verify counts a result reported before it runs. 201 the first time (`Location` the check's path), 200
+ * for the same report again (`repeated`); 400 a bad name or body (each field named, a secret by rule and salted digest only, nothing
  * written), 403 a caller who may not report for the intent (naming who may), 404 an unknown intent or a check
  * it does not name, 409 another result reported first or Verify concluded before this one arrived.
  */
@@ -54,7 +54,7 @@ async function reportAs(
       { intentId: id, check: name, status: body.status, detail: body.detail, url: body.url, caller },
       deps,
     );
-    return json(repeated ? 200 : 201, {
+    const answer = json(repeated ? 200 : 201, {
       intentId: id,
       check: report.check,
       status: report.status,
@@ -64,6 +64,9 @@ async function reportAs(
       seq,
       repeated,
     });
+    // A 201 names what it created, as every 201 of the API does: the check's result, at the path it was put to.
+    const created = `/intents/${encodeURIComponent(id)}/checks/${encodeURIComponent(name)}`;
+    return repeated ? answer : withHeaders(answer, { location: locationOf(event, created) });
   } catch (error) {
     return errorResponse(error);
   }

@@ -48,7 +48,11 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
       headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
   };
   const put = (id: string, name: string, who: string, body: unknown) =>
     call('PUT', `/intents/${id}/checks/${name}`, who, body);
@@ -117,6 +121,7 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
       expect(await api.stack.deps.state.get(key.pk, key.sk)).toBeUndefined();
       // The report, once.
       expect(reported.status).toBe(201);
+      expect(reported.location).toBe(`/intents/checked-second/checks/${check}`);
       expect(reported.body).toMatchObject({
         intentId: 'checked-second',
         check,
@@ -125,7 +130,7 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
         standing: 'requester',
         repeated: false,
       });
-      expect(again.status).toBe(200);
+      expect([again.status, again.location]).toEqual([200, null]);
       expect(again.body).toEqual({ ...reported.body, repeated: true });
       expect(different.status).toBe(409);
       expect(different.body).toMatchObject({ error: 'CheckReportConflictError' });

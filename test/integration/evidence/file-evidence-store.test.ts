@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyStoredBundles } from '../../../cli/commands/evidence.js';
 import { FileEvidenceStore } from '../../../lambdas/adapters/local/file-evidence-store.js';
 import { migrateLegacyEvidence } from '../../../lambdas/adapters/local/legacy-evidence-layout.js';
 import {
@@ -140,6 +141,19 @@ describe('FileEvidenceStore', () => {
     // Assess
     expect(error).toBeInstanceOf(EvidenceIntegrityError);
     expect(error?.message).toContain('evidence object bundles/a/manifest.json');
+  });
+
+  test("the demo's verification of stored bundles names a damaged object instead of failing whole", async () => {
+    // Prepare
+    await store.putObject('bundles/int-a/manifest.intoto.json', Buffer.from('{}'), 'application/json');
+    unlinkSync(objectFile(sha256('{}')));
+
+    // Act
+    const verified = await verifyStoredBundles(store, ['int-a']);
+
+    // Assess
+    expect(verified).toMatchObject({ verified: 0, total: 1 });
+    expect(verified.failures[0]?.detail).toContain('evidence object bundles/int-a/manifest.intoto.json');
   });
 
   test('a key that was never written reads as undefined, as S3 answers NoSuchKey', async () => {
