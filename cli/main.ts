@@ -250,6 +250,27 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('check')
+    .description('report CI check results to an intent that names the check')
+    .command('report')
+    .description(
+      'record the result of a check the intent names (constraints.checks), as you: Verify counts a result reported before it runs',
+    )
+    .argument('<id>', 'intent id')
+    .argument('<name>', 'the check, as the intent names it')
+    .option('--status <status>', 'passed or failed (required)')
+    .option('--detail <text>', 'what the run found (at most 2,000 characters; scanned for secrets)')
+    .option('--url <url>', 'a link to the CI run (http or https)')
+    .option(
+      '--as <principal>',
+      `you: its requester, an owner of its service or a delegate over it (default: $${principalVariable})`,
+    )
+    .option('--json', 'print the recorded result as JSON')
+    .action(async (id, name, options) =>
+      exit(await (await import('./commands/check.js')).reportCheckCommand(id, name, options)),
+    );
+
+  program
     .command('watch')
     .description(
       "follow an intent's stages and rollout live until it concludes; exits with its outcome's code",

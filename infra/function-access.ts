@@ -12,6 +12,7 @@ export const apiFunctionNames = [
   'release-decision',
   'stop-intent',
   'retry-intent',
+  'report-check',
   'intake-event',
   'export-ledger',
   'get-checkpoints',
@@ -61,6 +62,9 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'stop-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
   // Reads the attempt and the ledger, bumps the attempt (put), starts the next attempt's execution.
   'retry-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
+  // Reads the intent's entries and delegations granted at run time, writes the check's result once (put) and
+  // records it: it resumes nothing (Verify reads the result when it runs) and never deletes.
+  'report-check': { ledger: 'append', state: 'record' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

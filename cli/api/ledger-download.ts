@@ -9,7 +9,7 @@ import { downloadBundle } from './bundle-download.js';
 interface CheckpointsAnswer {
   ledger: string;
   publicKeyPem: string;
-  checkpoints: Array<{ key: string; value: unknown }>;
+  checkpoints: Array<{ key: string; value: unknown; damaged?: string }>;
 }
 
 export interface LedgerDownload {
@@ -60,7 +60,11 @@ export async function downloadLedger(get: ApiGet): Promise<LedgerDownload> {
   return {
     lines,
     entries,
-    checkpoints: signed.checkpoints.map(({ key, value }) => ({ value, source: key, key })),
+    checkpoints: signed.checkpoints.map(({ key, value, damaged }) =>
+      typeof damaged === 'string'
+        ? { value, source: key, key, damage: damaged }
+        : { value, source: key, key },
+    ),
     publicKeyPem: signed.publicKeyPem,
   };
 }
@@ -68,7 +72,7 @@ export async function downloadLedger(get: ApiGet): Promise<LedgerDownload> {
 /**
  * Every evidence bundle a downloaded (and already audited) ledger records, fetched through the API and checked
  * against the digest its `checkpoint.signed` entry holds: what `itv ledger verify --bundles` and the console's
- * verify button both run. A bundle the API cannot serve counts as missing.
+ * verify button both run. A bundle the API has none of (404) counts as missing.
  */
 export function auditLedgerBundles(
   download: LedgerDownload,
@@ -82,7 +86,14 @@ export function auditLedgerBundles(
     .map((line) => (JSON.parse(line) as { entry: LedgerEntry }).entry);
   return auditBundles(
     entries,
-    (intentId) => downloadBundle(get, intentId).catch(() => new Map<string, Uint8Array>()),
+    // No bundle (404) is a missing one; any other refusal is reported with the API's reason, which names the
+    // object when the store holds it changed or deleted.
+    (intentId) =>
+      downloadBundle(get, intentId).catch((error: unknown) => {
+        if (error instanceof ApiAnswerError && error.answer.status === 404)
+          return new Map<string, Uint8Array>();
+        throw error;
+      }),
     publicKeySpkiDer,
   );
 }

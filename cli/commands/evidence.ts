@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
 import { storedBundleFiles } from '../../lambdas/core/evidence/audit-bundles.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
@@ -117,7 +117,15 @@ export async function verifyStoredBundles(
   const failures: BundlesVerified['failures'] = [];
   const unique = [...new Set(intentIds)];
   for (const intentId of unique) {
-    const files = await storedBundleFiles(evidence, intentId);
+    let files: Map<string, Uint8Array>;
+    try {
+      files = await storedBundleFiles(evidence, intentId);
+    } catch (error) {
+      // The store holds the bundle's keys but cannot serve an object as written: named, not a crash.
+      if (!(error instanceof EvidenceIntegrityError)) throw error;
+      failures.push({ intentId, detail: error.message });
+      continue;
+    }
     const verification = files.size === 0 ? undefined : verifyBundle(files);
     if (!verification?.ok) {
       const failed = verification?.checks.find((check) => !check.ok);

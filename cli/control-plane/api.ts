@@ -11,6 +11,7 @@ import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
+import { reportCheckRoute } from '../../lambdas/api/report-check.js';
 import { reportValue } from '../../lambdas/api/report-value.js';
 import { retryIntent } from '../../lambdas/api/retry-intent.js';
 import { reviewIntent } from '../../lambdas/api/review-intent.js';
@@ -64,6 +65,7 @@ export function localApi(
     ),
     'POST /intents/{id}/retry': (event) =>
       retryIntent(event, executions, deps, deps.clock.now(), authenticate),
+    'PUT /intents/{id}/checks/{name}': (event) => reportCheckRoute(event, deps, authenticate),
     'GET /intents/{id}/evidence': (event) => getEvidence(event, deps.evidence),
     'GET /ledger': (event) => exportLedger(event, deps.ledger, deps.ledgerName),
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),
@@ -140,7 +142,7 @@ export function localApi(
     const route = localRoutes.find(([method, path]) => method === request.method && path.test(url.pathname));
     if (!route) return problem(404, 'NotFound', `${request.method} ${url.pathname}`);
     const id = route[1].exec(url.pathname)?.[1];
-    return route[2](apiEvent(request, url, '', id));
+    return route[2](apiEvent(request, url, '', id === undefined ? {} : { id }));
   }
 
   async function answerApi(request: IncomingMessage, url: URL): Promise<APIGatewayProxyResult> {
@@ -158,18 +160,21 @@ export function localApi(
     }
     const { route, parameters } = matched;
     const handle = withConventions(route, handlers[routeKey(route) as ApiRouteKey]);
-    const id = parameters.id;
-    const decoded = id === undefined ? undefined : decodePathParameter(id);
-    if (decoded === null) {
-      return problem(
-        400,
-        'InvalidInputError',
-        `the path ${url.pathname} holds a malformed percent-encoding`,
-        {
-          issues: [{ path: 'path.id', message: 'is not valid percent-encoded UTF-8' }],
-          instance: url.pathname,
-        },
-      );
+    const decoded: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(parameters)) {
+      const value = decodePathParameter(raw);
+      if (value === null) {
+        return problem(
+          400,
+          'InvalidInputError',
+          `the path ${url.pathname} holds a malformed percent-encoding`,
+          {
+            issues: [{ path: `path.${name}`, message: 'is not valid percent-encoded UTF-8' }],
+            instance: url.pathname,
+          },
+        );
+      }
+      decoded[name] = value;
     }
     // Refused from its Content-Length before a byte of it is read.
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
@@ -195,14 +200,14 @@ function apiEvent(
   request: IncomingMessage,
   url: URL,
   body: string,
-  id: string | undefined,
+  parameters: Record<string, string>,
 ): APIGatewayProxyEvent {
   return {
     httpMethod: request.method,
     path: url.pathname,
     body,
     isBase64Encoded: false,
-    pathParameters: id ? { id } : null,
+    pathParameters: Object.keys(parameters).length > 0 ? parameters : null,
     queryStringParameters: Object.fromEntries(url.searchParams),
     headers: headersOf(request),
     requestContext: { identity: { userArn: null } },

@@ -31,7 +31,7 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   retryAfterSeconds?: number;
 }
 
-export type ApiMethod = 'GET' | 'POST' | 'DELETE';
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** An answer whose body is kept as the text that came, with its headers. */
 export interface RawAnswer {

@@ -28,7 +28,10 @@ export async function getCheckpoints(
     return json(200, {
       ledger: ledgerName,
       publicKeyPem: spkiToPem(await publicKey()),
-      checkpoints: checkpoints.map(({ value, source }) => ({ key: source, value })),
+      // An object the store cannot serve as written is named with why, for the client's audit to report.
+      checkpoints: checkpoints.map(({ value, source, damage }) =>
+        damage === undefined ? { key: source, value } : { key: source, value, damaged: damage },
+      ),
     });
   } catch (error) {
     return errorResponse(error);

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   AccessRefusedError,
+  CheckReportConflictError,
+  EvidenceIntegrityError,
   ExecutionCapacityError,
   ImpersonationError,
   InvalidInputError,
@@ -80,11 +82,17 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     });
   }
   if (error instanceof NotFoundError) return problem(404, 'NotFound', error.message);
+  if (error instanceof CheckReportConflictError) return problem(409, error.name, error.message);
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));
     const field = error instanceof ImpersonationError ? { field: error.field } : {};
     return problem(403, error.name, error.message, field);
+  }
+  if (error instanceof EvidenceIntegrityError) {
+    // Ours, but the caller must learn which object cannot be trusted: the message names its key, nothing else.
+    console.error(JSON.stringify({ evidence: error.name, message: error.message }));
+    return problem(500, error.name, error.message);
   }
   console.error(error);
   return problem(500, 'InternalError', 'the request failed; see the function logs');

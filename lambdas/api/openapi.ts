@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { submittedIntentSchema } from '../core/intent.js';
 import { problemMediaType } from './problem.js';
 import {
+  checkReportBodySchema,
   decisionBodySchema,
   grantBodySchema,
   retryBodySchema,
@@ -32,6 +33,7 @@ const requestBodies: Partial<Record<ApiRouteKey, { schema: string }>> = {
   'POST /intents/{id}/release-decision': { schema: 'ReleaseDecision' },
   'POST /intents/{id}/stop': { schema: 'Stop' },
   'POST /intents/{id}/retry': { schema: 'Retry' },
+  'PUT /intents/{id}/checks/{name}': { schema: 'CheckReport' },
   'POST /delegations': { schema: 'DelegationGrant' },
 };
 
@@ -50,6 +52,10 @@ const successes: Partial<Record<ApiRouteKey, Record<string, string>>> = {
     '202': 'the next attempt started; Location names its status',
     '200': 'another retry started this attempt a moment before',
   },
+  'PUT /intents/{id}/checks/{name}': {
+    '201': 'the result is recorded (check.reported); Verify counts it when it runs',
+    '200': 'the same result was reported before: answered as then, nothing new written',
+  },
   'GET /ledger': { '200': 'the ledger export, application/x-ndjson; Link rel=next while more follow' },
 };
 
@@ -65,6 +71,12 @@ function errorsOf(route: ApiRoute): Record<string, string> {
       ? {
           '409':
             'the intent is not waiting for this (a stop: it concluded; a retry: in flight or not retryable)',
+        }
+      : {}),
+    ...(route.method === 'PUT'
+      ? {
+          '409':
+            'the result cannot count: another was reported for the check first, or Verify concluded before it arrived',
         }
       : {}),
     '413': 'a body over 1 MiB',
@@ -167,6 +179,7 @@ export function openApiDocument(): Record<string, unknown> {
         ReleaseDecision: jsonSchemaOf(decisionBodySchema),
         Stop: jsonSchemaOf(stopBodySchema),
         Retry: jsonSchemaOf(retryBodySchema),
+        CheckReport: jsonSchemaOf(checkReportBodySchema),
         DelegationGrant: jsonSchemaOf(grantBodySchema),
         Problem: jsonSchemaOf(problemSchema),
       },

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { checkDetailMaxLength, checkStatuses, checkUrlMaxLength } from '../core/check-report.js';
 import { releaseDecisions } from '../core/pipeline/state.js';
 import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
 
@@ -40,3 +41,19 @@ export const stopBodySchema = z.strictObject({
 
 /** A retry takes no fields (who retries is the caller); an empty object or no body at all. */
 export const retryBodySchema = z.strictObject({});
+
+/**
+ * A check result CI reports (`PUT /intents/{id}/checks/{name}`): who reports is the caller, so anything but these
+ * is refused. `url` links the CI run; only http(s), so a reader following it opens a page, never a script.
+ */
+export const checkReportBodySchema = z.strictObject({
+  status: z.enum(checkStatuses),
+  detail: z.string().max(checkDetailMaxLength).optional(),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(checkUrlMaxLength)
+    .optional(),
+});
+
+/** A check's name as the intent's `constraints.checks` holds it. */
+export const checkNameSchema = z.string().min(1).max(128);

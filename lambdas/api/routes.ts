@@ -4,7 +4,7 @@
  * derived from this table, and tests hold each of them to it.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway's resource path, `{name}` for a path parameter. */
   path: string;
   /** The function that answers it on AWS, `lambdas/api/<fn>.ts`. */
@@ -68,6 +68,14 @@ export const apiRoutes = [
     fn: 'retry-intent',
     body: true,
     summary: 'Run an intent that failed, was stopped or rolled back again, as its next attempt',
+  },
+  {
+    method: 'PUT',
+    path: '/intents/{id}/checks/{name}',
+    fn: 'report-check',
+    body: true,
+    summary:
+      'Report the result of a check the intent names, as the authenticated caller (its requester, an owner of its service or a delegate over it, such as a CI principal); Verify counts a result reported before it runs',
   },
   {
     method: 'GET',

@@ -62,6 +62,15 @@ export class ConfigurationError extends ItvError {}
 /** A write-once evidence object already holds different bytes. */
 export class EvidenceConflictError extends ItvError {}
 
+/**
+ * A stored evidence object is not what was written under its key: its bytes no longer hash to the SHA-256 the
+ * key records (the local store checks on every read). The message names the key.
+ */
+export class EvidenceIntegrityError extends ItvError {}
+
+/** A key was written, but the object it names is gone from the store: deleted after it was written. */
+export class EvidenceMissingError extends EvidenceIntegrityError {}
+
 /** The request names something that does not exist (HTTP 404): an intent, a bundle, a delegation. */
 export class NotFoundError extends ItvError {}
 
@@ -115,3 +124,15 @@ export class IntentStoppedError extends ItvError {}
 
 /** The caller may not control this intent: neither its requester nor an owner of its service (HTTP 403). */
 export class NotInControlError extends AccessRefusedError {}
+
+/**
+ * The caller may not report check results for this intent: not its requester, the person it acts for, an owner
+ * of its service, nor a holder of a live delegation over the service (HTTP 403).
+ */
+export class NotACheckReporterError extends AccessRefusedError {}
+
+/**
+ * A check result that cannot count (HTTP 409): another result was reported for the check first, or the intent's
+ * Verify stage has concluded, so the result would change nothing.
+ */
+export class CheckReportConflictError extends ItvError {}

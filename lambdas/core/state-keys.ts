@@ -37,6 +37,8 @@ export const stateKeys = {
   /** What itv last released to everyone on a profile: the configuration a stepped release keeps for the rest. */
   releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
+  /** A check result CI reported for the intent (`PUT /intents/{id}/checks/{name}`), written once; Verify reads it. */
+  check: (intentId: string, check: string) => ({ pk: `INTENT#${intentId}`, sk: `CHECK#${check}` }),
   /** Local runtime: the one resumption of a parked review wait, claimed once so a retried review starts no other. */
   reviewResumed: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_RESUMED' }),
   /** A held release waiting for a person's decision: its task token and the state to resume from. */

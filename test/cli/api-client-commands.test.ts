@@ -161,8 +161,8 @@ describe('the read and delegation commands through the API', () => {
     async () => {
       // Act
       const intact = await runItv(home, ['ledger', 'verify', '--bundles']);
-      // Someone with write access to the home's folders deletes the intent's bundle.
-      const folder = join(home, 'evidence', 'bundles', intentId);
+      // Someone with write access to the home's folders deletes the intent's bundle (its keys).
+      const folder = join(home, 'evidence', 'refs', 'bundles', intentId);
       expect(spawnSync('chmod', ['-R', 'u+w', folder]).status).toBe(0);
       rmSync(folder, { recursive: true, force: true });
       const deleted = await runItv(home, ['ledger', 'verify', '--bundles']);

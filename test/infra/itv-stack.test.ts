@@ -356,6 +356,33 @@ describe('functions', () => {
     expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['review-intent']);
   });
 
+  test('the check report route reads and appends the ledger and records state: no Step Functions, no delete, no evidence, no key', () => {
+    // Prepare
+    const roles = roleOfFunction(template);
+    const role = roles['report-check'];
+    // Act
+    const actions = [...(allowedActionsByRole(template).get(role) ?? [])].sort();
+    const onState = actionsOnResource(template, 'DataState').get(role);
+    const onLedger = actionsOnResource(template, 'DataLedger').get(role);
+    // Assess: Verify reads the result when it runs, so nothing is resumed.
+    expect(
+      actions.filter((a) => a.startsWith('states:') || a.startsWith('kms:') || a.startsWith('s3:')),
+    ).toEqual([]);
+    expect([...(onState ?? [])].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(onLedger?.has('dynamodb:PutItem')).toBe(true);
+    expect(onLedger?.has('dynamodb:DeleteItem')).toBe(false);
+    expect(Object.keys(environmentOf(template, 'report-check')).sort()).toEqual([
+      'ITV_LEDGER_NAME',
+      'ITV_LEDGER_TABLE',
+      'ITV_STATE_TABLE',
+      'NODE_OPTIONS',
+    ]);
+  });
+
   test('the ledger is append-only: Put and Update (idempotency markers) at most, never Delete', () => {
     const roles = roleOfFunction(template);
     const onLedger = actionsOnResource(template, 'DataLedger');
@@ -588,8 +615,8 @@ describe('API', () => {
     }
   });
 
-  test('every route under an id requires the id path parameter: an intent, its review, release decision, stop, retry and evidence, and a delegation', () => {
-    for (const method of ['GET', 'POST', 'DELETE']) {
+  test('every route under an id requires the id path parameter: an intent, its review, release decision, stop, retry, checks and evidence, and a delegation', () => {
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
         RequestParameters: { 'method.request.path.id': true },
@@ -598,7 +625,11 @@ describe('API', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
       Properties: { HttpMethod: string; RequestParameters?: Record<string, boolean> };
     }>;
-    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(7);
+    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(8);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'PUT',
+      RequestParameters: { 'method.request.path.id': true, 'method.request.path.name': true },
+    });
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
     );
@@ -610,6 +641,8 @@ describe('API', () => {
         'release-decision',
         'stop',
         'retry',
+        'checks',
+        '{name}',
         'evidence',
         'delegations',
       ]),

@@ -116,6 +116,35 @@ export const conventionCases: readonly ConventionCase[] = [
     problem: { error: 'NotFound' },
   },
   {
+    name: 'a check report with a status that is neither passed nor failed is 400 naming status',
+    request: () => ({
+      method: 'PUT',
+      path: '/intents/never-submitted/checks/e2e',
+      caller: 'alice',
+      body: JSON.stringify({ status: 'green' }),
+    }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'status',
+  },
+  {
+    name: 'a check report for an intent nobody submitted is 404',
+    request: () => ({
+      method: 'PUT',
+      path: '/intents/never-submitted/checks/e2e',
+      caller: 'alice',
+      body: JSON.stringify({ status: 'passed' }),
+    }),
+    status: 404,
+    problem: { error: 'NotFound' },
+  },
+  {
+    name: 'a method a check path does not take is 405 with Allow',
+    request: () => ({ method: 'GET', path: '/intents/some-intent/checks/e2e', caller: 'alice' }),
+    status: 405,
+    headers: { allow: 'PUT' },
+  },
+  {
     name: 'a review of an intent nobody submitted is 404',
     request: () => ({
       method: 'POST',

@@ -1,28 +1,122 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EvidenceConflictError } from '../../core/errors.js';
+import { EvidenceConflictError, EvidenceIntegrityError, EvidenceMissingError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 
+/** Where the store keeps what: objects by digest, keys by name. Both folders sit under the store's root. */
+export const OBJECTS_FOLDER = 'objects';
+export const REFS_FOLDER = 'refs';
+
+const DIGEST_REFERENCE = /^sha256:([0-9a-f]{64})\n?$/;
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 /**
- * Evidence on local disk, write-once like S3 Object Lock: writing different bytes to an existing key fails,
- * the same bytes succeed, also between writers racing for one key (processes sharing an ITV_HOME). An object
- * is written whole to a read-only temp file of its own, then hard-linked to its key: `link` fails when the key
- * exists (where `rename` would replace it), so the first writer wins and no reader sees part of an object.
+ * Evidence on local disk, content-addressed and write-once like S3 Object Lock.
+ *
+ * Guarantees:
+ * - An object's bytes are kept once under their SHA-256 (`objects/sha256/ab/cdef…`, read-only), and its key is a
+ *   read-only file naming that digest (`refs/<key>`, `sha256:<hex>`). Every read hashes the object again: bytes
+ *   changed after the write (`EvidenceIntegrityError`) or an object deleted from under its key
+ *   (`EvidenceMissingError`) fail the read, naming the key — they are never served as evidence.
+ * - A key keeps its first bytes: writing different bytes to it fails (`EvidenceConflictError`), the same bytes
+ *   succeed, also between writers racing for one key (processes sharing an ITV_HOME). Each file is written
+ *   whole to a temp file of its own, then hard-linked into place: `link` fails when the name exists (where
+ *   `rename` would replace it), so the first writer wins and no reader sees part of a file. The object is in
+ *   place before its key names it.
+ * - `list` walks the keys, so a key whose object was deleted is still listed and its read says it is missing.
+ *
+ * What it cannot stop: the folder's owner deleting a key together with its object, or pointing a key at
+ * another stored object (the ledger's audit catches both where a later signed record names them), or deleting
+ * everything. A racing writer that loses a key leaves its object unnamed; nothing reads it.
  */
 export class FileEvidenceStore implements EvidenceStore {
-  /** Folders this store has made: a bundle's files share one, and a checkpoint's objects another. */
+  /** Folders this store has made: a bundle's keys share one, and objects spread over 256. */
   private readonly folders = new Set<string>();
 
-  constructor(private readonly root: string) {}
+  constructor(readonly root: string) {}
 
   /**
-   * No probe before the write: most objects are new, and `link` reports an existing key anyway (then the bytes
-   * are compared), so a new object costs a write, a link and an unlink.
+   * No probe before the writes: most objects are new, and `link` reports an existing name anyway (then it is
+   * compared), so a new object costs two writes, two links and two unlinks.
    */
   async putObject(key: string, body: Uint8Array, _contentType: string): Promise<string> {
-    const path = this.pathOf(key);
+    const refPath = this.refPathOf(key);
+    const digest = sha256(body);
+    await this.keepObject(digest, body);
+    const reference = `sha256:${digest}\n`;
+    if (await this.linkNew(refPath, reference)) return pathToFileURL(refPath).href;
+    const existing = await readFile(refPath, 'utf8');
+    if (existing !== reference) {
+      throw new EvidenceConflictError(
+        `evidence object ${key} is write-once and already holds different bytes`,
+      );
+    }
+    return pathToFileURL(refPath).href;
+  }
+
+  async getObject(key: string): Promise<Uint8Array | undefined> {
+    const reference = await readFile(this.refPathOf(key), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      // Never written (or a folder of keys, not a key): what S3 answers as NoSuchKey.
+      if (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'ENOTDIR') return undefined;
+      throw error;
+    });
+    if (reference === undefined) return undefined;
+    const digest = DIGEST_REFERENCE.exec(reference)?.[1];
+    if (digest === undefined) {
+      throw new EvidenceIntegrityError(
+        `evidence object ${key} was tampered with: its key no longer names a SHA-256 digest`,
+      );
+    }
+    const body = await readFile(this.objectPathOf(digest)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (body === undefined) {
+      throw new EvidenceMissingError(
+        `evidence object ${key} (sha256:${digest}) is missing: it was written, and has since been deleted from the store`,
+      );
+    }
+    const actual = sha256(body);
+    if (actual !== digest) {
+      throw new EvidenceIntegrityError(
+        `evidence object ${key} was changed after it was written: stored as sha256:${digest}, it now hashes to sha256:${actual}`,
+      );
+    }
+    return new Uint8Array(body);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const refs = join(this.root, REFS_FOLDER);
+    const base = this.refPathOf(prefix.endsWith('/') ? prefix : dirname(prefix));
+    const found: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (!entry.name.endsWith('.tmp')) found.push(relative(refs, full).split(sep).join('/'));
+      }
+    };
+    await walk(base);
+    return found.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  /** Keeps `body` under its digest; one already there must still hold those bytes. */
+  private async keepObject(digest: string, body: Uint8Array): Promise<void> {
+    const path = this.objectPathOf(digest);
+    if (await this.linkNew(path, body)) return;
+    const existing = await readFile(path);
+    if (sha256(existing) !== digest) {
+      throw new EvidenceIntegrityError(
+        `evidence object sha256:${digest} was changed after it was written (${path}): it now hashes to sha256:${sha256(existing)}`,
+      );
+    }
+  }
+
+  /** Writes `body` read-only at `path` unless something is there already: true when this call wrote it. */
+  private async linkNew(path: string, body: Uint8Array | string): Promise<boolean> {
     const folder = dirname(path);
     const temp = `${path}.${randomUUID()}.tmp`;
     if (!this.folders.has(folder)) {
@@ -39,47 +133,23 @@ export class FileEvidenceStore implements EvidenceStore {
     }
     try {
       await link(temp, path);
+      return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      return this.sameOrConflict(key, path, await readFile(path), body);
+      return false;
     } finally {
       await unlink(temp);
     }
-    return pathToFileURL(path).href;
   }
 
-  private sameOrConflict(key: string, path: string, existing: Buffer, body: Uint8Array): string {
-    if (Buffer.compare(existing, Buffer.from(body)) !== 0) {
-      throw new EvidenceConflictError(
-        `evidence object ${key} is write-once and already holds different bytes`,
-      );
-    }
-    return pathToFileURL(path).href;
+  private objectPathOf(digest: string): string {
+    return join(this.root, OBJECTS_FOLDER, 'sha256', digest.slice(0, 2), digest.slice(2));
   }
 
-  async getObject(key: string): Promise<Uint8Array | undefined> {
-    const data = await readFile(this.pathOf(key)).catch(() => undefined);
-    return data ? new Uint8Array(data) : undefined;
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    const base = this.pathOf(prefix.endsWith('/') ? prefix : dirname(prefix));
-    const found: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-      for (const entry of entries) {
-        const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (!entry.name.endsWith('.tmp')) found.push(relative(this.root, full).split(sep).join('/'));
-      }
-    };
-    await walk(base);
-    return found.filter((key) => key.startsWith(prefix)).sort();
-  }
-
-  private pathOf(key: string): string {
-    const path = resolve(this.root, key);
-    if (!path.startsWith(resolve(this.root)))
+  private refPathOf(key: string): string {
+    const refs = resolve(this.root, REFS_FOLDER);
+    const path = resolve(refs, key);
+    if (path !== refs && !path.startsWith(refs + sep))
       throw new Error(`evidence key ${key} escapes the evidence folder`);
     return path;
   }

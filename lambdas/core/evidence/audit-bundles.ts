@@ -43,7 +43,14 @@ export async function auditBundles(
   for (const [intentId, { seq, manifestSha256 }] of sealed) {
     const fail = (reason: string) => failures.push({ intentId, seq, reason });
     const prefix = bundlePrefix(intentId);
-    const files = await bundleOf(intentId);
+    let files: ReadonlyMap<string, Uint8Array>;
+    try {
+      files = await bundleOf(intentId);
+    } catch (error) {
+      // A store that holds the bundle's keys but cannot serve an object as written (changed or deleted since).
+      fail(`the evidence store cannot serve the bundle: ${(error as Error).message}`);
+      continue;
+    }
     const manifest = files.get(MANIFEST_FILE);
     if (!manifest) {
       fail(

@@ -9,7 +9,8 @@ export type AuditFault =
   | 'fork'
   | 'truncated'
   | 'inconsistent'
-  | 'missing-checkpoint';
+  | 'missing-checkpoint'
+  | 'evidence-damaged';
 
 /** `seq` is the first sequence number that cannot be trusted. */
 export type AuditFailure = { ok: false; seq: number; fault: AuditFault; reason: string };
@@ -44,4 +45,6 @@ export interface CheckpointSource {
   source: string;
   /** The evidence store key it was read from; when given, it must be the key of the checkpoint it holds. */
   key?: string;
+  /** Why the store could not serve the object as written (changed or deleted since); `value` is then null. */
+  damage?: string;
 }

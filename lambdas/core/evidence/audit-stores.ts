@@ -1,5 +1,6 @@
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { LedgerStore } from '../../ports/ledger-store.js';
+import { EvidenceIntegrityError } from '../errors.js';
 import { auditLedger } from './audit-ledger.js';
 import type { CheckpointSource, LedgerAudit } from './audit-result.js';
 import { checkpointPrefix } from './checkpoint-object.js';
@@ -11,7 +12,15 @@ export async function checkpointObjects(
 ): Promise<CheckpointSource[]> {
   const objects: CheckpointSource[] = [];
   for (const key of await evidence.list(checkpointPrefix(ledger))) {
-    const bytes = await evidence.getObject(key);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await evidence.getObject(key);
+    } catch (error) {
+      // Changed or deleted since it was written: reported by the audit, by its key.
+      if (!(error instanceof EvidenceIntegrityError)) throw error;
+      objects.push({ value: null, source: key, key, damage: error.message });
+      continue;
+    }
     let value: unknown = null;
     try {
       value = bytes ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null;

@@ -43,8 +43,10 @@ export class LedgerAuditor {
     options: { ledger?: string; checkpoints?: readonly CheckpointSource[] } = {},
   ) {
     this.name = options.ledger;
-    for (const checkpoint of options.checkpoints ?? [])
-      this.addCheckpointObject(checkpoint.value, checkpoint.source, checkpoint.key);
+    for (const checkpoint of options.checkpoints ?? []) {
+      if (checkpoint.damage !== undefined) this.addDamagedObject(checkpoint);
+      else this.addCheckpointObject(checkpoint.value, checkpoint.source, checkpoint.key);
+    }
   }
 
   /** The seq the next entry must carry. */
@@ -149,6 +151,21 @@ export class LedgerAuditor {
     }
     this.claims.push({ checkpoint, source });
     this.heads.want(checkpoint.size);
+  }
+
+  /**
+   * A checkpoint object the store holds a key for but cannot serve as written: whatever it vouched for is
+   * unvouched from the size its key names (the store keys checkpoints by size).
+   */
+  addDamagedObject(source: CheckpointSource): void {
+    this.outsideCheckpoints++;
+    const named = Number(/(\d+)\.json$/.exec(source.key ?? source.source)?.[1]);
+    this.outsideFaults.push({
+      ok: false,
+      seq: Number.isSafeInteger(named) ? named : 0,
+      fault: 'evidence-damaged',
+      reason: source.damage ?? `checkpoint ${source.source} cannot be read`,
+    });
   }
 
   /** The verdict: the first fault by seq (chain faults first on a tie), or the verified totals. */

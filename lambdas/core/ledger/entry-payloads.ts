@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
+import { checkReportSchema } from '../check-report.js';
 import { LedgerIntegrityError } from '../errors.js';
 import { authoritySchema, intentSchema, valueModelSchema } from '../intent.js';
 import { callerSchema } from '../principals/caller.js';
@@ -169,6 +170,8 @@ export const ledgerPayloads = {
     .strict(),
   'verification.passed': verificationPayload,
   'verification.failed': verificationPayload,
+  /** A check result CI reported (`PUT /intents/{id}/checks/{name}`), as the authenticated caller. */
+  'check.reported': checkReportSchema,
   'review.requested': z.strictObject({
     tier: z.number().int().min(0).max(3).optional(),
     requester: z.string(),

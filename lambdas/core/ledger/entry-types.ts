@@ -21,6 +21,7 @@ export type LedgerEntryType =
   | 'decision.signed'
   | 'decision.reused'
   | `verification.${'passed' | 'failed'}`
+  | 'check.reported'
   | `review.${'requested' | 'approved' | 'rejected'}`
   | `release.${'started' | 'step-started' | 'stopped' | 'preempted' | 'frozen' | 'rolling-forward' | 'escalated'}`
   | `release.${'stop-refused' | 'monitors-restored'}`

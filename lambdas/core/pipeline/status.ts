@@ -53,7 +53,10 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   const declared = read('intent.declared', intentDeclaredPayload);
   const concluded = read('intent.concluded', intentConcludedPayload);
   const admission = read('admission.', admissionPayload);
-  const lastType = entries[entries.length - 1]!.entry.type;
+  // A check CI reported says nothing of where the intent is: a queued intent stays `admission.queued`.
+  const lastType =
+    [...entries].reverse().find((stored) => stored.entry.type !== 'check.reported')?.entry.type ??
+    entries[entries.length - 1]!.entry.type;
   let status = lastType;
   if (concluded) status = concluded.outcome;
   // The failure path goes on after stage.failed (monitors restored, the intent sealed): still a failure.

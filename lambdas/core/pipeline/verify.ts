@@ -1,3 +1,4 @@
+import { type CheckReport, reportedCheckDetail } from '../check-report.js';
 import {
   decisionFingerprint,
   findCachedDecision,
@@ -13,11 +14,6 @@ import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
-
-interface CheckRecord {
-  passed: boolean;
-  detail: string;
-}
 
 /**
  * Stage 5: automated checks. The contract (ValidateStructure's verdict, held against the payload and the catalog
@@ -59,11 +55,12 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
     },
   ];
   for (const check of intent.constraints.checks) {
-    const { pk } = stateKeys.review(intentId);
-    const posted = await deps.state.get<CheckRecord>(pk, `CHECK#${check}`);
+    const key = stateKeys.check(intentId, check);
+    const posted = await deps.state.get<CheckReport>(key.pk, key.sk);
     const attached = intent.testResults.find((result) => result.check === check);
     if (posted) {
-      results.push({ check, passed: posted.data.passed, detail: posted.data.detail });
+      // Reported by CI (`report-check.ts`), which compares this detail to tell whether its result counted.
+      results.push({ check, passed: posted.data.passed, detail: reportedCheckDetail(posted.data) });
     } else if (attached) {
       results.push({
         check,

@@ -11,6 +11,7 @@ import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js'
 import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
+import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layout.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
 import {
   everyPartition,
@@ -57,6 +58,9 @@ export async function openLocalStack(
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
+  // A home written by an earlier itv keeps each key as a plain file: moved once into the content-addressed
+  // layout, before anything is started that would have to be stopped should it refuse.
+  if (!options.inMemory) await migrateLegacyEvidence(join(home, 'evidence'));
   const dynamo = options.dynamoEndpoint
     ? {
         endpoint: options.dynamoEndpoint,

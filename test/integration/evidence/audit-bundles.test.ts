@@ -5,6 +5,7 @@ import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js'
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
+import { EvidenceIntegrityError } from '../../../lambdas/core/errors.js';
 import { auditBundles, storedBundleFiles } from '../../../lambdas/core/evidence/audit-bundles.js';
 import { bundleKey, MANIFEST_FILE } from '../../../lambdas/core/evidence/bundle-layout.js';
 import type { EvidenceStore } from '../../../lambdas/ports/evidence-store.js';
@@ -16,13 +17,17 @@ const example = (file: string) =>
 /** The evidence store as someone with write access to the local folders left it: objects hidden or replaced. */
 function tampered(
   evidence: EvidenceStore,
-  edit: { hide?: (key: string) => boolean; replace?: Map<string, Uint8Array> },
+  edit: { hide?: (key: string) => boolean; replace?: Map<string, Uint8Array>; damage?: string },
 ): EvidenceStore {
   const hidden = edit.hide ?? (() => false);
   return {
     putObject: (key, body, type) => evidence.putObject(key, body, type),
     list: async (prefix) => (await evidence.list(prefix)).filter((key) => !hidden(key)),
-    getObject: async (key) => (hidden(key) ? undefined : (edit.replace?.get(key) ?? evidence.getObject(key))),
+    getObject: async (key) => {
+      // What the content-addressed local store does on reading an object whose bytes were changed.
+      if (key === edit.damage) throw new EvidenceIntegrityError(`evidence object ${key} was altered`);
+      return hidden(key) ? undefined : (edit.replace?.get(key) ?? evidence.getObject(key));
+    },
   };
 }
 
@@ -112,6 +117,19 @@ describe('bundles checked against the ledger that recorded them', () => {
     const audited = await audit(view);
     expect(audited.failures).toEqual([
       { intentId: released, seq: expect.any(Number), reason: expect.stringContaining('decision.json') },
+    ]);
+  });
+
+  test('a file the store reports altered is a failure naming its key, not a crash', async () => {
+    const [released] = ids as [string];
+    const target = bundleKey(released, MANIFEST_FILE);
+    const audited = await audit(tampered(stack.deps.evidence, { damage: target }));
+    expect(audited.failures).toEqual([
+      {
+        intentId: released,
+        seq: expect.any(Number),
+        reason: `the evidence store cannot serve the bundle: evidence object ${target} was altered`,
+      },
     ]);
   });
 });

@@ -39,11 +39,18 @@ describe('tampering with the local evidence folder', () => {
       ledgerName: h.deps.ledgerName,
       publicKeySpkiDer: await h.deps.publicKey(),
     });
-  const fileOf = (key: string) => join(root, key);
+  /** The file holding a key's reference (its digest) and the object file that digest names. */
+  const refOf = (key: string) => join(root, 'refs', key);
+  const objectOf = (key: string) => {
+    const digest = readFileSync(refOf(key), 'utf8')
+      .trim()
+      .replace(/^sha256:/, '');
+    return join(root, 'objects', 'sha256', digest.slice(0, 2), digest.slice(2));
+  };
   /** What an owner can do to a read-only file in a folder they own. */
-  const overwrite = (key: string, bytes: Buffer) => {
-    chmodSync(fileOf(key), 0o644);
-    writeFileSync(fileOf(key), bytes);
+  const overwrite = (path: string, bytes: Buffer) => {
+    chmodSync(path, 0o644);
+    writeFileSync(path, bytes);
   };
 
   test('the honest folder verifies, every entry covered', async () => {
@@ -53,11 +60,29 @@ describe('tampering with the local evidence folder', () => {
   test.each([
     ['a middle checkpoint object', 3],
     ['the newest checkpoint object', -1],
-  ])("%s replaced with another's bytes is named as replaced", async (_name, index) => {
-    // Prepare
+  ])(
+    "%s's bytes replaced with another's: not one checkpoint silently dropped, the key named",
+    async (_name, index) => {
+      // Prepare
+      const target = keys.at(index)!;
+      const other = keys.at(index - 1)!;
+      overwrite(objectOf(target), readFileSync(objectOf(other)));
+      // Act
+      const result = await audit();
+      // Assess
+      expect(result).toMatchObject({ ok: false, fault: 'evidence-damaged' });
+      expect((result as { reason: string }).reason).toContain(`evidence object ${target}`);
+    },
+  );
+
+  test.each([
+    ['a middle checkpoint key', 3],
+    ['the newest checkpoint key', -1],
+  ])("%s pointed at another's object is named as replaced", async (_name, index) => {
+    // Prepare: the reference edited, which the store cannot tell from a write; the key names the size.
     const target = keys.at(index)!;
     const other = keys.at(index - 1)!;
-    overwrite(target, readFileSync(fileOf(other)));
+    overwrite(refOf(target), readFileSync(refOf(other)));
     // Act
     const result = await audit();
     // Assess
@@ -67,14 +92,29 @@ describe('tampering with the local evidence folder', () => {
     );
   });
 
-  test('a deleted middle checkpoint object is named by its successor', async () => {
-    unlinkSync(fileOf(keys[3]!));
+  test.each([
+    ['a middle checkpoint object', 3],
+    ['the newest checkpoint object', -1],
+  ])('%s deleted is reported missing by its key', async (_name, index) => {
+    const target = keys.at(index)!;
+    unlinkSync(objectOf(target));
+    const result = await audit();
+    expect(result).toMatchObject({ ok: false, fault: 'evidence-damaged' });
+    expect((result as { reason: string }).reason).toContain(`evidence object ${target}`);
+    expect((result as { reason: string }).reason).toContain('missing');
+  });
+
+  test('a middle checkpoint deleted whole (key and object) is named by its successor', async () => {
+    unlinkSync(objectOf(keys[3]!));
+    unlinkSync(refOf(keys[3]!));
     const result = await audit();
     expect(result).toMatchObject({ ok: false, fault: 'missing-checkpoint' });
   });
 
-  test('the newest checkpoint object deleted leaves the last entry trailing', async () => {
-    unlinkSync(fileOf(keys.at(-1)!));
+  test('the newest checkpoint deleted whole (key and object) leaves the last entry trailing', async () => {
+    // What content addressing cannot stop: the owner deletes what was written last, key and object.
+    unlinkSync(objectOf(keys.at(-1)!));
+    unlinkSync(refOf(keys.at(-1)!));
     const result = await audit();
     expect(result).toMatchObject({ ok: true, trailing: 1 });
   });

@@ -14,6 +14,7 @@ import {
   releaseDecisionTimeoutSeconds,
   requestReleaseDecision,
 } from '../../../lambdas/core/pipeline/release-decision.js';
+import { reportCheck } from '../../../lambdas/core/pipeline/report-check.js';
 import { restoreMonitors } from '../../../lambdas/core/pipeline/restore-monitors.js';
 import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
@@ -271,8 +272,21 @@ describe('what the writers record', () => {
         d.constraints = {
           ...d.constraints,
           notBefore: new Date(h.clock.now().getTime() + 2 * 86_400_000).toISOString(),
+          checks: ['e2e'],
         };
       }),
+    );
+    // while it waits, its CI reports the check it names
+    await reportCheck(
+      {
+        intentId: scheduled.declared!.intentId,
+        check: 'e2e',
+        status: 'passed',
+        detail: 'all green',
+        url: 'https://ci.example.com/runs/1',
+        caller: submittedBy({ authority: { requester: 'alice' } }),
+      },
+      h.deps,
     );
     h.clock.advance(2 * 86_400_000);
     await conclude(h, { ...scheduled, admission: await admitPolicy(scheduled, h.deps) });

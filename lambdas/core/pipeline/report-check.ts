@@ -1,0 +1,200 @@
+import type { StoredEntry } from '../../ports/ledger-store.js';
+import type { Catalog } from '../catalog-schema.js';
+import { type CheckReport, checkReportSchema, reportedCheckDetail } from '../check-report.js';
+import {
+  CheckReportConflictError,
+  NotACheckReporterError,
+  NotFoundError,
+  VersionConflictError,
+} from '../errors.js';
+import { intentDeclaredPayload, payloadOf, verificationReadPayload } from '../ledger/entry-payloads.js';
+import type { Caller } from '../principals/caller.js';
+import { delegationsHeld, isLive } from '../principals/delegations.js';
+import { stateKeys } from '../state-keys.js';
+import { withGrantsTo } from './delegations.js';
+import { type PipelineDeps, record } from './deps.js';
+
+/**
+ * Reporting a check result for an intent (`PUT /intents/{id}/checks/{name}`, `itv check report`).
+ *
+ * A result is written once to the state table, where Verify reads it for the checks the intent names
+ * (`constraints.checks`), then recorded on the ledger as `check.reported` under a step key of its own, so a
+ * retried report neither forks nor duplicates the entry. Verify does not wait for results: one reported before
+ * Verify runs — while the intent is scheduled, queued for its lane or still being admitted — is the one it
+ * counts; once Verify has concluded the intent's checks are closed and a report is refused, nothing written.
+ */
+
+type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state' | 'catalog' | 'clock'>;
+
+export interface CheckReportInput {
+  intentId: string;
+  check: string;
+  status: CheckReport['status'];
+  detail?: string;
+  url?: string;
+  caller: Caller;
+}
+
+export interface CheckReportOutcome {
+  report: CheckReport;
+  /** The `check.reported` entry. */
+  seq: number;
+  /** The same result was reported before: nothing new was written. */
+  repeated: boolean;
+}
+
+/**
+ * Records `input` as the intent's result of its check, as the caller. Throws `NotFoundError` (no such intent, or
+ * a check it does not name), `NotACheckReporterError` (403, naming who may), `CheckReportConflictError` (409: a
+ * different result came first, or Verify concluded before this one arrived).
+ */
+export async function reportCheck(input: CheckReportInput, deps: ReportDeps): Promise<CheckReportOutcome> {
+  const entries = await deps.ledger.forIntent(deps.ledgerName, input.intentId);
+  const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
+  if (!declared) throw new NotFoundError(`no intent ${input.intentId} on the ledger`);
+  const { intent, authority } = payloadOf(declared, intentDeclaredPayload);
+  const named = namedChecks(intent);
+  if (!named.includes(input.check)) {
+    throw new NotFoundError(
+      `intent ${input.intentId} names no check "${input.check}"; ${named.length > 0 ? `it names ${named.join(', ')}` : 'it names none'} (constraints.checks)`,
+    );
+  }
+  const service = String(intent.change?.service ?? '');
+  const requester = typeof authority?.requester === 'string' ? authority.requester : undefined;
+  const onBehalfOf = typeof authority?.onBehalfOf === 'string' ? authority.onBehalfOf : undefined;
+  const now = deps.clock.now();
+  const standing = await standingOf(input.caller.principal, { requester, onBehalfOf, service }, deps, now);
+  if (!standing) {
+    throw new NotACheckReporterError(
+      `${input.caller.principal} may not report checks for intent ${input.intentId}: only its requester${requester ? ` (${requester})` : ''}${onBehalfOf ? `, ${onBehalfOf} for whom it was made` : ''}, an owner of ${service} or a holder of a live delegation over ${service} (a CI principal the owners delegated to) may`,
+    );
+  }
+  const report: CheckReport = checkReportSchema.parse({
+    check: input.check,
+    status: input.status,
+    passed: input.status === 'passed',
+    detail: input.detail ?? '',
+    ...(input.url !== undefined ? { url: input.url } : {}),
+    reportedBy: input.caller.principal,
+    authenticatedAs: input.caller.authenticatedAs,
+    standing,
+    reportedAt: now.toISOString(),
+  });
+  const key = stateKeys.check(input.intentId, input.check);
+  const first = (await deps.state.get<CheckReport>(key.pk, key.sk))?.data;
+  if (first) return recordRepeat(input, first, report, entries, deps);
+  const verified = verificationOf(entries);
+  if (verified) {
+    throw new CheckReportConflictError(
+      `intent ${input.intentId}'s checks were verified at seq ${verified.seq} (${verified.type}): a result reported now would not count, so it is not recorded`,
+    );
+  }
+  try {
+    await deps.state.put(key.pk, key.sk, report, 0);
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    // Another report of this check won the write a moment before.
+    const winner = (await deps.state.get<CheckReport>(key.pk, key.sk))?.data;
+    if (!winner) throw error;
+    return recordRepeat(input, winner, report, entries, deps);
+  }
+  return recordFirst(input, report, deps);
+}
+
+/** The checks the declared intent names (`constraints.checks`). */
+function namedChecks(intent: Record<string, unknown>): string[] {
+  const checks = (intent.constraints as { checks?: unknown } | undefined)?.checks;
+  return Array.isArray(checks) ? checks.filter((check): check is string => typeof check === 'string') : [];
+}
+
+/** Who may report, and why: the first standing that holds, or undefined. */
+async function standingOf(
+  principal: string,
+  intent: { requester?: string; onBehalfOf?: string; service: string },
+  deps: Pick<ReportDeps, 'catalog' | 'state'>,
+  now: Date,
+): Promise<CheckReport['standing'] | undefined> {
+  if (principal === intent.requester) return 'requester';
+  if (principal === intent.onBehalfOf) return 'on-behalf-of';
+  if ((deps.catalog.services[intent.service]?.owners ?? []).includes(principal)) return 'owner';
+  const seen: Catalog = await withGrantsTo(deps.catalog, principal, deps.state);
+  if (delegationsHeld(seen, principal, intent.service).some((d) => isLive(d, now))) return 'delegation';
+  return undefined;
+}
+
+/** The intent's verification entry, if Verify has concluded. */
+function verificationOf(entries: StoredEntry[]): { seq: number; type: string } | undefined {
+  const found = entries.find((stored) => stored.entry.type.startsWith('verification.'))?.entry;
+  return found ? { seq: found.seq, type: found.type } : undefined;
+}
+
+/** Records the first report of a check, then tells whether Verify, racing it, counted it. */
+async function recordFirst(
+  input: CheckReportInput,
+  report: CheckReport,
+  deps: ReportDeps,
+): Promise<CheckReportOutcome> {
+  const stored = await record(
+    deps,
+    input.intentId,
+    'check.reported',
+    report,
+    `check.reported/${input.check}`,
+  );
+  assertCounted(
+    input.intentId,
+    report,
+    stored.entry.seq,
+    await deps.ledger.forIntent(deps.ledgerName, input.intentId),
+  );
+  return { report, seq: stored.entry.seq, repeated: false };
+}
+
+/**
+ * A check reported before: the same result again is a retry (its entry is recorded if the first report's was
+ * lost to a crash, and answered as before); another result is refused, naming the first.
+ */
+async function recordRepeat(
+  input: CheckReportInput,
+  first: CheckReport,
+  again: CheckReport,
+  entries: StoredEntry[],
+  deps: ReportDeps,
+): Promise<CheckReportOutcome> {
+  const same =
+    first.status === again.status &&
+    first.detail === again.detail &&
+    first.url === again.url &&
+    first.reportedBy === again.reportedBy;
+  if (!same) {
+    throw new CheckReportConflictError(
+      `check ${input.check} of intent ${input.intentId} was reported ${first.status} by ${first.reportedBy} at ${first.reportedAt}; a check's result is reported once`,
+    );
+  }
+  const recorded = entries.find(
+    (stored) =>
+      stored.entry.type === 'check.reported' &&
+      (stored.entry.payload as { check?: unknown }).check === input.check,
+  );
+  const seq =
+    recorded?.entry.seq ??
+    (await record(deps, input.intentId, 'check.reported', first, `check.reported/${input.check}`)).entry.seq;
+  assertCounted(input.intentId, first, seq, await deps.ledger.forIntent(deps.ledgerName, input.intentId));
+  return { report: first, seq, repeated: true };
+}
+
+/**
+ * Verify reads the result before it records its verdict: a verdict whose result for the check is not this
+ * report's was reached before the report arrived. The report stays recorded (the ledger keeps the order); the
+ * caller learns it did not count.
+ */
+function assertCounted(intentId: string, report: CheckReport, seq: number, entries: StoredEntry[]): void {
+  const verified = entries.find((stored) => stored.entry.type.startsWith('verification.'))?.entry;
+  if (!verified) return;
+  const results = payloadOf(verified, verificationReadPayload).results ?? [];
+  const counted = results.find((result) => result.check === report.check);
+  if (counted?.passed === report.passed && counted.detail === reportedCheckDetail(report)) return;
+  throw new CheckReportConflictError(
+    `check ${report.check} of intent ${intentId} was recorded at seq ${seq}, but Verify concluded at seq ${verified.seq} (${verified.type}) before it arrived: it did not count`,
+  );
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, runItv } from '../support/run-itv.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+/** `itv check report` as CI runs it, against the home's control plane. */
+describe('itv check report', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-check-report-'));
+  });
+  afterAll(async () => {
+    expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const statusOf = async (id: string) =>
+    JSON.parse((await runItv(home, ['status', id, '--json'])).stdout) as { status: string };
+
+  test(
+    'reports a check for a change queued behind a review; its Verify counts it and `itv submit` exits 2',
+    async () => {
+      // Prepare: victor's HIPAA change parks for its reviewer; a second one, its check left to CI, queues behind.
+      const example = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8'));
+      const { testResults: _attached, ...withoutResults } = example;
+      const first = join(home, 'first.json');
+      const second = join(home, 'second.json');
+      writeFileSync(first, JSON.stringify({ ...example, id: 'cli-first' }));
+      writeFileSync(
+        second,
+        JSON.stringify({ ...withoutResults, id: 'cli-second', title: 'Retention, CI-checked' }),
+      );
+      expect((await runItv(home, ['submit', first, '--as', 'victor'])).code).toBe(0);
+      const following = runItv(home, ['submit', second, '--as', 'victor']);
+      for (let i = 0; i < 600; i++) {
+        if ((await statusOf('cli-second').catch(() => ({ status: '' }))).status === 'admission.queued') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const report = (...args: string[]) =>
+        runItv(home, ['check', 'report', 'cli-second', 'hipaa-audit-controls', ...args]);
+
+      // Act
+      const badStatus = await report('--status', 'green', '--as', 'victor');
+      const notAllowed = await report('--status', 'passed', '--as', 'ci-sre');
+      const reported = await report('--status', 'failed', '--detail', 'AU-2 untested', '--as', 'victor');
+      const again = await report(
+        '--status',
+        'failed',
+        '--detail',
+        'AU-2 untested',
+        '--as',
+        'victor',
+        '--json',
+      );
+      const other = await report('--status', 'passed', '--as', 'victor');
+      const queued = await statusOf('cli-second');
+      const reviewed = await runItv(home, ['review', 'cli-first', '--approve', '--as', 'xavier']);
+      const submitted = await following;
+
+      // Assess
+      expect(badStatus.code).toBe(1);
+      expect(badStatus.stderr).toContain('--status: must be passed or failed, not "green"');
+      expect(notAllowed.code).toBe(1);
+      expect(notAllowed.stderr).toContain('NotACheckReporterError');
+      expect([reported.code, reported.stderr]).toEqual([0, '']);
+      expect(reported.stdout).toMatch(
+        /recorded: hipaa-audit-controls failed for cli-second, reported by victor \(requester\) at seq \d+/,
+      );
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ check: 'hipaa-audit-controls', repeated: true });
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain('CheckReportConflictError');
+      expect(queued.status).toBe('admission.queued');
+      expect(reviewed.code).toBe(0);
+      expect(submitted.code).toBe(2);
+      expect(submitted.stdout).toContain('verification.failed');
+      expect((await statusOf('cli-second')).status).toBe('failed-verification');
+    },
+    intentsBudgetMs(3),
+  );
+});

@@ -1,0 +1,116 @@
+import type { CallerIdentity } from '../harness/api-gateway.js';
+import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
+import {
+  declaredAt,
+  example,
+  personCalling,
+  reviewerCalling,
+  suiteEnvironment,
+  unblockedStart,
+} from '../harness/scenario-support.js';
+import { deployedAccount } from '../harness/template.js';
+
+/**
+ * A CI system reporting a check result through API Gateway with SigV4, as deployed: the report-check function
+ * runs under its own role (ledger append, state record; the IAM gateway refuses anything else), the caller is
+ * the CI role's session resolved to its catalog principal, and the result it reports for a change queued
+ * behind a review is the one that change's Verify counts once the lane frees.
+ */
+describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
+  let stack: DeployedStack;
+  /** The SRE team's CI role, assumed for one pipeline run (the catalog claims any session of it). */
+  const sreCi: CallerIdentity = {
+    arn: `arn:aws:sts::${deployedAccount}:assumed-role/ItvSreCi/pipeline-run-77`,
+    accessKey: 'ASIASRECIRUN00000077',
+  };
+  const check = 'hipaa-audit-controls';
+
+  beforeAll(async () => {
+    stack = await deployStack({
+      ...suiteEnvironment(),
+      start: unblockedStart(['04-high-risk-review.json']),
+    });
+  });
+  afterAll(async () => {
+    console.log(stack.services.iamSummary());
+    await stack?.stop();
+  });
+
+  const call = async (method: string, path: string, caller: CallerIdentity | undefined, body?: unknown) => {
+    const answer = await stack.clock.busy(() =>
+      stack.api.request(method, path, { caller, ...(body === undefined ? {} : { body }) }),
+    );
+    return { status: answer.statusCode, body: answer.json() as Record<string, unknown> };
+  };
+
+  test('a CI principal the owner delegated to reports as itself; Verify counts it; a late report is refused', async () => {
+    // Prepare: the first change parks for its reviewer; the second, whose check is left to CI, queues behind it.
+    const holder = await stack.submit(
+      declaredAt(example('04-high-risk-review.json'), stack.clock.now()),
+      personCalling('victor'),
+    );
+    expect(await stack.parkedForReview(holder.intentId)).toBe(true);
+    const { testResults: _attached, ...withoutResults } = example('04-high-risk-review.json');
+    const waiter = await stack.submit(
+      declaredAt({ ...withoutResults, title: 'Audit log retention, checked by CI' }, stack.clock.now()),
+      personCalling('victor'),
+    );
+    await stack.until(async () => (await stack.entryTypes(waiter.intentId)).includes('admission.queued'));
+    const path = `/intents/${encodeURIComponent(waiter.intentId)}/checks/${check}`;
+    const failed = { status: 'failed', detail: 'AU-2 untested', url: 'https://ci.example.com/runs/77' };
+
+    // Act
+    const unsigned = await call('PUT', path, undefined, failed);
+    const beforeGrant = await call('PUT', path, sreCi, failed);
+    const granted = await call('POST', '/delegations', personCalling('victor'), {
+      to: 'ci-sre',
+      services: ['patient-records'],
+      role: 'engineering-manager',
+      expiresAt: new Date(stack.clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      reason: 'the SRE pipeline runs the HIPAA audit checks',
+    });
+    const reported = await call('PUT', path, sreCi, failed);
+    const again = await call('PUT', path, sreCi, failed);
+    const approved = await call(
+      'POST',
+      `/intents/${encodeURIComponent(holder.intentId)}/review`,
+      reviewerCalling(example('04-high-risk-review.json')),
+      { decision: 'approve', reason: 'risk reviewed' },
+    );
+    const run = await stack.finished(waiter.intentId);
+    const late = await call('PUT', path, sreCi, { status: 'passed' });
+
+    // Assess
+    expect(unsigned.status).toBe(401);
+    expect([beforeGrant.status, beforeGrant.body.error]).toEqual([403, 'NotACheckReporterError']);
+    expect(granted.status).toBe(201);
+    expect(reported.status).toBe(201);
+    expect(reported.body).toMatchObject({
+      check,
+      status: 'failed',
+      reportedBy: 'ci-sre',
+      standing: 'delegation',
+    });
+    expect(again).toEqual({ status: 200, body: { ...reported.body, repeated: true } });
+    expect(approved.status).toBe(200);
+    expect(run.status).toBe('SUCCEEDED');
+    const entries = (await stack.ledger.forIntent(stack.ledgerName, waiter.intentId)).map((s) => s.entry);
+    expect(entries.filter((e) => e.type === 'check.reported').map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        reportedBy: 'ci-sre',
+        authenticatedAs: { method: 'aws-iam', arn: sreCi.arn },
+        url: failed.url,
+      }),
+    ]);
+    const verification = entries.find((e) => e.type === 'verification.failed')?.payload as {
+      results: Array<{ check: string; passed: boolean; detail: string }>;
+    };
+    expect(verification.results.find((r) => r.check === check)).toEqual({
+      check,
+      passed: false,
+      detail: 'reported failed by ci-sre: AU-2 untested',
+    });
+    expect((await stack.status(waiter.intentId))?.outcome).toBe('failed-verification');
+    expect([late.status, late.body.error]).toEqual([409, 'CheckReportConflictError']);
+  });
+});
