@@ -4,8 +4,13 @@
  * ever a Buffer of its own.
  */
 export class LeafLog {
-  private bytes = Buffer.allocUnsafe(32 * 1024);
+  private bytes: Buffer;
   private count = 0;
+
+  /** `capacity`: the leaves expected, to spare copies as the buffer grows (it grows past it as needed). */
+  constructor(capacity = 1024) {
+    this.bytes = Buffer.allocUnsafe(32 * Math.max(1, Math.ceil(capacity)));
+  }
 
   get size(): number {
     return this.count;

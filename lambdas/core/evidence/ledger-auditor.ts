@@ -34,7 +34,7 @@ export interface SignedPart {
  * reader, which checks the chain on the exported bytes itself and hands over only the leaf.
  */
 export class LedgerAuditor {
-  private readonly leaves = new LeafLog();
+  private readonly leaves: LeafLog;
   private readonly heads = new TreeHeads();
   private readonly claims: CheckpointClaim[] = [];
   private readonly outsideFaults: AuditFailure[] = [];
@@ -48,8 +48,14 @@ export class LedgerAuditor {
   /** Checkpoints kept outside the ledger are best given here, before the entries: their heads are then taken on the way. */
   constructor(
     private readonly publicKeySpkiDer: Uint8Array,
-    options: { ledger?: string; checkpoints?: readonly CheckpointSource[] } = {},
+    options: {
+      ledger?: string;
+      checkpoints?: readonly CheckpointSource[];
+      /** About how many entries will come, to size the leaf log once. */
+      expectedEntries?: number;
+    } = {},
   ) {
+    this.leaves = new LeafLog(options.expectedEntries);
     this.name = options.ledger;
     for (const checkpoint of options.checkpoints ?? [])
       this.addCheckpointObject(checkpoint.value, checkpoint.source, checkpoint.key);
