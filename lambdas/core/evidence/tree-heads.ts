@@ -7,9 +7,9 @@ export interface TreeHead {
   root: string;
 }
 
-// Subtrees of 4 leaves and more are remembered (about one node per 2 leaves, 16 MB for a million), so
+// Subtrees of 8 leaves and more are remembered (about one node per 4 leaves, 8 MB for a million), so
 // consistency proofs between checkpoints reuse the walk's hashes instead of rehashing every leaf a second time.
-const REMEMBERED_HEIGHT = 2;
+const REMEMBERED_HEIGHT = 3;
 
 /**
  * Builds the Merkle tree as leaves arrive and keeps the head at every size asked for before the walk
