@@ -174,11 +174,16 @@ async function millionEntries(entries: number): Promise<string[]> {
   const bytes = writer.bytes();
   const publicKey = await writer.signer.publicKeySpkiDer();
   const t0 = performance.now();
+  // The process's CPU time beside the wall time: on a shared machine the wall time also counts the time other
+  // processes held the core. It includes the garbage collector's helper threads, so it is no lower than one core's.
+  const cpu0 = process.cpuUsage();
   const audit = auditExport(bytes, publicKey, { checkpoints: writer.checkpoints });
+  const cpu = process.cpuUsage(cpu0);
   const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (!audit.ok) throw new Error(`bench ledger failed verification: ${audit.reason}`);
   return [
     `verify ${entries.toLocaleString('en-US')} pipeline-shaped entries (${(bytes.length / 1e6).toFixed(0)} MB; built in ${(built / 1000).toFixed(1)} s):`,
-    `  ${seconds.toFixed(1)} s on one core (target <= 30 s): ${audit.decisions.toLocaleString('en-US')} decision signatures, ${audit.checkpoints.toLocaleString('en-US')} signed checkpoints (${writer.checkpoints.length.toLocaleString('en-US')} evidence-store objects, interval 64) and ${audit.consistencyProofs.toLocaleString('en-US')} consistency proofs`,
+    `  ${seconds.toFixed(1)} s on one core, ${cpuSeconds.toFixed(1)} s of CPU (target <= 30 s): ${audit.decisions.toLocaleString('en-US')} decision signatures, ${audit.checkpoints.toLocaleString('en-US')} signed checkpoints (${writer.checkpoints.length.toLocaleString('en-US')} evidence-store objects, interval 64) and ${audit.consistencyProofs.toLocaleString('en-US')} consistency proofs`,
   ];
 }

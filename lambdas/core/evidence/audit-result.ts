@@ -36,6 +36,8 @@ export type LedgerAudit =
 export interface CheckpointClaim {
   checkpoint: Checkpoint;
   source: string;
+  /** SHA-256 (hex) of its signed bytes, the digest a successor's `previous` names: taken once, when opened. */
+  signedSha256: string;
 }
 
 /** A signed checkpoint kept outside the ledger, as untrusted JSON, and where it was read from. */

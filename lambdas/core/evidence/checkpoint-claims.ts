@@ -1,7 +1,6 @@
-import { checkpointLink } from '../ledger/checkpoint.js';
-import { verifyConsistency } from '../ledger/consistency-proof.js';
+import { verifyConsistencyPath } from '../ledger/consistency-proof.js';
 import type { AuditFailure, CheckpointClaim } from './audit-result.js';
-import { FrontierTree } from './frontier-tree.js';
+import { FrontierTree, MerkleFrontier } from './frontier-tree.js';
 import type { LeafLog } from './leaf-log.js';
 import type { TreeHead, TreeHeads } from './tree-heads.js';
 
@@ -35,6 +34,9 @@ export function checkCheckpoints(
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
   heads.fillIn(leaves, sizes);
   const faults: AuditFailure[] = options.requireLinks ? missingLinks(claims) : [];
+  // Every proof is taken from one tree over all the leaves; the perfect subtrees the walk remembered spare
+  // rehashing their leaves.
+  const tree = new FrontierTree(MerkleFrontier.empty(), (index) => leaves.at(index), size, heads.known);
   let previous: TreeHead | undefined;
   let checkpoints = 0;
   let consistencyProofs = 0;
@@ -79,9 +81,14 @@ export function checkCheckpoints(
       break;
     }
     if (previous !== undefined && previous.size > 0 && previous.size < claimedSize) {
-      const tree = new FrontierTree(previous.frontier, (index) => leaves.at(index), claimedSize, heads.known);
-      const proof = tree.consistencyProof(previous.size, claimedSize);
-      const verified = verifyConsistency(proof, previous.root, first.checkpoint.rootHash);
+      const path = tree.consistencyPath(previous.size, claimedSize);
+      const verified = verifyConsistencyPath(
+        previous.size,
+        claimedSize,
+        path,
+        Buffer.from(previous.root, 'hex'),
+        Buffer.from(first.checkpoint.rootHash, 'hex'),
+      );
       if (!verified.ok) {
         fail(
           'inconsistent',
@@ -102,7 +109,11 @@ export function checkCheckpoints(
  * replaced checkpoint object is then reported even when a later one still covers its entries.
  */
 function missingLinks(claims: readonly CheckpointClaim[]): AuditFailure[] {
-  const held = new Set(claims.map(({ checkpoint }) => linkKey(checkpointLink(checkpoint))));
+  const held = new Set(
+    claims.map(({ checkpoint, signedSha256 }) =>
+      linkKey({ size: checkpoint.size, checkpointSha256: signedSha256 }),
+    ),
+  );
   const faults: AuditFailure[] = [];
   for (const claim of claims) {
     const link = claim.checkpoint.previous;

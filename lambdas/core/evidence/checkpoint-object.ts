@@ -28,7 +28,9 @@ export function checkpointObjectBytes(signed: SignedCheckpoint): Uint8Array {
   return canonicalBytes({ checkpoint: signed.checkpoint, envelope: signed.envelope });
 }
 
-export type OpenedCheckpoint = { ok: true; signed: SignedCheckpoint } | { ok: false; reason: string };
+export type OpenedCheckpoint =
+  /** `signedBytes`: the bytes the signature covers, `checkpointBytes(checkpoint)`. */
+  { ok: true; signed: SignedCheckpoint; signedBytes: Uint8Array } | { ok: false; reason: string };
 
 /**
  * Checks a signed checkpoint from untrusted JSON or bytes: its shape, its envelope's signature under the
@@ -54,5 +56,5 @@ export function openCheckpointObject(input: unknown, publicKeySpkiDer: Uint8Arra
   if (Buffer.compare(Buffer.from(verified.payload), Buffer.from(checkpointBytes(checkpoint))) !== 0) {
     return { ok: false, reason: 'the envelope signs a different checkpoint than the one beside it' };
   }
-  return { ok: true, signed: { checkpoint, envelope } };
+  return { ok: true, signed: { checkpoint, envelope }, signedBytes: verified.payload };
 }

@@ -1,13 +1,19 @@
-import { hash } from 'node:crypto';
+import { sha256Into } from '../ledger/hash.js';
 import type { CheckpointSource, LedgerAudit } from './audit-result.js';
-import { LedgerAuditor, SIGNED_ENTRY_TYPES } from './ledger-auditor.js';
+import { LedgerAuditor, SIGNED_ENTRY_TYPES, type SignedPart } from './ledger-auditor.js';
 
 /*
  * The export reader's fast path. An export line is the RFC 8785 text of `{ "entry": E, "hash": H }`, so the
- * bytes of JCS(E) sit inside it verbatim: the leaf hash is taken over them in place, and seq, prevHash, ledger
- * and hash are compared on the bytes at the positions canonical key order puts them. Any line that does not
- * have exactly that layout, and every signed entry, is parsed in full instead, so the fast path can only
- * accept what the full path would: it never names a fault itself.
+ * bytes of JCS(E) sit inside it verbatim: the leaf hash is taken over them in place, straight into the
+ * auditor's leaf log, and seq, prevHash, ledger and hash are compared on the bytes at the positions canonical
+ * key order puts them. Of a signed entry only the payload is parsed, for its signature. A line that does not
+ * have exactly that layout, or whose checks fail, is parsed in full instead, which names the fault: the fast
+ * path never reports one itself.
+ *
+ * Both paths bind every byte of a line: its leaf hash must be the stored hash, which the next entry's prevHash
+ * and the signed roots bind in turn, so no edit passes either. What only the full path checks is that the
+ * line is canonical and its unsigned fields well-formed (it re-encodes the parsed entry): a line that is not
+ * can only come from whoever wrote the leaf hashes, and the fast path accepts it as hashed.
  */
 
 const token = (text: string) => Buffer.from(text, 'latin1');
@@ -23,21 +29,19 @@ const HASH_KEY = token('},"hash":"');
 const ENTRY_OFFSET = '{"entry":'.length;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const ZERO = 0x30;
 const HEX_DIGITS = token('0123456789abcdef');
-const SIGNED_TYPES = [...SIGNED_ENTRY_TYPES].map(token);
+const GENESIS = Buffer.alloc(32);
+const SIGNED_TYPES = [...SIGNED_ENTRY_TYPES].map((type) => ({ type, bytes: token(type) }));
 
-/** Writes the 64 hex digits of a 32-byte hash into `out`: no string per line. */
-function writeHex(hash: Uint8Array, out: Buffer): void {
+/** Whether the 64 hex digits at `bytes[at]` spell the 32 bytes at `hash[offset]` (lower case): no string made. */
+function hexMatches(bytes: Buffer, at: number, hash: Buffer, offset: number): boolean {
   for (let i = 0; i < 32; i++) {
-    out[2 * i] = HEX_DIGITS[hash[i]! >> 4]!;
-    out[2 * i + 1] = HEX_DIGITS[hash[i]! & 15]!;
+    const b = hash[offset + i]!;
+    if (bytes[at + 2 * i] !== HEX_DIGITS[b >> 4] || bytes[at + 2 * i + 1] !== HEX_DIGITS[b & 15])
+      return false;
   }
-}
-
-/** The hex digits of the previous leaf, and a second buffer for the current one. */
-interface LinkState {
-  previous: Buffer;
-  current: Buffer;
+  return true;
 }
 
 function matches(bytes: Buffer, at: number, expected: Buffer): boolean {
@@ -67,6 +71,14 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
+/** The decimal integer in bytes[start, end) written as RFC 8785 writes it (no leading zero), or -1. */
+function canonicalInteger(bytes: Buffer, start: number, end: number): number {
+  if (end - start > 15 || end === start || (end - start > 1 && bytes[start] === ZERO)) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + bytes[i]! - ZERO;
+  return value;
+}
+
 /** Checks one canonical line in place; false sends it to the full parse. Restores every byte it touches. */
 function readFast(
   bytes: Buffer,
@@ -74,7 +86,6 @@ function readFast(
   end: number,
   auditor: LedgerAuditor,
   ledger: Buffer,
-  link: LinkState,
 ): boolean {
   if (!matches(bytes, start, ENTRY_OPEN)) return false;
   let at = stringEnd(bytes, start + ENTRY_OPEN.length, end);
@@ -100,28 +111,35 @@ function readFast(
   let d = digitsEnd - 1;
   while (d > floor && isDigit(bytes[d]!)) d--;
   const digitsStart = d + 1;
-  const seq = String(auditor.nextSeq);
-  if (digitsEnd - digitsStart !== seq.length) return false;
-  for (let i = 0; i < seq.length; i++) if (bytes[digitsStart + i] !== seq.charCodeAt(i)) return false;
+  const seq = auditor.nextSeq;
+  if (canonicalInteger(bytes, digitsStart, digitsEnd) !== seq) return false;
   if (!matches(bytes, digitsStart - 8, SEQ_KEY)) return false;
   const prevStart = digitsStart - 72;
   if (prevStart - 14 < floor || !matches(bytes, prevStart - 14, PREV_KEY)) return false;
-  if (bytes.compare(link.previous, 0, 64, prevStart, prevStart + 64) !== 0) return false;
+  const leaves = auditor.leafBuffer;
+  const previous = seq === 0 ? GENESIS : leaves;
+  if (!hexMatches(bytes, prevStart, previous, seq === 0 ? 0 : 32 * (seq - 1))) return false;
   const typeLength = entryEnd - 2 - (q + 1);
-  for (const signed of SIGNED_TYPES)
-    if (signed.length === typeLength && matches(bytes, q + 1, signed)) return false;
-  // SHA-256(0x00 ‖ JCS(entry)) in one call: the byte before the entry (the ':' of "entry":) becomes 0x00.
+  let signed: SignedPart | undefined;
+  for (const { type, bytes: name } of SIGNED_TYPES) {
+    if (name.length !== typeLength || !matches(bytes, q + 1, name)) continue;
+    // The payload object, from its brace to the brace before ,"prevHash": only what the signature check reads.
+    try {
+      signed = { type, payload: JSON.parse(bytes.toString('utf8', floor - 1, prevStart - 13)) };
+    } catch {
+      return false;
+    }
+  }
+  // SHA-256(0x00 ‖ JCS(entry)) in one call, into the leaf's slot: the byte before the entry (the ':' of
+  // "entry":) becomes 0x00 meanwhile.
+  const slot = auditor.reserveLeaf();
   const entryStart = start + ENTRY_OFFSET;
   const saved = bytes[entryStart - 1]!;
   bytes[entryStart - 1] = 0;
-  const leaf = hash('sha256', bytes.subarray(entryStart - 1, entryEnd), 'buffer');
+  sha256Into(bytes.subarray(entryStart - 1, entryEnd), auditor.leafBuffer, slot);
   bytes[entryStart - 1] = saved;
-  writeHex(leaf, link.current);
-  if (bytes.compare(link.current, 0, 64, hashStart, hashStart + 64) !== 0) return false;
-  const linked = link.current;
-  link.current = link.previous;
-  link.previous = linked;
-  return auditor.addVerified(leaf);
+  if (!hexMatches(bytes, hashStart, auditor.leafBuffer, slot)) return false;
+  return auditor.addReservedLeaf(signed);
 }
 
 /**
@@ -138,23 +156,25 @@ export function auditExport(
     stats?: { fast: number; full: number };
   } = {},
 ): LedgerAudit {
-  const auditor = new LedgerAuditor(publicKeySpkiDer, { checkpoints: options.checkpoints });
+  const auditor = new LedgerAuditor(publicKeySpkiDer, {
+    checkpoints: options.checkpoints,
+    // No export line is shorter than about 256 bytes (two hashes, a prevHash and the keys around them).
+    expectedEntries: bytes.length / 256,
+  });
   let ledger: Buffer | undefined;
-  const link: LinkState = { previous: Buffer.alloc(64), current: Buffer.alloc(64) };
   let start = 0;
   let line = 0;
   while (start < bytes.length && !auditor.failed) {
     let end = bytes.indexOf(0x0a, start);
     if (end === -1) end = bytes.length;
     line++;
-    if (end > start && ledger && readFast(bytes, start, end, auditor, ledger, link)) {
+    if (end > start && ledger && readFast(bytes, start, end, auditor, ledger)) {
       if (options.stats) options.stats.fast++;
     } else if (end > start) {
       if (options.stats) options.stats.full++;
       readFull(bytes.toString('utf8', start, end), line, auditor);
       if (ledger === undefined && auditor.ledger !== undefined)
         ledger = Buffer.from(auditor.ledger, 'latin1');
-      link.previous.write(auditor.expectedPrevHash, 'latin1');
     }
     start = end + 1;
   }

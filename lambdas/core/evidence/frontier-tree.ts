@@ -1,4 +1,4 @@
-import { EMPTY_TREE_HASH, nodeHashBytes } from '../ledger/hash.js';
+import { EMPTY_TREE_HASH, nodeHashBytes, nodeHashInto } from '../ledger/hash.js';
 import { splitPoint } from '../ledger/merkle-tree.js';
 import type { ConsistencyProof, InclusionProof } from '../ledger/proof-types.js';
 
@@ -12,29 +12,38 @@ export interface Frontier {
   nodes: Array<{ height: number; hash: string }>;
 }
 
+// Roots are folded here: hashing is synchronous, so one scratch serves every frontier.
+const rootScratch = Buffer.alloc(32);
+
 /**
- * The right edge of an RFC 9162 tree over 32-byte leaf hashes, kept as buffers: the roots of its perfect
- * subtrees, largest first. Adding a leaf costs one node hash on average.
+ * The right edge of an RFC 9162 tree over 32-byte leaf hashes: the roots of its perfect subtrees, largest
+ * first, 32 bytes each in one buffer. Adding a leaf costs one node hash on average, hashed in place.
  */
 export class MerkleFrontier {
-  /** Called with every perfect subtree a push completes (height ≥ 1), e.g. to remember some of them. */
-  onSubtree: ((start: number, height: number, hash: Buffer) => void) | undefined;
+  /**
+   * Called with every perfect subtree a push completes (height ≥ 1), e.g. to remember some of them; its hash
+   * is the 32 bytes at `hash[offset]`, valid only during the call.
+   */
+  onSubtree: ((start: number, height: number, hash: Buffer, offset: number) => void) | undefined;
 
   private constructor(
-    private readonly hashes: Buffer[],
+    private nodes: Buffer,
     private readonly heights: number[],
     private count: number,
   ) {}
 
   static empty(): MerkleFrontier {
-    return new MerkleFrontier([], [], 0);
+    return new MerkleFrontier(Buffer.allocUnsafe(32 * 8), [], 0);
   }
 
   /** From the hex form kept in the state store. */
   static fromJSON(frontier: Frontier): MerkleFrontier {
-    const hashes = frontier.nodes.map((node) => Buffer.from(node.hash, 'hex'));
+    const nodes = Buffer.allocUnsafe(32 * Math.max(8, frontier.nodes.length + 1));
+    frontier.nodes.forEach((node, index) => {
+      nodes.write(node.hash, index * 32, 32, 'hex');
+    });
     return new MerkleFrontier(
-      hashes,
+      nodes,
       frontier.nodes.map((node) => node.height),
       frontier.size,
     );
@@ -44,40 +53,53 @@ export class MerkleFrontier {
     return this.count;
   }
 
-  push(leaf: Uint8Array): void {
-    // Keeps a reference to `leaf`: callers hand over hashes they never change.
-    let current = Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf);
+  /** Adds the 32-byte leaf hash at `leaf[offset]`; the leaf is copied, never kept. */
+  push(leaf: Uint8Array, offset = 0): void {
+    const heights = this.heights;
+    let top = heights.length;
+    if ((top + 1) * 32 > this.nodes.length) this.grow();
+    const nodes = this.nodes;
+    let current = Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
+    let at = offset;
     let height = 0;
-    while (this.heights.length > 0 && this.heights[this.heights.length - 1] === height) {
-      this.heights.pop();
-      current = nodeHashBytes(this.hashes.pop()!, current);
+    while (top > 0 && heights[top - 1] === height) {
+      top--;
+      heights.pop();
+      // The pair's hash replaces its left child: the frontier stays in order without moving anything.
+      nodeHashInto(nodes, top * 32, current, at, nodes, top * 32);
+      current = nodes;
+      at = top * 32;
       height++;
-      this.onSubtree?.(this.count + 1 - 2 ** height, height, current);
+      this.onSubtree?.(this.count + 1 - 2 ** height, height, nodes, at);
     }
-    this.hashes.push(current);
-    this.heights.push(height);
+    if (current !== nodes || at !== top * 32) current.copy(nodes, top * 32, at, at + 32);
+    heights.push(height);
     this.count++;
   }
 
   /** MTH of all leaves so far (SHA-256 of nothing for none), lower-case hex. */
   root(): string {
-    if (this.hashes.length === 0) return EMPTY_TREE_HASH;
-    let root = this.hashes[this.hashes.length - 1]!;
-    for (let index = this.hashes.length - 2; index >= 0; index--)
-      root = nodeHashBytes(this.hashes[index]!, root);
-    return root.toString('hex');
+    const last = this.heights.length - 1;
+    if (last < 0) return EMPTY_TREE_HASH;
+    if (last === 0) return this.nodes.toString('hex', 0, 32);
+    nodeHashInto(this.nodes, (last - 1) * 32, this.nodes, last * 32, rootScratch, 0);
+    for (let index = last - 2; index >= 0; index--)
+      nodeHashInto(this.nodes, index * 32, rootScratch, 0, rootScratch, 0);
+    return rootScratch.toString('hex');
   }
 
   clone(): MerkleFrontier {
-    return new MerkleFrontier([...this.hashes], [...this.heights], this.count);
+    const nodes = Buffer.allocUnsafe(32 * (this.heights.length + 1));
+    this.nodes.copy(nodes, 0, 0, 32 * this.heights.length);
+    return new MerkleFrontier(nodes, [...this.heights], this.count);
   }
 
-  /** The perfect subtrees with the first leaf each covers. */
+  /** The perfect subtrees with the first leaf each covers (copies of their hashes). */
   subtrees(): Array<{ start: number; size: number; hash: Buffer }> {
     let start = 0;
-    return this.hashes.map((hash, index) => {
-      const size = 2 ** this.heights[index]!;
-      const subtree = { start, size, hash };
+    return this.heights.map((height, index) => {
+      const size = 2 ** height;
+      const subtree = { start, size, hash: Buffer.from(this.nodes.subarray(index * 32, index * 32 + 32)) };
       start += size;
       return subtree;
     });
@@ -86,8 +108,17 @@ export class MerkleFrontier {
   toJSON(): Frontier {
     return {
       size: this.count,
-      nodes: this.hashes.map((hash, index) => ({ height: this.heights[index]!, hash: hash.toString('hex') })),
+      nodes: this.heights.map((height, index) => ({
+        height,
+        hash: this.nodes.toString('hex', index * 32, index * 32 + 32),
+      })),
     };
+  }
+
+  private grow(): void {
+    const grown = Buffer.allocUnsafe(Math.max(this.nodes.length * 2, 32 * 8));
+    this.nodes.copy(grown, 0, 0, 32 * this.heights.length);
+    this.nodes = grown;
   }
 }
 
@@ -160,22 +191,42 @@ export class FrontierTree {
       throw new RangeError(`oldSize ${oldSize} must be 0 or in [${this.base.size}, ${newSize}]`);
     }
     if (oldSize === 0 || oldSize === newSize) return { oldSize, newSize, path: [] };
-    const path = this.subproof(oldSize, 0, newSize, true).map((hash) => hash.toString('hex'));
+    const path = this.consistencyPath(oldSize, newSize).map((hash) => hash.toString('hex'));
     return { oldSize, newSize, path };
   }
 
-  private subproof(m: number, start: number, end: number, complete: boolean): Buffer[] {
+  /** The nodes of that proof as 32-byte hashes, for 0 < oldSize < newSize (sizes as `consistencyProof` checks them). */
+  consistencyPath(oldSize: number, newSize: number): Buffer[] {
+    const path: Buffer[] = [];
+    this.subproof(oldSize, 0, newSize, true, path);
+    return path;
+  }
+
+  /** RFC 9162 §2.1.4.1 SUBPROOF, appending its nodes to `path` in the RFC's order. */
+  private subproof(m: number, start: number, end: number, complete: boolean, path: Buffer[]): void {
     const n = end - start;
-    if (m === n) return complete ? [] : [this.rangeHash(start, end)];
+    if (m === n) {
+      if (!complete) path.push(this.rangeHash(start, end));
+      return;
+    }
     const k = splitPoint(n);
-    if (m <= k) return [...this.subproof(m, start, start + k, complete), this.rangeHash(start + k, end)];
-    return [...this.subproof(m - k, start + k, end, false), this.rangeHash(start, start + k)];
+    if (m <= k) {
+      this.subproof(m, start, start + k, complete, path);
+      path.push(this.rangeHash(start + k, end));
+    } else {
+      this.subproof(m - k, start + k, end, false, path);
+      path.push(this.rangeHash(start, start + k));
+    }
   }
 
   /** MTH(D[a:b]) for b > a. */
   private rangeHash(a: number, b: number): Buffer {
     if (a >= this.base.size) {
-      if (b - a === 1) return Buffer.from(this.leafAt(a));
+      if (b - a === 1) {
+        // Only read: a Buffer view of the leaf needs no copy.
+        const leaf = this.leafAt(a);
+        return Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf);
+      }
       const remembered = this.known?.(a, b - a);
       if (remembered) return remembered;
     } else {

@@ -1,20 +1,50 @@
-/** The leaf hashes of a ledger, 32 bytes each in one growing buffer: a million leaves take 32 MB. */
+/**
+ * The leaf hashes of a ledger, 32 bytes each in one growing buffer: a million leaves take 32 MB. A reader
+ * may hash straight into the next slot (`reserve`, then `commit` once the leaf is checked), so no leaf is
+ * ever a Buffer of its own.
+ */
 export class LeafLog {
-  private bytes = Buffer.allocUnsafe(32 * 1024);
+  private bytes: Buffer;
   private count = 0;
+
+  /** `capacity`: the leaves expected, to spare copies as the buffer grows (it grows past it as needed). */
+  constructor(capacity = 1024) {
+    this.bytes = Buffer.allocUnsafe(32 * Math.max(1, Math.ceil(capacity)));
+  }
 
   get size(): number {
     return this.count;
   }
 
-  push(leaf: Uint8Array): void {
+  /** The buffer the leaves live in; replaced when it grows, so read it after `reserve`. */
+  get buffer(): Buffer {
+    return this.bytes;
+  }
+
+  /** Offset of leaf `index` in `buffer`. */
+  offsetOf(index: number): number {
+    return index * 32;
+  }
+
+  /** Makes room for leaf `size` and returns its offset in `buffer`; it counts once committed. */
+  reserve(): number {
     if ((this.count + 1) * 32 > this.bytes.length) {
       const grown = Buffer.allocUnsafe(this.bytes.length * 2);
       this.bytes.copy(grown, 0, 0, this.count * 32);
       this.bytes = grown;
     }
-    this.bytes.set(leaf, this.count * 32);
-    this.count++;
+    return this.count * 32;
+  }
+
+  /** Counts the leaf written at the reserved slot; returns its offset. */
+  commit(): number {
+    return 32 * this.count++;
+  }
+
+  push(leaf: Uint8Array): void {
+    const offset = this.reserve();
+    this.bytes.set(leaf, offset);
+    this.commit();
   }
 
   /** Leaf `index` as a view (not a copy). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
-import { canonicalBytes, canonicalJson } from '../ledger/canonical-json.js';
+import { canonicalBytes } from '../ledger/canonical-json.js';
+import type { Checkpoint } from '../ledger/checkpoint.js';
 import { storedEntrySchema } from '../ledger/entry.js';
 import { signedPayload } from '../ledger/entry-payloads.js';
 import { GENESIS_PREV_HASH, leafHashOfBytes } from '../ledger/hash.js';
@@ -21,13 +22,19 @@ import { TreeHeads } from './tree-heads.js';
 /** Entry types whose payload the audit checks beyond the chain. */
 export const SIGNED_ENTRY_TYPES = new Set(['checkpoint.signed', 'decision.signed']);
 
+/** What the audit reads of an entry beyond its leaf: its type and payload (only signed types' are checked). */
+export interface SignedPart {
+  type: string;
+  payload: unknown;
+}
+
 /**
  * Walks a ledger one entry at a time from seq 0 and then checks every signed checkpoint against the
  * entries. Two readers feed it: `addStored` (parsed entries, e.g. from the ledger store) and the export
  * reader, which checks the chain on the exported bytes itself and hands over only the leaf.
  */
 export class LedgerAuditor {
-  private readonly leaves = new LeafLog();
+  private readonly leaves: LeafLog;
   private readonly heads = new TreeHeads();
   private readonly claims: CheckpointClaim[] = [];
   private readonly outsideFaults: AuditFailure[] = [];
@@ -35,13 +42,20 @@ export class LedgerAuditor {
   private chainFault: AuditFailure | undefined;
   private name: string | undefined;
   private decisions = 0;
-  private readonly openedCheckpoints = new Map<string, SignedCheckpoint>();
+  /** Checkpoints opened so far, by their signature. */
+  private readonly openedCheckpoints = new Map<string, OpenedClaim & { ok: true }>();
 
   /** Checkpoints kept outside the ledger are best given here, before the entries: their heads are then taken on the way. */
   constructor(
     private readonly publicKeySpkiDer: Uint8Array,
-    options: { ledger?: string; checkpoints?: readonly CheckpointSource[] } = {},
+    options: {
+      ledger?: string;
+      checkpoints?: readonly CheckpointSource[];
+      /** About how many entries will come, to size the leaf log once. */
+      expectedEntries?: number;
+    } = {},
   ) {
+    this.leaves = new LeafLog(options.expectedEntries);
     this.name = options.ledger;
     for (const checkpoint of options.checkpoints ?? []) {
       if (checkpoint.damage !== undefined) this.addDamagedObject(checkpoint);
@@ -102,16 +116,27 @@ export class LedgerAuditor {
       const reason = `prevHash ${entry.prevHash} differs from the hash of seq ${seq - 1} (${previous})`;
       return this.fail(seq, 'prev-hash-mismatch', reason);
     }
-    return this.accept(leaf, entry);
+    leaf.copy(this.leaves.buffer, this.leaves.reserve());
+    return this.accept(entry);
+  }
+
+  /** Where leaf `nextSeq` goes in `leafBuffer`: the export reader hashes straight into it. */
+  reserveLeaf(): number {
+    return this.leaves.reserve();
+  }
+
+  /** The buffer holding every leaf hash, 32 bytes each (leaf i at 32·i); replaced as it grows. */
+  get leafBuffer(): Buffer {
+    return this.leaves.buffer;
   }
 
   /**
-   * Records an entry whose seq, ledger, hash and prevHash the caller has already checked on its exact bytes.
-   * `entry` is needed only for the types in SIGNED_ENTRY_TYPES.
+   * Records the leaf written at `reserveLeaf()`'s offset, for an entry whose seq, ledger, hash and prevHash the
+   * caller has checked on its exact bytes. A signed entry's type and payload come along to be checked.
    */
-  addVerified(leaf: Buffer, entry?: LedgerEntry): boolean {
+  addReservedLeaf(signed?: SignedPart): boolean {
     if (this.chainFault) return false;
-    return this.accept(leaf, entry);
+    return this.accept(signed);
   }
 
   /** A line or item that is not even JSON. */
@@ -149,7 +174,7 @@ export class LedgerAuditor {
         reason: `evidence object ${key} holds the checkpoint of ${checkpoint.ledger}/${checkpoint.size}, whose key is ${expectedKey}: the object was replaced`,
       });
     }
-    this.claims.push({ checkpoint, source });
+    this.claims.push({ checkpoint, source, signedSha256: opened.signedSha256 });
     this.heads.want(checkpoint.size);
   }
 
@@ -192,22 +217,23 @@ export class LedgerAuditor {
     };
   }
 
-  private accept(leaf: Buffer, entry: LedgerEntry | undefined): boolean {
-    const seq = this.nextSeq;
-    if (entry !== undefined && SIGNED_ENTRY_TYPES.has(entry.type)) {
-      const problem = this.checkSigned(entry);
-      if (problem) return this.fail(seq, problem.fault, problem.reason);
+  /** Counts the leaf in the reserved slot, once a signed entry's signature holds. */
+  private accept(signed: SignedPart | undefined): boolean {
+    if (signed !== undefined && SIGNED_ENTRY_TYPES.has(signed.type)) {
+      const problem = this.checkSigned(signed);
+      if (problem) return this.fail(this.nextSeq, problem.fault, problem.reason);
     }
-    this.leaves.push(leaf);
-    this.heads.push(leaf);
+    this.heads.push(this.leaves.buffer, this.leaves.commit());
     return true;
   }
 
-  private checkSigned(entry: LedgerEntry): { fault: AuditFault; reason: string } | undefined {
+  private checkSigned(signed: SignedPart): { fault: AuditFault; reason: string } | undefined {
+    // Called before the entry counts: its ledger is this one (checked by the caller) and its seq is nextSeq.
+    const entry = { ledger: this.name, seq: this.nextSeq };
     // Untrusted: a payload that is not even an object fails as a bad signature below, not as a crash.
-    const parsed = signedPayload.safeParse(entry.payload);
+    const parsed = signedPayload.safeParse(signed.payload);
     const payload = parsed.success ? parsed.data : {};
-    if (entry.type === 'checkpoint.signed') {
+    if (signed.type === 'checkpoint.signed') {
       const opened = this.openCheckpoint({ checkpoint: payload.checkpoint, envelope: payload.envelope });
       if (!opened.ok) return { fault: 'bad-signature', reason: `checkpoint ${opened.reason}` };
       const { checkpoint } = opened.signed;
@@ -219,7 +245,11 @@ export class LedgerAuditor {
         const reason = `checkpoint covers ${checkpoint.size} entries but is recorded at seq ${entry.seq}`;
         return { fault: 'checkpoint-mismatch', reason };
       }
-      this.claims.push({ checkpoint, source: `in entry seq ${entry.seq}` });
+      this.claims.push({
+        checkpoint,
+        source: `in entry seq ${entry.seq}`,
+        signedSha256: opened.signedSha256,
+      });
       this.heads.want(checkpoint.size);
       return undefined;
     }
@@ -238,18 +268,42 @@ export class LedgerAuditor {
     return undefined;
   }
 
-  /** Opens a signed checkpoint; the same envelope met twice (ledger and evidence store) is verified once. */
-  private openCheckpoint(value: unknown): ReturnType<typeof openCheckpointObject> {
+  /**
+   * Opens a signed checkpoint; the same envelope met twice (ledger and evidence store) is verified once. It is
+   * known again by its signature, then compared in full: its payload, and the checkpoint beside it field by field.
+   */
+  private openCheckpoint(value: unknown): OpenedClaim {
     const envelope = (
-      value as { envelope?: { payload?: unknown; signatures?: Array<{ sig?: unknown }> } } | null
+      value as {
+        envelope?: {
+          payloadType?: unknown;
+          payload?: unknown;
+          signatures?: Array<{ keyid?: unknown; sig?: unknown }>;
+        };
+      } | null
     )?.envelope;
-    const key = `${envelope?.payload}|${envelope?.signatures?.[0]?.sig}`;
-    const seen = this.openedCheckpoints.get(key);
+    const signature = envelope?.signatures?.[0];
+    const sig = signature?.sig;
+    const seen = typeof sig === 'string' ? this.openedCheckpoints.get(sig) : undefined;
     const checkpoint = (value as { checkpoint?: unknown } | null)?.checkpoint;
-    if (seen && sameJson(seen.checkpoint, checkpoint)) return { ok: true, signed: seen };
+    if (
+      seen &&
+      seen.signed.envelope.payload === envelope?.payload &&
+      seen.signed.envelope.payloadType === envelope?.payloadType &&
+      seen.signed.envelope.signatures[0]?.keyid === signature?.keyid &&
+      sameCheckpoint(seen.signed.checkpoint, checkpoint)
+    ) {
+      return seen;
+    }
     const opened = openCheckpointObject(value, this.publicKeySpkiDer);
-    if (opened.ok) this.openedCheckpoints.set(key, opened.signed);
-    return opened;
+    if (!opened.ok) return opened;
+    const claim = {
+      ok: true as const,
+      signed: opened.signed,
+      signedSha256: createHash('sha256').update(opened.signedBytes).digest('hex'),
+    };
+    if (typeof sig === 'string') this.openedCheckpoints.set(sig, claim);
+    return claim;
   }
 
   private seqFault(found: number, expected: number): false {
@@ -266,10 +320,24 @@ export class LedgerAuditor {
   }
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  try {
-    return canonicalJson(a) === canonicalJson(b);
-  } catch {
-    return false;
-  }
+type OpenedClaim =
+  | { ok: true; signed: SignedCheckpoint; signedSha256: string }
+  | { ok: false; reason: string };
+
+/** Whether untrusted `value` holds exactly the fields of a checkpoint already parsed, with the same values. */
+function sameCheckpoint(known: Checkpoint, value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const other = value as Record<string, unknown>;
+  const fields = ['ledger', 'size', 'rootHash', 'timestamp'] as const;
+  if (!fields.every((field) => other[field] === known[field])) return false;
+  if (Object.keys(other).length !== fields.length + (known.previous === undefined ? 0 : 1)) return false;
+  if (known.previous === undefined) return !('previous' in other);
+  const link = other.previous as Record<string, unknown> | null | undefined;
+  return (
+    link !== null &&
+    typeof link === 'object' &&
+    Object.keys(link).length === 2 &&
+    link.size === known.previous.size &&
+    link.checkpointSha256 === known.previous.checkpointSha256
+  );
 }

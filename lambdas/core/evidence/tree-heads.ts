@@ -1,16 +1,15 @@
 import { MerkleFrontier } from './frontier-tree.js';
 import type { LeafLog } from './leaf-log.js';
 
-/** The tree head at one size: its root and the frontier to prove from it. */
+/** The tree head at one size: the RFC 9162 root of the first `size` leaves. */
 export interface TreeHead {
   size: number;
   root: string;
-  frontier: MerkleFrontier;
 }
 
-// Subtrees of 16 leaves and more are remembered (about one node per 8 leaves), so consistency proofs
-// between checkpoints reuse the walk's hashes instead of rehashing every leaf a second time.
-const REMEMBERED_HEIGHT = 4;
+// Subtrees of 8 leaves and more are remembered (about one node per 4 leaves, 8 MB for a million), so
+// consistency proofs between checkpoints reuse the walk's hashes instead of rehashing every leaf a second time.
+const REMEMBERED_HEIGHT = 3;
 
 /**
  * Builds the Merkle tree as leaves arrive and keeps the head at every size asked for before the walk
@@ -19,14 +18,29 @@ const REMEMBERED_HEIGHT = 4;
 export class TreeHeads {
   readonly at = new Map<number, TreeHead>();
   private readonly frontier = MerkleFrontier.empty();
-  private readonly wanted = new Set<number>();
-  private readonly subtrees: Array<Map<number, Buffer>> = [];
+  /** Sizes asked for ahead of the walk, largest first once sorted: the walk only compares with the last. */
+  private wanted: number[] = [];
+  private wantedSorted = true;
+  /**
+   * Per height h ≥ REMEMBERED_HEIGHT, the roots of its perfect subtrees, 32 bytes each, in the order the walk
+   * completes them: the i-th covers leaves [i·2^h, (i+1)·2^h).
+   */
+  private readonly subtrees: Buffer[] = [];
+  private readonly counts: number[] = [];
 
   constructor() {
-    this.frontier.onSubtree = (start, height, hash) => {
+    this.frontier.onSubtree = (_start, height, hash, offset) => {
       if (height < REMEMBERED_HEIGHT) return;
-      this.subtrees[height] ??= new Map();
-      this.subtrees[height].set(start, hash);
+      const index = this.counts[height] ?? 0;
+      let slab = this.subtrees[height];
+      if (slab === undefined || (index + 1) * 32 > slab.length) {
+        const grown = Buffer.allocUnsafe(Math.max(1024, (slab?.length ?? 0) * 2));
+        slab?.copy(grown, 0, 0, index * 32);
+        slab = grown;
+        this.subtrees[height] = slab;
+      }
+      hash.copy(slab, index * 32, offset, offset + 32);
+      this.counts[height] = index + 1;
     };
   }
 
@@ -38,14 +52,24 @@ export class TreeHeads {
   want(size: number): boolean {
     if (this.at.has(size)) return true;
     if (size === this.frontier.size) this.capture();
-    else if (size > this.frontier.size) this.wanted.add(size);
-    else return false;
+    else if (size > this.frontier.size) {
+      this.wanted.push(size);
+      this.wantedSorted = false;
+    } else return false;
     return true;
   }
 
-  push(leaf: Buffer): void {
-    this.frontier.push(leaf);
-    if (this.wanted.delete(this.frontier.size)) this.capture();
+  /** Adds the leaf hash at `leaves[offset]`. */
+  push(leaves: Buffer, offset = 0): void {
+    this.frontier.push(leaves, offset);
+    if (!this.wantedSorted) {
+      this.wanted = [...new Set(this.wanted)].sort((a, b) => b - a);
+      this.wantedSorted = true;
+    }
+    if (this.wanted.at(-1) === this.frontier.size) {
+      this.wanted.pop();
+      this.capture();
+    }
   }
 
   /** Root of all leaves so far. */
@@ -53,9 +77,14 @@ export class TreeHeads {
     return this.frontier.root();
   }
 
-  /** A perfect subtree met on the way, if remembered. */
-  readonly known = (start: number, size: number): Buffer | undefined =>
-    this.subtrees[Math.log2(size)]?.get(start);
+  /** A perfect subtree met on the way, if remembered: a view of its 32 bytes. */
+  readonly known = (start: number, size: number): Buffer | undefined => {
+    const height = Math.log2(size);
+    const slab = this.subtrees[height];
+    const index = start / size;
+    if (slab === undefined || !Number.isInteger(index) || index >= this.counts[height]!) return undefined;
+    return slab.subarray(index * 32, index * 32 + 32);
+  };
 
   /** Heads at sizes asked for too late, by walking the leaves again (only signed heads that landed late need it). */
   fillIn(leaves: LeafLog, sizes: Iterable<number>): void {
@@ -67,23 +96,19 @@ export class TreeHeads {
     let next = 0;
     const capture = () => {
       while (next < missing.length && missing[next] === frontier.size) {
-        this.at.set(frontier.size, {
-          size: frontier.size,
-          root: frontier.root(),
-          frontier: frontier.clone(),
-        });
+        this.at.set(frontier.size, { size: frontier.size, root: frontier.root() });
         next++;
       }
     };
     capture();
     for (let index = 0; index < leaves.size && next < missing.length; index++) {
-      frontier.push(leaves.at(index));
+      frontier.push(leaves.buffer, leaves.offsetOf(index));
       capture();
     }
   }
 
   private capture(): void {
     const size = this.frontier.size;
-    this.at.set(size, { size, root: this.frontier.root(), frontier: this.frontier.clone() });
+    this.at.set(size, { size, root: this.frontier.root() });
   }
 }

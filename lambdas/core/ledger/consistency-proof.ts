@@ -1,4 +1,4 @@
-import { isHashHex, nodeHashBytes } from './hash.js';
+import { isHashHex, nodeHashInto } from './hash.js';
 import { leafBuffers, splitPoint, subtreeHash } from './merkle-tree.js';
 import type { ConsistencyProof, ProofCheck } from './proof-types.js';
 
@@ -67,23 +67,46 @@ export function verifyConsistency(proof: ConsistencyProof, oldRoot: string, newR
   if (oldSize === 0) {
     return path.length === 0 ? { ok: true } : { ok: false, reason: 'path must be empty from the empty tree' };
   }
+  return verifyConsistencyPath(
+    oldSize,
+    newSize,
+    path.map((hash) => Buffer.from(hash, 'hex')),
+    Buffer.from(oldRoot, 'hex'),
+    Buffer.from(newRoot, 'hex'),
+  );
+}
+
+/**
+ * The RFC 9162 §2.1.4.2 check on 32-byte hashes, for 0 < oldSize < newSize: the auditor's form, with no hex
+ * in between (`verifyConsistency` checks the JSON form and calls it).
+ */
+export function verifyConsistencyPath(
+  oldSize: number,
+  newSize: number,
+  path: readonly Buffer[],
+  oldRoot: Buffer,
+  newRoot: Buffer,
+): ProofCheck {
   if (path.length === 0) return { ok: false, reason: 'path is empty' };
-  const nodes = path.map((hash) => Buffer.from(hash, 'hex'));
   // An old tree that is a complete subtree is itself the first node of the proof (step 2).
-  if (isPowerOfTwo(oldSize)) nodes.unshift(Buffer.from(oldRoot, 'hex'));
+  const nodes = isPowerOfTwo(oldSize) ? [oldRoot, ...path] : path;
   let fn = oldSize - 1;
   let sn = newSize - 1;
   while (fn % 2 === 1) {
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  let fr: Buffer = nodes[0]!;
-  let sr: Buffer = nodes[0]!;
-  for (const c of nodes.slice(1)) {
+  if (!nodes.every((node) => node.length === 32))
+    return { ok: false, reason: 'path must hold 32-byte hashes' };
+  // Both roots are folded in place.
+  const fr = Buffer.from(nodes[0]!);
+  const sr = Buffer.from(nodes[0]!);
+  for (let index = 1; index < nodes.length; index++) {
+    const c = nodes[index]!;
     if (sn === 0) return { ok: false, reason: 'path is longer than the trees are deep' };
     if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHashBytes(c, fr);
-      sr = nodeHashBytes(c, sr);
+      nodeHashInto(c, 0, fr, 0, fr, 0);
+      nodeHashInto(c, 0, sr, 0, sr, 0);
       if (fn % 2 === 0) {
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
@@ -91,15 +114,13 @@ export function verifyConsistency(proof: ConsistencyProof, oldRoot: string, newR
         }
       }
     } else {
-      sr = nodeHashBytes(sr, c);
+      nodeHashInto(sr, 0, c, 0, sr, 0);
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
   if (sn !== 0) return { ok: false, reason: 'path is shorter than the trees are deep' };
-  if (fr.toString('hex') !== oldRoot)
-    return { ok: false, reason: 'recomputed old root differs from oldRoot' };
-  if (sr.toString('hex') !== newRoot)
-    return { ok: false, reason: 'recomputed new root differs from newRoot' };
+  if (!fr.equals(oldRoot)) return { ok: false, reason: 'recomputed old root differs from oldRoot' };
+  if (!sr.equals(newRoot)) return { ok: false, reason: 'recomputed new root differs from newRoot' };
   return { ok: true };
 }

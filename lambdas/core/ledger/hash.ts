@@ -3,10 +3,9 @@ import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { canonicalBytes } from './canonical-json.js';
 
 // RFC 9162 §2.1.1 domain separation: a leaf can never be passed off as an interior node.
-const LEAF_PREFIX = Buffer.from([0x00]);
+const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = Buffer.from([0x01]);
-// One reusable input for node hashes of two 32-byte children, the verifiers' hot path: one one-shot SHA-256
-// over 65 bytes costs about half of a createHash/update/update/update/digest sequence. Safe because hashing
+// One reusable input for node hashes of two 32-byte children, the verifiers' hot path. Safe because hashing
 // is synchronous and JavaScript runs one call at a time.
 const nodeInput = Buffer.alloc(65);
 nodeInput[0] = 0x01;
@@ -28,9 +27,26 @@ export function sha256(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 
+/**
+ * SHA-256 of `input` written as 32 bytes at `out[offset]`. node:crypto's one-shot hash spends more time
+ * allocating the Buffer it returns than hashing 65 bytes; asked for a 'binary' (latin1) string, one character
+ * per byte and lossless, it allocates none, and the 32 characters are copied where they belong.
+ */
+export function sha256Into(input: Uint8Array, out: Buffer, offset: number): void {
+  out.write(hash('sha256', input, 'binary'), offset, 32, 'latin1');
+}
+
+/** The same as a fresh Buffer (from Node's small-buffer pool, not an allocation of its own). */
+function sha256Pooled(input: Uint8Array): Buffer {
+  return Buffer.from(hash('sha256', input, 'binary'), 'latin1');
+}
+
 /** RFC 9162 leaf hash of raw leaf bytes: SHA-256(0x00 ‖ data), 32 bytes. */
 export function leafHashOfBytes(data: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  const input = Buffer.allocUnsafe(data.length + 1);
+  input[0] = LEAF_PREFIX;
+  input.set(data, 1);
+  return sha256Pooled(input);
 }
 
 /** RFC 9162 interior node hash: SHA-256(0x01 ‖ left ‖ right), 32 bytes. */
@@ -40,7 +56,24 @@ export function nodeHashBytes(left: Uint8Array, right: Uint8Array): Buffer {
   }
   nodeInput.set(left, 1);
   nodeInput.set(right, 33);
-  return hash('sha256', nodeInput, 'buffer');
+  return sha256Pooled(nodeInput);
+}
+
+/**
+ * RFC 9162 interior node hash of the 32-byte hashes at `left[leftOffset]` and `right[rightOffset]`, written at
+ * `out[outOffset]` (which may be where either child was read from).
+ */
+export function nodeHashInto(
+  left: Buffer,
+  leftOffset: number,
+  right: Buffer,
+  rightOffset: number,
+  out: Buffer,
+  outOffset: number,
+): void {
+  left.copy(nodeInput, 1, leftOffset, leftOffset + 32);
+  right.copy(nodeInput, 33, rightOffset, rightOffset + 32);
+  sha256Into(nodeInput, out, outOffset);
 }
 
 /** Interior node hash over two lower-case hex hashes, as lower-case hex. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { auditLedger } from '../../../lambdas/core/evidence/audit-ledger.js';
 import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
 import { exportOf, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
@@ -92,11 +93,37 @@ describe('auditing a ledger against a malicious store', () => {
     expect(bytes.equals(copy)).toBe(true);
   });
 
-  test('the export reader checks unsigned canonical lines in place and parses the rest in full', () => {
+  test('the export reader checks canonical lines in place, signed ones too, and parses only the first in full', () => {
     const stats = { fast: 0, full: 0 };
-    auditExport(exportOf(ledger.entries), ledger.publicKey, { stats });
-    // Line 1 names the ledger; decisions and checkpoints need their signatures checked.
-    expect(stats).toEqual({ fast: 35 - 1 - 10, full: 11 });
+    const audit = auditExport(exportOf(ledger.entries), ledger.publicKey, { stats });
+    // Line 1 names the ledger; of the signed entries only the payload is parsed, for its signature.
+    expect(stats).toEqual({ fast: 35 - 1, full: 1 });
+    expect(audit).toMatchObject({ ok: true, decisions: 5 });
+  });
+
+  test('a different public key fails at the first signed entry (export reader)', () => {
+    const other = Buffer.from(ledger.publicKey);
+    other[other.length - 1] = other[other.length - 1]! ^ 0x01;
+    const audit = auditExport(exportOf(ledger.entries), other);
+    expect(audit).toMatchObject({ ok: false, fault: 'bad-signature', seq: 3 });
+  });
+
+  test('a signed line whose payload is not JSON, hashed as it stands, is parsed in full and named malformed', () => {
+    // Prepare: seq 3 is a decision.signed entry; its payload is cut open and its hash taken over the result.
+    const lines = exportOf(ledger.entries).toString().split('\n');
+    const broken = lines[3]!.replace('"payload":{"', '"payload":{');
+    const entryText = broken.slice('{"entry":'.length, broken.lastIndexOf(',"hash":"'));
+    const leaf = createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(entryText)
+      .digest('hex');
+    lines[3] = `${broken.slice(0, -66)}${leaf}"}`;
+    const stats = { fast: 0, full: 0 };
+    // Act
+    const audit = auditExport(Buffer.from(lines.join('\n')), ledger.publicKey, { stats });
+    // Assess
+    expect(audit).toMatchObject({ ok: false, fault: 'malformed', seq: 3 });
+    expect(stats).toEqual({ fast: 2, full: 2 });
   });
 
   test('a line that is valid but not canonical is parsed in full and still verifies', () => {
@@ -105,7 +132,7 @@ describe('auditing a ledger against a malicious store', () => {
     const stats = { fast: 0, full: 0 };
     const audit = auditExport(Buffer.from(lines.join('\n')), ledger.publicKey, { stats });
     expect(audit.ok).toBe(true);
-    expect(stats.full).toBe(12);
+    expect(stats.full).toBe(2);
   });
 
   test('a checkpoint object whose signature fails is reported', () => {
@@ -118,6 +145,22 @@ describe('auditing a ledger against a malicious store', () => {
     });
     expect(audit).toMatchObject({ ok: false, fault: 'bad-signature', seq: broken.value.checkpoint.size });
     expect((audit as { reason: string }).reason).toContain('checkpoint broken');
+  });
+
+  test('a checkpoint met again with its signature but another payload type is verified again, and fails', () => {
+    // Prepare: the same signature, as if already verified, beside an envelope that claims another type.
+    const altered = structuredClone(ledger.objects[1]!) as {
+      value: { checkpoint: { size: number }; envelope: { payloadType: string } };
+      source: string;
+    };
+    altered.value.envelope.payloadType = 'application/vnd.in-toto+json';
+    // Act
+    const audit = auditExport(exportOf(ledger.entries), ledger.publicKey, {
+      checkpoints: [...ledger.objects, { ...altered, source: 'altered' }],
+    });
+    // Assess
+    expect(audit).toMatchObject({ ok: false, fault: 'bad-signature', seq: altered.value.checkpoint.size });
+    expect((audit as { reason: string }).reason).toContain('checkpoint altered');
   });
 
   test('a different public key fails at the first signed entry', () => {
