@@ -2,12 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
+import { duePark } from '../core/pipeline/due-wait.js';
 import {
   NotAwaitingDecisionError,
   pendingReleaseDecision,
   recordReleaseDecision,
 } from '../core/pipeline/release-decision.js';
-import { duePark } from '../core/pipeline/due-wait.js';
 import { type ReviewRequest, readReview } from '../core/pipeline/review.js';
 import {
   IntentNotInFlightError,

@@ -219,6 +219,37 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(afterFailure.entered).not.toContain('FormDecision');
   });
 
+  test('a scheduled intent parks until its due instant (the park times out) or a stop wakes it; admission runs again', async () => {
+    // Prepare
+    const admit: Stub = (_input, call) =>
+      call === 1
+        ? { verdict: 'scheduled', retryAfterSeconds: 86_400, dueAt: '2026-11-03T10:00:00Z' }
+        : { verdict: 'admitted', retryAfterSeconds: 15 };
+    const due = () => {
+      const timeout = new Error('due');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
+    // Act
+    const atItsTime = await runPipeline({ AdmitPolicy: admit, AwaitDue: due });
+    const stopped = await runPipeline({ AdmitPolicy: admit, AwaitDue: () => ({ stopped: true }) });
+    // Assess
+    expect(atItsTime.error).toBeUndefined();
+    expect(atItsTime.entered.slice(4, 10)).toEqual([
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'AwaitDue',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'FormDecision',
+    ]);
+    expect(atItsTime.inputs.AwaitDue?.[0]).toMatchObject({
+      Payload: { taskToken: 'task-token-1', intentId: 'intent-1', admission: { verdict: 'scheduled' } },
+    });
+    expect(atItsTime.inputs.AdmitPolicy?.[1]).toMatchObject({ dueWait: { Error: 'States.Timeout' } });
+    expect(stopped.inputs.AdmitPolicy?.[1]).toMatchObject({ dueWait: { stopped: true } });
+  });
+
   test('the release is polled until it is done', async () => {
     // Prepare
     const check: Stub = (_input, call) => ({ done: call >= 3, action: 'continue', pollSeconds: 5 });

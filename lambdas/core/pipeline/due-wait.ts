@@ -29,7 +29,10 @@ export async function parkUntilDue(
 }
 
 /** The task token a scheduled intent is parked on until its due instant, if it is. */
-export async function duePark(intentId: string, deps: Pick<PipelineDeps, 'state'>): Promise<string | undefined> {
+export async function duePark(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state'>,
+): Promise<string | undefined> {
   const key = stateKeys.duePark(intentId);
   return (await deps.state.get<DuePark>(key.pk, key.sk))?.data.token;
 }

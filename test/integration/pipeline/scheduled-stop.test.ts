@@ -96,7 +96,12 @@ describe('stopping a scheduled intent (local runtime)', () => {
 
   test('in wall-clock time, the stop ends a wait a day long at once', async () => {
     // Prepare
-    api = await startLocalApi(home, bearerCaller(home), start, (stack) => new WallClockScheduler(stack.clock));
+    api = await startLocalApi(
+      home,
+      bearerCaller(home),
+      start,
+      (stack) => new WallClockScheduler(stack.clock),
+    );
 
     // Act
     const stopped = await scheduleThenStop('scheduled-stop-wall', () => true);
