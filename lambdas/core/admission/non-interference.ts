@@ -3,10 +3,11 @@ import { predictSchedule, type RadiusSets, radiusSet, type Slot } from './schedu
 
 /**
  * A queued intent parks until a stage that frees its way wakes it (Learn or RecordFailure of an intent it waits
- * for; a task token on AWS, the in-process runner locally). The park also ends after `parkSeconds`, when it
- * re-checks anyway: what ends a lease nobody frees (a holder stopped without cleaning up) and what refreshes its
- * own place. Six hours bounds a queued execution's history at about 12 events per re-check × 4 a day, about
- * 17,500 over Step Functions' one-year execution limit: within its 25,000-event limit whatever the wait.
+ * for; a task token on AWS, the in-process runner locally). The park also ends when the first of its blockers'
+ * places lapses (`parkSeconds`: a holder that crashed frees nothing, so its lease's expiry is what wakes the
+ * queue), and after `parkSeconds` at most, when it re-checks anyway and refreshes its own place. Six hours bounds a
+ * queued execution's history at about 12 events per re-check × 4 a day, about 17,500 over Step Functions'
+ * one-year execution limit: within its 25,000-event limit whatever the wait.
  */
 export const queueRetry = { minSeconds: 15, maxSeconds: 300, parkSeconds: 6 * 3600 } as const;
 
