@@ -32,6 +32,10 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
   },
   AwaitLane: (out) =>
     out.clear ? 'its way cleared while it parked: admission re-checks' : 'woken: admission re-checks',
+  AwaitDue: (out) =>
+    out.stopped
+      ? 'stopped while it waited for its time: admission withdraws it'
+      : 'due: admission runs again',
   FormDecision: (out) => `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`,
   Verify: (out) => {
     const reused = out.reusedDecision as { decisionId: string } | undefined;

@@ -71,7 +71,7 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   /** The Task state of a stage, as its registry entry declares it: function, input, result path, callback. */
   const task = (state: PipelineTaskState): LambdaInvoke => {
     const stage = stagesByState[state];
-    const callback = stage.callbackTimeoutSeconds !== undefined;
+    const callback = stage.callbackTimeoutSeconds !== undefined || stage.callbackTimeoutPath !== undefined;
     return withRetry(
       new LambdaInvoke(scope, state, {
         comment: stage.comment,
@@ -85,7 +85,9 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
         ...(callback
           ? {
               integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-              taskTimeout: Timeout.duration(Duration.seconds(stage.callbackTimeoutSeconds ?? 0)),
+              taskTimeout: stage.callbackTimeoutPath
+                ? Timeout.at(stage.callbackTimeoutPath)
+                : Timeout.duration(Duration.seconds(stage.callbackTimeoutSeconds ?? 0)),
             }
           : {}),
       }),
@@ -179,16 +181,19 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     catchAll(t);
   }
 
-  // A queued intent parks until an intent it waits for frees its way; when the park times out it re-checks all
-  // the same (a lease nobody freed). Either way admission decides again.
+  // A queued intent parks until an intent it waits for frees its way; when the park times out (a blocker's lease
+  // lapsed: a holder that crashed frees nothing) it re-checks all the same. Either way admission decides again.
   const awaitLane = task('AwaitLane');
   awaitLane.addCatch(admitPolicy, { errors: [pipelineErrors.timeout], resultPath: '$.laneWait' });
   catchAll(awaitLane);
   awaitLane.next(admitPolicy);
-  const waitUntilDue = new Wait(scope, 'WaitUntilDue', {
-    comment: 'Holds a scheduled change, which holds no lane, until the instant it asked to release at.',
-    time: WaitTime.timestampPath('$.admission.dueAt'),
-  });
+  // A scheduled change, which holds no lane, parks until its due instant. Not a Wait state: a Wait cannot be ended
+  // early but by StopExecution, which would skip Learn and the seal, so a stop would wait for the due instant. A
+  // task token can be sent back by a stop; its timeout (the seconds to the due instant) is the ordinary way out.
+  const awaitDue = task('AwaitDue');
+  awaitDue.addCatch(admitPolicy, { errors: [pipelineErrors.timeout], resultPath: '$.dueWait' });
+  catchAll(awaitDue);
+  awaitDue.next(admitPolicy);
   const waitForRelease = new Wait(scope, 'WaitForRelease', {
     comment: 'Waits between deployment polls.',
     time: WaitTime.secondsPath('$.release.pollSeconds'),
@@ -250,7 +255,6 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       .otherwise(startRelease),
   );
   formDecision.next(verify);
-  waitUntilDue.next(admitPolicy);
   admitPolicy.next(
     new Choice(scope, 'AdmissionOutcome', {
       comment:
@@ -265,7 +269,7 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       )
       .when(fieldEquals('$.admission.verdict', 'admitted'), formDecision)
       .when(fieldEquals('$.admission.verdict', 'queued'), awaitLane)
-      .when(fieldEquals('$.admission.verdict', 'scheduled'), waitUntilDue)
+      .when(fieldEquals('$.admission.verdict', 'scheduled'), awaitDue)
       .otherwise(learn),
   );
   validateStructure.next(

@@ -4,10 +4,19 @@ import type { VirtualClock } from '../../lambdas/adapters/local/virtual-clock.js
 export interface Scheduler {
   /** An execution starts; the function it returns is called once when it ends or parks. */
   join(): () => void;
-  /** The calling execution waits `ms` of time (an ASL Wait: a lane re-check, a poll, a bake). */
-  sleep(ms: number): Promise<void>;
+  /**
+   * The calling execution waits `ms` of time (an ASL Wait: a poll, a bake; a scheduled change's due instant).
+   * An aborted `cancel` ends the sleep at once and takes it off the clock, so time no longer moves for it.
+   */
+  sleep(ms: number, cancel?: AbortSignal): Promise<void>;
   /** The calling execution waits on something outside time (a reviewer in another terminal). */
   waitOutside<T>(until: Promise<T>): Promise<T>;
+  /**
+   * Calls `fire` once time has passed `at`, as a Task's TimeoutSeconds does on Step Functions. A deadline does not
+   * move time by itself (a parked execution is not a sleeper): it fires when other waits move the clock past it.
+   * Returns the cancel.
+   */
+  deadline(at: Date, fire: () => void): () => void;
 }
 
 /**
@@ -23,7 +32,8 @@ export interface Scheduler {
 export class DiscreteEventScheduler implements Scheduler {
   private members = 0;
   private outside = 0;
-  private readonly sleepers: Array<{ at: number; seq: number; wake: () => void }> = [];
+  private sleepers: Array<{ at: number; seq: number; wake: () => void }> = [];
+  private deadlines: Array<{ at: number; fire: () => void }> = [];
   private seq = 0;
 
   constructor(private readonly clock: VirtualClock) {}
@@ -39,12 +49,29 @@ export class DiscreteEventScheduler implements Scheduler {
     };
   }
 
-  sleep(ms: number): Promise<void> {
-    if (!(ms > 0)) return Promise.resolve();
+  sleep(ms: number, cancel?: AbortSignal): Promise<void> {
+    if (!(ms > 0) || cancel?.aborted) return Promise.resolve();
     return new Promise((wake) => {
-      this.sleepers.push({ at: this.clock.now().getTime() + ms, seq: this.seq++, wake });
+      const sleeper = { at: this.clock.now().getTime() + ms, seq: this.seq++, wake };
+      this.sleepers.push(sleeper);
+      cancel?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          wake();
+        },
+        { once: true },
+      );
       this.advanceIfAllWait();
     });
+  }
+
+  deadline(at: Date, fire: () => void): () => void {
+    const entry = { at: at.getTime(), fire };
+    this.deadlines.push(entry);
+    return () => {
+      this.deadlines = this.deadlines.filter((d) => d !== entry);
+    };
   }
 
   async waitOutside<T>(until: Promise<T>): Promise<T> {
@@ -68,11 +95,18 @@ export class DiscreteEventScheduler implements Scheduler {
     const next = this.sleepers[0]?.at ?? this.clock.now().getTime();
     this.clock.advanceTo(new Date(next));
     const now = this.clock.now().getTime();
+    // Deadlines passed fire first, as a task's timeout does with the jump that reaches it.
+    const expired = this.deadlines.filter((d) => d.at <= now);
+    this.deadlines = this.deadlines.filter((d) => d.at > now);
+    for (const deadline of expired) deadline.fire();
     while (this.sleepers.length > 0 && (this.sleepers[0]?.at ?? Number.POSITIVE_INFINITY) <= now) {
       this.sleepers.shift()?.wake();
     }
   }
 }
+
+/** The longest delay setTimeout honours; a longer one fires at once. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /**
  * Wall-clock time for people who want to watch a real rollout (`ITV_CLOCK=wall`): a wait takes its real
@@ -85,14 +119,45 @@ export class WallClockScheduler implements Scheduler {
     return () => {};
   }
 
-  async sleep(ms: number): Promise<void> {
-    if (!(ms > 0)) return;
+  async sleep(ms: number, cancel?: AbortSignal): Promise<void> {
+    if (!(ms > 0) || cancel?.aborted) return;
     const start = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    this.clock.advance(Date.now() - start);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(ms, maxTimerMs));
+      cancel?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+    const elapsed = Date.now() - start;
+    this.clock.advance(elapsed);
+    // setTimeout takes at most 2^31 - 1 ms (about 24.8 days): a longer wait sleeps again for the rest.
+    if (ms - elapsed > 0 && !cancel?.aborted) await this.sleep(ms - elapsed, cancel);
   }
 
   waitOutside<T>(until: Promise<T>): Promise<T> {
     return until;
+  }
+
+  deadline(at: Date, fire: () => void): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (remaining: number) => {
+      const delay = Math.max(0, Math.min(remaining, maxTimerMs));
+      const armedAt = Date.now();
+      timer = setTimeout(() => {
+        const left = remaining - (Date.now() - armedAt);
+        if (left > 0) return arm(left);
+        this.clock.advanceTo(at);
+        fire();
+      }, delay);
+      // A park's deadline alone does not keep the process alive.
+      timer.unref();
+    };
+    arm(at.getTime() - this.clock.now().getTime());
+    return () => clearTimeout(timer);
   }
 }

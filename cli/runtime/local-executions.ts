@@ -114,9 +114,14 @@ export class LocalExecutions implements Executions {
     await this.resumeHeld(request.intentId);
   }
 
-  async resumeToStop(intentId: string, waits: { laneToken?: string; review?: ReviewRequest }): Promise<void> {
+  async resumeToStop(
+    intentId: string,
+    waits: { laneToken?: string; dueToken?: string; review?: ReviewRequest },
+  ): Promise<void> {
     // Every lane waiter re-checks its admission; the stopped one finds the request there and concludes.
     if (waits.laneToken) this.pipeline.wakeLaneWaiters();
+    // A scheduled intent's park ends now; admission finds the request and it concludes.
+    if (waits.dueToken) this.pipeline.wakeDue(intentId);
     // The resumed review wait finds the stop request and ends in Learn.
     if (waits.review && (await this.pipeline.claimReviewResumption(intentId))) {
       this.track(`${intentId}:resume`, this.pipeline.resume(intentId));

@@ -12,6 +12,7 @@ import { claimReviewResumption, type ReviewRequest, readReview } from '../../lam
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { honourStop } from '../../lambdas/core/pipeline/stop-intent.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
+import { withHostTimedTasks } from '../../statemachines/runner-timeouts.js';
 import { waitMilliseconds, waitThatRan } from '../../statemachines/wait-that-ran.js';
 import type { Scheduler } from './event-scheduler.js';
 import type { ExecutionJournal } from './execution-journal.js';
@@ -109,6 +110,8 @@ export class LocalPipeline {
   private readonly states: Record<string, AslState>;
   /** Executions waiting for their lane, woken together when a stage frees one (`wakeLaneWaiters`). */
   private laneWaiters: Array<() => void> = [];
+  /** Scheduled intents parked until their due instant, by intent id: a stop wakes one (`wakeDue`). */
+  private readonly dueParks = new Map<string, () => void>();
 
   constructor(
     definition: StateMachineDefinition,
@@ -117,7 +120,8 @@ export class LocalPipeline {
   ) {
     // Validated here, not per execution: validating cost about half of an execution's CPU.
     validateOnce(definition);
-    this.definition = withoutWallClockParks(definition);
+    // The parks' timeouts are kept here, on the scheduler (`awaitLane`, `awaitDue`), not by the runner.
+    this.definition = withHostTimedTasks(definition);
     this.states = this.definition.States as unknown as Record<string, AslState>;
   }
 
@@ -177,6 +181,11 @@ export class LocalPipeline {
     const waiters = this.laneWaiters;
     this.laneWaiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** Ends a scheduled intent's park before its due instant (a stop): admission then reads the stop request. */
+  wakeDue(intentId: string): void {
+    this.dueParks.get(intentId)?.();
   }
 
   /** Claims the one resumption of the intent's parked review wait; false when it was claimed before. */
@@ -302,7 +311,9 @@ export class LocalPipeline {
                 ? this.awaitReleaseDecision(handler, input, tracker, abort)
                 : name === 'AwaitLane'
                   ? this.awaitLane(handler, input)
-                  : handler(input),
+                  : name === 'AwaitDue'
+                    ? this.awaitDue(handler, input)
+                    : handler(input),
           );
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
@@ -380,18 +391,64 @@ export class LocalPipeline {
   /**
    * A queued intent parks in process: it waits outside time until a stage frees a lane (Learn, RecordFailure),
    * then re-checks its admission. Sleeping on the virtual clock instead would run the clock on while the lane's
-   * holder waits for a person, until leases expired and the queue overtook it. The stage still runs (it keeps the
-   * waiter's place beside its blockers' and says whether one already left); the waiter joins before it runs, so
-   * a lane freed meanwhile is not missed.
+   * holder waits for a person, until leases expired and the queue overtook it. Its park still ends, as the Task's
+   * timeout ends it on AWS, once time passes `retryAfterSeconds` (the first of its blockers' leases lapses): a
+   * deadline, which moves no time itself. The stage still runs (it keeps the waiter's place beside its blockers'
+   * and says whether one already left); the waiter joins before it runs, so a lane freed meanwhile is not missed.
    */
   private async awaitLane(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
     const woken = new Promise<void>((resolve) => {
       this.laneWaiters.push(resolve);
     });
-    const payload = (input as { Payload?: unknown }).Payload ?? input;
+    const payload = ((input as { Payload?: unknown }).Payload ?? input) as {
+      admission?: { retryAfterSeconds?: number };
+    };
     const output = (await handler(payload)) as { clear: boolean };
-    if (!output.clear) await this.options.scheduler.waitOutside(woken);
+    if (output.clear) return output;
+    const seconds = payload.admission?.retryAfterSeconds ?? 1;
+    let timedOut = false;
+    let endPark = () => {};
+    const expired = new Promise<void>((resolve) => {
+      endPark = this.options.scheduler.deadline(
+        new Date(this.deps.clock.now().getTime() + seconds * 1000),
+        () => {
+          timedOut = true;
+          resolve();
+        },
+      );
+    });
+    try {
+      await this.options.scheduler.waitOutside(Promise.race([woken, expired]));
+    } finally {
+      endPark();
+    }
+    if (timedOut) throw new ParkTimeoutError(`the lane park ended after ${seconds} s`);
     return output;
+  }
+
+  /**
+   * A scheduled intent parks on the clock until its due instant, as its Task's timeout ends it on AWS
+   * (`States.Timeout`, which the ASL's Catch hands to AdmitPolicy); a stop ends the park at once (`wakeDue`) and
+   * takes it off the clock, so time does not move to the due instant for a change nobody will release.
+   */
+  private async awaitDue(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+    const payload = ((input as { Payload?: unknown }).Payload ?? input) as {
+      intentId: string;
+      admission?: { dueAt?: string };
+    };
+    const woken = new AbortController();
+    this.dueParks.set(payload.intentId, () => woken.abort());
+    try {
+      const output = (await handler(payload)) as { stopped: boolean };
+      if (output.stopped) return output;
+      const dueAt = Date.parse(payload.admission?.dueAt ?? '');
+      const ms = Number.isNaN(dueAt) ? 0 : dueAt - this.deps.clock.now().getTime();
+      await this.options.scheduler.sleep(ms, woken.signal);
+      if (woken.signal.aborted) return { stopped: true };
+      throw new ParkTimeoutError(`due at ${payload.admission?.dueAt}`);
+    } finally {
+      this.dueParks.delete(payload.intentId);
+    }
   }
 
   private async pollForReview(intentId: string): Promise<Awaited<ReturnType<typeof readReview>>> {
@@ -459,32 +516,16 @@ export class LocalPipeline {
     });
   }
 
-  /**
-   * Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). The
-   * lane wait is event-driven instead: the execution waits outside time until a stage frees a lane (Learn,
-   * RecordFailure), then re-checks its admission. Sleeping there on the virtual clock would run the clock on
-   * while the lane's holder waits for a person, until leases expired and the queue overtook it.
-   */
+  /** Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). */
   private async waitFor(wait: AslState, input: unknown): Promise<void> {
     const ms = waitMilliseconds(wait, input, this.deps.clock.now());
     if (ms > 0) await this.options.scheduler.sleep(ms);
   }
 }
 
-/**
- * The definition as the in-process runner takes it: aws-local-stepfunctions times a Task out on the wall clock, so
- * AwaitLane's six-hour park would end after six hours of real time while the execution still counted as waiting
- * outside time. Locally a park ends when a stage frees a lane (`awaitLane`); its timeout is set beyond any run
- * instead (within setTimeout's 2^31 ms).
- */
-function withoutWallClockParks(definition: StateMachineDefinition): StateMachineDefinition {
-  const states = definition.States as unknown as Record<string, Record<string, unknown>>;
-  const park = states.AwaitLane;
-  if (!park) return definition;
-  return {
-    ...definition,
-    States: { ...states, AwaitLane: { ...park, TimeoutSeconds: 2_000_000 } },
-  } as unknown as StateMachineDefinition;
+/** A park whose time ran out, as Step Functions fails a Task past its timeout: the ASL's Catch matches the name. */
+class ParkTimeoutError extends Error {
+  override readonly name = 'States.Timeout';
 }
 
 /**

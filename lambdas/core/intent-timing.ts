@@ -28,8 +28,8 @@ export function dueAt(intent: Intent, now: Date): Date | undefined {
     stamped - now.getTime() > timestampSkewSeconds * 1000 ? stamped : Number.NEGATIVE_INFINITY,
     intent.constraints.notBefore ? Date.parse(intent.constraints.notBefore) : Number.NEGATIVE_INFINITY,
   ];
-  // Rounded up to a whole second: a Step Functions Wait truncates a timestamp's milliseconds, and a change must
-  // not start before its time.
+  // Rounded up to a whole second: the park that holds it (AwaitDue) times out after whole seconds, and a change
+  // must not start before its time.
   const due = Math.ceil(Math.max(...candidates) / 1000) * 1000;
   return due > now.getTime() ? new Date(due) : undefined;
 }

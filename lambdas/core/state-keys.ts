@@ -25,6 +25,8 @@ export const stateKeys = {
   stopRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'STOP_REQUEST' }),
   /** The task token a queued intent is parked on (AwaitLane), so a stop can wake it. */
   lanePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'LANE_PARK' }),
+  /** The task token a scheduled intent is parked on until its due instant (AwaitDue), so a stop can wake it. */
+  duePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'DUE_PARK' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
   /**
    * The hosted configuration version created for the intent's release, reused by every retried start; a

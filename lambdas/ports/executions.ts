@@ -40,8 +40,11 @@ export interface Executions {
   releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void>;
   /**
    * Resumes the parked waits of an intent somebody asked to stop, so that its stage reads the stop request: the
-   * lane park is woken (SendTaskSuccess on AWS), the review wait failed with `IntentStoppedError`
-   * (SendTaskFailure). A wait that already ended is no error.
+   * lane park and a scheduled intent's park until its due instant are woken (SendTaskSuccess on AWS), the review
+   * wait failed with `IntentStoppedError` (SendTaskFailure). A wait that already ended is no error.
    */
-  resumeToStop(intentId: string, waits: { laneToken?: string; review?: ReviewRequest }): Promise<void>;
+  resumeToStop(
+    intentId: string,
+    waits: { laneToken?: string; dueToken?: string; review?: ReviewRequest },
+  ): Promise<void>;
 }

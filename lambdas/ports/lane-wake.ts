@@ -1,4 +1,4 @@
-/** Resumes an execution parked waiting for its lane (AwaitLane's task token on AWS). */
+/** Resumes an execution parked on a task token: waiting for its lane (AwaitLane) or its due instant (AwaitDue). */
 export interface LaneWake {
   /**
    * Sends the token back, so the execution re-checks its admission. `gone` when no wait takes it any more: it

@@ -32,6 +32,11 @@ export interface StageTask<Name extends string = string, Fn extends string = str
    * rather than for the function's result: at most this many seconds.
    */
   callbackTimeoutSeconds?: number;
+  /**
+   * Set instead of `callbackTimeoutSeconds` when the wait's length comes from the state: a JSONPath into the
+   * state input (the Task's TimeoutSecondsPath) selecting a positive integer of seconds.
+   */
+  callbackTimeoutPath?: `$.${string}`;
 }
 
 /** What a stage's handler runs: the zod contract of its input and output and the use case between them. */

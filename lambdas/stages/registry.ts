@@ -1,5 +1,6 @@
 import { admitPolicyStage } from './admit-policy.js';
 import { applyReleaseDecisionStage } from './apply-release-decision.js';
+import { awaitDueStage } from './await-due.js';
 import { awaitLaneStage } from './await-lane.js';
 import { awaitReleaseDecisionStage } from './await-release-decision.js';
 import { awaitReviewStage } from './await-review.js';
@@ -27,6 +28,7 @@ export const pipelineStageList = [
   validateStructureStage,
   admitPolicyStage,
   awaitLaneStage,
+  awaitDueStage,
   formDecisionStage,
   verifyStage,
   awaitReviewStage,

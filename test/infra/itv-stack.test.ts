@@ -336,13 +336,15 @@ describe('functions', () => {
     );
     // A release decision always resumes its wait: SendTaskSuccess only; so do the stages that wake a queued
     // intent's park (the one that frees its way, or the park itself when its way already cleared). A stop wakes
-    // a lane park and answers a decision wait (success) and ends a review wait (failure, IntentStoppedError).
+    // a lane park or a scheduled intent's park (success; the park itself when the stop came first), answers a
+    // decision wait (success) and ends a review wait (failure, IntentStoppedError).
     expect(rolesAllowed(template, 'states:SendTaskSuccess').sort()).toEqual(
       [
         roles['review-intent'],
         roles['release-decision'],
         roles['stop-intent'],
         roles['await-lane'],
+        roles['await-due'],
         roles.learn,
         roles['record-failure'],
       ].sort(),

@@ -167,6 +167,7 @@ describe('pipeline ASL content', () => {
       ValidateStructure: '$.structure',
       AdmitPolicy: '$.admission',
       AwaitLane: '$.laneWait',
+      AwaitDue: '$.dueWait',
       FormDecision: '$.decision',
       Verify: '$.verification',
       AwaitReview: '$.review',
@@ -183,7 +184,7 @@ describe('pipeline ASL content', () => {
     };
     for (const [name, state] of tasks) {
       expect([name, state.ResultPath]).toEqual([name, resultPaths[name]]);
-      if (name !== 'AwaitReview' && name !== 'AwaitReleaseDecision' && name !== 'AwaitLane')
+      if (!['AwaitReview', 'AwaitReleaseDecision', 'AwaitLane', 'AwaitDue'].includes(name))
         expect([name, state.Resource]).toEqual([name, expect.stringMatching(/:function:/)]);
     }
     // Each Task state runs its own function: no function switches on its input to be two stages.
@@ -238,20 +239,43 @@ describe('pipeline ASL content', () => {
     });
   });
 
-  test('the waits read their durations from the stage results; a queued intent parks on a task token', () => {
-    expect(committed.States.AwaitLane).toMatchObject({
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      TimeoutSeconds: 6 * 3600,
-      Next: 'AdmitPolicy',
-      Catch: [
-        { ErrorEquals: ['States.Timeout'], Next: 'AdmitPolicy', ResultPath: '$.laneWait' },
-        { ErrorEquals: ['States.ALL'], Next: 'RecordFailure', ResultPath: '$.error' },
-      ],
-    });
-    expect(committed.States.WaitUntilDue).toMatchObject({
-      TimestampPath: '$.admission.dueAt',
-      Next: 'AdmitPolicy',
+  test('the waits read their durations from the stage results; queued and scheduled intents park on task tokens', () => {
+    // Each park times out after the seconds admission counted (to a blocker's lease lapse, or to the due
+    // instant), and its timeout hands the intent back to admission; a stop or a freed lane sends the token back.
+    for (const [park, resultPath] of [
+      ['AwaitLane', '$.laneWait'],
+      ['AwaitDue', '$.dueWait'],
+    ] as const) {
+      const state = committed.States[park] as AslState;
+      expect(state).toMatchObject({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        TimeoutSecondsPath: '$.admission.retryAfterSeconds',
+        Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', 'admission.$': '$.admission' } },
+        Next: 'AdmitPolicy',
+        Catch: [
+          { ErrorEquals: ['States.Timeout'], Next: 'AdmitPolicy', ResultPath: resultPath },
+          { ErrorEquals: ['States.ALL'], Next: 'RecordFailure', ResultPath: '$.error' },
+        ],
+      });
+      expect(state.TimeoutSeconds).toBeUndefined();
+    }
+    // No Wait state holds a scheduled change: a Wait can be ended early only by StopExecution.
+    expect(
+      Object.values(committed.States as Record<string, AslState>).filter(
+        (state) => state.Type === 'Wait' && state.Next === 'AdmitPolicy',
+      ),
+    ).toEqual([]);
+    expect(committed.States.AdmissionOutcome).toMatchObject({
+      Choices: expect.arrayContaining([
+        {
+          And: [
+            { Variable: '$.admission.verdict', IsPresent: true },
+            { Variable: '$.admission.verdict', StringEquals: 'scheduled' },
+          ],
+          Next: 'AwaitDue',
+        },
+      ]),
     });
     expect(committed.States.WaitForRelease).toMatchObject({
       SecondsPath: '$.release.pollSeconds',

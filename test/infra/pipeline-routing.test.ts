@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { LaneBusyError, ReviewRejectedError, TransientError } from '../../lambdas/core/errors.js';
 import { MonitorsStillObservingError, StopRefusedError } from '../../lambdas/core/release/errors.js';
+import { withHostTimedTasks } from '../../statemachines/runner-timeouts.js';
 import { type PipelineTaskState, pipelineTaskStates } from '../../statemachines/task-states.js';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks.
@@ -19,8 +20,9 @@ promiseStatics.withResolvers ??= () => {
 type Json = Record<string, unknown>;
 type Stub = (input: Json, call: number) => unknown;
 
-const asl = JSON.parse(
-  readFileSync(new URL('../../statemachines/pipeline.asl.json', import.meta.url), 'utf8'),
+// As every host runs it: the Tasks whose timeout comes from the state are timed by the host, not the runner.
+const asl = withHostTimedTasks(
+  JSON.parse(readFileSync(new URL('../../statemachines/pipeline.asl.json', import.meta.url), 'utf8')),
 );
 
 const happyPath: Record<PipelineTaskState, Stub> = {
@@ -28,6 +30,7 @@ const happyPath: Record<PipelineTaskState, Stub> = {
   ValidateStructure: () => ({ verdict: 'valid' }),
   AdmitPolicy: () => ({ verdict: 'admitted', retryAfterSeconds: 15 }),
   AwaitLane: () => ({ clear: false }),
+  AwaitDue: () => ({ stopped: false }),
   FormDecision: () => ({ decisionId: 'decision-1' }),
   Verify: () => ({ passed: true, requiresReview: false }),
   AwaitReview: () => ({ decision: 'approved', reviewer: 'alice' }),
@@ -67,7 +70,7 @@ async function runPipeline(stubs: Partial<Record<PipelineTaskState, Stub>> = {})
     {
       overrides: {
         taskResourceLocalHandlers: handlers,
-        waitTimeOverrides: { WaitUntilDue: 0, WaitForRelease: 0 },
+        waitTimeOverrides: { WaitForRelease: 0 },
         retryIntervalOverrides: noDelay,
       },
       context: { Task: { Token: 'task-token-1' } },
@@ -214,6 +217,37 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(afterTimeout.inputs.AdmitPolicy?.[1]).toMatchObject({ laneWait: { Error: 'States.Timeout' } });
     expect(afterFailure.entered).toContain('RecordFailure');
     expect(afterFailure.entered).not.toContain('FormDecision');
+  });
+
+  test('a scheduled intent parks until its due instant (the park times out) or a stop wakes it; admission runs again', async () => {
+    // Prepare
+    const admit: Stub = (_input, call) =>
+      call === 1
+        ? { verdict: 'scheduled', retryAfterSeconds: 86_400, dueAt: '2026-11-03T10:00:00Z' }
+        : { verdict: 'admitted', retryAfterSeconds: 15 };
+    const due = () => {
+      const timeout = new Error('due');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
+    // Act
+    const atItsTime = await runPipeline({ AdmitPolicy: admit, AwaitDue: due });
+    const stopped = await runPipeline({ AdmitPolicy: admit, AwaitDue: () => ({ stopped: true }) });
+    // Assess
+    expect(atItsTime.error).toBeUndefined();
+    expect(atItsTime.entered.slice(4, 10)).toEqual([
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'AwaitDue',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'FormDecision',
+    ]);
+    expect(atItsTime.inputs.AwaitDue?.[0]).toMatchObject({
+      Payload: { taskToken: 'task-token-1', intentId: 'intent-1', admission: { verdict: 'scheduled' } },
+    });
+    expect(atItsTime.inputs.AdmitPolicy?.[1]).toMatchObject({ dueWait: { Error: 'States.Timeout' } });
+    expect(stopped.inputs.AdmitPolicy?.[1]).toMatchObject({ dueWait: { stopped: true } });
   });
 
   test('the release is polled until it is done', async () => {

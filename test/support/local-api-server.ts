@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { localApi } from '../../cli/control-plane/api.js';
 import { schedulerFor } from '../../cli/runtime/clock-mode.js';
+import type { Scheduler } from '../../cli/runtime/event-scheduler.js';
 import { LocalExecutions } from '../../cli/runtime/local-executions.js';
 import { LocalPipeline } from '../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../cli/session.js';
@@ -24,10 +25,12 @@ export async function startLocalApi(
   home: string,
   authenticate: Authenticate,
   clockStart: Date,
+  /** How its executions wait; by default as ITV_CLOCK chooses, on the stack's clock. */
+  scheduler?: (stack: LocalStack) => Scheduler,
 ): Promise<LocalApiServer> {
   const stack = await openLocalStack({ home, inMemory: true, clockStart });
   const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-    scheduler: schedulerFor(stack.clock),
+    scheduler: scheduler ? scheduler(stack) : schedulerFor(stack.clock),
   });
   const executions = new LocalExecutions(pipeline, stack.deps.ledger, stack.deps.ledgerName);
   const handle = localApi(stack, executions, { authenticate });

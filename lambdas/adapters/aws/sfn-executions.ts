@@ -73,11 +73,20 @@ export class SfnExecutions implements Executions {
     }
   }
 
-  async resumeToStop(intentId: string, waits: { laneToken?: string; review?: ReviewRequest }): Promise<void> {
+  async resumeToStop(
+    intentId: string,
+    waits: { laneToken?: string; dueToken?: string; review?: ReviewRequest },
+  ): Promise<void> {
     if (waits.laneToken) {
       // AwaitLane's next state is AdmitPolicy, which honours the stop request.
       await this.sendOnce(
         new SendTaskSuccessCommand({ taskToken: waits.laneToken, output: JSON.stringify({ clear: false }) }),
+      );
+    }
+    if (waits.dueToken) {
+      // So is AwaitDue's: a scheduled intent is withdrawn now, not at its due instant.
+      await this.sendOnce(
+        new SendTaskSuccessCommand({ taskToken: waits.dueToken, output: JSON.stringify({ stopped: true }) }),
       );
     }
     if (waits.review) {

@@ -1,7 +1,7 @@
 import { SendTaskSuccessCommand, type SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { LaneWake } from '../../ports/lane-wake.js';
 
-/** Wakes an execution parked in AwaitLane by sending its task token back. */
+/** Wakes an execution parked in AwaitLane or AwaitDue by sending its task token back. */
 export class SfnLaneWake implements LaneWake {
   constructor(private readonly client: SFNClient) {}
 

@@ -3,10 +3,11 @@ import { predictSchedule, type RadiusSets, radiusSet, type Slot } from './schedu
 
 /**
  * A queued intent parks until a stage that frees its way wakes it (Learn or RecordFailure of an intent it waits
- * for; a task token on AWS, the in-process runner locally). The park also ends after `parkSeconds`, when it
- * re-checks anyway: what ends a lease nobody frees (a holder stopped without cleaning up) and what refreshes its
- * own place. Six hours bounds a queued execution's history at about 12 events per re-check × 4 a day, about
- * 17,500 over Step Functions' one-year execution limit: within its 25,000-event limit whatever the wait.
+ * for; a task token on AWS, the in-process runner locally). The park also ends when the first of its blockers'
+ * places lapses (`parkSeconds`: a holder that crashed frees nothing, so its lease's expiry is what wakes the
+ * queue), and after `parkSeconds` at most, when it re-checks anyway and refreshes its own place. Six hours bounds a
+ * queued execution's history at about 12 events per re-check × 4 a day, about 17,500 over Step Functions'
+ * one-year execution limit: within its 25,000-event limit whatever the wait.
  */
 export const queueRetry = { minSeconds: 15, maxSeconds: 300, parkSeconds: 6 * 3600 } as const;
 
@@ -71,6 +72,8 @@ export interface NonInterferenceDecision {
   checked: InterferenceCheck[];
   /** Places ignored because their executions are gone (stale queue places, expired leases). */
   abandoned: string[];
+  /** Queued: the instant (ms) the first of its blockers' places lapses, if its execution never frees it. */
+  firstLapseAt?: number;
   /** Set when the queue cannot meet the intent's deadline. */
   deadlineMiss?: { reason: string; remedy: string };
   /** An override's true cost: who it overtakes and by how much, and whose blast radius it shares. */
@@ -95,11 +98,31 @@ export function costOfDelay(valuePerHourUsd: number, delaySeconds: number): numb
   return Math.round(((valuePerHourUsd * Math.max(0, delaySeconds)) / 3600) * 100) / 100;
 }
 
+/**
+ * The instant, in ms, after which a place counts as its execution's leftover: a queued place not refreshed
+ * for `abandonQueuedAfterSeconds`, an admitted lease past its rollout plus `leaseGraceSeconds`.
+ */
+export function lapsesAt(o: Occupant): number {
+  if (o.status === 'queued') return Date.parse(o.lastSeenAt) + abandonQueuedAfterSeconds * 1000;
+  const admitted = Date.parse(o.admittedAt ?? o.lastSeenAt);
+  return admitted + (o.predictedDurationSeconds + leaseGraceSeconds) * 1000;
+}
+
 /** Whether a place belongs to an execution that is gone (a stale queue place, an expired lease). */
 export function isAbandoned(o: Occupant, nowMs: number): boolean {
-  if (o.status === 'queued') return nowMs - Date.parse(o.lastSeenAt) > abandonQueuedAfterSeconds * 1000;
-  const admitted = Date.parse(o.admittedAt ?? o.lastSeenAt);
-  return nowMs > admitted + (o.predictedDurationSeconds + leaseGraceSeconds) * 1000;
+  return nowMs > lapsesAt(o);
+}
+
+/**
+ * How long a queued intent parks at most: until the first of its blockers' places lapses (a holder that crashed
+ * frees nothing, so its lease's expiry is what wakes the queue), and never beyond `queueRetry.parkSeconds`.
+ * Whole seconds, at least one, a moment past the lapse (a Task's TimeoutSecondsPath takes a positive integer).
+ *
+ * @example parkSeconds(Date.parse('2026-11-04T17:00:00Z'), Date.parse('2026-11-04T17:40:00Z')) // 2401
+ */
+export function parkSeconds(nowMs: number, firstLapseMs: number | undefined): number {
+  if (firstLapseMs === undefined) return queueRetry.parkSeconds;
+  return Math.min(queueRetry.parkSeconds, Math.max(1, Math.floor((firstLapseMs - nowMs) / 1000) + 1));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -182,6 +205,7 @@ export function decideNonInterference(input: NonInterferenceInput): NonInterfere
     predictedCompletionAt: iso(mine.end),
     checked,
     abandoned,
+    ...(blocking.length > 0 ? { firstLapseAt: Math.min(...blocking.map(lapsesAt)) } : {}),
     retryAfterSeconds: admitted
       ? queueRetry.minSeconds
       : Math.min(

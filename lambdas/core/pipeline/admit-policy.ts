@@ -6,7 +6,7 @@ import {
   readOccupancy,
   settleAdmission,
 } from '../admission/index.js';
-import { queueRetry } from '../admission/non-interference.js';
+import { parkSeconds } from '../admission/non-interference.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { Intent } from '../intent.js';
 import { dueAt, wholeSecondTimestamp } from '../intent-timing.js';
@@ -24,7 +24,8 @@ import { type AdmissionResult, admissionResultSchema, type PipelineState } from 
  * Stage 3: evaluate the policy set, compute the risk tier and check non-interference. An ordinary intent never
  * preempts: when its lane or blast radius overlaps an in-flight release, or an earlier arrival that overlaps it
  * still waits, it queues in arrival order and parks (AwaitLane) until the Learn or RecordFailure of an intent it
- * waits for wakes it, or `retryAfterSeconds` (`queueRetry.parkSeconds`) pass: one `admission.queued` entry
+ * waits for wakes it, or `retryAfterSeconds` pass (six hours at most, less when a blocker's lease lapses
+ * sooner: `parkSeconds`): one `admission.queued` entry
  * when it queues, one `admission.admitted` when admitted, nothing for the re-checks between. An
  * authorized emergency override may stop the revertible release on its lane (`preemptRelease`); that intent
  * queues again at the head of the lane, and both ledgers carry the cost. Non-interference state changes only
@@ -37,6 +38,13 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   if (!service)
     throw new Error(`service ${intent.change.service} vanished from the catalog after declaration`);
   const now = deps.clock.now();
+  // Not yet due: judged as of the instant it is due, holding no lane and no place in any queue until then. Its
+  // park (AwaitDue) ends at that instant, or earlier only for a stop, which the stage honours before this runs:
+  // woken early otherwise, it parks again for the rest of its wait and records nothing.
+  const waited = previous?.verdict === 'scheduled' && previous.dueAt ? Date.parse(previous.dueAt) : undefined;
+  if (previous && waited !== undefined && waited > now.getTime()) {
+    return { ...previous, retryAfterSeconds: secondsUntil(waited, now) };
+  }
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
@@ -66,15 +74,10 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
       signals,
       releases,
     });
-  // Not yet due: judged as of the instant it is due, holding no lane and no place in any queue until then. Once
-  // the state machine's wait has ended it is due, and judged as of then at the earliest, whatever a clock a
-  // moment behind the timer says.
-  const waited = previous?.verdict === 'scheduled' && previous.dueAt ? Date.parse(previous.dueAt) : undefined;
   const due = waited === undefined ? dueAt(intent, now) : undefined;
-  const at = waited !== undefined && waited > now.getTime() ? new Date(waited) : now;
   const { decision, occupancy, rounds } = due
     ? scheduled(decide(due, { version: 0, others: [] }))
-    : await settleAdmission(deps.state, intentId, at.toISOString(), (current) => decide(at, current));
+    : await settleAdmission(deps.state, intentId, now.toISOString(), (current) => decide(now, current));
   const preempted = decision.preemption
     ? await preemptRelease(
         decision.preemption,
@@ -87,8 +90,15 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   // key), and writes nothing new. Any other outcome, or queuing again later (a preempted release), is a new one.
   const stillQueued = decision.verdict === 'queued' && previous?.verdict === 'queued';
   const attempt = !previous ? 0 : stillQueued ? previous.attempt : previous.attempt + 1;
-  // Queued: it parks (AwaitLane) until a stage that frees its way wakes it, or this long at most.
-  const retryAfterSeconds = decision.verdict === 'queued' ? queueRetry.parkSeconds : ni.retryAfterSeconds;
+  // Queued: it parks (AwaitLane) until a stage that frees its way wakes it, or until the first of its blockers'
+  // leases lapses (a crashed holder frees nothing), six hours at most. Scheduled: it parks (AwaitDue) until it is
+  // due. Each park's Task times out after this many seconds (TimeoutSecondsPath).
+  const retryAfterSeconds =
+    decision.verdict === 'queued'
+      ? parkSeconds(now.getTime(), ni.firstLapseAt)
+      : decision.verdict === 'scheduled' && due
+        ? secondsUntil(due.getTime(), now)
+        : ni.retryAfterSeconds;
   const result: AdmissionResult = {
     verdict: decision.verdict,
     tier: risk.tier,
@@ -113,7 +123,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
       riskFactors: risk.factors,
       evaluationLog: evaluation.results,
       policyContext: {
-        evaluatedAt: (due ?? at).toISOString(),
+        evaluatedAt: (due ?? now).toISOString(),
         service: service.name,
         profile: intent.change.profile,
         kind: intent.change.kind,
@@ -159,7 +169,17 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   // A retried attempt returns what was recorded the first time, not a re-evaluation at a later instant; a
   // re-check still queued returns the queuing it continues, with this re-check's wait and blockers.
   const recorded = admissionResultSchema.parse(stored.entry.payload);
-  return stillQueued ? { ...recorded, retryAfterSeconds, waitingFor: result.waitingFor } : recorded;
+  if (stillQueued) return { ...recorded, retryAfterSeconds, waitingFor: result.waitingFor };
+  // A retried attempt that scheduled parks for what is left of its wait, not the wait it first recorded.
+  if (recorded.verdict === 'scheduled' && recorded.dueAt) {
+    return { ...recorded, retryAfterSeconds: secondsUntil(Date.parse(recorded.dueAt), now) };
+  }
+  return recorded;
+}
+
+/** Whole seconds from `now` until `instantMs`, rounded up and at least one: what a Task's timeout takes. */
+function secondsUntil(instantMs: number, now: Date): number {
+  return Math.max(1, Math.ceil((instantMs - now.getTime()) / 1000));
 }
 
 /**

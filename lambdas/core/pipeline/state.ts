@@ -42,12 +42,16 @@ export const admissionResultSchema = z.object({
   lane: z.string(),
   blastRadius: z.array(z.string()),
   failed: z.array(explanationSchema).default([]),
+  /**
+   * Queued or scheduled: how long its park lasts at most, in whole seconds — the Task timeout of AwaitLane and
+   * AwaitDue (TimeoutSecondsPath), to the first blocker's lease lapse or to the due instant.
+   */
   retryAfterSeconds: z.number().int().min(1).default(15),
   attempt: z.number().int().min(0),
   policySetHash: z.string(),
   /** Queued: the in-flight or earlier-queued intents it waits for. */
   waitingFor: z.array(z.string()).optional(),
-  /** Scheduled: the instant it is due, when the state machine's WaitUntilDue hands it back to admission. */
+  /** Scheduled: the instant it is due, when its park (AwaitDue) times out and hands it back to admission. */
   dueAt: z.string().optional(),
 });
 

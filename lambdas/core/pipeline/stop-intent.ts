@@ -27,7 +27,8 @@ import { type IntentStatus, intentStatus } from './status.js';
  *   and holds one that must not (`release.frozen`, cause `stop`); AwaitReleaseDecision answers a held release's
  *   wait with `hold` on the stopper's behalf;
  * - parked waits are resumed so that a stage reads the request: the lane park is woken (its token is kept under
- *   `lanePark`), the review wait is failed with `IntentStoppedError`, the release decision wait is answered.
+ *   `lanePark`), and so is a scheduled intent's park until its due instant (`duePark`), which is withdrawn at
+ *   once; the review wait is failed with `IntentStoppedError`, the release decision wait is answered.
  *
  * Each parked stage writes its token before it reads the request, and the route writes the request before it
  * reads the token: one of the two always sees the other, so no stop is lost and no park is left behind.

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import '../../../cli/runtime/polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { readReferencePath } from '../../../statemachines/reference-path.js';
+import { withHostTimedTasks } from '../../../statemachines/runner-timeouts.js';
 import { waitMilliseconds, waitThatRan } from '../../../statemachines/wait-that-ran.js';
 import { LambdaFunctionError, type LambdaService } from './lambda-runtime.js';
 import { deployedAccount, deployedRegion } from './template.js';
@@ -15,7 +17,9 @@ import type { VirtualClock } from './virtual-clock.js';
  * otherwise ExecutionAlreadyExists), DescribeExecution, SendTaskSuccess and SendTaskFailure for the
  * `.waitForTaskToken` integration, which the runner itself does not support.
  * Wait states and Retry intervals (IntervalSeconds × BackoffRate^(attempt − 1), capped by MaxDelaySeconds) take
- * virtual time from the deployment's clock.
+ * virtual time from the deployment's clock, and so does a callback Task's timeout, TimeoutSeconds or
+ * TimeoutSecondsPath (read from the state input; the runner hands a Task only its Parameters, so the path must
+ * select a field those pass on — `$.admission.retryAfterSeconds` through `"admission.$": "$.admission"`).
  */
 
 type AslState = {
@@ -26,6 +30,8 @@ type AslState = {
   SecondsPath?: string;
   TimestampPath?: string;
   TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Parameters?: unknown;
   Retry?: Retrier[];
 };
 
@@ -181,7 +187,8 @@ export class StepFunctionsEmulator {
   }
 
   private async run(execution: Execution, input: unknown): Promise<void> {
-    const machine = new StateMachine(this.definition, {
+    // The runner would time Tasks out on the wall clock and misread a TimeoutSecondsPath: timeouts are kept here.
+    const machine = new StateMachine(withHostTimedTasks(this.definition), {
       validationOptions: { checkArn: true, checkPaths: true },
     });
     const zero = (predicate: (state: AslState) => boolean) =>
@@ -284,10 +291,11 @@ export class StepFunctionsEmulator {
       const decided = new Promise<unknown>((resolve, reject) => this.tokens.set(token, { resolve, reject }));
       // TimeoutSeconds counts from the task's start: past it, the task fails with States.Timeout and a later
       // SendTaskSuccess is TaskTimedOut (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html).
+      const timeoutSeconds = state.TimeoutSeconds ?? timeoutFromPath(state, input);
       const cancelTimeout =
-        state.TimeoutSeconds === undefined
+        timeoutSeconds === undefined
           ? () => {}
-          : this.clock.deadline(new Date(this.clock.now().getTime() + state.TimeoutSeconds * 1000), () => {
+          : this.clock.deadline(new Date(this.clock.now().getTime() + timeoutSeconds * 1000), () => {
               const waiter = this.tokens.get(token);
               if (!waiter) return;
               this.tokens.delete(token);
@@ -419,4 +427,42 @@ export class StepFunctionsEmulator {
       return send(500, { __type: 'InternalFailure', message: String(error) });
     }
   }
+}
+
+/**
+ * A Task's TimeoutSecondsPath, read from the state input as Step Functions reads it ("a path in the state input";
+ * the value must be a positive integer, else the state fails with States.Runtime). The runner hands the emulator
+ * the Task's effective input, its Parameters, so the path is read through the Parameters field that selects it.
+ */
+function timeoutFromPath(state: AslState, effectiveInput: unknown): number | undefined {
+  const path = state.TimeoutSecondsPath;
+  if (path === undefined) return undefined;
+  const found = selectingField(state.Parameters, path);
+  if (!found) {
+    throw new Error(`TimeoutSecondsPath ${path} selects no field the Task's Parameters pass on`);
+  }
+  const value = readReferencePath(readReferencePath(effectiveInput, `$.${found.at.join('.')}`), found.rest);
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    const error = new Error(`TimeoutSecondsPath ${path} is ${JSON.stringify(value)}, not a positive integer`);
+    error.name = 'States.Runtime';
+    throw error;
+  }
+  return value as number;
+}
+
+/** Where in the Parameters a `"field.$"` selects `path` or a field above it, and the rest of `path` below it. */
+function selectingField(
+  parameters: unknown,
+  path: string,
+  at: string[] = [],
+): { at: string[]; rest: string } | undefined {
+  if (typeof parameters !== 'object' || parameters === null) return undefined;
+  for (const [key, value] of Object.entries(parameters)) {
+    if (key.endsWith('.$') && typeof value === 'string' && (path === value || path.startsWith(`${value}.`))) {
+      return { at: [...at, key.slice(0, -2)], rest: `$${path.slice(value.length)}` };
+    }
+    const inner = selectingField(value, path, [...at, key]);
+    if (inner) return inner;
+  }
+  return undefined;
 }

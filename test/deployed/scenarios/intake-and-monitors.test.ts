@@ -190,7 +190,7 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
   });
 
   // Last in the file: the clock moves a day on.
-  test('an intent asked for a day ahead is scheduled: its execution waits in WaitUntilDue, then releases at its time', async () => {
+  test('an intent asked for a day ahead is scheduled: its execution parks in AwaitDue, whose timeout releases it at its time', async () => {
     // Prepare
     const submittedAt = stack.clock.now();
     const notBefore = new Date(submittedAt.getTime() + 86_400_000);
@@ -203,16 +203,23 @@ describe('intake from CI and observe-only releases on the deployed stack', () =>
       constraints: { ...(intent.constraints as object), notBefore: notBefore.toISOString() },
     };
 
-    // Act
+    // Act: the day passes (a parked Task moves no time by itself: its timeout fires as the clock passes it).
     const submitted = await stack.submit(scheduled, personCalling('alice'));
+    await stack.until(async () =>
+      stack.stepFunctions.waitingTokens.some((token) => token.startsWith(`${submitted.executionArn}#`)),
+    );
+    await stack.clock.busy(() =>
+      stack.clock.sleep(Math.ceil(notBefore.getTime() / 1000) * 1000 + 1000 - stack.clock.now().getTime()),
+    );
     const execution = await stack.finished(submitted.intentId);
 
     // Assess
     expect(submitted.statusCode).toBe(202);
     expect(execution.status).toBe('SUCCEEDED');
     const admitPolicy = execution.states.indexOf('AdmitPolicy');
-    expect(execution.states.slice(admitPolicy, admitPolicy + 3)).toEqual([
+    expect(execution.states.slice(admitPolicy, admitPolicy + 4)).toEqual([
       'AdmitPolicy',
+      'AwaitDue',
       'AdmitPolicy',
       'FormDecision',
     ]);

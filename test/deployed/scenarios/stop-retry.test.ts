@@ -11,8 +11,9 @@ import {
  * Stopping and retrying, as deployed: the stop route writes its request and resumes the wait the intent is
  * parked in through Step Functions under its own role — SendTaskSuccess to a lane park, SendTaskFailure to a
  * review wait — and the stages read the request; a releasing intent is stopped by CheckRelease and rolled back
- * by AppConfig. Each concludes `stopped` in an execution that ends sealed, with no task token left waiting; a
- * retry starts the next attempt's execution.
+ * by AppConfig; an intent scheduled a day ahead, parked on AwaitDue's task token, is withdrawn at once rather than
+ * at its due instant. Each concludes `stopped` in an execution that ends sealed, with no task token left waiting;
+ * a retry starts the next attempt's execution.
  */
 describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
   let stack: DeployedStack;
@@ -91,6 +92,48 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
     expect(stopAttempt.statusCode).toBe(202);
     expect((await stack.finished(attempt)).status).toBe('SUCCEEDED');
     expect((await stack.status(attempt))?.status).toBe('stopped');
+    expect(stack.services.deniedCalls()).toEqual([]);
+  });
+
+  test('an intent scheduled a day ahead is withdrawn when stopped, not at its due instant', async () => {
+    // Prepare: scheduled for tomorrow, it parks on AwaitDue's task token (a Wait state could not be ended early).
+    const now = stack.clock.now();
+    const notBefore = new Date(now.getTime() + 86_400_000);
+    const intent = declaredAt(
+      {
+        ...example('01-low-risk-flag.json'),
+        title: 'Enable the onboarding checklist tomorrow, unless stopped',
+      },
+      now,
+    );
+    const submitted = await stack.submit(
+      { ...intent, constraints: { ...(intent.constraints as object), notBefore: notBefore.toISOString() } },
+      personCalling('alice'),
+    );
+    await stack.until(async () => tokensOf(submitted.executionArn).length > 0);
+    const whileParked = stack.stepFunctions.executions.get(submitted.executionArn!)!.states.slice();
+
+    // Act
+    const stopped = await post(`/intents/${encodeURIComponent(submitted.intentId)}/stop`, 'alice', {
+      reason: 'the launch moved',
+    });
+    const run = await stack.finished(submitted.intentId);
+
+    // Assess: ended by the stop, sealed, a day before its due instant, with the stop on the ledger.
+    expect(stopped.statusCode).toBe(202);
+    expect(whileParked.slice(-2)).toEqual(['AdmitPolicy', 'AwaitDue']);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.states.slice(-4)).toEqual(['AwaitDue', 'AdmitPolicy', 'Learn', 'SignCheckpoint']);
+    const entries = await stack.ledger.forIntent(stack.ledgerName, submitted.intentId);
+    const types = entries.map((e) => e.entry.type);
+    expect(types.filter((t) => t.startsWith('admission.'))).toEqual(['admission.scheduled']);
+    expect(types.slice(-3)).toEqual(['intent.stopped', 'intent.concluded', 'checkpoint.signed']);
+    const stop = entries.find((e) => e.entry.type === 'intent.stopped')!;
+    expect(stop.entry.payload).toMatchObject({ by: 'alice', action: 'withdrawn' });
+    expect(Date.parse(stop.entry.timestamp)).toBeLessThan(notBefore.getTime());
+    expect(stack.clock.now().getTime()).toBeLessThan(notBefore.getTime());
+    expect((await stack.status(submitted.intentId))?.status).toBe('stopped');
+    expect(tokensOf(submitted.executionArn)).toEqual([]);
     expect(stack.services.deniedCalls()).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ const intent = JSON.parse(
 
 /**
  * A change asked for later is scheduled, not released now: through the real ASL on the local runtime, AdmitPolicy
- * schedules it, the WaitUntilDue state holds it until its not-before instant on the shared clock, and admission
+ * schedules it, AwaitDue parks it until its not-before instant on the shared clock, and admission
  * then runs again as of that instant, and the release follows.
  */
 describe('a scheduled change (local runtime)', () => {
@@ -53,7 +53,13 @@ describe('a scheduled change (local runtime)', () => {
 
     // Assess
     expect(report.status).toBe('succeeded');
-    expect(states.slice(0, 4)).toEqual(['DeclareIntent', 'ValidateStructure', 'AdmitPolicy', 'AdmitPolicy']);
+    expect(states.slice(0, 5)).toEqual([
+      'DeclareIntent',
+      'ValidateStructure',
+      'AdmitPolicy',
+      'AwaitDue',
+      'AdmitPolicy',
+    ]);
     const entries = await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId!);
     const types = entries.map((e) => e.entry.type);
     expect(types.filter((t) => t.startsWith('admission.'))).toEqual([

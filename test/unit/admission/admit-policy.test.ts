@@ -173,6 +173,32 @@ describe('AdmitPolicy: non-interference through the state store', () => {
     expect(rejected.admission?.failed[0]?.remedy).toContain('alice');
   });
 
+  test('a scheduled intent parks for the seconds to its due instant; woken early without a stop it parks again, recording nothing', async () => {
+    // Prepare: asked for an hour and a half from now.
+    const h = pipelineHarness();
+    const notBefore = new Date(h.clock.now().getTime() + 90 * 60_000 + 400);
+    const state = await declared(h, (d) => {
+      d.constraints = { ...d.constraints, notBefore: notBefore.toISOString() };
+    });
+
+    // Act
+    const scheduled = await admit(h, state);
+    h.clock.advance(30 * 60_000);
+    const wokenEarly = await admit(h, scheduled);
+    h.clock.advance(60 * 60_000 + 1000);
+    const due = await admit(h, wokenEarly);
+
+    // Assess: the park's timeout is the whole seconds to the due instant (rounded up to a second), then the rest.
+    expect(scheduled.admission).toMatchObject({ verdict: 'scheduled', retryAfterSeconds: 90 * 60 + 1 });
+    expect(wokenEarly.admission).toMatchObject({ verdict: 'scheduled', retryAfterSeconds: 60 * 60 + 1 });
+    expect(due.admission?.verdict).toBe('admitted');
+    const entries = await h.ledger.forIntent('test', state.declared!.intentId);
+    expect(entries.map((s) => s.entry.type).filter((t) => t.startsWith('admission.'))).toEqual([
+      'admission.scheduled',
+      'admission.admitted',
+    ]);
+  });
+
   test('a retried attempt returns what was recorded and holds one lease', async () => {
     // Prepare
     const h = pipelineHarness();

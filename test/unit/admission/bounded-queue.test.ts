@@ -1,7 +1,9 @@
-import { queueRetry } from '../../../lambdas/core/admission/non-interference.js';
+import { lapsesAt, queueRetry } from '../../../lambdas/core/admission/non-interference.js';
+import { toOccupant } from '../../../lambdas/core/admission/occupant.js';
 import { parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
+import type { InFlightRecord } from '../../../lambdas/core/state-keys.js';
 import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
 import { admit, changes, declared } from './harness.js';
@@ -74,6 +76,41 @@ describe('an intent queued behind a 7-day review', () => {
     expect((oneYear / 1000 / queueRetry.parkSeconds) * eventsPerRecheck).toBeLessThan(historyLimit);
     console.log(
       `7-day wait: ${rechecks} re-checks, about ${rechecks * eventsPerRecheck} execution events, ${admissions(afterAdmission).length} admission entries`,
+    );
+  });
+
+  test('behind a holder that crashed, the last park ends when its lease lapses and the intent is admitted then', async () => {
+    // Prepare: the holder is admitted and its execution dies: nothing will wake the queue or free the lane.
+    const h = pipelineHarness();
+    const holder = await admit(h, await declared(h));
+    let queued = await admit(h, await declared(h, changes.incidentRouter));
+    const queuedId = queued.declared!.intentId;
+    const place = (await h.deps.state.list<InFlightRecord>('INFLIGHT')).find(
+      (item) => item.sk === holder.declared!.intentId,
+    )!.data;
+    const lapse = lapsesAt(toOccupant(place));
+
+    // Act: each park ends by its own timeout, as Step Functions ends it, until admission lets the intent in.
+    let rechecks = 0;
+    while (queued.admission?.verdict === 'queued') {
+      h.clock.advance(queued.admission.retryAfterSeconds * 1000);
+      queued = await admit(h, queued);
+      rechecks++;
+    }
+
+    // Assess: admitted within a second of the lapse, once; a re-check per six hours before it, none after.
+    const admittedAt = h.clock.now().getTime();
+    expect(queued.admission?.verdict).toBe('admitted');
+    expect(admittedAt).toBeGreaterThan(lapse);
+    expect(admittedAt - lapse).toBeLessThanOrEqual(1000);
+    expect(rechecks).toBe(Math.ceil((lapse - Date.parse(place.admittedAt!)) / 1000 / queueRetry.parkSeconds));
+    const types = (await h.deps.ledger.forIntent(h.deps.ledgerName, queuedId)).map((s) => s.entry.type);
+    expect(types.filter((type) => type.startsWith('admission.'))).toEqual([
+      'admission.queued',
+      'admission.admitted',
+    ]);
+    console.log(
+      `orphaned lease: ${rechecks} re-checks until it lapsed, admitted ${admittedAt - lapse} ms after, about ${rechecks * eventsPerRecheck} execution events`,
     );
   });
 

@@ -1,6 +1,11 @@
 import {
   abandonQueuedAfterSeconds,
   decideNonInterference,
+  isAbandoned,
+  lapsesAt,
+  leaseGraceSeconds,
+  parkSeconds,
+  queueRetry,
 } from '../../../lambdas/core/admission/non-interference.js';
 import { minutesFrom, now, occupant, queued } from './occupants.js';
 
@@ -322,5 +327,43 @@ describe('non-interference: places whose executions are gone', () => {
     // Assess
     expect(decision.abandoned).toEqual(['expired']);
     expect(decision.verdict).toBe('admitted');
+  });
+});
+
+describe('non-interference: when the park of a queued intent ends by itself', () => {
+  test('at the first of its blockers lapsing — an expired lease, an abandoned queue place — six hours at most', () => {
+    // Prepare: the lane's holder was admitted a week ago (its lease lapses in 20 minutes); a queued intent ahead on
+    // the same lane was last seen 6 h 50 min ago (its place lapses in 10 minutes).
+    const lease = occupant('holder', 'a-prod', ['a'], {
+      admittedAt: new Date(now.getTime() - (leaseGraceSeconds + 13 * 60) * 1000 + 20 * 60_000).toISOString(),
+    });
+    const ahead = queued('ahead', 'a-prod', ['a'], 2, { lastSeenAt: minutesFrom(now, -410) });
+
+    // Act
+    const both = decideNonInterference({
+      candidate: arrival('a-prod', ['a']),
+      others: [lease, ahead],
+      now,
+      override: false,
+    });
+    const fresh = decideNonInterference({
+      candidate: arrival('a-prod', ['a']),
+      others: [occupant('a', 'a-prod', ['a'])],
+      now,
+      override: false,
+    });
+
+    // Assess
+    expect(lapsesAt(lease)).toBe(now.getTime() + 20 * 60_000);
+    expect(lapsesAt(ahead)).toBe(now.getTime() - 410 * 60_000 + abandonQueuedAfterSeconds * 1000);
+    expect(both.verdict).toBe('queued');
+    expect(both.firstLapseAt).toBe(now.getTime() + 10 * 60_000);
+    expect(parkSeconds(now.getTime(), both.firstLapseAt)).toBe(10 * 60 + 1);
+    // A fresh lease lapses in about a week: the park re-checks after six hours all the same.
+    expect(parkSeconds(now.getTime(), fresh.firstLapseAt)).toBe(queueRetry.parkSeconds);
+    expect(parkSeconds(now.getTime(), undefined)).toBe(queueRetry.parkSeconds);
+    // Once past the lapse, the place is abandoned: the intent no longer waits for it.
+    const later = new Date(now.getTime() + parkSeconds(now.getTime(), both.firstLapseAt) * 1000);
+    expect(isAbandoned(ahead, later.getTime())).toBe(true);
   });
 });

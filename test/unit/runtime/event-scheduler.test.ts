@@ -77,4 +77,55 @@ describe('one virtual clock for every execution (discrete events)', () => {
     expect(seconds(clock)).toBe(660);
     leave();
   });
+
+  test('a cancelled sleep ends at once and leaves the clock where it is', async () => {
+    // Prepare: one execution parks until a day ahead while another works.
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const leaveParked = scheduler.join();
+    const leaveWorker = scheduler.join();
+    const stop = new AbortController();
+    const parked = scheduler.sleep(86_400_000, stop.signal);
+
+    // Act: the park is cancelled (a stop), then everyone leaves.
+    stop.abort();
+    await parked;
+    leaveParked();
+    leaveWorker();
+
+    // Assess: nothing is left asleep, so time never went to the day ahead.
+    expect(scheduler.load.sleeping).toBe(0);
+    expect(seconds(clock)).toBe(0);
+  });
+
+  test('a deadline moves no time itself and fires when other waits move the clock past it', async () => {
+    // Prepare: a parked execution (waiting outside time) with a deadline 40 minutes ahead, and one cancelled.
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const fired: number[] = [];
+    const leaveParked = scheduler.join();
+    const cancelled = scheduler.deadline(new Date(start.getTime() + 3_600_000 * 5), () => fired.push(-1));
+    const parked = scheduler.waitOutside(
+      new Promise<void>((resolve) =>
+        scheduler.deadline(new Date(start.getTime() + 2_400_000), () => {
+          fired.push(seconds(clock));
+          resolve();
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([fired, seconds(clock)]).toEqual([[], 0]);
+
+    // Act: another execution bakes for an hour.
+    cancelled();
+    const leaveBaker = scheduler.join();
+    await scheduler.sleep(3_600_000);
+    await parked;
+    leaveBaker();
+    leaveParked();
+
+    // Assess: it fired with the jump that passed it (to the baker's hour), once; the cancelled one never.
+    expect(fired).toEqual([3600]);
+    expect(seconds(clock)).toBe(3600);
+  });
 });

@@ -35,7 +35,8 @@ describe('the stage registry', () => {
   test('a stage that waits for a callback hands the task token to its function', () => {
     for (const stage of pipelineStageList) {
       const token = Object.values(stage.parameters ?? {}).includes('$$.Task.Token');
-      expect([stage.name, token]).toEqual([stage.name, stage.callbackTimeoutSeconds !== undefined]);
+      const callback = stage.callbackTimeoutSeconds !== undefined || stage.callbackTimeoutPath !== undefined;
+      expect([stage.name, token]).toEqual([stage.name, callback]);
     }
   });
 });
