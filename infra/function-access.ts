@@ -35,10 +35,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // The same for intents CI systems put on the itv bus.
   'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   // Reads the intent's entries; with ?include=metrics, the service's metrics over its release (GetMetricData).
-  'get-intent': { ledger: 'read', state: 'read', telemetry: 'metrics' },
+  'get-intent': { ledger: 'read', telemetry: 'metrics' },
   // Reads the ledger to list its intents.
   'list-intents': { ledger: 'read' },
-  'review-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
+  'review-intent': { ledger: 'append', state: 'record', pipeline: 'task-response' },
   // Reads ledger pages (Query on the table).
   'export-ledger': { ledger: 'read' },
   // Lists and reads the checkpoint objects, and hands out the signing key's public key (never signs).
@@ -47,8 +47,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'get-evidence': { evidence: 'read' },
   // Reads the whole ledger to aggregate it.
   'report-value': { ledger: 'read' },
-  // Records a delegation (UpdateItem); never deletes one.
-  'grant-delegation': { state: 'record' },
+  // Records a delegation (UpdateItem); reads nothing back, never deletes one.
+  'grant-delegation': { state: 'put' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
   // Answers 404 and 405 from the route table alone: it touches nothing.
@@ -56,10 +56,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Serves the OpenAPI document it generates: it touches nothing.
   'get-openapi': {},
   // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
-  'release-decision': { ledger: 'append', state: 'write', pipeline: 'task-success' },
+  'release-decision': { ledger: 'append', state: 'record', pipeline: 'task-success' },
   // Writes the stop request (and, for a held release, the hold on the stopper's behalf, recorded), then resumes
   // the wait the intent is parked in: wakes its lane park, fails its review wait, answers its decision wait.
-  'stop-intent': { ledger: 'append', state: 'write', pipeline: 'task-response' },
+  'stop-intent': { ledger: 'append', state: 'record', pipeline: 'task-response' },
   // Reads the attempt and the ledger, bumps the attempt (put), starts the next attempt's execution.
   'retry-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   // Reads the intent's entries and delegations granted at run time, writes the check's result once (put) and

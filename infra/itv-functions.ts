@@ -154,14 +154,17 @@ export class ItvFunctions extends Construct {
       fn.addEnvironment('ITV_LEDGER_TABLE', tables.ledger.tableName);
       // Exactly the calls the DynamoDB stores make (lambdas/adapters/aws/dynamodb-*-store.ts), on the table and
       // its indexes; the deployed-stack suite checks every call against these.
-      tables.ledger.grant(fn, ...tableReads);
-      if (access.ledger === 'append') tables.ledger.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+      // Readers only Query (a range, the head, an intent's entries through its index); an append also reads the
+      // entry at a seq and its idempotency marker (GetItem) before its conditional PutItem.
+      tables.ledger.grant(fn, 'dynamodb:Query');
+      if (access.ledger === 'append')
+        tables.ledger.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     }
     if (access.state) {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
-      tables.state.grant(fn, ...tableReads);
+      if (access.state !== 'put') tables.state.grant(fn, ...tableReads);
       if (access.state === 'write') tables.state.grant(fn, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-      if (access.state === 'record') tables.state.grant(fn, 'dynamodb:UpdateItem');
+      if (access.state === 'record' || access.state === 'put') tables.state.grant(fn, 'dynamodb:UpdateItem');
     }
     if (access.evidence) {
       fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);

@@ -25,7 +25,7 @@ export const awaitReleaseDecisionStage = defineStage({
     "Parks a held release until one of the service's owners decides to roll forward, roll back or hold (SendTaskSuccess), or the wait times out.",
   resultPath: '$.releaseDecision',
   // Stores the task token where the release-decision route finds it.
-  access: { ledger: 'append', state: 'write' },
+  access: { ledger: 'append', state: 'record' },
   // The whole state goes along: the local runtime resumes from it, and the request names the exposure held.
   parameters: { taskToken: '$$.Task.Token', intentId: '$.declared.intentId', state: '$' },
   callbackTimeoutSeconds: releaseDecisionTimeoutSeconds,

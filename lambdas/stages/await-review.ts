@@ -23,7 +23,7 @@ export const awaitReviewStage = defineStage({
   comment: 'Parks the execution until a reviewer of record approves (SendTaskSuccess) or rejects it.',
   resultPath: '$.review',
   // Stores the task token where review-intent finds it.
-  access: { ledger: 'append', state: 'write' },
+  access: { ledger: 'append', state: 'record' },
   // The whole state goes along: the review request recorded for the reviewer names the intent and its tier.
   parameters: { taskToken: '$$.Task.Token', intentId: '$.declared.intentId', state: '$' },
   callbackTimeoutSeconds: REVIEW_TIMEOUT_SECONDS,

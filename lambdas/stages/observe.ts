@@ -8,7 +8,7 @@ export const observeStage = defineStage({
   comment: 'Takes the telemetry snapshot against the baseline and writes the evidence bundle.',
   resultPath: '$.observation',
   // state write: the error budget it measured, for the error-budget rule at the next admission.
-  access: { ledger: 'append', state: 'write', evidence: 'write', telemetry: true },
+  access: { ledger: 'append', state: 'record', evidence: 'write', telemetry: true },
   input: pipelineStateSchema,
   output: observationResultSchema,
   run: observe,

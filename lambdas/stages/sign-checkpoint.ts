@@ -15,7 +15,7 @@ export const signCheckpointStage = defineStage({
   fn: 'sign-checkpoint',
   comment: "Signs a checkpoint of the ledger and seals the intent's evidence bundle.",
   resultPath: '$.checkpoint',
-  access: { ledger: 'append', state: 'write', evidence: 'write', signing: 'sign' },
+  access: { ledger: 'append', state: 'record', evidence: 'write', signing: 'sign' },
   parameters: { intentId: '$.sealing.intentId' },
   input: checkpointRequestSchema,
   output: checkpointResultSchema,

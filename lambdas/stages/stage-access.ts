@@ -14,8 +14,11 @@ export interface FunctionAccess {
    * never deleted.
    */
   ledger?: 'read' | 'append';
-  /** `write` = read + put + delete; `record` = read + put (items it adds are never removed). */
-  state?: 'read' | 'write' | 'record';
+  /**
+   * `write` = read + put + delete; `record` = read + put (items it adds are never removed); `put` = put alone
+   * (a function that records without reading anything back).
+   */
+  state?: 'read' | 'write' | 'record' | 'put';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
   /**

@@ -7,7 +7,8 @@ export const stopReleaseStage = defineStage({
   fn: 'stop-release',
   comment: "Stops the deployment, as the intent's onRegression constraint directs.",
   resultPath: '$.release',
-  access: { ledger: 'append', state: 'write', release: ['stop', 'check'] },
+  // Stops the deployment and records why; it reads and writes nothing of the state table.
+  access: { ledger: 'append', release: ['stop', 'check'] },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: stopRelease,

@@ -5,10 +5,12 @@
  * ITV_DEPLOYED_SKIP_SYNTH=1 reuses an existing cdk.out.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readGrantUsages, unexercisedGrants } from './harness/grant-usage.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cdkOut = path.join(root, 'cdk.out');
@@ -52,6 +54,27 @@ async function startMoto(): Promise<{ endpoint: string; process: ChildProcess }>
   throw new Error(`moto_server did not answer on ${endpoint}`);
 }
 
+/** Fails when a role holds a grant no scenario used and grants-unexercised.json gives no reason for. */
+function checkGrants(dir: string): number {
+  const allowed = JSON.parse(
+    readFileSync(path.join(root, 'test', 'deployed', 'grants-unexercised.json'), 'utf8'),
+  ) as Record<string, Record<string, string>>;
+  const unexercised = unexercisedGrants(readGrantUsages(dir), allowed);
+  rmSync(dir, { recursive: true, force: true });
+  const roles = Object.entries(unexercised);
+  if (roles.length === 0) {
+    console.log(
+      'least privilege: every grant of every role was used by some scenario, or is listed with its reason',
+    );
+    return 0;
+  }
+  console.error(
+    'least privilege: granted, and used by no scenario of the suite (remove the grant, test the path, or give the reason in test/deployed/grants-unexercised.json):',
+  );
+  for (const [role, actions] of roles) console.error(`  ${role}: ${actions.join(', ')}`);
+  return 1;
+}
+
 async function main(): Promise<number> {
   let motoEndpoint = process.env.ITV_MOTO_ENDPOINT;
   let moto: ChildProcess | undefined;
@@ -76,6 +99,9 @@ async function main(): Promise<number> {
       });
       if (synth.status !== 0) return synth.status ?? 1;
     }
+    // Every stack records what its roles were granted and used; over a run of every scenario, a grant no call
+    // used fails the run unless grants-unexercised.json says why it stays (harness/grant-usage.ts).
+    const grantsDir = mkdtempSync(path.join(tmpdir(), 'itv-deployed-grants-'));
     const jest = spawnSync(
       'npx',
       ['jest', '--config', 'test/deployed/jest.config.js', '--runInBand', ...process.argv.slice(2)],
@@ -88,10 +114,13 @@ async function main(): Promise<number> {
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           ITV_MOTO_ENDPOINT: motoEndpoint,
           ITV_CDK_OUT: cdkOut,
+          ITV_DEPLOYED_GRANTS_DIR: grantsDir,
         },
       },
     );
-    return jest.status ?? 1;
+    if (jest.status !== 0) return jest.status ?? 1;
+    const wholeSuite = process.argv.slice(2).every((arg) => arg.startsWith('-'));
+    return wholeSuite ? checkGrants(grantsDir) : 0;
   } finally {
     moto?.kill();
   }

@@ -428,6 +428,27 @@ describe('table grants are the calls the DynamoDB stores make', () => {
     expect(deleters).not.toContain(roles['revoke-delegation']);
     expect(deleters).not.toContain(roles['validate-structure']);
     expect(deleters).toContain(roles.learn);
+    // Exactly the functions whose code removes a state item: lanes and queue places, parked waiters, forgotten
+    // decisions, settled preemptions, held releases answered.
+    const byRole = new Map(Object.entries(roles).map(([fn, role]) => [role, fn]));
+    expect(deleters.map((role) => byRole.get(role)).sort()).toEqual([
+      'admit-policy',
+      'apply-release-decision',
+      'learn',
+      'record-failure',
+    ]);
+  });
+
+  test('ledger readers only Query it; only appenders read an entry by key', () => {
+    const roles = roleOfFunction(template);
+    const ledger = actionsOnResource(template, 'DataLedger');
+    expect([...(ledger.get(roles['get-intent']) ?? [])].sort()).toEqual(['dynamodb:Query']);
+    expect([...(ledger.get(roles.verify) ?? [])].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   });
 });
 

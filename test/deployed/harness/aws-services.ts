@@ -7,6 +7,7 @@ import { IamGateway } from '../emulators/iam-gateway.js';
 import { KmsDigestSigning } from '../emulators/kms-digest-signing.js';
 import type { PolicyDocument } from '../emulators/operations/authorization-check.js';
 import { type Caller, evaluateCheck } from '../emulators/policy-evaluation.js';
+import { grantUsage, recordGrantUsage } from './grant-usage.js';
 import { deployedAccount, deployedRegion } from './template.js';
 import type { VirtualClock } from './virtual-clock.js';
 
@@ -214,6 +215,7 @@ export class AwsServices {
   }
 
   async stop(): Promise<void> {
+    recordGrantUsage(grantUsage(this.roles, this.gateway.log.checks));
     await this.gateway.stop();
     await this.appConfig.stop();
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deployedAccount, deployedRegion, type StackTemplate } from './template.js';
@@ -175,11 +175,9 @@ export class LambdaService {
         name,
         arn: template.physicalOf(logicalId).attributes.Arn!,
         roleArn: template.resolveString(properties.Role),
-        accessKeyId: `ASIA${logicalId
-          .replace(/[^A-Z0-9]/gi, '')
-          .toUpperCase()
-          .slice(0, 16)
-          .padEnd(16, 'X')}`,
+        // One key per function: a key cut from the logical id's head would be shared by two functions whose ids
+        // start alike (AwaitReview, AwaitReleaseDecision), and the gateway would judge one by the other's role.
+        accessKeyId: accessKeyOf(logicalId),
         bundle: path.join(template.assemblyDir, assetPath, `${file}.mjs`),
         handler,
         environment: variables,
@@ -250,4 +248,9 @@ export class LambdaService {
       AWS_ENDPOINT_URL: this.gatewayUrl,
     };
   }
+}
+
+/** A session access key for a function's role, as Lambda hands one to its runtime: `ASIA` and 16 characters. */
+export function accessKeyOf(logicalId: string): string {
+  return `ASIA${createHash('sha256').update(logicalId).digest('hex').slice(0, 16).toUpperCase()}`;
 }
