@@ -88,6 +88,10 @@ export interface LinePoint {
 export interface LineSeries {
   name: string;
   points: readonly LinePoint[];
+  /** A level that holds until the next point (a rollout's exposure): drawn across, then up or down. */
+  step?: boolean;
+  /** `false` draws the line alone, for series of many points (their figures stay in the table). */
+  dots?: boolean;
 }
 
 export interface LineChartOptions {
@@ -102,6 +106,8 @@ export interface LineChartOptions {
   threshold?: { value: number; label: string };
   /** Vertical lines at an x with a label, such as "rolled back". */
   markers?: ReadonlyArray<{ x: number; label: string }>;
+  /** The x axis's span when several charts share one (else the data's own). */
+  xDomain?: { from: number; to: number };
 }
 
 /** Several series over one x axis (time, or a change's number in its sequence), y from zero or below. */
@@ -117,8 +123,8 @@ export function lineChart(options: LineChartOptions): Markup {
   ]);
   const ys = options.series.flatMap((s) => s.points.flatMap((p) => (p.y === null ? [] : [p.y])));
   if (options.threshold) ys.push(options.threshold.value);
-  let xLo = xs[0] ?? 0;
-  let xHi = xs[xs.length - 1] ?? 1;
+  let xLo = Math.min(xs[0] ?? 0, options.xDomain?.from ?? Number.POSITIVE_INFINITY);
+  let xHi = Math.max(xs[xs.length - 1] ?? 1, options.xDomain?.to ?? Number.NEGATIVE_INFINITY);
   if (xHi === xLo) {
     xLo -= 1;
     xHi += 1;
@@ -134,15 +140,17 @@ export function lineChart(options: LineChartOptions): Markup {
     (t) =>
       html`<line x1="${margin.left}" y1="${n(y(t))}" x2="${width - margin.right}" y2="${n(y(t))}" stroke="${gridColour}"></line><text x="${margin.left - 6}" y="${n(y(t) + 4)}" text-anchor="end">${options.formatY(t)}</text>`,
   );
-  const xTicks = spread(xs, 6).map(
+  // A shared axis is labelled at its ends too; a label too close to the one before it is left out.
+  const candidates = options.xDomain ? distinct([xLo, ...spread(xs, 6), xHi]) : spread(xs, 6);
+  const xTicks = uncrowded(candidates, x, tickLabelWidth).map(
     (t) =>
-      html`<line x1="${n(x(t))}" y1="${bottom}" x2="${n(x(t))}" y2="${bottom + 4}" stroke="${axisColour}"></line><text x="${n(x(t))}" y="${bottom + 16}" text-anchor="middle">${options.formatX(t)}</text>`,
+      html`<line x1="${n(x(t))}" y1="${bottom}" x2="${n(x(t))}" y2="${bottom + 4}" stroke="${axisColour}"></line><text x="${n(x(t))}" y="${bottom + 16}" text-anchor="${x(t) > width - tickLabelWidth / 2 ? 'end' : 'middle'}">${options.formatX(t)}</text>`,
   );
   const lines = options.series.map((s, i) => {
     const style = seriesStyle(i);
-    const path = pathOf(s.points, x, y);
+    const path = pathOf(s.points, x, y, s.step === true);
     const dots = s.points.flatMap((p) =>
-      p.y === null
+      p.y === null || s.dots === false
         ? []
         : [html`<circle cx="${n(x(p.x))}" cy="${n(y(p.y))}" r="2.5" fill="${style.colour}"></circle>`],
     );
@@ -155,11 +163,12 @@ export function lineChart(options: LineChartOptions): Markup {
     return html`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${style.colour}" stroke-width="2"${style.dash ? html` stroke-dasharray="${style.dash}"` : ''}></line><text x="${lx + 28}" y="${ly}">${truncated(s.name, 26)}</text>`;
   });
   const threshold = options.threshold
-    ? html`<g><line x1="${margin.left}" y1="${n(y(options.threshold.value))}" x2="${width - margin.right}" y2="${n(y(options.threshold.value))}" stroke="${thresholdColour}" stroke-width="1.5" stroke-dasharray="5 4"></line><text x="${width - margin.right}" y="${n(y(options.threshold.value) - 4)}" text-anchor="end" fill="${thresholdColour}">${options.threshold.label} (${options.formatY(options.threshold.value)})</text></g>`
+    ? html`<g><line x1="${margin.left}" y1="${n(y(options.threshold.value))}" x2="${width - margin.right}" y2="${n(y(options.threshold.value))}" stroke="${thresholdColour}" stroke-width="1.5" stroke-dasharray="5 4"></line><text x="${margin.left + 4}" y="${n(y(options.threshold.value) - 4)}" fill="${thresholdColour}">${options.threshold.label} (${options.formatY(options.threshold.value)})</text></g>`
     : '';
   const markers = (options.markers ?? []).map(
     (m, i) =>
-      html`<g><title>${m.label}</title><line x1="${n(x(m.x))}" y1="${margin.top}" x2="${n(x(m.x))}" y2="${bottom}" stroke="${markerColour}" stroke-dasharray="2 2"></line><text x="${n(x(m.x) + 3)}" y="${margin.top + 10 + (i % 3) * 12}">${markerText(options.markers!, i)}</text></g>`,
+      // A marker in the right half of the plot is labelled to its left, so the label stays inside the chart.
+      html`<g><title>${m.label}</title><line x1="${n(x(m.x))}" y1="${margin.top}" x2="${n(x(m.x))}" y2="${bottom}" stroke="${markerColour}" stroke-dasharray="2 2"></line><text x="${n(x(m.x) > width / 2 ? x(m.x) - 3 : x(m.x) + 3)}" y="${margin.top + 10 + (i % 3) * 12}"${x(m.x) > width / 2 ? html` text-anchor="end"` : ''}>${markerText(options.markers!, i)}</text></g>`,
   );
   const svg = html`<svg role="img" aria-label="${accessibleName(options)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${options.title}</title>${grid}<line x1="${margin.left}" y1="${bottom}" x2="${width - margin.right}" y2="${bottom}" stroke="${axisColour}"></line>${xTicks}<text x="${margin.left + plotWidth / 2}" y="${height - 6}" text-anchor="middle">${options.xLabel}</text><text transform="translate(14 ${n(margin.top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${options.yLabel}</text>${threshold}${markers}${lines}${legend}</svg>`;
   return figure(options.title, svg, lineTable(options, xs));
@@ -222,17 +231,27 @@ function seriesStyle(i: number): { colour: string; dash: string } {
   return { colour: seriesColours[i % seriesColours.length]!, dash: dashes[i % dashes.length]! };
 }
 
-/** The path through the points in x order, broken where y is null; '' when nothing is drawn. */
-function pathOf(points: readonly LinePoint[], x: (v: number) => number, y: (v: number) => number): string {
+/**
+ * The path through the points in x order, broken where y is null; '' when nothing is drawn. A step path runs
+ * at the previous point's level to each point's x before moving to its own level.
+ */
+function pathOf(
+  points: readonly LinePoint[],
+  x: (v: number) => number,
+  y: (v: number) => number,
+  step: boolean,
+): string {
   let path = '';
-  let pen = false;
+  let level: number | undefined;
   for (const p of [...points].sort((a, b) => a.x - b.x)) {
     if (p.y === null) {
-      pen = false;
+      level = undefined;
       continue;
     }
-    path += `${pen ? 'L' : 'M'}${n(x(p.x))} ${n(y(p.y))}`;
-    pen = true;
+    if (level === undefined) path += `M${n(x(p.x))} ${n(y(p.y))}`;
+    else if (step) path += `L${n(x(p.x))} ${n(y(level))}L${n(x(p.x))} ${n(y(p.y))}`;
+    else path += `L${n(x(p.x))} ${n(y(p.y))}`;
+    level = p.y;
   }
   return path;
 }
@@ -272,6 +291,19 @@ function spread(values: readonly number[], count: number): number[] {
   const lastIndex = values.length - 1;
   if (lastIndex % step !== 0 && lastIndex % step > step / 2) picked.push(values[lastIndex]!);
   return picked;
+}
+
+/** The room an x label takes, in plot units: labels closer than this would overlap. */
+const tickLabelWidth = 76;
+
+/** The sorted ticks without any that would sit closer than `gap` to the one kept before it. */
+function uncrowded(ticks: readonly number[], x: (v: number) => number, gap: number): number[] {
+  const kept: number[] = [];
+  for (const t of ticks) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || x(t) - x(last) >= gap) kept.push(t);
+  }
+  return kept;
 }
 
 function truncated(text: string, max: number): string {

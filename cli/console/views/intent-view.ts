@@ -4,9 +4,9 @@ import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-typ
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 import type { MetricSeries } from '../../../lambdas/ports/releaser.js';
+import { type LinePoint, lineChart } from '../charts.js';
 import { html, type Markup } from '../html.js';
 import { duration, intentHref, notice, statusBadge, statusTone, usd, when } from './parts.js';
-import { timeChart } from './time-chart.js';
 
 /** `GET /intents/{id}?include=metrics`: the service's monitored metrics over the release, null before one. */
 export interface IntentMetrics {
@@ -167,6 +167,11 @@ const metricLabels: Record<string, { name: string; format: (v: number) => string
   latencyP99Ms: { name: 'p99 latency', format: (v) => `${Number(v.toPrecision(3))} ms` },
 };
 
+/** A point of a time series: its instant on the axis, and in full in the chart's table. */
+const at = (t: number, y: number): LinePoint => ({ x: t, y, xText: new Date(t).toISOString() });
+/** Axis labels of a time axis: month-day and minute, UTC. */
+const clock = (t: number) => new Date(t).toISOString().slice(5, 16).replace('T', ' ');
+
 function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined): Markup | string {
   const events = entries.filter(
     (e) =>
@@ -208,53 +213,55 @@ function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined
   const started = payloadOf(entries.find((e) => e.type === 'release.started'));
   const span = [...points.map((p) => p.t), ...[...slos.values()].flatMap((s) => s.points.map((p) => p.t))];
   if (metrics) span.push(Date.parse(metrics.from), Date.parse(metrics.to));
-  const axis = { from: Math.min(...span), to: Math.max(...span) };
+  const xDomain = { from: Math.min(...span), to: Math.max(...span) };
+  const timeAxis = {
+    xLabel: 'time (UTC)',
+    formatX: clock,
+    xDomain,
+    markers: markers.map((m) => ({ x: m.t, label: m.label })),
+  };
   // Period by period from the service's own telemetry, against the threshold its rollback alarm trips at; the
   // SLO observations (one per Observe window) are drawn only where the telemetry is not available.
   const metricCharts = (metrics?.series ?? []).map((series) => {
     const label = metricLabels[series.metric] ?? { name: series.metric, format: (v: number) => String(v) };
-    return timeChart({
+    return lineChart({
       title: `Monitored ${label.name}, per ${series.periodSeconds / 60} min, against its alarm ${series.alarm}`,
       yLabel: label.name,
       series: [
         {
-          label: label.name,
-          points: series.points.map((p) => ({ t: Date.parse(p.at), v: p.value })),
-          colour: '#1a7f37',
+          name: label.name,
+          points: series.points.map((p) => at(Date.parse(p.at), p.value)),
           dots: series.points.length <= 60,
         },
       ],
-      yMin: 0,
-      threshold: { value: series.threshold, label: `alarm above ${label.format(series.threshold)}` },
-      markers,
-      format: label.format,
-      ...axis,
+      threshold: { value: series.threshold, label: 'alarm threshold' },
+      formatY: label.format,
+      ...timeAxis,
     });
   });
   return html`<h2>Rollout</h2>
 <p class="muted">Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.</p>
-${timeChart({
+${lineChart({
   title: 'Share of users on the change',
   yLabel: 'percent',
-  series: [{ label: 'rollout', points, colour: '#0b5cad', step: true }],
-  yMin: 0,
-  yMax: 100,
-  markers,
-  ...axis,
-  format: (v) => `${Math.round(v)}%`,
+  series: [{ name: 'rollout', points: points.map((p) => at(p.t, p.v)), step: true }],
+  formatY: (v) => `${Math.round(v)}%`,
+  ...timeAxis,
 })}
 ${metricCharts}
 ${
   metricCharts.length > 0
     ? ''
     : [...slos.entries()].map(([name, series]) =>
-        timeChart({
+        lineChart({
           title: `Monitored ${name}: its baseline before the change, then as observed, against its objective`,
           yLabel: name,
-          series: [{ label: `${name} (baseline, then observed)`, points: series.points, colour: '#1a7f37' }],
-          threshold: { value: series.objective, label: `objective ${series.objective}` },
-          markers,
-          ...axis,
+          series: [
+            { name: `${name} (baseline, then observed)`, points: series.points.map((p) => at(p.t, p.v)) },
+          ],
+          threshold: { value: series.objective, label: 'objective' },
+          formatY: (v) => String(Math.round(v * 1000) / 1000),
+          ...timeAxis,
         }),
       )
 }`;

@@ -157,6 +157,87 @@ describe('line chart', () => {
     expect(svg).toContain('<th scope="col" class="num">a</th><th scope="col" class="num">b</th>');
   });
 
+  test('a step series holds each value until the next point: across, then up or down', () => {
+    const svg = chart({
+      series: [
+        {
+          name: 'rollout',
+          step: true,
+          points: [
+            { x: 0, y: 0 },
+            { x: 10, y: 50 },
+            { x: 20, y: 100 },
+          ],
+        },
+      ],
+    });
+
+    const path = /<path d="([^"]+)"/.exec(svg)![1]!;
+    const corners = [...path.matchAll(/([ML])([-\d.]+) ([-\d.]+)/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+      Number(m[3]),
+    ]);
+    const cx = attributes(svg, 'circle', 'cx');
+    const cy = attributes(svg, 'circle', 'cy');
+    // Each point's level runs at the previous point's height to its x, then moves to its own.
+    expect(corners).toEqual([
+      ['M', cx[0], cy[0]],
+      ['L', cx[1], cy[0]],
+      ['L', cx[1], cy[1]],
+      ['L', cx[2], cy[1]],
+      ['L', cx[2], cy[2]],
+    ]);
+  });
+
+  test('an x domain wider than the data (a shared time axis) places the points inside it', () => {
+    const own = attributes(chart(), 'circle', 'cx');
+    const wide = attributes(chart({ xDomain: { from: -20, to: 40 } }), 'circle', 'cx');
+
+    // The data spans a third of the domain, in its middle.
+    expect(wide[2]! - wide[0]!).toBeCloseTo((own[2]! - own[0]!) / 3, 0);
+    expect(wide[0]).toBeGreaterThan(own[0]!);
+    expect(wide[2]).toBeLessThan(own[2]!);
+  });
+
+  test('a shared time axis is labelled at its ends, and no two x labels are closer than a label is wide', () => {
+    const svg = chart({
+      xDomain: { from: -200, to: 21 },
+      series: [{ name: 'late', points: [18, 19, 20, 21].map((x) => ({ x, y: x })) }],
+    });
+
+    const labels = [
+      ...svg.matchAll(/<text x="([-\d.]+)" y="[-\d.]+" text-anchor="(?:middle|end)">(-?\d+) min<\/text>/g),
+    ];
+    const xs = labels.map((m) => Number(m[1]));
+    expect(labels.map((m) => m[2])[0]).toBe('-200');
+    expect(xs.slice(1).every((x, i) => x - xs[i]! >= 76)).toBe(true);
+  });
+
+  test('a marker in the right half is labelled to its left, inside the chart', () => {
+    const svg = chart({ markers: [{ x: 20, label: 'rolled back' }] });
+
+    expect(svg).toMatch(/<text x="([\d.]+)" y="[\d.]+" text-anchor="end">rolled back<\/text>/);
+  });
+
+  test('a series of many points can be drawn as a line alone, its figures still in the table', () => {
+    const svg = chart({
+      series: [
+        {
+          name: 'errors',
+          dots: false,
+          points: [
+            { x: 0, y: 1 },
+            { x: 1, y: 2 },
+          ],
+        },
+      ],
+    });
+
+    expect(svg).not.toContain('<circle');
+    expect(svg).toContain('<tr><th scope="row">1 min</th><td class="num">2</td></tr>');
+  });
+
   test('is an image with an accessible name, and escapes series names', () => {
     const svg = chart({ series: [{ name: '"><img src=x onerror=alert(1)>', points: [{ x: 0, y: 1 }] }] });
 
@@ -218,7 +299,7 @@ describe('line chart axis', () => {
       formatY: String,
     }).text;
 
-    const labels = [...svg.matchAll(/text-anchor="middle">(x\d)<\/text>/g)].map((m) => m[1]);
+    const labels = [...svg.matchAll(/text-anchor="(?:middle|end)">(x\d)<\/text>/g)].map((m) => m[1]);
     expect(labels).toEqual(['x0', 'x2', 'x4', 'x6']);
   });
 });

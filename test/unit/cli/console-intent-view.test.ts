@@ -104,7 +104,7 @@ describe('the intent view', () => {
       { formToken: 't' },
     ).text;
     expect(view).toContain('rolled back: itv-x-error-rate in ALARM');
-    expect(view).toMatch(/<td>rollout<\/td><td>2026-12-01T10:02:00.000Z<\/td><td class="num">25%<\/td>/);
+    expect(view).toContain('<th scope="row">2026-12-01T10:02:00.000Z</th><td class="num">25%</td>');
   });
 
   test('the monitored metrics are drawn minute by minute against their alarm thresholds, in place of the SLO windows', () => {
@@ -153,8 +153,8 @@ describe('the intent view', () => {
 
     // Assess
     expect(view).toContain('Monitored error rate, per 1 min, against its alarm itv-x-error-rate');
-    expect(view).toContain('alarm above 0.300%');
-    expect(view).toMatch(/<td>error rate<\/td><td>2026-12-01T10:03:00.000Z<\/td><td class="num">10.1%<\/td>/);
+    expect(view).toContain('alarm threshold (0.300%)');
+    expect(view).toContain('<th scope="row">2026-12-01T10:03:00.000Z</th><td class="num">10.1%</td>');
     expect(view).toContain('Monitored p99 latency, per 1 min, against its alarm itv-x-latency-p99');
     expect(view).not.toContain('Monitored availability');
     expect(without).toContain('Monitored availability');
