@@ -13,6 +13,7 @@ import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { honourStop } from '../../lambdas/core/pipeline/stop-intent.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { withHostTimedTasks } from '../../statemachines/runner-timeouts.js';
+import { validateOnce } from '../../statemachines/validated-definition.js';
 import { waitMilliseconds, waitThatRan } from '../../statemachines/wait-that-ran.js';
 import type { Scheduler } from './event-scheduler.js';
 import type { ExecutionJournal } from './execution-journal.js';
@@ -89,19 +90,6 @@ let executionCounter = 0;
 const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
 
 /**
- * Definitions this process has validated, by their text. asl-validator compiles its schemas on every
- * validation (about a second of CPU), and every session of a process builds its pipeline from the same file.
- */
-const validated = new Set<string>();
-
-function validateOnce(definition: StateMachineDefinition): void {
-  const text = JSON.stringify(definition);
-  if (validated.has(text)) return;
-  new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
-  validated.add(text);
-}
-
-/**
  * Runs the synthesized pipeline ASL in process with aws-local-stepfunctions, each Task mapped to the same
  * stage handler its Lambda runs. Wait states take no wall time: they advance the virtual clock instead.
  */
@@ -119,7 +107,7 @@ export class LocalPipeline {
     private readonly options: LocalPipelineOptions,
   ) {
     // Validated here, not per execution: validating cost about half of an execution's CPU.
-    validateOnce(definition);
+    validateOnce(definition, { checkArn: false, checkPaths: true });
     // The parks' timeouts are kept here, on the scheduler (`awaitLane`, `awaitDue`), not by the runner.
     this.definition = withHostTimedTasks(definition);
     this.states = this.definition.States as unknown as Record<string, AslState>;

@@ -4,6 +4,7 @@ import '../../../cli/runtime/polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { readReferencePath } from '../../../statemachines/reference-path.js';
 import { withHostTimedTasks } from '../../../statemachines/runner-timeouts.js';
+import { validateOnce } from '../../../statemachines/validated-definition.js';
 import { waitMilliseconds, waitThatRan } from '../../../statemachines/wait-that-ran.js';
 import { LambdaFunctionError, type LambdaService } from './lambda-runtime.js';
 import { deployedAccount, deployedRegion } from './template.js';
@@ -188,9 +189,10 @@ export class StepFunctionsEmulator {
 
   private async run(execution: Execution, input: unknown): Promise<void> {
     // The runner would time Tasks out on the wall clock and misread a TimeoutSecondsPath: timeouts are kept here.
-    const machine = new StateMachine(withHostTimedTasks(this.definition), {
-      validationOptions: { checkArn: true, checkPaths: true },
-    });
+    // Validated once, as Step Functions validates a definition when the machine is created.
+    const definition = withHostTimedTasks(this.definition);
+    validateOnce(definition, { checkArn: true, checkPaths: true });
+    const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
     const zero = (predicate: (state: AslState) => boolean) =>
       Object.fromEntries(
         Object.entries(this.states)
