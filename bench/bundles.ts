@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import {
-  bundleFunction,
+  bundleFunctions,
   bundleOutdir,
   coldImport,
   type FunctionBundle,
@@ -70,8 +70,7 @@ async function importTimes(bundle: FunctionBundle, sdk: readonly string[]): Prom
 export async function runBundleBench(): Promise<string[]> {
   const outdir = bundleOutdir();
   try {
-    const bundles: FunctionBundle[] = [];
-    for (const name of itvFunctionNames) bundles.push(await bundleFunction(name, outdir));
+    const bundles: FunctionBundle[] = await bundleFunctions(itvFunctionNames, outdir);
     const lines = [
       `cold import: median of ${runs} fresh processes each; load average ${loadavg()
         .map((l) => l.toFixed(1))

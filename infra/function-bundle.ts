@@ -54,6 +54,40 @@ export async function bundleFunction(
   return { name, file, bytes: statSync(file).size, metafile: result.metafile };
 }
 
+/**
+ * Bundles several functions with the same options in one esbuild call, which parses the modules they share
+ * once (the functions share most of their code). Each bundle is its own entry point with no code split off,
+ * so its bytes are those `bundleFunction` writes for it alone (the bundle-size test checks one).
+ */
+export async function bundleFunctions(
+  names: readonly ItvFunctionName[],
+  outdir: string,
+  projectRoot = process.cwd(),
+): Promise<FunctionBundle[]> {
+  const { entryPoints: _one, outfile: _file, ...options } = esbuildOptionsOf('', '');
+  const entryName = (name: ItvFunctionName) => path.join(name, path.basename(bundleFileName, '.mjs'));
+  const result = await build({
+    ...options,
+    entryPoints: Object.fromEntries(
+      names.map((name) => [entryName(name), path.join(projectRoot, entryOf(name))]),
+    ),
+    outdir,
+    outExtension: { '.js': path.extname(bundleFileName) },
+    absWorkingDir: projectRoot,
+    metafile: true,
+    logLevel: 'error',
+  });
+  return names.map((name) => {
+    const file = path.join(outdir, name, bundleFileName);
+    const own = path.relative(projectRoot, file);
+    // Each bundle's metafile holds its own outputs (the bundle and its source map) and the inputs they use.
+    const outputs = Object.fromEntries(
+      Object.entries(result.metafile.outputs).filter(([output]) => output === own || output === `${own}.map`),
+    );
+    return { name, file, bytes: statSync(file).size, metafile: { inputs: result.metafile.inputs, outputs } };
+  });
+}
+
 /** The packages (or project folders) that weigh most in a bundle, heaviest first: `[name, bytes]`. */
 export function heaviestInputs(bundle: FunctionBundle, count = 5): Array<[string, number]> {
   const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined);

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type FunctionAccess, functionAccess, type ItvFunctionName } from '../../infra/function-access.js';
 import {
   bundleFunction,
+  bundleFunctions,
   bundleOutdir,
   coldImport,
   type FunctionBundle,
@@ -49,9 +51,22 @@ describe('function bundles', () => {
   const bundles = new Map<ItvFunctionName, FunctionBundle>();
   beforeAll(async () => {
     outdir = bundleOutdir();
-    for (const name of itvFunctionNames) bundles.set(name, await bundleFunction(name, outdir));
+    for (const bundle of await bundleFunctions(itvFunctionNames, outdir)) bundles.set(bundle.name, bundle);
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('a function bundled alone, as the stack bundles it, is byte for byte its bundle from the batch', async () => {
+    const name = 'submit-intent';
+    const alone = await bundleFunction(name, bundleOutdir());
+    try {
+      const batched = bundles.get(name)!;
+      expect(readFileSync(alone.file).equals(readFileSync(batched.file))).toBe(true);
+      expect(heaviestInputs(alone)).toEqual(heaviestInputs(batched));
+      expect(sdkPackagesImported(alone)).toEqual(sdkPackagesImported(batched));
+    } finally {
+      rmSync(path.dirname(path.dirname(alone.file)), { recursive: true, force: true });
+    }
+  });
 
   test.each(itvFunctionNames)('%s bundles to at most 420 KB minified', (name) => {
     const bundle = bundles.get(name)!;
