@@ -379,9 +379,9 @@ export type FuzzVerdict =
  * Verifies mutated files as `itv ledger verify --file` does and judges the exit code against what the files
  * hold. An export whose entries differ from the honest ones must exit 1 (tampered), or 3 (unanchored) with
  * every entry the verdict counts as covered exactly as the honest export has it. Exit 0 is allowed only for
- * entries that mean what the honest ones mean (a blank line added, say), or for an honest prefix when every
- * checkpoint beyond it was removed too (a rollback, which only a witness shows), and required for identical
- * bytes.
+ * entries that mean what the honest ones mean (a blank line added, say) with every honest signed checkpoint
+ * still given in one file or the other, or for an honest prefix when every checkpoint beyond it was removed
+ * too (a rollback, which only a witness shows, and must); it is required for identical bytes.
  */
 export function judge(honest: HonestExport, mutated: ExportFiles): FuzzVerdict {
   let exit: number;
@@ -410,7 +410,20 @@ export function judge(honest: HonestExport, mutated: ExportFiles): FuzzVerdict {
   const sameEntries =
     meaning.length === honest.meaning.length && meaning.every((line, i) => line === honest.meaning[i]);
   if (exit === VERIFY_EXIT.tampered) return { kind: 'rejected', exit };
-  if (sameEntries) return { kind: 'honest', exit };
+  if (sameEntries) {
+    // The entries are the honest ones; exit 0 still needs every honest signed checkpoint to be given, in the
+    // file or in the export's checkpoint.signed entries: one that went missing must be noticed.
+    const given = signedCheckpointsOf(mutated);
+    const missing = [...signedCheckpointsOf(honest)].filter((c) => !given.has(c));
+    if (exit === VERIFY_EXIT.intact && missing.length > 0) {
+      return {
+        kind: 'accepted',
+        exit,
+        detail: `intact with ${missing.length} signed checkpoint(s) missing, e.g. size ${JSON.parse(missing[0]!).checkpoint.size}`,
+      };
+    }
+    return { kind: 'honest', exit };
+  }
   if (exit === VERIFY_EXIT.unanchored) {
     const edited = meaning.findIndex((line, i) => line !== honest.meaning[i]);
     if (edited === -1 || edited >= anchored) return { kind: 'unanchored', exit };
@@ -440,6 +453,21 @@ export function judge(honest: HonestExport, mutated: ExportFiles): FuzzVerdict {
     };
   }
   return { kind: 'accepted', exit, detail: `changed entries exit ${exit}` };
+}
+
+/** Every signed checkpoint the files give, as `canonicalJson({ checkpoint, envelope })`. */
+function signedCheckpointsOf(files: ExportFiles): Set<string> {
+  const found = new Set<string>();
+  const add = (value: Json) => {
+    if (isObject(value) && isObject(value.checkpoint) && isObject(value.envelope))
+      found.add(canonicalJson({ checkpoint: value.checkpoint, envelope: value.envelope }));
+  };
+  for (const line of linesOf(files.checkpoints ?? Buffer.alloc(0))) add(parse(line));
+  for (const line of linesOf(files.export)) {
+    const value = parse(line);
+    if (value?.entry?.type === 'checkpoint.signed') add(value.entry.payload);
+  }
+  return found;
 }
 
 const isPrefix = (lines: readonly string[], of: readonly string[]) =>

@@ -14,9 +14,9 @@ import {
  * (lines deleted, inserted, swapped, duplicated, reversed; fields edited with or without every hash after them
  * recomputed; truncation; forged entries appended with a correct prevHash; checkpoint entries dropped and the
  * chain recomputed; byte flips and cuts). Each must exit 1 or 3 and never throw; exit 0 only when the
- * entries left are the honest ones, or an honest prefix whose covering checkpoints were all removed with the
- * entries (a rollback: `--witness` is what shows it). A fixed seed and a bounded count keep this a few
- * seconds; `npm run bench -- fuzz` runs 20,000.
+ * entries left are the honest ones and every signed checkpoint is still given, or an honest prefix whose
+ * covering checkpoints were all removed with the entries (a rollback: `--witness` must show it). A fixed seed
+ * and a bounded count keep this a few seconds; `npm run bench -- fuzz` runs 20,000.
  */
 
 let honest: HonestExport;
