@@ -81,6 +81,8 @@ export type Mutation =
 
 type InsertedLine =
   | { kind: 'copy'; from: File; at: number }
+  /** The `{ checkpoint, envelope }` a checkpoint.signed entry of the export records, as a checkpoints line. */
+  | { kind: 'recorded-checkpoint'; at: number }
   | { kind: 'json'; value: Json }
   | { kind: 'text'; text: string };
 
@@ -92,6 +94,7 @@ const jsonValue = fc.oneof(
 );
 const insertedLine: fc.Arbitrary<InsertedLine> = fc.oneof(
   fc.record({ kind: fc.constant('copy' as const), from: files, at: index }),
+  fc.record({ kind: fc.constant('recorded-checkpoint' as const), at: index }),
   fc.record({ kind: fc.constant('json' as const), value: jsonValue }),
   fc.record({
     kind: fc.constant('text' as const),
@@ -258,6 +261,27 @@ export function applyMutation(files: ExportFiles, m: Mutation): ExportFiles {
   return { ...files, [m.file]: changed };
 }
 
+function insertedBytes(files: ExportFiles, line: InsertedLine): Buffer {
+  switch (line.kind) {
+    case 'copy': {
+      const source = linesOf(files[line.from] ?? Buffer.alloc(0));
+      return source[line.at % Math.max(1, source.length)] ?? Buffer.alloc(0);
+    }
+    case 'recorded-checkpoint': {
+      const recorded = linesOf(files.export)
+        .map((l) => parse(l)?.entry)
+        .filter((entry) => entry?.type === 'checkpoint.signed' && isObject(entry.payload));
+      const payload = recorded[line.at % Math.max(1, recorded.length)]?.payload;
+      if (payload === undefined) return Buffer.alloc(0);
+      return Buffer.from(canonicalJson({ checkpoint: payload.checkpoint, envelope: payload.envelope }));
+    }
+    case 'json':
+      return Buffer.from(JSON.stringify(line.value) ?? 'null');
+    case 'text':
+      return Buffer.from(line.text.replaceAll('\n', ' '));
+  }
+}
+
 function onLines(files: ExportFiles, m: Mutation, lines: Buffer[]): Buffer[] {
   const n = lines.length;
   const at = 'at' in m && n > 0 ? m.at % n : 0;
@@ -265,12 +289,7 @@ function onLines(files: ExportFiles, m: Mutation, lines: Buffer[]): Buffer[] {
     case 'delete':
       return lines.filter((_, i) => i !== at);
     case 'insert': {
-      const line =
-        m.line.kind === 'copy'
-          ? (linesOf(files[m.line.from] ?? Buffer.alloc(0)).at(m.line.at % Math.max(1, n)) ?? Buffer.alloc(0))
-          : m.line.kind === 'json'
-            ? Buffer.from(JSON.stringify(m.line.value) ?? 'null')
-            : Buffer.from(m.line.text.replaceAll('\n', ' '));
+      const line = insertedBytes(files, m.line);
       return [...lines.slice(0, at), line, ...lines.slice(at)];
     }
     case 'swap': {
@@ -305,6 +324,19 @@ function onLines(files: ExportFiles, m: Mutation, lines: Buffer[]): Buffer[] {
   }
 }
 
+/** A forged approval, a replay of the newest recorded checkpoint.signed payload, or a placeholder. */
+function forgedPayload(type: string, lines: readonly Buffer[]): Json {
+  if (type === 'review.approved') return { decision: 'approved', reviewer: 'mallory' };
+  if (type === 'checkpoint.signed') {
+    const recorded = lines
+      .map((line) => parse(line)?.entry)
+      .filter((entry) => entry?.type === 'checkpoint.signed' && isObject(entry.payload))
+      .at(-1);
+    if (recorded) return recorded.payload;
+  }
+  return { forged: true };
+}
+
 function onEntries(
   files: ExportFiles,
   m: Extract<Mutation, { op: 'forge' | 'dropCheckpointEntries' }>,
@@ -321,8 +353,7 @@ function onEntries(
         idempotencyKey: `forged/${type}/${out.length}`,
         intentId: last?.entry.intentId ?? 'int-forged',
         ledger: last?.entry.ledger ?? 'test',
-        payload:
-          type === 'review.approved' ? { decision: 'approved', reviewer: 'mallory' } : { forged: true },
+        payload: forgedPayload(type, out),
         prevHash: last?.hash ?? GENESIS,
         seq: last ? Number(last.entry.seq) + 1 : 0,
         timestamp: last?.entry.timestamp ?? '2026-01-01T00:00:00.000Z',
