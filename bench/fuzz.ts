@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+// And the export mutations of test/unit/evidence/export-verify.fuzz.test.ts.
+import { type FuzzVerdict, honestExport, judge, mutate, mutations } from '../test/support/export-fuzz.js';
 // The generators and entry points the fuzz test uses (test/unit/core/intent-door.fuzz.test.ts), run longer.
 import { type FuzzFailure, fuzzTarget, hostileIntent } from '../test/support/intent-fuzz.js';
 import { sizeFromEnv } from './stats.js';
@@ -43,9 +45,45 @@ export async function runFuzzBench(): Promise<string[]> {
   }
   const seconds = (performance.now() - started) / 1000;
   return [
+    ...(await runExportFuzz()),
     `fuzz: ${runs} generated hostile intents (${withSecret} carrying a secret), seeds ${seed}+, ${seconds.toFixed(1)} s`,
     `  intents that crashed an entry point (exception or 500): ${crashes} (target 0)`,
     `  intents whose secret was answered, logged, started or recorded: ${secretsKept} (target 0)`,
     ...firstFailures.map((f) => `  e.g. ${f.where}: ${f.what}`),
+  ];
+}
+
+/**
+ * Generated edits of an honest export and its checkpoints file, each verified as `itv ledger verify --file`
+ * does. Counts exports accepted (exit 0 though an entry changed or a signed checkpoint is gone, or exit 3
+ * counting a changed entry as covered) and crashes (the verifier threw) — targets 0 and 0.
+ */
+async function runExportFuzz(): Promise<string[]> {
+  const runs = sizeFromEnv('ITV_BENCH_FUZZ_EXPORTS', 20_000);
+  const honest = await honestExport();
+  const counts = new Map<FuzzVerdict['kind'], number>();
+  const firstFailures: string[] = [];
+  const started = performance.now();
+  fc.assert(
+    fc.property(mutations, (edits) => {
+      const verdict = judge(honest, mutate(honest, edits));
+      counts.set(verdict.kind, (counts.get(verdict.kind) ?? 0) + 1);
+      if ('detail' in verdict && firstFailures.length < 5)
+        firstFailures.push(
+          `  e.g. ${verdict.kind}: ${verdict.detail.split('\n')[0]} after ${JSON.stringify(edits)}`,
+        );
+      return true;
+    }),
+    { seed, numRuns: runs },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const count = (kind: FuzzVerdict['kind']) => counts.get(kind) ?? 0;
+  return [
+    `fuzz: ${runs} exports mutated (1-4 generated edits each), seed ${seed}, ${seconds.toFixed(1)} s`,
+    `  rejected (exit 1): ${count('rejected')}; unanchored (exit 3): ${count('unanchored')}; entries unchanged: ${count('honest')}; no-op: ${count('no-op')}`,
+    `  honest prefixes with every later checkpoint removed too (a rollback; each shown by --witness): ${count('rollback')}`,
+    `  exports accepted with a changed entry or a missing checkpoint: ${count('accepted') + count('no-op refused')} (target 0)`,
+    `  exports that crashed the verifier: ${count('crashed')} (target 0)`,
+    ...firstFailures,
   ];
 }

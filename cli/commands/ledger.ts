@@ -17,7 +17,12 @@ export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 export const checkpointsFileOf = (exportFile: string) => `${exportFile}.checkpoints.jsonl`;
 
 function readCheckpointsFile(file: string): CheckpointSource[] {
-  return readFileSync(file, 'utf8')
+  return checkpointSourcesOf(readFileSync(file, 'utf8'), file);
+}
+
+/** The lines of a checkpoints file as untrusted sources named by file and line; a line that is not JSON is `null`. */
+export function checkpointSourcesOf(text: string, file: string): CheckpointSource[] {
+  return text
     .split('\n')
     .map((line, index) => ({ line, source: `${file} line ${index + 1}` }))
     .filter(({ line }) => line.trim() !== '')
@@ -47,6 +52,12 @@ export const VERIFY_EXIT = {
 /** Whether every entry is vouched for by a signed checkpoint; an empty ledger with none proves nothing either. */
 export const isAnchored = (audit: LedgerAudit) => audit.ok && audit.trailing === 0 && audit.checkpoints > 0;
 
+/** The exit code of a verdict: tampered when the audit or a bundle failed, else intact or unanchored. */
+export function verifyExitOf(audit: LedgerAudit, acceptTail = false, bundlesBad = false): number {
+  if (!audit.ok || bundlesBad) return VERIFY_EXIT.tampered;
+  return isAnchored(audit) || acceptTail ? VERIFY_EXIT.intact : VERIFY_EXIT.unanchored;
+}
+
 /** One line (or JSON) naming the verdict; the exit code is one of `VERIFY_EXIT`. */
 export function printAudit(
   audit: LedgerAudit,
@@ -55,12 +66,7 @@ export function printAudit(
   bundles?: BundleAudit,
 ): number {
   const bundlesBad = (bundles?.failures.length ?? 0) > 0;
-  const code =
-    !audit.ok || bundlesBad
-      ? VERIFY_EXIT.tampered
-      : isAnchored(audit) || acceptTail
-        ? VERIFY_EXIT.intact
-        : VERIFY_EXIT.unanchored;
+  const code = verifyExitOf(audit, acceptTail, bundlesBad);
   const verdict = !audit.ok || bundlesBad ? 'tampered' : isAnchored(audit) ? 'intact' : 'unanchored';
   if (json) console.log(JSON.stringify({ verdict, ...audit, ...(bundles ? { bundles } : {}) }, null, 2));
   else if (bundles) {

@@ -1,4 +1,5 @@
-import { EvidenceConflictError } from '../../lambdas/core/errors.js';
+import { createHash } from 'node:crypto';
+import { EvidenceConflictError, EvidenceIntegrityError } from '../../lambdas/core/errors.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 
 let prefixes = 0;
@@ -18,13 +19,18 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');
+
 /**
  * The EvidenceStore port's contract, run against every implementation of it. `makeStore` may be called more
- * than once per case: each call is another writer over the same objects.
+ * than once per case: each call is another writer over the same objects. `tamper`, where the backing storage
+ * lets a test change an object's bytes behind the store (files on disk, a stubbed bucket), registers the case
+ * that reads never serve such bytes.
  */
 export function describeEvidenceStoreContract(
   name: string,
   makeStore: () => EvidenceStore | Promise<EvidenceStore>,
+  tamper?: (key: string, body: Uint8Array) => Promise<void>,
 ): void {
   describe(`EvidenceStore contract: ${name}`, () => {
     test('an object reads back byte for byte; a missing key reads as undefined', async () => {
@@ -125,6 +131,27 @@ export function describeEvidenceStoreContract(
       // Assess
       expect(new TextDecoder().decode(await store.getObject(key))).toBe('{"a":1}');
     });
+
+    if (tamper) {
+      test('bytes changed behind the store fail the read with EvidenceIntegrityError naming the key and both digests', async () => {
+        // Prepare
+        const store = await makeStore();
+        const key = `${freshPrefix()}bundle/manifest.json`;
+        const written = bytes('{"size":1}');
+        const changed = bytes('{"size":2}');
+        await store.putObject(key, written, json);
+        await tamper(key, changed);
+
+        // Act
+        const error = await failure(store.getObject(key));
+
+        // Assess
+        expect(error).toBeInstanceOf(EvidenceIntegrityError);
+        expect((error as Error).message).toContain(key);
+        expect((error as Error).message).toContain(sha256(written));
+        expect((error as Error).message).toContain(sha256(changed));
+      });
+    }
 
     test('list returns every key under a prefix, nested or not, sorted, and nothing else', async () => {
       // Prepare

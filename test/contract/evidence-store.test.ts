@@ -1,8 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3EvidenceStore } from '../../lambdas/adapters/aws/s3-evidence-store.js';
-import { FileEvidenceStore } from '../../lambdas/adapters/local/file-evidence-store.js';
+import {
+  FileEvidenceStore,
+  OBJECTS_FOLDER,
+  REFS_FOLDER,
+} from '../../lambdas/adapters/local/file-evidence-store.js';
+import { fakeS3Bucket } from '../support/fake-s3-bucket.js';
 import { WriteOnceEvidence } from '../unit/evidence/helpers/write-once-evidence.js';
 import { describeEvidenceStoreContract } from './evidence-store-contract.js';
 import { announceMotoCases, motoBucket, motoEndpoint } from './moto-backends.js';
@@ -26,7 +32,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-describeEvidenceStoreContract('FileEvidenceStore (write-once files)', () => new FileEvidenceStore(root));
+describeEvidenceStoreContract(
+  'FileEvidenceStore (write-once files)',
+  () => new FileEvidenceStore(root),
+  // The folder's owner rewriting the object file a key names.
+  async (key, body) => {
+    const digest = (await readFile(join(root, REFS_FOLDER, key), 'utf8')).trim().replace('sha256:', '');
+    const path = join(root, OBJECTS_FOLDER, 'sha256', digest.slice(0, 2), digest.slice(2));
+    await chmod(path, 0o644);
+    await writeFile(path, body);
+    expect(createHash('sha256').update(body).digest('hex')).not.toBe(digest);
+  },
+);
+
+// One stubbed bucket per case, shared by every writer the case makes; pages of two keys exercise paging.
+let bucket = fakeS3Bucket(2);
+beforeEach(() => {
+  bucket = fakeS3Bucket(2);
+});
+describeEvidenceStoreContract(
+  'S3EvidenceStore (stubbed S3 client)',
+  () => new S3EvidenceStore(bucket.client, 'itv-evidence'),
+  async (key, body) => bucket.tamper(key, body),
+);
 
 if (motoEndpoint !== undefined) {
   const endpoint = motoEndpoint;

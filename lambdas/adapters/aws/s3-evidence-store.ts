@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -6,12 +7,24 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { EvidenceConflictError, TransientError } from '../../core/errors.js';
+import { EvidenceConflictError, EvidenceIntegrityError, TransientError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 
 /**
- * Evidence in S3. The bucket has Object Lock (COMPLIANCE, default retention) and versioning, so stored
- * objects cannot be changed or deleted before retention ends; `If-None-Match: *` makes each key write-once.
+ * Evidence in S3.
+ *
+ * Guarantees:
+ * - The bucket has Object Lock (COMPLIANCE, default retention) and versioning, so stored versions cannot be
+ *   changed or deleted before retention ends; `If-None-Match: *` makes each key write-once for this store.
+ * - Every write asks S3 to record the object's SHA-256 (`ChecksumAlgorithm: SHA256`), the digest the local
+ *   store keeps in its key file. Every read asks for it back (`ChecksumMode: ENABLED`) and hashes the bytes
+ *   again: bytes that do not hash to it, or an object with no SHA-256 recorded (this store never writes one),
+ *   fail the read with `EvidenceIntegrityError` naming the key and both digests — never served as evidence.
+ * - A writer that loses a race for a key leaves nothing behind: the put S3 refuses (412) stores no version.
+ *
+ * What it cannot stop: a principal allowed `s3:PutObject` writing a new version of a key (with its own
+ * checksum), which reads then serve; the locked first version stays, and the signed manifest and ledger that
+ * name the bytes catch the change (`itv ledger verify --bundles`, `itv evidence verify`).
  */
 export class S3EvidenceStore implements EvidenceStore {
   constructor(
@@ -49,13 +62,39 @@ export class S3EvidenceStore implements EvidenceStore {
   }
 
   async getObject(key: string): Promise<Uint8Array | undefined> {
+    let body: Uint8Array;
+    let recorded: string | undefined;
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return result.Body ? await result.Body.transformToByteArray() : undefined;
+      const result = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+      );
+      if (!result.Body) return undefined;
+      recorded = result.ChecksumType === 'COMPOSITE' ? undefined : result.ChecksumSHA256;
+      body = await result.Body.transformToByteArray();
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
+      // The SDK checks the body against the recorded checksum as it streams, and says so in these words.
+      if (error instanceof Error && /checksum mismatch/i.test(error.message)) {
+        throw new EvidenceIntegrityError(
+          `evidence object ${key} does not hash to the SHA-256 recorded when it was written: ${error.message}`,
+          { cause: error },
+        );
+      }
       throw asTransient(error);
     }
+    const actual = createHash('sha256').update(body).digest('hex');
+    if (recorded === undefined) {
+      throw new EvidenceIntegrityError(
+        `evidence object ${key} has no SHA-256 recorded at its write, which this store always asks for: another writer put these bytes (sha256:${actual})`,
+      );
+    }
+    const expected = Buffer.from(recorded, 'base64').toString('hex');
+    if (expected !== actual) {
+      throw new EvidenceIntegrityError(
+        `evidence object ${key} was changed after it was written: stored as sha256:${expected}, it now hashes to sha256:${actual}`,
+      );
+    }
+    return body;
   }
 
   async list(prefix: string): Promise<string[]> {

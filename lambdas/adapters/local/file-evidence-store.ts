@@ -29,7 +29,13 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  *
  * What it cannot stop: the folder's owner deleting a key together with its object, or pointing a key at
  * another stored object (the ledger's audit catches both where a later signed record names them), or deleting
- * everything. A racing writer that loses a key leaves its object unnamed; nothing reads it.
+ * everything.
+ *
+ * A racing writer that loses a key leaves its object unnamed. Removing it is not safe: another key may have come
+ * to name the same bytes meanwhile and would be left naming a missing object. It is harmless: no key serves it,
+ * `list` never returns it, its name is its digest, and the race that makes one — a retried SignCheckpoint —
+ * leaves a signed head of the same tree (or a manifest of the same statement) as the one kept
+ * (test/integration/evidence/lost-write-race.test.ts).
  */
 export class FileEvidenceStore implements EvidenceStore {
   /** Folders this store has made: a bundle's keys share one, and objects spread over 256. */
