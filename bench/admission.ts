@@ -1,7 +1,7 @@
 import { generateCatalog } from '../catalog/generate.js';
 import { decideAdmission, decideNonInterference, type Occupancy } from '../lambdas/core/admission/index.js';
 import { type Occupant, toOccupant } from '../lambdas/core/admission/occupant.js';
-import { type Intent, intentSchema } from '../lambdas/core/intent.js';
+import { inlineIntent, intentSchema, type ResolvedIntent } from '../lambdas/core/intent.js';
 import { laneOf } from '../lambdas/core/lane.js';
 import { parseCatalog } from '../lambdas/core/parse-catalog.js';
 import { evaluatePolicy } from '../lambdas/core/policy/evaluate.js';
@@ -35,27 +35,29 @@ function seeded(seed: number): () => number {
   };
 }
 
-function intentFor(serviceName: string, owner: string, i: number): Intent {
-  return intentSchema.parse({
-    apiVersion: 'itv/v1',
-    kind: 'Intent',
-    title: `Tune ${serviceName} timeouts (${i})`,
-    goal: {
-      outcome: 'Fewer timeouts at peak',
-      metric: 'timeout-rate',
-      valueModel: { basis: 'productivity-gain', totalValueUsd: 50_000 + i * 10, years: 1 },
-    },
-    authority: { requester: owner, team: 'any', role: 'engineering-manager' },
-    timestamp: now.toISOString(),
-    change: {
-      service: serviceName,
-      profile: 'config',
-      contractVersion: '1.0.0',
-      kind: 'configuration',
-      payload: { timeoutMs: 800, retries: 2, cacheEnabled: true, sampleRatePercent: 5 },
-    },
-    tags: { team: 'any', region: 'EMEA' },
-  });
+function intentFor(serviceName: string, owner: string, i: number): ResolvedIntent {
+  return inlineIntent(
+    intentSchema.parse({
+      apiVersion: 'itv/v1',
+      kind: 'Intent',
+      title: `Tune ${serviceName} timeouts (${i})`,
+      goal: {
+        outcome: 'Fewer timeouts at peak',
+        metric: 'timeout-rate',
+        valueModel: { basis: 'productivity-gain', totalValueUsd: 50_000 + i * 10, years: 1 },
+      },
+      authority: { requester: owner, team: 'any', role: 'engineering-manager' },
+      timestamp: now.toISOString(),
+      change: {
+        service: serviceName,
+        profile: 'config',
+        contractVersion: '1.0.0',
+        kind: 'configuration',
+        payload: { timeoutMs: 800, retries: 2, cacheEnabled: true, sampleRatePercent: 5 },
+      },
+      tags: { team: 'any', region: 'EMEA' },
+    }),
+  );
 }
 
 function summary(label: string, samples: number[]): string {

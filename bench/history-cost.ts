@@ -73,7 +73,7 @@ function priorDeployment(i: number): SimulatedDeployment {
     profile: 'flags',
     description: `prior release ${i}`,
     strategy: strategyByName('itv.Immediate3MinuteBake'),
-    content: { banner: { enabled: i % 2 === 0 } },
+    content: { sha256: String(i % 2).repeat(64), bytes: 30 },
     startedAt: startedAt.toISOString(),
     monitors: [`itv-${service}-error-rate`],
   };

@@ -1,5 +1,5 @@
 import type { Catalog } from '../lambdas/core/catalog-schema.js';
-import type { Intent } from '../lambdas/core/intent.js';
+import { type Intent, inlineIntent } from '../lambdas/core/intent.js';
 import { evaluatePolicy } from '../lambdas/core/policy/index.js';
 import { defaultPolicySet } from '../policies/index.js';
 
@@ -19,9 +19,10 @@ export function demoStartInstant(
     intents.every((intent) => {
       const service = catalog.services[intent.change.service];
       if (!service) return true;
-      return evaluatePolicy({ intent, service, catalog, now: at }, defaultPolicySet.rules).failed.every(
-        (r) => r.domain !== 'operational',
-      );
+      return evaluatePolicy(
+        { intent: inlineIntent(intent), service, catalog, now: at },
+        defaultPolicySet.rules,
+      ).failed.every((r) => r.domain !== 'operational');
     });
   if (unblocked(now)) return now;
   const hour = 3_600_000;

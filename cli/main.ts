@@ -31,8 +31,23 @@ export function buildProgram(): Command {
     .option('--as <principal>', `the principal you act as, the requester (default: $${principalVariable})`)
     .option('--wait', 'wait in this process for a reviewer of record instead of parking the intent')
     .option('--json', 'print the status as JSON')
+    .option(
+      '--payload-file <file>',
+      'upload this JSON file as the payload and submit the intent with it by reference (change.payloadRef)',
+    )
     .action(async (file, options) =>
       exit(await (await import('./commands/submit.js')).submitCommand(file, options)),
+    );
+
+  const payload = program.command('payload').description('payloads too large to travel inside an intent');
+  payload
+    .command('put')
+    .description('store a JSON payload under its SHA-256 and print the change.payloadRef that names it')
+    .argument('<file>', 'payload JSON file (an object, at most 2,000,000 bytes)')
+    .option('--as <principal>', `the principal you act as (default: $${principalVariable})`)
+    .option('--json', 'print the reference as JSON')
+    .action(async (file, options) =>
+      exit(await (await import('./commands/payload.js')).payloadPutCommand(file, options)),
     );
 
   program

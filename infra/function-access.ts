@@ -22,6 +22,7 @@ export const apiFunctionNames = [
   'revoke-delegation',
   'no-route',
   'get-openapi',
+  'put-payload',
 ] as const;
 export type ApiFunctionName = (typeof apiFunctionNames)[number];
 /** Functions no request or stage invokes: the reconciler, on EventBridge rules (`lambdas/functions/<name>.ts`). */
@@ -31,9 +32,10 @@ export type ItvFunctionName = PipelineStage | ApiFunctionName | MaintenanceFunct
 
 const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Reads delegations granted at run time, to bind the requester, then starts the execution.
-  'submit-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
+  // Reads a payload by reference to check it at the door (and, for a dry run, to validate and judge it).
+  'submit-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read', payloads: 'read' },
   // The same for intents CI systems put on the itv bus.
-  'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
+  'intake-event': { pipeline: 'start-execution', state: 'record', ledger: 'read', payloads: 'read' },
   // Reads the intent's entries; with ?include=metrics, the service's metrics over its release (GetMetricData).
   'get-intent': { ledger: 'read', telemetry: 'metrics' },
   // Reads the ledger to list its intents.
@@ -56,7 +58,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Serves the OpenAPI document it generates: it touches nothing.
   'get-openapi': {},
   // Writes the owner's decision beside the held release's task token, records it, then sends the token back.
-  'release-decision': { ledger: 'append', state: 'record', pipeline: 'task-success' },
+  // A roll-back of a feature-flag change by reference reads its payload for the flags it touched.
+  'release-decision': { ledger: 'append', state: 'record', pipeline: 'task-success', payloads: 'read' },
+  // Checks an uploaded payload at the door and stores it under its digest (write-once); reads nothing else.
+  'put-payload': { payloads: 'write' },
   // Writes the stop request (and, for a held release, the hold on the stopper's behalf, recorded), then resumes
   // the wait the intent is parked in: wakes its lane park, fails its review wait, answers its decision wait.
   'stop-intent': { ledger: 'append', state: 'record', pipeline: 'task-response' },

@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { payloadLimits } from '../lambdas/core/intake/limits.js';
 import type { PipelineFunctions } from '../statemachines/pipeline.js';
 import { pipelineStages } from '../statemachines/task-states.js';
 import type { DataTables } from './data-tables.js';
@@ -141,6 +142,7 @@ export class ItvFunctions extends Construct {
       bundling: functionBundling,
     });
     this.grantData(fn, access);
+    this.grantPayloads(fn, access);
     this.grantRelease(fn, access.release ?? []);
     if (access.telemetry) this.grantTelemetry(fn, access.telemetry);
     return fn;
@@ -177,6 +179,17 @@ export class ItvFunctions extends Construct {
         new PolicyStatement({ actions: ['s3:ListBucket'], resources: [evidence.bucketArn] }),
       );
     }
+  }
+
+  private grantPayloads(fn: NodejsFunction, access: FunctionAccess): void {
+    if (!access.payloads) return;
+    const { evidence } = this.props;
+    fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);
+    // Exactly the calls the payload store makes (GetObject; PutObject with If-None-Match), on its prefix alone.
+    const actions = access.payloads === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [evidence.arnForObjects(`${payloadLimits.prefix}*`)] }),
+    );
   }
 
   private grantRelease(fn: NodejsFunction, actions: readonly ReleaseAction[]): void {

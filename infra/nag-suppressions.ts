@@ -1,5 +1,6 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { payloadLimits } from '../lambdas/core/intake/limits.js';
 import { pipelineStages } from '../statemachines/task-states.js';
 import type { DataTables } from './data-tables.js';
 import type { EvidenceBucket } from './evidence-bucket.js';
@@ -54,6 +55,11 @@ export function suppressAcceptedFindings(stack: FindingScopes): void {
     functions,
     `IAM5[Resource::<${logicalId(cfn(evidence.bucket))}.Arn>/*]`,
     'Evidence object keys are derived per intent at run time; the grant is Get/PutObject on this bucket only, under Object Lock.',
+  );
+  accept(
+    functions,
+    `IAM5[Resource::<${logicalId(cfn(evidence.bucket))}.Arn>/${payloadLimits.prefix}*]`,
+    'Payload objects are named by the SHA-256 of their content, known only at run time; the grant is GetObject (PutObject for the upload route) on that prefix alone.',
   );
   accept(
     functions,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { maxRequestBodyBytes, tooLarge } from '../../lambdas/api/conventions.js';
+import { bodyLimitOf, maxRequestBodyBytes, tooLarge } from '../../lambdas/api/conventions.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
+import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
@@ -68,10 +69,12 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     return;
   }
   // The body limit holds here too, before a byte is read when Content-Length says it is over.
+  const matched = matchRoute(request.method ?? 'GET', url.pathname);
+  const limit = matched && 'route' in matched ? bodyLimitOf(matched.route) : maxRequestBodyBytes;
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
-  const body = declared > maxRequestBodyBytes ? undefined : await readBody(request, maxRequestBodyBytes);
+  const body = declared > limit ? undefined : await readBody(request, limit);
   if (body === undefined) {
-    const refused = asProblem(tooLarge(`more than ${maxRequestBodyBytes} bytes`), url.pathname);
+    const refused = asProblem(tooLarge(`more than ${limit} bytes`, limit), url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
     response.end(refused.body);
     request.resume();

@@ -1,3 +1,5 @@
+import { InvalidInputError } from '../../lambdas/core/errors.js';
+import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
@@ -5,6 +7,7 @@ import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
+import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
 
@@ -15,13 +18,22 @@ import { printStatus } from './status.js';
  */
 export async function submitCommand(
   file: string,
-  options: { wait?: boolean; json?: boolean; as?: string },
+  options: { wait?: boolean; json?: boolean; as?: string; payloadFile?: string },
 ): Promise<number> {
-  const raw = readIntentFile(file);
+  let raw = readIntentFile(file);
   // Named before anything starts; the stack checks the name (or the signature) against the catalog.
   const target = await chosenTarget();
   const as = actingAs(target, options.as, 'itv submit');
   const api = await connect(target);
+  if (options.payloadFile) {
+    // Uploaded first, then named by reference: the intent itself stays small whatever the content's size.
+    const uploaded = await uploadPayload(api, options.payloadFile, as);
+    if (!uploaded.ok) return printApiError(uploaded.answer);
+    raw = byReference(raw, uploaded.ref);
+    (options.json ? console.error : console.log)(
+      `payload ${options.payloadFile} stored: ${uploaded.ref.size} bytes, sha256 ${uploaded.ref.sha256}`,
+    );
+  }
   const answer = await honouringRetryAfter(
     () =>
       api.client.call<{ intentId: string; duplicate?: boolean; previousIntentId?: string }>(
@@ -35,7 +47,15 @@ export async function submitCommand(
         (options.json ? console.error : console.log)(waitingLine(seconds, refused)),
     },
   );
-  if (answer.status >= 400) return printApiError(answer);
+  if (answer.status >= 400) {
+    const code = printApiError(answer);
+    if (tooLargeInline(answer.body)) {
+      console.error(
+        `  the payload can travel by reference: put it in a file of its own and run\n    itv submit ${file} --payload-file PAYLOAD.json`,
+      );
+    }
+    return code;
+  }
   const { intentId } = answer.body;
   if (!options.json) console.log(actingLine(api, as));
   if (answer.body.duplicate && !options.json)
@@ -47,6 +67,24 @@ export async function submitCommand(
     untilReviewed: options.wait ?? false,
   });
   return report(status, intentId, options.json ?? false, api.kind);
+}
+
+/** The intent with `change.payload` replaced by the reference of the uploaded content. */
+function byReference(raw: unknown, ref: PayloadRef): unknown {
+  const intent = raw as { change?: Record<string, unknown> } | null;
+  if (!intent || typeof intent.change !== 'object' || intent.change === null) {
+    throw new InvalidInputError('--payload-file needs an intent with a change', [
+      { path: 'change', message: 'is required to carry change.payloadRef' },
+    ]);
+  }
+  const { payload: _inline, ...change } = intent.change;
+  return { ...intent, change: { ...change, payloadRef: ref } };
+}
+
+/** Whether the door refused the intent for its size alone, which a payload by reference would avoid. */
+function tooLargeInline(body: unknown): boolean {
+  const issues = (body as { issues?: Array<{ path: string; message: string }> }).issues ?? [];
+  return issues.some((issue) => issue.path === '' && /^intent: is \d+ bytes of JSON/.test(issue.message));
 }
 
 function report(

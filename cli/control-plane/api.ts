@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticate } from '../../lambdas/api/caller.js';
-import { maxRequestBodyBytes, type Route, tooLarge, withConventions } from '../../lambdas/api/conventions.js';
+import { bodyLimitOf, type Route, tooLarge, withConventions } from '../../lambdas/api/conventions.js';
 import { exportLedger } from '../../lambdas/api/export-ledger.js';
 import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
@@ -10,6 +10,7 @@ import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
+import { putPayload } from '../../lambdas/api/put-payload.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportCheckRoute } from '../../lambdas/api/report-check.js';
 import { reportValue } from '../../lambdas/api/report-value.js';
@@ -72,6 +73,7 @@ export function localApi(
     'GET /value': (event) => reportValue(event, deps.ledger, deps.ledgerName),
     'POST /delegations': (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate),
     'GET /openapi.json': () => getOpenApi(),
+    'POST /payloads': (event) => putPayload(event, deps, authenticate),
     'DELETE /delegations/{id}': (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
   };
   const routes: ApiRoute[] = apiRoutes.map((route) => ({ ...route }));
@@ -177,11 +179,11 @@ export function localApi(
       decoded[name] = value;
     }
     // Refused from its Content-Length before a byte of it is read.
+    const limit = bodyLimitOf(route);
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declared > maxRequestBodyBytes) return asProblem(tooLarge(`${declared} bytes`), url.pathname);
-    const body = await readBody(request, maxRequestBodyBytes);
-    if (body === undefined)
-      return asProblem(tooLarge(`more than ${maxRequestBodyBytes} bytes`), url.pathname);
+    if (declared > limit) return asProblem(tooLarge(`${declared} bytes`, limit), url.pathname);
+    const body = await readBody(request, limit);
+    if (body === undefined) return asProblem(tooLarge(`more than ${limit} bytes`, limit), url.pathname);
     return handle(apiEvent(request, url, body, decoded));
   }
 }

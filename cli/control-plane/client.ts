@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ItvError } from '../../lambdas/core/errors.js';
+import { bodyText } from '../api/json-text.js';
 import { projectRoot } from '../project-root.js';
 import { RequestTimeoutError } from './bounded-fetch.js';
 import {
@@ -103,7 +104,7 @@ export class ControlPlaneClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const answer = await loopbackRequest(
       `${this.address.url}${path}`,
-      { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) },
+      { method, headers, body: options.body === undefined ? undefined : bodyText(options.body) },
       requestTimeoutMs,
     );
     const retryAfter = Number(answer.header('retry-after') ?? Number.NaN);

@@ -1,4 +1,5 @@
 import { ItvError } from '../../lambdas/core/errors.js';
+import { bodyText } from '../api/json-text.js';
 import type { ApiAnswer, ApiMethod, RawAnswer } from '../control-plane/client.js';
 import type { DeployedContext } from './contexts.js';
 import { type SigningTarget, signedRequest, standardCredentials } from './signed-request.js';
@@ -51,7 +52,7 @@ export class RemoteApiClient {
 
   private async request(method: ApiMethod, path: string, body: unknown): Promise<RawAnswer> {
     const url = new URL(`${this.context.endpoint}${path}`);
-    const text = body === undefined ? undefined : JSON.stringify(body);
+    const text = body === undefined ? undefined : bodyText(body);
     let answer: Awaited<ReturnType<typeof signedRequest>>;
     try {
       answer = await signedRequest(

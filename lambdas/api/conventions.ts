@@ -11,6 +11,11 @@ export type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResu
  */
 export const maxRequestBodyBytes = 1024 * 1024;
 
+/** The most a route's body may hold: its own limit (a payload upload's), or `maxRequestBodyBytes`. */
+export function bodyLimitOf(route: Pick<ApiRoute, 'maxBodyBytes'>): number {
+  return route.maxBodyBytes ?? maxRequestBodyBytes;
+}
+
 /** A header of the request, whatever case the client (or API Gateway, which keeps the client's) gave it. */
 export function requestHeader(
   event: Pick<APIGatewayProxyEvent, 'headers'>,
@@ -43,7 +48,7 @@ function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>
  * error answer is problem+json naming the request path. The local control plane refuses an oversized body
  * earlier still, from its Content-Length, before reading it.
  */
-export function withConventions(route: Pick<ApiRoute, 'body'>, handle: Route): Route {
+export function withConventions(route: Pick<ApiRoute, 'body' | 'maxBodyBytes'>, handle: Route): Route {
   return async (event) => {
     const refused = refuseRequest(route, event);
     return asProblem(refused ?? (await handle(event)), event.path);
@@ -52,11 +57,11 @@ export function withConventions(route: Pick<ApiRoute, 'body'>, handle: Route): R
 
 /** The 413 or 415 a request earns before its handler runs, if any. */
 export function refuseRequest(
-  route: Pick<ApiRoute, 'body'>,
+  route: Pick<ApiRoute, 'body' | 'maxBodyBytes'>,
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
 ): APIGatewayProxyResult | undefined {
   const size = bodyBytes(event);
-  if (size > maxRequestBodyBytes) return tooLarge(`${size} bytes`);
+  if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, bodyLimitOf(route));
   if (size > 0 && route.body && !isJsonMediaType(requestHeader(event, 'content-type'))) {
     const sent = requestHeader(event, 'content-type') ?? 'none';
     return problem(
@@ -71,12 +76,12 @@ export function refuseRequest(
 }
 
 /** The 413 answer; `size` says what was sent, as far as it is known. */
-export function tooLarge(size: string): APIGatewayProxyResult {
+export function tooLarge(size: string, limit = maxRequestBodyBytes): APIGatewayProxyResult {
   return problem(
     413,
     'ContentTooLarge',
-    `the request body is ${size}; this API reads at most ${maxRequestBodyBytes} bytes`,
-    { issues: [{ path: 'body', message: `must be at most ${maxRequestBodyBytes} bytes` }] },
+    `the request body is ${size}; this route reads at most ${limit} bytes`,
+    { issues: [{ path: 'body', message: `must be at most ${limit} bytes` }] },
   );
 }
 

@@ -4,10 +4,10 @@ import type { Catalog } from '../core/catalog-schema.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
-import { intakeDeps } from '../wiring/aws/intake-deps.js';
+import { doorDeps } from '../wiring/aws/door-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
-import { type IntakeDeps, type Submitted, submitForTheRecord } from './submission.js';
+import { type DoorDeps, type Submitted, submitForTheRecord } from './submission.js';
 
 /** The event a CI system puts on the itv bus: `detail.intent` is the intent. */
 export type IntentSubmittedEvent = EventBridgeEvent<'Intent Submitted', { intent?: unknown }>;
@@ -29,7 +29,7 @@ export function eventCaller(event: IntentSubmittedEvent, catalog: Catalog): Call
 }
 
 let executions: Executions | undefined;
-let deps: IntakeDeps | undefined;
+let deps: DoorDeps | undefined;
 
 /**
  * The target of the itv bus's rule: starts the pipeline for an intent a CI system submitted, as the
@@ -40,7 +40,7 @@ let deps: IntakeDeps | undefined;
 export async function intakeEvent(
   event: IntentSubmittedEvent,
   executions: Executions,
-  deps: IntakeDeps,
+  deps: DoorDeps,
   now: Date,
 ): Promise<Submitted | { ignored: string } | Refused> {
   const caller = eventCaller(event, deps.catalog);
@@ -83,6 +83,6 @@ export const handler = middy<IntentSubmittedEvent, Submitted | { ignored: string
   .use(telemetry('IntakeEvent'))
   .handler((event: IntentSubmittedEvent) => {
     executions ??= sfnExecutions(process.env);
-    deps ??= intakeDeps(process.env);
+    deps ??= doorDeps(process.env);
     return intakeEvent(event, executions, deps, new Date());
   });

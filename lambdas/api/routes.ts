@@ -1,3 +1,5 @@
+import { payloadLimits } from '../core/intake/limits.js';
+
 /**
  * The API's routes, declared once: API Gateway's resources and methods (`infra/intent-api.ts`), the local
  * control plane's router (`cli/control-plane/api.ts`), the 404/405 answers and the OpenAPI document are all
@@ -13,6 +15,8 @@ export interface ApiRoute {
   body: boolean;
   /** Query parameters the route reads; API Gateway declares them optional and the handler checks them. */
   query?: readonly string[];
+  /** The most its body may hold, when not `maxRequestBodyBytes` (`conventions.ts`). */
+  maxBodyBytes?: number;
   summary: string;
 }
 
@@ -122,6 +126,15 @@ export const apiRoutes = [
     body: false,
     query: ['reason'],
     summary: 'Revoke a delegation the caller granted',
+  },
+  {
+    method: 'POST',
+    path: '/payloads',
+    fn: 'put-payload',
+    body: true,
+    maxBodyBytes: payloadLimits.bytes,
+    summary:
+      'Store a payload too large to travel inline under its SHA-256, checked as an inline payload is, and answer the reference an intent names in change.payloadRef',
   },
   {
     method: 'GET',

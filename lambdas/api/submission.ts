@@ -3,12 +3,14 @@ import type { Catalog } from '../core/catalog-schema.js';
 import { checkCompleteness } from '../core/completeness.js';
 import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import { screenIntent } from '../core/intake/screen-intent.js';
+import { screenPayloadRef } from '../core/intake/screen-payload-ref.js';
 import { chooseAttempt } from '../core/pipeline/attempts.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { PayloadStore } from '../ports/payload-store.js';
 import type { StateStore } from '../ports/state-store.js';
 
 /**
@@ -47,15 +49,22 @@ export interface IntakeDeps extends SubmissionDeps {
   ledgerName: string;
 }
 
+/** What the door reads besides, for a submission: the payload store, to check a payload by reference. */
+export interface DoorDeps extends IntakeDeps {
+  payloads: Pick<PayloadStore, 'get'>;
+}
+
 /**
  * The door, before anything reads the intent further: throws `InvalidInputError` naming each field over a
- * limit, and each secret by rule, path and salted digest only. Returns the salt it used.
+ * limit, and each secret by rule, path and salted digest only; a payload by reference must be stored, of the
+ * size and SHA-256 named, and pass the same checks (`screenPayloadRef`). Returns the salt it used.
  */
-export function refuseAtTheDoor(raw: unknown): string {
+export async function refuseAtTheDoor(raw: unknown, payloads: Pick<PayloadStore, 'get'>): Promise<string> {
   const salt = randomBytes(8).toString('hex');
   const screened = screenIntent(raw, salt);
-  if (screened.issues.length > 0) {
-    throw new InvalidInputError('the intent is refused before anything was recorded', screened.issues);
+  const issues = screened.issues.length > 0 ? screened.issues : await screenPayloadRef(raw, payloads, salt);
+  if (issues.length > 0) {
+    throw new InvalidInputError('the intent is refused before anything was recorded', issues);
   }
   return salt;
 }
@@ -83,10 +92,10 @@ export async function bindSubmission(
 export async function submit(
   submission: Submission,
   executions: Executions,
-  deps: IntakeDeps,
+  deps: DoorDeps,
   now: Date,
 ): Promise<Submitted> {
-  const salt = refuseAtTheDoor(submission.raw);
+  const salt = await refuseAtTheDoor(submission.raw, deps.payloads);
   const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
@@ -102,10 +111,10 @@ export async function submit(
 export async function submitForTheRecord(
   submission: Submission,
   executions: Executions,
-  deps: IntakeDeps,
+  deps: DoorDeps,
   now: Date,
 ): Promise<Submitted> {
-  const salt = refuseAtTheDoor(submission.raw);
+  const salt = await refuseAtTheDoor(submission.raw, deps.payloads);
   let intent = submission.raw;
   try {
     intent = (await bindSubmission(submission.raw, submission.caller, deps, now)).intent;

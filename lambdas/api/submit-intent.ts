@@ -4,10 +4,11 @@ import { defaultPolicySet } from '../../policies/index.js';
 import { checkCompleteness } from '../core/completeness.js';
 import { InvalidInputError } from '../core/errors.js';
 import { dryRunIntent } from '../core/pipeline/dry-run.js';
+import { withPayload } from '../core/pipeline/payloads.js';
 import type { PolicySet } from '../core/policy/types.js';
 import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
-import { intakeDeps } from '../wiring/aws/intake-deps.js';
+import { doorDeps } from '../wiring/aws/door-deps.js';
 import { sfnExecutions } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
@@ -15,10 +16,10 @@ import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
 import { onceForKey } from './idempotency.js';
 import { routeOf } from './routes.js';
-import { bindSubmission, type IntakeDeps, refuseAtTheDoor, submit } from './submission.js';
+import { bindSubmission, type DoorDeps, refuseAtTheDoor, submit } from './submission.js';
 
 let executions: Executions | undefined;
-let deps: IntakeDeps | undefined;
+let deps: DoorDeps | undefined;
 
 /**
  * `POST /intents`: the authenticated caller is the requester. An intent that leaves `authority.requester`
@@ -30,7 +31,7 @@ let deps: IntakeDeps | undefined;
 export async function submitIntent(
   event: APIGatewayProxyEvent,
   executions: Executions,
-  deps: IntakeDeps & { policies?: PolicySet },
+  deps: DoorDeps & { policies?: PolicySet },
   now: Date,
   authenticate: Authenticate = iamCaller,
 ): Promise<APIGatewayProxyResult> {
@@ -49,7 +50,7 @@ async function answer(
   event: APIGatewayProxyEvent,
   caller: Caller,
   executions: Executions,
-  deps: IntakeDeps & { policies?: PolicySet },
+  deps: DoorDeps & { policies?: PolicySet },
   now: Date,
 ): Promise<APIGatewayProxyResult> {
   try {
@@ -97,12 +98,12 @@ function dryRunAsked(event: APIGatewayProxyEvent): boolean {
  * (403), completeness (400 naming each field) — then what ValidateStructure and AdmitPolicy would decide now
  * (`dryRunIntent`), answered 200 with nothing started and nothing written anywhere.
  */
-async function dryRun(raw: unknown, caller: Caller, deps: IntakeDeps & { policies?: PolicySet }, now: Date) {
-  const salt = refuseAtTheDoor(raw);
+async function dryRun(raw: unknown, caller: Caller, deps: DoorDeps & { policies?: PolicySet }, now: Date) {
+  const salt = await refuseAtTheDoor(raw, deps.payloads);
   const { intent } = await bindSubmission(raw, caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
-  return dryRunIntent(checked.intent, checked.intentId, {
+  return dryRunIntent(await withPayload(checked.intent, deps.payloads), checked.intentId, {
     ...deps,
     policies: deps.policies ?? defaultPolicySet,
     clock: { now: () => now },
@@ -114,7 +115,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler(
     withConventions(routeOf('POST /intents'), (event: APIGatewayProxyEvent) => {
       executions ??= sfnExecutions(process.env);
-      deps ??= intakeDeps(process.env);
+      deps ??= doorDeps(process.env);
       return submitIntent(event, executions, deps, new Date());
     }),
   );

@@ -71,6 +71,16 @@ export class EvidenceIntegrityError extends ItvError {}
 /** A key was written, but the object it names is gone from the store: deleted after it was written. */
 export class EvidenceMissingError extends EvidenceIntegrityError {}
 
+/**
+ * The payload an intent names by reference is not what the reference says: its bytes do not hash to the
+ * SHA-256 named, or are not the size named, or are not a JSON object. A stage that reads the payload stops
+ * rather than release, validate or judge other content than was declared.
+ */
+export class PayloadIntegrityError extends ItvError {}
+
+/** No payload is stored under the digest an intent names (`change.payloadRef.sha256`). */
+export class PayloadMissingError extends PayloadIntegrityError {}
+
 /** The request names something that does not exist (HTTP 404): an intent, a bundle, a delegation. */
 export class NotFoundError extends ItvError {}
 

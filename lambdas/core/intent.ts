@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { payloadRefSchema } from './intake/payload-ref.js';
 
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and
@@ -92,16 +93,36 @@ export const authoritySchema = z.object({
 
 export const changeKinds = ['feature-flag', 'configuration', 'schema-update', 'policy', 'migration'] as const;
 
-export const changeSchema = z.object({
-  service: name,
-  /** The AppConfig configuration or feature-flag profile the payload is written to. */
-  profile: name,
-  contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.2.0'),
-  kind: z.enum(changeKinds),
-  payload: z.record(z.string(), z.unknown()),
-  /** The incident or SLO breach this change fixes, e.g. `INC-2291`; with an exhausted error budget only fixes pass. */
-  fixes: z.string().min(1).max(256).optional(),
-});
+export const changeSchema = z
+  .object({
+    service: name,
+    /** The AppConfig configuration or feature-flag profile the payload is written to. */
+    profile: name,
+    contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.2.0'),
+    kind: z.enum(changeKinds),
+    /** The configuration content, inline. Exactly one of `payload` and `payloadRef`. */
+    payload: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * The configuration content by reference, for content larger than an intent may carry: a JSON object
+     * stored once under its SHA-256 (`itv payload put`, `POST /payloads`). Checked at the door like an inline
+     * payload; the stages that read the content fetch it by digest and hash it again.
+     */
+    payloadRef: payloadRefSchema.optional(),
+    /** The incident or SLO breach this change fixes, e.g. `INC-2291`; with an exhausted error budget only fixes pass. */
+    fixes: z.string().min(1).max(256).optional(),
+  })
+  .superRefine((change, ctx) => {
+    if ((change.payload === undefined) === (change.payloadRef === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: change.payload === undefined ? ['payload'] : ['payloadRef'],
+        message:
+          change.payload === undefined
+            ? 'is required: give the content inline (payload) or by reference (payloadRef)'
+            : 'give the content either inline (payload) or by reference (payloadRef), not both',
+      });
+    }
+  });
 
 /** A result of an automated check, attached by the CI system that submits the intent. */
 export const testResultSchema = z.object({
@@ -169,6 +190,19 @@ export type Intent = z.infer<typeof intentSchema>;
 export type IntentInput = z.input<typeof intentSchema>;
 export type ValueModel = z.infer<typeof valueModelSchema>;
 export type Change = z.infer<typeof changeSchema>;
+/** An intent whose content is in hand: inline as submitted, or fetched by its reference and hashed again (`pipeline/payloads.ts`). */
+export type ResolvedIntent = Intent & { change: Change & { payload: Record<string, unknown> } };
 export type ChangeKind = (typeof changeKinds)[number];
 export type Authority = z.infer<typeof authoritySchema>;
 export type Constraints = z.infer<typeof constraintsSchema>;
+
+/**
+ * An intent whose payload is inline, typed as resolved; throws for one by reference, whose content must be
+ * fetched and checked first (`pipeline/payloads.ts` `withPayload`).
+ */
+export function inlineIntent(intent: Intent): ResolvedIntent {
+  if (intent.change.payload === undefined) {
+    throw new TypeError('the intent names its payload by reference (change.payloadRef): fetch it first');
+  }
+  return intent as ResolvedIntent;
+}

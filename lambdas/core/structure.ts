@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Catalog, Profile } from './catalog-schema.js';
 import { compareSemver, latestContractVersion } from './contract-versions.js';
 import { ConfigurationError } from './errors.js';
-import type { Intent } from './intent.js';
+import type { ResolvedIntent } from './intent.js';
 
 /** Structural validation: the change must map to an existing contract (JSON Schema) of its service's profile. */
 
@@ -149,7 +149,7 @@ const schemaUpdatePayload = (payload: Record<string, unknown>) => {
   return { schema: schema as Record<string, unknown>, version: version as string, issues };
 };
 
-function validateSchemaUpdate(intent: Intent, profile: Profile): StructureVerdict {
+function validateSchemaUpdate(intent: ResolvedIntent, profile: Profile): StructureVerdict {
   const { schema, version, issues } = schemaUpdatePayload(intent.change.payload);
   if (issues.length > 0) return { verdict: 'invalid', errors: issues };
   if (schema.type !== 'object') {
@@ -183,7 +183,7 @@ function validateSchemaUpdate(intent: Intent, profile: Profile): StructureVerdic
  * Validates `change.payload` against the named contract version. When the only failures are keys the
  * contract lacks, the verdict is `schema-update-required`: behaviour changes are encoded in structure first.
  */
-export function validateStructure(intent: Intent, catalog: Catalog): StructureVerdict {
+export function validateStructure(intent: ResolvedIntent, catalog: Catalog): StructureVerdict {
   const { service: serviceName, profile: profileName, contractVersion, kind } = intent.change;
   const service = catalog.services[serviceName];
   if (!service) {

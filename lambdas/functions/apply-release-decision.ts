@@ -2,10 +2,11 @@ import { applyReleaseDecisionStage } from '../stages/apply-release-decision.js';
 import { stageHandler } from '../stages/define-stage.js';
 import { appConfigReleaser } from '../wiring/aws/appconfig.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { s3Payloads } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 
 export const handler = stageHandler(
   applyReleaseDecisionStage,
-  awsPipelineDeps(applyReleaseDecisionStage.fn, { releaser: appConfigReleaser }),
+  awsPipelineDeps(applyReleaseDecisionStage.fn, { payloads: s3Payloads, releaser: appConfigReleaser }),
   telemetry,
 );

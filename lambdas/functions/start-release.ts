@@ -2,10 +2,11 @@ import { stageHandler } from '../stages/define-stage.js';
 import { startReleaseStage } from '../stages/start-release.js';
 import { appConfigReleaser } from '../wiring/aws/appconfig.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { s3Payloads } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 
 export const handler = stageHandler(
   startReleaseStage,
-  awsPipelineDeps(startReleaseStage.fn, { releaser: appConfigReleaser }),
+  awsPipelineDeps(startReleaseStage.fn, { payloads: s3Payloads, releaser: appConfigReleaser }),
   telemetry,
 );

@@ -10,7 +10,7 @@ export const admitPolicyStage = defineStage({
     'Evaluates the policy set, computes the risk tier and checks non-interference with in-flight intents; an authorized emergency may preempt the release on its lane.',
   resultPath: '$.admission',
   // check and stop: an authorized emergency stops the revertible deployment holding its lane.
-  access: { ledger: 'append', state: 'write', release: ['check', 'stop'] },
+  access: { ledger: 'append', state: 'write', release: ['check', 'stop'], payloads: 'read' },
   input: pipelineStateSchema,
   output: admissionResultSchema,
   run: stopsFirst('AdmitPolicy', admitPolicy),

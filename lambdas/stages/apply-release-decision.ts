@@ -9,7 +9,7 @@ export const applyReleaseDecisionStage = defineStage({
     'Carries out the decision on a held release: hold concludes it, roll-forward starts the next step, roll-back deploys the configuration before it; an expired wait keeps the hold.',
   resultPath: '$.release',
   // Roll-forward and roll-back each start a deployment: a hosted version and StartDeployment.
-  access: { ledger: 'append', state: 'write', release: ['create-version', 'start'] },
+  access: { ledger: 'append', state: 'write', release: ['create-version', 'start'], payloads: 'read' },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: applyReleaseDecision,

@@ -8,7 +8,12 @@ export const checkReleaseStage = defineStage({
   comment: 'Reads the deployment state and alarms; asks to stop on SLO regression or policy breach.',
   resultPath: '$.release',
   // A stepped release starts its next step from here: a hosted version and a deployment per step.
-  access: { ledger: 'append', state: 'record', release: ['create-version', 'start', 'check'] },
+  access: {
+    ledger: 'append',
+    state: 'record',
+    release: ['create-version', 'start', 'check'],
+    payloads: 'read',
+  },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: checkRelease,

@@ -7,7 +7,7 @@ export const declareIntentStage = defineStage({
   fn: 'declare-intent',
   comment: 'Parses the intent, checks completeness against the catalog and derives its stable id.',
   resultPath: '$.declared',
-  access: { ledger: 'append', state: 'record' },
+  access: { ledger: 'append', state: 'record', payloads: 'read' },
   input: pipelineStateSchema,
   output: declaredSchema,
   run: declareIntent,

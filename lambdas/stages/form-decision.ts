@@ -9,7 +9,7 @@ export const formDecisionStage = defineStage({
   comment: 'Forms the decision package and signs it as a DSSE envelope appended to the ledger.',
   resultPath: '$.decision',
   // state: read, for a stop request (`stopsFirst`).
-  access: { ledger: 'append', state: 'read', signing: 'sign' },
+  access: { ledger: 'append', state: 'read', signing: 'sign', payloads: 'read' },
   input: pipelineStateSchema,
   output: decisionResultSchema,
   run: stopsFirst('FormDecision', formDecision),

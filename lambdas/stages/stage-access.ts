@@ -22,6 +22,11 @@ export interface FunctionAccess {
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
   /**
+   * Payloads by reference, `payloads/sha256/*` in the evidence bucket and nothing else of it: `read` =
+   * s3:GetObject (the door's check, the stages that read the content); `write` = read + put (the upload route).
+   */
+  payloads?: 'read' | 'write';
+  /**
    * `sign`: kms:Sign with the signing key, whose own policy refuses every role without this grant (and the
    * public key); `public-key`: kms:GetPublicKey alone, to hand the key to verifiers.
    */

@@ -8,7 +8,12 @@ export const startReleaseStage = defineStage({
   fn: 'start-release',
   comment: 'Starts the AppConfig deployment with the strategy chosen from risk tier and earned confidence.',
   resultPath: '$.release',
-  access: { ledger: 'append', state: 'record', release: ['create-version', 'start', 'check'] },
+  access: {
+    ledger: 'append',
+    state: 'record',
+    release: ['create-version', 'start', 'check'],
+    payloads: 'read',
+  },
   input: pipelineStateSchema,
   output: releaseResultSchema,
   run: stopsFirst('StartRelease', startRelease),

@@ -8,7 +8,7 @@ export const validateStructureStage = defineStage({
   fn: 'validate-structure',
   comment: "Checks the change against the service's contract (JSON Schema of the profile).",
   resultPath: '$.structure',
-  access: { ledger: 'append', state: 'read' },
+  access: { ledger: 'append', state: 'read', payloads: 'read' },
   input: pipelineStateSchema,
   output: structureResultSchema,
   run: stopsFirst('ValidateStructure', validateStructure),

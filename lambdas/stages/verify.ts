@@ -9,7 +9,7 @@ export const verifyStage = defineStage({
   comment: 'Runs the automated checks the intent names; decides whether a reviewer of record is needed.',
   resultPath: '$.verification',
   // Records decision continuity (reused or not) for every verified intent: a state write.
-  access: { ledger: 'append', state: 'record' },
+  access: { ledger: 'append', state: 'record', payloads: 'read' },
   input: pipelineStateSchema,
   output: verificationResultSchema,
   run: stopsFirst('Verify', verify),

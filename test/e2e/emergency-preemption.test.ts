@@ -103,7 +103,7 @@ describe('an emergency on a lane that is releasing', () => {
       // Act: victor, the owning team's engineering manager, sends a fix under an emergency override.
       const fixIntent = patientRecordsChange((i) => {
         i.title = 'Cut break-glass sessions to 15 minutes now';
-        i.change.payload.breakGlassMaxMinutes = 15;
+        i.change.payload!.breakGlassMaxMinutes = 15;
         i.authority.emergencyOverride = true;
       });
       const fixRun = pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
@@ -199,7 +199,7 @@ describe('an emergency on a lane that is releasing', () => {
       // Act: wendy, in the owning team but not a manager, claims an override.
       const claimIntent = patientRecordsChange((i) => {
         i.title = 'Cut break-glass sessions to 15 minutes, claimed as an emergency';
-        i.change.payload.breakGlassMaxMinutes = 15;
+        i.change.payload!.breakGlassMaxMinutes = 15;
         i.authority = {
           ...i.authority,
           requester: 'wendy',

@@ -34,7 +34,7 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 function sdkClientsGranted(access: FunctionAccess): string[] {
   const clients = new Set<string>();
   if (access.ledger || access.state) clients.add('@aws-sdk/client-dynamodb');
-  if (access.evidence) clients.add('@aws-sdk/client-s3');
+  if (access.evidence || access.payloads) clients.add('@aws-sdk/client-s3');
   if (access.signing) clients.add('@aws-sdk/client-kms');
   if (access.release?.length) {
     clients.add('@aws-sdk/client-appconfig');

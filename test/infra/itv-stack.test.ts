@@ -231,9 +231,27 @@ describe('evidence bucket', () => {
     });
   });
 
+  test('the upload route may get and put payload objects on their prefix alone, and touches nothing else', () => {
+    const role = roleOfFunction(template)['put-payload'];
+    const actions = [...(allowedActionsByRole(template).get(role) ?? [])];
+    expect(actions.filter((a) => !/^(logs|xray):/.test(a)).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: role }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/payloads/sha256/*']] },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('functions may read and put evidence objects but never delete them or change their retention', () => {
+    // Observe and SignCheckpoint write evidence; the upload route writes payloads under their digest.
     const writers = [...allowedActionsByRole(template).values()].filter((a) => a.has('s3:PutObject'));
-    expect(writers).toHaveLength(2);
+    expect(writers).toHaveLength(3);
     for (const actions of allowedActionsByRole(template).values()) {
       expect(
         [...actions].filter((a) =>
@@ -264,15 +282,24 @@ describe('functions', () => {
     expect(environmentOf(template, 'sign-checkpoint')).toEqual(
       expect.objectContaining({ ITV_KMS_KEY_ID: expect.anything(), ITV_EVIDENCE_BUCKET: expect.anything() }),
     );
-    // The decision stage signs and keeps no evidence; it reads the state table for a stop request only.
+    // The decision stage signs and keeps no evidence; it reads the state table for a stop request only, and
+    // the bucket (its payloads prefix alone) for a payload by reference.
     expect(Object.keys(environmentOf(template, 'form-decision')).sort()).toEqual(
-      ['ITV_KMS_KEY_ID', 'ITV_LEDGER_NAME', 'ITV_LEDGER_TABLE', 'ITV_STATE_TABLE', 'NODE_OPTIONS'].sort(),
+      [
+        'ITV_EVIDENCE_BUCKET',
+        'ITV_KMS_KEY_ID',
+        'ITV_LEDGER_NAME',
+        'ITV_LEDGER_TABLE',
+        'ITV_STATE_TABLE',
+        'NODE_OPTIONS',
+      ].sort(),
     );
     expect(environmentOf(template, 'validate-structure')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       ITV_LEDGER_TABLE: expect.anything(),
       ITV_LEDGER_NAME: 'main',
       ITV_STATE_TABLE: expect.anything(),
+      ITV_EVIDENCE_BUCKET: expect.anything(),
     });
     expect(Object.keys(environmentOf(template, 'start-release'))).toEqual(
       expect.arrayContaining([
@@ -288,6 +315,7 @@ describe('functions', () => {
     // intent's last attempt ended (ledger), and starts executions.
     for (const entry of ['submit-intent', 'intake-event'] as const) {
       expect(Object.keys(environmentOf(template, entry)).sort()).toEqual([
+        'ITV_EVIDENCE_BUCKET',
         'ITV_LEDGER_NAME',
         'ITV_LEDGER_TABLE',
         'ITV_STATE_MACHINE_ARN',

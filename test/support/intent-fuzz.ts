@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { loadCatalog } from '../../catalog/index.js';
+import { EvidencePayloadStore } from '../../lambdas/adapters/evidence-payload-store.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../lambdas/api/intake-event.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import { checkCompleteness } from '../../lambdas/core/completeness.js';
@@ -9,6 +10,7 @@ import { canonicalDigest } from '../../lambdas/core/ledger/canonical-json.js';
 import { declareIntent } from '../../lambdas/core/pipeline/declare-intent.js';
 import { fallbackIntentId } from '../../lambdas/core/pipeline/parsed-intent.js';
 import type { Caller } from '../../lambdas/core/principals/index.js';
+import { WriteOnceEvidence } from '../unit/evidence/helpers/write-once-evidence.js';
 import { MemoryLedgerStore } from '../unit/pipeline/helpers/memory-ledger.js';
 import { pipelineHarness } from '../unit/pipeline/helpers/pipeline-harness.js';
 import { MemoryStateStore } from '../unit/release/helpers/memory-state-store.js';
@@ -159,6 +161,7 @@ export function fuzzTarget() {
     state: new MemoryStateStore(),
     ledger: new MemoryLedgerStore(),
     ledgerName: 'fuzz',
+    payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
   };
   const harness = pipelineHarness();
   const now = new Date('2026-11-04T15:00:00Z');

@@ -1,4 +1,5 @@
 import { LaneBusyError, VersionConflictError } from '../../core/errors.js';
+import { canonicalDigest } from '../../core/ledger/canonical-json.js';
 import { isInProgress } from '../../core/release/deployment-status.js';
 import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core/release/errors.js';
 import type { ServiceBaseline } from '../../core/release/slo.js';
@@ -9,6 +10,7 @@ import type { StateItem, StateStore } from '../../ports/state-store.js';
 import { type AlarmTick, LocalCloudWatch } from './cloudwatch-simulator.js';
 import {
   type FaultSource,
+  type HostedContent,
   type LaneRecord,
   type SimulatedDeployment,
   simulatorKeys,
@@ -67,6 +69,11 @@ export interface LocalAppConfigOptions {
 
 const maxAttempts = 5;
 
+/** The content's digest and size, as the simulator records a hosted version (`HostedContent`). */
+function hostedContent(content: Record<string, unknown>): HostedContent {
+  return { sha256: canonicalDigest(content), bytes: Buffer.byteLength(JSON.stringify(content), 'utf8') };
+}
+
 export class LocalAppConfig implements Releaser {
   constructor(private readonly options: LocalAppConfigOptions) {}
 
@@ -89,7 +96,7 @@ export class LocalAppConfig implements Releaser {
       await store.put(partition, `V#${String(next).padStart(10, '0')}`, {
         intentId: request.intentId,
         description: request.description,
-        content: request.content,
+        content: hostedContent(request.content),
       });
       return String(next);
     }
@@ -118,7 +125,7 @@ export class LocalAppConfig implements Releaser {
         profile: request.profile,
         description: request.description,
         strategy: { ...request.strategy },
-        content: request.content,
+        content: hostedContent(request.content),
         startedAt: now.toISOString(),
         monitors: this.options.alarms.monitorsFor(request.service),
         ...(fault ? { fault: { ...fault } } : {}),

@@ -42,7 +42,11 @@ export interface SimulatedDeployment {
   profile: string;
   description: string;
   strategy: DeploymentStrategy;
-  content: Record<string, unknown>;
+  /**
+   * What AppConfig would host: the content's RFC 8785 SHA-256 and its JSON size, not the content, which can be
+   * larger than a state-table item holds (a payload by reference reaches 2 MB). Older records kept `content`.
+   */
+  content: HostedContent;
   startedAt: string;
   /** Alarm names the environment monitors, fixed when the deployment starts. */
   monitors: string[];
@@ -78,3 +82,9 @@ export const simulatorKeys = {
   /** One item per hosted configuration version of a profile, sk the version number (zero-padded). */
   versionPartition: (service: string, profile: string) => `appconfig#versions#${service}/${profile}`,
 } as const;
+
+/** A hosted configuration as the simulator keeps it: enough to tell which content was deployed. */
+export interface HostedContent {
+  sha256: string;
+  bytes: number;
+}

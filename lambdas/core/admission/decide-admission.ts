@@ -1,5 +1,5 @@
 import type { Catalog, Service } from '../catalog-schema.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 import { schedulingHorizonDays } from '../intent-timing.js';
 import { laneOf } from '../lane.js';
 import { describeLocal } from '../policy/business-hours.js';
@@ -33,7 +33,7 @@ export interface Occupancy {
 }
 
 export interface AdmissionInput {
-  intent: Intent;
+  intent: ResolvedIntent;
   intentId: string;
   service: Service;
   catalog: Catalog;

@@ -26,3 +26,17 @@ export const intentLimits = {
  * instead of a field and the key silently disappears, so it is refused, never dropped.
  */
 export const reservedKeys: ReadonlySet<string> = new Set(['__proto__']);
+
+/**
+ * What a payload by reference (`change.payloadRef`) may be. Its content is released as one AppConfig hosted
+ * configuration version, which AppConfig's hosted configuration store keeps to 2 MB by default (a larger version
+ * is refused with PayloadTooLargeException at StartRelease): a payload that could never be released is refused at
+ * the door instead. Its JSON is held to every limit of `intentLimits` but the intent's own size, the content
+ * counted as nested where an inline payload sits (`change.payload`).
+ */
+export const payloadLimits = {
+  /** Bytes of the stored object: 2 MB, AppConfig's default quota for a hosted configuration version. */
+  bytes: 2_000_000,
+  /** Where `payloads/sha256/<hex>` objects live, in the evidence bucket on AWS and the home's store locally. */
+  prefix: 'payloads/sha256/',
+} as const;

@@ -25,9 +25,14 @@ interface Pending {
 
 /**
  * Walks a value without recursion (so no input can exhaust the stack), checking every limit of
- * `intentLimits` but the total size, and scanning every key and string for secrets with `salt`.
+ * `intentLimits` but the total size, and scanning every key and string for secrets with `salt`. `at` places
+ * the value inside an intent (a payload by reference is walked as `change.payload`, two levels deep).
  */
-export function walkJson(root: unknown, salt: string): WalkResult {
+export function walkJson(
+  root: unknown,
+  salt: string,
+  at: { segments: Array<string | number>; depth: number } = { segments: [], depth: 0 },
+): WalkResult {
   const result: WalkResult = { unsafe: [], oversize: [], secrets: [] };
   let dropped = 0;
   const report = (list: DoorIssue[], segments: Array<string | number>, message: string) => {
@@ -38,7 +43,7 @@ export function walkJson(root: unknown, salt: string): WalkResult {
     const path = pathOf(segments);
     list.push({ path, message: `${path || 'intent'}: ${message}` });
   };
-  const stack: Pending[] = [{ value: root, segments: [], depth: 0 }];
+  const stack: Pending[] = [{ value: root, segments: at.segments, depth: at.depth }];
   while (stack.length > 0) {
     const { value, segments, depth } = stack.pop() as Pending;
     if (typeof value === 'string') {

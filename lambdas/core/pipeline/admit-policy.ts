@@ -15,7 +15,7 @@ import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { readMeasuredBudget } from './measured-budget.js';
-import { declaredIntent } from './parsed-intent.js';
+import { resolvedIntent } from './payloads.js';
 import { preemptRelease, releaseInFlight } from './preempt-release.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type AdmissionResult, admissionResultSchema, type PipelineState } from './state.js';
@@ -32,7 +32,7 @@ import { type AdmissionResult, admissionResultSchema, type PipelineState } from 
  * through conditional writes (see `settleAdmission`).
  */
 export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Promise<AdmissionResult> {
-  const { intent, intentId } = declaredIntent(state);
+  const { intent, intentId } = await resolvedIntent(state, deps);
   const previous = state.admission;
   const service = deps.catalog.services[intent.change.service];
   if (!service)

@@ -1,9 +1,9 @@
 import type { ReleaseRequest } from '../../ports/releaser.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 import { exposureStepStrategy, nextExposure } from '../release/index.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
-import { declaredIntent } from './parsed-intent.js';
+import { resolvedIntent } from './payloads.js';
 import { hostedVersion, rememberReleased } from './release-configuration.js';
 import {
   pendingReleaseDecision,
@@ -25,7 +25,7 @@ import type { PipelineState, ReleaseDecision, ReleaseResult } from './state.js';
  * so one recorded just before the timeout is still carried out.
  */
 export async function applyReleaseDecision(state: PipelineState, deps: PipelineDeps): Promise<ReleaseResult> {
-  const { intent, intentId } = declaredIntent(state);
+  const { intent, intentId } = await resolvedIntent(state, deps);
   const release = state.release;
   const escalation = release?.escalation;
   if (!release?.exposure || !escalation) throw new Error('ApplyReleaseDecision needs a held stepped release');
@@ -65,7 +65,7 @@ export async function applyReleaseDecision(state: PipelineState, deps: PipelineD
 }
 
 async function carryOut(
-  intent: Intent,
+  intent: ResolvedIntent,
   intentId: string,
   release: ReleaseResult,
   decided: ReleaseDecision,

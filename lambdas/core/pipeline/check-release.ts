@@ -1,10 +1,10 @@
 import type { DeploymentStatus } from '../../ports/releaser.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { nextExposure, releasePlan } from '../release/index.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
-import { declaredIntent } from './parsed-intent.js';
+import { resolvedIntent } from './payloads.js';
 import { preemptedStep, preemptionOf } from './preempt-release.js';
 import { rememberReleased } from './release-configuration.js';
 import { recordEvents } from './release-events.js';
@@ -22,7 +22,7 @@ import { stopRequestOf } from './stop-intent.js';
  * not roll back is answered as the plan says: freeze or roll forward, escalated to the owners.
  */
 export async function checkRelease(state: PipelineState, deps: PipelineDeps): Promise<ReleaseResult> {
-  const { intent, intentId } = declaredIntent(state);
+  const { intent, intentId } = await resolvedIntent(state, deps);
   const release = state.release;
   if (!release) throw new Error('CheckRelease needs a started release');
   const plan = release.plan ?? releasePlan(intent.constraints);
@@ -124,7 +124,7 @@ function heldUndecided(release: ReleaseResult, escalation: Escalation | undefine
 }
 
 /** Why the change is no longer admitted, or undefined: a failed policy rule, or revoked authority. */
-async function policyBreach(intent: Intent, deps: PipelineDeps): Promise<string | undefined> {
+async function policyBreach(intent: ResolvedIntent, deps: PipelineDeps): Promise<string | undefined> {
   const now = deps.clock.now();
   const reasons: string[] = [];
   const service = deps.catalog.services[intent.change.service];
@@ -144,7 +144,7 @@ async function policyBreach(intent: Intent, deps: PipelineDeps): Promise<string 
  * once each. AppConfig keeps to its schedule (it cannot pause), so the ledger says so rather than pretend.
  */
 async function escalate(
-  intent: Intent,
+  intent: ResolvedIntent,
   intentId: string,
   deps: PipelineDeps,
   status: DeploymentStatus,

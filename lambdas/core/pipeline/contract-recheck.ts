@@ -1,7 +1,7 @@
 import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import { compareSemver, latestContractVersion } from '../contract-versions.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
 import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 
@@ -10,7 +10,7 @@ import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
  * it validated it against (none for a schema update, whose payload is the candidate contract itself).
  */
 export function structureDigests(
-  intent: Intent,
+  intent: ResolvedIntent,
   catalog: Catalog,
 ): { payloadDigest: string; contractDigest?: string } {
   const { service, profile, contractVersion, kind, payload } = intent.change;
@@ -38,7 +38,7 @@ const validatedSchema = ledgerPayloads['structure.validated']
  * Entries written before the digests were recorded keep their verdict.
  */
 export function recheckContract(
-  intent: Intent,
+  intent: ResolvedIntent,
   catalog: Catalog,
   entries: readonly StoredEntry[],
 ): { passed: boolean; detail: string } {
@@ -70,6 +70,6 @@ export function recheckContract(
 }
 
 /** The version a schema update introduces (`change.payload.version`, checked by ValidateStructure). */
-function contractVersionOf(intent: Intent): string {
+function contractVersionOf(intent: ResolvedIntent): string {
   return String(intent.change.payload.version);
 }

@@ -1,6 +1,7 @@
 import { checkCompleteness } from '../completeness.js';
 import { ImpersonationError } from '../errors.js';
 import { screenIntent } from '../intake/screen-intent.js';
+import { screenPayloadRef } from '../intake/screen-payload-ref.js';
 import { bindRequester } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
 import { attemptRunId } from './attempts.js';
@@ -27,6 +28,8 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
   const salt = deps.ids.next('salt');
   const screened = screenIntent(state.intent, salt);
   if (screened.issues.length > 0) return refuseAll(state, deps, screened.issues, caller);
+  const byReference = await screenPayloadRef(state.intent, deps.payloads, salt);
+  if (byReference.length > 0) return refuseAll(state, deps, byReference, caller);
   let bound: ReturnType<typeof bindRequester>;
   try {
     const seen = await withGrantsTo(deps.catalog, caller.principal, deps.state);

@@ -2,6 +2,7 @@ import type { Clock, IdSource } from '../../ports/clock.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { LaneWake } from '../../ports/lane-wake.js';
 import type { LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import type { PayloadStore } from '../../ports/payload-store.js';
 import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
 import type { StateStore } from '../../ports/state-store.js';
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   releaser: Releaser;
   telemetry: Telemetry;
   evidence: EvidenceStore;
+  /** Payloads by reference, read by the stages that validate, judge or release the content. */
+  payloads: PayloadStore;
   /**
    * Resumes executions parked for their lane: Step Functions' SendTaskSuccess on AWS, for the functions that
    * wake them (AwaitLane, Learn, RecordFailure). Absent locally, where the in-process runner wakes them itself.

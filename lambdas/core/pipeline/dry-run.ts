@@ -1,6 +1,6 @@
 import { decideAdmission, type Explanation, readOccupancy } from '../admission/index.js';
 import { confidenceLowerBound } from '../confidence.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 import { type StructureVerdict, validateStructure } from '../structure.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
@@ -44,7 +44,7 @@ export interface DryRunReport {
  * Example: `await dryRunIntent(intent, 'abc123', deps)` → `{ verdict: 'admitted', policy: { tier: 0, … } }`.
  */
 export async function dryRunIntent(
-  intent: Intent,
+  intent: ResolvedIntent,
   intentId: string,
   deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock'>,
 ): Promise<DryRunReport> {

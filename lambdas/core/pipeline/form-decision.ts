@@ -4,6 +4,7 @@ import { canonicalJson } from '../ledger/index.js';
 import { signEnvelope } from '../signing/index.js';
 import { type PipelineDeps, record } from './deps.js';
 import { declaredIntent } from './parsed-intent.js';
+import { withPayload } from './payloads.js';
 import { type DecisionResult, decisionResultSchema, type PipelineState } from './state.js';
 
 export const decisionPayloadType = 'application/vnd.itv.decision+json';
@@ -14,6 +15,8 @@ export const decisionPayloadType = 'application/vnd.itv.decision+json';
  */
 export async function formDecision(state: PipelineState, deps: PipelineDeps): Promise<DecisionResult> {
   const { intent, intentId } = declaredIntent(state);
+  // The content as the door checked it, fetched again by its digest when it travels by reference.
+  const { payload } = (await withPayload(intent, deps.payloads)).change;
   const { admission, structure } = state;
   if (!admission || !structure) throw new Error('FormDecision needs the structure and admission results');
   if (!deps.signer)
@@ -44,7 +47,8 @@ export async function formDecision(state: PipelineState, deps: PipelineDeps): Pr
         environment: service?.environment,
         profile: intent.change.profile,
         contractVersion: intent.change.contractVersion,
-        contentDigest: canonicalDigest(intent.change.payload),
+        contentDigest: canonicalDigest(payload),
+        ...(intent.change.payloadRef ? { payloadRef: intent.change.payloadRef } : {}),
       },
     ],
     decidedAt: deps.clock.now().toISOString(),

@@ -1,8 +1,11 @@
+import type { PayloadStore } from '../../ports/payload-store.js';
 import type { ReleaseRequest } from '../../ports/releaser.js';
-import { VersionConflictError } from '../errors.js';
+import { ConfigurationError, VersionConflictError } from '../errors.js';
+import type { PayloadRef } from '../intake/payload-ref.js';
 import type { Intent } from '../intent.js';
 import { stateKeys } from '../state-keys.js';
 import type { PipelineDeps } from './deps.js';
+import { payloadContent } from './payloads.js';
 
 /**
  * The configurations a release deploys, as the state table keeps them: the hosted version created once per
@@ -14,11 +17,22 @@ import type { PipelineDeps } from './deps.js';
 export async function releasedContent(
   service: string,
   profile: string,
-  deps: Pick<PipelineDeps, 'state'>,
+  deps: Pick<PipelineDeps, 'state'> & Partial<Pick<PipelineDeps, 'payloads'>>,
 ): Promise<Record<string, unknown> | undefined> {
   const key = stateKeys.releasedContent(service, profile);
-  return (await deps.state.get<{ content: Record<string, unknown> }>(key.pk, key.sk))?.data.content;
+  const kept = (await deps.state.get<ReleasedRecord>(key.pk, key.sk))?.data;
+  if (kept?.payloadRef) return payloadContent(kept.payloadRef, payloadsOf(deps));
+  return kept?.content;
 }
+
+/** The payload store, for a caller that may run without one until content by reference is to be read. */
+export function payloadsOf(deps: Partial<Pick<PipelineDeps, 'payloads'>>): PayloadStore {
+  if (!deps.payloads) throw new ConfigurationError('reading a payload by reference needs a payload store');
+  return deps.payloads;
+}
+
+/** Inline content as it was released, or the reference of content released by reference (a state item holds 400 KB). */
+type ReleasedRecord = { content?: Record<string, unknown>; payloadRef?: PayloadRef };
 
 /**
  * The intent's hosted configuration version: created once, kept in the state table, and deployed by every
@@ -43,5 +57,7 @@ export async function hostedVersion(request: ReleaseRequest, deps: PipelineDeps,
 /** Keeps what is now released to everyone on the profile: the configuration a later stepped release keeps for the rest. */
 export async function rememberReleased(intent: Intent, deps: Pick<PipelineDeps, 'state'>): Promise<void> {
   const key = stateKeys.releasedContent(intent.change.service, intent.change.profile);
-  await deps.state.put(key.pk, key.sk, { content: intent.change.payload });
+  const { payload, payloadRef } = intent.change;
+  const released: ReleasedRecord = payloadRef ? { payloadRef } : { content: payload ?? {} };
+  await deps.state.put(key.pk, key.sk, released);
 }

@@ -144,7 +144,8 @@ export async function recordReleaseDecision(
     /** A hold on a person's stop request: its requester may ask it, owner or not (`stop-intent.ts`). */
     stop?: true;
   },
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'> &
+    Partial<Pick<PipelineDeps, 'payloads'>>,
 ): Promise<{ request: ReleaseDecisionRequest; decided: ReleaseDecision; retried: boolean }> {
   const decider = input.decider.principal.trim();
   if (!decider) {

@@ -1,5 +1,5 @@
 import type { ReleaseRequest } from '../../ports/releaser.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 import { type ExposureProgress, exposureStepStrategy } from '../release/index.js';
 import { type PipelineDeps, record } from './deps.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
@@ -11,7 +11,7 @@ import type { ReleaseResult } from './state.js';
  * reused if the stage is retried) to every target at once, baked for the watch floor before the step after.
  */
 export async function startStep(
-  intent: Intent,
+  intent: ResolvedIntent,
   intentId: string,
   next: ExposureProgress,
   context: ResultContext,

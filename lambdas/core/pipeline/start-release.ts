@@ -14,7 +14,7 @@ import {
 } from '../release/index.js';
 import { readConfidence } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
-import { declaredIntent } from './parsed-intent.js';
+import { resolvedIntent } from './payloads.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
 import type { PipelineState, ReleaseResult } from './state.js';
@@ -29,7 +29,7 @@ export async function startRelease(
   /** `strategy` replaces the one risk tier × confidence would choose: the release bench runs each in turn. */
   options: { strategy?: DeploymentStrategy } = {},
 ): Promise<ReleaseResult> {
-  const { intent, intentId } = declaredIntent(state);
+  const { intent, intentId } = await resolvedIntent(state, deps);
   const admission = state.admission;
   if (!admission) throw new Error('StartRelease needs the admission result');
   const service = deps.catalog.services[intent.change.service];

@@ -2,12 +2,12 @@ import type { LedgerEntryType } from '../ledger/entry-types.js';
 import { validateStructure as checkStructure } from '../structure.js';
 import { structureDigests } from './contract-recheck.js';
 import { type PipelineDeps, record } from './deps.js';
-import { declaredIntent } from './parsed-intent.js';
+import { resolvedIntent } from './payloads.js';
 import type { PipelineState, StructureResult } from './state.js';
 
 /** Stage 2: the change must map to the contract version it names; unknown keys route to a schema update. */
 export async function validateStructure(state: PipelineState, deps: PipelineDeps): Promise<StructureResult> {
-  const { intent, intentId } = declaredIntent(state);
+  const { intent, intentId } = await resolvedIntent(state, deps);
   const verdict = checkStructure(intent, deps.catalog);
   const result: StructureResult = {
     verdict: verdict.verdict,

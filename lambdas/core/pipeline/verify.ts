@@ -11,7 +11,7 @@ import { stateKeys } from '../state-keys.js';
 import { recheckContract } from './contract-recheck.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
-import { declaredIntent } from './parsed-intent.js';
+import { resolvedIntent } from './payloads.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
 
@@ -24,7 +24,7 @@ import { type PipelineState, type VerificationResult, verificationResultSchema }
  * cleanly makes this a standard change: no new review, the reused decision named on the ledger.
  */
 export async function verify(state: PipelineState, deps: PipelineDeps): Promise<VerificationResult> {
-  const { intent, intentId } = declaredIntent(state);
+  const { intent, intentId } = await resolvedIntent(state, deps);
   const admission = state.admission;
   if (!admission) throw new Error('Verify needs the admission result');
   const service = deps.catalog.services[intent.change.service];

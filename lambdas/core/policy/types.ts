@@ -1,5 +1,5 @@
 import type { Catalog, ComplianceDomain, Service } from '../catalog-schema.js';
-import type { Intent } from '../intent.js';
+import type { ResolvedIntent } from '../intent.js';
 
 /** The policy set's vocabulary: one rule per file in `policies/rules/`, each a pure function of the context. */
 
@@ -7,7 +7,8 @@ export type PolicyDomain = 'authority' | 'security' | 'compliance' | 'legal' | '
 export type RuleStatus = 'compliant' | 'non-compliant' | 'not-applicable';
 
 export interface PolicyContext {
-  intent: Intent;
+  /** With its content in hand: rules read the payload, which a reference alone does not show. */
+  intent: ResolvedIntent;
   /** The catalog entry of `intent.change.service`. */
   service: Service;
   catalog: Catalog;

@@ -5,6 +5,7 @@ import type { PipelineDeps } from '../../core/pipeline/deps.js';
 import type { PolicySet } from '../../core/policy/types.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { LaneWake } from '../../ports/lane-wake.js';
+import type { PayloadStore } from '../../ports/payload-store.js';
 import type { Releaser, Telemetry } from '../../ports/releaser.js';
 import type { Signer } from '../../ports/signer.js';
 import { requiredEnv } from '../env.js';
@@ -21,6 +22,8 @@ export interface FunctionAdapters {
   releaser?: (env: NodeJS.ProcessEnv, catalog: Catalog) => Releaser;
   telemetry?: (env: NodeJS.ProcessEnv, catalog: Catalog) => Telemetry;
   evidence?: (env: NodeJS.ProcessEnv) => EvidenceStore;
+  /** For the functions that read payloads by reference (the stages that validate, judge or release content). */
+  payloads?: (env: NodeJS.ProcessEnv) => PayloadStore;
   /** The catalog as the function needs it; functions that validate contracts pass one with them compiled. */
   catalog?: () => Catalog;
   /** The policy set, for the functions that evaluate policy or find reviewers (it weighs on every bundle). */
@@ -49,7 +52,7 @@ export function awsPipelineDeps(
 function composeDeps(functionName: string, adapters: FunctionAdapters, env: NodeJS.ProcessEnv): PipelineDeps {
   const catalog = (adapters.catalog ?? loadCatalog)();
   const absent = <T extends object>(adapter: string) => absentAdapter<T>(adapter, functionName);
-  const { signer: signerOf, releaser, telemetry, evidence, laneWake } = adapters;
+  const { signer: signerOf, releaser, telemetry, evidence, payloads, laneWake } = adapters;
   const signer = signerOf ? onFirstUse(() => signerOf(env)) : undefined;
   return {
     // Read when used: a function without ledger access (AwaitLane) is not given the ledger's name.
@@ -71,6 +74,7 @@ function composeDeps(functionName: string, adapters: FunctionAdapters, env: Node
     releaser: releaser ? onFirstUse(() => releaser(env, catalog)) : absent<Releaser>('releaser'),
     telemetry: telemetry ? onFirstUse(() => telemetry(env, catalog)) : absent<Telemetry>('telemetry'),
     evidence: evidence ? onFirstUse(() => evidence(env)) : absent<EvidenceStore>('evidence store'),
+    payloads: payloads ? onFirstUse(() => payloads(env)) : absent<PayloadStore>('payload store'),
     ...(laneWake ? { laneWake: onFirstUse(() => laneWake(env)) } : {}),
   };
 }

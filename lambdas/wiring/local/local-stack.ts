@@ -7,6 +7,7 @@ import { defaultPolicySet } from '../../../policies/index.js';
 import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../../adapters/aws/tables.js';
+import { EvidencePayloadStore } from '../../adapters/evidence-payload-store.js';
 import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js';
 import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
@@ -101,6 +102,7 @@ export async function openLocalStack(
   const evidenceDir = options.inMemory
     ? mkdtempSync(join(tmpdir(), 'itv-evidence-'))
     : join(home, 'evidence');
+  const evidence = new FileEvidenceStore(evidenceDir);
   const deps: PipelineDeps = {
     ledgerName,
     ledger,
@@ -113,7 +115,8 @@ export async function openLocalStack(
     publicKey: () => signer.publicKeySpkiDer(),
     releaser,
     telemetry,
-    evidence: new FileEvidenceStore(evidenceDir),
+    evidence,
+    payloads: new EvidencePayloadStore(evidence),
   };
   return {
     home,

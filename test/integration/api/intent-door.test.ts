@@ -5,11 +5,13 @@ import { jest } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadCatalog } from '../../../catalog/index.js';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { EvidencePayloadStore } from '../../../lambdas/adapters/evidence-payload-store.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/intake-event.js';
 import { submitIntent } from '../../../lambdas/api/submit-intent.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { RecordingExecutions } from '../../support/recording-executions.js';
 import { setupMs } from '../../support/time-budget.js';
+import { WriteOnceEvidence } from '../../unit/evidence/helpers/write-once-evidence.js';
 import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
@@ -53,6 +55,7 @@ describe('POST /intents (the API function)', () => {
     state: new MemoryStateStore(),
     ledger: new MemoryLedgerStore(),
     ledgerName: 'test',
+    payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
   };
   const submit = async (body: string) => {
     const executions = new RecordingExecutions();
@@ -104,6 +107,7 @@ describe('the EventBridge intake', () => {
     state: new MemoryStateStore(),
     ledger: new MemoryLedgerStore(),
     ledgerName: 'test',
+    payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
   };
   const event = (intent: unknown): IntentSubmittedEvent => ({
     version: '0',

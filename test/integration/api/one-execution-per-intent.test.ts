@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadCatalog } from '../../../catalog/index.js';
+import { EvidencePayloadStore } from '../../../lambdas/adapters/evidence-payload-store.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/intake-event.js';
 import { executionName } from '../../../lambdas/api/submission.js';
 import { submitIntent } from '../../../lambdas/api/submit-intent.js';
 import { record } from '../../../lambdas/core/pipeline/deps.js';
 import type { Executions } from '../../../lambdas/ports/executions.js';
+import { WriteOnceEvidence } from '../../unit/evidence/helpers/write-once-evidence.js';
 import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
@@ -64,6 +66,7 @@ describe('one execution per intent, whatever arrives', () => {
     state: MemoryStateStore;
     ledger: MemoryLedgerStore;
     ledgerName: string;
+    payloads: EvidencePayloadStore;
   };
   let executions: NamedExecutions;
   beforeEach(() => {
@@ -72,6 +75,7 @@ describe('one execution per intent, whatever arrives', () => {
       state: new MemoryStateStore(),
       ledger: new MemoryLedgerStore(),
       ledgerName: 'main',
+      payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
     };
     executions = new NamedExecutions();
   });

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { loadCatalog } from '../../../catalog/index.js';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { EvidencePayloadStore } from '../../../lambdas/adapters/evidence-payload-store.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/intake-event.js';
 import { saltedDigest } from '../../../lambdas/core/intake/secret-scan.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { RecordingExecutions } from '../../support/recording-executions.js';
 import { setupMs } from '../../support/time-budget.js';
+import { WriteOnceEvidence } from '../../unit/evidence/helpers/write-once-evidence.js';
 import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { pipelineHarness } from '../../unit/pipeline/helpers/pipeline-harness.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
@@ -177,6 +179,7 @@ describe('secrets never persisted: the EventBridge intake and DeclareIntent', ()
           state: new MemoryStateStore(),
           ledger: new MemoryLedgerStore(),
           ledgerName: 'test',
+          payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
         };
         await intakeEvent(event, executions, deps, NOW);
       }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadCatalog } from '../../../catalog/index.js';
+import { EvidencePayloadStore } from '../../../lambdas/adapters/evidence-payload-store.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../../lambdas/api/intake-event.js';
 import { submitIntent } from '../../../lambdas/api/submit-intent.js';
 import { grantDelegation } from '../../../lambdas/core/pipeline/delegations.js';
 import type { Executions } from '../../../lambdas/ports/executions.js';
+import { WriteOnceEvidence } from '../../unit/evidence/helpers/write-once-evidence.js';
 import { MemoryLedgerStore } from '../../unit/pipeline/helpers/memory-ledger.js';
 import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 
@@ -59,6 +61,7 @@ describe('POST /intents: the requester is the IAM caller', () => {
     state: new MemoryStateStore(),
     ledger: new MemoryLedgerStore(),
     ledgerName: 'main',
+    payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
   };
   const submit = (body: unknown, userArn: string | null) => {
     const executions = new RecordingExecutions();
@@ -150,6 +153,7 @@ describe('the itv bus rule target: the requester is the automation principal beh
     state: new MemoryStateStore(),
     ledger: new MemoryLedgerStore(),
     ledgerName: 'main',
+    payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
   };
   const event = (source: string, intent: unknown): IntentSubmittedEvent => ({
     version: '0',

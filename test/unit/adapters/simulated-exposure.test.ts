@@ -14,7 +14,7 @@ function deployment(overrides: Partial<SimulatedDeployment>): SimulatedDeploymen
     profile: 'flags',
     description: 'int-1: a change',
     strategy: { ...strategyByName('itv.Immediate3MinuteBake') },
-    content: {},
+    content: { sha256: '0'.repeat(64), bytes: 2 },
     startedAt,
     monitors: [],
     fault: { metric: 'errorRate', value: 0.2, atPercent: 20 },

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { checkCompleteness } from '../../../lambdas/core/completeness.js';
+import { inlineIntent } from '../../../lambdas/core/intent.js';
 import { evaluatePolicy } from '../../../lambdas/core/policy/evaluate.js';
 import { assessRisk } from '../../../lambdas/core/risk.js';
 import { validateStructure } from '../../../lambdas/core/structure.js';
@@ -63,7 +64,7 @@ function evaluate(file: string) {
   const raw: unknown = JSON.parse(readFileSync(new URL(file, folder), 'utf8'));
   const complete = checkCompleteness(raw, catalog);
   if (!complete.ok) throw new Error(`${file} is incomplete: ${JSON.stringify(complete.issues)}`);
-  const { intent } = complete;
+  const intent = inlineIntent(complete.intent);
   const service = catalog.services[intent.change.service]!;
   return {
     intent,

@@ -1,6 +1,11 @@
 import { loadCatalog } from '../../../catalog/index.js';
 import type { Catalog, Service } from '../../../lambdas/core/catalog-schema.js';
-import { type Intent, type IntentInput, intentSchema } from '../../../lambdas/core/intent.js';
+import {
+  type IntentInput,
+  inlineIntent,
+  intentSchema,
+  type ResolvedIntent,
+} from '../../../lambdas/core/intent.js';
 import type { PolicyContext } from '../../../lambdas/core/policy/types.js';
 import type { Caller } from '../../../lambdas/core/principals/index.js';
 
@@ -35,10 +40,10 @@ export function rawIntent(): IntentInput {
 }
 
 /** A parsed intent after `edit` has changed a copy of the base raw intent. */
-export function makeIntent(edit: (draft: IntentInput) => void = () => {}): Intent {
+export function makeIntent(edit: (draft: IntentInput) => void = () => {}): ResolvedIntent {
   const draft = structuredClone(rawIntent());
   edit(draft);
-  return intentSchema.parse(draft);
+  return inlineIntent(intentSchema.parse(draft));
 }
 
 export function service(name: string) {
@@ -48,13 +53,13 @@ export function service(name: string) {
 }
 
 /** A policy context for an intent, its catalog service and an evaluation instant. */
-export function contextFor(intent: Intent, now: Date = NOW): PolicyContext {
+export function contextFor(intent: ResolvedIntent, now: Date = NOW): PolicyContext {
   return { intent, service: service(intent.change.service), catalog, now };
 }
 
 /** A policy context whose catalog service is a copy edited by `edit` (the shipped catalog stays frozen). */
 export function contextWithService(
-  intent: Intent,
+  intent: ResolvedIntent,
   edit: (service: Service) => void,
   now: Date = NOW,
 ): PolicyContext {
@@ -71,7 +76,7 @@ export function catalogWithDelegations(
 }
 
 /** A policy context whose catalog records the delegations the intent cites (as the entry point requires). */
-export function contextRecording(intent: Intent, now: Date = NOW): PolicyContext {
+export function contextRecording(intent: ResolvedIntent, now: Date = NOW): PolicyContext {
   const recorded = intent.authority.delegations.map((d) => ({ ...d, to: intent.authority.requester }));
   return { ...contextFor(intent, now), catalog: catalogWithDelegations(...recorded) };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../../catalog/index.js';
 import { checkCompleteness } from '../../../lambdas/core/completeness.js';
 import type { IntentInput } from '../../../lambdas/core/intent.js';
-import { intentSchema } from '../../../lambdas/core/intent.js';
+import { inlineIntent, intentSchema } from '../../../lambdas/core/intent.js';
 import {
   dueAt,
   schedulingHorizonDays,
@@ -155,7 +155,7 @@ describe("the intent's timing: τ, not-before and deadline", () => {
     const service = catalog.services['ledger-close']!;
     const at = evaluatePolicy(
       {
-        intent: intentSchema.parse(intent),
+        intent: inlineIntent(intentSchema.parse(intent)),
         service,
         catalog,
         now: new Date('2027-01-08T13:00:00.000Z'),
@@ -166,7 +166,7 @@ describe("the intent's timing: τ, not-before and deadline", () => {
     expect(at.failed).toEqual([]);
     const justBefore = evaluatePolicy(
       {
-        intent: intentSchema.parse(intent),
+        intent: inlineIntent(intentSchema.parse(intent)),
         service,
         catalog,
         now: new Date('2027-01-08T12:59:00.000Z'),

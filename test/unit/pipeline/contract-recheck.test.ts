@@ -1,6 +1,6 @@
 import { catalogData } from '../../../catalog/index.js';
 import type { Catalog } from '../../../lambdas/core/catalog-schema.js';
-import type { Intent } from '../../../lambdas/core/intent.js';
+import type { ResolvedIntent } from '../../../lambdas/core/intent.js';
 import { parseCatalog } from '../../../lambdas/core/parse-catalog.js';
 import { recheckContract, structureDigests } from '../../../lambdas/core/pipeline/contract-recheck.js';
 import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
@@ -38,7 +38,7 @@ function catalogWithFlagsContracts(
   return parseCatalog(data);
 }
 
-function schemaUpdateTo(version: string): Intent {
+function schemaUpdateTo(version: string): ResolvedIntent {
   return makeIntent((d) => {
     d.change = {
       service: 'launch-flags',

@@ -1,3 +1,4 @@
+import { EvidencePayloadStore } from '../../../../lambdas/adapters/evidence-payload-store.js';
 import { createLocalRelease } from '../../../../lambdas/adapters/local/appconfig-simulator.js';
 import { declaredFaults } from '../../../../lambdas/adapters/local/declared-faults.js';
 import { LocalSigner } from '../../../../lambdas/adapters/local/local-signer.js';
@@ -51,6 +52,7 @@ export function pipelineHarness(start: Date = NOW) {
     releaser: release.releaser,
     telemetry: release.telemetry,
     evidence: new WriteOnceEvidence(),
+    payloads: new EvidencePayloadStore(new WriteOnceEvidence()),
   };
   return { deps, clock, store, ledger, cloudwatch: release.cloudwatch };
 }

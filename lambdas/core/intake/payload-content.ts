@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { DoorIssue } from './door-issue.js';
+import { payloadLimits } from './limits.js';
+import type { PayloadRef } from './payload-ref.js';
+import type { SecretFinding } from './secret-scan.js';
+import { walkJson } from './walk-json.js';
+
+export interface CheckedPayload {
+  /** Empty when the content may be stored, referenced and released. */
+  issues: DoorIssue[];
+  secrets: SecretFinding[];
+  /** The reference that names these bytes. */
+  ref: PayloadRef;
+  /** The parsed JSON object, when there are no issues. */
+  content?: Record<string, unknown>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The door's checks on a payload's bytes, whether uploaded (`POST /payloads`) or fetched for a reference: at
+ * most `payloadLimits.bytes`, UTF-8 JSON holding an object, and every check an inline payload gets (nesting,
+ * sizes, finite numbers, reserved keys, secrets), its fields named as `change.payload.…`.
+ */
+export function checkPayloadBytes(bytes: Uint8Array, salt: string): CheckedPayload {
+  const ref: PayloadRef = {
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.byteLength,
+    mediaType: 'application/json',
+  };
+  const refuse = (message: string): CheckedPayload => ({
+    issues: [{ path: 'change.payload', message: `change.payload: ${message}` }],
+    secrets: [],
+    ref,
+  });
+  if (bytes.byteLength > payloadLimits.bytes) {
+    return refuse(
+      `is ${bytes.byteLength} bytes; a payload by reference may hold at most ${payloadLimits.bytes} bytes (AppConfig's hosted configuration quota)`,
+    );
+  }
+  let content: unknown;
+  try {
+    content = JSON.parse(utf8.decode(bytes));
+  } catch (error) {
+    return refuse(`is not UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (content === null || typeof content !== 'object' || Array.isArray(content)) {
+    return refuse('must be a JSON object: profile content is an object of keys');
+  }
+  const walked = walkJson(content, salt, { segments: ['change', 'payload'], depth: 2 });
+  const issues = [...walked.unsafe, ...walked.oversize];
+  if (issues.length > 0) return { issues, secrets: walked.secrets, ref };
+  return { issues: [], secrets: [], ref, content: content as Record<string, unknown> };
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, runItv } from '../support/run-itv.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+/**
+ * `itv payload put` and `itv submit --payload-file` as a user runs them against the home's control plane: a
+ * payload too large for an intent is uploaded as the file's bytes and named by reference.
+ */
+describe('payloads too large for an intent, from the command line', () => {
+  let home: string;
+  let intentFile: string;
+  let payloadFile: string;
+  let payloadText: string;
+
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-payload-cli-'));
+    // About 200 KB of policy documents: over the 128 KiB an intent may carry inline.
+    payloadText = `${JSON.stringify(
+      {
+        documents: Array.from({ length: 150 }, (_, i) => ({
+          id: `POL-${String(100 + i)}`,
+          title: `Policy ${i} ${'t'.repeat(1300)}`,
+          version: '1.0.0',
+          effectiveFrom: '2026-12-01',
+        })),
+        reviewCadenceDays: 365,
+      },
+      null,
+      2,
+    )}\n`;
+    payloadFile = join(home, 'policies.json');
+    writeFileSync(payloadFile, payloadText);
+    const intent = JSON.parse(readFileSync(join(root, 'examples', '13-policy-change.json'), 'utf8'));
+    intent.change.payload = JSON.parse(payloadText);
+    intentFile = join(home, 'intent.json');
+    writeFileSync(intentFile, JSON.stringify(intent));
+  });
+  afterAll(async () => {
+    await runItv(home, ['control-plane', 'stop']);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test(
+    'an intent too large inline is refused with the way by reference; payload put and submit --payload-file release it',
+    async () => {
+      // Act
+      const inline = await runItv(home, ['submit', intentFile, '--as', 'ken']);
+      const put = await runItv(home, ['payload', 'put', payloadFile, '--as', 'ken', '--json']);
+      const submitted = await runItv(home, [
+        'submit',
+        intentFile,
+        '--payload-file',
+        payloadFile,
+        '--as',
+        'ken',
+        '--json',
+      ]);
+
+      // Assess
+      expect(inline.code).toBe(1);
+      expect(inline.stderr).toMatch(
+        /intent: is \d+ bytes of JSON; the pipeline carries an intent of at most 131072/,
+      );
+      expect(inline.stderr).toContain(`itv submit ${intentFile} --payload-file PAYLOAD.json`);
+      expect(put.code).toBe(0);
+      // The file's own bytes, as sha256sum would hash them.
+      expect(JSON.parse(put.stdout)).toEqual({
+        sha256: createHash('sha256').update(payloadText).digest('hex'),
+        size: Buffer.byteLength(payloadText),
+        mediaType: 'application/json',
+      });
+      expect(submitted.code).toBe(0);
+      expect(JSON.parse(submitted.stdout)).toMatchObject({ status: 'released' });
+      expect(submitted.stderr).toContain(
+        `payload ${payloadFile} stored: ${Buffer.byteLength(payloadText)} bytes`,
+      );
+    },
+    intentsBudgetMs(2),
+  );
+});
