@@ -1,3 +1,8 @@
+import {
+  admissionLanePayload,
+  exposurePercentagePayload,
+  releaseTimingPayload,
+} from '../../../lambdas/core/ledger/entry-payloads.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 import { html, type Markup } from '../html.js';
 import type { IntentWithEntries } from './intent-view.js';
@@ -15,17 +20,16 @@ interface LaneRow {
   percentage: number | null;
 }
 
-type Payload = Record<string, unknown>;
-
 /** Lanes from the in-flight intents: who releases on each, who waits behind, and the wait predicted for them. */
 export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
   const lanes = new Map<string, LaneRow[]>();
   for (const intent of intents) {
     const admission = [...intent.entries].reverse().find((e) => e.type.startsWith('admission.'));
     if (!admission) continue;
-    const p = admission.payload as Payload;
-    const lane = String(p.lane ?? intent.service ?? '—');
-    const checks = (p.inFlightChecked ?? []) as Array<{ blocks: boolean; predictedCompletionAt: string }>;
+    // The console shows what the ledger holds; an admission it cannot read shows as one on no known lane.
+    const p = admissionLanePayload.safeParse(admission.payload).data ?? {};
+    const lane = p.lane ?? intent.service ?? '—';
+    const checks = p.inFlightChecked ?? [];
     const blocking = checks.filter((c) => c.blocks).map((c) => Date.parse(c.predictedCompletionAt));
     const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision';
     const waitUntil = blocking.length > 0 ? Math.max(...blocking) : undefined;
@@ -33,7 +37,7 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
       intent,
       lane,
       holding,
-      waitingFor: (p.waitingFor ?? []) as string[],
+      waitingFor: p.waitingFor ?? [],
       predictedWaitSeconds:
         !holding && waitUntil !== undefined
           ? Math.max(0, (waitUntil - Date.parse(admission.timestamp)) / 1000)
@@ -48,18 +52,20 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
 }
 
 function completionOf(entries: LedgerEntry[]): string | null {
-  const started = entries.find((e) => e.type === 'release.started')?.payload as Payload | undefined;
-  if (!started || typeof started.startedAt !== 'string') return null;
-  const minutes =
-    Number(started.deploymentDurationInMinutes ?? 0) + Number(started.finalBakeTimeInMinutes ?? 0);
+  const entry = entries.find((e) => e.type === 'release.started');
+  const started = entry && releaseTimingPayload.safeParse(entry.payload).data;
+  if (!started) return null;
+  const minutes = started.deploymentDurationInMinutes + started.finalBakeTimeInMinutes;
   return new Date(Date.parse(started.startedAt) + minutes * 60_000).toISOString();
 }
 
 function percentageOf(entries: LedgerEntry[]): number | null {
-  const last = [...entries]
-    .reverse()
-    .find((e) => e.type.startsWith('release.') && typeof (e.payload as Payload).percentage === 'number');
-  return last ? Number((last.payload as Payload).percentage) : null;
+  for (const entry of [...entries].reverse()) {
+    if (!entry.type.startsWith('release.')) continue;
+    const reached = exposurePercentagePayload.safeParse(entry.payload).data;
+    if (reached) return reached.percentage;
+  }
+  return null;
 }
 
 export function lanesView(intents: IntentWithEntries[], truncated: boolean): Markup {

@@ -381,6 +381,37 @@ export const releaseStartedPayload = ledgerPayloads['release.started']
   .partial({ plan: true, confidence: true })
   .loose();
 
+/** `release.started`: the lane it holds, the service and environment its deployment runs in. */
+export const releaseStartedLanePayload = ledgerPayloads['release.started']
+  .pick({ service: true, environment: true })
+  .loose();
+
+/** `release.started`: when the rollout began and how long it and its bake take. */
+export const releaseTimingPayload = ledgerPayloads['release.started']
+  .pick({ startedAt: true, deploymentDurationInMinutes: true, finalBakeTimeInMinutes: true })
+  .loose();
+
+/** Any `release.*` entry that says how much of the audience the change reached. */
+export const exposurePercentagePayload = z.looseObject({ percentage: z.number() });
+
+/** `check.reported`: which check the result is for. */
+export const checkReportedReadPayload = ledgerPayloads['check.reported'].pick({ check: true }).loose();
+
+/**
+ * The progress a deployment event reports: AppConfig numbers its events (`index`) and most say how far the
+ * deployment has gone. An entry without both is not such an event (`safeParse` fails).
+ */
+export const deploymentProgressPayload = z.looseObject({ index: z.number(), percentage: z.number() });
+
+/** `admission.*` as the lanes view reads it: the lane, and the in-flight intents it was checked against. */
+export const admissionLanePayload = ledgerPayloads['admission.admitted']
+  .pick({ lane: true, waitingFor: true })
+  .extend({
+    inFlightChecked: z.array(z.looseObject({ blocks: z.boolean(), predictedCompletionAt: z.string() })),
+  })
+  .partial()
+  .loose();
+
 /** `intent.declared`: status and reports read its title and service; older intents may lack either. */
 export const intentDeclaredPayload = z.looseObject({
   intent: z.looseObject({

@@ -3,6 +3,7 @@ import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { VersionConflictError } from '../errors.js';
 import type { attemptPart } from '../ledger/entry-payload-parts.js';
+import { intentConcludedPayload, payloadOf } from '../ledger/entry-payloads.js';
 import { stateKeys } from '../state-keys.js';
 import type { Outcome } from './state.js';
 
@@ -55,7 +56,7 @@ export function endedUnreleased(entries: StoredEntry[]): boolean {
   for (const { entry } of entries) {
     if (entry.type === 'stage.failed') ended = true;
     if (entry.type === 'intent.concluded') {
-      ended = resubmittable.has(String((entry.payload as { outcome?: unknown }).outcome));
+      ended = resubmittable.has(String(payloadOf(entry, intentConcludedPayload).outcome));
     }
   }
   return ended;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
+import { intentConcludedPayload } from '../ledger/entry-payloads.js';
 import { outcomes } from './state.js';
 import { type IntentStatus, intentStatus } from './status.js';
 
@@ -44,6 +45,7 @@ const declaredParts = z.looseObject({
   intent: z
     .looseObject({
       authority: z.looseObject({ team: z.string().optional() }).optional(),
+      change: z.looseObject({ service: z.string().optional() }).optional(),
       tags: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
@@ -168,8 +170,8 @@ class WalkedIntents {
       if (this.done.has(id)) continue;
       this.pending.add(id);
       if (entry.type === 'intent.concluded' && !this.outcomes.has(id)) {
-        const outcome = (entry.payload as { outcome?: unknown } | null)?.outcome;
-        if (typeof outcome === 'string') this.outcomes.set(id, outcome);
+        const outcome = intentConcludedPayload.safeParse(entry.payload).data?.outcome;
+        if (outcome !== undefined) this.outcomes.set(id, outcome);
       }
       if (!declarations.has(entry.type)) continue;
       this.pending.delete(id);
@@ -190,8 +192,7 @@ class WalkedIntents {
     }
     if (declaration.type !== 'intent.declared') return true;
     const parts = declaredParts.safeParse(declaration.payload).data?.intent;
-    const service = (declaration.payload as { intent?: { change?: { service?: unknown } } } | null)?.intent
-      ?.change?.service;
+    const service = parts?.change?.service;
     if (filter.service !== undefined && service !== filter.service) return false;
     if (filter.team !== undefined && parts?.authority?.team !== filter.team) return false;
     for (const [key, value] of Object.entries(filter.tags ?? {}))

@@ -1,7 +1,12 @@
 import type { DeploymentStatus } from '../../ports/releaser.js';
 import type { LaneRelease, Preemption } from '../admission/index.js';
 import type { LedgerPayload } from '../ledger/entry-payloads.js';
-import { payloadOf, releasePreemptedReadPayload, releaseStartedPayload } from '../ledger/entry-payloads.js';
+import {
+  payloadOf,
+  releasePreemptedReadPayload,
+  releaseStartedLanePayload,
+  releaseStartedPayload,
+} from '../ledger/entry-payloads.js';
 import { DeploymentNotStoppableError } from '../release/errors.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -39,7 +44,7 @@ export async function releaseInFlight(
       payloadOf(s.entry, releasePreemptedReadPayload).deploymentId === deploymentId,
   );
   if (preempted) return undefined;
-  const { service, environment } = started.entry.payload as { service: string; environment: string };
+  const { service, environment } = payloadOf(started.entry, releaseStartedLanePayload);
   return { intentId, deploymentId, service, environment, ...(plan ? { plan } : {}) };
 }
 

@@ -7,7 +7,12 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../errors.js';
-import { intentDeclaredPayload, payloadOf, verificationReadPayload } from '../ledger/entry-payloads.js';
+import {
+  checkReportedReadPayload,
+  intentDeclaredPayload,
+  payloadOf,
+  verificationReadPayload,
+} from '../ledger/entry-payloads.js';
 import type { Caller } from '../principals/caller.js';
 import { delegationsHeld, isLive } from '../principals/delegations.js';
 import { stateKeys } from '../state-keys.js';
@@ -174,7 +179,7 @@ async function recordRepeat(
   const recorded = entries.find(
     (stored) =>
       stored.entry.type === 'check.reported' &&
-      (stored.entry.payload as { check?: unknown }).check === input.check,
+      payloadOf(stored.entry, checkReportedReadPayload).check === input.check,
   );
   const seq =
     recorded?.entry.seq ??

@@ -4,6 +4,7 @@ import { valueModelSchema } from '../intent.js';
 import {
   admissionPayload,
   deploymentEventReadPayload,
+  deploymentProgressPayload,
   intentConcludedPayload,
   intentDeclaredPayload,
   issuesPayload,
@@ -92,8 +93,8 @@ function rolloutOf(entries: StoredEntry[]): number | null {
     const entry = entries[i]!.entry;
     if (entry.type === 'release.started') return null;
     // A deployment event (AppConfig's, numbered by `index`) that reports how far it has gone.
-    const event = entry.payload as { index?: unknown; percentage?: unknown };
-    if (typeof event.index === 'number' && typeof event.percentage === 'number') return event.percentage;
+    const event = deploymentProgressPayload.safeParse(entry.payload).data;
+    if (event) return event.percentage;
   }
   return null;
 }
