@@ -81,7 +81,7 @@ export function printAudit(
   } else if (!audit.ok)
     console.log(`ledger TAMPERED: first bad entry seq ${audit.seq} (${audit.fault}): ${audit.reason}`);
   else {
-    const verified = `${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified, ${audit.consistencyProofs} consistency proofs between them`;
+    const verified = `${audit.decisions} decisions and ${audit.checkpoints} signed checkpoints verified`;
     const tail =
       audit.checkpoints === 0
         ? 'no signed checkpoint vouches for any of them'

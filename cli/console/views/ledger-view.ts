@@ -53,7 +53,7 @@ function verdictPanel({ audit, bundles }: LedgerVerdict): Markup {
   const anchored = audit.trailing === 0 && audit.checkpoints > 0;
   return html`<div class="panel" role="status" id="verdict">
 <p>${bundleFailures.length > 0 ? html`<span class="badge bad">TAMPERED evidence</span>` : anchored ? html`<span class="badge ok">ledger intact</span>` : html`<span class="badge warn">UNANCHORED</span>`}
-${audit.size} entries, ${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing it; ${audit.checkpoints} checkpoints, ${audit.decisions} decisions and ${audit.consistencyProofs} consistency proofs verified; root <code>${audit.rootHash}</code>.</p>
+${audit.size} entries, ${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing it; ${audit.checkpoints} checkpoints and ${audit.decisions} decisions verified; root <code>${audit.rootHash}</code>.</p>
 ${anchored ? '' : html`<p>Entries after the newest signed checkpoint are protected by the hash chain alone until a checkpoint covers them (an intent is sealed when it concludes).</p>`}
 ${bundles ? html`<p>Evidence bundles: ${bundles.checked - bundleFailures.length} of ${bundles.checked} as sealed.</p>` : ''}
 ${bundleFailures.length > 0 ? html`<ul>${bundleFailures.map((f) => html`<li>the bundle of <a href="${intentHref(f.intentId, '/evidence')}">${f.intentId}</a>, recorded at seq ${f.seq}: ${f.reason}</li>`)}</ul>` : ''}

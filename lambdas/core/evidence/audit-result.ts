@@ -8,7 +8,6 @@ export type AuditFault =
   | 'checkpoint-mismatch'
   | 'fork'
   | 'truncated'
-  | 'inconsistent'
   | 'missing-checkpoint'
   | 'evidence-damaged';
 
@@ -23,8 +22,6 @@ export type LedgerAudit =
       /** Distinct signed tree sizes whose root matched the entries. */
       checkpoints: number;
       decisions: number;
-      /** RFC 9162 consistency proofs verified between successive checkpoints. */
-      consistencyProofs: number;
       /** Entries covered by a signed checkpoint that held: seq 0 … anchored-1. */
       anchored: number;
       /** Entries after the largest signed checkpoint: protected by the hash chain alone. */

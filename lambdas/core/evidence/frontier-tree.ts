@@ -1,6 +1,6 @@
 import { EMPTY_TREE_HASH, nodeHashBytes, nodeHashInto } from '../ledger/hash.js';
 import { splitPoint } from '../ledger/merkle-tree.js';
-import type { ConsistencyProof, InclusionProof } from '../ledger/proof-types.js';
+import type { InclusionProof } from '../ledger/proof-types.js';
 
 /**
  * The right edge of an RFC 9162 Merkle tree in the hex form kept in the state store: the roots of its perfect
@@ -20,12 +20,6 @@ const rootScratch = Buffer.alloc(32);
  * first, 32 bytes each in one buffer. Adding a leaf costs one node hash on average, hashed in place.
  */
 export class MerkleFrontier {
-  /**
-   * Called with every perfect subtree a push completes (height ≥ 1), e.g. to remember some of them; its hash
-   * is the 32 bytes at `hash[offset]`, valid only during the call.
-   */
-  onSubtree: ((start: number, height: number, hash: Buffer, offset: number) => void) | undefined;
-
   private constructor(
     private nodes: Buffer,
     private readonly heights: number[],
@@ -70,7 +64,6 @@ export class MerkleFrontier {
       current = nodes;
       at = top * 32;
       height++;
-      this.onSubtree?.(this.count + 1 - 2 ** height, height, nodes, at);
     }
     if (current !== nodes || at !== top * 32) current.copy(nodes, top * 32, at, at + 32);
     heights.push(height);
@@ -123,10 +116,10 @@ export class MerkleFrontier {
 }
 
 /**
- * RFC 9162 subtree hashes, roots and proofs from a frontier at size `base.size` plus the leaves after it, so
- * proofs about recent entries never need the ledger from seq 0. Inclusion proofs work for leaves at or after
- * the base, consistency proofs from an old size at or after it: their nodes left of the base are then always
- * unions of the frontier's subtrees. Anything else throws `RangeError`.
+ * RFC 9162 subtree hashes, roots and inclusion proofs from a frontier at size `base.size` plus the leaves after
+ * it, so proofs about recent entries never need the ledger from seq 0. Inclusion proofs work for leaves at or
+ * after the base: their nodes left of the base are then always unions of the frontier's subtrees. Anything else
+ * throws `RangeError`.
  */
 export class FrontierTree {
   private readonly subtrees: Map<number, { size: number; hash: Buffer }>;
@@ -136,15 +129,11 @@ export class FrontierTree {
    */
   private readonly computed = new Map<string, Buffer>();
 
-  /**
-   * `leafAt(i)` returns leaf hash i for base.size ≤ i < size; `known(start, size)` may return the hash of a
-   * perfect subtree already computed elsewhere, to save rehashing its leaves.
-   */
+  /** `leafAt(i)` returns leaf hash i for base.size ≤ i < size. */
   constructor(
     private readonly base: MerkleFrontier,
     private readonly leafAt: (index: number) => Uint8Array,
     readonly size: number,
-    private readonly known?: (start: number, size: number) => Buffer | undefined,
     /** Keep every range hash computed: for many proofs from one tree (a bundle's), not one pass over it. */
     private readonly memoise = false,
   ) {
@@ -184,41 +173,6 @@ export class FrontierTree {
     return { leafIndex, treeSize, path: path.reverse().map((hash) => hash.toString('hex')) };
   }
 
-  /** RFC 9162 §2.1.4.1 proof from `oldSize` (≥ the base's size, or 0) to `newSize`. */
-  consistencyProof(oldSize: number, newSize: number = this.size): ConsistencyProof {
-    this.assertSize(newSize, 0);
-    if (!Number.isSafeInteger(oldSize) || oldSize > newSize || (oldSize !== 0 && oldSize < this.base.size)) {
-      throw new RangeError(`oldSize ${oldSize} must be 0 or in [${this.base.size}, ${newSize}]`);
-    }
-    if (oldSize === 0 || oldSize === newSize) return { oldSize, newSize, path: [] };
-    const path = this.consistencyPath(oldSize, newSize).map((hash) => hash.toString('hex'));
-    return { oldSize, newSize, path };
-  }
-
-  /** The nodes of that proof as 32-byte hashes, for 0 < oldSize < newSize (sizes as `consistencyProof` checks them). */
-  consistencyPath(oldSize: number, newSize: number): Buffer[] {
-    const path: Buffer[] = [];
-    this.subproof(oldSize, 0, newSize, true, path);
-    return path;
-  }
-
-  /** RFC 9162 §2.1.4.1 SUBPROOF, appending its nodes to `path` in the RFC's order. */
-  private subproof(m: number, start: number, end: number, complete: boolean, path: Buffer[]): void {
-    const n = end - start;
-    if (m === n) {
-      if (!complete) path.push(this.rangeHash(start, end));
-      return;
-    }
-    const k = splitPoint(n);
-    if (m <= k) {
-      this.subproof(m, start, start + k, complete, path);
-      path.push(this.rangeHash(start + k, end));
-    } else {
-      this.subproof(m - k, start + k, end, false, path);
-      path.push(this.rangeHash(start, start + k));
-    }
-  }
-
   /** MTH(D[a:b]) for b > a. */
   private rangeHash(a: number, b: number): Buffer {
     if (a >= this.base.size) {
@@ -227,8 +181,6 @@ export class FrontierTree {
         const leaf = this.leafAt(a);
         return Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf);
       }
-      const remembered = this.known?.(a, b - a);
-      if (remembered) return remembered;
     } else {
       const subtree = this.subtrees.get(a);
       if (subtree?.size === b - a) return subtree.hash;

@@ -211,7 +211,6 @@ export class LedgerAuditor {
       rootHash: this.heads.root(),
       checkpoints: checked.checkpoints,
       decisions: this.decisions,
-      consistencyProofs: checked.consistencyProofs,
       anchored: checked.anchored,
       trailing: this.leaves.size - checked.anchored,
     };

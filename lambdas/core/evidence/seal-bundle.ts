@@ -90,7 +90,7 @@ async function provenEntries(
       frontier.size + window.length,
     );
   }
-  const tree = new FrontierTree(MerkleFrontier.fromJSON(frontier), leafAt, size, undefined, true);
+  const tree = new FrontierTree(MerkleFrontier.fromJSON(frontier), leafAt, size, true);
   if (tree.root() !== rootHash) {
     throw new LedgerIntegrityError(
       `the ledger no longer hashes to the root its checkpoint of size ${size} signed`,

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FrontierTree, MerkleFrontier } from '../../../lambdas/core/evidence/frontier-tree.js';
 import { LeafLog } from '../../../lambdas/core/evidence/leaf-log.js';
-import {
-  consistencyProof,
-  inclusionProof,
-  merkleRoot,
-  verifyConsistency,
-  verifyInclusion,
-} from '../../../lambdas/core/ledger/index.js';
+import { inclusionProof, merkleRoot, verifyInclusion } from '../../../lambdas/core/ledger/index.js';
 
 const leaves = Array.from({ length: 40 }, (_, i) => createHash('sha256').update(`leaf ${i}`).digest('hex'));
 const leafBytes = (i: number) => Buffer.from(leaves[i]!, 'hex');
@@ -86,7 +80,7 @@ describe('FrontierTree', () => {
       reads.set(i, (reads.get(i) ?? 0) + 1);
       return leafBytes(i);
     };
-    const tree = new FrontierTree(frontierAt(8), counted, 40, undefined, true);
+    const tree = new FrontierTree(frontierAt(8), counted, 40, true);
 
     // Act
     const proofs = Array.from({ length: 32 }, (_, i) => tree.inclusionProof(8 + i));
@@ -100,24 +94,6 @@ describe('FrontierTree', () => {
     expect(Math.max(...reads.values())).toBeLessThanOrEqual(2);
   });
 
-  test('consistency proofs from any old size at or after the base equal the proofs over all leaves', () => {
-    for (let newSize = 1; newSize <= leaves.length; newSize++) {
-      for (let base = 0; base <= newSize; base += 2) {
-        const tree = new FrontierTree(frontierAt(base), leafBytes, newSize);
-        for (let oldSize = Math.max(base, 1); oldSize <= newSize; oldSize++) {
-          const proof = tree.consistencyProof(oldSize);
-          expect(proof).toEqual(consistencyProof(leaves, oldSize, newSize));
-          const ok = verifyConsistency(
-            proof,
-            merkleRoot(leaves.slice(0, oldSize)),
-            merkleRoot(leaves.slice(0, newSize)),
-          );
-          expect(ok).toEqual({ ok: true });
-        }
-      }
-    }
-  });
-
   test('roots from a base equal the roots over all leaves', () => {
     const tree = new FrontierTree(frontierAt(13), leafBytes, 40);
     for (let size = 13; size <= 40; size++) expect(tree.root(size)).toBe(merkleRoot(leaves.slice(0, size)));
@@ -126,7 +102,6 @@ describe('FrontierTree', () => {
   test('refuses proofs that would need leaves hidden inside the frontier', () => {
     const tree = new FrontierTree(frontierAt(16), leafBytes, 20);
     expect(() => tree.inclusionProof(3)).toThrow(RangeError);
-    expect(() => tree.consistencyProof(7)).toThrow(RangeError);
     expect(() => tree.root(15)).toThrow(RangeError);
     expect(() => new FrontierTree(frontierAt(16), leafBytes, 15)).toThrow(RangeError);
   });
