@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { checkDetailMaxLength, checkStatuses, checkUrlMaxLength } from '../core/check-report.js';
 import { releaseDecisions } from '../core/pipeline/state.js';
 import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
+import { secretFree } from './free-text.js';
 
 /*
  * The request bodies the API takes besides an intent (`submittedIntentSchema`): the handlers parse with them, and
@@ -11,13 +12,13 @@ import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
 /** A review: the reviewer is the caller, never a field. */
 export const reviewBodySchema = z.object({
   decision: z.enum(['approve', 'reject']),
-  reason: z.string().max(2000).optional(),
+  reason: secretFree(z.string().max(2000)).optional(),
 });
 
 /** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
 export const decisionBodySchema = z.strictObject({
   decision: z.enum(releaseDecisions),
-  reason: z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000),
+  reason: secretFree(z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000)),
 });
 
 /** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
@@ -27,7 +28,7 @@ export const grantBodySchema = z
     services: z.array(z.string().min(1).max(128)).min(1).max(50),
     role: z.string().min(1).max(128),
     expiresAt: z.string().min(1).max(64),
-    reason: z.string().max(500),
+    reason: secretFree(z.string().max(500)),
   })
   .strict();
 
@@ -36,7 +37,9 @@ export const grantBodySchema = z
  * (`intent.stopped`), so it is required and bounded.
  */
 export const stopBodySchema = z.strictObject({
-  reason: z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(stopReasonMaxLength),
+  reason: secretFree(
+    z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(stopReasonMaxLength),
+  ),
 });
 
 /** A retry takes no fields (who retries is the caller); an empty object or no body at all. */

@@ -217,3 +217,72 @@ describe('secrets never persisted: the EventBridge intake and DeclareIntent', ()
     expect(saltedDigest('a', awsKey)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('secrets never persisted: the reasons people write', () => {
+  let home: string;
+  let api: LocalApiServer;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-secret-reasons-'));
+    api = await startLocalApi(home, bearerCaller(home), NOW);
+  }, setupMs);
+  afterAll(async () => {
+    await api?.close();
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const call = async (method: string, path: string, who: string, body?: unknown) => {
+    const response = await fetch(`${api.base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${issueToken(home, who)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+  const inAWeek = new Date(NOW.getTime() + 7 * 86_400_000).toISOString();
+  const grant = { to: 'bob', services: ['launch-flags'], role: 'release-manager', expiresAt: inAWeek };
+
+  test("a review's, a stop's, a release decision's and a delegation's reason holding a secret is refused, naming `reason`, and kept nowhere", async () => {
+    // Prepare: a change in flight, and a delegation granted with a clean reason to revoke.
+    const submitted = await call('POST', '/intents', 'alice', example('01-low-risk-flag.json'));
+    expect(submitted.status).toBe(202);
+    const { intentId } = JSON.parse(submitted.text) as { intentId: string };
+    const granted = await call('POST', '/delegations', 'alice', { ...grant, reason: 'covering my leave' });
+    expect(granted.status).toBe(201);
+    const { id: delegation } = JSON.parse(granted.text) as { id: string };
+    const reason = `rotated ${awsKey} today`;
+
+    // Act
+    const answers = [
+      await call('POST', `/intents/${intentId}/review`, 'xavier', { decision: 'approve', reason }),
+      await call('POST', `/intents/${intentId}/stop`, 'alice', { reason }),
+      await call('POST', `/intents/${intentId}/release-decision`, 'alice', { decision: 'hold', reason }),
+      await call('POST', '/delegations', 'alice', { ...grant, to: 'carol', reason }),
+      await call(
+        'DELETE',
+        `/delegations/${encodeURIComponent(delegation)}?reason=${encodeURIComponent(reason)}`,
+        'alice',
+      ),
+    ];
+    await api.executions.idle();
+
+    // Assess: each is a 400 naming the field and the rule, never the literal.
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(answer.text).not.toContain(awsKey);
+      const issues = (JSON.parse(answer.text) as { issues: Array<{ path: string; message: string }> }).issues;
+      expect(issues).toContainEqual({
+        path: 'reason',
+        message: expect.stringContaining('rule aws-access-token'),
+      });
+    }
+    const { ledger, ledgerName, evidence } = api.stack.deps;
+    const stored = [JSON.stringify(await ledger.read(ledgerName))];
+    for (const key of await evidence.list('')) {
+      stored.push(Buffer.from((await evidence.getObject(key)) ?? []).toString('latin1'));
+    }
+    for (const text of stored) expect(text).not.toContain(awsKey);
+  });
+});
