@@ -1,6 +1,13 @@
 import { ConsoleApi } from '../../../cli/console/console-api.js';
 import { type RunningConsole, startConsole } from '../../../cli/console/server.js';
+import {
+  valueApiPath,
+  valueFigures,
+  valueReportDocument,
+} from '../../../cli/console/views/value-document.js';
 import { RemoteApiClient } from '../../../cli/remote/remote-client.js';
+import type { ValueAnswer } from '../../../lambdas/core/value-answer.js';
+import { findChromium } from '../../support/browser.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
 import {
   declaredAt,
@@ -25,11 +32,7 @@ describe('the web console on the deployed stack', () => {
 
   /** A console signing as `who`, and a `fetch` of its pages with the session it set up. */
   const consoleAs = async (who: { accessKeyId: string; secretAccessKey: string }) => {
-    const client = new RemoteApiClient(
-      'deployed',
-      { endpoint: front.url, region: deployedRegion },
-      async () => who,
-    );
+    const client = remoteAs(who);
     const running = await startConsole({
       api: new ConsoleApi({ kind: 'deployed', client, name: 'deployed', endpoint: front.url }, undefined),
     });
@@ -49,8 +52,11 @@ describe('the web console on the deployed stack', () => {
       });
       return { status: response.status, location: response.headers.get('location') ?? '' };
     };
-    return { get, post };
+    return { get, post, running };
   };
+  /** The API client `itv` builds for a deployed context, signing as `who`. */
+  const remoteAs = (who: { accessKeyId: string; secretAccessKey: string }) =>
+    new RemoteApiClient('deployed', { endpoint: front.url, region: deployedRegion }, async () => who);
 
   beforeAll(async () => {
     stack = await deployStack({ ...suiteEnvironment(), start: unblockedStart(['04-high-risk-review.json']) });
@@ -132,4 +138,64 @@ describe('the web console on the deployed stack', () => {
     expect(verdict.text).toMatch(/<span class="badge ok">ledger intact<\/span>/);
     expect(verdict.text).toMatch(/Evidence bundles: (\d+) of \1 as sealed/);
   });
+
+  const chromium = findChromium();
+  if (chromium === undefined) {
+    test('no Chromium on this machine: the deployed console is NOT driven in a browser (install chromium or set ITV_CHROMIUM)', () => {
+      expect(findChromium()).toBeUndefined();
+    });
+  } else {
+    test('in Chromium: a manager groups value by country and team (the totals the deployed API reports), opens evidence verified and verifies the ledger', async () => {
+      // Prepare: a manager's console, signing as their own AWS identity, opened in a real browser, over the
+      // change the first test released (its tags name a country and a team).
+      const who = front.credentialsFor(personCalling('victor'), 'manager');
+      const { running } = await consoleAs(who);
+      const puppeteer = (await import('puppeteer-core')).default;
+      const browser = await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        args: ['--no-sandbox'],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(running.url);
+
+        // Act: group by country, then team, through the form a manager uses.
+        await page.goto(new URL('/value', running.url).href);
+        await page.$$eval('input[name="by"]', (boxes) => {
+          for (const box of boxes as unknown as Array<{ checked: boolean }>) box.checked = false;
+        });
+        await page.click('input[name="by"][value="country"]');
+        await page.click('input[name="by"][value="team"]');
+        await Promise.all([page.waitForNavigation(), page.click('form.value-query button[type="submit"]')]);
+        const totals = await page.$$eval('table.value-groups tfoot td', (cells) =>
+          cells.map((c) => c.textContent),
+        );
+        const headings = await page.$$eval('table.value-groups thead th', (cells) =>
+          cells.map((c) => c.textContent),
+        );
+        const answer = await remoteAs(who).call<ValueAnswer>('GET', valueApiPath({ by: 'country,team' }));
+
+        // Assess
+        expect(page.url()).toMatch(/by=country&by=team/);
+        expect(headings.slice(0, 2)).toEqual(['country', 'team']);
+        expect(answer.status).toBe(200);
+        const report = valueReportDocument(answer.body, 'wall');
+        expect(report.totals.released).toBeGreaterThan(0);
+        expect(totals).toEqual(['total', '', ...valueFigures(report.totals)]);
+
+        // The released change's evidence opens verified, and the ledger verifies, in the same browser.
+        const released = (await stack.ledger.read(stack.ledgerName)).find(
+          (stored) => stored.entry.type === 'intent.concluded',
+        )!.entry.intentId;
+        await page.goto(new URL(`/intents/${released}/evidence`, running.url).href);
+        expect(await page.$eval('h1', (h) => h.textContent)).toContain('verified');
+        await page.goto(new URL('/ledger', running.url).href);
+        await Promise.all([page.waitForNavigation(), page.click('form[action="/ledger/verify"] button')]);
+        expect(await page.$eval('#verdict', (n) => n.textContent)).toMatch(/ledger intact/);
+      } finally {
+        await browser.close();
+      }
+    });
+  }
 });
