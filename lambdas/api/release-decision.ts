@@ -15,6 +15,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
+import { problem } from './problem.js';
 import { decisionBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
@@ -73,7 +74,7 @@ export async function decideRelease(
       if (request && deps.clock.now().getTime() >= Date.parse(request.expiresAt)) {
         await executions.releaseDecisionExpired(request);
       }
-      return json(409, { error: error.name, message: error.message });
+      return problem(409, error.name, error.message);
     }
   } catch (error) {
     return errorResponse(error);

@@ -25,6 +25,7 @@ import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
 import { onceForKey } from './idempotency.js';
+import { problem } from './problem.js';
 import { stopBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
@@ -98,7 +99,8 @@ async function stopAs(
       );
     } catch (error) {
       if (!(error instanceof IntentNotInFlightError)) throw error;
-      return json(409, { error: error.name, message: error.message, status: error.status });
+      // problem+json: `status` is the HTTP status (RFC 9457); the intent's own is `intentStatus`.
+      return problem(409, error.name, error.message, { intentStatus: error.status });
     }
   } catch (error) {
     return errorResponse(error);

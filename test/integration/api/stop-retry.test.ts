@@ -104,7 +104,12 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
       'checkpoint.signed',
     ]);
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ status: 'stopped' });
+    // problem+json (RFC 9457): `status` is the HTTP status, the intent's is `intentStatus`.
+    expect(again.body).toMatchObject({
+      status: 409,
+      intentStatus: 'stopped',
+      error: 'IntentNotInFlightError',
+    });
     // No lane place is left behind: the lane is free.
     const inFlight = await api.stack.deps.state.list(stateKeys.inFlight().pk);
     expect(inFlight.map((item) => item.sk)).not.toEqual(expect.arrayContaining(['stop-first']));
@@ -136,7 +141,7 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     });
     expect(declared.authority.requester).toBe('victor');
     expect(whileInFlight.status).toBe(409);
-    expect(whileInFlight.body).toMatchObject({ status: 'awaiting-review' });
+    expect(whileInFlight.body).toMatchObject({ status: 409, intentStatus: 'awaiting-review' });
     expect(withFields.status).toBe(400);
   });
 });
