@@ -42,6 +42,7 @@ describe('a fail-fast gate waiting for check results (Verify, AwaitChecks)', () 
       constraints: { ...unchecked.constraints, checks },
     } as IntentInput);
     const intentId = state.declared!.intentId;
+    const verifiedAt = h.clock.now().getTime();
     const report = (check: string) => reportCheck({ intentId, check, status: 'passed', caller }, deps);
 
     // Act
@@ -58,9 +59,7 @@ describe('a fail-fast gate waiting for check results (Verify, AwaitChecks)', () 
     // Assess
     expect(state.verification!.awaitingChecks).toEqual({
       missing: checks,
-      deadline: new Date(
-        Date.parse(h.clock.now().toISOString()) - 60_000 + checksWaitSeconds * 1000,
-      ).toISOString(),
+      deadline: new Date(verifiedAt + checksWaitSeconds * 1000).toISOString(),
       waitSeconds: checksWaitSeconds,
     });
     expect([first, second]).toEqual([{ woken: false }, { woken: false }]);
