@@ -16,7 +16,7 @@ export const exitCodes = {
 } as const;
 
 /** Statuses after which a change still waits for a person, and the command following it stops. */
-const parked = new Set(['awaiting-review', 'awaiting-decision']);
+const parked = new Set(['awaiting-review', 'awaiting-checks', 'awaiting-decision']);
 
 /**
  * The exit code for where an intent stands. Only an ending without a release is 2: an intent still on its
@@ -38,6 +38,8 @@ export function isSettled(
   options: { untilReviewed: boolean },
 ): boolean {
   if (status.outcome !== null || status.status === 'failed') return true;
-  if (status.status === 'awaiting-review') return !options.untilReviewed;
+  // `--wait` follows a change on through its review, and through CI reporting the checks it waits for.
+  if (status.status === 'awaiting-review' || status.status === 'awaiting-checks')
+    return !options.untilReviewed;
   return parked.has(status.status);
 }

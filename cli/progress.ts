@@ -36,8 +36,16 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
     out.stopped
       ? 'stopped while it waited for its time: admission withdraws it'
       : 'due: admission runs again',
+  AwaitChecks: (out) =>
+    out.woken
+      ? 'a result or a stop came while it parked: verification runs again'
+      : 'woken: verification runs again',
   FormDecision: (out) => `decision signed (key ${String(out.keyId).slice(0, 12)}…), ledger seq ${out.seq}`,
   Verify: (out) => {
+    const awaiting = out.awaitingChecks as { missing: string[]; deadline: string } | undefined;
+    if (awaiting) {
+      return `waiting until ${awaiting.deadline} for CI to report ${awaiting.missing.join(', ')} (itv check report); a fail-fast gate does not continue without them`;
+    }
     const reused = out.reusedDecision as { decisionId: string } | undefined;
     return `checks ${out.passed ? 'passed' : 'failed'}: ${(
       out.results as Array<{ check: string; passed: boolean }>

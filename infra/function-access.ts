@@ -68,8 +68,9 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Reads the attempt and the ledger, bumps the attempt (put), starts the next attempt's execution.
   'retry-intent': { pipeline: 'start-execution', state: 'record', ledger: 'read' },
   // Reads the intent's entries and delegations granted at run time, writes the check's result once (put) and
-  // records it: it resumes nothing (Verify reads the result when it runs) and never deletes.
-  'report-check': { ledger: 'append', state: 'record' },
+  // records it, then wakes the intent's park for check results when it waits for this one (SendTaskSuccess only);
+  // never deletes.
+  'report-check': { ledger: 'append', state: 'record', pipeline: 'task-success' },
 };
 
 /** What each function may touch: each stage's as its registry entry declares, and the API's. */

@@ -194,6 +194,12 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   awaitDue.addCatch(admitPolicy, { errors: [pipelineErrors.timeout], resultPath: '$.dueWait' });
   catchAll(awaitDue);
   awaitDue.next(admitPolicy);
+  // A fail-fast gate that lacks check results parks until CI reports one, a stop arrives or its deadline passes
+  // (the Task's timeout, the seconds Verify counted to it); either way Verify runs again and counts what came.
+  const awaitChecks = task('AwaitChecks');
+  awaitChecks.addCatch(verify, { errors: [pipelineErrors.timeout], resultPath: '$.checksWait' });
+  catchAll(awaitChecks);
+  awaitChecks.next(verify);
   const waitForRelease = new Wait(scope, 'WaitForRelease', {
     comment: 'Waits between deployment polls.',
     time: WaitTime.secondsPath('$.release.pollSeconds'),
@@ -248,8 +254,10 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   awaitReview.next(startRelease);
   verify.next(
     new Choice(scope, 'VerificationOutcome', {
-      comment: 'Failed checks end in Learn; some tiers need a reviewer.',
+      comment:
+        'A fail-fast gate waiting for check results parks; failed checks end in Learn; some tiers need a reviewer.',
     })
+      .when(Condition.isPresent('$.verification.awaitingChecks'), awaitChecks)
       .when(fieldEquals('$.verification.passed', false), learn)
       .when(fieldEquals('$.verification.requiresReview', true), awaitReview)
       .otherwise(startRelease),

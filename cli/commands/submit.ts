@@ -107,5 +107,10 @@ function report(
       `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve${kind === 'local' ? ' --as <reviewer>' : ''}`,
     );
   }
+  if (!json && status.status === 'awaiting-checks') {
+    console.log(
+      `\n${status.intentId} waits for CI to report the checks it names:\n  itv check report ${status.intentId} CHECK --status passed|failed${kind === 'local' ? ' --as <principal>' : ''}`,
+    );
+  }
   return exitCodeFor(status);
 }

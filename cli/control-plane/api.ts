@@ -66,7 +66,8 @@ export function localApi(
     ),
     'POST /intents/{id}/retry': (event) =>
       retryIntent(event, executions, deps, deps.clock.now(), authenticate),
-    'PUT /intents/{id}/checks/{name}': (event) => reportCheckRoute(event, deps, authenticate),
+    'PUT /intents/{id}/checks/{name}': (event) =>
+      reportCheckRoute(event, { ...deps, laneWake: executions.checksWake }, authenticate),
     'GET /intents/{id}/evidence': (event) => getEvidence(event, deps.evidence),
     'GET /ledger': (event) => exportLedger(event, deps.ledger, deps.ledgerName),
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),

@@ -7,7 +7,7 @@ const defaultPollMs = 150;
 
 /**
  * Follows an intent on the control plane until it settles (`isSettled`: an outcome, a failure, or a wait for
- * a person), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
+ * a person or for CI), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
  * `untilReviewed`, an intent that waits for a reviewer is followed on until it has an outcome (or failed).
  */
 export async function followIntent(
@@ -21,6 +21,7 @@ export async function followIntent(
   } = {},
 ): Promise<IntentStatus | undefined> {
   let after = options.after ?? 0;
+  let last: ProgressEvent | undefined;
   const path = encodeURIComponent(intentId);
   for (;;) {
     const progress = await client.call<{ events: ProgressEvent[]; running: boolean }>(
@@ -29,7 +30,11 @@ export async function followIntent(
     );
     for (const event of progress.body.events) options.onEvent?.(event);
     after += progress.body.events.length;
-    if (!progress.body.running) {
+    last = progress.body.events.at(-1) ?? last;
+    // A park for CI's check results waits in process, so its execution runs on: where it has parked, the
+    // ledger says whether the intent waits for CI (`awaiting-checks`), as it says so for a parked review.
+    const waitingForCi = last?.state === 'AwaitChecks' && last.phase === 'entered';
+    if (!progress.body.running || waitingForCi) {
       const answer = await client.call<IntentStatus>('GET', `/intents/${path}`);
       const status = answer.status === 200 ? answer.body : undefined;
       if (status === undefined || isSettled(status, { untilReviewed: options.untilReviewed ?? false }))

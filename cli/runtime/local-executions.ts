@@ -7,6 +7,7 @@ import type { ReviewRequest } from '../../lambdas/core/pipeline/review.js';
 import type { ReleaseDecision, ReviewResult } from '../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
 import type { Executions } from '../../lambdas/ports/executions.js';
+import type { LaneWake } from '../../lambdas/ports/lane-wake.js';
 import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
 import type { StateStore } from '../../lambdas/ports/state-store.js';
 import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
@@ -114,10 +115,17 @@ export class LocalExecutions implements Executions {
     await this.resumeHeld(request.intentId);
   }
 
+  /** Wakes check parks for the report route (`wakeForCheck`), as SendTaskSuccess does on AWS. */
+  readonly checksWake: LaneWake = {
+    wake: async (token) => this.pipeline.wakeChecks(token),
+  };
+
   async resumeToStop(
     intentId: string,
-    waits: { laneToken?: string; dueToken?: string; review?: ReviewRequest },
+    waits: { laneToken?: string; dueToken?: string; checksToken?: string; review?: ReviewRequest },
   ): Promise<void> {
+    // A park for check results ends now; Verify finds the request and the intent concludes `stopped`.
+    if (waits.checksToken) this.pipeline.wakeChecks(waits.checksToken);
     // Every lane waiter re-checks its admission; the stopped one finds the request there and concludes.
     if (waits.laneToken) this.pipeline.wakeLaneWaiters();
     // A scheduled intent's park ends now; admission finds the request and it concludes.

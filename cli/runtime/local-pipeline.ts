@@ -100,6 +100,8 @@ export class LocalPipeline {
   private laneWaiters: Array<() => void> = [];
   /** Scheduled intents parked until their due instant, by intent id: a stop wakes one (`wakeDue`). */
   private readonly dueParks = new Map<string, () => void>();
+  /** Intents whose fail-fast gate waits for check results, by task token: a report or a stop wakes one. */
+  private readonly checkParks = new Map<string, () => void>();
 
   constructor(
     definition: StateMachineDefinition,
@@ -174,6 +176,17 @@ export class LocalPipeline {
   /** Ends a scheduled intent's park before its due instant (a stop): admission then reads the stop request. */
   wakeDue(intentId: string): void {
     this.dueParks.get(intentId)?.();
+  }
+
+  /**
+   * Ends the check park holding `token` (a report of a check it waits for, or a stop): Verify runs again. `gone`
+   * when no park holds it any more, as Step Functions answers a spent token.
+   */
+  wakeChecks(token: string): 'woken' | 'gone' {
+    const wake = this.checkParks.get(token);
+    if (!wake) return 'gone';
+    wake();
+    return 'woken';
   }
 
   /** Claims the one resumption of the intent's parked review wait; false when it was claimed before. */
@@ -301,7 +314,9 @@ export class LocalPipeline {
                   ? this.awaitLane(handler, input)
                   : name === 'AwaitDue'
                     ? this.awaitDue(handler, input)
-                    : handler(input),
+                    : name === 'AwaitChecks'
+                      ? this.awaitChecks(handler, input)
+                      : handler(input),
           );
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
@@ -436,6 +451,47 @@ export class LocalPipeline {
       throw new ParkTimeoutError(`due at ${payload.admission?.dueAt}`);
     } finally {
       this.dueParks.delete(payload.intentId);
+    }
+  }
+
+  /**
+   * A fail-fast gate waiting for check results parks in process, outside time, as a queued intent does: CI is not
+   * on the virtual clock, and sleeping on it would run the clock to the deadline at once on a quiet stack. A
+   * report of a check it waits for, or a stop, ends the park (`wakeChecks`); so does time passing its deadline
+   * (moved by other work, or the wall clock), as the Task's timeout ends it on AWS (`States.Timeout`, which the
+   * ASL's Catch hands to Verify). The park's entry is made before the stage runs, so a wake meanwhile is not lost.
+   */
+  private async awaitChecks(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+    const payload = ((input as { Payload?: unknown }).Payload ?? input) as {
+      taskToken: string;
+      awaiting?: { deadline?: string };
+    };
+    let wake = () => {};
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    this.checkParks.set(payload.taskToken, wake);
+    let endPark = () => {};
+    try {
+      const output = (await handler(payload)) as { woken: boolean };
+      if (output.woken) return output;
+      const deadline = Date.parse(payload.awaiting?.deadline ?? '');
+      let timedOut = false;
+      const expired = new Promise<void>((resolve) => {
+        endPark = this.options.scheduler.deadline(
+          new Date(Number.isNaN(deadline) ? this.deps.clock.now().getTime() : deadline),
+          () => {
+            timedOut = true;
+            resolve();
+          },
+        );
+      });
+      await this.options.scheduler.waitOutside(Promise.race([woken, expired]));
+      if (timedOut) throw new ParkTimeoutError(`no check result by ${payload.awaiting?.deadline}`);
+      return { woken: true };
+    } finally {
+      endPark();
+      this.checkParks.delete(payload.taskToken);
     }
   }
 

@@ -7,6 +7,7 @@ import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { reportCheck } from '../core/pipeline/report-check.js';
 import type { Caller } from '../core/principals/caller.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
+import { sfnLaneWake } from '../wiring/aws/sfn.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
@@ -15,12 +16,13 @@ import { onceForKey } from './idempotency.js';
 import { checkNameSchema, checkReportBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
-type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>;
+type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'laneWake'>;
 
 /**
  * `PUT /intents/{id}/checks/{name}` with `{"status": "passed"|"failed", "detail"?, "url"?}`: CI reports the
  * result of a check the intent names, as the authenticated caller (`core/pipeline/report-check.ts` says who
- * may). Verify counts a result reported before it runs. 201 the first time (`Location` the check's path), 200
+ * may). Verify counts a result reported before it runs, and one reported while its fail-fast gate waits for it:
+ * the report wakes the park (`laneWake`, SendTaskSuccess on AWS) and Verify runs again. 201 the first time (`Location` the check's path), 200
  * for the same report again (`repeated`); 400 a bad name or body (each field named, a secret by rule and salted digest only, nothing
  * written), 403 a caller who may not report for the intent (naming who may), 404 an unknown intent or a check
  * it does not name, 409 another result reported first or Verify concluded before this one arrived.
@@ -106,7 +108,7 @@ function readReport(event: APIGatewayProxyEvent) {
   return { name: name.data, body: body.data };
 }
 
-const deps = awsPipelineDeps('report-check');
+const deps = awsPipelineDeps('report-check', { laneWake: sfnLaneWake });
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ReportCheck'))

@@ -79,7 +79,7 @@ export const apiRoutes = [
     fn: 'report-check',
     body: true,
     summary:
-      'Report the result of a check the intent names, as the authenticated caller (its requester, an owner of its service or a delegate over it, such as a CI principal); Verify counts a result reported before it runs',
+      'Report the result of a check the intent names, as the authenticated caller (its requester, an owner of its service or a delegate over it, such as a CI principal); Verify counts a result reported before it runs, or while a fail-fast gate waits for it (the report wakes it)',
   },
   {
     method: 'GET',

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors.js';
+import { checksParkOf } from '../core/pipeline/checks-wait.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { duePark } from '../core/pipeline/due-wait.js';
 import {
@@ -109,8 +110,9 @@ async function stopAs(
 
 /**
  * Resumes whatever wait the intent is parked in, read after the request was written (each stage writes its
- * token before it reads the request): the lane park, a scheduled intent's park until its due instant, an undecided review wait, a held release's decision wait
- * (answered `hold`, on the stopper's behalf). An intent in a stage, or releasing, reads the request itself.
+ * token before it reads the request): the lane park, a scheduled intent's park until its due instant, the park
+ * for check results, an undecided review wait, a held release's decision wait (answered `hold`, on the stopper's
+ * behalf). An intent in a stage, or releasing, reads the request itself.
  */
 async function resumeWaits(
   intentId: string,
@@ -120,12 +122,14 @@ async function resumeWaits(
 ): Promise<void> {
   const laneToken = await laneParkOf(intentId, deps);
   const dueToken = await duePark(intentId, deps);
+  const checksToken = (await checksParkOf(intentId, deps))?.token;
   const reviewKey = stateKeys.reviewRequest(intentId);
   const review = (await deps.state.get<ReviewRequest>(reviewKey.pk, reviewKey.sk))?.data;
   const undecided = review && !(await readReview(intentId, deps)) ? review : undefined;
   await executions.resumeToStop(intentId, {
     ...(laneToken ? { laneToken } : {}),
     ...(dueToken ? { dueToken } : {}),
+    ...(checksToken ? { checksToken } : {}),
     ...(undecided ? { review: undecided } : {}),
   });
   const held = await pendingReleaseDecision(intentId, deps);

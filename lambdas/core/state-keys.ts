@@ -27,6 +27,11 @@ export const stateKeys = {
   lanePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'LANE_PARK' }),
   /** The task token a scheduled intent is parked on until its due instant (AwaitDue), so a stop can wake it. */
   duePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'DUE_PARK' }),
+  /**
+   * The task token an intent is parked on while its fail-fast gate waits for check results (AwaitChecks), and the
+   * checks it waits for: a report of one of them, or a stop, wakes it.
+   */
+  checksPark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'CHECKS_PARK' }),
   reviewRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_REQUEST' }),
   /**
    * The hosted configuration version created for the intent's release, reused by every retried start; a

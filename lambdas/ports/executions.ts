@@ -40,11 +40,12 @@ export interface Executions {
   releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void>;
   /**
    * Resumes the parked waits of an intent somebody asked to stop, so that its stage reads the stop request: the
-   * lane park and a scheduled intent's park until its due instant are woken (SendTaskSuccess on AWS), the review
-   * wait failed with `IntentStoppedError` (SendTaskFailure). A wait that already ended is no error.
+   * lane park, a scheduled intent's park until its due instant and the park for check results are woken
+   * (SendTaskSuccess on AWS), the review wait failed with `IntentStoppedError` (SendTaskFailure). A wait that
+   * already ended is no error.
    */
   resumeToStop(
     intentId: string,
-    waits: { laneToken?: string; dueToken?: string; review?: ReviewRequest },
+    waits: { laneToken?: string; dueToken?: string; checksToken?: string; review?: ReviewRequest },
   ): Promise<void>;
 }

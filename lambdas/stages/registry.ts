@@ -1,5 +1,6 @@
 import { admitPolicyStage } from './admit-policy.js';
 import { applyReleaseDecisionStage } from './apply-release-decision.js';
+import { awaitChecksStage } from './await-checks.js';
 import { awaitDueStage } from './await-due.js';
 import { awaitLaneStage } from './await-lane.js';
 import { awaitReleaseDecisionStage } from './await-release-decision.js';
@@ -31,6 +32,7 @@ export const pipelineStageList = [
   awaitDueStage,
   formDecisionStage,
   verifyStage,
+  awaitChecksStage,
   awaitReviewStage,
   startReleaseStage,
   checkReleaseStage,

@@ -9,8 +9,9 @@ const workflow = readWorkflow('github-actions-check.yml');
 const check = 'hipaa-audit-controls';
 
 /**
- * examples/ci/github-actions-check.yml run against the local stack: the check a change queued behind a review
- * names is run and reported by the job; the change's Verify counts it once the lane frees.
+ * examples/ci/github-actions-check.yml run against the local stack: a change is submitted before its check has
+ * run, and its fail-fast gate waits for it; the job runs the check and reports it, which wakes the change, and
+ * its Verify counts the result.
  */
 describe('examples/ci/github-actions-check.yml, run against the local stack', () => {
   let home: string;
@@ -49,31 +50,30 @@ describe('examples/ci/github-actions-check.yml, run against the local stack', ()
   });
 
   test(
-    'a failing check is reported failed and fails the job; the queued change is verified with it; a run after that is refused',
+    'a failing check is reported failed and fails the job; the change waiting for it is verified with it; a run after that is refused',
     async () => {
-      // Prepare: victor's HIPAA change parks for its reviewer; a second one, its check left to CI, queues behind.
+      // Prepare: victor's HIPAA change (a fail-fast tier), its check left to CI, submitted before CI has run it.
       const example = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8'));
       const { testResults: _attached, ...withoutResults } = example;
-      const first = join(home, 'first.json');
       const second = join(home, 'second.json');
-      writeFileSync(first, JSON.stringify({ ...example, id: 'gha-first' }));
       writeFileSync(
         second,
         JSON.stringify({ ...withoutResults, id: 'gha-second', title: 'Retention, CI-checked' }),
       );
-      expect((await runItv(home, ['submit', first, '--as', 'victor'])).code).toBe(0);
-      const following = runItv(home, ['submit', second, '--as', 'victor']);
-      for (let i = 0; i < 600 && (await statusOf('gha-second')).status !== 'admission.queued'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const submitted = await runItv(home, ['submit', second, '--as', 'victor']);
+      const waiting = await statusOf('gha-second');
 
       // Act
       const failing = await job('echo "control AU-2 has no test"; exit 1');
-      await runItv(home, ['review', 'gha-first', '--approve', '--as', 'xavier']);
-      await following;
+      for (let i = 0; i < 600 && (await statusOf('gha-second')).status !== 'failed-verification'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       const late = await job('echo all green');
 
-      // Assess
+      // Assess: `itv submit` stopped following where the change waits for CI, naming what to run.
+      expect(submitted.code).toBe(0);
+      expect(submitted.stdout).toContain('itv check report gha-second CHECK --status passed|failed');
+      expect(waiting.status).toBe('awaiting-checks');
       expect(failing.ran.map((step) => [step.id, step.code])).toEqual([
         ['run', 0],
         ['report', 1],
@@ -86,7 +86,9 @@ describe('examples/ci/github-actions-check.yml, run against the local stack', ()
         steps: Array<{ type: string }>;
       };
       expect(shown.status).toBe('failed-verification');
-      expect(shown.steps.map((step) => step.type)).toContain('check.reported');
+      expect(shown.steps.map((step) => step.type)).toEqual(
+        expect.arrayContaining(['verification.awaiting-checks', 'check.reported', 'verification.failed']),
+      );
       expect(late.ran.map((step) => [step.id, step.code])).toEqual([
         ['run', 0],
         ['report', 1],

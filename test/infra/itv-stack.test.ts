@@ -363,16 +363,20 @@ describe('functions', () => {
       ].sort(),
     );
     // A release decision always resumes its wait: SendTaskSuccess only; so do the stages that wake a queued
-    // intent's park (the one that frees its way, or the park itself when its way already cleared). A stop wakes
-    // a lane park or a scheduled intent's park (success; the park itself when the stop came first), answers a
-    // decision wait (success) and ends a review wait (failure, IntentStoppedError).
+    // intent's park (the one that frees its way, or the park itself when its way already cleared), and a check
+    // report that wakes the park for check results (or the park itself, when the report came first). A stop
+    // wakes a lane park, a scheduled intent's park or a park for check results (success; the park itself when
+    // the stop came first), answers a decision wait (success) and ends a review wait (failure,
+    // IntentStoppedError).
     expect(rolesAllowed(template, 'states:SendTaskSuccess').sort()).toEqual(
       [
         roles['review-intent'],
         roles['release-decision'],
         roles['stop-intent'],
+        roles['report-check'],
         roles['await-lane'],
         roles['await-due'],
+        roles['await-checks'],
         roles.learn,
         roles['record-failure'],
       ].sort(),
@@ -386,7 +390,7 @@ describe('functions', () => {
     expect(rolesAllowed(template, 'states:StartExecution')).not.toContain(roles['review-intent']);
   });
 
-  test('the check report route reads and appends the ledger and records state: no Step Functions, no delete, no evidence, no key', () => {
+  test('the check report route reads and appends the ledger, records state and wakes a park: no other Step Functions call, no delete, no evidence, no key', () => {
     // Prepare
     const roles = roleOfFunction(template);
     const role = roles['report-check'];
@@ -394,10 +398,10 @@ describe('functions', () => {
     const actions = [...(allowedActionsByRole(template).get(role) ?? [])].sort();
     const onState = actionsOnResource(template, 'DataState').get(role);
     const onLedger = actionsOnResource(template, 'DataLedger').get(role);
-    // Assess: Verify reads the result when it runs, so nothing is resumed.
+    // Assess: a fail-fast gate waiting for the result is woken (SendTaskSuccess), nothing else is resumed.
     expect(
       actions.filter((a) => a.startsWith('states:') || a.startsWith('kms:') || a.startsWith('s3:')),
-    ).toEqual([]);
+    ).toEqual(['states:SendTaskSuccess']);
     expect([...(onState ?? [])].sort()).toEqual([
       'dynamodb:GetItem',
       'dynamodb:Query',
@@ -408,6 +412,7 @@ describe('functions', () => {
     expect(Object.keys(environmentOf(template, 'report-check')).sort()).toEqual([
       'ITV_LEDGER_NAME',
       'ITV_LEDGER_TABLE',
+      'ITV_STATE_MACHINE_ARN',
       'ITV_STATE_TABLE',
       'NODE_OPTIONS',
     ]);

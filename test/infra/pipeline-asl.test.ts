@@ -170,6 +170,7 @@ describe('pipeline ASL content', () => {
       AwaitDue: '$.dueWait',
       FormDecision: '$.decision',
       Verify: '$.verification',
+      AwaitChecks: '$.checksWait',
       AwaitReview: '$.review',
       StartRelease: '$.release',
       CheckRelease: '$.release',
@@ -184,7 +185,7 @@ describe('pipeline ASL content', () => {
     };
     for (const [name, state] of tasks) {
       expect([name, state.ResultPath]).toEqual([name, resultPaths[name]]);
-      if (!['AwaitReview', 'AwaitReleaseDecision', 'AwaitLane', 'AwaitDue'].includes(name))
+      if (!['AwaitReview', 'AwaitReleaseDecision', 'AwaitLane', 'AwaitDue', 'AwaitChecks'].includes(name))
         expect([name, state.Resource]).toEqual([name, expect.stringMatching(/:function:/)]);
     }
     // Each Task state runs its own function: no function switches on its input to be two stages.
@@ -276,6 +277,26 @@ describe('pipeline ASL content', () => {
           Next: 'AwaitDue',
         },
       ]),
+    });
+    // A fail-fast gate waiting for check results parks on a task token too, until the deadline Verify counted;
+    // its timeout, a report or a stop hands the intent back to Verify.
+    expect(committed.States.AwaitChecks).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.verification.awaitingChecks.waitSeconds',
+      Parameters: {
+        Payload: { 'taskToken.$': '$$.Task.Token', 'awaiting.$': '$.verification.awaitingChecks' },
+      },
+      Next: 'Verify',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Verify', ResultPath: '$.checksWait' },
+        { ErrorEquals: ['States.ALL'], Next: 'RecordFailure', ResultPath: '$.error' },
+      ],
+    });
+    expect((committed.States.VerificationOutcome as unknown as { Choices: unknown[] }).Choices[0]).toEqual({
+      Variable: '$.verification.awaitingChecks',
+      IsPresent: true,
+      Next: 'AwaitChecks',
     });
     expect(committed.States.WaitForRelease).toMatchObject({
       SecondsPath: '$.release.pollSeconds',

@@ -31,6 +31,7 @@ const happyPath: Record<PipelineTaskState, Stub> = {
   AdmitPolicy: () => ({ verdict: 'admitted', retryAfterSeconds: 15 }),
   AwaitLane: () => ({ clear: false }),
   AwaitDue: () => ({ stopped: false }),
+  AwaitChecks: () => ({ woken: false }),
   FormDecision: () => ({ decisionId: 'decision-1' }),
   Verify: () => ({ passed: true, requiresReview: false }),
   AwaitReview: () => ({ decision: 'approved', reviewer: 'alice' }),
@@ -248,6 +249,40 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     });
     expect(atItsTime.inputs.AdmitPolicy?.[1]).toMatchObject({ dueWait: { Error: 'States.Timeout' } });
     expect(stopped.inputs.AdmitPolicy?.[1]).toMatchObject({ dueWait: { stopped: true } });
+  });
+
+  test('a fail-fast gate lacking check results parks until a report wakes it or its deadline passes; Verify runs again', async () => {
+    // Prepare
+    const awaiting = { missing: ['e2e'], deadline: '2026-11-02T12:00:00Z', waitSeconds: 7200 };
+    const verify: Stub = (_input, call) =>
+      call === 1
+        ? { passed: false, requiresReview: false, results: [], awaitingChecks: awaiting }
+        : { passed: true, requiresReview: false, results: [] };
+    const deadline = () => {
+      const timeout = new Error('deadline');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
+    // Act
+    const reported = await runPipeline({ Verify: verify });
+    const timedOut = await runPipeline({ Verify: verify, AwaitChecks: deadline });
+    // Assess
+    expect(reported.error).toBeUndefined();
+    expect(reported.entered.slice(7, 13)).toEqual([
+      'Verify',
+      'VerificationOutcome',
+      'AwaitChecks',
+      'Verify',
+      'VerificationOutcome',
+      'StartRelease',
+    ]);
+    expect(reported.inputs.AwaitChecks?.[0]).toMatchObject({
+      Payload: { taskToken: 'task-token-1', intentId: 'intent-1', awaiting },
+    });
+    expect(reported.inputs.Verify?.[1]).toMatchObject({ checksWait: { woken: false } });
+    expect(timedOut.error).toBeUndefined();
+    expect(timedOut.inputs.Verify?.[1]).toMatchObject({ checksWait: { Error: 'States.Timeout' } });
+    expect(timedOut.entered.slice(-6)).toEqual(['Observe', ...learnsAndSucceeds]);
   });
 
   test('the release is polled until it is done', async () => {

@@ -10,6 +10,7 @@ const statusChoices = [
   ['', 'any'],
   ['in-flight', 'in flight'],
   ['awaiting-review', 'awaiting review'],
+  ['awaiting-checks', 'awaiting checks'],
   ['awaiting-decision', 'awaiting decision'],
   ['releasing', 'releasing'],
   ...outcomes.map((o) => [o, o]),

@@ -75,7 +75,7 @@ export class SfnExecutions implements Executions {
 
   async resumeToStop(
     intentId: string,
-    waits: { laneToken?: string; dueToken?: string; review?: ReviewRequest },
+    waits: { laneToken?: string; dueToken?: string; checksToken?: string; review?: ReviewRequest },
   ): Promise<void> {
     if (waits.laneToken) {
       // AwaitLane's next state is AdmitPolicy, which honours the stop request.
@@ -87,6 +87,12 @@ export class SfnExecutions implements Executions {
       // So is AwaitDue's: a scheduled intent is withdrawn now, not at its due instant.
       await this.sendOnce(
         new SendTaskSuccessCommand({ taskToken: waits.dueToken, output: JSON.stringify({ stopped: true }) }),
+      );
+    }
+    if (waits.checksToken) {
+      // AwaitChecks' next state is Verify, which honours the stop request before it verifies anything.
+      await this.sendOnce(
+        new SendTaskSuccessCommand({ taskToken: waits.checksToken, output: JSON.stringify({ woken: true }) }),
       );
     }
     if (waits.review) {

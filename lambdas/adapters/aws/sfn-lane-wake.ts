@@ -1,7 +1,10 @@
 import { SendTaskSuccessCommand, type SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { LaneWake } from '../../ports/lane-wake.js';
 
-/** Wakes an execution parked in AwaitLane or AwaitDue by sending its task token back. */
+/**
+ * Wakes an execution parked in AwaitLane, AwaitDue or AwaitChecks by sending its task token back; the state after
+ * each park (AdmitPolicy, Verify) reads what it waited for, not this output.
+ */
 export class SfnLaneWake implements LaneWake {
   constructor(private readonly client: SFNClient) {}
 

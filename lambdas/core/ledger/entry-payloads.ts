@@ -170,6 +170,16 @@ export const ledgerPayloads = {
     .strict(),
   'verification.passed': verificationPayload,
   'verification.failed': verificationPayload,
+  /**
+   * Verify found checks the intent names without a result, and its fail-fast gate waits for them until
+   * `deadline`: recorded once, however often the park is woken before Verify concludes.
+   */
+  'verification.awaiting-checks': z.strictObject({
+    gate: z.literal('fail-fast'),
+    missing: z.array(z.string()),
+    deadline: z.string(),
+    waitSeconds: z.number().int(),
+  }),
   /** A check result CI reported (`PUT /intents/{id}/checks/{name}`), as the authenticated caller. */
   'check.reported': checkReportSchema,
   'review.requested': z.strictObject({

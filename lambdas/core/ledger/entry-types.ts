@@ -20,7 +20,7 @@ export type LedgerEntryType =
   | `admission.${'admitted' | 'queued' | 'scheduled' | 'rejected'}`
   | 'decision.signed'
   | 'decision.reused'
-  | `verification.${'passed' | 'failed'}`
+  | `verification.${'passed' | 'failed' | 'awaiting-checks'}`
   | 'check.reported'
   | `review.${'requested' | 'approved' | 'rejected'}`
   | `release.${'started' | 'step-started' | 'stopped' | 'preempted' | 'frozen' | 'rolling-forward' | 'escalated'}`

@@ -31,8 +31,9 @@ export interface PipelineDeps {
   /** Payloads by reference, read by the stages that validate, judge or release the content. */
   payloads: PayloadStore;
   /**
-   * Resumes executions parked for their lane: Step Functions' SendTaskSuccess on AWS, for the functions that
-   * wake them (AwaitLane, Learn, RecordFailure). Absent locally, where the in-process runner wakes them itself.
+   * Resumes executions parked on a task token (their lane, due instant or check results): Step Functions'
+   * SendTaskSuccess on AWS, for the functions that wake them (the parks themselves, Learn, RecordFailure, the
+   * check report route). Absent locally in the stages, where the in-process runner wakes its parks itself.
    */
   laneWake?: LaneWake;
 }

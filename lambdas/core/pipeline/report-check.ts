@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import {
   checkReportedReadPayload,
+  intentConcludedPayload,
   intentDeclaredPayload,
   payloadOf,
   verificationReadPayload,
@@ -16,6 +17,7 @@ import {
 import type { Caller } from '../principals/caller.js';
 import { delegationsHeld, isLive } from '../principals/delegations.js';
 import { stateKeys } from '../state-keys.js';
+import { wakeForCheck } from './checks-wait.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 
@@ -24,12 +26,14 @@ import { type PipelineDeps, record } from './deps.js';
  *
  * A result is written once to the state table, where Verify reads it for the checks the intent names
  * (`constraints.checks`), then recorded on the ledger as `check.reported` under a step key of its own, so a
- * retried report neither forks nor duplicates the entry. Verify does not wait for results: one reported before
- * Verify runs — while the intent is scheduled, queued for its lane or still being admitted — is the one it
- * counts; once Verify has concluded the intent's checks are closed and a report is refused, nothing written.
+ * retried report neither forks nor duplicates the entry. Verify counts a result reported before it runs — while
+ * the intent is scheduled, queued for its lane or still being admitted — and one reported while its fail-fast gate
+ * waits for it (AwaitChecks): the report then sends the park's token back (`wakeForCheck`) and Verify runs again.
+ * Once Verify has concluded, or the intent concluded without it, the intent's checks are closed and a report is
+ * refused, nothing written.
  */
 
-type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state' | 'catalog' | 'clock'>;
+type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state' | 'catalog' | 'clock' | 'laneWake'>;
 
 export interface CheckReportInput {
   intentId: string;
@@ -94,6 +98,14 @@ export async function reportCheck(input: CheckReportInput, deps: ReportDeps): Pr
       `intent ${input.intentId}'s checks were verified at seq ${verified.seq} (${verified.type}): a result reported now would not count, so it is not recorded`,
     );
   }
+  // Concluded before Verify ran (stopped, rejected, or stopped while its gate waited for results).
+  const concluded = entries.find((stored) => stored.entry.type === 'intent.concluded')?.entry;
+  if (concluded) {
+    const { outcome } = payloadOf(concluded, intentConcludedPayload);
+    throw new CheckReportConflictError(
+      `intent ${input.intentId} concluded ${outcome} at seq ${concluded.seq} before its checks were verified: a result reported now would not count, so it is not recorded`,
+    );
+  }
   try {
     await deps.state.put(key.pk, key.sk, report, 0);
   } catch (error) {
@@ -127,9 +139,12 @@ async function standingOf(
   return undefined;
 }
 
+/** Verify's verdict: `verification.awaiting-checks` is a wait for results, not one. */
+const concludes = (type: string) => type === 'verification.passed' || type === 'verification.failed';
+
 /** The intent's verification entry, if Verify has concluded. */
 function verificationOf(entries: StoredEntry[]): { seq: number; type: string } | undefined {
-  const found = entries.find((stored) => stored.entry.type.startsWith('verification.'))?.entry;
+  const found = entries.find((stored) => concludes(stored.entry.type))?.entry;
   return found ? { seq: found.seq, type: found.type } : undefined;
 }
 
@@ -146,6 +161,7 @@ async function recordFirst(
     report,
     `check.reported/${input.check}`,
   );
+  await wakeForCheck(input.intentId, input.check, deps);
   assertCounted(
     input.intentId,
     report,
@@ -184,6 +200,8 @@ async function recordRepeat(
   const seq =
     recorded?.entry.seq ??
     (await record(deps, input.intentId, 'check.reported', first, `check.reported/${input.check}`)).entry.seq;
+  // The first report's wake may have been lost with its answer; a park that counted it waits for it no more.
+  await wakeForCheck(input.intentId, input.check, deps);
   assertCounted(input.intentId, first, seq, await deps.ledger.forIntent(deps.ledgerName, input.intentId));
   return { report: first, seq, repeated: true };
 }
@@ -194,7 +212,7 @@ async function recordRepeat(
  * caller learns it did not count.
  */
 function assertCounted(intentId: string, report: CheckReport, seq: number, entries: StoredEntry[]): void {
-  const verified = entries.find((stored) => stored.entry.type.startsWith('verification.'))?.entry;
+  const verified = entries.find((stored) => concludes(stored.entry.type))?.entry;
   if (!verified) return;
   const results = payloadOf(verified, verificationReadPayload).results ?? [];
   const counted = results.find((result) => result.check === report.check);

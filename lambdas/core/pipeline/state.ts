@@ -78,6 +78,18 @@ export const verificationResultSchema = z.object({
   fingerprint: z.string().optional(),
   /** A decision with the same fingerprint that was validated and released cleanly: a standard change. */
   reusedDecision: reusedDecisionSchema.optional(),
+  /**
+   * Set when Verify has not concluded: a fail-fast gate waits for the results of these checks until `deadline`
+   * (AwaitChecks parks `waitSeconds`, its Task's TimeoutSecondsPath), then Verify runs again. `passed` is false
+   * meanwhile and means nothing yet: the state machine routes on this field first.
+   */
+  awaitingChecks: z
+    .object({
+      missing: z.array(z.string()).min(1),
+      deadline: z.string(),
+      waitSeconds: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 export const reviewResultSchema = z.object({

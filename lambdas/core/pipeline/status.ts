@@ -25,7 +25,8 @@ export interface IntentStatus {
   title: string | null;
   service: string | null;
   /**
-   * `awaiting-review`, `awaiting-decision` (a held release waits for its owners), `releasing`, the outcome
+   * `awaiting-review`, `awaiting-checks` (a fail-fast gate waits for CI to report), `awaiting-decision` (a held
+   * release waits for its owners), `releasing`, the outcome
    * once concluded, or the last step recorded.
    */
   status: string;
@@ -65,6 +66,8 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   else if (last('review.requested') && !last('review.approved') && !last('review.rejected'))
     status = 'awaiting-review';
   else if (awaitingDecision(entries)) status = 'awaiting-decision';
+  // Parked until CI reports the checks Verify lacks (a report records `check.reported`, skipped above).
+  else if (lastType === 'verification.awaiting-checks') status = 'awaiting-checks';
   else if (preemptedSinceStart(entries)) status = 'preempted';
   else if (last('release.')) status = 'releasing';
   return {

@@ -28,7 +28,7 @@ import { type IntentStatus, intentStatus } from './status.js';
  *   wait with `hold` on the stopper's behalf;
  * - parked waits are resumed so that a stage reads the request: the lane park is woken (its token is kept under
  *   `lanePark`), and so is a scheduled intent's park until its due instant (`duePark`), which is withdrawn at
- *   once; the review wait is failed with `IntentStoppedError`, the release decision wait is answered.
+ *   once, and a park for check results (`checksPark`), after which Verify reads the request; the review wait is failed with `IntentStoppedError`, the release decision wait is answered.
  *
  * Each parked stage writes its token before it reads the request, and the route writes the request before it
  * reads the token: one of the two always sees the other, so no stop is lost and no park is left behind.

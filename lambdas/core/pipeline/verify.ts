@@ -1,3 +1,4 @@
+import type { StoredEntry } from '../../ports/ledger-store.js';
 import { type CheckReport, reportedCheckDetail } from '../check-report.js';
 import {
   decisionFingerprint,
@@ -6,8 +7,11 @@ import {
   recordContinuity,
   reuseVerdict,
 } from '../compounding/index.js';
+import type { Intent } from '../intent.js';
+import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import { evaluatePolicy } from '../policy/index.js';
 import { stateKeys } from '../state-keys.js';
+import { checksWaitSeconds } from './checks-wait.js';
 import { recheckContract } from './contract-recheck.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -19,9 +23,16 @@ import { type PipelineState, type VerificationResult, verificationResultSchema }
  * Stage 5: automated checks. The contract (ValidateStructure's verdict, held against the payload and the catalog
  * as they are now: `contract-recheck.ts`), the policy set and revoked authority are checked here again against
  * the signed decision's inputs; checks the intent names read the results CI attached to the intent or
- * posted since. Gates are progressive: a fail-fast gate (high tiers) fails on a missing result, an
- * auto-continue gate (low tiers) records it and goes on. A decision with the same fingerprint that released
- * cleanly makes this a standard change: no new review, the reused decision named on the ledger.
+ * reported (`report-check.ts`). Gates are progressive:
+ * - a fail-fast gate (high tiers) waits for the results it lacks while every result it has passed: it records
+ *   `verification.awaiting-checks` once (the missing checks, the deadline `checksWaitSeconds` ahead) and answers
+ *   `awaitingChecks`, on which the state machine parks in AwaitChecks until a report wakes it, a stop ends it or
+ *   the deadline passes; then this runs again. Past the deadline a result still missing fails the gate, named.
+ *   A result that failed (or a failed contract, policy or authority check) fails it at once: nothing to wait for;
+ * - an auto-continue gate (low tiers) does not wait: it records a missing result and goes on. A result reported
+ *   after it concluded did not count, and the report says so (409).
+ * A decision with the same fingerprint that released cleanly makes this a standard change: no new review, the
+ * reused decision named on the ledger.
  */
 export async function verify(state: PipelineState, deps: PipelineDeps): Promise<VerificationResult> {
   const { intent, intentId } = await resolvedIntent(state, deps);
@@ -54,24 +65,43 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
       detail: revoked ? describeRevocation(revoked) : `no revocation for ${intent.authority.requester}`,
     },
   ];
-  for (const check of intent.constraints.checks) {
-    const key = stateKeys.check(intentId, check);
-    const posted = await deps.state.get<CheckReport>(key.pk, key.sk);
-    const attached = intent.testResults.find((result) => result.check === check);
-    if (posted) {
-      // Reported by CI (`report-check.ts`), which compares this detail to tell whether its result counted.
-      results.push({ check, passed: posted.data.passed, detail: reportedCheckDetail(posted.data) });
-    } else if (attached) {
-      results.push({
-        check,
-        passed: attached.passed,
-        detail: attached.detail || (attached.url ?? 'attached by CI'),
+  const named = await namedCheckResults(intent, intentId, deps);
+  const missing = named.filter((n) => n.result === undefined).map((n) => n.check);
+  const awaited = awaitedChecks(entries);
+  // Waiting is worth it only while everything known so far passed: a fail-fast gate fails at once otherwise.
+  const answeredSoFar = [...results, ...named.flatMap((n) => (n.result ? [n.result] : []))].every(
+    (r) => r.passed,
+  );
+  if (missing.length > 0 && admission.gate === 'fail-fast' && answeredSoFar) {
+    const deadline = awaited ? Date.parse(awaited.deadline) : now.getTime() + checksWaitSeconds * 1000;
+    if (now.getTime() < deadline) {
+      const awaitingChecks = {
+        missing,
+        deadline: new Date(deadline).toISOString(),
+        waitSeconds: Math.max(1, Math.ceil((deadline - now.getTime()) / 1000)),
+      };
+      if (!awaited)
+        await record(deps, intentId, 'verification.awaiting-checks', {
+          gate: 'fail-fast',
+          ...awaitingChecks,
+        });
+      return verificationResultSchema.parse({
+        passed: false,
+        requiresReview: false,
+        results: [...results, ...named.flatMap((n) => (n.result ? [n.result] : []))],
+        awaitingChecks,
       });
-    } else if (admission.gate === 'fail-fast') {
+    }
+  }
+  for (const { check, result } of named) {
+    if (result) results.push(result);
+    else if (admission.gate === 'fail-fast') {
       results.push({
         check,
         passed: false,
-        detail: 'no result posted; a fail-fast gate does not continue without it',
+        detail: awaited
+          ? `no result reported by ${awaited.deadline}, when the wait for it ended; a fail-fast gate does not continue without it`
+          : 'no result posted; a fail-fast gate does not continue without it',
       });
     } else {
       results.push({ check, passed: true, detail: 'no result posted yet; auto-continue gate for this tier' });
@@ -111,4 +141,45 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
     reuse: { cachedDecisionId: reuse.cachedDecisionId, reviewRegimes: reuse.reviewRegimes },
   });
   return verificationResultSchema.parse(stored.entry.payload);
+}
+
+type CheckResult = VerificationResult['results'][number];
+
+/** Each check the intent names, with the result CI reported or attached, or none yet. */
+async function namedCheckResults(
+  intent: Pick<Intent, 'constraints' | 'testResults'>,
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state'>,
+): Promise<Array<{ check: string; result?: CheckResult }>> {
+  const named: Array<{ check: string; result?: CheckResult }> = [];
+  for (const check of intent.constraints.checks) {
+    const key = stateKeys.check(intentId, check);
+    const posted = await deps.state.get<CheckReport>(key.pk, key.sk);
+    const attached = intent.testResults.find((result) => result.check === check);
+    if (posted) {
+      // Reported by CI (`report-check.ts`), which compares this detail to tell whether its result counted.
+      named.push({
+        check,
+        result: { check, passed: posted.data.passed, detail: reportedCheckDetail(posted.data) },
+      });
+    } else if (attached) {
+      named.push({
+        check,
+        result: {
+          check,
+          passed: attached.passed,
+          detail: attached.detail || (attached.url ?? 'attached by CI'),
+        },
+      });
+    } else {
+      named.push({ check });
+    }
+  }
+  return named;
+}
+
+/** The wait for check results Verify recorded, if it parked before. */
+function awaitedChecks(entries: StoredEntry[]) {
+  const entry = entries.find((stored) => stored.entry.type === 'verification.awaiting-checks')?.entry;
+  return entry ? payloadOf(entry, ledgerPayloads['verification.awaiting-checks']) : undefined;
 }

@@ -257,10 +257,11 @@ export async function deployStack(options: {
     async parkedForReview(intentId) {
       for (;;) {
         const execution = executionOf(intentId);
-        // Parked for a person: a queued intent's park for its lane (AwaitLane) is not one.
+        // Parked for a person: a queued intent's park for its lane (AwaitLane), or for CI's check results
+        // (AwaitChecks), is not one.
         if (
           execution &&
-          execution.states.at(-1) !== 'AwaitLane' &&
+          !['AwaitLane', 'AwaitChecks'].includes(execution.states.at(-1) ?? '') &&
           stepFunctions.waitingTokens.some((token) => token.startsWith(`${execution.executionArn}#`))
         )
           return true;

@@ -12,9 +12,10 @@ import { deployedAccount } from '../harness/template.js';
 
 /**
  * A CI system reporting a check result through API Gateway with SigV4, as deployed: the report-check function
- * runs under its own role (ledger append, state record; the IAM gateway refuses anything else), the caller is
+ * runs under its own role (ledger append, state record, SendTaskSuccess; the IAM gateway refuses anything else), the caller is
  * the CI role's session resolved to its catalog principal, and the result it reports for a change queued
- * behind a review is the one that change's Verify counts once the lane frees.
+ * behind a review is the one that change's Verify counts once the lane frees; a change submitted before CI
+ * reports parks in AwaitChecks, and the report (SendTaskSuccess, the function's one Step Functions grant) wakes it.
  */
 describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
   let stack: DeployedStack;
@@ -112,5 +113,66 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
     });
     expect((await stack.status(waiter.intentId))?.outcome).toBe('failed-verification');
     expect([late.status, late.body.error]).toEqual([409, 'CheckReportConflictError']);
+  });
+
+  test('a change submitted before CI reports parks in AwaitChecks; the CI role’s report wakes it and Verify counts it', async () => {
+    // Prepare: the SRE pipeline may report for patient-records (an owner delegated to it, as CI is set up once).
+    const granted = await call('POST', '/delegations', personCalling('victor'), {
+      to: 'ci-sre',
+      services: ['patient-records'],
+      role: 'engineering-manager',
+      expiresAt: new Date(stack.clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      reason: 'the SRE pipeline reports the HIPAA audit checks of changes it builds',
+    });
+    const { testResults: _attached, ...withoutResults } = example('04-high-risk-review.json');
+    const submitted = await stack.submit(
+      declaredAt({ ...withoutResults, title: 'Audit log retention, CI reports after' }, stack.clock.now()),
+      personCalling('victor'),
+    );
+    const id = submitted.intentId;
+    const execution = stack.stepFunctions.executions.get(submitted.executionArn ?? '');
+    const parked = () =>
+      stack.stepFunctions.waitingTokens.some((token) => token.startsWith(`${execution?.executionArn}#`));
+    await stack.until(async () => execution?.states.at(-1) === 'AwaitChecks' && parked());
+    const waiting = await stack.status(id);
+
+    // Act
+    const reported = await call('PUT', `/intents/${encodeURIComponent(id)}/checks/${check}`, sreCi, {
+      status: 'passed',
+      detail: 'controls AU-2..AU-12 tested',
+      url: 'https://ci.example.com/runs/78',
+    });
+    const woken = await stack.parkedForReview(id);
+    const stopped = await call('POST', `/intents/${encodeURIComponent(id)}/stop`, personCalling('victor'), {
+      reason: 'verified; released with the next window',
+    });
+    const run = await stack.finished(id);
+
+    // Assess
+    expect(granted.status).toBe(201);
+    expect(waiting?.status).toBe('awaiting-checks');
+    expect(reported.status).toBe(201);
+    expect(reported.body).toMatchObject({ reportedBy: 'ci-sre', standing: 'delegation', repeated: false });
+    expect(woken).toBe(true);
+    const fromPark = execution?.states.slice(execution.states.indexOf('AwaitChecks')) ?? [];
+    expect(fromPark.slice(0, 4)).toEqual(['AwaitChecks', 'Verify', 'AwaitReview', 'Learn']);
+    expect(stopped.status).toBe(202);
+    expect(run.status).toBe('SUCCEEDED');
+    const entries = (await stack.ledger.forIntent(stack.ledgerName, id)).map((s) => s.entry);
+    const types = entries.map((e) => e.type);
+    expect(types.filter((t) => t.startsWith('verification.'))).toEqual([
+      'verification.awaiting-checks',
+      'verification.passed',
+    ]);
+    expect(types.indexOf('check.reported')).toBeLessThan(types.indexOf('verification.passed'));
+    const verification = entries.find((e) => e.type === 'verification.passed')?.payload as {
+      results: Array<{ check: string; passed: boolean; detail: string }>;
+    };
+    expect(verification.results.find((r) => r.check === check)).toEqual({
+      check,
+      passed: true,
+      detail: 'reported passed by ci-sre: controls AU-2..AU-12 tested',
+    });
+    expect((await stack.status(id))?.outcome).toBe('stopped');
   });
 });

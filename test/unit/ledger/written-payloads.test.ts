@@ -21,6 +21,7 @@ import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { requestStop } from '../../../lambdas/core/pipeline/stop-intent.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
+import { verify } from '../../../lambdas/core/pipeline/verify.js';
 import { payloadDrift } from '../../support/payload-drift.js';
 import { submittedBy } from '../core/fixtures.js';
 import {
@@ -180,6 +181,19 @@ describe('what the writers record', () => {
       await recordReview({ intentId, decision, reviewer, reason: 'checked the DPIA' }, h.deps);
       await conclude(h, state);
     }
+    // a fail-fast gate waits for the result CI has not reported yet, then counts it
+    const { testResults: _attached, ...unchecked } = highRisk;
+    const awaiting = await runToVerify(h, { ...unchecked, title: `${highRisk.title} (CI reports later)` });
+    await reportCheck(
+      {
+        intentId: awaiting.declared!.intentId,
+        check: 'hipaa-audit-controls',
+        status: 'passed',
+        caller: submittedBy(highRisk),
+      },
+      h.deps,
+    );
+    await conclude(h, { ...awaiting, verification: await verify(awaiting, h.deps) });
     // frozen and escalated: an irreversible change that regresses, in the service's business hours
     const frozen = pipelineHarness(new Date('2026-11-04T18:00:00Z'));
     const irreversible = await runToVerify(
