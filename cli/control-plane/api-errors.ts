@@ -15,7 +15,8 @@ export function printApiError(answer: ApiAnswer<unknown>): number {
     const message = issue.message.startsWith(`${issue.path}: `)
       ? issue.message.slice(issue.path.length + 2)
       : issue.message;
-    console.error(`  ${issue.path}: ${message}`);
+    // A whole-body issue has no path: its message names what it is about.
+    console.error(issue.path === '' ? `  ${message}` : `  ${issue.path}: ${message}`);
   }
   return 1;
 }

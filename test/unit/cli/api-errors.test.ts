@@ -1,0 +1,36 @@
+import { jest } from '@jest/globals';
+import { printApiError } from '../../../cli/control-plane/api-errors.js';
+
+describe('an API error as the CLI prints it', () => {
+  const printed = (issues: Array<{ path: string; message: string }>) => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    try {
+      const code = printApiError({
+        status: 400,
+        body: { error: 'InvalidInputError', message: 'the intent is refused', issues },
+      } as never);
+      return { code, lines };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  test('one line per field, the field first; a message that already names its field is not doubled', () => {
+    const { code, lines } = printed([
+      { path: 'title', message: 'must be at most 200 characters' },
+      { path: 'goal', message: 'goal: is required' },
+    ]);
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'itv: InvalidInputError: the intent is refused',
+      '  title: must be at most 200 characters',
+      '  goal: is required',
+    ]);
+  });
+
+  test('an issue about the whole body (no path) prints its message alone, with no empty field before it', () => {
+    const { lines } = printed([{ path: '', message: 'intent: is 667468 bytes of JSON' }]);
+    expect(lines[1]).toBe('  intent: is 667468 bytes of JSON');
+  });
+});
