@@ -11,11 +11,36 @@ export function readIntentFile(file: string): unknown {
       { path: file, message: 'file not readable' },
     ]);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError(`${file} is not valid JSON: ${(error as Error).message}`, [
       { path: file, message: 'invalid JSON' },
     ]);
   }
+  // JSON.stringify would send 1e999 on as null, and the door would then name the wrong fault.
+  const infinite = nonFinitePaths(parsed);
+  if (infinite.length > 0) {
+    throw new InvalidInputError(
+      `${file} holds numbers beyond ±1.8e308`,
+      infinite.map(({ path, value }) => ({
+        path,
+        message: `must be a finite number, not ${value} (JSON numbers beyond ±1.8e308 are refused)`,
+      })),
+    );
+  }
+  return parsed;
+}
+
+/**
+ * Where a parsed document holds ±Infinity (a JSON number too large for a double), as dotted paths. It looks no
+ * deeper than the door allows an intent to nest (and a little more): the door refuses what is deeper.
+ */
+function nonFinitePaths(value: unknown, path = '', depth = 0): Array<{ path: string; value: number }> {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [{ path: path || '(root)', value }];
+  if (value === null || typeof value !== 'object' || depth > 64) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    nonFinitePaths(item, path ? `${path}.${key}` : key, depth + 1),
+  );
 }
