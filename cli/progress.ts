@@ -94,9 +94,22 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
         : `monitors' alarm actions: ${out.outcome}`,
 };
 
+/**
+ * A park whose time runs out ends as designed: its Task fails with `States.Timeout` and the state machine's
+ * Catch hands the intent back to the stage that parked it. Said as what it is, not as a failure.
+ */
+const parkEnds: Partial<Record<string, (why: string) => string>> = {
+  AwaitDue: (why) => `${why}: admission runs again`,
+  AwaitLane: (why) => `${why}: admission re-checks`,
+  AwaitChecks: (why) => `${why}: Verify counts the results that came`,
+};
+
 /** One line per stage as it finishes: what the stage decided, in a few words. */
 export function describeStage(event: ProgressEvent): string | undefined {
-  if (event.phase === 'failed') return `${event.state}: failed: ${event.error}`;
+  if (event.phase === 'failed') {
+    const ended = event.errorName === 'States.Timeout' ? parkEnds[event.state] : undefined;
+    return ended ? ended(event.error ?? 'its time ran out') : `${event.state}: failed: ${event.error}`;
+  }
   if (event.phase !== 'exited') return undefined;
   const line = stageLines[event.state as PipelineTaskState];
   return line?.((event.output ?? {}) as Output);

@@ -27,6 +27,8 @@ export interface ProgressEvent {
   phase: 'entered' | 'exited' | 'failed';
   output?: unknown;
   error?: string;
+  /** The error's name when it failed: `States.Timeout` is how a park's time runs out, on schedule. */
+  errorName?: string;
 }
 
 export interface ExecutionInput {
@@ -324,7 +326,12 @@ export class LocalPipeline {
           failures.delete(name);
           return output;
         } catch (error) {
-          report({ state: name, phase: 'failed', error: describe(error) });
+          report({
+            state: name,
+            phase: 'failed',
+            error: describe(error),
+            ...(error instanceof Error ? { errorName: error.name } : {}),
+          });
           await this.waitBeforeRetry(name, error, failures);
           throw error;
         }

@@ -1,0 +1,33 @@
+import { describeStage } from '../../../cli/progress.js';
+import type { ProgressEvent } from '../../../cli/runtime/local-pipeline.js';
+
+const event = (state: string, extra: Partial<ProgressEvent>): ProgressEvent => ({
+  executionId: 'e-1',
+  intentId: 'int-1',
+  state,
+  phase: 'failed',
+  ...extra,
+});
+
+describe('progress lines', () => {
+  test("a park whose time ran out is said as the wait's end, not as a failure", () => {
+    const due = describeStage(
+      event('AwaitDue', { error: 'due at 2026-12-09T17:00:00Z', errorName: 'States.Timeout' }),
+    );
+    expect(due).toBe('due at 2026-12-09T17:00:00Z: admission runs again');
+    expect(
+      describeStage(
+        event('AwaitLane', { error: 'the lane park ended after 60 s', errorName: 'States.Timeout' }),
+      ),
+    ).toBe('the lane park ended after 60 s: admission re-checks');
+  });
+
+  test('any other failure, or a timeout of a stage that is not a park, is said as a failure', () => {
+    expect(describeStage(event('AwaitDue', { error: 'boom', errorName: 'TransientError' }))).toBe(
+      'AwaitDue: failed: boom',
+    );
+    expect(describeStage(event('StartRelease', { error: 'late', errorName: 'States.Timeout' }))).toBe(
+      'StartRelease: failed: late',
+    );
+  });
+});
