@@ -62,7 +62,13 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
         : ` - alarm ${out.alarm}`
       : '';
     const escalation = (out.escalation as { reason: string } | undefined)?.reason;
-    return `release ${out.state} ${out.percentageComplete}%${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
+    // A stepped release deploys each step to all of AppConfig's targets: its share of users is the step's.
+    const step = (out.exposure as { percentage: number } | undefined)?.percentage;
+    const progress =
+      step === undefined
+        ? `release ${out.state} ${out.percentageComplete}%`
+        : `step to ${step}% of users: deployment ${out.state} ${out.percentageComplete}%`;
+    return `${progress}${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
   },
   AwaitReleaseDecision: () => 'held: waiting for the owners to decide (itv release decide)',
   ApplyReleaseDecision: (out) => {

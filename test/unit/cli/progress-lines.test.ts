@@ -22,6 +22,19 @@ describe('progress lines', () => {
     ).toBe('the lane park ended after 60 s: admission re-checks');
   });
 
+  test("a stepped release's poll says the step's share of users, not AppConfig's percentage alone", () => {
+    const poll = (exposure?: { percentage: number }) =>
+      describeStage({
+        executionId: 'e-1',
+        intentId: 'int-1',
+        state: 'CheckRelease',
+        phase: 'exited',
+        output: { state: 'COMPLETE', percentageComplete: 100, ...(exposure ? { exposure } : {}) },
+      });
+    expect(poll({ percentage: 40 })).toBe('step to 40% of users: deployment COMPLETE 100%');
+    expect(poll()).toBe('release COMPLETE 100%');
+  });
+
   test('any other failure, or a timeout of a stage that is not a park, is said as a failure', () => {
     expect(describeStage(event('AwaitDue', { error: 'boom', errorName: 'TransientError' }))).toBe(
       'AwaitDue: failed: boom',
