@@ -19,8 +19,11 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
   AdmitPolicy: (out) => {
     const failed = (out.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? [];
     if (out.verdict === 'queued') {
-      const waitingFor = (out.waitingFor as string[] | undefined)?.join(', ') ?? 'in-flight releases';
-      return `queued behind ${waitingFor} (risk tier ${out.tier}); starts on its own when the way is clear`;
+      const blockers = (out.waitingFor as string[] | undefined) ?? [];
+      const waitingFor = blockers.length > 0 ? blockers.join(', ') : 'in-flight releases';
+      // A blocker may wait for a person (a review, an owner's decision after a hold) for days: say how to leave.
+      const look = blockers[0] ? `; \`itv status ${blockers[0]}\` shows what that waits for` : '';
+      return `queued behind ${waitingFor} (risk tier ${out.tier}); starts on its own when the way is clear (Ctrl-C stops following, not the intent${look})`;
     }
     if (out.verdict === 'scheduled') {
       return `scheduled for ${out.dueAt} (risk tier ${out.tier}): the policy set allows it then; admitted at that time`;

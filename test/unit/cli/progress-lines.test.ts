@@ -35,6 +35,19 @@ describe('progress lines', () => {
     expect(poll()).toBe('release COMPLETE 100%');
   });
 
+  test('a queued intent says what it waits behind, how to look at it, and that leaving does not withdraw it', () => {
+    const line = describeStage({
+      executionId: 'e-1',
+      intentId: 'int-2',
+      state: 'AdmitPolicy',
+      phase: 'exited',
+      output: { verdict: 'queued', tier: 1, waitingFor: ['int-1'] },
+    });
+    expect(line).toBe(
+      'queued behind int-1 (risk tier 1); starts on its own when the way is clear (Ctrl-C stops following, not the intent; `itv status int-1` shows what that waits for)',
+    );
+  });
+
   test('any other failure, or a timeout of a stage that is not a park, is said as a failure', () => {
     expect(describeStage(event('AwaitDue', { error: 'boom', errorName: 'TransientError' }))).toBe(
       'AwaitDue: failed: boom',
