@@ -19,6 +19,8 @@ describe('S3PayloadStore', () => {
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: 'evidence',
       Key: `payloads/sha256/${'a'.repeat(64)}`,
+      // The evidence store asks S3 for the SHA-256 it recorded, to re-hash what it reads.
+      ChecksumMode: 'ENABLED',
     });
   });
 
