@@ -164,9 +164,11 @@ export class ItvFunctions extends Construct {
     }
     if (access.state) {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
-      if (access.state !== 'put') tables.state.grant(fn, ...tableReads);
+      if (access.state === 'park') tables.state.grant(fn, 'dynamodb:GetItem');
+      else if (access.state !== 'put') tables.state.grant(fn, ...tableReads);
       if (access.state === 'write') tables.state.grant(fn, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-      if (access.state === 'record' || access.state === 'put') tables.state.grant(fn, 'dynamodb:UpdateItem');
+      if (access.state === 'record' || access.state === 'put' || access.state === 'park')
+        tables.state.grant(fn, 'dynamodb:UpdateItem');
     }
     if (access.evidence) {
       fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);

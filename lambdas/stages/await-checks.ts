@@ -19,7 +19,7 @@ export const awaitChecksStage = defineStage({
   resultPath: '$.checksWait',
   // Keeps the token under the intent (put), reads the results and the stop request; wakes itself when one came
   // before the park.
-  access: { state: 'record', pipeline: 'task-success' },
+  access: { state: 'park', pipeline: 'task-success' },
   parameters: {
     taskToken: '$$.Task.Token',
     intentId: '$.declared.intentId',

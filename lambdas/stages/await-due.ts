@@ -15,7 +15,7 @@ export const awaitDueStage = defineStage({
     'Parks a scheduled intent until its due instant (the task times out then), or until a stop sends its token back; then admission runs again.',
   resultPath: '$.dueWait',
   // Keeps the token under the intent (put), where a stop finds it; wakes itself when the stop came first.
-  access: { state: 'record', pipeline: 'task-success' },
+  access: { state: 'park', pipeline: 'task-success' },
   parameters: { taskToken: '$$.Task.Token', intentId: '$.declared.intentId', admission: '$.admission' },
   // At most the scheduling horizon (`schedulingHorizonDays`), within Step Functions' one-year execution.
   callbackTimeoutPath: '$.admission.retryAfterSeconds',

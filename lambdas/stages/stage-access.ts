@@ -16,9 +16,10 @@ export interface FunctionAccess {
   ledger?: 'read' | 'append';
   /**
    * `write` = read + put + delete; `record` = read + put (items it adds are never removed); `put` = put alone
-   * (a function that records without reading anything back).
+   * (a function that records without reading anything back); `park` = put + single-item reads, no Query (a
+   * task-token park keeps its token and looks up, by key, the items it waits on).
    */
-  state?: 'read' | 'write' | 'record' | 'put';
+  state?: 'read' | 'write' | 'record' | 'put' | 'park';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
   /**

@@ -472,6 +472,17 @@ describe('table grants are the calls the DynamoDB stores make', () => {
     ]);
   });
 
+  test('a task-token park reads state items by key and keeps its token: no Query, no delete', () => {
+    const roles = roleOfFunction(template);
+    const onState = actionsOnResource(template, 'DataState');
+    for (const park of ['await-lane', 'await-due', 'await-checks'] as const) {
+      expect([...(onState.get(roles[park]) ?? [])].sort()).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+      ]);
+    }
+  });
+
   test('ledger readers only Query it; only appenders read an entry by key', () => {
     const roles = roleOfFunction(template);
     const ledger = actionsOnResource(template, 'DataLedger');
