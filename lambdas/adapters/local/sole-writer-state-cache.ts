@@ -20,8 +20,12 @@ export const readMostlyPartitions = [
 /** Every partition: an item the process wrote or read is served from memory until it is evicted. */
 export const everyPartition = [''];
 
-const ITEMS = 4096;
-const LISTS = 512;
+// Bounds that keep the cache a working set (the intents in flight and the read-mostly items), not a copy of the
+// table: a control plane that runs for weeks must come back to its baseline memory after its work is done.
+const ITEMS = 1024;
+const LISTS = 256;
+/** Partitions whose write generation is remembered; past it the oldest are forgotten (`floor`). */
+const GENERATIONS = 4096;
 const absent = Symbol('absent');
 
 /**
@@ -35,8 +39,14 @@ const absent = Symbol('absent');
 export class SoleWriterStateCache implements StateStore {
   private readonly items = new Map<string, StateItem | typeof absent>();
   private readonly lists = new Map<string, StateItem[]>();
-  /** Per partition: bumped by every write, so a read that overlapped one is not kept. */
+  /**
+   * Per partition: set to a new value of one process-wide counter by every write, so a read that overlapped a
+   * write of its partition is not kept. Forgotten partitions read as `floor`, which forgetting raises to the
+   * counter: a read in flight on one of them then sees its generation change and is not kept either.
+   */
   private readonly generations = new Map<string, number>();
+  private counter = 0;
+  private floor = 0;
   private readonly writing = new Map<string, number>();
 
   /**
@@ -120,7 +130,7 @@ export class SoleWriterStateCache implements StateStore {
   }
 
   private generation(pk: string): number {
-    return this.generations.get(pk) ?? 0;
+    return this.generations.get(pk) ?? this.floor;
   }
 
   private unchanged(pk: string, generation: number): boolean {
@@ -128,7 +138,21 @@ export class SoleWriterStateCache implements StateStore {
   }
 
   private bump(pk: string): void {
-    this.generations.set(pk, this.generation(pk) + 1);
+    this.counter += 1;
+    this.generations.delete(pk);
+    this.generations.set(pk, this.counter);
+    if (this.generations.size > GENERATIONS) {
+      const oldest = this.generations.keys().next().value;
+      if (oldest !== undefined && !this.writing.has(oldest)) {
+        this.generations.delete(oldest);
+        this.floor = this.counter;
+      }
+    }
+  }
+
+  /** How many partitions' write generations are remembered (bounded; for tests). */
+  get rememberedPartitions(): number {
+    return this.generations.size;
   }
 }
 

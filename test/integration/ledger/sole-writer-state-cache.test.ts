@@ -7,6 +7,7 @@ import {
 import { VersionConflictError } from '../../../lambdas/core/errors.js';
 import type { StateStore } from '../../../lambdas/ports/state-store.js';
 import { describeStateStoreContract } from '../../contract/state-store-contract.js';
+import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.js';
 import { type LocalTables, startLocalTables } from './dynalite-fixture.js';
 
 let tables: LocalTables;
@@ -155,6 +156,42 @@ describe('SoleWriterStateCache', () => {
 
     // Assess
     expect((await later)?.data).toEqual({ revoked: true });
+  });
+
+  test('a long-running owner remembers a bounded number of partitions, and a read overlapping a write of one it forgot is still not kept', async () => {
+    // Prepare: a read of one partition held open while it is written and thousands of others are.
+    const inner = new MemoryStateStore();
+    await inner.put('INTENT#a', 'r', { version: 'old' });
+    let releaseRead: () => void = () => {};
+    let held = false;
+    const slow: StateStore = {
+      ...inner,
+      get: async (p, s) => {
+        const before = await inner.get(p, s);
+        // Only the first read is held open; it answers what the table held before the write.
+        if (p === 'INTENT#a' && !held) {
+          held = true;
+          await new Promise<void>((resolve) => (releaseRead = resolve));
+        }
+        return before as never;
+      },
+      list: (p) => inner.list(p),
+      put: (p, s, d, v) => inner.put(p, s, d, v),
+      delete: (p, s, v) => inner.delete(p, s, v),
+    };
+    const cache = new SoleWriterStateCache(slow, everyPartition, readMostlyPartitions);
+
+    // Act
+    const overlapping = cache.get('INTENT#a', 'r');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await cache.put('INTENT#a', 'r', { version: 'new' });
+    for (let i = 0; i < 10_000; i++) await cache.put(`INTENT#other-${i}`, 'r', { i });
+    releaseRead();
+    await overlapping;
+
+    // Assess: bounded memory, and the stale read was not kept.
+    expect(cache.rememberedPartitions).toBeLessThanOrEqual(4096);
+    expect((await cache.get('INTENT#a', 'r'))?.data).toEqual({ version: 'new' });
   });
 
   test('callers get copies: changing a returned item changes nothing cached', async () => {
