@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect, type ItvApi } from '../api/itv-api.js';
 import { JsonText } from '../api/json-text.js';
 import type { ActingAs } from '../control-plane/client.js';
+import { readTextFile } from './read-intent-file.js';
 
 /**
  * `POST /payloads` with a file's bytes as they are: the stack checks them as it checks an inline payload and
@@ -18,14 +17,7 @@ export async function uploadPayload(
 ): Promise<
   { ok: true; ref: PayloadRef } | { ok: false; answer: Awaited<ReturnType<ItvApi['client']['call']>> }
 > {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
-      { path: file, message: 'file not readable' },
-    ]);
-  }
+  const text = readTextFile(file);
   const answer = await api.client.call<{ payloadRef: PayloadRef }>('POST', '/payloads', {
     body: new JsonText(text),
     ...(as ? { as } : {}),

@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 
-/** Reads an intent file as JSON; a missing file or bad JSON is reported with the file name and reason. */
-export function readIntentFile(file: string): unknown {
-  let text: string;
+/** A file's text; a file that cannot be read is reported with its name and the reason. */
+export function readTextFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new InvalidInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
       { path: file, message: 'file not readable' },
     ]);
   }
+}
+
+/** Reads an intent file as JSON; a missing file or bad JSON is reported with the file name and reason. */
+export function readIntentFile(file: string): unknown {
+  const text = readTextFile(file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

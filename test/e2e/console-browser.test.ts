@@ -9,7 +9,7 @@ import { ConsoleApi } from '../../cli/console/console-api.js';
 import { type RunningConsole, startConsole } from '../../cli/console/server.js';
 import { valueFigures } from '../../cli/console/views/value-document.js';
 import { startLocalTables } from '../integration/ledger/dynalite-fixture.js';
-import { artifactDir, findChromium } from '../support/browser.js';
+import { artifactDir, findChromium, groupValueBy } from '../support/browser.js';
 import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -197,18 +197,7 @@ if (chromium === undefined) {
     test('a manager groups value by region and team; the totals are those `itv value report --json` prints', async () => {
       // Act
       expect(await open('/value')).toBe(200);
-      await page.$$eval('input[name="by"]', (boxes) => {
-        for (const box of boxes as unknown as Array<{ checked: boolean }>) box.checked = false;
-      });
-      await page.click('input[name="by"][value="region"]');
-      await page.click('input[name="by"][value="team"]');
-      await Promise.all([page.waitForNavigation(), page.click('form.value-query button[type="submit"]')]);
-      const totals = await page.$$eval('table.value-groups tfoot td', (cells) =>
-        cells.map((c) => c.textContent),
-      );
-      const headings = await page.$$eval('table.value-groups thead th', (cells) =>
-        cells.map((c) => c.textContent),
-      );
+      const { headings, totals } = await groupValueBy(page, ['region', 'team']);
       const cli = await runItv(home, ['value', 'report', '--by', 'region,team', '--json']);
 
       // Assess

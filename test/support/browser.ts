@@ -23,3 +23,23 @@ export function artifactDir(): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/**
+ * On the console's value view (already open in `page`), groups by `dimensions` through the form a manager uses
+ * and answers the table's column headings and its totals row, as the page shows them.
+ */
+export async function groupValueBy(
+  page: import('puppeteer-core').Page,
+  dimensions: readonly string[],
+): Promise<{ headings: Array<string | null>; totals: Array<string | null> }> {
+  await page.$$eval('input[name="by"]', (boxes) => {
+    for (const box of boxes as unknown as Array<{ checked: boolean }>) box.checked = false;
+  });
+  for (const dimension of dimensions) await page.click(`input[name="by"][value="${dimension}"]`);
+  await Promise.all([page.waitForNavigation(), page.click('form.value-query button[type="submit"]')]);
+  const totals = await page.$$eval('table.value-groups tfoot td', (cells) => cells.map((c) => c.textContent));
+  const headings = await page.$$eval('table.value-groups thead th', (cells) =>
+    cells.map((c) => c.textContent),
+  );
+  return { headings, totals };
+}

@@ -7,7 +7,7 @@ import {
 } from '../../../cli/console/views/value-document.js';
 import { RemoteApiClient } from '../../../cli/remote/remote-client.js';
 import type { ValueAnswer } from '../../../lambdas/core/value-answer.js';
-import { findChromium } from '../../support/browser.js';
+import { findChromium, groupValueBy } from '../../support/browser.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
 import {
   declaredAt,
@@ -162,18 +162,7 @@ describe('the web console on the deployed stack', () => {
 
         // Act: group by country, then team, through the form a manager uses.
         await page.goto(new URL('/value', running.url).href);
-        await page.$$eval('input[name="by"]', (boxes) => {
-          for (const box of boxes as unknown as Array<{ checked: boolean }>) box.checked = false;
-        });
-        await page.click('input[name="by"][value="country"]');
-        await page.click('input[name="by"][value="team"]');
-        await Promise.all([page.waitForNavigation(), page.click('form.value-query button[type="submit"]')]);
-        const totals = await page.$$eval('table.value-groups tfoot td', (cells) =>
-          cells.map((c) => c.textContent),
-        );
-        const headings = await page.$$eval('table.value-groups thead th', (cells) =>
-          cells.map((c) => c.textContent),
-        );
+        const { headings, totals } = await groupValueBy(page, ['country', 'team']);
         const answer = await remoteAs(who).call<ValueAnswer>('GET', valueApiPath({ by: 'country,team' }));
 
         // Assess
