@@ -110,18 +110,24 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       process.once('SIGINT', signalled);
       process.once('SIGTERM', signalled);
       const timer = setInterval(() => {
-        const idle = openRequests === 0 && executions.inFlight === 0 && Date.now() - lastActivity >= idleMs;
+        // Executions waiting on others (a lane, CI) do no work here: they resume at the next start.
+        const idle = openRequests === 0 && executions.working === 0 && Date.now() - lastActivity >= idleMs;
         if (stopRequested || idle) {
           clearInterval(timer);
           process.off('SIGINT', signalled);
           process.off('SIGTERM', signalled);
-          log(stopRequested ? 'stopping as asked' : `idle for ${Math.round(idleMs / 1000)} s; stopping`);
+          const waiting = executions.suspendParks();
+          const why = stopRequested
+            ? 'stopping as asked'
+            : `idle for ${Math.round(idleMs / 1000)} s; stopping`;
+          log(`${why}${suspendedNote(waiting)}`);
           resolve();
         }
       }, 200);
     });
     // No new work: the address goes first, so the next command waits for a fresh control plane rather than
-    // reaching this one while it closes; running executions then finish or park. The claim stays until the
+    // reaching this one while it closes; running executions then finish or park (those waiting in process on
+    // others were ended above, as a crash would end them, and resume at the next start). The claim stays until the
     // stack is closed, so a new control plane cannot open the same dynalite files meanwhile.
     rmSync(addressFile(home), { force: true });
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -134,4 +140,12 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
   } finally {
     releaseHome(home);
   }
+}
+
+/** What the stop log says of the executions it ended while they waited in process. */
+function suspendedNote(waiting: number): string {
+  if (waiting === 0) return '';
+  const which =
+    waiting === 1 ? '1 execution waiting in process ends' : `${waiting} executions waiting in process end`;
+  return `; ${which} here, to resume at the next start`;
 }

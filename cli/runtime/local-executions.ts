@@ -172,6 +172,16 @@ export class LocalExecutions implements Executions {
     return this.running.size;
   }
 
+  /** How many executions are working: running, less those waiting in process on others (a lane, CI). */
+  get working(): number {
+    return this.running.size - this.pipeline.waitingOutsideTime;
+  }
+
+  /** Ends the executions waiting in process as a crash would (`LocalPipeline.suspendParks`); returns how many. */
+  suspendParks(): number {
+    return this.pipeline.suspendParks();
+  }
+
   /** Whether an execution of this intent (its first run or its resumption after review) is running. */
   isRunning(intentId: string): boolean {
     return (

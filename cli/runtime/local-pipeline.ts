@@ -88,6 +88,9 @@ type AslState = {
 
 let executionCounter = 0;
 
+/** What a run knows of its execution: the intent, once declared, and whether it parked (or was suspended). */
+type Tracker = { intentId: string | undefined; parked: boolean; suspended?: boolean };
+
 /** The stages that free a lane: they delete the lease. */
 const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
 
@@ -104,6 +107,10 @@ export class LocalPipeline {
   private readonly dueParks = new Map<string, () => void>();
   /** Intents whose fail-fast gate waits for check results, by task token: a report or a stop wakes one. */
   private readonly checkParks = new Map<string, () => void>();
+  /** How to end each park waiting in process when the process stops (`suspendParks`). */
+  private readonly suspendable = new Set<() => void>();
+  private suspended = false;
+  private laneParks = 0;
 
   constructor(
     definition: StateMachineDefinition,
@@ -191,6 +198,24 @@ export class LocalPipeline {
     return 'woken';
   }
 
+  /**
+   * Ends every park waiting in process — a queued intent's, a scheduled one's, a gate's waiting for CI — as a
+   * crash would: no Catch runs and nothing is written; each execution's journal entry stays, so the next start
+   * resumes it (`recover`). Parks reached afterwards end at once. For a control plane that stops: the waits are
+   * for other intents, a person or CI, which no amount of waiting here would bring.
+   */
+  suspendParks(): number {
+    this.suspended = true;
+    const parks = [...this.suspendable];
+    for (const suspend of parks) suspend();
+    return parks.length;
+  }
+
+  /** Executions waiting in process for a lane or for check results: waiting on others, outside time. */
+  get waitingOutsideTime(): number {
+    return this.laneParks + this.checkParks.size;
+  }
+
   /** Claims the one resumption of the intent's parked review wait; false when it was claimed before. */
   claimReviewResumption(intentId: string): Promise<boolean> {
     return claimReviewResumption(intentId, this.deps);
@@ -227,7 +252,7 @@ export class LocalPipeline {
     knownIntentId: string | undefined,
   ): Promise<ExecutionReport> {
     const executionId = `local-${process.pid}-${++executionCounter}`;
-    const tracker = { intentId: knownIntentId, parked: false };
+    const tracker: Tracker = { intentId: knownIntentId, parked: false };
     const leave = this.options.scheduler.join();
     let abort = () => {};
     const handlers = this.taskHandlers(executionId, tracker, () => abort());
@@ -281,15 +306,16 @@ export class LocalPipeline {
       });
       return report;
     } finally {
-      // Ended or parked: nothing to resume (a parked execution resumes from its review request).
-      if (tracker.intentId) await this.options.journal?.drop(tracker.intentId);
+      // Ended or parked: nothing to resume (a parked execution resumes from its review request). A suspended
+      // one keeps its entry: the next start resumes it.
+      if (tracker.intentId && !tracker.suspended) await this.options.journal?.drop(tracker.intentId);
       leave();
     }
   }
 
   private taskHandlers(
     executionId: string,
-    tracker: { intentId: string | undefined; parked: boolean },
+    tracker: Tracker,
     abort: () => void,
   ): Record<string, (input: unknown) => Promise<unknown>> {
     const stages = localStageHandlers(this.deps);
@@ -313,11 +339,11 @@ export class LocalPipeline {
               : name === 'AwaitReleaseDecision'
                 ? this.awaitReleaseDecision(handler, input, tracker, abort)
                 : name === 'AwaitLane'
-                  ? this.awaitLane(handler, input)
+                  ? this.awaitLane(handler, input, this.suspension(tracker, abort))
                   : name === 'AwaitDue'
-                    ? this.awaitDue(handler, input)
+                    ? this.awaitDue(handler, input, this.suspension(tracker, abort))
                     : name === 'AwaitChecks'
-                      ? this.awaitChecks(handler, input)
+                      ? this.awaitChecks(handler, input, this.suspension(tracker, abort))
                       : handler(input),
           );
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
@@ -347,7 +373,7 @@ export class LocalPipeline {
   private async awaitReview(
     handler: (input: unknown) => Promise<unknown>,
     input: unknown,
-    tracker: { intentId: string | undefined; parked: boolean },
+    tracker: Tracker,
     abort: () => void,
   ): Promise<unknown> {
     const payload = ((input as { Payload?: unknown }).Payload ?? input) as { intentId: string };
@@ -383,7 +409,7 @@ export class LocalPipeline {
   private async awaitReleaseDecision(
     handler: (input: unknown) => Promise<unknown>,
     input: unknown,
-    tracker: { intentId: string | undefined; parked: boolean },
+    tracker: Tracker,
     abort: () => void,
   ): Promise<unknown> {
     const payload = ((input as { Payload?: unknown }).Payload ?? input) as { intentId: string };
@@ -406,7 +432,11 @@ export class LocalPipeline {
    * deadline, which moves no time itself. The stage still runs (it keeps the waiter's place beside its blockers'
    * and says whether one already left); the waiter joins before it runs, so a lane freed meanwhile is not missed.
    */
-  private async awaitLane(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+  private async awaitLane(
+    handler: (input: unknown) => Promise<unknown>,
+    input: unknown,
+    suspension: Suspension,
+  ): Promise<unknown> {
     const woken = new Promise<void>((resolve) => {
       this.laneWaiters.push(resolve);
     });
@@ -427,11 +457,15 @@ export class LocalPipeline {
         },
       );
     });
+    this.laneParks++;
     try {
-      await this.options.scheduler.waitOutside(Promise.race([woken, expired]));
+      await this.options.scheduler.waitOutside(Promise.race([woken, expired, suspension.start()]));
     } finally {
+      this.laneParks--;
       endPark();
+      suspension.end();
     }
+    if (suspension.ended()) return { parked: true };
     if (timedOut) throw new ParkTimeoutError(`the lane park ended after ${seconds} s`);
     return output;
   }
@@ -441,7 +475,11 @@ export class LocalPipeline {
    * (`States.Timeout`, which the ASL's Catch hands to AdmitPolicy); a stop ends the park at once (`wakeDue`) and
    * takes it off the clock, so time does not move to the due instant for a change nobody will release.
    */
-  private async awaitDue(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+  private async awaitDue(
+    handler: (input: unknown) => Promise<unknown>,
+    input: unknown,
+    suspension: Suspension,
+  ): Promise<unknown> {
     const payload = ((input as { Payload?: unknown }).Payload ?? input) as {
       intentId: string;
       admission?: { dueAt?: string };
@@ -453,11 +491,13 @@ export class LocalPipeline {
       if (output.stopped) return output;
       const dueAt = Date.parse(payload.admission?.dueAt ?? '');
       const ms = Number.isNaN(dueAt) ? 0 : dueAt - this.deps.clock.now().getTime();
-      await this.options.scheduler.sleep(ms, woken.signal);
+      await this.options.scheduler.sleep(ms, AbortSignal.any([woken.signal, abortedBy(suspension.start())]));
+      if (suspension.ended()) return { parked: true };
       if (woken.signal.aborted) return { stopped: true };
       throw new ParkTimeoutError(`due at ${payload.admission?.dueAt}`);
     } finally {
       this.dueParks.delete(payload.intentId);
+      suspension.end();
     }
   }
 
@@ -468,7 +508,11 @@ export class LocalPipeline {
    * (moved by other work, or the wall clock), as the Task's timeout ends it on AWS (`States.Timeout`, which the
    * ASL's Catch hands to Verify). The park's entry is made before the stage runs, so a wake meanwhile is not lost.
    */
-  private async awaitChecks(handler: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+  private async awaitChecks(
+    handler: (input: unknown) => Promise<unknown>,
+    input: unknown,
+    suspension: Suspension,
+  ): Promise<unknown> {
     const payload = ((input as { Payload?: unknown }).Payload ?? input) as {
       taskToken: string;
       awaiting?: { deadline?: string };
@@ -493,13 +537,42 @@ export class LocalPipeline {
           },
         );
       });
-      await this.options.scheduler.waitOutside(Promise.race([woken, expired]));
+      await this.options.scheduler.waitOutside(Promise.race([woken, expired, suspension.start()]));
+      if (suspension.ended()) return { parked: true };
       if (timedOut) throw new ParkTimeoutError(`no check result by ${payload.awaiting?.deadline}`);
       return { woken: true };
     } finally {
       endPark();
       this.checkParks.delete(payload.taskToken);
+      suspension.end();
     }
+  }
+
+  /**
+   * How a park of this execution ends when the process stops (`suspendParks`): `start` answers a promise that
+   * settles then (at once if the process is already stopping), and the execution ends there as a crash would.
+   */
+  private suspension(tracker: Tracker, abort: () => void): Suspension {
+    let suspend = () => {};
+    let ended = false;
+    return {
+      start: () =>
+        new Promise<void>((resolve) => {
+          suspend = () => {
+            ended = true;
+            tracker.parked = true;
+            tracker.suspended = true;
+            abort();
+            resolve();
+          };
+          this.suspendable.add(suspend);
+          if (this.suspended) suspend();
+        }),
+      end: () => {
+        this.suspendable.delete(suspend);
+      },
+      ended: () => ended,
+    };
   }
 
   private async pollForReview(intentId: string): Promise<Awaited<ReturnType<typeof readReview>>> {
@@ -572,6 +645,20 @@ export class LocalPipeline {
     const ms = waitMilliseconds(wait, input, this.deps.clock.now());
     if (ms > 0) await this.options.scheduler.sleep(ms);
   }
+}
+
+/** A park's way out when the process stops: see `LocalPipeline.suspension`. */
+interface Suspension {
+  start(): Promise<void>;
+  end(): void;
+  ended(): boolean;
+}
+
+/** A signal aborted when `settled` settles. */
+function abortedBy(settled: Promise<void>): AbortSignal {
+  const controller = new AbortController();
+  void settled.then(() => controller.abort());
+  return controller.signal;
 }
 
 /** A park whose time ran out, as Step Functions fails a Task past its timeout: the ASL's Catch matches the name. */

@@ -14,17 +14,18 @@ export interface Run {
 /**
  * Runs `itv` in its own process on `home`, as a user would: the control plane it starts stops after 20 s
  * idle unless the test stops it first. `env` adds to (or overrides) those variables; `onStderr` sees the
- * standard error so far each time it grows.
+ * standard error so far each time it grows; `signal` ends the command (SIGTERM) as a user's Ctrl-C would.
  */
 export function runItv(
   home: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void } = {},
+  options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void; signal?: AbortSignal } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [itvBin, ...args], {
       cwd: root,
       env: itvEnv(home, options.env),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     let stdout = '';
     let stderr = '';
@@ -35,7 +36,9 @@ export function runItv(
       stderr += chunk;
       options.onStderr?.(stderr);
     });
-    child.on('error', reject);
+    child.on('error', (error) => {
+      if (error.name !== 'AbortError') reject(error);
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

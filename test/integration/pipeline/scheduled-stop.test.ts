@@ -110,4 +110,34 @@ describe('stopping a scheduled intent (local runtime)', () => {
     expect(stopped.status).toBe(202);
     await assessStoppedBeforeDue('scheduled-stop-wall', api.stack);
   });
+
+  test('a stopping control plane ends a day-long wait at once, as a crash would: nothing is written', async () => {
+    // Prepare
+    api = await startLocalApi(
+      home,
+      bearerCaller(home),
+      start,
+      (stack) => new WallClockScheduler(stack.clock),
+    );
+    const id = 'scheduled-suspended';
+    const submitted = await post('/intents', {
+      ...intent,
+      id,
+      timestamp: start.toISOString(),
+      constraints: { ...intent.constraints, notBefore: dayAhead.toISOString() },
+    });
+    await until(async () => (await types(id)).includes('admission.scheduled'));
+    const before = await types(id);
+
+    // Act
+    const suspended = api.executions.suspendParks();
+    await api.executions.idle();
+
+    // Assess
+    expect(submitted.status).toBe(202);
+    expect(suspended).toBe(1);
+    expect(await types(id)).toEqual(before);
+    expect(before.at(-1)).toBe('admission.scheduled');
+    expect(api.executions.inFlight).toBe(0);
+  });
 });

@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAlive } from '../../cli/control-plane/home-owner.js';
+import { root, runItv } from '../support/run-itv.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+const controlPlanePid = (home: string): number | undefined => {
+  try {
+    return (JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+};
+
+const until = async (what: string, done: () => Promise<boolean> | boolean, limitMs = 60_000) => {
+  for (const start = Date.now(); Date.now() - start < limitMs; ) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: not within ${limitMs / 1000} s`);
+};
+
+/**
+ * A control plane holding executions that wait in process — an intent queued for its lane behind one parked for
+ * its reviewer — stops when asked, or when idle, as a crash would end them: the next start resumes them from
+ * the journal, and nothing is lost or written twice.
+ */
+describe('stopping a control plane with an intent queued behind a review', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-stop-queued-'));
+  });
+  afterAll(async () => {
+    expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const statusOf = async (id: string, env?: NodeJS.ProcessEnv) =>
+    JSON.parse((await runItv(home, ['status', id, '--json'], { env })).stdout || '{}') as {
+      status?: string;
+    };
+
+  test(
+    'stop ends the lane park at once; an idle one stops too; the next start resumes it, admitted once the review ahead is given',
+    async () => {
+      // Prepare: victor's HIPAA change parks for its reviewer; a second one (its own review to come) queues
+      // behind it; the terminal that submitted the second is closed (Ctrl-C) while it waits.
+      const example = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8'));
+      const first = join(home, 'first.json');
+      const second = join(home, 'second.json');
+      writeFileSync(first, JSON.stringify({ ...example, id: 'stop-first' }));
+      writeFileSync(second, JSON.stringify({ ...example, id: 'stop-second', title: 'Retention, second' }));
+      expect((await runItv(home, ['submit', first, '--as', 'victor'])).code).toBe(0);
+      const terminal = new AbortController();
+      const following = runItv(home, ['submit', second, '--as', 'victor'], { signal: terminal.signal });
+      await until(
+        'the second intent queued',
+        async () => (await statusOf('stop-second')).status === 'admission.queued',
+      );
+      terminal.abort();
+      await following;
+      const pid = controlPlanePid(home);
+
+      // Act: stop as asked; then a command starts a control plane that stops by itself once idle.
+      const stopped = await runItv(home, ['control-plane', 'stop']);
+      const whileStopped = existsSync(join(home, 'control-plane.json'));
+      // The home is free once the command says so; the process itself exits a moment later.
+      await until('the stopped control plane exited', () => pid !== undefined && !isAlive(pid), 10_000);
+      const restarted = await statusOf('stop-second', { ITV_IDLE_SECONDS: '1' });
+      const secondPid = controlPlanePid(home);
+      await until('the idle control plane stopped', () => secondPid !== undefined && !isAlive(secondPid));
+      const reviewed = await runItv(home, ['review', 'stop-first', '--approve', '--as', 'xavier']);
+      await until(
+        'the second intent admitted',
+        async () => (await statusOf('stop-second')).status === 'awaiting-review',
+      );
+      const exported = await runItv(home, ['ledger', 'export']);
+      const verified = await runItv(home, ['ledger', 'verify']);
+
+      // Assess
+      expect([stopped.code, stopped.stderr]).toEqual([0, '']);
+      expect(stopped.stdout).toContain('stopped the control plane');
+      expect(whileStopped).toBe(false);
+      expect(restarted.status).toBe('admission.queued');
+      expect(reviewed.code).toBe(0);
+      const entries = exported.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { entry: { intentId: string; type: string } })
+        .map(({ entry }) => entry);
+      const ofSecond = entries.filter((entry) => entry.intentId === 'stop-second').map((entry) => entry.type);
+      expect(ofSecond.filter((type) => type === 'admission.queued')).toHaveLength(1);
+      expect(ofSecond.filter((type) => type === 'admission.admitted')).toHaveLength(1);
+      expect(ofSecond.at(-1)).toBe('review.requested');
+      expect(verified.code).toBe(0);
+      const log = readFileSync(join(home, 'control-plane.log'), 'utf8');
+      expect(log).toMatch(
+        /stopping as asked; 1 execution waiting in process ends here, to resume at the next start/,
+      );
+      expect(log).toMatch(/idle for 1 s; stopping; 1 execution waiting in process/);
+    },
+    intentsBudgetMs(4),
+  );
+});
