@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { bodyLimitOf, maxRequestBodyBytes, tooLarge } from '../../lambdas/api/conventions.js';
+import { bodyLimitOf, tooLarge } from '../../lambdas/api/conventions.js';
 import { asProblem, problem } from '../../lambdas/api/problem.js';
 import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
@@ -70,11 +70,12 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   }
   // The body limit holds here too, before a byte is read when Content-Length says it is over.
   const matched = matchRoute(request.method ?? 'GET', url.pathname);
-  const limit = matched && 'route' in matched ? bodyLimitOf(matched.route) : maxRequestBodyBytes;
+  const route = matched && 'route' in matched ? matched.route : {};
+  const limit = bodyLimitOf(route);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   const body = declared > limit ? undefined : await readBody(request, limit);
   if (body === undefined) {
-    const refused = asProblem(tooLarge(`more than ${limit} bytes`, limit), url.pathname);
+    const refused = asProblem(tooLarge(`more than ${limit} bytes`, route), url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
     response.end(refused.body);
     request.resume();

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { payloadLimits } from '../../lambdas/core/intake/limits.js';
 import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
@@ -49,11 +50,8 @@ export async function submitCommand(
   );
   if (answer.status >= 400) {
     const code = printApiError(answer);
-    if (tooLargeInline(answer.body)) {
-      console.error(
-        `  the payload can travel by reference: put it in a file of its own and run\n    itv submit ${file} --payload-file PAYLOAD.json`,
-      );
-    }
+    const advice = answer.status === 413 || tooLargeInline(answer.body) ? byReferenceAdvice(raw, file) : '';
+    if (advice) console.error(advice);
     return code;
   }
   const { intentId } = answer.body;
@@ -82,6 +80,20 @@ function byReference(raw: unknown, ref: PayloadRef): unknown {
 }
 
 /** Whether the door refused the intent for its size alone, which a payload by reference would avoid. */
+/**
+ * What to do with an intent too large to send: its payload by reference, when one AppConfig configuration version
+ * can hold it (`payloadLimits.bytes`); otherwise that it cannot be released as one change at all.
+ */
+function byReferenceAdvice(raw: unknown, file: string): string {
+  const payload = (raw as { change?: { payload?: unknown } } | null)?.change?.payload;
+  if (payload === undefined) return '';
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes <= payloadLimits.bytes) {
+    return `  the payload can travel by reference: put it in a file of its own and run\n    itv submit ${file} --payload-file PAYLOAD.json`;
+  }
+  return `  the payload is ${bytes} bytes of JSON: over the ${payloadLimits.bytes} bytes of one AppConfig configuration version, so it cannot be released as one change, inline or by reference; split it into smaller changes`;
+}
+
 function tooLargeInline(body: unknown): boolean {
   const issues = (body as { issues?: Array<{ path: string; message: string }> }).issues ?? [];
   return issues.some((issue) => issue.path === '' && /^intent: is \d+ bytes of JSON/.test(issue.message));

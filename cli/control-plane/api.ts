@@ -182,9 +182,9 @@ export function localApi(
     // Refused from its Content-Length before a byte of it is read.
     const limit = bodyLimitOf(route);
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declared > limit) return asProblem(tooLarge(`${declared} bytes`, limit), url.pathname);
+    if (declared > limit) return asProblem(tooLarge(`${declared} bytes`, route), url.pathname);
     const body = await readBody(request, limit);
-    if (body === undefined) return asProblem(tooLarge(`more than ${limit} bytes`, limit), url.pathname);
+    if (body === undefined) return asProblem(tooLarge(`more than ${limit} bytes`, route), url.pathname);
     return handle(apiEvent(request, url, body, decoded));
   }
 }

@@ -48,7 +48,10 @@ function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>
  * error answer is problem+json naming the request path. The local control plane refuses an oversized body
  * earlier still, from its Content-Length, before reading it.
  */
-export function withConventions(route: Pick<ApiRoute, 'body' | 'maxBodyBytes'>, handle: Route): Route {
+export function withConventions(
+  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason'>,
+  handle: Route,
+): Route {
   return async (event) => {
     const refused = refuseRequest(route, event);
     return asProblem(refused ?? (await handle(event)), event.path);
@@ -57,11 +60,11 @@ export function withConventions(route: Pick<ApiRoute, 'body' | 'maxBodyBytes'>, 
 
 /** The 413 or 415 a request earns before its handler runs, if any. */
 export function refuseRequest(
-  route: Pick<ApiRoute, 'body' | 'maxBodyBytes'>,
+  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason'>,
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
 ): APIGatewayProxyResult | undefined {
   const size = bodyBytes(event);
-  if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, bodyLimitOf(route));
+  if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, route);
   if (size > 0 && route.body && !isJsonMediaType(requestHeader(event, 'content-type'))) {
     const sent = requestHeader(event, 'content-type') ?? 'none';
     return problem(
@@ -75,12 +78,17 @@ export function refuseRequest(
   return undefined;
 }
 
-/** The 413 answer; `size` says what was sent, as far as it is known. */
-export function tooLarge(size: string, limit = maxRequestBodyBytes): APIGatewayProxyResult {
+/** The 413 answer for `route`; `size` says what was sent, as far as it is known. */
+export function tooLarge(
+  size: string,
+  route: Pick<ApiRoute, 'maxBodyBytes' | 'bodyLimitReason'> = {},
+): APIGatewayProxyResult {
+  const limit = bodyLimitOf(route);
+  const why = route.bodyLimitReason ? `: ${route.bodyLimitReason}` : '';
   return problem(
     413,
     'ContentTooLarge',
-    `the request body is ${size}; this route reads at most ${limit} bytes`,
+    `the request body is ${size}; this route reads at most ${limit} bytes${why}`,
     { issues: [{ path: 'body', message: `must be at most ${limit} bytes` }] },
   );
 }

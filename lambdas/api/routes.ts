@@ -1,4 +1,4 @@
-import { payloadLimits } from '../core/intake/limits.js';
+import { intentLimits, payloadLimits } from '../core/intake/limits.js';
 
 /**
  * The API's routes, declared once: API Gateway's resources and methods (`infra/intent-api.ts`), the local
@@ -17,6 +17,8 @@ export interface ApiRoute {
   query?: readonly string[];
   /** The most its body may hold, when not `maxRequestBodyBytes` (`conventions.ts`). */
   maxBodyBytes?: number;
+  /** Why its body is limited, and what to do instead: said in the 413. */
+  bodyLimitReason?: string;
   summary: string;
 }
 
@@ -26,6 +28,7 @@ export const apiRoutes = [
     path: '/intents',
     fn: 'submit-intent',
     body: true,
+    bodyLimitReason: `an intent holds at most ${intentLimits.bytes} bytes of JSON; a larger payload goes by reference (POST /payloads, then change.payloadRef)`,
     summary: 'Submit an intent as the authenticated caller',
   },
   {
@@ -133,6 +136,8 @@ export const apiRoutes = [
     fn: 'put-payload',
     body: true,
     maxBodyBytes: payloadLimits.bytes,
+    bodyLimitReason:
+      'a payload is released as one AppConfig hosted configuration version, which holds at most 2 MB (its default quota): a larger one could never be released',
     summary:
       'Store a payload too large to travel inline under its SHA-256, checked as an inline payload is, and answer the reference an intent names in change.payloadRef',
   },

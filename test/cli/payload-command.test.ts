@@ -80,4 +80,52 @@ describe('payloads too large for an intent, from the command line', () => {
     },
     intentsBudgetMs(2),
   );
+
+  test(
+    'an intent over the body limit is told whether its payload can go by reference; one over 2 MB is told it cannot be released',
+    async () => {
+      // Prepare: payloads of about 1.5 MB (over the 1 MiB body limit of POST /intents, within the 2 MB of one
+      // AppConfig configuration version) and about 5 MB (over both).
+      const intent = JSON.parse(readFileSync(join(root, 'examples', '13-policy-change.json'), 'utf8'));
+      const documents = (count: number) => ({
+        documents: Array.from({ length: count }, (_, i) => ({ id: `POL-${i}`, text: 'p'.repeat(10_000) })),
+      });
+      const write = (name: string, content: unknown) => {
+        const file = join(home, name);
+        writeFileSync(file, JSON.stringify(content));
+        return file;
+      };
+      const mid = write('mid-intent.json', {
+        ...intent,
+        change: { ...intent.change, payload: documents(150) },
+      });
+      const huge = write('huge-intent.json', {
+        ...intent,
+        change: { ...intent.change, payload: documents(500) },
+      });
+      const hugePayload = write('huge-payload.json', documents(500));
+
+      // Act
+      const midInline = await runItv(home, ['submit', mid, '--as', 'ken']);
+      const hugeInline = await runItv(home, ['submit', huge, '--as', 'ken']);
+      const hugePut = await runItv(home, ['payload', 'put', hugePayload, '--as', 'ken']);
+
+      // Assess
+      expect(midInline.code).toBe(1);
+      expect(midInline.stderr).toMatch(
+        /the request body is \d+ bytes; this route reads at most 1048576 bytes/,
+      );
+      expect(midInline.stderr).toContain(`itv submit ${mid} --payload-file PAYLOAD.json`);
+      expect(hugeInline.code).toBe(1);
+      expect(hugeInline.stderr).not.toContain('--payload-file PAYLOAD.json');
+      expect(hugeInline.stderr).toMatch(
+        /the payload is \d+ bytes of JSON: over the 2000000 bytes of one AppConfig configuration version, so it cannot be released/,
+      );
+      expect(hugePut.code).toBe(1);
+      expect(hugePut.stderr).toMatch(
+        /this route reads at most 2000000 bytes: a payload is released as one AppConfig hosted configuration version/,
+      );
+    },
+    setupMs,
+  );
 });

@@ -230,7 +230,7 @@ describe('payloads by reference on the local HTTP API (itv serve and the control
     const tooLarge = await call('POST', '/payloads', over);
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toMatchObject({
-      detail: `the request body is ${Buffer.byteLength(over)} bytes; this route reads at most ${payloadLimits.bytes} bytes`,
+      detail: `the request body is ${Buffer.byteLength(over)} bytes; this route reads at most ${payloadLimits.bytes} bytes: a payload is released as one AppConfig hosted configuration version, which holds at most 2 MB (its default quota): a larger one could never be released`,
     });
     const inline = example();
     inline.change.payload = policyDocuments(1000, 5000);
@@ -239,7 +239,7 @@ describe('payloads by reference on the local HTTP API (itv serve and the control
     const refused = await call('POST', '/intents', text);
     expect(refused.status).toBe(413);
     expect(refused.body).toMatchObject({
-      detail: `the request body is ${Buffer.byteLength(text)} bytes; this route reads at most ${1024 * 1024} bytes`,
+      detail: `the request body is ${Buffer.byteLength(text)} bytes; this route reads at most ${1024 * 1024} bytes: an intent holds at most 131072 bytes of JSON; a larger payload goes by reference (POST /payloads, then change.payloadRef)`,
     });
   });
 });
