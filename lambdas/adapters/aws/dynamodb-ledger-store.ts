@@ -79,10 +79,17 @@ export interface DynamoLedgerStoreOptions {
   soleWriter?: boolean;
 }
 
-/** Intents whose entries a sole writer keeps in memory; the oldest is dropped past this, and read again. */
-const REMEMBERED_INTENTS = 512;
-/** The newest entries of each ledger a sole writer keeps in memory, for the reads checkpoints make. */
-const TAIL_ENTRIES = 1024;
+/**
+ * Intents whose entries a sole writer keeps in memory, the most recently appended to; the oldest is dropped past
+ * this, and read again (one query) if it appends once more. Twice the executions the control plane runs at once
+ * by default (ITV_MAX_IN_FLIGHT, 8): a concluded intent's entries, payloads and all, need not outlive it.
+ */
+const REMEMBERED_INTENTS = 16;
+/**
+ * The newest entries of each ledger a sole writer keeps in memory, for the reads checkpoints make (from the last
+ * signed checkpoint to the head: a few intents' entries); an older range is read from the table.
+ */
+const TAIL_ENTRIES = 256;
 
 const { partitionKey, sortKey, indexes } = LEDGER_TABLE;
 function markerPartition(ledger: string, idempotencyKey: string): string {
@@ -239,6 +246,11 @@ export class DynamoLedgerStore implements LedgerStore {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       let keys = attempt === 1 ? this.written.get(intentKey) : undefined;
       if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
+      else {
+        // The most recently appended to is kept longest.
+        this.written.delete(intentKey);
+        this.written.set(intentKey, keys);
+      }
       const existing = keys.get(draft.idempotencyKey);
       if (existing !== undefined) return existing;
       const head =

@@ -107,6 +107,33 @@ describe('DynamoLedgerStore as the sole writer', () => {
     expect(await store.read(ledger)).toHaveLength(2);
   });
 
+  test('the intents appended to most recently stay known; one forgotten is read again once and still appends nothing twice', async () => {
+    // Prepare: "kept" is appended to between every other intent; "forgotten" once at the start. Many intents
+    // later the process keeps only the most recent few.
+    const { store, client } = process();
+    const ledger = freshLedger();
+    const first = await store.append(ledger, step('forgotten', 'declare'));
+    await store.append(ledger, step('kept', 'declare'));
+    for (let i = 0; i < 40; i++) {
+      await store.append(ledger, step(`other-${i}`, 'declare'));
+      await store.append(ledger, step('kept', `s${i}`));
+    }
+    const calls = countCalls(client);
+
+    // Act
+    const keptAgain = await store.append(ledger, step('kept', 'declare'));
+    const queriesForKept = calls.get('Query') ?? 0;
+    const retried = await store.append(ledger, step('forgotten', 'declare'));
+    const queriesForForgotten = (calls.get('Query') ?? 0) - queriesForKept;
+
+    // Assess
+    expect(queriesForKept).toBe(0);
+    expect(keptAgain.entry.idempotencyKey).toBe('kept/declare');
+    expect(queriesForForgotten).toBe(1);
+    expect(retried).toEqual(first);
+    expect(await store.read(ledger)).toHaveLength(82);
+  });
+
   test('concurrent duplicates in the process append each key exactly once and agree on its entry', async () => {
     // Prepare
     const { store } = process();
