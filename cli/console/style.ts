@@ -28,7 +28,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tfoot td { font-weight: 700; border-top: 2px solid var(--fg); }
 .muted { color: var(--muted); }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: 12px; font-weight: 600;
-  border: 1px solid currentColor; }
+  border: 1px solid currentColor; white-space: nowrap; }
 .badge.ok { color: var(--ok); } .badge.bad { color: var(--bad); } .badge.warn { color: var(--warn); }
 .badge.wait { color: var(--wait); } .badge.info { color: var(--accent); }
 form.filters { display: flex; gap: .6rem; flex-wrap: wrap; align-items: end; margin-bottom: .8rem; }

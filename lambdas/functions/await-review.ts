@@ -1,6 +1,12 @@
+import { defaultPolicySet } from '../../policies/index.js';
 import { awaitReviewStage } from '../stages/await-review.js';
 import { stageHandler } from '../stages/define-stage.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 
-export const handler = stageHandler(awaitReviewStage, awsPipelineDeps(awaitReviewStage.fn), telemetry);
+// The policy set says which compliance domains want a reviewer of record: the request names who may decide.
+export const handler = stageHandler(
+  awaitReviewStage,
+  awsPipelineDeps(awaitReviewStage.fn, { policies: defaultPolicySet }),
+  telemetry,
+);

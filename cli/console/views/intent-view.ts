@@ -90,7 +90,7 @@ function reviewPanel(intent: IntentWithEntries, options: IntentViewOptions): Mar
   const requested = payloadOf(lastOf(intent.entries, (t) => t.startsWith('review.requested')));
   const action = intentHref(intent.intentId, '/review');
   return html`<section class="panel" aria-labelledby="review-h"><h2 id="review-h">Review</h2>
-<p>Requested by ${String(requested.requester ?? '—')} at tier ${String(requested.tier ?? intent.tier ?? '—')}. Your decision is recorded as yours: the API checks that you are a reviewer of record for this change.</p>
+<p>Requested by ${String(requested.requester ?? '—')} at tier ${String(requested.tier ?? intent.tier ?? '—')}.${reviewersOf(requested)}</p>
 <form method="post" action="${action}">
 <input type="hidden" name="form" value="${options.formToken}">
 <label for="review-reason">Reason (recorded)</label><br>
@@ -98,6 +98,19 @@ function reviewPanel(intent: IntentWithEntries, options: IntentViewOptions): Mar
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="reject" class="danger">Reject</button>
 </form></section>`;
+}
+
+/** Who may decide the review, as its request recorded them; entries written before name nobody. */
+function reviewersOf(requested: Payload): Markup {
+  const reviewers = requested.reviewers;
+  if (!Array.isArray(reviewers)) {
+    return html` Your decision is recorded as yours: the API checks that you are a reviewer of record for this change.`;
+  }
+  if (reviewers.length === 0) {
+    return html`<br><strong>No reviewer of record may decide it:</strong> the catalog named none but its requester (or whom it was requested for) when the review was requested. Its requester or an owner can stop it below.`;
+  }
+  const names = reviewers.map((name, k) => html`${k > 0 ? ', ' : ''}<strong>${String(name)}</strong>`);
+  return html`<br>May approve or reject: ${names} (its reviewers of record; never its requester, ${String(requested.requester ?? '—')}). Your decision is recorded as yours: the API checks who you are.`;
 }
 
 /** Stop a change in flight (rolled back, or held where it must not be reverted), or run a stopped one again. */
@@ -140,7 +153,7 @@ function policyPanel(entries: LedgerEntry[]): Markup | string {
     (r) =>
       html`<tr><td>${r.rule}</td><td>${r.domain}</td><td><span class="badge ${r.status === 'non-compliant' ? 'bad' : r.status === 'compliant' ? 'ok' : 'info'}">${r.status}</span></td><td>${r.reason}</td><td>${r.remedy ?? ''}</td></tr>`,
   )}</tbody></table>
-${risk.length > 0 ? html`<p class="muted">Risk: ${risk.map((f) => `${f.name} +${f.points} (${f.detail})`).join('; ')}; confidence ${String(p.confidence ?? '—')}.</p>` : ''}`;
+${risk.length > 0 ? html`<p class="muted">Risk: ${risk.map((f) => `${f.name} +${f.points} (${f.detail})`).join('; ')}; confidence ${typeof p.confidence === 'number' ? p.confidence.toFixed(2) : '—'}.</p>` : ''}`;
 }
 
 function decisionPanel(entries: LedgerEntry[], spki: Uint8Array | undefined): Markup | string {

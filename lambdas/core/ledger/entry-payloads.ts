@@ -185,6 +185,8 @@ export const ledgerPayloads = {
   'review.requested': z.strictObject({
     tier: z.number().int().min(0).max(3).optional(),
     requester: z.string(),
+    /** Who may decide it, as the catalog said when it was requested (absent on entries written before). */
+    reviewers: z.array(z.string()).optional(),
   }),
   'review.approved': reviewDecidedPayload,
   'review.rejected': reviewDecidedPayload,

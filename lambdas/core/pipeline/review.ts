@@ -5,7 +5,7 @@ import {
   SeparationOfDutiesError,
   VersionConflictError,
 } from '../errors.js';
-import { intentSchema } from '../intent.js';
+import { type Intent, intentSchema } from '../intent.js';
 import type { Caller } from '../principals/index.js';
 import { eligibleReviewers } from '../reviewers.js';
 import { stateKeys } from '../state-keys.js';
@@ -40,12 +40,13 @@ export async function requestReview(
   intentId: string,
   taskToken: string,
   state: PipelineState,
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'policies'>,
 ): Promise<ReviewResult | undefined> {
   const intent = intentSchema.parse(state.intent);
   await record(deps, intentId, 'review.requested', {
     tier: state.admission?.tier,
     requester: intent.authority.requester,
+    reviewers: reviewersOfRecord(intent, deps),
   });
   const request: ReviewRequest = {
     intentId,
@@ -59,6 +60,29 @@ export async function requestReview(
   const decided = await readReview(intentId, deps);
   if (decided) await recordDecision(intentId, decided, deps);
   return decided;
+}
+
+/**
+ * Who may decide a review of `intent`: its service's reviewers of record (`eligibleReviewers`), never its
+ * requester nor the principal it was requested on behalf of (separation of duties). Example: patient-records
+ * requested by victor → `['xavier']`.
+ */
+export function reviewersOfRecord(
+  intent: Intent,
+  deps: Pick<PipelineDeps, 'catalog' | 'policies'>,
+): string[] {
+  const service = deps.catalog.services[intent.change.service];
+  const eligible = service
+    ? eligibleReviewers(service, deps.catalog, intent.authority.requester, deps.policies.reviewedDomains)
+    : [];
+  return eligible.filter((principal) => principal !== intent.authority.onBehalfOf);
+}
+
+/** What a refusal for separation of duties adds: who may decide instead, or that the catalog names nobody. */
+function decidedInstead(intent: Intent, others: readonly string[]): string {
+  return others.length > 0
+    ? `another reviewer of record must (${others.join(', ')})`
+    : `the catalog names no other reviewer of record for ${intent.change.service}`;
 }
 
 function recordDecision(
@@ -99,21 +123,18 @@ export async function recordReview(
   const requestKey = stateKeys.reviewRequest(input.intentId);
   const request = (await deps.state.get<ReviewRequest>(requestKey.pk, requestKey.sk))?.data;
   if (!request) throw new NotAwaitingReviewError(`intent ${input.intentId} is not waiting for a review`);
+  const intent = intentSchema.parse(request.state.intent);
+  const eligible = reviewersOfRecord(intent, deps);
   if (request.requester === reviewer) {
     throw new SeparationOfDutiesError(
-      `${reviewer} requested this change, and the requester cannot review it (separation of duties): another reviewer of record must`,
+      `${reviewer} requested this change, and the requester cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
     );
   }
-  const intent = intentSchema.parse(request.state.intent);
   if (intent.authority.onBehalfOf === reviewer) {
     throw new SeparationOfDutiesError(
-      `${request.requester} requested this change on behalf of ${reviewer}, who therefore cannot review it (separation of duties): another reviewer of record must`,
+      `${request.requester} requested this change on behalf of ${reviewer}, who therefore cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
     );
   }
-  const service = deps.catalog.services[intent.change.service];
-  const eligible = service
-    ? eligibleReviewers(service, deps.catalog, request.requester, deps.policies.reviewedDomains)
-    : [];
   if (!eligible.includes(reviewer)) {
     throw new IneligibleReviewerError(
       `${reviewer} is not a reviewer of record for ${intent.change.service}: eligible are ${eligible.join(', ') || '(none configured in the catalog)'}`,

@@ -55,6 +55,11 @@ export function declaredAt(intent: Intent, now: Date): Intent {
 
 /** The first reviewer of record the catalog allows for the intent, calling with the IAM identity it lists. */
 export function reviewerCalling(intent: Intent): CallerIdentity {
+  return personCalling(reviewerOfRecord(intent), 'ItvReviewers');
+}
+
+/** The first reviewer of record the catalog allows for the intent: a catalog principal id. */
+export function reviewerOfRecord(intent: Intent): string {
   const catalog = loadCatalog();
   const parsed = intentSchema.parse(intent);
   const service = catalog.services[parsed.change.service];
@@ -66,5 +71,5 @@ export function reviewerCalling(intent: Intent): CallerIdentity {
     defaultPolicySet.reviewedDomains,
   )[0];
   if (!reviewer) throw new Error(`no reviewer of record for ${parsed.change.service}`);
-  return personCalling(reviewer, 'ItvReviewers');
+  return reviewer;
 }

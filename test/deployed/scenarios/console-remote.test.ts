@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
 import { ConsoleApi } from '../../../cli/console/console-api.js';
 import { type RunningConsole, startConsole } from '../../../cli/console/server.js';
 import {
@@ -7,13 +9,14 @@ import {
 } from '../../../cli/console/views/value-document.js';
 import { RemoteApiClient } from '../../../cli/remote/remote-client.js';
 import type { ValueAnswer } from '../../../lambdas/core/value-answer.js';
-import { findChromium, groupValueBy } from '../../support/browser.js';
+import { artifactDir, findChromium, groupValueBy } from '../../support/browser.js';
 import { type DeployedStack, deployStack } from '../harness/deployed-stack.js';
 import {
   declaredAt,
   example,
   personCalling,
   reviewerCalling,
+  reviewerOfRecord,
   suiteEnvironment,
   unblockedStart,
 } from '../harness/scenario-support.js';
@@ -58,6 +61,16 @@ describe('the web console on the deployed stack', () => {
   const remoteAs = (who: { accessKeyId: string; secretAccessKey: string }) =>
     new RemoteApiClient('deployed', { endpoint: front.url, region: deployedRegion }, async () => who);
 
+  /** A fresh high-risk change, submitted by its requester and parked for a reviewer of record. */
+  const waitingForReview = async () => {
+    const intent = example('04-high-risk-review.json');
+    const requester = (intent.authority as { requester: string }).requester;
+    const submitted = await stack.submit(declaredAt(intent, stack.clock.now()), personCalling(requester));
+    expect(submitted.statusCode).toBe(202);
+    expect(await stack.parkedForReview(submitted.intentId)).toBe(true);
+    return { id: submitted.intentId, intent, requester };
+  };
+
   beforeAll(async () => {
     stack = await deployStack({ ...suiteEnvironment(), start: unblockedStart(['04-high-risk-review.json']) });
     front = new SignedApiFront(stack, deployedRegion);
@@ -69,64 +82,23 @@ describe('the web console on the deployed stack', () => {
     await stack?.stop();
   });
 
-  test('the reviewer of record approves in the console as their own AWS identity; the requester is refused; it releases', async () => {
-    // Prepare
-    const intent = example('04-high-risk-review.json');
-    const requester = (intent.authority as { requester: string }).requester;
-    const submitted = await stack.submit(declaredAt(intent, stack.clock.now()), personCalling(requester));
-    expect(submitted.statusCode).toBe(202);
-    const id = submitted.intentId;
-    await stack.parkedForReview(id);
-    const before = front.requests.length;
-    const asRequester = await consoleAs(front.credentialsFor(personCalling(requester), requester));
-    const asReviewer = await consoleAs(front.credentialsFor(reviewerCalling(intent), 'reviewer'));
-
-    // Act
-    const listed = await asReviewer.get('/?status=awaiting-review');
-    const page = await asReviewer.get(`/intents/${id}`);
-    const bySelf = await asRequester.post(`/intents/${id}/review`, { decision: 'approve' });
-    const refusal = await asRequester.get(bySelf.location);
-    const approved = await asReviewer.post(`/intents/${id}/review`, {
-      decision: 'approve',
-      reason: 'read it',
-    });
-    await stack.finished(id);
-    const after = await asReviewer.get(`/intents/${id}`);
-
-    // Assess
-    expect(listed.status).toBe(200);
-    expect(listed.text).toContain(`/intents/${id}`);
-    expect(page.text).toContain('button type="submit" name="decision" value="approve"');
-    expect(page.text).toContain('deployed · your AWS identity (SigV4)');
-    expect(refusal.text).toMatch(/The review was refused \(40[139]\)/);
-    expect(approved.status).toBe(303);
-    expect(after.text).toMatch(/<span class="badge ok">released<\/span>/);
-    // The service's metrics from CloudWatch (GetMetricData under get-intent's own role), minute by minute.
-    expect(after.text).toMatch(/Monitored error rate, per 1 min, against its alarm itv-\S+-error-rate/);
-    const review = (await stack.ledger.forIntent(stack.ledgerName, id)).find(
-      (stored) => stored.entry.type === 'review.approved',
-    )!.entry.payload as { authenticatedAs: { method: string; arn: string } };
-    expect(review.authenticatedAs).toMatchObject({ method: 'aws-iam', arn: reviewerCalling(intent).arn });
-    const sent = front.requests.slice(before);
-    expect(sent.length).toBeGreaterThan(3);
-    expect(sent.every((request) => request.signed)).toBe(true);
-  });
-
   test("an auditor opens the released change's evidence verified, downloads it, and verifies the ledger", async () => {
-    // Prepare
+    // Prepare: a change its reviewer of record approved with their own signed client (as `itv review` does).
+    const { id: released, intent } = await waitingForReview();
+    const reviewed = await remoteAs(front.credentialsFor(reviewerCalling(intent), 'reviewer')).call(
+      'POST',
+      `/intents/${released}/review`,
+      { body: { decision: 'approve', reason: 'risk reviewed' } },
+    );
+    expect(reviewed.status).toBe(200);
+    expect((await stack.finished(released)).status).toBe('SUCCEEDED');
     const auditor = await consoleAs(front.credentialsFor(personCalling('xavier', 'ItvAuditors'), 'auditor'));
-    const released = (await stack.ledger.read(stack.ledgerName)).find(
-      (stored) => stored.entry.type === 'intent.concluded',
-    )!.entry.intentId;
 
     // Act
     const evidence = await auditor.get(`/intents/${released}/evidence`);
-    const archive = await fetch(
-      `${'http://127.0.0.1'}:${consoles.at(-1)!.port}/intents/${released}/evidence.tar`,
-      {
-        headers: { cookie: `itv-console=${consoles.at(-1)!.session.secret}` },
-      },
-    );
+    const archive = await fetch(`http://127.0.0.1:${auditor.running.port}/intents/${released}/evidence.tar`, {
+      headers: { cookie: `itv-console=${auditor.running.session.secret}` },
+    });
     const verified = await auditor.post('/ledger/verify', { bundles: '1' });
     const verdict = await auditor.get(verified.location);
 
@@ -141,15 +113,12 @@ describe('the web console on the deployed stack', () => {
 
   const chromium = findChromium();
   if (chromium === undefined) {
-    test('no Chromium on this machine: the deployed console is NOT driven in a browser (install chromium or set ITV_CHROMIUM)', () => {
+    test('no Chromium on this machine: the deployed console is NOT driven in a browser, neither the review nor the value view (install chromium or set ITV_CHROMIUM)', () => {
       expect(findChromium()).toBeUndefined();
     });
   } else {
-    test('in Chromium: a manager groups value by country and team (the totals the deployed API reports), opens evidence verified and verifies the ledger', async () => {
-      // Prepare: a manager's console, signing as their own AWS identity, opened in a real browser, over the
-      // change the first test released (its tags name a country and a team).
-      const who = front.credentialsFor(personCalling('victor'), 'manager');
-      const { running } = await consoleAs(who);
+    /** Headless Chromium for `use`, closed after it. */
+    const inChromium = async (use: (browser: Browser) => Promise<void>) => {
       const puppeteer = (await import('puppeteer-core')).default;
       const browser = await puppeteer.launch({
         executablePath: chromium,
@@ -157,11 +126,114 @@ describe('the web console on the deployed stack', () => {
         args: ['--no-sandbox'],
       });
       try {
-        const page = await browser.newPage();
-        await page.goto(running.url);
+        await use(browser);
+      } finally {
+        await browser.close();
+      }
+    };
+    /**
+     * A person's own browser profile opened on their console's link: each person has their own, as the
+     * consoles' session cookies are all 127.0.0.1's.
+     */
+    const openedIn = async (browser: Browser, running: RunningConsole) => {
+      const page = await (await browser.createBrowserContext()).newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(running.url);
+      return page;
+    };
+    const at = (running: RunningConsole, path: string) => new URL(path, running.url).href;
+    const textOf = (page: Page, selector: string) => page.$eval(selector, (node) => node.textContent ?? '');
+
+    test('in Chromium: the reviewer of record approves in the console as their own AWS identity; the requester is refused; it releases', async () => {
+      // Prepare: the requester and the reviewer of record, each with a console signing as their own identity.
+      const { id, intent, requester } = await waitingForReview();
+      const before = front.requests.length;
+      const asRequester = await consoleAs(front.credentialsFor(personCalling(requester), requester));
+      const asReviewer = await consoleAs(front.credentialsFor(reviewerCalling(intent), 'reviewer'));
+
+      await inChromium(async (browser) => {
+        const reviewer = await openedIn(browser, asReviewer.running);
+        const byRequester = await openedIn(browser, asRequester.running);
+
+        // Act: the reviewer finds the change among those awaiting review and opens it.
+        await reviewer.goto(at(asReviewer.running, '/?status=awaiting-review'));
+        await Promise.all([reviewer.waitForNavigation(), reviewer.click(`a[href="/intents/${id}"]`)]);
+        const waiting = {
+          badge: await textOf(reviewer, 'h1 .badge'),
+          who: await textOf(reviewer, 'header .who'),
+          review: await textOf(reviewer, 'section[aria-labelledby="review-h"]'),
+          buttons: await reviewer.$$eval('section[aria-labelledby="review-h"] button', (all) =>
+            all.map((b) => b.textContent ?? ''),
+          ),
+          // Each status badge reads on one line (a wrapped one, e.g. `not-applicable`, is taller than the rest).
+          badgeHeights: await reviewer.$$eval('.badge', (all) =>
+            all.map((b) => (b as unknown as { offsetHeight: number }).offsetHeight),
+          ),
+        };
+        await reviewer.screenshot({
+          path: join(artifactDir(), 'deployed-intent-awaiting-review.png'),
+          fullPage: true,
+        });
+        // The requester, in their own console, tries to approve their own change.
+        await byRequester.goto(at(asRequester.running, `/intents/${id}`));
+        await Promise.all([byRequester.waitForNavigation(), byRequester.click('button[value="approve"]')]);
+        const refusal = await textOf(byRequester, '[role="alert"]');
+        const stillWaiting = await textOf(byRequester, 'h1 .badge');
+        await byRequester.screenshot({ path: join(artifactDir(), 'deployed-intent-review-refused.png') });
+        // The reviewer approves through the page, with a reason.
+        await reviewer.type('#review-reason', 'read it');
+        await Promise.all([reviewer.waitForNavigation(), reviewer.click('button[value="approve"]')]);
+        const approved = await textOf(reviewer, '[role="status"]');
+        await stack.finished(id);
+        await reviewer.goto(at(asReviewer.running, `/intents/${id}`));
+        const after = {
+          badge: await textOf(reviewer, 'h1 .badge'),
+          charts: await reviewer.$$eval('figure.chart svg title', (titles) =>
+            titles.map((t) => t.textContent ?? ''),
+          ),
+          timeline: await reviewer.$$eval('ol.timeline li', (items) => items.map((i) => i.textContent ?? '')),
+        };
+
+        // Assess
+        expect(waiting.badge).toBe('awaiting-review');
+        expect(waiting.who).toBe('deployed · your AWS identity (SigV4)');
+        // The page names who may decide, so neither the reviewer nor the requester has to guess.
+        expect(waiting.review).toContain(
+          `May approve or reject: ${reviewerOfRecord(intent)} (its reviewers of record; never its requester, ${requester}).`,
+        );
+        expect(waiting.buttons).toEqual(['Approve', 'Reject']);
+        expect(new Set(waiting.badgeHeights).size).toBe(1);
+        expect(refusal).toContain(
+          `The review was refused (403): ${requester} requested this change, and the requester cannot review it (separation of duties): another reviewer of record must (${reviewerOfRecord(intent)})`,
+        );
+        expect(stillWaiting).toBe('awaiting-review');
+        expect(approved).toContain('Approved: recorded as your AWS identity');
+        expect(after.badge).toBe('released');
+        // The service's metrics from CloudWatch (GetMetricData under get-intent's own role), minute by minute.
+        expect(after.charts).toContainEqual(
+          expect.stringMatching(/^Monitored error rate, per 1 min, against its alarm itv-\S+-error-rate$/),
+        );
+        expect(after.timeline.find((text) => text.startsWith('review.approved'))).toMatch(/: read it$/);
+      });
+      const review = (await stack.ledger.forIntent(stack.ledgerName, id)).find(
+        (stored) => stored.entry.type === 'review.approved',
+      )!.entry.payload as { authenticatedAs: { method: string; arn: string } };
+      expect(review.authenticatedAs).toMatchObject({ method: 'aws-iam', arn: reviewerCalling(intent).arn });
+      const sent = front.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(3);
+      expect(sent.every((request) => request.signed)).toBe(true);
+    });
+
+    test('in Chromium: a manager groups value by country and team (the totals the deployed API reports), opens evidence verified and verifies the ledger', async () => {
+      // Prepare: a manager's console, signing as their own AWS identity, opened in a real browser, over the
+      // changes released above (their tags name a country and a team).
+      const who = front.credentialsFor(personCalling('victor'), 'manager');
+      const { running } = await consoleAs(who);
+      await inChromium(async (browser) => {
+        const page = await openedIn(browser, running);
 
         // Act: group by country, then team, through the form a manager uses.
-        await page.goto(new URL('/value', running.url).href);
+        await page.goto(at(running, '/value'));
         const { headings, totals } = await groupValueBy(page, ['country', 'team']);
         const answer = await remoteAs(who).call<ValueAnswer>('GET', valueApiPath({ by: 'country,team' }));
 
@@ -173,18 +245,16 @@ describe('the web console on the deployed stack', () => {
         expect(report.totals.released).toBeGreaterThan(0);
         expect(totals).toEqual(['total', '', ...valueFigures(report.totals)]);
 
-        // The released change's evidence opens verified, and the ledger verifies, in the same browser.
+        // A released change's evidence opens verified, and the ledger verifies, in the same browser.
         const released = (await stack.ledger.read(stack.ledgerName)).find(
           (stored) => stored.entry.type === 'intent.concluded',
         )!.entry.intentId;
-        await page.goto(new URL(`/intents/${released}/evidence`, running.url).href);
-        expect(await page.$eval('h1', (h) => h.textContent)).toContain('verified');
-        await page.goto(new URL('/ledger', running.url).href);
+        await page.goto(at(running, `/intents/${released}/evidence`));
+        expect(await textOf(page, 'h1')).toContain('verified');
+        await page.goto(at(running, '/ledger'));
         await Promise.all([page.waitForNavigation(), page.click('form[action="/ledger/verify"] button')]);
-        expect(await page.$eval('#verdict', (n) => n.textContent)).toMatch(/ledger intact/);
-      } finally {
-        await browser.close();
-      }
+        expect(await textOf(page, '#verdict')).toMatch(/ledger intact/);
+      });
     });
   }
 });

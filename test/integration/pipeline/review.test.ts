@@ -43,7 +43,36 @@ describe('reviewer of record', () => {
       stack.deps,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SeparationOfDutiesError);
-    expect((error as Error).message).toMatch(/requester cannot review/);
+    expect((error as Error).message).toBe(
+      `${requester} requested this change, and the requester cannot review it (separation of duties): another reviewer of record must (xavier)`,
+    );
+  });
+
+  test('the review request names who may decide: the reviewers of record, never the requester', async () => {
+    // Act
+    await wait('i-7');
+
+    // Assess
+    const [requested] = await stack.deps.ledger.forIntent('main', 'i-7');
+    expect(requested?.entry).toMatchObject({
+      type: 'review.requested',
+      payload: { requester, reviewers: ['xavier'] },
+    });
+  });
+
+  test('a change requested on behalf of its only reviewer of record names none who may decide it', async () => {
+    // Prepare: wendy (clinical) asks under a delegation from xavier, the only HIPAA reviewer of record
+    const forXavier = {
+      ...intent,
+      authority: { ...intent.authority, requester: 'wendy', onBehalfOf: 'xavier' },
+    };
+
+    // Act
+    await requestReview('i-8', 'token-8', { intent: forXavier, source: 'cli' } as never, stack.deps);
+
+    // Assess
+    const [requested] = await stack.deps.ledger.forIntent('main', 'i-8');
+    expect(requested?.entry.payload).toMatchObject({ requester: 'wendy', reviewers: [] });
   });
 
   test('the principal a change was requested on behalf of cannot review it either', async () => {
@@ -59,7 +88,7 @@ describe('reviewer of record', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SeparationOfDutiesError);
     expect((error as Error).message).toBe(
-      'wendy requested this change on behalf of xavier, who therefore cannot review it (separation of duties): another reviewer of record must',
+      'wendy requested this change on behalf of xavier, who therefore cannot review it (separation of duties): the catalog names no other reviewer of record for patient-records',
     );
   });
 

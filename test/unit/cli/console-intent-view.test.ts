@@ -73,6 +73,38 @@ describe('the intent view', () => {
     expect(waiting).toContain('Raise the &lt;b&gt;limit&lt;/b&gt;');
   });
 
+  test('the review names who may decide it: the reviewers of record its request recorded, or that none may', () => {
+    const review = (payload: Record<string, unknown>) =>
+      intentView(intent('awaiting-review', [entry(0, 'review.requested', payload)]), { formToken: 't' }).text;
+
+    const named = review({ tier: 3, requester: 'victor', reviewers: ['xavier', 'yusuf'] });
+    const none = review({ tier: 3, requester: 'wendy', reviewers: [] });
+    const unrecorded = review({ tier: 3, requester: 'victor' });
+
+    expect(named).toContain(
+      'May approve or reject: <strong>xavier</strong>, <strong>yusuf</strong> (its reviewers of record; never its requester, victor).',
+    );
+    expect(none).toContain(
+      '<strong>No reviewer of record may decide it:</strong> the catalog named none but its requester (or whom it was requested for) when the review was requested.',
+    );
+    expect(unrecorded).toContain('the API checks that you are a reviewer of record for this change');
+    expect(unrecorded).not.toContain('May approve or reject');
+  });
+
+  test('the policy evaluation states the confidence as the CLI does, to two places', () => {
+    const view = intentView(
+      intent('awaiting-review', [
+        entry(0, 'admission.admitted', {
+          evaluationLog: [],
+          riskFactors: [{ name: 'blast-radius', points: 0, detail: '1 service(s) affected' }],
+          confidence: 0.2789364483160431,
+        }),
+      ]),
+      { formToken: 't' },
+    ).text;
+    expect(view).toContain('; confidence 0.28.</p>');
+  });
+
   test("a decision whose signature does not verify with the ledger's key is shown as INVALID", () => {
     const envelope = {
       payloadType: 'application/vnd.itv.decision+json',
