@@ -110,10 +110,14 @@ const maxTimerMs = 2 ** 31 - 1;
 
 /**
  * Wall-clock time for people who want to watch a real rollout (`ITV_CLOCK=wall`): a wait takes its real
- * duration, and the clock moves on with it.
+ * duration, and the stack's clock moves at the pace of real time from its own instant — during a wait too, however
+ * many overlap (a home whose clock ran ahead in virtual runs keeps its lead).
  */
 export class WallClockScheduler implements Scheduler {
-  constructor(private readonly clock: VirtualClock) {}
+  constructor(private readonly clock: VirtualClock) {
+    const offset = clock.now().getTime() - Date.now();
+    clock.follow(() => Date.now() + offset);
+  }
 
   join(): () => void {
     return () => {};
@@ -134,7 +138,6 @@ export class WallClockScheduler implements Scheduler {
       );
     });
     const elapsed = Date.now() - start;
-    this.clock.advance(elapsed);
     // setTimeout takes at most 2^31 - 1 ms (about 24.8 days): a longer wait sleeps again for the rest.
     if (ms - elapsed > 0 && !cancel?.aborted) await this.sleep(ms - elapsed, cancel);
   }

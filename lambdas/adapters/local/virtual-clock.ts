@@ -2,10 +2,12 @@ import type { Clock } from '../../ports/clock.js';
 
 /**
  * Virtual time for the local runtime and tests: it moves only when told to, so a 60-minute rollout with its
- * bake runs in milliseconds and every run is reproducible. Never reads wall time.
+ * bake runs in milliseconds and every run is reproducible. Never reads wall time itself; told to `follow` a
+ * source (the wall clock, for `ITV_CLOCK=wall`), it keeps up with that source as well.
  */
 export class VirtualClock implements Clock {
   private instantMs: number;
+  private source: (() => number) | undefined;
 
   constructor(start: Date) {
     if (Number.isNaN(start.getTime())) throw new RangeError('VirtualClock start must be a valid Date');
@@ -13,7 +15,16 @@ export class VirtualClock implements Clock {
   }
 
   now(): Date {
+    if (this.source) this.instantMs = Math.max(this.instantMs, this.source());
     return new Date(this.instantMs);
+  }
+
+  /**
+   * From now on the clock reads the later of its own instant and `source()` (milliseconds since the epoch): it
+   * keeps up with the source as it passes, and still never goes back.
+   */
+  follow(source: () => number): void {
+    this.source = source;
   }
 
   /** Moves time forward by `ms` (never backward). */
