@@ -117,7 +117,10 @@ const parkEnds: Partial<Record<string, (why: string) => string>> = {
 export function describeStage(event: ProgressEvent): string | undefined {
   if (event.phase === 'failed') {
     const ended = event.errorName === 'States.Timeout' ? parkEnds[event.state] : undefined;
-    return ended ? ended(event.error ?? 'its time ran out') : `${event.state}: failed: ${event.error}`;
+    if (ended) return ended(event.error ?? 'its time ran out');
+    // The state machine ends a rejected review through its Catch, as it ends a failure; a person decided it.
+    const said = event.errorName === 'ReviewRejectedError' ? 'rejected' : 'failed';
+    return `${event.state}: ${said}: ${event.error}`;
   }
   if (event.phase !== 'exited') return undefined;
   const line = stageLines[event.state as PipelineTaskState];

@@ -48,6 +48,17 @@ describe('progress lines', () => {
     );
   });
 
+  test("a reviewer's rejection is said as a rejection, not a failure", () => {
+    expect(
+      describeStage(
+        event('AwaitReview', {
+          error: 'xavier rejected the change: not now',
+          errorName: 'ReviewRejectedError',
+        }),
+      ),
+    ).toBe('AwaitReview: rejected: xavier rejected the change: not now');
+  });
+
   test('any other failure, or a timeout of a stage that is not a park, is said as a failure', () => {
     expect(describeStage(event('AwaitDue', { error: 'boom', errorName: 'TransientError' }))).toBe(
       'AwaitDue: failed: boom',
