@@ -2,16 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
-import { root, runItv } from '../support/run-itv.js';
+import { controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
-
-const controlPlanePid = (home: string): number | undefined => {
-  try {
-    return (JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-};
 
 const until = async (what: string, done: () => Promise<boolean> | boolean, limitMs = 60_000) => {
   for (const start = Date.now(); Date.now() - start < limitMs; ) {

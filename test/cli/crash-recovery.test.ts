@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
-import { root, runItv } from '../support/run-itv.js';
+import { controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 /**
@@ -24,14 +24,6 @@ function random(seedValue: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const controlPlanePid = (home: string): number | undefined => {
-  try {
-    return (JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-};
 
 const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as {
   title: string;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The project root and the `itv` command, as a user runs it. */
@@ -46,4 +47,13 @@ export function runItv(
 /** The environment of an `itv` process on `home`. */
 export function itvEnv(home: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '', ...env };
+}
+
+/** The pid of the home's control plane, as its address file names it; undefined when none runs. */
+export function controlPlanePid(home: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
 }
