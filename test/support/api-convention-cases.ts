@@ -77,6 +77,26 @@ export const conventionCases: readonly ConventionCase[] = [
     headers: { 'www-authenticate': true },
     names: 'authorization',
   },
+  ...(
+    [
+      '/intents',
+      '/intents/some-intent',
+      '/intents/some-intent/evidence',
+      '/ledger',
+      '/ledger/checkpoints',
+      '/value',
+      '/openapi.json',
+    ] as const
+  ).map(
+    (path): ConventionCase => ({
+      name: `a read of ${path} without credentials is 401 asking for them`,
+      request: () => ({ method: 'GET', path, caller: 'anonymous' }),
+      status: 401,
+      headers: { 'www-authenticate': true },
+      problem: { error: 'UnauthenticatedError' },
+      names: 'authorization',
+    }),
+  ),
   {
     name: 'a caller no principal is is 401',
     request: (now) => ({ method: 'POST', path: '/intents', caller: 'stranger', body: sampleIntent(now) }),

@@ -18,9 +18,11 @@ const NOW = new Date('2026-11-04T15:00:00Z');
 describe('GET /intents', () => {
   let home: string;
   let api: LocalApiServer;
+  let reader = '';
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-list-'));
     const tokens = { alice: issueToken(home, 'alice'), victor: issueToken(home, 'victor') };
+    reader = tokens.alice;
     api = await startLocalApi(home, bearerCaller(home), NOW);
     const submit = async (who: keyof typeof tokens, intent: Record<string, unknown>) => {
       const response = await fetch(`${api.base}/intents`, {
@@ -41,7 +43,7 @@ describe('GET /intents', () => {
   }, setupMs);
 
   const get = async (path: string) => {
-    const response = await fetch(`${api.base}${path}`);
+    const response = await fetch(`${api.base}${path}`, { headers: { authorization: `Bearer ${reader}` } });
     return {
       status: response.status,
       link: response.headers.get('link'),

@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueToken } from '../../cli/runtime/local-tokens.js';
+import { itvBin as itv, itvEnv, root, runItv } from '../support/run-itv.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
+
+/** The read routes, each as a client would first try it. */
+const reads = [
+  '/intents',
+  '/intents/some-intent',
+  '/intents/some-intent/evidence',
+  '/ledger',
+  '/ledger/checkpoints',
+  '/value',
+  '/openapi.json',
+];
+
+/**
+ * `itv serve` as a user starts it, in its own process, relaying to the home's control plane: what it answers
+ * and what it passes back.
+ */
+describe('itv serve, started as a user starts it', () => {
+  let home: string;
+  let serve: ChildProcess;
+  let base: string;
+  let token: string;
+  let stderr = '';
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-serve-command-'));
+    token = issueToken(home, 'alice');
+    serve = spawn(process.execPath, [itv, 'serve', '--port', '0'], { cwd: root, env: itvEnv(home) });
+    serve.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    base = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      serve.stdout?.on('data', (chunk) => {
+        out += chunk;
+        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+        if (url) resolve(url);
+      });
+      serve.once('exit', (code) => reject(new Error(`itv serve exited with ${code}`)));
+    });
+  }, setupMs);
+
+  afterAll(async () => {
+    serve?.kill('SIGTERM');
+    await runItv(home, ['control-plane', 'stop']);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const call = async (
+    method: string,
+    path: string,
+    init: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(init.authorization ? { authorization: init.authorization } : {}),
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.headers ?? {}),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
+  };
+
+  test.each(reads)(
+    'GET %s without credentials, or with a token nobody issued, is 401 asking for a bearer token',
+    async (path) => {
+      for (const authorization of [undefined, 'Bearer itv_bogus']) {
+        const answer = await call('GET', path, authorization ? { authorization } : {});
+        expect({ path, authorization, status: answer.status }).toEqual({ path, authorization, status: 401 });
+        expect(answer.headers.get('content-type')).toBe('application/problem+json');
+        expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+        expect(JSON.parse(answer.text)).toMatchObject({ status: 401 });
+      }
+    },
+  );
+
+  test('the same reads with a token `itv token` issued are answered', async () => {
+    const listed = await call('GET', '/intents', { authorization: `Bearer ${token}` });
+    expect(listed.status).toBe(200);
+    const document = await call('GET', '/openapi.json', { authorization: `Bearer ${token}` });
+    expect(document.status).toBe(200);
+  });
+});
