@@ -6,17 +6,27 @@ import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
 
-/** Headers `itv serve` passes on to the control plane, and those it passes back (Retry-After with a 429). */
+/** Headers `itv serve` passes on to the control plane: those the handlers read. */
 const forwarded = ['authorization', 'content-type', 'idempotency-key'];
-const returned = [
-  'content-type',
-  'retry-after',
-  'location',
-  'allow',
-  'www-authenticate',
-  'accept-post',
-  'link',
-];
+
+/**
+ * Headers of the control plane's answer `itv serve` does not pass back: those of one connection (RFC 9110
+ * §7.6.1), and those describing the body as it came over the wire, which this server frames anew. Every other
+ * header the API answers with (Location, Retry-After, Idempotent-Replayed, Link …) reaches the client.
+ */
+const notReturned = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'content-encoding',
+  'date',
+]);
 
 /**
  * `itv serve`: the API Gateway routes on 127.0.0.1, as a client of the home's control plane, which answers
@@ -94,10 +104,9 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     body: body.length > 0 ? body : undefined,
   });
   const back: Record<string, string> = { 'content-type': 'application/json' };
-  for (const name of returned) {
-    const value = answer.headers.get(name);
-    if (value !== null) back[name] = value;
-  }
+  answer.headers.forEach((value, name) => {
+    if (!notReturned.has(name)) back[name] = value;
+  });
   response.writeHead(answer.status, back);
   response.end(Buffer.from(await answer.arrayBuffer()));
 }

@@ -1,15 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
+import { expectIdempotency, idempotencyScenario } from '../support/idempotency-cases.js';
 import { itvBin as itv, itvEnv, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
-
-const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as Record<
-  string,
-  unknown
->;
 
 /** The read routes, each as a client would first try it. */
 const reads = [
@@ -60,16 +56,17 @@ describe('itv serve, started as a user starts it', () => {
   const call = async (
     method: string,
     path: string,
-    init: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
+    init: { authorization?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
   ) => {
+    const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
         ...(init.authorization ? { authorization: init.authorization } : {}),
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.headers ?? {}),
       },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text };
@@ -94,4 +91,28 @@ describe('itv serve, started as a user starts it', () => {
     const document = await call('GET', '/openapi.json', { authorization: `Bearer ${token}` });
     expect(document.status).toBe(200);
   });
+
+  test(
+    'a request sent again under its Idempotency-Key is answered again with Idempotent-Replayed: true, and every header the API answers with',
+    async () => {
+      const seen = await idempotencyScenario(
+        async (method, path, init) => {
+          const answer = await call(method, path, {
+            authorization: `Bearer ${token}`,
+            headers: init.headers ?? {},
+            ...(init.body === undefined ? {} : { raw: init.body }),
+          });
+          return {
+            status: answer.status,
+            header: (name) => answer.headers.get(name),
+            body: JSON.parse(answer.text) as Record<string, unknown>,
+          };
+        },
+        new Date(),
+        'serve-command',
+      );
+      expectIdempotency(seen);
+    },
+    intentsBudgetMs(1),
+  );
 });
