@@ -5,6 +5,8 @@ import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
+import { tokenPrincipal } from '../runtime/local-tokens.js';
+import { logAccess } from './serve-access-log.js';
 
 /** Headers `itv serve` passes on to the control plane: those the handlers read. */
 const forwarded = ['authorization', 'content-type', 'idempotency-key'];
@@ -41,7 +43,12 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   }
   const home = itvHome();
   await controlPlane(home);
+  const principalOf = (authorization: string | undefined) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    return token === undefined ? undefined : tokenPrincipal(home, token);
+  };
   const server = createServer((request, response) => {
+    logAccess(request, response, principalOf);
     relay(home, request, response).catch((error: unknown) => {
       console.error(error);
       const failed = problem(502, 'BadGateway', 'the control plane did not answer');
@@ -56,11 +63,12 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   if (options.json) console.log(JSON.stringify({ url: `http://127.0.0.1:${bound}` }));
   else {
     console.log(
-      `itv API on http://127.0.0.1:${bound}  (POST /intents, GET /intents/{id}, POST /intents/{id}/review)`,
+      `itv API on http://127.0.0.1:${bound}  (every route: GET http://127.0.0.1:${bound}/openapi.json describes them)`,
     );
     console.log(
-      'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one. Ctrl-C stops.',
+      'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one.',
     );
+    console.log('access log: one JSON line per request on stderr. Ctrl-C stops.');
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

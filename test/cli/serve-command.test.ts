@@ -28,6 +28,7 @@ describe('itv serve, started as a user starts it', () => {
   let base: string;
   let token: string;
   let stderr = '';
+  let banner = '';
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-serve-command-'));
@@ -37,11 +38,10 @@ describe('itv serve, started as a user starts it', () => {
       stderr += chunk;
     });
     base = await new Promise<string>((resolve, reject) => {
-      let out = '';
       serve.stdout?.on('data', (chunk) => {
-        out += chunk;
-        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-        if (url) resolve(url);
+        banner += chunk;
+        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(banner)?.[0];
+        if (url && banner.includes('Ctrl-C')) resolve(url);
       });
       serve.once('exit', (code) => reject(new Error(`itv serve exited with ${code}`)));
     });
@@ -115,4 +115,51 @@ describe('itv serve, started as a user starts it', () => {
     },
     intentsBudgetMs(1),
   );
+
+  test('each request is one JSON line on stderr: method, path without its query, route, status, duration, principal; never a credential or a body', async () => {
+    const secretBody = { note: 'body-never-logged' };
+    await call('GET', '/intents?status=released&cursor=query-never-logged', {
+      authorization: `Bearer ${token}`,
+    });
+    await call('GET', '/ledger', { authorization: 'Bearer itv_token-never-logged' });
+    await call('POST', '/intents', { authorization: `Bearer ${token}`, body: secretBody });
+    await call('GET', '/no-such-route', { authorization: `Bearer ${token}` });
+    const lines = async () => {
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const parsed = stderr
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        if (parsed.some((line) => line.path === '/no-such-route')) return parsed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no access log line for /no-such-route in:\n${stderr}`);
+    };
+    const logged = await lines();
+    const line = (method: string, path: string, status: number) =>
+      logged.find((l) => l.httpMethod === method && l.path === path && l.status === status);
+    expect(line('GET', '/intents', 200)).toEqual({
+      requestId: expect.any(String),
+      requestTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      ip: '127.0.0.1',
+      httpMethod: 'GET',
+      path: '/intents',
+      resourcePath: '/intents',
+      status: 200,
+      responseLength: expect.any(Number),
+      durationMs: expect.any(Number),
+      principal: 'alice',
+    });
+    expect(line('GET', '/ledger', 401)).toMatchObject({ resourcePath: '/ledger', principal: null });
+    expect(line('POST', '/intents', 400)).toMatchObject({ principal: 'alice' });
+    expect(line('GET', '/no-such-route', 404)).toMatchObject({ resourcePath: null, principal: 'alice' });
+    for (const never of [token, 'itv_token-never-logged', 'query-never-logged', 'body-never-logged']) {
+      expect(stderr).not.toContain(never);
+    }
+  });
+
+  test('the banner names where the routes are described', async () => {
+    expect(banner).toContain(`${base}/openapi.json`);
+    expect(banner).toContain('access log');
+  });
 });
