@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { bodyLimitOf, tooLarge } from '../../lambdas/api/conventions.js';
-import { asProblem, problem } from '../../lambdas/api/problem.js';
+import { asProblem, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
@@ -81,7 +81,7 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
 async function relay(home: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   if (url.pathname.startsWith('/local/')) {
-    const hidden = problem(404, 'NotFound', `no route ${url.pathname}`, { instance: url.pathname });
+    const hidden = noRouteProblem(url.pathname);
     response.writeHead(hidden.statusCode, hidden.headers as Record<string, string>);
     response.end(hidden.body);
     return;

@@ -10,7 +10,7 @@ import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
 import { errorResponse } from '../../lambdas/api/http.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
-import { asProblem, problem } from '../../lambdas/api/problem.js';
+import { asProblem, methodNotAllowed, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { putPayload } from '../../lambdas/api/put-payload.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportCheckRoute } from '../../lambdas/api/report-check.js';
@@ -143,14 +143,14 @@ export function localApi(
         401,
         'Unauthorized',
         'the /local/ routes are for the itv CLI of this home',
-        {},
+        { issues: [{ path: 'authorization', message: 'must be ItvLocal <the secret in ITV_HOME>' }] },
         {
           'www-authenticate': 'ItvLocal',
         },
       );
     }
     const route = localRoutes.find(([method, path]) => method === request.method && path.test(url.pathname));
-    if (!route) return problem(404, 'NotFound', `${request.method} ${url.pathname}`);
+    if (!route) return noRouteProblem(url.pathname);
     const id = route[1].exec(url.pathname)?.[1];
     return route[2](apiEvent(request, url, '', id === undefined ? {} : { id }));
   }
@@ -164,17 +164,8 @@ export function localApi(
       return asProblem(errorResponse(error), url.pathname);
     }
     const matched = matchRoute(request.method ?? '', url.pathname, routes);
-    if (!matched) return problem(404, 'NotFound', `no route ${url.pathname}`, { instance: url.pathname });
-    if ('allowed' in matched) {
-      const allow = matched.allowed.join(', ');
-      return problem(
-        405,
-        'MethodNotAllowed',
-        `${request.method} is not a method of ${url.pathname}; it takes ${allow}`,
-        { instance: url.pathname },
-        { allow },
-      );
-    }
+    if (!matched) return noRouteProblem(url.pathname);
+    if ('allowed' in matched) return methodNotAllowed(request.method ?? '', url.pathname, matched.allowed);
     const { route, parameters } = matched;
     const handle = withConventions(route, handlers[routeKey(route) as ApiRouteKey]);
     const decoded: Record<string, string> = {};
