@@ -60,6 +60,9 @@ describe('itv list', () => {
       const bad = await runItv(home, ['list', '--since', 'yesterday']);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/since: must be an ISO-8601/);
+      const unknown = await runItv(home, ['list', '--status', 'bogus']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/status: .*in-flight.*released.*not "bogus"/);
     },
     commandMs,
   );

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
-import { intentConcludedPayload } from '../ledger/entry-payloads.js';
+import { intentConcludedPayload, ledgerPayloads } from '../ledger/entry-payloads.js';
 import { outcomes } from './state.js';
 import { type IntentStatus, intentStatus } from './status.js';
 
@@ -56,6 +56,53 @@ const declaredParts = z.looseObject({
  * before RecordFailure concludes it. Everything else is in flight.
  */
 const concludedStatuses: ReadonlySet<string> = new Set<string>([...outcomes, 'failed']);
+
+/**
+ * Every status an intent can show (`intentStatus`): `in-flight` (any that has not concluded), the waits and
+ * phases it names, every outcome, and the type of the last step recorded, which is its status between them
+ * (`admission.queued`, `structure.validated` …). A check report and the conclusion never are: the status
+ * skips the one and shows the outcome for the other.
+ */
+export const listableStatuses: readonly string[] = [
+  ...new Set([
+    'in-flight',
+    'awaiting-review',
+    'awaiting-checks',
+    'awaiting-decision',
+    'releasing',
+    'preempted',
+    'failed',
+    ...outcomes,
+    ...Object.keys(ledgerPayloads).filter((type) => type !== 'check.reported' && type !== 'intent.concluded'),
+  ]),
+];
+
+/** Short names people type for a status, and the status each stands for. */
+export const statusAliases: Readonly<Record<string, string>> = {
+  queued: 'admission.queued',
+  scheduled: 'admission.scheduled',
+};
+
+/**
+ * The statuses a filter names, aliases resolved; `InvalidInputError` naming `status` and listing the known
+ * ones for a status no intent can have, which would otherwise match nothing and look like an empty ledger.
+ * Example: `statusFilter(['queued', 'released'])` is `['admission.queued', 'released']`.
+ */
+export function statusFilter(named: readonly string[]): string[] {
+  const unknown = named.filter((status) => !listableStatuses.includes(status) && !(status in statusAliases));
+  if (unknown.length > 0) {
+    const aliases = Object.entries(statusAliases)
+      .map(([alias, status]) => `${alias} for ${status}`)
+      .join(', ');
+    throw new InvalidInputError('invalid intent list query', [
+      {
+        path: 'status',
+        message: `must be one of ${listableStatuses.join(', ')} (or ${aliases}), comma separated; not ${unknown.map((status) => `"${status.slice(0, 40)}"`).join(', ')}`,
+      },
+    ]);
+  }
+  return [...new Set(named.map((status) => statusAliases[status] ?? status))];
+}
 
 /** What a list reads of the ledger: a range of it, its head, and one intent's entries. */
 export type LedgerReads = Pick<LedgerStore, 'read' | 'head' | 'forIntent'>;

@@ -99,6 +99,16 @@ describe('GET /intents', () => {
     expect(seen).toEqual(['list-high-1', 'list-low-1']);
   });
 
+  test('a status no intent can have is 400 naming it and listing the known ones; queued and scheduled stand for their admission steps', async () => {
+    const bogus = await get('/intents?status=bogus');
+    expect(bogus.status).toBe(400);
+    const message = (bogus.body.issues as unknown as Array<{ path: string; message: string }>)[0]!.message;
+    for (const known of ['in-flight', 'released', 'awaiting-review', 'admission.queued', 'queued', 'bogus'])
+      expect(message).toContain(known);
+    expect(ids(await get('/intents?status=queued'))).toEqual([]);
+    expect(ids(await get('/intents?status=admission.scheduled,awaiting-review'))).toEqual(['list-high-1']);
+  });
+
   test('each bad parameter is 400 naming it', async () => {
     for (const [query, field] of [
       ['limit=0', 'limit'],
@@ -108,6 +118,8 @@ describe('GET /intents', () => {
       ['service=', 'service'],
       ['tag=region', 'tag'],
       ['tag=region=NA=EU', 'tag'],
+      ['status=bogus', 'status'],
+      ['status=released,bogus', 'status'],
     ] as const) {
       const answer = await get(`/intents?${query}`);
       expect([query, answer.status]).toEqual([query, 400]);
