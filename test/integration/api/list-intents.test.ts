@@ -109,6 +109,18 @@ describe('GET /intents', () => {
     expect(ids(await get('/intents?status=admission.scheduled,awaiting-review'))).toEqual(['list-high-1']);
   });
 
+  test('a cursor is refused with filters other than those of the page that handed it out', async () => {
+    const first = await get('/intents?status=released,awaiting-review&limit=1');
+    const cursor = first.body.nextCursor!;
+    expect(ids(first)).toEqual(['list-high-1']);
+    expect(ids(await get(`/intents?status=awaiting-review,released&limit=5&cursor=${cursor}`))).toEqual([
+      'list-low-1',
+    ]);
+    const reused = await get(`/intents?limit=1&cursor=${cursor}`);
+    expect(reused.status).toBe(400);
+    expect(reused.body.issues).toEqual([expect.objectContaining({ path: 'cursor' })]);
+  });
+
   test('each bad parameter is 400 naming it', async () => {
     for (const [query, field] of [
       ['limit=0', 'limit'],
