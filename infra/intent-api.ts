@@ -61,7 +61,12 @@ const gatewayProblems: ReadonlyArray<{
     issues: '[{"path":"authorization","message":"the credentials have expired"}]',
     headers: { 'WWW-Authenticate': "'AWS4-HMAC-SHA256'" },
   },
-  { type: ResponseType.ACCESS_DENIED, status: 403, error: 'AccessDenied' },
+  {
+    type: ResponseType.ACCESS_DENIED,
+    status: 403,
+    error: 'AccessDenied',
+    issues: '[{"path":"authorization","message":"IAM does not allow this caller the route"}]',
+  },
   {
     type: ResponseType.REQUEST_TOO_LARGE,
     status: 413,

@@ -54,7 +54,7 @@ export async function listCommand(options: ListOptions): Promise<number> {
   const searched = more && searchedBackTo ? `searched back to ${searchedBackTo}; ` : '';
   if (items.length === 0) {
     console.log(`no intents match${searched ? ` (${searched.slice(0, -2)})` : ''}`);
-    if (more) console.log(`search on: itv list --cursor ${nextCursor} (or --all)`);
+    if (more) console.log(`search on: ${nextCommand(options, nextCursor!)} (or --all)`);
     return 0;
   }
   console.log(
@@ -71,6 +71,25 @@ export async function listCommand(options: ListOptions): Promise<number> {
       ]),
     ),
   );
-  if (more) console.log(`${searched}more: itv list --cursor ${nextCursor} (or --all)`);
+  if (more) console.log(`${searched}more: ${nextCommand(options, nextCursor!)} (or --all)`);
   return 0;
+}
+
+/** The filters and the limit a cursor goes with, as options: the cursor is refused with others. */
+const kept = ['status', 'service', 'team', 'tag', 'since', 'limit'] as const;
+
+/** The command that lists the next page: this one's filters and limit, and the cursor. */
+function nextCommand(options: ListOptions, cursor: string): string {
+  const words = ['itv', 'list'];
+  for (const name of kept) {
+    const value = options[name];
+    if (value !== undefined) words.push(`--${name}`, shellWord(value));
+  }
+  words.push('--cursor', cursor);
+  return words.join(' ');
+}
+
+/** A value as a POSIX shell reads it back: as it is when plain, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[\w.,:=@+/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,22 +1,34 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { bodyLimitOf, tooLarge } from '../../lambdas/api/conventions.js';
-import { asProblem, problem } from '../../lambdas/api/problem.js';
+import { asProblem, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
+import { tokenPrincipal } from '../runtime/local-tokens.js';
+import { logAccess } from './serve-access-log.js';
 
-/** Headers `itv serve` passes on to the control plane, and those it passes back (Retry-After with a 429). */
+/** Headers `itv serve` passes on to the control plane: those the handlers read. */
 const forwarded = ['authorization', 'content-type', 'idempotency-key'];
-const returned = [
-  'content-type',
-  'retry-after',
-  'location',
-  'allow',
-  'www-authenticate',
-  'accept-post',
-  'link',
-];
+
+/**
+ * Headers of the control plane's answer `itv serve` does not pass back: those of one connection (RFC 9110
+ * §7.6.1), and those describing the body as it came over the wire, which this server frames anew. Every other
+ * header the API answers with (Location, Retry-After, Idempotent-Replayed, Link …) reaches the client.
+ */
+const notReturned = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'content-encoding',
+  'date',
+]);
 
 /**
  * `itv serve`: the API Gateway routes on 127.0.0.1, as a client of the home's control plane, which answers
@@ -31,7 +43,12 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   }
   const home = itvHome();
   await controlPlane(home);
+  const principalOf = (authorization: string | undefined) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    return token === undefined ? undefined : tokenPrincipal(home, token);
+  };
   const server = createServer((request, response) => {
+    logAccess(request, response, principalOf);
     relay(home, request, response).catch((error: unknown) => {
       console.error(error);
       const failed = problem(502, 'BadGateway', 'the control plane did not answer');
@@ -46,11 +63,12 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   if (options.json) console.log(JSON.stringify({ url: `http://127.0.0.1:${bound}` }));
   else {
     console.log(
-      `itv API on http://127.0.0.1:${bound}  (POST /intents, GET /intents/{id}, POST /intents/{id}/review)`,
+      `itv API on http://127.0.0.1:${bound}  (every route: GET http://127.0.0.1:${bound}/openapi.json describes them)`,
     );
     console.log(
-      'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one. Ctrl-C stops.',
+      'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one.',
     );
+    console.log('access log: one JSON line per request on stderr. Ctrl-C stops.');
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -63,7 +81,7 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
 async function relay(home: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   if (url.pathname.startsWith('/local/')) {
-    const hidden = problem(404, 'NotFound', `no route ${url.pathname}`, { instance: url.pathname });
+    const hidden = noRouteProblem(url.pathname);
     response.writeHead(hidden.statusCode, hidden.headers as Record<string, string>);
     response.end(hidden.body);
     return;
@@ -94,10 +112,9 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     body: body.length > 0 ? body : undefined,
   });
   const back: Record<string, string> = { 'content-type': 'application/json' };
-  for (const name of returned) {
-    const value = answer.headers.get(name);
-    if (value !== null) back[name] = value;
-  }
+  answer.headers.forEach((value, name) => {
+    if (!notReturned.has(name)) back[name] = value;
+  });
   response.writeHead(answer.status, back);
   response.end(Buffer.from(await answer.arrayBuffer()));
 }

@@ -53,6 +53,8 @@ export function answerProblem(answer: ConsoleAnswer<unknown>): string {
     issues?: Array<{ path: string; message: string }>;
   };
   const head = body.detail ?? body.message ?? body.title ?? `HTTP ${answer.status}`;
-  const issues = (body.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
+  const issues = (body.issues ?? [])
+    .filter((issue) => issue.message !== head)
+    .map((issue) => `${issue.path}: ${issue.message}`);
   return [head, ...issues].join('; ');
 }

@@ -10,7 +10,8 @@ interface ErrorBody {
 export function printApiError(answer: ApiAnswer<unknown>): number {
   const body = answer.body as ErrorBody;
   console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${body.message ?? ''}`.trimEnd());
-  for (const issue of body.issues ?? []) {
+  // An issue that only names where the message's subject was (a 404's `path.id`) says nothing more.
+  for (const issue of (body.issues ?? []).filter((issue) => issue.message !== body.message)) {
     // Some messages already begin with their field.
     const message = issue.message.startsWith(`${issue.path}: `)
       ? issue.message.slice(issue.path.length + 2)

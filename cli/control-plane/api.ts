@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Authenticate } from '../../lambdas/api/caller.js';
+import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
 import { bodyLimitOf, type Route, tooLarge, withConventions } from '../../lambdas/api/conventions.js';
 import { exportLedger } from '../../lambdas/api/export-ledger.js';
 import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
@@ -8,8 +8,9 @@ import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
+import { errorResponse } from '../../lambdas/api/http.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
-import { asProblem, problem } from '../../lambdas/api/problem.js';
+import { asProblem, methodNotAllowed, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { putPayload } from '../../lambdas/api/put-payload.js';
 import { decideRelease } from '../../lambdas/api/release-decision.js';
 import { reportCheckRoute } from '../../lambdas/api/report-check.js';
@@ -35,6 +36,11 @@ import { readBody } from './read-body.js';
 
 export interface LocalApiOptions {
   authenticate: Authenticate;
+  /**
+   * Whether a request carries a credential this server knows, checked before any route runs (where API
+   * Gateway's IAM auth stands): throws `UnauthenticatedError` (401) when not. By default `authenticate`.
+   */
+  admit?: Admit;
   /** The control plane's own routes under `/local/`; absent for a plain API server. */
   local?: { progress: ProgressLog; stop: () => void; secret: string };
 }
@@ -51,6 +57,7 @@ export function localApi(
 ) {
   const { deps } = stack;
   const { authenticate, local } = options;
+  const admit: Admit = options.admit ?? ((event, catalog) => void authenticate(event, catalog));
   const handlers: Record<ApiRouteKey, Route> = {
     'POST /intents': (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate),
     'GET /intents': (event) => listIntentsRoute(event, deps),
@@ -136,31 +143,29 @@ export function localApi(
         401,
         'Unauthorized',
         'the /local/ routes are for the itv CLI of this home',
-        {},
+        { issues: [{ path: 'authorization', message: 'must be ItvLocal <the secret in ITV_HOME>' }] },
         {
           'www-authenticate': 'ItvLocal',
         },
       );
     }
     const route = localRoutes.find(([method, path]) => method === request.method && path.test(url.pathname));
-    if (!route) return problem(404, 'NotFound', `${request.method} ${url.pathname}`);
+    if (!route) return noRouteProblem(url.pathname);
     const id = route[1].exec(url.pathname)?.[1];
     return route[2](apiEvent(request, url, '', id === undefined ? {} : { id }));
   }
 
   async function answerApi(request: IncomingMessage, url: URL): Promise<APIGatewayProxyResult> {
-    const matched = matchRoute(request.method ?? '', url.pathname, routes);
-    if (!matched) return problem(404, 'NotFound', `no route ${url.pathname}`, { instance: url.pathname });
-    if ('allowed' in matched) {
-      const allow = matched.allowed.join(', ');
-      return problem(
-        405,
-        'MethodNotAllowed',
-        `${request.method} is not a method of ${url.pathname}; it takes ${allow}`,
-        { instance: url.pathname },
-        { allow },
-      );
+    // Every route, a read as much as a write, and an unknown path too: as API Gateway's IAM auth answers 401
+    // before it routes, a request without a credential learns nothing of what is here.
+    try {
+      admit(apiEvent(request, url, '', {}), deps.catalog);
+    } catch (error) {
+      return asProblem(errorResponse(error), url.pathname);
     }
+    const matched = matchRoute(request.method ?? '', url.pathname, routes);
+    if (!matched) return noRouteProblem(url.pathname);
+    if ('allowed' in matched) return methodNotAllowed(request.method ?? '', url.pathname, matched.allowed);
     const { route, parameters } = matched;
     const handle = withConventions(route, handlers[routeKey(route) as ApiRouteKey]);
     const decoded: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Authenticate } from '../../lambdas/api/caller.js';
+import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
 import { UnknownCallerError } from '../../lambdas/core/errors.js';
 import { resolveLocalPrincipal } from '../runtime/local-caller.js';
 import { bearerCaller } from '../runtime/local-tokens.js';
@@ -15,11 +15,40 @@ export { localHeaders };
  */
 export function controlPlaneCaller(home: string, secret: string): Authenticate {
   const bearer = bearerCaller(home);
-  const expected = Buffer.from(secret, 'utf8');
+  const holdsSecret = secretCheck(secret);
   return (event, catalog) => {
     const headers = event.headers ?? {};
-    const local = /^ItvLocal\s+(\S+)$/.exec(headers.authorization ?? '')?.[1];
-    if (local === undefined) return bearer(event, catalog);
+    if (!holdsSecret(headers.authorization)) return bearer(event, catalog);
+    return resolveLocalPrincipal(
+      headers[localHeaders.principal],
+      headers[localHeaders.namedBy] ?? 'itv',
+      catalog,
+    );
+  };
+}
+
+/**
+ * The control plane's admission of every request, before any route: the CLI's `ItvLocal <secret>` (a read
+ * names nobody: `itv list` needs no `--as`), or a bearer token `itv token` issued to a catalog principal. A
+ * request with neither is 401 asking for a bearer token, as `itv serve` relays it.
+ */
+export function controlPlaneAdmits(home: string, secret: string): Admit {
+  const bearer = bearerCaller(home);
+  const holdsSecret = secretCheck(secret);
+  return (event, catalog) => {
+    if (!holdsSecret(event.headers?.authorization)) bearer(event, catalog);
+  };
+}
+
+/**
+ * Whether `authorization` is `ItvLocal <secret>` with this control plane's secret: false for another scheme,
+ * `UnknownCallerError` for the scheme with another secret.
+ */
+function secretCheck(secret: string): (authorization: string | undefined) => boolean {
+  const expected = Buffer.from(secret, 'utf8');
+  return (authorization) => {
+    const local = /^ItvLocal\s+(\S+)$/.exec(authorization ?? '')?.[1];
+    if (local === undefined) return false;
     const presented = Buffer.from(local, 'utf8');
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
       throw new UnknownCallerError(
@@ -27,10 +56,6 @@ export function controlPlaneCaller(home: string, secret: string): Authenticate {
         'ItvLocal',
       );
     }
-    return resolveLocalPrincipal(
-      headers[localHeaders.principal],
-      headers[localHeaders.namedBy] ?? 'itv',
-      catalog,
-    );
+    return true;
   };
 }

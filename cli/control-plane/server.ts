@@ -11,7 +11,7 @@ import { LocalPipeline } from '../runtime/local-pipeline.js';
 import { pipelineDefinition } from '../session.js';
 import { localApi } from './api.js';
 import { addressFile, claimHome, releaseHome, writeAddress } from './home-owner.js';
-import { controlPlaneCaller } from './local-auth.js';
+import { controlPlaneAdmits, controlPlaneCaller } from './local-auth.js';
 import { ProgressLog } from './progress-log.js';
 
 export interface ControlPlaneOptions {
@@ -79,6 +79,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     let openRequests = 0;
     const api = localApi(stack, executions, {
       authenticate: controlPlaneCaller(home, secret),
+      admit: controlPlaneAdmits(home, secret),
       local: { progress, secret, stop: () => (stopRequested = true) },
     });
     const server = createServer((request, response) => {

@@ -6,6 +6,12 @@ import { type Caller, resolveIdentity } from '../core/principals/index.js';
 /** Who is calling: the composition root chooses how a request proves it (IAM on AWS, a header locally). */
 export type Authenticate = (event: APIGatewayProxyEvent, catalog: Catalog) => Caller;
 
+/**
+ * Whether a request carries a credential the entry point knows, whoever it names: what API Gateway's IAM auth
+ * checks before any route runs. Throws `UnauthenticatedError` (401) when it does not.
+ */
+export type Admit = (event: APIGatewayProxyEvent, catalog: Catalog) => void;
+
 /** What a 401 asks for on API Gateway: a SigV4-signed request. */
 const iamChallenge = 'AWS4-HMAC-SHA256';
 

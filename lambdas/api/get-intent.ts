@@ -11,6 +11,7 @@ import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
+import { notFound } from './problem.js';
 import { routeOf } from './routes.js';
 
 /** What `?include=` may name, comma-separated. */
@@ -31,7 +32,7 @@ export async function getIntent(
     const include = parseInclude(event.queryStringParameters?.include);
     const own = await deps.ledger.forIntent(deps.ledgerName, id);
     const status = intentStatus(id, own);
-    if (!status) return json(404, { error: 'NotFound', message: `no intent ${id} on the ledger` });
+    if (!status) return notFound(`no intent ${id} on the ledger`);
     const entries = own.map((stored) => stored.entry);
     return json(200, {
       ...status,

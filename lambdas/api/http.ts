@@ -9,7 +9,7 @@ import {
   NotFoundError,
   UnauthenticatedError,
 } from '../core/errors.js';
-import { problem } from './problem.js';
+import { conflict, notFound, problem } from './problem.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -77,17 +77,23 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof UnauthenticatedError) {
     // A caller nobody knows is an audit fact too.
     console.warn(JSON.stringify({ unauthenticated: error.name, message: error.message }));
-    return problem(401, error.name, error.message, error.issues.length > 0 ? { issues: error.issues } : {}, {
-      'www-authenticate': error.challenge,
-    });
+    // A credential nobody knows names the header that carried it, as a missing one does.
+    const issues =
+      error.issues.length > 0 ? error.issues : [{ path: 'authorization', message: error.message }];
+    return problem(401, error.name, error.message, { issues }, { 'www-authenticate': error.challenge });
   }
-  if (error instanceof NotFoundError) return problem(404, 'NotFound', error.message);
-  if (error instanceof CheckReportConflictError) return problem(409, error.name, error.message);
+  if (error instanceof NotFoundError) return notFound(error.message, error.field);
+  if (error instanceof CheckReportConflictError) return conflict(error.name, error.message);
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));
-    const field = error instanceof ImpersonationError ? { field: error.field } : {};
-    return problem(403, error.name, error.message, field);
+    // An impersonation names the body field (and keeps `field`, which clients read); any other refusal is of
+    // the caller the credential names.
+    const field = error instanceof ImpersonationError ? error.field : undefined;
+    return problem(403, error.name, error.message, {
+      ...(field ? { field } : {}),
+      issues: [{ path: field ?? 'authorization', message: error.message }],
+    });
   }
   if (error instanceof EvidenceIntegrityError) {
     // Ours, but the caller must learn which object cannot be trusted: the message names its key, nothing else.

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors.js';
-import { type IntentListFilter, listIntents } from '../core/pipeline/intent-list.js';
+import { type IntentListFilter, listIntents, statusFilter } from '../core/pipeline/intent-list.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
@@ -15,7 +15,8 @@ const maxLimit = 200;
 /**
  * `GET /intents?status=&service=&team=&tag=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
  * like `GET /intents/{id}`: API Gateway's IAM auth admits the caller). `status` takes several values, comma
- * separated (`in-flight` for every intent that has not concluded); `tag` is `key=value` pairs, comma separated,
+ * separated (`in-flight` for every intent that has not concluded; `queued` and `scheduled` for `admission.queued`
+ * and `admission.scheduled`; a status no intent can have is a 400 listing those it can); `tag` is `key=value` pairs, comma separated,
  * all of which the intent's tags must hold; `since` is an ISO-8601 instant. Each bad
  * parameter is a 400 naming it. `nextCursor` and `Link: <…>; rel="next"` lead to the next page.
  */
@@ -56,7 +57,7 @@ function parseFilter(query: Record<string, string | undefined>): IntentListFilte
   };
   const service = text('service');
   const team = text('team');
-  const status = text('status')
+  let status = text('status')
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -77,6 +78,14 @@ function parseFilter(query: Record<string, string | undefined>): IntentListFilte
         message: `must be key=value pairs, comma separated (region=EU), not "${pair}"`,
       });
     } else tags[key] = value;
+  }
+  if (status && status.length > 0) {
+    try {
+      status = statusFilter(status);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      issues.push(...error.issues);
+    }
   }
   if (issues.length > 0) throw new InvalidInputError('invalid intent list query', issues);
   return {

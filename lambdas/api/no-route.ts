@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { telemetry } from '../wiring/aws/telemetry.js';
-import { problem } from './problem.js';
+import { methodNotAllowed, noRouteProblem } from './problem.js';
 import { matchRoute } from './routes.js';
 
 /**
@@ -13,17 +13,8 @@ export async function noRoute(
   event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'path'>,
 ): Promise<APIGatewayProxyResult> {
   const matched = matchRoute(event.httpMethod, event.path);
-  if (matched && 'allowed' in matched) {
-    const allow = matched.allowed.join(', ');
-    return problem(
-      405,
-      'MethodNotAllowed',
-      `${event.httpMethod} is not a method of ${event.path}; it takes ${allow}`,
-      { instance: event.path },
-      { allow },
-    );
-  }
-  return problem(404, 'NotFound', `no route ${event.path}`, { instance: event.path });
+  if (matched && 'allowed' in matched) return methodNotAllowed(event.httpMethod, event.path, matched.allowed);
+  return noRouteProblem(event.path);
 }
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

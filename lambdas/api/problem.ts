@@ -43,6 +43,50 @@ const titles: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
+/** A 404 naming the part of the request that names what does not exist (`path.id` for an intent's id). */
+export function notFound(message: string, field = 'path.id'): APIGatewayProxyResult {
+  return problem(404, 'NotFound', message, { issues: [{ path: field, message }] });
+}
+
+/**
+ * A 409: the request is sound but the resource's state refuses it (an intent not waiting for a review, one
+ * that has concluded …); `issues` names `state` with the reason, `extra` adds members (`intentStatus`).
+ */
+export function conflict(
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): APIGatewayProxyResult {
+  return problem(409, error, message, { ...extra, issues: [{ path: 'state', message }] });
+}
+
+/** The 404 for a path no route declares, naming the path. */
+export function noRouteProblem(path: string): APIGatewayProxyResult {
+  return problem(404, 'NotFound', `no route ${path}`, {
+    instance: path,
+    issues: [{ path: 'path', message: `no route declares ${path}` }],
+  });
+}
+
+/** The 405 for a method the path does not take, with `Allow` and the methods it does take named. */
+export function methodNotAllowed(
+  method: string,
+  path: string,
+  allowed: readonly string[],
+): APIGatewayProxyResult {
+  const allow = allowed.join(', ');
+  return problem(
+    405,
+    'MethodNotAllowed',
+    `${method} is not a method of ${path}; it takes ${allow}`,
+    {
+      instance: path,
+      issues: [{ path: 'method', message: `must be ${allowed.join(' or ')}, not ${method}` }],
+    },
+    { allow },
+  );
+}
+
 /** `urn:itv:problem:invalid-input-error` for `InvalidInputError`. */
 export function problemType(error: string): string {
   return `urn:itv:problem:${error.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;

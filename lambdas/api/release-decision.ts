@@ -15,7 +15,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
-import { problem } from './problem.js';
+import { conflict, notFound } from './problem.js';
 import { decisionBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
@@ -56,7 +56,7 @@ export async function decideRelease(
       );
     }
     if ((await deps.ledger.forIntent(deps.ledgerName, id)).length === 0) {
-      return json(404, { error: 'NotFound', message: `no intent ${id} on the ledger` });
+      return notFound(`no intent ${id} on the ledger`);
     }
     try {
       const { request, decided, retried } = await recordReleaseDecision(
@@ -74,7 +74,7 @@ export async function decideRelease(
       if (request && deps.clock.now().getTime() >= Date.parse(request.expiresAt)) {
         await executions.releaseDecisionExpired(request);
       }
-      return problem(409, error.name, error.message);
+      return conflict(error.name, error.message);
     }
   } catch (error) {
     return errorResponse(error);

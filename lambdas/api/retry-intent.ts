@@ -11,7 +11,7 @@ import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
 import { onceForKey } from './idempotency.js';
-import { problem } from './problem.js';
+import { conflict } from './problem.js';
 import { retryBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 import { type IntakeDeps, start } from './submission.js';
@@ -101,7 +101,7 @@ async function retryAs(
     } catch (error) {
       if (!(error instanceof NotRetryableError)) throw error;
       // problem+json: `status` is the HTTP status (RFC 9457); the intent's own is `intentStatus`.
-      return problem(409, error.name, error.message, { intentStatus: error.status });
+      return conflict(error.name, error.message, { intentStatus: error.status });
     }
   } catch (error) {
     return errorResponse(error);

@@ -16,7 +16,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
-import { problem } from './problem.js';
+import { conflict } from './problem.js';
 import { reviewBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
@@ -80,7 +80,7 @@ export async function reviewIntent(
     return json(200, { intentId: id, review, retried });
   } catch (error) {
     if (error instanceof NotAwaitingReviewError || error instanceof ReviewWaitEndedError)
-      return problem(409, error.name, error.message);
+      return conflict(error.name, error.message);
     if (error instanceof ReviewResumeFailedError) {
       // The cause stays in the function log; the caller learns what to do.
       console.error(error, error.cause);

@@ -82,7 +82,15 @@ export class PayloadIntegrityError extends ItvError {}
 export class PayloadMissingError extends PayloadIntegrityError {}
 
 /** The request names something that does not exist (HTTP 404): an intent, a bundle, a delegation. */
-export class NotFoundError extends ItvError {}
+export class NotFoundError extends ItvError {
+  constructor(
+    message: string,
+    /** The request's part that names what was not found: `path.id` unless said otherwise. */
+    readonly field = 'path.id',
+  ) {
+    super(message);
+  }
+}
 
 /** The caller is authenticated but may not do what it asked (HTTP 403); each subclass names one reason. */
 export class AccessRefusedError extends ItvError {}

@@ -55,11 +55,30 @@ describe('itv list', () => {
   );
 
   test(
+    'the next-page hint carries the filters and the limit: run as printed, it lists the next page of the same filter',
+    async () => {
+      const first = await runItv(home, ['list', '--status', 'released,awaiting-review', '--limit', '1']);
+      expect(first.code).toBe(0);
+      const hint = /more: itv (list .*) \(or --all\)/.exec(first.stdout)?.[1];
+      expect(hint).toMatch(/^list --status released,awaiting-review --limit 1 --cursor \S+$/);
+      const next = await runItv(home, hint!.split(' '));
+      expect(next.code).toBe(0);
+      expect(next.stdout).toMatch(/released/);
+      expect(next.stdout).not.toMatch(/awaiting-review/);
+      expect(next.stdout).not.toMatch(/more:/);
+    },
+    commandMs,
+  );
+
+  test(
     'a bad filter exits 1 naming it',
     async () => {
       const bad = await runItv(home, ['list', '--since', 'yesterday']);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/since: must be an ISO-8601/);
+      const unknown = await runItv(home, ['list', '--status', 'bogus']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/status: .*in-flight.*released.*not "bogus"/);
     },
     commandMs,
   );

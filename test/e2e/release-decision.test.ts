@@ -84,7 +84,7 @@ describe('a frozen release waits for its owner, who decides over the API', () =>
   async function submitHeld(call: Call, executions: LocalExecutions, id: string) {
     expect((await call('/intents', 'alice', irreversibleChange(id))).status).toBe(202);
     await executions.idle();
-    const status = await call(`/intents/${id}`, undefined);
+    const status = await call(`/intents/${id}`, 'alice');
     expect(status.body).toMatchObject({ status: 'awaiting-decision' });
     return status.body as { steps: Array<{ type: string }> };
   }
@@ -151,7 +151,7 @@ describe('a frozen release waits for its owner, who decides over the API', () =>
           decision: { decision, decider: 'alice', authenticatedAs: { method: 'local' } },
         });
         const after = await ledgerOf(session, id);
-        expect((await call(`/intents/${id}`, undefined)).body).toMatchObject({ status: outcome });
+        expect((await call(`/intents/${id}`, 'alice')).body).toMatchObject({ status: outcome });
         expect(after.payload('release.decided')).toMatchObject({ decision, decider: 'alice' });
         expect(after.types.filter((t) => t === 'release.decided')).toHaveLength(1);
         expect(after.types.at(-1)).toBe('checkpoint.signed');
@@ -187,7 +187,7 @@ describe('a frozen release waits for its owner, who decides over the API', () =>
         expect(late.status).toBe(409);
         expect(String(late.body.message)).toMatch(/was due by/);
         const after = await ledgerOf(session, id);
-        expect((await call(`/intents/${id}`, undefined)).body).toMatchObject({ status: 'held' });
+        expect((await call(`/intents/${id}`, 'alice')).body).toMatchObject({ status: 'held' });
         expect(after.types).toContain('release.decision-timed-out');
         expect(after.types).not.toContain('release.decided');
         expect(after.exposures).toEqual(before.exposures);
@@ -211,7 +211,7 @@ describe('a frozen release waits for its owner, who decides over the API', () =>
 
         // Assess
         expect(resumed).toBe(1);
-        expect((await call(`/intents/${id}`, undefined)).body).toMatchObject({ status: 'held' });
+        expect((await call(`/intents/${id}`, 'alice')).body).toMatchObject({ status: 'held' });
         expect((await ledgerOf(session, id)).types).toContain('release.decision-timed-out');
       });
     },

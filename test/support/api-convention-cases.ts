@@ -77,12 +77,40 @@ export const conventionCases: readonly ConventionCase[] = [
     headers: { 'www-authenticate': true },
     names: 'authorization',
   },
+  ...(
+    [
+      '/intents',
+      '/intents/some-intent',
+      '/intents/some-intent/evidence',
+      '/ledger',
+      '/ledger/checkpoints',
+      '/value',
+      '/openapi.json',
+    ] as const
+  ).map(
+    (path): ConventionCase => ({
+      name: `a read of ${path} without credentials is 401 asking for them`,
+      request: () => ({ method: 'GET', path, caller: 'anonymous' }),
+      status: 401,
+      headers: { 'www-authenticate': true },
+      problem: { error: 'UnauthenticatedError' },
+      names: 'authorization',
+    }),
+  ),
   {
     name: 'a caller no principal is is 401',
     request: (now) => ({ method: 'POST', path: '/intents', caller: 'stranger', body: sampleIntent(now) }),
     status: 401,
     headers: { 'www-authenticate': true },
     problem: { error: 'UnknownCallerError' },
+    names: 'authorization',
+  },
+  {
+    name: 'an intent naming somebody else as its requester is 403 naming the field',
+    request: (now) => ({ method: 'POST', path: '/intents', caller: 'xavier', body: sampleIntent(now) }),
+    status: 403,
+    problem: { error: 'ImpersonationError', field: 'authority.requester' },
+    names: 'authority.requester',
   },
   {
     name: 'a body over 1 MiB is 413 naming the body',
@@ -102,18 +130,21 @@ export const conventionCases: readonly ConventionCase[] = [
     status: 405,
     headers: { allow: 'POST, GET' },
     problem: { error: 'MethodNotAllowed' },
+    names: 'method',
   },
   {
     name: 'a method an id path does not take is 405 with Allow',
     request: () => ({ method: 'PUT', path: '/intents/some-intent', caller: 'alice', body: '{}' }),
     status: 405,
     headers: { allow: 'GET' },
+    names: 'method',
   },
   {
     name: 'a path no route declares is 404',
     request: () => ({ method: 'GET', path: '/no-such-route', caller: 'alice' }),
     status: 404,
     problem: { error: 'NotFound' },
+    names: 'path',
   },
   {
     name: 'a check report with a status that is neither passed nor failed is 400 naming status',
@@ -137,12 +168,14 @@ export const conventionCases: readonly ConventionCase[] = [
     }),
     status: 404,
     problem: { error: 'NotFound' },
+    names: 'path.id',
   },
   {
     name: 'a method a check path does not take is 405 with Allow',
     request: () => ({ method: 'GET', path: '/intents/some-intent/checks/e2e', caller: 'alice' }),
     status: 405,
     headers: { allow: 'PUT' },
+    names: 'method',
   },
   {
     name: 'a review of an intent nobody submitted is 404',
@@ -154,6 +187,14 @@ export const conventionCases: readonly ConventionCase[] = [
     }),
     status: 404,
     problem: { error: 'NotFound' },
+    names: 'path.id',
+  },
+  {
+    name: 'a status of an intent nobody submitted is 404 naming its id',
+    request: () => ({ method: 'GET', path: '/intents/never-submitted', caller: 'alice' }),
+    status: 404,
+    problem: { error: 'NotFound' },
+    names: 'path.id',
   },
 ];
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
-import { intentConcludedPayload } from '../ledger/entry-payloads.js';
+import { intentConcludedPayload, ledgerPayloads } from '../ledger/entry-payloads.js';
 import { outcomes } from './state.js';
 import { type IntentStatus, intentStatus } from './status.js';
 
@@ -57,6 +58,53 @@ const declaredParts = z.looseObject({
  */
 const concludedStatuses: ReadonlySet<string> = new Set<string>([...outcomes, 'failed']);
 
+/**
+ * Every status an intent can show (`intentStatus`): `in-flight` (any that has not concluded), the waits and
+ * phases it names, every outcome, and the type of the last step recorded, which is its status between them
+ * (`admission.queued`, `structure.validated` …). A check report and the conclusion never are: the status
+ * skips the one and shows the outcome for the other.
+ */
+export const listableStatuses: readonly string[] = [
+  ...new Set([
+    'in-flight',
+    'awaiting-review',
+    'awaiting-checks',
+    'awaiting-decision',
+    'releasing',
+    'preempted',
+    'failed',
+    ...outcomes,
+    ...Object.keys(ledgerPayloads).filter((type) => type !== 'check.reported' && type !== 'intent.concluded'),
+  ]),
+];
+
+/** Short names people type for a status, and the status each stands for. */
+export const statusAliases: Readonly<Record<string, string>> = {
+  queued: 'admission.queued',
+  scheduled: 'admission.scheduled',
+};
+
+/**
+ * The statuses a filter names, aliases resolved; `InvalidInputError` naming `status` and listing the known
+ * ones for a status no intent can have, which would otherwise match nothing and look like an empty ledger.
+ * Example: `statusFilter(['queued', 'released'])` is `['admission.queued', 'released']`.
+ */
+export function statusFilter(named: readonly string[]): string[] {
+  const unknown = named.filter((status) => !listableStatuses.includes(status) && !(status in statusAliases));
+  if (unknown.length > 0) {
+    const aliases = Object.entries(statusAliases)
+      .map(([alias, status]) => `${alias} for ${status}`)
+      .join(', ');
+    throw new InvalidInputError('invalid intent list query', [
+      {
+        path: 'status',
+        message: `must be one of ${listableStatuses.join(', ')} (or ${aliases}), comma separated; not ${unknown.map((status) => `"${status.slice(0, 40)}"`).join(', ')}`,
+      },
+    ]);
+  }
+  return [...new Set(named.map((status) => statusAliases[status] ?? status))];
+}
+
 /** What a list reads of the ledger: a range of it, its head, and one intent's entries. */
 export type LedgerReads = Pick<LedgerStore, 'read' | 'head' | 'forIntent'>;
 
@@ -88,7 +136,8 @@ export async function listIntents(
   filter: IntentListFilter,
   page: { limit: number; cursor?: string; chunk?: number; walkLimit?: number },
 ): Promise<IntentPage> {
-  const before = page.cursor === undefined ? Number.POSITIVE_INFINITY : decodeCursor(page.cursor);
+  const before =
+    page.cursor === undefined ? Number.POSITIVE_INFINITY : decodeCursor(page.cursor, filterKey(filter));
   const head = await ledger.head(ledgerName);
   if (!head) return { items: [] };
   // Every intent whose first entry lies below `position` is still to be met.
@@ -105,14 +154,14 @@ export async function listIntents(
       const next = found.shift()!;
       const summary = summarize(next.intentId, next.own);
       if (!summary || !matches(summary, filter)) continue;
-      if (items.length === page.limit) return { items, nextCursor: encodeCursor(last!) };
+      if (items.length === page.limit) return { items, nextCursor: encodeCursor(last!, filter) };
       items.push(summary);
       last = next.first;
     }
     if (position === 0 && walk.pending.size === 0) return { items };
     if (position > 0 && walkedCount >= (page.walkLimit ?? walkLimit)) {
       // Every intent whose first entry is at or above `position` has been handed out or ruled out above.
-      return { items, nextCursor: encodeCursor(position), searchedBackTo: oldestWalked! };
+      return { items, nextCursor: encodeCursor(position, filter), searchedBackTo: oldestWalked! };
     }
     let wanted: string[];
     let walked: StoredEntry[] = [];
@@ -229,18 +278,52 @@ function matches(summary: IntentSummary, filter: IntentListFilter): boolean {
   return true;
 }
 
-function encodeCursor(seq: number): string {
-  return Buffer.from(JSON.stringify({ v: 1, before: seq }), 'utf8').toString('base64url');
+/**
+ * The filter as a cursor remembers it: a digest of its canonical form (statuses as a set, tags in key order),
+ * so the cursor stays short and opaque, and a page size may change between pages while the filter may not.
+ */
+function filterKey(filter: IntentListFilter): string {
+  const canonical = JSON.stringify([
+    [...new Set(filter.status ?? [])].sort(),
+    filter.service ?? null,
+    filter.team ?? null,
+    filter.since?.toISOString() ?? null,
+    Object.entries(filter.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  ]);
+  return createHash('sha256').update(canonical, 'utf8').digest('base64url').slice(0, 16);
 }
 
-const cursorSchema = z.strictObject({ v: z.literal(1), before: z.number().int().nonnegative() });
+function encodeCursor(seq: number, filter: IntentListFilter): string {
+  return Buffer.from(JSON.stringify({ v: 2, before: seq, filter: filterKey(filter) }), 'utf8').toString(
+    'base64url',
+  );
+}
 
-function decodeCursor(cursor: string): number {
+const cursorSchema = z.union([
+  z.strictObject({ v: z.literal(2), before: z.number().int().nonnegative(), filter: z.string() }),
+  // Handed out before cursors remembered their filter: taken as they were.
+  z.strictObject({ v: z.literal(1), before: z.number().int().nonnegative() }),
+]);
+
+/** Where the cursor's page ended; `InvalidInputError` naming `cursor` for a forged one or another filter's. */
+function decodeCursor(cursor: string, filter: string): number {
+  let decoded: z.infer<typeof cursorSchema>;
   try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).before;
+    decoded = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidInputError('the cursor is not one this API handed out', [
       { path: 'cursor', message: 'must be the nextCursor of an earlier page, as it was given' },
     ]);
   }
+  if (decoded.v === 2 && decoded.filter !== filter) {
+    // Another filter's position would skip or repeat intents of this one, silently.
+    throw new InvalidInputError('the cursor was handed out for another filter', [
+      {
+        path: 'cursor',
+        message:
+          'was handed out for another filter: send it with the status, service, team, tag and since of the page that gave it',
+      },
+    ]);
+  }
+  return decoded.before;
 }

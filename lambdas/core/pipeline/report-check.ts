@@ -66,6 +66,7 @@ export async function reportCheck(input: CheckReportInput, deps: ReportDeps): Pr
   if (!named.includes(input.check)) {
     throw new NotFoundError(
       `intent ${input.intentId} names no check "${input.check}"; ${named.length > 0 ? `it names ${named.join(', ')}` : 'it names none'} (constraints.checks)`,
+      'path.name',
     );
   }
   const service = String(intent.change?.service ?? '');

@@ -80,6 +80,20 @@ describe('API conventions on the deployed stack', () => {
     submittedId = body.intentId;
   });
 
+  test('a review of it, released and waiting for none, is 409 naming the state that refuses it', async () => {
+    const answer = await stack.clock.busy(() =>
+      stack.api.request('POST', `/intents/${encodeURIComponent(submittedId)}/review`, {
+        caller: callers.xavier,
+        body: { decision: 'approve' },
+      }),
+    );
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toMatchObject({
+      status: 409,
+      issues: [expect.objectContaining({ path: 'state' })],
+    });
+  });
+
   test('GET /intents lists it with its filters and pages, through its own function reading the ledger only', async () => {
     const list = async (query: string) => {
       const answer = await stack.clock.busy(() =>

@@ -101,6 +101,17 @@ describe('API conventions on the local API', () => {
       expect(again.status).toBe(200);
       expect(again.header('location')).toBe('/intents/conventions-low-1');
       expect((await send('GET', first.header('location')!)).body).toMatchObject({ status: 'released' });
+      // A review of an intent that is not waiting for one is 409 naming the state that refuses it.
+      const review = await fetch(`${api.base}/intents/conventions-low-1/review`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${xavier}`, ...json },
+        body: JSON.stringify({ decision: 'approve' }),
+      });
+      expect(review.status).toBe(409);
+      expect(await review.json()).toMatchObject({
+        status: 409,
+        issues: [expect.objectContaining({ path: 'state' })],
+      });
     },
     intentsBudgetMs(1),
   );

@@ -27,9 +27,10 @@ describe('damaged objects in the local evidence folder, read through the API', (
   let home: string;
   let api: LocalApiServer;
   let root: string;
+  let reader = '';
   const intentId = 'damaged-evidence-1';
   const get: ApiGet = async (path) => {
-    const response = await fetch(`${api.base}${path}`);
+    const response = await fetch(`${api.base}${path}`, { headers: { authorization: `Bearer ${reader}` } });
     const text = await response.text();
     return { status: response.status, text, header: (name) => response.headers.get(name) ?? undefined };
   };
@@ -43,6 +44,7 @@ describe('damaged objects in the local evidence folder, read through the API', (
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-damaged-evidence-'));
     const alice = issueToken(home, 'alice');
+    reader = alice;
     api = await startLocalApi(home, bearerCaller(home), new Date('2026-11-04T15:00:00Z'));
     const submitted = await fetch(`${api.base}/intents`, {
       method: 'POST',

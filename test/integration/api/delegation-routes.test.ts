@@ -156,7 +156,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       const intent = { ...example('01-low-risk-flag.json'), id: 'delegation-revoked-1' };
       const submitted = await call('POST', '/intents', 'bob', intent);
       await api.executions.idle();
-      const status = await call('GET', '/intents/delegation-revoked-1', undefined);
+      const status = await call('GET', '/intents/delegation-revoked-1', 'alice');
 
       // Assess
       expect(submitted.status).toBe(202);

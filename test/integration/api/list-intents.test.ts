@@ -18,9 +18,11 @@ const NOW = new Date('2026-11-04T15:00:00Z');
 describe('GET /intents', () => {
   let home: string;
   let api: LocalApiServer;
+  let reader = '';
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-list-'));
     const tokens = { alice: issueToken(home, 'alice'), victor: issueToken(home, 'victor') };
+    reader = tokens.alice;
     api = await startLocalApi(home, bearerCaller(home), NOW);
     const submit = async (who: keyof typeof tokens, intent: Record<string, unknown>) => {
       const response = await fetch(`${api.base}/intents`, {
@@ -41,7 +43,7 @@ describe('GET /intents', () => {
   }, setupMs);
 
   const get = async (path: string) => {
-    const response = await fetch(`${api.base}${path}`);
+    const response = await fetch(`${api.base}${path}`, { headers: { authorization: `Bearer ${reader}` } });
     return {
       status: response.status,
       link: response.headers.get('link'),
@@ -97,6 +99,28 @@ describe('GET /intents', () => {
     expect(seen).toEqual(['list-high-1', 'list-low-1']);
   });
 
+  test('a status no intent can have is 400 naming it and listing the known ones; queued and scheduled stand for their admission steps', async () => {
+    const bogus = await get('/intents?status=bogus');
+    expect(bogus.status).toBe(400);
+    const message = (bogus.body.issues as unknown as Array<{ path: string; message: string }>)[0]!.message;
+    for (const known of ['in-flight', 'released', 'awaiting-review', 'admission.queued', 'queued', 'bogus'])
+      expect(message).toContain(known);
+    expect(ids(await get('/intents?status=queued'))).toEqual([]);
+    expect(ids(await get('/intents?status=admission.scheduled,awaiting-review'))).toEqual(['list-high-1']);
+  });
+
+  test('a cursor is refused with filters other than those of the page that handed it out', async () => {
+    const first = await get('/intents?status=released,awaiting-review&limit=1');
+    const cursor = first.body.nextCursor!;
+    expect(ids(first)).toEqual(['list-high-1']);
+    expect(ids(await get(`/intents?status=awaiting-review,released&limit=5&cursor=${cursor}`))).toEqual([
+      'list-low-1',
+    ]);
+    const reused = await get(`/intents?limit=1&cursor=${cursor}`);
+    expect(reused.status).toBe(400);
+    expect(reused.body.issues).toEqual([expect.objectContaining({ path: 'cursor' })]);
+  });
+
   test('each bad parameter is 400 naming it', async () => {
     for (const [query, field] of [
       ['limit=0', 'limit'],
@@ -106,6 +130,8 @@ describe('GET /intents', () => {
       ['service=', 'service'],
       ['tag=region', 'tag'],
       ['tag=region=NA=EU', 'tag'],
+      ['status=bogus', 'status'],
+      ['status=released,bogus', 'status'],
     ] as const) {
       const answer = await get(`/intents?${query}`);
       expect([query, answer.status]).toEqual([query, 400]);

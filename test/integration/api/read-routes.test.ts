@@ -28,9 +28,10 @@ const start = new Date('2026-11-04T15:00:00Z');
 describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () => {
   let home: string;
   let api: LocalApiServer;
+  let reader = '';
   const intentId = 'read-routes-low-1';
   const get: ApiGet = async (path) => {
-    const response = await fetch(`${api.base}${path}`);
+    const response = await fetch(`${api.base}${path}`, { headers: { authorization: `Bearer ${reader}` } });
     const text = await response.text();
     return { status: response.status, text, header: (name) => response.headers.get(name) ?? undefined };
   };
@@ -42,6 +43,7 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-read-routes-'));
     const alice = issueToken(home, 'alice');
+    reader = alice;
     api = await startLocalApi(home, bearerCaller(home), start);
     const submitted = await fetch(`${api.base}/intents`, {
       method: 'POST',

@@ -90,7 +90,7 @@ describe('itv serve', () => {
         const first = await call('/intents', 'alice', low);
         const again = await call('/intents', 'alice', low);
         await executions.idle();
-        const status = await call('/intents/api-low-1', undefined);
+        const status = await call('/intents/api-low-1', 'alice');
 
         // Assess
         expect(first.status).toBe(202);
@@ -102,13 +102,13 @@ describe('itv serve', () => {
         const bad = await call('/intents', 'alice', { ...low, timestamp: 'soon' });
         expect(bad.status).toBe(400);
         expect(JSON.stringify(bad.body)).toContain('timestamp');
-        expect((await call('/intents/nope', undefined)).status).toBe(404);
+        expect((await call('/intents/nope', 'alice')).status).toBe(404);
 
         // A high-risk intent waits for review; the caller is the reviewer of record
         const high = { ...example('04-high-risk-review.json'), id: 'api-high-1' };
         expect((await call('/intents', 'victor', high)).status).toBe(202);
         await executions.idle();
-        expect((await call('/intents/api-high-1', undefined)).body).toMatchObject({
+        expect((await call('/intents/api-high-1', 'alice')).body).toMatchObject({
           status: 'awaiting-review',
         });
         const approve = (who: string) => call('/intents/api-high-1/review', who, { decision: 'approve' });
@@ -123,7 +123,7 @@ describe('itv serve', () => {
           },
         });
         await executions.idle();
-        expect((await call('/intents/api-high-1', undefined)).body).toMatchObject({ status: 'released' });
+        expect((await call('/intents/api-high-1', 'alice')).body).toMatchObject({ status: 'released' });
         expect((await approve('xavier')).status).toBe(409);
       });
     },

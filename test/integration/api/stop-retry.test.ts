@@ -46,7 +46,11 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const status = async (id: string) =>
-    (await (await fetch(`${api.base}/intents/${encodeURIComponent(id)}`)).json()) as Record<string, unknown>;
+    (await (
+      await fetch(`${api.base}/intents/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${tokens.victor}` },
+      })
+    ).json()) as Record<string, unknown>;
   const entries = (id: string) => api.stack.deps.ledger.forIntent('main', id);
   const types = async (id: string) => (await entries(id)).map((stored) => stored.entry.type);
   const until = async (condition: () => Promise<boolean>) => {

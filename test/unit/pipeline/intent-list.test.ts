@@ -120,6 +120,29 @@ describe('listIntents', () => {
     expect([ids(growthFirst), ids(growthSecond)]).toEqual([['d'], ['c']]);
   });
 
+  test('a cursor goes on only with the filter it was handed out for: another is InvalidInputError naming cursor', async () => {
+    const filter: IntentListFilter = { team: 'growth', status: ['released', 'in-flight'] };
+    const first = await listIntents(entries, filter, { limit: 1 });
+    // The same filter, its statuses in another order, with another page size: the cursor goes on.
+    const same = await listIntents(
+      entries,
+      { status: ['in-flight', 'released'], team: 'growth' },
+      { limit: 5, cursor: first.nextCursor! },
+    );
+    expect([ids(first), ids(same)]).toEqual([['d'], ['c', 'a']]);
+    for (const other of [{}, { team: 'growth' }, { ...filter, service: 'launch-flags' }]) {
+      try {
+        await listIntents(entries, other, { limit: 1, cursor: first.nextCursor! });
+        throw new Error(`accepted with ${JSON.stringify(other)}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        expect((error as InvalidInputError).issues).toEqual([
+          { path: 'cursor', message: expect.stringContaining('another filter') },
+        ]);
+      }
+    }
+  });
+
   test('a cursor this code did not hand out is InvalidInputError naming cursor', async () => {
     for (const cursor of ['not-a-cursor', Buffer.from('{"v":1,"before":-3}').toString('base64url')]) {
       try {

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { matchRoute } from '../../lambdas/api/routes.js';
+
+/**
+ * One line of `itv serve`'s access log, written as JSON Lines to stderr: the fields of API Gateway's
+ * `AccessLogFormat.jsonWithStandardFields()` that a local server has (`requestId`, `ip`, `requestTime`,
+ * `httpMethod`, `resourcePath`, `status`, `responseLength`), with `path` (the request path, never its query
+ * string, which may carry a cursor or other values a caller would not want kept), `durationMs` and the
+ * `principal` the bearer token was issued to (null when the request names none, or one nobody issued).
+ * The Authorization header and the body are never written.
+ */
+export interface AccessLogLine {
+  requestId: string;
+  requestTime: string;
+  ip: string | null;
+  httpMethod: string;
+  path: string;
+  /** The route's template (`/intents/{id}`), null for a path no route declares. */
+  resourcePath: string | null;
+  status: number;
+  responseLength: number;
+  durationMs: number;
+  principal: string | null;
+}
+
+/**
+ * Writes one access-log line for `request` once its answer is sent (or its connection closes first).
+ * `principalOf` names who the request's credential belongs to, if anybody, and is asked only after the answer,
+ * so a refused credential (401) is logged with none.
+ */
+export function logAccess(
+  request: IncomingMessage,
+  response: ServerResponse,
+  principalOf: (authorization: string | undefined) => string | undefined,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): void {
+  const started = process.hrtime.bigint();
+  const requestTime = new Date().toISOString();
+  let responseLength = 0;
+  const end = response.end.bind(response);
+  response.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) responseLength = Buffer.byteLength(chunk);
+    return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
+  }) as ServerResponse['end'];
+  let written = false;
+  const once = () => {
+    if (written) return;
+    written = true;
+    const path = pathOf(request.url);
+    const matched = matchRoute(request.method ?? '', path);
+    const principal =
+      response.statusCode === 401 ? undefined : principalOf(request.headers.authorization ?? undefined);
+    const line: AccessLogLine = {
+      requestId: randomUUID(),
+      requestTime,
+      ip: request.socket.remoteAddress ?? null,
+      httpMethod: request.method ?? '',
+      path,
+      resourcePath: matched && 'route' in matched ? matched.route.path : null,
+      status: response.statusCode,
+      responseLength,
+      durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      principal: principal ?? null,
+    };
+    write(`${JSON.stringify(line)}\n`);
+  };
+  response.once('finish', once);
+  response.once('close', once);
+}
+
+/** The request's path without its query string (or fragment). */
+function pathOf(url: string | undefined): string {
+  return new URL(url ?? '/', 'http://127.0.0.1').pathname;
+}

@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueToken } from '../../cli/runtime/local-tokens.js';
+import { expectIdempotency, idempotencyScenario } from '../support/idempotency-cases.js';
+import { itvBin as itv, itvEnv, root, runItv } from '../support/run-itv.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+/** The read routes, each as a client would first try it. */
+const reads = [
+  '/intents',
+  '/intents/some-intent',
+  '/intents/some-intent/evidence',
+  '/ledger',
+  '/ledger/checkpoints',
+  '/value',
+  '/openapi.json',
+];
+
+/**
+ * `itv serve` as a user starts it, in its own process, relaying to the home's control plane: what it answers
+ * and what it passes back.
+ */
+describe('itv serve, started as a user starts it', () => {
+  let home: string;
+  let serve: ChildProcess;
+  let base: string;
+  let token: string;
+  let stderr = '';
+  let banner = '';
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-serve-command-'));
+    token = issueToken(home, 'alice');
+    serve = spawn(process.execPath, [itv, 'serve', '--port', '0'], { cwd: root, env: itvEnv(home) });
+    serve.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    base = await new Promise<string>((resolve, reject) => {
+      serve.stdout?.on('data', (chunk) => {
+        banner += chunk;
+        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(banner)?.[0];
+        if (url && banner.includes('Ctrl-C')) resolve(url);
+      });
+      serve.once('exit', (code) => reject(new Error(`itv serve exited with ${code}`)));
+    });
+  }, setupMs);
+
+  afterAll(async () => {
+    serve?.kill('SIGTERM');
+    await runItv(home, ['control-plane', 'stop']);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  const call = async (
+    method: string,
+    path: string,
+    init: { authorization?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(init.authorization ? { authorization: init.authorization } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.headers ?? {}),
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
+  };
+
+  test.each(reads)(
+    'GET %s without credentials, or with a token nobody issued, is 401 asking for a bearer token',
+    async (path) => {
+      for (const authorization of [undefined, 'Bearer itv_bogus']) {
+        const answer = await call('GET', path, authorization ? { authorization } : {});
+        expect({ path, authorization, status: answer.status }).toEqual({ path, authorization, status: 401 });
+        expect(answer.headers.get('content-type')).toBe('application/problem+json');
+        expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+        expect(JSON.parse(answer.text)).toMatchObject({ status: 401 });
+      }
+    },
+  );
+
+  test('the same reads with a token `itv token` issued are answered', async () => {
+    const listed = await call('GET', '/intents', { authorization: `Bearer ${token}` });
+    expect(listed.status).toBe(200);
+    const document = await call('GET', '/openapi.json', { authorization: `Bearer ${token}` });
+    expect(document.status).toBe(200);
+  });
+
+  test(
+    'a request sent again under its Idempotency-Key is answered again with Idempotent-Replayed: true, and every header the API answers with',
+    async () => {
+      const seen = await idempotencyScenario(
+        async (method, path, init) => {
+          const answer = await call(method, path, {
+            authorization: `Bearer ${token}`,
+            headers: init.headers ?? {},
+            ...(init.body === undefined ? {} : { raw: init.body }),
+          });
+          return {
+            status: answer.status,
+            header: (name) => answer.headers.get(name),
+            body: JSON.parse(answer.text) as Record<string, unknown>,
+          };
+        },
+        new Date(),
+        'serve-command',
+      );
+      expectIdempotency(seen);
+    },
+    intentsBudgetMs(1),
+  );
+
+  test('each request is one JSON line on stderr: method, path without its query, route, status, duration, principal; never a credential or a body', async () => {
+    const secretBody = { note: 'body-never-logged' };
+    await call('GET', '/intents?status=released&cursor=query-never-logged', {
+      authorization: `Bearer ${token}`,
+    });
+    await call('GET', '/ledger', { authorization: 'Bearer itv_token-never-logged' });
+    await call('POST', '/intents', { authorization: `Bearer ${token}`, body: secretBody });
+    await call('GET', '/no-such-route', { authorization: `Bearer ${token}` });
+    const lines = async () => {
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const parsed = stderr
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        if (parsed.some((line) => line.path === '/no-such-route')) return parsed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no access log line for /no-such-route in:\n${stderr}`);
+    };
+    const logged = await lines();
+    const line = (method: string, path: string, status: number) =>
+      logged.find((l) => l.httpMethod === method && l.path === path && l.status === status);
+    expect(line('GET', '/intents', 200)).toEqual({
+      requestId: expect.any(String),
+      requestTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      ip: '127.0.0.1',
+      httpMethod: 'GET',
+      path: '/intents',
+      resourcePath: '/intents',
+      status: 200,
+      responseLength: expect.any(Number),
+      durationMs: expect.any(Number),
+      principal: 'alice',
+    });
+    expect(line('GET', '/ledger', 401)).toMatchObject({ resourcePath: '/ledger', principal: null });
+    expect(line('POST', '/intents', 400)).toMatchObject({ principal: 'alice' });
+    expect(line('GET', '/no-such-route', 404)).toMatchObject({ resourcePath: null, principal: 'alice' });
+    for (const never of [token, 'itv_token-never-logged', 'query-never-logged', 'body-never-logged']) {
+      expect(stderr).not.toContain(never);
+    }
+  });
+
+  test('the banner names where the routes are described', async () => {
+    expect(banner).toContain(`${base}/openapi.json`);
+    expect(banner).toContain('access log');
+  });
+});
