@@ -1,17 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dueAtText, dueInstant } from '../support/due-instant.js';
 import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
-
-/** The year-end freeze that holds every service (policies/freeze-windows.ts): a due instant must miss it. */
-const freeze = { start: Date.parse('2026-12-21T00:00:00Z'), end: Date.parse('2027-01-04T08:00:00Z') };
-
-/** Three hours from now, or the first hour after the year-end freeze when those three hours fall inside it. */
-function dueInstant(now: number): Date {
-  const due = now + 3 * 3_600_000;
-  return new Date(due >= freeze.start && due < freeze.end ? freeze.end + 3_600_000 : due);
-}
 
 /**
  * `itv submit` of a change asked for hours ahead (`constraints.notBefore`): it is scheduled, and the command
@@ -44,8 +36,7 @@ describe('itv submit of a change scheduled for later', () => {
           constraints: { ...intent.constraints, notBefore: due.toISOString() },
         }),
       );
-      // Rounded up to a whole second, as the park that holds it times out after whole seconds.
-      const dueAt = new Date(Math.ceil(due.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+      const dueAt = dueAtText(due);
       // A command that follows the change to its due instant is ended here rather than hours from now.
       const limit = AbortSignal.timeout(60_000);
 
