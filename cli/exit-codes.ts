@@ -5,7 +5,7 @@ import type { IntentStatus } from '../lambdas/core/pipeline/status.js';
  * the two equal). A script can tell a change that did not release (2) from a command that could not run (1).
  */
 export const exitCodes = {
-  /** Done: released, waiting for a reviewer of record, or anything a read or a check found as it should be. */
+  /** Done: released, waiting for a reviewer of record, scheduled for later, or anything a read or a check found as it should be. */
   ok: 0,
   /** Bad input, a refused identity, nothing to decide, a failed verification, or an error. */
   error: 1,
@@ -19,6 +19,12 @@ export const exitCodes = {
 const parked = new Set(['awaiting-review', 'awaiting-checks', 'awaiting-decision']);
 
 /**
+ * A change asked for later (`constraints.notBefore`, or a timestamp ahead): admitted, or not, at its due instant,
+ * which may be days away. Nothing is left to follow until then.
+ */
+export const scheduledStatus = 'admission.scheduled';
+
+/**
  * The exit code for where an intent stands. Only an ending without a release is 2: an intent still on its
  * way (queued for its lane, releasing, a review recorded whose execution resumes) has not failed.
  */
@@ -29,7 +35,8 @@ export function exitCodeFor(status: Pick<IntentStatus, 'status' | 'outcome'>): n
 }
 
 /**
- * Whether a command following an intent can stop: it has an outcome, failed, or waits for a person. An
+ * Whether a command following an intent can stop: it has an outcome, failed, waits for a person, or is
+ * scheduled for later (which `--wait` follows on through, as it does a review). An
  * execution that is not running at the moment has not settled by that alone — between a review being
  * recorded and its execution resuming, or while queued for its lane, nothing runs, yet the intent goes on.
  */
@@ -39,7 +46,11 @@ export function isSettled(
 ): boolean {
   if (status.outcome !== null || status.status === 'failed') return true;
   // `--wait` follows a change on through its review, and through CI reporting the checks it waits for.
-  if (status.status === 'awaiting-review' || status.status === 'awaiting-checks')
+  if (
+    status.status === 'awaiting-review' ||
+    status.status === 'awaiting-checks' ||
+    status.status === scheduledStatus
+  )
     return !options.untilReviewed;
   return parked.has(status.status);
 }

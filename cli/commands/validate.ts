@@ -7,9 +7,9 @@ import { readIntentFile } from './read-intent-file.js';
 
 /**
  * `itv validate FILE`: `POST /intents?dryRun=true` as the principal the command names — declaration, structure
- * and policy as the pipeline would run them now — writing nothing. Exit codes: 0 it would be admitted (or
- * queue for its lane), 2 structure or policy would reject it, 1 bad input (an incomplete intent, a field
- * named) or a refused identity.
+ * and policy as the pipeline would run them now (policy as of the instant the intent is due) — writing nothing.
+ * Exit codes: 0 it would be admitted (or queue for its lane, or be scheduled for later), 2 structure or policy
+ * would reject it, 1 bad input (an incomplete intent, a field named) or a refused identity.
  */
 export async function validateCommand(
   file: string,
@@ -23,7 +23,7 @@ export async function validateCommand(
   const report = answer.body;
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else printReport(file, report);
-  return report.verdict === 'admitted' || report.verdict === 'queued' ? 0 : 2;
+  return ['admitted', 'queued', 'scheduled'].includes(report.verdict) ? 0 : 2;
 }
 
 function printReport(file: string, report: DryRunReport): void {
@@ -45,4 +45,10 @@ function printReport(file: string, report: DryRunReport): void {
     );
   }
   if (policy.waitingFor.length > 0) console.log(`  would wait for ${policy.waitingFor.join(', ')}`);
+  // Judged as of the instant it is due, as the pipeline judges it: now, or its timestamp or notBefore ahead.
+  if (policy.dueAt) {
+    console.log(
+      `  would be scheduled for ${policy.dueAt}: judged as of that instant, and admitted then unless something changed`,
+    );
+  } else if (policy.evaluatedAt) console.log(`  judged as of ${policy.evaluatedAt}`);
 }

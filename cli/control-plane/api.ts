@@ -151,7 +151,20 @@ export function localApi(
     }
     const route = localRoutes.find(([method, path]) => method === request.method && path.test(url.pathname));
     if (!route) return noRouteProblem(url.pathname);
-    const id = route[1].exec(url.pathname)?.[1];
+    // Decoded as the API's own routes decode theirs: an attempt's id (`<id>:attempt-<n>`) arrives as `%3A`.
+    const raw = route[1].exec(url.pathname)?.[1];
+    const id = raw === undefined ? undefined : decodePathParameter(raw);
+    if (id === null) {
+      return problem(
+        400,
+        'InvalidInputError',
+        `the path ${url.pathname} holds a malformed percent-encoding`,
+        {
+          issues: [{ path: 'path.id', message: 'is not valid percent-encoded UTF-8' }],
+          instance: url.pathname,
+        },
+      );
+    }
     return route[2](apiEvent(request, url, '', id === undefined ? {} : { id }));
   }
 

@@ -6,8 +6,8 @@ import type { ControlPlaneClient } from './client.js';
 const defaultPollMs = 150;
 
 /**
- * Follows an intent on the control plane until it settles (`isSettled`: an outcome, a failure, or a wait for
- * a person or for CI), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
+ * Follows an intent on the control plane until it settles (`isSettled`: an outcome, a failure, a wait for
+ * a person or for CI, or a schedule for later), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
  * `untilReviewed`, an intent that waits for a reviewer is followed on until it has an outcome (or failed).
  */
 export async function followIntent(
@@ -34,7 +34,9 @@ export async function followIntent(
     // A park for CI's check results waits in process, so its execution runs on: where it has parked, the
     // ledger says whether the intent waits for CI (`awaiting-checks`), as it says so for a parked review.
     const waitingForCi = last?.state === 'AwaitChecks' && last.phase === 'entered';
-    if (!progress.body.running || waitingForCi) {
+    // So does a scheduled intent's park until its due instant, which on the wall clock may be days away.
+    const waitingForDue = last?.state === 'AwaitDue' && last.phase === 'entered';
+    if (!progress.body.running || waitingForCi || waitingForDue) {
       const answer = await client.call<IntentStatus>('GET', `/intents/${path}`);
       const status = answer.status === 200 ? answer.body : undefined;
       if (status === undefined || isSettled(status, { untilReviewed: options.untilReviewed ?? false }))

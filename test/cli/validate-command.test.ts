@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dueAtText, dueInstant } from '../support/due-instant.js';
 import { root, runItv } from '../support/run-itv.js';
 import { appendsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -49,6 +50,41 @@ describe('itv validate', () => {
       });
       expect(incomplete.code).toBe(1);
       expect(incomplete.stderr).toMatch(/goal/);
+      expect([exported.code, exported.stdout]).toEqual([0, '']);
+    },
+    commandMs,
+  );
+
+  test(
+    'an intent asked for hours ahead would be scheduled for that instant: exit 0, judged as of it, nothing recorded',
+    async () => {
+      // Prepare: alice's flag change, dated now, asked for about three hours ahead.
+      const intent = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
+      const due = dueInstant(Date.now());
+      const file = join(home, 'later.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ...intent,
+          timestamp: new Date().toISOString(),
+          constraints: { ...intent.constraints, notBefore: due.toISOString() },
+        }),
+      );
+
+      // Act
+      const validated = await runItv(home, ['validate', file, '--as', 'alice']);
+      const asJson = await runItv(home, ['validate', file, '--as', 'alice', '--json']);
+      const exported = await runItv(home, ['ledger', 'export']);
+
+      // Assess
+      expect([validated.code, validated.stderr]).toEqual([0, '']);
+      expect(validated.stdout).toMatch(/policy\s+scheduled, risk tier \d/);
+      expect(validated.stdout).toContain(`would be scheduled for ${dueAtText(due)}`);
+      expect(asJson.code).toBe(0);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({
+        verdict: 'scheduled',
+        policy: { verdict: 'scheduled', dueAt: dueAtText(due), failed: [] },
+      });
       expect([exported.code, exported.stdout]).toEqual([0, '']);
     },
     commandMs,

@@ -1,6 +1,7 @@
 import { decideAdmission, type Explanation, readOccupancy } from '../admission/index.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { ResolvedIntent } from '../intent.js';
+import { dueAt, wholeSecondTimestamp } from '../intent-timing.js';
 import { type StructureVerdict, validateStructure } from '../structure.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
@@ -8,9 +9,16 @@ import type { PipelineDeps } from './deps.js';
 import { readMeasuredBudget } from './measured-budget.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 
-/** What admission would decide now, without recording or queuing anything. */
+/**
+ * What admission would decide, without recording or queuing anything: now, or for an intent not yet due, as of
+ * the instant it is due, as AdmitPolicy judges it.
+ */
 export interface DryRunPolicy {
-  verdict: 'admitted' | 'queued' | 'rejected';
+  verdict: 'admitted' | 'queued' | 'scheduled' | 'rejected';
+  /** The instant the policy set was evaluated as of: now, or the instant the intent is due. */
+  evaluatedAt: string;
+  /** Scheduled: the instant it would be due and admission would run again (whole seconds, as AdmitPolicy records it). */
+  dueAt?: string;
   tier: number;
   requiresReviewer: boolean;
   lane: string;
@@ -25,12 +33,18 @@ export interface DryRunPolicy {
   waitingFor: string[];
 }
 
-/** The outcome of a dry run: the intent as it stands now, stage by stage, nothing written. */
+/** The outcome of a dry run: the intent as the pipeline would take it, stage by stage, nothing written. */
 export interface DryRunReport {
   dryRun: true;
   intentId: string;
-  /** `admitted` / `queued`: it would go on; otherwise the stage that would stop it. */
-  verdict: 'admitted' | 'queued' | 'rejected-structure' | 'schema-update-required' | 'rejected-policy';
+  /** `admitted` / `queued` / `scheduled`: it would go on; otherwise the stage that would stop it. */
+  verdict:
+    | 'admitted'
+    | 'queued'
+    | 'scheduled'
+    | 'rejected-structure'
+    | 'schema-update-required'
+    | 'rejected-policy';
   structure: StructureVerdict;
   /** Absent when structure already stops it, as the pipeline would never reach admission. */
   policy?: DryRunPolicy;
@@ -40,7 +54,8 @@ export interface DryRunReport {
  * ValidateStructure and AdmitPolicy on a complete intent (declaration already passed: `checkCompleteness`),
  * reading the state the stages read — confidence, delegations, revocations, the measured error budget, the
  * in-flight partition — and writing nothing: no ledger entry, no admission record, no sequencer bump. An
- * emergency override is evaluated as policy but preempts nothing here.
+ * emergency override is evaluated as policy but preempts nothing here. An intent not yet due is judged as of its
+ * due instant, as AdmitPolicy judges it: `scheduled` with `dueAt` when the policy set allows it then.
  * Example: `await dryRunIntent(intent, 'abc123', deps)` → `{ verdict: 'admitted', policy: { tier: 0, … } }`.
  */
 export async function dryRunIntent(
@@ -65,15 +80,19 @@ export async function dryRunIntent(
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
   const revocation = await revokedAuthority(intent, catalog, deps.state, now);
   const budget = await readMeasuredBudget(deps.state, intent.change.service);
-  const decision = decideAdmission({
+  // Not yet due (its timestamp or constraints.notBefore ahead): judged as of the instant it is due, holding no
+  // lane and no place in a queue, as AdmitPolicy schedules it.
+  const due = dueAt(intent, now);
+  const evaluatedAt = due ?? now;
+  const decided = decideAdmission({
     intent,
     intentId,
     service,
     catalog,
     policies: deps.policies,
-    now,
+    now: evaluatedAt,
     confidence,
-    occupancy: await readOccupancy(deps.state, intentId),
+    occupancy: due ? { version: 0, others: [] } : await readOccupancy(deps.state, intentId),
     signals: {
       authorityRevoked: revocation ? describeRevocation(revocation) : undefined,
       ...(budget
@@ -82,6 +101,10 @@ export async function dryRunIntent(
     },
     releases: new Map(),
   });
+  const decision = {
+    ...decided,
+    verdict: due && decided.verdict !== 'rejected' ? ('scheduled' as const) : decided.verdict,
+  };
   return {
     dryRun: true,
     intentId,
@@ -89,6 +112,8 @@ export async function dryRunIntent(
     structure,
     policy: {
       verdict: decision.verdict,
+      evaluatedAt: evaluatedAt.toISOString(),
+      ...(decision.verdict === 'scheduled' && due ? { dueAt: wholeSecondTimestamp(due) } : {}),
       tier: decision.risk.tier,
       requiresReviewer: decision.risk.requiresReviewer,
       lane: decision.lane,

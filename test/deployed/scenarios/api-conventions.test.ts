@@ -139,11 +139,29 @@ describe('API conventions on the deployed stack', () => {
         body: declaredAt(example('01-low-risk-flag.json'), stack.clock.now()),
       }),
     );
+    // The same change asked for three hours ahead is judged as of then, as AdmitPolicy would schedule it.
+    const intent = declaredAt(example('01-low-risk-flag.json'), stack.clock.now());
+    const notBefore = new Date(stack.clock.now().getTime() + 3 * 3_600_000 + 250);
+    const later = await stack.clock.busy(() =>
+      stack.api.request('POST', '/intents?dryRun=true', {
+        caller: callers.alice,
+        body: {
+          ...intent,
+          constraints: { ...(intent.constraints as object), notBefore: notBefore.toISOString() },
+        },
+      }),
+    );
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toMatchObject({
       dryRun: true,
       verdict: 'admitted',
       structure: { verdict: 'valid' },
+    });
+    expect(later.statusCode).toBe(200);
+    const dueAt = new Date(Math.ceil(notBefore.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    expect(later.json()).toMatchObject({
+      verdict: 'scheduled',
+      policy: { verdict: 'scheduled', dueAt, evaluatedAt: dueAt.replace('Z', '.000Z'), failed: [] },
     });
     expect(Object.values(before).some((count) => count > 0)).toBe(true);
     expect(await everything()).toEqual(before);

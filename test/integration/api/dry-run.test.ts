@@ -16,7 +16,7 @@ const example = (name: string) =>
 interface Answer {
   verdict?: string;
   structure: { verdict: string; errors: Array<{ path: string }> };
-  policy: { rules: unknown[]; failed: unknown[] };
+  policy: { rules: unknown[]; failed: Array<{ rule: string; reason: string; remedy?: string }> };
   issues: Array<{ path: string }>;
 }
 
@@ -33,7 +33,7 @@ describe('POST /intents?dryRun=true', () => {
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-dry-run-'));
-    for (const who of ['alice', 'dana', 'rachel']) tokens[who] = issueToken(home, who);
+    for (const who of ['alice', 'dana', 'rachel', 'quinn']) tokens[who] = issueToken(home, who);
     api = await startLocalApi(home, bearerCaller(home), NOW);
     // Something on the ledger and in the state table first, so "nothing written" is not "nothing there".
     expect((await post('alice', { ...example('01-low-risk-flag.json'), id: 'dry-run-real-1' })).status).toBe(
@@ -115,6 +115,78 @@ describe('POST /intents?dryRun=true', () => {
         expect.objectContaining({ rule: expect.any(String), reason: expect.any(String) }),
       ]),
     );
+    expect(await everything()).toEqual(before);
+  });
+
+  test(
+    'an intent dated ahead is judged as of its timestamp, as the submission is: the freeze then, not the hour now',
+    async () => {
+      // Prepare: the finance close change, dated inside the year-end freeze in New York; now is a Wednesday
+      // morning there, inside business hours and outside every freeze.
+      const dated = { ...example('12-finance-close.json'), timestamp: '2026-12-31T10:00:00-05:00' };
+
+      // Act
+      const before = await everything();
+      const dry = await post('quinn', { ...dated, id: 'dry-run-dated-1' }, '?dryRun=true');
+      const after = await everything();
+      const submitted = await post('quinn', { ...dated, id: 'dry-run-dated-2' });
+      await api.executions.idle();
+
+      // Assess
+      expect(dry.status).toBe(200);
+      expect(after).toEqual(before);
+      expect(dry.body).toMatchObject({
+        verdict: 'rejected-policy',
+        policy: { verdict: 'rejected', evaluatedAt: '2026-12-31T15:00:00.000Z' },
+      });
+      expect(dry.body.policy.failed.map((failed) => failed.rule)).toContain('operational-freeze-window');
+      const remedies = dry.body.policy.failed.map((failed) => failed.remedy ?? '').join('\n');
+      expect(remedies).toContain('2027-01-08T13:00:00.000Z (Friday 2027-01-08 08:00 in America/New_York)');
+      // The submission records the same rejection, rule for rule, remedy for remedy.
+      expect(submitted.status).toBe(202);
+      const entries = await api.stack.deps.ledger.forIntent('main', 'dry-run-dated-2');
+      const rejected = entries.find((stored) => stored.entry.type === 'admission.rejected');
+      expect(rejected).toBeDefined();
+      const recorded = (rejected!.entry.payload as { failed: Array<{ rule: string; remedy?: string }> })
+        .failed;
+      expect(dry.body.policy.failed.map(({ rule, remedy }) => ({ rule, remedy }))).toEqual(
+        recorded.map(({ rule, remedy }) => ({ rule, remedy })),
+      );
+    },
+    intentsBudgetMs(1),
+  );
+
+  test('an intent asked for three hours ahead would be scheduled for that instant, not admitted now', async () => {
+    // Prepare
+    const intent = example('01-low-risk-flag.json');
+    const constraints = intent.constraints as Record<string, unknown>;
+    const notBefore = new Date(NOW.getTime() + 3 * 3_600_000 + 250).toISOString();
+
+    // Act
+    const before = await everything();
+    const dry = await post(
+      'alice',
+      {
+        ...intent,
+        id: 'dry-run-later-1',
+        timestamp: NOW.toISOString(),
+        constraints: { ...constraints, notBefore },
+      },
+      '?dryRun=true',
+    );
+
+    // Assess: due at the whole second after it, as AdmitPolicy rounds it.
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      verdict: 'scheduled',
+      policy: {
+        verdict: 'scheduled',
+        dueAt: '2026-11-04T18:00:01Z',
+        evaluatedAt: '2026-11-04T18:00:01.000Z',
+        failed: [],
+        waitingFor: [],
+      },
+    });
     expect(await everything()).toEqual(before);
   });
 

@@ -20,6 +20,7 @@ describe('exit codes of submit, review and release decide, as the README documen
   test.each([
     ['released', 'released'],
     ['awaiting-review', null],
+    ['admission.scheduled', null],
   ])('%s exits 0', (status, outcome) => {
     expect(exitCodeFor(statusOf(status, outcome))).toBe(exitCodes.ok);
   });
@@ -58,6 +59,11 @@ describe('when a command stops following an intent', () => {
   test('waiting for review ends it unless the command waits for the review', () => {
     expect(isSettled(statusOf('awaiting-review'), { untilReviewed: false })).toBe(true);
     expect(isSettled(statusOf('awaiting-review'), { untilReviewed: true })).toBe(false);
+  });
+
+  test('a change scheduled for later ends it unless the command waits for its outcome', () => {
+    expect(isSettled(statusOf('admission.scheduled'), { untilReviewed: false })).toBe(true);
+    expect(isSettled(statusOf('admission.scheduled'), { untilReviewed: true })).toBe(false);
   });
 
   test('a review recorded whose execution has not resumed, or an intent queued for its lane, does not', () => {

@@ -63,4 +63,41 @@ describe('following an intent', () => {
     expect(atOnce?.status).toBe('awaiting-review');
     expect(untilReviewed?.status).toBe('released');
   });
+
+  test('an intent parked until its due instant ends the follow while its execution waits on, unless asked to wait', async () => {
+    // Prepare: the execution runs on (parked in process on the wall clock), its last stage AwaitDue.
+    const scheduled = {
+      intentId: 'int-1',
+      steps: [],
+      reasons: [],
+      status: 'admission.scheduled',
+      outcome: null,
+    };
+    // After 20 polls the due instant has come: the execution goes on to release, and then ends.
+    const parkedUntilDue = () => {
+      let polls = 0;
+      const client = {
+        async call(_method: string, path: string) {
+          if (path.includes('/progress')) {
+            polls += 1;
+            const events = [{ intentId: 'int-1', state: 'AwaitDue', phase: 'entered' }];
+            return { status: 200, body: { events: polls === 1 ? events : [], running: polls <= 20 } };
+          }
+          return {
+            status: 200,
+            body: polls <= 20 ? scheduled : { ...scheduled, status: 'released', outcome: 'released' },
+          };
+        },
+      };
+      return client as unknown as ControlPlaneClient;
+    };
+
+    // Act
+    const atOnce = await followIntent(parkedUntilDue(), 'int-1', { pollMs: 1 });
+    const untilDue = await followIntent(parkedUntilDue(), 'int-1', { pollMs: 1, untilReviewed: true });
+
+    // Assess
+    expect(atOnce?.status).toBe('admission.scheduled');
+    expect(untilDue?.status).toBe('released');
+  });
 });

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dueAtText, dueInstant } from '../support/due-instant.js';
+import { root, runItv } from '../support/run-itv.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
+
+/**
+ * `itv submit` of a change asked for hours ahead (`constraints.notBefore`): it is scheduled, and the command
+ * returns as it does for a change waiting for its reviewer — it says when, and how to watch or stop it — rather
+ * than following it until its due instant. On the wall clock (`ITV_CLOCK=wall`), as a deployed stack runs it.
+ */
+describe('itv submit of a change scheduled for later', () => {
+  let home: string;
+  const env = { ITV_CLOCK: 'wall' };
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-submit-scheduled-'));
+  });
+  afterAll(async () => {
+    expect((await runItv(home, ['control-plane', 'stop'], { env })).code).toBe(0);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test(
+    'returns at once with exit 0, saying when it is due and how to watch or stop it',
+    async () => {
+      // Prepare: alice's flag change, dated now, asked for three hours ahead.
+      const intent = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
+      const due = dueInstant(Date.now());
+      const file = join(home, 'scheduled.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ...intent,
+          timestamp: new Date().toISOString(),
+          constraints: { ...intent.constraints, notBefore: due.toISOString() },
+        }),
+      );
+      const dueAt = dueAtText(due);
+      // A command that follows the change to its due instant is ended here rather than hours from now.
+      const limit = AbortSignal.timeout(60_000);
+
+      // Act
+      const submitted = await runItv(home, ['submit', file, '--as', 'alice'], { env, signal: limit });
+      const asJson = await runItv(home, ['submit', file, '--as', 'alice', '--json'], { env, signal: limit });
+
+      // Assess
+      expect([submitted.code, submitted.stderr]).toEqual([0, '']);
+      const intentId = submitted.stdout.match(/declared (int-[0-9a-f]+) /)?.[1];
+      expect(intentId).toBeDefined();
+      expect(submitted.stdout).toMatch(/status +admission\.scheduled\n/);
+      expect(submitted.stdout).toContain(`${intentId} is scheduled for ${dueAt}`);
+      expect(submitted.stdout).toContain(`itv watch ${intentId}`);
+      expect(submitted.stdout).toContain(`itv stop ${intentId} --reason`);
+      expect(submitted.stdout).not.toContain('admission.admitted');
+      // The same submission again reports the same scheduled execution, as JSON alone on stdout.
+      expect(asJson.code).toBe(0);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({
+        intentId,
+        status: 'admission.scheduled',
+        outcome: null,
+      });
+
+      // Cleanup: the change is withdrawn, so the control plane has nothing left to wait for.
+      const stopped = await runItv(home, ['stop', intentId!, '--reason', 'test over', '--as', 'alice'], {
+        env,
+      });
+      expect(stopped.code).toBe(2);
+    },
+    intentsBudgetMs(2),
+  );
+});
