@@ -177,6 +177,11 @@ export class LocalExecutions implements Executions {
     return this.running.size - this.pipeline.waitingOutsideTime;
   }
 
+  /** Executions parked in process (a lane, a due instant, check results). */
+  get parkedInProcess(): number {
+    return this.pipeline.parkedInProcess;
+  }
+
   /** Ends the executions waiting in process as a crash would (`LocalPipeline.suspendParks`); returns how many. */
   suspendParks(): number {
     return this.pipeline.suspendParks();

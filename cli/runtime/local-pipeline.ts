@@ -211,6 +211,11 @@ export class LocalPipeline {
     return parks.length;
   }
 
+  /** Executions parked in process (a lane, a due instant, check results): what `suspendParks` would end. */
+  get parkedInProcess(): number {
+    return this.suspendable.size;
+  }
+
   /** Executions waiting in process for a lane or for check results: waiting on others, outside time. */
   get waitingOutsideTime(): number {
     return this.laneParks + this.checkParks.size;

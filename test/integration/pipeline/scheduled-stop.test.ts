@@ -126,7 +126,9 @@ describe('stopping a scheduled intent (local runtime)', () => {
       timestamp: start.toISOString(),
       constraints: { ...intent.constraints, notBefore: dayAhead.toISOString() },
     });
-    await until(async () => (await types(id)).includes('admission.scheduled'));
+    await until(
+      async () => (await types(id)).includes('admission.scheduled') && api!.executions.parkedInProcess === 1,
+    );
     const before = await types(id);
 
     // Act
