@@ -19,7 +19,7 @@ import { evidenceView } from './views/evidence-view.js';
 import { type IntentWithEntries, intentView } from './views/intent-view.js';
 import { intentFilters, intentsView } from './views/intents-view.js';
 import { lanesView } from './views/lanes-view.js';
-import { type LedgerVerdict, ledgerView } from './views/ledger-view.js';
+import { type LedgerVerdict, ledgerView, type StoredCheckpoint } from './views/ledger-view.js';
 import { notice } from './views/parts.js';
 
 export interface RunningConsole {
@@ -296,7 +296,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { entry: LedgerEntry; hash: string });
     const next = /after=(\d+)/.exec(answer.header('link') ?? '')?.[1];
-    const checkpoints = await this.api.get<{ checkpoints?: unknown[] }>('/ledger/checkpoints');
+    const checkpoints = await this.api.get<{ checkpoints?: StoredCheckpoint[] }>('/ledger/checkpoints');
     const verdictKey = query.get('verdict');
     const verdict = verdictKey ? this.verdicts.get(verdictKey) : undefined;
     return this.page(
@@ -308,7 +308,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         {
           entries,
           ...(next !== undefined ? { nextAfter: Number(next) } : {}),
-          checkpoints: checkpoints.body.checkpoints?.length ?? 0,
+          checkpoints: checkpoints.body.checkpoints ?? [],
         },
         this.session.formToken,
         verdict,

@@ -8,8 +8,19 @@ export interface LedgerPage {
   entries: Array<{ entry: LedgerEntry; hash: string }>;
   /** The `after` of the next page, when there is one. */
   nextAfter?: number;
-  checkpoints: number;
+  /** Every checkpoint object the evidence store keeps, as `GET /ledger/checkpoints` answers them. */
+  checkpoints: StoredCheckpoint[];
 }
+
+export interface StoredCheckpoint {
+  key: string;
+  value: unknown;
+  /** Why the store cannot serve it as written, when it cannot. */
+  damaged?: string;
+}
+
+/** How many of the newest checkpoints the page lists. */
+const newestShown = 10;
 
 export interface LedgerVerdict {
   audit: LedgerAudit;
@@ -24,12 +35,13 @@ export interface LedgerVerdict {
 export function ledgerView(page: LedgerPage, formToken: string, verdict?: LedgerVerdict): Markup {
   const first = page.entries[0]?.entry.seq ?? 0;
   return html`<h1>Ledger</h1>
-<p>${page.checkpoints} signed checkpoints in the evidence store. Every entry is hash-chained to the one before it; a
+<p>${page.checkpoints.length} signed checkpoints in the evidence store. Every entry is hash-chained to the one before it; a
 checkpoint signs the RFC 9162 tree head over every entry up to it.</p>
 <form method="post" action="/ledger/verify"><input type="hidden" name="form" value="${formToken}">
 <label><input type="checkbox" name="bundles" value="1" checked> also check every evidence bundle the ledger records</label>
 <button type="submit">Verify the ledger</button></form>
 ${verdict ? verdictPanel(verdict) : ''}
+${checkpointTable(page.checkpoints)}
 <h2>Entries from seq ${first}</h2>
 <table><thead><tr><th scope="col" class="num">Seq</th><th scope="col">Type</th><th scope="col">Intent</th><th scope="col">At (UTC)</th><th scope="col">Hash</th></tr></thead>
 <tbody>${page.entries.map(
@@ -41,6 +53,27 @@ ${verdict ? verdictPanel(verdict) : ''}
       ? html`<a href="/ledger?after=${page.nextAfter}" rel="next">Next page</a>`
       : html`<span class="muted">Last page</span>`
   }</nav>`;
+}
+
+/** The newest checkpoints as stored: what they claim, untrusted until the verify button checks them. */
+function checkpointTable(stored: StoredCheckpoint[]): Markup | string {
+  if (stored.length === 0) return '';
+  const newest = [...stored]
+    .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
+    .slice(0, newestShown);
+  return html`<h2>Newest signed checkpoints</h2>
+<p class="muted">As the evidence store keeps them; <em>Verify the ledger</em> checks each signature and tree head.</p>
+<table><thead><tr><th scope="col" class="num">Tree size</th><th scope="col">Signed at (UTC)</th><th scope="col">Root hash</th><th scope="col">Object</th></tr></thead>
+<tbody>${newest.map(({ key, value, damaged }) => {
+    const head = (
+      value as { checkpoint?: { size?: unknown; rootHash?: unknown; timestamp?: unknown } } | null
+    )?.checkpoint;
+    const size = typeof head?.size === 'number' ? String(head.size) : '—';
+    const at = typeof head?.timestamp === 'string' ? when(head.timestamp) : '—';
+    const root = typeof head?.rootHash === 'string' ? html`<code>${head.rootHash.slice(0, 16)}…</code>` : '—';
+    const note = damaged ? html` <span class="badge bad">${damaged}</span>` : '';
+    return html`<tr class="checkpoint${damaged ? ' damaged' : ''}"><td class="num">${size}</td><td>${at}</td><td>${root}</td><td><code>${key}</code>${note}</td></tr>`;
+  })}</tbody></table>`;
 }
 
 function verdictPanel({ audit, bundles }: LedgerVerdict): Markup {
