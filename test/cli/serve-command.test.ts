@@ -3,20 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
+import { readPaths } from '../support/api-convention-cases.js';
 import { expectIdempotency, idempotencyScenario } from '../support/idempotency-cases.js';
 import { itvBin as itv, itvEnv, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
-
-/** The read routes, each as a client would first try it. */
-const reads = [
-  '/intents',
-  '/intents/some-intent',
-  '/intents/some-intent/evidence',
-  '/ledger',
-  '/ledger/checkpoints',
-  '/value',
-  '/openapi.json',
-];
 
 /**
  * `itv serve` as a user starts it, in its own process, relaying to the home's control plane: what it answers
@@ -72,7 +62,7 @@ describe('itv serve, started as a user starts it', () => {
     return { status: response.status, headers: response.headers, text };
   };
 
-  test.each(reads)(
+  test.each(readPaths)(
     'GET %s without credentials, or with a token nobody issued, is 401 asking for a bearer token',
     async (path) => {
       for (const authorization of [undefined, 'Bearer itv_bogus']) {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dueAtText, dueInstant } from '../support/due-instant.js';
-import { root, runItv } from '../support/run-itv.js';
+import { dueAtText, writeScheduledIntent } from '../support/due-instant.js';
+import { runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 /**
@@ -25,17 +25,7 @@ describe('itv submit of a change scheduled for later', () => {
     'returns at once with exit 0, saying when it is due and how to watch or stop it',
     async () => {
       // Prepare: alice's flag change, dated now, asked for three hours ahead.
-      const intent = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
-      const due = dueInstant(Date.now());
-      const file = join(home, 'scheduled.json');
-      writeFileSync(
-        file,
-        JSON.stringify({
-          ...intent,
-          timestamp: new Date().toISOString(),
-          constraints: { ...intent.constraints, notBefore: due.toISOString() },
-        }),
-      );
+      const { file, due } = writeScheduledIntent(home, 'scheduled.json');
       const dueAt = dueAtText(due);
       // A command that follows the change to its due instant is ended here rather than hours from now.
       const limit = AbortSignal.timeout(60_000);

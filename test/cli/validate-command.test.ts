@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dueAtText, dueInstant } from '../support/due-instant.js';
+import { dueAtText, writeScheduledIntent } from '../support/due-instant.js';
 import { root, runItv } from '../support/run-itv.js';
 import { appendsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -59,17 +59,7 @@ describe('itv validate', () => {
     'an intent asked for hours ahead would be scheduled for that instant: exit 0, judged as of it, nothing recorded',
     async () => {
       // Prepare: alice's flag change, dated now, asked for about three hours ahead.
-      const intent = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
-      const due = dueInstant(Date.now());
-      const file = join(home, 'later.json');
-      writeFileSync(
-        file,
-        JSON.stringify({
-          ...intent,
-          timestamp: new Date().toISOString(),
-          constraints: { ...intent.constraints, notBefore: due.toISOString() },
-        }),
-      );
+      const { file, due } = writeScheduledIntent(home, 'later.json');
 
       // Act
       const validated = await runItv(home, ['validate', file, '--as', 'alice']);

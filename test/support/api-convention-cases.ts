@@ -43,6 +43,17 @@ export interface ConventionCase {
  * and API Gateway with the deployed functions (`test/deployed/scenarios/api-conventions.test.ts`) run each
  * and must answer alike. None of them records anything.
  */
+/** A path of every read route, each as a client would first try it. */
+export const readPaths = [
+  '/intents',
+  '/intents/some-intent',
+  '/intents/some-intent/evidence',
+  '/ledger',
+  '/ledger/checkpoints',
+  '/value',
+  '/openapi.json',
+] as const;
+
 export const conventionCases: readonly ConventionCase[] = [
   {
     name: 'a JSON intent sent as text/plain is 415 naming content-type',
@@ -77,17 +88,7 @@ export const conventionCases: readonly ConventionCase[] = [
     headers: { 'www-authenticate': true },
     names: 'authorization',
   },
-  ...(
-    [
-      '/intents',
-      '/intents/some-intent',
-      '/intents/some-intent/evidence',
-      '/ledger',
-      '/ledger/checkpoints',
-      '/value',
-      '/openapi.json',
-    ] as const
-  ).map(
+  ...readPaths.map(
     (path): ConventionCase => ({
       name: `a read of ${path} without credentials is 401 asking for them`,
       request: () => ({ method: 'GET', path, caller: 'anonymous' }),
