@@ -47,7 +47,7 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     return token === undefined ? undefined : tokenPrincipal(home, token);
   };
-  const server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     logAccess(request, response, principalOf);
     relay(home, request, response).catch((error: unknown) => {
       console.error(error);
@@ -56,6 +56,13 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
         response.writeHead(failed.statusCode, failed.headers as Record<string, string>);
       response.end(failed.body);
     });
+  };
+  const server = createServer(handle);
+  // A client that asks before sending its body (Expect: 100-continue) is invited only when the body it announces
+  // fits the route; one over the limit gets its 413 before it uploads a byte (Node would invite it first).
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (!bodyLimitFor(request).over) response.writeContinue();
+    handle(request, response);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
@@ -87,11 +94,8 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     return;
   }
   // The body limit holds here too, before a byte is read when Content-Length says it is over.
-  const matched = matchRoute(request.method ?? 'GET', url.pathname);
-  const route = matched && 'route' in matched ? matched.route : {};
-  const limit = bodyLimitOf(route);
-  const declared = Number(request.headers['content-length'] ?? Number.NaN);
-  const body = declared > limit ? undefined : await readBody(request, limit);
+  const { route, limit, over } = bodyLimitFor(request);
+  const body = over ? undefined : await readBody(request, limit);
   if (body === undefined) {
     const refused = asProblem(tooLarge(`more than ${limit} bytes`, route), url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
@@ -117,4 +121,14 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   });
   response.writeHead(answer.status, back);
   response.end(Buffer.from(await answer.arrayBuffer()));
+}
+
+/** The route a request is for, its body limit, and whether the Content-Length it declares is over that limit. */
+function bodyLimitFor(request: IncomingMessage) {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const matched = matchRoute(request.method ?? 'GET', url.pathname);
+  const route = matched && 'route' in matched ? matched.route : {};
+  const limit = bodyLimitOf(route);
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  return { route, limit, over: declared > limit };
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
@@ -146,6 +147,47 @@ describe('itv serve, started as a user starts it', () => {
     for (const never of [token, 'itv_token-never-logged', 'query-never-logged', 'body-never-logged']) {
       expect(stderr).not.toContain(never);
     }
+  });
+
+  test('a body announced over the limit with Expect: 100-continue is refused before it is sent, never invited', async () => {
+    // Prepare: headers only, as curl sends them for a large upload; the body waits for 100 Continue.
+    const url = new URL('/intents', base);
+    const request = http.request(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': String(20 * 1024 * 1024),
+        expect: '100-continue',
+      },
+    });
+
+    // Act
+    const answer = await new Promise<{ invited: boolean; status: number | undefined; body: string }>(
+      (resolve, reject) => {
+        let invited = false;
+        request.on('continue', () => {
+          invited = true;
+          request.destroy();
+        });
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk) => {
+            body += chunk;
+          });
+          response.on('end', () => resolve({ invited, status: response.statusCode, body }));
+        });
+        request.on('error', (error) =>
+          invited ? resolve({ invited, status: undefined, body: '' }) : reject(error),
+        );
+        request.flushHeaders();
+      },
+    );
+
+    // Assess
+    expect(answer.invited).toBe(false);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'ContentTooLarge' });
   });
 
   test('the banner names where the routes are described', async () => {
