@@ -73,7 +73,7 @@ ${rolloutPanel(intent.entries, intent.metrics ?? undefined)}
 <h2>Timeline</h2>
 <ol class="timeline">${intent.entries.map(
     (entry) =>
-      html`<li class="${stepTone(entry.type)}"><strong>${entry.type}</strong> <span class="muted">seq ${entry.seq} · ${when(entry.timestamp)}</span>${stepDetail(entry)}</li>`,
+      html`<li class="${stepTone(entry)}"><strong>${entry.type}</strong> <span class="muted">seq ${entry.seq} · ${when(entry.timestamp)}</span>${stepDetail(entry)}</li>`,
   )}</ol>
 <p>${intent.outcome ? html`<a href="${intentHref(intent.intentId, '/evidence')}">Evidence bundle</a>` : html`<span class="muted">The evidence bundle is sealed when the intent concludes.</span>`}</p>
 </div>`;
@@ -95,7 +95,10 @@ function figure(label: string, value: string, kind = ''): Markup {
   return html`<div class="figure"><div class="label">${label}</div><div class="value ${kind}">${value}</div></div>`;
 }
 
-function stepTone(type: string): string {
+function stepTone(entry: LedgerEntry): string {
+  const type = entry.type;
+  // A conclusion is as good as its outcome, toned as the status badge tones it: only a release is green.
+  if (type === 'intent.concluded') return statusTone(String(payloadOf(entry).outcome));
   const tone = statusTone(type.replace(/^[a-z]+\./, ''));
   if (/rejected|failed|rollback|refused|stopped|frozen/.test(type)) return 'bad';
   if (/concluded|deployment-completed|approved|validated|admitted|passed/.test(type)) return 'ok';
