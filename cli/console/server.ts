@@ -276,12 +276,17 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     );
     if (answer.status !== 200) return undefined;
     const declared = answer.body.entries?.find((entry) => entry.type === 'intent.declared');
-    const attempt = (declared?.payload as { attempt?: { previousIntentId?: unknown; retriedBy?: unknown } })
-      ?.attempt;
+    const attempt = (
+      declared?.payload as
+        | { attempt?: { previousIntentId?: unknown; retriedBy?: { principal?: unknown } } }
+        | undefined
+    )?.attempt;
     if (attempt?.previousIntentId !== intent.intentId) return undefined;
+    // Who asked for it, as they authenticated; an attempt a resubmission started names nobody.
+    const retriedBy = attempt.retriedBy?.principal;
     return {
       intentId: answer.body.intentId,
-      ...(typeof attempt.retriedBy === 'string' ? { retriedBy: attempt.retriedBy } : {}),
+      ...(typeof retriedBy === 'string' ? { retriedBy } : {}),
     };
   }
 

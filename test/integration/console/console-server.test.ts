@@ -68,7 +68,18 @@ function recordingApi() {
           type: 'intent.declared',
           idempotencyKey: `${intentId}/declared`,
           timestamp: '2026-12-01T10:00:00.000Z',
-          payload: first ? {} : { attempt: { number: 2, previousIntentId: 'int-2', retriedBy: 'olga' } },
+          payload: first
+            ? {}
+            : {
+                attempt: {
+                  number: 2,
+                  previousIntentId: 'int-2',
+                  retriedBy: {
+                    principal: 'olga',
+                    authenticatedAs: { method: 'aws-iam', arn: 'arn:aws:iam::1:user/olga' },
+                  },
+                },
+              },
         };
         const intent = { intentId, title: 't', service: 's', status: 'rolled-back', outcome: 'rolled-back' };
         const figures = {
