@@ -133,16 +133,35 @@ function issues(list: unknown): string {
 
 /**
  * An onProgress callback that prints one line per stage; the release poll prints only when its state or
- * percentage changes, so a 30-minute rollout is a handful of lines, not one per poll.
+ * percentage changes, so a 30-minute rollout is a handful of lines, not one per poll. A queued intent re-checks
+ * its lane each time it wakes: its queued line, and the wake before the re-check, print once per distinct set
+ * of blockers, so a day behind a review is two lines, not two per re-check.
  */
 export function progressPrinter(log: (line: string) => void, indent = '  '): (event: ProgressEvent) => void {
   const lastRelease = new Map<string, string>();
+  const queue = new Map<string, { blockers: string; woken: boolean }>();
   return (event) => {
     const line = describeStage(event);
     if (!line) return;
     if (event.state === 'CheckRelease' && event.phase === 'exited') {
       if (lastRelease.get(event.executionId) === line) return;
       lastRelease.set(event.executionId, line);
+    }
+    if (event.state === 'AdmitPolicy' && event.phase === 'exited') {
+      const out = (event.output ?? {}) as Output;
+      if (out.verdict === 'queued') {
+        const blockers = [...((out.waitingFor as string[] | undefined) ?? [])].sort().join('\n');
+        if (queue.get(event.executionId)?.blockers === blockers) return;
+        queue.set(event.executionId, { blockers, woken: false });
+      } else {
+        queue.delete(event.executionId);
+      }
+    }
+    if (event.state === 'AwaitLane') {
+      const queued = queue.get(event.executionId);
+      const cleared = event.phase === 'exited' && (event.output as Output | undefined)?.clear === true;
+      if (queued?.woken && !cleared) return;
+      if (queued) queued.woken = true;
     }
     log(`${indent}${event.state.padEnd(18)} ${line}`);
   };

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Verifies an itv evidence bundle with openssl, sha256sum and POSIX tools only. Run it inside the bundle folder.
-set -u
-W=$(mktemp -d)
+# It exits 0 only when every check passed; a failed check is named on a NOT VERIFIED line, and it exits 1.
+set -uo pipefail
+W=$(mktemp -d); trap 'rm -r "$W"' EXIT
+FAILED=0
+fail() { echo "NOT VERIFIED: $1"; FAILED=$((FAILED + 1)); }
+die() { echo "NOT VERIFIED: $1"; exit 1; }
+for f in public-key.pem manifest.intoto.json checkpoint.json ledger-entries.jsonl; do
+  [ -f "$f" ] || die "$f is missing: run this inside the bundle folder"
+done
 
 # 1. The key: its id, to compare with the one you were given out of band.
-openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256 -r | cut -c1-64
+openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256 -r | cut -c1-64 \
+  || die "public-key.pem is not a public key"
 
 # 2. The manifest is one line of RFC 8785 JSON, a DSSE envelope: check its signature over PAE(type, payload).
 dsse() { # FILE TYPE: writes $W/payload, checks the signature of the (only) envelope in FILE
@@ -13,22 +21,24 @@ dsse() { # FILE TYPE: writes $W/payload, checks the signature of the (only) enve
   { printf 'DSSEv1 %d %s %d ' ${#2} "$2" "$(wc -c < "$W/payload")"; cat "$W/payload"; } > "$W/pae"
   openssl dgst -sha256 -verify public-key.pem -signature "$W/sig" "$W/pae"
 }
-dsse manifest.intoto.json application/vnd.in-toto+json && cp "$W/payload" "$W/statement.json"
+dsse manifest.intoto.json application/vnd.in-toto+json || die "the manifest's signature does not verify"
+cp "$W/payload" "$W/statement.json"
 
 # 3. Every file against the SHA-256 the signed statement gives it, and no file beside them.
 grep -o '{"digest":{"sha256":"[0-9a-f]*"},"name":"[^"]*"}' "$W/statement.json" \
   | sed 's/{"digest":{"sha256":"\([0-9a-f]*\)"},"name":"\([^"]*\)"}/\1  \2/' > "$W/SHA256SUMS"
-sha256sum -c "$W/SHA256SUMS"
-diff <(cut -c67- "$W/SHA256SUMS") <(ls | grep -vx manifest.intoto.json) && echo "no file outside the statement"
+sha256sum -c "$W/SHA256SUMS" || fail "a file does not have the SHA-256 the signed statement gives it"
+diff <(cut -c67- "$W/SHA256SUMS") <(ls | grep -vx manifest.intoto.json) && echo "no file outside the statement" \
+  || fail "the folder's files are not the statement's"
 
 # 4. The checkpoint: a valid signature over exactly the checkpoint beside it, the one the statement names.
-dsse checkpoint.json application/vnd.itv.checkpoint+json
+dsse checkpoint.json application/vnd.itv.checkpoint+json || fail "the checkpoint's signature does not verify"
 sed 's/^{"checkpoint":\({[^}]*}\),"envelope".*/\1/' checkpoint.json | tr -d '\n' | cmp - "$W/payload" \
-  && echo "the envelope signs this checkpoint"
+  && echo "the envelope signs this checkpoint" || fail "the envelope does not sign the checkpoint beside it"
 ROOT=$(sed 's/.*"rootHash":"\([0-9a-f]*\)".*/\1/' "$W/payload")
 SIZE=$(sed 's/.*"size":\([0-9]*\).*/\1/' "$W/payload")
 grep -q "\"checkpoint\":{\"rootHash\":\"$ROOT\",\"size\":$SIZE}" "$W/statement.json" \
-  && echo "the statement names checkpoint size $SIZE root $ROOT"
+  && echo "the statement names checkpoint size $SIZE root $ROOT" || fail "the statement names another checkpoint"
 
 # 5. Every entry: its leaf hash, then its RFC 9162 audit path up to the checkpoint's root.
 node_hash() { printf '%b' "\\x01$(printf %s "$1$2" | sed 's/../\\x&/g')" | openssl dgst -sha256 -r | cut -c1-64; }
@@ -39,10 +49,10 @@ while IFS= read -r line; do
   index=$(printf %s "$proof" | sed 's/.*"leafIndex":\([0-9]*\).*/\1/')
   size=$(printf %s "$proof" | sed 's/.*"treeSize":\([0-9]*\).*/\1/')
   leaf=$({ printf '\0'; printf %s "$entry"; } | openssl dgst -sha256 -r | cut -c1-64)
-  [ "$leaf" = "$hash" ] || { echo "seq $index: the entry does not hash to $hash"; exit 1; }
+  [ "$leaf" = "$hash" ] || die "seq $index: the entry does not hash to $hash"
   fn=$index; sn=$((size - 1)); r=$leaf
   for p in $(printf %s "$proof" | grep -o '[0-9a-f]\{64\}'); do
-    [ "$sn" -eq 0 ] && { echo "seq $index: the path is too long"; exit 1; }
+    [ "$sn" -eq 0 ] && die "seq $index: the path is too long"
     if [ $((fn % 2)) -eq 1 ] || [ "$fn" -eq "$sn" ]; then
       r=$(node_hash "$p" "$r")
       while [ $((fn % 2)) -eq 0 ] && [ "$fn" -ne 0 ]; do fn=$((fn / 2)); sn=$((sn / 2)); done
@@ -54,7 +64,8 @@ while IFS= read -r line; do
   if [ "$sn" -eq 0 ] && [ "$r" = "$ROOT" ] && [ "$size" = "$SIZE" ]; then
     echo "seq $index: included in the tree of $size"
   else
-    echo "seq $index: NOT included"; exit 1
+    die "seq $index: not included in the tree of $SIZE"
   fi
 done < ledger-entries.jsonl
-rm -r "$W"
+[ "$FAILED" -eq 0 ] || die "$FAILED check(s) failed"
+echo "the bundle verifies: every check passed"

@@ -16,7 +16,7 @@ import { ConsoleSession } from './session.js';
 import { tarArchive } from './tar.js';
 import { valuePage } from './value-page.js';
 import { evidenceView } from './views/evidence-view.js';
-import { type IntentWithEntries, intentView } from './views/intent-view.js';
+import { type Flash, type IntentWithEntries, intentView, type RetriedAs } from './views/intent-view.js';
 import { intentFilters, intentsView } from './views/intents-view.js';
 import { lanesView } from './views/lanes-view.js';
 import { type LedgerVerdict, ledgerView, type StoredCheckpoint } from './views/ledger-view.js';
@@ -85,7 +85,7 @@ function closeServer(server: Server): Promise<void> {
 }
 
 class ConsoleRoutes {
-  private readonly flashes = new Map<string, { kind: 'ok' | 'bad'; text: string }>();
+  private readonly flashes = new Map<string, Flash>();
   private readonly verdicts = new Map<string, LedgerVerdict>();
 
   constructor(
@@ -194,7 +194,13 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       const text = ok
         ? `${stop ? 'Stop requested' : 'Retried'}: recorded as ${this.api.as?.named ?? 'your AWS identity'}.`
         : `The ${control[2]} was refused (${answer.status}): ${answerProblem(answer)}`;
-      return this.redirect(response, `/intents/${encodeURIComponent(id)}`, { kind: ok ? 'ok' : 'bad', text });
+      // A retry runs as the next attempt, under its own id: the notice links it.
+      const attempt = (answer.body as { intentId?: unknown } | undefined)?.intentId;
+      return this.redirect(response, `/intents/${encodeURIComponent(id)}`, {
+        kind: ok ? 'ok' : 'bad',
+        text,
+        ...(ok && !stop && typeof attempt === 'string' ? { attempt } : {}),
+      });
     }
     if (url.pathname === '/ledger/verify') {
       const verdict = await this.verifyLedger(form.get('bundles') === '1');
@@ -207,7 +213,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     return this.page(response, 404, 'Not found', undefined, html`<h1>Not found</h1>`);
   }
 
-  private redirect(response: ServerResponse, to: string, flash: { kind: 'ok' | 'bad'; text: string }): void {
+  private redirect(response: ServerResponse, to: string, flash: Flash): void {
     const key = randomBytes(9).toString('base64url');
     this.flashes.set(key, flash);
     if (this.flashes.size > 100) this.flashes.delete(this.flashes.keys().next().value as string);
@@ -241,6 +247,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       return this.page(response, answer.status, 'Intent', 'intents', notice('bad', answerProblem(answer)));
     }
     const flash = flashKey ? this.flashes.get(flashKey) : undefined;
+    const retriedAs = await this.nextAttempt(answer.body);
     return this.page(
       response,
       200,
@@ -249,9 +256,38 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       intentView(answer.body, {
         formToken: this.session.formToken,
         ...(flash ? { flash } : {}),
+        ...(retriedAs ? { retriedAs } : {}),
         ...(await this.publicKey()),
       }),
     );
+  }
+
+  /**
+   * The attempt that ran a concluded intent again, if one did: attempt n+1 of the same intent, whose declaration
+   * links back to this one (`attempt.previousIntentId`).
+   */
+  private async nextAttempt(intent: IntentWithEntries): Promise<RetriedAs | undefined> {
+    if (intent.outcome === null) return undefined;
+    const base = intent.intentId.replace(/:attempt-\d+$/, '');
+    const number = Number(/:attempt-(\d+)$/.exec(intent.intentId)?.[1] ?? 1);
+    const next = `${base}:attempt-${number + 1}`;
+    const answer = await this.api.get<IntentWithEntries>(
+      `/intents/${encodeURIComponent(next)}?include=entries`,
+    );
+    if (answer.status !== 200) return undefined;
+    const declared = answer.body.entries?.find((entry) => entry.type === 'intent.declared');
+    const attempt = (
+      declared?.payload as
+        | { attempt?: { previousIntentId?: unknown; retriedBy?: { principal?: unknown } } }
+        | undefined
+    )?.attempt;
+    if (attempt?.previousIntentId !== intent.intentId) return undefined;
+    // Who asked for it, as they authenticated; an attempt a resubmission started names nobody.
+    const retriedBy = attempt.retriedBy?.principal;
+    return {
+      intentId: answer.body.intentId,
+      ...(typeof retriedBy === 'string' ? { retriedBy } : {}),
+    };
   }
 
   private async publicKey(): Promise<{ publicKeySpkiDer?: Uint8Array }> {

@@ -50,6 +50,7 @@ ol.timeline li { margin: 0 0 .5rem; padding-left: .8rem; position: relative; }
 ol.timeline li::before { content: ""; position: absolute; left: -8px; top: .45rem; width: 11px; height: 11px;
   border-radius: 50%; background: var(--accent); }
 ol.timeline li.bad::before { background: var(--bad); } ol.timeline li.ok::before { background: var(--ok); }
+ol.timeline li.warn::before { background: var(--warn); }
 figure.chart { margin: .4rem 0 1rem; }
 figure.chart svg { max-width: 100%; height: auto; background: #fff; border: 1px solid var(--line); }
 figure.chart figcaption { font-size: 12px; color: var(--muted); }

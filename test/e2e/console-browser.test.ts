@@ -127,7 +127,7 @@ if (chromium === undefined) {
     );
 
     test(
-      'a reviewer who is not of record is refused, and the refusal names why',
+      'a reviewer who is not of record is refused, naming why; its requester stops it, then retries it',
       async () => {
         const second = join(home, 'second-review.json');
         const intent = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8'));
@@ -156,6 +156,33 @@ if (chromium === undefined) {
         await open(`/intents/${again.intentId}`);
         expect(await page.$eval('form[action$="/retry"] button', (b) => b.textContent)).toBe('Retry');
         expect(await axe('intent-stopped')).toEqual([]);
+
+        // Retried from the console: the notice links the new attempt, and the old page offers no second retry.
+        await Promise.all([page.waitForNavigation(), page.click('form[action$="/retry"] button')]);
+        const attempt = `${again.intentId}:attempt-2`;
+        const attemptHref = `/intents/${encodeURIComponent(attempt)}`;
+        expect(await page.$eval('[role="status"]', (n) => n.textContent)).toContain(
+          `Retried: recorded as victor. It runs again as ${attempt}.`,
+        );
+        await Promise.all([page.waitForNavigation(), page.click(`[role="status"] a[href="${attemptHref}"]`)]);
+        for (let k = 0; k < 60 && !(await page.$('#stop-reason')); k++) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await open(attemptHref);
+        }
+        // Withdrawn again, so that every intent has concluded when the ledger is verified below.
+        await page.type('#stop-reason', 'not this week');
+        await Promise.all([page.waitForNavigation(), page.click('form[action$="/stop"] button')]);
+        await page.waitForFunction(() => document.querySelector('h1 .badge')?.textContent === 'stopped', {
+          timeout: 120_000,
+          polling: 1000,
+        });
+        await open(`/intents/${again.intentId}`);
+        expect(await page.$eval('#intent-live', (n) => n.textContent)).toContain(
+          `Retried as ${attempt} by victor`,
+        );
+        expect(await page.$(`#intent-live a[href="${attemptHref}"]`)).not.toBeNull();
+        expect(await page.$('form[action$="/retry"]')).toBeNull();
+        expect(await axe('intent-retried')).toEqual([]);
         await startAs('xavier');
       },
       intentsBudgetMs(2),
@@ -219,7 +246,7 @@ if (chromium === undefined) {
         await Promise.all([page.waitForNavigation(), page.click('form[action="/ledger/verify"] button')]);
         // Every intent has concluded and been sealed: a signed checkpoint covers every entry.
         expect(await page.$eval('#verdict', (n) => n.textContent)).toMatch(
-          /ledger intact[\s\S]*0 trailing it[\s\S]*Evidence bundles: 3 of 3 as sealed/,
+          /ledger intact[\s\S]*0 trailing it[\s\S]*Evidence bundles: 4 of 4 as sealed/,
         );
         expect(await axe('ledger-verified')).toEqual([]);
 

@@ -276,8 +276,10 @@ describe('demo evidence, verified as an outsider would', () => {
       expect(good.stdout.match(/included in the tree/g)).toHaveLength(lines.length);
       expect(good.stdout.match(/Verified OK/g)).toHaveLength(2);
       expect(good.stdout).not.toMatch(/FAILED|NOT|does not/);
+      expect(good.status).toBe(0);
       expect(bad.stdout).toContain('ledger-entries.jsonl: FAILED');
-      expect(bad.stdout).toMatch(/does not hash to/);
+      expect(bad.stdout).toMatch(/NOT VERIFIED: seq \d+: the entry does not hash to/);
+      expect(bad.status).toBe(1);
     });
   }
 });

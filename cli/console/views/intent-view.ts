@@ -24,7 +24,21 @@ export interface IntentViewOptions {
   /** The hidden field of forms that change something (`ConsoleSession.formToken`). */
   formToken: string;
   /** The answer of the last action taken from this page. */
-  flash?: { kind: 'ok' | 'bad'; text: string };
+  flash?: Flash;
+  /** The attempt that ran this concluded intent again, when one did. */
+  retriedAs?: RetriedAs;
+}
+
+/** The answer of an action taken from a page; a retry's names the attempt it started. */
+export interface Flash {
+  kind: 'ok' | 'bad';
+  text: string;
+  attempt?: string;
+}
+
+export interface RetriedAs {
+  intentId: string;
+  retriedBy?: string;
 }
 
 type Payload = Record<string, unknown>;
@@ -41,7 +55,7 @@ export function intentView(intent: IntentWithEntries, options: IntentViewOptions
   const requester = (declared.authority as Payload | undefined)?.requester as string | undefined;
   const live = intent.outcome === null;
   return html`<p><a href="/">← Intents</a></p>
-${options.flash ? notice(options.flash.kind, options.flash.text) : ''}
+${options.flash ? flashNotice(options.flash) : ''}
 <div id="intent-live"${live ? html` data-live="3"` : ''}>
 <h1>${intent.title ?? intent.intentId} ${statusBadge(intent.status)}</h1>
 <div class="grid">
@@ -49,6 +63,7 @@ ${figure('Intent', intent.intentId, 'id')}${figure('Service', intent.service ?? 
 ${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${figure('Value per hour', usd(intent.valuePerHourUsd))}
 ${figure('Per employee, per hour', usd(intent.valuePerHourPerEmployeeUsd))}${figure('Time to value', duration(intent.timeToValueSeconds))}
 </div>
+${options.retriedAs ? retriedPanel(options.retriedAs) : ''}
 ${reviewPanel(intent, options)}
 ${controlPanel(intent, options)}
 ${intent.reasons.length > 0 ? html`<h2>Why it did not (or not yet) release</h2><ul>${intent.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
@@ -58,17 +73,32 @@ ${rolloutPanel(intent.entries, intent.metrics ?? undefined)}
 <h2>Timeline</h2>
 <ol class="timeline">${intent.entries.map(
     (entry) =>
-      html`<li class="${stepTone(entry.type)}"><strong>${entry.type}</strong> <span class="muted">seq ${entry.seq} · ${when(entry.timestamp)}</span>${stepDetail(entry)}</li>`,
+      html`<li class="${stepTone(entry)}"><strong>${entry.type}</strong> <span class="muted">seq ${entry.seq} · ${when(entry.timestamp)}</span>${stepDetail(entry)}</li>`,
   )}</ol>
 <p>${intent.outcome ? html`<a href="${intentHref(intent.intentId, '/evidence')}">Evidence bundle</a>` : html`<span class="muted">The evidence bundle is sealed when the intent concludes.</span>`}</p>
 </div>`;
+}
+
+function flashNotice(flash: Flash): Markup {
+  if (!flash.attempt) return notice(flash.kind, flash.text);
+  return notice(
+    flash.kind,
+    html`${flash.text} It runs again as <a href="${intentHref(flash.attempt)}">${flash.attempt}</a>.`,
+  );
+}
+
+function retriedPanel(retried: RetriedAs): Markup {
+  return html`<p class="panel">Retried as <a href="${intentHref(retried.intentId)}">${retried.intentId}</a>${retried.retriedBy ? html` by ${retried.retriedBy}` : ''}: this attempt is over, the newer one carries the intent on.</p>`;
 }
 
 function figure(label: string, value: string, kind = ''): Markup {
   return html`<div class="figure"><div class="label">${label}</div><div class="value ${kind}">${value}</div></div>`;
 }
 
-function stepTone(type: string): string {
+function stepTone(entry: LedgerEntry): string {
+  const type = entry.type;
+  // A conclusion is as good as its outcome, toned as the status badge tones it: only a release is green.
+  if (type === 'intent.concluded') return statusTone(String(payloadOf(entry).outcome));
   const tone = statusTone(type.replace(/^[a-z]+\./, ''));
   if (/rejected|failed|rollback|refused|stopped|frozen/.test(type)) return 'bad';
   if (/concluded|deployment-completed|approved|validated|admitted|passed/.test(type)) return 'ok';
@@ -127,7 +157,8 @@ instead where its constraints say it must not be reverted). Recorded with your r
 <input id="stop-reason" name="reason" type="text" size="60" maxlength="2000" required>
 <button type="submit" class="danger">Stop</button></form></section>`;
   }
-  if (!retryable) return '';
+  // Once a newer attempt runs it, this one is not retried again (the API would retry that attempt).
+  if (!retryable || options.retriedAs) return '';
   return html`<section class="panel" aria-labelledby="retry-h"><h2 id="retry-h">Retry</h2>
 <p>It ended ${intent.outcome}: run it again as its next attempt, recorded as retried by you.</p>
 <form method="post" action="${intentHref(intent.intentId, '/retry')}">

@@ -11,6 +11,7 @@ import { tarArchive } from '../../../cli/console/tar.js';
 /** What the console sent to the API, and what the API answers: a deployed target whose client is recorded. */
 function recordingApi() {
   const sent: Array<{ method: string; path: string; body?: unknown }> = [];
+  let retried = false;
   const client: ApiClient = {
     async call<T>(method: string, path: string, options: { body?: unknown } = {}) {
       sent.push({ method, path, ...(options.body !== undefined ? { body: options.body } : {}) });
@@ -51,6 +52,51 @@ function recordingApi() {
           valuePerHourPerEmployeeUsd: null,
         };
         return { status: 200, body: { ...intent, ...figures, reasons: [], steps: [], entries: [] } as T };
+      }
+      if (
+        path === '/intents/int-2?include=entries,metrics' ||
+        path === '/intents/int-2%3Aattempt-2?include=entries'
+      ) {
+        const first = path.startsWith('/intents/int-2?');
+        if (!first && !retried) return { status: 404, body: { detail: 'no such intent' } as T };
+        const intentId = first ? 'int-2' : 'int-2:attempt-2';
+        const declared = {
+          ledger: 'main',
+          seq: first ? 1 : 9,
+          prevHash: '0'.repeat(64),
+          intentId,
+          type: 'intent.declared',
+          idempotencyKey: `${intentId}/declared`,
+          timestamp: '2026-12-01T10:00:00.000Z',
+          payload: first
+            ? {}
+            : {
+                attempt: {
+                  number: 2,
+                  previousIntentId: 'int-2',
+                  retriedBy: {
+                    principal: 'olga',
+                    authenticatedAs: { method: 'aws-iam', arn: 'arn:aws:iam::1:user/olga' },
+                  },
+                },
+              },
+        };
+        const intent = { intentId, title: 't', service: 's', status: 'rolled-back', outcome: 'rolled-back' };
+        const figures = {
+          tier: 2,
+          timeToValueSeconds: null,
+          valuePerHourUsd: null,
+          valuePerHourPerEmployeeUsd: null,
+        };
+        return {
+          status: 200,
+          body: { ...intent, ...figures, reasons: [], steps: [], entries: [declared] } as T,
+        };
+      }
+      if (path === '/intents/int-2/retry') {
+        retried = true;
+        const body = { intentId: 'int-2:attempt-2', previousIntentId: 'int-2', retriedBy: 'olga' };
+        return { status: 202, body: body as T };
       }
       if (path.endsWith('/review'))
         return { status: 403, body: { detail: 'mallory is not a reviewer of record' } as T };
@@ -167,6 +213,31 @@ describe('itv console: who may use it, and what it sends as them', () => {
     const shown = await send(running.port, String(posted.headers.location), { headers: { cookie } });
     expect(shown.text).toContain('The review was refused (403): mallory is not a reviewer of record');
     expect(shown.text).not.toContain('Approved');
+  });
+
+  test('after a retry the page links the new attempt, and offers no second retry of the old one', async () => {
+    const before = await send(running.port, '/intents/int-2', { headers: { cookie } });
+    expect(before.text).toContain('action="/intents/int-2/retry"');
+    expect(before.text).not.toContain('int-2:attempt-2');
+
+    const posted = await send(running.port, '/intents/int-2/retry', {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: `http://127.0.0.1:${running.port}`,
+      },
+      body: `form=${running.session.formToken}`,
+    });
+    expect(posted.status).toBe(303);
+    const shown = await send(running.port, String(posted.headers.location), { headers: { cookie } });
+    expect(shown.text).toMatch(
+      /role="status".*Retried: recorded as your AWS identity\. It runs again as <a href="\/intents\/int-2%3Aattempt-2">int-2:attempt-2<\/a>/s,
+    );
+    expect(shown.text).toMatch(
+      /Retried as <a href="\/intents\/int-2%3Aattempt-2">int-2:attempt-2<\/a> by olga/,
+    );
+    expect(shown.text).not.toContain('action="/intents/int-2/retry"');
   });
 });
 

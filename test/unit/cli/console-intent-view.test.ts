@@ -73,6 +73,23 @@ describe('the intent view', () => {
     expect(waiting).toContain('Raise the &lt;b&gt;limit&lt;/b&gt;');
   });
 
+  test('the timeline colours a conclusion by its outcome: only a release is green', () => {
+    const toneOf = (outcome: string) => {
+      const page = intentView(intent(outcome, [entry(0, 'intent.concluded', { outcome })], outcome), {
+        formToken: 't',
+      }).text;
+      return /<li class="([^"]*)"><strong>intent\.concluded<\/strong>/.exec(page)?.[1];
+    };
+    expect(toneOf('released')).toBe('ok');
+    for (const outcome of ['rejected-policy', 'rolled-back', 'rejected-review', 'failed', 'refused']) {
+      expect([outcome, toneOf(outcome)]).toEqual([outcome, 'bad']);
+    }
+    expect(toneOf('held')).toBe('warn');
+    expect(toneOf('frozen')).toBe('warn');
+    // A person stopped it: shown as its status badge shows it, neither a success nor a failure.
+    expect(toneOf('stopped')).toBe('info');
+  });
+
   test('the review names who may decide it: the reviewers of record its request recorded, or that none may', () => {
     const review = (payload: Record<string, unknown>) =>
       intentView(intent('awaiting-review', [entry(0, 'review.requested', payload)]), { formToken: 't' }).text;

@@ -1,4 +1,4 @@
-import { describeStage } from '../../../cli/progress.js';
+import { describeStage, progressPrinter } from '../../../cli/progress.js';
 import type { ProgressEvent } from '../../../cli/runtime/local-pipeline.js';
 
 const event = (state: string, extra: Partial<ProgressEvent>): ProgressEvent => ({
@@ -46,6 +46,51 @@ describe('progress lines', () => {
     expect(line).toBe(
       'queued behind int-1 (risk tier 1); starts on its own when the way is clear (Ctrl-C stops following, not the intent; `itv status int-1` shows what that waits for)',
     );
+  });
+
+  test('following a queued intent prints its queued line once per distinct set of blockers, not per re-check', () => {
+    const lines: string[] = [];
+    const print = progressPrinter((line) => lines.push(line.trim()), '');
+    const queued = (waitingFor: string[], executionId = 'e-1') =>
+      print({
+        executionId,
+        intentId: 'int-1',
+        state: 'AdmitPolicy',
+        phase: 'exited',
+        output: { verdict: 'queued', tier: 2, waitingFor },
+      });
+    const woken = (executionId = 'e-1') =>
+      print({
+        executionId,
+        intentId: 'int-1',
+        state: 'AwaitLane',
+        phase: 'exited',
+        output: { clear: false },
+      });
+    for (let k = 0; k < 19; k++) {
+      queued(['int-a']);
+      woken();
+    }
+    queued(['int-b', 'int-a']);
+    woken();
+    queued(['int-a', 'int-b']);
+    woken();
+    queued(['int-a'], 'e-2');
+    print({
+      executionId: 'e-1',
+      intentId: 'int-1',
+      state: 'AdmitPolicy',
+      phase: 'exited',
+      output: { verdict: 'admitted', tier: 2 },
+    });
+    expect(lines.map((line) => line.replace(/\s+/, ' ').split(' (')[0])).toEqual([
+      'AdmitPolicy queued behind int-a',
+      'AwaitLane woken: admission re-checks',
+      'AdmitPolicy queued behind int-b, int-a',
+      'AwaitLane woken: admission re-checks',
+      'AdmitPolicy queued behind int-a',
+      'AdmitPolicy admitted, risk tier 2',
+    ]);
   });
 
   test("a reviewer's rejection is said as a rejection, not a failure", () => {
