@@ -1,8 +1,10 @@
+import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { exitCodes } from '../exit-codes.js';
+import { exitCodes, scheduledStatus } from '../exit-codes.js';
+import { nextStepLines, scheduledFor } from './next-step.js';
 import { watchIntent } from './watch.js';
 
 /**
@@ -70,5 +72,15 @@ async function postThenWatch(
   }
   // A stop is followed until the intent concludes; a retry, like a submission, until it settles (a wait for a
   // person ends the command: exit 0, as `itv submit`).
-  return watchIntent(api, watched, { json, tty: false, untilSettled: route === 'retry' });
+  const code = await watchIntent(api, watched, { json, tty: false, untilSettled: route === 'retry' });
+  if (route === 'retry' && !json) {
+    // Settled on a wait (a reviewer, its due instant, CI): what to do next, as `itv submit` says it.
+    const settled = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(watched)}`);
+    if (settled.status === 200) {
+      const dueAt = settled.body.status === scheduledStatus ? await scheduledFor(api, watched) : undefined;
+      const next = nextStepLines(settled.body, api.kind, dueAt);
+      if (next) console.log(next);
+    }
+  }
+  return code;
 }

@@ -4,10 +4,11 @@ import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
-import { chosenTarget, connect, type ItvApi } from '../api/itv-api.js';
+import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor, scheduledStatus } from '../exit-codes.js';
+import { nextStepLines, scheduledFor } from './next-step.js';
 import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
@@ -70,17 +71,6 @@ export async function submitCommand(
   return report(status, intentId, options.json ?? false, api.kind, dueAt);
 }
 
-/** The instant a scheduled intent is due at, from its newest `admission.scheduled` entry. */
-async function scheduledFor(api: ItvApi, intentId: string): Promise<string | undefined> {
-  const answer = await api.client.call<{ entries?: Array<{ type: string; payload?: { dueAt?: unknown } }> }>(
-    'GET',
-    `/intents/${encodeURIComponent(intentId)}?include=entries`,
-  );
-  if (answer.status !== 200) return undefined;
-  const scheduled = (answer.body.entries ?? []).filter((entry) => entry.type === scheduledStatus).at(-1);
-  return typeof scheduled?.payload?.dueAt === 'string' ? scheduled.payload.dueAt : undefined;
-}
-
 /** The intent with `change.payload` replaced by the reference of the uploaded content. */
 function byReference(raw: unknown, ref: PayloadRef): unknown {
   const intent = raw as { change?: Record<string, unknown> } | null;
@@ -129,24 +119,7 @@ function report(
     return 1;
   }
   printStatus(status, json);
-  if (!json && status.status === 'awaiting-review') {
-    console.log(
-      `\n${status.intentId} waits for a reviewer of record:\n  itv review ${status.intentId} --approve${kind === 'local' ? ' --as <reviewer>' : ''}`,
-    );
-  }
-  if (!json && status.status === scheduledStatus) {
-    // Nothing happens until then: the command returns, as it does for a change waiting for its reviewer.
-    const watch = `itv watch ${status.intentId}`;
-    const stop = `itv stop ${status.intentId} --reason TEXT${kind === 'local' ? ' --as <requester or owner>' : ''}`;
-    const width = Math.max(watch.length, stop.length) + 2;
-    console.log(
-      `\n${status.intentId} is scheduled for ${dueAt ?? 'its not-before instant'}; admission runs again then, as of that instant:\n  ${watch.padEnd(width)}to follow it\n  ${stop.padEnd(width)}to withdraw it`,
-    );
-  }
-  if (!json && status.status === 'awaiting-checks') {
-    console.log(
-      `\n${status.intentId} waits for CI to report the checks it names:\n  itv check report ${status.intentId} CHECK --status passed|failed${kind === 'local' ? ' --as <principal>' : ''}`,
-    );
-  }
+  const next = json ? '' : nextStepLines(status, kind, dueAt);
+  if (next) console.log(next);
   return exitCodeFor(status);
 }

@@ -51,12 +51,20 @@ describe('itv submit of a change scheduled for later', () => {
         outcome: null,
       });
 
-      // Cleanup: the change is withdrawn, so the control plane has nothing left to wait for.
-      const stopped = await runItv(home, ['stop', intentId!, '--reason', 'test over', '--as', 'alice'], {
-        env,
-      });
+      // The change is withdrawn; a retry of it is scheduled again, and says so as the submission did.
+      const stopped = await runItv(home, ['stop', intentId!, '--reason', 'moved', '--as', 'alice'], { env });
+      const retried = await runItv(home, ['retry', intentId!, '--as', 'alice'], { env, signal: limit });
       expect(stopped.code).toBe(2);
+      expect([retried.code, retried.stderr]).toEqual([0, '']);
+      expect(retried.stdout).toContain(`${intentId}:attempt-2 is scheduled for ${dueAt}`);
+      expect(retried.stdout).toContain(`itv stop ${intentId}:attempt-2 --reason`);
+
+      // Cleanup: nothing left for the control plane to wait for.
+      const attempt = `${intentId}:attempt-2`;
+      expect(
+        (await runItv(home, ['stop', attempt, '--reason', 'test over', '--as', 'alice'], { env })).code,
+      ).toBe(2);
     },
-    intentsBudgetMs(2),
+    intentsBudgetMs(3),
   );
 });
