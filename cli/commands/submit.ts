@@ -83,7 +83,6 @@ function byReference(raw: unknown, ref: PayloadRef): unknown {
   return { ...intent, change: { ...change, payloadRef: ref } };
 }
 
-/** Whether the door refused the intent for its size alone, which a payload by reference would avoid. */
 /**
  * What to do with an intent too large to send: its payload by reference, when one AppConfig configuration version
  * can hold it (`payloadLimits.bytes`); otherwise that it cannot be released as one change at all.
@@ -98,6 +97,7 @@ function byReferenceAdvice(raw: unknown, file: string): string {
   return `  the payload is ${bytes} bytes of JSON: over the ${payloadLimits.bytes} bytes of one AppConfig configuration version, so it cannot be released as one change, inline or by reference; split it into smaller changes`;
 }
 
+/** Whether the door refused the intent for its size alone, which a payload by reference would avoid. */
 function tooLargeInline(body: unknown): boolean {
   const issues = (body as { issues?: Array<{ path: string; message: string }> }).issues ?? [];
   return issues.some((issue) => issue.path === '' && /^intent: is \d+ bytes of JSON/.test(issue.message));
