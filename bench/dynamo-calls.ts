@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { currentStage } from '../cli/runtime/stage-scope.js';
+import { currentStage, trackStages } from '../cli/runtime/stage-scope.js';
 
 /** DynamoDB calls by the Task state that made them, and by operation: `counts.get(stage).get('PutItem')`. */
 export type CallCounts = Map<string, Map<string, number>>;
@@ -11,6 +11,7 @@ export type CallCounts = Map<string, Map<string, number>>;
  * as the code asked for them.
  */
 export function countDynamoCalls(client: DynamoDBClient): { counts: CallCounts; reset(): void } {
+  trackStages();
   const counts: CallCounts = new Map();
   const send = client.send.bind(client) as (command: object, ...rest: unknown[]) => Promise<unknown>;
   (client as { send: unknown }).send = (command: object, ...rest: unknown[]) => {
@@ -33,7 +34,7 @@ export function callsPerIntent(counts: CallCounts, intents: number): string[] {
   const total = perStage.reduce((sum, { total }) => sum + total, 0);
   const per = (n: number) => (n / intents).toFixed(1);
   return [
-    `  DynamoDB calls per intent      ${per(total)}`,
+    `  DynamoDB calls per intent      ${per(total)}   (counted over ${intents} further intents)`,
     ...perStage.map(
       ({ stage, ops, total }) =>
         `    ${stage.padEnd(22)} ${per(total).padStart(5)}   ${[...ops]

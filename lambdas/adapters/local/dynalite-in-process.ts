@@ -15,9 +15,9 @@ interface SdkRequest {
 
 /**
  * An SDK request handler that hands each request to dynalite's own HTTP request listener in this process,
- * without a socket: the request is the SDK's signed request as it would go on the wire (method, path, headers,
- * body), and the answer is what dynalite writes (status, headers, body). Everything the SDK does (marshalling,
- * signing, retries, error parsing) and everything dynalite does (validation, conditions, LevelDB) still runs;
+ * without a socket: the request is the SDK's request as it would go on the wire (method, path, headers, body),
+ * and the answer is what dynalite writes (status, headers, body). Everything the SDK does (marshalling, its
+ * authorization header, retries, error parsing) and everything dynalite does (validation, conditions, LevelDB) still runs;
  * only the loopback TCP connection and the HTTP parsing on both ends do not. For the process that owns the
  * home's dynalite; other processes still reach it over HTTP.
  */
