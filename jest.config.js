@@ -7,8 +7,16 @@ export default {
   // The deployed-stack suite needs cdk.out and moto_server: `npm run test:deployed` runs it.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/deployed/scenarios/'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // SWC strips the types, file by file (`npm run typecheck` checks them): on a fresh clone, with no transform
+  // cache yet, it transpiles the repository's 800 files in 0.5 s of CPU, where TypeScript's transpiler took 10 s.
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
+        sourceMaps: 'inline',
+      },
+    ],
   },
   testTimeout: 60000,
   // On a fresh clone Jest knows no file's duration: start the ones that spawn processes and servers first.

@@ -40,13 +40,15 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /**
  * Writes an intent's evidence bundle under `bundles/<intentId>/`: the artifacts, the intent's entries with
  * inclusion proofs against `checkpoint`, the checkpoint, the public key, and last the manifest, signed. It runs in
- * the SignCheckpoint stage, one of the two whose function may sign.
+ * the SignCheckpoint stage, one of the two whose function may sign. `kept` names the bundle's files the caller has
+ * already written with the bytes the bundle holds (the pinned checkpoint): they are not written twice.
  */
 export async function sealEvidenceBundle(
   intentId: string,
   checkpoint: SignedCheckpoint,
   deps: SealDeps,
   interval: number,
+  kept: ReadonlySet<string> = new Set(),
 ): Promise<SealedBundle> {
   if (!deps.signer)
     throw new Error('this stage has no signer: only FormDecision and SignCheckpoint may sign');
@@ -54,6 +56,7 @@ export async function sealEvidenceBundle(
   const entries = await provenEntries(intentId, checkpoint, deps, interval);
   const { files, statement } = assembleBundle({ intentId, checkpoint, entries, publicKeySpkiDer });
   for (const file of files) {
+    if (kept.has(file.name)) continue;
     const type = file.name.endsWith('.pem') ? 'application/x-pem-file' : 'application/json';
     await deps.evidence.putObject(bundleKey(intentId, file.name), file.body, type);
   }

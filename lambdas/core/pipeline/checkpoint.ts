@@ -1,7 +1,7 @@
 import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { Signer } from '../../ports/signer.js';
 import { LedgerIntegrityError, VersionConflictError } from '../errors.js';
-import { bundleKey } from '../evidence/bundle-layout.js';
+import { bundleKey, CHECKPOINT_FILE } from '../evidence/bundle-layout.js';
 import { checkpointObjectKey } from '../evidence/checkpoint-object.js';
 import { checkpointPartition, keepFrontier } from '../evidence/checkpoint-state.js';
 import {
@@ -47,15 +47,18 @@ export async function signCheckpoint(
   const signer = requireSigner(deps);
   const interval = options.interval ?? CHECKPOINT_INTERVAL;
   const publicKey = await signer.publicKeySpkiDer();
-  const pinKey = bundleKey(intentId, 'checkpoint.json');
+  const pinKey = bundleKey(intentId, CHECKPOINT_FILE);
   let pinned = (await readCheckpointObject(deps.evidence, pinKey, publicKey))?.signed;
+  let uri: string | undefined;
   if (pinned === undefined) {
     const head = await signPendingCheckpoints(deps, interval);
     // The first head pinned wins: a retry that signed a later head still bundles the one pinned first.
     pinned = (await keepCheckpointObject(deps.evidence, head.signed, publicKey, pinKey)).signed;
+    if (pinned === head.signed) uri = head.uri;
   }
-  const { uri } = await keepCheckpointObject(deps.evidence, pinned, publicKey);
-  const bundle = await sealEvidenceBundle(intentId, pinned, deps, interval);
+  // A head pinned by an earlier attempt is kept under its size too (that attempt may have stopped before).
+  uri ??= (await keepCheckpointObject(deps.evidence, pinned, publicKey)).uri;
+  const bundle = await sealEvidenceBundle(intentId, pinned, deps, interval, new Set([CHECKPOINT_FILE]));
   const stored = await record(deps, intentId, 'checkpoint.signed', {
     checkpoint: pinned.checkpoint,
     envelope: pinned.envelope,

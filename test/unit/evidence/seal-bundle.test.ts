@@ -132,6 +132,18 @@ describe('SignCheckpoint seals the evidence bundle', () => {
     expect(sign).not.toHaveBeenCalled();
   });
 
+  test("a first attempt writes each evidence object once: the pinned head is the bundle's checkpoint file", async () => {
+    // Prepare
+    const h = harness();
+    const intentId = await releasedIntent(h);
+    const before = { writes: h.evidence.writes, puts: h.evidence.puts };
+    // Act
+    await signCheckpoint(intentId, h.deps);
+    // Assess
+    expect(h.evidence.writes - before.writes).toBe(h.evidence.puts - before.puts);
+    expect(verifyBundle(h.evidence.bundle(intentId)).ok).toBe(true);
+  });
+
   test('a retry after a crash between pinning and recording bundles the head pinned first', async () => {
     // Prepare: the first attempt dies appending checkpoint.signed; another intent appends meanwhile.
     const h = harness();

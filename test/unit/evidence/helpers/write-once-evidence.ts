@@ -5,8 +5,11 @@ import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js'
 export class WriteOnceEvidence implements EvidenceStore {
   readonly objects = new Map<string, Uint8Array>();
   puts = 0;
+  /** Every write asked for, new or not. */
+  writes = 0;
 
   async putObject(key: string, body: Uint8Array, _contentType?: string): Promise<string> {
+    this.writes++;
     const existing = this.objects.get(key);
     if (existing && Buffer.compare(Buffer.from(existing), Buffer.from(body)) !== 0) {
       throw new EvidenceConflictError(
