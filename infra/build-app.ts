@@ -7,6 +7,13 @@ export interface ItvAppOptions extends Omit<ItvStackProps, 'env'> {
   bundling?: boolean;
   /** Run the cdk-nag AwsSolutions checks. */
   nag?: boolean;
+  /**
+   * Check the template against CloudFormation's resource schemas on synth (the CDK's built-in validation, its
+   * findings reported as warnings in the assembly's `validation-report.json`). On by default, as `cdk synth`
+   * runs it; it costs about five seconds of CPU a synth, so what needs the template only turns it off
+   * (test/infra/nag.test.ts asserts it finds nothing in the real stack, and CI runs cfn-lint).
+   */
+  templateValidation?: boolean;
   outdir?: string;
 }
 
@@ -18,9 +25,10 @@ const featureFlags = {
 
 /** The itv CDK app with its single, environment-agnostic stack `Itv`. */
 export function createItvApp(options: ItvAppOptions): { app: App; stack: ItvStack } {
-  const { bundling = true, nag = false, outdir, ...stackProps } = options;
+  const { bundling = true, nag = false, templateValidation = true, outdir, ...stackProps } = options;
   const app = new App({
     ...(outdir ? { outdir } : {}),
+    builtinCloudFormationValidation: templateValidation,
     context: { ...featureFlags, ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   const stack = new ItvStack(app, 'Itv', {

@@ -49,12 +49,18 @@ export function resolveDefinitionString(definitionString: unknown): AslDefinitio
 }
 
 /**
- * Synthesizes the itv stack in process (no asset bundling, no construct validation) and returns the pipeline
+ * Synthesizes the itv stack in process (no asset bundling, no construct or template validation) and returns the pipeline
  * state machine's definition as plain ASL. The definition does not depend on the catalog, so no services are
  * passed.
  */
 export function synthesizePipelineAsl(options: { projectRoot?: string } = {}): AslDefinition {
-  const { app, stack } = createItvApp({ services: [], publishers: [], bundling: false, ...options });
+  const { app, stack } = createItvApp({
+    services: [],
+    publishers: [],
+    bundling: false,
+    templateValidation: false,
+    ...options,
+  });
   const assembly = app.synth({ skipValidation: true });
   try {
     return pipelineAslOf(assembly.getStackByName(stack.stackName).template);

@@ -59,12 +59,13 @@ export const fixturePublishers: EventPublisher[] = [
   { principal: 'ci-sre', source: 'itv.ci.sre', callerArns: ['arn:aws:iam::123456789012:role/ItvSreCi'] },
 ];
 
-/** Synthesizes the stack without bundling (fast) and returns it with its template. */
+/** Synthesizes the stack without bundling or the CDK's template validation (fast) and returns it with its template. */
 export function synthesizeItv(options: Partial<ItvAppOptions> = {}) {
   const { app, stack } = createItvApp({
     services: fixtureServices,
     publishers: fixturePublishers,
     bundling: false,
+    templateValidation: false,
     ...options,
   });
   const template = Template.fromStack(stack);
