@@ -68,7 +68,7 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
  * dynalite requires a SigV4 `Authorization` header with its three parts and an `X-Amz-Date` header, and checks
  * nothing more (dynalite/index.js: the header is split into parts, never verified): any credentials and region
  * pass. A local client therefore sends a fixed, well-formed header instead of deriving a signing key and an HMAC
- * chain for every call, a fifth of each local call's CPU. Clients for AWS and for moto sign as the SDK does.
+ * chain for every call. Clients for AWS and for moto sign as the SDK does.
  */
 const localSigV4: HttpAuthScheme = {
   schemeId: 'aws.auth#sigv4',
@@ -86,7 +86,8 @@ const localSigV4: HttpAuthScheme = {
 
 /**
  * A DynamoDB client for a local endpoint: dynalite accepts any credentials and region. The endpoint is fixed, so
- * the client is given it as such rather than resolving DynamoDB's endpoint rules set on every call.
+ * the client is given it as such rather than resolving DynamoDB's endpoint rule set on every call. With the fixed
+ * header, a local PutItem and GetItem cost about a fifth less CPU (1,046 → 827–845 µs a call in process).
  */
 export function localDynamoClient(
   endpoint: string,
