@@ -5,7 +5,7 @@ import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
-import { tokenPrincipal } from '../runtime/local-tokens.js';
+import { bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
 
 /** Headers `itv serve` passes on to the control plane: those the handlers read. */
@@ -44,7 +44,7 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   const home = itvHome();
   await controlPlane(home);
   const principalOf = (authorization: string | undefined) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const token = bearerToken(authorization);
     return token === undefined ? undefined : tokenPrincipal(home, token);
   };
   const handle = (request: IncomingMessage, response: ServerResponse) => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
+import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
 import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
@@ -268,9 +269,8 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
    */
   private async nextAttempt(intent: IntentWithEntries): Promise<RetriedAs | undefined> {
     if (intent.outcome === null) return undefined;
-    const base = intent.intentId.replace(/:attempt-\d+$/, '');
-    const number = Number(/:attempt-(\d+)$/.exec(intent.intentId)?.[1] ?? 1);
-    const next = `${base}:attempt-${number + 1}`;
+    const { intentId, number } = attemptOfRun(intent.intentId);
+    const next = attemptRunId(intentId, number + 1);
     const answer = await this.api.get<IntentWithEntries>(
       `/intents/${encodeURIComponent(next)}?include=entries`,
     );

@@ -53,14 +53,18 @@ export function tokenPrincipal(home: string, token: string): string | undefined 
   return found;
 }
 
+/** The token of `Authorization: Bearer <token>`; undefined for another scheme or none. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+}
+
 /**
  * `itv serve`'s authentication, in the place of API Gateway's IAM auth: `Authorization: Bearer <token>`,
  * resolved to the principal it was issued to, who must still be in the catalog.
  */
 export function bearerCaller(home: string): Authenticate {
   return (event, catalog: Catalog) => {
-    const header = event.headers?.authorization ?? event.headers?.Authorization;
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    const token = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
     if (!token) {
       throw new UnauthenticatedError('no caller identity', 'Bearer', [
         {

@@ -50,6 +50,12 @@ export function attemptRunId(intentId: string, number: number): string {
   return number === 1 ? intentId : `${intentId}:attempt-${number}`;
 }
 
+/** The intent and attempt number a run id names: the inverse of `attemptRunId`. */
+export function attemptOfRun(runId: string): { intentId: string; number: number } {
+  const match = /^(.*):attempt-(\d+)$/.exec(runId);
+  return match ? { intentId: match[1]!, number: Number(match[2]) } : { intentId: runId, number: 1 };
+}
+
 /** Whether a run's ledger entries show it ended without releasing: its execution failed, or it concluded so. */
 export function endedUnreleased(entries: StoredEntry[]): boolean {
   let ended = false;

@@ -5,6 +5,7 @@ import { ItvError, NotFoundError } from '../errors.js';
 import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import type { Caller } from '../principals/caller.js';
 import { stateKeys } from '../state-keys.js';
+import { attemptOfRun } from './attempts.js';
 import type { Outcome } from './state.js';
 import { intentStatus } from './status.js';
 import { assertInControl } from './stop-intent.js';
@@ -59,7 +60,7 @@ export async function planRetry(
   caller: Caller,
   deps: { ledger: LedgerStore; ledgerName: string; state: StateStore; catalog: Catalog },
 ): Promise<RetryPlan> {
-  const intentId = id.replace(/:attempt-\d+$/, '');
+  const { intentId } = attemptOfRun(id);
   const key = stateKeys.attempt(intentId);
   const current = (await deps.state.get<{ runId: string }>(key.pk, key.sk))?.data.runId ?? intentId;
   const entries = await deps.ledger.forIntent(deps.ledgerName, current);

@@ -150,6 +150,18 @@ describe('itv console: who may use it, and what it sends as them', () => {
   });
   afterEach(() => running.close());
 
+  /** A form posted as the console's own page posts it: the session cookie, the same origin. */
+  const postForm = (path: string, body: string) =>
+    send(running.port, path, {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: `http://127.0.0.1:${running.port}`,
+      },
+      body,
+    });
+
   test('without the session secret a page is 401, and the API is never asked', async () => {
     const answer = await send(running.port, '/');
     expect(answer.status).toBe(401);
@@ -195,15 +207,10 @@ describe('itv console: who may use it, and what it sends as them', () => {
   });
 
   test("a review is the API's to judge: the body names no reviewer, and a refusal is shown in the API's words", async () => {
-    const posted = await send(running.port, '/intents/int-1/review', {
-      method: 'POST',
-      headers: {
-        cookie,
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: `http://127.0.0.1:${running.port}`,
-      },
-      body: `decision=approve&reason=looks+right&form=${running.session.formToken}&reviewer=someone-else`,
-    });
+    const posted = await postForm(
+      '/intents/int-1/review',
+      `decision=approve&reason=looks+right&form=${running.session.formToken}&reviewer=someone-else`,
+    );
     expect(posted.status).toBe(303);
     expect(recorded.sent.find((r) => r.method === 'POST')).toEqual({
       method: 'POST',
@@ -220,15 +227,7 @@ describe('itv console: who may use it, and what it sends as them', () => {
     expect(before.text).toContain('action="/intents/int-2/retry"');
     expect(before.text).not.toContain('int-2:attempt-2');
 
-    const posted = await send(running.port, '/intents/int-2/retry', {
-      method: 'POST',
-      headers: {
-        cookie,
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: `http://127.0.0.1:${running.port}`,
-      },
-      body: `form=${running.session.formToken}`,
-    });
+    const posted = await postForm('/intents/int-2/retry', `form=${running.session.formToken}`);
     expect(posted.status).toBe(303);
     const shown = await send(running.port, String(posted.headers.location), { headers: { cookie } });
     expect(shown.text).toMatch(
