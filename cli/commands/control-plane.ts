@@ -2,7 +2,6 @@ import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { maxInFlightFrom } from '../control-plane/capacity.js';
 import { runningControlPlane } from '../control-plane/client.js';
 import { currentOwner } from '../control-plane/home-owner.js';
-import { runControlPlane } from '../control-plane/server.js';
 
 /** `itv control-plane`: what commands start in the background; runs until idle or stopped. */
 export async function controlPlaneCommand(options: { idle?: string }): Promise<number> {
@@ -11,6 +10,8 @@ export async function controlPlaneCommand(options: { idle?: string }): Promise<n
     console.error(`--idle must be a positive number of seconds, got ${options.idle}`);
     return 1;
   }
+  // Loaded here, not above: `control-plane stop` shares this module and needs none of the local stack.
+  const { runControlPlane } = await import('../control-plane/server.js');
   return runControlPlane({ home: itvHome(), idleMs: seconds * 1000, maxInFlight: maxInFlightFrom() });
 }
 
