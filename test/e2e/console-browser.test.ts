@@ -151,7 +151,7 @@ if (chromium === undefined) {
         );
         await page.waitForFunction(() => document.querySelector('h1 .badge')?.textContent === 'stopped', {
           timeout: 120_000,
-          polling: 1000,
+          polling: 100,
         });
         await open(`/intents/${again.intentId}`);
         expect(await page.$eval('form[action$="/retry"] button', (b) => b.textContent)).toBe('Retry');
@@ -165,8 +165,8 @@ if (chromium === undefined) {
           `Retried: recorded as victor. It runs again as ${attempt}.`,
         );
         await Promise.all([page.waitForNavigation(), page.click(`[role="status"] a[href="${attemptHref}"]`)]);
-        for (let k = 0; k < 60 && !(await page.$('#stop-reason')); k++) {
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+        for (let k = 0; k < 300 && !(await page.$('#stop-reason')); k++) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
           await open(attemptHref);
         }
         // Withdrawn again, so that every intent has concluded when the ledger is verified below.
@@ -174,7 +174,7 @@ if (chromium === undefined) {
         await Promise.all([page.waitForNavigation(), page.click('form[action$="/stop"] button')]);
         await page.waitForFunction(() => document.querySelector('h1 .badge')?.textContent === 'stopped', {
           timeout: 120_000,
-          polling: 1000,
+          polling: 100,
         });
         await open(`/intents/${again.intentId}`);
         expect(await page.$eval('#intent-live', (n) => n.textContent)).toContain(
