@@ -34,13 +34,31 @@ export interface ControlPlaneAddress {
 const lockFile = (home: string) => join(home, 'owner.lock');
 export const addressFile = (home: string) => join(home, 'control-plane.json');
 
+/** Whether `pid` is a running process (another user's counts: it cannot be signalled, but it runs). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !exitedUnreaped(pid);
+}
+
+/**
+ * Whether `pid` has exited but its parent has not collected its exit (a zombie, state Z, or X as it goes), which
+ * `kill(pid, 0)` still reaches. A crashed control plane is one until reaped, and never where the first process of
+ * a container reaps nothing. Told by /proc on Linux; elsewhere false.
+ */
+function exitedUnreaped(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // `pid (comm) state …`: comm may hold spaces and parentheses, the state follows the last ')'.
+  const state = stat[stat.lastIndexOf(')') + 2];
+  return state === 'Z' || state === 'X';
 }
 
 /** The home's owner, if a live process holds the claim. */
