@@ -22,7 +22,10 @@ describe('a process that has exited but is not reaped', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  /** A child that exits at once under a parent that never waits for it: its pid, once it is a zombie. */
+  /**
+   * A child that exits after 0.1 s under a parent that never waits for it: its pid, once it is a zombie. The
+   * state is read here on its own, not with the code under test, so a wrong reading there cannot pass this wait.
+   */
   async function zombiePid(): Promise<number> {
     // sh starts the child, prints its pid, then becomes `sleep`, which never reaps it when it exits.
     parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], {
