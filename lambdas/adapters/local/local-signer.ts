@@ -1,5 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomUUID,
+  sign,
+} from 'node:crypto';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
 import { keyIdOf } from '../../core/signing/key-id.js';
@@ -43,7 +50,9 @@ export class LocalSigner implements Signer {
 
   /**
    * Loads the PKCS#8 PEM key at `path`, or creates one there (mode 0600, folder 0700) when the file is
-   * missing. A key file readable by group or others is refused, as ssh does.
+   * missing. A key file readable by group or others is refused, as ssh does. The new key is written whole to a
+   * file of its own and then linked into place, which fails when the name exists: a signer starting at the same
+   * moment never reads a key file half written, and of two that create one, both use the first.
    */
   static async fromFile(path: string): Promise<LocalSigner> {
     const existing = await LocalSigner.readKeyFile(path);
@@ -51,13 +60,17 @@ export class LocalSigner implements Signer {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const temp = `${path}.${randomUUID()}.tmp`;
+    await writeFile(temp, pem, { mode: 0o600, flag: 'wx' });
     try {
-      await writeFile(path, pem, { mode: 0o600, flag: 'wx' });
+      await link(temp, path);
     } catch (error) {
-      // Another process created the key first: use that one, so both sign with the same key.
+      // Another signer created the key first: use that one, so both sign with the same key.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const raced = await LocalSigner.readKeyFile(path);
       if (raced !== undefined) return raced;
+    } finally {
+      await unlink(temp);
     }
     return new LocalSigner(privateKey);
   }
