@@ -1,4 +1,4 @@
-import { EMPTY_TREE_HASH, nodeHashBytes, nodeHashInto } from '../ledger/hash.js';
+import { EMPTY_TREE_HASH, nodeHashBytes, nodeHashInto, sha256Into } from '../ledger/hash.js';
 import { splitPoint } from '../ledger/merkle-tree.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
 
@@ -14,12 +14,22 @@ export interface Frontier {
 
 // Roots are folded here: hashing is synchronous, so one scratch serves every frontier.
 const rootScratch = Buffer.alloc(32);
+const NODE_PREFIX = 0x01;
+
+/** Offset of subtree root `index` in a frontier's buffer: one spare byte, then 32 bytes a root. */
+const slot = (index: number) => 1 + 32 * index;
 
 /**
  * The right edge of an RFC 9162 tree over 32-byte leaf hashes: the roots of its perfect subtrees, largest
- * first, 32 bytes each in one buffer. Adding a leaf costs one node hash on average, hashed in place.
+ * first, 32 bytes each in one buffer. Adding a leaf costs one node hash on average, hashed in place: a new
+ * leaf is copied into the slot after the last root, so each pair to merge lies side by side, and the byte
+ * before the pair (the spare byte, or the last byte of the root before it) stands in for the 0x01 prefix while
+ * the pair is hashed. No child is copied to hash it.
  */
 export class MerkleFrontier {
+  /** `pairs[i]`: the view of 0x01 ‖ root i ‖ root i+1 (its first byte borrowed), made once per buffer. */
+  private pairs: Buffer[] = [];
+
   private constructor(
     private nodes: Buffer,
     private readonly heights: number[],
@@ -27,14 +37,14 @@ export class MerkleFrontier {
   ) {}
 
   static empty(): MerkleFrontier {
-    return new MerkleFrontier(Buffer.allocUnsafe(32 * 8), [], 0);
+    return new MerkleFrontier(Buffer.allocUnsafe(slot(8)), [], 0);
   }
 
   /** From the hex form kept in the state store. */
   static fromJSON(frontier: Frontier): MerkleFrontier {
-    const nodes = Buffer.allocUnsafe(32 * Math.max(8, frontier.nodes.length + 1));
+    const nodes = Buffer.allocUnsafe(slot(Math.max(8, frontier.nodes.length + 1)));
     frontier.nodes.forEach((node, index) => {
-      nodes.write(node.hash, index * 32, 32, 'hex');
+      nodes.write(node.hash, slot(index), 32, 'hex');
     });
     return new MerkleFrontier(
       nodes,
@@ -51,21 +61,22 @@ export class MerkleFrontier {
   push(leaf: Uint8Array, offset = 0): void {
     const heights = this.heights;
     let top = heights.length;
-    if ((top + 1) * 32 > this.nodes.length) this.grow();
+    if (slot(top + 1) > this.nodes.length) this.grow();
     const nodes = this.nodes;
-    let current = Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
-    let at = offset;
+    if (Buffer.isBuffer(leaf)) leaf.copy(nodes, slot(top), offset, offset + 32);
+    else nodes.set(leaf.subarray(offset, offset + 32), slot(top));
     let height = 0;
     while (top > 0 && heights[top - 1] === height) {
       top--;
       heights.pop();
       // The pair's hash replaces its left child: the frontier stays in order without moving anything.
-      nodeHashInto(nodes, top * 32, current, at, nodes, top * 32);
-      current = nodes;
-      at = top * 32;
+      const pair = this.pairs[top] ?? this.pairView(top);
+      const borrowed = pair[0]!;
+      pair[0] = NODE_PREFIX;
+      sha256Into(pair, nodes, slot(top));
+      pair[0] = borrowed;
       height++;
     }
-    if (current !== nodes || at !== top * 32) current.copy(nodes, top * 32, at, at + 32);
     heights.push(height);
     this.count++;
   }
@@ -74,16 +85,16 @@ export class MerkleFrontier {
   root(): string {
     const last = this.heights.length - 1;
     if (last < 0) return EMPTY_TREE_HASH;
-    if (last === 0) return this.nodes.toString('hex', 0, 32);
-    nodeHashInto(this.nodes, (last - 1) * 32, this.nodes, last * 32, rootScratch, 0);
+    if (last === 0) return this.nodes.toString('hex', slot(0), slot(1));
+    nodeHashInto(this.nodes, slot(last - 1), this.nodes, slot(last), rootScratch, 0);
     for (let index = last - 2; index >= 0; index--)
-      nodeHashInto(this.nodes, index * 32, rootScratch, 0, rootScratch, 0);
+      nodeHashInto(this.nodes, slot(index), rootScratch, 0, rootScratch, 0);
     return rootScratch.toString('hex');
   }
 
   clone(): MerkleFrontier {
-    const nodes = Buffer.allocUnsafe(32 * (this.heights.length + 1));
-    this.nodes.copy(nodes, 0, 0, 32 * this.heights.length);
+    const nodes = Buffer.allocUnsafe(slot(this.heights.length + 1));
+    this.nodes.copy(nodes, 0, 0, slot(this.heights.length));
     return new MerkleFrontier(nodes, [...this.heights], this.count);
   }
 
@@ -92,7 +103,7 @@ export class MerkleFrontier {
     let start = 0;
     return this.heights.map((height, index) => {
       const size = 2 ** height;
-      const subtree = { start, size, hash: Buffer.from(this.nodes.subarray(index * 32, index * 32 + 32)) };
+      const subtree = { start, size, hash: Buffer.from(this.nodes.subarray(slot(index), slot(index + 1))) };
       start += size;
       return subtree;
     });
@@ -103,15 +114,22 @@ export class MerkleFrontier {
       size: this.count,
       nodes: this.heights.map((height, index) => ({
         height,
-        hash: this.nodes.toString('hex', index * 32, index * 32 + 32),
+        hash: this.nodes.toString('hex', slot(index), slot(index + 1)),
       })),
     };
   }
 
+  private pairView(index: number): Buffer {
+    const view = this.nodes.subarray(slot(index) - 1, slot(index + 2));
+    this.pairs[index] = view;
+    return view;
+  }
+
   private grow(): void {
-    const grown = Buffer.allocUnsafe(Math.max(this.nodes.length * 2, 32 * 8));
-    this.nodes.copy(grown, 0, 0, 32 * this.heights.length);
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.nodes.length - 1, slot(8)));
+    this.nodes.copy(grown, 0, 0, slot(this.heights.length));
     this.nodes = grown;
+    this.pairs = [];
   }
 }
 

@@ -46,6 +46,31 @@ describe('MerkleFrontier', () => {
     expect(restored.root()).toBe(merkleRoot(leaves.slice(0, 28)));
   });
 
+  test('past the roots its buffer first holds (255 leaves: eight), from leaves at offsets in one buffer or in plain Uint8Arrays, its roots stay the RFC 9162 roots', () => {
+    const many = Array.from({ length: 600 }, (_, i) => createHash('sha256').update(`many ${i}`).digest());
+    const joined = Buffer.concat(many);
+    const fromBuffer = MerkleFrontier.empty();
+    const fromArrays = MerkleFrontier.empty();
+    for (let i = 0; i < many.length; i++) {
+      fromBuffer.push(joined, 32 * i);
+      fromArrays.push(new Uint8Array(joined.buffer, joined.byteOffset, joined.length), 32 * i);
+      if (i === 254 || i === 255 || i === 511 || i === 599) {
+        const root = merkleRoot(many.slice(0, i + 1).map((leaf) => leaf.toString('hex')));
+        expect([fromBuffer.root(), fromArrays.root()]).toEqual([root, root]);
+      }
+    }
+    // The leaves are read, never written: hashing a pair in place borrows a byte of the frontier's own buffer.
+    expect(Buffer.concat(many).equals(joined)).toBe(true);
+    const restored = MerkleFrontier.fromJSON(fromBuffer.toJSON());
+    for (let i = 0; i < 300; i++) restored.push(createHash('sha256').update(`more ${i}`).digest());
+    const all = [
+      ...many,
+      ...Array.from({ length: 300 }, (_, i) => createHash('sha256').update(`more ${i}`).digest()),
+    ];
+    expect(restored.root()).toBe(merkleRoot(all.map((leaf) => leaf.toString('hex'))));
+    expect(restored.toJSON().nodes.map((node) => node.height)).toEqual([9, 8, 7, 2]);
+  });
+
   test('a clone grows independently', () => {
     const a = frontierAt(5);
     const b = a.clone();
