@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { auditLedger } from '../../../lambdas/core/evidence/audit-ledger.js';
 import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
-import { exportOf, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
+import { chainEntry } from '../../../lambdas/core/ledger/index.js';
+import { exportOf, rechain, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
 import { tampers } from './helpers/tampers.js';
 
 describe('auditing a ledger against a malicious store', () => {
@@ -83,6 +84,20 @@ describe('auditing a ledger against a malicious store', () => {
       expect({ offset, audit }).toMatchObject({ offset, audit: { ok: false } });
       expect((audit as { seq: number }).seq).toBeLessThanOrEqual(12);
     }
+  });
+
+  test('a line whose prevHash is not the previous hash, with its own hash and every later one recomputed, is named at that line', () => {
+    // Prepare: entry 20 chained to a head that never was; 21 on chained honestly to the forged 20.
+    const { ledger: name, seq: _seq, prevHash: _prev, ...draft } = ledger.entries[20]!.entry;
+    const forged = chainEntry(name, draft, { ...ledger.entries[19]!, hash: 'ab'.repeat(32) });
+    const entries = rechain([...ledger.entries.slice(0, 20), forged, ...ledger.entries.slice(21)], 21);
+    const stats = { fast: 0, full: 0 };
+    // Act: no checkpoint object, so only the chain itself can show it
+    const audit = auditExport(exportOf(entries), ledger.publicKey, { stats });
+    // Assess
+    expect(audit).toMatchObject({ ok: false, fault: 'prev-hash-mismatch', seq: 20 });
+    expect(audit.ok === false && audit.reason).toContain(`prevHash ${'ab'.repeat(32)} differs`);
+    expect(stats).toEqual({ fast: 19, full: 2 });
   });
 
   test('the export reader leaves the bytes it reads unchanged', () => {
