@@ -8,8 +8,10 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { deepFreeze } from '../../core/deep-freeze.js';
 import { LedgerIntegrityError, TransientError } from '../../core/errors.js';
 import { assertAppendable, linkEntry } from '../../core/ledger/entry.js';
+import { sealedEntry } from '../../core/ledger/hash.js';
 import type { LedgerEntry, LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { isConditionFailure, n, s } from './attribute-values.js';
 import { LEDGER_TABLE } from './tables.js';
@@ -120,15 +122,6 @@ const appendQueues = new Map<string, Promise<StoredEntry>>();
 const writtenByClient = new WeakMap<DynamoDBClient, Map<string, Map<string, StoredEntry>>>();
 /** A sole writer's newest entries of each ledger, contiguous up to its head, by client then `${table}/${ledger}`. */
 const tailsByClient = new WeakMap<DynamoDBClient, Map<string, StoredEntry[]>>();
-
-/** Entries kept in memory are handed to many callers: frozen, so none can change what another reads. */
-function frozen<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const item of Object.values(value)) frozen(item);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 export class DynamoLedgerStore implements LedgerStore {
   private readonly lastWritten = new Map<string, StoredEntry>();
@@ -277,7 +270,7 @@ export class DynamoLedgerStore implements LedgerStore {
    * only inside the ledger's append queue, so no write of the intent can overtake the read.
    */
   private async loadIntent(ledger: string, intentId: string): Promise<Map<string, StoredEntry>> {
-    const entries = (await this.queryIntent(ledger, intentId)).map(frozen);
+    const entries = (await this.queryIntent(ledger, intentId)).map(deepFreeze);
     const keys = new Map(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
     const intentKey = `${this.tableName}/${ledger}/${intentId}`;
     this.written.delete(intentKey);
@@ -387,8 +380,7 @@ export class DynamoLedgerStore implements LedgerStore {
       );
       this.lastWritten.set(ledger, stored);
       // Every write through this client keeps a known intent's entries exact, whichever path made it.
-      if (this.soleWriter)
-        this.keep(ledger, frozen({ entry: JSON.parse(text) as LedgerEntry, hash: stored.hash }));
+      if (this.soleWriter) this.keep(ledger, sealedEntry(text, stored.hash));
       return stored;
     } catch (error) {
       // Lost to another writer, or maybe landed unseen: the tail may no longer end at the head.

@@ -1,5 +1,6 @@
 import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
+import { entryText } from '../ledger/hash.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
 import { keyIdOf } from '../signing/key-id.js';
 import { CHECKPOINT_FILE, ENTRIES_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
@@ -22,6 +23,14 @@ export interface BundleContents {
 }
 
 /**
+ * RFC 8785 text of `{ entry, hash, proof }`: its keys in that order, the entry's text as it was written (a
+ * sealed entry is not canonicalized again).
+ */
+function provenLine({ entry, hash, proof }: ProvenEntry): string {
+  return `{"entry":${entryText(entry)},"hash":${canonicalJson(hash)},"proof":${canonicalJson(proof)}}`;
+}
+
+/**
  * The files of one intent's evidence bundle (the seed's artifacts, the proven entries, the checkpoint and
  * the public key) and the in-toto statement naming each with its SHA-256. Pure: the same inputs give the
  * same bytes, so a retried step rewrites identical objects.
@@ -35,12 +44,7 @@ export function assembleBundle(input: {
   const { intentId, checkpoint, entries, publicKeySpkiDer } = input;
   const files = [
     ...evidenceFiles(entries),
-    bytesFile(
-      ENTRIES_FILE,
-      Buffer.from(
-        entries.map(({ entry, hash, proof }) => `${canonicalJson({ entry, hash, proof })}\n`).join(''),
-      ),
-    ),
+    bytesFile(ENTRIES_FILE, Buffer.from(entries.map((proven) => `${provenLine(proven)}\n`).join(''))),
     bytesFile(CHECKPOINT_FILE, checkpointObjectBytes(checkpoint)),
     bytesFile(PUBLIC_KEY_FILE, Buffer.from(spkiToPem(publicKeySpkiDer), 'utf8')),
   ];

@@ -1,6 +1,7 @@
 import { createHash, hash } from 'node:crypto';
-import type { LedgerEntry } from '../../ports/ledger-store.js';
-import { canonicalBytes } from './canonical-json.js';
+import type { LedgerEntry, StoredEntry } from '../../ports/ledger-store.js';
+import { deepFreeze } from '../deep-freeze.js';
+import { canonicalBytes, canonicalJson } from './canonical-json.js';
 
 // RFC 9162 §2.1.1 domain separation: a leaf can never be passed off as an interior node.
 const LEAF_PREFIX = 0x00;
@@ -81,7 +82,34 @@ export function nodeHash(leftHex: string, rightHex: string): string {
   return nodeHashBytes(Buffer.from(leftHex, 'hex'), Buffer.from(rightHex, 'hex')).toString('hex');
 }
 
+/**
+ * Leaf hashes of entries that can no longer change, by identity: only `sealedEntry` adds to it, for an entry it
+ * parsed from the canonical text the hash was taken over and froze whole. The pipeline reads back entries it
+ * has just written (SignCheckpoint checks the chain of every entry it signs, a bundle every entry it seals): an
+ * entry kept as written is then not canonicalized and hashed again for each reader.
+ */
+const sealedLeafHashes = new WeakMap<LedgerEntry, string>();
+/** The RFC 8785 text each sealed entry was parsed from. */
+const sealedTexts = new WeakMap<LedgerEntry, string>();
+
+/** RFC 8785 text of a ledger entry: a sealed entry's is the text it was parsed from. */
+export function entryText(entry: LedgerEntry): string {
+  return sealedTexts.get(entry) ?? canonicalJson(entry);
+}
+
 /** Leaf hash of a ledger entry: lower-case hex SHA-256(0x00 ‖ JCS(entry)). */
 export function leafHash(entry: LedgerEntry): string {
-  return leafHashOfBytes(canonicalBytes(entry)).toString('hex');
+  return sealedLeafHashes.get(entry) ?? leafHashOfBytes(canonicalBytes(entry)).toString('hex');
+}
+
+/**
+ * The entry whose RFC 8785 text is `text`, as a new object frozen whole, with `hash`: the leaf hash taken over
+ * those very bytes (as `linkEntry` returns both), which `leafHash` then answers without hashing again, as
+ * `entryText` answers the text.
+ */
+export function sealedEntry(text: string, hash: string): StoredEntry {
+  const entry = deepFreeze(JSON.parse(text) as LedgerEntry);
+  sealedLeafHashes.set(entry, hash);
+  sealedTexts.set(entry, text);
+  return Object.freeze({ entry, hash });
 }

@@ -18,12 +18,14 @@ export {
 } from './entry.js';
 export {
   EMPTY_TREE_HASH,
+  entryText,
   GENESIS_PREV_HASH,
   isHashHex,
   leafHash,
   leafHashOfBytes,
   nodeHash,
   nodeHashBytes,
+  sealedEntry,
   sha256,
 } from './hash.js';
 export { inclusionProof, verifyInclusion } from './inclusion-proof.js';
