@@ -10,4 +10,8 @@ const { app } = createItvApp({
   publishers: eventPublishersOf(catalog),
   nag: true,
 });
+// Synthesis runs cdk-nag, whose EventBusOpenAccess rule reads CfnEventBusPolicy's deprecated `principal` (the
+// stack sets `statement`): quiet about deprecations from here on unless JSII_DEPRECATED says otherwise. Building
+// the stack above still warns of any deprecated API it uses, and test/infra/nag.test.ts fails on one.
+process.env.JSII_DEPRECATED ??= 'quiet';
 app.synth();
