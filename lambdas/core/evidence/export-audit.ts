@@ -1,4 +1,4 @@
-import { sha256Into } from '../ledger/hash.js';
+import { leafHashInPlace } from '../ledger/hash.js';
 import type { CheckpointSource, LedgerAudit } from './audit-result.js';
 import { LedgerAuditor, SIGNED_ENTRY_TYPES, type SignedPart } from './ledger-auditor.js';
 
@@ -131,13 +131,10 @@ function readFast(
     }
   }
   // SHA-256(0x00 ‖ JCS(entry)) in one call, into the leaf's slot: the byte before the entry (the ':' of
-  // "entry":) becomes 0x00 meanwhile.
+  // "entry":) is borrowed for the 0x00.
   const slot = auditor.reserveLeaf();
   const entryStart = start + ENTRY_OFFSET;
-  const saved = bytes[entryStart - 1]!;
-  bytes[entryStart - 1] = 0;
-  sha256Into(bytes.subarray(entryStart - 1, entryEnd), auditor.leafBuffer, slot);
-  bytes[entryStart - 1] = saved;
+  leafHashInPlace(bytes.subarray(entryStart - 1, entryEnd), auditor.leafBuffer, slot);
   if (!hexMatches(bytes, hashStart, auditor.leafBuffer, slot)) return false;
   return auditor.addReservedLeaf(signed);
 }

@@ -1,4 +1,4 @@
-import { EMPTY_TREE_HASH, nodeHashBytes, nodeHashInto, sha256Into } from '../ledger/hash.js';
+import { EMPTY_TREE_HASH, nodeHashBytes, nodeHashInPlace, nodeHashInto } from '../ledger/hash.js';
 import { splitPoint } from '../ledger/merkle-tree.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
 
@@ -14,7 +14,6 @@ export interface Frontier {
 
 // Roots are folded here: hashing is synchronous, so one scratch serves every frontier.
 const rootScratch = Buffer.alloc(32);
-const NODE_PREFIX = 0x01;
 
 /** Offset of subtree root `index` in a frontier's buffer: one spare byte, then 32 bytes a root. */
 const slot = (index: number) => 1 + 32 * index;
@@ -70,11 +69,7 @@ export class MerkleFrontier {
       top--;
       heights.pop();
       // The pair's hash replaces its left child: the frontier stays in order without moving anything.
-      const pair = this.pairs[top] ?? this.pairView(top);
-      const borrowed = pair[0]!;
-      pair[0] = NODE_PREFIX;
-      sha256Into(pair, nodes, slot(top));
-      pair[0] = borrowed;
+      nodeHashInPlace(this.pairs[top] ?? this.pairView(top), nodes, slot(top));
       height++;
     }
     heights.push(height);

@@ -5,11 +5,12 @@ import { canonicalBytes, canonicalJson } from './canonical-json.js';
 
 // RFC 9162 §2.1.1 domain separation: a leaf can never be passed off as an interior node.
 const LEAF_PREFIX = 0x00;
-const NODE_PREFIX = Buffer.from([0x01]);
+const NODE_BYTE = 0x01;
+const NODE_PREFIX = Buffer.from([NODE_BYTE]);
 // One reusable input for node hashes of two 32-byte children, the verifiers' hot path. Safe because hashing
 // is synchronous and JavaScript runs one call at a time.
 const nodeInput = Buffer.alloc(65);
-nodeInput[0] = 0x01;
+nodeInput[0] = NODE_BYTE;
 const HASH_HEX = /^[0-9a-f]{64}$/;
 
 /** `prevHash` of entry 0: 64 zeros. */
@@ -33,8 +34,30 @@ export function sha256(bytes: Uint8Array): Buffer {
  * allocating the Buffer it returns than hashing 65 bytes; asked for a 'binary' (latin1) string, one character
  * per byte and lossless, it allocates none, and the 32 characters are copied where they belong.
  */
-export function sha256Into(input: Uint8Array, out: Buffer, offset: number): void {
+function sha256Into(input: Uint8Array, out: Buffer, offset: number): void {
   out.write(hash('sha256', input, 'binary'), offset, 32, 'latin1');
+}
+
+/**
+ * SHA-256 of `prefix` followed by `view` after its first byte, written as 32 bytes at `out[offset]` (which must
+ * not hold `view[0]`). The first byte is borrowed: it is the prefix while the bytes are hashed, then restored,
+ * so data already in place is hashed without a copy.
+ */
+function prefixedHashInPlace(view: Buffer, prefix: number, out: Buffer, offset: number): void {
+  const borrowed = view[0]!;
+  view[0] = prefix;
+  sha256Into(view, out, offset);
+  view[0] = borrowed;
+}
+
+/** RFC 9162 leaf hash of `view` after its first byte (the raw leaf data), borrowing that byte for 0x00. */
+export function leafHashInPlace(view: Buffer, out: Buffer, offset: number): void {
+  prefixedHashInPlace(view, LEAF_PREFIX, out, offset);
+}
+
+/** RFC 9162 node hash of the two 32-byte hashes after `view`'s first byte, borrowing that byte for 0x01. */
+export function nodeHashInPlace(view: Buffer, out: Buffer, offset: number): void {
+  prefixedHashInPlace(view, NODE_BYTE, out, offset);
 }
 
 /** The same as a fresh Buffer (from Node's small-buffer pool, not an allocation of its own). */
@@ -83,23 +106,21 @@ export function nodeHash(leftHex: string, rightHex: string): string {
 }
 
 /**
- * Leaf hashes of entries that can no longer change, by identity: only `sealedEntry` adds to it, for an entry it
- * parsed from the canonical text the hash was taken over and froze whole. The pipeline reads back entries it
+ * The RFC 8785 text and leaf hash of entries that can no longer change, by identity: only `sealedEntry` adds to
+ * it, for an entry it parsed from the canonical text the hash was taken over and froze whole. The pipeline reads back entries it
  * has just written (SignCheckpoint checks the chain of every entry it signs, a bundle every entry it seals): an
  * entry kept as written is then not canonicalized and hashed again for each reader.
  */
-const sealedLeafHashes = new WeakMap<LedgerEntry, string>();
-/** The RFC 8785 text each sealed entry was parsed from. */
-const sealedTexts = new WeakMap<LedgerEntry, string>();
+const sealed = new WeakMap<LedgerEntry, { text: string; hash: string }>();
 
 /** RFC 8785 text of a ledger entry: a sealed entry's is the text it was parsed from. */
 export function entryText(entry: LedgerEntry): string {
-  return sealedTexts.get(entry) ?? canonicalJson(entry);
+  return sealed.get(entry)?.text ?? canonicalJson(entry);
 }
 
 /** Leaf hash of a ledger entry: lower-case hex SHA-256(0x00 ‖ JCS(entry)). */
 export function leafHash(entry: LedgerEntry): string {
-  return sealedLeafHashes.get(entry) ?? leafHashOfBytes(canonicalBytes(entry)).toString('hex');
+  return sealed.get(entry)?.hash ?? leafHashOfBytes(canonicalBytes(entry)).toString('hex');
 }
 
 /**
@@ -109,7 +130,6 @@ export function leafHash(entry: LedgerEntry): string {
  */
 export function sealedEntry(text: string, hash: string): StoredEntry {
   const entry = deepFreeze(JSON.parse(text) as LedgerEntry);
-  sealedLeafHashes.set(entry, hash);
-  sealedTexts.set(entry, text);
+  sealed.set(entry, { text, hash });
   return Object.freeze({ entry, hash });
 }
