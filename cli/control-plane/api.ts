@@ -42,7 +42,13 @@ export interface LocalApiOptions {
    */
   admit?: Admit;
   /** The control plane's own routes under `/local/`; absent for a plain API server. */
-  local?: { progress: ProgressLog; stop: () => void; secret: string };
+  local?: {
+    progress: ProgressLog;
+    stop: () => void;
+    secret: string;
+    /** The virtual clock's executions (`DiscreteEventScheduler.load`), for the health route; absent on wall time. */
+    clockLoad?: () => { members: number; sleeping: number; outside: number };
+  };
 }
 
 /**
@@ -111,6 +117,7 @@ export function localApi(
             now: deps.clock.now(),
             running: executions.inFlight,
             limit: executions.maxInFlight,
+            ...(local.clockLoad ? { clock: local.clockLoad() } : {}),
             heapUsedBytes: process.memoryUsage().heapUsed,
           });
         },

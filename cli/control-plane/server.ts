@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { reconcileMonitors } from '../../lambdas/core/pipeline/reconcile-monitors.js';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import { schedulerFor } from '../runtime/clock-mode.js';
+import { DiscreteEventScheduler } from '../runtime/event-scheduler.js';
 import { ExecutionJournal } from '../runtime/execution-journal.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
 import { LocalPipeline } from '../runtime/local-pipeline.js';
@@ -39,8 +40,9 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
   try {
     const stack = await openLocalStack({ home });
     const progress = new ProgressLog();
+    const scheduler = schedulerFor(stack.clock);
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      scheduler: schedulerFor(stack.clock),
+      scheduler,
       onProgress: (event) => progress.record(event),
       journal: new ExecutionJournal(stack.deps.state),
       // As the reconciler's rule does on AWS for an execution that ended FAILED.
@@ -80,7 +82,12 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     const api = localApi(stack, executions, {
       authenticate: controlPlaneCaller(home, secret),
       admit: controlPlaneAdmits(home, secret),
-      local: { progress, secret, stop: () => (stopRequested = true) },
+      local: {
+        progress,
+        secret,
+        stop: () => (stopRequested = true),
+        ...(scheduler instanceof DiscreteEventScheduler ? { clockLoad: () => scheduler.load } : {}),
+      },
     });
     const server = createServer((request, response) => {
       openRequests++;

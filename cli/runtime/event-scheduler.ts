@@ -52,7 +52,9 @@ export class DiscreteEventScheduler implements Scheduler {
   sleep(ms: number, cancel?: AbortSignal): Promise<void> {
     if (!(ms > 0) || cancel?.aborted) return Promise.resolve();
     return new Promise((wake) => {
-      const sleeper = { at: this.clock.now().getTime() + ms, seq: this.seq++, wake };
+      // The clock holds whole milliseconds, as a Date does: a wait of 227,812.5 ms (a retry's backoff, 30 s ×
+      // 1.5^5) wakes at the first one not before its instant, or the clock would stop just short of it for good.
+      const sleeper = { at: Math.ceil(this.clock.now().getTime() + ms), seq: this.seq++, wake };
       this.sleepers.push(sleeper);
       cancel?.addEventListener(
         'abort',
@@ -84,9 +86,12 @@ export class DiscreteEventScheduler implements Scheduler {
     }
   }
 
-  /** How many executions are in the pipeline, and how many of them wait on the clock. */
-  get load(): { members: number; sleeping: number } {
-    return { members: this.members, sleeping: this.sleepers.length };
+  /**
+   * How many executions are in the pipeline, how many of them wait on the clock and how many wait outside it;
+   * time moves only while the last two add up to the first.
+   */
+  get load(): { members: number; sleeping: number; outside: number } {
+    return { members: this.members, sleeping: this.sleepers.length, outside: this.outside };
   }
 
   private advanceIfAllWait(): void {

@@ -53,6 +53,17 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       terminal.abort();
       await following;
       const pid = controlPlanePid(home);
+      // The health route shows who holds the virtual clock: the queued execution waits outside time, the one
+      // parked for its reviewer has ended until the review resumes it.
+      const address = JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as {
+        url: string;
+        secret: string;
+      };
+      const health = (await (
+        await fetch(`${address.url}/local/health`, {
+          headers: { authorization: `ItvLocal ${address.secret}` },
+        })
+      ).json()) as { running: number; clock?: unknown };
 
       // Act: stop as asked; then a command starts a control plane that stops by itself once idle.
       const stopped = await runItv(home, ['control-plane', 'stop']);
@@ -74,6 +85,7 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       expect([stopped.code, stopped.stderr]).toEqual([0, '']);
       expect(stopped.stdout).toContain('stopped the control plane');
       expect(whileStopped).toBe(false);
+      expect([health.running, health.clock]).toEqual([1, { members: 1, sleeping: 0, outside: 1 }]);
       expect(restarted.status).toBe('admission.queued');
       expect(reviewed.code).toBe(0);
       const entries = exported.stdout

@@ -33,6 +33,28 @@ describe('one virtual clock for every execution (discrete events)', () => {
     expect(seconds(clock)).toBe(270);
   });
 
+  test('a wait of a fractional number of milliseconds ends (a retry backing off 30 s × 1.5^5 = 227,812.5 ms)', async () => {
+    // Prepare: two executions waiting out a Lane busy retry, the sixth (227.8125 s) and a longer one.
+    const clock = new VirtualClock(start);
+    const scheduler = new DiscreteEventScheduler(clock);
+    const leaveRetrying = scheduler.join();
+    const leaveOther = scheduler.join();
+    const woken: string[] = [];
+
+    // Act: both wait; the instants the clock can reach are whole milliseconds, as a Date's are.
+    const retry = scheduler.sleep(30_000 * 1.5 ** 5).then(() => woken.push(`retry@${seconds(clock)}`));
+    void scheduler.sleep(600_000).then(() => woken.push(`other@${seconds(clock)}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // Assess: the shorter wait ended, at the first whole millisecond not before its instant.
+    expect(woken).toEqual(['retry@227.813']);
+    await retry;
+    leaveRetrying();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woken).toEqual(['retry@227.813', 'other@600']);
+    leaveOther();
+  });
+
   test('time stands still while any execution works, however long another one sleeps', async () => {
     const clock = new VirtualClock(start);
     const scheduler = new DiscreteEventScheduler(clock);
