@@ -106,4 +106,10 @@ export interface InFlightRecord {
   deadline?: string;
   /** Queued again because this emergency intent stopped its release; it keeps the head of its lane. */
   preemptedBy?: string;
+  /**
+   * The sequencer version this place was written to commit at (`applyOccupancyWrite`): it counts only once the
+   * sequencer shows that commit as this intent's. Absent on places written without a commit (a queued place's
+   * refresh) and on places from before it was kept.
+   */
+  commitAt?: number;
 }

@@ -30,6 +30,8 @@ export interface Occupancy {
   /** This intent's own record, from an earlier attempt. */
   mine?: InFlightRecord;
   others: InFlightRecord[];
+  /** The sequencer's latest commits, `[version, intentId]`, oldest first: what the next commit extends. */
+  commits?: ReadonlyArray<readonly [number, string]>;
 }
 
 export interface AdmissionInput {

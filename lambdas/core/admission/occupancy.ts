@@ -6,23 +6,66 @@ import type { Occupancy, OccupancyWrite } from './decide-admission.js';
 /** Rounds of read–decide–commit before giving up to the state machine's retry. */
 export const maxSettleRounds = 50;
 
+/**
+ * How many of its latest commits the sequencer names: enough to tell, for a place written to commit at one of
+ * those versions, whether it did. A place whose writer died before committing is normally written again within
+ * moments (the stage runs again); one older than this many commits counts as written.
+ */
+export const rememberedCommits = 64;
+
 interface SequencerData {
   intentId: string;
   verdict: string;
   at: string;
+  /** `[version, intentId]` of the latest commits, oldest first (absent on a sequencer from before they were kept). */
+  commits?: Array<[number, string]>;
 }
 
-/** Reads the sequencer version first, then the INFLIGHT partition, so a commit at that version saw it all. */
+/**
+ * Reads the sequencer version first, then the INFLIGHT partition, so a commit at that version saw it all. A place
+ * written for a commit that never happened is left out, whoever's it is: its writer died between writing it and
+ * committing it (or putting back what it replaced), so it holds no lease and no ticket.
+ */
 export async function readOccupancy(state: StateStore, intentId: string): Promise<Occupancy> {
   const key = stateKeys.admissionSequencer();
   const sequencer = await state.get<SequencerData>(key.pk, key.sk);
+  const version = sequencer?.version ?? 0;
+  const commits = sequencer?.data.commits ?? [];
+  const committedBy = new Map(commits);
   const items = await state.list<InFlightRecord>(stateKeys.inFlight().pk);
-  const mine = items.find((item) => item.sk === intentId)?.data;
+  const places = items.flatMap((item) => {
+    const place = committedPlace(item.data, version, committedBy, commits[0]?.[0]);
+    return place ? [place] : [];
+  });
+  const mine = places.find((place) => place.intentId === intentId);
   return {
-    version: sequencer?.version ?? 0,
+    version,
     ...(mine ? { mine } : {}),
-    others: items.filter((item) => item.sk !== intentId).map((item) => item.data),
+    others: places.filter((place) => place.intentId !== intentId),
+    commits,
   };
+}
+
+/**
+ * A place as it counts: without its `commitAt` once the sequencer shows that commit as its intent's; undefined when
+ * it never committed. A place not yet committed (`commitAt` past the version read) is left out too: if its writer
+ * is alive, its commit and any commit made on what was read here are at the same version, so one of them fails
+ * and reads again.
+ */
+function committedPlace(
+  place: InFlightRecord,
+  version: number,
+  committedBy: ReadonlyMap<number, string>,
+  oldestRemembered: number | undefined,
+): InFlightRecord | undefined {
+  const { commitAt, ...committed } = place;
+  if (commitAt === undefined) return place;
+  if (commitAt > version) return undefined;
+  const by = committedBy.get(commitAt);
+  if (by === place.intentId) return committed;
+  // Beyond what the sequencer remembers it cannot be told: it counts.
+  if (oldestRemembered === undefined || commitAt < oldestRemembered) return committed;
+  return undefined;
 }
 
 /**
@@ -44,7 +87,8 @@ export async function applyOccupancyWrite(
     await state.delete(key.pk, key.sk);
     return true;
   }
-  await state.put(key.pk, key.sk, write.record);
+  const commitAt = occupancy.version + 1;
+  await state.put(key.pk, key.sk, write.commit ? { ...write.record, commitAt } : write.record);
   // A preempted intent's record changes with the admission that preempts it, under the same sequencer commit.
   const others = write.commit ? (write.others ?? []) : [];
   for (const other of others) {
@@ -57,7 +101,14 @@ export async function applyOccupancyWrite(
     await state.put<SequencerData>(
       sequencer.pk,
       sequencer.sk,
-      { intentId, verdict: meta.verdict, at: meta.at },
+      {
+        intentId,
+        verdict: meta.verdict,
+        at: meta.at,
+        commits: [...(occupancy.commits ?? []), [commitAt, intentId] as const]
+          .slice(-rememberedCommits)
+          .map(([version, by]) => [version, by]),
+      },
       occupancy.version,
     );
     return true;

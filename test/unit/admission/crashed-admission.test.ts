@@ -1,0 +1,116 @@
+import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
+import type { StateItem, StateStore } from '../../../lambdas/ports/state-store.js';
+import { type Harness, pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
+import { admit, declared } from './harness.js';
+
+/**
+ * An admission writes its own place first and then commits it through the sequencer; one that loses the race
+ * puts its place back. A process killed between those writes (a Lambda timeout, `kill -9` of the local control
+ * plane) leaves a place that was never committed. Whoever reads it next must not take it for a lease: not the
+ * other intents, and not the intent itself when its stage runs again.
+ */
+class Killed extends Error {}
+
+/** Three admissions of one lane that all reach the sequencer together, having all read it at one version. */
+function racingAtTheSequencer(
+  h: Harness,
+  killed: (intentId: string, committed: boolean) => boolean,
+): StateStore {
+  const inner = h.deps.state;
+  const sequencer = stateKeys.admissionSequencer();
+  const waiting: Array<() => void> = [];
+  let arrived = 0;
+  return {
+    get: (pk, sk) => inner.get(pk, sk),
+    list: (pk) => inner.list(pk),
+    delete: (pk, sk, version) => inner.delete(pk, sk, version),
+    async put<T>(pk: string, sk: string, data: T, expectedVersion?: number, options?: { expiresAt?: Date }) {
+      if (pk !== sequencer.pk || sk !== sequencer.sk)
+        return inner.put(pk, sk, data, expectedVersion, options);
+      const intentId = (data as { intentId: string }).intentId;
+      // Every racer has written its own place before any of them commits.
+      if (++arrived < 3) await new Promise<void>((resolve) => waiting.push(resolve));
+      else for (const go of waiting.splice(0)) go();
+      if (killed(intentId, false)) throw new Killed(`${intentId} killed before its commit`);
+      const written: StateItem<T> = await inner.put(pk, sk, data, expectedVersion, options);
+      if (killed(intentId, true)) throw new Killed(`${intentId} killed after its commit`);
+      return written;
+    },
+  };
+}
+
+async function places(h: Harness): Promise<InFlightRecord[]> {
+  return (await h.deps.state.list<InFlightRecord>(stateKeys.inFlight().pk)).map((item) => item.data);
+}
+
+async function threeOfOneLane(h: Harness): Promise<PipelineState[]> {
+  const states: PipelineState[] = [];
+  for (const n of [0, 1, 2]) {
+    states.push(
+      await declared(h, (d) => {
+        d.title = `Flag change ${n}`;
+      }),
+    );
+  }
+  return states;
+}
+
+test('places written by admissions killed before their commit are not leases: after the restart one intent of the lane is admitted', async () => {
+  // Prepare: three intents of one lane race; the first to commit wins, the other two are killed before they
+  // can put their places back (each had written itself as admitted).
+  const h = pipelineHarness();
+  const states = await threeOfOneLane(h);
+  const ids = states.map((s) => s.declared?.intentId as string);
+  let winner: string | undefined;
+  const racing = {
+    ...h,
+    deps: {
+      ...h.deps,
+      state: racingAtTheSequencer(h, (id, committed) => {
+        if (committed) return false;
+        winner ??= id;
+        return id !== winner;
+      }),
+    },
+  };
+  const first = await Promise.allSettled(states.map((s) => admit(racing, s)));
+  expect(first.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected', 'rejected']);
+  expect((await places(h)).filter((p) => p.status === 'admitted')).toHaveLength(3);
+
+  // Act: each stage runs again, as the state machine's retry (or the restarted control plane) runs it.
+  const again = [];
+  for (const state of states) again.push(await admit(h, state));
+
+  // Assess: the winner keeps its lease; the other two queue behind it.
+  const verdicts = Object.fromEntries(again.map((s, i) => [ids[i], s.admission?.verdict]));
+  expect(verdicts).toEqual(Object.fromEntries(ids.map((id) => [id, id === winner ? 'admitted' : 'queued'])));
+  const admitted = (await places(h)).filter((p) => p.status === 'admitted').map((p) => p.intentId);
+  expect(admitted).toEqual([winner]);
+});
+
+test('an admission killed after its commit keeps its lease when its stage runs again', async () => {
+  // Prepare: the winner is killed after the sequencer took its commit, before anything else; the others lose.
+  const h = pipelineHarness();
+  const states = await threeOfOneLane(h);
+  let winner: string | undefined;
+  const racing = {
+    ...h,
+    deps: {
+      ...h.deps,
+      state: racingAtTheSequencer(h, (id, committed) => {
+        winner ??= id;
+        return committed && id === winner;
+      }),
+    },
+  };
+  await Promise.allSettled(states.map((s) => admit(racing, s)));
+
+  // Act
+  const again = [];
+  for (const state of states) again.push(await admit(h, state));
+
+  // Assess
+  const admitted = again.filter((s) => s.admission?.verdict === 'admitted').map((s) => s.declared?.intentId);
+  expect(admitted).toEqual([winner]);
+});
