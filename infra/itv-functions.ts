@@ -219,11 +219,14 @@ export class ItvFunctions extends Construct {
         ...release.strategyArns,
       ]);
     }
-    if (actions.includes('check') || actions.includes('monitors')) {
+    if (actions.includes('check') || actions.includes('monitors') || actions.includes('start')) {
       allow('appconfig:GetDeployment', release.deploymentArns);
     }
-    // Restoring a lane's monitors reads its latest deployment, to leave an observe-only one in progress alone.
-    if (actions.includes('monitors')) allow('appconfig:ListDeployments', release.environmentArns);
+    // Restoring a lane's monitors reads its latest deployment, to leave an observe-only one in progress alone; a
+    // start reads it too, to carry on with the deployment an earlier attempt started and never recorded.
+    if (actions.includes('monitors') || actions.includes('start')) {
+      allow('appconfig:ListDeployments', release.environmentArns);
+    }
     if (actions.includes('stop')) allow('appconfig:StopDeployment', release.deploymentArns);
     // A release that must not be reverted runs with its environment's monitors observing only: the releaser
     // reads the environment's monitors, disables their alarm actions for the deployment, reads the alarms

@@ -107,7 +107,12 @@ export interface LaneMonitors {
 export interface Releaser {
   /** Creates the hosted configuration version `request` describes and returns its number. */
   prepare(request: ReleaseRequest): Promise<string>;
-  /** Throws `LaneBusyError` when another deployment is running in the environment (AWS ConflictException). */
+  /**
+   * Throws `LaneBusyError` when another deployment is running in the environment (AWS ConflictException). Given the
+   * `configurationVersion` of a deployment this intent already started there, and still the environment's latest,
+   * it answers that deployment's status and starts none: a start retried after the first one's answer was lost
+   * (the caller died or timed out before recording it) never deploys twice. Never so for `restoresPrevious`.
+   */
   start(request: ReleaseRequest): Promise<DeploymentStatus>;
   check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;
   /** Stops an in-progress deployment, which rolls it back. */

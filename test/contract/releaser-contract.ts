@@ -115,6 +115,28 @@ export function describeReleaserContract(name: string, makeFixture: () => Promis
       expect(second).toBe('2');
     });
 
+    test('a start repeated with the version a first start deployed carries on with that deployment, running or ended', async () => {
+      // Prepare: the first start's answer is lost, as when its caller dies before recording it
+      const version = await fixture.releaser.prepare(request('itv.Linear25Percent8Minutes'));
+      const asked = { ...request('itv.Linear25Percent8Minutes'), configurationVersion: version };
+      const first = await fixture.releaser.start(asked);
+
+      // Act
+      fixture.clock.advanceTo(new Date(contractStart.getTime() + minutes(3)));
+      const whileDeploying = await fixture.releaser.start(asked);
+      fixture.clock.advanceTo(new Date(contractStart.getTime() + minutes(14)));
+      const afterItEnded = await fixture.releaser.start(asked);
+      const byAnotherIntent = await fixture.releaser.start({
+        ...request('itv.Immediate', 'intent-2'),
+        configurationVersion: version,
+      });
+
+      // Assess: one deployment for the intent; another intent deploying that version gets its own
+      expect([whileDeploying.deploymentId, whileDeploying.state]).toEqual([first.deploymentId, 'DEPLOYING']);
+      expect([afterItEnded.deploymentId, afterItEnded.state]).toEqual([first.deploymentId, 'COMPLETE']);
+      expect(byAnotherIntent.deploymentId).not.toBe(first.deploymentId);
+    });
+
     test('an immediate strategy is COMPLETE at once', async () => {
       // Act
       const status = await fixture.releaser.start(request('itv.Immediate'));

@@ -96,9 +96,10 @@ describe('observe-only releases', () => {
       ].sort(),
     );
     expect(rolesAllowed(template, 'appconfig:GetEnvironment').sort()).toEqual(starters);
-    // Only the restorers list a lane's deployments (to leave an observe-only one in progress alone).
+    // The restorers list a lane's deployments (to leave an observe-only one in progress alone), and so do the
+    // starters (to carry on with a deployment an earlier attempt started and never recorded).
     expect(rolesAllowed(template, 'appconfig:ListDeployments').sort()).toEqual(
-      [roles['restore-monitors'], roles['reconcile-monitors']].sort(),
+      [...starters, roles['restore-monitors'], roles['reconcile-monitors']].sort(),
     );
     // They start, stop, create and sign nothing.
     for (const restorer of [roles['restore-monitors'], roles['reconcile-monitors']]) {
@@ -352,10 +353,12 @@ describe('functions', () => {
     expect(rolesAllowed(template, 'appconfig:StopDeployment').sort()).toEqual(
       [roles['stop-release'], roles['admit-policy']].sort(),
     );
+    // Every starter reads its environment's latest deployment, which may be its own started before (a retry).
     expect(rolesAllowed(template, 'appconfig:GetDeployment').sort()).toEqual(
       [
         roles['start-release'],
         roles['check-release'],
+        roles['apply-release-decision'],
         roles['stop-release'],
         roles['restore-monitors'],
         roles['reconcile-monitors'],

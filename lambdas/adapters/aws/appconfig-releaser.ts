@@ -150,13 +150,17 @@ export class AppConfigReleaser implements Releaser {
       );
     }
 
+    const description = observeOnly ? `${observeOnlyMarker} ${request.description}` : request.description;
+    if (request.configurationVersion !== undefined && !request.restoresPrevious) {
+      const own = await this.ownDeployment(request, environmentId, profileId, description.slice(0, 1024));
+      if (own) return toStatus(own);
+    }
     const version = request.configurationVersion ?? (await this.prepare(request));
     if (observeOnly) {
       // Never strip the monitors of a deployment already running in the environment.
       await this.assertEnvironmentIdle(request.service, environmentId);
       await this.setAlarmActions(request.service, false);
     }
-    const description = observeOnly ? `${observeOnlyMarker} ${request.description}` : request.description;
     let deployment: Deployment;
     try {
       deployment = await this.call(
@@ -259,6 +263,41 @@ export class AppConfigReleaser implements Releaser {
     const what = `deployment ${deploymentId} in environment ${environment} is ${status.state}: ${errorMessage(refusal)}`;
     if (status.state === 'COMPLETE') throw new DeploymentNotStoppableError(what, { cause: refusal });
     throw new StopRefusedError(`AppConfig refused to stop ${what}`, { cause: refusal });
+  }
+
+  /**
+   * The environment's latest deployment when it is the one this request started before (see `Releaser.start`):
+   * ListDeployments lists the newest first, with each one's configuration version, which was hosted for this intent
+   * alone; GetDeployment then confirms the profile and the description only on a match.
+   */
+  private async ownDeployment(
+    request: ReleaseRequest,
+    environmentId: string,
+    profileId: string,
+    description: string,
+  ): Promise<Deployment | undefined> {
+    const listed = await this.call(
+      'ListDeployments',
+      () =>
+        this.options.client.send(
+          new ListDeploymentsCommand({
+            ApplicationId: this.options.applicationId,
+            EnvironmentId: environmentId,
+            MaxResults: 1,
+          }),
+        ),
+      `environment of ${request.service}`,
+    );
+    const latest = listed.Items?.[0];
+    if (latest?.DeploymentNumber === undefined) return undefined;
+    if (latest.ConfigurationVersion !== request.configurationVersion) return undefined;
+    const deployment = await this.getDeployment(
+      request.service,
+      request.environment,
+      latest.DeploymentNumber,
+    );
+    const own = deployment.ConfigurationProfileId === profileId && deployment.Description === description;
+    return own ? deployment : undefined;
   }
 
   private getDeployment(service: string, environment: string, number: number): Promise<Deployment> {

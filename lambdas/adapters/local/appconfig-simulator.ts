@@ -114,6 +114,9 @@ export class LocalAppConfig implements Releaser {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const now = clock.now();
       const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, request.environment);
+      const own =
+        lane && !request.restoresPrevious ? await this.ownDeployment(request, lane.data) : undefined;
+      if (own) return this.check(request.service, request.environment, own);
       if (lane) await this.assertLaneFree(request.environment, lane.data, now);
       const deploymentId = ids.next('deployment');
       const deployment: SimulatedDeployment = {
@@ -255,6 +258,20 @@ export class LocalAppConfig implements Releaser {
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
     }
+  }
+
+  /** The lane's deployment when it is this intent's, of the version asked for (see `Releaser.start`). */
+  private async ownDeployment(request: ReleaseRequest, lane: LaneRecord): Promise<string | undefined> {
+    if (request.configurationVersion === undefined || lane.service !== request.service) return undefined;
+    const deployment = await this.options.store.get<SimulatedDeployment>(
+      simulatorKeys.deploymentPartition(lane.service),
+      lane.deploymentId,
+    );
+    const own =
+      deployment?.data.intentId === request.intentId &&
+      deployment.data.configurationVersion === request.configurationVersion &&
+      deployment.data.profile === request.profile;
+    return own ? lane.deploymentId : undefined;
   }
 
   private async assertLaneFree(environment: string, lane: LaneRecord, now: Date): Promise<void> {

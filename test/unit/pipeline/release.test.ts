@@ -296,6 +296,43 @@ describe('release: retries', () => {
     expect(again.plan).toEqual(first.plan);
   });
 
+  test('a StartRelease that died between starting the deployment and recording it carries on with that deployment', async () => {
+    // Prepare: the first attempt's release.started never reaches the ledger (the Lambda timed out, the control
+    // plane was killed); the deployment it started runs on
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    const started: string[] = [];
+    const start = h.deps.releaser.start.bind(h.deps.releaser);
+    h.deps.releaser.start = async (request) => {
+      const status = await start(request);
+      started.push(status.deploymentId);
+      return status;
+    };
+    const append = h.deps.ledger.append.bind(h.deps.ledger);
+    let killed = false;
+    h.deps.ledger.append = async (ledger, draft) => {
+      if (draft.type === 'release.started' && !killed) {
+        killed = true;
+        throw new Error('killed before release.started was written');
+      }
+      return append(ledger, draft);
+    };
+    await expect(startRelease(verified, h.deps)).rejects.toThrow('killed');
+    h.clock.advance(60_000);
+
+    // Act
+    const again = await startRelease(verified, h.deps);
+
+    // Assess: one deployment, the first, which the ledger now names
+    expect(new Set(started)).toEqual(new Set([again.deploymentId]));
+    const recorded = (await h.ledger.forIntent('test', verified.declared!.intentId)).filter(
+      (s) => s.entry.type === 'release.started',
+    );
+    expect(recorded.map((s) => (s.entry.payload as { deploymentId: string }).deploymentId)).toEqual([
+      again.deploymentId,
+    ]);
+  });
+
   test('a retried CheckRelease writes each deployment event once', async () => {
     // Prepare
     const h = pipelineHarness();
