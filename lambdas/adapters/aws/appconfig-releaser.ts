@@ -2,6 +2,7 @@ import {
   type AppConfigClient,
   CreateHostedConfigurationVersionCommand,
   type Deployment,
+  type DeploymentSummary,
   GetDeploymentCommand,
   GetEnvironmentCommand,
   ListDeploymentsCommand,
@@ -276,6 +277,23 @@ export class AppConfigReleaser implements Releaser {
     profileId: string,
     description: string,
   ): Promise<Deployment | undefined> {
+    const latest = await this.latestDeployment(environmentId, `environment of ${request.service}`);
+    if (latest?.DeploymentNumber === undefined) return undefined;
+    if (latest.ConfigurationVersion !== request.configurationVersion) return undefined;
+    const deployment = await this.getDeployment(
+      request.service,
+      request.environment,
+      latest.DeploymentNumber,
+    );
+    const own = deployment.ConfigurationProfileId === profileId && deployment.Description === description;
+    return own ? deployment : undefined;
+  }
+
+  /** The environment's latest deployment: ListDeployments lists the newest first. */
+  private async latestDeployment(
+    environmentId: string,
+    subject: string,
+  ): Promise<DeploymentSummary | undefined> {
     const listed = await this.call(
       'ListDeployments',
       () =>
@@ -286,18 +304,9 @@ export class AppConfigReleaser implements Releaser {
             MaxResults: 1,
           }),
         ),
-      `environment of ${request.service}`,
+      subject,
     );
-    const latest = listed.Items?.[0];
-    if (latest?.DeploymentNumber === undefined) return undefined;
-    if (latest.ConfigurationVersion !== request.configurationVersion) return undefined;
-    const deployment = await this.getDeployment(
-      request.service,
-      request.environment,
-      latest.DeploymentNumber,
-    );
-    const own = deployment.ConfigurationProfileId === profileId && deployment.Description === description;
-    return own ? deployment : undefined;
+    return listed.Items?.[0];
   }
 
   private getDeployment(service: string, environment: string, number: number): Promise<Deployment> {
@@ -372,18 +381,8 @@ export class AppConfigReleaser implements Releaser {
       .map((alarm) => alarm.AlarmName ?? 'unknown');
     if (disabled.length === 0) return { disabled };
     const environmentId = this.environmentId(service);
-    const listed = await this.call(
-      'ListDeployments',
-      () =>
-        this.options.client.send(
-          new ListDeploymentsCommand({
-            ApplicationId: this.options.applicationId,
-            EnvironmentId: environmentId,
-          }),
-        ),
-      `environment ${environment}`,
-    );
-    const latest = listed.Items?.[0]?.DeploymentNumber;
+    const latest = (await this.latestDeployment(environmentId, `environment ${environment}`))
+      ?.DeploymentNumber;
     if (latest === undefined) return { disabled };
     const deployment = await this.getDeployment(service, environment, latest);
     const description = deployment.Description ?? '';

@@ -12,16 +12,27 @@ import { admit, declared } from './harness.js';
  */
 class Killed extends Error {}
 
-/** Three admissions of one lane that all reach the sequencer together, having all read it at one version. */
-function racingAtTheSequencer(
+/** Who is killed at the sequencer: the losers before their commit (and before they put their place back), the winner after it. */
+interface Kills {
+  losersBeforeCommit?: boolean;
+  winnerAfterCommit?: boolean;
+}
+
+/**
+ * Three admissions of one lane that all reach the sequencer together, having all read it at one version; the
+ * first to reach it wins. Returns the winner and each attempt's outcome.
+ */
+async function raceAtTheSequencer(
   h: Harness,
-  killed: (intentId: string, committed: boolean) => boolean,
-): StateStore {
+  states: PipelineState[],
+  kills: Kills,
+): Promise<{ winner: string | undefined; settled: PromiseSettledResult<PipelineState>[] }> {
   const inner = h.deps.state;
   const sequencer = stateKeys.admissionSequencer();
   const waiting: Array<() => void> = [];
   let arrived = 0;
-  return {
+  let winner: string | undefined;
+  const state: StateStore = {
     get: (pk, sk) => inner.get(pk, sk),
     list: (pk) => inner.list(pk),
     delete: (pk, sk, version) => inner.delete(pk, sk, version),
@@ -32,12 +43,18 @@ function racingAtTheSequencer(
       // Every racer has written its own place before any of them commits.
       if (++arrived < 3) await new Promise<void>((resolve) => waiting.push(resolve));
       else for (const go of waiting.splice(0)) go();
-      if (killed(intentId, false)) throw new Killed(`${intentId} killed before its commit`);
+      winner ??= intentId;
+      if (kills.losersBeforeCommit && intentId !== winner)
+        throw new Killed(`${intentId} killed before its commit`);
       const written: StateItem<T> = await inner.put(pk, sk, data, expectedVersion, options);
-      if (killed(intentId, true)) throw new Killed(`${intentId} killed after its commit`);
+      if (kills.winnerAfterCommit && intentId === winner)
+        throw new Killed(`${intentId} killed after its commit`);
       return written;
     },
   };
+  const racing = { ...h, deps: { ...h.deps, state } };
+  const settled = await Promise.allSettled(states.map((s) => admit(racing, s)));
+  return { winner, settled };
 }
 
 async function places(h: Harness): Promise<InFlightRecord[]> {
@@ -62,20 +79,8 @@ test('places written by admissions killed before their commit are not leases: af
   const h = pipelineHarness();
   const states = await threeOfOneLane(h);
   const ids = states.map((s) => s.declared?.intentId as string);
-  let winner: string | undefined;
-  const racing = {
-    ...h,
-    deps: {
-      ...h.deps,
-      state: racingAtTheSequencer(h, (id, committed) => {
-        if (committed) return false;
-        winner ??= id;
-        return id !== winner;
-      }),
-    },
-  };
-  const first = await Promise.allSettled(states.map((s) => admit(racing, s)));
-  expect(first.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected', 'rejected']);
+  const { winner, settled } = await raceAtTheSequencer(h, states, { losersBeforeCommit: true });
+  expect(settled.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected', 'rejected']);
   expect((await places(h)).filter((p) => p.status === 'admitted')).toHaveLength(3);
 
   // Act: each stage runs again, as the state machine's retry (or the restarted control plane) runs it.
@@ -93,18 +98,7 @@ test('an admission killed after its commit keeps its lease when its stage runs a
   // Prepare: the winner is killed after the sequencer took its commit, before anything else; the others lose.
   const h = pipelineHarness();
   const states = await threeOfOneLane(h);
-  let winner: string | undefined;
-  const racing = {
-    ...h,
-    deps: {
-      ...h.deps,
-      state: racingAtTheSequencer(h, (id, committed) => {
-        winner ??= id;
-        return committed && id === winner;
-      }),
-    },
-  };
-  await Promise.allSettled(states.map((s) => admit(racing, s)));
+  const { winner } = await raceAtTheSequencer(h, states, { winnerAfterCommit: true });
 
   // Act
   const again = [];
