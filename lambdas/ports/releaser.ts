@@ -111,7 +111,8 @@ export interface Releaser {
    * Throws `LaneBusyError` when another deployment is running in the environment (AWS ConflictException). Given the
    * `configurationVersion` of a deployment this intent already started there, and still the environment's latest,
    * it answers that deployment's status and starts none: a start retried after the first one's answer was lost
-   * (the caller died or timed out before recording it) never deploys twice. Never so for `restoresPrevious`.
+   * (the caller died or timed out before recording it) never deploys twice; a roll-back's start too, whose
+   * version is hosted for it alone.
    */
   start(request: ReleaseRequest): Promise<DeploymentStatus>;
   check(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;

@@ -130,11 +130,26 @@ export function describeReleaserContract(name: string, makeFixture: () => Promis
         ...request('itv.Immediate', 'intent-2'),
         configurationVersion: version,
       });
+      // A roll-back of intent-1 deploys the configuration before it, as a version hosted for the roll-back.
+      const rollBack = {
+        ...request('itv.Immediate'),
+        description: 'intent-1: roll back (the configuration before it)',
+        content: { 'new-checkout': { enabled: false, rolloutPercent: 0 } },
+        restoresPrevious: true,
+      };
+      const rollBackVersion = await fixture.releaser.prepare(rollBack);
+      const restored = await fixture.releaser.start({ ...rollBack, configurationVersion: rollBackVersion });
+      const restoredAgain = await fixture.releaser.start({
+        ...rollBack,
+        configurationVersion: rollBackVersion,
+      });
 
       // Assess: one deployment for the intent; another intent deploying that version gets its own
       expect([whileDeploying.deploymentId, whileDeploying.state]).toEqual([first.deploymentId, 'DEPLOYING']);
       expect([afterItEnded.deploymentId, afterItEnded.state]).toEqual([first.deploymentId, 'COMPLETE']);
       expect(byAnotherIntent.deploymentId).not.toBe(first.deploymentId);
+      expect(restored.deploymentId).not.toBe(byAnotherIntent.deploymentId);
+      expect(restoredAgain.deploymentId).toBe(restored.deploymentId);
     });
 
     test('an immediate strategy is COMPLETE at once', async () => {

@@ -152,7 +152,7 @@ export class AppConfigReleaser implements Releaser {
     }
 
     const description = observeOnly ? `${observeOnlyMarker} ${request.description}` : request.description;
-    if (request.configurationVersion !== undefined && !request.restoresPrevious) {
+    if (request.configurationVersion !== undefined) {
       const own = await this.ownDeployment(request, environmentId, profileId, description.slice(0, 1024));
       if (own) return toStatus(own);
     }

@@ -114,8 +114,7 @@ export class LocalAppConfig implements Releaser {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const now = clock.now();
       const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, request.environment);
-      const own =
-        lane && !request.restoresPrevious ? await this.ownDeployment(request, lane.data) : undefined;
+      const own = lane ? await this.ownDeployment(request, lane.data) : undefined;
       if (own) return this.check(request.service, request.environment, own);
       if (lane) await this.assertLaneFree(request.environment, lane.data, now);
       const deploymentId = ids.next('deployment');
