@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
-import { controlPlanePid, root, runItv } from '../support/run-itv.js';
+import { controlPlaneGet, controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 const until = async (what: string, done: () => Promise<boolean> | boolean, limitMs = 60_000) => {
@@ -55,15 +55,7 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       const pid = controlPlanePid(home);
       // The health route shows who holds the virtual clock: the queued execution waits outside time, the one
       // parked for its reviewer has ended until the review resumes it.
-      const address = JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as {
-        url: string;
-        secret: string;
-      };
-      const health = (await (
-        await fetch(`${address.url}/local/health`, {
-          headers: { authorization: `ItvLocal ${address.secret}` },
-        })
-      ).json()) as { running: number; clock?: unknown };
+      const health = await controlPlaneGet<{ running: number; clock?: unknown }>(home, '/local/health');
 
       // Act: stop as asked; then a command starts a control plane that stops by itself once idle.
       const stopped = await runItv(home, ['control-plane', 'stop']);

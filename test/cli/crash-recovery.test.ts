@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
-import { controlPlanePid, root, runItv } from '../support/run-itv.js';
+import { controlPlaneGet, controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 /**
@@ -48,25 +48,16 @@ async function withinRound<T>(
   const items = (
     JSON.parse(listed.stdout) as { items: Array<{ intentId: string; status: string; lastStep: string }> }
   ).items;
-  const address = JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as {
-    url: string;
-    secret: string;
-  };
   const open = [];
   for (const item of items.filter((i) => !['released', 'rolled-back', 'failed'].includes(i.status))) {
-    const progress = await fetch(`${address.url}/local/intents/${item.intentId}/progress?after=0`, {
-      headers: { authorization: `ItvLocal ${address.secret}` },
-    });
-    const { events, running } = (await progress.json()) as {
+    const { events, running } = await controlPlaneGet<{
       events: Array<{ state: string; phase: string }>;
       running: boolean;
-    };
+    }>(home, `/local/intents/${item.intentId}/progress?after=0`);
     open.push({ ...item, running, stages: events.map((e) => `${e.state} ${e.phase}`).join(', ') });
   }
   // The executions on the virtual clock: time moves only while all of them wait.
-  const health = await (
-    await fetch(`${address.url}/local/health`, { headers: { authorization: `ItvLocal ${address.secret}` } })
-  ).text();
+  const health = JSON.stringify(await controlPlaneGet(home, '/local/health'));
   const log = readFileSync(join(home, 'control-plane.log'), 'utf8').split('\n').slice(-30).join('\n');
   throw new Error(
     `${round}: not done in ${intentsBudgetMs(3)} ms\n${health}\n${JSON.stringify(open, null, 2)}\n${log}`,

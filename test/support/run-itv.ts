@@ -49,6 +49,18 @@ export function itvEnv(home: string, env: NodeJS.ProcessEnv = {}): NodeJS.Proces
   return { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '', ...env };
 }
 
+/** GET of a route on the home's running control plane (its `/local/` routes too), as its own client sends it. */
+export async function controlPlaneGet<T>(home: string, path: string): Promise<T> {
+  const address = JSON.parse(readFileSync(join(home, 'control-plane.json'), 'utf8')) as {
+    url: string;
+    secret: string;
+  };
+  const answer = await fetch(`${address.url}${path}`, {
+    headers: { authorization: `ItvLocal ${address.secret}` },
+  });
+  return (await answer.json()) as T;
+}
+
 /** The pid of the home's control plane, as its address file names it; undefined when none runs. */
 export function controlPlanePid(home: string): number | undefined {
   try {

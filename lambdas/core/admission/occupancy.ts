@@ -18,7 +18,7 @@ interface SequencerData {
   verdict: string;
   at: string;
   /** `[version, intentId]` of the latest commits, oldest first (absent on a sequencer from before they were kept). */
-  commits?: Array<[number, string]>;
+  commits?: ReadonlyArray<readonly [number, string]>;
 }
 
 /**
@@ -105,9 +105,7 @@ export async function applyOccupancyWrite(
         intentId,
         verdict: meta.verdict,
         at: meta.at,
-        commits: [...(occupancy.commits ?? []), [commitAt, intentId] as const]
-          .slice(-rememberedCommits)
-          .map(([version, by]) => [version, by]),
+        commits: [...(occupancy.commits ?? []), [commitAt, intentId] as const].slice(-rememberedCommits),
       },
       occupancy.version,
     );
