@@ -14,6 +14,7 @@ import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
 import { parseCatalog } from '../lambdas/core/parse-catalog.js';
 import { recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
 import { signEnvelope } from '../lambdas/core/signing/index.js';
+import { breakdownLines, profileCpu } from './cpu-breakdown.js';
 import { callsPerIntent, countDynamoCalls } from './dynamo-calls.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
 
@@ -160,8 +161,12 @@ export async function runPipelineBench(): Promise<string[]> {
         const transitionsPerIntent = transitions / count;
         const timedLatencies = [...latencies];
         const timedStages = new Map(stageTimes);
-        // Calls by stage are counted over further intents, after the timed run: telling stages apart takes
-        // async context, which costs every promise a hook (see stage-scope.ts).
+        // Where the CPU goes, over further intents under the sampling profiler. Then calls by stage are counted
+        // over others, last: telling stages apart takes async context, which costs every promise a hook (see
+        // stage-scope.ts).
+        const cpu = await profileCpu(() =>
+          run(Array.from({ length: countedIntents }, (_, i) => count + lanes + countedIntents + i)),
+        );
         const calls = countDynamoCalls(stack.dynamo);
         await run(Array.from({ length: countedIntents }, (_, i) => count + lanes + i));
         return {
@@ -171,6 +176,7 @@ export async function runPipelineBench(): Promise<string[]> {
           entriesPerIntent: entries / count,
           strategies: [...strategies],
           calls: callsPerIntent(calls.counts, countedIntents),
+          cpu: breakdownLines(cpu, countedIntents, 'intent'),
           transitionsPerIntent,
           cpuMsPerIntent,
         };
@@ -194,6 +200,7 @@ export async function runPipelineBench(): Promise<string[]> {
         .join(', ')} ms`,
       `  ASL state transitions per intent ${pipelineRun.transitionsPerIntent.toFixed(1)}`,
       ...pipelineRun.calls,
+      ...pipelineRun.cpu,
     ];
   } finally {
     rmSync(home, { recursive: true, force: true });
