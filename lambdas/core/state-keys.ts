@@ -112,4 +112,11 @@ export interface InFlightRecord {
    * refresh) and on places from before it was kept.
    */
   commitAt?: number;
+  /**
+   * Set on a place another intent's admission wrote (a holder it preempts): that intent, whose commit at `commitAt`
+   * makes this place count. Until the sequencer names that commit as `commitBy`'s, the place reads as `before`, the
+   * place as that admission read it: an admission killed before its commit preempts nobody.
+   */
+  commitBy?: string;
+  before?: InFlightRecord;
 }

@@ -47,10 +47,11 @@ export async function readOccupancy(state: StateStore, intentId: string): Promis
 }
 
 /**
- * A place as it counts: without its `commitAt` once the sequencer shows that commit as its intent's; undefined when
- * it never committed. A place not yet committed (`commitAt` past the version read) is left out too: if its writer
- * is alive, its commit and any commit made on what was read here are at the same version, so one of them fails
- * and reads again.
+ * A place as it counts: without its `commitAt` once the sequencer shows that commit as its writer's (the intent's
+ * own, or `commitBy`'s); until then, an intent's own place is left out and a place another admission wrote for it
+ * reads as it was before (`before`). A place not yet committed (`commitAt` past the version read) reads so too: if
+ * its writer is alive, its commit and any commit made on what was read here are at the same version, so one of
+ * them fails and reads again.
  */
 function committedPlace(
   place: InFlightRecord,
@@ -58,14 +59,14 @@ function committedPlace(
   committedBy: ReadonlyMap<number, string>,
   oldestRemembered: number | undefined,
 ): InFlightRecord | undefined {
-  const { commitAt, ...committed } = place;
+  const { commitAt, commitBy, before, ...committed } = place;
   if (commitAt === undefined) return place;
-  if (commitAt > version) return undefined;
-  const by = committedBy.get(commitAt);
-  if (by === place.intentId) return committed;
   // Beyond what the sequencer remembers it cannot be told: it counts.
-  if (oldestRemembered === undefined || commitAt < oldestRemembered) return committed;
-  return undefined;
+  const forgotten = oldestRemembered === undefined || commitAt < oldestRemembered;
+  if (commitAt <= version && (forgotten || committedBy.get(commitAt) === (commitBy ?? place.intentId)))
+    return committed;
+  if (commitBy === undefined) return undefined;
+  return before ?? committed;
 }
 
 /**
@@ -89,11 +90,18 @@ export async function applyOccupancyWrite(
   }
   const commitAt = occupancy.version + 1;
   await state.put(key.pk, key.sk, write.commit ? { ...write.record, commitAt } : write.record);
-  // A preempted intent's record changes with the admission that preempts it, under the same sequencer commit.
+  // A preempted intent's record changes with the admission that preempts it, under the same sequencer commit:
+  // until the sequencer names it, the record reads as it was.
   const others = write.commit ? (write.others ?? []) : [];
   for (const other of others) {
+    const before = occupancy.others.find((r) => r.intentId === other.intentId);
     const otherKey = stateKeys.inFlightIntent(other.intentId);
-    await state.put(otherKey.pk, otherKey.sk, other);
+    await state.put(otherKey.pk, otherKey.sk, {
+      ...other,
+      commitAt,
+      commitBy: intentId,
+      ...(before ? { before } : {}),
+    });
   }
   if (!write.commit) return true;
   const sequencer = stateKeys.admissionSequencer();

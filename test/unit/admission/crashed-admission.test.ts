@@ -1,8 +1,16 @@
+import { readOccupancy } from '../../../lambdas/core/admission/occupancy.js';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
+import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { StateItem, StateStore } from '../../../lambdas/ports/state-store.js';
-import { type Harness, pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
-import { admit, declared } from './harness.js';
+import {
+  type Harness,
+  intentAt,
+  pipelineHarness,
+  runToVerify,
+} from '../pipeline/helpers/pipeline-harness.js';
+import { admit, declared, lastAdmissionEntry } from './harness.js';
 
 /**
  * An admission writes its own place first and then commits it through the sequencer; one that loses the race
@@ -107,4 +115,59 @@ test('an admission killed after its commit keeps its lease when its stage runs a
   // Assess
   const admitted = again.filter((s) => s.admission?.verdict === 'admitted').map((s) => s.declared?.intentId);
   expect(admitted).toEqual([winner]);
+});
+
+/** alice, engineering manager of growth (which owns launch-flags), sends a fix under an emergency override. */
+const emergency = (d: IntentInput) => {
+  d.title = 'Turn dark mode off now';
+  d.change.payload = { 'dark-mode': { enabled: false } };
+  d.authority = { requester: 'alice', team: 'growth', role: 'engineering-manager', emergencyOverride: true };
+};
+
+test('an emergency admission killed before its commit leaves the holder it would have preempted holding its lane', async () => {
+  // Prepare: a routine change of launch-flags is releasing; an emergency fix of the same service arrives and
+  // preempts it, writing the holder's place as re-queued, and its process is killed before its sequencer commit.
+  const h = pipelineHarness();
+  const routine = await runToVerify(
+    h,
+    intentAt(h, (d) => {
+      d.title = 'Routine flag change';
+    }),
+  );
+  await startRelease(routine, h.deps);
+  const routineId = routine.declared!.intentId;
+  h.clock.advance(3 * 60_000);
+  const fix = await declared(h, emergency);
+  const sequencer = stateKeys.admissionSequencer();
+  const inner = h.deps.state;
+  const killedAtCommit: StateStore = {
+    get: (pk, sk) => inner.get(pk, sk),
+    list: (pk) => inner.list(pk),
+    delete: (pk, sk, version) => inner.delete(pk, sk, version),
+    put: (pk, sk, data, expectedVersion, options) => {
+      if (pk === sequencer.pk && sk === sequencer.sk) throw new Killed('killed before its commit');
+      return inner.put(pk, sk, data, expectedVersion, options);
+    },
+  };
+  await expect(admit({ ...h, deps: { ...h.deps, state: killedAtCommit } }, fix)).rejects.toThrow(Killed);
+  const written = (await places(h)).find((p) => p.intentId === routineId);
+  expect(written).toMatchObject({ status: 'queued', preemptedBy: fix.declared!.intentId });
+
+  // Act: how the holder's place reads now, and the emergency's stage run again.
+  const before = await readOccupancy(h.deps.state, routineId);
+  const again = await admit(h, fix);
+  const after = await readOccupancy(h.deps.state, routineId);
+
+  // Assess: until a commit preempts it, the holder holds its lane; the retried admission then preempts it.
+  expect(before.mine).toMatchObject({ intentId: routineId, status: 'admitted' });
+  expect(before.mine?.preemptedBy).toBeUndefined();
+  expect(again.admission?.verdict).toBe('admitted');
+  const { nonInterference } = (await lastAdmissionEntry(h, fix)) as {
+    nonInterference: { preemption?: { action: string; intentId: string } };
+  };
+  expect([nonInterference.preemption?.action, nonInterference.preemption?.intentId]).toEqual([
+    'preempted',
+    routineId,
+  ]);
+  expect(after.mine).toMatchObject({ status: 'queued', preemptedBy: fix.declared!.intentId });
 });
