@@ -2,6 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
+import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
+import { simulatorKeys } from '../../lambdas/adapters/local/simulated-deployment.js';
 import { controlPlaneGet, controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -23,6 +27,31 @@ function random(seedValue: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The simulator's deployments of `service` in a stopped home, and every deployment id its ledger's entries name:
+ * a deployment the ledger never names was made by a step whose entry was lost, or made twice by a retried one.
+ */
+async function deploymentsAndNamed(home: string, service: string): Promise<[string[], Set<string>]> {
+  const server = await startDynalite({ path: join(home, 'dynamodb') });
+  const client = server.client();
+  try {
+    const made = await new DynamoStateStore(client, 'itv-state').list(
+      simulatorKeys.deploymentPartition(service),
+    );
+    const entries = await new DynamoLedgerStore(client, 'itv-ledger').read('main', 0);
+    const named = new Set(
+      entries.flatMap(({ entry }) => {
+        const id = entry.payload.deploymentId;
+        return typeof id === 'string' ? [id] : [];
+      }),
+    );
+    return [made.map((item) => item.sk), named];
+  } finally {
+    client.destroy();
+    await server.close();
+  }
 }
 
 /**
@@ -82,7 +111,7 @@ describe('the control plane killed at random instants', () => {
   }, setupMs);
 
   test(
-    `kill -9 in ${rounds} rounds: every intent concludes once, the ledger verifies, and a new intent releases`,
+    `kill -9 in ${rounds} rounds: every intent concludes once, the ledger verifies and names every deployment, and a new intent releases`,
     async () => {
       const next = random(seed);
       for (let round = 0; round < rounds; round++) {
@@ -132,6 +161,12 @@ describe('the control plane killed at random instants', () => {
       writeFileSync(fresh, JSON.stringify({ ...example, title: `${example.title} after the crashes` }));
       const after = await runItv(home, ['submit', fresh, '--as', 'alice', '--json']);
       expect([after.code, (JSON.parse(after.stdout) as { status: string }).status]).toEqual([0, 'released']);
+
+      // Every deployment AppConfig's simulator made is one the ledger names: none made twice by a retried start.
+      expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
+      const [made, named] = await deploymentsAndNamed(home, 'launch-flags');
+      expect(made.length).toBeGreaterThanOrEqual(rounds * 3 + 1);
+      expect(made.filter((id) => !named.has(id))).toEqual([]);
     },
     intentsBudgetMs(rounds * 4 + 2),
   );
