@@ -134,25 +134,25 @@ export class LocalAppConfig implements Releaser {
         ...(request.exposure ? { exposurePercentage: request.exposure.percentage } : {}),
         ...(request.rollbackOnAlarm === false ? { rollbackOnAlarm: false } : {}),
       };
-      const partition = simulatorKeys.deploymentPartition(request.service);
       // The fault's index entry before the record, so no reader sees a faulty record it would not look for.
       if (fault)
         await store.put(simulatorKeys.faultPartition(request.service), deploymentId, { deploymentId });
-      // The record goes first: a lane must never point at a deployment another process cannot read yet.
-      await store.put(partition, deploymentId, deployment, 0);
+      // The lane first, holding the deployment: a start killed before it made no deployment, and one killed after
+      // it left the deployment where the next reader of the lane finds it (`laneDeployment`), its own retry
+      // included. Record first, a kill in between left a deployment no lane named, which the retry made again.
       try {
         await store.put<LaneRecord>(
           simulatorKeys.lanePartition,
           request.environment,
-          { deploymentId, service: request.service },
+          { deploymentId, service: request.service, starting: deployment },
           lane?.version ?? 0,
         );
       } catch (error) {
-        await store.delete(partition, deploymentId);
         if (fault) await store.delete(simulatorKeys.faultPartition(request.service), deploymentId);
         if (error instanceof VersionConflictError) continue; // another start won the lane: look again
         throw error;
       }
+      await store.put(simulatorKeys.deploymentPartition(request.service), deploymentId, deployment, 0);
       // Only once the lane is ours: disabling earlier could strip another deployment of its rollback.
       if (deployment.rollbackOnAlarm === false) {
         await this.options.alarms.disableAlarmActions(deployment.monitors);
@@ -219,10 +219,7 @@ export class LocalAppConfig implements Releaser {
     if (disabled.length === 0) return { disabled };
     const lane = await store.get<LaneRecord>(simulatorKeys.lanePartition, environment);
     if (!lane) return { disabled };
-    const current = await store.get<SimulatedDeployment>(
-      simulatorKeys.deploymentPartition(lane.data.service),
-      lane.data.deploymentId,
-    );
+    const current = await this.laneDeployment(lane.data);
     if (current?.data.rollbackOnAlarm !== false) return { disabled };
     const now = clock.now();
     const { data } = await this.settle(lane.data.service, environment, lane.data.deploymentId, now);
@@ -262,10 +259,7 @@ export class LocalAppConfig implements Releaser {
   /** The lane's deployment when it is this intent's, of the version asked for (see `Releaser.start`). */
   private async ownDeployment(request: ReleaseRequest, lane: LaneRecord): Promise<string | undefined> {
     if (request.configurationVersion === undefined || lane.service !== request.service) return undefined;
-    const deployment = await this.options.store.get<SimulatedDeployment>(
-      simulatorKeys.deploymentPartition(lane.service),
-      lane.deploymentId,
-    );
+    const deployment = await this.laneDeployment(lane);
     const own =
       deployment?.data.intentId === request.intentId &&
       deployment.data.configurationVersion === request.configurationVersion &&
@@ -273,12 +267,26 @@ export class LocalAppConfig implements Releaser {
     return own ? lane.deploymentId : undefined;
   }
 
+  /**
+   * The record of the deployment the lane holds. A start killed between claiming the lane and writing the record
+   * left the deployment only in the lane (`starting`): the record is written from there, as the start would have.
+   */
+  private async laneDeployment(lane: LaneRecord): Promise<StateItem<SimulatedDeployment> | undefined> {
+    const { store } = this.options;
+    const partition = simulatorKeys.deploymentPartition(lane.service);
+    const item = await store.get<SimulatedDeployment>(partition, lane.deploymentId);
+    if (item || lane.starting?.deploymentId !== lane.deploymentId) return item;
+    try {
+      return await store.put(partition, lane.deploymentId, lane.starting, 0);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      return store.get<SimulatedDeployment>(partition, lane.deploymentId);
+    }
+  }
+
   private async assertLaneFree(environment: string, lane: LaneRecord, now: Date): Promise<void> {
-    const current = await this.options.store.get<SimulatedDeployment>(
-      simulatorKeys.deploymentPartition(lane.service),
-      lane.deploymentId,
-    );
-    if (!current) return; // its start was undone after losing the lane
+    const current = await this.laneDeployment(lane);
+    if (!current) return; // a lane from before `starting` was kept, whose start was undone after losing it
     const { data } = await this.settle(lane.service, environment, lane.deploymentId, now);
     const state = simulatedStatus(data, now).state;
     if (isInProgress(state)) {

@@ -68,6 +68,12 @@ export interface SimulatedDeployment {
 export interface LaneRecord {
   deploymentId: string;
   service: string;
+  /**
+   * The deployment as its start made it. A start claims the lane before it writes the deployment's record (the
+   * two are one call, StartDeployment, on AWS): one killed between them left the deployment only here, and whoever
+   * reads the lane next writes its record from this (`LocalAppConfig.laneDeployment`). Absent on older lanes.
+   */
+  starting?: SimulatedDeployment;
 }
 
 /** Where the simulator keeps its records in the StateStore. */

@@ -1,5 +1,6 @@
 import { LocalAppConfig } from '../../../lambdas/adapters/local/appconfig-simulator.js';
 import { LocalCloudWatch, type MetricSource } from '../../../lambdas/adapters/local/cloudwatch-simulator.js';
+import { simulatorKeys } from '../../../lambdas/adapters/local/simulated-deployment.js';
 import { VirtualClock } from '../../../lambdas/adapters/local/virtual-clock.js';
 import { InvalidInputError, LaneBusyError } from '../../../lambdas/core/errors.js';
 import { defaultAlarmRule } from '../../../lambdas/core/release/alarms.js';
@@ -323,3 +324,68 @@ function silentRelease(rule?: { treatMissingData: 'missing' }) {
   });
   return { releaser, clock };
 }
+
+describe('LocalAppConfig start killed between its two writes', () => {
+  class Killed extends Error {}
+
+  /**
+   * Dies at the second write a start makes to the lane or the deployments (a kill -9 between them): that write
+   * and every write after it fail, as nothing runs in a dead process, until `restart`.
+   */
+  class KilledBetweenStartWrites extends MemoryStateStore {
+    private writes = 0;
+    private dead = false;
+    restart(): void {
+      this.dead = false;
+    }
+    override put<T = Record<string, unknown>>(pk: string, sk: string, data: T, expectedVersion?: number) {
+      const startWrite =
+        pk === simulatorKeys.lanePartition || pk === simulatorKeys.deploymentPartition('payments');
+      if (startWrite && ++this.writes === 2) this.dead = true;
+      if (this.dead) return Promise.reject(new Killed('the process is gone'));
+      return super.put<T>(pk, sk, data, expectedVersion);
+    }
+    override delete(pk: string, sk: string, expectedVersion?: number) {
+      if (this.dead) return Promise.reject(new Killed('the process is gone'));
+      return super.delete(pk, sk, expectedVersion);
+    }
+  }
+
+  test('retried, it makes one deployment, the one it answers, which the lane holds', async () => {
+    // Prepare: the version is hosted for the intent, then its start is killed between its two writes.
+    const store = new KilledBetweenStartWrites();
+    const { releaser } = localRelease({ store });
+    const request = releaseRequest('itv.Linear25Percent8Minutes');
+    const configurationVersion = await releaser.prepare(request);
+    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
+    store.restart();
+
+    // Act: the stage runs again.
+    const started = await releaser.start({ ...request, configurationVersion });
+
+    // Assess
+    const deployments = await store.list(simulatorKeys.deploymentPartition('payments'));
+    expect(deployments.map((item) => item.sk)).toEqual([started.deploymentId]);
+    const lane = await store.get<{ deploymentId: string }>(simulatorKeys.lanePartition, 'payments-prod');
+    expect(lane?.data.deploymentId).toBe(started.deploymentId);
+    expect(started.state).toBe('DEPLOYING');
+  });
+
+  test('a start of another intent meets the deployment in the lane: busy while it runs, as AppConfig is', async () => {
+    // Prepare
+    const store = new KilledBetweenStartWrites();
+    const { releaser } = localRelease({ store });
+    const request = releaseRequest('itv.Linear25Percent8Minutes');
+    const configurationVersion = await releaser.prepare(request);
+    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
+    store.restart();
+
+    // Act
+    const other = releaser.start(releaseRequest('itv.Immediate', { intentId: 'intent-2' }));
+
+    // Assess: the killed start's deployment runs on, its record written from the lane.
+    await expect(other).rejects.toThrow(LaneBusyError);
+    const deployments = await store.list<{ intentId: string }>(simulatorKeys.deploymentPartition('payments'));
+    expect(deployments.map((item) => item.data.intentId)).toEqual(['intent-1']);
+  });
+});
