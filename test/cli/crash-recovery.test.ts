@@ -6,6 +6,7 @@ import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-st
 import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
 import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
 import { simulatorKeys } from '../../lambdas/adapters/local/simulated-deployment.js';
+import { stateKeys } from '../../lambdas/core/state-keys.js';
 import { controlPlaneGet, controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -30,16 +31,20 @@ function random(seedValue: number): () => number {
 }
 
 /**
- * The simulator's deployments of `service` in a stopped home, and every deployment id its ledger's entries name:
- * a deployment the ledger never names was made by a step whose entry was lost, or made twice by a retried one.
+ * What a stopped home holds: the simulator's deployments of `service`, every deployment id its ledger's entries
+ * name (a deployment the ledger never names was made by a step whose entry was lost, or made twice by a retried
+ * one), and the admission places left (each concluded intent deletes its own).
  */
-async function deploymentsAndNamed(home: string, service: string): Promise<[string[], Set<string>]> {
+async function homeAfter(
+  home: string,
+  service: string,
+): Promise<{ made: string[]; named: Set<string>; places: string[] }> {
   const server = await startDynalite({ path: join(home, 'dynamodb') });
   const client = server.client();
   try {
-    const made = await new DynamoStateStore(client, 'itv-state').list(
-      simulatorKeys.deploymentPartition(service),
-    );
+    const state = new DynamoStateStore(client, 'itv-state');
+    const made = await state.list(simulatorKeys.deploymentPartition(service));
+    const places = await state.list(stateKeys.inFlight().pk);
     const entries = await new DynamoLedgerStore(client, 'itv-ledger').read('main', 0);
     const named = new Set(
       entries.flatMap(({ entry }) => {
@@ -47,7 +52,7 @@ async function deploymentsAndNamed(home: string, service: string): Promise<[stri
         return typeof id === 'string' ? [id] : [];
       }),
     );
-    return [made.map((item) => item.sk), named];
+    return { made: made.map((item) => item.sk), named, places: places.map((item) => item.sk) };
   } finally {
     client.destroy();
     await server.close();
@@ -111,7 +116,7 @@ describe('the control plane killed at random instants', () => {
   }, setupMs);
 
   test(
-    `kill -9 in ${rounds} rounds: every intent concludes once, the ledger verifies and names every deployment, and a new intent releases`,
+    `kill -9 in ${rounds} rounds: every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
     async () => {
       const next = random(seed);
       for (let round = 0; round < rounds; round++) {
@@ -162,11 +167,13 @@ describe('the control plane killed at random instants', () => {
       const after = await runItv(home, ['submit', fresh, '--as', 'alice', '--json']);
       expect([after.code, (JSON.parse(after.stdout) as { status: string }).status]).toEqual([0, 'released']);
 
-      // Every deployment AppConfig's simulator made is one the ledger names: none made twice by a retried start.
+      // Every deployment AppConfig's simulator made is one the ledger names (none made twice by a retried start),
+      // and no concluded intent keeps a place in the admission queue.
       expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
-      const [made, named] = await deploymentsAndNamed(home, 'launch-flags');
+      const { made, named, places } = await homeAfter(home, 'launch-flags');
       expect(made.length).toBeGreaterThanOrEqual(rounds * 3 + 1);
       expect(made.filter((id) => !named.has(id))).toEqual([]);
+      expect(places).toEqual([]);
     },
     intentsBudgetMs(rounds * 4 + 2),
   );
