@@ -351,17 +351,23 @@ describe('LocalAppConfig start killed between its two writes', () => {
     }
   }
 
-  test('retried, it makes one deployment, the one it answers, which the lane holds', async () => {
-    // Prepare: the version is hosted for the intent, then its start is killed between its two writes.
+  /** Hosts a version for intent-1, then starts it with a kill between the start's two writes, and restarts. */
+  async function killedStart() {
     const store = new KilledBetweenStartWrites();
     const { releaser } = localRelease({ store });
     const request = releaseRequest('itv.Linear25Percent8Minutes');
     const configurationVersion = await releaser.prepare(request);
     await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
     store.restart();
+    return { store, releaser, request: { ...request, configurationVersion } };
+  }
+
+  test('retried, it makes one deployment, the one it answers, which the lane holds', async () => {
+    // Prepare
+    const { store, releaser, request } = await killedStart();
 
     // Act: the stage runs again.
-    const started = await releaser.start({ ...request, configurationVersion });
+    const started = await releaser.start(request);
 
     // Assess
     const deployments = await store.list(simulatorKeys.deploymentPartition('payments'));
@@ -373,12 +379,7 @@ describe('LocalAppConfig start killed between its two writes', () => {
 
   test('a start of another intent meets the deployment in the lane: busy while it runs, as AppConfig is', async () => {
     // Prepare
-    const store = new KilledBetweenStartWrites();
-    const { releaser } = localRelease({ store });
-    const request = releaseRequest('itv.Linear25Percent8Minutes');
-    const configurationVersion = await releaser.prepare(request);
-    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
-    store.restart();
+    const { store, releaser } = await killedStart();
 
     // Act
     const other = releaser.start(releaseRequest('itv.Immediate', { intentId: 'intent-2' }));
