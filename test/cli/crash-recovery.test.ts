@@ -98,9 +98,25 @@ async function withinRound<T>(
   );
 }
 
-const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as {
-  title: string;
-};
+/**
+ * What a round submits, taking turns: a flag change that releases, and a change whose fault AppConfig rolls back at
+ * 30 % (kills then also land in its alarm, its roll-back and RecordFailure's path). `npm test`'s one round is the
+ * first; CI's twenty run ten of each.
+ */
+const kinds = [
+  { file: '01-low-risk-flag.json', as: 'alice', code: 0, status: 'released', service: 'launch-flags' },
+  {
+    file: '05-slo-regression.json',
+    as: 'bob',
+    code: 2,
+    status: 'rolled-back',
+    service: 'customer-onboarding',
+  },
+].map((kind) => ({
+  ...kind,
+  intent: JSON.parse(readFileSync(join(root, 'examples', kind.file), 'utf8')) as { title: string },
+}));
+const [flag] = kinds as [(typeof kinds)[number]];
 
 describe('the control plane killed at random instants', () => {
   let home: string;
@@ -116,19 +132,23 @@ describe('the control plane killed at random instants', () => {
   }, setupMs);
 
   test(
-    `kill -9 in ${rounds} rounds: every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
+    `kill -9 in ${rounds} rounds (${rounds > 1 ? 'releases and roll-backs, taking turns' : 'releases'}): every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
     async () => {
       const next = random(seed);
+      const made = new Map(kinds.map((kind) => [kind.service, 0]));
       for (let round = 0; round < rounds; round++) {
+        const kind = kinds[round % kinds.length]!;
+        const { intent } = kind;
         const files = [0, 1, 2].map((i) => {
           const file = join(home, `round-${round}-${i}.json`);
-          writeFileSync(file, JSON.stringify({ ...example, title: `${example.title} r${round}.${i}` }));
+          writeFileSync(file, JSON.stringify({ ...intent, title: `${intent.title} r${round}.${i}` }));
           return file;
         });
+        made.set(kind.service, (made.get(kind.service) ?? 0) + files.length);
         const abort = new AbortController();
         const runs = Promise.all(
           files.map((file) =>
-            runItv(home, ['submit', file, '--as', 'alice', '--json'], { signal: abort.signal }),
+            runItv(home, ['submit', file, '--as', kind.as, '--json'], { signal: abort.signal }),
           ),
         );
         // Wait for a live control plane (the one running, or the one these commands start), then kill it at a
@@ -150,10 +170,10 @@ describe('the control plane killed at random instants', () => {
             `seed ${seed} round ${round} delay ${delayMs}`,
             run.code,
             run.stderr,
-            run.code === 0 ? '' : run.stdout.slice(-3000),
-          ]).toEqual([`seed ${seed} round ${round} delay ${delayMs}`, 0, '', '']);
+            run.code === kind.code ? '' : run.stdout.slice(-3000),
+          ]).toEqual([`seed ${seed} round ${round} delay ${delayMs}`, kind.code, '', '']);
           const status = JSON.parse(run.stdout) as { status: string; steps: Array<{ type: string }> };
-          expect(status.status).toBe('released');
+          expect(status.status).toBe(kind.status);
           // Resumed, not repeated: each step once, nothing after the conclusion but its checkpoint.
           expect(status.steps.filter((s) => s.type === 'intent.declared')).toHaveLength(1);
           expect(status.steps.filter((s) => s.type === 'intent.concluded')).toHaveLength(1);
@@ -163,17 +183,24 @@ describe('the control plane killed at random instants', () => {
         expect([`round ${round}`, verify.code]).toEqual([`round ${round}`, 0]);
       }
       const fresh = join(home, 'after.json');
-      writeFileSync(fresh, JSON.stringify({ ...example, title: `${example.title} after the crashes` }));
-      const after = await runItv(home, ['submit', fresh, '--as', 'alice', '--json']);
+      writeFileSync(
+        fresh,
+        JSON.stringify({ ...flag.intent, title: `${flag.intent.title} after the crashes` }),
+      );
+      const after = await runItv(home, ['submit', fresh, '--as', flag.as, '--json']);
       expect([after.code, (JSON.parse(after.stdout) as { status: string }).status]).toEqual([0, 'released']);
+      made.set(flag.service, (made.get(flag.service) ?? 0) + 1);
 
       // Every deployment AppConfig's simulator made is one the ledger names (none made twice by a retried start),
       // and no concluded intent keeps a place in the admission queue.
+      // A rolled-back intent's service also has its roll-back's deployment.
       expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
-      const { made, named, places } = await homeAfter(home, 'launch-flags');
-      expect(made.length).toBeGreaterThanOrEqual(rounds * 3 + 1);
-      expect(made.filter((id) => !named.has(id))).toEqual([]);
-      expect(places).toEqual([]);
+      for (const [service, intents] of made) {
+        const found = await homeAfter(home, service);
+        expect([service, found.made.length >= intents]).toEqual([service, true]);
+        expect([service, found.made.filter((id) => !found.named.has(id))]).toEqual([service, []]);
+        expect(found.places).toEqual([]);
+      }
     },
     intentsBudgetMs(rounds * 4 + 2),
   );
