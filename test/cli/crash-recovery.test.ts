@@ -2,11 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
-import { DynamoLedgerStore } from '../../lambdas/adapters/aws/dynamodb-ledger-store.js';
-import { DynamoStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
-import { startDynalite } from '../../lambdas/adapters/local/dynalite-server.js';
 import { simulatorKeys } from '../../lambdas/adapters/local/simulated-deployment.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
+import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import { controlPlaneGet, controlPlanePid, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -31,31 +29,31 @@ function random(seedValue: number): () => number {
 }
 
 /**
- * What a stopped home holds: the simulator's deployments of `service`, every deployment id its ledger's entries
- * name (a deployment the ledger never names was made by a step whose entry was lost, or made twice by a retried
- * one), and the admission places left (each concluded intent deletes its own).
+ * What a stopped home holds, opened as `itv` opens it: each service's deployments in AppConfig's simulator, every
+ * deployment id the ledger's entries name (a deployment the ledger never names was made by a step whose entry was
+ * lost, or made twice by a retried one), and the admission places left (each concluded intent deletes its own).
  */
-async function homeAfter(
-  home: string,
-  service: string,
-): Promise<{ made: string[]; named: Set<string>; places: string[] }> {
-  const server = await startDynalite({ path: join(home, 'dynamodb') });
-  const client = server.client();
+async function homeAfter(home: string, services: readonly string[]) {
+  const stack = await openLocalStack({ home });
   try {
-    const state = new DynamoStateStore(client, 'itv-state');
-    const made = await state.list(simulatorKeys.deploymentPartition(service));
-    const places = await state.list(stateKeys.inFlight().pk);
-    const entries = await new DynamoLedgerStore(client, 'itv-ledger').read('main', 0);
+    const { state, ledger, ledgerName } = stack.deps;
+    const made = new Map<string, string[]>();
+    for (const service of services) {
+      made.set(
+        service,
+        (await state.list(simulatorKeys.deploymentPartition(service))).map((item) => item.sk),
+      );
+    }
     const named = new Set(
-      entries.flatMap(({ entry }) => {
+      (await ledger.read(ledgerName, 0)).flatMap(({ entry }) => {
         const id = entry.payload.deploymentId;
         return typeof id === 'string' ? [id] : [];
       }),
     );
-    return { made: made.map((item) => item.sk), named, places: places.map((item) => item.sk) };
+    const places = (await state.list(stateKeys.inFlight().pk)).map((item) => item.sk);
+    return { made, named, places };
   } finally {
-    client.destroy();
-    await server.close();
+    await stack.close();
   }
 }
 
@@ -135,7 +133,7 @@ describe('the control plane killed at random instants', () => {
     `kill -9 in ${rounds} rounds (${rounds > 1 ? 'releases and roll-backs, taking turns' : 'releases'}): every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
     async () => {
       const next = random(seed);
-      const made = new Map(kinds.map((kind) => [kind.service, 0]));
+      const submitted = new Map(kinds.map((kind) => [kind.service, 0]));
       for (let round = 0; round < rounds; round++) {
         const kind = kinds[round % kinds.length]!;
         const { intent } = kind;
@@ -144,7 +142,7 @@ describe('the control plane killed at random instants', () => {
           writeFileSync(file, JSON.stringify({ ...intent, title: `${intent.title} r${round}.${i}` }));
           return file;
         });
-        made.set(kind.service, (made.get(kind.service) ?? 0) + files.length);
+        submitted.set(kind.service, (submitted.get(kind.service) ?? 0) + files.length);
         const abort = new AbortController();
         const runs = Promise.all(
           files.map((file) =>
@@ -189,18 +187,18 @@ describe('the control plane killed at random instants', () => {
       );
       const after = await runItv(home, ['submit', fresh, '--as', flag.as, '--json']);
       expect([after.code, (JSON.parse(after.stdout) as { status: string }).status]).toEqual([0, 'released']);
-      made.set(flag.service, (made.get(flag.service) ?? 0) + 1);
+      submitted.set(flag.service, (submitted.get(flag.service) ?? 0) + 1);
 
-      // Every deployment AppConfig's simulator made is one the ledger names (none made twice by a retried start),
-      // and no concluded intent keeps a place in the admission queue.
-      // A rolled-back intent's service also has its roll-back's deployment.
+      // Every deployment AppConfig's simulator made is one the ledger names (none made twice by a retried start;
+      // a rolled-back intent also has its roll-back's), and no concluded intent keeps a place in the admission queue.
       expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
-      for (const [service, intents] of made) {
-        const found = await homeAfter(home, service);
-        expect([service, found.made.length >= intents]).toEqual([service, true]);
-        expect([service, found.made.filter((id) => !found.named.has(id))]).toEqual([service, []]);
-        expect(found.places).toEqual([]);
+      const { made, named, places } = await homeAfter(home, [...submitted.keys()]);
+      for (const [service, intents] of submitted) {
+        const deployments = made.get(service) ?? [];
+        expect([service, deployments.length >= intents]).toEqual([service, true]);
+        expect([service, deployments.filter((id) => !named.has(id))]).toEqual([service, []]);
       }
+      expect(places).toEqual([]);
     },
     intentsBudgetMs(rounds * 4 + 2),
   );

@@ -26,6 +26,23 @@ interface Kills {
   winnerAfterCommit?: boolean;
 }
 
+/** `inner`, with each put of the admission sequencer handed to `commit` (which may throw, as a kill would). */
+function atTheSequencer(
+  inner: StateStore,
+  commit: <T>(data: T, put: () => Promise<StateItem<T>>) => Promise<StateItem<T>>,
+): StateStore {
+  const sequencer = stateKeys.admissionSequencer();
+  return {
+    get: (pk, sk) => inner.get(pk, sk),
+    list: (pk) => inner.list(pk),
+    delete: (pk, sk, version) => inner.delete(pk, sk, version),
+    put<T>(pk: string, sk: string, data: T, expectedVersion?: number, options?: { expiresAt?: Date }) {
+      const put = () => inner.put(pk, sk, data, expectedVersion, options);
+      return pk === sequencer.pk && sk === sequencer.sk ? commit(data, put) : put();
+    },
+  };
+}
+
 /**
  * Three admissions of one lane that all reach the sequencer together, having all read it at one version; the
  * first to reach it wins. Returns the winner and each attempt's outcome.
@@ -35,31 +52,22 @@ async function raceAtTheSequencer(
   states: PipelineState[],
   kills: Kills,
 ): Promise<{ winner: string | undefined; settled: PromiseSettledResult<PipelineState>[] }> {
-  const inner = h.deps.state;
-  const sequencer = stateKeys.admissionSequencer();
   const waiting: Array<() => void> = [];
   let arrived = 0;
   let winner: string | undefined;
-  const state: StateStore = {
-    get: (pk, sk) => inner.get(pk, sk),
-    list: (pk) => inner.list(pk),
-    delete: (pk, sk, version) => inner.delete(pk, sk, version),
-    async put<T>(pk: string, sk: string, data: T, expectedVersion?: number, options?: { expiresAt?: Date }) {
-      if (pk !== sequencer.pk || sk !== sequencer.sk)
-        return inner.put(pk, sk, data, expectedVersion, options);
-      const intentId = (data as { intentId: string }).intentId;
-      // Every racer has written its own place before any of them commits.
-      if (++arrived < 3) await new Promise<void>((resolve) => waiting.push(resolve));
-      else for (const go of waiting.splice(0)) go();
-      winner ??= intentId;
-      if (kills.losersBeforeCommit && intentId !== winner)
-        throw new Killed(`${intentId} killed before its commit`);
-      const written: StateItem<T> = await inner.put(pk, sk, data, expectedVersion, options);
-      if (kills.winnerAfterCommit && intentId === winner)
-        throw new Killed(`${intentId} killed after its commit`);
-      return written;
-    },
-  };
+  const state = atTheSequencer(h.deps.state, async (data, put) => {
+    const intentId = (data as { intentId: string }).intentId;
+    // Every racer has written its own place before any of them commits.
+    if (++arrived < 3) await new Promise<void>((resolve) => waiting.push(resolve));
+    else for (const go of waiting.splice(0)) go();
+    winner ??= intentId;
+    if (kills.losersBeforeCommit && intentId !== winner)
+      throw new Killed(`${intentId} killed before its commit`);
+    const written = await put();
+    if (kills.winnerAfterCommit && intentId === winner)
+      throw new Killed(`${intentId} killed after its commit`);
+    return written;
+  });
   const racing = { ...h, deps: { ...h.deps, state } };
   const settled = await Promise.allSettled(states.map((s) => admit(racing, s)));
   return { winner, settled };
@@ -138,17 +146,9 @@ test('an emergency admission killed before its commit leaves the holder it would
   const routineId = routine.declared!.intentId;
   h.clock.advance(3 * 60_000);
   const fix = await declared(h, emergency);
-  const sequencer = stateKeys.admissionSequencer();
-  const inner = h.deps.state;
-  const killedAtCommit: StateStore = {
-    get: (pk, sk) => inner.get(pk, sk),
-    list: (pk) => inner.list(pk),
-    delete: (pk, sk, version) => inner.delete(pk, sk, version),
-    put: (pk, sk, data, expectedVersion, options) => {
-      if (pk === sequencer.pk && sk === sequencer.sk) throw new Killed('killed before its commit');
-      return inner.put(pk, sk, data, expectedVersion, options);
-    },
-  };
+  const killedAtCommit = atTheSequencer(h.deps.state, () =>
+    Promise.reject(new Killed('killed before its commit')),
+  );
   await expect(admit({ ...h, deps: { ...h.deps, state: killedAtCommit } }, fix)).rejects.toThrow(Killed);
   const written = (await places(h)).find((p) => p.intentId === routineId);
   expect(written).toMatchObject({ status: 'queued', preemptedBy: fix.declared!.intentId });
