@@ -6,6 +6,15 @@ W=$(mktemp -d); trap 'rm -r "$W"' EXIT
 FAILED=0
 fail() { echo "NOT VERIFIED: $1"; FAILED=$((FAILED + 1)); }
 die() { echo "NOT VERIFIED: $1"; exit 1; }
+# A bundle copied from the evidence bucket as stored (bundle.tar beside manifest.intoto.json and the pinned
+# checkpoint.json): unpack the archive, check the pinned checkpoint is the archived one, and verify the files.
+if [ -f bundle.tar ]; then
+  [ -f manifest.intoto.json ] || die "manifest.intoto.json is missing beside bundle.tar"
+  mkdir "$W/files" && tar -xf bundle.tar -C "$W/files" || die "bundle.tar is not a tar archive"
+  [ ! -f checkpoint.json ] || cmp -s checkpoint.json "$W/files/checkpoint.json" \
+    || die "checkpoint.json is not the checkpoint bundle.tar holds"
+  cp manifest.intoto.json "$W/files/" && cd "$W/files" || die "cannot unpack bundle.tar"
+fi
 for f in public-key.pem manifest.intoto.json checkpoint.json ledger-entries.jsonl; do
   [ -f "$f" ] || die "$f is missing: run this inside the bundle folder"
 done

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
-import { storedBundleFiles } from '../../lambdas/core/evidence/audit-bundles.js';
+import { storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
+import { ustarArchive } from '../../lambdas/core/evidence/ustar.js';
 import { verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
 import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
@@ -14,7 +15,6 @@ import { answerProblem, type ConsoleApi } from './console-api.js';
 import { html, type Markup } from './html.js';
 import { type ConsoleView, page } from './page.js';
 import { ConsoleSession } from './session.js';
-import { tarArchive } from './tar.js';
 import { valuePage } from './value-page.js';
 import { evidenceView } from './views/evidence-view.js';
 import { type Flash, type IntentWithEntries, intentView, type RetriedAs } from './views/intent-view.js';
@@ -381,7 +381,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       'content-disposition': `attachment; filename="${folder}.tar"`,
       ...securityHeaders,
     });
-    response.end(tarArchive(folder, files, new Date()));
+    response.end(ustarArchive(files, new Date(), folder));
   }
 
   private async bundle(id: string): Promise<Map<string, Uint8Array> | { status: number; body: Markup }> {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NotFoundError } from '../core/errors.js';
-import { bundlePrefix } from '../core/evidence/bundle-layout.js';
+import { storedBundleFiles } from '../core/evidence/bundle-archive.js';
 import type { EvidenceStore } from '../ports/evidence-store.js';
 import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
@@ -22,14 +22,9 @@ export async function getEvidence(
 ): Promise<APIGatewayProxyResult> {
   try {
     const id = event.pathParameters?.id ?? '';
-    const prefix = bundlePrefix(id);
     const files: Record<string, string> = {};
-    for (const key of await evidence.list(prefix)) {
-      const name = key.slice(prefix.length);
-      // A bundle is flat; anything in a subfolder is not one of its files.
-      if (name.includes('/')) continue;
-      const body = await evidence.getObject(key);
-      if (body !== undefined) files[name] = Buffer.from(body).toString('base64');
+    for (const [name, body] of await storedBundleFiles(evidence, id)) {
+      files[name] = Buffer.from(body).toString('base64');
     }
     if (Object.keys(files).length === 0) throw new NotFoundError(`no evidence bundle for intent ${id}`);
     return json(200, { intentId: id, files });

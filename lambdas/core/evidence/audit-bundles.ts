@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceStore } from '../../ports/evidence-store.js';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import { bundlePrefix, MANIFEST_FILE } from './bundle-layout.js';
@@ -71,18 +70,4 @@ export async function auditBundles(
     }
   }
   return { checked: sealed.size, failures };
-}
-
-/** An intent's bundle as the evidence store holds it: file name → bytes, nothing if it holds none. */
-export async function storedBundleFiles(
-  evidence: EvidenceStore,
-  intentId: string,
-): Promise<Map<string, Uint8Array>> {
-  const prefix = bundlePrefix(intentId);
-  const files = new Map<string, Uint8Array>();
-  for (const key of await evidence.list(prefix)) {
-    const body = await evidence.getObject(key);
-    if (body !== undefined) files.set(key.slice(prefix.length), body);
-  }
-  return files;
 }

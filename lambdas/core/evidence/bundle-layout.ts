@@ -9,6 +9,11 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
  * RFC 9162 inclusion proof against the checkpoint), so each entry's exact bytes can be cut out with sed.
  */
 export const ENTRIES_FILE = 'ledger-entries.jsonl';
+/**
+ * How the store keeps every file but the manifest: one POSIX ustar archive (`tar -xf bundle.tar`), so a bundle
+ * is two objects and the checkpoint pinned before it (see bundle-archive.ts).
+ */
+export const ARCHIVE_FILE = 'bundle.tar';
 /** The public key that signed everything, SPKI in PEM. */
 export const PUBLIC_KEY_FILE = 'public-key.pem';
 

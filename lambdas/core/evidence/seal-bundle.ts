@@ -10,7 +10,8 @@ import { IN_TOTO_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { signEnvelope } from '../signing/sign-envelope.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
 import { assembleBundle, type ProvenEntry } from './assemble-bundle.js';
-import { bundleKey, MANIFEST_FILE } from './bundle-layout.js';
+import { bundleArchive } from './bundle-archive.js';
+import { ARCHIVE_FILE, bundleKey, MANIFEST_FILE } from './bundle-layout.js';
 import type { SignedCheckpoint } from './checkpoint-object.js';
 import { frontierAt } from './checkpoint-state.js';
 import { FrontierTree, MerkleFrontier } from './frontier-tree.js';
@@ -39,27 +40,23 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 /**
  * Writes an intent's evidence bundle under `bundles/<intentId>/`: the artifacts, the intent's entries with
- * inclusion proofs against `checkpoint`, the checkpoint, the public key, and last the manifest, signed. It runs in
- * the SignCheckpoint stage, one of the two whose function may sign. `kept` names the bundle's files the caller has
- * already written with the bytes the bundle holds (the pinned checkpoint): they are not written twice.
+ * inclusion proofs against `checkpoint`, the checkpoint and the public key as one archive (`bundle.tar`, dated by
+ * the checkpoint, so a retry writes the same bytes), and last the manifest, signed. It runs in the SignCheckpoint
+ * stage, one of the two whose function may sign.
  */
 export async function sealEvidenceBundle(
   intentId: string,
   checkpoint: SignedCheckpoint,
   deps: SealDeps,
   interval: number,
-  kept: ReadonlySet<string> = new Set(),
 ): Promise<SealedBundle> {
   if (!deps.signer)
     throw new Error('this stage has no signer: only FormDecision and SignCheckpoint may sign');
   const publicKeySpkiDer = await deps.signer.publicKeySpkiDer();
   const entries = await provenEntries(intentId, checkpoint, deps, interval);
   const { files, statement } = assembleBundle({ intentId, checkpoint, entries, publicKeySpkiDer });
-  for (const file of files) {
-    if (kept.has(file.name)) continue;
-    const type = file.name.endsWith('.pem') ? 'application/x-pem-file' : 'application/json';
-    await deps.evidence.putObject(bundleKey(intentId, file.name), file.body, type);
-  }
+  const archive = bundleArchive(files, new Date(checkpoint.checkpoint.timestamp));
+  await deps.evidence.putObject(bundleKey(intentId, ARCHIVE_FILE), archive, 'application/x-tar');
   const statementBytes = canonicalBytes(statement);
   const manifest = await keepManifest(intentId, statementBytes, deps, deps.signer, publicKeySpkiDer);
   return {

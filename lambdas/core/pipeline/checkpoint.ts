@@ -58,7 +58,7 @@ export async function signCheckpoint(
   }
   // A head pinned by an earlier attempt is kept under its size too (that attempt may have stopped before).
   uri ??= (await keepCheckpointObject(deps.evidence, pinned, publicKey)).uri;
-  const bundle = await sealEvidenceBundle(intentId, pinned, deps, interval, new Set([CHECKPOINT_FILE]));
+  const bundle = await sealEvidenceBundle(intentId, pinned, deps, interval);
   const stored = await record(deps, intentId, 'checkpoint.signed', {
     checkpoint: pinned.checkpoint,
     envelope: pinned.envelope,

@@ -1,12 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ApiClient } from '../../../cli/api/itv-api.js';
 import { ConsoleApi } from '../../../cli/console/console-api.js';
 import { type RunningConsole, startConsole } from '../../../cli/console/server.js';
-import { tarArchive } from '../../../cli/console/tar.js';
 
 /** What the console sent to the API, and what the API answers: a deployed target whose client is recorded. */
 function recordingApi() {
@@ -237,32 +232,5 @@ describe('itv console: who may use it, and what it sends as them', () => {
       /Retried as <a href="\/intents\/int-2%3Aattempt-2">int-2:attempt-2<\/a> by olga/,
     );
     expect(shown.text).not.toContain('action="/intents/int-2/retry"');
-  });
-});
-
-describe('the evidence archive', () => {
-  test('tar reads it back: every file under the folder, byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'itv-tar-'));
-    try {
-      const files = new Map([
-        ['manifest.intoto.json', new TextEncoder().encode('{"a":1}\n')],
-        ['public-key.pem', new Uint8Array(1024).fill(65)],
-        ['empty.json', new Uint8Array(0)],
-      ]);
-      writeFileSync(
-        join(dir, 'b.tar'),
-        tarArchive('itv-evidence-int-1', files, new Date('2026-12-01T00:00:00Z')),
-      );
-      const listing = execFileSync('tar', ['-tf', join(dir, 'b.tar')], { encoding: 'utf8' })
-        .trim()
-        .split('\n');
-      execFileSync('tar', ['-xf', join(dir, 'b.tar'), '-C', dir]);
-      expect(listing.sort()).toEqual([...files.keys()].map((name) => `itv-evidence-int-1/${name}`).sort());
-      for (const [name, bytes] of files) {
-        expect(new Uint8Array(readFileSync(join(dir, 'itv-evidence-int-1', name)))).toEqual(bytes);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

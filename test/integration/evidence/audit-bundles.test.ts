@@ -6,10 +6,18 @@ import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
 import { EvidenceIntegrityError } from '../../../lambdas/core/errors.js';
-import { auditBundles, storedBundleFiles } from '../../../lambdas/core/evidence/audit-bundles.js';
-import { bundleKey, MANIFEST_FILE } from '../../../lambdas/core/evidence/bundle-layout.js';
+import { auditBundles } from '../../../lambdas/core/evidence/audit-bundles.js';
+import { storedBundleFiles } from '../../../lambdas/core/evidence/bundle-archive.js';
+import {
+  ARCHIVE_FILE,
+  bundleKey,
+  CHECKPOINT_FILE,
+  MANIFEST_FILE,
+} from '../../../lambdas/core/evidence/bundle-layout.js';
+import { ustarArchive } from '../../../lambdas/core/evidence/ustar.js';
 import type { EvidenceStore } from '../../../lambdas/ports/evidence-store.js';
 import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
+import { WriteOnceEvidence } from '../../unit/evidence/helpers/write-once-evidence.js';
 
 const example = (file: string) =>
   JSON.parse(readFileSync(new URL(`../../../examples/${file}`, import.meta.url), 'utf8'));
@@ -107,17 +115,61 @@ describe('bundles checked against the ledger that recorded them', () => {
     ]);
   });
 
+  test('a bundle is kept as three objects: its archive, the signed manifest and the pinned checkpoint', async () => {
+    const [released] = ids as [string];
+    expect(await stack.deps.evidence.list(`bundles/${released}/`)).toEqual(
+      [ARCHIVE_FILE, CHECKPOINT_FILE, MANIFEST_FILE].map((name) => bundleKey(released, name)),
+    );
+  });
+
   test('a file changed under an intact manifest fails the bundle check that names it', async () => {
     const [released] = ids as [string];
-    const files = await stack.deps.evidence.list(`bundles/${released}/`);
-    const target = files.find((k) => k.endsWith('decision.json'))!;
+    const files = await storedBundleFiles(stack.deps.evidence, released);
+    files.set('decision.json', new TextEncoder().encode('[]'));
+    files.delete(MANIFEST_FILE);
     const view = tampered(stack.deps.evidence, {
-      replace: new Map([[target, new TextEncoder().encode('[]')]]),
+      replace: new Map([[bundleKey(released, ARCHIVE_FILE), ustarArchive(files, new Date())]]),
     });
     const audited = await audit(view);
     expect(audited.failures).toEqual([
       { intentId: released, seq: expect.any(Number), reason: expect.stringContaining('decision.json') },
     ]);
+  });
+
+  test('an archive that is not one, or a pinned checkpoint other than the archived one, names the object', async () => {
+    const [released, rejected] = ids as [string, string];
+    const archive = bundleKey(released, ARCHIVE_FILE);
+    const pin = bundleKey(released, CHECKPOINT_FILE);
+    const broken = tampered(stack.deps.evidence, {
+      replace: new Map([[archive, new Uint8Array(512).fill(1)]]),
+    });
+    const otherPin = await stack.deps.evidence.getObject(bundleKey(rejected, CHECKPOINT_FILE));
+    const swapped = tampered(stack.deps.evidence, { replace: new Map([[pin, otherPin!]]) });
+    expect((await audit(broken)).failures).toEqual([
+      {
+        intentId: released,
+        seq: expect.any(Number),
+        reason: `the evidence store cannot serve the bundle: evidence object ${archive} is not a bundle archive: the header at offset 0 has a wrong checksum`,
+      },
+    ]);
+    expect((await audit(swapped)).failures).toEqual([
+      {
+        intentId: released,
+        seq: expect.any(Number),
+        reason: `the evidence store cannot serve the bundle: evidence object ${pin} is not the checkpoint.json that ${archive} holds`,
+      },
+    ]);
+  });
+
+  test('a bundle an earlier itv kept as one object per file is read and verified as it is', async () => {
+    const legacy = new WriteOnceEvidence();
+    for (const id of ids) {
+      for (const [name, body] of await storedBundleFiles(stack.deps.evidence, id)) {
+        await legacy.putObject(bundleKey(id, name), body);
+      }
+    }
+    expect(await legacy.list(`bundles/${ids[0]}/${ARCHIVE_FILE}`)).toEqual([]);
+    expect(await audit(legacy)).toEqual({ checked: 2, failures: [] });
   });
 
   test('a file the store reports altered is a failure naming its key, not a crash', async () => {

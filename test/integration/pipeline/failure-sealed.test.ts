@@ -7,8 +7,8 @@ import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js'
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
-import { storedBundleFiles } from '../../../lambdas/core/evidence/audit-bundles.js';
 import { auditStores } from '../../../lambdas/core/evidence/audit-stores.js';
+import { storedBundleFiles } from '../../../lambdas/core/evidence/bundle-archive.js';
 import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
 import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';

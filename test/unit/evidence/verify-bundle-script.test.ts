@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
@@ -9,31 +9,41 @@ import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 const script = join(process.cwd(), 'docs', 'verify-bundle.sh');
 const run = (cwd: string) => spawnSync('bash', [script], { cwd, encoding: 'utf8' });
 
-/** A sealed bundle of a released intent, written to a folder as `itv evidence get` writes it. */
-async function bundleFolder(root: string): Promise<string> {
+/**
+ * A sealed bundle of a released intent, written to a folder as `itv evidence pull` writes it, and to another as
+ * the evidence bucket holds it (`aws s3 cp --recursive`: the archive beside the manifest and pinned checkpoint).
+ */
+async function bundleFolders(root: string): Promise<{ pulled: string; copied: string }> {
   const h = pipelineHarness();
   const evidence = new WriteOnceEvidence();
   const deps = { ...h.deps, evidence };
   const state = await runIntent({ ...h, deps }, intentAt(h));
   const intentId = state.declared!.intentId;
   await signCheckpoint(intentId, deps);
-  const dir = join(root, 'bundle');
-  mkdirSync(dir);
-  for (const [name, bytes] of evidence.bundle(intentId)) writeFileSync(join(dir, name), bytes);
-  return dir;
+  const write = (name: string, files: Map<string, Uint8Array>) => {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    for (const [file, bytes] of files) writeFileSync(join(dir, file), bytes);
+    return dir;
+  };
+  return {
+    pulled: write('bundle', evidence.bundle(intentId)),
+    copied: write('copied', evidence.stored(intentId)),
+  };
 }
 
 // Registered only where the tools are installed, so no machine reports a skipped test.
-const tools = ['bash', 'openssl', 'sha256sum'].every(
+const tools = ['bash', 'openssl', 'sha256sum', 'tar'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );
 if (tools) {
   describe('docs/verify-bundle.sh exits non-zero on any failed check', () => {
     let root: string;
     let bundle: string;
+    let copied: string;
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), 'itv-verify-script-'));
-      bundle = await bundleFolder(root);
+      ({ pulled: bundle, copied } = await bundleFolders(root));
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -62,6 +72,24 @@ if (tools) {
       expect(bad.status).toBe(1);
       expect(bad.stdout).toContain('intent.json: FAILED');
       expect(bad.stdout).toMatch(/NOT VERIFIED: .*SHA-256/);
+    });
+
+    test('a bundle copied from the bucket as stored: it unpacks bundle.tar and verifies the same', () => {
+      expect(readdirSync(copied).sort()).toEqual(['bundle.tar', 'checkpoint.json', 'manifest.intoto.json']);
+      const good = run(copied);
+      expect([good.status, good.stderr]).toEqual([0, '']);
+      expect(good.stdout.trimEnd().split('\n').at(-1)).toBe('the bundle verifies: every check passed');
+    });
+
+    test('a pinned checkpoint other than the archived one: exit 1, naming it', () => {
+      const swapped = join(root, 'swapped');
+      spawnSync('cp', ['-r', `${copied}/.`, swapped]);
+      const pin = join(swapped, 'checkpoint.json');
+      spawnSync('chmod', ['u+w', pin]);
+      writeFileSync(pin, readFileSync(pin, 'utf8').replace('"size":', '"size":1'));
+      const bad = run(swapped);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toContain('NOT VERIFIED: checkpoint.json is not the checkpoint bundle.tar holds');
     });
   });
 }

@@ -1,4 +1,5 @@
 import { EvidenceConflictError } from '../../../../lambdas/core/errors.js';
+import { bundleFilesOf } from '../../../../lambdas/core/evidence/bundle-archive.js';
 import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
 
 /** An evidence store in memory with the port's semantics (test/contract/evidence-store-contract.ts). */
@@ -31,8 +32,13 @@ export class WriteOnceEvidence implements EvidenceStore {
     return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
   }
 
-  /** The files of one bundle, by name. */
+  /** The files of one bundle, by name, its archive unpacked. */
   bundle(intentId: string): Map<string, Uint8Array> {
+    return bundleFilesOf(intentId, this.stored(intentId));
+  }
+
+  /** The objects of one bundle as stored, by name. */
+  stored(intentId: string): Map<string, Uint8Array> {
     const prefix = `bundles/${intentId}/`;
     return new Map(
       [...this.objects]
