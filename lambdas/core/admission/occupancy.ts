@@ -131,9 +131,16 @@ export async function applyOccupancyWrite(
   }
 }
 
+/** The latest admission in this process on each state store: the next one waits for it to settle. */
+const turns = new WeakMap<StateStore, Promise<unknown>>();
+
 /**
  * Reads, decides and writes until a decision's write lands; `decide` must be pure in the occupancy it is given.
  * Throws `TransientError` after `maxSettleRounds` lost races so the state machine retries the stage.
+ *
+ * Admissions through one store in one process take turns, in the order they arrive (the local runtime runs every
+ * execution in one process; a Lambda container runs one at a time): racing each other they would only lose
+ * rounds the process can order itself. Other processes still race through the sequencer's conditional commit.
  */
 export async function settleAdmission<D extends { verdict: string; write?: OccupancyWrite }>(
   state: StateStore,
@@ -141,16 +148,30 @@ export async function settleAdmission<D extends { verdict: string; write?: Occup
   at: string,
   decide: (occupancy: Occupancy) => D,
 ): Promise<{ decision: D; occupancy: Occupancy; rounds: number }> {
-  for (let round = 1; round <= maxSettleRounds; round++) {
-    const occupancy = await readOccupancy(state, intentId);
-    const decision = decide(occupancy);
-    if (
-      await applyOccupancyWrite(state, intentId, occupancy, decision.write, { verdict: decision.verdict, at })
-    ) {
-      return { decision, occupancy, rounds: round };
+  const settle = async () => {
+    for (let round = 1; round <= maxSettleRounds; round++) {
+      const occupancy = await readOccupancy(state, intentId);
+      const decision = decide(occupancy);
+      if (
+        await applyOccupancyWrite(state, intentId, occupancy, decision.write, {
+          verdict: decision.verdict,
+          at,
+        })
+      ) {
+        return { decision, occupancy, rounds: round };
+      }
     }
+    throw new TransientError(
+      `admission of ${intentId} lost ${maxSettleRounds} races for the admission sequencer; retry the stage`,
+    );
+  };
+  const previous = turns.get(state) ?? Promise.resolve();
+  const mine = previous.then(settle, settle);
+  const settled = mine.catch(() => undefined);
+  turns.set(state, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(state) === settled) turns.delete(state);
   }
-  throw new TransientError(
-    `admission of ${intentId} lost ${maxSettleRounds} races for the admission sequencer; retry the stage`,
-  );
 }

@@ -45,7 +45,8 @@ function atTheSequencer(
 
 /**
  * Three admissions of one lane that all reach the sequencer together, having all read it at one version; the
- * first to reach it wins. Returns the winner and each attempt's outcome.
+ * first to reach it wins. Each runs through a store of its own, as in a process of its own (admissions through one
+ * store in one process take turns instead of racing). Returns the winner and each attempt's outcome.
  */
 async function raceAtTheSequencer(
   h: Harness,
@@ -55,7 +56,7 @@ async function raceAtTheSequencer(
   const waiting: Array<() => void> = [];
   let arrived = 0;
   let winner: string | undefined;
-  const state = atTheSequencer(h.deps.state, async (data, put) => {
+  const commit = async <T>(data: T, put: () => Promise<StateItem<T>>) => {
     const intentId = (data as { intentId: string }).intentId;
     // Every racer has written its own place before any of them commits.
     if (++arrived < 3) await new Promise<void>((resolve) => waiting.push(resolve));
@@ -67,9 +68,10 @@ async function raceAtTheSequencer(
     if (kills.winnerAfterCommit && intentId === winner)
       throw new Killed(`${intentId} killed after its commit`);
     return written;
-  });
-  const racing = { ...h, deps: { ...h.deps, state } };
-  const settled = await Promise.allSettled(states.map((s) => admit(racing, s)));
+  };
+  const settled = await Promise.allSettled(
+    states.map((s) => admit({ ...h, deps: { ...h.deps, state: atTheSequencer(h.deps.state, commit) } }, s)),
+  );
   return { winner, settled };
 }
 
