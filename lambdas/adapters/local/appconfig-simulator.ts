@@ -134,9 +134,6 @@ export class LocalAppConfig implements Releaser {
         ...(request.exposure ? { exposurePercentage: request.exposure.percentage } : {}),
         ...(request.rollbackOnAlarm === false ? { rollbackOnAlarm: false } : {}),
       };
-      // The fault's index entry before the record, so no reader sees a faulty record it would not look for.
-      if (fault)
-        await store.put(simulatorKeys.faultPartition(request.service), deploymentId, { deploymentId });
       // The lane first, holding the deployment: a start killed before it made no deployment, and one killed after
       // it left the deployment where the next reader of the lane finds it (`laneDeployment`), its own retry
       // included. Record first, a kill in between left a deployment no lane named, which the retry made again.
@@ -148,11 +145,10 @@ export class LocalAppConfig implements Releaser {
           lane?.version ?? 0,
         );
       } catch (error) {
-        if (fault) await store.delete(simulatorKeys.faultPartition(request.service), deploymentId);
         if (error instanceof VersionConflictError) continue; // another start won the lane: look again
         throw error;
       }
-      await store.put(simulatorKeys.deploymentPartition(request.service), deploymentId, deployment, 0);
+      await this.writeRecord(deployment);
       // Only once the lane is ours: disabling earlier could strip another deployment of its rollback.
       if (deployment.rollbackOnAlarm === false) {
         await this.options.alarms.disableAlarmActions(deployment.monitors);
@@ -277,11 +273,24 @@ export class LocalAppConfig implements Releaser {
     const item = await store.get<SimulatedDeployment>(partition, lane.deploymentId);
     if (item || lane.starting?.deploymentId !== lane.deploymentId) return item;
     try {
-      return await store.put(partition, lane.deploymentId, lane.starting, 0);
+      return await this.writeRecord(lane.starting);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       return store.get<SimulatedDeployment>(partition, lane.deploymentId);
     }
+  }
+
+  /**
+   * Writes a started deployment's record (once: a second writer meets VersionConflictError). A faulty one's fault
+   * index entry goes first, so no reader sees a faulty record it would not look for; both come after the lane
+   * names the deployment, so a start killed or beaten to the lane leaves neither behind.
+   */
+  private async writeRecord(deployment: SimulatedDeployment): Promise<StateItem<SimulatedDeployment>> {
+    const { store } = this.options;
+    const { service, deploymentId } = deployment;
+    if (deployment.fault)
+      await store.put(simulatorKeys.faultPartition(service), deploymentId, { deploymentId });
+    return store.put(simulatorKeys.deploymentPartition(service), deploymentId, deployment, 0);
   }
 
   private async assertLaneFree(environment: string, lane: LaneRecord, now: Date): Promise<void> {

@@ -329,19 +329,22 @@ describe('LocalAppConfig start killed between its two writes', () => {
   class Killed extends Error {}
 
   /**
-   * Dies at the second write a start makes to the lane or the deployments (a kill -9 between them): that write
-   * and every write after it fail, as nothing runs in a dead process, until `restart`.
+   * Dies at the second write a start makes to the lane or the deployments (a kill -9 between them), or at the
+   * `killAt`th: that write and every write after it fail, as nothing runs in a dead process, until `restart`.
    */
   class KilledBetweenStartWrites extends MemoryStateStore {
     private writes = 0;
     private dead = false;
+    constructor(private readonly killAt = 2) {
+      super();
+    }
     restart(): void {
       this.dead = false;
     }
     override put<T = Record<string, unknown>>(pk: string, sk: string, data: T, expectedVersion?: number) {
       const startWrite =
         pk === simulatorKeys.lanePartition || pk === simulatorKeys.deploymentPartition('payments');
-      if (startWrite && ++this.writes === 2) this.dead = true;
+      if (startWrite && ++this.writes === this.killAt) this.dead = true;
       if (this.dead) return Promise.reject(new Killed('the process is gone'));
       return super.put<T>(pk, sk, data, expectedVersion);
     }
@@ -388,5 +391,37 @@ describe('LocalAppConfig start killed between its two writes', () => {
     await expect(other).rejects.toThrow(LaneBusyError);
     const deployments = await store.list<{ intentId: string }>(simulatorKeys.deploymentPartition('payments'));
     expect(deployments.map((item) => item.data.intentId)).toEqual(['intent-1']);
+  });
+
+  test('a faulty start killed before it claims the lane leaves no fault behind: its retry indexes its own alone', async () => {
+    // Prepare: killed at the lane, its first start write.
+    const store = new KilledBetweenStartWrites(1);
+    const { releaser } = localRelease({ store, fault: errorFault(30) });
+    const request = releaseRequest('itv.Linear25Percent8Minutes');
+    const configurationVersion = await releaser.prepare(request);
+    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
+    store.restart();
+    // Act
+    const started = await releaser.start({ ...request, configurationVersion });
+    // Assess
+    const indexed = await store.list(simulatorKeys.faultPartition('payments'));
+    expect(indexed.map((item) => item.sk)).toEqual([started.deploymentId]);
+  });
+
+  test('a faulty start killed between the lane and its record: the retry answers that deployment, indexed once', async () => {
+    // Prepare
+    const store = new KilledBetweenStartWrites(2);
+    const { releaser } = localRelease({ store, fault: errorFault(30) });
+    const request = releaseRequest('itv.Linear25Percent8Minutes');
+    const configurationVersion = await releaser.prepare(request);
+    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
+    store.restart();
+    // Act
+    const started = await releaser.start({ ...request, configurationVersion });
+    // Assess
+    const indexed = await store.list(simulatorKeys.faultPartition('payments'));
+    const deployments = await store.list(simulatorKeys.deploymentPartition('payments'));
+    expect(indexed.map((item) => item.sk)).toEqual([started.deploymentId]);
+    expect(deployments.map((item) => item.sk)).toEqual([started.deploymentId]);
   });
 });
