@@ -1,6 +1,7 @@
 import type { StateStore } from '../../ports/state-store.js';
 import { TransientError, VersionConflictError } from '../errors.js';
 import { type InFlightRecord, stateKeys } from '../state-keys.js';
+import { Turns } from '../turns.js';
 import type { Occupancy, OccupancyWrite } from './decide-admission.js';
 
 /** Rounds of read–decide–commit before giving up to the state machine's retry. */
@@ -131,8 +132,8 @@ export async function applyOccupancyWrite(
   }
 }
 
-/** The latest admission in this process on each state store: the next one waits for it to settle. */
-const turns = new WeakMap<StateStore, Promise<unknown>>();
+/** Admissions in this process, in turn per state store. */
+const turns = new Turns();
 
 /**
  * Reads, decides and writes until a decision's write lands; `decide` must be pure in the occupancy it is given.
@@ -165,13 +166,5 @@ export async function settleAdmission<D extends { verdict: string; write?: Occup
       `admission of ${intentId} lost ${maxSettleRounds} races for the admission sequencer; retry the stage`,
     );
   };
-  const previous = turns.get(state) ?? Promise.resolve();
-  const mine = previous.then(settle, settle);
-  const settled = mine.catch(() => undefined);
-  turns.set(state, settled);
-  try {
-    return await mine;
-  } finally {
-    if (turns.get(state) === settled) turns.delete(state);
-  }
+  return turns.run(state, settle);
 }

@@ -14,6 +14,7 @@ import { sealEvidenceBundle } from '../evidence/seal-bundle.js';
 import { type CheckpointLink, checkpointLink } from '../ledger/checkpoint.js';
 import { GENESIS_PREV_HASH, leafHash } from '../ledger/hash.js';
 import { signCheckpoint as signTreeHead } from '../signing/checkpoint-envelope.js';
+import { Turns } from '../turns.js';
 import { type PipelineDeps, record } from './deps.js';
 import { type CheckpointResult, checkpointResultSchema } from './state.js';
 
@@ -65,8 +66,9 @@ export async function signCheckpoint(
     uri,
     bundle,
   });
-  // The closing head: kept only in the evidence store (recording it would leave a new entry uncovered).
-  const closing = (await signPendingCheckpoints(deps, interval)).signed.checkpoint;
+  // The closing head: kept only in the evidence store (recording it would leave a new entry uncovered). A head
+  // another execution signed since, covering this entry, closes it as well.
+  const closing = (await signPendingCheckpoints(deps, interval, stored.entry.seq)).signed.checkpoint;
   const { checkpoint } = pinned;
   return checkpointResultSchema.parse({
     size: checkpoint.size,
@@ -76,14 +78,31 @@ export async function signCheckpoint(
   });
 }
 
+/** Signings in this process, in turn per state store: a later one finds what an earlier one signed. */
+const turns = new Turns();
+
 /**
  * Signs every checkpoint owed since the newest one: one at each multiple of `interval` entries and one
  * over the whole ledger, each kept write-once in the evidence store under its size, then moves the state
  * store's cache to the new head. Returns the head. Refuses to sign entries whose chain does not hold.
+ * With `covering`, a newest head that already covers that seq is returned as it is, nothing signed.
+ *
+ * Signings through one state store in one process take turns (the local runtime runs every execution in one
+ * process; a Lambda container runs one at a time): two executions ending together then sign their heads one
+ * after the other, and the second finds the first's, rather than both signing over the same entries.
  */
-export async function signPendingCheckpoints(
+export function signPendingCheckpoints(
   deps: PipelineDeps,
   interval: number,
+  covering?: number,
+): Promise<StoredCheckpoint> {
+  return turns.run(deps.state, () => signOwed(deps, interval, covering));
+}
+
+async function signOwed(
+  deps: PipelineDeps,
+  interval: number,
+  covering: number | undefined,
 ): Promise<StoredCheckpoint> {
   const signer = requireSigner(deps);
   if (!Number.isSafeInteger(interval) || interval < 1)
@@ -92,6 +111,12 @@ export async function signPendingCheckpoints(
   const partition = checkpointPartition(deps.ledgerName);
   const latest = await deps.state.get<LatestCheckpoint>(partition, 'LATEST');
   const frontier = latest ? MerkleFrontier.fromJSON(latest.data.frontier) : MerkleFrontier.empty();
+  if (covering !== undefined && frontier.size > covering) {
+    // The object is written before the cache names it.
+    const key = checkpointObjectKey(deps.ledgerName, frontier.size);
+    const covered = await readCheckpointObject(deps.evidence, key, publicKey);
+    if (covered) return covered;
+  }
   const fresh = await deps.ledger.read(deps.ledgerName, frontier.size);
   const newest =
     latest && (fresh.length === 0 || latest.data.link === undefined)

@@ -14,6 +14,7 @@ import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import type { DsseEnvelope } from '../../../lambdas/core/signing/envelope.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
+import { fromAnotherProcess } from '../../support/another-process.js';
 import { appendFiller } from '../../unit/pipeline/helpers/filler-entry.js';
 import { type Harness, pipelineHarness } from '../../unit/pipeline/helpers/pipeline-harness.js';
 
@@ -71,7 +72,12 @@ describe('SignCheckpoint retried while its first attempt still runs, on the loca
   };
 
   async function race() {
-    const retry = { ...h.deps, clock: new VirtualClock(new Date(h.clock.now().getTime() + 500)) };
+    // The retry runs in another process (a second Lambda container), so the two race rather than take turns.
+    const retry = {
+      ...h.deps,
+      state: fromAnotherProcess(h.deps.state),
+      clock: new VirtualClock(new Date(h.clock.now().getTime() + 500)),
+    };
     return Promise.allSettled([
       signCheckpoint('int-2', h.deps, { interval: 8 }),
       signCheckpoint('int-2', retry, { interval: 8 }),

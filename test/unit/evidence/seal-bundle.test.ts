@@ -217,6 +217,45 @@ describe('SignCheckpoint seals the evidence bundle', () => {
     expect(audit.ok).toBe(true);
   });
 
+  test('two executions ending together in one process take turns: the second pins the head the first signed', async () => {
+    // Prepare
+    const h = harness();
+    const a = await releasedIntent(h, 'a');
+    const b = await releasedIntent(h, 'b');
+    const signed = (await h.evidence.list('checkpoints/test/')).length;
+    const signs = jest.spyOn(h.deps.signer!, 'sign');
+    // Act
+    const results = await Promise.all([
+      signCheckpoint(a, h.deps, { interval: 1000 }),
+      signCheckpoint(b, h.deps, { interval: 1000 }),
+    ]);
+    // Assess: one head pinned for both (each signed its own, the second thrown away on meeting the first's object,
+    // before they took turns), two manifests, and a closing head after each checkpoint.signed.
+    expect(signs).toHaveBeenCalledTimes(5);
+    expect(results[0]!.size).toBe(results[1]!.size);
+    expect((await h.evidence.list('checkpoints/test/')).length - signed).toBe(3);
+    const head = await h.ledger.head('test');
+    for (const result of results) expect(result.sealedSize).toBeGreaterThan(result.seq);
+    expect(Math.max(...results.map((result) => result.sealedSize!))).toBe(head!.entry.seq + 1);
+  });
+
+  test('a head already signed over the entry asked for is returned as it is, nothing signed', async () => {
+    // Prepare: a signed head, then two entries after it.
+    const h = harness();
+    await appendFiller(h.deps, 'int-a', 'intent.declared', { n: 1 });
+    const signedHead = await signPendingCheckpoints(h.deps, 64);
+    await appendFiller(h.deps, 'int-b', 'intent.declared', { n: 2 });
+    await appendFiller(h.deps, 'int-b', 'admission.admitted', { n: 3 });
+    const signs = jest.spyOn(h.deps.signer!, 'sign');
+    // Act
+    const covered = await signPendingCheckpoints(h.deps, 64, 0);
+    const signsCovered = signs.mock.calls.length;
+    const uncovered = await signPendingCheckpoints(h.deps, 64, 1);
+    // Assess
+    expect([covered.signed.checkpoint.size, signsCovered]).toEqual([signedHead.signed.checkpoint.size, 0]);
+    expect([uncovered.signed.checkpoint.size, signs.mock.calls.length]).toEqual([3, 1]);
+  });
+
   test('refuses to sign entries whose chain does not hold', async () => {
     const h = harness();
     await appendFiller(h.deps, 'int-a', 'intent.declared', { n: 1 });
