@@ -97,24 +97,76 @@ async function withinRound<T>(
 }
 
 /**
- * What a round submits, taking turns: a flag change that releases, and a change whose fault AppConfig rolls back at
- * 30 % (kills then also land in its alarm, its roll-back and RecordFailure's path). `npm test`'s one round is the
- * first; CI's twenty run ten of each.
+ * What a round submits, taking turns: a flag change that releases; a change whose fault AppConfig rolls back at
+ * 30 % (kills then also land in its alarm, its roll-back and RecordFailure's path); and a change that waits for a
+ * reviewer of record, who approves each as it parks (kills then also land in the review wait, and in the review
+ * that resumes it). `npm test`'s one round is the first; CI's twenty run seven, seven and six.
  */
-const kinds = [
-  { file: '01-low-risk-flag.json', as: 'alice', code: 0, status: 'released', service: 'launch-flags' },
-  {
-    file: '05-slo-regression.json',
-    as: 'bob',
-    code: 2,
-    status: 'rolled-back',
-    service: 'customer-onboarding',
-  },
-].map((kind) => ({
+const kinds = (
+  [
+    { file: '01-low-risk-flag.json', as: 'alice', code: 0, status: 'released', service: 'launch-flags' },
+    {
+      file: '05-slo-regression.json',
+      as: 'bob',
+      code: 2,
+      status: 'rolled-back',
+      service: 'customer-onboarding',
+    },
+    {
+      file: '04-high-risk-review.json',
+      as: 'victor',
+      code: 0,
+      status: 'released',
+      service: 'patient-records',
+      reviewer: 'xavier',
+    },
+  ] as Array<{ file: string; as: string; code: number; status: string; service: string; reviewer?: string }>
+).map((kind) => ({
   ...kind,
   intent: JSON.parse(readFileSync(join(root, 'examples', kind.file), 'utf8')) as { title: string },
 }));
 const [flag] = kinds as [(typeof kinds)[number]];
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A reviewer of record approving every intent that awaits review, as each parks, whichever control plane is
+ * running (`itv review` starts one if none is). A review the control plane died under is asked again; one already
+ * recorded no longer shows as awaiting review. Returns a function that stops it.
+ */
+function approveAsTheyPark(home: string, reviewer: string, signal: AbortSignal): () => Promise<void> {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && !signal.aborted) {
+      const listed = await runItv(home, ['list', '--json'], { signal }).catch(() => undefined);
+      const items =
+        listed?.code === 0
+          ? (JSON.parse(listed.stdout) as { items: Array<{ intentId: string; status: string }> }).items
+          : [];
+      for (const item of items.filter((i) => i.status === 'awaiting-review')) {
+        await runItv(home, ['review', item.intentId, '--approve', '--as', reviewer], { signal }).catch(
+          () => undefined,
+        );
+      }
+      await pause(200);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
+
+/** `itv status ID --json` once the intent's execution has ended: its last step is its checkpoint. */
+async function concluded(home: string, intentId: string, signal: AbortSignal) {
+  for (;;) {
+    const run = await runItv(home, ['status', intentId, '--json'], { signal });
+    const status =
+      run.code === 0 ? (JSON.parse(run.stdout) as { steps: Array<{ type: string }> }) : undefined;
+    if (status?.steps.at(-1)?.type === 'checkpoint.signed') return run;
+    await pause(200);
+  }
+}
 
 describe('the control plane killed at random instants', () => {
   let home: string;
@@ -130,7 +182,7 @@ describe('the control plane killed at random instants', () => {
   }, setupMs);
 
   test(
-    `kill -9 in ${rounds} rounds (${rounds > 1 ? 'releases and roll-backs, taking turns' : 'releases'}): every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
+    `kill -9 in ${rounds} rounds (${rounds > 1 ? 'releases, roll-backs and reviewed releases, taking turns' : 'releases'}): every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
     async () => {
       const next = random(seed);
       const submitted = new Map(kinds.map((kind) => [kind.service, 0]));
@@ -160,8 +212,24 @@ describe('the control plane killed at random instants', () => {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 
+        // A reviewed round's submits end where each intent parks; its reviewer approves them as they do, and the
+        // round ends when every execution has.
+        const stopReviewing = kind.reviewer
+          ? approveAsTheyPark(home, kind.reviewer, abort.signal)
+          : undefined;
+        const ended = (async () => {
+          const submitted = await runs;
+          if (!kind.reviewer) return submitted;
+          for (const run of submitted) expect([run.code, run.stderr]).toEqual([0, '']);
+          return Promise.all(
+            submitted.map((run) =>
+              concluded(home, (JSON.parse(run.stdout) as { intentId: string }).intentId, abort.signal),
+            ),
+          );
+        })();
         // A round that does not end in time fails with what the home shows (not at the whole test's limit).
-        const done = await withinRound(home, runs, abort, `seed ${seed} round ${round} delay ${delayMs}`);
+        const done = await withinRound(home, ended, abort, `seed ${seed} round ${round} delay ${delayMs}`);
+        await stopReviewing?.();
         for (const run of done) {
           // A failing command's own output (the status it ended with, each stage) goes into the message.
           expect([
@@ -176,6 +244,7 @@ describe('the control plane killed at random instants', () => {
           expect(status.steps.filter((s) => s.type === 'intent.declared')).toHaveLength(1);
           expect(status.steps.filter((s) => s.type === 'intent.concluded')).toHaveLength(1);
           expect(status.steps.at(-1)?.type).toBe('checkpoint.signed');
+          if (kind.reviewer) expect(status.steps.filter((s) => s.type === 'review.approved')).toHaveLength(1);
         }
         const verify = await runItv(home, ['ledger', 'verify', '--json']);
         expect([`round ${round}`, verify.code]).toEqual([`round ${round}`, 0]);
