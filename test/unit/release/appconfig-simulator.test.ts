@@ -354,10 +354,13 @@ describe('LocalAppConfig start killed between its two writes', () => {
     }
   }
 
-  /** Hosts a version for intent-1, then starts it with a kill between the start's two writes, and restarts. */
-  async function killedStart() {
-    const store = new KilledBetweenStartWrites();
-    const { releaser } = localRelease({ store });
+  /**
+   * Hosts a version for intent-1 (faulty, given a fault), then starts it with a kill between the start's two
+   * writes (or at its `killAt`th), and restarts.
+   */
+  async function killedStart(options: { killAt?: number; fault?: ReturnType<typeof errorFault> } = {}) {
+    const store = new KilledBetweenStartWrites(options.killAt);
+    const { releaser } = localRelease({ store, ...(options.fault ? { fault: options.fault } : {}) });
     const request = releaseRequest('itv.Linear25Percent8Minutes');
     const configurationVersion = await releaser.prepare(request);
     await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
@@ -395,14 +398,9 @@ describe('LocalAppConfig start killed between its two writes', () => {
 
   test('a faulty start killed before it claims the lane leaves no fault behind: its retry indexes its own alone', async () => {
     // Prepare: killed at the lane, its first start write.
-    const store = new KilledBetweenStartWrites(1);
-    const { releaser } = localRelease({ store, fault: errorFault(30) });
-    const request = releaseRequest('itv.Linear25Percent8Minutes');
-    const configurationVersion = await releaser.prepare(request);
-    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
-    store.restart();
+    const { store, releaser, request } = await killedStart({ killAt: 1, fault: errorFault(30) });
     // Act
-    const started = await releaser.start({ ...request, configurationVersion });
+    const started = await releaser.start(request);
     // Assess
     const indexed = await store.list(simulatorKeys.faultPartition('payments'));
     expect(indexed.map((item) => item.sk)).toEqual([started.deploymentId]);
@@ -410,14 +408,9 @@ describe('LocalAppConfig start killed between its two writes', () => {
 
   test('a faulty start killed between the lane and its record: the retry answers that deployment, indexed once', async () => {
     // Prepare
-    const store = new KilledBetweenStartWrites(2);
-    const { releaser } = localRelease({ store, fault: errorFault(30) });
-    const request = releaseRequest('itv.Linear25Percent8Minutes');
-    const configurationVersion = await releaser.prepare(request);
-    await expect(releaser.start({ ...request, configurationVersion })).rejects.toThrow(Killed);
-    store.restart();
+    const { store, releaser, request } = await killedStart({ fault: errorFault(30) });
     // Act
-    const started = await releaser.start({ ...request, configurationVersion });
+    const started = await releaser.start(request);
     // Assess
     const indexed = await store.list(simulatorKeys.faultPartition('payments'));
     const deployments = await store.list(simulatorKeys.deploymentPartition('payments'));
