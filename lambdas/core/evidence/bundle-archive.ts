@@ -5,13 +5,20 @@ import type { EvidenceFile } from './evidence-files.js';
 import { readUstar, ustarArchive } from './ustar.js';
 
 /**
+ * Every archived file's date: the epoch, as reproducible archives use. The checkpoint's time would be the same on
+ * a retry too, but on the local virtual clock it can lie ahead of the wall clock, and `tar -x` then warns of
+ * every file; the checkpoint inside says when the bundle was sealed.
+ */
+const ARCHIVED_AT = new Date(0);
+
+/**
  * A bundle is stored as few objects: `bundle.tar`, a ustar archive of every file but the manifest (so a retry,
  * which signs a new manifest, rewrites the archive byte for byte), beside `manifest.intoto.json` and the
  * `checkpoint.json` pinned before sealing. The files, the statement and the manifest are what they were when
  * each file was its own object; bundles written that way are still read as they are.
  */
-export function bundleArchive(files: readonly EvidenceFile[], sealedAt: Date): Uint8Array {
-  return ustarArchive(new Map(files.map((file) => [file.name, file.body])), sealedAt);
+export function bundleArchive(files: readonly EvidenceFile[]): Uint8Array {
+  return ustarArchive(new Map(files.map((file) => [file.name, file.body])), ARCHIVED_AT);
 }
 
 /**

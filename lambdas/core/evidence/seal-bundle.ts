@@ -40,8 +40,8 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 /**
  * Writes an intent's evidence bundle under `bundles/<intentId>/`: the artifacts, the intent's entries with
- * inclusion proofs against `checkpoint`, the checkpoint and the public key as one archive (`bundle.tar`, dated by
- * the checkpoint, so a retry writes the same bytes), and last the manifest, signed. It runs in the SignCheckpoint
+ * inclusion proofs against `checkpoint`, the checkpoint and the public key as one archive (`bundle.tar`, the same
+ * bytes on a retry), and last the manifest, signed. It runs in the SignCheckpoint
  * stage, one of the two whose function may sign.
  */
 export async function sealEvidenceBundle(
@@ -55,7 +55,7 @@ export async function sealEvidenceBundle(
   const publicKeySpkiDer = await deps.signer.publicKeySpkiDer();
   const entries = await provenEntries(intentId, checkpoint, deps, interval);
   const { files, statement } = assembleBundle({ intentId, checkpoint, entries, publicKeySpkiDer });
-  const archive = bundleArchive(files, new Date(checkpoint.checkpoint.timestamp));
+  const archive = bundleArchive(files);
   await deps.evidence.putObject(bundleKey(intentId, ARCHIVE_FILE), archive, 'application/x-tar');
   const statementBytes = canonicalBytes(statement);
   const manifest = await keepManifest(intentId, statementBytes, deps, deps.signer, publicKeySpkiDer);
