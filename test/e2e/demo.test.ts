@@ -12,6 +12,7 @@ import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audi
 import { spkiToPem } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
 import type { LedgerStore, StoredEntry } from '../../lambdas/ports/ledger-store.js';
+import { installed } from '../support/installed.js';
 import { payloadDrift } from '../support/payload-drift.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
@@ -254,11 +255,7 @@ describe('demo evidence, verified as an outsider would', () => {
     expect(shown).toBe(script);
   });
 
-  // Registered only where the tools are installed, so no machine reports a skipped test.
-  const tools = ['bash', 'openssl', 'sha256sum'].every(
-    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
-  );
-  if (tools) {
+  if (installed('bash', 'openssl', 'sha256sum')) {
     test('the openssl recipe verifies a demo bundle and fails a tampered one', () => {
       // Prepare
       const source = bundles.find((b) => b.outcome === 'released')!;

@@ -4,6 +4,7 @@ import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { StateItem, StateStore } from '../../../lambdas/ports/state-store.js';
+import { fromAnotherProcess } from '../../support/another-process.js';
 import {
   type Harness,
   intentAt,
@@ -26,16 +27,17 @@ interface Kills {
   winnerAfterCommit?: boolean;
 }
 
-/** `inner`, with each put of the admission sequencer handed to `commit` (which may throw, as a kill would). */
+/**
+ * `inner` as another process reaches it, with each put of the admission sequencer handed to `commit` (which may
+ * throw, as a kill would).
+ */
 function atTheSequencer(
   inner: StateStore,
   commit: <T>(data: T, put: () => Promise<StateItem<T>>) => Promise<StateItem<T>>,
 ): StateStore {
   const sequencer = stateKeys.admissionSequencer();
   return {
-    get: (pk, sk) => inner.get(pk, sk),
-    list: (pk) => inner.list(pk),
-    delete: (pk, sk, version) => inner.delete(pk, sk, version),
+    ...fromAnotherProcess(inner),
     put<T>(pk: string, sk: string, data: T, expectedVersion?: number, options?: { expiresAt?: Date }) {
       const put = () => inner.put(pk, sk, data, expectedVersion, options);
       return pk === sequencer.pk && sk === sequencer.sk ? commit(data, put) : put();

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readUstar, ustarArchive } from '../../../lambdas/core/evidence/ustar.js';
+import { installed } from '../../support/installed.js';
 
 const files = new Map([
   ['manifest.intoto.json', new TextEncoder().encode('{"a":1}\n')],
@@ -11,18 +12,6 @@ const files = new Map([
   ['odd.jsonl', new Uint8Array(513).fill(10)],
 ]);
 const at = new Date('2026-12-01T00:00:00Z');
-
-/** `tar` where the machine has one (every Linux and macOS; Windows 10 and later ship bsdtar). */
-const tar = (() => {
-  try {
-    execFileSync('tar', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!tar)
-  console.warn('SKIPPED: no tar on this machine; the archive is checked against the reader here only');
 
 describe('ustar archives', () => {
   test('the reader gives back every file byte for byte, and the same files make the same bytes', () => {
@@ -34,32 +23,37 @@ describe('ustar archives', () => {
     );
   });
 
-  (tar ? test : test.skip)('tar lists and extracts it: every file under the folder, byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'itv-tar-'));
-    try {
-      for (const [archive, folder] of [
-        ['flat.tar', undefined],
-        ['folder.tar', 'itv-evidence-int-1'],
-      ] as const) {
-        writeFileSync(join(dir, archive), ustarArchive(files, at, folder));
-        const into = join(dir, archive.replace('.tar', ''));
-        execFileSync('mkdir', [into]);
-        execFileSync('tar', ['-xf', join(dir, archive), '-C', into]);
-        const root = folder === undefined ? into : join(into, folder);
-        expect(readdirSync(root).sort()).toEqual([...files.keys()].sort());
-        for (const [name, bytes] of files)
-          expect(new Uint8Array(readFileSync(join(root, name)))).toEqual(bytes);
+  // Where the machine has tar (every Linux and macOS; Windows 10 and later ship bsdtar).
+  if (installed('tar')) {
+    test('tar lists and extracts it: every file under the folder, byte for byte', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'itv-tar-'));
+      try {
+        for (const [archive, folder] of [
+          ['flat.tar', undefined],
+          ['folder.tar', 'itv-evidence-int-1'],
+        ] as const) {
+          writeFileSync(join(dir, archive), ustarArchive(files, at, folder));
+          const into = join(dir, archive.replace('.tar', ''));
+          execFileSync('mkdir', [into]);
+          execFileSync('tar', ['-xf', join(dir, archive), '-C', into]);
+          const root = folder === undefined ? into : join(into, folder);
+          expect(readdirSync(root).sort()).toEqual([...files.keys()].sort());
+          for (const [name, bytes] of files)
+            expect(new Uint8Array(readFileSync(join(root, name)))).toEqual(bytes);
+        }
+        // And the reader takes what tar itself writes, for the same flat files.
+        const made = join(dir, 'made');
+        execFileSync('mkdir', [made]);
+        for (const [name, bytes] of files) writeFileSync(join(made, name), bytes);
+        execFileSync('tar', ['--format=ustar', '-cf', join(dir, 'by-tar.tar'), ...files.keys()], {
+          cwd: made,
+        });
+        expect(readUstar(new Uint8Array(readFileSync(join(dir, 'by-tar.tar'))))).toEqual(files);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      // And the reader takes what tar itself writes, for the same flat files.
-      const made = join(dir, 'made');
-      execFileSync('mkdir', [made]);
-      for (const [name, bytes] of files) writeFileSync(join(made, name), bytes);
-      execFileSync('tar', ['--format=ustar', '-cf', join(dir, 'by-tar.tar'), ...files.keys()], { cwd: made });
-      expect(readUstar(new Uint8Array(readFileSync(join(dir, 'by-tar.tar'))))).toEqual(files);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
+  }
 
   describe('the reader refuses what is not a flat archive of regular files, saying why', () => {
     const archive = () => Buffer.from(ustarArchive(new Map([['a.json', new Uint8Array([1, 2, 3])]]), at));

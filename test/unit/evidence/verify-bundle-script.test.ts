@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
+import { installed } from '../../support/installed.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
@@ -34,11 +35,7 @@ async function bundleFolders(root: string): Promise<{ pulled: string; copied: st
   };
 }
 
-// Registered only where the tools are installed, so no machine reports a skipped test.
-const tools = ['bash', 'openssl', 'sha256sum', 'tar'].every(
-  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
-);
-if (tools) {
+if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
   describe('docs/verify-bundle.sh exits non-zero on any failed check', () => {
     let root: string;
     let bundle: string;

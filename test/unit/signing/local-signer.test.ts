@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
 import { keyIdOf, pae, signEnvelope } from '../../../lambdas/core/signing/index.js';
+import { installed } from '../../support/installed.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -109,15 +110,7 @@ describe('LocalSigner', () => {
 
 // openssl is the offline verifier docs/LEDGER.md tells compliance staff to use; check that claim
 // wherever openssl is installed.
-const openssl = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (openssl) {
+if (installed('openssl')) {
   describe('LocalSigner signatures verify with openssl dgst', () => {
     test('openssl dgst -sha256 -verify accepts the DSSE signature over PAE', async () => {
       // Prepare
