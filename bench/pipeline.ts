@@ -16,6 +16,7 @@ import { recordOutcome } from '../lambdas/core/pipeline/confidence-store.js';
 import { signEnvelope } from '../lambdas/core/signing/index.js';
 import { breakdownLines, profileCpu } from './cpu-breakdown.js';
 import { callsPerIntent, countDynamoCalls } from './dynamo-calls.js';
+import { occupancy } from './occupancy.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
 
 /**
@@ -152,10 +153,15 @@ export async function runPipelineBench(): Promise<string[]> {
         stageTimes.clear();
         transitions = 0;
         const entriesBefore = (await stack.deps.ledger.head(stack.deps.ledgerName))!.entry.seq + 1;
+        const appendQueue = occupancy(stack.deps.ledger, 'append');
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
+        const loop0 = performance.eventLoopUtilization();
         await run(Array.from({ length: count }, (_, i) => i));
         const seconds = (performance.now() - t0) / 1000;
+        const mainThreadBusy = performance.eventLoopUtilization(loop0).utilization;
+        const appendQueueBusy = appendQueue.occupiedMs() / (seconds * 1000);
+        appendQueue.restore();
         const cpuMsPerIntent = cpuMs(cpu0) / count;
         const entries = (await stack.deps.ledger.head(stack.deps.ledgerName))!.entry.seq + 1 - entriesBefore;
         const transitionsPerIntent = transitions / count;
@@ -179,6 +185,8 @@ export async function runPipelineBench(): Promise<string[]> {
           cpu: breakdownLines(cpu, countedIntents, 'intent'),
           transitionsPerIntent,
           cpuMsPerIntent,
+          mainThreadBusy,
+          appendQueueBusy,
         };
       },
     );
@@ -198,6 +206,8 @@ export async function runPipelineBench(): Promise<string[]> {
       `  mean wall time per stage (${lanes} executions in flight): ${[...pipelineRun.stageTimes]
         .map(([stage, times]) => `${stage} ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(1)}`)
         .join(', ')} ms`,
+      // Which of the two bounds throughput: the one thread that runs every stage, or the ledger's one chain of appends.
+      `  busy during the run: main thread ${percent(pipelineRun.mainThreadBusy)} (event loop utilization), ledger append queue ${percent(pipelineRun.appendQueueBusy)} (an append in flight or waiting)`,
       `  ASL state transitions per intent ${pipelineRun.transitionsPerIntent.toFixed(1)}`,
       ...pipelineRun.calls,
       ...pipelineRun.cpu,
@@ -267,6 +277,10 @@ async function measureFloor(count: number, entriesPerIntent: number, catalog: Ca
     client.destroy();
     await server.close();
   }
+}
+
+function percent(share: number): string {
+  return `${(100 * share).toFixed(0)} %`;
 }
 
 /** CPU milliseconds (user and system) this process has used since `since`. */
