@@ -98,9 +98,12 @@ async function withinRound<T>(
 
 /**
  * What a round submits, taking turns: a flag change that releases; a change whose fault AppConfig rolls back at
- * 30 % (kills then also land in its alarm, its roll-back and RecordFailure's path); and a change that waits for a
+ * 30 % (kills then also land in its alarm, its roll-back and RecordFailure's path); a change that waits for a
  * reviewer of record, who approves each as it parks (kills then also land in the review wait, and in the review
- * that resumes it). `npm test`'s one round is the first; CI's twenty run seven, seven and six.
+ * that resumes it); and a change released in steps whose fail-fast gate waits for CI's result of the check it
+ * names (its example's attached result left out), which CI reports as each parks (kills then also land in the
+ * check wait, the report that wakes it and the percentage steps). `npm test`'s one round is the first; CI's twenty
+ * run five of each.
  */
 const kinds = (
   [
@@ -120,21 +123,48 @@ const kinds = (
       service: 'patient-records',
       reviewer: 'xavier',
     },
-  ] as Array<{ file: string; as: string; code: number; status: string; service: string; reviewer?: string }>
-).map((kind) => ({
-  ...kind,
-  intent: JSON.parse(readFileSync(join(root, 'examples', kind.file), 'utf8')) as { title: string },
-}));
+    {
+      file: '06-deal-desk-pricing.json',
+      as: 'dana',
+      code: 0,
+      status: 'released',
+      service: 'pricing-engine',
+      check: 'quote-regression-suite',
+    },
+  ] as Array<{
+    file: string;
+    as: string;
+    code: number;
+    status: string;
+    service: string;
+    reviewer?: string;
+    check?: string;
+  }>
+).map((kind) => {
+  const intent = JSON.parse(readFileSync(join(root, 'examples', kind.file), 'utf8')) as {
+    title: string;
+    testResults?: unknown;
+  };
+  // CI reports the check as each intent parks: the result the example carries is left out.
+  if (kind.check !== undefined) delete intent.testResults;
+  return { ...kind, intent };
+});
 const [flag] = kinds as [(typeof kinds)[number]];
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A reviewer of record approving every intent that awaits review, as each parks, whichever control plane is
- * running (`itv review` starts one if none is). A review the control plane died under is asked again; one already
- * recorded no longer shows as awaiting review. Returns a function that stops it.
+ * A person acting on every intent parked in `status`, as each parks, whichever control plane is running (`itv
+ * review` or `itv check report` starts one if none is): a reviewer of record approving, CI reporting a check. An
+ * act the control plane died under is done again; once recorded, the intent no longer shows as parked there.
+ * Returns a function that stops it.
  */
-function approveAsTheyPark(home: string, reviewer: string, signal: AbortSignal): () => Promise<void> {
+function actAsTheyPark(
+  home: string,
+  status: 'awaiting-review' | 'awaiting-checks',
+  act: (intentId: string) => string[],
+  signal: AbortSignal,
+): () => Promise<void> {
   let stopped = false;
   const loop = (async () => {
     while (!stopped && !signal.aborted) {
@@ -143,10 +173,8 @@ function approveAsTheyPark(home: string, reviewer: string, signal: AbortSignal):
         listed?.code === 0
           ? (JSON.parse(listed.stdout) as { items: Array<{ intentId: string; status: string }> }).items
           : [];
-      for (const item of items.filter((i) => i.status === 'awaiting-review')) {
-        await runItv(home, ['review', item.intentId, '--approve', '--as', reviewer], { signal }).catch(
-          () => undefined,
-        );
+      for (const item of items.filter((i) => i.status === status)) {
+        await runItv(home, act(item.intentId), { signal }).catch(() => undefined);
       }
       await pause(200);
     }
@@ -182,7 +210,7 @@ describe('the control plane killed at random instants', () => {
   }, setupMs);
 
   test(
-    `kill -9 in ${rounds} rounds (${rounds > 1 ? 'releases, roll-backs and reviewed releases, taking turns' : 'releases'}): every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
+    `kill -9 in ${rounds} rounds (${rounds > 1 ? 'releases, roll-backs, reviewed releases and stepped releases waiting for CI, taking turns' : 'releases'}): every intent concludes once, the ledger verifies and names every deployment, no place is left, and a new intent releases`,
     async () => {
       const next = random(seed);
       const submitted = new Map(kinds.map((kind) => [kind.service, 0]));
@@ -212,14 +240,27 @@ describe('the control plane killed at random instants', () => {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 
-        // A reviewed round's submits end where each intent parks; its reviewer approves them as they do, and the
-        // round ends when every execution has.
-        const stopReviewing = kind.reviewer
-          ? approveAsTheyPark(home, kind.reviewer, abort.signal)
-          : undefined;
+        // A reviewed or checked round's submits end where each intent parks; its reviewer approves them, or CI
+        // reports their check, as they do, and the round ends when every execution has.
+        const { reviewer, check } = kind;
+        const stopActing = reviewer
+          ? actAsTheyPark(
+              home,
+              'awaiting-review',
+              (id) => ['review', id, '--approve', '--as', reviewer],
+              abort.signal,
+            )
+          : check
+            ? actAsTheyPark(
+                home,
+                'awaiting-checks',
+                (id) => ['check', 'report', id, check, '--status', 'passed', '--as', kind.as],
+                abort.signal,
+              )
+            : undefined;
         const ended = (async () => {
           const submitted = await runs;
-          if (!kind.reviewer) return submitted;
+          if (!stopActing) return submitted;
           for (const run of submitted) expect([run.code, run.stderr]).toEqual([0, '']);
           return Promise.all(
             submitted.map((run) =>
@@ -229,7 +270,7 @@ describe('the control plane killed at random instants', () => {
         })();
         // A round that does not end in time fails with what the home shows (not at the whole test's limit).
         const done = await withinRound(home, ended, abort, `seed ${seed} round ${round} delay ${delayMs}`);
-        await stopReviewing?.();
+        await stopActing?.();
         for (const run of done) {
           // A failing command's own output (the status it ended with, each stage) goes into the message.
           expect([
@@ -244,7 +285,16 @@ describe('the control plane killed at random instants', () => {
           expect(status.steps.filter((s) => s.type === 'intent.declared')).toHaveLength(1);
           expect(status.steps.filter((s) => s.type === 'intent.concluded')).toHaveLength(1);
           expect(status.steps.at(-1)?.type).toBe('checkpoint.signed');
-          if (kind.reviewer) expect(status.steps.filter((s) => s.type === 'review.approved')).toHaveLength(1);
+          if (reviewer) expect(status.steps.filter((s) => s.type === 'review.approved')).toHaveLength(1);
+          if (check) {
+            // It waited once, and went on from the one result CI reported (a report repeated after a kill that
+            // landed is refused as a duplicate, not recorded twice).
+            expect(status.steps.filter((s) => s.type === 'verification.awaiting-checks')).toHaveLength(1);
+            expect(status.steps.filter((s) => s.type === 'check.reported')).toHaveLength(1);
+            expect(
+              status.steps.filter((s) => s.type === 'release.percentage-updated').length,
+            ).toBeGreaterThan(1);
+          }
         }
         const verify = await runItv(home, ['ledger', 'verify', '--json']);
         expect([`round ${round}`, verify.code]).toEqual([`round ${round}`, 0]);
