@@ -42,10 +42,10 @@ diff <(cut -c67- "$W/SHA256SUMS") <(ls | grep -vx manifest.intoto.json) && echo 
 
 # 4. The checkpoint: a valid signature over exactly the checkpoint beside it, the one the statement names.
 dsse checkpoint.json application/vnd.itv.checkpoint+json || fail "the checkpoint's signature does not verify"
-sed 's/^{"checkpoint":\({[^}]*}\),"envelope".*/\1/' checkpoint.json | tr -d '\n' | cmp - "$W/payload" \
+sed 's/^{"checkpoint":\(.*\),"envelope":{.*/\1/' checkpoint.json | tr -d '\n' | cmp - "$W/payload" \
   && echo "the envelope signs this checkpoint" || fail "the envelope does not sign the checkpoint beside it"
 ROOT=$(sed 's/.*"rootHash":"\([0-9a-f]*\)".*/\1/' "$W/payload")
-SIZE=$(sed 's/.*"size":\([0-9]*\).*/\1/' "$W/payload")
+SIZE=$(sed 's/.*"rootHash":"[0-9a-f]*","size":\([0-9]*\).*/\1/' "$W/payload")
 grep -q "\"checkpoint\":{\"rootHash\":\"$ROOT\",\"size\":$SIZE}" "$W/statement.json" \
   && echo "the statement names checkpoint size $SIZE root $ROOT" || fail "the statement names another checkpoint"
 

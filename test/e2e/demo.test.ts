@@ -257,8 +257,9 @@ describe('demo evidence, verified as an outsider would', () => {
 
   if (installed('bash', 'openssl', 'sha256sum')) {
     test('the openssl recipe verifies a demo bundle and fails a tampered one', () => {
-      // Prepare
-      const source = bundles.find((b) => b.outcome === 'released')!;
+      // Prepare: the last released bundle, whose checkpoint names the one before it (an object inside the object).
+      const source = bundles.filter((b) => b.outcome === 'released').at(-1)!;
+      expect(readFileSync(join(source.dir, 'checkpoint.json'), 'utf8')).toContain('"previous":{');
       const tampered = join(work, 'recipe-tampered');
       cpSync(source.dir, tampered, { recursive: true });
       const entries = join(tampered, 'ledger-entries.jsonl');

@@ -13,12 +13,15 @@ const run = (cwd: string) => spawnSync('bash', [script], { cwd, encoding: 'utf8'
 /**
  * A sealed bundle of a released intent, written to a folder as `itv evidence pull` writes it, and to another as
  * the evidence bucket holds it (`aws s3 cp --recursive`: the archive beside the manifest and pinned checkpoint).
+ * It is the ledger's second: its checkpoint names the one before it (`previous`, an object inside the object).
  */
 async function bundleFolders(root: string): Promise<{ pulled: string; copied: string }> {
   const h = pipelineHarness();
   const evidence = new WriteOnceEvidence();
   const deps = { ...h.deps, evidence };
-  const state = await runIntent({ ...h, deps }, intentAt(h));
+  const first = await runIntent({ ...h, deps }, intentAt(h));
+  await signCheckpoint(first.declared!.intentId, deps);
+  const state = await runIntent({ ...h, deps }, { ...intentAt(h), title: 'The second change' });
   const intentId = state.declared!.intentId;
   // Sealed a year ahead, as on a virtual clock that ran ahead of the wall clock: tar must not warn of the future.
   h.clock.advance(365 * 24 * 3600 * 1000);
@@ -47,6 +50,7 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
     test('a good bundle: exit 0, and it says every check passed', () => {
+      expect(readFileSync(join(bundle, 'checkpoint.json'), 'utf8')).toContain('"previous":{');
       const good = run(bundle);
       expect([good.status, good.stderr]).toEqual([0, '']);
       expect(good.stdout).toMatch(/included in the tree/);
