@@ -23,10 +23,18 @@ export async function pullBundle(
   return writeBundleDir(files, outDir);
 }
 
-/** The files of a bundle folder, by name. */
+/** The files of a bundle folder, by name; a folder that cannot be read is refused, named. */
 export function readBundleDir(dir: string): Map<string, Uint8Array> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw new InvalidInputError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
+      { path: 'dir', message: 'not a folder itv can read (the one `itv evidence pull` wrote)' },
+    ]);
+  }
   const files = new Map<string, Uint8Array>();
-  for (const name of readdirSync(dir)) {
+  for (const name of names) {
     const path = join(dir, name);
     if (statSync(path).isFile()) files.set(name, readFileSync(path));
   }

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
@@ -10,14 +11,15 @@ import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
 import { openApi } from '../api/itv-api.js';
 import { auditLedgerBundles, downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
+import { readBytesFile, readTextFile } from './read-intent-file.js';
 
 export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 
 /** The checkpoints that go beside an export: `EXPORT.checkpoints.jsonl`, one signed checkpoint a line. */
 export const checkpointsFileOf = (exportFile: string) => `${exportFile}.checkpoints.jsonl`;
 
-function readCheckpointsFile(file: string): CheckpointSource[] {
-  return checkpointSourcesOf(readFileSync(file, 'utf8'), file);
+function readCheckpointsFile(file: string, option?: string): CheckpointSource[] {
+  return checkpointSourcesOf(readTextFile(file, option), file);
 }
 
 /** The lines of a checkpoints file as untrusted sources named by file and line; a line that is not JSON is `null`. */
@@ -35,8 +37,16 @@ export function checkpointSourcesOf(text: string, file: string): CheckpointSourc
     });
 }
 
+/** The public key in a PEM file (`--public-key`), as SPKI DER; a file that holds none is refused, named. */
 export function spkiFromPem(file: string): Uint8Array {
-  return new Uint8Array(createPublicKey(readFileSync(file, 'utf8')).export({ type: 'spki', format: 'der' }));
+  const pem = readTextFile(file, '--public-key');
+  try {
+    return new Uint8Array(createPublicKey(pem).export({ type: 'spki', format: 'der' }));
+  } catch (error) {
+    throw new InvalidInputError(`${file} is not a public key in PEM`, [
+      { path: '--public-key', message: (error as Error).message },
+    ]);
+  }
 }
 
 /** Exit codes of `itv ledger verify`. */
@@ -108,23 +118,27 @@ export async function ledgerVerifyCommand(options: {
   /** Also check every bundle the ledger records against the evidence store (online only). */
   bundles?: boolean;
 }): Promise<number> {
-  const witnessed = (options.witness ?? []).flatMap(readCheckpointsFile);
   if (options.file) {
     if (!options.publicKey) {
       console.error('--file needs --public-key PEM: offline verification trusts only the key you give it');
       return 1;
     }
+    // Every file named is read before anything is said about the ones not named.
+    const lines = readBytesFile(options.file, '--file');
+    const key = spkiFromPem(options.publicKey);
+    const named = options.checkpoints ? readCheckpointsFile(options.checkpoints, '--checkpoints') : undefined;
+    const witnessed = witnessesOf(options.witness);
     const beside = checkpointsFileOf(options.file);
-    const checkpointsFile = options.checkpoints ?? (existsSync(beside) ? beside : undefined);
-    if (!checkpointsFile && !options.json) {
+    const found = named ?? (existsSync(beside) ? readCheckpointsFile(beside) : undefined);
+    if (!found && !options.json) {
       console.error(
         `no ${beside}: without the evidence store's checkpoints the export's tail cannot be vouched for`,
       );
     }
-    const checkpoints = [...(checkpointsFile ? readCheckpointsFile(checkpointsFile) : []), ...witnessed];
-    const audit = auditExport(readFileSync(options.file), spkiFromPem(options.publicKey), { checkpoints });
+    const audit = auditExport(lines, key, { checkpoints: [...(found ?? []), ...witnessed] });
     return printAudit(audit, options.json ?? false, options.acceptTail);
   }
+  const witnessed = witnessesOf(options.witness);
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download, get) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
@@ -134,6 +148,10 @@ export async function ledgerVerifyCommand(options: {
     const bundles = await auditLedgerBundles(download, get, key);
     return printAudit(audit, options.json ?? false, options.acceptTail, bundles);
   });
+}
+
+function witnessesOf(files: readonly string[] = []): CheckpointSource[] {
+  return files.flatMap((file) => readCheckpointsFile(file, '--witness'));
 }
 
 /** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */

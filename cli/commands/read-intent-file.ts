@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 
-/** A file's text; a file that cannot be read is reported with its name and the reason. */
-export function readTextFile(file: string): string {
+/**
+ * A file's text; a file that cannot be read is reported with its name and the reason, under the option that named
+ * it (`--public-key`), or under its name.
+ */
+export function readTextFile(file: string, option?: string): string {
+  return readBytesFile(file, option).toString('utf8');
+}
+
+/** A file's bytes, reported as `readTextFile` reports a file it cannot read. */
+export function readBytesFile(file: string, option?: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     throw new InvalidInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
-      { path: file, message: 'file not readable' },
+      { path: option ?? file, message: 'file not readable' },
     ]);
   }
 }

@@ -1,0 +1,85 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runItv } from '../support/run-itv.js';
+
+/**
+ * The offline verifiers read files a user names: one that is missing, or a key that is not one, is a clear
+ * error naming the file, the option and the reason (exit 1), not a stack trace, and nothing is said about the
+ * export's checkpoints before it.
+ */
+describe('itv ledger verify and itv evidence verify, given a file they cannot use', () => {
+  let dir: string;
+  let key: string;
+  let notKey: string;
+  let exportFile: string;
+  let bundleDir: string;
+  const missing = (name: string) => join(dir, `missing-${name}`);
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'itv-unreadable-'));
+    key = join(dir, 'key.pem');
+    writeFileSync(
+      key,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    notKey = join(dir, 'not-a-key.pem');
+    writeFileSync(notKey, 'hello\n');
+    exportFile = join(dir, 'ledger.jsonl');
+    writeFileSync(exportFile, '');
+    bundleDir = join(dir, 'bundle');
+    mkdirSync(bundleDir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<[string, () => string[], () => RegExp]> = [
+    [
+      'a missing export',
+      () => ['ledger', 'verify', '--file', missing('export'), '--public-key', key],
+      () => new RegExp(`^itv: cannot read ${escaped(missing('export'))}: ENOENT\n  --file: `),
+    ],
+    [
+      'a missing key',
+      () => ['ledger', 'verify', '--file', exportFile, '--public-key', missing('key')],
+      () => new RegExp(`^itv: cannot read ${escaped(missing('key'))}: ENOENT\n  --public-key: `),
+    ],
+    [
+      'a key file that holds no key',
+      () => ['ledger', 'verify', '--file', exportFile, '--public-key', notKey],
+      () => new RegExp(`^itv: ${escaped(notKey)} is not a public key in PEM\n  --public-key: `),
+    ],
+    [
+      'missing checkpoints',
+      () => ['ledger', 'verify', '--file', exportFile, '--public-key', key, '--checkpoints', missing('cp')],
+      () => new RegExp(`^itv: cannot read ${escaped(missing('cp'))}: ENOENT\n  --checkpoints: `),
+    ],
+    [
+      'a missing witness',
+      () => ['ledger', 'verify', '--file', exportFile, '--public-key', key, '--witness', missing('witness')],
+      () => new RegExp(`^itv: cannot read ${escaped(missing('witness'))}: ENOENT\n  --witness: `),
+    ],
+    [
+      'a missing bundle folder',
+      () => ['evidence', 'verify', missing('bundle')],
+      () => new RegExp(`^itv: cannot read ${escaped(missing('bundle'))}: ENOENT\n  dir: `),
+    ],
+    [
+      'a bundle folder with a missing key',
+      () => ['evidence', 'verify', bundleDir, '--public-key', missing('key')],
+      () => new RegExp(`^itv: cannot read ${escaped(missing('key'))}: ENOENT\n  --public-key: `),
+    ],
+  ];
+
+  test.each(cases)('%s: exit 1, naming the file and the option', async (_, args, message) => {
+    // Act
+    const run = await runItv(join(dir, 'home'), args());
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message());
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr).not.toContain('checkpoints.jsonl');
+    expect(run.stdout).toBe('');
+  });
+});
