@@ -3,8 +3,8 @@ import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { exitCodes, scheduledStatus } from '../exit-codes.js';
-import { nextStepLines, scheduledFor } from './next-step.js';
+import { exitCodes } from '../exit-codes.js';
+import { nextStepLines, waitDetails } from './next-step.js';
 import { watchIntent } from './watch.js';
 
 /**
@@ -20,7 +20,7 @@ export async function stopIntentCommand(
     console.error(
       "itv stop takes an intent id; the local control plane's stop is now `itv control-plane stop`",
     );
-    return exitCodes.notReleased;
+    return exitCodes.error;
   }
   if (!options.reason?.trim()) {
     console.error('give --reason: the stop is recorded on the ledger with it');
@@ -77,8 +77,7 @@ async function postThenWatch(
     // Settled on a wait (a reviewer, its due instant, CI): what to do next, as `itv submit` says it.
     const settled = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(watched)}`);
     if (settled.status === 200) {
-      const dueAt = settled.body.status === scheduledStatus ? await scheduledFor(api, watched) : undefined;
-      const next = nextStepLines(settled.body, api.kind, dueAt);
+      const next = nextStepLines(settled.body, api.kind, await waitDetails(api, settled.body));
       if (next) console.log(next);
     }
   }

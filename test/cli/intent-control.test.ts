@@ -46,7 +46,7 @@ describe('itv stop, watch and retry', () => {
       expect(watched.stdout.match(/^ +\d+ +\S+ +(\S+)$/gm)?.at(-1)).toMatch(/checkpoint\.signed$/);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('is stopped: it is no longer in flight');
-      expect(noId.code).toBe(2);
+      expect(noId.code).toBe(1); // bad input, not an intent that ended without releasing
       expect(noId.stderr).toContain('itv control-plane stop');
       expect(retried.code).toBe(0);
       expect(JSON.parse(retried.stdout)).toMatchObject({
