@@ -7,8 +7,8 @@ import { followOn } from '../api/follow-on.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { exitCodeFor, scheduledStatus } from '../exit-codes.js';
-import { nextStepLines, scheduledFor } from './next-step.js';
+import { exitCodeFor } from '../exit-codes.js';
+import { nextStepLines, type WaitDetails, waitDetails } from './next-step.js';
 import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
@@ -66,9 +66,8 @@ export async function submitCommand(
     print: options.json ? undefined : (line) => console.log(line),
     untilReviewed: options.wait ?? false,
   });
-  const dueAt =
-    status?.status === scheduledStatus && !options.json ? await scheduledFor(api, intentId) : undefined;
-  return report(status, intentId, options.json ?? false, api.kind, dueAt);
+  const details = status && !options.json ? await waitDetails(api, status) : {};
+  return report(status, intentId, options.json ?? false, api.kind, details);
 }
 
 /** The intent with `change.payload` replaced by the reference of the uploaded content. */
@@ -108,7 +107,7 @@ function report(
   intentId: string,
   json: boolean,
   kind: 'local' | 'deployed',
-  dueAt?: string,
+  details: WaitDetails,
 ): number {
   if (!status) {
     console.error(
@@ -119,7 +118,7 @@ function report(
     return 1;
   }
   printStatus(status, json);
-  const next = json ? '' : nextStepLines(status, kind, dueAt);
+  const next = json ? '' : nextStepLines(status, kind, details);
   if (next) console.log(next);
   return exitCodeFor(status);
 }

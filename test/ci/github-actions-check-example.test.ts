@@ -72,7 +72,9 @@ describe('examples/ci/github-actions-check.yml, run against the local stack', ()
 
       // Assess: `itv submit` stopped following where the change waits for CI, naming what to run.
       expect(submitted.code).toBe(0);
-      expect(submitted.stdout).toContain('itv check report gha-second CHECK --status passed|failed');
+      expect(submitted.stdout).toContain(
+        'itv check report gha-second hipaa-audit-controls --status passed|failed',
+      );
       expect(waiting.status).toBe('awaiting-checks');
       expect(failing.ran.map((step) => [step.id, step.code])).toEqual([
         ['run', 0],
