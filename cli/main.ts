@@ -29,7 +29,10 @@ export function buildProgram(): Command {
     .description('submit an intent file and run it through the pipeline')
     .argument('<file>', 'intent JSON file (see examples/)')
     .option('--as <principal>', `the principal you act as, the requester (default: $${principalVariable})`)
-    .option('--wait', 'wait in this process for a reviewer of record instead of parking the intent')
+    .option(
+      '--wait',
+      "follow the intent in this process through a wait (a reviewer of record, CI's checks, its due instant) to its outcome, instead of returning where it parks",
+    )
     .option('--json', 'print the status as JSON')
     .option(
       '--payload-file <file>',
@@ -419,10 +422,10 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     // Loaded only on failure: `--help` and `--version` stay clear of the domain's modules.
-    const { InvalidInputError, ItvError } = await import('../lambdas/core/errors.js');
+    const { InvalidInputError, ItvError, issueText } = await import('../lambdas/core/errors.js');
     if (error instanceof InvalidInputError) {
       console.error(`itv: ${error.message}`);
-      for (const issue of error.issues) console.error(`  ${issue.path}: ${issue.message}`);
+      for (const issue of error.issues) console.error(`  ${issueText(issue)}`);
     } else if (error instanceof ItvError) {
       console.error(`itv: ${error.name}: ${error.message}`);
     } else {

@@ -1,4 +1,4 @@
-import { issueText } from '../lambdas/core/pipeline/status.js';
+import { issueText } from '../lambdas/core/errors.js';
 import type { PipelineTaskState } from '../lambdas/stages/registry.js';
 import type { ProgressEvent } from './runtime/local-pipeline.js';
 
@@ -56,7 +56,7 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
       .map((r) => `${r.check} ${r.passed ? 'ok' : 'FAILED'}`)
       .join(', ')}${reused ? `; standard change, reuses ${reused.decisionId}` : ''}`;
   },
-  AwaitReview: (out) => `review: ${out.decision} by ${out.reviewer}`,
+  AwaitReview: (out) => `${out.decision} by ${out.reviewer}`,
   StartRelease: (out) => `release started: ${out.deploymentId} with ${out.strategy}`,
   CheckRelease: (out) => {
     const alarm = out.alarm
@@ -118,9 +118,9 @@ export function describeStage(event: ProgressEvent): string | undefined {
   if (event.phase === 'failed') {
     const ended = event.errorName === 'States.Timeout' ? parkEnds[event.state] : undefined;
     if (ended) return ended(event.error ?? 'its time ran out');
-    // The state machine ends a rejected review through its Catch, as it ends a failure; a person decided it.
-    const said = event.errorName === 'ReviewRejectedError' ? 'rejected' : 'failed';
-    return `${event.state}: ${said}: ${event.error}`;
+    // The state machine ends a rejected review through its Catch, as it ends a failure; a person decided it, and
+    // the error says who. The printers put the stage's name before the line.
+    return event.errorName === 'ReviewRejectedError' ? `${event.error}` : `failed: ${event.error}`;
   }
   if (event.phase !== 'exited') return undefined;
   const line = stageLines[event.state as PipelineTaskState];

@@ -1,3 +1,4 @@
+import { issueText } from '../../lambdas/core/errors.js';
 import type { DryRunReport } from '../../lambdas/core/pipeline/dry-run.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -33,11 +34,13 @@ function printReport(file: string, report: DryRunReport): void {
   if (structure.verdict === 'valid') console.log('structure    valid');
   else if (structure.verdict === 'invalid') {
     console.log('structure    rejected');
-    for (const error of structure.errors) console.log(`  ${error.path}: ${error.message}`);
+    for (const error of structure.errors) console.log(`  ${issueText(error)}`);
   } else console.log(`structure    schema update required: ${structure.message}`);
   if (!policy) return;
+  // A rejected change is released by no strategy: only one that would go on names how it would release.
+  const strategy = policy.verdict === 'rejected' ? '' : `, strategy ${policy.strategy}`;
   console.log(
-    `policy       ${policy.verdict}, risk tier ${policy.tier}${policy.requiresReviewer ? ', needs a reviewer of record' : ''}, strategy ${policy.strategy}`,
+    `policy       ${policy.verdict}, risk tier ${policy.tier}${policy.requiresReviewer ? ', needs a reviewer of record' : ''}${strategy}`,
   );
   for (const failed of policy.failed) {
     console.log(

@@ -1,3 +1,4 @@
+import { issueText } from '../../lambdas/core/errors.js';
 import type { ApiGet } from '../api/api-get.js';
 import type { ItvApi } from '../api/itv-api.js';
 import type { ActingAs } from '../control-plane/client.js';
@@ -53,8 +54,6 @@ export function answerProblem(answer: ConsoleAnswer<unknown>): string {
     issues?: Array<{ path: string; message: string }>;
   };
   const head = body.detail ?? body.message ?? body.title ?? `HTTP ${answer.status}`;
-  const issues = (body.issues ?? [])
-    .filter((issue) => issue.message !== head)
-    .map((issue) => `${issue.path}: ${issue.message}`);
+  const issues = (body.issues ?? []).filter((issue) => issue.message !== head).map(issueText);
   return [head, ...issues].join('; ');
 }

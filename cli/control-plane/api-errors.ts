@@ -1,3 +1,4 @@
+import { issueText } from '../../lambdas/core/errors.js';
 import type { ApiAnswer } from './client.js';
 
 interface ErrorBody {
@@ -12,12 +13,7 @@ export function printApiError(answer: ApiAnswer<unknown>): number {
   console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${body.message ?? ''}`.trimEnd());
   // An issue that only names where the message's subject was (a 404's `path.id`) says nothing more.
   for (const issue of (body.issues ?? []).filter((issue) => issue.message !== body.message)) {
-    // Some messages already begin with their field.
-    const message = issue.message.startsWith(`${issue.path}: `)
-      ? issue.message.slice(issue.path.length + 2)
-      : issue.message;
-    // A whole-body issue has no path: its message names what it is about.
-    console.error(issue.path === '' ? `  ${message}` : `  ${issue.path}: ${message}`);
+    console.error(`  ${issueText(issue)}`);
   }
   return 1;
 }

@@ -18,6 +18,16 @@ export class InvalidInputError extends ItvError {
   }
 }
 
+/**
+ * An issue as one line: `path: message`, or the message alone when it names its field first already (`change.service
+ * "nope" is not in the service catalog`) or has no field (a whole-body issue).
+ */
+export function issueText(issue: { path: string; message: string }): string {
+  const { path, message } = issue;
+  if (path === '' || message.startsWith(`${path} `) || message.startsWith(`${path}: `)) return message;
+  return `${path}: ${message}`;
+}
+
 /** A transient dependency failure (throttling, network); the state machine retries it. */
 export class TransientError extends ItvError {}
 

@@ -35,6 +35,18 @@ describe('itv validate', () => {
         'dana',
         '--json',
       ]);
+      const structuralText = await runItv(home, [
+        'validate',
+        join(root, 'examples', '02-structural-reject.json'),
+        '--as',
+        'dana',
+      ]);
+      const denied = await runItv(home, [
+        'validate',
+        join(root, 'examples', '03-policy-reject.json'),
+        '--as',
+        'rachel',
+      ]);
       const incomplete = await runItv(home, ['validate', empty, '--as', 'alice']);
       const exported = await runItv(home, ['ledger', 'export']);
 
@@ -48,6 +60,12 @@ describe('itv validate', () => {
         verdict: 'rejected-structure',
         structure: { errors: [expect.objectContaining({ path: expect.stringMatching(/^change\.payload/) })] },
       });
+      // Each field named once; a change the policy set refuses names no strategy it would be released by.
+      expect(structuralText.stdout).toContain('\n  change.payload.maxDiscountPercent must be number\n');
+      expect([denied.code, denied.stdout]).toEqual([
+        2,
+        expect.stringMatching(/\npolicy\s+rejected, risk tier \d\n/),
+      ]);
       expect(incomplete.code).toBe(1);
       expect(incomplete.stderr).toMatch(/goal/);
       expect([exported.code, exported.stdout]).toEqual([0, '']);

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { LedgerEntry, StoredEntry } from '../../ports/ledger-store.js';
+import { issueText } from '../errors.js';
 import { valueModelSchema } from '../intent.js';
 import {
   admissionPayload,
@@ -112,11 +113,6 @@ function perEmployee(
   if (!model.success || model.data.employeeCount === undefined || valuePerHourUsd === undefined) return null;
   return valuePerHourUsd / model.data.employeeCount;
 }
-
-type Issue = { path: string; message: string };
-/** `path: message`, unless the message already starts with the path. */
-export const issueText = (issue: Issue) =>
-  issue.message.startsWith(issue.path) ? issue.message : `${issue.path}: ${issue.message}`;
 
 /** What the owners must decide once itv held a release instead of reverting it. */
 const decisionNeeded = {
