@@ -27,12 +27,17 @@ export async function reportCheckCommand(
   options: { status?: string; detail?: string; url?: string; as?: string; json?: boolean },
 ): Promise<number> {
   if (options.status !== 'passed' && options.status !== 'failed') {
-    throw new InvalidInputError('itv check report needs --status', [
-      {
-        path: '--status',
-        message: `must be passed or failed, not ${JSON.stringify(options.status ?? null)}`,
-      },
-    ]);
+    throw new InvalidInputError(
+      options.status === undefined
+        ? 'itv check report needs --status'
+        : 'itv check report: --status is passed or failed',
+      [
+        {
+          path: '--status',
+          message: `must be passed or failed, not ${JSON.stringify(options.status ?? null)}`,
+        },
+      ],
+    );
   }
   const target = await chosenTarget();
   const as = actingAs(target, options.as, 'itv check report');

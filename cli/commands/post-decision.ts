@@ -31,7 +31,7 @@ export async function postDecisionAndFollow(
   if (!json) console.log(actingLine(api, as));
   const status = await followOn(api, id, { print: json ? undefined : (line) => console.log(line), after });
   if (!status) {
-    console.error(`no intent ${id} on the ledger`);
+    console.error(`itv: no intent ${id} on the ledger`);
     return 1;
   }
   printStatus(status, json);

@@ -35,7 +35,7 @@ export async function statusCommand(id: string, options: { json?: boolean }): Pr
   const { client } = await openApi();
   const answer = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
   if (answer.status === 404) {
-    console.error(`no intent ${id} on the ledger`);
+    console.error(`itv: no intent ${id} on the ledger`);
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);

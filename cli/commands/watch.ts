@@ -44,7 +44,7 @@ export async function watchIntent(
         return exitCodeFor(answer.body);
       }
     } else if (answer.status === 404 && Date.now() > unseenUntil) {
-      console.error(`no intent ${id} on the ledger`);
+      console.error(`itv: no intent ${id} on the ledger`);
       return exitCodes.error;
     } else if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) {
       return printApiError(answer);

@@ -28,9 +28,12 @@ function limitMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   const word =
     issue.code === 'too_big' ? (strict ? 'less than' : 'at most') : strict ? 'more than' : 'at least';
   const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
-  // A message the schema chose itself (e.g. years' one day) says more than the bound alone.
-  const own = issue.message.startsWith('Too ') ? '' : ` (${issue.message})`;
-  return `must be ${word} ${String(bound)}${unit}${own}, got ${actualOf(actual)}`;
+  // A message the schema chose itself (e.g. years' one day) says more than the bound alone, which is then shown
+  // to three significant digits (1/365 as 0.00274, not 0.0027397260273972603).
+  if (!issue.message.startsWith('Too ')) {
+    return `must be ${word} ${issue.message} (${Number(Number(bound).toPrecision(3))}${unit}), got ${actualOf(actual)}`;
+  }
+  return `must be ${word} ${String(bound)}${unit}, got ${actualOf(actual)}`;
 }
 
 /**

@@ -101,15 +101,15 @@ describe('progress lines', () => {
           errorName: 'ReviewRejectedError',
         }),
       ),
-    ).toBe('AwaitReview: rejected: xavier rejected the change: not now');
+    ).toBe('xavier rejected the change: not now');
   });
 
   test('any other failure, or a timeout of a stage that is not a park, is said as a failure', () => {
     expect(describeStage(event('AwaitDue', { error: 'boom', errorName: 'TransientError' }))).toBe(
-      'AwaitDue: failed: boom',
+      'failed: boom',
     );
     expect(describeStage(event('StartRelease', { error: 'late', errorName: 'States.Timeout' }))).toBe(
-      'StartRelease: failed: late',
+      'failed: late',
     );
   });
 });

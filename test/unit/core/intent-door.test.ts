@@ -65,7 +65,7 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
     expect(result.issues).toEqual([
       {
         path: 'goal.valueModel.years',
-        message: `goal.valueModel.years: must be at least ${1 / 365} (one day), got 5e-324`,
+        message: 'goal.valueModel.years: must be at least one day (0.00274), got 5e-324',
       },
     ]);
     const oneDay = checkCompleteness(
