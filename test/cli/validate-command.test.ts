@@ -22,31 +22,12 @@ describe('itv validate', () => {
     async () => {
       const empty = join(home, 'empty.json');
       writeFileSync(empty, '{}');
-      const admissible = await runItv(home, [
-        'validate',
-        join(root, 'examples', '01-low-risk-flag.json'),
-        '--as',
-        'alice',
-      ]);
-      const structural = await runItv(home, [
-        'validate',
-        join(root, 'examples', '02-structural-reject.json'),
-        '--as',
-        'dana',
-        '--json',
-      ]);
-      const structuralText = await runItv(home, [
-        'validate',
-        join(root, 'examples', '02-structural-reject.json'),
-        '--as',
-        'dana',
-      ]);
-      const denied = await runItv(home, [
-        'validate',
-        join(root, 'examples', '03-policy-reject.json'),
-        '--as',
-        'rachel',
-      ]);
+      const validate = (example: string, as: string, ...options: string[]) =>
+        runItv(home, ['validate', join(root, 'examples', example), '--as', as, ...options]);
+      const admissible = await validate('01-low-risk-flag.json', 'alice');
+      const structural = await validate('02-structural-reject.json', 'dana', '--json');
+      const structuralText = await validate('02-structural-reject.json', 'dana');
+      const denied = await validate('03-policy-reject.json', 'rachel');
       const incomplete = await runItv(home, ['validate', empty, '--as', 'alice']);
       const exported = await runItv(home, ['ledger', 'export']);
 

@@ -36,9 +36,28 @@ function limitMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   return `must be ${word} ${String(bound)}${unit}, got ${actualOf(actual)}`;
 }
 
+const kindWords: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'an array',
+  object: 'an object',
+  record: 'an object',
+  int: 'an integer',
+};
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'boolean') return String(value);
+  return `a ${typeof value}`;
+}
+
 /**
  * zod's issues as the door reports them: dotted paths, each unknown key on its own, a missing field as
- * "is required", and every size or range limit with the actual value beside it.
+ * "is required", a value of the wrong kind with the kind it must be and the kind it is, and every size or range
+ * limit with the actual value beside it.
  */
 export function fieldIssues(error: z.ZodError, raw: unknown): DoorIssue[] {
   return error.issues.flatMap((issue): DoorIssue[] => {
@@ -53,7 +72,19 @@ export function fieldIssues(error: z.ZodError, raw: unknown): DoorIssue[] {
     if (issue.code === 'too_big' || issue.code === 'too_small') {
       return [{ path, message: `${label}: ${limitMessage(issue, valueAt(raw, issue.path))}` }];
     }
-    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-    return [{ path, message: `${label}: ${missing ? 'is required' : issue.message}` }];
+    if (issue.code === 'invalid_type') {
+      const actual = valueAt(raw, issue.path);
+      if (actual === undefined) return [{ path, message: `${label}: is required` }];
+      // zod's own wording ("Invalid input: expected number, received string") said as the door says the rest.
+      if (issue.message.startsWith('Invalid input: expected ')) {
+        return [
+          {
+            path,
+            message: `${label}: must be ${kindWords[issue.expected] ?? issue.expected}, got ${kindOf(actual)}`,
+          },
+        ];
+      }
+    }
+    return [{ path, message: `${label}: ${issue.message}` }];
   });
 }

@@ -77,6 +77,29 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
     expect(oneDay.ok).toBe(true);
   });
 
+  test("a value of the wrong kind is named with the kind it must be and the kind it is, in the door's words", () => {
+    const result = refusal(
+      edited((d) => {
+        (d as Record<string, unknown>).title = 5;
+        (d.goal.valueModel as Record<string, unknown>).totalValueUsd = 'lots';
+        (d as Record<string, unknown>).tags = [];
+        (d as Record<string, unknown>).authority = null;
+      }),
+    );
+    expect(result.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'title', message: 'title: must be a string, got a number' },
+        {
+          path: 'goal.valueModel.totalValueUsd',
+          message: 'goal.valueModel.totalValueUsd: must be a number, got a string',
+        },
+        { path: 'tags', message: 'tags: must be an object, got an array' },
+        { path: 'authority', message: 'authority: must be an object, got null' },
+      ]),
+    );
+    expect(result.issues.map((issue) => issue.message).join('\n')).not.toMatch(/Invalid input/);
+  });
+
   test('a 10 MB title fails on the title limit, with its length, not on the item size', () => {
     const result = refusal(edited((d) => (d.title = 'x'.repeat(10 * 1024 * 1024))));
     expect(result.issues).toEqual([
