@@ -27,8 +27,16 @@ function describeIssue(data: unknown, issue: z.core.$ZodIssue): string {
   return `catalog: field "${fieldPath(issue.path) || '(root)'}" ${issue.message}`;
 }
 
+/**
+ * An index with no prototype: looked up by a name someone sent (a token's principal, a delegation's services),
+ * `constructor`, `__proto__` or `toString` finds nothing rather than what every object inherits.
+ */
+function emptyIndex<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function indexByName<T extends { name: string }>(entries: T[], label: string): Record<string, T> {
-  const index: Record<string, T> = {};
+  const index = emptyIndex<T>();
   for (const entry of entries) {
     if (index[entry.name]) throw new ConfigurationError(`catalog ${label} "${entry.name}" is defined twice`);
     index[entry.name] = entry;
@@ -37,7 +45,7 @@ function indexByName<T extends { name: string }>(entries: T[], label: string): R
 }
 
 function indexPrincipals(principals: readonly Principal[]): Record<string, Principal> {
-  const index: Record<string, Principal> = {};
+  const index = emptyIndex<Principal>();
   const emails = new Map<string, string>();
   for (const principal of principals) {
     if (index[principal.id])
@@ -68,7 +76,7 @@ function identityClaims(principals: readonly Principal[]): IdentityClaim[] {
 }
 
 function eventSources(principals: readonly Principal[]): Record<string, string> {
-  const sources: Record<string, string> = {};
+  const sources = emptyIndex<string>();
   for (const principal of principals) {
     if (!principal.eventSource) continue;
     const other = sources[principal.eventSource];
@@ -97,7 +105,7 @@ export function parseCatalog(data: unknown): Catalog {
     principals: indexPrincipals(parsed.data.principals),
     services: indexByName(parsed.data.services, 'service'),
     teams: indexByName(parsed.data.teams, 'team'),
-    reviewers: parsed.data.reviewers,
+    reviewers: Object.assign(Object.create(null) as Catalog['reviewers'], parsed.data.reviewers),
     delegations: parsed.data.delegations,
     identities: identityClaims(parsed.data.principals),
     eventSources: eventSources(parsed.data.principals),

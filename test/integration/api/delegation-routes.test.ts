@@ -88,6 +88,35 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
     expect(await grantsTo('carol')).toEqual([]);
   });
 
+  test('a name every object inherits is no principal and no service: a token for constructor is 401, a grant to it or over __proto__ is 400 naming the field', async () => {
+    // Prepare: a token the local runtime would issue for a name it took for a principal.
+    const constructorToken = issueToken(home, 'constructor');
+
+    // Act
+    const asConstructor = await call('POST', '/delegations', constructorToken, grant);
+    const toConstructor = await call('POST', '/delegations', 'alice', { ...grant, to: 'constructor' });
+    const overInherited = await Promise.all(
+      ['constructor', '__proto__', 'toString'].map((service) =>
+        call('POST', '/delegations', 'alice', { ...grant, services: [service] }),
+      ),
+    );
+
+    // Assess
+    expect(asConstructor.status).toBe(401);
+    expect([toConstructor.status, JSON.stringify(toConstructor.body.issues)]).toEqual([
+      400,
+      expect.stringContaining('"path":"to"'),
+    ]);
+    for (const refused of overInherited) {
+      expect([refused.status, JSON.stringify(refused.body.issues)]).toEqual([
+        400,
+        expect.stringContaining('"path":"services[0]"'),
+      ]);
+    }
+    expect(await grantsTo('constructor')).toEqual([]);
+    expect(await grantsTo('bob')).toEqual([]);
+  });
+
   test('no token and a token nobody issued are both 401 with the scheme to use, before anything is written', async () => {
     const none = await call('POST', '/delegations', undefined, grant);
     const forged = await call('POST', '/delegations', 'itv_not-a-token-anybody-issued', grant);
