@@ -41,11 +41,15 @@ export class LocalExecutions implements Executions {
   ) {}
 
   /**
-   * A slot for a request that may start or resume an execution, or undefined when the executions running
-   * and the slots held already reach `maxInFlight`. Synchronous, so two requests never take the last one.
+   * A slot for a request that may resume an execution (a review, a release decision, a stop), or undefined when
+   * the executions at work and the slots held already reach `maxInFlight`. Executions parked in this process
+   * (queued for a lane, due later, waiting for CI) are not at work: they wait on others, often on the very review
+   * or stop asked for, so counting them would refuse it for as long as they wait — for good, once they fill every
+   * place. Synchronous, so two requests never take the last one.
    */
   reserve(): Slot | undefined {
-    if (this.running.size + this.starting.size + this.reserved >= this.maxInFlight) return undefined;
+    const atWork = this.running.size - this.pipeline.parkedInProcess;
+    if (atWork + this.starting.size + this.reserved >= this.maxInFlight) return undefined;
     this.reserved++;
     let released = false;
     return {

@@ -18,6 +18,59 @@ const example = (name: string) =>
 /** A Wednesday outside every freeze window. */
 const clockStart = new Date('2026-11-04T15:00:00Z');
 
+type Call = (
+  path: string,
+  who: string,
+  body?: unknown,
+) => Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }>;
+
+/**
+ * The local API over HTTP on a home of its own, with `maxInFlight` places among the executions in flight, and a
+ * caller that sends a request as victor (who submits) or xavier (HIPAA's reviewer of record) with their tokens.
+ */
+async function withApi(
+  maxInFlight: number,
+  work: (call: Call, executions: LocalExecutions) => Promise<void>,
+): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'itv-back-pressure-'));
+  const tokens = Object.fromEntries(['victor', 'xavier'].map((who) => [who, issueToken(home, who)]));
+  try {
+    await withSession({ home, inMemory: true, clockStart }, async (session) => {
+      const executions = new LocalExecutions(
+        session.pipeline,
+        session.stack.deps.ledger,
+        session.stack.deps.ledgerName,
+        console.error,
+        maxInFlight,
+      );
+      const api = localApi(session.stack, executions, { authenticate: bearerCaller(home) });
+      const server: Server = createServer((req, res) => void api(req, res));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const call: Call = async (path, who, body) => {
+        const response = await fetch(`${base}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return {
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          body: (await response.json()) as Record<string, unknown>,
+        };
+      };
+      try {
+        await work(call, executions);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await executions.idle();
+      }
+    });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 /**
  * The review route resumes an execution, so it takes a slot among the executions in flight like a new
  * submission: with every slot held both answer 429 with Retry-After and record nothing, while a resubmission,
@@ -25,81 +78,96 @@ const clockStart = new Date('2026-11-04T15:00:00Z');
  */
 test(
   'a review over the limit of executions in flight is refused with 429 and recorded only once a slot frees',
-  async () => {
-    const home = mkdtempSync(join(tmpdir(), 'itv-back-pressure-'));
-    const tokens = Object.fromEntries(['victor', 'xavier'].map((who) => [who, issueToken(home, who)]));
-    try {
-      await withSession({ home, inMemory: true, clockStart }, async (session) => {
-        // Prepare: one slot; an intent parked for its reviewer (a parked execution holds no slot).
-        const executions = new LocalExecutions(
-          session.pipeline,
-          session.stack.deps.ledger,
-          session.stack.deps.ledgerName,
-          console.error,
-          1,
-        );
-        const api = localApi(session.stack, executions, { authenticate: bearerCaller(home) });
-        const server: Server = createServer((req, res) => void api(req, res));
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        const call = async (path: string, who: string, body?: unknown) => {
-          const response = await fetch(`${base}${path}`, {
-            method: body === undefined ? 'GET' : 'POST',
-            headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          return {
-            status: response.status,
-            retryAfter: response.headers.get('retry-after'),
-            body: (await response.json()) as Record<string, unknown>,
-          };
-        };
-        try {
-          const high = { ...example('04-high-risk-review.json'), id: 'back-pressure-high' };
-          expect((await call('/intents', 'victor', high)).status).toBe(202);
-          await executions.idle();
-          const path = '/intents/back-pressure-high';
-          expect((await call(path, 'victor')).body).toMatchObject({ status: 'awaiting-review' });
-          const held = executions.reserve();
-          expect(held).toBeDefined();
+  () =>
+    withApi(1, async (call, executions) => {
+      // Prepare: one slot; an intent parked for its reviewer (a parked execution holds no slot).
+      const high = { ...example('04-high-risk-review.json'), id: 'back-pressure-high' };
+      expect((await call('/intents', 'victor', high)).status).toBe(202);
+      await executions.idle();
+      const path = '/intents/back-pressure-high';
+      expect((await call(path, 'victor')).body).toMatchObject({ status: 'awaiting-review' });
+      const held = executions.reserve();
+      expect(held).toBeDefined();
 
-          // Act
-          const refused = await call(`${path}/review`, 'xavier', { decision: 'approve' });
-          const submitted = await call('/intents', 'victor', { ...high, id: 'back-pressure-other' });
-          const resubmitted = await call('/intents', 'victor', high);
+      // Act
+      const refused = await call(`${path}/review`, 'xavier', { decision: 'approve' });
+      const submitted = await call('/intents', 'victor', { ...high, id: 'back-pressure-other' });
+      const resubmitted = await call('/intents', 'victor', high);
 
-          // Assess
-          expect(refused.status).toBe(429);
-          expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
-          expect(refused.body).toMatchObject({ error: 'TooManyRequests' });
-          expect(String(refused.body.message)).toMatch(/^1 executions are in flight, .*ITV_MAX_IN_FLIGHT/);
-          expect(submitted.status).toBe(429);
-          expect(Number(submitted.retryAfter)).toBeGreaterThanOrEqual(1);
-          expect(submitted.body).toMatchObject({ error: 'TooManyRequests' });
-          // A resubmission starts nothing, so it needs no place: it is answered as the duplicate it is.
-          expect([resubmitted.status, resubmitted.body]).toEqual([
-            200,
-            { intentId: 'back-pressure-high', status: path, duplicate: true },
-          ]);
-          expect((await call(path, 'victor')).body).toMatchObject({ status: 'awaiting-review' });
-          expect((await call('/intents/back-pressure-other', 'victor')).status).toBe(404);
+      // Assess
+      expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(refused.body).toMatchObject({ error: 'TooManyRequests' });
+      expect(String(refused.body.message)).toMatch(/^1 executions are in flight, .*ITV_MAX_IN_FLIGHT/);
+      expect(submitted.status).toBe(429);
+      expect(Number(submitted.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(submitted.body).toMatchObject({ error: 'TooManyRequests' });
+      // A resubmission starts nothing, so it needs no place: it is answered as the duplicate it is.
+      expect([resubmitted.status, resubmitted.body]).toEqual([
+        200,
+        { intentId: 'back-pressure-high', status: path, duplicate: true },
+      ]);
+      expect((await call(path, 'victor')).body).toMatchObject({ status: 'awaiting-review' });
+      expect((await call('/intents/back-pressure-other', 'victor')).status).toBe(404);
 
-          // Act: the slot given back, the same review is taken.
-          held?.release();
-          const approved = await call(`${path}/review`, 'xavier', { decision: 'approve' });
-          await executions.idle();
+      // Act: the slot given back, the same review is taken.
+      held?.release();
+      const approved = await call(`${path}/review`, 'xavier', { decision: 'approve' });
+      await executions.idle();
 
-          // Assess
-          expect(approved.status).toBe(200);
-          expect((await call(path, 'victor')).body).toMatchObject({ status: 'released' });
-        } finally {
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-          await executions.idle();
-        }
-      });
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
-  },
+      // Assess
+      expect(approved.status).toBe(200);
+      expect((await call(path, 'victor')).body).toMatchObject({ status: 'released' });
+    }),
   intentsBudgetMs(2),
+);
+
+/**
+ * Executions parked in process wait on others (a lane, CI, a due instant), often on the very review or stop a
+ * request asks for: they take no place from it. Before, intents queued behind one awaiting review filled every
+ * place, its review was refused with 429 for as long as they waited, and they waited for it: for good.
+ */
+test(
+  'an intent queued behind one awaiting review takes no place from that review: it is taken, and both release',
+  () =>
+    withApi(1, async (call, executions) => {
+      // Prepare: victor's change parks for its reviewer, holding patient-records' lane; a second change to
+      // patient-records queues behind it, parked in this process for the lane, and fills the one place.
+      const holder = { ...example('04-high-risk-review.json'), id: 'lane-holder' };
+      const waiter = { ...holder, id: 'lane-waiter', title: 'The next retention change' };
+      expect((await call('/intents', 'victor', holder)).status).toBe(202);
+      await executions.idle();
+      expect((await call('/intents/lane-holder', 'victor')).body).toMatchObject({
+        status: 'awaiting-review',
+      });
+      expect((await call('/intents', 'victor', waiter)).status).toBe(202);
+      let queued = (await call('/intents/lane-waiter', 'victor')).body.status;
+      for (let polls = 0; queued !== 'admission.queued' && polls < 2000; polls++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        queued = (await call('/intents/lane-waiter', 'victor')).body.status;
+      }
+      expect(queued).toBe('admission.queued');
+
+      // Act: the review the queued change waits for, sent again after each 429 as `itv review` does (until the
+      // queued execution has parked it is at work, and holds the one place). Before, every answer was 429.
+      const approve = async (id: string) => {
+        let answer = await call(`/intents/${id}/review`, 'xavier', { decision: 'approve' });
+        for (let tries = 1; answer.status === 429 && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          answer = await call(`/intents/${id}/review`, 'xavier', { decision: 'approve' });
+        }
+        return answer;
+      };
+      const approved = await approve('lane-holder');
+      expect(approved.status).toBe(200);
+      await executions.idle();
+      const next = await approve('lane-waiter');
+      expect(next.status).toBe(200);
+      await executions.idle();
+
+      // Assess
+      expect((await call('/intents/lane-holder', 'victor')).body).toMatchObject({ status: 'released' });
+      expect((await call('/intents/lane-waiter', 'victor')).body).toMatchObject({ status: 'released' });
+    }),
+  intentsBudgetMs(3),
 );
