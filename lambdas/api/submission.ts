@@ -4,6 +4,7 @@ import { checkCompleteness } from '../core/completeness.js';
 import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import { screenIntent } from '../core/intake/screen-intent.js';
 import { screenPayloadRef } from '../core/intake/screen-payload-ref.js';
+import { intentDeclaredPayload, payloadOf } from '../core/ledger/entry-payloads.js';
 import { chooseAttempt } from '../core/pipeline/attempts.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
@@ -99,7 +100,32 @@ export async function submit(
   const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
+  await refuseAnotherRequestersId(checked.intentId, checked.intent.authority.requester, deps);
   return start(checked.intentId, intent, submission, executions, deps);
+}
+
+/**
+ * An intent id is its first requester's: a submission for anybody else under it — answered as a duplicate of
+ * their change, or started as its next attempt once theirs ended unreleased — would let one principal's change
+ * stand for another's. Refused (403 naming `id`) before anything is recorded; the same requester (or a delegate
+ * submitting for them, whose intent they are) goes on as before.
+ */
+async function refuseAnotherRequestersId(
+  intentId: string,
+  requester: string,
+  deps: IntakeDeps,
+): Promise<void> {
+  const declared = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
+    (stored) => stored.entry.type === 'intent.declared',
+  );
+  if (!declared) return;
+  const first = payloadOf(declared.entry, intentDeclaredPayload).authority?.requester;
+  if (typeof first === 'string' && first !== requester) {
+    throw new ImpersonationError(
+      `intent id ${intentId} is ${first}'s change, not ${requester}'s: give this change an id of its own`,
+      'id',
+    );
+  }
 }
 
 /**

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
+import { setupMs } from '../../support/time-budget.js';
+
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+/**
+ * An intent id belongs to the principal who first submitted under it: before, anybody submitting under it was
+ * answered as a duplicate of that change (theirs never ran), or, once it ended unreleased, ran as its next
+ * attempt — one attempt history mixing two requesters and two changes.
+ */
+describe("an intent id is its first requester's", () => {
+  let home: string;
+  let api: LocalApiServer;
+  const tokens: Record<string, string> = {};
+  const submit = async (who: string, body: unknown) => {
+    const response = await fetch(`${api.base}/intents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const runs = async () =>
+    new Set(
+      (await api.stack.deps.ledger.read(api.stack.deps.ledgerName, 0)).map((stored) => stored.entry.intentId),
+    );
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-intent-id-owner-'));
+    for (const principal of ['alice', 'bob']) tokens[principal] = issueToken(home, principal);
+    api = await startLocalApi(home, bearerCaller(home), new Date('2026-11-04T15:00:00Z'));
+  }, setupMs);
+  afterAll(async () => {
+    await api?.close();
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test('another principal under it is refused with 403 naming id, in flight or after it ended unreleased; its owner goes on', async () => {
+    // Prepare: bob's onboarding change under the id `squat-1`; it rolls back (an outcome that may be retried).
+    const bobs = { ...example('05-slo-regression.json'), id: 'squat-1' };
+    const alices = { ...example('01-low-risk-flag.json'), id: 'squat-1' };
+    expect((await submit('bob', bobs)).status).toBe(202);
+    while (!(await runs()).has('squat-1')) await new Promise((resolve) => setTimeout(resolve, 10));
+    const inFlight = await submit('alice', alices);
+    await api.executions.idle();
+    const before = await runs();
+
+    // Act
+    const afterItEnded = await submit('alice', alices);
+    await api.executions.idle();
+    const after = await runs();
+    const bobAgain = await submit('bob', bobs);
+    await api.executions.idle();
+
+    // Assess
+    for (const refused of [inFlight, afterItEnded]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        field: 'id',
+        issues: [
+          { path: 'id', message: expect.stringMatching(/^intent id squat-1 is bob's change, not alice's/) },
+        ],
+      });
+    }
+    expect(after).toEqual(before);
+    expect([...after]).not.toContain('squat-1:attempt-2');
+    expect(bobAgain).toMatchObject({
+      status: 202,
+      body: { intentId: 'squat-1:attempt-2', previousIntentId: 'squat-1' },
+    });
+  });
+});
