@@ -45,10 +45,12 @@ export async function runLoadBench(): Promise<string[]> {
   );
   let serve: ChildProcess | undefined;
   try {
+    // Its access log (a line per request on stderr) is not read here: a pipe nobody drains would fill, and
+    // `itv serve`, asked to stop, would wait with the log's last lines unwritten, and this process with it.
     serve = spawn(process.execPath, [itv, 'serve', '--port', '0'], {
       cwd: root,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'ignore'],
     });
     const base = await servedAt(serve);
     const controlPlane = await runningControlPlane(home);
@@ -189,7 +191,11 @@ export async function runLoadBench(): Promise<string[]> {
       `  itv ledger verify             ${verified ? 'intact' : `FAILED: ${verify.stdout.trim() || verify.stderr.trim()}`}   (target intact)`,
     ];
   } finally {
-    serve?.kill('SIGTERM');
+    if (serve && serve.exitCode === null && serve.signalCode === null) {
+      const exited = new Promise((resolve) => serve?.once('exit', resolve));
+      serve.kill('SIGTERM');
+      await exited;
+    }
     await runItvIn(home, ['control-plane', 'stop'], { env });
     rmSync(home, { recursive: true, force: true });
   }
