@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { reconcileMonitors } from '../../lambdas/core/pipeline/reconcile-monitors.js';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
-import { schedulerFor } from '../runtime/clock-mode.js';
+import { clockStartFrom, schedulerFor } from '../runtime/clock-mode.js';
 import { DiscreteEventScheduler } from '../runtime/event-scheduler.js';
 import { ExecutionJournal } from '../runtime/execution-journal.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
@@ -38,7 +38,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     return 0;
   }
   try {
-    const stack = await openLocalStack({ home });
+    const stack = await openLocalStack({ home, clockStart: clockStartFrom() });
     const progress = new ProgressLog();
     const scheduler = schedulerFor(stack.clock);
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {

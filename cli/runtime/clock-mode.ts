@@ -5,6 +5,29 @@ import { DiscreteEventScheduler, type Scheduler, WallClockScheduler } from './ev
 /** `ITV_CLOCK=wall` runs waits in real time, to watch a rollout as AWS would run it; the default is virtual. */
 export const clockVariable = 'ITV_CLOCK';
 
+/**
+ * `ITV_CLOCK_START=ISO-8601` starts a home's virtual clock at that instant, where it would start at now (never
+ * before the ledger's last entry: time does not run back): to try a change as of a weekday afternoon on a
+ * weekend, when freeze windows and business hours would refuse it, or to run a test whatever the day.
+ */
+export const clockStartVariable = 'ITV_CLOCK_START';
+
+/** ITV_CLOCK_START, read when a control plane opens its home; undefined when unset. */
+export function clockStartFrom(env: NodeJS.ProcessEnv = process.env): Date | undefined {
+  const raw = env[clockStartVariable];
+  if (raw === undefined || raw === '') return undefined;
+  const at = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at.getTime())) {
+    throw new InvalidInputError(`${clockStartVariable} is not an instant`, [
+      {
+        path: clockStartVariable,
+        message: `must be an ISO-8601 instant such as 2026-11-04T15:00:00Z, got "${raw}"`,
+      },
+    ]);
+  }
+  return at;
+}
+
 /** The scheduler for a local stack's clock, as ITV_CLOCK chooses. */
 export function schedulerFor(clock: VirtualClock, env: NodeJS.ProcessEnv = process.env): Scheduler {
   const mode = env[clockVariable] ?? 'virtual';
