@@ -76,7 +76,7 @@ async function withinRound<T>(
   clearTimeout(timer);
   if (first !== 'expired') return first;
   abort.abort();
-  const listed = await itv(home, ['list', '--json']);
+  const listed = await runItv(home, ['list', '--json']);
   const items = (
     JSON.parse(listed.stdout) as { items: Array<{ intentId: string; status: string; lastStep: string }> }
   ).items;
@@ -154,14 +154,6 @@ const [flag] = kinds as [(typeof kinds)[number]];
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * `itv` on the home with its clock started on a Wednesday afternoon outside every freeze window: twenty rounds of
- * releases and bakes run the virtual clock a day ahead, which from a Friday afternoon crossed into patient-records'
- * weekend freeze and refused the reviewed rounds' queued intents.
- */
-const itv = (home: string, args: string[], options: Parameters<typeof runItv>[2] = {}) =>
-  runItv(home, args, { ...options, env: { ITV_CLOCK_START: '2026-11-04T15:00:00Z', ...options.env } });
-
-/**
  * A person acting on every intent parked in `status`, as each parks, whichever control plane is running (`itv
  * review` or `itv check report` starts one if none is): a reviewer of record approving, CI reporting a check. An
  * act the control plane died under is done again; once recorded, the intent no longer shows as parked there.
@@ -176,13 +168,13 @@ function actAsTheyPark(
   let stopped = false;
   const loop = (async () => {
     while (!stopped && !signal.aborted) {
-      const listed = await itv(home, ['list', '--json'], { signal }).catch(() => undefined);
+      const listed = await runItv(home, ['list', '--json'], { signal }).catch(() => undefined);
       const items =
         listed?.code === 0
           ? (JSON.parse(listed.stdout) as { items: Array<{ intentId: string; status: string }> }).items
           : [];
       for (const item of items.filter((i) => i.status === status)) {
-        await itv(home, act(item.intentId), { signal }).catch(() => undefined);
+        await runItv(home, act(item.intentId), { signal }).catch(() => undefined);
       }
       await pause(200);
     }
@@ -196,7 +188,7 @@ function actAsTheyPark(
 /** `itv status ID --json` once the intent's execution has ended: its last step is its checkpoint. */
 async function concluded(home: string, intentId: string, signal: AbortSignal) {
   for (;;) {
-    const run = await itv(home, ['status', intentId, '--json'], { signal });
+    const run = await runItv(home, ['status', intentId, '--json'], { signal });
     const status =
       run.code === 0 ? (JSON.parse(run.stdout) as { steps: Array<{ type: string }> }) : undefined;
     if (status?.steps.at(-1)?.type === 'checkpoint.signed') return run;
@@ -212,7 +204,7 @@ describe('the control plane killed at random instants', () => {
   });
 
   afterAll(async () => {
-    await itv(home, ['control-plane', 'stop']);
+    await runItv(home, ['control-plane', 'stop']);
     expect(existsSync(join(home, 'owner.lock'))).toBe(false);
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
@@ -234,7 +226,7 @@ describe('the control plane killed at random instants', () => {
         const abort = new AbortController();
         const runs = Promise.all(
           files.map((file) =>
-            itv(home, ['submit', file, '--as', kind.as, '--json'], { signal: abort.signal }),
+            runItv(home, ['submit', file, '--as', kind.as, '--json'], { signal: abort.signal }),
           ),
         );
         // Wait for a live control plane (the one running, or the one these commands start), then kill it at a
@@ -318,7 +310,7 @@ describe('the control plane killed at random instants', () => {
             ).toBeGreaterThan(1);
           }
         }
-        const verify = await itv(home, ['ledger', 'verify', '--json']);
+        const verify = await runItv(home, ['ledger', 'verify', '--json']);
         expect([`round ${round}`, verify.code]).toEqual([`round ${round}`, 0]);
       }
       const fresh = join(home, 'after.json');
@@ -326,13 +318,13 @@ describe('the control plane killed at random instants', () => {
         fresh,
         JSON.stringify({ ...flag.intent, title: `${flag.intent.title} after the crashes` }),
       );
-      const after = await itv(home, ['submit', fresh, '--as', flag.as, '--json']);
+      const after = await runItv(home, ['submit', fresh, '--as', flag.as, '--json']);
       expect([after.code, (JSON.parse(after.stdout) as { status: string }).status]).toEqual([0, 'released']);
       submitted.set(flag.service, (submitted.get(flag.service) ?? 0) + 1);
 
       // Every deployment AppConfig's simulator made is one the ledger names (none made twice by a retried start;
       // a rolled-back intent also has its roll-back's), and no concluded intent keeps a place in the admission queue.
-      expect((await itv(home, ['control-plane', 'stop'])).code).toBe(0);
+      expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
       const { made, named, places } = await homeAfter(home, [...submitted.keys()]);
       for (const [service, intents] of submitted) {
         const deployments = made.get(service) ?? [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
 import { readPaths } from '../support/api-convention-cases.js';
 import { expectIdempotency, idempotencyScenario } from '../support/idempotency-cases.js';
-import { itvBin as itv, itvEnv, root, runItv } from '../support/run-itv.js';
+import { itvBin as itv, itvEnv, root, runItv, testClockStart } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 /**
@@ -99,7 +99,7 @@ describe('itv serve, started as a user starts it', () => {
             body: JSON.parse(answer.text) as Record<string, unknown>,
           };
         },
-        new Date(),
+        new Date(testClockStart),
         'serve-command',
       );
       expectIdempotency(seen);

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from './run-itv.js';
+import { root, testClockStart } from './run-itv.js';
 
 /** The year-end freeze that holds every service (policies/freeze-windows.ts): a due instant must miss it. */
 const freeze = { start: Date.parse('2026-12-21T00:00:00Z'), end: Date.parse('2027-01-04T08:00:00Z') };
@@ -20,16 +20,19 @@ export function dueAtText(instant: Date): string {
   return new Date(Math.ceil(instant.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-/** Writes alice's low-risk flag change (examples/01), dated now and asked for `dueInstant`, as `name` in `home`. */
+/**
+ * Writes alice's low-risk flag change (examples/01), dated when the home's clock starts (`testClockStart`) and asked
+ * for `dueInstant` after it, as `name` in `home`.
+ */
 export function writeScheduledIntent(home: string, name: string): { file: string; due: Date } {
   const intent = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
-  const due = dueInstant(Date.now());
+  const due = dueInstant(Date.parse(testClockStart));
   const file = join(home, name);
   writeFileSync(
     file,
     JSON.stringify({
       ...intent,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(testClockStart).toISOString(),
       constraints: { ...intent.constraints, notBefore: due.toISOString() },
     }),
   );

@@ -44,9 +44,24 @@ export function runItv(
   });
 }
 
-/** The environment of an `itv` process on `home`. */
+/**
+ * The instant a test's home starts its virtual clock at (`ITV_CLOCK_START`): a Wednesday afternoon outside every
+ * freeze window, so that what the tests submit is judged the same whatever the day they run. At the wall clock's
+ * now, tests that submit the examples failed from Saturday 06:00 UTC to Monday (patient-records' weekend freeze)
+ * and for two weeks around the new year (the year-end freeze holds every service).
+ */
+export const testClockStart = '2026-11-04T15:00:00Z';
+
+/** The environment of an `itv` process on `home`, its clock started at `testClockStart`. */
 export function itvEnv(home: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, ITV_HOME: home, ITV_IDLE_SECONDS: '20', NODE_OPTIONS: '', ...env };
+  return {
+    ITV_CLOCK_START: testClockStart,
+    ...process.env,
+    ITV_HOME: home,
+    ITV_IDLE_SECONDS: '20',
+    NODE_OPTIONS: '',
+    ...env,
+  };
 }
 
 /** GET of a route on the home's running control plane (its `/local/` routes too), as its own client sends it. */
