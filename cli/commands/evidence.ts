@@ -11,6 +11,7 @@ import { paint } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { checkBundleDir, writeBundleDir } from './bundle-folder.js';
 import { spkiFromPem } from './ledger.js';
+import { unreadable } from './read-intent-file.js';
 
 /** Copies an intent's bundle out of the evidence store into `outDir`; returns the file names copied. */
 export async function pullBundle(
@@ -29,9 +30,10 @@ export function readBundleDir(dir: string): Map<string, Uint8Array> {
   try {
     names = readdirSync(dir);
   } catch (error) {
-    throw new InvalidInputError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
-      { path: 'dir', message: 'not a folder itv can read (the one `itv evidence pull` wrote)' },
-    ]);
+    throw unreadable(dir, error, {
+      path: 'dir',
+      message: 'not a folder itv can read (the one `itv evidence pull` wrote)',
+    });
   }
   const files = new Map<string, Uint8Array>();
   for (const name of names) {

@@ -14,10 +14,19 @@ export function readBytesFile(file: string, option?: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new InvalidInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
-      { path: option ?? file, message: 'file not readable' },
-    ]);
+    throw unreadable(file, error, { path: option ?? file, message: 'file not readable' });
   }
+}
+
+/** The refusal of a file or folder that cannot be read: its name and the system's reason (`ENOENT`, `EACCES`). */
+export function unreadable(
+  path: string,
+  error: unknown,
+  issue: { path: string; message: string },
+): InvalidInputError {
+  return new InvalidInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, [
+    issue,
+  ]);
 }
 
 /** Reads an intent file as JSON; a missing file or bad JSON is reported with the file name and reason. */
