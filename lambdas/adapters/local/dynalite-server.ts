@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { HttpAuthScheme } from '@smithy/types';
+import { DirectDynaliteClient, type DynaliteStore } from './dynalite-direct.js';
 import { inProcessDynaliteHandler } from './dynalite-in-process.js';
 import { closeDynaliteIteratorsOnEnd } from './dynalite-iterators.js';
 
@@ -14,14 +15,40 @@ type DynaliteFactory = (options: {
   deleteTableMs?: number;
   updateTableMs?: number;
 }) => Server;
-const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+const requireHere = createRequire(import.meta.url);
+const dynalite = requireHere('dynalite') as DynaliteFactory;
+// dynalite's store module: `dynalite()` calls its `create` once, and keeps the store to itself.
+const dynaliteDb = createRequire(requireHere.resolve('dynalite'))('./db') as {
+  create(options: object): DynaliteStore;
+};
+
+/** dynalite's server, and the store its request handler serves (for the owner's direct client). */
+function dynaliteWithStore(options: Parameters<DynaliteFactory>[0]): {
+  server: Server;
+  store: DynaliteStore;
+} {
+  const create = dynaliteDb.create;
+  let store: DynaliteStore | undefined;
+  dynaliteDb.create = (storeOptions) => {
+    store = create(storeOptions);
+    return store;
+  };
+  try {
+    const server = dynalite(options);
+    if (store === undefined) throw new Error('dynalite made no store');
+    return { server, store };
+  } finally {
+    dynaliteDb.create = create;
+  }
+}
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:PORT`, for `new DynamoDBClient({ endpoint })`. */
   endpoint: string;
   /**
-   * A client for this process, the server's owner: the same SDK client and dynalite, handed each other the
-   * request in process rather than over loopback TCP (see `inProcessDynaliteHandler`).
+   * A client for this process, the server's owner: item operations go to dynalite's own validation and
+   * actions directly (`DirectDynaliteClient`), anything else to its request handler in process
+   * (`inProcessDynaliteHandler`), never over loopback TCP.
    */
   client(maxAttempts?: number): DynamoDBClient;
   /** Stops accepting requests, drops idle keep-alive connections and closes the store. */
@@ -35,7 +62,12 @@ export interface DynaliteServer {
 export async function startDynalite(options: { path?: string } = {}): Promise<DynaliteServer> {
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
   closeDynaliteIteratorsOnEnd();
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const { server, store } = dynaliteWithStore({
+    path: options.path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -49,10 +81,13 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
   const requestHandler = inProcessDynaliteHandler(server);
   return {
     endpoint,
-    // The owner's clients also resolve each command's middleware once rather than on every call (the SDK's
-    // `cacheMiddleware`): so middleware must be added before a command's first call (see bench/dynamo-calls.ts).
+    // Item operations go straight to the store; the rest through the SDK, in process, its middleware resolved
+    // once rather than on every call (the SDK's `cacheMiddleware`).
     client: (maxAttempts = 3) =>
-      localDynamoClient(endpoint, maxAttempts, { requestHandler, cacheMiddleware: true }),
+      new DirectDynaliteClient(
+        store,
+        localClientConfig(endpoint, maxAttempts, { requestHandler, cacheMiddleware: true }),
+      ),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));
@@ -94,8 +129,16 @@ export function localDynamoClient(
   maxAttempts = 3,
   owner: Pick<DynamoDBClientConfig, 'requestHandler' | 'cacheMiddleware'> = {},
 ): DynamoDBClient {
+  return new DynamoDBClient(localClientConfig(endpoint, maxAttempts, owner));
+}
+
+function localClientConfig(
+  endpoint: string,
+  maxAttempts: number,
+  owner: Pick<DynamoDBClientConfig, 'requestHandler' | 'cacheMiddleware'>,
+): DynamoDBClientConfig {
   const url = new URL(endpoint);
-  return new DynamoDBClient({
+  return {
     endpoint,
     endpointProvider: () => ({ url }),
     region: 'local',
@@ -103,5 +146,5 @@ export function localDynamoClient(
     httpAuthSchemes: [localSigV4],
     maxAttempts,
     ...owner,
-  });
+  };
 }

@@ -1,0 +1,243 @@
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ensureTables } from '../../../lambdas/adapters/aws/tables.js';
+import { DirectDynaliteClient } from '../../../lambdas/adapters/local/dynalite-direct.js';
+import { type DynaliteServer, startDynalite } from '../../../lambdas/adapters/local/dynalite-server.js';
+import { clientFor } from './dynalite-fixture.js';
+
+/*
+ * The owner's client hands item operations to dynalite's validation and actions directly. Whatever it answers
+ * or throws must be what the SDK answers or throws for the same call over HTTP to the same dynalite.
+ */
+
+let server: DynaliteServer;
+let direct: DynamoDBClient;
+let overHttp: DynamoDBClient;
+const table = 'itv-state';
+
+beforeAll(async () => {
+  server = await startDynalite({});
+  direct = server.client();
+  overHttp = clientFor(server.endpoint, 1);
+  await ensureTables(overHttp, { ledger: 'itv-ledger', state: table });
+});
+afterAll(async () => {
+  direct.destroy();
+  overHttp.destroy();
+  await server.close();
+});
+
+/** What a call answered, without the request's metadata, or what it threw. */
+async function outcome(client: DynamoDBClient, command: object) {
+  try {
+    const { $metadata, ...output } = (await client.send(command as never)) as { $metadata: unknown };
+    return { output };
+  } catch (error) {
+    const e = error as DynamoDBServiceException;
+    return {
+      thrown: {
+        class: e.constructor.name,
+        name: e.name,
+        message: e.message,
+        fault: e.$fault,
+        status: e.$metadata?.httpStatusCode,
+        sdkError: e instanceof DynamoDBServiceException,
+      },
+    };
+  }
+}
+
+/** Sends `make()` through both clients (on items of their own) and expects the same outcome. */
+async function same(make: (pk: string) => object, pk: string) {
+  const viaHttp = await outcome(overHttp, make(`${pk}-http`));
+  const viaDirect = await outcome(direct, make(`${pk}-direct`));
+  const named = (o: unknown) =>
+    JSON.parse(JSON.stringify(o).replaceAll(`${pk}-http`, pk).replaceAll(`${pk}-direct`, pk));
+  expect(named(viaDirect)).toEqual(named(viaHttp));
+  return named(viaDirect) as Awaited<ReturnType<typeof outcome>>;
+}
+
+describe("the owner's direct dynalite client answers as the SDK over HTTP does", () => {
+  test('puts, conditional puts, gets, updates with returned values, deletes', async () => {
+    // Act and Assess
+    const put = (pk: string) =>
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: pk }, sk: { S: 'a' }, version: { N: '1' }, data: { S: '{"x":1}' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+    expect(await same(put, 'p1')).toEqual({ output: {} });
+    const again = await same(put, 'p1');
+    expect(again.thrown).toMatchObject({
+      class: 'ConditionalCheckFailedException',
+      name: 'ConditionalCheckFailedException',
+      status: 400,
+      fault: 'client',
+    });
+    await expect(direct.send(put('p1-direct'))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    const got = await same(
+      (pk) =>
+        new GetItemCommand({
+          TableName: table,
+          Key: { pk: { S: pk }, sk: { S: 'a' } },
+          ConsistentRead: true,
+        }),
+      'p1',
+    );
+    expect(got.output).toEqual({
+      Item: { pk: { S: 'p1' }, sk: { S: 'a' }, version: { N: '1' }, data: { S: '{"x":1}' } },
+    });
+    const updated = await same(
+      (pk) =>
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: pk }, sk: { S: 'a' } },
+          UpdateExpression: 'SET version = version + :one',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':one': { N: '1' }, ':v': { N: '1' } },
+          ReturnValues: 'ALL_NEW',
+        }),
+      'p1',
+    );
+    expect(updated.output).toMatchObject({ Attributes: { version: { N: '2' } } });
+    expect(
+      await same(
+        (pk) =>
+          new DeleteItemCommand({
+            TableName: table,
+            Key: { pk: { S: pk }, sk: { S: 'a' } },
+            ReturnValues: 'ALL_OLD',
+          }),
+        'p1',
+      ),
+    ).toMatchObject({ output: { Attributes: { version: { N: '2' } } } });
+    expect(
+      await same(
+        (pk) => new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: 'a' } } }),
+        'p1',
+      ),
+    ).toEqual({
+      output: {},
+    });
+  });
+
+  test('queries page by Limit and ExclusiveStartKey; scans and batches answer alike', async () => {
+    // Prepare
+    for (const client of [overHttp, direct]) {
+      const pk = client === direct ? 'q-direct' : 'q-http';
+      await client.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [table]: ['1', '2', '3'].map((sk) => ({
+              PutRequest: { Item: { pk: { S: pk }, sk: { S: sk } } },
+            })),
+          },
+        }),
+      );
+    }
+
+    // Act
+    const query = (pk: string, start?: Record<string, { S: string }>) =>
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        Limit: 2,
+        ExclusiveStartKey: start,
+      });
+    const first = await same((pk) => query(pk), 'q');
+    const second = await same((pk) => query(pk, { pk: { S: pk }, sk: { S: '2' } }), 'q');
+    const batch = await same(
+      (pk) =>
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: [{ pk: { S: pk }, sk: { S: '3' } }] } } }),
+      'q',
+    );
+
+    // Assess
+    expect(first.output).toMatchObject({ Count: 2, Items: [{ sk: { S: '1' } }, { sk: { S: '2' } }] });
+    expect(first.output).toHaveProperty('LastEvaluatedKey');
+    expect(second.output).toMatchObject({ Count: 1, Items: [{ sk: { S: '3' } }] });
+    expect(batch.output).toMatchObject({ Responses: { [table]: [{ sk: { S: '3' } }] } });
+    const scanned = (await direct.send(new ScanCommand({ TableName: table }))).Items ?? [];
+    expect(scanned.map((item) => `${item.pk?.S}/${item.sk?.S}`).sort()).toEqual([
+      'q-direct/1',
+      'q-direct/2',
+      'q-direct/3',
+      'q-http/1',
+      'q-http/2',
+      'q-http/3',
+    ]);
+  });
+
+  test('binary values go in as bytes and come back as bytes', async () => {
+    // Prepare
+    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+
+    // Act
+    await direct.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: 'bin' }, sk: { S: 'a' }, blob: { B: bytes }, set: { BS: [bytes] } },
+      }),
+    );
+    const viaDirect = await direct.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: 'bin' }, sk: { S: 'a' } } }),
+    );
+    const viaHttp = await overHttp.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: 'bin' }, sk: { S: 'a' } } }),
+    );
+
+    // Assess
+    expect(viaDirect.Item?.blob?.B).toEqual(bytes);
+    expect(viaDirect.Item?.set?.BS).toEqual([bytes]);
+    expect(viaHttp.Item?.blob?.B).toEqual(bytes);
+  });
+
+  test('refusals: a missing table, an invalid request, an expression naming no value', async () => {
+    // Act
+    const missing = await same(
+      (pk) => new GetItemCommand({ TableName: 'no-such-table', Key: { pk: { S: pk } } }),
+      'r',
+    );
+    const invalid = await same((pk) => new GetItemCommand({ TableName: 'x', Key: { pk: { S: pk } } }), 'r');
+    const unnamed = await same(
+      (pk) =>
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: pk }, sk: { S: 'a' } },
+          UpdateExpression: 'SET version = :v',
+        }),
+      'r',
+    );
+
+    // Assess
+    expect(missing.thrown).toMatchObject({ class: 'ResourceNotFoundException', status: 400, sdkError: true });
+    await expect(
+      direct.send(new GetItemCommand({ TableName: 'no-such-table', Key: { pk: { S: 'r' } } })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    expect(invalid.thrown).toMatchObject({ name: 'ValidationException', status: 400, sdkError: true });
+    expect(invalid.thrown?.message).toMatch(/'x' at 'tableName' failed to satisfy constraint/);
+    expect(unnamed.thrown).toMatchObject({ name: 'ValidationException', sdkError: true });
+    expect(unnamed.thrown?.message).toMatch(/:v/);
+  });
+
+  test('is the client the owner gets, and operations it does not take go through the SDK', async () => {
+    // Assess
+    expect(direct).toBeInstanceOf(DirectDynaliteClient);
+    const { Table } = await direct.send(new DescribeTableCommand({ TableName: table }));
+    expect(Table?.TableName).toBe(table);
+  });
+});
