@@ -26,7 +26,6 @@ export interface HomeOwner {
 export interface ControlPlaneAddress {
   pid: number;
   url: string;
-  dynamoEndpoint: string;
   /** Lets the CLI name who it acts as; whoever can read ITV_HOME can act as anyone, as with `--as`. */
   secret: string;
 }

@@ -108,7 +108,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}`;
-    writeAddress(home, { pid: process.pid, url, dynamoEndpoint: stack.dynamoEndpoint, secret });
+    writeAddress(home, { pid: process.pid, url, secret });
     log(`control plane for ${home} on ${url} (pid ${process.pid})`);
 
     await new Promise<void>((resolve) => {

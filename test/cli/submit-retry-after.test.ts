@@ -64,7 +64,7 @@ describe('itv submit and a control plane at its limit', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    writeAddress(home, { pid: process.pid, url, dynamoEndpoint: url, secret });
+    writeAddress(home, { pid: process.pid, url, secret });
   });
 
   afterEach(async () => {

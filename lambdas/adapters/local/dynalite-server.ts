@@ -42,17 +42,45 @@ function dynaliteWithStore(options: Parameters<DynaliteFactory>[0]): {
   }
 }
 
-export interface DynaliteServer {
-  /** `http://127.0.0.1:PORT`, for `new DynamoDBClient({ endpoint })`. */
-  endpoint: string;
+/** A dynalite this process owns. */
+export interface OwnedDynalite {
   /**
    * A client for this process, the server's owner: item operations go to dynalite's own validation and
    * actions directly (`DirectDynaliteClient`), anything else to its request handler in process
    * (`inProcessDynaliteHandler`), never over loopback TCP.
    */
   client(maxAttempts?: number): DynamoDBClient;
-  /** Stops accepting requests, drops idle keep-alive connections and closes the store. */
+  /** Closes the store (and stops the server accepting requests, where it listens). */
   close(): Promise<void>;
+}
+
+/** A dynalite that also listens on loopback, for clients in other processes (tests and benches). */
+export interface DynaliteServer extends OwnedDynalite {
+  /** `http://127.0.0.1:PORT`, for `new DynamoDBClient({ endpoint })`. */
+  endpoint: string;
+}
+
+/**
+ * Opens an in-process DynamoDB (dynalite) on no port at all: only this process's clients reach it. A home's
+ * owner opens its dynalite so — dynalite accepts any credentials, so a port on loopback would let any local user
+ * read or write the home's tables. With `path` the tables persist in a LevelDB folder there (LevelDB's lock keeps
+ * a second process out); without it they live in memory. Tables are ACTIVE as soon as created.
+ */
+export async function openDynalite(options: { path?: string } = {}): Promise<OwnedDynalite> {
+  const { server, store } = await created(options);
+  let closing: Promise<void> | undefined;
+  return {
+    client: ownerClients(server, store),
+    close() {
+      // What dynalite's server.close does once its server has stopped listening: close the store, gracefully.
+      closing ??= new Promise<void>((resolve, reject) =>
+        (store as { db: { close(done: (error?: Error) => void): void } }).db.close((error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+      return closing;
+    },
+  };
 }
 
 /**
@@ -60,14 +88,7 @@ export interface DynaliteServer {
  * in a LevelDB folder there; without it they live in memory. Tables are ACTIVE as soon as created.
  */
 export async function startDynalite(options: { path?: string } = {}): Promise<DynaliteServer> {
-  if (options.path !== undefined) await mkdir(options.path, { recursive: true });
-  closeDynaliteIteratorsOnEnd();
-  const { server, store } = dynaliteWithStore({
-    path: options.path,
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+  const { server, store } = await created(options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -78,16 +99,9 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   const endpoint = `http://127.0.0.1:${port}`;
-  const requestHandler = inProcessDynaliteHandler(server);
   return {
     endpoint,
-    // Item operations go straight to the store; the rest through the SDK, in process, its middleware resolved
-    // once rather than on every call (the SDK's `cacheMiddleware`).
-    client: (maxAttempts = 3) =>
-      new DirectDynaliteClient(
-        store,
-        localClientConfig(endpoint, maxAttempts, { requestHandler, cacheMiddleware: true }),
-      ),
+    client: ownerClients(server, store),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));
@@ -97,6 +111,26 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
       return closing;
     },
   };
+}
+
+async function created(options: { path?: string }): Promise<{ server: Server; store: DynaliteStore }> {
+  if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  closeDynaliteIteratorsOnEnd();
+  return dynaliteWithStore({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+}
+
+/**
+ * The owner's clients: item operations go straight to the store; the rest through the SDK to the server's request
+ * listener, in process (the endpoint only names it: no socket is opened), its middleware resolved once rather than
+ * on every call (the SDK's `cacheMiddleware`).
+ */
+function ownerClients(server: Server, store: DynaliteStore): (maxAttempts?: number) => DynamoDBClient {
+  const requestHandler = inProcessDynaliteHandler(server);
+  return (maxAttempts = 3) =>
+    new DirectDynaliteClient(
+      store,
+      localClientConfig('http://dynalite.in-process', maxAttempts, { requestHandler, cacheMiddleware: true }),
+    );
 }
 
 /**

@@ -10,7 +10,7 @@ import { ensureTables } from '../../adapters/aws/tables.js';
 import { EvidencePayloadStore } from '../../adapters/evidence-payload-store.js';
 import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js';
 import { declaredFaults } from '../../adapters/local/declared-faults.js';
-import { localDynamoClient, startDynalite } from '../../adapters/local/dynalite-server.js';
+import { openDynalite } from '../../adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
 import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layout.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
@@ -32,8 +32,6 @@ const tables = { ledger: 'itv-ledger', state: 'itv-state' };
 
 export interface LocalStack {
   home: string;
-  /** The dynalite this stack uses, owned or not. */
-  dynamoEndpoint: string;
   /** The stack's DynamoDB client (the bench counts the calls made through it). */
   dynamo: DynamoDBClient;
   deps: PipelineDeps;
@@ -45,41 +43,28 @@ export interface LocalStack {
 /**
  * The embedded default: dynalite (persisted under the home folder, or in memory), a P-256 key file,
  * write-once evidence files, the AppConfig simulator and synthetic telemetry on one virtual clock. Only one
- * process owns a home's dynalite (the local control plane, or `itv demo`); others pass its `dynamoEndpoint`.
+ * process owns a home (the local control plane, or `itv demo`): it opens the home's dynalite on no port, and
+ * every other process reaches the home through the owner's API.
  */
 export async function openLocalStack(
-  options: {
-    home?: string;
-    inMemory?: boolean;
-    catalog?: Catalog;
-    clockStart?: Date;
-    /** The dynalite the home's owner runs; without it this process starts and owns one. */
-    dynamoEndpoint?: string;
-  } = {},
+  options: { home?: string; inMemory?: boolean; catalog?: Catalog; clockStart?: Date } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
   mkdirSync(home, { recursive: true });
   // A home written by an earlier itv keeps each key as a plain file: moved once into the content-addressed
   // layout, before anything is started that would have to be stopped should it refuse.
   if (!options.inMemory) await migrateLegacyEvidence(join(home, 'evidence'));
-  const dynamo = options.dynamoEndpoint
-    ? {
-        endpoint: options.dynamoEndpoint,
-        client: () => localDynamoClient(options.dynamoEndpoint!),
-        close: async () => {},
-      }
-    : await startDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
+  const dynamo = await openDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
   const client = dynamo.client();
   await ensureTables(client, tables);
-  // The process that starts the home's dynalite is its one writer (the home's lock, LevelDB's folder lock):
-  // its appends need no idempotency marker, and what it reads often it may keep. A stack on another process's
-  // endpoint is a second writer, and does neither.
-  const soleWriter = !options.dynamoEndpoint;
-  const ledger = new DynamoLedgerStore(client, tables.ledger, { soleWriter });
-  const tableState = new DynamoStateStore(client, tables.state);
-  const state = soleWriter
-    ? new SoleWriterStateCache(tableState, everyPartition, readMostlyPartitions)
-    : tableState;
+  // The process that opens the home's dynalite is its one writer (the home's lock, LevelDB's folder lock, and no
+  // port for anyone else): its appends need no idempotency marker, and what it reads often it may keep.
+  const ledger = new DynamoLedgerStore(client, tables.ledger, { soleWriter: true });
+  const state = new SoleWriterStateCache(
+    new DynamoStateStore(client, tables.state),
+    everyPartition,
+    readMostlyPartitions,
+  );
   // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
   const head = await ledger.head(ledgerName);
   const start = Math.max(
@@ -120,7 +105,6 @@ export async function openLocalStack(
   };
   return {
     home,
-    dynamoEndpoint: dynamo.endpoint,
     dynamo: client,
     deps,
     clock,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { intentsBudgetMs, setupMs } from '../../support/time-budget.js';
@@ -57,17 +57,12 @@ describe('POST /intents?dryRun=true', () => {
 
   /** Every item of every table, and every evidence object: what a write anywhere would change. */
   async function everything(): Promise<Record<string, number>> {
-    const client = new DynamoDBClient({
-      endpoint: api.stack.dynamoEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = api.stack.dynamo;
     const counts: Record<string, number> = {};
     for (const table of (await client.send(new ListTablesCommand({}))).TableNames ?? []) {
       counts[table] = (await client.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
     }
     counts.evidenceObjects = (await api.stack.deps.evidence.list('')).length;
-    client.destroy();
     return counts;
   }
 
