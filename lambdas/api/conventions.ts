@@ -44,12 +44,12 @@ function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>
 
 /**
  * What every route checks before its handler reads anything, and how every route answers an error: a body over
- * `maxRequestBodyBytes` is 413 and a body that is not JSON is 415, both before parsing or authenticating; every
- * error answer is problem+json naming the request path. The local control plane refuses an oversized body
- * earlier still, from its Content-Length, before reading it.
+ * `maxRequestBodyBytes` is 413 and a body that is not JSON is 415, both before parsing or authenticating, and a
+ * query parameter the route does not read is 400 naming it; every error answer is problem+json naming the request
+ * path. The local control plane refuses an oversized body earlier still, from its Content-Length, before reading it.
  */
 export function withConventions(
-  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason'>,
+  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
   handle: Route,
 ): Route {
   return async (event) => {
@@ -58,10 +58,10 @@ export function withConventions(
   };
 }
 
-/** The 413 or 415 a request earns before its handler runs, if any. */
+/** The 413, 415 or 400 (a query parameter it does not read) a request earns before its handler runs, if any. */
 export function refuseRequest(
-  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason'>,
-  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers' | 'queryStringParameters'>,
 ): APIGatewayProxyResult | undefined {
   const size = bodyBytes(event);
   if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, route);
@@ -75,7 +75,37 @@ export function refuseRequest(
       { 'accept-post': 'application/json' },
     );
   }
-  return undefined;
+  return unreadQuery(route, event);
+}
+
+/**
+ * A query parameter the route does not read is refused, not ignored: a misspelt filter (`?statuses=queued`)
+ * would otherwise answer as if it had matched everything, and a cursor sent to the wrong route as if it were read.
+ */
+function unreadQuery(
+  route: Pick<ApiRoute, 'query'>,
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
+): APIGatewayProxyResult | undefined {
+  const reads = route.query ?? [];
+  const unread = Object.keys(event.queryStringParameters ?? {}).filter((name) => !reads.includes(name));
+  if (unread.length === 0) return undefined;
+  const takes = reads.length > 0 ? `it reads ${reads.join(', ')}` : 'it reads none';
+  return problem(
+    400,
+    'InvalidInputError',
+    `this route does not read the query parameter${unread.length > 1 ? 's' : ''} ${unread.map((name) => JSON.stringify(shortened(name))).join(', ')}: ${takes}`,
+    {
+      issues: unread.map((name) => ({
+        path: `query.${shortened(name)}`,
+        message: `is not a parameter of this route (${takes})`,
+      })),
+    },
+  );
+}
+
+/** A parameter's name as sent, cut short: it is the caller's text, echoed. */
+function shortened(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}…` : name;
 }
 
 /** The 413 answer for `route`; `size` says what was sent, as far as it is known. */

@@ -28,6 +28,7 @@ export const apiRoutes = [
     path: '/intents',
     fn: 'submit-intent',
     body: true,
+    query: ['dryRun'],
     bodyLimitReason: `an intent holds at most ${intentLimits.bytes} bytes of JSON; a larger payload goes by reference (POST /payloads, then change.payloadRef)`,
     summary: 'Submit an intent as the authenticated caller',
   },

@@ -197,6 +197,21 @@ export const conventionCases: readonly ConventionCase[] = [
     problem: { error: 'NotFound' },
     names: 'path.id',
   },
+  {
+    // A misspelt filter would otherwise answer every intent as if it had matched.
+    name: 'a query parameter the route does not read is 400 naming it',
+    request: () => ({ method: 'GET', path: '/intents?statuses=queued', caller: 'alice' }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'query.statuses',
+  },
+  {
+    name: 'a query parameter on a route that reads none is 400 naming it',
+    request: () => ({ method: 'GET', path: '/ledger/checkpoints?after=3', caller: 'alice' }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'query.after',
+  },
 ];
 
 /** Checks one answer against its case; throws naming what differs. */
