@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { bodyLimitOf, tooLarge } from '../../lambdas/api/conventions.js';
+import { errorResponse } from '../../lambdas/api/http.js';
 import { asProblem, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
@@ -95,7 +96,14 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   }
   // The body limit holds here too, before a byte is read when Content-Length says it is over.
   const { route, limit, over } = bodyLimitFor(request);
-  const body = over ? undefined : await readBody(request, limit);
+  const read = over ? undefined : await readBody(request, limit).catch((error: unknown) => error as Error);
+  if (read instanceof Error) {
+    const refused = asProblem(errorResponse(read), url.pathname);
+    response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
+    response.end(refused.body);
+    return;
+  }
+  const body = read;
   if (body === undefined) {
     const refused = asProblem(tooLarge(`more than ${limit} bytes`, route), url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);

@@ -208,7 +208,12 @@ export function localApi(
     const limit = bodyLimitOf(route);
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
     if (declared > limit) return asProblem(tooLarge(`${declared} bytes`, route), url.pathname);
-    const body = await readBody(request, limit);
+    let body: string | undefined;
+    try {
+      body = await readBody(request, limit);
+    } catch (error) {
+      return asProblem(errorResponse(error), url.pathname);
+    }
     if (body === undefined) return asProblem(tooLarge(`more than ${limit} bytes`, route), url.pathname);
     return handle(apiEvent(request, url, body, decoded));
   }

@@ -49,7 +49,7 @@ function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>
  * path. The local control plane refuses an oversized body earlier still, from its Content-Length, before reading it.
  */
 export function withConventions(
-  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
+  route: Pick<ApiRoute, 'path' | 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
   handle: Route,
 ): Route {
   return async (event) => {
@@ -58,10 +58,16 @@ export function withConventions(
   };
 }
 
-/** The 413, 415 or 400 (a query parameter it does not read) a request earns before its handler runs, if any. */
+/**
+ * The 413, 415 or 400 (an intent id no intent can have, a query parameter the route does not read) a request
+ * earns before its handler runs, if any.
+ */
 export function refuseRequest(
-  route: Pick<ApiRoute, 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
-  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers' | 'queryStringParameters'>,
+  route: Pick<ApiRoute, 'path' | 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
+  event: Pick<
+    APIGatewayProxyEvent,
+    'body' | 'isBase64Encoded' | 'headers' | 'queryStringParameters' | 'pathParameters'
+  >,
 ): APIGatewayProxyResult | undefined {
   const size = bodyBytes(event);
   if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, route);
@@ -75,7 +81,31 @@ export function refuseRequest(
       { 'accept-post': 'application/json' },
     );
   }
-  return unreadQuery(route, event);
+  return impossibleIntentId(route, event) ?? unreadQuery(route, event);
+}
+
+/**
+ * What an intent's id may be: its own (1 to 128 of these characters), a derived one, or an attempt of either
+ * (`<id>:attempt-<n>`); the evidence store's keys allow the same 256 at most.
+ */
+const POSSIBLE_INTENT_ID = /^[A-Za-z0-9._:-]{1,256}$/;
+
+/**
+ * An `{id}` no intent can have is 400 naming `path.id`, and not echoed: the text is the caller's (control
+ * characters, a right-to-left override, thousands of characters), and a message is printed where people read it.
+ */
+function impossibleIntentId(
+  route: Pick<ApiRoute, 'path'>,
+  event: Pick<APIGatewayProxyEvent, 'pathParameters'>,
+): APIGatewayProxyResult | undefined {
+  if (!route.path.startsWith('/intents/{id}')) return undefined;
+  const id = event.pathParameters?.id ?? '';
+  if (POSSIBLE_INTENT_ID.test(id)) return undefined;
+  return problem(400, 'InvalidInputError', 'the path names an intent id no intent can have', {
+    issues: [
+      { path: 'path.id', message: `must be 1 to 256 of A-Z a-z 0-9 . _ : - (got ${id.length} characters)` },
+    ],
+  });
 }
 
 /**

@@ -76,6 +76,19 @@ describe('itv serve, started as a user starts it', () => {
     },
   );
 
+  test('a body that is not UTF-8 is 400 naming the body, before it is relayed', async () => {
+    const body = new Uint8Array([...new TextEncoder().encode('{"title":"caf'), 0xff, 0x22, 0x7d]);
+    const response = await fetch(`${base}/intents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: unknown }).issues).toEqual([
+      { path: 'body', message: 'must be UTF-8 text: byte 13 is not' },
+    ]);
+  });
+
   test('the same reads with a token `itv token` issued are answered', async () => {
     const listed = await call('GET', '/intents', { authorization: `Bearer ${token}` });
     expect(listed.status).toBe(200);

@@ -36,6 +36,8 @@ export interface ConventionCase {
   problem?: Record<string, unknown>;
   /** The field the problem must name in `issues`. */
   names?: string;
+  /** Text the answer's body must not hold (what the caller sent, not to be echoed). */
+  absent?: readonly string[];
 }
 
 /**
@@ -206,6 +208,29 @@ export const conventionCases: readonly ConventionCase[] = [
     names: 'query.statuses',
   },
   {
+    // An id no intent can have is the caller's text: refused without being echoed (no control characters,
+    // no right-to-left override, no 3,000 characters in a message a terminal will print).
+    name: 'an intent id no intent can have is 400 naming path.id, not echoed',
+    request: () => ({ method: 'GET', path: `/intents/${'x'.repeat(300)}%E2%80%AE`, caller: 'alice' }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'path.id',
+    absent: ['x'.repeat(300), '\u202e'],
+  },
+  {
+    name: 'a review of an id no intent can have is 400 naming path.id',
+    request: () => ({
+      method: 'POST',
+      path: '/intents/bad%00id/review',
+      caller: 'xavier',
+      body: JSON.stringify({ decision: 'approve' }),
+    }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'path.id',
+    absent: ['\u0000'],
+  },
+  {
     name: 'a query parameter on a route that reads none is 400 naming it',
     request: () => ({ method: 'GET', path: '/ledger/checkpoints?after=3', caller: 'alice' }),
     status: 400,
@@ -213,6 +238,14 @@ export const conventionCases: readonly ConventionCase[] = [
     names: 'query.after',
   },
 ];
+
+/** What a problem says in words — its title, detail, message and issues — as a client would print it. */
+function said(body: Record<string, unknown>): string {
+  const issues = (body.issues ?? []) as Array<{ path?: unknown; message?: unknown }>;
+  return [body.title, body.detail, body.message, ...issues.flatMap((issue) => [issue.path, issue.message])]
+    .filter((text): text is string => typeof text === 'string')
+    .join('\n');
+}
 
 /** Checks one answer against its case; throws naming what differs. */
 export function expectConvention(kase: ConventionCase, answer: ConventionAnswer): void {
@@ -230,6 +263,7 @@ export function expectConvention(kase: ConventionCase, answer: ConventionAnswer)
     names: kase.names
       ? ((answer.body.issues ?? []) as Array<{ path: string }>).some((issue) => issue.path === kase.names)
       : undefined,
+    echoed: (kase.absent ?? []).filter((text) => said(answer.body).includes(text)),
   };
   const wanted = {
     status: kase.status,
@@ -238,6 +272,7 @@ export function expectConvention(kase: ConventionCase, answer: ConventionAnswer)
     problem: kase.problem ?? {},
     status_member: kase.status,
     names: kase.names ? true : undefined,
+    echoed: [],
   };
   if (JSON.stringify(seen) !== JSON.stringify(wanted)) {
     throw new Error(

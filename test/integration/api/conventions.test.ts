@@ -198,4 +198,18 @@ describe('API conventions on the local API', () => {
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
+
+  test('a body that is not UTF-8 is 400 naming the body, not read with its bytes replaced', async () => {
+    // A title whose bytes end in 0xFF: decoded leniently it would become U+FFFD and be recorded so.
+    const text = new TextEncoder().encode('{"title":"caf');
+    const body = new Uint8Array([...text, 0xff, ...new TextEncoder().encode('"}')]);
+    const response = await fetch(`${api.base}/intents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      body,
+    });
+    const problem = (await response.json()) as { issues: Array<{ path: string; message: string }> };
+    expect(response.status).toBe(400);
+    expect(problem.issues).toEqual([{ path: 'body', message: 'must be UTF-8 text: byte 13 is not' }]);
+  });
 });

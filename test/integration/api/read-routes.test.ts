@@ -135,7 +135,8 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     expect(unknown.status).toBe(404);
     expect(String(unknown.body.message)).toContain('no-such-intent');
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ issues: [{ path: 'intentId' }] });
+    // The id is named where it was sent, the path, as every route names a bad id.
+    expect(bad.body).toMatchObject({ issues: [{ path: 'path.id' }] });
   });
 
   test('the value report groups by known dimensions; an unknown one is a 400 naming it and the known ones', async () => {
