@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Catalog } from '../core/catalog-schema.js';
-import { InvalidInputError } from '../core/errors.js';
+import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import { doorDeps } from '../wiring/aws/door-deps.js';
@@ -64,12 +64,18 @@ export async function intakeEvent(
       now,
     );
   } catch (error) {
-    if (!(error instanceof InvalidInputError)) throw error;
+    const issues =
+      error instanceof InvalidInputError
+        ? error.issues
+        : error instanceof ImpersonationError
+          ? [{ path: error.field, message: error.message }]
+          : undefined;
+    if (issues === undefined) throw error;
     // Redelivering would be refused again: the log line is the record, and it names fields, rules and
     // salted digests only, never what was sent.
-    const refused = `event ${event.id} from ${event.source}: ${error.message}`;
-    console.warn(JSON.stringify({ refused: 'InvalidInputError', message: refused, issues: error.issues }));
-    return { refused, issues: error.issues };
+    const refused = `event ${event.id} from ${event.source}: ${(error as Error).message}`;
+    console.warn(JSON.stringify({ refused: (error as Error).name, message: refused, issues }));
+    return { refused, issues };
   }
 }
 

@@ -112,7 +112,7 @@ export async function submit(
  */
 async function refuseAnotherRequestersId(
   intentId: string,
-  requester: string,
+  requester: string | undefined,
   deps: IntakeDeps,
 ): Promise<void> {
   const declared = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
@@ -121,18 +121,26 @@ async function refuseAnotherRequestersId(
   if (!declared) return;
   const first = payloadOf(declared.entry, intentDeclaredPayload).authority?.requester;
   if (typeof first === 'string' && first !== requester) {
+    const not = requester === undefined ? 'and this one names no requester' : `not ${requester}'s`;
     throw new ImpersonationError(
-      `intent id ${intentId} is ${first}'s change, not ${requester}'s: give this change an id of its own`,
+      `intent id ${intentId} is ${first}'s change, ${not}: give this change an id of its own`,
       'id',
     );
   }
+}
+
+/** The requester an intent names, if it names one (an event's intent may be incomplete). */
+function requesterNamed(intent: unknown): string | undefined {
+  const requester = (intent as { authority?: { requester?: unknown } } | null)?.authority?.requester;
+  return typeof requester === 'string' ? requester : undefined;
 }
 
 /**
  * For callers nobody can answer (an event on the bus): starts the execution for any intent that passes the
  * door, so that DeclareIntent records it — declared, incomplete, or `request.refused` when it names somebody
  * else. One the door refuses (a secret, a size nothing may carry) throws `InvalidInputError` before anything
- * starts: its execution input and ledger entry would keep what must not be kept.
+ * starts: its execution input and ledger entry would keep what must not be kept. One under an id that is
+ * another requester's change throws `ImpersonationError` (naming `id`): its record would join their history.
  */
 export async function submitForTheRecord(
   submission: Submission,
@@ -150,6 +158,8 @@ export async function submitForTheRecord(
   }
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
   const intentId = checked.ok ? checked.intentId : fallbackIntentId(intent);
+  // Complete or not, bound or not: whatever DeclareIntent records goes under this id, so it must be theirs.
+  await refuseAnotherRequestersId(intentId, requesterNamed(intent), deps);
   return start(intentId, intent, submission, executions, deps);
 }
 

@@ -200,6 +200,37 @@ describe('the itv bus rule target: the requester is the automation principal beh
     expect(executions.started[0]?.input.caller.principal).toBe('ci-growth');
   });
 
+  test("CI submitting under an id that is another requester's change starts nothing, and says so in the log", async () => {
+    // Prepare: bob's change declared under `squat-eb`, as DeclareIntent records it.
+    const executions = new RecordingExecutions();
+    await deps.ledger.append(deps.ledgerName, {
+      intentId: 'squat-eb',
+      type: 'intent.declared',
+      idempotencyKey: 'squat-eb/declared',
+      timestamp: NOW.toISOString(),
+      payload: { intent: { title: "bob's change" }, authority: { requester: 'bob' } },
+    });
+    const sample = example('01-low-risk-flag.json');
+    const { requester: _alice, ...authority } = sample.authority;
+
+    // Act
+    const answer = await intakeEvent(
+      event('itv.ci.growth', { ...sample, id: 'squat-eb', authority }),
+      executions,
+      deps,
+      NOW,
+    );
+
+    // Assess
+    expect(executions.started).toEqual([]);
+    expect(answer).toMatchObject({
+      refused: expect.stringMatching(
+        /^event e-1 from itv\.ci\.growth: intent id squat-eb is bob's change, not ci-growth's/,
+      ),
+      issues: [{ path: 'id' }],
+    });
+  });
+
   test('a source no principal claims starts nothing', async () => {
     const executions = new RecordingExecutions();
     const answer = await intakeEvent(
