@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EvidenceConflictError, EvidenceIntegrityError, EvidenceMissingError } from '../../core/errors.js';
@@ -45,7 +46,9 @@ export class FileEvidenceStore implements EvidenceStore {
 
   /**
    * No probe before the writes: most objects are new, and `link` reports an existing name anyway (then it is
-   * compared), so a new object costs two writes, two links and two unlinks.
+   * compared), so a new object costs two writes, two links and two unlinks. They are made synchronously: each is a
+   * small file into the page cache (no fsync), and through the thread pool each cost five times the CPU
+   * (≈ 330 against 60 µs for a write, a link and an unlink) on the one thread every stage runs on.
    */
   async putObject(key: string, body: Uint8Array, _contentType: string): Promise<string> {
     const refPath = this.refPathOf(key);
@@ -53,7 +56,7 @@ export class FileEvidenceStore implements EvidenceStore {
     await this.keepObject(digest, body);
     const reference = `sha256:${digest}\n`;
     if (await this.linkNew(refPath, reference)) return pathToFileURL(refPath).href;
-    const existing = await readFile(refPath, 'utf8');
+    const existing = readFileSync(refPath, 'utf8');
     if (existing !== reference) {
       throw new EvidenceConflictError(
         `evidence object ${key} is write-once and already holds different bytes`,
@@ -63,11 +66,8 @@ export class FileEvidenceStore implements EvidenceStore {
   }
 
   async getObject(key: string): Promise<Uint8Array | undefined> {
-    const reference = await readFile(this.refPathOf(key), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      // Never written (or a folder of keys, not a key): what S3 answers as NoSuchKey.
-      if (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'ENOTDIR') return undefined;
-      throw error;
-    });
+    // Never written (or a folder of keys, not a key): what S3 answers as NoSuchKey.
+    const reference = readOrAbsent(this.refPathOf(key), 'utf8', ['ENOENT', 'EISDIR', 'ENOTDIR']);
     if (reference === undefined) return undefined;
     const digest = DIGEST_REFERENCE.exec(reference)?.[1];
     if (digest === undefined) {
@@ -75,10 +75,7 @@ export class FileEvidenceStore implements EvidenceStore {
         `evidence object ${key} was tampered with: its key no longer names a SHA-256 digest`,
       );
     }
-    const body = await readFile(this.objectPathOf(digest)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+    const body = readOrAbsent(this.objectPathOf(digest), undefined, ['ENOENT']);
     if (body === undefined) {
       throw new EvidenceMissingError(
         `evidence object ${key} (sha256:${digest}) is missing: it was written, and has since been deleted from the store`,
@@ -113,7 +110,7 @@ export class FileEvidenceStore implements EvidenceStore {
   private async keepObject(digest: string, body: Uint8Array): Promise<void> {
     const path = this.objectPathOf(digest);
     if (await this.linkNew(path, body)) return;
-    const existing = await readFile(path);
+    const existing = readFileSync(path);
     if (sha256(existing) !== digest) {
       throw new EvidenceIntegrityError(
         `evidence object sha256:${digest} was changed after it was written (${path}): it now hashes to sha256:${sha256(existing)}`,
@@ -126,25 +123,25 @@ export class FileEvidenceStore implements EvidenceStore {
     const folder = dirname(path);
     const temp = `${path}.${randomUUID()}.tmp`;
     if (!this.folders.has(folder)) {
-      await mkdir(folder, { recursive: true });
+      mkdirSync(folder, { recursive: true });
       this.folders.add(folder);
     }
     try {
-      await writeFile(temp, body, { mode: 0o444 });
+      writeFileSync(temp, body, { mode: 0o444 });
     } catch (error) {
       // The folder went away since it was made (another process cleared it): make it again, once.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(folder, { recursive: true });
-      await writeFile(temp, body, { mode: 0o444 });
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(temp, body, { mode: 0o444 });
     }
     try {
-      await link(temp, path);
+      linkSync(temp, path);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       return false;
     } finally {
-      await unlink(temp);
+      unlinkSync(temp);
     }
   }
 
@@ -158,5 +155,21 @@ export class FileEvidenceStore implements EvidenceStore {
     if (path !== refs && !path.startsWith(refs + sep))
       throw new Error(`evidence key ${key} escapes the evidence folder`);
     return path;
+  }
+}
+
+/** The file's content, or undefined where reading it fails with one of `absent` (it is not there). */
+function readOrAbsent(path: string, encoding: 'utf8', absent: readonly string[]): string | undefined;
+function readOrAbsent(path: string, encoding: undefined, absent: readonly string[]): Buffer | undefined;
+function readOrAbsent(
+  path: string,
+  encoding: 'utf8' | undefined,
+  absent: readonly string[],
+): string | Buffer | undefined {
+  try {
+    return encoding ? readFileSync(path, encoding) : readFileSync(path);
+  } catch (error) {
+    if (absent.includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
   }
 }
