@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   AccessRefusedError,
   CheckReportConflictError,
+  DelegationRevokedError,
   EvidenceIntegrityError,
   ExecutionCapacityError,
   ImpersonationError,
@@ -83,7 +84,9 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return problem(401, error.name, error.message, { issues }, { 'www-authenticate': error.challenge });
   }
   if (error instanceof NotFoundError) return notFound(error.message, error.field);
-  if (error instanceof CheckReportConflictError) return conflict(error.name, error.message);
+  if (error instanceof CheckReportConflictError || error instanceof DelegationRevokedError) {
+    return conflict(error.name, error.message);
+  }
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.
     console.warn(JSON.stringify({ refused: error.name, message: error.message }));

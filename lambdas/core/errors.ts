@@ -164,3 +164,9 @@ export class NotACheckReporterError extends AccessRefusedError {}
  * Verify stage has concluded, so the result would change nothing.
  */
 export class CheckReportConflictError extends ItvError {}
+
+/**
+ * A grant of a delegation that was revoked (the same grantee, grantor and expiry): a revocation is for good, so
+ * granting it again would answer as if it took effect while the revocation still holds it void (HTTP 409).
+ */
+export class DelegationRevokedError extends ItvError {}

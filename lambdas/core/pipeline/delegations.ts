@@ -1,10 +1,12 @@
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
-import { InvalidInputError } from '../errors.js';
+import { DelegationRevokedError, InvalidInputError } from '../errors.js';
 import type { Caller } from '../principals/caller.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { recordedDelegationSchema } from '../principals/principal-schema.js';
 import { stateKeys } from '../state-keys.js';
+import { delegationId } from './delegation-id.js';
+import type { AuthorityRevocation } from './revocations.js';
 
 /** The longest a delegation granted at run time may last; longer standing ones belong in the catalog. */
 export const maxGrantDays = 90;
@@ -67,9 +69,26 @@ export async function grantDelegation(
     grantedBy: grantor,
     grantedAt: deps.now.toISOString(),
   };
+  await refuseRevokedGrant(granted, deps.state);
   const key = stateKeys.delegation(granted.to, `${granted.from}#${granted.expiresAt}`);
   await deps.state.put(key.pk, key.sk, granted);
   return granted;
+}
+
+/**
+ * A delegation is known by its grantee, grantor and expiry, and so is its revocation: the same grant made again
+ * would overwrite the grant and answer 201 while the revocation keeps it void. Refused, naming a way that works.
+ */
+async function refuseRevokedGrant(granted: GrantedDelegation, state: StateStore): Promise<void> {
+  const revocations = await state.list<AuthorityRevocation>(stateKeys.revocation(granted.to).pk);
+  const revoked = revocations.find(
+    ({ data }) => data.delegation?.from === granted.from && data.delegation.expiresAt === granted.expiresAt,
+  );
+  if (revoked) {
+    throw new DelegationRevokedError(
+      `the delegation ${delegationId(granted)} was revoked by ${revoked.data.revokedBy}: it stays revoked; grant one with another expiresAt`,
+    );
+  }
 }
 
 /**

@@ -191,6 +191,30 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       expect(submitted.status).toBe(202);
       expect(status.body.status).toBe('rejected-policy');
       expect(JSON.stringify(status.body.reasons)).toMatch(/revoked by alice/);
+
+      // Act: the same delegation granted again (it stays revoked: 201 would say it took effect), then one that
+      // lasts until another instant, which is a new delegation.
+      const regranted = await call('POST', '/delegations', 'alice', grant);
+      const anew = await call('POST', '/delegations', 'alice', {
+        ...grant,
+        expiresAt: '2026-11-12T15:00:00.000Z',
+      });
+
+      // Assess
+      expect([regranted.status, regranted.body.error, regranted.body.issues]).toEqual([
+        409,
+        'DelegationRevokedError',
+        [
+          {
+            path: 'state',
+            message: `the delegation ${id} was revoked by alice: it stays revoked; grant one with another expiresAt`,
+          },
+        ],
+      ]);
+      expect(anew.status).toBe(201);
+      expect(
+        (await grantsTo('bob')).map((item) => (item.data as { expiresAt: string }).expiresAt).sort(),
+      ).toEqual([inAWeek, '2026-11-12T15:00:00.000Z']);
     },
     intentsBudgetMs(1),
   );
