@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { checkDetailMaxLength, checkStatuses, checkUrlMaxLength } from '../core/check-report.js';
+import { runLinkSchema } from '../core/intake/run-link.js';
 import { releaseDecisions } from '../core/pipeline/state.js';
 import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
 import { secretFree } from './free-text.js';
@@ -46,29 +47,6 @@ export const stopBodySchema = z.strictObject({
 export const retryBodySchema = z.strictObject({});
 
 /**
- * Query parameters that carry a credential rather than say which page: a link to a CI run needs none, and the
- * ledger keeps what it is given for good.
- */
-const credentialParameter =
-  /^(access[_-]?token|token|auth|password|passwd|pwd|secret|client[_-]?secret|api[_-]?key|key|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
-
-/** Why a link to a CI run is refused for carrying a credential, or undefined when it carries none. */
-export function credentialInUrl(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined; // not a URL: the URL check names that
-  }
-  if (url.username !== '' || url.password !== '')
-    return 'must not carry a user name or password (user:password@host): the ledger keeps it for good';
-  const named = [...url.searchParams.keys()].find((name) => credentialParameter.test(name));
-  return named === undefined
-    ? undefined
-    : `must not carry a credential (query parameter "${named}"): the ledger keeps it for good`;
-}
-
-/**
  * A check result CI reports (`PUT /intents/{id}/checks/{name}`): who reports is the caller, so anything but these
  * is refused. `url` links the CI run; only http(s), so a reader following it opens a page, never a script, and
  * without a credential in it (the secret rules every body meets catch known token formats, not these).
@@ -76,14 +54,7 @@ export function credentialInUrl(text: string): string | undefined {
 export const checkReportBodySchema = z.strictObject({
   status: z.enum(checkStatuses),
   detail: z.string().max(checkDetailMaxLength).optional(),
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .max(checkUrlMaxLength)
-    .superRefine((value, ctx) => {
-      const reason = credentialInUrl(value);
-      if (reason) ctx.addIssue({ code: 'custom', message: reason });
-    })
-    .optional(),
+  url: runLinkSchema.max(checkUrlMaxLength).optional(),
 });
 
 /** A check's name as the intent's `constraints.checks` holds it. */

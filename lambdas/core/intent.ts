@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { payloadRefSchema } from './intake/payload-ref.js';
+import { runLinkSchema } from './intake/run-link.js';
 
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and
@@ -129,7 +130,7 @@ export const testResultSchema = z.object({
   check: z.string().min(1).max(128),
   passed: z.boolean(),
   detail: z.string().max(2000).default(''),
-  url: z.url().optional(),
+  url: runLinkSchema.optional(),
 });
 
 /** Local-runtime only: telemetry faults injected into the synthetic metrics during this intent's release. */

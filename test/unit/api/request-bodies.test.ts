@@ -1,8 +1,5 @@
-import {
-  checkReportBodySchema,
-  credentialInUrl,
-  reviewBodySchema,
-} from '../../../lambdas/api/request-bodies.js';
+import { checkReportBodySchema, reviewBodySchema } from '../../../lambdas/api/request-bodies.js';
+import { credentialInUrl } from '../../../lambdas/core/intake/run-link.js';
 
 const issuesOf = (result: {
   success: boolean;

@@ -151,6 +151,30 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
     ]);
   });
 
+  test("a test result's link is http(s) without a credential in it, as a check report's is: the ledger keeps it for good", () => {
+    const linked = (url: string) => edited((d) => (d.testResults = [{ check: 'unit', passed: true, url }]));
+    expect(refusal(linked('https://ci:hunter2@ci.example.com/runs/1')).issues).toEqual([
+      {
+        path: 'testResults.0.url',
+        message:
+          'testResults.0.url: must not carry a user name or password (user:password@host): the ledger keeps it for good',
+      },
+    ]);
+    expect(refusal(linked('https://ci.example.com/runs/1?token=abc123')).issues).toEqual([
+      {
+        path: 'testResults.0.url',
+        message:
+          'testResults.0.url: must not carry a credential (query parameter "token"): the ledger keeps it for good',
+      },
+    ]);
+    expect(refusal(linked('javascript:alert(1)')).issues).toEqual([
+      { path: 'testResults.0.url', message: 'testResults.0.url: must be an http(s) URL' },
+    ]);
+    expect(checkCompleteness(linked('https://ci.example.com/runs/1?attempt=2'), catalog, 'salt').ok).toBe(
+      true,
+    );
+  });
+
   test('a lone surrogate, which has no canonical form, is a field error and not a thrown TypeError', () => {
     const result = refusal(edited((d) => (d.tags = { team: 'growth\uD800' })));
     expect(result.issues).toEqual([
