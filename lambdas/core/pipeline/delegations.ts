@@ -94,16 +94,14 @@ async function refuseRevokedGrant(granted: GrantedDelegation, state: StateStore)
 /**
  * The catalog as seen for `principal`: with the delegations granted to it at run time added to those the
  * catalog records. Binding and the authority rules read delegations from the catalog, so this is how both
- * see grants.
+ * see grants. A grant keeps who granted it (authenticated) and when: a declaration relying on it records both
+ * in its binding, which is the ledger's record of the grant (the state table's item is not hash-chained).
  */
 export async function withGrantsTo(catalog: Catalog, principal: string, state: StateStore): Promise<Catalog> {
   const granted = await state.list<GrantedDelegation>(stateKeys.delegation(principal).pk);
   if (granted.length === 0) return catalog;
   return {
     ...catalog,
-    delegations: [
-      ...catalog.delegations,
-      ...granted.map(({ data: { grantedBy: _by, grantedAt: _at, ...delegation } }) => delegation),
-    ],
+    delegations: [...catalog.delegations, ...granted.map(({ data }) => data)],
   };
 }

@@ -187,7 +187,24 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       await api.executions.idle();
       const status = await call('GET', '/intents/delegation-revoked-1', 'alice');
 
-      // Assess
+      // Assess: the declaration records the grant it relied on, who granted it and when, as the ledger's own
+      // record of the grant (the state table's item is not hash-chained).
+      const declared = (
+        await api.stack.deps.ledger.forIntent(api.stack.deps.ledgerName, 'delegation-revoked-1')
+      )
+        .map((stored) => stored.entry)
+        .find((entry) => entry.type === 'intent.declared');
+      expect(declared?.payload.binding).toMatchObject({
+        basis: 'delegation',
+        onBehalfOf: 'alice',
+        delegation: {
+          from: 'alice',
+          to: 'bob',
+          expiresAt: inAWeek,
+          grantedAt: start.toISOString(),
+          grantedBy: { principal: 'alice', authenticatedAs: { method: 'local' } },
+        },
+      });
       expect(submitted.status).toBe(202);
       expect(status.body.status).toBe('rejected-policy');
       expect(JSON.stringify(status.body.reasons)).toMatch(/revoked by alice/);

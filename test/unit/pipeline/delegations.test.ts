@@ -15,7 +15,7 @@ const grant = {
 };
 
 describe('delegations granted at run time', () => {
-  test('an owner grants one from her own authority; the catalog seen for its holder then records it', async () => {
+  test('an owner grants one from her own authority; the catalog seen for its holder then records it, with who granted it and when', async () => {
     // Prepare
     const state = new MemoryStateStore();
     // Act
@@ -35,6 +35,8 @@ describe('delegations granted at run time', () => {
       services: ['incident-router'],
       expiresAt: grant.expiresAt,
       reason: 'offsite',
+      grantedBy: grace,
+      grantedAt: NOW.toISOString(),
     });
     expect(await withGrantsTo(catalog, 'heidi', state)).toBe(catalog);
   });
