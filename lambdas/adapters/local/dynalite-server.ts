@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -114,7 +114,11 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
 }
 
 async function created(options: { path?: string }): Promise<{ server: Server; store: DynaliteStore }> {
-  if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  if (options.path !== undefined) {
+    // The tables are the owner's alone to read, as to write: made so, and made so again for an older home's.
+    await mkdir(options.path, { recursive: true, mode: 0o700 });
+    await chmod(options.path, 0o700);
+  }
   closeDynaliteIteratorsOnEnd();
   return dynaliteWithStore({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -39,7 +39,7 @@ function listeningPorts(): Set<number> {
 const describeWhereProc = existsSync('/proc/self/fd') ? describe : () => {};
 
 describeWhereProc("a home's dynalite", () => {
-  test('listens on no port while its owner uses it', async () => {
+  test("listens on no port while its owner uses it, and keeps its files in a folder of the owner's alone", async () => {
     // Prepare
     const home = mkdtempSync(join(tmpdir(), 'itv-home-port-'));
     const before = listeningPorts();
@@ -55,6 +55,8 @@ describeWhereProc("a home's dynalite", () => {
       expect(answer.Item).toBeUndefined();
       expect(opened).toEqual([]);
       expect(stack).not.toHaveProperty('dynamoEndpoint');
+      // Nor are its files anybody else's to read: the folder is the owner's alone.
+      expect((statSync(join(home, 'dynamodb')).mode & 0o777).toString(8)).toBe('700');
     } finally {
       await stack.close();
       rmSync(home, { recursive: true, force: true });
