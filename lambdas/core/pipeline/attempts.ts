@@ -31,7 +31,11 @@ interface AttemptRecord {
   runId: string;
 }
 
-/** Outcomes after which the intent may be submitted again as a new attempt: it changed nothing, or undid itself. */
+/**
+ * Outcomes after which the intent may be submitted again as a new attempt: it changed nothing, or undid itself.
+ * Not a reviewer's rejection: a new attempt would go to review again, perhaps before another reviewer of record,
+ * which is why `itv retry` refuses it too; the same id after it is a duplicate of the rejected attempt.
+ */
 const resubmittable = new Set<string>([
   'rolled-back',
   'refused',
@@ -40,7 +44,6 @@ const resubmittable = new Set<string>([
   'schema-update-required',
   'rejected-policy',
   'failed-verification',
-  'rejected-review',
   'stopped',
   'failed',
 ] satisfies Outcome[]);

@@ -182,6 +182,18 @@ describe('one execution per intent, whatever arrives', () => {
     expect(released).toMatchObject({ status: 200, body: { duplicate: true, intentId: 'released-1' } });
   });
 
+  test("a reviewer's rejection is not got round by submitting the intent again: it is a duplicate of the rejected one", async () => {
+    // A new attempt would go to review again, perhaps before another reviewer of record: `itv retry` refuses a
+    // rejected review for that reason, and a submission must not do what a retry may not.
+    await viaApi({ ...sample(), id: 'reviewed-1' });
+    await concluded('reviewed-1', 'rejected-review');
+
+    const again = await viaApi({ ...sample(), id: 'reviewed-1' });
+
+    expect(again).toMatchObject({ status: 200, body: { duplicate: true, intentId: 'reviewed-1' } });
+    expect(executions.started.map((run) => run.input.attempt?.number ?? 1)).toEqual([1]);
+  });
+
   test('a bus event redelivered after its execution failed is the same submission, not a new attempt', async () => {
     const intent = { ...sample(), id: 'flag-rollout-9' };
     await viaBus('e-9', intent);
