@@ -428,9 +428,24 @@ export async function main(argv: string[]): Promise<void> {
       for (const issue of error.issues) console.error(`  ${issueText(issue)}`);
     } else if (error instanceof ItvError) {
       console.error(`itv: ${error.name}: ${error.message}`);
+    } else if (isSystemError(error)) {
+      // The machine refused what was asked (a folder that is not there, a port in use): Node's own words say
+      // which file or address and why, and a stack trace would say nothing more to the person who typed it.
+      console.error(`itv: ${error.message}`);
     } else {
       console.error(error);
     }
     process.exitCode = 1;
   }
+}
+
+/** An error a system call raised (`ENOENT`, `EADDRINUSE`, …): its message names the call, the path or address. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const candidate = error as NodeJS.ErrnoException | undefined;
+  return (
+    candidate instanceof Error &&
+    typeof candidate.code === 'string' &&
+    /^E[A-Z]+$/.test(candidate.code) &&
+    typeof candidate.syscall === 'string'
+  );
 }

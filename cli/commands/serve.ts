@@ -65,7 +65,14 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
     if (!bodyLimitFor(request).over) response.writeContinue();
     handle(request, response);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    // A port in use is the caller's to change: said as such (cli/main.ts), not thrown as an unhandled event.
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   if (options.json) console.log(JSON.stringify({ url: `http://127.0.0.1:${bound}` }));
