@@ -10,7 +10,7 @@ export const delegations: RecordedDelegationInput[] = [
     to: 'oscar',
     role: 'procurement-lead',
     services: ['procurement'],
-    expiresAt: '2026-12-15T00:00:00Z',
+    expiresAt: '2027-12-15T00:00:00Z',
     reason: 'approval matrix rework while the procurement lead is on leave',
   },
   {
@@ -18,7 +18,7 @@ export const delegations: RecordedDelegationInput[] = [
     to: 'ci-growth',
     role: 'engineer',
     services: ['launch-flags', 'customer-onboarding'],
-    expiresAt: '2027-06-30T00:00:00Z',
+    expiresAt: '2027-12-15T00:00:00Z',
     reason: 'flag and onboarding configuration changes merged to main release from CI',
   },
   {
@@ -26,7 +26,7 @@ export const delegations: RecordedDelegationInput[] = [
     to: 'ci-sre',
     role: 'sre',
     services: ['incident-router'],
-    expiresAt: '2027-06-30T00:00:00Z',
+    expiresAt: '2027-12-15T00:00:00Z',
     reason: 'routing thresholds tuned from the SRE runbook repository',
   },
 ];
