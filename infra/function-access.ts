@@ -49,8 +49,9 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'get-evidence': { evidence: 'read' },
   // Reads the whole ledger to aggregate it.
   'report-value': { ledger: 'read' },
-  // Records a delegation (UpdateItem); reads nothing back, never deletes one.
-  'grant-delegation': { state: 'put' },
+  // Lists the grantee's revocations (Query: a revoked delegation is not granted again), records the delegation
+  // (UpdateItem); never reads one item by key, never deletes one.
+  'grant-delegation': { state: 'list-put' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
   // Answers 404 and 405 from the route table alone: it touches nothing.

@@ -17,9 +17,10 @@ export interface FunctionAccess {
   /**
    * `write` = read + put + delete; `record` = read + put (items it adds are never removed); `put` = put alone
    * (a function that records without reading anything back); `park` = put + single-item reads, no Query (a
-   * task-token park keeps its token and looks up, by key, the items it waits on).
+   * task-token park keeps its token and looks up, by key, the items it waits on); `list-put` = put + Query, no
+   * single-item reads (a grant lists the grantee's revocations before it records the delegation).
    */
-  state?: 'read' | 'write' | 'record' | 'put' | 'park';
+  state?: 'read' | 'write' | 'record' | 'put' | 'park' | 'list-put';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
   /**
