@@ -103,9 +103,19 @@ function impossibleIntentId(
   if (POSSIBLE_INTENT_ID.test(id)) return undefined;
   return problem(400, 'InvalidInputError', 'the path names an intent id no intent can have', {
     issues: [
-      { path: 'path.id', message: `must be 1 to 256 of A-Z a-z 0-9 . _ : - (got ${id.length} characters)` },
+      {
+        path: 'path.id',
+        message: `must be 1 to 256 of A-Z a-z 0-9 . _ : -; this one ${whatIsWrongWith(id)}`,
+      },
     ],
   });
+}
+
+/** What keeps `id` from being an intent's: its length, or a character it holds (which is not repeated). */
+function whatIsWrongWith(id: string): string {
+  if (id.length === 0) return 'is empty';
+  if (id.length > 256) return `is ${id.length} characters long`;
+  return 'holds a character other than these';
 }
 
 /**
