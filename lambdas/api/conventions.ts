@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { isPossibleIntentId } from '../core/intent-id.js';
 import { asProblem, problem } from './problem.js';
 import type { ApiRoute } from './routes.js';
 
@@ -85,12 +86,6 @@ export function refuseRequest(
 }
 
 /**
- * What an intent's id may be: its own (1 to 128 of these characters), a derived one, or an attempt of either
- * (`<id>:attempt-<n>`); the evidence store's keys allow the same 256 at most.
- */
-const POSSIBLE_INTENT_ID = /^[A-Za-z0-9._:-]{1,256}$/;
-
-/**
  * An `{id}` no intent can have is 400 naming `path.id`, and not echoed: the text is the caller's (control
  * characters, a right-to-left override, thousands of characters), and a message is printed where people read it.
  */
@@ -100,7 +95,7 @@ function impossibleIntentId(
 ): APIGatewayProxyResult | undefined {
   if (!route.path.startsWith('/intents/{id}')) return undefined;
   const id = event.pathParameters?.id ?? '';
-  if (POSSIBLE_INTENT_ID.test(id)) return undefined;
+  if (isPossibleIntentId(id)) return undefined;
   return problem(400, 'InvalidInputError', 'the path names an intent id no intent can have', {
     issues: [
       {

@@ -10,3 +10,11 @@ export function deriveIntentId(intent: Intent): string {
   const { simulation: _simulation, ...content } = intent;
   return `int-${canonicalDigest(content).slice(0, 20)}`;
 }
+
+/**
+ * What an intent's id may be: its own (1 to 128 of these characters), a derived one, or an attempt of either
+ * (`<id>:attempt-<n>`); the evidence store's keys allow the same 256 at most.
+ */
+export function isPossibleIntentId(id: string): boolean {
+  return /^[A-Za-z0-9._:-]{1,256}$/.test(id);
+}

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.js';
+import { isPossibleIntentId } from '../intent-id.js';
 
 /** The signed manifest: a DSSE envelope over an in-toto Statement v1 naming every other file. */
 export const MANIFEST_FILE = 'manifest.intoto.json';
@@ -17,11 +18,10 @@ export const ARCHIVE_FILE = 'bundle.tar';
 /** The public key that signed everything, SPKI in PEM. */
 export const PUBLIC_KEY_FILE = 'public-key.pem';
 
-const SAFE_ID = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,256}$/;
-
 /** The evidence store folder of one intent's bundle. */
 export function bundlePrefix(intentId: string): string {
-  if (!SAFE_ID.test(intentId)) {
+  // A possible intent id that is not a path step of its own.
+  if (!isPossibleIntentId(intentId) || intentId === '.' || intentId === '..') {
     throw new InvalidInputError(`intent id "${intentId}" cannot name a bundle`, [
       { path: 'intentId', message: 'must be 1-256 of A-Z a-z 0-9 . _ : - and not "." or ".."' },
     ]);
