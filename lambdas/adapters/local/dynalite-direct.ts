@@ -13,6 +13,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { memoiseExpressionParsers } from './dynalite-expressions.js';
 
 /** dynalite's store: opaque here, handed back to its own validations and actions. */
 export type DynaliteStore = object;
@@ -29,6 +30,7 @@ interface Validations {
 
 const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
 const validations = fromDynalite('./validations') as Validations;
+const expressionParsers = [fromDynalite('./db/conditionParser'), fromDynalite('./db/updateParser')];
 
 /**
  * The item operations itv's adapters send, and dynalite's action and request validation for each — the very
@@ -75,6 +77,8 @@ export class DirectDynaliteClient extends DynamoDBClient {
     config: DynamoDBClientConfig,
   ) {
     super(config);
+    // dynalite's parsers are modules of its own: kept parses serve any dynalite in this process.
+    memoiseExpressionParsers(expressionParsers);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's overloaded send, passed through unchanged.
