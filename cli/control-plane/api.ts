@@ -228,6 +228,12 @@ function decodePathParameter(id: string): string | null {
   }
 }
 
+/** Every value of each query parameter, in order, as API Gateway's `multiValueQueryStringParameters` holds them. */
+function multiValuesOf(parameters: URLSearchParams): Record<string, string[]> | null {
+  const names = [...new Set(parameters.keys())];
+  return names.length > 0 ? Object.fromEntries(names.map((name) => [name, parameters.getAll(name)])) : null;
+}
+
 /** The request as API Gateway's proxy integration hands it to a function (only what the handlers read). */
 function apiEvent(
   request: IncomingMessage,
@@ -242,6 +248,7 @@ function apiEvent(
     isBase64Encoded: false,
     pathParameters: Object.keys(parameters).length > 0 ? parameters : null,
     queryStringParameters: Object.fromEntries(url.searchParams),
+    multiValueQueryStringParameters: multiValuesOf(url.searchParams),
     headers: headersOf(request),
     requestContext: { identity: { userArn: null } },
   } as unknown as APIGatewayProxyEvent;

@@ -67,7 +67,12 @@ export function refuseRequest(
   route: Pick<ApiRoute, 'path' | 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
   event: Pick<
     APIGatewayProxyEvent,
-    'body' | 'isBase64Encoded' | 'headers' | 'queryStringParameters' | 'pathParameters'
+    | 'body'
+    | 'isBase64Encoded'
+    | 'headers'
+    | 'queryStringParameters'
+    | 'multiValueQueryStringParameters'
+    | 'pathParameters'
   >,
 ): APIGatewayProxyResult | undefined {
   const size = bodyBytes(event);
@@ -82,7 +87,7 @@ export function refuseRequest(
       { 'accept-post': 'application/json' },
     );
   }
-  return impossibleIntentId(route, event) ?? unreadQuery(route, event);
+  return impossibleIntentId(route, event) ?? unreadQuery(route, event) ?? unclearQuery(event);
 }
 
 /**
@@ -111,6 +116,38 @@ function whatIsWrongWith(id: string): string {
   if (id.length === 0) return 'is empty';
   if (id.length > 256) return `is ${id.length} characters long`;
   return 'holds a character other than these';
+}
+
+/**
+ * A query parameter given more than once, or whose value is not UTF-8 text, is refused rather than read one way:
+ * API Gateway hands a function the last of repeated values in `queryStringParameters` (all of them, in order, in
+ * `multiValueQueryStringParameters`), so `?status=queued&status=released` would answer for `released` alone; and
+ * percent-encoded bytes that are not UTF-8 (`%FF`) decode to U+FFFD, a value nobody sent. Where a route takes
+ * several values they go comma separated in one parameter.
+ */
+function unclearQuery(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+): APIGatewayProxyResult | undefined {
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {})
+    .filter(([, values]) => (values?.length ?? 0) > 1)
+    .map(([name, values]) => ({
+      path: `query.${shortened(name)}`,
+      message: `is given ${values?.length} times: give it once (several values go comma separated, where the route takes several)`,
+    }));
+  const undecodable = Object.entries(event.queryStringParameters ?? {})
+    .filter(([, value]) => value?.includes('\uFFFD'))
+    .map(([name]) => ({
+      path: `query.${shortened(name)}`,
+      message: 'is not UTF-8 text: percent-encoded bytes in it decode to no character',
+    }));
+  const issues = [...repeated, ...undecodable];
+  if (issues.length === 0) return undefined;
+  return problem(
+    400,
+    'InvalidInputError',
+    `the query parameter${issues.length > 1 ? 's' : ''} ${issues.map((issue) => issue.path.slice('query.'.length)).join(', ')} cannot be read: ${issues[0]?.message}`,
+    { issues },
+  );
 }
 
 /**

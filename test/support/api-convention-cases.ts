@@ -231,6 +231,22 @@ export const conventionCases: readonly ConventionCase[] = [
     absent: ['\u0000'],
   },
   {
+    // API Gateway hands a function the last of repeated values: the first would go unread.
+    name: 'a query parameter given twice is 400 naming it',
+    request: () => ({ method: 'GET', path: '/intents?status=queued&status=released', caller: 'alice' }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'query.status',
+  },
+  {
+    name: 'a query value whose bytes are not UTF-8 is 400 naming it',
+    request: () => ({ method: 'GET', path: '/intents?service=launch%FFflag', caller: 'alice' }),
+    status: 400,
+    problem: { error: 'InvalidInputError' },
+    names: 'query.service',
+    absent: ['\uFFFD'],
+  },
+  {
     name: 'a query parameter on a route that reads none is 400 naming it',
     request: () => ({ method: 'GET', path: '/ledger/checkpoints?after=3', caller: 'alice' }),
     status: 400,
