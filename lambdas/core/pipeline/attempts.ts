@@ -32,11 +32,14 @@ interface AttemptRecord {
 }
 
 /**
- * Outcomes after which the intent may be submitted again as a new attempt: it changed nothing, or undid itself.
- * Not a reviewer's rejection: a new attempt would go to review again, perhaps before another reviewer of record,
- * which is why `itv retry` refuses it too; the same id after it is a duplicate of the rejected attempt.
+ * Outcomes after which the intent may run again as a new attempt — submitted again, or retried (`itv retry`,
+ * `retry-intent.ts`), one rule for both: it changed nothing, or undid itself. A rejection by rule runs every rule
+ * again (the catalog, the policy, a delegation or the clock may have changed since; if none has, it is rejected
+ * again, and the ledger shows it was asked). Not after a release, nor a reviewer's rejection (a new attempt would
+ * go to review again, perhaps before another reviewer of record: the same id after it is a duplicate of the
+ * rejected attempt), nor a frozen or held release, which its owners decide.
  */
-const resubmittable = new Set<string>([
+export const rerunnableOutcomes: readonly Outcome[] = [
   'rolled-back',
   'refused',
   'rejected-incomplete',
@@ -46,7 +49,8 @@ const resubmittable = new Set<string>([
   'failed-verification',
   'stopped',
   'failed',
-] satisfies Outcome[]);
+];
+const rerunnable = new Set<string>(rerunnableOutcomes);
 
 /** The id attempt `number` of `intentId` runs under: the intent's own id for the first. */
 export function attemptRunId(intentId: string, number: number): string {
@@ -65,7 +69,7 @@ export function endedUnreleased(entries: StoredEntry[]): boolean {
   for (const { entry } of entries) {
     if (entry.type === 'stage.failed') ended = true;
     if (entry.type === 'intent.concluded') {
-      ended = resubmittable.has(String(payloadOf(entry, intentConcludedPayload).outcome));
+      ended = rerunnable.has(String(payloadOf(entry, intentConcludedPayload).outcome));
     }
   }
   return ended;

@@ -5,7 +5,7 @@ import { ItvError, NotFoundError } from '../errors.js';
 import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import type { Caller } from '../principals/caller.js';
 import { stateKeys } from '../state-keys.js';
-import { attemptOfRun } from './attempts.js';
+import { attemptOfRun, rerunnableOutcomes } from './attempts.js';
 import type { Outcome } from './state.js';
 import { intentStatus } from './status.js';
 import { assertInControl } from './stop-intent.js';
@@ -15,19 +15,15 @@ import { assertInControl } from './stop-intent.js';
  * a reason the same intent may get past unchanged, so it runs again as the next attempt (`attempts.ts`), under
  * the same intent id, with the link to the attempt before it on the ledger.
  *
- * Retryable: `failed` (a stage failed), `stopped` (a person stopped it), `rolled-back` (an alarm or a stop rolled
- * it back) and `failed-verification` (a check, which CI may now pass). Not retryable: a rejection by structure,
- * policy or completeness, or a refused identity — the same intent meets the same rule; submit a changed one
- * (a rule that depends on time, such as a freeze window, already names an instant in its remedy: set
- * `constraints.notBefore` and submit) — a reviewer's rejection, which a retry must not get round, and a frozen
- * or held release, which is partly out: its owners decide it (`itv release decide`).
+ * Retryable after the outcomes after which submitting it again starts a new attempt (`rerunnableOutcomes`, one
+ * rule for both): `failed` (a stage failed), `stopped`, `rolled-back`, `failed-verification` (a check, which CI
+ * may now pass), and a rejection by structure, policy or completeness or a schema update required — every rule
+ * runs again, and the catalog, the policy, a delegation or the clock may have changed since. Not retryable: a
+ * release; a reviewer's rejection, which a retry must not get round; a frozen or held release, which is partly
+ * out: its owners decide it (`itv release decide`); and a refused request, whose intent was never recorded
+ * (submit it again).
  */
-export const retryableOutcomes: readonly Outcome[] = [
-  'failed',
-  'stopped',
-  'rolled-back',
-  'failed-verification',
-];
+export const retryableOutcomes: readonly Outcome[] = rerunnableOutcomes;
 
 /** The intent is in flight, or ended in a way a retry may not answer (HTTP 409); names its status. */
 export class NotRetryableError extends ItvError {
@@ -98,5 +94,5 @@ function whyNot(outcome: string): string {
   if (outcome === 'frozen' || outcome === 'held') {
     return 'its release is held where it is; its owners decide what it does next (itv release decide)';
   }
-  return 'the same intent would meet the same rule; change it and submit it (a remedy names what would pass)';
+  return 'it may not run again as it is';
 }
