@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   AccessRefusedError,
   CheckReportConflictError,
+  DelegationExistsError,
   DelegationRevokedError,
   EvidenceIntegrityError,
   ExecutionCapacityError,
@@ -84,7 +85,11 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return problem(401, error.name, error.message, { issues }, { 'www-authenticate': error.challenge });
   }
   if (error instanceof NotFoundError) return notFound(error.message, error.field);
-  if (error instanceof CheckReportConflictError || error instanceof DelegationRevokedError) {
+  if (
+    error instanceof CheckReportConflictError ||
+    error instanceof DelegationRevokedError ||
+    error instanceof DelegationExistsError
+  ) {
     return conflict(error.name, error.message);
   }
   if (error instanceof AccessRefusedError) {

@@ -73,6 +73,12 @@ function errorsOf(route: ApiRoute): Record<string, string> {
             'the intent is not waiting for this (a stop: it concluded; a retry: in flight or not retryable)',
         }
       : {}),
+    ...(route.method === 'POST' && route.path === '/delegations'
+      ? {
+          '409':
+            'the same delegation (grantee, grantor, expiry) was revoked, which it stays, or is granted already with other terms',
+        }
+      : {}),
     ...(route.method === 'PUT'
       ? {
           '409':

@@ -170,3 +170,9 @@ export class CheckReportConflictError extends ItvError {}
  * granting it again would answer as if it took effect while the revocation still holds it void (HTTP 409).
  */
 export class DelegationRevokedError extends ItvError {}
+
+/**
+ * A grant of a delegation that is already granted (the same grantee, grantor and expiry) with other terms: a
+ * live delegation keeps the terms it was granted with, so a grant cannot widen one in place (HTTP 409).
+ */
+export class DelegationExistsError extends ItvError {}

@@ -1,6 +1,11 @@
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
-import { DelegationRevokedError, InvalidInputError } from '../errors.js';
+import {
+  DelegationExistsError,
+  DelegationRevokedError,
+  InvalidInputError,
+  VersionConflictError,
+} from '../errors.js';
 import type { Caller } from '../principals/caller.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { recordedDelegationSchema } from '../principals/principal-schema.js';
@@ -21,7 +26,8 @@ export interface GrantedDelegation extends RecordedDelegation {
  * Records a delegation the authenticated caller grants from their own authority: a service owner lets
  * another principal act with `role` on services they own until `expiresAt` (at most 90 days ahead). Nobody
  * grants on somebody else's behalf. Revoked like any delegation (`revokeAuthority` with `delegation`).
- * Throws `InvalidInputError` naming the field before anything is written.
+ * Throws `InvalidInputError` naming the field before anything is written. A live delegation keeps its terms:
+ * granting it again answers it as it was granted, or with other terms throws `DelegationExistsError`.
  */
 export async function grantDelegation(
   input: { to: string; role: string; services: string[]; expiresAt: string; reason: string },
@@ -71,8 +77,31 @@ export async function grantDelegation(
   };
   await refuseRevokedGrant(granted, deps.state);
   const key = stateKeys.delegation(granted.to, `${granted.from}#${granted.expiresAt}`);
-  await deps.state.put(key.pk, key.sk, granted);
-  return granted;
+  try {
+    await deps.state.put(key.pk, key.sk, granted, 0);
+    return granted;
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+  }
+  // Read by listing the grantee's delegations, as a grant already does: its role may Query, not GetItem.
+  const existing = (await deps.state.list<GrantedDelegation>(key.pk)).find(
+    (item) => item.sk === key.sk,
+  )?.data;
+  if (existing === undefined)
+    throw new Error(`delegation ${delegationId(granted)} vanished as it was granted`);
+  if (sameTerms(existing, granted)) return existing;
+  throw new DelegationExistsError(
+    `${granted.from}→${granted.to} until ${granted.expiresAt} is already granted (${existing.role} over ${existing.services.join(', ')}, by ${existing.grantedBy.principal} at ${existing.grantedAt}): a live delegation keeps its terms; revoke it (DELETE /delegations/${delegationId(granted)}) and grant one with another expiresAt`,
+  );
+}
+
+function sameTerms(a: RecordedDelegation, b: RecordedDelegation): boolean {
+  return (
+    a.role === b.role &&
+    a.reason === b.reason &&
+    a.services.length === b.services.length &&
+    a.services.every((service, i) => b.services[i] === service)
+  );
 }
 
 /**

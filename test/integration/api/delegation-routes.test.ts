@@ -232,6 +232,29 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       expect(
         (await grantsTo('bob')).map((item) => (item.data as { expiresAt: string }).expiresAt).sort(),
       ).toEqual([inAWeek, '2026-11-12T15:00:00.000Z']);
+
+      // Act: the live one granted again as it is, and with another role (which would widen it in place).
+      const repeated = await call('POST', '/delegations', 'alice', {
+        ...grant,
+        expiresAt: '2026-11-12T15:00:00.000Z',
+      });
+      const widened = await call('POST', '/delegations', 'alice', {
+        ...grant,
+        role: 'owner',
+        expiresAt: '2026-11-12T15:00:00.000Z',
+      });
+
+      // Assess: the repeat answers the grant as made; the other terms are 409, the grant unchanged.
+      expect(repeated.status).toBe(201);
+      expect(repeated.body).toEqual(anew.body);
+      expect([widened.status, widened.body.error]).toEqual([409, 'DelegationExistsError']);
+      expect(String(widened.body.detail ?? widened.body.message)).toMatch(
+        /already granted \(release-manager over launch-flags/,
+      );
+      const kept = (await grantsTo('bob')).find(
+        (item) => (item.data as { expiresAt: string }).expiresAt === '2026-11-12T15:00:00.000Z',
+      );
+      expect(kept?.data).toMatchObject({ role: 'release-manager' });
     },
     intentsBudgetMs(1),
   );

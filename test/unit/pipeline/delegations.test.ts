@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../lambdas/core/errors.js';
+import { DelegationExistsError, InvalidInputError } from '../../../lambdas/core/errors.js';
 import { grantDelegation, withGrantsTo } from '../../../lambdas/core/pipeline/delegations.js';
 import type { Caller } from '../../../lambdas/core/principals/index.js';
 import { catalog, NOW } from '../core/fixtures.js';
@@ -65,5 +65,27 @@ describe('delegations granted at run time', () => {
     await expect(past).rejects.toMatchObject({
       issues: [{ path: 'expiresAt', message: 'must be in the future' }],
     });
+  });
+
+  test('a live delegation keeps its terms: granting it again with others is refused, the same again answers it', async () => {
+    // Prepare
+    const state = new MemoryStateStore();
+    const first = await grantDelegation(grant, grace, { state, catalog, now: NOW });
+    const later = new Date(NOW.getTime() + 3_600_000);
+
+    // Act
+    const wider = grantDelegation({ ...grant, role: 'engineer', reason: 'more' }, grace, {
+      state,
+      catalog,
+      now: later,
+    });
+    const same = await grantDelegation(grant, grace, { state, catalog, now: later });
+
+    // Assess: refused naming the delegation and what it grants; the first grant stands, when and why it was made.
+    await expect(wider).rejects.toBeInstanceOf(DelegationExistsError);
+    await expect(wider).rejects.toThrow(/grace→ivan.*already granted.*sre over incident-router/);
+    expect(same).toEqual(first);
+    expect((await withGrantsTo(catalog, 'ivan', state)).delegations).toContainEqual(first);
+    expect((await state.list('DELEGATION#ivan')).length).toBe(1);
   });
 });
