@@ -4,8 +4,7 @@ import { checkCompleteness } from '../core/completeness.js';
 import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import { screenIntent } from '../core/intake/screen-intent.js';
 import { screenPayloadRef } from '../core/intake/screen-payload-ref.js';
-import { intentDeclaredPayload, payloadOf } from '../core/ledger/entry-payloads.js';
-import { chooseAttempt } from '../core/pipeline/attempts.js';
+import { chooseAttempt, refuseAnotherRequestersId } from '../core/pipeline/attempts.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
@@ -102,31 +101,6 @@ export async function submit(
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
   await refuseAnotherRequestersId(checked.intentId, checked.intent.authority.requester, deps);
   return start(checked.intentId, intent, submission, executions, deps);
-}
-
-/**
- * An intent id is its first requester's: a submission for anybody else under it — answered as a duplicate of
- * their change, or started as its next attempt once theirs ended unreleased — would let one principal's change
- * stand for another's. Refused (403 naming `id`) before anything is recorded; the same requester (or a delegate
- * submitting for them, whose intent they are) goes on as before.
- */
-async function refuseAnotherRequestersId(
-  intentId: string,
-  requester: string | undefined,
-  deps: IntakeDeps,
-): Promise<void> {
-  const declared = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
-    (stored) => stored.entry.type === 'intent.declared',
-  );
-  if (!declared) return;
-  const first = payloadOf(declared.entry, intentDeclaredPayload).authority?.requester;
-  if (typeof first === 'string' && first !== requester) {
-    const not = requester === undefined ? 'and this one names no requester' : `not ${requester}'s`;
-    throw new ImpersonationError(
-      `intent id ${intentId} is ${first}'s change, ${not}: give this change an id of its own`,
-      'id',
-    );
-  }
 }
 
 /** The requester an intent names, if it names one (an event's intent may be incomplete). */

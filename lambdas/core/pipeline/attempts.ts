@@ -1,9 +1,9 @@
 import type * as z from 'zod';
 import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { StateStore } from '../../ports/state-store.js';
-import { VersionConflictError } from '../errors.js';
+import { ImpersonationError, VersionConflictError } from '../errors.js';
 import type { attemptPart } from '../ledger/entry-payload-parts.js';
-import { intentConcludedPayload, payloadOf } from '../ledger/entry-payloads.js';
+import { intentConcludedPayload, intentDeclaredPayload, payloadOf } from '../ledger/entry-payloads.js';
 import { stateKeys } from '../state-keys.js';
 import type { Outcome } from './state.js';
 
@@ -73,6 +73,31 @@ export function endedUnreleased(entries: StoredEntry[]): boolean {
     }
   }
   return ended;
+}
+
+/**
+ * An intent id is its first requester's: a submission for anybody else under it — answered as a duplicate of
+ * their change, or started as its next attempt once theirs ended unreleased — would let one principal's change
+ * stand for another's. Refused (403 naming `id`) before anything is recorded; the same requester (or a delegate
+ * submitting for them, whose intent they are) goes on as before.
+ */
+export async function refuseAnotherRequestersId(
+  intentId: string,
+  requester: string | undefined,
+  deps: { ledger: LedgerStore; ledgerName: string },
+): Promise<void> {
+  const declared = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
+    (stored) => stored.entry.type === 'intent.declared',
+  );
+  if (!declared) return;
+  const first = payloadOf(declared.entry, intentDeclaredPayload).authority?.requester;
+  if (typeof first === 'string' && first !== requester) {
+    const not = requester === undefined ? 'and this one names no requester' : `not ${requester}'s`;
+    throw new ImpersonationError(
+      `intent id ${intentId} is ${first}'s change, ${not}: give this change an id of its own`,
+      'id',
+    );
+  }
 }
 
 /**
