@@ -15,6 +15,12 @@ import { deployedAccount, deployedRegion, StackTemplate } from './template.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
+ * The wall time an execution may take to end, or to park, before its scenario fails naming where it is: the
+ * longest takes seconds (the clock is virtual), so this only ever cuts short one that will never end.
+ */
+const executionBudgetMs = 180_000;
+
+/**
  * The itv stack as deployed, from cdk.out: every resource of the template provisioned on moto_server and the
  * AppConfig endpoint, every Lambda function running its bundled asset with its template environment, every
  * AWS call checked against the caller's IAM policies by the gateway, the synthesized state machine run by the
@@ -232,7 +238,22 @@ export async function deployStack(options: {
     async finished(intentId) {
       const execution = executionOf(intentId);
       if (!execution) throw new Error(`no execution for intent ${intentId}`);
-      await execution.done;
+      // A scenario whose execution never ends (parked for a report or review that was refused) fails here,
+      // saying where it waits, not at the suite's ten-minute timeout.
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), executionBudgetMs);
+      });
+      const ended = await Promise.race([execution.done.then(() => 'done' as const), expired]);
+      clearTimeout(timer);
+      if (ended === 'expired') {
+        const parked = stepFunctions.waitingTokens.some((token) =>
+          token.startsWith(`${execution.executionArn}#`),
+        );
+        throw new Error(
+          `${intentId}: still ${execution.status} after ${executionBudgetMs / 1000} s, ${parked ? 'parked for a task token' : 'not parked'} in ${execution.states.at(-1)}; states: ${execution.states.slice(-10).join(' → ')}`,
+        );
+      }
       const failure = (await ledger.forIntent(ledgerName, intentId)).find(
         (e) => e.entry.type === 'stage.failed',
       );
@@ -255,7 +276,10 @@ export async function deployStack(options: {
       return (await ledger.forIntent(ledgerName, intentId)).map((stored) => stored.entry.type);
     },
     async parkedForReview(intentId) {
+      const deadline = Date.now() + executionBudgetMs;
       for (;;) {
+        if (Date.now() > deadline)
+          throw new Error(`${intentId} did not park within ${executionBudgetMs / 1000} s`);
         const execution = executionOf(intentId);
         // Parked for a person: a queued intent's park for its lane (AwaitLane), or for CI's check results
         // (AwaitChecks), is not one.
