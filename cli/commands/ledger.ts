@@ -6,6 +6,7 @@ import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
+import { keyMismatchOf } from '../../lambdas/core/evidence/signing-key-match.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
 import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
 import { openApi } from '../api/itv-api.js';
@@ -135,14 +136,19 @@ export async function ledgerVerifyCommand(options: {
         `no ${beside}: without the evidence store's checkpoints the export's tail cannot be vouched for`,
       );
     }
-    const audit = auditExport(lines, key, { checkpoints: [...(found ?? []), ...witnessed] });
+    const checkpoints = [...(found ?? []), ...witnessed];
+    const audit = auditExport(lines, key, { checkpoints });
+    refuseForeignKey(audit, { lines, key, checkpoints, file: options.publicKey });
     return printAudit(audit, options.json ?? false, options.acceptTail);
   }
   const witnessed = witnessesOf(options.witness);
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download, get) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
-    const audit = auditExport(download.lines, key, { checkpoints: [...download.checkpoints, ...witnessed] });
+    const checkpoints = [...download.checkpoints, ...witnessed];
+    const audit = auditExport(download.lines, key, { checkpoints });
+    if (options.publicKey)
+      refuseForeignKey(audit, { lines: download.lines, key, checkpoints, file: options.publicKey });
     if (!options.bundles || !audit.ok) return printAudit(audit, options.json ?? false, options.acceptTail);
     // The ledger, verified, is the signed index of the evidence store: each bundle it records must be there.
     const bundles = await auditLedgerBundles(download, get, key);
@@ -150,8 +156,54 @@ export async function ledgerVerifyCommand(options: {
   });
 }
 
+/**
+ * A key given with `--public-key` that verifies none of the ledger's signatures is not the ledger's key: said so,
+ * as bad input, rather than calling the ledger tampered. One signature that holds makes a failing one tampering.
+ */
+function refuseForeignKey(
+  audit: LedgerAudit,
+  given: { lines: Buffer; key: Uint8Array; checkpoints: readonly CheckpointSource[]; file: string },
+): void {
+  if (audit.ok || audit.fault !== 'bad-signature') return;
+  const mismatch = keyMismatchOf(given.lines, given.key, given.checkpoints);
+  if (mismatch === undefined) return;
+  throw new InvalidInputError(`${given.file} is not the key that signed this ledger`, [
+    {
+      path: '--public-key',
+      message: `none of the ${mismatch.signatures} signatures in the ledger and its checkpoints verifies with it (it has keyid ${mismatch.keyid}; the ledger's signatures carry ${mismatch.claimedKeyids.join(', ')})`,
+    },
+  ]);
+}
+
+/** Witnesses are checkpoints files: a file that is something else (an export, notes, nothing) is refused, named. */
 function witnessesOf(files: readonly string[] = []): CheckpointSource[] {
-  return files.flatMap((file) => readCheckpointsFile(file, '--witness'));
+  return files.flatMap((file) => {
+    const sources = readCheckpointsFile(file, '--witness');
+    const refuse = (message: string) =>
+      new InvalidInputError(`${file} is not a checkpoints file`, [
+        {
+          path: '--witness',
+          message: `${message}: a witness is a file of signed checkpoints, such as the one an earlier 'itv ledger export --out' wrote beside its export`,
+        },
+      ]);
+    if (sources.length === 0) throw refuse(`${file} holds no signed checkpoint`);
+    for (const { value, source } of sources) {
+      const wrong = notASignedCheckpoint(value);
+      if (wrong !== undefined) throw refuse(`${source} ${wrong}`);
+    }
+    return sources;
+  });
+}
+
+/** What a line is instead of a signed checkpoint (`{ checkpoint, envelope }`), or undefined when it has that shape. */
+function notASignedCheckpoint(value: unknown): string | undefined {
+  if (value === null) return 'is not JSON';
+  const isObject = (part: unknown) => part !== null && typeof part === 'object' && !Array.isArray(part);
+  if (!isObject(value)) return 'is not a signed checkpoint';
+  const { checkpoint, envelope, entry, hash } = value as Record<string, unknown>;
+  if (isObject(checkpoint) && isObject(envelope)) return undefined;
+  if (isObject(entry) && typeof hash === 'string') return 'is a ledger entry, not a signed checkpoint';
+  return 'is not a signed checkpoint';
 }
 
 /** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */

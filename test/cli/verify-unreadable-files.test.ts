@@ -14,6 +14,7 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
   let key: string;
   let notKey: string;
   let exportFile: string;
+  let notWitness: string;
   let bundleDir: string;
   const missing = (name: string) => join(dir, `missing-${name}`);
   const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -29,6 +30,8 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
     writeFileSync(notKey, 'hello\n');
     exportFile = join(dir, 'ledger.jsonl');
     writeFileSync(exportFile, '');
+    notWitness = join(dir, 'another-export.jsonl');
+    writeFileSync(notWitness, `${JSON.stringify({ entry: { seq: 0 }, hash: '00' })}\n`);
     bundleDir = join(dir, 'bundle');
     mkdirSync(bundleDir);
   });
@@ -59,6 +62,14 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
       'a missing witness',
       () => ['ledger', 'verify', '--file', exportFile, '--public-key', key, '--witness', missing('witness')],
       () => new RegExp(`^itv: cannot read ${escaped(missing('witness'))}: ENOENT\n  --witness: `),
+    ],
+    [
+      'a witness that is not a checkpoints file (an export)',
+      () => ['ledger', 'verify', '--file', exportFile, '--public-key', key, '--witness', notWitness],
+      () =>
+        new RegExp(
+          `^itv: ${escaped(notWitness)} is not a checkpoints file\n  --witness: ${escaped(notWitness)} line 1 is a ledger entry, not a signed checkpoint: `,
+        ),
     ],
     [
       'a missing bundle folder',

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ describe('itv ledger verify --file, against tampered exports', () => {
     name: string,
     entries: SignedLedger['entries'],
     objects: SignedLedger['objects'],
-    options: { acceptTail?: boolean; json?: boolean; witness?: string[] } = {},
+    options: { acceptTail?: boolean; json?: boolean; witness?: string[]; publicKey?: string } = {},
   ) {
     const file = join(dir, `${name.replaceAll(/\W+/g, '-')}.jsonl`);
     writeFileSync(file, exportOf(entries));
@@ -98,6 +99,69 @@ describe('itv ledger verify --file, against tampered exports', () => {
     expect(alone.code).toBe(0);
     expect(witnessed.code).toBe(1);
     expect(witnessed.output).toContain('first bad entry seq 28 (truncated)');
+  });
+
+  test('a witness that is not a checkpoints file (the export itself) is bad input naming --witness, not tampering', async () => {
+    // Prepare: the export given where its checkpoints belong, and a file that is not JSON Lines at all.
+    const exportFile = join(dir, 'mistaken-witness.jsonl');
+    writeFileSync(exportFile, exportOf(ledger.entries));
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'kept for the audit\n');
+    const empty = join(dir, 'empty.checkpoints.jsonl');
+    writeFileSync(empty, '');
+    // Act
+    const verify = (witness: string) =>
+      verifyFiles('witnessed', ledger.entries, ledger.objects, { witness: [witness] });
+    // Assess
+    await expect(verify(exportFile)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      issues: [
+        {
+          path: '--witness',
+          message: expect.stringMatching(/line 1 is a ledger entry, not a signed checkpoint/),
+        },
+      ],
+    });
+    await expect(verify(notes)).rejects.toMatchObject({
+      issues: [{ path: '--witness', message: expect.stringMatching(/line 1 is not JSON/) }],
+    });
+    await expect(verify(empty)).rejects.toMatchObject({
+      issues: [{ path: '--witness', message: expect.stringMatching(/holds no signed checkpoint/) }],
+    });
+  });
+
+  test('a valid key that signed none of the ledger is bad input naming --public-key, not tampering', async () => {
+    // Prepare: another P-256 key, as an auditor holding the wrong file would give it.
+    const other = join(dir, 'other-key.pem');
+    writeFileSync(
+      other,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    // Act
+    const withCheckpoints = verifyFiles('wrong-key', ledger.entries, ledger.objects, { publicKey: other });
+    const exportAlone = verifyFiles('wrong-key-alone', ledger.entries, [], { publicKey: other });
+    // Assess
+    for (const verdict of [withCheckpoints, exportAlone]) {
+      await expect(verdict).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        message: expect.stringMatching(/is not the key that signed this ledger/),
+        issues: [{ path: '--public-key', message: expect.stringMatching(/none of the \d+ signatures/) }],
+      });
+    }
+  });
+
+  test('one checkpoint whose signature fails among many that hold is still TAMPERED', async () => {
+    // Prepare: the signature of the evidence store's checkpoint of size 16 replaced by another of its own.
+    const objects = structuredClone(ledger.objects);
+    const forged = objects.find((o) => (o.value as { checkpoint: { size: number } }).checkpoint.size === 16)!;
+    const signed = forged.value as { envelope: { signatures: Array<{ sig: string }> } };
+    const other = objects.find((o) => o !== forged)!.value as typeof signed;
+    signed.envelope.signatures[0]!.sig = other.envelope.signatures[0]!.sig;
+    // Act
+    const { code, output } = await verifyFiles('one-forged', ledger.entries, objects);
+    // Assess
+    expect(code).toBe(1);
+    expect(output).toContain('ledger TAMPERED: first bad entry seq 16 (bad-signature)');
   });
 
   test('--file without --public-key refuses to trust anything', async () => {
