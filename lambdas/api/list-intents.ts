@@ -1,7 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Catalog } from '../core/catalog-schema.js';
 import { InvalidInputError } from '../core/errors.js';
-import { type IntentListFilter, listIntents, statusFilter } from '../core/pipeline/intent-list.js';
+import {
+  type IntentListFilter,
+  listIntents,
+  serviceFilter,
+  statusFilter,
+} from '../core/pipeline/intent-list.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
@@ -16,17 +22,18 @@ const maxLimit = 200;
  * `GET /intents?status=&service=&team=&tag=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
  * like `GET /intents/{id}`: API Gateway's IAM auth admits the caller). `status` takes several values, comma
  * separated (`in-flight` for every intent that has not concluded; `queued` and `scheduled` for `admission.queued`
- * and `admission.scheduled`; a status no intent can have is a 400 listing those it can); `tag` is `key=value` pairs, comma separated,
+ * and `admission.scheduled`; a status no intent can have is a 400 listing those it can); `service` must be the
+ * catalog's (else a 400 listing its services); `tag` is `key=value` pairs, comma separated,
  * all of which the intent's tags must hold; `since` is an ISO-8601 instant. Each bad
  * parameter is a 400 naming it. `nextCursor` and `Link: <…>; rel="next"` lead to the next page.
  */
 export async function listIntentsRoute(
   event: APIGatewayProxyEvent,
-  deps: { ledger: LedgerStore; ledgerName: string },
+  deps: { ledger: LedgerStore; ledgerName: string; catalog: Catalog },
 ): Promise<APIGatewayProxyResult> {
   try {
     const query = event.queryStringParameters ?? {};
-    const filter = parseFilter(query);
+    const filter = parseFilter(query, deps.catalog);
     const limit = queryInteger(query, 'limit', { min: 1, max: maxLimit }) ?? 50;
     const page = await listIntents(deps.ledger, deps.ledgerName, filter, {
       limit,
@@ -44,8 +51,18 @@ export async function listIntentsRoute(
   }
 }
 
-function parseFilter(query: Record<string, string | undefined>): IntentListFilter {
+function parseFilter(query: Record<string, string | undefined>, catalog: Catalog): IntentListFilter {
   const issues: Array<{ path: string; message: string }> = [];
+  // A filter the catalog or the statuses refuse adds its issues to the others rather than answering alone.
+  function checked<T>(parse: () => T): T | undefined {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      issues.push(...error.issues);
+      return undefined;
+    }
+  }
   const text = (name: string): string | undefined => {
     const value = query[name]?.trim();
     if (value === undefined) return undefined;
@@ -55,12 +72,14 @@ function parseFilter(query: Record<string, string | undefined>): IntentListFilte
     }
     return value;
   };
-  const service = text('service');
+  const named = text('service');
+  const service = named === undefined ? undefined : checked(() => serviceFilter(named, catalog.services));
   const team = text('team');
-  let status = text('status')
+  const statuses = text('status')
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const status = statuses && statuses.length > 0 ? checked(() => statusFilter(statuses)) : undefined;
   const sinceText = text('since');
   let since: Date | undefined;
   if (sinceText !== undefined) {
@@ -79,19 +98,11 @@ function parseFilter(query: Record<string, string | undefined>): IntentListFilte
       });
     } else tags[key] = value;
   }
-  if (status && status.length > 0) {
-    try {
-      status = statusFilter(status);
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
   if (issues.length > 0) throw new InvalidInputError('invalid intent list query', issues);
   return {
     ...(service ? { service } : {}),
     ...(team ? { team } : {}),
-    ...(status && status.length > 0 ? { status } : {}),
+    ...(status ? { status } : {}),
     ...(since ? { since } : {}),
     ...(Object.keys(tags).length > 0 ? { tags } : {}),
   };

@@ -79,6 +79,12 @@ describe('itv list', () => {
       const unknown = await runItv(home, ['list', '--status', 'bogus']);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toMatch(/status: .*in-flight.*released.*not "bogus"/);
+      const notInCatalog = await runItv(home, ['list', '--service', 'no-such-service']);
+      expect(notInCatalog.code).toBe(1);
+      expect(notInCatalog.stderr).toMatch(
+        /service: "no-such-service" is not in the service catalog; known services: .*launch-flags/,
+      );
+      expect(notInCatalog.stdout).not.toMatch(/no intents match/);
     },
     commandMs,
   );

@@ -105,6 +105,23 @@ export function statusFilter(named: readonly string[]): string[] {
   return [...new Set(named.map((status) => statusAliases[status] ?? status))];
 }
 
+/**
+ * The service a filter names, which must be one of the catalog's: `InvalidInputError` naming `service` and
+ * listing the known ones otherwise, as `statusFilter` does, where the list would match nothing and look empty.
+ * Example: `serviceFilter('launch-flags', catalog.services)` is `'launch-flags'`.
+ */
+export function serviceFilter(named: string, services: Readonly<Record<string, unknown>>): string {
+  if (Object.hasOwn(services, named)) return named;
+  const known = Object.keys(services).sort();
+  const shown = known.length > 30 ? [...known.slice(0, 30), `and ${known.length - 30} more`] : known;
+  throw new InvalidInputError('invalid intent list query', [
+    {
+      path: 'service',
+      message: `"${named.slice(0, 40)}" is not in the service catalog; known services: ${shown.join(', ') || 'none'}`,
+    },
+  ]);
+}
+
 /** What a list reads of the ledger: a range of it, its head, and one intent's entries. */
 export type LedgerReads = Pick<LedgerStore, 'read' | 'head' | 'forIntent'>;
 

@@ -109,6 +109,20 @@ describe('GET /intents', () => {
     expect(ids(await get('/intents?status=admission.scheduled,awaiting-review'))).toEqual(['list-high-1']);
   });
 
+  test('a service not in the catalog is 400 naming service and listing the known ones, not an empty list', async () => {
+    const unknown = await get('/intents?service=no-such-service');
+    expect(unknown.status).toBe(400);
+    const issues = unknown.body.issues as unknown as Array<{ path: string; message: string }>;
+    expect(issues).toEqual([expect.objectContaining({ path: 'service' })]);
+    for (const known of [
+      '"no-such-service" is not in the service catalog',
+      'launch-flags',
+      'patient-records',
+    ])
+      expect(issues[0]!.message).toContain(known);
+    expect(ids(await get('/intents?service=hiring-portal'))).toEqual([]);
+  });
+
   test('a cursor is refused with filters other than those of the page that handed it out', async () => {
     const first = await get('/intents?status=released,awaiting-review&limit=1');
     const cursor = first.body.nextCursor!;
@@ -128,6 +142,7 @@ describe('GET /intents', () => {
       ['since=yesterday', 'since'],
       ['cursor=forged', 'cursor'],
       ['service=', 'service'],
+      ['service=nope', 'service'],
       ['tag=region', 'tag'],
       ['tag=region=NA=EU', 'tag'],
       ['status=bogus', 'status'],
