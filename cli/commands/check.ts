@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
-import { printApiError } from '../control-plane/api-errors.js';
+import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { exitCodes } from '../exit-codes.js';
 
 interface ReportAnswer {
@@ -52,7 +52,7 @@ export async function reportCheckCommand(
     `/intents/${encodeURIComponent(id)}/checks/${encodeURIComponent(name)}`,
     { body, ...(as ? { as } : {}) },
   );
-  if (answer.status >= 400) return printApiError(answer);
+  if (answer.status >= 400) return printApiError(answer, sameNamedFlags(['status', 'detail', 'url']));
   const report = answer.body;
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));

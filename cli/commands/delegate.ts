@@ -3,7 +3,16 @@ import type { GrantedDelegation } from '../../lambdas/core/pipeline/delegations.
 import type { RevokedDelegation } from '../../lambdas/core/pipeline/revoke-delegation.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
-import { printApiError } from '../control-plane/api-errors.js';
+import { type FlagsByField, printApiError } from '../control-plane/api-errors.js';
+
+/** The flags of `itv delegate` by the fields of the grant they are sent as. */
+const grantFlags: FlagsByField = {
+  to: '--to',
+  services: '--service',
+  role: '--role',
+  expiresAt: '--until',
+  reason: '--reason',
+};
 
 /**
  * `itv delegate`: `POST /delegations` on the home's control plane as the principal running it (`--as`), who
@@ -40,7 +49,7 @@ export async function delegateCommand(options: {
     },
     ...(as ? { as } : {}),
   });
-  if (answer.status !== 201) return printApiError(answer);
+  if (answer.status !== 201) return printApiError(answer, grantFlags);
   const granted = answer.body;
   if (options.json) console.log(JSON.stringify(granted, null, 2));
   else {
@@ -73,7 +82,7 @@ export async function revokeDelegationCommand(
     `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent(options.reason)}`,
     as ? { as } : {},
   );
-  if (answer.status !== 200) return printApiError(answer);
+  if (answer.status !== 200) return printApiError(answer, { reason: '--reason' });
   const { revocation, alreadyRevoked } = answer.body;
   if (options.json) console.log(JSON.stringify(answer.body, null, 2));
   else {

@@ -1,7 +1,7 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
-import { printApiError } from '../control-plane/api-errors.js';
+import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodes } from '../exit-codes.js';
 import { nextStepLines, waitDetails } from './next-step.js';
@@ -60,7 +60,8 @@ async function postThenWatch(
       ),
     { onWait: (seconds, refused) => (json ? console.error : console.log)(waitingLine(seconds, refused)) },
   );
-  if (answer.status >= 400) return printApiError(answer);
+  // The body's fields are the flags of the same name (`--reason`).
+  if (answer.status >= 400) return printApiError(answer, sameNamedFlags(Object.keys(body)));
   const watched = answer.body.intentId ?? id;
   if (!json) {
     console.log(actingLine(api, as));

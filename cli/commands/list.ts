@@ -1,6 +1,6 @@
 import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
-import { printApiError } from '../control-plane/api-errors.js';
+import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { controlPlane } from '../control-plane/client.js';
 import { table } from '../format.js';
 
@@ -16,6 +16,9 @@ export interface ListOptions {
   json?: boolean;
 }
 
+/** The flags sent as the query parameters of the same name. */
+const queryFlags = ['status', 'service', 'team', 'tag', 'since', 'limit', 'cursor'] as const;
+
 /**
  * `itv list`: `GET /intents` on the home's control plane, newest first. One page (`--limit`, default 50) and
  * the cursor of the next, or every page with `--all`. `--json` prints `{items, nextCursor?}`.
@@ -23,7 +26,7 @@ export interface ListOptions {
 export async function listCommand(options: ListOptions): Promise<number> {
   const client = await controlPlane(itvHome());
   const query = new URLSearchParams();
-  for (const name of ['status', 'service', 'team', 'tag', 'since', 'limit', 'cursor'] as const) {
+  for (const name of queryFlags) {
     const value = options[name];
     if (value !== undefined) query.set(name, value);
   }
@@ -32,7 +35,7 @@ export async function listCommand(options: ListOptions): Promise<number> {
   let searchedBackTo: string | undefined;
   for (;;) {
     const answer = await client.call<IntentPage>('GET', `/intents${query.size > 0 ? `?${query}` : ''}`);
-    if (answer.status >= 400) return printApiError(answer);
+    if (answer.status >= 400) return printApiError(answer, sameNamedFlags(queryFlags));
     items.push(...answer.body.items);
     nextCursor = answer.body.nextCursor;
     searchedBackTo = answer.body.searchedBackTo;

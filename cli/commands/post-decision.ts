@@ -1,7 +1,7 @@
 import { actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
 import { connect, type Target } from '../api/itv-api.js';
-import { printApiError } from '../control-plane/api-errors.js';
+import { type FlagsByField, printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
@@ -10,7 +10,7 @@ import { printStatus } from './status.js';
 /**
  * A person's decision on a parked intent (`itv review`, `itv release decide`): `POST /intents/{id}/<route>`
  * as the caller, then the resumed execution followed until it settles, printing only what was reported after
- * the decision.
+ * the decision. `decisionFlags` are the flags the body's `decision` comes from, named in a refusal of it.
  */
 export async function postDecisionAndFollow(
   id: string,
@@ -19,6 +19,7 @@ export async function postDecisionAndFollow(
   target: Target,
   as: ActingAs | undefined,
   json: boolean,
+  decisionFlags: string,
 ): Promise<number> {
   const api = await connect(target);
   const path = `/intents/${encodeURIComponent(id)}`;
@@ -27,7 +28,8 @@ export async function postDecisionAndFollow(
     () => api.client.call('POST', `${path}/${route}`, { body, ...(as ? { as } : {}) }),
     { onWait: (seconds, refused) => (json ? console.error : console.log)(waitingLine(seconds, refused)) },
   );
-  if (answer.status >= 400) return printApiError(answer);
+  const flags: FlagsByField = { ...sameNamedFlags(Object.keys(body)), decision: decisionFlags };
+  if (answer.status >= 400) return printApiError(answer, flags);
   if (!json) console.log(actingLine(api, as));
   const status = await followOn(api, id, { print: json ? undefined : (line) => console.log(line), after });
   if (!status) {

@@ -40,5 +40,6 @@ export async function releaseDecideCommand(
     target,
     as,
     options.json ?? false,
+    '--roll-forward, --roll-back or --hold',
   );
 }

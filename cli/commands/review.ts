@@ -34,5 +34,6 @@ export async function reviewCommand(
     target,
     as,
     options.json ?? false,
+    '--approve or --reject',
   );
 }

@@ -10,7 +10,7 @@ import {
   valueReportDocument,
 } from '../console/views/value-document.js';
 import { renderValuePage } from '../console/views/value-view.js';
-import { printApiError } from '../control-plane/api-errors.js';
+import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { table } from '../format.js';
 
 /**
@@ -39,7 +39,8 @@ export async function valueReportCommand(options: {
       ...(options.curveBy !== undefined ? { curveBy: options.curveBy } : {}),
     }),
   );
-  if (answer.status !== 200) return printApiError(answer);
+  if (answer.status !== 200)
+    return printApiError(answer, sameNamedFlags(['by', 'since', 'until', 'curveBy']));
   const clock: ClockKind = api.kind === 'local' ? 'virtual' : 'wall';
   const report = valueReportDocument(answer.body, clock);
   const { dimensions, groups, totals, formulas, dora, window } = report;

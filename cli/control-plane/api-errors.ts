@@ -7,13 +7,50 @@ interface ErrorBody {
   issues?: Array<{ path: string; message: string }>;
 }
 
-/** Prints an API error answer as the CLI prints its own errors, one line per field; returns exit code 1. */
-export function printApiError(answer: ApiAnswer<unknown>): number {
+/**
+ * The flags a command sent as API fields, by field (`{ expiresAt: '--until', services: '--service' }`): an error
+ * the API answers then names the flag the user typed, not the field it became.
+ */
+export type FlagsByField = Readonly<Record<string, string>>;
+
+/** Flags named as their fields are, camelCase as kebab-case: `['curveBy']` is `{ curveBy: '--curve-by' }`. */
+export function sameNamedFlags(fields: readonly string[]): FlagsByField {
+  return Object.fromEntries(
+    fields.map((field) => [field, `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`]),
+  );
+}
+
+/**
+ * Prints an API error answer as the CLI prints its own errors, one line per field, each field the command sent
+ * named by its flag (`flags`); returns exit code 1.
+ */
+export function printApiError(answer: ApiAnswer<unknown>, flags: FlagsByField = {}): number {
   const body = answer.body as ErrorBody;
-  console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${body.message ?? ''}`.trimEnd());
+  const message = body.message === undefined ? '' : inFlags(body.message, flags);
+  console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${message}`.trimEnd());
   // An issue that only names where the message's subject was (a 404's `path.id`) says nothing more.
   for (const issue of (body.issues ?? []).filter((issue) => issue.message !== body.message)) {
-    console.error(`  ${issueText(issue)}`);
+    console.error(
+      `  ${issueText({ path: flagOf(issue.path, flags), message: inFlags(issue.message, flags) })}`,
+    );
   }
   return 1;
+}
+
+/** `services[1]` as `--service`, `expiresAt` as `--until`; a path whose first field no flag sent stays as it is. */
+function flagOf(path: string, flags: FlagsByField): string {
+  const field = /^[^.[]*/.exec(path)?.[0] ?? path;
+  return Object.hasOwn(flags, field) ? flags[field]! : path;
+}
+
+/**
+ * A field a message names (`grant one with another expiresAt`) as its flag. Only camelCase names are replaced:
+ * no sentence holds them as words, where `reason` or `services` may be the message's own.
+ */
+function inFlags(text: string, flags: FlagsByField): string {
+  let named = text;
+  for (const [field, flag] of Object.entries(flags)) {
+    if (/^[a-z]+[A-Z]\w*$/.test(field)) named = named.replace(new RegExp(`\\b${field}\\b`, 'g'), flag);
+  }
+  return named;
 }

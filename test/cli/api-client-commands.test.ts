@@ -103,7 +103,7 @@ describe('the read and delegation commands through the API', () => {
         groups: [{ key: { service: 'launch-flags', region: 'NA' }, released: 1 }],
       });
       expect(unknown.code).toBe(1);
-      expect(unknown.stderr).toMatch(/by: unknown dimension "nonsense"/);
+      expect(unknown.stderr).toMatch(/^ {2}--by: unknown dimension "nonsense"/m);
     },
     commandMs,
   );

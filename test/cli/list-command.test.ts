@@ -75,14 +75,14 @@ describe('itv list', () => {
     async () => {
       const bad = await runItv(home, ['list', '--since', 'yesterday']);
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/since: must be an ISO-8601/);
+      expect(bad.stderr).toMatch(/^ {2}--since: must be an ISO-8601/m);
       const unknown = await runItv(home, ['list', '--status', 'bogus']);
       expect(unknown.code).toBe(1);
-      expect(unknown.stderr).toMatch(/status: .*in-flight.*released.*not "bogus"/);
+      expect(unknown.stderr).toMatch(/^ {2}--status: .*in-flight.*released.*not "bogus"/m);
       const notInCatalog = await runItv(home, ['list', '--service', 'no-such-service']);
       expect(notInCatalog.code).toBe(1);
       expect(notInCatalog.stderr).toMatch(
-        /service: "no-such-service" is not in the service catalog; known services: .*launch-flags/,
+        /^ {2}--service: "no-such-service" is not in the service catalog; known services: .*launch-flags/m,
       );
       expect(notInCatalog.stdout).not.toMatch(/no intents match/);
     },

@@ -2,14 +2,21 @@ import { jest } from '@jest/globals';
 import { printApiError } from '../../../cli/control-plane/api-errors.js';
 
 describe('an API error as the CLI prints it', () => {
-  const printed = (issues: Array<{ path: string; message: string }>) => {
+  const printed = (
+    issues: Array<{ path: string; message: string }>,
+    flags?: Record<string, string>,
+    message = 'the intent is refused',
+  ) => {
     const lines: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
     try {
-      const code = printApiError({
-        status: 400,
-        body: { error: 'InvalidInputError', message: 'the intent is refused', issues },
-      } as never);
+      const code = printApiError(
+        {
+          status: 400,
+          body: { error: 'InvalidInputError', message, issues },
+        } as never,
+        flags,
+      );
       return { code, lines };
     } finally {
       spy.mockRestore();
@@ -32,5 +39,27 @@ describe('an API error as the CLI prints it', () => {
   test('an issue about the whole body (no path) prints its message alone, with no empty field before it', () => {
     const { lines } = printed([{ path: '', message: 'intent: is 667468 bytes of JSON' }]);
     expect(lines[1]).toBe('  intent: is 667468 bytes of JSON');
+  });
+
+  test('a command that sent flags as fields has each field named by its flag, in paths and in messages', () => {
+    // Prepare: `itv delegate` sends --until as expiresAt and each --service as services[i].
+    const flags = { expiresAt: '--until', services: '--service', reason: '--reason' };
+    // Act
+    const { lines } = printed(
+      [
+        { path: 'expiresAt', message: 'must be in the future' },
+        { path: 'services[1]', message: '"nope" is not in the service catalog' },
+        { path: 'role', message: 'is required' },
+      ],
+      flags,
+      'the delegation stays revoked; grant one with another expiresAt',
+    );
+    // Assess
+    expect(lines).toEqual([
+      'itv: InvalidInputError: the delegation stays revoked; grant one with another --until',
+      '  --until: must be in the future',
+      '  --service: "nope" is not in the service catalog',
+      '  role: is required',
+    ]);
   });
 });
