@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
+import { nonEmptyId } from './id-argument.js';
 import { projectRoot } from './project-root.js';
 import { principalVariable } from './runtime/principal-variable.js';
+
+const intentId = nonEmptyId('intent');
 
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
 export function buildProgram(): Command {
@@ -56,7 +59,7 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description("show an intent's status and ledger steps")
-    .argument('<id>', 'intent id')
+    .argument('<id>', 'intent id', intentId)
     .option('--json', 'print as JSON')
     .action(async (id, options) =>
       exit(await (await import('./commands/status.js')).statusCommand(id, options)),
@@ -91,7 +94,7 @@ export function buildProgram(): Command {
   program
     .command('review')
     .description('approve or reject an intent waiting for a reviewer of record')
-    .argument('<id>', 'intent id')
+    .argument('<id>', 'intent id', intentId)
     .addOption(new Option('--approve', 'approve the change').conflicts('reject'))
     .addOption(new Option('--reject', 'reject the change').conflicts('approve'))
     .option(
@@ -109,7 +112,7 @@ export function buildProgram(): Command {
   release
     .command('decide')
     .description("decide what a held release does next, as one of the service's owners")
-    .argument('<id>', 'intent id')
+    .argument('<id>', 'intent id', intentId)
     .addOption(
       new Option('--roll-forward', 'continue the exposure steps to everyone, still watched').conflicts([
         'rollBack',
@@ -179,7 +182,7 @@ export function buildProgram(): Command {
     .description(
       "copy an intent's evidence bundle out of the evidence store (through the API, or straight from the bucket)",
     )
-    .argument('[id]', 'intent id (leave out with --since/--until)')
+    .argument('[id]', 'intent id (leave out with --since/--until)', intentId)
     .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID; evidence-bundles for a range)')
     .option('--bucket [name]', "read the evidence bucket directly (default: the context's)")
     .option('--since <date>', 'with --bucket: every bundle written at or after this ISO 8601 date')
@@ -216,7 +219,7 @@ export function buildProgram(): Command {
   delegate
     .command('revoke')
     .description('take back a delegation you granted (its id is what granting it printed)')
-    .argument('<id>', 'the delegation id, GRANTEE~GRANTOR~EXPIRY')
+    .argument('<id>', 'the delegation id, GRANTEE~GRANTOR~EXPIRY', nonEmptyId('delegation'))
     .option('--reason <text>', 'why (required)')
     .option('--json', 'print the revocation as JSON')
     .action(async (id: string, _options, command: Command) =>
@@ -241,7 +244,7 @@ export function buildProgram(): Command {
   program
     .command('stop')
     .description('stop an intent in flight: withdrawn before release, rolled back or held once releasing')
-    .argument('[id]', 'intent id')
+    .argument('[id]', 'intent id', intentId)
     .option('--reason <text>', 'why (required; recorded on the ledger)')
     .option(
       '--as <principal>',
@@ -257,7 +260,7 @@ export function buildProgram(): Command {
     .description(
       'run an intent that failed, was stopped, rolled back or failed verification again, as its next attempt',
     )
-    .argument('<id>', 'intent id')
+    .argument('<id>', 'intent id', intentId)
     .option(
       '--as <principal>',
       `you, its requester or an owner of its service (default: $${principalVariable})`,
@@ -274,7 +277,7 @@ export function buildProgram(): Command {
     .description(
       'record the result of a check the intent names (constraints.checks), as you: Verify counts a result reported before it runs',
     )
-    .argument('<id>', 'intent id')
+    .argument('<id>', 'intent id', intentId)
     .argument('<name>', 'the check, as the intent names it')
     .option('--status <status>', 'passed or failed (required)')
     .option('--detail <text>', 'what the run found (at most 2,000 characters; scanned for secrets)')
@@ -293,7 +296,7 @@ export function buildProgram(): Command {
     .description(
       "follow an intent's stages and rollout live until it concludes; exits with its outcome's code",
     )
-    .argument('<id>', 'intent id')
+    .argument('<id>', 'intent id', intentId)
     .option('--json', 'print the final status as JSON')
     .action(async (id, options) =>
       exit(await (await import('./commands/watch.js')).watchCommand(id, options)),

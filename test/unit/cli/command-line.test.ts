@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../../cli/main.js';
@@ -21,6 +22,60 @@ describe('the itv command line', () => {
     (_name, command) => {
       expect(command.options.map((option) => option.long)).toContain('--json');
     },
+  );
+
+  const takingAnId = leafCommands(buildProgram()).filter(([, command]) =>
+    command.registeredArguments.some((argument) => argument.name() === 'id'),
+  );
+
+  test('the commands that take an id are the ones expected', () => {
+    expect(takingAnId.map(([name]) => name).sort()).toEqual(
+      [
+        'check report',
+        'delegate revoke',
+        'evidence pull',
+        'release decide',
+        'retry',
+        'review',
+        'status',
+        'stop',
+        'watch',
+      ].sort(),
+    );
+  });
+
+  test.each(takingAnId)('`itv %s ""` is refused before it runs: the id is empty', async (name, command) => {
+    // Prepare: the words that reach the command, its id empty (its other arguments and required options given).
+    const others = command.registeredArguments.slice(1).map(() => 'unit-tests');
+    const required = command.options.filter((option) => option.mandatory).flatMap((o) => [o.long!, 'x']);
+    const program = buildProgram();
+    const leaf = leafCommands(program).find(([words]) => words === name)![1];
+    leaf.action(() => {
+      throw new Error(`itv ${name} ran with an empty id`);
+    });
+    // Act
+    const parsed = program.parseAsync(['node', 'itv', ...name.split(' '), '', ...others, ...required]);
+    // Assess
+    await expect(parsed).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      message: expect.stringMatching(/^the (intent|delegation) id is empty$/),
+      issues: [{ path: 'id', message: expect.stringContaining('is empty') }],
+    });
+  });
+
+  test(
+    '`itv status ""` says the id is empty, exit 1',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'itv-empty-id-'));
+      const run = await runItv(home, ['status', '']);
+      // Nothing should have started a control plane; one that did is stopped before its home goes.
+      if (existsSync(join(home, 'control-plane.json'))) await runItv(home, ['control-plane', 'stop']);
+      rmSync(home, { recursive: true, force: true });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^itv: the intent id is empty\n {2}id: /);
+      expect(run.stderr).not.toMatch(/ {2}on the ledger/);
+    },
+    setupMs,
   );
 
   test(
