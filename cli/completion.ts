@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { inheritedOptions } from './inherited-options.js';
 
 /**
  * One command of the tree: its words from the root (`ledger verify`), and what may follow them: subcommands,
@@ -22,7 +23,9 @@ export function commandTree(program: Command): CommandNode[] {
           ? visible.map((sub) => sub.name())
           : [...(command.registeredArguments[0]?.argChoices ?? [])],
       options: [
-        ...command.options.filter((option) => !option.hidden && option.long).map((option) => option.long!),
+        ...[...command.options, ...inheritedOptions(command)]
+          .filter((option) => !option.hidden && option.long)
+          .map((option) => option.long!),
         '--help',
       ],
     });

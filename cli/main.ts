@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { nonEmptyId } from './id-argument.js';
+import { helpWithInheritedOptions, passDown } from './inherited-options.js';
 import { projectRoot } from './project-root.js';
 import { principalVariable } from './runtime/principal-variable.js';
 
@@ -13,7 +14,9 @@ export function buildProgram(): Command {
     .description('intent to value: automated change management for real-time release')
     .version(itvVersion(), '-V, --version', "print itv's version")
     .option('--context <name>', 'the stack to talk to: local (default) or a deployed one (itv context list)')
+    .configureHelp(helpWithInheritedOptions)
     .showHelpAfterError();
+  passDown(program, ['--context']);
   // `--context` before the command applies to it as ITV_CONTEXT would.
   program.hook('preAction', () => {
     const context = program.opts<{ context?: string }>().context;
@@ -216,6 +219,8 @@ export function buildProgram(): Command {
     .option('--as <principal>', `you, the owner who delegates (default: $${principalVariable})`)
     .option('--json', 'print the delegation as JSON')
     .action(async (options) => exit(await (await import('./commands/delegate.js')).delegateCommand(options)));
+  // `itv delegate revoke` declares --reason and --json itself; --as it takes from here.
+  passDown(delegate, ['--as', '--reason', '--json']);
   delegate
     .command('revoke')
     .description('take back a delegation you granted (its id is what granting it printed)')

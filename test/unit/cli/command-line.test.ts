@@ -24,6 +24,25 @@ describe('the itv command line', () => {
     },
   );
 
+  test('`itv delegate revoke --help` lists the options it takes from itv delegate (--as), not those of a grant', () => {
+    // Prepare
+    const revoke = leafCommands(buildProgram()).find(([name]) => name === 'delegate revoke')![1];
+    // Act
+    const help = revoke.helpInformation();
+    // Assess
+    expect(help).toMatch(/^ {2}--as <principal> +you, the owner who delegates/m);
+    expect(help).toMatch(/^ {2}--reason <text> /m);
+    expect(help).not.toMatch(/--to|--until|--service|--role/);
+    expect(help.match(/^ {2}--reason /gm)).toHaveLength(1);
+  });
+
+  test.each(leafCommands(buildProgram()))(
+    "`itv %s --help` lists --context, which every command takes from itv's own options",
+    (_name, command) => {
+      expect(command.helpInformation()).toMatch(/^ {2}--context <name> +the stack to talk to/m);
+    },
+  );
+
   const takingAnId = leafCommands(buildProgram()).filter(([, command]) =>
     command.registeredArguments.some((argument) => argument.name() === 'id'),
   );

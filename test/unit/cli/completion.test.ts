@@ -33,6 +33,12 @@ describe('itv completion', () => {
     expect(completionScript(buildProgram(), 'zsh')).toContain('control-plane');
   });
 
+  test('a subcommand completes the options it inherits: delegate revoke takes --as, every command --context', () => {
+    expect(bashCompletes('itv delegate revoke --a')).toEqual(['--as']);
+    expect(bashCompletes('itv status --con')).toEqual(['--context']);
+    expect(bashCompletes('itv delegate revoke --')).not.toContain('--to');
+  });
+
   test('zsh gets a native completion function over the same tree, never touching the PATH-tied `path`', () => {
     const script = completionScript(buildProgram(), 'zsh');
 
