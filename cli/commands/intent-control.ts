@@ -4,7 +4,8 @@ import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodes } from '../exit-codes.js';
-import { nextStepLines, waitDetails } from './next-step.js';
+import { nextStepLines } from './next-step.js';
+import { waitDetails } from './wait-details.js';
 import { watchIntent } from './watch.js';
 
 /**

@@ -1,56 +1,11 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import type { ItvApi } from '../api/itv-api.js';
 import { scheduledStatus } from '../exit-codes.js';
-
-/** What an intent that waits is waiting on, as its newest entries that say name it. */
-export interface WaitDetails {
-  /** The instant a scheduled intent is due at (`admission.scheduled`). */
-  dueAt?: string;
-  /** Who may review it (`review.requested`; absent on entries written before it was recorded). */
-  reviewers?: string[];
-  /** The checks its fail-fast gate still waits for, and until when (`verification.awaiting-checks`). */
-  checks?: string[];
-  checksDeadline?: string;
-}
-
-interface EntryLike {
-  type: string;
-  payload?: Record<string, unknown>;
-}
-
-const strings = (value: unknown): string[] | undefined =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined;
-
-/** The wait details an intent's entries give, from the newest entry of each kind. */
-export function waitDetailsOf(entries: readonly EntryLike[]): WaitDetails {
-  const newest = (type: string) => entries.filter((entry) => entry.type === type).at(-1)?.payload;
-  const scheduled = newest(scheduledStatus);
-  const review = newest('review.requested');
-  const awaiting = newest('verification.awaiting-checks');
-  return {
-    ...(typeof scheduled?.dueAt === 'string' ? { dueAt: scheduled.dueAt } : {}),
-    ...(strings(review?.reviewers) ? { reviewers: strings(review?.reviewers) } : {}),
-    ...(strings(awaiting?.missing) ? { checks: strings(awaiting?.missing) } : {}),
-    ...(typeof awaiting?.deadline === 'string' ? { checksDeadline: awaiting.deadline } : {}),
-  };
-}
-
-const waits = new Set(['awaiting-review', 'awaiting-checks', scheduledStatus]);
-
-/** What an intent waits on, read from its entries when its status is a wait; nothing otherwise. */
-export async function waitDetails(api: ItvApi, status: IntentStatus): Promise<WaitDetails> {
-  if (!waits.has(status.status)) return {};
-  const answer = await api.client.call<{ entries?: EntryLike[] }>(
-    'GET',
-    `/intents/${encodeURIComponent(status.intentId)}?include=entries`,
-  );
-  return answer.status === 200 ? waitDetailsOf(answer.body.entries ?? []) : {};
-}
+import { type QueuedBehind, queuedStatus, type WaitDetails } from './wait-details.js';
 
 /**
  * What a person does next with an intent a command stopped following because it waits — for a reviewer, for its
- * due instant, for CI — as lines to print, naming whom and what the ledger says it waits for; empty when it does
- * not wait. Locally each command names who runs it (`--as`); deployed, the caller is whoever is signed in.
+ * due instant, for CI, for its owners' decision, or queued behind another that does — as lines to print, naming
+ * whom and what the ledger says it waits for; empty when it does not wait. Locally each command names who runs it (`--as`); deployed, the caller is whoever is signed in.
  */
 export function nextStepLines(
   status: IntentStatus,
@@ -83,5 +38,49 @@ export function nextStepLines(
     );
     return `\n${id} waits${until} for ${what}:\n${commands.join('\n')}`;
   }
+  if (status.status === 'awaiting-decision') {
+    const deciders = details.deciders ?? [];
+    const until = details.decisionExpiresAt ? ` until ${details.decisionExpiresAt}` : '';
+    const who = deciders.length > 0 ? `one of its owners (${deciders.join(', ')})` : 'one of its owners';
+    const as = deciders.length === 1 ? deciders[0]! : '<owner>';
+    return `\n${id} waits${until} for ${who} to decide its held release:\n  itv release decide ${id} --roll-forward|--roll-back|--hold --reason TEXT${local(as)}`;
+  }
+  if (status.status === queuedStatus) return queuedLines(id, kind, details);
   return '';
 }
+
+/**
+ * Behind what a queued intent waits, and what each of those waits for: the intent holding its lane, waiting for
+ * a reviewer, is named with the reviewer and the command that frees it. A predicted instant would mislead there:
+ * nobody can say when a person acts.
+ */
+function queuedLines(id: string, kind: 'local' | 'deployed', details: WaitDetails): string {
+  const behind = details.queuedBehind ?? [];
+  const lane = details.lane ? ` for lane ${details.lane}` : '';
+  if (behind.length === 0) return `\n${id} is queued${lane}; it is admitted on its own when the way is clear`;
+  const ended = behind.every(({ status }) => status !== undefined && hasEnded(status));
+  const once = behind.length === 1 ? 'that one ends' : 'they end';
+  const head = `\n${id} is queued${lane} behind ${behind.map(blockerText).join(', ')}; it is admitted on its own once ${once}`;
+  const waiting = behind.flatMap(({ status, details: theirs }) => {
+    const next = status && !hasEnded(status) ? nextStepLines(status, kind, theirs) : '';
+    return next ? [next.slice(1)] : [];
+  });
+  if (ended) {
+    const which = behind.length === 1 ? 'which has ended' : 'which have all ended';
+    return `\n${id} is queued${lane} behind ${behind.map(blockerText).join(', ')}, ${which}: it is admitted at its next re-check`;
+  }
+  return waiting.length > 0 ? `${head}:\n${waiting.join('\n')}` : head;
+}
+
+/** `int-x (awaiting-review, same lane)`: a blocker, where it stands when read, and how it overlaps. */
+function blockerText({ intentId, sameLane, services, status }: QueuedBehind): string {
+  const rollout =
+    status?.status === 'releasing' && status.rolloutPercentage !== null
+      ? `, ${status.rolloutPercentage} % of users`
+      : '';
+  const overlap = sameLane ? 'same lane' : services.length > 0 ? `shares ${services.join(', ')}` : '';
+  const parts = [status ? `${status.status}${rollout}` : '', overlap].filter(Boolean);
+  return parts.length > 0 ? `${intentId} (${parts.join(', ')})` : intentId;
+}
+
+const hasEnded = (status: IntentStatus) => status.outcome !== null || status.status === 'failed';

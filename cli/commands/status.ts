@@ -3,6 +3,8 @@ import { openApi } from '../api/itv-api.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { duration, table, usd } from '../format.js';
+import { nextStepLines } from './next-step.js';
+import { waitDetails } from './wait-details.js';
 
 export function printStatus(status: IntentStatus, json: boolean): void {
   if (json) {
@@ -30,15 +32,22 @@ export function printStatus(status: IntentStatus, json: boolean): void {
   );
 }
 
-/** `itv status`: `GET /intents/{id}` on the chosen stack. */
+/**
+ * `itv status`: `GET /intents/{id}` on the chosen stack; for an intent that waits, what it waits for and the
+ * command that moves it on, as `itv submit` says where it stops (a queued one: the intent holding its lane, and
+ * what that one waits for).
+ */
 export async function statusCommand(id: string, options: { json?: boolean }): Promise<number> {
-  const { client } = await openApi();
-  const answer = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
+  const api = await openApi();
+  const answer = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
   if (answer.status === 404) {
     console.error(`itv: no intent ${id} on the ledger`);
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);
   printStatus(answer.body, options.json ?? false);
+  if (options.json) return 0;
+  const next = nextStepLines(answer.body, api.kind, await waitDetails(api, answer.body));
+  if (next) console.log(next);
   return 0;
 }

@@ -8,10 +8,11 @@ import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
-import { nextStepLines, type WaitDetails, waitDetails } from './next-step.js';
+import { nextStepLines } from './next-step.js';
 import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
+import { type WaitDetails, waitDetails } from './wait-details.js';
 
 /**
  * `itv submit`: `POST /intents` to the chosen stack (the home's control plane, or a deployed one's API

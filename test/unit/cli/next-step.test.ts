@@ -1,8 +1,10 @@
-import { nextStepLines, waitDetailsOf } from '../../../cli/commands/next-step.js';
+import type { ItvApi } from '../../../cli/api/itv-api.js';
+import { nextStepLines } from '../../../cli/commands/next-step.js';
+import { waitDetails, waitDetailsOf } from '../../../cli/commands/wait-details.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
 
-const parked = (status: string): IntentStatus => ({
-  intentId: 'i-1',
+const parked = (status: string, intentId = 'i-1'): IntentStatus => ({
+  intentId,
   title: 'A change',
   service: 'pricing-engine',
   status,
@@ -72,5 +74,109 @@ describe('what to do next with an intent that waits, named from its ledger', () 
 
   test('an intent that does not wait has no next step', () => {
     expect(nextStepLines(parked('released'), 'local', { reviewers: ['xavier'] })).toBe('');
+  });
+
+  test('a held release names the owners who may decide it, and until when', () => {
+    // Act
+    const details = waitDetailsOf([
+      {
+        type: 'release.decision-requested',
+        payload: { deciders: ['alice', 'nina'], expiresAt: '2026-12-07T10:00:00.000Z' },
+      },
+    ]);
+    // Assess
+    expect(details).toEqual({ deciders: ['alice', 'nina'], decisionExpiresAt: '2026-12-07T10:00:00.000Z' });
+    expect(nextStepLines(parked('awaiting-decision'), 'local', details)).toBe(
+      [
+        '',
+        'i-1 waits until 2026-12-07T10:00:00.000Z for one of its owners (alice, nina) to decide its held release:',
+        '  itv release decide i-1 --roll-forward|--roll-back|--hold --reason TEXT --as <owner>',
+      ].join('\n'),
+    );
+  });
+
+  describe('a queued intent', () => {
+    const queuedEntry = {
+      type: 'admission.queued',
+      payload: {
+        lane: 'patient-records-prod',
+        waitingFor: ['int-holder'],
+        nonInterference: {
+          blockers: [
+            {
+              intentId: 'int-holder',
+              status: 'admitted',
+              overlap: { lane: true, services: ['patient-records'] },
+              predictedFreeAt: '2026-11-04T15:00:00.000Z',
+            },
+          ],
+        },
+      },
+    };
+
+    test('its entry names its lane and the intents it queued behind', () => {
+      expect(waitDetailsOf([queuedEntry])).toEqual({
+        lane: 'patient-records-prod',
+        queuedBehind: [{ intentId: 'int-holder', sameLane: true, services: ['patient-records'] }],
+      });
+    });
+
+    test('names the intent holding its lane and, from that one’s ledger, whom it waits for', async () => {
+      // Prepare: the API as it answers for the queued intent and the intent holding its lane, awaiting review.
+      const answers: Record<string, unknown> = {
+        '/intents/i-1?include=entries': { entries: [queuedEntry] },
+        '/intents/int-holder': parked('awaiting-review', 'int-holder'),
+        '/intents/int-holder?include=entries': {
+          entries: [{ type: 'review.requested', payload: { reviewers: ['xavier'] } }],
+        },
+      };
+      const api = {
+        kind: 'local',
+        client: {
+          call: async (_method: string, path: string) =>
+            path in answers ? { status: 200, body: answers[path] } : { status: 404, body: {} },
+        },
+      } as unknown as ItvApi;
+      // Act
+      const details = await waitDetails(api, parked('admission.queued'));
+      const lines = nextStepLines(parked('admission.queued'), 'local', details);
+      // Assess
+      expect(lines).toBe(
+        [
+          '',
+          'i-1 is queued for lane patient-records-prod behind int-holder (awaiting-review, same lane); it is admitted on its own once that one ends:',
+          'int-holder waits for a reviewer of record (xavier):',
+          '  itv review int-holder --approve --as xavier',
+        ].join('\n'),
+      );
+      expect(lines).not.toMatch(/free at|now/);
+    });
+
+    test('behind an intent that releases, or one that has ended, says so', () => {
+      const behind = (status: IntentStatus) => ({
+        lane: 'pricing-prod',
+        queuedBehind: [
+          { intentId: status.intentId, sameLane: false, services: ['pricing-engine'], status, details: {} },
+        ],
+      });
+      expect(
+        nextStepLines(
+          parked('admission.queued'),
+          'local',
+          behind({ ...parked('releasing', 'int-r'), rolloutPercentage: 40 }),
+        ),
+      ).toBe(
+        '\ni-1 is queued for lane pricing-prod behind int-r (releasing, 40 % of users, shares pricing-engine); it is admitted on its own once that one ends',
+      );
+      expect(
+        nextStepLines(
+          parked('admission.queued'),
+          'local',
+          behind({ ...parked('released', 'int-d'), outcome: 'released' }),
+        ),
+      ).toBe(
+        '\ni-1 is queued for lane pricing-prod behind int-d (released, shares pricing-engine), which has ended: it is admitted at its next re-check',
+      );
+    });
   });
 });

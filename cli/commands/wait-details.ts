@@ -1,0 +1,117 @@
+import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { ItvApi } from '../api/itv-api.js';
+import { scheduledStatus } from '../exit-codes.js';
+
+/** What an intent that waits is waiting on, as its newest entries that say name it. */
+export interface WaitDetails {
+  /** The instant a scheduled intent is due at (`admission.scheduled`). */
+  dueAt?: string;
+  /** Who may review it (`review.requested`; absent on entries written before it was recorded). */
+  reviewers?: string[];
+  /** The checks its fail-fast gate still waits for, and until when (`verification.awaiting-checks`). */
+  checks?: string[];
+  checksDeadline?: string;
+  /** The owners who may decide a held release, and when the wait ends (`release.decision-requested`). */
+  deciders?: string[];
+  decisionExpiresAt?: string;
+  /** A queued intent's lane and the intents it queued behind (`admission.queued`). */
+  lane?: string;
+  queuedBehind?: QueuedBehind[];
+}
+
+/** An intent a queued one waits for: how the two overlap and, once read, where it stands and what it waits for. */
+export interface QueuedBehind {
+  intentId: string;
+  /** Whether it holds the same lane; else `services` are those both change. */
+  sameLane: boolean;
+  services: string[];
+  status?: IntentStatus;
+  details?: WaitDetails;
+}
+
+interface EntryLike {
+  type: string;
+  payload?: Record<string, unknown>;
+}
+
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined;
+
+/** The wait details an intent's entries give, from the newest entry of each kind. */
+export function waitDetailsOf(entries: readonly EntryLike[]): WaitDetails {
+  const newest = (type: string) => entries.filter((entry) => entry.type === type).at(-1)?.payload;
+  const scheduled = newest(scheduledStatus);
+  const review = newest('review.requested');
+  const awaiting = newest('verification.awaiting-checks');
+  const decision = newest('release.decision-requested');
+  const queued = newest(queuedStatus);
+  const behind = queued ? queuedBehindOf(queued) : [];
+  return {
+    ...(typeof scheduled?.dueAt === 'string' ? { dueAt: scheduled.dueAt } : {}),
+    ...(strings(review?.reviewers) ? { reviewers: strings(review?.reviewers) } : {}),
+    ...(strings(awaiting?.missing) ? { checks: strings(awaiting?.missing) } : {}),
+    ...(typeof awaiting?.deadline === 'string' ? { checksDeadline: awaiting.deadline } : {}),
+    ...(strings(decision?.deciders) ? { deciders: strings(decision?.deciders) } : {}),
+    ...(typeof decision?.expiresAt === 'string' ? { decisionExpiresAt: decision.expiresAt } : {}),
+    ...(typeof queued?.lane === 'string' ? { lane: queued.lane } : {}),
+    ...(behind.length > 0 ? { queuedBehind: behind } : {}),
+  };
+}
+
+/** The blockers an `admission.queued` entry names, with how each overlaps; by id alone where it says no more. */
+function queuedBehindOf(payload: Record<string, unknown>): QueuedBehind[] {
+  const blockers = (payload.nonInterference as { blockers?: unknown } | undefined)?.blockers;
+  if (Array.isArray(blockers)) {
+    return blockers.flatMap(
+      (blocker: { intentId?: unknown; overlap?: { lane?: unknown; services?: unknown } }) =>
+        typeof blocker?.intentId === 'string'
+          ? [
+              {
+                intentId: blocker.intentId,
+                sameLane: blocker.overlap?.lane === true,
+                services: strings(blocker.overlap?.services) ?? [],
+              },
+            ]
+          : [],
+    );
+  }
+  return (strings(payload.waitingFor) ?? []).map((intentId) => ({ intentId, sameLane: false, services: [] }));
+}
+
+/** The status of an intent queued for its lane. */
+export const queuedStatus = 'admission.queued';
+const waits = new Set([
+  'awaiting-review',
+  'awaiting-checks',
+  'awaiting-decision',
+  scheduledStatus,
+  queuedStatus,
+]);
+/** The blockers of a queued intent read one by one: a queue names few, and a status need not list a crowd. */
+const blockersRead = 5;
+
+/**
+ * What an intent waits on, read from its entries when its status is a wait; nothing otherwise. For a queued
+ * intent, each intent it queued behind is read too (where it stands, and what it waits for), one level deep.
+ */
+export async function waitDetails(api: ItvApi, status: IntentStatus, depth = 0): Promise<WaitDetails> {
+  if (!waits.has(status.status)) return {};
+  const answer = await api.client.call<{ entries?: EntryLike[] }>(
+    'GET',
+    `/intents/${encodeURIComponent(status.intentId)}?include=entries`,
+  );
+  if (answer.status !== 200) return {};
+  const details = waitDetailsOf(answer.body.entries ?? []);
+  if (!details.queuedBehind || depth > 0) return details;
+  const behind = await Promise.all(
+    details.queuedBehind.slice(0, blockersRead).map(async (blocker): Promise<QueuedBehind> => {
+      const read = await api.client.call<IntentStatus>(
+        'GET',
+        `/intents/${encodeURIComponent(blocker.intentId)}`,
+      );
+      if (read.status !== 200) return blocker;
+      return { ...blocker, status: read.body, details: await waitDetails(api, read.body, depth + 1) };
+    }),
+  );
+  return { ...details, queuedBehind: [...behind, ...details.queuedBehind.slice(blockersRead)] };
+}
