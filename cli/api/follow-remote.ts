@@ -1,13 +1,13 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { isSettled } from '../exit-codes.js';
 import type { ApiClient } from './itv-api.js';
+import { canStopFollowing } from './wait-details.js';
 
 /** How often a deployed intent's status is read while it is followed (ITV_POLL_MS for tests). */
 const defaultPollMs = 2000;
 
 /**
  * Follows an intent on a deployed stack, where its execution runs in Step Functions and only the ledger is
- * visible: `GET /intents/{id}` until it settles (`isSettled`), each ledger step new since the last read passed
+ * visible: `GET /intents/{id}` until it settles (`canStopFollowing`), each ledger step new since the last read passed
  * to `onStep`. Steps from `afterSeq` on only (a decision's command shows what followed it).
  */
 export async function followRemote(
@@ -31,7 +31,8 @@ export async function followRemote(
         if (step.seq > seen) options.onStep?.(step);
         seen = Math.max(seen, step.seq);
       }
-      if (isSettled(answer.body, { untilReviewed: options.untilReviewed ?? false })) return answer.body;
+      if (await canStopFollowing(client, answer.body, { untilReviewed: options.untilReviewed ?? false }))
+        return answer.body;
     } else if (
       answer.status === 404 ? Date.now() > unseenUntil : answer.status !== 429 && answer.status < 500
     ) {

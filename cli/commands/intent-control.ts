@@ -1,11 +1,11 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
+import { waitDetails } from '../api/wait-details.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodes } from '../exit-codes.js';
 import { nextStepLines } from './next-step.js';
-import { waitDetails } from './wait-details.js';
 import { watchIntent } from './watch.js';
 
 /**
@@ -79,7 +79,7 @@ async function postThenWatch(
     // Settled on a wait (a reviewer, its due instant, CI): what to do next, as `itv submit` says it.
     const settled = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(watched)}`);
     if (settled.status === 200) {
-      const next = nextStepLines(settled.body, api.kind, await waitDetails(api, settled.body));
+      const next = nextStepLines(settled.body, api.kind, await waitDetails(api.client, settled.body));
       if (next) console.log(next);
     }
   }

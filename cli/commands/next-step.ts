@@ -1,6 +1,6 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { type QueuedBehind, queuedStatus, type WaitDetails } from '../api/wait-details.js';
 import { scheduledStatus } from '../exit-codes.js';
-import { type QueuedBehind, queuedStatus, type WaitDetails } from './wait-details.js';
 
 /**
  * What a person does next with an intent a command stopped following because it waits — for a reviewer, for its

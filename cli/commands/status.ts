@@ -1,10 +1,10 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { openApi } from '../api/itv-api.js';
+import { waitDetails } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { duration, table, usd } from '../format.js';
 import { nextStepLines } from './next-step.js';
-import { waitDetails } from './wait-details.js';
 
 export function printStatus(status: IntentStatus, json: boolean): void {
   if (json) {
@@ -47,7 +47,7 @@ export async function statusCommand(id: string, options: { json?: boolean }): Pr
   if (answer.status >= 400) return printApiError(answer);
   printStatus(answer.body, options.json ?? false);
   if (options.json) return 0;
-  const next = nextStepLines(answer.body, api.kind, await waitDetails(api, answer.body));
+  const next = nextStepLines(answer.body, api.kind, await waitDetails(api.client, answer.body));
   if (next) console.log(next);
   return 0;
 }

@@ -5,6 +5,7 @@ import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
+import { type WaitDetails, waitDetails } from '../api/wait-details.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
@@ -12,7 +13,6 @@ import { nextStepLines } from './next-step.js';
 import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
-import { type WaitDetails, waitDetails } from './wait-details.js';
 
 /**
  * `itv submit`: `POST /intents` to the chosen stack (the home's control plane, or a deployed one's API
@@ -67,7 +67,7 @@ export async function submitCommand(
     print: options.json ? undefined : (line) => console.log(line),
     untilReviewed: options.wait ?? false,
   });
-  const details = status && !options.json ? await waitDetails(api, status) : {};
+  const details = status && !options.json ? await waitDetails(api.client, status) : {};
   return report(status, intentId, options.json ?? false, api.kind, details);
 }
 

@@ -1,8 +1,9 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { type ItvApi, openApi } from '../api/itv-api.js';
+import { canStopFollowing } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { exitCodeFor, exitCodes, isSettled } from '../exit-codes.js';
+import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { printStatus } from './status.js';
 
 /** How often the intent is read: the local control plane answers at once, API Gateway is paced (ITV_POLL_MS). */
@@ -37,7 +38,7 @@ export async function watchIntent(
     if (answer.status === 200) {
       draw(answer.body);
       const done = options.untilSettled
-        ? isSettled(answer.body, { untilReviewed: false })
+        ? await canStopFollowing(api.client, answer.body, { untilReviewed: false })
         : concluded(answer.body);
       if (done) {
         if (options.json) printStatus(answer.body, true);

@@ -1,13 +1,13 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { isSettled } from '../exit-codes.js';
+import { canStopFollowing } from '../api/wait-details.js';
 import type { ProgressEvent } from '../runtime/local-pipeline.js';
 import type { ControlPlaneClient } from './client.js';
 
 const defaultPollMs = 150;
 
 /**
- * Follows an intent on the control plane until it settles (`isSettled`: an outcome, a failure, a wait for
- * a person or for CI, or a schedule for later), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
+ * Follows an intent on the control plane until it settles (`canStopFollowing`: an outcome, a failure, a wait
+ * for a person or for CI, a schedule for later, or a queue behind such waits), passing each stage's progress to `onEvent`, and returns its status from the ledger. With
  * `untilReviewed`, an intent that waits for a reviewer is followed on until it has an outcome (or failed).
  */
 export async function followIntent(
@@ -36,10 +36,15 @@ export async function followIntent(
     const waitingForCi = last?.state === 'AwaitChecks' && last.phase === 'entered';
     // So does a scheduled intent's park until its due instant, which on the wall clock may be days away.
     const waitingForDue = last?.state === 'AwaitDue' && last.phase === 'entered';
-    if (!progress.body.running || waitingForCi || waitingForDue) {
+    // And one queued for its lane, which may wait behind an intent that waits for a person.
+    const waitingForLane = last?.state === 'AwaitLane' && last.phase === 'entered';
+    if (!progress.body.running || waitingForCi || waitingForDue || waitingForLane) {
       const answer = await client.call<IntentStatus>('GET', `/intents/${path}`);
       const status = answer.status === 200 ? answer.body : undefined;
-      if (status === undefined || isSettled(status, { untilReviewed: options.untilReviewed ?? false }))
+      if (
+        status === undefined ||
+        (await canStopFollowing(client, status, { untilReviewed: options.untilReviewed ?? false }))
+      )
         return status;
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? defaultPollMs));

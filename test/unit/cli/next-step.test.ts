@@ -1,6 +1,6 @@
 import type { ItvApi } from '../../../cli/api/itv-api.js';
+import { waitDetails, waitDetailsOf } from '../../../cli/api/wait-details.js';
 import { nextStepLines } from '../../../cli/commands/next-step.js';
-import { waitDetails, waitDetailsOf } from '../../../cli/commands/wait-details.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
 
 const parked = (status: string, intentId = 'i-1'): IntentStatus => ({
@@ -138,7 +138,7 @@ describe('what to do next with an intent that waits, named from its ledger', () 
         },
       } as unknown as ItvApi;
       // Act
-      const details = await waitDetails(api, parked('admission.queued'));
+      const details = await waitDetails(api.client, parked('admission.queued'));
       const lines = nextStepLines(parked('admission.queued'), 'local', details);
       // Assess
       expect(lines).toBe(

@@ -1,6 +1,6 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import type { ItvApi } from '../api/itv-api.js';
-import { scheduledStatus } from '../exit-codes.js';
+import { isSettled, scheduledStatus } from '../exit-codes.js';
+import type { ApiClient } from './itv-api.js';
 
 /** What an intent that waits is waiting on, as its newest entries that say name it. */
 export interface WaitDetails {
@@ -94,9 +94,13 @@ const blockersRead = 5;
  * What an intent waits on, read from its entries when its status is a wait; nothing otherwise. For a queued
  * intent, each intent it queued behind is read too (where it stands, and what it waits for), one level deep.
  */
-export async function waitDetails(api: ItvApi, status: IntentStatus, depth = 0): Promise<WaitDetails> {
+export async function waitDetails(
+  client: Pick<ApiClient, 'call'>,
+  status: IntentStatus,
+  depth = 0,
+): Promise<WaitDetails> {
   if (!waits.has(status.status)) return {};
-  const answer = await api.client.call<{ entries?: EntryLike[] }>(
+  const answer = await client.call<{ entries?: EntryLike[] }>(
     'GET',
     `/intents/${encodeURIComponent(status.intentId)}?include=entries`,
   );
@@ -105,13 +109,36 @@ export async function waitDetails(api: ItvApi, status: IntentStatus, depth = 0):
   if (!details.queuedBehind || depth > 0) return details;
   const behind = await Promise.all(
     details.queuedBehind.slice(0, blockersRead).map(async (blocker): Promise<QueuedBehind> => {
-      const read = await api.client.call<IntentStatus>(
-        'GET',
-        `/intents/${encodeURIComponent(blocker.intentId)}`,
-      );
+      const read = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(blocker.intentId)}`);
       if (read.status !== 200) return blocker;
-      return { ...blocker, status: read.body, details: await waitDetails(api, read.body, depth + 1) };
+      return { ...blocker, status: read.body, details: await waitDetails(client, read.body, depth + 1) };
     }),
   );
   return { ...details, queuedBehind: [...behind, ...details.queuedBehind.slice(blockersRead)] };
+}
+
+/**
+ * Whether a command following an intent can stop: it has settled (`isSettled`), or — unless `--wait` follows
+ * on through people's acts — it is queued for its lane behind intents that each wait for a person (a review, a
+ * decision, CI's checks, a due instant), so it cannot move until somebody acts, which may be days away. It is then
+ * where a person's wait leaves it, and the command says whose act frees it.
+ */
+export async function canStopFollowing(
+  client: Pick<ApiClient, 'call'>,
+  status: IntentStatus,
+  options: { untilReviewed: boolean },
+): Promise<boolean> {
+  if (isSettled(status, options)) return true;
+  if (options.untilReviewed || status.status !== queuedStatus) return false;
+  const behind = (await waitDetails(client, status)).queuedBehind ?? [];
+  return (
+    behind.length > 0 &&
+    behind.every(
+      ({ status: blocker }) =>
+        blocker !== undefined &&
+        blocker.outcome === null &&
+        blocker.status !== 'failed' &&
+        isSettled(blocker, { untilReviewed: false }),
+    )
+  );
 }
