@@ -18,9 +18,11 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   passDown(program, ['--context']);
   // `--context` before the command applies to it as ITV_CONTEXT would.
-  program.hook('preAction', () => {
+  program.hook('preAction', async () => {
     const context = program.opts<{ context?: string }>().context;
-    if (context) process.env.ITV_CONTEXT = context;
+    if (!context) return;
+    process.env.ITV_CONTEXT = context;
+    (await import('./remote/contexts.js')).chooseContextByFlag(context);
   });
 
   program

@@ -96,21 +96,29 @@ export function checkedContext(name: string, context: DeployedContext): Deployed
   return { ...context, endpoint: context.endpoint.replace(/\/+$/, '') };
 }
 
+/** The name the command line's `--context` gave, if it gave one. */
+let byFlag: string | undefined;
+
+/** Records `--context NAME` (undefined: none): it wins over ITV_CONTEXT, and a refusal names the flag. */
+export function chooseContextByFlag(name: string | undefined): void {
+  byFlag = name;
+}
+
 /**
- * The context a command runs against: ITV_CONTEXT (or `--context`), else the one `itv context use` chose,
+ * The context a command runs against: `--context`, else ITV_CONTEXT, else the one `itv context use` chose,
  * else local. Undefined means local.
  */
 export function currentContext(
   env: NodeJS.ProcessEnv = process.env,
 ): { name: string; context: DeployedContext } | undefined {
   const file = readContexts(env);
-  const name = env.ITV_CONTEXT || file.current;
+  const name = byFlag || env.ITV_CONTEXT || file.current;
   if (name === localContext) return undefined;
   const context = file.contexts[name];
   if (!context) {
     throw new InvalidInputError(`no context named ${name}`, [
       {
-        path: env.ITV_CONTEXT ? 'ITV_CONTEXT' : 'context',
+        path: byFlag ? '--context' : env.ITV_CONTEXT ? 'ITV_CONTEXT' : 'context',
         message: `is not one of: ${[localContext, ...Object.keys(file.contexts)].join(', ')} (itv context list)`,
       },
     ]);

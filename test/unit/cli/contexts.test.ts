@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   checkedContext,
+  chooseContextByFlag,
   configDir,
   currentContext,
   readContexts,
@@ -48,6 +49,25 @@ describe('contexts', () => {
         issues: [{ path: 'ITV_CONTEXT', message: expect.stringContaining('local, prod') }],
       }),
     );
+  });
+
+  test('an unknown context given as --context is refused naming the flag, which wins over ITV_CONTEXT', () => {
+    writeContexts(
+      { current: 'local', contexts: { prod: { endpoint: 'https://a.example/v1', region: 'eu-west-1' } } },
+      env,
+    );
+    chooseContextByFlag('staging');
+    try {
+      expect(() => currentContext({ ...env, ITV_CONTEXT: 'prod' })).toThrow(
+        expect.objectContaining({
+          message: 'no context named staging',
+          issues: [{ path: '--context', message: expect.stringContaining('local, prod') }],
+        }),
+      );
+    } finally {
+      chooseContextByFlag(undefined);
+    }
+    expect(currentContext({ ...env, ITV_CONTEXT: 'prod' })?.name).toBe('prod');
   });
 
   test('the file keeps only the fields a context has, mode 0600: anything else given is dropped', () => {
