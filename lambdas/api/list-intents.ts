@@ -7,6 +7,7 @@ import {
   listIntents,
   serviceFilter,
   statusFilter,
+  teamFilter,
 } from '../core/pipeline/intent-list.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
@@ -23,7 +24,7 @@ const maxLimit = 200;
  * like `GET /intents/{id}`: API Gateway's IAM auth admits the caller). `status` takes several values, comma
  * separated (`in-flight` for every intent that has not concluded; `queued` and `scheduled` for `admission.queued`
  * and `admission.scheduled`; a status no intent can have is a 400 listing those it can); `service` must be the
- * catalog's (else a 400 listing its services); `tag` is `key=value` pairs, comma separated,
+ * catalog's (else a 400 listing its services), and so must `team`; `tag` is `key=value` pairs, comma separated,
  * all of which the intent's tags must hold; `since` is an ISO-8601 instant. Each bad
  * parameter is a 400 naming it. `nextCursor` and `Link: <…>; rel="next"` lead to the next page.
  */
@@ -74,7 +75,8 @@ function parseFilter(query: Record<string, string | undefined>, catalog: Catalog
   };
   const named = text('service');
   const service = named === undefined ? undefined : checked(() => serviceFilter(named, catalog.services));
-  const team = text('team');
+  const teamNamed = text('team');
+  const team = teamNamed === undefined ? undefined : checked(() => teamFilter(teamNamed, catalog.teams));
   const statuses = text('status')
     ?.split(',')
     .map((s) => s.trim())

@@ -111,14 +111,25 @@ export function statusFilter(named: readonly string[]): string[] {
  * Example: `serviceFilter('launch-flags', catalog.services)` is `'launch-flags'`.
  */
 export function serviceFilter(named: string, services: Readonly<Record<string, unknown>>): string {
-  if (Object.hasOwn(services, named)) return named;
-  const known = Object.keys(services).sort();
-  const shown = known.length > 30 ? [...known.slice(0, 30), `and ${known.length - 30} more`] : known;
+  return catalogName(named, services, 'service', 'is not in the service catalog; known services');
+}
+
+/** The team a filter names, which must be one of the catalog's, as `serviceFilter` for services. */
+export function teamFilter(named: string, teams: Readonly<Record<string, unknown>>): string {
+  return catalogName(named, teams, 'team', 'is not a team of the catalog; known teams');
+}
+
+function catalogName(
+  named: string,
+  known: Readonly<Record<string, unknown>>,
+  field: string,
+  notKnown: string,
+): string {
+  if (Object.hasOwn(known, named)) return named;
+  const names = Object.keys(known).sort();
+  const shown = names.length > 30 ? [...names.slice(0, 30), `and ${names.length - 30} more`] : names;
   throw new InvalidInputError('invalid intent list query', [
-    {
-      path: 'service',
-      message: `"${named.slice(0, 40)}" is not in the service catalog; known services: ${shown.join(', ') || 'none'}`,
-    },
+    { path: field, message: `"${named.slice(0, 40)}" ${notKnown}: ${shown.join(', ') || 'none'}` },
   ]);
 }
 

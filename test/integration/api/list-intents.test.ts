@@ -123,6 +123,17 @@ describe('GET /intents', () => {
     expect(ids(await get('/intents?service=hiring-portal'))).toEqual([]);
   });
 
+  test('a team not in the catalog is 400 naming team and listing the known ones, not an empty list', async () => {
+    const unknown = await get('/intents?team=no-such-team&service=no-such-service');
+    expect(unknown.status).toBe(400);
+    const issues = unknown.body.issues as unknown as Array<{ path: string; message: string }>;
+    expect(issues.map((issue) => issue.path)).toEqual(['service', 'team']);
+    expect(issues[1]!.message).toContain('"no-such-team" is not a team of the catalog; known teams: ');
+    const team = (await get('/intents')).body.items[0]!.team;
+    expect(issues[1]!.message).toContain(team);
+    expect(ids(await get(`/intents?team=${encodeURIComponent(team)}`)).length).toBeGreaterThan(0);
+  });
+
   test('a cursor is refused with filters other than those of the page that handed it out', async () => {
     const first = await get('/intents?status=released,awaiting-review&limit=1');
     const cursor = first.body.nextCursor!;
