@@ -32,7 +32,8 @@ describe('itv check report', () => {
         JSON.stringify({ ...withoutResults, id: 'cli-second', title: 'Retention, CI-checked' }),
       );
       expect((await runItv(home, ['submit', first, '--as', 'victor'])).code).toBe(0);
-      const following = runItv(home, ['submit', second, '--as', 'victor']);
+      // --wait: without it, `itv submit` stops where the change queues behind one waiting for its reviewer.
+      const following = runItv(home, ['submit', second, '--as', 'victor', '--wait']);
       for (let i = 0; i < 600; i++) {
         if ((await statusOf('cli-second').catch(() => ({ status: '' }))).status === 'admission.queued') break;
         await new Promise((resolve) => setTimeout(resolve, 100));
