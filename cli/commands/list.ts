@@ -1,7 +1,6 @@
 import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { openApi } from '../api/itv-api.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
 import { table } from '../format.js';
 
 export interface ListOptions {
@@ -20,11 +19,11 @@ export interface ListOptions {
 const queryFlags = ['status', 'service', 'team', 'tag', 'since', 'limit', 'cursor'] as const;
 
 /**
- * `itv list`: `GET /intents` on the home's control plane, newest first. One page (`--limit`, default 50) and
+ * `itv list`: `GET /intents` on the chosen stack (the home's control plane, or a deployed one's API), newest first. One page (`--limit`, default 50) and
  * the cursor of the next, or every page with `--all`. `--json` prints `{items, nextCursor?}`.
  */
 export async function listCommand(options: ListOptions): Promise<number> {
-  const client = await controlPlane(itvHome());
+  const { client } = await openApi();
   const query = new URLSearchParams();
   for (const name of queryFlags) {
     const value = options[name];

@@ -1,13 +1,13 @@
 import { issueText } from '../../lambdas/core/errors.js';
 import type { DryRunReport } from '../../lambdas/core/pipeline/dry-run.js';
-import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { actingAs } from '../api/acting-as.js';
+import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { controlPlane } from '../control-plane/client.js';
-import { namedPrincipal } from '../runtime/local-caller.js';
 import { readIntentFile } from './read-intent-file.js';
 
 /**
- * `itv validate FILE`: `POST /intents?dryRun=true` as the principal the command names — declaration, structure
+ * `itv validate FILE`: `POST /intents?dryRun=true` on the chosen stack, as the principal the command names locally
+ * (as the AWS identity that signs it on a deployed stack) — declaration, structure
  * and policy as the pipeline would run them now (policy as of the instant the intent is due) — writing nothing.
  * Exit codes: 0 it would be admitted (or queue for its lane, or be scheduled for later), 2 structure or policy
  * would reject it, 1 bad input (an incomplete intent, a field named) or a refused identity.
@@ -17,9 +17,13 @@ export async function validateCommand(
   options: { as?: string; json?: boolean },
 ): Promise<number> {
   const raw = readIntentFile(file);
-  const as = namedPrincipal(options.as, process.env, 'itv validate');
-  const client = await controlPlane(itvHome());
-  const answer = await client.call<DryRunReport>('POST', '/intents?dryRun=true', { body: raw, as });
+  const target = await chosenTarget();
+  const as = actingAs(target, options.as, 'itv validate');
+  const { client } = await connect(target);
+  const answer = await client.call<DryRunReport>('POST', '/intents?dryRun=true', {
+    body: raw,
+    ...(as ? { as } : {}),
+  });
   if (answer.status >= 400) return printApiError(answer);
   const report = answer.body;
   if (options.json) console.log(JSON.stringify(report, null, 2));
