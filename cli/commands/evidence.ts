@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
-import { storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
+import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
@@ -24,7 +24,12 @@ export async function pullBundle(
   return writeBundleDir(files, outDir);
 }
 
-/** The files of a bundle folder, by name; a folder that cannot be read is refused, named. */
+/**
+ * The files of a bundle folder, by name; a folder that cannot be read is refused, named. A folder holding the
+ * bundle as the evidence store keeps it (its archive, `bundle.tar`, beside the pinned checkpoint and the
+ * manifest: what `aws s3 cp --recursive` copies out of the bucket) is read as its files, the archive unpacked
+ * as every reader unpacks it. A folder inside is kept as `name/`, which no statement names, so it fails.
+ */
 export function readBundleDir(dir: string): Map<string, Uint8Array> {
   let names: string[];
   try {
@@ -38,9 +43,12 @@ export function readBundleDir(dir: string): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
   for (const name of names) {
     const path = join(dir, name);
-    if (statSync(path).isFile()) files.set(name, readFileSync(path));
+    const stat = statSync(path);
+    if (stat.isFile()) files.set(name, readFileSync(path));
+    else if (stat.isDirectory()) files.set(`${name}/`, new Uint8Array());
   }
-  return files;
+  // The folder's name stands for the intent id in what an unsound archive is refused with.
+  return bundleFilesOf(basename(dir), files);
 }
 
 /** Verifies a pulled bundle folder, with its own public key or a pinned one (PEM file). */
@@ -104,7 +112,9 @@ export async function evidenceVerifyCommand(
 
 function printVerification(dir: string, verification: BundleVerification): void {
   const verdict = verification.ok ? paint('VERIFIED', 'green') : paint('FAILED', 'red');
-  console.log(`evidence bundle ${verification.intentId ?? dir}: ${verdict}`);
+  console.log(
+    `evidence bundle ${verification.intentId ? `${verification.intentId} (${dir})` : dir}: ${verdict}`,
+  );
   const width = Math.max(...verification.checks.map((c) => c.check.length));
   for (const check of verification.checks) {
     console.log(

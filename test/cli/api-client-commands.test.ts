@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runItv } from '../support/run-itv.js';
@@ -88,6 +97,39 @@ describe('the read and delegation commands through the API', () => {
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('no evidence bundle for intent no-such-intent');
       expect(existsSync(missing)).toBe(false);
+    },
+    commandMs,
+  );
+
+  test(
+    'evidence verify takes a bundle as the store keeps it (archive, pinned checkpoint, manifest), and refuses a folder inside one',
+    async () => {
+      // Prepare: the three objects copied out of the store by their keys, as `aws s3 cp --recursive` copies them.
+      const stored = join(home, 'as-stored');
+      mkdirSync(stored);
+      for (const name of ['bundle.tar', 'checkpoint.json', 'manifest.intoto.json']) {
+        const digest = readFileSync(join(home, 'evidence', 'refs', 'bundles', intentId, name), 'utf8')
+          .trim()
+          .replace('sha256:', '');
+        copyFileSync(
+          join(home, 'evidence', 'objects', 'sha256', digest.slice(0, 2), digest.slice(2)),
+          join(stored, name),
+        );
+      }
+      const nested = join(home, 'nested');
+      await runItv(home, ['evidence', 'pull', intentId, '--out', nested]);
+      mkdirSync(join(nested, 'sub'));
+      writeFileSync(join(nested, 'sub', 'approval.json'), '{}');
+
+      // Act
+      const fromStore = await runItv(home, ['evidence', 'verify', stored]);
+      const withFolder = await runItv(home, ['evidence', 'verify', nested]);
+
+      // Assess
+      expect([fromStore.code, fromStore.stdout]).toEqual([0, expect.stringContaining(': VERIFIED')]);
+      expect(fromStore.stdout).toContain(`(${stored})`);
+      expect(withFolder.code).toBe(1);
+      expect(withFolder.stdout).toContain('sub/ is not named in the signed statement');
     },
     commandMs,
   );
