@@ -128,7 +128,8 @@ export async function ledgerVerifyCommand(options: {
     const lines = readBytesFile(options.file, '--file');
     const key = spkiFromPem(options.publicKey);
     const named = options.checkpoints ? readCheckpointsFile(options.checkpoints, '--checkpoints') : undefined;
-    const witnessed = witnessesOf(options.witness);
+    const witnessFiles = witnessesOf(options.witness);
+    const witnessed = witnessFiles.flatMap(({ sources }) => sources);
     const beside = checkpointsFileOf(options.file);
     const found = named ?? (existsSync(beside) ? readCheckpointsFile(beside) : undefined);
     if (!found && !options.json) {
@@ -139,9 +140,16 @@ export async function ledgerVerifyCommand(options: {
     const checkpoints = [...(found ?? []), ...witnessed];
     const audit = auditExport(lines, key, { checkpoints });
     refuseForeignKey(audit, { lines, key, checkpoints, file: options.publicKey });
+    refuseForeignCheckpoints(audit, key, [
+      ...(named && options.checkpoints
+        ? [{ option: '--checkpoints', file: options.checkpoints, sources: named }]
+        : []),
+      ...witnessFiles,
+    ]);
     return printAudit(audit, options.json ?? false, options.acceptTail);
   }
-  const witnessed = witnessesOf(options.witness);
+  const witnessFiles = witnessesOf(options.witness);
+  const witnessed = witnessFiles.flatMap(({ sources }) => sources);
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download, get) => {
     const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
@@ -149,6 +157,7 @@ export async function ledgerVerifyCommand(options: {
     const audit = auditExport(download.lines, key, { checkpoints });
     if (options.publicKey)
       refuseForeignKey(audit, { lines: download.lines, key, checkpoints, file: options.publicKey });
+    refuseForeignCheckpoints(audit, key, witnessFiles);
     if (!options.bundles || !audit.ok) return printAudit(audit, options.json ?? false, options.acceptTail);
     // The ledger, verified, is the signed index of the evidence store: each bundle it records must be there.
     const bundles = await auditLedgerBundles(download, get, key);
@@ -175,9 +184,35 @@ function refuseForeignKey(
   ]);
 }
 
+/**
+ * A checkpoints file the verifier named (`--checkpoints`, `--witness`) none of whose signatures verifies with the
+ * ledger's key is another ledger's — the verifier's mistake, said so as bad input naming the option, rather
+ * than calling this ledger tampered. One checkpoint of the file that verifies makes a failing one tampering;
+ * checkpoints the store serves are never excused so.
+ */
+function refuseForeignCheckpoints(
+  audit: LedgerAudit,
+  key: Uint8Array,
+  files: ReadonlyArray<{ option: string; file: string; sources: readonly CheckpointSource[] }>,
+): void {
+  if (audit.ok || audit.fault !== 'bad-signature') return;
+  for (const { option, file, sources } of files) {
+    const mismatch = keyMismatchOf(Buffer.alloc(0), key, sources);
+    if (mismatch === undefined) continue;
+    throw new InvalidInputError(`${file} holds another ledger's checkpoints`, [
+      {
+        path: option,
+        message: `none of its ${mismatch.signatures} signed checkpoints verifies with this ledger's key (keyid ${mismatch.keyid}); they carry ${mismatch.claimedKeyids.join(', ')}`,
+      },
+    ]);
+  }
+}
+
 /** Witnesses are checkpoints files: a file that is something else (an export, notes, nothing) is refused, named. */
-function witnessesOf(files: readonly string[] = []): CheckpointSource[] {
-  return files.flatMap((file) => {
+function witnessesOf(
+  files: readonly string[] = [],
+): Array<{ option: string; file: string; sources: CheckpointSource[] }> {
+  return files.map((file) => {
     const sources = readCheckpointsFile(file, '--witness');
     const refuse = (message: string) =>
       new InvalidInputError(`${file} is not a checkpoints file`, [
@@ -191,7 +226,7 @@ function witnessesOf(files: readonly string[] = []): CheckpointSource[] {
       const wrong = notASignedCheckpoint(value);
       if (wrong !== undefined) throw refuse(`${source} ${wrong}`);
     }
-    return sources;
+    return { option: '--witness', file, sources };
   });
 }
 

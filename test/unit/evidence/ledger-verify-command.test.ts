@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { checkpointsFileOf, ledgerVerifyCommand } from '../../../cli/commands/ledger.js';
+import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
 import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../../lambdas/core/ledger/index.js';
 import { exportOf, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
@@ -162,6 +163,33 @@ describe('itv ledger verify --file, against tampered exports', () => {
     // Assess
     expect(code).toBe(1);
     expect(output).toContain('ledger TAMPERED: first bad entry seq 16 (bad-signature)');
+  });
+
+  test("another ledger's checkpoints given as --checkpoints or --witness are bad input naming the option, not tampering", async () => {
+    // Prepare: the checkpoints of a ledger signed with another key, as an auditor mixing up two exports would give them.
+    const another = await signedLedger(5, 'main', LocalSigner.inMemory());
+    const theirs = join(dir, 'another.checkpoints.jsonl');
+    writeFileSync(theirs, another.objects.map((o) => `${canonicalJson(o.value)}\n`).join(''));
+    const file = join(dir, 'ours.jsonl');
+    writeFileSync(file, exportOf(ledger.entries));
+    writeFileSync(checkpointsFileOf(file), ledger.objects.map((o) => `${canonicalJson(o.value)}\n`).join(''));
+    const key = join(dir, 'key.pem');
+    // Act
+    const asCheckpoints = ledgerVerifyCommand({ file, publicKey: key, checkpoints: theirs });
+    const asWitness = ledgerVerifyCommand({ file, publicKey: key, witness: [theirs] });
+    // Assess
+    for (const [verdict, option] of [
+      [asCheckpoints, '--checkpoints'],
+      [asWitness, '--witness'],
+    ] as const) {
+      await expect(verdict).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        message: `${theirs} holds another ledger's checkpoints`,
+        issues: [
+          { path: option, message: expect.stringMatching(/none of its \d+ signed checkpoints verifies/) },
+        ],
+      });
+    }
   });
 
   test('--file without --public-key refuses to trust anything', async () => {

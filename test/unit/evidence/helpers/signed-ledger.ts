@@ -33,7 +33,11 @@ export interface SignedLedger {
 const at = (i: number) => new Date(Date.UTC(2026, 10, 2, 9, 0, i)).toISOString();
 
 /** A ledger of `intents` intents, each six steps, a signed decision and a signed checkpoint at its end, as SignCheckpoint leaves it. */
-export async function signedLedger(intents: number, ledger = 'main'): Promise<SignedLedger> {
+export async function signedLedger(
+  intents: number,
+  ledger = 'main',
+  key: LocalSigner = signer,
+): Promise<SignedLedger> {
   const entries: StoredEntry[] = [];
   const objects: SignedLedger['objects'] = [];
   const append = (draft: Omit<LedgerEntryDraft, 'timestamp' | 'idempotencyKey'>) => {
@@ -56,7 +60,7 @@ export async function signedLedger(intents: number, ledger = 'main'): Promise<Si
       ...(previous ? { previous } : {}),
     };
     previous = checkpointLink(checkpoint);
-    return { checkpoint, envelope: await signCheckpoint(checkpoint, signer) };
+    return { checkpoint, envelope: await signCheckpoint(checkpoint, key) };
   };
   const keepObject = async (size: number) => {
     const signed = await signAt(size);
@@ -73,7 +77,7 @@ export async function signedLedger(intents: number, ledger = 'main'): Promise<Si
       if (entries.length % 8 === 0) await keepObject(entries.length);
     }
     const decision = canonicalBytes({ decisionId: `dec-${intentId}`, intent: { id: intentId } });
-    const envelope = await signEnvelope(DECISION_PAYLOAD_TYPE, decision, signer);
+    const envelope = await signEnvelope(DECISION_PAYLOAD_TYPE, decision, key);
     append({
       intentId,
       type: 'decision.signed',
@@ -87,7 +91,7 @@ export async function signedLedger(intents: number, ledger = 'main'): Promise<Si
     append({ intentId, type: 'checkpoint.signed', payload: { ...head } });
     await keepObject(entries.length);
   }
-  return { entries, publicKey: await signer.publicKeySpkiDer(), objects };
+  return { entries, publicKey: await key.publicKeySpkiDer(), objects };
 }
 
 /** The export format: one RFC 8785 `{ entry, hash }` a line. */
