@@ -87,9 +87,17 @@ export function methodNotAllowed(
   );
 }
 
-/** `urn:itv:problem:invalid-input-error` for `InvalidInputError`. */
+/**
+ * `urn:itv:problem:invalid-input-error` for `InvalidInputError`: a word starts at each capital after a small
+ * letter or digit, and at the last capital of a run followed by a small letter (`NotACheckReporterError` is
+ * `not-a-check-reporter-error`, `HTTPError` is `http-error`).
+ */
 export function problemType(error: string): string {
-  return `urn:itv:problem:${error.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+  const kebab = error
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
+  return `urn:itv:problem:${kebab}`;
 }
 
 /** A problem+json answer; `extra` adds members (`issues`, `field` …) and `headers` response headers. */
