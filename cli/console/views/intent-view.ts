@@ -1,5 +1,6 @@
 import { retryableOutcomes } from '../../../lambdas/core/pipeline/retry-intent.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
+import { stopReasonMaxLength } from '../../../lambdas/core/pipeline/stop-intent.js';
 import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
@@ -154,7 +155,7 @@ instead where its constraints say it must not be reverted). Recorded with your r
 <form method="post" action="${intentHref(intent.intentId, '/stop')}">
 <input type="hidden" name="form" value="${options.formToken}">
 <label for="stop-reason">Reason (recorded)</label><br>
-<input id="stop-reason" name="reason" type="text" size="60" maxlength="2000" required>
+<input id="stop-reason" name="reason" type="text" size="60" maxlength="${stopReasonMaxLength}" required>
 <button type="submit" class="danger">Stop</button></form></section>`;
   }
   // Once a newer attempt runs it, this one is not retried again (the API would retry that attempt).

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { type IntentWithEntries, intentView } from '../../../cli/console/views/intent-view.js';
 import { intentsView } from '../../../cli/console/views/intents-view.js';
 import { lanesOf } from '../../../cli/console/views/lanes-view.js';
+import { stopReasonMaxLength } from '../../../lambdas/core/pipeline/stop-intent.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 
 const entry = (
@@ -65,6 +66,8 @@ describe('the intent view', () => {
 
     expect(waiting).toContain('value="approve"');
     expect(waiting).toContain('action="/intents/int-1/stop"');
+    // The form takes as long a reason as the API does, no longer.
+    expect(waiting).toMatch(new RegExp(`id="stop-reason"[^>]*maxlength="${stopReasonMaxLength}"`));
     expect(waiting).toContain('name="form" value="t0k"');
     expect(released).not.toContain('value="approve"');
     expect(released).not.toContain('/stop"');
