@@ -61,4 +61,13 @@ export const secretRules: readonly SecretRule[] = [
       String.raw`\bey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.(?:[a-zA-Z0-9/\\_-]{10,}={0,2})?${end}`,
     ),
   },
+  {
+    // itv's own, for free text (a check's detail, a reason): a credential keyword assigned a value that holds a
+    // letter and a digit (`password=Sup3rS3cret!`, `api_key: a1b2c3d4`), as a pasted log line or config line
+    // carries one; prose (`the token: rotated weekly`) and references (`${DB_PASSWORD}`, an ARN) pass.
+    id: 'itv:credential-assignment',
+    pattern:
+      /\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,}/i,
+    allow: /(?:arn:aws|\{\{resolve:|\$\{|(?:ssm|secretsmanager|vault):)/i,
+  },
 ];

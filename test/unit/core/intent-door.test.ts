@@ -160,11 +160,20 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
           'testResults.0.url: must not carry a user name or password (user:password@host): the ledger keeps it for good',
       },
     ]);
-    expect(refusal(linked('https://ci.example.com/runs/1?token=abc123')).issues).toEqual([
+    expect(refusal(linked('https://ci.example.com/runs/1?token=abcdef')).issues).toEqual([
       {
         path: 'testResults.0.url',
         message:
           'testResults.0.url: must not carry a credential (query parameter "token"): the ledger keeps it for good',
+      },
+    ]);
+    // One that looks like a credential (letters and digits) is refused before, as a secret, wherever it stands.
+    expect(refusal(linked('https://ci.example.com/runs/1?token=abc123')).issues).toEqual([
+      {
+        path: 'testResults.0.url',
+        message: expect.stringContaining(
+          'holds a secret (rule itv:credential-assignment); refused and not stored',
+        ),
       },
     ]);
     expect(refusal(linked('javascript:alert(1)')).issues).toEqual([

@@ -25,6 +25,7 @@ const samples: Record<string, string> = {
   'shopify-access-token': `shpat_${'ab'.repeat(16)}`,
   'age-secret-key': `AGE-SECRET-KEY-1${'Q'.repeat(58)}`,
   jwt: `eyJ${'o'.repeat(17)}.eyJ${'p'.repeat(17)}.${'q'.repeat(10)}`,
+  'itv:credential-assignment': 'db password=Sup3rS3cret!',
 };
 
 describe('the vendored secret rules', () => {
@@ -36,6 +37,28 @@ describe('the vendored secret rules', () => {
 
   test("AWS's documentation key is allowed, as gitleaks allows it", () => {
     expect(matchingRule('AKIAIOSFODNN7EXAMPLE')).toBeUndefined();
+  });
+
+  test('a credential assigned in free text is caught; prose about credentials and references to a store pass', () => {
+    for (const text of [
+      'connect failed: password=Sup3rS3cret! host=db1',
+      'api_key: a1b2c3d4e5',
+      'export CLIENT_SECRET="x9y8z7w6v5"',
+      'token=ab12cd34ef',
+    ]) {
+      expect(matchingRule(text)?.id).toBe('itv:credential-assignment');
+    }
+    for (const text of [
+      'the token: rotated weekly',
+      'password: changed by the owner',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, as a log line prints it.
+      'password=${DB_PASSWORD}',
+      'secret: arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-1a2b3c',
+      'passwordMinLength=12',
+      'tokenTtlSeconds: 3600',
+    ]) {
+      expect(matchingRule(text)).toBeUndefined();
+    }
   });
 
   test('ordinary configuration matches no rule', () => {
