@@ -162,7 +162,7 @@ describe('the read and delegation commands through the API', () => {
         '--service',
         'launch-flags',
         '--role',
-        'release-manager',
+        'sre',
         '--until',
         until,
         '--reason',
@@ -184,9 +184,7 @@ describe('the read and delegation commands through the API', () => {
 
       // Assess
       expect(granted.code).toBe(0);
-      expect(granted.stdout).toContain(
-        `alice delegates launch-flags to bob as release-manager until ${until}`,
-      );
+      expect(granted.stdout).toContain(`alice delegates launch-flags to bob as sre until ${until}`);
       expect(id).toBe(`bob~alice~${until}`);
       expect([byBob.code, byBob.stderr]).toEqual([1, expect.stringContaining('NotTheGrantorError')]);
       expect([byAlice.code, byAlice.stdout]).toEqual([

@@ -45,6 +45,14 @@ export async function grantDelegation(
   if (!deps.catalog.principals[input.to]) {
     issues.push({ path: 'to', message: `"${input.to}" is not a principal in the catalog` });
   }
+  // A role no team holds is one no rule reads: the delegation would grant nothing (a misspelt role, most often).
+  const roles = catalogRoles(deps.catalog);
+  if (input.role && !roles.includes(input.role)) {
+    issues.push({
+      path: 'role',
+      message: `"${input.role.slice(0, 60)}" is not a role any team of the catalog holds; roles: ${roles.join(', ')}`,
+    });
+  }
   input.services.forEach((name, i) => {
     const service = deps.catalog.services[name];
     if (!service) issues.push({ path: `services[${i}]`, message: `"${name}" is not in the service catalog` });
@@ -102,6 +110,13 @@ function sameTerms(a: RecordedDelegation, b: RecordedDelegation): boolean {
     a.services.length === b.services.length &&
     a.services.every((service, i) => b.services[i] === service)
   );
+}
+
+/** The roles the catalog's teams give their members, sorted. */
+function catalogRoles(catalog: Catalog): string[] {
+  const roles = new Set<string>();
+  for (const team of Object.values(catalog.teams)) for (const member of team.members) roles.add(member.role);
+  return [...roles].sort();
 }
 
 /**

@@ -136,7 +136,7 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     const grant = {
       to: 'bob',
       services: ['launch-flags'],
-      role: 'release-manager',
+      role: 'sre',
       expiresAt,
       reason: 'on call',
     };

@@ -46,7 +46,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
   const grant = {
     to: 'bob',
     services: ['launch-flags'],
-    role: 'release-manager',
+    role: 'sre',
     expiresAt: inAWeek,
     reason: 'on call',
   };
@@ -240,7 +240,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       });
       const widened = await call('POST', '/delegations', 'alice', {
         ...grant,
-        role: 'owner',
+        role: 'engineer',
         expiresAt: '2026-11-12T15:00:00.000Z',
       });
 
@@ -249,12 +249,12 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       expect(repeated.body).toEqual(anew.body);
       expect([widened.status, widened.body.error]).toEqual([409, 'DelegationExistsError']);
       expect(String(widened.body.detail ?? widened.body.message)).toMatch(
-        /already granted \(release-manager over launch-flags/,
+        /already granted \(sre over launch-flags/,
       );
       const kept = (await grantsTo('bob')).find(
         (item) => (item.data as { expiresAt: string }).expiresAt === '2026-11-12T15:00:00.000Z',
       );
-      expect(kept?.data).toMatchObject({ role: 'release-manager' });
+      expect(kept?.data).toMatchObject({ role: 'sre' });
     },
     intentsBudgetMs(1),
   );

@@ -56,6 +56,23 @@ describe('delegations granted at run time', () => {
     expect(await state.list('DELEGATION#nobody')).toEqual([]);
   });
 
+  test('a role no team of the catalog holds is refused naming role, with the roles there are', async () => {
+    const state = new MemoryStateStore();
+    await expect(
+      grantDelegation({ ...grant, role: 'wizard' }, grace, { state, catalog, now: NOW }),
+    ).rejects.toMatchObject({
+      issues: [
+        {
+          path: 'role',
+          message: expect.stringMatching(
+            /^"wizard" is not a role any team of the catalog holds; roles: .*sre/,
+          ),
+        },
+      ],
+    });
+    expect(await state.list('DELEGATION#ivan')).toEqual([]);
+  });
+
   test('a delegation to oneself, or one already expired, is refused', async () => {
     const state = new MemoryStateStore();
     await expect(
