@@ -37,7 +37,7 @@ cp "$W/payload" "$W/statement.json"
 grep -o '{"digest":{"sha256":"[0-9a-f]*"},"name":"[^"]*"}' "$W/statement.json" \
   | sed 's/{"digest":{"sha256":"\([0-9a-f]*\)"},"name":"\([^"]*\)"}/\1  \2/' > "$W/SHA256SUMS"
 sha256sum -c "$W/SHA256SUMS" || fail "a file does not have the SHA-256 the signed statement gives it"
-diff <(cut -c67- "$W/SHA256SUMS") <(ls | grep -vx manifest.intoto.json) && echo "no file outside the statement" \
+diff <(cut -c67- "$W/SHA256SUMS") <(ls -A | grep -vx manifest.intoto.json) && echo "no file outside the statement" \
   || fail "the folder's files are not the statement's"
 
 # 4. The checkpoint: a valid signature over exactly the checkpoint beside it, the one the statement names.

@@ -77,6 +77,20 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       expect(bad.stdout).toMatch(/NOT VERIFIED: .*SHA-256/);
     });
 
+    test('a file the statement does not name, a hidden one or a folder, fails the folder check', () => {
+      for (const extra of ['.extra-approval.json', 'sub/approval.json']) {
+        const padded = join(root, `padded-${extra.replace(/\W/g, '')}`);
+        mkdirSync(padded);
+        spawnSync('cp', ['-r', `${bundle}/.`, padded]);
+        mkdirSync(join(padded, 'sub'), { recursive: true });
+        writeFileSync(join(padded, extra), '{"approved":true}');
+        if (!extra.startsWith('sub/')) rmSync(join(padded, 'sub'), { recursive: true });
+        const bad = run(padded);
+        expect(bad.status).toBe(1);
+        expect(bad.stdout).toContain("NOT VERIFIED: the folder's files are not the statement's");
+      }
+    });
+
     test('a bundle copied from the bucket as stored: it unpacks bundle.tar and verifies the same', () => {
       expect(readdirSync(copied).sort()).toEqual(['bundle.tar', 'checkpoint.json', 'manifest.intoto.json']);
       const good = run(copied);
