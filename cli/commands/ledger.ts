@@ -185,6 +185,22 @@ function refuseForeignKey(
 }
 
 /**
+ * An export never replaces an earlier one: its checkpoints file is the witness `--witness` holds a later ledger
+ * to (a rollback cannot shrink what it signed), and its export what was seen then. Refused, naming --out,
+ * before anything is asked of the stack.
+ */
+function refuseEarlierExport(out: string): void {
+  const there = [out, `${out}.pub.pem`, checkpointsFileOf(out)].filter((file) => existsSync(file));
+  if (there.length === 0) return;
+  throw new InvalidInputError(`${there[0]} exists`, [
+    {
+      path: '--out',
+      message: `${there.join(', ')} ${there.length > 1 ? 'exist' : 'exists'}: an earlier export, whose checkpoints are a witness against a rollback (itv ledger verify --witness); keep it and give another --out, or move it away first`,
+    },
+  ]);
+}
+
+/**
  * A checkpoints file the verifier named (`--checkpoints`, `--witness`) none of whose signatures verifies with the
  * ledger's key is another ledger's — the verifier's mistake, said so as bad input naming the option, rather
  * than calling this ledger tampered. One checkpoint of the file that verifies makes a failing one tampering;
@@ -243,20 +259,24 @@ function notASignedCheckpoint(value: unknown): string | undefined {
 
 /** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */
 export async function ledgerExportCommand(options: { out?: string; json?: boolean }): Promise<number> {
+  if (options.out) refuseEarlierExport(options.out);
   return withLedger(async (download) => {
     if (!options.out) {
       process.stdout.write(download.lines);
       return 0;
     }
-    writeFileSync(options.out, download.lines);
+    // 'wx': written only where nothing is (an export racing this one included).
+    writeFileSync(options.out, download.lines, { flag: 'wx' });
     // Re-encoded by node:crypto, so the file reads the same whichever PEM layout the API served.
     writeFileSync(
       `${options.out}.pub.pem`,
       createPublicKey(download.publicKeyPem).export({ type: 'spki', format: 'pem' }),
+      { flag: 'wx' },
     );
     writeFileSync(
       checkpointsFileOf(options.out),
       download.checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
+      { flag: 'wx' },
     );
     if (options.json) {
       const written = {

@@ -61,6 +61,7 @@ describe('the read and delegation commands through the API', () => {
         '--json',
       ]);
       const online = await runItv(home, ['ledger', 'verify']);
+      const again = await runItv(home, ['ledger', 'export', '--out', file]);
 
       // Assess
       const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -76,6 +77,12 @@ describe('the read and delegation commands through the API', () => {
       expect(offline.code).toBe(0);
       expect(JSON.parse(offline.stdout)).toMatchObject({ ok: true, size: lines.length });
       expect([online.code, online.stdout]).toEqual([0, expect.stringMatching(/^ledger intact: \d+ entries/)]);
+      // An earlier export, and the witness its checkpoints are, is never replaced.
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(
+        /--out: .*ledger\.jsonl, .*pub\.pem, .*checkpoints\.jsonl exist: an earlier export/,
+      );
+      expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toEqual(lines);
     },
     commandMs,
   );
