@@ -109,8 +109,10 @@ export function clockNote(clock: ClockKind): string {
 /** The DORA line: the four figures, the window they cover, and whose clock measured it. */
 export function doraLine(dora: DoraFigures, clock: ClockKind): string {
   const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
+  // The span of the conclusions as it is; the per-day rate's days are at least one (DoraFigures.window).
+  const spanSeconds = dora.window ? (Date.parse(dora.window.to) - Date.parse(dora.window.from)) / 1000 : 0;
   const window = dora.window
-    ? `over ${dora.window.days.toFixed(1)} day${dora.window.days === 1 ? '' : 's'}, ${dora.window.from} to ${dora.window.to}`
+    ? `conclusions ${dora.window.from} to ${dora.window.to}, ${duration(spanSeconds)} apart; deployments/day over ${dora.window.days.toFixed(1)} day${dora.window.days === 1 ? '' : 's'}${spanSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
     : 'no concluded intent yet';
   return `DORA (${window}; ${clockNote(clock)}): lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)} (failed release's start to its rollback's end)`;
 }
