@@ -44,6 +44,8 @@ export async function valueReportCommand(options: {
   const clock: ClockKind = api.kind === 'local' ? 'virtual' : 'wall';
   const report = valueReportDocument(answer.body, clock);
   const { dimensions, groups, totals, formulas, dora, window } = report;
+  // Written first: a file that cannot be written stops the command before it prints a report.
+  if (options.html) writeFileSync(options.html, renderValuePage(report, { standalone: true }));
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
@@ -67,9 +69,6 @@ export async function valueReportCommand(options: {
     }
     console.log(`\n${doraLine(dora, clock)}`);
   }
-  if (options.html) {
-    writeFileSync(options.html, renderValuePage(report, { standalone: true }));
-    if (!options.json) console.log(`wrote ${options.html}`);
-  }
+  if (options.html && !options.json) console.log(`wrote ${options.html}`);
   return 0;
 }

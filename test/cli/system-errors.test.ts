@@ -51,4 +51,16 @@ describe('itv, when the machine refuses what it was asked', () => {
     },
     intentsBudgetMs(1),
   );
+
+  test(
+    'a value report whose --html cannot be written says so before printing anything',
+    async () => {
+      const run = await runItv(home, ['value', 'report', '--html', join(dir, 'no-such-folder', 'v.html')]);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(run.stderr).toMatch(
+        /^itv: ENOENT: no such file or directory, open '.*no-such-folder\/v\.html'\n$/,
+      );
+    },
+    intentsBudgetMs(1),
+  );
 });
