@@ -3,6 +3,18 @@ import { chosenTarget, connect } from '../api/itv-api.js';
 import { ConsoleApi } from '../console/console-api.js';
 import { startConsole } from '../console/server.js';
 
+async function refuseUnknownPrincipal(named: string): Promise<void> {
+  const [{ loadCatalog }, { findPrincipal }, { InvalidInputError }] = await Promise.all([
+    import('../../catalog/index.js'),
+    import('../../lambdas/core/principals/index.js'),
+    import('../../lambdas/core/errors.js'),
+  ]);
+  if (findPrincipal(loadCatalog(), named) !== undefined) return;
+  throw new InvalidInputError(`itv console cannot act as ${named}`, [
+    { path: '--as', message: `"${named.slice(0, 60)}" is not a principal in the catalog` },
+  ]);
+}
+
 /**
  * `itv console`: the web console on 127.0.0.1 for the current target — the local stack as `--as` (or
  * ITV_PRINCIPAL), or a deployed stack with every request signed by the user's own AWS credentials — until
@@ -20,6 +32,9 @@ export async function consoleCommand(options: {
   }
   const target = await chosenTarget();
   const as = actingAs(target, options.as, 'itv console');
+  // Locally the named principal is checked when the console acts; a name nobody holds would serve every page
+  // and fail each act, so it is refused here, as the stack refuses it to every other command.
+  if (as !== undefined) await refuseUnknownPrincipal(as.named);
   const api = new ConsoleApi(await connect(target), as);
   const running = await startConsole({ api, port });
   if (options.json) console.log(JSON.stringify({ url: running.url, target: api.actingAs }));
