@@ -57,3 +57,12 @@ export async function connect(target: Target): Promise<ItvApi> {
 export async function openApi(env: NodeJS.ProcessEnv = process.env): Promise<ItvApi> {
   return connect(await chosenTarget(env));
 }
+
+/**
+ * Whose ledger a command read, for a message saying something is not on it: the home's (a folder of its own
+ * under each working folder unless ITV_HOME names one, so a command run elsewhere reads another, new ledger)
+ * or the deployed stack's.
+ */
+export function ledgerOf(api: ItvApi): string {
+  return api.kind === 'local' ? `the ledger of ${api.home}` : `the ledger of ${api.name} (${api.endpoint})`;
+}

@@ -1,6 +1,6 @@
 import { actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
-import { connect, type Target } from '../api/itv-api.js';
+import { connect, ledgerOf, type Target } from '../api/itv-api.js';
 import { type FlagsByField, printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
@@ -33,7 +33,7 @@ export async function postDecisionAndFollow(
   if (!json) console.log(actingLine(api, as));
   const status = await followOn(api, id, { print: json ? undefined : (line) => console.log(line), after });
   if (!status) {
-    console.error(`itv: no intent ${id} on the ledger`);
+    console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
     return 1;
   }
   printStatus(status, json);

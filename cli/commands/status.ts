@@ -1,5 +1,5 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { openApi } from '../api/itv-api.js';
+import { ledgerOf, openApi } from '../api/itv-api.js';
 import { waitDetails } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -41,7 +41,7 @@ export async function statusCommand(id: string, options: { json?: boolean }): Pr
   const api = await openApi();
   const answer = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
   if (answer.status === 404) {
-    console.error(`itv: no intent ${id} on the ledger`);
+    console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);

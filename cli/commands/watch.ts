@@ -1,5 +1,5 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { type ItvApi, openApi } from '../api/itv-api.js';
+import { type ItvApi, ledgerOf, openApi } from '../api/itv-api.js';
 import { canStopFollowing } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -45,7 +45,7 @@ export async function watchIntent(
         return exitCodeFor(answer.body);
       }
     } else if (answer.status === 404 && Date.now() > unseenUntil) {
-      console.error(`itv: no intent ${id} on the ledger`);
+      console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
       return exitCodes.error;
     } else if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) {
       return printApiError(answer);

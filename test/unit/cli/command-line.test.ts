@@ -98,6 +98,18 @@ describe('the itv command line', () => {
   );
 
   test(
+    '`itv status` of an id the ledger does not hold names whose ledger it read',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'itv-unknown-id-'));
+      const run = await runItv(home, ['status', 'no-such-intent']);
+      await runItv(home, ['control-plane', 'stop']);
+      rmSync(home, { recursive: true, force: true });
+      expect([run.code, run.stderr]).toEqual([1, `itv: no intent no-such-intent on the ledger of ${home}\n`]);
+    },
+    setupMs,
+  );
+
+  test(
     '--version and -V print the version in package.json and exit 0',
     async () => {
       const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
