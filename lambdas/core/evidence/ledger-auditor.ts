@@ -308,7 +308,11 @@ export class LedgerAuditor {
   private seqFault(found: number, expected: number): false {
     if (found === expected - 1) return this.fail(expected, 'seq-duplicate', `seq ${found} appears twice`);
     if (found > expected) {
-      return this.fail(expected, 'seq-gap', `seq ${expected} is missing: found seq ${found} in its place`);
+      return this.fail(
+        expected,
+        'seq-gap',
+        `seq ${expected} is not in its place: found seq ${found} there (it was removed, or moved later)`,
+      );
     }
     return this.fail(expected, 'seq-reorder', `found seq ${found} where seq ${expected} belongs`);
   }

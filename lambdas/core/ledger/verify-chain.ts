@@ -20,7 +20,10 @@ export type ChainVerification =
 function seqFault(found: number, expected: number): { fault: ChainFault; reason: string } {
   if (found === expected - 1) return { fault: 'seq-duplicate', reason: `seq ${found} appears twice` };
   if (found > expected) {
-    return { fault: 'seq-gap', reason: `seq ${expected} is missing: found seq ${found} in its place` };
+    return {
+      fault: 'seq-gap',
+      reason: `seq ${expected} is not in its place: found seq ${found} there (it was removed, or moved later)`,
+    };
   }
   return { fault: 'seq-reorder', reason: `found seq ${found} where seq ${expected} belongs` };
 }
