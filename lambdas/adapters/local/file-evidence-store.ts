@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EvidenceConflictError, EvidenceIntegrityError, EvidenceMissingError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 
@@ -11,6 +10,13 @@ export const OBJECTS_FOLDER = 'objects';
 export const REFS_FOLDER = 'refs';
 
 const DIGEST_REFERENCE = /^sha256:([0-9a-f]{64})\n?$/;
+
+/**
+ * What a write answers, and the ledger records, for a key: `itv-evidence:<key>`, the key in the home's evidence
+ * store — as `s3://<bucket>/<key>` names it on AWS — never the folder's path on this machine (`/home/<user>/…`
+ * would go into signed entries for good, and be wrong once the home moved).
+ */
+const localUri = (key: string) => `itv-evidence:${key}`;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -55,14 +61,14 @@ export class FileEvidenceStore implements EvidenceStore {
     const digest = sha256(body);
     await this.keepObject(digest, body);
     const reference = `sha256:${digest}\n`;
-    if (await this.linkNew(refPath, reference)) return pathToFileURL(refPath).href;
+    if (await this.linkNew(refPath, reference)) return localUri(key);
     const existing = readFileSync(refPath, 'utf8');
     if (existing !== reference) {
       throw new EvidenceConflictError(
         `evidence object ${key} is write-once and already holds different bytes`,
       );
     }
-    return pathToFileURL(refPath).href;
+    return localUri(key);
   }
 
   async getObject(key: string): Promise<Uint8Array | undefined> {

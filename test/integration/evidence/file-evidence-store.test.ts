@@ -59,6 +59,17 @@ describe('FileEvidenceStore', () => {
     expect(await store.list('bundles/')).toEqual(['bundles/a/two.json']);
   });
 
+  test('the URI a write answers names the key in the store, not the folder it has on this machine', async () => {
+    // Act
+    const uri = await store.putObject('bundles/a/manifest.json', Buffer.from('x'), 'application/json');
+    const again = await store.putObject('bundles/a/manifest.json', Buffer.from('x'), 'application/json');
+    // Assess: it goes into signed ledger entries for good, where a home path (/home/<user>/…) would be personal.
+    expect([uri, again]).toEqual([
+      'itv-evidence:bundles/a/manifest.json',
+      'itv-evidence:bundles/a/manifest.json',
+    ]);
+  });
+
   test('an object is kept once under its SHA-256, and its key names that digest', async () => {
     // Act
     await store.putObject('bundles/a/manifest.json', Buffer.from('same'), 'application/json');
