@@ -5,6 +5,7 @@ import type { Checkpoint } from '../ledger/checkpoint.js';
 import { storedEntrySchema } from '../ledger/entry.js';
 import { signedPayload } from '../ledger/entry-payloads.js';
 import { GENESIS_PREV_HASH, leafHashOfBytes } from '../ledger/hash.js';
+import { seqFault } from '../ledger/verify-chain.js';
 import { DECISION_PAYLOAD_TYPE } from '../signing/payload-types.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
 import type {
@@ -306,15 +307,8 @@ export class LedgerAuditor {
   }
 
   private seqFault(found: number, expected: number): false {
-    if (found === expected - 1) return this.fail(expected, 'seq-duplicate', `seq ${found} appears twice`);
-    if (found > expected) {
-      return this.fail(
-        expected,
-        'seq-gap',
-        `seq ${expected} is not in its place: found seq ${found} there (it was removed, or moved later)`,
-      );
-    }
-    return this.fail(expected, 'seq-reorder', `found seq ${found} where seq ${expected} belongs`);
+    const { fault, reason } = seqFault(found, expected);
+    return this.fail(expected, fault, reason);
   }
 
   private fail(seq: number, fault: AuditFault, reason: string): false {

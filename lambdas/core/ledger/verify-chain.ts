@@ -17,7 +17,8 @@ export type ChainVerification =
   /** `seq` is the first sequence number that cannot be trusted. */
   | { ok: false; seq: number; fault: ChainFault; reason: string };
 
-function seqFault(found: number, expected: number): { fault: ChainFault; reason: string } {
+/** What a seq found where `expected` belongs says: repeated, displaced (gap) or out of order. */
+export function seqFault(found: number, expected: number): { fault: ChainFault; reason: string } {
   if (found === expected - 1) return { fault: 'seq-duplicate', reason: `seq ${found} appears twice` };
   if (found > expected) {
     return {
