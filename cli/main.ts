@@ -239,6 +239,18 @@ export function buildProgram(): Command {
       ),
     );
 
+  delegate
+    .command('list')
+    .description(
+      "the catalog's standing delegations and those granted at run time: live, expired or revoked, with the id that revokes a granted one",
+    )
+    .option('--principal <principal>', 'only those this principal (id or e-mail) granted or holds')
+    .option('--status <status>', 'only live, expired or revoked ones')
+    .option('--json', 'print the list as JSON')
+    .action(async (_options, command: Command) =>
+      exit(await (await import('./commands/delegate.js')).listDelegationsCommand(command.optsWithGlobals())),
+    );
+
   program
     .command('token')
     .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")

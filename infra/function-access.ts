@@ -20,6 +20,7 @@ export const apiFunctionNames = [
   'report-value',
   'grant-delegation',
   'revoke-delegation',
+  'list-delegations',
   'no-route',
   'get-openapi',
   'put-payload',
@@ -52,6 +53,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   // Lists the grantee's revocations (Query: a revoked delegation is not granted again), records the delegation
   // (UpdateItem); never reads one item by key, never deletes one.
   'grant-delegation': { state: 'list-put' },
+  // Lists each principal's grants and each grantee's revocations (Query); reads no item by key, writes nothing.
+  'list-delegations': { state: 'list' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
   // Answers 404 and 405 from the route table alone: it touches nothing.

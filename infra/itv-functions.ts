@@ -165,7 +165,8 @@ export class ItvFunctions extends Construct {
     if (access.state) {
       fn.addEnvironment('ITV_STATE_TABLE', tables.state.tableName);
       if (access.state === 'park') tables.state.grant(fn, 'dynamodb:GetItem');
-      else if (access.state === 'list-put') tables.state.grant(fn, 'dynamodb:Query');
+      else if (access.state === 'list-put' || access.state === 'list')
+        tables.state.grant(fn, 'dynamodb:Query');
       else if (access.state !== 'put') tables.state.grant(fn, ...tableReads);
       if (access.state === 'write') tables.state.grant(fn, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
       if (['record', 'put', 'park', 'list-put'].includes(access.state))

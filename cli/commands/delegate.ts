@@ -1,9 +1,11 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { GrantedDelegation } from '../../lambdas/core/pipeline/delegations.js';
+import type { ListedDelegation } from '../../lambdas/core/pipeline/list-delegations.js';
 import type { RevokedDelegation } from '../../lambdas/core/pipeline/revoke-delegation.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
-import { chosenTarget, connect } from '../api/itv-api.js';
-import { type FlagsByField, printApiError } from '../control-plane/api-errors.js';
+import { chosenTarget, connect, openApi } from '../api/itv-api.js';
+import { type FlagsByField, printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
+import { table } from '../format.js';
 
 /** The flags of `itv delegate` by the fields of the grant they are sent as. */
 const grantFlags: FlagsByField = {
@@ -90,5 +92,51 @@ export async function revokeDelegationCommand(
       `${alreadyRevoked ? 'already revoked' : 'revoked'}: delegation from ${revocation.delegation?.from} to ${revocation.principal} over ${revocation.services.join(', ')}, from ${revocation.effectiveAt}`,
     );
   }
+  return 0;
+}
+
+/**
+ * `itv delegate list`: `GET /delegations` on the chosen stack: the catalog's standing delegations and those
+ * granted at run time, newest expiry first, each live, expired or revoked; a granted one with the id that revokes
+ * it. `--principal` keeps those it granted or holds, `--status` one status.
+ */
+export async function listDelegationsCommand(options: {
+  principal?: string;
+  status?: string;
+  json?: boolean;
+}): Promise<number> {
+  const { client } = await openApi();
+  const query = new URLSearchParams();
+  if (options.principal !== undefined) query.set('principal', options.principal);
+  if (options.status !== undefined) query.set('status', options.status);
+  const answer = await client.call<{ at: string; delegations: ListedDelegation[] }>(
+    'GET',
+    `/delegations${query.size > 0 ? `?${query}` : ''}`,
+  );
+  if (answer.status !== 200) return printApiError(answer, sameNamedFlags(['principal', 'status']));
+  const { delegations } = answer.body;
+  if (options.json) {
+    console.log(JSON.stringify(answer.body, null, 2));
+    return 0;
+  }
+  if (delegations.length === 0) {
+    console.log('no delegations match');
+    return 0;
+  }
+  console.log(
+    table(
+      ['status', 'from', 'to', 'role', 'services', 'until', 'id (granted) or catalog'],
+      delegations.map((d) => [
+        d.status,
+        d.from,
+        d.to,
+        d.role,
+        d.services.join(','),
+        d.expiresAt,
+        d.id ?? 'catalog',
+      ]),
+    ),
+  );
+  console.log(`as of ${answer.body.at}`);
   return 0;
 }

@@ -9,6 +9,7 @@ import { getIntent } from '../../lambdas/api/get-intent.js';
 import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
 import { errorResponse } from '../../lambdas/api/http.js';
+import { listDelegationsRoute } from '../../lambdas/api/list-delegations.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, methodNotAllowed, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { putPayload } from '../../lambdas/api/put-payload.js';
@@ -86,6 +87,7 @@ export function localApi(
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),
     'GET /value': (event) => reportValue(event, deps.ledger, deps.ledgerName),
     'POST /delegations': (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate),
+    'GET /delegations': (event) => listDelegationsRoute(event, deps, deps.clock.now()),
     'GET /openapi.json': () => getOpenApi(),
     'POST /payloads': (event) => putPayload(event, deps, authenticate),
     'DELETE /delegations/{id}': (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),

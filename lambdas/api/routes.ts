@@ -124,6 +124,15 @@ export const apiRoutes = [
     summary: "Delegate from the caller's own authority",
   },
   {
+    method: 'GET',
+    path: '/delegations',
+    fn: 'list-delegations',
+    body: false,
+    query: ['principal', 'status'],
+    summary:
+      "Every delegation, the catalog's and those granted at run time, each live, expired or revoked now; a granted one with the id that revokes it",
+  },
+  {
     method: 'DELETE',
     path: '/delegations/{id}',
     fn: 'revoke-delegation',

@@ -18,9 +18,10 @@ export interface FunctionAccess {
    * `write` = read + put + delete; `record` = read + put (items it adds are never removed); `put` = put alone
    * (a function that records without reading anything back); `park` = put + single-item reads, no Query (a
    * task-token park keeps its token and looks up, by key, the items it waits on); `list-put` = put + Query, no
-   * single-item reads (a grant lists the grantee's revocations before it records the delegation).
+   * single-item reads (a grant lists the grantee's revocations before it records the delegation); `list` = Query
+   * alone (the list of delegations).
    */
-  state?: 'read' | 'write' | 'record' | 'put' | 'park' | 'list-put';
+  state?: 'read' | 'write' | 'record' | 'put' | 'park' | 'list-put' | 'list';
   /** `write` = read + put; Object Lock keeps what is written. */
   evidence?: 'read' | 'write';
   /**

@@ -198,6 +198,28 @@ describe('the read and delegation commands through the API', () => {
         0,
         expect.stringContaining('revoked: delegation from alice to bob over launch-flags'),
       ]);
+
+      // Act: the grantor lists what she delegated; a status no delegation has names the flag.
+      const listed = await runItv(home, ['delegate', 'list', '--principal', 'bob']);
+      const asJson = await runItv(home, ['delegate', 'list', '--status', 'revoked', '--json']);
+      const badStatus = await runItv(home, ['delegate', 'list', '--status', 'pending']);
+
+      // Assess
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(
+        new RegExp(`^revoked +alice +bob +sre +launch-flags +${until} +${id}$`, 'm'),
+      );
+      expect(JSON.parse(asJson.stdout).delegations).toEqual([
+        expect.objectContaining({
+          id,
+          status: 'revoked',
+          revocation: expect.objectContaining({ revokedBy: 'alice' }),
+        }),
+      ]);
+      expect([badStatus.code, badStatus.stderr]).toEqual([
+        1,
+        expect.stringMatching(/--status: "pending" is not a delegation status/),
+      ]);
     },
     commandMs,
   );

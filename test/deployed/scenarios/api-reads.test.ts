@@ -151,8 +151,11 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     const granted = await call('POST', '/delegations', personCalling('alice'), grant);
     const id = String(granted.body.id);
     const path = `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent('rotation over')}`;
+    const live = await call('GET', '/delegations?principal=bob', personCalling('carol'));
     const byBob = await call('DELETE', path, personCalling('bob'));
     const byAlice = await call('DELETE', path, personCalling('alice'));
+    const revoked = await call('GET', '/delegations?principal=bob&status=revoked', personCalling('carol'));
+    const badFilter = await call('GET', '/delegations?status=pending', personCalling('carol'));
 
     // Assess
     expect(unsigned.status).toBe(401);
@@ -171,6 +174,25 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
         alreadyRevoked: false,
         revocation: expect.objectContaining({ revokedBy: 'alice' }),
       }),
+    ]);
+    // Anybody signed in lists delegations: the grant with its id, live, then revoked by its grantor.
+    expect([live.status, live.body.delegations]).toEqual([
+      200,
+      [expect.objectContaining({ id, from: 'alice', to: 'bob', source: 'granted', status: 'live' })],
+    ]);
+    expect([revoked.status, revoked.body.delegations]).toEqual([
+      200,
+      [
+        expect.objectContaining({
+          id,
+          status: 'revoked',
+          revocation: expect.objectContaining({ revokedBy: 'alice' }),
+        }),
+      ],
+    ]);
+    expect([badFilter.status, badFilter.body.issues]).toEqual([
+      400,
+      [expect.objectContaining({ path: 'status' })],
     ]);
   });
 });

@@ -258,4 +258,46 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
     },
     intentsBudgetMs(1),
   );
+
+  test('GET /delegations lists grants by a principal on either side with their status and id; a bad filter is a 400 naming it', async () => {
+    // Prepare: alice lets carol act for her until the week's end, and takes it back.
+    const until = '2026-11-10T15:00:00.000Z';
+    const granted = await call('POST', '/delegations', 'alice', { ...grant, to: 'carol', expiresAt: until });
+    const id = `carol~alice~${until}`;
+    const live = await call('GET', '/delegations?principal=carol', 'bob');
+    await call('DELETE', `/delegations/${encodeURIComponent(id)}?reason=done`, 'alice');
+
+    // Act
+    const revoked = await call('GET', '/delegations?principal=carol%40example.com&status=revoked', 'grace');
+    const byAlice = await call('GET', '/delegations?principal=alice', 'grace');
+    const bad = await call('GET', '/delegations?principal=nobody&status=pending', 'grace');
+    const unread = await call('GET', '/delegations?to=carol', 'grace');
+    const anonymous = await call('GET', '/delegations', undefined);
+
+    // Assess
+    expect(granted.status).toBe(201);
+    expect([live.status, live.body.delegations]).toEqual([
+      200,
+      [expect.objectContaining({ id, from: 'alice', to: 'carol', source: 'granted', status: 'live' })],
+    ]);
+    expect(revoked.body.delegations).toEqual([
+      expect.objectContaining({
+        id,
+        status: 'revoked',
+        revocation: expect.objectContaining({ revokedBy: 'alice', reason: 'done' }),
+      }),
+    ]);
+    const fromAlice = byAlice.body.delegations as Array<{ from: string; to: string }>;
+    expect(fromAlice.map((d) => d.to)).toEqual(expect.arrayContaining(['bob', 'carol', 'ci-growth']));
+    expect(fromAlice.every((d) => d.from === 'alice' || d.to === 'alice')).toBe(true);
+    expect([bad.status, (bad.body.issues as Array<{ path: string }>).map((issue) => issue.path)]).toEqual([
+      400,
+      ['principal', 'status'],
+    ]);
+    expect([unread.status, unread.body.issues]).toEqual([
+      400,
+      [expect.objectContaining({ path: 'query.to' })],
+    ]);
+    expect(anonymous.status).toBe(401);
+  });
 });
