@@ -61,7 +61,8 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
  * Maps itv errors to problem+json answers: invalid input is the caller's to fix (400, each field named), a
  * request that proves no known caller is 401 with the scheme to use, what it names does not exist (404), an
  * authenticated caller who may not do this is refused (403), a runtime at its limit of executions asks the
- * caller to come back (429 with Retry-After), the rest is ours (500).
+ * caller to come back (429 with Retry-After), stored evidence that fails its integrity check is refused naming
+ * the object (409), the rest is ours (500).
  */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ExecutionCapacityError) {
@@ -104,9 +105,13 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     });
   }
   if (error instanceof EvidenceIntegrityError) {
-    // Ours, but the caller must learn which object cannot be trusted: the message names its key, nothing else.
-    console.error(JSON.stringify({ evidence: error.name, message: error.message }));
-    return problem(500, error.name, error.message);
+    // Not a fault of the request, nor one a retry mends: the stored evidence fails verification, so it is not
+    // served. 409 names the object that cannot be trusted (`key`), as its state refuses what was asked.
+    console.error(JSON.stringify({ evidence: error.name, key: error.key, message: error.message }));
+    return problem(409, error.name, error.message, {
+      ...(error.key !== undefined ? { key: error.key } : {}),
+      issues: [{ path: 'evidence', message: error.message }],
+    });
   }
   console.error(error);
   return problem(500, 'InternalError', 'the request failed; see the function logs');

@@ -79,6 +79,12 @@ function errorsOf(route: ApiRoute): Record<string, string> {
             'the same delegation (grantee, grantor, expiry) was revoked, which it stays, or is granted already with other terms',
         }
       : {}),
+    ...(route.path === '/intents/{id}/evidence'
+      ? {
+          '409':
+            'a stored object of the bundle fails its integrity check (changed or deleted after it was written): not served; key names it',
+        }
+      : {}),
     ...(route.method === 'PUT'
       ? {
           '409':

@@ -74,9 +74,17 @@ export class EvidenceConflictError extends ItvError {}
 
 /**
  * A stored evidence object is not what was written under its key: its bytes no longer hash to the SHA-256 the
- * key records (the local store checks on every read). The message names the key.
+ * key records (the local store checks on every read). The message names the key, and so does `key` where one
+ * object is to blame.
  */
-export class EvidenceIntegrityError extends ItvError {}
+export class EvidenceIntegrityError extends ItvError {
+  readonly key: string | undefined;
+
+  constructor(message: string, options: { key?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.key = options.key;
+  }
+}
 
 /** A key was written, but the object it names is gone from the store: deleted after it was written. */
 export class EvidenceMissingError extends EvidenceIntegrityError {}

@@ -77,7 +77,7 @@ export class S3EvidenceStore implements EvidenceStore {
       if (error instanceof Error && /checksum mismatch/i.test(error.message)) {
         throw new EvidenceIntegrityError(
           `evidence object ${key} does not hash to the SHA-256 recorded when it was written: ${error.message}`,
-          { cause: error },
+          { key, cause: error },
         );
       }
       throw asTransient(error);
@@ -86,12 +86,14 @@ export class S3EvidenceStore implements EvidenceStore {
     if (recorded === undefined) {
       throw new EvidenceIntegrityError(
         `evidence object ${key} has no SHA-256 recorded at its write, which this store always asks for: another writer put these bytes (sha256:${actual})`,
+        { key },
       );
     }
     const expected = Buffer.from(recorded, 'base64').toString('hex');
     if (expected !== actual) {
       throw new EvidenceIntegrityError(
         `evidence object ${key} was changed after it was written: stored as sha256:${expected}, it now hashes to sha256:${actual}`,
+        { key },
       );
     }
     return body;

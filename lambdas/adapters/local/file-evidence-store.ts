@@ -79,18 +79,21 @@ export class FileEvidenceStore implements EvidenceStore {
     if (digest === undefined) {
       throw new EvidenceIntegrityError(
         `evidence object ${key} was tampered with: its key no longer names a SHA-256 digest`,
+        { key },
       );
     }
     const body = readOrAbsent(this.objectPathOf(digest), undefined, ['ENOENT']);
     if (body === undefined) {
       throw new EvidenceMissingError(
         `evidence object ${key} (sha256:${digest}) is missing: it was written, and has since been deleted from the store`,
+        { key },
       );
     }
     const actual = sha256(body);
     if (actual !== digest) {
       throw new EvidenceIntegrityError(
         `evidence object ${key} was changed after it was written: stored as sha256:${digest}, it now hashes to sha256:${actual}`,
+        { key },
       );
     }
     return new Uint8Array(body);

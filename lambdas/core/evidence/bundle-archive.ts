@@ -40,12 +40,14 @@ export function bundleFilesOf(
   } catch (error) {
     throw new EvidenceIntegrityError(
       `evidence object ${key} is not a bundle archive: ${(error as Error).message}`,
+      { key },
     );
   }
   for (const name of [ARCHIVE_FILE, MANIFEST_FILE]) {
     if (files.has(name))
       throw new EvidenceIntegrityError(
         `evidence object ${key} holds ${name}, which a bundle archive never does`,
+        { key },
       );
   }
   for (const [name, bytes] of stored) {
@@ -54,6 +56,7 @@ export function bundleFilesOf(
     if (archived !== undefined && Buffer.compare(Buffer.from(archived), Buffer.from(bytes)) !== 0) {
       throw new EvidenceIntegrityError(
         `evidence object ${bundleKey(intentId, name)} is not the ${name} that ${key} holds`,
+        { key: bundleKey(intentId, name) },
       );
     }
     files.set(name, bytes);

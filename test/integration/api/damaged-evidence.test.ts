@@ -2,10 +2,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiGet } from '../../../cli/api/api-get.js';
+import type { ApiClient } from '../../../cli/api/itv-api.js';
 import { auditLedgerBundles, downloadLedger } from '../../../cli/api/ledger-download.js';
+import { ConsoleApi } from '../../../cli/console/console-api.js';
+import { startConsole } from '../../../cli/console/server.js';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
 import type { FileEvidenceStore } from '../../../lambdas/adapters/local/file-evidence-store.js';
-import { bundleKey, MANIFEST_FILE } from '../../../lambdas/core/evidence/bundle-layout.js';
+import { ARCHIVE_FILE, bundleKey, MANIFEST_FILE } from '../../../lambdas/core/evidence/bundle-layout.js';
 import { checkpointPrefix } from '../../../lambdas/core/evidence/checkpoint-object.js';
 import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../../lambdas/core/evidence/pem.js';
@@ -93,6 +96,51 @@ describe('damaged objects in the local evidence folder, read through the API', (
     }
   });
 
+  test("a bundle archive's bytes changed: the API and the console's evidence page answer 409 naming its key", async () => {
+    // Prepare
+    const archive = bundleKey(intentId, ARCHIVE_FILE);
+    const path = objectOf(archive);
+    const honest = readFileSync(path);
+    const changed = Buffer.from(honest);
+    changed[changed.length - 1024] = 0x41;
+    chmodSync(path, 0o644);
+    writeFileSync(path, changed);
+    const client: ApiClient = {
+      async call<T>(_method: string, path: string) {
+        const answer = await get(path);
+        return { status: answer.status, body: JSON.parse(answer.text) as T };
+      },
+      text: get,
+    };
+    const running = await startConsole({
+      api: new ConsoleApi({ kind: 'deployed', client, name: 'test', endpoint: api.base }, undefined),
+    });
+    try {
+      // Act
+      const answer = await get(`/intents/${intentId}/evidence`);
+      const page = await fetch(`http://127.0.0.1:${running.port}/intents/${intentId}/evidence`, {
+        headers: { cookie: `itv-console=${running.session.secret}` },
+      });
+
+      // Assess
+      expect(answer.status).toBe(409);
+      expect(JSON.parse(answer.text)).toMatchObject({
+        type: 'urn:itv:problem:evidence-integrity-error',
+        title: 'Conflict',
+        error: 'EvidenceIntegrityError',
+        key: archive,
+        detail: expect.stringContaining(`evidence object ${archive} was changed after it was written`),
+        issues: [{ path: 'evidence', message: expect.stringContaining(archive) }],
+      });
+      expect(page.status).toBe(409);
+      expect(await page.text()).toContain(`evidence object ${archive} was changed after it was written`);
+    } finally {
+      await running.close();
+      writeFileSync(path, honest);
+      chmodSync(path, 0o444);
+    }
+  });
+
   test("a bundle's manifest deleted: the bundle route says so naming the key, and --bundles reports it", async () => {
     // Prepare
     const manifest = bundleKey(intentId, MANIFEST_FILE);
@@ -104,10 +152,12 @@ describe('damaged objects in the local evidence folder, read through the API', (
     const audit = await auditLedgerBundles(download, get, pemToSpki(download.publicKeyPem));
 
     // Assess
-    expect(answer.status).toBe(500);
+    expect(answer.status).toBe(409);
     expect(answer.header('content-type')).toContain('application/problem+json');
     expect(JSON.parse(answer.text)).toMatchObject({
+      type: 'urn:itv:problem:evidence-missing-error',
       error: 'EvidenceMissingError',
+      key: manifest,
       message: expect.stringContaining(`evidence object ${manifest}`),
     });
     expect(audit.failures).toEqual([
