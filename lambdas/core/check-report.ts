@@ -16,6 +16,20 @@ export const checkUrlMaxLength = 2048;
  */
 export const reporterStandings = ['requester', 'on-behalf-of', 'owner', 'delegation'] as const;
 
+/**
+ * The delegation a reporter with `standing: delegation` acted under: its terms, and when it was granted if an owner
+ * granted it at run time (`POST /delegations`) rather than the catalog recording it.
+ */
+export const reportDelegationSchema = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  role: z.string(),
+  services: z.array(z.string()),
+  expiresAt: z.string(),
+  reason: z.string().optional(),
+  grantedAt: z.string().optional(),
+});
+
 /** A reported check result as kept in the state table (Verify reads it) and recorded as `check.reported`. */
 export const checkReportSchema = z.strictObject({
   check: z.string(),
@@ -27,6 +41,8 @@ export const checkReportSchema = z.strictObject({
   reportedBy: z.string(),
   authenticatedAs: authenticatedAsSchema,
   standing: z.enum(reporterStandings),
+  /** With `standing: delegation`: the live delegation the reporter acted under (absent on reports made before). */
+  delegation: reportDelegationSchema.optional(),
   reportedAt: z.string(),
 });
 

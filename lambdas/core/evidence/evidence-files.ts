@@ -28,12 +28,7 @@ const objectPayload = z.record(z.string(), z.unknown());
  */
 export function evidenceFiles(entries: readonly StoredEntry[]): EvidenceFile[] {
   const ofType = (prefix: string) => entries.filter((stored) => stored.entry.type.startsWith(prefix));
-  const payloads = (prefix: string) =>
-    ofType(prefix).map((stored) => ({
-      seq: stored.entry.seq,
-      type: stored.entry.type,
-      ...stored.entry.payload,
-    }));
+  const payloads = payloadsOf(entries);
   const declared = ofType('intent.declared')[0]?.entry.payload;
   const incomplete = ofType('intent.incomplete')[0]?.entry.payload;
   const observed = ofType('observation.recorded')[0]?.entry.payload;
@@ -42,8 +37,10 @@ export function evidenceFiles(entries: readonly StoredEntry[]): EvidenceFile[] {
     jsonFile('authority.json', authorityRecord(declared, ofType('review.'))),
     jsonFile('decision.json', payloads('decision.')),
     jsonFile('policy-evaluation.json', payloads('admission.')),
+    // Each check CI reported names who reported it, how it authenticated and the delegation it acted under.
     jsonFile('test-results.json', [
       ...payloads('structure.'),
+      ...payloads('check.'),
       ...payloads('verification.'),
       ...payloads('review.'),
     ]),
@@ -51,6 +48,27 @@ export function evidenceFiles(entries: readonly StoredEntry[]): EvidenceFile[] {
     jsonFile('observability-snapshot.json', observed?.snapshot ?? null),
     jsonFile('outcome.json', outcomeOf(ofType('intent.concluded')[0], payloads('stage.failed'))),
   ];
+}
+
+/**
+ * `test-results.json` as itv wrote it before it listed the `check.*` entries: a bundle sealed then says the same
+ * facts but who reported a check, which its `ledger-entries.jsonl` holds, and verifies as it was sealed.
+ */
+export function testResultsBeforeCheckReports(entries: readonly StoredEntry[]): EvidenceFile {
+  const payloads = payloadsOf(entries);
+  return jsonFile('test-results.json', [
+    ...payloads('structure.'),
+    ...payloads('verification.'),
+    ...payloads('review.'),
+  ]);
+}
+
+/** The payloads of the entries whose type starts with a prefix, each with its `seq` and `type`. */
+function payloadsOf(entries: readonly StoredEntry[]) {
+  return (prefix: string) =>
+    entries
+      .filter((stored) => stored.entry.type.startsWith(prefix))
+      .map((stored) => ({ seq: stored.entry.seq, type: stored.entry.type, ...stored.entry.payload }));
 }
 
 /**

@@ -87,7 +87,8 @@ export async function reportCheck(input: CheckReportInput, deps: ReportDeps): Pr
     ...(input.url !== undefined ? { url: input.url } : {}),
     reportedBy: input.caller.principal,
     authenticatedAs: input.caller.authenticatedAs,
-    standing,
+    standing: standing.standing,
+    ...(standing.delegation ? { delegation: standing.delegation } : {}),
     reportedAt: now.toISOString(),
   });
   const key = stateKeys.check(input.intentId, input.check);
@@ -125,19 +126,34 @@ function namedChecks(intent: Record<string, unknown>): string[] {
   return Array.isArray(checks) ? checks.filter((check): check is string => typeof check === 'string') : [];
 }
 
-/** Who may report, and why: the first standing that holds, or undefined. */
+/** Who may report, and why: the first standing that holds (with the delegation it rests on), or undefined. */
 async function standingOf(
   principal: string,
   intent: { requester?: string; onBehalfOf?: string; service: string },
   deps: Pick<ReportDeps, 'catalog' | 'state'>,
   now: Date,
-): Promise<CheckReport['standing'] | undefined> {
-  if (principal === intent.requester) return 'requester';
-  if (principal === intent.onBehalfOf) return 'on-behalf-of';
-  if ((deps.catalog.services[intent.service]?.owners ?? []).includes(principal)) return 'owner';
+): Promise<Pick<CheckReport, 'standing' | 'delegation'> | undefined> {
+  if (principal === intent.requester) return { standing: 'requester' };
+  if (principal === intent.onBehalfOf) return { standing: 'on-behalf-of' };
+  if ((deps.catalog.services[intent.service]?.owners ?? []).includes(principal)) return { standing: 'owner' };
   const seen: Catalog = await withGrantsTo(deps.catalog, principal, deps.state);
-  if (delegationsHeld(seen, principal, intent.service).some((d) => isLive(d, now))) return 'delegation';
-  return undefined;
+  // The live one that lasts longest (delegationsHeld sorts by expiry, newest first).
+  const held = delegationsHeld(seen, principal, intent.service).find((d) => isLive(d, now));
+  if (!held) return undefined;
+  const { from, to, role, services, expiresAt, reason } = held;
+  const grantedAt = (held as { grantedAt?: unknown }).grantedAt;
+  return {
+    standing: 'delegation',
+    delegation: {
+      from,
+      to,
+      role,
+      services,
+      expiresAt,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(typeof grantedAt === 'string' ? { grantedAt } : {}),
+    },
+  };
 }
 
 /** Verify's verdict: `verification.awaiting-checks` is a wait for results, not one. */
