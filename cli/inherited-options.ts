@@ -1,4 +1,5 @@
 import { type Command, Help, type Option } from 'commander';
+import { InvalidInputError } from '../lambdas/core/errors.js';
 
 /** The long flags of each command's options that its subcommands take too. */
 const passedDown = new WeakMap<Command, readonly string[]>();
@@ -26,6 +27,42 @@ export function inheritedOptions(command: Command): Option[] {
     }
   }
   return inherited;
+}
+
+/**
+ * Refuses options of an ancestor that were given on the command line but that `command` does not take: commander
+ * parses a parent's options wherever they stand, so `itv delegate revoke ID --to bob` set `itv delegate`'s `--to`
+ * and the revoke, which never reads it, ran as though it had not been given. Throws `InvalidInputError` naming
+ * each such flag and whose option it is.
+ */
+export function refuseStrayOptions(command: Command): void {
+  const words = commandWords(command);
+  const issues: Array<{ path: string; message: string }> = [];
+  for (let ancestor = command.parent; ancestor; ancestor = ancestor.parent) {
+    const taken = passedDown.get(ancestor) ?? [];
+    for (const option of ancestor.options) {
+      if (ancestor.getOptionValueSource(option.attributeName()) !== 'cli') continue;
+      if (option.long && taken.includes(option.long)) continue;
+      issues.push({
+        path: option.long ?? option.flags,
+        message: `is an option of ${commandWords(ancestor)}, which ${words} does not read`,
+      });
+    }
+  }
+  if (issues.length > 0) {
+    const flags = issues.map((issue) => issue.path).join(', ');
+    throw new InvalidInputError(
+      `${flags} ${issues.length > 1 ? 'are not options' : 'is not an option'} of ${words}`,
+      issues,
+    );
+  }
+}
+
+/** `itv delegate revoke`: a command's words from the root. */
+function commandWords(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) words.unshift(at.name());
+  return words.join(' ');
 }
 
 /** Help that lists a command's inherited options among its own, before `--help`. */

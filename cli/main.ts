@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { nonEmptyId } from './id-argument.js';
-import { helpWithInheritedOptions, passDown } from './inherited-options.js';
+import { helpWithInheritedOptions, passDown, refuseStrayOptions } from './inherited-options.js';
 import { projectRoot } from './project-root.js';
 import { principalVariable } from './runtime/principal-variable.js';
 
@@ -17,6 +17,8 @@ export function buildProgram(): Command {
     .configureHelp(helpWithInheritedOptions)
     .showHelpAfterError();
   passDown(program, ['--context']);
+  // A command's ancestors' options that it does not take are refused, not parsed into a command that ignores them.
+  program.hook('preAction', (_program, command) => refuseStrayOptions(command));
   // `--context` before the command applies to it as ITV_CONTEXT would.
   program.hook('preAction', async () => {
     const context = program.opts<{ context?: string }>().context;

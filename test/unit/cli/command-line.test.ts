@@ -36,6 +36,65 @@ describe('the itv command line', () => {
     expect(help.match(/^ {2}--reason /gm)).toHaveLength(1);
   });
 
+  test.each([
+    [
+      'delegate revoke',
+      ['d~a~2026-12-01T00:00:00Z', '--reason', 'done', '--to', 'bob'],
+      '--to',
+      'itv delegate',
+    ],
+    [
+      'delegate revoke',
+      ['--until', '2026-12-01', 'd~a~2026-12-01T00:00:00Z', '--reason', 'x'],
+      '--until',
+      'itv delegate',
+    ],
+    ['control-plane stop', ['--idle', '5'], '--idle', 'itv control-plane'],
+  ])(
+    '`itv %s` given an option of the command above it that it does not read is refused, naming the flag',
+    async (name, args, flag, owner) => {
+      // Prepare
+      const program = buildProgram();
+      const leaf = leafCommands(program).find(([words]) => words === name)![1];
+      leaf.action(() => {
+        throw new Error(`itv ${name} ran with ${flag}`);
+      });
+      // Act
+      const parsed = program.parseAsync(['node', 'itv', ...name.split(' '), ...args]);
+      // Assess
+      await expect(parsed).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        message: `${flag} is not an option of itv ${name}`,
+        issues: [{ path: flag, message: `is an option of ${owner}, which itv ${name} does not read` }],
+      });
+    },
+  );
+
+  test('`itv delegate revoke` still takes --as, --reason and --json from itv delegate, and --context from itv', async () => {
+    // Prepare
+    const program = buildProgram();
+    const leaf = leafCommands(program).find(([words]) => words === 'delegate revoke')![1];
+    let ran: Record<string, unknown> | undefined;
+    leaf.action((_id: string, _options: unknown, command: Command) => {
+      ran = command.optsWithGlobals();
+    });
+    // Act
+    await program.parseAsync([
+      'node',
+      'itv',
+      'delegate',
+      'revoke',
+      'd~a~x',
+      '--as',
+      'alice',
+      '--reason',
+      'r',
+      '--json',
+    ]);
+    // Assess
+    expect(ran).toMatchObject({ as: 'alice', reason: 'r', json: true });
+  });
+
   test.each(leafCommands(buildProgram()))(
     "`itv %s --help` lists --context, which every command takes from itv's own options",
     (_name, command) => {
