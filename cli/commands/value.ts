@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ValueAnswer } from '../../lambdas/core/value-answer.js';
 import { openApi } from '../api/itv-api.js';
+import { targetClock } from '../api/target-clock.js';
 import {
   type ClockKind,
   doraLine,
@@ -41,7 +42,7 @@ export async function valueReportCommand(options: {
   );
   if (answer.status !== 200)
     return printApiError(answer, sameNamedFlags(['by', 'since', 'until', 'curveBy']));
-  const clock: ClockKind = api.kind === 'local' ? 'virtual' : 'wall';
+  const clock: ClockKind = await targetClock(api);
   const report = valueReportDocument(answer.body, clock);
   const { dimensions, groups, totals, formulas, dora, window } = report;
   // Written first: a file that cannot be written stops the command before it prints a report.

@@ -1,4 +1,5 @@
 import type { ValueAnswer } from '../../lambdas/core/value-answer.js';
+import { targetClock } from '../api/target-clock.js';
 import { answerProblem, type ConsoleApi } from './console-api.js';
 import { page } from './page.js';
 import { notice } from './views/parts.js';
@@ -13,7 +14,7 @@ export interface Rendered {
 
 /**
  * The console's value view: the form's query (one `by` per ticked box) asked of `GET /value`, the answer
- * drawn as `itv value report --html` draws it. The local runtime's times are its virtual clock's.
+ * drawn as `itv value report --html` draws it, naming the clock the target runs on.
  */
 export async function valuePage(api: ConsoleApi, params: URLSearchParams, target: string): Promise<Rendered> {
   const query = valueQueryOf(params);
@@ -24,6 +25,6 @@ export async function valuePage(api: ConsoleApi, params: URLSearchParams, target
       html: page({ title: 'Value', view: 'value', target, body: notice('bad', answerProblem(answer)) }),
     };
   }
-  const clock = api.api.kind === 'local' ? 'virtual' : 'wall';
+  const clock = await targetClock(api.api);
   return { status: 200, html: renderValuePage(valueReportDocument(answer.body, clock), { query, target }) };
 }

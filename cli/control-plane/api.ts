@@ -49,6 +49,8 @@ export interface LocalApiOptions {
     secret: string;
     /** The virtual clock's executions (`DiscreteEventScheduler.load`), for the health route; absent on wall time. */
     clockLoad?: () => { members: number; sleeping: number; outside: number };
+    /** The clock its executions wait on, as ITV_CLOCK chose when it started: what reports of its times name. */
+    clockMode: 'virtual' | 'wall';
   };
 }
 
@@ -117,6 +119,7 @@ export function localApi(
           return json(200, {
             pid: process.pid,
             now: deps.clock.now(),
+            clockMode: local.clockMode,
             running: executions.inFlight,
             limit: executions.maxInFlight,
             ...(local.clockLoad ? { clock: local.clockLoad() } : {}),

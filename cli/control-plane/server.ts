@@ -86,7 +86,9 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
         progress,
         secret,
         stop: () => (stopRequested = true),
-        ...(scheduler instanceof DiscreteEventScheduler ? { clockLoad: () => scheduler.load } : {}),
+        ...(scheduler instanceof DiscreteEventScheduler
+          ? { clockMode: 'virtual' as const, clockLoad: () => scheduler.load }
+          : { clockMode: 'wall' as const }),
       },
     });
     const server = createServer((request, response) => {

@@ -113,3 +113,35 @@ describe('honest value figures', () => {
     setupMs,
   );
 });
+
+/**
+ * The clock a report names is the one the home's control plane runs on, asked of it: ITV_CLOCK is read when the
+ * control plane starts, so the command's own environment can name another.
+ */
+describe('the clock a value report names', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-value-clock-'));
+  });
+  afterAll(async () => {
+    await runItv(home, ['control-plane', 'stop']);
+    rmSync(home, { recursive: true, force: true });
+  }, setupMs);
+
+  test(
+    "a home on ITV_CLOCK=wall reports wall-clock time; the report run later without it still says the control plane's",
+    async () => {
+      // Act: the first command starts the control plane on the wall clock; the second finds it running.
+      const wall = await runItv(home, ['value', 'report', '--json'], { env: { ITV_CLOCK: 'wall' } });
+      const later = await runItv(home, ['value', 'report'], { env: { ITV_CLOCK: 'virtual' } });
+
+      // Assess
+      expect(wall.code).toBe(0);
+      expect(JSON.parse(wall.stdout)).toMatchObject({ clock: 'wall' });
+      expect(later.code).toBe(0);
+      expect(later.stdout).toContain('wall-clock time');
+      expect(later.stdout).not.toContain('virtual time');
+    },
+    setupMs,
+  );
+});
