@@ -15,7 +15,7 @@ const example = (name: string) =>
     unknown
   > & { authority: Record<string, unknown> };
 
-/** Before nina's recorded delegation to oscar expires (2027-12-15), on a Wednesday outside every freeze. */
+/** Before nina's recorded delegation to oscar expires (2099-12-31), on a Wednesday outside every freeze. */
 const beforeExpiry = new Date('2026-11-04T15:00:00Z');
 
 /**
@@ -275,10 +275,10 @@ describe('itv serve', () => {
         const answer = await call('/intents', 'oscar', forNina);
         expect(answer.status).toBe(403);
         expect(String(answer.body.message)).toMatch(
-          /delegation from nina for procurement expired at 2027-12-15/,
+          /delegation from nina for procurement expired at 2099-12-31/,
         );
         expect(await session.stack.deps.ledger.forIntent('main', 'api-expired-1')).toEqual([]);
-      }, new Date('2027-12-16T15:00:00Z'));
+      }, new Date('2100-01-06T15:00:00Z'));
     },
     intentsBudgetMs(1),
   );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { catalogData, loadCatalog } from '../../../catalog/index.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
 import { parseCatalog } from '../../../lambdas/core/parse-catalog.js';
@@ -311,5 +312,27 @@ describe('parseCatalog checks the principals and who refers to them', () => {
     expect(catalog.eventSources).toEqual({ 'itv.ci.growth': 'ci-growth', 'itv.ci.sre': 'ci-sre' });
     expect(catalog.reviewers).toMatchObject({ HIPAA: ['xavier'], SOX: ['yara'], PCI: ['zoe'] });
     expect(catalog.delegations.map((d) => `${d.from}->${d.to}`)).toContain('nina->oscar');
+  });
+
+  test("the sample's delegations outlast the days its demo and README commands are run on, which are today's", () => {
+    // Prepare: a decade from the wall clock's today (these commands run at it, not at a test's fixed instant).
+    const decadeAhead = Date.now() + 10 * 365 * 24 * 3600 * 1000;
+    const cited = JSON.parse(
+      readFileSync(new URL('../../../examples/09-procurement-delegated.json', import.meta.url), 'utf8'),
+    ).authority.delegations[0] as { from: string; expiresAt: string };
+
+    // Act
+    const catalog = parseCatalog(catalogData);
+
+    // Assess
+    for (const delegation of catalog.delegations) {
+      expect([delegation.from, delegation.to, Date.parse(delegation.expiresAt) > decadeAhead]).toEqual([
+        delegation.from,
+        delegation.to,
+        true,
+      ]);
+    }
+    const nina = catalog.delegations.find((d) => d.from === 'nina' && d.to === 'oscar');
+    expect(cited.expiresAt).toBe(nina?.expiresAt);
   });
 });

@@ -122,7 +122,7 @@ describe('bindRequester: the requester is the authenticated caller', () => {
       from: 'nina@example.com',
       role: 'procurement-lead',
       services: ['procurement'],
-      expiresAt: '2027-12-15T00:00:00Z',
+      expiresAt: '2099-12-31T00:00:00Z',
     };
     const intent = intentWith({ ...base, delegations: [cited] });
     // oscar holds it (catalog/delegations.ts); the cited `from` comes back as a principal id
@@ -134,7 +134,7 @@ describe('bindRequester: the requester is the authenticated caller', () => {
       'authority.delegations[0]',
     );
     for (const changed of [
-      { expiresAt: '2028-12-15T00:00:00Z' },
+      { expiresAt: '2100-12-31T00:00:00Z' },
       { services: ['procurement', 'ledger-close'] },
     ]) {
       const stretched = intentWith({ ...base, delegations: [{ ...cited, ...changed }] });
