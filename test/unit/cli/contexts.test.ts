@@ -106,4 +106,23 @@ describe('contexts', () => {
       }),
     );
   });
+
+  test('plain http is refused naming --endpoint unless the host is loopback; https to any host is accepted', () => {
+    const endpointIssues = (endpoint: string) => {
+      try {
+        checkedContext('dev', { endpoint, region: 'eu-west-1' });
+        return [];
+      } catch (error) {
+        return (error as { issues: Array<{ path: string; message: string }> }).issues;
+      }
+    };
+    expect(endpointIssues('http://example.com')).toEqual([
+      { path: '--endpoint', message: 'must be https (plain http only on the loopback interface)' },
+    ]);
+    expect(endpointIssues('http://localhost.example.com/v1')).toHaveLength(1);
+    for (const loopback of ['http://127.0.0.1:8787', 'http://localhost:8787/v1', 'http://[::1]:8787']) {
+      expect(endpointIssues(loopback)).toEqual([]);
+    }
+    expect(endpointIssues('https://example.com/v1')).toEqual([]);
+  });
 });
