@@ -7,6 +7,7 @@ import {
   EvidenceIntegrityError,
   ExecutionCapacityError,
   ImpersonationError,
+  IntentIdConflictError,
   InvalidInputError,
   NotFoundError,
   UnauthenticatedError,
@@ -92,6 +93,12 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     error instanceof DelegationExistsError
   ) {
     return conflict(error.name, error.message);
+  }
+  if (error instanceof IntentIdConflictError) {
+    return problem(409, error.name, error.message, {
+      field: error.field,
+      issues: [{ path: error.field, message: error.message }],
+    });
   }
   if (error instanceof AccessRefusedError) {
     // A refused caller is an audit fact: the function log keeps who was refused and why.

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Catalog } from '../core/catalog-schema.js';
-import { ImpersonationError, InvalidInputError } from '../core/errors.js';
+import { ImpersonationError, IntentIdConflictError, InvalidInputError } from '../core/errors.js';
 import type { Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import { doorDeps } from '../wiring/aws/door-deps.js';
@@ -67,7 +67,7 @@ export async function intakeEvent(
     const issues =
       error instanceof InvalidInputError
         ? error.issues
-        : error instanceof ImpersonationError
+        : error instanceof ImpersonationError || error instanceof IntentIdConflictError
           ? [{ path: error.field, message: error.message }]
           : undefined;
     if (issues === undefined) throw error;

@@ -73,6 +73,12 @@ function errorsOf(route: ApiRoute): Record<string, string> {
             'the intent is not waiting for this (a stop: it concluded; a retry: in flight or not retryable)',
         }
       : {}),
+    ...(route.method === 'POST' && route.path === '/intents'
+      ? {
+          '409':
+            'the intent id already names another change that stands (in flight, or concluded without a new attempt due): give this change an id of its own; issues name id',
+        }
+      : {}),
     ...(route.method === 'POST' && route.path === '/delegations'
       ? {
           '409':

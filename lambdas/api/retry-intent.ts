@@ -78,7 +78,7 @@ async function retryAs(
         { raw: plan.intent, caller: plan.submittedBy, source: plan.source, submittedAt: now.toISOString() },
         executions,
         deps,
-        caller,
+        { retriedBy: caller },
       );
       const location = { location: locationOf(event, `/intents/${encodeURIComponent(started.intentId)}`) };
       if ('duplicate' in started) {

@@ -4,7 +4,8 @@ import { checkCompleteness } from '../core/completeness.js';
 import { ImpersonationError, InvalidInputError } from '../core/errors.js';
 import { screenIntent } from '../core/intake/screen-intent.js';
 import { screenPayloadRef } from '../core/intake/screen-payload-ref.js';
-import { chooseAttempt, refuseAnotherRequestersId } from '../core/pipeline/attempts.js';
+import type { Intent } from '../core/intent.js';
+import { chooseAttempt, refuseAnotherRequestersId, refuseOtherContent } from '../core/pipeline/attempts.js';
 import { withGrantsTo } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
@@ -100,7 +101,7 @@ export async function submit(
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
   if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
   await refuseAnotherRequestersId(checked.intentId, checked.intent.authority.requester, deps);
-  return start(checked.intentId, intent, submission, executions, deps);
+  return start(checked.intentId, intent, submission, executions, deps, { content: checked.intent });
 }
 
 /** The requester an intent names, if it names one (an event's intent may be incomplete). */
@@ -134,13 +135,14 @@ export async function submitForTheRecord(
   const intentId = checked.ok ? checked.intentId : fallbackIntentId(intent);
   // Complete or not, bound or not: whatever DeclareIntent records goes under this id, so it must be theirs.
   await refuseAnotherRequestersId(intentId, requesterNamed(intent), deps);
-  return start(intentId, intent, submission, executions, deps);
+  return start(intentId, intent, submission, executions, deps, checked.ok ? { content: checked.intent } : {});
 }
 
 /**
  * Starts the intent's current attempt, or its next one when the current ended without releasing; the execution
- * name is the attempt's, so every other submission of it is answered as a duplicate. `retriedBy`: the person
- * who asked for the attempt (`POST /intents/{id}/retry`), recorded with it.
+ * name is the attempt's, so every other submission of it is answered as a duplicate — of the same change only:
+ * `content` (the intent as parsed) that differs from what the run declared is refused (`refuseOtherContent`).
+ * `retriedBy`: the person who asked for the attempt (`POST /intents/{id}/retry`), recorded with it.
  */
 export async function start(
   intentId: string,
@@ -148,10 +150,12 @@ export async function start(
   submission: Submission,
   executions: Executions,
   deps: IntakeDeps,
-  retriedBy?: Caller,
+  options: { content?: Intent; retriedBy?: Caller } = {},
 ): Promise<Submitted> {
+  const { retriedBy } = options;
   const chosen = await chooseAttempt(intentId, submission.deliveryId, deps);
   const { runId } = chosen;
+  if (options.content !== undefined) await refuseOtherContent(runId, options.content, deps);
   const attempt = chosen.attempt && retriedBy ? { ...chosen.attempt, retriedBy } : chosen.attempt;
   const started = await executions.start(
     { name: executionName(runId), intentId: runId },

@@ -184,3 +184,11 @@ export class DelegationRevokedError extends ItvError {}
  * live delegation keeps the terms it was granted with, so a grant cannot widen one in place (HTTP 409).
  */
 export class DelegationExistsError extends ItvError {}
+
+/**
+ * An intent id submitted again with other content while the change it names stands (HTTP 409 naming `id`): it
+ * would be answered as a duplicate of a change it is not, and its own content would never run.
+ */
+export class IntentIdConflictError extends ItvError {
+  readonly field = 'id';
+}

@@ -1,7 +1,8 @@
 import type * as z from 'zod';
 import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { StateStore } from '../../ports/state-store.js';
-import { ImpersonationError, VersionConflictError } from '../errors.js';
+import { ImpersonationError, IntentIdConflictError, VersionConflictError } from '../errors.js';
+import { canonicalDigest } from '../ledger/canonical-json.js';
 import type { attemptPart } from '../ledger/entry-payload-parts.js';
 import { intentConcludedPayload, intentDeclaredPayload, payloadOf } from '../ledger/entry-payloads.js';
 import { stateKeys } from '../state-keys.js';
@@ -98,6 +99,40 @@ export async function refuseAnotherRequestersId(
       'id',
     );
   }
+}
+
+/**
+ * An intent id names one change. Submitted again with other content while the run it would join stands (in
+ * flight, or concluded so that a submission is answered as its duplicate), the answer would be that change's, and
+ * this content would never run: refused (`IntentIdConflictError`, 409 naming `id`) before anything is recorded.
+ * A run not yet declared is not judged (its declaration is on its way). Content is compared as an id is derived
+ * from it (`deriveIntentId`): without `simulation`, and without who submitted it — a delegate resubmitting the
+ * owner's change submits the same change.
+ */
+export async function refuseOtherContent(
+  runId: string,
+  intent: Record<string, unknown>,
+  deps: { ledger: LedgerStore; ledgerName: string },
+): Promise<void> {
+  const entries = await deps.ledger.forIntent(deps.ledgerName, runId);
+  const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
+  if (!declared) return;
+  const earlier = payloadOf(declared, intentDeclaredPayload).intent as Record<string, unknown>;
+  if (canonicalDigest(changeContent(earlier)) === canonicalDigest(changeContent(intent))) return;
+  const concluded = entries.find((stored) => stored.entry.type === 'intent.concluded')?.entry;
+  const state = concluded ? String(payloadOf(concluded, intentConcludedPayload).outcome) : 'in flight';
+  throw new IntentIdConflictError(
+    `intent id ${runId} already names another change (declared at seq ${declared.seq}, ${state}): give this change an id of its own`,
+  );
+}
+
+/** What makes an intent the change it is: all of it but its simulated faults and who submitted it. */
+function changeContent(intent: Record<string, unknown>): Record<string, unknown> {
+  const { simulation: _simulation, ...content } = intent;
+  const authority = content.authority as Record<string, unknown> | undefined;
+  if (authority === undefined || authority === null || typeof authority !== 'object') return content;
+  const { requester: _requester, onBehalfOf: _onBehalfOf, delegations: _delegations, ...rest } = authority;
+  return { ...content, authority: rest };
 }
 
 /**

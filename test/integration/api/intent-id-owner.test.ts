@@ -77,4 +77,52 @@ describe("an intent id is its first requester's", () => {
       body: { intentId: 'squat-1:attempt-2', previousIntentId: 'squat-1' },
     });
   });
+
+  test('the same id with other content is 409 naming id while its change stands; the same content again is its duplicate; after it ended unreleased, other content is its next attempt', async () => {
+    // Prepare: alice's flag change under `mine-1` releases.
+    const first: Record<string, unknown> = { ...example('01-low-risk-flag.json'), id: 'mine-1' };
+    const changed = {
+      ...first,
+      title: 'go to 100%',
+      change: {
+        ...(first.change as object),
+        payload: { 'new-checkout': { enabled: true, rolloutPercent: 100 } },
+      },
+    };
+    expect((await submit('alice', first)).status).toBe(202);
+    await api.executions.idle();
+
+    // Act
+    const other = await submit('alice', changed);
+    const same = await submit('alice', first);
+    const simulated = await submit('alice', { ...first, simulation: { faults: [] } });
+    await api.executions.idle();
+
+    // Assess
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({
+      error: 'IntentIdConflictError',
+      issues: [
+        {
+          path: 'id',
+          message: expect.stringMatching(
+            /^intent id mine-1 already names another change \(declared at seq \d+, released\): give this change an id of its own$/,
+          ),
+        },
+      ],
+    });
+    expect(same).toMatchObject({ status: 200, body: { intentId: 'mine-1', duplicate: true } });
+    expect(simulated).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect([...(await runs())].filter((id) => id.startsWith('mine-1'))).toEqual(['mine-1']);
+
+    // Act: a change that rolled back is resubmitted corrected, under its id: its next attempt.
+    const rolling = { ...example('05-slo-regression.json'), id: 'mine-2' };
+    expect((await submit('bob', rolling)).status).toBe(202);
+    await api.executions.idle();
+    const corrected = await submit('bob', { ...rolling, title: 'onboarding, corrected' });
+    await api.executions.idle();
+
+    // Assess
+    expect(corrected).toMatchObject({ status: 202, body: { intentId: 'mine-2:attempt-2' } });
+  });
 });
