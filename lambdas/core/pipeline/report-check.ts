@@ -16,10 +16,12 @@ import {
 } from '../ledger/entry-payloads.js';
 import type { Caller } from '../principals/caller.js';
 import { delegationsHeld, isLive } from '../principals/delegations.js';
+import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { stateKeys } from '../state-keys.js';
 import { wakeForCheck } from './checks-wait.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
+import { type AuthorityRevocation, describeRevocation, revocationsInForce } from './revocations.js';
 
 /**
  * Reporting a check result for an intent (`PUT /intents/{id}/checks/{name}`, `itv check report`).
@@ -74,6 +76,11 @@ export async function reportCheck(input: CheckReportInput, deps: ReportDeps): Pr
   const onBehalfOf = typeof authority?.onBehalfOf === 'string' ? authority.onBehalfOf : undefined;
   const now = deps.clock.now();
   const standing = await standingOf(input.caller.principal, { requester, onBehalfOf, service }, deps, now);
+  if (standing && 'revoked' in standing) {
+    throw new NotACheckReporterError(
+      `${input.caller.principal} may not report checks for intent ${input.intentId}: ${describeRevocation(standing.revoked)}`,
+    );
+  }
   if (!standing) {
     throw new NotACheckReporterError(
       `${input.caller.principal} may not report checks for intent ${input.intentId}: only its requester${requester ? ` (${requester})` : ''}${onBehalfOf ? `, ${onBehalfOf} for whom it was made` : ''}, an owner of ${service} or a holder of a live delegation over ${service} (a CI principal the owners delegated to) may`,
@@ -126,20 +133,42 @@ function namedChecks(intent: Record<string, unknown>): string[] {
   return Array.isArray(checks) ? checks.filter((check): check is string => typeof check === 'string') : [];
 }
 
-/** Who may report, and why: the first standing that holds (with the delegation it rests on), or undefined. */
+/**
+ * Who may report, and why: the first standing that holds (with the delegation it rests on); the revocation that
+ * took it away (the caller's authority over the service, or each live delegation it holds — revoked itself, or
+ * its grantor's authority); or undefined. Revocations are read as admission, Verify and Release read them.
+ */
 async function standingOf(
   principal: string,
   intent: { requester?: string; onBehalfOf?: string; service: string },
   deps: Pick<ReportDeps, 'catalog' | 'state'>,
   now: Date,
-): Promise<Pick<CheckReport, 'standing' | 'delegation'> | undefined> {
+): Promise<Pick<CheckReport, 'standing' | 'delegation'> | { revoked: AuthorityRevocation } | undefined> {
+  const own = await revocationsInForce(principal, intent.service, deps.state, now);
+  const blanket = own.find((revocation) => !revocation.delegation);
+  if (blanket) return { revoked: blanket };
   if (principal === intent.requester) return { standing: 'requester' };
   if (principal === intent.onBehalfOf) return { standing: 'on-behalf-of' };
   if ((deps.catalog.services[intent.service]?.owners ?? []).includes(principal)) return { standing: 'owner' };
   const seen: Catalog = await withGrantsTo(deps.catalog, principal, deps.state);
-  // The live one that lasts longest (delegationsHeld sorts by expiry, newest first).
-  const held = delegationsHeld(seen, principal, intent.service).find((d) => isLive(d, now));
-  if (!held) return undefined;
+  // The live one that lasts longest and stands (delegationsHeld sorts by expiry, newest first).
+  let held: RecordedDelegation | undefined;
+  let revoked: AuthorityRevocation | undefined;
+  for (const delegation of delegationsHeld(seen, principal, intent.service).filter((d) => isLive(d, now))) {
+    const voided =
+      own.find(
+        (r) =>
+          r.delegation?.from === delegation.from &&
+          Date.parse(r.delegation.expiresAt) === Date.parse(delegation.expiresAt),
+      ) ??
+      (await revocationsInForce(delegation.from, intent.service, deps.state, now)).find((r) => !r.delegation);
+    if (!voided) {
+      held = delegation;
+      break;
+    }
+    revoked ??= voided;
+  }
+  if (!held) return revoked ? { revoked } : undefined;
   const { from, to, role, services, expiresAt, reason } = held;
   const grantedAt = (held as { grantedAt?: unknown }).grantedAt;
   return {

@@ -76,14 +76,7 @@ export async function revokedAuthority(
 ): Promise<AuthorityRevocation | undefined> {
   const service = intent.change.service;
   const requester = intent.authority.requester;
-  const inForce = async (principal: string) =>
-    (await state.list<AuthorityRevocation>(stateKeys.revocation(principal).pk))
-      .map((item) => item.data)
-      .filter(
-        (revocation) =>
-          Date.parse(revocation.effectiveAt) <= now.getTime() &&
-          (revocation.services.length === 0 || revocation.services.includes(service)),
-      );
+  const inForce = (principal: string) => revocationsInForce(principal, service, state, now);
   const own = await inForce(requester);
   const blanket = own.find((revocation) => !revocation.delegation);
   if (blanket) return blanket;
@@ -109,6 +102,22 @@ export async function revokedAuthority(
     first ??= revoked;
   }
   return first;
+}
+
+/** The revocations of `principal`'s authority in force at `now` that cover `service`. */
+export async function revocationsInForce(
+  principal: string,
+  service: string,
+  state: StateStore,
+  now: Date,
+): Promise<AuthorityRevocation[]> {
+  return (await state.list<AuthorityRevocation>(stateKeys.revocation(principal).pk))
+    .map((item) => item.data)
+    .filter(
+      (revocation) =>
+        Date.parse(revocation.effectiveAt) <= now.getTime() &&
+        (revocation.services.length === 0 || revocation.services.includes(service)),
+    );
 }
 
 /** One line for the ledger and the requester: who lost authority, since when, and why. */

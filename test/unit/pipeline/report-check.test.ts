@@ -9,6 +9,7 @@ import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
 import { formDecision } from '../../../lambdas/core/pipeline/form-decision.js';
 import { type CheckReportInput, reportCheck } from '../../../lambdas/core/pipeline/report-check.js';
+import { revokeAuthority } from '../../../lambdas/core/pipeline/revocations.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
@@ -180,6 +181,40 @@ describe('a check result reported for an intent (PUT /intents/{id}/checks/{name}
     expect(byOtherCi?.message).toContain('ci-sre may not report checks for intent');
     expect(byOtherCi?.message).toContain('only its requester (alice)');
     expect(await ledgerTypes(three.h, three.intentId)).not.toContain('check.reported');
+  });
+
+  test("a revoked delegation, its holder's or its grantor's revoked authority: the holder may no longer report, and the refusal names the revocation", async () => {
+    // Prepare: one decided intent each, then a revocation recorded as `itv delegate revoke` or an admin would.
+    const revoked = async (revocation: {
+      principal: string;
+      delegation?: { from: string; expiresAt: string };
+    }) => {
+      const h = pipelineHarness();
+      const intentId = (await runToDecision(h, withCheck(h))).declared!.intentId;
+      await revokeAuthority(
+        { ...revocation, reason: 'CI role rotated', revokedBy: 'alice' },
+        { state: h.deps.state, now: h.clock.now() },
+      );
+      return { h, intentId };
+    };
+    const held = pipelineHarness().deps.catalog.delegations.find((d) => d.to === 'ci-growth')!;
+    const cases = [
+      await revoked({ principal: 'ci-growth', delegation: { from: 'alice', expiresAt: held.expiresAt } }),
+      await revoked({ principal: 'ci-growth' }),
+      await revoked({ principal: 'alice' }),
+    ];
+
+    for (const { h, intentId } of cases) {
+      // Act
+      const refused = await failure(report(h, intentId));
+
+      // Assess
+      expect(refused).toBeInstanceOf(NotACheckReporterError);
+      expect(refused?.message).toMatch(
+        /^ci-growth may not report checks for intent .*: .* revoked by alice from .*: CI role rotated$/,
+      );
+      expect(await ledgerTypes(h, intentId)).not.toContain('check.reported');
+    }
   });
 
   test('an unknown intent, or a check the intent does not name, is NotFoundError naming what it names', async () => {
