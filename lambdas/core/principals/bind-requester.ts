@@ -83,6 +83,7 @@ export function bindRequester(
   }
   const cited = Array.isArray(authority.delegations) ? authority.delegations : [];
   const delegations = cited.map((citation, i) => citedDelegation(citation, i, me, catalog));
+  refuseUnheldStanding(authority, onBehalfOf ?? me, me, service, catalog, now);
   const bound: Json = { ...authority, requester: me, delegations };
   if (onBehalfOf) bound.onBehalfOf = onBehalfOf;
   else delete bound.onBehalfOf;
@@ -91,6 +92,46 @@ export function bindRequester(
     intent: { ...raw, authority: bound },
     binding: onBehalfOf ? { basis: 'delegation', onBehalfOf, delegation } : { basis: 'self' },
   };
+}
+
+/**
+ * The team and role an intent claims are held: by the caller, a member of that team in that role or the holder
+ * of a live delegation in that role from one of its members over the service (a CI principal acting for a
+ * team); or, for a change made on somebody's behalf (`owner`, its delegation checked already), by that person
+ * as a member. Otherwise the change would be listed, reported and sealed as another team's or role's. A team
+ * the catalog lacks, or a claim that is not a string, is left to the completeness check, which names it.
+ */
+function refuseUnheldStanding(
+  authority: Json,
+  owner: string,
+  me: string,
+  service: string,
+  catalog: Catalog,
+  now: Date,
+): void {
+  const { team, role } = authority;
+  if (typeof team !== 'string' || typeof role !== 'string' || !Object.hasOwn(catalog.teams, team)) return;
+  const members = catalog.teams[team]!.members;
+  if (members.some((m) => (m.principal === me || m.principal === owner) && m.role === role)) return;
+  const delegated = delegationsHeld(catalog, me, service).filter(
+    (d) => isLive(d, now) && members.some((m) => m.principal === d.from),
+  );
+  if (delegated.some((d) => d.role === role)) return;
+  const own = members.find((m) => m.principal === me);
+  const held = [...(own ? [own.role] : []), ...delegated.map((d) => `${d.role} (delegated by ${d.from})`)];
+  if (held.length > 0) {
+    throw new ImpersonationError(
+      `authority.role: you are ${me}, ${held.join(' or ')} in team ${team}, not ${role}; claim the role you hold`,
+      'authority.role',
+    );
+  }
+  const teams = Object.values(catalog.teams)
+    .filter((t) => t.members.some((m) => m.principal === me))
+    .map((t) => `${t.name} (${t.members.find((m) => m.principal === me)!.role})`);
+  throw new ImpersonationError(
+    `authority.team: you are ${me}, ${teams.length > 0 ? `a member of ${teams.join(', ')}` : 'a member of no team'}, not of ${team}, and hold no live delegation from its members for ${service || 'this service'}; claim a team you act for`,
+    'authority.team',
+  );
 }
 
 /** A delegation an intent cites, checked against the recorded ones to the caller; `from` comes back as an id. */

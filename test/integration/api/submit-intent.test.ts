@@ -170,7 +170,11 @@ describe('the itv bus rule target: the requester is the automation principal beh
   test('growth CI submits a flag change under the delegation alice recorded for it', async () => {
     const executions = new RecordingExecutions();
     const sample = example('01-low-risk-flag.json');
-    const { requester: _alice, ...authority } = sample.authority;
+    // As itself, in the role alice's delegation gives it (engineer), not hers.
+    const { requester: _alice, ...authority }: Record<string, unknown> = {
+      ...sample.authority,
+      role: 'engineer',
+    };
     await intakeEvent(event('itv.ci.growth', { ...sample, authority }), executions, deps, NOW);
     expect(executions.started[0]?.input).toMatchObject({
       source: 'eventbridge',
@@ -211,7 +215,11 @@ describe('the itv bus rule target: the requester is the automation principal beh
       payload: { intent: { title: "bob's change" }, authority: { requester: 'bob' } },
     });
     const sample = example('01-low-risk-flag.json');
-    const { requester: _alice, ...authority } = sample.authority;
+    // As itself, in the role alice's delegation gives it (engineer), not hers.
+    const { requester: _alice, ...authority }: Record<string, unknown> = {
+      ...sample.authority,
+      role: 'engineer',
+    };
 
     // Act
     const answer = await intakeEvent(

@@ -117,6 +117,66 @@ describe('bindRequester: the requester is the authenticated caller', () => {
     ).toMatch(/your delegation from alice for customer-onboarding expired at 2026-11-30T00:00:00Z/);
   });
 
+  test("the team and role an intent claims are the caller's, a delegate's delegated role, or the role of whom it acts for", () => {
+    // mike is an engineer in people; ci-growth holds alice's delegation over launch-flags as engineer.
+    const hiring = (authority: Record<string, unknown>) => ({
+      ...rawIntent(),
+      change: { ...rawIntent().change, service: 'hiring-portal' },
+      authority,
+    });
+    expect(
+      refusal(() =>
+        bindRequester(hiring({ team: 'sre', role: 'engineering-manager' }), as('mike'), catalog, NOW),
+      ),
+    ).toEqual({
+      field: 'authority.team',
+      message:
+        'authority.team: you are mike, a member of people (engineer), not of sre, and hold no live delegation from its members for hiring-portal; claim a team you act for',
+    });
+    expect(
+      refusal(() =>
+        bindRequester(hiring({ team: 'people', role: 'engineering-manager' }), as('mike'), catalog, NOW),
+      ),
+    ).toEqual({
+      field: 'authority.role',
+      message:
+        'authority.role: you are mike, engineer in team people, not engineering-manager; claim the role you hold',
+    });
+    expect(
+      bindRequester(hiring({ team: 'people', role: 'engineer' }), as('mike'), catalog, NOW).intent,
+    ).toMatchObject({
+      authority: { requester: 'mike', team: 'people', role: 'engineer' },
+    });
+    // CI in the role delegated to it, or making alice's change in hers; not in a role nobody gave it.
+    expect(
+      bindRequester(intentWith({ team: 'growth', role: 'engineer' }), as('ci-growth'), catalog, NOW).intent,
+    ).toMatchObject({
+      authority: { requester: 'ci-growth' },
+    });
+    expect(
+      bindRequester(
+        intentWith({ requester: 'alice', team: 'growth', role: 'engineering-manager' }),
+        as('ci-growth'),
+        catalog,
+        NOW,
+      ).intent,
+    ).toMatchObject({
+      authority: { requester: 'ci-growth', onBehalfOf: 'alice', role: 'engineering-manager' },
+    });
+    expect(
+      refusal(() =>
+        bindRequester(
+          intentWith({ team: 'growth', role: 'engineering-manager' }),
+          as('ci-growth'),
+          catalog,
+          NOW,
+        ),
+      ).message,
+    ).toBe(
+      'authority.role: you are ci-growth, engineer (delegated by alice) in team growth, not engineering-manager; claim the role you hold',
+    );
+  });
+
   test('a delegation the intent cites must be one the catalog records to the caller', () => {
     const cited = {
       from: 'nina@example.com',
@@ -124,7 +184,7 @@ describe('bindRequester: the requester is the authenticated caller', () => {
       services: ['procurement'],
       expiresAt: '2099-12-31T00:00:00Z',
     };
-    const intent = intentWith({ ...base, delegations: [cited] });
+    const intent = intentWith({ team: 'procurement', role: 'procurement-analyst', delegations: [cited] });
     // oscar holds it (catalog/delegations.ts); the cited `from` comes back as a principal id
     expect(bindRequester(intent, as('oscar'), catalog, NOW).intent).toMatchObject({
       authority: { requester: 'oscar', delegations: [{ ...cited, from: 'nina' }] },
