@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# Verifies an itv evidence bundle with openssl, sha256sum and POSIX tools only. Run it inside the bundle folder.
-# It exits 0 only when every check passed; a failed check is named on a NOT VERIFIED line, and it exits 1.
+# Verifies an itv evidence bundle with openssl, sha256sum and POSIX tools only. Run it inside the bundle folder:
+#   bash verify-bundle.sh --public-key PEM    (PEM: the ledger's public key, as you hold it apart from the bundle)
+# It exits 0 only when every check passed under the pinned key; a failed check is named on a NOT VERIFIED line,
+# and it exits 1. Without --public-key it can only check the bundle against the key the bundle carries, which a
+# forger would ship with a bundle they signed: every check passing then still exits 2, saying so on a NOT VERIFIED line.
 set -uo pipefail
 W=$(mktemp -d); trap 'rm -r "$W"' EXIT
 FAILED=0
 fail() { echo "NOT VERIFIED: $1"; FAILED=$((FAILED + 1)); }
 die() { echo "NOT VERIFIED: $1"; exit 1; }
+PIN=
+case "$#:${1-}" in
+  0:) ;;
+  2:--public-key) PIN=$2 ;;
+  *) die "usage: verify-bundle.sh --public-key PEM, run inside the bundle folder" ;;
+esac
+if [ -n "$PIN" ]; then
+  [ -f "$PIN" ] || die "$PIN, the key to pin, is not a file"
+  openssl pkey -pubin -in "$PIN" -outform DER > "$W/pinned.der" 2>/dev/null || die "$PIN is not a public key"
+fi
 # A bundle copied from the evidence bucket as stored (bundle.tar beside manifest.intoto.json and the pinned
 # checkpoint.json): unpack the archive, check the pinned checkpoint is the archived one, and verify the files.
 if [ -f bundle.tar ]; then
@@ -19,9 +32,13 @@ for f in public-key.pem manifest.intoto.json checkpoint.json ledger-entries.json
   [ -f "$f" ] || die "$f is missing: run this inside the bundle folder"
 done
 
-# 1. The key: its id, to compare with the one you were given out of band.
-openssl pkey -pubin -in public-key.pem -outform DER | openssl dgst -sha256 -r | cut -c1-64 \
-  || die "public-key.pem is not a public key"
+# 1. The key: its id, and with --public-key, that it is the very key pinned (compared as DER, whatever the PEM's layout).
+openssl pkey -pubin -in public-key.pem -outform DER > "$W/bundled.der" || die "public-key.pem is not a public key"
+openssl dgst -sha256 -r < "$W/bundled.der" | cut -c1-64
+if [ -n "$PIN" ]; then
+  cmp -s "$W/pinned.der" "$W/bundled.der" && echo "public-key.pem is the pinned key" \
+    || die "public-key.pem is not the pinned key $PIN: the bundle is signed by another key"
+fi
 
 # 2. The manifest is one line of RFC 8785 JSON, a DSSE envelope: check its signature over PAE(type, payload).
 dsse() { # FILE TYPE: writes $W/payload, checks the signature of the (only) envelope in FILE
@@ -77,4 +94,9 @@ while IFS= read -r line; do
   fi
 done < ledger-entries.jsonl
 [ "$FAILED" -eq 0 ] || die "$FAILED check(s) failed"
-echo "the bundle verifies: every check passed"
+if [ -z "$PIN" ]; then
+  echo "NOT VERIFIED: no key was pinned (--public-key PEM): every check passed under the key the bundle carries," \
+    "so the bundle only agrees with itself"
+  exit 2
+fi
+echo "the bundle verifies: every check passed, under the pinned key"

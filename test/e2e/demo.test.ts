@@ -267,14 +267,19 @@ describe('demo evidence, verified as an outsider would', () => {
       writeFileSync(entries, readFileSync(entries, 'utf8').replace('"type":"', '"type":"x'));
       const script = join(docs, 'verify-bundle.sh');
       // Act
-      const good = spawnSync('bash', [script], { cwd: source.dir, encoding: 'utf8' });
-      const bad = spawnSync('bash', [script], { cwd: tampered, encoding: 'utf8' });
+      const pinned = [script, '--public-key', `${exportFile}.pub.pem`];
+      const good = spawnSync('bash', pinned, { cwd: source.dir, encoding: 'utf8' });
+      const bad = spawnSync('bash', pinned, { cwd: tampered, encoding: 'utf8' });
+      const unpinned = spawnSync('bash', [script], { cwd: source.dir, encoding: 'utf8' });
       // Assess
       const lines = readFileSync(join(source.dir, 'ledger-entries.jsonl'), 'utf8').trimEnd().split('\n');
       expect(good.stdout.match(/included in the tree/g)).toHaveLength(lines.length);
       expect(good.stdout.match(/Verified OK/g)).toHaveLength(2);
       expect(good.stdout).not.toMatch(/FAILED|NOT|does not/);
+      expect(good.stdout).toContain('public-key.pem is the pinned key');
       expect(good.status).toBe(0);
+      expect(unpinned.stdout).toContain('the bundle only agrees with itself');
+      expect(unpinned.status).toBe(2);
       expect(bad.stdout).toContain('ledger-entries.jsonl: FAILED');
       expect(bad.stdout).toMatch(/NOT VERIFIED: seq \d+: the entry does not hash to/);
       expect(bad.status).toBe(1);

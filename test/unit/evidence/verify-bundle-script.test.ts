@@ -2,20 +2,26 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { installed } from '../../support/installed.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
+import { forgeBundle } from './helpers/forge-bundle.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
 const script = join(process.cwd(), 'docs', 'verify-bundle.sh');
-const run = (cwd: string) => spawnSync('bash', [script], { cwd, encoding: 'utf8' });
+const run = (cwd: string, ...args: string[]) =>
+  spawnSync('bash', [script, ...args], { cwd, encoding: 'utf8' });
+const lastLine = (out: string) => out.trimEnd().split('\n').at(-1);
+const VERIFIED = 'the bundle verifies: every check passed, under the pinned key';
 
 /**
  * A sealed bundle of a released intent, written to a folder as `itv evidence pull` writes it, and to another as
  * the evidence bucket holds it (`aws s3 cp --recursive`: the archive beside the manifest and pinned checkpoint).
  * It is the ledger's second: its checkpoint names the one before it (`previous`, an object inside the object).
+ * `key` is the ledger's public key as its holder would keep it, apart from any bundle.
  */
-async function bundleFolders(root: string): Promise<{ pulled: string; copied: string }> {
+async function bundleFolders(root: string): Promise<{ pulled: string; copied: string; key: string }> {
   const h = pipelineHarness();
   const evidence = new WriteOnceEvidence();
   const deps = { ...h.deps, evidence };
@@ -32,9 +38,12 @@ async function bundleFolders(root: string): Promise<{ pulled: string; copied: st
     for (const [file, bytes] of files) writeFileSync(join(dir, file), bytes);
     return dir;
   };
+  const key = join(root, 'ledger.pub.pem');
+  writeFileSync(key, spkiToPem(await deps.signer!.publicKeySpkiDer()));
   return {
     pulled: write('bundle', evidence.bundle(intentId)),
     copied: write('copied', evidence.stored(intentId)),
+    key,
   };
 }
 
@@ -43,18 +52,49 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
     let root: string;
     let bundle: string;
     let copied: string;
+    let key: string;
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), 'itv-verify-script-'));
-      ({ pulled: bundle, copied } = await bundleFolders(root));
+      ({ pulled: bundle, copied, key } = await bundleFolders(root));
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-    test('a good bundle: exit 0, and it says every check passed', () => {
+    test('a good bundle under the pinned key: exit 0, and it says every check passed', () => {
       expect(readFileSync(join(bundle, 'checkpoint.json'), 'utf8')).toContain('"previous":{');
-      const good = run(bundle);
+      const good = run(bundle, '--public-key', key);
       expect([good.status, good.stderr]).toEqual([0, '']);
       expect(good.stdout).toMatch(/included in the tree/);
-      expect(good.stdout.trimEnd().split('\n').at(-1)).toBe('the bundle verifies: every check passed');
+      expect(lastLine(good.stdout)).toBe(VERIFIED);
+    });
+
+    test('no key pinned: exit 2, and its last line says the bundle only agrees with itself', () => {
+      const unpinned = run(bundle);
+      expect([unpinned.status, unpinned.stderr]).toEqual([2, '']);
+      expect(lastLine(unpinned.stdout)).toMatch(/^NOT VERIFIED: no key was pinned .*only agrees with itself/);
+    });
+
+    test('a bundle re-signed with a key of its own: consistent alone, refused under the pinned key', async () => {
+      const forged = join(root, 'forged');
+      await forgeBundle(bundle, forged);
+      const alone = run(forged);
+      expect(alone.stdout).not.toMatch(/FAILED|NOT VERIFIED: (?!no key was pinned)/);
+      expect(alone.status).toBe(2);
+      const pinned = run(forged, '--public-key', key);
+      expect(pinned.status).toBe(1);
+      expect(pinned.stdout).toContain('NOT VERIFIED: public-key.pem is not the pinned key');
+      expect(pinned.stdout).not.toContain('every check passed');
+    });
+
+    test('a pinned key that is not a public key, or usage other than --public-key PEM: exit 1, saying so', () => {
+      const notKey = join(root, 'not-a-key.pem');
+      writeFileSync(notKey, 'hello');
+      expect(run(bundle, '--public-key', notKey).stdout).toContain(
+        `NOT VERIFIED: ${notKey} is not a public key`,
+      );
+      expect(run(bundle, '--public-key', join(root, 'absent.pem')).status).toBe(1);
+      const usage = run(bundle, '--key', key);
+      expect(usage.status).toBe(1);
+      expect(usage.stdout).toMatch(/usage: .*--public-key PEM/);
     });
 
     test('outside a bundle folder: exit 1, naming the file it misses', () => {
@@ -93,9 +133,9 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
 
     test('a bundle copied from the bucket as stored: it unpacks bundle.tar and verifies the same', () => {
       expect(readdirSync(copied).sort()).toEqual(['bundle.tar', 'checkpoint.json', 'manifest.intoto.json']);
-      const good = run(copied);
+      const good = run(copied, '--public-key', key);
       expect([good.status, good.stderr]).toEqual([0, '']);
-      expect(good.stdout.trimEnd().split('\n').at(-1)).toBe('the bundle verifies: every check passed');
+      expect(lastLine(good.stdout)).toBe(VERIFIED);
     });
 
     test('a pinned checkpoint other than the archived one: exit 1, naming it', () => {
