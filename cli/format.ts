@@ -1,5 +1,8 @@
-/** A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` or nothing stands for none. */
-const FIGURE = /^(|-|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
+/**
+ * A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` or nothing stands for none,
+ * `overflow` for an amount that is not a finite number.
+ */
+const FIGURE = /^(|-|overflow|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
 
 /**
  * Plain-text tables for the terminal, without colour so they pipe and log cleanly. A column whose cells are
@@ -25,7 +28,9 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function usd(value: number): string {
+/** An amount in dollars; one that is not a finite number (a figure that overflowed, or none) reads `overflow`. */
+export function usd(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'overflow';
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 

@@ -4,6 +4,7 @@ import { screenIntent } from './intake/screen-intent.js';
 import { type Intent, intentSchema } from './intent.js';
 import { deriveIntentId } from './intent-id.js';
 import { timingIssues } from './intent-timing.js';
+import { compoundedValueIssue } from './value.js';
 
 /** Intent declaration: the intent passes the door, parses, and names a service, profile and owners the catalog knows. */
 
@@ -23,6 +24,12 @@ export type CompletenessResult =
        */
       storable: boolean;
     };
+
+/** A value model within every field's bounds may still compound past any number a report can carry. */
+function valueModelIssues(intent: Intent): CompletenessIssue[] {
+  const issue = compoundedValueIssue(intent.goal.valueModel);
+  return issue ? [{ path: 'goal.valueModel.growth', message: `goal.valueModel.growth: ${issue}` }] : [];
+}
 
 function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
   const issues: CompletenessIssue[] = [];
@@ -66,7 +73,11 @@ export function checkCompleteness(raw: unknown, catalog: Catalog, salt = '', now
   const parsed = intentSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error, raw), storable: true };
   const intent = parsed.data;
-  const issues = [...catalogIssues(intent, catalog), ...(now ? timingIssues(intent, now) : [])];
+  const issues = [
+    ...valueModelIssues(intent),
+    ...catalogIssues(intent, catalog),
+    ...(now ? timingIssues(intent, now) : []),
+  ];
   if (issues.length > 0) return { ok: false, issues, storable: true };
   return { ok: true, intent, intentId: deriveIntentId(intent) };
 }

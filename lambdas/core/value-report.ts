@@ -32,8 +32,11 @@ export interface ConcludedIntent {
   /** The employees the value model names, or null: no headcount is assumed. */
   employeeCount: number | null;
   growthModel: ValueModel['growth']['model'];
-  /** The seed's `compounded_value / (years × 365 × 24)` under the model's growth; the flat figure for `none`. */
-  compoundedValuePerHourUsd: number;
+  /**
+   * The seed's `compounded_value / (years × 365 × 24)` under the model's growth; the flat figure for `none`; null
+   * when it is not a finite number (overflow: a model the door refuses now, on an entry recorded before).
+   */
+  compoundedValuePerHourUsd: number | null;
 }
 
 /** Figures that add up across groups: a group's, or all groups' together (`valueTotals`). */
@@ -42,8 +45,11 @@ export interface ValueSums {
   released: number;
   /** Sum of value per hour of the released intents: the value now flowing. */
   valuePerHourUsd: number;
-  /** The same under each intent's growth model (compounded over its horizon), beside the flat figure. */
-  compoundedValuePerHourUsd: number;
+  /**
+   * The same under each intent's growth model (compounded over its horizon), beside the flat figure; null when
+   * it overflows, as any sum with an overflowed figure in it does.
+   */
+  compoundedValuePerHourUsd: number | null;
   /**
    * `Σ value_per_hour / Σ employee_count` over the released intents whose value model names its employees (the
    * seed's per-employee $/hour); null when none does. Intents without a count are left out, never assumed.
@@ -135,7 +141,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         employeeCount: model?.employeeCount ?? null,
         growthModel: model?.growth.model ?? 'none',
         // Only a released change's value flows; the flat figure Learn recorded stands when no model is on record.
-        compoundedValuePerHourUsd: model ? compoundedValuePerHour(model) : valuePerHourUsd,
+        compoundedValuePerHourUsd: finiteSum([model ? compoundedValuePerHour(model) : valuePerHourUsd]),
       };
     });
 }
@@ -150,6 +156,16 @@ export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedI
 export function isFailedChange(intent: ConcludedIntent): boolean {
   // A change held after a regression, by a person or because nobody decided, failed as a frozen one did.
   return intent.outcome === 'rolled-back' || intent.outcome === 'frozen' || intent.outcome === 'held';
+}
+
+/** The sum of figures, or null (overflow) when one is null or the sum is not a finite number. */
+function finiteSum(figures: ReadonlyArray<number | null>): number | null {
+  let total = 0;
+  for (const figure of figures) {
+    if (figure === null) return null;
+    total += figure;
+  }
+  return Number.isFinite(total) ? total : null;
 }
 
 /** Groups by the given dimensions (`region`, `service`, `team,quarter` …); an intent without a tag groups under `-`. */
@@ -177,7 +193,7 @@ export function valueReport(
         intents: members.length,
         released: released.length,
         valuePerHourUsd: released.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
-        compoundedValuePerHourUsd: released.reduce((sum, m) => sum + m.compoundedValuePerHourUsd, 0),
+        compoundedValuePerHourUsd: finiteSum(released.map((m) => m.compoundedValuePerHourUsd)),
         valuePerHourPerEmployeeUsd:
           employees > 0 ? counted.reduce((sum, m) => sum + m.valuePerHourUsd, 0) / employees : null,
         employees,
@@ -204,7 +220,7 @@ export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
     intents: sum((g) => g.intents),
     released: sum((g) => g.released),
     valuePerHourUsd: sum((g) => g.valuePerHourUsd),
-    compoundedValuePerHourUsd: sum((g) => g.compoundedValuePerHourUsd),
+    compoundedValuePerHourUsd: finiteSum(groups.map((g) => g.compoundedValuePerHourUsd)),
     valuePerHourPerEmployeeUsd: employees > 0 ? countedValue / employees : null,
     employees,
     releasedWithEmployees: sum((g) => g.releasedWithEmployees),

@@ -43,6 +43,26 @@ export function compoundedValue(vm: ValueModel): number {
   }
 }
 
+/**
+ * The most a value model may compound to over its horizon: a hundred times the largest total an intent may state
+ * ($1e13). Past it a figure is a slip of the growth rate, not a business case, and past 1.8e308 not a number at
+ * all, which a report cannot add up or JSON carry.
+ */
+export const MAX_COMPOUNDED_VALUE_USD = 1e15;
+
+/**
+ * Why the door refuses the model's growth, or undefined when its compounded value is a finite number within
+ * `MAX_COMPOUNDED_VALUE_USD`.
+ *
+ * @example compoundedValueIssue({ totalValueUsd: 1e13, years: 100, growth: { model: 'continuous', rate: 10 }, … }) // 'compounds $10000000000000 over 100 years to Infinity; …'
+ */
+export function compoundedValueIssue(vm: ValueModel): string | undefined {
+  const compounded = compoundedValue(vm);
+  if (Number.isFinite(compounded) && compounded <= MAX_COMPOUNDED_VALUE_USD) return undefined;
+  const shown = Number.isFinite(compounded) ? compounded.toPrecision(2) : String(compounded);
+  return `compounds $${vm.totalValueUsd} over ${vm.years} years to ${shown}; the compounded value must be a finite number of at most $${MAX_COMPOUNDED_VALUE_USD.toExponential()}: lower growth's rate, years or totalValueUsd`;
+}
+
 /** `compounded_value / (years * 365 * 24)`. */
 export function compoundedValuePerHour(vm: ValueModel): number {
   return compoundedValue(vm) / horizonHours(vm);

@@ -21,6 +21,8 @@ export function when(iso: string | null | undefined): string {
 
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
+  // A figure from the ledger that is not a finite number (an overflowed amount) is said, never drawn as Infinity.
+  if (!Number.isFinite(value)) return 'overflow';
   return `$${value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : 2 })}`;
 }
 

@@ -169,6 +169,19 @@ describe('value view', () => {
     expect(markup).toContain('wall-clock time: the ledger&#39;s timestamps');
   });
 
+  test('a compounded figure that overflowed reads "overflow", in the table, the totals and the terminal\'s cells', () => {
+    // As `GET /value` answers it over JSON, where a non-finite number is null.
+    const answer = valueAnswer([...intents, concluded({ intentId: 'e', compoundedValuePerHourUsd: null })], {
+      by: 'region,team',
+    });
+    const overflowed = valueReportDocument(JSON.parse(JSON.stringify(answer)), 'virtual');
+    expect(overflowed.totals.compoundedValuePerHourUsd).toBeNull();
+    expect(valueFigures(overflowed.totals)[4]).toBe('overflow');
+    const markup = renderValuePage(overflowed, { standalone: true });
+    expect(footerCells(markup)).toContain('overflow');
+    expect(markup).not.toMatch(/Infinity|NaN/);
+  });
+
   test('the same report gives the same page', () => {
     expect(renderValuePage(report, { target: 'local' })).toBe(renderValuePage(report, { target: 'local' }));
   });

@@ -77,6 +77,33 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
     expect(oneDay.ok).toBe(true);
   });
 
+  test('a value model whose compounded value is not a finite number of at most $1e15 is refused, naming its growth', () => {
+    const model = (growth: unknown, years = 100, totalValueUsd = 1e13) =>
+      edited((d) => Object.assign(d.goal.valueModel as object, { growth, years, totalValueUsd }));
+    const overflow = refusal(model({ model: 'continuous', rate: 10 }));
+    expect(overflow.storable).toBe(true);
+    expect(overflow.issues).toEqual([
+      {
+        path: 'goal.valueModel.growth',
+        message: expect.stringMatching(
+          /^goal\.valueModel\.growth: compounds \$10000000000000 over 100 years to Infinity; the compounded value must be a finite number of at most \$1e\+15/,
+        ),
+      },
+    ]);
+    for (const growth of [
+      { model: 'discrete', rate: 10 },
+      { model: 'compound', rate: 5, flywheelRate: 5 },
+    ]) {
+      expect(refusal(model(growth)).issues[0]?.path).toBe('goal.valueModel.growth');
+    }
+    // Finite but beyond the bound: 1e13 × e^(0.1 × 100) is 2.2e17.
+    expect(refusal(model({ model: 'continuous', rate: 0.1 })).issues[0]?.message).toMatch(
+      /to 2\.2e\+17; the compounded value must be/,
+    );
+    expect(checkCompleteness(model({ model: 'continuous', rate: 0.1 }, 10, 1e6), catalog).ok).toBe(true);
+    expect(checkCompleteness(model({ model: 'none' }), catalog).ok).toBe(true);
+  });
+
   test("a value of the wrong kind is named with the kind it must be and the kind it is, in the door's words", () => {
     const result = refusal(
       edited((d) => {

@@ -124,6 +124,33 @@ describe('the value report, honestly', () => {
     });
   });
 
+  test('a value model already on a ledger whose compounded value overflows is reported as null (overflow), in its group and the totals', () => {
+    // Prepare: what the door now refuses, $1e13 growing continuously at 1000 % for 100 years: e^1000 is Infinity.
+    const valueModel = {
+      basis: 'revenue',
+      totalValueUsd: 1e13,
+      years: 100,
+      growth: { model: 'continuous', rate: 10 },
+    };
+    const entries = [
+      entry('big', 'intent.declared', '2026-11-02T09:00:00Z', { intent: { goal: { valueModel } } }),
+      entry('big', 'intent.concluded', '2026-11-02T09:30:00Z', {
+        outcome: 'released',
+        service: 'launch-flags',
+        valuePerHourUsd: 1,
+      }),
+    ];
+
+    // Act
+    const [concluded] = concludedIntents(entries);
+    const groups = valueReport([concluded!, intent({ intentId: 'small' })], ['service']);
+
+    // Assess: never Infinity or NaN, which JSON cannot carry and a sum would spread.
+    expect(concluded!.compoundedValuePerHourUsd).toBeNull();
+    expect(groups[0]).toMatchObject({ valuePerHourUsd: 11, compoundedValuePerHourUsd: null });
+    expect(valueTotals(groups)).toMatchObject({ valuePerHourUsd: 11, compoundedValuePerHourUsd: null });
+  });
+
   test('each growth model is named with the formula it uses', () => {
     expect(growthFormulas(['none', 'continuous'])).toEqual([
       'none: value_per_hour = total_value_usd / (years × 365 × 24)',
