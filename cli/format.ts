@@ -1,3 +1,5 @@
+import { escapeControlCharacters } from '../lambdas/core/intake/control-characters.js';
+
 /**
  * A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` or nothing stands for none,
  * `overflow` for an amount that is not a finite number.
@@ -9,7 +11,7 @@ const FIGURE = /^(|-|overflow|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$
  * all figures is right-aligned, header included, so that their digits line up.
  */
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const body = rows.map((row) => row.map(String));
+  const body = rows.map((row) => row.map((cell) => terminalText(String(cell))));
   const cells = [headers, ...body];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const figures = headers.map(
@@ -26,6 +28,14 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+/**
+ * Text from the ledger or a caller as a terminal should get it: every control character written out (`\u001b`),
+ * so an entry recorded before the door refused them can neither recolour, erase nor overwrite what is shown.
+ */
+export function terminalText(text: string): string {
+  return escapeControlCharacters(text);
 }
 
 /** An amount in dollars; one that is not a finite number (a figure that overflowed, or none) reads `overflow`. */

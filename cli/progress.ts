@@ -1,5 +1,6 @@
 import { issueText } from '../lambdas/core/errors.js';
 import type { PipelineTaskState } from '../lambdas/stages/registry.js';
+import { terminalText } from './format.js';
 import type { ProgressEvent } from './runtime/local-pipeline.js';
 
 type Output = Record<string, unknown>;
@@ -113,8 +114,16 @@ const parkEnds: Partial<Record<string, (why: string) => string>> = {
   AwaitChecks: (why) => `${why}: Verify counts the results that came`,
 };
 
-/** One line per stage as it finishes: what the stage decided, in a few words. */
+/**
+ * One line per stage as it finishes: what the stage decided, in a few words. The reasons and names in it are
+ * the caller's text, so their control characters are written out.
+ */
 export function describeStage(event: ProgressEvent): string | undefined {
+  const line = stageText(event);
+  return line === undefined ? undefined : terminalText(line);
+}
+
+function stageText(event: ProgressEvent): string | undefined {
   if (event.phase === 'failed') {
     const ended = event.errorName === 'States.Timeout' ? parkEnds[event.state] : undefined;
     if (ended) return ended(event.error ?? 'its time ran out');

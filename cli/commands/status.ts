@@ -3,7 +3,7 @@ import { ledgerOf, openApi } from '../api/itv-api.js';
 import { waitDetails } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { duration, table, usd } from '../format.js';
+import { duration, table, terminalText, usd } from '../format.js';
 import { nextStepLines } from './next-step.js';
 
 export function printStatus(status: IntentStatus, json: boolean): void {
@@ -11,7 +11,7 @@ export function printStatus(status: IntentStatus, json: boolean): void {
     console.log(JSON.stringify(status, null, 2));
     return;
   }
-  console.log(`intent   ${status.intentId}  ${status.title ?? ''}`);
+  console.log(`intent   ${status.intentId}  ${terminalText(status.title ?? '')}`);
   console.log(`service  ${status.service ?? '-'}   risk tier ${status.tier ?? '-'}`);
   console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.timeToValueSeconds !== null)
@@ -23,7 +23,7 @@ export function printStatus(status: IntentStatus, json: boolean): void {
         : `, ${usd(status.valuePerHourPerEmployeeUsd)} per employee`;
     console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}`);
   }
-  for (const reason of status.reasons) console.log(`why      ${reason}`);
+  for (const reason of status.reasons) console.log(`why      ${terminalText(reason)}`);
   console.log(
     table(
       ['seq', 'time', 'step'],

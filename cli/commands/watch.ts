@@ -4,6 +4,7 @@ import { canStopFollowing } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
+import { terminalText } from '../format.js';
 import { printStatus } from './status.js';
 
 /** How often the intent is read: the local control plane answers at once, API Gateway is paced (ITV_POLL_MS). */
@@ -69,7 +70,7 @@ function concluded(status: IntentStatus): boolean {
 export function frame(status: IntentStatus): string[] {
   const rollout = status.rolloutPercentage;
   return [
-    `intent   ${status.intentId}  ${status.title ?? ''}`.trimEnd(),
+    `intent   ${status.intentId}  ${terminalText(status.title ?? '')}`.trimEnd(),
     `status   ${paint(status.status, statusColour(status))}${rollout === null ? '' : `   rollout ${bar(rollout)} ${String(rollout).padStart(3)}%`}`,
     ...status.steps
       .slice(-stepsShown)

@@ -3,7 +3,7 @@ import { checkDetailMaxLength, checkStatuses, checkUrlMaxLength } from '../core/
 import { runLinkSchema } from '../core/intake/run-link.js';
 import { releaseDecisions } from '../core/pipeline/state.js';
 import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
-import { secretFree } from './free-text.js';
+import { freeText, oneLine } from './free-text.js';
 
 /*
  * The request bodies the API takes besides an intent (`submittedIntentSchema`): the handlers parse with them, and
@@ -13,23 +13,26 @@ import { secretFree } from './free-text.js';
 /** A review: the reviewer is the caller, so a body naming a `reviewer` (or anything else) is refused, not ignored. */
 export const reviewBodySchema = z.strictObject({
   decision: z.enum(['approve', 'reject']),
-  reason: secretFree(z.string().max(2000)).optional(),
+  reason: freeText(z.string().max(2000)).optional(),
 });
 
 /** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
 export const decisionBodySchema = z.strictObject({
   decision: z.enum(releaseDecisions),
-  reason: secretFree(z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000)),
+  reason: freeText(z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000)),
 });
 
 /** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
 export const grantBodySchema = z
   .object({
-    to: z.string().min(1).max(256),
-    services: z.array(z.string().min(1).max(128)).min(1).max(50),
-    role: z.string().min(1).max(128),
+    to: oneLine(z.string().min(1).max(256)),
+    services: z
+      .array(oneLine(z.string().min(1).max(128)))
+      .min(1)
+      .max(50),
+    role: oneLine(z.string().min(1).max(128)),
     expiresAt: z.string().min(1).max(64),
-    reason: secretFree(z.string().max(500)),
+    reason: freeText(z.string().max(500)),
   })
   .strict();
 
@@ -38,7 +41,7 @@ export const grantBodySchema = z
  * (`intent.stopped`), so it is required and bounded.
  */
 export const stopBodySchema = z.strictObject({
-  reason: secretFree(
+  reason: freeText(
     z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(stopReasonMaxLength),
   ),
 });
@@ -53,7 +56,7 @@ export const retryBodySchema = z.strictObject({});
  */
 export const checkReportBodySchema = z.strictObject({
   status: z.enum(checkStatuses),
-  detail: z.string().max(checkDetailMaxLength).optional(),
+  detail: freeText(z.string().max(checkDetailMaxLength)).optional(),
   url: runLinkSchema.max(checkUrlMaxLength).optional(),
 });
 

@@ -9,7 +9,7 @@ import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
-import { secretInText } from './free-text.js';
+import { refusedText } from './free-text.js';
 import { errorResponse, json } from './http.js';
 import { routeOf } from './routes.js';
 import type { SubmissionDeps } from './submission.js';
@@ -37,9 +37,9 @@ export async function revokeDelegationRoute(
         { path: 'reason', message: 'must say why, in at most 500 characters (?reason=…)' },
       ]);
     }
-    const secret = secretInText(reason);
-    if (secret)
-      throw new InvalidInputError('cannot revoke the delegation', [{ path: 'reason', message: secret }]);
+    const refused = refusedText(reason);
+    if (refused)
+      throw new InvalidInputError('cannot revoke the delegation', [{ path: 'reason', message: refused }]);
     const revoked = await revokeGrantedDelegation(id, reason, caller, { state: deps.state, now });
     return json(200, { id, ...revoked });
   } catch (error) {

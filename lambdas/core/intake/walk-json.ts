@@ -1,10 +1,11 @@
+import { controlCharacterReason, textRuleAt } from './control-characters.js';
 import { type DoorIssue, pathOf } from './door-issue.js';
 import { intentLimits, reservedKeys } from './limits.js';
 import { findSecretIn, type SecretFinding, secretReason } from './secret-scan.js';
 
 /**
  * What one walk over untrusted JSON finds. `unsafe` issues mean the value must not be parsed further, hashed
- * or stored (too deep, not JSON, a reserved key, a secret); `oversize` issues are limits a field of the
+ * or stored (too deep, not JSON, a reserved key, a secret, a control character in text shown); `oversize` issues are limits a field of the
  * contract may name more precisely.
  */
 export interface WalkResult {
@@ -95,6 +96,12 @@ function checkString(
     );
     return;
   }
+  const rule = textRuleAt(segments);
+  const control = rule === 'content' ? undefined : controlCharacterReason(value, rule === 'lines');
+  if (control) {
+    report(result.unsafe, segments, control);
+    return;
+  }
   const key = segments.at(-1);
   const finding = findSecretIn(value, pathOf(segments), salt, typeof key === 'string' ? key : undefined);
   if (finding) {
@@ -149,6 +156,11 @@ function pushChildren(
     const shown = [...segments, `{key ${index}}`];
     if (LONE_SURROGATE.test(key)) {
       report(result.unsafe, shown, 'key holds a lone UTF-16 surrogate, which has no UTF-8 form');
+      continue;
+    }
+    const control = textRuleAt(shown) === 'content' ? undefined : controlCharacterReason(key);
+    if (control) {
+      report(result.unsafe, shown, `key ${control}`);
       continue;
     }
     const finding = findSecretIn(key, pathOf(shown), salt);

@@ -1,4 +1,10 @@
-import { checkReportBodySchema, reviewBodySchema } from '../../../lambdas/api/request-bodies.js';
+import {
+  checkReportBodySchema,
+  decisionBodySchema,
+  grantBodySchema,
+  reviewBodySchema,
+  stopBodySchema,
+} from '../../../lambdas/api/request-bodies.js';
 import { credentialInUrl } from '../../../lambdas/core/intake/run-link.js';
 
 const issuesOf = (result: {
@@ -34,5 +40,35 @@ describe('request bodies refuse what they must not record', () => {
     expect(parsed.success).toBe(false);
     expect(issuesOf(parsed).join('\n')).toMatch(/reviewer/);
     expect(reviewBodySchema.safeParse({ decision: 'approve', reason: 'looks right' }).success).toBe(true);
+  });
+
+  test('a reason or a check detail with a control character is refused, naming the field; line breaks are kept', () => {
+    const hostile = 'looks right\u001b[2K\rREJECTED';
+    const grant = {
+      to: 'bob',
+      services: ['launch-flags'],
+      role: 'engineer',
+      expiresAt: '2099-01-01T00:00:00Z',
+    };
+    const refused = [
+      reviewBodySchema.safeParse({ decision: 'approve', reason: hostile }),
+      decisionBodySchema.safeParse({ decision: 'hold', reason: hostile }),
+      stopBodySchema.safeParse({ reason: 'stop \u202e' }),
+      grantBodySchema.safeParse({ ...grant, reason: hostile }),
+    ];
+    for (const parsed of refused) {
+      expect(issuesOf(parsed)).toEqual([
+        expect.stringMatching(/^reason: holds the control character U\+(001B|202E)/),
+      ]);
+    }
+    expect(issuesOf(checkReportBodySchema.safeParse({ status: 'failed', detail: hostile }))).toEqual([
+      expect.stringMatching(/^detail: holds the control character U\+001B/),
+    ]);
+    expect(issuesOf(grantBodySchema.safeParse({ ...grant, role: 'eng\u001b', reason: 'r' }))).toEqual([
+      expect.stringMatching(/^role: holds the control character/),
+    ]);
+    const lines = 'first line\r\nsecond line\n\tindented';
+    expect(reviewBodySchema.safeParse({ decision: 'approve', reason: lines }).success).toBe(true);
+    expect(checkReportBodySchema.safeParse({ status: 'failed', detail: lines }).success).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { colourEnabled, paint } from '../../../cli/colour.js';
-import { table } from '../../../cli/format.js';
+import { table, terminalText } from '../../../cli/format.js';
+import { isControlCharacter } from '../../../lambdas/core/intake/control-characters.js';
 
 describe('tables', () => {
   test('numbers, amounts, percentages and durations are right-aligned; words stay left', () => {
@@ -19,6 +20,18 @@ describe('tables', () => {
       'b                   3       $5.00  100.0 %     42s',
       'checkout            -           -        -       -',
     ]);
+  });
+});
+
+describe('text from the ledger on a terminal', () => {
+  test('control characters an entry holds are written out, never sent to the terminal, in tables and lines', () => {
+    const title = 'Innocent \u001b[31mRED\u001b[0m \u001b]0;pwned\u0007 \r\u001b[2KOVERWRITTEN \u202e';
+    expect(terminalText(title)).toBe(
+      'Innocent \\u001b[31mRED\\u001b[0m \\u001b]0;pwned\\u0007 \\u000d\\u001b[2KOVERWRITTEN \\u202e',
+    );
+    const text = table(['region', 'intents'], [['EU\u001b[2J', 1]]);
+    expect([...text].filter((c) => c !== '\n' && isControlCharacter(c.charCodeAt(0)))).toEqual([]);
+    expect(text.split('\n')[2]).toBe('EU\\u001b[2J        1');
   });
 });
 
