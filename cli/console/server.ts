@@ -14,6 +14,7 @@ import { consoleAssets } from './assets.js';
 import { answerProblem, type ConsoleApi } from './console-api.js';
 import { html, type Markup } from './html.js';
 import { type ConsoleView, page } from './page.js';
+import { decodedSegment, malformedSegment, pageParameters, unreadQuery } from './page-address.js';
 import { ConsoleSession } from './session.js';
 import { valuePage } from './value-page.js';
 import { evidenceView } from './views/evidence-view.js';
@@ -137,6 +138,10 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 
   private async get(response: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
+    const intent = /^\/intents\/([^/]+)(\/evidence|\/evidence\.tar)?$/.exec(path);
+    const reads = this.reads(path, intent?.[2]);
+    const unread = reads && unreadQuery(url.searchParams, reads);
+    if (unread) return this.badRequest(response, unread);
     if (path === '/') return this.intents(response, url.searchParams);
     if (path === '/lanes') return this.lanes(response);
     if (path === '/ledger') return this.ledger(response, url.searchParams);
@@ -144,9 +149,9 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       const rendered = await valuePage(this.api, url.searchParams, this.api.actingAs);
       return send(response, rendered.status, 'text/html; charset=utf-8', rendered.html);
     }
-    const intent = /^\/intents\/([^/]+)(\/evidence|\/evidence\.tar)?$/.exec(path);
     if (intent) {
-      const id = decodeURIComponent(intent[1]!);
+      const id = decodedSegment(intent[1]!);
+      if (id === undefined) return this.badRequest(response, malformedSegment('the intent id'));
       if (intent[2] === '/evidence') return this.evidence(response, id);
       if (intent[2] === '/evidence.tar') return this.archive(response, id);
       return this.intent(response, id, url.searchParams.get('flash'));
@@ -160,6 +165,20 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     );
   }
 
+  /** The query parameters the page at `path` reads; undefined for an address that is no page. */
+  private reads(path: string, intentPart: string | undefined): readonly string[] | undefined {
+    if (path === '/') return pageParameters.intents;
+    if (path === '/lanes' || path === '/ledger' || path === '/value') {
+      return pageParameters[path.slice(1) as 'lanes' | 'ledger' | 'value'];
+    }
+    if (intentPart === undefined) return /^\/intents\/[^/]+$/.test(path) ? pageParameters.intent : undefined;
+    return pageParameters.evidence;
+  }
+
+  private badRequest(response: ServerResponse, why: string): void {
+    this.page(response, 400, 'Bad request', undefined, notice('bad', why));
+  }
+
   private async post(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     if (!this.session.originAllowed(request)) {
       return send(response, 403, 'text/plain; charset=utf-8', 'a form of another origin is not accepted\n');
@@ -170,7 +189,8 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     }
     const review = /^\/intents\/([^/]+)\/review$/.exec(url.pathname);
     if (review) {
-      const id = decodeURIComponent(review[1]!);
+      const id = decodedSegment(review[1]!);
+      if (id === undefined) return this.badRequest(response, malformedSegment('the intent id'));
       const reason = form.get('reason')?.trim();
       const answer = await this.api.post(`/intents/${encodeURIComponent(id)}/review`, {
         decision: form.get('decision'),
@@ -184,7 +204,8 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     }
     const control = /^\/intents\/([^/]+)\/(stop|retry)$/.exec(url.pathname);
     if (control) {
-      const id = decodeURIComponent(control[1]!);
+      const id = decodedSegment(control[1]!);
+      if (id === undefined) return this.badRequest(response, malformedSegment('the intent id'));
       const stop = control[2] === 'stop';
       const reason = form.get('reason')?.trim() ?? '';
       const answer = await this.api.post(
@@ -228,7 +249,8 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       const value = query.get(name)?.trim();
       if (value) params.set(name, value);
     }
-    params.set('limit', '50');
+    // The limit, like every value, is the API's to judge: one it refuses is shown with its refusal.
+    params.set('limit', query.get('limit')?.trim() || '50');
     const answer = await this.api.get<IntentPage>(`/intents?${params}`);
     const ok = answer.status === 200;
     return this.page(
@@ -321,11 +343,12 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
   }
 
   private async ledger(response: ServerResponse, query: URLSearchParams): Promise<void> {
-    const after = query.get('after');
-    const path = after && /^\d{1,15}$/.test(after) ? `/ledger?after=${after}&limit=50` : '/ledger?limit=50';
+    const after = query.get('after')?.trim();
+    const path = after ? `/ledger?after=${encodeURIComponent(after)}&limit=50` : '/ledger?limit=50';
     const answer = await this.api.text(path);
     if (answer.status !== 200) {
-      return this.page(response, answer.status, 'Ledger', 'ledger', notice('bad', answer.text.slice(0, 500)));
+      const problem = answerProblem({ status: answer.status, body: parsedProblem(answer.text) });
+      return this.page(response, answer.status, 'Ledger', 'ledger', notice('bad', problem.slice(0, 500)));
     }
     const entries = answer.text
       .split('\n')
@@ -412,6 +435,15 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 function send(response: ServerResponse, status: number, type: string, body: string): void {
   response.writeHead(status, { 'content-type': type, ...securityHeaders });
   response.end(body);
+}
+
+/** An error answer's problem+json body, or its text as the detail when it is not JSON. */
+function parsedProblem(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text };
+  }
 }
 
 /** A urlencoded form body, bounded; undefined when it is too large or of another type. */
