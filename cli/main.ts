@@ -328,8 +328,7 @@ export function buildProgram(): Command {
     .description("this ITV_HOME's local control plane (commands start it on demand; it stops when idle)")
     .option(
       '--idle <seconds>',
-      'stop after this long with nothing to do',
-      process.env.ITV_IDLE_SECONDS ?? '60',
+      'stop after this long with nothing to do (default: $ITV_IDLE_SECONDS, else 60)',
     )
     .action(async (options) =>
       exit(await (await import('./commands/control-plane.js')).controlPlaneCommand(options)),

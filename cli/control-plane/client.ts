@@ -14,6 +14,8 @@ import {
 } from './home-owner.js';
 import { localHeaders } from './local-headers.js';
 import { loopbackRequest } from './loopback-request.js';
+import { ControlPlaneStartError, logSince, logSize, startFailedExitCode } from './start-failure.js';
+import { startSettingsFrom } from './start-settings.js';
 
 const itvBin = join(projectRoot, 'bin', 'itv.js');
 
@@ -121,12 +123,15 @@ export class ControlPlaneClient {
 
 /**
  * The home's control plane, started in the background if none runs. Two commands that start at once find
- * one control plane: the home's claim admits one owner, and the other waits for its address.
+ * one control plane: the home's claim admits one owner, and the other waits for its address. The variables a
+ * control plane reads are checked before one is started (a malformed one is this command's error, naming it),
+ * and one that exits saying it could not start is not started again: what it logged is this command's error.
  */
 export async function controlPlane(home: string): Promise<ControlPlaneClient> {
   const deadline = Date.now() + startTimeoutMs;
   let child: ChildProcess | undefined;
   let exited = true;
+  let startFailure: string | undefined;
   try {
     while (Date.now() < deadline) {
       const address = readAddress(home);
@@ -137,10 +142,18 @@ export async function controlPlane(home: string): Promise<ControlPlaneClient> {
           `${home} is in use by \`itv demo\` (pid ${owner.pid}) until it ends; wait for it, or set ITV_HOME to another folder`,
         );
       }
+      if (startFailure !== undefined) {
+        throw new ControlPlaneStartError(
+          `the control plane for ${home} could not start${startFailure ? `:\n${indented(startFailure)}` : ''}`,
+        );
+      }
+      if (!owner && exited) startSettingsFrom();
       if (!owner && exited && claimStart(home, startTimeoutMs)) {
-        child = startControlPlane(home);
+        const started = startControlPlane(home);
+        child = started.child;
         exited = false;
-        child.once('exit', () => {
+        child.once('exit', (code) => {
+          if (code === startFailedExitCode) startFailure = logSince(started.logFile, started.logFrom);
           exited = true;
           releaseStart(home);
         });
@@ -155,16 +168,26 @@ export async function controlPlane(home: string): Promise<ControlPlaneClient> {
   );
 }
 
+/** A failed start's log lines under the command's own error: their `itv: ` prefix dropped, indented. */
+function indented(logged: string): string {
+  return logged
+    .split('\n')
+    .map((line) => `  ${line.replace(/^itv: /, '')}`)
+    .join('\n');
+}
+
 /** The running control plane of the home, if any; never starts one. */
 export async function runningControlPlane(home: string): Promise<ControlPlaneClient | undefined> {
   const address = readAddress(home);
   return address && (await healthy(address)) ? new ControlPlaneClient(address, home) : undefined;
 }
 
-function startControlPlane(home: string): ChildProcess {
+/** A control plane started on the home, with where in its log what it writes begins. */
+function startControlPlane(home: string): { child: ChildProcess; logFile: string; logFrom: number } {
   mkdirSync(home, { recursive: true });
   const logFile = join(home, 'control-plane.log');
   keepLogSmall(logFile);
+  const logFrom = logSize(logFile);
   const log = openSync(logFile, 'a');
   try {
     const child = spawn(process.execPath, [itvBin, 'control-plane'], {
@@ -173,7 +196,7 @@ function startControlPlane(home: string): ChildProcess {
       env: { ...process.env, ITV_HOME: home },
     });
     child.unref();
-    return child;
+    return { child, logFile, logFrom };
   } finally {
     closeSync(log);
   }

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { reconcileMonitors } from '../../lambdas/core/pipeline/reconcile-monitors.js';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
-import { clockStartFrom, schedulerFor } from '../runtime/clock-mode.js';
+import { schedulerFor } from '../runtime/clock-mode.js';
 import { DiscreteEventScheduler } from '../runtime/event-scheduler.js';
 import { ExecutionJournal } from '../runtime/execution-journal.js';
 import { LocalExecutions } from '../runtime/local-executions.js';
@@ -14,6 +14,7 @@ import { localApi } from './api.js';
 import { addressFile, claimHome, releaseHome, writeAddress } from './home-owner.js';
 import { controlPlaneAdmits, controlPlaneCaller } from './local-auth.js';
 import { ProgressLog } from './progress-log.js';
+import { ControlPlaneStartError } from './start-failure.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -21,6 +22,8 @@ export interface ControlPlaneOptions {
   idleMs: number;
   /** How many executions run at once; more requests to start one answer 429 (default: none). */
   maxInFlight?: number;
+  /** Where a new home's clock starts (ITV_CLOCK_START); now when undefined. */
+  clockStart?: Date | undefined;
   log?: (line: string) => void;
 }
 
@@ -38,7 +41,9 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     return 0;
   }
   try {
-    const stack = await openLocalStack({ home, clockStart: clockStartFrom() });
+    const stack = await openLocalStack({ home, clockStart: options.clockStart }).catch((error: unknown) => {
+      throw new ControlPlaneStartError(`the stack in ${home} did not open`, { cause: error });
+    });
     const progress = new ProgressLog();
     const scheduler = schedulerFor(stack.clock);
     const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {

@@ -28,14 +28,20 @@ export function clockStartFrom(env: NodeJS.ProcessEnv = process.env): Date | und
   return at;
 }
 
-/** The scheduler for a local stack's clock, as ITV_CLOCK chooses. */
-export function schedulerFor(clock: VirtualClock, env: NodeJS.ProcessEnv = process.env): Scheduler {
-  const mode = env[clockVariable] ?? 'virtual';
-  if (mode === 'wall') return new WallClockScheduler(clock);
-  if (mode !== 'virtual') {
+export type ClockMode = 'virtual' | 'wall';
+
+/** ITV_CLOCK: "virtual" (the default, also when empty) or "wall"; anything else is refused naming it. */
+export function clockModeFrom(env: NodeJS.ProcessEnv = process.env): ClockMode {
+  const mode = env[clockVariable] || 'virtual';
+  if (mode !== 'virtual' && mode !== 'wall') {
     throw new InvalidInputError(`${clockVariable} is not a clock mode`, [
       { path: clockVariable, message: `must be "virtual" or "wall", got "${mode}"` },
     ]);
   }
-  return new DiscreteEventScheduler(clock);
+  return mode;
+}
+
+/** The scheduler for a local stack's clock, as ITV_CLOCK chooses. */
+export function schedulerFor(clock: VirtualClock, env: NodeJS.ProcessEnv = process.env): Scheduler {
+  return clockModeFrom(env) === 'wall' ? new WallClockScheduler(clock) : new DiscreteEventScheduler(clock);
 }
