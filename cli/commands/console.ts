@@ -11,7 +11,7 @@ async function refuseUnknownPrincipal(named: string): Promise<void> {
   ]);
   if (findPrincipal(loadCatalog(), named) !== undefined) return;
   throw new InvalidInputError(`itv console cannot act as ${named}`, [
-    { path: '--as', message: `"${named.slice(0, 60)}" is not a principal in the catalog` },
+    { path: '--as', message: `${JSON.stringify(named.slice(0, 60))} is not a principal in the catalog` },
   ]);
 }
 

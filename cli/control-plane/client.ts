@@ -12,7 +12,7 @@ import {
   readAddress,
   releaseStart,
 } from './home-owner.js';
-import { localHeaders } from './local-headers.js';
+import { encodedHeader, localHeaders } from './local-headers.js';
 import { loopbackRequest } from './loopback-request.js';
 import { ControlPlaneStartError, logSince, logSize, startFailedExitCode } from './start-failure.js';
 import { startSettingsFrom } from './start-settings.js';
@@ -100,8 +100,8 @@ export class ControlPlaneClient {
   ): Promise<RawAnswer> {
     const headers: Record<string, string> = { authorization: `ItvLocal ${this.address.secret}` };
     if (options.as) {
-      headers[localHeaders.principal] = options.as.named;
-      headers[localHeaders.namedBy] = options.as.via;
+      headers[localHeaders.principal] = encodedHeader(options.as.named);
+      headers[localHeaders.namedBy] = encodedHeader(options.as.via);
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const answer = await loopbackRequest(

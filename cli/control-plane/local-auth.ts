@@ -3,7 +3,7 @@ import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
 import { UnknownCallerError } from '../../lambdas/core/errors.js';
 import { resolveLocalPrincipal } from '../runtime/local-caller.js';
 import { bearerCaller } from '../runtime/local-tokens.js';
-import { localHeaders } from './local-headers.js';
+import { decodedHeader, localHeaders } from './local-headers.js';
 
 export { localHeaders };
 
@@ -20,8 +20,8 @@ export function controlPlaneCaller(home: string, secret: string): Authenticate {
     const headers = event.headers ?? {};
     if (!holdsSecret(headers.authorization)) return bearer(event, catalog);
     return resolveLocalPrincipal(
-      headers[localHeaders.principal],
-      headers[localHeaders.namedBy] ?? 'itv',
+      decodedHeader(headers[localHeaders.principal]),
+      decodedHeader(headers[localHeaders.namedBy]) ?? 'itv',
       catalog,
     );
   };

@@ -6,3 +6,21 @@ export const localHeaders = {
   principal: 'x-itv-principal',
   namedBy: 'x-itv-named-by',
 } as const;
+
+/**
+ * A header value as sent: percent-encoded UTF-8, since HTTP carries header values as Latin-1 and refuses
+ * control characters, where a name typed after `--as` may hold any character (`ąlice`, a pasted line break).
+ */
+export function encodedHeader(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** A header value as `encodedHeader` sent it; one that is not percent-encoding is taken as it came. */
+export function decodedHeader(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -53,8 +53,10 @@ export function resolveLocalPrincipal(named: string | undefined, via: string, ca
   }
   const principal = findPrincipal(catalog, named);
   if (!principal) {
-    throw new UnknownCallerError(`"${named}" is not a principal in the catalog`, 'ItvLocal', [
-      { path: '--as', message: `"${named}" is not a principal in the catalog (catalog/principals.ts)` },
+    // Quoted as JSON: a pasted line break or control character shows as an escape, not as a broken line.
+    const shown = JSON.stringify(named.slice(0, 60));
+    throw new UnknownCallerError(`${shown} is not a principal in the catalog`, 'ItvLocal', [
+      { path: '--as', message: `${shown} is not a principal in the catalog (catalog/principals.ts)` },
     ]);
   }
   return namedLocally(principal, via);
