@@ -5,7 +5,6 @@ import { valueModelSchema } from '../intent.js';
 import {
   admissionPayload,
   deploymentEventReadPayload,
-  deploymentProgressPayload,
   intentConcludedPayload,
   intentDeclaredPayload,
   issuesPayload,
@@ -20,6 +19,7 @@ import {
   verificationReadPayload,
 } from '../ledger/entry-payloads.js';
 import { schemaUpdateMessage } from '../structure.js';
+import { rolloutOf } from './rollout.js';
 
 export interface IntentStatus {
   intentId: string;
@@ -39,8 +39,13 @@ export interface IntentStatus {
   valuePerHourPerEmployeeUsd: number | null;
   /** Why the intent did not (or not yet) release, in the requester's terms: every failed constraint, with what would pass. */
   reasons: string[];
-  /** The share of targets the latest deployment has reached, from its last event that says; null before any. */
+  /**
+   * The share of users the change reaches, null before any deployment reports: for a stepped release, the
+   * share its step exposes (40 for a release held at 40 % of users), not its deployment's own percentage.
+   */
   rolloutPercentage: number | null;
+  /** The share of targets the latest deployment has reached, from its last event that says; null before any. */
+  deploymentPercentage: number | null;
   steps: Array<{ seq: number; type: string; timestamp: string }>;
 }
 
@@ -71,6 +76,7 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   else if (lastType === 'verification.awaiting-checks') status = 'awaiting-checks';
   else if (preemptedSinceStart(entries)) status = 'preempted';
   else if (last('release.')) status = 'releasing';
+  const rollout = rolloutOf(entries);
   return {
     intentId,
     title: declared?.intent?.title ?? null,
@@ -82,25 +88,14 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
     valuePerHourPerEmployeeUsd: perEmployee(declared, concluded?.valuePerHourUsd),
     reasons: entries.flatMap((stored) => reasonsOf(stored.entry)),
-    rolloutPercentage: rolloutOf(entries),
+    rolloutPercentage: rollout?.usersPercentage ?? null,
+    deploymentPercentage: rollout?.deploymentPercentage ?? null,
     steps: entries.map((stored) => ({
       seq: stored.entry.seq,
       type: stored.entry.type,
       timestamp: stored.entry.timestamp,
     })),
   };
-}
-
-/** The percentage the last deployment event that carries one reports, since the latest release started. */
-function rolloutOf(entries: StoredEntry[]): number | null {
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i]!.entry;
-    if (entry.type === 'release.started') return null;
-    // A deployment event (AppConfig's, numbered by `index`) that reports how far it has gone.
-    const event = deploymentProgressPayload.safeParse(entry.payload).data;
-    if (event) return event.percentage;
-  }
-  return null;
 }
 
 /** The recorded value per hour over the employees the declared value model names, else null. */

@@ -36,6 +36,7 @@ const intent = (
   valuePerHourUsd: null,
   valuePerHourPerEmployeeUsd: null,
   rolloutPercentage: null,
+  deploymentPercentage: null,
   reasons: [],
   steps: entries.map((e) => ({ seq: e.seq, type: e.type, timestamp: e.timestamp })),
   entries,

@@ -11,6 +11,7 @@ const statusOf = (status: string, outcome: string | null = null): IntentStatus =
   timeToValueSeconds: null,
   valuePerHourUsd: null,
   rolloutPercentage: null,
+  deploymentPercentage: null,
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   steps: [],

@@ -15,6 +15,7 @@ const parked = (status: string, intentId = 'i-1'): IntentStatus => ({
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   rolloutPercentage: null,
+  deploymentPercentage: null,
   steps: [],
 });
 

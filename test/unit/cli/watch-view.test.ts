@@ -14,6 +14,7 @@ const releasing = (rolloutPercentage: number | null, steps: IntentStatus['steps'
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   rolloutPercentage,
+  deploymentPercentage: rolloutPercentage,
   steps,
 });
 

@@ -18,6 +18,43 @@ const entry = (type: string, payload: Record<string, unknown> = {}): StoredEntry
 const declared = entry('intent.declared', { intent: { title: 'T', change: { service: 'launch-flags' } } });
 
 describe('intentStatus', () => {
+  test('a stepped release reports the share of users exposed, apart from its deployment’s own percentage', () => {
+    // Prepare: steps of 10, 40 and 100 % of users; the second step's deployment reached every target, then held.
+    const exposure = (index: number) => ({ steps: [10, 40, 100], index, percentage: [10, 40, 100][index] });
+    const progress = (deploymentId: string, index: number, percentage: number) =>
+      entry('release.percentage-updated', {
+        deploymentId,
+        index,
+        at: 'x',
+        type: 't',
+        description: 'd',
+        percentage,
+      });
+    const started = [
+      declared,
+      entry('release.started', { deploymentId: '1', exposure: exposure(0) }),
+      progress('1', 0, 100),
+      entry('release.step-started', { deploymentId: '2', exposure: exposure(1) }),
+    ];
+
+    // Act
+    const midStep = intentStatus('i', [...started, progress('2', 0, 50)])!;
+    const held = intentStatus('i', [...started, progress('2', 0, 100), entry('release.frozen', {})])!;
+
+    // Assess
+    expect([midStep.rolloutPercentage, midStep.deploymentPercentage]).toEqual([25, 50]);
+    expect([held.rolloutPercentage, held.deploymentPercentage]).toEqual([40, 100]);
+  });
+
+  test('a release in one deployment exposes the share of targets it reached', () => {
+    const status = intentStatus('i', [
+      declared,
+      entry('release.started', { deploymentId: '1' }),
+      entry('release.percentage-updated', { deploymentId: '1', index: 0, percentage: 30 }),
+    ])!;
+    expect([status.rolloutPercentage, status.deploymentPercentage]).toEqual([30, 30]);
+  });
+
   test('an unknown intent has no status', () => {
     expect(intentStatus('i', [])).toBeUndefined();
   });
