@@ -84,7 +84,8 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
       escalation = await escalate(intent, intentId, deps, status, release.exposure, {
         response: plan.onRegression,
         cause: 'regression',
-        why: `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}%`,
+        // A stepped release's deployment reaches every target at each step: its share is not the users'.
+        why: `monitor ${tripped.alarm} in ${tripped.state} at ${tripped.percentage}%${release.exposure ? ' of targets' : ''}`,
         alarm: tripped.alarm,
       });
     }
@@ -156,10 +157,11 @@ async function escalate(
   const targets = status.trippedMonitor?.percentage ?? status.percentageComplete;
   // A step exposes the change to its share of users on the targets it has reached.
   const percentage = exposure ? (targets * exposure.percentage) / 100 : targets;
+  const share = exposure ? `${percentage}% of users` : `${percentage}%`;
   const action =
     hold.response === 'freeze'
-      ? `frozen at ${percentage}%: not reverted (${intent.constraints.reversibility}, onRegression ${intent.constraints.onRegression})`
-      : `rolling forward from ${percentage}%: not reverted, a fix-forward change is needed`;
+      ? `frozen at ${share}: not reverted (${intent.constraints.reversibility}, onRegression ${intent.constraints.onRegression})`
+      : `rolling forward from ${share}: not reverted, a fix-forward change is needed`;
   const reason = `${hold.why}; ${action}`;
   const escalation: Escalation = {
     response: hold.response,

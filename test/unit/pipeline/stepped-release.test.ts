@@ -87,6 +87,10 @@ describe('a release that must not be reverted runs in steps of exposure, and a r
         (s) => s.entry.type === 'release.frozen',
       )!;
       expect(frozen.entry.payload).toMatchObject({ percentage: held });
+      // Its reason says whose share each figure is: the step's deployment reached its targets, exposing `held` % of users.
+      expect((frozen.entry.payload as { reason: string }).reason).toMatch(
+        new RegExp(`in ALARM at \\d+% of targets; frozen at ${held}% of users`),
+      );
       expect(outcomeOf(released)).toBe('frozen');
       // Nothing was released to everyone: a held step is not what the next release keeps for the rest.
       expect(await releasedContent('launch-flags', 'flags', h.deps)).toBeUndefined();
