@@ -87,7 +87,9 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     timeToValueSeconds: concluded?.timeToValueSeconds ?? null,
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
     valuePerHourPerEmployeeUsd: perEmployee(declared, concluded?.valuePerHourUsd),
-    reasons: entries.flatMap((stored) => reasonsOf(stored.entry)),
+    reasons: entries
+      .filter((_, at) => !answeredLater(entries, at))
+      .flatMap((stored) => reasonsOf(stored.entry)),
     rolloutPercentage: rollout?.usersPercentage ?? null,
     deploymentPercentage: rollout?.deploymentPercentage ?? null,
     steps: entries.map((stored) => ({
@@ -114,6 +116,16 @@ const decisionNeeded = {
   freeze: 'decide the remediation of a change that must not be reverted blindly',
   'roll-forward': 'submit the fix-forward change',
 } as const;
+
+/** A request for a decision that a later decision or the wait's expiry answered: its wait is over. */
+function answeredLater(entries: StoredEntry[], at: number): boolean {
+  return (
+    entries[at]!.entry.type === 'release.decision-requested' &&
+    entries
+      .slice(at + 1)
+      .some(({ entry }) => entry.type === 'release.decided' || entry.type === 'release.decision-timed-out')
+  );
+}
 
 /** A held release asked its owners to decide, and neither a decision nor the wait's expiry followed. */
 function awaitingDecision(entries: StoredEntry[]): boolean {
@@ -156,6 +168,10 @@ function reasonsOf(entry: LedgerEntry): string[] {
       return [
         `rejected by reviewer of record ${review.reviewer}${review.reason ? `: ${review.reason}` : ''}`,
       ];
+    }
+    case 'intent.stopped': {
+      const stopped = payloadOf(entry, ledgerPayloads['intent.stopped']);
+      return [`stopped by ${stopped.by}: ${stopped.reason} (${stopped.action} at ${stopped.stage})`];
     }
     case 'release.stopped': {
       const stopped = payloadOf(entry, releaseStoppedReadPayload);

@@ -55,6 +55,52 @@ describe('intentStatus', () => {
     expect([status.rolloutPercentage, status.deploymentPercentage]).toEqual([30, 30]);
   });
 
+  test('a stopped intent says who stopped it, why, and what the stop did', () => {
+    const status = intentStatus('i', [
+      declared,
+      entry('intent.stopped', {
+        by: 'victor',
+        authenticatedAs: { method: 'local', via: 'itv stop --as' },
+        reason: 'wrong week',
+        requestedAt: '2026-11-02T09:00:00Z',
+        action: 'withdrawn',
+        stage: 'AdmitPolicy',
+      }),
+      entry('intent.concluded', { outcome: 'stopped', timeToValueSeconds: null, valuePerHourUsd: 5 }),
+    ])!;
+    expect(status.reasons).toEqual(['stopped by victor: wrong week (withdrawn at AdmitPolicy)']);
+  });
+
+  test('a held release no longer says it waits for its owners once one of them decided', () => {
+    const asked = entry('release.decision-requested', {
+      deploymentId: '2',
+      deciders: ['alice', 'bob'],
+      team: null,
+      percentage: 40,
+      exposure: { steps: [10, 40, 100], index: 1, percentage: 40 },
+      cause: 'regression',
+      reason: 'in ALARM',
+      expiresAt: '2026-11-05T09:00:00Z',
+    });
+    const waiting = intentStatus('i', [declared, asked])!;
+    const decided = intentStatus('i', [
+      declared,
+      asked,
+      entry('release.decided', {
+        deploymentId: '2',
+        decision: 'hold',
+        decider: 'alice',
+        authenticatedAs: { method: 'local', via: 'itv release decide --as' },
+        reason: 'keep it',
+        decidedAt: '2026-11-02T10:00:00Z',
+      }),
+    ])!;
+    expect(waiting.reasons).toEqual([
+      'held at 40%: waiting until 2026-11-05T09:00:00Z for alice, bob to decide (roll-forward, roll-back or hold)',
+    ]);
+    expect(decided.reasons).toEqual(['alice decided hold: keep it']);
+  });
+
   test('an unknown intent has no status', () => {
     expect(intentStatus('i', [])).toBeUndefined();
   });
