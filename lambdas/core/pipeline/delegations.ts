@@ -55,7 +55,14 @@ export async function grantDelegation(
   }
   input.services.forEach((name, i) => {
     const service = deps.catalog.services[name];
-    if (!service) issues.push({ path: `services[${i}]`, message: `"${name}" is not in the service catalog` });
+    const first = input.services.indexOf(name);
+    if (first < i) {
+      issues.push({
+        path: `services[${i}]`,
+        message: `"${name}" is named twice (services[${first}] names it too)`,
+      });
+    } else if (!service)
+      issues.push({ path: `services[${i}]`, message: `"${name}" is not in the service catalog` });
     else if (!service.owners.includes(from)) {
       issues.push({
         path: `services[${i}]`,

@@ -56,6 +56,22 @@ describe('delegations granted at run time', () => {
     expect(await state.list('DELEGATION#nobody')).toEqual([]);
   });
 
+  test('a service named twice is refused naming the second, and nothing is written', async () => {
+    const state = new MemoryStateStore();
+    await expect(
+      grantDelegation({ ...grant, services: ['incident-router', 'incident-router'] }, grace, {
+        state,
+        catalog,
+        now: NOW,
+      }),
+    ).rejects.toMatchObject({
+      issues: [
+        { path: 'services[1]', message: '"incident-router" is named twice (services[0] names it too)' },
+      ],
+    });
+    expect(await state.list('DELEGATION#ivan')).toEqual([]);
+  });
+
   test('a role no team of the catalog holds is refused naming role, with the roles there are', async () => {
     const state = new MemoryStateStore();
     await expect(
