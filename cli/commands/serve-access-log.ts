@@ -57,7 +57,8 @@ export function logAccess(
       ip: request.socket.remoteAddress ?? null,
       httpMethod: request.method ?? '',
       path,
-      resourcePath: matched && 'route' in matched ? matched.route.path : null,
+      resourcePath:
+        matched === undefined ? null : 'route' in matched ? matched.route.path : matched.resourcePath,
       status: response.statusCode,
       responseLength,
       durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,

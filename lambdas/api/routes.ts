@@ -175,15 +175,21 @@ export function matchRoute(
   method: string,
   path: string,
   routes: readonly ApiRoute[] = apiRoutes,
-): { route: ApiRoute; parameters: Record<string, string> } | { allowed: string[] } | undefined {
+):
+  | { route: ApiRoute; parameters: Record<string, string> }
+  | { allowed: string[]; resourcePath: string }
+  | undefined {
   const allowed: string[] = [];
+  let resourcePath = '';
   for (const route of routes) {
     const parameters = matchPath(route.path, path);
     if (!parameters) continue;
     if (route.method === method) return { route, parameters };
     allowed.push(route.method);
+    resourcePath ||= route.path;
   }
-  return allowed.length > 0 ? { allowed } : undefined;
+  // A method the path does not take: the declared path is still what the request addressed (an access log's).
+  return allowed.length > 0 ? { allowed, resourcePath } : undefined;
 }
 
 /** The raw (still percent-encoded) parameters of `path` under `template`, or undefined when it does not match. */

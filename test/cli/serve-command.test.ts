@@ -127,6 +127,7 @@ describe('itv serve, started as a user starts it', () => {
     });
     await call('GET', '/ledger', { authorization: 'Bearer itv_token-never-logged' });
     await call('POST', '/intents', { authorization: `Bearer ${token}`, body: secretBody });
+    await call('DELETE', '/intents', { authorization: `Bearer ${token}` });
     await call('GET', '/no-such-route', { authorization: `Bearer ${token}` });
     const lines = async () => {
       for (let waited = 0; waited < 5000; waited += 50) {
@@ -157,6 +158,8 @@ describe('itv serve, started as a user starts it', () => {
     expect(line('GET', '/ledger', 401)).toMatchObject({ resourcePath: '/ledger', principal: null });
     expect(line('POST', '/intents', 400)).toMatchObject({ principal: 'alice' });
     expect(line('GET', '/no-such-route', 404)).toMatchObject({ resourcePath: null, principal: 'alice' });
+    // A method the declared route does not take (405) is logged under that route.
+    expect(line('DELETE', '/intents', 405)).toMatchObject({ resourcePath: '/intents' });
     for (const never of [token, 'itv_token-never-logged', 'query-never-logged', 'body-never-logged']) {
       expect(stderr).not.toContain(never);
     }
