@@ -8,7 +8,7 @@ import {
 } from '../errors.js';
 import type { Caller } from '../principals/caller.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
-import { recordedDelegationSchema } from '../principals/principal-schema.js';
+import { delegationReasonMaxLength, recordedDelegationSchema } from '../principals/principal-schema.js';
 import { stateKeys } from '../state-keys.js';
 import { delegationId } from './delegation-id.js';
 import type { AuthorityRevocation } from './revocations.js';
@@ -38,10 +38,10 @@ export async function grantDelegation(
   const parsed = recordedDelegationSchema.safeParse({ ...input, from });
   const issues: Array<{ path: string; message: string }> = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => ({
-        path: issue.path.join('.') || 'delegation',
-        message: issue.message,
-      }));
+    : parsed.error.issues
+        // The reason is checked below, in words.
+        .filter((issue) => issue.path.join('.') !== 'reason')
+        .map((issue) => ({ path: issue.path.join('.') || 'delegation', message: issue.message }));
   if (!deps.catalog.principals[input.to]) {
     issues.push({ path: 'to', message: `"${input.to}" is not a principal in the catalog` });
   }
@@ -81,6 +81,12 @@ export async function grantDelegation(
     }
   }
   if (!input.reason.trim()) issues.push({ path: 'reason', message: 'must say why' });
+  else if (input.reason.length > delegationReasonMaxLength) {
+    issues.push({
+      path: 'reason',
+      message: `must be at most ${delegationReasonMaxLength} characters, not ${input.reason.length}`,
+    });
+  }
   if (issues.length > 0 || !parsed.success)
     throw new InvalidInputError('cannot grant the delegation', issues);
   const granted: GrantedDelegation = {

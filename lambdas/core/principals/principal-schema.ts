@@ -52,6 +52,9 @@ export const principalSchema = z
     path: ['identities'],
   });
 
+/** The longest reason a delegation records. */
+export const delegationReasonMaxLength = 500;
+
 /**
  * A recorded delegation: `from` lets `to` act with `role` on `services` until `expiresAt`. Recorded in the
  * catalog (reviewed like any code change), never taken from a request: an intent may cite one, not create it.
@@ -63,7 +66,7 @@ export const recordedDelegationSchema = z
     role: z.string().min(1).max(128),
     services: z.array(z.string().min(1).max(128)).min(1),
     expiresAt: z.iso.datetime({ offset: true }),
-    reason: z.string().min(1).max(500).optional(),
+    reason: z.string().min(1).max(delegationReasonMaxLength).optional(),
   })
   .strict()
   .refine((d) => d.from !== d.to, { message: 'a principal cannot delegate to itself', path: ['to'] });

@@ -56,6 +56,20 @@ describe('delegations granted at run time', () => {
     expect(await state.list('DELEGATION#nobody')).toEqual([]);
   });
 
+  test('a blank or overlong reason is one issue, in words, naming reason and the limit', async () => {
+    const state = new MemoryStateStore();
+    const issuesFor = async (reason: string) =>
+      (
+        (await grantDelegation({ ...grant, reason }, grace, { state, catalog, now: NOW }).catch(
+          (e: unknown) => e,
+        )) as InvalidInputError
+      ).issues;
+    expect(await issuesFor('')).toEqual([{ path: 'reason', message: 'must say why' }]);
+    expect(await issuesFor('x'.repeat(501))).toEqual([
+      { path: 'reason', message: 'must be at most 500 characters, not 501' },
+    ]);
+  });
+
   test('a service named twice is refused naming the second, and nothing is written', async () => {
     const state = new MemoryStateStore();
     await expect(
