@@ -14,9 +14,21 @@ export function passDown(command: Command, flags: readonly string[]): Command {
   return command;
 }
 
+/** The passed-down flags a subcommand does not read, by subcommand. */
+const declined = new WeakMap<Command, readonly string[]>();
+
+/**
+ * Marks flags its parent passes down that `command` does not read (`itv delegate list` takes no `--as` or
+ * `--reason`): given to it, they are refused as any other option of the parent, and its help leaves them out.
+ */
+export function declineInherited(command: Command, flags: readonly string[]): Command {
+  declined.set(command, flags);
+  return command;
+}
+
 /** The options `command` takes from its ancestors, nearest first, leaving out those it declares itself. */
 export function inheritedOptions(command: Command): Option[] {
-  const taken = new Set(command.options.map((option) => option.long));
+  const taken = new Set([...command.options.map((option) => option.long), ...(declined.get(command) ?? [])]);
   const inherited: Option[] = [];
   for (let ancestor = command.parent; ancestor; ancestor = ancestor.parent) {
     const flags = passedDown.get(ancestor) ?? [];
@@ -42,7 +54,8 @@ export function refuseStrayOptions(command: Command): void {
     const taken = passedDown.get(ancestor) ?? [];
     for (const option of ancestor.options) {
       if (ancestor.getOptionValueSource(option.attributeName()) !== 'cli') continue;
-      if (option.long && taken.includes(option.long)) continue;
+      if (option.long && taken.includes(option.long) && !declined.get(command)?.includes(option.long))
+        continue;
       issues.push({
         path: option.long ?? option.flags,
         message: `is an option of ${commandWords(ancestor)}, which ${words} does not read`,

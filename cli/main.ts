@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { nonEmptyId } from './id-argument.js';
-import { helpWithInheritedOptions, passDown, refuseStrayOptions } from './inherited-options.js';
+import {
+  declineInherited,
+  helpWithInheritedOptions,
+  passDown,
+  refuseStrayOptions,
+} from './inherited-options.js';
 import { projectRoot } from './project-root.js';
 import { principalVariable } from './runtime/principal-variable.js';
 
@@ -241,7 +246,7 @@ export function buildProgram(): Command {
       ),
     );
 
-  delegate
+  const listDelegations = delegate
     .command('list')
     .description(
       "the catalog's standing delegations and those granted at run time: live, expired or revoked, with the id that revokes a granted one",
@@ -252,6 +257,8 @@ export function buildProgram(): Command {
     .action(async (_options, command: Command) =>
       exit(await (await import('./commands/delegate.js')).listDelegationsCommand(command.optsWithGlobals())),
     );
+  // It reads only its own options (and --json), none of those `itv delegate` passes to revoke.
+  declineInherited(listDelegations, ['--as', '--reason']);
 
   program
     .command('token')

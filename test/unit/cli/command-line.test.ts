@@ -50,6 +50,8 @@ describe('the itv command line', () => {
       'itv delegate',
     ],
     ['control-plane stop', ['--idle', '5'], '--idle', 'itv control-plane'],
+    ['delegate list', ['--reason', 'x'], '--reason', 'itv delegate'],
+    ['delegate list', ['--as', 'alice'], '--as', 'itv delegate'],
   ])(
     '`itv %s` given an option of the command above it that it does not read is refused, naming the flag',
     async (name, args, flag, owner) => {
