@@ -51,7 +51,14 @@ export function readContexts(env: NodeJS.ProcessEnv = process.env): ContextFile 
   } catch {
     return { current: localContext, contexts: {} };
   }
-  const parsed = JSON.parse(text) as Partial<ContextFile>;
+  let parsed: Partial<ContextFile>;
+  try {
+    parsed = JSON.parse(text) as Partial<ContextFile>;
+  } catch (error) {
+    throw new InvalidInputError(`${contextsFile(env)} cannot be read`, [
+      { path: contextsFile(env), message: `is not JSON: ${(error as Error).message}` },
+    ]);
+  }
   return { current: parsed.current ?? localContext, contexts: parsed.contexts ?? {} };
 }
 
@@ -123,5 +130,17 @@ export function currentContext(
       },
     ]);
   }
-  return { name, context };
+  // The file may have been edited by hand: a context is held to what `itv context add` checks, every time.
+  try {
+    return { name, context: checkedContext(name, context) };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new InvalidInputError(
+      `context ${name} in ${contextsFile(env)} is not valid; add it again with itv context add`,
+      error.issues.map((issue) => ({
+        path: `contexts.${name}.${issue.path.replace(/^--/, '')}`,
+        message: issue.message,
+      })),
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,6 +23,37 @@ describe('contexts', () => {
     expect(configDir({ ITV_CONFIG_DIR: '/a' })).toBe('/a');
     expect(configDir({ XDG_CONFIG_HOME: '/x' })).toBe('/x/itv');
     expect(configDir({})).toMatch(/\.config\/itv$/);
+  });
+
+  test('a context edited by hand to plain http off loopback, or a file that is not JSON, is refused naming the file and the field', () => {
+    // Prepare
+    writeFileSync(
+      join(dir, 'contexts.json'),
+      JSON.stringify({
+        current: 'prod',
+        contexts: { prod: { endpoint: 'http://api.example.com/v1', region: 'eu-west-1' } },
+      }),
+    );
+    // Act, Assess
+    expect(() => currentContext(env)).toThrow(
+      expect.objectContaining({
+        name: 'InvalidInputError',
+        message: `context prod in ${join(dir, 'contexts.json')} is not valid; add it again with itv context add`,
+        issues: [
+          {
+            path: 'contexts.prod.endpoint',
+            message: 'must be https (plain http only on the loopback interface)',
+          },
+        ],
+      }),
+    );
+    writeFileSync(join(dir, 'contexts.json'), '{ not json');
+    expect(() => currentContext(env)).toThrow(
+      expect.objectContaining({
+        name: 'InvalidInputError',
+        issues: [{ path: join(dir, 'contexts.json'), message: expect.stringMatching(/^is not JSON: /) }],
+      }),
+    );
   });
 
   test('without a file, or with `local` chosen, commands run on the local stack', () => {
