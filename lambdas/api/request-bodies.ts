@@ -4,6 +4,7 @@ import { runLinkSchema } from '../core/intake/run-link.js';
 import { releaseDecisions } from '../core/pipeline/state.js';
 import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
 import { freeText, oneLine } from './free-text.js';
+import { atMostCharacters, atMostItems, notEmpty } from './length-limits.js';
 
 /*
  * The request bodies the API takes besides an intent (`submittedIntentSchema`): the handlers parse with them, and
@@ -13,26 +14,28 @@ import { freeText, oneLine } from './free-text.js';
 /** A review: the reviewer is the caller, so a body naming a `reviewer` (or anything else) is refused, not ignored. */
 export const reviewBodySchema = z.strictObject({
   decision: z.enum(['approve', 'reject']),
-  reason: freeText(z.string().max(2000)).optional(),
+  reason: freeText(z.string().max(2000, atMostCharacters(2000))).optional(),
 });
 
 /** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
 export const decisionBodySchema = z.strictObject({
   decision: z.enum(releaseDecisions),
-  reason: freeText(z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000)),
+  reason: freeText(
+    z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(2000, atMostCharacters(2000)),
+  ),
 });
 
 /** What a grant names; the grantor is the caller, so `from` (or anything else) is refused, not ignored. */
 export const grantBodySchema = z
   .object({
-    to: oneLine(z.string().min(1).max(256)),
+    to: oneLine(z.string().min(1, notEmpty).max(256, atMostCharacters(256))),
     services: z
-      .array(oneLine(z.string().min(1).max(128)))
-      .min(1)
-      .max(50),
-    role: oneLine(z.string().min(1).max(128)),
-    expiresAt: z.string().min(1).max(64),
-    reason: freeText(z.string().max(500)),
+      .array(oneLine(z.string().min(1, notEmpty).max(128, atMostCharacters(128))))
+      .min(1, 'must name at least one service')
+      .max(50, atMostItems(50, 'services')),
+    role: oneLine(z.string().min(1, notEmpty).max(128, atMostCharacters(128))),
+    expiresAt: z.string().min(1, notEmpty).max(64, atMostCharacters(64)),
+    reason: freeText(z.string().max(500, atMostCharacters(500))),
   })
   .strict();
 
@@ -42,7 +45,11 @@ export const grantBodySchema = z
  */
 export const stopBodySchema = z.strictObject({
   reason: freeText(
-    z.string().trim().min(1, 'say why (it is recorded on the ledger)').max(stopReasonMaxLength),
+    z
+      .string()
+      .trim()
+      .min(1, 'say why (it is recorded on the ledger)')
+      .max(stopReasonMaxLength, atMostCharacters(stopReasonMaxLength)),
   ),
 });
 
@@ -56,9 +63,9 @@ export const retryBodySchema = z.strictObject({});
  */
 export const checkReportBodySchema = z.strictObject({
   status: z.enum(checkStatuses),
-  detail: freeText(z.string().max(checkDetailMaxLength)).optional(),
-  url: runLinkSchema.max(checkUrlMaxLength).optional(),
+  detail: freeText(z.string().max(checkDetailMaxLength, atMostCharacters(checkDetailMaxLength))).optional(),
+  url: runLinkSchema.max(checkUrlMaxLength, atMostCharacters(checkUrlMaxLength)).optional(),
 });
 
 /** A check's name as the intent's `constraints.checks` holds it. */
-export const checkNameSchema = z.string().min(1).max(128);
+export const checkNameSchema = z.string().min(1, notEmpty).max(128, atMostCharacters(128));

@@ -83,16 +83,36 @@ describe('API refusals of what a command sent name its flags', () => {
       ],
       [/^ {2}--url: /m],
     ],
-    ['stop', ['stop', 'some-intent', '--reason', tooLong, '--as', 'alice'], [/^ {2}--reason: /m]],
+    [
+      'check report --detail',
+      [
+        'check',
+        'report',
+        'some-intent',
+        'unit-tests',
+        '--status',
+        'passed',
+        '--detail',
+        tooLong,
+        '--as',
+        'alice',
+      ],
+      [/^ {2}--detail: must be at most 2000 characters, not 2001$/m],
+    ],
+    [
+      'stop',
+      ['stop', 'some-intent', '--reason', tooLong, '--as', 'alice'],
+      [/^ {2}--reason: must be at most 500 characters, not 2001$/m],
+    ],
     [
       'review',
       ['review', 'some-intent', '--approve', '--reason', tooLong, '--as', 'victor'],
-      [/^ {2}--reason: /m],
+      [/^ {2}--reason: must be at most 2000 characters, not 2001$/m],
     ],
     [
       'release decide',
       ['release', 'decide', 'some-intent', '--hold', '--reason', tooLong, '--as', 'alice'],
-      [/^ {2}--reason: /m],
+      [/^ {2}--reason: must be at most 2000 characters, not 2001$/m],
     ],
   ];
 
@@ -104,8 +124,9 @@ describe('API refusals of what a command sent name its flags', () => {
       // Assess
       expect(run.code).toBe(1);
       for (const flag of flags) expect(run.stderr).toMatch(flag);
+      expect(run.stderr).not.toContain('Too big');
       expect(run.stderr).not.toMatch(
-        /^ {2}(expiresAt|services\[\d+\]|curveBy|by|since|until|service|tag|reason|url):/m,
+        /^ {2}(expiresAt|services\[\d+\]|curveBy|by|since|until|service|tag|reason|url|detail):/m,
       );
     },
     commandMs,

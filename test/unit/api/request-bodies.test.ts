@@ -71,4 +71,37 @@ describe('request bodies refuse what they must not record', () => {
     expect(reviewBodySchema.safeParse({ decision: 'approve', reason: lines }).success).toBe(true);
     expect(checkReportBodySchema.safeParse({ status: 'failed', detail: lines }).success).toBe(true);
   });
+
+  test('an overlong text is refused in words naming the limit and the length sent, not zod\'s "Too big"', () => {
+    const grant = {
+      to: 'bob',
+      services: ['launch-flags'],
+      role: 'engineer',
+      expiresAt: '2099-01-01T00:00:00Z',
+    };
+    expect(issuesOf(stopBodySchema.safeParse({ reason: 'x'.repeat(612) }))).toEqual([
+      'reason: must be at most 500 characters, not 612',
+    ]);
+    expect(issuesOf(checkReportBodySchema.safeParse({ status: 'passed', detail: 'y'.repeat(2001) }))).toEqual(
+      ['detail: must be at most 2000 characters, not 2001'],
+    );
+    expect(issuesOf(reviewBodySchema.safeParse({ decision: 'approve', reason: 'z'.repeat(2001) }))).toEqual([
+      'reason: must be at most 2000 characters, not 2001',
+    ]);
+    expect(issuesOf(decisionBodySchema.safeParse({ decision: 'hold', reason: 'z'.repeat(2001) }))).toEqual([
+      'reason: must be at most 2000 characters, not 2001',
+    ]);
+    expect(
+      issuesOf(grantBodySchema.safeParse({ ...grant, role: 'r'.repeat(129), reason: 'on call' })),
+    ).toEqual(['role: must be at most 128 characters, not 129']);
+    expect(
+      issuesOf(
+        grantBodySchema.safeParse({
+          ...grant,
+          services: Array.from({ length: 51 }, (_, i) => `s${i}`),
+          reason: 'on call',
+        }),
+      ),
+    ).toEqual(['services: must name at most 50 services, not 51']);
+  });
 });
