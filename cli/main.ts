@@ -20,6 +20,8 @@ export function buildProgram(): Command {
     .version(itvVersion(), '-V, --version', "print itv's version")
     .option('--context <name>', 'the stack to talk to: local (default) or a deployed one (itv context list)')
     .configureHelp(helpWithInheritedOptions)
+    // Commander's own refusals (a missing argument, an unknown option) start `itv:` as every other error does.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'itv: ')) })
     .showHelpAfterError();
   passDown(program, ['--context']);
   // A command's ancestors' options that it does not take are refused, not parsed into a command that ignores them.

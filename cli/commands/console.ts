@@ -2,6 +2,7 @@ import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { ConsoleApi } from '../console/console-api.js';
 import { startConsole } from '../console/server.js';
+import { portOption } from '../port-option.js';
 
 async function refuseUnknownPrincipal(named: string): Promise<void> {
   const [{ loadCatalog }, { findPrincipal }, { InvalidInputError }] = await Promise.all([
@@ -25,11 +26,7 @@ export async function consoleCommand(options: {
   as?: string;
   json?: boolean;
 }): Promise<number> {
-  const port = Number(options.port ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be a port number (0 picks a free one), got ${options.port}`);
-    return 1;
-  }
+  const port = portOption(options.port, 0, 'itv console');
   const target = await chosenTarget();
   const as = actingAs(target, options.as, 'itv console');
   // Locally the named principal is checked when the console acts; a name nobody holds would serve every page

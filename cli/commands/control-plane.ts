@@ -55,7 +55,7 @@ export async function stopCommand(options: { json?: boolean } = {}): Promise<num
   const deadline = Date.now() + 60_000;
   while (currentOwner(home)?.pid === client.address.pid) {
     if (Date.now() > deadline) {
-      console.error(`the control plane (pid ${client.address.pid}) did not stop within a minute`);
+      console.error(`itv: the control plane (pid ${client.address.pid}) did not stop within a minute`);
       return 1;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,10 +1,10 @@
+import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { waitDetails } from '../api/wait-details.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
-import { exitCodes } from '../exit-codes.js';
 import { nextStepLines } from './next-step.js';
 import { watchIntent } from './watch.js';
 
@@ -18,14 +18,15 @@ export async function stopIntentCommand(
   options: { reason?: string; as?: string; json?: boolean },
 ): Promise<number> {
   if (id === undefined) {
-    console.error(
+    throw new InvalidInputError(
       "itv stop takes an intent id; the local control plane's stop is now `itv control-plane stop`",
+      [],
     );
-    return exitCodes.error;
   }
   if (!options.reason?.trim()) {
-    console.error('give --reason: the stop is recorded on the ledger with it');
-    return exitCodes.error;
+    throw new InvalidInputError('say why the intent is stopped', [
+      { path: '--reason', message: 'is required: the stop is recorded on the ledger with it' },
+    ]);
   }
   return postThenWatch(id, 'stop', { reason: options.reason }, options, 'itv stop');
 }

@@ -121,8 +121,12 @@ export async function ledgerVerifyCommand(options: {
 }): Promise<number> {
   if (options.file) {
     if (!options.publicKey) {
-      console.error('--file needs --public-key PEM: offline verification trusts only the key you give it');
-      return 1;
+      throw new InvalidInputError('offline verification trusts only the key you give it', [
+        {
+          path: '--public-key',
+          message: 'is required with --file: the PEM of the key that signed the ledger',
+        },
+      ]);
     }
     // Every file named is read before anything is said about the ones not named.
     const lines = readBytesFile(options.file, '--file');

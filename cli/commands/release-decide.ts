@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget } from '../api/itv-api.js';
 import { postDecisionAndFollow } from './post-decision.js';
@@ -23,12 +24,12 @@ export async function releaseDecideCommand(
     options.hold ? 'hold' : undefined,
   ].filter((decision) => decision !== undefined);
   if (chosen.length !== 1) {
-    console.error('give exactly one of --roll-forward, --roll-back or --hold');
-    return 1;
+    throw new InvalidInputError('give exactly one of --roll-forward, --roll-back or --hold', []);
   }
   if (!options.reason?.trim()) {
-    console.error('give --reason: the decision is recorded on the ledger with it');
-    return 1;
+    throw new InvalidInputError('say why you decide so', [
+      { path: '--reason', message: 'is required: the decision is recorded on the ledger with it' },
+    ]);
   }
   // The decider is who runs the command, one of the service's owners.
   const target = await chosenTarget();

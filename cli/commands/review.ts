@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget } from '../api/itv-api.js';
 import { postDecisionAndFollow } from './post-decision.js';
@@ -18,8 +19,7 @@ export async function reviewCommand(
   },
 ): Promise<number> {
   if (options.approve === options.reject) {
-    console.error('give exactly one of --approve or --reject');
-    return 1;
+    throw new InvalidInputError('give exactly one of --approve or --reject', []);
   }
   // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
   const target = await chosenTarget();

@@ -6,6 +6,7 @@ import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
+import { portOption } from '../port-option.js';
 import { bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
 
@@ -37,11 +38,7 @@ const notReturned = new Set([
  * verifies a bearer token `itv token` issued; only its `/local/` routes are kept from outside callers.
  */
 export async function serveCommand(options: { port?: string; json?: boolean }): Promise<number> {
-  const port = Number(options.port ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be a port number, got ${options.port}`);
-    return 1;
-  }
+  const port = portOption(options.port, 8787, 'itv serve');
   const home = itvHome();
   await controlPlane(home);
   const principalOf = (authorization: string | undefined) => {

@@ -113,8 +113,8 @@ function report(
   if (!status) {
     console.error(
       kind === 'local'
-        ? `the pipeline failed before recording intent ${intentId}; see ITV_HOME/control-plane.log`
-        : `intent ${intentId} was accepted but nothing was recorded for it within a minute; see the stack's execution ${intentId}`,
+        ? `itv: the pipeline failed before recording intent ${intentId}; see ITV_HOME/control-plane.log`
+        : `itv: intent ${intentId} was accepted but nothing was recorded for it within a minute; see the stack's execution ${intentId}`,
     );
     return 1;
   }

@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runItv } from '../support/run-itv.js';
+
+/**
+ * What a command refuses before it sends anything (a flag missing, two that exclude each other, a port that is
+ * not one, commander's own refusals) is printed as every other error is: a line starting `itv:`, then the flag
+ * and the reason in words.
+ */
+describe('refusals a command makes before sending anything', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-refusals-'));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  const cases: Array<[string, string[], RegExp]> = [
+    ['stop without --reason', ['stop', 'some-intent', '--as', 'alice'], /^ {2}--reason: is required/m],
+    ['stop without an id', ['stop'], /itv control-plane stop/],
+    [
+      'release decide without --reason',
+      ['release', 'decide', 'some-intent', '--hold', '--reason', ' ', '--as', 'alice'],
+      /^ {2}--reason: is required/m,
+    ],
+    [
+      'release decide with two decisions',
+      ['release', 'decide', 'some-intent', '--hold', '--roll-back', '--reason', 'x', '--as', 'alice'],
+      /option '--roll-back' cannot be used with option '--hold'/,
+    ],
+    [
+      'release decide with no decision',
+      ['release', 'decide', 'some-intent', '--reason', 'x', '--as', 'alice'],
+      /--roll-forward, --roll-back or --hold/,
+    ],
+    ['review without an id', ['review', '--approve'], /missing required argument 'id'/],
+    ['review with neither decision', ['review', 'some-intent', '--as', 'victor'], /--approve or --reject/],
+    [
+      'ledger verify --file without --public-key',
+      ['ledger', 'verify', '--file', 'ledger.jsonl'],
+      /^ {2}--public-key: is required with --file/m,
+    ],
+    [
+      'serve --port abc',
+      ['serve', '--port', 'abc'],
+      /^ {2}--port: must be a whole number from 0 to 65535, not "abc"$/m,
+    ],
+    [
+      'console --port 70000',
+      ['console', '--port', '70000', '--as', 'alice'],
+      /^ {2}--port: must be a whole number from 0 to 65535, not "70000"$/m,
+    ],
+  ];
+
+  test.each(cases)('%s: exit 1, one error starting itv:, naming the flag', async (_, args, reason) => {
+    // Act
+    const run = await runItv(home, args);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^itv: /);
+    expect(run.stderr).toMatch(reason);
+    expect(existsSync(join(home, 'control-plane.log'))).toBe(false);
+  });
+});
