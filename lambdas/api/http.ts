@@ -27,8 +27,9 @@ export function withHeaders(
 }
 
 /**
- * An optional non-negative integer query parameter, at most `max`; `InvalidInputError` naming it otherwise.
- * API Gateway hands every query value over as text, and so does the local API.
+ * An optional whole-number query parameter from `min` to `max`; `InvalidInputError` naming it otherwise, saying
+ * whether it is not a whole number (`abc`, `1.5`) or one out of range (`0`, `201`). API Gateway hands every
+ * query value over as text, and so does the local API.
  */
 export function queryInteger(
   query: Record<string, string | undefined> | null | undefined,
@@ -37,13 +38,14 @@ export function queryInteger(
 ): number | undefined {
   const text = query?.[name];
   if (text === undefined) return undefined;
-  const value = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
-    throw new InvalidInputError(`query parameter ${name} is out of range`, [
-      { path: name, message: `must be an integer from ${bounds.min} to ${bounds.max}, not "${text}"` },
+  const refused = (why: string) =>
+    new InvalidInputError(`query parameter ${name} ${why}`, [
+      { path: name, message: `must be a whole number from ${bounds.min} to ${bounds.max}, not "${text}"` },
     ]);
-  }
-  return value;
+  if (!/^-?\d+$/.test(text)) throw refused('is not a whole number');
+  const value = Number(text);
+  if (value < bounds.min || value > bounds.max) throw refused('is out of range');
+  return value + 0; // -0 is 0
 }
 
 /** Parses a JSON request body; bad JSON is a 400 that says so, not a 500. */

@@ -59,6 +59,11 @@ describe('API refusals of what a command sent name its flags', () => {
       ],
     ],
     [
+      'list --limit',
+      ['list', '--limit', 'abc'],
+      [/^ {2}--limit: must be a whole number from 1 to 200, not "abc"$/m],
+    ],
+    [
       'value report',
       ['value', 'report', '--by', 'nonsense', '--curve-by', 'nothing', '--until', 'later'],
       [

@@ -13,8 +13,8 @@ import { type RunningConsole, startConsole } from '../../../cli/console/server.j
 function refusingApi() {
   const asked: string[] = [];
   const refusal = (name: string, text: string) => ({
-    detail: `query parameter ${name} is out of range`,
-    issues: [{ path: name, message: `must be an integer from 0 to 200, not "${text}"` }],
+    detail: `query parameter ${name} ${/^-?\d+$/.test(text) ? 'is out of range' : 'is not a whole number'}`,
+    issues: [{ path: name, message: `must be a whole number from 0 to 200, not "${text}"` }],
   });
   const client: ApiClient = {
     async call<T>(_method: string, path: string) {
@@ -98,15 +98,15 @@ describe('itv console: its address is read as the API reads a request', () => {
   });
 
   test('a limit or an after the API refuses is 400, in its words, not the first page', async () => {
-    for (const [path, name] of [
-      ['/?limit=0', 'limit'],
-      ['/?limit=abc', 'limit'],
-      ['/ledger?after=-1', 'after'],
-      ['/ledger?after=abc', 'after'],
+    for (const [path, name, why] of [
+      ['/?limit=0', 'limit', 'is out of range'],
+      ['/?limit=abc', 'limit', 'is not a whole number'],
+      ['/ledger?after=-1', 'after', 'is out of range'],
+      ['/ledger?after=abc', 'after', 'is not a whole number'],
     ] as const) {
       const answer = await page(path);
       expect([path, answer.status]).toEqual([path, 400]);
-      expect(answer.text).toContain(`query parameter ${name} is out of range`);
+      expect(answer.text).toContain(`query parameter ${name} ${why}`);
     }
   });
 
