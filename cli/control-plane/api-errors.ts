@@ -37,6 +37,16 @@ export function printApiError(answer: ApiAnswer<unknown>, flags: FlagsByField = 
   return 1;
 }
 
+/**
+ * The routes an API message advises (`stop it first (POST /intents/ID/stop)`), as the commands that send them:
+ * the API's words are for any client, and a person at the CLI types commands, not requests.
+ */
+const commandsForRoutes: ReadonlyArray<[RegExp, string]> = [
+  [/\bPOST \/intents\/([^\s/()]+)\/stop\b/g, 'itv stop $1 --reason …'],
+  [/\bPOST \/intents\/([^\s/()]+)\/retry\b/g, 'itv retry $1'],
+  [/\bDELETE \/delegations\/([^\s/()?]+)/g, 'itv delegate revoke $1 --reason …'],
+];
+
 /** `services[1]` as `--service`, `expiresAt` as `--until`; a path whose first field no flag sent stays as it is. */
 function flagOf(path: string, flags: FlagsByField): string {
   const field = /^[^.[]*/.exec(path)?.[0] ?? path;
@@ -44,11 +54,13 @@ function flagOf(path: string, flags: FlagsByField): string {
 }
 
 /**
- * A field a message names (`grant one with another expiresAt`) as its flag. Only camelCase names are replaced:
- * no sentence holds them as words, where `reason` or `services` may be the message's own.
+ * A field a message names (`grant one with another expiresAt`) as its flag, and a route it advises as its
+ * command. Only camelCase names are replaced: no sentence holds them as words, where `reason` or `services` may
+ * be the message's own.
  */
 function inFlags(text: string, flags: FlagsByField): string {
   let named = text;
+  for (const [route, command] of commandsForRoutes) named = named.replace(route, command);
   for (const [field, flag] of Object.entries(flags)) {
     if (/^[a-z]+[A-Z]\w*$/.test(field)) named = named.replace(new RegExp(`\\b${field}\\b`, 'g'), flag);
   }

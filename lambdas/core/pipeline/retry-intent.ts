@@ -66,7 +66,7 @@ export async function planRetry(
   const outcome = status.outcome ?? (status.status === 'failed' ? 'failed' : null);
   if (outcome === null) {
     throw new NotRetryableError(
-      `intent ${current} is ${status.status}: it is still in flight; stop it first (POST /intents/{id}/stop) to run it again`,
+      `intent ${current} is ${status.status}: it is still in flight; stop it first (POST /intents/${current}/stop) to run it again`,
       status.status,
     );
   }

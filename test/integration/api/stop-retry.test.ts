@@ -146,6 +146,10 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     expect(declared.authority.requester).toBe('victor');
     expect(whileInFlight.status).toBe(409);
     expect(whileInFlight.body).toMatchObject({ status: 409, intentStatus: 'awaiting-review' });
+    // The route that stops it names the attempt running, not a placeholder.
+    expect(whileInFlight.body).toMatchObject({
+      message: expect.stringContaining('stop it first (POST /intents/stop-second:attempt-2/stop)'),
+    });
     expect(withFields.status).toBe(400);
   });
 });

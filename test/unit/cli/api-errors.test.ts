@@ -62,4 +62,31 @@ describe('an API error as the CLI prints it', () => {
       '  role: is required',
     ]);
   });
+
+  test('a route the API advises is named as the command that sends it; the API keeps the route', () => {
+    // Prepare: a retry refused while the attempt runs, and a grant that repeats a live delegation.
+    const retry = printed(
+      [],
+      {},
+      'intent int-1:attempt-2 is awaiting-review: it is still in flight; stop it first (POST /intents/int-1:attempt-2/stop) to run it again',
+    );
+    const grant = printed(
+      [
+        {
+          path: 'state',
+          message:
+            'already granted: revoke it (DELETE /delegations/bob~alice~2026-12-01T00:00:00.000Z) and grant one with another expiresAt',
+        },
+      ],
+      { expiresAt: '--until' },
+      'already granted',
+    );
+    // Assess
+    expect(retry.lines).toEqual([
+      'itv: InvalidInputError: intent int-1:attempt-2 is awaiting-review: it is still in flight; stop it first (itv stop int-1:attempt-2 --reason …) to run it again',
+    ]);
+    expect(grant.lines[1]).toBe(
+      '  state: already granted: revoke it (itv delegate revoke bob~alice~2026-12-01T00:00:00.000Z --reason …) and grant one with another --until',
+    );
+  });
 });
