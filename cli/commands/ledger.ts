@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
@@ -12,6 +12,7 @@ import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
 import { openApi } from '../api/itv-api.js';
 import { auditLedgerBundles, downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
+import { refuseMissingFolder, writeNamedFile } from '../output-file.js';
 import { readBytesFile, readTextFile } from './read-intent-file.js';
 
 export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
@@ -263,23 +264,29 @@ function notASignedCheckpoint(value: unknown): string | undefined {
 
 /** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */
 export async function ledgerExportCommand(options: { out?: string; json?: boolean }): Promise<number> {
-  if (options.out) refuseEarlierExport(options.out);
+  if (options.out) {
+    refuseMissingFolder(options.out, '--out');
+    refuseEarlierExport(options.out);
+  }
   return withLedger(async (download) => {
     if (!options.out) {
       process.stdout.write(download.lines);
       return 0;
     }
     // 'wx': written only where nothing is (an export racing this one included).
-    writeFileSync(options.out, download.lines, { flag: 'wx' });
+    const out = options.out;
+    writeNamedFile(out, download.lines, '--out', { flag: 'wx' });
     // Re-encoded by node:crypto, so the file reads the same whichever PEM layout the API served.
-    writeFileSync(
-      `${options.out}.pub.pem`,
+    writeNamedFile(
+      `${out}.pub.pem`,
       createPublicKey(download.publicKeyPem).export({ type: 'spki', format: 'pem' }),
+      '--out',
       { flag: 'wx' },
     );
-    writeFileSync(
-      checkpointsFileOf(options.out),
+    writeNamedFile(
+      checkpointsFileOf(out),
       download.checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
+      '--out',
       { flag: 'wx' },
     );
     if (options.json) {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { ValueAnswer } from '../../lambdas/core/value-answer.js';
 import { openApi } from '../api/itv-api.js';
 import { targetClock } from '../api/target-clock.js';
@@ -13,6 +12,7 @@ import {
 import { renderValuePage } from '../console/views/value-view.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { table } from '../format.js';
+import { refuseMissingFolder, writeNamedFile } from '../output-file.js';
 
 /**
  * `itv value report`: `GET /value?by=…&since=…&until=…&curveBy=…` on the chosen stack — $/hour (flat, per
@@ -30,6 +30,7 @@ export async function valueReportCommand(options: {
   json?: boolean;
   html?: string;
 }): Promise<number> {
+  if (options.html) refuseMissingFolder(options.html, '--html');
   const api = await openApi();
   const answer = await api.client.call<ValueAnswer>(
     'GET',
@@ -46,7 +47,7 @@ export async function valueReportCommand(options: {
   const report = valueReportDocument(answer.body, clock);
   const { dimensions, groups, totals, formulas, dora, window } = report;
   // Written first: a file that cannot be written stops the command before it prints a report.
-  if (options.html) writeFileSync(options.html, renderValuePage(report, { standalone: true }));
+  if (options.html) writeNamedFile(options.html, renderValuePage(report, { standalone: true }), '--html');
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {

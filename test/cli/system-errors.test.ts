@@ -7,7 +7,8 @@ import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
  * What the machine refuses — a folder that is not there, a file where a folder must be, a port in use — is said
- * in one line naming the path or address and why (exit 1), never as a stack trace or an unhandled event.
+ * in one error naming the path or address and why (exit 1), and the flag that named a file to write, never as a
+ * stack trace or an unhandled event.
  */
 describe('itv, when the machine refuses what it was asked', () => {
   let home: string;
@@ -34,7 +35,15 @@ describe('itv, when the machine refuses what it was asked', () => {
     [
       'an export into a folder that is not there',
       () => ['ledger', 'export', '--out', join(dir, 'no-such-folder', 'ledger.jsonl')],
-      () => /^itv: ENOENT: no such file or directory, open '.*no-such-folder\/ledger\.jsonl'\n$/,
+      () =>
+        new RegExp(
+          `^itv: cannot write ${dir}/no-such-folder/ledger\\.jsonl\n {2}--out: the folder ${dir}/no-such-folder does not exist\n$`,
+        ),
+    ],
+    [
+      'an export into a file where a folder must be',
+      () => ['ledger', 'export', '--out', join(dir, 'a-file', 'ledger.jsonl')],
+      () => new RegExp(`^itv: cannot write .*\n {2}--out: ${dir}/a-file is not a folder\n$`),
     ],
     [
       'itv serve on a port in use',
@@ -44,7 +53,7 @@ describe('itv, when the machine refuses what it was asked', () => {
   ];
 
   test.each(cases)(
-    '%s: one line naming it, exit 1',
+    '%s: one error naming it, exit 1',
     async (_name, args, said) => {
       const run = await runItv(home, args());
       expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(said())]);
@@ -57,8 +66,8 @@ describe('itv, when the machine refuses what it was asked', () => {
     async () => {
       const run = await runItv(home, ['value', 'report', '--html', join(dir, 'no-such-folder', 'v.html')]);
       expect([run.code, run.stdout]).toEqual([1, '']);
-      expect(run.stderr).toMatch(
-        /^itv: ENOENT: no such file or directory, open '.*no-such-folder\/v\.html'\n$/,
+      expect(run.stderr).toBe(
+        `itv: cannot write ${dir}/no-such-folder/v.html\n  --html: the folder ${dir}/no-such-folder does not exist\n`,
       );
     },
     intentsBudgetMs(1),

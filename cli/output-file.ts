@@ -1,0 +1,54 @@
+import { statSync, type WriteFileOptions, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { InvalidInputError } from '../lambdas/core/errors.js';
+
+/*
+ * A file a flag names for the command to write (`--out`, `--html`): what stops it being written is said naming
+ * the flag and why in words (`--out: the folder /x/y does not exist`), where Node's own words (`ENOENT: no such
+ * file or directory, open …`) named neither the flag nor which part of the path is missing.
+ */
+
+/** Refuses, naming `flag`, a file whose folder is not there or is not a folder: before anything is asked. */
+export function refuseMissingFolder(file: string, flag: string): void {
+  const folder = dirname(file);
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch (error) {
+    throw cannotWrite(file, flag, error);
+  }
+  if (!isFolder) throw refusal(file, flag, `${folder} is not a folder`);
+}
+
+/** `writeFileSync`, a failure refused naming `flag` and why. */
+export function writeNamedFile(
+  file: string,
+  data: string | Uint8Array,
+  flag: string,
+  options?: WriteFileOptions,
+): void {
+  try {
+    writeFileSync(file, data, options);
+  } catch (error) {
+    throw cannotWrite(file, flag, error);
+  }
+}
+
+function cannotWrite(file: string, flag: string, error: unknown): unknown {
+  const folder = dirname(file);
+  const why: Record<string, string> = {
+    ENOENT: `the folder ${folder} does not exist`,
+    ENOTDIR: `${folder} is not a folder`,
+    EACCES: `permission denied: ${folder} may not be written to`,
+    EPERM: `permission denied: ${folder} may not be written to`,
+    EISDIR: `${file} is a folder`,
+    EEXIST: `${file} exists`,
+    EROFS: `${folder} is on a read-only file system`,
+  };
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return Object.hasOwn(why, code) ? refusal(file, flag, why[code]!) : error;
+}
+
+function refusal(file: string, flag: string, why: string): InvalidInputError {
+  return new InvalidInputError(`cannot write ${file}`, [{ path: flag, message: why }]);
+}
