@@ -5,14 +5,15 @@ import { startConsole } from '../console/server.js';
 import { portOption } from '../port-option.js';
 
 async function refuseUnknownPrincipal(named: string): Promise<void> {
-  const [{ loadCatalog }, { findPrincipal }, { InvalidInputError }] = await Promise.all([
+  const [{ loadCatalog }, { findPrincipal, notAPrincipal }, { InvalidInputError }] = await Promise.all([
     import('../../catalog/index.js'),
     import('../../lambdas/core/principals/index.js'),
     import('../../lambdas/core/errors.js'),
   ]);
-  if (findPrincipal(loadCatalog(), named) !== undefined) return;
+  const catalog = loadCatalog();
+  if (findPrincipal(catalog, named) !== undefined) return;
   throw new InvalidInputError(`itv console cannot act as ${named}`, [
-    { path: '--as', message: `${JSON.stringify(named.slice(0, 60))} is not a principal in the catalog` },
+    { path: '--as', message: notAPrincipal(catalog, named) },
   ]);
 }
 

@@ -1,13 +1,14 @@
 import { loadCatalog } from '../../catalog/index.js';
-import { findPrincipal } from '../../lambdas/core/principals/index.js';
+import { findPrincipal, notAPrincipal } from '../../lambdas/core/principals/index.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { issueToken } from '../runtime/local-tokens.js';
 
 /** `itv token PRINCIPAL`: prints a new bearer token for `itv serve`; only its digest is kept under ITV_HOME. */
 export async function tokenCommand(name: string, options: { json?: boolean } = {}): Promise<number> {
-  const principal = findPrincipal(loadCatalog(), name);
+  const catalog = loadCatalog();
+  const principal = findPrincipal(catalog, name);
   if (!principal) {
-    console.error(`itv: "${name}" is not a principal in the catalog (catalog/principals.ts)`);
+    console.error(`itv: ${notAPrincipal(catalog, name, 'catalog/principals.ts')}`);
     return 1;
   }
   const token = issueToken(itvHome(), principal);

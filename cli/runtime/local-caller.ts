@@ -1,6 +1,6 @@
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import { InvalidInputError, UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
-import { type Caller, findPrincipal } from '../../lambdas/core/principals/index.js';
+import { type Caller, findPrincipal, notAPrincipal } from '../../lambdas/core/principals/index.js';
 
 import { principalVariable } from './principal-variable.js';
 
@@ -56,7 +56,7 @@ export function resolveLocalPrincipal(named: string | undefined, via: string, ca
     // Quoted as JSON: a pasted line break or control character shows as an escape, not as a broken line.
     const shown = JSON.stringify(named.slice(0, 60));
     throw new UnknownCallerError(`${shown} is not a principal in the catalog`, 'ItvLocal', [
-      { path: '--as', message: `${shown} is not a principal in the catalog (catalog/principals.ts)` },
+      { path: '--as', message: notAPrincipal(catalog, named, 'catalog/principals.ts') },
     ]);
   }
   return namedLocally(principal, via);

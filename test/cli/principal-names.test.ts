@@ -57,6 +57,20 @@ describe('--as with characters outside ASCII', () => {
   );
 
   test(
+    'an id typed in other case is refused, as ids are case-sensitive, suggesting the id; an e-mail in any case acts',
+    async () => {
+      const upper = await runItv(home, ['validate', intentFile, '--as', 'ALICE']);
+      const email = await runItv(home, ['validate', intentFile, '--as', 'ALICE@EXAMPLE.COM']);
+      expect(upper.code).toBe(1);
+      expect(upper.stderr).toContain(
+        '--as: "ALICE" is not a principal in the catalog; did you mean alice? (ids are case-sensitive)',
+      );
+      expect(email.code).toBe(0);
+    },
+    setupMs,
+  );
+
+  test(
     'a principal named in plain ASCII still acts',
     async () => {
       const run = await runItv(home, ['validate', intentFile, '--as', 'alice']);

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   VersionConflictError,
 } from '../errors.js';
+import { notAPrincipal } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { delegationReasonMaxLength, recordedDelegationSchema } from '../principals/principal-schema.js';
@@ -36,14 +37,15 @@ export async function grantDelegation(
 ): Promise<GrantedDelegation> {
   const from = grantor.principal;
   const parsed = recordedDelegationSchema.safeParse({ ...input, from });
+  const knownTo = deps.catalog.principals[input.to] !== undefined;
   const issues: Array<{ path: string; message: string }> = parsed.success
     ? []
     : parsed.error.issues
-        // The reason is checked below, in words.
-        .filter((issue) => issue.path.join('.') !== 'reason')
+        // The reason is checked below, in words; so is a grantee nobody is, which says more than its spelling.
+        .filter((issue) => issue.path.join('.') !== 'reason' && (knownTo || issue.path.join('.') !== 'to'))
         .map((issue) => ({ path: issue.path.join('.') || 'delegation', message: issue.message }));
-  if (!deps.catalog.principals[input.to]) {
-    issues.push({ path: 'to', message: `"${input.to}" is not a principal in the catalog` });
+  if (!knownTo) {
+    issues.push({ path: 'to', message: notAPrincipal(deps.catalog, input.to) });
   }
   // A role no team holds is one no rule reads: the delegation would grant nothing (a misspelt role, most often).
   const roles = catalogRoles(deps.catalog);

@@ -1,7 +1,7 @@
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import { InvalidInputError } from '../errors.js';
-import { findPrincipal } from '../principals/bind-requester.js';
+import { findPrincipal, notAPrincipal } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
 import { isLive } from '../principals/delegations.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
@@ -128,7 +128,7 @@ export function delegationFilter(
     if (principal === undefined) {
       issues.push({
         path: 'principal',
-        message: `"${query.principal.slice(0, 60)}" is not a principal in the catalog (by id or e-mail)`,
+        message: notAPrincipal(catalog, query.principal.trim(), 'by id or e-mail'),
       });
     } else filter.principal = principal;
   }

@@ -24,6 +24,20 @@ export function findPrincipal(catalog: Catalog, name: string): string | undefine
 }
 
 /**
+ * Why `name` denotes nobody, quoted as JSON (a pasted control character shows as an escape). Ids are
+ * case-sensitive where e-mails are not, so an id differing from the name only in case is suggested:
+ * `"XAVIER" is not a principal in the catalog; did you mean xavier? (ids are case-sensitive)`. Without one,
+ * `note` (where principals are declared, how they may be named) follows in parentheses.
+ */
+export function notAPrincipal(catalog: Catalog, name: string, note?: string): string {
+  const refused = `${JSON.stringify(name.slice(0, 60))} is not a principal in the catalog`;
+  const folded = name.toLowerCase();
+  const near = Object.keys(catalog.principals).find((id) => id.toLowerCase() === folded);
+  if (near !== undefined) return `${refused}; did you mean ${near}? (ids are case-sensitive)`;
+  return note === undefined ? refused : `${refused} (${note})`;
+}
+
+/**
  * Makes the authenticated caller the requester of a submitted intent, before anything is recorded:
  * - no `authority.requester`: the caller is the requester;
  * - the caller named by id or e-mail: the caller, by id;
@@ -50,8 +64,12 @@ export function bindRequester(
     const id = typeof value === 'string' ? findPrincipal(catalog, value) : undefined;
     if (id === me) return undefined;
     if (id === undefined) {
+      const refused =
+        typeof value === 'string'
+          ? notAPrincipal(catalog, value)
+          : `${JSON.stringify(value)} is not a principal in the catalog`;
       throw new ImpersonationError(
-        `authority.${field}: "${String(value)}" is not a principal in the catalog, and you are ${me}; leave authority.requester out to submit as yourself`,
+        `authority.${field}: ${refused}, and you are ${me}; leave authority.requester out to submit as yourself`,
         `authority.${field}`,
       );
     }

@@ -1,4 +1,4 @@
-export { bindRequester, findPrincipal, type RequesterBinding } from './bind-requester.js';
+export { bindRequester, findPrincipal, notAPrincipal, type RequesterBinding } from './bind-requester.js';
 export { type AuthenticatedAs, authenticatedAsSchema, type Caller, callerSchema } from './caller.js';
 export { delegationsHeld, isLive } from './delegations.js';
 export type { IamIdentity, IamIdentityInput } from './iam-identity.js';

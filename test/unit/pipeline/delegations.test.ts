@@ -70,6 +70,21 @@ describe('delegations granted at run time', () => {
     ]);
   });
 
+  test('a grantee named by an id in other case is one issue suggesting the id, not also its spelling', async () => {
+    const state = new MemoryStateStore();
+    const refused = (await grantDelegation({ ...grant, to: 'IVAN' }, grace, {
+      state,
+      catalog,
+      now: NOW,
+    }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(refused.issues.filter((issue) => issue.path === 'to')).toEqual([
+      {
+        path: 'to',
+        message: '"IVAN" is not a principal in the catalog; did you mean ivan? (ids are case-sensitive)',
+      },
+    ]);
+  });
+
   test('a service named twice is refused naming the second, and nothing is written', async () => {
     const state = new MemoryStateStore();
     await expect(

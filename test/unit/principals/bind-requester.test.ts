@@ -1,5 +1,10 @@
 import { ImpersonationError } from '../../../lambdas/core/errors.js';
-import { bindRequester, type Caller, findPrincipal } from '../../../lambdas/core/principals/index.js';
+import {
+  bindRequester,
+  type Caller,
+  findPrincipal,
+  notAPrincipal,
+} from '../../../lambdas/core/principals/index.js';
 import { catalog, catalogWithDelegations, NOW, rawIntent } from '../core/fixtures.js';
 
 const as = (principal: string): Caller => ({
@@ -216,5 +221,20 @@ describe('findPrincipal', () => {
     expect(findPrincipal(catalog, 'XAVIER@example.com')).toBe('xavier');
     expect(findPrincipal(catalog, 'arn:aws:iam::123456789012:user/xavier')).toBeUndefined();
     expect(findPrincipal(catalog, 'mallory')).toBeUndefined();
+  });
+
+  test('an id is matched case-sensitively: one differing only in case is nobody, and the refusal suggests the id', () => {
+    expect(findPrincipal(catalog, 'XAVIER')).toBeUndefined();
+    expect(notAPrincipal(catalog, 'XAVIER')).toBe(
+      '"XAVIER" is not a principal in the catalog; did you mean xavier? (ids are case-sensitive)',
+    );
+    expect(notAPrincipal(catalog, 'mallory')).toBe('"mallory" is not a principal in the catalog');
+  });
+
+  test('an intent naming a requester by an id in other case is refused suggesting the id', () => {
+    const refused = refusal(() =>
+      bindRequester(intentWith({ ...base, requester: 'ALICE' }), as('bob'), catalog, NOW),
+    );
+    expect(refused.message).toMatch(/"ALICE" is not a principal in the catalog; did you mean alice\?/);
   });
 });
