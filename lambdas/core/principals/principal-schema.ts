@@ -65,7 +65,11 @@ export const recordedDelegationSchema = z
     to: principalIdSchema,
     role: z.string().min(1).max(128),
     services: z.array(z.string().min(1).max(128)).min(1),
-    expiresAt: z.iso.datetime({ offset: true }),
+    expiresAt: z.iso.datetime({
+      offset: true,
+      error: (issue) =>
+        `must be an ISO 8601 instant with a time and an offset, such as 2026-11-20T17:00:00Z, not ${JSON.stringify(String(issue.input).slice(0, 60))}`,
+    }),
     reason: z.string().min(1).max(delegationReasonMaxLength).optional(),
   })
   .strict()

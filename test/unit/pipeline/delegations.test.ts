@@ -118,6 +118,21 @@ describe('delegations granted at run time', () => {
     expect(await state.list('DELEGATION#ivan')).toEqual([]);
   });
 
+  test('an expiry that is not an instant (a date alone) is refused in words naming expiresAt', async () => {
+    const state = new MemoryStateStore();
+    await expect(
+      grantDelegation({ ...grant, expiresAt: '2026-11-20' }, grace, { state, catalog, now: NOW }),
+    ).rejects.toMatchObject({
+      issues: [
+        {
+          path: 'expiresAt',
+          message:
+            'must be an ISO 8601 instant with a time and an offset, such as 2026-11-20T17:00:00Z, not "2026-11-20"',
+        },
+      ],
+    });
+  });
+
   test('a delegation to oneself, or one already expired, is refused', async () => {
     const state = new MemoryStateStore();
     await expect(
