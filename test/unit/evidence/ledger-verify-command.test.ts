@@ -192,7 +192,10 @@ describe('itv ledger verify --file, against tampered exports', () => {
     }
   });
 
-  test('--file without --public-key refuses to trust anything', async () => {
-    expect(await ledgerVerifyCommand({ file: join(dir, 'honest.jsonl') })).toBe(1);
+  test('--file without --public-key refuses to trust anything, naming --public-key (exit 1, as every bad input)', async () => {
+    await expect(ledgerVerifyCommand({ file: join(dir, 'honest.jsonl') })).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      issues: [{ path: '--public-key', message: expect.stringMatching(/^is required with --file/) }],
+    });
   });
 });
