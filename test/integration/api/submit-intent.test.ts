@@ -239,6 +239,40 @@ describe('the itv bus rule target: the requester is the automation principal beh
     });
   });
 
+  test('CI submitting other content under an id its own change holds starts nothing, and says so in the log', async () => {
+    // Prepare: ci-growth's earlier change declared under `ci-change-1`, as DeclareIntent records it.
+    const executions = new RecordingExecutions();
+    await deps.ledger.append(deps.ledgerName, {
+      intentId: 'ci-change-1',
+      type: 'intent.declared',
+      idempotencyKey: 'ci-change-1/declared',
+      timestamp: NOW.toISOString(),
+      payload: { intent: { title: 'an earlier change' }, authority: { requester: 'ci-growth' } },
+    });
+    const sample = example('01-low-risk-flag.json');
+    const { requester: _alice, ...authority }: Record<string, unknown> = {
+      ...sample.authority,
+      role: 'engineer',
+    };
+
+    // Act
+    const answer = await intakeEvent(
+      event('itv.ci.growth', { ...sample, id: 'ci-change-1', authority }),
+      executions,
+      deps,
+      NOW,
+    );
+
+    // Assess
+    expect(executions.started).toEqual([]);
+    expect(answer).toMatchObject({
+      refused: expect.stringMatching(
+        /^event e-1 from itv\.ci\.growth: intent id ci-change-1 already names another change \(declared at seq \d+, in flight\)/,
+      ),
+      issues: [{ path: 'id' }],
+    });
+  });
+
   test('a source no principal claims starts nothing', async () => {
     const executions = new RecordingExecutions();
     const answer = await intakeEvent(
