@@ -185,7 +185,7 @@ export async function demoCommand(options: {
             : `ledger verification FAILED at seq ${audit.seq}: ${audit.reason}`,
         );
         log(
-          `evidence bundles verified: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR)`,
+          `evidence bundles verified: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR --public-key KEY, the ledger's key that itv ledger export --out FILE writes to FILE.pub.pem)`,
         );
         for (const f of bundles.failures) log(`evidence bundle of ${f.intentId} FAILED: ${f.detail}`);
         for (const r of mismatched)

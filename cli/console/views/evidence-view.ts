@@ -16,7 +16,7 @@ export function evidenceView(
   return html`<p><a href="${intentHref(intentId)}">← Intent ${intentId}</a></p>
 <h1>Evidence bundle ${verification.ok ? html`<span class="badge ok">verified</span>` : html`<span class="badge bad">FAILED verification</span>`}</h1>
 <p><a href="${intentHref(intentId, '/evidence.tar')}" download>Download the bundle (tar)</a> — unpack it and run
-<code>itv evidence verify DIR</code>, or follow docs/EVIDENCE.md with openssl alone.</p>
+<code>itv evidence verify DIR --public-key KEY.pem</code> with the ledger's key (<code>itv ledger export --out FILE</code> writes it to <code>FILE.pub.pem</code>), or <code>docs/verify-bundle.sh --public-key KEY.pem</code> with openssl alone: without a key you hold, a bundle only shows it agrees with itself.</p>
 <h2>Verification</h2>
 <table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead>
 <tbody>${verification.checks.map(
