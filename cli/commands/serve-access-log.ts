@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchRoute } from '../../lambdas/api/routes.js';
+import { requestTarget } from '../request-target.js';
 
 /**
  * One line of `itv serve`'s access log, written as JSON Lines to stderr: the fields of API Gateway's
@@ -72,5 +73,5 @@ export function logAccess(
 
 /** The request's path without its query string (or fragment). */
 function pathOf(url: string | undefined): string {
-  return new URL(url ?? '/', 'http://127.0.0.1').pathname;
+  return requestTarget(url)?.pathname ?? (url ?? '').slice(0, 200);
 }

@@ -7,6 +7,7 @@ import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { readBody } from '../control-plane/read-body.js';
 import { portOption } from '../port-option.js';
+import { notAPath, requestTarget } from '../request-target.js';
 import { bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
 
@@ -91,7 +92,13 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
 }
 
 async function relay(home: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const url = requestTarget(request.url);
+  if (url === undefined) {
+    const refused = notAPath();
+    response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
+    response.end(refused.body);
+    return;
+  }
   if (url.pathname.startsWith('/local/')) {
     const hidden = noRouteProblem(url.pathname);
     response.writeHead(hidden.statusCode, hidden.headers as Record<string, string>);
@@ -137,8 +144,7 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
 
 /** The route a request is for, its body limit, and whether the Content-Length it declares is over that limit. */
 function bodyLimitFor(request: IncomingMessage) {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  const matched = matchRoute(request.method ?? 'GET', url.pathname);
+  const matched = matchRoute(request.method ?? 'GET', requestTarget(request.url)?.pathname ?? '');
   const route = matched && 'route' in matched ? matched.route : {};
   const limit = bodyLimitOf(route);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);

@@ -10,6 +10,7 @@ import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadBundle } from '../api/bundle-download.js';
 import { auditLedgerBundles, downloadLedger } from '../api/ledger-download.js';
+import { requestTarget } from '../request-target.js';
 import { consoleAssets } from './assets.js';
 import { answerProblem, type ConsoleApi } from './console-api.js';
 import { html, type Markup } from './html.js';
@@ -96,7 +97,15 @@ class ConsoleRoutes {
   ) {}
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${this.session.port}`);
+    const url = requestTarget(request.url, `http://127.0.0.1:${this.session.port}`);
+    if (url === undefined) {
+      return send(
+        response,
+        400,
+        'text/plain; charset=utf-8',
+        'the request target must be a path beginning with /\n',
+      );
+    }
     if (!this.session.hostAllowed(request)) {
       return send(
         response,

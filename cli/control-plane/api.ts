@@ -29,6 +29,7 @@ import {
 import { stopIntent } from '../../lambdas/api/stop-intent.js';
 import { submitIntent } from '../../lambdas/api/submit-intent.js';
 import type { LocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import { notAPath, requestTarget } from '../request-target.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
 import { maxInFlightVariable } from './capacity.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -138,10 +139,12 @@ export function localApi(
     );
   }
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const result = url.pathname.startsWith('/local/')
-      ? await answerLocal(request, url)
-      : await answerApi(request, url);
+    const url = requestTarget(request.url);
+    const result = !url
+      ? notAPath()
+      : url.pathname.startsWith('/local/')
+        ? await answerLocal(request, url)
+        : await answerApi(request, url);
     response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers ?? {}) });
     response.end(result.body);
     // Whatever of the body was left unread (a refused upload) is read and dropped, never held.

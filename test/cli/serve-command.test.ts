@@ -76,6 +76,32 @@ describe('itv serve, started as a user starts it', () => {
     },
   );
 
+  test('a path beginning with two slashes is a path, not another host: answered as problem+json, and itv serve stays up', async () => {
+    // fetch would normalise nothing here, but the request target is sent as written with node:http.
+    const raw = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
+        const request = http.request(`${base}/`, { path, headers }, (response) => {
+          let text = '';
+          response.on('data', (chunk) => {
+            text += chunk;
+          });
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], text }),
+          );
+        });
+        request.on('error', reject);
+        request.end();
+      });
+    for (const path of ['//', '///', '//evil.example.com/', '//openapi.json']) {
+      for (const headers of [{}, { authorization: `Bearer ${token}` }] as Array<Record<string, string>>) {
+        const answer = await raw(path, headers);
+        expect([path, answer.status]).toEqual([path, 'authorization' in headers ? 404 : 401]);
+        expect(answer.type).toBe('application/problem+json');
+      }
+    }
+    expect((await call('GET', '/openapi.json', { authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
   test('a body that is not UTF-8 is 400 naming the body, before it is relayed', async () => {
     const body = new Uint8Array([...new TextEncoder().encode('{"title":"caf'), 0xff, 0x22, 0x7d]);
     const response = await fetch(`${base}/intents`, {

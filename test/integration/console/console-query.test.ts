@@ -110,6 +110,15 @@ describe('itv console: its address is read as the API reads a request', () => {
     }
   });
 
+  test('a path that begins with two slashes is a path of this console, not another host: 404, never 500 or the intents page', async () => {
+    for (const path of ['//', '///', '//ledger', '//evil.example.com/']) {
+      const answer = await page(path);
+      expect([path, answer.status]).toEqual([path, 404]);
+      expect(answer.text).not.toContain('Invalid URL');
+    }
+    expect((await page('/')).status).toBe(200);
+  });
+
   test('the pages as their own links and forms address them still answer 200', async () => {
     for (const path of [
       '/',
