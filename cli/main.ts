@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
+import { escapeControlCharacters } from '../lambdas/core/intake/control-characters.js';
 import { nonEmptyId } from './id-argument.js';
 import {
   declineInherited,
@@ -21,7 +22,17 @@ export function buildProgram(): Command {
     .option('--context <name>', 'the stack to talk to: local (default) or a deployed one (itv context list)')
     .configureHelp(helpWithInheritedOptions)
     // Commander's own refusals (a missing argument, an unknown option) start `itv:` as every other error does.
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'itv: ')) })
+    .configureOutput({
+      // commander quotes the unknown command or option as typed: each line's control characters written out.
+      outputError: (text, write) =>
+        write(
+          text
+            .replace(/^error: /, 'itv: ')
+            .split('\n')
+            .map(escapeControlCharacters)
+            .join('\n'),
+        ),
+    })
     .showHelpAfterError();
   passDown(program, ['--context']);
   // A command's ancestors' options that it does not take are refused, not parsed into a command that ignores them.
@@ -455,15 +466,17 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     // Loaded only on failure: `--help` and `--version` stay clear of the domain's modules.
     const { InvalidInputError, ItvError, issueText } = await import('../lambdas/core/errors.js');
+    // A message may quote what was typed or read (a context's name, a path): written out, never obeyed.
+    const { terminalText } = await import('./format.js');
     if (error instanceof InvalidInputError) {
-      console.error(`itv: ${error.message}`);
-      for (const issue of error.issues) console.error(`  ${issueText(issue)}`);
+      console.error(`itv: ${terminalText(error.message)}`);
+      for (const issue of error.issues) console.error(`  ${terminalText(issueText(issue))}`);
     } else if (error instanceof ItvError) {
-      console.error(`itv: ${error.name}: ${error.message}`);
+      console.error(`itv: ${error.name}: ${terminalText(error.message)}`);
     } else if (isSystemError(error)) {
       // The machine refused what was asked (a folder that is not there, a port in use): Node's own words say
       // which file or address and why, and a stack trace would say nothing more to the person who typed it.
-      console.error(`itv: ${error.message}`);
+      console.error(`itv: ${terminalText(error.message)}`);
     } else {
       console.error(error);
     }

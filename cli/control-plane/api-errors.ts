@@ -1,4 +1,5 @@
 import { issueText } from '../../lambdas/core/errors.js';
+import { terminalText } from '../format.js';
 import type { ApiAnswer } from './client.js';
 
 interface ErrorBody {
@@ -27,11 +28,12 @@ export function sameNamedFlags(fields: readonly string[]): FlagsByField {
 export function printApiError(answer: ApiAnswer<unknown>, flags: FlagsByField = {}): number {
   const body = answer.body as ErrorBody;
   const message = body.message === undefined ? '' : inFlags(body.message, flags);
-  console.error(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${message}`.trimEnd());
+  // The API quotes back what was sent (`names no check: hipaa…`): its control characters are written out.
+  console.error(terminalText(`itv: ${body.error ?? `HTTP ${answer.status}`}: ${message}`.trimEnd()));
   // An issue that only names where the message's subject was (a 404's `path.id`) says nothing more.
   for (const issue of (body.issues ?? []).filter((issue) => issue.message !== body.message)) {
     console.error(
-      `  ${issueText({ path: flagOf(issue.path, flags), message: inFlags(issue.message, flags) })}`,
+      `  ${terminalText(issueText({ path: flagOf(issue.path, flags), message: inFlags(issue.message, flags) }))}`,
     );
   }
   return 1;

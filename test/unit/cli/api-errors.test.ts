@@ -23,6 +23,18 @@ describe('an API error as the CLI prints it', () => {
     }
   };
 
+  test('control characters the API quotes back (a name typed with ESC) are written out, never obeyed', () => {
+    const { lines } = printed(
+      [{ path: 'check\u001b[31m', message: 'names no check: hipaa\u001b[31m\u202e' }],
+      {},
+      'check hipaa\u001b[31m\u0007 is not in the catalog',
+    );
+    expect(lines).toEqual([
+      'itv: InvalidInputError: check hipaa\\u001b[31m\\u0007 is not in the catalog',
+      '  check\\u001b[31m: names no check: hipaa\\u001b[31m\\u202e',
+    ]);
+  });
+
   test('one line per field, the field first; a message that already names its field is not doubled', () => {
     const { code, lines } = printed([
       { path: 'title', message: 'must be at most 200 characters' },
