@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { controlCharacterReason } from '../../lambdas/core/intake/control-characters.js';
 
 /**
  * Named targets for the CLI: `local` (the embedded stack under ITV_HOME, always there) or a deployed stack,
@@ -35,6 +36,14 @@ const keys: ReadonlyArray<keyof DeployedContext> = [
   'stack',
   'evidenceBucket',
   'profile',
+];
+
+/** The fields a person types, by flag; the region is held to its own pattern. */
+const textFlags: ReadonlyArray<[keyof DeployedContext, string]> = [
+  ['endpoint', '--endpoint'],
+  ['profile', '--profile'],
+  ['stack', '--stack'],
+  ['evidenceBucket', '--evidence-bucket'],
 ];
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -87,9 +96,14 @@ export function checkedContext(name: string, context: DeployedContext): Deployed
       path: 'name',
       message: `must be lower-case letters, digits, '.', '_' or '-' (at most 63), and not "${localContext}"`,
     });
+  // A context's fields are shown by `itv context list` and sent in requests: they may hold no control character.
+  for (const [field, flag] of textFlags) {
+    const reason = context[field] === undefined ? undefined : controlCharacterReason(context[field]);
+    if (reason !== undefined) issues.push({ path: flag, message: reason });
+  }
   let url: URL | undefined;
   try {
-    url = new URL(context.endpoint);
+    if (controlCharacterReason(context.endpoint) === undefined) url = new URL(context.endpoint);
   } catch {
     issues.push({ path: '--endpoint', message: `is not a URL: ${context.endpoint}` });
   }
@@ -138,7 +152,7 @@ export function currentContext(
     throw new InvalidInputError(
       `context ${name} in ${contextsFile(env)} is not valid; add it again with itv context add`,
       error.issues.map((issue) => ({
-        path: `contexts.${name}.${issue.path.replace(/^--/, '')}`,
+        path: `contexts.${name}.${textFlags.find(([, flag]) => flag === issue.path)?.[0] ?? issue.path.replace(/^--/, '')}`,
         message: issue.message,
       })),
     );

@@ -138,6 +138,24 @@ describe('contexts', () => {
     );
   });
 
+  test('a control or bidi character in --endpoint or --profile is refused naming the flag', () => {
+    const issuesOf = (context: Parameters<typeof checkedContext>[1]) => {
+      try {
+        checkedContext('dev', context);
+        return [];
+      } catch (error) {
+        return (error as { issues: Array<{ path: string; message: string }> }).issues;
+      }
+    };
+    expect(issuesOf({ endpoint: 'https://a.example/v1\u001b[31m', region: 'eu-west-1' })).toEqual([
+      { path: '--endpoint', message: expect.stringContaining('control character U+001B') },
+    ]);
+    expect(
+      issuesOf({ endpoint: 'https://a.example/v1', region: 'eu-west-1', profile: 'ops\u202eved' }),
+    ).toEqual([{ path: '--profile', message: expect.stringContaining('control character U+202E') }]);
+    expect(issuesOf({ endpoint: 'https://a.example/v1', region: 'eu-west-1', profile: 'ops' })).toEqual([]);
+  });
+
   test('plain http is refused naming --endpoint unless the host is loopback; https to any host is accepted', () => {
     const endpointIssues = (endpoint: string) => {
       try {
