@@ -3,6 +3,7 @@ import type { DryRunReport } from '../../lambdas/core/pipeline/dry-run.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
+import { terminalText } from '../format.js';
 import { readIntentFile } from './read-intent-file.js';
 
 /**
@@ -32,30 +33,30 @@ export async function validateCommand(
 }
 
 function printReport(file: string, report: DryRunReport): void {
-  console.log(`${file}: intent ${report.intentId}, nothing recorded`);
-  console.log('declaration  complete');
+  // The report quotes the intent (a payload key, a rule's reason): its control characters are written out.
+  const say = (line: string) => console.log(terminalText(line));
+  say(`${file}: intent ${report.intentId}, nothing recorded`);
+  say('declaration  complete');
   const { structure, policy } = report;
-  if (structure.verdict === 'valid') console.log('structure    valid');
+  if (structure.verdict === 'valid') say('structure    valid');
   else if (structure.verdict === 'invalid') {
-    console.log('structure    rejected');
-    for (const error of structure.errors) console.log(`  ${issueText(error)}`);
-  } else console.log(`structure    schema update required: ${structure.message}`);
+    say('structure    rejected');
+    for (const error of structure.errors) say(`  ${issueText(error)}`);
+  } else say(`structure    schema update required: ${structure.message}`);
   if (!policy) return;
   // A rejected change is released by no strategy: only one that would go on names how it would release.
   const strategy = policy.verdict === 'rejected' ? '' : `, strategy ${policy.strategy}`;
-  console.log(
+  say(
     `policy       ${policy.verdict}, risk tier ${policy.tier}${policy.requiresReviewer ? ', needs a reviewer of record' : ''}${strategy}`,
   );
   for (const failed of policy.failed) {
-    console.log(
-      `  ${failed.rule}: ${failed.reason}${failed.remedy ? ` (would pass: ${failed.remedy})` : ''}`,
-    );
+    say(`  ${failed.rule}: ${failed.reason}${failed.remedy ? ` (would pass: ${failed.remedy})` : ''}`);
   }
-  if (policy.waitingFor.length > 0) console.log(`  would wait for ${policy.waitingFor.join(', ')}`);
+  if (policy.waitingFor.length > 0) say(`  would wait for ${policy.waitingFor.join(', ')}`);
   // Judged as of the instant it is due, as the pipeline judges it: now, or its timestamp or notBefore ahead.
   if (policy.dueAt) {
-    console.log(
+    say(
       `  would be scheduled for ${policy.dueAt}: judged as of that instant, and admitted then unless something changed`,
     );
-  } else if (policy.evaluatedAt) console.log(`  judged as of ${policy.evaluatedAt}`);
+  } else if (policy.evaluatedAt) say(`  judged as of ${policy.evaluatedAt}`);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dueAtText, writeScheduledIntent } from '../support/due-instant.js';
@@ -50,6 +50,26 @@ describe('itv validate', () => {
       expect(incomplete.code).toBe(1);
       expect(incomplete.stderr).toMatch(/goal/);
       expect([exported.code, exported.stdout]).toEqual([0, '']);
+    },
+    commandMs,
+  );
+
+  test(
+    'a payload key holding control characters is quoted back written out, never sent raw to the terminal',
+    async () => {
+      // Prepare: alice's flag change with a key the contract lacks, named with ESC and a bidi override.
+      const intent = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
+      intent.change.payload['new-checkout']['x\u001b[31m\u202e'] = true;
+      const file = join(home, 'escaped-key.json');
+      writeFileSync(file, JSON.stringify(intent));
+
+      // Act
+      const validated = await runItv(home, ['validate', file, '--as', 'alice']);
+
+      // Assess
+      expect(validated.code).toBe(2);
+      expect(validated.stdout).toContain('x\\u001b[31m\\u202e');
+      expect(validated.stdout).not.toMatch(/\u001b|\u202e/);
     },
     commandMs,
   );
