@@ -5,7 +5,7 @@ import type { RevokedDelegation } from '../../lambdas/core/pipeline/revoke-deleg
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect, openApi } from '../api/itv-api.js';
 import { type FlagsByField, printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
-import { table } from '../format.js';
+import { table, terminalText } from '../format.js';
 
 /** The flags of `itv delegate` by the fields of the grant they are sent as. */
 const grantFlags: FlagsByField = {
@@ -123,20 +123,36 @@ export async function listDelegationsCommand(options: {
     console.log('no delegations match');
     return 0;
   }
-  console.log(
-    table(
-      ['status', 'from', 'to', 'role', 'services', 'until', 'id (granted) or catalog'],
-      delegations.map((d) => [
-        d.status,
-        d.from,
-        d.to,
-        d.role,
-        d.services.join(','),
-        d.expiresAt,
-        d.id ?? 'catalog',
-      ]),
-    ),
-  );
+  const [headers = '', rule = '', ...rows] = table(
+    ['status', 'from', 'to', 'role', 'services', 'until', 'id (granted) or catalog'],
+    delegations.map((d) => [
+      d.status,
+      d.from,
+      d.to,
+      d.role,
+      d.services.join(','),
+      d.expiresAt,
+      d.id ?? 'catalog',
+    ]),
+  ).split('\n');
+  console.log(headers);
+  console.log(rule);
+  // A revocation is shown under its row, with who revoked it, when and why: too long for a column.
+  rows.forEach((row, index) => {
+    console.log(row);
+    const revocation = delegations[index]?.revocation;
+    if (revocation) console.log(`  ${revocationText(revocation)}`);
+  });
   console.log(`as of ${answer.body.at}`);
   return 0;
+}
+
+/** `revoked by alice at 2026-…Z: rotation over`, or `revocation by alice in force from …` when it is scheduled. */
+function revocationText(revocation: NonNullable<ListedDelegation['revocation']>): string {
+  const { revokedBy, recordedAt, effectiveAt, reason } = revocation;
+  const when =
+    effectiveAt <= recordedAt
+      ? `revoked by ${revokedBy} at ${recordedAt}`
+      : `revoked by ${revokedBy} at ${recordedAt}, in force from ${effectiveAt}`;
+  return terminalText(`${when}: ${reason}`);
 }

@@ -209,6 +209,8 @@ describe('the read and delegation commands through the API', () => {
       expect(listed.stdout).toMatch(
         new RegExp(`^revoked +alice +bob +sre +launch-flags +${until} +${id}$`, 'm'),
       );
+      // The README's promise: a revoked delegation is listed with who revoked it, when and why.
+      expect(listed.stdout).toMatch(/^revoked +alice .*\n {2}revoked by alice at \S+Z: rotation over$/m);
       expect(JSON.parse(asJson.stdout).delegations).toEqual([
         expect.objectContaining({
           id,
