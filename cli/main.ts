@@ -9,6 +9,7 @@ import {
   passDown,
   refuseStrayOptions,
 } from './inherited-options.js';
+import { nonEmptyPath } from './output-file.js';
 import { projectRoot } from './project-root.js';
 import { principalVariable } from './runtime/principal-variable.js';
 
@@ -195,7 +196,11 @@ export function buildProgram(): Command {
   ledger
     .command('export')
     .description('export the ledger as JSON Lines, one entry a line')
-    .option('--out <file>', 'write to a file (and the public key beside it) instead of stdout')
+    .option(
+      '--out <file>',
+      'write to a file (and the public key beside it) instead of stdout',
+      nonEmptyPath('--out', 'file'),
+    )
     .option('--json', 'with --out, print what was written as JSON (the export itself is JSON Lines)')
     .action(async (options) =>
       exit(await (await import('./commands/ledger.js')).ledgerExportCommand(options)),
@@ -208,7 +213,11 @@ export function buildProgram(): Command {
       "copy an intent's evidence bundle out of the evidence store (through the API, or straight from the bucket)",
     )
     .argument('[id]', 'intent id (leave out with --since/--until)', intentId)
-    .option('--out <dir>', 'a new folder for the bundle (default: evidence-ID; evidence-bundles for a range)')
+    .option(
+      '--out <dir>',
+      'a new folder for the bundle (default: evidence-ID; evidence-bundles for a range)',
+      nonEmptyPath('--out', 'folder'),
+    )
     .option('--bucket [name]', "read the evidence bucket directly (default: the context's)")
     .option('--since <date>', 'with --bucket: every bundle written at or after this ISO 8601 date')
     .option('--until <date>', 'with --bucket: … and before this one')
@@ -389,7 +398,11 @@ export function buildProgram(): Command {
     .option('--until <instant>', 'only intents concluded before this ISO-8601 date or instant')
     .option('--curve-by <dims>', 'dimensions of the compounding curve (default service,kind)')
     .option('--json', 'print as JSON (with DORA per day or week and the compounding curves)')
-    .option('--html <file>', 'also write the value view, charts included, as one self-contained HTML file')
+    .option(
+      '--html <file>',
+      'also write the value view, charts included, as one self-contained HTML file',
+      nonEmptyPath('--html', 'file'),
+    )
     .action(async (options) => exit(await (await import('./commands/value.js')).valueReportCommand(options)));
 
   const context = program

@@ -8,6 +8,19 @@ import { InvalidInputError } from '../lambdas/core/errors.js';
  * file or directory, open …`) named neither the flag nor which part of the path is missing.
  */
 
+/**
+ * Commander's parser of a flag naming a file or folder to write: an empty value is refused before the command
+ * runs. Left to the command, `--out ''` read as no flag (the export went to stdout) and `--html ''` wrote nothing.
+ */
+export function nonEmptyPath(flag: string, kind: 'file' | 'folder'): (value: string) => string {
+  return (value) => {
+    if (value !== '') return value;
+    throw new InvalidInputError(`${flag} names no ${kind}`, [
+      { path: flag, message: `is empty: name a ${kind} to write` },
+    ]);
+  };
+}
+
 /** Refuses, naming `flag`, a file whose folder is not there or is not a folder: before anything is asked. */
 export function refuseMissingFolder(file: string, flag: string): void {
   const folder = dirname(file);

@@ -61,6 +61,20 @@ describe('itv, when the machine refuses what it was asked', () => {
     intentsBudgetMs(1),
   );
 
+  test.each([
+    [['value', 'report', '--html', ''], '--html'],
+    [['ledger', 'export', '--out', ''], '--out'],
+    [['evidence', 'pull', 'int-0', '--out', ''], '--out'],
+  ])(
+    'itv %j: an empty path is refused naming its flag, before anything is written or printed',
+    async (args, flag) => {
+      const run = await runItv(home, args);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(run.stderr).toMatch(new RegExp(`^itv: .*\n {2}${flag}: is empty: name a `));
+    },
+    intentsBudgetMs(1),
+  );
+
   test(
     'a value report whose --html cannot be written says so before printing anything',
     async () => {
