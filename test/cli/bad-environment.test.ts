@@ -50,6 +50,22 @@ describe('a bad ITV_* variable', () => {
     expect(run.stderr).not.toContain('--idle');
   });
 
+  test.each([
+    ['a file', (file: string) => file, 'is a file, not a folder'],
+    ['under a file', (file: string) => join(file, 'sub'), 'is under a file, not a folder'],
+  ])('ITV_HOME naming %s is refused naming the variable', async (_case, homeOf, reason) => {
+    // Prepare
+    const file = join(home, 'a-file');
+    writeFileSync(file, 'not a folder');
+
+    // Act
+    const listed = await runItv(homeOf(file), ['list']);
+
+    // Assess
+    expect([listed.code, listed.stdout]).toEqual([1, '']);
+    expect(listed.stderr).toContain(`ITV_HOME: ${homeOf(file)} ${reason}`);
+  });
+
   test('a control plane that cannot open its home is not started again and again: its error is the command’s', async () => {
     // Prepare: the dynalite folder is a file, so every start fails the same way.
     mkdirSync(home, { recursive: true });
