@@ -60,15 +60,30 @@ export function readContexts(env: NodeJS.ProcessEnv = process.env): ContextFile 
   } catch {
     return { current: localContext, contexts: {} };
   }
-  let parsed: Partial<ContextFile>;
-  try {
-    parsed = JSON.parse(text) as Partial<ContextFile>;
-  } catch (error) {
-    throw new InvalidInputError(`${contextsFile(env)} cannot be read`, [
-      { path: contextsFile(env), message: `is not JSON: ${(error as Error).message}` },
+  const file = contextsFile(env);
+  const refused = (field: string, message: string) =>
+    new InvalidInputError(`${file} cannot be read`, [
+      { path: field === '' ? file : `${file}: ${field}`, message },
     ]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw refused('', `is not JSON: ${(error as Error).message}`);
   }
-  return { current: parsed.current ?? localContext, contexts: parsed.contexts ?? {} };
+  // Edited by hand, perhaps: a shape that is not the file's is refused, never read as no contexts at all.
+  if (!isRecord(parsed)) throw refused('', 'must be an object with "current" and "contexts"');
+  const { current = localContext, contexts = {} } = parsed;
+  if (typeof current !== 'string') throw refused('current', 'must be the name of a context');
+  if (!isRecord(contexts)) throw refused('contexts', 'must be an object of contexts by name');
+  for (const [name, context] of Object.entries(contexts)) {
+    if (!isRecord(context)) throw refused(`contexts.${name}`, 'must be an object');
+  }
+  return { current, contexts: contexts as Record<string, DeployedContext> };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function writeContexts(file: ContextFile, env: NodeJS.ProcessEnv = process.env): void {
@@ -139,7 +154,7 @@ export function currentContext(
   if (!context) {
     throw new InvalidInputError(`no context named ${name}`, [
       {
-        path: byFlag ? '--context' : env.ITV_CONTEXT ? 'ITV_CONTEXT' : 'context',
+        path: byFlag ? '--context' : env.ITV_CONTEXT ? 'ITV_CONTEXT' : `${contextsFile(env)}: current`,
         message: `is not one of: ${[localContext, ...Object.keys(file.contexts)].join(', ')} (itv context list)`,
       },
     ]);

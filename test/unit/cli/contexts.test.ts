@@ -56,6 +56,44 @@ describe('contexts', () => {
     );
   });
 
+  test.each([
+    ['[]', '', 'must be an object with "current" and "contexts"'],
+    ['null', '', 'must be an object with "current" and "contexts"'],
+    ['{"contexts":[]}', 'contexts', 'must be an object of contexts by name'],
+    ['{"current":7}', 'current', 'must be the name of a context'],
+    ['{"contexts":{"prod":"https://a.example"}}', 'contexts.prod', 'must be an object'],
+  ])('a file of %s is refused naming the file and the field', (text, field, message) => {
+    // Prepare
+    const file = join(dir, 'contexts.json');
+    writeFileSync(file, text);
+    // Act, Assess
+    expect(() => readContexts(env)).toThrow(
+      expect.objectContaining({
+        name: 'InvalidInputError',
+        message: `${file} cannot be read`,
+        issues: [{ path: field === '' ? file : `${file}: ${field}`, message }],
+      }),
+    );
+  });
+
+  test('a current context the file names but does not hold is refused naming the file', () => {
+    writeContexts(
+      { current: 'gone', contexts: { prod: { endpoint: 'https://a.example/v1', region: 'eu-west-1' } } },
+      env,
+    );
+    expect(() => currentContext(env)).toThrow(
+      expect.objectContaining({
+        message: 'no context named gone',
+        issues: [
+          {
+            path: `${join(dir, 'contexts.json')}: current`,
+            message: expect.stringContaining('local, prod'),
+          },
+        ],
+      }),
+    );
+  });
+
   test('without a file, or with `local` chosen, commands run on the local stack', () => {
     expect(currentContext(env)).toBeUndefined();
     writeContexts(
