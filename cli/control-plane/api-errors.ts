@@ -33,7 +33,7 @@ export function printApiError(answer: ApiAnswer<unknown>, flags: FlagsByField = 
   // An issue that only names where the message's subject was (a 404's `path.id`) says nothing more.
   for (const issue of (body.issues ?? []).filter((issue) => issue.message !== body.message)) {
     console.error(
-      `  ${terminalText(issueText({ path: flagOf(issue.path, flags), message: inFlags(issue.message, flags) }))}`,
+      `  ${terminalText(issueText({ path: flagOf(issue.path, flags), message: inFlags(withoutField(issue), flags) }))}`,
     );
   }
   return 1;
@@ -48,6 +48,18 @@ const commandsForRoutes: ReadonlyArray<[RegExp, string]> = [
   [/\bPOST \/intents\/([^\s/()]+)\/retry\b/g, 'itv retry $1'],
   [/\bDELETE \/delegations\/([^\s/()?]+)/g, 'itv delegate revoke $1 --reason …'],
 ];
+
+/**
+ * An issue's message without the field it opens with (`detail: holds …`): shown under its flag, the field named
+ * again would read `--detail: detail: holds …`. A message of a field no flag sent keeps it (issueText folds it).
+ */
+function withoutField(issue: { path: string; message: string }): string {
+  const { path, message } = issue;
+  if (path === '') return message;
+  if (message.startsWith(`${path}: `)) return message.slice(path.length + 2);
+  if (message.startsWith(`${path} `)) return message.slice(path.length + 1);
+  return message;
+}
 
 /** `services[1]` as `--service`, `expiresAt` as `--until`; a path whose first field no flag sent stays as it is. */
 function flagOf(path: string, flags: FlagsByField): string {

@@ -35,6 +35,20 @@ describe('an API error as the CLI prints it', () => {
     ]);
   });
 
+  test('a message that names its field is not doubled when the field is shown as its flag', () => {
+    const { lines } = printed(
+      [
+        { path: 'detail', message: 'detail: holds the control character U+001B at character 2' },
+        { path: 'url', message: 'url must be https' },
+      ],
+      { detail: '--detail', url: '--url' },
+    );
+    expect(lines.slice(1)).toEqual([
+      '  --detail: holds the control character U+001B at character 2',
+      '  --url: must be https',
+    ]);
+  });
+
   test('one line per field, the field first; a message that already names its field is not doubled', () => {
     const { code, lines } = printed([
       { path: 'title', message: 'must be at most 200 characters' },
