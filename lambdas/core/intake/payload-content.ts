@@ -38,11 +38,23 @@ export function checkPayloadBytes(bytes: Uint8Array, salt: string): CheckedPaylo
       `is ${bytes.byteLength} bytes; a payload by reference may hold at most ${payloadLimits.bytes} bytes (AppConfig's hosted configuration quota)`,
     );
   }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (error) {
+    return refuse(`is not UTF-8 (${(error as Error).message})`);
+  }
   let content: unknown;
   try {
-    content = JSON.parse(utf8.decode(bytes));
+    content = JSON.parse(text);
   } catch (error) {
-    return refuse(`is not UTF-8 JSON (${(error as Error).message})`);
+    const documents = jsonLines(text);
+    if (documents !== undefined) {
+      return refuse(
+        `is not one JSON document: it holds ${documents}, one a line (JSON Lines?); a payload is one JSON object`,
+      );
+    }
+    return refuse(`is not JSON (${(error as Error).message})`);
   }
   if (content === null || typeof content !== 'object' || Array.isArray(content)) {
     return refuse('must be a JSON object: profile content is an object of keys');
@@ -51,4 +63,18 @@ export function checkPayloadBytes(bytes: Uint8Array, salt: string): CheckedPaylo
   const issues = [...walked.unsafe, ...walked.oversize];
   if (issues.length > 0) return { issues, secrets: walked.secrets, ref };
   return { issues: [], secrets: [], ref, content: content as Record<string, unknown> };
+}
+
+/** How many JSON documents `text` holds one a line, when it is JSON Lines of at least two; else undefined. */
+function jsonLines(text: string): number | undefined {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length < 2) return undefined;
+  for (const line of lines) {
+    try {
+      JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+  }
+  return lines.length;
 }
