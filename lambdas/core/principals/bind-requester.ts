@@ -136,7 +136,10 @@ function refuseUnheldStanding(
   );
   if (delegated.some((d) => d.role === role)) return;
   const own = members.find((m) => m.principal === me);
-  const held = [...(own ? [own.role] : []), ...delegated.map((d) => `${d.role} (delegated by ${d.from})`)];
+  // One line per distinct holding: two live grants of one role by one grantor say it once.
+  const held = [
+    ...new Set([...(own ? [own.role] : []), ...delegated.map((d) => `${d.role} (delegated by ${d.from})`)]),
+  ];
   if (held.length > 0) {
     throw new ImpersonationError(
       `authority.role: you are ${me}, ${held.join(' or ')} in team ${team}, not ${role}; claim the role you hold`,

@@ -182,6 +182,28 @@ describe('bindRequester: the requester is the authenticated caller', () => {
     );
   });
 
+  test('a role refusal names each holding once, however many live grants carry it', () => {
+    const twice = catalogWithDelegations({
+      from: 'alice',
+      to: 'ci-growth',
+      role: 'engineer',
+      services: ['launch-flags'],
+      expiresAt: '2099-06-30T00:00:00Z',
+    });
+    expect(
+      refusal(() =>
+        bindRequester(
+          intentWith({ team: 'growth', role: 'engineering-manager' }),
+          as('ci-growth'),
+          twice,
+          NOW,
+        ),
+      ).message,
+    ).toBe(
+      'authority.role: you are ci-growth, engineer (delegated by alice) in team growth, not engineering-manager; claim the role you hold',
+    );
+  });
+
   test('a delegation the intent cites must be one the catalog records to the caller', () => {
     const cited = {
       from: 'nina@example.com',
