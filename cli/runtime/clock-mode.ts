@@ -17,11 +17,12 @@ export function clockStartFrom(env: NodeJS.ProcessEnv = process.env): Date | und
   const raw = env[clockStartVariable];
   if (raw === undefined || raw === '') return undefined;
   const at = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at.getTime())) {
+  // An offset is required: without one, Date reads the instant in the machine's time zone.
+  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(raw) || Number.isNaN(at.getTime())) {
     throw new InvalidInputError(`${clockStartVariable} is not an instant`, [
       {
         path: clockStartVariable,
-        message: `must be an ISO-8601 instant such as 2026-11-04T15:00:00Z, got "${raw}"`,
+        message: `must be an ISO-8601 instant with an offset (Z or ±hh:mm), such as 2026-11-04T15:00:00Z, got "${raw}"`,
       },
     ]);
   }

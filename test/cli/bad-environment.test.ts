@@ -20,7 +20,7 @@ describe('a bad ITV_* variable', () => {
     [
       'ITV_CLOCK_START',
       'yesterday',
-      'must be an ISO-8601 instant such as 2026-11-04T15:00:00Z, got "yesterday"',
+      'must be an ISO-8601 instant with an offset (Z or ±hh:mm), such as 2026-11-04T15:00:00Z, got "yesterday"',
     ],
     ['ITV_IDLE_SECONDS', 'abc', 'must be a positive number of seconds, got "abc"'],
     ['ITV_MAX_IN_FLIGHT', '0', 'must be a positive integer, got "0"'],
