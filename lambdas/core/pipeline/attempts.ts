@@ -121,8 +121,11 @@ export async function refuseOtherContent(
   if (canonicalDigest(changeContent(earlier)) === canonicalDigest(changeContent(intent))) return;
   const concluded = entries.find((stored) => stored.entry.type === 'intent.concluded')?.entry;
   const state = concluded ? String(payloadOf(concluded, intentConcludedPayload).outcome) : 'in flight';
+  // Named as it was given: an attempt after the first runs under `<id>:attempt-<n>`, which the caller never typed.
+  const { intentId, number } = attemptOfRun(runId);
+  const attempt = number > 1 ? `its attempt ${number}, ${runId}, ` : '';
   throw new IntentIdConflictError(
-    `intent id ${runId} already names another change (declared at seq ${declared.seq}, ${state}): give this change an id of its own`,
+    `intent id ${intentId} already names another change (${attempt}declared at seq ${declared.seq}, ${state}): give this change an id of its own`,
   );
 }
 

@@ -124,5 +124,18 @@ describe("an intent id is its first requester's", () => {
 
     // Assess
     expect(corrected).toMatchObject({ status: 202, body: { intentId: 'mine-2:attempt-2' } });
+
+    // Act: the corrected attempt released without its injected fault; other content again is refused, naming the
+    // id as given and the attempt that holds it.
+    const fixed = await submit('bob', { ...rolling, title: 'onboarding, fixed', simulation: undefined });
+    await api.executions.idle();
+    const third = await submit('bob', { ...rolling, title: 'onboarding, once more' });
+
+    // Assess
+    expect(fixed).toMatchObject({ status: 202, body: { intentId: 'mine-2:attempt-3' } });
+    expect(third.status).toBe(409);
+    expect((third.body.issues as Array<{ message: string }>)[0]!.message).toMatch(
+      /^intent id mine-2 already names another change \(its attempt 3, mine-2:attempt-3, declared at seq \d+, released\)/,
+    );
   });
 });
