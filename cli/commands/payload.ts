@@ -14,10 +14,11 @@ export async function uploadPayload(
   api: ItvApi,
   file: string,
   as?: ActingAs,
+  option?: string,
 ): Promise<
   { ok: true; ref: PayloadRef } | { ok: false; answer: Awaited<ReturnType<ItvApi['client']['call']>> }
 > {
-  const text = readTextFile(file);
+  const text = readTextFile(file, option);
   const answer = await api.client.call<{ payloadRef: PayloadRef }>('POST', '/payloads', {
     body: new JsonText(text),
     ...(as ? { as } : {}),

@@ -14,8 +14,17 @@ export function readBytesFile(file: string, option?: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw unreadable(file, error, { path: option ?? file, message: 'file not readable' });
+    throw unreadable(file, error, { path: option ?? file, message: whyUnreadable(file, error) });
   }
+}
+
+/** Why a file could not be read, in words: the common system reasons named, any other as the system's code. */
+function whyUnreadable(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `${file} does not exist`;
+  if (code === 'EISDIR') return `${file} is a folder, not a file`;
+  if (code === 'EACCES') return `${file} cannot be read (permission denied)`;
+  return 'file not readable';
 }
 
 /** The refusal of a file or folder that cannot be read: its name and the system's reason (`ENOENT`, `EACCES`). */

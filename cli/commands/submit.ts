@@ -31,7 +31,7 @@ export async function submitCommand(
   const api = await connect(target);
   if (options.payloadFile) {
     // Uploaded first, then named by reference: the intent itself stays small whatever the content's size.
-    const uploaded = await uploadPayload(api, options.payloadFile, as);
+    const uploaded = await uploadPayload(api, options.payloadFile, as, '--payload-file');
     if (!uploaded.ok) return printApiError(uploaded.answer);
     raw = byReference(raw, uploaded.ref);
     (options.json ? console.error : console.log)(

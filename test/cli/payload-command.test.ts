@@ -128,4 +128,31 @@ describe('payloads too large for an intent, from the command line', () => {
     },
     setupMs,
   );
+
+  test(
+    'a --payload-file that is not there, or is a folder, is refused naming --payload-file and why',
+    async () => {
+      // Act
+      const missing = await runItv(home, [
+        'submit',
+        intentFile,
+        '--payload-file',
+        join(home, 'nope.json'),
+        '--as',
+        'ken',
+      ]);
+      const folder = await runItv(home, ['submit', intentFile, '--payload-file', home, '--as', 'ken']);
+
+      // Assess
+      expect([missing.code, missing.stderr]).toEqual([
+        1,
+        expect.stringContaining(`--payload-file: ${join(home, 'nope.json')} does not exist`),
+      ]);
+      expect([folder.code, folder.stderr]).toEqual([
+        1,
+        expect.stringContaining(`--payload-file: ${home} is a folder, not a file`),
+      ]);
+    },
+    intentsBudgetMs(1),
+  );
 });
