@@ -34,7 +34,7 @@ export function buildProgram(): Command {
             .join('\n'),
         ),
     })
-    .showHelpAfterError();
+    .showHelpAfterError('(add --help to the command for its arguments and options)');
   passDown(program, ['--context']);
   // A command's ancestors' options that it does not take are refused, not parsed into a command that ignores them.
   program.hook('preAction', (_program, command) => refuseStrayOptions(command));

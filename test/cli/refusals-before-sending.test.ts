@@ -60,5 +60,7 @@ describe('refusals a command makes before sending anything', () => {
     expect(run.stderr).toMatch(/^itv: /);
     expect(run.stderr).toMatch(reason);
     expect(existsSync(join(home, 'control-plane.log'))).toBe(false);
+    // The refusal and a pointer to --help, not the command's whole usage (it buried the one line that matters).
+    expect(run.stderr).not.toContain('Usage:');
   });
 });
