@@ -79,8 +79,19 @@ function evidenceBucket(option: string | boolean | undefined): EvidenceBucket {
       message:
         'name the evidence bucket (--bucket NAME), or use a context added with --stack, which knows it',
     });
+  // S3's rules for a bucket name (general purpose buckets): a name it cannot have is never sent.
+  if (bucket && !/^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    issues.push({
+      path: '--bucket',
+      message: `is not an S3 bucket name: ${JSON.stringify(bucket.slice(0, 70))} (3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit)`,
+    });
   if (!region) issues.push({ path: 'AWS_REGION', message: 'is required outside a deployed context' });
-  if (issues.length > 0) throw new InvalidInputError('no evidence bucket to read', issues);
+  if (issues.length > 0) {
+    throw new InvalidInputError(
+      bucket ? `cannot read the evidence bucket ${bucket.slice(0, 70)}` : 'no evidence bucket to read',
+      issues,
+    );
+  }
   return {
     bucket: bucket!,
     region: region!,
