@@ -16,6 +16,12 @@ const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag
   title: string;
 };
 const intentTitled = (n: number) => ({ ...example, title: `${example.title} (load ${n})` });
+// victor's change waits for a reviewer of record (xavier): parked, its execution keeps its slot until reviewed, so
+// how many are taken at once does not depend on how fast the machine runs them.
+const reviewed = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8')) as {
+  title: string;
+};
+const reviewedTitled = (n: number) => ({ ...reviewed, title: `${reviewed.title} (load ${n})` });
 
 /**
  * The control plane's back-pressure, through `itv serve` as a user starts it: with ITV_MAX_IN_FLIGHT=2, a third
@@ -26,10 +32,14 @@ describe('load on one ITV_HOME through itv serve', () => {
   let serve: ChildProcess;
   let base: string;
   let token: string;
+  let victor: string;
+  let xavier: string;
 
   beforeEach(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-load-'));
     token = issueToken(home, 'alice');
+    victor = issueToken(home, 'victor');
+    xavier = issueToken(home, 'xavier');
     serve = spawn(process.execPath, [itv, 'serve', '--port', '0'], { cwd: root, env: envFor(home) });
     base = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -50,10 +60,10 @@ describe('load on one ITV_HOME through itv serve', () => {
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 
-  const post = async (body: unknown) => {
-    const response = await fetch(`${base}/intents`, {
+  const post = async (body: unknown, as = token, path = '/intents') => {
+    const response = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     return {
@@ -66,7 +76,10 @@ describe('load on one ITV_HOME through itv serve', () => {
     const response = await fetch(`${base}/intents/${encodeURIComponent(intentId)}`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    return { code: response.status, body: (await response.json()) as { steps?: Array<{ type: string }> } };
+    return {
+      code: response.status,
+      body: (await response.json()) as { status?: string; steps?: Array<{ type: string }> },
+    };
   };
   const untilConcluded = async (intentId: string) => {
     for (;;) {
@@ -79,20 +92,31 @@ describe('load on one ITV_HOME through itv serve', () => {
   test(
     'over the limit of executions in flight: 429 with Retry-After, nothing recorded, and a retry is taken later',
     async () => {
-      // Act: six at once; at most two run, so at least four are refused.
-      const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => post(intentTitled(n))));
+      // Act: six at once; two run and park for their review, holding their slots, so four are refused.
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => post(reviewedTitled(n), victor)));
 
       // Assess
       const accepted = answers.filter((answer) => answer.status === 202);
       const refused = answers.filter((answer) => answer.status === 429);
-      expect(accepted.length).toBeGreaterThanOrEqual(1);
-      expect(accepted.length).toBeLessThanOrEqual(limit);
-      expect(accepted.length + refused.length).toBe(6);
+      expect(accepted.length).toBe(limit);
+      expect(refused.length).toBe(6 - limit);
       for (const answer of refused) {
         expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
         expect(answer.body).toMatchObject({ error: 'TooManyRequests' });
         expect(String(answer.body.message)).toContain(`${limit} executions`);
         expect(String(answer.body.message)).toContain('ITV_MAX_IN_FLIGHT');
+      }
+      // The reviewer of record approves each as it parks; then they run on to their conclusion.
+      for (const answer of accepted) {
+        const id = String(answer.body.intentId);
+        while ((await statusOf(id)).body.status !== 'awaiting-review')
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        const approved = await post(
+          { decision: 'approve' },
+          xavier,
+          `/intents/${encodeURIComponent(id)}/review`,
+        );
+        expect(approved.status).toBeLessThan(300);
       }
       for (const answer of accepted) await untilConcluded(String(answer.body.intentId));
       // The stop waits for every execution to end, so nothing is appended while the ledger is counted.
@@ -111,12 +135,16 @@ describe('load on one ITV_HOME through itv serve', () => {
       expect(after.size).toBe(recorded.reduce((sum, n) => sum + n, 0));
       const refusedIndex = answers.findIndex((answer) => answer.status === 429);
 
-      // Act: the refused intent, once the executions in flight have ended.
-      const retried = await post(intentTitled(refusedIndex));
+      // Act: the refused intent, once the executions in flight have ended; reviewed as it parks.
+      const retried = await post(reviewedTitled(refusedIndex), victor);
+      const retriedId = String(retried.body.intentId);
+      while ((await statusOf(retriedId)).body.status !== 'awaiting-review')
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await post({ decision: 'approve' }, xavier, `/intents/${encodeURIComponent(retriedId)}/review`);
 
       // Assess
       expect(retried.status).toBe(202);
-      const concluded = await untilConcluded(String(retried.body.intentId));
+      const concluded = await untilConcluded(retriedId);
       expect(concluded.steps?.at(-1)?.type).toMatch(/^(intent\.concluded|checkpoint\.signed)$/);
     },
     intentsBudgetMs(4),
