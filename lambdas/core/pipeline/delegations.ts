@@ -12,7 +12,7 @@ import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { delegationReasonMaxLength, recordedDelegationSchema } from '../principals/principal-schema.js';
 import { stateKeys } from '../state-keys.js';
 import { delegationId } from './delegation-id.js';
-import type { AuthorityRevocation } from './revocations.js';
+import { type AuthorityRevocation, revokesDelegation } from './revocations.js';
 
 /** The longest a delegation granted at run time may last; longer standing ones belong in the catalog. */
 export const maxGrantDays = 90;
@@ -140,9 +140,7 @@ function catalogRoles(catalog: Catalog): string[] {
  */
 async function refuseRevokedGrant(granted: GrantedDelegation, state: StateStore): Promise<void> {
   const revocations = await state.list<AuthorityRevocation>(stateKeys.revocation(granted.to).pk);
-  const revoked = revocations.find(
-    ({ data }) => data.delegation?.from === granted.from && data.delegation.expiresAt === granted.expiresAt,
-  );
+  const revoked = revocations.find(({ data }) => revokesDelegation(data, granted));
   if (revoked) {
     throw new DelegationRevokedError(
       `the delegation ${delegationId(granted)} was revoked by ${revoked.data.revokedBy}: it stays revoked; grant one with another expiresAt`,

@@ -8,7 +8,7 @@ import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { stateKeys } from '../state-keys.js';
 import { delegationId } from './delegation-id.js';
 import type { GrantedDelegation } from './delegations.js';
-import type { AuthorityRevocation } from './revocations.js';
+import { type AuthorityRevocation, revokesDelegation } from './revocations.js';
 
 export const delegationStatuses = ['live', 'expired', 'revoked'] as const;
 export type DelegationStatus = (typeof delegationStatuses)[number];
@@ -72,11 +72,7 @@ export async function listDelegations(
   );
   const listed = all.map(({ delegation, granted }) => {
     const revocation = (revocations.get(delegation.to) ?? [])
-      .filter(
-        (r) =>
-          r.delegation?.from === delegation.from &&
-          Date.parse(r.delegation.expiresAt) === Date.parse(delegation.expiresAt),
-      )
+      .filter((r) => revokesDelegation(r, delegation))
       .sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt))[0];
     const revoked = revocation !== undefined && Date.parse(revocation.effectiveAt) <= deps.now.getTime();
     const entry: ListedDelegation = {

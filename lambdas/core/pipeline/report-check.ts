@@ -21,7 +21,12 @@ import { stateKeys } from '../state-keys.js';
 import { wakeForCheck } from './checks-wait.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
-import { type AuthorityRevocation, describeRevocation, revocationsInForce } from './revocations.js';
+import {
+  type AuthorityRevocation,
+  describeRevocation,
+  revocationsInForce,
+  voidingRevocation,
+} from './revocations.js';
 
 /**
  * Reporting a check result for an intent (`PUT /intents/{id}/checks/{name}`, `itv check report`).
@@ -155,13 +160,7 @@ async function standingOf(
   let held: RecordedDelegation | undefined;
   let revoked: AuthorityRevocation | undefined;
   for (const delegation of delegationsHeld(seen, principal, intent.service).filter((d) => isLive(d, now))) {
-    const voided =
-      own.find(
-        (r) =>
-          r.delegation?.from === delegation.from &&
-          Date.parse(r.delegation.expiresAt) === Date.parse(delegation.expiresAt),
-      ) ??
-      (await revocationsInForce(delegation.from, intent.service, deps.state, now)).find((r) => !r.delegation);
+    const voided = await voidingRevocation(delegation, own, intent.service, deps.state, now);
     if (!voided) {
       held = delegation;
       break;

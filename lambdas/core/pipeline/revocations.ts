@@ -91,17 +91,40 @@ export async function revokedAuthority(
   if (reliedOn.length === 0) return undefined;
   let first: AuthorityRevocation | undefined;
   for (const delegation of reliedOn) {
-    const revoked =
-      own.find(
-        (r) =>
-          r.delegation?.from === delegation.from &&
-          Date.parse(r.delegation.expiresAt) === Date.parse(delegation.expiresAt),
-      ) ?? (await inForce(delegation.from)).find((r) => !r.delegation);
+    const revoked = await voidingRevocation(delegation, own, service, state, now);
     // A delegation still standing keeps the requester's delegated authority.
     if (!revoked) return undefined;
     first ??= revoked;
   }
   return first;
+}
+
+/** Whether `revocation` takes back this very delegation (known by its grantor and expiry), not a whole authority. */
+export function revokesDelegation(
+  revocation: AuthorityRevocation,
+  delegation: { from: string; expiresAt: string },
+): boolean {
+  return (
+    revocation.delegation?.from === delegation.from &&
+    Date.parse(revocation.delegation.expiresAt) === Date.parse(delegation.expiresAt)
+  );
+}
+
+/**
+ * The revocation in force that voids a delegation its holder relies on over `service`: one of the delegation itself,
+ * among the holder's revocations in force (`holders`), or its grantor's revocation of their whole authority.
+ */
+export async function voidingRevocation(
+  delegation: { from: string; expiresAt: string },
+  holders: readonly AuthorityRevocation[],
+  service: string,
+  state: StateStore,
+  now: Date,
+): Promise<AuthorityRevocation | undefined> {
+  return (
+    holders.find((r) => revokesDelegation(r, delegation)) ??
+    (await revocationsInForce(delegation.from, service, state, now)).find((r) => !r.delegation)
+  );
 }
 
 /** The revocations of `principal`'s authority in force at `now` that cover `service`. */

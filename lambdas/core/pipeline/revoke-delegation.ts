@@ -4,7 +4,7 @@ import type { Caller } from '../principals/caller.js';
 import { stateKeys } from '../state-keys.js';
 import { parseDelegationId } from './delegation-id.js';
 import type { GrantedDelegation } from './delegations.js';
-import { type AuthorityRevocation, revokeAuthority } from './revocations.js';
+import { type AuthorityRevocation, revokeAuthority, revokesDelegation } from './revocations.js';
 
 export interface RevokedDelegation {
   revocation: AuthorityRevocation;
@@ -33,10 +33,8 @@ export async function revokeGrantedDelegation(
       `you are ${caller.principal}; delegation ${id} was granted by ${granted.data.from}, who alone may revoke it`,
     );
   }
-  const earlier = (await deps.state.list<AuthorityRevocation>(stateKeys.revocation(to).pk)).find(
-    ({ data }) =>
-      data.delegation?.from === from &&
-      Date.parse(data.delegation.expiresAt) === Date.parse(granted.data.expiresAt),
+  const earlier = (await deps.state.list<AuthorityRevocation>(stateKeys.revocation(to).pk)).find(({ data }) =>
+    revokesDelegation(data, granted.data),
   );
   if (earlier) return { revocation: earlier.data, alreadyRevoked: true };
   const revocation = await revokeAuthority(
