@@ -16,8 +16,9 @@ const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag
   title: string;
 };
 const intentTitled = (n: number) => ({ ...example, title: `${example.title} (load ${n})` });
-// victor's change waits for a reviewer of record (xavier): parked, its execution keeps its slot until reviewed, so
-// how many are taken at once does not depend on how fast the machine runs them.
+// victor's change waits for a reviewer of record (xavier). Parked for review, its execution has ended and holds no
+// slot, but it holds its service's lane: the same change made again waits in the lane behind it, and a queued
+// execution keeps its slot, so how many are taken at once does not depend on how fast the machine runs them.
 const reviewed = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8')) as {
   title: string;
 };
@@ -115,7 +116,14 @@ describe('load on one ITV_HOME through itv serve', () => {
   test(
     'over the limit of executions in flight: 429 with Retry-After, nothing recorded, and a retry is taken later',
     async () => {
-      // Act: six at once; two run and park for their review, holding their slots, so four are refused.
+      // Prepare: one change holds the service's lane while it waits for its reviewer.
+      const blocker = await post(reviewedTitled(100), victor);
+      expect(blocker.status).toBe(202);
+      const blockerId = String(blocker.body.intentId);
+      while ((await statusOf(blockerId)).body.status !== 'awaiting-review')
+        await new Promise((resolve) => setTimeout(resolve, 100));
+
+      // Act: six at once; two are taken and queue behind it, holding their slots, so four are refused.
       const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => post(reviewedTitled(n), victor)));
 
       // Assess
@@ -129,16 +137,15 @@ describe('load on one ITV_HOME through itv serve', () => {
         expect(String(answer.body.message)).toContain(`${limit} executions`);
         expect(String(answer.body.message)).toContain('ITV_MAX_IN_FLIGHT');
       }
-      // The reviewer of record approves each as it parks, in whatever order they park (both change one service,
-      // so one waits in the lane behind the other); then they run on to their conclusion.
-      await approveAsTheyParkUntilConcluded(accepted.map((answer) => String(answer.body.intentId)));
+      // The reviewer of record approves each as it parks, in whatever order the lane admits them; then they run
+      // on to their conclusion.
+      const acceptedIds = accepted.map((answer) => String(answer.body.intentId));
+      await approveAsTheyParkUntilConcluded([blockerId, ...acceptedIds]);
       // The stop waits for every execution to end, so nothing is appended while the ledger is counted.
       expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
       // Nothing for the refused ones: the ledger holds the accepted intents' entries alone.
       const recorded = await Promise.all(
-        accepted.map(
-          async (answer) => (await statusOf(String(answer.body.intentId))).body.steps?.length ?? 0,
-        ),
+        [blockerId, ...acceptedIds].map(async (id) => (await statusOf(id)).body.steps?.length ?? 0),
       );
       const after = JSON.parse((await runItv(home, ['ledger', 'verify', '--json'])).stdout) as {
         ok: boolean;
@@ -158,7 +165,7 @@ describe('load on one ITV_HOME through itv serve', () => {
       const concluded = await untilConcluded(retriedId);
       expect(concluded.steps?.at(-1)?.type).toMatch(/^(intent\.concluded|checkpoint\.signed)$/);
     },
-    intentsBudgetMs(4),
+    intentsBudgetMs(5),
   );
 
   test(
