@@ -30,16 +30,18 @@ const ENTRY_OFFSET = '{"entry":'.length;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
-const HEX_DIGITS = token('0123456789abcdef');
+/** The two lower-case hex digits of each byte value, the first in the low 8 bits. */
+const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => {
+  const digits = b.toString(16).padStart(2, '0');
+  return digits.charCodeAt(0) | (digits.charCodeAt(1) << 8);
+});
 const GENESIS = Buffer.alloc(32);
 const SIGNED_TYPES = [...SIGNED_ENTRY_TYPES].map((type) => ({ type, bytes: token(type) }));
 
 /** Whether the 64 hex digits at `bytes[at]` spell the 32 bytes at `hash[offset]` (lower case): no string made. */
 function hexMatches(bytes: Buffer, at: number, hash: Buffer, offset: number): boolean {
   for (let i = 0; i < 32; i++) {
-    const b = hash[offset + i]!;
-    if (bytes[at + 2 * i] !== HEX_DIGITS[b >> 4] || bytes[at + 2 * i + 1] !== HEX_DIGITS[b & 15])
-      return false;
+    if ((bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8)) !== HEX_PAIRS[hash[offset + i]!]) return false;
   }
   return true;
 }
