@@ -12,6 +12,7 @@ import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { wakeLaneWaiters } from './lane-wait.js';
+import { readReview } from './review.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
 import { stoppedAtStage, stopRequestOf } from './stop-intent.js';
 
@@ -174,7 +175,10 @@ async function updateDecisionCache(
     await forgetDecision(deps.state, fingerprint);
     return 'forgotten';
   }
-  const reviewer = state.review?.decision === 'approved' ? state.review.reviewer : undefined;
+  // The reviewer credited is the one the review route recorded (StartRelease required that approval), never a
+  // name in the review wait's output.
+  const recorded = state.verification?.requiresReview ? await readReview(intentId, deps) : undefined;
+  const reviewer = recorded?.decision === 'approved' ? recorded.reviewer : undefined;
   const cached = await cacheDecision(deps.state, {
     fingerprint,
     decisionId: state.decision.decisionId,

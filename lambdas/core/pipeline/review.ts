@@ -7,7 +7,7 @@ import {
 } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
 import type { Caller } from '../principals/index.js';
-import { eligibleReviewers } from '../reviewers.js';
+import { eligibleReviewers, reviewerDomainsOf } from '../reviewers.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import type { PipelineState, ReviewResult } from './state.js';
@@ -31,6 +31,9 @@ export class ReviewWaitEndedError extends ItvError {}
 
 /** The review is recorded, but resuming the execution failed: the same review sent again resumes it. */
 export class ReviewResumeFailedError extends ItvError {}
+
+/** A release that needs a reviewer of record has no approval recorded by the review route: it does not start. */
+export class ReviewNotRecordedError extends ItvError {}
 
 /**
  * Stage 5b: a tier that needs a reviewer of record waits here. Records `review.requested` once and keeps
@@ -78,6 +81,52 @@ export function reviewersOfRecord(
   return eligible.filter((principal) => principal !== intent.authority.onBehalfOf);
 }
 
+/**
+ * Verify's check that someone may decide a change that needs a reviewer of record: without one it would wait out
+ * the whole review window for nothing. Example, failing: pricing-engine's only owner, dana, requested the change.
+ */
+export function reviewerOfRecordCheck(
+  intent: Intent,
+  deps: Pick<PipelineDeps, 'catalog' | 'policies'>,
+): { check: 'reviewer-of-record'; passed: boolean; detail: string } {
+  const eligible = reviewersOfRecord(intent, deps);
+  if (eligible.length > 0) {
+    return {
+      check: 'reviewer-of-record',
+      passed: true,
+      detail: `a reviewer of record decides: ${eligible.join(', ')}`,
+    };
+  }
+  const name = intent.change.service;
+  const service = deps.catalog.services[name];
+  const domains = service ? reviewerDomainsOf(service, deps.policies.reviewedDomains) : [];
+  const candidates = service
+    ? domains.length > 0
+      ? [...new Set(domains.flatMap((domain) => deps.catalog.reviewers[domain] ?? []))]
+      : service.owners
+    : [];
+  const deciders = domains.length > 0 ? `the reviewers of record for ${domains.join(' and ')}` : 'its owners';
+  const remedy =
+    domains.length > 0
+      ? `add a reviewer of record for ${domains.join(' or ')} to the catalog`
+      : `add another owner of ${name} to the catalog`;
+  const why =
+    candidates.length === 0
+      ? `the catalog names none of ${deciders} for a change to ${name}`
+      : `a change to ${name} is decided by ${deciders} (${candidates.join(', ')}), and ${candidates
+          .map((principal) =>
+            principal === intent.authority.requester
+              ? `${principal} requested it`
+              : `it is made on behalf of ${principal}`,
+          )
+          .join(', and ')} (separation of duties)`;
+  return {
+    check: 'reviewer-of-record',
+    passed: false,
+    detail: `this change needs a reviewer of record, and the catalog names nobody who may decide it: ${why}; ${remedy}`,
+  };
+}
+
 /** What a refusal for separation of duties adds: who may decide instead, or that the catalog names nobody. */
 function decidedInstead(intent: Intent, others: readonly string[]): string {
   return others.length > 0
@@ -91,6 +140,29 @@ function recordDecision(
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock'>,
 ) {
   return record(deps, intentId, `review.${review.decision}`, { ...review }, 'review.decided');
+}
+
+/**
+ * The approval a release that needs a reviewer of record starts on: the one the review route recorded after its
+ * checks (`recordReview`). The review wait's own output is never enough: it is whatever came back with the task
+ * token, and on AWS whoever can read the execution's history and call SendTaskSuccess could send one.
+ */
+export async function recordedApproval(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state'>,
+): Promise<ReviewResult> {
+  const recorded = await readReview(intentId, deps);
+  if (!recorded) {
+    throw new ReviewNotRecordedError(
+      `intent ${intentId} needs a reviewer of record, and no approval is recorded for it: its review wait ended without a review through itv, so the release does not start`,
+    );
+  }
+  if (recorded.decision !== 'approved') {
+    throw new ReviewNotRecordedError(
+      `intent ${intentId} was rejected by ${recorded.reviewer}, yet its review wait ended as approved: the release does not start`,
+    );
+  }
+  return recorded;
 }
 
 /** Reads a recorded review decision, if any. */

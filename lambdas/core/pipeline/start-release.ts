@@ -17,6 +17,7 @@ import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
+import { recordedApproval } from './review.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
 /**
@@ -30,6 +31,7 @@ export async function startRelease(
   options: { strategy?: DeploymentStrategy } = {},
 ): Promise<ReleaseResult> {
   const { intent, intentId } = await resolvedIntent(state, deps);
+  if (state.verification?.requiresReview) await recordedApproval(intentId, deps);
   const admission = state.admission;
   if (!admission) throw new Error('StartRelease needs the admission result');
   const service = deps.catalog.services[intent.change.service];

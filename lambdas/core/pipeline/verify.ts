@@ -16,6 +16,7 @@ import { recheckContract } from './contract-recheck.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
+import { reviewerOfRecordCheck } from './review.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
 
@@ -120,14 +121,17 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
           ...(cached.reviewer ? { reviewer: cached.reviewer } : {}),
         }
       : undefined;
+  // A change that waits for a reviewer of record needs someone who may decide it.
+  const requiresReview = admission.requiresReviewer && !reusedDecision;
+  if (requiresReview && passed) results.push(reviewerOfRecordCheck(intent, deps));
   const result: VerificationResult = {
-    passed,
-    requiresReview: admission.requiresReviewer && !reusedDecision,
+    passed: results.every((r) => r.passed),
+    requiresReview,
     results,
     fingerprint,
     ...(reusedDecision ? { reusedDecision } : {}),
   };
-  if (passed) await recordContinuity(deps.state, intentId, reusedDecision?.decisionId ?? null);
+  if (result.passed) await recordContinuity(deps.state, intentId, reusedDecision?.decisionId ?? null);
   if (reusedDecision) {
     await record(deps, intentId, 'decision.reused', {
       fingerprint,
@@ -135,7 +139,7 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
       reviewSkipped: admission.requiresReviewer,
     });
   }
-  const stored = await record(deps, intentId, passed ? 'verification.passed' : 'verification.failed', {
+  const stored = await record(deps, intentId, result.passed ? 'verification.passed' : 'verification.failed', {
     gate: admission.gate,
     ...result,
     reuse: { cachedDecisionId: reuse.cachedDecisionId, reviewRegimes: reuse.reviewRegimes },

@@ -2,6 +2,7 @@ import { reuseReason } from '../../../lambdas/core/compounding/index.js';
 import { ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
+import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import {
   intentAt,
   launchFlagsBusinessHours,
@@ -65,9 +66,13 @@ describe('compounding: decision reuse by fingerprint', () => {
   test('a tier that needs a reviewer skips review when its decision is reused, naming the reviewer', async () => {
     // Prepare: an irreversible pricing change is tier 3 (reviewer required, and no regime that wants one each time)
     const h = pipelineHarness(businessHours);
+    // frank (deal-desk-analyst) co-owns pricing-engine here, so dana, its other owner, may review his change.
+    const catalog = structuredClone(h.deps.catalog);
+    catalog.services['pricing-engine']!.owners = ['dana', 'frank'];
+    h.deps.catalog = catalog;
     const change = (n: number) =>
       intentAt(h, (d) => {
-        d.authority = { requester: 'dana', team: 'revenue', role: 'engineering-manager' };
+        d.authority = { requester: 'frank', team: 'revenue', role: 'deal-desk-analyst' };
         d.constraints = { reversibility: 'irreversible', onRegression: 'freeze', checks: [] };
         d.change = {
           service: 'pricing-engine',
@@ -85,14 +90,18 @@ describe('compounding: decision reuse by fingerprint', () => {
       });
     const firstVerified = await runToVerify(h, change(10));
     expect(firstVerified.verification).toMatchObject({ passed: true, requiresReview: true });
-    const reviewed = {
-      ...firstVerified,
-      review: {
-        decision: 'approved' as const,
-        reviewer: 'bob',
-        decidedAt: h.clock.now().toISOString(),
+    // The reviewer of record approves through the review route, which records the approval the release needs.
+    const intentId = firstVerified.declared!.intentId;
+    await requestReview(intentId, 'token-1', firstVerified, h.deps);
+    const { review } = await recordReview(
+      {
+        intentId,
+        decision: 'approved',
+        reviewer: { principal: 'dana', authenticatedAs: { method: 'local', via: 'test' } },
       },
-    };
+      h.deps,
+    );
+    const reviewed = { ...firstVerified, review };
     const released = await runRelease(h, reviewed);
     const observed = { ...released, observation: await observe(released, h.deps) };
     await learn(observed, h.deps);
@@ -103,7 +112,7 @@ describe('compounding: decision reuse by fingerprint', () => {
     expect(second.verification).toMatchObject({
       passed: true,
       requiresReview: false,
-      reusedDecision: { decisionId: firstVerified.decision!.decisionId, reviewer: 'bob' },
+      reusedDecision: { decisionId: firstVerified.decision!.decisionId, reviewer: 'dana' },
     });
     const reused = (await h.ledger.forIntent('test', second.declared!.intentId)).find(
       (s) => s.entry.type === 'decision.reused',
@@ -111,11 +120,11 @@ describe('compounding: decision reuse by fingerprint', () => {
     const payload = ledgerPayloads['decision.reused'].parse(reused.entry.payload);
     expect(payload).toMatchObject({
       decisionId: firstVerified.decision!.decisionId,
-      reviewer: 'bob',
+      reviewer: 'dana',
       reviewSkipped: true,
     });
     expect(reuseReason({ cachedDecisionId: payload.decisionId, reviewRegimes: [] }, payload)).toMatch(
-      /^standard change: .* approved by bob$/,
+      /^standard change: .* approved by dana$/,
     );
   });
 
