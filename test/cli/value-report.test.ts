@@ -54,7 +54,7 @@ describe('honest value figures', () => {
         'continuous: compounded_value_per_hour = total_value_usd × e^(rate × years) / (years × 365 × 24)',
       );
       expect(text.stdout).toMatch(
-        /DORA \(conclusions (\S+) to \1, 0s apart; deployments\/day over 1\.0 day, the least a rate is counted over; virtual time: the local runtime's clock/,
+        /DORA \(one conclusion, at \S+; deployments\/day over 1\.0 day, the least a rate is counted over; virtual time: the local runtime's clock/,
       );
       const report = JSON.parse(json.stdout) as Record<string, unknown>;
       expect(report).toMatchObject({

@@ -111,8 +111,13 @@ export function doraLine(dora: DoraFigures, clock: ClockKind): string {
   const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
   // The span of the conclusions as it is; the per-day rate's days are at least one (DoraFigures.window).
   const spanSeconds = dora.window ? (Date.parse(dora.window.to) - Date.parse(dora.window.from)) / 1000 : 0;
+  const conclusions = !dora.window
+    ? ''
+    : spanSeconds === 0
+      ? `one conclusion, at ${dora.window.from}`
+      : `conclusions ${dora.window.from} to ${dora.window.to}, ${duration(spanSeconds)} apart`;
   const window = dora.window
-    ? `conclusions ${dora.window.from} to ${dora.window.to}, ${duration(spanSeconds)} apart; deployments/day over ${dora.window.days.toFixed(1)} day${dora.window.days === 1 ? '' : 's'}${spanSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
+    ? `${conclusions}; deployments/day over ${dora.window.days.toFixed(1)} day${dora.window.days === 1 ? '' : 's'}${spanSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
     : 'no concluded intent yet';
   return `DORA (${window}; ${clockNote(clock)}): lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)} (failed release's start to its rollback's end)`;
 }

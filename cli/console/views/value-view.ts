@@ -235,6 +235,14 @@ ${lineChart({
 ${failureCount > failures.length ? html`<p class="muted">${failureCount} failed changes in these kinds; the latest ${failures.length} are marked.</p>` : ''}`;
 }
 
+/** The window DORA over time covers, in words: one instant, hours and minutes under a day, else days. */
+function spanOf(window: { from: string; to: string; days: number }): string {
+  const seconds = (Date.parse(window.to) - Date.parse(window.from)) / 1000;
+  if (seconds === 0) return `from one conclusion at ${window.from}`;
+  const span = seconds < 86_400 ? duration(seconds) : `${window.days.toFixed(1)} days`;
+  return `over ${span} from ${window.from} to ${window.to}`;
+}
+
 function doraSection(report: ValueReportDocument): Markup {
   const over = report.doraOverTime;
   const heading = html`<h2 id="dora">DORA over time</h2><p>${doraLine(report.dora, report.clock)}</p>`;
@@ -261,7 +269,7 @@ function doraSection(report: ValueReportDocument): Markup {
       formatY,
     });
   return html`${heading}
-<p>Per ${per}, over ${over.window.days.toFixed(1)} days from ${over.window.from} to ${over.window.to}: a period without a conclusion has no deployments and no other figure, and the first and last periods may be partly outside the window.</p>
+<p>Per ${per}, ${spanOf(over.window)}: a period without a conclusion has no deployments and no other figure, and the first and last periods may be partly outside the window.</p>
 <div class="charts">${chart('lead time (median)', 'minutes', (p) => (p.leadTimeSeconds === null ? null : p.leadTimeSeconds / 60), minutes)}
 ${chart(
   'deployments per day',

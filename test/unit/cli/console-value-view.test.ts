@@ -155,6 +155,38 @@ describe('value view', () => {
     expect((markup.match(/<details>/g) ?? []).length).toBe(7);
   });
 
+  test('DORA over one conclusion names the instant, not a window of "0.0 days"', () => {
+    // Prepare
+    const one = valueReportDocument(valueAnswer(intents.slice(0, 1), { by: 'region' }), 'virtual');
+
+    // Act
+    const markup = valueView(one).text;
+
+    // Assess
+    expect(markup).not.toContain('0.0 days');
+    expect(markup).toContain(
+      'DORA (one conclusion, at 2026-11-02T09:00:00.000Z; deployments/day over 1.0 day',
+    );
+    expect(markup).toContain('Per day, from one conclusion at 2026-11-02T09:00:00.000Z:');
+  });
+
+  test('DORA over a window shorter than a day gives its span in hours and minutes', () => {
+    // Prepare
+    const close = [
+      concluded({ intentId: 'x', concludedAt: '2026-11-02T09:00:00Z' }),
+      concluded({ intentId: 'y', concludedAt: '2026-11-02T11:30:00Z' }),
+    ];
+    const short = valueReportDocument(valueAnswer(close, { by: 'service' }), 'virtual');
+
+    // Act
+    const markup = valueView(short).text;
+
+    // Assess
+    expect(markup).toContain(
+      'Per day, over 2h 30m from 2026-11-02T09:00:00.000Z to 2026-11-02T11:30:00.000Z:',
+    );
+  });
+
   test('many groups: the largest twenty are bars and the rest one bar that says how many', () => {
     const many = Array.from({ length: 30 }, (_, i) =>
       concluded({
