@@ -64,10 +64,21 @@ export const secretRules: readonly SecretRule[] = [
   {
     // itv's own, for free text (a check's detail, a reason): a credential keyword assigned a value that holds a
     // letter and a digit (`password=Sup3rS3cret!`, `api_key: a1b2c3d4`), as a pasted log line or config line
-    // carries one; prose (`the token: rotated weekly`) and references (`${DB_PASSWORD}`, an ARN) pass.
+    // carries one; prose (`the token: rotated weekly`) and references (`${DB_PASSWORD}`, an ARN) pass. The keyword
+    // may follow `_` or `-` (`aws_secret_access_key=`, `DB_PASSWORD=`, `x-api-key:`), after which `\b` would not
+    // match, but not a letter or digit (`mytoken=`, `keysecret_…`).
     id: 'itv:credential-assignment',
     pattern:
-      /\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,}/i,
+      /(?<![a-z0-9])(?:password|passwd|pwd|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,}/i,
     allow: /(?:arn:aws|\{\{resolve:|\$\{|(?:ssm|secretsmanager|vault):)/i,
+  },
+  {
+    // itv's own: the secret key line of an AWS credentials file or environment. AWS issues the key as 40 base64
+    // characters that may hold no digit, which credential-assignment asks for.
+    id: 'itv:aws-secret-access-key',
+    pattern: new RegExp(
+      String.raw`(?<![a-z0-9])aws_?secret_?access_?key\s*[:=]\s*["']?[A-Za-z0-9/+]{40}${end}`,
+      'i',
+    ),
   },
 ];

@@ -211,6 +211,29 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
     );
   });
 
+  test("an AWS credentials line in a test result's detail or a payload note is refused naming the field", () => {
+    const line = 'aws_secret_access_key=wJalrXUtnFEMIKbPxRfiCYzQvLmNoPqRsTuVwXyZ';
+    const inDetail = refusal(
+      edited((d) => (d.testResults = [{ check: 'unit', passed: true, detail: `env: ${line}` }])),
+    );
+    expect(inDetail.issues).toEqual([
+      { path: 'testResults.0.detail', message: expect.stringContaining('holds a secret (rule itv:') },
+    ]);
+    const inNote = refusal(
+      edited(
+        (d) =>
+          (d.change.payload = {
+            rollout: { note: 'AWS_SECRET_ACCESS_KEY=k9Jq2mZx7Lp0Wv4Rt8Yb3Nc6Hd1Fg5Sa0Ue2Io4P' },
+          }),
+      ),
+    );
+    expect(inNote.issues).toEqual([
+      { path: 'change.payload.rollout.note', message: expect.stringContaining('holds a secret (rule itv:') },
+    ]);
+    expect(JSON.stringify([inDetail, inNote])).not.toContain('wJalrXUtnFEMI');
+    expect(JSON.stringify([inDetail, inNote])).not.toContain('k9Jq2mZx7Lp0');
+  });
+
   test('a lone surrogate, which has no canonical form, is a field error and not a thrown TypeError', () => {
     const result = refusal(edited((d) => (d.tags = { team: 'growth\uD800' })));
     expect(result.issues).toEqual([

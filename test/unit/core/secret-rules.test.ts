@@ -26,6 +26,7 @@ const samples: Record<string, string> = {
   'age-secret-key': `AGE-SECRET-KEY-1${'Q'.repeat(58)}`,
   jwt: `eyJ${'o'.repeat(17)}.eyJ${'p'.repeat(17)}.${'q'.repeat(10)}`,
   'itv:credential-assignment': 'db password=Sup3rS3cret!',
+  'itv:aws-secret-access-key': `aws_secret_access_key=${'wJalrXUtnFEMIKbPxRfiC'}${'YzQvLmNoPqRsTuVwXyZ'}`,
 };
 
 describe('the vendored secret rules', () => {
@@ -58,6 +59,42 @@ describe('the vendored secret rules', () => {
       'tokenTtlSeconds: 3600',
     ]) {
       expect(matchingRule(text)).toBeUndefined();
+    }
+  });
+
+  test('a credential keyword joined to a prefix by _ or - is caught: the AWS credentials file and env lines', () => {
+    // 40 characters as AWS issues secret access keys; this one happens to hold no digit.
+    const awsSecret = 'wJalrXUtnFEMIKbPxRfiCYzQvLmNoPqRsTuVwXyZ';
+    for (const text of [
+      `aws_secret_access_key=${awsSecret}`,
+      `AWS_SECRET_ACCESS_KEY=${awsSecret}`,
+      `aws_secret_access_key = ${awsSecret}`,
+      'aws_secret_access_key=k9Jq2mZx7Lp0Wv4Rt8Yb3Nc6Hd1Fg5Sa0Ue2Io4P',
+      'secret_key: k9Jq2mZx7Lp0',
+      'x_api_key=a1b2c3d4e5f6',
+      'x-api-key: a1b2c3d4e5f6',
+      'DB_PASSWORD=Sup3rS3cret!',
+      'github_token=ab12cd34ef56',
+    ]) {
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: expect.any(String) });
+    }
+    expect(matchingRule('aws_access_key_id=AKIAQWERTY234567ZXCV')?.id).toBe('aws-access-token');
+    expect(matchingRule('aws_access_key_id=AKIAIOSFODNN7EXAMPLE')).toBeUndefined();
+  });
+
+  test('words that merely contain a credential keyword pass', () => {
+    for (const text of [
+      'mytoken=abc123def',
+      'tokenizer=v2beta3',
+      'secretary: room 101',
+      'max_tokens=4096',
+      'keysecret_rotation_days=90',
+      'the aws_secret_access_key is in Secrets Manager',
+      'aws_secret_access_key: see runbook 12',
+      'aws_secret_access_key=arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci-1a2b3c',
+      'aws_secret_access_key=12345678901234567890123456789012345678901',
+    ]) {
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
     }
   });
 
