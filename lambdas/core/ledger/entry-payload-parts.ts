@@ -129,7 +129,18 @@ export const policyContextPart = z.object({
   tags: z.record(z.string(), z.string()),
 });
 
-export const checkResultPart = z.object({ check: z.string(), passed: z.boolean(), detail: z.string() });
+/**
+ * One check Verify counted. A result of a check the intent names says who asserted it: `attached` to the intent
+ * by its submitter (`reportedBy` the requester) or `reported` by CI (`reportedBy` the reporter); Verify's own
+ * checks and a missing result carry neither. Entries recorded before either was written lack both.
+ */
+export const checkResultPart = z.object({
+  check: z.string(),
+  passed: z.boolean(),
+  detail: z.string(),
+  source: z.enum(['attached', 'reported']).optional(),
+  reportedBy: z.string().optional(),
+});
 
 export const reusedDecisionPart = z.object({
   decisionId: z.string(),

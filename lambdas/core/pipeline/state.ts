@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { attemptPart } from '../ledger/entry-payload-parts.js';
+import { attemptPart, checkResultPart } from '../ledger/entry-payload-parts.js';
 import { authenticatedAsSchema, callerSchema } from '../principals/caller.js';
 
 /**
@@ -73,7 +73,7 @@ export const reusedDecisionSchema = z.object({
 export const verificationResultSchema = z.object({
   passed: z.boolean(),
   requiresReview: z.boolean(),
-  results: z.array(z.object({ check: z.string(), passed: z.boolean(), detail: z.string() })),
+  results: z.array(checkResultPart),
   /** SHA-256 of (service, profile, change kind, contract version, policy-set hash, risk attributes). */
   fingerprint: z.string().optional(),
   /** A decision with the same fingerprint that was validated and released cleanly: a standard change. */

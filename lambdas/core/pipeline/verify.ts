@@ -151,7 +151,7 @@ type CheckResult = VerificationResult['results'][number];
 
 /** Each check the intent names, with the result CI reported or attached, or none yet. */
 async function namedCheckResults(
-  intent: Pick<Intent, 'constraints' | 'testResults'>,
+  intent: Pick<Intent, 'authority' | 'constraints' | 'testResults'>,
   intentId: string,
   deps: Pick<PipelineDeps, 'state'>,
 ): Promise<Array<{ check: string; result?: CheckResult }>> {
@@ -164,7 +164,13 @@ async function namedCheckResults(
       // Reported by CI (`report-check.ts`), which compares this detail to tell whether its result counted.
       named.push({
         check,
-        result: { check, passed: posted.data.passed, detail: reportedCheckDetail(posted.data) },
+        result: {
+          check,
+          passed: posted.data.passed,
+          detail: reportedCheckDetail(posted.data),
+          source: 'reported',
+          reportedBy: posted.data.reportedBy,
+        },
       });
     } else if (attached) {
       named.push({
@@ -172,7 +178,10 @@ async function namedCheckResults(
         result: {
           check,
           passed: attached.passed,
-          detail: attached.detail || (attached.url ?? 'attached by CI'),
+          detail: attached.detail || (attached.url ?? 'attached by the submitter'),
+          // The intent's bound requester submitted it: an attached result is the submitter's claim, not CI's.
+          source: 'attached',
+          reportedBy: intent.authority.requester,
         },
       });
     } else {

@@ -110,6 +110,8 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
       check,
       passed: false,
       detail: 'reported failed by ci-sre: AU-2 untested',
+      source: 'reported',
+      reportedBy: 'ci-sre',
     });
     expect((await stack.status(waiter.intentId))?.outcome).toBe('failed-verification');
     expect([late.status, late.body.error]).toEqual([409, 'CheckReportConflictError']);
@@ -172,6 +174,8 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
       check,
       passed: true,
       detail: 'reported passed by ci-sre: controls AU-2..AU-12 tested',
+      source: 'reported',
+      reportedBy: 'ci-sre',
     });
     expect((await stack.status(id))?.outcome).toBe('stopped');
   });

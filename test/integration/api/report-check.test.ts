@@ -157,6 +157,8 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
         check,
         passed: false,
         detail: 'reported failed by victor: control AU-2 has no test',
+        source: 'reported',
+        reportedBy: 'victor',
       });
       expect(late.status).toBe(409);
       expect(String(late.body.message)).toContain('was reported failed by victor');

@@ -106,8 +106,20 @@ describe('a fail-fast gate waiting for CI (local runtime)', () => {
         results: Array<{ check: string; detail: string }>;
       };
       expect(verified.results.filter((r) => checks.includes(r.check))).toEqual([
-        { check: checks[0], passed: true, detail: 'reported passed by victor: controls AU-2..AU-12 tested' },
-        { check: checks[1], passed: true, detail: 'reported passed by victor' },
+        {
+          check: checks[0],
+          passed: true,
+          detail: 'reported passed by victor: controls AU-2..AU-12 tested',
+          source: 'reported',
+          reportedBy: 'victor',
+        },
+        {
+          check: checks[1],
+          passed: true,
+          detail: 'reported passed by victor',
+          source: 'reported',
+          reportedBy: 'victor',
+        },
       ]);
       expect(kinds.indexOf('verification.passed')).toBeGreaterThan(kinds.lastIndexOf('check.reported'));
       expect(kinds.at(-1)).toBe('review.requested');
@@ -183,7 +195,13 @@ describe('a fail-fast gate waiting for CI (local runtime)', () => {
       expect(Date.parse(failed.timestamp)).toBeGreaterThanOrEqual(Date.parse(awaited.deadline));
       expect((failed.payload as { results: unknown[] }).results).toEqual(
         expect.arrayContaining([
-          { check: checks[0], passed: true, detail: 'reported passed by victor' },
+          {
+            check: checks[0],
+            passed: true,
+            detail: 'reported passed by victor',
+            source: 'reported',
+            reportedBy: 'victor',
+          },
           {
             check: checks[1],
             passed: false,

@@ -136,3 +136,63 @@ describe("a reported check in the evidence bundle's test results", () => {
     });
   });
 });
+
+/**
+ * A result attached to the intent by its submitter beside one CI reported: `test-results.json` says who asserted
+ * each, so an attached claim never reads as CI's.
+ */
+describe("who asserted each check result in the evidence bundle's test results", () => {
+  test('an attached result names the submitter and says it was attached; a reported one names its reporter', async () => {
+    // Prepare: alice's intent names e2e and unit and carries a passed unit result of her own; ci-growth reports e2e.
+    const h = pipelineHarness();
+    const evidence = new WriteOnceEvidence();
+    const deps = { ...h.deps, evidence };
+    const intent = intentAt(h, (draft) => {
+      draft.constraints = {
+        ...(draft.constraints ?? {}),
+        checks: ['e2e', 'unit'],
+      } as IntentInput['constraints'];
+      draft.testResults = [{ check: 'unit', passed: true }];
+    });
+    let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent) };
+    state = { ...state, declared: await declareIntent(state, deps) };
+    state = { ...state, structure: await validateStructure(state, deps) };
+    state = { ...state, admission: await admitPolicy(state, deps) };
+    state = { ...state, decision: await formDecision(state, deps) };
+    const intentId = state.declared!.intentId;
+    await reportCheck(
+      { intentId, check: 'e2e', status: 'passed', caller: namedLocally('ci-growth', 'test') },
+      deps,
+    );
+    state = { ...state, verification: await verify(state, deps) };
+    state = { ...state, learning: await learn(state, deps) };
+    await signCheckpoint(intentId, deps);
+
+    // Act
+    const files = evidence.bundle(intentId);
+    const results = json(files.get('test-results.json')) as Array<{ type: string; results?: unknown[] }>;
+    const verified = results.find((result) => result.type.startsWith('verification.'));
+
+    // Assess
+    expect(verified?.results).toEqual(
+      expect.arrayContaining([
+        {
+          check: 'e2e',
+          passed: true,
+          detail: 'reported passed by ci-growth',
+          source: 'reported',
+          reportedBy: 'ci-growth',
+        },
+        {
+          check: 'unit',
+          passed: true,
+          detail: 'attached by the submitter',
+          source: 'attached',
+          reportedBy: 'alice',
+        },
+      ]),
+    );
+    expect(JSON.stringify(results)).not.toContain('attached by CI');
+    expect(verifyBundle(files)).toMatchObject({ ok: true });
+  });
+});

@@ -78,6 +78,8 @@ describe('a check result reported for an intent (PUT /intents/{id}/checks/{name}
       check: 'e2e',
       passed: false,
       detail: 'reported failed by ci-growth: 3 of 120 scenarios failed',
+      source: 'reported',
+      reportedBy: 'ci-growth',
     });
     const entries = await h.ledger.forIntent('test', intentId);
     const reported = entries.find((s) => s.entry.type === 'check.reported')!.entry;
