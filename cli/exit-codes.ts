@@ -11,6 +11,8 @@ export const exitCodes = {
   error: 1,
   /** The change ended without releasing (rejected, rolled back, frozen, held, stopped, refused, failed), or a hold waits for its owners. */
   notReleased: 2,
+  /** `itv evidence verify`: every check passed, but under the bundle's own key, no key being pinned. */
+  notVerified: 2,
   /** `itv ledger verify`: entries trail the newest signed checkpoint. */
   unanchored: 3,
 } as const;

@@ -227,9 +227,14 @@ export function buildProgram(): Command {
     );
   evidence
     .command('verify')
-    .description('verify pulled bundles: signatures, file digests, inclusion proofs (exit 1 if one is not)')
+    .description(
+      'verify pulled bundles under a pinned key: signatures, file digests, inclusion proofs (exit 1 if one is not; 2 if no key could be pinned)',
+    )
     .argument('<bundles...>', 'bundle folders')
-    .option('--public-key <pem>', 'require this public key instead of trusting the one in the bundle')
+    .option(
+      '--public-key <pem>',
+      "pin this public key (default: the signing key of the stack itv talks to, the home's or the context's)",
+    )
     .option('--json', 'print the result as JSON')
     .action(async (dir, options) =>
       exit(await (await import('./commands/evidence.js')).evidenceVerifyCommand(dir, options)),

@@ -185,7 +185,7 @@ export async function demoCommand(options: {
             : `ledger verification FAILED at seq ${audit.seq}: ${audit.reason}`,
         );
         log(
-          `evidence bundles verified: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR --public-key KEY, the ledger's key that itv ledger export --out FILE writes to FILE.pub.pem)`,
+          `evidence bundles verified under the stack's key: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR, which pins this home's key, or --public-key KEY, the ledger's key that itv ledger export --out FILE writes to FILE.pub.pem)`,
         );
         for (const f of bundles.failures) log(`evidence bundle of ${f.intentId} FAILED: ${f.detail}`);
         for (const r of mismatched)
@@ -244,6 +244,7 @@ export async function runDemo(
   const bundles = await verifyStoredBundles(
     deps.evidence,
     results.map((r) => r.status.intentId),
+    await deps.publicKey(),
   );
   const series = results.filter((r) => r.scenario.label.startsWith('compounding '));
   return {

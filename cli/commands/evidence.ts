@@ -3,15 +3,18 @@ import { basename, join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
 import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
+import { keyIdOf } from '../../lambdas/core/signing/key-id.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadBundle } from '../api/bundle-download.js';
 import { openApi } from '../api/itv-api.js';
 import { paint } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
+import { exitCodes } from '../exit-codes.js';
 import { checkBundleDir, writeBundleDir } from './bundle-folder.js';
 import { spkiFromPem } from './ledger.js';
 import { unreadable } from './read-intent-file.js';
+import { type StackKey, stackKey } from './stack-key.js';
 
 /** Copies an intent's bundle out of the evidence store into `outDir`; returns the file names copied. */
 export async function pullBundle(
@@ -51,14 +54,6 @@ export function readBundleDir(dir: string): Map<string, Uint8Array> {
   return bundleFilesOf(basename(dir), files);
 }
 
-/** Verifies a pulled bundle folder, with its own public key or a pinned one (PEM file). */
-export function verifyBundleDir(dir: string, publicKeyPem?: string): BundleVerification {
-  return verifyBundle(
-    readBundleDir(dir),
-    publicKeyPem ? { publicKeySpkiDer: spkiFromPem(publicKeyPem) } : {},
-  );
-}
-
 /** `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder. */
 export async function evidencePullCommand(
   intentId: string | undefined,
@@ -76,7 +71,8 @@ export async function evidencePullCommand(
   }
   const out = options.out ?? `evidence-${intentId}`;
   checkBundleDir(out);
-  const { client } = await openApi();
+  const api = await openApi();
+  const { client } = api;
   let files: Map<string, Uint8Array>;
   try {
     files = await downloadBundle((path) => client.text(path), intentId);
@@ -89,31 +85,74 @@ export async function evidencePullCommand(
     console.log(JSON.stringify({ intentId, out, files: names }, null, 2));
     return 0;
   }
+  // The verify named pins the key of the stack the bundle came from: the same home, or the same context.
+  const pin = api.kind === 'local' ? '' : ` --context ${api.name}`;
   console.log(
-    `pulled ${names.length} files of intent ${intentId} into ${out}; check them with: itv evidence verify ${out}`,
+    `pulled ${names.length} files of intent ${intentId} into ${out}; check them against this stack's key with: itv evidence verify ${out}${pin} (or --public-key PEM, a key you hold)`,
   );
   return 0;
 }
 
-/** `itv evidence verify BUNDLE…`: each bundle folder verified offline; exit 1 if any fails. */
+/**
+ * `itv evidence verify BUNDLE…`: each bundle folder verified offline under a pinned key — `--public-key`, else
+ * the key of the stack this CLI reaches (`stack-key.ts`). With neither, the checks run under the key each bundle
+ * carries and are shown, but that proves only that a bundle agrees with itself: NOT VERIFIED, exit 2, as
+ * `docs/verify-bundle.sh` ends. Exit 1 if any bundle fails.
+ */
 export async function evidenceVerifyCommand(
   dirs: string | string[],
   options: { publicKey?: string; json?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const folders = typeof dirs === 'string' ? [dirs] : dirs;
-  const verifications = folders.map((dir) => verifyBundleDir(dir, options.publicKey));
+  const read = folders.map((dir) => readBundleDir(dir));
+  const pinned: StackKey = options.publicKey
+    ? { spkiDer: spkiFromPem(options.publicKey), from: options.publicKey }
+    : await stackKey(env);
+  const verifications = read.map((files) =>
+    verifyBundle(files, pinned.spkiDer ? { publicKeySpkiDer: pinned.spkiDer } : {}),
+  );
+  const verdicts = verifications.map((verification) => verdictOf(verification, pinned));
   if (options.json) {
-    console.log(JSON.stringify(folders.length === 1 ? verifications[0] : verifications, null, 2));
+    const answers = verifications.map((verification, index) => ({
+      ...verification,
+      // `ok` means verified under a pinned key; a bundle that only agrees with itself is `selfConsistent`.
+      ok: verdicts[index] === 'verified',
+      verdict: verdicts[index],
+      selfConsistent: verification.ok,
+      keyPinnedFrom: pinned.spkiDer ? pinned.from : null,
+    }));
+    console.log(JSON.stringify(folders.length === 1 ? answers[0] : answers, null, 2));
   } else {
-    for (const [index, dir] of folders.entries()) printVerification(dir, verifications[index]!);
+    if (pinned.spkiDer) console.log(`key pinned from ${pinned.from}: keyid ${keyIdOf(pinned.spkiDer)}`);
+    for (const [index, dir] of folders.entries())
+      printVerification(dir, verifications[index]!, verdicts[index]!);
+    if (!pinned.spkiDer && verdicts.includes('not-verified')) {
+      console.log(
+        `NOT VERIFIED: no key was pinned (--public-key PEM), and ${pinned.why}: every check passed under the key the bundle carries, so the bundle only agrees with itself`,
+      );
+    }
   }
-  return verifications.every((verification) => verification.ok) ? 0 : 1;
+  if (verdicts.includes('failed')) return exitCodes.error;
+  return verdicts.includes('not-verified') ? exitCodes.notVerified : exitCodes.ok;
 }
 
-function printVerification(dir: string, verification: BundleVerification): void {
-  const verdict = verification.ok ? paint('VERIFIED', 'green') : paint('FAILED', 'red');
+type Verdict = 'verified' | 'failed' | 'not-verified';
+
+function verdictOf(verification: BundleVerification, pinned: StackKey): Verdict {
+  if (!verification.ok) return 'failed';
+  return pinned.spkiDer ? 'verified' : 'not-verified';
+}
+
+const verdictText: Record<Verdict, string> = {
+  verified: paint('VERIFIED', 'green'),
+  failed: paint('FAILED', 'red'),
+  'not-verified': paint('NOT VERIFIED', 'yellow'),
+};
+
+function printVerification(dir: string, verification: BundleVerification, verdict: Verdict): void {
   console.log(
-    `evidence bundle ${verification.intentId ? `${verification.intentId} (${dir})` : dir}: ${verdict}`,
+    `evidence bundle ${verification.intentId ? `${verification.intentId} (${dir})` : dir}: ${verdictText[verdict]}`,
   );
   const width = Math.max(...verification.checks.map((c) => c.check.length));
   for (const check of verification.checks) {
@@ -129,10 +168,11 @@ export interface BundlesVerified {
   failures: Array<{ intentId: string; detail: string }>;
 }
 
-/** Verifies the stored bundle of each intent with the bundle's own key, as `itv evidence verify` does. */
+/** Verifies the stored bundle of each intent under the stack's key, pinned as `itv evidence verify` pins it. */
 export async function verifyStoredBundles(
   evidence: EvidenceStore,
   intentIds: readonly string[],
+  publicKeySpkiDer: Uint8Array,
 ): Promise<BundlesVerified> {
   const failures: BundlesVerified['failures'] = [];
   const unique = [...new Set(intentIds)];
@@ -146,7 +186,7 @@ export async function verifyStoredBundles(
       failures.push({ intentId, detail: error.message });
       continue;
     }
-    const verification = files.size === 0 ? undefined : verifyBundle(files);
+    const verification = files.size === 0 ? undefined : verifyBundle(files, { publicKeySpkiDer });
     if (!verification?.ok) {
       const failed = verification?.checks.find((check) => !check.ok);
       failures.push({ intentId, detail: failed ? `${failed.check}: ${failed.detail}` : 'no bundle' });

@@ -395,12 +395,14 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
   private async evidence(response: ServerResponse, id: string): Promise<void> {
     const files = await this.bundle(id);
     if (!(files instanceof Map)) return this.page(response, files.status, 'Evidence', 'intents', files.body);
+    const key = await this.publicKey();
     return this.page(
       response,
       200,
       `Evidence of ${id}`,
       'intents',
-      evidenceView(id, files, verifyBundle(files)),
+      // The console runs beside the stack: its key is pinned, never the one the bundle carries.
+      evidenceView(id, files, verifyBundle(files, key), key.publicKeySpkiDer !== undefined),
     );
   }
 

@@ -100,7 +100,9 @@ describe('the read and delegation commands through the API', () => {
       // Assess
       expect(pulled.code).toBe(0);
       expect(pulled.stdout).toMatch(new RegExp(`pulled ${readdirSync(dir).length} files of intent`));
+      expect(pulled.stdout).toContain(`check them against this stack's key with: itv evidence verify ${dir}`);
       expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining(': VERIFIED')]);
+      expect(verified.stdout).toContain(`key pinned from the stack of ${home}`);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('no evidence bundle for intent no-such-intent');
       expect(existsSync(missing)).toBe(false);

@@ -34,6 +34,8 @@ let exportFile: string;
 let truncatedAudit: Awaited<ReturnType<typeof auditStores>>;
 let written: StoredEntry[];
 const out: string[] = [];
+/** The demo's home, whose stack key `itv evidence verify` pins, and no deployed context. */
+const homeEnv = () => ({ ITV_HOME: home, ITV_CONFIG_DIR: join(work, 'config') });
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'itv-e2e-evidence-'));
@@ -164,16 +166,18 @@ describe('demo scenarios end to end', () => {
 });
 
 describe('demo evidence, verified as an outsider would', () => {
-  test('every demo intent has a bundle, and each verifies through `itv evidence verify`', async () => {
+  test("every demo intent has a bundle, and each verifies through `itv evidence verify`, the home's key pinned", async () => {
     // Act
     const codes = [];
-    for (const bundle of bundles) codes.push(await evidenceVerifyCommand(bundle.dir, {}));
+    out.length = 0;
+    for (const bundle of bundles) codes.push(await evidenceVerifyCommand(bundle.dir, {}, homeEnv()));
     // Assess
     expect(bundles.length).toBeGreaterThanOrEqual(5);
     expect(bundles.map((b) => b.outcome)).toEqual(
       expect.arrayContaining(['released', 'rejected-structure', 'rolled-back']),
     );
     expect(codes).toEqual(bundles.map(() => 0));
+    expect(out.join('\n')).toContain(`key pinned from the stack of ${home}`);
   });
 
   test('every entry the demo wrote holds the payload its type declares', () => {
@@ -214,7 +218,7 @@ describe('demo evidence, verified as an outsider would', () => {
     expect(readFileSync(path, 'utf8')).not.toBe(before);
     out.length = 0;
     // Act
-    const code = await evidenceVerifyCommand(dir, {});
+    const code = await evidenceVerifyCommand(dir, {}, homeEnv());
     // Assess
     expect(code).toBe(1);
     expect(out.join('\n')).toMatch(/FAILED[\s\S]*FAIL /);

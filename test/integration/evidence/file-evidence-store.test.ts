@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { verifyStoredBundles } from '../../../cli/commands/evidence.js';
 import { FileEvidenceStore } from '../../../lambdas/adapters/local/file-evidence-store.js';
 import { migrateLegacyEvidence } from '../../../lambdas/adapters/local/legacy-evidence-layout.js';
+import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
 import {
   EvidenceConflictError,
   EvidenceIntegrityError,
@@ -160,7 +161,8 @@ describe('FileEvidenceStore', () => {
     unlinkSync(objectFile(sha256('{}')));
 
     // Act
-    const verified = await verifyStoredBundles(store, ['int-a']);
+    const key = await LocalSigner.inMemory().publicKeySpkiDer();
+    const verified = await verifyStoredBundles(store, ['int-a'], key);
 
     // Assess
     expect(verified).toMatchObject({ verified: 0, total: 1 });

@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { writeBundleDir } from '../../../cli/commands/bundle-folder.js';
+import { evidenceVerifyCommand } from '../../../cli/commands/evidence.js';
+import { exitCodes } from '../../../cli/exit-codes.js';
+import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
+import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
+import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
+import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
+import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
+import { formDecision } from '../../../lambdas/core/pipeline/form-decision.js';
+import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
+import { verify } from '../../../lambdas/core/pipeline/verify.js';
+import { submittedBy } from '../core/fixtures.js';
+import { WriteOnceEvidence } from '../evidence/helpers/write-once-evidence.js';
+import { intentAt, pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
+
+/** A sealed bundle of one intent, signed by `signer`, written to a new folder. */
+async function sealedBundleDir(signer: LocalSigner, dir: string): Promise<string> {
+  const h = pipelineHarness();
+  const evidence = new WriteOnceEvidence();
+  const deps = { ...h.deps, evidence, signer, publicKey: () => signer.publicKeySpkiDer() };
+  const intent = intentAt(h);
+  let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent) };
+  state = { ...state, declared: await declareIntent(state, deps) };
+  state = { ...state, structure: await validateStructure(state, deps) };
+  state = { ...state, admission: await admitPolicy(state, deps) };
+  state = { ...state, decision: await formDecision(state, deps) };
+  state = { ...state, verification: await verify(state, deps) };
+  state = { ...state, learning: await learn(state, deps) };
+  const intentId = state.declared!.intentId;
+  await signCheckpoint(intentId, deps);
+  writeBundleDir(evidence.bundle(intentId), dir);
+  return dir;
+}
+
+/**
+ * `itv evidence verify` without `--public-key` pins the key of the stack the CLI reaches (the home's signing key,
+ * or the current context's), and without one says NOT VERIFIED: a bundle's own key proves only that it agrees
+ * with itself, which a bundle an attacker signed does as well.
+ */
+describe('itv evidence verify, with no key given', () => {
+  const work = mkdtempSync(join(tmpdir(), 'itv-evidence-pin-'));
+  const home = join(work, 'home');
+  const env = { ITV_HOME: home, ITV_CONFIG_DIR: join(work, 'config') };
+  let genuine: string;
+  let forged: string;
+  const out: string[] = [];
+
+  beforeAll(async () => {
+    const stack = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
+    genuine = await sealedBundleDir(stack, join(work, 'genuine'));
+    // Mallory runs a stack of her own: every signature in her bundle is hers, and her key is the bundled one.
+    forged = await sealedBundleDir(LocalSigner.inMemory(), join(work, 'forged'));
+  });
+  beforeEach(() => {
+    out.length = 0;
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test("pins the home's stack key and says so: the genuine bundle is VERIFIED", async () => {
+    // Act
+    const code = await evidenceVerifyCommand(genuine, {}, env);
+
+    // Assess
+    expect(code).toBe(exitCodes.ok);
+    expect(out.join('\n')).toContain(`key pinned from the stack of ${home}`);
+    expect(out.join('\n')).toContain(': VERIFIED');
+  });
+
+  test("a bundle signed by another key fails against the home's stack key", async () => {
+    // Act
+    const code = await evidenceVerifyCommand(forged, {}, env);
+
+    // Assess
+    expect(code).toBe(exitCodes.error);
+    expect(out.join('\n')).toMatch(/FAILED[\s\S]*FAIL +public key/);
+    expect(out.join('\n')).not.toContain(': VERIFIED');
+  });
+
+  test('with no stack key within reach, a self-consistent bundle is NOT VERIFIED, exit 2, its checks still shown', async () => {
+    // Prepare: a home no stack ran in.
+    const empty = { ITV_HOME: join(work, 'empty-home'), ITV_CONFIG_DIR: join(work, 'config') };
+
+    // Act
+    const code = await evidenceVerifyCommand(forged, {}, empty);
+
+    // Assess
+    const text = out.join('\n');
+    expect(code).toBe(exitCodes.notVerified);
+    expect(exitCodes.notVerified).toBe(2);
+    expect(text).not.toContain(': VERIFIED');
+    expect(text).toContain('(from the bundle)');
+    expect(text).toMatch(/ok +artifacts/);
+    expect(text).toMatch(
+      /NOT VERIFIED: no key was pinned \(--public-key PEM\).*so the bundle only agrees with itself/,
+    );
+  });
+
+  test('--json says not-verified, and ok is false, with no key pinned', async () => {
+    // Act
+    const code = await evidenceVerifyCommand(
+      forged,
+      { json: true },
+      { ITV_HOME: join(work, 'empty-home'), ITV_CONFIG_DIR: join(work, 'config') },
+    );
+
+    // Assess
+    expect(code).toBe(exitCodes.notVerified);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      ok: false,
+      verdict: 'not-verified',
+      selfConsistent: true,
+      keyPinnedFrom: null,
+    });
+  });
+
+  test('--public-key pins the key given, before any stack key', async () => {
+    // Prepare: the genuine stack's key, as `itv ledger export --out FILE` writes it to FILE.pub.pem.
+    const pem = join(work, 'ledger.pub.pem');
+    const stack = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
+    writeFileSync(pem, spkiToPem(await stack.publicKeySpkiDer()));
+    mkdirSync(join(work, 'empty-home'), { recursive: true });
+
+    // Act
+    const code = await evidenceVerifyCommand(
+      genuine,
+      { publicKey: pem },
+      { ITV_HOME: join(work, 'empty-home'), ITV_CONFIG_DIR: join(work, 'config') },
+    );
+
+    // Assess
+    expect(code).toBe(exitCodes.ok);
+    expect(out.join('\n')).toContain(`key pinned from ${pem}`);
+  });
+});
