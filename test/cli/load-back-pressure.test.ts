@@ -104,6 +104,12 @@ describe('load on one ITV_HOME through itv serve', () => {
             xavier,
             `/intents/${encodeURIComponent(id)}/review`,
           );
+          // A review resumes an execution, so it too waits for a slot: while two others are at work it is refused
+          // with 429 and Retry-After, and is sent again on a later round.
+          if (answer.status === 429) {
+            expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+            continue;
+          }
           expect(answer.status).toBeLessThan(300);
           approved.add(id);
         }
