@@ -6,7 +6,7 @@ import { screenIntent } from '../core/intake/screen-intent.js';
 import { screenPayloadRef } from '../core/intake/screen-payload-ref.js';
 import type { Intent } from '../core/intent.js';
 import { chooseAttempt, refuseAnotherRequestersId, refuseOtherContent } from '../core/pipeline/attempts.js';
-import { withGrantsTo } from '../core/pipeline/delegations.js';
+import { delegationsSeenBy, serviceOf } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
 import { bindRequester, type Caller } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
@@ -80,8 +80,14 @@ export async function bindSubmission(
   deps: SubmissionDeps,
   now: Date,
 ): Promise<ReturnType<typeof bindRequester>> {
-  const seen = await withGrantsTo(deps.catalog, caller.principal, deps.state);
-  return bindRequester(raw, caller, seen, now);
+  const { catalog, voided } = await delegationsSeenBy(
+    deps.catalog,
+    caller.principal,
+    serviceOf(raw),
+    deps.state,
+    now,
+  );
+  return bindRequester(raw, caller, catalog, now, voided);
 }
 
 /**

@@ -5,7 +5,7 @@ import { screenPayloadRef } from '../intake/screen-payload-ref.js';
 import { bindRequester } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
 import { attemptRunId } from './attempts.js';
-import { withGrantsTo } from './delegations.js';
+import { delegationsSeenBy, serviceOf } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { fallbackIntentId } from './parsed-intent.js';
 import type { Declared, PipelineState } from './state.js';
@@ -32,8 +32,15 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
   if (byReference.length > 0) return refuseAll(state, deps, byReference, caller);
   let bound: ReturnType<typeof bindRequester>;
   try {
-    const seen = await withGrantsTo(deps.catalog, caller.principal, deps.state);
-    bound = bindRequester(state.intent, caller, seen, deps.clock.now());
+    const now = deps.clock.now();
+    const { catalog, voided } = await delegationsSeenBy(
+      deps.catalog,
+      caller.principal,
+      serviceOf(state.intent),
+      deps.state,
+      now,
+    );
+    bound = bindRequester(state.intent, caller, catalog, now, voided);
   } catch (error) {
     if (error instanceof ImpersonationError) return refuse(state, deps, error.field, error.message, caller);
     throw error;

@@ -8,11 +8,18 @@ import {
 } from '../errors.js';
 import { notAPrincipal } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
+import { delegationsHeld } from '../principals/delegations.js';
 import type { RecordedDelegation } from '../principals/principal-schema.js';
 import { delegationReasonMaxLength, recordedDelegationSchema } from '../principals/principal-schema.js';
 import { stateKeys } from '../state-keys.js';
 import { delegationId } from './delegation-id.js';
-import { type AuthorityRevocation, revokesDelegation } from './revocations.js';
+import {
+  type AuthorityRevocation,
+  describeRevocation,
+  revocationsInForce,
+  revokesDelegation,
+  voidingRevocation,
+} from './revocations.js';
 
 /** The longest a delegation granted at run time may last; longer standing ones belong in the catalog. */
 export const maxGrantDays = 90;
@@ -146,6 +153,36 @@ async function refuseRevokedGrant(granted: GrantedDelegation, state: StateStore)
       `the delegation ${delegationId(granted)} was revoked by ${revoked.data.revokedBy}: it stays revoked; grant one with another expiresAt`,
     );
   }
+}
+
+/** The service a submitted (not yet parsed) intent changes, or '' when it names none. */
+export function serviceOf(raw: unknown): string {
+  const change = (raw as { change?: { service?: unknown } } | null)?.change;
+  return typeof change?.service === 'string' ? change.service : '';
+}
+
+/**
+ * What `principal` may rely on at `now` when binding a change to `service`: the catalog with the delegations
+ * granted to them at run time (`withGrantsTo`), and those of their delegations over the service a revocation in
+ * force voids — the delegation itself, or its grantor's whole authority — each with the revocation in words.
+ */
+export async function delegationsSeenBy(
+  catalog: Catalog,
+  principal: string,
+  service: string,
+  state: StateStore,
+  now: Date,
+): Promise<{ catalog: Catalog; voided: Map<RecordedDelegation, string> }> {
+  const seen = await withGrantsTo(catalog, principal, state);
+  const voided = new Map<RecordedDelegation, string>();
+  const held = delegationsHeld(seen, principal, service);
+  if (held.length === 0) return { catalog: seen, voided };
+  const holders = await revocationsInForce(principal, service, state, now);
+  for (const delegation of held) {
+    const revocation = await voidingRevocation(delegation, holders, service, state, now);
+    if (revocation) voided.set(delegation, describeRevocation(revocation));
+  }
+  return { catalog: seen, voided };
 }
 
 /**

@@ -54,6 +54,8 @@ export function bindRequester(
   caller: Caller,
   catalog: Catalog,
   now: Date,
+  /** Delegations to the caller a revocation in force voids, each with the revocation in words: they bind nothing. */
+  voided: ReadonlyMap<RecordedDelegation, string> = new Map(),
 ): { intent: unknown; binding: RequesterBinding } {
   if (!isObject(raw) || !isObject(raw.authority)) return { intent: raw, binding: { basis: 'self' } };
   const authority = raw.authority;
@@ -88,20 +90,23 @@ export function bindRequester(
   let delegation: RecordedDelegation | undefined;
   if (onBehalfOf) {
     const held = delegationsHeld(catalog, me, service).filter((d) => d.from === onBehalfOf);
-    delegation = held.find((d) => isLive(d, now));
+    delegation = held.find((d) => isLive(d, now) && !voided.has(d));
     if (!delegation) {
+      const revoked = held.find((d) => isLive(d, now) && voided.has(d));
       const expired = held[0];
       throw new ImpersonationError(
-        expired
-          ? `${field}: you are ${me}, and your delegation from ${onBehalfOf} for ${service} expired at ${expired.expiresAt}`
-          : `${field}: you are ${me}, not ${onBehalfOf}, and the catalog records no delegation from ${onBehalfOf} to ${me} for ${service || 'this service'}`,
+        revoked
+          ? `${field}: you are ${me}, and your delegation from ${onBehalfOf} for ${service} was revoked: ${voided.get(revoked)}`
+          : expired
+            ? `${field}: you are ${me}, and your delegation from ${onBehalfOf} for ${service} expired at ${expired.expiresAt}`
+            : `${field}: you are ${me}, not ${onBehalfOf}, and the catalog records no delegation from ${onBehalfOf} to ${me} for ${service || 'this service'}`,
         field,
       );
     }
   }
   const cited = Array.isArray(authority.delegations) ? authority.delegations : [];
   const delegations = cited.map((citation, i) => citedDelegation(citation, i, me, catalog));
-  refuseUnheldStanding(authority, onBehalfOf ?? me, me, service, catalog, now);
+  refuseUnheldStanding(authority, onBehalfOf ?? me, me, service, catalog, now, voided);
   const bound: Json = { ...authority, requester: me, delegations };
   if (onBehalfOf) bound.onBehalfOf = onBehalfOf;
   else delete bound.onBehalfOf;
@@ -126,13 +131,14 @@ function refuseUnheldStanding(
   service: string,
   catalog: Catalog,
   now: Date,
+  voided: ReadonlyMap<RecordedDelegation, string>,
 ): void {
   const { team, role } = authority;
   if (typeof team !== 'string' || typeof role !== 'string' || !Object.hasOwn(catalog.teams, team)) return;
   const members = catalog.teams[team]!.members;
   if (members.some((m) => (m.principal === me || m.principal === owner) && m.role === role)) return;
   const delegated = delegationsHeld(catalog, me, service).filter(
-    (d) => isLive(d, now) && members.some((m) => m.principal === d.from),
+    (d) => isLive(d, now) && !voided.has(d) && members.some((m) => m.principal === d.from),
   );
   if (delegated.some((d) => d.role === role)) return;
   const own = members.find((m) => m.principal === me);

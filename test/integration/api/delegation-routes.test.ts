@@ -154,6 +154,10 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       const malformed = await call('DELETE', path('bob-alice'), 'alice');
       const noReason = await call('DELETE', `/delegations/${encodeURIComponent(id)}`, 'alice');
       expect(await revocationsOf('bob')).toEqual([]);
+      // bob submits alice's change while the grant stands, as it lets him.
+      const live = { ...example('01-low-risk-flag.json'), id: 'delegation-live-1' };
+      const submittedLive = await call('POST', '/intents', 'bob', live);
+      await api.executions.idle();
       const revoked = await call('DELETE', path(id), 'alice');
       const again = await call('DELETE', path(id), 'alice');
 
@@ -181,17 +185,16 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       expect(again.body).toMatchObject({ alreadyRevoked: true });
       expect(await revocationsOf('bob')).toHaveLength(1);
 
-      // Act: bob submits alice's change, as the grant let him; the revocation refuses it at admission.
+      // Act: bob submits another of alice's changes once the grant is revoked: the door refuses it.
       const intent = { ...example('01-low-risk-flag.json'), id: 'delegation-revoked-1' };
       const submitted = await call('POST', '/intents', 'bob', intent);
       await api.executions.idle();
       const status = await call('GET', '/intents/delegation-revoked-1', 'alice');
 
-      // Assess: the declaration records the grant it relied on, who granted it and when, as the ledger's own
-      // record of the grant (the state table's item is not hash-chained).
-      const declared = (
-        await api.stack.deps.ledger.forIntent(api.stack.deps.ledgerName, 'delegation-revoked-1')
-      )
+      // Assess: the change made under the live grant records it in its declaration, who granted it and when, as
+      // the ledger's own record of the grant (the state table's item is not hash-chained).
+      expect(submittedLive.status).toBe(202);
+      const declared = (await api.stack.deps.ledger.forIntent(api.stack.deps.ledgerName, 'delegation-live-1'))
         .map((stored) => stored.entry)
         .find((entry) => entry.type === 'intent.declared');
       expect(declared?.payload.binding).toMatchObject({
@@ -205,9 +208,15 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
           grantedBy: { principal: 'alice', authenticatedAs: { method: 'local' } },
         },
       });
-      expect(submitted.status).toBe(202);
-      expect(status.body.status).toBe('rejected-policy');
-      expect(JSON.stringify(status.body.reasons)).toMatch(/revoked by alice/);
+      // The revoked grant binds nothing: refused like no grant at all, naming the revocation, nothing recorded.
+      expect([submitted.status, submitted.body.error]).toEqual([403, 'ImpersonationError']);
+      expect(String(submitted.body.message)).toMatch(
+        /^authority\.requester: you are bob, and your delegation from alice for launch-flags was revoked: .*revoked by alice/,
+      );
+      expect(status.status).toBe(404);
+      expect(
+        await api.stack.deps.ledger.forIntent(api.stack.deps.ledgerName, 'delegation-revoked-1'),
+      ).toEqual([]);
 
       // Act: the same delegation granted again (it stays revoked: 201 would say it took effect), then one that
       // lasts until another instant, which is a new delegation.
