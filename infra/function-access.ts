@@ -46,8 +46,8 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'export-ledger': { ledger: 'read' },
   // Lists and reads the checkpoint objects, and hands out the signing key's public key (never signs).
   'get-checkpoints': { evidence: 'read', signing: 'public-key' },
-  // Lists and reads one intent's bundle.
-  'get-evidence': { evidence: 'read' },
+  // Lists and reads one intent's bundle, and the intent's entries for the manifest digest its sealing recorded.
+  'get-evidence': { evidence: 'read', ledger: 'read' },
   // Reads the whole ledger to aggregate it.
   'report-value': { ledger: 'read' },
   // Lists the grantee's revocations (Query: a revoked delegation is not granted again), records the delegation

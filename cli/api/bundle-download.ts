@@ -1,4 +1,6 @@
 import { ItvError } from '../../lambdas/core/errors.js';
+import { checkRecordedBundle, recordedBundleOf } from '../../lambdas/core/evidence/recorded-bundle.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { type ApiGet, getJson } from './api-get.js';
 
 /** A bundle file name as the store keeps it: flat, no path, nothing hidden. */
@@ -18,5 +20,23 @@ export async function downloadBundle(get: ApiGet, intentId: string): Promise<Map
     if (!FILE_NAME.test(name)) throw new ItvError(`the API served a bundle file named "${name}"`);
     files.set(name, new Uint8Array(Buffer.from(base64, 'base64')));
   }
+  return files;
+}
+
+/**
+ * An intent's bundle through the API, refused (EvidenceIntegrityError) unless it is the one the intent's ledger
+ * entries (`GET /intents/{id}?include=entries`) recorded when it was sealed: a bundle is signed, so another
+ * intent's served in its place would verify on its own. What `itv evidence pull` and the console read.
+ */
+export async function downloadRecordedBundle(
+  get: ApiGet,
+  intentId: string,
+): Promise<Map<string, Uint8Array>> {
+  const files = await downloadBundle(get, intentId);
+  const intent = await getJson<{ entries?: LedgerEntry[] }>(
+    get,
+    `/intents/${encodeURIComponent(intentId)}?include=entries`,
+  );
+  checkRecordedBundle(intentId, files, recordedBundleOf(intentId, intent.entries ?? []));
   return files;
 }

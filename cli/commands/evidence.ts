@@ -6,7 +6,7 @@ import { type BundleVerification, verifyBundle } from '../../lambdas/core/eviden
 import { keyIdOf } from '../../lambdas/core/signing/key-id.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
-import { downloadBundle } from '../api/bundle-download.js';
+import { downloadRecordedBundle } from '../api/bundle-download.js';
 import { openApi } from '../api/itv-api.js';
 import { paint } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -54,7 +54,10 @@ export function readBundleDir(dir: string): Map<string, Uint8Array> {
   return bundleFilesOf(basename(dir), files);
 }
 
-/** `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder. */
+/**
+ * `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder once it
+ * is the bundle the intent's ledger entries recorded.
+ */
 export async function evidencePullCommand(
   intentId: string | undefined,
   options: { out?: string; json?: boolean; bucket?: string | boolean; since?: string; until?: string },
@@ -75,7 +78,7 @@ export async function evidencePullCommand(
   const { client } = api;
   let files: Map<string, Uint8Array>;
   try {
-    files = await downloadBundle((path) => client.text(path), intentId);
+    files = await downloadRecordedBundle((path) => client.text(path), intentId);
   } catch (error) {
     if (error instanceof ApiAnswerError) return printApiError(error.answer);
     throw error;

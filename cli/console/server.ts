@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EvidenceIntegrityError } from '../../lambdas/core/errors.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { ustarArchive } from '../../lambdas/core/evidence/ustar.js';
@@ -8,7 +9,7 @@ import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts
 import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
-import { downloadBundle } from '../api/bundle-download.js';
+import { downloadRecordedBundle } from '../api/bundle-download.js';
 import { auditLedgerBundles, downloadLedger } from '../api/ledger-download.js';
 import { requestTarget } from '../request-target.js';
 import { consoleAssets } from './assets.js';
@@ -420,8 +421,10 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 
   private async bundle(id: string): Promise<Map<string, Uint8Array> | { status: number; body: Markup }> {
     try {
-      return await downloadBundle(this.api.text, id);
+      return await downloadRecordedBundle(this.api.text, id);
     } catch (error) {
+      // Not the bundle the ledger recorded for the intent: refused as the API refuses it.
+      if (error instanceof EvidenceIntegrityError) return { status: 409, body: notice('bad', error.message) };
       if (!(error instanceof ApiAnswerError)) throw error;
       return { status: error.answer.status, body: notice('bad', answerProblem(error.answer)) };
     }

@@ -85,7 +85,7 @@ export function localApi(
       retryIntent(event, executions, deps, deps.clock.now(), authenticate),
     'PUT /intents/{id}/checks/{name}': (event) =>
       reportCheckRoute(event, { ...deps, laneWake: executions.checksWake }, authenticate),
-    'GET /intents/{id}/evidence': (event) => getEvidence(event, deps.evidence),
+    'GET /intents/{id}/evidence': (event) => getEvidence(event, deps),
     'GET /ledger': (event) => exportLedger(event, deps.ledger, deps.ledgerName),
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),
     'GET /value': (event) => reportValue(event, deps.ledger, deps.ledgerName),

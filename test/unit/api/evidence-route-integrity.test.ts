@@ -4,6 +4,7 @@ import { S3EvidenceStore } from '../../../lambdas/adapters/aws/s3-evidence-store
 import { getEvidence } from '../../../lambdas/api/get-evidence.js';
 import { ARCHIVE_FILE, bundleKey, MANIFEST_FILE } from '../../../lambdas/core/evidence/bundle-layout.js';
 import { fakeS3Bucket } from '../../support/fake-s3-bucket.js';
+import { MemoryLedgerStore } from '../pipeline/helpers/memory-ledger.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const eventFor = (id: string) => ({ pathParameters: { id } }) as unknown as APIGatewayProxyEvent;
@@ -33,7 +34,11 @@ describe('the evidence route on the S3 store, given an object changed after it w
     bucket.tamper(manifest, bytes('{"payload":"b"}'));
 
     // Act
-    const answer = await getEvidence(eventFor('int-1'), store);
+    const answer = await getEvidence(eventFor('int-1'), {
+      evidence: store,
+      ledger: new MemoryLedgerStore(),
+      ledgerName: 'main',
+    });
 
     // Assess
     expect(answer.statusCode).toBe(409);
