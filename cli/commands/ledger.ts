@@ -7,18 +7,17 @@ import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { keyMismatchOf } from '../../lambdas/core/evidence/signing-key-match.js';
-import { canonicalJson } from '../../lambdas/core/ledger/index.js';
 import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
 import { openApi } from '../api/itv-api.js';
 import { auditLedgerBundles, downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { refuseMissingFolder, writeNamedFile } from '../output-file.js';
+import { refuseMissingFolder } from '../output-file.js';
+import { checkpointsFileOf, writeLedgerExport } from './ledger-export.js';
 import { readBytesFile, readTextFile } from './read-intent-file.js';
 
 export { exportLines } from '../../lambdas/core/ledger/export-lines.js';
 
-/** The checkpoints that go beside an export: `EXPORT.checkpoints.jsonl`, one signed checkpoint a line. */
-export const checkpointsFileOf = (exportFile: string) => `${exportFile}.checkpoints.jsonl`;
+export { checkpointsFileOf } from './ledger-export.js';
 
 function readCheckpointsFile(file: string, option?: string): CheckpointSource[] {
   return checkpointSourcesOf(readTextFile(file, option), file);
@@ -273,22 +272,7 @@ export async function ledgerExportCommand(options: { out?: string; json?: boolea
       process.stdout.write(download.lines);
       return 0;
     }
-    // 'wx': written only where nothing is (an export racing this one included).
-    const out = options.out;
-    writeNamedFile(out, download.lines, '--out', { flag: 'wx' });
-    // Re-encoded by node:crypto, so the file reads the same whichever PEM layout the API served.
-    writeNamedFile(
-      `${out}.pub.pem`,
-      createPublicKey(download.publicKeyPem).export({ type: 'spki', format: 'pem' }),
-      '--out',
-      { flag: 'wx' },
-    );
-    writeNamedFile(
-      checkpointsFileOf(out),
-      download.checkpoints.map(({ value }) => `${canonicalJson(value)}\n`).join(''),
-      '--out',
-      { flag: 'wx' },
-    );
+    writeLedgerExport(download, options.out);
     if (options.json) {
       const written = {
         entries: download.entries,
