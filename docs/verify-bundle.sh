@@ -23,6 +23,20 @@ fi
 # checkpoint.json): unpack the archive, check the pinned checkpoint is the archived one, and verify the files.
 if [ -f bundle.tar ]; then
   [ -f manifest.intoto.json ] || die "manifest.intoto.json is missing beside bundle.tar"
+  # As strict as itv's reader: whole 512-byte blocks, each header's size leads to the next, and after the first
+  # all-zero block (the end of the archive) nothing but zeros; tar itself ignores what follows.
+  LEN=$(wc -c < bundle.tar); OFF=0; END=
+  [ $((LEN % 512)) -eq 0 ] || die "bundle.tar's length $LEN is not whole 512-byte blocks"
+  while [ "$OFF" -lt "$LEN" ]; do
+    if [ "$(dd if=bundle.tar bs=512 skip=$((OFF / 512)) count=1 2>/dev/null | tr -d '\0' | wc -c)" -eq 0 ]; then
+      [ "$(tail -c +$((OFF + 1)) bundle.tar | tr -d '\0' | wc -c)" -eq 0 ] \
+        || die "bundle.tar has bytes after its end-of-archive blocks (at offset $OFF)"
+      END=$OFF; break
+    fi
+    SZ=$(dd if=bundle.tar bs=1 skip=$((OFF + 124)) count=12 2>/dev/null | tr -dc 0-7)
+    OFF=$((OFF + 512 + (8#${SZ:-0} + 511) / 512 * 512))
+  done
+  [ -n "$END" ] || die "bundle.tar has no end-of-archive blocks"
   mkdir "$W/files" && tar -xf bundle.tar -C "$W/files" || die "bundle.tar is not a tar archive"
   [ ! -f checkpoint.json ] || cmp -s checkpoint.json "$W/files/checkpoint.json" \
     || die "checkpoint.json is not the checkpoint bundle.tar holds"
@@ -49,6 +63,9 @@ dsse() { # FILE TYPE: writes $W/payload, checks the signature of the (only) enve
 }
 dsse manifest.intoto.json application/vnd.in-toto+json || die "the manifest's signature does not verify"
 cp "$W/payload" "$W/statement.json"
+INTENT=$(grep -o '"intentId":"[^"]*"' "$W/statement.json" | head -n 1 | cut -d'"' -f4)
+[ -n "$INTENT" ] || die "the signed statement names no intent"
+echo "the signed statement is of intent $INTENT"
 
 # 3. Every file against the SHA-256 the signed statement gives it, and no file beside them.
 grep -o '{"digest":{"sha256":"[0-9a-f]*"},"name":"[^"]*"}' "$W/statement.json" \
@@ -99,4 +116,4 @@ if [ -z "$PIN" ]; then
     "so the bundle only agrees with itself"
   exit 2
 fi
-echo "the bundle verifies: every check passed, under the pinned key"
+echo "the bundle of intent $INTENT verifies: every check passed, under the pinned key"

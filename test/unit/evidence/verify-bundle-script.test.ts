@@ -13,7 +13,8 @@ const script = join(process.cwd(), 'docs', 'verify-bundle.sh');
 const run = (cwd: string, ...args: string[]) =>
   spawnSync('bash', [script, ...args], { cwd, encoding: 'utf8' });
 const lastLine = (out: string) => out.trimEnd().split('\n').at(-1);
-const VERIFIED = 'the bundle verifies: every check passed, under the pinned key';
+const VERIFIED_TAIL = 'every check passed, under the pinned key';
+const VERIFIED = new RegExp(`^the bundle of intent \\S+ verifies: ${VERIFIED_TAIL}$`);
 
 /**
  * A sealed bundle of a released intent, written to a folder as `itv evidence pull` writes it, and to another as
@@ -21,7 +22,9 @@ const VERIFIED = 'the bundle verifies: every check passed, under the pinned key'
  * It is the ledger's second: its checkpoint names the one before it (`previous`, an object inside the object).
  * `key` is the ledger's public key as its holder would keep it, apart from any bundle.
  */
-async function bundleFolders(root: string): Promise<{ pulled: string; copied: string; key: string }> {
+async function bundleFolders(
+  root: string,
+): Promise<{ pulled: string; copied: string; key: string; intentId: string }> {
   const h = pipelineHarness();
   const evidence = new WriteOnceEvidence();
   const deps = { ...h.deps, evidence };
@@ -44,6 +47,7 @@ async function bundleFolders(root: string): Promise<{ pulled: string; copied: st
     pulled: write('bundle', evidence.bundle(intentId)),
     copied: write('copied', evidence.stored(intentId)),
     key,
+    intentId,
   };
 }
 
@@ -53,9 +57,10 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
     let bundle: string;
     let copied: string;
     let key: string;
+    let intentId: string;
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), 'itv-verify-script-'));
-      ({ pulled: bundle, copied, key } = await bundleFolders(root));
+      ({ pulled: bundle, copied, key, intentId } = await bundleFolders(root));
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -64,7 +69,7 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       const good = run(bundle, '--public-key', key);
       expect([good.status, good.stderr]).toEqual([0, '']);
       expect(good.stdout).toMatch(/included in the tree/);
-      expect(lastLine(good.stdout)).toBe(VERIFIED);
+      expect(lastLine(good.stdout)).toMatch(VERIFIED);
     });
 
     test('no key pinned: exit 2, and its last line says the bundle only agrees with itself', () => {
@@ -135,7 +140,36 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       expect(readdirSync(copied).sort()).toEqual(['bundle.tar', 'checkpoint.json', 'manifest.intoto.json']);
       const good = run(copied, '--public-key', key);
       expect([good.status, good.stderr]).toEqual([0, '']);
-      expect(lastLine(good.stdout)).toBe(VERIFIED);
+      expect(lastLine(good.stdout)).toMatch(VERIFIED);
+    });
+
+    test('the intent the signed statement names is printed, and named on the last line', () => {
+      for (const dir of [bundle, copied]) {
+        const good = run(dir, '--public-key', key);
+        expect(good.stdout).toContain(`the signed statement is of intent ${intentId}\n`);
+        expect(lastLine(good.stdout)).toBe(`the bundle of intent ${intentId} verifies: ${VERIFIED_TAIL}`);
+      }
+    });
+
+    test('bytes after the end-of-archive blocks of bundle.tar: exit 1, naming them', () => {
+      for (const [name, tail, says] of [
+        ['trailing-text', 'garbage', /NOT VERIFIED: bundle\.tar's length \d+ is not whole 512-byte blocks/],
+        [
+          'trailing-block',
+          'x'.repeat(512),
+          /NOT VERIFIED: bundle\.tar has bytes after its end-of-archive blocks/,
+        ],
+      ] as const) {
+        const padded = join(root, name);
+        spawnSync('cp', ['-r', `${copied}/.`, padded]);
+        const archive = join(padded, 'bundle.tar');
+        spawnSync('chmod', ['u+w', archive]);
+        writeFileSync(archive, Buffer.concat([readFileSync(archive), Buffer.from(tail)]));
+        const bad = run(padded, '--public-key', key);
+        expect(bad.status).toBe(1);
+        expect(bad.stdout).toMatch(says);
+        expect(bad.stdout).not.toContain('verifies');
+      }
     });
 
     test('a pinned checkpoint other than the archived one: exit 1, naming it', () => {
