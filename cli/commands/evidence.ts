@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
 import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
@@ -50,8 +50,8 @@ export function readBundleDir(dir: string): Map<string, Uint8Array> {
     if (stat.isFile()) files.set(name, readFileSync(path));
     else if (stat.isDirectory()) files.set(`${name}/`, new Uint8Array());
   }
-  // The folder's name stands for the intent id in what an unsound archive is refused with.
-  return bundleFilesOf(basename(dir), files);
+  // An unsound archive is named by its path in the folder: the folder is no store, and its name no intent id.
+  return bundleFilesOf(files, { of: (name) => join(dir, name), inStore: false });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, ItvError } from '../../lambdas/core/errors.js';
-import { bundleFilesOf } from '../../lambdas/core/evidence/bundle-archive.js';
+import { bundleFilesOf, storeLocation } from '../../lambdas/core/evidence/bundle-archive.js';
 import { bundlePrefix, MANIFEST_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
 import { standardCredentials } from './signed-request.js';
 
@@ -79,7 +79,7 @@ export async function bundleFromBucket(
   } while (token);
   if (files.size === 0)
     throw new ItvError(`no evidence bundle for intent ${intentId} in s3://${bucket.bucket}`);
-  return bundleFilesOf(intentId, files);
+  return bundleFilesOf(files, storeLocation(intentId));
 }
 
 /** An ISO 8601 date or instant given on the command line, or a clear refusal naming the option. */

@@ -22,42 +22,54 @@ export function bundleArchive(files: readonly EvidenceFile[]): Uint8Array {
 }
 
 /**
- * The bundle's files from what the store holds under its prefix (flat name → bytes): the archive's files and
- * the objects beside it, the archive itself left out. An object beside the archive that the archive also holds
- * (the pinned checkpoint) must hold the same bytes. Throws EvidenceIntegrityError naming the archive's key when
- * it is not a bundle archive or disagrees with what is beside it.
+ * Where a bundle's stored files are, as an error names them: `of(name)` is a file's store key (`inStore`) or its
+ * path in a folder, where no store key applies.
+ */
+export interface BundleLocation {
+  of(name: string): string;
+  inStore: boolean;
+}
+
+/** A bundle in the evidence store: each file named by its key. */
+export const storeLocation = (intentId: string): BundleLocation => ({
+  of: (name) => bundleKey(intentId, name),
+  inStore: true,
+});
+
+/**
+ * The bundle's files from what the store holds under its prefix, or a folder holds (flat name → bytes): the
+ * archive's files and the objects beside it, the archive itself left out. An object beside the archive that the
+ * archive also holds (the pinned checkpoint) must hold the same bytes. Throws EvidenceIntegrityError naming the
+ * archive as `where` says (a store's object by its key, a folder's file by its path) when it is not a bundle
+ * archive or disagrees with what is beside it.
  */
 export function bundleFilesOf(
-  intentId: string,
   stored: ReadonlyMap<string, Uint8Array>,
+  where: BundleLocation,
 ): Map<string, Uint8Array> {
   const archive = stored.get(ARCHIVE_FILE);
   if (archive === undefined) return new Map(stored);
-  const key = bundleKey(intentId, ARCHIVE_FILE);
+  const refuse = (message: string, name: string) =>
+    new EvidenceIntegrityError(message, where.inStore ? { key: where.of(name) } : {});
+  const subject = (name: string) => (where.inStore ? `evidence object ${where.of(name)}` : where.of(name));
   let files: Map<string, Uint8Array>;
   try {
     files = readUstar(archive);
   } catch (error) {
-    throw new EvidenceIntegrityError(
-      `evidence object ${key} is not a bundle archive: ${(error as Error).message}`,
-      { key },
+    throw refuse(
+      `${subject(ARCHIVE_FILE)} is not a bundle archive: ${(error as Error).message}`,
+      ARCHIVE_FILE,
     );
   }
   for (const name of [ARCHIVE_FILE, MANIFEST_FILE]) {
     if (files.has(name))
-      throw new EvidenceIntegrityError(
-        `evidence object ${key} holds ${name}, which a bundle archive never does`,
-        { key },
-      );
+      throw refuse(`${subject(ARCHIVE_FILE)} holds ${name}, which a bundle archive never does`, ARCHIVE_FILE);
   }
   for (const [name, bytes] of stored) {
     if (name === ARCHIVE_FILE) continue;
     const archived = files.get(name);
     if (archived !== undefined && Buffer.compare(Buffer.from(archived), Buffer.from(bytes)) !== 0) {
-      throw new EvidenceIntegrityError(
-        `evidence object ${bundleKey(intentId, name)} is not the ${name} that ${key} holds`,
-        { key: bundleKey(intentId, name) },
-      );
+      throw refuse(`${subject(name)} is not the ${name} that ${where.of(ARCHIVE_FILE)} holds`, name);
     }
     files.set(name, bytes);
   }
@@ -81,5 +93,5 @@ export async function storedBundleFiles(
     const body = await evidence.getObject(key);
     if (body !== undefined) stored.set(name, body);
   }
-  return bundleFilesOf(intentId, stored);
+  return bundleFilesOf(stored, storeLocation(intentId));
 }

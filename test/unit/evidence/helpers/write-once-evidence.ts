@@ -1,5 +1,5 @@
 import { EvidenceConflictError } from '../../../../lambdas/core/errors.js';
-import { bundleFilesOf } from '../../../../lambdas/core/evidence/bundle-archive.js';
+import { bundleFilesOf, storeLocation } from '../../../../lambdas/core/evidence/bundle-archive.js';
 import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
 
 /** An evidence store in memory with the port's semantics (test/contract/evidence-store-contract.ts). */
@@ -34,7 +34,7 @@ export class WriteOnceEvidence implements EvidenceStore {
 
   /** The files of one bundle, by name, its archive unpacked. */
   bundle(intentId: string): Map<string, Uint8Array> {
-    return bundleFilesOf(intentId, this.stored(intentId));
+    return bundleFilesOf(this.stored(intentId), storeLocation(intentId));
   }
 
   /** The objects of one bundle as stored, by name. */
