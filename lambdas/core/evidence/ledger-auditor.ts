@@ -155,12 +155,15 @@ export class LedgerAuditor {
     this.outsideCheckpoints++;
     const opened = this.openCheckpoint(value);
     if (!opened.ok) {
-      const size = (value as { checkpoint?: { size?: unknown } } | null)?.checkpoint?.size;
+      // Untrusted: what it claims to be names it, and its size stands for the entries it would vouch for.
+      const claimed = (value as { checkpoint?: { size?: unknown; ledger?: unknown } } | null)?.checkpoint;
+      const size = typeof claimed?.size === 'number' && Number.isSafeInteger(claimed.size) ? claimed.size : 0;
+      const of = typeof claimed?.ledger === 'string' ? `, of ${claimed.ledger}/${size}` : '';
       this.outsideFaults.push({
         ok: false,
-        seq: typeof size === 'number' && Number.isSafeInteger(size) ? size : 0,
+        seq: size,
         fault: 'bad-signature',
-        reason: `checkpoint ${source}: ${opened.reason}`,
+        reason: `checkpoint ${source}${of}: ${opened.reason}`,
       });
       return;
     }
@@ -202,7 +205,19 @@ export class LedgerAuditor {
       // The in-ledger heads name predecessors kept only in the evidence store: links are checked with it.
       requireLinks: this.outsideCheckpoints > 0,
     });
-    const faults = [this.chainFault, ...this.outsideFaults, ...checked.faults].filter(
+    // A checkpoint outside the ledger names a size of its own choosing: one beyond the ledger is a fault at its
+    // end (no entry past it exists to be bad), the size it claimed kept in the reason.
+    const size = this.leaves.size;
+    const outside = this.outsideFaults.map((fault) =>
+      fault.seq <= size
+        ? fault
+        : {
+            ...fault,
+            seq: size,
+            reason: `${fault.reason} (${fault.seq} is beyond the ${size} entries the ledger holds)`,
+          },
+    );
+    const faults = [this.chainFault, ...outside, ...checked.faults].filter(
       (fault): fault is AuditFailure => fault !== undefined,
     );
     if (faults.length > 0) return faults.reduce((first, fault) => (fault.seq < first.seq ? fault : first));

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
+import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
 import { auditLedger } from '../../../lambdas/core/evidence/audit-ledger.js';
+import {
+  checkpointObjectBytes,
+  type SignedCheckpoint,
+} from '../../../lambdas/core/evidence/checkpoint-object.js';
 import { auditExport } from '../../../lambdas/core/evidence/export-audit.js';
 import { chainEntry } from '../../../lambdas/core/ledger/index.js';
+import { signCheckpoint } from '../../../lambdas/core/signing/index.js';
 import { exportOf, rechain, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
 import { tampers } from './helpers/tampers.js';
 
@@ -159,6 +165,37 @@ describe('auditing a ledger against a malicious store', () => {
     });
     expect(audit).toMatchObject({ ok: false, fault: 'bad-signature', seq: broken.value.checkpoint.size });
     expect((audit as { reason: string }).reason).toContain('checkpoint broken');
+  });
+
+  test("a checkpoint signed by another key for a size beyond the ledger: a fault at the ledger's end, naming it", async () => {
+    // Prepare: the ledger's last checkpoint, claimed for 500 entries and signed by a key of its own.
+    const last = ledger.objects.at(-1)!.value as { checkpoint: SignedCheckpoint['checkpoint'] };
+    const checkpoint = { ...last.checkpoint, size: 500 };
+    const foreign = {
+      value: JSON.parse(
+        Buffer.from(
+          checkpointObjectBytes({
+            checkpoint,
+            envelope: await signCheckpoint(checkpoint, LocalSigner.inMemory()),
+          }),
+        ).toString(),
+      ) as unknown,
+      source: 'l.jsonl.checkpoints.jsonl line 9',
+    };
+
+    // Act
+    const audits = [
+      auditLedger(ledger.entries, ledger.publicKey, { checkpoints: [...ledger.objects, foreign] }),
+      auditExport(exportOf(ledger.entries), ledger.publicKey, { checkpoints: [...ledger.objects, foreign] }),
+    ];
+
+    // Assess
+    for (const audit of audits) {
+      expect(audit).toMatchObject({ ok: false, fault: 'bad-signature', seq: ledger.entries.length });
+      expect((audit as { reason: string }).reason).toMatch(
+        /^checkpoint l\.jsonl\.checkpoints\.jsonl line 9, of main\/500: .* \(500 is beyond the 35 entries the ledger holds\)$/,
+      );
+    }
   });
 
   test('a checkpoint met again with its signature but another payload type is verified again, and fails', () => {
