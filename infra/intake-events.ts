@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AnyPrincipal, ArnPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { EventInvokeConfig, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPublisher } from './event-publishers.js';
@@ -23,12 +23,20 @@ const sid = (prefix: string, principal: string) =>
  * policy does it with explicit denies (which no identity policy overrides): nobody but a registered publisher,
  * and no publisher under another's source. The allows admit publishers in other accounts.
  * The rule matches only registered sources, so an event under any other source is dropped.
+ *
+ * An event can be lost in two places, and each has its queue. EventBridge puts in `deadLetters` what it could
+ * not hand to Lambda. Lambda takes the event asynchronously: once it has, a function error is Lambda's to
+ * retry (twice) and then discard, never EventBridge's, so the function's on-failure destination `failures`
+ * keeps the invocation record (the event, the error) of an event the intake function failed on every time
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
  */
 export class IntakeEvents extends Construct {
   readonly bus: EventBus;
   /** Absent when the catalog registers no publisher: then the bus admits nobody. */
   readonly rule: Rule | undefined;
   readonly deadLetters: Queue;
+  /** The intake function's on-failure destination: events it took and failed on after Lambda's retries. */
+  readonly failures: Queue;
 
   constructor(
     scope: Construct,
@@ -88,6 +96,22 @@ export class IntakeEvents extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+    });
+    this.failures = new Queue(this, 'Failures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // Lambda sends the record with the function's execution role, which needs sqs:SendMessage on the queue
+    // and nothing else (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html);
+    // CDK's SqsDestination would also grant GetQueueAttributes and GetQueueUrl.
+    props.intake.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.failures.queueArn] }),
+    );
+    new EventInvokeConfig(this, 'InvokeConfig', {
+      function: props.intake,
+      retryAttempts: 2,
+      onFailure: { bind: () => ({ destination: this.failures.queueArn }) },
     });
     if (publishers.length === 0) {
       this.rule = undefined;

@@ -78,6 +78,7 @@ export class ItvStack extends Stack {
     this.health = new PipelineHealth(this, 'Health', {
       stateMachine: this.pipeline.stateMachine,
       deadLetters: this.intake.deadLetters,
+      intakeFailures: this.intake.failures,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });

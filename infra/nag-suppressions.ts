@@ -107,4 +107,9 @@ export function suppressAcceptedFindings(stack: FindingScopes): void {
     'Callers are CI systems and teams with AWS principals: IAM authorization, not Cognito.',
   );
   accept(intake.deadLetters, 'SQS3', 'This queue is the dead-letter queue of the intake rule target.');
+  accept(
+    intake.failures,
+    'SQS3',
+    "This queue is the intake function's on-failure destination for asynchronous invocations.",
+  );
 }

@@ -18,16 +18,20 @@ import { pipelineTaskStates } from '../statemachines/task-states.js';
 
 /**
  * The pipeline's own health: a dashboard of executions, stage durations, retries and errors, intents by
- * outcome and CI events that could not be delivered, and alarms on what needs a person — executions that
- * failed, timed out or were aborted, stage errors that are not retried, and events in the intake's dead-letter
- * queue. The stage metrics are the EMF the functions write (`lambdas/wiring/aws/telemetry.ts`); the rest are
+ * outcome and CI events that could not be delivered or that the intake failed on, and alarms on what needs a
+ * person — executions that failed, timed out or were aborted, stage errors that are not retried, events in the
+ * intake's dead-letter queue and in its failure queue. The stage metrics are the EMF the functions write (`lambdas/wiring/aws/telemetry.ts`); the rest are
  * the services' own (AWS/States, AWS/SQS).
  */
 export class PipelineHealth extends Construct {
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
 
-  constructor(scope: Construct, id: string, props: { stateMachine: StateMachine; deadLetters: IQueue }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { stateMachine: StateMachine; deadLetters: IQueue; intakeFailures: IQueue },
+  ) {
     super(scope, id);
     const period = Duration.minutes(5);
     const stage = (name: string, stageName: string, statistic = 'Sum') =>
@@ -58,12 +62,13 @@ export class PipelineHealth extends Construct {
       period,
     });
     const undelivered = props.deadLetters.metricApproximateNumberOfMessagesVisible({ period });
+    const failedIntake = props.intakeFailures.metricApproximateNumberOfMessagesVisible({ period });
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'itv-pipeline' });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
-          "# itv pipeline\nExecutions, stage durations (p99), retries and errors from the functions' EMF (`itv/Pipeline`), intents by outcome, and CI events the intake could not take.",
+          "# itv pipeline\nExecutions, stage durations (p99), retries and errors from the functions' EMF (`itv/Pipeline`), intents by outcome, and CI events the intake could not take or failed on.",
         width: 24,
         height: 2,
       }),
@@ -101,7 +106,11 @@ export class PipelineHealth extends Construct {
         ),
         width: 12,
       }),
-      new GraphWidget({ title: 'CI events not delivered (dead letters)', left: [undelivered], width: 12 }),
+      new GraphWidget({
+        title: 'CI events not delivered (dead letters) or failed on (intake failures)',
+        left: [undelivered, failedIntake],
+        width: 12,
+      }),
     );
 
     const alarm = (id: string, metric: IMetric, description: string) => {
@@ -131,6 +140,11 @@ export class PipelineHealth extends Construct {
       'IntakeDeadLetters',
       undelivered,
       'An intent a CI system put on the itv bus could not be handed to the intake function; it waits in the dead-letter queue.',
+    );
+    alarm(
+      'IntakeFailures',
+      failedIntake,
+      'The intake function failed three times on an intent a CI system put on the itv bus; the event and the error wait in the intake failure queue.',
     );
   }
 }

@@ -743,6 +743,28 @@ describe('EventBridge intake', () => {
     });
   });
 
+  test("an event the intake function fails on after Lambda's own retries goes to an encrypted failure queue, which only the intake role may send to", () => {
+    const intakeRole = roleOfFunction(template)['intake-event'];
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^FunctionsIntakeEvent') },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeFailures'), 'Arn'] } },
+      },
+    });
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    const queues = template.findResources('AWS::SQS::Queue');
+    const failures = Object.entries(queues).find(([id]) => id.startsWith('IntakeFailures'));
+    expect(failures?.[1]).toMatchObject({
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 },
+    });
+    expect(rolesAllowed(template, 'sqs:SendMessage')).toEqual([intakeRole]);
+    expect([...(actionsOnResource(template, 'IntakeFailures').get(intakeRole) ?? [])]).toEqual([
+      'sqs:SendMessage',
+    ]);
+  });
+
   test('the bus policy admits PutEvents only from registered CI roles, each under its own source', () => {
     const statements = Object.values(template.findResources('AWS::Events::EventBusPolicy')).map(
       (r) => (r as { Properties: { Statement: Record<string, unknown> } }).Properties.Statement,
@@ -791,14 +813,14 @@ describe('pipeline health', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'itv-pipeline' });
   });
 
-  test('alarms watch failed executions, errors that are not retried and the intake dead-letter queue', () => {
+  test('alarms watch failed executions, errors that are not retried, the intake dead-letter queue and its failure queue', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (r) => (r as { Properties: Record<string, unknown> }).Properties,
     );
     const health = alarms.filter((a) =>
       String(a.AlarmDescription ?? '').match(/itv execution|stage or entry|CI system/),
     );
-    expect(health).toHaveLength(3);
+    expect(health).toHaveLength(4);
     expect(health.every((a) => a.TreatMissingData === 'notBreaching' && a.Threshold === 1)).toBe(true);
     const errors = health.find((a) => String(a.AlarmDescription).startsWith('A stage or entry point'));
     expect(errors).toMatchObject({
@@ -814,6 +836,17 @@ describe('pipeline health', () => {
         {
           Name: 'QueueName',
           Value: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeDeadLetters/), 'QueueName'] },
+        },
+      ],
+    });
+    const failures = health.find((a) => String(a.AlarmDescription).includes('failure queue'));
+    expect(failures).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeFailures/), 'QueueName'] },
         },
       ],
     });
