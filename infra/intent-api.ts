@@ -20,10 +20,25 @@ import { type ApiRoute, apiRoutes } from '../lambdas/api/routes.js';
 import { submittedIntentSchema } from '../lambdas/core/intent.js';
 import { toApiGatewaySchema } from './api-model-schema.js';
 
+/** Steady requests a second and burst the stage admits across all its methods; past them API Gateway answers 429. */
+export interface ApiThrottling {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * The stage's default throttle: far above what CI systems and a few teams send, far below the account's
+ * regional 10,000 requests a second that every API in the account shares, so a runaway client of itv cannot
+ * starve the account's other APIs (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+ */
+export const defaultApiThrottling: ApiThrottling = { rateLimit: 50, burstLimit: 100 };
+
 export interface IntentApiProps {
   /** The API functions by name: each route's `fn` (`lambdas/api/routes.ts`), and `no-route`. */
   functions: Readonly<Record<string, IFunction>>;
   logRetention: RetentionDays;
+  /** Default: `defaultApiThrottling`. */
+  throttling?: ApiThrottling;
 }
 
 /**
@@ -103,6 +118,7 @@ export class IntentApi extends Construct {
   constructor(scope: Construct, id: string, props: IntentApiProps) {
     super(scope, id);
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const throttling = props.throttling ?? defaultApiThrottling;
     this.api = new RestApi(this, 'Api', {
       restApiName: 'itv',
       description:
@@ -117,6 +133,9 @@ export class IntentApi extends Construct {
         metricsEnabled: true,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        // Every method of the stage (`/*/*`); a throttled request gets the THROTTLED problem below.
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
       },
     });
     this.validator = this.api.addRequestValidator('Validator', {

@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { apiRoutes } from '../lambdas/api/routes.js';
 import { payloadLimits } from '../lambdas/core/intake/limits.js';
 import type { PipelineFunctions } from '../statemachines/pipeline.js';
 import { pipelineStages } from '../statemachines/task-states.js';
@@ -37,6 +38,18 @@ export interface ItvFunctionsProps {
   evidence: IBucket;
   release: ReleaseConfig;
 }
+
+/**
+ * API Gateway gives up on a REST API's Lambda integration after 29 seconds and answers 504
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html): the functions it integrates stop a
+ * second before, so a slow request ends as the function's own timeout, in its logs and metrics, not as work
+ * that runs on after its caller was answered.
+ */
+const routeTimeout = Duration.seconds(28);
+/** The stages, the bus's intake and the reconciler: nobody holds a connection open for them. */
+const backgroundTimeout = Duration.seconds(30);
+/** The functions API Gateway integrates: every route's, and `no-route` for the paths and methods none takes. */
+const routeFunctions: ReadonlySet<string> = new Set([...apiRoutes.map((route) => route.fn), 'no-route']);
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 
@@ -133,7 +146,7 @@ export class ItvFunctions extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(30),
+      timeout: routeFunctions.has(name) ? routeTimeout : backgroundTimeout,
       tracing: Tracing.ACTIVE,
       role,
       logGroup,

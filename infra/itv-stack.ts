@@ -6,7 +6,7 @@ import { DataTables } from './data-tables.js';
 import type { EventPublisher } from './event-publishers.js';
 import { EvidenceBucket } from './evidence-bucket.js';
 import { IntakeEvents } from './intake-events.js';
-import { IntentApi } from './intent-api.js';
+import { type ApiThrottling, IntentApi } from './intent-api.js';
 import { ItvFunctions } from './itv-functions.js';
 import { MonitorReconciler } from './monitor-reconciler.js';
 import { suppressAcceptedFindings } from './nag-suppressions.js';
@@ -24,6 +24,8 @@ export interface ItvStackProps extends StackProps {
   evidenceRetention?: Duration;
   /** Retention of every log group. Default: one year. */
   logRetention?: RetentionDays;
+  /** The API stage's throttle, over all its methods. Default: 50 requests a second, bursts of 100. */
+  apiThrottling?: ApiThrottling;
   /** Folder holding `lambdas/` and `package-lock.json`. Default: this repository. */
   projectRoot?: string;
 }
@@ -66,7 +68,11 @@ export class ItvStack extends Stack {
     this.functions.useSigningKey(this.signing.key);
     this.pipeline = new PipelineMachine(this, 'Pipeline', { stages: this.functions.stages, logRetention });
     this.functions.usePipeline(pipelineMachineArn(this));
-    this.api = new IntentApi(this, 'Intents', { functions: this.functions.byName, logRetention });
+    this.api = new IntentApi(this, 'Intents', {
+      functions: this.functions.byName,
+      logRetention,
+      ...(props.apiThrottling ? { throttling: props.apiThrottling } : {}),
+    });
     this.intake = new IntakeEvents(this, 'Intake', {
       intake: this.functions.byName['intake-event'],
       publishers: props.publishers,

@@ -1,7 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
+import { IntentApi } from '../../infra/intent-api.js';
 import { openApiDocument } from '../../lambdas/api/openapi.js';
 import { apiRoutes } from '../../lambdas/api/routes.js';
 import {
@@ -717,6 +720,55 @@ describe('API', () => {
         'delegations',
       ]),
     );
+  });
+
+  test("every function API Gateway integrates stops before API Gateway's 29-second integration timeout", () => {
+    const functions = template.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Timeout: number } }
+    >;
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { Integration: unknown };
+    }>;
+    const integrated = new Set(
+      methods.flatMap((m) =>
+        [...JSON.stringify(m.Properties.Integration).matchAll(/"(Functions[A-Za-z0-9]+)","Arn"/g)].map(
+          ([, id]) => id!,
+        ),
+      ),
+    );
+    expect(integrated.size).toBe(new Set(apiRoutes.map((r) => r.fn)).size + 1);
+    for (const id of integrated) expect(functions[id]!.Properties.Timeout).toBeLessThanOrEqual(28);
+  });
+
+  test('the stage throttles every method, 50 requests a second with bursts of 100 unless the stack says otherwise', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ]),
+    });
+    // The API alone in a bare stack, every route on one function: the stack passes its prop through.
+    const stack = new Stack();
+    const fn = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => ({})'),
+    });
+    new IntentApi(stack, 'Intents', {
+      functions: Object.fromEntries([...apiRoutes.map((r) => r.fn), 'no-route'].map((name) => [name, fn])),
+      logRetention: RetentionDays.ONE_DAY,
+      throttling: { rateLimit: 5, burstLimit: 10 },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ResourcePath: '/*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+      ]),
+    });
   });
 
   test('the stage is traced and access-logged', () => {
