@@ -1,3 +1,4 @@
+import { draft04, toDraft04 } from './draft-04-validator.js';
 import type { FeatureFlagDocument } from './feature-flag-document.js';
 
 /**
@@ -99,10 +100,11 @@ export function userBucket(userId: string): number {
  * The JSON Schema a freeform profile's validator holds its configurations to: the contract itself, or an
  * exposure envelope whose `next` meets the contract and whose `previous` meets it or is null. AppConfig checks
  * every hosted version against it, so a step of a stepped release passes the same validator as a plain one.
- * Written in draft-04, as AppConfig's JSON Schema validators are.
+ * Written in draft-04, as AppConfig's JSON Schema validators are: the draft-07 contract is translated
+ * (`toDraft04`), and one draft-04 cannot express throws `Draft04TranslationError`.
  */
 export function contractOrEnvelopeSchema(contract: Record<string, unknown>): Record<string, unknown> {
-  const { $schema, ...schema } = contract;
+  const schema = toDraft04(contract);
   const envelope = {
     type: 'object',
     required: ['itvExposure', 'next', 'previous'],
@@ -129,5 +131,5 @@ export function contractOrEnvelopeSchema(contract: Record<string, unknown>): Rec
       previous: { anyOf: [schema, { type: 'null' }] },
     },
   };
-  return { ...($schema === undefined ? {} : { $schema }), anyOf: [schema, envelope] };
+  return { $schema: draft04, anyOf: [schema, envelope] };
 }

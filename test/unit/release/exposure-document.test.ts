@@ -1,4 +1,6 @@
 import AjvDraft04Module from 'ajv-draft-04';
+import { loadCatalog } from '../../../catalog/index.js';
+import { latestContractVersion } from '../../../lambdas/core/contract-versions.js';
 import {
   contractOrEnvelopeSchema,
   exposedConfiguration,
@@ -14,6 +16,7 @@ import {
   nextExposure,
 } from '../../../lambdas/core/release/stepped-exposure.js';
 import { strategyByName } from '../../../lambdas/core/release/strategies.js';
+import { compileContract } from '../../../lambdas/core/structure.js';
 
 const next: FeatureFlagDocument = {
   version: '1',
@@ -98,6 +101,66 @@ describe('the configuration of a step', () => {
     expect(validate(freeformExposure({ perMinute: 'many' }, undefined, 25, 'int-1'))).toBe(false);
     expect(validate({ itvExposure: { percentage: 25, by: 'userId', intentId: 'x' }, next: {} })).toBe(false);
     expect(freeformExposure({ perMinute: 20 }, { perMinute: 10 }, 100, 'int-1')).toEqual({ perMinute: 20 });
+  });
+
+  test("every freeform profile's validator declares draft-04, AppConfig's validator draft, and is valid draft-04 in strict mode", () => {
+    const strict04 = new AjvDraft04Module.default({ strict: true });
+    let checked = 0;
+    for (const service of Object.values(loadCatalog().services)) {
+      for (const profile of Object.values(service.profiles)) {
+        if (profile.type !== 'freeform') continue;
+        const validator = contractOrEnvelopeSchema(profile.contracts[latestContractVersion(profile)]!);
+        expect(validator.$schema).toBe('http://json-schema.org/draft-04/schema#');
+        // Strict: a keyword draft-04 does not define (draft-06's propertyNames, say) throws instead of being ignored.
+        expect(() => strict04.compile(validator)).not.toThrow();
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  test('a draft-07 contract becomes a draft-04 validator that refuses what the contract refuses', () => {
+    const contract = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        share: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        mode: { const: 'strict' },
+        from: { type: 'string', format: 'date' },
+        regional: {
+          type: 'object',
+          propertyNames: { enum: ['NA', 'EMEA'] },
+          additionalProperties: { type: 'number', maximum: 60 },
+        },
+      },
+    };
+    const byContract = compileContract(contract);
+    const byValidator = new AjvDraft04Module.default({ strict: true }).compile(
+      contractOrEnvelopeSchema(contract),
+    );
+    const cases: Array<[unknown, boolean]> = [
+      [{ share: 0.5, mode: 'strict', from: '2026-01-31', regional: { NA: 10, EMEA: 60 } }, true],
+      [{ share: 0 }, false],
+      [{ share: 1 }, false],
+      [{ mode: 'lax' }, false],
+      [{ from: 'yesterday' }, false],
+      [{ regional: { APAC: 10 } }, false],
+      [{ regional: { NA: 61 } }, false],
+    ];
+    for (const [configuration, valid] of cases) {
+      expect(byContract(configuration)).toBe(valid);
+      expect(byValidator(configuration)).toBe(valid);
+    }
+  });
+
+  test('a contract keyword draft-04 cannot express stops the synth with its name and place', () => {
+    expect(() =>
+      contractOrEnvelopeSchema({
+        type: 'object',
+        properties: { limits: { type: 'array', contains: { type: 'number', minimum: 1 } } },
+      }),
+    ).toThrow(/properties\.limits: "contains" has no JSON Schema draft-04 equivalent/);
   });
 
   test('a user sees the change once the exposure reaches their bucket, and keeps it as exposure grows', () => {
