@@ -24,6 +24,11 @@ export interface ItvStackProps extends StackProps {
   evidenceRetention?: Duration;
   /** Retention of every log group. Default: one year. */
   logRetention?: RetentionDays;
+  /**
+   * An SNS topic (in the stack's account and region) the pipeline health alarms notify on ALARM and on OK: failed
+   * executions, errors that are not retried, and CI events lost on the way to or in the intake. Default: none.
+   */
+  alarmTopicArn?: string;
   /** The API stage's throttle, over all its methods. Default: 50 requests a second, bursts of 100. */
   apiThrottling?: ApiThrottling;
   /** Folder holding `lambdas/` and `package-lock.json`. Default: this repository. */
@@ -85,6 +90,7 @@ export class ItvStack extends Stack {
       stateMachine: this.pipeline.stateMachine,
       deadLetters: this.intake.deadLetters,
       intakeFailures: this.intake.failures,
+      ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });

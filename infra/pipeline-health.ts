@@ -10,6 +10,8 @@ import {
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -23,15 +25,19 @@ import { pipelineTaskStates } from '../statemachines/task-states.js';
  * intake's dead-letter queue and in its failure queue. The stage metrics are the EMF the functions write (`lambdas/wiring/aws/telemetry.ts`); the rest are
  * the services' own (AWS/States, AWS/SQS).
  */
+export interface PipelineHealthProps {
+  stateMachine: StateMachine;
+  deadLetters: IQueue;
+  intakeFailures: IQueue;
+  /** An SNS topic the alarms notify when they go into ALARM and back to OK. Default: none, dashboard only. */
+  alarmTopicArn?: string;
+}
+
 export class PipelineHealth extends Construct {
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { stateMachine: StateMachine; deadLetters: IQueue; intakeFailures: IQueue },
-  ) {
+  constructor(scope: Construct, id: string, props: PipelineHealthProps) {
     super(scope, id);
     const period = Duration.minutes(5);
     const stage = (name: string, stageName: string, statistic = 'Sum') =>
@@ -113,6 +119,9 @@ export class PipelineHealth extends Construct {
       }),
     );
 
+    const notify = props.alarmTopicArn
+      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))
+      : undefined;
     const alarm = (id: string, metric: IMetric, description: string) => {
       const created = new Alarm(this, id, {
         metric,
@@ -123,6 +132,10 @@ export class PipelineHealth extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
+      if (notify) {
+        created.addAlarmAction(notify);
+        created.addOkAction(notify);
+      }
       this.alarms.push(created);
       return created;
     };

@@ -2,9 +2,12 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
 import { IntentApi } from '../../infra/intent-api.js';
+import { PipelineHealth } from '../../infra/pipeline-health.js';
 import { openApiDocument } from '../../lambdas/api/openapi.js';
 import { apiRoutes } from '../../lambdas/api/routes.js';
 import {
@@ -908,5 +911,31 @@ describe('pipeline health', () => {
         .flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []))
         .sort(),
     ).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+  });
+
+  test('the alarms notify the topic the stack is given, when it is given one, on alarm and on recovery', () => {
+    const health = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((r) =>
+      /itv execution|stage or entry|CI system|intake function/.test(
+        String((r as { Properties: { AlarmDescription?: string } }).Properties.AlarmDescription),
+      ),
+    ) as Array<{ Properties: Record<string, unknown> }>;
+    expect(health.length).toBeGreaterThan(0);
+    expect(health.every((a) => a.Properties.AlarmActions === undefined)).toBe(true);
+    // The health alarms alone in a bare stack: the stack passes its alarmTopicArn through.
+    const stack = new Stack();
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:itv-oncall';
+    new PipelineHealth(stack, 'Health', {
+      stateMachine: new StateMachine(stack, 'Machine', {
+        definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Pass')),
+      }),
+      deadLetters: new Queue(stack, 'DeadLetters'),
+      intakeFailures: new Queue(stack, 'Failures'),
+      alarmTopicArn: topicArn,
+    });
+    const notified = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    expect(Object.keys(notified)).toHaveLength(4);
+    for (const alarm of Object.values(notified) as Array<{ Properties: Record<string, unknown> }>) {
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });
+    }
   });
 });
