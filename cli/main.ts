@@ -180,7 +180,7 @@ export function buildProgram(): Command {
       'also fetch every evidence bundle the ledger records and check it is in the store as sealed (exit 1 if one is missing or altered)',
     )
     .option('--file <export>', 'verify an export offline instead of the local ledger')
-    .option('--public-key <pem>', 'the public key to verify an export with')
+    .option('--public-key <pem>', 'the public key to verify an export with (a PEM or DER file)')
     .option(
       '--checkpoints <jsonl>',
       "the evidence store's signed checkpoints (default: EXPORT.checkpoints.jsonl)",
@@ -233,7 +233,7 @@ export function buildProgram(): Command {
     .argument('<bundles...>', 'bundle folders')
     .option(
       '--public-key <pem>',
-      "pin this public key (default: the signing key of the stack itv talks to, the home's or the context's)",
+      "pin this public key, a PEM or DER file (default: the signing key of the stack itv talks to, the home's or the context's)",
     )
     .option('--json', 'print the result as JSON')
     .action(async (dir, options) =>

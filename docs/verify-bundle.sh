@@ -17,7 +17,9 @@ case "$#:${1-}" in
 esac
 if [ -n "$PIN" ]; then
   [ -f "$PIN" ] || die "$PIN, the key to pin, is not a file"
-  openssl pkey -pubin -in "$PIN" -outform DER > "$W/pinned.der" 2>/dev/null || die "$PIN is not a public key"
+  # PEM, or DER as `aws kms get-public-key --query PublicKey --output text | base64 -d` writes the KMS key's.
+  { openssl pkey -pubin -in "$PIN" -outform DER || openssl pkey -pubin -inform DER -in "$PIN" -outform DER; } \
+    > "$W/pinned.der" 2>/dev/null || die "$PIN is not a public key (PEM or DER)"
 fi
 # A bundle copied from the evidence bucket as stored (bundle.tar beside manifest.intoto.json and the pinned
 # checkpoint.json): unpack the archive, check the pinned checkpoint is the archived one, and verify the files.

@@ -12,7 +12,7 @@ import { paint } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { exitCodes } from '../exit-codes.js';
 import { checkBundleDir, writeBundleDir } from './bundle-folder.js';
-import { spkiFromPem } from './ledger.js';
+import { spkiFromKeyFile } from './ledger.js';
 import { unreadable } from './read-intent-file.js';
 import { type StackKey, stackKey } from './stack-key.js';
 
@@ -110,7 +110,7 @@ export async function evidenceVerifyCommand(
   const folders = typeof dirs === 'string' ? [dirs] : dirs;
   const read = folders.map((dir) => readBundleDir(dir));
   const pinned: StackKey = options.publicKey
-    ? { spkiDer: spkiFromPem(options.publicKey), from: options.publicKey }
+    ? { spkiDer: spkiFromKeyFile(options.publicKey), from: options.publicKey }
     : await stackKey(env);
   const verifications = read.map((files) =>
     verifyBundle(files, pinned.spkiDer ? { publicKeySpkiDer: pinned.spkiDer } : {}),

@@ -38,13 +38,20 @@ export function checkpointSourcesOf(text: string, file: string): CheckpointSourc
     });
 }
 
-/** The public key in a PEM file (`--public-key`), as SPKI DER; a file that holds none is refused, named. */
-export function spkiFromPem(file: string): Uint8Array {
-  const pem = readTextFile(file, '--public-key');
+/**
+ * The public key in a file (`--public-key`), as SPKI DER: PEM, or DER as `aws kms get-public-key --query
+ * PublicKey --output text | base64 -d` writes the KMS key's; a file that holds neither is refused, named.
+ */
+export function spkiFromKeyFile(file: string): Uint8Array {
+  const bytes = readBytesFile(file, '--public-key');
+  const pem = bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN');
   try {
-    return new Uint8Array(createPublicKey(pem).export({ type: 'spki', format: 'der' }));
+    const key = pem
+      ? createPublicKey(bytes.toString('utf8'))
+      : createPublicKey({ key: bytes, format: 'der', type: 'spki' });
+    return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
   } catch (error) {
-    throw new InvalidInputError(`${file} is not a public key in PEM`, [
+    throw new InvalidInputError(`${file} is not a public key in PEM or DER`, [
       { path: '--public-key', message: (error as Error).message },
     ]);
   }
@@ -130,7 +137,7 @@ export async function ledgerVerifyCommand(options: {
     }
     // Every file named is read before anything is said about the ones not named.
     const lines = readBytesFile(options.file, '--file');
-    const key = spkiFromPem(options.publicKey);
+    const key = spkiFromKeyFile(options.publicKey);
     const named = options.checkpoints ? readCheckpointsFile(options.checkpoints, '--checkpoints') : undefined;
     const witnessFiles = witnessesOf(options.witness);
     const witnessed = witnessFiles.flatMap(({ sources }) => sources);
@@ -156,7 +163,7 @@ export async function ledgerVerifyCommand(options: {
   const witnessed = witnessFiles.flatMap(({ sources }) => sources);
   // Online: the export and the checkpoints come through the API, and are audited here, by the client.
   return withLedger(async (download, get) => {
-    const key = options.publicKey ? spkiFromPem(options.publicKey) : pemToSpki(download.publicKeyPem);
+    const key = options.publicKey ? spkiFromKeyFile(options.publicKey) : pemToSpki(download.publicKeyPem);
     const checkpoints = [...download.checkpoints, ...witnessed];
     const audit = auditExport(download.lines, key, { checkpoints });
     if (options.publicKey)

@@ -51,7 +51,7 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
     [
       'a key file that holds no key',
       () => ['ledger', 'verify', '--file', exportFile, '--public-key', notKey],
-      () => new RegExp(`^itv: ${escaped(notKey)} is not a public key in PEM\n  --public-key: `),
+      () => new RegExp(`^itv: ${escaped(notKey)} is not a public key in PEM or DER\n  --public-key: `),
     ],
     [
       'missing checkpoints',

@@ -59,6 +59,15 @@ describe('itv ledger verify --file, against tampered exports', () => {
     expect(output).toContain(`first bad entry seq ${tamper.expected.seq} (${tamper.expected.fault})`);
   });
 
+  test('the key pinned as DER, as `aws kms get-public-key … | base64 -d` writes it, verifies as its PEM does', async () => {
+    writeFileSync(join(dir, 'key.der'), ledger.publicKey);
+    const { code, output } = await verifyFiles('honest-der', ledger.entries, ledger.objects, {
+      publicKey: join(dir, 'key.der'),
+    });
+    expect(code).toBe(0);
+    expect(output).toContain('ledger intact: 35 entries, 35 covered by a signed checkpoint, 0 trailing it;');
+  });
+
   test('entries after the newest signed checkpoint: exit 3 naming how many trail, unless the tail is accepted', async () => {
     // Prepare: the evidence store without its newest object, the head signed after the last checkpoint.signed.
     const withoutClosing = ledger.objects.slice(0, -1);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
+import { pemToSpki, spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { installed } from '../../support/installed.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
@@ -70,6 +70,14 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       expect([good.status, good.stderr]).toEqual([0, '']);
       expect(good.stdout).toMatch(/included in the tree/);
       expect(lastLine(good.stdout)).toMatch(VERIFIED);
+    });
+
+    test('the key pinned as DER, as `aws kms get-public-key … | base64 -d` writes it: exit 0', () => {
+      const der = join(root, 'ledger.pub.der');
+      writeFileSync(der, pemToSpki(readFileSync(key, 'utf8')));
+      const good = run(bundle, '--public-key', der);
+      expect(good.status).toBe(0);
+      expect(lastLine(good.stdout)).toBe(VERIFIED);
     });
 
     test('no key pinned: exit 2, and its last line says the bundle only agrees with itself', () => {
