@@ -15,6 +15,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { maxRequestBodyBytes } from '../lambdas/api/conventions.js';
 import { problemType } from '../lambdas/api/problem.js';
 import { type ApiRoute, apiRoutes } from '../lambdas/api/routes.js';
 import { submittedIntentSchema } from '../lambdas/core/intent.js';
@@ -39,6 +40,19 @@ export interface IntentApiProps {
   logRetention: RetentionDays;
   /** Default: `defaultApiThrottling`. */
   throttling?: ApiThrottling;
+}
+
+/**
+ * Every route's body limit, as the functions enforce it (`bodyLimitOf`, `lambdas/api/conventions.ts`): a gateway
+ * response is the API's, not a route's, so API Gateway's 413 names the default and each route's own limit.
+ */
+function bodyLimitsInWords(): string {
+  const own = (apiRoutes as readonly ApiRoute[]).flatMap((route) =>
+    route.maxBodyBytes === undefined
+      ? []
+      : [`${route.method} ${route.path}: at most ${route.maxBodyBytes} bytes`],
+  );
+  return `must be at most ${maxRequestBodyBytes} bytes${own.length > 0 ? ` (${own.join('; ')})` : ''}`;
 }
 
 /**
@@ -86,7 +100,7 @@ const gatewayProblems: ReadonlyArray<{
     type: ResponseType.REQUEST_TOO_LARGE,
     status: 413,
     error: 'ContentTooLarge',
-    issues: '[{"path":"body","message":"must be at most 1048576 bytes"}]',
+    issues: JSON.stringify([{ path: 'body', message: bodyLimitsInWords() }]),
   },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, error: 'InvalidInputError' },
   { type: ResponseType.THROTTLED, status: 429, error: 'TooManyRequests' },

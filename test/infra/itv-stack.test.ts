@@ -8,8 +8,10 @@ import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
 import { IntentApi } from '../../infra/intent-api.js';
 import { PipelineHealth } from '../../infra/pipeline-health.js';
+import { maxRequestBodyBytes } from '../../lambdas/api/conventions.js';
 import { openApiDocument } from '../../lambdas/api/openapi.js';
 import { apiRoutes } from '../../lambdas/api/routes.js';
+import { payloadLimits } from '../../lambdas/core/intake/limits.js';
 import {
   serviceAlarms,
   serviceMetricNamespace,
@@ -689,6 +691,26 @@ describe('API', () => {
       ).replaceAll('$context.path', '/v1/x');
       expect(JSON.parse(body)).toMatchObject({ type: expect.stringMatching(/^urn:itv:problem:/) });
     }
+  });
+
+  test("API Gateway's 413 names each route's own body limit, not one limit for all", () => {
+    const [tooLarge] = Object.values(
+      template.findResources('AWS::ApiGateway::GatewayResponse', {
+        Properties: { ResponseType: 'REQUEST_TOO_LARGE' },
+      }),
+    ) as Array<{ Properties: { ResponseTemplates: Record<string, string> } }>;
+    const body = JSON.parse(
+      tooLarge!.Properties.ResponseTemplates['application/json']!.replaceAll(
+        '$context.error.messageString',
+        '"Request Too Long"',
+      ).replaceAll('$context.path', '/v1/payloads'),
+    ) as { issues: Array<{ path: string; message: string }> };
+    expect(body.issues).toEqual([
+      {
+        path: 'body',
+        message: `must be at most ${maxRequestBodyBytes} bytes (POST /payloads: at most ${payloadLimits.bytes} bytes)`,
+      },
+    ]);
   });
 
   test('every route under an id requires the id path parameter: an intent, its review, release decision, stop, retry, checks and evidence, and a delegation', () => {
