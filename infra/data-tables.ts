@@ -11,10 +11,10 @@ import { Construct } from 'constructs';
 import { LEDGER_TABLE, STATE_TABLE } from '../lambdas/adapters/aws/tables.js';
 
 /**
- * TTL attribute of the state table (epoch seconds): parked queue and review records expire on their own.
- * `STATE_TABLE` in the adapters does not name one yet; this is the layout the stack deploys.
+ * TTL attribute of the state table (epoch seconds): parked queue and review records expire on their own. The
+ * DynamoDB state store writes it (`lambdas/adapters/aws/dynamodb-state-store.ts`), both from `STATE_TABLE`.
  */
-export const stateTtlAttribute = 'expiresAt';
+export const stateTtlAttribute = STATE_TABLE.ttlAttribute;
 
 const attribute = (key: { name: string; type: 'S' | 'N' }): Attribute => ({
   name: key.name,

@@ -8,6 +8,7 @@ import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
 import { IntentApi } from '../../infra/intent-api.js';
 import { PipelineHealth } from '../../infra/pipeline-health.js';
+import { STATE_TABLE } from '../../lambdas/adapters/aws/tables.js';
 import { maxRequestBodyBytes } from '../../lambdas/api/conventions.js';
 import { openApiDocument } from '../../lambdas/api/openapi.js';
 import { apiRoutes } from '../../lambdas/api/routes.js';
@@ -74,7 +75,8 @@ describe('data tables', () => {
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        // The attribute the DynamoDB state store writes an expiring record's epoch seconds to.
+        TimeToLiveSpecification: { AttributeName: STATE_TABLE.ttlAttribute, Enabled: true },
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },

@@ -9,6 +9,7 @@ import {
 import { InvalidInputError, VersionConflictError } from '../../core/errors.js';
 import type { StateItem, StateStore } from '../../ports/state-store.js';
 import { isConditionFailure, n, s } from './attribute-values.js';
+import { STATE_TABLE } from './tables.js';
 import { transientOr } from './transient-errors.js';
 
 /*
@@ -87,8 +88,8 @@ export class DynamoStateStore implements StateStore {
     const names: Record<string, string> = { '#d': 'data', '#v': 'version' };
     let update = 'SET #d = :data, #v = if_not_exists(#v, :zero) + :one';
     if (options.expiresAt) {
-      // The table's TTL attribute (`stateTtlAttribute` in infra/data-tables.ts): a Number of epoch seconds.
-      names['#ttl'] = 'expiresAt';
+      // The table's TTL attribute, as the stack declares it (infra/data-tables.ts): a Number of epoch seconds.
+      names['#ttl'] = STATE_TABLE.ttlAttribute;
       values[':ttl'] = n(Math.ceil(options.expiresAt.getTime() / 1000));
       update += ', #ttl = :ttl';
     }

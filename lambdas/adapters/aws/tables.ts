@@ -36,6 +36,8 @@ export const STATE_TABLE = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   attributes: { version: 'version', data: 'data' },
+  /** Epoch seconds after which DynamoDB deletes the item: written on parked queue and review records. */
+  ttlAttribute: 'expiresAt',
   pointInTimeRecovery: true,
 } as const;
 
