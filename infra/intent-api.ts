@@ -138,6 +138,9 @@ export class IntentApi extends Construct {
       description:
         'itv: intents (submit, status, review, release decisions, evidence), the ledger, value, delegations',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Execution logging needs the region's API Gateway account setting (AWS::ApiGateway::Account) to name a
+      // role that may write to CloudWatch Logs: one per account and region, shared by every REST API there, so
+      // CDK retains it and its role when the stack is deleted (README, deploying).
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
       deployOptions: {

@@ -29,6 +29,11 @@ export interface ItvStackProps extends StackProps {
    * executions, errors that are not retried, and CI events lost on the way to or in the intake. Default: none.
    */
   alarmTopicArn?: string;
+  /**
+   * The account's AppConfig "Environments per application" quota, once AWS raised it: synth fails when the
+   * catalog has more services than it allows. Default: 20, AppConfig's default.
+   */
+  appConfigEnvironmentQuota?: number;
   /** The API stage's throttle, over all its methods. Default: 50 requests a second, bursts of 100. */
   apiThrottling?: ApiThrottling;
   /** Folder holding `lambdas/` and `package-lock.json`. Default: this repository. */
@@ -58,7 +63,10 @@ export class ItvStack extends Stack {
     this.evidence = new EvidenceBucket(this, 'Evidence', {
       retention: props.evidenceRetention ?? Duration.days(7 * 365),
     });
-    this.release = new ReleaseConfig(this, 'Release', { services: props.services });
+    this.release = new ReleaseConfig(this, 'Release', {
+      services: props.services,
+      ...(props.appConfigEnvironmentQuota ? { environmentQuota: props.appConfigEnvironmentQuota } : {}),
+    });
     this.functions = new ItvFunctions(this, 'Functions', {
       projectRoot: props.projectRoot ?? repositoryRoot,
       logRetention,

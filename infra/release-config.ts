@@ -43,6 +43,13 @@ export function latestContract(contracts: Readonly<Record<string, unknown>>): {
   return { version, schema: contracts[version] };
 }
 
+/**
+ * AppConfig's default quota of environments per application
+ * (https://docs.aws.amazon.com/general/latest/gr/appconfig.html, "Environments per application"): itv makes one
+ * environment, a lane, per catalog service, so it is also the most services one deployment can release.
+ */
+export const defaultEnvironmentQuota = 20;
+
 const appConfigTypes = { 'feature-flags': 'AWS.AppConfig.FeatureFlags', freeform: 'AWS.Freeform' } as const;
 
 /**
@@ -65,8 +72,23 @@ export class ReleaseConfig extends Construct {
   /** Assumed by AppConfig to read the rollback alarms (the monitors' AlarmRoleArn). */
   readonly alarmRole: Role;
 
-  constructor(scope: Construct, id: string, props: { services: readonly CatalogService[] }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      services: readonly CatalogService[];
+      /** The account's environments-per-application quota, once raised. Default: `defaultEnvironmentQuota`. */
+      environmentQuota?: number;
+    },
+  ) {
     super(scope, id);
+    // Said at synth, not halfway through a deployment that CloudFormation then rolls back.
+    const quota = props.environmentQuota ?? defaultEnvironmentQuota;
+    if (props.services.length > quota) {
+      throw new Error(
+        `ReleaseConfig: ${props.services.length} catalog services need ${props.services.length} AppConfig environments in one application; AppConfig allows ${quota} (its "Environments per application" quota). Request an increase, then pass appConfigEnvironmentQuota to the stack.`,
+      );
+    }
     this.application = new CfnApplication(this, 'Application', {
       name: 'itv',
       description: 'itv progressive releases: one environment (lane) per catalog service',

@@ -8,6 +8,7 @@ import { EvidenceBucket } from '../../infra/evidence-bucket.js';
 import { apiFunctionNames, maintenanceFunctionNames } from '../../infra/function-access.js';
 import { IntentApi } from '../../infra/intent-api.js';
 import { PipelineHealth } from '../../infra/pipeline-health.js';
+import { ReleaseConfig } from '../../infra/release-config.js';
 import { STATE_TABLE } from '../../lambdas/adapters/aws/tables.js';
 import { maxRequestBodyBytes } from '../../lambdas/api/conventions.js';
 import { openApiDocument } from '../../lambdas/api/openapi.js';
@@ -580,6 +581,23 @@ describe('AppConfig', () => {
         },
       ],
     });
+  });
+
+  test("more services than AppConfig's environments-per-application quota stop the synth, naming the quota", () => {
+    const services = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        ...fixtureServices[1]!,
+        name: `svc${i}`,
+        environment: `svc${i}-live`,
+      }));
+    expect(() => new ReleaseConfig(new Stack(), 'Release', { services: services(21) })).toThrow(
+      /21 catalog services need 21 AppConfig environments in one application; AppConfig allows 20/,
+    );
+    expect(() => new ReleaseConfig(new Stack(), 'Release', { services: services(20) })).not.toThrow();
+    // After AWS raised the account's quota, the stack is told so.
+    expect(
+      () => new ReleaseConfig(new Stack(), 'Release', { services: services(21), environmentQuota: 25 }),
+    ).not.toThrow();
   });
 
   test("itv's own deployment strategies are created with their parameters", () => {
