@@ -77,7 +77,7 @@ export function suppressAcceptedFindings(stack: FindingScopes): void {
   accept(
     release.alarmRole,
     'IAM5[Resource::*]',
-    'AppConfig monitors need cloudwatch:DescribeAlarms, which supports no resource-level permissions.',
+    "The role is AppConfig's documented rollback-monitor role (DescribeAlarms on *): how AppConfig calls DescribeAlarms is undocumented, and a narrower role it could not use would silently end rollback on alarm. It only reads alarm states.",
   );
   for (const stage of pipelineStages) {
     accept(

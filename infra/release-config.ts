@@ -105,7 +105,11 @@ export class ReleaseConfig extends Construct {
       assumedBy: new ServicePrincipal('appconfig.amazonaws.com'),
       description: 'Lets AppConfig read the alarms that roll back a deployment',
     });
-    // DescribeAlarms has no resource-level permissions.
+    // The role AppConfig documents for automatic rollback grants DescribeAlarms on "*" and trusts appconfig.amazonaws.com
+    // with no condition (AppConfig user guide, "Configure permissions for automatic rollback"). IAM would take the
+    // alarms' ARNs, but AppConfig does not document how it calls DescribeAlarms or which condition keys it sends when it
+    // assumes the role; a narrower role that AppConfig cannot use would silently end rollback on alarm, and no local peer
+    // can show it working. The role reads alarm states, nothing else.
     alarmRole.addToPolicy(new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
     this.alarmRole = alarmRole;
 
