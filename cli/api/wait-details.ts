@@ -89,15 +89,22 @@ const waits = new Set([
 ]);
 /** The blockers of a queued intent read one by one: a queue names few, and a status need not list a crowd. */
 const blockersRead = 5;
+/**
+ * How far a chain of intents queued one behind the next is read. Admission queues an intent behind those holding
+ * or queued for its lane, so chains are short; one longer than this is followed on rather than read to its end.
+ */
+const chainRead = 8;
 
 /**
  * What an intent waits on, read from its entries when its status is a wait; nothing otherwise. For a queued
- * intent, each intent it queued behind is read too (where it stands, and what it waits for), one level deep.
+ * intent, each intent it queued behind is read too (where it stands, and what it waits for), and so on down the
+ * chain of blockers — an intent queued behind one itself queued behind a review waits for that review — up to
+ * `chainRead` intents deep, never reading an intent already on the chain again (`within`).
  */
 export async function waitDetails(
   client: Pick<ApiClient, 'call'>,
   status: IntentStatus,
-  depth = 0,
+  within: readonly string[] = [],
 ): Promise<WaitDetails> {
   if (!waits.has(status.status)) return {};
   const answer = await client.call<{ entries?: EntryLike[] }>(
@@ -106,12 +113,14 @@ export async function waitDetails(
   );
   if (answer.status !== 200) return {};
   const details = waitDetailsOf(answer.body.entries ?? []);
-  if (!details.queuedBehind || depth > 0) return details;
+  const chain = [...within, status.intentId];
+  if (!details.queuedBehind || chain.length >= chainRead) return details;
   const behind = await Promise.all(
     details.queuedBehind.slice(0, blockersRead).map(async (blocker): Promise<QueuedBehind> => {
+      if (chain.includes(blocker.intentId)) return blocker;
       const read = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(blocker.intentId)}`);
       if (read.status !== 200) return blocker;
-      return { ...blocker, status: read.body, details: await waitDetails(client, read.body, depth + 1) };
+      return { ...blocker, status: read.body, details: await waitDetails(client, read.body, chain) };
     }),
   );
   return { ...details, queuedBehind: [...behind, ...details.queuedBehind.slice(blockersRead)] };
@@ -120,8 +129,9 @@ export async function waitDetails(
 /**
  * Whether a command following an intent can stop: it has settled (`isSettled`), or — unless `--wait` follows
  * on through people's acts — it is queued for its lane behind intents that each wait for a person (a review, a
- * decision, CI's checks, a due instant), so it cannot move until somebody acts, which may be days away. It is then
- * where a person's wait leaves it, and the command says whose act frees it.
+ * decision, CI's checks, a due instant), directly or through intents themselves queued behind such, so it cannot
+ * move until somebody acts, which may be days away. It is then where a person's wait leaves it, and the command
+ * says whose act frees it. A chain not read to its end (too deep, looping, unreadable) is followed on.
  */
 export async function canStopFollowing(
   client: Pick<ApiClient, 'call'>,
@@ -130,15 +140,17 @@ export async function canStopFollowing(
 ): Promise<boolean> {
   if (isSettled(status, options)) return true;
   if (options.untilReviewed || status.status !== queuedStatus) return false;
-  const behind = (await waitDetails(client, status)).queuedBehind ?? [];
+  return waitsOnPeople((await waitDetails(client, status)).queuedBehind ?? []);
+}
+
+/** Whether every blocker, read, waits for a person or is queued behind blockers that all do. */
+function waitsOnPeople(behind: readonly QueuedBehind[]): boolean {
   return (
     behind.length > 0 &&
-    behind.every(
-      ({ status: blocker }) =>
-        blocker !== undefined &&
-        blocker.outcome === null &&
-        blocker.status !== 'failed' &&
-        isSettled(blocker, { untilReviewed: false }),
-    )
+    behind.every(({ status: blocker, details }) => {
+      if (blocker === undefined || blocker.outcome !== null || blocker.status === 'failed') return false;
+      if (blocker.status === queuedStatus) return waitsOnPeople(details?.queuedBehind ?? []);
+      return isSettled(blocker, { untilReviewed: false });
+    })
   );
 }

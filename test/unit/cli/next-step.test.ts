@@ -1,5 +1,5 @@
 import type { ItvApi } from '../../../cli/api/itv-api.js';
-import { waitDetails, waitDetailsOf } from '../../../cli/api/wait-details.js';
+import { canStopFollowing, waitDetails, waitDetailsOf } from '../../../cli/api/wait-details.js';
 import { nextStepLines } from '../../../cli/commands/next-step.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
 
@@ -151,6 +151,68 @@ describe('what to do next with an intent that waits, named from its ledger', () 
         ].join('\n'),
       );
       expect(lines).not.toMatch(/free at|now/);
+    });
+
+    /** The API as it answers for intents queued one behind the next, by id; `last` is what the chain ends in. */
+    const chainApi = (ids: string[], last: Record<string, unknown>) => {
+      const answers: Record<string, unknown> = {};
+      ids.forEach((id, index) => {
+        const next = ids[index + 1];
+        answers[`/intents/${id}`] = parked(
+          next === undefined && last.status ? String(last.status) : 'admission.queued',
+          id,
+        );
+        answers[`/intents/${id}?include=entries`] = {
+          entries:
+            next === undefined
+              ? (last.entries ?? [])
+              : [{ type: 'admission.queued', payload: { lane: 'records-prod', waitingFor: [next] } }],
+        };
+      });
+      return {
+        call: async (_method: string, path: string) =>
+          path in answers ? { status: 200, body: answers[path] } : { status: 404, body: {} },
+      } as unknown as ItvApi['client'];
+    };
+    const review = {
+      status: 'awaiting-review',
+      entries: [{ type: 'review.requested', payload: { reviewers: ['xavier'] } }],
+    };
+
+    test('behind an intent itself queued behind a review, stops following and names the review at the end of the chain', async () => {
+      // Prepare: i-1 queued behind int-mid, queued behind int-holder, which waits for its reviewer.
+      const client = chainApi(['i-1', 'int-mid', 'int-holder'], review);
+      // Act
+      const stop = await canStopFollowing(client, parked('admission.queued'), { untilReviewed: false });
+      const lines = nextStepLines(
+        parked('admission.queued'),
+        'local',
+        await waitDetails(client, parked('admission.queued')),
+      );
+      // Assess
+      expect(stop).toBe(true);
+      expect(lines).toContain('i-1 is queued for lane records-prod behind int-mid (admission.queued)');
+      expect(lines).toContain('int-mid is queued for lane records-prod behind int-holder (awaiting-review)');
+      expect(lines).toContain(
+        'int-holder waits for a reviewer of record (xavier):\n  itv review int-holder --approve --as xavier',
+      );
+      // `--wait` follows on through the review at the end of the chain.
+      expect(await canStopFollowing(client, parked('admission.queued'), { untilReviewed: true })).toBe(false);
+    });
+
+    test('behind a chain that ends in an intent at work, or loops, or runs too deep to read, keeps following', async () => {
+      const atWork = chainApi(['i-1', 'int-mid', 'int-holder'], { status: 'releasing' });
+      // int-b queued behind int-a again: a loop no admission writes, read once round and no more.
+      const loop = chainApi(['i-1', 'int-a', 'int-b'], {
+        status: 'admission.queued',
+        entries: [{ type: 'admission.queued', payload: { waitingFor: ['int-a'] } }],
+      });
+      const deep = chainApi(['i-1', ...Array.from({ length: 30 }, (_, n) => `int-${n}`)], review);
+      for (const client of [atWork, loop, deep]) {
+        expect(await canStopFollowing(client, parked('admission.queued'), { untilReviewed: false })).toBe(
+          false,
+        );
+      }
     });
 
     test('behind an intent that releases, or one that has ended, says so', () => {
