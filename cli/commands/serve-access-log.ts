@@ -9,7 +9,9 @@ import { requestTarget } from '../request-target.js';
  * `httpMethod`, `resourcePath`, `status`, `responseLength`), with `path` (the request path, never its query
  * string, which may carry a cursor or other values a caller would not want kept), `durationMs` and the
  * `principal` the bearer token was issued to (null when the request names none, or one nobody issued).
- * The Authorization header and the body are never written.
+ * The Authorization header and the body are never written. A request whose client closed the connection before
+ * it was answered is logged once, with `status` 499 (nginx's "client closed request"): no answer was sent.
+ * `error` is present only when `itv serve` could not relay the request (its 502), naming why.
  */
 export interface AccessLogLine {
   requestId: string;
@@ -23,19 +25,20 @@ export interface AccessLogLine {
   responseLength: number;
   durationMs: number;
   principal: string | null;
+  error?: string;
 }
 
 /**
- * Writes one access-log line for `request` once its answer is sent (or its connection closes first).
+ * Writes one access-log line for `request` once its answer is sent (or its connection closes first, as 499).
  * `principalOf` names who the request's credential belongs to, if anybody, and is asked only after the answer,
- * so a refused credential (401) is logged with none.
+ * so a refused credential (401) is logged with none. Returns how to note why the request could not be relayed.
  */
 export function logAccess(
   request: IncomingMessage,
   response: ServerResponse,
   principalOf: (authorization: string | undefined) => string | undefined,
   write: (line: string) => void = (line) => process.stderr.write(line),
-): void {
+): (failure: string) => void {
   const started = process.hrtime.bigint();
   const requestTime = new Date().toISOString();
   let responseLength = 0;
@@ -45,6 +48,7 @@ export function logAccess(
     return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
   }) as ServerResponse['end'];
   let written = false;
+  let error: string | undefined;
   const once = () => {
     if (written) return;
     written = true;
@@ -60,16 +64,24 @@ export function logAccess(
       path,
       resourcePath:
         matched === undefined ? null : 'route' in matched ? matched.route.path : matched.resourcePath,
-      status: response.statusCode,
+      // Closed before the answer was all sent: whatever status was set, the client was not answered.
+      status: response.writableFinished ? response.statusCode : clientClosedRequest,
       responseLength,
       durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       principal: principal ?? null,
+      ...(error === undefined ? {} : { error }),
     };
     write(`${JSON.stringify(line)}\n`);
   };
   response.once('finish', once);
   response.once('close', once);
+  return (failure) => {
+    error = failure;
+  };
 }
+
+/** The status an access-log line gives a request whose client closed the connection before it was answered. */
+export const clientClosedRequest = 499;
 
 /** The request's path without its query string (or fragment). */
 function pathOf(url: string | undefined): string {

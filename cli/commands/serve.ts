@@ -47,10 +47,14 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
     return token === undefined ? undefined : tokenPrincipal(home, token);
   };
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    logAccess(request, response, principalOf);
+    const noteFailure = logAccess(request, response, principalOf);
     relay(home, request, response).catch((error: unknown) => {
-      console.error(error);
-      const failed = problem(502, 'BadGateway', 'the control plane did not answer');
+      // Said in the request's access-log line, which stays one JSON line: never a stack on the log stream.
+      noteFailure(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      if (response.destroyed) return;
+      const failed = problem(502, 'BadGateway', 'the control plane did not answer', {
+        instance: requestTarget(request.url)?.pathname ?? '/',
+      });
       if (!response.headersSent)
         response.writeHead(failed.statusCode, failed.headers as Record<string, string>);
       response.end(failed.body);
@@ -105,9 +109,30 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     response.end(hidden.body);
     return;
   }
+  const encoded = compressedBody(request);
+  if (encoded !== undefined) {
+    const refused = problem(
+      415,
+      'UnsupportedMediaType',
+      `the request body must be sent uncompressed, not with Content-Encoding ${encoded}`,
+      {
+        instance: url.pathname,
+        issues: [
+          { path: 'content-encoding', message: `must be identity (an uncompressed body), not ${encoded}` },
+        ],
+      },
+      { 'accept-encoding': 'identity' },
+    );
+    response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
+    response.end(refused.body);
+    request.resume();
+    return;
+  }
   // The body limit holds here too, before a byte is read when Content-Length says it is over.
   const { route, limit, over } = bodyLimitFor(request);
   const read = over ? undefined : await readBody(request, limit).catch((error: unknown) => error as Error);
+  // The client went away before its body ended: nobody is left to answer (the access log says 499).
+  if (read instanceof Error && !request.complete) return;
   if (read instanceof Error) {
     const refused = asProblem(errorResponse(read), url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
@@ -122,6 +147,17 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     request.resume();
     return;
   }
+  // fetch cannot send a body on GET or HEAD, and no route of either reads one: refused, not relayed.
+  if (body.length > 0 && (request.method === 'GET' || request.method === 'HEAD')) {
+    const message = `a ${request.method} request carries no body`;
+    const refused = problem(400, 'InvalidInputError', message, {
+      instance: url.pathname,
+      issues: [{ path: 'body', message }],
+    });
+    response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
+    response.end(refused.body);
+    return;
+  }
   // Started again if it stopped while idle; found at once while it runs.
   const target = await controlPlane(home);
   const headers: Record<string, string> = {};
@@ -132,7 +168,8 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   const answer = await fetch(`${target.address.url}${url.pathname}${url.search}`, {
     method: request.method,
     headers,
-    body: body.length > 0 ? body : undefined,
+    // As bytes: a string body would have fetch add `text/plain;charset=UTF-8` where the client sent no type.
+    body: body.length > 0 ? Buffer.from(body, 'utf8') : undefined,
   });
   const back: Record<string, string> = { 'content-type': 'application/json' };
   answer.headers.forEach((value, name) => {
@@ -149,4 +186,16 @@ function bodyLimitFor(request: IncomingMessage) {
   const limit = bodyLimitOf(route);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   return { route, limit, over: declared > limit };
+}
+
+/**
+ * The Content-Encoding of a request that carries a body, unless it is `identity`: itv reads bodies as sent, so a
+ * compressed one is refused (415) rather than read as bytes that are not its JSON.
+ */
+function compressedBody(request: IncomingMessage): string | undefined {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return undefined;
+  const hasBody =
+    Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  return hasBody ? encoding : undefined;
 }

@@ -78,12 +78,13 @@ export function refuseRequest(
   const size = bodyBytes(event);
   if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, route);
   if (size > 0 && route.body && !isJsonMediaType(requestHeader(event, 'content-type'))) {
-    const sent = requestHeader(event, 'content-type') ?? 'none';
+    const sent = requestHeader(event, 'content-type');
+    const why = !sent?.trim() ? '; the request names no content type' : `, not ${sent}`;
     return problem(
       415,
       'UnsupportedMediaType',
-      `the request body must be application/json, not ${sent}`,
-      { issues: [{ path: 'content-type', message: `must be application/json, not ${sent}` }] },
+      `the request body must be application/json${why}`,
+      { issues: [{ path: 'content-type', message: `must be application/json${why}` }] },
       { 'accept-post': 'application/json' },
     );
   }

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { issueToken } from '../../cli/runtime/local-tokens.js';
 import { readPaths } from '../support/api-convention-cases.js';
 import { expectIdempotency, idempotencyScenario } from '../support/idempotency-cases.js';
@@ -230,6 +232,122 @@ describe('itv serve, started as a user starts it', () => {
     expect(answer.invited).toBe(false);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'ContentTooLarge' });
+  });
+
+  /** A request sent with node:http as written: no header added, none dropped, a body on any method. */
+  const rawCall = (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Uint8Array | string,
+  ) =>
+    new Promise<{ status: number; type: string | undefined; body: Record<string, unknown> }>(
+      (resolve, reject) => {
+        const request = http.request(new URL(path, base), { method, headers }, (response) => {
+          let text = '';
+          response.on('data', (chunk) => {
+            text += chunk;
+          });
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              type: response.headers['content-type'],
+              body: JSON.parse(text) as Record<string, unknown>,
+            }),
+          );
+        });
+        request.on('error', reject);
+        request.end(body);
+      },
+    );
+  const example = readFileSync(join(root, 'examples/01-low-risk-flag.json'));
+
+  test('a GET carrying a body is 400 naming the body, answered as problem+json', async () => {
+    const answer = await rawCall(
+      'GET',
+      '/ledger/checkpoints',
+      { authorization: `Bearer ${token}`, 'content-length': '1' },
+      'x',
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.type).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({
+      type: 'urn:itv:problem:invalid-input-error',
+      title: 'Bad Request',
+      status: 400,
+      detail: expect.stringContaining('GET'),
+      instance: '/ledger/checkpoints',
+      issues: [{ path: 'body', message: 'a GET request carries no body' }],
+    });
+  });
+
+  test('a body with no Content-Type is 415 saying none was sent, not a type the client never sent', async () => {
+    const answer = await rawCall(
+      'POST',
+      '/intents',
+      { authorization: `Bearer ${token}`, 'content-length': String(example.length) },
+      example,
+    );
+    expect(answer.status).toBe(415);
+    expect(answer.body.issues).toEqual([
+      { path: 'content-type', message: 'must be application/json; the request names no content type' },
+    ]);
+  });
+
+  test('a compressed body is 415 naming Content-Encoding: itv takes bodies as sent, uncompressed', async () => {
+    const zipped = gzipSync(example);
+    const answer = await rawCall(
+      'POST',
+      '/intents',
+      { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      zipped,
+    );
+    expect(answer.status).toBe(415);
+    expect(answer.type).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({
+      status: 415,
+      instance: '/intents',
+      issues: [{ path: 'content-encoding', message: 'must be identity (an uncompressed body), not gzip' }],
+    });
+  });
+
+  test('a client that closes its connection mid-body is logged once, as 499, and the log stays JSON Lines', async () => {
+    // Prepare: headers announcing 100 bytes, then 7 of them, on a path no other test sends.
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const head = [
+      'POST /intents?aborted-mid-body HTTP/1.1',
+      `Host: ${url.host}`,
+      `Authorization: Bearer ${token}`,
+      'Content-Type: application/json',
+      'Content-Length: 100',
+      '',
+      '',
+    ].join('\r\n');
+    await new Promise<void>((resolve) => socket.write(`${head}{"id":1`, () => resolve()));
+
+    // Act: the client goes away before the rest of the body.
+    socket.destroy();
+    const logged = async () => {
+      for (let waited = 0; waited < 20_000; waited += 50) {
+        const line = stderr
+          .split('\n')
+          .filter((text) => text.startsWith('{'))
+          .map((text) => JSON.parse(text) as Record<string, unknown>)
+          .filter((entry) => entry.httpMethod === 'POST' && entry.status === 499);
+        if (line.length > 0) return line;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no access log line for the aborted request in:\n${stderr}`);
+    };
+
+    // Assess
+    expect(await logged()).toEqual([expect.objectContaining({ path: '/intents', responseLength: 0 })]);
+    // Every line written is one JSON object: no stack trace, no second line for the request.
+    const lines = stderr.split('\n').filter((text) => text.length > 0);
+    for (const text of lines) expect(() => JSON.parse(text)).not.toThrow();
+    expect(stderr).not.toMatch(/aborted|ECONNRESET/);
   });
 
   test('the banner names where the routes are described', async () => {
