@@ -1,15 +1,29 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Authenticate } from '../../lambdas/api/caller.js';
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
-import { UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
+import { ItvError, UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
+import { isAlive } from '../control-plane/home-owner.js';
 import { namedLocally } from './local-caller.js';
 
 /**
  * Bearer tokens for `itv serve`, one per principal, issued by `itv token PRINCIPAL` and kept under ITV_HOME
  * in `tokens.json` (mode 0600) as SHA-256 digests only: the token itself is printed once and never stored,
  * so the file does not let whoever reads it call as anybody. Reissuing replaces the principal's token.
+ * Each issue reads, changes and replaces the file holding `tokens.lock` (created exclusively, as `owner.lock`
+ * is), so of many `itv token` run at once on one home none loses another's token.
  */
 interface TokenFile {
   version: 1;
@@ -26,20 +40,100 @@ function readTokens(home: string): TokenFile {
   return JSON.parse(readFileSync(file, 'utf8')) as TokenFile;
 }
 
-/** Issues (or replaces) `principal`'s token and returns it; only its digest is written. */
+/** `tokens.lock` stayed held by a live process longer than an issue takes: no token is issued, none printed. */
+export class TokensLockedError extends ItvError {}
+
+/**
+ * Issues (or replaces) `principal`'s token and returns it; only its digest is written. A token is returned only
+ * once the file read back holds its digest: one printed is one `itv serve` knows.
+ */
 export function issueToken(home: string, principal: string): string {
   const token = `itv_${randomBytes(32).toString('base64url')}`;
+  const stored = digest(token).toString('hex');
   mkdirSync(home, { recursive: true });
-  const current = readTokens(home);
-  const next: TokenFile = {
-    version: 1,
-    tokens: { ...current.tokens, [principal]: digest(token).toString('hex') },
-  };
-  const temporary = `${tokensFile(home)}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, tokensFile(home));
+  withTokensLock(home, () => {
+    const current = readTokens(home);
+    const next: TokenFile = { version: 1, tokens: { ...current.tokens, [principal]: stored } };
+    const temporary = `${tokensFile(home)}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, tokensFile(home));
+  });
+  if (readTokens(home).tokens[principal] !== stored)
+    throw new TokensLockedError(
+      `tokens.json in ${home}: another itv token for ${principal} replaced this token as it was issued; use the one it printed, or run itv token again`,
+    );
   return token;
+}
+
+const lockFile = (home: string) => join(home, 'tokens.lock');
+/** How long an issue waits for another to give `tokens.lock` up: each holds it for one small file's write. */
+const lockWaitMs = 30_000;
+/** A lock older than this is a holder's that stopped (its pid may since be another process's). */
+const staleLockMs = 60_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Runs `work` holding `tokens.lock`, taking over a lock whose holder has died or that has gone stale. */
+function withTokensLock(home: string, work: () => void): void {
+  const lock = lockFile(home);
+  const deadline = Date.now() + lockWaitMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeFileSync(fd, JSON.stringify({ pid: process.pid, at: Date.now() }));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (isStale(lock)) {
+      // Moved aside and checked there, so a lock taken meanwhile by a live process is put back, not removed.
+      const aside = `${lock}.${process.pid}.stale`;
+      try {
+        renameSync(lock, aside);
+      } catch {
+        continue;
+      }
+      if (isStale(aside)) rmSync(aside, { force: true });
+      else renameSync(aside, lock);
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new TokensLockedError(
+        `tokens.lock in ${home}: another itv token held it for over ${lockWaitMs / 1000} s; no token was issued, run itv token again`,
+      );
+    // A synchronous wait: issuing is synchronous, and the holder needs only milliseconds.
+    Atomics.wait(pause, 0, 0, 2 + Math.floor(Math.random() * 8));
+  }
+  try {
+    work();
+  } finally {
+    // Only its own: a lock taken over as stale meanwhile is the new holder's.
+    if (lockHolder(lock)?.pid === process.pid) rmSync(lock, { force: true });
+  }
+}
+
+/** Whether a lock's holder has died, or it is older than `staleLockMs`; one still being written is not. */
+function isStale(lock: string): boolean {
+  let modified: number;
+  try {
+    modified = statSync(lock).mtimeMs;
+  } catch {
+    return false;
+  }
+  const held = lockHolder(lock);
+  const at = typeof held?.at === 'number' ? held.at : modified;
+  if (Date.now() - at > staleLockMs) return true;
+  return typeof held?.pid === 'number' && !isAlive(held.pid);
+}
+
+/** Who holds a lock and since when, as its file says; undefined while it is written, or once it is gone. */
+function lockHolder(lock: string): { pid?: unknown; at?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown; at?: unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The principal whose token this is, comparing digests in constant time; undefined for none. */
