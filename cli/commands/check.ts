@@ -13,12 +13,13 @@ interface ReportAnswer {
   reportedAt: string;
   seq: number;
   repeated: boolean;
+  note?: string;
 }
 
 /**
  * `itv check report ID NAME --status passed|failed [--detail TEXT] [--url URL]`: `PUT /intents/{id}/checks/{name}`
  * as the caller, against the local stack or the deployed one the context names. Exit 0 recorded (or the same
- * result recorded before), 1 refused (bad input, not allowed, unknown intent or check, another result first,
+ * result recorded before: the same status from the same reporter, whose first detail and url are kept), 1 refused (bad input, not allowed, unknown intent or check, another result first,
  * or Verify concluded before it arrived: the API's reason is printed).
  */
 export async function reportCheckCommand(
@@ -60,7 +61,7 @@ export async function reportCheckCommand(
   }
   console.log(actingLine(api, as));
   console.log(
-    `${report.repeated ? 'already recorded' : 'recorded'}: ${report.check} ${report.status} for ${report.intentId}, reported by ${report.reportedBy} (${report.standing}) at seq ${report.seq}`,
+    `${report.repeated ? 'already recorded' : 'recorded'}: ${report.check} ${report.status} for ${report.intentId}, reported by ${report.reportedBy} (${report.standing}) at seq ${report.seq}${report.note ? ` (${report.note})` : ''}`,
   );
   return exitCodes.ok;
 }

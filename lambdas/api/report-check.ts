@@ -23,7 +23,8 @@ type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'
  * result of a check the intent names, as the authenticated caller (`core/pipeline/report-check.ts` says who
  * may). Verify counts a result reported before it runs, and one reported while its fail-fast gate waits for it:
  * the report wakes the park (`laneWake`, SendTaskSuccess on AWS) and Verify runs again. 201 the first time (`Location` the check's path), 200
- * for the same report again (`repeated`); 400 a bad name or body (each field named, a secret by rule and salted digest only, nothing
+ * for the same result again (`repeated`: the same status from the same reporter; a differing detail or url is
+ * `kept` from the first report, and `note` says so); 400 a bad name or body (each field named, a secret by rule and salted digest only, nothing
  * written), 403 a caller who may not report for the intent (naming who may), 404 an unknown intent or a check
  * it does not name, 409 another result reported first or Verify concluded before this one arrived.
  */
@@ -52,7 +53,7 @@ async function reportAs(
 ): Promise<APIGatewayProxyResult> {
   try {
     const { name, body } = readReport(event);
-    const { report, seq, repeated } = await reportCheck(
+    const { report, seq, repeated, kept } = await reportCheck(
       { intentId: id, check: name, status: body.status, detail: body.detail, url: body.url, caller },
       deps,
     );
@@ -65,6 +66,13 @@ async function reportAs(
       reportedAt: report.reportedAt,
       seq,
       repeated,
+      // A retry that differs only in its text or link: the result is the same, and the first report's stand.
+      ...(kept
+        ? {
+            kept,
+            note: `the first report's ${kept.join(' and ')} ${kept.length > 1 ? 'are' : 'is'} kept; this report's ${kept.length > 1 ? 'differ' : 'differs'}`,
+          }
+        : {}),
     });
     // A 201 names what it created, as every 201 of the API does: the check's result, at the path it was put to.
     const created = `/intents/${encodeURIComponent(id)}/checks/${encodeURIComponent(name)}`;

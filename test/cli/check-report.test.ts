@@ -54,6 +54,7 @@ describe('itv check report', () => {
         'victor',
         '--json',
       );
+      const rerun = await report('--status', 'failed', '--as', 'victor');
       const other = await report('--status', 'passed', '--as', 'victor');
       const queued = await statusOf('cli-second');
       const reviewed = await runItv(home, ['review', 'cli-first', '--approve', '--as', 'xavier']);
@@ -70,6 +71,10 @@ describe('itv check report', () => {
       );
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ check: 'hipaa-audit-controls', repeated: true });
+      expect([rerun.code, rerun.stderr]).toEqual([0, '']);
+      expect(rerun.stdout).toMatch(
+        /already recorded: hipaa-audit-controls failed for cli-second, reported by victor \(requester\) at seq \d+ \(the first report's detail is kept; this report's differs\)/,
+      );
       expect(other.code).toBe(1);
       expect(other.stderr).toContain('CheckReportConflictError');
       expect(queued.status).toBe('admission.queued');

@@ -57,6 +57,11 @@ export interface CheckReportOutcome {
   seq: number;
   /** The same result was reported before: nothing new was written. */
   repeated: boolean;
+  /**
+   * On a repeat whose `detail` or `url` differ from the first report's: those fields, whose first values are
+   * kept (a CI retry that reruns the job reports the same result with another run's link).
+   */
+  kept?: Array<'detail' | 'url'>;
 }
 
 /**
@@ -218,7 +223,9 @@ async function recordFirst(
 
 /**
  * A check reported before: the same result again is a retry (its entry is recorded if the first report's was
- * lost to a crash, and answered as before); another result is refused, naming the first.
+ * lost to a crash, and answered as before); another result is refused, naming the first. The result is the
+ * status and who reported it: a retry whose `detail` or `url` differ (a rerun job's text and link) reports the
+ * same result, so it is answered as a repeat that keeps the first report's, saying which it kept.
  */
 async function recordRepeat(
   input: CheckReportInput,
@@ -227,11 +234,7 @@ async function recordRepeat(
   entries: StoredEntry[],
   deps: ReportDeps,
 ): Promise<CheckReportOutcome> {
-  const same =
-    first.status === again.status &&
-    first.detail === again.detail &&
-    first.url === again.url &&
-    first.reportedBy === again.reportedBy;
+  const same = first.status === again.status && first.reportedBy === again.reportedBy;
   if (!same) {
     throw new CheckReportConflictError(
       `check ${input.check} of intent ${input.intentId} was reported ${first.status} by ${first.reportedBy} at ${first.reportedAt}; a check's result is reported once`,
@@ -248,7 +251,8 @@ async function recordRepeat(
   // The first report's wake may have been lost with its answer; a park that counted it waits for it no more.
   await wakeForCheck(input.intentId, input.check, deps);
   assertCounted(input.intentId, first, seq, await deps.ledger.forIntent(deps.ledgerName, input.intentId));
-  return { report: first, seq, repeated: true };
+  const kept = (['detail', 'url'] as const).filter((field) => first[field] !== again[field]);
+  return { report: first, seq, repeated: true, ...(kept.length > 0 ? { kept } : {}) };
 }
 
 /**

@@ -110,6 +110,23 @@ describe('a check result reported for an intent (PUT /intents/{id}/checks/{name}
     expect((await ledgerTypes(h, intentId)).filter((t) => t === 'check.reported')).toHaveLength(1);
   });
 
+  test('a retry with the same status from the same reporter but another detail or url is the same result: answered as a repeat, the first detail and url kept', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const intentId = (await runToDecision(h, withCheck(h))).declared!.intentId;
+    const first = await report(h, intentId, { detail: 'ok', url: 'https://ci.example.com/runs/1' });
+
+    // Act
+    const bare = await report(h, intentId);
+    const rerun = await report(h, intentId, { detail: 'ok again', url: 'https://ci.example.com/runs/2' });
+
+    // Assess
+    expect(bare).toEqual({ ...first, repeated: true, kept: ['detail', 'url'] });
+    expect(rerun).toEqual({ ...first, repeated: true, kept: ['detail', 'url'] });
+    expect(rerun.report).toMatchObject({ detail: 'ok', url: 'https://ci.example.com/runs/1' });
+    expect((await ledgerTypes(h, intentId)).filter((t) => t === 'check.reported')).toHaveLength(1);
+  });
+
   test('after Verify concluded: refused, and nothing is written', async () => {
     // Prepare
     const h = pipelineHarness();
