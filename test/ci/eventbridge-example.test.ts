@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../catalog/index.js';
 import { bearerCaller } from '../../cli/runtime/local-tokens.js';
 import { intentSubmittedDetailType } from '../../infra/intake-events.js';
 import { type IntentSubmittedEvent, intakeEvent } from '../../lambdas/api/intake-event.js';
+import { intentLimits } from '../../lambdas/core/intake/limits.js';
 import { type LocalApiServer, startLocalApi } from '../support/local-api-server.js';
 import { root } from '../support/run-itv.js';
 import { setupMs } from '../support/time-budget.js';
@@ -24,18 +34,38 @@ function putWithStubbedAws(intentFile: string, failedEntries = 0) {
   const bin = join(work, 'bin');
   mkdirSync(bin);
   const captured = join(work, 'put-events.args');
+  const entriesRead = join(work, 'put-events.entries');
+  const temp = join(work, 'tmp');
+  mkdirSync(temp);
+  // The stub keeps its arguments, and the content of the file:// entries names, as the AWS CLI reads it.
   writeFileSync(
     join(bin, 'aws'),
-    `#!/bin/sh\nprintf '%s\\n' "$@" > "${captured}"\necho '{"FailedEntryCount": ${failedEntries}, "Entries": [{"EventId": "6f1c0e5a-1111-2222-3333-444455556666"}]}'\n`,
+    [
+      '#!/bin/sh',
+      `printf '%s\\n' "$@" > "${captured}"`,
+      'for arg in "$@"; do',
+      `  case "$arg" in file://*) cat "\${arg#file://}" > "${entriesRead}" ;; esac`,
+      'done',
+      `echo '{"FailedEntryCount": ${failedEntries}, "Entries": [{"EventId": "6f1c0e5a-1111-2222-3333-444455556666"}]}'`,
+      '',
+    ].join('\n'),
   );
   chmodSync(join(bin, 'aws'), 0o755);
   const run = spawnSync('bash', [script, intentFile], {
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ITV_EVENT_SOURCE: 'itv.ci.growth' },
+    env: {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      ITV_EVENT_SOURCE: 'itv.ci.growth',
+      TMPDIR: temp,
+    },
     encoding: 'utf8',
   });
-  const args = run.status === null ? [] : readFileSync(captured, 'utf8').split('\n');
+  const args = existsSync(captured) ? readFileSync(captured, 'utf8').split('\n') : [];
+  const entriesArg = args[args.indexOf('--entries') + 1] ?? '';
+  const entries = entriesArg.startsWith('file://') ? readFileSync(entriesRead, 'utf8') : entriesArg;
+  const leftInTemp = readdirSync(temp);
   rmSync(work, { recursive: true, force: true });
-  return { run, args };
+  return { run, args, entries, leftInTemp };
 }
 
 describe('examples/ci/eventbridge/put-intent.sh', () => {
@@ -52,11 +82,11 @@ describe('examples/ci/eventbridge/put-intent.sh', () => {
 
   test('puts the intent under a registered source and the detail-type the rule matches; it reaches the ledger', async () => {
     // Act: the script builds and puts the event.
-    const { run, args } = putWithStubbedAws(join(root, 'examples', '01-low-risk-flag.json'));
+    const { run, args, entries: sent } = putWithStubbedAws(join(root, 'examples', '01-low-risk-flag.json'));
     // Assess: what it asked EventBridge to put.
     expect(run.status).toBe(0);
     expect(args.slice(0, 2)).toEqual(['events', 'put-events']);
-    const entries = JSON.parse(args[args.indexOf('--entries') + 1]!) as Array<{
+    const entries = JSON.parse(sent) as Array<{
       EventBusName: string;
       Source: string;
       DetailType: string;
@@ -96,6 +126,33 @@ describe('examples/ci/eventbridge/put-intent.sh', () => {
       authority: { requester: 'ci-growth', onBehalfOf: 'alice' },
     });
     expect(entriesOnLedger.map((stored) => stored.entry.type)).toContain('intent.concluded');
+  });
+
+  test('a large intent the door accepts is put whole: the entries go by file, which is removed afterwards', () => {
+    // Prepare: ~99 KB of short strings (within the door's limits on arrays), whose escaping in the entries
+    // passes Linux's 128 KiB limit on one argument.
+    const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8'));
+    const payload = Object.fromEntries(
+      Array.from({ length: 24 }, (_, i) => [`segment-${i}`, Array.from({ length: 1000 }, () => 'x')]),
+    );
+    const intent = JSON.stringify({ ...example, change: { ...example.change, payload } });
+    expect(Buffer.byteLength(intent)).toBeGreaterThan(95_000);
+    expect(Buffer.byteLength(intent)).toBeLessThan(intentLimits.bytes);
+    const work = mkdtempSync(join(tmpdir(), 'itv-eventbridge-large-'));
+    const intentFile = join(work, 'large.json');
+    writeFileSync(intentFile, intent);
+
+    // Act
+    const { run, args, entries, leftInTemp } = putWithStubbedAws(intentFile);
+    rmSync(work, { recursive: true, force: true });
+
+    // Assess
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(Buffer.byteLength(entries)).toBeGreaterThan(128 * 1024);
+    expect(args[args.indexOf('--entries') + 1]).toMatch(/^file:\/\//);
+    const [entry] = JSON.parse(entries) as Array<{ Detail: string }>;
+    expect(JSON.parse(entry!.Detail)).toEqual({ intent: JSON.parse(intent) });
+    expect(leftInTemp).toEqual([]);
   });
 
   test('a refused entry fails the script', () => {

@@ -15,12 +15,16 @@ intent_file=${1:?usage: put-intent.sh INTENT.json}
 source=${ITV_EVENT_SOURCE:?set ITV_EVENT_SOURCE to the source the catalog registers for your CI principal}
 bus=${ITV_EVENT_BUS:-itv}
 
-# One entry: the bus, the source, the detail-type the rule matches, the intent as the detail's `intent`.
-entries=$(jq -c --arg source "$source" --arg bus "$bus" \
+# One entry: the bus, the source, the detail-type the rule matches, the intent as the detail's `intent`. It
+# goes to the AWS CLI as a file: an intent the door accepts (up to 128 KiB) outgrows Linux's 128 KiB limit on a
+# single argument once escaped into the entry.
+entries=$(mktemp "${TMPDIR:-/tmp}/itv-put-intent.XXXXXX")
+trap 'rm -f "$entries"' EXIT
+jq -c --arg source "$source" --arg bus "$bus" \
   '[{EventBusName: $bus, Source: $source, DetailType: "Intent Submitted", Detail: ({intent: .} | tojson)}]' \
-  "$intent_file")
+  "$intent_file" >"$entries"
 
-answer=$(aws events put-events --entries "$entries" --output json)
+answer=$(aws events put-events --entries "file://$entries" --output json)
 echo "$answer"
 # PutEvents answers 200 even when an entry is refused: FailedEntryCount says so.
 if [ "$(jq -r '.FailedEntryCount' <<<"$answer")" != "0" ]; then
