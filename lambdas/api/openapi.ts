@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { submittedIntentSchema } from '../core/intent.js';
+import { bodyLimitOf } from './conventions.js';
 import { problemMediaType } from './problem.js';
 import {
   checkReportBodySchema,
@@ -37,71 +38,158 @@ const requestBodies: Partial<Record<ApiRouteKey, { schema: string }>> = {
   'POST /delegations': { schema: 'DelegationGrant' },
 };
 
+/** A success a route answers, and whether it names what it created or started in `Location`. */
+interface Success {
+  description: string;
+  location?: true;
+}
+
 /** What a route answers when it succeeds, beyond `200`. */
-const successes: Partial<Record<ApiRouteKey, Record<string, string>>> = {
+const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
   'POST /intents': {
-    '202': 'the intent is accepted and its execution started; Location names its status',
-    '200':
-      'a resubmission of an intent already running or released; or, with dryRun=true, the dry-run report',
+    '202': {
+      description: 'the intent is accepted and its execution started; Location names its status',
+      location: true,
+    },
+    '200': {
+      description:
+        'a resubmission of an intent already running or released (Location names its status); or, with dryRun=true, the dry-run report',
+    },
   },
-  'POST /delegations': { '201': 'the delegation, its id; Location names it' },
+  'POST /delegations': {
+    '201': { description: 'the delegation, its id; Location names it', location: true },
+  },
   'POST /intents/{id}/stop': {
-    '202': 'the stop is recorded and the intent resumed to honour it; Location names its status',
+    '202': {
+      description: 'the stop is recorded and the intent resumed to honour it; Location names its status',
+      location: true,
+    },
   },
   'POST /intents/{id}/retry': {
-    '202': 'the next attempt started; Location names its status',
-    '200': 'another retry started this attempt a moment before',
+    '202': { description: 'the next attempt started; Location names its status', location: true },
+    '200': { description: 'another retry started this attempt a moment before' },
   },
   'PUT /intents/{id}/checks/{name}': {
-    '201': 'the result is recorded (check.reported); Verify counts it when it runs',
-    '200': 'the same result was reported before: answered as then, nothing new written',
+    '201': {
+      description:
+        "the result is recorded (check.reported); Verify counts it when it runs; Location names the check's path",
+      location: true,
+    },
+    '200': {
+      description:
+        "the same result (status and reporter) was reported before: answered as then, nothing new written; a differing detail or url keeps the first report's, named in kept",
+    },
   },
-  'GET /ledger': { '200': 'the ledger export, application/x-ndjson; Link rel=next while more follow' },
+  'POST /payloads': {
+    '201': {
+      description:
+        'the payload is stored under its SHA-256 (or was already): payloadRef is what an intent names in change.payloadRef. No Location: no route reads a payload back',
+    },
+  },
+  'GET /ledger': {
+    '200': { description: 'the ledger export, application/x-ndjson; Link rel=next while more follow' },
+  },
 };
 
-/** Errors every route may answer, and those only routes with a body or an id add. */
-function errorsOf(route: ApiRoute): Record<string, string> {
+/** What each route answers 409 for, when it can: its own reasons, not another route's. */
+const conflicts: Partial<Record<ApiRouteKey, string>> = {
+  'POST /intents':
+    'the intent id already names another change that stands (in flight, or concluded without a new attempt due): give this change an id of its own; issues name id',
+  'POST /intents/{id}/review':
+    'the intent is not waiting for a review, was decided otherwise, or its wait had ended (the review is then recorded, but no execution waits for it)',
+  'POST /intents/{id}/release-decision':
+    'nothing to decide: the release was never held, is decided already, its wait expired, or a roll-back has no earlier configuration to go back to',
+  'POST /intents/{id}/stop':
+    'the intent concluded or failed: nothing is in flight to stop; intentStatus names its status',
+  'POST /intents/{id}/retry':
+    'the intent is in flight, or its outcome is not one a retry runs again; intentStatus names its status',
+  'PUT /intents/{id}/checks/{name}':
+    'the result cannot count: another was reported for the check first, or Verify (or the intent) concluded before it arrived (CheckReportConflictError)',
+  'GET /intents/{id}/evidence':
+    'a stored object of the bundle fails its integrity check (changed or deleted after it was written): not served; key names it',
+  'POST /delegations':
+    'the same delegation (grantee, grantor, expiry) was revoked, which it stays, or is granted already with other terms',
+};
+
+/** Answers beyond the shared ones that a route gives, and the headers they carry. */
+const otherErrors: Partial<Record<ApiRouteKey, Record<string, { description: string; retryAfter?: true }>>> =
+  {
+    'POST /intents/{id}/review': {
+      '503': {
+        description:
+          'the review is recorded, but resuming the execution failed: send the same review again (after Retry-After) to resume it; nothing new is written',
+        retryAfter: true,
+      },
+    },
+  };
+
+const idempotentConflict =
+  'or a request with the same Idempotency-Key is still being answered (IdempotentRequestInProgressError; Retry-After says when to ask again)';
+
+/** Errors every route may answer, and those only routes with a body, an id or an idempotency key add. */
+function errorsOf(route: ApiRoute): Record<string, { description: string; retryAfter?: true }> {
+  const key = routeKey(route) as ApiRouteKey;
+  const conflict = conflicts[key];
+  const limit = `a body over ${bodyLimitOf(route)} bytes${route.bodyLimitReason ? ` (${route.bodyLimitReason})` : ''}`;
+  const idempotent = route.idempotencyKey === true;
   return {
-    '400': 'a bad field or parameter, named in issues',
-    '401': 'no credentials, or an identity no catalog principal claims',
-    ...(route.method !== 'GET' ? { '403': 'the caller may not do this' } : {}),
-    ...(route.path.includes('{') ? { '404': 'what the path names does not exist' } : {}),
-    '405': 'a method the path does not take (Allow lists those it does)',
-    ...(route.method === 'POST' && route.path !== '/intents' && route.path !== '/delegations'
+    '400': {
+      description: `a bad field or parameter, named in issues${idempotent ? ', an Idempotency-Key that is not 1–255 of A-Z a-z 0-9 -_.:~+/= among them' : ''}`,
+    },
+    '401': { description: 'no credentials, or an identity no catalog principal claims' },
+    ...(route.method !== 'GET' ? { '403': { description: 'the caller may not do this' } } : {}),
+    ...(route.path.includes('{') ? { '404': { description: 'what the path names does not exist' } } : {}),
+    '405': { description: 'a method the path does not take (Allow lists those it does)' },
+    ...(conflict || idempotent
       ? {
-          '409':
-            'the intent is not waiting for this (a stop: it concluded; a retry: in flight or not retryable)',
+          '409': {
+            description: conflict
+              ? idempotent
+                ? `${conflict}; ${idempotentConflict}`
+                : conflict
+              : idempotentConflict,
+            ...(idempotent ? { retryAfter: true as const } : {}),
+          },
         }
       : {}),
-    ...(route.method === 'POST' && route.path === '/intents'
+    '413': { description: limit },
+    ...(route.body ? { '415': { description: 'a body that is not application/json' } } : {}),
+    ...(idempotent
       ? {
-          '409':
-            'the intent id already names another change that stands (in flight, or concluded without a new attempt due): give this change an id of its own; issues name id',
+          '422': {
+            description:
+              'the Idempotency-Key was used before for a different request (method, path, query or body): IdempotencyKeyReusedError; send a new key for a new request',
+          },
         }
       : {}),
-    ...(route.method === 'POST' && route.path === '/delegations'
-      ? {
-          '409':
-            'the same delegation (grantee, grantor, expiry) was revoked, which it stays, or is granted already with other terms',
-        }
-      : {}),
-    ...(route.path === '/intents/{id}/evidence'
-      ? {
-          '409':
-            'a stored object of the bundle fails its integrity check (changed or deleted after it was written): not served; key names it',
-        }
-      : {}),
-    ...(route.method === 'PUT'
-      ? {
-          '409':
-            'the result cannot count: another was reported for the check first, or Verify concluded before it arrived',
-        }
-      : {}),
-    '413': 'a body over 1 MiB',
-    ...(route.body ? { '415': 'a body that is not application/json' } : {}),
-    '429': 'the runtime is at its limit of executions; Retry-After says when to try again',
+    '429': {
+      description: 'the runtime is at its limit of executions; Retry-After says when to try again',
+      retryAfter: true,
+    },
+    ...otherErrors[key],
   };
 }
+
+const locationHeader = {
+  Location: {
+    description: 'the path of what the answer names (under the stage on API Gateway)',
+    schema: { type: 'string' },
+  },
+};
+const retryAfterHeader = {
+  'Retry-After': {
+    description: 'seconds to wait before sending the request again',
+    schema: { type: 'string' },
+  },
+};
+
+/** Query parameters whose values the document can say more about than "text". */
+const queryParameters: Record<string, { description: string; schema: Record<string, unknown> }> = {
+  dryRun: {
+    description: 'true: declaration, structure and policy only; nothing is written',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  },
+};
 
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -132,25 +220,29 @@ export function openApiDocument(): Record<string, unknown> {
         name,
         in: 'query',
         required: false,
-        schema: { type: 'string' },
+        ...(queryParameters[name] ?? { schema: { type: 'string' } }),
       })),
-      ...(key === 'POST /intents'
+      ...(route.idempotencyKey
         ? [
             {
-              name: 'dryRun',
-              in: 'query',
+              name: 'Idempotency-Key',
+              in: 'header',
               required: false,
-              description: 'true: declaration, structure and policy only; nothing is written',
-              schema: { type: 'string', enum: ['true', 'false'] },
+              description:
+                'the same key with the same request answers the first answer again (Idempotent-Replayed: true) and runs it once; kept 24 hours per caller',
+              schema: { type: 'string', pattern: '^[A-Za-z0-9\\-_.:~+/=]{1,255}$' },
             },
           ]
         : []),
     ];
     const body = requestBodies[key];
     const responses: Record<string, unknown> = {};
-    for (const [status, description] of Object.entries(successes[key] ?? { '200': route.summary })) {
+    for (const [status, success] of Object.entries(
+      successes[key] ?? { '200': { description: route.summary } },
+    )) {
       responses[status] = {
-        description,
+        description: success.description,
+        ...(success.location ? { headers: locationHeader } : {}),
         content: {
           [key === 'GET /ledger' ? 'application/x-ndjson' : 'application/json']: {
             schema: { type: key === 'GET /ledger' ? 'string' : 'object' },
@@ -158,9 +250,10 @@ export function openApiDocument(): Record<string, unknown> {
         },
       };
     }
-    for (const [status, description] of Object.entries(errorsOf(route))) {
+    for (const [status, error] of Object.entries(errorsOf(route))) {
       responses[status] = {
-        description,
+        description: error.description,
+        ...(error.retryAfter ? { headers: retryAfterHeader } : {}),
         content: { [problemMediaType]: { schema: { $ref: '#/components/schemas/Problem' } } },
       };
     }

@@ -19,6 +19,8 @@ export interface ApiRoute {
   maxBodyBytes?: number;
   /** Why its body is limited, and what to do instead: said in the 413. */
   bodyLimitReason?: string;
+  /** Whether it honours `Idempotency-Key` (`idempotency.ts`): a test holds its handler to this. */
+  idempotencyKey?: true;
   summary: string;
 }
 
@@ -27,6 +29,7 @@ export const apiRoutes = [
     method: 'POST',
     path: '/intents',
     fn: 'submit-intent',
+    idempotencyKey: true,
     body: true,
     query: ['dryRun'],
     bodyLimitReason: `an intent holds at most ${intentLimits.bytes} bytes of JSON; a larger payload goes by reference (POST /payloads, then change.payloadRef)`,
@@ -66,6 +69,7 @@ export const apiRoutes = [
     method: 'POST',
     path: '/intents/{id}/stop',
     fn: 'stop-intent',
+    idempotencyKey: true,
     body: true,
     summary:
       'Stop an intent in flight, as its requester or an owner of its service: withdrawn before release, rolled back or held once releasing',
@@ -74,6 +78,7 @@ export const apiRoutes = [
     method: 'POST',
     path: '/intents/{id}/retry',
     fn: 'retry-intent',
+    idempotencyKey: true,
     body: true,
     summary: 'Run an intent that failed, was stopped or rolled back again, as its next attempt',
   },
@@ -81,6 +86,7 @@ export const apiRoutes = [
     method: 'PUT',
     path: '/intents/{id}/checks/{name}',
     fn: 'report-check',
+    idempotencyKey: true,
     body: true,
     summary:
       'Report the result of a check the intent names, as the authenticated caller (its requester, an owner of its service or a delegate over it, such as a CI principal); Verify counts a result reported before it runs, or while a fail-fast gate waits for it (the report wakes it)',

@@ -1,15 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { bodyLimitOf } from '../../../lambdas/api/conventions.js';
 import { formatOpenApi, openApiPath } from '../../../lambdas/api/export-openapi.js';
 import { openApiDocument } from '../../../lambdas/api/openapi.js';
-import { type ApiRoute, apiRoutes, routeKey } from '../../../lambdas/api/routes.js';
+import { type ApiRoute, apiRoutes, routeKey, routeOf } from '../../../lambdas/api/routes.js';
 
+interface Operation {
+  operationId: string;
+  parameters?: Array<{ name: string; in: string }>;
+  responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+}
 const document = openApiDocument() as {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+  paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, object> };
 };
+const operationOf = (route: ApiRoute) => document.paths[route.path]![route.method.toLowerCase()]!;
+/** The source of the function that answers `route` on AWS. */
+const handlerSource = (route: ApiRoute) =>
+  readFileSync(new URL(`../../../lambdas/api/${route.fn}.ts`, import.meta.url), 'utf8');
 const operations = () =>
   Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
@@ -59,5 +69,56 @@ describe('the OpenAPI document', () => {
     );
     expect(validate(sample)).toBe(true);
     expect(validate({ ...sample, goal: 'faster' })).toBe(false);
+  });
+
+  test('every operation names each parameter once (OpenAPI: name and in are unique)', () => {
+    for (const route of apiRoutes as readonly ApiRoute[]) {
+      const named = (operationOf(route).parameters ?? []).map((p) => `${p.in} ${p.name}`);
+      expect([routeKey(route), named]).toEqual([routeKey(route), [...new Set(named)]]);
+    }
+  });
+
+  test('the statuses a handler answers by name are declared by its operation', () => {
+    for (const route of apiRoutes as readonly ApiRoute[]) {
+      const source = handlerSource(route);
+      const answered = new Set(
+        [...source.matchAll(/\b(?:json|problem)\((\d{3})\b/g)].map(([, status]) => status!),
+      );
+      if (/\bconflict\(/.test(source)) answered.add('409');
+      const declared = Object.keys(operationOf(route).responses);
+      expect([routeKey(route), [...answered].filter((s) => !declared.includes(s))]).toEqual([
+        routeKey(route),
+        [],
+      ]);
+    }
+    // A status the handler never answers is not declared as a success.
+    expect(Object.keys(operationOf(routeOf('POST /payloads')).responses)).not.toContain('200');
+  });
+
+  test('the routes that honour Idempotency-Key declare the header, its 422 and its 409', () => {
+    for (const route of apiRoutes as readonly ApiRoute[]) {
+      const honours = /\bonceForKey\(/.test(handlerSource(route));
+      const operation = operationOf(route);
+      const header = (operation.parameters ?? []).some(
+        (p) => p.in === 'header' && p.name === 'Idempotency-Key',
+      );
+      expect([routeKey(route), header]).toEqual([routeKey(route), honours]);
+      if (!honours) continue;
+      expect(operation.responses['422']?.description).toContain('IdempotencyKeyReusedError');
+      expect(operation.responses['409']?.description).toContain('IdempotentRequestInProgressError');
+    }
+  });
+
+  test('each route describes its own body limit and conflicts, and declares the headers it answers with', () => {
+    for (const route of apiRoutes as readonly ApiRoute[]) {
+      expect(operationOf(route).responses['413']?.description).toContain(`${bodyLimitOf(route)} bytes`);
+    }
+    const review = operationOf(routeOf('POST /intents/{id}/review')).responses;
+    expect(review['503']?.headers).toHaveProperty('Retry-After');
+    expect(review['409']?.description).not.toMatch(/stop|retry/);
+    expect(operationOf(routeOf('POST /payloads')).responses['409']).toBeUndefined();
+    expect(operationOf(routeOf('POST /payloads')).responses['201']?.headers).toBeUndefined();
+    expect(operationOf(routeOf('POST /intents')).responses['202']?.headers).toHaveProperty('Location');
+    expect(operationOf(routeOf('POST /delegations')).responses['201']?.headers).toHaveProperty('Location');
   });
 });
