@@ -50,6 +50,15 @@ const commandsForRoutes: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /**
+ * The request's path parameters as the arguments a command takes them from (its usage line's `ID`, `NAME`), and
+ * what the API says of them in words of the request: a person typed an argument, not a path.
+ */
+const argumentsForPathParameters: Readonly<Record<string, string>> = { 'path.id': 'ID', 'path.name': 'NAME' };
+const argumentsForPathWords: ReadonlyArray<[RegExp, string]> = [
+  [/^the path names an intent id no intent can have/, 'the ID argument is an intent id no intent can have'],
+];
+
+/**
  * An issue's message without the field it opens with (`detail: holds …`): shown under its flag, the field named
  * again would read `--detail: detail: holds …`. A message of a field no flag sent keeps it (issueText folds it).
  */
@@ -61,8 +70,12 @@ function withoutField(issue: { path: string; message: string }): string {
   return message;
 }
 
-/** `services[1]` as `--service`, `expiresAt` as `--until`; a path whose first field no flag sent stays as it is. */
+/**
+ * `services[1]` as `--service`, `expiresAt` as `--until`, `path.id` as `ID`; a path whose first field no flag sent
+ * stays as it is.
+ */
 function flagOf(path: string, flags: FlagsByField): string {
+  if (Object.hasOwn(argumentsForPathParameters, path)) return argumentsForPathParameters[path]!;
   const field = /^[^.[]*/.exec(path)?.[0] ?? path;
   return Object.hasOwn(flags, field) ? flags[field]! : path;
 }
@@ -74,6 +87,7 @@ function flagOf(path: string, flags: FlagsByField): string {
  */
 function inFlags(text: string, flags: FlagsByField): string {
   let named = text;
+  for (const [words, said] of argumentsForPathWords) named = named.replace(words, said);
   for (const [route, command] of commandsForRoutes) named = named.replace(route, command);
   for (const [field, flag] of Object.entries(flags)) {
     if (/^[a-z]+[A-Z]\w*$/.test(field)) named = named.replace(new RegExp(`\\b${field}\\b`, 'g'), flag);

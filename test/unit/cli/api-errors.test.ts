@@ -115,4 +115,21 @@ describe('an API error as the CLI prints it', () => {
       '  state: already granted: revoke it (itv delegate revoke bob~alice~2026-12-01T00:00:00.000Z --reason …) and grant one with another --until',
     );
   });
+
+  test("an intent id no intent can have is said in the command's terms: the ID argument, not the request's path", () => {
+    const { lines } = printed(
+      [
+        {
+          path: 'path.id',
+          message: 'must be 1 to 256 of A-Z a-z 0-9 . _ : -; this one holds a character other than these',
+        },
+      ],
+      {},
+      'the path names an intent id no intent can have',
+    );
+    expect(lines).toEqual([
+      'itv: InvalidInputError: the ID argument is an intent id no intent can have',
+      '  ID: must be 1 to 256 of A-Z a-z 0-9 . _ : -; this one holds a character other than these',
+    ]);
+  });
 });
