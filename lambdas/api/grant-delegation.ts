@@ -11,7 +11,7 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
-import { grantBodySchema } from './request-bodies.js';
+import { bodyIssues, grantBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 import type { SubmissionDeps } from './submission.js';
 
@@ -31,20 +31,15 @@ export async function grantDelegationRoute(
 ): Promise<APIGatewayProxyResult> {
   try {
     const grantor = authenticate(event, deps.catalog);
-    const parsed = grantBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
+    const sent = parseBody(event.body, event.isBase64Encoded);
+    const parsed = grantBodySchema.safeParse(sent);
     if (!parsed.success) {
       throw new InvalidInputError(
         'invalid delegation',
-        parsed.error.issues.flatMap((issue) =>
-          issue.code === 'unrecognized_keys'
-            ? issue.keys.map((key) => ({
-                path: key,
-                message:
-                  key === 'from'
-                    ? 'the grantor is the authenticated caller, never a field of the request'
-                    : 'is not a field of a delegation',
-              }))
-            : [{ path: issue.path.join('.') || 'body', message: issue.message }],
+        bodyIssues(parsed.error, sent, (key) =>
+          key === 'from'
+            ? 'the grantor is the authenticated caller, never a field of the request'
+            : 'is not a field of a delegation',
         ),
       );
     }

@@ -16,7 +16,7 @@ import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
 import { conflict, notFound } from './problem.js';
-import { decisionBodySchema } from './request-bodies.js';
+import { bodyIssues, decisionBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
 let executions: Executions | undefined;
@@ -38,20 +38,15 @@ export async function decideRelease(
     const id = event.pathParameters?.id ?? '';
     // Who calls is settled first: an unknown caller learns nothing about the body or the intent.
     const decider = authenticate(event, deps.catalog);
-    const parsed = decisionBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
+    const body = parseBody(event.body, event.isBase64Encoded);
+    const parsed = decisionBodySchema.safeParse(body);
     if (!parsed.success) {
       throw new InvalidInputError(
         'invalid release decision',
-        parsed.error.issues.flatMap((issue) =>
-          issue.code === 'unrecognized_keys'
-            ? issue.keys.map((key) => ({
-                path: key,
-                message:
-                  key === 'decider'
-                    ? 'the decider is the authenticated caller, never a body field'
-                    : 'not a field of a release decision (decision, reason)',
-              }))
-            : [{ path: issue.path.join('.') || 'body', message: issue.message }],
+        bodyIssues(parsed.error, body, (key) =>
+          key === 'decider'
+            ? 'the decider is the authenticated caller, never a body field'
+            : 'not a field of a release decision (decision, reason)',
         ),
       );
     }

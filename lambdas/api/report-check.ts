@@ -13,7 +13,7 @@ import { type Authenticate, iamCaller } from './caller.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
 import { onceForKey } from './idempotency.js';
-import { checkNameSchema, checkReportBodySchema } from './request-bodies.js';
+import { bodyIssues, checkNameSchema, checkReportBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
 type ReportDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'laneWake'>;
@@ -99,14 +99,10 @@ function readReport(event: APIGatewayProxyEvent) {
   const body = checkReportBodySchema.safeParse(raw);
   if (!body.success) {
     issues.push(
-      ...body.error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys'
-          ? issue.keys.map((key) => ({
-              path: key,
-              message:
-                'not a field of a check report (status, detail, url): who reports is the authenticated caller',
-            }))
-          : [{ path: issue.path.join('.') || 'body', message: issue.message }],
+      ...bodyIssues(
+        body.error,
+        raw,
+        () => 'not a field of a check report (status, detail, url): who reports is the authenticated caller',
       ),
     );
   }

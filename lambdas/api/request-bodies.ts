@@ -69,3 +69,35 @@ export const checkReportBodySchema = z.strictObject({
 
 /** A check's name as the intent's `constraints.checks` holds it. */
 export const checkNameSchema = z.string().min(1, notEmpty).max(128, atMostCharacters(128));
+
+/**
+ * The issues of a body its strict schema refused, one per field, as every route names them: a field the body
+ * lacks is `is required` (not zod's `expected string, received undefined`), a field the route does not take is
+ * named by itself with `unknownField`'s reason, anything else keeps its message; a body that is not an object is
+ * `body`.
+ */
+export function bodyIssues(
+  error: z.ZodError,
+  body: unknown,
+  unknownField: (key: string) => string,
+): Array<{ path: string; message: string }> {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: unknownField(key) }));
+    }
+    const path = issue.path.join('.');
+    if (path === '') return [{ path: 'body', message: issue.message }];
+    // An optional field the body leaves out raises no issue: one raised for an absent field is a required one.
+    return [{ path, message: valueAt(body, issue.path) === undefined ? 'is required' : issue.message }];
+  });
+}
+
+/** The value at `path` in a parsed JSON body, or undefined where the body holds none. */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

@@ -17,7 +17,7 @@ import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json, parseBody } from './http.js';
 import { conflict } from './problem.js';
-import { reviewBodySchema } from './request-bodies.js';
+import { bodyIssues, reviewBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
 let executions: Executions | undefined;
@@ -39,14 +39,16 @@ export async function reviewIntent(
     const id = event.pathParameters?.id ?? '';
     // Who calls is settled first: an unknown caller learns nothing about the body or the intent.
     const reviewer = authenticate(event, deps.catalog);
-    const parsed = reviewBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
+    const body = parseBody(event.body, event.isBase64Encoded);
+    const parsed = reviewBodySchema.safeParse(body);
     if (!parsed.success) {
       throw new InvalidInputError(
         'invalid review',
-        parsed.error.issues.map((issue) => ({
-          path: issue.path.join('.') || 'body',
-          message: issue.message,
-        })),
+        bodyIssues(parsed.error, body, (key) =>
+          key === 'reviewer'
+            ? 'the reviewer is the authenticated caller, never a body field'
+            : 'not a field of a review (decision, reason): who reviews is the authenticated caller',
+        ),
       );
     }
     if ((await deps.ledger.forIntent(deps.ledgerName, id)).length === 0) {

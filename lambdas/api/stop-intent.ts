@@ -27,7 +27,7 @@ import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, parseBody, withHeaders } from './http.js';
 import { onceForKey } from './idempotency.js';
 import { conflict } from './problem.js';
-import { stopBodySchema } from './request-bodies.js';
+import { bodyIssues, stopBodySchema } from './request-bodies.js';
 import { routeOf } from './routes.js';
 
 let executions: Executions | undefined;
@@ -68,17 +68,15 @@ async function stopAs(
   executions: Executions,
 ): Promise<APIGatewayProxyResult> {
   try {
-    const parsed = stopBodySchema.safeParse(parseBody(event.body, event.isBase64Encoded));
+    const body = parseBody(event.body, event.isBase64Encoded);
+    const parsed = stopBodySchema.safeParse(body);
     if (!parsed.success) {
       throw new InvalidInputError(
         'invalid stop',
-        parsed.error.issues.flatMap((issue) =>
-          issue.code === 'unrecognized_keys'
-            ? issue.keys.map((key) => ({
-                path: key,
-                message: 'not a field of a stop (reason): who stops is the authenticated caller',
-              }))
-            : [{ path: issue.path.join('.') || 'reason', message: issue.message }],
+        bodyIssues(
+          parsed.error,
+          body,
+          () => 'not a field of a stop (reason): who stops is the authenticated caller',
         ),
       );
     }

@@ -237,6 +237,24 @@ describe('POST /intents/{id}/review with IAM identities, as API Gateway sends th
     expect((await ledgerOf('r-5')).map((entry) => entry.type)).toEqual(['review.requested']);
   });
 
+  test('a review naming a field a review does not take is 400 naming that field; one without a decision names decision', async () => {
+    // Act
+    const naming = await reviewIntent(
+      apiGatewayEvent('r-fields', { decision: 'approve', reviewer: 'xavier' }, xavierSso),
+      stack.deps,
+      executions,
+    );
+    const undecided = await reviewIntent(apiGatewayEvent('r-fields', {}, xavierSso), stack.deps, executions);
+
+    // Assess
+    expect(naming.statusCode).toBe(400);
+    expect(JSON.parse(naming.body).issues).toEqual([
+      { path: 'reviewer', message: 'the reviewer is the authenticated caller, never a body field' },
+    ]);
+    expect(JSON.parse(undecided.body).issues).toEqual([{ path: 'decision', message: 'is required' }]);
+    expect(executions.completed).toEqual([]);
+  });
+
   test('a review of an intent the ledger does not hold is 404, and nothing is recorded', async () => {
     // Act
     const response = await review('r-never-submitted', xavierSso);

@@ -1,4 +1,5 @@
 import {
+  bodyIssues,
   checkReportBodySchema,
   decisionBodySchema,
   grantBodySchema,
@@ -103,5 +104,28 @@ describe('request bodies refuse what they must not record', () => {
         }),
       ),
     ).toEqual(['services: must name at most 50 services, not 51']);
+  });
+
+  test('a refused body names each field: a missing one as required, an unknown one by its own name', () => {
+    const refused = (
+      schema: typeof stopBodySchema | typeof reviewBodySchema | typeof decisionBodySchema,
+      body: unknown,
+    ) => {
+      const parsed = schema.safeParse(body);
+      return parsed.success ? [] : bodyIssues(parsed.error, body, (key) => `${key} is not a field`);
+    };
+    expect(refused(stopBodySchema, {})).toEqual([{ path: 'reason', message: 'is required' }]);
+    expect(refused(decisionBodySchema, { decision: 'hold' })).toEqual([
+      { path: 'reason', message: 'is required' },
+    ]);
+    expect(refused(reviewBodySchema, { decision: 'approve', reviewer: 'yara' })).toEqual([
+      { path: 'reviewer', message: 'reviewer is not a field' },
+    ]);
+    expect(refused(stopBodySchema, { reason: 7 })).toEqual([
+      { path: 'reason', message: 'Invalid input: expected string, received number' },
+    ]);
+    expect(refused(stopBodySchema, ['x'])).toEqual([
+      { path: 'body', message: 'Invalid input: expected object, received array' },
+    ]);
   });
 });
