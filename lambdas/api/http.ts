@@ -9,6 +9,7 @@ import {
   ImpersonationError,
   IntentIdConflictError,
   InvalidInputError,
+  NotAServiceOwnerError,
   NotFoundError,
   UnauthenticatedError,
 } from '../core/errors.js';
@@ -108,9 +109,11 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     // An impersonation names the body field (and keeps `field`, which clients read); any other refusal is of
     // the caller the credential names.
     const field = error instanceof ImpersonationError ? error.field : undefined;
+    // A service the caller does not own names its field (`services[0]`), as a bad field does.
+    const named = error instanceof NotAServiceOwnerError ? error.issues : [];
     return problem(403, error.name, error.message, {
       ...(field ? { field } : {}),
-      issues: [{ path: field ?? 'authorization', message: error.message }],
+      issues: named.length > 0 ? named : [{ path: field ?? 'authorization', message: error.message }],
     });
   }
   if (error instanceof EvidenceIntegrityError) {

@@ -113,8 +113,18 @@ export class NotFoundError extends ItvError {
 /** The caller is authenticated but may not do what it asked (HTTP 403); each subclass names one reason. */
 export class AccessRefusedError extends ItvError {}
 
-/** A principal who is not an owner of the service tried to decide what a held release of it does next. */
-export class NotAServiceOwnerError extends AccessRefusedError {}
+/**
+ * A principal who is not an owner of the service tried to decide what a held release of it does next, or to
+ * delegate it; `issues` name each service the request named that the caller does not own (`services[1]`).
+ */
+export class NotAServiceOwnerError extends AccessRefusedError {
+  constructor(
+    message: string,
+    readonly issues: Array<{ path: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The request does not prove who is calling (HTTP 401): no identity, or one that resolves to no catalog

@@ -4,6 +4,7 @@ import {
   DelegationExistsError,
   DelegationRevokedError,
   InvalidInputError,
+  NotAServiceOwnerError,
   VersionConflictError,
 } from '../errors.js';
 import { notAPrincipal } from '../principals/bind-requester.js';
@@ -34,7 +35,8 @@ export interface GrantedDelegation extends RecordedDelegation {
  * Records a delegation the authenticated caller grants from their own authority: a service owner lets
  * another principal act with `role` on services they own until `expiresAt` (at most 90 days ahead). Nobody
  * grants on somebody else's behalf. Revoked like any delegation (`revokeAuthority` with `delegation`).
- * Throws `InvalidInputError` naming the field before anything is written. A live delegation keeps its terms:
+ * Throws `InvalidInputError` naming the field before anything is written, and `NotAServiceOwnerError` (403)
+ * naming each service of an otherwise well-formed grant that the caller does not own. A live delegation keeps its terms:
  * granting it again answers it as it was granted, or with other terms throws `DelegationExistsError`.
  */
 export async function grantDelegation(
@@ -62,6 +64,8 @@ export async function grantDelegation(
       message: `"${input.role.slice(0, 60)}" is not a role any team of the catalog holds; roles: ${roles.join(', ')}`,
     });
   }
+  // Whose the services are is asked of a grant that is otherwise well formed: refused as access (403), not input.
+  const notOwned: Array<{ service: string; issue: { path: string; message: string } }> = [];
   input.services.forEach((name, i) => {
     const service = deps.catalog.services[name];
     const first = input.services.indexOf(name);
@@ -73,9 +77,12 @@ export async function grantDelegation(
     } else if (!service)
       issues.push({ path: `services[${i}]`, message: `"${name}" is not in the service catalog` });
     else if (!service.owners.includes(from)) {
-      issues.push({
-        path: `services[${i}]`,
-        message: `${from} does not own ${name} (owners: ${service.owners.join(', ') || 'none'}), so cannot delegate it`,
+      notOwned.push({
+        service: name,
+        issue: {
+          path: `services[${i}]`,
+          message: `${from} does not own ${name} (owners: ${service.owners.join(', ') || 'none'}), so cannot delegate it`,
+        },
       });
     }
   });
@@ -96,8 +103,18 @@ export async function grantDelegation(
       message: `must be at most ${delegationReasonMaxLength} characters, not ${input.reason.length}`,
     });
   }
-  if (issues.length > 0 || !parsed.success)
-    throw new InvalidInputError('cannot grant the delegation', issues);
+  if (issues.length > 0 || !parsed.success) {
+    throw new InvalidInputError('cannot grant the delegation', [
+      ...issues,
+      ...notOwned.map(({ issue }) => issue),
+    ]);
+  }
+  if (notOwned.length > 0) {
+    throw new NotAServiceOwnerError(
+      `${from} may not delegate ${notOwned.map(({ service }) => service).join(', ')}: only an owner delegates a service, from their own authority`,
+      notOwned.map(({ issue }) => issue),
+    );
+  }
   const granted: GrantedDelegation = {
     ...parsed.data,
     expiresAt: new Date(expires).toISOString(),

@@ -61,7 +61,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 
-  test('a grant naming a grantor, a service the caller does not own or a bad expiry is a 400 naming the field; nothing is written', async () => {
+  test('a grant naming a grantor or a bad expiry is a 400, and one of a service the caller does not own a 403, naming the field; nothing is written', async () => {
     // Act
     const naming = await call('POST', '/delegations', 'bob', { ...grant, to: 'carol', from: 'alice' });
     const notOwned = await call('POST', '/delegations', 'alice', { ...grant, services: ['incident-router'] });
@@ -73,7 +73,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       400,
       [{ path: 'from', message: 'the grantor is the authenticated caller, never a field of the request' }],
     ]);
-    expect(notOwned.status).toBe(400);
+    expect([notOwned.status, notOwned.body.error]).toEqual([403, 'NotAServiceOwnerError']);
     expect(notOwned.body.issues).toEqual([
       expect.objectContaining({
         path: 'services[0]',

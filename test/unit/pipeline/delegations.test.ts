@@ -1,4 +1,8 @@
-import { DelegationExistsError, InvalidInputError } from '../../../lambdas/core/errors.js';
+import {
+  DelegationExistsError,
+  InvalidInputError,
+  NotAServiceOwnerError,
+} from '../../../lambdas/core/errors.js';
 import { grantDelegation, withGrantsTo } from '../../../lambdas/core/pipeline/delegations.js';
 import type { Caller } from '../../../lambdas/core/principals/index.js';
 import { catalog, NOW } from '../core/fixtures.js';
@@ -54,6 +58,22 @@ describe('delegations granted at run time', () => {
       expect.arrayContaining(['role', 'to', 'services[0]', 'services[1]', 'expiresAt', 'reason']),
     );
     expect(await state.list('DELEGATION#nobody')).toEqual([]);
+  });
+
+  test('a well-formed grant of a service the caller does not own is refused as access, naming the service', async () => {
+    const state = new MemoryStateStore();
+    const attempt = grantDelegation({ ...grant, services: ['launch-flags', 'pricing-engine'] }, grace, {
+      state,
+      catalog,
+      now: NOW,
+    });
+    const refused = await attempt.catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(NotAServiceOwnerError);
+    expect((refused as NotAServiceOwnerError).issues.map((i) => i.path)).toEqual([
+      'services[0]',
+      'services[1]',
+    ]);
+    expect((refused as Error).message).toMatch(/^grace may not delegate launch-flags, pricing-engine: /);
   });
 
   test('a blank or overlong reason is one issue, in words, naming reason and the limit', async () => {
