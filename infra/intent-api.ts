@@ -201,12 +201,17 @@ export class IntentApi extends Construct {
         parameters[`method.request.path.${name}`] = true;
       // Query parameters are declared optional: the handlers check their values and name a bad one.
       for (const name of route.query ?? []) parameters[`method.request.querystring.${name}`] = false;
-      resourceOf(route.path).addMethod(route.method, new LambdaIntegration(fn(route.fn)), {
-        requestValidator: this.validator,
-        ...(Object.keys(parameters).length > 0 ? { requestParameters: parameters } : {}),
-        // No body model: the handlers name each bad field in problem+json, as on the local API; API Gateway's
-        // validator would answer 400 in words its gateway response cannot quote into JSON.
-      });
+      const integration = new LambdaIntegration(fn(route.fn));
+      // HEAD is answered by a GET route's function (RFC 9110 §9.3.2), as the local API answers it
+      // (`matchRoute`); API Gateway sends the answer's status and headers without its body.
+      for (const method of route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]) {
+        resourceOf(route.path).addMethod(method, integration, {
+          requestValidator: this.validator,
+          ...(Object.keys(parameters).length > 0 ? { requestParameters: parameters } : {}),
+          // No body model: the handlers name each bad field in problem+json, as on the local API; API Gateway's
+          // validator would answer 400 in words its gateway response cannot quote into JSON.
+        });
+      }
     }
     this.api.root.addMethod('ANY', noRoute, { requestValidator: this.validator });
     this.api.root.addResource('{proxy+}').addMethod('ANY', noRoute, { requestValidator: this.validator });

@@ -176,7 +176,11 @@ export function routeKey(route: Pick<ApiRoute, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
-/** The route of a method and a concrete path, or the methods the path takes (405), or nothing (404). */
+/**
+ * The route of a method and a concrete path, or the methods the path takes (405), or nothing (404). HEAD is
+ * answered by the path's GET route (RFC 9110 §9.3.2: the same status and headers, no body), so a path that takes
+ * GET takes HEAD too and its `Allow` says so.
+ */
 export function matchRoute(
   method: string,
   path: string,
@@ -187,11 +191,12 @@ export function matchRoute(
   | undefined {
   const allowed: string[] = [];
   let resourcePath = '';
+  const asked = method === 'HEAD' ? 'GET' : method;
   for (const route of routes) {
     const parameters = matchPath(route.path, path);
     if (!parameters) continue;
-    if (route.method === method) return { route, parameters };
-    allowed.push(route.method);
+    if (route.method === asked) return { route, parameters };
+    allowed.push(...(route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]));
     resourcePath ||= route.path;
   }
   // A method the path does not take: the declared path is still what the request addressed (an access log's).

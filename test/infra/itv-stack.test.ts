@@ -12,7 +12,7 @@ import { ReleaseConfig } from '../../infra/release-config.js';
 import { STATE_TABLE } from '../../lambdas/adapters/aws/tables.js';
 import { maxRequestBodyBytes } from '../../lambdas/api/conventions.js';
 import { openApiDocument } from '../../lambdas/api/openapi.js';
-import { apiRoutes } from '../../lambdas/api/routes.js';
+import { type ApiRoute, apiRoutes } from '../../lambdas/api/routes.js';
 import { payloadLimits } from '../../lambdas/core/intake/limits.js';
 import {
   serviceAlarms,
@@ -630,12 +630,13 @@ describe('state machine', () => {
 
 describe('API', () => {
   test('every method requires IAM auth and goes through the request validator', () => {
-    // The routes of lambdas/api/routes.ts, ANY on each of their resources and on the root (405 or 404 from
-    // no-route), and the root's greedy {proxy+} (404).
+    // The routes of lambdas/api/routes.ts (and HEAD beside each GET), ANY on each of their resources and on the
+    // root (405 or 404 from no-route), and the root's greedy {proxy+} (404).
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
       Properties: { HttpMethod: string };
     }>;
-    expect(methods.filter((m) => m.Properties.HttpMethod !== 'ANY')).toHaveLength(apiRoutes.length);
+    const gets = (apiRoutes as readonly ApiRoute[]).filter((route) => route.method === 'GET').length;
+    expect(methods.filter((m) => m.Properties.HttpMethod !== 'ANY')).toHaveLength(apiRoutes.length + gets);
     const resourceCount = Object.keys(template.findResources('AWS::ApiGateway::Resource')).length;
     // Every resource takes ANY, and so does the root.
     expect(methods.filter((m) => m.Properties.HttpMethod === 'ANY')).toHaveLength(resourceCount + 1);
@@ -663,7 +664,7 @@ describe('API', () => {
       Properties: { HttpMethod: string; ResourceId: unknown };
     }>;
     const routed = methods
-      .filter((m) => m.Properties.HttpMethod !== 'ANY')
+      .filter((m) => m.Properties.HttpMethod !== 'ANY' && m.Properties.HttpMethod !== 'HEAD')
       .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`)
       .sort();
     const document = openApiDocument() as { paths: Record<string, Record<string, unknown>> };
@@ -671,6 +672,18 @@ describe('API', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     expect(routed).toEqual(documented);
+  });
+
+  test('HEAD on each GET resource goes to the GET function (its status and headers, no body), and nowhere else', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { HttpMethod: string; ResourceId: unknown; Integration: { Uri: unknown } };
+    }>;
+    const byMethod = (method: string) =>
+      methods
+        .filter((m) => m.Properties.HttpMethod === method)
+        .map((m) => JSON.stringify([m.Properties.ResourceId, m.Properties.Integration.Uri]))
+        .sort();
+    expect(byMethod('HEAD')).toEqual(byMethod('GET'));
   });
 
   test('no method takes a body model: each handler names the bad field in problem+json, as locally', () => {
@@ -743,7 +756,10 @@ describe('API', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
       Properties: { HttpMethod: string; RequestParameters?: Record<string, boolean> };
     }>;
-    expect(methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id'])).toHaveLength(8);
+    // Eight routes; HEAD beside the two GETs among them takes the same parameter.
+    const underAnId = methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id']);
+    expect(underAnId.filter((m) => m.Properties.HttpMethod !== 'HEAD')).toHaveLength(8);
+    expect(underAnId.filter((m) => m.Properties.HttpMethod === 'HEAD')).toHaveLength(2);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'PUT',
       RequestParameters: { 'method.request.path.id': true, 'method.request.path.name': true },

@@ -131,7 +131,7 @@ export const conventionCases: readonly ConventionCase[] = [
     name: 'a method a path does not take is 405 with Allow',
     request: () => ({ method: 'DELETE', path: '/intents', caller: 'alice' }),
     status: 405,
-    headers: { allow: 'POST, GET' },
+    headers: { allow: 'POST, GET, HEAD' },
     problem: { error: 'MethodNotAllowed' },
     names: 'method',
   },
@@ -139,7 +139,7 @@ export const conventionCases: readonly ConventionCase[] = [
     name: 'a method an id path does not take is 405 with Allow',
     request: () => ({ method: 'PUT', path: '/intents/some-intent', caller: 'alice', body: '{}' }),
     status: 405,
-    headers: { allow: 'GET' },
+    headers: { allow: 'GET, HEAD' },
     names: 'method',
   },
   {

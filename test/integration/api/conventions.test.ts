@@ -88,6 +88,35 @@ describe('API conventions on the local API', () => {
     },
   );
 
+  test('HEAD on a path that takes GET answers as GET does, without a body; Allow names HEAD beside GET', async () => {
+    // Act
+    const head = await fetch(`${api.base}/intents/never-submitted`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    const get = await send('GET', '/intents/never-submitted');
+    const list = await fetch(`${api.base}/intents?limit=1`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    const refused = await send('DELETE', '/intents');
+    const postOnly = await send('HEAD', '/intents/never-submitted/stop');
+
+    // Assess
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([
+      get.status,
+      'application/problem+json',
+      '',
+    ]);
+    expect([list.status, list.headers.get('content-type'), await list.text()]).toEqual([
+      200,
+      'application/json',
+      '',
+    ]);
+    expect(refused.header('allow')).toBe('POST, GET, HEAD');
+    expect([postOnly.status, postOnly.header('allow')]).toEqual([405, 'POST']);
+  });
+
   test(
     'a submission is 202 with Location naming its status resource; the same again is 200 with the same Location',
     async () => {
