@@ -11,6 +11,12 @@ export interface StateItem<T = Record<string, unknown>> {
   data: T;
 }
 
+/** Sort keys `from ≤ sk < below`, in UTF-8 byte order; either bound open. */
+export interface SortKeyRange {
+  from?: string;
+  below?: string;
+}
+
 export interface StateStore {
   get<T = Record<string, unknown>>(pk: string, sk: string): Promise<StateItem<T> | undefined>;
   /**
@@ -26,8 +32,11 @@ export interface StateStore {
     expectedVersion?: number,
     options?: { expiresAt?: Date },
   ): Promise<StateItem<T>>;
-  /** All items of a partition, ordered by sk as DynamoDB orders strings: by their UTF-8 bytes. */
-  list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]>;
+  /**
+   * All items of a partition, ordered by sk as DynamoDB orders strings: by their UTF-8 bytes; with `range`, only
+   * those whose sk lies in it (one Query on DynamoDB, however large the partition).
+   */
+  list<T = Record<string, unknown>>(pk: string, range?: SortKeyRange): Promise<StateItem<T>[]>;
   /**
    * Removes the item; `expectedVersion` as for `put` (0: must not exist, so deleting an absent item is a
    * no-op). Deleting an absent item unconditionally is no error. Empty keys are `InvalidInputError`.

@@ -116,6 +116,29 @@ export function describeStateStoreContract(
       expect(await store.list(freshPartition())).toEqual([]);
     });
 
+    test('lists a range of sort keys: from inclusive, below exclusive, either open', async () => {
+      // Prepare
+      const store = await makeStore();
+      const pk = freshPartition();
+      const sks = ['2026-11-01#a', '2026-11-02', '2026-11-02#b', '2026-11-03#c', '2026-11-04#d'];
+      for (const sk of sks) await store.put(pk, sk, { sk });
+      const skOf = async (range: { from?: string; below?: string }) =>
+        (await store.list(pk, range)).map((item) => item.sk);
+
+      // Act
+      const both = await skOf({ from: '2026-11-02', below: '2026-11-04' });
+      const exact = await skOf({ from: '2026-11-01#a', below: '2026-11-02' });
+      const fromOnly = await skOf({ from: '2026-11-03' });
+      const belowOnly = await skOf({ below: '2026-11-02#b' });
+
+      // Assess
+      expect(both).toEqual(['2026-11-02', '2026-11-02#b', '2026-11-03#c']);
+      expect(exact).toEqual(['2026-11-01#a']);
+      expect(fromOnly).toEqual(['2026-11-03#c', '2026-11-04#d']);
+      expect(belowOnly).toEqual(['2026-11-01#a', '2026-11-02']);
+      expect(await skOf({})).toEqual(sks);
+    });
+
     test('delete at the current version removes; a stale version conflicts and keeps the item', async () => {
       // Prepare
       const store = await makeStore();

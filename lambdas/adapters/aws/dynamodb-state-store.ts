@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError, VersionConflictError } from '../../core/errors.js';
-import type { StateItem, StateStore } from '../../ports/state-store.js';
+import type { SortKeyRange, StateItem, StateStore } from '../../ports/state-store.js';
 import { isConditionFailure, n, s } from './attribute-values.js';
 import { STATE_TABLE } from './tables.js';
 import { transientOr } from './transient-errors.js';
@@ -42,6 +42,22 @@ function toItem<T>(item: Record<string, AttributeValue>): StateItem<T> {
     version: Number(item.version?.N ?? 0),
     data: JSON.parse(item.data?.S ?? 'null') as T,
   };
+}
+
+/** The sort key's part of a Query's key condition: one comparison, as DynamoDB allows only one on it. */
+function sortKeyCondition(range: SortKeyRange): {
+  condition: string;
+  values: Record<string, AttributeValue>;
+} {
+  const { from, below } = range;
+  if (from !== undefined && below !== undefined)
+    return {
+      condition: ' AND sk BETWEEN :from AND :below',
+      values: { ':from': s(from), ':below': s(below) },
+    };
+  if (from !== undefined) return { condition: ' AND sk >= :from', values: { ':from': s(from) } };
+  if (below !== undefined) return { condition: ' AND sk < :below', values: { ':below': s(below) } };
+  return { condition: '', values: {} };
 }
 
 export class DynamoStateStore implements StateStore {
@@ -112,11 +128,12 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  async list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]> {
+  async list<T = Record<string, unknown>>(pk: string, range: SortKeyRange = {}): Promise<StateItem<T>[]> {
     if (pk.length === 0)
       throw new InvalidInputError('state partition is invalid', [
         { path: 'pk', message: 'must not be empty' },
       ]);
+    const { condition, values } = sortKeyCondition(range);
     const items: StateItem<T>[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     try {
@@ -124,13 +141,16 @@ export class DynamoStateStore implements StateStore {
         const page = await this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': s(pk) },
+            KeyConditionExpression: `pk = :pk${condition}`,
+            ExpressionAttributeValues: { ':pk': s(pk), ...values },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of page.Items ?? []) items.push(toItem<T>(item));
+        for (const item of page.Items ?? []) {
+          // BETWEEN includes its upper bound, which the range excludes.
+          if (range.below === undefined || item.sk?.S !== range.below) items.push(toItem<T>(item));
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
     } catch (error) {

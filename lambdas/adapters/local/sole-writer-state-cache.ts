@@ -1,4 +1,5 @@
-import type { StateItem, StateStore } from '../../ports/state-store.js';
+import type { SortKeyRange, StateItem, StateStore } from '../../ports/state-store.js';
+import { inSortKeyRange } from '../sort-key-range.js';
 
 /**
  * Partitions the pipeline reads many times per intent and writes rarely: delegations and revocations (read by
@@ -71,10 +72,13 @@ export class SoleWriterStateCache implements StateStore {
     return item === undefined ? undefined : structuredClone(item);
   }
 
-  async list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]> {
-    if (!this.listed(pk)) return this.inner.list<T>(pk);
+  async list<T = Record<string, unknown>>(pk: string, range?: SortKeyRange): Promise<StateItem<T>[]> {
+    if (!this.listed(pk)) return this.inner.list<T>(pk, range);
     const hit = this.lists.get(pk);
-    if (hit !== undefined) return structuredClone(hit) as StateItem<T>[];
+    if (hit !== undefined)
+      return structuredClone(hit.filter((item) => inSortKeyRange(item.sk, range))) as StateItem<T>[];
+    // Only whole listings are kept: a range is read through.
+    if (range !== undefined) return this.inner.list<T>(pk, range);
     const generation = this.generation(pk);
     const items = await this.inner.list<T>(pk);
     if (this.unchanged(pk, generation)) bounded(this.lists, pk, items as StateItem[], LISTS);

@@ -1,5 +1,6 @@
+import { inSortKeyRange } from '../../../../lambdas/adapters/sort-key-range.js';
 import { InvalidInputError, VersionConflictError } from '../../../../lambdas/core/errors.js';
-import type { StateItem, StateStore } from '../../../../lambdas/ports/state-store.js';
+import type { SortKeyRange, StateItem, StateStore } from '../../../../lambdas/ports/state-store.js';
 
 function assertKey(pk: string, sk: string): void {
   if (pk.length === 0 || sk.length === 0)
@@ -57,13 +58,13 @@ export class MemoryStateStore implements StateStore {
     return structuredClone(item);
   }
 
-  async list<T = Record<string, unknown>>(pk: string): Promise<StateItem<T>[]> {
+  async list<T = Record<string, unknown>>(pk: string, range?: SortKeyRange): Promise<StateItem<T>[]> {
     if (pk.length === 0)
       throw new InvalidInputError('state partition is invalid', [
         { path: 'pk', message: 'must not be empty' },
       ]);
     return [...this.items.values()]
-      .filter((item) => item.pk === pk)
+      .filter((item) => item.pk === pk && inSortKeyRange(item.sk, range))
       .sort((a, b) => byUtf8(a.sk, b.sk))
       .map((item) => structuredClone(item) as StateItem<T>);
   }
