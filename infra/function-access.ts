@@ -48,8 +48,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'get-checkpoints': { evidence: 'read', signing: 'public-key' },
   // Lists and reads one intent's bundle, and the intent's entries for the manifest digest its sealing recorded.
   'get-evidence': { evidence: 'read', ledger: 'read' },
-  // Reads the whole ledger to aggregate it.
-  'report-value': { ledger: 'read' },
+  // Keeps the value view (lambdas/core/value-view-catch-up.ts): reads the entries after its marker and each newly
+  // concluded intent's own entries (Query), reads the marker (GetItem) and the window's summaries (Query), writes
+  // summaries and moves the marker (UpdateItem); never deletes, never reads the whole ledger.
+  'report-value': { ledger: 'read', state: 'record' },
   // Lists the grantee's revocations (Query: a revoked delegation is not granted again), records the delegation
   // (UpdateItem); never reads one item by key, never deletes one.
   'grant-delegation': { state: 'list-put' },

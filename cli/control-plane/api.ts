@@ -88,7 +88,7 @@ export function localApi(
     'GET /intents/{id}/evidence': (event) => getEvidence(event, deps),
     'GET /ledger': (event) => exportLedger(event, deps.ledger, deps.ledgerName),
     'GET /ledger/checkpoints': () => getCheckpoints(deps.evidence, deps.ledgerName, deps.publicKey),
-    'GET /value': (event) => reportValue(event, deps.ledger, deps.ledgerName),
+    'GET /value': (event) => reportValue(event, deps),
     'POST /delegations': (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate),
     'GET /delegations': (event) => listDelegationsRoute(event, deps, deps.clock.now()),
     'GET /openapi.json': () => getOpenApi(),

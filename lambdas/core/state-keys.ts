@@ -75,6 +75,17 @@ export const stateKeys = {
   continuity: (intentId: string) => ({ pk: 'CONTINUITY', sk: intentId }),
   /** The running totals of decision continuity, in one item. */
   continuityTally: () => ({ pk: 'TALLY#CONTINUITY', sk: 'TOTALS' }),
+  /**
+   * The value view of a ledger (`value-view.ts`): one summary per concluded intent, its `ConcludedIntent` and the
+   * seq of its `intent.concluded` entry, sorted by conclusion instant so a window is one range Query;
+   * `sk = <concludedAt as toISOString()>#<intentId>#<seq>` (`concludedSummarySortKey`). Written by `GET /value`.
+   */
+  concludedSummary: (ledger: string, sk = '') => ({ pk: `VALUE#${ledger}#CONCLUDED`, sk }),
+  /**
+   * How far the value view has read its ledger: every `intent.concluded` entry below `nextSeq` has its summary,
+   * and `tags` are the tags those intents carry. Moved forward only, by a write conditional on its version.
+   */
+  valueSummarized: (ledger: string) => ({ pk: `VALUE#${ledger}`, sk: 'SUMMARIZED' }),
   /** Revocations of a principal's authority, one item per (effective instant, scope). */
   revocation: (principal: string, sk = '') => ({ pk: `REVOCATION#${principal}`, sk }),
   /** Delegations granted at run time to `principal`, one item per (grantor, expiry). */

@@ -4,7 +4,7 @@ import {
   compoundingCurves,
   defaultCurveDimensions,
 } from './value-compounding-curve.js';
-import { knownValueDimensions, valueDimensions } from './value-dimensions.js';
+import { concludedTags, knownValueDimensions, valueDimensions } from './value-dimensions.js';
 import { type DoraOverTime, doraOverTime } from './value-dora-periods.js';
 import {
   type ConcludedIntent,
@@ -37,11 +37,17 @@ export interface ValueAnswer {
 
 /**
  * The value report over the concluded intents. Every bad field (`by`, `curveBy`, `since`, `until`) is named in
- * one `InvalidInputError` before anything is computed.
+ * one `InvalidInputError` before anything is computed. `tags` are those every concluded intent carries, what a
+ * dimension may name: by default the given intents', but a caller that hands over only the window's intents (the
+ * value view) passes the ledger's.
  *
  * @example valueAnswer(intents, { by: 'region,team', since: '2026-11-01' })
  */
-export function valueAnswer(intents: readonly ConcludedIntent[], query: ValueQuery): ValueAnswer {
+export function valueAnswer(
+  intents: readonly ConcludedIntent[],
+  query: ValueQuery,
+  tags: readonly string[] = concludedTags(intents),
+): ValueAnswer {
   const issues: InvalidInputError['issues'] = [];
   const checked = <T>(read: () => T): T | undefined => {
     try {
@@ -52,9 +58,9 @@ export function valueAnswer(intents: readonly ConcludedIntent[], query: ValueQue
       return undefined;
     }
   };
-  const dimensions = checked(() => valueDimensions(query.by ?? 'service', intents));
+  const dimensions = checked(() => valueDimensions(query.by ?? 'service', tags));
   const curveDimensions = checked(() =>
-    valueDimensions(query.curveBy ?? defaultCurveDimensions.join(','), intents, 'curveBy'),
+    valueDimensions(query.curveBy ?? defaultCurveDimensions.join(','), tags, 'curveBy'),
   );
   const window = checked(() => parseValueWindow(query));
   if (issues.length > 0 || !dimensions || !curveDimensions || !window) {
@@ -63,7 +69,7 @@ export function valueAnswer(intents: readonly ConcludedIntent[], query: ValueQue
   const within = withinWindow(intents, window);
   return {
     dimensions,
-    knownDimensions: knownValueDimensions(intents),
+    knownDimensions: knownValueDimensions(tags),
     window,
     groups: valueReport(within, dimensions),
     dora: doraFigures(within),

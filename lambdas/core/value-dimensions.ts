@@ -6,14 +6,13 @@ export const builtInDimensions = ['service', 'kind', 'tier', 'outcome'] as const
 
 /**
  * The dimensions of a value report, from a comma-separated list (`service,team`): each one built in or a tag
- * some concluded intent carries. A dimension nobody carries would group every intent under `-` and read as a
+ * some concluded intent carries (`tags`, as `concludedTags` lists them). A dimension nobody carries would group every intent under `-` and read as a
  * report; it is refused instead, naming it and the known ones. Throws `InvalidInputError` on `field`.
  *
- * @example valueDimensions('service,team', intents) // ['service', 'team'] when an intent has a `team` tag
+ * @example valueDimensions('service,team', ['team']) // ['service', 'team']
  */
-export function valueDimensions(by: string, intents: readonly ConcludedIntent[], field = 'by'): string[] {
+export function valueDimensions(by: string, tags: readonly string[], field = 'by'): string[] {
   const dimensions = by.split(',').map((d) => d.trim());
-  const tags = tagsOf(intents);
   const known = new Set<string>([...builtInDimensions, ...tags]);
   const issues: Array<{ path: string; message: string }> = [];
   if (dimensions.some((d) => d === '')) {
@@ -35,16 +34,16 @@ export function valueDimensions(by: string, intents: readonly ConcludedIntent[],
 }
 
 /** The tags some concluded intent carries, sorted. */
-function tagsOf(intents: readonly ConcludedIntent[]): string[] {
+export function concludedTags(intents: readonly ConcludedIntent[]): string[] {
   const tags = new Set<string>();
   for (const intent of intents) for (const tag in intent.tags) tags.add(tag);
   return [...tags].sort();
 }
 
 /** Every dimension a report can group by: the built-in ones, then the tags some concluded intent carries. */
-export function knownValueDimensions(intents: readonly ConcludedIntent[]): string[] {
+export function knownValueDimensions(tags: readonly string[]): string[] {
   return [
     ...builtInDimensions,
-    ...tagsOf(intents).filter((tag) => !(builtInDimensions as readonly string[]).includes(tag)),
+    ...tags.filter((tag) => !(builtInDimensions as readonly string[]).includes(tag)),
   ];
 }

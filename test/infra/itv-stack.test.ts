@@ -353,6 +353,28 @@ describe('functions', () => {
     ]);
   });
 
+  test('the value report keeps its view in the state table: it reads and writes items there, and only Queries the ledger', () => {
+    const role = roleOfFunction(template)['report-value'];
+    const actions = [...(allowedActionsByRole(template).get(role) ?? [])];
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect([...(actionsOnResource(template, 'DataLedger').get(role) ?? [])]).toEqual(['dynamodb:Query']);
+    expect([...(actionsOnResource(template, 'DataState').get(role) ?? [])].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(Object.keys(environmentOf(template, 'report-value')).sort()).toEqual([
+      'ITV_LEDGER_NAME',
+      'ITV_LEDGER_TABLE',
+      'ITV_STATE_TABLE',
+      'NODE_OPTIONS',
+    ]);
+  });
+
   test('AppConfig and Step Functions actions go to the functions that need them and no others', () => {
     const roles = roleOfFunction(template);
     // check-release starts each later step of a stepped release, apply-release-decision the step or the

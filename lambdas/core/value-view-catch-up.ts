@@ -1,0 +1,129 @@
+import type { LedgerEntry, LedgerStore } from '../ports/ledger-store.js';
+import type { StateStore } from '../ports/state-store.js';
+import { VersionConflictError } from './errors.js';
+import { stateKeys } from './state-keys.js';
+import { type ConcludedIntent, concludedIntents } from './value-report.js';
+
+/*
+ * The value view: what `GET /value` answers from instead of the whole ledger. One summary item per concluded
+ * intent in the state store (`stateKeys.concludedSummary`), made by `concludedIntents` from that intent's own
+ * entries, and a marker (`stateKeys.valueSummarized`) saying up to which seq every conclusion has one. Each
+ * request first catches the view up from the marker: it reads only the entries appended since, summarizes the
+ * conclusions among them, then moves the marker.
+ *
+ * Guarantees.
+ * - A summary holds what `concludedIntents` over the whole ledger holds for that conclusion: its figures come
+ *   from the intent's entries alone (its declaration's value model, its release and roll-back instants), which
+ *   are all written before its conclusion.
+ * - Idempotent: a summary is the same whoever writes it and however often, so a request that dies between a
+ *   summary and the marker, or two that race, leave the view right; the next request writes it again.
+ * - The marker moves forward only: its write is conditional on the version read, and a request that loses that
+ *   race leaves it to the winner (whose summaries are the same).
+ * - On AWS the intent's entries come through the byIntent index, which can lag an append by a moment: a
+ *   conclusion whose own entry the index does not show yet stops the catch-up before it, for a later request.
+ * - Bounded: one request reads at most `maxEntries` entries and writes at most `maxSummaries` summaries, so the
+ *   first request on a year of ledger cannot outrun API Gateway's 29 s; until the view has caught up the answer
+ *   says so (`catchingUp`).
+ */
+
+export interface ValueViewDeps {
+  ledger: LedgerStore;
+  state: StateStore;
+  ledgerName: string;
+}
+
+/** How much of the ledger one request summarizes at most. */
+export interface CatchUpBounds {
+  maxEntries: number;
+  maxSummaries: number;
+}
+
+/** Two summaries cost a Query and a write each; 200 of them and 5,000 entries read take seconds, not tens. */
+export const catchUpBounds: CatchUpBounds = { maxEntries: 5_000, maxSummaries: 200 };
+
+/** The summary item of one concluded intent: its record and the seq of its `intent.concluded` entry. */
+export interface ConcludedSummary {
+  seq: number;
+  intent: ConcludedIntent;
+}
+
+/** The marker item: every conclusion below `nextSeq` is summarized, and its intents carry `tags`. */
+interface SummarizedMarker {
+  nextSeq: number;
+  tags: string[];
+}
+
+/** How far the view reaches: all of the ledger, or (`catchingUp`) the entries up to `summarizedThroughSeq`. */
+export interface ValueViewReach {
+  tags: string[];
+  catchingUp?: { summarizedThroughSeq: number; ledgerSize: number };
+}
+
+/**
+ * The sort key of a conclusion's summary: its instant as `toISOString()` (so string order is time order and a
+ * window `since`/`until` is a key range), its intent and its seq (unique).
+ *
+ * @example concludedSummarySortKey('2026-11-02T09:00:00+01:00', 'a', 7) // '2026-11-02T08:00:00.000Z#a#7'
+ */
+export function concludedSummarySortKey(concludedAt: string, intentId: string, seq: number): string {
+  return `${new Date(concludedAt).toISOString()}#${intentId}#${seq}`;
+}
+
+/** Summarizes the conclusions appended since the marker, within the bounds, and moves the marker past them. */
+export async function catchUpValueView(
+  deps: ValueViewDeps,
+  bounds: CatchUpBounds = catchUpBounds,
+): Promise<ValueViewReach> {
+  const { ledger, state, ledgerName } = deps;
+  const key = stateKeys.valueSummarized(ledgerName);
+  const marker = await state.get<SummarizedMarker>(key.pk, key.sk);
+  const start = marker?.data.nextSeq ?? 0;
+  const tags = new Set(marker?.data.tags ?? []);
+  const entries = await ledger.read(ledgerName, start, start + bounds.maxEntries);
+  let next = start;
+  let summaries = 0;
+  for (const { entry } of entries) {
+    if (entry.type === 'intent.concluded') {
+      if (summaries === bounds.maxSummaries) break;
+      const summary = await summaryOf(ledger, ledgerName, entry);
+      if (summary === undefined) break;
+      const item = stateKeys.concludedSummary(
+        ledgerName,
+        concludedSummarySortKey(entry.timestamp, entry.intentId, entry.seq),
+      );
+      await state.put<ConcludedSummary>(item.pk, item.sk, summary);
+      for (const tag in summary.intent.tags) tags.add(tag);
+      summaries += 1;
+    }
+    next = entry.seq + 1;
+  }
+  const known = [...tags].sort();
+  if (next > start) {
+    try {
+      await state.put<SummarizedMarker>(key.pk, key.sk, { nextSeq: next, tags: known }, marker?.version ?? 0);
+    } catch (error) {
+      // Another request moved it first: from the same entries, to the same summaries.
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+  if (next === start + entries.length && entries.length < bounds.maxEntries) return { tags: known };
+  const head = await ledger.head(ledgerName);
+  const ledgerSize = head === undefined ? 0 : head.entry.seq + 1;
+  return next >= ledgerSize
+    ? { tags: known }
+    : { tags: known, catchingUp: { summarizedThroughSeq: next - 1, ledgerSize } };
+}
+
+/** The record of the conclusion at `concluded`, from its intent's entries; undefined while the index lags. */
+async function summaryOf(
+  ledger: LedgerStore,
+  ledgerName: string,
+  concluded: LedgerEntry,
+): Promise<ConcludedSummary | undefined> {
+  const own = await ledger.forIntent(ledgerName, concluded.intentId);
+  const conclusions = own
+    .filter(({ entry }) => entry.type === 'intent.concluded')
+    .map(({ entry }) => entry.seq);
+  const intent = concludedIntents(own)[conclusions.indexOf(concluded.seq)];
+  return intent === undefined ? undefined : { seq: concluded.seq, intent };
+}
