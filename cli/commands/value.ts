@@ -1,8 +1,9 @@
-import type { ValueAnswer } from '../../lambdas/core/value-answer.js';
+import type { ValueViewAnswer } from '../../lambdas/core/value-view.js';
 import { openApi } from '../api/itv-api.js';
 import { targetClock } from '../api/target-clock.js';
 import {
   type ClockKind,
+  catchingUpNote,
   doraLine,
   valueApiPath,
   valueFigureHeaders,
@@ -32,7 +33,7 @@ export async function valueReportCommand(options: {
 }): Promise<number> {
   if (options.html) refuseMissingFolder(options.html, '--html');
   const api = await openApi();
-  const answer = await api.client.call<ValueAnswer>(
+  const answer = await api.client.call<ValueViewAnswer>(
     'GET',
     valueApiPath({
       by: options.by ?? 'service',
@@ -70,6 +71,8 @@ export async function valueReportCommand(options: {
       );
     }
     console.log(`\n${doraLine(dora, clock)}`);
+    const partial = catchingUpNote(report);
+    if (partial !== undefined) console.log(`\nnote: ${partial}`);
   }
   if (options.html && !options.json) console.log(`wrote ${options.html}`);
   return 0;

@@ -1,4 +1,4 @@
-import type { ValueAnswer } from '../../lambdas/core/value-answer.js';
+import type { ValueViewAnswer } from '../../lambdas/core/value-view.js';
 import { targetClock } from '../api/target-clock.js';
 import { answerProblem, type ConsoleApi } from './console-api.js';
 import { page } from './page.js';
@@ -18,7 +18,7 @@ export interface Rendered {
  */
 export async function valuePage(api: ConsoleApi, params: URLSearchParams, target: string): Promise<Rendered> {
   const query = valueQueryOf(params);
-  const answer = await api.get<ValueAnswer>(valueApiPath(query));
+  const answer = await api.get<ValueViewAnswer>(valueApiPath(query));
   if (answer.status !== 200) {
     return {
       status: answer.status,

@@ -1,10 +1,10 @@
-import type { ValueAnswer } from '../../../lambdas/core/value-answer.js';
 import {
   type DoraFigures,
   growthFormulas,
   type ValueSums,
   valueTotals,
 } from '../../../lambdas/core/value-report.js';
+import type { ValueViewAnswer } from '../../../lambdas/core/value-view.js';
 import { duration, usd } from '../../format.js';
 
 /** Whose clock the ledger's timestamps are: the local runtime's is virtual, a deployed stack's is real. */
@@ -14,19 +14,29 @@ export type ClockKind = 'virtual' | 'wall';
  * The value report as `itv value report --json` prints it and the value view draws it: `GET /value`'s answer
  * with the totals of its groups, the formulas of the growth models its compounded figures use, and the clock.
  */
-export interface ValueReportDocument extends ValueAnswer {
+export type ValueReportDocument = ValueViewAnswer & {
   totals: ValueSums;
   formulas: string[];
   clock: ClockKind;
-}
+};
 
-export function valueReportDocument(answer: ValueAnswer, clock: ClockKind): ValueReportDocument {
+export function valueReportDocument(answer: ValueViewAnswer, clock: ClockKind): ValueReportDocument {
   return {
     ...answer,
     totals: valueTotals(answer.groups),
     formulas: growthFormulas([...new Set(answer.groups.flatMap((g) => g.growthModels))].sort()),
     clock,
   };
+}
+
+/**
+ * Said while the stack is still summarizing a long ledger for its value view (`catchingUp`), or undefined: the
+ * report then covers the intents concluded up to that entry only.
+ */
+export function catchingUpNote(report: Pick<ValueViewAnswer, 'catchingUp'>): string | undefined {
+  const reach = report.catchingUp;
+  if (reach === undefined) return undefined;
+  return `the stack is still summarizing its ledger for the value report: this covers the intents concluded up to entry ${reach.summarizedThroughSeq} of ${reach.ledgerSize}; ask again for the rest`;
 }
 
 /** The query of a value report: `by` and `curveBy` comma-separated dimensions, the window's bounds. */

@@ -6,6 +6,7 @@ import { type Bar, barChart, type LineSeries, lineChart } from '../charts.js';
 import { html, type Markup } from '../html.js';
 import { page } from '../page.js';
 import {
+  catchingUpNote,
   clockNote,
   doraLine,
   type ValueReportDocument,
@@ -72,7 +73,8 @@ function windowStatement(report: ValueReportDocument): Markup {
   const span = report.dora.window
     ? `; the first concluded at ${report.dora.window.from}, the last at ${report.dora.window.to}`
     : '; none concluded in it';
-  return html`<p class="panel" id="window"><strong>Window:</strong> ${asked}${span}. Times are ${clockNote(report.clock)}.</p>`;
+  const partial = catchingUpNote(report);
+  return html`<p class="panel" id="window"><strong>Window:</strong> ${asked}${span}. Times are ${clockNote(report.clock)}.${partial === undefined ? '' : ` Partial: ${partial}.`}</p>`;
 }
 
 function headline(report: ValueReportDocument): Markup {

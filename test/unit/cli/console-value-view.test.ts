@@ -155,6 +155,26 @@ describe('value view', () => {
     expect((markup.match(/<details>/g) ?? []).length).toBe(7);
   });
 
+  test('a report the stack is still summarizing its ledger for says how far it covers; a complete one does not', () => {
+    // Prepare
+    const partial = valueReportDocument(
+      {
+        ...valueAnswer(intents, { by: 'region' }),
+        catchingUp: { summarizedThroughSeq: 4_999, ledgerSize: 120_000 },
+      },
+      'wall',
+    );
+
+    // Act
+    const markup = valueView(partial).text;
+
+    // Assess
+    expect(markup).toContain(
+      'Partial: the stack is still summarizing its ledger for the value report: this covers the intents concluded up to entry 4999 of 120000; ask again for the rest.',
+    );
+    expect(valueView(report).text).not.toContain('Partial:');
+  });
+
   test('DORA over one conclusion names the instant, not a window of "0.0 days"', () => {
     // Prepare
     const one = valueReportDocument(valueAnswer(intents.slice(0, 1), { by: 'region' }), 'virtual');
