@@ -3,12 +3,13 @@ import { renderValuePage } from '../cli/console/views/value-view.js';
 import { valueAnswer } from '../lambdas/core/value-answer.js';
 import type { ConcludedIntent } from '../lambdas/core/value-report.js';
 import { ms, percentile, sizeFromEnv } from './stats.js';
+import { runValueLedgerBench } from './value-ledger.js';
 
 /**
- * The value view over many concluded intents: `valueAnswer` (what `GET /value` computes once the ledger is
- * read — grouping by three taxonomy dimensions, DORA per period, the compounding curves) and the whole page
- * rendered from it (tables, seven charts). Not measured: reading the ledger and parsing its entries, which is
- * the ledger bench's business.
+ * The value view over many concluded intents: `valueAnswer` (what `GET /value` computes from the concluded
+ * intents' summaries — grouping by three taxonomy dimensions, DORA per period, the compounding curves) and the
+ * whole page rendered from it (tables, seven charts). Then what one request costs against the ledger, before and
+ * with the value view (`value-ledger.ts`).
  */
 const count = sizeFromEnv('ITV_BENCH_VALUE_INTENTS', 100_000);
 const runs = 5;
@@ -73,5 +74,6 @@ export async function runValueBench(): Promise<string[]> {
     `${count.toLocaleString('en-US')} concluded intents by region, team and quarter (${groups} groups) -> report + value view (${(bytes / 1024).toFixed(0)} KiB)`,
     `first ${ms(samples[0]!)}, p50 ${ms(percentile(samples, 50))}, worst ${ms(worst)} over ${runs} runs`,
     `target ≤ 1 s: ${worst <= targetMs ? 'met' : 'NOT met'} (${ms(worst)})`,
+    ...(await runValueLedgerBench()),
   ];
 }

@@ -88,6 +88,21 @@ describe('the value view answers as the whole ledger does', () => {
     expect(all.dora.timeToRestoreSeconds).toBe(1140);
   });
 
+  test('one request with the default bounds reads a ledger of several pages to its head', async () => {
+    // Prepare: 180 changes (fewer than a request summarizes), 600 entries: more than one page of the ledger.
+    const ledger = new MemoryLedgerStore();
+    const deps = { ledger, ledgerName, state: new MemoryStateStore() };
+    for (let from = 0; from < 180; from += 45) await recordChanges(ledger, changes(from, 45));
+
+    // Act
+    const answer = await valueViewAnswer(deps, { by: 'region' });
+
+    // Assess
+    expect((await ledger.head(ledgerName))!.entry.seq).toBeGreaterThan(500);
+    expect(answer.catchingUp).toBeUndefined();
+    expect(answer).toEqual(await everything(ledger, { by: 'region' }));
+  });
+
   test('a window reads only its summaries, yet knows the tags of intents concluded outside it', async () => {
     // Prepare: `team` is carried only by intents concluded after 2026-11-01T23:00.
     const ledger = new MemoryLedgerStore();
