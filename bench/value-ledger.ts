@@ -119,7 +119,7 @@ export async function runValueLedgerBench(): Promise<string[]> {
     return [
       `GET /value over a ledger of ${intents.toLocaleString('en-US')} concluded intents (${beforeRead.toLocaleString('en-US')} entries), on dynalite:`,
       `  before: every request reads the whole ledger: ${ms(beforeMs)}, ${beforeRead.toLocaleString('en-US')} entries read`,
-      `  now, once: the value view catches up over ${requests} requests (each bounded, the slowest ${ms(slowest)}): ${ms(catchUpMs)} in all, ${catchUpRead.toLocaleString('en-US')} entries read`,
+      `  now, once: the value view catches up over ${requests} request${requests === 1 ? '' : 's'} (each bounded, the slowest ${ms(slowest)}): ${ms(catchUpMs)} in all, ${catchUpRead.toLocaleString('en-US')} entries read`,
       `  now, a request after 10 more conclusions: ${ms(afterMs)}, ${afterRead.toLocaleString('en-US')} entries read`,
     ];
   } finally {
