@@ -46,9 +46,13 @@ const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
  * The entries of changes as the pipeline records them for the value report, interleaved: every change is declared
  * (with its value model), released (and rolled back), and only then do they conclude, in the order given.
  */
-export async function recordChanges(ledger: LedgerStore, changes: readonly ConcludedChange[]): Promise<void> {
+export async function recordChanges(
+  ledger: LedgerStore,
+  changes: readonly ConcludedChange[],
+  name = ledgerName,
+): Promise<void> {
   const append = (id: string, type: string, minutes: number, payload: Record<string, unknown>) =>
-    ledger.append(ledgerName, {
+    ledger.append(name, {
       intentId: id,
       type,
       idempotencyKey: `${id}/${type}`,
