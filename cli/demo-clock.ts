@@ -4,10 +4,20 @@ import { evaluatePolicy } from '../lambdas/core/policy/index.js';
 import { defaultPolicySet } from '../policies/index.js';
 
 /**
+ * How long the demo runs in virtual time, with room to spare: its rollouts, bakes and the queued pair take about
+ * two and a half hours.
+ */
+export const demoSpanMs = 4 * 3_600_000;
+
+/** How finely the demo's span is checked: freeze windows and business hours open on the quarter hour or coarser. */
+const spanStepMs = 15 * 60_000;
+
+/**
  * The instant the demo runs at: now, unless an operational rule (a freeze window, business hours in a
- * service's time zone, …) would block one of the sample intents — then the next whole hour, within
- * `searchDays`, at which none does. The local runtime's clock is virtual and only moves forward, so the demo
- * shows the same five outcomes on a Saturday night or during the year-end freeze.
+ * service's time zone, …) would block one of the sample intents at some point of the demo's run
+ * (`demoSpanMs`) — then the next whole hour, within `searchDays`, from which none does for the whole run. The
+ * local runtime's clock is virtual and only moves forward, so the demo shows the same outcomes on a Saturday night,
+ * two hours before a weekend freeze opens, or during the year-end freeze.
  */
 export function demoStartInstant(
   now: Date,
@@ -15,7 +25,7 @@ export function demoStartInstant(
   catalog: Catalog,
   searchDays = 60,
 ): Date {
-  const unblocked = (at: Date) =>
+  const unblockedAt = (at: Date) =>
     intents.every((intent) => {
       const service = catalog.services[intent.change.service];
       if (!service) return true;
@@ -24,6 +34,12 @@ export function demoStartInstant(
         defaultPolicySet.rules,
       ).failed.every((r) => r.domain !== 'operational');
     });
+  const unblocked = (start: Date) => {
+    for (let at = start.getTime(); at <= start.getTime() + demoSpanMs; at += spanStepMs) {
+      if (!unblockedAt(new Date(at))) return false;
+    }
+    return true;
+  };
   if (unblocked(now)) return now;
   const hour = 3_600_000;
   const firstHour = Math.ceil(now.getTime() / hour) * hour;

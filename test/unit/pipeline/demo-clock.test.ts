@@ -23,6 +23,18 @@ describe('demoStartInstant', () => {
     expect([1, 2, 3, 4, 5]).toContain(start.getUTCDay());
   });
 
+  test('a start the freeze opens within the demo’s span is passed over: the whole run stays clear', () => {
+    // Prepare: patient-records' clinical-weekend freeze opens at midnight on Saturday, 06:00 UTC.
+    const beforeFreeze = new Date('2026-12-05T04:00:00Z');
+
+    // Act
+    const start = demoStartInstant(beforeFreeze, intents, catalog);
+
+    // Assess: not two hours before the freeze, when the demo's high-risk review would release into it.
+    expect(start.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-12-07T06:00:00Z'));
+    expect(start.getUTCMinutes()).toBe(0);
+  });
+
   test('moves past the year-end freeze', () => {
     const start = demoStartInstant(new Date('2026-12-24T10:00:00Z'), intents, catalog);
     expect(start.getTime()).toBeGreaterThanOrEqual(Date.parse('2027-01-04T08:00:00Z'));
