@@ -217,7 +217,7 @@ export async function runDemo(
   const start = demoStartInstant(clock.now(), samples, stackDeps.catalog);
   if (start.getTime() > clock.now().getTime()) {
     log(
-      `(virtual clock moved to ${start.toISOString()}: at ${clock.now().toISOString()} a freeze window or business-hours rule would block a sample intent)\n`,
+      `(virtual clock moved to ${start.toISOString()}: from ${clock.now().toISOString()} a freeze window or business-hours rule would block a sample intent within the demo's run)\n`,
     );
     clock.advanceTo(start);
   }
