@@ -12,6 +12,7 @@ import { auditStores, checkpointObjects } from '../../lambdas/core/evidence/audi
 import { spkiToPem } from '../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../lambdas/core/ledger/index.js';
 import type { LedgerStore, StoredEntry } from '../../lambdas/ports/ledger-store.js';
+import { RECOMPUTED_ARTIFACTS, runArtifactsRecipe } from '../support/artifacts-recipe.js';
 import { installed } from '../support/installed.js';
 import { payloadDrift } from '../support/payload-drift.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
@@ -288,5 +289,46 @@ describe('demo evidence, verified as an outsider would', () => {
       expect(bad.stdout).toMatch(/NOT VERIFIED: seq \d+: the entry does not hash to/);
       expect(bad.status).toBe(1);
     });
+  }
+
+  if (installed('python3')) {
+    test("docs/EVIDENCE.md's Python script recomputes every artifact of every demo bundle byte for byte", () => {
+      // Prepare: a copy of a released bundle whose release trace has a deployment event, one byte of it edited.
+      const released = bundles.filter((b) => b.outcome === 'released').at(-1)!;
+      const trace = readFileSync(join(released.dir, 'release-trace.json'), 'utf8');
+      expect(trace).toContain('"type":"DEPLOYMENT_STARTED"');
+      const edited = join(work, 'artifacts-edited');
+      cpSync(released.dir, edited, { recursive: true });
+      chmodSync(join(edited, 'release-trace.json'), 0o644);
+      writeFileSync(
+        join(edited, 'release-trace.json'),
+        trace.replace('DEPLOYMENT_STARTED', 'DEPLOYMENT_STARTEd'),
+      );
+      // Act
+      const runs = bundles.map((bundle) => ({ bundle, run: runArtifactsRecipe(bundle.dir) }));
+      const bad = runArtifactsRecipe(edited);
+      // Assess: each outcome the demo shows, every artifact's bytes as the bundle holds them.
+      expect(new Set(bundles.map((b) => b.outcome))).toEqual(
+        new Set(['released', 'rejected-structure', 'rejected-policy', 'rolled-back']),
+      );
+      for (const { bundle, run } of runs) {
+        expect([bundle.intentId, run.status, run.stderr]).toEqual([bundle.intentId, 0, '']);
+        for (const name of RECOMPUTED_ARTIFACTS) {
+          expect([bundle.intentId, name, run.recomputed.get(name)?.toString('utf8')]).toEqual([
+            bundle.intentId,
+            name,
+            readFileSync(join(bundle.dir, name), 'utf8'),
+          ]);
+        }
+        expect(run.stdout.match(/: recomputed byte for byte$/gm)).toHaveLength(RECOMPUTED_ARTIFACTS.length);
+      }
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toContain('release-trace.json: DIFFERS from what the ledger entries give');
+      expect(bad.stdout.match(/DIFFERS/g)).toHaveLength(1);
+    });
+  } else {
+    console.info(
+      `test/e2e/demo.test.ts: python3 is not installed, docs/EVIDENCE.md's Python script is not run`,
+    );
   }
 });
