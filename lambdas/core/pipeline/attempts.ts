@@ -38,7 +38,7 @@ interface AttemptRecord {
  * again (the catalog, the policy, a delegation or the clock may have changed since; if none has, it is rejected
  * again, and the ledger shows it was asked). Not after a release, nor a reviewer's rejection (a new attempt would
  * go to review again, perhaps before another reviewer of record: the same id after it is a duplicate of the
- * rejected attempt), nor a frozen or held release, which its owners decide.
+ * rejected attempt), nor a frozen or held release, which stays where it was held (moving it on is a new change).
  */
 export const rerunnableOutcomes: readonly Outcome[] = [
   'rolled-back',

@@ -20,7 +20,8 @@ import { assertInControl } from './stop-intent.js';
  * may now pass), and a rejection by structure, policy or completeness or a schema update required — every rule
  * runs again, and the catalog, the policy, a delegation or the clock may have changed since. Not retryable: a
  * release; a reviewer's rejection, which a retry must not get round; a frozen or held release, which is partly
- * out: its owners decide it (`itv release decide`); and a refused request, whose intent was never recorded
+ * out and stays where it was held once it has concluded (its owners' decision window is over: moving its
+ * configuration on, forward or back, is a new change); and a refused request, whose intent was never recorded
  * (submit it again).
  */
 export const retryableOutcomes: readonly Outcome[] = rerunnableOutcomes;
@@ -92,7 +93,8 @@ function whyNot(outcome: string): string {
   if (outcome === 'rejected-review')
     return 'its reviewer of record rejected it; a retry may not get round a review';
   if (outcome === 'frozen' || outcome === 'held') {
-    return 'its release is held where it is; its owners decide what it does next (itv release decide)';
+    // Concluded, the owners' decision window is over (a decision now is refused): what remains is a new change.
+    return 'its release stays where it was held; moving its configuration on, forward or back, is a new change to submit';
   }
   return 'it may not run again as it is';
 }

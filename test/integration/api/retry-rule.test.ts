@@ -27,7 +27,7 @@ describe('running an intent again: one rule for retrying and resubmitting', () =
     ];
     const resubmittable = outcomes.filter((outcome) => endedUnreleased(concluded(outcome)));
     expect([...retryableOutcomes].sort()).toEqual([...resubmittable].sort());
-    // Never after a release, a reviewer's rejection, or a release its owners decide.
+    // Never after a release, a reviewer's rejection, or a frozen or held release.
     for (const outcome of ['released', 'rejected-review', 'frozen', 'held'])
       expect(retryableOutcomes).not.toContain(outcome);
   });

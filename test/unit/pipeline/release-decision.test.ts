@@ -1,5 +1,6 @@
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { NotAServiceOwnerError } from '../../../lambdas/core/errors.js';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { applyReleaseDecision } from '../../../lambdas/core/pipeline/apply-release-decision.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
@@ -12,10 +13,11 @@ import {
   releaseDecisionTimeoutSeconds,
   requestReleaseDecision,
 } from '../../../lambdas/core/pipeline/release-decision.js';
+import { NotRetryableError, planRetry } from '../../../lambdas/core/pipeline/retry-intent.js';
 import { rollbackTarget } from '../../../lambdas/core/pipeline/rollback-target.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState, ReleaseDecisionKind } from '../../../lambdas/core/pipeline/state.js';
-import { makeIntent } from '../core/fixtures.js';
+import { makeIntent, submittedBy } from '../core/fixtures.js';
 import {
   errorRateFault,
   type Harness,
@@ -229,6 +231,26 @@ describe('a held release waits for its owners to decide', () => {
     const types = await ledgerTypes(h, held.intentId);
     expect(types).toContain('release.decision-timed-out');
     expect(types).not.toContain('release.decided');
+  });
+
+  test('once it has concluded held, a retry is refused: moving its configuration on is a new change, not a decision', async () => {
+    // Prepare
+    const h = pipelineHarness(launchFlagsBusinessHours);
+    const held = await heldRelease(h);
+    await awaitDecision(h, held);
+    await decide(h, held.intentId, 'hold');
+    await conclude(h, held.state);
+
+    // Act
+    const retry = planRetry(held.intentId, submittedBy(held.state.intent as IntentInput), h.deps);
+
+    // Assess
+    await expect(retry).rejects.toThrow(NotRetryableError);
+    const refusal = await retry.catch((error: Error) => error.message);
+    expect(refusal).toBe(
+      `intent ${held.intentId} ended held: its release stays where it was held; moving its configuration on, forward or back, is a new change to submit`,
+    );
+    expect(refusal).not.toMatch(/decide/);
   });
 
   test('a decision recorded just before the wait timed out is still carried out', async () => {
