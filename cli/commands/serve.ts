@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { bodyLimitOf, tooLarge } from '../../lambdas/api/conventions.js';
+import { bodyLimitOf, compressedBodyRefusal, tooLarge } from '../../lambdas/api/conventions.js';
 import { errorResponse } from '../../lambdas/api/http.js';
 import { asProblem, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { matchRoute } from '../../lambdas/api/routes.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
-import { readBody } from '../control-plane/read-body.js';
+import { announcesBody, readBody } from '../control-plane/read-body.js';
 import { portOption } from '../port-option.js';
 import { notAPath, requestTarget } from '../request-target.js';
 import { bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
@@ -109,20 +109,12 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     response.end(hidden.body);
     return;
   }
-  const encoded = compressedBody(request);
-  if (encoded !== undefined) {
-    const refused = problem(
-      415,
-      'UnsupportedMediaType',
-      `the request body must be sent uncompressed, not with Content-Encoding ${encoded}`,
-      {
-        instance: url.pathname,
-        issues: [
-          { path: 'content-encoding', message: `must be identity (an uncompressed body), not ${encoded}` },
-        ],
-      },
-      { 'accept-encoding': 'identity' },
-    );
+  // Refused here too, before a byte is read or relayed: Content-Encoding is not passed on.
+  const compressed = announcesBody(request)
+    ? compressedBodyRefusal(request.headers['content-encoding'])
+    : undefined;
+  if (compressed !== undefined) {
+    const refused = asProblem(compressed, url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
     response.end(refused.body);
     request.resume();
@@ -186,16 +178,4 @@ function bodyLimitFor(request: IncomingMessage) {
   const limit = bodyLimitOf(route);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   return { route, limit, over: declared > limit };
-}
-
-/**
- * The Content-Encoding of a request that carries a body, unless it is `identity`: itv reads bodies as sent, so a
- * compressed one is refused (415) rather than read as bytes that are not its JSON.
- */
-function compressedBody(request: IncomingMessage): string | undefined {
-  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-  if (!encoding || encoding === 'identity') return undefined;
-  const hasBody =
-    Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-  return hasBody ? encoding : undefined;
 }

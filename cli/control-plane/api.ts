@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
-import { bodyLimitOf, type Route, tooLarge, withConventions } from '../../lambdas/api/conventions.js';
+import {
+  bodyLimitOf,
+  compressedBodyRefusal,
+  type Route,
+  tooLarge,
+  withConventions,
+} from '../../lambdas/api/conventions.js';
 import { exportLedger } from '../../lambdas/api/export-ledger.js';
 import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
@@ -34,7 +40,7 @@ import type { LocalExecutions } from '../runtime/local-executions.js';
 import { maxInFlightVariable } from './capacity.js';
 import { collectGarbage } from './collect-garbage.js';
 import type { ProgressLog } from './progress-log.js';
-import { readBody } from './read-body.js';
+import { announcesBody, readBody } from './read-body.js';
 
 export interface LocalApiOptions {
   authenticate: Authenticate;
@@ -212,6 +218,11 @@ export function localApi(
       }
       decoded[name] = value;
     }
+    // A compressed body is refused before a byte of it is read (as withConventions refuses it on Lambda).
+    const compressed = announcesBody(request)
+      ? compressedBodyRefusal(request.headers['content-encoding'])
+      : undefined;
+    if (compressed) return asProblem(compressed, url.pathname);
     // Refused from its Content-Length before a byte of it is read.
     const limit = bodyLimitOf(route);
     const declared = Number(request.headers['content-length'] ?? Number.NaN);

@@ -51,3 +51,10 @@ function utf8Text(bytes: Buffer): string {
     ]);
   }
 }
+
+/** Whether the request announces a body: a Content-Length above zero, or a chunked (Transfer-Encoding) one. */
+export function announcesBody(request: IncomingMessage): boolean {
+  return (
+    Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined
+  );
+}

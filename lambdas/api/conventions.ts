@@ -44,7 +44,28 @@ function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>
 }
 
 /**
- * What every route checks before its handler reads anything, and how every route answers an error: a body over
+ * The 415 a body sent with a Content-Encoding other than `identity` earns (`encoding` as the request names it),
+ * or undefined for a body to read as sent. itv reads bodies as sent: a compressed one is refused, on every entry
+ * point alike, rather than read as bytes that are not its JSON.
+ */
+export function compressedBodyRefusal(encoding: string | undefined): APIGatewayProxyResult | undefined {
+  const named = encoding?.trim().toLowerCase();
+  if (!named || named === 'identity') return undefined;
+  const sent = shortened(named);
+  return problem(
+    415,
+    'UnsupportedMediaType',
+    `the request body must be sent uncompressed, not with Content-Encoding ${sent}`,
+    {
+      issues: [{ path: 'content-encoding', message: `must be identity (an uncompressed body), not ${sent}` }],
+    },
+    { 'accept-encoding': 'identity' },
+  );
+}
+
+/**
+ * What every route checks before its handler reads anything, and how every route answers an error: a body sent
+ * compressed (a Content-Encoding other than identity) is 415, a body over
  * `maxRequestBodyBytes` is 413 and a body that is not JSON is 415, both before parsing or authenticating, and a
  * query parameter the route does not read is 400 naming it; every error answer is problem+json naming the request
  * path. The local control plane refuses an oversized body earlier still, from its Content-Length, before reading it.
@@ -60,8 +81,8 @@ export function withConventions(
 }
 
 /**
- * The 413, 415 or 400 (an intent id no intent can have, a query parameter the route does not read) a request
- * earns before its handler runs, if any.
+ * The 415 (a compressed body, a body that is not JSON), 413 or 400 (an intent id no intent can have, a query
+ * parameter the route does not read) a request earns before its handler runs, if any.
  */
 export function refuseRequest(
   route: Pick<ApiRoute, 'path' | 'body' | 'maxBodyBytes' | 'bodyLimitReason' | 'query'>,
@@ -76,6 +97,8 @@ export function refuseRequest(
   >,
 ): APIGatewayProxyResult | undefined {
   const size = bodyBytes(event);
+  const compressed = size > 0 ? compressedBodyRefusal(requestHeader(event, 'content-encoding')) : undefined;
+  if (compressed) return compressed;
   if (size > bodyLimitOf(route)) return tooLarge(`${size} bytes`, route);
   if (size > 0 && route.body && !isJsonMediaType(requestHeader(event, 'content-type'))) {
     const sent = requestHeader(event, 'content-type');

@@ -153,7 +153,14 @@ function errorsOf(route: ApiRoute): Record<string, { description: string; retryA
         }
       : {}),
     '413': { description: limit },
-    ...(route.body ? { '415': { description: 'a body that is not application/json' } } : {}),
+    ...(route.body
+      ? {
+          '415': {
+            description:
+              'a body that is not application/json, or sent compressed (a Content-Encoding other than identity)',
+          },
+        }
+      : {}),
     ...(idempotent
       ? {
           '422': {

@@ -10,6 +10,8 @@ export interface ConventionRequest {
   caller: CaseCaller;
   body?: string;
   contentType?: string;
+  /** Sent with this Content-Encoding, the body compressed with it (`gzip`). */
+  contentEncoding?: string;
 }
 export interface ConventionAnswer {
   status: number;
@@ -38,6 +40,8 @@ export interface ConventionCase {
   names?: string;
   /** Text the answer's body must not hold (what the caller sent, not to be echoed). */
   absent?: readonly string[];
+  /** Why the deployed suite leaves this case out, where API Gateway's own handling is not what the emulator models. */
+  localOnly?: string;
 }
 
 /**
@@ -70,6 +74,22 @@ export const conventionCases: readonly ConventionCase[] = [
     headers: { 'accept-post': 'application/json' },
     problem: { error: 'UnsupportedMediaType' },
     names: 'content-type',
+  },
+  {
+    name: 'a body sent gzip-compressed is 415 naming content-encoding, accepting identity only',
+    request: (now) => ({
+      method: 'POST',
+      path: '/intents',
+      caller: 'alice',
+      body: sampleIntent(now),
+      contentEncoding: 'gzip',
+    }),
+    status: 415,
+    headers: { 'accept-encoding': 'identity' },
+    problem: { error: 'UnsupportedMediaType' },
+    names: 'content-encoding',
+    localOnly:
+      "API Gateway may decompress a request body itself before the integration (payload compression), and whether a Lambda proxy integration then still sees the Content-Encoding header is not documented: the function's answer is held to it in test/unit/api/compressed-body.test.ts instead",
   },
   {
     name: 'a bad field is 400 naming it',

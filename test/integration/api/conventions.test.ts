@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
 import { openApiDocument } from '../../../lambdas/api/openapi.js';
 import { conventionCases, expectConvention, type SendRequest } from '../../support/api-convention-cases.js';
@@ -68,8 +69,11 @@ describe('API conventions on the local API', () => {
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(request.body === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' }),
+        ...(request.contentEncoding ? { 'content-encoding': request.contentEncoding } : {}),
       },
-      ...(request.body === undefined ? {} : { body: request.body }),
+      ...(request.body === undefined
+        ? {}
+        : { body: request.contentEncoding === 'gzip' ? gzipSync(request.body) : request.body }),
     });
     const text = await response.text();
     return {
