@@ -17,9 +17,14 @@ case "$#:${1-}" in
 esac
 if [ -n "$PIN" ]; then
   [ -f "$PIN" ] || die "$PIN, the key to pin, is not a file"
-  # PEM, or DER as `aws kms get-public-key --query PublicKey --output text | base64 -d` writes the KMS key's.
-  { openssl pkey -pubin -in "$PIN" -outform DER || openssl pkey -pubin -inform DER -in "$PIN" -outform DER; } \
+  # PEM, or DER as `aws kms get-public-key --query PublicKey --output text | base64 -d` writes the KMS key's; its
+  # point uncompressed, as the bundled key's below: a key given with a compressed point is the same key.
+  U='-ec_conv_form uncompressed'
+  { openssl pkey -pubin -in "$PIN" -outform DER $U || openssl pkey -pubin -inform DER -in "$PIN" -outform DER $U; } \
     > "$W/pinned.der" 2>/dev/null || die "$PIN is not a public key (PEM or DER)"
+  # Pinning the very file the bundle carries checks the bundle against itself, as no key pinned does.
+  [ ! "$PIN" -ef public-key.pem ] \
+    || echo "WARNING: the pinned key is the one the bundle carries: that proves only self-consistency; pin the key you hold apart from the bundle"
 fi
 # A bundle copied from the evidence bucket as stored (bundle.tar beside manifest.intoto.json and the pinned
 # checkpoint.json): unpack the archive, check the pinned checkpoint is the archived one, and verify the files.
@@ -49,7 +54,8 @@ for f in public-key.pem manifest.intoto.json checkpoint.json ledger-entries.json
 done
 
 # 1. The key: its id, and with --public-key, that it is the very key pinned (compared as DER, whatever the PEM's layout).
-openssl pkey -pubin -in public-key.pem -outform DER > "$W/bundled.der" || die "public-key.pem is not a public key"
+openssl pkey -pubin -in public-key.pem -outform DER -ec_conv_form uncompressed > "$W/bundled.der" \
+  || die "public-key.pem is not a public key"
 openssl dgst -sha256 -r < "$W/bundled.der" | cut -c1-64
 if [ -n "$PIN" ]; then
   cmp -s "$W/pinned.der" "$W/bundled.der" && echo "public-key.pem is the pinned key" \

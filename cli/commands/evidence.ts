@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
 import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
+import { PUBLIC_KEY_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import { keyIdOf } from '../../lambdas/core/signing/key-id.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
@@ -115,6 +116,11 @@ export async function evidenceVerifyCommand(
   const verifications = read.map((files) =>
     verifyBundle(files, pinned.spkiDer ? { publicKeySpkiDer: pinned.spkiDer } : {}),
   );
+  for (const own of options.publicKey ? bundlesCarrying(options.publicKey, folders) : []) {
+    console.error(
+      `warning: the pinned key is the one the bundle carries (${own}): that proves only self-consistency; pin the key you hold apart from the bundle`,
+    );
+  }
   const verdicts = verifications.map((verification) => verdictOf(verification, pinned));
   if (options.json) {
     const answers = verifications.map((verification, index) => ({
@@ -138,6 +144,21 @@ export async function evidenceVerifyCommand(
   }
   if (verdicts.includes('failed')) return exitCodes.error;
   return verdicts.includes('not-verified') ? exitCodes.notVerified : exitCodes.ok;
+}
+
+/**
+ * The bundles' own `public-key.pem` files that are the very file `--public-key` names: pinning one checks the
+ * bundle against the key it carries, which a forger ships with the bundle they signed, as pinning nothing does.
+ */
+function bundlesCarrying(keyFile: string, folders: readonly string[]): string[] {
+  const pinned = statSync(keyFile, { throwIfNoEntry: false });
+  if (!pinned) return [];
+  return folders
+    .map((dir) => join(dir, PUBLIC_KEY_FILE))
+    .filter((file) => {
+      const carried = statSync(file, { throwIfNoEntry: false });
+      return carried !== undefined && carried.dev === pinned.dev && carried.ino === pinned.ino;
+    });
 }
 
 type Verdict = 'verified' | 'failed' | 'not-verified';

@@ -7,6 +7,7 @@ import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { keyMismatchOf } from '../../lambdas/core/evidence/signing-key-match.js';
+import { uncompressedSpki } from '../../lambdas/core/signing/uncompressed-spki.js';
 import { ApiAnswerError, type ApiGet } from '../api/api-get.js';
 import { openApi } from '../api/itv-api.js';
 import { auditLedgerBundles, downloadLedger, type LedgerDownload } from '../api/ledger-download.js';
@@ -49,7 +50,8 @@ export function spkiFromKeyFile(file: string): Uint8Array {
     const key = pem
       ? createPublicKey(bytes.toString('utf8'))
       : createPublicKey({ key: bytes, format: 'der', type: 'spki' });
-    return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+    // Uncompressed, as the signer's keyid is computed: a key given with a compressed point is the same key.
+    return uncompressedSpki(new Uint8Array(key.export({ type: 'spki', format: 'der' })));
   } catch (error) {
     throw new InvalidInputError(`${file} is not a public key in PEM or DER`, [
       { path: '--public-key', message: (error as Error).message },

@@ -6,6 +6,7 @@ import { verifyInclusion } from '../ledger/inclusion-proof.js';
 import type { InclusionProof } from '../ledger/proof-types.js';
 import { keyIdOf } from '../signing/key-id.js';
 import { DECISION_PAYLOAD_TYPE, IN_TOTO_PAYLOAD_TYPE } from '../signing/payload-types.js';
+import { uncompressedSpki } from '../signing/uncompressed-spki.js';
 import { verifyEnvelope } from '../signing/verify-envelope.js';
 import { CHECKPOINT_FILE, ENTRIES_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE } from './bundle-layout.js';
 import { openCheckpointObject } from './checkpoint-object.js';
@@ -129,18 +130,24 @@ function publicKeyOf(
 ): Uint8Array {
   let bundled: Uint8Array;
   try {
-    bundled = pemToSpki(Buffer.from(required(files, PUBLIC_KEY_FILE, fail)).toString('utf8'));
+    // Compared, and its keyid computed, with the point uncompressed: a key given compressed is the same key.
+    bundled = uncompressedSpki(
+      pemToSpki(Buffer.from(required(files, PUBLIC_KEY_FILE, fail)).toString('utf8')),
+    );
   } catch (error) {
     if (error instanceof BundleFailure) throw error;
     return fail('public key', `${PUBLIC_KEY_FILE}: ${(error as Error).message}`);
   }
-  if (pinned && Buffer.compare(Buffer.from(pinned), Buffer.from(bundled)) !== 0) {
-    fail(
-      'public key',
-      `the bundle carries keyid ${keyIdOf(bundled)}, not the pinned keyid ${keyIdOf(pinned)}`,
-    );
+  let key: Uint8Array | undefined;
+  try {
+    key = pinned && uncompressedSpki(pinned);
+  } catch (error) {
+    return fail('public key', `the pinned key: ${(error as Error).message}`);
   }
-  return pinned ?? bundled;
+  if (key && Buffer.compare(Buffer.from(key), Buffer.from(bundled)) !== 0) {
+    fail('public key', `the bundle carries keyid ${keyIdOf(bundled)}, not the pinned keyid ${keyIdOf(key)}`);
+  }
+  return key ?? bundled;
 }
 
 function openManifest(files: ReadonlyMap<string, Uint8Array>, key: Uint8Array, fail: Fail): BundleStatement {

@@ -16,6 +16,7 @@ import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
 import { verify } from '../../../lambdas/core/pipeline/verify.js';
 import { submittedBy } from '../core/fixtures.js';
+import { compressedSpki } from '../evidence/helpers/compressed-key.js';
 import { WriteOnceEvidence } from '../evidence/helpers/write-once-evidence.js';
 import { intentAt, pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
 
@@ -137,5 +138,36 @@ describe('itv evidence verify, with no key given', () => {
     // Assess
     expect(code).toBe(exitCodes.ok);
     expect(out.join('\n')).toContain(`key pinned from ${pem}`);
+  });
+
+  test('--public-key given with its point compressed is the same key: VERIFIED, no warning', async () => {
+    // Prepare
+    const pem = join(work, 'ledger.pub.compressed.pem');
+    const stack = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
+    writeFileSync(pem, spkiToPem(compressedSpki(await stack.publicKeySpkiDer())));
+    const warned = jest.spyOn(console, 'error').mockImplementation(() => {});
+
+    // Act
+    const code = await evidenceVerifyCommand(genuine, { publicKey: pem }, env);
+
+    // Assess
+    expect(code).toBe(exitCodes.ok);
+    expect(out.join('\n')).toContain(': VERIFIED');
+    expect(warned).not.toHaveBeenCalled();
+  });
+
+  test("--public-key naming the bundle's own public-key.pem warns that this proves only self-consistency", async () => {
+    // Prepare
+    const warned: string[] = [];
+    jest.spyOn(console, 'error').mockImplementation((line: string) => void warned.push(line));
+
+    // Act
+    const code = await evidenceVerifyCommand(forged, { publicKey: join(forged, 'public-key.pem') }, env);
+
+    // Assess
+    expect(code).toBe(exitCodes.ok);
+    expect(warned.join('\n')).toContain(
+      `warning: the pinned key is the one the bundle carries (${join(forged, 'public-key.pem')}): that proves only self-consistency`,
+    );
   });
 });

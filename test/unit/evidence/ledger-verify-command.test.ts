@@ -7,6 +7,7 @@ import { checkpointsFileOf, ledgerVerifyCommand } from '../../../cli/commands/le
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
 import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { canonicalJson } from '../../../lambdas/core/ledger/index.js';
+import { compressedSpki } from './helpers/compressed-key.js';
 import { exportOf, type SignedLedger, signedLedger } from './helpers/signed-ledger.js';
 import { tampers } from './helpers/tampers.js';
 
@@ -63,6 +64,15 @@ describe('itv ledger verify --file, against tampered exports', () => {
     writeFileSync(join(dir, 'key.der'), ledger.publicKey);
     const { code, output } = await verifyFiles('honest-der', ledger.entries, ledger.objects, {
       publicKey: join(dir, 'key.der'),
+    });
+    expect(code).toBe(0);
+    expect(output).toContain('ledger intact: 35 entries, 35 covered by a signed checkpoint, 0 trailing it;');
+  });
+
+  test('the key pinned with its point compressed is the same key: the ledger verifies', async () => {
+    writeFileSync(join(dir, 'key-compressed.pem'), spkiToPem(compressedSpki(ledger.publicKey)));
+    const { code, output } = await verifyFiles('honest-compressed', ledger.entries, ledger.objects, {
+      publicKey: join(dir, 'key-compressed.pem'),
     });
     expect(code).toBe(0);
     expect(output).toContain('ledger intact: 35 entries, 35 covered by a signed checkpoint, 0 trailing it;');

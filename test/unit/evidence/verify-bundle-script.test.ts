@@ -6,6 +6,7 @@ import { pemToSpki, spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { installed } from '../../support/installed.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
+import { compressedSpki } from './helpers/compressed-key.js';
 import { forgeBundle } from './helpers/forge-bundle.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
@@ -78,6 +79,25 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       const good = run(bundle, '--public-key', der);
       expect(good.status).toBe(0);
       expect(lastLine(good.stdout)).toMatch(VERIFIED);
+    });
+
+    test('the key pinned with its point compressed, as `openssl pkey -ec_conv_form compressed` writes it: exit 0', () => {
+      const compressed = join(root, 'ledger.pub.compressed.pem');
+      writeFileSync(compressed, spkiToPem(compressedSpki(pemToSpki(readFileSync(key, 'utf8')))));
+      const good = run(bundle, '--public-key', compressed);
+      expect([good.status, good.stderr]).toEqual([0, '']);
+      expect(good.stdout).toContain('public-key.pem is the pinned key');
+      expect(lastLine(good.stdout)).toMatch(VERIFIED);
+    });
+
+    test("the pinned key is the bundle's own public-key.pem: still exit 0, with a warning that this proves only self-consistency", () => {
+      const own = run(bundle, '--public-key', 'public-key.pem');
+      expect(own.status).toBe(0);
+      expect(own.stdout).toContain(
+        'WARNING: the pinned key is the one the bundle carries: that proves only self-consistency',
+      );
+      const apart = run(bundle, '--public-key', key);
+      expect(apart.stdout).not.toContain('WARNING');
     });
 
     test('no key pinned: exit 2, and its last line says the bundle only agrees with itself', () => {

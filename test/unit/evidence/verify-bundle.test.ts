@@ -7,6 +7,7 @@ import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../../../lambdas/core/signing/index.js';
 import type { Signer } from '../../../lambdas/ports/signer.js';
 import { intentAt, pipelineHarness, runIntent } from '../pipeline/helpers/pipeline-harness.js';
+import { compressedSpki } from './helpers/compressed-key.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
 type Files = Map<string, Uint8Array>;
@@ -74,6 +75,19 @@ describe('verifying an evidence bundle', () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const other = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
     expect(failing(verifyBundle(files, { publicKeySpkiDer: other }))).toMatchObject({ check: 'public key' });
+  });
+
+  test('the pinned key given with its point compressed is the same key: the bundle verifies', async () => {
+    // Prepare: the bundle's key as `openssl pkey -ec_conv_form compressed` writes it, 59 bytes instead of 91.
+    const compressed = compressedSpki(await signer.publicKeySpkiDer());
+    expect(compressed).toHaveLength(59);
+
+    // Act
+    const verification = verifyBundle(files, { publicKeySpkiDer: compressed });
+
+    // Assess
+    expect(failing(verification)).toBeUndefined();
+    expect(verification.ok).toBe(true);
   });
 
   test('a bundle re-signed by another key: its checkpoint gives it away, and a pinned key refuses it', async () => {
