@@ -1,4 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { isNetworkFailure } from '../../lambdas/adapters/aws/transient-errors.js';
 import { InvalidInputError, ItvError } from '../../lambdas/core/errors.js';
 import { bundleFilesOf, storeLocation } from '../../lambdas/core/evidence/bundle-archive.js';
 import { bundlePrefix, MANIFEST_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
@@ -15,6 +16,34 @@ export interface EvidenceBucket {
 export interface StoredBundle {
   intentId: string;
   writtenAt: Date;
+}
+
+/**
+ * The evidence bucket could not be reached: no network, a name that does not resolve, an endpoint nothing
+ * answers on. Names the bucket, and the endpoint and region tried, in words rather than the SDK's socket error.
+ */
+export class EvidenceBucketUnreachableError extends ItvError {}
+
+/** Where requests for `bucket` go, and what chose it: an endpoint the environment names, or AWS's own. */
+function endpointOf(bucket: EvidenceBucket): string {
+  for (const variable of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
+    const named = process.env[variable];
+    if (named) return `${named} (region ${bucket.region}, from ${variable})`;
+  }
+  return `https://${bucket.bucket}.s3.${bucket.region}.amazonaws.com (region ${bucket.region})`;
+}
+
+/** What `request` answers; a failure to connect is said as the bucket out of reach, any other error left as it is. */
+async function reaching<Output>(bucket: EvidenceBucket, request: () => Promise<Output>): Promise<Output> {
+  try {
+    return await request();
+  } catch (error) {
+    if (!isNetworkFailure(error)) throw error;
+    throw new EvidenceBucketUnreachableError(
+      `the evidence bucket ${bucket.bucket} could not be reached at ${endpointOf(bucket)}: ${(error as Error).message}; check the network, or the endpoint`,
+      { cause: error },
+    );
+  }
 }
 
 function s3(bucket: EvidenceBucket): S3Client {
@@ -40,8 +69,10 @@ export async function bundlesWritten(
   const found: StoredBundle[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: 'bundles/', ContinuationToken: token }),
+    const page = await reaching(bucket, () =>
+      client.send(
+        new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: 'bundles/', ContinuationToken: token }),
+      ),
     );
     for (const object of page.Contents ?? []) {
       const match = /^bundles\/([^/]+)\/(.+)$/.exec(object.Key ?? '');
@@ -66,13 +97,17 @@ export async function bundleFromBucket(
   const files = new Map<string, Uint8Array>();
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: prefix, ContinuationToken: token }),
+    const page = await reaching(bucket, () =>
+      client.send(
+        new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: prefix, ContinuationToken: token }),
+      ),
     );
     for (const object of page.Contents ?? []) {
       const name = object.Key!.slice(prefix.length);
       if (name.includes('/')) continue;
-      const body = await client.send(new GetObjectCommand({ Bucket: bucket.bucket, Key: object.Key! }));
+      const body = await reaching(bucket, () =>
+        client.send(new GetObjectCommand({ Bucket: bucket.bucket, Key: object.Key! })),
+      );
       if (body.Body) files.set(name, await body.Body.transformToByteArray());
     }
     token = page.NextContinuationToken;

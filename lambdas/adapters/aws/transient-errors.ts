@@ -58,6 +58,15 @@ interface AwsLikeError {
   $metadata?: { httpStatusCode?: number };
 }
 
+/** Whether an AWS SDK call failed for want of a connection (no route, no name, refused, reset, timed out). */
+export function isNetworkFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as AwsLikeError;
+  return (
+    NETWORK_CODES.has(e.code ?? '') || NETWORK_MESSAGE.test(e.message ?? '') || e.name === 'TimeoutError'
+  );
+}
+
 /** Whether an AWS SDK or network error is worth retrying later (throttling, 5xx, connection loss). */
 export function isTransientAwsError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
