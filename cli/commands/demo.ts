@@ -12,6 +12,7 @@ import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
 import { demoStartInstant } from '../demo-clock.js';
 import { duration, table, usd } from '../format.js';
 import { describeStage } from '../progress.js';
+import { clockStartFrom } from '../runtime/clock-mode.js';
 import { namedLocally } from '../runtime/local-caller.js';
 import { examplesDir, type Session, withSession } from '../session.js';
 import { pairProgressLine, runAlongside } from './demo-queue.js';
@@ -136,6 +137,8 @@ export async function demoCommand(options: {
       home: options.home,
       // The demo drives the stack's clock and faults itself, so it owns the home for its run.
       inMemory: options.inMemory,
+      // Where a new home's clock starts, as for every command that opens a home.
+      clockStart: clockStartFrom(),
       onProgress: (event) => {
         const described = describeStage(event);
         const line = described && pairProgressLine(event, described);
