@@ -78,7 +78,21 @@ export function verifyBundle(
     const decisions = entries.filter((entry) => entry.type === 'decision.signed');
     for (const entry of decisions) {
       const verified = verifyEnvelope(entry.payload.envelope, key, { payloadType: DECISION_PAYLOAD_TYPE });
-      if (!verified.ok) fail('decision signatures', `seq ${entry.seq}: ${verified.reason}`);
+      if (!verified.ok) {
+        fail('decision signatures', `seq ${entry.seq}: ${verified.reason}`);
+        continue;
+      }
+      // The digest recorded beside the envelope must be that of the package it signs, as the ledger check requires.
+      const recorded = entry.payload.digest;
+      if (
+        recorded !== undefined &&
+        recorded !== createHash('sha256').update(verified.payload).digest('hex')
+      ) {
+        fail(
+          'decision signatures',
+          `seq ${entry.seq}: decision digest ${String(recorded)} is not that of the signed package`,
+        );
+      }
     }
     pass('decision signatures', `${decisions.length} signed decision(s) verify`);
     const proven = entries.map((entry) => ({ entry, hash: '' }));

@@ -57,6 +57,34 @@ describe('verifying an evidence bundle', () => {
 
   const failing = (verification: ReturnType<typeof verifyBundle>) => verification.checks.find((c) => !c.ok);
 
+  test('a signed decision whose recorded digest is not that of its signed package fails, as the ledger check does', async () => {
+    // Prepare: a writer that records a wrong digest beside a decision signed with the real key; the bundle is
+    // sealed and signed as usual, so only comparing the digest with the signed package can catch it.
+    const h = pipelineHarness();
+    const evidence = new WriteOnceEvidence();
+    const ledger = h.deps.ledger;
+    const append: typeof ledger.append = (name, draft, ...rest) =>
+      ledger.append(
+        name,
+        draft.type === 'decision.signed'
+          ? { ...draft, payload: { ...draft.payload, digest: 'f'.repeat(64) } }
+          : draft,
+        ...rest,
+      );
+    const deps = { ...h.deps, evidence, ledger: Object.assign(Object.create(ledger), { append }) };
+    const state = await runIntent({ ...h, deps }, intentAt(h));
+    await signCheckpoint(state.declared!.intentId, deps);
+
+    // Act
+    const verification = verifyBundle(evidence.bundle(state.declared!.intentId));
+
+    // Assess
+    expect(failing(verification)).toMatchObject({
+      check: 'decision signatures',
+      detail: expect.stringMatching(/^seq \d+: decision digest f{64} is not that of the signed package$/),
+    });
+  });
+
   test('an extra file the statement does not name fails', () => {
     const verification = verifyBundle(new Map([...files, ['notes.txt', Buffer.from('trust me')]]));
     expect(failing(verification)).toMatchObject({
