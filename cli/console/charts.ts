@@ -142,9 +142,9 @@ export function lineChart(options: LineChartOptions): Markup {
   );
   // A shared axis is labelled at its ends too; a label too close to the one before it is left out.
   const candidates = options.xDomain ? distinct([xLo, ...spread(xs, 6), xHi]) : spread(xs, 6);
-  const xTicks = uncrowded(candidates, x, tickLabelWidth).map(
+  const xTicks = uncrowded(candidates, x, options.xDomain !== undefined).map(
     (t) =>
-      html`<line x1="${n(x(t))}" y1="${bottom}" x2="${n(x(t))}" y2="${bottom + 4}" stroke="${axisColour}"></line><text x="${n(x(t))}" y="${bottom + 16}" text-anchor="${x(t) > width - tickLabelWidth / 2 ? 'end' : 'middle'}">${options.formatX(t)}</text>`,
+      html`<line x1="${n(x(t))}" y1="${bottom}" x2="${n(x(t))}" y2="${bottom + 4}" stroke="${axisColour}"></line><text x="${n(x(t))}" y="${bottom + 16}" text-anchor="${endsAtTick(x(t)) ? 'end' : 'middle'}">${options.formatX(t)}</text>`,
   );
   const lines = options.series.map((s, i) => {
     const style = seriesStyle(i);
@@ -296,13 +296,33 @@ function spread(values: readonly number[], count: number): number[] {
 /** The room an x label takes, in plot units: labels closer than this would overlap. */
 const tickLabelWidth = 76;
 
-/** The sorted ticks without any that would sit closer than `gap` to the one kept before it. */
-function uncrowded(ticks: readonly number[], x: (v: number) => number, gap: number): number[] {
+/** Whether an x label at `at` ends at its tick (near the right edge, so it stays inside the chart) or is centred on it. */
+function endsAtTick(at: number): boolean {
+  return at > width - tickLabelWidth / 2;
+}
+
+/** The span an x label at `at` takes: centred on its tick, or ending at it near the right edge. */
+function labelSpan(at: number): { left: number; right: number } {
+  return endsAtTick(at)
+    ? { left: at - tickLabelWidth, right: at }
+    : { left: at - tickLabelWidth / 2, right: at + tickLabelWidth / 2 };
+}
+
+/**
+ * The sorted ticks without any whose label would overlap the label kept before it. With `keepLast` (an axis
+ * labelled at its ends) the last tick's label is kept, in place of the one before it if those two overlap.
+ */
+function uncrowded(ticks: readonly number[], x: (v: number) => number, keepLast: boolean): number[] {
+  const apart = (a: number, b: number) => labelSpan(x(b)).left >= labelSpan(x(a)).right;
   const kept: number[] = [];
   for (const t of ticks) {
     const last = kept[kept.length - 1];
-    if (last === undefined || x(t) - x(last) >= gap) kept.push(t);
+    if (last === undefined || apart(last, t)) kept.push(t);
   }
+  const end = ticks[ticks.length - 1];
+  if (!keepLast || end === undefined || kept[kept.length - 1] === end) return kept;
+  while (kept.length > 1 && !apart(kept[kept.length - 1]!, end)) kept.pop();
+  if (apart(kept[kept.length - 1]!, end)) kept.push(end);
   return kept;
 }
 

@@ -1,4 +1,6 @@
+import { deploymentProgressPayload } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { retryableOutcomes } from '../../../lambdas/core/pipeline/retry-intent.js';
+import { exposureOf, usersExposed } from '../../../lambdas/core/pipeline/rollout.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
 import { stopReasonMaxLength } from '../../../lambdas/core/pipeline/stop-intent.js';
 import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
@@ -223,10 +225,7 @@ function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined
       e.type.startsWith('release.') && typeof payloadOf(e).at === 'string' && 'percentage' in payloadOf(e),
   );
   if (events.length === 0) return '';
-  const points = events.map((e) => ({
-    t: Date.parse(String(payloadOf(e).at)),
-    v: Number(payloadOf(e).percentage),
-  }));
+  const points = usersOnTheChange(entries);
   const markers = events
     .filter((e) => e.type === 'release.rollback-started')
     .map((e) => {
@@ -285,7 +284,7 @@ function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined
     });
   });
   return html`<h2>Rollout</h2>
-<p class="muted">Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.</p>
+<p class="muted">${exposureOf(started) ? steppedSchedule(entries, started, points) : html`Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.`}</p>
 ${lineChart({
   title: 'Share of users on the change',
   yLabel: 'percent',
@@ -310,4 +309,44 @@ ${
         }),
       )
 }`;
+}
+
+/**
+ * The share of users on the change at each release event that says how far it has gone. A release in one
+ * deployment exposes the share of targets its deployment reached. A stepped release deploys each step to every
+ * target, so its deployment's percentage is not the users': they go from the previous step's share to this
+ * step's as it reaches the targets, as the API's `rolloutPercentage` counts them (`rolloutOf`). A hold records
+ * the share of users itself.
+ */
+function usersOnTheChange(entries: LedgerEntry[]): Array<{ t: number; v: number }> {
+  let exposure: ReturnType<typeof exposureOf>;
+  let rollingBack = false;
+  const points: Array<{ t: number; v: number }> = [];
+  for (const entry of entries) {
+    const p = payloadOf(entry);
+    if (entry.type === 'release.started' || entry.type === 'release.step-started') {
+      exposure = exposureOf(p);
+      rollingBack = false;
+    } else if (entry.type === 'release.previous-redeployed') rollingBack = true;
+    if (!entry.type.startsWith('release.') || typeof p.at !== 'string' || !('percentage' in p)) continue;
+    const percentage = Number(p.percentage);
+    const step = exposure && deploymentProgressPayload.safeParse(p).success ? exposure : undefined;
+    points.push({ t: Date.parse(p.at), v: step ? usersExposed(step, percentage, rollingBack) : percentage });
+  }
+  return points;
+}
+
+/**
+ * A stepped release's own schedule (the steps of users it exposes, each a deployment of the step strategy to
+ * every target) and where it stands: held where its latest step froze, else the share of users it reached.
+ */
+function steppedSchedule(entries: LedgerEntry[], started: Payload, points: Array<{ v: number }>): Markup {
+  const steps = exposureOf(started)!.steps;
+  const list = steps.length > 1 ? `${steps.slice(0, -1).join(', ')} and ${steps.at(-1)}` : String(steps[0]);
+  const latest = lastOf(entries, (t) =>
+    ['release.started', 'release.step-started', 'release.previous-redeployed', 'release.frozen'].includes(t),
+  );
+  const held = latest?.type === 'release.frozen' ? Number(payloadOf(latest).percentage) : undefined;
+  const reached = points.at(-1)?.v ?? 0;
+  return html`In steps of ${list} % of users, each deployed to every target at once with ${String(started.strategy ?? '—')} (${String(started.finalBakeTimeInMinutes ?? '—')} min bake); ${held === undefined ? `${Math.round(reached)} % of users on the change` : `held at ${Math.round(held)} % of users`}.`;
 }

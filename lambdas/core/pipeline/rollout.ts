@@ -32,18 +32,37 @@ export function rolloutOf(entries: StoredEntry[]): Rollout | undefined {
       continue;
     }
     if (type === 'release.started' || type === 'release.step-started') {
-      const exposure = exposedStep.safeParse(payload).data?.exposure;
+      const exposure = exposureOf(payload);
       if (!exposure) return deployment === undefined ? undefined : at(deployment, deployment);
-      if (rollingBack) return at((exposure.percentage * (100 - deployment!)) / 100, deployment!);
-      const before = exposure.steps[exposure.index - 1] ?? 0;
       const reached = deployment ?? 0;
-      return at(before + ((exposure.percentage - before) * reached) / 100, reached);
+      return at(usersExposed(exposure, reached, rollingBack), reached);
     }
     // A deployment event (AppConfig's, numbered by `index`) that reports how far it has gone.
     const event = deploymentProgressPayload.safeParse(payload).data;
     if (event && deployment === undefined) deployment = event.percentage;
   }
   return deployment === undefined ? undefined : at(deployment, deployment);
+}
+
+/** The step a `release.started` or `release.step-started` payload deploys; undefined for a release in one deployment. */
+export function exposureOf(payload: unknown): z.infer<typeof exposurePart> | undefined {
+  return exposedStep.safeParse(payload).data?.exposure;
+}
+
+/**
+ * The share of users a step's deployment exposes once it has reached `deployment` % of the targets: from the
+ * previous step's share to this step's, or, rolling back (`release.previous-redeployed`), from this step's to none.
+ *
+ * @example usersExposed({ steps: [10, 20, 40], index: 2, percentage: 40 }, 100, false) // 40
+ */
+export function usersExposed(
+  exposure: z.infer<typeof exposurePart>,
+  deployment: number,
+  rollingBack: boolean,
+): number {
+  if (rollingBack) return (exposure.percentage * (100 - deployment)) / 100;
+  const before = exposure.steps[exposure.index - 1] ?? 0;
+  return before + ((exposure.percentage - before) * deployment) / 100;
 }
 
 function at(users: number, deployment: number): Rollout {

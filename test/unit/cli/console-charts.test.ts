@@ -214,6 +214,22 @@ describe('line chart', () => {
     expect(xs.slice(1).every((x, i) => x - xs[i]! >= 76)).toBe(true);
   });
 
+  test("the label at a shared axis's right end ends at its tick, and is kept in place of a neighbour it would overlap", () => {
+    const svg = chart({
+      xDomain: { from: 0, to: 100 },
+      series: [{ name: 's', points: [0, 50, 88, 100].map((x) => ({ x, y: x })) }],
+    });
+
+    const labels = [
+      ...svg.matchAll(/<text x="([-\d.]+)" y="[-\d.]+" text-anchor="(middle|end)">(\d+) min<\/text>/g),
+    ];
+    expect(labels.map((m) => [m[3], m[2]])).toEqual([
+      ['0', 'middle'],
+      ['50', 'middle'],
+      ['100', 'end'],
+    ]);
+  });
+
   test('a marker in the right half is labelled to its left, inside the chart', () => {
     const svg = chart({ markers: [{ x: 20, label: 'rolled back' }] });
 

@@ -160,6 +160,112 @@ describe('the intent view', () => {
     expect(view).toContain('<th scope="row">2026-12-01T10:02:00.000Z</th><td class="num">25%</td>');
   });
 
+  test('a stepped release is drawn as the share of users each step exposes, held where it froze, with its schedule named', () => {
+    // Prepare: an irreversible release in steps of 10, 20, 40, 80 and 100 % of users, frozen at 40 %. Each step is
+    // a deployment to every target at once, so its deployment events report 100 % of targets.
+    const steps = [10, 20, 40, 80, 100];
+    const event = (deployment: number, minute: number, type: string, index: number, percentage: number) => ({
+      deploymentId: `d-${deployment}`,
+      at: `2026-12-07T09:0${minute}:00.000Z`,
+      type,
+      description: type,
+      index,
+      percentage,
+    });
+    const step = (deployment: number, minute: number): Array<[string, Record<string, unknown>]> => [
+      ['release.deployment-started', event(deployment, minute, 'DEPLOYMENT_STARTED', 0, 0)],
+      ['release.percentage-updated', event(deployment, minute, 'PERCENTAGE_UPDATED', 1, 100)],
+      ['release.bake-time-started', event(deployment, minute, 'BAKE_TIME_STARTED', 2, 100)],
+    ];
+    const completed = (deployment: number, minute: number): [string, Record<string, unknown>] => [
+      'release.deployment-completed',
+      event(deployment, minute, 'DEPLOYMENT_COMPLETED', 3, 100),
+    ];
+    const rows: Array<[string, Record<string, unknown>]> = [
+      [
+        'release.started',
+        {
+          deploymentId: 'd-0',
+          strategy: 'itv.Immediate3MinuteBake',
+          deploymentDurationInMinutes: 0,
+          finalBakeTimeInMinutes: 3,
+          plan: {
+            onRegression: 'freeze',
+            onPolicyBreach: 'freeze',
+            rollbackOnAlarm: false,
+            reason: 'irreversible',
+          },
+          exposure: { steps, index: 0, percentage: 10 },
+          startedAt: '2026-12-07T09:00:00.000Z',
+        },
+      ],
+      ...step(0, 0),
+      completed(0, 3),
+      ['release.step-started', { deploymentId: 'd-1', exposure: { steps, index: 1, percentage: 20 } }],
+      ...step(1, 3),
+      completed(1, 6),
+      ['release.step-started', { deploymentId: 'd-2', exposure: { steps, index: 2, percentage: 40 } }],
+      ...step(2, 6),
+      [
+        'release.frozen',
+        {
+          deploymentId: 'd-2',
+          response: 'freeze',
+          cause: 'regression',
+          reason: 'frozen at 40% of users',
+          at: '2026-12-07T09:08:00.000Z',
+          percentage: 40,
+          alarm: 'itv-x-error-rate',
+        },
+      ],
+      completed(2, 9),
+      [
+        'release.decision-requested',
+        { deploymentId: 'd-2', exposure: { steps, index: 2, percentage: 40 }, percentage: 40 },
+      ],
+    ];
+    const entries = rows.map(([type, payload], k) => ({
+      ...entry(0, type, payload),
+      seq: k,
+      idempotencyKey: `k${k}`,
+    }));
+
+    // Act
+    const view = intentView(
+      {
+        ...intent('awaiting-decision', entries),
+        rolloutPercentage: 40,
+        deploymentPercentage: 100,
+        // The monitored metrics' span, from before the release, widens the shared time axis.
+        metrics: {
+          service: 'launch-flags',
+          from: '2026-12-07T08:50:00.000Z',
+          to: '2026-12-07T09:09:00.000Z',
+          series: [],
+        },
+      },
+      { formToken: 't' },
+    ).text;
+
+    // Assess
+    const share = (minute: number) =>
+      new RegExp(`<th scope="row">2026-12-07T09:0${minute}:00.000Z</th><td class="num">([\\d.]+)%</td>`).exec(
+        view,
+      )?.[1];
+    expect([0, 3, 6, 8, 9].map(share)).toEqual(['10', '20', '40', '40', '40']);
+    expect(view).toContain('In steps of 10, 20, 40, 80 and 100 % of users');
+    expect(view).toContain('held at 40 % of users');
+    expect(view).not.toContain('0 min to everyone');
+    // No two x labels of the chart overlap: a label is 76 units wide, centred on its tick or ending at it.
+    const labels = [
+      ...view.matchAll(/<text x="([-\d.]+)" y="[-\d.]+" text-anchor="(middle|end)">12-07 09:\d\d<\/text>/g),
+    ].map((m) =>
+      m[2] === 'end' ? [Number(m[1]) - 76, Number(m[1])] : [Number(m[1]) - 38, Number(m[1]) + 38],
+    );
+    expect(labels.length).toBeGreaterThan(1);
+    expect(labels.slice(1).every(([left], i) => left! >= labels[i]![1]!)).toBe(true);
+  });
+
   test('the monitored metrics are drawn minute by minute against their alarm thresholds, in place of the SLO windows', () => {
     // Prepare
     const entries = [
