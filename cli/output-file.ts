@@ -1,4 +1,4 @@
-import { statSync, type WriteFileOptions, writeFileSync } from 'node:fs';
+import { existsSync, statSync, type WriteFileOptions, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidInputError } from '../lambdas/core/errors.js';
 
@@ -31,6 +31,17 @@ export function refuseMissingFolder(file: string, flag: string): void {
     throw cannotWrite(file, flag, error);
   }
   if (!isFolder) throw refusal(file, flag, `${folder} is not a folder`);
+}
+
+/**
+ * Refuses, naming `flag`, a file that is already there: what a command writes never replaces an earlier file
+ * (`--out` of `itv ledger export` and `itv evidence pull` refuse one alike). Before anything is asked.
+ */
+export function refuseExistingFile(file: string, flag: string): void {
+  if (!existsSync(file)) return;
+  throw new InvalidInputError(`${file} exists`, [
+    { path: flag, message: `${file} exists: give another ${flag}, or move it away first` },
+  ]);
 }
 
 /** `writeFileSync`, a failure refused naming `flag` and why. */

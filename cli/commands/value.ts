@@ -13,14 +13,14 @@ import {
 import { renderValuePage } from '../console/views/value-view.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { table } from '../format.js';
-import { refuseMissingFolder, writeNamedFile } from '../output-file.js';
+import { refuseExistingFile, refuseMissingFolder, writeNamedFile } from '../output-file.js';
 
 /**
  * `itv value report`: `GET /value?by=…&since=…&until=…&curveBy=…` on the chosen stack — $/hour (flat, per
  * employee and compounded under each intent's growth model), time to value and cost of delay by any dimensions
  * over a time window, with totals, and the DORA figures with the window and clock they come from. `--json`
  * prints the whole report (DORA per period and the compounding curves included); `--html FILE` writes the
- * console's value view as one self-contained file. An unknown dimension or a malformed instant is refused
+ * console's value view as one self-contained file, never over one that is there (refused naming --html). An unknown dimension or a malformed instant is refused
  * (exit 1), naming the field.
  */
 export async function valueReportCommand(options: {
@@ -31,7 +31,10 @@ export async function valueReportCommand(options: {
   json?: boolean;
   html?: string;
 }): Promise<number> {
-  if (options.html) refuseMissingFolder(options.html, '--html');
+  if (options.html) {
+    refuseMissingFolder(options.html, '--html');
+    refuseExistingFile(options.html, '--html');
+  }
   const api = await openApi();
   const answer = await api.client.call<ValueViewAnswer>(
     'GET',
@@ -48,7 +51,10 @@ export async function valueReportCommand(options: {
   const report = valueReportDocument(answer.body, clock);
   const { dimensions, groups, totals, formulas, dora, window } = report;
   // Written first: a file that cannot be written stops the command before it prints a report.
-  if (options.html) writeNamedFile(options.html, renderValuePage(report, { standalone: true }), '--html');
+  // 'wx': written only where nothing is (a file made since the check above included).
+  if (options.html) {
+    writeNamedFile(options.html, renderValuePage(report, { standalone: true }), '--html', { flag: 'wx' });
+  }
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {

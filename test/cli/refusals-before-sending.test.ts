@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runItv } from '../support/run-itv.js';
@@ -62,5 +62,20 @@ describe('refusals a command makes before sending anything', () => {
     expect(existsSync(join(home, 'control-plane.log'))).toBe(false);
     // The refusal and a pointer to --help, not the command's whole usage (it buried the one line that matters).
     expect(run.stderr).not.toContain('Usage:');
+  });
+
+  test('value report --html over an existing file: refused naming --html, the file left as it was', async () => {
+    // Arrange
+    const file = join(home, 'earlier.html');
+    writeFileSync(file, 'an earlier report');
+    // Act
+    const run = await runItv(home, ['value', 'report', '--html', file]);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `itv: ${file} exists\n  --html: ${file} exists: give another --html, or move it away first`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('an earlier report');
+    expect(existsSync(join(home, 'control-plane.log'))).toBe(false);
   });
 });
