@@ -1,11 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ItvError } from '../../lambdas/core/errors.js';
+import { InvalidInputError } from '../../lambdas/core/errors.js';
 
-/** Refuses a folder that already holds files: a bundle is pulled into a new one, never mixed with another. */
+/**
+ * Refuses, naming --out (the folder's flag, given or defaulted), a folder that already holds files: a bundle is
+ * pulled into a new one, never mixed with another.
+ */
 export function checkBundleDir(outDir: string): void {
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new ItvError(`${outDir} is not empty: pull a bundle into a new folder`);
+    throw new InvalidInputError(`${outDir} is not empty`, [
+      { path: '--out', message: `${outDir} holds files: pull a bundle into a new folder` },
+    ]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runItv } from '../support/run-itv.js';
@@ -76,6 +76,21 @@ describe('refusals a command makes before sending anything', () => {
       `itv: ${file} exists\n  --html: ${file} exists: give another --html, or move it away first`,
     );
     expect(readFileSync(file, 'utf8')).toBe('an earlier report');
+    expect(existsSync(join(home, 'control-plane.log'))).toBe(false);
+  });
+
+  test('evidence pull --out into a folder that holds files: refused naming --out, in words', async () => {
+    // Arrange
+    const folder = join(home, 'bundle');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'notes.txt'), 'not a bundle');
+    // Act
+    const run = await runItv(home, ['evidence', 'pull', 'some-intent', '--out', folder]);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `itv: ${folder} is not empty\n  --out: ${folder} holds files: pull a bundle into a new folder\n`,
+    );
     expect(existsSync(join(home, 'control-plane.log'))).toBe(false);
   });
 });
