@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
 import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
-import { PUBLIC_KEY_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
+import { MANIFEST_FILE, PUBLIC_KEY_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
+import { isPossibleIntentId } from '../../lambdas/core/intent-id.js';
 import { keyIdOf } from '../../lambdas/core/signing/key-id.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
@@ -135,7 +136,7 @@ export async function evidenceVerifyCommand(
   } else {
     if (pinned.spkiDer) console.log(`key pinned from ${pinned.from}: keyid ${keyIdOf(pinned.spkiDer)}`);
     for (const [index, dir] of folders.entries())
-      printVerification(dir, verifications[index]!, verdicts[index]!);
+      printVerification(dir, verifications[index]!, verdicts[index]!, read[index]!);
     if (!pinned.spkiDer && verdicts.includes('not-verified')) {
       console.log(
         `NOT VERIFIED: no key was pinned (--public-key PEM), and ${pinned.why}: every check passed under the key the bundle carries, so the bundle only agrees with itself`,
@@ -174,15 +175,40 @@ const verdictText: Record<Verdict, string> = {
   'not-verified': paint('NOT VERIFIED', 'yellow'),
 };
 
-function printVerification(dir: string, verification: BundleVerification, verdict: Verdict): void {
-  console.log(
-    `evidence bundle ${verification.intentId ? `${verification.intentId} (${dir})` : dir}: ${verdictText[verdict]}`,
-  );
+function printVerification(
+  dir: string,
+  verification: BundleVerification,
+  verdict: Verdict,
+  files: ReadonlyMap<string, Uint8Array>,
+): void {
+  const intentId = verification.intentId ?? intentIdNamedBy(files);
+  console.log(`evidence bundle ${intentId ? `${intentId} (${dir})` : dir}: ${verdictText[verdict]}`);
   const width = Math.max(...verification.checks.map((c) => c.check.length));
   for (const check of verification.checks) {
     console.log(
       `  ${check.ok ? paint('ok  ', 'green') : paint('FAIL', 'red')} ${check.check.padEnd(width)}  ${check.detail}`,
     );
+  }
+}
+
+/**
+ * The intent id a bundle's manifest names, read without its signature checked (undefined: none, or not one an
+ * intent could have): a bundle that fails before its manifest verifies is still headed by the intent it claims,
+ * as a verified one is, its FAILED beside it.
+ */
+function intentIdNamedBy(files: ReadonlyMap<string, Uint8Array>): string | undefined {
+  const manifest = files.get(MANIFEST_FILE);
+  if (manifest === undefined) return undefined;
+  try {
+    const envelope = JSON.parse(Buffer.from(manifest).toString('utf8')) as { payload?: unknown };
+    if (typeof envelope?.payload !== 'string') return undefined;
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+      predicate?: { intentId?: unknown };
+    };
+    const intentId = statement?.predicate?.intentId;
+    return typeof intentId === 'string' && isPossibleIntentId(intentId) ? intentId : undefined;
+  } catch {
+    return undefined;
   }
 }
 

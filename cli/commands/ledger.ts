@@ -53,8 +53,12 @@ export function spkiFromKeyFile(file: string): Uint8Array {
     // Uncompressed, as the signer's keyid is computed: a key given with a compressed point is the same key.
     return uncompressedSpki(new Uint8Array(key.export({ type: 'spki', format: 'der' })));
   } catch (error) {
-    throw new InvalidInputError(`${file} is not a public key in PEM or DER`, [
-      { path: '--public-key', message: (error as Error).message },
+    // In words first: OpenSSL's own (`error:0680009B:asn1 encoding routines::too long`) only as the detail.
+    throw new InvalidInputError(`cannot use ${file} as a public key`, [
+      {
+        path: '--public-key',
+        message: `${file} is not a public key in PEM or DER (${(error as Error).message})`,
+      },
     ]);
   }
 }

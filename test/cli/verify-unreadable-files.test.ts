@@ -51,7 +51,10 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
     [
       'a key file that holds no key',
       () => ['ledger', 'verify', '--file', exportFile, '--public-key', notKey],
-      () => new RegExp(`^itv: ${escaped(notKey)} is not a public key in PEM or DER\n  --public-key: `),
+      () =>
+        new RegExp(
+          `^itv: cannot use ${escaped(notKey)} as a public key\n  --public-key: ${escaped(notKey)} is not a public key in PEM or DER \\(error:[^\n]+\\)\n$`,
+        ),
     ],
     [
       'missing checkpoints',
@@ -75,6 +78,14 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
       'a missing bundle folder',
       () => ['evidence', 'verify', missing('bundle')],
       () => new RegExp(`^itv: cannot read ${escaped(missing('bundle'))}: ENOENT\n  dir: `),
+    ],
+    [
+      'a bundle folder with a key file that holds no key',
+      () => ['evidence', 'verify', bundleDir, '--public-key', notKey],
+      () =>
+        new RegExp(
+          `^itv: cannot use ${escaped(notKey)} as a public key\n  --public-key: ${escaped(notKey)} is not a public key in PEM or DER \\(error:[^\n]+\\)\n$`,
+        ),
     ],
     [
       'a bundle folder with a missing key',

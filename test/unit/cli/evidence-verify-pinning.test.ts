@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -82,6 +82,23 @@ describe('itv evidence verify, with no key given', () => {
     expect(code).toBe(exitCodes.error);
     expect(out.join('\n')).toMatch(/FAILED[\s\S]*FAIL +public key/);
     expect(out.join('\n')).not.toContain(': VERIFIED');
+  });
+
+  test('a failed bundle is headed by the intent id its manifest names, as a verified one is', async () => {
+    // Arrange
+    const manifest = JSON.parse(readFileSync(join(forged, 'manifest.intoto.json'), 'utf8')) as {
+      payload: string;
+    };
+    const statement = JSON.parse(Buffer.from(manifest.payload, 'base64').toString('utf8')) as {
+      predicate: { intentId: string };
+    };
+
+    // Act
+    const code = await evidenceVerifyCommand(forged, {}, env);
+
+    // Assess
+    expect(code).toBe(exitCodes.error);
+    expect(out).toContain(`evidence bundle ${statement.predicate.intentId} (${forged}): FAILED`);
   });
 
   test('with no stack key within reach, a self-consistent bundle is NOT VERIFIED, exit 2, its checks still shown', async () => {
