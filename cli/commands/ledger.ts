@@ -137,7 +137,7 @@ export async function ledgerVerifyCommand(options: {
       throw new InvalidInputError('offline verification trusts only the key you give it', [
         {
           path: '--public-key',
-          message: 'is required with --file: the PEM of the key that signed the ledger',
+          message: 'is required with --file: the key that signed the ledger, in PEM or DER',
         },
       ]);
     }

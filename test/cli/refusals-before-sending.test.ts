@@ -38,7 +38,7 @@ describe('refusals a command makes before sending anything', () => {
     [
       'ledger verify --file without --public-key',
       ['ledger', 'verify', '--file', 'ledger.jsonl'],
-      /^ {2}--public-key: is required with --file/m,
+      /^ {2}--public-key: is required with --file: the key that signed the ledger, in PEM or DER$/m,
     ],
     [
       'serve --port abc',
