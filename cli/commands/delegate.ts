@@ -78,8 +78,8 @@ export async function revokeDelegationCommand(
   }
   const target = await chosenTarget();
   const as = actingAs(target, options.as, 'itv delegate revoke');
-  const { client } = await connect(target);
-  const answer = await client.call<RevokedDelegation & { id: string }>(
+  const api = await connect(target);
+  const answer = await api.client.call<RevokedDelegation & { id: string }>(
     'DELETE',
     `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent(options.reason)}`,
     as ? { as } : {},
@@ -88,6 +88,7 @@ export async function revokeDelegationCommand(
   const { revocation, alreadyRevoked } = answer.body;
   if (options.json) console.log(JSON.stringify(answer.body, null, 2));
   else {
+    console.log(actingLine(api, as));
     console.log(
       `${alreadyRevoked ? 'already revoked' : 'revoked'}: delegation from ${revocation.delegation?.from} to ${revocation.principal} over ${revocation.services.join(', ')}, from ${revocation.effectiveAt}`,
     );

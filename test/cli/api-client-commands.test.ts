@@ -200,6 +200,11 @@ describe('the read and delegation commands through the API', () => {
         0,
         expect.stringContaining('revoked: delegation from alice to bob over launch-flags'),
       ]);
+      // Both say whom they act as, in the same words.
+      const acting = (command: string) =>
+        `acting as alice, named by ${command} --as (local runtime: not verified)\n`;
+      expect(granted.stdout.startsWith(acting('itv delegate'))).toBe(true);
+      expect(byAlice.stdout.startsWith(acting('itv delegate revoke'))).toBe(true);
 
       // Act: the grantor lists what she delegated; a status no delegation has names the flag.
       const listed = await runItv(home, ['delegate', 'list', '--principal', 'bob']);
