@@ -88,7 +88,14 @@ export async function grantDelegation(
   });
   const expires = Date.parse(input.expiresAt);
   if (Number.isFinite(expires)) {
-    if (expires <= deps.now.getTime()) issues.push({ path: 'expiresAt', message: 'must be in the future' });
+    // Named with the stack's instant: a virtual clock may run ahead of the machine's, past an expiry that is
+    // still to come by the wall clock.
+    if (expires <= deps.now.getTime()) {
+      issues.push({
+        path: 'expiresAt',
+        message: `must be after the stack's clock, now ${deps.now.toISOString()}`,
+      });
+    }
     if (expires > deps.now.getTime() + maxGrantDays * 86_400_000) {
       issues.push({
         path: 'expiresAt',
