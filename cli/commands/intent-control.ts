@@ -33,7 +33,8 @@ export async function stopIntentCommand(
 
 /**
  * `itv retry ID`: `POST /intents/{id}/retry` as the caller; the new attempt (`<id>:attempt-<n>`) is followed
- * until it settles, as `itv submit` follows a submission, and the exit code is its outcome's.
+ * until it settles, as `itv submit` follows a submission, and the exit code is its outcome's; its steps are printed as
+ * `itv watch` prints them.
  */
 export async function retryIntentCommand(
   id: string,
