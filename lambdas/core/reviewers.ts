@@ -19,8 +19,20 @@ export function eligibleReviewers(
   requester: string,
   reviewedDomains: readonly ComplianceDomain[],
 ): string[] {
+  return reviewerCandidates(service, catalog, reviewedDomains).filter((principal) => principal !== requester);
+}
+
+/**
+ * Who decides a review of a change to `service` before separation of duties: the catalog's reviewers for its
+ * reviewed compliance domains when it has any, otherwise its owners, each once.
+ */
+export function reviewerCandidates(
+  service: Service,
+  catalog: Catalog,
+  reviewedDomains: readonly ComplianceDomain[],
+): string[] {
   const domains = reviewerDomainsOf(service, reviewedDomains);
   const candidates =
     domains.length > 0 ? domains.flatMap((domain) => catalog.reviewers[domain] ?? []) : service.owners;
-  return [...new Set(candidates)].filter((principal) => principal !== requester);
+  return [...new Set(candidates)];
 }

@@ -179,12 +179,6 @@ async function refuseRevokedGrant(granted: GrantedDelegation, state: StateStore)
   }
 }
 
-/** The service a submitted (not yet parsed) intent changes, or '' when it names none. */
-export function serviceOf(raw: unknown): string {
-  const change = (raw as { change?: { service?: unknown } } | null)?.change;
-  return typeof change?.service === 'string' ? change.service : '';
-}
-
 /**
  * What `principal` may rely on at `now` when binding a change to `service`: the catalog with the delegations
  * granted to them at run time (`withGrantsTo`), and those of their delegations over the service a revocation in

@@ -7,7 +7,7 @@ import {
 } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
 import type { Caller } from '../principals/index.js';
-import { eligibleReviewers, reviewerDomainsOf } from '../reviewers.js';
+import { eligibleReviewers, reviewerCandidates, reviewerDomainsOf } from '../reviewers.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import type { PipelineState, ReviewResult } from './state.js';
@@ -100,11 +100,7 @@ export function reviewerOfRecordCheck(
   const name = intent.change.service;
   const service = deps.catalog.services[name];
   const domains = service ? reviewerDomainsOf(service, deps.policies.reviewedDomains) : [];
-  const candidates = service
-    ? domains.length > 0
-      ? [...new Set(domains.flatMap((domain) => deps.catalog.reviewers[domain] ?? []))]
-      : service.owners
-    : [];
+  const candidates = service ? reviewerCandidates(service, deps.catalog, deps.policies.reviewedDomains) : [];
   const deciders = domains.length > 0 ? `the reviewers of record for ${domains.join(' and ')}` : 'its owners';
   const remedy =
     domains.length > 0

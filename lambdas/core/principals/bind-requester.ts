@@ -37,6 +37,12 @@ export function notAPrincipal(catalog: Catalog, name: string, note?: string): st
   return note === undefined ? refused : `${refused} (${note})`;
 }
 
+/** The service a submitted (not yet parsed) intent changes, or '' when it names none. */
+export function serviceOf(raw: unknown): string {
+  const change = (raw as { change?: { service?: unknown } } | null)?.change;
+  return typeof change?.service === 'string' ? change.service : '';
+}
+
 /**
  * Makes the authenticated caller the requester of a submitted intent, before anything is recorded:
  * - no `authority.requester`: the caller is the requester;
@@ -59,7 +65,7 @@ export function bindRequester(
 ): { intent: unknown; binding: RequesterBinding } {
   if (!isObject(raw) || !isObject(raw.authority)) return { intent: raw, binding: { basis: 'self' } };
   const authority = raw.authority;
-  const service = isObject(raw.change) && typeof raw.change.service === 'string' ? raw.change.service : '';
+  const service = serviceOf(raw);
   const me = caller.principal;
   const named = (field: string, value: unknown): string | undefined => {
     if (value === undefined || value === null || value === '') return undefined;

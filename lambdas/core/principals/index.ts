@@ -1,4 +1,10 @@
-export { bindRequester, findPrincipal, notAPrincipal, type RequesterBinding } from './bind-requester.js';
+export {
+  bindRequester,
+  findPrincipal,
+  notAPrincipal,
+  type RequesterBinding,
+  serviceOf,
+} from './bind-requester.js';
 export { type AuthenticatedAs, authenticatedAsSchema, type Caller, callerSchema } from './caller.js';
 export { delegationsHeld, isLive } from './delegations.js';
 export type { IamIdentity, IamIdentityInput } from './iam-identity.js';
