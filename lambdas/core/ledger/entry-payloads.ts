@@ -77,8 +77,16 @@ const verificationPayload = z.strictObject({
   results: z.array(checkResultPart),
   fingerprint: z.string().optional(),
   reusedDecision: reusedDecisionPart.optional(),
-  /** Why no decision was reused: none cached (`null`), or the compliance regimes that want every change reviewed. */
-  reuse: z.object({ cachedDecisionId: z.string().nullable(), reviewRegimes: z.array(z.string()) }),
+  /**
+   * Why no decision was reused: none cached (`null`), the compliance regimes that want every change reviewed, an
+   * irreversible change that waits for review, or the cached decision's reviewer requesting this one.
+   */
+  reuse: z.object({
+    cachedDecisionId: z.string().nullable(),
+    reviewRegimes: z.array(z.string()),
+    irreversible: z.literal(true).optional(),
+    ownApproval: z.string().optional(),
+  }),
 });
 
 const reviewDecidedPayload = z.strictObject({

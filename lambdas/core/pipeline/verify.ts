@@ -111,7 +111,14 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   const passed = results.every((r) => r.passed);
   const fingerprint = decisionFingerprint(fingerprintAttributes(intent, admission, service));
   const cached = passed ? await findCachedDecision(deps.state, fingerprint) : undefined;
-  const reuse = reuseVerdict(cached, service, deps.policies.reviewedDomains);
+  const reuse = reuseVerdict(cached, service, deps.policies.reviewedDomains, {
+    requiresReviewer: admission.requiresReviewer,
+    reversibility: intent.constraints.reversibility,
+    parties: [
+      intent.authority.requester,
+      ...(intent.authority.onBehalfOf ? [intent.authority.onBehalfOf] : []),
+    ],
+  });
   const reusedDecision =
     reuse.reuse && cached
       ? {
@@ -142,7 +149,12 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   const stored = await record(deps, intentId, result.passed ? 'verification.passed' : 'verification.failed', {
     gate: admission.gate,
     ...result,
-    reuse: { cachedDecisionId: reuse.cachedDecisionId, reviewRegimes: reuse.reviewRegimes },
+    reuse: {
+      cachedDecisionId: reuse.cachedDecisionId,
+      reviewRegimes: reuse.reviewRegimes,
+      ...(reuse.irreversible ? { irreversible: true } : {}),
+      ...(reuse.ownApproval !== undefined ? { ownApproval: reuse.ownApproval } : {}),
+    },
   });
   return verificationResultSchema.parse(stored.entry.payload);
 }

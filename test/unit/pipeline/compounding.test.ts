@@ -1,9 +1,11 @@
 import { reuseReason } from '../../../lambdas/core/compounding/index.js';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import { recordReview, requestReview } from '../../../lambdas/core/pipeline/review.js';
 import {
+  type Harness,
   intentAt,
   launchFlagsBusinessHours,
   ledgerTypes,
@@ -64,68 +66,64 @@ describe('compounding: decision reuse by fingerprint', () => {
   });
 
   test('a tier that needs a reviewer skips review when its decision is reused, naming the reviewer', async () => {
-    // Prepare: an irreversible pricing change is tier 3 (reviewer required, and no regime that wants one each time)
-    const h = pipelineHarness(businessHours);
-    // frank (deal-desk-analyst) co-owns pricing-engine here, so dana, its other owner, may review his change.
-    const catalog = structuredClone(h.deps.catalog);
-    catalog.services['pricing-engine']!.owners = ['dana', 'frank'];
-    h.deps.catalog = catalog;
-    const change = (n: number) =>
-      intentAt(h, (d) => {
-        d.authority = { requester: 'frank', team: 'revenue', role: 'deal-desk-analyst' };
-        d.constraints = { reversibility: 'irreversible', onRegression: 'freeze', checks: [] };
-        d.change = {
-          service: 'pricing-engine',
-          profile: 'discount-policy',
-          contractVersion: '1.1.0',
-          kind: 'configuration',
-          payload: {
-            maxDiscountPercent: n,
-            approvalThresholdUsd: 50000,
-            legalReviewAboveUsd: 250000,
-            currency: 'EUR',
-            regionalMaxDiscountPercent: { EMEA: 30 },
-          },
-        };
-      });
-    const firstVerified = await runToVerify(h, change(10));
-    expect(firstVerified.verification).toMatchObject({ passed: true, requiresReview: true });
-    // The reviewer of record approves through the review route, which records the approval the release needs.
-    const intentId = firstVerified.declared!.intentId;
-    await requestReview(intentId, 'token-1', firstVerified, h.deps);
-    const { review } = await recordReview(
-      {
-        intentId,
-        decision: 'approved',
-        reviewer: { principal: 'dana', authenticatedAs: { method: 'local', via: 'test' } },
-      },
-      h.deps,
-    );
-    const reviewed = { ...firstVerified, review };
-    const released = await runRelease(h, reviewed);
-    const observed = { ...released, observation: await observe(released, h.deps) };
-    await learn(observed, h.deps);
+    // Prepare: a reversible tier-3 change, released once with dana's approval
+    const h = pricingHarness();
+    const first = await releaseReviewed(h, pricingChange(h, 10), 'dana');
     // Act
-    const second = await runToVerify(h, change(20));
+    const second = await runToVerify(h, pricingChange(h, 20));
     // Assess
-    expect(second.admission!.requiresReviewer).toBe(true);
+    expect(second.admission!).toMatchObject({ tier: 3, requiresReviewer: true });
     expect(second.verification).toMatchObject({
       passed: true,
       requiresReview: false,
-      reusedDecision: { decisionId: firstVerified.decision!.decisionId, reviewer: 'dana' },
+      reusedDecision: { decisionId: first.decision!.decisionId, reviewer: 'dana' },
     });
     const reused = (await h.ledger.forIntent('test', second.declared!.intentId)).find(
       (s) => s.entry.type === 'decision.reused',
     )!;
     const payload = ledgerPayloads['decision.reused'].parse(reused.entry.payload);
     expect(payload).toMatchObject({
-      decisionId: firstVerified.decision!.decisionId,
+      decisionId: first.decision!.decisionId,
       reviewer: 'dana',
       reviewSkipped: true,
     });
     expect(reuseReason({ cachedDecisionId: payload.decisionId, reviewRegimes: [] }, payload)).toMatch(
       /^standard change: .* approved by dana$/,
     );
+  });
+
+  test('an irreversible change is reviewed every time, though its fingerprint released cleanly', async () => {
+    // Prepare
+    const h = pricingHarness();
+    const first = await releaseReviewed(h, pricingChange(h, 10, { reversibility: 'irreversible' }), 'dana');
+    // Act: another payload nobody reviewed, which could not be rolled back
+    const second = await runToVerify(h, pricingChange(h, 45, { reversibility: 'irreversible' }));
+    // Assess
+    expect(second.verification!.fingerprint).toBe(first.verification!.fingerprint);
+    expect(second.verification).toMatchObject({ passed: true, requiresReview: true });
+    expect(second.verification!.reusedDecision).toBeUndefined();
+    expect(await verificationReuse(h, second.declared!.intentId)).toEqual({
+      cachedDecisionId: first.decision!.decisionId,
+      reviewRegimes: [],
+      irreversible: true,
+    });
+    expect(await ledgerTypes(h, second.declared!.intentId)).not.toContain('decision.reused');
+  });
+
+  test("a reviewer's approval never stands in for the review of a change they request", async () => {
+    // Prepare: dana approved frank's change
+    const h = pricingHarness();
+    const first = await releaseReviewed(h, pricingChange(h, 10), 'dana');
+    // Act: dana requests a change of the same fingerprint herself
+    const second = await runToVerify(h, pricingChange(h, 45, { requester: 'dana' }));
+    // Assess: frank, the other owner, reviews it
+    expect(second.verification).toMatchObject({ passed: true, requiresReview: true });
+    expect(second.verification!.reusedDecision).toBeUndefined();
+    expect(await verificationReuse(h, second.declared!.intentId)).toEqual({
+      cachedDecisionId: first.decision!.decisionId,
+      reviewRegimes: [],
+      ownApproval: 'dana',
+    });
   });
 
   test('a regression under a fingerprint forgets its decision, so the next change is decided afresh', async () => {
@@ -173,3 +171,79 @@ describe('compounding: decision reuse by fingerprint', () => {
     expect(other.verification!.reusedDecision).toBeUndefined();
   });
 });
+
+/**
+ * pricing-engine with two owners, dana and frank (so each may review the other's change), holding restricted data:
+ * a reversible policy change to it is tier 3 and waits for a reviewer of record, with no compliance regime
+ * that wants every change reviewed.
+ */
+function pricingHarness(): Harness {
+  const h = pipelineHarness(businessHours);
+  const catalog = structuredClone(h.deps.catalog);
+  const service = catalog.services['pricing-engine']!;
+  service.owners = ['dana', 'frank'];
+  service.dataClassification = 'restricted';
+  h.deps.catalog = catalog;
+  return h;
+}
+
+const requesters = {
+  frank: { requester: 'frank', team: 'revenue', role: 'deal-desk-analyst' },
+  dana: { requester: 'dana', team: 'revenue', role: 'engineering-manager' },
+} as const;
+
+function pricingChange(
+  h: Harness,
+  maxDiscountPercent: number,
+  options: { requester?: keyof typeof requesters; reversibility?: 'reversible' | 'irreversible' } = {},
+) {
+  return intentAt(h, (d) => {
+    d.authority = { ...requesters[options.requester ?? 'frank'] };
+    d.constraints = {
+      reversibility: options.reversibility ?? 'reversible',
+      onRegression: options.reversibility === 'irreversible' ? 'freeze' : 'rollback',
+      checks: [],
+    };
+    d.change = {
+      service: 'pricing-engine',
+      profile: 'discount-policy',
+      contractVersion: '1.1.0',
+      kind: 'policy',
+      payload: {
+        maxDiscountPercent,
+        approvalThresholdUsd: 50000,
+        legalReviewAboveUsd: 250000,
+        currency: 'EUR',
+        regionalMaxDiscountPercent: { EMEA: 30 },
+      },
+    };
+  });
+}
+
+/** Runs `intent` through a review `reviewer` approves by the review route, its release, and Learn. */
+async function releaseReviewed(h: Harness, intent: IntentInput, reviewer: string) {
+  const verified = await runToVerify(h, intent);
+  expect(verified.verification).toMatchObject({ passed: true, requiresReview: true });
+  const intentId = verified.declared!.intentId;
+  await requestReview(intentId, 'token-1', verified, h.deps);
+  const { review } = await recordReview(
+    {
+      intentId,
+      decision: 'approved',
+      reviewer: { principal: reviewer, authenticatedAs: { method: 'local', via: 'test' } },
+    },
+    h.deps,
+  );
+  const released = await runRelease(h, { ...verified, review });
+  const observed = { ...released, observation: await observe(released, h.deps) };
+  expect((await learn(observed, h.deps)).outcome).toBe('released');
+  return verified;
+}
+
+/** The `reuse` facts the intent's verification recorded. */
+async function verificationReuse(h: Harness, intentId: string) {
+  const verified = (await h.ledger.forIntent('test', intentId)).find((s) =>
+    s.entry.type.startsWith('verification.'),
+  )!;
+  return ledgerPayloads['verification.passed'].parse(verified.entry.payload).reuse;
+}
