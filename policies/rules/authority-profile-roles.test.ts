@@ -59,8 +59,40 @@ describe(rule.name, () => {
       'only engineering-manager or deal-desk-analyst may change pricing-engine/discount-policy because discount guardrails are commercial policy the deal desk answers for; erin holds engineer',
     );
     expect(result.remedy).toBe(
-      'Have dana (engineering-manager) or frank (deal-desk-analyst) submit it, or obtain a delegation with role engineering-manager from an owner of pricing-engine.',
+      'Have dana (engineering-manager) or frank (deal-desk-analyst) submit it, or obtain a delegation with role engineering-manager from an owner of pricing-engine who holds engineering-manager or deal-desk-analyst.',
     );
+  });
+
+  test('a delegation lends only what its grantor holds: an owner who may not change the profile cannot let another', () => {
+    // Prepare: erin, an engineer, co-owns pricing-engine and delegates a role she does not hold to carol
+    const intent = discountChange('carol', [
+      { from: 'erin', role: 'engineering-manager', expiresAt: '2026-12-01T00:00:00Z' },
+    ]);
+    const context = contextRecording(intent);
+    const service = structuredClone(context.service);
+    service.owners = ['dana', 'erin'];
+
+    // Act
+    const result = rule.evaluate({ ...context, service });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'non-compliant', context: { held: [] } });
+    expect(result.reason).toMatch(
+      /carol holds no role for it \(engineering-manager delegated by erin, who holds engineer, which may not change it\)$/,
+    );
+  });
+
+  test('a grantor who may change the profile lends another of its roles', () => {
+    // Prepare: dana (engineering-manager) lets erin act as the deal desk's analyst
+    const intent = discountChange('erin', [
+      { from: 'dana', role: 'deal-desk-analyst', expiresAt: '2026-12-01T00:00:00Z' },
+    ]);
+
+    // Act + Assess
+    expect(rule.evaluate(contextRecording(intent))).toMatchObject({
+      status: 'compliant',
+      context: { held: ['engineer', 'deal-desk-analyst'] },
+    });
   });
 
   test('an expired delegation carries no role', () => {

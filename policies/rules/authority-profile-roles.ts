@@ -5,7 +5,10 @@ import { delegationsHeld, isLive } from '../../lambdas/core/principals/index.js'
 export interface ProfileRoleRequirement {
   service: string;
   profile: string;
-  /** Roles in the owning team (or carried by a live delegation from an owner) that may change the profile. */
+  /**
+   * Roles in the owning team that may change the profile, held by the requester or carried by a live delegation
+   * from an owner whose own role is among them.
+   */
   roles: string[];
   /** Why, in the requester's terms. */
   why: string;
@@ -27,14 +30,32 @@ export const profileRoleRequirements: ProfileRoleRequirement[] = [
   },
 ];
 
-/** The roles a requester holds for a service: their role in its owning team and roles delegated by an owner. */
-function rolesOf({ intent, service, catalog, now }: PolicyContext): string[] {
+/**
+ * The roles a requester holds for a service: their role in its owning team and roles delegated by a live
+ * delegation from an owner. A delegation lends only authority its grantor has: a required role it carries counts
+ * only when the grantor's own role may change the profile too; `unlent` names those that do not.
+ */
+function rolesOf(
+  { intent, service, catalog, now }: PolicyContext,
+  requirement: ProfileRoleRequirement,
+): { held: string[]; unlent: string[] } {
   const { requester } = intent.authority;
-  const member = catalog.teams[service.ownerTeam]?.members.find((m) => m.principal === requester);
-  const delegated = delegationsHeld(catalog, requester, service.name)
-    .filter((d) => service.owners.includes(d.from) && isLive(d, now))
-    .map((d) => d.role);
-  return [...(member ? [member.role] : []), ...delegated];
+  const roleOf = (principal: string) =>
+    catalog.teams[service.ownerTeam]?.members.find((m) => m.principal === principal)?.role;
+  const own = roleOf(requester);
+  const held = own ? [own] : [];
+  const unlent: string[] = [];
+  for (const d of delegationsHeld(catalog, requester, service.name)) {
+    if (!service.owners.includes(d.from) || !isLive(d, now)) continue;
+    const grantorRole = roleOf(d.from);
+    if (!requirement.roles.includes(d.role) || (grantorRole && requirement.roles.includes(grantorRole)))
+      held.push(d.role);
+    else
+      unlent.push(
+        `${d.role} delegated by ${d.from}, who holds ${grantorRole ?? `no role in team ${service.ownerTeam}`}, which may not change it`,
+      );
+  }
+  return { held, unlent };
 }
 
 /**
@@ -56,7 +77,7 @@ export function profileRolesRule(name: string, requirements: readonly ProfileRol
         context: {},
       };
     }
-    const held = rolesOf(ctx);
+    const { held, unlent } = rolesOf(ctx, requirement);
     const context = {
       profile: `${service.name}/${intent.change.profile}`,
       required: requirement.roles,
@@ -79,8 +100,8 @@ export function profileRolesRule(name: string, requirements: readonly ProfileRol
       rule: name,
       domain,
       status: 'non-compliant',
-      reason: `only ${requirement.roles.join(' or ')} may change ${context.profile} because ${requirement.why}; ${intent.authority.requester} holds ${held.join(', ') || 'no role for it'}`,
-      remedy: `Have ${holders.join(' or ') || `a ${requirement.roles.join(' or ')} of team ${service.ownerTeam}`} submit it, or obtain a delegation with role ${requirement.roles[0]} from an owner of ${service.name}.`,
+      reason: `only ${requirement.roles.join(' or ')} may change ${context.profile} because ${requirement.why}; ${intent.authority.requester} holds ${held.join(', ') || 'no role for it'}${unlent.length > 0 ? ` (${unlent.join('; ')})` : ''}`,
+      remedy: `Have ${holders.join(' or ') || `a ${requirement.roles.join(' or ')} of team ${service.ownerTeam}`} submit it, or obtain a delegation with role ${requirement.roles[0]} from an owner of ${service.name} who holds ${requirement.roles.join(' or ')}.`,
       context,
     };
   };

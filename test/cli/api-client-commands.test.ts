@@ -171,7 +171,7 @@ describe('the read and delegation commands through the API', () => {
         '--service',
         'launch-flags',
         '--role',
-        'sre',
+        'engineer',
         '--until',
         until,
         '--reason',
@@ -193,7 +193,7 @@ describe('the read and delegation commands through the API', () => {
 
       // Assess
       expect(granted.code).toBe(0);
-      expect(granted.stdout).toContain(`alice delegates launch-flags to bob as sre until ${until}`);
+      expect(granted.stdout).toContain(`alice delegates launch-flags to bob as engineer until ${until}`);
       expect(id).toBe(`bob~alice~${until}`);
       expect([byBob.code, byBob.stderr]).toEqual([1, expect.stringContaining('NotTheGrantorError')]);
       expect([byAlice.code, byAlice.stdout]).toEqual([
@@ -214,7 +214,7 @@ describe('the read and delegation commands through the API', () => {
       // Assess
       expect(listed.code).toBe(0);
       expect(listed.stdout).toMatch(
-        new RegExp(`^revoked +alice +bob +sre +launch-flags +${until} +${id}$`, 'm'),
+        new RegExp(`^revoked +alice +bob +engineer +launch-flags +${until} +${id}$`, 'm'),
       );
       // The README's promise: a revoked delegation is listed with who revoked it, when and why.
       expect(listed.stdout).toMatch(/^revoked +alice .*\n {2}revoked by alice at \S+Z: rotation over$/m);

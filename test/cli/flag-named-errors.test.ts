@@ -34,7 +34,7 @@ describe('API refusals of what a command sent name its flags', () => {
         '--service',
         'no-such-service',
         '--role',
-        'sre',
+        'engineer',
         '--until',
         'tomorrow',
         '--reason',

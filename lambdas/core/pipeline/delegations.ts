@@ -33,7 +33,8 @@ export interface GrantedDelegation extends RecordedDelegation {
 
 /**
  * Records a delegation the authenticated caller grants from their own authority: a service owner lets
- * another principal act with `role` on services they own until `expiresAt` (at most 90 days ahead). Nobody
+ * another principal act with `role` (one held in a team of theirs) on services they own until `expiresAt` (at
+ * most 90 days ahead). Nobody
  * grants on somebody else's behalf. Revoked like any delegation (`revokeAuthority` with `delegation`).
  * Throws `InvalidInputError` naming the field before anything is written, and `NotAServiceOwnerError` (403)
  * naming each service of an otherwise well-formed grant that the caller does not own. A live delegation keeps its terms:
@@ -63,6 +64,18 @@ export async function grantDelegation(
       path: 'role',
       message: `"${input.role.slice(0, 60)}" is not a role any team of the catalog holds; roles: ${roles.join(', ')}`,
     });
+  } else if (input.role) {
+    // A grant lends the grantor's standing: a role of another team would make its grantee what no one lent.
+    const teams = Object.values(deps.catalog.teams).filter((team) =>
+      team.members.some((member) => member.principal === from),
+    );
+    const lendable = [...new Set(teams.flatMap((team) => team.members.map((member) => member.role)))].sort();
+    if (!lendable.includes(input.role)) {
+      issues.push({
+        path: 'role',
+        message: `${from} may lend only a role held in a team of theirs: ${input.role} is not held in ${teams.map((team) => team.name).join(', ') || 'any team (they belong to none)'}${lendable.length > 0 ? ` (roles: ${lendable.join(', ')})` : ''}`,
+      });
+    }
   }
   // Whose the services are is asked of a grant that is otherwise well formed: refused as access (403), not input.
   const notOwned: Array<{ service: string; issue: { path: string; message: string } }> = [];

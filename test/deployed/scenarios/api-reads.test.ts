@@ -136,7 +136,7 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     const grant = {
       to: 'bob',
       services: ['launch-flags'],
-      role: 'sre',
+      role: 'engineer',
       expiresAt,
       reason: 'on call',
     };

@@ -46,7 +46,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
   const grant = {
     to: 'bob',
     services: ['launch-flags'],
-    role: 'sre',
+    role: 'engineer',
     expiresAt: inAWeek,
     reason: 'on call',
   };
@@ -249,7 +249,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       });
       const widened = await call('POST', '/delegations', 'alice', {
         ...grant,
-        role: 'engineer',
+        role: 'product-manager',
         expiresAt: '2026-11-12T15:00:00.000Z',
       });
 
@@ -258,12 +258,12 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       expect(repeated.body).toEqual(anew.body);
       expect([widened.status, widened.body.error]).toEqual([409, 'DelegationExistsError']);
       expect(String(widened.body.detail ?? widened.body.message)).toMatch(
-        /already granted \(sre over launch-flags/,
+        /already granted \(engineer over launch-flags/,
       );
       const kept = (await grantsTo('bob')).find(
         (item) => (item.data as { expiresAt: string }).expiresAt === '2026-11-12T15:00:00.000Z',
       );
-      expect(kept?.data).toMatchObject({ role: 'sre' });
+      expect(kept?.data).toMatchObject({ role: 'engineer' });
     },
     intentsBudgetMs(1),
   );

@@ -242,7 +242,7 @@ describe('secrets never persisted: the reasons people write', () => {
     return { status: response.status, text: await response.text() };
   };
   const inAWeek = new Date(NOW.getTime() + 7 * 86_400_000).toISOString();
-  const grant = { to: 'bob', services: ['launch-flags'], role: 'sre', expiresAt: inAWeek };
+  const grant = { to: 'bob', services: ['launch-flags'], role: 'engineer', expiresAt: inAWeek };
 
   test("a review's, a stop's, a release decision's and a delegation's reason holding a secret is refused, naming `reason`, and kept nowhere", async () => {
     // Prepare: a change in flight, and a delegation granted with a clean reason to revoke.

@@ -121,6 +121,28 @@ describe('delegations granted at run time', () => {
     expect(await state.list('DELEGATION#ivan')).toEqual([]);
   });
 
+  test("a role of another team than the grantor's is refused naming role, with the roles the grantor may lend", async () => {
+    // Prepare: grace leads SRE; compliance-engineer is a governance role
+    const state = new MemoryStateStore();
+    // Act
+    const attempt = grantDelegation({ ...grant, role: 'compliance-engineer' }, grace, {
+      state,
+      catalog,
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      issues: [
+        {
+          path: 'role',
+          message:
+            'grace may lend only a role held in a team of theirs: compliance-engineer is not held in sre (roles: engineer, sre, sre-lead)',
+        },
+      ],
+    });
+    expect(await state.list('DELEGATION#ivan')).toEqual([]);
+  });
+
   test('a role no team of the catalog holds is refused naming role, with the roles there are', async () => {
     const state = new MemoryStateStore();
     await expect(
