@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { isPossibleIntentId } from '../core/intent-id.js';
+import { isOnlyDots, isPossibleIntentId } from '../core/intent-id.js';
 import { asProblem, problem } from './problem.js';
 import type { ApiRoute } from './routes.js';
 
@@ -135,10 +135,11 @@ function impossibleIntentId(
   });
 }
 
-/** What keeps `id` from being an intent's: its length, or a character it holds (which is not repeated). */
+/** What keeps `id` from being an intent's: its length, dots alone, or a character it holds (which is not repeated). */
 function whatIsWrongWith(id: string): string {
   if (id.length === 0) return 'is empty';
   if (id.length > 256) return `is ${id.length} characters long`;
+  if (isOnlyDots(id)) return 'is only dots, a path step rather than a name';
   return 'holds a character other than these';
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { payloadRefSchema } from './intake/payload-ref.js';
 import { runLinkSchema } from './intake/run-link.js';
+import { isOnlyDots, onlyDotsReason } from './intent-id.js';
 
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and
@@ -159,6 +160,7 @@ export const intentSchema = z
     id: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 of A-Z a-z 0-9 . _ : -')
+      .refine((id) => !isOnlyDots(id), onlyDotsReason)
       .refine((id) => !id.startsWith('int-'), 'must not start with "int-", which derived ids use')
       .refine((id) => !reservedAttemptSuffix.test(id), {
         message: 'must not end with ":attempt-<n>": that suffix names the attempts of a resubmitted intent',

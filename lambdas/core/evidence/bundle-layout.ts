@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { isPossibleIntentId } from '../intent-id.js';
+import { isPossibleIntentId, onlyDotsReason } from '../intent-id.js';
 
 /** The signed manifest: a DSSE envelope over an in-toto Statement v1 naming every other file. */
 export const MANIFEST_FILE = 'manifest.intoto.json';
@@ -20,10 +20,13 @@ export const PUBLIC_KEY_FILE = 'public-key.pem';
 
 /** The evidence store folder of one intent's bundle. */
 export function bundlePrefix(intentId: string): string {
-  // A possible intent id that is not a path step of its own.
-  if (!isPossibleIntentId(intentId) || intentId === '.' || intentId === '..') {
+  // The intent ids' own rule, so no id the API takes is one the store cannot keep (nor the reverse).
+  if (!isPossibleIntentId(intentId)) {
     throw new InvalidInputError(`intent id "${intentId}" cannot name a bundle`, [
-      { path: 'intentId', message: 'must be 1-256 of A-Z a-z 0-9 . _ : - and not "." or ".."' },
+      {
+        path: 'intentId',
+        message: `must be 1 to 256 of A-Z a-z 0-9 . _ : - and ${onlyDotsReason.replace('must ', '')}`,
+      },
     ]);
   }
   return `bundles/${intentId}/`;

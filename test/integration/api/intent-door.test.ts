@@ -94,6 +94,19 @@ describe('POST /intents (the API function)', () => {
     ]);
   });
 
+  test.each(['.', '..', '...'])(
+    'the id %p, a path step no URL or storage key keeps, is 400 naming id and nothing starts',
+    async (id) => {
+      const answer = await submit(JSON.stringify({ ...example(), id }));
+      expect(answer.status).toBe(400);
+      expect(answer.body.issues).toEqual([
+        { path: 'id', message: expect.stringMatching(/^id: must not be only dots/) },
+      ]);
+      expect(answer.started).toEqual([]);
+      expect(await deps.ledger.read(deps.ledgerName)).toEqual([]);
+    },
+  );
+
   test('a __proto__ key is 400 naming it, not dropped from the payload', async () => {
     const answer = await submit(withRawPayloadValue('{"__proto__":{"enabled":true}}'));
     expect(answer.status).toBe(400);
@@ -148,6 +161,11 @@ describe('the EventBridge intake', () => {
       'ci-run-4711',
     ]);
   });
+  test('an intent under the id ".." starts under a digest of itself, never under ".."', async () => {
+    const executions = new RecordingExecutions();
+    await intakeEvent(event({ ...example(), id: '..' }), executions, deps, NOW);
+    expect(executions.started.map((s) => s.intentId)).toEqual([expect.stringMatching(/^int-[0-9a-f]{20}$/)]);
+  });
 });
 
 describe('the local HTTP API (itv serve and the control plane)', () => {
@@ -188,6 +206,15 @@ describe('the local HTTP API (itv serve and the control plane)', () => {
   test('deep nesting with a client id is 400 and never reaches an execution or the ledger', async () => {
     const answer = await call('POST', '/intents', withRawPayloadValue(deepJson(2415), 'ci-run-http'));
     expect(answer.status).toBe(400);
+    expect(await api.stack.deps.ledger.read(api.stack.deps.ledgerName)).toEqual([]);
+  });
+
+  test('an intent under the id ".." is 400 naming id and never reaches the ledger', async () => {
+    const answer = await call('POST', '/intents', JSON.stringify({ ...example(), id: '..' }));
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      issues: [{ path: 'id', message: expect.stringMatching(/only dots/) }],
+    });
     expect(await api.stack.deps.ledger.read(api.stack.deps.ledgerName)).toEqual([]);
   });
 

@@ -19,6 +19,8 @@ describe('an intent id no intent can have', () => {
     ['holds a character other than these', '../../etc/passwd'],
     ['is 300 characters long', 'x'.repeat(300)],
     ['is empty', ''],
+    ['is only dots, a path step rather than a name', '..'],
+    ['is only dots, a path step rather than a name', '...'],
   ])('says this one %s', (why, id) => {
     expect(refused(id)).toEqual([
       { path: 'path.id', message: `must be 1 to 256 of A-Z a-z 0-9 . _ : -; this one ${why}` },
