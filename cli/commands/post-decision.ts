@@ -1,7 +1,12 @@
 import { actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
-import { connect, ledgerOf, type Target } from '../api/itv-api.js';
-import { type FlagsByField, printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
+import { connect, type ItvApi, ledgerOf, type Target } from '../api/itv-api.js';
+import {
+  ApiAnswerError,
+  type FlagsByField,
+  printApiError,
+  sameNamedFlags,
+} from '../control-plane/api-errors.js';
 import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
@@ -40,13 +45,15 @@ export async function postDecisionAndFollow(
   return exitCodeFor(status);
 }
 
-/** What the intent's progress already showed before the decision: events locally, the last ledger seq deployed. */
-async function shownSoFar(api: Awaited<ReturnType<typeof connect>>, id: string): Promise<number | undefined> {
+/**
+ * What the intent's progress already showed before the decision: events locally, the last ledger seq deployed.
+ * Locally the progress is the control plane's own route, so a refusal of it (`ApiAnswerError`) ends the command.
+ */
+export async function shownSoFar(api: ItvApi, id: string): Promise<number | undefined> {
   if (api.kind === 'local') {
-    const before = await api.client.call<{ events: unknown[] }>(
-      'GET',
-      `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
-    );
+    const path = `/local/intents/${encodeURIComponent(id)}/progress?after=0`;
+    const before = await api.client.call<{ events: unknown[] }>('GET', path);
+    if (before.status !== 200) throw new ApiAnswerError('GET', path, before);
     return before.body.events.length;
   }
   const before = await api.client.call<{ steps?: Array<{ seq: number }> }>(

@@ -1,4 +1,4 @@
-import { issueText } from '../../lambdas/core/errors.js';
+import { ItvError, issueText } from '../../lambdas/core/errors.js';
 import { terminalText } from '../format.js';
 import type { ApiAnswer } from './client.js';
 
@@ -37,6 +37,23 @@ export function printApiError(answer: ApiAnswer<unknown>, flags: FlagsByField = 
     );
   }
   return 1;
+}
+
+/**
+ * An answer a command cannot go on from, to a request it sent on its own (not the one the user asked for, whose
+ * refusal `printApiError` prints): the request, the status and the API's own words, never a read of a body that
+ * is not there.
+ */
+export class ApiAnswerError extends ItvError {
+  constructor(
+    method: string,
+    path: string,
+    readonly answer: ApiAnswer<unknown>,
+  ) {
+    const body = (answer.body ?? {}) as ErrorBody;
+    const said = [body.error, body.message].filter((part) => part !== undefined).join(': ');
+    super(terminalText(`${method} ${path} answered ${answer.status}${said ? ` ${said}` : ''}`));
+  }
 }
 
 /**

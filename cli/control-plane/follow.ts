@@ -1,6 +1,7 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { canStopFollowing } from '../api/wait-details.js';
 import type { ProgressEvent } from '../runtime/local-pipeline.js';
+import { ApiAnswerError } from './api-errors.js';
 import type { ControlPlaneClient } from './client.js';
 
 const defaultPollMs = 150;
@@ -24,10 +25,9 @@ export async function followIntent(
   let last: ProgressEvent | undefined;
   const path = encodeURIComponent(intentId);
   for (;;) {
-    const progress = await client.call<{ events: ProgressEvent[]; running: boolean }>(
-      'GET',
-      `/local/intents/${path}/progress?after=${after}`,
-    );
+    const progressPath = `/local/intents/${path}/progress?after=${after}`;
+    const progress = await client.call<{ events: ProgressEvent[]; running: boolean }>('GET', progressPath);
+    if (progress.status !== 200) throw new ApiAnswerError('GET', progressPath, progress);
     for (const event of progress.body.events) options.onEvent?.(event);
     after += progress.body.events.length;
     last = progress.body.events.at(-1) ?? last;

@@ -1,3 +1,6 @@
+import type { ItvApi } from '../../../cli/api/itv-api.js';
+import { shownSoFar } from '../../../cli/commands/post-decision.js';
+import { ApiAnswerError } from '../../../cli/control-plane/api-errors.js';
 import type { ControlPlaneClient } from '../../../cli/control-plane/client.js';
 import { followIntent } from '../../../cli/control-plane/follow.js';
 
@@ -99,5 +102,32 @@ describe('following an intent', () => {
     // Assess
     expect(atOnce?.status).toBe('admission.scheduled');
     expect(untilDue?.status).toBe('released');
+  });
+});
+
+describe('a refused read while following an intent', () => {
+  const refusing = {
+    async call() {
+      return {
+        status: 401,
+        body: { error: 'Unauthorized', message: 'the /local/ routes are for the itv CLI of this home' },
+      };
+    },
+  } as unknown as ControlPlaneClient;
+
+  test('the progress read answered 401 is an error naming the answer, not a TypeError', async () => {
+    await expect(followIntent(refusing, 'int-1', { pollMs: 1 })).rejects.toThrow(
+      new ApiAnswerError('GET', '/local/intents/int-1/progress?after=0', {
+        status: 401,
+        body: { error: 'Unauthorized', message: 'the /local/ routes are for the itv CLI of this home' },
+      }),
+    );
+  });
+
+  test('what a decision had shown is read, or the refusal throws naming the request and the answer', async () => {
+    const api = { kind: 'local', client: refusing } as unknown as ItvApi;
+    await expect(shownSoFar(api, 'int-1')).rejects.toThrow(
+      'GET /local/intents/int-1/progress?after=0 answered 401 Unauthorized: the /local/ routes are for the itv CLI of this home',
+    );
   });
 });
