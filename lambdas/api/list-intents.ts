@@ -90,7 +90,8 @@ function parseFilter(query: Record<string, string | undefined>, catalog: Catalog
       issues.push({ path: 'since', message: `must be an ISO-8601 date or instant, not "${sinceText}"` });
     }
   }
-  const tags: Record<string, string> = {};
+  // A Map, then own properties: `tags.__proto__ = value` would set no key at all, and the filter would vanish.
+  const tags = new Map<string, string>();
   for (const pair of text('tag')?.split(',') ?? []) {
     const [key, value, ...extra] = pair.split('=').map((part) => part.trim());
     if (!key || !value || extra.length > 0) {
@@ -98,7 +99,7 @@ function parseFilter(query: Record<string, string | undefined>, catalog: Catalog
         path: 'tag',
         message: `must be key=value pairs, comma separated (region=EU), not "${pair}"`,
       });
-    } else tags[key] = value;
+    } else tags.set(key, value);
   }
   if (issues.length > 0) throw new InvalidInputError('invalid intent list query', issues);
   return {
@@ -106,7 +107,7 @@ function parseFilter(query: Record<string, string | undefined>, catalog: Catalog
     ...(team ? { team } : {}),
     ...(status ? { status } : {}),
     ...(since ? { since } : {}),
-    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(tags.size > 0 ? { tags: Object.fromEntries(tags) } : {}),
   };
 }
 

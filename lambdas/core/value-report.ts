@@ -148,7 +148,12 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
 
 /** An intent's values of the dimensions, in their order: a built-in's value, or the tag's, `-` when it has none. */
 export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedIntent) => string[] {
-  const readers = dimensions.map((d) => builtIn[d] ?? ((c: ConcludedIntent) => c.tags[d] ?? '-'));
+  // Own keys only: `constructor`, `toString` … are every object's, not a built-in nor a tag the intent carries.
+  const readers = dimensions.map((d) =>
+    Object.hasOwn(builtIn, d)
+      ? builtIn[d]!
+      : (c: ConcludedIntent) => (Object.hasOwn(c.tags, d) ? (c.tags[d] ?? '-') : '-'),
+  );
   return (intent) => readers.map((read) => read(intent));
 }
 

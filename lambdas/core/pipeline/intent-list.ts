@@ -90,7 +90,9 @@ export const statusAliases: Readonly<Record<string, string>> = {
  * Example: `statusFilter(['queued', 'released'])` is `['admission.queued', 'released']`.
  */
 export function statusFilter(named: readonly string[]): string[] {
-  const unknown = named.filter((status) => !listableStatuses.includes(status) && !(status in statusAliases));
+  const unknown = named.filter(
+    (status) => !listableStatuses.includes(status) && aliasOf(status) === undefined,
+  );
   if (unknown.length > 0) {
     const aliases = Object.entries(statusAliases)
       .map(([alias, status]) => `${alias} for ${status}`)
@@ -102,7 +104,17 @@ export function statusFilter(named: readonly string[]): string[] {
       },
     ]);
   }
-  return [...new Set(named.map((status) => statusAliases[status] ?? status))];
+  return [...new Set(named.map((status) => aliasOf(status) ?? status))];
+}
+
+/** The status an alias stands for: the table's own keys only, as `constructor` is every object's and no alias. */
+function aliasOf(name: string): string | undefined {
+  return Object.hasOwn(statusAliases, name) ? statusAliases[name] : undefined;
+}
+
+/** The value of a tag the intent declared itself; a name every object inherits (`constructor`) is no tag. */
+function ownTag(tags: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
+  return tags !== undefined && Object.hasOwn(tags, key) ? tags[key] : undefined;
 }
 
 /**
@@ -273,7 +285,7 @@ class WalkedIntents {
     if (filter.service !== undefined && service !== filter.service) return false;
     if (filter.team !== undefined && parts?.authority?.team !== filter.team) return false;
     for (const [key, value] of Object.entries(filter.tags ?? {}))
-      if (parts?.tags?.[key] !== value) return false;
+      if (ownTag(parts?.tags, key) !== value) return false;
     return true;
   }
 }
@@ -298,7 +310,8 @@ function matches(summary: IntentSummary, filter: IntentListFilter): boolean {
   if (filter.service !== undefined && summary.service !== filter.service) return false;
   if (filter.team !== undefined && summary.team !== filter.team) return false;
   if (filter.since !== undefined && Date.parse(summary.declaredAt) < filter.since.getTime()) return false;
-  for (const [key, value] of Object.entries(filter.tags ?? {})) if (summary.tags[key] !== value) return false;
+  for (const [key, value] of Object.entries(filter.tags ?? {}))
+    if (ownTag(summary.tags, key) !== value) return false;
   if (filter.status && filter.status.length > 0) {
     const inFlight = summary.outcome === null && !concludedStatuses.has(summary.status);
     return filter.status.some((wanted) => (wanted === 'in-flight' ? inFlight : summary.status === wanted));

@@ -81,6 +81,9 @@ describe('GET /intents', () => {
     expect(ids(await get('/intents?tag=region=NA'))).toEqual(['list-low-1']);
     expect(ids(await get('/intents?tag=region%3DNA,team%3Dgrowth'))).toEqual(['list-low-1']);
     expect(ids(await get('/intents?tag=region=NA,team=nobody'))).toEqual([]);
+    // A tag no intent carries matches none, whatever object property its name is.
+    expect(ids(await get('/intents?tag=__proto__=x'))).toEqual([]);
+    expect(ids(await get('/intents?tag=constructor=x'))).toEqual([]);
     expect((await get('/intents?tag=region=NA')).body.items[0]).toMatchObject({
       tags: expect.objectContaining({ region: 'NA', productLine: 'checkout' }),
     });
@@ -158,6 +161,12 @@ describe('GET /intents', () => {
       ['tag=region=NA=EU', 'tag'],
       ['status=bogus', 'status'],
       ['status=released,bogus', 'status'],
+      // Names every object inherits: a lookup table's, not a status.
+      ['status=constructor', 'status'],
+      ['status=toString', 'status'],
+      ['status=valueOf', 'status'],
+      ['status=__proto__', 'status'],
+      ['status=hasOwnProperty', 'status'],
     ] as const) {
       const answer = await get(`/intents?${query}`);
       expect([query, answer.status]).toEqual([query, 400]);

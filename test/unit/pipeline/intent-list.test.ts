@@ -3,6 +3,7 @@ import {
   type IntentListFilter,
   type LedgerReads,
   listIntents as listFrom,
+  statusFilter,
 } from '../../../lambdas/core/pipeline/intent-list.js';
 import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
 
@@ -266,5 +267,25 @@ describe('listIntents', () => {
     expect(pages[0]!.searchedBackTo).toBe(new Date(Date.UTC(2026, 10, 1, 0, 700)).toISOString());
     expect(pages.at(-1)!.searchedBackTo).toBeUndefined();
     expect(reads.entriesRead).toBe(1000);
+  });
+});
+
+describe('statusFilter', () => {
+  test.each(['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty'])(
+    'refuses %p, a name every object inherits, as a status no intent can have',
+    (name) => {
+      expect(() => statusFilter([name])).toThrow(InvalidInputError);
+      try {
+        statusFilter([name]);
+      } catch (error) {
+        expect((error as InvalidInputError).issues).toEqual([
+          { path: 'status', message: expect.stringMatching(new RegExp(`; not "${name}"$`)) },
+        ]);
+      }
+    },
+  );
+
+  test('resolves an alias and keeps a status', () => {
+    expect(statusFilter(['queued', 'released'])).toEqual(['admission.queued', 'released']);
   });
 });
