@@ -41,6 +41,7 @@ import { maxInFlightVariable } from './capacity.js';
 import { collectGarbage } from './collect-garbage.js';
 import type { ProgressLog } from './progress-log.js';
 import { announcesBody, readBody } from './read-body.js';
+import { sameSecret } from './same-secret.js';
 
 export interface LocalApiOptions {
   authenticate: Authenticate;
@@ -158,7 +159,8 @@ export function localApi(
   };
 
   async function answerLocal(request: IncomingMessage, url: URL): Promise<APIGatewayProxyResult> {
-    if (request.headers.authorization !== `ItvLocal ${local?.secret}`) {
+    // In constant time, as every other secret of the home is compared.
+    if (!local || !sameSecret(request.headers.authorization, `ItvLocal ${local.secret}`)) {
       // Only the CLI, which reads the secret from ITV_HOME, may follow, probe or stop the control plane.
       return problem(
         401,

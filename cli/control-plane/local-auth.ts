@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
 import { UnknownCallerError } from '../../lambdas/core/errors.js';
 import { resolveLocalPrincipal } from '../runtime/local-caller.js';
 import { bearerCaller } from '../runtime/local-tokens.js';
 import { decodedHeader, localHeaders } from './local-headers.js';
+import { sameSecret } from './same-secret.js';
 
 export { localHeaders };
 
@@ -45,12 +45,10 @@ export function controlPlaneAdmits(home: string, secret: string): Admit {
  * `UnknownCallerError` for the scheme with another secret.
  */
 function secretCheck(secret: string): (authorization: string | undefined) => boolean {
-  const expected = Buffer.from(secret, 'utf8');
   return (authorization) => {
     const local = /^ItvLocal\s+(\S+)$/.exec(authorization ?? '')?.[1];
     if (local === undefined) return false;
-    const presented = Buffer.from(local, 'utf8');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    if (!sameSecret(local, secret)) {
       throw new UnknownCallerError(
         "the local secret is not this control plane's: the CLI reads it from ITV_HOME",
         'ItvLocal',
