@@ -1,14 +1,24 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sameSecret as same } from '../control-plane/same-secret.js';
 
-export const SESSION_COOKIE = 'itv-console';
+/**
+ * The session cookie's name on the console at `port`. Browsers send a cookie for 127.0.0.1 to every port of it
+ * (RFC 6265 cookies are not isolated by port), so two consoles under one name would overwrite each other's: a
+ * login to one logged out of the other. With the port in the name they coexist. For the same reason the cookie
+ * is only as private as the other local servers the browser visits: any of them receives it.
+ */
+export function sessionCookieName(port: number): string {
+  return `itv-console-${port}`;
+}
 
 /**
  * Who may use a console served on loopback. Anything on the machine can reach 127.0.0.1, and any web page the
  * user opens can make the browser send requests to it, so the console trusts neither: a request must come with
- * the session secret printed when it started (in the URL once, then a `SameSite=Strict` cookie), name the
- * console itself as its Host (a DNS-rebinding page names its own), and a form that changes anything must
- * carry the form token derived from the secret and come from the console's own origin.
+ * the session secret printed when it started (in the URL once, then a `SameSite=Strict` cookie named after its
+ * port, `sessionCookieName`), name the console itself as its Host (a DNS-rebinding page names its own), and a
+ * form that changes anything must carry the form token derived from the secret and come from the console's own
+ * origin.
  */
 export class ConsoleSession {
   readonly secret: string;
@@ -29,8 +39,13 @@ export class ConsoleSession {
     return createHmac('sha256', this.secret).update('itv-console form').digest('base64url');
   }
 
+  /** The session cookie's name: this console's own, by its port (`sessionCookieName`). */
+  get cookieName(): string {
+    return sessionCookieName(this.port);
+  }
+
   cookie(): string {
-    return `${SESSION_COOKIE}=${this.secret}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${this.cookieName}=${this.secret}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
   hostAllowed(request: IncomingMessage): boolean {
@@ -47,7 +62,7 @@ export class ConsoleSession {
 
   /** The secret the request presents: its cookie, or `?token=` on the URL it was opened with. */
   presented(request: IncomingMessage, url: URL): 'cookie' | 'url' | undefined {
-    if (same(cookieOf(request.headers.cookie), this.secret)) return 'cookie';
+    if (same(cookieOf(request.headers.cookie, this.cookieName), this.secret)) return 'cookie';
     if (same(url.searchParams.get('token') ?? undefined, this.secret)) return 'url';
     return undefined;
   }
@@ -57,17 +72,10 @@ export class ConsoleSession {
   }
 }
 
-function cookieOf(header: string | undefined): string | undefined {
+function cookieOf(header: string | undefined, cookieName: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return rest.join('=');
+    if (name === cookieName) return rest.join('=');
   }
   return undefined;
-}
-
-function same(presented: string | undefined, expected: string): boolean {
-  if (presented === undefined) return false;
-  const a = Buffer.from(presented, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -65,7 +65,8 @@ function get(port: number, path: string, cookie: string): Promise<{ status: numb
 describe('itv console: its address is read as the API reads a request', () => {
   let running: RunningConsole;
   let api: ReturnType<typeof refusingApi>;
-  const page = (path: string) => get(running.port, path, `itv-console=${running.session.secret}`);
+  const page = (path: string) =>
+    get(running.port, path, `${running.session.cookieName}=${running.session.secret}`);
   beforeEach(async () => {
     api = refusingApi();
     running = await startConsole({ api: api.api });

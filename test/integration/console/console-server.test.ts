@@ -141,7 +141,7 @@ describe('itv console: who may use it, and what it sends as them', () => {
   beforeEach(async () => {
     recorded = recordingApi();
     running = await startConsole({ api: recorded.api });
-    cookie = `itv-console=${running.session.secret}`;
+    cookie = `itv-console-${running.port}=${running.session.secret}`;
   });
   afterEach(() => running.close());
 
@@ -168,6 +168,39 @@ describe('itv console: who may use it, and what it sends as them', () => {
     expect(answer.status).toBe(303);
     expect(answer.headers.location).toBe('/');
     expect(String(answer.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  test("the cookie is named after the console's port: a second console's login leaves this one's session alone", async () => {
+    // Prepare: a second console on 127.0.0.1, logged into by the same browser.
+    const other = await startConsole({ api: recordingApi().api });
+    try {
+      const mine = await send(running.port, `/?token=${running.session.secret}`);
+      const theirs = await send(other.port, `/?token=${other.session.secret}`);
+      // A browser sends every cookie of 127.0.0.1 to every port: both consoles see both cookies.
+      const both = `${String(mine.headers['set-cookie']).split(';')[0]}; ${String(theirs.headers['set-cookie']).split(';')[0]}`;
+
+      // Act
+      const here = await send(running.port, '/', { headers: { cookie: both } });
+      const there = await send(other.port, '/', { headers: { cookie: both } });
+
+      // Assess
+      expect(String(mine.headers['set-cookie'])).toMatch(
+        new RegExp(
+          `^itv-console-${running.port}=${running.session.secret}; HttpOnly; SameSite=Strict; Path=/$`,
+        ),
+      );
+      expect(String(theirs.headers['set-cookie'])).toMatch(new RegExp(`^itv-console-${other.port}=`));
+      expect([here.status, there.status]).toEqual([200, 200]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("the cookie of another port is no session here, even carrying this console's secret", async () => {
+    const answer = await send(running.port, '/', {
+      headers: { cookie: `itv-console-${running.port + 1}=${running.session.secret}` },
+    });
+    expect(answer.status).toBe(401);
   });
 
   test('a request naming another host (DNS rebinding) is 421 even with the cookie', async () => {
