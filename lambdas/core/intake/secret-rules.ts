@@ -62,6 +62,20 @@ export const secretRules: readonly SecretRule[] = [
     ),
   },
   {
+    // itv's own: the bearer token `itv token` issues (`cli/runtime/local-tokens.ts`), `itv_` and 32 random bytes
+    // in base64url. Before credential-assignment, so `ITV_TOKEN=itv_…` is named by this, the more precise rule.
+    id: 'itv:itv-token',
+    pattern: /(?<![A-Za-z0-9])itv_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/,
+  },
+  {
+    // itv's own: an Authorization header's value pasted in (`Authorization: Bearer …`, as curl -v or a log line
+    // prints it), whatever issued the token. RFC 6750's token68 of 20 characters or more holding a letter and a
+    // digit, as issued tokens do; the word in prose (`Bearer tokens are rotated`), a placeholder (`Bearer <token>`,
+    // `Bearer $TOKEN`, `Bearer YOUR_TOKEN_HERE`) pass.
+    id: 'itv:bearer-token',
+    pattern: /\bbearer\s+(?=[\w.~+/-]*\d)(?=[\w.~+/-]*[a-z])[\w.~+/-]{20,}/i,
+  },
+  {
     // itv's own, for free text (a check's detail, a reason): a credential keyword assigned a value that holds a
     // letter and a digit (`password=Sup3rS3cret!`, `api_key: a1b2c3d4`), as a pasted log line or config line
     // carries one; prose (`the token: rotated weekly`) and references (`${DB_PASSWORD}`, an ARN) pass. The keyword

@@ -35,6 +35,10 @@ const slackToken = `xoxb-${'1234567890'}-${'9876543210'}-${'AbCdEfGhIjKlMnOp'}`;
 const awsKey = `AKIA${'QWERTY234567ZXCV'}`;
 const stripeKey = `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`;
 const pem = ['-----BEGIN', 'EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC', 'PRIVATE KEY-----'].join(' ');
+// Shaped as `itv token` prints one (itv_ and 43 base64url characters), and an Authorization header's value.
+const itvToken = `itv_${'C12V-x_9aQ'.repeat(4)}Zk0`;
+const bearerValue = `${'hhJ2aZ09'.repeat(4)}.Qx7`;
+const bearerHeader = `Authorization: Bearer ${bearerValue}`;
 
 const cases: Array<{ name: string; literal: string; rule: string; path: RegExp; intent: () => Json }> = [
   {
@@ -94,6 +98,23 @@ const cases: Array<{ name: string; literal: string; rule: string; path: RegExp; 
     path: /^title$/,
     intent: () => ({ ...example('03-policy-reject.json'), title: `Rotate ${stripeKey}` }),
   },
+  {
+    name: "itv's own token in the title",
+    literal: itvToken,
+    rule: 'itv:itv-token',
+    path: /^title$/,
+    intent: () => ({ ...example('01-low-risk-flag.json'), title: `my token is ${itvToken}` }),
+  },
+  {
+    name: 'an Authorization header pasted into testResults[].detail',
+    literal: bearerValue,
+    rule: 'itv:bearer-token',
+    path: /^testResults\.0\.detail$/,
+    intent: () => ({
+      ...example('01-low-risk-flag.json'),
+      testResults: [{ check: 'smoke', passed: true, detail: `curl -H '${bearerHeader}' failed` }],
+    }),
+  },
 ];
 
 describe('secrets never persisted: through the local API', () => {
@@ -110,8 +131,8 @@ describe('secrets never persisted: through the local API', () => {
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 
-  const post = async (body: unknown) => {
-    const response = await fetch(`${api.base}/intents`, {
+  const post = async (body: unknown, query = '') => {
+    const response = await fetch(`${api.base}/intents${query}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -120,8 +141,12 @@ describe('secrets never persisted: through the local API', () => {
   };
 
   test.each(cases)(
-    '$name: 400 naming the rule, the path and a salted digest, never the literal',
+    '$name: 400 naming the rule, the path and a salted digest, never the literal, in a dry run too',
     async (c) => {
+      const dryRun = await post(c.intent(), '?dryRun=true');
+      expect(dryRun.status).toBe(400);
+      expect(dryRun.text).toContain(`rule ${c.rule}`);
+      expect(dryRun.text).not.toContain(c.literal);
       const answer = await post(c.intent());
       expect(answer.status).toBe(400);
       expect(answer.text).not.toContain(c.literal);
@@ -244,45 +269,56 @@ describe('secrets never persisted: the reasons people write', () => {
   const inAWeek = new Date(NOW.getTime() + 7 * 86_400_000).toISOString();
   const grant = { to: 'bob', services: ['launch-flags'], role: 'engineer', expiresAt: inAWeek };
 
-  test("a review's, a stop's, a release decision's and a delegation's reason holding a secret is refused, naming `reason`, and kept nowhere", async () => {
-    // Prepare: a change in flight, and a delegation granted with a clean reason to revoke.
-    const submitted = await call('POST', '/intents', 'alice', example('01-low-risk-flag.json'));
-    expect(submitted.status).toBe(202);
-    const { intentId } = JSON.parse(submitted.text) as { intentId: string };
-    const granted = await call('POST', '/delegations', 'alice', { ...grant, reason: 'covering my leave' });
-    expect(granted.status).toBe(201);
-    const { id: delegation } = JSON.parse(granted.text) as { id: string };
-    const reason = `rotated ${awsKey} today`;
+  test.each([
+    { secret: awsKey, reason: `rotated ${awsKey} today`, rule: 'aws-access-token' },
+    { secret: itvToken, reason: `my token is ${itvToken}`, rule: 'itv:itv-token' },
+    { secret: bearerValue, reason: `${bearerHeader} works for me`, rule: 'itv:bearer-token' },
+  ])(
+    "a review's, a stop's, a release decision's and a delegation's reason holding $rule is refused, naming `reason`, and kept nowhere",
+    async ({ secret, reason, rule }) => {
+      // Prepare: a change in flight, and a delegation granted with a clean reason to revoke.
+      const intent = { ...example('01-low-risk-flag.json'), id: `reasons-${rule.replace(/\W/g, '-')}` };
+      const submitted = await call('POST', '/intents', 'alice', intent);
+      expect(submitted.status).toBe(202);
+      const { intentId } = JSON.parse(submitted.text) as { intentId: string };
+      const granted = await call('POST', '/delegations', 'alice', { ...grant, reason: 'covering my leave' });
+      expect(granted.status).toBe(201);
+      const { id: delegation } = JSON.parse(granted.text) as { id: string };
 
-    // Act
-    const answers = [
-      await call('POST', `/intents/${intentId}/review`, 'xavier', { decision: 'approve', reason }),
-      await call('POST', `/intents/${intentId}/stop`, 'alice', { reason }),
-      await call('POST', `/intents/${intentId}/release-decision`, 'alice', { decision: 'hold', reason }),
-      await call('POST', '/delegations', 'alice', { ...grant, to: 'carol', reason }),
-      await call(
-        'DELETE',
-        `/delegations/${encodeURIComponent(delegation)}?reason=${encodeURIComponent(reason)}`,
-        'alice',
-      ),
-    ];
-    await api.executions.idle();
+      // Act
+      const answers = [
+        await call('POST', `/intents/${intentId}/review`, 'xavier', { decision: 'approve', reason }),
+        await call('POST', `/intents/${intentId}/stop`, 'alice', { reason }),
+        await call('POST', `/intents/${intentId}/release-decision`, 'alice', { decision: 'hold', reason }),
+        await call('POST', '/delegations', 'alice', { ...grant, to: 'carol', reason }),
+        await call(
+          'DELETE',
+          `/delegations/${encodeURIComponent(delegation)}?reason=${encodeURIComponent(reason)}`,
+          'alice',
+        ),
+      ];
+      await api.executions.idle();
 
-    // Assess: each is a 400 naming the field and the rule, never the literal.
-    for (const answer of answers) {
-      expect(answer.status).toBe(400);
-      expect(answer.text).not.toContain(awsKey);
-      const issues = (JSON.parse(answer.text) as { issues: Array<{ path: string; message: string }> }).issues;
-      expect(issues).toContainEqual({
-        path: 'reason',
-        message: expect.stringContaining('rule aws-access-token'),
-      });
-    }
-    const { ledger, ledgerName, evidence } = api.stack.deps;
-    const stored = [JSON.stringify(await ledger.read(ledgerName))];
-    for (const key of await evidence.list('')) {
-      stored.push(Buffer.from((await evidence.getObject(key)) ?? []).toString('latin1'));
-    }
-    for (const text of stored) expect(text).not.toContain(awsKey);
-  });
+      // Assess: each is a 400 naming the field and the rule, never the literal.
+      for (const answer of answers) {
+        expect(answer.status).toBe(400);
+        expect(answer.text).not.toContain(secret);
+        const issues = (JSON.parse(answer.text) as { issues: Array<{ path: string; message: string }> })
+          .issues;
+        expect(issues).toContainEqual({
+          path: 'reason',
+          message: expect.stringContaining(`rule ${rule}`),
+        });
+      }
+      const listed = await call('GET', '/delegations', 'bob');
+      expect(listed.status).toBe(200);
+      expect(listed.text).not.toContain(secret);
+      const { ledger, ledgerName, evidence } = api.stack.deps;
+      const stored = [JSON.stringify(await ledger.read(ledgerName))];
+      for (const key of await evidence.list('')) {
+        stored.push(Buffer.from((await evidence.getObject(key)) ?? []).toString('latin1'));
+      }
+      for (const text of stored) expect(text).not.toContain(secret);
+    },
+  );
 });

@@ -36,6 +36,42 @@ describe('request bodies refuse what they must not record', () => {
     expect(credentialInUrl('https://ci.example.com/runs/1?monkey=1')).toBeUndefined();
   });
 
+  test("a bearer token pasted into any free text — itv's own or an Authorization header's — is refused, naming the field", () => {
+    // Shaped as `itv token` prints one, and as curl -v prints a header; built from parts.
+    const itvToken = `itv_${'hhJ2-_aZ09'.repeat(4)}xYz`;
+    const header = `Authorization: Bearer ${'4f3c2b1a'.repeat(4)}`;
+    const inAWeek = '2026-11-11T00:00:00Z';
+    for (const [text, rule] of [
+      [`my token is ${itvToken}`, 'itv:itv-token'],
+      [`called with ${header}`, 'itv:bearer-token'],
+    ] as const) {
+      const answers = {
+        detail: checkReportBodySchema.safeParse({ status: 'failed', detail: text }),
+        review: reviewBodySchema.safeParse({ decision: 'approve', reason: text }),
+        decision: decisionBodySchema.safeParse({ decision: 'hold', reason: text }),
+        stop: stopBodySchema.safeParse({ reason: text }),
+        grant: grantBodySchema.safeParse({
+          to: 'bob',
+          services: ['launch-flags'],
+          role: 'sre',
+          expiresAt: inAWeek,
+          reason: text,
+        }),
+      };
+      for (const [body, parsed] of Object.entries(answers)) {
+        const field = body === 'detail' ? 'detail' : 'reason';
+        expect({ body, issues: issuesOf(parsed) }).toEqual({
+          body,
+          issues: [expect.stringContaining(`${field}: holds a secret (rule ${rule})`)],
+        });
+        expect(issuesOf(parsed).join()).not.toContain(text);
+      }
+    }
+    expect(stopBodySchema.safeParse({ reason: 'the Bearer auth of the old gateway is gone' }).success).toBe(
+      true,
+    );
+  });
+
   test('a review naming anybody is refused, not ignored: the reviewer is the caller', () => {
     const parsed = reviewBodySchema.safeParse({ decision: 'approve', reviewer: 'yara', requester: 'bob' });
     expect(parsed.success).toBe(false);

@@ -27,6 +27,8 @@ const samples: Record<string, string> = {
   jwt: `eyJ${'o'.repeat(17)}.eyJ${'p'.repeat(17)}.${'q'.repeat(10)}`,
   'itv:credential-assignment': 'db password=Sup3rS3cret!',
   'itv:aws-secret-access-key': `aws_secret_access_key=${'wJalrXUtnFEMIKbPxRfiC'}${'YzQvLmNoPqRsTuVwXyZ'}`,
+  'itv:itv-token': `itv_${'C12V-x_9'.repeat(5)}abc`,
+  'itv:bearer-token': `Authorization: Bearer ${'d41d8cd98f00b204'.repeat(2)}`,
 };
 
 describe('the vendored secret rules', () => {
@@ -93,6 +95,55 @@ describe('the vendored secret rules', () => {
       'aws_secret_access_key: see runbook 12',
       'aws_secret_access_key=arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci-1a2b3c',
       'aws_secret_access_key=12345678901234567890123456789012345678901',
+    ]) {
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
+    }
+  });
+
+  test("itv's own bearer token is caught wherever it sits in a text, but not a shorter or longer itv_ name", () => {
+    // As `itv token` prints one: itv_ and 32 random bytes in base64url (43 characters).
+    const token = `itv_${'hhJ2-_aZ09'.repeat(4)}xYz`;
+    for (const text of [
+      token,
+      `my token is ${token}`,
+      `ITV_TOKEN=${token}`,
+      `"${token}"`,
+      `curl -H 'x: ${token}'`,
+    ]) {
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: 'itv:itv-token' });
+    }
+    for (const text of [
+      'itv_home is set',
+      `itv_${'a'.repeat(42)}`,
+      `itv_${'a'.repeat(44)}`,
+      'itv_token_file',
+    ]) {
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
+    }
+  });
+
+  test('an Authorization header value pasted in is caught; the word Bearer in prose and placeholders pass', () => {
+    for (const text of [
+      `Authorization: Bearer ${'4f3c2b1a'.repeat(4)}`,
+      `authorization: bearer abc123DEF456ghi789JKL0`,
+      `-H "Authorization: Bearer ${'Zm9vYmFy'.repeat(3)}1=="`,
+      `Bearer ${'x1y2z3'.repeat(4)}.sig-part_2~`,
+    ]) {
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: 'itv:bearer-token' });
+    }
+    // itv's own token after Bearer is named by its own rule, the more precise one.
+    expect(matchingRule(`Authorization: Bearer itv_${'hhJ2-_aZ09'.repeat(4)}xYz`)?.id).toBe('itv:itv-token');
+    for (const text of [
+      'Bearer',
+      'send Authorization: Bearer <token>',
+      'the API takes Bearer authentication only',
+      'Bearer tokens are rotated every 90 days',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, as a script prints it.
+      'Authorization: Bearer ${ITV_TOKEN}',
+      'Authorization: Bearer $ITV_TOKEN',
+      'Bearer YOUR_TOKEN_GOES_HERE_PLEASE',
+      'Bearer abc123',
+      'the bearer of this note, 2026-11-04',
     ]) {
       expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
     }
