@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 import { ItvError } from '../../lambdas/core/errors.js';
 import { bodyText } from '../api/json-text.js';
 import { projectRoot } from '../project-root.js';
@@ -184,11 +185,7 @@ export async function runningControlPlane(home: string): Promise<ControlPlaneCli
 
 /** A control plane started on the home, with where in its log what it writes begins. */
 function startControlPlane(home: string): { child: ChildProcess; logFile: string; logFrom: number } {
-  mkdirSync(home, { recursive: true });
-  const logFile = join(home, 'control-plane.log');
-  keepLogSmall(logFile);
-  const logFrom = logSize(logFile);
-  const log = openSync(logFile, 'a');
+  const { fd: log, logFile, logFrom } = openControlPlaneLog(home);
   try {
     const child = spawn(process.execPath, [itvBin, 'control-plane'], {
       detached: true,
@@ -200,6 +197,18 @@ function startControlPlane(home: string): { child: ChildProcess; logFile: string
   } finally {
     closeSync(log);
   }
+}
+
+/** The home's control-plane log opened to append, with where what is appended begins. */
+export function openControlPlaneLog(home: string): { fd: number; logFile: string; logFrom: number } {
+  makePrivateFolder(home);
+  const logFile = join(home, 'control-plane.log');
+  keepLogSmall(logFile);
+  const logFrom = logSize(logFile);
+  const fd = openSync(logFile, 'a', 0o600);
+  // It logs intents' titles and failures: private, also one an earlier itv made 0644.
+  fchmodSync(fd, 0o600);
+  return { fd, logFile, logFrom };
 }
 
 /**
@@ -217,7 +226,10 @@ const maxLogBytes = 5 * 1024 * 1024;
 
 export function keepLogSmall(logFile: string): void {
   try {
-    if (statSync(logFile).size > maxLogBytes) renameSync(logFile, `${logFile}.1`);
+    if (statSync(logFile).size > maxLogBytes) {
+      renameSync(logFile, `${logFile}.1`);
+      chmodSync(`${logFile}.1`, 0o600);
+    }
   } catch {
     // No log yet.
   }

@@ -1,14 +1,6 @@
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 
 /**
  * Who owns an ITV_HOME: the one process that runs its dynalite, executions and clock. The claim is a file
@@ -71,7 +63,7 @@ export function currentOwner(home: string): HomeOwner | undefined {
  * first, and checked after the move, so a claim made meanwhile by a live process is put back, not lost.
  */
 export function claimHome(home: string, kind: HomeOwner['kind']): boolean {
-  mkdirSync(home, { recursive: true });
+  makePrivateFolder(home);
   const owner: HomeOwner = { pid: process.pid, kind, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -109,7 +101,7 @@ const startFile = (home: string) => join(home, 'starting.lock');
  * claim anyway). A claim whose process has died, or older than `staleMs`, is taken over.
  */
 export function claimStart(home: string, staleMs: number, now = Date.now()): boolean {
-  mkdirSync(home, { recursive: true });
+  makePrivateFolder(home);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(startFile(home), 'wx', 0o600);

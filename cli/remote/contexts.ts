@@ -88,7 +88,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function writeContexts(file: ContextFile, env: NodeJS.ProcessEnv = process.env): void {
   const dir = configDir(env);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temporary = `${contextsFile(env)}.${process.pid}.tmp`;
   // Only the fields a context has are written: nothing else, a secret least of all, reaches the file.
   const contexts = Object.fromEntries(

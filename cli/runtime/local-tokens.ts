@@ -3,7 +3,6 @@ import {
   chmodSync,
   closeSync,
   existsSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -12,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 import type { Authenticate } from '../../lambdas/api/caller.js';
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import { ItvError, UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
@@ -50,7 +50,7 @@ export class TokensLockedError extends ItvError {}
 export function issueToken(home: string, principal: string): string {
   const token = `itv_${randomBytes(32).toString('base64url')}`;
   const stored = digest(token).toString('hex');
-  mkdirSync(home, { recursive: true });
+  makePrivateFolder(home);
   withTokensLock(home, () => {
     const current = readTokens(home);
     const next: TokenFile = { version: 1, tokens: { ...current.tokens, [principal]: stored } };

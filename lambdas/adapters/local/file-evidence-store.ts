@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { EvidenceConflictError, EvidenceIntegrityError, EvidenceMissingError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
+import { makePrivateFolder } from './private-folder.js';
 
 /** Where the store keeps what: objects by digest, keys by name. Both folders sit under the store's root. */
 export const OBJECTS_FOLDER = 'objects';
@@ -137,7 +138,7 @@ export class FileEvidenceStore implements EvidenceStore {
     const folder = dirname(path);
     const temp = `${path}.${randomUUID()}.tmp`;
     if (!this.folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
+      makePrivateFolder(folder);
       this.folders.add(folder);
     }
     try {
@@ -145,7 +146,7 @@ export class FileEvidenceStore implements EvidenceStore {
     } catch (error) {
       // The folder went away since it was made (another process cleared it): make it again, once.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(folder, { recursive: true });
+      makePrivateFolder(folder);
       writeFileSync(temp, body, { mode: 0o444 });
     }
     try {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,7 @@ import { openDynalite } from '../../adapters/local/dynalite-server.js';
 import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
 import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layout.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
+import { keepPrivateFolder, makePrivateFolder } from '../../adapters/local/private-folder.js';
 import {
   everyPartition,
   readMostlyPartitions,
@@ -50,10 +51,14 @@ export async function openLocalStack(
   options: { home?: string; inMemory?: boolean; catalog?: Catalog; clockStart?: Date } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
-  mkdirSync(home, { recursive: true });
+  makePrivateFolder(home);
   // A home written by an earlier itv keeps each key as a plain file: moved once into the content-addressed
   // layout, before anything is started that would have to be stopped should it refuse.
-  if (!options.inMemory) await migrateLegacyEvidence(join(home, 'evidence'));
+  if (!options.inMemory) {
+    // Every intent's content is kept there: private, also in a home an earlier itv made with the default modes.
+    keepPrivateFolder(join(home, 'evidence'));
+    await migrateLegacyEvidence(join(home, 'evidence'));
+  }
   const dynamo = await openDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
   const client = dynamo.client();
   await ensureTables(client, tables);
