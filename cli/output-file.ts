@@ -66,7 +66,8 @@ function cannotWrite(file: string, flag: string, error: unknown): unknown {
     EACCES: `permission denied: ${folder} may not be written to`,
     EPERM: `permission denied: ${folder} may not be written to`,
     EISDIR: `${file} is a folder`,
-    EEXIST: `${file} exists`,
+    // 'wx' fails on any name already there, a link included: it is neither replaced nor followed.
+    EEXIST: `${file} exists (a file, a folder or a link): refused, not replaced or followed`,
     EROFS: `${folder} is on a read-only file system`,
   };
   const code = (error as NodeJS.ErrnoException).code ?? '';
