@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../lambdas/core/errors.js';
-import { isOnlyDots } from '../lambdas/core/intent-id.js';
+import { isOnlyDots } from '../lambdas/core/intent-id-syntax.js';
 
 const whereIdsComeFrom = {
   intent: 'the id itv submit or itv list printed',

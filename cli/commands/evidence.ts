@@ -4,7 +4,7 @@ import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/er
 import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
 import { MANIFEST_FILE, PUBLIC_KEY_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
-import { isPossibleIntentId } from '../../lambdas/core/intent-id.js';
+import { isPossibleIntentId } from '../../lambdas/core/intent-id-syntax.js';
 import { keyIdOf } from '../../lambdas/core/signing/key-id.js';
 import type { EvidenceStore } from '../../lambdas/ports/evidence-store.js';
 import { ApiAnswerError } from '../api/api-get.js';

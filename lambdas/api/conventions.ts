@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { isOnlyDots, isPossibleIntentId } from '../core/intent-id.js';
+import { isOnlyDots, isPossibleIntentId } from '../core/intent-id-syntax.js';
 import { asProblem, problem } from './problem.js';
 import type { ApiRoute } from './routes.js';
 

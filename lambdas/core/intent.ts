@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { payloadRefSchema } from './intake/payload-ref.js';
 import { runLinkSchema } from './intake/run-link.js';
-import { isOnlyDots, onlyDotsReason } from './intent-id.js';
+import { isOnlyDots, onlyDotsReason } from './intent-id-syntax.js';
 
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { isPossibleIntentId, onlyDotsReason } from '../intent-id.js';
+import { isPossibleIntentId, onlyDotsReason } from '../intent-id-syntax.js';
 
 /** The signed manifest: a DSSE envelope over an in-toto Statement v1 naming every other file. */
 export const MANIFEST_FILE = 'manifest.intoto.json';

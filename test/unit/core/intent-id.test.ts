@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { bundlePrefix } from '../../../lambdas/core/evidence/bundle-layout.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
-import { deriveIntentId, isPossibleIntentId } from '../../../lambdas/core/intent-id.js';
+import { deriveIntentId } from '../../../lambdas/core/intent-id.js';
+import { isPossibleIntentId } from '../../../lambdas/core/intent-id-syntax.js';
 import { makeIntent, rawIntent } from './fixtures.js';
 
 describe('deriveIntentId', () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { checkCompleteness } from '../../../lambdas/core/completeness.js';
 import { isControlCharacter } from '../../../lambdas/core/intake/control-characters.js';
-import { isOnlyDots } from '../../../lambdas/core/intent-id.js';
+import { isOnlyDots } from '../../../lambdas/core/intent-id-syntax.js';
 import { catalog } from './fixtures.js';
 
 /*
