@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ItvStack, type ItvStackProps } from './itv-stack.js';
+import { stackNamePattern } from './physical-names.js';
 
 export interface ItvAppOptions extends Omit<ItvStackProps, 'env'> {
   /** Bundle the Lambda code with esbuild. Off for tests and the ASL export: they need the template only. */
@@ -15,6 +16,12 @@ export interface ItvAppOptions extends Omit<ItvStackProps, 'env'> {
    */
   templateValidation?: boolean;
   outdir?: string;
+  /**
+   * The stack's name, default `Itv` (`npx cdk deploy -c itv:stackName=ItvStaging` sets it): a second copy in one
+   * account and region (a staging stack beside production) needs its own, and names its bus, dashboard and alarms
+   * after it (`infra/physical-names.ts`).
+   */
+  stackName?: string;
 }
 
 /** Feature flags kept in code, not cdk.json, so the CLI, tests and the ASL export synthesize the same template. */
@@ -23,15 +30,34 @@ const featureFlags = {
   '@aws-cdk/aws-iam:minimizePolicies': true,
 };
 
-/** The itv CDK app with its single, environment-agnostic stack `Itv`. */
+/** The stack name `cdk … -c itv:stackName=NAME` gives, if any. */
+function contextStackName(app: App): string | undefined {
+  const value: unknown = app.node.tryGetContext('itv:stackName');
+  return value === undefined ? undefined : String(value);
+}
+
+/** The itv CDK app with its single, environment-agnostic stack, `Itv` unless named otherwise. */
 export function createItvApp(options: ItvAppOptions): { app: App; stack: ItvStack } {
-  const { bundling = true, nag = false, templateValidation = true, outdir, ...stackProps } = options;
+  const {
+    bundling = true,
+    nag = false,
+    templateValidation = true,
+    outdir,
+    stackName,
+    ...stackProps
+  } = options;
   const app = new App({
     ...(outdir ? { outdir } : {}),
     builtinCloudFormationValidation: templateValidation,
     context: { ...featureFlags, ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
-  const stack = new ItvStack(app, 'Itv', {
+  const name = stackName ?? contextStackName(app) ?? 'Itv';
+  if (!stackNamePattern.test(name)) {
+    throw new Error(
+      `itv:stackName "${name}" is not a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters`,
+    );
+  }
+  const stack = new ItvStack(app, name, {
     ...stackProps,
     description: 'itv: intent to value, automated change management for real-time release',
   });

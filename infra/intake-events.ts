@@ -6,6 +6,7 @@ import { EventInvokeConfig, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPublisher } from './event-publishers.js';
+import { namePrefix } from './physical-names.js';
 
 /** The detail type CI systems put intents under. */
 export const intentSubmittedDetailType = 'Intent Submitted';
@@ -45,7 +46,10 @@ export class IntakeEvents extends Construct {
   ) {
     super(scope, id);
     const { publishers } = props;
-    this.bus = new EventBus(this, 'Bus', { eventBusName: 'itv', description: 'itv intents from CI systems' });
+    this.bus = new EventBus(this, 'Bus', {
+      eventBusName: namePrefix(this),
+      description: 'itv intents from CI systems',
+    });
     const putEvents = { actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] };
     this.bus.addToResourcePolicy(
       new PolicyStatement({

@@ -22,6 +22,7 @@ import {
   type ReleaseAction,
 } from './function-access.js';
 import { functionBundling } from './function-bundling.js';
+import { namePrefix } from './physical-names.js';
 import type { ReleaseConfig } from './release-config.js';
 
 /** What reading a table takes: items by key and queries (the stores never scan or batch). */
@@ -151,7 +152,7 @@ export class ItvFunctions extends Construct {
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ITV_NAME_PREFIX: namePrefix(this) },
       bundling: functionBundling,
     });
     this.grantData(fn, access);

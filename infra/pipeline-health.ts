@@ -17,6 +17,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { metricsNamespace } from '../lambdas/wiring/aws/telemetry-names.js';
 import { pipelineTaskStates } from '../statemachines/task-states.js';
+import { namePrefix } from './physical-names.js';
 
 /**
  * The pipeline's own health: a dashboard of executions, stage durations, retries and errors, intents by
@@ -44,7 +45,7 @@ export class PipelineHealth extends Construct {
       new Metric({
         namespace: metricsNamespace,
         metricName: name,
-        dimensionsMap: { service: 'itv', Stage: stageName },
+        dimensionsMap: { service: namePrefix(this), Stage: stageName },
         statistic,
         period,
       });
@@ -52,7 +53,7 @@ export class PipelineHealth extends Construct {
       new Metric({
         namespace: metricsNamespace,
         metricName: name,
-        dimensionsMap: { service: 'itv' },
+        dimensionsMap: { service: namePrefix(this) },
         statistic: 'Sum',
         period,
       });
@@ -70,7 +71,7 @@ export class PipelineHealth extends Construct {
     const undelivered = props.deadLetters.metricApproximateNumberOfMessagesVisible({ period });
     const failedIntake = props.intakeFailures.metricApproximateNumberOfMessagesVisible({ period });
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'itv-pipeline' });
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${namePrefix(this)}-pipeline` });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
@@ -105,7 +106,7 @@ export class PipelineHealth extends Construct {
             new Metric({
               namespace: metricsNamespace,
               metricName: 'IntentsConcluded',
-              dimensionsMap: { service: 'itv', Outcome: outcome },
+              dimensionsMap: { service: namePrefix(this), Outcome: outcome },
               statistic: 'Sum',
               period,
             }),

@@ -12,6 +12,7 @@ import type { Service } from '../lambdas/core/catalog-schema.js';
 import { serviceAlarms, serviceMetricNamespace, serviceMetricSpecs } from '../lambdas/core/release/alarms.js';
 import { contractOrEnvelopeSchema } from '../lambdas/core/release/exposure-document.js';
 import { customStrategies, deploymentStrategies } from '../lambdas/core/release/strategies.js';
+import { namePrefix } from './physical-names.js';
 
 /** What the stack needs to know about a catalog service. */
 export type CatalogService = Pick<Service, 'name' | 'environment' | 'slo' | 'profiles'>;
@@ -114,7 +115,7 @@ export class ReleaseConfig extends Construct {
     this.alarmRole = alarmRole;
 
     for (const service of props.services) {
-      const alarms = serviceAlarms(service.name, service.slo).map((definition) => {
+      const alarms = serviceAlarms(service.name, service.slo, namePrefix(this)).map((definition) => {
         const spec = serviceMetricSpecs[definition.metric];
         return new Alarm(this, definition.name, {
           alarmName: definition.name,

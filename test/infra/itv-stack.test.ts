@@ -302,12 +302,14 @@ describe('functions', () => {
         'ITV_KMS_KEY_ID',
         'ITV_LEDGER_NAME',
         'ITV_LEDGER_TABLE',
+        'ITV_NAME_PREFIX',
         'ITV_STATE_TABLE',
         'NODE_OPTIONS',
       ].sort(),
     );
     expect(environmentOf(template, 'validate-structure')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
+      ITV_NAME_PREFIX: 'itv',
       ITV_LEDGER_TABLE: expect.anything(),
       ITV_LEDGER_NAME: 'main',
       ITV_STATE_TABLE: expect.anything(),
@@ -330,6 +332,7 @@ describe('functions', () => {
         'ITV_EVIDENCE_BUCKET',
         'ITV_LEDGER_NAME',
         'ITV_LEDGER_TABLE',
+        'ITV_NAME_PREFIX',
         'ITV_STATE_MACHINE_ARN',
         'ITV_STATE_TABLE',
         'NODE_OPTIONS',
@@ -344,11 +347,13 @@ describe('functions', () => {
       'ITV_EVIDENCE_BUCKET',
       'ITV_KMS_KEY_ID',
       'ITV_LEDGER_NAME',
+      'ITV_NAME_PREFIX',
       'NODE_OPTIONS',
     ]);
     expect(Object.keys(environmentOf(template, 'export-ledger')).sort()).toEqual([
       'ITV_LEDGER_NAME',
       'ITV_LEDGER_TABLE',
+      'ITV_NAME_PREFIX',
       'NODE_OPTIONS',
     ]);
   });
@@ -370,6 +375,7 @@ describe('functions', () => {
     expect(Object.keys(environmentOf(template, 'report-value')).sort()).toEqual([
       'ITV_LEDGER_NAME',
       'ITV_LEDGER_TABLE',
+      'ITV_NAME_PREFIX',
       'ITV_STATE_TABLE',
       'NODE_OPTIONS',
     ]);
@@ -448,6 +454,7 @@ describe('functions', () => {
     expect(Object.keys(environmentOf(template, 'report-check')).sort()).toEqual([
       'ITV_LEDGER_NAME',
       'ITV_LEDGER_TABLE',
+      'ITV_NAME_PREFIX',
       'ITV_STATE_MACHINE_ARN',
       'ITV_STATE_TABLE',
       'NODE_OPTIONS',

@@ -80,6 +80,8 @@ export interface AppConfigReleaserOptions {
   cloudwatch?: CloudWatchClient;
   /** Alarm names a service's environment monitors; default the stack's `alarmName` for each service metric. */
   monitorsFor?: (service: string) => string[];
+  /** The stack's name prefix its rollback alarms carry (`ITV_NAME_PREFIX`); default `itv`, the default stack's. */
+  alarmPrefix?: string;
 }
 
 interface NamedError {
@@ -412,7 +414,10 @@ export class AppConfigReleaser implements Releaser {
   }
 
   private monitorNames(service: string): string[] {
-    return this.options.monitorsFor?.(service) ?? serviceMetrics.map((metric) => alarmName(service, metric));
+    return (
+      this.options.monitorsFor?.(service) ??
+      serviceMetrics.map((metric) => alarmName(service, metric, this.options.alarmPrefix))
+    );
   }
 
   private async setAlarmActions(service: string, enabled: boolean): Promise<void> {

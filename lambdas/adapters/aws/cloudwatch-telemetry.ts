@@ -33,6 +33,8 @@ export interface CloudWatchTelemetryOptions {
   periodSeconds?: number;
   /** Namespace the services publish to; default `itv/Services`. */
   namespace?: string;
+  /** The stack's name prefix its rollback alarms carry (`ITV_NAME_PREFIX`); default `itv`, the default stack's. */
+  alarmPrefix?: string;
 }
 
 const queryIds: Record<ServiceMetric, string> = { errorRate: 'errorRate', latencyP99Ms: 'latencyP99' };
@@ -81,7 +83,7 @@ export class CloudWatchTelemetry implements Telemetry {
     if (!baseline) throw new ConfigurationError(`no SLO baseline for service ${service}`);
     const periodSeconds = seriesPeriodSeconds(from, to);
     const points = await this.metricPoints(service, from, to, periodSeconds);
-    return serviceAlarms(service, baseline).map((alarm) => ({
+    return serviceAlarms(service, baseline, this.options.alarmPrefix).map((alarm) => ({
       metric: alarm.metric,
       alarm: alarm.name,
       threshold: alarm.threshold,
@@ -153,7 +155,7 @@ export class CloudWatchTelemetry implements Telemetry {
   }
 
   private async alarmStates(service: string): Promise<Array<{ name: string; state: AlarmState }>> {
-    const names = serviceMetrics.map((metric) => alarmName(service, metric));
+    const names = serviceMetrics.map((metric) => alarmName(service, metric, this.options.alarmPrefix));
     const response = await this.call('DescribeAlarms', () =>
       this.options.client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm'] })),
     );

@@ -41,16 +41,26 @@ export const serviceMetricSpecs: Readonly<Record<ServiceMetric, { metricName: st
 };
 export const serviceMetricNamespace = 'itv/Services';
 
-/** e.g. alarmName('payments', 'errorRate') → 'itv-payments-error-rate'. */
-export function alarmName(service: string, metric: ServiceMetric): string {
-  return `itv-${service}-${metric === 'errorRate' ? 'error-rate' : 'latency-p99'}`;
+/** The prefix of the default stack's alarm names (the stack's name in lower case: `infra/physical-names.ts`). */
+export const defaultNamePrefix = 'itv';
+
+/**
+ * e.g. alarmName('payments', 'errorRate') → 'itv-payments-error-rate'; a stack named `ItvStaging` passes its
+ * prefix: alarmName('payments', 'errorRate', 'itvstaging') → 'itvstaging-payments-error-rate'.
+ */
+export function alarmName(service: string, metric: ServiceMetric, prefix = defaultNamePrefix): string {
+  return `${prefix}-${service}-${metric === 'errorRate' ? 'error-rate' : 'latency-p99'}`;
 }
 
-/** The service's rollback alarms with thresholds from its baseline. */
-export function serviceAlarms(service: string, baseline: ServiceBaseline): MetricAlarmDefinition[] {
+/** The service's rollback alarms with thresholds from its baseline, named with the stack's prefix. */
+export function serviceAlarms(
+  service: string,
+  baseline: ServiceBaseline,
+  prefix = defaultNamePrefix,
+): MetricAlarmDefinition[] {
   return serviceMetrics.map((metric) => ({
     ...defaultAlarmRule,
-    name: alarmName(service, metric),
+    name: alarmName(service, metric, prefix),
     service,
     metric,
     threshold: baseline.alarmThresholds?.[metric] ?? baseline[metric] * regressionFactor,

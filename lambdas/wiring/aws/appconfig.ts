@@ -13,6 +13,8 @@ export function appConfigReleaser(env: NodeJS.ProcessEnv, catalog: Catalog): Rel
     environments: requiredJsonMap('ITV_APPCONFIG_ENVIRONMENTS', env),
     profiles: requiredJsonMap('ITV_APPCONFIG_PROFILES', env),
     strategies: requiredJsonMap('ITV_APPCONFIG_STRATEGIES', env),
+    // The stack's rollback alarms are named with its prefix (infra/physical-names.ts).
+    alarmPrefix: requiredEnv('ITV_NAME_PREFIX', env),
     // Feature-flag profiles take AppConfig's flag document, built from the catalog's contract.
     services: catalog.services,
     // Irreversible releases disable and restore their monitors' alarm actions, and read the monitors.

@@ -1,0 +1,95 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { createItvApp } from '../../infra/build-app.js';
+import { fixtureTemplate, synthesizeItv } from './synth-support.js';
+
+/** Names CloudFormation must find free in the account and region: a second stack with any of them fails to create. */
+const regionUniqueNames: ReadonlyArray<readonly [string, string]> = [
+  ['AWS::Events::EventBus', 'Name'],
+  ['AWS::CloudWatch::Dashboard', 'DashboardName'],
+  ['AWS::CloudWatch::Alarm', 'AlarmName'],
+  ['AWS::StepFunctions::StateMachine', 'StateMachineName'],
+];
+
+function physicalNames(template: Template): string[] {
+  const names: string[] = [];
+  for (const [type, property] of regionUniqueNames) {
+    for (const resource of Object.values(template.findResources(type))) {
+      const name = (resource as { Properties?: Record<string, unknown> }).Properties?.[property];
+      if (typeof name === 'string') names.push(`${type} ${name}`);
+    }
+  }
+  return names.sort();
+}
+
+function functionPrefixes(template: Template): Set<unknown> {
+  return new Set(
+    Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) =>
+        (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
+          .Environment?.Variables?.ITV_NAME_PREFIX,
+    ),
+  );
+}
+
+describe('two stacks in one account and region', () => {
+  test('the default stack Itv keeps the names its users know: the bus itv, the dashboard itv-pipeline, alarms itv-…', () => {
+    const template = fixtureTemplate();
+    const names = physicalNames(template);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'AWS::Events::EventBus itv',
+        'AWS::CloudWatch::Dashboard itv-pipeline',
+        'AWS::CloudWatch::Alarm itv-checkout-error-rate',
+        'AWS::StepFunctions::StateMachine Itv-pipeline',
+      ]),
+    );
+    expect(functionPrefixes(template)).toEqual(new Set(['itv']));
+  });
+
+  test('a stack named ItvStaging names every region-unique resource after itself, sharing none with Itv', () => {
+    // Act
+    const staging = synthesizeItv({ stackName: 'ItvStaging' });
+    // Assess
+    expect(staging.stack.stackName).toBe('ItvStaging');
+    const names = physicalNames(staging.template);
+    const taken = new Set(physicalNames(fixtureTemplate()));
+    expect(names.length).toBeGreaterThan(4);
+    expect(names.filter((name) => taken.has(name))).toEqual([]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'AWS::Events::EventBus itvstaging',
+        'AWS::CloudWatch::Dashboard itvstaging-pipeline',
+        'AWS::CloudWatch::Alarm itvstaging-checkout-error-rate',
+      ]),
+    );
+    // The functions read their alarms' and metrics' names with the same prefix.
+    expect(functionPrefixes(staging.template)).toEqual(new Set(['itvstaging']));
+  });
+
+  test('the name comes from the CDK context itv:stackName, and one CloudFormation refuses is refused at synth', () => {
+    // `npx cdk deploy -c itv:stackName=ItvStaging` hands the app its context through CDK_CONTEXT_JSON.
+    const before = process.env.CDK_CONTEXT_JSON;
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'itv:stackName': 'ItvStaging' });
+    try {
+      const { stack } = createItvApp({
+        services: [],
+        publishers: [],
+        bundling: false,
+        templateValidation: false,
+      });
+      expect(stack.stackName).toBe('ItvStaging');
+    } finally {
+      if (before === undefined) delete process.env.CDK_CONTEXT_JSON;
+      else process.env.CDK_CONTEXT_JSON = before;
+    }
+    expect(() =>
+      createItvApp({
+        services: [],
+        publishers: [],
+        bundling: false,
+        templateValidation: false,
+        stackName: 'itv staging',
+      }),
+    ).toThrow(/itv:stackName "itv staging" is not a CloudFormation stack name/);
+  });
+});
