@@ -39,6 +39,7 @@ import { notAPath, requestTarget } from '../request-target.js';
 import type { LocalExecutions } from '../runtime/local-executions.js';
 import { maxInFlightVariable } from './capacity.js';
 import { collectGarbage } from './collect-garbage.js';
+import { homeIdentity } from './home-owner.js';
 import type { ProgressLog } from './progress-log.js';
 import { announcesBody, readBody } from './read-body.js';
 import { sameSecret } from './same-secret.js';
@@ -68,12 +69,14 @@ export interface LocalApiOptions {
  * and a stop.
  */
 export function localApi(
-  stack: Pick<LocalStack, 'deps'>,
+  stack: Pick<LocalStack, 'deps'> & { home?: string },
   executions: LocalExecutions,
   options: LocalApiOptions,
 ) {
   const { deps } = stack;
   const { authenticate, local } = options;
+  // The home the health route names, so that a client of another home (a copy, a moved one) sends nothing here.
+  const servedHome = stack.home === undefined ? undefined : homeIdentity(stack.home);
   const admit: Admit = options.admit ?? ((event, catalog) => void authenticate(event, catalog));
   const handlers: Record<ApiRouteKey, Route> = {
     'POST /intents': (event) => submitIntent(event, executions, deps, deps.clock.now(), authenticate),
@@ -126,6 +129,7 @@ export function localApi(
           if (event.queryStringParameters?.collect === '1') collectGarbage();
           return json(200, {
             pid: process.pid,
+            ...(servedHome === undefined ? {} : { home: servedHome }),
             now: deps.clock.now(),
             clockMode: local.clockMode,
             running: executions.inFlight,

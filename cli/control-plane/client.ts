@@ -7,9 +7,11 @@ import { bodyText } from '../api/json-text.js';
 import { projectRoot } from '../project-root.js';
 import { RequestTimeoutError } from './bounded-fetch.js';
 import {
+  addressFile,
   type ControlPlaneAddress,
   claimStart,
   currentOwner,
+  homeIdentity,
   readAddress,
   releaseStart,
 } from './home-owner.js';
@@ -136,7 +138,7 @@ export async function controlPlane(home: string): Promise<ControlPlaneClient> {
   try {
     while (Date.now() < deadline) {
       const address = readAddress(home);
-      if (address && (await healthy(address))) return new ControlPlaneClient(address, home);
+      if (address && (await healthy(address, home))) return new ControlPlaneClient(address, home);
       const owner = currentOwner(home);
       if (owner?.kind === 'demo') {
         throw new HomeBusyError(
@@ -165,7 +167,24 @@ export async function controlPlane(home: string): Promise<ControlPlaneClient> {
     releaseStart(home);
   }
   throw new ItvError(
-    `the control plane for ${home} did not answer within ${startTimeoutMs / 1000} s; see ${join(home, 'control-plane.log')}`,
+    `the control plane for ${home} did not answer within ${startTimeoutMs / 1000} s; ${unansweredOwner(home)}`,
+  );
+}
+
+/**
+ * Where to look when no control plane answered: the claim's process, when a live one holds it. It may be busy or
+ * stopped (SIGSTOP), or not an itv process at all — a pid reused after a restart, where the kernel does not tell
+ * when the process started — which only the user can tell; what to do either way is named.
+ */
+function unansweredOwner(home: string): string {
+  const log = join(home, 'control-plane.log');
+  const owner = currentOwner(home);
+  if (!owner) return `see ${log}`;
+  const lock = join(home, 'owner.lock');
+  return (
+    `${lock} names pid ${owner.pid}, which runs but does not answer as its control plane (see ${log}). ` +
+    `If pid ${owner.pid} is an itv control plane, end it (kill ${owner.pid}); if it is not (its pid reused ` +
+    `after a restart), remove ${lock} and ${addressFile(home)}`
   );
 }
 
@@ -180,7 +199,7 @@ function indented(logged: string): string {
 /** The running control plane of the home, if any; never starts one. */
 export async function runningControlPlane(home: string): Promise<ControlPlaneClient | undefined> {
   const address = readAddress(home);
-  return address && (await healthy(address)) ? new ControlPlaneClient(address, home) : undefined;
+  return address && (await healthy(address, home)) ? new ControlPlaneClient(address, home) : undefined;
 }
 
 /** A control plane started on the home, with where in its log what it writes begins. */
@@ -235,14 +254,21 @@ export function keepLogSmall(logFile: string): void {
   }
 }
 
-async function healthy(address: ControlPlaneAddress): Promise<boolean> {
+/**
+ * Whether the control plane at the address answers as the one of this home: its health names the home it
+ * serves (one that names none is an earlier itv's, judged by its address file alone). A client never sends
+ * requests, nor a stop, to another home's control plane.
+ */
+async function healthy(address: ControlPlaneAddress, home: string): Promise<boolean> {
   try {
     const answer = await loopbackRequest(
       `${address.url}/local/health`,
       { headers: { authorization: `ItvLocal ${address.secret}` } },
       5000,
     );
-    return answer.status >= 200 && answer.status < 300;
+    if (answer.status < 200 || answer.status >= 300) return false;
+    const served = (JSON.parse(answer.text) as { home?: unknown }).home;
+    return served === undefined || served === homeIdentity(home);
   } catch {
     return false;
   }

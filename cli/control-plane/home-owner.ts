@@ -1,17 +1,35 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 
 /**
  * Who owns an ITV_HOME: the one process that runs its dynalite, executions and clock. The claim is a file
  * created exclusively (`owner.lock`), so of two processes claiming at once exactly one succeeds; a claim whose
  * process has died is taken over.
+ *
+ * A claim (and the address) names the home it was made for and the process that made it, since the files
+ * travel with the folder: a copy of a home made while its owner runs (`cp -a`), or the home moved (`mv`), holds
+ * a claim of a live process that does not serve it, and a pid reused after a reboot or a container restart
+ * names a live process that is no control plane at all. Either claim is stale for this home.
  */
 export interface HomeOwner {
   pid: number;
   /** `control-plane`: the background process every command talks to; `demo`: `itv demo` for its run. */
   kind: 'control-plane' | 'demo';
   startedAt: string;
+  /** The home's real path when claimed (`homeIdentity`); absent in a claim an earlier itv made. */
+  home?: string;
+  /** When the process started, as the kernel tells (`processStart`); absent where it cannot tell. */
+  processStart?: string;
 }
 
 /** Where a running control plane answers, written once it listens (mode 0600: it holds the local secret). */
@@ -20,6 +38,48 @@ export interface ControlPlaneAddress {
   url: string;
   /** Lets the CLI name who it acts as; whoever can read ITV_HOME can act as anyone, as with `--as`. */
   secret: string;
+  /** The real path of the home it serves, as in its claim; absent in an address an earlier itv wrote. */
+  home?: string;
+  processStart?: string;
+}
+
+/**
+ * The home's identity: its real path (symbolic links resolved), what its claim and its control plane's health
+ * answer name. A copy or a moved home has another; a home not made yet is named by its resolved path.
+ */
+export function homeIdentity(home: string): string {
+  try {
+    return realpathSync(home);
+  } catch {
+    return resolve(home);
+  }
+}
+
+/**
+ * When process `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat): with the pid, it names
+ * one process, where a pid alone may be reused. Undefined where /proc does not tell (not Linux, or it has exited).
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) state …`: comm may hold spaces and parentheses; field 3 (state) follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process a claim or an address names still runs and is the one that made it (not a reused
+ * pid), for this home (not the one it was copied or moved from). A record without the fields an earlier itv did
+ * not write is judged on what it has.
+ */
+function servesHome(record: { pid: number; home?: string; processStart?: string }, home: string): boolean {
+  if (!isAlive(record.pid)) return false;
+  if (record.home !== undefined && record.home !== homeIdentity(home)) return false;
+  if (record.processStart === undefined) return true;
+  const started = processStart(record.pid);
+  return started === undefined || started === record.processStart;
 }
 
 const lockFile = (home: string) => join(home, 'owner.lock');
@@ -52,10 +112,10 @@ function exitedUnreaped(pid: number): boolean {
   return state === 'Z' || state === 'X';
 }
 
-/** The home's owner, if a live process holds the claim. */
+/** The home's owner, if a live process holds the claim it made for this home. */
 export function currentOwner(home: string): HomeOwner | undefined {
   const owner = readJson<HomeOwner>(lockFile(home));
-  return owner && isAlive(owner.pid) ? owner : undefined;
+  return owner && servesHome(owner, home) ? owner : undefined;
 }
 
 /**
@@ -64,18 +124,25 @@ export function currentOwner(home: string): HomeOwner | undefined {
  */
 export function claimHome(home: string, kind: HomeOwner['kind']): boolean {
   makePrivateFolder(home);
-  const owner: HomeOwner = { pid: process.pid, kind, startedAt: new Date().toISOString() };
+  const owner: HomeOwner = {
+    pid: process.pid,
+    kind,
+    startedAt: new Date().toISOString(),
+    home: homeIdentity(home),
+    ...ownStart(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(lockFile(home), 'wx', 0o600);
       writeFileSync(fd, JSON.stringify(owner));
       closeSync(fd);
+      claimedLocks.set(home, lockIdentity(home));
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const held = readJson<HomeOwner>(lockFile(home));
-    if (held && isAlive(held.pid)) return false;
+    if (held && servesHome(held, home)) return false;
     const aside = `${lockFile(home)}.${process.pid}.stale`;
     try {
       renameSync(lockFile(home), aside);
@@ -83,7 +150,7 @@ export function claimHome(home: string, kind: HomeOwner['kind']): boolean {
       continue;
     }
     const moved = readJson<HomeOwner>(aside);
-    if (moved && isAlive(moved.pid)) {
+    if (moved && servesHome(moved, home)) {
       renameSync(aside, lockFile(home));
       return false;
     }
@@ -130,20 +197,50 @@ export function releaseStart(home: string): void {
 export function releaseHome(home: string): void {
   const held = readJson<HomeOwner>(lockFile(home));
   if (held?.pid !== process.pid) return;
+  claimedLocks.delete(home);
   rmSync(addressFile(home), { force: true });
   rmSync(lockFile(home), { force: true });
 }
 
+/** Writes the address, naming the home it serves and, where the kernel tells, when this process started. */
 export function writeAddress(home: string, address: ControlPlaneAddress): void {
   const temporary = `${addressFile(home)}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(address), { mode: 0o600 });
+  const named: ControlPlaneAddress = { ...address, home: homeIdentity(home), ...ownStart() };
+  writeFileSync(temporary, JSON.stringify(named), { mode: 0o600 });
   renameSync(temporary, addressFile(home));
 }
 
-/** The running control plane's address, if its process is alive. */
+/** The running control plane's address, if its process is alive and the one that wrote it for this home. */
 export function readAddress(home: string): ControlPlaneAddress | undefined {
   const address = readJson<ControlPlaneAddress>(addressFile(home));
-  return address && isAlive(address.pid) ? address : undefined;
+  return address && servesHome(address, home) ? address : undefined;
+}
+
+/** The claim files this process created, by home: the device and inode of each when created. */
+const claimedLocks = new Map<string, string | undefined>();
+
+function lockIdentity(home: string): string | undefined {
+  try {
+    const { dev, ino } = statSync(lockFile(home));
+    return `${dev}:${ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the home this process claimed is still at `home`: the claim file there is the very file it created.
+ * A home moved away (`mv`) leaves no file at the path, and one put back from a copy holds another file, whatever
+ * it says. One `stat`, cheap enough to ask before every request.
+ */
+export function stillHoldsHome(home: string): boolean {
+  const claimed = claimedLocks.get(home);
+  return claimed !== undefined && lockIdentity(home) === claimed;
+}
+
+function ownStart(): { processStart?: string } {
+  const started = processStart(process.pid);
+  return started === undefined ? {} : { processStart: started };
 }
 
 function modifiedAt(file: string): number {
