@@ -12,6 +12,7 @@ import { LocalPipeline } from '../runtime/local-pipeline.js';
 import { pipelineDefinition } from '../session.js';
 import { localApi } from './api.js';
 import { addressFile, claimHome, releaseHome, writeAddress } from './home-owner.js';
+import { watchHome } from './home-watch.js';
 import { controlPlaneAdmits, controlPlaneCaller } from './local-auth.js';
 import { ProgressLog } from './progress-log.js';
 import { ControlPlaneStartError } from './start-failure.js';
@@ -40,6 +41,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     log(`another process owns ${home}; not starting`);
     return 0;
   }
+  const watch = watchHome(home, log);
   try {
     const stack = await openLocalStack({ home, clockStart: options.clockStart }).catch((error: unknown) => {
       throw new ControlPlaneStartError(`the stack in ${home} did not open`, { cause: error });
@@ -97,6 +99,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       },
     });
     const server = createServer((request, response) => {
+      watch.check();
       openRequests++;
       lastActivity = Date.now();
       response.on('close', () => {
@@ -153,6 +156,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     log('stopped');
     return 0;
   } finally {
+    watch.stop();
     releaseHome(home);
   }
 }

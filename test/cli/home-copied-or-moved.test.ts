@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../cli/control-plane/home-owner.js';
@@ -61,6 +61,72 @@ describe('a home copied or moved while its control plane runs', () => {
       expect(await intentIds(copy)).toHaveLength(1);
       expect(await intentIds(original)).toEqual([]);
       expect(controlPlanePid(original)).toBe(originalPid);
+    },
+    intentsBudgetMs(2),
+  );
+
+  test(
+    'a moved home: the old process stops by itself, writes nothing at the old path, and the ledger verifies',
+    async () => {
+      // Prepare: an intent released in the home, whose control plane runs on (far longer than this test).
+      const before = mkdtempSync(join(tmpdir(), 'itv-before-move-'));
+      const after = `${before}-moved`;
+      folders.push(before, after);
+      const submitted = await runItv(before, ['submit', example, '--as', 'alice'], {
+        env: { ITV_IDLE_SECONDS: '600' },
+      });
+      expect(submitted.code).toBe(0);
+      const oldPid = controlPlanePid(before)!;
+      pids.push(oldPid);
+
+      // Act: the folder moves (mv); a command then runs at its new path.
+      renameSync(before, after);
+      await until('the old control plane stopped', () => !isAlive(oldPid));
+      const verified = await runItv(after, ['ledger', 'verify', '--accept-tail']);
+      const listed = await intentIds(after);
+
+      // Assess
+      expect(existsSync(before)).toBe(false);
+      expect([verified.code, verified.stdout]).not.toContain('TAMPERED');
+      expect(verified.code).toBe(0);
+      expect(listed).toHaveLength(1);
+      expect(controlPlanePid(after)).not.toBe(oldPid);
+      expect(readFileSync(join(after, 'control-plane.log'), 'utf8')).toMatch(
+        new RegExp(`${before} is no longer this control plane's home`),
+      );
+    },
+    intentsBudgetMs(2),
+  );
+
+  test(
+    'a command at the new path while the old process still holds the tables is refused saying so, then works',
+    async () => {
+      // Prepare: the old control plane cannot run on (SIGSTOP) to notice the move, so it keeps the tables' lock.
+      const before = mkdtempSync(join(tmpdir(), 'itv-held-move-'));
+      const after = `${before}-moved`;
+      folders.push(before, after);
+      const submitted = await runItv(before, ['submit', example, '--as', 'alice'], {
+        env: { ITV_IDLE_SECONDS: '600' },
+      });
+      expect(submitted.code).toBe(0);
+      const oldPid = controlPlanePid(before)!;
+      pids.push(oldPid);
+      process.kill(oldPid, 'SIGSTOP');
+
+      // Act
+      renameSync(before, after);
+      const refused = await runItv(after, ['list']);
+      process.kill(oldPid, 'SIGCONT');
+      await until('the old control plane stopped', () => !isAlive(oldPid));
+      const verified = await runItv(after, ['ledger', 'verify', '--accept-tail']);
+      const listed = await intentIds(after);
+
+      // Assess
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`${join(after, 'dynamodb')} is held by another process`);
+      expect(existsSync(before)).toBe(false);
+      expect(verified.code).toBe(0);
+      expect(listed).toHaveLength(1);
     },
     intentsBudgetMs(2),
   );

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { HttpAuthScheme } from '@smithy/types';
+import { ItvError } from '../../core/errors.js';
 import { DirectDynaliteClient, type DynaliteStore } from './dynalite-direct.js';
 import { inProcessDynaliteHandler } from './dynalite-in-process.js';
 import { closeDynaliteIteratorsOnEnd } from './dynalite-iterators.js';
@@ -65,9 +66,16 @@ export interface DynaliteServer extends OwnedDynalite {
  * owner opens its dynalite so — dynalite accepts any credentials, so a port on loopback would let any local user
  * read or write the home's tables. With `path` the tables persist in a LevelDB folder there (LevelDB's lock keeps
  * a second process out); without it they live in memory. Tables are ACTIVE as soon as created.
+ *
+ * A folder another opener holds is waited for up to `heldWaitMs` (a control plane of the home's earlier path
+ * exits within a second or two of a move), then refused with `DynaliteHeldError`: opened lazily, as dynalite
+ * would, its first write would crash the process with nothing but "Database is closed".
  */
-export async function openDynalite(options: { path?: string } = {}): Promise<OwnedDynalite> {
+export async function openDynalite(
+  options: { path?: string; heldWaitMs?: number } = {},
+): Promise<OwnedDynalite> {
   const { server, store } = await created(options);
+  if (options.path !== undefined) await opened(store, options.path, options.heldWaitMs ?? defaultHeldWaitMs);
   let closing: Promise<void> | undefined;
   return {
     client: ownerClients(server, store),
@@ -111,6 +119,40 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
       return closing;
     },
   };
+}
+
+/** The folder of a home's tables is held by another process (LevelDB's lock), which did not let it go in time. */
+export class DynaliteHeldError extends ItvError {}
+
+const defaultHeldWaitMs = 5000;
+
+interface LevelStore {
+  status: string;
+  open(): Promise<void>;
+}
+
+/** Waits until the store's LevelDB is open: at once, or once its holder lets it go within `waitMs`. */
+async function opened(store: DynaliteStore, path: string, waitMs: number): Promise<void> {
+  const db = (store as unknown as { db: LevelStore }).db;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await db.open();
+      return;
+    } catch (error) {
+      const held = (error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED';
+      if (!held) throw error;
+      if (Date.now() >= deadline) {
+        throw new DynaliteHeldError(
+          `${path} is held by another process: a control plane of this home still runs under the path the ` +
+            'home had before it was moved, or is stopped (SIGSTOP); it exits by itself once it runs on. ' +
+            'Run the command again once it has exited',
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 async function created(options: { path?: string }): Promise<{ server: Server; store: DynaliteStore }> {
