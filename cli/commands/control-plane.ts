@@ -1,7 +1,7 @@
 import { InvalidInputError, issueText } from '../../lambdas/core/errors.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { runningControlPlane } from '../control-plane/client.js';
-import { currentOwner } from '../control-plane/home-owner.js';
+import { currentOwner, readAddress } from '../control-plane/home-owner.js';
 import { ControlPlaneStartError, startFailedExitCode } from '../control-plane/start-failure.js';
 import { positiveSeconds, startSettingsFrom } from '../control-plane/start-settings.js';
 
@@ -41,20 +41,33 @@ export async function controlPlaneCommand(options: { idle?: string }): Promise<n
   }
 }
 
-/** `itv control-plane stop`: asks the home's control plane to stop, and waits until it has. */
+/**
+ * `itv control-plane stop`: asks the home's control plane to stop, and waits until it has. One that runs but does
+ * not answer (stopped with SIGSTOP, or stuck) is not "none": that fails naming its pid, as a service manager's
+ * stop must see. One that holds the home with no address yet (starting) or no longer (stopping) is waited for.
+ */
 export async function stopCommand(options: { json?: boolean } = {}): Promise<number> {
   const home = itvHome();
-  const client = await runningControlPlane(home);
-  if (!client) {
-    console.log(
-      options.json ? JSON.stringify({ home, stopped: false }) : `no control plane runs for ${home}`,
-    );
-    return 0;
+  const deadline = Date.now() + 60_000;
+  let client = await runningControlPlane(home);
+  while (!client) {
+    const unanswering = readAddress(home)?.pid;
+    if (unanswering !== undefined) return unanswered(home, unanswering, options);
+    const owner = currentOwner(home);
+    if (owner?.kind !== 'control-plane') {
+      console.log(
+        options.json ? JSON.stringify({ home, stopped: false }) : `no control plane runs for ${home}`,
+      );
+      return 0;
+    }
+    if (Date.now() > deadline) return unanswered(home, owner.pid, options);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client = await runningControlPlane(home);
   }
   await client.call('POST', '/local/stop');
-  const deadline = Date.now() + 60_000;
+  const stopDeadline = Date.now() + 60_000;
   while (currentOwner(home)?.pid === client.address.pid) {
-    if (Date.now() > deadline) {
+    if (Date.now() > stopDeadline) {
       console.error(`itv: the control plane (pid ${client.address.pid}) did not stop within a minute`);
       return 1;
     }
@@ -66,4 +79,15 @@ export async function stopCommand(options: { json?: boolean } = {}): Promise<num
       : `stopped the control plane for ${home} (pid ${client.address.pid})`,
   );
   return 0;
+}
+
+/** The home's control plane `pid` runs but did not answer: it was not asked to stop, which is this stop's failure. */
+function unanswered(home: string, pid: number, options: { json?: boolean }): number {
+  const why =
+    `the control plane for ${home} (pid ${pid}) runs but did not answer, so it was not asked to stop: ` +
+    `if it was stopped (SIGSTOP), \`kill -CONT ${pid}\` and run this again; ` +
+    `\`kill -9 ${pid}\` ends it as a crash would (the next start resumes its executions)`;
+  if (options.json) console.log(JSON.stringify({ home, stopped: false, pid, error: why }));
+  console.error(`itv: ${why}`);
+  return 1;
 }

@@ -11,7 +11,7 @@ import { LocalExecutions } from '../runtime/local-executions.js';
 import { LocalPipeline } from '../runtime/local-pipeline.js';
 import { pipelineDefinition } from '../session.js';
 import { localApi } from './api.js';
-import { addressFile, claimHome, releaseHome, writeAddress } from './home-owner.js';
+import { addressFile, claimHome, currentOwner, releaseHome, writeAddress } from './home-owner.js';
 import { watchHome } from './home-watch.js';
 import { controlPlaneAdmits, controlPlaneCaller } from './local-auth.js';
 import { ProgressLog } from './progress-log.js';
@@ -32,14 +32,15 @@ export interface ControlPlaneOptions {
  * The local control plane: the one process that owns an ITV_HOME's embedded stack — dynalite, the signer, the
  * simulators, the executions and the virtual clock — and answers the API on 127.0.0.1 for every `itv` command
  * and `itv serve`. Started on demand by the first command that needs it; stops when idle or asked to.
- * Resolves with 0 when it has stopped, or 0 at once if another process already owns the home.
+ * Resolves with 0 when it has stopped, or 1 at once if another process already owns the home.
  */
 export async function runControlPlane(options: ControlPlaneOptions): Promise<number> {
   const { home, idleMs } = options;
   const log = options.log ?? ((line: string) => console.log(`${new Date().toISOString()} ${line}`));
   if (!claimHome(home, 'control-plane')) {
-    log(`another process owns ${home}; not starting`);
-    return 0;
+    const owner = currentOwner(home);
+    log(`another process${owner ? ` (pid ${owner.pid})` : ''} owns ${home}; not starting`);
+    return 1;
   }
   const watch = watchHome(home, log);
   try {
