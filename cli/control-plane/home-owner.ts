@@ -165,23 +165,27 @@ const startFile = (home: string) => join(home, 'starting.lock');
 /**
  * Claims the right to start the home's control plane, so that of many commands finding none only one
  * starts a process (each start costs a Node.js process's load time, and all but one would lose the home's
- * claim anyway). A claim whose process has died, or older than `staleMs`, is taken over.
+ * claim anyway). A claim whose process has died, or made for another home (copied with it), or older than
+ * `staleMs`, is taken over.
  */
 export function claimStart(home: string, staleMs: number, now = Date.now()): boolean {
   makePrivateFolder(home);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(startFile(home), 'wx', 0o600);
-      writeFileSync(fd, JSON.stringify({ pid: process.pid, at: now }));
+      writeFileSync(
+        fd,
+        JSON.stringify({ pid: process.pid, at: now, home: homeIdentity(home), ...ownStart() }),
+      );
       closeSync(fd);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const held = readJson<{ pid: number; at: number }>(startFile(home));
+    const held = readJson<{ pid: number; at: number; home?: string; processStart?: string }>(startFile(home));
     // A claim not yet readable is being written, unless its file is as old as a stale claim (its writer died).
     const at = held?.at ?? modifiedAt(startFile(home));
-    if (now - at < staleMs && (!held || isAlive(held.pid))) return false;
+    if (now - at < staleMs && (!held || servesHome(held, home))) return false;
     rmSync(startFile(home), { force: true });
   }
   return false;

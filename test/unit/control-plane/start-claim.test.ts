@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claimStart, releaseStart } from '../../../cli/control-plane/home-owner.js';
@@ -38,5 +38,21 @@ describe('the claim to start a home’s control plane', () => {
     expect(claimStart(home, 60_000)).toBe(false);
     // Its writer died before writing: after the timeout it is taken over, so no home is locked forever.
     expect(claimStart(home, 60_000, Date.now() + 61_000)).toBe(true);
+  });
+
+  test('a claim copied with its home (cp -a while a command started its control plane) is not the copy’s', () => {
+    // Prepare: this process claims the start of the original; the home is copied meanwhile.
+    expect(claimStart(home, 60_000)).toBe(true);
+    const copy = `${home}-copy`;
+    cpSync(home, copy, { recursive: true });
+
+    // Act
+    const claimed = claimStart(copy, 60_000);
+    releaseStart(copy);
+    rmSync(copy, { recursive: true, force: true });
+
+    // Assess: the copy's start is not held up by the original's, which still stands.
+    expect(claimed).toBe(true);
+    expect(claimStart(home, 60_000)).toBe(false);
   });
 });
