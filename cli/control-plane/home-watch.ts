@@ -7,7 +7,7 @@ const homeCheckMs = 1000;
 export const homeLostExitCode = 1;
 
 export interface HomeWatch {
-  /** Checks now (before a request is answered); exits the process if the home has left. */
+  /** Checks now (before a request is answered, or evidence written); exits the process if the home has left. */
   check(): void;
   /** Ends the checks, before the control plane gives its claim up itself. */
   stop(): void;

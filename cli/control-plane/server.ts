@@ -44,7 +44,11 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
   }
   const watch = watchHome(home, log);
   try {
-    const stack = await openLocalStack({ home, clockStart: options.clockStart }).catch((error: unknown) => {
+    const stack = await openLocalStack({
+      home,
+      clockStart: options.clockStart,
+      beforeEvidenceWrite: watch.check,
+    }).catch((error: unknown) => {
       throw new ControlPlaneStartError(`the stack in ${home} did not open`, { cause: error });
     });
     const progress = new ProgressLog();

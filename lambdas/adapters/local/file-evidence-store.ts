@@ -49,7 +49,14 @@ export class FileEvidenceStore implements EvidenceStore {
   /** Folders this store has made: a bundle's keys share one, and objects spread over 256. */
   private readonly folders = new Set<string>();
 
-  constructor(readonly root: string) {}
+  /**
+   * `beforeWrite` runs before every write and throws to refuse it: the home's owner checks there that the home is
+   * still at `root`'s path, since folders made through a path its home has left would re-create it there.
+   */
+  constructor(
+    readonly root: string,
+    private readonly beforeWrite: () => void = () => {},
+  ) {}
 
   /**
    * A new object costs two writes, two links and two unlinks. They are made synchronously: each is a small file
@@ -135,6 +142,7 @@ export class FileEvidenceStore implements EvidenceStore {
 
   /** Writes `body` read-only at `path` unless something is there already: true when this call wrote it. */
   private async linkNew(path: string, body: Uint8Array | string): Promise<boolean> {
+    this.beforeWrite();
     const folder = dirname(path);
     const temp = `${path}.${randomUUID()}.tmp`;
     if (!this.folders.has(folder)) {

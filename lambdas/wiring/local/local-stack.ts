@@ -48,7 +48,14 @@ export interface LocalStack {
  * every other process reaches the home through the owner's API.
  */
 export async function openLocalStack(
-  options: { home?: string; inMemory?: boolean; catalog?: Catalog; clockStart?: Date } = {},
+  options: {
+    home?: string;
+    inMemory?: boolean;
+    catalog?: Catalog;
+    clockStart?: Date;
+    /** Runs before each evidence write, throwing (or ending the process) when the home is no longer there. */
+    beforeEvidenceWrite?: () => void;
+  } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
   makePrivateFolder(home);
@@ -92,7 +99,7 @@ export async function openLocalStack(
   const evidenceDir = options.inMemory
     ? mkdtempSync(join(tmpdir(), 'itv-evidence-'))
     : join(home, 'evidence');
-  const evidence = new FileEvidenceStore(evidenceDir);
+  const evidence = new FileEvidenceStore(evidenceDir, options.beforeEvidenceWrite);
   const deps: PipelineDeps = {
     ledgerName,
     ledger,

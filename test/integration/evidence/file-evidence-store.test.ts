@@ -37,6 +37,21 @@ describe('FileEvidenceStore', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  test('writes nothing, not even its folders, once the check before each write refuses (its home moved away)', async () => {
+    // Prepare: the store's folder is gone (the home moved) and the check before a write says so.
+    const home = join(root, 'home-that-moved');
+    const guarded = new FileEvidenceStore(join(home, 'evidence'), () => {
+      throw new Error('the home moved');
+    });
+
+    // Act
+    const refused = await failure(guarded.putObject('bundles/b1/manifest.json', Buffer.from('{}'), 'json'));
+
+    // Assess
+    expect(refused?.message).toBe('the home moved');
+    expect(existsSync(home)).toBe(false);
+  });
+
   /** The object file a digest is kept in, and what its owner can do to a read-only file. */
   const objectFile = (digest: string) => join(root, 'objects', 'sha256', digest.slice(0, 2), digest.slice(2));
   const overwrite = (path: string, bytes: Buffer | string) => {
