@@ -140,10 +140,11 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
           process.off('SIGINT', signalled);
           process.off('SIGTERM', signalled);
           const waiting = executions.suspendParks();
+          const unrecorded = executions.stopRetries();
           const why = stopRequested
             ? 'stopping as asked'
             : `idle for ${Math.round(idleMs / 1000)} s; stopping`;
-          log(`${why}${suspendedNote(waiting)}`);
+          log(`${why}${suspendedNote(waiting)}${unrecordedNote(unrecorded)}`);
           resolve();
         }
       }, 200);
@@ -172,4 +173,10 @@ function suspendedNote(waiting: number): string {
   const which =
     waiting === 1 ? '1 execution waiting in process ends' : `${waiting} executions waiting in process end`;
   return `; ${which} here, to resume at the next start`;
+}
+
+/** What the stop log says of the executions still to record a failure: they are tried at the next start. */
+function unrecordedNote(unrecorded: number): string {
+  if (unrecorded === 0) return '';
+  return `; ${unrecorded} execution(s) whose failure is not yet recorded stay journaled, to try again at the next start`;
 }

@@ -23,6 +23,10 @@ export class ExecutionJournal {
     await this.state.put(ExecutionJournal.partition, entry.intentId, entry);
   }
 
+  async get(intentId: string): Promise<JournalEntry | undefined> {
+    return (await this.state.get<JournalEntry>(ExecutionJournal.partition, intentId))?.data;
+  }
+
   async drop(intentId: string): Promise<void> {
     await this.state.delete(ExecutionJournal.partition, intentId);
   }

@@ -12,6 +12,30 @@ import type { LedgerStore } from '../../lambdas/ports/ledger-store.js';
 import type { StateStore } from '../../lambdas/ports/state-store.js';
 import type { ExecutionReport, LocalPipeline } from './local-pipeline.js';
 
+/** An execution whose failure RecordFailure could not record, waiting in the journal for its next try. */
+export interface UnrecordedFailure {
+  /** Why it failed, and why the failure could not be recorded. */
+  error: string;
+  /** How many runs ended so. */
+  attempts: number;
+  /** When the next try starts, from when the last one ended; undefined once tries stopped (a stop). */
+  retryInSeconds: number | undefined;
+}
+
+/** Runs `retry` later, the `attempt`-th time; answers in how many seconds and how to call it off. */
+export type RetryLater = (retry: () => void, attempt: number) => { seconds: number; cancel(): void };
+
+/**
+ * Back-off for an unrecorded failure: 5 s, doubling up to 5 min, on the wall clock (what it waits for, space on
+ * a disk or a store answering again, is outside the virtual clock). The timer never keeps the process alive.
+ */
+export const retryWithBackoff: RetryLater = (retry, attempt) => {
+  const seconds = Math.min(300, 5 * 2 ** Math.min(attempt - 1, 10));
+  const timer = setTimeout(retry, seconds * 1000);
+  timer.unref();
+  return { seconds, cancel: () => clearTimeout(timer) };
+};
+
 /** A place among the executions in flight, held by a request that may start or resume one. */
 export interface Slot {
   /** Gives the place back; the execution the request started, if any, now counts in its stead. */
@@ -28,6 +52,9 @@ export interface Slot {
 export class LocalExecutions implements Executions {
   private readonly running = new Map<string, Promise<ExecutionReport>>();
   private readonly starting = new Set<string>();
+  /** Unrecorded failures by intent id, with how to call off the next try. */
+  private readonly unrecorded = new Map<string, UnrecordedFailure & { cancel(): void }>();
+  private retriesStopped = false;
   private reserved = 0;
   /** Mean wall time of recent executions (exponentially weighted), for the Retry-After of a refusal. */
   private meanRunMs = 1000;
@@ -38,6 +65,7 @@ export class LocalExecutions implements Executions {
     private readonly ledgerName: string,
     private readonly onError: (error: unknown) => void = console.error,
     readonly maxInFlight = Number.POSITIVE_INFINITY,
+    private readonly retryLater: RetryLater = retryWithBackoff,
   ) {}
 
   /**
@@ -134,6 +162,9 @@ export class LocalExecutions implements Executions {
     if (waits.laneToken) this.pipeline.wakeLaneWaiters();
     // A scheduled intent's park ends now; admission finds the request and it concludes.
     if (waits.dueToken) this.pipeline.wakeDue(intentId);
+    // An execution waiting to record its failure tries now rather than after its back-off: the failure is what
+    // ends the intent (a stop would end it no differently), and the stopper's command follows that try.
+    if (this.unrecorded.has(intentId)) this.retryUnrecorded(intentId);
     // The resumed review wait finds the stop request and ends in Learn.
     if (waits.review && (await this.pipeline.claimReviewResumption(intentId))) {
       this.track(`${intentId}:resume`, this.pipeline.resume(intentId));
@@ -171,6 +202,27 @@ export class LocalExecutions implements Executions {
     return recovered.length + expired;
   }
 
+  /** The intent's failure that RecordFailure could not record, while its execution waits to try again. */
+  unrecordedFailure(intentId: string): UnrecordedFailure | undefined {
+    const failure = this.unrecorded.get(intentId);
+    if (!failure || this.isRunning(intentId)) return undefined;
+    const { cancel: _cancel, ...shown } = failure;
+    return shown;
+  }
+
+  /**
+   * Calls off the tries of unrecorded failures (the process stops): their executions stay in the journal, and
+   * the next start's `recover` runs them. Returns how many were waiting.
+   */
+  stopRetries(): number {
+    this.retriesStopped = true;
+    for (const failure of this.unrecorded.values()) {
+      failure.cancel();
+      failure.retryInSeconds = undefined;
+    }
+    return this.unrecorded.size;
+  }
+
   /** How many executions are running (a parked one is not). */
   get inFlight(): number {
     return this.running.size;
@@ -206,9 +258,44 @@ export class LocalExecutions implements Executions {
   private track(name: string, execution: Promise<ExecutionReport>): void {
     const startedAt = Date.now();
     this.running.set(name, execution);
-    execution.catch(this.onError).finally(() => {
-      this.running.delete(name);
-      this.meanRunMs = 0.8 * this.meanRunMs + 0.2 * (Date.now() - startedAt);
-    });
+    execution
+      .then((report) => this.noteUnrecorded(report))
+      .catch(this.onError)
+      .finally(() => {
+        this.running.delete(name);
+        this.meanRunMs = 0.8 * this.meanRunMs + 0.2 * (Date.now() - startedAt);
+      });
+  }
+
+  /**
+   * After each run: one whose failure went unrecorded is tried again after a back-off (the disk may have space
+   * again), from its journal entry, until a run records it; any other run ends what was noted of its intent.
+   */
+  private noteUnrecorded(report: ExecutionReport): void {
+    const intentId = report.intentId;
+    if (!intentId) return;
+    const prior = this.unrecorded.get(intentId);
+    if (report.status !== 'failed' || !report.failureUnrecorded) {
+      if (prior) this.unrecorded.delete(intentId);
+      return;
+    }
+    const attempts = (prior?.attempts ?? 0) + 1;
+    const next = this.retriesStopped
+      ? { seconds: undefined, cancel: () => {} }
+      : this.retryLater(() => this.retryUnrecorded(intentId), attempts);
+    const error = report.error ?? 'unknown error';
+    this.unrecorded.set(intentId, { error, attempts, retryInSeconds: next.seconds, cancel: next.cancel });
+    this.onError(
+      `${intentId}: the failure was not recorded (${error}); its execution stays journaled and ${
+        next.seconds === undefined ? 'resumes at the next start' : `is tried again in ${next.seconds} s`
+      }`,
+    );
+  }
+
+  private retryUnrecorded(intentId: string): void {
+    const failure = this.unrecorded.get(intentId);
+    if (!failure || this.retriesStopped || this.isRunning(intentId)) return;
+    failure.cancel();
+    this.track(intentId, this.pipeline.resumeJournaled(intentId));
   }
 }

@@ -47,6 +47,12 @@ export interface ExecutionReport {
   error?: string;
   /** States this run of the machine entered (Step Functions bills each as a state transition). */
   transitions?: number;
+  /**
+   * Failed without its failure on the ledger: RecordFailure failed too (a full disk, say). The intent still
+   * holds its lane and reads as in flight, so the execution stays in the journal for `resumeJournaled` (and the
+   * next start's `recover`) to record the failure.
+   */
+  failureUnrecorded?: true;
 }
 
 export interface LocalPipelineOptions {
@@ -88,8 +94,11 @@ type AslState = {
 
 let executionCounter = 0;
 
-/** What a run knows of its execution: the intent, once declared, and whether it parked (or was suspended). */
-type Tracker = { intentId: string | undefined; parked: boolean; suspended?: boolean };
+/**
+ * What a run knows of its execution: the intent, once declared, whether it parked (or was suspended), and whether
+ * RecordFailure began without finishing (`recording`), which no Catch follows.
+ */
+type Tracker = { intentId: string | undefined; parked: boolean; suspended?: boolean; recording?: boolean };
 
 /** The stages that free a lane: they delete the lease. */
 const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
@@ -173,6 +182,17 @@ export class LocalPipeline {
         entry.intentId,
       ),
     }));
+  }
+
+  /**
+   * Runs the intent's journaled execution again from the Task state it entered last: one whose failure went
+   * unrecorded (`ExecutionReport.failureUnrecorded`) records it now, as `recover` would after a restart.
+   */
+  async resumeJournaled(intentId: string): Promise<ExecutionReport> {
+    const entry = await this.options.journal?.get(intentId);
+    if (!entry) throw new Error(`intent ${intentId} has no journaled execution to resume`);
+    const from = { ...this.definition, StartAt: entry.state } as StateMachineDefinition;
+    return this.execute(from, entry.input, intentId);
   }
 
   /** Wakes every execution waiting for a lane: each re-checks, the queue's head is admitted, the rest wait on. */
@@ -305,6 +325,7 @@ export class LocalPipeline {
         status: 'failed',
         error: describe(error),
         transitions: await transitions(),
+        ...(tracker.recording ? { failureUnrecorded: true as const } : {}),
       };
       await this.options.afterFailure?.(report).catch((failure: unknown) => {
         report.error = `${report.error}; then: ${describe(failure)}`;
@@ -312,8 +333,11 @@ export class LocalPipeline {
       return report;
     } finally {
       // Ended or parked: nothing to resume (a parked execution resumes from its review request). A suspended
-      // one keeps its entry: the next start resumes it.
-      if (tracker.intentId && !tracker.suspended) await this.options.journal?.drop(tracker.intentId);
+      // one keeps its entry: the next start resumes it; so does one whose failure RecordFailure could not
+      // record, or nothing would ever free its lane.
+      if (tracker.intentId && !tracker.suspended && !tracker.recording) {
+        await this.options.journal?.drop(tracker.intentId);
+      }
       leave();
     }
   }
@@ -333,6 +357,7 @@ export class LocalPipeline {
       [TaskStateName, (e: unknown) => Promise<unknown>]
     >) {
       wrapped[name] = async (input: unknown) => {
+        if (name === 'RecordFailure') tracker.recording = true;
         await this.journal(name, input, tracker.intentId);
         const wait = waitThatRan(waitsBefore[name] ?? [], input);
         if (wait) await this.waitFor(wait, input);
@@ -352,6 +377,7 @@ export class LocalPipeline {
                       : handler(input),
           );
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
+          if (name === 'RecordFailure') tracker.recording = false;
           if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
           if (!tracker.parked) report({ state: name, phase: 'exited', output });
           failures.delete(name);
