@@ -14,7 +14,7 @@ import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { getOpenApi } from '../../lambdas/api/get-openapi.js';
 import { grantDelegationRoute } from '../../lambdas/api/grant-delegation.js';
-import { errorResponse } from '../../lambdas/api/http.js';
+import { errorResponse, internalErrorMessage } from '../../lambdas/api/http.js';
 import { listDelegationsRoute } from '../../lambdas/api/list-delegations.js';
 import { listIntentsRoute } from '../../lambdas/api/list-intents.js';
 import { asProblem, methodNotAllowed, noRouteProblem, problem } from '../../lambdas/api/problem.js';
@@ -51,6 +51,11 @@ export interface LocalApiOptions {
    * Gateway's IAM auth stands): throws `UnauthenticatedError` (401) when not. By default `authenticate`.
    */
   admit?: Admit;
+  /**
+   * Where this process writes its errors (the control plane's `control-plane.log`): a 500 names it, rather than
+   * the function logs a deployed stack's answer points to, and so does an intent's progress.
+   */
+  logFile?: string;
   /** The control plane's own routes under `/local/`; absent for a plain API server. */
   local?: {
     progress: ProgressLog;
@@ -105,6 +110,14 @@ export function localApi(
     'POST /payloads': (event) => putPayload(event, deps, authenticate),
     'DELETE /delegations/{id}': (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),
   };
+  // An execution that failed without recording it (`followIntent` says so, and where the log is).
+  const unrecordedOf = (id: string) => {
+    const unrecorded = executions.unrecordedFailure(id);
+    return {
+      ...(unrecorded ? { unrecorded } : {}),
+      ...(options.logFile ? { log: options.logFile } : {}),
+    };
+  };
   const routes: ApiRoute[] = apiRoutes.map((route) => ({ ...route }));
   const localRoutes: Array<[string, RegExp, Route]> = [];
   if (local) {
@@ -118,6 +131,7 @@ export function localApi(
           return json(200, {
             events: local.progress.since(id, Number.isInteger(after) ? after : 0),
             running: executions.isRunning(id),
+            ...unrecordedOf(id),
           });
         },
       ],
@@ -151,11 +165,12 @@ export function localApi(
   }
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = requestTarget(request.url);
-    const result = !url
+    let result = !url
       ? notAPath()
       : url.pathname.startsWith('/local/')
         ? await answerLocal(request, url)
         : await answerApi(request, url);
+    if (options.logFile) result = pointingToLog(result, options.logFile);
     response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers ?? {}) });
     response.end(result.body);
     // Whatever of the body was left unread (a refused upload) is read and dropped, never held.
@@ -260,6 +275,20 @@ function multiValuesOf(parameters: URLSearchParams): Record<string, string[]> | 
 }
 
 /** The request as API Gateway's proxy integration hands it to a function (only what the handlers read). */
+/** A 500 of the API's routes, naming the log this process writes its errors to. */
+function pointingToLog(result: APIGatewayProxyResult, logFile: string): APIGatewayProxyResult {
+  if (result.statusCode !== 500) return result;
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(result.body) as Record<string, unknown>;
+  } catch {
+    return result;
+  }
+  if (body.message !== internalErrorMessage) return result;
+  const message = `the request failed; see the control plane's log, ${logFile}`;
+  return { ...result, body: JSON.stringify({ ...body, message, detail: message }) };
+}
+
 function apiEvent(
   request: IncomingMessage,
   url: URL,

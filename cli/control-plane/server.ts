@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { reconcileMonitors } from '../../lambdas/core/pipeline/reconcile-monitors.js';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
 import { schedulerFor } from '../runtime/clock-mode.js';
@@ -92,6 +93,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     let lastActivity = Date.now();
     let openRequests = 0;
     const api = localApi(stack, executions, {
+      logFile: join(home, 'control-plane.log'),
       authenticate: controlPlaneCaller(home, secret),
       admit: controlPlaneAdmits(home, secret),
       local: {
@@ -115,7 +117,10 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
         log(`request ${request.method} ${request.url} failed: ${String(error)}`);
         if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
         response.end(
-          JSON.stringify({ error: 'InternalError', message: 'the control plane failed the request' }),
+          JSON.stringify({
+            error: 'InternalError',
+            message: `the control plane failed the request; see its log, ${join(home, 'control-plane.log')}`,
+          }),
         );
       });
     });

@@ -62,6 +62,12 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
 }
 
 /**
+ * What a 500 says where the error went: on AWS, the function's logs. A local runtime, whose errors go to a log of
+ * its own, says so instead (`cli/control-plane/api.ts`).
+ */
+export const internalErrorMessage = 'the request failed; see the function logs';
+
+/**
  * Maps itv errors to problem+json answers: invalid input is the caller's to fix (400, each field named), a
  * request that proves no known caller is 401 with the scheme to use, what it names does not exist (404), an
  * authenticated caller who may not do this is refused (403), a runtime at its limit of executions asks the
@@ -126,5 +132,5 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     });
   }
   console.error(error);
-  return problem(500, 'InternalError', 'the request failed; see the function logs');
+  return problem(500, 'InternalError', internalErrorMessage);
 }

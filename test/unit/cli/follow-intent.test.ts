@@ -2,7 +2,11 @@ import type { ItvApi } from '../../../cli/api/itv-api.js';
 import { shownSoFar } from '../../../cli/commands/post-decision.js';
 import { ApiAnswerError } from '../../../cli/control-plane/api-errors.js';
 import type { ControlPlaneClient } from '../../../cli/control-plane/client.js';
-import { followIntent } from '../../../cli/control-plane/follow.js';
+import {
+  FollowStalledError,
+  followIntent,
+  UnrecordedFailureError,
+} from '../../../cli/control-plane/follow.js';
 
 /**
  * A control plane whose answers are scripted: each progress poll reports the execution not running (it is
@@ -129,5 +133,58 @@ describe('a refused read while following an intent', () => {
     await expect(shownSoFar(api, 'int-1')).rejects.toThrow(
       'GET /local/intents/int-1/progress?after=0 answered 401 Unauthorized: the /local/ routes are for the itv CLI of this home',
     );
+  });
+});
+
+describe('following an intent no execution runs', () => {
+  /** A control plane whose progress reads say nothing runs, the ledger stuck at `releasing`. */
+  function stuckControlPlane(progress: Record<string, unknown>) {
+    let polls = 0;
+    const client = {
+      async call(_method: string, path: string) {
+        if (path.includes('/progress')) {
+          polls += 1;
+          return { status: 200, body: { events: [], running: false, ...progress } };
+        }
+        return {
+          status: 200,
+          body: { intentId: 'int-1', status: 'releasing', outcome: null, steps: [], reasons: [] },
+        };
+      },
+    };
+    return { client: client as unknown as ControlPlaneClient, polls: () => polls };
+  }
+
+  test('a failure that could not be recorded ends the follow at once, saying what, where and what to do', async () => {
+    // Prepare
+    const { client, polls } = stuckControlPlane({
+      unrecorded: { error: 'ENOSPC: no space left on device', attempts: 1, retryInSeconds: 5 },
+      log: '/home/x/control-plane.log',
+    });
+
+    // Act
+    const following = followIntent(client, 'int-1', { pollMs: 1 });
+
+    // Assess
+    await expect(following).rejects.toBeInstanceOf(UnrecordedFailureError);
+    await expect(following).rejects.toThrow(/ENOSPC/);
+    await expect(following).rejects.toThrow(/\/home\/x\/control-plane\.log/);
+    await expect(following).rejects.toThrow(/tried again in 5 s/);
+    await expect(following).rejects.toThrow(/itv watch int-1/);
+    expect(polls()).toBe(1);
+  });
+
+  test('a ledger that stays unsettled with nothing running ends the follow after a bounded number of polls', async () => {
+    // Prepare
+    const { client, polls } = stuckControlPlane({ log: '/home/x/control-plane.log' });
+
+    // Act
+    const following = followIntent(client, 'int-1', { pollMs: 1, stalledPolls: 3 });
+
+    // Assess
+    await expect(following).rejects.toBeInstanceOf(FollowStalledError);
+    await expect(following).rejects.toThrow(/releasing/);
+    await expect(following).rejects.toThrow(/\/home\/x\/control-plane\.log/);
+    expect(polls()).toBe(3);
   });
 });
