@@ -9,6 +9,7 @@ import { HomeBusyError, runningControlPlane } from './control-plane/client.js';
 import { claimHome, currentOwner, releaseHome } from './control-plane/home-owner.js';
 import { projectRoot } from './project-root.js';
 import { schedulerFor } from './runtime/clock-mode.js';
+import { ExecutionJournal } from './runtime/execution-journal.js';
 import { LocalPipeline, type ProgressEvent } from './runtime/local-pipeline.js';
 
 const root = projectRoot;
@@ -74,6 +75,9 @@ async function run<T>(
       scheduler: schedulerFor(stack.clock),
       onProgress: options.onProgress,
       waitForReview: options.waitForReview,
+      // On a home, as the control plane journals its own: an execution this process leaves unfinished (its
+      // failure unrecorded, say) is resumed by the home's control plane when it next starts.
+      ...(options.inMemory ? {} : { journal: new ExecutionJournal(stack.deps.state) }),
     });
     return await work({ stack, pipeline });
   } finally {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type DecisionContinuity, decisionContinuity } from '../../lambdas/core/compounding/index.js';
+import { ItvError } from '../../lambdas/core/errors.js';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
 import { auditStores } from '../../lambdas/core/evidence/audit-stores.js';
 import { intentSchema } from '../../lambdas/core/intent.js';
@@ -334,10 +335,34 @@ async function runScenario(
   }
   if (!report.intentId)
     throw new Error(`${scenario.file}: the pipeline failed before declaring the intent: ${report.error}`);
+  if (report.failureUnrecorded)
+    throw unrecordedFailure(scenario, report.intentId, report.error, pipeline, stack);
   return intentStatus(
     report.intentId,
     await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId),
   )!;
+}
+
+/** A demo intent's execution failed and RecordFailure could not record it: the demo stops there. */
+export class DemoFailureUnrecordedError extends ItvError {}
+
+function unrecordedFailure(
+  scenario: Scenario,
+  intentId: string,
+  error: string | undefined,
+  pipeline: Session['pipeline'],
+  stack: Session['stack'],
+): DemoFailureUnrecordedError {
+  const next = pipeline.journaled
+    ? `Its execution stays journaled in ${stack.home}: once the cause is mended (free disk space, say), any \`itv\` command starts the control plane, which resumes it and records the failure (\`itv watch ${intentId}\` follows it; the control plane logs to ${join(stack.home, 'control-plane.log')}).`
+    : 'Nothing of it is kept (the stack is in memory): run the demo again once the cause is mended.';
+  return new DemoFailureUnrecordedError(
+    [
+      `${scenario.file}: ${intentId} failed and the failure could not be recorded (${error ?? 'unknown error'}),`,
+      'so the ledger still shows it in flight, holding its lane.',
+      next,
+    ].join('\n'),
+  );
 }
 
 /** The first reviewer of record the catalog allows for the intent's service. */

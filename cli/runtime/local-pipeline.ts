@@ -231,6 +231,11 @@ export class LocalPipeline {
     return parks.length;
   }
 
+  /** Whether executions are journaled, so an unfinished one resumes at the control plane's next start. */
+  get journaled(): boolean {
+    return this.options.journal !== undefined;
+  }
+
   /** Executions parked in process (a lane, a due instant, check results): what `suspendParks` would end. */
   get parkedInProcess(): number {
     return this.suspendable.size;
