@@ -158,7 +158,12 @@ export function localApi(
         /^\/local\/stop$/,
         async () => {
           local.stop();
-          return json(202, { stopping: true, running: executions.inFlight });
+          // Those running stop at their next safe point and resume at the next start.
+          return json(202, {
+            stopping: true,
+            running: executions.inFlight,
+            resumeAtNextStart: executions.runningIntents,
+          });
         },
       ],
     );

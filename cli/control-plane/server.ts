@@ -161,10 +161,13 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     rmSync(addressFile(home), { force: true });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    // Prompt: every journaled execution stops at its next safe point (a wait between polls ends at once), and
+    // is left for the next start (`LocalPipeline.suspendParks`).
     await executions.idle();
     clearInterval(sweeper);
     await stack.close();
-    log('stopped');
+    const left = executions.leftForNextStart;
+    log(left.length === 0 ? 'stopped' : `stopped; left to resume at the next start: ${left.join(', ')}`);
     return 0;
   } finally {
     watch.stop();

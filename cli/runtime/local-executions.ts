@@ -223,6 +223,11 @@ export class LocalExecutions implements Executions {
     return this.unrecorded.size;
   }
 
+  /** The intents whose executions are running. */
+  get runningIntents(): string[] {
+    return [...new Set([...this.running.keys()].map((name) => name.replace(/:resume$/, '')))];
+  }
+
   /** How many executions are running (a parked one is not). */
   get inFlight(): number {
     return this.running.size;
@@ -241,6 +246,11 @@ export class LocalExecutions implements Executions {
   /** Ends the executions waiting in process as a crash would (`LocalPipeline.suspendParks`); returns how many. */
   suspendParks(): number {
     return this.pipeline.suspendParks();
+  }
+
+  /** The intents whose executions a stop ended, left in the journal for the next start. */
+  get leftForNextStart(): string[] {
+    return this.pipeline.leftForNextStart;
   }
 
   /** Whether an execution of this intent (its first run or its resumption after review) is running. */

@@ -98,7 +98,14 @@ let executionCounter = 0;
  * What a run knows of its execution: the intent, once declared, whether it parked (or was suspended), and whether
  * RecordFailure began without finishing (`recording`), which no Catch follows.
  */
-type Tracker = { intentId: string | undefined; parked: boolean; suspended?: boolean; recording?: boolean };
+type Tracker = {
+  intentId: string | undefined;
+  parked: boolean;
+  suspended?: boolean;
+  recording?: boolean;
+  /** Whether the journal holds where this execution is, so a stop may leave it for the next start. */
+  journaled?: boolean;
+};
 
 /** The stages that free a lane: they delete the lease. */
 const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
@@ -119,6 +126,10 @@ export class LocalPipeline {
   /** How to end each park waiting in process when the process stops (`suspendParks`). */
   private readonly suspendable = new Set<() => void>();
   private suspended = false;
+  /** The intents whose executions a stop ended, left in the journal for the next start. */
+  private readonly left = new Set<string>();
+  /** Aborted as the process stops: cuts short the waits between a release's polls and before a retry. */
+  private readonly stopping = new AbortController();
   private laneParks = 0;
 
   constructor(
@@ -154,7 +165,7 @@ export class LocalPipeline {
       input: state,
       at: this.deps.clock.now().toISOString(),
     });
-    return { execution: this.execute(this.definition, state, intentId) };
+    return { execution: this.execute(this.definition, state, intentId, true) };
   }
 
   private initialState(input: ExecutionInput): Record<string, unknown> {
@@ -180,6 +191,7 @@ export class LocalPipeline {
         { ...this.definition, StartAt: entry.state } as StateMachineDefinition,
         entry.input,
         entry.intentId,
+        true,
       ),
     }));
   }
@@ -192,7 +204,7 @@ export class LocalPipeline {
     const entry = await this.options.journal?.get(intentId);
     if (!entry) throw new Error(`intent ${intentId} has no journaled execution to resume`);
     const from = { ...this.definition, StartAt: entry.state } as StateMachineDefinition;
-    return this.execute(from, entry.input, intentId);
+    return this.execute(from, entry.input, intentId, true);
   }
 
   /** Wakes every execution waiting for a lane: each re-checks, the queue's head is admitted, the rest wait on. */
@@ -223,12 +235,24 @@ export class LocalPipeline {
    * crash would: no Catch runs and nothing is written; each execution's journal entry stays, so the next start
    * resumes it (`recover`). Parks reached afterwards end at once. For a control plane that stops: the waits are
    * for other intents, a person or CI, which no amount of waiting here would bring.
+   *
+   * Every other journaled execution stops at its next safe point the same way: a wait between a release's polls
+   * (WaitForRelease, up to minutes each on the wall clock) or before a retry ends at once, and no further Task
+   * starts; a Task at work finishes first (its entry is written once either way). The next start runs the Task it
+   * was at again, waiting its poll interval again. An execution the journal does not hold yet (one `start`ed
+   * before its intent is declared, or a resumption before its first Task) runs on to its end or park.
    */
   suspendParks(): number {
     this.suspended = true;
+    this.stopping.abort();
     const parks = [...this.suspendable];
     for (const suspend of parks) suspend();
     return parks.length;
+  }
+
+  /** The intents whose executions the stop (`suspendParks`) ended so far, to resume at the next start. */
+  get leftForNextStart(): string[] {
+    return [...this.left];
   }
 
   /** Whether executions are journaled, so an unfinished one resumes at the control plane's next start. */
@@ -280,9 +304,10 @@ export class LocalPipeline {
     definition: StateMachineDefinition,
     input: Record<string, unknown>,
     knownIntentId: string | undefined,
+    journaled = false,
   ): Promise<ExecutionReport> {
     const executionId = `local-${process.pid}-${++executionCounter}`;
-    const tracker: Tracker = { intentId: knownIntentId, parked: false };
+    const tracker: Tracker = { intentId: knownIntentId, parked: false, journaled };
     const leave = this.options.scheduler.join();
     let abort = () => {};
     const handlers = this.taskHandlers(executionId, tracker, () => abort());
@@ -363,9 +388,11 @@ export class LocalPipeline {
     >) {
       wrapped[name] = async (input: unknown) => {
         if (name === 'RecordFailure') tracker.recording = true;
-        await this.journal(name, input, tracker.intentId);
+        if (await this.journal(name, input, tracker.intentId)) tracker.journaled = true;
+        if (this.leavesForNextStart(tracker)) return this.leaveForNextStart(tracker, abort);
         const wait = waitThatRan(waitsBefore[name] ?? [], input);
         if (wait) await this.waitFor(wait, input);
+        if (this.leavesForNextStart(tracker)) return this.leaveForNextStart(tracker, abort);
         report({ state: name, phase: 'entered' });
         try {
           const output = await inStage(name, () =>
@@ -400,6 +427,20 @@ export class LocalPipeline {
       };
     }
     return wrapped;
+  }
+
+  /** Whether the process stops and the journal holds this execution, so the next start resumes it. */
+  private leavesForNextStart(tracker: Tracker): boolean {
+    return this.suspended && tracker.journaled === true && tracker.intentId !== undefined;
+  }
+
+  /** Ends the execution here as a crash would: nothing written, its journal entry kept for the next start. */
+  private leaveForNextStart(tracker: Tracker, abort: () => void): { parked: true } {
+    if (tracker.intentId) this.left.add(tracker.intentId);
+    tracker.parked = true;
+    tracker.suspended = true;
+    abort();
+    return { parked: true };
   }
 
   /**
@@ -596,6 +637,7 @@ export class LocalPipeline {
         new Promise<void>((resolve) => {
           suspend = () => {
             ended = true;
+            if (tracker.intentId) this.left.add(tracker.intentId);
             tracker.parked = true;
             tracker.suspended = true;
             abort();
@@ -647,7 +689,8 @@ export class LocalPipeline {
       (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** (attempt - 1),
       retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
     );
-    if (seconds > 0) await this.options.scheduler.sleep(seconds * 1000);
+    // A stop cuts the wait short: the runner retries at once, and the retry finds the process stopping.
+    if (seconds > 0) await this.options.scheduler.sleep(seconds * 1000, this.stopping.signal);
   }
 
   /** For each Task, the Wait states that lead straight to it. */
@@ -665,21 +708,22 @@ export class LocalPipeline {
    * Parameters sees only what they select, not the state: the note stays at the Task before it, which a
    * resumption then runs again.
    */
-  private async journal(state: string, input: unknown, intentId: string | undefined): Promise<void> {
+  private async journal(state: string, input: unknown, intentId: string | undefined): Promise<boolean> {
     const journal = this.options.journal;
-    if (!journal || !intentId || this.states[state]?.Parameters !== undefined) return;
+    if (!journal || !intentId || this.states[state]?.Parameters !== undefined) return false;
     await journal.save({
       intentId,
       state,
       input: input as Record<string, unknown>,
       at: this.deps.clock.now().toISOString(),
     });
+    return true;
   }
 
   /** Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). */
   private async waitFor(wait: AslState, input: unknown): Promise<void> {
     const ms = waitMilliseconds(wait, input, this.deps.clock.now());
-    if (ms > 0) await this.options.scheduler.sleep(ms);
+    if (ms > 0) await this.options.scheduler.sleep(ms, this.stopping.signal);
   }
 }
 
