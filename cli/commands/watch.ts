@@ -3,6 +3,7 @@ import { type ItvApi, ledgerOf, openApi } from '../api/itv-api.js';
 import { canStopFollowing } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
+import { StallCheck } from '../control-plane/follow.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { terminalText } from '../format.js';
 import { printStatus } from './status.js';
@@ -29,8 +30,10 @@ export async function watchCommand(id: string, options: { json?: boolean }): Pro
 export async function watchIntent(
   api: ItvApi,
   id: string,
-  options: { json: boolean; tty: boolean; untilSettled?: boolean },
+  options: { json: boolean; tty: boolean; untilSettled?: boolean; stalledPolls?: number },
 ): Promise<number> {
+  // Locally, an intent no execution will move on (its failure unrecorded, say) ends the watch with why.
+  const stalls = api.kind === 'local' ? new StallCheck(id, options.stalledPolls) : undefined;
   const interval = Number(process.env.ITV_POLL_MS) || pollMs[api.kind];
   const draw = options.tty ? redrawn() : options.json ? () => {} : plainLines();
   const unseenUntil = Date.now() + unseenForMs;
@@ -45,6 +48,7 @@ export async function watchIntent(
         if (options.json) printStatus(answer.body, true);
         return exitCodeFor(answer.body);
       }
+      if (stalls && api.kind === 'local') await stalls.read(api.client, answer.body);
     } else if (answer.status === 404 && Date.now() > unseenUntil) {
       console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
       return exitCodes.error;

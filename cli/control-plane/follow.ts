@@ -1,6 +1,7 @@
 import { ItvError } from '../../lambdas/core/errors.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { canStopFollowing } from '../api/wait-details.js';
+import { isSettled } from '../exit-codes.js';
 import type { ProgressEvent } from '../runtime/local-pipeline.js';
 import { ApiAnswerError } from './api-errors.js';
 import type { ControlPlaneClient } from './client.js';
@@ -44,7 +45,7 @@ export async function followIntent(
 ): Promise<IntentStatus | undefined> {
   let after = options.after ?? 0;
   let last: ProgressEvent | undefined;
-  let stalled = 0;
+  const stalls = new StallCheck(intentId, options.stalledPolls);
   const path = encodeURIComponent(intentId);
   for (;;) {
     const progressPath = `/local/intents/${path}/progress?after=${after}`;
@@ -68,18 +69,51 @@ export async function followIntent(
         (await canStopFollowing(client, status, { untilReviewed: options.untilReviewed ?? false }))
       )
         return status;
-      if (!progress.body.running && progress.body.events.length === 0) {
-        const unrecorded = progress.body.unrecorded;
-        if (unrecorded) throw unrecordedFailure(intentId, status, unrecorded, progress.body.log);
-        stalled += 1;
-        if (stalled >= (options.stalledPolls ?? defaultStalledPolls)) {
-          throw new FollowStalledError(
-            `${intentId}: no execution of it runs, yet its ledger still says ${status.status}; ${logNote(progress.body.log)}. \`itv control-plane stop\`, then \`itv watch ${intentId}\` resumes what the journal holds`,
-          );
-        }
-      } else stalled = 0;
-    } else stalled = 0;
+      stalls.observe(progress.body, status);
+    } else stalls.observe({ ...progress.body, running: true }, undefined);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? defaultPollMs));
+  }
+}
+
+/**
+ * Whether an intent followed on the control plane still has an execution to wait for: its failure unrecorded ends
+ * the follow at once (`UnrecordedFailureError`), nothing running while the ledger stays unsettled ends it after
+ * `limit` reads in a row (`FollowStalledError`), a gap no resumption takes that long to close.
+ */
+export class StallCheck {
+  private stalled = 0;
+
+  constructor(
+    private readonly intentId: string,
+    private readonly limit = defaultStalledPolls,
+  ) {}
+
+  /** One read of the intent's progress and its unsettled status; throws when the follow should end. */
+  observe(
+    progress: Omit<ProgressAnswer, 'events'> & { events?: unknown[] },
+    status: IntentStatus | undefined,
+  ): void {
+    // A wait for a person, CI or a due instant parks its execution: nothing runs, and nothing should.
+    const waits = status !== undefined && isSettled(status, { untilReviewed: false });
+    if (progress.running || (progress.events?.length ?? 0) > 0 || status === undefined || waits) {
+      this.stalled = 0;
+      return;
+    }
+    if (progress.unrecorded)
+      throw unrecordedFailure(this.intentId, status, progress.unrecorded, progress.log);
+    this.stalled += 1;
+    if (this.stalled >= this.limit) {
+      throw new FollowStalledError(
+        `${this.intentId}: no execution of it runs, yet its ledger still says ${status.status}; ${logNote(progress.log)}. \`itv control-plane stop\`, then \`itv watch ${this.intentId}\` resumes what the journal holds`,
+      );
+    }
+  }
+
+  /** Reads the intent's progress on the control plane (no events) and observes it with `status`. */
+  async read(client: Pick<ControlPlaneClient, 'call'>, status: IntentStatus): Promise<void> {
+    const path = `/local/intents/${encodeURIComponent(this.intentId)}/progress?after=${Number.MAX_SAFE_INTEGER}`;
+    const progress = await client.call<ProgressAnswer>('GET', path);
+    if (progress.status === 200) this.observe({ ...progress.body, events: [] }, status);
   }
 }
 

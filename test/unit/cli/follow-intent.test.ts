@@ -174,6 +174,21 @@ describe('following an intent no execution runs', () => {
     expect(polls()).toBe(1);
   });
 
+  test('an intent parked for its reviewer is followed on past the bound when asked to wait for the review', async () => {
+    // Prepare: parked (nothing runs) for more reads than the bound, then released.
+    const statuses = [
+      ...Array.from({ length: 5 }, () => ({ status: 'awaiting-review', outcome: null })),
+      { status: 'released', outcome: 'released' },
+    ];
+    const { client } = scriptedControlPlane(statuses);
+
+    // Act
+    const status = await followIntent(client, 'int-1', { pollMs: 1, untilReviewed: true, stalledPolls: 2 });
+
+    // Assess
+    expect(status?.status).toBe('released');
+  });
+
   test('a ledger that stays unsettled with nothing running ends the follow after a bounded number of polls', async () => {
     // Prepare
     const { client, polls } = stuckControlPlane({ log: '/home/x/control-plane.log' });
