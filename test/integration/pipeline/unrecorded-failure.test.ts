@@ -137,4 +137,87 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     expect(executions.unrecordedFailure(id)).toBeUndefined();
     expect(tries).toHaveLength(2);
   });
+
+  test('a stop of the intent tries at once', async () => {
+    // Prepare: a failure left unrecorded, its try scheduled.
+    const { deps, disk } = ledgerOutOfSpace(stack.deps, 'observation.recorded');
+    const journal = new ExecutionJournal(stack.deps.state);
+    const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
+      scheduler: new DiscreteEventScheduler(stack.clock),
+      journal,
+    });
+    const cancelled: number[] = [];
+    const retryLater: RetryLater = (_retry, attempt) => ({
+      seconds: 5,
+      cancel: () => cancelled.push(attempt),
+    });
+    const executions = new LocalExecutions(
+      pipeline,
+      stack.deps.ledger,
+      stack.deps.ledgerName,
+      () => {},
+      Number.POSITIVE_INFINITY,
+      retryLater,
+    );
+    const caller = namedLocally(intent.authority.requester, 'test');
+    const declared = { ...intent, timestamp: stack.clock.now().toISOString() };
+    const id = deriveIntentId(intentSchema.parse(declared));
+    await executions.start(
+      { name: id, intentId: id },
+      { intent: declared, source: 'api', submittedAt: declared.timestamp, caller },
+    );
+    await executions.idle();
+    disk.free();
+
+    // Act: the stop's resumption of its waits.
+    await executions.resumeToStop(id, {});
+    await executions.idle();
+
+    // Assess: the failure is recorded without waiting for the back-off.
+    const types = (await stack.deps.ledger.forIntent(stack.deps.ledgerName, id)).map((e) => e.entry.type);
+    expect(types.filter((type) => type === 'stage.failed')).toHaveLength(1);
+    expect(executions.unrecordedFailure(id)).toBeUndefined();
+    expect(cancelled).toEqual([1]);
+    expect(await journal.list()).toEqual([]);
+  });
+
+  test('a control plane that stops calls off the tries and leaves the execution journaled', async () => {
+    // Prepare
+    const { deps } = ledgerOutOfSpace(stack.deps, 'observation.recorded');
+    const journal = new ExecutionJournal(stack.deps.state);
+    const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
+      scheduler: new DiscreteEventScheduler(stack.clock),
+      journal,
+    });
+    const cancelled: number[] = [];
+    const retryLater: RetryLater = (_retry, attempt) => ({
+      seconds: 5,
+      cancel: () => cancelled.push(attempt),
+    });
+    const executions = new LocalExecutions(
+      pipeline,
+      stack.deps.ledger,
+      stack.deps.ledgerName,
+      () => {},
+      Number.POSITIVE_INFINITY,
+      retryLater,
+    );
+    const caller = namedLocally(intent.authority.requester, 'test');
+    const declared = { ...intent, timestamp: stack.clock.now().toISOString() };
+    const id = deriveIntentId(intentSchema.parse(declared));
+    await executions.start(
+      { name: id, intentId: id },
+      { intent: declared, source: 'api', submittedAt: declared.timestamp, caller },
+    );
+    await executions.idle();
+
+    // Act
+    const waiting = executions.stopRetries();
+
+    // Assess
+    expect(waiting).toBe(1);
+    expect(cancelled).toEqual([1]);
+    expect(executions.unrecordedFailure(id)).toMatchObject({ retryInSeconds: undefined });
+    expect((await journal.list()).map((entry) => entry.intentId)).toEqual([id]);
+  });
 });
