@@ -361,7 +361,7 @@ function unrecordedFailure(
       `${scenario.file}: ${intentId} failed and the failure could not be recorded (${error ?? 'unknown error'}),`,
       'so the ledger still shows it in flight, holding its lane.',
       next,
-    ].join('\n'),
+    ].join(' '),
   );
 }
 

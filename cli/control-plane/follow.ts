@@ -131,8 +131,8 @@ function unrecordedFailure(
     [
       `${intentId}: its execution failed and could not record the failure (${unrecorded.error}),`,
       `so the intent still reads ${status.status} and holds its lane. Its execution stays journaled: ${next}.`,
-      `${logNote(log)}. Mend the cause (free disk space, say), then \`itv watch ${intentId}\` follows it to its end.`,
-    ].join('\n'),
+      `S${logNote(log).slice(1)}. Mend the cause (free disk space, say), then \`itv watch ${intentId}\` follows it to its end.`,
+    ].join(' '),
   );
 }
 

@@ -128,8 +128,8 @@ export class LocalPipeline {
   private suspended = false;
   /** The intents whose executions a stop ended, left in the journal for the next start. */
   private readonly left = new Set<string>();
-  /** Aborted as the process stops: cuts short the waits between a release's polls and before a retry. */
-  private readonly stopping = new AbortController();
+  /** How to cut short each wait between a release's polls or before a retry, as the process stops. */
+  private readonly stoppableSleeps = new Set<() => void>();
   private laneParks = 0;
 
   constructor(
@@ -244,7 +244,7 @@ export class LocalPipeline {
    */
   suspendParks(): number {
     this.suspended = true;
-    this.stopping.abort();
+    for (const cut of [...this.stoppableSleeps]) cut();
     const parks = [...this.suspendable];
     for (const suspend of parks) suspend();
     return parks.length;
@@ -690,7 +690,7 @@ export class LocalPipeline {
       retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
     );
     // A stop cuts the wait short: the runner retries at once, and the retry finds the process stopping.
-    if (seconds > 0) await this.options.scheduler.sleep(seconds * 1000, this.stopping.signal);
+    if (seconds > 0) await this.sleepUnlessStopping(seconds * 1000);
   }
 
   /** For each Task, the Wait states that lead straight to it. */
@@ -723,7 +723,23 @@ export class LocalPipeline {
   /** Waits a Wait state's duration on the scheduler when the input shows the Wait ran (its path resolves). */
   private async waitFor(wait: AslState, input: unknown): Promise<void> {
     const ms = waitMilliseconds(wait, input, this.deps.clock.now());
-    if (ms > 0) await this.options.scheduler.sleep(ms, this.stopping.signal);
+    if (ms > 0) await this.sleepUnlessStopping(ms);
+  }
+
+  /**
+   * Sleeps on the scheduler unless the process stops first (`suspendParks`). Each sleep has a signal of its own:
+   * one shared by every sleep would gather a listener per sleep for the life of the process.
+   */
+  private async sleepUnlessStopping(ms: number): Promise<void> {
+    if (this.suspended) return;
+    const cut = new AbortController();
+    const stop = () => cut.abort();
+    this.stoppableSleeps.add(stop);
+    try {
+      await this.options.scheduler.sleep(ms, cut.signal);
+    } finally {
+      this.stoppableSleeps.delete(stop);
+    }
   }
 }
 
