@@ -4,6 +4,7 @@ import { runningControlPlane } from '../control-plane/client.js';
 import { currentOwner, readAddress } from '../control-plane/home-owner.js';
 import { ControlPlaneStartError, startFailedExitCode } from '../control-plane/start-failure.js';
 import { positiveSeconds, startSettingsFrom } from '../control-plane/start-settings.js';
+import { terminalText } from '../format.js';
 
 /**
  * `itv control-plane`: what commands start in the background; runs until idle or stopped. One that cannot
@@ -64,7 +65,10 @@ export async function stopCommand(options: { json?: boolean } = {}): Promise<num
     await new Promise((resolve) => setTimeout(resolve, 100));
     client = await runningControlPlane(home);
   }
-  await client.call('POST', '/local/stop');
+  const asked = await client.call<{ resumeAtNextStart?: unknown }>('POST', '/local/stop');
+  const left = Array.isArray(asked.body.resumeAtNextStart)
+    ? asked.body.resumeAtNextStart.filter((id): id is string => typeof id === 'string')
+    : [];
   const stopDeadline = Date.now() + 60_000;
   while (currentOwner(home)?.pid === client.address.pid) {
     if (Date.now() > stopDeadline) {
@@ -75,8 +79,12 @@ export async function stopCommand(options: { json?: boolean } = {}): Promise<num
   }
   console.log(
     options.json
-      ? JSON.stringify({ home, stopped: true, pid: client.address.pid })
-      : `stopped the control plane for ${home} (pid ${client.address.pid})`,
+      ? JSON.stringify({ home, stopped: true, pid: client.address.pid, resumeAtNextStart: left })
+      : `stopped the control plane for ${home} (pid ${client.address.pid})${
+          left.length > 0
+            ? `; left in flight, resumed at its next start: ${left.map((id) => terminalText(id)).join(', ')}`
+            : ''
+        }`,
   );
   return 0;
 }

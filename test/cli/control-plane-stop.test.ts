@@ -78,6 +78,8 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       // Assess
       expect([stopped.code, stopped.stderr]).toEqual([0, '']);
       expect(stopped.stdout).toContain('stopped the control plane');
+      // It says which intents it left in flight, for the next start.
+      expect(stopped.stdout).toMatch(/; left in flight, resumed at its next start: stop-second\n$/);
       expect(whileStopped).toBe(false);
       expect([health.running, health.clock]).toEqual([1, { members: 1, sleeping: 0, outside: 1 }]);
       expect(restarted.status).toBe('admission.queued');
