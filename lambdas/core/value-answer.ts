@@ -72,7 +72,7 @@ export function valueAnswer(
     knownDimensions: knownValueDimensions(tags),
     window,
     groups: valueReport(within, dimensions),
-    dora: doraFigures(within),
+    dora: doraFigures(within, window),
     doraOverTime: doraOverTime(within, window),
     compounding: compoundingCurves(within, curveDimensions),
   };

@@ -71,9 +71,10 @@ export interface ValueGroup extends ValueSums {
 
 export interface DoraFigures {
   /**
-   * The timestamps the figures are computed over: the first and last conclusion, and the window in days (at
-   * least one: a burst of releases within an hour is that many in a day, not extrapolated to hundreds a day).
-   * They are the ledger's timestamps, so on the local runtime they are its virtual clock's.
+   * The timestamps the figures are computed over: the window asked for (`since`, `until`), an open side closed by
+   * the first or last conclusion within it, and the window in days (at least one: a burst of releases within an
+   * hour is that many in a day, not extrapolated to hundreds a day); null when nothing concluded in it. They are
+   * the ledger's timestamps, so on the local runtime they are its virtual clock's.
    */
   window: { from: string; to: string; days: number } | null;
   /** Median seconds from declaration to released value. */
@@ -246,8 +247,17 @@ export function growthFormulas(models: readonly string[]): string[] {
   return models.map((model) => `${model}: ${formulas[model as keyof typeof formulas] ?? 'unknown model'}`);
 }
 
-/** DORA's four keys from the concluded intents. */
-export function doraFigures(intents: readonly ConcludedIntent[]): DoraFigures {
+/**
+ * DORA's four keys from the intents concluded within the window asked for (all of them when it is open).
+ *
+ * @example doraFigures(fourOnNov4, { since: '2026-11-01T00:00:00.000Z', until: '2026-11-08T00:00:00.000Z' })
+ *   // deploymentsPerDay 4 / 7, window.days 7
+ */
+export function doraFigures(
+  intents: readonly ConcludedIntent[],
+  // A `ValueWindow` (value-window.ts, which reads this module's types): the bounds as ISO instants, null if open.
+  asked: { since: string | null; until: string | null } = { since: null, until: null },
+): DoraFigures {
   const released = intents.filter((i) => i.outcome === 'released');
   const failed = intents.filter(isFailedChange);
   let first = Number.POSITIVE_INFINITY;
@@ -257,12 +267,14 @@ export function doraFigures(intents: readonly ConcludedIntent[]): DoraFigures {
     if (at < first) first = at;
     if (at > last) last = at;
   }
+  const from = asked.since === null ? first : Date.parse(asked.since);
+  const to = asked.until === null ? last : Date.parse(asked.until);
   const window =
     intents.length > 0
       ? {
-          from: new Date(first).toISOString(),
-          to: new Date(last).toISOString(),
-          days: Math.max(1, (last - first) / 86_400_000),
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          days: Math.max(1, (to - from) / 86_400_000),
         }
       : null;
   return {

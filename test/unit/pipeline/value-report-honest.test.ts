@@ -1,3 +1,4 @@
+import { doraOverTime } from '../../../lambdas/core/value-dora-periods.js';
 import {
   type ConcludedIntent,
   concludedIntents,
@@ -188,5 +189,41 @@ describe('DORA figures over a stated window', () => {
 
     expect(concluded!.restoreSeconds).toBe(720);
     expect(doraFigures([concluded!]).timeToRestoreSeconds).toBe(720);
+  });
+});
+
+describe('DORA figures over the window asked for', () => {
+  const onTheFourth = Array.from({ length: 4 }, (_, i) =>
+    intent({ intentId: `r${i}`, concludedAt: `2026-11-04T1${i}:00:00.000Z` }),
+  );
+
+  test('deployments per day divide by the days from since to until, not the span of the conclusions', () => {
+    const dora = doraFigures(onTheFourth, {
+      since: '2026-11-01T00:00:00.000Z',
+      until: '2026-11-08T00:00:00.000Z',
+    });
+
+    expect(dora.window).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-08T00:00:00.000Z',
+      days: 7,
+    });
+    expect(dora.deploymentsPerDay).toBeCloseTo(4 / 7);
+  });
+
+  test('an open side is closed by the first or last conclusion', () => {
+    const dora = doraFigures(onTheFourth, { since: '2026-11-01T00:00:00.000Z', until: null });
+
+    expect(dora.window).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-04T13:00:00.000Z',
+      days: 3.5416666666666665,
+    });
+  });
+
+  test('agrees with the window of DORA over time', () => {
+    const asked = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-08T00:00:00.000Z' };
+
+    expect(doraFigures(onTheFourth, asked).window).toEqual(doraOverTime(onTheFourth, asked).window);
   });
 });
