@@ -4,7 +4,7 @@ import { escapeControlCharacters } from '../lambdas/core/intake/control-characte
  * A cell that reads as a figure: a number, an amount, a percentage or a duration; `-` or nothing stands for none,
  * `overflow` for an amount that is not a finite number.
  */
-const FIGURE = /^(|-|overflow|[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
+const FIGURE = /^(|-|overflow|<?[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?)$/;
 
 /**
  * Plain-text tables for the terminal, without colour so they pipe and log cleanly. A column whose cells are
@@ -38,17 +38,26 @@ export function terminalText(text: string): string {
   return escapeControlCharacters(text);
 }
 
-/** An amount in dollars; one that is not a finite number (a figure that overflowed, or none) reads `overflow`. */
+/**
+ * An amount in dollars; one that is not a finite number (a figure that overflowed, or none) reads `overflow`, and
+ * a positive one that would round to zero reads `<$0.01`, so it is never taken for nothing.
+ */
 export function usd(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'overflow';
+  if (value > 0 && value < 0.005) return '<$0.01';
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-/** A duration in seconds as `42s`, `3m 20s` or `2h 05m`. */
+/**
+ * A duration in seconds as `42s`, `3m 20s` or `2h 05m`: rounded once to the unit shown, then split, so no place
+ * reads 60 (7,170 s is `2h 00m`, not `1h 60m`).
+ */
 export function duration(seconds: number | null): string {
   if (seconds === null) return '-';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600)
-    return `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(seconds / 3600)}h ${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+  const wholeSeconds = Math.round(seconds);
+  if (wholeSeconds < 60) return `${wholeSeconds}s`;
+  if (wholeSeconds < 3600)
+    return `${Math.floor(wholeSeconds / 60)}m ${String(wholeSeconds % 60).padStart(2, '0')}s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }

@@ -23,6 +23,8 @@ export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   // A figure from the ledger that is not a finite number (an overflowed amount) is said, never drawn as Infinity.
   if (!Number.isFinite(value)) return 'overflow';
+  // A positive amount that would round to $0 is said to be under a cent, never taken for nothing.
+  if (value > 0 && value < 0.005) return '<$0.01';
   return `$${value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : 2 })}`;
 }
 

@@ -1,5 +1,6 @@
 import { colourEnabled, paint } from '../../../cli/colour.js';
-import { table, terminalText } from '../../../cli/format.js';
+import { usd as consoleUsd } from '../../../cli/console/views/parts.js';
+import { duration, table, terminalText, usd } from '../../../cli/format.js';
 import { isControlCharacter } from '../../../lambdas/core/intake/control-characters.js';
 
 describe('tables', () => {
@@ -50,5 +51,29 @@ describe('colour', () => {
   test('paint wraps the text in the colour when enabled and leaves it alone otherwise', () => {
     expect(paint('released', 'green', true)).toBe('\u001b[32mreleased\u001b[39m');
     expect(paint('released', 'green', false)).toBe('released');
+  });
+});
+
+describe('durations and amounts', () => {
+  test('a duration is rounded once, then split: no place reads 60', () => {
+    expect(duration(7170)).toBe('2h 00m');
+    expect(duration(3599.5)).toBe('1h 00m');
+    expect(duration(86399)).toBe('24h 00m');
+    expect(duration(59.6)).toBe('1m 00s');
+    expect(duration(3570)).toBe('59m 30s');
+    expect(duration(7140)).toBe('1h 59m');
+    expect(duration(42)).toBe('42s');
+  });
+
+  test('a positive amount under a cent reads as under a cent, never as zero, in the CLI and the console', () => {
+    expect(usd(0.004)).toBe('<$0.01');
+    expect(usd(0)).toBe('$0.00');
+    expect(usd(0.005)).toBe('$0.01');
+    expect(consoleUsd(0.004)).toBe('<$0.01');
+    expect(consoleUsd(0)).toBe('$0');
+  });
+
+  test('an under-a-cent amount is right-aligned as a figure', () => {
+    expect(table(['value/hour'], [['<$0.01'], ['$12.00']]).split('\n')[2]).toBe('    <$0.01');
   });
 });
