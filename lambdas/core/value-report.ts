@@ -74,9 +74,16 @@ export interface DoraFigures {
    * The timestamps the figures are computed over: the window asked for (`since`, `until`), an open side closed by
    * the first or last conclusion within it, and the window in days (at least one: a burst of releases within an
    * hour is that many in a day, not extrapolated to hundreds a day); null when nothing concluded in it. They are
-   * the ledger's timestamps, so on the local runtime they are its virtual clock's.
+   * the ledger's timestamps, so on the local runtime they are its virtual clock's. `firstConcludedAt` and
+   * `lastConcludedAt` are the first and last conclusion within it.
    */
-  window: { from: string; to: string; days: number } | null;
+  window: {
+    from: string;
+    to: string;
+    days: number;
+    firstConcludedAt: string;
+    lastConcludedAt: string;
+  } | null;
   /** Median seconds from declaration to released value. */
   leadTimeSeconds: number | null;
   /** Released changes per day over the window. */
@@ -275,6 +282,8 @@ export function doraFigures(
           from: new Date(from).toISOString(),
           to: new Date(to).toISOString(),
           days: Math.max(1, (to - from) / 86_400_000),
+          firstConcludedAt: new Date(first).toISOString(),
+          lastConcludedAt: new Date(last).toISOString(),
         }
       : null;
   return {

@@ -119,15 +119,20 @@ export function clockNote(clock: ClockKind): string {
 /** The DORA line: the four figures, the window they cover, and whose clock measured it. */
 export function doraLine(dora: DoraFigures, clock: ClockKind): string {
   const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
-  // The span of the conclusions as it is; the per-day rate's days are at least one (DoraFigures.window).
-  const spanSeconds = dora.window ? (Date.parse(dora.window.to) - Date.parse(dora.window.from)) / 1000 : 0;
-  const conclusions = !dora.window
+  // The span of the conclusions as it is, and the window the per-day rate is counted over: the one asked for, an
+  // open side closed by a conclusion, of at least one day (DoraFigures.window).
+  const w = dora.window;
+  const spanSeconds = w ? (Date.parse(w.lastConcludedAt) - Date.parse(w.firstConcludedAt)) / 1000 : 0;
+  const windowSeconds = w ? (Date.parse(w.to) - Date.parse(w.from)) / 1000 : 0;
+  const conclusions = !w
     ? ''
     : spanSeconds === 0
-      ? `one conclusion, at ${dora.window.from}`
-      : `conclusions ${dora.window.from} to ${dora.window.to}, ${duration(spanSeconds)} apart`;
-  const window = dora.window
-    ? `${conclusions}; deployments/day over ${dora.window.days.toFixed(1)} day${dora.window.days === 1 ? '' : 's'}${spanSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
+      ? `one conclusion, at ${w.firstConcludedAt}`
+      : `conclusions ${w.firstConcludedAt} to ${w.lastConcludedAt}, ${duration(spanSeconds)} apart`;
+  const asked =
+    w && (w.from !== w.firstConcludedAt || w.to !== w.lastConcludedAt) ? ` from ${w.from} to ${w.to}` : '';
+  const window = w
+    ? `${conclusions}; deployments/day over ${w.days.toFixed(1)} day${w.days === 1 ? '' : 's'}${asked}${windowSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
     : 'no concluded intent yet';
   return `DORA (${window}; ${clockNote(clock)}): lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)} (failed release's start to its rollback's end)`;
 }

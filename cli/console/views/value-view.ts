@@ -71,7 +71,7 @@ function windowStatement(report: ValueReportDocument): Markup {
       ? 'every concluded intent'
       : `intents concluded ${since === null ? '' : `from ${since} `}${until === null ? '' : `until ${until} (exclusive)`}`.trim();
   const span = report.dora.window
-    ? `; the first concluded at ${report.dora.window.from}, the last at ${report.dora.window.to}`
+    ? `; the first concluded at ${report.dora.window.firstConcludedAt}, the last at ${report.dora.window.lastConcludedAt}`
     : '; none concluded in it';
   const partial = catchingUpNote(report);
   return html`<p class="panel" id="window"><strong>Window:</strong> ${asked}${span}. Times are ${clockNote(report.clock)}.${partial === undefined ? '' : ` Partial: ${partial}.`}</p>`;

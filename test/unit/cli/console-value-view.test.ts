@@ -1,4 +1,5 @@
 import {
+  doraLine,
   valueApiPath,
   valueFigures,
   valueQueryOf,
@@ -188,6 +189,30 @@ describe('value view', () => {
       'DORA (one conclusion, at 2026-11-02T09:00:00.000Z; deployments/day over 1.0 day',
     );
     expect(markup).toContain('Per day, from one conclusion at 2026-11-02T09:00:00.000Z:');
+  });
+
+  test('DORA over a window asked for names its conclusions and counts deployments per day over the window', () => {
+    // Prepare
+    const fourOnTheFourth = [0, 1, 2, 3].map((i) =>
+      concluded({ intentId: `r${i}`, concludedAt: `2026-11-04T1${i}:00:00Z` }),
+    );
+    const week = valueReportDocument(
+      valueAnswer(fourOnTheFourth, { by: 'service', since: '2026-11-01', until: '2026-11-08' }),
+      'virtual',
+    );
+
+    // Act
+    const line = doraLine(week.dora, 'virtual');
+
+    // Assess
+    expect(line).toContain(
+      'conclusions 2026-11-04T10:00:00.000Z to 2026-11-04T13:00:00.000Z, 3h 00m apart; deployments/day over 7.0 days from 2026-11-01T00:00:00.000Z to 2026-11-08T00:00:00.000Z;',
+    );
+    expect(line).toContain('deployments/day 0.6,');
+    expect(week.dora.window).toMatchObject({
+      firstConcludedAt: '2026-11-04T10:00:00.000Z',
+      lastConcludedAt: '2026-11-04T13:00:00.000Z',
+    });
   });
 
   test('DORA over a window shorter than a day gives its span in hours and minutes', () => {

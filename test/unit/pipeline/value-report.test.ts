@@ -64,7 +64,13 @@ describe('doraFigures', () => {
       intent({ outcome: 'rejected-policy', concludedAt: '2026-11-03T00:00:00Z' }),
     ]);
     expect(dora).toEqual({
-      window: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z', days: 2 },
+      window: {
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-03T00:00:00.000Z',
+        days: 2,
+        firstConcludedAt: '2026-11-01T00:00:00.000Z',
+        lastConcludedAt: '2026-11-03T00:00:00.000Z',
+      },
       leadTimeSeconds: 120,
       deploymentsPerDay: 1,
       changeFailureRate: 1 / 3,
