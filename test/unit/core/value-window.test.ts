@@ -51,6 +51,28 @@ describe('the value report window', () => {
     ]);
   });
 
+  test('an impossible date is refused naming its field, never rolled over into the next month', () => {
+    expect(issuesOf(() => parseValueWindow({ since: '2026-02-30', until: '2026-11-31' }))).toEqual([
+      { path: 'since', message: '2026-02-30 is not a date: February 2026 has 28 days' },
+      { path: 'until', message: '2026-11-31 is not a date: November 2026 has 30 days' },
+    ]);
+    expect(issuesOf(() => parseValueWindow({ since: '2026-11-04T24:30:00Z' }))).toEqual([
+      { path: 'since', message: 'must be an ISO-8601 date or instant, not "2026-11-04T24:30:00Z"' },
+    ]);
+    expect(issuesOf(() => parseValueWindow({ until: '2026-11-04T10:61:00Z' })).map((i) => i.path)).toEqual([
+      'until',
+    ]);
+    expect(parseValueWindow({ since: '2028-02-29' }).since).toBe('2028-02-29T00:00:00.000Z');
+  });
+
+  test('a date-time without an offset is UTC, whatever the server’s time zone; one with an offset keeps it', () => {
+    // Run under a TZ other than UTC (TZ=Europe/Paris) to see `new Date(text)` read these in local time.
+    expect(parseValueWindow({ since: '2026-11-04T10:26:00' }).since).toBe('2026-11-04T10:26:00.000Z');
+    expect(parseValueWindow({ since: '2026-11-04T10:26' }).since).toBe('2026-11-04T10:26:00.000Z');
+    expect(parseValueWindow({ since: '2026-11-04T10:26:00.5+01:00' }).since).toBe('2026-11-04T09:26:00.500Z');
+    expect(parseValueWindow({ since: '2026-11-04T10:26:00-0530' }).since).toBe('2026-11-04T15:56:00.000Z');
+  });
+
   test('the answer covers the window only, and names every bad field at once', () => {
     const answer = valueAnswer(intents, { by: 'service', since: '2026-11-01', until: '2026-12-01' });
 
