@@ -76,7 +76,7 @@ export async function valueReportCommand(options: {
         `\nwindow: intents concluded from ${window.since ?? 'the first'} until ${window.until ?? 'the last'}`,
       );
     }
-    console.log(`\n${doraLine(dora, clock)}`);
+    console.log(`\n${doraLine(dora, clock, window)}`);
     const partial = catchingUpNote(report);
     if (partial !== undefined) console.log(`\nnote: ${partial}`);
   }

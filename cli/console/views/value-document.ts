@@ -5,6 +5,7 @@ import {
   valueTotals,
 } from '../../../lambdas/core/value-report.js';
 import type { ValueViewAnswer } from '../../../lambdas/core/value-view.js';
+import type { ValueWindow } from '../../../lambdas/core/value-window.js';
 import { duration, usd } from '../../format.js';
 
 /** Whose clock the ledger's timestamps are: the local runtime's is virtual, a deployed stack's is real. */
@@ -116,8 +117,15 @@ export function clockNote(clock: ClockKind): string {
     : "wall-clock time: the ledger's timestamps";
 }
 
-/** The DORA line: the four figures, the window they cover, and whose clock measured it. */
-export function doraLine(dora: DoraFigures, clock: ClockKind): string {
+/**
+ * The DORA line: the four figures, the window they cover, and whose clock measured it. `asked` is the report's
+ * window: with a bound, a window without a conclusion says none concluded in it, not that none has yet.
+ */
+export function doraLine(
+  dora: DoraFigures,
+  clock: ClockKind,
+  asked: ValueWindow = { since: null, until: null },
+): string {
   const rate = dora.changeFailureRate === null ? '-' : `${(dora.changeFailureRate * 100).toFixed(1)} %`;
   // The span of the conclusions as it is, and the window the per-day rate is counted over: the one asked for, an
   // open side closed by a conclusion, of at least one day (DoraFigures.window).
@@ -129,10 +137,12 @@ export function doraLine(dora: DoraFigures, clock: ClockKind): string {
     : spanSeconds === 0
       ? `one conclusion, at ${w.firstConcludedAt}`
       : `conclusions ${w.firstConcludedAt} to ${w.lastConcludedAt}, ${duration(spanSeconds)} apart`;
-  const asked =
+  const bounds =
     w && (w.from !== w.firstConcludedAt || w.to !== w.lastConcludedAt) ? ` from ${w.from} to ${w.to}` : '';
   const window = w
-    ? `${conclusions}; deployments/day over ${w.days.toFixed(1)} day${w.days === 1 ? '' : 's'}${asked}${windowSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
-    : 'no concluded intent yet';
+    ? `${conclusions}; deployments/day over ${w.days.toFixed(1)} day${w.days === 1 ? '' : 's'}${bounds}${windowSeconds < 86_400 ? ', the least a rate is counted over' : ''}`
+    : asked.since === null && asked.until === null
+      ? 'no concluded intent yet'
+      : 'none concluded in this window';
   return `DORA (${window}; ${clockNote(clock)}): lead time ${duration(dora.leadTimeSeconds)}, deployments/day ${dora.deploymentsPerDay?.toFixed(1) ?? '-'}, change failure rate ${rate}, time to restore ${duration(dora.timeToRestoreSeconds)} (failed release's start to its rollback's end)`;
 }

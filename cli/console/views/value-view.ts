@@ -247,7 +247,7 @@ function spanOf(window: { from: string; to: string; days: number }): string {
 
 function doraSection(report: ValueReportDocument): Markup {
   const over = report.doraOverTime;
-  const heading = html`<h2 id="dora">DORA over time</h2><p>${doraLine(report.dora, report.clock)}</p>`;
+  const heading = html`<h2 id="dora">DORA over time</h2><p>${doraLine(report.dora, report.clock, report.window)}</p>`;
   if (over.window === null) return heading;
   const per = over.period === 'day' ? 'day' : 'week (from Monday, UTC)';
   const period = (p: DoraPeriod) => Date.parse(p.from);

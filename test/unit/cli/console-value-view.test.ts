@@ -215,6 +215,27 @@ describe('value view', () => {
     });
   });
 
+  test('an empty window says none concluded in it, not that nothing has concluded yet', () => {
+    // Prepare: intents concluded in November, a window in 2027.
+    const empty = valueReportDocument(
+      valueAnswer(intents, { by: 'service', since: '2027-01-01' }),
+      'virtual',
+    );
+
+    // Act
+    const line = doraLine(empty.dora, 'virtual', empty.window);
+    const markup = valueView(empty).text;
+
+    // Assess
+    expect(line).toContain('DORA (none concluded in this window;');
+    expect(line).not.toContain('yet');
+    expect(markup).toContain('none concluded in this window');
+    expect(markup).not.toContain('no concluded intent yet');
+    expect(doraLine(valueAnswer([], {}).dora, 'virtual', { since: null, until: null })).toContain(
+      'DORA (no concluded intent yet;',
+    );
+  });
+
   test('DORA over a window shorter than a day gives its span in hours and minutes', () => {
     // Prepare
     const close = [
