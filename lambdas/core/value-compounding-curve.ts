@@ -4,8 +4,8 @@ import { type ConcludedIntent, dimensionKey, isFailedChange, median } from './va
  * The compounding curve: for each kind of change (by default its service and change kind), the time to value
  * of its successive released changes in the order they concluded. Confidence earned by clean releases lets the
  * next safe change of the kind release faster, so a falling curve is compounding at work; a failed change
- * (rolled back, or held or frozen after a regression) costs the kind its standard status, and is marked where
- * it fell in the sequence.
+ * (`isFailedChange`: its release regressed — rolled back, held or frozen by an alarm, or released with its SLOs
+ * breached) costs the kind its standard status, and is marked where it fell in the sequence.
  */
 export interface CompoundingPoint {
   /** The released changes this point covers, by their number in the sequence (1 is the kind's first). */
@@ -20,6 +20,7 @@ export interface CompoundingPoint {
 export interface CompoundingFailure {
   /** How many changes of the kind had released before it. */
   after: number;
+  /** Its outcome; `released, regressed` for one that released with its SLOs breached. */
   outcome: string;
   intentId: string;
   concludedAt: string;
@@ -93,15 +94,18 @@ function sequenceOf(
   const failures: CompoundingFailure[] = [];
   let released = 0;
   for (const { intent } of members) {
+    const before = released;
     if (intent.outcome === 'released') {
       released += 1;
       if (intent.timeToValueSeconds !== null) {
         changes.push({ n: released, seconds: intent.timeToValueSeconds, concludedAt: intent.concludedAt });
       }
-    } else {
+    }
+    // A release that regressed (its SLOs breached) is a point of the curve and a failure where it fell.
+    if (isFailedChange(intent)) {
       failures.push({
-        after: released,
-        outcome: intent.outcome,
+        after: before,
+        outcome: intent.outcome === 'released' ? 'released, regressed' : intent.outcome,
         intentId: intent.intentId,
         concludedAt: intent.concludedAt,
       });

@@ -1,4 +1,4 @@
-import { type ConcludedIntent, isFailedChange, median } from './value-report.js';
+import { type ConcludedIntent, isDeployedChange, isFailedChange, median } from './value-report.js';
 import type { ValueWindow } from './value-window.js';
 
 /**
@@ -16,7 +16,7 @@ export interface DoraPeriod {
   deploymentsPerDay: number;
   /** Median seconds from declaration to released value. */
   leadTimeSeconds: number | null;
-  /** failed / (released + failed). */
+  /** failed / changes that reached users (`isFailedChange`, `isDeployedChange`). */
   changeFailureRate: number | null;
   /** Median seconds from a failed release's start to its rollback's end. */
   timeToRestoreSeconds: number | null;
@@ -69,6 +69,7 @@ export function doraOverTime(intents: readonly ConcludedIntent[], asked: ValueWi
 function periodFigures(members: readonly ConcludedIntent[], from: number, length: number): DoraPeriod {
   const released = members.filter((m) => m.outcome === 'released');
   const failed = members.filter(isFailedChange);
+  const deployed = members.filter(isDeployedChange).length;
   return {
     from: new Date(from).toISOString(),
     to: new Date(from + length).toISOString(),
@@ -78,8 +79,7 @@ function periodFigures(members: readonly ConcludedIntent[], from: number, length
     leadTimeSeconds: median(
       released.flatMap((m) => (m.timeToValueSeconds === null ? [] : [m.timeToValueSeconds])),
     ),
-    changeFailureRate:
-      released.length + failed.length > 0 ? failed.length / (released.length + failed.length) : null,
+    changeFailureRate: deployed > 0 ? failed.length / deployed : null,
     timeToRestoreSeconds: median(
       failed.flatMap((m) => (m.restoreSeconds === null ? [] : [m.restoreSeconds])),
     ),

@@ -29,6 +29,12 @@ export interface ConcludedIntent {
    * for rolled-back intents: DORA's failed deployment recovery time.
    */
   restoreSeconds: number | null;
+  /**
+   * What the release said about the change (`intent.concluded`'s `releaseVerdict`): `regressed` is a change
+   * failure whatever the outcome; null (or absent, in a summary made before it was kept) when none was recorded,
+   * and then the outcome decides (`isFailedChange`).
+   */
+  releaseVerdict?: 'clean' | 'regressed' | 'not-judged' | null;
   /** The employees the value model names, or null: no headcount is assumed. */
   employeeCount: number | null;
   growthModel: ValueModel['growth']['model'];
@@ -88,8 +94,12 @@ export interface DoraFigures {
   leadTimeSeconds: number | null;
   /** Released changes per day over the window. */
   deploymentsPerDay: number | null;
-  /** Rolled back / (released + rolled back). */
+  /**
+   * Failed changes (`isFailedChange`: verdict `regressed`) / changes that reached users (`isDeployedChange`:
+   * released, failed, or rolled back for no fault of the change).
+   */
   changeFailureRate: number | null;
+  /** Median seconds from a failed change's release start to its rollback's end, over the failed changes only. */
   timeToRestoreSeconds: number | null;
 }
 
@@ -142,6 +152,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         costOfDelayUsd: Number(p.costOfDelayUsd ?? 0),
         timeToValueSeconds: p.timeToValueSeconds ?? null,
         concludedAt: entry.timestamp,
+        releaseVerdict: p.releaseVerdict ?? null,
         restoreSeconds:
           times?.started !== undefined && times.completed !== undefined
             ? Math.max(0, (times.completed - times.started) / 1000)
@@ -165,10 +176,25 @@ export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedI
   return (intent) => readers.map((read) => read(intent));
 }
 
-/** The outcomes DORA counts as a failed change: rolled back, or held or frozen after a regression. */
+/**
+ * A change failure, as DORA counts it: a deployment that degraded the service — its release's verdict is
+ * `regressed` (an alarm rolled it back, froze it or held it, or it released with its SLOs breached). A `clean` or
+ * `not-judged` release did not fail: a rollback forced by a policy breach (a revoked delegation) is no fault of
+ * the change. An entry without a verdict falls back to its outcome: rolled back, or held or frozen.
+ */
 export function isFailedChange(intent: ConcludedIntent): boolean {
+  if (intent.releaseVerdict === 'regressed') return true;
+  if (intent.releaseVerdict === 'clean' || intent.releaseVerdict === 'not-judged') return false;
   // A change held after a regression, by a person or because nobody decided, failed as a frozen one did.
   return intent.outcome === 'rolled-back' || intent.outcome === 'frozen' || intent.outcome === 'held';
+}
+
+/**
+ * A change that reached users, the change failure rate's denominator: released, failed, or rolled back for a
+ * reason that was no fault of the change.
+ */
+export function isDeployedChange(intent: ConcludedIntent): boolean {
+  return intent.outcome === 'released' || intent.outcome === 'rolled-back' || isFailedChange(intent);
 }
 
 /** The sum of figures, or null (overflow) when one is null or the sum is not a finite number. */
@@ -267,6 +293,7 @@ export function doraFigures(
 ): DoraFigures {
   const released = intents.filter((i) => i.outcome === 'released');
   const failed = intents.filter(isFailedChange);
+  const deployed = intents.filter(isDeployedChange).length;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (const intent of intents) {
@@ -292,8 +319,7 @@ export function doraFigures(
       released.flatMap((i) => (i.timeToValueSeconds === null ? [] : [i.timeToValueSeconds])),
     ),
     deploymentsPerDay: window && released.length > 0 ? released.length / window.days : null,
-    changeFailureRate:
-      released.length + failed.length > 0 ? failed.length / (released.length + failed.length) : null,
+    changeFailureRate: deployed > 0 ? failed.length / deployed : null,
     timeToRestoreSeconds: median(
       failed.flatMap((i) => (i.restoreSeconds === null ? [] : [i.restoreSeconds])),
     ),

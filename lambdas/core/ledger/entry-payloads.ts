@@ -454,8 +454,10 @@ export const intentConcludedPayload = ledgerPayloads['intent.concluded']
     timeToValueSeconds: true,
     valuePerHourUsd: true,
     costOfDelayUsd: true,
+    releaseVerdict: true,
   })
   .partial({
+    releaseVerdict: true,
     service: true,
     kind: true,
     tier: true,
