@@ -49,7 +49,10 @@ export interface ConcludedIntent {
 export interface ValueSums {
   intents: number;
   released: number;
-  /** Sum of value per hour of the released intents: the value now flowing. */
+  /**
+   * Sum of value per hour of the intents released in the window: each over its value model's horizon, which may
+   * have ended since, so not the value flowing at any one instant.
+   */
   valuePerHourUsd: number;
   /**
    * The same under each intent's growth model (compounded over its horizon), beside the flat figure; null when

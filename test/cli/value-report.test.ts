@@ -68,7 +68,7 @@ describe('honest value figures', () => {
       expect(file).toContain('<style>');
       expect(file).not.toMatch(/<script/i);
       expect(file).not.toMatch(/\s(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
-      expect(file).toContain('<svg role="img" aria-label="Value per hour now flowing by service.');
+      expect(file).toContain('<svg role="img" aria-label="Value per hour released by service.');
       const totals = report.totals as { valuePerHourUsd: number; released: number; intents: number };
       expect(file).toContain(`<div class="value">$${totals.valuePerHourUsd.toFixed(2)}</div>`);
       expect(file).toMatch(

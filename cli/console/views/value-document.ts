@@ -83,6 +83,13 @@ export function valueApiPath(query: ValueViewQuery): string {
 }
 
 /** The figure columns of a value table, after the dimensions. */
+/**
+ * What the value per hour of a report adds up: the changes released in its window, not the value flowing at any
+ * one instant — each value model has its horizon (`years`), and a change released long ago may be past it.
+ */
+export const releasedValueNote =
+  'Σ value/hour of the changes released in this window, each over its value model’s horizon, which may since have ended';
+
 export const valueFigureHeaders = [
   'intents',
   'released',

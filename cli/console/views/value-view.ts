@@ -9,6 +9,7 @@ import {
   catchingUpNote,
   clockNote,
   doraLine,
+  releasedValueNote,
   type ValueReportDocument,
   type ValueViewQuery,
   valueFigureHeaders,
@@ -82,7 +83,7 @@ function headline(report: ValueReportDocument): Markup {
   const figure = (value: string, label: string, note?: string) =>
     html`<div class="figure"><div class="value">${value}</div><div class="label">${label}</div>${note ? html`<div class="label">${note}</div>` : ''}</div>`;
   return html`<section aria-label="Headline figures"><div class="grid">
-${figure(usd(t.valuePerHourUsd), 'value per hour now flowing', 'Σ value/hour of the released changes')}
+${figure(usd(t.valuePerHourUsd), 'value per hour released', releasedValueNote)}
 ${figure(
   t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd),
   'value per hour per employee',
@@ -172,8 +173,8 @@ function groupCharts(report: ValueReportDocument): Markup {
   const more = report.groups.length > barLimit ? ` The ${barLimit} largest groups, the rest together.` : '';
   return html`<h2>Value per hour and cost of delay by ${dims.join(', ')}</h2>
 <div class="charts">${barChart({
-    title: `Value per hour now flowing by ${dims.join(', ')}`,
-    description: `US dollars per hour of the released changes.${more}`,
+    title: `Value per hour released by ${dims.join(', ')}`,
+    description: `US dollars per hour of the changes released in this window.${more}`,
     bars: topBars(report.groups, dims, (g) => g.valuePerHourUsd),
     format: usd,
     labelHeader: label,

@@ -73,7 +73,7 @@ describe('value view', () => {
       '',
     ]);
     expect(markup).toContain(
-      '<div class="value">$257.25</div><div class="label">value per hour now flowing</div>',
+      '<div class="value">$257.25</div><div class="label">value per hour released</div>',
     );
     expect(markup).toContain('<div class="value">3 / 4</div>');
   });
@@ -135,7 +135,6 @@ describe('value view', () => {
   test('draws value and cost of delay per group, the compounding curve with its failures, and DORA per day', () => {
     const markup = valueView(report).text;
 
-    expect(markup).toContain('aria-label="Value per hour now flowing by region, team.');
     expect(markup).toContain('aria-label="Cost of delay by region, team.');
     expect(markup).toContain('aria-label="Time to value of successive changes by service, kind.');
     expect(markup).toContain('>rolled-back after #2 (launch-…</text>');
@@ -234,6 +233,18 @@ describe('value view', () => {
     expect(doraLine(valueAnswer([], {}).dora, 'virtual', { since: null, until: null })).toContain(
       'DORA (no concluded intent yet;',
     );
+  });
+
+  test('the value per hour of released changes claims no more than the changes released in the window', () => {
+    // A change's value model has a horizon (`years`): one released long ago may no longer be adding value now.
+    const markup = valueView(report).text;
+
+    expect(markup).not.toContain('now flowing');
+    expect(markup).toContain('value per hour released');
+    expect(markup).toContain(
+      'Σ value/hour of the changes released in this window, each over its value model’s horizon, which may since have ended',
+    );
+    expect(markup).toContain('aria-label="Value per hour released by region, team.');
   });
 
   test('DORA over a window shorter than a day gives its span in hours and minutes', () => {
