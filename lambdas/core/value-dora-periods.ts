@@ -14,7 +14,10 @@ export interface DoraPeriod {
   failed: number;
   /** Released changes per day of the period. */
   deploymentsPerDay: number;
-  /** Median seconds from declaration to released value. */
+  /**
+   * Median seconds to released value, counted from the declaration or, for a change scheduled for later
+   * (`notBefore`, a future timestamp), from its due instant: the wait its requester chose is not lead time.
+   */
   leadTimeSeconds: number | null;
   /** failed / changes that reached users (`isFailedChange`, `isDeployedChange`). */
   changeFailureRate: number | null;

@@ -93,7 +93,10 @@ export interface DoraFigures {
     firstConcludedAt: string;
     lastConcludedAt: string;
   } | null;
-  /** Median seconds from declaration to released value. */
+  /**
+   * Median seconds to released value, counted from the declaration or, for a change scheduled for later
+   * (`notBefore`, a future timestamp), from its due instant: the wait its requester chose is not lead time.
+   */
   leadTimeSeconds: number | null;
   /** Released changes per day over the window. */
   deploymentsPerDay: number | null;

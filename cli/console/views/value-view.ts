@@ -90,8 +90,8 @@ ${figure(
   `Σ value/hour ÷ Σ employees over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`,
 )}
 ${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', "under each change's growth model (formulas below the table)")}
-${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours each intent waited for its value')}
-${figure(duration(report.dora.leadTimeSeconds), 'median time to value', 'declaration to released value')}
+${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released')}
+${figure(duration(report.dora.leadTimeSeconds), 'median time to value', 'from declaration, or a scheduled change’s due instant, to released value')}
 ${figure(`${t.released} / ${t.intents}`, 'released / concluded')}
 </div></section>`;
 }
@@ -224,7 +224,7 @@ function compoundingSection(report: ValueReportDocument): Markup {
   return html`<h2 id="compounding">Compounding curve</h2>${intro}
 ${lineChart({
   title: `Time to value of successive changes by ${compounding.dimensions.join(', ')}`,
-  description: `Minutes from declaration to released value against the change's number in its kind's sequence.${shown}${bucketed}`,
+  description: `Minutes from declaration (or a scheduled change's due instant) to released value against the change's number in its kind's sequence.${shown}${bucketed}`,
   series,
   xLabel: 'change number in its kind',
   yLabel: 'time to value (minutes)',

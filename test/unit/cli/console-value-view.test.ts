@@ -247,6 +247,16 @@ describe('value view', () => {
     expect(markup).toContain('aria-label="Value per hour released by region, team.');
   });
 
+  test('time to value and cost of delay say what they count from: a scheduled change’s due instant too', () => {
+    const markup = valueView(report).text;
+
+    expect(markup).not.toContain('declaration to released value');
+    expect(markup).toContain('from declaration, or a scheduled change’s due instant, to released value');
+    expect(markup).toContain(
+      'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released',
+    );
+  });
+
   test('DORA over a window shorter than a day gives its span in hours and minutes', () => {
     // Prepare
     const close = [
