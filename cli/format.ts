@@ -49,6 +49,17 @@ export function usd(value: number | null): string {
 }
 
 /**
+ * An intent's value per hour as its value model declared it, said to be `declared, not realised` unless the intent
+ * released: a rejected or rolled-back change delivered none of it (the value report counts it as $0).
+ *
+ * @example realisedValuePerHour(17.12, 'rolled-back') // '$17.12 declared, not realised'
+ */
+export function realisedValuePerHour(value: number | null, outcome: string | null): string {
+  if (value === null) return '-';
+  return outcome === 'released' ? usd(value) : `${usd(value)} declared, not realised`;
+}
+
+/**
  * A duration in seconds as `42s`, `3m 20s` or `2h 05m`: rounded once to the unit shown, then split, so no place
  * reads 60 (7,170 s is `2h 00m`, not `1h 60m`).
  */

@@ -11,7 +11,7 @@ import { revokeAuthority } from '../../lambdas/core/pipeline/revocations.js';
 import { type IntentStatus, intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { eligibleReviewers } from '../../lambdas/core/reviewers.js';
 import { demoStartInstant } from '../demo-clock.js';
-import { duration, table, usd } from '../format.js';
+import { duration, realisedValuePerHour, table } from '../format.js';
 import { describeStage } from '../progress.js';
 import { clockStartFrom } from '../runtime/clock-mode.js';
 import { namedLocally } from '../runtime/local-caller.js';
@@ -174,8 +174,8 @@ export async function demoCommand(options: {
               status.status,
               status.tier ?? '-',
               duration(status.timeToValueSeconds),
-              status.valuePerHourUsd === null ? '-' : usd(status.valuePerHourUsd),
-              status.valuePerHourPerEmployeeUsd === null ? '-' : usd(status.valuePerHourPerEmployeeUsd),
+              realisedValuePerHour(status.valuePerHourUsd, status.outcome),
+              realisedValuePerHour(status.valuePerHourPerEmployeeUsd, status.outcome),
             ]),
           ),
         );

@@ -21,7 +21,10 @@ export function printStatus(status: IntentStatus, json: boolean): void {
       status.valuePerHourPerEmployeeUsd === null
         ? ''
         : `, ${usd(status.valuePerHourPerEmployeeUsd)} per employee`;
-    console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}`);
+    // The value model's figure; only a released change realises it (the value report counts the others as $0).
+    const realised =
+      status.outcome === 'released' ? '' : ` — declared, not realised (${status.outcome ?? status.status})`;
+    console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}${realised}`);
   }
   for (const reason of status.reasons) console.log(`why      ${terminalText(reason)}`);
   console.log(

@@ -63,7 +63,7 @@ ${options.flash ? flashNotice(options.flash) : ''}
 <h1>${intent.title ?? intent.intentId} ${statusBadge(intent.status)}</h1>
 <div class="grid">
 ${figure('Intent', intent.intentId, 'id')}${figure('Service', intent.service ?? '—')}${figure('Requester', requester ?? '—')}
-${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${figure('Value per hour', usd(intent.valuePerHourUsd))}
+${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${figure(valueLabel(intent), usd(intent.valuePerHourUsd))}
 ${figure('Per employee, per hour', usd(intent.valuePerHourPerEmployeeUsd))}${figure('Time to value', duration(intent.timeToValueSeconds))}
 </div>
 ${options.retriedAs ? retriedPanel(options.retriedAs) : ''}
@@ -349,4 +349,11 @@ function steppedSchedule(entries: LedgerEntry[], started: Payload, points: Array
   const held = latest?.type === 'release.frozen' ? Number(payloadOf(latest).percentage) : undefined;
   const reached = points.at(-1)?.v ?? 0;
   return html`In steps of ${list} % of users, each deployed to every target at once with ${String(started.strategy ?? '—')} (${String(started.finalBakeTimeInMinutes ?? '—')} min bake); ${held === undefined ? `${Math.round(reached)} % of users on the change` : `held at ${Math.round(held)} % of users`}.`;
+}
+
+/** Only a released change realises its value model's $/hour; a concluded one that did not has it declared only. */
+function valueLabel(intent: IntentWithEntries): string {
+  return intent.outcome === null || intent.outcome === 'released'
+    ? 'Value per hour'
+    : 'Value per hour, declared, not realised';
 }

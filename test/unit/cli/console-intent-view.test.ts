@@ -77,6 +77,17 @@ describe('the intent view', () => {
     expect(waiting).toContain('Raise the &lt;b&gt;limit&lt;/b&gt;');
   });
 
+  test('the value per hour of an intent that did not release is declared, not realised', () => {
+    const concluded = (outcome: string) =>
+      intentView(
+        { ...intent(outcome, [entry(0, 'intent.concluded', { outcome })], outcome), valuePerHourUsd: 17.12 },
+        { formToken: 't0k' },
+      ).text;
+
+    expect(concluded('rolled-back')).toContain('Value per hour, declared, not realised');
+    expect(concluded('released')).not.toContain('not realised');
+  });
+
   test('the timeline colours a conclusion by its outcome: only a release is green', () => {
     const toneOf = (outcome: string) => {
       const page = intentView(intent(outcome, [entry(0, 'intent.concluded', { outcome })], outcome), {
