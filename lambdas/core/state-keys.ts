@@ -1,3 +1,9 @@
+/**
+ * The value view's version: raised whenever `ConcludedIntent` gains a field, so a view an earlier version
+ * summarized without it is left behind and summarized again (v2: `releaseVerdict`), never read as if complete.
+ */
+export const valueViewVersion = 'v2';
+
 /** Where each kind of operational state lives in the state store, in one place. */
 export const stateKeys = {
   inFlight: () => ({ pk: 'INFLIGHT', sk: '' }),
@@ -79,13 +85,17 @@ export const stateKeys = {
    * The value view of a ledger (`value-view.ts`): one summary per concluded intent, its `ConcludedIntent` and the
    * seq of its `intent.concluded` entry, sorted by conclusion instant so a window is one range Query;
    * `sk = <concludedAt as toISOString()>#<intentId>#<seq>` (`concludedSummarySortKey`). Written by `GET /value`.
+   * The pk carries the view's version (`valueViewVersion`).
    */
-  concludedSummary: (ledger: string, sk = '') => ({ pk: `VALUE#${ledger}#CONCLUDED`, sk }),
+  concludedSummary: (ledger: string, sk = '') => ({
+    pk: `VALUE#${ledger}#${valueViewVersion}#CONCLUDED`,
+    sk,
+  }),
   /**
    * How far the value view has read its ledger: every `intent.concluded` entry below `nextSeq` has its summary,
    * and `tags` are the tags those intents carry. Moved forward only, by a write conditional on its version.
    */
-  valueSummarized: (ledger: string) => ({ pk: `VALUE#${ledger}`, sk: 'SUMMARIZED' }),
+  valueSummarized: (ledger: string) => ({ pk: `VALUE#${ledger}#${valueViewVersion}`, sk: 'SUMMARIZED' }),
   /** Revocations of a principal's authority, one item per (effective instant, scope). */
   revocation: (principal: string, sk = '') => ({ pk: `REVOCATION#${principal}`, sk }),
   /** Delegations granted at run time to `principal`, one item per (grantor, expiry). */

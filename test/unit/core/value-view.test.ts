@@ -188,4 +188,26 @@ describe('the value view answers as the whole ledger does', () => {
     expect(later.catchingUp).toBeUndefined();
     expect(later).toEqual(await everything(ledger, {}));
   });
+
+  test('a view summarized before summaries carried the release verdict is summarized again, not trusted', async () => {
+    // Prepare: a release that breached its SLOs, and a view an earlier version caught up without its verdict.
+    const ledger = new MemoryLedgerStore();
+    await recordChanges(ledger, [{ id: 'slo', at: 60, releaseVerdict: 'regressed' }]);
+    const state = new MemoryStateStore();
+    const [old] = concludedIntents(await ledger.read(ledgerName));
+    const { releaseVerdict: _, ...withoutVerdict } = old!;
+    const seq = (await ledger.head(ledgerName))!.entry.seq;
+    await state.put(`VALUE#${ledgerName}#CONCLUDED`, `${old!.concludedAt}#slo#${seq}`, {
+      seq,
+      intent: withoutVerdict,
+    });
+    await state.put(`VALUE#${ledgerName}`, 'SUMMARIZED', { nextSeq: seq + 1, tags: [] });
+
+    // Act
+    const answer = await valueViewAnswer({ ledger, ledgerName, state }, {});
+
+    // Assess: the regressed release is a change failure, as the whole ledger says.
+    expect(answer.dora.changeFailureRate).toBe(1);
+    expect(answer).toEqual(await everything(ledger, {}));
+  });
 });

@@ -37,6 +37,8 @@ export interface ConcludedChange {
   model?: { employeeCount?: number; growth: Record<string, unknown> };
   /** Rolled back: a release started, then a roll-back started and completed. */
   rolledBack?: boolean;
+  /** The release's verdict, recorded on the conclusion when given. */
+  releaseVerdict?: 'clean' | 'regressed' | 'not-judged';
 }
 
 const base = Date.parse('2026-11-01T00:00:00Z');
@@ -85,6 +87,7 @@ export async function recordChanges(
       valuePerHourUsd: change.valuePerHourUsd ?? 10,
       costOfDelayUsd: 2,
       timeToValueSeconds: 3600,
+      ...(change.releaseVerdict ? { releaseVerdict: change.releaseVerdict } : {}),
     });
   }
 }
