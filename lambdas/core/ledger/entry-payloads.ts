@@ -336,6 +336,8 @@ export const ledgerPayloads = {
   'intent.concluded': z.strictObject({
     outcome: z.string(),
     timeToValueSeconds: z.number().nullable(),
+    /** What time to value and cost of delay count from: the first attempt's declaration, or the due instant. */
+    countedFrom: z.string().optional(),
     valuePerHourUsd: z.number(),
     costOfDelayUsd: z.number(),
     confidence: z.number(),

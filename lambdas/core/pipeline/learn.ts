@@ -78,7 +78,10 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   const verdict = releaseVerdict(state);
   const parsed = intentSchema.safeParse(state.intent);
   const now = deps.clock.now();
-  const declaredAt = Date.parse(state.declared?.declaredAt ?? now.toISOString());
+  // A later attempt is the same change asked for again: it has waited since the first attempt was declared.
+  const declaredAt = Date.parse(
+    (await firstDeclaredAt(state, deps)) ?? state.declared?.declaredAt ?? now.toISOString(),
+  );
   // A change scheduled for later is counted from the instant it asked for, not from its declaration: the wait
   // its requester chose is neither time to value lost nor a cost of delay.
   const due = parsed.success ? dueAt(parsed.data, new Date(declaredAt)) : undefined;
@@ -120,6 +123,7 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   };
   const stored = await record(deps, intentId, 'intent.concluded', {
     ...result,
+    countedFrom: new Date(countedFrom).toISOString(),
     releaseVerdict: verdict,
     strategy: state.release?.strategy ?? null,
     alarm: state.release?.alarm ?? null,
@@ -189,4 +193,17 @@ async function updateDecisionCache(
     ...(reviewer ? { reviewer } : {}),
   });
   return cached.intentId === intentId ? 'cached' : `kept ${cached.decisionId}`;
+}
+
+/**
+ * When a later attempt's change was first asked for: its first attempt's declaration (one read of that intent's
+ * entries); undefined for a first attempt, or where the first left no declaration (it was refused at the door).
+ */
+async function firstDeclaredAt(state: PipelineState, deps: PipelineDeps): Promise<string | undefined> {
+  const first = state.attempt?.intentId;
+  if (first === undefined || first === state.declared?.intentId) return undefined;
+  const declared = (await deps.ledger.forIntent(deps.ledgerName, first)).find(
+    (stored) => stored.entry.type === 'intent.declared',
+  );
+  return declared?.entry.timestamp;
 }

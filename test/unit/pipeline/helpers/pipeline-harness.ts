@@ -67,9 +67,16 @@ export function intentAt(h: Harness, edit: (draft: IntentInput) => void = () => 
   return draft;
 }
 
-/** DeclareIntent → ValidateStructure → AdmitPolicy → FormDecision → Verify, as the state machine chains them. */
-export async function runToVerify(h: Harness, intent: IntentInput): Promise<PipelineState> {
-  let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent) };
+/**
+ * DeclareIntent → ValidateStructure → AdmitPolicy → FormDecision → Verify, as the state machine chains them;
+ * `start` adds to the execution's input (an `attempt`, say).
+ */
+export async function runToVerify(
+  h: Harness,
+  intent: IntentInput,
+  start: Partial<PipelineState> = {},
+): Promise<PipelineState> {
+  let state: PipelineState = { intent, source: 'cli', caller: submittedBy(intent), ...start };
   state = { ...state, declared: await declareIntent(state, h.deps) };
   state = { ...state, structure: await validateStructure(state, h.deps) };
   if (state.structure?.verdict !== 'valid') throw new Error(`invalid: ${JSON.stringify(state.structure)}`);
@@ -103,8 +110,12 @@ export async function runRelease(
 }
 
 /** The whole run: through Verify, Release (when no review is needed), Observe and Learn. */
-export async function runIntent(h: Harness, intent: IntentInput): Promise<PipelineState> {
-  let state = await runToVerify(h, intent);
+export async function runIntent(
+  h: Harness,
+  intent: IntentInput,
+  start: Partial<PipelineState> = {},
+): Promise<PipelineState> {
+  let state = await runToVerify(h, intent, start);
   if (state.verification?.passed && !state.verification.requiresReview) {
     state = await runRelease(h, state);
     state = { ...state, observation: await observe(state, h.deps) };
