@@ -70,7 +70,7 @@ export async function valueReportCommand(options: {
     );
     console.log(`\nvalue/hour: ${releasedValueNote}.`);
     console.log(
-      `per employee: Σ value/hour ÷ Σ employees over released intents whose value model names them (${totals.releasedWithEmployees} of ${totals.released}); compounded/hour by each intent's growth model:`,
+      `per employee: Σ (value/hour ÷ employees) over released intents whose value model names them (${totals.releasedWithEmployees} of ${totals.released}); compounded/hour by each intent's growth model:`,
     );
     for (const formula of formulas) console.log(`  ${formula}`);
     if (window.since !== null || window.until !== null) {

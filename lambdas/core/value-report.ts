@@ -60,11 +60,13 @@ export interface ValueSums {
    */
   compoundedValuePerHourUsd: number | null;
   /**
-   * `Σ value_per_hour / Σ employee_count` over the released intents whose value model names its employees (the
-   * seed's per-employee $/hour); null when none does. Intents without a count are left out, never assumed.
+   * `Σ (value_per_hour / employee_count)` over the released intents whose value model names its employees: each
+   * change's value per hour per employee of the headcount it names (the seed's per-employee $/hour), added up, so
+   * three $50/h changes for one 100-person team are $1.50 (Σ÷Σ would say $0.50, and fall as more was released to
+   * the same people); null when none names its employees. Intents without a count are left out, never assumed.
    */
   valuePerHourPerEmployeeUsd: number | null;
-  /** Σ employee_count over those intents. */
+  /** Σ employee_count over those intents (the headcounts they name, one team's counted once per change). */
   employees: number;
   /** How many released intents name their employees (out of `released`). */
   releasedWithEmployees: number;
@@ -239,8 +241,7 @@ export function valueReport(
         released: released.length,
         valuePerHourUsd: released.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
         compoundedValuePerHourUsd: finiteSum(released.map((m) => m.compoundedValuePerHourUsd)),
-        valuePerHourPerEmployeeUsd:
-          employees > 0 ? counted.reduce((sum, m) => sum + m.valuePerHourUsd, 0) / employees : null,
+        valuePerHourPerEmployeeUsd: perEmployee(counted),
         employees,
         releasedWithEmployees: counted.length,
         costOfDelayUsd: members.reduce((sum, m) => sum + m.costOfDelayUsd, 0),
@@ -253,20 +254,29 @@ export function valueReport(
     .sort((a, b) => b.valuePerHourUsd - a.valuePerHourUsd);
 }
 
+/** `Σ (value_per_hour / employee_count)` over intents that name their employees; null for none. */
+function perEmployee(counted: ReadonlyArray<{ valuePerHourUsd: number; employeeCount: number | null }>) {
+  const named = counted.filter((m) => m.employeeCount !== null && m.employeeCount > 0);
+  return named.length > 0
+    ? named.reduce((sum, m) => sum + m.valuePerHourUsd / (m.employeeCount as number), 0)
+    : null;
+}
+
 /**
- * The groups added up. Per-employee $/hour is recomputed from the sums (`Σ value_per_hour / Σ employees` over
- * the released intents that name employees), not averaged over groups; medians do not add, so there is none.
+ * The groups added up. Per-employee $/hour adds the groups' (each intent is in one group, so the sum of every
+ * change's value per hour per employee); medians do not add, so there is none.
  */
 export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
   const sum = (figure: (g: ValueGroup) => number) => groups.reduce((total, g) => total + figure(g), 0);
   const employees = sum((g) => g.employees);
-  const countedValue = sum((g) => (g.valuePerHourPerEmployeeUsd ?? 0) * g.employees);
+  const named = groups.filter((g) => g.valuePerHourPerEmployeeUsd !== null);
   return {
     intents: sum((g) => g.intents),
     released: sum((g) => g.released),
     valuePerHourUsd: sum((g) => g.valuePerHourUsd),
     compoundedValuePerHourUsd: finiteSum(groups.map((g) => g.compoundedValuePerHourUsd)),
-    valuePerHourPerEmployeeUsd: employees > 0 ? countedValue / employees : null,
+    valuePerHourPerEmployeeUsd:
+      named.length > 0 ? named.reduce((total, g) => total + (g.valuePerHourPerEmployeeUsd ?? 0), 0) : null,
     employees,
     releasedWithEmployees: sum((g) => g.releasedWithEmployees),
     costOfDelayUsd: sum((g) => g.costOfDelayUsd),

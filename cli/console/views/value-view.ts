@@ -87,7 +87,7 @@ ${figure(usd(t.valuePerHourUsd), 'value per hour released', releasedValueNote)}
 ${figure(
   t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd),
   'value per hour per employee',
-  `Σ value/hour ÷ Σ employees over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`,
+  `Σ (value/hour ÷ employees) over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`,
 )}
 ${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', "under each change's growth model (formulas below the table)")}
 ${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released')}
@@ -139,7 +139,7 @@ function groupTable(report: ValueReportDocument): Markup {
     valueFigures(report.totals),
   )}</tr></tfoot>
 </table>
-<p class="muted">per employee: Σ value/hour ÷ Σ employees over the released intents whose value model names them (${report.totals.releasedWithEmployees} of ${report.totals.released}). Compounded/hour by each intent's growth model:</p>
+<p class="muted">per employee: Σ (value/hour ÷ employees) over the released intents whose value model names them (${report.totals.releasedWithEmployees} of ${report.totals.released}). Compounded/hour by each intent's growth model:</p>
 <ul class="formulas">${report.formulas.map((f) => html`<li><code>${f}</code></li>`)}</ul>`;
 }
 

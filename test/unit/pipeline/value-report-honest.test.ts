@@ -79,12 +79,21 @@ describe('the value report, honestly', () => {
     expect(groups[0]).toMatchObject({
       valuePerHourUsd: 55,
       compoundedValuePerHourUsd: 60,
-      // (20 + 30) / (10 + 30): c names no employees, d did not release.
-      valuePerHourPerEmployeeUsd: 50 / 40,
+      // 20 / 10 + 30 / 30, each change's value per hour per employee it names: c names none, d did not release.
+      valuePerHourPerEmployeeUsd: 20 / 10 + 30 / 30,
       employees: 40,
       releasedWithEmployees: 2,
       growthModels: ['continuous', 'none'],
     });
+  });
+
+  test('more value released to the same people raises their per-employee figure: three $50/h changes to one 100-person team are $1.50', () => {
+    const groups = valueReport(
+      ['a', 'b', 'c'].map((intentId) => intent({ intentId, valuePerHourUsd: 50, employeeCount: 100 })),
+      ['service'],
+    );
+    expect(groups[0]!.valuePerHourPerEmployeeUsd).toBeCloseTo(1.5, 10);
+    expect(valueTotals(groups).valuePerHourPerEmployeeUsd).toBeCloseTo(1.5, 10);
   });
 
   test('a group none of whose released intents names its employees has no per-employee figure, not a made-up one', () => {
@@ -118,7 +127,7 @@ describe('the value report, honestly', () => {
       released: 2,
       valuePerHourUsd: 50,
       compoundedValuePerHourUsd: 55,
-      valuePerHourPerEmployeeUsd: 50 / 40,
+      valuePerHourPerEmployeeUsd: 20 / 10 + 30 / 30,
       employees: 40,
       releasedWithEmployees: 2,
       costOfDelayUsd: 6,
