@@ -1,8 +1,19 @@
 import { InvalidInputError } from './errors.js';
 import type { ConcludedIntent } from './value-report.js';
 
-/** The dimensions every concluded intent has, whatever its tags. */
-export const builtInDimensions = ['service', 'kind', 'tier', 'outcome'] as const;
+/**
+ * The dimensions every concluded intent has, whatever its tags: what changed and how it ended, and when it
+ * concluded (UTC: `2026`, `2026-Q4`, `2026-11`), so a period needs no tag written by hand.
+ */
+export const builtInDimensions = [
+  'service',
+  'kind',
+  'tier',
+  'outcome',
+  'concludedYear',
+  'concludedQuarter',
+  'concludedMonth',
+] as const;
 
 /**
  * The dimensions of a value report, from a comma-separated list (`service,team`): each one built in or a tag

@@ -111,11 +111,20 @@ export interface DoraFigures {
   timeToRestoreSeconds: number | null;
 }
 
+/** An entry's instant in UTC (entries may carry an offset): `2026-11-04T15:13:00.000Z`. */
+const utcOf = (instant: string) => new Date(Date.parse(instant)).toISOString();
+
 const builtIn: Record<string, (c: ConcludedIntent) => string> = {
   service: (c) => c.service ?? '-',
   kind: (c) => c.kind ?? '-',
   tier: (c) => (c.tier === null ? '-' : String(c.tier)),
   outcome: (c) => c.outcome,
+  concludedYear: (c) => utcOf(c.concludedAt).slice(0, 4),
+  concludedQuarter: (c) => {
+    const at = utcOf(c.concludedAt);
+    return `${at.slice(0, 4)}-Q${Math.floor((Number(at.slice(5, 7)) - 1) / 3) + 1}`;
+  },
+  concludedMonth: (c) => utcOf(c.concludedAt).slice(0, 7),
 };
 
 /** One record per concluded intent, read from its `intent.concluded` entry and its release events. */

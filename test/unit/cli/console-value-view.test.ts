@@ -95,7 +95,17 @@ describe('value view', () => {
     for (const d of report.knownDimensions) {
       expect(markup).toContain(`name="by" value="${d}"`);
     }
-    expect(report.knownDimensions).toEqual(['service', 'kind', 'tier', 'outcome', 'region', 'team']);
+    expect(report.knownDimensions).toEqual([
+      'service',
+      'kind',
+      'tier',
+      'outcome',
+      'concludedYear',
+      'concludedQuarter',
+      'concludedMonth',
+      'region',
+      'team',
+    ]);
     expect(markup).toContain('<input type="checkbox" name="by" value="region" checked>');
     expect(markup).toContain('<input type="checkbox" name="by" value="service">');
     expect(markup).toContain('<input type="checkbox" name="curveBy" value="kind" checked>');

@@ -1,3 +1,4 @@
+import { knownValueDimensions, valueDimensions } from '../../../lambdas/core/value-dimensions.js';
 import { doraOverTime } from '../../../lambdas/core/value-dora-periods.js';
 import {
   type ConcludedIntent,
@@ -234,5 +235,40 @@ describe('DORA figures over the window asked for', () => {
     const asked = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-08T00:00:00.000Z' };
 
     expect(doraFigures(onTheFourth, asked).window).toMatchObject(doraOverTime(onTheFourth, asked).window!);
+  });
+});
+
+describe('grouping by when a change concluded', () => {
+  test('concludedYear, concludedQuarter and concludedMonth are built in, in UTC, beside any tag named like them', () => {
+    // Prepare: one change concluded in the last minutes of a quarter, one in the first of the next
+    const intents = [
+      intent({ intentId: 'q1', concludedAt: '2026-03-31T23:30:00.000Z', tags: { quarter: 'hand-written' } }),
+      intent({ intentId: 'q2', concludedAt: '2026-04-01T00:10:00.000Z' }),
+    ];
+    // Act
+    const dimensions = valueDimensions('concludedYear,concludedQuarter,concludedMonth,quarter', ['quarter']);
+    const groups = valueReport(intents, dimensions);
+    // Assess
+    expect(
+      groups.map((g) => g.key).sort((a, b) => a.concludedMonth!.localeCompare(b.concludedMonth!)),
+    ).toEqual([
+      {
+        concludedYear: '2026',
+        concludedQuarter: '2026-Q1',
+        concludedMonth: '2026-03',
+        quarter: 'hand-written',
+      },
+      { concludedYear: '2026', concludedQuarter: '2026-Q2', concludedMonth: '2026-04', quarter: '-' },
+    ]);
+    expect(knownValueDimensions(['quarter'])).toEqual([
+      'service',
+      'kind',
+      'tier',
+      'outcome',
+      'concludedYear',
+      'concludedQuarter',
+      'concludedMonth',
+      'quarter',
+    ]);
   });
 });
