@@ -1,4 +1,4 @@
-import type { LedgerEntry, LedgerStore } from '../ports/ledger-store.js';
+import type { LedgerEntry, LedgerStore, StoredEntry } from '../ports/ledger-store.js';
 import type { StateStore } from '../ports/state-store.js';
 import { VersionConflictError } from './errors.js';
 import { stateKeys } from './state-keys.js';
@@ -92,14 +92,24 @@ export async function catchUpValueView(
   let summaries = 0;
   let stopped = false;
   let atHead = false;
+  // The entries of each intent declared since the marker, as the pages bring them: its summary is made from them
+  // rather than read again through the intent index (which read each entry twice, and may lag).
+  const declaredSince = new Map<string, StoredEntry[]>();
   // Page by page, so a request that reaches its summaries' bound has not read far past them.
   while (!stopped && !atHead && next < end) {
     const asked = Math.min(end, next + pageEntries) - next;
     const page = await ledger.read(ledgerName, next, next + asked);
     atHead = page.length < asked;
+    for (const stored of page) {
+      const own = declaredSince.get(stored.entry.intentId);
+      if (own) own.push(stored);
+      else if (stored.entry.type === 'intent.declared') declaredSince.set(stored.entry.intentId, [stored]);
+    }
     const conclusions = page.map(({ entry }) => entry).filter((entry) => entry.type === 'intent.concluded');
     const taken = conclusions.slice(0, bounds.maxSummaries - summaries);
-    const made = await inParallel(taken, (entry) => summaryOf(ledger, ledgerName, entry));
+    const made = await inParallel(taken, (entry) =>
+      summaryOf(ledger, ledgerName, entry, declaredSince.get(entry.intentId)),
+    );
     const lagging = made.indexOf(undefined);
     const kept = (lagging === -1 ? made : made.slice(0, lagging)) as ConcludedSummary[];
     await inParallel(kept, (summary) => {
@@ -136,13 +146,17 @@ export async function catchUpValueView(
     : { tags: known, catchingUp: { summarizedThroughSeq: next - 1, ledgerSize } };
 }
 
-/** The record of the conclusion at `concluded`, from its intent's entries; undefined while the index lags. */
+/**
+ * The record of the conclusion at `concluded`, from its intent's entries: those the pages brought from its
+ * declaration on (`read`), or else through the intent index; undefined while the index lags.
+ */
 async function summaryOf(
   ledger: LedgerStore,
   ledgerName: string,
   concluded: LedgerEntry,
+  read?: readonly StoredEntry[],
 ): Promise<ConcludedSummary | undefined> {
-  const own = await ledger.forIntent(ledgerName, concluded.intentId);
+  const own = read ?? (await ledger.forIntent(ledgerName, concluded.intentId));
   const conclusions = own
     .filter(({ entry }) => entry.type === 'intent.concluded')
     .map(({ entry }) => entry.seq);

@@ -88,6 +88,32 @@ describe('the value view answers as the whole ledger does', () => {
     expect(all.dora.timeToRestoreSeconds).toBe(1140);
   });
 
+  test('a catch-up reads each entry once: an intent declared since the marker is summarized from the pages read', async () => {
+    // Prepare
+    const ledger = new MemoryLedgerStore();
+    await recordChanges(ledger, changes(0, 30));
+    let read = 0;
+    const counting = Object.assign(Object.create(ledger) as MemoryLedgerStore, {
+      read: async (name: string, from?: number, to?: number) => {
+        const page = await ledger.read(name, from, to);
+        read += page.length;
+        return page;
+      },
+      forIntent: async (name: string, intentId: string) => {
+        const own = await ledger.forIntent(name, intentId);
+        read += own.length;
+        return own;
+      },
+    });
+
+    // Act
+    const answer = await valueViewAnswer({ ledger: counting, ledgerName, state: new MemoryStateStore() }, {});
+
+    // Assess
+    expect(answer).toEqual(await everything(ledger, {}));
+    expect(read).toBe((await ledger.head(ledgerName))!.entry.seq + 1);
+  });
+
   test('one request with the default bounds reads a ledger of several pages to its head', async () => {
     // Prepare: 180 changes (fewer than a request summarizes), 600 entries: more than one page of the ledger.
     const ledger = new MemoryLedgerStore();
@@ -168,15 +194,28 @@ describe('the value view answers as the whole ledger does', () => {
     expect(await state.list(stateKeys.concludedSummary(ledgerName).pk)).toHaveLength(13);
   });
 
-  test('a conclusion the intent index does not show yet is left for a later request', async () => {
-    // Prepare: the index lags: `forIntent` misses the newest conclusion.
+  test('a conclusion of an intent declared before the marker, which the intent index does not show yet, is left for a later request', async () => {
+    // Prepare: a first request stops just past change-2's declaration; then the index lags: `forIntent` misses
+    // change-2's entries, which the next request must read through it.
     const ledger = new MemoryLedgerStore();
     await recordChanges(ledger, changes(0, 3));
+    const all = await ledger.read(ledgerName);
+    const declared = all.find(
+      ({ entry }) => entry.intentId === 'change-2' && entry.type === 'intent.declared',
+    )!;
+    const concluded = all.find(
+      ({ entry }) => entry.intentId === 'change-2' && entry.type === 'intent.concluded',
+    )!;
     const lagging = Object.assign(Object.create(ledger) as MemoryLedgerStore, {
       forIntent: async (name: string, intentId: string) =>
         (await ledger.forIntent(name, intentId)).filter(({ entry }) => entry.intentId !== 'change-2'),
     });
     const state = new MemoryStateStore();
+    const first = await valueViewAnswer(
+      { ledger, ledgerName, state },
+      {},
+      { maxEntries: declared.entry.seq + 1, maxSummaries: 100 },
+    );
 
     // Act
     const early = await valueViewAnswer({ ledger: lagging, ledgerName, state }, {});
@@ -184,7 +223,8 @@ describe('the value view answers as the whole ledger does', () => {
 
     // Assess: the lagging request says how far it got; the next one completes the view.
     const size = (await ledger.head(ledgerName))!.entry.seq + 1;
-    expect(early.catchingUp).toEqual({ summarizedThroughSeq: size - 2, ledgerSize: size });
+    expect(first.catchingUp).toEqual({ summarizedThroughSeq: declared.entry.seq, ledgerSize: size });
+    expect(early.catchingUp).toEqual({ summarizedThroughSeq: concluded.entry.seq - 1, ledgerSize: size });
     expect(later.catchingUp).toBeUndefined();
     expect(later).toEqual(await everything(ledger, {}));
   });
