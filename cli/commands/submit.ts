@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { payloadLimits } from '../../lambdas/core/intake/limits.js';
 import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
@@ -113,7 +115,7 @@ function report(
   if (!status) {
     console.error(
       kind === 'local'
-        ? `itv: the pipeline failed before recording intent ${intentId}; see ITV_HOME/control-plane.log`
+        ? `itv: the pipeline failed before recording intent ${intentId}; see ${join(itvHome(), 'control-plane.log')}`
         : `itv: intent ${intentId} was accepted but nothing was recorded for it within a minute; see the stack's execution ${intentId}`,
     );
     return 1;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, closeSync, fchmodSync, openSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 import { ItvError } from '../../lambdas/core/errors.js';
@@ -124,6 +124,9 @@ export class ControlPlaneClient {
   }
 }
 
+/** The homes a control plane has answered this process for. */
+const served = new Set<string>();
+
 /**
  * The home's control plane, started in the background if none runs. Two commands that start at once find
  * one control plane: the home's claim admits one owner, and the other waits for its address. The variables a
@@ -132,13 +135,23 @@ export class ControlPlaneClient {
  */
 export async function controlPlane(home: string): Promise<ControlPlaneClient> {
   const deadline = Date.now() + startTimeoutMs;
+  // A home this command was served at and that has since left its path (moved or removed) is not made anew there:
+  // a control plane started at the empty path would answer for a home with no ledger and a new key.
+  if (served.has(home) && !existsSync(home)) {
+    throw new ItvError(
+      `${home} is no longer there: the home was moved or removed while this command ran, and nothing was started at its old path; run the command again with ITV_HOME at the home's new path`,
+    );
+  }
   let child: ChildProcess | undefined;
   let exited = true;
   let startFailure: string | undefined;
   try {
     while (Date.now() < deadline) {
       const address = readAddress(home);
-      if (address && (await healthy(address, home))) return new ControlPlaneClient(address, home);
+      if (address && (await healthy(address, home))) {
+        served.add(home);
+        return new ControlPlaneClient(address, home);
+      }
       const owner = currentOwner(home);
       if (owner?.kind === 'demo') {
         throw new HomeBusyError(

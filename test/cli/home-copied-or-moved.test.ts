@@ -130,4 +130,36 @@ describe('a home copied or moved while its control plane runs', () => {
     },
     intentsBudgetMs(2),
   );
+
+  test(
+    'a command following an intent when its home moves ends saying so, and starts nothing at the old path',
+    async () => {
+      // Prepare: a release on the wall clock, which `submit` follows for minutes.
+      const before = mkdtempSync(join(tmpdir(), 'itv-follow-move-'));
+      const after = `${before}-moved`;
+      folders.push(before, after);
+      const following = runItv(before, ['submit', example, '--as', 'alice'], {
+        env: { ITV_CLOCK: 'wall', ITV_IDLE_SECONDS: '600' },
+      });
+      await until('the control plane started', () => controlPlanePid(before) !== undefined);
+      const oldPid = controlPlanePid(before)!;
+      pids.push(oldPid);
+      for (let tries = 0; ((await intentIds(before)) ?? []).length === 0; tries++) {
+        if (tries > 300) throw new Error('the intent was never declared');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+
+      // Act
+      renameSync(before, after);
+      const followed = await following;
+
+      // Assess
+      expect(followed.code).toBe(1);
+      expect(followed.stderr).toContain(`${before} is no longer there`);
+      expect(existsSync(before)).toBe(false);
+      await until('the old control plane stopped', () => !isAlive(oldPid));
+      expect(await intentIds(after)).toHaveLength(1);
+    },
+    intentsBudgetMs(2),
+  );
 });
