@@ -129,7 +129,12 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
     const { port } = server.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}`;
     writeAddress(home, { pid: process.pid, url, secret });
-    log(`control plane for ${home} on ${url} (pid ${process.pid})`);
+    // Which clock: it is read as the control plane starts, so a home restarted without ITV_CLOCK=wall runs virtual.
+    const clock =
+      scheduler instanceof DiscreteEventScheduler
+        ? 'the virtual clock (ITV_CLOCK=wall for real time)'
+        : 'the wall clock (ITV_CLOCK=wall)';
+    log(`control plane for ${home} on ${url} (pid ${process.pid}), on ${clock}`);
 
     await new Promise<void>((resolve) => {
       const signalled = () => {

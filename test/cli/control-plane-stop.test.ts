@@ -95,6 +95,10 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       expect(ofSecond.at(-1)).toBe('review.requested');
       expect(verified.code).toBe(0);
       const log = readFileSync(join(home, 'control-plane.log'), 'utf8');
+      // Each start says which clock it runs on: ITV_CLOCK is read then.
+      expect(log).toMatch(
+        /control plane for \S+ on http:\S+ \(pid \d+\), on the virtual clock \(ITV_CLOCK=wall for real time\)/,
+      );
       expect(log).toMatch(
         /stopping as asked; 1 execution waiting in process ends here, to resume at the next start/,
       );
