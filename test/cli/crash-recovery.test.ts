@@ -298,7 +298,11 @@ describe('the control plane killed at random instants', () => {
           // Resumed, not repeated: each step once, nothing after the conclusion but its checkpoint.
           expect(status.steps.filter((s) => s.type === 'intent.declared')).toHaveLength(1);
           expect(status.steps.filter((s) => s.type === 'intent.concluded')).toHaveLength(1);
-          expect(status.steps.at(-1)?.type).toBe('checkpoint.signed');
+          // Named with the round, and the steps it ended with, so a failure can be run again with its seed.
+          expect([`seed ${seed} round ${round} delay ${delayMs}`, status.steps.at(-1)?.type]).toEqual([
+            `seed ${seed} round ${round} delay ${delayMs}`,
+            'checkpoint.signed',
+          ]);
           if (reviewer) expect(status.steps.filter((s) => s.type === 'review.approved')).toHaveLength(1);
           if (check) {
             // It waited once, and went on from the one result CI reported (a report repeated after a kill that
