@@ -1,18 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../../catalog/index.js';
-import { demoStartInstant } from '../../../cli/demo-clock.js';
 import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
-import { intentSchema } from '../../../lambdas/core/intent.js';
 import { laneOf } from '../../../lambdas/core/lane.js';
 import type { PipelineDeps } from '../../../lambdas/core/pipeline/deps.js';
 import { reconcileMonitors } from '../../../lambdas/core/pipeline/reconcile-monitors.js';
-import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
 import { ledgerRefusing } from '../../support/ledger-refusing.js';
+import { stackForEachTest } from '../../support/stack-for-each-test.js';
 
 /** A low-risk change that asks to freeze on regression: released with its monitors observing only. */
 const sample = JSON.parse(
@@ -27,32 +23,18 @@ const lane = laneOf(loadCatalog().services[service]!);
  * end of an observe-only release must leave the lane's alarm actions enabled, and say so on the ledger.
  */
 describe('alarm actions after a failure mid-release (local runtime)', () => {
-  let home: string;
-  let stack: LocalStack;
-  beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-monitors-'));
-    const start = demoStartInstant(
-      new Date('2026-11-03T14:00:00Z'),
-      [intentSchema.parse(intent)],
-      loadCatalog(),
-    );
-    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
-  });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const local = stackForEachTest('itv-monitors-', [intent]);
 
   async function run(deps: PipelineDeps) {
     const states: string[] = [];
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
       onProgress: (event) => {
         if (event.phase === 'entered') states.push(event.state);
       },
     });
     const report = await pipeline.start({
-      intent: { ...intent, timestamp: stack.clock.now().toISOString() },
+      intent: { ...intent, timestamp: local.stack.clock.now().toISOString() },
       caller: namedLocally(intent.authority.requester, 'test'),
     });
     return { report, states };
@@ -61,7 +43,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
   const monitorNames = () => [`itv-${service}-error-rate`, `itv-${service}-latency-p99`];
   /** Whether each monitor of the lane has its alarm actions enabled. */
   async function actionsEnabled(): Promise<boolean[]> {
-    const { disabled } = await stack.deps.releaser.monitors(service, lane);
+    const { disabled } = await local.stack.deps.releaser.monitors(service, lane);
     return monitorNames().map((name) => !disabled.includes(name));
   }
 
@@ -74,7 +56,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
     '%s fails (ledger refuses %s): RestoreMonitors waits for the deployment to end, then enables the actions',
     async (stage, refused) => {
       // Prepare
-      const deps = ledgerRefusing(stack.deps, refused);
+      const deps = ledgerRefusing(local.stack.deps, refused);
       // Act
       const { report, states } = await run(deps);
       // Assess
@@ -87,7 +69,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
       expect(restores.length).toBeGreaterThan(1);
       expect(states.at(-1)).toBe('SignCheckpoint');
       expect(await actionsEnabled()).toEqual([true, true]);
-      const entries = await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId!);
+      const entries = await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, report.intentId!);
       const types = entries.map((e) => e.entry.type);
       expect(types).toContain('stage.failed');
       const restored = entries.find((e) => e.entry.type === 'release.monitors-restored');
@@ -97,7 +79,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
         trigger: 'failure-path',
       });
       // Not before the deployment ended: the restoration is dated after its whole rollout and bake.
-      const deployment = await stack.deps.releaser.check(
+      const deployment = await local.stack.deps.releaser.check(
         service,
         lane,
         String(restored?.entry.payload.deploymentId),
@@ -111,8 +93,8 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
 
   test('an execution whose failure path could not run (as after StopExecution): the reconciler restores them once the deployment has ended', async () => {
     // Prepare: the first poll fails, and so does the compensation (it cannot read the monitors).
-    const deps = ledgerRefusing(stack.deps, 'release.deployment-started');
-    const releaser = stack.deps.releaser;
+    const deps = ledgerRefusing(local.stack.deps, 'release.deployment-started');
+    const releaser = local.stack.deps.releaser;
     const unreachable: PipelineDeps = {
       ...deps,
       releaser: {
@@ -128,10 +110,10 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
     };
     // Act
     const { report, states } = await run(unreachable);
-    const during = await reconcileMonitors(stack.deps, 'execution-ended');
+    const during = await reconcileMonitors(local.stack.deps, 'execution-ended');
     const stillDisabled = await actionsEnabled();
-    stack.clock.advance(48 * 60 * 60_000);
-    const later = await reconcileMonitors(stack.deps, 'schedule');
+    local.stack.clock.advance(48 * 60 * 60_000);
+    const later = await reconcileMonitors(local.stack.deps, 'schedule');
     // Assess
     expect(report.status).toBe('failed');
     expect(states.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'SignCheckpoint']);
@@ -139,9 +121,9 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
     expect(stillDisabled).toEqual([false, false]);
     expect(later.find((lane) => lane.service === service)).toMatchObject({ outcome: 'restored' });
     expect(await actionsEnabled()).toEqual([true, true]);
-    const restored = (await stack.deps.ledger.forIntent(stack.deps.ledgerName, report.intentId!)).find(
-      (e) => e.entry.type === 'release.monitors-restored',
-    );
+    const restored = (
+      await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, report.intentId!)
+    ).find((e) => e.entry.type === 'release.monitors-restored');
     expect(restored?.entry.payload).toMatchObject({ trigger: 'schedule' });
   });
 });

@@ -1,8 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCatalog } from '../../../catalog/index.js';
-import { demoStartInstant } from '../../../cli/demo-clock.js';
+import { readFileSync } from 'node:fs';
 import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
@@ -10,9 +6,8 @@ import { pipelineDefinition } from '../../../cli/session.js';
 import { auditStores } from '../../../lambdas/core/evidence/audit-stores.js';
 import { storedBundleFiles } from '../../../lambdas/core/evidence/bundle-archive.js';
 import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
-import { intentSchema } from '../../../lambdas/core/intent.js';
-import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
 import { ledgerRefusing } from '../../support/ledger-refusing.js';
+import { stackForEachTest } from '../../support/stack-for-each-test.js';
 
 const intent = JSON.parse(
   readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
@@ -24,47 +19,33 @@ const intent = JSON.parse(
  * entries is covered by a signed checkpoint when the execution ends.
  */
 describe('a failed execution ends sealed (local runtime)', () => {
-  let home: string;
-  let stack: LocalStack;
-  beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-failure-sealed-'));
-    const start = demoStartInstant(
-      new Date('2026-11-03T14:00:00Z'),
-      [intentSchema.parse(intent)],
-      loadCatalog(),
-    );
-    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
-  });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const local = stackForEachTest('itv-failure-sealed-', [intent]);
 
   test('Observe fails: stage.failed, then a verified bundle with the failure, and no entry left trailing', async () => {
     // Prepare
-    const deps = ledgerRefusing(stack.deps, 'observation.recorded');
+    const deps = ledgerRefusing(local.stack.deps, 'observation.recorded');
     const states: string[] = [];
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
       onProgress: (event) => {
         if (event.phase === 'entered') states.push(event.state);
       },
     });
     // Act
     const report = await pipeline.start({
-      intent: { ...intent, timestamp: stack.clock.now().toISOString() },
+      intent: { ...intent, timestamp: local.stack.clock.now().toISOString() },
       caller: namedLocally(intent.authority.requester, 'test'),
     });
     // Assess
     expect(report.status).toBe('failed');
     expect(states.slice(-3)).toEqual(['RecordFailure', 'RestoreMonitors', 'SignCheckpoint']);
     const intentId = report.intentId!;
-    const types = (await stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId)).map(
+    const types = (await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, intentId)).map(
       (e) => e.entry.type,
     );
     expect(types).toContain('decision.signed');
     expect(types.slice(-2)).toEqual(['stage.failed', 'checkpoint.signed']);
-    const bundle = await storedBundleFiles(stack.deps.evidence, intentId);
+    const bundle = await storedBundleFiles(local.stack.deps.evidence, intentId);
     expect(verifyBundle(bundle)).toMatchObject({ ok: true, intentId });
     const outcome = JSON.parse(Buffer.from(bundle.get('outcome.json')!).toString());
     expect(outcome).toMatchObject({
@@ -75,10 +56,10 @@ describe('a failed execution ends sealed (local runtime)', () => {
     });
     expect(JSON.parse(Buffer.from(bundle.get('decision.json')!).toString())).toHaveLength(1);
     const audit = await auditStores({
-      ledger: stack.deps.ledger,
-      evidence: stack.deps.evidence,
-      ledgerName: stack.deps.ledgerName,
-      publicKeySpkiDer: await stack.deps.publicKey(),
+      ledger: local.stack.deps.ledger,
+      evidence: local.stack.deps.evidence,
+      ledgerName: local.stack.deps.ledgerName,
+      publicKeySpkiDer: await local.stack.deps.publicKey(),
     });
     expect(audit).toMatchObject({ ok: true, trailing: 0 });
   });

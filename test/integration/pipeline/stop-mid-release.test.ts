@@ -1,8 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCatalog } from '../../../catalog/index.js';
-import { demoStartInstant } from '../../../cli/demo-clock.js';
+import { readFileSync } from 'node:fs';
 import {
   DiscreteEventScheduler,
   type Scheduler,
@@ -12,8 +8,7 @@ import { ExecutionJournal } from '../../../cli/runtime/execution-journal.js';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
-import { intentSchema } from '../../../lambdas/core/intent.js';
-import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
+import { stackForEachTest } from '../../support/stack-for-each-test.js';
 
 const intent = JSON.parse(
   readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
@@ -38,21 +33,7 @@ function watched(scheduler: Scheduler, onSleep: (ms: number) => void): Scheduler
  * start carries the release on to its end, with every entry written once.
  */
 describe('stopping the runtime mid-release (wall clock)', () => {
-  let home: string;
-  let stack: LocalStack;
-  beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-stop-mid-release-'));
-    const start = demoStartInstant(
-      new Date('2026-11-03T14:00:00Z'),
-      [intentSchema.parse(intent)],
-      loadCatalog(),
-    );
-    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
-  });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const local = stackForEachTest('itv-stop-mid-release-', [intent]);
 
   test('the wait between polls ends at once; a resumption releases with no entry twice', async () => {
     // Prepare: the release's first wait between polls signals when it begins.
@@ -60,14 +41,14 @@ describe('stopping the runtime mid-release (wall clock)', () => {
     const inWait = new Promise<void>((resolve) => {
       waiting = resolve;
     });
-    const journal = new ExecutionJournal(stack.deps.state);
-    const scheduler = watched(new WallClockScheduler(stack.clock), (ms) => {
+    const journal = new ExecutionJournal(local.stack.deps.state);
+    const scheduler = watched(new WallClockScheduler(local.stack.clock), (ms) => {
       if (ms >= 10_000) waiting();
     });
-    const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, { scheduler, journal });
+    const pipeline = new LocalPipeline(pipelineDefinition(), local.stack.deps, { scheduler, journal });
     const caller = namedLocally(intent.authority.requester, 'test');
     const running = pipeline.start({
-      intent: { ...intent, timestamp: stack.clock.now().toISOString() },
+      intent: { ...intent, timestamp: local.stack.clock.now().toISOString() },
       caller,
     });
     await inWait;
@@ -81,7 +62,9 @@ describe('stopping the runtime mid-release (wall clock)', () => {
     const intentId = report.intentId!;
     expect(pipeline.leftForNextStart).toEqual([intentId]);
     const types = async () =>
-      (await stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId)).map((e) => e.entry.type);
+      (await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, intentId)).map(
+        (e) => e.entry.type,
+      );
     expect(await types()).toContain('release.started');
     expect(await types()).not.toContain('intent.concluded');
     expect((await journal.list()).map((entry) => [entry.intentId, entry.state])).toEqual([
@@ -89,8 +72,8 @@ describe('stopping the runtime mid-release (wall clock)', () => {
     ]);
 
     // Act: the next start, on the virtual clock so the rollout takes no wall time.
-    const next = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
+    const next = new LocalPipeline(pipelineDefinition(), local.stack.deps, {
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
       journal,
     });
     const [resumed] = await next.recover();

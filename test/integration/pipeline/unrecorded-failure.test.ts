@@ -1,8 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCatalog } from '../../../catalog/index.js';
-import { demoStartInstant } from '../../../cli/demo-clock.js';
+import { readFileSync } from 'node:fs';
 import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
 import { ExecutionJournal } from '../../../cli/runtime/execution-journal.js';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
@@ -11,8 +7,8 @@ import { LocalPipeline } from '../../../cli/runtime/local-pipeline.js';
 import { pipelineDefinition } from '../../../cli/session.js';
 import { intentSchema } from '../../../lambdas/core/intent.js';
 import { deriveIntentId } from '../../../lambdas/core/intent-id.js';
-import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
 import { ledgerOutOfSpace } from '../../support/ledger-out-of-space.js';
+import { stackForEachTest } from '../../support/stack-for-each-test.js';
 
 const intent = JSON.parse(
   readFileSync(new URL('../../../examples/01-low-risk-flag.json', import.meta.url), 'utf8'),
@@ -24,35 +20,21 @@ const intent = JSON.parse(
  * records the failure and frees the lane, rather than leaving the intent `releasing` for good.
  */
 describe('a failure RecordFailure could not record (local runtime)', () => {
-  let home: string;
-  let stack: LocalStack;
-  beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-unrecorded-'));
-    const start = demoStartInstant(
-      new Date('2026-11-03T14:00:00Z'),
-      [intentSchema.parse(intent)],
-      loadCatalog(),
-    );
-    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
-  });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const local = stackForEachTest('itv-unrecorded-', [intent]);
 
   test('the execution stays journaled, says so, and its resumption records the failure once', async () => {
     // Prepare: the disk fills as Observe writes its entry.
-    const { deps, disk } = ledgerOutOfSpace(stack.deps, 'observation.recorded');
-    const journal = new ExecutionJournal(stack.deps.state);
+    const { deps, disk } = ledgerOutOfSpace(local.stack.deps, 'observation.recorded');
+    const journal = new ExecutionJournal(local.stack.deps.state);
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
       journal,
     });
     const caller = namedLocally(intent.authority.requester, 'test');
 
     // Act
     const report = await pipeline.start({
-      intent: { ...intent, timestamp: stack.clock.now().toISOString() },
+      intent: { ...intent, timestamp: local.stack.clock.now().toISOString() },
       caller,
     });
     const intentId = report.intentId!;
@@ -62,7 +44,9 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     expect(report.failureUnrecorded).toBe(true);
     expect(report.error).toContain('ENOSPC');
     const types = async () =>
-      (await stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId)).map((e) => e.entry.type);
+      (await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, intentId)).map(
+        (e) => e.entry.type,
+      );
     expect(await types()).not.toContain('stage.failed');
     expect((await journal.list()).map((entry) => [entry.intentId, entry.state])).toEqual([
       [intentId, 'RecordFailure'],
@@ -83,10 +67,10 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
 
   test('the control plane tries it again after a back-off until the failure is recorded', async () => {
     // Prepare: tries are run by the test, not a timer.
-    const { deps, disk } = ledgerOutOfSpace(stack.deps, 'observation.recorded');
+    const { deps, disk } = ledgerOutOfSpace(local.stack.deps, 'observation.recorded');
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
-      journal: new ExecutionJournal(stack.deps.state),
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
+      journal: new ExecutionJournal(local.stack.deps.state),
     });
     const tries: Array<{ retry: () => void; attempt: number }> = [];
     const retryLater: RetryLater = (retry, attempt) => {
@@ -96,14 +80,14 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     const logged: string[] = [];
     const executions = new LocalExecutions(
       pipeline,
-      stack.deps.ledger,
-      stack.deps.ledgerName,
+      local.stack.deps.ledger,
+      local.stack.deps.ledgerName,
       (line) => logged.push(String(line)),
       Number.POSITIVE_INFINITY,
       retryLater,
     );
     const caller = namedLocally(intent.authority.requester, 'test');
-    const declared = { ...intent, timestamp: stack.clock.now().toISOString() };
+    const declared = { ...intent, timestamp: local.stack.clock.now().toISOString() };
     const id = deriveIntentId(intentSchema.parse(declared));
 
     // Act: the first run fails unrecorded.
@@ -132,7 +116,9 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     await executions.idle();
 
     // Assess: recorded once, nothing left to try.
-    const types = (await stack.deps.ledger.forIntent(stack.deps.ledgerName, id)).map((e) => e.entry.type);
+    const types = (await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, id)).map(
+      (e) => e.entry.type,
+    );
     expect(types.filter((type) => type === 'stage.failed')).toHaveLength(1);
     expect(executions.unrecordedFailure(id)).toBeUndefined();
     expect(tries).toHaveLength(2);
@@ -140,10 +126,10 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
 
   test('a stop of the intent tries at once', async () => {
     // Prepare: a failure left unrecorded, its try scheduled.
-    const { deps, disk } = ledgerOutOfSpace(stack.deps, 'observation.recorded');
-    const journal = new ExecutionJournal(stack.deps.state);
+    const { deps, disk } = ledgerOutOfSpace(local.stack.deps, 'observation.recorded');
+    const journal = new ExecutionJournal(local.stack.deps.state);
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
       journal,
     });
     const cancelled: number[] = [];
@@ -153,14 +139,14 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     });
     const executions = new LocalExecutions(
       pipeline,
-      stack.deps.ledger,
-      stack.deps.ledgerName,
+      local.stack.deps.ledger,
+      local.stack.deps.ledgerName,
       () => {},
       Number.POSITIVE_INFINITY,
       retryLater,
     );
     const caller = namedLocally(intent.authority.requester, 'test');
-    const declared = { ...intent, timestamp: stack.clock.now().toISOString() };
+    const declared = { ...intent, timestamp: local.stack.clock.now().toISOString() };
     const id = deriveIntentId(intentSchema.parse(declared));
     await executions.start(
       { name: id, intentId: id },
@@ -174,7 +160,9 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     await executions.idle();
 
     // Assess: the failure is recorded without waiting for the back-off.
-    const types = (await stack.deps.ledger.forIntent(stack.deps.ledgerName, id)).map((e) => e.entry.type);
+    const types = (await local.stack.deps.ledger.forIntent(local.stack.deps.ledgerName, id)).map(
+      (e) => e.entry.type,
+    );
     expect(types.filter((type) => type === 'stage.failed')).toHaveLength(1);
     expect(executions.unrecordedFailure(id)).toBeUndefined();
     expect(cancelled).toEqual([1]);
@@ -183,10 +171,10 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
 
   test('a control plane that stops calls off the tries and leaves the execution journaled', async () => {
     // Prepare
-    const { deps } = ledgerOutOfSpace(stack.deps, 'observation.recorded');
-    const journal = new ExecutionJournal(stack.deps.state);
+    const { deps } = ledgerOutOfSpace(local.stack.deps, 'observation.recorded');
+    const journal = new ExecutionJournal(local.stack.deps.state);
     const pipeline = new LocalPipeline(pipelineDefinition(), deps, {
-      scheduler: new DiscreteEventScheduler(stack.clock),
+      scheduler: new DiscreteEventScheduler(local.stack.clock),
       journal,
     });
     const cancelled: number[] = [];
@@ -196,14 +184,14 @@ describe('a failure RecordFailure could not record (local runtime)', () => {
     });
     const executions = new LocalExecutions(
       pipeline,
-      stack.deps.ledger,
-      stack.deps.ledgerName,
+      local.stack.deps.ledger,
+      local.stack.deps.ledgerName,
       () => {},
       Number.POSITIVE_INFINITY,
       retryLater,
     );
     const caller = namedLocally(intent.authority.requester, 'test');
-    const declared = { ...intent, timestamp: stack.clock.now().toISOString() };
+    const declared = { ...intent, timestamp: local.stack.clock.now().toISOString() };
     const id = deriveIntentId(intentSchema.parse(declared));
     await executions.start(
       { name: id, intentId: id },
