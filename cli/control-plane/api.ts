@@ -59,6 +59,11 @@ export interface LocalApiOptions {
   /** The control plane's own routes under `/local/`; absent for a plain API server. */
   local?: {
     progress: ProgressLog;
+    /**
+     * This start of the control plane, named in each progress answer: a follower whose client started the next
+     * one (this one died) reads that one's events from 0.
+     */
+    instance: string;
     stop: () => void;
     secret: string;
     /** The virtual clock's executions (`DiscreteEventScheduler.load`), for the health route; absent on wall time. */
@@ -131,6 +136,7 @@ export function localApi(
           return json(200, {
             events: local.progress.since(id, Number.isInteger(after) ? after : 0),
             running: executions.isRunning(id),
+            instance: local.instance,
             ...unrecordedOf(id),
           });
         },

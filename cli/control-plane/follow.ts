@@ -14,6 +14,8 @@ const defaultStalledPolls = 400;
 interface ProgressAnswer {
   events: ProgressEvent[];
   running: boolean;
+  /** Which start of the control plane answers: its events are counted from 0, and so are the next one's. */
+  instance?: string;
   /** The execution failed and RecordFailure could not record it; it waits in the journal to try again. */
   unrecorded?: { error: string; attempts: number; retryInSeconds?: number };
   /** The control plane's log. */
@@ -45,12 +47,22 @@ export async function followIntent(
 ): Promise<IntentStatus | undefined> {
   let after = options.after ?? 0;
   let last: ProgressEvent | undefined;
+  let instance: string | undefined;
   const stalls = new StallCheck(intentId, options.stalledPolls);
   const path = encodeURIComponent(intentId);
   for (;;) {
     const progressPath = `/local/intents/${path}/progress?after=${after}`;
     const progress = await client.call<ProgressAnswer>('GET', progressPath);
     if (progress.status !== 200) throw new ApiAnswerError('GET', progressPath, progress);
+    // The control plane died and the client started the next one, which resumed the execution: its events
+    // start again from 0, and the stage seen last on the one before says nothing of where the execution is now.
+    if (instance !== undefined && progress.body.instance !== instance) {
+      instance = progress.body.instance;
+      after = 0;
+      last = undefined;
+      continue;
+    }
+    instance = progress.body.instance;
     for (const event of progress.body.events) options.onEvent?.(event);
     after += progress.body.events.length;
     last = progress.body.events.at(-1) ?? last;
@@ -64,9 +76,15 @@ export async function followIntent(
     if (!progress.body.running || waitingForCi || waitingForDue || waitingForLane) {
       const answer = await client.call<IntentStatus>('GET', `/intents/${path}`);
       const status = answer.status === 200 ? answer.body : undefined;
+      // Concluded while its execution still runs: it is sealing the intent (its checkpoint, its bundle).
+      const sealing =
+        progress.body.running &&
+        status !== undefined &&
+        (status.outcome !== null || status.status === 'failed');
       if (
         status === undefined ||
-        (await canStopFollowing(client, status, { untilReviewed: options.untilReviewed ?? false }))
+        (!sealing &&
+          (await canStopFollowing(client, status, { untilReviewed: options.untilReviewed ?? false })))
       )
         return status;
       stalls.observe(progress.body, status);

@@ -98,6 +98,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       admit: controlPlaneAdmits(home, secret),
       local: {
         progress,
+        instance: randomBytes(8).toString('hex'),
         secret,
         stop: () => (stopRequested = true),
         ...(scheduler instanceof DiscreteEventScheduler

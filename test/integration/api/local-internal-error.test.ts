@@ -44,7 +44,7 @@ describe('an internal error on the control plane', () => {
       authenticate: controlPlaneCaller(home, secret),
       admit: controlPlaneAdmits(home, secret),
       logFile: join(home, 'control-plane.log'),
-      local: { progress: new ProgressLog(), stop: () => {}, secret, clockMode: 'wall' },
+      local: { progress: new ProgressLog(), instance: 'test', stop: () => {}, secret, clockMode: 'wall' },
     });
     server = createServer((request, response) => void handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

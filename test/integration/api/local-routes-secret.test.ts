@@ -33,7 +33,7 @@ describe('the control plane’s /local/ routes', () => {
     const handle = localApi(stack, executions, {
       authenticate: controlPlaneCaller(home, secret),
       admit: controlPlaneAdmits(home, secret),
-      local: { progress: new ProgressLog(), stop: () => {}, secret, clockMode: 'wall' },
+      local: { progress: new ProgressLog(), instance: 'test', stop: () => {}, secret, clockMode: 'wall' },
     });
     server = createServer((request, response) => void handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -107,6 +107,84 @@ describe('following an intent', () => {
     expect(atOnce?.status).toBe('admission.scheduled');
     expect(untilDue?.status).toBe('released');
   });
+
+  test('an intent concluded while its execution still runs is followed until the execution has sealed it', async () => {
+    // Prepare: the last stage seen is a lane wait (as a follower last saw it before its control plane was
+    // killed), the ledger already says rolled-back (Learn ran), and the execution runs on to its checkpoint.
+    let polls = 0;
+    const concluded = { intentId: 'int-1', reasons: [], status: 'rolled-back', outcome: 'rolled-back' };
+    const client = {
+      async call(_method: string, path: string) {
+        if (path.includes('/progress')) {
+          polls += 1;
+          const events = [{ intentId: 'int-1', state: 'AwaitLane', phase: 'entered' }];
+          return { status: 200, body: { events: polls === 1 ? events : [], running: polls <= 3 } };
+        }
+        const steps = [{ seq: 7, type: 'intent.concluded', timestamp: '2026-11-04T15:06:00.000Z' }];
+        if (polls > 3)
+          steps.push({ seq: 8, type: 'checkpoint.signed', timestamp: '2026-11-04T15:06:00.000Z' });
+        return { status: 200, body: { ...concluded, steps } };
+      },
+    };
+
+    // Act
+    const status = await followIntent(client as unknown as ControlPlaneClient, 'int-1', { pollMs: 1 });
+
+    // Assess
+    expect(status?.steps.at(-1)?.type).toBe('checkpoint.signed');
+    expect(polls).toBe(4);
+  });
+
+  test('a control plane started again mid-follow has its progress read from its first event', async () => {
+    // Prepare: the first control plane reported three stages; the one started after it died resumed the
+    // execution and has reported two so far, then ends it.
+    const byInstance: Record<string, Array<{ state: string; phase: string }>> = {
+      first: [
+        { state: 'DeclareIntent', phase: 'entered' },
+        { state: 'DeclareIntent', phase: 'exited' },
+        { state: 'AwaitLane', phase: 'entered' },
+      ],
+      second: [
+        { state: 'Learn', phase: 'entered' },
+        { state: 'Learn', phase: 'exited' },
+      ],
+    };
+    const asked: string[] = [];
+    let polls = 0;
+    const client = {
+      async call(_method: string, path: string) {
+        if (path.includes('/progress')) {
+          polls += 1;
+          const instance = polls === 1 ? 'first' : 'second';
+          const after = Number(new URL(path, 'http://x').searchParams.get('after'));
+          asked.push(`${instance}@${after}`);
+          const events = byInstance[instance]!.slice(after).map((e) => ({ intentId: 'int-1', ...e }));
+          return { status: 200, body: { instance, events, running: polls <= 3 } };
+        }
+        return {
+          status: 200,
+          body: { intentId: 'int-1', reasons: [], steps: [], status: 'released', outcome: 'released' },
+        };
+      },
+    };
+    const seen: string[] = [];
+
+    // Act
+    await followIntent(client as unknown as ControlPlaneClient, 'int-1', {
+      pollMs: 1,
+      onEvent: (event) => seen.push(`${event.state} ${event.phase}`),
+    });
+
+    // Assess: the second control plane's events are read from 0, not from the count the first one reached.
+    expect(asked.slice(0, 3)).toEqual(['first@0', 'second@3', 'second@0']);
+    expect(seen).toEqual([
+      'DeclareIntent entered',
+      'DeclareIntent exited',
+      'AwaitLane entered',
+      'Learn entered',
+      'Learn exited',
+    ]);
+  });
 });
 
 describe('a refused read while following an intent', () => {
