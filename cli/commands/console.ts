@@ -4,14 +4,16 @@ import { ConsoleApi } from '../console/console-api.js';
 import { startConsole } from '../console/server.js';
 import { portOption } from '../port-option.js';
 
-async function refuseUnknownPrincipal(named: string): Promise<void> {
+/** The id of the catalog principal `named` denotes; refused when it denotes nobody. */
+async function knownPrincipal(named: string): Promise<string> {
   const [{ loadCatalog }, { findPrincipal, notAPrincipal }, { InvalidInputError }] = await Promise.all([
     import('../../catalog/index.js'),
     import('../../lambdas/core/principals/index.js'),
     import('../../lambdas/core/errors.js'),
   ]);
   const catalog = loadCatalog();
-  if (findPrincipal(catalog, named) !== undefined) return;
+  const id = findPrincipal(catalog, named);
+  if (id !== undefined) return id;
   throw new InvalidInputError(`itv console cannot act as ${named}`, [
     { path: '--as', message: notAPrincipal(catalog, named) },
   ]);
@@ -32,8 +34,8 @@ export async function consoleCommand(options: {
   const as = actingAs(target, options.as, 'itv console');
   // Locally the named principal is checked when the console acts; a name nobody holds would serve every page
   // and fail each act, so it is refused here, as the stack refuses it to every other command.
-  if (as !== undefined) await refuseUnknownPrincipal(as.named);
-  const api = new ConsoleApi(await connect(target), as);
+  const principal = as === undefined ? undefined : await knownPrincipal(as.named);
+  const api = new ConsoleApi(await connect(target), as, principal);
   const running = await startConsole({ api, port });
   if (options.json) console.log(JSON.stringify({ url: running.url, target: api.actingAs }));
   else {

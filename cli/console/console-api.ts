@@ -18,6 +18,8 @@ export class ConsoleApi {
   constructor(
     readonly api: ItvApi,
     readonly as: ActingAs | undefined,
+    /** The catalog principal `as` names (by id or e-mail), locally; pages offer no act the API would refuse them. */
+    readonly principal?: string,
   ) {}
 
   /** Who the console acts as, in the words of its top bar. */

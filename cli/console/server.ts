@@ -202,6 +202,13 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       const id = decodedSegment(review[1]!);
       if (id === undefined) return this.badRequest(response, malformedSegment('the intent id'));
       const reason = form.get('reason')?.trim();
+      // The page asks for a reason before it rejects; a form posted without the page is held to the same.
+      if (form.get('decision') === 'reject' && !reason) {
+        return this.redirect(response, `/intents/${encodeURIComponent(id)}`, {
+          kind: 'bad',
+          text: 'The review was not sent: a rejection needs a reason, recorded with it for the requester to act on.',
+        });
+      }
       const answer = await this.api.post(`/intents/${encodeURIComponent(id)}/review`, {
         decision: form.get('decision'),
         ...(reason ? { reason } : {}),
@@ -290,6 +297,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         formToken: this.session.formToken,
         ...(flash ? { flash } : {}),
         ...(retriedAs ? { retriedAs } : {}),
+        ...(this.api.principal !== undefined ? { actingPrincipal: this.api.principal } : {}),
         ...(await this.publicKey()),
       }),
     );

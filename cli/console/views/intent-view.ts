@@ -7,6 +7,7 @@ import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-typ
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 import type { MetricSeries } from '../../../lambdas/ports/releaser.js';
+import { type DeclaredChange, declaredChange, payloadText } from '../../declared-change.js';
 import { type LinePoint, lineChart } from '../charts.js';
 import { html, type Markup } from '../html.js';
 import { duration, intentHref, notice, statusBadge, statusTone, usd, when } from './parts.js';
@@ -30,6 +31,8 @@ export interface IntentViewOptions {
   flash?: Flash;
   /** The attempt that ran this concluded intent again, when one did. */
   retriedAs?: RetriedAs;
+  /** The catalog principal the console acts as, where it is named (locally); on a deployed stack, unknown. */
+  actingPrincipal?: string;
 }
 
 /** The answer of an action taken from a page; a retry's names the attempt it started. */
@@ -56,6 +59,7 @@ const lastOf = (entries: LedgerEntry[], test: (type: string) => boolean) =>
 export function intentView(intent: IntentWithEntries, options: IntentViewOptions): Markup {
   const declared = payloadOf(intent.entries.find((e) => e.type === 'intent.declared'));
   const requester = (declared.authority as Payload | undefined)?.requester as string | undefined;
+  const change = declaredChange(intent.entries);
   const live = intent.outcome === null;
   return html`<p><a href="/">← Intents</a></p>
 ${options.flash ? flashNotice(options.flash) : ''}
@@ -63,11 +67,11 @@ ${options.flash ? flashNotice(options.flash) : ''}
 <h1>${intent.title ?? intent.intentId} ${statusBadge(intent.status)}</h1>
 <div class="grid">
 ${figure('Intent', intent.intentId, 'id')}${figure('Service', intent.service ?? '—')}${figure('Requester', requester ?? '—')}
-${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${figure(valueLabel(intent), usd(intent.valuePerHourUsd))}
-${figure('Per employee, per hour', usd(intent.valuePerHourPerEmployeeUsd))}${figure('Time to value', duration(intent.timeToValueSeconds))}
+${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${valueFigures(intent, change)}${figure('Time to value', duration(intent.timeToValueSeconds))}
 </div>
 ${options.retriedAs ? retriedPanel(options.retriedAs) : ''}
-${reviewPanel(intent, options)}
+${change ? changePanel(change) : ''}
+${reviewPanel(intent, change, options)}
 ${controlPanel(intent, options)}
 ${intent.reasons.length > 0 ? html`<h2>Why it did not (or not yet) release</h2><ul>${intent.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 ${policyPanel(intent.entries)}
@@ -80,6 +84,53 @@ ${rolloutPanel(intent.entries, intent.metrics ?? undefined)}
   )}</ol>
 <p>${intent.outcome ? html`<a href="${intentHref(intent.intentId, '/evidence')}">Evidence bundle</a>` : html`<span class="muted">The evidence bundle is sealed when the intent concludes.</span>`}</p>
 </div>`;
+}
+
+/**
+ * What the intent changes, as it was declared: what a reviewer reads before the review form, and anyone after.
+ * The payload is shown whole, as JSON; one held by reference is named by its digest (the API serves its content
+ * to the stages that check it, not to this page).
+ */
+function changePanel(change: DeclaredChange): Markup {
+  const { intent, content } = change;
+  const results = intent.testResults;
+  return html`<section class="panel" aria-labelledby="change-h"><h2 id="change-h">The change</h2>
+<dl>
+<dt>Goal</dt><dd>${change.goal}</dd>
+<dt>Value model</dt><dd>${change.valueModel}</dd>
+<dt>Constraints</dt><dd>${change.constraints}</dd>
+<dt>Target</dt><dd>${change.target}</dd>
+</dl>
+<h3>Payload</h3>
+${
+  'payload' in content
+    ? html`<pre>${payloadText(content.payload)}</pre>`
+    : html`<p>sha256 <code>${content.payloadRef.sha256}</code>, ${content.payloadRef.size} bytes. The content is held by reference: stored once under its SHA-256 (<code>itv payload put</code>), and fetched and hashed again by the stages that check it.</p>`
+}
+<h3>Attached test results</h3>
+${
+  results.length === 0
+    ? html`<p class="muted">None attached${intent.constraints.checks.length > 0 ? '; CI may report the named checks later (timeline below)' : ''}.</p>`
+    : html`<ul>${results.map(
+        (r) =>
+          html`<li><span class="badge ${r.passed ? 'ok' : 'bad'}">${r.passed ? 'passed' : 'failed'}</span> ${r.check}${r.detail ? html`: ${r.detail}` : ''}${r.url ? html` (<a href="${r.url}" rel="noreferrer">run</a>)` : ''}</li>`,
+      )}</ul>`
+}
+</section>`;
+}
+
+/**
+ * The value per hour: as the intent concluded with it, or, before it concludes, as its value model declares it
+ * (the same figure; labelled declared, since only a release realises it).
+ */
+function valueFigures(intent: IntentWithEntries, change: DeclaredChange | undefined): Markup {
+  const declaredOnly = intent.valuePerHourUsd === null && change !== undefined;
+  const perHour = declaredOnly ? change.valuePerHourUsd : intent.valuePerHourUsd;
+  const perEmployee = declaredOnly
+    ? (change.valuePerHourPerEmployeeUsd ?? null)
+    : intent.valuePerHourPerEmployeeUsd;
+  return html`${figure(declaredOnly && intent.outcome === null ? 'Value per hour, declared' : valueLabel(intent), usd(perHour))}
+${figure('Per employee, per hour', usd(perEmployee))}`;
 }
 
 function flashNotice(flash: Flash): Markup {
@@ -118,19 +169,42 @@ function stepDetail(entry: LedgerEntry): Markup | string {
   return '';
 }
 
-function reviewPanel(intent: IntentWithEntries, options: IntentViewOptions): Markup | string {
+function reviewPanel(
+  intent: IntentWithEntries,
+  change: DeclaredChange | undefined,
+  options: IntentViewOptions,
+): Markup | string {
   if (intent.status !== 'awaiting-review') return '';
   const requested = payloadOf(lastOf(intent.entries, (t) => t.startsWith('review.requested')));
   const action = intentHref(intent.intentId, '/review');
-  return html`<section class="panel" aria-labelledby="review-h"><h2 id="review-h">Review</h2>
-<p>Requested by ${String(requested.requester ?? '—')} at tier ${String(requested.tier ?? intent.tier ?? '—')}.${reviewersOf(requested)}</p>
+  const head = html`<section class="panel" aria-labelledby="review-h"><h2 id="review-h">Review</h2>
+<p>Requested by ${String(requested.requester ?? '—')} at tier ${String(requested.tier ?? intent.tier ?? '—')}.`;
+  // The API refuses its requester, and whom it was requested for: they are not offered a decision it would refuse.
+  const acting = options.actingPrincipal;
+  const authority = change?.intent.authority;
+  if (
+    acting !== undefined &&
+    (acting === requested.requester || acting === authority?.requester || acting === authority?.onBehalfOf)
+  ) {
+    return html`${head}</p>
+<p>You requested this change; a reviewer of record (${decidersOf(requested)}) decides it.</p></section>`;
+  }
+  return html`${head}${reviewersOf(requested)}</p>
 <form method="post" action="${action}">
 <input type="hidden" name="form" value="${options.formToken}">
-<label for="review-reason">Reason (recorded)</label><br>
-<textarea id="review-reason" name="reason" rows="2" cols="60" maxlength="2000"></textarea><br>
-<button type="submit" name="decision" value="approve">Approve</button>
+<label for="review-reason">Reason (recorded; required to reject)</label><br>
+<textarea id="review-reason" name="reason" rows="2" cols="60" maxlength="2000" required></textarea><br>
+<button type="submit" name="decision" value="approve" formnovalidate>Approve</button>
 <button type="submit" name="decision" value="reject" class="danger">Reject</button>
 </form></section>`;
+}
+
+/** The reviewers of record the review's request named, for one who may not decide it. */
+function decidersOf(requested: Payload): Markup | string {
+  const reviewers = requested.reviewers;
+  if (!Array.isArray(reviewers)) return 'named by the catalog';
+  if (reviewers.length === 0) return 'none is named: the catalog names nobody but you';
+  return html`${reviewers.map((name, k) => html`${k > 0 ? ', ' : ''}<strong>${String(name)}</strong>`)}`;
 }
 
 /** Who may decide the review, as its request recorded them; entries written before name nobody. */

@@ -1,3 +1,4 @@
+import { usd as formatUsd } from '../../format.js';
 import { html, type Markup } from '../html.js';
 
 /** The tone of a status badge: released is good, a refusal or rollback is bad, a wait is a wait. */
@@ -19,13 +20,13 @@ export function when(iso: string | null | undefined): string {
   return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, 'Z');
 }
 
+/**
+ * An amount as the CLI and the value table write it, to the cent (`$4.00`, `$1,234.50`), `<$0.01` under a cent
+ * and `overflow` for one that is not a finite number; `—` for none.
+ */
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  // A figure from the ledger that is not a finite number (an overflowed amount) is said, never drawn as Infinity.
-  if (!Number.isFinite(value)) return 'overflow';
-  // A positive amount that would round to $0 is said to be under a cent, never taken for nothing.
-  if (value > 0 && value < 0.005) return '<$0.01';
-  return `$${value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : 2 })}`;
+  return formatUsd(value);
 }
 
 export function duration(seconds: number | null | undefined): string {

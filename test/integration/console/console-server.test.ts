@@ -250,6 +250,22 @@ describe('itv console: who may use it, and what it sends as them', () => {
     expect(shown.text).not.toContain('Approved');
   });
 
+  test('a reject without a reason is refused here, in words, and never sent to the API', async () => {
+    // Act: the form posted without the browser's check, the reason blank.
+    const posted = await postForm(
+      '/intents/int-1/review',
+      `decision=reject&reason=+++&form=${running.session.formToken}`,
+    );
+    const shown = await send(running.port, String(posted.headers.location), { headers: { cookie } });
+
+    // Assess
+    expect(posted.status).toBe(303);
+    expect(recorded.sent.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(shown.text).toContain(
+      'The review was not sent: a rejection needs a reason, recorded with it for the requester to act on.',
+    );
+  });
+
   test('after a retry the page links the new attempt, and offers no second retry of the old one', async () => {
     const before = await send(running.port, '/intents/int-2', { headers: { cookie } });
     expect(before.text).toContain('action="/intents/int-2/retry"');

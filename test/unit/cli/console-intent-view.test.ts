@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type IntentWithEntries, intentView } from '../../../cli/console/views/intent-view.js';
 import { intentsView } from '../../../cli/console/views/intents-view.js';
 import { lanesOf } from '../../../cli/console/views/lanes-view.js';
@@ -382,5 +384,114 @@ describe('the intents view', () => {
     );
     expect(last).toContain('No intent matches.');
     expect(last).not.toContain('Searched back');
+  });
+});
+
+describe('the change a reviewer decides', () => {
+  const example = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', '..', 'examples', '12-finance-close.json'), 'utf8'),
+  ) as Record<string, unknown> & { change: Record<string, unknown>; authority: Record<string, unknown> };
+  const declaredAs = (content: Record<string, unknown>) =>
+    entry(0, 'intent.declared', { intent: content, authority: content.authority });
+  const awaiting = (content: Record<string, unknown>, over: Partial<IntentWithEntries> = {}) => ({
+    ...intent('awaiting-review', [
+      declaredAs(content),
+      entry(1, 'review.requested', { tier: 2, requester: 'quinn', reviewers: ['carol'] }),
+    ]),
+    ...over,
+  });
+
+  test('an intent awaiting review shows its goal, value model, constraints, target, payload and test results before the review form', () => {
+    // Act
+    const view = intentView(awaiting(example), { formToken: 't' }).text;
+
+    // Assess
+    expect(view).toContain(
+      '<section class="panel" aria-labelledby="change-h"><h2 id="change-h">The change</h2>',
+    );
+    expect(view.indexOf('id="change-h"')).toBeLessThan(view.indexOf('id="review-h"'));
+    expect(view).toContain('Fewer late adjustments in the audit packet');
+    expect(view).toMatch(/post-close-adjustments[^<]*target 2/);
+    expect(view).toContain('risk-reduced: $240,000.00 over 1 year, 9 employees');
+    expect(view).toContain('reversible; on regression freeze; checks close-checklist-dry-run');
+    expect(view).toContain('ledger-close/close-checklist@1.0.0 (configuration)');
+    // The payload as indented JSON, escaped.
+    expect(view).toContain('<pre>{\n  &quot;reconciliationToleranceUsd&quot;: 50,');
+    expect(view).toContain('close-checklist-dry-run: all cases passed in CI');
+    expect(view).toContain('href="https://ci.example.com/runs/close-checklist-dry-run/1842"');
+  });
+
+  test('a payload held by reference is named by its digest and size, and said to be held by reference', () => {
+    // Prepare
+    const { payload: _, ...change } = example.change;
+    const byReference = {
+      ...example,
+      change: { ...change, payloadRef: { sha256: 'ab'.repeat(32), size: 2048 } },
+    };
+
+    // Act
+    const view = intentView(awaiting(byReference), { formToken: 't' }).text;
+
+    // Assess
+    expect(view).toContain(`sha256 <code>${'ab'.repeat(32)}</code>, 2048 bytes`);
+    expect(view).toContain('The content is held by reference');
+    expect(view).not.toContain('<pre>');
+  });
+
+  test('markup in the payload is shown as text', () => {
+    const hostile = { ...example, change: { ...example.change, payload: { note: '<script>x</script>' } } };
+    const view = intentView(awaiting(hostile), { formToken: 't' }).text;
+    expect(view).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(view).not.toContain('<script>x');
+  });
+
+  test('Reject needs a reason in the form; Approve does not', () => {
+    const view = intentView(awaiting(example), { formToken: 't' }).text;
+    expect(view).toMatch(/<textarea id="review-reason" name="reason"[^>]* required>/);
+    expect(view).toMatch(
+      /<button type="submit" name="decision" value="approve" formnovalidate>Approve<\/button>/,
+    );
+  });
+
+  test('its requester, or whom it is requested for, reads who decides it instead of a form; the Stop form stays', () => {
+    // Act
+    const asRequester = intentView(awaiting(example), { formToken: 't', actingPrincipal: 'quinn' }).text;
+    const onBehalf = intentView(
+      awaiting({ ...example, authority: { ...example.authority, requester: 'pat', onBehalfOf: 'quinn' } }),
+      { formToken: 't', actingPrincipal: 'quinn' },
+    ).text;
+    const asReviewer = intentView(awaiting(example), { formToken: 't', actingPrincipal: 'carol' }).text;
+
+    // Assess
+    for (const view of [asRequester, onBehalf]) {
+      expect(view).toContain('id="review-h"');
+      expect(view).toContain(
+        'You requested this change; a reviewer of record (<strong>carol</strong>) decides it.',
+      );
+      expect(view).not.toContain('value="approve"');
+      expect(view).toContain('action="/intents/int-1/stop"');
+    }
+    expect(asReviewer).toContain('value="approve"');
+  });
+
+  test('an intent in flight shows the value per hour its value model declares, labelled declared, to the cent', () => {
+    // Prepare: $240,000 over a year is $27.40 an hour, $3.04 for each of its 9 employees.
+    const view = intentView(awaiting(example), { formToken: 't' }).text;
+    const released = intentView(
+      {
+        ...intent('released', [declaredAs(example)], 'released'),
+        valuePerHourUsd: 4,
+        valuePerHourPerEmployeeUsd: 1234.5,
+      },
+      { formToken: 't' },
+    ).text;
+
+    // Assess
+    expect(view).toContain(
+      '<div class="label">Value per hour, declared</div><div class="value ">$27.40</div>',
+    );
+    expect(view).toContain('<div class="value ">$3.04</div>');
+    expect(released).toContain('<div class="label">Value per hour</div><div class="value ">$4.00</div>');
+    expect(released).toContain('$1,234.50');
   });
 });

@@ -70,7 +70,16 @@ describe('durations and amounts', () => {
     expect(usd(0)).toBe('$0.00');
     expect(usd(0.005)).toBe('$0.01');
     expect(consoleUsd(0.004)).toBe('<$0.01');
-    expect(consoleUsd(0)).toBe('$0');
+    expect(consoleUsd(0)).toBe('$0.00');
+  });
+
+  test('the console writes an amount to the cent, as the CLI and the value table do', () => {
+    for (const amount of [4, 17.125, 240, 1234.5, 1_000_000]) {
+      expect([amount, consoleUsd(amount)]).toEqual([amount, usd(amount)]);
+    }
+    expect(consoleUsd(4)).toBe('$4.00');
+    expect(consoleUsd(240)).toBe('$240.00');
+    expect(consoleUsd(null)).toBe('—');
   });
 
   test('an under-a-cent amount is right-aligned as a figure', () => {
