@@ -119,7 +119,9 @@ export function buildProgram(): Command {
 
   program
     .command('review')
-    .description('approve or reject an intent waiting for a reviewer of record')
+    .description(
+      'show what an intent waiting for a reviewer of record changes; with --approve or --reject, decide it',
+    )
     .argument('<id>', 'intent id', intentId)
     .addOption(new Option('--approve', 'approve the change').conflicts('reject'))
     .addOption(new Option('--reject', 'reject the change').conflicts('approve'))
@@ -129,7 +131,7 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('--reviewer <principal>', 'same as --as').hideHelp())
     .option('--reason <text>', 'why')
-    .option('--json', 'print the status as JSON')
+    .option('--json', 'print the status as JSON (without a decision: the intent as declared)')
     .action(async (id, options) =>
       exit(await (await import('./commands/review.js')).reviewCommand(id, options)),
     );

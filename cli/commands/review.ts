@@ -4,7 +4,8 @@ import { chosenTarget } from '../api/itv-api.js';
 import { postDecisionAndFollow } from './post-decision.js';
 
 /**
- * `itv review`: `POST /intents/{id}/review` as the reviewer of record (named locally, the signing AWS identity
+ * `itv review ID`: what the change is and who may decide it; with `--approve` or `--reject`,
+ * `POST /intents/{id}/review` as the reviewer of record (named locally, the signing AWS identity
  * on a deployed stack); the stack resumes the parked execution, which this command follows to its end.
  */
 export async function reviewCommand(
@@ -18,8 +19,15 @@ export async function reviewCommand(
     json?: boolean;
   },
 ): Promise<number> {
-  if (options.approve === options.reject) {
-    throw new InvalidInputError('give exactly one of --approve or --reject', []);
+  if (options.approve && options.reject) {
+    throw new InvalidInputError('give one of --approve or --reject, not both', [
+      { path: '--approve', message: 'a review approves or rejects the change, not both' },
+    ]);
+  }
+  // Without a decision, what there is to decide: the reviewer reads the change before approving it.
+  if (!options.approve && !options.reject) {
+    const { reviewBriefCommand } = await import('./review-brief.js');
+    return reviewBriefCommand(id, options.json ?? false);
   }
   // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
   const target = await chosenTarget();

@@ -1,18 +1,25 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ledgerOf, openApi } from '../api/itv-api.js';
 import { waitDetails } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
+import { type DeclaredChange, declaredChange } from '../declared-change.js';
 import { duration, table, terminalText, usd } from '../format.js';
 import { nextStepLines } from './next-step.js';
 
-export function printStatus(status: IntentStatus, json: boolean): void {
+/**
+ * An intent's status as `itv status` prints it; given its declared change, also what it changes (in one line,
+ * never the payload) and, before it concludes, the value per hour its value model declares.
+ */
+export function printStatus(status: IntentStatus, json: boolean, change?: DeclaredChange): void {
   if (json) {
     console.log(JSON.stringify(status, null, 2));
     return;
   }
   console.log(`intent   ${status.intentId}  ${terminalText(status.title ?? '')}`);
   console.log(`service  ${status.service ?? '-'}   risk tier ${status.tier ?? '-'}`);
+  if (change) console.log(`change   ${terminalText(change.target)}`);
   console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);
@@ -25,6 +32,12 @@ export function printStatus(status: IntentStatus, json: boolean): void {
     const realised =
       status.outcome === 'released' ? '' : ` — declared, not realised (${status.outcome ?? status.status})`;
     console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}${realised}`);
+  } else if (change && status.outcome === null) {
+    const perEmployee =
+      change.valuePerHourPerEmployeeUsd === undefined
+        ? ''
+        : `, ${usd(change.valuePerHourPerEmployeeUsd)} per employee`;
+    console.log(`value per hour ${usd(change.valuePerHourUsd)}${perEmployee} — declared`);
   }
   for (const reason of status.reasons) console.log(`why      ${terminalText(reason)}`);
   console.log(
@@ -42,15 +55,24 @@ export function printStatus(status: IntentStatus, json: boolean): void {
  */
 export async function statusCommand(id: string, options: { json?: boolean }): Promise<number> {
   const api = await openApi();
-  const answer = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
+  // The text names what the intent changes, from its declaration among its entries.
+  const include = options.json ? '' : '?include=entries';
+  const answer = await api.client.call<IntentStatus & { entries?: LedgerEntry[] }>(
+    'GET',
+    `/intents/${encodeURIComponent(id)}${include}`,
+  );
   if (answer.status === 404) {
     console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);
-  printStatus(answer.body, options.json ?? false);
-  if (options.json) return 0;
-  const next = nextStepLines(answer.body, api.kind, await waitDetails(api.client, answer.body));
+  if (options.json) {
+    printStatus(answer.body, true);
+    return 0;
+  }
+  const { entries, ...status } = answer.body;
+  printStatus(status, false, declaredChange(entries ?? []));
+  const next = nextStepLines(status, api.kind, await waitDetails(api.client, status));
   if (next) console.log(next);
   return 0;
 }

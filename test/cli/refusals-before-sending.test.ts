@@ -34,7 +34,11 @@ describe('refusals a command makes before sending anything', () => {
       /--roll-forward, --roll-back or --hold/,
     ],
     ['review without an id', ['review', '--approve'], /missing required argument 'id'/],
-    ['review with neither decision', ['review', 'some-intent', '--as', 'victor'], /--approve or --reject/],
+    [
+      'review with both decisions',
+      ['review', 'some-intent', '--approve', '--reject', '--as', 'victor'],
+      /option '--(approve|reject)' cannot be used with option '--(reject|approve)'/,
+    ],
     [
       'ledger verify --file without --public-key',
       ['ledger', 'verify', '--file', 'ledger.jsonl'],

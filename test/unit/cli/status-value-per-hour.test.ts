@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { printStatus } from '../../../cli/commands/status.js';
+import { declaredChange } from '../../../cli/declared-change.js';
 import { realisedValuePerHour } from '../../../cli/format.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
+import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 
 const status = (over: Partial<IntentStatus>): IntentStatus =>
   ({
@@ -48,5 +52,36 @@ describe('value per hour of an intent that did not release', () => {
       'value per hour $17.12, $0.50 per employee — declared, not realised (rolled-back)',
     );
     expect(lines).toContain('value per hour $17.12');
+  });
+
+  test('in flight, itv status names what changes and the value per hour its value model declares', () => {
+    // Prepare: $87,600 over a year is $10.00 an hour, $2.50 for each of 4 employees.
+    const lines: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const example = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'examples', '12-finance-close.json'), 'utf8'),
+    ) as { goal: Record<string, unknown> };
+    const content = {
+      ...example,
+      goal: {
+        ...example.goal,
+        valueModel: { basis: 'savings', totalValueUsd: 87_600, years: 1, employeeCount: 4 },
+      },
+    };
+    const declared = { type: 'intent.declared', payload: { intent: content } } as unknown as LedgerEntry;
+
+    // Act
+    printStatus(
+      status({ status: 'awaiting-review', outcome: null, valuePerHourUsd: null }),
+      false,
+      declaredChange([declared]),
+    );
+
+    // Assess
+    expect(lines).toContain('change   ledger-close/close-checklist@1.0.0 (configuration)');
+    expect(lines).toContain('value per hour $10.00, $2.50 per employee — declared');
+    expect(lines.join('\n')).not.toContain('reconciliationToleranceUsd');
   });
 });

@@ -1,0 +1,89 @@
+import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
+import { ledgerOf, openApi } from '../api/itv-api.js';
+import { printApiError } from '../control-plane/api-errors.js';
+import { type DeclaredChange, declaredChange, payloadText } from '../declared-change.js';
+import { terminalText } from '../format.js';
+
+type IntentWithEntries = IntentStatus & { entries: LedgerEntry[] };
+
+/**
+ * `itv review ID` with no decision: what the reviewer is asked to decide — the change as declared, its payload
+ * whole, the test results attached and who may decide it — read from `GET /intents/{id}?include=entries`, and how
+ * to decide it. With `--json`, the declared intent as it was recorded.
+ */
+export async function reviewBriefCommand(id: string, json: boolean): Promise<number> {
+  const api = await openApi();
+  const answer = await api.client.call<IntentWithEntries>(
+    'GET',
+    `/intents/${encodeURIComponent(id)}?include=entries`,
+  );
+  if (answer.status === 404) {
+    console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
+    return 1;
+  }
+  if (answer.status >= 400) return printApiError(answer);
+  const change = declaredChange(answer.body.entries ?? []);
+  if (json) {
+    console.log(JSON.stringify(change?.intent ?? null, null, 2));
+    return 0;
+  }
+  for (const line of reviewBriefLines(answer.body, change)) console.log(line);
+  return 0;
+}
+
+/** The brief's lines, the last saying how to decide (or that there is nothing to decide). */
+export function reviewBriefLines(intent: IntentWithEntries, change: DeclaredChange | undefined): string[] {
+  const text = terminalText;
+  const lines = [
+    `intent   ${intent.intentId}  ${text(intent.title ?? '')}`,
+    `service  ${intent.service ?? '-'}   risk tier ${intent.tier ?? '-'}   status ${intent.status}`,
+  ];
+  if (change) {
+    const { authority, testResults } = change.intent;
+    const onBehalf = authority.onBehalfOf ? ` on behalf of ${text(authority.onBehalfOf)}` : '';
+    lines.push(
+      `requester  ${text(authority.requester)}${onBehalf} (${text(authority.team)}, ${text(authority.role)})`,
+      `goal     ${text(change.goal)}`,
+      `value    ${text(change.valueModel)}`,
+      `constraints  ${text(change.constraints)}`,
+      `change   ${text(change.target)}`,
+    );
+    if ('payload' in change.content)
+      lines.push('payload', ...payloadText(change.content.payload).split('\n').map(text));
+    else {
+      const ref = change.content.payloadRef;
+      lines.push(
+        `payload  by reference: sha256 ${ref.sha256}, ${ref.size} bytes (the content is held by reference, stored once under its SHA-256: \`itv payload put\`)`,
+      );
+    }
+    if (testResults.length === 0) lines.push('test     none attached');
+    for (const r of testResults) {
+      const detail = r.detail ? `: ${text(r.detail)}` : '';
+      lines.push(
+        `test     ${text(r.check)} ${r.passed ? 'passed' : 'FAILED'}${detail}${r.url ? ` (${text(r.url)})` : ''}`,
+      );
+    }
+  } else {
+    lines.push('(no declared intent is recorded for it: nothing to show of the change)');
+  }
+  if (intent.status !== 'awaiting-review') {
+    lines.push(`nothing to decide: it is ${intent.status}, not waiting for a review`);
+    return lines;
+  }
+  lines.push(`reviewers  ${reviewersLine(intent.entries)}`);
+  lines.push(
+    `to decide, run again with --approve or --reject (and --reason TEXT): itv review ${intent.intentId} --approve --reason TEXT`,
+  );
+  return lines;
+}
+
+/** Who may decide, as the review's request recorded them; the catalog's say where it recorded none. */
+function reviewersLine(entries: LedgerEntry[]): string {
+  const requested = [...entries].reverse().find((entry) => entry.type === 'review.requested');
+  const reviewers = (requested?.payload as { reviewers?: unknown } | undefined)?.reviewers;
+  if (!Array.isArray(reviewers)) return 'the reviewers of record the catalog names for its service';
+  if (reviewers.length === 0)
+    return 'none: the catalog names nobody but its requester (its requester or an owner may stop it)';
+  return `${reviewers.map((name) => terminalText(String(name))).join(', ')} (never its requester)`;
+}
