@@ -18,6 +18,9 @@ import { controlPlaneAdmits, controlPlaneCaller } from './local-auth.js';
 import { ProgressLog } from './progress-log.js';
 import { ControlPlaneStartError } from './start-failure.js';
 
+/** The exit of a control plane whose tables failed a write (EX_TEMPFAIL): the next command starts another. */
+const storeFailedExitCode = 75;
+
 export interface ControlPlaneOptions {
   home: string;
   /** Stops after this long with no request and no execution running. */
@@ -49,6 +52,12 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       home,
       clockStart: options.clockStart,
       beforeEvidenceWrite: watch.check,
+      // A failed write leaves the tables' log torn: only opening them again (the next start) recovers what was
+      // written whole. Ended at once, as a crash would: executions stay journaled, followers start the next one.
+      onStoreFailure: (error) => {
+        log(`${error.message}: the control plane exits so that the next start opens the tables again`);
+        process.exit(storeFailedExitCode);
+      },
     }).catch((error: unknown) => {
       throw new ControlPlaneStartError(`the stack in ${home} did not open`, { cause: error });
     });

@@ -14,6 +14,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { memoiseExpressionParsers } from './dynalite-expressions.js';
+import { StoreHealth } from './store-failure.js';
 
 /** dynalite's store: opaque here, handed back to its own validations and actions. */
 export type DynaliteStore = object;
@@ -72,9 +73,11 @@ const itemOperations = new Map<unknown, { action: Action; validation: ActionVali
  * no middleware (count calls by wrapping `send`, as bench/dynamo-calls.ts does).
  */
 export class DirectDynaliteClient extends DynamoDBClient {
+  /** `health` is shared by every client of the store: one that failed a write fails every call after it. */
   constructor(
     private readonly store: DynaliteStore,
     config: DynamoDBClientConfig,
+    private readonly health: StoreHealth = new StoreHealth('dynalite'),
   ) {
     super(config);
     // dynalite's parsers are modules of its own: kept parses serve any dynalite in this process.
@@ -98,6 +101,7 @@ export class DirectDynaliteClient extends DynamoDBClient {
     return new Promise((resolve, reject) => {
       let data: unknown;
       try {
+        this.health.check();
         data = validations.checkTypes(JSON.parse(onTheWire(input)), validation.types);
         validations.checkValidations(data, validation.types, validation.custom, this.store);
       } catch (error) {
@@ -105,7 +109,7 @@ export class DirectDynaliteClient extends DynamoDBClient {
         return;
       }
       action(this.store, data, (error, result) => {
-        if (error) reject(refusal(error));
+        if (error) reject(refusal(this.health.observe(error)));
         else
           resolve({
             ...answered(result),

@@ -8,6 +8,7 @@ import { ItvError } from '../../core/errors.js';
 import { DirectDynaliteClient, type DynaliteStore } from './dynalite-direct.js';
 import { inProcessDynaliteHandler } from './dynalite-in-process.js';
 import { closeDynaliteIteratorsOnEnd } from './dynalite-iterators.js';
+import { type LocalStoreFailedError, StoreHealth } from './store-failure.js';
 
 // dynalite is CommonJS without type declarations; this is the one shape of it itv uses.
 type DynaliteFactory = (options: {
@@ -72,13 +73,18 @@ export interface DynaliteServer extends OwnedDynalite {
  * would, its first write would crash the process with nothing but "Database is closed".
  */
 export async function openDynalite(
-  options: { path?: string; heldWaitMs?: number } = {},
+  options: {
+    path?: string;
+    heldWaitMs?: number;
+    /** Told once when the store fails a write for good (`StoreHealth`): its owner should open it again. */
+    onStoreFailure?: (error: LocalStoreFailedError) => void;
+  } = {},
 ): Promise<OwnedDynalite> {
   const { server, store } = await created(options);
   if (options.path !== undefined) await opened(store, options.path, options.heldWaitMs ?? defaultHeldWaitMs);
   let closing: Promise<void> | undefined;
   return {
-    client: ownerClients(server, store),
+    client: ownerClients(server, store, new StoreHealth(options.path ?? 'memory', options.onStoreFailure)),
     close() {
       // What dynalite's server.close does once its server has stopped listening: close the store, gracefully.
       closing ??= new Promise<void>((resolve, reject) =>
@@ -170,12 +176,17 @@ async function created(options: { path?: string }): Promise<{ server: Server; st
  * listener, in process (the endpoint only names it: no socket is opened), its middleware resolved once rather than
  * on every call (the SDK's `cacheMiddleware`).
  */
-function ownerClients(server: Server, store: DynaliteStore): (maxAttempts?: number) => DynamoDBClient {
+function ownerClients(
+  server: Server,
+  store: DynaliteStore,
+  health: StoreHealth = new StoreHealth('dynalite'),
+): (maxAttempts?: number) => DynamoDBClient {
   const requestHandler = inProcessDynaliteHandler(server);
   return (maxAttempts = 3) =>
     new DirectDynaliteClient(
       store,
       localClientConfig('http://dynalite.in-process', maxAttempts, { requestHandler, cacheMiddleware: true }),
+      health,
     );
 }
 

@@ -20,6 +20,7 @@ import {
   readMostlyPartitions,
   SoleWriterStateCache,
 } from '../../adapters/local/sole-writer-state-cache.js';
+import type { LocalStoreFailedError } from '../../adapters/local/store-failure.js';
 import { VirtualClock } from '../../adapters/local/virtual-clock.js';
 import type { Catalog } from '../../core/catalog-schema.js';
 import type { PipelineDeps } from '../../core/pipeline/deps.js';
@@ -55,6 +56,8 @@ export async function openLocalStack(
     clockStart?: Date;
     /** Runs before each evidence write, throwing (or ending the process) when the home is no longer there. */
     beforeEvidenceWrite?: () => void;
+    /** Told once when the home's tables fail a write for good (a full disk): see `StoreHealth`. */
+    onStoreFailure?: (error: LocalStoreFailedError) => void;
   } = {},
 ): Promise<LocalStack> {
   const home = options.home ?? itvHome();
@@ -66,7 +69,10 @@ export async function openLocalStack(
     keepPrivateFolder(join(home, 'evidence'));
     await migrateLegacyEvidence(join(home, 'evidence'));
   }
-  const dynamo = await openDynalite(options.inMemory ? {} : { path: join(home, 'dynamodb') });
+  const dynamo = await openDynalite({
+    ...(options.inMemory ? {} : { path: join(home, 'dynamodb') }),
+    ...(options.onStoreFailure ? { onStoreFailure: options.onStoreFailure } : {}),
+  });
   const client = dynamo.client();
   await ensureTables(client, tables);
   // The process that opens the home's dynalite is its one writer (the home's lock, LevelDB's folder lock, and no
