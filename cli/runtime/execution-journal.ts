@@ -1,3 +1,4 @@
+import { VersionConflictError } from '../../lambdas/core/errors.js';
 import type { StateStore } from '../../lambdas/ports/state-store.js';
 
 /** Where a running execution is: the Task state it entered last and that state's input. */
@@ -21,6 +22,17 @@ export class ExecutionJournal {
 
   async save(entry: JournalEntry): Promise<void> {
     await this.state.put(ExecutionJournal.partition, entry.intentId, entry);
+  }
+
+  /** Saves the entry unless the intent has one: true when this call wrote it. */
+  async saveIfAbsent(entry: JournalEntry): Promise<boolean> {
+    try {
+      await this.state.put(ExecutionJournal.partition, entry.intentId, entry, 0);
+      return true;
+    } catch (error) {
+      if (error instanceof VersionConflictError) return false;
+      throw error;
+    }
   }
 
   async get(intentId: string): Promise<JournalEntry | undefined> {

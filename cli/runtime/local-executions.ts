@@ -132,7 +132,9 @@ export class LocalExecutions implements Executions {
   async completeReview(request: ReviewRequest, _review: ReviewResult): Promise<'resumed' | 'ended'> {
     // Claimed once in the state store, as Step Functions takes a task token once: a retried review (or one
     // sent again after a restart) resumes nothing more. The decision is already in the state store; the
-    // resumed execution reads it at the review wait.
+    // resumed execution reads it at the review wait. One running already is that resumption (this start resumed
+    // it from the journal, where the process before may have died before claiming it).
+    if (this.isRunning(request.intentId)) return 'resumed';
     if (!(await this.pipeline.claimReviewResumption(request.intentId))) return 'ended';
     this.track(`${request.intentId}:resume`, this.pipeline.resume(request.intentId));
     return 'resumed';
@@ -166,7 +168,7 @@ export class LocalExecutions implements Executions {
     // ends the intent (a stop would end it no differently), and the stopper's command follows that try.
     if (this.unrecorded.has(intentId)) this.retryUnrecorded(intentId);
     // The resumed review wait finds the stop request and ends in Learn.
-    if (waits.review && (await this.pipeline.claimReviewResumption(intentId))) {
+    if (waits.review && !this.isRunning(intentId) && (await this.pipeline.claimReviewResumption(intentId))) {
       this.track(`${intentId}:resume`, this.pipeline.resume(intentId));
     }
   }

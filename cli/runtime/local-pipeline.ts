@@ -185,7 +185,12 @@ export class LocalPipeline {
   async recover(): Promise<Array<{ intentId: string; execution: Promise<ExecutionReport> }>> {
     const journal = this.options.journal;
     if (!journal) return [];
-    return (await journal.list()).map((entry) => ({
+    const entries = await journal.list();
+    // A review's resumption noted before its claim: claimed now, so a review sent again resumes nothing more.
+    for (const entry of entries.filter((e) => e.state === 'AwaitReview')) {
+      await claimReviewResumption(entry.intentId, this.deps);
+    }
+    return entries.map((entry) => ({
       intentId: entry.intentId,
       execution: this.execute(
         { ...this.definition, StartAt: entry.state } as StateMachineDefinition,
@@ -271,17 +276,41 @@ export class LocalPipeline {
   }
 
   /** Claims the one resumption of the intent's parked review wait; false when it was claimed before. */
-  claimReviewResumption(intentId: string): Promise<boolean> {
-    return claimReviewResumption(intentId, this.deps);
+  async claimReviewResumption(intentId: string): Promise<boolean> {
+    // Journaled before it is claimed: a process that dies between the two leaves the resumption to the next
+    // start (`recover`), where a claim alone would leave nobody to run it (a review sent again finds it claimed).
+    const journaled = await this.journalReviewResumption(intentId);
+    if (await claimReviewResumption(intentId, this.deps)) return true;
+    // Claimed before, by a resumption that journaled itself first: an entry this call could write is one that
+    // resumption has since dropped (it ended, or parked at a later wait), so it is this call's alone.
+    if (journaled) await this.options.journal?.drop(intentId);
+    return false;
   }
 
   /** Resumes an execution parked at the review wait, from that state, with the same ASL. */
   async resume(intentId: string): Promise<ExecutionReport> {
-    const key = stateKeys.reviewRequest(intentId);
-    const request = await this.deps.state.get<ReviewRequest>(key.pk, key.sk);
+    const request = await this.reviewRequest(intentId);
     if (!request) throw new Error(`intent ${intentId} has no parked review wait to resume`);
     const fromReview = { ...this.definition, StartAt: 'AwaitReview' } as StateMachineDefinition;
-    return this.execute(fromReview, request.data.state, intentId);
+    return this.execute(fromReview, request.state, intentId, this.options.journal !== undefined);
+  }
+
+  private async reviewRequest(intentId: string): Promise<ReviewRequest | undefined> {
+    const key = stateKeys.reviewRequest(intentId);
+    return (await this.deps.state.get<ReviewRequest>(key.pk, key.sk))?.data;
+  }
+
+  /** Notes the review wait as where the intent's execution is, unless a note is there: true when written. */
+  private async journalReviewResumption(intentId: string): Promise<boolean> {
+    const journal = this.options.journal;
+    const request = journal ? await this.reviewRequest(intentId) : undefined;
+    if (!journal || !request) return false;
+    return journal.saveIfAbsent({
+      intentId,
+      state: 'AwaitReview',
+      input: request.state as Record<string, unknown>,
+      at: this.deps.clock.now().toISOString(),
+    });
   }
 
   /** The decision wait a held release of `intentId` is parked at, if any. */
