@@ -23,7 +23,7 @@ const maxLimit = 200;
  * `GET /intents?status=&service=&team=&tag=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
  * like `GET /intents/{id}`: API Gateway's IAM auth admits the caller). `status` takes several values, comma
  * separated (`in-flight` for every intent that has not concluded; `queued` and `scheduled` for `admission.queued`
- * and `admission.scheduled`; a status no intent can have is a 400 listing those it can); `service` must be the
+ * and `admission.scheduled`; a status no intent can have is a 400 listing those people filter by); `service` must be the
  * catalog's (else a 400 listing its services), and so must `team`; `tag` is `key=value` pairs, comma separated,
  * all of which the intent's tags must hold; `since` is an ISO-8601 instant. Each bad
  * parameter is a 400 naming it. `nextCursor` and `Link: <…>; rel="next"` lead to the next page.

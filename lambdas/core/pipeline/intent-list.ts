@@ -85,8 +85,35 @@ export const statusAliases: Readonly<Record<string, string>> = {
 };
 
 /**
- * The statuses a filter names, aliases resolved; `InvalidInputError` naming `status` and listing the known
- * ones for a status no intent can have, which would otherwise match nothing and look like an empty ledger.
+ * The statuses people filter by, in the order a form offers them: where an intent waits or stands, then how it
+ * ended. Any other status an intent shows is the type of its latest step, which a filter also accepts.
+ */
+export const filterableStatuses: readonly string[] = [
+  ...new Set([
+    'in-flight',
+    'awaiting-review',
+    'awaiting-checks',
+    'awaiting-decision',
+    'queued',
+    'scheduled',
+    'releasing',
+    'preempted',
+    ...outcomes,
+  ]),
+];
+
+/**
+ * A status as a filter names it: its alias when it has one, else itself.
+ * Example: `statusFilterName('admission.queued')` is `'queued'`.
+ */
+export function statusFilterName(status: string): string {
+  return Object.entries(statusAliases).find(([, stands]) => stands === status)?.[0] ?? status;
+}
+
+/**
+ * The statuses a filter names, aliases resolved; `InvalidInputError` naming `status` and listing the statuses
+ * people filter by for a status no intent can have, which would otherwise match nothing and look like an empty
+ * ledger.
  * Example: `statusFilter(['queued', 'released'])` is `['admission.queued', 'released']`.
  */
 export function statusFilter(named: readonly string[]): string[] {
@@ -100,7 +127,7 @@ export function statusFilter(named: readonly string[]): string[] {
     throw new InvalidInputError('invalid intent list query', [
       {
         path: 'status',
-        message: `must be one of ${listableStatuses.join(', ')} (or ${aliases}), comma separated; not ${unknown.map((status) => `"${status.slice(0, 40)}"`).join(', ')}`,
+        message: `must be one of ${filterableStatuses.join(', ')} (${aliases}; or the type of an intent's latest ledger step), comma separated; not ${unknown.map((status) => `"${status.slice(0, 40)}"`).join(', ')}`,
       },
     ]);
   }

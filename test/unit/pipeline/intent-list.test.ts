@@ -1,9 +1,11 @@
 import { InvalidInputError } from '../../../lambdas/core/errors.js';
 import {
+  filterableStatuses,
   type IntentListFilter,
   type LedgerReads,
   listIntents as listFrom,
   statusFilter,
+  statusFilterName,
 } from '../../../lambdas/core/pipeline/intent-list.js';
 import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
 
@@ -287,5 +289,65 @@ describe('statusFilter', () => {
 
   test('resolves an alias and keeps a status', () => {
     expect(statusFilter(['queued', 'released'])).toEqual(['admission.queued', 'released']);
+  });
+});
+
+describe('the statuses a user filters by', () => {
+  const waiting = ledgerOf([
+    ['q', 'intent.declared', declared('launch-flags', 'growth')],
+    ['q', 'admission.queued', {}],
+    ['s', 'intent.declared', declared('billing', 'payments')],
+    ['s', 'admission.scheduled', {}],
+    ['p', 'intent.declared', declared('search', 'growth')],
+    ['p', 'release.started', {}],
+    [
+      'p',
+      'release.preempted',
+      {
+        deploymentId: '7',
+        preemptedBy: 'e',
+        requester: 'olga',
+        lane: 'search',
+        action: 'rolled-back',
+        predictedTimeToValueChangeSeconds: 600,
+        costOfDelayUsd: 1,
+        valuePerHourUsd: 6,
+        requeued: 'head-of-lane',
+        at: '2026-11-02T09:00:00Z',
+      },
+    ],
+  ]);
+
+  test.each([
+    ['queued', 'q'],
+    ['scheduled', 's'],
+    ['preempted', 'p'],
+  ])('%p is offered and finds the intent that shows it', async (status, id) => {
+    // Act
+    const page = await listIntents(waiting, { status: statusFilter([status]) }, { limit: 10 });
+
+    // Assess
+    expect(filterableStatuses).toContain(status);
+    expect(ids(page)).toEqual([id]);
+    expect(statusFilterName(page.items[0]!.status)).toBe(status);
+  });
+
+  test('every status offered is one a filter accepts, and a status is named as the filter names it', () => {
+    expect(() => statusFilter([...filterableStatuses])).not.toThrow();
+    expect(statusFilterName('admission.queued')).toBe('queued');
+    expect(statusFilterName('released')).toBe('released');
+    expect(statusFilterName('structure.validated')).toBe('structure.validated');
+  });
+
+  test('an unknown status is refused listing the statuses offered, not every entry type', () => {
+    let message = '';
+    try {
+      statusFilter(['bogus']);
+    } catch (error) {
+      message = (error as InvalidInputError).issues[0]!.message;
+    }
+    expect(message).toContain(filterableStatuses.join(', '));
+    expect(message).not.toContain('structure.validated');
+    expect(message).toMatch(/; not "bogus"$/);
   });
 });
