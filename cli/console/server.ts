@@ -6,14 +6,14 @@ import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { ustarArchive } from '../../lambdas/core/evidence/ustar.js';
 import { verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
-import type { IntentPage } from '../../lambdas/core/pipeline/intent-list.js';
+import { type IntentPage, statusFilterName } from '../../lambdas/core/pipeline/intent-list.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadRecordedBundle } from '../api/bundle-download.js';
 import { auditLedgerBundles, downloadLedger } from '../api/ledger-download.js';
 import { requestTarget } from '../request-target.js';
 import { consoleAssets } from './assets.js';
-import { answerProblem, type ConsoleApi } from './console-api.js';
+import { answerProblem, type ConsoleAnswer, type ConsoleApi } from './console-api.js';
 import { html, type Markup } from './html.js';
 import { type ConsoleView, page } from './page.js';
 import { decodedSegment, malformedSegment, pageParameters, unreadQuery } from './page-address.js';
@@ -23,8 +23,13 @@ import { evidenceView } from './views/evidence-view.js';
 import { type Flash, type IntentWithEntries, intentView, type RetriedAs } from './views/intent-view.js';
 import { intentFilters, intentsView } from './views/intents-view.js';
 import { lanesView } from './views/lanes-view.js';
-import { type LedgerVerdict, ledgerView, type StoredCheckpoint } from './views/ledger-view.js';
-import { notice } from './views/parts.js';
+import {
+  type LedgerVerdict,
+  ledgerPageSize,
+  ledgerView,
+  type StoredCheckpoint,
+} from './views/ledger-view.js';
+import { intentHref, notice } from './views/parts.js';
 
 export interface RunningConsole {
   url: string;
@@ -44,6 +49,9 @@ const securityHeaders = {
 };
 
 const maxFormBytes = 16 * 1024;
+
+/** The answer of an action, and the word the page's title leads with (`Approved · <title> · itv`). */
+type StoredFlash = Flash & { headline: string };
 
 /**
  * `itv console`'s web server, on 127.0.0.1 only. Every page is rendered here from the API's answers (the
@@ -89,7 +97,7 @@ function closeServer(server: Server): Promise<void> {
 }
 
 class ConsoleRoutes {
-  private readonly flashes = new Map<string, Flash>();
+  private readonly flashes = new Map<string, StoredFlash>();
   private readonly verdicts = new Map<string, LedgerVerdict>();
 
   constructor(
@@ -119,14 +127,18 @@ class ConsoleRoutes {
     if (asset && request.method === 'GET') return send(response, 200, asset.type, asset.body);
     const presented = this.session.presented(request, url);
     if (!presented) {
-      return this.page(
+      // Someone not signed in is shown no views and nobody the console acts as.
+      return send(
         response,
         401,
-        'Sign in',
-        undefined,
-        html`<h1>Open the console's own link</h1>
+        'text/html; charset=utf-8',
+        page({
+          title: 'Sign in',
+          navigation: false,
+          body: html`<h1>Open the console's own link</h1>
 <p>This console serves only the browser that opened the link <code>itv console</code> printed (it carries a
 secret). Run <code>itv console</code> again to get a new one.</p>`,
+        }),
       );
     }
     if (presented === 'url') {
@@ -186,7 +198,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
   }
 
   private badRequest(response: ServerResponse, why: string): void {
-    this.page(response, 400, 'Bad request', undefined, notice('bad', why));
+    this.page(response, 400, 'Bad request', undefined, html`<h1>Bad request</h1>${notice('bad', why)}`);
   }
 
   private async post(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -207,6 +219,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         return this.redirect(response, `/intents/${encodeURIComponent(id)}`, {
           kind: 'bad',
           text: 'The review was not sent: a rejection needs a reason, recorded with it for the requester to act on.',
+          headline: 'Review not sent',
         });
       }
       const answer = await this.api.post(`/intents/${encodeURIComponent(id)}/review`, {
@@ -217,7 +230,11 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       const text = ok
         ? `${form.get('decision') === 'approve' ? 'Approved' : 'Rejected'}: recorded as ${this.api.as?.named ?? 'your AWS identity'}.`
         : `The review was refused (${answer.status}): ${answerProblem(answer)}`;
-      return this.redirect(response, `/intents/${encodeURIComponent(id)}`, { kind: ok ? 'ok' : 'bad', text });
+      return this.redirect(response, `/intents/${encodeURIComponent(id)}`, {
+        kind: ok ? 'ok' : 'bad',
+        text,
+        headline: ok ? (form.get('decision') === 'approve' ? 'Approved' : 'Rejected') : 'Review refused',
+      });
     }
     const control = /^\/intents\/([^/]+)\/(stop|retry)$/.exec(url.pathname);
     if (control) {
@@ -238,6 +255,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       return this.redirect(response, `/intents/${encodeURIComponent(id)}`, {
         kind: ok ? 'ok' : 'bad',
         text,
+        headline: ok ? (stop ? 'Stop requested' : 'Retried') : `${stop ? 'Stop' : 'Retry'} refused`,
         ...(ok && !stop && typeof attempt === 'string' ? { attempt } : {}),
       });
     }
@@ -252,7 +270,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     return this.page(response, 404, 'Not found', undefined, html`<h1>Not found</h1>`);
   }
 
-  private redirect(response: ServerResponse, to: string, flash: Flash): void {
+  private redirect(response: ServerResponse, to: string, flash: StoredFlash): void {
     const key = randomBytes(9).toString('base64url');
     this.flashes.set(key, flash);
     if (this.flashes.size > 100) this.flashes.delete(this.flashes.keys().next().value as string);
@@ -283,15 +301,14 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     const answer = await this.api.get<IntentWithEntries>(
       `/intents/${encodeURIComponent(id)}?include=entries,metrics`,
     );
-    if (answer.status !== 200) {
-      return this.page(response, answer.status, 'Intent', 'intents', notice('bad', answerProblem(answer)));
-    }
+    if (answer.status !== 200) return this.noIntent(response, id, answer);
     const flash = flashKey ? this.flashes.get(flashKey) : undefined;
     const retriedAs = await this.nextAttempt(answer.body);
+    const title = answer.body.title ?? id;
     return this.page(
       response,
       200,
-      answer.body.title ?? id,
+      flash ? `${flash.headline} · ${title}` : title,
       'intents',
       intentView(answer.body, {
         formToken: this.session.formToken,
@@ -300,6 +317,28 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         ...(this.api.principal !== undefined ? { actingPrincipal: this.api.principal } : {}),
         ...(await this.publicKey()),
       }),
+    );
+  }
+
+  /** An intent the API did not answer: one it does not know is named as such, not "refused". */
+  private noIntent(response: ServerResponse, id: string, answer: ConsoleAnswer<unknown>): void {
+    if (answer.status === 404) {
+      this.page(
+        response,
+        404,
+        `No such intent: ${id}`,
+        'intents',
+        html`<h1>No such intent</h1>
+<p>The ledger holds no intent <code>${id}</code>. <a href="/">Find it among the intents</a>.</p>`,
+      );
+      return;
+    }
+    this.page(
+      response,
+      answer.status,
+      `Intent ${id}`,
+      'intents',
+      html`<h1>Intent ${id}</h1>${notice('bad', answerProblem(answer))}`,
     );
   }
 
@@ -339,7 +378,13 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
   private async lanes(response: ServerResponse): Promise<void> {
     const answer = await this.api.get<IntentPage>('/intents?status=in-flight&limit=200');
     if (answer.status !== 200) {
-      return this.page(response, answer.status, 'Lanes', 'lanes', notice('bad', answerProblem(answer)));
+      return this.page(
+        response,
+        answer.status,
+        'Lanes',
+        'lanes',
+        html`<h1>Lanes</h1>${notice('bad', answerProblem(answer))}`,
+      );
     }
     const ids = answer.body.items.map((item) => item.intentId);
     const intents: IntentWithEntries[] = [];
@@ -362,11 +407,19 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 
   private async ledger(response: ServerResponse, query: URLSearchParams): Promise<void> {
     const after = query.get('after')?.trim();
-    const path = after ? `/ledger?after=${encodeURIComponent(after)}&limit=50` : '/ledger?limit=50';
+    const path = after
+      ? `/ledger?after=${encodeURIComponent(after)}&limit=${ledgerPageSize}`
+      : `/ledger?limit=${ledgerPageSize}`;
     const answer = await this.api.text(path);
     if (answer.status !== 200) {
       const problem = answerProblem({ status: answer.status, body: parsedProblem(answer.text) });
-      return this.page(response, answer.status, 'Ledger', 'ledger', notice('bad', problem.slice(0, 500)));
+      return this.page(
+        response,
+        answer.status,
+        'Ledger',
+        'ledger',
+        html`<h1>Ledger</h1>${notice('bad', problem.slice(0, 500))}`,
+      );
     }
     const entries = answer.text
       .split('\n')
@@ -384,6 +437,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       ledgerView(
         {
           entries,
+          ...(after ? { after: Number(after) } : {}),
           ...(next !== undefined ? { nextAfter: Number(next) } : {}),
           checkpoints: checkpoints.body.checkpoints ?? [],
         },
@@ -403,7 +457,9 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 
   private async evidence(response: ServerResponse, id: string): Promise<void> {
     const files = await this.bundle(id);
-    if (!(files instanceof Map)) return this.page(response, files.status, 'Evidence', 'intents', files.body);
+    if (!(files instanceof Map)) {
+      return this.page(response, files.status, `Evidence of ${id}`, 'intents', files.body);
+    }
     const key = await this.publicKey();
     return this.page(
       response,
@@ -417,7 +473,9 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
 
   private async archive(response: ServerResponse, id: string): Promise<void> {
     const files = await this.bundle(id);
-    if (!(files instanceof Map)) return this.page(response, files.status, 'Evidence', 'intents', files.body);
+    if (!(files instanceof Map)) {
+      return this.page(response, files.status, `Evidence of ${id}`, 'intents', files.body);
+    }
     const folder = `itv-evidence-${id}`;
     response.writeHead(200, {
       'content-type': 'application/x-tar',
@@ -434,8 +492,24 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
       // Not the bundle the ledger recorded for the intent: refused as the API refuses it.
       if (error instanceof EvidenceIntegrityError) return { status: 409, body: notice('bad', error.message) };
       if (!(error instanceof ApiAnswerError)) throw error;
+      if (error.answer.status === 404) return { status: 404, body: await this.noBundle(id, error.answer) };
       return { status: error.answer.status, body: notice('bad', answerProblem(error.answer)) };
     }
+  }
+
+  /** No bundle for the intent: not yet, while it is in flight (a bundle is sealed when it concludes), or no intent. */
+  private async noBundle(id: string, answer: ConsoleAnswer<unknown>): Promise<Markup> {
+    const intent = await this.api.get<IntentWithEntries>(`/intents/${encodeURIComponent(id)}`);
+    if (intent.status === 404) {
+      return html`<h1>No such intent</h1>
+<p>The ledger holds no intent <code>${id}</code>. <a href="/">Find it among the intents</a>.</p>`;
+    }
+    if (intent.status === 200 && intent.body.outcome === null) {
+      return html`<p><a href="${intentHref(id)}">← Intent ${id}</a></p>
+<h1>No evidence bundle yet</h1>
+<p>The evidence bundle of ${intent.body.title ?? id} is sealed when the intent concludes; it is ${statusFilterName(intent.body.status)} now.</p>`;
+    }
+    return html`<h1>Evidence of ${id}</h1>${notice('bad', answerProblem(answer))}`;
   }
 
   private page(

@@ -10,17 +10,23 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
   background: var(--bg); }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible,
-summary:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
+summary:focus-visible, .table-wrap:focus-visible, .panel:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+header.top a:focus-visible { outline-color: #ffffff; }
+a.skip { position: absolute; left: .6rem; top: -4rem; z-index: 10; padding: .4rem .8rem; background: var(--bg);
+  color: var(--accent); border: 2px solid var(--accent); border-radius: 4px; }
+a.skip:focus { top: .4rem; }
+main:focus { outline: none; }
 header.top { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #102a43;
   color: #fff; flex-wrap: wrap; }
 header.top a { color: #fff; text-decoration: none; padding: .2rem .4rem; border-radius: 4px; }
 header.top a[aria-current="page"] { background: #2c4f73; }
 header.top .brand { font-weight: 700; letter-spacing: .02em; }
 header.top .who { margin-left: auto; font-size: 12px; color: #d9e2ec; }
-main { padding: 1rem 1.2rem 3rem; max-width: 1280px; }
+main { padding: 1rem 1.2rem 3rem; max-width: 1280px; overflow-wrap: break-word; }
 h1 { font-size: 1.4rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.1rem; margin: 1.6rem 0 .6rem; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
+table { border-collapse: collapse; width: 100%; margin: 0; }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: .4rem 0 1rem; }
 th, td { text-align: left; padding: .35rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
 tr:target td { background: #fde8e8; }
@@ -34,7 +40,11 @@ tfoot td { font-weight: 700; border-top: 2px solid var(--fg); }
 form.filters { display: flex; gap: .6rem; flex-wrap: wrap; align-items: end; margin-bottom: .8rem; }
 form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
 input, select, textarea, button { font: inherit; padding: .3rem .5rem; border: 1px solid var(--muted);
-  border-radius: 4px; background: #fff; color: var(--fg); }
+  border-radius: 4px; background: #fff; color: var(--fg); max-width: 100%; }
+textarea { width: 100%; }
+code { overflow-wrap: anywhere; }
+@media (max-width: 600px) { main { padding: .8rem .6rem 2rem; } header.top { gap: .6rem; padding: .5rem .6rem; } }
+details.value-query > summary { cursor: pointer; color: var(--accent); margin: .4rem 0; }
 button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
 button.danger { background: var(--bad); border-color: var(--bad); }
 button.plain { background: #fff; color: var(--accent); }

@@ -32,6 +32,10 @@ export async function groupValueBy(
   page: import('puppeteer-core').Page,
   dimensions: readonly string[],
 ): Promise<{ headings: Array<string | null>; totals: Array<string | null> }> {
+  // The form is folded away until the address asks something: a manager opens it first.
+  await page.$eval('details.value-query', (details) => {
+    (details as unknown as { open: boolean }).open = true;
+  });
   await page.$$eval('input[name="by"]', (boxes) => {
     for (const box of boxes as unknown as Array<{ checked: boolean }>) box.checked = false;
   });

@@ -134,10 +134,11 @@ ${figure('Per employee, per hour', usd(perEmployee))}`;
 }
 
 function flashNotice(flash: Flash): Markup {
-  if (!flash.attempt) return notice(flash.kind, flash.text);
+  if (!flash.attempt) return notice(flash.kind, flash.text, { flash: true });
   return notice(
     flash.kind,
     html`${flash.text} It runs again as <a href="${intentHref(flash.attempt)}">${flash.attempt}</a>.`,
+    { flash: true },
   );
 }
 

@@ -6,6 +6,7 @@ import {
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 import { html, type Markup } from '../html.js';
 import type { IntentWithEntries } from './intent-view.js';
+import { intentCell, intentRowAttributes } from './intents-view.js';
 import { duration, intentHref, statusBadge, when } from './parts.js';
 
 interface LaneRow {
@@ -78,14 +79,14 @@ ${truncated ? html`<p class="muted">Showing the newest 200 intents in flight.</p
 ${lanes.length === 0 ? html`<p class="muted">Nothing is in flight.</p>` : ''}
 ${lanes.map(
   ([lane, rows]) => html`<section aria-labelledby="lane-${lane}"><h2 id="lane-${lane}">${lane}</h2>
-<table><thead><tr><th scope="col">Intent</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col" class="num">Exposure</th>
+<table><thead><tr><th scope="col">Intent</th><th scope="col">Status</th><th scope="col" class="num">Exposure</th>
 <th scope="col">Waiting for</th><th scope="col" class="num">Predicted wait (TTV change)</th><th scope="col">Predicted done (UTC)</th></tr></thead>
 <tbody>${rows.map(
     (
       row,
-    ) => html`<tr><td><a href="${intentHref(row.intent.intentId)}">${row.intent.intentId}</a></td><td>${row.intent.title ?? '—'}</td>
+    ) => html`<tr${intentRowAttributes(row.intent.intentId, row.intent.title)}><td>${intentCell(row.intent.intentId, row.intent.title)}</td>
 <td>${statusBadge(row.intent.status)}</td><td class="num">${row.percentage === null ? '—' : `${row.percentage}%`}</td>
-<td>${row.waitingFor.join(', ') || '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
+<td>${row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
 <td>${when(row.predictedCompletionAt)}</td></tr>`,
   )}</tbody></table></section>`,
 )}

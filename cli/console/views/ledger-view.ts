@@ -6,6 +6,8 @@ import { intentHref, when } from './parts.js';
 
 export interface LedgerPage {
   entries: Array<{ entry: LedgerEntry; hash: string }>;
+  /** The `after` this page was asked for: its entries follow that seq. */
+  after?: number;
   /** The `after` of the next page, when there is one. */
   nextAfter?: number;
   /** Every checkpoint object the evidence store keeps, as `GET /ledger/checkpoints` answers them. */
@@ -18,6 +20,9 @@ export interface StoredCheckpoint {
   /** Why the store cannot serve it as written, when it cannot. */
   damaged?: string;
 }
+
+/** How many entries a page of the ledger holds. */
+export const ledgerPageSize = 50;
 
 /** How many of the newest checkpoints the page lists. */
 const newestShown = 10;
@@ -33,7 +38,6 @@ export interface LedgerVerdict {
  * verdict and, when it fails, the first entry that cannot be trusted.
  */
 export function ledgerView(page: LedgerPage, formToken: string, verdict?: LedgerVerdict): Markup {
-  const first = page.entries[0]?.entry.seq ?? 0;
   return html`<h1>Ledger</h1>
 <p>${page.checkpoints.length} signed checkpoints in the evidence store. Every entry is hash-chained to the one before it; a
 checkpoint signs the RFC 9162 tree head over every entry up to it.</p>
@@ -42,13 +46,30 @@ checkpoint signs the RFC 9162 tree head over every entry up to it.</p>
 <button type="submit">Verify the ledger</button></form>
 ${verdict ? verdictPanel(verdict) : ''}
 ${checkpointTable(page.checkpoints)}
-<h2>Entries from seq ${first}</h2>
+${entriesSection(page)}`;
+}
+
+/** A page of entries with the links to the pages either side; past the end, says so and links the start. */
+function entriesSection(page: LedgerPage): Markup {
+  if (page.entries.length === 0) {
+    return page.after === undefined
+      ? html`<h2>Entries</h2><p class="muted">The ledger holds no entry yet.</p>`
+      : html`<h2>No entries after seq ${page.after}</h2>
+<p>The ledger ends before that. <a href="/ledger">Go to the first page</a>.</p>`;
+  }
+  const first = page.entries[0]!.entry.seq;
+  // The page before holds the entries from `first - ledgerPageSize`: the first page when that is the start.
+  const previousAfter = first - ledgerPageSize - 1;
+  const previous = previousAfter < 0 ? '/ledger' : `/ledger?after=${previousAfter}`;
+  return html`<h2>Entries from seq ${first}</h2>
 <table><thead><tr><th scope="col" class="num">Seq</th><th scope="col">Type</th><th scope="col">Intent</th><th scope="col">At (UTC)</th><th scope="col">Hash</th></tr></thead>
 <tbody>${page.entries.map(
     ({ entry, hash }) =>
-      html`<tr id="seq-${entry.seq}"><td class="num">${entry.seq}</td><td>${entry.type}</td><td><a href="${intentHref(entry.intentId)}">${entry.intentId}</a></td><td>${when(entry.timestamp)}</td><td><code>${hash.slice(0, 16)}…</code></td></tr>`,
+      html`<tr id="seq-${entry.seq}"><td class="num">${entry.seq}</td><td>${entry.type}</td><td><a href="${intentHref(entry.intentId)}" aria-label="Intent ${entry.intentId}">${entry.intentId}</a></td><td>${when(entry.timestamp)}</td><td><code>${hash.slice(0, 16)}…</code></td></tr>`,
   )}</tbody></table>
-<nav class="pages" aria-label="Pages">${first > 0 ? html`<a href="/ledger">First page</a>` : ''}${
+<nav class="pages" aria-label="Pages">${first > 0 && previous !== '/ledger' ? html`<a href="/ledger">First page</a>` : ''}${
+    first > 0 ? html`<a href="${previous}" rel="prev">Previous page</a>` : ''
+  }${
     page.nextAfter !== undefined
       ? html`<a href="/ledger?after=${page.nextAfter}" rel="next">Next page</a>`
       : html`<span class="muted">Last page</span>`

@@ -1,3 +1,4 @@
+import { statusFilterName } from '../../../lambdas/core/pipeline/intent-list.js';
 import { usd as formatUsd } from '../../format.js';
 import { html, type Markup } from '../html.js';
 
@@ -10,8 +11,13 @@ export function statusTone(status: string): 'ok' | 'bad' | 'warn' | 'wait' | 'in
   return 'info';
 }
 
+/**
+ * A status as the list's filter names it (`queued` for `admission.queued`), so what a row shows can be chosen in
+ * the filter; `data-status` is what the page's script compares between two refreshes to announce a change.
+ */
 export function statusBadge(status: string): Markup {
-  return html`<span class="badge ${statusTone(status)}">${status}</span>`;
+  const name = statusFilterName(status);
+  return html`<span class="badge ${statusTone(status)}" data-status="${name}">${name}</span>`;
 }
 
 /** An instant as the ledger wrote it, shortened for a table (UTC, to the second). */
@@ -41,9 +47,17 @@ export function intentHref(intentId: string, suffix = ''): string {
   return `/intents/${encodeURIComponent(intentId)}${suffix}`;
 }
 
-/** A message panel: what went wrong, in the API's words. */
-export function notice(kind: 'ok' | 'bad' | 'info', text: string | Markup): Markup {
-  return html`<div class="panel" role="${kind === 'bad' ? 'alert' : 'status'}"><span class="badge ${kind}">${
+/**
+ * A message panel: what went wrong, in the API's words. The answer of an action (`flash`) takes focus when the
+ * page loads, so a screen reader reads it rather than a notice present at load that it would not announce.
+ */
+export function notice(
+  kind: 'ok' | 'bad' | 'info',
+  text: string | Markup,
+  options: { flash?: boolean } = {},
+): Markup {
+  const flash = options.flash ? html` id="flash" tabindex="-1" data-kind="${kind}"` : '';
+  return html`<div class="panel" role="${kind === 'bad' ? 'alert' : 'status'}"${flash}><span class="badge ${kind}">${
     kind === 'ok' ? 'done' : kind === 'bad' ? 'refused' : 'note'
   }</span> ${text}</div>`;
 }

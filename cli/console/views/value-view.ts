@@ -104,7 +104,10 @@ function queryForm(report: ValueReportDocument, options: ValueViewOptions): Mark
       (d) =>
         html`<label class="check"><input type="checkbox" name="${name}" value="${d}"${chosen.has(d) ? html` checked` : ''}> ${d}</label>`,
     );
-  return html`<form class="filters value-query" method="get" action="${options.action ?? '/value'}">
+  // Folded away until the address asks something: the results come a few Tabs in, not after every checkbox.
+  const asked = Object.values(options.query ?? {}).some((value) => value !== undefined && value !== '');
+  return html`<details class="value-query"${asked ? html` open` : ''}><summary>Group by, curve by and window</summary>
+<form class="filters value-query" method="get" action="${options.action ?? '/value'}">
 <fieldset><legend>Group by</legend>${boxes('by', by)}</fieldset>
 <fieldset><legend>Compounding curve by</legend>${boxes('curveBy', curveBy)}</fieldset>
 <fieldset><legend>Window (ISO-8601, UTC)</legend>
@@ -112,7 +115,7 @@ function queryForm(report: ValueReportDocument, options: ValueViewOptions): Mark
 <label>until <input name="until" value="${options.query?.until ?? report.window.until ?? ''}" placeholder="2026-12-01T00:00:00Z" size="22"></label>
 </fieldset>
 <button type="submit">Show</button>
-</form>`;
+</form></details>`;
 }
 
 function standaloneQuery(report: ValueReportDocument): Markup {
