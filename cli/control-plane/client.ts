@@ -30,6 +30,9 @@ const requestTimeoutMs = 30_000;
 /** The home is held by a process that is not a control plane (`itv demo` for its run). */
 export class HomeBusyError extends ItvError {}
 
+/** The control plane stopped answering a request, and so did the one started after it. */
+export class ControlPlaneLostError extends ItvError {}
+
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
@@ -55,9 +58,11 @@ export interface ActingAs {
 
 /** A client of the home's control plane, over the same routes the deployed stack serves. */
 export class ControlPlaneClient {
+  /** `restart` finds (or starts) the home's next control plane when this one stops answering. */
   constructor(
     public address: ControlPlaneAddress,
     private readonly home: string,
+    private readonly restart: (home: string) => Promise<{ address: ControlPlaneAddress }> = controlPlane,
   ) {}
 
   /**
@@ -91,8 +96,16 @@ export class ControlPlaneClient {
       return await this.send(method, path, options);
     } catch (error) {
       if (!isConnectionLost(error)) throw error;
-      this.address = (await controlPlane(this.home)).address;
-      return this.send(method, path, options);
+      this.address = (await this.restart(this.home)).address;
+      try {
+        return await this.send(method, path, options);
+      } catch (again) {
+        if (!isConnectionLost(again)) throw again;
+        throw new ControlPlaneLostError(
+          `the control plane for ${this.home} stopped answering ${method} ${path.split('?')[0]} twice (${(again as Error).message}): it was stopped or killed as it worked; see ${join(this.home, 'control-plane.log')}. Run the command again: an intent submitted again is answered as a duplicate, never recorded twice`,
+          { cause: again },
+        );
+      }
     }
   }
 
