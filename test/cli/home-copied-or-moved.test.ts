@@ -37,11 +37,13 @@ describe('a home copied or moved while its control plane runs', () => {
   test(
     'a copy starts its own control plane: what is submitted to it lands in it, and its stop stops only its own',
     async () => {
-      // Prepare: the original's control plane runs; the home is copied as it is (cp -a).
+      // Prepare: the original's control plane runs, and is not let go idle while the copy's work takes its time
+      // (a submit on a busy machine can take longer than the tests' 20 idle seconds); the home is copied as it is
+      // (cp -a).
       const original = mkdtempSync(join(tmpdir(), 'itv-original-'));
       const copy = `${original}-copy`;
       folders.push(original, copy);
-      expect((await runItv(original, ['list'])).code).toBe(0);
+      expect((await runItv(original, ['list'], { env: { ITV_IDLE_SECONDS: '600' } })).code).toBe(0);
       const originalPid = controlPlanePid(original)!;
       pids.push(originalPid);
       expect(spawnSync('cp', ['-a', original, copy]).status).toBe(0);
