@@ -1,5 +1,6 @@
 import type { PayloadRef } from '../lambdas/core/intake/payload-ref.js';
-import { type Intent, intentSchema } from '../lambdas/core/intent.js';
+import type { Intent } from '../lambdas/core/intent.js';
+import { ledgerPayloads } from '../lambdas/core/ledger/entry-payloads.js';
 import { valuePerHour, valuePerHourPerEmployee } from '../lambdas/core/value.js';
 import type { LedgerEntry } from '../lambdas/ports/ledger-store.js';
 import { usd } from './format.js';
@@ -25,15 +26,18 @@ export interface DeclaredChange {
   valuePerHourPerEmployeeUsd: number | undefined;
 }
 
+/** The intent an `intent.declared` payload holds, as its contract parses it. */
+const declaredIntent = ledgerPayloads['intent.declared'].pick({ intent: true }).loose();
+
 /**
  * The intent an `intent.declared` entry among `entries` holds, parsed as the contract says (the ledger's content is
  * read back, never cast); undefined when none was declared (an incomplete submission) or it does not parse.
  */
 export function declaredChange(entries: readonly LedgerEntry[]): DeclaredChange | undefined {
   const declared = entries.find((entry) => entry.type === 'intent.declared');
-  const parsed = intentSchema.safeParse((declared?.payload as { intent?: unknown } | undefined)?.intent);
-  if (!parsed.success) return undefined;
-  const intent = parsed.data;
+  const parsed = declared ? declaredIntent.safeParse(declared.payload) : undefined;
+  if (!parsed?.success) return undefined;
+  const { intent } = parsed.data;
   const { goal, constraints, change } = intent;
   const model = goal.valueModel;
   const years = `${model.years} year${model.years === 1 ? '' : 's'}`;

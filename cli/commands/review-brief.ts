@@ -1,3 +1,4 @@
+import { ledgerPayloads } from '../../lambdas/core/ledger/entry-payloads.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ledgerOf, openApi } from '../api/itv-api.js';
@@ -78,10 +79,12 @@ export function reviewBriefLines(intent: IntentWithEntries, change: DeclaredChan
   return lines;
 }
 
+const reviewRequested = ledgerPayloads['review.requested'].pick({ reviewers: true }).loose();
+
 /** Who may decide, as the review's request recorded them; the catalog's say where it recorded none. */
 function reviewersLine(entries: LedgerEntry[]): string {
   const requested = [...entries].reverse().find((entry) => entry.type === 'review.requested');
-  const reviewers = (requested?.payload as { reviewers?: unknown } | undefined)?.reviewers;
+  const reviewers = requested ? reviewRequested.safeParse(requested.payload).data?.reviewers : undefined;
   if (!Array.isArray(reviewers)) return 'the reviewers of record the catalog names for its service';
   if (reviewers.length === 0)
     return 'none: the catalog names nobody but its requester (its requester or an owner may stop it)';
