@@ -4,8 +4,15 @@ import { schedulingHorizonDays } from '../intent-timing.js';
 import { laneOf } from '../lane.js';
 import { describeLocal } from '../policy/business-hours.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
-import { firstAllowedInstant, nextAllowedOf } from '../policy/first-allowed.js';
-import type { PolicyContext, PolicyEvaluation, PolicySet, PolicySignals } from '../policy/types.js';
+import { nextAllowedOf } from '../policy/first-allowed.js';
+import { firstStartThatFits, windowClosingDuring } from '../policy/release-span.js';
+import type {
+  PolicyContext,
+  PolicyEvaluation,
+  PolicyRule,
+  PolicySet,
+  PolicySignals,
+} from '../policy/types.js';
 import { chooseStrategy } from '../release/choose.js';
 import { deploymentTimeline } from '../release/timeline.js';
 import { assessRisk, type RiskAssessment } from '../risk.js';
@@ -172,13 +179,15 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     nonInterference.verdict = 'admitted';
     nonInterference.blockers = [];
   }
-  // When only closed windows refuse it, the first instant every rule allows, up to the scheduling horizon: what a
-  // closed window's remedy names, so that following it passes the whole set, not just that rule.
+  // When only closed windows refuse it, the first instant every rule allows, up to the scheduling horizon, and
+  // from which its release runs to the end without meeting another: what a closed window's remedy names, so that
+  // following it passes the whole set, not just that rule.
   const allowedFrom =
     evaluation.failed.length > 0
-      ? firstAllowedInstant(
+      ? firstStartThatFits(
           context,
           input.policies.rules,
+          predictedDurationSeconds * 1000,
           new Date(now.getTime() + schedulingHorizonDays * 86_400_000),
         )
       : undefined;
@@ -196,6 +205,13 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
       domain: 'operational',
       ...nonInterference.deadlineMiss,
     });
+  }
+  // A release that would start now but still be running when a window closes on it (a freeze opening) would be
+  // stopped there and rolled back after exposing users to it: refused before it starts, with when it would fit.
+  if (failed.length === 0 && !alreadyAdmitted && nonInterference.verdict === 'admitted') {
+    failed.push(
+      ...windowsOnRelease(context, input.policies.rules, predictedDurationSeconds, strategy.name, service),
+    );
   }
   const verdict = alreadyAdmitted ? 'admitted' : failed.length > 0 ? 'rejected' : nonInterference.verdict;
   // A preemption happens only with the emergency's admission: one refused or still queued stops nobody.
@@ -258,6 +274,34 @@ function writeFor(
   }
   // A first arrival takes its ticket through the sequencer; a later attempt only refreshes its place.
   return { write: { record: toRecord({ ...candidate, status: 'queued' }), commit: mine === undefined } };
+}
+
+/** Each closed window that would meet a release starting at `ctx.now`, with the first start it would fit. */
+function windowsOnRelease(
+  ctx: PolicyContext,
+  rules: readonly PolicyRule[],
+  durationSeconds: number,
+  strategy: string,
+  service: Service,
+): Explanation[] {
+  const durationMs = durationSeconds * 1000;
+  const end = new Date(ctx.now.getTime() + durationMs);
+  const met = windowClosingDuring(ctx, rules, ctx.now, end);
+  if (!met) return [];
+  const limit = new Date(ctx.now.getTime() + schedulingHorizonDays * 86_400_000);
+  const fits = firstStartThatFits(ctx, rules, durationMs, limit);
+  const minutes = Math.round(durationSeconds / 60);
+  return met.failed.map(({ rule, domain, reason, remedy }) => {
+    const fitsRemedy = fits
+      ? `Schedule it for ${fits.toISOString()} (${describeLocal(fits, service.timeZone)}), the first start from which its whole release fits outside every closed window: set constraints.notBefore to ${fits.toISOString()}, or resubmit then.`
+      : remedy;
+    return {
+      rule,
+      domain,
+      reason: `its release (${strategy}, predicted to run ${minutes} min, from ${ctx.now.toISOString()} to ${end.toISOString()}) would still be running at ${met.at.toISOString()}, when this rule stops it: ${reason}`,
+      ...(fitsRemedy ? { remedy: fitsRemedy } : {}),
+    };
+  });
 }
 
 function scheduleRemedy(at: Date, timeZone: string): string {

@@ -112,3 +112,43 @@ describe('decideAdmission: the record it asks to write', () => {
     expect(decision.nonInterference.blockers[0]?.status).toBe('admitted');
   });
 });
+
+describe('decideAdmission: a release that would run into a closed window', () => {
+  const beforeYearEnd = new Date('2026-12-20T23:55:00Z');
+  const decideAt = (now: Date, edit = makeIntent()) =>
+    decideAdmission({
+      intent: edit,
+      intentId: 'me',
+      service: service(edit.change.service),
+      catalog,
+      now,
+      confidence: 0,
+      occupancy: { version: 0, others: [] },
+      policies: defaultPolicySet,
+    });
+
+  test('is refused before it starts, naming the window and the first start from which it fits', () => {
+    // Act
+    const decision = decideAt(beforeYearEnd);
+
+    // Assess
+    expect(decision.evaluation.failed).toEqual([]);
+    expect(decision.verdict).toBe('rejected');
+    expect(decision.write).toBeUndefined();
+    expect(decision.failed).toHaveLength(1);
+    const [failed] = decision.failed;
+    expect(failed).toMatchObject({ rule: 'operational-freeze-window', domain: 'operational' });
+    expect(failed?.reason).toContain('year-end-2026');
+    expect(failed?.reason).toContain('2026-12-21T00:00:00.000Z');
+    expect(failed?.remedy).toMatch(/set constraints\.notBefore to 2027-01-04T08:00:00\.000Z/);
+  });
+
+  test('is admitted when its whole predicted run ends before the window opens', () => {
+    // Act
+    const decision = decideAt(new Date(Date.parse('2026-12-21T00:00:00Z') - 14 * 60_000));
+
+    // Assess
+    expect(decision.predictedDurationSeconds).toBe(13 * 60);
+    expect(decision.verdict).toBe('admitted');
+  });
+});

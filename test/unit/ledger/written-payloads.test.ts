@@ -240,9 +240,11 @@ describe('what the writers record', () => {
     expiring.clock.advance(releaseDecisionTimeoutSeconds * 1000);
     const timedOut = { ...unanswered, releaseDecisionError: { Error: 'States.Timeout' } };
     await conclude(expiring, { ...timedOut, release: await applyReleaseDecision(timedOut, expiring.deps) });
-    // stopped by a freeze window that starts mid-release
-    const stopped = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
-    await conclude(stopped, await runIntent(stopped, intentAt(stopped)));
+    // stopped by a freeze window that starts mid-release: admitted when it fitted, started ten minutes later
+    const stopped = pipelineHarness(new Date('2026-12-20T23:40:00Z'));
+    const verifiedBeforeFreeze = await runToVerify(stopped, intentAt(stopped));
+    stopped.clock.advance(10 * 60_000);
+    await conclude(stopped, await runRelease(stopped, verifiedBeforeFreeze));
     // a stage that failed mid-release of an irreversible change: its monitors are restored once it has ended
     const observing = await runToVerify(
       frozen,

@@ -179,9 +179,11 @@ describe('release: a policy breach during the release', () => {
   });
 
   test('a freeze window that starts mid-release stops it', async () => {
-    // Prepare: ten minutes before the year-end freeze (2026-12-21T00:00Z)
-    const h = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
+    // Prepare: admitted 20 minutes before the year-end freeze (2026-12-21T00:00Z), when its 13-minute release
+    // fitted; its start then waits ten minutes (as for a reviewer), so the freeze opens while it runs
+    const h = pipelineHarness(new Date('2026-12-20T23:40:00Z'));
     const verified = await runToVerify(h, intentAt(h));
+    h.clock.advance(10 * 60_000);
     // Act
     const released = await runRelease(h, verified);
     // Assess
