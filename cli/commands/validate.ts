@@ -53,6 +53,12 @@ function printReport(file: string, report: DryRunReport): void {
     say(`  ${failed.rule}: ${failed.reason}${failed.remedy ? ` (would pass: ${failed.remedy})` : ''}`);
   }
   if (policy.waitingFor.length > 0) say(`  would wait for ${policy.waitingFor.join(', ')}`);
+  const preemption = policy.preemption;
+  if (preemption?.action === 'preempts') {
+    say(
+      `  would preempt ${preemption.intentId} under the emergency override: stop deployment ${preemption.deploymentId} (rolled back), delaying that intent's time to value ${preemption.predictedTimeToValueChangeSeconds} s at a cost of delay of $${preemption.costOfDelayUsd.toFixed(2)}`,
+    );
+  } else if (preemption) say(`  would not preempt ${preemption.intentId}: ${preemption.reason}`);
   // Judged as of the instant it is due, as the pipeline judges it: now, or its timestamp or notBefore ahead.
   if (policy.dueAt) {
     say(

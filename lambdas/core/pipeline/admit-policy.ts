@@ -1,14 +1,11 @@
 import {
   type AdmissionDecision,
   decideAdmission,
-  type LaneRelease,
   type Occupancy,
-  readOccupancy,
   settleAdmission,
 } from '../admission/index.js';
 import { parkSeconds } from '../admission/non-interference.js';
 import { confidenceLowerBound } from '../confidence.js';
-import type { Intent } from '../intent.js';
 import { dueAt, wholeSecondTimestamp } from '../intent-timing.js';
 import { laneOf } from '../lane.js';
 import { readConfidence } from './confidence-store.js';
@@ -16,7 +13,7 @@ import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { readMeasuredBudget } from './measured-budget.js';
 import { resolvedIntent } from './payloads.js';
-import { preemptRelease, releaseInFlight } from './preempt-release.js';
+import { preemptRelease, releasesOnLane } from './preempt-release.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type AdmissionResult, admissionResultSchema, type PipelineState } from './state.js';
 
@@ -196,26 +193,4 @@ function scheduled(decision: AdmissionDecision): {
     occupancy: { version: 0, others: [] },
     rounds: 0,
   };
-}
-
-/**
- * The deployments under way on this intent's lane, by intent id: what an emergency may preempt. Read only for a
- * claimed override, before the sequencer rounds: a holder admitted after this read has no entry, and an emergency
- * waits for a holder whose release it does not know.
- */
-async function releasesOnLane(
-  intent: Intent,
-  intentId: string,
-  lane: string,
-  deps: PipelineDeps,
-): Promise<Map<string, LaneRelease>> {
-  const releases = new Map<string, LaneRelease>();
-  if (!intent.authority.emergencyOverride) return releases;
-  const { others } = await readOccupancy(deps.state, intentId);
-  for (const holder of others) {
-    if ((holder.status ?? 'admitted') !== 'admitted' || holder.lane !== lane) continue;
-    const release = await releaseInFlight(holder.intentId, deps);
-    if (release) releases.set(holder.intentId, release);
-  }
-  return releases;
 }

@@ -2,11 +2,13 @@ import { decideAdmission, type Explanation, readOccupancy } from '../admission/i
 import { confidenceLowerBound } from '../confidence.js';
 import type { ResolvedIntent } from '../intent.js';
 import { dueAt, wholeSecondTimestamp } from '../intent-timing.js';
+import { laneOf } from '../lane.js';
 import { type StructureVerdict, validateStructure } from '../structure.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import type { PipelineDeps } from './deps.js';
 import { readMeasuredBudget } from './measured-budget.js';
+import { releasesOnLane } from './preempt-release.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 
 /**
@@ -31,6 +33,19 @@ export interface DryRunPolicy {
   policySetHash: string;
   /** In-flight or queued intents it would wait behind. */
   waitingFor: string[];
+  /**
+   * An authorized emergency override and the release holding its lane: the release it would stop, with the
+   * predicted change to that intent's time to value and its cost of delay, or the holder it would wait for and why.
+   */
+  preemption?:
+    | {
+        action: 'preempts';
+        intentId: string;
+        deploymentId: string;
+        predictedTimeToValueChangeSeconds: number;
+        costOfDelayUsd: number;
+      }
+    | { action: 'waits'; intentId: string; reason: string };
 }
 
 /** The outcome of a dry run: the intent as the pipeline would take it, stage by stage, nothing written. */
@@ -53,15 +68,16 @@ export interface DryRunReport {
 /**
  * ValidateStructure and AdmitPolicy on a complete intent (declaration already passed: `checkCompleteness`),
  * reading the state the stages read — confidence, delegations, revocations, the measured error budget, the
- * in-flight partition — and writing nothing: no ledger entry, no admission record, no sequencer bump. An
- * emergency override is evaluated as policy but preempts nothing here. An intent not yet due is judged as of its
+ * in-flight partition, and for an emergency override the deployments on its lane — and writing nothing: no ledger
+ * entry, no admission record, no sequencer bump. An emergency override's preemption is decided as admission
+ * decides it and reported with its cost, but nothing is stopped. An intent not yet due is judged as of its
  * due instant, as AdmitPolicy judges it: `scheduled` with `dueAt` when the policy set allows it then.
  * Example: `await dryRunIntent(intent, 'abc123', deps)` → `{ verdict: 'admitted', policy: { tier: 0, … } }`.
  */
 export async function dryRunIntent(
   intent: ResolvedIntent,
   intentId: string,
-  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock'>,
+  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock' | 'ledger' | 'ledgerName'>,
 ): Promise<DryRunReport> {
   const structure = validateStructure(intent, deps.catalog);
   if (structure.verdict !== 'valid') {
@@ -99,7 +115,7 @@ export async function dryRunIntent(
         ? { errorBudgetRemaining: budget.errorBudgetRemaining, errorBudgetMeasuredAt: budget.measuredAt }
         : {}),
     },
-    releases: new Map(),
+    releases: due ? new Map() : await releasesOnLane(intent, intentId, laneOf(service), deps),
   });
   const decision = {
     ...decided,
@@ -124,6 +140,19 @@ export async function dryRunIntent(
       policySetHash: decision.evaluation.policySetHash,
       waitingFor:
         decision.verdict === 'queued' ? decision.nonInterference.blockers.map((b) => b.intentId) : [],
+      ...(decision.preemption
+        ? {
+            preemption: {
+              action: 'preempts' as const,
+              intentId: decision.preemption.intentId,
+              deploymentId: decision.preemption.release.deploymentId,
+              predictedTimeToValueChangeSeconds: decision.preemption.delaySeconds,
+              costOfDelayUsd: decision.preemption.costOfDelayUsd,
+            },
+          }
+        : decision.preemptionDeclined
+          ? { preemption: { action: 'waits' as const, ...decision.preemptionDeclined } }
+          : {}),
     },
   };
 }

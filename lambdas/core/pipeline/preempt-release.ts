@@ -1,5 +1,6 @@
 import type { DeploymentStatus } from '../../ports/releaser.js';
-import type { LaneRelease, Preemption } from '../admission/index.js';
+import { type LaneRelease, type Preemption, readOccupancy } from '../admission/index.js';
+import type { Intent } from '../intent.js';
 import type { LedgerPayload } from '../ledger/entry-payloads.js';
 import {
   payloadOf,
@@ -121,4 +122,26 @@ export async function preemptionOf(
   if (!item || item.data.status === 'ended-first' || rollbackAlarm(status) !== undefined) return undefined;
   const { status: _status, ...payload } = item.data;
   return payload;
+}
+
+/**
+ * The deployments under way on this intent's lane, by intent id: what an emergency may preempt. Read only for a
+ * claimed override (by AdmitPolicy, and by a dry run to tell what admission would do), before the sequencer rounds: a holder admitted after this read has no entry, and an emergency
+ * waits for a holder whose release it does not know.
+ */
+export async function releasesOnLane(
+  intent: Intent,
+  intentId: string,
+  lane: string,
+  deps: Pick<PipelineDeps, 'state' | 'ledger' | 'ledgerName'>,
+): Promise<Map<string, LaneRelease>> {
+  const releases = new Map<string, LaneRelease>();
+  if (!intent.authority.emergencyOverride) return releases;
+  const { others } = await readOccupancy(deps.state, intentId);
+  for (const holder of others) {
+    if ((holder.status ?? 'admitted') !== 'admitted' || holder.lane !== lane) continue;
+    const release = await releaseInFlight(holder.intentId, deps);
+    if (release) releases.set(holder.intentId, release);
+  }
+  return releases;
 }

@@ -1,7 +1,8 @@
-import type { IntentInput } from '../../../lambdas/core/intent.js';
+import { type IntentInput, inlineIntent, intentSchema } from '../../../lambdas/core/intent.js';
 import { ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
+import { dryRunIntent } from '../../../lambdas/core/pipeline/dry-run.js';
 import { preemptionOf } from '../../../lambdas/core/pipeline/preempt-release.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
@@ -160,5 +161,41 @@ describe('emergency preemption through the pipeline stages', () => {
     expect(await preemptionOf('int-a', rolledBack('itv-launch-flags-error-rate'), h.deps)).toBeUndefined();
     expect(await preemptionOf('int-a', rolledBack(), h.deps)).toMatchObject({ preemptedBy: 'int-fix' });
     expect(await preemptionOf('int-b', rolledBack(), h.deps)).toBeUndefined();
+  });
+});
+
+describe('a dry run of an emergency override', () => {
+  test('reports the preemption and its cost as admission then decides it, and writes nothing', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const routine = await routineReleasing(h);
+    const routineId = routine.declared!.intentId;
+    h.clock.advance(3 * 60_000);
+    const fix = intentAt(h, emergency);
+    const ledgerBefore = await h.ledger.forIntent('test', routineId);
+    const leaseBefore = await h.store.get(stateKeys.inFlightIntent(routineId).pk, routineId);
+
+    // Act
+    const dry = await dryRunIntent(inlineIntent(intentSchema.parse(fix)), 'dry-fix', h.deps);
+    const ledgerAfter = await h.ledger.forIntent('test', routineId);
+    const leaseAfter = await h.store.get(stateKeys.inFlightIntent(routineId).pk, routineId);
+    const admitted = await runToVerify(h, fix);
+
+    // Assess
+    expect(ledgerAfter).toEqual(ledgerBefore);
+    expect(leaseAfter).toEqual(leaseBefore);
+    const recorded = (await admissionEntry(h, admitted.declared!.intentId)).nonInterference.preemption;
+    if (recorded?.action !== 'preempted')
+      throw new Error(`admission did not preempt: ${JSON.stringify(recorded)}`);
+    expect(recorded.intentId).toBe(routineId);
+    expect(recorded.costOfDelayUsd).toBeGreaterThan(0);
+    expect(dry).toMatchObject({ verdict: 'admitted', policy: { verdict: 'admitted', waitingFor: [] } });
+    expect(dry.policy?.preemption).toEqual({
+      action: 'preempts',
+      intentId: routineId,
+      deploymentId: routine.release!.deploymentId,
+      predictedTimeToValueChangeSeconds: recorded.predictedTimeToValueChangeSeconds,
+      costOfDelayUsd: recorded.costOfDelayUsd,
+    });
   });
 });
