@@ -54,7 +54,14 @@ export function timingIssues(intent: Intent, now: Date): Array<{ path: string; m
   const { notBefore, deadline } = intent.constraints;
   if (notBefore && Date.parse(notBefore) > horizon) beyond('constraints.notBefore', notBefore);
   const due = dueAt(intent, now);
-  if (deadline && due && Date.parse(deadline) <= due.getTime()) {
+  if (deadline && Date.parse(deadline) <= Date.parse(intent.timestamp)) {
+    // Past or ahead, the timestamp says when the change is meant for: a deadline before it is a mistake in the
+    // intent, refused here rather than recorded as an admission that could only reject it.
+    issues.push({
+      path: 'constraints.deadline',
+      message: `is ${deadline}, not after the intent's timestamp (${intent.timestamp}), the instant the change is meant for: no release can meet it; set a deadline after it`,
+    });
+  } else if (deadline && due && Date.parse(deadline) <= due.getTime()) {
     issues.push({
       path: 'constraints.deadline',
       message: `is ${deadline}, not after the instant the change is due (${due.toISOString()}, from ${Date.parse(intent.timestamp) === due.getTime() ? 'timestamp' : 'constraints.notBefore'}): no release can meet it`,

@@ -71,6 +71,38 @@ describe("the intent's timing: τ, not-before and deadline", () => {
     });
   });
 
+  test("a deadline at or before the intent's own timestamp is refused, whether the timestamp is past or ahead", () => {
+    const h = pipelineHarness();
+    const at = (ms: number) => new Date(h.clock.now().getTime() + ms).toISOString();
+    const checked = (timestamp: string, deadline: string) =>
+      checkCompleteness(
+        intentAt(h, (d) => {
+          d.timestamp = timestamp;
+          d.constraints = { ...d.constraints, deadline };
+        }),
+        catalog,
+        '',
+        h.clock.now(),
+      );
+
+    for (const [timestamp, deadline] of [
+      [at(0), at(-3600_000)],
+      [at(-day), at(-day - 60_000)],
+      [at(-day), at(-day)],
+    ] as const) {
+      expect(checked(timestamp, deadline)).toMatchObject({
+        ok: false,
+        issues: [
+          {
+            path: 'constraints.deadline',
+            message: expect.stringMatching(new RegExp(`^is ${deadline}, not after the intent's timestamp`)),
+          },
+        ],
+      });
+    }
+    expect(checked(at(-day), at(-day + 60_000)).ok).toBe(true);
+  });
+
   test('due now within the clock skew; otherwise due at the later of τ and not-before, to the next second', () => {
     const h = pipelineHarness();
     const now = h.clock.now();
