@@ -114,6 +114,9 @@ const parkEnds: Partial<Record<string, (why: string) => string>> = {
   AwaitChecks: (why) => `${why}: Verify counts the results that came`,
 };
 
+/** Errors the state machine retries as a wait, not as a failure (`statemachines/pipeline.ts`). */
+const waitedOut = new Set(['LaneBusyError', 'MonitorsInAlarmError']);
+
 /**
  * One line per stage as it finishes: what the stage decided, in a few words. The reasons and names in it are
  * the caller's text, so their control characters are written out.
@@ -129,7 +132,10 @@ function stageText(event: ProgressEvent): string | undefined {
     if (ended) return ended(event.error ?? 'its time ran out');
     // The state machine ends a rejected review through its Catch, as it ends a failure; a person decided it, and
     // the error says who. The printers put the stage's name before the line.
-    return event.errorName === 'ReviewRejectedError' ? `${event.error}` : `failed: ${event.error}`;
+    if (event.errorName === 'ReviewRejectedError') return `${event.error}`;
+    // A busy lane, or a monitor still in ALARM from an earlier release, is waited out by StartRelease's retries.
+    if (event.errorName !== undefined && waitedOut.has(event.errorName)) return `waiting: ${event.error}`;
+    return `failed: ${event.error}`;
   }
   if (event.phase !== 'exited') return undefined;
   const line = stageLines[event.state as PipelineTaskState];

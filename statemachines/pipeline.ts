@@ -132,6 +132,16 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
     backoffRate: 1.5,
     maxAttempts: 20,
   });
+  // Nor is an alarm a rolled-back release left in ALARM: a 2-of-3 one-minute alarm is OK again within three
+  // minutes of the fault's end, so the start is retried every minute or so. One still out of OK after about an
+  // hour is the service's own trouble, not a leftover: the release fails, naming it, rather than deploy into it.
+  startRelease.addRetry({
+    errors: [pipelineErrors.monitorsInAlarm],
+    interval: Duration.seconds(60),
+    backoffRate: 1.5,
+    maxDelay: Duration.minutes(10),
+    maxAttempts: 10,
+  });
   const checkRelease = task('CheckRelease');
   const stopRelease = task('StopRelease');
   // A refused stop is retried while AppConfig may yet accept it (a BAKING deployment that AllowRevert stops);

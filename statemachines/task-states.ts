@@ -4,7 +4,11 @@ import {
   ReviewRejectedError,
   TransientError,
 } from '../lambdas/core/errors.js';
-import { MonitorsStillObservingError, StopRefusedError } from '../lambdas/core/release/errors.js';
+import {
+  MonitorsInAlarmError,
+  MonitorsStillObservingError,
+  StopRefusedError,
+} from '../lambdas/core/release/errors.js';
 import {
   type PipelineStage,
   type PipelineTaskState,
@@ -42,6 +46,8 @@ export const pipelineErrors = {
   /** A stage honoured a stop request: Learn concludes the intent `stopped`. */
   intentStopped: IntentStoppedError.name,
   monitorsObserving: MonitorsStillObservingError.name,
+  /** A monitor of the lane is out of OK from before the release: StartRelease waits for it. */
+  monitorsInAlarm: MonitorsInAlarmError.name,
   stopRefused: StopRefusedError.name,
   /** Step Functions' own error for a Task that outlived its TimeoutSeconds (a callback nobody sent). */
   timeout: 'States.Timeout',

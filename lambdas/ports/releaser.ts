@@ -104,6 +104,12 @@ export interface LaneMonitors {
   observeOnly?: ObserveOnlyDeployment;
 }
 
+/** A rollback monitor of a lane and its alarm's state, as CloudWatch DescribeAlarms gives it now. */
+export interface MonitorState {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+}
+
 export interface Releaser {
   /** Creates the hosted configuration version `request` describes and returns its number. */
   prepare(request: ReleaseRequest): Promise<string>;
@@ -120,6 +126,8 @@ export interface Releaser {
   stop(service: string, environment: string, deploymentId: string): Promise<DeploymentStatus>;
   /** The lane's monitors: which have their alarm actions disabled, and the observe-only release behind it. */
   monitors(service: string, environment: string): Promise<LaneMonitors>;
+  /** The state of each of the lane's monitors now (DescribeAlarms): a release starts only when all are OK. */
+  monitorStates(service: string, environment: string): Promise<MonitorState[]>;
   /** Enables the alarm actions of every monitor of the lane (CloudWatch EnableAlarmActions, idempotent). */
   enableMonitors(service: string, environment: string): Promise<string[]>;
 }

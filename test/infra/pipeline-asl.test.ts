@@ -100,7 +100,17 @@ describe('pipeline ASL content', () => {
       expect([name, rest]).toEqual([
         name,
         name === 'StartRelease'
-          ? [{ ErrorEquals: ['LaneBusyError'], IntervalSeconds: 30, BackoffRate: 1.5, MaxAttempts: 20 }]
+          ? [
+              { ErrorEquals: ['LaneBusyError'], IntervalSeconds: 30, BackoffRate: 1.5, MaxAttempts: 20 },
+              // About an hour in all: a leftover alarm is OK again within minutes, a live one fails the release.
+              {
+                ErrorEquals: ['MonitorsInAlarmError'],
+                IntervalSeconds: 60,
+                BackoffRate: 1.5,
+                MaxDelaySeconds: 600,
+                MaxAttempts: 10,
+              },
+            ]
           : name === 'StopRelease'
             ? [{ ErrorEquals: ['StopRefusedError'], IntervalSeconds: 15, BackoffRate: 2, MaxAttempts: 4 }]
             : name === 'RestoreMonitors'

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { LaneBusyError, ReviewRejectedError, TransientError } from '../../lambdas/core/errors.js';
-import { MonitorsStillObservingError, StopRefusedError } from '../../lambdas/core/release/errors.js';
+import {
+  MonitorsInAlarmError,
+  MonitorsStillObservingError,
+  StopRefusedError,
+} from '../../lambdas/core/release/errors.js';
 import { withHostTimedTasks } from '../../statemachines/runner-timeouts.js';
 import { type PipelineTaskState, pipelineTaskStates } from '../../statemachines/task-states.js';
 
@@ -434,6 +438,21 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     // Assess
     expect(error).toBeUndefined();
     expect(inputs.StartRelease).toHaveLength(5);
+  });
+
+  test('a lane monitor still in ALARM from before the release is waited out, not failed', async () => {
+    // Prepare
+    const start: Stub = (_input, call) => {
+      if (call < 4)
+        throw named(MonitorsInAlarmError, 'monitor itv-s-error-rate in ALARM from before this release');
+      return { done: false, action: 'continue', pollSeconds: 5 };
+    };
+    // Act
+    const { inputs, error } = await runPipeline({ StartRelease: start });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(inputs.StartRelease).toHaveLength(4);
+    expect(inputs.RecordFailure).toBeUndefined();
   });
 
   test('a stage that keeps failing is recorded by RecordFailure and the execution fails as ItvStageFailed', async () => {

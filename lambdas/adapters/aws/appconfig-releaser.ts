@@ -30,6 +30,7 @@ import type {
   DeploymentEvent,
   DeploymentStatus,
   LaneMonitors,
+  MonitorState,
   ReleaseRequest,
   Releaser,
   TrippedMonitor,
@@ -398,6 +399,25 @@ export class AppConfigReleaser implements Releaser {
         inProgress: deployment.State !== undefined && isInProgress(deployment.State),
       },
     };
+  }
+
+  /** DescribeAlarms for the monitors' `StateValue`, now: CloudWatch keeps no state history to ask of a past instant. */
+  async monitorStates(service: string, _environment: string): Promise<MonitorState[]> {
+    const cloudwatch = this.cloudwatchFor(service);
+    let alarms: Array<{ AlarmName?: string; StateValue?: string }>;
+    try {
+      const described = await cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
+      );
+      alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
+    } catch (error) {
+      throw transientOr(error, 'CloudWatch DescribeAlarms');
+    }
+    return alarms.map((alarm) => ({
+      name: alarm.AlarmName ?? 'unknown',
+      state:
+        alarm.StateValue === 'OK' || alarm.StateValue === 'ALARM' ? alarm.StateValue : 'INSUFFICIENT_DATA',
+    }));
   }
 
   async enableMonitors(service: string, _environment: string): Promise<string[]> {

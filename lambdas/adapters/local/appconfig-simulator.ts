@@ -5,7 +5,13 @@ import { DeploymentNotFoundError, DeploymentNotStoppableError } from '../../core
 import type { ServiceBaseline } from '../../core/release/slo.js';
 import { deploymentTimeline, percentageAt } from '../../core/release/timeline.js';
 import type { Clock, IdSource } from '../../ports/clock.js';
-import type { DeploymentStatus, LaneMonitors, ReleaseRequest, Releaser } from '../../ports/releaser.js';
+import type {
+  DeploymentStatus,
+  LaneMonitors,
+  MonitorState,
+  ReleaseRequest,
+  Releaser,
+} from '../../ports/releaser.js';
 import type { StateItem, StateStore } from '../../ports/state-store.js';
 import { type AlarmTick, LocalCloudWatch } from './cloudwatch-simulator.js';
 import {
@@ -227,6 +233,15 @@ export class LocalAppConfig implements Releaser {
         inProgress: isInProgress(simulatedStatus(data, now).state),
       },
     };
+  }
+
+  /** The lane's monitors after the last evaluation at or before now, as DescribeAlarms would give them. */
+  async monitorStates(service: string, _environment: string): Promise<MonitorState[]> {
+    const { alarms, clock } = this.options;
+    // CloudWatch evaluates once a minute: the states stand from the last evaluation instant at or before now.
+    const tick = Math.floor(clock.now().getTime() / 60_000) * 60_000;
+    const [latest] = await alarms.alarmHistory(service, tick - 1, tick, alarms.monitorsFor(service));
+    return (latest?.alarms ?? []).map(({ name, state }) => ({ name, state }));
   }
 
   async enableMonitors(service: string, _environment: string): Promise<string[]> {

@@ -47,12 +47,15 @@ export function outcomeOf(state: PipelineState): Outcome {
 /**
  * What the release says about the change itself: `clean` (released, no regression, SLOs met), `regressed` (an
  * alarm rolled it back, froze it or made it roll forward) or `not-judged` (never released, stopped for a
- * policy breach, which is no fault of the change, or released while the service published no telemetry, which
+ * policy breach, which is no fault of the change, rolled back or held by an alarm raised before its release
+ * began (`alarmPredatesRelease`), or released while the service published no telemetry, which
  * proves nothing either way). Only the first two feed confidence and the decision cache.
  */
 export function releaseVerdict(state: PipelineState): 'clean' | 'regressed' | 'not-judged' {
   const release = state.release;
   if (!release || state.error) return 'not-judged';
+  // Rolled back or held by an alarm an earlier release raised: nothing was learned about this change.
+  if (release.alarmPredatesRelease) return 'not-judged';
   if (release.escalation) return release.escalation.cause === 'regression' ? 'regressed' : 'not-judged';
   // Rolled forward past a regression: the change regressed even though a person let it through.
   if (release.decision?.cause === 'regression') return 'regressed';

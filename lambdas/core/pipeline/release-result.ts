@@ -1,5 +1,5 @@
 import type { DeploymentStatus } from '../../ports/releaser.js';
-import type { ReleasePlan } from '../release/index.js';
+import { alarmPredatesDeployment, type ReleasePlan } from '../release/index.js';
 import { rollbackAlarm } from './release-events.js';
 import type { ReleaseResult } from './state.js';
 
@@ -27,6 +27,7 @@ export interface ResultContext {
 /** The release stages' output: the deployment's status and what to do next. */
 export function toResult(status: DeploymentStatus, context: ResultContext): ReleaseResult {
   const alarm = rollbackAlarm(status) ?? context.escalation?.alarm ?? status.trippedMonitor?.alarm;
+  const predates = alarm !== undefined && alarmPredatesRelease(status, context);
   return {
     deploymentId: status.deploymentId,
     service: context.service,
@@ -44,8 +45,24 @@ export function toResult(status: DeploymentStatus, context: ResultContext): Rele
     eventsRecorded: context.eventsRecorded,
     ...(context.plan ? { plan: context.plan } : {}),
     ...(alarm ? { alarm } : {}),
+    ...(predates ? { alarmPredatesRelease: true } : {}),
     ...(context.escalation ? { escalation: context.escalation } : {}),
     ...(context.exposure ? { exposure: context.exposure } : {}),
     ...(context.decision ? { decision: context.decision } : {}),
   };
+}
+
+/**
+ * Whether the alarm that rolled back or held this deployment was raised on datapoints from before the release
+ * began. Only the release's first deployment is judged so: a later step of a stepped release follows the change's
+ * own earlier exposure, and a deployment a person's decision started answers a hold already judged.
+ */
+function alarmPredatesRelease(status: DeploymentStatus, context: ResultContext): boolean {
+  if (context.decision || (context.exposure && context.exposure.index > 0)) return false;
+  const rollback = status.events.find((event) => event.type.startsWith('ROLLBACK') && event.alarm);
+  const leftOkAt = rollback?.alarm
+    ? rollback.at
+    : (status.trippedMonitor?.at ?? context.escalation?.at ?? status.completedAt);
+  if (leftOkAt === undefined) return false;
+  return alarmPredatesDeployment(new Date(status.startedAt), new Date(leftOkAt));
 }

@@ -2,6 +2,7 @@ import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js
 import { confidenceLowerBound } from '../confidence.js';
 import { laneOf } from '../lane.js';
 import { payloadOf, releasePreemptedReadPayload, releaseStartedPayload } from '../ledger/entry-payloads.js';
+import { MonitorsInAlarmError } from '../release/errors.js';
 import {
   chooseStrategy,
   exposureAt,
@@ -63,6 +64,7 @@ export async function startRelease(
       ...(exposure ? { exposure } : {}),
     });
   }
+  await assertMonitorsOk(intent.change.service, environment, deps);
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
@@ -123,4 +125,24 @@ export async function startRelease(
     plan,
     ...(exposure ? { exposure } : {}),
   });
+}
+
+/**
+ * A release starts only on a lane whose monitors are all OK. AppConfig rolls back a deployment whose monitor is
+ * in ALARM or INSUFFICIENT_DATA while it runs, so a release started while an alarm from before it (the regression
+ * of the release that was just rolled back: a 2-of-3 one-minute alarm stays in ALARM until two of its last three
+ * datapoints are healthy again) would be rolled back at once, or held, and blamed for a regression that is not
+ * its own. Nothing is started or recorded here: the state machine retries StartRelease until the alarm is OK,
+ * and a monitor still out of OK after those retries is a live problem of the service, which fails the release
+ * rather than deploy into it.
+ */
+async function assertMonitorsOk(service: string, environment: string, deps: PipelineDeps): Promise<void> {
+  const raised = (await deps.releaser.monitorStates(service, environment)).filter(
+    (monitor) => monitor.state !== 'OK',
+  );
+  if (raised.length === 0) return;
+  const named = raised.map((monitor) => `${monitor.name} in ${monitor.state}`).join(', ');
+  throw new MonitorsInAlarmError(
+    `environment ${environment}: monitor ${named} from before this release; a deployment started now would be rolled back on it, so the release waits for it to return to OK`,
+  );
 }

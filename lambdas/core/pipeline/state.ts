@@ -165,6 +165,11 @@ export const releaseResultSchema = z.object({
     .optional(),
   /** The alarm that rolled the deployment back, or the monitor that tripped when it was not allowed to. */
   alarm: z.string().optional(),
+  /**
+   * That alarm left OK sooner after the release started than its own datapoints could have made it
+   * (`alarmPredatesDeployment`): an earlier release's regression, so the release says nothing of this change.
+   */
+  alarmPredatesRelease: z.boolean().optional(),
   /** A stepped release: the exposure schedule, the step deployed now, and the share of users it exposes. */
   exposure: z
     .object({ steps: z.array(z.number()), index: z.number().int().min(0), percentage: z.number() })

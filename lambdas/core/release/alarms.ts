@@ -67,6 +67,23 @@ export function serviceAlarms(
   }));
 }
 
+/**
+ * Whether an alarm that left OK at `leftOkAt` was raised before a deployment started at `startedAt` could have
+ * raised it: M breaching datapoints are needed (`datapointsToAlarm`), and only the periods that end after the start
+ * can carry the deployment's traffic. Fewer such periods than M means datapoints from before the start decided it
+ * — the regression of an earlier release, not this one's. Example with 2 of 3 one-minute datapoints: started
+ * 15:06:00, in ALARM at 15:07:00 → true (one period of its own); at 15:08:00 → false.
+ */
+export function alarmPredatesDeployment(
+  startedAt: Date,
+  leftOkAt: Date,
+  rule: Pick<MetricAlarmDefinition, 'periodSeconds' | 'datapointsToAlarm'> = defaultAlarmRule,
+): boolean {
+  const periodMs = rule.periodSeconds * 1000;
+  const ownPeriods = Math.floor(leftOkAt.getTime() / periodMs) - Math.floor(startedAt.getTime() / periodMs);
+  return ownPeriods < rule.datapointsToAlarm;
+}
+
 /** The most datapoints a metric series is drawn with: a release of a day still reads in one request. */
 export const maxSeriesPoints = 240;
 

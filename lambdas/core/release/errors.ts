@@ -21,3 +21,11 @@ export class MonitorsStillObservingError extends ItvError {}
  * path escalates to the owners.
  */
 export class StopRefusedError extends ItvError {}
+
+/**
+ * A rollback monitor of the lane is out of OK from before the release: AppConfig rolls back a deployment whose
+ * monitor is in ALARM or INSUFFICIENT_DATA while it runs, so a deployment started now would be rolled back at once
+ * (or, observe-only, held) on an alarm this change did not raise. StartRelease starts nothing; the state machine
+ * retries it, as it does a busy lane, until the alarm has returned to OK.
+ */
+export class MonitorsInAlarmError extends ItvError {}

@@ -103,6 +103,7 @@ describe('alarm actions after a failure mid-release (local runtime)', () => {
         check: releaser.check.bind(releaser),
         stop: releaser.stop.bind(releaser),
         enableMonitors: releaser.enableMonitors.bind(releaser),
+        monitorStates: releaser.monitorStates.bind(releaser),
         monitors: async () => {
           throw new Error('CloudWatch unreachable');
         },

@@ -93,6 +93,16 @@ describe('progress lines', () => {
     ]);
   });
 
+  test('a start waiting for a leftover alarm to clear is said as a wait, not a failure', () => {
+    const line = describeStage(
+      event('StartRelease', {
+        error: 'monitor itv-s-error-rate in ALARM from before this release',
+        errorName: 'MonitorsInAlarmError',
+      }),
+    );
+    expect(line).toBe('waiting: monitor itv-s-error-rate in ALARM from before this release');
+  });
+
   test("a reviewer's rejection is said as a rejection, not a failure", () => {
     expect(
       describeStage(
