@@ -9,7 +9,7 @@ export const exitCodes = {
   ok: 0,
   /** Bad input, a refused identity, nothing to decide, a failed verification, or an error. */
   error: 1,
-  /** The change ended without releasing (rejected, rolled back, frozen, held, stopped, refused, failed), or a hold waits for its owners. */
+  /** The change ended without releasing (rejected, rolled back, frozen, held, rolled forward, stopped, refused, failed), or a hold waits for its owners. */
   notReleased: 2,
   /** `itv evidence verify`: every check passed, but under the bundle's own key, no key being pinned. */
   notVerified: 2,

@@ -197,13 +197,14 @@ export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedI
  * A change failure, as DORA counts it: a deployment that degraded the service — its release's verdict is
  * `regressed` (an alarm rolled it back, froze it or held it, or it released with its SLOs breached). A `clean` or
  * `not-judged` release did not fail: a rollback forced by a policy breach (a revoked delegation) is no fault of
- * the change. An entry without a verdict falls back to its outcome: rolled back, or held or frozen.
+ * the change. An entry without a verdict falls back to its outcome: rolled back, held, frozen or rolled forward.
  */
 export function isFailedChange(intent: ConcludedIntent): boolean {
   if (intent.releaseVerdict === 'regressed') return true;
   if (intent.releaseVerdict === 'clean' || intent.releaseVerdict === 'not-judged') return false;
-  // A change held after a regression, by a person or because nobody decided, failed as a frozen one did.
-  return intent.outcome === 'rolled-back' || intent.outcome === 'frozen' || intent.outcome === 'held';
+  // A change held after a regression, by a person or because nobody decided, failed as a frozen one did, and so
+  // did one left rolling forward from a regression.
+  return ['rolled-back', 'frozen', 'held', 'rolled-forward'].includes(intent.outcome);
 }
 
 /**

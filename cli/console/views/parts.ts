@@ -6,7 +6,8 @@ import { html, type Markup } from '../html.js';
 export function statusTone(status: string): 'ok' | 'bad' | 'warn' | 'wait' | 'info' {
   if (status === 'released') return 'ok';
   if (/^(rejected|refused|failed|rolled-back|schema-update)/.test(status)) return 'bad';
-  if (status === 'frozen' || status === 'held' || status === 'preempted') return 'warn';
+  if (status === 'frozen' || status === 'held' || status === 'rolled-forward' || status === 'preempted')
+    return 'warn';
   if (/^(awaiting|admission\.(queued|scheduled))/.test(status)) return 'wait';
   return 'info';
 }

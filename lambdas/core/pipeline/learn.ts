@@ -39,6 +39,10 @@ export function outcomeOf(state: PipelineState): Outcome {
     return state.release.state === 'COMPLETE' ? 'rolled-back' : 'failed';
   }
   if (state.release?.escalation?.response === 'freeze') return 'frozen';
+  // Regressed and, as its constraints asked, not reverted: left where the regression found it (a stepped release
+  // at its step's share of users; one AppConfig cannot pause, at the end of its schedule) until the fix-forward
+  // change escalated to the owners replaces it. Whatever AppConfig's state, that is no released value.
+  if (state.release?.escalation?.response === 'roll-forward') return 'rolled-forward';
   if (state.release?.state === 'COMPLETE') return 'released';
   if (state.release?.state === 'ROLLED_BACK' || state.release?.state === 'REVERTED') return 'rolled-back';
   return 'failed';

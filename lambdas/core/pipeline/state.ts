@@ -202,6 +202,7 @@ export const outcomes = [
   'rolled-back',
   'frozen',
   'held',
+  'rolled-forward',
   'refused',
   'rejected-incomplete',
   'rejected-structure',

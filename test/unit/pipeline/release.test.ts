@@ -114,7 +114,7 @@ describe('release: freeze and roll forward instead of a blind revert', () => {
     expect(outcomeOf(released)).toBe('frozen');
   });
 
-  test('a reversible change asking to roll forward completes, escalates and counts as a regression', async () => {
+  test('a reversible change asking to roll forward completes, escalates and concludes rolled-forward, a regression', async () => {
     // Prepare
     const h = pipelineHarness();
     const intent = intentAt(h, (d) => {
@@ -127,7 +127,7 @@ describe('release: freeze and roll forward instead of a blind revert', () => {
     // Assess
     expect(released.release).toMatchObject({ state: 'COMPLETE', escalation: { response: 'roll-forward' } });
     expect(await ledgerTypes(h, verified.declared!.intentId)).toContain('release.rolling-forward');
-    expect(outcomeOf(released)).toBe('released');
+    expect(outcomeOf(released)).toBe('rolled-forward');
     expect(releaseVerdict(released)).toBe('regressed');
   });
 
