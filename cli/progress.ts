@@ -68,11 +68,17 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
     const escalation = (out.escalation as { reason: string } | undefined)?.reason;
     // A stepped release deploys each step to all of AppConfig's targets: its share of users is the step's.
     const step = (out.exposure as { percentage: number } | undefined)?.percentage;
+    // A rollback is seen at the poll after it began, perhaps from a step that poll is the first to see.
+    const from = typeof out.rolledBackFrom === 'number' ? `, rollback started at ${out.rolledBackFrom}%` : '';
     const progress =
       step === undefined
-        ? `release ${out.state} ${out.percentageComplete}%`
-        : `step to ${step}% of users: deployment ${out.state} ${out.percentageComplete}%`;
-    return `${progress}${alarm}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
+        ? `release ${out.state} ${out.percentageComplete}%${from}`
+        : `step to ${step}% of users: deployment ${out.state} ${out.percentageComplete}%${from}`;
+    const preempted =
+      out.action === 'requeue' && out.preemptedBy
+        ? ` - preempted by emergency ${out.preemptedBy}: queued for its lane again`
+        : '';
+    return `${progress}${alarm}${preempted}${escalation ? ` - ${escalation}` : ''}${out.stopReason ? ` - stopping: ${out.stopReason}` : ''}`;
   },
   AwaitReleaseDecision: () => 'held: waiting for the owners to decide (itv release decide)',
   ApplyReleaseDecision: (out) => {
@@ -155,9 +161,18 @@ function issues(list: unknown): string {
 export function progressPrinter(log: (line: string) => void, indent = '  '): (event: ProgressEvent) => void {
   const lastRelease = new Map<string, string>();
   const queue = new Map<string, { blockers: string; woken: boolean }>();
+  // An intent an emergency preempted parks in AwaitLane with its first admission, which named no blockers, so
+  // it goes straight back to admission: that is no lane clearing, and admission says what it now waits behind.
+  const preempted = new Set<string>();
   return (event) => {
-    const line = describeStage(event);
+    let line = describeStage(event);
     if (!line) return;
+    if (event.state === 'CheckRelease' && event.phase === 'exited') {
+      if ((event.output as Output | undefined)?.action === 'requeue') preempted.add(event.executionId);
+    }
+    if (event.state === 'AwaitLane' && event.phase === 'exited' && preempted.delete(event.executionId)) {
+      line = 'back to admission after the preemption: admission re-checks its lane';
+    }
     if (event.state === 'CheckRelease' && event.phase === 'exited') {
       if (lastRelease.get(event.executionId) === line) return;
       lastRelease.set(event.executionId, line);

@@ -502,8 +502,8 @@ export const reviewDecidedReadPayload = reviewDecidedPayload
 
 /** `release.stopped`: why, and (older entries) a note in place of `completedBeforeStop`. */
 export const releaseStoppedReadPayload = ledgerPayloads['release.stopped']
-  .pick({ reason: true, completedBeforeStop: true })
-  .partial({ completedBeforeStop: true })
+  .pick({ reason: true, completedBeforeStop: true, deploymentId: true })
+  .partial({ completedBeforeStop: true, deploymentId: true })
   .loose();
 
 /** `release.preempted`: as written; the preemption item in the state table holds the same fields. */
@@ -516,7 +516,7 @@ export const releaseEscalatedReadPayload = ledgerPayloads['release.escalated']
 
 /** A deployment event as readers take it; `at` and `description` come from AppConfig. */
 export const deploymentEventReadPayload = deploymentEventPayload
-  .pick({ at: true, description: true })
+  .pick({ at: true, description: true, deploymentId: true, percentage: true, alarm: true })
   .partial()
   .loose();
 

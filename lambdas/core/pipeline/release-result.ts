@@ -28,6 +28,7 @@ export interface ResultContext {
 export function toResult(status: DeploymentStatus, context: ResultContext): ReleaseResult {
   const alarm = rollbackAlarm(status) ?? context.escalation?.alarm ?? status.trippedMonitor?.alarm;
   const predates = alarm !== undefined && alarmPredatesRelease(status, context);
+  const rolledBackFrom = status.events.find((event) => event.type === 'ROLLBACK_STARTED')?.percentage;
   return {
     deploymentId: status.deploymentId,
     service: context.service,
@@ -35,6 +36,7 @@ export function toResult(status: DeploymentStatus, context: ResultContext): Rele
     strategy: context.strategy,
     state: status.state,
     percentageComplete: status.percentageComplete,
+    ...(rolledBackFrom !== undefined ? { rolledBackFrom } : {}),
     startedAt: status.startedAt,
     completedAt: status.completedAt,
     done: terminalStates.has(status.state),

@@ -137,6 +137,8 @@ export const releaseResultSchema = z.object({
   strategy: z.string(),
   state: z.string(),
   percentageComplete: z.number(),
+  /** The percentage a rollback started from (its ROLLBACK_STARTED event): `percentageComplete` is 0 by then. */
+  rolledBackFrom: z.number().optional(),
   startedAt: z.string(),
   completedAt: z.string().optional(),
   done: z.boolean(),

@@ -88,8 +88,8 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
     valuePerHourPerEmployeeUsd: perEmployee(declared, concluded?.valuePerHourUsd),
     reasons: entries
-      .filter((_, at) => !answeredLater(entries, at))
-      .flatMap((stored) => reasonsOf(stored.entry)),
+      .filter((_, at) => !answeredLater(entries, at) && !supersededLater(entries, at))
+      .flatMap((stored) => reasonsOf(stored.entry, entries)),
     rolloutPercentage: rollout?.usersPercentage ?? null,
     deploymentPercentage: rollout?.deploymentPercentage ?? null,
     steps: entries.map((stored) => ({
@@ -127,6 +127,38 @@ function answeredLater(entries: StoredEntry[], at: number): boolean {
   );
 }
 
+/**
+ * An entry that no longer says why the intent has not released: a preemption or a rollback of a deployment
+ * followed by a release started anew, or a rollback that itv or an emergency asked for, which the
+ * `release.stopped` or `release.preempted` entry of that deployment explains (AppConfig records any
+ * StopDeployment as the user's).
+ */
+function supersededLater(entries: StoredEntry[], at: number): boolean {
+  const { entry } = entries[at]!;
+  if (entry.type !== 'release.rollback-started' && entry.type !== 'release.preempted') return false;
+  if (entries.slice(at + 1).some((later) => later.entry.type === 'release.started')) return true;
+  if (entry.type === 'release.preempted') return false;
+  const rollback = payloadOf(entry, deploymentEventReadPayload);
+  if (rollback.alarm) return false;
+  return entries.some(({ entry: other }) => {
+    if (other.type === 'release.stopped')
+      return payloadOf(other, releaseStoppedReadPayload).deploymentId === rollback.deploymentId;
+    if (other.type === 'release.preempted')
+      return payloadOf(other, releasePreemptedReadPayload).deploymentId === rollback.deploymentId;
+    return false;
+  });
+}
+
+/** The percentage the deployment's rollback started from, from its `release.rollback-started` entry. */
+function rollbackFrom(entries: StoredEntry[], deploymentId: string | undefined): number | undefined {
+  const started = entries.find(
+    ({ entry }) =>
+      entry.type === 'release.rollback-started' &&
+      payloadOf(entry, deploymentEventReadPayload).deploymentId === deploymentId,
+  );
+  return started ? payloadOf(started.entry, deploymentEventReadPayload).percentage : undefined;
+}
+
 /** A held release asked its owners to decide, and neither a decision nor the wait's expiry followed. */
 function awaitingDecision(entries: StoredEntry[]): boolean {
   const types = entries.map((stored) => stored.entry.type);
@@ -145,7 +177,7 @@ function preemptedSinceStart(entries: StoredEntry[]): boolean {
 }
 
 /** The reasons one entry gives, composed from its recorded facts (the ledger stores facts, not sentences). */
-function reasonsOf(entry: LedgerEntry): string[] {
+function reasonsOf(entry: LedgerEntry, entries: StoredEntry[]): string[] {
   switch (entry.type) {
     case 'intent.incomplete':
       return (payloadOf(entry, issuesPayload).issues ?? []).map(issueText);
@@ -177,8 +209,16 @@ function reasonsOf(entry: LedgerEntry): string[] {
       const stopped = payloadOf(entry, releaseStoppedReadPayload);
       // Entries from earlier versions said so in a `note` instead of `completedBeforeStop`.
       const completed = stopped.completedBeforeStop ?? typeof stopped.note === 'string';
+      if (completed) {
+        return [
+          `release stopped: ${stopped.reason} (the deployment completed before the stop reached it; a revert needs a new intent)`,
+        ];
+      }
+      // itv called StopDeployment (for a policy breach, or for the person whose stop it honoured): say from where
+      // it rolled back, which AppConfig's own event attributes to "the user".
+      const from = rollbackFrom(entries, stopped.deploymentId);
       return [
-        `release stopped: ${stopped.reason}${completed ? ' (the deployment completed before the stop reached it; a revert needs a new intent)' : ''}`,
+        `release stopped by itv and rolled back${from === undefined ? '' : ` from ${from}%`}: ${stopped.reason}`,
       ];
     }
     case 'release.escalated': {

@@ -1,0 +1,125 @@
+import { describeStage, progressPrinter } from '../../../cli/progress.js';
+import type { ProgressEvent } from '../../../cli/runtime/local-pipeline.js';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
+import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
+import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
+import { learn } from '../../../lambdas/core/pipeline/learn.js';
+import { observe } from '../../../lambdas/core/pipeline/observe.js';
+import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
+import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
+import {
+  errorRateFault,
+  type Harness,
+  intentAt,
+  pipelineHarness,
+  runRelease,
+  runToVerify,
+} from './helpers/pipeline-harness.js';
+
+const emergency = (d: IntentInput) => {
+  d.title = 'Turn dark mode off now';
+  d.change.payload = { 'dark-mode': { enabled: false } };
+  d.authority = { requester: 'alice', team: 'growth', role: 'engineering-manager', emergencyOverride: true };
+};
+
+async function reasonsOf(h: Harness, state: PipelineState): Promise<string> {
+  const intentId = state.declared!.intentId;
+  return intentStatus(intentId, await h.ledger.forIntent('test', intentId))!.reasons.join('\n');
+}
+
+const checkLine = (output: Record<string, unknown>) =>
+  describeStage({ executionId: 'e-1', intentId: 'int-1', state: 'CheckRelease', phase: 'exited', output });
+
+describe('progress and status say what happened to a release', () => {
+  test('a rollback says the step it started from, which the last poll may not have shown', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const verified = await runToVerify(
+      h,
+      intentAt(h, (d) => Object.assign(d, { simulation: errorRateFault(25) })),
+    );
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    const started = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
+      (s) => s.entry.type === 'release.rollback-started',
+    )!;
+    const from = started.entry.payload.percentage as number;
+    expect(released.release!.rolledBackFrom).toBe(from);
+    expect(checkLine(released.release!)).toBe(
+      `release ROLLED_BACK 0%, rollback started at ${from}% - rolled back by alarm itv-launch-flags-error-rate`,
+    );
+  });
+
+  test('a preempted release names the emergency, and its way back to admission is not said as a lane that cleared', async () => {
+    // Prepare
+    const h = pipelineHarness();
+    const routine = await runToVerify(
+      h,
+      intentAt(h, (d) => Object.assign(d, { title: 'Routine' })),
+    );
+    const started = { ...routine, release: await startRelease(routine, h.deps) };
+    h.clock.advance(3 * 60_000);
+    const fix = await runToVerify(h, intentAt(h, emergency));
+    // Act
+    const polled = await checkRelease(started, h.deps);
+    const lines: string[] = [];
+    const print = progressPrinter((line) => lines.push(line.trim()));
+    const event = (state: string, output: Record<string, unknown>): ProgressEvent => ({
+      executionId: 'e-1',
+      intentId: 'int-1',
+      state,
+      phase: 'exited',
+      output,
+    });
+    print(event('CheckRelease', polled));
+    print(event('AwaitLane', { clear: true }));
+    // Assess
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `ROLLED_BACK 0%.* - preempted by emergency ${fix.declared!.intentId}: queued for its lane again`,
+      ),
+    );
+    expect(lines[1]).not.toMatch(/its way cleared while it parked/);
+    expect(lines[1]).toMatch(/admission re-checks/);
+  });
+
+  test('after a preempted release is released anew, its status no longer says why it was rolled back', async () => {
+    // Prepare: the emergency preempts the routine release, which queues behind it and is admitted once it ends
+    const h = pipelineHarness();
+    const routine = await runToVerify(
+      h,
+      intentAt(h, (d) => Object.assign(d, { title: 'Routine' })),
+    );
+    const started = { ...routine, release: await startRelease(routine, h.deps) };
+    h.clock.advance(3 * 60_000);
+    const fix = await runToVerify(h, intentAt(h, emergency));
+    const requeued = { ...started, release: await checkRelease(started, h.deps) };
+    let fixed = await runRelease(h, fix);
+    fixed = { ...fixed, observation: await observe(fixed, h.deps) };
+    await learn(fixed, h.deps);
+    const readmitted = await admitPolicy(requeued, h.deps);
+    expect(readmitted.verdict).toBe('admitted');
+    // Act
+    const released = await runRelease(h, { ...requeued, admission: readmitted });
+    // Assess
+    expect(released.release!.state).toBe('COMPLETE');
+    const reasons = await reasonsOf(h, released);
+    expect(reasons).not.toMatch(/rolled back/);
+    expect(reasons).not.toMatch(/StopDeployment by the user/);
+  });
+
+  test('a release itv stopped for a policy breach says so, not that a user stopped the deployment', async () => {
+    // Prepare: ten minutes before the year-end freeze (2026-12-21T00:00Z)
+    const h = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
+    const verified = await runToVerify(h, intentAt(h));
+    // Act
+    const released = await runRelease(h, verified);
+    // Assess
+    expect(released.release!.state).toBe('ROLLED_BACK');
+    const reasons = await reasonsOf(h, released);
+    expect(reasons).toMatch(/release stopped by itv and rolled back from \d+%: policy breach during release/);
+    expect(reasons).not.toMatch(/StopDeployment by the user/);
+  });
+});
