@@ -111,12 +111,14 @@ describe('what the writers record', () => {
         at((d) => Object.assign(d, { simulation: fault(25) })),
       ),
     );
-    // rolls forward and escalates
+    // rolls forward and escalates; its regression still serves, so its lane's alarm stays raised and the next
+    // release there would wait for it: it runs on a lane of its own
+    const forward = pipelineHarness();
     await conclude(
-      h,
+      forward,
       await runIntent(
-        h,
-        at((d) => {
+        forward,
+        intentAt(forward, (d) => {
           d.constraints = { reversibility: 'reversible', onRegression: 'roll-forward', checks: [] };
           Object.assign(d, { simulation: fault(25) });
         }),
@@ -159,7 +161,8 @@ describe('what the writers record', () => {
         }),
       ),
     );
-    // queued behind a release in flight, then a stage that failed
+    // queued behind a release in flight, then a stage that failed (once the rollback's alarm above is OK again)
+    h.clock.advance(3 * 60_000);
     const first = await runToVerify(
       h,
       at((d) => (d.title = 'First in the lane')),
@@ -334,6 +337,7 @@ describe('what the writers record', () => {
       ...(await expiring.ledger.read('test')),
       ...(await stopped.ledger.read('test')),
       ...(await preempting.ledger.read('test')),
+      ...(await forward.ledger.read('test')),
     ];
     expect(payloadDrift(entries)).toEqual([]);
     const written = new Set(entries.map(({ entry }) => entry.type));

@@ -13,10 +13,11 @@ import { formDecision } from '../../../../lambdas/core/pipeline/form-decision.js
 import { learn } from '../../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../../lambdas/core/pipeline/observe.js';
 import { startRelease } from '../../../../lambdas/core/pipeline/start-release.js';
-import type { PipelineState } from '../../../../lambdas/core/pipeline/state.js';
+import type { PipelineState, ReleaseResult } from '../../../../lambdas/core/pipeline/state.js';
 import { stopRelease } from '../../../../lambdas/core/pipeline/stop-release.js';
 import { validateStructure } from '../../../../lambdas/core/pipeline/validate-structure.js';
 import { verify } from '../../../../lambdas/core/pipeline/verify.js';
+import { MonitorsInAlarmError } from '../../../../lambdas/core/release/errors.js';
 import { defaultPolicySet } from '../../../../policies/index.js';
 import { catalog, NOW, rawIntent, submittedBy } from '../../core/fixtures.js';
 import { WriteOnceEvidence } from '../../evidence/helpers/write-once-evidence.js';
@@ -96,7 +97,7 @@ export async function runRelease(
   state: PipelineState,
   beforePoll: (state: PipelineState) => Promise<void> = async () => {},
 ): Promise<PipelineState> {
-  let current: PipelineState = { ...state, release: await startRelease(state, h.deps) };
+  let current: PipelineState = { ...state, release: await startWhenMonitorsOk(h, state) };
   for (let poll = 0; poll < 500; poll++) {
     const release = current.release!;
     if (release.action === 'stop') return { ...current, release: await stopRelease(current, h.deps) };
@@ -107,6 +108,21 @@ export async function runRelease(
     current = { ...current, release: await checkRelease(current, h.deps) };
   }
   throw new Error('release did not finish in 500 polls');
+}
+
+/**
+ * StartRelease as the state machine retries it while a monitor of the lane is still in ALARM from an earlier
+ * release (`MonitorsInAlarmError`): the clock moves a minute between attempts, ten attempts at most.
+ */
+async function startWhenMonitorsOk(h: Harness, state: PipelineState): Promise<ReleaseResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRelease(state, h.deps);
+    } catch (error) {
+      if (!(error instanceof MonitorsInAlarmError) || attempt >= 10) throw error;
+      h.clock.advance(60_000);
+    }
+  }
 }
 
 /** The whole run: through Verify, Release (when no review is needed), Observe and Learn. */
