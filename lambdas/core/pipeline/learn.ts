@@ -12,7 +12,7 @@ import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { wakeLaneWaiters } from './lane-wait.js';
-import { readReview } from './review.js';
+import { closeReview, readReview } from './review.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
 import { stoppedAtStage, stopRequestOf } from './stop-intent.js';
 
@@ -115,6 +115,8 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
     valuePerHourUsd = valuePerHour(parsed.data.goal.valueModel);
     costOfDelayUsd = costOfDelay(parsed.data.goal.valueModel, hoursWaiting);
   }
+  // Before the conclusion: a review decided by now is recorded ahead of it, and none can be decided after.
+  if (state.verification?.requiresReview) await closeReview(intentId, deps);
   if (outcome === 'stopped') await recordStop(state, intentId, deps);
   const continuity = await decisionContinuity(deps.state);
   const inFlight = stateKeys.inFlightIntent(intentId);

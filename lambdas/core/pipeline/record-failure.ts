@@ -3,6 +3,7 @@ import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import { wakeLaneWaiters } from './lane-wait.js';
 import { fallbackIntentId } from './parsed-intent.js';
+import { closeReview } from './review.js';
 import type { PipelineState } from './state.js';
 
 /**
@@ -19,6 +20,8 @@ export async function recordFailure(
   const inFlight = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(inFlight.pk, inFlight.sk);
   await wakeLaneWaiters(intentId, deps);
+  // A review wait that timed out (or any failure after Verify asked for one): no review is decided after this.
+  if (state.verification?.requiresReview) await closeReview(intentId, deps);
   const stored = await record(deps, intentId, 'stage.failed', {
     error: state.error?.Error ?? 'Unknown',
     cause:

@@ -11,6 +11,8 @@ import { eligibleReviewers, reviewerCandidates, reviewerDomainsOf } from '../rev
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import type { PipelineState, ReviewResult } from './state.js';
+import { intentStatus } from './status.js';
+import { stopRequestOf } from './stop-intent.js';
 
 export interface ReviewRequest {
   intentId: string;
@@ -161,13 +163,60 @@ export async function recordedApproval(
   return recorded;
 }
 
-/** Reads a recorded review decision, if any. */
+/** What the review item holds when the intent concluded with no review recorded: none may be recorded after. */
+interface ReviewClosed {
+  closedAt: string;
+}
+
+const isClosed = (data: ReviewResult | ReviewClosed): data is ReviewClosed => 'closedAt' in data;
+
+/** Reads a recorded review decision, if any (a review closed by the intent's conclusion is none). */
 export async function readReview(
   intentId: string,
   deps: Pick<PipelineDeps, 'state'>,
 ): Promise<ReviewResult | undefined> {
   const key = stateKeys.review(intentId);
-  return (await deps.state.get<ReviewResult>(key.pk, key.sk))?.data;
+  const data = (await deps.state.get<ReviewResult | ReviewClosed>(key.pk, key.sk))?.data;
+  return data && !isClosed(data) ? data : undefined;
+}
+
+/**
+ * Called by Learn and RecordFailure before the entry that ends an intent which needed a review: the review item
+ * is created closed (only if absent), so no review can be decided after; if a review was decided first, its
+ * ledger entry is written here (the route's idempotency key: once), so it always precedes the conclusion.
+ * With `recordReview`'s own create-only write of the same item, one conditional write settles which came first.
+ */
+export async function closeReview(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state'>,
+): Promise<void> {
+  const key = stateKeys.review(intentId);
+  try {
+    await deps.state.put<ReviewClosed>(key.pk, key.sk, { closedAt: deps.clock.now().toISOString() }, 0);
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    const decided = await readReview(intentId, deps);
+    if (decided) await recordDecision(intentId, decided, deps);
+  }
+}
+
+/**
+ * Why `intentId` no longer waits for a review, if it does not: it ended (concluded or failed), or somebody asked
+ * to stop it (the stop fails the review wait; Learn concludes it). Refusing here writes nothing.
+ */
+async function reviewNoLongerAwaited(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state'>,
+): Promise<string | undefined> {
+  const status = intentStatus(intentId, await deps.ledger.forIntent(deps.ledgerName, intentId));
+  if (status && (status.outcome !== null || status.status === 'failed')) {
+    return `intent ${intentId} is ${status.status}: it no longer waits for a review, and none is recorded`;
+  }
+  const stop = await stopRequestOf(intentId, deps);
+  if (stop) {
+    return `intent ${intentId} was stopped by ${stop.by} at ${stop.requestedAt} (${stop.reason}): it no longer waits for a review, and none is recorded`;
+  }
+  return undefined;
 }
 
 /**
@@ -193,6 +242,13 @@ export async function recordReview(
   if (!request) throw new NotAwaitingReviewError(`intent ${input.intentId} is not waiting for a review`);
   const intent = intentSchema.parse(request.state.intent);
   const eligible = reviewersOfRecord(intent, deps);
+  const ended = await reviewNoLongerAwaited(input.intentId, deps);
+  if (ended) {
+    const first = await readReview(input.intentId, deps);
+    throw new NotAwaitingReviewError(
+      first ? `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}; ${ended}` : ended,
+    );
+  }
   if (request.requester === reviewer) {
     throw new SeparationOfDutiesError(
       `${reviewer} requested this change, and the requester cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
@@ -217,13 +273,24 @@ export async function recordReview(
     decidedAt: deps.clock.now().toISOString(),
   };
   const reviewKey = stateKeys.review(input.intentId);
-  // Created only if absent: two reviewers racing cannot both decide. The ledger entry follows (same
-  // idempotency key on every retry); if this process dies in between, the resumed review wait writes it.
+  // Created only if absent: two reviewers racing cannot both decide, nor can a review race the intent's end.
+  // The ledger entry follows (same idempotency key on every retry); if this process dies in between, the
+  // resumed review wait writes it. A stop (or a timeout) landing after the check above ends in Learn or
+  // RecordFailure, which create this same item closed before their last entry (`closeReview`): if they come
+  // first this write fails and nothing is recorded; if this write comes first they write the review's entry
+  // themselves, before the conclusion, and the one below finds it already there. Either way no review entry
+  // follows the intent's conclusion.
   try {
     await deps.state.put(reviewKey.pk, reviewKey.sk, review, 0);
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    const first = await readReview(input.intentId, deps);
+    const stored = (await deps.state.get<ReviewResult | ReviewClosed>(reviewKey.pk, reviewKey.sk))?.data;
+    if (stored && isClosed(stored)) {
+      throw new NotAwaitingReviewError(
+        `intent ${input.intentId} has ended: it no longer waits for a review, and none is recorded`,
+      );
+    }
+    const first = stored;
     // The same reviewer sending the same decision again is a retry of a review whose resume may have failed:
     // nothing new is recorded, and the caller resumes the execution again.
     if (first && first.decision === review.decision && first.reviewer === reviewer) {
