@@ -4,7 +4,12 @@ import type { StateStore } from '../../ports/state-store.js';
 import { ImpersonationError, IntentIdConflictError, VersionConflictError } from '../errors.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
 import type { attemptPart } from '../ledger/entry-payload-parts.js';
-import { intentConcludedPayload, intentDeclaredPayload, payloadOf } from '../ledger/entry-payloads.js';
+import {
+  intentConcludedPayload,
+  intentDeclaredPayload,
+  ledgerPayloads,
+  payloadOf,
+} from '../ledger/entry-payloads.js';
 import { stateKeys } from '../state-keys.js';
 import type { Outcome } from './state.js';
 
@@ -64,6 +69,20 @@ export function attemptOfRun(runId: string): { intentId: string; number: number 
   return match ? { intentId: match[1]!, number: Number(match[2]) } : { intentId: runId, number: 1 };
 }
 
+/**
+ * The stop of a run whose release must not be reverted and was held where it stood (`intent.stopped`, action
+ * `held`), if it was: it concludes `stopped`, yet it is partly out, as a frozen or held release is, and may not
+ * run again as it is. Example: stopped at 40 % of users → `{by: 'alice', …}`.
+ */
+export function heldByStop(entries: StoredEntry[]): { by: string } | undefined {
+  for (const { entry } of entries) {
+    if (entry.type !== 'intent.stopped') continue;
+    const stop = payloadOf(entry, ledgerPayloads['intent.stopped']);
+    if (stop.action === 'held') return { by: stop.by };
+  }
+  return undefined;
+}
+
 /** Whether a run's ledger entries show it ended without releasing: its execution failed, or it concluded so. */
 export function endedUnreleased(entries: StoredEntry[]): boolean {
   let ended = false;
@@ -73,7 +92,7 @@ export function endedUnreleased(entries: StoredEntry[]): boolean {
       ended = rerunnable.has(String(payloadOf(entry, intentConcludedPayload).outcome));
     }
   }
-  return ended;
+  return ended && !heldByStop(entries);
 }
 
 /**

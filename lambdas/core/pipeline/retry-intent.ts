@@ -5,7 +5,7 @@ import { ItvError, NotFoundError } from '../errors.js';
 import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import type { Caller } from '../principals/caller.js';
 import { stateKeys } from '../state-keys.js';
-import { attemptOfRun, rerunnableOutcomes } from './attempts.js';
+import { attemptOfRun, heldByStop, rerunnableOutcomes } from './attempts.js';
 import type { Outcome } from './state.js';
 import { intentStatus } from './status.js';
 import { assertInControl } from './stop-intent.js';
@@ -19,7 +19,8 @@ import { assertInControl } from './stop-intent.js';
  * rule for both): `failed` (a stage failed), `stopped`, `rolled-back`, `failed-verification` (a check, which CI
  * may now pass), and a rejection by structure, policy or completeness or a schema update required — every rule
  * runs again, and the catalog, the policy, a delegation or the clock may have changed since. Not retryable: a
- * release; a reviewer's rejection, which a retry must not get round; a frozen or held release, which is partly
+ * release; a reviewer's rejection, which a retry must not get round; a frozen or held release (or one a stop
+ * held where it stood, which concludes `stopped`: `heldByStop`), which is partly
  * out and stays where it was held once it has concluded (its owners' decision window is over: moving its
  * configuration on, forward or back, is a new change); and a refused request, whose intent was never recorded
  * (submit it again).
@@ -73,6 +74,17 @@ export async function planRetry(
   }
   if (!retryableOutcomes.includes(outcome as Outcome)) {
     throw new NotRetryableError(`intent ${current} ended ${outcome}: ${whyNot(outcome)}`, outcome);
+  }
+  // A stop holds a release that must not be reverted where it stands: it concludes `stopped`, yet it is partly
+  // out, as a held release is, and a retry would take it to everyone with no owner deciding.
+  const held = heldByStop(entries);
+  if (held) {
+    const share =
+      status.rolloutPercentage === null ? 'part of its users' : `${status.rolloutPercentage}% of users`;
+    throw new NotRetryableError(
+      `intent ${current} was stopped by ${held.by}, and its release, which must not be reverted, is held at ${share}: a retry would take it to everyone with no owner deciding; ${whyNot('held').replace('its release stays where it was held; ', '')}`,
+      outcome,
+    );
   }
   const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
   if (!declared) {

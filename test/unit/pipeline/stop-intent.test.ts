@@ -1,10 +1,13 @@
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { IntentStoppedError, NotInControlError } from '../../../lambdas/core/errors.js';
 import { applyReleaseDecision } from '../../../lambdas/core/pipeline/apply-release-decision.js';
+import { endedUnreleased } from '../../../lambdas/core/pipeline/attempts.js';
 import { learn, outcomeOf, releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import { holdForStop, requestReleaseDecision } from '../../../lambdas/core/pipeline/release-decision.js';
+import { NotRetryableError, planRetry } from '../../../lambdas/core/pipeline/retry-intent.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import {
   honourStop,
   IntentNotInFlightError,
@@ -126,6 +129,42 @@ describe('a stop request, honoured by the stages', () => {
     expect(entries.find((s) => s.entry.type === 'intent.stopped')!.entry.payload).toMatchObject({
       action: 'held',
     });
+  });
+
+  test('a stopped release held where it stood is not retried nor run again by a resubmission', async () => {
+    // Prepare: as above, an irreversible release held by a stop, concluded.
+    const h = pipelineHarness(launchFlagsBusinessHours);
+    const intent = intentAt(h, (d) =>
+      Object.assign(d, {
+        constraints: { reversibility: 'irreversible', onRegression: 'freeze', checks: [] },
+      }),
+    );
+    const verified = await runToVerify(h, intent);
+    const intentId = verified.declared!.intentId;
+    let polls = 0;
+    const held = await runRelease(h, verified, async () => {
+      if (++polls === 2) await stopAs(h, intentId, 'alice', 'customer escalation');
+    });
+    await requestReleaseDecision(intentId, 'token-1', held, h.deps);
+    const decided = await holdForStop(intentId, h.deps);
+    await conclude(h, {
+      ...held,
+      release: await applyReleaseDecision({ ...held, releaseDecision: { decided } }, h.deps),
+    });
+    const entries = await h.ledger.forIntent('test', intentId);
+    const percentage = intentStatus(intentId, entries)!.rolloutPercentage;
+
+    // Act
+    const retry = await planRetry(intentId, namedLocally('alice', 'test'), h.deps).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(retry).toBeInstanceOf(NotRetryableError);
+    expect((retry as Error).message).toBe(
+      `intent ${intentId} was stopped by alice, and its release, which must not be reverted, is held at ${percentage}% of users: a retry would take it to everyone with no owner deciding; moving its configuration on, forward or back, is a new change to submit`,
+    );
+    expect(endedUnreleased(entries)).toBe(false);
   });
 });
 
