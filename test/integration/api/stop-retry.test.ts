@@ -76,6 +76,10 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     const awaitingReview = await post('/intents/stop-first/stop', 'victor', { reason: 'the audit moved' });
     await until(sealed('stop-first'));
     const again = await post('/intents/stop-first/stop', 'victor', { reason: 'once more' });
+    const lateReview = await post('/intents/stop-first/review', 'xavier', {
+      decision: 'reject',
+      reason: 'too risky',
+    });
 
     // Assess: the refusals wrote nothing and named why.
     expect(notInControl.status).toBe(403);
@@ -114,6 +118,11 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
       intentStatus: 'stopped',
       error: 'IntentNotInFlightError',
     });
+    // A review after the stop is refused as for an intent that never waited, and the intent stays sealed.
+    expect(lateReview.status).toBe(409);
+    expect(lateReview.body).toMatchObject({ error: 'NotAwaitingReviewError' });
+    expect((await types('stop-first')).at(-1)).toBe('checkpoint.signed');
+    expect(await types('stop-first')).not.toContain('review.rejected');
     // No lane place is left behind: the lane is free.
     const inFlight = await api.stack.deps.state.list(stateKeys.inFlight().pk);
     expect(inFlight.map((item) => item.sk)).not.toEqual(expect.arrayContaining(['stop-first']));
