@@ -5,6 +5,7 @@ import { chosenTarget, connect } from '../api/itv-api.js';
 import { waitDetails } from '../api/wait-details.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
+import { terminalText } from '../format.js';
 import { nextStepLines } from './next-step.js';
 import { watchIntent } from './watch.js';
 
@@ -56,27 +57,38 @@ async function postThenWatch(
   const api = await connect(target);
   const answer = await honouringRetryAfter(
     () =>
-      api.client.call<{ intentId?: string; previousIntentId?: string }>(
-        'POST',
-        `/intents/${encodeURIComponent(id)}/${route}`,
-        { body, ...(as ? { as } : {}) },
-      ),
+      api.client.call<{
+        intentId?: string;
+        previousIntentId?: string;
+        repeated?: boolean;
+        reasonRecorded?: boolean;
+        note?: string;
+        stop?: { by: string; reason: string; requestedAt: string };
+      }>('POST', `/intents/${encodeURIComponent(id)}/${route}`, { body, ...(as ? { as } : {}) }),
     { onWait: (seconds, refused) => (json ? console.error : console.log)(waitingLine(seconds, refused)) },
   );
   // The body's fields are the flags of the same name (`--reason`).
   if (answer.status >= 400) return printApiError(answer, sameNamedFlags(Object.keys(body)));
   const watched = answer.body.intentId ?? id;
+  // A stop after another: the first one's reason is the one recorded, and this caller is told so.
+  const { repeated, reasonRecorded, note, stop } = answer.body;
   if (!json) {
     console.log(actingLine(api, as));
-    console.log(
-      route === 'stop'
-        ? `stop requested for ${id}; watching it conclude`
-        : `retrying ${answer.body.previousIntentId ?? id} as ${watched}`,
-    );
+    if (route === 'retry') console.log(`retrying ${answer.body.previousIntentId ?? id} as ${watched}`);
+    else if (note) console.log(`${terminalText(note)}; watching it conclude`);
+    else if (repeated) console.log(`stop already requested for ${id}; watching it conclude`);
+    else console.log(`stop requested for ${id}; watching it conclude`);
   }
   // A stop is followed until the intent concludes; a retry, like a submission, until it settles (a wait for a
   // person ends the command: exit 0, as `itv submit`).
-  const code = await watchIntent(api, watched, { json, tty: false, untilSettled: route === 'retry' });
+  const code = await watchIntent(api, watched, {
+    json,
+    tty: false,
+    untilSettled: route === 'retry',
+    ...(route === 'stop' && repeated
+      ? { also: { stopRequest: { repeated, reasonRecorded, note, stop } } }
+      : {}),
+  });
   if (route === 'retry' && !json) {
     // Settled on a wait (a reviewer, its due instant, CI): what to do next, as `itv submit` says it.
     const settled = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(watched)}`);

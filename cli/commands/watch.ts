@@ -30,7 +30,14 @@ export async function watchCommand(id: string, options: { json?: boolean }): Pro
 export async function watchIntent(
   api: ItvApi,
   id: string,
-  options: { json: boolean; tty: boolean; untilSettled?: boolean; stalledPolls?: number },
+  options: {
+    json: boolean;
+    tty: boolean;
+    untilSettled?: boolean;
+    stalledPolls?: number;
+    /** Fields printed beside the status with `--json` (a repeated stop's answer, say). */
+    also?: Record<string, unknown>;
+  },
 ): Promise<number> {
   // Locally, an intent no execution will move on (its failure unrecorded, say) ends the watch with why.
   const stalls = api.kind === 'local' ? new StallCheck(id, options.stalledPolls) : undefined;
@@ -45,7 +52,7 @@ export async function watchIntent(
         ? await canStopFollowing(api.client, answer.body, { untilReviewed: false })
         : concluded(answer.body);
       if (done) {
-        if (options.json) printStatus(answer.body, true);
+        if (options.json) printStatus({ ...answer.body, ...options.also }, true);
         return exitCodeFor(answer.body);
       }
       if (stalls && api.kind === 'local') await stalls.read(api.client, answer.body);

@@ -38,7 +38,8 @@ type StopDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' |
  * `POST /intents/{id}/stop` with `{"reason"}`: the authenticated caller, its requester or an owner of its
  * service, stops an intent in flight (`core/pipeline/stop-intent.ts`). The request is written once, then every
  * wait the intent is parked in is resumed so that its stage reads it. 202 with the status resource in
- * `Location`; the same stop again answers the first (`repeated`). 400 bad body, 403 neither requester nor owner
+ * `Location`; the same stop again answers the first (`repeated`), and one whose caller or reason differs is told
+ * its reason was not recorded (`reasonRecorded: false`, `note`). 400 bad body, 403 neither requester nor owner
  * (naming who may), 404 unknown intent, 409 concluded or failed (naming its status).
  */
 export async function stopIntent(
@@ -81,7 +82,7 @@ async function stopAs(
       );
     }
     try {
-      const { request, status, repeated } = await requestStop(
+      const { request, status, repeated, note } = await requestStop(
         { intentId: id, reason: parsed.data.reason, caller },
         deps,
       );
@@ -93,6 +94,9 @@ async function stopAs(
           was: status.status,
           stop: { by: request.by, reason: request.reason, requestedAt: request.requestedAt },
           repeated,
+          // A later stop that said something else: the first one's reason is the one recorded.
+          ...(repeated ? { reasonRecorded: note === undefined } : {}),
+          ...(note ? { note } : {}),
         }),
         { location: locationOf(event, `/intents/${encodeURIComponent(id)}`) },
       );

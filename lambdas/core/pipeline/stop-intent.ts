@@ -130,15 +130,28 @@ export function checkStopReason(reason: unknown): string {
   return reason.trim();
 }
 
+/** What `requestStop` answers: the request the stages honour, and for a later one, what of it was not kept. */
+export interface StopAnswer {
+  request: StopRequest;
+  status: IntentStatus;
+  repeated: boolean;
+  /** A later request whose caller or reason differs from the first's: who asked and why, recorded nowhere. */
+  unrecorded?: { by: string; reason: string };
+  /** Says so, in words, for whoever sent the later request. */
+  note?: string;
+}
+
 /**
  * Records a stop request for an intent in flight, as `caller`. Throws `NotFoundError` (no such intent),
  * `NotInControlError` (not its requester nor an owner), `IntentNotInFlightError` (it concluded or failed).
  * A second request while the first is being honoured answers the first (`repeated`): stopping is idempotent.
+ * Only the first is recorded, so a second one that says something else is told its reason was not
+ * (`unrecorded`, `note`): the first stop's reason is the one the ledger keeps.
  */
 export async function requestStop(
   input: { intentId: string; reason: string; caller: Caller },
   deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'state' | 'catalog' | 'clock'>,
-): Promise<{ request: StopRequest; status: IntentStatus; repeated: boolean }> {
+): Promise<StopAnswer> {
   const entries = await deps.ledger.forIntent(deps.ledgerName, input.intentId);
   const status = intentStatus(input.intentId, entries);
   if (!status) throw new NotFoundError(`no intent ${input.intentId} on the ledger`);
@@ -163,8 +176,16 @@ export async function requestStop(
     return { request, status, repeated: false };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    const first = await stopRequestOf(input.intentId, deps);
-    return { request: first ?? request, status, repeated: true };
+    const first = (await stopRequestOf(input.intentId, deps)) ?? request;
+    if (first.reason === request.reason && first.by === request.by)
+      return { request: first, status, repeated: true };
+    return {
+      request: first,
+      status,
+      repeated: true,
+      unrecorded: { by: request.by, reason: request.reason },
+      note: `intent ${input.intentId} was already stopped by ${first.by} at ${first.requestedAt} (${first.reason}): this stop's reason was not recorded`,
+    };
   }
 }
 

@@ -193,7 +193,15 @@ describe('who may stop, and when', () => {
     );
     const late = await stopAs(h, intentId).catch((error: unknown) => error);
     // Assess
-    expect(second).toMatchObject({ repeated: true, request: { reason: first.request.reason } });
+    expect(second).toMatchObject({
+      repeated: true,
+      request: { reason: first.request.reason },
+      unrecorded: { by: 'alice', reason: 'another reason' },
+    });
+    expect(second.note).toBe(
+      `intent ${intentId} was already stopped by alice at ${first.request.requestedAt} (${first.request.reason}): this stop's reason was not recorded`,
+    );
+    expect(first).not.toHaveProperty('unrecorded');
     expect(late).toBeInstanceOf(IntentNotInFlightError);
     expect(late).toMatchObject({ status: 'stopped' });
   });
