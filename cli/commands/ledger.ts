@@ -92,8 +92,12 @@ export function printAudit(
   const bundlesBad = (bundles?.failures.length ?? 0) > 0;
   const code = verifyExitOf(audit, acceptTail, bundlesBad);
   const verdict = !audit.ok || bundlesBad ? 'tampered' : isAnchored(audit) ? 'intact' : 'unanchored';
-  if (json) console.log(JSON.stringify({ verdict, ...audit, ...(bundles ? { bundles } : {}) }, null, 2));
-  else if (bundles) {
+  // `ok` says what the exit code says (intact, or a tail accepted), so a script reading either decides alike; the
+  // audit's own `ok` only says the chain and signatures held, which `verdict` tells apart from unanchored.
+  if (json) {
+    const answer = { verdict, ...audit, ok: code === VERIFY_EXIT.intact, ...(bundles ? { bundles } : {}) };
+    console.log(JSON.stringify(answer, null, 2));
+  } else if (bundles) {
     printAudit(audit, false, acceptTail);
     for (const failure of bundles.failures)
       console.log(

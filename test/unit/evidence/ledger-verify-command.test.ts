@@ -85,6 +85,10 @@ describe('itv ledger verify --file, against tampered exports', () => {
     const strict = await verifyFiles('tail', ledger.entries, withoutClosing);
     const accepted = await verifyFiles('tail', ledger.entries, withoutClosing, { acceptTail: true });
     const json = await verifyFiles('tail', ledger.entries, withoutClosing, { json: true });
+    const jsonAccepted = await verifyFiles('tail', ledger.entries, withoutClosing, {
+      json: true,
+      acceptTail: true,
+    });
     // Assess
     expect(strict.code).toBe(3);
     expect(strict.output).toContain(
@@ -93,7 +97,15 @@ describe('itv ledger verify --file, against tampered exports', () => {
     expect(accepted.code).toBe(0);
     expect(accepted.output).toContain('ledger intact up to its tail (accepted): 35 entries, 34 covered');
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.output)).toMatchObject({ verdict: 'unanchored', anchored: 34, trailing: 1 });
+    // `ok` agrees with the exit code: an unanchored ledger is not ok, unless its tail is accepted.
+    expect(JSON.parse(json.output)).toMatchObject({
+      verdict: 'unanchored',
+      ok: false,
+      anchored: 34,
+      trailing: 1,
+    });
+    expect(jsonAccepted.code).toBe(0);
+    expect(JSON.parse(jsonAccepted.output)).toMatchObject({ verdict: 'unanchored', ok: true, trailing: 1 });
   });
 
   test('an export with no checkpoint at all, even an empty one, proves nothing: exit 3', async () => {
