@@ -1,12 +1,10 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
-import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
-import { waitDetails } from '../api/wait-details.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { terminalText } from '../format.js';
-import { nextStepLines } from './next-step.js';
+import { followAndReport } from './submit.js';
 import { watchIntent } from './watch.js';
 
 /**
@@ -34,8 +32,8 @@ export async function stopIntentCommand(
 
 /**
  * `itv retry ID`: `POST /intents/{id}/retry` as the caller; the new attempt (`<id>:attempt-<n>`) is followed
- * until it settles, as `itv submit` follows a submission, and the exit code is its outcome's; its steps are printed as
- * `itv watch` prints them.
+ * until it settles, as `itv submit` follows a submission and by the same code (`followAndReport`): each stage, then
+ * why it did not release and the next step; the exit code is its outcome's.
  */
 export async function retryIntentCommand(
   id: string,
@@ -79,23 +77,13 @@ async function postThenWatch(
     else if (repeated) console.log(`stop already requested for ${id}; watching it conclude`);
     else console.log(`stop requested for ${id}; watching it conclude`);
   }
-  // A stop is followed until the intent concludes; a retry, like a submission, until it settles (a wait for a
-  // person ends the command: exit 0, as `itv submit`).
-  const code = await watchIntent(api, watched, {
+  // A retry is followed as a submission is, by the same code: each stage, then why it did not release and the
+  // next step (a wait for a person ends the command: exit 0, as `itv submit`).
+  if (route === 'retry') return followAndReport(api, watched, { json, untilReviewed: false });
+  // A stop is followed until the intent concludes.
+  return watchIntent(api, watched, {
     json,
     tty: false,
-    untilSettled: route === 'retry',
-    ...(route === 'stop' && repeated
-      ? { also: { stopRequest: { repeated, reasonRecorded, note, stop } } }
-      : {}),
+    ...(repeated ? { also: { stopRequest: { repeated, reasonRecorded, note, stop } } } : {}),
   });
-  if (route === 'retry' && !json) {
-    // Settled on a wait (a reviewer, its due instant, CI): what to do next, as `itv submit` says it.
-    const settled = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(watched)}`);
-    if (settled.status === 200) {
-      const next = nextStepLines(settled.body, api.kind, await waitDetails(api.client, settled.body));
-      if (next) console.log(next);
-    }
-  }
-  return code;
 }

@@ -6,7 +6,7 @@ import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
-import { chosenTarget, connect } from '../api/itv-api.js';
+import { chosenTarget, connect, type ItvApi } from '../api/itv-api.js';
 import { type WaitDetails, waitDetails } from '../api/wait-details.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
@@ -65,12 +65,28 @@ export async function submitCommand(
     console.log(`intent ${intentId} was already submitted; its status:`);
   if (answer.body.previousIntentId && !options.json)
     console.log(`attempt ${intentId} follows ${answer.body.previousIntentId}, which ended without releasing`);
-  const status = await followOn(api, intentId, {
-    print: options.json ? undefined : (line) => console.log(line),
+  return followAndReport(api, intentId, {
+    json: options.json ?? false,
     untilReviewed: options.wait ?? false,
   });
+}
+
+/**
+ * Follows a submitted (or retried) attempt stage by stage until it settles, then prints its status — why it did
+ * not release, each failed rule with what would pass — and the next step; returns the exit code. `itv submit`
+ * and `itv retry` share it, so a retry rejected again says why as its submission did.
+ */
+export async function followAndReport(
+  api: ItvApi,
+  intentId: string,
+  options: { json: boolean; untilReviewed: boolean },
+): Promise<number> {
+  const status = await followOn(api, intentId, {
+    print: options.json ? undefined : (line) => console.log(line),
+    untilReviewed: options.untilReviewed,
+  });
   const details = status && !options.json ? await waitDetails(api.client, status) : {};
-  return report(status, intentId, options.json ?? false, api.kind, details);
+  return report(status, intentId, options.json, api.kind, details);
 }
 
 /** The intent with `change.payload` replaced by the reference of the uploaded content. */

@@ -56,4 +56,29 @@ describe('itv stop, watch and retry', () => {
     },
     intentsBudgetMs(3),
   );
+
+  test(
+    'a retry rejected again says why, as the submission did: the failed rule and what would pass',
+    async () => {
+      // Prepare: rachel may not change incident-router; policy rejects her intent.
+      const file = join(root, 'examples', '03-policy-reject.json');
+      const submitted = await runItv(home, ['submit', file, '--as', 'rachel', '--json']);
+      expect(submitted.code).toBe(2);
+      const { intentId } = JSON.parse(submitted.stdout) as { intentId: string };
+
+      // Act
+      const retried = await runItv(home, ['retry', intentId, '--as', 'rachel']);
+
+      // Assess: the AdmitPolicy line and the status's `why`, as `itv submit` prints them.
+      expect(retried.code).toBe(2);
+      expect(retried.stdout).toContain(`retrying ${intentId} as ${intentId}:attempt-2`);
+      expect(retried.stdout).toMatch(
+        /AdmitPolicy +rejected by policy: authority-owner-or-delegate: .*\(would pass: /,
+      );
+      expect(retried.stdout).toMatch(
+        /\nwhy +authority-owner-or-delegate: rachel is not an owner of incident-router/,
+      );
+    },
+    intentsBudgetMs(2),
+  );
 });
