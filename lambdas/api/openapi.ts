@@ -61,7 +61,8 @@ const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
   },
   'POST /intents/{id}/stop': {
     '202': {
-      description: 'the stop is recorded and the intent resumed to honour it; Location names its status',
+      description:
+        'the stop is recorded and the intent resumed to honour it; Location names its status. A stop sent while another is honoured answers the first (repeated, stop: who, why, when); one whose caller or reason differs is told its reason was not recorded (reasonRecorded false, note)',
       location: true,
     },
   },
@@ -96,7 +97,7 @@ const conflicts: Partial<Record<ApiRouteKey, string>> = {
   'POST /intents':
     'the intent id already names another change that stands (in flight, or concluded without a new attempt due): give this change an id of its own; issues name id',
   'POST /intents/{id}/review':
-    'the intent is not waiting for a review, was decided otherwise, or its wait had ended (the review is then recorded, but no execution waits for it)',
+    'the intent is not waiting for a review (NotAwaitingReviewError: it never did, was decided otherwise, was stopped or has concluded; nothing is recorded), or its wait ended as the review was recorded (ReviewWaitEndedError)',
   'POST /intents/{id}/release-decision':
     'nothing to decide: the release was never held, is decided already, its wait expired, or a roll-back has no earlier configuration to go back to',
   'POST /intents/{id}/stop':
