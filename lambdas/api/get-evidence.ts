@@ -32,7 +32,7 @@ export async function getEvidence(
     for (const [name, body] of await recordedBundleFiles(deps, id)) {
       files[name] = Buffer.from(body).toString('base64');
     }
-    if (Object.keys(files).length === 0) return noBundleYet(id, deps);
+    if (Object.keys(files).length === 0) return await noBundleYet(id, deps);
     return json(200, { intentId: id, files });
   } catch (error) {
     return errorResponse(error);
@@ -48,7 +48,7 @@ async function noBundleYet(
   deps: { ledger: LedgerStore; ledgerName: string },
 ): Promise<APIGatewayProxyResult> {
   const status = intentStatus(id, await deps.ledger.forIntent(deps.ledgerName, id));
-  if (!status) return notFound(`no intent ${id} on the ledger`);
+  if (!status) return notFound(`no evidence bundle for intent ${id}: no intent ${id} on the ledger`);
   if (status.outcome === null && status.status !== 'failed') {
     const message = `intent ${id} has no evidence bundle yet: its bundle is sealed when the intent concludes, and it is ${status.status} now (itv status ${id})`;
     return problem(404, 'NotFound', message, {

@@ -45,6 +45,29 @@ describe('the evidence of an intent still in flight', () => {
   test('404 naming an intent the ledger does not hold', async () => {
     const answer = await getEvidence(eventFor('int-unknown'), deps());
     expect(answer.statusCode).toBe(404);
-    expect(JSON.parse(answer.body)).toMatchObject({ detail: 'no intent int-unknown on the ledger' });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      detail: 'no evidence bundle for intent int-unknown: no intent int-unknown on the ledger',
+    });
+  });
+
+  test('404 for a concluded intent whose bundle the store does not hold', async () => {
+    // Prepare
+    const d = deps();
+    const types = ['intent.declared', 'intent.concluded'];
+    for (const type of types) {
+      await d.ledger.append('main', {
+        intentId: 'int-2',
+        type,
+        idempotencyKey: `int-2/${type}`,
+        timestamp: '2026-11-04T15:00:00.000Z',
+        payload:
+          type === 'intent.declared' ? { intent: { title: 'Raise the limit' } } : { outcome: 'released' },
+      });
+    }
+    // Act
+    const answer = await getEvidence(eventFor('int-2'), d);
+    // Assess
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(answer.body)).toMatchObject({ detail: 'no evidence bundle for intent int-2' });
   });
 });
