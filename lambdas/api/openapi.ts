@@ -97,7 +97,7 @@ const conflicts: Partial<Record<ApiRouteKey, string>> = {
   'POST /intents':
     'the intent id already names another change that stands (in flight, or concluded without a new attempt due): give this change an id of its own; issues name id',
   'POST /intents/{id}/review':
-    'the intent is not waiting for a review (NotAwaitingReviewError: it never did, was decided otherwise, was stopped or has concluded; nothing is recorded), or its wait ended as the review was recorded (ReviewWaitEndedError)',
+    'the intent is not waiting for a review (NotAwaitingReviewError: it never did, was decided otherwise, or has ended or is ending; nothing is recorded), or its wait ended as the review was recorded (ReviewWaitEndedError)',
   'POST /intents/{id}/release-decision':
     'nothing to decide: the release was never held, is decided already, its wait expired, or a roll-back has no earlier configuration to go back to',
   'POST /intents/{id}/stop':
