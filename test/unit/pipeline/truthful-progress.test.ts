@@ -111,9 +111,11 @@ describe('progress and status say what happened to a release', () => {
   });
 
   test('a release itv stopped for a policy breach says so, not that a user stopped the deployment', async () => {
-    // Prepare: ten minutes before the year-end freeze (2026-12-21T00:00Z)
-    const h = pipelineHarness(new Date('2026-12-20T23:50:00Z'));
+    // Prepare: admitted twenty minutes before the year-end freeze (2026-12-21T00:00Z), when its release fitted;
+    // its start then waits ten minutes (as for a reviewer), so the freeze opens while it runs
+    const h = pipelineHarness(new Date('2026-12-20T23:40:00Z'));
     const verified = await runToVerify(h, intentAt(h));
+    h.clock.advance(10 * 60_000);
     // Act
     const released = await runRelease(h, verified);
     // Assess
