@@ -107,7 +107,11 @@ describe('a held release, decided by its owner over the deployed API', () => {
   });
 
   test('nobody decides within three days: the wait times out in Step Functions, the hold is kept and the intent concludes held', async () => {
-    // Prepare: the service regresses, so the irreversible change holds at its first step.
+    // Prepare: the first test's regression ends with its roll-back, and its alarm returns to OK (a release does not
+    // start while an alarm of its lane is raised from before it); then the service regresses again, so the
+    // irreversible change holds at its first step.
+    stack.telemetry.clearFaults('launch-flags');
+    await stack.clock.busy(() => stack.clock.sleep(5 * 60_000));
     stack.telemetry.inject({ service: 'launch-flags', metric: 'errorRate', value: 0.2, atPercent: 0 });
     const intent = declaredAt(
       { ...irreversible(example('01-low-risk-flag.json')), title: 'Launch flags, held and left undecided' },
