@@ -85,6 +85,14 @@ export interface AppConfigReleaserOptions {
   alarmPrefix?: string;
 }
 
+/** What the releaser reads of a monitor: the fields metric and composite alarms share. */
+interface DescribedMonitor {
+  AlarmName?: string;
+  ActionsEnabled?: boolean;
+  StateValue?: string;
+  StateUpdatedTimestamp?: Date;
+}
+
 interface NamedError {
   name?: string;
   message?: string;
@@ -369,17 +377,7 @@ export class AppConfigReleaser implements Releaser {
    * (ListDeployments lists the newest first) and whether it carries the observe-only marker.
    */
   async monitors(service: string, environment: string): Promise<LaneMonitors> {
-    const cloudwatch = this.cloudwatchFor(service);
-    let alarms: Array<{ AlarmName?: string; ActionsEnabled?: boolean }>;
-    try {
-      const described = await cloudwatch.send(
-        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
-      );
-      alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
-    } catch (error) {
-      throw transientOr(error, 'CloudWatch DescribeAlarms');
-    }
-    const disabled = alarms
+    const disabled = (await this.describeMonitors(service))
       .filter((alarm) => alarm.ActionsEnabled === false)
       .map((alarm) => alarm.AlarmName ?? 'unknown');
     if (disabled.length === 0) return { disabled };
@@ -403,17 +401,7 @@ export class AppConfigReleaser implements Releaser {
 
   /** DescribeAlarms for the monitors' `StateValue`, now: CloudWatch keeps no state history to ask of a past instant. */
   async monitorStates(service: string, _environment: string): Promise<MonitorState[]> {
-    const cloudwatch = this.cloudwatchFor(service);
-    let alarms: Array<{ AlarmName?: string; StateValue?: string }>;
-    try {
-      const described = await cloudwatch.send(
-        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
-      );
-      alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
-    } catch (error) {
-      throw transientOr(error, 'CloudWatch DescribeAlarms');
-    }
-    return alarms.map((alarm) => ({
+    return (await this.describeMonitors(service)).map((alarm) => ({
       name: alarm.AlarmName ?? 'unknown',
       state:
         alarm.StateValue === 'OK' || alarm.StateValue === 'ALARM' ? alarm.StateValue : 'INSUFFICIENT_DATA',
@@ -424,6 +412,19 @@ export class AppConfigReleaser implements Releaser {
     this.cloudwatchFor(service);
     await this.setAlarmActions(service, true);
     return this.monitorNames(service);
+  }
+
+  /** The service's monitors as DescribeAlarms has them now, metric and composite alike. */
+  private async describeMonitors(service: string): Promise<DescribedMonitor[]> {
+    const cloudwatch = this.cloudwatchFor(service);
+    try {
+      const described = await cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
+      );
+      return [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
+    } catch (error) {
+      throw transientOr(error, 'CloudWatch DescribeAlarms');
+    }
   }
 
   private cloudwatchFor(service: string): CloudWatchClient {
@@ -460,15 +461,7 @@ export class AppConfigReleaser implements Releaser {
     service: string,
     status: DeploymentStatus,
   ): Promise<TrippedMonitor | undefined> {
-    let alarms: Array<{ AlarmName?: string; StateValue?: string; StateUpdatedTimestamp?: Date }>;
-    try {
-      const described = await this.options.cloudwatch!.send(
-        new DescribeAlarmsCommand({ AlarmNames: this.monitorNames(service) }),
-      );
-      alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
-    } catch (error) {
-      throw transientOr(error, 'CloudWatch DescribeAlarms');
-    }
+    const alarms = await this.describeMonitors(service);
     const startedMs = Date.parse(status.startedAt);
     const tripped = alarms
       .filter((alarm) => alarm.StateValue === 'ALARM' || alarm.StateValue === 'INSUFFICIENT_DATA')
