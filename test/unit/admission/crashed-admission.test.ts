@@ -1,15 +1,13 @@
 import { readOccupancy } from '../../../lambdas/core/admission/occupancy.js';
-import type { IntentInput } from '../../../lambdas/core/intent.js';
-import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { StateItem, StateStore } from '../../../lambdas/ports/state-store.js';
 import { fromAnotherProcess } from '../../support/another-process.js';
 import {
+  emergencyFix,
   type Harness,
-  intentAt,
   pipelineHarness,
-  runToVerify,
+  routineReleasing,
 } from '../pipeline/helpers/pipeline-harness.js';
 import { admit, declared, lastAdmissionEntry } from './harness.js';
 
@@ -129,27 +127,14 @@ test('an admission killed after its commit keeps its lease when its stage runs a
   expect(admitted).toEqual([winner]);
 });
 
-/** alice, engineering manager of growth (which owns launch-flags), sends a fix under an emergency override. */
-const emergency = (d: IntentInput) => {
-  d.title = 'Turn dark mode off now';
-  d.change.payload = { 'dark-mode': { enabled: false } };
-  d.authority = { requester: 'alice', team: 'growth', role: 'engineering-manager', emergencyOverride: true };
-};
-
 test('an emergency admission killed before its commit leaves the holder it would have preempted holding its lane', async () => {
   // Prepare: a routine change of launch-flags is releasing; an emergency fix of the same service arrives and
   // preempts it, writing the holder's place as re-queued, and its process is killed before its sequencer commit.
   const h = pipelineHarness();
-  const routine = await runToVerify(
-    h,
-    intentAt(h, (d) => {
-      d.title = 'Routine flag change';
-    }),
-  );
-  await startRelease(routine, h.deps);
+  const routine = await routineReleasing(h);
   const routineId = routine.declared!.intentId;
   h.clock.advance(3 * 60_000);
-  const fix = await declared(h, emergency);
+  const fix = await declared(h, emergencyFix);
   const killedAtCommit = atTheSequencer(h.deps.state, () =>
     Promise.reject(new Killed('killed before its commit')),
   );

@@ -1,43 +1,22 @@
-import { type IntentInput, inlineIntent, intentSchema } from '../../../lambdas/core/intent.js';
+import { inlineIntent, intentSchema } from '../../../lambdas/core/intent.js';
 import { ledgerPayloads } from '../../../lambdas/core/ledger/entry-payloads.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { dryRunIntent } from '../../../lambdas/core/pipeline/dry-run.js';
 import { preemptionOf } from '../../../lambdas/core/pipeline/preempt-release.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
-import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { DeploymentStatus } from '../../../lambdas/ports/releaser.js';
 import { admit, declared } from '../admission/harness.js';
 import {
+  emergencyFix,
   type Harness,
   intentAt,
   ledgerTypes,
   pipelineHarness,
+  routineReleasing,
   runToVerify,
 } from './helpers/pipeline-harness.js';
-
-/** alice, engineering manager of growth (which owns launch-flags), sends a fix under an emergency override. */
-const emergency = (d: IntentInput) => {
-  d.title = 'Turn dark mode off now';
-  d.change.payload = { 'dark-mode': { enabled: false } };
-  d.authority = { requester: 'alice', team: 'growth', role: 'engineering-manager', emergencyOverride: true };
-};
-
-/** A routine launch-flags change, verified and with its deployment started. */
-async function routineReleasing(
-  h: Harness,
-  edit: (d: IntentInput) => void = () => {},
-): Promise<PipelineState> {
-  const state = await runToVerify(
-    h,
-    intentAt(h, (d) => {
-      d.title = 'Routine flag change';
-      edit(d);
-    }),
-  );
-  return { ...state, release: await startRelease(state, h.deps) };
-}
 
 async function admissionEntry(h: Harness, intentId: string) {
   const entry = (await h.ledger.forIntent('test', intentId))
@@ -55,7 +34,7 @@ describe('emergency preemption through the pipeline stages', () => {
     h.clock.advance(3 * 60_000);
 
     // Act: the emergency is admitted at once; the routine polls, then asks for its lane again.
-    const fix = await runToVerify(h, intentAt(h, emergency));
+    const fix = await runToVerify(h, intentAt(h, emergencyFix));
     const polled = await checkRelease(routine, h.deps);
     const requeued = { ...routine, release: polled };
     const readmitted = await admitPolicy(requeued, h.deps);
@@ -99,7 +78,7 @@ describe('emergency preemption through the pipeline stages', () => {
     h.clock.advance(3 * 60_000);
 
     // Act
-    const fix = await admit(h, await declared(h, emergency));
+    const fix = await admit(h, await declared(h, emergencyFix));
     const polled = await checkRelease(routine, h.deps);
 
     // Assess
@@ -126,7 +105,7 @@ describe('emergency preemption through the pipeline stages', () => {
     h.clock.advance(4 * 3600_000);
 
     // Act
-    const fix = await runToVerify(h, intentAt(h, emergency));
+    const fix = await runToVerify(h, intentAt(h, emergencyFix));
     const polled = await checkRelease(routine, h.deps);
 
     // Assess
@@ -171,7 +150,7 @@ describe('a dry run of an emergency override', () => {
     const routine = await routineReleasing(h);
     const routineId = routine.declared!.intentId;
     h.clock.advance(3 * 60_000);
-    const fix = intentAt(h, emergency);
+    const fix = intentAt(h, emergencyFix);
     const ledgerBefore = await h.ledger.forIntent('test', routineId);
     const leaseBefore = await h.store.get(stateKeys.inFlightIntent(routineId).pk, routineId);
 

@@ -1,27 +1,28 @@
 import { describeStage, progressPrinter } from '../../../cli/progress.js';
 import type { ProgressEvent } from '../../../cli/runtime/local-pipeline.js';
-import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
-import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
 import {
+  emergencyFix,
   errorRateFault,
   type Harness,
   intentAt,
   pipelineHarness,
+  routineReleasing,
   runRelease,
   runToVerify,
 } from './helpers/pipeline-harness.js';
 
-const emergency = (d: IntentInput) => {
-  d.title = 'Turn dark mode off now';
-  d.change.payload = { 'dark-mode': { enabled: false } };
-  d.authority = { requester: 'alice', team: 'growth', role: 'engineering-manager', emergencyOverride: true };
-};
+/** A routine release preempted by an emergency fix of its service, three minutes in, before its next poll. */
+async function preemptedRoutine(h: Harness): Promise<{ routine: PipelineState; fix: PipelineState }> {
+  const routine = await routineReleasing(h);
+  h.clock.advance(3 * 60_000);
+  return { routine, fix: await runToVerify(h, intentAt(h, emergencyFix)) };
+}
 
 async function reasonsOf(h: Harness, state: PipelineState): Promise<string> {
   const intentId = state.declared!.intentId;
@@ -55,13 +56,7 @@ describe('progress and status say what happened to a release', () => {
   test('a preempted release names the emergency, and its way back to admission is not said as a lane that cleared', async () => {
     // Prepare
     const h = pipelineHarness();
-    const routine = await runToVerify(
-      h,
-      intentAt(h, (d) => Object.assign(d, { title: 'Routine' })),
-    );
-    const started = { ...routine, release: await startRelease(routine, h.deps) };
-    h.clock.advance(3 * 60_000);
-    const fix = await runToVerify(h, intentAt(h, emergency));
+    const { routine: started, fix } = await preemptedRoutine(h);
     // Act
     const polled = await checkRelease(started, h.deps);
     const lines: string[] = [];
@@ -88,13 +83,7 @@ describe('progress and status say what happened to a release', () => {
   test('after a preempted release is released anew, its status no longer says why it was rolled back', async () => {
     // Prepare: the emergency preempts the routine release, which queues behind it and is admitted once it ends
     const h = pipelineHarness();
-    const routine = await runToVerify(
-      h,
-      intentAt(h, (d) => Object.assign(d, { title: 'Routine' })),
-    );
-    const started = { ...routine, release: await startRelease(routine, h.deps) };
-    h.clock.advance(3 * 60_000);
-    const fix = await runToVerify(h, intentAt(h, emergency));
+    const { routine: started, fix } = await preemptedRoutine(h);
     const requeued = { ...started, release: await checkRelease(started, h.deps) };
     let fixed = await runRelease(h, fix);
     fixed = { ...fixed, observation: await observe(fixed, h.deps) };

@@ -144,6 +144,28 @@ export async function ledgerTypes(h: Harness, intentId: string): Promise<string[
   return (await h.ledger.forIntent('test', intentId)).map((stored) => stored.entry.type);
 }
 
+/** alice, engineering manager of growth (which owns launch-flags), sends a fix under an emergency override. */
+export const emergencyFix = (d: IntentInput) => {
+  d.title = 'Turn dark mode off now';
+  d.change.payload = { 'dark-mode': { enabled: false } };
+  d.authority = { requester: 'alice', team: 'growth', role: 'engineering-manager', emergencyOverride: true };
+};
+
+/** A routine launch-flags change, verified and with its deployment started. */
+export async function routineReleasing(
+  h: Harness,
+  edit: (d: IntentInput) => void = () => {},
+): Promise<PipelineState> {
+  const state = await runToVerify(
+    h,
+    intentAt(h, (d) => {
+      d.title = 'Routine flag change';
+      edit(d);
+    }),
+  );
+  return { ...state, release: await startRelease(state, h.deps) };
+}
+
 /** Irreversible changes to launch-flags are admitted in its business hours only: 10:00 in Los Angeles. */
 export const launchFlagsBusinessHours = new Date('2026-11-04T18:00:00Z');
 
