@@ -34,6 +34,8 @@ interface ProfileNode {
 export interface CpuBreakdown {
   /** Milliseconds of main-thread samples by category, largest first. */
   byCategory: Array<[string, number]>;
+  /** The itv source files that take most of the category `itv code`, with their milliseconds. */
+  itvFiles: Array<[string, number]>;
   /** Main-thread milliseconds sampled, idle left out. */
   sampledMs: number;
   /** The process's CPU (all threads) over the same stretch. */
@@ -69,6 +71,8 @@ function categorize(profile: { nodes: ProfileNode[]; samples?: number[]; timeDel
     for (const child of node.children ?? []) parent.set(child, node);
   }
   const categoryOf = new Map<number, string>();
+  /** The source file whose frame claimed each node for its category. */
+  const claimedBy = new Map<number, string>();
   const classify = (node: ProfileNode): string => {
     const known = categoryOf.get(node.id);
     if (known !== undefined) return known;
@@ -76,26 +80,43 @@ function categorize(profile: { nodes: ProfileNode[]; samples?: number[]; timeDel
     let category: string;
     if (functionName === '(garbage collector)') category = 'garbage collection';
     else if (functionName === '(idle)') category = '(idle)';
+    // The profiler's own work (its session's dispatch, as the profile is taken and handed over) is not the
+    // pipeline's: left out as idle is.
+    else if (url.endsWith('/bench/cpu-breakdown.ts')) category = '(profiler)';
     else {
       const claimed = categories.find(([, claims]) => claims(url))?.[0];
       const up = parent.get(node.id);
       category = claimed ?? (up ? classify(up) : 'other (Node.js, modules)');
+      const by = claimed !== undefined ? url : up ? claimedBy.get(up.id) : undefined;
+      if (by !== undefined) claimedBy.set(node.id, by);
     }
     categoryOf.set(node.id, category);
     return category;
   };
   const totals = new Map<string, number>();
+  const itvFiles = new Map<string, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   for (let i = 0; i < samples.length; i++) {
     const node = byId.get(samples[i]!);
     if (node === undefined) continue;
     const category = classify(node);
-    totals.set(category, (totals.get(category) ?? 0) + (deltas[i] ?? 0) / 1000);
+    const ms = (deltas[i] ?? 0) / 1000;
+    totals.set(category, (totals.get(category) ?? 0) + ms);
+    const file = claimedBy.get(node.id);
+    if (category === 'itv code' && file !== undefined) {
+      const short = file.replace(/^.*?\/(lambdas|cli|statemachines|policies|bench)\//, '$1/');
+      itvFiles.set(short, (itvFiles.get(short) ?? 0) + ms);
+    }
   }
   totals.delete('(idle)');
+  totals.delete('(profiler)');
   const byCategory = [...totals].sort((a, b) => b[1] - a[1]);
-  return { byCategory, sampledMs: byCategory.reduce((sum, [, ms]) => sum + ms, 0) };
+  return {
+    byCategory,
+    itvFiles: [...itvFiles].sort((a, b) => b[1] - a[1]).slice(0, 6),
+    sampledMs: byCategory.reduce((sum, [, ms]) => sum + ms, 0),
+  };
 }
 
 /** Printable lines: each category's CPU per unit of work, and what the main thread's samples do not show. */
@@ -104,7 +125,12 @@ export function breakdownLines(breakdown: CpuBreakdown, units: number, unit: str
   const outside = Math.max(0, breakdown.processMs - breakdown.sampledMs);
   return [
     `  where the CPU goes, ms per ${unit} (V8 profile of ${units} further ${unit}s; process ${per(breakdown.processMs)}, main thread sampled ${per(breakdown.sampledMs)}):`,
-    ...breakdown.byCategory.map(([category, ms]) => `    ${category.padEnd(38)} ${per(ms).padStart(6)}`),
+    ...breakdown.byCategory.flatMap(([category, ms]) => [
+      `    ${category.padEnd(38)} ${per(ms).padStart(6)}`,
+      ...(category === 'itv code'
+        ? breakdown.itvFiles.map(([file, fileMs]) => `      ${file.padEnd(54)} ${per(fileMs).padStart(6)}`)
+        : []),
+    ]),
     `    ${'other threads (thread pool, GC, JIT)'.padEnd(38)} ${per(outside).padStart(6)}`,
   ];
 }
