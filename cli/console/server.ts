@@ -144,7 +144,9 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
     if (presented === 'url') {
       url.searchParams.delete('token');
       response.writeHead(303, {
-        location: `${url.pathname}${url.search}`,
+        // Always a path of this console: `//host/…` (or `/\host`, which URLs read as `//host`) would send the
+        // browser on to another site, from a link that looks like the console's own.
+        location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
         'set-cookie': this.session.cookie(),
         ...securityHeaders,
       });

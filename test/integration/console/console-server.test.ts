@@ -170,6 +170,20 @@ describe('itv console: who may use it, and what it sends as them', () => {
     expect(String(answer.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
   });
 
+  test.each([
+    ['//evil.example/x', '/evil.example/x'],
+    ['/\\evil.example', '/evil.example'],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
+    ['/intents/int-1?status=released', '/intents/int-1?status=released'],
+  ])(
+    'the link opened at %s leads to a path of this console (%s), never to another site',
+    async (path, to) => {
+      const separator = path.includes('?') ? '&' : '?';
+      const answer = await send(running.port, `${path}${separator}token=${running.session.secret}`);
+      expect([answer.status, answer.headers.location]).toEqual([303, to]);
+    },
+  );
+
   test("the cookie is named after the console's port: a second console's login leaves this one's session alone", async () => {
     // Prepare: a second console on 127.0.0.1, logged into by the same browser.
     const other = await startConsole({ api: recordingApi().api });
