@@ -1,7 +1,8 @@
 import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
-import { UnknownCallerError } from '../../lambdas/core/errors.js';
+import { InvalidInputError, UnknownCallerError } from '../../lambdas/core/errors.js';
 import { resolveLocalPrincipal } from '../runtime/local-caller.js';
 import { bearerCaller } from '../runtime/local-tokens.js';
+import { principalVariable } from '../runtime/principal-variable.js';
 import { decodedHeader, localHeaders } from './local-headers.js';
 import { sameSecret } from './same-secret.js';
 
@@ -21,10 +22,28 @@ export function controlPlaneCaller(home: string, secret: string): Authenticate {
     if (!holdsSecret(headers.authorization)) return bearer(event, catalog);
     return resolveLocalPrincipal(
       decodedHeader(headers[localHeaders.principal]),
-      decodedHeader(headers[localHeaders.namedBy]) ?? 'itv',
+      namedBy(decodedHeader(headers[localHeaders.namedBy])),
       catalog,
     );
   };
+}
+
+/**
+ * How the CLI named its principal (`itv review --as`, ITV_PRINCIPAL), as the record keeps it
+ * (`authenticatedAs.via`): only one of the ways the CLI names one. Anything else — a bearer token's label, a
+ * line break or escape, a long text, a secret — would go into the ledger for good as if it were how the request
+ * was made.
+ */
+function namedBy(header: string | undefined): string {
+  if (header === undefined) return 'itv';
+  if (header === principalVariable || /^itv [a-z]{1,16}(?: [a-z]{1,16}){0,2} --as$/.test(header))
+    return header;
+  throw new InvalidInputError(`${localHeaders.namedBy} must say how the CLI named the principal`, [
+    {
+      path: localHeaders.namedBy,
+      message: `must be \`itv COMMAND --as\` or ${principalVariable} (got ${JSON.stringify(header.slice(0, 60))})`,
+    },
+  ]);
 }
 
 /**

@@ -63,4 +63,50 @@ describe('the control plane’s /local/ routes', () => {
     expect(await list(`ItvLocal ${secret.slice(0, 8)}`)).toBe(401);
     expect(await list(`ItvLocal ${secret}00`)).toBe(401);
   });
+
+  test.each([
+    ['a line of its own', 'itv serve bearer token%1B%5B2J%0AFORGED'],
+    ["a bearer token's", 'itv serve bearer token'],
+    ['anything long', `itv ${'x'.repeat(6000)} --as`],
+  ])(
+    'how the CLI named its principal is one it names (itv COMMAND --as, ITV_PRINCIPAL): %s is 400, nothing recorded',
+    async (_what, namedBy) => {
+      // Prepare: a delegation alice may grant, sent as the CLI sends it.
+      const grant = (via: string) =>
+        fetch(`${base}/delegations`, {
+          method: 'POST',
+          headers: {
+            authorization: `ItvLocal ${secret}`,
+            'content-type': 'application/json',
+            'x-itv-principal': 'alice',
+            'x-itv-named-by': via,
+          },
+          body: JSON.stringify({
+            to: 'victor',
+            services: ['customer-onboarding'],
+            role: 'engineering-manager',
+            expiresAt: '2026-11-20T00:00:00Z',
+            reason: 'cover',
+          }),
+        });
+
+      // Act
+      const refused = await grant(namedBy);
+      const listed = await fetch(`${base}/delegations`, { headers: { authorization: `ItvLocal ${secret}` } });
+
+      // Assess
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(await refused.json())).toMatch(/x-itv-named-by/);
+      expect(JSON.stringify(await listed.json())).not.toMatch(/victor/);
+    },
+  );
+
+  test('the ways the CLI names its principal are recorded as it said them', async () => {
+    const as = (principal: string, via: string) =>
+      fetch(`${base}/delegations`, {
+        headers: { authorization: `ItvLocal ${secret}`, 'x-itv-principal': principal, 'x-itv-named-by': via },
+      });
+    expect((await as('alice', 'itv delegate revoke --as')).status).toBe(200);
+    expect((await as('alice', 'ITV_PRINCIPAL')).status).toBe(200);
+  });
 });
