@@ -291,9 +291,13 @@ export function buildProgram(): Command {
 
   program
     .command('token')
-    .description("issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one)")
+    .description(
+      "issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one), or revoke it",
+    )
     .argument('<principal>', 'principal id or e-mail from the catalog')
-    .option('--json', 'print the principal and token as JSON')
+    .option('--days <n>', 'days the token is good for, 1 to 366 (default 30)')
+    .option('--revoke', "remove the principal's token: itv serve refuses it from then on")
+    .option('--json', 'print the principal and token (or whether one was revoked) as JSON')
     .action(async (principal, options) =>
       exit(await (await import('./commands/token.js')).tokenCommand(principal, options)),
     );

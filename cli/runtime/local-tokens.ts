@@ -21,15 +21,28 @@ import { namedLocally } from './local-caller.js';
 /**
  * Bearer tokens for `itv serve`, one per principal, issued by `itv token PRINCIPAL` and kept under ITV_HOME
  * in `tokens.json` (mode 0600) as SHA-256 digests only: the token itself is printed once and never stored,
- * so the file does not let whoever reads it call as anybody. Reissuing replaces the principal's token.
- * Each issue reads, changes and replaces the file holding `tokens.lock` (created exclusively, as `owner.lock`
+ * so the file does not let whoever reads it call as anybody. Reissuing replaces the principal's token; revoking
+ * removes it; each token expires (`tokenLifetimeDays`, by the wall clock: a credential, not a recorded instant).
+ * Each change reads, changes and replaces the file holding `tokens.lock` (created exclusively, as `owner.lock`
  * is), so of many `itv token` run at once on one home none loses another's token.
  */
 interface TokenFile {
-  version: 1;
-  /** principal id → hex SHA-256 of its token */
-  tokens: Record<string, string>;
+  version: 1 | 2;
+  /**
+   * principal id → its token's hex SHA-256 and when it expires; a version-1 file (written before tokens
+   * expired) holds the digest alone, and such a token is kept until it is reissued or revoked.
+   */
+  tokens: Record<string, string | StoredToken>;
 }
+
+interface StoredToken {
+  sha256: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/** How long a token is good for, by default: `itv token --days N` sets another (1 to 366). */
+export const tokenLifetimeDays = 30;
 
 const tokensFile = (home: string) => join(home, 'tokens.json');
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
@@ -44,27 +57,59 @@ function readTokens(home: string): TokenFile {
 export class TokensLockedError extends ItvError {}
 
 /**
- * Issues (or replaces) `principal`'s token and returns it; only its digest is written. A token is returned only
- * once the file read back holds its digest: one printed is one `itv serve` knows.
+ * Issues (or replaces) `principal`'s token, good for `days` from `now`, and returns it with its expiry; only its
+ * digest is written. A token is returned only once the file read back holds its digest: one printed is one
+ * `itv serve` knows.
  */
-export function issueToken(home: string, principal: string): string {
+export function issueToken(
+  home: string,
+  principal: string,
+  days = tokenLifetimeDays,
+  now = new Date(),
+): string {
   const token = `itv_${randomBytes(32).toString('base64url')}`;
-  const stored = digest(token).toString('hex');
-  makePrivateFolder(home);
-  withTokensLock(home, () => {
-    const current = readTokens(home);
-    const next: TokenFile = { version: 1, tokens: { ...current.tokens, [principal]: stored } };
-    const temporary = `${tokensFile(home)}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, tokensFile(home));
-  });
-  if (readTokens(home).tokens[principal] !== stored)
+  const stored: StoredToken = {
+    sha256: digest(token).toString('hex'),
+    issuedAt: now.toISOString(),
+    expiresAt: tokenExpiry(now, days),
+  };
+  changeTokens(home, (tokens) => ({ ...tokens, [principal]: stored }));
+  if (storedDigest(readTokens(home).tokens[principal]) !== stored.sha256)
     throw new TokensLockedError(
       `tokens.json in ${home}: another itv token for ${principal} replaced this token as it was issued; use the one it printed, or run itv token again`,
     );
   return token;
 }
+
+/** When a token issued at `now` for `days` expires. */
+export function tokenExpiry(now: Date, days: number): string {
+  return new Date(now.getTime() + days * 86_400_000).toISOString();
+}
+
+/** Removes `principal`'s token: `itv serve` refuses it from then on. False when it had none. */
+export function revokeToken(home: string, principal: string): boolean {
+  let had = false;
+  changeTokens(home, (tokens) => {
+    had = principal in tokens;
+    const { [principal]: _revoked, ...kept } = tokens;
+    return kept;
+  });
+  return had;
+}
+
+function changeTokens(home: string, change: (tokens: TokenFile['tokens']) => TokenFile['tokens']): void {
+  makePrivateFolder(home);
+  withTokensLock(home, () => {
+    const next: TokenFile = { version: 2, tokens: change(readTokens(home).tokens) };
+    const temporary = `${tokensFile(home)}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, tokensFile(home));
+  });
+}
+
+const storedDigest = (stored: string | StoredToken | undefined) =>
+  typeof stored === 'string' ? stored : stored?.sha256;
 
 const lockFile = (home: string) => join(home, 'tokens.lock');
 /** How long an issue waits for another to give `tokens.lock` up: each holds it for one small file's write. */
@@ -136,13 +181,23 @@ function lockHolder(lock: string): { pid?: unknown; at?: unknown } | undefined {
   }
 }
 
-/** The principal whose token this is, comparing digests in constant time; undefined for none. */
+/** The principal whose token this is (expired or not); undefined for none. */
 export function tokenPrincipal(home: string, token: string): string | undefined {
+  return tokenHolder(home, token)?.principal;
+}
+
+/**
+ * The principal whose token this is (comparing digests in constant time), and when it expires (none for a token
+ * issued before tokens expired); undefined for none.
+ */
+function tokenHolder(home: string, token: string): { principal: string; expiresAt?: string } | undefined {
   const presented = digest(token);
-  let found: string | undefined;
-  for (const [principal, hex] of Object.entries(readTokens(home).tokens)) {
-    const stored = Buffer.from(hex, 'hex');
-    if (stored.length === presented.length && timingSafeEqual(stored, presented)) found = principal;
+  let found: { principal: string; expiresAt?: string } | undefined;
+  for (const [principal, kept] of Object.entries(readTokens(home).tokens)) {
+    const stored = Buffer.from(storedDigest(kept) ?? '', 'hex');
+    if (stored.length === presented.length && timingSafeEqual(stored, presented)) {
+      found = typeof kept === 'string' ? { principal } : { principal, expiresAt: kept.expiresAt };
+    }
   }
   return found;
 }
@@ -167,13 +222,19 @@ export function bearerCaller(home: string): Authenticate {
         },
       ]);
     }
-    const principal = tokenPrincipal(home, token);
-    if (!principal || !catalog.principals[principal]) {
+    const found = tokenHolder(home, token);
+    if (!found || !catalog.principals[found.principal]) {
       throw new UnknownCallerError(
-        'the bearer token is not one `itv token` issued for a principal in the catalog',
+        'the bearer token is not one `itv token` issued for a principal in the catalog (or it was revoked)',
         'Bearer',
       );
     }
-    return namedLocally(principal, 'itv serve bearer token');
+    if (found.expiresAt !== undefined && Date.parse(found.expiresAt) <= Date.now()) {
+      throw new UnknownCallerError(
+        `the bearer token expired at ${found.expiresAt}: \`itv token ${found.principal}\` issues a new one`,
+        'Bearer',
+      );
+    }
+    return namedLocally(found.principal, 'itv serve bearer token');
   };
 }

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../../catalog/index.js';
+import { bearerCaller, issueToken, revokeToken } from '../../cli/runtime/local-tokens.js';
+import { runItv } from '../support/run-itv.js';
+import { intentsBudgetMs } from '../support/time-budget.js';
+
+const catalog = loadCatalog();
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } }) as never;
+
+/**
+ * An `itv serve` bearer token is a credential that lasts: it expires (30 days unless `--days` says otherwise),
+ * and `itv token PRINCIPAL --revoke` withdraws it at once, without issuing another that would be live too.
+ */
+describe('itv serve bearer tokens: expiry and revocation', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-token-lifetime-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  test('a token past its expiry is refused, saying when it expired and how to get another', () => {
+    // Prepare: one issued two days ago for one day, one issued now.
+    const expired = issueToken(home, 'bob', 1, new Date(Date.now() - 2 * 86_400_000));
+    const live = issueToken(home, 'alice');
+
+    // Act
+    const authenticate = bearerCaller(home);
+    const refused = (() => {
+      try {
+        return authenticate(bearer(expired), catalog);
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    // Assess
+    expect((refused as Error).name).toBe('UnknownCallerError');
+    expect((refused as Error).message).toMatch(
+      /^the bearer token expired at \S+Z: `itv token bob` issues a new one$/,
+    );
+    expect(authenticate(bearer(live), catalog).principal).toBe('alice');
+    const stored = JSON.parse(readFileSync(join(home, 'tokens.json'), 'utf8'));
+    expect(stored.tokens.alice.expiresAt).toBe(
+      new Date(Date.parse(stored.tokens.alice.issuedAt) + 30 * 86_400_000).toISOString(),
+    );
+  });
+
+  test('a revoked token is refused from then on; revoking again says there was none', () => {
+    // Prepare
+    const token = issueToken(home, 'bob');
+
+    // Act
+    const first = revokeToken(home, 'bob');
+    const second = revokeToken(home, 'bob');
+
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    expect(() => bearerCaller(home)(bearer(token), catalog)).toThrow(/or it was revoked/);
+  });
+
+  test('a token an earlier itv issued (its digest alone, no expiry) is still honoured until reissued or revoked', () => {
+    // Prepare
+    const token = 'itv_earlier-token-0123456789';
+    const sha256 = createHash('sha256').update(token).digest('hex');
+    writeFileSync(join(home, 'tokens.json'), JSON.stringify({ version: 1, tokens: { bob: sha256 } }));
+
+    // Act
+    const caller = bearerCaller(home)(bearer(token), catalog);
+    revokeToken(home, 'bob');
+
+    // Assess
+    expect(caller.principal).toBe('bob');
+    expect(() => bearerCaller(home)(bearer(token), catalog)).toThrow(/or it was revoked/);
+  });
+
+  test(
+    'itv token says when the token expires, revokes with --revoke, and refuses a lifetime it cannot give',
+    async () => {
+      // Act
+      const issued = await runItv(home, ['token', 'bob', '--days', '7', '--json']);
+      const revoked = await runItv(home, ['token', 'bob', '--revoke']);
+      const again = await runItv(home, ['token', 'bob', '--revoke', '--json']);
+      const zero = await runItv(home, ['token', 'bob', '--days', '0']);
+      const both = await runItv(home, ['token', 'bob', '--revoke', '--days', '3']);
+
+      // Assess
+      const { expiresAt } = JSON.parse(issued.stdout) as { expiresAt: string };
+      expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+      expect(issued.stderr).toMatch(`expires ${expiresAt}`);
+      expect([revoked.code, revoked.stdout]).toEqual([
+        0,
+        "revoked bob's bearer token: itv serve refuses it from now on\n",
+      ]);
+      expect([again.code, again.stdout]).toEqual([0, '{"principal":"bob","revoked":false}\n']);
+      expect([zero.code, zero.stdout]).toEqual([1, '']);
+      expect(zero.stderr).toMatch(/--days: must be a whole number from 1 to 366 \(got "0"\)/);
+      expect([both.code, both.stdout]).toEqual([1, '']);
+      expect(both.stderr).toMatch(/--days: is for a token being issued/);
+    },
+    intentsBudgetMs(1),
+  );
+});
