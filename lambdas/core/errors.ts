@@ -168,6 +168,13 @@ export class NotTheGrantorError extends AccessRefusedError {}
  */
 export class IntentStoppedError extends ItvError {}
 
+/**
+ * The authority an intent relied on was revoked after it was verified (its requester's, a delegation it relied on,
+ * or that delegation's grantor's): StartRelease deploys nothing, and the state machine's Catch records the
+ * failure naming the revocation. Not transient, so no Retry matches it.
+ */
+export class AuthorityRevokedError extends ItvError {}
+
 /** The caller may not control this intent: neither its requester nor an owner of its service (HTTP 403). */
 export class NotInControlError extends AccessRefusedError {}
 

@@ -1,5 +1,7 @@
 import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
+import { AuthorityRevokedError } from '../errors.js';
+import type { ResolvedIntent } from '../intent.js';
 import { laneOf } from '../lane.js';
 import { payloadOf, releasePreemptedReadPayload, releaseStartedPayload } from '../ledger/entry-payloads.js';
 import { MonitorsInAlarmError } from '../release/errors.js';
@@ -14,16 +16,19 @@ import {
   watchFloorSeconds,
 } from '../release/index.js';
 import { readConfidence } from './confidence-store.js';
+import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
 import { recordedApproval } from './review.js';
+import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 
 /**
  * Stage 6a: start the progressive deployment with a strategy from risk tier × earned confidence, and with the
- * monitors rolling back or only observing as the intent's constraints direct (see `releasePlan`).
+ * monitors rolling back or only observing as the intent's constraints direct (see `releasePlan`). Authority revoked
+ * since Verify (while the intent waited for its review, its lane or a retry) starts nothing: `AuthorityRevokedError`.
  */
 export async function startRelease(
   state: PipelineState,
@@ -64,6 +69,7 @@ export async function startRelease(
       ...(exposure ? { exposure } : {}),
     });
   }
+  await assertAuthorityStands(intent, intentId, deps);
   await assertMonitorsOk(intent.change.service, environment, deps);
   const confidence = confidenceLowerBound(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
@@ -125,6 +131,25 @@ export async function startRelease(
     plan,
     ...(exposure ? { exposure } : {}),
   });
+}
+
+/**
+ * A release starts only on authority that still stands: a revocation binds from the instant it takes effect, so
+ * the requester's own, a delegation the intent relies on, or its grantor's, revoked after Verify passed (during
+ * the review wait, say) deploys nothing. Verify and CheckRelease read the same revocations; once a deployment is
+ * under way it is CheckRelease that answers one (the retried start above picks that deployment up).
+ */
+async function assertAuthorityStands(
+  intent: ResolvedIntent,
+  intentId: string,
+  deps: PipelineDeps,
+): Promise<void> {
+  const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
+  const revoked = await revokedAuthority(intent, catalog, deps.state, deps.clock.now());
+  if (!revoked) return;
+  throw new AuthorityRevokedError(
+    `intent ${intentId} is not released: ${describeRevocation(revoked)}; nothing was deployed`,
+  );
 }
 
 /**
