@@ -1,6 +1,5 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { type ItvApi, ledgerOf, openApi } from '../api/itv-api.js';
-import { canStopFollowing } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { StallCheck } from '../control-plane/follow.js';
@@ -33,7 +32,6 @@ export async function watchIntent(
   options: {
     json: boolean;
     tty: boolean;
-    untilSettled?: boolean;
     stalledPolls?: number;
     /** Fields printed beside the status with `--json` (a repeated stop's answer, say). */
     also?: Record<string, unknown>;
@@ -48,10 +46,7 @@ export async function watchIntent(
     const answer = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
     if (answer.status === 200) {
       draw(answer.body);
-      const done = options.untilSettled
-        ? await canStopFollowing(api.client, answer.body, { untilReviewed: false })
-        : concluded(answer.body);
-      if (done) {
+      if (concluded(answer.body)) {
         if (options.json) printStatus({ ...answer.body, ...options.also }, true);
         return exitCodeFor(answer.body);
       }
