@@ -26,7 +26,7 @@ export interface ReuseCandidate {
   /** Admission said a reviewer of record must approve it: reuse would skip that review. */
   requiresReviewer: boolean;
   reversibility: Intent['constraints']['reversibility'];
-  /** Its requester and whom it is requested for. */
+  /** Its requester, whom it is requested for and the grantors of the delegations it relies on. */
   parties: readonly string[];
 }
 

@@ -28,11 +28,23 @@ export const attemptPart = z.strictObject({
   retriedBy: callerSchema.optional(),
 });
 
-/** How the requester was bound to the caller: for itself, or for `onBehalfOf` under a recorded delegation. */
+/** A delegation a binding relied on: as recorded, and for one granted at run time who granted it and when. */
+const boundDelegationPart = z.object({
+  ...recordedDelegationSchema.shape,
+  grantedBy: callerSchema.optional(),
+  grantedAt: z.string().optional(),
+});
+
+/**
+ * How the requester was bound to the caller: for itself, or for `onBehalfOf` under a recorded delegation; and
+ * `standing`, the delegations its team and role rest on when it holds them as no member (entries written
+ * before it was recorded lack it).
+ */
 export const bindingPart = z.object({
   basis: z.enum(['self', 'delegation']),
   onBehalfOf: z.string().optional(),
-  delegation: recordedDelegationSchema.optional(),
+  delegation: boundDelegationPart.optional(),
+  standing: z.array(boundDelegationPart).optional(),
 });
 
 /** A failed constraint as the policy set evaluated it: the rule, why, and what would pass. */

@@ -69,8 +69,9 @@ export async function requestReview(
 
 /**
  * Who may decide a review of `intent`: its service's reviewers of record (`eligibleReviewers`), never its
- * requester nor the principal it was requested on behalf of (separation of duties). Example: patient-records
- * requested by victor → `['xavier']`.
+ * requester, the principal it was requested on behalf of, nor a grantor of a delegation it cites (the caller
+ * acted on their authority: `principals/bind-requester.ts` cites those its team and role rest on) — separation
+ * of duties. Example: patient-records requested by victor → `['xavier']`.
  */
 export function reviewersOfRecord(
   intent: Intent,
@@ -80,7 +81,14 @@ export function reviewersOfRecord(
   const eligible = service
     ? eligibleReviewers(service, deps.catalog, intent.authority.requester, deps.policies.reviewedDomains)
     : [];
-  return eligible.filter((principal) => principal !== intent.authority.onBehalfOf);
+  return eligible.filter(
+    (principal) => principal !== intent.authority.onBehalfOf && !grantorsOf(intent).includes(principal),
+  );
+}
+
+/** Whose delegations the requester relied on: the grantors of those the intent cites. */
+export function grantorsOf(intent: Pick<Intent, 'authority'>): string[] {
+  return [...new Set(intent.authority.delegations.map((d) => d.from))];
 }
 
 /**
@@ -115,7 +123,9 @@ export function reviewerOfRecordCheck(
           .map((principal) =>
             principal === intent.authority.requester
               ? `${principal} requested it`
-              : `it is made on behalf of ${principal}`,
+              : principal === intent.authority.onBehalfOf
+                ? `it is made on behalf of ${principal}`
+                : `it is made under a delegation from ${principal}`,
           )
           .join(', and ')} (separation of duties)`;
   return {
@@ -257,6 +267,11 @@ export async function recordReview(
   if (intent.authority.onBehalfOf === reviewer) {
     throw new SeparationOfDutiesError(
       `${request.requester} requested this change on behalf of ${reviewer}, who therefore cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
+    );
+  }
+  if (grantorsOf(intent).includes(reviewer)) {
+    throw new SeparationOfDutiesError(
+      `${request.requester} requested this change under a delegation from ${reviewer}, who therefore cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
     );
   }
   if (!eligible.includes(reviewer)) {

@@ -16,7 +16,7 @@ import { recheckContract } from './contract-recheck.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
-import { reviewerOfRecordCheck } from './review.js';
+import { grantorsOf, reviewerOfRecordCheck } from './review.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
 
@@ -117,6 +117,7 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
     parties: [
       intent.authority.requester,
       ...(intent.authority.onBehalfOf ? [intent.authority.onBehalfOf] : []),
+      ...grantorsOf(intent),
     ],
   });
   const reusedDecision =

@@ -10,6 +10,11 @@ export interface RequesterBinding {
   basis: 'self' | 'delegation';
   onBehalfOf?: string;
   delegation?: RecordedDelegation;
+  /**
+   * The delegations the claimed team and role rest on, when neither the caller nor whom it acts for holds them
+   * as a member (a CI principal acting in a role its grantors gave it): the change is made on their authority.
+   */
+  standing?: RecordedDelegation[];
 }
 
 type Json = Record<string, unknown>;
@@ -51,7 +56,11 @@ export function serviceOf(raw: unknown): string {
  *   from that principal to the caller covering the intent's service; the caller stays the requester and the
  *   other is recorded as `onBehalfOf`;
  * - every delegation the intent cites must be one the catalog records to the caller (an intent can point at
- *   a delegation, never create one).
+ *   a delegation, never create one);
+ * - a team and role the caller holds only through delegations (`refuseUnheldStanding`) are recorded: those
+ *   delegations are cited in `authority.delegations` (with the one `onBehalfOf` rests on) and kept in the
+ *   binding's `standing`, so the ledger shows on whose authority it acted, their grantors may not review it
+ *   and revoking them voids it. Binding a bound intent again changes nothing.
  * Throws `ImpersonationError` naming the field otherwise. Returns the intent with `authority` rewritten; a
  * body without an `authority` object is returned as it is, for completeness to name what is missing.
  */
@@ -112,15 +121,41 @@ export function bindRequester(
   }
   const cited = Array.isArray(authority.delegations) ? authority.delegations : [];
   const delegations = cited.map((citation, i) => citedDelegation(citation, i, me, catalog));
-  refuseUnheldStanding(authority, onBehalfOf ?? me, me, service, catalog, now, voided);
-  const bound: Json = { ...authority, requester: me, delegations };
+  const standing = refuseUnheldStanding(authority, onBehalfOf ?? me, me, service, catalog, now, voided);
+  // Relied on for standing, a delegation is cited like one the intent names: review and revocation read citations.
+  const reliedOn = standing.length > 0 && delegation ? [delegation, ...standing] : standing;
+  const uncited = reliedOn.filter(
+    (d, i) => reliedOn.indexOf(d) === i && !delegations.some((c) => isObject(c) && citesDelegation(c, d)),
+  );
+  const bound: Json = {
+    ...authority,
+    requester: me,
+    delegations: [...delegations, ...uncited.map(citationOf)],
+  };
   if (onBehalfOf) bound.onBehalfOf = onBehalfOf;
   else delete bound.onBehalfOf;
-  if (!Array.isArray(authority.delegations)) delete bound.delegations;
-  return {
-    intent: { ...raw, authority: bound },
-    binding: onBehalfOf ? { basis: 'delegation', onBehalfOf, delegation } : { basis: 'self' },
-  };
+  if (!Array.isArray(authority.delegations) && uncited.length === 0) delete bound.delegations;
+  const binding: RequesterBinding = onBehalfOf
+    ? { basis: 'delegation', onBehalfOf, delegation }
+    : { basis: 'self' };
+  if (standing.length > 0) binding.standing = standing;
+  return { intent: { ...raw, authority: bound }, binding };
+}
+
+/** A recorded delegation as an intent cites it (`authority.delegations`). */
+function citationOf(delegation: RecordedDelegation): Json {
+  const { from, role, services, expiresAt } = delegation;
+  return { from, role, services: [...services], expiresAt };
+}
+
+/** Whether a citation (its `from` an id already) names this recorded delegation, as `citedDelegation` matches. */
+function citesDelegation(citation: Json, delegation: RecordedDelegation): boolean {
+  return (
+    citation.from === delegation.from &&
+    citation.role === delegation.role &&
+    typeof citation.expiresAt === 'string' &&
+    Date.parse(citation.expiresAt) === Date.parse(delegation.expiresAt)
+  );
 }
 
 /**
@@ -129,6 +164,8 @@ export function bindRequester(
  * team); or, for a change made on somebody's behalf (`owner`, its delegation checked already), by that person
  * as a member. Otherwise the change would be listed, reported and sealed as another team's or role's. A team
  * the catalog lacks, or a claim that is not a string, is left to the completeness check, which names it.
+ * Returns the delegations the standing rests on: none when it is held as a member, else every live one in the
+ * role from a member of the team (each would do; the change rests on all their grantors' authority).
  */
 function refuseUnheldStanding(
   authority: Json,
@@ -138,15 +175,16 @@ function refuseUnheldStanding(
   catalog: Catalog,
   now: Date,
   voided: ReadonlyMap<RecordedDelegation, string>,
-): void {
+): RecordedDelegation[] {
   const { team, role } = authority;
-  if (typeof team !== 'string' || typeof role !== 'string' || !Object.hasOwn(catalog.teams, team)) return;
+  if (typeof team !== 'string' || typeof role !== 'string' || !Object.hasOwn(catalog.teams, team)) return [];
   const members = catalog.teams[team]!.members;
-  if (members.some((m) => (m.principal === me || m.principal === owner) && m.role === role)) return;
+  if (members.some((m) => (m.principal === me || m.principal === owner) && m.role === role)) return [];
   const delegated = delegationsHeld(catalog, me, service).filter(
     (d) => isLive(d, now) && !voided.has(d) && members.some((m) => m.principal === d.from),
   );
-  if (delegated.some((d) => d.role === role)) return;
+  const inRole = delegated.filter((d) => d.role === role);
+  if (inRole.length > 0) return inRole;
   const own = members.find((m) => m.principal === me);
   // One line per distinct holding: two live grants of one role by one grantor say it once.
   const held = [

@@ -1,10 +1,11 @@
 import { evidenceFiles } from '../../../lambdas/core/evidence/evidence-files.js';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { declareIntent } from '../../../lambdas/core/pipeline/declare-intent.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { validateStructure } from '../../../lambdas/core/pipeline/validate-structure.js';
-import type { Caller } from '../../../lambdas/core/principals/index.js';
+import { bindRequester, type Caller } from '../../../lambdas/core/principals/index.js';
 import { intentAt, pipelineHarness } from './helpers/pipeline-harness.js';
 
 const growthCi: Caller = {
@@ -68,9 +69,10 @@ describe('DeclareIntent binds the requester to the caller before it records anyt
     // Prepare: growth CI submits a flag change to launch-flags without naming anybody, bound as the
     // intake function binds it
     const h = pipelineHarness();
-    const intent = intentAt(h, (d) => {
-      d.authority = { team: 'growth', role: 'engineer', requester: 'ci-growth' };
+    const raw = intentAt(h, (d) => {
+      d.authority = { team: 'growth', role: 'engineer' } as IntentInput['authority'];
     });
+    const { intent } = bindRequester(raw, growthCi, h.deps.catalog, h.clock.now());
     let state: PipelineState = { intent, source: 'eventbridge', caller: growthCi };
     // Act
     state = { ...state, declared: await declareIntent(state, h.deps) };
@@ -89,10 +91,13 @@ describe('DeclareIntent binds the requester to the caller before it records anyt
     const authority = JSON.parse(
       new TextDecoder().decode(evidenceFiles(entries).find((f) => f.name === 'authority.json')!.body),
     );
+    // ci-growth is no member of growth: it acts as an engineer there on alice's authority, and says so.
+    const fromAlice = { from: 'alice', role: 'engineer', expiresAt: '2099-12-31T00:00:00Z' };
     expect(authority).toMatchObject({
       requester: 'ci-growth',
+      delegations: [fromAlice],
       submittedBy: growthCi,
-      binding: { basis: 'self' },
+      binding: { basis: 'self', standing: [{ ...fromAlice, to: 'ci-growth' }] },
       reviewers: [],
     });
   });

@@ -182,6 +182,36 @@ describe('bindRequester: the requester is the authenticated caller', () => {
     );
   });
 
+  test('a team and role taken through a delegation are recorded: cited in the authority, kept in the binding', () => {
+    // Prepare: ci-growth is no member of growth; alice's delegation makes it an engineer there
+    const fromAlice = {
+      from: 'alice',
+      role: 'engineer',
+      services: ['launch-flags', 'customer-onboarding'],
+      expiresAt: '2099-12-31T00:00:00Z',
+    };
+
+    // Act
+    const { intent, binding } = bindRequester(intentWith(base), as('ci-growth'), catalog, NOW);
+    const again = bindRequester(intent, as('ci-growth'), catalog, NOW);
+
+    // Assess
+    expect(intent).toMatchObject({ authority: { requester: 'ci-growth', delegations: [fromAlice] } });
+    expect(binding).toEqual({
+      basis: 'self',
+      standing: [expect.objectContaining({ ...fromAlice, to: 'ci-growth' })],
+    });
+    // Binding is a fixed point: the entry point's bound intent binds to itself in the pipeline.
+    expect(again.intent).toEqual(intent);
+    expect(again.binding).toEqual(binding);
+  });
+
+  test('a member in the role it claims relies on nobody: nothing is added', () => {
+    const { intent, binding } = bindRequester(intentWith(base), as('bob'), catalog, NOW);
+    expect((intent as { authority: Record<string, unknown> }).authority).not.toHaveProperty('delegations');
+    expect(binding).toEqual({ basis: 'self' });
+  });
+
   test('a role refusal names each holding once, however many live grants carry it', () => {
     const twice = catalogWithDelegations({
       from: 'alice',
