@@ -3,13 +3,16 @@
 #   bash verify-bundle.sh --public-key PEM    (PEM: the ledger's public key, as you hold it apart from the bundle)
 # It exits 0 only when every check passed under the pinned key; a failed check is named on a NOT VERIFIED line,
 # and it exits 1. Without --public-key it can only check the bundle against the key the bundle carries, which a
-# forger would ship with a bundle they signed: every check passing then still exits 2, saying so on a NOT VERIFIED line.
+# forger would ship with a bundle they signed: every check passing then still exits 2, saying so on a NOT VERIFIED line;
+# so does pinning the very public-key.pem the bundle carries, which checks the bundle against itself.
 set -uo pipefail
+export LC_ALL=C
 W=$(mktemp -d); trap 'rm -r "$W"' EXIT
 FAILED=0
 fail() { echo "NOT VERIFIED: $1"; FAILED=$((FAILED + 1)); }
 die() { echo "NOT VERIFIED: $1"; exit 1; }
 PIN=
+OWN=
 case "$#:${1-}" in
   0:) ;;
   2:--public-key) PIN=$2 ;;
@@ -22,9 +25,9 @@ if [ -n "$PIN" ]; then
   U='-ec_conv_form uncompressed'
   { openssl pkey -pubin -in "$PIN" -outform DER $U || openssl pkey -pubin -inform DER -in "$PIN" -outform DER $U; } \
     > "$W/pinned.der" 2>/dev/null || die "$PIN is not a public key (PEM or DER)"
-  # Pinning the very file the bundle carries checks the bundle against itself, as no key pinned does.
-  [ ! "$PIN" -ef public-key.pem ] \
-    || echo "WARNING: the pinned key is the one the bundle carries: that proves only self-consistency; pin the key you hold apart from the bundle"
+  # Pinning the very file the bundle carries checks the bundle against itself, as no key pinned does. It is told
+  # apart as that file (or a link to it), not by its content: the ledger's key held apart is the same bytes.
+  [ ! "$PIN" -ef public-key.pem ] || OWN=1
 fi
 # A bundle copied from the evidence bucket as stored (bundle.tar beside manifest.intoto.json and the pinned
 # checkpoint.json): unpack the archive, check the pinned checkpoint is the archived one, and verify the files.
@@ -32,7 +35,9 @@ if [ -f bundle.tar ]; then
   [ -f manifest.intoto.json ] || die "manifest.intoto.json is missing beside bundle.tar"
   # As strict as itv's reader: whole 512-byte blocks, each header's size leads to the next, and after the first
   # all-zero block (the end of the archive) nothing but zeros; tar itself ignores what follows.
-  LEN=$(wc -c < bundle.tar); OFF=0; END=
+  # And each member a regular file under a flat name (A-Z a-z 0-9 . _ -, no '/'), held once: tar would extract a
+  # second copy over the first, while `tar -xOf` shows the first.
+  LEN=$(wc -c < bundle.tar); OFF=0; END=; : > "$W/members"
   [ $((LEN % 512)) -eq 0 ] || die "bundle.tar's length $LEN is not whole 512-byte blocks"
   while [ "$OFF" -lt "$LEN" ]; do
     if [ "$(dd if=bundle.tar bs=512 skip=$((OFF / 512)) count=1 2>/dev/null | tr -d '\0' | wc -c)" -eq 0 ]; then
@@ -40,13 +45,37 @@ if [ -f bundle.tar ]; then
         || die "bundle.tar has bytes after its end-of-archive blocks (at offset $OFF)"
       END=$OFF; break
     fi
+    NAME=$(dd if=bundle.tar bs=1 skip="$OFF" count=100 2>/dev/null | tr -d '\0'; echo .); NAME=${NAME%.}
+    TYPE=$(dd if=bundle.tar bs=1 skip=$((OFF + 156)) count=1 2>/dev/null | tr -d '\0')
+    PREFIX=$(dd if=bundle.tar bs=1 skip=$((OFF + 345)) count=155 2>/dev/null | tr -d '\0')
+    [ -z "$TYPE" ] || [ "$TYPE" = 0 ] || die "bundle.tar's member $PREFIX${PREFIX:+/}$NAME is not a regular file (type $TYPE)"
+    case "$PREFIX$NAME" in
+      '' | . | .. | *[!A-Za-z0-9._-]*) die "bundle.tar's member $PREFIX${PREFIX:+/}$NAME is not a flat file name (A-Z a-z 0-9 . _ -)" ;;
+      bundle.tar | manifest.intoto.json) die "bundle.tar holds $NAME, which a bundle archive never does" ;;
+    esac
+    [ -n "$PREFIX" ] && die "bundle.tar's member $PREFIX/$NAME is not a flat file name (A-Z a-z 0-9 . _ -)"
+    grep -qxF -- "$NAME" "$W/members" && die "bundle.tar holds $NAME twice"
+    echo "$NAME" >> "$W/members"
     SZ=$(dd if=bundle.tar bs=1 skip=$((OFF + 124)) count=12 2>/dev/null | tr -dc 0-7)
     OFF=$((OFF + 512 + (8#${SZ:-0} + 511) / 512 * 512))
   done
   [ -n "$END" ] || die "bundle.tar has no end-of-archive blocks"
   mkdir "$W/files" && tar -xf bundle.tar -C "$W/files" || die "bundle.tar is not a tar archive"
+  # tar extracts exactly the members read above, each once, and nothing else.
+  [ "$(tar -tf bundle.tar | sort)" = "$(sort "$W/members")" ] || die "tar lists other members than bundle.tar's headers"
   [ ! -f checkpoint.json ] || cmp -s checkpoint.json "$W/files/checkpoint.json" \
     || die "checkpoint.json is not the checkpoint bundle.tar holds"
+  # Every other file beside the archive is read as the bundle's, as itv reads the folder: one the archive holds must
+  # be the very bytes it holds; one it does not hold (a folder too) is checked against the statement below.
+  for f in * .[!.]* ..?*; do
+    [ -e "$f" ] || [ -L "$f" ] || continue
+    case "$f" in bundle.tar | manifest.intoto.json) continue ;; esac
+    if [ -e "$W/files/$f" ]; then
+      cmp -s "$f" "$W/files/$f" || die "$f is not the $f that bundle.tar holds"
+    else
+      cp -R "$f" "$W/files/" || die "cannot read $f"
+    fi
+  done
   cp manifest.intoto.json "$W/files/" && cd "$W/files" || die "cannot unpack bundle.tar"
 fi
 for f in public-key.pem manifest.intoto.json checkpoint.json ledger-entries.jsonl; do
@@ -119,6 +148,11 @@ while IFS= read -r line; do
   fi
 done < ledger-entries.jsonl
 [ "$FAILED" -eq 0 ] || die "$FAILED check(s) failed"
+if [ -n "$OWN" ]; then
+  echo "NOT VERIFIED: the pinned key is the public-key.pem the bundle carries: pinning it proves no more than pinning" \
+    "none; every check passed under it, so the bundle only agrees with itself; pin the key you hold apart from the bundle"
+  exit 2
+fi
 if [ -z "$PIN" ]; then
   echo "NOT VERIFIED: no key was pinned (--public-key PEM): every check passed under the key the bundle carries," \
     "so the bundle only agrees with itself"

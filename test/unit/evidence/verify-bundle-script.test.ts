@@ -90,14 +90,20 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       expect(lastLine(good.stdout)).toMatch(VERIFIED);
     });
 
-    test("the pinned key is the bundle's own public-key.pem: still exit 0, with a warning that this proves only self-consistency", () => {
-      const own = run(bundle, '--public-key', 'public-key.pem');
-      expect(own.status).toBe(0);
-      expect(own.stdout).toContain(
-        'WARNING: the pinned key is the one the bundle carries: that proves only self-consistency',
-      );
+    test("the pinned key is the bundle's own public-key.pem: exit 2, as no key pinned, saying it proves only self-consistency", () => {
+      for (const pin of ['public-key.pem', join(bundle, 'public-key.pem')]) {
+        const own = run(bundle, '--public-key', pin);
+        expect([own.status, own.stderr]).toEqual([2, '']);
+        expect(own.stdout).not.toContain('verifies');
+        expect(lastLine(own.stdout)).toMatch(
+          /^NOT VERIFIED: the pinned key is the public-key\.pem the bundle carries: .*only agrees with itself/,
+        );
+      }
+      // A key held apart from the bundle is the same bytes as the bundle's own when both are the ledger's: it is
+      // told apart by being another file, not by its content.
       const apart = run(bundle, '--public-key', key);
-      expect(apart.stdout).not.toContain('WARNING');
+      expect(apart.status).toBe(0);
+      expect(apart.stdout).not.toContain('the bundle carries');
     });
 
     test('no key pinned: exit 2, and its last line says the bundle only agrees with itself', () => {
@@ -197,6 +203,72 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
         expect(bad.status).toBe(1);
         expect(bad.stdout).toMatch(says);
         expect(bad.stdout).not.toContain('verifies');
+      }
+    });
+
+    test('a file beside bundle.tar other than the archived one of its name: exit 1, naming it', () => {
+      for (const name of ['intent.json', 'outcome.json']) {
+        const forged = join(root, `loose-${name}`);
+        spawnSync('cp', ['-r', `${copied}/.`, forged]);
+        const archived = spawnSync('tar', ['-xOf', join(copied, 'bundle.tar'), name], { encoding: 'utf8' });
+        writeFileSync(join(forged, name), archived.stdout.replace('"', '"forged":true,"'));
+        const bad = run(forged, '--public-key', key);
+        expect(bad.status).toBe(1);
+        expect(bad.stdout).toContain(`NOT VERIFIED: ${name} is not the ${name} that bundle.tar holds`);
+        expect(bad.stdout).not.toContain('every check passed');
+      }
+    });
+
+    test('a file beside bundle.tar that it does not hold fails the folder check, as a pulled folder does', () => {
+      for (const extra of ['approval.json', '.approval.json', 'sub']) {
+        const padded = join(root, `loose-extra-${extra.replace(/\W/g, '')}`);
+        spawnSync('cp', ['-r', `${copied}/.`, padded]);
+        if (extra === 'sub') mkdirSync(join(padded, 'sub'));
+        else writeFileSync(join(padded, extra), '{"approved":true}');
+        const bad = run(padded, '--public-key', key);
+        expect(bad.status).toBe(1);
+        expect(bad.stdout).toContain("NOT VERIFIED: the folder's files are not the statement's");
+      }
+    });
+
+    test('a bundle.tar holding a member twice, a member not a regular file, or a name not flat: exit 1, naming it', () => {
+      const members = join(root, 'members');
+      mkdirSync(members);
+      spawnSync('tar', ['-xf', join(copied, 'bundle.tar'), '-C', members]);
+      const names = readdirSync(members).sort();
+      const forgedDir = join(root, 'forged-member');
+      mkdirSync(join(forgedDir, 'sub'), { recursive: true });
+      const intent = readFileSync(join(members, 'intent.json'), 'utf8');
+      writeFileSync(join(forgedDir, 'intent.json'), intent.replace('"title":"', '"title":"forged '));
+      writeFileSync(join(forgedDir, 'sub', 'approval.json'), '{}');
+      for (const [name, first, says] of [
+        ['twice', ['intent.json'], /NOT VERIFIED: bundle\.tar holds intent\.json twice/],
+        ['folder', ['sub'], /NOT VERIFIED: bundle\.tar's member sub\/? is not a regular file/],
+        [
+          'nested',
+          ['sub/approval.json'],
+          /NOT VERIFIED: bundle\.tar's member sub\/approval\.json is not a flat file name/,
+        ],
+      ] as const) {
+        const dir = join(root, `archive-${name}`);
+        spawnSync('cp', ['-r', `${copied}/.`, dir]);
+        const archive = join(dir, 'bundle.tar');
+        rmSync(archive, { force: true });
+        const made = [
+          spawnSync('tar', ['--no-recursion', '-cf', archive, '-C', forgedDir, ...first]),
+          spawnSync('tar', ['-rf', archive, '-C', members, ...names]),
+        ];
+        expect(made.map((m) => m.status)).toEqual([0, 0]);
+        if (name === 'twice') {
+          // tar reads the forged copy first, and extracts the real one over it.
+          expect(spawnSync('tar', ['-xOf', archive, 'intent.json'], { encoding: 'utf8' }).stdout).toContain(
+            'forged',
+          );
+        }
+        const bad = run(dir, '--public-key', key);
+        expect(bad.status).toBe(1);
+        expect(bad.stdout).toMatch(says);
+        expect(bad.stdout).not.toContain('every check passed');
       }
     });
 
