@@ -71,9 +71,9 @@ if [ -f bundle.tar ]; then
     [ -e "$f" ] || [ -L "$f" ] || continue
     case "$f" in bundle.tar | manifest.intoto.json) continue ;; esac
     if [ -e "$W/files/$f" ]; then
-      cmp -s "$f" "$W/files/$f" || die "$f is not the $f that bundle.tar holds"
+      cmp -s "./$f" "$W/files/$f" || die "$f is not the $f that bundle.tar holds"
     else
-      cp -R "$f" "$W/files/" || die "cannot read $f"
+      cp -R "./$f" "$W/files/" || die "cannot read $f"
     fi
   done
   cp manifest.intoto.json "$W/files/" && cd "$W/files" || die "cannot unpack bundle.tar"
