@@ -102,7 +102,8 @@ export async function evidencePullCommand(
  * `itv evidence verify BUNDLE…`: each bundle folder verified offline under a pinned key — `--public-key`, else
  * the key of the stack this CLI reaches (`stack-key.ts`). With neither, the checks run under the key each bundle
  * carries and are shown, but that proves only that a bundle agrees with itself: NOT VERIFIED, exit 2, as
- * `docs/verify-bundle.sh` ends. Exit 1 if any bundle fails.
+ * `docs/verify-bundle.sh` ends — and so is a bundle whose own `public-key.pem` is the key pinned. Exit 1 if any
+ * bundle fails.
  */
 export async function evidenceVerifyCommand(
   dirs: string | string[],
@@ -117,12 +118,19 @@ export async function evidenceVerifyCommand(
   const verifications = read.map((files) =>
     verifyBundle(files, pinned.spkiDer ? { publicKeySpkiDer: pinned.spkiDer } : {}),
   );
-  for (const own of options.publicKey ? bundlesCarrying(options.publicKey, folders) : []) {
+  const carrying = options.publicKey ? bundlesCarrying(options.publicKey, folders) : [];
+  for (const own of carrying) {
     console.error(
       `warning: the pinned key is the one the bundle carries (${own}): that proves only self-consistency; pin the key you hold apart from the bundle`,
     );
   }
-  const verdicts = verifications.map((verification) => verdictOf(verification, pinned));
+  // A bundle checked under its own key is no more verified than one checked under no key: NOT VERIFIED, as the
+  // script ends too.
+  const verdicts = verifications.map((verification, index) =>
+    carrying.includes(join(folders[index]!, PUBLIC_KEY_FILE))
+      ? verdictOf(verification, {})
+      : verdictOf(verification, pinned),
+  );
   if (options.json) {
     const answers = verifications.map((verification, index) => ({
       ...verification,
@@ -164,7 +172,7 @@ function bundlesCarrying(keyFile: string, folders: readonly string[]): string[] 
 
 type Verdict = 'verified' | 'failed' | 'not-verified';
 
-function verdictOf(verification: BundleVerification, pinned: StackKey): Verdict {
+function verdictOf(verification: BundleVerification, pinned: Pick<StackKey, 'spkiDer'>): Verdict {
   if (!verification.ok) return 'failed';
   return pinned.spkiDer ? 'verified' : 'not-verified';
 }

@@ -173,16 +173,20 @@ describe('itv evidence verify, with no key given', () => {
     expect(warned).not.toHaveBeenCalled();
   });
 
-  test("--public-key naming the bundle's own public-key.pem warns that this proves only self-consistency", async () => {
+  test("--public-key naming the bundle's own public-key.pem is NOT VERIFIED (exit 2), as no key pinned: it proves only self-consistency", async () => {
     // Prepare
     const warned: string[] = [];
+    const out: string[] = [];
     jest.spyOn(console, 'error').mockImplementation((line: string) => void warned.push(line));
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
 
     // Act
     const code = await evidenceVerifyCommand(forged, { publicKey: join(forged, 'public-key.pem') }, env);
 
     // Assess
-    expect(code).toBe(exitCodes.ok);
+    expect(code).toBe(exitCodes.notVerified);
+    expect(out.join('\n')).toContain(': NOT VERIFIED');
+    expect(out.join('\n')).not.toContain(': VERIFIED');
     expect(warned.join('\n')).toContain(
       `warning: the pinned key is the one the bundle carries (${join(forged, 'public-key.pem')}): that proves only self-consistency`,
     );
