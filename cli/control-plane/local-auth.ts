@@ -1,7 +1,7 @@
 import type { Admit, Authenticate } from '../../lambdas/api/caller.js';
 import { InvalidInputError, UnknownCallerError } from '../../lambdas/core/errors.js';
 import { resolveLocalPrincipal } from '../runtime/local-caller.js';
-import { bearerCaller } from '../runtime/local-tokens.js';
+import { bearerCaller, bearerTokenLabel } from '../runtime/local-tokens.js';
 import { principalVariable } from '../runtime/principal-variable.js';
 import { decodedHeader, localHeaders } from './local-headers.js';
 import { sameSecret } from './same-secret.js';
@@ -29,19 +29,18 @@ export function controlPlaneCaller(home: string, secret: string): Authenticate {
 }
 
 /**
- * How the CLI named its principal (`itv review --as`, ITV_PRINCIPAL), as the record keeps it
- * (`authenticatedAs.via`): only one of the ways the CLI names one. Anything else — a bearer token's label, a
- * line break or escape, a long text, a secret — would go into the ledger for good as if it were how the request
- * was made.
+ * How the CLI named its principal (`itv review --as`, ITV_PRINCIPAL, a console's label), as the record keeps it
+ * (`authenticatedAs.via`): a short label of letters, digits, spaces, `_` and `-` — never the label of a bearer
+ * token's request, which this is not. Anything else (a line break or escape, a long text, a secret) would go into
+ * the ledger for good as if it were how the request was made.
  */
 function namedBy(header: string | undefined): string {
   if (header === undefined) return 'itv';
-  if (header === principalVariable || /^itv [a-z]{1,16}(?: [a-z]{1,16}){0,2} --as$/.test(header))
-    return header;
+  if (/^[A-Za-z][A-Za-z0-9 _-]{0,39}$/.test(header) && header !== bearerTokenLabel) return header;
   throw new InvalidInputError(`${localHeaders.namedBy} must say how the CLI named the principal`, [
     {
       path: localHeaders.namedBy,
-      message: `must be \`itv COMMAND --as\` or ${principalVariable} (got ${JSON.stringify(header.slice(0, 60))})`,
+      message: `must be a label of up to 40 letters, digits, spaces, _ or -, such as \`itv review --as\` or ${principalVariable}, and not "${bearerTokenLabel}" (got ${JSON.stringify(header.slice(0, 60))})`,
     },
   ]);
 }

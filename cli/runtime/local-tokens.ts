@@ -202,6 +202,9 @@ function tokenHolder(home: string, token: string): { principal: string; expiresA
   return found;
 }
 
+/** How a request a bearer token authenticated was named (`authenticatedAs.via`): that, and nothing else, says so. */
+export const bearerTokenLabel = 'itv serve bearer token';
+
 /** The token of `Authorization: Bearer <token>`; undefined for another scheme or none. */
 export function bearerToken(authorization: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
@@ -235,6 +238,6 @@ export function bearerCaller(home: string): Authenticate {
         'Bearer',
       );
     }
-    return namedLocally(found.principal, 'itv serve bearer token');
+    return namedLocally(found.principal, bearerTokenLabel);
   };
 }

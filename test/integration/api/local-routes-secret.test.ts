@@ -69,7 +69,7 @@ describe('the control plane’s /local/ routes', () => {
     ["a bearer token's", 'itv serve bearer token'],
     ['anything long', `itv ${'x'.repeat(6000)} --as`],
   ])(
-    'how the CLI named its principal is one it names (itv COMMAND --as, ITV_PRINCIPAL): %s is 400, nothing recorded',
+    'how the CLI named its principal is a short label, never a bearer token’s: %s is 400, nothing recorded',
     async (_what, namedBy) => {
       // Prepare: a delegation alice may grant, sent as the CLI sends it.
       const grant = (via: string) =>
@@ -108,5 +108,6 @@ describe('the control plane’s /local/ routes', () => {
       });
     expect((await as('alice', 'itv delegate revoke --as')).status).toBe(200);
     expect((await as('alice', 'ITV_PRINCIPAL')).status).toBe(200);
+    expect((await as('alice', 'itv console --as')).status).toBe(200);
   });
 });
