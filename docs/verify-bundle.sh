@@ -119,6 +119,13 @@ ROOT=$(sed 's/.*"rootHash":"\([0-9a-f]*\)".*/\1/' "$W/payload")
 SIZE=$(sed 's/.*"rootHash":"[0-9a-f]*","size":\([0-9]*\).*/\1/' "$W/payload")
 grep -q "\"checkpoint\":{\"rootHash\":\"$ROOT\",\"size\":$SIZE}" "$W/statement.json" \
   && echo "the statement names checkpoint size $SIZE root $ROOT" || fail "the statement names another checkpoint"
+# Which clock its instants are on: the signed checkpoint's "clock", first of its keys in RFC 8785 order.
+CLOCK=$(grep -o '^{"clock":{[^}]*}' "$W/payload" | cut -c10-)
+case "$CLOCK" in
+  '') echo "the checkpoint does not state its clock (checkpoints of earlier versions do not)" ;;
+  '{"kind":"wall"}') echo "the checkpoint's instants are on the wall clock" ;;
+  *) echo "the checkpoint's instants are on a virtual clock, not real times: $CLOCK" ;;
+esac
 
 # 5. Every entry: its leaf hash, then its RFC 9162 audit path up to the checkpoint's root.
 node_hash() { printf '%b' "\\x01$(printf %s "$1$2" | sed 's/../\\x&/g')" | openssl dgst -sha256 -r | cut -c1-64; }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import type { BundleAudit } from '../../lambdas/core/evidence/audit-bundles.js';
 import type { LedgerAudit } from '../../lambdas/core/evidence/audit-ledger.js';
-import type { CheckpointSource } from '../../lambdas/core/evidence/audit-result.js';
+import type { CheckpointSource, ClockTally } from '../../lambdas/core/evidence/audit-result.js';
 import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { keyMismatchOf } from '../../lambdas/core/evidence/signing-key-match.js';
@@ -120,7 +120,9 @@ export function printAudit(
         : acceptTail
           ? 'ledger intact up to its tail (accepted)'
           : 'ledger UNANCHORED';
-    console.log(`${headline}: ${audit.size} entries, ${tail}; root ${audit.rootHash}, ${verified}`);
+    console.log(
+      `${headline}: ${audit.size} entries, ${tail}; root ${audit.rootHash}, ${verified}${clockNote(audit.clocks)}`,
+    );
   }
   return code;
 }
@@ -320,4 +322,17 @@ async function withLedger(work: (download: LedgerDownload, get: ApiGet) => Promi
     throw error;
   }
   return work(download, get);
+}
+
+/**
+ * Which clock the signed checkpoints say the ledger's instants are on: a virtual clock's are not real times, and
+ * a reader of the timestamps must know it.
+ */
+function clockNote(clocks: ClockTally): string {
+  const said = [
+    clocks.virtual > 0 ? `${clocks.virtual} on a virtual clock (its instants are not real times)` : '',
+    clocks.wall > 0 ? `${clocks.wall} on the wall clock` : '',
+    clocks.unstated > 0 ? `${clocks.unstated} not saying (of earlier versions)` : '',
+  ].filter((part) => part !== '');
+  return said.length === 0 ? '' : `; signed checkpoints dated ${said.join(', ')}`;
 }

@@ -1,3 +1,4 @@
+import type { ClockAccount } from '../../core/ledger/checkpoint.js';
 import type { Clock } from '../../ports/clock.js';
 
 /**
@@ -8,10 +9,28 @@ import type { Clock } from '../../ports/clock.js';
 export class VirtualClock implements Clock {
   private instantMs: number;
   private source: (() => number) | undefined;
+  private readonly startedAt: string;
+  private readonly wallStartedAt: string | undefined;
 
-  constructor(start: Date) {
+  /** `wallStartedAt`: the wall's time as the clock starts at `start`, which its account names (the caller reads it). */
+  constructor(start: Date, options: { wallStartedAt?: Date } = {}) {
     if (Number.isNaN(start.getTime())) throw new RangeError('VirtualClock start must be a valid Date');
     this.instantMs = start.getTime();
+    this.startedAt = start.toISOString();
+    this.wallStartedAt = options.wallStartedAt?.toISOString();
+  }
+
+  /**
+   * Virtual, wherever it started: also when it follows the wall, its instants keep the lead (or lag) of its start,
+   * so they are never the wall's own readings.
+   */
+  account(): ClockAccount {
+    return {
+      kind: 'virtual',
+      pace: this.source ? 'wall' : 'discrete',
+      startedAt: this.startedAt,
+      ...(this.wallStartedAt === undefined ? {} : { wallStartedAt: this.wallStartedAt }),
+    };
   }
 
   now(): Date {

@@ -12,6 +12,12 @@ export type AuditFault =
   | 'evidence-damaged';
 
 /** `seq` is the first sequence number that cannot be trusted. */
+export interface ClockTally {
+  wall: number;
+  virtual: number;
+  unstated: number;
+}
+
 export type AuditFailure = { ok: false; seq: number; fault: AuditFault; reason: string };
 
 export type LedgerAudit =
@@ -26,6 +32,11 @@ export type LedgerAudit =
       anchored: number;
       /** Entries after the largest signed checkpoint: protected by the hash chain alone. */
       trailing: number;
+      /**
+       * The distinct signed checkpoints by the clock each says its instants are on: `virtual` ones are not real
+       * times; `unstated` ones (of earlier versions) do not say.
+       */
+      clocks: ClockTally;
     }
   | AuditFailure;
 

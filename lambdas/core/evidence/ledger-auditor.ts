@@ -13,6 +13,7 @@ import type {
   AuditFault,
   CheckpointClaim,
   CheckpointSource,
+  ClockTally,
   LedgerAudit,
 } from './audit-result.js';
 import { checkCheckpoints } from './checkpoint-claims.js';
@@ -229,6 +230,7 @@ export class LedgerAuditor {
       decisions: this.decisions,
       anchored: checked.anchored,
       trailing: this.leaves.size - checked.anchored,
+      clocks: clockTally(this.claims),
     };
   }
 
@@ -336,20 +338,38 @@ type OpenedClaim =
   | { ok: true; signed: SignedCheckpoint; signedSha256: string }
   | { ok: false; reason: string };
 
+/**
+ * The signed tree sizes by the clock their checkpoints name, as `checkpoints` counts sizes: two signings of one
+ * size (a retry racing its first attempt) count once, unless they name different clocks.
+ */
+function clockTally(claims: readonly CheckpointClaim[]): ClockTally {
+  const tally: ClockTally = { wall: 0, virtual: 0, unstated: 0 };
+  const seen = new Set<string>();
+  for (const { checkpoint } of claims) {
+    const kind = checkpoint.clock?.kind ?? 'unstated';
+    if (seen.has(`${checkpoint.size}:${kind}`)) continue;
+    seen.add(`${checkpoint.size}:${kind}`);
+    tally[kind]++;
+  }
+  return tally;
+}
+
 /** Whether untrusted `value` holds exactly the fields of a checkpoint already parsed, with the same values. */
 function sameCheckpoint(known: Checkpoint, value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const other = value as Record<string, unknown>;
   const fields = ['ledger', 'size', 'rootHash', 'timestamp'] as const;
   if (!fields.every((field) => other[field] === known[field])) return false;
-  if (Object.keys(other).length !== fields.length + (known.previous === undefined ? 0 : 1)) return false;
-  if (known.previous === undefined) return !('previous' in other);
-  const link = other.previous as Record<string, unknown> | null | undefined;
-  return (
-    link !== null &&
-    typeof link === 'object' &&
-    Object.keys(link).length === 2 &&
-    link.size === known.previous.size &&
-    link.checkpointSha256 === known.previous.checkpointSha256
-  );
+  const optional = [known.previous, known.clock].filter((part) => part !== undefined).length;
+  if (Object.keys(other).length !== fields.length + optional) return false;
+  return sameFlat(known.previous, other.previous) && sameFlat(known.clock, other.clock);
+}
+
+/** Whether `value` has exactly the keys and (primitive) values of `known`, or both are undefined. */
+function sameFlat(known: object | undefined, value: unknown): boolean {
+  if (known === undefined) return value === undefined;
+  if (value === null || typeof value !== 'object') return false;
+  const other = value as Record<string, unknown>;
+  const entries = Object.entries(known);
+  return Object.keys(other).length === entries.length && entries.every(([key, v]) => other[key] === v);
 }

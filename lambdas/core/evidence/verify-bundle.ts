@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../../ports/ledger-store.js';
+import { describeClock } from '../ledger/checkpoint.js';
 import { parseStoredEntry } from '../ledger/entry.js';
 import { leafHash } from '../ledger/hash.js';
 import { verifyInclusion } from '../ledger/inclusion-proof.js';
@@ -64,7 +65,7 @@ export function verifyBundle(
     }
     pass(
       'checkpoint signature',
-      `tree head ${checkpoint.ledger}/${checkpoint.size} root ${checkpoint.rootHash}`,
+      `tree head ${checkpoint.ledger}/${checkpoint.size} root ${checkpoint.rootHash} at ${checkpoint.timestamp}, ${describeClock(checkpoint.clock)}`,
     );
     const entries = checkEntries(
       files,

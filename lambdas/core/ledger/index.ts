@@ -1,10 +1,12 @@
 export { canonicalBytes, canonicalDigest, canonicalJson } from './canonical-json.js';
-export type { Checkpoint } from './checkpoint.js';
+export type { Checkpoint, ClockAccount } from './checkpoint.js';
 export {
   checkpointBytes,
   checkpointMatches,
   checkpointOf,
   checkpointSchema,
+  clockAccountSchema,
+  describeClock,
   parseCheckpoint,
 } from './checkpoint.js';
 export { consistencyProof, verifyConsistency } from './consistency-proof.js';

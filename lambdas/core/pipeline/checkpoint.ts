@@ -129,6 +129,8 @@ async function signOwed(
   if (fresh.length === 0 && newest) return newest;
   assertChained(fresh, frontier.size, latest?.data.lastHash);
   const timestamp = deps.clock.now().toISOString();
+  // Which clock that instant (and the entries this runtime dated with it) is on, signed with it.
+  const clock = deps.clock.account?.();
   // Each checkpoint names the one before it, so a verifier holding it notices when that one is gone.
   let previous = latest?.data.link ?? (newest ? checkpointLink(newest.signed.checkpoint) : undefined);
   const sign = async (): Promise<StoredCheckpoint> => {
@@ -138,6 +140,7 @@ async function signOwed(
       rootHash: frontier.root(),
       timestamp,
       ...(previous ? { previous } : {}),
+      ...(clock ? { clock } : {}),
     };
     const signed = { checkpoint, envelope: await signTreeHead(checkpoint, signer) };
     const kept = await keepCheckpointObject(deps.evidence, signed, publicKey);

@@ -85,11 +85,13 @@ export async function openLocalStack(
   );
   // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
   const head = await ledger.head(ledgerName);
+  const wall = new Date();
   const start = Math.max(
-    (options.clockStart ?? new Date()).getTime(),
+    (options.clockStart ?? wall).getTime(),
     head ? Date.parse(head.entry.timestamp) + 1 : 0,
   );
-  const clock = new VirtualClock(new Date(start));
+  // The wall's time at the start is named in every checkpoint signed on this clock, beside the start itself.
+  const clock = new VirtualClock(new Date(start), { wallStartedAt: wall });
   const catalog = options.catalog ?? checkContracts(loadCatalog());
   const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
   const ids = counterIds();

@@ -35,6 +35,7 @@ describe('auditing a ledger against a malicious store', () => {
       decisions: 5,
       anchored: 35,
       trailing: 0,
+      clocks: { wall: 0, virtual: 0, unstated: sizes.size },
     });
     expect(fromExport).toEqual(audit);
   });

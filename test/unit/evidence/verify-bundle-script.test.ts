@@ -73,6 +73,13 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       expect(lastLine(good.stdout)).toMatch(VERIFIED);
     });
 
+    test('it prints the clock the signed checkpoint says its instants are on', () => {
+      const good = run(bundle, '--public-key', key);
+      expect(good.stdout).toContain(
+        `the checkpoint's instants are on a virtual clock, not real times: {"kind":"virtual","pace":"discrete","startedAt":"2026-11-04T15:00:00.000Z"}`,
+      );
+    });
+
     test('the key pinned as DER, as `aws kms get-public-key … | base64 -d` writes it: exit 0', () => {
       const der = join(root, 'ledger.pub.der');
       writeFileSync(der, pemToSpki(readFileSync(key, 'utf8')));

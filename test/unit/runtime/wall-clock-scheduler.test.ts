@@ -25,6 +25,24 @@ describe('wall-clock time for the local stack', () => {
     expect(moved).toBeLessThanOrEqual(real + 5);
   });
 
+  test('its checkpoints still call the clock virtual, moving with real time from where it started', () => {
+    // Prepare: a home whose clock started an hour ahead of the wall.
+    const wall = new Date();
+    const clock = new VirtualClock(new Date(wall.getTime() + 3_600_000), { wallStartedAt: wall });
+    expect(clock.account()).toMatchObject({ kind: 'virtual', pace: 'discrete' });
+
+    // Act
+    new WallClockScheduler(clock);
+
+    // Assess: its instants keep their lead, so they are not the wall's readings.
+    expect(clock.account()).toEqual({
+      kind: 'virtual',
+      pace: 'wall',
+      startedAt: new Date(wall.getTime() + 3_600_000).toISOString(),
+      wallStartedAt: wall.toISOString(),
+    });
+  });
+
   test('a home whose clock is behind real time moves at real pace from its own instant', async () => {
     // Prepare
     const start = new Date('2026-01-01T00:00:00Z');

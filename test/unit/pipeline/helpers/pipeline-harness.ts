@@ -25,10 +25,9 @@ import { counterIds, MemoryStateStore } from '../../release/helpers/memory-state
 import { MemoryLedgerStore } from './memory-ledger.js';
 
 /** The pipeline's use cases over in-memory stores, the AppConfig simulator and a virtual clock at NOW. */
-export function pipelineHarness(start: Date = NOW) {
+export function pipelineHarness(start: Date = NOW, clock: VirtualClock = new VirtualClock(start)) {
   const store = new MemoryStateStore();
   const ledger = new MemoryLedgerStore();
-  const clock = new VirtualClock(start);
   const ids = counterIds();
   const ledgerName = 'test';
   const release = createLocalRelease({
