@@ -185,7 +185,7 @@ export async function demoCommand(options: {
         log(describeCompounding(compounding, continuity));
         log(
           audit.ok
-            ? `ledger verified: ${audit.size} entries (${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing), ${audit.checkpoints} signed checkpoints, ${audit.decisions} signed decisions, root ${audit.rootHash.slice(0, 16)}…`
+            ? `ledger verified: ${audit.size} entries (${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing), ${audit.checkpoints} signed checkpoints${audit.clocks.virtual > 0 ? ` (${audit.clocks.virtual} dated on a virtual clock: its instants are not real times)` : ''}, ${audit.decisions} signed decisions, root ${audit.rootHash.slice(0, 16)}…`
             : `ledger verification FAILED at seq ${audit.seq}: ${audit.reason}`,
         );
         log(

@@ -109,6 +109,7 @@ function verdictPanel({ audit, bundles }: LedgerVerdict): Markup {
 <p>${bundleFailures.length > 0 ? html`<span class="badge bad">TAMPERED evidence</span>` : anchored ? html`<span class="badge ok">ledger intact</span>` : html`<span class="badge warn">UNANCHORED</span>`}
 ${audit.size} entries, ${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing it; ${audit.checkpoints} checkpoints and ${audit.decisions} decisions verified; root <code>${audit.rootHash}</code>.</p>
 ${anchored ? '' : html`<p>Entries after the newest signed checkpoint are protected by the hash chain alone until a checkpoint covers them (an intent is sealed when it concludes).</p>`}
+${audit.clocks?.virtual ? html`<p id="virtual-clock">${audit.clocks.virtual} of the signed checkpoints say the ledger's instants are on a virtual clock (the local runtime's, which jumps over waits): they are not real times.</p>` : ''}
 ${bundles ? html`<p>Evidence bundles: ${bundles.checked - bundleFailures.length} of ${bundles.checked} as sealed.</p>` : ''}
 ${bundleFailures.length > 0 ? html`<ul>${bundleFailures.map((f) => html`<li>the bundle of <a href="${intentHref(f.intentId, '/evidence')}">${f.intentId}</a>, recorded at seq ${f.seq}: ${f.reason}</li>`)}</ul>` : ''}
 </div>`;

@@ -34,4 +34,30 @@ describe('the console ledger view', () => {
     expect(page).toContain('changed after it was written');
     expect(page).toContain('768'.padEnd(16, 'a'));
   });
+
+  test("its verdict says when the signed checkpoints put the ledger's instants on a virtual clock", () => {
+    // Prepare
+    const audit = {
+      ok: true as const,
+      size: 3,
+      rootHash: 'a'.repeat(64),
+      checkpoints: 2,
+      decisions: 1,
+      anchored: 3,
+      trailing: 0,
+      clocks: { wall: 0, virtual: 2, unstated: 0 },
+    };
+
+    // Act
+    const virtual = ledgerView({ entries: [], checkpoints: [] }, 'token', { audit }).toString();
+    const wall = ledgerView({ entries: [], checkpoints: [] }, 'token', {
+      audit: { ...audit, clocks: { wall: 2, virtual: 0, unstated: 0 } },
+    }).toString();
+
+    // Assess
+    expect(virtual).toContain(
+      "2 of the signed checkpoints say the ledger's instants are on a virtual clock (the local runtime's, which jumps over waits): they are not real times.",
+    );
+    expect(wall).not.toContain('virtual clock');
+  });
 });
