@@ -1,4 +1,5 @@
 import { VirtualClock } from '../../../lambdas/adapters/local/virtual-clock.js';
+import { auditStores } from '../../../lambdas/core/evidence/audit-stores.js';
 import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
 import {
   canonicalJson,
@@ -157,5 +158,32 @@ describe('a bundle verifies and says which clock dated it', () => {
     expect(pinned.checkpoint).not.toHaveProperty('clock');
     const check = verification.checks.find((c) => c.check === 'checkpoint signature');
     expect(check?.detail).toContain('its clock is not stated');
+  });
+});
+
+describe('a ledger whose checkpoints name their clock only from some size on', () => {
+  test('verifies, the new checkpoints linking to the old as signed, and counts them by clock', async () => {
+    // Prepare: a head signed as earlier versions did (no clock), then one after it on a virtual clock.
+    const clock = new VirtualClock(NOW, { wallStartedAt: WALL });
+    const older = on(clock, { now: () => clock.now() });
+    await appendFiller(older.deps, 'intent-1', 'test.filler', { n: 1 });
+    const first = await signPendingCheckpoints(older.deps, 64);
+    const newer = { ...older.deps, clock };
+    await appendFiller(newer, 'intent-2', 'test.filler', { n: 2 });
+
+    // Act
+    const second = await signPendingCheckpoints(newer, 64);
+    const audit = await auditStores({
+      ledger: newer.ledger,
+      evidence: newer.evidence,
+      ledgerName: newer.ledgerName,
+      publicKeySpkiDer: await newer.publicKey(),
+    });
+
+    // Assess
+    expect(first.signed.checkpoint).not.toHaveProperty('clock');
+    expect(second.signed.checkpoint.previous?.size).toBe(1);
+    expect(audit).toMatchObject({ ok: true, anchored: 2, trailing: 0 });
+    expect(audit).toMatchObject({ clocks: { wall: 0, virtual: 1, unstated: 1 } });
   });
 });
