@@ -37,7 +37,8 @@ export async function cliBundle() {
   mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { cli: 'cli/main.ts' },
+    // The thread that writes a home's evidence files starts from a module of its own (worker-module.ts).
+    entryPoints: { cli: 'cli/main.ts', 'evidence-writer': 'lambdas/adapters/local/evidence-writer.ts' },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

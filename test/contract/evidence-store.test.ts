@@ -8,6 +8,7 @@ import {
   OBJECTS_FOLDER,
   REFS_FOLDER,
 } from '../../lambdas/adapters/local/file-evidence-store.js';
+import { ThreadedEvidenceStore } from '../../lambdas/adapters/local/threaded-evidence-store.js';
 import { fakeS3Bucket } from '../support/fake-s3-bucket.js';
 import { WriteOnceEvidence } from '../unit/evidence/helpers/write-once-evidence.js';
 import { describeEvidenceStoreContract } from './evidence-store-contract.js';
@@ -42,6 +43,33 @@ describeEvidenceStoreContract(
     await chmod(path, 0o644);
     await writeFile(path, body);
     expect(createHash('sha256').update(body).digest('hex')).not.toBe(digest);
+  },
+);
+
+// The same files written on a thread of their own (the local stack's store), one writing thread per writer.
+const threaded: ThreadedEvidenceStore[] = [];
+let threadedRoot: string;
+beforeAll(async () => {
+  threadedRoot = await mkdtemp(join(tmpdir(), 'itv-evidence-contract-threaded-'));
+});
+afterAll(async () => {
+  await Promise.all(threaded.map((store) => store.close()));
+  await rm(threadedRoot, { recursive: true, force: true });
+});
+describeEvidenceStoreContract(
+  'ThreadedEvidenceStore (write-once files, written on a thread of their own)',
+  () => {
+    const store = new ThreadedEvidenceStore(threadedRoot);
+    threaded.push(store);
+    return store;
+  },
+  async (key, body) => {
+    const digest = (await readFile(join(threadedRoot, REFS_FOLDER, key), 'utf8'))
+      .trim()
+      .replace('sha256:', '');
+    const path = join(threadedRoot, OBJECTS_FOLDER, 'sha256', digest.slice(0, 2), digest.slice(2));
+    await chmod(path, 0o644);
+    await writeFile(path, body);
   },
 );
 

@@ -11,7 +11,6 @@ import { EvidencePayloadStore } from '../../adapters/evidence-payload-store.js';
 import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js';
 import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { openDynalite } from '../../adapters/local/dynalite-server.js';
-import { FileEvidenceStore } from '../../adapters/local/file-evidence-store.js';
 import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layout.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
 import { keepPrivateFolder, makePrivateFolder } from '../../adapters/local/private-folder.js';
@@ -21,6 +20,7 @@ import {
   SoleWriterStateCache,
 } from '../../adapters/local/sole-writer-state-cache.js';
 import type { LocalStoreFailedError } from '../../adapters/local/store-failure.js';
+import { ThreadedEvidenceStore } from '../../adapters/local/threaded-evidence-store.js';
 import { VirtualClock } from '../../adapters/local/virtual-clock.js';
 import type { Catalog } from '../../core/catalog-schema.js';
 import type { PipelineDeps } from '../../core/pipeline/deps.js';
@@ -107,7 +107,7 @@ export async function openLocalStack(
   const evidenceDir = options.inMemory
     ? mkdtempSync(join(tmpdir(), 'itv-evidence-'))
     : join(home, 'evidence');
-  const evidence = new FileEvidenceStore(evidenceDir, options.beforeEvidenceWrite);
+  const evidence = new ThreadedEvidenceStore(evidenceDir, options.beforeEvidenceWrite);
   const deps: PipelineDeps = {
     ledgerName,
     ledger,
@@ -131,6 +131,7 @@ export async function openLocalStack(
     signer,
     close: async () => {
       client.destroy();
+      await evidence.close();
       await dynamo.close();
       if (options.inMemory) rmSync(evidenceDir, { recursive: true, force: true });
     },
