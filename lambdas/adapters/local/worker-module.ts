@@ -37,6 +37,14 @@ export function workerModule(name: string, source: URL, callerUrl: string): Work
   return module;
 }
 
+/** What this file uses of esbuild. */
+interface Esbuild {
+  buildSync(options: Record<string, unknown>): {
+    outputFiles?: Array<{ text: string }>;
+    metafile?: { inputs: Record<string, unknown> };
+  };
+}
+
 /** A build's record: the file it wrote, and each source it was built from with its size and time of change. */
 interface BuildRecord {
   file: string;
@@ -52,9 +60,11 @@ function bundled(name: string, source: URL): WorkerModule | undefined {
   if (current && existsSync(join(folder, current.file)) && unchanged(current.inputs)) {
     return { url: pathToFileURL(join(folder, current.file)) };
   }
-  let esbuild: typeof import('esbuild');
+  let esbuild: Esbuild;
   try {
-    esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    // The esbuild tsx (a dependency) compiles with: present wherever the sources can run at all.
+    const here = createRequire(import.meta.url);
+    esbuild = createRequire(here.resolve('tsx'))('esbuild') as Esbuild;
   } catch {
     return undefined;
   }
