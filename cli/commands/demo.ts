@@ -189,7 +189,7 @@ export async function demoCommand(options: {
             : `ledger verification FAILED at seq ${audit.seq}: ${audit.reason}`,
         );
         log(
-          `evidence bundles verified under the stack's key: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR, which pins this home's key, or --public-key KEY, the ledger's key that itv ledger export --out FILE writes to FILE.pub.pem)`,
+          `evidence bundles verified under the stack's key: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR, which pins this home's key, or --public-key KEY, a key you hold apart from the bundle: here openssl pkey -in $ITV_HOME/keys/signing-key.pem -pubout, see docs/EVIDENCE.md)`,
         );
         for (const f of bundles.failures) log(`evidence bundle of ${f.intentId} FAILED: ${f.detail}`);
         for (const r of mismatched)
