@@ -10,7 +10,7 @@ import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 /**
  * Rounds of kill -9, each at a random instant: `npm test` runs one (each round restarts and resumes the control
- * plane, about ten seconds), `.ci/run` sets ITV_CRASH_ROUNDS=20.
+ * plane, about ten seconds), `.ci/run` sets ITV_CRASH_ROUNDS=12.
  */
 const rounds = Number(process.env.ITV_CRASH_ROUNDS ?? 1);
 /** The instants are random but reproducible: the seed is printed when a round fails. */
