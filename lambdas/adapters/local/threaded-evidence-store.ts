@@ -23,6 +23,8 @@ export class ThreadedEvidenceStore implements EvidenceStore {
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, { resolve(uri: string): void; reject(error: unknown): void }>();
   private nextId = 1;
+  /** The answers of the writes handed over and not yet answered: what `close` waits for. */
+  private readonly answers = new Set<Promise<string>>();
 
   constructor(
     readonly root: string,
@@ -39,11 +41,15 @@ export class ThreadedEvidenceStore implements EvidenceStore {
     }
     const worker = this.writer();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<string>((resolve, reject) => {
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve, reject });
       worker.postMessage({ id, key, body, contentType } satisfies EvidenceWrite);
     });
+    this.answers.add(answer);
+    const forget = () => this.answers.delete(answer);
+    answer.then(forget, forget);
+    return answer;
   }
 
   getObject(key: string): Promise<Uint8Array | undefined> {
@@ -59,22 +65,7 @@ export class ThreadedEvidenceStore implements EvidenceStore {
     const worker = this.worker;
     this.worker = undefined;
     if (worker === undefined) return;
-    await Promise.allSettled(
-      [...this.waiting.values()].map(
-        (call) =>
-          new Promise((done) => {
-            const { resolve, reject } = call;
-            call.resolve = (uri) => {
-              resolve(uri);
-              done(undefined);
-            };
-            call.reject = (error) => {
-              reject(error);
-              done(undefined);
-            };
-          }),
-      ),
-    );
+    await Promise.allSettled([...this.answers]);
     await worker.terminate();
   }
 

@@ -81,8 +81,9 @@ export function reviewersOfRecord(
   const eligible = service
     ? eligibleReviewers(service, deps.catalog, intent.authority.requester, deps.policies.reviewedDomains)
     : [];
+  const grantors = grantorsOf(intent);
   return eligible.filter(
-    (principal) => principal !== intent.authority.onBehalfOf && !grantorsOf(intent).includes(principal),
+    (principal) => principal !== intent.authority.onBehalfOf && !grantors.includes(principal),
   );
 }
 
