@@ -68,6 +68,21 @@ export function describeEvidenceStoreContract(
       expect(new TextDecoder().decode(await store.getObject(key))).toBe('{"size":1}');
     });
 
+    test('uriOf names a key as its put does, without writing it', async () => {
+      // Prepare
+      const store = await makeStore();
+      const key = `${freshPrefix()}checkpoint.json`;
+      const unwritten = `${freshPrefix()}never.json`;
+
+      // Act
+      const uri = await store.putObject(key, bytes('{"size":1}'), json);
+
+      // Assess
+      expect(store.uriOf(key)).toBe(uri);
+      expect(store.uriOf(unwritten)).toContain('never.json');
+      expect(await store.getObject(unwritten)).toBeUndefined();
+    });
+
     test('a second put of different bytes is EvidenceConflictError and the first bytes stay', async () => {
       // Prepare
       const store = await makeStore();

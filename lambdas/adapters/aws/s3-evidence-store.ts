@@ -112,7 +112,7 @@ export class S3EvidenceStore implements EvidenceStore {
     return keys.sort();
   }
 
-  private uriOf(key: string): string {
+  uriOf(key: string): string {
     return `s3://${this.bucket}/${key}`;
   }
 }

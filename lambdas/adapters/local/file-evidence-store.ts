@@ -69,13 +69,17 @@ export class FileEvidenceStore implements EvidenceStore {
     const digest = sha256(body);
     await this.keepObject(digest, body);
     const reference = `sha256:${digest}\n`;
-    if (await this.linkNew(refPath, reference)) return localUri(key);
+    if (await this.linkNew(refPath, reference)) return this.uriOf(key);
     const existing = readFileSync(refPath, 'utf8');
     if (existing !== reference) {
       throw new EvidenceConflictError(
         `evidence object ${key} is write-once and already holds different bytes`,
       );
     }
+    return this.uriOf(key);
+  }
+
+  uriOf(key: string): string {
     return localUri(key);
   }
 

@@ -60,6 +60,10 @@ export class ThreadedEvidenceStore implements EvidenceStore {
     return this.reader.list(prefix);
   }
 
+  uriOf(key: string): string {
+    return this.reader.uriOf(key);
+  }
+
   /** Stops the writing thread once every write handed to it has been answered. */
   async close(): Promise<void> {
     const worker = this.worker;

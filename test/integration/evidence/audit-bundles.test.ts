@@ -31,6 +31,7 @@ function tampered(
   return {
     putObject: (key, body, type) => evidence.putObject(key, body, type),
     list: async (prefix) => (await evidence.list(prefix)).filter((key) => !hidden(key)),
+    uriOf: (key) => evidence.uriOf(key),
     getObject: async (key) => {
       // What the content-addressed local store does on reading an object whose bytes were changed.
       if (key === edit.damage) throw new EvidenceIntegrityError(`evidence object ${key} was altered`);

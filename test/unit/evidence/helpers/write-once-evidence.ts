@@ -19,13 +19,17 @@ export class WriteOnceEvidence implements EvidenceStore {
     }
     if (!existing) this.puts++;
     this.objects.set(key, new Uint8Array(body));
-    return `memory://${key}`;
+    return this.uriOf(key);
   }
 
   /** A copy, as a real store returns fresh bytes: a caller's edit must not reach what is stored. */
   async getObject(key: string): Promise<Uint8Array | undefined> {
     const body = this.objects.get(key);
     return body === undefined ? undefined : new Uint8Array(body);
+  }
+
+  uriOf(key: string): string {
+    return `memory://${key}`;
   }
 
   async list(prefix: string): Promise<string[]> {
