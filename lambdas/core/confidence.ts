@@ -14,20 +14,29 @@ export interface ConfidenceRecord {
 const LOWER_TAIL = 0.05;
 
 /**
- * The 5th percentile of Beta(1 + s, 1 + f): the x in (0, 1) where the regularized incomplete beta function
- * I_x(1 + s, 1 + f) = 0.05. Newton's method on I_x − 0.05 (its derivative is the Beta density), kept inside a
- * bracket that shrinks at every step and falling back to bisection whenever a Newton step would leave it, so
- * it cannot miss; it stops when the step or the bracket is below 1e-15.
+ * The 5th percentile of Beta(1 + s, 1 + f). With no failures, or no successes, it has a closed form, used as is
+ * so that a recorded value is the one anyone recomputes: 0.05^(1/(s+1)), 1 − 0.95^(1/(f+1)).
  */
 export function confidenceLowerBound(record: ConfidenceRecord): number {
   const a = 1 + record.successes;
   const b = 1 + record.failures;
+  if (b === 1) return LOWER_TAIL ** (1 / a);
+  if (a === 1) return 1 - (1 - LOWER_TAIL) ** (1 / b);
+  return betaQuantile(LOWER_TAIL, a, b);
+}
+
+/**
+ * The p-quantile of Beta(a, b), a, b ≥ 1: the x in (0, 1) where I_x(a, b) = p. Newton's method on I_x − p (its
+ * derivative is the Beta density), kept inside a bracket that shrinks at every step and falling back to bisection
+ * whenever a Newton step would leave it, so it cannot miss; it stops when the step or the bracket is below 1e-15.
+ */
+export function betaQuantile(p: number, a: number, b: number): number {
   const lnB = logBeta(a, b);
   let lo = 0;
   let hi = 1;
   let x = a / (a + b);
   for (let iteration = 0; iteration < 200; iteration++) {
-    const excess = regularizedIncompleteBeta(x, a, b) - LOWER_TAIL;
+    const excess = regularizedIncompleteBeta(x, a, b) - p;
     if (excess === 0) return x;
     if (excess < 0) lo = x;
     else hi = x;

@@ -1,4 +1,4 @@
-import { confidenceLowerBound } from '../../../lambdas/core/confidence.js';
+import { betaQuantile, confidenceLowerBound } from '../../../lambdas/core/confidence.js';
 
 /**
  * 5th percentiles of Beta(1 + s, 1 + f), from an independent implementation
@@ -22,7 +22,7 @@ const scipyFifthPercentiles: ReadonlyArray<readonly [successes: number, failures
 
 describe('confidenceLowerBound', () => {
   test('starts low with no history', () => {
-    expect(confidenceLowerBound({ successes: 0, failures: 0 })).toBeCloseTo(0.05, 12);
+    expect(confidenceLowerBound({ successes: 0, failures: 0 })).toBe(0.05);
   });
 
   test('is the exact 5th percentile of Beta(1 + s, 1) with no failures: 0.05^(1/(s+1))', () => {
@@ -47,6 +47,13 @@ describe('confidenceLowerBound', () => {
   test('is the exact 5th percentile of Beta(1 + s, 1 + f) with both', () => {
     for (const [s, f, expected] of scipyFifthPercentiles) {
       expect(Math.abs(confidenceLowerBound({ successes: s, failures: f }) - expected)).toBeLessThan(1e-9);
+    }
+  });
+
+  test('the general inversion agrees with the closed forms it is not used for', () => {
+    for (const n of [0, 1, 3, 4, 40, 10_000]) {
+      expect(Math.abs(betaQuantile(0.05, 1 + n, 1) - 0.05 ** (1 / (n + 1)))).toBeLessThan(1e-9);
+      expect(Math.abs(betaQuantile(0.05, 1, 1 + n) - (1 - 0.95 ** (1 / (n + 1))))).toBeLessThan(1e-9);
     }
   });
 
