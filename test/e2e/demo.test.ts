@@ -150,6 +150,14 @@ describe('demo scenarios end to end', () => {
     expect(types('policy breach')).not.toContain('release.deployment-completed');
     expect(compounding.last!.timeToValueSeconds!).toBeLessThan(compounding.first!.timeToValueSeconds!);
     expect(compounding.last!.strategy).not.toBe(compounding.first!.strategy);
+    // Confidence is the 5th percentile of Beta(1 + clean, 1 + failed), 0.05^(1/(s+1)) with no failure: 0.473 after
+    // three clean changes, short of the 0.5 that earns a faster strategy, and 0.549 after four. So the fourth change
+    // releases as slowly as the first, and the fifth is the first to release faster.
+    expect(compounding.first!.confidence).toBeCloseTo(0.05, 12);
+    expect(compounding.last!.confidence).toBeCloseTo(0.05 ** (1 / 5), 12);
+    expect(byLabel['compounding 4/5']!.timeToValueSeconds).toBe(
+      byLabel['compounding 1/5']!.timeToValueSeconds,
+    );
     expect(types('compounding 5/5')).toContain('decision.reused');
     expect(continuity.reused).toBeGreaterThanOrEqual(4);
 

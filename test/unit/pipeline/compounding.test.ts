@@ -32,8 +32,12 @@ describe('compounding: confidence earns a faster strategy', () => {
     // Assess
     expect(runs.map((r) => r.learning!.outcome)).toEqual(Array(5).fill('released'));
     const strategies = runs.map((r) => r.release!.strategy);
-    expect(strategies[0]).toBe('itv.Linear25Percent8Minutes');
+    // The 5th percentile of Beta(1 + s, 1) is 0.05^(1/(s+1)): 0.473 after 3 clean releases, short of the 0.5 that
+    // earns a faster rung, and 0.549 after 4, so the fifth change is the first to release faster.
+    expect(strategies.slice(0, 4)).toEqual(Array(4).fill('itv.Linear25Percent8Minutes'));
     expect(strategies[4]).toBe('itv.Linear50Percent2Minutes');
+    expect(runs[2]!.learning!.confidence).toBeCloseTo(0.05 ** (1 / 4), 12);
+    expect(runs[3]!.learning!.confidence).toBeCloseTo(0.05 ** (1 / 5), 12);
     const first = runs[0]!.learning!.timeToValueSeconds!;
     const fifth = runs[4]!.learning!.timeToValueSeconds!;
     expect(fifth).toBeLessThan(first);

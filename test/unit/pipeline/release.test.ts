@@ -363,7 +363,10 @@ describe('learn after a release', () => {
     const learned = await learn(released, h.deps);
     // Assess
     expect(learned.outcome).toBe('frozen');
-    expect(learned.confidence).toBe(0);
+    // One failure and no clean release: the 5th percentile of Beta(1, 2) is 1 − 0.95^(1/2) ≈ 0.025, below the
+    // 0.05 of no history.
+    expect(learned.confidence).toBeCloseTo(1 - Math.sqrt(0.95), 12);
+    expect(learned.confidence).toBeLessThan(0.05);
     expect(learned.timeToValueSeconds).toBeNull();
   });
 });
