@@ -21,7 +21,7 @@ import { percentile } from './stats.js';
 /**
  * The release figures, all in virtual time on the AppConfig simulator, polled the way the state machine polls
  * (every `pollSecondsFor(strategy)`):
- * - time to value per risk tier, with no earned confidence and after 4 and 12 clean releases of the kind:
+ * - time to value per risk tier, with no earned confidence and after 4 and 13 clean releases of the kind:
  *   deployment start → COMPLETE (what Learn records), and when the poll that sees it runs;
  * - rollback detection delay after an injected fault, against the alarm's own minimum (period × datapoints to
  *   alarm): fault onset (the step that brings the rollout to the fault's percentage) → automatic rollback, for
@@ -93,7 +93,8 @@ function row(cells: Array<string | number>, widths: number[]): string {
 }
 
 async function timeToValueLines(): Promise<string[]> {
-  const histories = [0, 4, 12];
+  // Confidence 0.05 (no rung earned), 0.549 after 4 clean releases (one rung, ≥ 0.5), 0.807 after 13 (two, ≥ 0.8).
+  const histories = [0, 4, 13];
   const widths = [4, 22, 40, 14, 14, 5];
   const lines = [
     'virtual time to value per tier (deployment start → COMPLETE, as Learn records it; review waits excluded)',

@@ -31,12 +31,15 @@ export const tierStrategies: Readonly<Record<RiskTier, { start: StrategyName; fl
   0: { start: 'itv.Linear50Percent2Minutes', floor: 'itv.Immediate3MinuteBake' },
 };
 
-/** Each threshold the confidence lower bound reaches earns one rung faster on the ladder. */
+/**
+ * Each threshold the confidence lower bound reaches earns one rung faster on the ladder. With no regression the
+ * bound is 0.05^(1/(s+1)) after s clean releases (`../confidence.ts`): 0.5 is reached after 4, 0.8 after 13.
+ */
 export const confidenceThresholds = [0.5, 0.8] as const;
 
 export interface StrategyChoice {
   tier: RiskTier;
-  /** Lower bound of the Beta posterior of clean releases for (service, change kind), 0..1. */
+  /** 5th percentile of the Beta posterior of clean releases for (service, change kind), 0..1 (`confidenceLowerBound`). */
   confidence: number;
   /** Tier 0 only: ask for `itv.Immediate3MinuteBake` (no steps) whatever the confidence — the bench's fastest path. */
   immediate?: boolean;
