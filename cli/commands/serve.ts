@@ -8,7 +8,7 @@ import { controlPlane } from '../control-plane/client.js';
 import { announcesBody, readBody } from '../control-plane/read-body.js';
 import { portOption } from '../port-option.js';
 import { notAPath, requestTarget } from '../request-target.js';
-import { bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
+import { bearerPrincipal, bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
 
 /** Headers `itv serve` passes on to the control plane: those the handlers read. */
@@ -64,7 +64,7 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   // A client that asks before sending its body (Expect: 100-continue) is invited only when the body it announces
   // fits the route; one over the limit gets its 413 before it uploads a byte (Node would invite it first).
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    if (!bodyLimitFor(request).over) response.writeContinue();
+    if (!bodyLimitFor(request).over && unauthenticated(home, request) === undefined) response.writeContinue();
     handle(request, response);
   });
   await new Promise<void>((resolve, reject) => {
@@ -120,6 +120,16 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     request.resume();
     return;
   }
+  // Who asks comes before what they send, as API Gateway's IAM auth and the control plane answer: a request
+  // without a live token is 401 before its body is read, however large it says it is.
+  const refusal = announcesBody(request) ? unauthenticated(home, request) : undefined;
+  if (refusal !== undefined) {
+    const refused = asProblem(errorResponse(refusal), url.pathname);
+    response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
+    response.end(refused.body);
+    request.resume();
+    return;
+  }
   // The body limit holds here too, before a byte is read when Content-Length says it is over.
   const { route, limit, over } = bodyLimitFor(request);
   const read = over ? undefined : await readBody(request, limit).catch((error: unknown) => error as Error);
@@ -169,6 +179,16 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   });
   response.writeHead(answer.status, back);
   response.end(Buffer.from(await answer.arrayBuffer()));
+}
+
+/** Why `request` is refused as unauthenticated (no live bearer token), or undefined when it carries one. */
+function unauthenticated(home: string, request: IncomingMessage): Error | undefined {
+  try {
+    bearerPrincipal(home, request.headers.authorization);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /** The route a request is for, its body limit, and whether the Content-Length it declares is over that limit. */

@@ -216,28 +216,40 @@ export function bearerToken(authorization: string | undefined): string | undefin
  */
 export function bearerCaller(home: string): Authenticate {
   return (event, catalog: Catalog) => {
-    const token = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
-    if (!token) {
-      throw new UnauthenticatedError('no caller identity', 'Bearer', [
-        {
-          path: 'authorization',
-          message: 'send Authorization: Bearer <token>; `itv token PRINCIPAL` issues one',
-        },
-      ]);
-    }
-    const found = tokenHolder(home, token);
-    if (!found || !catalog.principals[found.principal]) {
-      throw new UnknownCallerError(
-        'the bearer token is not one `itv token` issued for a principal in the catalog (or it was revoked)',
-        'Bearer',
-      );
-    }
-    if (found.expiresAt !== undefined && Date.parse(found.expiresAt) <= Date.now()) {
-      throw new UnknownCallerError(
-        `the bearer token expired at ${found.expiresAt}: \`itv token ${found.principal}\` issues a new one`,
-        'Bearer',
-      );
-    }
-    return namedLocally(found.principal, bearerTokenLabel);
+    const principal = bearerPrincipal(home, event.headers?.authorization ?? event.headers?.Authorization);
+    if (!catalog.principals[principal]) throw unknownToken();
+    return namedLocally(principal, bearerTokenLabel);
   };
 }
+
+/**
+ * The principal a live token `itv token` issued names, from an `Authorization: Bearer <token>` header; throws
+ * `UnauthenticatedError` (401) for none, another scheme, a token nobody issued, a revoked or an expired one.
+ * Whether the principal is still in the catalog is `bearerCaller`'s to check.
+ */
+export function bearerPrincipal(home: string, authorization: string | undefined): string {
+  const token = bearerToken(authorization);
+  if (!token) {
+    throw new UnauthenticatedError('no caller identity', 'Bearer', [
+      {
+        path: 'authorization',
+        message: 'send Authorization: Bearer <token>; `itv token PRINCIPAL` issues one',
+      },
+    ]);
+  }
+  const found = tokenHolder(home, token);
+  if (!found) throw unknownToken();
+  if (found.expiresAt !== undefined && Date.parse(found.expiresAt) <= Date.now()) {
+    throw new UnknownCallerError(
+      `the bearer token expired at ${found.expiresAt}: \`itv token ${found.principal}\` issues a new one`,
+      'Bearer',
+    );
+  }
+  return found.principal;
+}
+
+const unknownToken = () =>
+  new UnknownCallerError(
+    'the bearer token is not one `itv token` issued for a principal in the catalog (or it was revoked)',
+    'Bearer',
+  );

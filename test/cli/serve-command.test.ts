@@ -234,6 +234,54 @@ describe('itv serve, started as a user starts it', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'ContentTooLarge' });
   });
 
+  test.each([
+    ['no credential', undefined],
+    ['a token nobody issued', 'Bearer itv_bogus'],
+  ])(
+    'a body announced over the limit with %s is 401, as a small one is, never invited nor read',
+    async (_what, authorization) => {
+      // As API Gateway's IAM auth, and the control plane, answer: who asks comes before what they send.
+      for (const expectContinue of [false, true]) {
+        const request = http.request(new URL('/intents', base), {
+          method: 'POST',
+          headers: {
+            ...(authorization ? { authorization } : {}),
+            'content-type': 'application/json',
+            'content-length': String(20 * 1024 * 1024),
+            ...(expectContinue ? { expect: '100-continue' } : {}),
+          },
+        });
+        const answer = await new Promise<{
+          invited: boolean;
+          status?: number;
+          headers?: http.IncomingHttpHeaders;
+        }>((resolve, reject) => {
+          let invited = false;
+          request.on('continue', () => {
+            invited = true;
+            request.destroy();
+          });
+          request.on('response', (response) => {
+            response.resume();
+            response.on('end', () =>
+              resolve({ invited, status: response.statusCode, headers: response.headers }),
+            );
+          });
+          request.on('error', (error) => (invited ? resolve({ invited }) : reject(error)));
+          if (expectContinue) request.flushHeaders();
+          else request.write('{"a":');
+        });
+        request.destroy();
+        expect({ expectContinue, invited: answer.invited, status: answer.status }).toEqual({
+          expectContinue,
+          invited: false,
+          status: 401,
+        });
+        expect(answer.headers?.['www-authenticate']).toBe('Bearer');
+      }
+    },
+  );
+
   /** A request sent with node:http as written: no header added, none dropped, a body on any method. */
   const rawCall = (
     method: string,
