@@ -4,9 +4,11 @@ import type { PrincipalInput } from '../lambdas/core/principals/principal-schema
 export const account = '123456789012';
 
 /**
- * IAM Identity Center (SSO) permission sets as IAM roles in that account: a person signs in through one and
- * calls the API as `arn:aws:sts::123456789012:assumed-role/ROLE/<their e-mail>`, the session name Identity
- * Center gives them. The path is allowed in a role ARN; session ARNs leave it out.
+ * Roles people assume to call the API, as `arn:aws:sts::123456789012:assumed-role/ROLE/<their e-mail>`. A session
+ * name is evidence of who calls only where the caller cannot choose it: these roles' trust policies require
+ * `sts:RoleSessionName` to be the caller's own name (catalog/README.md, "Session names"), hence
+ * `sessionNameSetBy: 'trust-policy'`. IAM Identity Center's roles (`AWSReservedSSO_…`) need no such word: it names
+ * each session for its user. The path is allowed in a role ARN; session ARNs leave it out.
  */
 export const engineersRole = `arn:aws:iam::${account}:role/itv/ItvEngineers`;
 export const reviewersRole = `arn:aws:iam::${account}:role/itv/ItvReviewers`;
@@ -14,13 +16,23 @@ export const reviewersRole = `arn:aws:iam::${account}:role/itv/ItvReviewers`;
 /** A person who signs in through the engineers' permission set under their own e-mail. */
 function engineer(id: string, name: string): PrincipalInput {
   const email = `${id}@example.com`;
-  return { id, name, email, identities: [{ role: engineersRole, session: email }] };
+  return {
+    id,
+    name,
+    email,
+    identities: [{ role: engineersRole, session: email, sessionNameSetBy: 'trust-policy' }],
+  };
 }
 
 /** A reviewer of record, who reviews through the reviewers' permission set. */
 function reviewer(id: string, name: string, extra: PrincipalInput['identities'] = []): PrincipalInput {
   const email = `${id}@example.com`;
-  return { id, name, email, identities: [{ role: reviewersRole, session: email }, ...(extra ?? [])] };
+  return {
+    id,
+    name,
+    email,
+    identities: [{ role: reviewersRole, session: email, sessionNameSetBy: 'trust-policy' }, ...(extra ?? [])],
+  };
 }
 
 /**

@@ -42,8 +42,29 @@ export type IamIdentity =
       roleArn?: string;
     };
 
+/**
+ * Who sets a session name, where a catalog names one: IAM Identity Center (its roles, `AWSReservedSSO_…`, take the
+ * user's name), or the role's trust policy, which requires `sts:RoleSessionName` to be the caller's own name.
+ */
+export type SessionNameSetBy = 'identity-center' | 'trust-policy';
+
 /** An identity as written in the catalog: an ARN string, or `{ role, session }` for assumed-role sessions. */
-export type IamIdentityInput = string | { role: string; session: string };
+export type IamIdentityInput =
+  | string
+  | { role: string; session: string; sessionNameSetBy?: SessionNameSetBy };
+
+/** IAM Identity Center's roles: it makes them, trusts only itself in them, and names each session for its user. */
+const identityCenterRole = /^AWSReservedSSO_/;
+
+/**
+ * Why a named session of `role` identifies nobody, or undefined when it does. `sts:AssumeRole` takes the session
+ * name from the caller (RoleSessionName): of a role people share, anyone who may assume it could call as any of
+ * them. A name is evidence only where the caller cannot choose it.
+ */
+function chosenSessionName(role: string, session: string, setBy: SessionNameSetBy | undefined) {
+  if (session === anySession || identityCenterRole.test(role) || setBy === 'trust-policy') return undefined;
+  return `a session named "${session}" of role ${role} is not evidence of who calls: whoever may assume ${role} chooses its session name (sts:AssumeRole's RoleSessionName). Name an IAM Identity Center role (AWSReservedSSO_…), which names each session for its user, or pin the name in the role's trust policy (a condition that sts:RoleSessionName equals \${aws:username}, or your identity provider's RoleSessionName attribute) and say so with { role, session, sessionNameSetBy: "trust-policy" }; see catalog/README.md`;
+}
 
 /** Parses a caller's ARN (as API Gateway's `requestContext.identity.userArn` gives it); undefined if not IAM. */
 export function parseCallerArn(arn: string): IamIdentity | undefined {
@@ -101,10 +122,27 @@ export function identitiesOverlap(a: IamIdentity, b: IamIdentity): boolean {
 
 /** A catalog identity: an exact IAM user, role or session ARN, or `{ role: ROLE_ARN, session: NAME | '*' }`. */
 export const iamIdentitySchema = z
-  .union([z.string(), z.object({ role: z.string(), session: z.string() }).strict()])
+  .union([
+    z.string(),
+    z
+      .object({
+        role: z.string(),
+        session: z.string(),
+        sessionNameSetBy: z.enum(['identity-center', 'trust-policy']).optional(),
+      })
+      .strict(),
+  ])
   .transform((input, ctx): IamIdentity => {
     if (typeof input === 'string') {
       const parsed = parseCallerArn(input);
+      const chosen =
+        parsed?.kind === 'role-session'
+          ? chosenSessionName(parsed.role, parsed.session, undefined)
+          : undefined;
+      if (chosen) {
+        ctx.addIssue({ code: 'custom', message: chosen });
+        return z.NEVER;
+      }
       if (parsed) return parsed;
       ctx.addIssue({
         code: 'custom',
@@ -127,6 +165,19 @@ export const iamIdentitySchema = z
         path: ['session'],
         message: `"${input.session}" is not a role session name (2–64 of letters, digits and _+=,.@-) or "*"`,
       });
+      return z.NEVER;
+    }
+    if (input.sessionNameSetBy === 'identity-center' && !identityCenterRole.test(role[4]!)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionNameSetBy'],
+        message: `"identity-center": ${role[4]} is not an IAM Identity Center role (AWSReservedSSO_…); a role of your own pins its session names with its trust policy ("trust-policy")`,
+      });
+      return z.NEVER;
+    }
+    const chosen = chosenSessionName(role[4]!, input.session, input.sessionNameSetBy);
+    if (chosen) {
+      ctx.addIssue({ code: 'custom', message: chosen });
       return z.NEVER;
     }
     return {

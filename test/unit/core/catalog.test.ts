@@ -175,6 +175,57 @@ describe('parseCatalog checks the principals and who refers to them', () => {
     );
   });
 
+  test('a named session of a role whose callers choose the session name is refused, saying how to pin it', () => {
+    // sts:AssumeRole takes RoleSessionName from the caller: anyone who may assume the role could name it carol.
+    const chosen = edited((d) => {
+      principal(d, 'grace').identities = [
+        { role: 'arn:aws:iam::123456789012:role/itv/ItvEngineers', session: 'grace@example.com' },
+      ];
+    });
+    const asArn = edited((d) => {
+      principal(d, 'grace').identities = [
+        'arn:aws:sts::123456789012:assumed-role/ItvEngineers/grace@example.com',
+      ];
+    });
+    const notIdentityCenter = edited((d) => {
+      principal(d, 'grace').identities = [
+        {
+          role: 'arn:aws:iam::123456789012:role/itv/ItvEngineers',
+          session: 'grace@example.com',
+          sessionNameSetBy: 'identity-center',
+        },
+      ];
+    });
+    expect(() => parseCatalog(chosen)).toThrow(ConfigurationError);
+    expect(() => parseCatalog(chosen)).toThrow(
+      /field "identities\[0\]" .*whoever may assume ItvEngineers chooses its session name.*sts:RoleSessionName.*sessionNameSetBy: "trust-policy"/,
+    );
+    expect(() => parseCatalog(asArn)).toThrow(
+      /field "identities\[0\]" .*whoever may assume ItvEngineers chooses/,
+    );
+    expect(() => parseCatalog(notIdentityCenter)).toThrow(
+      /field "identities\[0\].sessionNameSetBy" .*ItvEngineers is not an IAM Identity Center role \(AWSReservedSSO_/,
+    );
+  });
+
+  test('a named session is accepted where nobody chooses the name: Identity Center, or a trust policy pinning it', () => {
+    const pinned = edited((d) => {
+      principal(d, 'grace').identities = [
+        {
+          role: 'arn:aws:iam::123456789012:role/itv/ItvEngineers',
+          session: 'grace@example.com',
+          sessionNameSetBy: 'trust-policy',
+        },
+        'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Engineers_0a1b2c3d/grace@example.com',
+        {
+          role: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Ops_0a1b2c3d',
+          session: 'grace@example.com',
+        },
+      ];
+    });
+    expect(() => parseCatalog(pinned)).not.toThrow();
+  });
+
   test('a wildcard anywhere but a whole session name is refused', () => {
     const wildRole = edited((d) => {
       principal(d, 'grace').identities = [

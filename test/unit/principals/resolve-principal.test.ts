@@ -20,7 +20,7 @@ const claims: IdentityClaim[] = [
     role: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Reviewers_0123abcd',
     session: 'xavier@example.com',
   }),
-  claim('yara', 'arn:aws:sts::123456789012:assumed-role/ItvReviewers/yara@example.com'),
+  claim('yara', 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Reviewers_0123abcd/yara@example.com'),
   claim('release-bot', { role: 'arn:aws:iam::123456789012:role/ci/ItvRelease', session: '*' }),
   claim('ops-automation', 'arn:aws:iam::123456789012:role/OpsAutomation'),
 ];
@@ -41,7 +41,7 @@ describe('resolvePrincipal: caller ARN → catalog principal', () => {
     ],
     [
       'a session listed by its session ARN',
-      'arn:aws:sts::123456789012:assumed-role/ItvReviewers/yara@example.com',
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Reviewers_0123abcd/yara@example.com',
       'yara',
     ],
     [
@@ -57,11 +57,11 @@ describe('resolvePrincipal: caller ARN → catalog principal', () => {
   test.each([
     [
       'another session name on a claimed role',
-      'arn:aws:sts::123456789012:assumed-role/ItvReviewers/mallory@example.com',
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Reviewers_0123abcd/mallory@example.com',
     ],
     [
       'a session name in another case (session names are exact)',
-      'arn:aws:sts::123456789012:assumed-role/ItvReviewers/Yara@example.com',
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Reviewers_0123abcd/Yara@example.com',
     ],
     ['the same user name in another account', 'arn:aws:iam::210987654321:user/xavier'],
     ['the same user name in another partition', 'arn:aws-cn:iam::123456789012:user/xavier'],
@@ -85,7 +85,7 @@ describe('resolvePrincipal: caller ARN → catalog principal', () => {
     );
   });
 
-  test('the sample catalog resolves its HIPAA reviewer by IAM user and by Identity Center session', () => {
+  test("the sample catalog resolves its HIPAA reviewer by IAM user and by a session of its reviewers' role", () => {
     expect(resolvePrincipal(catalog.identities, 'arn:aws:iam::123456789012:user/xavier')).toBe('xavier');
     expect(
       resolvePrincipal(
