@@ -292,12 +292,21 @@ export function buildProgram(): Command {
   program
     .command('token')
     .description(
-      "issue a bearer token for `itv serve` to a principal (replaces the principal's earlier one), or revoke it",
+      'issue a bearer token for `itv serve` to a principal, beside the tokens it already holds (one per CI job, say); list or revoke them',
     )
     .argument('<principal>', 'principal id or e-mail from the catalog')
     .option('--days <n>', 'days the token is good for, 1 to 366 (default 30)')
-    .option('--revoke', "remove the principal's token: itv serve refuses it from then on")
-    .option('--json', 'print the principal and token (or whether one was revoked) as JSON')
+    .option('--label <name>', 'a name for the token being issued (a CI job, say), shown by --list')
+    .option(
+      '--revoke',
+      "remove all the principal's tokens (or the one --id names): itv serve refuses them from then on",
+    )
+    .option('--id <id>', 'with --revoke: the token to revoke, as issuing it or --list printed its id')
+    .option(
+      '--list',
+      "list the principal's tokens: id, label, when issued and when it expires (never the token)",
+    )
+    .option('--json', 'print the token issued with its id and expiry (or those revoked, or the list) as JSON')
     .action(async (principal, options) =>
       exit(await (await import('./commands/token.js')).tokenCommand(principal, options)),
     );

@@ -19,66 +19,130 @@ import { isAlive } from '../control-plane/home-owner.js';
 import { namedLocally } from './local-caller.js';
 
 /**
- * Bearer tokens for `itv serve`, one per principal, issued by `itv token PRINCIPAL` and kept under ITV_HOME
- * in `tokens.json` (mode 0600) as SHA-256 digests only: the token itself is printed once and never stored,
- * so the file does not let whoever reads it call as anybody. Reissuing replaces the principal's token; revoking
- * removes it; each token expires (`tokenLifetimeDays`, by the wall clock: a credential, not a recorded instant).
+ * Bearer tokens for `itv serve`, issued by `itv token PRINCIPAL` and kept under ITV_HOME in `tokens.json` (mode
+ * 0600) as SHA-256 digests only: the token itself is printed once and never stored, so the file does not let
+ * whoever reads it call as anybody. A principal may hold several tokens at once (one per CI job, say), each with
+ * its own id, optional label and expiry (`tokenLifetimeDays`, by the wall clock: a credential, not a recorded
+ * instant): issuing one adds it beside the others; revoking removes one (by id) or all of the principal's.
  * Each change reads, changes and replaces the file holding `tokens.lock` (created exclusively, as `owner.lock`
- * is), so of many `itv token` run at once on one home none loses another's token.
+ * is), so of many `itv token` run at once on one home none loses another's token, and drops the tokens expired
+ * more than `expiredKeptDays` ago.
  */
 interface TokenFile {
-  version: 1 | 2;
-  /**
-   * principal id → its token's hex SHA-256 and when it expires; a version-1 file (written before tokens
-   * expired) holds the digest alone, and such a token is kept until it is reissued or revoked.
-   */
-  tokens: Record<string, string | StoredToken>;
+  version: 3;
+  /** principal id → its tokens, oldest first. */
+  tokens: Record<string, StoredToken[]>;
 }
 
-interface StoredToken {
-  sha256: string;
-  issuedAt: string;
-  expiresAt: string;
+/**
+ * The files earlier itv wrote, still read and honoured: version 1 held a principal's one token's digest alone
+ * (written before tokens expired: kept until revoked), version 2 its one token with its expiry.
+ */
+interface EarlierTokenFile {
+  version: 1 | 2;
+  tokens: Record<string, string | { sha256: string; issuedAt: string; expiresAt: string }>;
 }
+
+export interface StoredToken {
+  /** Names the token in `itv token P --list` and `--revoke --id`; not a secret, and says nothing of the token. */
+  id: string;
+  label?: string;
+  sha256: string;
+  /** Absent for a token a version-1 file held: issued before tokens expired, it does not. */
+  issuedAt?: string;
+  expiresAt?: string;
+}
+
+/** A principal's token as `itv token P --list` shows it: never its digest. */
+export type ListedToken = Omit<StoredToken, 'sha256'>;
 
 /** How long a token is good for, by default: `itv token --days N` sets another (1 to 366). */
 export const tokenLifetimeDays = 30;
 
+/**
+ * How long an expired token stays in the file, so that a request sending it is told it expired rather than that
+ * nobody issued it; a write after that drops it.
+ */
+export const expiredKeptDays = 7;
+
 const tokensFile = (home: string) => join(home, 'tokens.json');
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+/** A new token's id: 8 hex characters, random (not derived from the token). */
+const newTokenId = () => randomBytes(4).toString('hex');
 
 function readTokens(home: string): TokenFile {
   const file = tokensFile(home);
-  if (!existsSync(file)) return { version: 1, tokens: {} };
-  return JSON.parse(readFileSync(file, 'utf8')) as TokenFile;
+  if (!existsSync(file)) return { version: 3, tokens: {} };
+  const read = JSON.parse(readFileSync(file, 'utf8')) as TokenFile | EarlierTokenFile;
+  if (read.version === 3) return read;
+  // An earlier file's one token a principal, named by its digest's first 8 hex characters.
+  const tokens: TokenFile['tokens'] = {};
+  for (const [principal, kept] of Object.entries(read.tokens)) {
+    tokens[principal] = [
+      typeof kept === 'string'
+        ? { id: kept.slice(0, 8), sha256: kept }
+        : { id: kept.sha256.slice(0, 8), ...kept },
+    ];
+  }
+  return { version: 3, tokens };
 }
 
 /** `tokens.lock` stayed held by a live process longer than an issue takes: no token is issued, none printed. */
 export class TokensLockedError extends ItvError {}
 
+/** A token just issued: the secret (printed once) and what names it. */
+export interface IssuedToken {
+  token: string;
+  id: string;
+  label?: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
 /**
- * Issues (or replaces) `principal`'s token, good for `days` from `now`, and returns it with its expiry; only its
- * digest is written. A token is returned only once the file read back holds its digest: one printed is one
- * `itv serve` knows.
+ * Issues a token for `principal`, good for `days` from `now`, beside any the principal already holds, and returns
+ * it; only its digest is written. A token is returned only once the file read back holds its digest: one printed
+ * is one `itv serve` knows.
  */
 export function issueToken(
   home: string,
   principal: string,
   days = tokenLifetimeDays,
   now = new Date(),
+  label?: string,
 ): string {
+  return issueNamedToken(home, principal, { days, now, ...(label === undefined ? {} : { label }) }).token;
+}
+
+/** `issueToken`, returning the token's id, label and expiry beside it. */
+export function issueNamedToken(
+  home: string,
+  principal: string,
+  options: { days?: number; now?: Date; label?: string } = {},
+): IssuedToken {
+  const now = options.now ?? new Date();
   const token = `itv_${randomBytes(32).toString('base64url')}`;
-  const stored: StoredToken = {
-    sha256: digest(token).toString('hex'),
-    issuedAt: now.toISOString(),
-    expiresAt: tokenExpiry(now, days),
-  };
-  changeTokens(home, (tokens) => ({ ...tokens, [principal]: stored }));
-  if (storedDigest(readTokens(home).tokens[principal]) !== stored.sha256)
+  const sha256 = digest(token).toString('hex');
+  let stored: StoredToken | undefined;
+  changeTokens(home, (tokens) => {
+    const held = tokens[principal] ?? [];
+    let id = newTokenId();
+    while (held.some((kept) => kept.id === id)) id = newTokenId();
+    stored = {
+      id,
+      ...(options.label === undefined ? {} : { label: options.label }),
+      sha256,
+      issuedAt: now.toISOString(),
+      expiresAt: tokenExpiry(now, options.days ?? tokenLifetimeDays),
+    };
+    return { ...tokens, [principal]: [...held, stored] };
+  });
+  if (!stored || !(readTokens(home).tokens[principal] ?? []).some((kept) => kept.sha256 === sha256))
     throw new TokensLockedError(
-      `tokens.json in ${home}: another itv token for ${principal} replaced this token as it was issued; use the one it printed, or run itv token again`,
+      `tokens.json in ${home}: another itv token revoked ${principal}'s tokens as this one was issued; run itv token again`,
     );
-  return token;
+  const { sha256: _digest, ...named } = stored;
+  return { token, ...(named as Omit<IssuedToken, 'token'>) };
 }
 
 /** When a token issued at `now` for `days` expires. */
@@ -86,30 +150,55 @@ export function tokenExpiry(now: Date, days: number): string {
   return new Date(now.getTime() + days * 86_400_000).toISOString();
 }
 
-/** Removes `principal`'s token: `itv serve` refuses it from then on. False when it had none. */
-export function revokeToken(home: string, principal: string): boolean {
-  let had = false;
+/**
+ * Removes `principal`'s tokens (only the one named `id`, when given): `itv serve` refuses them from then on.
+ * Returns those removed (none when it had none, or none by that id).
+ */
+export function revokeTokens(home: string, principal: string, id?: string): ListedToken[] {
+  let revoked: StoredToken[] = [];
   changeTokens(home, (tokens) => {
-    had = principal in tokens;
-    const { [principal]: _revoked, ...kept } = tokens;
-    return kept;
+    const held = tokens[principal] ?? [];
+    revoked = held.filter((kept) => id === undefined || kept.id === id);
+    const kept = held.filter((token) => !revoked.includes(token));
+    const { [principal]: _revoked, ...others } = tokens;
+    return kept.length > 0 ? { ...others, [principal]: kept } : others;
   });
-  return had;
+  return revoked.map(listed);
 }
+
+/** Removes `principal`'s tokens (only the one named `id`, when given); returns how many it removed. */
+export function revokeToken(home: string, principal: string, id?: string): number {
+  return revokeTokens(home, principal, id).length;
+}
+
+/** `principal`'s tokens, oldest first, without their digests; those expired but still kept say so by their expiry. */
+export function listTokens(home: string, principal: string): ListedToken[] {
+  return (readTokens(home).tokens[principal] ?? []).map(listed);
+}
+
+const listed = ({ sha256: _digest, ...token }: StoredToken): ListedToken => token;
+
+/** Whether a token expired more than `expiredKeptDays` before `now`; one that does not expire never is. */
+const longExpired = (token: StoredToken, now: number) =>
+  token.expiresAt !== undefined && Date.parse(token.expiresAt) + expiredKeptDays * 86_400_000 <= now;
 
 function changeTokens(home: string, change: (tokens: TokenFile['tokens']) => TokenFile['tokens']): void {
   makePrivateFolder(home);
   withTokensLock(home, () => {
-    const next: TokenFile = { version: 2, tokens: change(readTokens(home).tokens) };
+    const now = Date.now();
+    const changed = change(readTokens(home).tokens);
+    const tokens: TokenFile['tokens'] = {};
+    for (const [principal, held] of Object.entries(changed)) {
+      const kept = held.filter((token) => !longExpired(token, now));
+      if (kept.length > 0) tokens[principal] = kept;
+    }
+    const next: TokenFile = { version: 3, tokens };
     const temporary = `${tokensFile(home)}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     chmodSync(temporary, 0o600);
     renameSync(temporary, tokensFile(home));
   });
 }
-
-const storedDigest = (stored: string | StoredToken | undefined) =>
-  typeof stored === 'string' ? stored : stored?.sha256;
 
 const lockFile = (home: string) => join(home, 'tokens.lock');
 /** How long an issue waits for another to give `tokens.lock` up: each holds it for one small file's write. */
@@ -193,10 +282,12 @@ export function tokenPrincipal(home: string, token: string): string | undefined 
 function tokenHolder(home: string, token: string): { principal: string; expiresAt?: string } | undefined {
   const presented = digest(token);
   let found: { principal: string; expiresAt?: string } | undefined;
-  for (const [principal, kept] of Object.entries(readTokens(home).tokens)) {
-    const stored = Buffer.from(storedDigest(kept) ?? '', 'hex');
-    if (stored.length === presented.length && timingSafeEqual(stored, presented)) {
-      found = typeof kept === 'string' ? { principal } : { principal, expiresAt: kept.expiresAt };
+  for (const [principal, held] of Object.entries(readTokens(home).tokens)) {
+    for (const kept of held) {
+      const stored = Buffer.from(kept.sha256, 'hex');
+      if (stored.length === presented.length && timingSafeEqual(stored, presented)) {
+        found = kept.expiresAt === undefined ? { principal } : { principal, expiresAt: kept.expiresAt };
+      }
     }
   }
   return found;

@@ -43,8 +43,8 @@ describe('itv serve bearer tokens: expiry and revocation', () => {
     );
     expect(authenticate(bearer(live), catalog).principal).toBe('alice');
     const stored = JSON.parse(readFileSync(join(home, 'tokens.json'), 'utf8'));
-    expect(stored.tokens.alice.expiresAt).toBe(
-      new Date(Date.parse(stored.tokens.alice.issuedAt) + 30 * 86_400_000).toISOString(),
+    expect(stored.tokens.alice[0].expiresAt).toBe(
+      new Date(Date.parse(stored.tokens.alice[0].issuedAt) + 30 * 86_400_000).toISOString(),
     );
   });
 
@@ -57,7 +57,7 @@ describe('itv serve bearer tokens: expiry and revocation', () => {
     const second = revokeToken(home, 'bob');
 
     // Assess
-    expect([first, second]).toEqual([true, false]);
+    expect([first, second]).toEqual([1, 0]);
     expect(() => bearerCaller(home)(bearer(token), catalog)).toThrow(/or it was revoked/);
   });
 
@@ -87,14 +87,17 @@ describe('itv serve bearer tokens: expiry and revocation', () => {
       const both = await runItv(home, ['token', 'bob', '--revoke', '--days', '3']);
 
       // Assess
-      const { expiresAt } = JSON.parse(issued.stdout) as { expiresAt: string };
+      const { expiresAt, id } = JSON.parse(issued.stdout) as { expiresAt: string; id: string };
       expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
       expect(issued.stderr).toMatch(`expires ${expiresAt}`);
       expect([revoked.code, revoked.stdout]).toEqual([
         0,
-        "revoked bob's bearer token: itv serve refuses it from now on\n",
+        `revoked bob's bearer token ${id}: itv serve refuses it from now on\n`,
       ]);
-      expect([again.code, again.stdout]).toEqual([0, '{"principal":"bob","revoked":false}\n']);
+      expect([again.code, again.stdout]).toEqual([
+        0,
+        '{"principal":"bob","revoked":false,"count":0,"ids":[]}\n',
+      ]);
       expect([zero.code, zero.stdout]).toEqual([1, '']);
       expect(zero.stderr).toMatch(/--days: must be a whole number from 1 to 366 \(got "0"\)/);
       expect([both.code, both.stdout]).toEqual([1, '']);
