@@ -15,6 +15,8 @@ export const exitCodes = {
   notVerified: 2,
   /** `itv ledger verify`: entries trail the newest signed checkpoint. */
   unanchored: 3,
+  /** `itv watch`, `itv submit`, `itv review`: `--timeout` was reached before the intent settled; it goes on. */
+  timedOut: 4,
 } as const;
 
 /** Statuses after which a change still waits for a person, and the command following it stops. */

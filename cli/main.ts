@@ -64,6 +64,10 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print the status as JSON')
     .option(
+      '--timeout <duration>',
+      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
+    )
+    .option(
       '--payload-file <file>',
       'upload this JSON file as the payload and submit the intent with it by reference (change.payloadRef)',
     )
@@ -132,6 +136,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--reviewer <principal>', 'same as --as').hideHelp())
     .option('--reason <text>', 'why')
     .option('--json', 'print the status as JSON (without a decision: the intent as declared)')
+    .option(
+      '--timeout <duration>',
+      'with --approve or --reject, wait for the outcome at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
+    )
     .action(async (id, options) =>
       exit(await (await import('./commands/review.js')).reviewCommand(id, options)),
     );
@@ -368,6 +376,10 @@ export function buildProgram(): Command {
     )
     .argument('<id>', 'intent id', intentId)
     .option('--json', 'print the final status as JSON')
+    .option(
+      '--timeout <duration>',
+      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
+    )
     .action(async (id, options) =>
       exit(await (await import('./commands/watch.js')).watchCommand(id, options)),
     );

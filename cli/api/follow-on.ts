@@ -12,7 +12,13 @@ import type { ItvApi } from './itv-api.js';
 export async function followOn(
   api: ItvApi,
   intentId: string,
-  options: { print?: (line: string) => void; untilReviewed?: boolean; after?: number },
+  options: {
+    print?: (line: string) => void;
+    untilReviewed?: boolean;
+    after?: number;
+    /** A `--timeout`'s: once it is up, the follow throws `FollowTimedOut`. */
+    signal?: AbortSignal;
+  },
 ): Promise<IntentStatus | undefined> {
   const print = options.print;
   if (api.kind === 'local') {
@@ -20,11 +26,13 @@ export async function followOn(
       onEvent: print ? progressPrinter(print) : undefined,
       untilReviewed: options.untilReviewed ?? false,
       ...(options.after !== undefined ? { after: options.after } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   }
   return followRemote(api.client, intentId, {
     ...(print ? { onStep: (step) => print(stepLine(step)) } : {}),
     untilReviewed: options.untilReviewed ?? false,
     ...(options.after !== undefined ? { afterSeq: options.after } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }

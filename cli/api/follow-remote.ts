@@ -1,4 +1,5 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { pause, stopIfTimedOut } from '../follow-timeout.js';
 import type { ApiClient } from './itv-api.js';
 import { canStopFollowing } from './wait-details.js';
 
@@ -18,6 +19,8 @@ export async function followRemote(
     untilReviewed?: boolean;
     afterSeq?: number;
     pollMs?: number;
+    /** A `--timeout`'s: once it is up, the follow throws `FollowTimedOut` instead of reading on. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<IntentStatus | undefined> {
   const pollMs = options.pollMs ?? (Number(process.env.ITV_POLL_MS) || defaultPollMs);
@@ -25,6 +28,7 @@ export async function followRemote(
   // An accepted intent's first entry is written within moments; one never written after a minute will not be.
   const unseenUntil = Date.now() + 60_000;
   for (;;) {
+    stopIfTimedOut(options.signal);
     const answer = await client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(intentId)}`);
     if (answer.status === 200) {
       for (const step of answer.body.steps) {
@@ -39,9 +43,7 @@ export async function followRemote(
       return undefined;
     }
     // 404: the intent is accepted but its first entry not yet written; 429 and 5xx: come back later.
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.max(pollMs, (answer.retryAfterSeconds ?? 0) * 1000)),
-    );
+    await pause(Math.max(pollMs, (answer.retryAfterSeconds ?? 0) * 1000), options.signal);
   }
 }
 

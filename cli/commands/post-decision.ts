@@ -10,12 +10,14 @@ import {
 import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
+import { type FollowLimit, untilTimedOut } from '../follow-timeout.js';
 import { printStatus } from './status.js';
 
 /**
  * A person's decision on a parked intent (`itv review`, `itv release decide`): `POST /intents/{id}/<route>`
  * as the caller, then the resumed execution followed until it settles, printing only what was reported after
- * the decision. `decisionFlags` are the flags the body's `decision` comes from, named in a refusal of it.
+ * the decision. `decisionFlags` are the flags the body's `decision` comes from, named in a refusal of it. With
+ * `limit` (`--timeout`) reached before the execution settles, where the intent stands and `exitCodes.timedOut`.
  */
 export async function postDecisionAndFollow(
   id: string,
@@ -25,6 +27,7 @@ export async function postDecisionAndFollow(
   as: ActingAs | undefined,
   json: boolean,
   decisionFlags: string,
+  limit?: FollowLimit,
 ): Promise<number> {
   const api = await connect(target);
   const path = `/intents/${encodeURIComponent(id)}`;
@@ -36,13 +39,19 @@ export async function postDecisionAndFollow(
   const flags: FlagsByField = { ...sameNamedFlags(Object.keys(body)), decision: decisionFlags };
   if (answer.status >= 400) return printApiError(answer, flags);
   if (!json) console.log(actingLine(api, as));
-  const status = await followOn(api, id, { print: json ? undefined : (line) => console.log(line), after });
-  if (!status) {
-    console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
-    return 1;
-  }
-  printStatus(status, json);
-  return exitCodeFor(status);
+  return untilTimedOut(api, id, limit, json, async () => {
+    const status = await followOn(api, id, {
+      print: json ? undefined : (line) => console.log(line),
+      after,
+      ...(limit ? { signal: limit.signal } : {}),
+    });
+    if (!status) {
+      console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
+      return 1;
+    }
+    printStatus(status, json);
+    return exitCodeFor(status);
+  });
 }
 
 /**

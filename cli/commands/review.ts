@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget } from '../api/itv-api.js';
+import { followLimit } from '../follow-timeout.js';
 import { postDecisionAndFollow } from './post-decision.js';
 
 /**
@@ -17,6 +18,7 @@ export async function reviewCommand(
     reviewer?: string;
     reason?: string;
     json?: boolean;
+    timeout?: string;
   },
 ): Promise<number> {
   if (options.approve && options.reject) {
@@ -24,8 +26,19 @@ export async function reviewCommand(
       { path: '--approve', message: 'a review approves or rejects the change, not both' },
     ]);
   }
+  // Counted from the command's start; refused before anything is sent.
+  const limit = followLimit(options.timeout);
   // Without a decision, what there is to decide: the reviewer reads the change before approving it.
   if (!options.approve && !options.reject) {
+    if (limit) {
+      throw new InvalidInputError('itv review --timeout bounds the wait after a decision', [
+        {
+          path: '--timeout',
+          message:
+            'is for --approve or --reject, which wait for the outcome: add one, or leave --timeout out',
+        },
+      ]);
+    }
     const { reviewBriefCommand } = await import('./review-brief.js');
     return reviewBriefCommand(id, options.json ?? false);
   }
@@ -43,5 +56,6 @@ export async function reviewCommand(
     as,
     options.json ?? false,
     '--approve or --reject',
+    limit,
   );
 }

@@ -11,6 +11,7 @@ import { type WaitDetails, waitDetails } from '../api/wait-details.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
+import { type FollowLimit, followLimit, untilTimedOut } from '../follow-timeout.js';
 import { nextStepLines } from './next-step.js';
 import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
@@ -20,12 +21,14 @@ import { printStatus } from './status.js';
  * `itv submit`: `POST /intents` to the chosen stack (the home's control plane, or a deployed one's API
  * Gateway) as the caller, then follows the intent stage by stage until it settles. A resubmission of an
  * intent already on the ledger reports its status. A change scheduled for later is reported as such, with when
- * it is due: the command does not wait for that instant (`--wait` does).
+ * it is due: the command does not wait for that instant (`--wait` does). `--timeout` bounds the whole command: once
+ * it is reached, it prints where the intent stands and exits `exitCodes.timedOut`, leaving the intent as it is.
  */
 export async function submitCommand(
   file: string,
-  options: { wait?: boolean; json?: boolean; as?: string; payloadFile?: string },
+  options: { wait?: boolean; json?: boolean; as?: string; payloadFile?: string; timeout?: string },
 ): Promise<number> {
+  const limit = followLimit(options.timeout);
   let raw = readIntentFile(file);
   // Named before anything starts; the stack checks the name (or the signature) against the catalog.
   const target = await chosenTarget();
@@ -68,6 +71,7 @@ export async function submitCommand(
   return followAndReport(api, intentId, {
     json: options.json ?? false,
     untilReviewed: options.wait ?? false,
+    ...(limit ? { limit } : {}),
   });
 }
 
@@ -79,14 +83,17 @@ export async function submitCommand(
 export async function followAndReport(
   api: ItvApi,
   intentId: string,
-  options: { json: boolean; untilReviewed: boolean },
+  options: { json: boolean; untilReviewed: boolean; limit?: FollowLimit },
 ): Promise<number> {
-  const status = await followOn(api, intentId, {
-    print: options.json ? undefined : (line) => console.log(line),
-    untilReviewed: options.untilReviewed,
+  return untilTimedOut(api, intentId, options.limit, options.json, async () => {
+    const status = await followOn(api, intentId, {
+      print: options.json ? undefined : (line) => console.log(line),
+      untilReviewed: options.untilReviewed,
+      ...(options.limit ? { signal: options.limit.signal } : {}),
+    });
+    const details = status && !options.json ? await waitDetails(api.client, status) : {};
+    return report(status, intentId, options.json, api.kind, details);
   });
-  const details = status && !options.json ? await waitDetails(api.client, status) : {};
-  return report(status, intentId, options.json, api.kind, details);
 }
 
 /** The intent with `change.payload` replaced by the reference of the uploaded content. */

@@ -4,6 +4,7 @@ import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { StallCheck } from '../control-plane/follow.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
+import { followLimit, pause, stopIfTimedOut, untilTimedOut } from '../follow-timeout.js';
 import { terminalText } from '../format.js';
 import { printStatus } from './status.js';
 
@@ -18,11 +19,22 @@ const unseenForMs = 60_000;
  * `itv watch ID`: a live view of an intent's stages and rollout, by reading `GET /intents/{id}` (locally and on
  * a deployed stack alike) until it concludes; the exit code is its outcome's (`exitCodeFor`). On a terminal the
  * view is redrawn in place; piped, each new ledger step and each change of status or rollout is one plain line.
+ * With `--timeout`, once it is reached first: where the intent stands, and `exitCodes.timedOut`.
  */
-export async function watchCommand(id: string, options: { json?: boolean }): Promise<number> {
+export async function watchCommand(
+  id: string,
+  options: { json?: boolean; timeout?: string },
+): Promise<number> {
+  const limit = followLimit(options.timeout);
   const api = await openApi();
   const json = options.json ?? false;
-  return watchIntent(api, id, { json, tty: !json && process.stdout.isTTY === true });
+  return untilTimedOut(api, id, limit, json, () =>
+    watchIntent(api, id, {
+      json,
+      tty: !json && process.stdout.isTTY === true,
+      ...(limit ? { signal: limit.signal } : {}),
+    }),
+  );
 }
 
 /** Reads the intent until it concludes (an outcome, or a failure), drawing each read; returns the exit code. */
@@ -35,6 +47,8 @@ export async function watchIntent(
     stalledPolls?: number;
     /** Fields printed beside the status with `--json` (a repeated stop's answer, say). */
     also?: Record<string, unknown>;
+    /** A `--timeout`'s: once it is up, the watch throws `FollowTimedOut` instead of reading on. */
+    signal?: AbortSignal;
   },
 ): Promise<number> {
   // Locally, an intent no execution will move on (its failure unrecorded, say) ends the watch with why.
@@ -43,6 +57,7 @@ export async function watchIntent(
   const draw = options.tty ? redrawn() : options.json ? () => {} : plainLines();
   const unseenUntil = Date.now() + unseenForMs;
   for (;;) {
+    stopIfTimedOut(options.signal);
     const answer = await api.client.call<IntentStatus>('GET', `/intents/${encodeURIComponent(id)}`);
     if (answer.status === 200) {
       draw(answer.body);
@@ -57,9 +72,7 @@ export async function watchIntent(
     } else if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) {
       return printApiError(answer);
     }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.max(interval, (answer.retryAfterSeconds ?? 0) * 1000)),
-    );
+    await pause(Math.max(interval, (answer.retryAfterSeconds ?? 0) * 1000), options.signal);
   }
 }
 

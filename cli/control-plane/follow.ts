@@ -2,6 +2,7 @@ import { ItvError } from '../../lambdas/core/errors.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { canStopFollowing } from '../api/wait-details.js';
 import { isSettled } from '../exit-codes.js';
+import { pause, stopIfTimedOut } from '../follow-timeout.js';
 import type { ProgressEvent } from '../runtime/local-pipeline.js';
 import { ApiAnswerError } from './api-errors.js';
 import type { ControlPlaneClient } from './client.js';
@@ -43,6 +44,8 @@ export async function followIntent(
     pollMs?: number;
     /** How many polls in a row may find nothing running and the ledger unsettled before the follow gives up. */
     stalledPolls?: number;
+    /** A `--timeout`'s: once it is up, the follow throws `FollowTimedOut` instead of reading on. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<IntentStatus | undefined> {
   let after = options.after ?? 0;
@@ -51,6 +54,7 @@ export async function followIntent(
   const stalls = new StallCheck(intentId, options.stalledPolls);
   const path = encodeURIComponent(intentId);
   for (;;) {
+    stopIfTimedOut(options.signal);
     const progressPath = `/local/intents/${path}/progress?after=${after}`;
     const progress = await client.call<ProgressAnswer>('GET', progressPath);
     if (progress.status !== 200) throw new ApiAnswerError('GET', progressPath, progress);
@@ -89,7 +93,7 @@ export async function followIntent(
         return status;
       stalls.observe(progress.body, status);
     } else stalls.observe({ ...progress.body, running: true }, undefined);
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? defaultPollMs));
+    await pause(options.pollMs ?? defaultPollMs, options.signal);
   }
 }
 

@@ -46,7 +46,14 @@ describe('exit codes of submit, review and release decide, as the README documen
   );
 
   test('the codes are the documented numbers', () => {
-    expect(exitCodes).toEqual({ ok: 0, error: 1, notReleased: 2, notVerified: 2, unanchored: 3 });
+    expect(exitCodes).toEqual({
+      ok: 0,
+      error: 1,
+      notReleased: 2,
+      notVerified: 2,
+      unanchored: 3,
+      timedOut: 4,
+    });
   });
 });
 
