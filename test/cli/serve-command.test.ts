@@ -38,7 +38,8 @@ describe('itv serve, started as a user starts it', () => {
       });
       serve.once('exit', (code) => reject(new Error(`itv serve exited with ${code}`)));
     });
-  }, setupMs);
+    // Two processes start before the banner: itv serve, and the control plane it waits for.
+  }, 2 * setupMs);
 
   afterAll(async () => {
     serve?.kill('SIGTERM');
