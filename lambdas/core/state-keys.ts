@@ -1,8 +1,9 @@
 /**
  * The value view's version: raised whenever `ConcludedIntent` gains a field, so a view an earlier version
- * summarized without it is left behind and summarized again (v2: `releaseVerdict`), never read as if complete.
+ * summarized without it is left behind and summarized again (v2: `releaseVerdict`; v3: an attempt's cost of delay
+ * counted from its previous attempt's conclusion), never read as if complete.
  */
-export const valueViewVersion = 'v2';
+export const valueViewVersion = 'v3';
 
 /** Where each kind of operational state lives in the state store, in one place. */
 export const stateKeys = {

@@ -21,6 +21,11 @@ export interface ConcludedIntent {
   tier: number | null;
   tags: Record<string, string>;
   valuePerHourUsd: number;
+  /**
+   * The cost of delay this attempt adds: Learn's figure, from the instant it counts from (a later attempt's is its
+   * first attempt's declaration) to its end, less the stretch before the previous attempt concluded, which that
+   * attempt's own figure holds. So the attempts of one change add up to its delay counted once.
+   */
   costOfDelayUsd: number;
   timeToValueSeconds: number | null;
   concludedAt: string;
@@ -131,12 +136,19 @@ const builtIn: Record<string, (c: ConcludedIntent) => string> = {
 export function concludedIntents(entries: readonly StoredEntry[]): ConcludedIntent[] {
   const rollback = new Map<string, { started?: number; completed?: number }>();
   const models = new Map<string, ValueModel>();
+  // A later attempt's previous attempt, and when each intent concluded: where the next attempt's delay begins.
+  const previousAttempt = new Map<string, string>();
+  const concludedAt = new Map<string, number>();
   for (const { entry } of entries) {
     if (entry.type === 'intent.declared') {
-      const declared = payloadOf(entry, intentDeclaredPayload).intent as { goal?: { valueModel?: unknown } };
+      const payload = payloadOf(entry, intentDeclaredPayload);
+      const declared = payload.intent as { goal?: { valueModel?: unknown } };
       const model = valueModelSchema.safeParse(declared.goal?.valueModel);
       if (model.success) models.set(entry.intentId, model.data);
+      const previous = (payload.attempt as { previousIntentId?: unknown } | undefined)?.previousIntentId;
+      if (typeof previous === 'string') previousAttempt.set(entry.intentId, previous);
     }
+    if (entry.type === 'intent.concluded') concludedAt.set(entry.intentId, Date.parse(entry.timestamp));
     if (entry.type === 'release.started') {
       const times = rollback.get(entry.intentId) ?? {};
       // The failed release's start: the first one, should a queued intent have been started again.
@@ -158,6 +170,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       const times = rollback.get(entry.intentId);
       const model = models.get(entry.intentId);
       const valuePerHourUsd = Number(p.valuePerHourUsd ?? 0);
+      const previousEnd = concludedAt.get(previousAttempt.get(entry.intentId) ?? '');
       return {
         intentId: entry.intentId,
         outcome: String(p.outcome ?? 'unknown'),
@@ -166,7 +179,12 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         tier: p.tier ?? null,
         tags: p.tags ?? {},
         valuePerHourUsd,
-        costOfDelayUsd: Number(p.costOfDelayUsd ?? 0),
+        costOfDelayUsd: attemptCostOfDelay(
+          Number(p.costOfDelayUsd ?? 0),
+          valuePerHourUsd,
+          p.countedFrom,
+          previousEnd,
+        ),
         timeToValueSeconds: p.timeToValueSeconds ?? null,
         concludedAt: entry.timestamp,
         releaseVerdict: p.releaseVerdict ?? null,
@@ -180,6 +198,26 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         compoundedValuePerHourUsd: finiteSum([model ? compoundedValuePerHour(model) : valuePerHourUsd]),
       };
     });
+}
+
+/**
+ * The cost of delay an attempt adds to its change's: Learn's figure (`value_per_hour × hours` from `countedFrom`,
+ * a later attempt's first attempt's declaration) less `value_per_hour × hours` from `countedFrom` to the previous
+ * attempt's conclusion, which the previous attempt's own figure counts. A first attempt, or a conclusion recorded
+ * without `countedFrom` (before it was kept), adds its figure as recorded.
+ *
+ * @example attemptCostOfDelay(1.9167, 10, '2026-11-04T15:39:00Z', Date.parse('2026-11-04T15:42:00Z')) // 1.4167
+ */
+export function attemptCostOfDelay(
+  recorded: number,
+  valuePerHourUsd: number,
+  countedFrom: string | undefined,
+  previousConcludedAt: number | undefined,
+): number {
+  const from = countedFrom === undefined ? Number.NaN : Date.parse(countedFrom);
+  if (previousConcludedAt === undefined || !Number.isFinite(from)) return recorded;
+  const counted = valuePerHourUsd * (Math.max(0, previousConcludedAt - from) / 3_600_000);
+  return Math.max(0, recorded - counted);
 }
 
 /** An intent's values of the dimensions, in their order: a built-in's value, or the tag's, `-` when it has none. */

@@ -13,8 +13,8 @@ import { type ConcludedIntent, concludedIntents } from './value-report.js';
  *
  * Guarantees.
  * - A summary holds what `concludedIntents` over the whole ledger holds for that conclusion: its figures come
- *   from the intent's entries alone (its declaration's value model, its release and roll-back instants), which
- *   are all written before its conclusion.
+ *   from the intent's entries (its declaration's value model, its release and roll-back instants), which are all
+ *   written before its conclusion, and for a later attempt its previous attempt's, concluded before it began.
  * - Idempotent: a summary is the same whoever writes it and however often, so a request that dies between a
  *   summary and the marker, or two that race, leave the view right; the next request writes it again.
  * - The marker moves forward only: its write is conditional on the version read, and a request that loses that
@@ -160,8 +160,22 @@ async function summaryOf(
   const conclusions = own
     .filter(({ entry }) => entry.type === 'intent.concluded')
     .map(({ entry }) => entry.seq);
-  const intent = concludedIntents(own)[conclusions.indexOf(concluded.seq)];
+  // A later attempt's delay counts from its previous attempt's conclusion: that attempt's entries are read too.
+  const previous = previousAttemptOf(own);
+  const before = previous === undefined ? [] : await ledger.forIntent(ledgerName, previous);
+  const intent = concludedIntents([...before, ...own]).filter((c) => c.intentId === concluded.intentId)[
+    conclusions.indexOf(concluded.seq)
+  ];
   return intent === undefined ? undefined : { seq: concluded.seq, intent };
+}
+
+/** The id the previous attempt of this intent ran under, when its declaration names one. */
+function previousAttemptOf(own: readonly StoredEntry[]): string | undefined {
+  const declared = own.find(({ entry }) => entry.type === 'intent.declared')?.entry.payload as
+    | { attempt?: { previousIntentId?: unknown } }
+    | undefined;
+  const previous = declared?.attempt?.previousIntentId;
+  return typeof previous === 'string' ? previous : undefined;
 }
 
 /** `work` over the items, `parallelSummaries` at a time, results in the items' order. */

@@ -441,6 +441,7 @@ export const intentDeclaredPayload = z.looseObject({
     change: z.looseObject({ service: z.string().optional() }).optional(),
   }),
   authority: z.record(z.string(), z.unknown()).optional(),
+  attempt: z.unknown().optional(),
   submittedBy: z.unknown().optional(),
   binding: z.unknown().optional(),
 });
@@ -456,6 +457,7 @@ export const intentConcludedPayload = ledgerPayloads['intent.concluded']
     timeToValueSeconds: true,
     valuePerHourUsd: true,
     costOfDelayUsd: true,
+    countedFrom: true,
     releaseVerdict: true,
   })
   .partial({
