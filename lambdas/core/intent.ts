@@ -176,7 +176,10 @@ export const intentSchema = z
     authority: authoritySchema,
     timestamp: isoInstant,
     change: changeSchema,
-    /** Grouping dimensions from the enterprise taxonomy, open-ended: e.g. { region: "EMEA", team: "growth" }. */
+    /**
+     * Grouping dimensions from the enterprise taxonomy, open-ended and unchecked: e.g. { region: "EMEA" }. The team
+     * a change is attributed to is `authority.team`; a tag named `team` is the value report's `tag:team`.
+     */
     tags: z.record(z.string().min(1).max(64), z.string().max(256)).default({}),
     /** Results of the checks `constraints.checks` names, as CI attaches them; later results may be posted. */
     testResults: z.array(testResultSchema).max(100).default([]),

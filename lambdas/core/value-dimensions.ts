@@ -1,13 +1,15 @@
 import { InvalidInputError } from './errors.js';
-import type { ConcludedIntent } from './value-report.js';
+import { type ConcludedIntent, tagDimensionPrefix } from './value-report.js';
 
 /**
- * The dimensions every concluded intent has, whatever its tags: what changed and how it ended, and when it
- * concluded (UTC: `2026`, `2026-Q4`, `2026-11`), so a period needs no tag written by hand.
+ * The dimensions every concluded intent has, whatever its tags: what changed, the team its authority claims (and
+ * the door checked: `authority.team`, never a free-text tag), how it ended, and when it concluded (UTC: `2026`,
+ * `2026-Q4`, `2026-11`), so a period needs no tag written by hand.
  */
 export const builtInDimensions = [
   'service',
   'kind',
+  'team',
   'tier',
   'outcome',
   'concludedYear',
@@ -24,7 +26,11 @@ export const builtInDimensions = [
  */
 export function valueDimensions(by: string, tags: readonly string[], field = 'by'): string[] {
   const dimensions = by.split(',').map((d) => d.trim());
-  const known = new Set<string>([...builtInDimensions, ...tags]);
+  const known = new Set<string>([
+    ...builtInDimensions,
+    ...tags,
+    ...tags.map((t) => `${tagDimensionPrefix}${t}`),
+  ]);
   const issues: Array<{ path: string; message: string }> = [];
   if (dimensions.some((d) => d === '')) {
     issues.push({ path: field, message: 'names an empty dimension: give dimensions separated by commas' });
@@ -34,7 +40,7 @@ export function valueDimensions(by: string, tags: readonly string[], field = 'by
     const tagList = tags;
     issues.push({
       path: field,
-      message: `unknown dimension${unknown.length > 1 ? 's' : ''} ${unknown.map((d) => `"${d}"`).join(', ')}: known are ${builtInDimensions.join(', ')}${tagList.length > 0 ? ` and the tags ${tagList.join(', ')}` : ' (no concluded intent carries a tag yet)'}`,
+      message: `unknown dimension${unknown.length > 1 ? 's' : ''} ${unknown.map((d) => `"${d}"`).join(', ')}: known are ${builtInDimensions.join(', ')}${tagList.length > 0 ? ` and the tags ${knownValueDimensions(tagList).slice(builtInDimensions.length).join(', ')}` : ' (no concluded intent carries a tag yet)'}`,
     });
   }
   if (new Set(dimensions).size !== dimensions.length) {
@@ -51,10 +57,14 @@ export function concludedTags(intents: readonly ConcludedIntent[]): string[] {
   return [...tags].sort();
 }
 
-/** Every dimension a report can group by: the built-in ones, then the tags some concluded intent carries. */
+/**
+ * Every dimension a report can group by: the built-in ones, then the tags some concluded intent carries — a tag
+ * named as a built-in one (`team`) as `tag:team`, so it is never taken for it.
+ */
 export function knownValueDimensions(tags: readonly string[]): string[] {
+  const builtIns = builtInDimensions as readonly string[];
   return [
     ...builtInDimensions,
-    ...tags.filter((tag) => !(builtInDimensions as readonly string[]).includes(tag)),
+    ...tags.map((tag) => (builtIns.includes(tag) ? `${tagDimensionPrefix}${tag}` : tag)),
   ];
 }

@@ -19,6 +19,11 @@ export interface ConcludedIntent {
   service: string | null;
   kind: string | null;
   tier: number | null;
+  /**
+   * The team the change's authority claims (`authority.team`), which the door checks the caller holds: whom the
+   * change is attributed to, as `itv list --team` reads it. Null when the declaration records none.
+   */
+  team?: string | null;
   tags: Record<string, string>;
   valuePerHourUsd: number;
   /**
@@ -122,6 +127,7 @@ const utcOf = (instant: string) => new Date(Date.parse(instant)).toISOString();
 const builtIn: Record<string, (c: ConcludedIntent) => string> = {
   service: (c) => c.service ?? '-',
   kind: (c) => c.kind ?? '-',
+  team: (c) => c.team ?? '-',
   tier: (c) => (c.tier === null ? '-' : String(c.tier)),
   outcome: (c) => c.outcome,
   concludedYear: (c) => utcOf(c.concludedAt).slice(0, 4),
@@ -136,13 +142,16 @@ const builtIn: Record<string, (c: ConcludedIntent) => string> = {
 export function concludedIntents(entries: readonly StoredEntry[]): ConcludedIntent[] {
   const rollback = new Map<string, { started?: number; completed?: number }>();
   const models = new Map<string, ValueModel>();
+  const teams = new Map<string, string>();
   // A later attempt's previous attempt, and when each intent concluded: where the next attempt's delay begins.
   const previousAttempt = new Map<string, string>();
   const concludedAt = new Map<string, number>();
   for (const { entry } of entries) {
     if (entry.type === 'intent.declared') {
       const payload = payloadOf(entry, intentDeclaredPayload);
-      const declared = payload.intent as { goal?: { valueModel?: unknown } };
+      const declared = payload.intent as { goal?: { valueModel?: unknown }; authority?: { team?: unknown } };
+      const team = declared.authority?.team;
+      if (typeof team === 'string') teams.set(entry.intentId, team);
       const model = valueModelSchema.safeParse(declared.goal?.valueModel);
       if (model.success) models.set(entry.intentId, model.data);
       const previous = (payload.attempt as { previousIntentId?: unknown } | undefined)?.previousIntentId;
@@ -177,6 +186,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         service: p.service ?? null,
         kind: p.kind ?? null,
         tier: p.tier ?? null,
+        team: teams.get(entry.intentId) ?? null,
         tags: p.tags ?? {},
         valuePerHourUsd,
         costOfDelayUsd: attemptCostOfDelay(
@@ -220,13 +230,24 @@ export function attemptCostOfDelay(
   return Math.max(0, recorded - counted);
 }
 
-/** An intent's values of the dimensions, in their order: a built-in's value, or the tag's, `-` when it has none. */
+/** The prefix that names a tag as a dimension whatever its name: `tag:team` is the free-text tag `team`. */
+export const tagDimensionPrefix = 'tag:';
+
+/**
+ * An intent's values of the dimensions, in their order: a built-in's value, or the tag's, `-` when it has none. A
+ * bare name is the built-in dimension when there is one (`team`: the authority's), else the tag; `tag:NAME` is
+ * always the tag.
+ */
 export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedIntent) => string[] {
   // Own keys only: `constructor`, `toString` … are every object's, not a built-in nor a tag the intent carries.
+  const tagReader = (tag: string) => (c: ConcludedIntent) =>
+    Object.hasOwn(c.tags, tag) ? (c.tags[tag] ?? '-') : '-';
   const readers = dimensions.map((d) =>
-    Object.hasOwn(builtIn, d)
-      ? builtIn[d]!
-      : (c: ConcludedIntent) => (Object.hasOwn(c.tags, d) ? (c.tags[d] ?? '-') : '-'),
+    d.startsWith(tagDimensionPrefix)
+      ? tagReader(d.slice(tagDimensionPrefix.length))
+      : Object.hasOwn(builtIn, d)
+        ? builtIn[d]!
+        : tagReader(d),
   );
   return (intent) => readers.map((read) => read(intent));
 }

@@ -15,7 +15,8 @@ const hostile = '<script>alert("x")</script>';
 const intents = [
   concluded({
     intentId: 'a',
-    tags: { region: 'EMEA', team: 'growth' },
+    tags: { region: 'EMEA' },
+    team: 'growth',
     valuePerHourUsd: 200,
     employeeCount: 40,
     costOfDelayUsd: 12.5,
@@ -24,14 +25,16 @@ const intents = [
   }),
   concluded({
     intentId: 'b',
-    tags: { region: 'EMEA', team: 'growth' },
+    tags: { region: 'EMEA' },
+    team: 'growth',
     valuePerHourUsd: 50,
     timeToValueSeconds: 600,
     concludedAt: '2026-11-03T09:00:00Z',
   }),
   concluded({
     intentId: 'c',
-    tags: { region: 'NA', team: hostile },
+    tags: { region: 'NA' },
+    team: hostile,
     outcome: 'rolled-back',
     restoreSeconds: 240,
     costOfDelayUsd: 3,
@@ -40,7 +43,8 @@ const intents = [
   concluded({
     intentId: 'd',
     service: '<img src=x onerror=alert(1)>',
-    tags: { region: 'NA', team: 'core' },
+    tags: { region: 'NA' },
+    team: 'core',
     valuePerHourUsd: 7.25,
     concludedAt: '2026-11-05T09:00:00Z',
   }),
@@ -98,13 +102,13 @@ describe('value view', () => {
     expect(report.knownDimensions).toEqual([
       'service',
       'kind',
+      'team',
       'tier',
       'outcome',
       'concludedYear',
       'concludedQuarter',
       'concludedMonth',
       'region',
-      'team',
     ]);
     expect(markup).toContain('<input type="checkbox" name="by" value="region" checked>');
     expect(markup).toContain('<input type="checkbox" name="by" value="service">');
@@ -288,7 +292,7 @@ describe('value view', () => {
     const many = Array.from({ length: 30 }, (_, i) =>
       concluded({
         intentId: `i${i}`,
-        tags: { team: `t${String(i).padStart(2, '0')}` },
+        team: `t${String(i).padStart(2, '0')}`,
         valuePerHourUsd: i + 1,
       }),
     );

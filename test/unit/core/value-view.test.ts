@@ -160,7 +160,7 @@ describe('the value view answers as the whole ledger does', () => {
     expect(answer.knownDimensions).toContain('team');
     expect(refused).toBeInstanceOf(InvalidInputError);
     expect((refused as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['by', 'since']);
-    expect((refused as InvalidInputError).issues[0]?.message).toContain('the tags region, team');
+    expect((refused as InvalidInputError).issues[0]?.message).toContain('the tags region, tag:team');
   });
 
   test('requests that race catch up once: the marker never moves back and the answer is the same', async () => {

@@ -95,6 +95,7 @@ describe('the value report window', () => {
     expect(valueAnswer(tagged, {}).knownDimensions).toEqual([
       'service',
       'kind',
+      'team',
       'tier',
       'outcome',
       'concludedYear',
@@ -102,7 +103,7 @@ describe('the value report window', () => {
       'concludedMonth',
       'quarter',
       'region',
-      'team',
+      'tag:team',
     ]);
   });
 });

@@ -263,6 +263,7 @@ describe('grouping by when a change concluded', () => {
     expect(knownValueDimensions(['quarter'])).toEqual([
       'service',
       'kind',
+      'team',
       'tier',
       'outcome',
       'concludedYear',
