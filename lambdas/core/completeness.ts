@@ -1,7 +1,7 @@
 import type { Catalog } from './catalog-schema.js';
 import { fieldIssues } from './intake/field-issues.js';
 import { screenIntent } from './intake/screen-intent.js';
-import { type Intent, intentSchema } from './intent.js';
+import { type Intent, intakeIntentSchema } from './intent.js';
 import { deriveIntentId } from './intent-id.js';
 import { timingIssues } from './intent-timing.js';
 import { compoundedValueIssue } from './value.js';
@@ -70,7 +70,7 @@ function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
 export function checkCompleteness(raw: unknown, catalog: Catalog, salt = '', now?: Date): CompletenessResult {
   const screened = screenIntent(raw, salt);
   if (screened.issues.length > 0) return { ok: false, issues: screened.issues, storable: false };
-  const parsed = intentSchema.safeParse(raw);
+  const parsed = intakeIntentSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error, raw), storable: true };
   const intent = parsed.data;
   const issues = [

@@ -17,19 +17,34 @@ const name = z
 const principal = z.string().min(1).max(256);
 const isoInstant = z.iso.datetime({ offset: true });
 
-export const growthSchema = z.discriminatedUnion('model', [
-  z.object({ model: z.literal('none') }),
-  z.object({ model: z.literal('discrete'), rate: z.number().gt(-1).max(10) }),
-  z.object({ model: z.literal('continuous'), rate: z.number().min(-10).max(10) }),
-  z.object({
+const growthShapes = [
+  { model: z.literal('none') },
+  { model: z.literal('discrete'), rate: z.number().gt(-1).max(10) },
+  { model: z.literal('continuous'), rate: z.number().min(-10).max(10) },
+  {
     model: z.literal('compound'),
     rate: z.number().min(-10).max(10),
     flywheelRate: z.number().min(-10).max(10),
-  }),
+  },
+] as const;
+
+/** A growth model as stored: what the ledger holds reads whatever else an older entry carried. */
+export const growthSchema = z.discriminatedUnion('model', [
+  z.object(growthShapes[0]),
+  z.object(growthShapes[1]),
+  z.object(growthShapes[2]),
+  z.object(growthShapes[3]),
 ]);
 
-/** The seed's $/hour framing: a total value over a horizon, optionally per employee and compounding. */
-export const valueModelSchema = z.object({
+/** A growth model as submitted: a field it does not name (`flywheel` for `flywheelRate`) is refused. */
+const submittedGrowthSchema = z.discriminatedUnion('model', [
+  z.strictObject(growthShapes[0]),
+  z.strictObject(growthShapes[1]),
+  z.strictObject(growthShapes[2]),
+  z.strictObject(growthShapes[3]),
+]);
+
+const valueModelShape = {
   basis: z.enum([
     'labor-cost-avoided',
     'gross-margin',
@@ -47,7 +62,25 @@ export const valueModelSchema = z.object({
     .min(1 / 365, 'one day')
     .max(100),
   employeeCount: z.number().int().positive().max(10_000_000).optional(),
+};
+
+/**
+ * The seed's $/hour framing: a total value over a horizon, optionally per employee and compounding. This is the
+ * model as stored, which reads any declaration the ledger holds; a submitted one is `submittedValueModelSchema`.
+ */
+export const valueModelSchema = z.object({
+  ...valueModelShape,
   growth: growthSchema.default({ model: 'none' }),
+});
+
+/**
+ * The value model as a caller submits it: strict, so a field it does not name (`currency: "EUR"`, a misspelt
+ * `employeCount`) is refused naming its path rather than dropped, leaving figures read in dollars or without the
+ * headcount the caller meant.
+ */
+export const submittedValueModelSchema = z.strictObject({
+  ...valueModelShape,
+  growth: submittedGrowthSchema.default({ model: 'none' }),
 });
 
 export const goalSchema = z.object({
@@ -56,6 +89,9 @@ export const goalSchema = z.object({
   target: z.number().optional(),
   valueModel: valueModelSchema,
 });
+
+/** The goal as submitted: its value model strict (`submittedValueModelSchema`). */
+const submittedGoalSchema = goalSchema.extend({ valueModel: submittedValueModelSchema });
 
 export const constraintsSchema = z.object({
   /** Earliest start: until then the change is scheduled, not released (`intent-timing.ts`). */
@@ -187,8 +223,15 @@ export const intentSchema = z
   })
   .strict();
 
+/**
+ * An intent as the door checks it (`completeness.ts`): `intentSchema` with the value model strict. Every entry
+ * point (the CLI's validate and submit, `POST /intents`, the EventBridge intake) goes through it; what the ledger
+ * already holds is read by `intentSchema`, which stays as lenient as it was.
+ */
+export const intakeIntentSchema = intentSchema.extend({ goal: submittedGoalSchema });
+
 /** An intent as a caller submits it: `authority.requester` may be left out (the caller is the requester). */
-export const submittedIntentSchema = intentSchema.extend({
+export const submittedIntentSchema = intakeIntentSchema.extend({
   authority: authoritySchema.extend({ requester: principal.optional() }),
 });
 
