@@ -6,6 +6,7 @@ import {
   catchingUpNote,
   doraLine,
   releasedValueNote,
+  repeatedGoalsNote,
   valueApiPath,
   valueFigureHeaders,
   valueFigures,
@@ -73,6 +74,8 @@ export async function valueReportCommand(options: {
       `per employee: Σ (value/hour ÷ employees) over released intents whose value model names them (${totals.releasedWithEmployees} of ${totals.released}); compounded/hour by each intent's growth model:`,
     );
     for (const formula of formulas) console.log(`  ${formula}`);
+    const repeated = repeatedGoalsNote(report);
+    if (repeated !== undefined) console.log(`\nrepeated goals: ${repeated}.`);
     if (window.since !== null || window.until !== null) {
       console.log(
         `\nwindow: intents concluded from ${window.since ?? 'the first'} until ${window.until ?? 'the last'}`,

@@ -6,6 +6,7 @@ import {
 } from './value-compounding-curve.js';
 import { concludedTags, knownValueDimensions, valueDimensions } from './value-dimensions.js';
 import { type DoraOverTime, doraOverTime } from './value-dora-periods.js';
+import { type RepeatedGoal, repeatedGoals } from './value-goals.js';
 import {
   type ConcludedIntent,
   type DoraFigures,
@@ -30,6 +31,8 @@ export interface ValueAnswer {
   knownDimensions: string[];
   window: ValueWindow;
   groups: ValueGroup[];
+  /** The goals several released changes in the window went toward: each one's value is counted once. */
+  repeatedGoals: RepeatedGoal[];
   dora: DoraFigures;
   doraOverTime: DoraOverTime;
   compounding: CompoundingCurves;
@@ -72,6 +75,7 @@ export function valueAnswer(
     knownDimensions: knownValueDimensions(tags),
     window,
     groups: valueReport(within, dimensions),
+    repeatedGoals: repeatedGoals(within),
     dora: doraFigures(within, window),
     doraOverTime: doraOverTime(within, window),
     compounding: compoundingCurves(within, curveDimensions),

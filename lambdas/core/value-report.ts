@@ -7,6 +7,7 @@ import {
   payloadOf,
 } from './ledger/entry-payloads.js';
 import { compoundedValuePerHour } from './value.js';
+import { type GoalOf, repeatedGoalReleases } from './value-goals.js';
 
 /**
  * The $/hour report: value per hour, time to value and cost of delay aggregated over any combination of
@@ -24,6 +25,8 @@ export interface ConcludedIntent {
    * change is attributed to, as `itv list --team` reads it. Null when the declaration records none.
    */
   team?: string | null;
+  /** The goal the change went toward (`goal.outcome`, `goal.metric`); null when the declaration records none. */
+  goal?: GoalOf | null;
   tags: Record<string, string>;
   valuePerHourUsd: number;
   /**
@@ -80,6 +83,12 @@ export interface ValueSums {
   employees: number;
   /** How many released intents name their employees (out of `released`). */
   releasedWithEmployees: number;
+  /**
+   * Released intents toward a goal an earlier released intent in the window went toward: counted as released, but
+   * adding no value per hour (flat, per employee or compounded), since a goal's value is realised once
+   * (`value-goals.ts`).
+   */
+  repeatedGoalReleases: number;
   costOfDelayUsd: number;
 }
 
@@ -143,13 +152,20 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
   const rollback = new Map<string, { started?: number; completed?: number }>();
   const models = new Map<string, ValueModel>();
   const teams = new Map<string, string>();
+  const goals = new Map<string, GoalOf>();
   // A later attempt's previous attempt, and when each intent concluded: where the next attempt's delay begins.
   const previousAttempt = new Map<string, string>();
   const concludedAt = new Map<string, number>();
   for (const { entry } of entries) {
     if (entry.type === 'intent.declared') {
       const payload = payloadOf(entry, intentDeclaredPayload);
-      const declared = payload.intent as { goal?: { valueModel?: unknown }; authority?: { team?: unknown } };
+      const declared = payload.intent as {
+        goal?: { valueModel?: unknown; outcome?: unknown; metric?: unknown };
+        authority?: { team?: unknown };
+      };
+      const { outcome, metric } = declared.goal ?? {};
+      if (typeof outcome === 'string' && typeof metric === 'string')
+        goals.set(entry.intentId, { outcome, metric });
       const team = declared.authority?.team;
       if (typeof team === 'string') teams.set(entry.intentId, team);
       const model = valueModelSchema.safeParse(declared.goal?.valueModel);
@@ -187,6 +203,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         kind: p.kind ?? null,
         tier: p.tier ?? null,
         team: teams.get(entry.intentId) ?? null,
+        goal: goals.get(entry.intentId) ?? null,
         tags: p.tags ?? {},
         valuePerHourUsd,
         costOfDelayUsd: attemptCostOfDelay(
@@ -291,6 +308,7 @@ export function valueReport(
 ): ValueGroup[] {
   const groups = new Map<string, ConcludedIntent[]>();
   const keyOf = dimensionKey(dimensions);
+  const repeats = repeatedGoalReleases(intents);
   for (const intent of intents) {
     const id = JSON.stringify(keyOf(intent));
     const members = groups.get(id);
@@ -302,17 +320,20 @@ export function valueReport(
     .map(([id, members]) => {
       const values = JSON.parse(id) as string[];
       const released = members.filter((m) => m.outcome === 'released');
-      const counted = released.filter((m) => m.employeeCount !== null);
+      // A goal's value is realised once: a later change toward it adds none (`value-goals.ts`).
+      const valued = released.filter((m) => !repeats.has(m));
+      const counted = valued.filter((m) => m.employeeCount !== null);
       const employees = counted.reduce((sum, m) => sum + (m.employeeCount ?? 0), 0);
       return {
         key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? '-'])),
         intents: members.length,
         released: released.length,
-        valuePerHourUsd: released.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
-        compoundedValuePerHourUsd: finiteSum(released.map((m) => m.compoundedValuePerHourUsd)),
+        valuePerHourUsd: valued.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
+        compoundedValuePerHourUsd: finiteSum(valued.map((m) => m.compoundedValuePerHourUsd)),
         valuePerHourPerEmployeeUsd: perEmployee(counted),
         employees,
         releasedWithEmployees: counted.length,
+        repeatedGoalReleases: released.length - valued.length,
         costOfDelayUsd: members.reduce((sum, m) => sum + m.costOfDelayUsd, 0),
         medianTimeToValueSeconds: median(
           released.flatMap((m) => (m.timeToValueSeconds === null ? [] : [m.timeToValueSeconds])),
@@ -348,6 +369,7 @@ export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
       named.length > 0 ? named.reduce((total, g) => total + (g.valuePerHourPerEmployeeUsd ?? 0), 0) : null,
     employees,
     releasedWithEmployees: sum((g) => g.releasedWithEmployees),
+    repeatedGoalReleases: sum((g) => g.repeatedGoalReleases ?? 0),
     costOfDelayUsd: sum((g) => g.costOfDelayUsd),
   };
 }

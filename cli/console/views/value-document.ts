@@ -40,6 +40,25 @@ export function catchingUpNote(report: Pick<ValueViewAnswer, 'catchingUp'>): str
   return `the stack is still summarizing its ledger for the value report: this covers the intents concluded up to entry ${reach.summarizedThroughSeq} of ${reach.ledgerSize}; ask again for the rest`;
 }
 
+/**
+ * Said when several released changes in the window went toward one goal: its value is counted once, on the first
+ * of them, and the others add none (`lambdas/core/value-goals.ts`); undefined when no goal repeats.
+ *
+ * @example repeatedGoalsNote({ repeatedGoals: [{ outcome: 'Cut time-to-fill by 20%', metric: 'days', released: 5, countedIntentId: 'h1' }] })
+ *   // '5 released changes went toward the goal "Cut time-to-fill by 20%" (days): its value is counted once, on h1; …'
+ */
+export function repeatedGoalsNote(
+  report: Partial<Pick<ValueViewAnswer, 'repeatedGoals'>>,
+): string | undefined {
+  const goals = report.repeatedGoals ?? [];
+  if (goals.length === 0) return undefined;
+  const each = goals.map(
+    (g) =>
+      `${g.released} released changes went toward the goal "${g.outcome}" (${g.metric}): its value is counted once, on ${g.countedIntentId}`,
+  );
+  return `${each.join('; ')}; a goal's value is realised once, so the other changes toward it add no value per hour`;
+}
+
 /** The query of a value report: `by` and `curveBy` comma-separated dimensions, the window's bounds. */
 export interface ValueViewQuery {
   by?: string;

@@ -10,6 +10,7 @@ import {
   clockNote,
   doraLine,
   releasedValueNote,
+  repeatedGoalsNote,
   type ValueReportDocument,
   type ValueViewQuery,
   valueFigureHeaders,
@@ -80,10 +81,11 @@ function windowStatement(report: ValueReportDocument): Markup {
 
 function headline(report: ValueReportDocument): Markup {
   const t = report.totals;
+  const repeated = repeatedGoalsNote(report);
   const figure = (value: string, label: string, note?: string) =>
     html`<div class="figure"><div class="value">${value}</div><div class="label">${label}</div>${note ? html`<div class="label">${note}</div>` : ''}</div>`;
   return html`<section aria-label="Headline figures"><div class="grid">
-${figure(usd(t.valuePerHourUsd), 'value per hour released', releasedValueNote)}
+${figure(usd(t.valuePerHourUsd), 'value per hour released', `${releasedValueNote}${repeated === undefined ? '' : `. ${repeated}`}`)}
 ${figure(
   t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd),
   'value per hour per employee',

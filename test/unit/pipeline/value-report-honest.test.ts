@@ -131,6 +131,7 @@ describe('the value report, honestly', () => {
       valuePerHourPerEmployeeUsd: 20 / 10 + 30 / 30,
       employees: 40,
       releasedWithEmployees: 2,
+      repeatedGoalReleases: 0,
       costOfDelayUsd: 6,
     });
   });
