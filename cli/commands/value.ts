@@ -4,6 +4,7 @@ import { targetClock } from '../api/target-clock.js';
 import {
   type ClockKind,
   catchingUpNote,
+  compoundingLines,
   doraLine,
   releasedValueNote,
   repeatedGoalsNote,
@@ -82,6 +83,7 @@ export async function valueReportCommand(options: {
       );
     }
     console.log(`\n${doraLine(dora, clock, window)}`);
+    console.log(`\n${compoundingLines(report).join('\n')}`);
     const partial = catchingUpNote(report);
     if (partial !== undefined) console.log(`\nnote: ${partial}`);
   }

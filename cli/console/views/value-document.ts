@@ -1,3 +1,4 @@
+import { compoundingTrend, isFaster } from '../../../lambdas/core/value-compounding-trend.js';
 import {
   type DoraFigures,
   growthFormulas,
@@ -57,6 +58,52 @@ export function repeatedGoalsNote(
       `${g.released} released changes went toward the goal "${g.outcome}" (${g.metric}): its value is counted once, on ${g.countedIntentId}`,
   );
   return `${each.join('; ')}; a goal's value is realised once, so the other changes toward it add no value per hour`;
+}
+
+/**
+ * The compounding the text report shows: per kind of change (the curve's dimensions), its released changes, its
+ * first and latest time to value and how many times faster the latest is — or that there is no speed-up yet.
+ *
+ * @example compoundingLines(report) // ['compounding (time to value, first → latest released change, by service, kind):', '  hiring-flags / feature-flag: 3 released, time to value 12m 00s → 4m 00s, 3.0× faster']
+ */
+export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): string[] {
+  const { compounding } = report;
+  const trends = compoundingTrend(compounding);
+  const heading = `compounding (time to value, first → latest released change, by ${compounding.dimensions.join(', ')}):`;
+  if (trends.length === 0) return [heading, '  no released change in the window'];
+  const lines = trends.map((t) => {
+    const name = Object.values(t.key).join(' / ');
+    const figures =
+      t.firstSeconds === null
+        ? 'no time to value'
+        : t.speedUp === null && t.firstSeconds === t.latestSeconds && t.releases <= 1
+          ? `time to value ${duration(t.firstSeconds)}, one release: nothing to compare yet`
+          : `time to value ${duration(t.firstSeconds)} → ${duration(t.latestSeconds)}, ${isFaster(t) ? `${(t.speedUp ?? 0).toFixed(1)}× faster` : 'no speed-up yet'}`;
+    return `  ${name}: ${t.releases} released, ${figures}`;
+  });
+  const more =
+    compounding.curveCount > trends.length
+      ? [
+          `  (the ${trends.length} kinds with the most releases of ${compounding.curveCount}; --json has them all)`,
+        ]
+      : [];
+  return [heading, ...lines, ...more];
+}
+
+/**
+ * The console's sentence on what the curves show: a speed-up only where the latest change of a kind released
+ * faster than its first.
+ */
+export function compoundingClaim(report: Pick<ValueViewAnswer, 'compounding'>): string {
+  const trends = compoundingTrend(report.compounding);
+  const faster = trends.filter(isFaster).length;
+  const compared = trends.filter((t) => t.speedUp !== null).length;
+  const aim =
+    'Confidence earned by clean releases is meant to let the next safe change of a kind release faster';
+  if (faster === 0) {
+    return `${aim}. No kind releases faster than it first did yet${compared === 0 ? ': no kind has two released changes to compare' : ''}.`;
+  }
+  return `${aim}: ${faster} of ${trends.length} kinds released its latest change faster than its first.`;
 }
 
 /** The query of a value report: `by` and `curveBy` comma-separated dimensions, the window's bounds. */

@@ -8,6 +8,7 @@ import { page } from '../page.js';
 import {
   catchingUpNote,
   clockNote,
+  compoundingClaim,
   doraLine,
   releasedValueNote,
   repeatedGoalsNote,
@@ -202,7 +203,7 @@ function curveName(curve: CompoundingCurve): string {
 function compoundingSection(report: ValueReportDocument): Markup {
   const { compounding } = report;
   const curves = compounding.curves.slice(0, curveLimit);
-  const intro = html`<p>The time to value of successive released changes of one kind (by ${compounding.dimensions.join(', ')}), in the order they concluded: confidence earned by clean releases makes the next safe change of the kind release faster. A failed change is marked where it fell.</p>`;
+  const intro = html`<p>The time to value of successive released changes of one kind (by ${compounding.dimensions.join(', ')}), in the order they concluded. ${compoundingClaim(report)} A failed change is marked where it fell.</p>`;
   if (curves.length === 0) {
     return html`<h2 id="compounding">Compounding curve</h2>${intro}<p>No released change in the window.</p>`;
   }

@@ -1,0 +1,60 @@
+import { compoundingLines, valueReportDocument } from '../../../cli/console/views/value-document.js';
+import { valueView } from '../../../cli/console/views/value-view.js';
+import { valueAnswer } from '../../../lambdas/core/value-answer.js';
+import { compoundingTrend } from '../../../lambdas/core/value-compounding-trend.js';
+import { concluded } from './value-fixtures.js';
+
+/*
+ * Compounding shown as it is: each kind's time to value, first release against latest, and how much faster; the
+ * console claims a speed-up only where the curve shows one.
+ */
+const release = (minute: number, ttvMinutes: number, service = 'hiring-flags') =>
+  concluded({
+    intentId: `${service}-${minute}`,
+    service,
+    kind: 'feature-flag',
+    timeToValueSeconds: ttvMinutes * 60,
+    concludedAt: new Date(Date.parse('2026-11-04T15:00:00Z') + minute * 60_000).toISOString(),
+  });
+
+describe('the compounding of time to value', () => {
+  test('a kind whose latest change released faster than its first says how much faster', () => {
+    const curves = valueAnswer([release(0, 12), release(10, 8), release(20, 4)], {}).compounding;
+
+    expect(compoundingTrend(curves)).toEqual([
+      expect.objectContaining({ releases: 3, firstSeconds: 720, latestSeconds: 240, speedUp: 3 }),
+    ]);
+  });
+
+  test('the text report shows first and latest time to value per kind, and says when there is no speed-up yet', () => {
+    const faster = valueReportDocument(valueAnswer([release(0, 12), release(10, 4)], {}), 'virtual');
+    const flat = valueReportDocument(
+      valueAnswer([release(0, 5), release(10, 5), release(20, 6, 'pager')], {}),
+      'virtual',
+    );
+
+    expect(compoundingLines(faster).join('\n')).toMatch(
+      /hiring-flags \/ feature-flag: 2 released, time to value 12m 00s → 4m 00s, 3\.0× faster/,
+    );
+    const text = compoundingLines(flat).join('\n');
+    expect(text).toMatch(
+      /hiring-flags \/ feature-flag: 2 released, time to value 5m 00s → 5m 00s, no speed-up yet/,
+    );
+    expect(text).toMatch(
+      /pager \/ feature-flag: 1 released, time to value 6m 00s, one release: nothing to compare yet/,
+    );
+  });
+
+  test('the console claims the next safe change releases faster only when a curve shows it', () => {
+    const flat = valueView(
+      valueReportDocument(valueAnswer([release(0, 5), release(10, 6)], {}), 'virtual'),
+    ).text;
+    const faster = valueView(
+      valueReportDocument(valueAnswer([release(0, 12), release(10, 4)], {}), 'virtual'),
+    ).text;
+
+    expect(flat).not.toContain('makes the next safe change of the kind release faster');
+    expect(flat).toContain('No kind releases faster than it first did yet');
+    expect(faster).toContain('1 of 1 kinds released its latest change faster than its first');
+  });
+});
