@@ -6,6 +6,7 @@ import {
   catchingUpNote,
   compoundingLines,
   doraLine,
+  keyCell,
   releasedValueNote,
   repeatedGoalsNote,
   valueApiPath,
@@ -65,7 +66,7 @@ export async function valueReportCommand(options: {
       table(
         [...dimensions, ...valueFigureHeaders],
         [
-          ...groups.map((g) => [...dimensions.map((d) => g.key[d] ?? '-'), ...valueFigures(g)]),
+          ...groups.map((g) => [...dimensions.map((d) => keyCell(g.key[d])), ...valueFigures(g)]),
           [...dimensions.map((_, i) => (i === 0 ? 'total' : '')), ...valueFigures(totals)],
         ],
       ),

@@ -27,7 +27,8 @@ export interface CompoundingFailure {
 }
 
 export interface CompoundingCurve {
-  key: Record<string, string>;
+  /** The kind's value of each dimension, null where it has none. */
+  key: Record<string, string | null>;
   /** Released changes of the kind, all of them (the points may bucket them). */
   releases: number;
   points: CompoundingPoint[];
@@ -71,9 +72,9 @@ export function compoundingCurves(
   }
   const curves = [...kinds.entries()].map(([id, members]) => {
     members.sort((a, b) => a.at - b.at || (a.intent.intentId < b.intent.intentId ? -1 : 1));
-    const values = JSON.parse(id) as string[];
+    const values = JSON.parse(id) as Array<string | null>;
     return {
-      key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? '-'])),
+      key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? null])),
       ...sequenceOf(members, limits),
     };
   });
@@ -130,6 +131,6 @@ function sequenceOf(
   };
 }
 
-function keyText(key: Record<string, string>): string {
-  return Object.values(key).join('/');
+function keyText(key: Record<string, string | null>): string {
+  return JSON.stringify(Object.values(key));
 }

@@ -93,7 +93,8 @@ export interface ValueSums {
 }
 
 export interface ValueGroup extends ValueSums {
-  key: Record<string, string>;
+  /** The group's value of each dimension: null where its intents have none (no such tag), never `-`. */
+  key: Record<string, string | null>;
   medianTimeToValueSeconds: number | null;
   /** The growth models of the released intents, sorted (their formulas: `growthFormulas`). */
   growthModels: string[];
@@ -133,11 +134,11 @@ export interface DoraFigures {
 /** An entry's instant in UTC (entries may carry an offset): `2026-11-04T15:13:00.000Z`. */
 const utcOf = (instant: string) => new Date(Date.parse(instant)).toISOString();
 
-const builtIn: Record<string, (c: ConcludedIntent) => string> = {
-  service: (c) => c.service ?? '-',
-  kind: (c) => c.kind ?? '-',
-  team: (c) => c.team ?? '-',
-  tier: (c) => (c.tier === null ? '-' : String(c.tier)),
+const builtIn: Record<string, (c: ConcludedIntent) => string | null> = {
+  service: (c) => c.service,
+  kind: (c) => c.kind,
+  team: (c) => c.team ?? null,
+  tier: (c) => (c.tier === null ? null : String(c.tier)),
   outcome: (c) => c.outcome,
   concludedYear: (c) => utcOf(c.concludedAt).slice(0, 4),
   concludedQuarter: (c) => {
@@ -251,14 +252,17 @@ export function attemptCostOfDelay(
 export const tagDimensionPrefix = 'tag:';
 
 /**
- * An intent's values of the dimensions, in their order: a built-in's value, or the tag's, `-` when it has none. A
+ * An intent's values of the dimensions, in their order: a built-in's value, or the tag's, null when it has none
+ * (a tag whose value is `-` is that value, not none). A
  * bare name is the built-in dimension when there is one (`team`: the authority's), else the tag; `tag:NAME` is
  * always the tag.
  */
-export function dimensionKey(dimensions: readonly string[]): (intent: ConcludedIntent) => string[] {
+export function dimensionKey(
+  dimensions: readonly string[],
+): (intent: ConcludedIntent) => Array<string | null> {
   // Own keys only: `constructor`, `toString` … are every object's, not a built-in nor a tag the intent carries.
   const tagReader = (tag: string) => (c: ConcludedIntent) =>
-    Object.hasOwn(c.tags, tag) ? (c.tags[tag] ?? '-') : '-';
+    Object.hasOwn(c.tags, tag) ? (c.tags[tag] ?? null) : null;
   const readers = dimensions.map((d) =>
     d.startsWith(tagDimensionPrefix)
       ? tagReader(d.slice(tagDimensionPrefix.length))
@@ -301,7 +305,7 @@ function finiteSum(figures: ReadonlyArray<number | null>): number | null {
   return Number.isFinite(total) ? total : null;
 }
 
-/** Groups by the given dimensions (`region`, `service`, `team,quarter` …); an intent without a tag groups under `-`. */
+/** Groups by the given dimensions (`region`, `service`, `team,quarter` …); an intent without a tag groups under null. */
 export function valueReport(
   intents: readonly ConcludedIntent[],
   dimensions: readonly string[],
@@ -318,14 +322,14 @@ export function valueReport(
   }
   return [...groups.entries()]
     .map(([id, members]) => {
-      const values = JSON.parse(id) as string[];
+      const values = JSON.parse(id) as Array<string | null>;
       const released = members.filter((m) => m.outcome === 'released');
       // A goal's value is realised once: a later change toward it adds none (`value-goals.ts`).
       const valued = released.filter((m) => !repeats.has(m));
       const counted = valued.filter((m) => m.employeeCount !== null);
       const employees = counted.reduce((sum, m) => sum + (m.employeeCount ?? 0), 0);
       return {
-        key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? '-'])),
+        key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? null])),
         intents: members.length,
         released: released.length,
         valuePerHourUsd: valued.reduce((sum, m) => sum + m.valuePerHourUsd, 0),

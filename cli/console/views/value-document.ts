@@ -72,7 +72,7 @@ export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): 
   const heading = `compounding (time to value, first → latest released change, by ${compounding.dimensions.join(', ')}):`;
   if (trends.length === 0) return [heading, '  no released change in the window'];
   const lines = trends.map((t) => {
-    const name = Object.values(t.key).join(' / ');
+    const name = Object.values(t.key).map(keyCell).join(' / ');
     const figures =
       t.firstSeconds === null
         ? 'no time to value'
@@ -104,6 +104,20 @@ export function compoundingClaim(report: Pick<ValueViewAnswer, 'compounding'>): 
     return `${aim}. No kind releases faster than it first did yet${compared === 0 ? ': no kind has two released changes to compare' : ''}.`;
   }
   return `${aim}: ${faster} of ${trends.length} kinds released its latest change faster than its first.`;
+}
+
+/** What a table cell shows for a group with no value of a dimension (no such tag, no service recorded). */
+export const noValueCell = '(none)';
+
+/**
+ * A group's value of a dimension as a cell: `(none)` for none, the value itself otherwise — quoted as JSON when it
+ * could be taken for none or for a quoted value (`(none)`, empty, starting with `"`), so every cell reads one way.
+ *
+ * @example keyCell(null) // '(none)'; keyCell('-') // '-'; keyCell('(none)') // '"(none)"'
+ */
+export function keyCell(value: string | null | undefined): string {
+  if (value === null || value === undefined) return noValueCell;
+  return value === noValueCell || value === '' || value.startsWith('"') ? JSON.stringify(value) : value;
 }
 
 /** The query of a value report: `by` and `curveBy` comma-separated dimensions, the window's bounds. */

@@ -10,6 +10,7 @@ import {
   clockNote,
   compoundingClaim,
   doraLine,
+  keyCell,
   releasedValueNote,
   repeatedGoalsNote,
   type ValueReportDocument,
@@ -150,7 +151,7 @@ function groupTable(report: ValueReportDocument): Markup {
 }
 
 function keyCells(g: ValueGroup, dims: readonly string[]): string[] {
-  return dims.map((d) => g.key[d] ?? '-');
+  return dims.map((d) => keyCell(g.key[d]));
 }
 
 function groupLabel(g: ValueGroup, dims: readonly string[]): string {
@@ -197,7 +198,7 @@ ${barChart({
 }
 
 function curveName(curve: CompoundingCurve): string {
-  return Object.values(curve.key).join(' / ');
+  return Object.values(curve.key).map(keyCell).join(' / ');
 }
 
 function compoundingSection(report: ValueReportDocument): Markup {

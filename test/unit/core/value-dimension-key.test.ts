@@ -20,9 +20,9 @@ describe('dimensionKey', () => {
   });
 
   test.each(['toString', 'valueOf', 'hasOwnProperty', '__proto__'])(
-    'an intent without the tag %p groups under -',
+    'an intent without the tag %p groups under none (null)',
     (name) => {
-      expect(dimensionKey([name])(concluded({}))).toEqual(['-']);
+      expect(dimensionKey([name])(concluded({}))).toEqual([null]);
     },
   );
 });

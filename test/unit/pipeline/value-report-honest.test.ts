@@ -259,7 +259,7 @@ describe('grouping by when a change concluded', () => {
         concludedMonth: '2026-03',
         quarter: 'hand-written',
       },
-      { concludedYear: '2026', concludedQuarter: '2026-Q2', concludedMonth: '2026-04', quarter: '-' },
+      { concludedYear: '2026', concludedQuarter: '2026-Q2', concludedMonth: '2026-04', quarter: null },
     ]);
     expect(knownValueDimensions(['quarter'])).toEqual([
       'service',

@@ -38,7 +38,7 @@ describe('valueReport', () => {
     expect(groups.map((g) => [g.key.region, g.intents, g.released, g.valuePerHourUsd])).toEqual([
       ['EMEA', 3, 2, 50],
       ['NA', 1, 1, 5],
-      ['-', 1, 1, 1],
+      [null, 1, 1, 1],
     ]);
     expect(groups[0]!.costOfDelayUsd).toBe(7);
     expect(groups[0]!.medianTimeToValueSeconds).toBe(200);
