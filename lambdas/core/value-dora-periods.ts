@@ -29,9 +29,11 @@ export interface DoraOverTime {
   period: 'day' | 'week';
   /**
    * What the periods cover: the window asked for, each open bound closed by the first or last conclusion; null
-   * when nothing concluded. The ledger's timestamps: on the local runtime, its virtual clock's.
+   * when nothing concluded. The ledger's timestamps: on the local runtime, its virtual clock's. `days` and
+   * `spanDays` as `DoraFigures.window` has them: the days a per-day rate over the whole window is counted over (at
+   * least one), and the window's length in days, which decides day or week periods.
    */
-  window: { from: string; to: string; days: number } | null;
+  window: { from: string; to: string; days: number; spanDays: number } | null;
   periods: DoraPeriod[];
 }
 
@@ -53,8 +55,8 @@ export function doraOverTime(intents: readonly ConcludedIntent[], asked: ValueWi
   });
   const from = asked.since === null ? first : Date.parse(asked.since);
   const to = asked.until === null ? last : Date.parse(asked.until);
-  const days = (to - from) / day;
-  const period = days <= dailyUpToDays ? 'day' : 'week';
+  const spanDays = (to - from) / day;
+  const period = spanDays <= dailyUpToDays ? 'day' : 'week';
   const length = period === 'day' ? day : 7 * day;
   const start = period === 'day' ? startOfDay(first) : startOfWeek(first);
   const count = Math.floor((last - start) / length) + 1;
@@ -64,7 +66,12 @@ export function doraOverTime(intents: readonly ConcludedIntent[], asked: ValueWi
   });
   return {
     period,
-    window: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), days },
+    window: {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      days: Math.max(1, spanDays),
+      spanDays,
+    },
     periods: buckets.map((members, i) => periodFigures(members, start + i * length, length)),
   };
 }

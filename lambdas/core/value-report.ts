@@ -104,7 +104,8 @@ export interface DoraFigures {
   /**
    * The timestamps the figures are computed over: the window asked for (`since`, `until`), an open side closed by
    * the first or last conclusion within it, and the window in days (at least one: a burst of releases within an
-   * hour is that many in a day, not extrapolated to hundreds a day); null when nothing concluded in it. They are
+   * hour is that many in a day, not extrapolated to hundreds a day), `spanDays` how long it is (`doraOverTime.window`
+   * says both the same way); null when nothing concluded in it. They are
    * the ledger's timestamps, so on the local runtime they are its virtual clock's. `firstConcludedAt` and
    * `lastConcludedAt` are the first and last conclusion within it.
    */
@@ -112,6 +113,7 @@ export interface DoraFigures {
     from: string;
     to: string;
     days: number;
+    spanDays: number;
     firstConcludedAt: string;
     lastConcludedAt: string;
   } | null;
@@ -420,6 +422,7 @@ export function doraFigures(
           from: new Date(from).toISOString(),
           to: new Date(to).toISOString(),
           days: Math.max(1, (to - from) / 86_400_000),
+          spanDays: (to - from) / 86_400_000,
           firstConcludedAt: new Date(first).toISOString(),
           lastConcludedAt: new Date(last).toISOString(),
         }

@@ -20,6 +20,7 @@ describe('DORA over time', () => {
       from: '2026-11-02T09:00:00.000Z',
       to: '2026-11-04T09:00:00.000Z',
       days: 2,
+      spanDays: 2,
     });
     expect(result.periods).toEqual([
       {
@@ -85,6 +86,7 @@ describe('DORA over time', () => {
       from: '2026-10-01T00:00:00.000Z',
       to: '2026-12-01T00:00:00.000Z',
       days: 61,
+      spanDays: 61,
     });
     expect(result.period).toBe('week');
     expect(result.periods).toHaveLength(1);

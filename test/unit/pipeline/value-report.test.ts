@@ -68,6 +68,7 @@ describe('doraFigures', () => {
         from: '2026-11-01T00:00:00.000Z',
         to: '2026-11-03T00:00:00.000Z',
         days: 2,
+        spanDays: 2,
         firstConcludedAt: '2026-11-01T00:00:00.000Z',
         lastConcludedAt: '2026-11-03T00:00:00.000Z',
       },
