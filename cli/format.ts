@@ -10,15 +10,21 @@ const FIGURE = /^(|-|overflow|<?[-+]?\$?[\d,]+(\.\d+)?( ?%)?|\d+[hms]( \d+[ms])?
  * Plain-text tables for the terminal, without colour so they pipe and log cleanly. A column whose cells are
  * all figures is right-aligned, header included, so that their digits line up.
  */
-export function table(headers: string[], rows: Array<Array<string | number>>): string {
+export function table(
+  headers: string[],
+  rows: Array<Array<string | number>>,
+  /** Columns right-aligned whatever their cells, as figures: one of `-` only is still a column of amounts. */
+  options: { figureColumns?: readonly number[] } = {},
+): string {
   const body = rows.map((row) => row.map((cell) => terminalText(String(cell))));
   const cells = [headers, ...body];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const figures = headers.map(
     (_, column) =>
-      body.length > 0 &&
-      body.every((row) => FIGURE.test(row[column] ?? '-')) &&
-      body.some((row) => !['-', ''].includes(row[column] ?? '-')),
+      options.figureColumns?.includes(column) ||
+      (body.length > 0 &&
+        body.every((row) => FIGURE.test(row[column] ?? '-')) &&
+        body.some((row) => !['-', ''].includes(row[column] ?? '-'))),
   );
   const line = (row: string[]) =>
     row

@@ -6,17 +6,14 @@ import {
   catchingUpNote,
   compoundingLines,
   doraLine,
-  keyCell,
   releasedValueNote,
   repeatedGoalsNote,
   valueApiPath,
-  valueFigureHeaders,
-  valueFigures,
   valueReportDocument,
+  valueTableText,
 } from '../console/views/value-document.js';
 import { renderValuePage } from '../console/views/value-view.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
-import { table } from '../format.js';
 import { refuseExistingFile, refuseMissingFolder, writeNamedFile } from '../output-file.js';
 
 /**
@@ -62,15 +59,7 @@ export async function valueReportCommand(options: {
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
-    console.log(
-      table(
-        [...dimensions, ...valueFigureHeaders],
-        [
-          ...groups.map((g) => [...dimensions.map((d) => keyCell(g.key[d])), ...valueFigures(g)]),
-          [...dimensions.map((_, i) => (i === 0 ? 'total' : '')), ...valueFigures(totals)],
-        ],
-      ),
-    );
+    console.log(valueTableText(dimensions, groups, totals));
     console.log(`\nvalue/hour: ${releasedValueNote}.`);
     console.log(
       `per employee: Σ (value/hour ÷ employees) over released intents whose value model names them (${totals.releasedWithEmployees} of ${totals.released}); compounded/hour by each intent's growth model:`,

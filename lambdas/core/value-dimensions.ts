@@ -43,7 +43,9 @@ export function valueDimensions(by: string, tags: readonly string[], field = 'by
       message: `unknown dimension${unknown.length > 1 ? 's' : ''} ${unknown.map((d) => `"${d}"`).join(', ')}: known are ${builtInDimensions.join(', ')}${tagList.length > 0 ? ` and the tags ${knownValueDimensions(tagList).slice(builtInDimensions.length).join(', ')}` : ' (no concluded intent carries a tag yet)'}`,
     });
   }
-  if (new Set(dimensions).size !== dimensions.length) {
+  // An empty name is refused above, once: two of them are not also a dimension named twice.
+  const named = dimensions.filter((d) => d !== '');
+  if (new Set(named).size !== named.length) {
     issues.push({ path: field, message: 'names a dimension twice' });
   }
   if (issues.length > 0) throw new InvalidInputError('cannot group the value report', issues);

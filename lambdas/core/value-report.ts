@@ -79,8 +79,12 @@ export interface ValueSums {
    * the same people); null when none names its employees. Intents without a count are left out, never assumed.
    */
   valuePerHourPerEmployeeUsd: number | null;
-  /** Σ employee_count over those intents (the headcounts they name, one team's counted once per change). */
-  employees: number;
+  /**
+   * Σ employee_count over those intents: the headcounts they name added up, one team's counted once per change
+   * that names it (three changes for one 60-person team are 180), so not a count of distinct people. The changes
+   * do not say whether two headcounts are the same people; `releasedWithEmployees` says how many are added.
+   */
+  employeeCountSum: number;
   /** How many released intents name their employees (out of `released`). */
   releasedWithEmployees: number;
   /**
@@ -329,7 +333,7 @@ export function valueReport(
       // A goal's value is realised once: a later change toward it adds none (`value-goals.ts`).
       const valued = released.filter((m) => !repeats.has(m));
       const counted = valued.filter((m) => m.employeeCount !== null);
-      const employees = counted.reduce((sum, m) => sum + (m.employeeCount ?? 0), 0);
+      const employeeCountSum = counted.reduce((sum, m) => sum + (m.employeeCount ?? 0), 0);
       return {
         key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? null])),
         intents: members.length,
@@ -337,7 +341,7 @@ export function valueReport(
         valuePerHourUsd: valued.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
         compoundedValuePerHourUsd: finiteSum(valued.map((m) => m.compoundedValuePerHourUsd)),
         valuePerHourPerEmployeeUsd: perEmployee(counted),
-        employees,
+        employeeCountSum,
         releasedWithEmployees: counted.length,
         repeatedGoalReleases: released.length - valued.length,
         costOfDelayUsd: members.reduce((sum, m) => sum + m.costOfDelayUsd, 0),
@@ -364,7 +368,7 @@ function perEmployee(counted: ReadonlyArray<{ valuePerHourUsd: number; employeeC
  */
 export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
   const sum = (figure: (g: ValueGroup) => number) => groups.reduce((total, g) => total + figure(g), 0);
-  const employees = sum((g) => g.employees);
+  const employeeCountSum = sum((g) => g.employeeCountSum);
   const named = groups.filter((g) => g.valuePerHourPerEmployeeUsd !== null);
   return {
     intents: sum((g) => g.intents),
@@ -373,7 +377,7 @@ export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
     compoundedValuePerHourUsd: finiteSum(groups.map((g) => g.compoundedValuePerHourUsd)),
     valuePerHourPerEmployeeUsd:
       named.length > 0 ? named.reduce((total, g) => total + (g.valuePerHourPerEmployeeUsd ?? 0), 0) : null,
-    employees,
+    employeeCountSum,
     releasedWithEmployees: sum((g) => g.releasedWithEmployees),
     repeatedGoalReleases: sum((g) => g.repeatedGoalReleases ?? 0),
     costOfDelayUsd: sum((g) => g.costOfDelayUsd),

@@ -2,12 +2,13 @@ import { compoundingTrend, isFaster } from '../../../lambdas/core/value-compound
 import {
   type DoraFigures,
   growthFormulas,
+  type ValueGroup,
   type ValueSums,
   valueTotals,
 } from '../../../lambdas/core/value-report.js';
 import type { ValueViewAnswer } from '../../../lambdas/core/value-view.js';
 import type { ValueWindow } from '../../../lambdas/core/value-window.js';
-import { duration, usd } from '../../format.js';
+import { duration, table, usd } from '../../format.js';
 
 /** Whose clock the ledger's timestamps are: the local runtime's is virtual, a deployed stack's is real. */
 export type ClockKind = 'virtual' | 'wall';
@@ -195,6 +196,28 @@ export function valueFigures(
     usd(g.costOfDelayUsd),
     g.medianTimeToValueSeconds === undefined ? '' : duration(g.medianTimeToValueSeconds),
   ];
+}
+
+/**
+ * The text report's table: the dimensions, then the figures, one row per group and a total row. Every figure
+ * column is right-aligned (`growth` is words), a per-employee column of `-` only included.
+ */
+export function valueTableText(
+  dimensions: readonly string[],
+  groups: readonly ValueGroup[],
+  totals: ValueSums,
+): string {
+  const figureColumns = valueFigureHeaders.flatMap((header, i) =>
+    header === 'growth' ? [] : [dimensions.length + i],
+  );
+  return table(
+    [...dimensions, ...valueFigureHeaders],
+    [
+      ...groups.map((g) => [...dimensions.map((d) => keyCell(g.key[d])), ...valueFigures(g)]),
+      [...dimensions.map((_, i) => (i === 0 ? 'total' : '')), ...valueFigures(totals)],
+    ],
+    { figureColumns },
+  );
 }
 
 /** What the clock means for the figures. */

@@ -82,7 +82,7 @@ describe('the value report, honestly', () => {
       compoundedValuePerHourUsd: 60,
       // 20 / 10 + 30 / 30, each change's value per hour per employee it names: c names none, d did not release.
       valuePerHourPerEmployeeUsd: 20 / 10 + 30 / 30,
-      employees: 40,
+      employeeCountSum: 40,
       releasedWithEmployees: 2,
       growthModels: ['continuous', 'none'],
     });
@@ -129,7 +129,7 @@ describe('the value report, honestly', () => {
       valuePerHourUsd: 50,
       compoundedValuePerHourUsd: 55,
       valuePerHourPerEmployeeUsd: 20 / 10 + 30 / 30,
-      employees: 40,
+      employeeCountSum: 40,
       releasedWithEmployees: 2,
       repeatedGoalReleases: 0,
       costOfDelayUsd: 6,
