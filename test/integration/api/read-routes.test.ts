@@ -153,7 +153,7 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     expect(unknown.status).toBe(400);
     const issue = (unknown.body.issues as Array<{ path: string; message: string }>)[0];
     expect(issue?.path).toBe('by');
-    expect(issue?.message).toMatch(/"nonsense".*service, kind, tier, outcome.*region/);
+    expect(issue?.message).toMatch(/"nonsense".*service, kind, team, tier, outcome.*region/);
   });
 
   test('an intent with ?include=entries carries its ledger entries whole; another include is a 400 naming it', async () => {
