@@ -1,7 +1,8 @@
 /**
  * The value view's version: raised whenever `ConcludedIntent` gains a field, so a view an earlier version
  * summarized without it is left behind and summarized again (v2: `releaseVerdict`; v3: an attempt's cost of delay
- * counted from its previous attempt's conclusion, the authority's `team`, the `goal`), never read as if complete.
+ * counted from its previous attempt's conclusion, the authority's `team`, the `goal`, the
+ * conclusion's `confidence` and `strategy`), never read as if complete.
  */
 export const valueViewVersion = 'v3';
 

@@ -15,6 +15,9 @@ export interface CompoundingPoint {
   timeToValueSeconds: number;
   /** When the point's last change concluded. */
   concludedAt: string;
+  /** The confidence its kind had as the point's last change concluded, and its rollout strategy, where recorded. */
+  confidence?: number | null;
+  strategy?: string | null;
 }
 
 export interface CompoundingFailure {
@@ -91,7 +94,13 @@ function sequenceOf(
   members: ReadonlyArray<{ at: number; intent: ConcludedIntent }>,
   limits: { maxPoints: number; maxFailures: number },
 ): Omit<CompoundingCurve, 'key'> {
-  const changes: Array<{ n: number; seconds: number; concludedAt: string }> = [];
+  const changes: Array<{
+    n: number;
+    seconds: number;
+    concludedAt: string;
+    confidence: number | null;
+    strategy: string | null;
+  }> = [];
   const failures: CompoundingFailure[] = [];
   let released = 0;
   for (const { intent } of members) {
@@ -99,7 +108,13 @@ function sequenceOf(
     if (intent.outcome === 'released') {
       released += 1;
       if (intent.timeToValueSeconds !== null) {
-        changes.push({ n: released, seconds: intent.timeToValueSeconds, concludedAt: intent.concludedAt });
+        changes.push({
+          n: released,
+          seconds: intent.timeToValueSeconds,
+          concludedAt: intent.concludedAt,
+          confidence: intent.confidence ?? null,
+          strategy: intent.strategy ?? null,
+        });
       }
     }
     // A release that regressed (its SLOs breached) is a point of the curve and a failure where it fell.
@@ -116,11 +131,15 @@ function sequenceOf(
   const points: CompoundingPoint[] = [];
   for (let start = 0; start < changes.length; start += size) {
     const bucket = changes.slice(start, start + size);
+    const last = bucket[bucket.length - 1]!;
     points.push({
       first: bucket[0]!.n,
       last: bucket[bucket.length - 1]!.n,
       timeToValueSeconds: median(bucket.map((c) => c.seconds))!,
       concludedAt: bucket[bucket.length - 1]!.concludedAt,
+      // Only as recorded: a conclusion written without them adds neither.
+      ...(last.confidence === null ? {} : { confidence: last.confidence }),
+      ...(last.strategy === null ? {} : { strategy: last.strategy }),
     });
   }
   return {

@@ -12,6 +12,11 @@ export interface CompoundingTrend {
   firstSeconds: number | null;
   latestSeconds: number | null;
   speedUp: number | null;
+  /** The confidence and rollout strategy of the first and latest points' changes, null where not recorded. */
+  firstConfidence: number | null;
+  latestConfidence: number | null;
+  firstStrategy: string | null;
+  latestStrategy: string | null;
 }
 
 /** Each curve's first against latest time to value, in the curves' order. */
@@ -29,6 +34,10 @@ export function compoundingTrend(compounding: Pick<CompoundingCurves, 'curves'>)
         compared && latest.timeToValueSeconds > 0
           ? first.timeToValueSeconds / latest.timeToValueSeconds
           : null,
+      firstConfidence: first?.confidence ?? null,
+      latestConfidence: latest?.confidence ?? null,
+      firstStrategy: first?.strategy ?? null,
+      latestStrategy: latest?.strategy ?? null,
     };
   });
 }

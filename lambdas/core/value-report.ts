@@ -48,6 +48,12 @@ export interface ConcludedIntent {
    * and then the outcome decides (`isFailedChange`).
    */
   releaseVerdict?: 'clean' | 'regressed' | 'not-judged' | null;
+  /**
+   * The confidence its kind of change had as it concluded and the rollout strategy it released with, as Learn
+   * recorded them: what the compounding curve shows beside its time to value. Null (or absent) when not recorded.
+   */
+  confidence?: number | null;
+  strategy?: string | null;
   /** The employees the value model names, or null: no headcount is assumed. */
   employeeCount: number | null;
   growthModel: ValueModel['growth']['model'];
@@ -222,6 +228,8 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         timeToValueSeconds: p.timeToValueSeconds ?? null,
         concludedAt: entry.timestamp,
         releaseVerdict: p.releaseVerdict ?? null,
+        confidence: p.confidence ?? null,
+        strategy: p.strategy ?? null,
         restoreSeconds:
           times?.started !== undefined && times.completed !== undefined
             ? Math.max(0, (times.completed - times.started) / 1000)

@@ -1,4 +1,8 @@
-import { compoundingTrend, isFaster } from '../../../lambdas/core/value-compounding-trend.js';
+import {
+  type CompoundingTrend,
+  compoundingTrend,
+  isFaster,
+} from '../../../lambdas/core/value-compounding-trend.js';
 import {
   type DoraFigures,
   growthFormulas,
@@ -80,7 +84,7 @@ export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): 
         : t.speedUp === null && t.firstSeconds === t.latestSeconds && t.releases <= 1
           ? `time to value ${duration(t.firstSeconds)}, one release: nothing to compare yet`
           : `time to value ${duration(t.firstSeconds)} → ${duration(t.latestSeconds)}, ${isFaster(t) ? `${(t.speedUp ?? 0).toFixed(1)}× faster` : 'no speed-up yet'}`;
-    return `  ${name}: ${t.releases} released, ${figures}`;
+    return `  ${name}: ${t.releases} released, ${figures}${learnedFigures(t)}`;
   });
   const more =
     compounding.curveCount > trends.length
@@ -89,6 +93,20 @@ export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): 
         ]
       : [];
   return [heading, ...lines, ...more];
+}
+
+/** `; confidence 0.05 → 0.60, strategy A → B` for a curve of several points, as far as they were recorded. */
+function learnedFigures(t: CompoundingTrend): string {
+  if (t.releases < 2) return '';
+  const parts = [
+    t.firstConfidence !== null && t.latestConfidence !== null
+      ? `confidence ${t.firstConfidence.toFixed(2)} → ${t.latestConfidence.toFixed(2)}`
+      : undefined,
+    t.firstStrategy !== null && t.latestStrategy !== null
+      ? `strategy ${t.firstStrategy}${t.firstStrategy === t.latestStrategy ? ' throughout' : ` → ${t.latestStrategy}`}`
+      : undefined,
+  ].filter((part) => part !== undefined);
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
 /**

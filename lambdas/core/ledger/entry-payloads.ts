@@ -459,8 +459,12 @@ export const intentConcludedPayload = ledgerPayloads['intent.concluded']
     costOfDelayUsd: true,
     countedFrom: true,
     releaseVerdict: true,
+    confidence: true,
+    strategy: true,
   })
   .partial({
+    confidence: true,
+    strategy: true,
     releaseVerdict: true,
     service: true,
     kind: true,

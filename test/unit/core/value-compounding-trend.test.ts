@@ -8,10 +8,18 @@ import { concluded } from './value-fixtures.js';
  * Compounding shown as it is: each kind's time to value, first release against latest, and how much faster; the
  * console claims a speed-up only where the curve shows one.
  */
-const release = (minute: number, ttvMinutes: number, service = 'hiring-flags') =>
+const release = (
+  minute: number,
+  ttvMinutes: number,
+  service = 'hiring-flags',
+  confidence = 0.1,
+  strategy = 'slow',
+) =>
   concluded({
     intentId: `${service}-${minute}`,
     service,
+    confidence,
+    strategy,
     kind: 'feature-flag',
     timeToValueSeconds: ttvMinutes * 60,
     concludedAt: new Date(Date.parse('2026-11-04T15:00:00Z') + minute * 60_000).toISOString(),
@@ -42,6 +50,23 @@ describe('the compounding of time to value', () => {
     );
     expect(text).toMatch(
       /pager \/ feature-flag: 1 released, time to value 6m 00s, one release: nothing to compare yet/,
+    );
+  });
+
+  test('the text report shows the confidence and strategy the first and latest change released with', () => {
+    const faster = valueReportDocument(
+      valueAnswer(
+        [
+          release(0, 12, 'hiring-flags', 0.05, 'itv.Linear25Percent8Minutes'),
+          release(10, 4, 'hiring-flags', 0.6, 'itv.Linear50Percent2Minutes'),
+        ],
+        {},
+      ),
+      'virtual',
+    );
+
+    expect(compoundingLines(faster).join('\n')).toContain(
+      '3.0× faster; confidence 0.05 → 0.60, strategy itv.Linear25Percent8Minutes → itv.Linear50Percent2Minutes',
     );
   });
 
