@@ -94,7 +94,7 @@ ${figure(
   `Σ (value/hour ÷ employees) over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`,
 )}
 ${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', "under each change's growth model (formulas below the table)")}
-${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released')}
+${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released; a later attempt from its previous attempt’s conclusion, so a change’s delay counts once')}
 ${figure(duration(report.dora.leadTimeSeconds), 'median time to value', 'from declaration, or a scheduled change’s due instant, to released value')}
 ${figure(`${t.released} / ${t.intents}`, 'released / concluded')}
 </div></section>`;

@@ -267,7 +267,7 @@ describe('value view', () => {
     expect(markup).not.toContain('declaration to released value');
     expect(markup).toContain('from declaration, or a scheduled change’s due instant, to released value');
     expect(markup).toContain(
-      'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released',
+      'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released; a later attempt from its previous attempt’s conclusion, so a change’s delay counts once',
     );
   });
 
