@@ -6,7 +6,9 @@ import { isOnlyDots, onlyDotsReason } from './intent-id-syntax.js';
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and
  * open-ended grouping tags. Every other representation (JSON Schema for API Gateway, OpenAPI)
- * is generated from these schemas.
+ * is generated from these schemas. Every object of it is strict: a field it does not have is refused, never
+ * dropped (a misspelt `constraints.notBefore` dropped would release the change at once). The open objects are
+ * `tags` and `change.payload`, whose content the catalog's contract checks.
  */
 
 const name = z
@@ -83,35 +85,41 @@ export const submittedValueModelSchema = z.strictObject({
   growth: submittedGrowthSchema.default({ model: 'none' }),
 });
 
-export const goalSchema = z.object({
-  outcome: z.string().min(1).max(2000),
-  metric: z.string().min(1).max(256),
-  target: z.number().optional(),
-  valueModel: valueModelSchema,
-});
+export const goalSchema = z
+  .object({
+    outcome: z.string().min(1).max(2000),
+    metric: z.string().min(1).max(256),
+    target: z.number().optional(),
+    valueModel: valueModelSchema,
+  })
+  .strict();
 
 /** The goal as submitted: its value model strict (`submittedValueModelSchema`). */
 const submittedGoalSchema = goalSchema.extend({ valueModel: submittedValueModelSchema });
 
-export const constraintsSchema = z.object({
-  /** Earliest start: until then the change is scheduled, not released (`intent-timing.ts`). */
-  notBefore: isoInstant.optional(),
-  /** Latest acceptable release completion; admission rejects when the queue cannot meet it. */
-  deadline: isoInstant.optional(),
-  reversibility: z.enum(['reversible', 'irreversible']).default('reversible'),
-  /** What to do when the release regresses: revert, hold where it is and escalate, or fix forward. */
-  onRegression: z.enum(['rollback', 'freeze', 'roll-forward']).default('rollback'),
-  /** Names of automated checks that must pass in Verify (CI results may arrive by callback). */
-  checks: z.array(z.string().min(1).max(128)).max(50).default([]),
-  maxRiskTier: z.number().int().min(0).max(3).optional(),
-});
+export const constraintsSchema = z
+  .object({
+    /** Earliest start: until then the change is scheduled, not released (`intent-timing.ts`). */
+    notBefore: isoInstant.optional(),
+    /** Latest acceptable release completion; admission rejects when the queue cannot meet it. */
+    deadline: isoInstant.optional(),
+    reversibility: z.enum(['reversible', 'irreversible']).default('reversible'),
+    /** What to do when the release regresses: revert, hold where it is and escalate, or fix forward. */
+    onRegression: z.enum(['rollback', 'freeze', 'roll-forward']).default('rollback'),
+    /** Names of automated checks that must pass in Verify (CI results may arrive by callback). */
+    checks: z.array(z.string().min(1).max(128)).max(50).default([]),
+    maxRiskTier: z.number().int().min(0).max(3).optional(),
+  })
+  .strict();
 
-export const delegationSchema = z.object({
-  from: principal,
-  role: z.string().min(1).max(128),
-  services: z.array(name).min(1),
-  expiresAt: isoInstant,
-});
+export const delegationSchema = z
+  .object({
+    from: principal,
+    role: z.string().min(1).max(128),
+    services: z.array(name).min(1),
+    expiresAt: isoInstant,
+  })
+  .strict();
 
 /**
  * Who asks for the change. The requester is the authenticated caller, bound by the entry point before
@@ -119,15 +127,17 @@ export const delegationSchema = z.object({
  * by principal id or e-mail, or name a principal the caller acts for under a recorded delegation (then kept
  * as `onBehalfOf`). `team` and `role` are the requester's claim; the authority rules trust the catalog.
  */
-export const authoritySchema = z.object({
-  requester: principal,
-  onBehalfOf: principal.optional(),
-  team: name,
-  role: z.string().min(1).max(128),
-  /** Recorded delegations (catalog) the requester relies on, cited; an intent cannot create one. */
-  delegations: z.array(delegationSchema).max(20).default([]),
-  emergencyOverride: z.boolean().default(false),
-});
+export const authoritySchema = z
+  .object({
+    requester: principal,
+    onBehalfOf: principal.optional(),
+    team: name,
+    role: z.string().min(1).max(128),
+    /** Recorded delegations (catalog) the requester relies on, cited; an intent cannot create one. */
+    delegations: z.array(delegationSchema).max(20).default([]),
+    emergencyOverride: z.boolean().default(false),
+  })
+  .strict();
 
 export const changeKinds = ['feature-flag', 'configuration', 'schema-update', 'policy', 'migration'] as const;
 
@@ -149,6 +159,7 @@ export const changeSchema = z
     /** The incident or SLO breach this change fixes, e.g. `INC-2291`; with an exhausted error budget only fixes pass. */
     fixes: z.string().min(1).max(256).optional(),
   })
+  .strict()
   .superRefine((change, ctx) => {
     if ((change.payload === undefined) === (change.payloadRef === undefined)) {
       ctx.addIssue({
@@ -163,24 +174,29 @@ export const changeSchema = z
   });
 
 /** A result of an automated check, attached by the CI system that submits the intent. */
-export const testResultSchema = z.object({
-  check: z.string().min(1).max(128),
-  passed: z.boolean(),
-  detail: z.string().max(2000).default(''),
-  url: runLinkSchema.optional(),
-});
+export const testResultSchema = z
+  .object({
+    check: z.string().min(1).max(128),
+    passed: z.boolean(),
+    detail: z.string().max(2000).default(''),
+    url: runLinkSchema.optional(),
+  })
+  .strict();
 
 /** Local-runtime only: telemetry faults injected into the synthetic metrics during this intent's release. */
-export const simulationSchema = z.object({
-  fault: z
-    .object({
-      metric: z.enum(['errorRate', 'latencyP99Ms']),
-      value: z.number().nonnegative(),
-      /** The fault starts once the rollout reaches this percentage. */
-      atPercent: z.number().min(0).max(100).default(0),
-    })
-    .optional(),
-});
+export const simulationSchema = z
+  .object({
+    fault: z
+      .object({
+        metric: z.enum(['errorRate', 'latencyP99Ms']),
+        value: z.number().nonnegative(),
+        /** The fault starts once the rollout reaches this percentage. */
+        atPercent: z.number().min(0).max(100).default(0),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 /** The suffix a later attempt of an intent runs under (`pipeline/attempts.ts`): no intent's own id ends so. */
 export const reservedAttemptSuffix = /:attempt-\d+$/;

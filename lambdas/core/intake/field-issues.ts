@@ -54,20 +54,41 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** What the object at `path` of an intent is, in words: `constraints`, `test result`, `delegation`. */
+const nestedNouns: ReadonlyArray<[RegExp, string]> = [
+  [/^testResults\.\d+$/, 'test result'],
+  [/^authority\.delegations\.\d+$/, 'delegation'],
+  [/^change\.payloadRef$/, 'payload reference'],
+  [/^simulation\.fault$/, 'simulation fault'],
+];
+
+/** Whose field an unknown key is not: the intent itself, or the object it sits in (`an itv/v1 intent's goal`). */
+function ownerOf(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return 'an itv/v1 intent';
+  const at = dotted(path);
+  const noun = nestedNouns.find(([pattern]) => pattern.test(at))?.[1] ?? at;
+  return `an itv/v1 intent's ${noun}`;
+}
+
 /**
- * zod's issues as the door reports them: dotted paths, each unknown key on its own, a missing field as
- * "is required", a value of the wrong kind with the kind it must be and the kind it is, and every size or range
- * limit with the actual value beside it.
+ * zod's issues as the door reports them: dotted paths, each unknown key on its own (named by its full path,
+ * wherever it is in the intent), a missing field as "is required", a value of the wrong kind with the kind it
+ * must be and the kind it is, and every size or range limit with the actual value beside it. `at`: where in the
+ * intent the parsed value `raw` sits, for a part parsed on its own (`change.payloadRef`).
  */
-export function fieldIssues(error: z.ZodError, raw: unknown): DoorIssue[] {
+export function fieldIssues(
+  error: z.ZodError,
+  raw: unknown,
+  at: ReadonlyArray<PropertyKey> = [],
+): DoorIssue[] {
   return error.issues.flatMap((issue): DoorIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
-        const path = dotted([...issue.path, key]);
-        return { path, message: `${path} is not a field of an itv/v1 intent` };
+        const path = dotted([...at, ...issue.path, key]);
+        return { path, message: `${path} is not a field of ${ownerOf([...at, ...issue.path])}` };
       });
     }
-    const path = dotted(issue.path);
+    const path = dotted([...at, ...issue.path]);
     const label = path || 'intent';
     if (issue.code === 'too_big' || issue.code === 'too_small') {
       return [{ path, message: `${label}: ${limitMessage(issue, valueAt(raw, issue.path))}` }];

@@ -22,10 +22,7 @@ export async function screenPayloadRef(
   if (given === undefined) return [];
   const parsed = payloadRefSchema.safeParse(given);
   if (!parsed.success) {
-    return fieldIssues(parsed.error, given).map((issue) => {
-      const path = ['change', 'payloadRef', issue.path].filter(Boolean).join('.');
-      return { path, message: `${path}: ${issue.message.replace(/^[^:]*: /, '')}` };
-    });
+    return fieldIssues(parsed.error, given, ['change', 'payloadRef']);
   }
   const ref = parsed.data;
   const bytes = await payloads.get(ref.sha256);

@@ -95,7 +95,10 @@ describe("an intent id is its first requester's", () => {
     // Act
     const other = await submit('alice', changed);
     const same = await submit('alice', first);
-    const simulated = await submit('alice', { ...first, simulation: { faults: [] } });
+    const simulated = await submit('alice', {
+      ...first,
+      simulation: { fault: { metric: 'errorRate', value: 0.5 } },
+    });
     await api.executions.idle();
 
     // Assess

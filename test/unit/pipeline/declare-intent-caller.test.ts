@@ -101,4 +101,22 @@ describe('DeclareIntent binds the requester to the caller before it records anyt
       reviewers: [],
     });
   });
+  test('an unknown field inside the intent (constraints.notbefore) is recorded incomplete naming it, never declared without it', async () => {
+    const h = pipelineHarness();
+    const raw = intentAt(h, (d) => {
+      d.authority = { team: 'growth', role: 'engineer' } as IntentInput['authority'];
+      (d.constraints as Record<string, unknown>) = { notbefore: '2026-12-24T10:00:00Z' };
+    });
+    const { intent } = bindRequester(raw, growthCi, h.deps.catalog, h.clock.now());
+    const declared = await declareIntent({ intent, source: 'eventbridge', caller: growthCi }, h.deps);
+    expect(declared).toMatchObject({
+      verdict: 'incomplete',
+      issues: [
+        {
+          path: 'constraints.notbefore',
+          message: "constraints.notbefore is not a field of an itv/v1 intent's constraints",
+        },
+      ],
+    });
+  });
 });
