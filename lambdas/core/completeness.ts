@@ -37,7 +37,7 @@ function catalogIssues(intent: Intent, catalog: Catalog): CompletenessIssue[] {
     issues.push({ path: 'authority.requester', message: 'authority.requester must name a principal' });
   }
   const { service: serviceName, profile: profileName } = intent.change;
-  const service = catalog.services[serviceName];
+  const service = Object.hasOwn(catalog.services, serviceName) ? catalog.services[serviceName] : undefined;
   if (!service) {
     issues.push({
       path: 'change.service',

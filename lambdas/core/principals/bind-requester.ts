@@ -62,7 +62,10 @@ export function serviceOf(raw: unknown): string {
  *   binding's `standing`, so the ledger shows on whose authority it acted, their grantors may not review it
  *   and revoking them voids it. Binding a bound intent again changes nothing.
  * Throws `ImpersonationError` naming the field otherwise. Returns the intent with `authority` rewritten; a
- * body without an `authority` object is returned as it is, for completeness to name what is missing.
+ * body without an `authority` object, or whose `change.service` is no service of the catalog (missing, not a
+ * string, unknown), is returned as it is (but for a requester left out, which is the caller), for completeness
+ * to name what is missing or wrong: delegations are held for a service, so who may act for whom cannot be
+ * judged without one, and such an intent is never declared.
  */
 export function bindRequester(
   raw: unknown,
@@ -76,6 +79,14 @@ export function bindRequester(
   const authority = raw.authority;
   const service = serviceOf(raw);
   const me = caller.principal;
+  if (!Object.hasOwn(catalog.services, service)) {
+    const { requester } = authority;
+    const leftOut = requester === undefined || requester === null || requester === '';
+    return {
+      intent: leftOut ? { ...raw, authority: { ...authority, requester: me } } : raw,
+      binding: { basis: 'self' },
+    };
+  }
   const named = (field: string, value: unknown): string | undefined => {
     if (value === undefined || value === null || value === '') return undefined;
     const id = typeof value === 'string' ? findPrincipal(catalog, value) : undefined;

@@ -14,7 +14,9 @@ import { MemoryStateStore } from '../../unit/release/helpers/memory-state-store.
 
 /*
  * A field the intent contract does not have is refused wherever it is in the intent, not dropped: a misspelt
- * `constraints.notBefore` dropped would release the change now instead of when it was asked for.
+ * `constraints.notBefore` dropped would release the change now instead of when it was asked for. And an intent
+ * whose `change` names no service of the catalog is refused for that, before the requester is bound: a CI
+ * principal acting for somebody is told what is wrong with the change, not that it impersonates them.
  */
 
 const NOW = new Date('2026-11-04T15:00:00Z');
@@ -125,6 +127,60 @@ describe('the local HTTP API (itv serve, the control plane the CLI speaks to)', 
     expect(answer.status).toBe(200);
     expect(answer.body.verdict).not.toBe('admitted');
   });
+  const noService: Array<[string, (intent: Example) => void, string, RegExp]> = [
+    [
+      'no change',
+      (i) => {
+        delete (i as Record<string, unknown>).change;
+      },
+      'change',
+      /^change: is required$/,
+    ],
+    [
+      'no change.service',
+      (i) => {
+        delete i.change.service;
+      },
+      'change.service',
+      /^change\.service: is required$/,
+    ],
+    [
+      'a change.service of the wrong kind',
+      (i) => {
+        i.change.service = 5;
+      },
+      'change.service',
+      /^change\.service: must be a string, got a number$/,
+    ],
+    [
+      'a change.service the catalog lacks',
+      (i) => {
+        i.change.service = 'launch-flag';
+      },
+      'change.service',
+      /^change\.service "launch-flag" is not in the service catalog/,
+    ],
+    [
+      'a change.service that is a name every object has',
+      (i) => {
+        i.change.service = 'constructor';
+      },
+      'change.service',
+      /^change\.service "constructor" is not in the service catalog/,
+    ],
+  ];
+
+  test.each(noService)(
+    '%s, sent by CI for alice, is 400 naming it, not 403 impersonation',
+    async (_, edit, path, message) => {
+      for (const route of ['/intents', '/intents?dryRun=true']) {
+        const answer = await post('ci-growth', route, edited(edit));
+        expect([route, answer.status, answer.body.error]).toEqual([route, 400, 'InvalidInputError']);
+        expect(answer.body.issues).toEqual([{ path, message: expect.stringMatching(message) }]);
+      }
+      expect(await api.stack.deps.ledger.read(api.stack.deps.ledgerName)).toEqual([]);
+    },
+  );
 });
 
 describe('the EventBridge intake', () => {

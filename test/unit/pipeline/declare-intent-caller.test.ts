@@ -119,4 +119,19 @@ describe('DeclareIntent binds the requester to the caller before it records anyt
       ],
     });
   });
+
+  test('CI naming alice (or nobody) on an intent without a change is recorded incomplete naming change, not refused as impersonation', async () => {
+    const h = pipelineHarness();
+    for (const requester of ['alice', undefined]) {
+      const raw = intentAt(h) as Partial<IntentInput>;
+      delete raw.change;
+      raw.authority = { ...raw.authority!, requester: requester as string };
+      const { intent } = bindRequester(raw, growthCi, h.deps.catalog, h.clock.now());
+      const declared = await declareIntent({ intent, source: 'eventbridge', caller: growthCi }, h.deps);
+      expect(declared).toMatchObject({
+        verdict: 'incomplete',
+        issues: [{ path: 'change', message: 'change: is required' }],
+      });
+    }
+  });
 });
