@@ -12,8 +12,12 @@ import { printStatus } from './status.js';
 const pollMs = { local: 250, deployed: 2000 } as const;
 /** The ledger steps a redrawn frame shows, the newest last. */
 const stepsShown = 12;
-/** An accepted intent's first entry is written within moments; one still unseen after a minute will not be. */
-const unseenForMs = 60_000;
+/**
+ * An accepted intent's first entry is written within moments; one still unseen after this long will not be.
+ * Locally the control plane says at once whether an execution runs for the id (`unseenLocally`): a deployed
+ * stack's is only waited for, long enough for Step Functions to start DeclareIntent.
+ */
+const unseenForMs = 15_000;
 
 /**
  * `itv watch ID`: a live view of an intent's stages and rollout, by reading `GET /intents/{id}` (locally and on
@@ -66,14 +70,29 @@ export async function watchIntent(
         return exitCodeFor(answer.body);
       }
       if (stalls && api.kind === 'local') await stalls.read(api.client, answer.body);
-    } else if (answer.status === 404 && Date.now() > unseenUntil) {
-      console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
+    } else if (answer.status === 404 && (Date.now() > unseenUntil || (await unseenLocally(api, id)))) {
+      console.error(`itv: no intent ${terminalText(id)} on ${ledgerOf(api)}`);
       return exitCodes.error;
     } else if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) {
       return printApiError(answer);
     }
     await pause(Math.max(interval, (answer.retryAfterSeconds ?? 0) * 1000), options.signal);
   }
+}
+
+/**
+ * Whether the home's control plane runs nothing for an id its ledger lacks, and has nothing to say of it (no
+ * progress, no failure it could not record): then no first entry is coming, and the watch ends at once.
+ */
+async function unseenLocally(api: ItvApi, id: string): Promise<boolean> {
+  if (api.kind !== 'local') return false;
+  const progress = await api.client.call<{ events: unknown[]; running: boolean; unrecorded?: unknown }>(
+    'GET',
+    `/local/intents/${encodeURIComponent(id)}/progress?after=0`,
+  );
+  if (progress.status !== 200) return false;
+  const { events, running, unrecorded } = progress.body;
+  return !running && events.length === 0 && unrecorded === undefined;
 }
 
 /**
