@@ -72,6 +72,8 @@ export async function submitCommand(
     json: options.json ?? false,
     untilReviewed: options.wait ?? false,
     ...(limit ? { limit } : {}),
+    // Under --json, whether this was a resubmission of an intent already submitted (the text says so above).
+    also: { duplicate: answer.body.duplicate === true },
   });
 }
 
@@ -83,7 +85,13 @@ export async function submitCommand(
 export async function followAndReport(
   api: ItvApi,
   intentId: string,
-  options: { json: boolean; untilReviewed: boolean; limit?: FollowLimit },
+  options: {
+    json: boolean;
+    untilReviewed: boolean;
+    limit?: FollowLimit;
+    /** Fields printed beside the status with `--json` (`duplicate`, for a submission). */
+    also?: Record<string, unknown>;
+  },
 ): Promise<number> {
   return untilTimedOut(api, intentId, options.limit, options.json, async () => {
     const status = await followOn(api, intentId, {
@@ -92,7 +100,13 @@ export async function followAndReport(
       ...(options.limit ? { signal: options.limit.signal } : {}),
     });
     const details = status && !options.json ? await waitDetails(api.client, status) : {};
-    return report(status, intentId, options.json, api.kind, details);
+    return report(
+      status && options.json ? { ...status, ...options.also } : status,
+      intentId,
+      options.json,
+      api.kind,
+      details,
+    );
   });
 }
 
