@@ -15,6 +15,22 @@ import { principalVariable } from './runtime/principal-variable.js';
 
 const intentId = nonEmptyId('intent');
 
+const helpAfterError = '(add --help to the command for its arguments and options)';
+
+/** Whether the command line asked for --json, so that commander's own refusals are JSON too. */
+let usageErrorsAsJson = false;
+
+/** A refusal of the command line itself (an unknown option, a missing argument) as a problem object. */
+function usageProblem(detail: string): Record<string, unknown> {
+  return {
+    type: 'urn:itv:problem:usage-error',
+    title: 'Usage error',
+    detail,
+    error: 'UsageError',
+    message: detail,
+  };
+}
+
 /** The `itv` command line. Every command runs on the embedded local stack under ITV_HOME (default `.itv/`). */
 export function buildProgram(): Command {
   const program = new Command('itv')
@@ -25,16 +41,23 @@ export function buildProgram(): Command {
     // Commander's own refusals (a missing argument, an unknown option) start `itv:` as every other error does.
     .configureOutput({
       // commander quotes the unknown command or option as typed: each line's control characters written out.
+      // Under --json, the refusal is one problem object as every other error is (`json-errors.ts`).
       outputError: (text, write) =>
         write(
-          text
-            .replace(/^error: /, 'itv: ')
-            .split('\n')
-            .map(escapeControlCharacters)
-            .join('\n'),
+          usageErrorsAsJson
+            ? `${JSON.stringify(usageProblem(text.replace(/^error: /, '').trim()))}\n`
+            : text
+                .replace(/^error: /, 'itv: ')
+                .split('\n')
+                .map(escapeControlCharacters)
+                .join('\n'),
         ),
+      // The hint after a refusal is text: under --json stderr holds the problem object alone.
+      writeErr: (text) => {
+        if (!(usageErrorsAsJson && text === `${helpAfterError}\n`)) process.stderr.write(text);
+      },
     })
-    .showHelpAfterError('(add --help to the command for its arguments and options)');
+    .showHelpAfterError(helpAfterError);
   passDown(program, ['--context']);
   // A command's ancestors' options that it does not take are refused, not parsed into a command that ignores them.
   program.hook('preAction', (_program, command) => refuseStrayOptions(command));
@@ -506,6 +529,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
+  // Under --json an error is one JSON object on stderr (`json-errors.ts`), whichever command printed it.
+  if (argv.includes('--json')) {
+    usageErrorsAsJson = true;
+    (await import('./json-errors.js')).printErrorsAsJson(true);
+  }
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
@@ -513,7 +541,10 @@ export async function main(argv: string[]): Promise<void> {
     const { InvalidInputError, ItvError, issueText } = await import('../lambdas/core/errors.js');
     // A message may quote what was typed or read (a context's name, a path): written out, never obeyed.
     const { terminalText } = await import('./format.js');
-    if (error instanceof InvalidInputError) {
+    const { jsonErrors, printProblem, problemOf } = await import('./json-errors.js');
+    if (jsonErrors()) {
+      printProblem(problemAsJson(error, problemOf));
+    } else if (error instanceof InvalidInputError) {
       console.error(`itv: ${terminalText(error.message)}`);
       for (const issue of error.issues) console.error(`  ${terminalText(issueText(issue))}`);
     } else if (error instanceof ItvError) {
@@ -527,6 +558,20 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.exitCode = 1;
   }
+}
+
+/** Any error the command raised, as the problem object `--json` prints (`json-errors.ts`). */
+function problemAsJson(
+  error: unknown,
+  problemOf: typeof import('./json-errors.js').problemOf,
+): Record<string, unknown> {
+  if (!(error instanceof Error)) return problemOf('Error', String(error));
+  const { issues, field } = error as { issues?: unknown; field?: unknown };
+  const name = isSystemError(error) ? `${error.code}Error` : error.name;
+  return problemOf(name, error.message, {
+    ...(Array.isArray(issues) ? { issues } : {}),
+    ...(typeof field === 'string' ? { field } : {}),
+  });
 }
 
 /** An error a system call raised (`ENOENT`, `EADDRINUSE`, …): its message names the call, the path or address. */

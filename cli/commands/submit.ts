@@ -12,6 +12,7 @@ import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { type FollowLimit, followLimit, untilTimedOut } from '../follow-timeout.js';
+import { printCliError } from '../json-errors.js';
 import { nextStepLines } from './next-step.js';
 import { uploadPayload } from './payload.js';
 import { readIntentFile } from './read-intent-file.js';
@@ -59,7 +60,8 @@ export async function submitCommand(
   if (answer.status >= 400) {
     const code = printApiError(answer);
     const advice = answer.status === 413 || tooLargeInline(answer.body) ? byReferenceAdvice(raw, file) : '';
-    if (advice) console.error(advice);
+    // Under --json stderr holds the error's one JSON object alone.
+    if (advice && !options.json) console.error(advice);
     return code;
   }
   const { intentId } = answer.body;
@@ -150,10 +152,11 @@ function report(
   details: WaitDetails,
 ): number {
   if (!status) {
-    console.error(
+    printCliError(
+      'NothingRecorded',
       kind === 'local'
-        ? `itv: the pipeline failed before recording intent ${intentId}; see ${join(itvHome(), 'control-plane.log')}`
-        : `itv: intent ${intentId} was accepted but nothing was recorded for it within a minute; see the stack's execution ${intentId}`,
+        ? `the pipeline failed before recording intent ${intentId}; see ${join(itvHome(), 'control-plane.log')}`
+        : `intent ${intentId} was accepted but nothing was recorded for it within a minute; see the stack's execution ${intentId}`,
     );
     return 1;
   }

@@ -1,5 +1,6 @@
 import { ItvError, issueText } from '../../lambdas/core/errors.js';
 import { terminalText } from '../format.js';
+import { jsonErrors, printProblem, problemOf } from '../json-errors.js';
 import type { ApiAnswer } from './client.js';
 
 interface ErrorBody {
@@ -26,6 +27,17 @@ export function sameNamedFlags(fields: readonly string[]): FlagsByField {
  * named by its flag (`flags`); returns exit code 1.
  */
 export function printApiError(answer: ApiAnswer<unknown>, flags: FlagsByField = {}): number {
+  if (jsonErrors()) {
+    // The API's problem object as it answered it (with its status), or one made of the status alone.
+    const given = answer.body;
+    const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
+    printProblem(
+      isObject && 'type' in given
+        ? { status: answer.status, ...given }
+        : { ...problemOf(`HTTP${answer.status}`, `HTTP ${answer.status}`), status: answer.status },
+    );
+    return 1;
+  }
   const body = answer.body as ErrorBody;
   const message = body.message === undefined ? '' : inFlags(body.message, flags);
   // The API quotes back what was sent (`names no check: hipaa…`): its control characters are written out.

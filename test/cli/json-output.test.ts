@@ -1,12 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
-/** What a CI script reads: a resubmission said as one under `--json`, an unknown id refused at once. */
+/** What a CI script reads from `--json`: a resubmission said as one, errors as one problem object, an unknown id at once. */
 describe('itv with --json, as a CI script reads it', () => {
   let home: string;
+  const example = () =>
+    JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+  const write = (name: string, intent: unknown) => {
+    const file = join(home, name);
+    writeFileSync(file, JSON.stringify(intent));
+    return file;
+  };
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'itv-json-'));
   });
@@ -29,6 +39,56 @@ describe('itv with --json, as a CI script reads it', () => {
         0,
         expect.objectContaining({ duplicate: true }),
       ]);
+    },
+    intentsBudgetMs(2),
+  );
+
+  test(
+    'an error under --json is one problem object on stderr, naming the field and the reason; the exit code is kept',
+    async () => {
+      const intent = example();
+      intent.constraints!.notbefore = '2026-12-24T10:00:00Z';
+      const file = write('typo.json', intent);
+      for (const command of ['validate', 'submit']) {
+        const run = await runItv(home, [command, file, '--as', 'ci-growth', '--json']);
+        expect([command, run.code, run.stdout]).toEqual([command, 1, '']);
+        expect(JSON.parse(run.stderr)).toMatchObject({
+          type: 'urn:itv:problem:invalid-input-error',
+          title: 'Bad Request',
+          status: 400,
+          detail: 'the intent is incomplete',
+          issues: [{ path: 'constraints.notbefore', message: expect.stringMatching(/is not a field/) }],
+        });
+      }
+      // An error of the command line itself, before any request: the same shape.
+      const missing = await runItv(home, [
+        'submit',
+        join(home, 'no-such-file.json'),
+        '--as',
+        'alice',
+        '--json',
+      ]);
+      expect(missing.code).toBe(1);
+      const unknownOption = await runItv(home, ['submit', file, '--as', 'alice', '--json', '--bogus']);
+      expect([unknownOption.code, JSON.parse(unknownOption.stderr)]).toEqual([
+        1,
+        expect.objectContaining({
+          type: 'urn:itv:problem:usage-error',
+          detail: expect.stringMatching(/--bogus/),
+        }),
+      ]);
+      const status = await runItv(home, ['status', 'no-such-intent', '--json']);
+      expect([status.code, JSON.parse(status.stderr)]).toEqual([
+        1,
+        expect.objectContaining({
+          type: 'urn:itv:problem:not-found',
+          detail: expect.stringMatching(/no-such-intent/),
+        }),
+      ]);
+      expect(JSON.parse(missing.stderr)).toMatchObject({
+        type: expect.stringMatching(/^urn:itv:problem:/),
+        detail: expect.any(String),
+      });
     },
     intentsBudgetMs(2),
   );
