@@ -72,11 +72,12 @@ const newTokenId = () => randomBytes(4).toString('hex');
 
 function readTokens(home: string): TokenFile {
   const file = tokensFile(home);
-  if (!existsSync(file)) return { version: 3, tokens: {} };
+  // Without a prototype: a principal named `constructor` or `__proto__` is a key like any other.
+  const tokens: TokenFile['tokens'] = Object.create(null);
+  if (!existsSync(file)) return { version: 3, tokens };
   const read = JSON.parse(readFileSync(file, 'utf8')) as TokenFile | EarlierTokenFile;
-  if (read.version === 3) return read;
+  if (read.version === 3) return { version: 3, tokens: Object.assign(tokens, read.tokens) };
   // An earlier file's one token a principal, named by its digest's first 8 hex characters.
-  const tokens: TokenFile['tokens'] = {};
   for (const [principal, kept] of Object.entries(read.tokens)) {
     tokens[principal] = [
       typeof kept === 'string'
@@ -85,6 +86,11 @@ function readTokens(home: string): TokenFile {
     ];
   }
   return { version: 3, tokens };
+}
+
+/** The tokens `principal` holds: its own entry only, never a property every object inherits. */
+function heldBy(tokens: TokenFile['tokens'], principal: string): StoredToken[] {
+  return Object.hasOwn(tokens, principal) ? tokens[principal]! : [];
 }
 
 /** `tokens.lock` stayed held by a live process longer than an issue takes: no token is issued, none printed. */
@@ -125,7 +131,7 @@ export function issueNamedToken(
   const sha256 = digest(token).toString('hex');
   let stored: StoredToken | undefined;
   changeTokens(home, (tokens) => {
-    const held = tokens[principal] ?? [];
+    const held = heldBy(tokens, principal);
     let id = newTokenId();
     while (held.some((kept) => kept.id === id)) id = newTokenId();
     stored = {
@@ -137,7 +143,7 @@ export function issueNamedToken(
     };
     return { ...tokens, [principal]: [...held, stored] };
   });
-  if (!stored || !(readTokens(home).tokens[principal] ?? []).some((kept) => kept.sha256 === sha256))
+  if (!stored || !heldBy(readTokens(home).tokens, principal).some((kept) => kept.sha256 === sha256))
     throw new TokensLockedError(
       `tokens.json in ${home}: another itv token revoked ${principal}'s tokens as this one was issued; run itv token again`,
     );
@@ -157,7 +163,7 @@ export function tokenExpiry(now: Date, days: number): string {
 export function revokeTokens(home: string, principal: string, id?: string): ListedToken[] {
   let revoked: StoredToken[] = [];
   changeTokens(home, (tokens) => {
-    const held = tokens[principal] ?? [];
+    const held = heldBy(tokens, principal);
     revoked = held.filter((kept) => id === undefined || kept.id === id);
     const kept = held.filter((token) => !revoked.includes(token));
     const { [principal]: _revoked, ...others } = tokens;
@@ -173,7 +179,7 @@ export function revokeToken(home: string, principal: string, id?: string): numbe
 
 /** `principal`'s tokens, oldest first, without their digests; those expired but still kept say so by their expiry. */
 export function listTokens(home: string, principal: string): ListedToken[] {
-  return (readTokens(home).tokens[principal] ?? []).map(listed);
+  return heldBy(readTokens(home).tokens, principal).map(listed);
 }
 
 const listed = ({ sha256: _digest, ...token }: StoredToken): ListedToken => token;

@@ -1,11 +1,16 @@
-import type { ConcludedIntent } from './value-report.js';
-
 /*
  * A goal's value is realised once. Its value model states what reaching the goal is worth (the seed's total value
  * over a horizon, as $/hour); a second change toward the same goal does not reach it again, so adding its value
  * per hour again would count one business case as many. The report counts the first change released toward a goal
  * in its window as the one that carries it, and the others as released changes that add no value.
  */
+
+/** What of a concluded intent the goal count reads (`ConcludedIntent` of `value-report.ts` has it). */
+interface ConcludedIntent {
+  intentId: string;
+  outcome: string;
+  goal?: GoalOf | null;
+}
 
 /** A goal's identity: its outcome and metric, as declared (`goal.outcome`, `goal.metric`). */
 export interface GoalOf {
@@ -25,9 +30,9 @@ const goalKey = (goal: GoalOf) => JSON.stringify([goal.outcome.trim(), goal.metr
  * The released intents toward a goal an earlier released intent in the list already went toward (in the list's
  * order: the ledger's). An intent whose declaration records no goal is never one.
  */
-export function repeatedGoalReleases(intents: readonly ConcludedIntent[]): Set<ConcludedIntent> {
+export function repeatedGoalReleases<T extends ConcludedIntent>(intents: readonly T[]): Set<T> {
   const seen = new Set<string>();
-  const repeats = new Set<ConcludedIntent>();
+  const repeats = new Set<T>();
   for (const intent of intents) {
     if (intent.outcome !== 'released' || !intent.goal) continue;
     const key = goalKey(intent.goal);

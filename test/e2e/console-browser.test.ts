@@ -221,15 +221,16 @@ if (chromium === undefined) {
       expect(await axe('evidence')).toEqual([]);
     });
 
-    test('a manager groups value by region and team; the totals are those `itv value report --json` prints', async () => {
-      // Act
+    test('a manager groups value by team and region; the totals are those `itv value report --json` prints', async () => {
+      // Act: the form lists the built-in dimensions (team among them) before the tags (region), and groups in
+      // the order it lists them.
       expect(await open('/value')).toBe(200);
       const { headings, totals } = await groupValueBy(page, ['region', 'team']);
-      const cli = await runItv(home, ['value', 'report', '--by', 'region,team', '--json']);
+      const cli = await runItv(home, ['value', 'report', '--by', 'team,region', '--json']);
 
       // Assess
-      expect(page.url()).toMatch(/by=region&by=team/);
-      expect(headings.slice(0, 2)).toEqual(['region', 'team']);
+      expect(page.url()).toMatch(/by=team&by=region/);
+      expect(headings.slice(0, 2)).toEqual(['team', 'region']);
       expect(cli.code).toBe(0);
       const report = JSON.parse(cli.stdout) as { totals: Parameters<typeof valueFigures>[0] };
       expect(totals).toEqual(['total', '', ...valueFigures(report.totals)]);
