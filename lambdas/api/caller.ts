@@ -38,3 +38,11 @@ export const iamCaller: Authenticate = (event, catalog) => {
   }
   return { principal: claim.principal, authenticatedAs: { method: 'aws-iam', arn }, matched: claim.source };
 };
+
+/**
+ * API Gateway's IAM auth as every route on AWS admits a request, a read as much as a write: the ARN the SigV4
+ * signature was made with must be one a catalog principal claims (`iamCaller`), else 401 `UnknownCallerError`
+ * naming it — IAM's execute-api:Invoke alone is not enough. The local API admits every request before it
+ * routes, by the token or secret it knows, in the same place.
+ */
+export const iamAdmits: Admit = (event, catalog) => void iamCaller(event, catalog);

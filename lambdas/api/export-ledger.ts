@@ -4,6 +4,7 @@ import { exportLine } from '../core/ledger/export-lines.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, queryInteger } from './http.js';
 import { routeOf } from './routes.js';
@@ -59,8 +60,10 @@ const deps = awsPipelineDeps('export-ledger');
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ExportLedger'))
   .handler(
-    withConventions(routeOf('GET /ledger'), async (event: APIGatewayProxyEvent) => {
-      const { ledger, ledgerName } = await deps();
-      return exportLedger(event, ledger, ledgerName);
-    }),
+    admitted(
+      withConventions(routeOf('GET /ledger'), async (event: APIGatewayProxyEvent) => {
+        const { ledger, ledgerName } = await deps();
+        return exportLedger(event, ledger, ledgerName);
+      }),
+    ),
   );

@@ -9,6 +9,7 @@ import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { requiredEnv } from '../wiring/env.js';
+import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
 import { routeOf } from './routes.js';
@@ -45,7 +46,9 @@ const signer: Signer = onFirstUse(() => kmsSigner(process.env));
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetCheckpoints'))
   .handler(
-    withConventions(routeOf('GET /ledger/checkpoints'), (_event: APIGatewayProxyEvent) =>
-      getCheckpoints(evidence, requiredEnv('ITV_LEDGER_NAME'), () => signer.publicKeySpkiDer()),
+    admitted(
+      withConventions(routeOf('GET /ledger/checkpoints'), (_event: APIGatewayProxyEvent) =>
+        getCheckpoints(evidence, requiredEnv('ITV_LEDGER_NAME'), () => signer.publicKeySpkiDer()),
+      ),
     ),
   );

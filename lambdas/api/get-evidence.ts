@@ -10,6 +10,7 @@ import { onFirstUse } from '../wiring/aws/on-first-use.js';
 import { s3Evidence } from '../wiring/aws/s3.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
 import { requiredEnv } from '../wiring/env.js';
+import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
 import { notFound, problem } from './problem.js';
@@ -73,7 +74,9 @@ const deps = {
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetEvidence'))
   .handler(
-    withConventions(routeOf('GET /intents/{id}/evidence'), (event: APIGatewayProxyEvent) =>
-      getEvidence(event, deps),
+    admitted(
+      withConventions(routeOf('GET /intents/{id}/evidence'), (event: APIGatewayProxyEvent) =>
+        getEvidence(event, deps),
+      ),
     ),
   );

@@ -9,6 +9,7 @@ import type { MetricSeries } from '../ports/releaser.js';
 import { cloudWatchTelemetry } from '../wiring/aws/cloudwatch.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
 import { notFound } from './problem.js';
@@ -73,7 +74,9 @@ const deps = awsPipelineDeps('get-intent', { telemetry: cloudWatchTelemetry });
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetIntent'))
   .handler(
-    withConventions(routeOf('GET /intents/{id}'), async (event: APIGatewayProxyEvent) => {
-      return getIntent(event, await deps());
-    }),
+    admitted(
+      withConventions(routeOf('GET /intents/{id}'), async (event: APIGatewayProxyEvent) => {
+        return getIntent(event, await deps());
+      }),
+    ),
   );

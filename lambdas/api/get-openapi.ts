@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { openApiDocument } from './openapi.js';
 import { routeOf } from './routes.js';
@@ -15,4 +16,4 @@ export async function getOpenApi(): Promise<APIGatewayProxyResult> {
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('GetOpenApi'))
-  .handler(withConventions(routeOf('GET /openapi.json'), () => getOpenApi()));
+  .handler(admitted(withConventions(routeOf('GET /openapi.json'), () => getOpenApi())));

@@ -12,6 +12,7 @@ import {
 import type { LedgerStore } from '../ports/ledger-store.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { admitted } from './admitted.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, queryInteger, withHeaders } from './http.js';
 import { routeOf } from './routes.js';
@@ -116,7 +117,9 @@ const deps = awsPipelineDeps('list-intents');
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ListIntents'))
   .handler(
-    withConventions(routeOf('GET /intents'), async (event: APIGatewayProxyEvent) => {
-      return listIntentsRoute(event, await deps());
-    }),
+    admitted(
+      withConventions(routeOf('GET /intents'), async (event: APIGatewayProxyEvent) => {
+        return listIntentsRoute(event, await deps());
+      }),
+    ),
   );

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { admitted } from './admitted.js';
 import { methodNotAllowed, noRouteProblem } from './problem.js';
 import { matchRoute } from './routes.js';
 
@@ -19,4 +20,4 @@ export async function noRoute(
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('NoRoute'))
-  .handler((event: APIGatewayProxyEvent) => noRoute(event));
+  .handler(admitted((event: APIGatewayProxyEvent) => noRoute(event)));

@@ -4,6 +4,7 @@ import { valueViewAnswer } from '../core/value-view.js';
 import type { ValueViewDeps } from '../core/value-view-catch-up.js';
 import { awsPipelineDeps } from '../wiring/aws/pipeline-deps.js';
 import { telemetry } from '../wiring/aws/telemetry.js';
+import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, json } from './http.js';
 import { routeOf } from './routes.js';
@@ -42,7 +43,9 @@ const deps = awsPipelineDeps('report-value');
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(telemetry('ReportValue'))
   .handler(
-    withConventions(routeOf('GET /value'), async (event: APIGatewayProxyEvent) => {
-      return reportValue(event, await deps());
-    }),
+    admitted(
+      withConventions(routeOf('GET /value'), async (event: APIGatewayProxyEvent) => {
+        return reportValue(event, await deps());
+      }),
+    ),
   );

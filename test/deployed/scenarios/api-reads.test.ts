@@ -130,6 +130,47 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     expect(JSON.stringify(bad.body.issues)).toMatch(/until.*ISO-8601/);
   });
 
+  test('an IAM role no catalog principal claims reads nothing: every read route answers it 401, as a write does', async () => {
+    // Prepare: a role in the account, allowed execute-api:Invoke, that no principal lists among its identities.
+    const stranger: CallerIdentity = {
+      arn: personCalling('dev@example.com', 'Developer').arn,
+      accessKey: 'ASIASTRANGER00000001',
+    };
+    const reads = [
+      `/intents/${encodeURIComponent(intentId)}`,
+      '/intents',
+      '/ledger',
+      '/ledger/checkpoints',
+      `/intents/${encodeURIComponent(intentId)}/evidence`,
+      '/value',
+      '/delegations',
+      '/openapi.json',
+      '/no/such/route',
+    ];
+
+    // Act
+    const answers: Array<{ status: number; body: Record<string, unknown> }> = [];
+    for (const path of reads) {
+      const answer = await stack.clock.busy(() => stack.api.request('GET', path, { caller: stranger }));
+      // A route that served the stranger answers what it serves (JSON Lines for the ledger), not a problem.
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(answer.body) as Record<string, unknown>;
+      } catch {
+        body = { served: answer.body.slice(0, 80) };
+      }
+      answers.push({ status: answer.statusCode, body });
+    }
+    const known = await call('GET', '/intents', auditor);
+
+    // Assess
+    expect(answers.map((a, i) => [reads[i], a.status, a.body.error])).toEqual(
+      reads.map((path) => [path, 401, 'UnknownCallerError']),
+    );
+    for (const answer of answers) expect(String(answer.body.message)).toContain(stranger.arn);
+    expect(known.status).toBe(200);
+  });
+
   test('the IAM caller grants a delegation and alone revokes it; an unsigned request never reaches the function', async () => {
     // Prepare
     const expiresAt = new Date(stack.clock.now().getTime() + 7 * 86_400_000).toISOString();
