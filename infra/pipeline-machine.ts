@@ -42,7 +42,12 @@ export class PipelineMachine extends Construct {
         buildPipeline(new Construct(this, 'States'), props.stages),
       ),
       tracingEnabled: true,
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+      // Every event, without execution data: the data is the whole state — the intent and its payload — and the
+      // task tokens the parks hand out (`$$.Task.Token`), which would sit in CloudWatch Logs for the log retention
+      // where anybody who may read the log group could resume a wait. ALL rather than ERROR: failures are logged
+      // by error name and cause either way, and ALL also keeps which states ran and when past the execution
+      // history's 90 days, as cdk-nag's AwsSolutions-SF1 asks, with no finding to acknowledge.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });
   }
 }

@@ -644,13 +644,15 @@ describe('AppConfig', () => {
 });
 
 describe('state machine', () => {
-  test('is a Standard state machine logging ALL to its log group, with tracing', () => {
+  test('is a Standard state machine logging ALL to its log group without execution data, with tracing', () => {
+    // Execution data is the whole state — the intent, its payload — and the task tokens handed to the parks:
+    // none of it goes to CloudWatch Logs, kept a year; each event, failures by name and cause, is.
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: {
         Level: 'ALL',
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
       },
     });
