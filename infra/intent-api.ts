@@ -184,7 +184,11 @@ export class IntentApi extends Construct {
     };
     // Every declared resource also takes ANY, answered by no-route with 405 and the methods it does take;
     // a path no resource declares reaches the root's greedy {proxy+}, answered 404.
-    const noRoute = new LambdaIntegration(fn('no-route'));
+    // `allowTestInvoke: false`: Lambda permits API Gateway the `v1` stage's methods only, not the console's
+    // TestInvokeMethod (`test-invoke-stage`), which bypasses IAM auth for whoever may call it, and whose
+    // permissions, one per method, count toward CloudFormation's 500 resources a stack.
+    const integrationOf = (name: string) => new LambdaIntegration(fn(name), { allowTestInvoke: false });
+    const noRoute = integrationOf('no-route');
     const resources = new Map<string, IResource>([['', this.api.root]]);
     const resourceOf = (path: string): IResource => {
       const known = resources.get(path);
@@ -201,7 +205,7 @@ export class IntentApi extends Construct {
         parameters[`method.request.path.${name}`] = true;
       // Query parameters are declared optional: the handlers check their values and name a bad one.
       for (const name of route.query ?? []) parameters[`method.request.querystring.${name}`] = false;
-      const integration = new LambdaIntegration(fn(route.fn));
+      const integration = integrationOf(route.fn);
       // HEAD is answered by a GET route's function (RFC 9110 §9.3.2), as the local API answers it
       // (`matchRoute`); API Gateway sends the answer's status and headers without its body.
       for (const method of route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]) {

@@ -660,6 +660,14 @@ describe('state machine', () => {
 });
 
 describe('API', () => {
+  test("Lambda permits API Gateway only the deployed stage's methods: no test-invoke-stage permission", () => {
+    const sources = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) =>
+      JSON.stringify((p as { Properties: { SourceArn?: unknown } }).Properties.SourceArn ?? ''),
+    );
+    expect(sources.filter((arn) => arn.includes('test-invoke-stage'))).toEqual([]);
+    expect(sources.filter((arn) => arn.includes('DeploymentStage')).length).toBeGreaterThan(0);
+  });
+
   test('every method requires IAM auth and goes through the request validator', () => {
     // The routes of lambdas/api/routes.ts (and HEAD beside each GET), ANY on each of their resources and on the
     // root (405 or 404 from no-route), and the root's greedy {proxy+} (404).
