@@ -155,6 +155,9 @@ export class IntentApi extends Construct {
         throttlingBurstLimit: throttling.burstLimit,
       },
     });
+    // RestApi always adds an `Endpoint` output (the stage's URL): the stack outputs the same URL as `ApiUrl`, the
+    // name README and `itv context add` read, so the duplicate is dropped.
+    this.api.node.tryRemoveChild('Endpoint');
     this.validator = this.api.addRequestValidator('Validator', {
       requestValidatorName: 'itv-body-and-parameters',
       validateRequestBody: true,

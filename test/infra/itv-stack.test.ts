@@ -668,6 +668,15 @@ describe('API', () => {
     expect(sources.filter((arn) => arn.includes('DeploymentStage')).length).toBeGreaterThan(0);
   });
 
+  test('the outputs are the four README lists, and no other (no duplicate of ApiUrl)', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'ApiUrl',
+      'EvidenceBucketName',
+      'SigningKeyId',
+      'StateMachineArn',
+    ]);
+  });
+
   test('every method requires IAM auth and goes through the request validator', () => {
     // The routes of lambdas/api/routes.ts (and HEAD beside each GET), ANY on each of their resources and on the
     // root (405 or 404 from no-route), and the root's greedy {proxy+} (404).
