@@ -13,10 +13,12 @@ import { type DoorDeps, type Submitted, submitForTheRecord } from './submission.
 export type IntentSubmittedEvent = EventBridgeEvent<'Intent Submitted', { intent?: unknown }>;
 
 /**
- * The automation principal behind an event: EventBridge sets `source` and `account` itself, and the bus
- * policy lets only the CI roles of the principal claiming a source put events under it. Undefined for a
- * source no principal claims (the rule matches only claimed sources, so that is a rule out of step with
- * the catalog).
+ * The automation principal behind an event. EventBridge sets `account` (the caller's), but `source` is whatever
+ * the caller put in its PutEvents entry: what makes it mean anything is the bus policy
+ * (`infra/intake-events.ts`), whose explicit denies refuse every role but the registered CI roles, and each of
+ * those under any source but its own principal's. So a source names the principal only as far as that policy
+ * holds. Undefined for a source no principal claims (the rule matches only claimed sources, so that is a rule
+ * out of step with the catalog).
  */
 export function eventCaller(event: IntentSubmittedEvent, catalog: Catalog): Caller | undefined {
   const principal = catalog.eventSources[event.source];
