@@ -1,7 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { serviceAlarms } from '../lambdas/core/release/alarms.js';
 import { ItvStack, type ItvStackProps } from './itv-stack.js';
-import { stackNamePattern } from './physical-names.js';
+import { checkDerivedNames, stackNamePattern } from './physical-names.js';
 
 export interface ItvAppOptions extends Omit<ItvStackProps, 'env'> {
   /** Bundle the Lambda code with esbuild. Off for tests and the ASL export: they need the template only. */
@@ -57,6 +58,12 @@ export function createItvApp(options: ItvAppOptions): { app: App; stack: ItvStac
       `itv:stackName "${name}" is not a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters`,
     );
   }
+  checkDerivedNames(
+    name,
+    stackProps.services.flatMap((service) =>
+      serviceAlarms(service.name, service.slo, name.toLowerCase()).map((alarm) => alarm.name),
+    ),
+  );
   const stack = new ItvStack(app, name, {
     ...stackProps,
     description: 'itv: intent to value, automated change management for real-time release',

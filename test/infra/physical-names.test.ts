@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { createItvApp } from '../../infra/build-app.js';
-import { fixtureTemplate, synthesizeItv } from './synth-support.js';
+import { fixtureServices, fixtureTemplate, synthesizeItv } from './synth-support.js';
 
 /** Names CloudFormation must find free in the account and region: a second stack with any of them fails to create. */
 const regionUniqueNames: ReadonlyArray<readonly [string, string]> = [
@@ -91,5 +91,33 @@ describe('two stacks in one account and region', () => {
         stackName: 'itv staging',
       }),
     ).toThrow(/itv:stackName "itv staging" is not a CloudFormation stack name/);
+  });
+});
+
+describe("names made from the stack's name stay within AWS's limits", () => {
+  const synth =
+    (stackName: string, services = fixtureServices) =>
+    () =>
+      createItvApp({ services, publishers: [], bundling: false, templateValidation: false, stackName });
+
+  test('a name whose state machine name would pass 80 characters is refused at synth, naming itv:stackName, the limit and the resource', () => {
+    // 72 characters + "-pipeline" = 81, over Step Functions' 80; 128 is CloudFormation's own limit.
+    const long = `Itv${'x'.repeat(69)}`;
+    expect(long).toHaveLength(72);
+    expect(synth(long)).toThrow(
+      /itv:stackName .*state machine name "Itvx+-pipeline" is 81 characters: AWS::StepFunctions::StateMachine names are at most 80/,
+    );
+    expect(synth(`Itv${'x'.repeat(125)}`)).toThrow(/itv:stackName .*at most 80/);
+  });
+
+  test('the longest name whose state machine fits (71 characters) synthesizes', () => {
+    expect(synth(`Itv${'x'.repeat(68)}`)).not.toThrow();
+  });
+
+  test("a rollback alarm name past CloudWatch's 255 characters (stack and service name together) is refused, naming it", () => {
+    const service = { ...fixtureServices[0]!, name: 's'.repeat(200) };
+    expect(synth(`Itv${'x'.repeat(60)}`, [service])).toThrow(
+      /itv:stackName .*alarm name "itvx+-s+-error-rate" is 27\d characters: AWS::CloudWatch::Alarm names are at most 255/,
+    );
   });
 });
