@@ -1,3 +1,5 @@
+import { BUNDLES_FOLDER, SNAPSHOTS_FOLDER } from '../lambdas/core/evidence/bundle-layout.js';
+import { checkpointPrefix } from '../lambdas/core/evidence/checkpoint-object.js';
 import { type PipelineStage, pipelineStageList } from '../lambdas/stages/registry.js';
 import type { FunctionAccess } from '../lambdas/stages/stage-access.js';
 
@@ -95,4 +97,26 @@ export function entryOf(name: ItvFunctionName): string {
   return (apiFunctionNames as readonly string[]).includes(name)
     ? `lambdas/api/${name}.ts`
     : `lambdas/functions/${name}.ts`;
+}
+
+/**
+ * Where in the evidence bucket each function with `evidence` access reads, writes and lists: the folders its code
+ * names, never the whole bucket. Every object written is locked for years (Object Lock COMPLIANCE), so a write
+ * under another folder would take that key for good; the payloads' own folder is granted apart (`payloads`).
+ */
+export function evidenceFolders(
+  ledger: string,
+): Readonly<Partial<Record<ItvFunctionName, readonly string[]>>> {
+  const checkpoints = checkpointPrefix(ledger);
+  return {
+    // Its telemetry snapshot, `snapshots/<intent>/<sha256>.json` (lambdas/core/pipeline/observe.ts).
+    observe: [SNAPSHOTS_FOLDER],
+    // Pins the head and seals the bundle under `bundles/<intent>/`, keeps each signed head under
+    // `checkpoints/<ledger>/` (lambdas/core/pipeline/checkpoint.ts, lambdas/core/evidence/seal-bundle.ts).
+    'sign-checkpoint': [BUNDLES_FOLDER, checkpoints],
+    // The ledger's signed checkpoints (lambdas/core/evidence/audit-stores.ts).
+    'get-checkpoints': [checkpoints],
+    // One intent's bundle (lambdas/core/evidence/recorded-bundle.ts).
+    'get-evidence': [BUNDLES_FOLDER],
+  };
 }

@@ -15,6 +15,7 @@ import type { DataTables } from './data-tables.js';
 import {
   apiFunctionNames,
   entryOf,
+  evidenceFolders,
   type FunctionAccess,
   functionAccess,
   type ItvFunctionName,
@@ -155,14 +156,14 @@ export class ItvFunctions extends Construct {
       environment: { NODE_OPTIONS: '--enable-source-maps', ITV_NAME_PREFIX: namePrefix(this) },
       bundling: functionBundling,
     });
-    this.grantData(fn, access);
+    this.grantData(name, fn, access);
     this.grantPayloads(fn, access);
     this.grantRelease(fn, access.release ?? []);
     if (access.telemetry) this.grantTelemetry(fn, access.telemetry);
     return fn;
   }
 
-  private grantData(fn: NodejsFunction, access: FunctionAccess): void {
+  private grantData(name: ItvFunctionName, fn: NodejsFunction, access: FunctionAccess): void {
     const { tables, evidence } = this.props;
     // Checkpoint objects in the evidence store are named after their ledger, so evidence readers need the name.
     if (access.ledger || access.evidence) fn.addEnvironment('ITV_LEDGER_NAME', ledgerName);
@@ -188,13 +189,25 @@ export class ItvFunctions extends Construct {
     }
     if (access.evidence) {
       fn.addEnvironment('ITV_EVIDENCE_BUCKET', evidence.bucketName);
-      // Exactly the calls the S3 evidence store makes; no delete, no retention or legal-hold changes.
+      const folders = evidenceFolders(ledgerName)[name];
+      if (!folders) throw new Error(`${name}: evidence access without the folders it uses (evidenceFolders)`);
+      // Exactly the calls the S3 evidence store makes, on the folders this function uses; no delete, no
+      // retention or legal-hold changes.
       const objectActions = access.evidence === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
       fn.addToRolePolicy(
-        new PolicyStatement({ actions: objectActions, resources: [evidence.arnForObjects('*')] }),
+        new PolicyStatement({
+          actions: objectActions,
+          resources: folders.map((folder) => evidence.arnForObjects(`${folder}*`)),
+        }),
       );
+      // Lists only under those folders. Also what lets S3 answer a GetObject of a missing key 404 rather than
+      // 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
       fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [evidence.bucketArn] }),
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [evidence.bucketArn],
+          conditions: { StringLike: { 's3:prefix': folders.map((folder) => `${folder}*`) } },
+        }),
       );
     }
   }

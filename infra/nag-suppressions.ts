@@ -1,12 +1,14 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { BUNDLES_FOLDER, SNAPSHOTS_FOLDER } from '../lambdas/core/evidence/bundle-layout.js';
+import { checkpointPrefix } from '../lambdas/core/evidence/checkpoint-object.js';
 import { payloadLimits } from '../lambdas/core/intake/limits.js';
 import { pipelineStages } from '../statemachines/task-states.js';
 import type { DataTables } from './data-tables.js';
 import type { EvidenceBucket } from './evidence-bucket.js';
 import type { IntakeEvents } from './intake-events.js';
 import type { IntentApi } from './intent-api.js';
-import type { ItvFunctions } from './itv-functions.js';
+import { type ItvFunctions, ledgerName } from './itv-functions.js';
 import type { PipelineMachine } from './pipeline-machine.js';
 import type { ReleaseConfig } from './release-config.js';
 
@@ -51,11 +53,17 @@ export function suppressAcceptedFindings(stack: FindingScopes): void {
     `IAM5[Resource::<${logicalId(cfn(tables.ledger))}.Arn>/index/*]`,
     "Ledger reads by intent query the table's own byIntent index; the grant covers this table's indexes only.",
   );
-  accept(
-    functions,
-    `IAM5[Resource::<${logicalId(cfn(evidence.bucket))}.Arn>/*]`,
-    'Evidence object keys are derived per intent at run time; the grant is Get/PutObject on this bucket only, under Object Lock.',
-  );
+  const evidenceReasons: Record<string, string> = {
+    [SNAPSHOTS_FOLDER]:
+      "Observe's telemetry snapshots are named by intent and by the SHA-256 of their content, known only at run time; the grant is Get/PutObject on that folder alone (Observe), under Object Lock.",
+    [BUNDLES_FOLDER]:
+      'Evidence bundles are named by intent id, known only at run time; the grant is Get/PutObject on that folder alone for the stage that seals bundles (SignCheckpoint) and GetObject for the evidence route, under Object Lock.',
+    [checkpointPrefix(ledgerName)]:
+      "Checkpoint objects are named by the ledger's tree size at signing time; the grant is Get/PutObject on this ledger's checkpoint folder alone for SignCheckpoint and GetObject for the checkpoints route, under Object Lock.",
+  };
+  for (const [folder, reason] of Object.entries(evidenceReasons)) {
+    accept(functions, `IAM5[Resource::<${logicalId(cfn(evidence.bucket))}.Arn>/${folder}*]`, reason);
+  }
   accept(
     functions,
     `IAM5[Resource::<${logicalId(cfn(evidence.bucket))}.Arn>/${payloadLimits.prefix}*]`,

@@ -260,6 +260,68 @@ describe('evidence bucket', () => {
     });
   });
 
+  test('evidence grants name the prefixes each function uses, never the whole bucket, and every list carries s3:prefix', () => {
+    // Every write is locked for years (COMPLIANCE): a key written under the wrong prefix is taken for good.
+    const roles = roleOfFunction(template);
+    const grants = new Map<string, Array<{ actions: string[]; resources: string[]; prefixes?: string[] }>>();
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+      Properties: {
+        Roles: Array<{ Ref: string }>;
+        PolicyDocument: { Statement: Array<Record<string, unknown>> };
+      };
+    }>) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const text = JSON.stringify(statement.Resource ?? '');
+        if (!text.includes('EvidenceBucket')) continue;
+        const actions = ([] as string[]).concat(statement.Action as string | string[]);
+        const resources = ([] as unknown[]).concat(statement.Resource).map((r) => {
+          const join = (r as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+          return join ? String(join[1].at(-1)) : '<bucket>';
+        });
+        const like = (statement.Condition as { StringLike?: Record<string, string | string[]> } | undefined)
+          ?.StringLike?.['s3:prefix'];
+        for (const role of policy.Properties.Roles) {
+          const list = grants.get(role.Ref) ?? [];
+          list.push({ actions, resources, ...(like ? { prefixes: ([] as string[]).concat(like) } : {}) });
+          grants.set(role.Ref, list);
+        }
+      }
+    }
+    const of = (name: Parameters<typeof environmentOf>[1]) => {
+      const statements = grants.get(roles[name]) ?? [];
+      const objects = statements
+        .filter((s) => s.actions.some((a) => a !== 's3:ListBucket'))
+        .flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} ${r}`)));
+      const lists = statements.filter((s) => s.actions.includes('s3:ListBucket'));
+      return { objects: objects.sort(), lists: lists.map((s) => s.prefixes ?? 'no s3:prefix condition') };
+    };
+    expect(of('observe')).toEqual({
+      objects: ['s3:GetObject /snapshots/*', 's3:PutObject /snapshots/*'],
+      lists: [['snapshots/*']],
+    });
+    expect(of('sign-checkpoint')).toEqual({
+      objects: [
+        's3:GetObject /bundles/*',
+        's3:GetObject /checkpoints/main/*',
+        's3:PutObject /bundles/*',
+        's3:PutObject /checkpoints/main/*',
+      ],
+      lists: [['bundles/*', 'checkpoints/main/*']],
+    });
+    expect(of('get-checkpoints')).toEqual({
+      objects: ['s3:GetObject /checkpoints/main/*'],
+      lists: [['checkpoints/main/*']],
+    });
+    expect(of('get-evidence')).toEqual({ objects: ['s3:GetObject /bundles/*'], lists: [['bundles/*']] });
+    // No role is granted objects bucket-wide, nor lists it without a prefix.
+    for (const statements of grants.values()) {
+      for (const s of statements) {
+        expect(s.resources).not.toContain('/*');
+        if (s.actions.includes('s3:ListBucket')) expect(s.prefixes).toBeDefined();
+      }
+    }
+  });
+
   test('functions may read and put evidence objects but never delete them or change their retention', () => {
     // Observe and SignCheckpoint write evidence; the upload route writes payloads under their digest.
     const writers = [...allowedActionsByRole(template).values()].filter((a) => a.has('s3:PutObject'));

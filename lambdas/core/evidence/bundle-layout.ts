@@ -18,6 +18,11 @@ export const ARCHIVE_FILE = 'bundle.tar';
 /** The public key that signed everything, SPKI in PEM. */
 export const PUBLIC_KEY_FILE = 'public-key.pem';
 
+/** The evidence store's folder of every bundle: `bundles/<intent id>/`. */
+export const BUNDLES_FOLDER = 'bundles/';
+/** The evidence store's folder of Observe's telemetry snapshots: `snapshots/<intent id>/<sha256>.json`. */
+export const SNAPSHOTS_FOLDER = 'snapshots/';
+
 /** The evidence store folder of one intent's bundle. */
 export function bundlePrefix(intentId: string): string {
   // The intent ids' own rule, so no id the API takes is one the store cannot keep (nor the reverse).
@@ -29,7 +34,7 @@ export function bundlePrefix(intentId: string): string {
       },
     ]);
   }
-  return `bundles/${intentId}/`;
+  return `${BUNDLES_FOLDER}${intentId}/`;
 }
 
 export function bundleKey(intentId: string, file: string): string {

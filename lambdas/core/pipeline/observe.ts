@@ -1,3 +1,4 @@
+import { SNAPSHOTS_FOLDER } from '../evidence/bundle-layout.js';
 import { jsonFile } from '../evidence/evidence-files.js';
 import { type PipelineDeps, record } from './deps.js';
 import { recordMeasuredBudget } from './measured-budget.js';
@@ -22,7 +23,7 @@ export async function observe(state: PipelineState, deps: PipelineDeps): Promise
   // Keyed by digest: a retry that reads slightly different telemetry writes a new object, never a conflict.
   const file = jsonFile('observability-snapshot.json', snapshot);
   const evidenceUri = await deps.evidence.putObject(
-    `snapshots/${intentId}/${file.sha256}.json`,
+    `${SNAPSHOTS_FOLDER}${intentId}/${file.sha256}.json`,
     file.body,
     'application/json',
   );
