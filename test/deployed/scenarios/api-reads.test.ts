@@ -22,7 +22,7 @@ import {
 describe('the ledger, evidence, value and delegations over the deployed API', () => {
   let stack: DeployedStack;
   let intentId: string;
-  const auditor = personCalling('xavier', 'ItvAuditors');
+  const auditor = personCalling('xavier', 'ItvReviewers');
 
   /** A GET through API Gateway as `caller`, in the shape the CLI's reads take. */
   const getAs =

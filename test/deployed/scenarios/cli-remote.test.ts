@@ -181,7 +181,7 @@ describe('one CLI, the deployed stack as its target', () => {
     // Prepare: an audit of a quiet ledger. A command returns once its intent has concluded; the execution then
     // still signs its closing checkpoint, and until it has, the last entries trail (exit 3, rightly).
     for (const id of submittedIds) await stack.finished(id);
-    const auditor = front.credentialsFor(personCalling('xavier', 'ItvAuditors'), 'auditor');
+    const auditor = front.credentialsFor(personCalling('xavier', 'ItvReviewers'), 'auditor');
     const ledgerFile = join(work, 'ledger.jsonl');
     const released = (await stack.ledger.read(stack.ledgerName)).find(
       (stored) => stored.entry.type === 'intent.concluded',

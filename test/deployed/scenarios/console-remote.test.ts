@@ -92,7 +92,7 @@ describe('the web console on the deployed stack', () => {
     );
     expect(reviewed.status).toBe(200);
     expect((await stack.finished(released)).status).toBe('SUCCEEDED');
-    const auditor = await consoleAs(front.credentialsFor(personCalling('xavier', 'ItvAuditors'), 'auditor'));
+    const auditor = await consoleAs(front.credentialsFor(personCalling('xavier', 'ItvReviewers'), 'auditor'));
 
     // Act
     const evidence = await auditor.get(`/intents/${released}/evidence`);

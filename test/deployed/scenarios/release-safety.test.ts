@@ -89,7 +89,7 @@ describe('release safety on the deployed stack', () => {
     // Lock), the bundle says why the intent stopped, and a head signed after its last entry covers the ledger.
     expect(types.at(-1)).toBe('checkpoint.signed');
     expect(failed.execution.states.slice(-2)).toEqual(['RestoreMonitors', 'SignCheckpoint']);
-    const get = apiGet(personCalling('xavier', 'ItvAuditors'));
+    const get = apiGet(personCalling('xavier', 'ItvReviewers'));
     const download = await downloadLedger(get);
     const key = pemToSpki(download.publicKeyPem);
     const bundle = await downloadBundle(get, failed.intentId);
