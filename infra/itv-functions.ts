@@ -200,14 +200,14 @@ export class ItvFunctions extends Construct {
           resources: folders.map((folder) => evidence.arnForObjects(`${folder}*`)),
         }),
       );
-      // Lists only under those folders. Also what lets S3 answer a GetObject of a missing key 404 rather than
-      // 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
+      // The bucket's listing, without an s3:prefix condition: it is what lets S3 answer a GetObject of a missing
+      // key 404 rather than 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions),
+      // and every one of these functions reads keys that may not be there yet (a first checkpoint, an intent's
+      // bundle before it is sealed). That check's request carries no s3:prefix, and AWS does not document that a
+      // grant conditioned on it satisfies the check: a 403 there would fail every intent's first checkpoint. A
+      // listing names keys (intent ids, ledger sizes); what the keys hold stays behind the folder-scoped grants.
       fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [evidence.bucketArn],
-          conditions: { StringLike: { 's3:prefix': folders.map((folder) => `${folder}*`) } },
-        }),
+        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [evidence.bucketArn] }),
       );
     }
   }
