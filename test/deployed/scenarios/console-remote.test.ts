@@ -224,22 +224,23 @@ describe('the web console on the deployed stack', () => {
       expect(sent.every((request) => request.signed)).toBe(true);
     });
 
-    test('in Chromium: a manager groups value by country and team (the totals the deployed API reports), opens evidence verified and verifies the ledger', async () => {
+    test('in Chromium: a manager groups value by team and country (the totals the deployed API reports), opens evidence verified and verifies the ledger', async () => {
       // Prepare: a manager's console, signing as their own AWS identity, opened in a real browser, over the
-      // changes released above (their tags name a country and a team).
+      // changes released above (their authority names a team, their tags a country).
       const who = front.credentialsFor(personCalling('victor'), 'manager');
       const { running } = await consoleAs(who);
       await inChromium(async (browser) => {
         const page = await openedIn(browser, running);
 
-        // Act: group by country, then team, through the form a manager uses.
+        // Act: tick country and team in the form a manager uses; it lists the built-in dimensions (team among
+        // them) before the tags (country), and groups in that order.
         await page.goto(at(running, '/value'));
         const { headings, totals } = await groupValueBy(page, ['country', 'team']);
-        const answer = await remoteAs(who).call<ValueAnswer>('GET', valueApiPath({ by: 'country,team' }));
+        const answer = await remoteAs(who).call<ValueAnswer>('GET', valueApiPath({ by: 'team,country' }));
 
         // Assess
-        expect(page.url()).toMatch(/by=country&by=team/);
-        expect(headings.slice(0, 2)).toEqual(['country', 'team']);
+        expect(page.url()).toMatch(/by=team&by=country/);
+        expect(headings.slice(0, 2)).toEqual(['team', 'country']);
         expect(answer.status).toBe(200);
         const report = valueReportDocument(answer.body, 'wall');
         expect(report.totals.released).toBeGreaterThan(0);
