@@ -1,3 +1,4 @@
+import canonicalizeModule from 'canonicalize';
 import fc from 'fast-check';
 import { canonicalJson } from '../../../lambdas/core/ledger/canonical-json.js';
 
@@ -28,6 +29,9 @@ function reference(value: unknown): string {
   const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${keys.map((key) => `${JSON.stringify(key)}:${reference((value as Record<string, unknown>)[key])}`).join(',')}}`;
 }
+
+/** The `canonicalize` package (RFC 8785's JavaScript reference), which the ledger's entries were written with. */
+const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
 // JSON has no -0; JSON.parse(JSON.stringify(v)) is the value JSON can carry.
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -72,6 +76,19 @@ describe('canonicalJson properties (RFC 8785)', () => {
     );
   });
 
+  test("writes the `canonicalize` package's text for every JSON value, so an entry hashes as it did when written", () => {
+    // Strings of any code units; those with a lone surrogate are refused (the next test), the rest compared.
+    const wellFormed = json.filter(
+      (value) => !/[\uD800-\uDFFF]/.test(JSON.stringify(value) ?? '') || isWellFormed(value),
+    );
+    fc.assert(
+      fc.property(wellFormed, (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test('writes a finite number as ECMAScript does (RFC 8785 §3.2.2.3), -0 as 0', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
@@ -98,3 +115,13 @@ describe('canonicalJson properties (RFC 8785)', () => {
     );
   });
 });
+
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether every string and key in `value` is well-formed UTF-16 (what RFC 8785 can write at all). */
+function isWellFormed(value: unknown): boolean {
+  if (typeof value === 'string') return !LONE.test(value);
+  if (Array.isArray(value)) return value.every(isWellFormed);
+  if (value === null || typeof value !== 'object') return true;
+  return Object.entries(value).every(([key, item]) => !LONE.test(key) && isWellFormed(item));
+}

@@ -60,6 +60,10 @@ describe('canonicalJson (RFC 8785)', () => {
     ['NaN', { n: Number.NaN }, 'NaN'],
     ['Infinity', { n: Number.POSITIVE_INFINITY }, 'Infinity'],
     ['a bigint', { n: 1n }, 'bigint'],
+    // The `canonicalize` package wrote these as the text `undefined`: no JSON at all.
+    ['a function as a member', { f: () => 1 }, '$.f: a function has no JSON form'],
+    ['a function in an array', { list: [1, () => 1] }, '$.list[1]: a function has no JSON form'],
+    ['NaN, naming where', { a: [{ n: Number.NaN }] }, '$.a[0].n: NaN has no JSON form'],
   ])('refuses %s', (_name, value, message) => {
     // Act / Assess
     expect(() => canonicalJson(value)).toThrow(message);
