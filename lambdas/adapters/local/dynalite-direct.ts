@@ -14,6 +14,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { memoiseExpressionParsers } from './dynalite-expressions.js';
+import { fromTheWire, onTheWire } from './dynalite-wire.js';
 import { StoreHealth } from './store-failure.js';
 
 /** dynalite's store: opaque here, handed back to its own validations and actions. */
@@ -102,7 +103,7 @@ export class DirectDynaliteClient extends DynamoDBClient {
       let data: unknown;
       try {
         this.health.check();
-        data = validations.checkTypes(JSON.parse(onTheWire(input)), validation.types);
+        data = validations.checkTypes(onTheWire(input), validation.types);
         validations.checkValidations(data, validation.types, validation.custom, this.store);
       } catch (error) {
         reject(refusal(error));
@@ -112,40 +113,12 @@ export class DirectDynaliteClient extends DynamoDBClient {
         if (error) reject(refusal(this.health.observe(error)));
         else
           resolve({
-            ...answered(result),
+            ...(result === undefined ? {} : (fromTheWire(result) as Record<string, unknown>)),
             $metadata: { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 },
           });
       });
     });
   }
-}
-
-/** The input as the SDK sends it: JSON, with binary values (B, BS) in base64. */
-function onTheWire(input: unknown): string {
-  return JSON.stringify(input, (_key, value) =>
-    value instanceof Uint8Array
-      ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
-      : value,
-  );
-}
-
-/**
- * The action's result as the SDK hands it back: a fresh copy (nothing shared with dynalite's store), with each
- * binary attribute value ({ B: base64 }, { BS: [base64] }) decoded. An attribute value is the only object whose
- * one key is B or BS and holds a string or strings: in an item or a map, every value is itself an object.
- */
-function answered(result: unknown): Record<string, unknown> {
-  if (result === undefined) return {};
-  return JSON.parse(JSON.stringify(result), (_key, value) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-    const keys = Object.keys(value);
-    if (keys.length !== 1) return value;
-    if (keys[0] === 'B' && typeof value.B === 'string')
-      return { B: new Uint8Array(Buffer.from(value.B, 'base64')) };
-    if (keys[0] === 'BS' && Array.isArray(value.BS) && value.BS.every((v: unknown) => typeof v === 'string'))
-      return { BS: value.BS.map((v: string) => new Uint8Array(Buffer.from(v, 'base64'))) };
-    return value;
-  }) as Record<string, unknown>;
 }
 
 /** dynalite's refusal (`statusCode`, `body.__type`, `body.message`) as the SDK would throw it. */
