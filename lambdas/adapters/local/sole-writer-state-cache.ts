@@ -171,7 +171,13 @@ export function copyOf<T>(value: T): T {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = copyOf((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) {
+    const item = copyOf((value as Record<string, unknown>)[key]);
+    // A member named __proto__ stays a member of the copy, as in what was copied, not its prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    } else copy[key] = item;
+  }
   return copy as T;
 }
 

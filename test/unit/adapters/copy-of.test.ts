@@ -33,4 +33,14 @@ describe('copyOf, the state cache copy', () => {
     expect(copy.a).not.toBe(bare.a);
     expect(copyOf({ a: undefined })).toHaveProperty('a', undefined);
   });
+
+  it('keeps a member named __proto__ a member: the copy gets no prototype from the data it copies', () => {
+    const original = JSON.parse('{"content":{"__proto__":{"isAdmin":true},"flag":1}}') as {
+      content: Record<string, unknown>;
+    };
+    const copy = copyOf(original);
+    expect(Object.keys(copy.content)).toEqual(['__proto__', 'flag']);
+    expect(Object.getPrototypeOf(copy.content)).toBe(Object.prototype);
+    expect((copy.content as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+  });
 });
