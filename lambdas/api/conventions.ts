@@ -76,8 +76,20 @@ export function withConventions(
 ): Route {
   return async (event) => {
     const refused = refuseRequest(route, event);
-    return asProblem(refused ?? (await handle(event)), event.path);
+    return asProblem(refused ?? (await handle(event)), instanceOf(event));
   };
+}
+
+/**
+ * The request's path as a problem's `instance`, unless a path parameter in it is one no resource can have (over
+ * 256 characters, or holding a space, a control or a non-ASCII character): that text is the caller's, and is not
+ * echoed back, as the issue that names it does not echo it either.
+ */
+function instanceOf(event: Pick<APIGatewayProxyEvent, 'path' | 'pathParameters'>): string | undefined {
+  const parameters = Object.values(event.pathParameters ?? {});
+  return parameters.every((value) => value === undefined || /^[\x21-\x7e]{1,256}$/.test(value))
+    ? event.path
+    : undefined;
 }
 
 /**

@@ -125,10 +125,13 @@ export function problem(
 }
 
 /**
- * Any error answer in problem+json, with `instance` the request's path: an answer a handler wrote as
+ * Any error answer in problem+json, with `instance` the request's path (when it may be echoed): an answer a handler wrote as
  * `{error, message}` keeps its members and gains the standard ones, so no route answers an error otherwise.
  */
-export function asProblem(result: APIGatewayProxyResult, instance: string): APIGatewayProxyResult {
+export function asProblem(
+  result: APIGatewayProxyResult,
+  instance: string | undefined,
+): APIGatewayProxyResult {
   if (result.statusCode < 400) return result;
   let body: Record<string, unknown> = {};
   try {
@@ -144,6 +147,13 @@ export function asProblem(result: APIGatewayProxyResult, instance: string): APIG
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type'),
   ) as Record<string, string>;
-  const answer = problem(result.statusCode, error, message, { ...body, instance }, headers);
-  return answer;
+  // Without an instance (a path that is not echoed back), none the handler set is kept either.
+  const { instance: _set, ...members } = body;
+  return problem(
+    result.statusCode,
+    error,
+    message,
+    { ...members, ...(instance ? { instance } : {}) },
+    headers,
+  );
 }

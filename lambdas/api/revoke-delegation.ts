@@ -30,7 +30,7 @@ export async function revokeDelegationRoute(
   try {
     const caller = authenticate(event, deps.catalog);
     const id = event.pathParameters?.id ?? '';
-    parseDelegationId(id);
+    parseDelegationId(id, 'path.id');
     const reason = event.queryStringParameters?.reason?.trim() ?? '';
     if (reason === '' || reason.length > 500) {
       throw new InvalidInputError('cannot revoke the delegation', [

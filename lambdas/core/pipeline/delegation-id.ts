@@ -21,7 +21,8 @@ export function parseDelegationId(id: string, field = 'id'): { to: string; from:
     principalIdSchema.safeParse(from).success &&
     Number.isFinite(Date.parse(expiresAt));
   if (!wellFormed) {
-    throw new InvalidInputError(`"${id}" is not a delegation id`, [
+    // Not echoed: the text is the caller's, of any length and any characters.
+    throw new InvalidInputError('not a delegation id', [
       { path: field, message: 'must be GRANTEE~GRANTOR~EXPIRY, as granting the delegation answered' },
     ]);
   }

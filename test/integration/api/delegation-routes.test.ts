@@ -167,7 +167,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       expect(unknown.status).toBe(404);
       expect([malformed.status, malformed.body.issues]).toEqual([
         400,
-        [expect.objectContaining({ path: 'id' })],
+        [expect.objectContaining({ path: 'path.id' })],
       ]);
       expect([noReason.status, noReason.body.issues]).toEqual([
         400,
