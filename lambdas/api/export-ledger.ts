@@ -7,10 +7,11 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { admitted } from './admitted.js';
 import { withConventions } from './conventions.js';
 import { errorResponse, queryInteger } from './http.js';
+import { ledgerPageLimit } from './parameters.js';
 import { routeOf } from './routes.js';
 
 /** Entries a page holds at most, and the default. */
-export const maxLedgerPageEntries = 1000;
+export const maxLedgerPageEntries = ledgerPageLimit.max;
 /**
  * Bytes a page holds at most (at least one entry whatever its size): a Lambda proxy response may not pass
  * 6 MB, and signed entries run to a few KB.
@@ -31,7 +32,7 @@ export async function exportLedger(
   try {
     const query = event.queryStringParameters;
     const after = queryInteger(query, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER - 1 });
-    const limit = queryInteger(query, 'limit', { min: 1, max: maxLedgerPageEntries }) ?? maxLedgerPageEntries;
+    const limit = queryInteger(query, 'limit', ledgerPageLimit) ?? ledgerPageLimit.default;
     const from = after === undefined ? 0 : after + 1;
     // One entry beyond the page says whether another page follows.
     const entries = await ledger.read(ledgerName, from, from + limit + 1);

@@ -15,10 +15,8 @@ import { telemetry } from '../wiring/aws/telemetry.js';
 import { admitted } from './admitted.js';
 import { locationOf, withConventions } from './conventions.js';
 import { errorResponse, json, queryInteger, withHeaders } from './http.js';
+import { intentPageLimit } from './parameters.js';
 import { routeOf } from './routes.js';
-
-/** A page holds at most this many intents; 50 without `limit`. */
-const maxLimit = 200;
 
 /**
  * `GET /intents?status=&service=&team=&tag=&since=&limit=&cursor=`: the intents on the ledger, newest first (a read,
@@ -36,7 +34,7 @@ export async function listIntentsRoute(
   try {
     const query = event.queryStringParameters ?? {};
     const filter = parseFilter(query, deps.catalog);
-    const limit = queryInteger(query, 'limit', { min: 1, max: maxLimit }) ?? 50;
+    const limit = queryInteger(query, 'limit', intentPageLimit) ?? intentPageLimit.default;
     const page = await listIntents(deps.ledger, deps.ledgerName, filter, {
       limit,
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),

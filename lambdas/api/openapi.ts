@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { submittedIntentSchema } from '../core/intent.js';
 import { bodyLimitOf } from './conventions.js';
+import { type ParameterContract, pathParameters, queryParameters } from './parameters.js';
 import { problemMediaType } from './problem.js';
 import {
   checkReportBodySchema,
@@ -191,16 +192,19 @@ const retryAfterHeader = {
   },
 };
 
-/** Query parameters whose values the document can say more about than "text". */
-const queryParameters: Record<string, { description: string; schema: Record<string, unknown> }> = {
-  dryRun: {
-    description: 'true: declaration, structure and policy only; nothing is written',
-    schema: { type: 'string', enum: ['true', 'false'] },
-  },
-};
-
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** A parameter as OpenAPI declares it: required when the route answers 400 without it, as a path's always is. */
+function parameterOf(name: string, place: 'path' | 'query', contract: ParameterContract | undefined) {
+  return {
+    name,
+    in: place,
+    required: place === 'path' || contract?.required === true,
+    ...(contract?.description ? { description: contract.description } : {}),
+    schema: contract ? jsonSchemaOf(contract.schema) : { type: 'string' },
+  };
 }
 
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
@@ -218,18 +222,10 @@ export function openApiDocument(): Record<string, unknown> {
   for (const route of apiRoutes as readonly ApiRoute[]) {
     const key = routeKey(route) as ApiRouteKey;
     const parameters = [
-      ...[...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      })),
-      ...(route.query ?? []).map((name) => ({
-        name,
-        in: 'query',
-        required: false,
-        ...(queryParameters[name] ?? { schema: { type: 'string' } }),
-      })),
+      ...[...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) =>
+        parameterOf(name!, 'path', pathParameters[name!]?.(key)),
+      ),
+      ...(route.query ?? []).map((name) => parameterOf(name, 'query', queryParameters[key]?.[name])),
       ...(route.idempotencyKey
         ? [
             {

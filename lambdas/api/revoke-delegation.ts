@@ -11,6 +11,7 @@ import { type Authenticate, iamCaller } from './caller.js';
 import { withConventions } from './conventions.js';
 import { refusedText } from './free-text.js';
 import { errorResponse, json } from './http.js';
+import { revocationReasonSchema } from './parameters.js';
 import { routeOf } from './routes.js';
 import type { SubmissionDeps } from './submission.js';
 
@@ -31,12 +32,13 @@ export async function revokeDelegationRoute(
     const caller = authenticate(event, deps.catalog);
     const id = event.pathParameters?.id ?? '';
     parseDelegationId(id, 'path.id');
-    const reason = event.queryStringParameters?.reason?.trim() ?? '';
-    if (reason === '' || reason.length > 500) {
+    const parsed = revocationReasonSchema.safeParse(event.queryStringParameters?.reason ?? '');
+    if (!parsed.success) {
       throw new InvalidInputError('cannot revoke the delegation', [
         { path: 'reason', message: 'must say why, in at most 500 characters (?reason=…)' },
       ]);
     }
+    const reason = parsed.data;
     const refused = refusedText(reason);
     if (refused)
       throw new InvalidInputError('cannot revoke the delegation', [{ path: 'reason', message: refused }]);
