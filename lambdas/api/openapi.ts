@@ -37,7 +37,18 @@ const requestBodies: Partial<Record<ApiRouteKey, { schema: string }>> = {
   'POST /intents/{id}/retry': { schema: 'Retry' },
   'PUT /intents/{id}/checks/{name}': { schema: 'CheckReport' },
   'POST /delegations': { schema: 'DelegationGrant' },
+  'POST /payloads': { schema: 'Payload' },
 };
+
+/**
+ * What `POST /payloads` stores: any JSON object, which the door then checks as it checks an inline payload
+ * (`checkPayloadBytes`): no schema of its own beyond that, since a payload is the service's configuration.
+ */
+const payloadSchema = z
+  .looseObject({})
+  .describe(
+    'the payload, a JSON object, as change.payload would hold it inline; checked as an inline payload is (secrets included)',
+  );
 
 /** A success a route answers, and whether it names what it created or started in `Location`. */
 interface Success {
@@ -296,6 +307,7 @@ export function openApiDocument(): Record<string, unknown> {
         Retry: jsonSchemaOf(retryBodySchema),
         CheckReport: jsonSchemaOf(checkReportBodySchema),
         DelegationGrant: jsonSchemaOf(grantBodySchema),
+        Payload: jsonSchemaOf(payloadSchema),
         Problem: jsonSchemaOf(problemSchema),
       },
       securitySchemes: {
