@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { submittedIntentSchema } from '../core/intent.js';
 import { bodyLimitOf } from './conventions.js';
+import { headersOf, type ResponseHeader } from './openapi-headers.js';
 import { type ParameterContract, pathParameters, queryParameters } from './parameters.js';
 import { problemMediaType } from './problem.js';
 import {
@@ -50,10 +51,11 @@ const payloadSchema = z
     'the payload, a JSON object, as change.payload would hold it inline; checked as an inline payload is (secrets included)',
   );
 
-/** A success a route answers, and whether it names what it created or started in `Location`. */
+/** A success a route answers, whether it names what it created or started in `Location`, and its next page in `Link`. */
 interface Success {
   description: string;
   location?: true;
+  link?: true;
 }
 
 /** What a route answers when it succeeds, beyond `200`. */
@@ -66,6 +68,7 @@ const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
     '200': {
       description:
         'a resubmission of an intent already running or released (Location names its status); or, with dryRun=true, the dry-run report',
+      location: true,
     },
   },
   'POST /delegations': {
@@ -100,7 +103,16 @@ const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
     },
   },
   'GET /ledger': {
-    '200': { description: 'the ledger export, application/x-ndjson; Link rel=next while more follow' },
+    '200': {
+      description: 'the ledger export, application/x-ndjson; Link rel=next while more follow',
+      link: true,
+    },
+  },
+  'GET /intents': {
+    '200': {
+      description: 'a page of intents, newest first; nextCursor and Link rel=next while more follow',
+      link: true,
+    },
   },
 };
 
@@ -190,18 +202,21 @@ function errorsOf(route: ApiRoute): Record<string, { description: string; retryA
   };
 }
 
-const locationHeader = {
-  Location: {
-    description: 'the path of what the answer names (under the stage on API Gateway)',
-    schema: { type: 'string' },
-  },
-};
-const retryAfterHeader = {
-  'Retry-After': {
-    description: 'seconds to wait before sending the request again',
-    schema: { type: 'string' },
-  },
-};
+/** The headers an error answer of `status` carries on every route; a replayed one says so where it can be. */
+function errorHeaders(status: string, error: { retryAfter?: true }, replayable: boolean): ResponseHeader[] {
+  const named: Record<string, ResponseHeader[]> = {
+    '401': ['WWW-Authenticate'],
+    '405': ['Allow'],
+    '415': ['Accept-Post', 'Accept-Encoding'],
+  };
+  // An idempotent route keeps the answers its handler gave (not a 429, a 5xx or a refusal before it ran).
+  const replayed = replayable && ['400', '403', '404', '409'].includes(status);
+  return [
+    ...(named[status] ?? []),
+    ...(error.retryAfter ? (['Retry-After'] as const) : []),
+    ...(replayed ? (['Idempotent-Replayed'] as const) : []),
+  ];
+}
 
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -257,7 +272,11 @@ export function openApiDocument(): Record<string, unknown> {
     )) {
       responses[status] = {
         description: success.description,
-        ...(success.location ? { headers: locationHeader } : {}),
+        ...headersOf([
+          ...(success.location ? (['Location'] as const) : []),
+          ...(success.link ? (['Link'] as const) : []),
+          ...(route.idempotencyKey ? (['Idempotent-Replayed'] as const) : []),
+        ]),
         content: {
           [key === 'GET /ledger' ? 'application/x-ndjson' : 'application/json']: {
             schema: { type: key === 'GET /ledger' ? 'string' : 'object' },
@@ -268,7 +287,7 @@ export function openApiDocument(): Record<string, unknown> {
     for (const [status, error] of Object.entries(errorsOf(route))) {
       responses[status] = {
         description: error.description,
-        ...(error.retryAfter ? { headers: retryAfterHeader } : {}),
+        ...headersOf(errorHeaders(status, error, route.idempotencyKey === true)),
         content: { [problemMediaType]: { schema: { $ref: '#/components/schemas/Problem' } } },
       };
     }
