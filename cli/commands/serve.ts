@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { bodyLimitOf, compressedBodyRefusal, tooLarge } from '../../lambdas/api/conventions.js';
-import { errorResponse } from '../../lambdas/api/http.js';
+import { errorResponse, unauthenticatedProblem } from '../../lambdas/api/http.js';
 import { asProblem, noRouteProblem, problem } from '../../lambdas/api/problem.js';
 import { matchRoute } from '../../lambdas/api/routes.js';
+import { UnauthenticatedError } from '../../lambdas/core/errors.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { controlPlane } from '../control-plane/client.js';
 import { announcesBody, readBody } from '../control-plane/read-body.js';
@@ -124,7 +125,11 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
   // without a live token is 401 before its body is read, however large it says it is.
   const refusal = announcesBody(request) ? unauthenticated(home, request) : undefined;
   if (refusal !== undefined) {
-    const refused = asProblem(errorResponse(refusal), url.pathname);
+    // Answered without the function log's audit line: the access log's line (401, no principal) records it, and
+    // stderr stays one JSON line per request.
+    const answer =
+      refusal instanceof UnauthenticatedError ? unauthenticatedProblem(refusal) : errorResponse(refusal);
+    const refused = asProblem(answer, url.pathname);
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
     response.end(refused.body);
     request.resume();

@@ -68,6 +68,16 @@ export function parseBody(body: string | null | undefined, isBase64Encoded = fal
 export const internalErrorMessage = 'the request failed; see the function logs';
 
 /**
+ * The 401 for a request that proves no known caller, with the scheme to use, and nothing logged: `itv serve`
+ * answers it so, its access-log line (status 401, no principal) being its record of the request.
+ */
+export function unauthenticatedProblem(error: UnauthenticatedError): APIGatewayProxyResult {
+  // A credential nobody knows names the header that carried it, as a missing one does.
+  const issues = error.issues.length > 0 ? error.issues : [{ path: 'authorization', message: error.message }];
+  return problem(401, error.name, error.message, { issues }, { 'www-authenticate': error.challenge });
+}
+
+/**
  * Maps itv errors to problem+json answers: invalid input is the caller's to fix (400, each field named), a
  * request that proves no known caller is 401 with the scheme to use, what it names does not exist (404), an
  * authenticated caller who may not do this is refused (403), a runtime at its limit of executions asks the
@@ -88,12 +98,9 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return problem(400, error.name, error.message, { issues: error.issues });
   }
   if (error instanceof UnauthenticatedError) {
-    // A caller nobody knows is an audit fact too.
+    // A caller nobody knows is an audit fact too: the function log keeps it.
     console.warn(JSON.stringify({ unauthenticated: error.name, message: error.message }));
-    // A credential nobody knows names the header that carried it, as a missing one does.
-    const issues =
-      error.issues.length > 0 ? error.issues : [{ path: 'authorization', message: error.message }];
-    return problem(401, error.name, error.message, { issues }, { 'www-authenticate': error.challenge });
+    return unauthenticatedProblem(error);
   }
   if (error instanceof NotFoundError) return notFound(error.message, error.field);
   if (

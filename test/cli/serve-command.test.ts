@@ -399,6 +399,26 @@ describe('itv serve, started as a user starts it', () => {
     expect(stderr).not.toMatch(/aborted|ECONNRESET/);
   });
 
+  test('a 401 is one access-log line on stderr, the log staying JSON Lines of access-log fields', async () => {
+    // Prepare: a body with no credential, on a path no other test sends, so itv serve refuses it itself.
+    const before = stderr.length;
+
+    // Act
+    const answer = await call('POST', '/intents?unauthenticated-with-body', { body: { id: 'x' } });
+
+    // Assess
+    expect(answer.status).toBe(401);
+    for (let waited = 0; waited < 5_000 && !stderr.slice(before).includes('"status":401'); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const lines = stderr
+      .slice(before)
+      .split('\n')
+      .filter((text) => text.length > 0)
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ httpMethod: 'POST', path: '/intents', status: 401 })]);
+  });
+
   test('the banner names where the routes are described', async () => {
     expect(banner).toContain(`${base}/openapi.json`);
     expect(banner).toContain('access log');
