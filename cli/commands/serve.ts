@@ -11,6 +11,7 @@ import { portOption } from '../port-option.js';
 import { notAPath, requestTarget } from '../request-target.js';
 import { bearerPrincipal, bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
+import { answerClientError } from './serve-client-error.js';
 
 /** Headers `itv serve` passes on to the control plane: those the handlers read. */
 const forwarded = ['authorization', 'content-type', 'idempotency-key'];
@@ -62,6 +63,8 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
     });
   };
   const server = createServer(handle);
+  // README: every error is application/problem+json, those Node's parser answers before `handle` among them.
+  server.on('clientError', answerClientError);
   // A client that asks before sending its body (Expect: 100-continue) is invited only when the body it announces
   // fits the route; one over the limit gets its 413 before it uploads a byte (Node would invite it first).
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {

@@ -419,6 +419,28 @@ describe('itv serve, started as a user starts it', () => {
     expect(lines).toEqual([expect.objectContaining({ httpMethod: 'POST', path: '/intents', status: 401 })]);
   });
 
+  test("a request whose headers are over the server's limit is 431 as problem+json, not a bare status", async () => {
+    // Prepare: 20 KB of headers, over Node's 16 KB.
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk;
+    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+    // Act
+    socket.write(`GET /intents?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    await closed;
+
+    // Assess
+    const [head = '', body = ''] = received.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(JSON.parse(body)).toMatchObject({ status: 431, error: 'RequestHeaderFieldsTooLarge' });
+  });
+
   test('the banner names where the routes are described', async () => {
     expect(banner).toContain(`${base}/openapi.json`);
     expect(banner).toContain('access log');
