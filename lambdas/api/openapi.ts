@@ -12,6 +12,12 @@ import {
   reviewBodySchema,
   stopBodySchema,
 } from './request-bodies.js';
+import {
+  intentPageBodySchema,
+  intentStatusBodySchema,
+  submissionAcceptedBodySchema,
+  submissionRepeatedBodySchema,
+} from './response-bodies.js';
 import { type ApiRoute, type ApiRouteKey, apiRoutes, routeKey } from './routes.js';
 
 /** RFC 9457 problem details, as every error answer carries them (`problem.ts`). */
@@ -56,6 +62,8 @@ interface Success {
   description: string;
   location?: true;
   link?: true;
+  /** The component its body is (`response-bodies.ts`); a JSON object without one. */
+  schema?: string;
 }
 
 /** What a route answers when it succeeds, beyond `200`. */
@@ -64,11 +72,13 @@ const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
     '202': {
       description: 'the intent is accepted and its execution started; Location names its status',
       location: true,
+      schema: 'SubmissionAccepted',
     },
     '200': {
       description:
         'a resubmission of an intent already running or released (Location names its status); or, with dryRun=true, the dry-run report',
       location: true,
+      schema: 'SubmissionRepeated',
     },
   },
   'POST /delegations': {
@@ -112,7 +122,11 @@ const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
     '200': {
       description: 'a page of intents, newest first; nextCursor and Link rel=next while more follow',
       link: true,
+      schema: 'IntentPage',
     },
+  },
+  'GET /intents/{id}': {
+    '200': { description: "the intent's status and its ledger steps", schema: 'IntentStatus' },
   },
 };
 
@@ -279,7 +293,9 @@ export function openApiDocument(): Record<string, unknown> {
         ]),
         content: {
           [key === 'GET /ledger' ? 'application/x-ndjson' : 'application/json']: {
-            schema: { type: key === 'GET /ledger' ? 'string' : 'object' },
+            schema: success.schema
+              ? { $ref: `#/components/schemas/${success.schema}` }
+              : { type: key === 'GET /ledger' ? 'string' : 'object' },
           },
         },
       };
@@ -328,6 +344,10 @@ export function openApiDocument(): Record<string, unknown> {
         DelegationGrant: jsonSchemaOf(grantBodySchema),
         Payload: jsonSchemaOf(payloadSchema),
         Problem: jsonSchemaOf(problemSchema),
+        IntentStatus: jsonSchemaOf(intentStatusBodySchema),
+        IntentPage: jsonSchemaOf(intentPageBodySchema),
+        SubmissionAccepted: jsonSchemaOf(submissionAcceptedBodySchema),
+        SubmissionRepeated: jsonSchemaOf(submissionRepeatedBodySchema),
       },
       securitySchemes: {
         sigv4: {
