@@ -23,6 +23,8 @@ export const apiFunctionNames = [
   'grant-delegation',
   'revoke-delegation',
   'list-delegations',
+  'get-delegation',
+  'get-check-report',
   'no-route',
   'get-openapi',
   'put-payload',
@@ -59,6 +61,10 @@ const apiAccess: Readonly<Record<ApiFunctionName, FunctionAccess>> = {
   'grant-delegation': { state: 'list-put' },
   // Lists each principal's grants and each grantee's revocations (Query); reads no item by key, writes nothing.
   'list-delegations': { state: 'list' },
+  // Reads one delegation as the list reads them all (Query), to answer it by its id; writes nothing.
+  'get-delegation': { state: 'list' },
+  // Reads the intent's entries for its check.reported one.
+  'get-check-report': { ledger: 'read' },
   // Reads the grant and earlier revocations, records the revocation; the grant stays, as history.
   'revoke-delegation': { state: 'record' },
   // Answers 404 and 405 from the route table alone: it touches nothing.

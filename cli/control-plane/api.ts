@@ -9,7 +9,9 @@ import {
   withConventions,
 } from '../../lambdas/api/conventions.js';
 import { exportLedger } from '../../lambdas/api/export-ledger.js';
+import { getCheckReport } from '../../lambdas/api/get-check-report.js';
 import { getCheckpoints } from '../../lambdas/api/get-checkpoints.js';
+import { getDelegationRoute } from '../../lambdas/api/get-delegation.js';
 import { getEvidence } from '../../lambdas/api/get-evidence.js';
 import { getIntent } from '../../lambdas/api/get-intent.js';
 import { getOpenApi } from '../../lambdas/api/get-openapi.js';
@@ -111,6 +113,8 @@ export function localApi(
     'GET /value': (event) => reportValue(event, deps),
     'POST /delegations': (event) => grantDelegationRoute(event, deps, deps.clock.now(), authenticate),
     'GET /delegations': (event) => listDelegationsRoute(event, deps, deps.clock.now()),
+    'GET /delegations/{id}': (event) => getDelegationRoute(event, deps, deps.clock.now()),
+    'GET /intents/{id}/checks/{name}': (event) => getCheckReport(event, deps),
     'GET /openapi.json': () => getOpenApi(),
     'POST /payloads': (event) => putPayload(event, deps, authenticate),
     'DELETE /delegations/{id}': (event) => revokeDelegationRoute(event, deps, deps.clock.now(), authenticate),

@@ -41,7 +41,7 @@ const intentIdParameter: ParameterContract = {
 /** The path parameters of every route that has them, by name. */
 export const pathParameters: Readonly<Record<string, (route: ApiRouteKey) => ParameterContract>> = {
   id: (route) =>
-    route.startsWith('DELETE /delegations')
+    route.includes(' /delegations/')
       ? {
           schema: z.string().regex(/^[^~]+~[^~]+~[^~]+$/),
           description: 'GRANTEE~GRANTOR~EXPIRY, as granting the delegation answered',

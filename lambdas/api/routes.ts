@@ -93,6 +93,14 @@ export const apiRoutes = [
   },
   {
     method: 'GET',
+    path: '/intents/{id}/checks/{name}',
+    fn: 'get-check-report',
+    body: false,
+    summary:
+      'The result reported for a check the intent names, as recorded (check.reported): where the Location of a report leads',
+  },
+  {
+    method: 'GET',
     path: '/intents/{id}/evidence',
     fn: 'get-evidence',
     body: false,
@@ -137,6 +145,14 @@ export const apiRoutes = [
     query: ['principal', 'status'],
     summary:
       "Every delegation, the catalog's and those granted at run time, each live, expired or revoked now; a granted one with the id that revokes it",
+  },
+  {
+    method: 'GET',
+    path: '/delegations/{id}',
+    fn: 'get-delegation',
+    body: false,
+    summary:
+      'A delegation granted at run time, live, expired or revoked now, as the list shows it: where the Location of a grant leads',
   },
   {
     method: 'DELETE',

@@ -860,7 +860,7 @@ describe('API', () => {
     ]);
   });
 
-  test('every route under an id requires the id path parameter: an intent, its review, release decision, stop, retry, checks and evidence, and a delegation', () => {
+  test('every route under an id requires the id path parameter: an intent, its review, release decision, stop, retry, checks (reported and read) and evidence, and a delegation (read and revoked)', () => {
     for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
@@ -870,10 +870,10 @@ describe('API', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
       Properties: { HttpMethod: string; RequestParameters?: Record<string, boolean> };
     }>;
-    // Eight routes; HEAD beside the two GETs among them takes the same parameter.
+    // Ten routes; HEAD beside the four GETs among them takes the same parameter.
     const underAnId = methods.filter((m) => m.Properties.RequestParameters?.['method.request.path.id']);
-    expect(underAnId.filter((m) => m.Properties.HttpMethod !== 'HEAD')).toHaveLength(8);
-    expect(underAnId.filter((m) => m.Properties.HttpMethod === 'HEAD')).toHaveLength(2);
+    expect(underAnId.filter((m) => m.Properties.HttpMethod !== 'HEAD')).toHaveLength(10);
+    expect(underAnId.filter((m) => m.Properties.HttpMethod === 'HEAD')).toHaveLength(4);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'PUT',
       RequestParameters: { 'method.request.path.id': true, 'method.request.path.name': true },

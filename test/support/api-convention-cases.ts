@@ -54,6 +54,8 @@ export const readPaths = [
   '/intents',
   '/intents/some-intent',
   '/intents/some-intent/evidence',
+  '/intents/some-intent/checks/e2e',
+  '/delegations/bob~alice~2026-11-11T15:00:00.000Z',
   '/ledger',
   '/ledger/checkpoints',
   '/value',
@@ -195,9 +197,9 @@ export const conventionCases: readonly ConventionCase[] = [
   },
   {
     name: 'a method a check path does not take is 405 with Allow',
-    request: () => ({ method: 'GET', path: '/intents/some-intent/checks/e2e', caller: 'alice' }),
+    request: () => ({ method: 'DELETE', path: '/intents/some-intent/checks/e2e', caller: 'alice' }),
     status: 405,
-    headers: { allow: 'PUT' },
+    headers: { allow: 'PUT, GET, HEAD' },
     names: 'method',
   },
   {

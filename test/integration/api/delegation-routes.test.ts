@@ -309,4 +309,41 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
     ]);
     expect(anonymous.status).toBe(401);
   });
+
+  test('the Location a grant answers is GET-able: the delegation as the list shows it; an id nobody granted is 404', async () => {
+    // Prepare
+    const granted = await call('POST', '/delegations', 'alice', {
+      ...grant,
+      to: 'grace',
+      expiresAt: '2026-11-12T15:00:00.000Z',
+    });
+
+    // Act
+    const followed = await call('GET', granted.location ?? '', 'bob');
+    const unknown = await call('GET', '/delegations/grace~alice~2030-01-01T00:00:00.000Z', 'bob');
+    const malformed = await call('GET', '/delegations/nope', 'bob');
+    const anonymous = await call('GET', granted.location ?? '', undefined);
+
+    // Assess
+    expect(granted.status).toBe(201);
+    expect([followed.status, followed.body]).toEqual([
+      200,
+      expect.objectContaining({
+        id: granted.body.id,
+        from: 'alice',
+        to: 'grace',
+        source: 'granted',
+        status: 'live',
+      }),
+    ]);
+    expect([unknown.status, unknown.body.issues]).toEqual([
+      404,
+      [expect.objectContaining({ path: 'path.id' })],
+    ]);
+    expect([malformed.status, malformed.body.issues]).toEqual([
+      400,
+      [expect.objectContaining({ path: 'path.id' })],
+    ]);
+    expect(anonymous.status).toBe(401);
+  });
 });

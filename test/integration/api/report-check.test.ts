@@ -130,6 +130,33 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
         standing: 'requester',
         repeated: false,
       });
+      // Its Location answers GET with the result as recorded; a check the intent names but nobody reported is 404.
+      const read = async (path: string) => {
+        const response = await fetch(`${api.base}${path}`, {
+          headers: { authorization: `Bearer ${tokens.xavier}` },
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const followed = await read(reported.location ?? '');
+      expect([followed.status, followed.body]).toEqual([
+        200,
+        {
+          intentId: 'checked-second',
+          check,
+          status: 'failed',
+          detail: 'control AU-2 has no test',
+          url: 'https://ci.example.com/runs/77',
+          reportedBy: 'victor',
+          standing: 'requester',
+          reportedAt: reported.body.reportedAt,
+          seq: reported.body.seq,
+        },
+      ]);
+      const unreported = await read(`/intents/checked-first/checks/${check}`);
+      expect([unreported.status, unreported.body.issues]).toEqual([
+        404,
+        [expect.objectContaining({ path: 'path.name' })],
+      ]);
       expect([again.status, again.location]).toEqual([200, null]);
       expect(again.body).toEqual({ ...reported.body, repeated: true });
       expect(different.status).toBe(409);
