@@ -24,7 +24,8 @@ let deps: IntakeDeps | undefined;
  * an intent whose current attempt failed, was stopped, rolled back or failed verification again, as its next
  * attempt (`core/pipeline/retry-intent.ts`): 202 with the attempt's id (`<id>:attempt-<n>`),
  * `previousIntentId` and `Location`. The requester stays who it was; the caller is recorded as `retriedBy`.
- * 400 a body with fields, 403 neither requester nor owner, 404 unknown intent, 409 in flight or not retryable
+ * 400 a body with fields, 403 neither requester nor owner (or the requester of an intent somebody else stopped,
+ * which only an owner may retry), 404 unknown intent, 409 in flight or not retryable
  * (naming its status).
  */
 export async function retryIntent(

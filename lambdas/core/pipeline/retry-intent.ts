@@ -1,14 +1,14 @@
-import type { LedgerStore } from '../../ports/ledger-store.js';
+import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
-import { ItvError, NotFoundError } from '../errors.js';
+import { ItvError, NotFoundError, NotInControlError } from '../errors.js';
 import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import type { Caller } from '../principals/caller.js';
 import { stateKeys } from '../state-keys.js';
 import { attemptOfRun, heldByStop, rerunnableOutcomes } from './attempts.js';
 import type { Outcome } from './state.js';
 import { intentStatus } from './status.js';
-import { assertInControl } from './stop-intent.js';
+import { assertInControl, controllersOf, stopRequestOf } from './stop-intent.js';
 
 /**
  * Retrying an intent (`POST /intents/{id}/retry`, `itv retry`): its current attempt ended without releasing for
@@ -51,7 +51,8 @@ export interface RetryPlan {
 
 /**
  * Checks that `caller` may retry `id` (the intent's id or any attempt's) and that its current attempt may be
- * retried. Throws `NotFoundError`, `NotInControlError` (neither requester nor owner) or `NotRetryableError`.
+ * retried. Throws `NotFoundError`, `NotInControlError` (neither requester nor owner, or the requester of an
+ * intent somebody else stopped) or `NotRetryableError`.
  */
 export async function planRetry(
   id: string,
@@ -65,6 +66,7 @@ export async function planRetry(
   const status = intentStatus(current, entries);
   if (!status) throw new NotFoundError(`no intent ${id} on the ledger`);
   assertInControl(current, entries, caller, deps.catalog, 'retry');
+  await assertMayRetryStop(current, entries, caller, deps);
   const outcome = status.outcome ?? (status.status === 'failed' ? 'failed' : null);
   if (outcome === null) {
     throw new NotRetryableError(
@@ -98,6 +100,30 @@ export async function planRetry(
     submittedBy: payload.submittedBy,
     source: payload.source,
   };
+}
+
+/**
+ * A stop by somebody other than the requester is a decision the requester alone may not undo: after it, only an
+ * owner of the service may retry. The stop is read from the ledger (`intent.stopped`) or, should the run have
+ * failed before recording it, from the request the stages honoured.
+ */
+async function assertMayRetryStop(
+  runId: string,
+  entries: StoredEntry[],
+  caller: Caller,
+  deps: { state: StateStore; catalog: Catalog },
+): Promise<void> {
+  const recorded = entries.find((stored) => stored.entry.type === 'intent.stopped')?.entry;
+  const stoppedBy = recorded
+    ? payloadOf(recorded, ledgerPayloads['intent.stopped']).by
+    : (await stopRequestOf(runId, deps))?.by;
+  const controllers = controllersOf(entries, deps.catalog);
+  const { requester, service, owners } = controllers;
+  if (!stoppedBy || stoppedBy === requester || owners.includes(caller.principal)) return;
+  const stopper = owners.includes(stoppedBy) ? `${stoppedBy} (an owner of ${service})` : stoppedBy;
+  throw new NotInControlError(
+    `${caller.principal} may not retry intent ${runId}: it was stopped by ${stopper}; only an owner of ${service} (${owners.join(', ')}) may retry it`,
+  );
 }
 
 function whyNot(outcome: string): string {

@@ -86,9 +86,37 @@ export function stoppedAtStage(cause: unknown): string {
   return named?.[1] ?? 'unknown';
 }
 
+/** Who may stop or retry an intent, and what the catalog makes each: its requester and its service's owners. */
+export interface IntentControllers {
+  requester: string | undefined;
+  service: string | undefined;
+  owners: readonly string[];
+}
+
+/** The principals in control of the intent whose ledger entries are `entries`. */
+export function controllersOf(entries: StoredEntry[], catalog: Catalog): IntentControllers {
+  const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
+  const payload = declared ? payloadOf(declared, intentDeclaredPayload) : undefined;
+  const requester =
+    typeof payload?.authority?.requester === 'string' ? payload.authority.requester : undefined;
+  const service = payload?.intent.change?.service;
+  const owners = service ? (catalog.services[service]?.owners ?? []) : [];
+  return { requester, service, owners };
+}
+
+/** The authority a principal stops or retries an intent under; recorded with a stop. */
+export type StopAuthority = 'requester' | 'owner';
+
+/** What `as` says in words: `owner` → `an owner of launch-flags`. */
+export function describeAuthority(as: StopAuthority, controllers: IntentControllers): string {
+  if (as === 'owner') return `an owner of ${controllers.service ?? 'its service'}`;
+  return 'its requester';
+}
+
 /**
  * Who may stop or retry an intent: its requester (the principal the intent was bound to when it was submitted)
- * or an owner of its service. Throws `NotInControlError` naming who may, otherwise.
+ * or an owner of its service; answers which of them the caller is (an owner who requested is its requester).
+ * Throws `NotInControlError` naming who may, otherwise.
  */
 export function assertInControl(
   intentId: string,
@@ -96,14 +124,11 @@ export function assertInControl(
   caller: Caller,
   catalog: Catalog,
   verb: 'stop' | 'retry',
-): void {
-  const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
-  const payload = declared ? payloadOf(declared, intentDeclaredPayload) : undefined;
-  const requester =
-    typeof payload?.authority?.requester === 'string' ? payload.authority.requester : undefined;
-  const service = payload?.intent.change?.service;
-  const owners = service ? (catalog.services[service]?.owners ?? []) : [];
-  if (caller.principal === requester || owners.includes(caller.principal)) return;
+): StopAuthority {
+  const controllers = controllersOf(entries, catalog);
+  const { requester, service, owners } = controllers;
+  if (caller.principal === requester) return 'requester';
+  if (owners.includes(caller.principal)) return 'owner';
   const who = [
     requester ? `its requester ${requester}` : undefined,
     owners.length > 0 ? `an owner of ${service} (${owners.join(', ')})` : undefined,
