@@ -14,13 +14,14 @@ import { policyRegistry } from './services/policy-registry.js';
 import { pricingEngine } from './services/pricing-engine.js';
 import { procurement } from './services/procurement.js';
 import { supportEscalation } from './services/support-escalation.js';
-import { reviewers, teams } from './teams.js';
+import { releaseStewards, reviewers, teams } from './teams.js';
 
 /** The catalog as authored; TypeScript modules so esbuild bundles it into every Lambda. */
 export const catalogData: CatalogData = {
   principals,
   teams,
   reviewers,
+  releaseStewards,
   delegations,
   services: [
     launchFlags,

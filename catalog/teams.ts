@@ -74,6 +74,12 @@ export const teams: TeamInput[] = [
   },
 ];
 
+/**
+ * Release stewards, by principal id: they own rollback, incident response and the ledger's integrity across
+ * every service, so they may stop any intent in flight and retry one after a stop (the seed's actor).
+ */
+export const releaseStewards: string[] = ['heidi'];
+
 /** Reviewers of record per compliance domain, by principal id. */
 export const reviewers: Partial<Record<ComplianceDomain, string[]>> = {
   HIPAA: ['xavier'],

@@ -349,7 +349,7 @@ export function buildProgram(): Command {
     .option('--reason <text>', 'why (required; recorded on the ledger)')
     .option(
       '--as <principal>',
-      `you, its requester or an owner of its service (default: $${principalVariable})`,
+      `you, its requester, an owner of its service or a release steward (default: $${principalVariable})`,
     )
     .option('--json', 'print the final status as JSON')
     .action(async (id, options) =>
@@ -364,7 +364,7 @@ export function buildProgram(): Command {
     .argument('<id>', 'intent id', intentId)
     .option(
       '--as <principal>',
-      `you, its requester or an owner of its service (default: $${principalVariable})`,
+      `you, its requester, an owner of its service or a release steward (default: $${principalVariable})`,
     )
     .option('--json', 'print the final status as JSON')
     .action(async (id, options) =>

@@ -8,8 +8,8 @@ import { followAndReport } from './submit.js';
 import { watchIntent } from './watch.js';
 
 /**
- * `itv stop ID --reason TEXT`: `POST /intents/{id}/stop` as the caller (its requester or an owner of its
- * service), then the intent watched until it concludes, as `itv watch` shows it; the exit code is its outcome's
+ * `itv stop ID --reason TEXT`: `POST /intents/{id}/stop` as the caller (its requester, an owner of its
+ * service or a release steward), then the intent watched until it concludes, as `itv watch` shows it; the exit code is its outcome's
  * (2 once it concluded `stopped`: it did not release). `itv stop` with no id is the control plane's old stop.
  */
 export async function stopIntentCommand(

@@ -87,7 +87,7 @@ const successes: Partial<Record<ApiRouteKey, Record<string, Success>>> = {
   'POST /intents/{id}/stop': {
     '202': {
       description:
-        'the stop is recorded and the intent resumed to honour it; Location names its status. A stop sent while another is honoured answers the first (repeated, stop: who, why, when); one whose caller or reason differs is told its reason was not recorded (reasonRecorded false, note)',
+        'the stop is recorded and the intent resumed to honour it; Location names its status. A stop sent while another is honoured answers the first (repeated, stop: who, as what, why, when); one whose caller or reason differs is told its reason was not recorded (reasonRecorded false, note)',
       location: true,
     },
   },

@@ -20,12 +20,13 @@ let executions: Executions | undefined;
 let deps: IntakeDeps | undefined;
 
 /**
- * `POST /intents/{id}/retry`: the authenticated caller, the intent's requester or an owner of its service, runs
+ * `POST /intents/{id}/retry`: the authenticated caller, the intent's requester, an owner of its service or a release
+ * steward, runs
  * an intent whose current attempt failed, was stopped, rolled back or failed verification again, as its next
  * attempt (`core/pipeline/retry-intent.ts`): 202 with the attempt's id (`<id>:attempt-<n>`),
  * `previousIntentId` and `Location`. The requester stays who it was; the caller is recorded as `retriedBy`.
  * 400 a body with fields, 403 neither requester nor owner (or the requester of an intent somebody else stopped,
- * which only an owner may retry), 404 unknown intent, 409 in flight or not retryable
+ * which only an owner or a release steward may retry), 404 unknown intent, 409 in flight or not retryable
  * (naming its status).
  */
 export async function retryIntent(

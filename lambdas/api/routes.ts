@@ -72,7 +72,7 @@ export const apiRoutes = [
     idempotencyKey: true,
     body: true,
     summary:
-      'Stop an intent in flight, as its requester or an owner of its service: withdrawn before release, rolled back or held once releasing',
+      'Stop an intent in flight, as its requester, an owner of its service or a release steward: withdrawn before release, rolled back or held once releasing',
   },
   {
     method: 'POST',

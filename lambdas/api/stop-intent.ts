@@ -35,12 +35,12 @@ let executions: Executions | undefined;
 type StopDeps = Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog'>;
 
 /**
- * `POST /intents/{id}/stop` with `{"reason"}`: the authenticated caller, its requester or an owner of its
- * service, stops an intent in flight (`core/pipeline/stop-intent.ts`). The request is written once, then every
+ * `POST /intents/{id}/stop` with `{"reason"}`: the authenticated caller, its requester, an owner of its
+ * service or a release steward, stops an intent in flight (`core/pipeline/stop-intent.ts`). The request is written once, then every
  * wait the intent is parked in is resumed so that its stage reads it. 202 with the status resource in
  * `Location`; the same stop again answers the first (`repeated`), and one whose caller or reason differs is told
- * its reason was not recorded (`reasonRecorded: false`, `note`). 400 bad body, 403 neither requester nor owner
- * (naming who may), 404 unknown intent, 409 concluded or failed (naming its status).
+ * its reason was not recorded (`reasonRecorded: false`, `note`). 400 bad body, 403 neither requester, owner nor
+ * release steward (naming who may), 404 unknown intent, 409 concluded or failed (naming its status).
  */
 export async function stopIntent(
   event: APIGatewayProxyEvent,
@@ -92,7 +92,12 @@ async function stopAs(
           intentId: id,
           status: `/intents/${id}`,
           was: status.status,
-          stop: { by: request.by, reason: request.reason, requestedAt: request.requestedAt },
+          stop: {
+            by: request.by,
+            ...(request.as ? { as: request.as } : {}),
+            reason: request.reason,
+            requestedAt: request.requestedAt,
+          },
           repeated,
           // A later stop that said something else: the first one's reason is the one recorded.
           ...(repeated ? { reasonRecorded: note === undefined } : {}),

@@ -3,8 +3,8 @@ import { ConfigurationError } from './errors.js';
 
 /**
  * Every name in the catalog points at something the catalog defines: dependencies and owner teams at
- * services and teams, and every person or automation — owners, team members, reviewers of record, legal
- * contacts, both ends of a delegation — at a principal. A typo would otherwise grant nobody, or worse, a
+ * services and teams, and every person or automation — owners, team members, reviewers of record, release
+ * stewards, legal contacts, both ends of a delegation — at a principal. A typo would otherwise grant nobody, or worse, a
  * future principal who takes the name.
  */
 export function checkReferences(catalog: Catalog): void {
@@ -45,6 +45,9 @@ export function checkReferences(catalog: Catalog): void {
       principal(`field "reviewers.${domain}[${i}]"`, id);
     });
   }
+  catalog.releaseStewards.forEach((id, i) => {
+    principal(`field "releaseStewards[${i}]"`, id);
+  });
   catalog.delegations.forEach((delegation, i) => {
     const where = `field "delegations[${i}]`;
     principal(`${where}.from"`, delegation.from);

@@ -130,6 +130,11 @@ export const catalogDataSchema = z
     services: z.array(serviceSchema),
     /** Reviewers of record per compliance domain, by principal id. */
     reviewers: z.partialRecord(z.enum(complianceDomains), z.array(principal).min(1)).default({}),
+    /**
+     * Release stewards, by principal id: they own rollback and incident response across services, so they may
+     * stop any intent in flight and retry one after a stop.
+     */
+    releaseStewards: z.array(principal).default([]),
     /** Who acts for whom, recorded here and nowhere else. */
     delegations: z.array(recordedDelegationSchema).default([]),
   })
@@ -155,6 +160,8 @@ export interface Catalog {
   teams: Readonly<Record<string, Team>>;
   /** Principal ids of the reviewers of record per compliance domain. */
   reviewers: Readonly<Partial<Record<ComplianceDomain, string[]>>>;
+  /** Principal ids of the release stewards: they may stop any intent, and retry one after a stop. */
+  releaseStewards: readonly string[];
   /** Recorded delegations, expired ones included (an expired one explains a refusal). */
   delegations: readonly RecordedDelegation[];
   /** Every IAM identity a principal claims; no identity claimed by two principals. */

@@ -106,6 +106,7 @@ export function parseCatalog(data: unknown): Catalog {
     services: indexByName(parsed.data.services, 'service'),
     teams: indexByName(parsed.data.teams, 'team'),
     reviewers: Object.assign(Object.create(null) as Catalog['reviewers'], parsed.data.reviewers),
+    releaseStewards: parsed.data.releaseStewards,
     delegations: parsed.data.delegations,
     identities: identityClaims(parsed.data.principals),
     eventSources: eventSources(parsed.data.principals),

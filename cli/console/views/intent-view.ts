@@ -227,7 +227,7 @@ function controlPanel(intent: IntentWithEntries, options: IntentViewOptions): Ma
     intent.outcome !== null && (retryableOutcomes as readonly string[]).includes(intent.outcome);
   if (intent.outcome === null) {
     return html`<section class="panel" aria-labelledby="stop-h"><h2 id="stop-h">Stop this change</h2>
-<p>As its requester or an owner of its service: withdrawn where it waits, rolled back if it is releasing (held
+<p>As its requester, an owner of its service or a release steward: withdrawn where it waits, rolled back if it is releasing (held
 instead where its constraints say it must not be reverted). Recorded with your reason.</p>
 <form method="post" action="${intentHref(intent.intentId, '/stop')}">
 <input type="hidden" name="form" value="${options.formToken}">

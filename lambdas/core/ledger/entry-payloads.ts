@@ -28,6 +28,9 @@ import {
 } from './entry-payload-parts.js';
 import type { LedgerEntryType } from './entry-types.js';
 
+/** The authority a stop is made under: the intent's requester, an owner of its service, a release steward. */
+export const stopAuthoritySchema = z.enum(['requester', 'owner', 'release-steward']);
+
 /**
  * The payload of every ledger entry type, as its writer records it: `record()` takes a payload of its type's
  * schema, so a writer that drifts from it does not compile, and a test parses every entry a local run writes.
@@ -325,6 +328,8 @@ export const ledgerPayloads = {
   'intent.stopped': z.strictObject({
     /** The principal who asked, and how they authenticated. */
     by: z.string(),
+    /** The authority they stopped it under; absent from entries written before it was recorded. */
+    as: stopAuthoritySchema.optional(),
     authenticatedAs: callerSchema.shape.authenticatedAs,
     reason: z.string(),
     requestedAt: z.string(),

@@ -151,7 +151,7 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
 }
 
 /**
- * `intent.stopped`: who stopped the intent, why, and what the stop did — withdrawn before a release, or the
+ * `intent.stopped`: who stopped the intent and as what (requester, owner, release steward), why, and what the stop did — withdrawn before a release, or the
  * release rolled back or held. Once per intent, whichever retry of Learn writes it.
  */
 async function recordStop(state: PipelineState, intentId: string, deps: PipelineDeps): Promise<void> {
@@ -165,6 +165,7 @@ async function recordStop(state: PipelineState, intentId: string, deps: Pipeline
       : 'held';
   await record(deps, intentId, 'intent.stopped', {
     by: request.by,
+    ...(request.as ? { as: request.as } : {}),
     authenticatedAs: request.authenticatedAs,
     reason: request.reason,
     requestedAt: request.requestedAt,

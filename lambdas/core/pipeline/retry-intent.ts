@@ -8,7 +8,14 @@ import { stateKeys } from '../state-keys.js';
 import { attemptOfRun, heldByStop, rerunnableOutcomes } from './attempts.js';
 import type { Outcome } from './state.js';
 import { intentStatus } from './status.js';
-import { assertInControl, controllersOf, stopRequestOf } from './stop-intent.js';
+import {
+  assertInControl,
+  authorityOf,
+  controllersOf,
+  describeAuthority,
+  stewardsClause,
+  stopRequestOf,
+} from './stop-intent.js';
 
 /**
  * Retrying an intent (`POST /intents/{id}/retry`, `itv retry`): its current attempt ended without releasing for
@@ -104,7 +111,7 @@ export async function planRetry(
 
 /**
  * A stop by somebody other than the requester is a decision the requester alone may not undo: after it, only an
- * owner of the service may retry. The stop is read from the ledger (`intent.stopped`) or, should the run have
+ * owner of the service or a release steward may retry. The stop is read from the ledger (`intent.stopped`) or, should the run have
  * failed before recording it, from the request the stages honoured.
  */
 async function assertMayRetryStop(
@@ -114,15 +121,23 @@ async function assertMayRetryStop(
   deps: { state: StateStore; catalog: Catalog },
 ): Promise<void> {
   const recorded = entries.find((stored) => stored.entry.type === 'intent.stopped')?.entry;
-  const stoppedBy = recorded
-    ? payloadOf(recorded, ledgerPayloads['intent.stopped']).by
-    : (await stopRequestOf(runId, deps))?.by;
+  const stop = recorded
+    ? payloadOf(recorded, ledgerPayloads['intent.stopped'])
+    : await stopRequestOf(runId, deps);
+  if (!stop) return;
   const controllers = controllersOf(entries, deps.catalog);
   const { requester, service, owners } = controllers;
-  if (!stoppedBy || stoppedBy === requester || owners.includes(caller.principal)) return;
-  const stopper = owners.includes(stoppedBy) ? `${stoppedBy} (an owner of ${service})` : stoppedBy;
+  const retrier = authorityOf(caller.principal, controllers);
+  if (stop.by === requester || retrier === 'owner' || retrier === 'release-steward') return;
+  if (owners.includes(caller.principal)) return;
+  // The authority recorded with the stop; for a stop recorded before it was kept, the one its maker holds now.
+  const as = stop.as ?? authorityOf(stop.by, controllers);
+  const stopper = as ? `${stop.by} (${describeAuthority(as, controllers)})` : stop.by;
+  const who = [`an owner of ${service} (${owners.join(', ')})`, stewardsClause(controllers)]
+    .filter(Boolean)
+    .join(' or ');
   throw new NotInControlError(
-    `${caller.principal} may not retry intent ${runId}: it was stopped by ${stopper}; only an owner of ${service} (${owners.join(', ')}) may retry it`,
+    `${caller.principal} may not retry intent ${runId}: it was stopped by ${stopper}; only ${who} may retry it`,
   );
 }
 

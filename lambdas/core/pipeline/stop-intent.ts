@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import {
@@ -8,7 +9,7 @@ import {
   NotInControlError,
   VersionConflictError,
 } from '../errors.js';
-import { intentDeclaredPayload, payloadOf } from '../ledger/entry-payloads.js';
+import { intentDeclaredPayload, payloadOf, type stopAuthoritySchema } from '../ledger/entry-payloads.js';
 import type { AuthenticatedAs, Caller } from '../principals/caller.js';
 import { stateKeys } from '../state-keys.js';
 import type { PipelineDeps } from './deps.js';
@@ -36,10 +37,12 @@ import { type IntentStatus, intentStatus } from './status.js';
 
 export const stopReasonMaxLength = 500;
 
-/** What a stop request keeps: who asked (the authenticated caller), why, when. */
+/** What a stop request keeps: who asked (the authenticated caller) and as what, why, when. */
 export interface StopRequest {
   intentId: string;
   by: string;
+  /** The authority the stop was made under; absent from requests written before it was kept. */
+  as?: StopAuthority;
   authenticatedAs: AuthenticatedAs;
   reason: string;
   requestedAt: string;
@@ -86,11 +89,14 @@ export function stoppedAtStage(cause: unknown): string {
   return named?.[1] ?? 'unknown';
 }
 
-/** Who may stop or retry an intent, and what the catalog makes each: its requester and its service's owners. */
+/**
+ * Who may stop or retry an intent: its requester, its service's owners and the catalog's release stewards.
+ */
 export interface IntentControllers {
   requester: string | undefined;
   service: string | undefined;
   owners: readonly string[];
+  stewards: readonly string[];
 }
 
 /** The principals in control of the intent whose ledger entries are `entries`. */
@@ -101,22 +107,38 @@ export function controllersOf(entries: StoredEntry[], catalog: Catalog): IntentC
     typeof payload?.authority?.requester === 'string' ? payload.authority.requester : undefined;
   const service = payload?.intent.change?.service;
   const owners = service ? (catalog.services[service]?.owners ?? []) : [];
-  return { requester, service, owners };
+  return { requester, service, owners, stewards: catalog.releaseStewards };
 }
 
-/** The authority a principal stops or retries an intent under; recorded with a stop. */
-export type StopAuthority = 'requester' | 'owner';
+/** The authority under which a principal stops or retries an intent; the one used is recorded with a stop. */
+export type StopAuthority = z.infer<typeof stopAuthoritySchema>;
 
 /** What `as` says in words: `owner` → `an owner of launch-flags`. */
 export function describeAuthority(as: StopAuthority, controllers: IntentControllers): string {
   if (as === 'owner') return `an owner of ${controllers.service ?? 'its service'}`;
+  if (as === 'release-steward') return 'a release steward';
   return 'its requester';
 }
 
+/** The authority `principal` holds over the intent, the narrowest first, if any. */
+export function authorityOf(principal: string, controllers: IntentControllers): StopAuthority | undefined {
+  if (principal === controllers.requester) return 'requester';
+  if (controllers.owners.includes(principal)) return 'owner';
+  if (controllers.stewards.includes(principal)) return 'release-steward';
+  return undefined;
+}
+
+/** `a release steward (heidi)`, or nothing when the catalog names none. */
+export function stewardsClause(controllers: IntentControllers): string | undefined {
+  return controllers.stewards.length > 0
+    ? `a release steward (${controllers.stewards.join(', ')})`
+    : undefined;
+}
+
 /**
- * Who may stop or retry an intent: its requester (the principal the intent was bound to when it was submitted)
- * or an owner of its service; answers which of them the caller is (an owner who requested is its requester).
- * Throws `NotInControlError` naming who may, otherwise.
+ * Who may stop or retry an intent: its requester (the principal the intent was bound to when it was submitted),
+ * an owner of its service or a release steward (`catalog.releaseStewards`); answers which of them the caller is
+ * (an owner who requested is its requester). Throws `NotInControlError` naming who may, otherwise.
  */
 export function assertInControl(
   intentId: string,
@@ -127,11 +149,12 @@ export function assertInControl(
 ): StopAuthority {
   const controllers = controllersOf(entries, catalog);
   const { requester, service, owners } = controllers;
-  if (caller.principal === requester) return 'requester';
-  if (owners.includes(caller.principal)) return 'owner';
+  const authority = authorityOf(caller.principal, controllers);
+  if (authority) return authority;
   const who = [
     requester ? `its requester ${requester}` : undefined,
     owners.length > 0 ? `an owner of ${service} (${owners.join(', ')})` : undefined,
+    stewardsClause(controllers),
   ]
     .filter(Boolean)
     .join(' or ');
@@ -167,8 +190,8 @@ export interface StopAnswer {
 }
 
 /**
- * Records a stop request for an intent in flight, as `caller`. Throws `NotFoundError` (no such intent),
- * `NotInControlError` (not its requester nor an owner), `IntentNotInFlightError` (it concluded or failed).
+ * Records a stop request for an intent in flight, as `caller`, with the authority it is made under. Throws `NotFoundError` (no such intent),
+ * `NotInControlError` (not its requester, an owner nor a release steward), `IntentNotInFlightError` (it concluded or failed).
  * A second request while the first is being honoured answers the first (`repeated`): stopping is idempotent.
  * Only the first is recorded, so a second one that says something else is told its reason was not
  * (`unrecorded`, `note`): the first stop's reason is the one the ledger keeps.
@@ -180,7 +203,7 @@ export async function requestStop(
   const entries = await deps.ledger.forIntent(deps.ledgerName, input.intentId);
   const status = intentStatus(input.intentId, entries);
   if (!status) throw new NotFoundError(`no intent ${input.intentId} on the ledger`);
-  assertInControl(input.intentId, entries, input.caller, deps.catalog, 'stop');
+  const as = assertInControl(input.intentId, entries, input.caller, deps.catalog, 'stop');
   if (status.outcome !== null || status.status === 'failed') {
     throw new IntentNotInFlightError(
       `intent ${input.intentId} is ${status.status}: it is no longer in flight, so there is nothing to stop`,
@@ -190,6 +213,7 @@ export async function requestStop(
   const request: StopRequest = {
     intentId: input.intentId,
     by: input.caller.principal,
+    as,
     authenticatedAs: input.caller.authenticatedAs,
     reason: input.reason,
     requestedAt: deps.clock.now().toISOString(),
