@@ -16,6 +16,7 @@ import {
   requestStop,
   type StopRequest,
 } from '../core/pipeline/stop-intent.js';
+import { personStopReason } from '../core/pipeline/stop-reason.js';
 import type { Caller } from '../core/principals/caller.js';
 import { stateKeys } from '../core/state-keys.js';
 import type { Executions } from '../ports/executions.js';
@@ -146,7 +147,7 @@ async function resumeWaits(
         {
           intentId,
           decision: 'hold',
-          reason: `stopped by ${stop.by}: ${stop.reason}`,
+          reason: personStopReason(stop),
           decider: { principal: stop.by, authenticatedAs: stop.authenticatedAs },
           stop: true,
         },

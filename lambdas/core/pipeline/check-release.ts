@@ -13,6 +13,7 @@ import { startStep } from './release-step.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 import { stopRequestOf } from './stop-intent.js';
+import { personStopReason } from './stop-reason.js';
 
 /**
  * Stage 6b: poll the deployment and write each new deployment event to the ledger. A deployment an emergency
@@ -54,7 +55,7 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
     const stop = stoppedBy ? undefined : await stopRequestOf(intentId, deps);
     if (stop) {
       stoppedBy = stop.by;
-      const why = `stopped by ${stop.by}: ${stop.reason}`;
+      const why = personStopReason(stop);
       if (plan.onPolicyBreach === 'stop') stopReason = why;
       else if (!escalation) {
         escalation = await escalate(intent, intentId, deps, status, release.exposure, {

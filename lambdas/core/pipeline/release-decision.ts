@@ -7,6 +7,7 @@ import { type PipelineDeps, record } from './deps.js';
 import { rollbackTarget } from './rollback-target.js';
 import type { PipelineState, ReleaseDecision, ReleaseDecisionKind } from './state.js';
 import { stopRequestOf } from './stop-intent.js';
+import { personStopReason } from './stop-reason.js';
 
 /**
  * A person's decision after a held release (docs/RELEASE.md, "Deciding after a hold"). When a stepped release
@@ -253,7 +254,7 @@ export async function holdForStop(
       {
         intentId,
         decision: 'hold',
-        reason: `stopped by ${stop.by}: ${stop.reason}`,
+        reason: personStopReason(stop),
         decider: { principal: stop.by, authenticatedAs: stop.authenticatedAs },
         stop: true,
       },

@@ -20,6 +20,7 @@ import {
 } from '../ledger/entry-payloads.js';
 import { schemaUpdateMessage } from '../structure.js';
 import { rolloutOf } from './rollout.js';
+import { personStopReason } from './stop-reason.js';
 
 export interface IntentStatus {
   intentId: string;
@@ -135,6 +136,8 @@ function answeredLater(entries: StoredEntry[], at: number): boolean {
  */
 function supersededLater(entries: StoredEntry[], at: number): boolean {
   const { entry } = entries[at]!;
+  // A person's stop that rolled the release back: `intent.stopped` names them, once, with where it rolled back from.
+  if (entry.type === 'release.stopped') return stoppedReleaseOf(entries, personStopped(entries)) === entry;
   if (entry.type !== 'release.rollback-started' && entry.type !== 'release.preempted') return false;
   if (entries.slice(at + 1).some((later) => later.entry.type === 'release.started')) return true;
   if (entry.type === 'release.preempted') return false;
@@ -148,6 +151,28 @@ function supersededLater(entries: StoredEntry[], at: number): boolean {
     return false;
   });
 }
+
+/** The intent's `intent.stopped` payload: who stopped it, as what, and what the stop did. */
+function personStopped(entries: StoredEntry[]) {
+  const stopped = entries.find(({ entry }) => entry.type === 'intent.stopped')?.entry;
+  return stopped ? payloadOf(stopped, ledgerPayloads['intent.stopped']) : undefined;
+}
+
+/** The `release.stopped` entry that honoured a person's stop (CheckRelease gives it the stop's reason). */
+function stoppedReleaseOf(
+  entries: StoredEntry[],
+  stop: { by: string; reason: string } | undefined,
+): LedgerEntry | undefined {
+  if (!stop) return undefined;
+  const reason = personStopReason(stop);
+  return entries.find(
+    ({ entry }) =>
+      entry.type === 'release.stopped' && payloadOf(entry, releaseStoppedReadPayload).reason === reason,
+  )?.entry;
+}
+
+/** How a stop's authority reads in a status line. */
+const stopAuthorityWords = { requester: 'requester', owner: 'owner', 'release-steward': 'release steward' };
 
 /** The percentage the deployment's rollback started from, from its `release.rollback-started` entry. */
 function rollbackFrom(entries: StoredEntry[], deploymentId: string | undefined): number | undefined {
@@ -203,7 +228,16 @@ function reasonsOf(entry: LedgerEntry, entries: StoredEntry[]): string[] {
     }
     case 'intent.stopped': {
       const stopped = payloadOf(entry, ledgerPayloads['intent.stopped']);
-      return [`stopped by ${stopped.by}: ${stopped.reason} (${stopped.action} at ${stopped.stage})`];
+      const as = stopped.as ? ` (${stopAuthorityWords[stopped.as]})` : '';
+      let action: string = stopped.action;
+      if (stopped.action === 'rolled-back') {
+        const release = stoppedReleaseOf(entries, stopped);
+        const from = release
+          ? rollbackFrom(entries, payloadOf(release, releaseStoppedReadPayload).deploymentId)
+          : undefined;
+        action = `rolled back${from === undefined ? '' : ` from ${from}%`}`;
+      }
+      return [`stopped by ${stopped.by}${as}: ${stopped.reason} (${action} at ${stopped.stage})`];
     }
     case 'release.stopped': {
       const stopped = payloadOf(entry, releaseStoppedReadPayload);

@@ -1,4 +1,5 @@
 import { describeStage, progressPrinter } from '../../../cli/progress.js';
+import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import type { ProgressEvent } from '../../../cli/runtime/local-pipeline.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
@@ -6,6 +7,7 @@ import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { observe } from '../../../lambdas/core/pipeline/observe.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { intentStatus } from '../../../lambdas/core/pipeline/status.js';
+import { requestStop } from '../../../lambdas/core/pipeline/stop-intent.js';
 import {
   emergencyFix,
   errorRateFault,
@@ -97,6 +99,35 @@ describe('progress and status say what happened to a release', () => {
     const reasons = await reasonsOf(h, released);
     expect(reasons).not.toMatch(/rolled back/);
     expect(reasons).not.toMatch(/StopDeployment by the user/);
+  });
+
+  test('a release a person stopped says once who stopped it and as what, not that itv did', async () => {
+    // Prepare: bob's change to launch-flags; alice, its owner, stops it at the second poll, mid-rollout.
+    const h = pipelineHarness();
+    const intent = intentAt(h, (draft) => {
+      draft.authority = { requester: 'bob', team: 'growth', role: 'engineer' };
+    });
+    const verified = await runToVerify(h, intent);
+    const intentId = verified.declared!.intentId;
+    let polls = 0;
+    const released = await runRelease(h, verified, async () => {
+      if (++polls === 2) {
+        const caller = namedLocally('alice', 'test');
+        await requestStop({ intentId, reason: 'CAB withdrew approval', caller }, h.deps);
+      }
+    });
+    // Act
+    const observed = { ...released, observation: await observe(released, h.deps) };
+    await learn(observed, h.deps);
+    const reasons = await reasonsOf(h, released);
+    // Assess: one line, naming alice and what she is, and where the release rolled back from.
+    expect(released.release!.state).toBe('ROLLED_BACK');
+    expect(reasons.split('\n')).toEqual([
+      expect.stringMatching(
+        /^stopped by alice \(owner\): CAB withdrew approval \(rolled back from \d+% at CheckRelease\)$/,
+      ),
+    ]);
+    expect(reasons).not.toMatch(/by itv/);
   });
 
   test('a release itv stopped for a policy breach says so, not that a user stopped the deployment', async () => {
