@@ -32,7 +32,16 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
     if (out.verdict === 'rejected') {
       return `rejected by policy: ${failed.map((f) => `${f.rule}: ${f.reason}${f.remedy ? ` (would pass: ${f.remedy})` : ''}`).join('; ')}`;
     }
-    return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}`;
+    // A break-glass says what it broke through, and on whose word.
+    const exemptions =
+      (out.exemptions as Array<{ rule: string; by: string; fixes?: string }> | undefined) ?? [];
+    const exempted = exemptions
+      .map(
+        (e) =>
+          `; ${e.rule} exempted for ${e.fixes ? `the fix of ${e.fixes}` : 'an emergency'} declared by ${e.by}`,
+      )
+      .join('');
+    return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}${exempted}`;
   },
   AwaitLane: (out) =>
     out.clear ? 'its way cleared while it parked: admission re-checks' : 'woken: admission re-checks',

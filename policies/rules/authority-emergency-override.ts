@@ -8,6 +8,38 @@ const domain = 'authority';
  * An emergency override lets a change jump the admission queue at a cost to others, so only an engineering
  * manager or SRE lead of the owning team, or an incident commander, may claim one (roles from the catalog).
  */
+/** Who holds emergency authority over a change to the context's service: the requester's role and team, if any. */
+export interface EmergencyAuthority {
+  basis: 'owning-team-role' | 'incident-commander';
+  role: string;
+  team: string;
+}
+
+/**
+ * The authority by which the requester may declare an emergency on the service, or undefined: a role of
+ * `owningTeamRoles` in the owning team, else an incident commander's. Example: grace (sre-lead in sre) → incident
+ * commander. The freeze rule's break-glass reads it too.
+ */
+export function emergencyAuthorityOf({
+  intent,
+  service,
+  catalog,
+}: Pick<PolicyContext, 'intent' | 'service' | 'catalog'>): EmergencyAuthority | undefined {
+  const requester = intent.authority.requester;
+  const ownerRole = catalog.teams[service.ownerTeam]?.members.find(
+    (m) => m.principal === requester && (authority.owningTeamRoles as readonly string[]).includes(m.role),
+  );
+  if (ownerRole) return { basis: 'owning-team-role', role: ownerRole.role, team: service.ownerTeam };
+  const commander = catalog.teams[authority.incidentCommanders.team]?.members.find(
+    (m) =>
+      m.principal === requester && (authority.incidentCommanders.roles as readonly string[]).includes(m.role),
+  );
+  if (commander) {
+    return { basis: 'incident-commander', role: commander.role, team: authority.incidentCommanders.team };
+  }
+  return undefined;
+}
+
 function evaluate({ intent, service, catalog }: PolicyContext): RuleResult {
   if (!intent.authority.emergencyOverride) {
     return {
@@ -21,22 +53,14 @@ function evaluate({ intent, service, catalog }: PolicyContext): RuleResult {
   const requester = intent.authority.requester;
   const owningTeam = catalog.teams[service.ownerTeam];
   const commanders = catalog.teams[authority.incidentCommanders.team];
-  const ownerRole = owningTeam?.members.find(
-    (m) => m.principal === requester && (authority.owningTeamRoles as readonly string[]).includes(m.role),
-  );
-  const commander = commanders?.members.find(
-    (m) =>
-      m.principal === requester && (authority.incidentCommanders.roles as readonly string[]).includes(m.role),
-  );
-  const holder = ownerRole ?? commander;
+  const holder = emergencyAuthorityOf({ intent, service, catalog });
   if (holder) {
-    const team = ownerRole ? service.ownerTeam : authority.incidentCommanders.team;
     return {
       rule: name,
       domain,
       status: 'compliant',
-      reason: `${requester} may override as ${holder.role} in team ${team}`,
-      context: { basis: ownerRole ? 'owning-team-role' : 'incident-commander', role: holder.role, team },
+      reason: `${requester} may override as ${holder.role} in team ${holder.team}`,
+      context: { basis: holder.basis, role: holder.role, team: holder.team },
     };
   }
   const eligible = [

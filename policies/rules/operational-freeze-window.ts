@@ -1,15 +1,19 @@
 import { type FreezeWindow, findFreeze } from '../../lambdas/core/policy/freeze.js';
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
 import { freezeWindows } from '../freeze-windows.js';
+import { emergencyAuthorityOf } from './authority-emergency-override.js';
 
 const domain = 'operational';
 
-/** No change to a service while one of its freeze windows holds; names the window and the next allowed instant. */
-function evaluate(
-  name: string,
-  windows: readonly FreezeWindow[],
-  { service, now }: PolicyContext,
-): RuleResult {
+/**
+ * No change to a service while one of its freeze windows holds; names the window and the next allowed instant.
+ * The one way through is a recorded break-glass: an emergency override (`authority.emergencyOverride`) that fixes
+ * a named incident (`change.fixes`), declared by somebody who may declare an emergency on the service
+ * (`emergencyAuthorityOf`). That is `exempted`, not compliant: the result records who declared it, as what, and
+ * which incident, and the change must be approved by a reviewer of record, never its requester.
+ */
+function evaluate(name: string, windows: readonly FreezeWindow[], ctx: PolicyContext): RuleResult {
+  const { intent, service, now } = ctx;
   const finding = findFreeze(windows, service, now);
   if (!finding) {
     return {
@@ -21,19 +25,48 @@ function evaluate(
     };
   }
   const { active, chain, nextAllowed } = finding;
+  const frozen = `${service.name} is in freeze window "${active.window.name}" (${active.window.reason}) from ${active.start.toISOString()} to ${active.end.toISOString()}`;
+  const window = {
+    window: active.window.name,
+    windowStart: active.start.toISOString(),
+    windowEnd: active.end.toISOString(),
+    windowsCrossed: [...new Set(chain.map((o) => o.window.name))],
+  };
+  const fixes = intent.change.fixes;
+  const emergency = intent.authority.emergencyOverride ? emergencyAuthorityOf(ctx) : undefined;
+  if (emergency && fixes) {
+    const by = intent.authority.requester;
+    return {
+      rule: name,
+      domain,
+      status: 'exempted',
+      reason: `${frozen}; exempted: emergency fix of ${fixes} declared by ${by} (${emergency.role} in team ${emergency.team}), to be approved by a reviewer of record`,
+      context: {
+        ...window,
+        exemption: {
+          kind: 'emergency-fix',
+          by,
+          role: emergency.role,
+          team: emergency.team,
+          basis: emergency.basis,
+          fixes,
+          requiresReview: true,
+        },
+      },
+    };
+  }
+  // An emergency override that names no incident is told what would let it through.
+  const breakGlass =
+    intent.authority.emergencyOverride && emergency && !fixes
+      ? ` Or, to break the freeze for an incident, name the incident it fixes in change.fixes: a reviewer of record then approves it.`
+      : '';
   return {
     rule: name,
     domain,
     status: 'non-compliant',
-    reason: `${service.name} is in freeze window "${active.window.name}" (${active.window.reason}) from ${active.start.toISOString()} to ${active.end.toISOString()}`,
-    remedy: `Resubmit at or after ${nextAllowed.toISOString()}, when no freeze holds ${service.name}.`,
-    context: {
-      window: active.window.name,
-      windowStart: active.start.toISOString(),
-      windowEnd: active.end.toISOString(),
-      windowsCrossed: [...new Set(chain.map((o) => o.window.name))],
-      nextAllowed: nextAllowed.toISOString(),
-    },
+    reason: frozen,
+    remedy: `Resubmit at or after ${nextAllowed.toISOString()}, when no freeze holds ${service.name}.${breakGlass}`,
+    context: { ...window, nextAllowed: nextAllowed.toISOString() },
   };
 }
 
@@ -44,10 +77,10 @@ function evaluate(
 export function freezeWindowRule(name: string, windows: readonly FreezeWindow[]): PolicyRule {
   return {
     name,
-    version: '1.0.0',
+    version: '1.1.0',
     domain,
     description:
-      'Changes wait out global and per-service freeze windows (absolute and recurring, in local time).',
+      'Changes wait out global and per-service freeze windows (absolute and recurring, in local time), except a recorded break-glass: an emergency fix of a named incident, declared by one who may declare emergencies, approved by a reviewer of record.',
     parameters: windows,
     evaluate: (ctx) => evaluate(name, windows, ctx),
   };

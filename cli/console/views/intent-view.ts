@@ -260,7 +260,7 @@ function policyPanel(entries: LedgerEntry[]): Markup | string {
 <table><thead><tr><th scope="col">Rule</th><th scope="col">Domain</th><th scope="col">Result</th><th scope="col">Why</th><th scope="col">What would pass</th></tr></thead>
 <tbody>${log.map(
     (r) =>
-      html`<tr><td>${r.rule}</td><td>${r.domain}</td><td><span class="badge ${r.status === 'non-compliant' ? 'bad' : r.status === 'compliant' ? 'ok' : 'info'}">${r.status}</span></td><td>${r.reason}</td><td>${r.remedy ?? ''}</td></tr>`,
+      html`<tr><td>${r.rule}</td><td>${r.domain}</td><td><span class="badge ${r.status === 'non-compliant' ? 'bad' : r.status === 'compliant' ? 'ok' : r.status === 'exempted' ? 'warn' : 'info'}">${r.status}</span></td><td>${r.reason}</td><td>${r.remedy ?? ''}</td></tr>`,
   )}</tbody></table>
 ${risk.length > 0 ? html`<p class="muted">Risk: ${risk.map((f) => `${f.name} +${f.points} (${f.detail})`).join('; ')}; confidence ${typeof p.confidence === 'number' ? p.confidence.toFixed(2) : '—'}.</p>` : ''}`;
 }

@@ -4,6 +4,7 @@ import { schedulingHorizonDays } from '../intent-timing.js';
 import { laneOf } from '../lane.js';
 import { describeLocal } from '../policy/business-hours.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
+import { exemptionsOf, type PolicyExemption } from '../policy/exemptions.js';
 import { nextAllowedOf } from '../policy/first-allowed.js';
 import { firstStartThatFits, windowClosingDuring } from '../policy/release-span.js';
 import type {
@@ -87,6 +88,8 @@ export interface AdmissionDecision {
   verdict: 'admitted' | 'queued' | 'rejected';
   failed: Explanation[];
   evaluation: PolicyEvaluation;
+  /** Rules the change passed only by an exemption (a break-glass), each with who declared it: reviewed. */
+  exemptions: PolicyExemption[];
   risk: RiskAssessment;
   lane: string;
   /** The strategy its tier and confidence choose, and its rollout plus bake: the basis of every prediction. */
@@ -119,13 +122,17 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     ...(input.signals ? { signals: input.signals } : {}),
   };
   const evaluation = evaluatePolicy(context, input.policies.rules);
-  const risk = assessRisk({
-    intent,
-    service,
-    catalog,
-    confidence,
-    reviewedDomains: input.policies.reviewedDomains,
-  });
+  const exemptions = exemptionsOf(evaluation);
+  const risk = reviewedForExemptions(
+    assessRisk({
+      intent,
+      service,
+      catalog,
+      confidence,
+      reviewedDomains: input.policies.reviewedDomains,
+    }),
+    exemptions,
+  );
   const strategy = chooseStrategy({ tier: risk.tier, confidence });
   const predictedDurationSeconds = deploymentTimeline(strategy).bakeEndSeconds;
   const lane = laneOf(service);
@@ -225,6 +232,7 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     verdict,
     failed: alreadyAdmitted ? [] : failed,
     evaluation,
+    exemptions,
     risk,
     lane,
     strategy: strategy.name,
@@ -238,6 +246,20 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
       : {}),
     ...write,
   };
+}
+
+/**
+ * A change a rule let through only by an exemption needs a reviewer of record, whatever its tier: the exemption is
+ * one person's call, and a second, never the requester, approves it. Says so among the risk factors.
+ */
+function reviewedForExemptions(risk: RiskAssessment, exemptions: PolicyExemption[]): RiskAssessment {
+  if (exemptions.length === 0) return risk;
+  const factors = exemptions.map((exemption) => ({
+    name: 'policy-exemption',
+    points: 0,
+    detail: `${exemption.rule} exempted: ${exemption.kind}${exemption.fixes ? ` of ${exemption.fixes}` : ''} declared by ${exemption.by}; a reviewer of record approves it`,
+  }));
+  return { ...risk, factors: [...risk.factors, ...factors], requiresReviewer: true };
 }
 
 function preemptionOf(

@@ -57,7 +57,7 @@ export const explanationPart = z.object({
 
 /** One rule's result in the policy evaluation log. */
 export const ruleResultPart = explanationPart.extend({
-  status: z.enum(['compliant', 'non-compliant', 'not-applicable']),
+  status: z.enum(['compliant', 'non-compliant', 'not-applicable', 'exempted']),
   context: z.record(z.string(), z.unknown()),
 });
 

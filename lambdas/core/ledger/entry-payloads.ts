@@ -3,6 +3,7 @@ import type { LedgerEntry } from '../../ports/ledger-store.js';
 import { checkReportSchema } from '../check-report.js';
 import { LedgerIntegrityError } from '../errors.js';
 import { authoritySchema, intentSchema, valueModelSchema } from '../intent.js';
+import { policyExemptionSchema } from '../policy/exemptions.js';
 import { callerSchema } from '../principals/caller.js';
 import { dsseEnvelopeSchema } from '../signing/envelope.js';
 import { checkpointSchema } from './checkpoint.js';
@@ -65,6 +66,8 @@ const admissionPayloadSchema = z.strictObject({
   policySetHash: z.string(),
   waitingFor: z.array(z.string()).optional(),
   dueAt: z.string().optional(),
+  /** Rules passed only by an exemption, with who declared it; absent when none (and on earlier entries). */
+  exemptions: z.array(policyExemptionSchema).optional(),
   confidence: z.number(),
   riskFactors: z.array(riskFactorPart),
   evaluationLog: z.array(ruleResultPart),

@@ -109,6 +109,7 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
     policySetHash: evaluation.policySetHash,
     ...(decision.verdict === 'queued' ? { waitingFor: ni.blockers.map((b) => b.intentId) } : {}),
     ...(decision.verdict === 'scheduled' && due ? { dueAt: wholeSecondTimestamp(due) } : {}),
+    ...(decision.exemptions.length > 0 ? { exemptions: decision.exemptions } : {}),
   };
   const stored = await record(
     deps,

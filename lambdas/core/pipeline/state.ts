@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { attemptPart, checkResultPart } from '../ledger/entry-payload-parts.js';
+import { policyExemptionSchema } from '../policy/exemptions.js';
 import { authenticatedAsSchema, callerSchema } from '../principals/caller.js';
 
 /**
@@ -53,6 +54,8 @@ export const admissionResultSchema = z.object({
   waitingFor: z.array(z.string()).optional(),
   /** Scheduled: the instant it is due, when its park (AwaitDue) times out and hands it back to admission. */
   dueAt: z.string().optional(),
+  /** Rules it passed only by an exemption (a break-glass), with who declared it: it needs a reviewer of record. */
+  exemptions: z.array(policyExemptionSchema).optional(),
 });
 
 export const decisionResultSchema = z.object({

@@ -110,7 +110,9 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   }
   const passed = results.every((r) => r.passed);
   const fingerprint = decisionFingerprint(fingerprintAttributes(intent, admission, service));
-  const cached = passed ? await findCachedDecision(deps.state, fingerprint) : undefined;
+  // A break-glass is approved every time: an earlier approval of the same change is no approval of this exemption.
+  const exempted = (admission.exemptions ?? []).length > 0;
+  const cached = passed && !exempted ? await findCachedDecision(deps.state, fingerprint) : undefined;
   const reuse = reuseVerdict(cached, service, deps.policies.reviewedDomains, {
     requiresReviewer: admission.requiresReviewer,
     reversibility: intent.constraints.reversibility,

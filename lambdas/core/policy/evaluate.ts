@@ -1,4 +1,5 @@
 import { canonicalDigest } from '../ledger/canonical-json.js';
+import { recordsExemption } from './exemptions.js';
 import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
 
 // Policy sets are built once and never mutated, so each array's hash is computed once per process.
@@ -18,7 +19,17 @@ export function policySetHash(rules: readonly PolicyRule[]): string {
 
 function runRule(rule: PolicyRule, ctx: PolicyContext): RuleResult {
   try {
-    return rule.evaluate(ctx);
+    const result = rule.evaluate(ctx);
+    // An exemption nobody can see on the record is none: fail closed, as for a rule that cannot decide.
+    if (result.status === 'exempted' && !recordsExemption(result.context)) {
+      return {
+        ...result,
+        status: 'non-compliant',
+        reason: `rule ${rule.name} exempted the change without recording who declared the exemption: ${result.reason}`,
+        remedy: 'Fix the rule: an exemption records its kind and who declared it in context.exemption.',
+      };
+    }
+    return result;
   } catch (error) {
     // Fail closed: a rule that cannot decide must not let the change through.
     return {

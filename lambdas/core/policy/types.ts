@@ -4,7 +4,12 @@ import type { ResolvedIntent } from '../intent.js';
 /** The policy set's vocabulary: one rule per file in `policies/rules/`, each a pure function of the context. */
 
 export type PolicyDomain = 'authority' | 'security' | 'compliance' | 'legal' | 'operational';
-export type RuleStatus = 'compliant' | 'non-compliant' | 'not-applicable';
+/**
+ * `exempted`: the rule would refuse the change, but an exemption the policy set defines lets it through on the
+ * record — the result's `context.exemption` says which, declared by whom, for what — and the change then needs a
+ * reviewer of record. It never fails the evaluation.
+ */
+export type RuleStatus = 'compliant' | 'non-compliant' | 'not-applicable' | 'exempted';
 
 export interface PolicyContext {
   /** With its content in hand: rules read the payload, which a reference alone does not show. */

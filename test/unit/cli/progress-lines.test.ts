@@ -35,6 +35,26 @@ describe('progress lines', () => {
     expect(poll()).toBe('release COMPLETE 100%');
   });
 
+  test('a break-glass admission says which rule it broke through, for which incident, on whose word', () => {
+    const line = describeStage({
+      executionId: 'e-1',
+      intentId: 'int-3',
+      state: 'AdmitPolicy',
+      phase: 'exited',
+      output: {
+        verdict: 'admitted',
+        tier: 1,
+        requiresReviewer: true,
+        exemptions: [
+          { rule: 'operational-freeze-window', kind: 'emergency-fix', by: 'alice', fixes: 'INC-4711' },
+        ],
+      },
+    });
+    expect(line).toBe(
+      'admitted, risk tier 1, reviewer of record required; operational-freeze-window exempted for the fix of INC-4711 declared by alice',
+    );
+  });
+
   test('a queued intent says what it waits behind, how to look at it, and that leaving does not withdraw it', () => {
     const line = describeStage({
       executionId: 'e-1',
