@@ -157,7 +157,7 @@ export function buildProgram(): Command {
       `you, the reviewer of record; never the requester (default: $${principalVariable})`,
     )
     .addOption(new Option('--reviewer <principal>', 'same as --as').hideHelp())
-    .option('--reason <text>', 'why')
+    .option('--reason <text>', 'why, recorded with the decision (required with --reject)')
     .option('--json', 'print the status as JSON (without a decision: the intent as declared)')
     .option(
       '--timeout <duration>',

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { lacksRequiredReason, rejectionReasonRequired } from '../../lambdas/core/pipeline/review-reason.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget } from '../api/itv-api.js';
 import { followLimit } from '../follow-timeout.js';
@@ -41,6 +42,12 @@ export async function reviewCommand(
     }
     const { reviewBriefCommand } = await import('./review-brief.js');
     return reviewBriefCommand(id, options.json ?? false);
+  }
+  // Refused before anything is sent, as the API would refuse it: a rejection is recorded with its reason.
+  if (options.reject && lacksRequiredReason('rejected', options.reason)) {
+    throw new InvalidInputError('say why the change is rejected', [
+      { path: '--reason', message: rejectionReasonRequired },
+    ]);
   }
   // The reviewer of record is who runs the command; `--reviewer` is the older spelling of `--as`.
   const target = await chosenTarget();

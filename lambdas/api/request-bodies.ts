@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { checkDetailMaxLength, checkStatuses, checkUrlMaxLength } from '../core/check-report.js';
 import { runLinkSchema } from '../core/intake/run-link.js';
+import { lacksRequiredReason, rejectionReasonRequired } from '../core/pipeline/review-reason.js';
 import { releaseDecisions } from '../core/pipeline/state.js';
 import { stopReasonMaxLength } from '../core/pipeline/stop-intent.js';
 import { freeText, oneLine } from './free-text.js';
@@ -11,11 +12,22 @@ import { atMostCharacters, atMostItems, notEmpty } from './length-limits.js';
  * the OpenAPI document (`openapi.ts`) describes them from the same schemas.
  */
 
-/** A review: the reviewer is the caller, so a body naming a `reviewer` (or anything else) is refused, not ignored. */
-export const reviewBodySchema = z.strictObject({
-  decision: z.enum(['approve', 'reject']),
-  reason: freeText(z.string().max(2000, atMostCharacters(2000))).optional(),
-});
+/**
+ * A review: the reviewer is the caller, so a body naming a `reviewer` (or anything else) is refused, not ignored.
+ * A rejection says why (400 naming `reason` before anything is recorded); an approval may leave it out.
+ */
+export const reviewBodySchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject']),
+    reason: freeText(z.string().max(2000, atMostCharacters(2000)))
+      .optional()
+      .describe('why; required to reject (recorded on the ledger for the requester), optional to approve'),
+  })
+  .superRefine((review, ctx) => {
+    if (lacksRequiredReason(review.decision === 'approve' ? 'approved' : 'rejected', review.reason)) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: rejectionReasonRequired });
+    }
+  });
 
 /** Strict: who decides is the authenticated caller, so a body naming a `decider` is refused, not ignored. */
 export const decisionBodySchema = z.strictObject({
@@ -87,8 +99,10 @@ export function bodyIssues(
     }
     const path = issue.path.join('.');
     if (path === '') return [{ path: 'body', message: issue.message }];
-    // An optional field the body leaves out raises no issue: one raised for an absent field is a required one.
-    return [{ path, message: valueAt(body, issue.path) === undefined ? 'is required' : issue.message }];
+    // An optional field the body leaves out raises no issue: one raised for an absent field is a required one,
+    // unless a refinement raised it and says in its own words when the field is required.
+    const absent = valueAt(body, issue.path) === undefined && issue.code !== 'custom';
+    return [{ path, message: absent ? 'is required' : issue.message }];
   });
 }
 

@@ -35,6 +35,16 @@ describe('refusals a command makes before sending anything', () => {
     ],
     ['review without an id', ['review', '--approve'], /missing required argument 'id'/],
     [
+      'review --reject without --reason',
+      ['review', 'some-intent', '--reject', '--as', 'xavier'],
+      /^ {2}--reason: is required to reject: the rejection is recorded on the ledger with it, for the requester to act on$/m,
+    ],
+    [
+      'review --reject with a blank --reason',
+      ['review', 'some-intent', '--reject', '--reason', '  ', '--as', 'xavier'],
+      /^ {2}--reason: is required to reject/m,
+    ],
+    [
       'review with both decisions',
       ['review', 'some-intent', '--approve', '--reject', '--as', 'victor'],
       /option '--(approve|reject)' cannot be used with option '--(reject|approve)'/,

@@ -10,6 +10,7 @@ import type { Caller } from '../principals/index.js';
 import { eligibleReviewers, reviewerCandidates, reviewerDomainsOf } from '../reviewers.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
+import { lacksRequiredReason, rejectionReasonRequired } from './review-reason.js';
 import type { PipelineState, ReviewResult } from './state.js';
 import { intentStatus } from './status.js';
 import { stopRequestOf } from './stop-intent.js';
@@ -246,6 +247,11 @@ export async function recordReview(
   if (!reviewer) {
     throw new InvalidInputError('reviewer is required', [
       { path: 'reviewer', message: 'must name a principal' },
+    ]);
+  }
+  if (lacksRequiredReason(input.decision, input.reason)) {
+    throw new InvalidInputError('a rejection needs a reason', [
+      { path: 'reason', message: rejectionReasonRequired },
     ]);
   }
   const requestKey = stateKeys.reviewRequest(input.intentId);

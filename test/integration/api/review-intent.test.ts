@@ -171,6 +171,52 @@ describe('POST /intents/{id}/review with IAM identities, as API Gateway sends th
     },
   );
 
+  test.each([
+    ['no reason', { decision: 'reject' }],
+    ['a blank reason', { decision: 'reject', reason: '   ' }],
+  ])('a rejection with %s is 400 naming reason, and nothing is recorded', async (_, body) => {
+    // Prepare
+    await park('r-no-reason');
+
+    // Act
+    const response = await reviewIntent(
+      apiGatewayEvent('r-no-reason', body, xavierSso),
+      stack.deps,
+      executions,
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).issues).toEqual([
+      {
+        path: 'reason',
+        message:
+          'is required to reject: the rejection is recorded on the ledger with it, for the requester to act on',
+      },
+    ]);
+    expect(executions.completed).toHaveLength(0);
+    expect((await ledgerOf('r-no-reason')).map((entry) => entry.type)).toEqual(['review.requested']);
+  });
+
+  test('an approval may leave its reason out', async () => {
+    // Prepare
+    await park('r-approve-bare');
+
+    // Act
+    const response = await reviewIntent(
+      apiGatewayEvent('r-approve-bare', { decision: 'approve' }, xavierSso),
+      stack.deps,
+      executions,
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect((await ledgerOf('r-approve-bare')).map((entry) => entry.type)).toEqual([
+      'review.requested',
+      'review.approved',
+    ]);
+  });
+
   test('the evidence names the reviewer and the identity they called with, and holds no credentials', async () => {
     // Prepare
     await park('r-2');

@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
-import { IneligibleReviewerError, SeparationOfDutiesError } from '../../../lambdas/core/errors.js';
+import {
+  IneligibleReviewerError,
+  InvalidInputError,
+  SeparationOfDutiesError,
+} from '../../../lambdas/core/errors.js';
 import {
   NotAwaitingReviewError,
   recordReview,
@@ -160,6 +164,30 @@ describe('reviewer of record', () => {
     expect(types).toEqual(['review.requested', 'review.approved']);
   });
 
+  test('a rejection without a reason is refused naming reason, and nothing is recorded', async () => {
+    // Prepare
+    await wait('i-7');
+
+    // Act
+    const error = await recordReview(
+      { intentId: 'i-7', decision: 'rejected', reviewer: named('xavier'), reason: ' ' },
+      stack.deps,
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues).toEqual([
+      {
+        path: 'reason',
+        message:
+          'is required to reject: the rejection is recorded on the ledger with it, for the requester to act on',
+      },
+    ]);
+    expect((await stack.deps.ledger.forIntent('main', 'i-7')).map((s) => s.entry.type)).toEqual([
+      'review.requested',
+    ]);
+  });
+
   test('another decision, or the same one by another reviewer, after a review is still refused', async () => {
     // Prepare
     await wait('i-6');
@@ -167,7 +195,7 @@ describe('reviewer of record', () => {
 
     // Act
     const flipped = recordReview(
-      { intentId: 'i-6', decision: 'rejected', reviewer: named('xavier') },
+      { intentId: 'i-6', decision: 'rejected', reviewer: named('xavier'), reason: 'second thoughts' },
       stack.deps,
     );
 
