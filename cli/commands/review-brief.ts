@@ -5,6 +5,7 @@ import { ledgerOf, openApi } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { type DeclaredChange, declaredChange, payloadText } from '../declared-change.js';
 import { terminalText } from '../format.js';
+import { reviewText } from './status.js';
 
 type IntentWithEntries = IntentStatus & { entries: LedgerEntry[] };
 
@@ -69,7 +70,8 @@ export function reviewBriefLines(intent: IntentWithEntries, change: DeclaredChan
     lines.push('(no declared intent is recorded for it: nothing to show of the change)');
   }
   if (intent.status !== 'awaiting-review') {
-    lines.push(`nothing to decide: it is ${intent.status}, not waiting for a review`);
+    const decided = intent.review ? `; ${reviewText(intent.review)}` : '';
+    lines.push(`nothing to decide: it is ${intent.status}, not waiting for a review${decided}`);
     return lines;
   }
   lines.push(`reviewers  ${reviewersLine(intent.entries)}`);

@@ -1,4 +1,4 @@
-import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { IntentStatus, RecordedReview } from '../../lambdas/core/pipeline/status.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ledgerOf, openApi } from '../api/itv-api.js';
 import { waitDetails } from '../api/wait-details.js';
@@ -20,8 +20,11 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
   }
   console.log(`intent   ${status.intentId}  ${terminalText(status.title ?? '')}`);
   console.log(`service  ${status.service ?? '-'}   risk tier ${status.tier ?? '-'}`);
+  // A stack older than these fields answers without them: the lines are left out, not printed empty.
+  if (status.requester) console.log(`requester ${terminalText(status.requester)}`);
   if (change) console.log(`change   ${terminalText(change.target)}`);
   console.log(`status   ${paint(status.status, statusColour(status))}`);
+  if (status.review) console.log(`review   ${reviewText(status.review)}`);
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);
   if (status.valuePerHourUsd !== null) {
@@ -47,6 +50,12 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
       status.steps.map((s) => [s.seq, s.timestamp, s.type]),
     ),
   );
+}
+
+/** A recorded review in one line: `approved by xavier at 2026-11-04T15:10:00.000Z: access controls reviewed`. */
+export function reviewText(review: RecordedReview): string {
+  const why = review.reason === null ? ' (no reason given)' : `: ${terminalText(review.reason)}`;
+  return `${review.decision} by ${terminalText(review.reviewer)} at ${review.decidedAt}${why}`;
 }
 
 /**

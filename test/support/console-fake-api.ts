@@ -42,6 +42,8 @@ export function intentOf(
     valuePerHourPerEmployeeUsd: null,
     rolloutPercentage: null,
     deploymentPercentage: null,
+    requester: null,
+    review: null,
     reasons: [],
     steps: [],
     entries: [entryOf(intentId, 1, 'intent.declared'), admission],

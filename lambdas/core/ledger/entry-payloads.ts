@@ -447,6 +447,7 @@ export const intentDeclaredPayload = z.looseObject({
   intent: z.looseObject({
     title: z.string().optional(),
     change: z.looseObject({ service: z.string().optional() }).optional(),
+    authority: z.looseObject({ requester: z.string().optional() }).optional(),
   }),
   authority: z.record(z.string(), z.unknown()).optional(),
   attempt: z.unknown().optional(),

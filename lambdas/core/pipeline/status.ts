@@ -47,7 +47,19 @@ export interface IntentStatus {
   rolloutPercentage: number | null;
   /** The share of targets the latest deployment has reached, from its last event that says; null before any. */
   deploymentPercentage: number | null;
+  /** Who requested the change (its declared `authority.requester`); null when no declaration is recorded. */
+  requester: string | null;
+  /** The reviewer of record's decision once one is recorded, else null: who, what, when and why. */
+  review: RecordedReview | null;
   steps: Array<{ seq: number; type: string; timestamp: string }>;
+}
+
+/** A review decision as the ledger holds it; `reason` null for an approval recorded without one. */
+export interface RecordedReview {
+  decision: 'approved' | 'rejected';
+  reviewer: string;
+  decidedAt: string;
+  reason: string | null;
 }
 
 /** Summarizes an intent from its ledger entries alone: the ledger is the source of truth. */
@@ -93,12 +105,24 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
       .flatMap((stored) => reasonsOf(stored.entry, entries)),
     rolloutPercentage: rollout?.usersPercentage ?? null,
     deploymentPercentage: rollout?.deploymentPercentage ?? null,
+    requester: declared?.intent.authority?.requester ?? null,
+    review: recordedReview(entries),
     steps: entries.map((stored) => ({
       seq: stored.entry.seq,
       type: stored.entry.type,
       timestamp: stored.entry.timestamp,
     })),
   };
+}
+
+/** The latest review decision on the ledger, if any. */
+function recordedReview(entries: StoredEntry[]): RecordedReview | null {
+  const decided = [...entries]
+    .reverse()
+    .find(({ entry }) => entry.type === 'review.approved' || entry.type === 'review.rejected')?.entry;
+  if (!decided) return null;
+  const { decision, reviewer, decidedAt, reason } = payloadOf(decided, reviewDecidedReadPayload);
+  return { decision, reviewer, decidedAt, reason: reason ?? null };
 }
 
 /** The recorded value per hour over the employees the declared value model names, else null. */

@@ -39,6 +39,8 @@ const intent = (
   valuePerHourPerEmployeeUsd: null,
   rolloutPercentage: null,
   deploymentPercentage: null,
+  requester: null,
+  review: null,
   reasons: [],
   steps: entries.map((e) => ({ seq: e.seq, type: e.type, timestamp: e.timestamp })),
   entries,

@@ -12,6 +12,8 @@ const statusOf = (status: string, outcome: string | null = null): IntentStatus =
   valuePerHourUsd: null,
   rolloutPercentage: null,
   deploymentPercentage: null,
+  requester: null,
+  review: null,
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   steps: [],

@@ -16,6 +16,8 @@ const parked = (status: string, intentId = 'i-1'): IntentStatus => ({
   reasons: [],
   rolloutPercentage: null,
   deploymentPercentage: null,
+  requester: null,
+  review: null,
   steps: [],
 });
 

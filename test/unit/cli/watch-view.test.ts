@@ -15,6 +15,8 @@ const releasing = (rolloutPercentage: number | null, steps: IntentStatus['steps'
   reasons: [],
   rolloutPercentage,
   deploymentPercentage: rolloutPercentage,
+  requester: null,
+  review: null,
   steps,
 });
 

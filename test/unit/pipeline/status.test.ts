@@ -101,6 +101,59 @@ describe('intentStatus', () => {
     expect(decided.reasons).toEqual(['alice decided hold: keep it']);
   });
 
+  test('names the requester, and once reviewed who decided, what, when and why', () => {
+    // Prepare
+    const declaredBy = entry('intent.declared', {
+      intent: { title: 'T', change: { service: 'patient-records' }, authority: { requester: 'victor' } },
+    });
+    const requested = entry('review.requested', { tier: 3, requester: 'victor', reviewers: ['xavier'] });
+    const approved = entry('review.approved', {
+      decision: 'approved',
+      reviewer: 'xavier',
+      authenticatedAs: { method: 'local', via: 'itv review --as' },
+      reason: 'access controls reviewed',
+      decidedAt: '2026-11-02T10:00:00Z',
+    });
+
+    // Act
+    const waiting = intentStatus('i', [declaredBy, requested])!;
+    const reviewed = intentStatus('i', [declaredBy, requested, approved])!;
+    const undeclared = intentStatus('i', [entry('intent.incomplete', { issues: [] })])!;
+
+    // Assess
+    expect([waiting.requester, waiting.review]).toEqual(['victor', null]);
+    expect(reviewed.requester).toBe('victor');
+    expect(reviewed.review).toEqual({
+      decision: 'approved',
+      reviewer: 'xavier',
+      decidedAt: '2026-11-02T10:00:00Z',
+      reason: 'access controls reviewed',
+    });
+    expect(reviewed.steps.at(-1)).toEqual({
+      seq: approved.entry.seq,
+      type: 'review.approved',
+      timestamp: approved.entry.timestamp,
+    });
+    expect([undeclared.requester, undeclared.review]).toEqual([null, null]);
+  });
+
+  test('an approval recorded without a reason reads as none', () => {
+    const status = intentStatus('i', [
+      declared,
+      entry('review.approved', {
+        decision: 'approved',
+        reviewer: 'xavier',
+        decidedAt: '2026-11-02T10:00:00Z',
+      }),
+    ])!;
+    expect(status.review).toEqual({
+      decision: 'approved',
+      reviewer: 'xavier',
+      decidedAt: '2026-11-02T10:00:00Z',
+      reason: null,
+    });
+  });
+
   test('an unknown intent has no status', () => {
     expect(intentStatus('i', [])).toBeUndefined();
   });
@@ -150,9 +203,12 @@ describe('intentStatus', () => {
   test('waiting for review until a decision is recorded', () => {
     const waiting = [declared, entry('admission.admitted', { tier: 3 }), entry('review.requested')];
     expect(intentStatus('i', waiting)!.status).toBe('awaiting-review');
-    expect(intentStatus('i', [...waiting, entry('review.approved'), entry('release.started')])!.status).toBe(
-      'releasing',
-    );
+    const approved = entry('review.approved', {
+      decision: 'approved',
+      reviewer: 'xavier',
+      decidedAt: '2026-11-02T09:30:00Z',
+    });
+    expect(intentStatus('i', [...waiting, approved, entry('release.started')])!.status).toBe('releasing');
   });
 
   test('preempted by an emergency until its release starts again, with who preempted it and at what cost', () => {
