@@ -94,19 +94,29 @@ export function grantorsOf(intent: Pick<Intent, 'authority'>): string[] {
 }
 
 /**
+ * The name of Verify's check that a reviewer of record is assigned. It passes before anyone has reviewed, so it
+ * says `assigned`, never that the change was approved: the decision is its own `review.approved` or
+ * `review.rejected` entry. Bundles sealed before it was renamed name it `reviewer-of-record` and verify as
+ * written, since every artifact is recomputed from the bundle's own entries.
+ */
+export const reviewerAssignedCheck = 'reviewer-of-record-assigned';
+
+/**
  * Verify's check that someone may decide a change that needs a reviewer of record: without one it would wait out
- * the whole review window for nothing. Example, failing: pricing-engine's only owner, dana, requested the change.
+ * the whole review window for nothing. Example, passing: `xavier will decide (review pending)`; failing:
+ * pricing-engine's only owner, dana, requested the change.
  */
 export function reviewerOfRecordCheck(
   intent: Intent,
   deps: Pick<PipelineDeps, 'catalog' | 'policies'>,
-): { check: 'reviewer-of-record'; passed: boolean; detail: string } {
+): { check: typeof reviewerAssignedCheck; passed: boolean; detail: string } {
   const eligible = reviewersOfRecord(intent, deps);
   if (eligible.length > 0) {
+    const who = eligible.length === 1 ? eligible[0] : `one of ${eligible.join(', ')}`;
     return {
-      check: 'reviewer-of-record',
+      check: reviewerAssignedCheck,
       passed: true,
-      detail: `a reviewer of record decides: ${eligible.join(', ')}`,
+      detail: `${who} will decide (review pending)`,
     };
   }
   const name = intent.change.service;
@@ -131,7 +141,7 @@ export function reviewerOfRecordCheck(
           )
           .join(', and ')} (separation of duties)`;
   return {
-    check: 'reviewer-of-record',
+    check: reviewerAssignedCheck,
     passed: false,
     detail: `this change needs a reviewer of record, and the catalog names nobody who may decide it: ${why}; ${remedy}`,
   };

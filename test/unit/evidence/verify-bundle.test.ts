@@ -1,7 +1,9 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
 import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { verifyBundle } from '../../../lambdas/core/evidence/verify-bundle.js';
+import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { canonicalBytes, canonicalJson } from '../../../lambdas/core/ledger/index.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../../../lambdas/core/signing/index.js';
@@ -11,6 +13,9 @@ import { compressedSpki } from './helpers/compressed-key.js';
 import { WriteOnceEvidence } from './helpers/write-once-evidence.js';
 
 type Files = Map<string, Uint8Array>;
+const highRisk = JSON.parse(
+  readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),
+) as IntentInput;
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 /** Rewrites files and re-signs the manifest with the real key: what only a key holder could do. */
@@ -27,6 +32,45 @@ async function resigned(files: Files, signer: Signer, edit: (files: Files) => vo
   out.set('manifest.intoto.json', canonicalBytes(signed));
   return out;
 }
+
+describe('a bundle sealed before the reviewer check was renamed', () => {
+  test('its test-results.json, naming the check reviewer-of-record, still verifies', async () => {
+    // Prepare: the HIPAA change Verify passes to its reviewer, recorded as an earlier itv named the check.
+    const h = pipelineHarness();
+    const evidence = new WriteOnceEvidence();
+    const append = h.ledger.append.bind(h.ledger);
+    h.ledger.append = (ledger, draft) => {
+      const results = (draft.payload as { results?: Array<{ check: string; detail: string }> }).results;
+      const earlier = draft.type.startsWith('verification.')
+        ? {
+            ...draft,
+            payload: {
+              ...draft.payload,
+              results: results?.map((r) =>
+                r.check === 'reviewer-of-record-assigned'
+                  ? { ...r, check: 'reviewer-of-record', detail: 'a reviewer of record decides: xavier' }
+                  : r,
+              ),
+            },
+          }
+        : draft;
+      return append(ledger, earlier);
+    };
+    const deps = { ...h.deps, evidence };
+    const state = await runIntent({ ...h, deps }, highRisk);
+    await signCheckpoint(state.declared!.intentId, deps);
+    const bundle = evidence.bundle(state.declared!.intentId);
+
+    // Act
+    const verification = verifyBundle(bundle);
+
+    // Assess
+    expect(text(bundle.get('test-results.json')!)).toContain(
+      '"check":"reviewer-of-record","detail":"a reviewer of record decides: xavier"',
+    );
+    expect(verification.ok).toBe(true);
+  });
+});
 
 describe('verifying an evidence bundle', () => {
   let files: Files;

@@ -43,7 +43,7 @@ describe('Verify: a reviewer of record exists for a change that needs one', () =
     expect(state.admission?.requiresReviewer).toBe(true);
     expect(state.verification?.passed).toBe(false);
     expect(state.verification?.results).toContainEqual({
-      check: 'reviewer-of-record',
+      check: 'reviewer-of-record-assigned',
       passed: false,
       detail:
         'this change needs a reviewer of record, and the catalog names nobody who may decide it: a change to pricing-engine is decided by its owners (dana), and dana requested it (separation of duties); add another owner of pricing-engine to the catalog',
@@ -51,17 +51,18 @@ describe('Verify: a reviewer of record exists for a change that needs one', () =
     expect(await ledgerTypes(h, state.declared!.intentId)).toContain('verification.failed');
   });
 
-  test('a reviewer of record exists: the check passes and names who may decide', async () => {
+  test('a reviewer of record is assigned: the check passes, names who will decide, and says the review is pending', async () => {
     // Act
     const h = pipelineHarness();
     const state = await runToVerify(h, highRisk);
 
-    // Assess
+    // Assess: it says a reviewer is assigned, never that anyone approved.
     expect(state.verification).toMatchObject({ passed: true, requiresReview: true });
     expect(state.verification?.results).toContainEqual({
-      check: 'reviewer-of-record',
+      check: 'reviewer-of-record-assigned',
       passed: true,
-      detail: 'a reviewer of record decides: xavier',
+      detail: 'xavier will decide (review pending)',
     });
+    expect(state.verification?.results.map((r) => r.check)).not.toContain('reviewer-of-record');
   });
 });
