@@ -6,6 +6,7 @@ import {
   catchingUpNote,
   compoundingLines,
   doraLine,
+  failedIntentsNote,
   releasedValueNote,
   repeatedGoalsNote,
   valueApiPath,
@@ -67,6 +68,8 @@ export async function valueReportCommand(options: {
     for (const formula of formulas) console.log(`  ${formula}`);
     const repeated = repeatedGoalsNote(report);
     if (repeated !== undefined) console.log(`\nrepeated goals: ${repeated}.`);
+    const failed = failedIntentsNote(totals);
+    if (failed !== undefined) console.log(`\nfailed: ${failed}.`);
     if (window.since !== null || window.until !== null) {
       console.log(
         `\nwindow: intents concluded from ${window.since ?? 'the first'} until ${window.until ?? 'the last'}`,

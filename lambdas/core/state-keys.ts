@@ -2,9 +2,10 @@
  * The value view's version: raised whenever `ConcludedIntent` gains a field, so a view an earlier version
  * summarized without it is left behind and summarized again (v2: `releaseVerdict`; v3: an attempt's cost of delay
  * counted from its previous attempt's conclusion, the authority's `team`, the `goal`, the
- * conclusion's `confidence` and `strategy`), never read as if complete.
+ * conclusion's `confidence` and `strategy`; v4: intents that failed before concluding, ended by their
+ * `stage.failed` entry), never read as if complete.
  */
-export const valueViewVersion = 'v3';
+export const valueViewVersion = 'v4';
 
 /** Where each kind of operational state lives in the state store, in one place. */
 export const stateKeys = {

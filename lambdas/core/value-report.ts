@@ -1,12 +1,13 @@
 import type { StoredEntry } from '../ports/ledger-store.js';
 import { type ValueModel, valueModelSchema } from './intent.js';
 import {
+  admissionPayload,
   deploymentEventReadPayload,
   intentConcludedPayload,
   intentDeclaredPayload,
   payloadOf,
 } from './ledger/entry-payloads.js';
-import { compoundedValuePerHour } from './value.js';
+import { compoundedValuePerHour, valuePerHour } from './value.js';
 import { type GoalOf, repeatedGoalReleases } from './value-goals.js';
 
 /**
@@ -68,6 +69,11 @@ export interface ConcludedIntent {
 export interface ValueSums {
   intents: number;
   released: number;
+  /**
+   * Of `intents`, those whose execution failed before they concluded (outcome `failed`): counted, with no value
+   * realised. Absent from a report made before they were counted.
+   */
+  failed?: number;
   /**
    * Sum of value per hour of the intents released in the window: each over its value model's horizon, which may
    * have ended since, so not the value flowing at any one instant.
@@ -160,12 +166,42 @@ const builtIn: Record<string, (c: ConcludedIntent) => string | null> = {
   concludedMonth: (c) => utcOf(c.concludedAt).slice(0, 7),
 };
 
-/** One record per concluded intent, read from its `intent.concluded` entry and its release events. */
+/**
+ * The entries that end an intent for the value report, in ledger order: each `intent.concluded`, and the first
+ * `stage.failed` of an intent that had not concluded before it — a failed execution records no conclusion
+ * (RecordFailure's entry ends it), and leaving it out would hide it from the report's counts. A failure after a
+ * conclusion (its seal failed, say) ends nothing: the intent is counted once, as it concluded.
+ */
+export function valueEndings(entries: readonly StoredEntry[]): StoredEntry[] {
+  const ended = new Set<string>();
+  return entries.filter(({ entry }) => {
+    if (entry.type === 'intent.concluded') {
+      ended.add(entry.intentId);
+      return true;
+    }
+    if (entry.type !== 'stage.failed' || ended.has(entry.intentId)) return false;
+    ended.add(entry.intentId);
+    return true;
+  });
+}
+
+/**
+ * One record per concluded intent, read from its `intent.concluded` entry and its release events; and one per
+ * intent that failed before concluding (`valueEndings`), with outcome `failed`: what its declaration and admission
+ * say of it, no value realised, no time to value and no cost of delay (RecordFailure records none; a retry's
+ * attempt counts its delay from the first attempt's declaration).
+ */
 export function concludedIntents(entries: readonly StoredEntry[]): ConcludedIntent[] {
   const rollback = new Map<string, { started?: number; completed?: number }>();
   const models = new Map<string, ValueModel>();
   const teams = new Map<string, string>();
   const goals = new Map<string, GoalOf>();
+  // What a failed intent's record is made of, having no conclusion to read it from.
+  const declarations = new Map<
+    string,
+    { service: string | null; kind: string | null; tags: Record<string, string> }
+  >();
+  const tiers = new Map<string, number>();
   // A later attempt's previous attempt, and when each intent concluded: where the next attempt's delay begins.
   const previousAttempt = new Map<string, string>();
   const concludedAt = new Map<string, number>();
@@ -175,7 +211,13 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       const declared = payload.intent as {
         goal?: { valueModel?: unknown; outcome?: unknown; metric?: unknown };
         authority?: { team?: unknown };
+        change?: { service?: unknown; kind?: unknown };
       };
+      declarations.set(entry.intentId, {
+        service: typeof declared.change?.service === 'string' ? declared.change.service : null,
+        kind: typeof declared.change?.kind === 'string' ? declared.change.kind : null,
+        tags: ownTags(payload.tags),
+      });
       const { outcome, metric } = declared.goal ?? {};
       if (typeof outcome === 'string' && typeof metric === 'string')
         goals.set(entry.intentId, { outcome, metric });
@@ -187,6 +229,11 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       if (typeof previous === 'string') previousAttempt.set(entry.intentId, previous);
     }
     if (entry.type === 'intent.concluded') concludedAt.set(entry.intentId, Date.parse(entry.timestamp));
+    if (entry.type.startsWith('admission.')) {
+      // Only a failed intent's record reads it: an entry that does not say leaves its tier unknown, never the report broken.
+      const tier = admissionPayload.safeParse(entry.payload).data?.tier;
+      if (typeof tier === 'number') tiers.set(entry.intentId, tier);
+    }
     if (entry.type === 'release.started') {
       const times = rollback.get(entry.intentId) ?? {};
       // The failed release's start: the first one, should a queued intent have been started again.
@@ -201,45 +248,79 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       rollback.set(entry.intentId, times);
     }
   }
-  return entries
-    .filter(({ entry }) => entry.type === 'intent.concluded')
-    .map(({ entry }) => {
-      const p = payloadOf(entry, intentConcludedPayload);
-      const times = rollback.get(entry.intentId);
+  const restoreSecondsOf = (intentId: string) => {
+    const times = rollback.get(intentId);
+    return times?.started !== undefined && times.completed !== undefined
+      ? Math.max(0, (times.completed - times.started) / 1000)
+      : null;
+  };
+  return valueEndings(entries).map(({ entry }): ConcludedIntent => {
+    if (entry.type === 'stage.failed') {
+      const declared = declarations.get(entry.intentId);
       const model = models.get(entry.intentId);
-      const valuePerHourUsd = Number(p.valuePerHourUsd ?? 0);
-      const previousEnd = concludedAt.get(previousAttempt.get(entry.intentId) ?? '');
       return {
         intentId: entry.intentId,
-        outcome: String(p.outcome ?? 'unknown'),
-        service: p.service ?? null,
-        kind: p.kind ?? null,
-        tier: p.tier ?? null,
+        outcome: 'failed',
+        service: declared?.service ?? null,
+        kind: declared?.kind ?? null,
+        tier: tiers.get(entry.intentId) ?? null,
         team: teams.get(entry.intentId) ?? null,
         goal: goals.get(entry.intentId) ?? null,
-        tags: p.tags ?? {},
-        valuePerHourUsd,
-        costOfDelayUsd: attemptCostOfDelay(
-          Number(p.costOfDelayUsd ?? 0),
-          valuePerHourUsd,
-          p.countedFrom,
-          previousEnd,
-        ),
-        timeToValueSeconds: p.timeToValueSeconds ?? null,
+        tags: declared?.tags ?? {},
+        // The declared figure, as a conclusion without a release records it; only released intents add it up.
+        valuePerHourUsd: model ? valuePerHour(model) : 0,
+        costOfDelayUsd: 0,
+        timeToValueSeconds: null,
         concludedAt: entry.timestamp,
-        releaseVerdict: p.releaseVerdict ?? null,
-        confidence: p.confidence ?? null,
-        strategy: p.strategy ?? null,
-        restoreSeconds:
-          times?.started !== undefined && times.completed !== undefined
-            ? Math.max(0, (times.completed - times.started) / 1000)
-            : null,
+        releaseVerdict: null,
+        confidence: null,
+        strategy: null,
+        restoreSeconds: restoreSecondsOf(entry.intentId),
         employeeCount: model?.employeeCount ?? null,
         growthModel: model?.growth.model ?? 'none',
-        // Only a released change's value flows; the flat figure Learn recorded stands when no model is on record.
-        compoundedValuePerHourUsd: finiteSum([model ? compoundedValuePerHour(model) : valuePerHourUsd]),
+        compoundedValuePerHourUsd: model ? finiteSum([compoundedValuePerHour(model)]) : 0,
       };
-    });
+    }
+    const p = payloadOf(entry, intentConcludedPayload);
+    const model = models.get(entry.intentId);
+    const valuePerHourUsd = Number(p.valuePerHourUsd ?? 0);
+    const previousEnd = concludedAt.get(previousAttempt.get(entry.intentId) ?? '');
+    return {
+      intentId: entry.intentId,
+      outcome: String(p.outcome ?? 'unknown'),
+      service: p.service ?? null,
+      kind: p.kind ?? null,
+      tier: p.tier ?? null,
+      team: teams.get(entry.intentId) ?? null,
+      goal: goals.get(entry.intentId) ?? null,
+      tags: p.tags ?? {},
+      valuePerHourUsd,
+      costOfDelayUsd: attemptCostOfDelay(
+        Number(p.costOfDelayUsd ?? 0),
+        valuePerHourUsd,
+        p.countedFrom,
+        previousEnd,
+      ),
+      timeToValueSeconds: p.timeToValueSeconds ?? null,
+      concludedAt: entry.timestamp,
+      releaseVerdict: p.releaseVerdict ?? null,
+      confidence: p.confidence ?? null,
+      strategy: p.strategy ?? null,
+      restoreSeconds: restoreSecondsOf(entry.intentId),
+      employeeCount: model?.employeeCount ?? null,
+      growthModel: model?.growth.model ?? 'none',
+      // Only a released change's value flows; the flat figure Learn recorded stands when no model is on record.
+      compoundedValuePerHourUsd: finiteSum([model ? compoundedValuePerHour(model) : valuePerHourUsd]),
+    };
+  });
+}
+
+/** A declaration's tags, when it records them as a string map; none otherwise. */
+function ownTags(tags: unknown): Record<string, string> {
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) return {};
+  return Object.fromEntries(
+    Object.entries(tags).filter((pair): pair is [string, string] => typeof pair[1] === 'string'),
+  );
 }
 
 /**
@@ -346,6 +427,7 @@ export function valueReport(
         key: Object.fromEntries(dimensions.map((d, i) => [d, values[i] ?? null])),
         intents: members.length,
         released: released.length,
+        failed: members.filter((m) => m.outcome === 'failed').length,
         valuePerHourUsd: valued.reduce((sum, m) => sum + m.valuePerHourUsd, 0),
         compoundedValuePerHourUsd: finiteSum(valued.map((m) => m.compoundedValuePerHourUsd)),
         valuePerHourPerEmployeeUsd: perEmployee(counted),
@@ -381,6 +463,7 @@ export function valueTotals(groups: readonly ValueGroup[]): ValueSums {
   return {
     intents: sum((g) => g.intents),
     released: sum((g) => g.released),
+    failed: sum((g) => g.failed ?? 0),
     valuePerHourUsd: sum((g) => g.valuePerHourUsd),
     compoundedValuePerHourUsd: finiteSum(groups.map((g) => g.compoundedValuePerHourUsd)),
     valuePerHourPerEmployeeUsd:

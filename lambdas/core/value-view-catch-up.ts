@@ -2,11 +2,11 @@ import type { LedgerEntry, LedgerStore, StoredEntry } from '../ports/ledger-stor
 import type { StateStore } from '../ports/state-store.js';
 import { VersionConflictError } from './errors.js';
 import { stateKeys } from './state-keys.js';
-import { type ConcludedIntent, concludedIntents } from './value-report.js';
+import { type ConcludedIntent, concludedIntents, valueEndings } from './value-report.js';
 
 /*
  * The value view: what `GET /value` answers from instead of the whole ledger. One summary item per concluded
- * intent in the state store (`stateKeys.concludedSummary`), made by `concludedIntents` from that intent's own
+ * intent (or one that failed before concluding: `valueEndings`) in the state store (`stateKeys.concludedSummary`), made by `concludedIntents` from that intent's own
  * entries, and a marker (`stateKeys.valueSummarized`) saying up to which seq every conclusion has one. Each
  * request first catches the view up from the marker: it reads only the entries appended since, summarizes the
  * conclusions among them, then moves the marker.
@@ -105,13 +105,17 @@ export async function catchUpValueView(
       if (own) own.push(stored);
       else if (stored.entry.type === 'intent.declared') declaredSince.set(stored.entry.intentId, [stored]);
     }
-    const conclusions = page.map(({ entry }) => entry).filter((entry) => entry.type === 'intent.concluded');
+    // A failure may end an intent (`valueEndings`): each is a candidate, and its summary says whether it does.
+    const conclusions = page
+      .map(({ entry }) => entry)
+      .filter((entry) => entry.type === 'intent.concluded' || entry.type === 'stage.failed');
     const taken = conclusions.slice(0, bounds.maxSummaries - summaries);
     const made = await inParallel(taken, (entry) =>
       summaryOf(ledger, ledgerName, entry, declaredSince.get(entry.intentId)),
     );
     const lagging = made.indexOf(undefined);
-    const kept = (lagging === -1 ? made : made.slice(0, lagging)) as ConcludedSummary[];
+    const done = (lagging === -1 ? made : made.slice(0, lagging)) as Array<ConcludedSummary | 'ends-nothing'>;
+    const kept = done.filter((made): made is ConcludedSummary => made !== 'ends-nothing');
     await inParallel(kept, (summary) => {
       const { concludedAt, intentId } = summary.intent;
       const item = stateKeys.concludedSummary(
@@ -121,9 +125,9 @@ export async function catchUpValueView(
       return state.put<ConcludedSummary>(item.pk, item.sk, summary);
     });
     for (const summary of kept) for (const tag in summary.intent.tags) tags.add(tag);
-    summaries += kept.length;
+    summaries += done.length;
     // The first conclusion left unsummarized (its index lags, or the bound is reached) is where the next begins.
-    const left = conclusions[kept.length];
+    const left = conclusions[done.length];
     if (left !== undefined) {
       next = left.seq;
       stopped = true;
@@ -147,19 +151,20 @@ export async function catchUpValueView(
 }
 
 /**
- * The record of the conclusion at `concluded`, from its intent's entries: those the pages brought from its
- * declaration on (`read`), or else through the intent index; undefined while the index lags.
+ * The record of the conclusion at `concluded` (or of the failure that ended its intent), from its intent's
+ * entries: those the pages brought from its declaration on (`read`), or else through the intent index; undefined
+ * while the index lags; `ends-nothing` for a `stage.failed` that followed the intent's end (`valueEndings`).
  */
 async function summaryOf(
   ledger: LedgerStore,
   ledgerName: string,
   concluded: LedgerEntry,
   read?: readonly StoredEntry[],
-): Promise<ConcludedSummary | undefined> {
+): Promise<ConcludedSummary | 'ends-nothing' | undefined> {
   const own = read ?? (await ledger.forIntent(ledgerName, concluded.intentId));
-  const conclusions = own
-    .filter(({ entry }) => entry.type === 'intent.concluded')
-    .map(({ entry }) => entry.seq);
+  if (!own.some(({ entry }) => entry.seq === concluded.seq)) return undefined;
+  const conclusions = valueEndings(own).map(({ entry }) => entry.seq);
+  if (!conclusions.includes(concluded.seq)) return 'ends-nothing';
   // A later attempt's delay counts from its previous attempt's conclusion: that attempt's entries are read too.
   const previous = previousAttemptOf(own);
   const before = previous === undefined ? [] : await ledger.forIntent(ledgerName, previous);

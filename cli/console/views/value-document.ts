@@ -47,6 +47,19 @@ export function catchingUpNote(report: Pick<ValueViewAnswer, 'catchingUp'>): str
 }
 
 /**
+ * Said when intents in the window failed before they concluded (`valueEndings`): they are counted among the
+ * intents, as outcome `failed`, adding no value; undefined when none did (or the stack did not count them).
+ *
+ * @example failedIntentsNote({ failed: 2 }) // '2 intents failed (a stage failed before they concluded): …'
+ */
+export function failedIntentsNote(totals: Pick<ValueSums, 'failed'>): string | undefined {
+  const failed = totals.failed ?? 0;
+  if (failed === 0) return undefined;
+  const [intents, they] = failed === 1 ? ['intent', 'it'] : ['intents', 'they'];
+  return `${failed} ${intents} failed (a stage failed before ${they} concluded): counted among the intents, as outcome failed, with $0 realised and no cost of delay`;
+}
+
+/**
  * Said when several released changes in the window went toward one goal: its value is counted once, on the first
  * of them, and the others add none (`lambdas/core/value-goals.ts`); undefined when no goal repeats.
  *

@@ -10,6 +10,7 @@ import {
   clockNote,
   compoundingClaim,
   doraLine,
+  failedIntentsNote,
   keyCell,
   releasedValueNote,
   repeatedGoalsNote,
@@ -96,7 +97,7 @@ ${figure(
 ${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', "under each change's growth model (formulas below the table)")}
 ${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released; a later attempt from its previous attempt’s conclusion, so a change’s delay counts once')}
 ${figure(duration(report.dora.leadTimeSeconds), 'median time to value', 'from declaration, or a scheduled change’s due instant, to released value')}
-${figure(`${t.released} / ${t.intents}`, 'released / concluded')}
+${figure(`${t.released} / ${t.intents}`, 'released / concluded', failedIntentsNote(t))}
 </div></section>`;
 }
 

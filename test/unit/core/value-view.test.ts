@@ -29,7 +29,7 @@ function changes(from: number, count: number): ConcludedChange[] {
       tags: i % 5 === 0 ? {} : { region: regions[i % 3]!, ...(i > 20 ? { team: `team-${i % 2}` } : {}) },
       valuePerHourUsd: 3 + (i % 9) * 1.1,
       rolledBack: i % 6 === 1,
-      ...(i % 11 === 3 ? { outcome: 'held' } : {}),
+      ...(i % 11 === 3 ? { outcome: 'held' } : i % 13 === 5 ? { outcome: 'failed' } : {}),
       ...(models[i % 4] ? { model: models[i % 4]! } : {}),
     };
   });
@@ -83,7 +83,18 @@ describe('the value view answers as the whole ledger does', () => {
       expect(await valueViewAnswer(deps, query, bounds)).toEqual(await everything(ledger, query));
     }
     const all = await everything(ledger, { by: 'outcome' });
-    expect(all.groups.map((g) => g.key.outcome).sort()).toEqual(['held', 'released', 'rolled-back']);
+    expect(all.groups.map((g) => g.key.outcome).sort()).toEqual([
+      'failed',
+      'held',
+      'released',
+      'rolled-back',
+    ]);
+    expect(all.groups.find((g) => g.key.outcome === 'failed')).toMatchObject({
+      intents: 3,
+      failed: 3,
+      released: 0,
+      valuePerHourUsd: 0,
+    });
     // Restored 19 minutes after the failed release started (its roll-back completed then).
     expect(all.dora.timeToRestoreSeconds).toBe(1140);
   });

@@ -126,6 +126,7 @@ describe('the value report, honestly', () => {
     expect(valueTotals(groups)).toEqual({
       intents: 3,
       released: 2,
+      failed: 0,
       valuePerHourUsd: 50,
       compoundedValuePerHourUsd: 55,
       valuePerHourPerEmployeeUsd: 20 / 10 + 30 / 30,

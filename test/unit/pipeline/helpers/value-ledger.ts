@@ -29,6 +29,7 @@ export interface ConcludedChange {
   id: string;
   /** Minutes after 2026-11-01T00:00:00Z at which it concludes. */
   at: number;
+  /** `failed`: the execution failed, so a `stage.failed` entry ends it instead of `intent.concluded`. */
   outcome?: string;
   service?: string;
   tags?: Record<string, string>;
@@ -78,6 +79,12 @@ export async function recordChanges(
     }
   }
   for (const change of changes) {
+    // A failed execution records no conclusion: RecordFailure's `stage.failed` ends it, and the intent is sealed.
+    if (change.outcome === 'failed') {
+      await append(change.id, 'stage.failed', change.at, { error: 'Error', cause: 'boom', release: null });
+      await append(change.id, 'checkpoint.signed', change.at, {});
+      continue;
+    }
     await append(change.id, 'intent.concluded', change.at, {
       outcome: change.outcome ?? (change.rolledBack ? 'rolled-back' : 'released'),
       service: change.service ?? 'launch-flags',
