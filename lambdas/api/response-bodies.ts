@@ -31,6 +31,18 @@ const statusFields = {
   valuePerHourPerEmployeeUsd: nullableNumber,
   rolloutPercentage: nullableNumber,
   deploymentPercentage: nullableNumber,
+  requester: nullableText.describe(
+    'who requested the change (its declared authority.requester); null before it is declared',
+  ),
+  review: z
+    .object({
+      decision: z.enum(['approved', 'rejected']),
+      reviewer: z.string(),
+      decidedAt: z.string(),
+      reason: nullableText,
+    })
+    .nullable()
+    .describe("the reviewer of record's decision once one is recorded: who, what, when and why"),
 };
 
 const stepSchema = z.looseObject({ seq: z.number().int(), type: z.string(), timestamp: z.string() });
