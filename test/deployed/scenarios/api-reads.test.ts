@@ -193,6 +193,8 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     const id = String(granted.body.id);
     const path = `/delegations/${encodeURIComponent(id)}?reason=${encodeURIComponent('rotation over')}`;
     const live = await call('GET', '/delegations?principal=bob', personCalling('carol'));
+    // The grant's Location, as a client follows it: under the stage the request came through.
+    const followed = await call('GET', `/delegations/${encodeURIComponent(id)}`, personCalling('carol'));
     const byBob = await call('DELETE', path, personCalling('bob'));
     const byAlice = await call('DELETE', path, personCalling('alice'));
     const revoked = await call('GET', '/delegations?principal=bob&status=revoked', personCalling('carol'));
@@ -208,6 +210,10 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     });
     // Under the stage the request came through (the emulator's is `prod`), as a client must follow it.
     expect(granted.headers?.location).toBe(`/prod/delegations/${encodeURIComponent(id)}`);
+    expect([followed.status, followed.body]).toEqual([
+      200,
+      expect.objectContaining({ id, from: 'alice', to: 'bob', source: 'granted', status: 'live' }),
+    ]);
     expect([byBob.status, byBob.body.error]).toEqual([403, 'NotTheGrantorError']);
     expect([byAlice.status, byAlice.body]).toEqual([
       200,

@@ -72,6 +72,7 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
     });
     const reported = await call('PUT', path, sreCi, failed);
     const again = await call('PUT', path, sreCi, failed);
+    const readBack = await call('GET', path, personCalling('victor'));
     const approved = await call(
       'POST',
       `/intents/${encodeURIComponent(holder.intentId)}/review`,
@@ -93,6 +94,11 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
       standing: 'delegation',
     });
     expect(again).toEqual({ status: 200, body: { ...reported.body, repeated: true } });
+    // The report's Location answers GET with the result as recorded.
+    expect([readBack.status, readBack.body]).toEqual([
+      200,
+      expect.objectContaining({ check, status: 'failed', detail: failed.detail, reportedBy: 'ci-sre' }),
+    ]);
     expect(approved.status).toBe(200);
     expect(run.status).toBe('SUCCEEDED');
     const entries = (await stack.ledger.forIntent(stack.ledgerName, waiter.intentId)).map((s) => s.entry);
