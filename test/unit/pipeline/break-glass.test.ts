@@ -57,7 +57,9 @@ describe('a recorded break-glass through a freeze window', () => {
     );
     // A reviewer of record, never the requester, approves it: customer-onboarding's other owner, bob.
     expect(verified.verification).toMatchObject({ passed: true, requiresReview: true });
-    const reviewerCheck = verified.verification!.results.find((r) => r.check === 'reviewer-of-record');
+    const reviewerCheck = verified.verification!.results.find(
+      (r) => r.check === 'reviewer-of-record-assigned',
+    );
     expect(reviewerCheck?.detail).toMatch(/bob/);
   });
 
