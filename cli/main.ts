@@ -352,6 +352,10 @@ export function buildProgram(): Command {
       `you, its requester, an owner of its service or a release steward (default: $${principalVariable})`,
     )
     .option('--json', 'print the final status as JSON')
+    .option(
+      '--timeout <duration>',
+      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
+    )
     .action(async (id, options) =>
       exit(await (await import('./commands/intent-control.js')).stopIntentCommand(id, options)),
     );
@@ -367,6 +371,10 @@ export function buildProgram(): Command {
       `you, its requester, an owner of its service or a release steward (default: $${principalVariable})`,
     )
     .option('--json', 'print the final status as JSON')
+    .option(
+      '--timeout <duration>',
+      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
+    )
     .action(async (id, options) =>
       exit(await (await import('./commands/intent-control.js')).retryIntentCommand(id, options)),
     );

@@ -3,6 +3,7 @@ import { actingAs, actingLine } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError, sameNamedFlags } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
+import { followLimit, untilTimedOut } from '../follow-timeout.js';
 import { terminalText } from '../format.js';
 import { followAndReport } from './submit.js';
 import { watchIntent } from './watch.js';
@@ -14,7 +15,7 @@ import { watchIntent } from './watch.js';
  */
 export async function stopIntentCommand(
   id: string | undefined,
-  options: { reason?: string; as?: string; json?: boolean },
+  options: { reason?: string; as?: string; json?: boolean; timeout?: string },
 ): Promise<number> {
   if (id === undefined) {
     throw new InvalidInputError(
@@ -37,7 +38,7 @@ export async function stopIntentCommand(
  */
 export async function retryIntentCommand(
   id: string,
-  options: { as?: string; json?: boolean },
+  options: { as?: string; json?: boolean; timeout?: string },
 ): Promise<number> {
   return postThenWatch(id, 'retry', {}, options, 'itv retry');
 }
@@ -46,10 +47,12 @@ async function postThenWatch(
   id: string,
   route: 'stop' | 'retry',
   body: Record<string, unknown>,
-  options: { as?: string; json?: boolean },
+  options: { as?: string; json?: boolean; timeout?: string },
   command: string,
 ): Promise<number> {
   const json = options.json ?? false;
+  // Counted from the command's start; refused before anything is sent.
+  const limit = followLimit(options.timeout);
   const target = await chosenTarget();
   const as = actingAs(target, options.as, command);
   const api = await connect(target);
@@ -79,11 +82,16 @@ async function postThenWatch(
   }
   // A retry is followed as a submission is, by the same code: each stage, then why it did not release and the
   // next step (a wait for a person ends the command: exit 0, as `itv submit`).
-  if (route === 'retry') return followAndReport(api, watched, { json, untilReviewed: false });
-  // A stop is followed until the intent concludes.
-  return watchIntent(api, watched, {
-    json,
-    tty: false,
-    ...(repeated ? { also: { stopRequest: { repeated, reasonRecorded, note, stop } } } : {}),
-  });
+  if (route === 'retry') {
+    return followAndReport(api, watched, { json, untilReviewed: false, ...(limit ? { limit } : {}) });
+  }
+  // A stop is followed until the intent concludes, or `--timeout` is reached.
+  return untilTimedOut(api, watched, limit, json, () =>
+    watchIntent(api, watched, {
+      json,
+      tty: false,
+      ...(repeated ? { also: { stopRequest: { repeated, reasonRecorded, note, stop } } } : {}),
+      ...(limit ? { signal: limit.signal } : {}),
+    }),
+  );
 }
