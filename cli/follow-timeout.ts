@@ -66,7 +66,7 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Runs `follow` (which returns the command's exit code); when `limit` is reached first, prints where the intent
- * stands — with `json`, its status as `itv status --json` prints it; otherwise one line — and returns
+ * stands — with `json`, its status as `itv status --json` prints it (with `also` beside it); otherwise one line — and returns
  * `exitCodes.timedOut`. The intent is left as it is.
  */
 export async function untilTimedOut(
@@ -75,6 +75,8 @@ export async function untilTimedOut(
   limit: FollowLimit | undefined,
   json: boolean,
   follow: () => Promise<number>,
+  /** Fields printed beside the status with `json`, as the settled answer prints them (`duplicate`). */
+  also: Record<string, unknown> = {},
 ): Promise<number> {
   try {
     return await follow();
@@ -93,7 +95,7 @@ export async function untilTimedOut(
   const status = answer.body;
   console.log(
     json
-      ? JSON.stringify(status, null, 2)
+      ? JSON.stringify({ ...status, ...also }, null, 2)
       : `${id} is still ${status.status}${status.rolloutPercentage === null ? '' : ` (rollout ${status.rolloutPercentage}%)`} after --timeout ${limit.text}: left as it is; \`itv watch ${id}\` follows it on`,
   );
   return exitCodes.timedOut;

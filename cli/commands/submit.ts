@@ -95,21 +95,28 @@ export async function followAndReport(
     also?: Record<string, unknown>;
   },
 ): Promise<number> {
-  return untilTimedOut(api, intentId, options.limit, options.json, async () => {
-    const status = await followOn(api, intentId, {
-      print: options.json ? undefined : (line) => console.log(line),
-      untilReviewed: options.untilReviewed,
-      ...(options.limit ? { signal: options.limit.signal } : {}),
-    });
-    const details = status && !options.json ? await waitDetails(api.client, status) : {};
-    return report(
-      status && options.json ? { ...status, ...options.also } : status,
-      intentId,
-      options.json,
-      api.kind,
-      details,
-    );
-  });
+  return untilTimedOut(
+    api,
+    intentId,
+    options.limit,
+    options.json,
+    async () => {
+      const status = await followOn(api, intentId, {
+        print: options.json ? undefined : (line) => console.log(line),
+        untilReviewed: options.untilReviewed,
+        ...(options.limit ? { signal: options.limit.signal } : {}),
+      });
+      const details = status && !options.json ? await waitDetails(api.client, status) : {};
+      return report(
+        status && options.json ? { ...status, ...options.also } : status,
+        intentId,
+        options.json,
+        api.kind,
+        details,
+      );
+    },
+    options.also,
+  );
 }
 
 /** The intent with `change.payload` replaced by the reference of the uploaded content. */

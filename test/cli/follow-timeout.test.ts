@@ -66,7 +66,12 @@ describe('itv watch, submit --wait and review with --timeout', () => {
         ),
       );
       expect(waited.code).toBe(4);
-      expect(JSON.parse(waited.stdout)).toMatchObject({ intentId, status: 'awaiting-review' });
+      // The same change submitted again: the status printed at the limit says so, as the settled answer would.
+      expect(JSON.parse(waited.stdout)).toMatchObject({
+        intentId,
+        status: 'awaiting-review',
+        duplicate: true,
+      });
       expect(after).toMatchObject({ intentId, status: 'awaiting-review', outcome: null });
     },
     intentsBudgetMs(1),
