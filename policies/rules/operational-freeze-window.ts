@@ -55,18 +55,19 @@ function evaluate(name: string, windows: readonly FreezeWindow[], ctx: PolicyCon
       },
     };
   }
-  // An emergency override that names no incident is told what would let it through.
-  const breakGlass =
+  // An emergency override that names no incident is told what would let it through, beside a later start
+  // (`alternative`: kept whatever later start admission works out in its place).
+  const alternative =
     intent.authority.emergencyOverride && emergency && !fixes
-      ? ` Or, to break the freeze for an incident, name the incident it fixes in change.fixes: a reviewer of record then approves it.`
-      : '';
+      ? 'Or, to break the freeze for an incident, name the incident it fixes in change.fixes: a reviewer of record then approves it.'
+      : undefined;
   return {
     rule: name,
     domain,
     status: 'non-compliant',
     reason: frozen,
-    remedy: `Resubmit at or after ${nextAllowed.toISOString()}, when no freeze holds ${service.name}.${breakGlass}`,
-    context: { ...window, nextAllowed: nextAllowed.toISOString() },
+    remedy: `Resubmit at or after ${nextAllowed.toISOString()}, when no freeze holds ${service.name}.${alternative ? ` ${alternative}` : ''}`,
+    context: { ...window, nextAllowed: nextAllowed.toISOString(), ...(alternative ? { alternative } : {}) },
   };
 }
 

@@ -200,9 +200,12 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
       : undefined;
   const failed: Explanation[] = evaluation.failed.map((result) => {
     const { rule, domain, reason } = result;
+    // A later start every rule allows replaces the rule's own; another way through it names (`alternative`) stays.
+    const alternative =
+      typeof result.context.alternative === 'string' ? ` ${result.context.alternative}` : '';
     const remedy =
       allowedFrom && nextAllowedOf(result) !== undefined
-        ? scheduleRemedy(allowedFrom, service.timeZone)
+        ? `${scheduleRemedy(allowedFrom, service.timeZone)}${alternative}`
         : result.remedy;
     return { rule, domain, reason, ...(remedy ? { remedy } : {}) };
   });
