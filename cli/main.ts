@@ -193,6 +193,10 @@ export function buildProgram(): Command {
     .option('--as <principal>', `you, an owner of the service (default: $${principalVariable})`)
     .requiredOption('--reason <text>', 'why (recorded on the ledger)')
     .option('--json', 'print the status as JSON')
+    .option(
+      '--timeout <duration>',
+      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
+    )
     .action(async (id, options) =>
       exit(await (await import('./commands/release-decide.js')).releaseDecideCommand(id, options)),
     );

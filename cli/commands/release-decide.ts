@@ -1,11 +1,12 @@
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget } from '../api/itv-api.js';
+import { followLimit } from '../follow-timeout.js';
 import { postDecisionAndFollow } from './post-decision.js';
 
 /**
  * `itv release decide`: `POST /intents/{id}/release-decision` as the owner the command names; the control
- * plane resumes the held release, which this command follows to its end, as `itv review` does.
+ * plane resumes the held release, which this command follows to its end (or its `--timeout`), as `itv review` does.
  */
 export async function releaseDecideCommand(
   id: string,
@@ -16,6 +17,7 @@ export async function releaseDecideCommand(
     as?: string;
     reason?: string;
     json?: boolean;
+    timeout?: string;
   },
 ): Promise<number> {
   const chosen = [
@@ -26,6 +28,8 @@ export async function releaseDecideCommand(
   if (chosen.length !== 1) {
     throw new InvalidInputError('give exactly one of --roll-forward, --roll-back or --hold', []);
   }
+  // Counted from the command's start; refused before anything is sent.
+  const limit = followLimit(options.timeout);
   if (!options.reason?.trim()) {
     throw new InvalidInputError('say why you decide so', [
       { path: '--reason', message: 'is required: the decision is recorded on the ledger with it' },
@@ -42,5 +46,6 @@ export async function releaseDecideCommand(
     as,
     options.json ?? false,
     '--roll-forward, --roll-back or --hold',
+    limit,
   );
 }

@@ -30,4 +30,23 @@ describe('itv release decide, as a user types it', () => {
     ]);
     expect([unexplained.code, unexplained.stderr]).toEqual([1, expect.stringContaining('--reason')]);
   }, 60_000);
+
+  test('--timeout bounds the wait after the decision as for itv review: a malformed one is refused naming it', async () => {
+    // Act
+    const malformed = await runItv(home, [
+      'release',
+      'decide',
+      'int-1',
+      '--hold',
+      '--reason',
+      'errors',
+      '--as',
+      'alice',
+      '--timeout=10x',
+    ]);
+
+    // Assess: refused before anything is sent (no control plane was ever started for this home).
+    expect([malformed.code, malformed.stdout]).toEqual([1, '']);
+    expect(malformed.stderr).toMatch(/--timeout: must be a whole number of seconds/);
+  }, 60_000);
 });
