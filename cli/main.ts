@@ -15,6 +15,17 @@ import { principalVariable } from './runtime/principal-variable.js';
 
 const intentId = nonEmptyId('intent');
 
+/**
+ * `--timeout`, as every command that follows an intent to its outcome takes it (`cli/follow-timeout.ts`); `wait`
+ * says what it bounds.
+ */
+function timeoutOption(wait: string): Option {
+  return new Option(
+    '--timeout <duration>',
+    `${wait} at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is`,
+  );
+}
+
 const helpAfterError = '(add --help to the command for its arguments and options)';
 
 /** Whether the command line asked for --json, so that commander's own refusals are JSON too. */
@@ -86,10 +97,7 @@ export function buildProgram(): Command {
       "follow the intent in this process through a wait (a reviewer of record, CI's checks, its due instant) to its outcome, instead of returning where it parks",
     )
     .option('--json', 'print the status as JSON')
-    .option(
-      '--timeout <duration>',
-      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
-    )
+    .addOption(timeoutOption('wait'))
     .option(
       '--payload-file <file>',
       'upload this JSON file as the payload and submit the intent with it by reference (change.payloadRef)',
@@ -159,10 +167,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--reviewer <principal>', 'same as --as').hideHelp())
     .option('--reason <text>', 'why, recorded with the decision (required with --reject)')
     .option('--json', 'print the status as JSON (without a decision: the intent as declared)')
-    .option(
-      '--timeout <duration>',
-      'with --approve or --reject, wait for the outcome at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
-    )
+    .addOption(timeoutOption('with --approve or --reject, wait for the outcome'))
     .action(async (id, options) =>
       exit(await (await import('./commands/review.js')).reviewCommand(id, options)),
     );
@@ -193,10 +198,7 @@ export function buildProgram(): Command {
     .option('--as <principal>', `you, an owner of the service (default: $${principalVariable})`)
     .requiredOption('--reason <text>', 'why (recorded on the ledger)')
     .option('--json', 'print the status as JSON')
-    .option(
-      '--timeout <duration>',
-      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
-    )
+    .addOption(timeoutOption('wait'))
     .action(async (id, options) =>
       exit(await (await import('./commands/release-decide.js')).releaseDecideCommand(id, options)),
     );
@@ -356,10 +358,7 @@ export function buildProgram(): Command {
       `you, its requester, an owner of its service or a release steward (default: $${principalVariable})`,
     )
     .option('--json', 'print the final status as JSON')
-    .option(
-      '--timeout <duration>',
-      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
-    )
+    .addOption(timeoutOption('wait'))
     .action(async (id, options) =>
       exit(await (await import('./commands/intent-control.js')).stopIntentCommand(id, options)),
     );
@@ -375,10 +374,7 @@ export function buildProgram(): Command {
       `you, its requester, an owner of its service or a release steward (default: $${principalVariable})`,
     )
     .option('--json', 'print the final status as JSON')
-    .option(
-      '--timeout <duration>',
-      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
-    )
+    .addOption(timeoutOption('wait'))
     .action(async (id, options) =>
       exit(await (await import('./commands/intent-control.js')).retryIntentCommand(id, options)),
     );
@@ -411,10 +407,7 @@ export function buildProgram(): Command {
     )
     .argument('<id>', 'intent id', intentId)
     .option('--json', 'print the final status as JSON')
-    .option(
-      '--timeout <duration>',
-      'wait at most this long (seconds, or 30s, 10m, 2h, 1d): then print where the intent stands (with --json as itv status --json does) and exit 4, leaving it as it is',
-    )
+    .addOption(timeoutOption('wait'))
     .action(async (id, options) =>
       exit(await (await import('./commands/watch.js')).watchCommand(id, options)),
     );
