@@ -261,7 +261,8 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
       .otherwise(waitForRelease),
   );
   startRelease.next(waitForRelease);
-  awaitReview.next(startRelease);
+  // The review wait gave up the lane: the approval claims it again, judged as any arrival (AdmissionOutcome).
+  awaitReview.next(admitPolicy);
   verify.next(
     new Choice(scope, 'VerificationOutcome', {
       comment:
@@ -276,12 +277,12 @@ export function buildPipeline(scope: Construct, fns: PipelineFunctions): IChaina
   admitPolicy.next(
     new Choice(scope, 'AdmissionOutcome', {
       comment:
-        'Admitted intents proceed (one whose release an emergency preempted starts it again: its decision, checks and review stand), queued ones wait for their lane, scheduled ones for their time, the rest learn.',
+        'Admitted intents proceed (one approved by its reviewer, or whose release an emergency preempted, starts its release: its decision, checks and review stand), queued ones wait for their lane, scheduled ones for their time, the rest learn.',
     })
       .when(
         Condition.and(
           fieldEquals('$.admission.verdict', 'admitted'),
-          fieldEquals('$.release.action', 'requeue'),
+          Condition.or(fieldEquals('$.release.action', 'requeue'), Condition.isPresent('$.review')),
         ),
         startRelease,
       )

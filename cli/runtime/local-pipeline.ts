@@ -108,7 +108,7 @@ type Tracker = {
 };
 
 /** The stages that free a lane: they delete the lease. */
-const lanesFreedBy = new Set(['Learn', 'RecordFailure']);
+const lanesFreedBy = new Set(['Learn', 'RecordFailure', 'AwaitReview']);
 
 /**
  * Runs the synthesized pipeline ASL in process with aws-local-stepfunctions, each Task mapped to the same

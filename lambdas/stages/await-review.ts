@@ -14,16 +14,19 @@ export const reviewWaitSchema = z.object({
 const REVIEW_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 /**
- * Records that a reviewer of record is needed and keeps the task token. On AWS the execution then waits
- * for `POST /intents/{id}/review` to send the token back; the local runtime waits for `itv review`.
+ * Gives up the intent's lane, records that a reviewer of record is needed and keeps the task token. On AWS the
+ * execution then waits for `POST /intents/{id}/review` to send the token back; the local runtime waits for
+ * `itv review`. An approval goes back to AdmitPolicy for the lane (AdmissionOutcome), then to StartRelease.
  */
 export const awaitReviewStage = defineStage({
   name: 'AwaitReview',
   fn: 'await-review',
-  comment: 'Parks the execution until a reviewer of record approves (SendTaskSuccess) or rejects it.',
+  comment:
+    'Gives up the lane and parks the execution until a reviewer of record approves (SendTaskSuccess) or rejects it.',
   resultPath: '$.review',
-  // Stores the task token where review-intent finds it.
-  access: { ledger: 'append', state: 'record' },
+  // Deletes its place in the INFLIGHT partition and wakes the intents parked behind it (SendTaskSuccess); stores the
+  // task token where review-intent finds it.
+  access: { ledger: 'append', state: 'write', pipeline: 'task-success' },
   // The whole state goes along: the review request recorded for the reviewer names the intent and its tier.
   parameters: { taskToken: '$$.Task.Token', intentId: '$.declared.intentId', state: '$' },
   callbackTimeoutSeconds: REVIEW_TIMEOUT_SECONDS,

@@ -14,8 +14,9 @@ export const queueRetry = { minSeconds: 15, maxSeconds: 300, parkSeconds: 6 * 36
 /** A queued place whose intent has not re-checked for this long (a park and an hour) belongs to an execution that died. */
 export const abandonQueuedAfterSeconds = queueRetry.parkSeconds + 3600;
 /**
- * An admitted lease outlives its predicted rollout by at most this much: the 7-day review wait (AwaitReview's
- * task timeout) plus an hour. A lease older than that belongs to an execution stopped without cleaning up.
+ * An admitted lease outlives its predicted rollout by at most this much: seven days and an hour, longer than any
+ * wait a holder parks in (a held release's decision, three days; CI's checks, two hours; a review wait holds no
+ * lease). A lease older than that belongs to an execution stopped without cleaning up.
  */
 export const leaseGraceSeconds = 7 * 24 * 3600 + 3600;
 

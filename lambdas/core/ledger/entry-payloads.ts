@@ -201,6 +201,8 @@ export const ledgerPayloads = {
     requester: z.string(),
     /** Who may decide it, as the catalog said when it was requested (absent on entries written before). */
     reviewers: z.array(z.string()).optional(),
+    /** The lane it gave up while the review waits: an approval is admitted again (absent on entries written before). */
+    laneReleased: z.string().optional(),
   }),
   'review.approved': reviewDecidedPayload,
   'review.rejected': reviewDecidedPayload,

@@ -43,6 +43,20 @@ export async function parkForLane(
 }
 
 /**
+ * Gives up the intent's place (its lane and blast radius, `INFLIGHT / <intentId>`) and wakes every intent parked
+ * behind it: Learn and RecordFailure when it ends, AwaitReview while a person decides. Deleted first, then the
+ * waiters read, so a waiter that parks in between finds the place gone (`parkForLane`). Returns how many woke.
+ */
+export async function freeLane(
+  intentId: string,
+  deps: Pick<PipelineDeps, 'state' | 'laneWake'>,
+): Promise<number> {
+  const place = stateKeys.inFlightIntent(intentId);
+  await deps.state.delete(place.pk, place.sk);
+  return wakeLaneWaiters(intentId, deps);
+}
+
+/**
  * Wakes every intent parked behind `intentId`, once its place is deleted (Learn, RecordFailure): each re-checks
  * its admission. A wake that fails is not retried here: the waiter's park ends by itself
  * (`queueRetry.parkSeconds`). Returns how many were woken.

@@ -7,11 +7,10 @@ import {
 import { confidenceLowerBound } from '../confidence.js';
 import { type Intent, intentSchema } from '../intent.js';
 import { dueAt } from '../intent-timing.js';
-import { stateKeys } from '../state-keys.js';
 import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
-import { wakeLaneWaiters } from './lane-wait.js';
+import { freeLane } from './lane-wait.js';
 import { closeReview, readReview } from './review.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
 import { stoppedAtStage, stopRequestOf } from './stop-intent.js';
@@ -119,9 +118,7 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   if (state.verification?.requiresReview) await closeReview(intentId, deps);
   if (outcome === 'stopped') await recordStop(state, intentId, deps);
   const continuity = await decisionContinuity(deps.state);
-  const inFlight = stateKeys.inFlightIntent(intentId);
-  await deps.state.delete(inFlight.pk, inFlight.sk);
-  await wakeLaneWaiters(intentId, deps);
+  await freeLane(intentId, deps);
   const result: LearningResult = {
     outcome,
     timeToValueSeconds,

@@ -1,7 +1,6 @@
 import { StopRefusedError } from '../release/errors.js';
-import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
-import { wakeLaneWaiters } from './lane-wait.js';
+import { freeLane } from './lane-wait.js';
 import { fallbackIntentId } from './parsed-intent.js';
 import { closeReview } from './review.js';
 import type { PipelineState } from './state.js';
@@ -17,9 +16,7 @@ export async function recordFailure(
   deps: PipelineDeps,
 ): Promise<{ seq: number; intentId: string }> {
   const intentId = state.declared?.intentId ?? fallbackIntentId(state.intent);
-  const inFlight = stateKeys.inFlightIntent(intentId);
-  await deps.state.delete(inFlight.pk, inFlight.sk);
-  await wakeLaneWaiters(intentId, deps);
+  await freeLane(intentId, deps);
   // A review wait that timed out (or any failure after Verify asked for one): no review is decided after this.
   if (state.verification?.requiresReview) await closeReview(intentId, deps);
   const stored = await record(deps, intentId, 'stage.failed', {

@@ -10,6 +10,7 @@ import type { Caller } from '../principals/index.js';
 import { eligibleReviewers, reviewerCandidates, reviewerDomainsOf } from '../reviewers.js';
 import { stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
+import { freeLane } from './lane-wait.js';
 import { lacksRequiredReason, rejectionReasonRequired } from './review-reason.js';
 import type { PipelineState, ReviewResult } from './state.js';
 import { intentStatus } from './status.js';
@@ -46,13 +47,17 @@ export async function requestReview(
   intentId: string,
   taskToken: string,
   state: PipelineState,
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'policies'>,
+  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName' | 'clock' | 'state' | 'catalog' | 'policies' | 'laneWake'>,
 ): Promise<ReviewResult | undefined> {
   const intent = intentSchema.parse(state.intent);
+  // Nobody queues behind a person: the lane is given up while the review waits, and an approval goes back through
+  // admission for it (non-interference), where freezes and deadlines the wait may have crossed are judged again.
+  await freeLane(intentId, deps);
   await record(deps, intentId, 'review.requested', {
     tier: state.admission?.tier,
     requester: intent.authority.requester,
     reviewers: reviewersOfRecord(intent, deps),
+    ...(state.admission ? { laneReleased: state.admission.lane } : {}),
   });
   const request: ReviewRequest = {
     intentId,

@@ -32,9 +32,9 @@ function recordingWake(): LaneWake & { woken: string[] } {
   };
 }
 
-describe('an intent queued behind a 7-day review', () => {
+describe('an intent queued for a week behind a holder', () => {
   test('parks, re-checks only when its park times out, and is woken by the Learn of the intent it waits for', async () => {
-    // Prepare: a launch-flags change holds the lane and waits (its review takes the whole week);
+    // Prepare: a launch-flags change holds the lane the whole week;
     // incident-router is in its blast radius.
     const h = pipelineHarness();
     const wake = recordingWake();
