@@ -471,7 +471,8 @@ describe('functions', () => {
       ].sort(),
     );
     // A release decision always resumes its wait: SendTaskSuccess only; so do the stages that wake a queued
-    // intent's park (the one that frees its way, or the park itself when its way already cleared), and a check
+    // intent's park (the ones that free its way — Learn, RecordFailure, and a review wait giving up its lane — or the
+    // park itself when its way already cleared), and a check
     // report that wakes the park for check results (or the park itself, when the report came first). A stop
     // wakes a lane park, a scheduled intent's park or a park for check results (success; the park itself when
     // the stop came first), answers a decision wait (success) and ends a review wait (failure,
@@ -485,6 +486,7 @@ describe('functions', () => {
         roles['await-lane'],
         roles['await-due'],
         roles['await-checks'],
+        roles['await-review'],
         roles.learn,
         roles['record-failure'],
       ].sort(),
@@ -571,11 +573,12 @@ describe('table grants are the calls the DynamoDB stores make', () => {
     expect(deleters).not.toContain(roles['validate-structure']);
     expect(deleters).toContain(roles.learn);
     // Exactly the functions whose code removes a state item: lanes and queue places, parked waiters, forgotten
-    // decisions, settled preemptions, held releases answered.
+    // decisions, settled preemptions, held releases answered, a lane given up while a review waits.
     const byRole = new Map(Object.entries(roles).map(([fn, role]) => [role, fn]));
     expect(deleters.map((role) => byRole.get(role)).sort()).toEqual([
       'admit-policy',
       'apply-release-decision',
+      'await-review',
       'learn',
       'record-failure',
     ]);
