@@ -14,7 +14,7 @@ import { deployedAccount } from '../harness/template.js';
  * A CI system reporting a check result through API Gateway with SigV4, as deployed: the report-check function
  * runs under its own role (ledger append, state record, SendTaskSuccess; the IAM gateway refuses anything else), the caller is
  * the CI role's session resolved to its catalog principal, and the result it reports for a change queued
- * behind a review is the one that change's Verify counts once the lane frees; a change submitted before CI
+ * behind another is the one that change's Verify counts once the lane frees; a change submitted before CI
  * reports parks in AwaitChecks, and the report (SendTaskSuccess, the function's one Step Functions grant) wakes it.
  */
 describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
@@ -45,13 +45,16 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
   };
 
   test('a CI principal the owner delegated to reports as itself; Verify counts it; a late report is refused', async () => {
-    // Prepare: the first change parks for its reviewer; the second, whose check is left to CI, queues behind it.
+    // Prepare: the first change, its check left to CI, parks for the result holding the lane (a review wait would
+    // hold none); the second, whose check is left to CI too, queues behind it.
+    const { testResults: _attached, ...withoutResults } = example('04-high-risk-review.json');
     const holder = await stack.submit(
-      declaredAt(example('04-high-risk-review.json'), stack.clock.now()),
+      declaredAt({ ...withoutResults, title: 'Break-glass access, checked by CI' }, stack.clock.now()),
       personCalling('victor'),
     );
-    expect(await stack.parkedForReview(holder.intentId)).toBe(true);
-    const { testResults: _attached, ...withoutResults } = example('04-high-risk-review.json');
+    await stack.until(async () =>
+      (await stack.entryTypes(holder.intentId)).includes('verification.awaiting-checks'),
+    );
     const waiter = await stack.submit(
       declaredAt({ ...withoutResults, title: 'Audit log retention, checked by CI' }, stack.clock.now()),
       personCalling('victor'),
@@ -73,14 +76,22 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
     const reported = await call('PUT', path, sreCi, failed);
     const again = await call('PUT', path, sreCi, failed);
     const readBack = await call('GET', path, personCalling('victor'));
+    // The holder's own check passes: its Verify goes on to its review wait, which gives up the lane.
+    const holderReported = await call(
+      'PUT',
+      `/intents/${encodeURIComponent(holder.intentId)}/checks/${check}`,
+      sreCi,
+      { status: 'passed', url: 'https://ci.example.com/runs/76' },
+    );
+    const run = await stack.finished(waiter.intentId);
+    const late = await call('PUT', path, sreCi, { status: 'passed' });
     const approved = await call(
       'POST',
       `/intents/${encodeURIComponent(holder.intentId)}/review`,
       reviewerCalling(example('04-high-risk-review.json')),
       { decision: 'approve', reason: 'risk reviewed' },
     );
-    const run = await stack.finished(waiter.intentId);
-    const late = await call('PUT', path, sreCi, { status: 'passed' });
+    const holderRun = await stack.finished(holder.intentId);
 
     // Assess
     expect(unsigned.status).toBe(401);
@@ -99,7 +110,10 @@ describe('PUT /intents/{id}/checks/{name} on the deployed stack', () => {
       200,
       expect.objectContaining({ check, status: 'failed', detail: failed.detail, reportedBy: 'ci-sre' }),
     ]);
+    expect(holderReported.status).toBe(201);
     expect(approved.status).toBe(200);
+    expect(holderRun.status).toBe('SUCCEEDED');
+    expect((await stack.status(holder.intentId))?.status).toBe('released');
     expect(run.status).toBe('SUCCEEDED');
     const entries = (await stack.ledger.forIntent(stack.ledgerName, waiter.intentId)).map((s) => s.entry);
     expect(entries.filter((e) => e.type === 'check.reported').map((e) => e.payload)).toEqual([

@@ -14,10 +14,12 @@ import {
 } from '../harness/scenario-support.js';
 
 /**
- * Waiting for a lane without polling, as deployed: an intent queued behind one parked for its review parks on
- * AwaitLane's task token, and the holder's Learn sends the token back once it has released — through Step
- * Functions' SendTaskSuccess under the Learn function's own role. Behind a lease whose holder is gone, the park's
- * own timeout (TimeoutSecondsPath: the seconds until that lease lapses) wakes it when the lease expires.
+ * Waiting for a lane without polling, as deployed: an intent queued behind one whose fail-fast gate waits for CI
+ * parks on AwaitLane's task token; once CI reports, the holder's Verify passes and its review wait gives up the
+ * lane, sending the token back — through Step Functions' SendTaskSuccess under the AwaitReview function's own
+ * role — so nobody waits on the holder's reviewer. Each approval is admitted again before it releases. Behind a
+ * lease whose holder is gone, the park's own timeout (TimeoutSecondsPath: the seconds until that lease lapses)
+ * wakes it when the lease expires.
  */
 describe('a queued intent parks on a task token and is woken by the intent it waits for', () => {
   let stack: DeployedStack;
@@ -38,11 +40,18 @@ describe('a queued intent parks on a task token and is woken by the intent it wa
       }),
     );
 
-  test('queued once, parked once, woken by Learn, admitted once, released', async () => {
-    // Prepare: the holder waits for its reviewer of record, holding patient-records' lane.
-    const holder = declaredAt(example('04-high-risk-review.json'), stack.clock.now());
+  test('queued once, parked once, woken when the holder gives up the lane for its review, released', async () => {
+    // Prepare: the holder's check is left to CI: its fail-fast gate parks for it, holding patient-records' lane.
+    const { testResults: _attached, ...withoutResults } = example('04-high-risk-review.json');
+    const holder = declaredAt(withoutResults, stack.clock.now());
     const first = await stack.submit(holder, personCalling('victor'));
-    expect(await stack.parkedForReview(first.intentId)).toBe(true);
+    await stack.until(async () => {
+      const execution = stack.stepFunctions.executions.get(first.executionArn!);
+      return (
+        execution?.states.at(-1) === 'AwaitChecks' &&
+        stack.stepFunctions.waitingTokens.some((token) => token.startsWith(`${execution.executionArn}#`))
+      );
+    });
     const waiter = declaredAt(
       { ...example('04-high-risk-review.json'), title: 'The same lane, submitted while it is held' },
       stack.clock.now(),
@@ -59,23 +68,41 @@ describe('a queued intent parks on a task token and is woken by the intent it wa
     };
     await stack.until(async () => parkedForLane());
     const whileHeld = stack.stepFunctions.executions.get(second.executionArn!)!.states.slice();
-    expect((await approve(first.intentId, holder)).statusCode).toBe(200);
-    expect((await stack.finished(first.intentId)).status).toBe('SUCCEEDED');
-    await stack.until(async () => (await stack.entryTypes(second.intentId)).includes('review.requested'));
+    // CI reports the holder's check (its requester may): the holder's Verify passes and it waits for its reviewer.
+    const reported = await stack.clock.busy(() =>
+      stack.api.request('PUT', `/intents/${encodeURIComponent(first.intentId)}/checks/hipaa-audit-controls`, {
+        caller: personCalling('victor'),
+        body: { status: 'passed' },
+      }),
+    );
+    expect(reported.statusCode).toBe(201);
+    expect(await stack.parkedForReview(first.intentId)).toBe(true);
+    // Woken by the holder's review wait, the waiter is admitted and waits for its own reviewer, the holder's still
+    // undecided.
+    expect(await stack.parkedForReview(second.intentId)).toBe(true);
+    const waiterBeforeApproval = await stack.entryTypes(second.intentId);
     expect((await approve(second.intentId, waiter)).statusCode).toBe(200);
     const execution = await stack.finished(second.intentId);
+    expect((await approve(first.intentId, holder)).statusCode).toBe(200);
+    const holderRun = await stack.finished(first.intentId);
 
-    // Assess: parked, not polling, while the holder waited; woken once; one entry each way.
+    // Assess: parked, not polling, while the holder held the lane; woken once; admitted again after its approval.
     expect(whileHeld.slice(-2)).toEqual(['AdmitPolicy', 'AwaitLane']);
+    expect(waiterBeforeApproval).toContain('admission.admitted');
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.states.filter((s) => s === 'AwaitLane')).toHaveLength(1);
-    expect(execution.states.filter((s) => s === 'AdmitPolicy')).toHaveLength(2);
+    expect(execution.states.filter((s) => s === 'AdmitPolicy')).toHaveLength(3);
     const types = await stack.entryTypes(second.intentId);
     expect(types.filter((t) => t.startsWith('admission.'))).toEqual([
       'admission.queued',
       'admission.admitted',
+      'admission.admitted',
     ]);
+    expect(types.indexOf('review.approved')).toBeLessThan(types.lastIndexOf('admission.admitted'));
     expect((await stack.status(second.intentId))?.status).toBe('released');
+    expect(holderRun.status).toBe('SUCCEEDED');
+    expect(holderRun.states).toEqual(expect.arrayContaining(['AwaitChecks', 'AwaitReview', 'StartRelease']));
+    expect((await stack.status(first.intentId))?.status).toBe('released');
     expect(stack.services.deniedCalls()).toEqual([]);
   });
 

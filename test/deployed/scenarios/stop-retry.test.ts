@@ -35,12 +35,14 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
     stack.stepFunctions.waitingTokens.filter((token) => token.startsWith(`${executionArn}#`));
 
   test('a queued intent and one waiting for review are withdrawn; the queued one is retried', async () => {
-    // Prepare: the holder parks for its reviewer; the waiter queues for the same lane and parks on AwaitLane.
-    const holder = await stack.submit(
-      declaredAt(example('04-high-risk-review.json'), stack.clock.now()),
-      personCalling('victor'),
+    // Prepare: the holder, its check left to CI, parks for the result holding the lane (a review wait holds none);
+    // the waiter queues for the same lane and parks on AwaitLane.
+    const { testResults: _attached, ...withoutResults } = example('04-high-risk-review.json');
+    const holder = await stack.submit(declaredAt(withoutResults, stack.clock.now()), personCalling('victor'));
+    await stack.until(async () =>
+      (await stack.entryTypes(holder.intentId)).includes('verification.awaiting-checks'),
     );
-    expect(await stack.parkedForReview(holder.intentId)).toBe(true);
+    await stack.until(async () => tokensOf(holder.executionArn).length > 0);
     const waiter = await stack.submit(
       declaredAt(
         { ...example('04-high-risk-review.json'), title: 'The same lane, submitted while it is held' },
@@ -58,6 +60,18 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
       reason: 'superseded',
     });
     const waiterRun = await stack.finished(waiter.intentId);
+    // The holder's requester reports its check: Verify passes and the holder waits for its reviewer.
+    const reported = await stack.clock.busy(() =>
+      stack.api.request(
+        'PUT',
+        `/intents/${encodeURIComponent(holder.intentId)}/checks/hipaa-audit-controls`,
+        {
+          caller: personCalling('victor'),
+          body: { status: 'passed' },
+        },
+      ),
+    );
+    expect(await stack.parkedForReview(holder.intentId)).toBe(true);
     const reviewing = await post(`/intents/${encodeURIComponent(holder.intentId)}/stop`, 'victor', {
       reason: 'the audit moved',
     });
@@ -68,7 +82,7 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
 
     // Assess
     expect(refused.statusCode).toBe(403);
-    expect([queued.statusCode, reviewing.statusCode]).toEqual([202, 202]);
+    expect([queued.statusCode, reported.statusCode, reviewing.statusCode]).toEqual([202, 201, 202]);
     for (const [run, id] of [
       [waiterRun, waiter.intentId],
       [holderRun, holder.intentId],
@@ -80,12 +94,13 @@ describe('POST /intents/{id}/stop and /retry on the deployed stack', () => {
       expect(types.slice(-3)).toEqual(['intent.stopped', 'intent.concluded', 'checkpoint.signed']);
     }
     expect(waiterRun.states.slice(-4)).toEqual(['AwaitLane', 'AdmitPolicy', 'Learn', 'SignCheckpoint']);
+    expect(holderRun.states).toContain('AwaitChecks');
     expect(holderRun.states).toContain('AwaitReview');
     expect(tokensOf(waiter.executionArn)).toEqual([]);
     expect(tokensOf(holder.executionArn)).toEqual([]);
     expect(retried.statusCode).toBe(202);
     expect(attempt).toBe(`${waiter.intentId}:attempt-2`);
-    // The attempt holds patient-records' lane while it waits for its reviewer: stopped too, it frees it.
+    // The attempt waits for its reviewer (holding no lane): stopped too, it concludes `stopped`.
     const stopAttempt = await post(`/intents/${encodeURIComponent(attempt)}/stop`, 'victor', {
       reason: 'done',
     });
