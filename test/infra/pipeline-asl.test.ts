@@ -206,14 +206,14 @@ describe('pipeline ASL content', () => {
     expect(committed.States.SignCheckpoint?.Parameters).toEqual({ 'intentId.$': '$.sealing.intentId' });
   });
 
-  test('AwaitReview hands over the task token, intent id and state, waits up to 7 days, sends rejections to Learn', () => {
+  test('AwaitReview hands over the task token, intent id and state, waits up to 7 days, sends rejections to Learn and approvals back to admission', () => {
     const review = committed.States.AwaitReview as AslState;
     expect(review).toMatchObject({
       TimeoutSeconds: 7 * 24 * 3600,
       Parameters: {
         Payload: { 'taskToken.$': '$$.Task.Token', 'intentId.$': '$.declared.intentId', 'state.$': '$' },
       },
-      Next: 'StartRelease',
+      Next: 'AdmitPolicy',
     });
     expect((review.Catch as unknown[])[0]).toEqual({
       ErrorEquals: ['ReviewRejectedError'],

@@ -202,6 +202,44 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     });
   });
 
+  test('an approved change whose lane was taken meanwhile queues for it, then releases; one refused on its return learns', async () => {
+    // Prepare: admitted, then after the review queued once; and admitted, then refused after the review (a freeze).
+    const verify: Stub = () => ({ passed: true, requiresReview: true });
+    const queuesOnReturn: Stub = (_input, call) =>
+      call === 2
+        ? { verdict: 'queued', retryAfterSeconds: 20 }
+        : { verdict: 'admitted', retryAfterSeconds: 15 };
+    const refusedOnReturn: Stub = (_input, call) =>
+      call === 2
+        ? { verdict: 'rejected', retryAfterSeconds: 15 }
+        : { verdict: 'admitted', retryAfterSeconds: 15 };
+    // Act
+    const queued = await runPipeline({ Verify: verify, AdmitPolicy: queuesOnReturn });
+    const refused = await runPipeline({ Verify: verify, AdmitPolicy: refusedOnReturn });
+    // Assess
+    expect(queued.error).toBeUndefined();
+    const afterReview = queued.entered.slice(queued.entered.indexOf('AwaitReview'));
+    expect(afterReview.slice(0, 7)).toEqual([
+      'AwaitReview',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'AwaitLane',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'StartRelease',
+    ]);
+    expect(queued.entered.filter((state) => state === 'FormDecision')).toHaveLength(1);
+    expect(refused.error).toBeUndefined();
+    const refusedAfterReview = refused.entered.slice(refused.entered.indexOf('AwaitReview'));
+    expect(refusedAfterReview.slice(0, 4)).toEqual([
+      'AwaitReview',
+      'AdmitPolicy',
+      'AdmissionOutcome',
+      'Learn',
+    ]);
+    expect(refused.entered).not.toContain('StartRelease');
+  });
+
   test('a park that times out re-checks admission; any other failure of the park is recorded', async () => {
     // Prepare
     const admit: Stub = (_input, call) =>
@@ -378,16 +416,19 @@ describe('pipeline routing (committed ASL on aws-local-stepfunctions)', () => {
     expect(inputs.StopRelease?.[0]).toMatchObject({ release: { action: 'stop', stopReason: 'alarm' } });
   });
 
-  test('a tier that needs a reviewer waits for review, with the task token, intent id and state, then releases', async () => {
+  test('a tier that needs a reviewer waits for review, with the task token, intent id and state, is admitted again, then releases', async () => {
     // Prepare
     const verify: Stub = () => ({ passed: true, requiresReview: true });
     // Act
     const { entered, inputs, output, error } = await runPipeline({ Verify: verify });
-    // Assess
+    // Assess: the review wait gave up the lane, so the approval claims it again; decision and checks stand.
     expect(error).toBeUndefined();
     expect(
-      entered.slice(entered.indexOf('VerificationOutcome'), entered.indexOf('VerificationOutcome') + 3),
-    ).toEqual(['VerificationOutcome', 'AwaitReview', 'StartRelease']);
+      entered.slice(entered.indexOf('VerificationOutcome'), entered.indexOf('VerificationOutcome') + 5),
+    ).toEqual(['VerificationOutcome', 'AwaitReview', 'AdmitPolicy', 'AdmissionOutcome', 'StartRelease']);
+    expect(entered.filter((state) => state === 'FormDecision')).toHaveLength(1);
+    expect(entered.filter((state) => state === 'Verify')).toHaveLength(1);
+    expect(inputs.AdmitPolicy?.[1]).toMatchObject({ review: { decision: 'approved', reviewer: 'alice' } });
     expect(inputs.AwaitReview?.[0]).toMatchObject({
       Payload: {
         taskToken: 'task-token-1',
