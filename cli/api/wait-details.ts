@@ -8,6 +8,8 @@ export interface WaitDetails {
   dueAt?: string;
   /** Who may review it (`review.requested`; absent on entries written before it was recorded). */
   reviewers?: string[];
+  /** The lane it gave up to wait for its review (`review.requested`; absent on entries written before it did). */
+  laneReleased?: string;
   /** The checks its fail-fast gate still waits for, and until when (`verification.awaiting-checks`). */
   checks?: string[];
   checksDeadline?: string;
@@ -49,6 +51,7 @@ export function waitDetailsOf(entries: readonly EntryLike[]): WaitDetails {
   return {
     ...(typeof scheduled?.dueAt === 'string' ? { dueAt: scheduled.dueAt } : {}),
     ...(strings(review?.reviewers) ? { reviewers: strings(review?.reviewers) } : {}),
+    ...(typeof review?.laneReleased === 'string' ? { laneReleased: review.laneReleased } : {}),
     ...(strings(awaiting?.missing) ? { checks: strings(awaiting?.missing) } : {}),
     ...(typeof awaiting?.deadline === 'string' ? { checksDeadline: awaiting.deadline } : {}),
     ...(strings(decision?.deciders) ? { deciders: strings(decision?.deciders) } : {}),
@@ -143,14 +146,27 @@ export async function canStopFollowing(
   return waitsOnPeople((await waitDetails(client, status)).queuedBehind ?? []);
 }
 
-/** Whether every blocker, read, waits for a person or is queued behind blockers that all do. */
+/**
+ * Whether every blocker, read, waits for a person or is queued behind blockers that all do. One waiting for its
+ * reviewer that gave its lane up for the wait (`laneReleased`) blocks nobody: the queued intent is admitted at its
+ * next re-check, so it is followed on.
+ */
 function waitsOnPeople(behind: readonly QueuedBehind[]): boolean {
   return (
     behind.length > 0 &&
     behind.every(({ status: blocker, details }) => {
       if (blocker === undefined || blocker.outcome !== null || blocker.status === 'failed') return false;
+      if (gaveUpItsPlace(blocker, details)) return false;
       if (blocker.status === queuedStatus) return waitsOnPeople(details?.queuedBehind ?? []);
       return isSettled(blocker, { untilReviewed: false });
     })
   );
 }
+
+/**
+ * Whether a blocker waits for its reviewer having given up its lane and blast radius for the wait (its
+ * `review.requested` says `laneReleased`): those queued behind it are woken and admitted without it. A review
+ * requested before the wait gave the lane up held it, and still blocks.
+ */
+export const gaveUpItsPlace = (status: Pick<IntentStatus, 'status'>, details: WaitDetails | undefined) =>
+  status.status === 'awaiting-review' && details?.laneReleased !== undefined;

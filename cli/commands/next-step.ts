@@ -1,5 +1,5 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
-import { type QueuedBehind, queuedStatus, type WaitDetails } from '../api/wait-details.js';
+import { gaveUpItsPlace, type QueuedBehind, queuedStatus, type WaitDetails } from '../api/wait-details.js';
 import { scheduledStatus } from '../exit-codes.js';
 
 /**
@@ -33,10 +33,16 @@ export function nextStepLines(
     const until = details.checksDeadline ? ` until ${details.checksDeadline}` : '';
     const what =
       checks.length > 0 ? `CI's result of ${checks.join(', ')}` : 'CI to report the checks it names';
+    // CI reports as a principal the owners delegated to; its requester or an owner of the service may report too,
+    // and locally the requester is the one at hand.
+    const reporters = status.requester
+      ? `; CI, its requester (${status.requester})${status.service ? ` or an owner of ${status.service}` : ''} reports ${checks.length === 1 ? 'it' : 'them'}`
+      : '';
     const commands = (checks.length > 0 ? checks : ['CHECK']).map(
-      (check) => `  itv check report ${id} ${check} --status passed|failed${local('<principal>')}`,
+      (check) =>
+        `  itv check report ${id} ${check} --status passed|failed${local(status.requester ?? '<principal>')}`,
     );
-    return `\n${id} waits${until} for ${what}:\n${commands.join('\n')}`;
+    return `\n${id} waits${until} for ${what}${reporters}:\n${commands.join('\n')}`;
   }
   if (status.status === 'awaiting-decision') {
     const deciders = details.deciders ?? [];
@@ -51,22 +57,40 @@ export function nextStepLines(
 
 /**
  * Behind what a queued intent waits, and what each of those waits for: the intent holding its lane, waiting for
- * a reviewer, is named with the reviewer and the command that frees it. A predicted instant would mislead there:
- * nobody can say when a person acts.
+ * CI's check results or its owners' decision, is named with who acts and the command that frees it. A predicted
+ * instant would mislead there: nobody can say when a person acts. One waiting for its reviewer holds no lane, so
+ * the queued intent does not wait for it: it is admitted at its next re-check.
  */
 function queuedLines(id: string, kind: 'local' | 'deployed', details: WaitDetails): string {
   const behind = details.queuedBehind ?? [];
   const lane = details.lane ? ` for lane ${details.lane}` : '';
   if (behind.length === 0) return `\n${id} is queued${lane}; it is admitted on its own when the way is clear`;
-  const ended = behind.every(({ status }) => status !== undefined && hasEnded(status));
-  const once = behind.length === 1 ? 'that one ends' : 'they end';
+  const ended = behind.every(
+    ({ status, details: theirs }) =>
+      status !== undefined && (hasEnded(status) || gaveUpItsPlace(status, theirs)),
+  );
+  // A holder gives its place up when it ends, or when it starts to wait for its reviewer.
+  const once =
+    behind.length === 1 ? 'that one ends or gives its place up' : 'they end or give their places up';
   const head = `\n${id} is queued${lane} behind ${behind.map(blockerText).join(', ')}; it is admitted on its own once ${once}`;
   const waiting = behind.flatMap(({ status, details: theirs }) => {
-    const next = status && !hasEnded(status) ? nextStepLines(status, kind, theirs) : '';
+    const next =
+      status && !hasEnded(status) && !gaveUpItsPlace(status, theirs)
+        ? nextStepLines(status, kind, theirs)
+        : '';
     return next ? [next.slice(1)] : [];
   });
   if (ended) {
-    const which = behind.length === 1 ? 'which has ended' : 'which have all ended';
+    // One waiting for its reviewer gave its lane up for the wait: nobody queues behind a person.
+    const reviewed = behind.some(({ status, details: theirs }) => status && gaveUpItsPlace(status, theirs));
+    const which =
+      behind.length === 1
+        ? reviewed
+          ? 'which waits for its reviewer and holds no lane meanwhile'
+          : 'which has ended'
+        : reviewed
+          ? 'which have all ended or wait for their reviewers, holding no lane'
+          : 'which have all ended';
     return `\n${id} is queued${lane} behind ${behind.map(blockerText).join(', ')}, ${which}: it is admitted at its next re-check`;
   }
   return waiting.length > 0 ? `${head}:\n${waiting.join('\n')}` : head;

@@ -41,6 +41,14 @@ describe('what to do next with an intent that waits, named from its ledger', () 
       dueAt: '2026-12-05T09:00:00.000Z',
     });
     expect(waitDetailsOf([{ type: 'review.requested', payload: { requester: 'victor' } }])).toEqual({});
+    expect(
+      waitDetailsOf([
+        {
+          type: 'review.requested',
+          payload: { requester: 'victor', reviewers: ['xavier'], laneReleased: 'patient-records-prod' },
+        },
+      ]),
+    ).toEqual({ reviewers: ['xavier'], laneReleased: 'patient-records-prod' });
   });
 
   test('a review names its reviewer of record, and locally runs as them when there is one', () => {
@@ -56,7 +64,7 @@ describe('what to do next with an intent that waits, named from its ledger', () 
     );
   });
 
-  test('a check wait names each check it waits for, and until when', () => {
+  test('a check wait names each check it waits for, until when, and who may report them', () => {
     expect(
       nextStepLines(parked('awaiting-checks'), 'local', {
         checks: ['quote-regression-suite', 'load-test'],
@@ -68,6 +76,23 @@ describe('what to do next with an intent that waits, named from its ledger', () 
         "i-1 waits until 2026-12-04T18:00:00.000Z for CI's result of quote-regression-suite, load-test:",
         '  itv check report i-1 quote-regression-suite --status passed|failed --as <principal>',
         '  itv check report i-1 load-test --status passed|failed --as <principal>',
+      ].join('\n'),
+    );
+    // With its requester known, the hint says who besides CI may report, and locally runs as the requester.
+    const requested = { ...parked('awaiting-checks'), requester: 'victor', service: 'patient-records' };
+    const details = { checks: ['hipaa-audit-controls'], checksDeadline: '2026-11-04T17:00:00.000Z' };
+    expect(nextStepLines(requested, 'local', details)).toBe(
+      [
+        '',
+        "i-1 waits until 2026-11-04T17:00:00.000Z for CI's result of hipaa-audit-controls; CI, its requester (victor) or an owner of patient-records reports it:",
+        '  itv check report i-1 hipaa-audit-controls --status passed|failed --as victor',
+      ].join('\n'),
+    );
+    expect(nextStepLines(requested, 'deployed', details)).toBe(
+      [
+        '',
+        "i-1 waits until 2026-11-04T17:00:00.000Z for CI's result of hipaa-audit-controls; CI, its requester (victor) or an owner of patient-records reports it:",
+        '  itv check report i-1 hipaa-audit-controls --status passed|failed',
       ].join('\n'),
     );
     expect(nextStepLines(parked('awaiting-checks'), 'deployed')).toBe(
@@ -125,12 +150,21 @@ describe('what to do next with an intent that waits, named from its ledger', () 
     });
 
     test('names the intent holding its lane and, from that one’s ledger, whom it waits for', async () => {
-      // Prepare: the API as it answers for the queued intent and the intent holding its lane, awaiting review.
+      // Prepare: the API as it answers for the queued intent and the intent holding its lane, waiting for CI.
       const answers: Record<string, unknown> = {
         '/intents/i-1?include=entries': { entries: [queuedEntry] },
-        '/intents/int-holder': parked('awaiting-review', 'int-holder'),
+        '/intents/int-holder': {
+          ...parked('awaiting-checks', 'int-holder'),
+          requester: 'victor',
+          service: 'patient-records',
+        },
         '/intents/int-holder?include=entries': {
-          entries: [{ type: 'review.requested', payload: { reviewers: ['xavier'] } }],
+          entries: [
+            {
+              type: 'verification.awaiting-checks',
+              payload: { missing: ['hipaa-audit-controls'], deadline: '2026-11-04T17:00:00.000Z' },
+            },
+          ],
         },
       };
       const api = {
@@ -147,12 +181,44 @@ describe('what to do next with an intent that waits, named from its ledger', () 
       expect(lines).toBe(
         [
           '',
-          'i-1 is queued for lane patient-records-prod behind int-holder (awaiting-review, same lane); it is admitted on its own once that one ends:',
-          'int-holder waits for a reviewer of record (xavier):',
-          '  itv review int-holder --approve --as xavier',
+          'i-1 is queued for lane patient-records-prod behind int-holder (awaiting-checks, same lane); it is admitted on its own once that one ends or gives its place up:',
+          "int-holder waits until 2026-11-04T17:00:00.000Z for CI's result of hipaa-audit-controls; CI, its requester (victor) or an owner of patient-records reports it:",
+          '  itv check report int-holder hipaa-audit-controls --status passed|failed --as victor',
         ].join('\n'),
       );
       expect(lines).not.toMatch(/free at|now/);
+    });
+
+    test('behind one that has since started to wait for its reviewer, holding no lane, says it is admitted at its next re-check and keeps following', async () => {
+      // Prepare: the holder's check passed and it waits for its reviewer, having given its lane up.
+      const answers: Record<string, unknown> = {
+        '/intents/i-1?include=entries': { entries: [queuedEntry] },
+        '/intents/int-holder': parked('awaiting-review', 'int-holder'),
+        '/intents/int-holder?include=entries': {
+          entries: [
+            {
+              type: 'review.requested',
+              payload: { requester: 'victor', reviewers: ['xavier'], laneReleased: 'patient-records-prod' },
+            },
+          ],
+        },
+      };
+      const client = {
+        call: async (_method: string, path: string) =>
+          path in answers ? { status: 200, body: answers[path] } : { status: 404, body: {} },
+      } as unknown as ItvApi['client'];
+      // Act
+      const lines = nextStepLines(
+        parked('admission.queued'),
+        'local',
+        await waitDetails(client, parked('admission.queued')),
+      );
+      const stop = await canStopFollowing(client, parked('admission.queued'), { untilReviewed: false });
+      // Assess: nobody queues behind a person, so the review is no step of this one's.
+      expect(lines).toBe(
+        '\ni-1 is queued for lane patient-records-prod behind int-holder (awaiting-review, same lane), which waits for its reviewer and holds no lane meanwhile: it is admitted at its next re-check',
+      );
+      expect(stop).toBe(false);
     });
 
     /** The API as it answers for intents queued one behind the next, by id; `last` is what the chain ends in. */
@@ -176,14 +242,20 @@ describe('what to do next with an intent that waits, named from its ledger', () 
           path in answers ? { status: 200, body: answers[path] } : { status: 404, body: {} },
       } as unknown as ItvApi['client'];
     };
-    const review = {
-      status: 'awaiting-review',
-      entries: [{ type: 'review.requested', payload: { reviewers: ['xavier'] } }],
+    /** A holder that keeps its lane while its fail-fast gate waits for CI's results. */
+    const checks = {
+      status: 'awaiting-checks',
+      entries: [
+        {
+          type: 'verification.awaiting-checks',
+          payload: { missing: ['hipaa-audit-controls'], deadline: '2026-11-04T17:00:00.000Z' },
+        },
+      ],
     };
 
-    test('behind an intent itself queued behind a review, stops following and names the review at the end of the chain', async () => {
-      // Prepare: i-1 queued behind int-mid, queued behind int-holder, which waits for its reviewer.
-      const client = chainApi(['i-1', 'int-mid', 'int-holder'], review);
+    test('behind an intent itself queued behind one waiting for CI, stops following and names the check at the end of the chain', async () => {
+      // Prepare: i-1 queued behind int-mid, queued behind int-holder, whose gate waits for CI's result.
+      const client = chainApi(['i-1', 'int-mid', 'int-holder'], checks);
       // Act
       const stop = await canStopFollowing(client, parked('admission.queued'), { untilReviewed: false });
       const lines = nextStepLines(
@@ -194,11 +266,11 @@ describe('what to do next with an intent that waits, named from its ledger', () 
       // Assess
       expect(stop).toBe(true);
       expect(lines).toContain('i-1 is queued for lane records-prod behind int-mid (admission.queued)');
-      expect(lines).toContain('int-mid is queued for lane records-prod behind int-holder (awaiting-review)');
+      expect(lines).toContain('int-mid is queued for lane records-prod behind int-holder (awaiting-checks)');
       expect(lines).toContain(
-        'int-holder waits for a reviewer of record (xavier):\n  itv review int-holder --approve --as xavier',
+        "int-holder waits until 2026-11-04T17:00:00.000Z for CI's result of hipaa-audit-controls:\n  itv check report int-holder hipaa-audit-controls --status passed|failed --as <principal>",
       );
-      // `--wait` follows on through the review at the end of the chain.
+      // `--wait` follows on through the wait at the end of the chain.
       expect(await canStopFollowing(client, parked('admission.queued'), { untilReviewed: true })).toBe(false);
     });
 
@@ -209,7 +281,7 @@ describe('what to do next with an intent that waits, named from its ledger', () 
         status: 'admission.queued',
         entries: [{ type: 'admission.queued', payload: { waitingFor: ['int-a'] } }],
       });
-      const deep = chainApi(['i-1', ...Array.from({ length: 30 }, (_, n) => `int-${n}`)], review);
+      const deep = chainApi(['i-1', ...Array.from({ length: 30 }, (_, n) => `int-${n}`)], checks);
       for (const client of [atWork, loop, deep]) {
         expect(await canStopFollowing(client, parked('admission.queued'), { untilReviewed: false })).toBe(
           false,
@@ -231,7 +303,7 @@ describe('what to do next with an intent that waits, named from its ledger', () 
           behind({ ...parked('releasing', 'int-r'), rolloutPercentage: 40 }),
         ),
       ).toBe(
-        '\ni-1 is queued for lane pricing-prod behind int-r (releasing, 40 % of users, shares pricing-engine); it is admitted on its own once that one ends',
+        '\ni-1 is queued for lane pricing-prod behind int-r (releasing, 40 % of users, shares pricing-engine); it is admitted on its own once that one ends or gives its place up',
       );
       expect(
         nextStepLines(
