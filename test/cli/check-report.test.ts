@@ -19,20 +19,21 @@ describe('itv check report', () => {
     JSON.parse((await runItv(home, ['status', id, '--json'])).stdout) as { status: string };
 
   test(
-    'reports a check for a change queued behind a review; its Verify counts it and `itv submit` exits 2',
+    'reports a check for a change queued behind one waiting for CI; its Verify counts it and `itv submit` exits 2',
     async () => {
-      // Prepare: victor's HIPAA change parks for its reviewer; a second one, its check left to CI, queues behind.
+      // Prepare: victor's HIPAA change, its check left to CI, waits for that result holding its lane; a second
+      // one, its check left to CI too, queues behind it.
       const example = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8'));
       const { testResults: _attached, ...withoutResults } = example;
       const first = join(home, 'first.json');
       const second = join(home, 'second.json');
-      writeFileSync(first, JSON.stringify({ ...example, id: 'cli-first' }));
+      writeFileSync(first, JSON.stringify({ ...withoutResults, id: 'cli-first' }));
       writeFileSync(
         second,
         JSON.stringify({ ...withoutResults, id: 'cli-second', title: 'Retention, CI-checked' }),
       );
       expect((await runItv(home, ['submit', first, '--as', 'victor'])).code).toBe(0);
-      // --wait: without it, `itv submit` stops where the change queues behind one waiting for its reviewer.
+      // --wait: without it, `itv submit` stops where the change queues behind one waiting for CI.
       const following = runItv(home, ['submit', second, '--as', 'victor', '--wait']);
       for (let i = 0; i < 600; i++) {
         if ((await statusOf('cli-second').catch(() => ({ status: '' }))).status === 'admission.queued') break;
@@ -57,7 +58,17 @@ describe('itv check report', () => {
       const rerun = await report('--status', 'failed', '--as', 'victor');
       const other = await report('--status', 'passed', '--as', 'victor');
       const queued = await statusOf('cli-second');
-      const reviewed = await runItv(home, ['review', 'cli-first', '--approve', '--as', 'xavier']);
+      // The first's check passes: it goes on to wait for its reviewer, giving its lane up to the second.
+      const freed = await runItv(home, [
+        'check',
+        'report',
+        'cli-first',
+        'hipaa-audit-controls',
+        '--status',
+        'passed',
+        '--as',
+        'victor',
+      ]);
       const submitted = await following;
 
       // Assess
@@ -78,10 +89,11 @@ describe('itv check report', () => {
       expect(other.code).toBe(1);
       expect(other.stderr).toContain('CheckReportConflictError');
       expect(queued.status).toBe('admission.queued');
-      expect(reviewed.code).toBe(0);
+      expect(freed.code).toBe(0);
       expect(submitted.code).toBe(2);
       expect(submitted.stdout).toContain('verification.failed');
       expect((await statusOf('cli-second')).status).toBe('failed-verification');
+      expect((await statusOf('cli-first')).status).toBe('awaiting-review');
     },
     intentsBudgetMs(3),
   );

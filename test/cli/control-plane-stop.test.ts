@@ -14,11 +14,11 @@ const until = async (what: string, done: () => Promise<boolean> | boolean, limit
 };
 
 /**
- * A control plane holding executions that wait in process — an intent queued for its lane behind one parked for
- * its reviewer — stops when asked, or when idle, as a crash would end them: the next start resumes them from
- * the journal, and nothing is lost or written twice.
+ * A control plane holding executions that wait in process — one whose gate waits for CI's check result, holding
+ * its lane, and an intent queued for that lane behind it — stops when asked, or when idle, as a crash would end
+ * them: the next start resumes them from the journal, and nothing is lost or written twice.
  */
-describe('stopping a control plane with an intent queued behind a review', () => {
+describe('stopping a control plane with an intent queued behind one waiting for CI', () => {
   let home: string;
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'itv-stop-queued-'));
@@ -34,14 +34,16 @@ describe('stopping a control plane with an intent queued behind a review', () =>
     };
 
   test(
-    'stop ends the lane park at once; an idle one stops too; the next start resumes it, admitted once the review ahead is given',
+    'stop ends the parks at once; an idle one stops too; the next start resumes them, the queued one admitted once the check ahead is reported',
     async () => {
-      // Prepare: victor's HIPAA change parks for its reviewer; a second one (its own review to come) queues
-      // behind it; the terminal that submitted the second is closed (Ctrl-C) while it waits.
+      // Prepare: victor's HIPAA change, its check left to CI, waits for that result holding its lane; a second one
+      // (its own review to come) queues behind it; the terminal that submitted the second is closed (Ctrl-C) while
+      // it waits.
       const example = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8'));
+      const { testResults: _attached, ...withoutResults } = example;
       const first = join(home, 'first.json');
       const second = join(home, 'second.json');
-      writeFileSync(first, JSON.stringify({ ...example, id: 'stop-first' }));
+      writeFileSync(first, JSON.stringify({ ...withoutResults, id: 'stop-first' }));
       writeFileSync(second, JSON.stringify({ ...example, id: 'stop-second', title: 'Retention, second' }));
       expect((await runItv(home, ['submit', first, '--as', 'victor'])).code).toBe(0);
       const terminal = new AbortController();
@@ -53,8 +55,8 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       terminal.abort();
       await following;
       const pid = controlPlanePid(home);
-      // The health route shows who holds the virtual clock: the queued execution waits outside time, the one
-      // parked for its reviewer has ended until the review resumes it.
+      // The health route shows who holds the virtual clock: both executions wait outside time, the queued one
+      // for its lane and the other for CI's report (a park's deadline does not move the virtual clock).
       const health = await controlPlaneGet<{ running: number; clock?: unknown }>(home, '/local/health');
 
       // Act: stop as asked; then a command starts a control plane that stops by itself once idle.
@@ -65,7 +67,17 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       const restarted = await statusOf('stop-second', { ITV_IDLE_SECONDS: '1' });
       const secondPid = controlPlanePid(home);
       await until('the idle control plane stopped', () => secondPid !== undefined && !isAlive(secondPid));
-      const reviewed = await runItv(home, ['review', 'stop-first', '--approve', '--as', 'xavier']);
+      // The first's check is reported: it goes on to wait for its reviewer, giving its lane up to the second.
+      const reported = await runItv(home, [
+        'check',
+        'report',
+        'stop-first',
+        'hipaa-audit-controls',
+        '--status',
+        'passed',
+        '--as',
+        'victor',
+      ]);
       await until(
         'the second intent admitted',
         async () => (await statusOf('stop-second')).status === 'awaiting-review',
@@ -79,11 +91,14 @@ describe('stopping a control plane with an intent queued behind a review', () =>
       expect([stopped.code, stopped.stderr]).toEqual([0, '']);
       expect(stopped.stdout).toContain('stopped the control plane');
       // It says which intents it left in flight, for the next start.
-      expect(stopped.stdout).toMatch(/; left in flight, resumed at its next start: stop-second\n$/);
+      expect(stopped.stdout).toMatch(
+        /; left in flight, resumed at its next start: stop-first, stop-second\n$/,
+      );
       expect(whileStopped).toBe(false);
-      expect([health.running, health.clock]).toEqual([1, { members: 1, sleeping: 0, outside: 1 }]);
+      expect([health.running, health.clock]).toEqual([2, { members: 2, sleeping: 0, outside: 2 }]);
       expect(restarted.status).toBe('admission.queued');
-      expect(reviewed.code).toBe(0);
+      expect(reported.code).toBe(0);
+      expect((await statusOf('stop-first')).status).toBe('awaiting-review');
       const entries = exported.stdout
         .split('\n')
         .filter(Boolean)
@@ -100,9 +115,9 @@ describe('stopping a control plane with an intent queued behind a review', () =>
         /control plane for \S+ on http:\S+ \(pid \d+\), on the virtual clock \(ITV_CLOCK=wall for real time\)/,
       );
       expect(log).toMatch(
-        /stopping as asked; 1 execution waiting in process ends here, to resume at the next start/,
+        /stopping as asked; 2 executions waiting in process end here, to resume at the next start/,
       );
-      expect(log).toMatch(/idle for 1 s; stopping; 1 execution waiting in process/);
+      expect(log).toMatch(/idle for 1 s; stopping; 2 executions waiting in process/);
     },
     intentsBudgetMs(4),
   );
