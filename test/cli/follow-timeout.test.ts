@@ -80,7 +80,7 @@ describe('itv watch, submit --wait and review with --timeout', () => {
   test(
     'review --approve of a change releasing on the wall clock: exit 4 once the limit is reached, still releasing',
     async () => {
-      // Prepare: the change the test before left waiting for its reviewer (another would queue behind it).
+      // Prepare: the change the test before left waiting for its reviewer.
       expect(parked).toBeDefined();
 
       // Act

@@ -16,13 +16,16 @@ const example = JSON.parse(readFileSync(join(root, 'examples', '01-low-risk-flag
   title: string;
 };
 const intentTitled = (n: number) => ({ ...example, title: `${example.title} (load ${n})` });
-// victor's change waits for a reviewer of record (xavier). Parked for review, its execution has ended and holds no
-// slot, but it holds its service's lane: the same change made again waits in the lane behind it, and a queued
-// execution keeps its slot, so how many are taken at once does not depend on how fast the machine runs them.
+// victor's change waits for a reviewer of record (xavier); waiting for one, it holds no slot and no lane. Made
+// without its attached check result, its gate first waits in process for CI to report it: that park holds its
+// service's lane and its execution's slot. The same change made again waits in the lane behind it, and a queued
+// execution keeps its slot too, so how many are taken at once does not depend on how fast the machine runs them.
 const reviewed = JSON.parse(readFileSync(join(root, 'examples', '04-high-risk-review.json'), 'utf8')) as {
   title: string;
+  testResults?: unknown;
 };
 const reviewedTitled = (n: number) => ({ ...reviewed, title: `${reviewed.title} (load ${n})` });
+const { testResults: _attached, ...checkedByCi } = reviewed;
 
 /**
  * The control plane's back-pressure, through `itv serve` as a user starts it: with ITV_MAX_IN_FLIGHT=2, a third
@@ -61,9 +64,9 @@ describe('load on one ITV_HOME through itv serve', () => {
     rmSync(home, { recursive: true, force: true });
   }, setupMs);
 
-  const post = async (body: unknown, as = token, path = '/intents') => {
+  const post = async (body: unknown, as = token, path = '/intents', method = 'POST') => {
     const response = await fetch(`${base}${path}`, {
-      method: 'POST',
+      method,
       headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
@@ -122,30 +125,42 @@ describe('load on one ITV_HOME through itv serve', () => {
   test(
     'over the limit of executions in flight: 429 with Retry-After, nothing recorded, and a retry is taken later',
     async () => {
-      // Prepare: one change holds the service's lane while it waits for its reviewer.
-      const blocker = await post(reviewedTitled(100), victor);
+      // Prepare: one change holds the service's lane, and one of the two slots, while its gate waits for CI.
+      const blocker = await post({ ...checkedByCi, title: `${reviewed.title} (load 100)` }, victor);
       expect(blocker.status).toBe(202);
       const blockerId = String(blocker.body.intentId);
-      while ((await statusOf(blockerId)).body.status !== 'awaiting-review')
+      while ((await statusOf(blockerId)).body.status !== 'awaiting-checks')
         await new Promise((resolve) => setTimeout(resolve, 100));
 
-      // Act: six at once; two are taken and queue behind it, holding their slots, so four are refused.
+      // Act: six at once; one is taken and queues behind it, holding the other slot, so five are refused.
       const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => post(reviewedTitled(n), victor)));
 
       // Assess
       const accepted = answers.filter((answer) => answer.status === 202);
       const refused = answers.filter((answer) => answer.status === 429);
-      expect(accepted.length).toBe(limit);
-      expect(refused.length).toBe(6 - limit);
+      expect(accepted.length).toBe(limit - 1);
+      expect(refused.length).toBe(6 - (limit - 1));
       for (const answer of refused) {
         expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
         expect(answer.body).toMatchObject({ error: 'TooManyRequests' });
         expect(String(answer.body.message)).toContain(`${limit} executions`);
         expect(String(answer.body.message)).toContain('ITV_MAX_IN_FLIGHT');
       }
-      // The reviewer of record approves each as it parks, in whatever order the lane admits them; then they run
-      // on to their conclusion.
       const acceptedIds = accepted.map((answer) => String(answer.body.intentId));
+      for (const id of acceptedIds) {
+        while ((await statusOf(id)).body.status !== 'admission.queued')
+          await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // The requester reports the blocker's check: its gate passes, it waits for its reviewer without the lane,
+      // and the queued one is admitted. The reviewer of record approves each as it parks, in whatever order, and
+      // each approved one is admitted again and runs on to its conclusion.
+      const checked = await post(
+        { status: 'passed' },
+        victor,
+        `/intents/${encodeURIComponent(blockerId)}/checks/hipaa-audit-controls`,
+        'PUT',
+      );
+      expect(checked.status).toBeLessThan(300);
       await approveAsTheyParkUntilConcluded([blockerId, ...acceptedIds]);
       // The stop waits for every execution to end, so nothing is appended while the ledger is counted.
       expect((await runItv(home, ['control-plane', 'stop'])).code).toBe(0);
