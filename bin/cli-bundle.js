@@ -1,7 +1,9 @@
 // The CLI prebuilt with esbuild, so a command loads in a fraction of the time tsx takes to compile its
 // sources: one entry file plus a chunk per command, each loaded only by the command that needs it. Built from
 // the sources on first use and again whenever one of them is newer than the build; when it cannot be built
-// (no esbuild in a production install), `bin/itv.js` runs the sources through tsx.
+// (no esbuild in a production install), `bin/itv.js` runs the sources through tsx. Either way the CLI knows the
+// identity of the sources it runs (`sourcesIdentity`), which a control plane reports so that a command built from
+// other sources does not take its answers from it (cli/control-plane/client.ts).
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +21,24 @@ const currentFile = join(cacheDir, 'cli.json');
  */
 const keepOldBuildsMs = 10 * 60 * 1000;
 
+/**
+ * The folders whose files make what the CLI and its control plane do: the code, the catalog and the policies.
+ * Tests are left out; package-lock.json stands for the packages built in.
+ */
+const sourceFolders = ['bin', 'catalog', 'cli', 'lambdas', 'policies', 'statemachines'];
+const sourceFile = /\.(ts|js|mjs|json)$/;
+
+/** The identity of the current build's sources, recorded as it was made; see `sourcesIdentity`. */
+let builtFrom;
+
 /** The entry file of the current build, built first if missing or stale; undefined when it cannot be built. */
 export async function cliBundle() {
   if (process.env.ITV_FROM_SOURCES === '1') return undefined;
   const fresh = currentBuild();
-  if (fresh) return fresh;
+  if (fresh) {
+    builtFrom = fresh.identity;
+    return fresh.entry;
+  }
   let esbuild;
   try {
     esbuild = await import('esbuild');
@@ -35,6 +50,8 @@ export async function cliBundle() {
   const build = `build-${Date.now()}-${process.pid}`;
   const outdir = join(cacheDir, build);
   mkdirSync(outdir, { recursive: true });
+  // Read before the build: a source edited while it runs makes a later build with an identity of its own.
+  const identity = await sourcesIdentity(root);
   const result = await esbuild.build({
     absWorkingDir: root,
     // The thread that writes a home's evidence files starts from a module of its own (worker-module.ts).
@@ -72,10 +89,58 @@ export async function cliBundle() {
     ...Object.keys(result.metafile.inputs).map((input) => join(root, input)),
   ];
   const temporary = `${currentFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ root, build, inputs, builtAt: Date.now() }));
+  writeFileSync(temporary, JSON.stringify({ root, build, inputs, identity, builtAt: Date.now() }));
   renameSync(temporary, currentFile);
   removeOldBuilds(build);
+  builtFrom = identity;
   return join(outdir, 'cli.mjs');
+}
+
+/**
+ * The identity of the sources this process runs (a build is made from them as it starts, or they run through
+ * tsx): the build's recorded one, or the sources' own read now. `ITV_BUILD_IDENTITY` names another, for tests:
+ * a control plane started by a command inherits it, as it would build from the same sources.
+ */
+export async function runningIdentity() {
+  return process.env.ITV_BUILD_IDENTITY || builtFrom || (await sourcesIdentity(root));
+}
+
+/**
+ * A hash of the sources under `folder` (SHA-256 of each file's path and bytes, in order; 16 hex digits): the
+ * same for the same contents, whatever their modification times, so a source touched but unchanged, or a build
+ * made again from the same sources, keeps it. About 40 ms for the ~500 files, read only by a build and by a
+ * command that meets a control plane.
+ */
+export async function sourcesIdentity(folder = root) {
+  // Loaded here: node:crypto takes a tenth of what `itv --help` may (see `checkoutTag`).
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256');
+  const add = (path) => {
+    hash.update(`${path}\0`);
+    hash.update(readFileSync(join(folder, path)));
+    hash.update('\0');
+  };
+  const walk = (path) => {
+    let entries;
+    try {
+      entries = readdirSync(join(folder, path), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const inner = `${path}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(inner);
+      } else if (sourceFile.test(entry.name) && !entry.name.endsWith('.test.ts')) add(inner);
+    }
+  };
+  for (const path of sourceFolders) walk(path);
+  try {
+    add('package-lock.json');
+  } catch {
+    // An install without a lock file: its sources alone.
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
@@ -106,11 +171,18 @@ function externalPackages(external) {
 
 function currentBuild() {
   try {
-    const { root: builtFor, build, inputs, builtAt } = JSON.parse(readFileSync(currentFile, 'utf8'));
-    if (builtFor !== root) return undefined;
+    const {
+      root: builtFor,
+      build,
+      inputs,
+      identity,
+      builtAt,
+    } = JSON.parse(readFileSync(currentFile, 'utf8'));
+    // A build an earlier itv made records no identity: made again.
+    if (builtFor !== root || typeof identity !== 'string') return undefined;
     const entry = join(cacheDir, build, 'cli.mjs');
     statSync(entry);
-    return inputs.every((input) => statSync(input).mtimeMs <= builtAt) ? entry : undefined;
+    return inputs.every((input) => statSync(input).mtimeMs <= builtAt) ? { entry, identity } : undefined;
   } catch {
     // Missing, unreadable, or an input that no longer exists: build again.
     return undefined;

@@ -11,7 +11,9 @@ import { requestTarget } from '../request-target.js';
  * `principal` the bearer token was issued to (null when the request names none, or one nobody issued).
  * The Authorization header and the body are never written. A request whose client closed the connection before
  * it was answered is logged once, with `status` 499 (nginx's "client closed request"): no answer was sent.
- * `error` is present only when `itv serve` could not relay the request (its 502), naming why.
+ * `error` is present only when `itv serve` could not relay the request (its 502), naming why. `warning` is present
+ * only when `itv serve` no longer serves what it started with (cli/commands/serve.ts, `ServedBuild`): the sources
+ * changed on disk since, or the control plane answering was built from other ones.
  */
 export interface AccessLogLine {
   requestId: string;
@@ -26,18 +28,21 @@ export interface AccessLogLine {
   durationMs: number;
   principal: string | null;
   error?: string;
+  warning?: string;
 }
 
 /**
  * Writes one access-log line for `request` once its answer is sent (or its connection closes first, as 499).
  * `principalOf` names who the request's credential belongs to, if anybody, and is asked only after the answer,
- * so a refused credential (401) is logged with none. Returns how to note why the request could not be relayed.
+ * so a refused credential (401) is logged with none; `warningOf`, asked then too, what the line warns of, if
+ * anything. Returns how to note why the request could not be relayed.
  */
 export function logAccess(
   request: IncomingMessage,
   response: ServerResponse,
   principalOf: (authorization: string | undefined) => string | undefined,
   write: (line: string) => void = (line) => process.stderr.write(line),
+  warningOf: () => string | undefined = () => undefined,
 ): (failure: string) => void {
   const started = process.hrtime.bigint();
   const requestTime = new Date().toISOString();
@@ -56,6 +61,7 @@ export function logAccess(
     const matched = matchRoute(request.method ?? '', path);
     const principal =
       response.statusCode === 401 ? undefined : principalOf(request.headers.authorization ?? undefined);
+    const warning = warningOf();
     const line: AccessLogLine = {
       requestId: randomUUID(),
       requestTime,
@@ -70,6 +76,7 @@ export function logAccess(
       durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       principal: principal ?? null,
       ...(error === undefined ? {} : { error }),
+      ...(warning === undefined ? {} : { warning }),
     };
     write(`${JSON.stringify(line)}\n`);
   };

@@ -5,6 +5,7 @@ import { asProblem, noRouteProblem, problem } from '../../lambdas/api/problem.js
 import { matchRoute } from '../../lambdas/api/routes.js';
 import { UnauthenticatedError } from '../../lambdas/core/errors.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
+import { buildIdentity, sourcesNow } from '../build-identity.js';
 import { controlPlane } from '../control-plane/client.js';
 import { announcesBody, readBody } from '../control-plane/read-body.js';
 import { portOption } from '../port-option.js';
@@ -43,14 +44,17 @@ const notReturned = new Set([
 export async function serveCommand(options: { port?: string; json?: boolean }): Promise<number> {
   const port = portOption(options.port, 8787, 'itv serve');
   const home = itvHome();
-  await controlPlane(home);
+  // As any command: a control plane built from other sources is restarted on this one's when idle, else refused.
+  const first = await controlPlane(home);
+  const served = await ServedBuild.start(first.build);
   const principalOf = (authorization: string | undefined) => {
     const token = bearerToken(authorization);
     return token === undefined ? undefined : tokenPrincipal(home, token);
   };
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    const noteFailure = logAccess(request, response, principalOf);
-    relay(home, request, response).catch((error: unknown) => {
+    served.checkSources();
+    const noteFailure = logAccess(request, response, principalOf, undefined, () => served.warning());
+    relay(home, request, response, served).catch((error: unknown) => {
       // Said in the request's access-log line, which stays one JSON line: never a stack on the log stream.
       noteFailure(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       if (response.destroyed) return;
@@ -81,10 +85,23 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  if (options.json) console.log(JSON.stringify({ url: `http://127.0.0.1:${bound}` }));
-  else {
+  const sources = served.own === undefined ? {} : { build: served.own };
+  if (options.json) {
+    console.log(
+      JSON.stringify({
+        url: `http://127.0.0.1:${bound}`,
+        home,
+        controlPlanePid: first.address.pid,
+        ...sources,
+      }),
+    );
+  } else {
     console.log(
       `itv API on http://127.0.0.1:${bound}  (every route: GET http://127.0.0.1:${bound}/openapi.json describes them)`,
+    );
+    console.log(
+      `serving ${home} through its control plane (pid ${first.address.pid})${served.own === undefined ? '' : `, built from sources ${served.own}`}; ` +
+        'after an edit of the catalog, policies or code, restart itv serve to serve them (each access-log line warns until then)',
     );
     console.log(
       'every request names its caller with Authorization: Bearer <token>; `itv token PRINCIPAL` issues one.',
@@ -99,7 +116,80 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
   return 0;
 }
 
-async function relay(home: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/**
+ * What `itv serve` serves: the sources it was started from, which the control plane it started with runs too.
+ * Either may change while it runs: the sources on disk (the catalog, policies or code edited: the control plane
+ * goes on answering from the old ones until it stops, which constant traffic may never let it) and the control
+ * plane answering (one a command of another build restarted, or one started after the last stopped idle, from the
+ * sources as they are then). `itv serve` restarts nothing itself — it would go on relaying with its own, older
+ * code, and a server restarting its control plane under its clients' in-flight releases is no less a surprise — it
+ * says so on every access-log line, until it is restarted.
+ */
+class ServedBuild {
+  /** How often, at most, the sources on disk are read again (~40 ms each time), when requests come. */
+  static readonly checkEveryMs = 5000;
+  private answering: string | undefined;
+  private changedTo: string | undefined;
+  private lastCheck = Date.now();
+  private checking = false;
+
+  private constructor(
+    /** The identity of the sources this process runs; undefined when it was not started by `bin/itv.js`. */
+    readonly own: string | undefined,
+    /** Those on disk as it started: ITV_BUILD_IDENTITY may name `own` otherwise, for tests. */
+    private readonly atStart: string | undefined,
+    answering: string | undefined,
+  ) {
+    this.answering = answering;
+  }
+
+  static async start(answering: string | undefined): Promise<ServedBuild> {
+    const own = await buildIdentity();
+    return new ServedBuild(own, own === undefined ? undefined : await sourcesNow(), answering);
+  }
+
+  /** The control plane that answered a request names the build it runs. */
+  answeredBy(build: string | undefined): void {
+    this.answering = build;
+  }
+
+  /** Reads the sources on disk again, in the background, when the last reading is old enough. */
+  checkSources(): void {
+    if (this.atStart === undefined || this.checking) return;
+    if (Date.now() - this.lastCheck < ServedBuild.checkEveryMs) return;
+    this.checking = true;
+    this.lastCheck = Date.now();
+    (sourcesNow() ?? Promise.resolve(undefined))
+      .then((now) => {
+        this.changedTo = now !== undefined && now !== this.atStart ? now : undefined;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.checking = false;
+      });
+  }
+
+  /** What each access-log line warns of: undefined while it serves what it started with. */
+  warning(): string | undefined {
+    if (this.own === undefined) return undefined;
+    const restart = 'restart itv serve (Ctrl-C, then itv serve) to serve the sources as they are now';
+    if (this.answering !== this.own) {
+      const theirs = this.answering === undefined ? 'an earlier itv' : `sources ${this.answering}`;
+      return `itv serve runs the build of sources ${this.own}, and the control plane that answers was built from other ones (${theirs}): the catalog, policies or code changed since itv serve started; ${restart}`;
+    }
+    if (this.changedTo !== undefined) {
+      return `itv serve and its control plane run the build of sources ${this.own}, and the sources changed since (${this.changedTo} now): answers still follow the old catalog, policies and code; ${restart}`;
+    }
+    return undefined;
+  }
+}
+
+async function relay(
+  home: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  served: ServedBuild,
+): Promise<void> {
   const url = requestTarget(request.url);
   if (url === undefined) {
     const refused = notAPath();
@@ -168,8 +258,10 @@ async function relay(home: string, request: IncomingMessage, response: ServerRes
     response.end(refused.body);
     return;
   }
-  // Started again if it stopped while idle; found at once while it runs.
-  const target = await controlPlane(home);
+  // Started again if it stopped while idle; found at once while it runs, whatever it was built from (said in the
+  // access log: restarting it here would fight every command of another build that restarts it on its own).
+  const target = await controlPlane(home, { otherBuild: 'accept' });
+  served.answeredBy(target.build);
   const headers: Record<string, string> = {};
   for (const name of forwarded) {
     const value = request.headers[name];

@@ -72,6 +72,11 @@ export interface LocalApiOptions {
     clockLoad?: () => { members: number; sleeping: number; outside: number };
     /** The clock its executions wait on, as ITV_CLOCK chose when it started: what reports of its times name. */
     clockMode: 'virtual' | 'wall';
+    /**
+     * The identity of the sources it runs (cli/build-identity.ts), which the health route names: a command built
+     * from others restarts it, or says why not (cli/control-plane/client.ts). Absent where unknown.
+     */
+    build?: string;
   };
 }
 
@@ -157,7 +162,10 @@ export function localApi(
             now: deps.clock.now(),
             clockMode: local.clockMode,
             running: executions.inFlight,
+            // Those at work, less those parked on others: what keeps it from stopping when idle.
+            working: executions.working,
             limit: executions.maxInFlight,
+            ...(local.build === undefined ? {} : { build: local.build }),
             ...(local.clockLoad ? { clock: local.clockLoad() } : {}),
             heapUsedBytes: process.memoryUsage().heapUsed,
           });

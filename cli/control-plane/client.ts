@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 import { ItvError } from '../../lambdas/core/errors.js';
 import { bodyText } from '../api/json-text.js';
+import { buildIdentity } from '../build-identity.js';
 import { projectRoot } from '../project-root.js';
 import { RequestTimeoutError } from './bounded-fetch.js';
 import {
@@ -32,6 +33,9 @@ export class HomeBusyError extends ItvError {}
 
 /** The control plane stopped answering a request, and so did the one started after it. */
 export class ControlPlaneLostError extends ItvError {}
+
+/** The home's control plane runs other sources than the command, and has executions at work: it is left running. */
+export class OtherBuildError extends ItvError {}
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
@@ -62,7 +66,12 @@ export class ControlPlaneClient {
   constructor(
     public address: ControlPlaneAddress,
     private readonly home: string,
-    private readonly restart: (home: string) => Promise<{ address: ControlPlaneAddress }> = controlPlane,
+    // A command's own connection compared builds as it was made; the next control plane is taken as it comes
+    // (one this command's build restarted, or one started from the sources as they are now).
+    private readonly restart: (home: string) => Promise<{ address: ControlPlaneAddress }> = (home) =>
+      controlPlane(home, { otherBuild: 'accept' }),
+    /** The identity of the sources the control plane runs, as its health named it when this client was made. */
+    public readonly build?: string,
   ) {}
 
   /**
@@ -141,12 +150,24 @@ export class ControlPlaneClient {
 const served = new Set<string>();
 
 /**
+ * What a command does with a running control plane started from other sources than its own (the catalog,
+ * policies or code edited since): `restart` it on this command's build when no execution is at work there, and
+ * otherwise fail saying so (`OtherBuildError`); or `accept` it (`itv serve`'s relays, a client's reconnection).
+ */
+export type OtherBuild = 'restart' | 'accept';
+
+/**
  * The home's control plane, started in the background if none runs. Two commands that start at once find
  * one control plane: the home's claim admits one owner, and the other waits for its address. The variables a
  * control plane reads are checked before one is started (a malformed one is this command's error, naming it),
  * and one that exits saying it could not start is not started again: what it logged is this command's error.
+ * A running one built from other sources than this command is dealt with as `otherBuild` says.
  */
-export async function controlPlane(home: string): Promise<ControlPlaneClient> {
+export async function controlPlane(
+  home: string,
+  options: { otherBuild?: OtherBuild } = {},
+): Promise<ControlPlaneClient> {
+  const own = options.otherBuild === 'accept' ? undefined : await buildIdentity();
   const deadline = Date.now() + startTimeoutMs;
   // A home this command was served at and that has since left its path (moved or removed) is not made anew there:
   // a control plane started at the empty path would answer for a home with no ledger and a new key.
@@ -161,9 +182,14 @@ export async function controlPlane(home: string): Promise<ControlPlaneClient> {
   try {
     while (Date.now() < deadline) {
       const address = readAddress(home);
-      if (address && (await healthy(address, home))) {
+      const health = address && (await healthOf(address, home));
+      if (address && health) {
+        if (own !== undefined && health.build !== own) {
+          await restartOnThisBuild(home, address, health, own);
+          continue;
+        }
         served.add(home);
-        return new ControlPlaneClient(address, home);
+        return new ControlPlaneClient(address, home, undefined, health.build);
       }
       const owner = currentOwner(home);
       if (owner?.kind === 'demo') {
@@ -222,10 +248,51 @@ function indented(logged: string): string {
     .join('\n');
 }
 
-/** The running control plane of the home, if any; never starts one. */
+/**
+ * A running control plane built from other sources than this command (`own`): stopped when none of its executions
+ * is at work, as `itv control-plane stop` stops it (those parked on others stay journaled and resume at the next
+ * start, on this build), and the command goes on to start the next; otherwise left running, and the command fails
+ * saying what runs and what to do. An earlier itv's control plane names no build: it is another.
+ */
+async function restartOnThisBuild(
+  home: string,
+  address: ControlPlaneAddress,
+  health: Health,
+  own: string,
+): Promise<void> {
+  const theirs = health.build === undefined ? 'an earlier itv' : `sources ${health.build}`;
+  const working = health.working ?? health.running ?? 0;
+  if (working > 0) {
+    throw new OtherBuildError(
+      `the control plane for ${home} (pid ${address.pid}) was built from other sources (${theirs}) than this command (sources ${own}): the catalog, policies or code changed since it started, and its answers would follow the old ones. ` +
+        `It was left running, with ${working === 1 ? '1 execution' : `${working} executions`} at work. ` +
+        `Run this again once they are done (its log: ${join(home, 'control-plane.log')}), or stop it now with \`itv control-plane stop\` ` +
+        '(each execution stops at its next safe point and resumes at the next start, on the new sources) and run this again',
+    );
+  }
+  const client = new ControlPlaneClient(address, home, async () => {
+    throw new Error('not restarted');
+  });
+  await client.call('POST', '/local/stop').catch(() => undefined);
+  const deadline = Date.now() + startTimeoutMs;
+  while (currentOwner(home)?.pid === address.pid) {
+    if (Date.now() > deadline) {
+      throw new ItvError(
+        `the control plane for ${home} (pid ${address.pid}), built from other sources (${theirs}), was asked to stop and did not within a minute; see ${join(home, 'control-plane.log')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.error(
+    `itv: restarted the control plane for ${home} (pid ${address.pid}): it was built from other sources (${theirs}) than this command (sources ${own}); the catalog, policies or code changed since it started`,
+  );
+}
+
+/** The running control plane of the home, if any; never starts one, and takes it whatever it was built from. */
 export async function runningControlPlane(home: string): Promise<ControlPlaneClient | undefined> {
   const address = readAddress(home);
-  return address && (await healthy(address, home)) ? new ControlPlaneClient(address, home) : undefined;
+  const health = address && (await healthOf(address, home));
+  return address && health ? new ControlPlaneClient(address, home, undefined, health.build) : undefined;
 }
 
 /** A control plane started on the home, with where in its log what it writes begins. */
@@ -280,22 +347,41 @@ export function keepLogSmall(logFile: string): void {
   }
 }
 
+/** What a command reads of a control plane's health answer. */
+interface Health {
+  /** The identity of the sources it runs; absent from an earlier itv's. */
+  build?: string;
+  /** Its executions at work (an earlier itv's names `running` only). */
+  working?: number;
+  running?: number;
+}
+
 /**
- * Whether the control plane at the address answers as the one of this home: its health names the home it
- * serves (one that names none is an earlier itv's, judged by its address file alone). A client never sends
- * requests, nor a stop, to another home's control plane.
+ * The health of the control plane at the address, when it answers as the one of this home: its health names
+ * the home it serves (one that names none is an earlier itv's, judged by its address file alone). A client never
+ * sends requests, nor a stop, to another home's control plane. Undefined when it does not answer so.
  */
-async function healthy(address: ControlPlaneAddress, home: string): Promise<boolean> {
+async function healthOf(address: ControlPlaneAddress, home: string): Promise<Health | undefined> {
   try {
     const answer = await loopbackRequest(
       `${address.url}/local/health`,
       { headers: { authorization: `ItvLocal ${address.secret}` } },
       5000,
     );
-    if (answer.status < 200 || answer.status >= 300) return false;
-    const served = (JSON.parse(answer.text) as { home?: unknown }).home;
-    return served === undefined || served === homeIdentity(home);
+    if (answer.status < 200 || answer.status >= 300) return undefined;
+    const body = JSON.parse(answer.text) as {
+      home?: unknown;
+      build?: unknown;
+      working?: unknown;
+      running?: unknown;
+    };
+    if (body.home !== undefined && body.home !== homeIdentity(home)) return undefined;
+    return {
+      ...(typeof body.build === 'string' ? { build: body.build } : {}),
+      ...(typeof body.working === 'number' ? { working: body.working } : {}),
+      ...(typeof body.running === 'number' ? { running: body.running } : {}),
+    };
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { reconcileMonitors } from '../../lambdas/core/pipeline/reconcile-monitors.js';
 import { openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import { buildIdentity } from '../build-identity.js';
 import { schedulerFor } from '../runtime/clock-mode.js';
 import { DiscreteEventScheduler } from '../runtime/event-scheduler.js';
 import { ExecutionJournal } from '../runtime/execution-journal.js';
@@ -98,6 +99,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
         log(`monitors not reconciled: ${error instanceof Error ? error.message : String(error)}`),
     );
     const secret = randomBytes(32).toString('base64url');
+    const build = await buildIdentity();
     let stopRequested = false;
     let lastActivity = Date.now();
     let openRequests = 0;
@@ -110,6 +112,7 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
         instance: randomBytes(8).toString('hex'),
         secret,
         stop: () => (stopRequested = true),
+        ...(build === undefined ? {} : { build }),
         ...(scheduler instanceof DiscreteEventScheduler
           ? { clockMode: 'virtual' as const, clockLoad: () => scheduler.load }
           : { clockMode: 'wall' as const }),
@@ -144,7 +147,8 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<num
       scheduler instanceof DiscreteEventScheduler
         ? 'the virtual clock (ITV_CLOCK=wall for real time)'
         : 'the wall clock (ITV_CLOCK=wall)';
-    log(`control plane for ${home} on ${url} (pid ${process.pid}), on ${clock}`);
+    const sources = build === undefined ? '' : `, built from sources ${build}`;
+    log(`control plane for ${home} on ${url} (pid ${process.pid}), on ${clock}${sources}`);
 
     await new Promise<void>((resolve) => {
       const signalled = () => {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { root } from '../support/run-itv.js';
 import { setupMs } from '../support/time-budget.js';
@@ -38,9 +39,11 @@ test(
       expect(help.stdout).toContain('intent to value');
       const current = JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8')) as {
         inputs: string[];
+        identity: string;
         builtAt: number;
       };
       expect(current.inputs).toContain(join(root, 'cli', 'main.ts'));
+      expect(current.identity).toMatch(/^[0-9a-f]{16}$/);
 
       // Act: unchanged sources, then one input newer than the build.
       const kept = await bundleIn(cache);
@@ -56,7 +59,10 @@ test(
       // Assess
       expect(kept).toBe(entry);
       expect(remade).not.toBe(entry);
-      expect(JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8')).inputs).not.toContain(edited);
+      const remadeBuild = JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8'));
+      expect(remadeBuild.inputs).not.toContain(edited);
+      // Made again from sources whose contents are the same: the identity a control plane reports is too.
+      expect(remadeBuild.identity).toBe(current.identity);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
@@ -94,3 +100,34 @@ test(
   },
   setupMs,
 );
+
+test('the identity of the sources follows their contents, not their modification times, and leaves tests out', async () => {
+  // Prepare: a checkout's folders, in small.
+  const { sourcesIdentity } = (await import(pathToFileURL(join(root, 'bin', 'cli-bundle.js')).href)) as {
+    sourcesIdentity: (folder: string) => Promise<string>;
+  };
+  const folder = mkdtempSync(join(tmpdir(), 'itv-sources-identity-'));
+  try {
+    mkdirSync(join(folder, 'policies', 'rules'), { recursive: true });
+    mkdirSync(join(folder, 'catalog'));
+    const rule = join(folder, 'policies', 'rules', 'a-rule.ts');
+    writeFileSync(rule, "export const rule = { name: 'a-rule', version: '1.0.0' };\n");
+    writeFileSync(join(folder, 'catalog', 'services.json'), '{}\n');
+    const first = await sourcesIdentity(folder);
+
+    // Act
+    utimesSync(rule, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    const touched = await sourcesIdentity(folder);
+    writeFileSync(join(folder, 'policies', 'rules', 'a-rule.test.ts'), 'test.todo("a rule");\n');
+    const withTest = await sourcesIdentity(folder);
+    writeFileSync(rule, "export const rule = { name: 'a-rule', version: '1.0.1' };\n");
+    const edited = await sourcesIdentity(folder);
+
+    // Assess
+    expect(first).toMatch(/^[0-9a-f]{16}$/);
+    expect([touched, withTest]).toEqual([first, first]);
+    expect(edited).not.toBe(first);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
