@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Verifies an itv evidence bundle with openssl, sha256sum and POSIX tools only. Run it inside the bundle folder:
+# Verifies an itv evidence bundle with openssl and common command-line tools; nothing from itv. It needs bash
+# (process substitution, base-8 arithmetic), OpenSSL 3.0 or later (`openssl pkey -ec_conv_form`, which OpenSSL
+# 1.1.1 and LibreSSL lack: checked first), GNU coreutils (sha256sum, base64 -d, mktemp -d, cut, dd, sort, tail, tr,
+# wc), grep with -o, sed, cmp and diff, and tar for a bundle copied from the store as bundle.tar.
+# Run it inside the bundle folder:
 #   bash verify-bundle.sh --public-key PEM    (PEM: the ledger's public key, as you hold it apart from the bundle)
+# It checks steps 1-4 of docs/EVIDENCE.md and the inclusion proofs of step 5: the key, the manifest's signature,
+# each file's SHA-256, the checkpoint's signature, each entry's leaf hash folded up its audit path to the signed
+# root. The rest of step 5 (each entry's intentId, ledger, leafIndex = seq and prevHash link, the statement's
+# entries), step 6 (the decision signatures) and step 7 (the artifacts) are left to the recipes in EVIDENCE.md.
 # It exits 0 only when every check passed under the pinned key; a failed check is named on a NOT VERIFIED line,
 # and it exits 1. Without --public-key it can only check the bundle against the key the bundle carries, which a
 # forger would ship with a bundle they signed: every check passing then still exits 2, saying so on a NOT VERIFIED line;
@@ -11,6 +19,12 @@ W=$(mktemp -d); trap 'rm -r "$W"' EXIT
 FAILED=0
 fail() { echo "NOT VERIFIED: $1"; FAILED=$((FAILED + 1)); }
 die() { echo "NOT VERIFIED: $1"; exit 1; }
+# OpenSSL 3.0 or later, asked first: an older one would refuse the keys as if they were none (step 1).
+OPENSSL=$(openssl version 2>/dev/null) || die "openssl is not installed: this script needs OpenSSL 3.0 or later"
+case "$OPENSSL" in
+  'OpenSSL '[3-9].* | 'OpenSSL '[1-9][0-9].*) ;;
+  *) die "this script needs OpenSSL 3.0 or later (openssl pkey -ec_conv_form); openssl version says: $OPENSSL" ;;
+esac
 PIN=
 OWN=
 case "$#:${1-}" in
