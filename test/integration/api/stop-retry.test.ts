@@ -11,11 +11,14 @@ import { type LocalApiServer, startLocalApi } from '../../support/local-api-serv
 const review = JSON.parse(
   readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),
 );
+// Its check's result is left for CI to report, not attached: its fail-fast gate parks it in AwaitChecks, on its lane.
+const { testResults: _attached, ...withoutResults } = review;
 
 /**
- * Stop and retry over the local API, on the real ASL: an intent queued for its lane and one parked for its
- * reviewer are stopped where they wait (no park left behind, the lane freed), each concludes `stopped`, sealed;
- * then the stopped one runs again as its next attempt.
+ * Stop and retry over the local API, on the real ASL: an intent queued for its lane (behind one that waits for
+ * CI's check results, which keeps the lane) and one parked for its reviewer are stopped where they wait (no park
+ * left behind, the lane freed), each concludes `stopped`, sealed; then the stopped one runs again as its next
+ * attempt.
  */
 describe('POST /intents/{id}/stop and /retry, locally', () => {
   let home: string;
@@ -37,9 +40,9 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  const post = async (path: string, who: string, body?: unknown) => {
+  const post = async (path: string, who: string, body?: unknown, method = 'POST') => {
     const response = await fetch(`${api.base}${path}`, {
-      method: 'POST',
+      method,
       headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -59,12 +62,14 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
   const sealed = (id: string) => async () => (await types(id)).at(-1) === 'checkpoint.signed';
 
   test('a queued intent and one waiting for review are withdrawn where they wait; then one is retried', async () => {
-    // Prepare: the first parks for its reviewer; the second, to the same service, queues behind it.
-    expect((await post('/intents', 'victor', { ...review, id: 'stop-first' })).status).toBe(202);
-    await until(async () => (await types('stop-first')).includes('review.requested'));
+    // Prepare: the first parks for its check results, holding the lane; the second, to the same service, queues
+    // behind it.
+    expect((await post('/intents', 'victor', { ...withoutResults, id: 'stop-first' })).status).toBe(202);
+    await until(async () => (await types('stop-first')).includes('verification.awaiting-checks'));
     const second = { ...review, id: 'stop-second', title: 'Tighten the audit log retention too' };
     expect((await post('/intents', 'victor', second)).status).toBe(202);
     await until(async () => (await types('stop-second')).includes('admission.queued'));
+    const queuedBefore = (await status('stop-second')).status;
 
     // Act: refusals, then victor stops the queued one, then the one awaiting review.
     const notInControl = await post('/intents/stop-second/stop', 'xavier', { reason: 'not mine to stop' });
@@ -73,6 +78,10 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     const unknown = await post('/intents/no-such-intent/stop', 'victor', { reason: 'x' });
     const queued = await post('/intents/stop-second/stop', 'victor', { reason: 'superseded by stop-first' });
     await until(sealed('stop-second'));
+    // Act: victor reports the first's check; it is verified and waits for its reviewer, where he stops it.
+    const check = 'hipaa-audit-controls';
+    const reported = await post(`/intents/stop-first/checks/${check}`, 'victor', { status: 'passed' }, 'PUT');
+    await until(async () => (await types('stop-first')).includes('review.requested'));
     const awaitingReview = await post('/intents/stop-first/stop', 'victor', { reason: 'the audit moved' });
     await until(sealed('stop-first'));
     const again = await post('/intents/stop-first/stop', 'victor', { reason: 'once more' });
@@ -91,6 +100,8 @@ describe('POST /intents/{id}/stop and /retry, locally', () => {
     expect(JSON.stringify(namingSomebody.body.issues)).toContain('"path":"by"');
     expect(unknown.status).toBe(404);
     // Assess: each stop answered 202, was honoured where the intent waited, and concluded sealed.
+    expect(queuedBefore).toBe('admission.queued');
+    expect(reported.status).toBe(201);
     expect(queued.status).toBe(202);
     expect(queued.body).toMatchObject({ was: 'admission.queued', stop: { by: 'victor' }, repeated: false });
     expect(awaitingReview.status).toBe(202);
