@@ -124,50 +124,61 @@ test(
 
 /**
  * Executions parked in process wait on others (a lane, CI, a due instant), often on the very review or stop a
- * request asks for: they take no place from it. Before, intents queued behind one awaiting review filled every
- * place, its review was refused with 429 for as long as they waited, and they waited for it: for good.
+ * request asks for: they take no place from it. Before, a holder parked for CI and the intents queued behind it
+ * filled every place, and the stop that would free their lane was refused with 429 for as long as they waited.
  */
 test(
-  'an intent queued behind one awaiting review takes no place from that review: it is taken, and both release',
+  'an intent queued behind one awaiting its checks takes no place from the stop that frees the lane: it is taken, and the waiter releases',
   () =>
-    withApi(1, async (call, executions) => {
-      // Prepare: victor's change parks for its reviewer, holding patient-records' lane; a second change to
-      // patient-records queues behind it, parked in this process for the lane, and fills the one place.
-      const holder = { ...example('04-high-risk-review.json'), id: 'lane-holder' };
-      const waiter = { ...holder, id: 'lane-waiter', title: 'The next retention change' };
+    withApi(2, async (call, executions) => {
+      // Prepare: victor's change, its check result left for CI, parks for it holding patient-records' lane (a
+      // review wait would give the lane up); a second change to patient-records queues behind it, parked in this
+      // process for the lane. The two parked executions fill both places.
+      const { testResults: _attached, ...review } = example('04-high-risk-review.json');
+      const holder = { ...review, id: 'lane-holder' };
+      const waiter = {
+        ...example('04-high-risk-review.json'),
+        id: 'lane-waiter',
+        title: 'The next retention change',
+      };
+      // An execution parked in process has not ended, so `executions.idle()` would wait for it: poll its status.
+      const statusOnce = async (id: string, wanted: string) => {
+        let status = (await call(`/intents/${id}`, 'victor')).body.status;
+        for (let polls = 0; status !== wanted && polls < 2000; polls++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          status = (await call(`/intents/${id}`, 'victor')).body.status;
+        }
+        return status;
+      };
       expect((await call('/intents', 'victor', holder)).status).toBe(202);
-      await executions.idle();
-      expect((await call('/intents/lane-holder', 'victor')).body).toMatchObject({
-        status: 'awaiting-review',
-      });
+      expect(await statusOnce('lane-holder', 'awaiting-checks')).toBe('awaiting-checks');
       expect((await call('/intents', 'victor', waiter)).status).toBe(202);
-      let queued = (await call('/intents/lane-waiter', 'victor')).body.status;
-      for (let polls = 0; queued !== 'admission.queued' && polls < 2000; polls++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        queued = (await call('/intents/lane-waiter', 'victor')).body.status;
-      }
-      expect(queued).toBe('admission.queued');
+      expect(await statusOnce('lane-waiter', 'admission.queued')).toBe('admission.queued');
+      expect(executions.parkedInProcess).toBe(2);
 
-      // Act: the review the queued change waits for, sent again after each 429 as `itv review` does (until the
-      // queued execution has parked it is at work, and holds the one place). Before, every answer was 429.
-      const approve = async (id: string) => {
-        let answer = await call(`/intents/${id}/review`, 'xavier', { decision: 'approve' });
+      // Act: victor stops the holder, sent again after each 429 as `itv stop` does (until the queued execution has
+      // parked it is at work, and holds a place). Before, every answer was 429.
+      const send = async (path: string, who: string, body: unknown) => {
+        let answer = await call(path, who, body);
         for (let tries = 1; answer.status === 429 && tries < 100; tries++) {
           await new Promise((resolve) => setTimeout(resolve, 200));
-          answer = await call(`/intents/${id}/review`, 'xavier', { decision: 'approve' });
+          answer = await call(path, who, body);
         }
         return answer;
       };
-      const approved = await approve('lane-holder');
-      expect(approved.status).toBe(200);
+      const stopped = await send('/intents/lane-holder/stop', 'victor', { reason: 'CI will not run today' });
+      expect(stopped.status).toBe(202);
       await executions.idle();
-      const next = await approve('lane-waiter');
-      expect(next.status).toBe(200);
+      expect((await call('/intents/lane-waiter', 'victor')).body).toMatchObject({
+        status: 'awaiting-review',
+      });
+      const approved = await send('/intents/lane-waiter/review', 'xavier', { decision: 'approve' });
+      expect(approved.status).toBe(200);
       await executions.idle();
 
       // Assess
-      expect((await call('/intents/lane-holder', 'victor')).body).toMatchObject({ status: 'released' });
+      expect((await call('/intents/lane-holder', 'victor')).body).toMatchObject({ status: 'stopped' });
       expect((await call('/intents/lane-waiter', 'victor')).body).toMatchObject({ status: 'released' });
     }),
-  intentsBudgetMs(3),
+  intentsBudgetMs(2),
 );

@@ -19,8 +19,9 @@ const { testResults: _attached, ...withoutResults } = review;
 const awsKey = `AKIA${'QWERTY234567ZXCV'}`;
 
 /**
- * `PUT /intents/{id}/checks/{name}` on the local API: a change queued behind one that waits for its reviewer
- * has not been verified yet, so the result its CI reports is the one its Verify counts.
+ * `PUT /intents/{id}/checks/{name}` on the local API: a change queued behind one that waits for its CI's check
+ * results (a wait that keeps the lane) has not been verified yet, so the result its CI reports is the one its
+ * Verify counts.
  */
 describe('PUT /intents/{id}/checks/{name}, locally', () => {
   let home: string;
@@ -65,9 +66,11 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
   test(
     'refused before anything is written, recorded once as the caller, counted by Verify, closed after it',
     async () => {
-      // Prepare: the first change parks for its reviewer; the second, to the same service, queues behind it.
-      expect((await call('POST', '/intents', 'victor', { ...review, id: 'checked-first' })).status).toBe(202);
-      await until(async () => (await types('checked-first')).includes('review.requested'));
+      // Prepare: the first change parks for its check results, holding the lane; the second, to the same
+      // service, queues behind it.
+      const first = { ...withoutResults, id: 'checked-first' };
+      expect((await call('POST', '/intents', 'victor', first)).status).toBe(202);
+      await until(async () => (await types('checked-first')).includes('verification.awaiting-checks'));
       const second = {
         ...withoutResults,
         id: 'checked-second',
@@ -76,6 +79,7 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
       expect((await call('POST', '/intents', 'victor', second)).status).toBe(202);
       await until(async () => (await types('checked-second')).includes('admission.queued'));
       const before = await types('checked-second');
+      expect(before.filter((type) => type.startsWith('admission.'))).toEqual(['admission.queued']);
 
       // Act: refusals first, then the report, again, and a different one.
       const otherCi = await put('checked-second', check, 'ci-sre', { status: 'passed' });
@@ -169,14 +173,18 @@ describe('PUT /intents/{id}/checks/{name}, locally', () => {
         url: 'https://ci.example.com/runs/77',
       });
 
-      // Act: the reviewer approves the first; the second is admitted and verified with the reported result.
-      expect(
-        (await call('POST', '/intents/checked-first/review', 'xavier', { decision: 'approve' })).status,
-      ).toBe(200);
+      // Act: victor reports the first's check; it passes Verify and waits for its reviewer, which frees the lane:
+      // the second is admitted and verified with the result reported for it while it queued.
+      expect((await put('checked-first', check, 'victor', { status: 'passed' })).status).toBe(201);
       await until(async () => (await types('checked-second')).includes('intent.concluded'));
       const late = await put('checked-second', check, 'victor', { status: 'passed', detail: 'fixed' });
 
       // Assess
+      expect(await types('checked-first')).toContain('review.requested');
+      expect((await types('checked-second')).filter((type) => type.startsWith('admission.'))).toEqual([
+        'admission.queued',
+        'admission.admitted',
+      ]);
       const verification = (await entries('checked-second')).find(
         (s) => s.entry.type === 'verification.failed',
       )?.entry.payload as { results: Array<{ check: string; passed: boolean; detail: string }> };
