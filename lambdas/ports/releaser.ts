@@ -42,6 +42,11 @@ export interface ReleaseRequest {
    */
   exposure?: { percentage: number; previous?: Record<string, unknown> };
   /**
+   * A deployment of this intent that an emergency stopped (`release.preempted`): it is over, so a start of the same
+   * configuration version never takes it for its own (as a retried start would), and deploys anew.
+   */
+  supersedes?: string;
+  /**
    * A roll-back a person decided after a hold: `content` is the configuration users had before the release,
    * not the intent's change (the local simulator therefore shows none of the change's injected fault on it).
    */

@@ -14,12 +14,14 @@ import { type LocalStack, openLocalStack } from '../../lambdas/wiring/local/loca
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
- * Known to fail since the review wait gives up the lane: an emergency fix that needs a reviewer of record preempts
- * the routine release at its first admission, then frees the lane while it waits for xavier. The preempted routine
- * wakes, is admitted again, and StartRelease "starts" it on the deployment the emergency rolled back (the releaser
- * answers a start of the same intent, configuration version and profile with the deployment the lane last held),
- * so CheckRelease finds it preempted again and requeues it: `admission.admitted` once a poll, for as long as the
- * review takes. (`emergency-preemption.test.ts` approves before the routine's rollback is noticed, so it misses it.)
+ * An emergency fix that needs a reviewer of record preempts the routine release at its first admission, then waits
+ * for xavier. Were it to give its lane up for the review, as other changes do, the preempted routine would wake and
+ * be admitted again, and StartRelease would "start" it on the deployment the emergency rolled back (a releaser
+ * answers a start of the same intent, configuration version and profile with the deployment the lane last held), so
+ * CheckRelease would find it preempted again and requeue it: `admission.admitted` once a poll, for as long as the
+ * review takes. An authorized emergency keeps its lane through its review, and a start after a preemption names the
+ * stopped deployment as superseded, so it is never taken up again. (`emergency-preemption.test.ts` approves before
+ * the routine's rollback is noticed.)
  */
 describe('a release preempted by an emergency that then waits for its reviewer', () => {
   const start = new Date('2026-11-04T15:00:00.000Z');
@@ -91,8 +93,8 @@ describe('a release preempted by an emergency that then waits for its reviewer',
     'is not admitted again and again on the deployment the emergency rolled back',
     async () => {
       // Prepare: the routine release, approved, 40 minutes in (baking since minute 30).
-      // The clock stays held to the end, so whatever still runs stops at its next wait when the stack closes.
-      scheduler.join();
+      // The test holds the clock until it has looked.
+      const leave = scheduler.join();
       const routineIntent = patientRecordsChange();
       void pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
       const routine = await awaitingReview(routineIntent.title);
@@ -106,9 +108,10 @@ describe('a release preempted by an emergency that then waits for its reviewer',
         i.authority.emergencyOverride = true;
       });
       void pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
-      await awaitingReview(fixIntent.title);
+      const fix = await awaitingReview(fixIntent.title);
       await scheduler.sleep(10 * 60_000);
       const routineEntries = await entries(routine);
+      const requested = (await entries(fix)).find((s) => s.entry.type === 'review.requested');
 
       // Assess: the preempted deployment is never started again, and the routine is not re-admitted every poll.
       const at = (type: string) =>
@@ -118,6 +121,29 @@ describe('a release preempted by an emergency that then waits for its reviewer',
       expect(preempted).toHaveLength(1);
       expect(started.filter((id) => id === preempted[0])).toHaveLength(1);
       expect(at('admission.admitted').length).toBeLessThanOrEqual(3);
+      // The emergency kept its lane while it waited: the routine stayed queued at the head of it.
+      expect(requested?.entry.payload).not.toHaveProperty('laneReleased');
+      expect(routineEntries.at(-1)?.entry.type).toBe('admission.queued');
+
+      // Clean up: a rejection ends the fix's review wait (which polls in wall time), and with the clock let go the
+      // routine, admitted again once the fix has left, releases and is sealed before the stack closes.
+      await recordReview(
+        {
+          intentId: fix,
+          decision: 'rejected',
+          reviewer: namedLocally('xavier', 'test'),
+          reason: 'test over',
+        },
+        stack.deps,
+      );
+      leave();
+      for (const id of [fix, routine]) {
+        while (
+          !events.some((e) => e.intentId === id && e.state === 'SignCheckpoint' && e.phase === 'exited')
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
     },
     intentsBudgetMs(3),
   );

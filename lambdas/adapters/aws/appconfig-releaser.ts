@@ -291,6 +291,7 @@ export class AppConfigReleaser implements Releaser {
     const latest = await this.latestDeployment(environmentId, `environment of ${request.service}`);
     if (latest?.DeploymentNumber === undefined) return undefined;
     if (latest.ConfigurationVersion !== request.configurationVersion) return undefined;
+    if (String(latest.DeploymentNumber) === request.supersedes) return undefined;
     const deployment = await this.getDeployment(
       request.service,
       request.environment,

@@ -270,6 +270,7 @@ export class LocalAppConfig implements Releaser {
   /** The lane's deployment when it is this intent's, of the version asked for (see `Releaser.start`). */
   private async ownDeployment(request: ReleaseRequest, lane: LaneRecord): Promise<string | undefined> {
     if (request.configurationVersion === undefined || lane.service !== request.service) return undefined;
+    if (lane.deploymentId === request.supersedes) return undefined;
     const deployment = await this.laneDeployment(lane);
     const own =
       deployment?.data.intentId === request.intentId &&

@@ -8,7 +8,7 @@ import {
 import { type Intent, intentSchema } from '../intent.js';
 import type { Caller } from '../principals/index.js';
 import { eligibleReviewers, reviewerCandidates, reviewerDomainsOf } from '../reviewers.js';
-import { stateKeys } from '../state-keys.js';
+import { type InFlightRecord, stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import { freeLane } from './lane-wait.js';
 import { lacksRequiredReason, rejectionReasonRequired } from './review-reason.js';
@@ -52,12 +52,17 @@ export async function requestReview(
   const intent = intentSchema.parse(state.intent);
   // Nobody queues behind a person: the lane is given up while the review waits, and an approval goes back through
   // admission for it (non-interference), where freezes and deadlines the wait may have crossed are judged again.
-  await freeLane(intentId, deps);
+  // An authorized emergency keeps it: it went ahead of everyone, maybe by stopping a release, which giving the lane
+  // back would start again only to stop it once more when the emergency is approved.
+  const place = stateKeys.inFlightIntent(intentId);
+  const held = await deps.state.get<InFlightRecord>(place.pk, place.sk);
+  const keepsLane = held?.data.emergencyOverride === true;
+  if (!keepsLane) await freeLane(intentId, deps);
   await record(deps, intentId, 'review.requested', {
     tier: state.admission?.tier,
     requester: intent.authority.requester,
     reviewers: reviewersOfRecord(intent, deps),
-    ...(state.admission ? { laneReleased: state.admission.lane } : {}),
+    ...(state.admission && !keepsLane ? { laneReleased: state.admission.lane } : {}),
   });
   const request: ReviewRequest = {
     intentId,

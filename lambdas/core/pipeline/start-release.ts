@@ -95,7 +95,11 @@ export async function startRelease(
     ...(exposure ? { exposure: { percentage: exposure.percentage, ...(previous ? { previous } : {}) } } : {}),
   };
   const configurationVersion = await hostedVersion(request, deps);
-  const status = await deps.releaser.start({ ...request, configurationVersion });
+  const status = await deps.releaser.start({
+    ...request,
+    configurationVersion,
+    ...(preempted && startedId ? { supersedes: startedId } : {}),
+  });
   const pollSeconds = pollSecondsFor(strategy);
   await record(
     deps,

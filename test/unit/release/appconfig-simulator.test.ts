@@ -290,6 +290,23 @@ describe('LocalAppConfig stop', () => {
     });
   });
 
+  test('a start of the version an emergency stopped deploys anew when it names that deployment as superseded', async () => {
+    // Prepare: the intent's deployment of its hosted version, stopped by an emergency's preemption.
+    const { releaser, clock } = localRelease();
+    const request = releaseRequest('itv.Linear25Percent8Minutes');
+    const configurationVersion = await releaser.prepare(request);
+    const first = await releaser.start({ ...request, configurationVersion });
+    clock.advance(minutes(5));
+    await releaser.stop('payments', 'payments-prod', first.deploymentId);
+    // Act: the same start as a retry would send it, and as the intent admitted again sends it.
+    const asRetry = await releaser.start({ ...request, configurationVersion });
+    const anew = await releaser.start({ ...request, configurationVersion, supersedes: first.deploymentId });
+    // Assess: a retry answers the deployment it started; after a preemption a new one runs.
+    expect(asRetry.deploymentId).toBe(first.deploymentId);
+    expect(anew.deploymentId).not.toBe(first.deploymentId);
+    expect([anew.state, anew.percentageComplete]).toEqual(['DEPLOYING', 0]);
+  });
+
   test('stopping during the bake rolls back as well', async () => {
     const { releaser, clock } = localRelease();
     const started = await releaser.start(releaseRequest('itv.Linear25Percent8Minutes'));
