@@ -55,7 +55,9 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
 /** A recorded review in one line: `approved by xavier at 2026-11-04T15:10:00.000Z: access controls reviewed`. */
 export function reviewText(review: RecordedReview): string {
   const why = review.reason === null ? ' (no reason given)' : `: ${terminalText(review.reason)}`;
-  return `${review.decision} by ${terminalText(review.reviewer)} at ${review.decidedAt}${why}`;
+  // Only the capacity an ordinary change has no reviewer in is named: owners and domain reviewers print as before.
+  const as = review.as === 'release-steward' ? ' (release steward, for a break-glass)' : '';
+  return `${review.decision} by ${terminalText(review.reviewer)}${as} at ${review.decidedAt}${why}`;
 }
 
 /**

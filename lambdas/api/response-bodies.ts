@@ -3,6 +3,7 @@ import { ledgerEntrySchema } from '../core/ledger/entry.js';
 import type { DryRunReport } from '../core/pipeline/dry-run.js';
 import type { IntentPage, IntentSummary } from '../core/pipeline/intent-list.js';
 import type { IntentStatus } from '../core/pipeline/status.js';
+import { reviewerRoles } from '../core/reviewers.js';
 
 /**
  * The bodies of the answers the OpenAPI document describes beyond "an object" (`openapi.ts`): those of the routes
@@ -38,6 +39,12 @@ const statusFields = {
     .object({
       decision: z.enum(['approved', 'rejected']),
       reviewer: z.string(),
+      as: z
+        .enum(reviewerRoles)
+        .optional()
+        .describe(
+          'the capacity the reviewer decided in: owner, compliance-reviewer, or release-steward (a break-glass only); absent from reviews recorded before it was',
+        ),
       decidedAt: z.string(),
       reason: nullableText,
     })

@@ -93,7 +93,8 @@ export function outcomeName(entries: readonly StoredEntry[]): string | null {
 /**
  * The authority set as an auditor reads it: the requester and whom it acted for, and how each person was
  * known — the authenticated identity (an IAM ARN, an event source, or a local name, which is not verified),
- * the catalog entry it matched, and the delegation relied on; the same for every reviewer of record.
+ * the catalog entry it matched, and the delegation relied on; the same for every reviewer of record, with the
+ * capacity they decided in (`as`: owner, compliance reviewer, release steward) where their entry records it.
  */
 function authorityRecord(
   declared: Record<string, unknown> | undefined,
@@ -109,6 +110,8 @@ function authorityRecord(
     reviewers: decided.map(({ entry }) => ({
       decision: entry.payload.decision,
       reviewer: entry.payload.reviewer,
+      // Only where recorded: a bundle sealed before reviews recorded it recomputes as it was written.
+      ...(entry.payload.as === undefined ? {} : { as: entry.payload.as }),
       authenticatedAs: entry.payload.authenticatedAs ?? null,
       matched: entry.payload.matched ?? null,
       decidedAt: entry.payload.decidedAt,

@@ -5,6 +5,7 @@ import { LedgerIntegrityError } from '../errors.js';
 import { authoritySchema, intentSchema, valueModelSchema } from '../intent.js';
 import { policyExemptionSchema } from '../policy/exemptions.js';
 import { callerSchema } from '../principals/caller.js';
+import { reviewerRoles } from '../reviewers.js';
 import { dsseEnvelopeSchema } from '../signing/envelope.js';
 import { checkpointSchema } from './checkpoint.js';
 import {
@@ -98,6 +99,11 @@ const verificationPayload = z.strictObject({
 const reviewDecidedPayload = z.strictObject({
   decision: z.enum(['approved', 'rejected']),
   reviewer: z.string(),
+  /**
+   * The capacity the reviewer decided in: an owner, a compliance domain's reviewer of record, or a release
+   * steward (a break-glass only). Absent from entries written before it was recorded.
+   */
+  as: z.enum(reviewerRoles).optional(),
   authenticatedAs: callerSchema.shape.authenticatedAs.optional(),
   matched: z.string().optional(),
   /** What the reviewer wrote, if anything. */
@@ -512,7 +518,7 @@ export const verificationReadPayload = ledgerPayloads['verification.failed']
 
 /** `review.approved` / `review.rejected` as status and the evidence bundle's authority record read them. */
 export const reviewDecidedReadPayload = reviewDecidedPayload
-  .pick({ decision: true, reviewer: true, matched: true, reason: true, decidedAt: true })
+  .pick({ decision: true, reviewer: true, as: true, matched: true, reason: true, decidedAt: true })
   .extend({ authenticatedAs: z.unknown().optional() })
   .partial({ matched: true, reason: true })
   .loose();

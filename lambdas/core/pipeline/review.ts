@@ -7,12 +7,17 @@ import {
 } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
 import type { Caller } from '../principals/index.js';
-import { eligibleReviewers, reviewerCandidates, reviewerDomainsOf } from '../reviewers.js';
+import {
+  type ReviewerCandidate,
+  reviewerCandidates,
+  reviewerDomainsOf,
+  reviewersByRole,
+} from '../reviewers.js';
 import { type InFlightRecord, stateKeys } from '../state-keys.js';
 import { type PipelineDeps, record } from './deps.js';
 import { freeLane } from './lane-wait.js';
 import { lacksRequiredReason, rejectionReasonRequired } from './review-reason.js';
-import type { PipelineState, ReviewResult } from './state.js';
+import type { AdmissionResult, PipelineState, ReviewResult } from './state.js';
 import { intentStatus } from './status.js';
 import { stopRequestOf } from './stop-intent.js';
 
@@ -61,7 +66,7 @@ export async function requestReview(
   await record(deps, intentId, 'review.requested', {
     tier: state.admission?.tier,
     requester: intent.authority.requester,
-    reviewers: reviewersOfRecord(intent, deps),
+    reviewers: reviewersOfRecord(intent, state.admission, deps),
     ...(state.admission && !keepsLane ? { laneReleased: state.admission.lane } : {}),
   });
   const request: ReviewRequest = {
@@ -79,23 +84,58 @@ export async function requestReview(
 }
 
 /**
- * Who may decide a review of `intent`: its service's reviewers of record (`eligibleReviewers`), never its
- * requester, the principal it was requested on behalf of, nor a grantor of a delegation it cites (the caller
- * acted on their authority: `principals/bind-requester.ts` cites those its team and role rest on) — separation
- * of duties. Example: patient-records requested by victor → `['xavier']`.
+ * Whether `intent` is a break-glass: an emergency override (`authority.emergencyOverride`, admitted only from
+ * one with the authority to declare it) that a rule let through only by an exemption admission recorded
+ * (`admission.exemptions`: the freeze rule's emergency fix of a named incident). Its release stewards may then
+ * decide it beside its owners (`reviewersByRole`).
+ */
+export function isBreakGlass(
+  intent: Pick<Intent, 'authority'>,
+  admission: Pick<AdmissionResult, 'exemptions'> | undefined,
+): boolean {
+  return intent.authority.emergencyOverride && (admission?.exemptions ?? []).length > 0;
+}
+
+/**
+ * Who may decide a review of `intent`, admitted as `admission` records: its service's reviewers of record
+ * (`reviewersByRole`: with the release stewards for a break-glass), never its requester, the principal it was
+ * requested on behalf of, nor a grantor of a delegation it cites (the caller acted on their authority:
+ * `principals/bind-requester.ts` cites those its team and role rest on) — separation of duties. Each comes with
+ * the capacity it decides in. Example: incident-router's break-glass requested by grace →
+ * `[{ principal: 'heidi', as: 'release-steward' }]`.
+ */
+export function reviewersOfRecordByRole(
+  intent: Intent,
+  admission: Pick<AdmissionResult, 'exemptions'> | undefined,
+  deps: Pick<PipelineDeps, 'catalog' | 'policies'>,
+): ReviewerCandidate[] {
+  const service = deps.catalog.services[intent.change.service];
+  if (!service) return [];
+  const parties = [intent.authority.requester, intent.authority.onBehalfOf, ...grantorsOf(intent)];
+  return reviewersByRole(service, deps.catalog, deps.policies.reviewedDomains, {
+    breakGlass: isBreakGlass(intent, admission),
+  }).filter(({ principal }) => !parties.includes(principal));
+}
+
+/**
+ * Who may decide a review of `intent` (`reviewersOfRecordByRole`), by principal id.
+ * Example: patient-records requested by victor → `['xavier']`.
  */
 export function reviewersOfRecord(
   intent: Intent,
+  admission: Pick<AdmissionResult, 'exemptions'> | undefined,
   deps: Pick<PipelineDeps, 'catalog' | 'policies'>,
 ): string[] {
-  const service = deps.catalog.services[intent.change.service];
-  const eligible = service
-    ? eligibleReviewers(service, deps.catalog, intent.authority.requester, deps.policies.reviewedDomains)
-    : [];
-  const grantors = grantorsOf(intent);
-  return eligible.filter(
-    (principal) => principal !== intent.authority.onBehalfOf && !grantors.includes(principal),
-  );
+  return reviewersOfRecordByRole(intent, admission, deps).map(({ principal }) => principal);
+}
+
+/** Reviewers for a message, a release steward said as such: `bob, heidi (release steward, for this break-glass)`. */
+function reviewerNames(reviewers: readonly ReviewerCandidate[]): string {
+  return reviewers
+    .map(({ principal, as }) =>
+      as === 'release-steward' ? `${principal} (release steward, for this break-glass)` : principal,
+    )
+    .join(', ');
 }
 
 /** Whose delegations the requester relied on: the grantors of those the intent cites. */
@@ -114,15 +154,17 @@ export const reviewerAssignedCheck = 'reviewer-of-record-assigned';
 /**
  * Verify's check that someone may decide a change that needs a reviewer of record: without one it would wait out
  * the whole review window for nothing. Example, passing: `xavier will decide (review pending)`; failing:
- * pricing-engine's only owner, dana, requested the change.
+ * pricing-engine's only owner, dana, requested the change (an ordinary change: for a break-glass a release
+ * steward may decide it).
  */
 export function reviewerOfRecordCheck(
   intent: Intent,
+  admission: Pick<AdmissionResult, 'exemptions'> | undefined,
   deps: Pick<PipelineDeps, 'catalog' | 'policies'>,
 ): { check: typeof reviewerAssignedCheck; passed: boolean; detail: string } {
-  const eligible = reviewersOfRecord(intent, deps);
+  const eligible = reviewersOfRecordByRole(intent, admission, deps);
   if (eligible.length > 0) {
-    const who = eligible.length === 1 ? eligible[0] : `one of ${eligible.join(', ')}`;
+    const who = eligible.length === 1 ? reviewerNames(eligible) : `one of ${reviewerNames(eligible)}`;
     return {
       check: reviewerAssignedCheck,
       passed: true,
@@ -132,12 +174,24 @@ export function reviewerOfRecordCheck(
   const name = intent.change.service;
   const service = deps.catalog.services[name];
   const domains = service ? reviewerDomainsOf(service, deps.policies.reviewedDomains) : [];
-  const candidates = service ? reviewerCandidates(service, deps.catalog, deps.policies.reviewedDomains) : [];
-  const deciders = domains.length > 0 ? `the reviewers of record for ${domains.join(' and ')}` : 'its owners';
+  const breakGlass = isBreakGlass(intent, admission);
+  const candidates = service
+    ? reviewerCandidates(service, deps.catalog, deps.policies.reviewedDomains, { breakGlass })
+    : [];
+  // Only where the owners decide do the release stewards join them for a break-glass (`reviewersByRole`).
+  const stewardsToo = breakGlass && domains.length === 0;
+  const deciders =
+    domains.length > 0
+      ? `the reviewers of record for ${domains.join(' and ')}`
+      : stewardsToo
+        ? 'its owners or, for a break-glass, a release steward'
+        : 'its owners';
   const remedy =
     domains.length > 0
       ? `add a reviewer of record for ${domains.join(' or ')} to the catalog`
-      : `add another owner of ${name} to the catalog`;
+      : stewardsToo
+        ? `add another owner of ${name} or a release steward to the catalog`
+        : `add another owner of ${name} to the catalog`;
   const why =
     candidates.length === 0
       ? `the catalog names none of ${deciders} for a change to ${name}`
@@ -158,9 +212,9 @@ export function reviewerOfRecordCheck(
 }
 
 /** What a refusal for separation of duties adds: who may decide instead, or that the catalog names nobody. */
-function decidedInstead(intent: Intent, others: readonly string[]): string {
+function decidedInstead(intent: Intent, others: readonly ReviewerCandidate[]): string {
   return others.length > 0
-    ? `another reviewer of record must (${others.join(', ')})`
+    ? `another reviewer of record must (${reviewerNames(others)})`
     : `the catalog names no other reviewer of record for ${intent.change.service}`;
 }
 
@@ -278,7 +332,7 @@ export async function recordReview(
   const request = (await deps.state.get<ReviewRequest>(requestKey.pk, requestKey.sk))?.data;
   if (!request) throw new NotAwaitingReviewError(`intent ${input.intentId} is not waiting for a review`);
   const intent = intentSchema.parse(request.state.intent);
-  const eligible = reviewersOfRecord(intent, deps);
+  const eligible = reviewersOfRecordByRole(intent, request.state.admission, deps);
   const ended = await reviewNoLongerAwaited(input.intentId, deps);
   if (ended) {
     const first = await readReview(input.intentId, deps);
@@ -301,14 +355,16 @@ export async function recordReview(
       `${request.requester} requested this change under a delegation from ${reviewer}, who therefore cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
     );
   }
-  if (!eligible.includes(reviewer)) {
+  const role = eligible.find(({ principal }) => principal === reviewer)?.as;
+  if (!role) {
     throw new IneligibleReviewerError(
-      `${reviewer} is not a reviewer of record for ${intent.change.service}: eligible are ${eligible.join(', ') || '(none configured in the catalog)'}`,
+      `${reviewer} is not a reviewer of record for ${intent.change.service}: eligible are ${reviewerNames(eligible) || '(none configured in the catalog)'}`,
     );
   }
   const review: ReviewResult = {
     decision: input.decision,
     reviewer,
+    as: role,
     authenticatedAs: input.reviewer.authenticatedAs,
     ...(input.reviewer.matched ? { matched: input.reviewer.matched } : {}),
     reason: input.reason,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { attemptPart, checkResultPart } from '../ledger/entry-payload-parts.js';
 import { policyExemptionSchema } from '../policy/exemptions.js';
 import { authenticatedAsSchema, callerSchema } from '../principals/caller.js';
+import { reviewerRoles } from '../reviewers.js';
 
 /**
  * The state that flows through the state machine. Each stage reads what earlier stages wrote and
@@ -99,6 +100,8 @@ export const reviewResultSchema = z.object({
   decision: z.enum(['approved', 'rejected']),
   /** The catalog principal id of the reviewer of record. */
   reviewer: z.string(),
+  /** The capacity they decided in; absent in reviews from versions that did not record it. */
+  as: z.enum(reviewerRoles).optional(),
   /** The identity the reviewer authenticated as (an IAM ARN on AWS); absent in reviews from older versions. */
   authenticatedAs: authenticatedAsSchema.optional(),
   /** The catalog entry the identity matched, e.g. `principals.xavier.identities[1]`. */

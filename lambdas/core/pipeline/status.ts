@@ -18,6 +18,7 @@ import {
   structureReadPayload,
   verificationReadPayload,
 } from '../ledger/entry-payloads.js';
+import type { ReviewerRole } from '../reviewers.js';
 import { schemaUpdateMessage } from '../structure.js';
 import { rolloutOf } from './rollout.js';
 import { personStopReason } from './stop-reason.js';
@@ -58,6 +59,8 @@ export interface IntentStatus {
 export interface RecordedReview {
   decision: 'approved' | 'rejected';
   reviewer: string;
+  /** The capacity they decided in, where their review recorded it (reviews from earlier versions do not). */
+  as?: ReviewerRole;
   decidedAt: string;
   reason: string | null;
 }
@@ -121,8 +124,8 @@ function recordedReview(entries: StoredEntry[]): RecordedReview | null {
     .reverse()
     .find(({ entry }) => entry.type === 'review.approved' || entry.type === 'review.rejected')?.entry;
   if (!decided) return null;
-  const { decision, reviewer, decidedAt, reason } = payloadOf(decided, reviewDecidedReadPayload);
-  return { decision, reviewer, decidedAt, reason: reason ?? null };
+  const { decision, reviewer, as, decidedAt, reason } = payloadOf(decided, reviewDecidedReadPayload);
+  return { decision, reviewer, ...(as ? { as } : {}), decidedAt, reason: reason ?? null };
 }
 
 /** The recorded value per hour over the employees the declared value model names, else null. */
@@ -247,7 +250,7 @@ function reasonsOf(entry: LedgerEntry, entries: StoredEntry[]): string[] {
     case 'review.rejected': {
       const review = payloadOf(entry, reviewDecidedReadPayload);
       return [
-        `rejected by reviewer of record ${review.reviewer}${review.reason ? `: ${review.reason}` : ''}`,
+        `rejected by reviewer of record ${review.reviewer}${review.as === 'release-steward' ? ' (release steward, for a break-glass)' : ''}${review.reason ? `: ${review.reason}` : ''}`,
       ];
     }
     case 'intent.stopped': {

@@ -133,7 +133,7 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
       : undefined;
   // A change that waits for a reviewer of record needs someone who may decide it.
   const requiresReview = admission.requiresReviewer && !reusedDecision;
-  if (requiresReview && passed) results.push(reviewerOfRecordCheck(intent, deps));
+  if (requiresReview && passed) results.push(reviewerOfRecordCheck(intent, admission, deps));
   const result: VerificationResult = {
     passed: results.every((r) => r.passed),
     requiresReview,

@@ -78,6 +78,27 @@ describe('who requested and who reviewed an intent', () => {
     expect(lines.filter((line) => line.startsWith('requester'))).toHaveLength(1);
   });
 
+  test('a release steward who approved a break-glass is named as one; an owner or domain reviewer prints as before', () => {
+    const lines: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const steward = {
+      ...reviewed.review!,
+      reviewer: 'heidi',
+      as: 'release-steward' as const,
+      reason: 'INC-5120',
+    };
+    printStatus({ ...reviewed, service: 'incident-router', requester: 'grace', review: steward }, false);
+    printStatus({ ...reviewed, review: { ...reviewed.review!, as: 'compliance-reviewer' } }, false);
+    expect(lines).toContain(
+      'review   approved by heidi (release steward, for a break-glass) at 2026-11-04T15:10:00.000Z: INC-5120',
+    );
+    expect(lines).toContain(
+      'review   approved by xavier at 2026-11-04T15:10:00.000Z: access controls reviewed',
+    );
+  });
+
   test('itv review on a decided intent says who decided it, and when', () => {
     // Act
     const lines = reviewBriefLines({ ...reviewed, entries: [] }, undefined);
