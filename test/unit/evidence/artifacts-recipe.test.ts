@@ -77,7 +77,10 @@ const failed: Made[] = [
     'check.reported',
     { check: 'lint', status: 'passed', reportedBy: 'ci', seq: 'a payload seq replaces the entry seq' },
   ],
-  ['review.approved', { decision: 'approved', reviewer: 'erin', extra: 'not in authority.json' }],
+  [
+    'review.approved',
+    { decision: 'approved', reviewer: 'erin', as: 'release-steward', extra: 'not in authority.json' },
+  ],
   [
     'review.rejected',
     { decision: 'rejected', reviewer: 'finn', authenticatedAs: 'arn:x', matched: 'finn', decidedAt: 't' },
