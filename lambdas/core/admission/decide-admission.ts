@@ -13,6 +13,7 @@ import type {
   PolicyRule,
   PolicySet,
   PolicySignals,
+  RuleResult,
 } from '../policy/types.js';
 import { chooseStrategy } from '../release/choose.js';
 import { deploymentTimeline } from '../release/timeline.js';
@@ -201,11 +202,9 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   const failed: Explanation[] = evaluation.failed.map((result) => {
     const { rule, domain, reason } = result;
     // A later start every rule allows replaces the rule's own; another way through it names (`alternative`) stays.
-    const alternative =
-      typeof result.context.alternative === 'string' ? ` ${result.context.alternative}` : '';
     const remedy =
       allowedFrom && nextAllowedOf(result) !== undefined
-        ? `${scheduleRemedy(allowedFrom, service.timeZone)}${alternative}`
+        ? laterStartRemedy(context, result, allowedFrom, 'the first instant every rule allows')
         : result.remedy;
     return { rule, domain, reason, ...(remedy ? { remedy } : {}) };
   });
@@ -218,10 +217,18 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   }
   // A release that would start now but still be running when a window closes on it (a freeze opening) would be
   // stopped there and rolled back after exposing users to it: refused before it starts, with when it would fit.
+  // Any rule CheckRelease would fail at some minute of the run counts, not only those that name when they open.
   if (failed.length === 0 && !alreadyAdmitted && nonInterference.verdict === 'admitted') {
-    failed.push(
-      ...windowsOnRelease(context, input.policies.rules, predictedDurationSeconds, strategy.name, service),
+    const refusal = refusalsOverRun(
+      context,
+      input.policies.rules,
+      predictedDurationSeconds,
+      strategy.name,
+      service,
     );
+    if (refusal) {
+      failed.push(...refusal.failed);
+    }
   }
   const verdict = alreadyAdmitted ? 'admitted' : failed.length > 0 ? 'rejected' : nonInterference.verdict;
   // A preemption happens only with the emergency's admission: one refused or still queued stops nobody.
@@ -301,35 +308,72 @@ function writeFor(
   return { write: { record: toRecord({ ...candidate, status: 'queued' }), commit: mine === undefined } };
 }
 
-/** Each closed window that would meet a release starting at `ctx.now`, with the first start it would fit. */
-function windowsOnRelease(
+/** What stops a release starting at `ctx.now` midway: the refusal of each rule, and its result over the run. */
+interface RunRefusal {
+  failed: Explanation[];
+  /** Each stopping rule's result as the evaluation log records it: non-compliant, over the predicted run. */
+  results: RuleResult[];
+}
+
+/**
+ * Each rule that would stop a release starting at `ctx.now` during its predicted run (CheckRelease's in-flight
+ * re-check), naming the instant, with the first start from which the whole release fits as its remedy when one can
+ * be found, else when it would be refused and to resubmit after the window.
+ */
+function refusalsOverRun(
   ctx: PolicyContext,
   rules: readonly PolicyRule[],
   durationSeconds: number,
   strategy: string,
   service: Service,
-): Explanation[] {
+): RunRefusal | undefined {
   const durationMs = durationSeconds * 1000;
   const end = new Date(ctx.now.getTime() + durationMs);
   const met = windowClosingDuring(ctx, rules, ctx.now, end);
-  if (!met) return [];
+  if (!met) return undefined;
   const limit = new Date(ctx.now.getTime() + schedulingHorizonDays * 86_400_000);
   const fits = firstStartThatFits(ctx, rules, durationMs, limit);
   const minutes = Math.round(durationSeconds / 60);
-  return met.failed.map(({ rule, domain, reason, remedy }) => {
-    const fitsRemedy = fits
-      ? `Schedule it for ${fits.toISOString()} (${describeLocal(fits, service.timeZone)}), the first start from which its whole release fits outside every closed window: set constraints.notBefore to ${fits.toISOString()}, or resubmit then.`
-      : remedy;
-    return {
-      rule,
-      domain,
-      reason: `its release (${strategy}, predicted to run ${minutes} min, from ${ctx.now.toISOString()} to ${end.toISOString()}) would still be running at ${met.at.toISOString()}, when this rule stops it: ${reason}`,
-      ...(fitsRemedy ? { remedy: fitsRemedy } : {}),
+  const at = met.at.toISOString();
+  const span = {
+    phase: 'in-flight',
+    at,
+    releaseStart: ctx.now.toISOString(),
+    releaseEnd: end.toISOString(),
+    strategy,
+  };
+  const refusals = met.failed.map((result) => {
+    const { rule, domain } = result;
+    const reason = `its release (${strategy}, predicted to run ${minutes} min, from ${ctx.now.toISOString()} to ${end.toISOString()}) would still be running at ${at}, when this rule stops it: ${result.reason}`;
+    const remedy = fits
+      ? laterStartRemedy(
+          ctx,
+          result,
+          fits,
+          'the first start from which its whole release fits outside every closed window',
+        )
+      : `It would be refused at ${at} (${describeLocal(met.at, service.timeZone)}): resubmit after the window this rule closes then has ended${nextAllowedOf(result) === undefined ? ' (the rule does not say when)' : ''}, so that its whole ${minutes}-minute release runs while every rule allows it.${result.remedy ? ` The rule says: ${result.remedy}` : ''}`;
+    const explanation: Explanation = { rule, domain, reason, remedy };
+    const logged: RuleResult = {
+      ...result,
+      status: 'non-compliant',
+      reason,
+      remedy,
+      context: { ...result.context, releaseSpan: span },
     };
+    return { explanation, logged };
   });
+  return { failed: refusals.map((r) => r.explanation), results: refusals.map((r) => r.logged) };
 }
 
-function scheduleRemedy(at: Date, timeZone: string): string {
+/**
+ * What a closed window's remedy says when the change could start at `at`: schedule it then, beside any other way
+ * through the rule names.
+ */
+function laterStartRemedy(ctx: PolicyContext, result: RuleResult, at: Date, what: string): string {
   const utc = at.toISOString();
-  return `Schedule it for ${utc} (${describeLocal(at, timeZone)}), the first instant every rule allows: set constraints.notBefore to ${utc}, or resubmit then.`;
+  const local = describeLocal(at, ctx.service.timeZone);
+  // Another way through the rule names (`alternative`) stays beside a later start.
+  const alternative = typeof result.context.alternative === 'string' ? result.context.alternative : undefined;
+  return `Schedule it for ${utc} (${local}), ${what}: set constraints.notBefore to ${utc}, or resubmit then.${alternative ? ` ${alternative}` : ''}`;
 }

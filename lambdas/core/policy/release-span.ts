@@ -11,17 +11,27 @@ const sampleMs = 60_000;
 /** How many closed windows the search for a start steps past before it gives up. */
 const maxSteps = 64;
 
-/** A closed window a running release would meet: when, and each time-shaped rule that would stop it then. */
+/**
+ * How far past the instant a rule would stop a release the search looks, minute by minute, for the rule to allow
+ * it again when the rule does not name that instant itself (`context.nextAllowed`): a week, the longest recurring
+ * window's period. A window longer than that gets no later start in its remedy.
+ */
+const reopeningScanMs = 7 * 86_400_000;
+
+/** A rule that would stop a running release: when, and each rule that would stop it then. */
 export interface WindowOnRelease {
   at: Date;
+  /** The rules' in-flight results at `at`, as CheckRelease would see them. */
   failed: RuleResult[];
 }
 
 /**
  * The first instant in [start, end] at which the policy set, evaluated as CheckRelease re-checks a running release
- * (`phase: 'in-flight'`), refuses the change for a closed window (a rule naming `context.nextAllowed`: a freeze
- * opening), sampled every minute and at `end`. A release admitted into such a span is stopped and rolled back
- * midway, so admission refuses it instead. Rules that time does not cure are admission's own business.
+ * (`phase: 'in-flight'`), refuses the change, sampled every minute and at `end`: any rule that fails, whether or not
+ * it names when it allows the change again. A release admitted into such a span is stopped and rolled back midway,
+ * so admission refuses it instead. Every sample reads the signals in `ctx` (the revocation and error budget admission
+ * looked up): a rule that depends only on them answers at every minute as it does at `start`, so one that passes
+ * there passes throughout, and only what time changes (a window, a delegation's expiry) can meet the release.
  * Example: a 13-minute release from 23:55 before a freeze at midnight → `{ at: 00:00, failed: [freeze] }`.
  */
 export function windowClosingDuring(
@@ -32,15 +42,44 @@ export function windowClosingDuring(
 ): WindowOnRelease | undefined {
   for (let at = start.getTime(); ; at = Math.min(at + sampleMs, end.getTime())) {
     const { failed } = evaluatePolicy({ ...ctx, now: new Date(at), phase: 'in-flight' }, rules);
-    const closed = failed.filter((result) => nextAllowedOf(result) !== undefined);
-    if (closed.length > 0) return { at: new Date(at), failed: closed };
+    if (failed.length > 0) return { at: new Date(at), failed };
     if (at >= end.getTime()) return undefined;
   }
 }
 
 /**
- * The first instant from `ctx.now`, before `limit`, at which every rule allows the change to start and no closed
- * window meets it for the `durationMs` its release is predicted to run. Undefined when a rule refuses for something
+ * The first instant after `met.at`, before `limit`, at which every rule that would stop the release there allows a
+ * running release again: the latest `nextAllowed` they name, or, for a rule that names none, found by evaluating it
+ * minute by minute (for a week at most past any instant named). Undefined when no such instant is found.
+ */
+export function reopeningAfter(
+  ctx: PolicyContext,
+  rules: readonly PolicyRule[],
+  met: WindowOnRelease,
+  limit: Date,
+): Date | undefined {
+  const names = new Set(met.failed.map((result) => result.rule));
+  const stopping = rules.filter((rule) => names.has(rule.name));
+  let at = met.at.getTime();
+  // Where the minute-by-minute scan began: each jump to a named instant starts a new one.
+  let scanFrom = at;
+  while (at <= limit.getTime() && at - scanFrom <= reopeningScanMs) {
+    const { failed } = evaluatePolicy({ ...ctx, now: new Date(at), phase: 'in-flight' }, stopping);
+    if (failed.length === 0) return new Date(at);
+    const next = failed.map(nextAllowedOf);
+    if (next.every((n) => n !== undefined && n > at)) {
+      at = Math.max(...(next as number[]));
+      scanFrom = at;
+    } else {
+      at += sampleMs;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first instant from `ctx.now`, before `limit`, at which every rule allows the change to start and no rule
+ * stops it during the `durationMs` its release is predicted to run. Undefined when a rule refuses for something
  * time does not cure, or no such instant comes before `limit`.
  */
 export function firstStartThatFits(
@@ -55,8 +94,9 @@ export function firstStartThatFits(
     if (!start) return undefined;
     const met = windowClosingDuring(ctx, rules, start, new Date(start.getTime() + durationMs));
     if (!met) return start;
-    from = new Date(Math.max(...met.failed.map((result) => nextAllowedOf(result) ?? 0)));
-    if (from.getTime() <= start.getTime()) return undefined;
+    const reopens = reopeningAfter(ctx, rules, met, limit);
+    if (!reopens || reopens.getTime() <= start.getTime()) return undefined;
+    from = reopens;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
-import { decideAdmission } from '../../../lambdas/core/admission/decide-admission.js';
+import { type AdmissionInput, decideAdmission } from '../../../lambdas/core/admission/decide-admission.js';
 import { toRecord } from '../../../lambdas/core/admission/occupant.js';
+import type { PolicyRule } from '../../../lambdas/core/policy/types.js';
 import type { InFlightRecord } from '../../../lambdas/core/state-keys.js';
 import { defaultPolicySet } from '../../../policies/index.js';
 import { catalog, makeIntent, NOW, service } from '../core/fixtures.js';
@@ -150,5 +151,143 @@ describe('decideAdmission: a release that would run into a closed window', () =>
     // Assess
     expect(decision.predictedDurationSeconds).toBe(13 * 60);
     expect(decision.verdict).toBe('admitted');
+  });
+});
+
+describe('decideAdmission: any rule that would stop the release during its run', () => {
+  /** 2026-11-06 is a Friday: 14:50 UTC is ten minutes before the window below closes. */
+  const fridayBeforeWindow = new Date('2026-11-06T14:50:00Z');
+  const windowOpensAt = new Date('2026-11-07T00:00:00Z');
+
+  /** "Changes to services owned by team growth may not release on Fridays from 15:00 UTC to midnight." */
+  function fridayAfternoons(options: { namesNextAllowed: boolean }): PolicyRule {
+    return {
+      name: 'operational-growth-friday-afternoons',
+      version: '1.0.0',
+      domain: 'operational',
+      description: 'No release of a service owned by growth on Fridays from 15:00 UTC to midnight.',
+      evaluate: ({ service: target, now }) => {
+        const closed = target.ownerTeam === 'growth' && now.getUTCDay() === 5 && now.getUTCHours() >= 15;
+        if (!closed) {
+          return {
+            rule: 'operational-growth-friday-afternoons',
+            domain: 'operational',
+            status: 'compliant',
+            reason: 'outside the Friday afternoon window',
+            context: {},
+          };
+        }
+        const midnight = new Date(now);
+        midnight.setUTCHours(24, 0, 0, 0);
+        return {
+          rule: 'operational-growth-friday-afternoons',
+          domain: 'operational',
+          status: 'non-compliant',
+          reason: `${target.name} is owned by growth, which does not release on Friday afternoons`,
+          remedy: 'Release it before Friday 15:00 UTC or after midnight.',
+          context: options.namesNextAllowed ? { nextAllowed: midnight.toISOString() } : {},
+        };
+      },
+    };
+  }
+
+  const decideWith = (
+    rule: PolicyRule,
+    now: Date,
+    edit = makeIntent(),
+    extra: Partial<AdmissionInput> = {},
+  ) =>
+    decideAdmission({
+      intent: edit,
+      intentId: 'me',
+      service: service(edit.change.service),
+      catalog,
+      now,
+      confidence: 0,
+      occupancy: { version: 0, others: [] },
+      policies: { ...defaultPolicySet, rules: [...defaultPolicySet.rules, rule] },
+      ...extra,
+    });
+
+  test.each([
+    ['names nextAllowed', true],
+    ['names no nextAllowed', false],
+  ])(
+    'a rule that %s refuses a release it would stop midway, naming the instant and the first start that fits',
+    (_, namesNextAllowed) => {
+      // Act
+      const decision = decideWith(fridayAfternoons({ namesNextAllowed }), fridayBeforeWindow);
+
+      // Assess: 13 minutes from 14:50 runs past 15:00, where CheckRelease would roll it back.
+      expect(decision.predictedDurationSeconds).toBe(13 * 60);
+      expect(decision.verdict).toBe('rejected');
+      expect(decision.write).toBeUndefined();
+      expect(decision.failed).toHaveLength(1);
+      const [failed] = decision.failed;
+      expect(failed).toMatchObject({ rule: 'operational-growth-friday-afternoons', domain: 'operational' });
+      expect(failed?.reason).toContain('would still be running at 2026-11-06T15:00:00.000Z');
+      expect(failed?.reason).toContain('does not release on Friday afternoons');
+      expect(failed?.remedy).toContain(`set constraints.notBefore to ${windowOpensAt.toISOString()}`);
+    },
+  );
+
+  test('a rule whose window never ends within the search is refused with when, and to retry after the window', () => {
+    // Prepare: closed from Friday 15:00 on, for good.
+    const forGood: PolicyRule = {
+      ...fridayAfternoons({ namesNextAllowed: false }),
+      evaluate: ({ now }) => ({
+        rule: 'operational-growth-friday-afternoons',
+        domain: 'operational',
+        status: now.getTime() >= Date.parse('2026-11-06T15:00:00Z') ? 'non-compliant' : 'compliant',
+        reason: 'closed from Friday 15:00',
+        context: {},
+      }),
+    };
+
+    // Act
+    const decision = decideWith(forGood, fridayBeforeWindow);
+
+    // Assess
+    expect(decision.verdict).toBe('rejected');
+    expect(decision.failed[0]?.remedy).toMatch(
+      /^It would be refused at 2026-11-06T15:00:00\.000Z .*resubmit after the window this rule closes then has ended \(the rule does not say when\)/,
+    );
+  });
+
+  test('is admitted when its whole run ends before the window closes', () => {
+    // Act
+    const decision = decideWith(
+      fridayAfternoons({ namesNextAllowed: false }),
+      new Date(Date.parse('2026-11-06T15:00:00Z') - 14 * 60_000),
+    );
+
+    // Assess
+    expect(decision.verdict).toBe('admitted');
+  });
+
+  test('rules that read signals answer over the run as at its start: a live budget and no revocation pass throughout', () => {
+    // Prepare: the catalog baseline says the budget is spent, the measured budget (a signal) says it is not; no
+    // revocation was found. Neither changes with time, so neither may refuse the run.
+    const spent = {
+      ...service('launch-flags'),
+      slo: { ...service('launch-flags').slo, errorBudgetRemaining: 0 },
+    };
+
+    // Act
+    const decision = decideWith(
+      fridayAfternoons({ namesNextAllowed: false }),
+      new Date('2026-11-06T14:00:00Z'),
+      makeIntent(),
+      {
+        service: spent,
+        signals: { errorBudgetRemaining: 0.4, authorityRevoked: undefined },
+      },
+    );
+
+    // Assess
+    expect(decision.verdict).toBe('admitted');
+    expect(decision.evaluation.results.find((r) => r.rule === 'authority-not-revoked')?.status).toBe(
+      'compliant',
+    );
   });
 });
