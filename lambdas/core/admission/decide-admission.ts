@@ -88,6 +88,10 @@ export interface Preemption {
 export interface AdmissionDecision {
   verdict: 'admitted' | 'queued' | 'rejected';
   failed: Explanation[];
+  /**
+   * The policy set's evaluation as the log records it: at `now`, except that a rule that would stop the release
+   * during its predicted run is non-compliant with the reason over the run (`context.releaseSpan`).
+   */
   evaluation: PolicyEvaluation;
   /** Rules the change passed only by an exemption (a break-glass), each with who declared it: reviewed. */
   exemptions: PolicyExemption[];
@@ -218,6 +222,8 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   // A release that would start now but still be running when a window closes on it (a freeze opening) would be
   // stopped there and rolled back after exposing users to it: refused before it starts, with when it would fit.
   // Any rule CheckRelease would fail at some minute of the run counts, not only those that name when they open.
+  // The evaluation log records such a rule's failure over the run in place of its result at the start.
+  let logged = evaluation;
   if (failed.length === 0 && !alreadyAdmitted && nonInterference.verdict === 'admitted') {
     const refusal = refusalsOverRun(
       context,
@@ -228,6 +234,7 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     );
     if (refusal) {
       failed.push(...refusal.failed);
+      logged = withRunRefusals(evaluation, refusal);
     }
   }
   const verdict = alreadyAdmitted ? 'admitted' : failed.length > 0 ? 'rejected' : nonInterference.verdict;
@@ -241,7 +248,7 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   return {
     verdict,
     failed: alreadyAdmitted ? [] : failed,
-    evaluation,
+    evaluation: logged,
     exemptions,
     risk,
     lane,
@@ -364,6 +371,18 @@ function refusalsOverRun(
     return { explanation, logged };
   });
   return { failed: refusals.map((r) => r.explanation), results: refusals.map((r) => r.logged) };
+}
+
+/**
+ * The evaluation as the log records it: each rule that would stop the release during its run is non-compliant, with
+ * the reason over the run, in place of its result at the start, so the log never calls compliant a rule the verdict
+ * names as the refusal.
+ */
+function withRunRefusals(evaluation: PolicyEvaluation, refusal: RunRefusal): PolicyEvaluation {
+  const byRule = new Map(refusal.results.map((result) => [result.rule, result]));
+  const results = evaluation.results.map((result) => byRule.get(result.rule) ?? result);
+  const failed = results.filter((result) => result.status === 'non-compliant');
+  return { ...evaluation, verdict: 'deny', results, failed };
 }
 
 /**

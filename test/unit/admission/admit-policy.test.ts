@@ -1,4 +1,7 @@
 import type { InterferenceCheck } from '../../../lambdas/core/admission/non-interference.js';
+import { evidenceFiles } from '../../../lambdas/core/evidence/evidence-files.js';
+import { inlineIntent, intentSchema } from '../../../lambdas/core/intent.js';
+import { dryRunIntent } from '../../../lambdas/core/pipeline/dry-run.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
@@ -243,3 +246,43 @@ describe('AdmitPolicy: non-interference through the state store', () => {
 async function admitAgain(h: ReturnType<typeof pipelineHarness>, state: Parameters<typeof admit>[1]) {
   return (await admit(h, state)).admission;
 }
+
+describe('AdmitPolicy: a release that would run into a freeze', () => {
+  const beforeYearEnd = new Date('2026-12-20T23:55:00Z');
+
+  test('the evaluation log records the freeze as the refusal over the run, as the verdict does, in the ledger, the evidence and a dry run', async () => {
+    // Prepare
+    const h = pipelineHarness(beforeYearEnd);
+    const state = await declared(h);
+    const intent = inlineIntent(intentSchema.parse(state.intent));
+
+    // Act
+    const dry = await dryRunIntent(intent, 'dry', h.deps);
+    const rejected = await admit(h, state);
+    const entry = await lastAdmissionEntry(h, rejected);
+    const evidence = evidenceFiles(await h.ledger.forIntent('test', rejected.declared!.intentId));
+    const policyEvaluation = JSON.parse(
+      Buffer.from(evidence.find((f) => f.name === 'policy-evaluation.json')!.body).toString('utf8'),
+    ) as Array<Record<string, unknown>>;
+
+    // Assess
+    expect(rejected.admission?.verdict).toBe('rejected');
+    expect(rejected.admission?.failed.map((f) => f.rule)).toEqual(['operational-freeze-window']);
+    const logged = (entry.evaluationLog as Array<Record<string, unknown>>).filter(
+      (r) => r.rule === 'operational-freeze-window',
+    );
+    expect(logged).toEqual([
+      expect.objectContaining({
+        status: 'non-compliant',
+        reason: expect.stringContaining('would still be running at 2026-12-21T00:00:00.000Z'),
+        context: expect.objectContaining({
+          window: 'year-end-2026',
+          releaseSpan: expect.objectContaining({ phase: 'in-flight', at: '2026-12-21T00:00:00.000Z' }),
+        }),
+      }),
+    ]);
+    expect(policyEvaluation.at(-1)?.evaluationLog).toEqual(entry.evaluationLog);
+    expect(dry.policy?.failed.map((f) => f.rule)).toEqual(['operational-freeze-window']);
+    expect(dry.policy?.rules).toContainEqual({ rule: 'operational-freeze-window', status: 'non-compliant' });
+  });
+});

@@ -132,8 +132,14 @@ describe('decideAdmission: a release that would run into a closed window', () =>
     // Act
     const decision = decideAt(beforeYearEnd);
 
-    // Assess
-    expect(decision.evaluation.failed).toEqual([]);
+    // Assess: the evaluation log names the freeze as the refusal over the run, as the verdict does.
+    expect(decision.evaluation.failed.map((r) => r.rule)).toEqual(['operational-freeze-window']);
+    expect(decision.evaluation.verdict).toBe('deny');
+    expect(decision.evaluation.failed[0]).toMatchObject({
+      status: 'non-compliant',
+      reason: decision.failed[0]?.reason,
+      context: { releaseSpan: { phase: 'in-flight', at: '2026-12-21T00:00:00.000Z' } },
+    });
     expect(decision.verdict).toBe('rejected');
     expect(decision.write).toBeUndefined();
     expect(decision.failed).toHaveLength(1);
