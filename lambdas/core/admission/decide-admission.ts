@@ -208,7 +208,13 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     // A later start every rule allows replaces the rule's own; another way through it names (`alternative`) stays.
     const remedy =
       allowedFrom && nextAllowedOf(result) !== undefined
-        ? laterStartRemedy(context, result, allowedFrom, 'the first instant every rule allows')
+        ? laterStartRemedy(
+            context,
+            result,
+            allowedFrom,
+            predictedDurationSeconds * 1000,
+            'the first instant every rule allows',
+          )
         : result.remedy;
     return { rule, domain, reason, ...(remedy ? { remedy } : {}) };
   });
@@ -357,9 +363,10 @@ function refusalsOverRun(
           ctx,
           result,
           fits,
+          durationMs,
           'the first start from which its whole release fits outside every closed window',
         )
-      : `It would be refused at ${at} (${describeLocal(met.at, service.timeZone)}): resubmit after the window this rule closes then has ended${nextAllowedOf(result) === undefined ? ' (the rule does not say when)' : ''}, so that its whole ${minutes}-minute release runs while every rule allows it.${result.remedy ? ` The rule says: ${result.remedy}` : ''}`;
+      : `It would be refused at ${at} (${describeLocal(met.at, service.timeZone)}): resubmit after the window this rule closes then has ended${nextAllowedOf(result) === undefined ? ' (the rule does not say when)' : ''}, so that its whole ${minutes}-minute release runs while every rule allows it.${ctx.intent.constraints.deadline ? ` If the window outlasts its deadline (constraints.deadline ${ctx.intent.constraints.deadline}), move the deadline too.` : ''}${result.remedy ? ` The rule says: ${result.remedy}` : ''}`;
     const explanation: Explanation = { rule, domain, reason, remedy };
     const logged: RuleResult = {
       ...result,
@@ -387,12 +394,34 @@ function withRunRefusals(evaluation: PolicyEvaluation, refusal: RunRefusal): Pol
 
 /**
  * What a closed window's remedy says when the change could start at `at`: schedule it then, beside any other way
- * through the rule names.
+ * through the rule names; or, when its release, started then, would not end by the intent's own deadline, that the
+ * deadline cannot be met and must move (or, through a freeze, that a break-glass gets an incident fix through now).
  */
-function laterStartRemedy(ctx: PolicyContext, result: RuleResult, at: Date, what: string): string {
+function laterStartRemedy(
+  ctx: PolicyContext,
+  result: RuleResult,
+  at: Date,
+  durationMs: number,
+  what: string,
+): string {
   const utc = at.toISOString();
   const local = describeLocal(at, ctx.service.timeZone);
   // Another way through the rule names (`alternative`) stays beside a later start.
   const alternative = typeof result.context.alternative === 'string' ? result.context.alternative : undefined;
+  const deadline = ctx.intent.constraints.deadline;
+  const ends = new Date(at.getTime() + durationMs);
+  if (deadline && ends.getTime() > Date.parse(deadline)) {
+    const breakGlass =
+      alternative ??
+      (isFreezeRule(result.rule)
+        ? `Or, if it fixes an incident, somebody who may declare an emergency on ${ctx.service.name} can break the freeze: authority.emergencyOverride with the incident named in change.fixes, approved by a reviewer of record.`
+        : undefined);
+    return `Its deadline (constraints.deadline ${deadline}) cannot be met: ${utc} (${local}) is ${what}, and its release would end at ${ends.toISOString()}. Move constraints.deadline to ${ends.toISOString()} or later and set constraints.notBefore to ${utc}.${breakGlass ? ` ${breakGlass}` : ''}`;
+  }
   return `Schedule it for ${utc} (${local}), ${what}: set constraints.notBefore to ${utc}, or resubmit then.${alternative ? ` ${alternative}` : ''}`;
+}
+
+/** The built-in freeze rule and the per-service ones `freezeWindowRule` builds: a break-glass gets through them. */
+function isFreezeRule(rule: string): boolean {
+  return rule === 'operational-freeze-window' || rule.startsWith('operational-freeze-');
 }

@@ -297,3 +297,68 @@ describe('decideAdmission: any rule that would stop the release during its run',
     );
   });
 });
+
+describe('decideAdmission: a closed window whose first start is past the intent deadline', () => {
+  const decideAt = (now: Date, edit: ReturnType<typeof makeIntent>) =>
+    decideAdmission({
+      intent: edit,
+      intentId: 'me',
+      service: service(edit.change.service),
+      catalog,
+      now,
+      confidence: 0,
+      occupancy: { version: 0, others: [] },
+      policies: defaultPolicySet,
+    });
+
+  test('a release that would run into the freeze is told its deadline cannot be met, and of the break-glass', () => {
+    // Prepare: 23:55 before the year-end freeze, due by 02:00; the freeze lifts 2027-01-04T08:00Z.
+    const intent = makeIntent((d) => {
+      d.timestamp = '2026-12-20T23:55:00Z';
+      d.constraints = { ...d.constraints, deadline: '2026-12-21T02:00:00Z' };
+    });
+
+    // Act
+    const decision = decideAt(new Date('2026-12-20T23:55:00Z'), intent);
+
+    // Assess
+    expect(decision.verdict).toBe('rejected');
+    const remedy = decision.failed[0]?.remedy ?? '';
+    expect(remedy).toMatch(/deadline \(constraints\.deadline 2026-12-21T02:00:00Z\) cannot be met/);
+    expect(remedy).toContain('Move constraints.deadline to 2027-01-04T08:13:00.000Z or later');
+    expect(remedy).toContain('set constraints.notBefore to 2027-01-04T08:00:00.000Z');
+    expect(remedy).toContain('authority.emergencyOverride');
+    expect(remedy).toContain('change.fixes');
+  });
+
+  test('a change refused inside the freeze is told its deadline cannot be met', () => {
+    // Prepare
+    const intent = makeIntent((d) => {
+      d.timestamp = '2026-12-22T10:00:00Z';
+      d.constraints = { ...d.constraints, deadline: '2026-12-23T10:00:00Z' };
+    });
+
+    // Act
+    const decision = decideAt(new Date('2026-12-22T10:00:00Z'), intent);
+
+    // Assess
+    expect(decision.verdict).toBe('rejected');
+    const remedy = decision.failed.find((f) => f.rule === 'operational-freeze-window')?.remedy ?? '';
+    expect(remedy).toMatch(/deadline \(constraints\.deadline 2026-12-23T10:00:00Z\) cannot be met/);
+    expect(remedy).not.toMatch(/resubmit then/);
+  });
+
+  test('a deadline the first start still meets keeps the plain remedy', () => {
+    // Prepare
+    const intent = makeIntent((d) => {
+      d.timestamp = '2026-12-20T23:55:00Z';
+      d.constraints = { ...d.constraints, deadline: '2027-01-05T00:00:00Z' };
+    });
+
+    // Act
+    const decision = decideAt(new Date('2026-12-20T23:55:00Z'), intent);
+
+    // Assess
+    expect(decision.failed[0]?.remedy).toMatch(/^Schedule it for 2027-01-04T08:00:00\.000Z/);
+  });
+});
