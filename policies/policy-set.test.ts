@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IntentInput } from '../lambdas/core/intent.js';
 import { evaluatePolicy, policySetHash } from '../lambdas/core/policy/evaluate.js';
 import type { PolicyRule, PolicySignals } from '../lambdas/core/policy/types.js';
@@ -12,6 +13,12 @@ describe('the policy set', () => {
       expect(rule.version).toMatch(/^\d+\.\d+\.\d+$/);
       expect(rule.description.length).toBeGreaterThan(10);
     }
+  });
+
+  test("README's rule table lists every rule of the set", () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(policySet.map((r) => r.name).sort());
   });
 
   test('allows a compliant intent and reports every rule', () => {
