@@ -45,6 +45,14 @@ export function terminalText(text: string): string {
 }
 
 /**
+ * A message of several lines (an error listing each problem on its own) as a terminal should get it: the line
+ * breaks kept, every other control character written out as `terminalText` does.
+ */
+export function terminalLines(text: string): string {
+  return text.split('\n').map(terminalText).join('\n');
+}
+
+/**
  * An amount in dollars; one that is not a finite number (a figure that overflowed, or none) reads `overflow`, and
  * a positive one that would round to zero reads `<$0.01`, so it is never taken for nothing.
  */

@@ -545,15 +545,15 @@ export async function main(argv: string[]): Promise<void> {
     // Loaded only on failure: `--help` and `--version` stay clear of the domain's modules.
     const { InvalidInputError, ItvError, issueText } = await import('../lambdas/core/errors.js');
     // A message may quote what was typed or read (a context's name, a path): written out, never obeyed.
-    const { terminalText } = await import('./format.js');
+    const { terminalLines, terminalText } = await import('./format.js');
     const { jsonErrors, printProblem, problemOf } = await import('./json-errors.js');
     if (jsonErrors()) {
       printProblem(problemAsJson(error, problemOf));
     } else if (error instanceof InvalidInputError) {
-      console.error(`itv: ${terminalText(error.message)}`);
+      console.error(`itv: ${terminalLines(error.message)}`);
       for (const issue of error.issues) console.error(`  ${terminalText(issueText(issue))}`);
     } else if (error instanceof ItvError) {
-      console.error(`itv: ${error.name}: ${terminalText(error.message)}`);
+      console.error(`itv: ${error.name}: ${terminalLines(error.message)}`);
     } else if (isSystemError(error)) {
       // The machine refused what was asked (a folder that is not there, a port in use): Node's own words say
       // which file or address and why, and a stack trace would say nothing more to the person who typed it.

@@ -5,30 +5,33 @@ import { ConfigurationError } from './errors.js';
  * Every name in the catalog points at something the catalog defines: dependencies and owner teams at
  * services and teams, and every person or automation — owners, team members, reviewers of record, release
  * stewards, legal contacts, both ends of a delegation — at a principal. A typo would otherwise grant nobody, or worse, a
- * future principal who takes the name.
+ * future principal who takes the name. Throws one `ConfigurationError` naming every such reference, a line each.
  */
 export function checkReferences(catalog: Catalog): void {
+  const problems = referenceProblems(catalog);
+  if (problems.length > 0) throw new ConfigurationError(problems.join('\n'));
+}
+
+/** Every reference the catalog makes to something it does not define, one line each, naming the field. */
+export function referenceProblems(catalog: Catalog): string[] {
+  const problems: string[] = [];
   const principal = (where: string, id: string) => {
     if (!catalog.principals[id]) {
-      throw new ConfigurationError(
-        `catalog ${where} names unknown principal "${id}"; add it under principals`,
-      );
+      problems.push(`catalog ${where} names unknown principal "${id}"; add it under principals`);
     }
   };
   for (const service of Object.values(catalog.services)) {
     const where = `service "${service.name}": field`;
     service.dependencies.forEach((dependency, i) => {
       if (!catalog.services[dependency]) {
-        throw new ConfigurationError(
-          `catalog ${where} "dependencies[${i}]" names unknown service "${dependency}"`,
-        );
+        problems.push(`catalog ${where} "dependencies[${i}]" names unknown service "${dependency}"`);
       }
       if (dependency === service.name) {
-        throw new ConfigurationError(`catalog ${where} "dependencies[${i}]" names the service itself`);
+        problems.push(`catalog ${where} "dependencies[${i}]" names the service itself`);
       }
     });
     if (!catalog.teams[service.ownerTeam]) {
-      throw new ConfigurationError(`catalog ${where} "ownerTeam" names unknown team "${service.ownerTeam}"`);
+      problems.push(`catalog ${where} "ownerTeam" names unknown team "${service.ownerTeam}"`);
     }
     service.owners.forEach((owner, i) => {
       principal(`${where} "owners[${i}]"`, owner);
@@ -54,8 +57,9 @@ export function checkReferences(catalog: Catalog): void {
     principal(`${where}.to"`, delegation.to);
     delegation.services.forEach((service, j) => {
       if (!catalog.services[service]) {
-        throw new ConfigurationError(`catalog ${where}.services[${j}]" names unknown service "${service}"`);
+        problems.push(`catalog ${where}.services[${j}]" names unknown service "${service}"`);
       }
     });
   });
+  return problems;
 }

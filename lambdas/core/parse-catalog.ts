@@ -12,9 +12,21 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
     .replace(/^\./, '');
 }
 
-/** Names the offending entry by its `name` when the issue sits inside a service or team. */
-function describeIssue(data: unknown, issue: z.core.$ZodIssue): string {
-  const [section, index, ...rest] = issue.path;
+/**
+ * Names the offending entry by its `name` when the issue sits inside a service or team; an unknown key is named by
+ * its own path, one line per key.
+ */
+function describeIssue(data: unknown, issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) =>
+      describeAt(data, [...issue.path, key], 'is an unknown key: the catalog schema has no such field'),
+    );
+  }
+  return [describeAt(data, issue.path, issue.message)];
+}
+
+function describeAt(data: unknown, path: ReadonlyArray<PropertyKey>, message: string): string {
+  const [section, index, ...rest] = path;
   const entries = (data as Record<string, unknown> | null)?.[String(section)];
   const labels: Record<string, string> = { services: 'service', teams: 'team', principals: 'principal' };
   const label = labels[String(section)];
@@ -22,9 +34,9 @@ function describeIssue(data: unknown, issue: z.core.$ZodIssue): string {
     const entry = entries[index] as { name?: unknown; id?: unknown } | undefined;
     const entryName = section === 'principals' ? entry?.id : entry?.name;
     const who = typeof entryName === 'string' ? `"${entryName}"` : `#${index}`;
-    return `catalog ${label} ${who}: field "${fieldPath(rest) || '(entry)'}" ${issue.message}`;
+    return `catalog ${label} ${who}: field "${fieldPath(rest) || '(entry)'}" ${message}`;
   }
-  return `catalog: field "${fieldPath(issue.path) || '(root)'}" ${issue.message}`;
+  return `catalog: field "${fieldPath(path) || '(root)'}" ${message}`;
 }
 
 /**
@@ -98,8 +110,9 @@ function eventSources(principals: readonly Principal[]): Record<string, string> 
 export function parseCatalog(data: unknown): Catalog {
   const parsed = catalogDataSchema.safeParse(data);
   if (!parsed.success) {
-    const messages = parsed.error.issues.map((issue) => describeIssue(data, issue));
-    throw new ConfigurationError(messages.join('; '), { cause: parsed.error });
+    // Every issue at once, a line each: fixing one at a time, a run each, is slow.
+    const messages = parsed.error.issues.flatMap((issue) => describeIssue(data, issue));
+    throw new ConfigurationError(messages.join('\n'), { cause: parsed.error });
   }
   const catalog: Catalog = {
     principals: indexPrincipals(parsed.data.principals),

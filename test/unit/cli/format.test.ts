@@ -1,6 +1,6 @@
 import { colourEnabled, paint } from '../../../cli/colour.js';
 import { usd as consoleUsd } from '../../../cli/console/views/parts.js';
-import { duration, table, terminalText, usd } from '../../../cli/format.js';
+import { duration, table, terminalLines, terminalText, usd } from '../../../cli/format.js';
 import { isControlCharacter } from '../../../lambdas/core/intake/control-characters.js';
 
 describe('tables', () => {
@@ -33,6 +33,17 @@ describe('text from the ledger on a terminal', () => {
     const text = table(['region', 'intents'], [['EU\u001b[2J', 1]]);
     expect([...text].filter((c) => c !== '\n' && isControlCharacter(c.charCodeAt(0)))).toEqual([]);
     expect(text.split('\n')[2]).toBe('EU\\u001b[2J        1');
+  });
+});
+
+describe('an error message of several lines on a terminal', () => {
+  test('keeps its line breaks and writes out every other control character', () => {
+    const message =
+      'the control plane could not start:\n  catalog service "a": field "x" bad\n  catalog service "b": \u001b[2Jfield "y" bad';
+    expect(terminalLines(message)).toBe(
+      'the control plane could not start:\n  catalog service "a": field "x" bad\n  catalog service "b": \\u001b[2Jfield "y" bad',
+    );
+    expect(terminalLines('a\r\nb')).toBe('a\\u000d\nb');
   });
 });
 

@@ -139,6 +139,55 @@ describe('parseCatalog rejects bad data with the service and field named', () =>
   });
 });
 
+describe('parseCatalog names every problem at once, each with its field', () => {
+  test('shape problems in two services are both named, a line each', () => {
+    const data = structuredClone(catalogData) as { services: Array<Record<string, unknown>> };
+    (data.services.find((s) => s.name === 'pricing-engine')!.slo as Record<string, unknown>).errorRate = -1;
+    data.services.find((s) => s.name === 'hiring-portal')!.timeZone = 'Mars/Olympus_Mons';
+    const message = (() => {
+      try {
+        parseCatalog(data);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^catalog service "pricing-engine": field "slo.errorRate"/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^catalog service "hiring-portal": field "timeZone"/));
+  });
+
+  test('every unknown reference is named, not only the first', () => {
+    const data = withService('ledger-close', (s) => {
+      s.dependencies = ['general-ledger', 'pricing-engine', 'treasury'];
+      s.ownerTeam = 'accounting';
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      [
+        'catalog service "ledger-close": field "dependencies[0]" names unknown service "general-ledger"',
+        'catalog service "ledger-close": field "dependencies[2]" names unknown service "treasury"',
+        'catalog service "ledger-close": field "ownerTeam" names unknown team "accounting"',
+      ].join('\n'),
+    );
+  });
+
+  test('an unknown key is named by its path', () => {
+    const data = withService('launch-flags', (s) => {
+      s.tags = { tier: 'gold' };
+      s.colour = 'blue';
+    });
+    expect(() => parseCatalog(data)).toThrow(
+      [
+        'catalog service "launch-flags": field "tags" is an unknown key: the catalog schema has no such field',
+        'catalog service "launch-flags": field "colour" is an unknown key: the catalog schema has no such field',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('parseCatalog checks the principals and who refers to them', () => {
   type Principal = {
     id: string;
