@@ -1,3 +1,4 @@
+import { checkPolicySet } from '../lambdas/core/policy/check-policy-set.js';
 import type { PolicyRule, PolicySet } from '../lambdas/core/policy/types.js';
 import { authorityEmergencyOverride } from './rules/authority-emergency-override.js';
 import { authorityNotRevoked } from './rules/authority-not-revoked.js';
@@ -14,8 +15,11 @@ import { operationalErrorBudget } from './rules/operational-error-budget.js';
 import { operationalFreezeWindow } from './rules/operational-freeze-window.js';
 import { securityNoLiteralSecrets } from './rules/security-no-literal-secrets.js';
 
-/** The policy set itv admits intents against, in evaluation order. */
-export const policySet: readonly PolicyRule[] = [
+/**
+ * The policy set itv admits intents against, in evaluation order; checked as it loads (`checkPolicySet`), so a
+ * duplicate name or a version that is not semver stops every process that would run it, naming the rule and field.
+ */
+export const policySet: readonly PolicyRule[] = checkPolicySet([
   authorityOwnerOrDelegate,
   authorityNotRevoked,
   authorityProfileRoles,
@@ -27,7 +31,7 @@ export const policySet: readonly PolicyRule[] = [
   complianceReviewerOfRecord,
   legalDataResidency,
   legalCountryClearance,
-];
+]);
 
 /** What the composition roots hand the engine: the rules above and the domains that need a reviewer. */
 export const defaultPolicySet: PolicySet = { rules: policySet, reviewedDomains: reviewedComplianceDomains };

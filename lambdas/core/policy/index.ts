@@ -1,3 +1,4 @@
+export { checkPolicySet } from './check-policy-set.js';
 export { evaluatePolicy, policySetHash } from './evaluate.js';
 export type { ActiveFreeze, FreezeFinding, FreezeSchedule, FreezeScope, FreezeWindow } from './freeze.js';
 export { appliesTo, findFreeze, occurrenceAt } from './freeze.js';
