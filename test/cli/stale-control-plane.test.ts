@@ -57,7 +57,8 @@ describe('a control plane started from other sources', () => {
     async () => {
       // Prepare: a release on the wall clock, at work for minutes.
       const env = { ITV_CLOCK: 'wall' };
-      const submitted = await runItv(home, ['submit', file, '--as', 'alice', '--timeout', '3s', '--json'], {
+      // Long enough for the control plane to start and take the intent on a busy machine; the release takes minutes.
+      const submitted = await runItv(home, ['submit', file, '--as', 'alice', '--timeout', '12s', '--json'], {
         env: { ...env, ...built('first') },
         signal: AbortSignal.timeout(setupMs),
       });

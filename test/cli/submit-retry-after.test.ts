@@ -13,6 +13,9 @@ import { setupMs } from '../support/time-budget.js';
  * Retry-After, as the real one does when ITV_MAX_IN_FLIGHT executions run (test/integration/api/back-pressure
  * and test/cli/load-back-pressure hold the real one to that), and takes the next.
  */
+/** The build the stand-in control plane reports, the one the command is told it runs. */
+const standInBuild = 'stand-in-build';
+
 describe('itv submit and a control plane at its limit', () => {
   let home: string;
   let server: Server;
@@ -59,7 +62,8 @@ describe('itv submit and a control plane at its limit', () => {
       } else if (request.url === `/intents/${status.intentId}`) {
         reply(200, status);
       } else {
-        reply(200, { pid: process.pid });
+        // Its health names the build the command runs (ITV_BUILD_IDENTITY), or the command would restart it.
+        reply(200, { pid: process.pid, build: standInBuild });
       }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,7 +84,9 @@ describe('itv submit and a control plane at its limit', () => {
       writeFileSync(file, JSON.stringify({ title: 'any intent: the stand-in does not read it' }));
 
       // Act
-      const submitted = await runItv(home, ['submit', file, '--as', 'alice', '--json']);
+      const submitted = await runItv(home, ['submit', file, '--as', 'alice', '--json'], {
+        env: { ITV_BUILD_IDENTITY: standInBuild },
+      });
 
       // Assess
       expect([submitted.code, submitted.stderr.trim().split('\n')]).toEqual([
