@@ -11,10 +11,9 @@ import { laneOf } from '../lane.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
-import { readMeasuredBudget } from './measured-budget.js';
 import { resolvedIntent } from './payloads.js';
+import { policySignals } from './policy-signals.js';
 import { preemptRelease, releasesOnLane } from './preempt-release.js';
-import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type AdmissionResult, admissionResultSchema, type PipelineState } from './state.js';
 
 /**
@@ -47,15 +46,8 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   );
   // The catalog with the delegations granted to the requester at run time: what authority rules read.
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
-  const revocation = await revokedAuthority(intent, catalog, deps.state, now);
-  // The error budget Observe last measured beats the catalog's baseline figure.
-  const budget = await readMeasuredBudget(deps.state, intent.change.service);
-  const signals = {
-    authorityRevoked: revocation ? describeRevocation(revocation) : undefined,
-    ...(budget
-      ? { errorBudgetRemaining: budget.errorBudgetRemaining, errorBudgetMeasuredAt: budget.measuredAt }
-      : {}),
-  };
+  // The revocation in force, and the error budget Observe last measured (it beats the catalog's baseline figure).
+  const signals = await policySignals(intent, catalog, deps.state, now);
   const lane = laneOf(service);
   const releases = await releasesOnLane(intent, intentId, lane, deps);
   const decide = (at: Date, current: Occupancy) =>

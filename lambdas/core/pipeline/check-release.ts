@@ -5,12 +5,12 @@ import { nextExposure, releasePlan } from '../release/index.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
+import { policySignals } from './policy-signals.js';
 import { preemptedStep, preemptionOf } from './preempt-release.js';
 import { rememberReleased } from './release-configuration.js';
 import { recordEvents } from './release-events.js';
 import { type Escalation, terminalStates, toResult } from './release-result.js';
 import { startStep } from './release-step.js';
-import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
 import { stopRequestOf } from './stop-intent.js';
 import { personStopReason } from './stop-reason.js';
@@ -125,19 +125,26 @@ function heldUndecided(release: ReleaseResult, escalation: Escalation | undefine
   return release.decision?.escalationAt !== escalation.at;
 }
 
-/** Why the change is no longer admitted, or undefined: a failed policy rule, or revoked authority. */
+/**
+ * Why the change is no longer admitted, or undefined: the rules that fail it now, evaluated with the signals
+ * admission reads (`policySignals`): the error budget Observe last measured, not the catalog's baseline, and the
+ * revocation in force, which `authority-not-revoked` answers as it did at admission.
+ */
 async function policyBreach(intent: ResolvedIntent, deps: PipelineDeps): Promise<string | undefined> {
   const now = deps.clock.now();
-  const reasons: string[] = [];
   const service = deps.catalog.services[intent.change.service];
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
-  if (service) {
-    // In flight: rules that only gate a start (business hours) do not stop a release already under way.
-    const policy = evaluatePolicy({ intent, service, catalog, now, phase: 'in-flight' }, deps.policies.rules);
-    reasons.push(...policy.failed.map((r) => `${r.rule} (${r.reason})`));
-  }
-  const revoked = await revokedAuthority(intent, catalog, deps.state, now);
-  if (revoked) reasons.push(describeRevocation(revoked));
+  const signals = await policySignals(intent, catalog, deps.state, now);
+  // In flight: rules that only gate a start (business hours) do not stop a release already under way.
+  const reasons = service
+    ? evaluatePolicy(
+        { intent, service, catalog, now, signals, phase: 'in-flight' },
+        deps.policies.rules,
+      ).failed.map((r) => `${r.rule} (${r.reason})`)
+    : // A service gone from the catalog has no rules to evaluate; its requester's revocation still stops it.
+      signals.authorityRevoked
+      ? [signals.authorityRevoked]
+      : [];
   return reasons.length > 0 ? `policy breach during release: ${reasons.join('; ')}` : undefined;
 }
 

@@ -7,9 +7,8 @@ import { type StructureVerdict, validateStructure } from '../structure.js';
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import type { PipelineDeps } from './deps.js';
-import { readMeasuredBudget } from './measured-budget.js';
+import { policySignals } from './policy-signals.js';
 import { releasesOnLane } from './preempt-release.js';
-import { describeRevocation, revokedAuthority } from './revocations.js';
 
 /**
  * What admission would decide, without recording or queuing anything: now, or for an intent not yet due, as of
@@ -94,8 +93,7 @@ export async function dryRunIntent(
     await readConfidence(deps.state, intent.change.service, intent.change.kind),
   );
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
-  const revocation = await revokedAuthority(intent, catalog, deps.state, now);
-  const budget = await readMeasuredBudget(deps.state, intent.change.service);
+  const signals = await policySignals(intent, catalog, deps.state, now);
   // Not yet due (its timestamp or constraints.notBefore ahead): judged as of the instant it is due, holding no
   // lane and no place in a queue, as AdmitPolicy schedules it.
   const due = dueAt(intent, now);
@@ -109,12 +107,7 @@ export async function dryRunIntent(
     now: evaluatedAt,
     confidence,
     occupancy: due ? { version: 0, others: [] } : await readOccupancy(deps.state, intentId),
-    signals: {
-      authorityRevoked: revocation ? describeRevocation(revocation) : undefined,
-      ...(budget
-        ? { errorBudgetRemaining: budget.errorBudgetRemaining, errorBudgetMeasuredAt: budget.measuredAt }
-        : {}),
-    },
+    signals,
     releases: due ? new Map() : await releasesOnLane(intent, intentId, laneOf(service), deps),
   });
   const decision = {

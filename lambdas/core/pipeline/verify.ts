@@ -16,6 +16,7 @@ import { recheckContract } from './contract-recheck.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
+import { measuredBudgetSignals } from './policy-signals.js';
 import { grantorsOf, reviewerOfRecordCheck } from './review.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
@@ -48,7 +49,9 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   const contract = recheckContract(intent, deps.catalog, entries);
   const now = deps.clock.now();
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
-  const policy = evaluatePolicy({ intent, service, catalog, now }, deps.policies.rules);
+  // The error budget Observe last measured, as admission read it; revoked authority is a check of its own below.
+  const signals = await measuredBudgetSignals(deps.state, intent.change.service);
+  const policy = evaluatePolicy({ intent, service, catalog, now, signals }, deps.policies.rules);
   const revoked = await revokedAuthority(intent, catalog, deps.state, now);
   const results: VerificationResult['results'] = [
     { check: 'contract', ...contract },

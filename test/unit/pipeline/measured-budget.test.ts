@@ -8,7 +8,14 @@ import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { StateStore } from '../../../lambdas/ports/state-store.js';
 import { admit, declared, lastAdmissionEntry } from '../admission/harness.js';
 import { MemoryStateStore } from '../release/helpers/memory-state-store.js';
-import { intentAt, pipelineHarness, runIntent } from './helpers/pipeline-harness.js';
+import {
+  intentAt,
+  ledgerTypes,
+  pipelineHarness,
+  runIntent,
+  runRelease,
+  runToVerify,
+} from './helpers/pipeline-harness.js';
 
 const measured = (errorBudgetRemaining: number, measuredAt: string): MeasuredBudget => ({
   errorBudgetRemaining,
@@ -116,5 +123,53 @@ describe('the error budget the error-budget rule reads', () => {
     await expect(
       recordMeasuredBudget(conflicting, 'svc', measured(0.1, '2026-11-02T10:50:00.000Z')),
     ).rejects.toThrow(/kept changing/);
+  });
+});
+
+describe('the error budget a running release is re-checked against', () => {
+  /** The harness with launch-flags' catalog baseline budget at `baseline`. */
+  const withBaseline = (baseline: number) => {
+    const h = pipelineHarness();
+    const catalog = structuredClone(h.deps.catalog);
+    catalog.services['launch-flags']!.slo.errorBudgetRemaining = baseline;
+    h.deps.catalog = catalog;
+    return h;
+  };
+
+  test('a spent catalog baseline does not stop a release whose measured budget is healthy: admitted, verified and released', async () => {
+    // Prepare: the catalog says launch-flags spent its budget; the window Observe last measured says 60% is left.
+    const h = withBaseline(0);
+    await recordMeasuredBudget(h.deps.state, 'launch-flags', measured(0.6, h.clock.now().toISOString()));
+
+    // Act
+    const verified = await runToVerify(h, intentAt(h));
+    const released = await runRelease(h, verified);
+
+    // Assess
+    expect(verified.verification).toMatchObject({ passed: true });
+    expect(released.release).toMatchObject({ state: 'COMPLETE', done: true });
+    expect(released.release!.stopReason).toBeUndefined();
+    expect(await ledgerTypes(h, verified.declared!.intentId)).not.toContain('release.stopped');
+  });
+
+  test('a budget measured exhausted while the release runs stops it, naming the rule', async () => {
+    // Prepare: healthy when admitted; two polls in, another release's window is measured with the budget spent.
+    const h = withBaseline(0.8);
+    await recordMeasuredBudget(h.deps.state, 'launch-flags', measured(0.5, h.clock.now().toISOString()));
+    const verified = await runToVerify(h, intentAt(h));
+    let polls = 0;
+
+    // Act
+    const released = await runRelease(h, verified, async () => {
+      if (++polls === 2)
+        await recordMeasuredBudget(h.deps.state, 'launch-flags', measured(-0.1, h.clock.now().toISOString()));
+    });
+
+    // Assess
+    expect(released.release!.state).toBe('ROLLED_BACK');
+    expect(released.release!.stopReason).toMatch(
+      /^policy breach during release: operational-error-budget \(launch-flags has exhausted its error budget/,
+    );
+    expect(await ledgerTypes(h, verified.declared!.intentId)).toContain('release.stopped');
   });
 });

@@ -169,7 +169,11 @@ describe('release: a policy breach during the release', () => {
     const released = await runRelease(h, verified);
     // Assess
     expect(released.release!.state).toBe('ROLLED_BACK');
-    expect(released.release!.stopReason).toMatch(/authority of alice over launch-flags revoked/);
+    // The rule admission evaluates names the revocation, once.
+    expect(released.release!.stopReason).toMatch(
+      /^policy breach during release: authority-not-revoked \(alice no longer holds authority over launch-flags: authority of alice over launch-flags revoked/,
+    );
+    expect(released.release!.stopReason!.match(/revoked by security/g)).toHaveLength(1);
     const stopped = (await h.ledger.forIntent('test', verified.declared!.intentId)).find(
       (s) => s.entry.type === 'release.stopped',
     )!;
