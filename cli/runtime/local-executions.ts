@@ -262,7 +262,14 @@ export class LocalExecutions implements Executions {
     );
   }
 
-  /** Resolves when every execution started so far has ended or parked. */
+  /**
+   * Resolves when every execution started so far has settled: ended, or parked at a wait that ends its run (a
+   * review, a held release's decision; a request resumes it as a new run). One parked in process (queued for a
+   * lane, due later, waiting for CI's check results) is still running and holds this until its park ends: woken,
+   * timed out, or ended by `suspendParks`, which a stopping control plane calls first. Its callers close the stack
+   * once it resolves (the control plane's stop, the test API server's close): an execution still in a park would
+   * run on against a closed stack when the park ends.
+   */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }

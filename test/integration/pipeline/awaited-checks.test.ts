@@ -161,6 +161,35 @@ describe('a fail-fast gate waiting for CI (local runtime)', () => {
   );
 
   test(
+    'waiting for CI it is still running: idle() resolves only once its park ends, here by suspendParks as a stopping control plane ends it',
+    async () => {
+      // Prepare
+      api = await startLocalApi(home, bearerCaller(home), start);
+      await submit('awaited-idle');
+      let settled = false;
+      const idle = api.executions.idle().then(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const settledWhileParked = settled;
+      const parked = api.executions.parkedInProcess;
+
+      // Act
+      const suspended = api.executions.suspendParks();
+      await idle;
+
+      // Assess
+      expect(parked).toBe(1);
+      expect(settledWhileParked).toBe(false);
+      expect(suspended).toBe(1);
+      expect(api.executions.inFlight).toBe(0);
+      // Ended as a crash would: nothing written after the park's entry.
+      expect((await types('awaited-idle')).at(-1)).toBe('verification.awaiting-checks');
+    },
+    intentsBudgetMs(1),
+  );
+
+  test(
     'past its deadline Verify runs again and fails the gate naming the check that never came',
     async () => {
       // Prepare: other work holds the shared clock, then waits three hours, past the park's deadline.
