@@ -6,7 +6,12 @@ import { describeLocal } from '../policy/business-hours.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { exemptionsOf, type PolicyExemption } from '../policy/exemptions.js';
 import { nextAllowedOf } from '../policy/first-allowed.js';
-import { firstStartThatFits, windowClosingDuring } from '../policy/release-span.js';
+import {
+  type ExemptionOnRelease,
+  firstStartThatFits,
+  releaseRun,
+  type WindowOnRelease,
+} from '../policy/release-span.js';
 import type {
   PolicyContext,
   PolicyEvaluation,
@@ -229,18 +234,34 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   // stopped there and rolled back after exposing users to it: refused before it starts, with when it would fit.
   // Any rule CheckRelease would fail at some minute of the run counts, not only those that name when they open.
   // The evaluation log records such a rule's failure over the run in place of its result at the start.
+  // A rule that lets the run go on only by an exemption (a break-glass through a freeze that opens during it) counts
+  // as at the start: on the record, and the change waits for a reviewer of record.
   let logged = evaluation;
+  let runRisk = risk;
+  let runExemptions = exemptions;
   if (failed.length === 0 && !alreadyAdmitted && nonInterference.verdict === 'admitted') {
-    const refusal = refusalsOverRun(
-      context,
-      input.policies.rules,
-      predictedDurationSeconds,
-      strategy.name,
-      service,
-    );
+    const span = runSpan(now, predictedDurationSeconds, strategy.name);
+    const run = releaseRun(context, input.policies.rules, now, new Date(span.releaseEnd));
+    const refusal = run.met
+      ? refusalsOverRun(
+          context,
+          input.policies.rules,
+          run.met,
+          predictedDurationSeconds,
+          strategy.name,
+          service,
+        )
+      : undefined;
     if (refusal) {
       failed.push(...refusal.failed);
       logged = withRunRefusals(evaluation, refusal);
+    } else if (run.exempted.some(({ result }) => !exemptions.some((e) => e.rule === result.rule))) {
+      logged = withRunExemptions(evaluation, run.exempted, span);
+      runExemptions = exemptionsOf(logged);
+      runRisk = reviewedForExemptions(
+        risk,
+        runExemptions.filter((e) => !exemptions.some((atStart) => atStart.rule === e.rule)),
+      );
     }
   }
   const verdict = alreadyAdmitted ? 'admitted' : failed.length > 0 ? 'rejected' : nonInterference.verdict;
@@ -255,8 +276,8 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     verdict,
     failed: alreadyAdmitted ? [] : failed,
     evaluation: logged,
-    exemptions,
-    risk,
+    exemptions: runExemptions,
+    risk: runRisk,
     lane,
     strategy: strategy.name,
     predictedDurationSeconds,
@@ -336,14 +357,13 @@ interface RunRefusal {
 function refusalsOverRun(
   ctx: PolicyContext,
   rules: readonly PolicyRule[],
+  met: WindowOnRelease,
   durationSeconds: number,
   strategy: string,
   service: Service,
-): RunRefusal | undefined {
+): RunRefusal {
   const durationMs = durationSeconds * 1000;
   const end = new Date(ctx.now.getTime() + durationMs);
-  const met = windowClosingDuring(ctx, rules, ctx.now, end);
-  if (!met) return undefined;
   const limit = new Date(ctx.now.getTime() + schedulingHorizonDays * 86_400_000);
   const fits = firstStartThatFits(ctx, rules, durationMs, limit);
   const minutes = Math.round(durationSeconds / 60);
@@ -378,6 +398,39 @@ function refusalsOverRun(
     return { explanation, logged };
   });
   return { failed: refusals.map((r) => r.explanation), results: refusals.map((r) => r.logged) };
+}
+
+/** The predicted run of a release starting at `start`, as the evaluation log records it beside a rule's result. */
+function runSpan(start: Date, durationSeconds: number, strategy: string) {
+  return {
+    phase: 'in-flight',
+    at: start.toISOString(),
+    releaseStart: start.toISOString(),
+    releaseEnd: new Date(start.getTime() + durationSeconds * 1000).toISOString(),
+    strategy,
+  };
+}
+
+/**
+ * The evaluation as the log records it when a rule lets the release run on only by an exemption from some instant of
+ * its run: that rule's result there (`exempted`, who declared it) in place of its result at the start, with the
+ * run beside it (`context.releaseSpan`, `at` the instant).
+ */
+function withRunExemptions(
+  evaluation: PolicyEvaluation,
+  exempted: readonly ExemptionOnRelease[],
+  span: ReturnType<typeof runSpan>,
+): PolicyEvaluation {
+  const byRule = new Map(exempted.map((e) => [e.result.rule, e]));
+  const results = evaluation.results.map((result) => {
+    const during = byRule.get(result.rule);
+    if (!during || result.status === 'exempted') return result;
+    return {
+      ...during.result,
+      context: { ...during.result.context, releaseSpan: { ...span, at: during.at.toISOString() } },
+    };
+  });
+  return { ...evaluation, results };
 }
 
 /**

@@ -40,10 +40,40 @@ export function windowClosingDuring(
   start: Date,
   end: Date,
 ): WindowOnRelease | undefined {
+  return releaseRun(ctx, rules, start, end).met;
+}
+
+/** A rule that lets a running release go on only by an exemption, from the first instant it does. */
+export interface ExemptionOnRelease {
+  at: Date;
+  /** The rule's in-flight result at `at`: `exempted`, recording who declared the exemption. */
+  result: RuleResult;
+}
+
+/**
+ * A release's predicted run [start, end], sampled as `windowClosingDuring` samples it: the first instant a rule
+ * stops it (`met`), and before that each rule that lets it go on only by an exemption, from the first instant it
+ * does (`exempted`). A break-glass through a freeze that opens during the run is such an exemption: CheckRelease
+ * would rely on it there, so admission records it as if the release started in the window.
+ * Example: an emergency fix of an incident from 23:55 before a freeze at midnight →
+ * `{ exempted: [{ at: 00:00, result: freeze exempted }] }`.
+ */
+export function releaseRun(
+  ctx: PolicyContext,
+  rules: readonly PolicyRule[],
+  start: Date,
+  end: Date,
+): { met?: WindowOnRelease; exempted: ExemptionOnRelease[] } {
+  const exempted = new Map<string, ExemptionOnRelease>();
   for (let at = start.getTime(); ; at = Math.min(at + sampleMs, end.getTime())) {
-    const { failed } = evaluatePolicy({ ...ctx, now: new Date(at), phase: 'in-flight' }, rules);
-    if (failed.length > 0) return { at: new Date(at), failed };
-    if (at >= end.getTime()) return undefined;
+    const { failed, results } = evaluatePolicy({ ...ctx, now: new Date(at), phase: 'in-flight' }, rules);
+    for (const result of results) {
+      if (result.status === 'exempted' && !exempted.has(result.rule)) {
+        exempted.set(result.rule, { at: new Date(at), result });
+      }
+    }
+    if (failed.length > 0) return { met: { at: new Date(at), failed }, exempted: [...exempted.values()] };
+    if (at >= end.getTime()) return { exempted: [...exempted.values()] };
   }
 }
 

@@ -77,4 +77,29 @@ describe('a recorded break-glass through a freeze window', () => {
     // What would let it through: a later start, or (declared as an emergency already) the incident it fixes.
     expect(freeze?.remedy).toMatch(/^Schedule it for .* name the incident it fixes in change\.fixes/);
   });
+
+  test('an emergency fix whose release would run into the freeze is exempted on the record and waits for a reviewer', async () => {
+    // Prepare: five minutes before the year-end freeze starts, the fix's release would run into it.
+    const h = pipelineHarness(new Date('2026-12-20T23:55:00Z'));
+    // Act
+    const verified = await runToVerify(h, intentAt(h, incidentFix));
+    // Assess: the exemption the freeze grants inside the window counts as if the release started there: on the
+    // record, reviewed, never released on the requester's word alone.
+    expect(verified.admission).toMatchObject({ verdict: 'admitted', requiresReviewer: true });
+    expect(verified.admission!.exemptions).toEqual([
+      expect.objectContaining({ rule: 'operational-freeze-window', kind: 'emergency-fix', by: 'alice' }),
+    ]);
+    const entries = await h.ledger.forIntent('test', verified.declared!.intentId);
+    const admission = entries.find((s) => s.entry.type === 'admission.admitted')!.entry.payload;
+    expect(admission.evaluationLog).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          rule: 'operational-freeze-window',
+          status: 'exempted',
+          context: expect.objectContaining({ releaseSpan: expect.objectContaining({ phase: 'in-flight' }) }),
+        }),
+      ]),
+    );
+    expect(verified.verification).toMatchObject({ passed: true, requiresReview: true });
+  });
 });
