@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readIntentFile } from '../../cli/commands/read-intent-file.js';
-import { DiscreteEventScheduler } from '../../cli/runtime/event-scheduler.js';
 import { namedLocally } from '../../cli/runtime/local-caller.js';
-import { LocalPipeline, type ProgressEvent } from '../../cli/runtime/local-pipeline.js';
-import { examplesDir, pipelineDefinition } from '../../cli/session.js';
 import { IneligibleReviewerError, SeparationOfDutiesError } from '../../lambdas/core/errors.js';
 import type { IntentInput } from '../../lambdas/core/intent.js';
 import { ledgerPayloads } from '../../lambdas/core/ledger/entry-payloads.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
-import type { StoredEntry } from '../../lambdas/ports/ledger-store.js';
-import { type LocalStack, openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import { type HeldClockPipeline, heldClockPipeline } from '../support/held-clock-pipeline.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
@@ -25,41 +17,20 @@ import { intentsBudgetMs } from '../support/time-budget.js';
  */
 describe("a lone owner's break-glass in a freeze", () => {
   const christmasEve = new Date('2026-12-24T12:00:00.000Z');
-  let home: string;
-  let stack: LocalStack;
-  let pipeline: LocalPipeline;
-  let scheduler: DiscreteEventScheduler;
-  const events: ProgressEvent[] = [];
+  let h: HeldClockPipeline;
 
   beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-steward-'));
-    stack = await openLocalStack({ home, inMemory: true, clockStart: christmasEve });
-    scheduler = new DiscreteEventScheduler(stack.clock);
-    events.length = 0;
-    pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      scheduler,
-      waitForReview: true,
-      reviewPollMs: 10,
-      onProgress: (event) => events.push(event),
-    });
+    h = await heldClockPipeline(christmasEve, 'itv-steward-');
   });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
-
-  const entries = (intentId: string): Promise<StoredEntry[]> =>
-    stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId);
+  afterEach(() => h.close());
 
   /** The sample paging-threshold change, as grace's emergency fix of INC-5120, declared now. */
-  function incidentFix(): IntentInput {
-    const intent = readIntentFile(join(examplesDir, '07-incident-threshold.json')) as IntentInput;
-    intent.timestamp = stack.clock.now().toISOString();
-    intent.title = 'Page on a 1% error rate now: INC-5120 paged nobody';
-    intent.change.fixes = 'INC-5120';
-    intent.authority = { requester: 'grace', team: 'sre', role: 'sre-lead', emergencyOverride: true };
-    return intent;
-  }
+  const incidentFix = (): IntentInput =>
+    h.example('07-incident-threshold.json', (intent) => {
+      intent.title = 'Page on a 1% error rate now: INC-5120 paged nobody';
+      intent.change.fixes = 'INC-5120';
+      intent.authority = { requester: 'grace', team: 'sre', role: 'sre-lead', emergencyOverride: true };
+    });
 
   /**
    * Waits (in wall time, the clock held still) until the execution waits for its reviewer; fails with what
@@ -71,14 +42,14 @@ describe("a lone owner's break-glass in a freeze", () => {
       ended = true;
     });
     for (;;) {
-      for (const { intentId } of events.filter((e) => e.state === 'AwaitReview' && e.phase === 'entered')) {
+      for (const { intentId } of h.events.filter((e) => e.state === 'AwaitReview' && e.phase === 'entered')) {
         const key = stateKeys.reviewRequest(intentId!);
-        if (await stack.deps.state.get(key.pk, key.sk)) return intentId!;
+        if (await h.stack.deps.state.get(key.pk, key.sk)) return intentId!;
       }
       if (ended) {
-        const intentId = events.find((e) => e.intentId)?.intentId;
+        const intentId = h.events.find((e) => e.intentId)?.intentId;
         const failed = intentId
-          ? (await entries(intentId)).find((s) => s.entry.type === 'verification.failed')?.entry.payload
+          ? (await h.entries(intentId)).find((s) => s.entry.type === 'verification.failed')?.entry.payload
           : undefined;
         throw new Error(`the execution ended without waiting for a review: ${JSON.stringify(failed)}`);
       }
@@ -90,19 +61,19 @@ describe("a lone owner's break-glass in a freeze", () => {
     'a release steward approves it as one, and it releases',
     async () => {
       // Prepare
-      const holdClock = scheduler.join();
-      const run = pipeline.start({ intent: incidentFix(), caller: namedLocally('grace', 'test') });
+      const holdClock = h.scheduler.join();
+      const run = h.pipeline.start({ intent: incidentFix(), caller: namedLocally('grace', 'test') });
       const intentId = await awaitingReview(run);
 
       // Act: grace may not approve her own fix, ivan (SRE, no owner) is no reviewer of record; heidi approves.
       const own = recordReview(
         { intentId, decision: 'approved', reviewer: namedLocally('grace', 'test') },
-        stack.deps,
+        h.stack.deps,
       );
       await expect(own).rejects.toThrow(SeparationOfDutiesError);
       const teammate = recordReview(
         { intentId, decision: 'approved', reviewer: namedLocally('ivan', 'test') },
-        stack.deps,
+        h.stack.deps,
       );
       await expect(teammate).rejects.toThrow(IneligibleReviewerError);
       await recordReview(
@@ -112,14 +83,14 @@ describe("a lone owner's break-glass in a freeze", () => {
           reviewer: namedLocally('heidi', 'test'),
           reason: 'INC-5120: the threshold matches the runbook',
         },
-        stack.deps,
+        h.stack.deps,
       );
       holdClock();
       const report = await run;
 
       // Assess
       expect(report.status).toBe('succeeded');
-      const list = await entries(intentId);
+      const list = await h.entries(intentId);
       const status = intentStatus(intentId, list);
       expect(status?.status).toBe('released');
       expect(status?.review).toMatchObject({

@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readIntentFile } from '../../cli/commands/read-intent-file.js';
-import { DiscreteEventScheduler } from '../../cli/runtime/event-scheduler.js';
 import { namedLocally } from '../../cli/runtime/local-caller.js';
-import { LocalPipeline, type ProgressEvent } from '../../cli/runtime/local-pipeline.js';
-import { examplesDir, pipelineDefinition } from '../../cli/session.js';
 import type { IntentInput } from '../../lambdas/core/intent.js';
 import { ledgerPayloads } from '../../lambdas/core/ledger/entry-payloads.js';
-import { recordReview } from '../../lambdas/core/pipeline/review.js';
 import { intentStatus } from '../../lambdas/core/pipeline/status.js';
-import { stateKeys } from '../../lambdas/core/state-keys.js';
 import type { StoredEntry } from '../../lambdas/ports/ledger-store.js';
-import { type LocalStack, openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import {
+  approvedAndStarted,
+  awaitingReview,
+  type HeldClockPipeline,
+  heldClockPipeline,
+} from '../support/held-clock-pipeline.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
@@ -23,69 +19,16 @@ import { intentsBudgetMs } from '../support/time-budget.js';
  */
 describe('an emergency on a lane that is releasing', () => {
   const start = new Date('2026-11-04T15:00:00.000Z');
-  let home: string;
-  let stack: LocalStack;
-  let pipeline: LocalPipeline;
-  let scheduler: DiscreteEventScheduler;
-  const events: ProgressEvent[] = [];
+  let h: HeldClockPipeline;
 
   beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-preempt-'));
-    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
-    scheduler = new DiscreteEventScheduler(stack.clock);
-    events.length = 0;
-    pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      scheduler,
-      waitForReview: true,
-      reviewPollMs: 10,
-      onProgress: (event) => events.push(event),
-    });
+    h = await heldClockPipeline(start, 'itv-preempt-');
   });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
-
-  const entries = (intentId: string): Promise<StoredEntry[]> =>
-    stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId);
+  afterEach(() => h.close());
 
   /** The sample tier-3 change to patient-records, declared now, edited by `edit`. */
-  function patientRecordsChange(edit: (intent: IntentInput) => void = () => {}): IntentInput {
-    const intent = readIntentFile(join(examplesDir, '04-high-risk-review.json')) as IntentInput;
-    intent.timestamp = stack.clock.now().toISOString();
-    edit(intent);
-    return intent;
-  }
-
-  /** Waits (in wall time, the clock held still) until `title`'s execution waits for its reviewer. */
-  async function awaitingReview(title: string): Promise<string> {
-    for (;;) {
-      const waiting = events.filter((e) => e.state === 'AwaitReview' && e.phase === 'entered');
-      for (const { intentId } of waiting) {
-        const declared = (await entries(intentId!)).find((s) => s.entry.type === 'intent.declared');
-        const key = stateKeys.reviewRequest(intentId!);
-        const titled = (declared?.entry.payload.intent as { title?: string })?.title === title;
-        if (titled && (await stack.deps.state.get(key.pk, key.sk))) return intentId!;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  /**
-   * Approves as xavier, HIPAA's reviewer of record, and waits (in wall time) until the execution has its
-   * deployment: the test must not let time pass while the execution still waits for its reviewer.
-   */
-  async function approve(intentId: string): Promise<void> {
-    await recordReview(
-      { intentId, decision: 'approved', reviewer: namedLocally('xavier', 'test'), reason: 'reviewed' },
-      stack.deps,
-    );
-    while (
-      !events.some((e) => e.intentId === intentId && e.state === 'StartRelease' && e.phase === 'exited')
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const patientRecordsChange = (edit?: (intent: IntentInput) => void) =>
+    h.example('04-high-risk-review.json', edit);
 
   const minutesAfterStart = (iso: string) => (Date.parse(iso) - start.getTime()) / 60_000;
 
@@ -93,12 +36,12 @@ describe('an emergency on a lane that is releasing', () => {
     'an authorized emergency releases without waiting for the routine bake, and the routine releases right after it',
     async () => {
       // Prepare: the routine release, approved, 40 minutes in (baking since minute 30).
-      const holdClock = scheduler.join();
+      const holdClock = h.scheduler.join();
       const routineIntent = patientRecordsChange();
-      const routineRun = pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
-      const routine = await awaitingReview(routineIntent.title);
-      await approve(routine);
-      await scheduler.sleep(40 * 60_000);
+      const routineRun = h.pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
+      const routine = await awaitingReview(h, routineIntent.title);
+      await approvedAndStarted(h, routine);
+      await h.scheduler.sleep(40 * 60_000);
 
       // Act: victor, the owning team's engineering manager, sends a fix under an emergency override.
       const fixIntent = patientRecordsChange((i) => {
@@ -106,18 +49,18 @@ describe('an emergency on a lane that is releasing', () => {
         i.change.payload!.breakGlassMaxMinutes = 15;
         i.authority.emergencyOverride = true;
       });
-      const fixRun = pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
-      const fix = await awaitingReview(fixIntent.title);
-      await approve(fix);
+      const fixRun = h.pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
+      const fix = await awaitingReview(h, fixIntent.title);
+      await approvedAndStarted(h, fix);
       holdClock();
       const [routineReport, fixReport] = await Promise.all([routineRun, fixRun]);
 
       // Assess: both released, the fix first.
       expect([routineReport.status, fixReport.status]).toEqual(['succeeded', 'succeeded']);
-      expect(intentStatus(routine, await entries(routine))?.status).toBe('released');
-      expect(intentStatus(fix, await entries(fix))?.status).toBe('released');
-      const fixEntries = await entries(fix);
-      const routineEntries = await entries(routine);
+      expect(intentStatus(routine, await h.entries(routine))?.status).toBe('released');
+      expect(intentStatus(fix, await h.entries(fix))?.status).toBe('released');
+      const fixEntries = await h.entries(fix);
+      const routineEntries = await h.entries(routine);
       const at = (list: StoredEntry[], type: string) => list.filter((s) => s.entry.type === type);
 
       // The fix was admitted and started at minute 40, not after the routine's bake would end (minute 60).
@@ -189,12 +132,12 @@ describe('an emergency on a lane that is releasing', () => {
     'an override claimed without the authority is refused and preempts nothing',
     async () => {
       // Prepare
-      const holdClock = scheduler.join();
+      const holdClock = h.scheduler.join();
       const routineIntent = patientRecordsChange();
-      const routineRun = pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
-      const routine = await awaitingReview(routineIntent.title);
-      await approve(routine);
-      await scheduler.sleep(40 * 60_000);
+      const routineRun = h.pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
+      const routine = await awaitingReview(h, routineIntent.title);
+      await approvedAndStarted(h, routine);
+      await h.scheduler.sleep(40 * 60_000);
 
       // Act: wendy, in the owning team but not a manager, claims an override.
       const claimIntent = patientRecordsChange((i) => {
@@ -207,7 +150,7 @@ describe('an emergency on a lane that is releasing', () => {
           emergencyOverride: true,
         };
       });
-      const claimReport = await pipeline.start({
+      const claimReport = await h.pipeline.start({
         intent: claimIntent,
         caller: namedLocally('wendy', 'test'),
       });
@@ -216,16 +159,16 @@ describe('an emergency on a lane that is releasing', () => {
 
       // Assess
       expect(claimReport.status).toBe('succeeded');
-      const claimEntries = await entries(claimReport.intentId!);
+      const claimEntries = await h.entries(claimReport.intentId!);
       const rejected = claimEntries.find((s) => s.entry.type === 'admission.rejected')?.entry.payload as
         | { failed: Array<{ rule: string }> }
         | undefined;
       expect(rejected?.failed.map((f) => f.rule)).toContain('authority-emergency-override');
       expect(routineReport.status).toBe('succeeded');
-      const routineEntries = await entries(routine);
+      const routineEntries = await h.entries(routine);
       expect(routineEntries.filter((s) => s.entry.type === 'release.preempted')).toEqual([]);
       expect(routineEntries.filter((s) => s.entry.type === 'release.started')).toHaveLength(1);
-      expect(intentStatus(routine, await entries(routine))?.status).toBe('released');
+      expect(intentStatus(routine, await h.entries(routine))?.status).toBe('released');
     },
     intentsBudgetMs(3),
   );

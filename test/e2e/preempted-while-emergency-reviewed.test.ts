@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readIntentFile } from '../../cli/commands/read-intent-file.js';
-import { DiscreteEventScheduler } from '../../cli/runtime/event-scheduler.js';
 import { namedLocally } from '../../cli/runtime/local-caller.js';
-import { LocalPipeline, type ProgressEvent } from '../../cli/runtime/local-pipeline.js';
-import { examplesDir, pipelineDefinition } from '../../cli/session.js';
 import type { IntentInput } from '../../lambdas/core/intent.js';
 import { recordReview } from '../../lambdas/core/pipeline/review.js';
-import { stateKeys } from '../../lambdas/core/state-keys.js';
-import type { StoredEntry } from '../../lambdas/ports/ledger-store.js';
-import { type LocalStack, openLocalStack } from '../../lambdas/wiring/local/local-stack.js';
+import {
+  approvedAndStarted,
+  awaitingReview,
+  type HeldClockPipeline,
+  heldClockPipeline,
+} from '../support/held-clock-pipeline.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
@@ -25,81 +21,28 @@ import { intentsBudgetMs } from '../support/time-budget.js';
  */
 describe('a release preempted by an emergency that then waits for its reviewer', () => {
   const start = new Date('2026-11-04T15:00:00.000Z');
-  let home: string;
-  let stack: LocalStack;
-  let pipeline: LocalPipeline;
-  let scheduler: DiscreteEventScheduler;
-  const events: ProgressEvent[] = [];
+  let h: HeldClockPipeline;
 
   beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'itv-preempt-reviewed-'));
-    stack = await openLocalStack({ home, inMemory: true, clockStart: start });
-    scheduler = new DiscreteEventScheduler(stack.clock);
-    events.length = 0;
-    pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
-      scheduler,
-      waitForReview: true,
-      reviewPollMs: 10,
-      onProgress: (event) => events.push(event),
-    });
+    h = await heldClockPipeline(start, 'itv-preempt-reviewed-');
   });
-  afterEach(async () => {
-    await stack.close();
-    rmSync(home, { recursive: true, force: true });
-  });
-
-  const entries = (intentId: string): Promise<StoredEntry[]> =>
-    stack.deps.ledger.forIntent(stack.deps.ledgerName, intentId);
+  afterEach(() => h.close());
 
   /** The sample tier-3 change to patient-records, declared now, edited by `edit`. */
-  function patientRecordsChange(edit: (intent: IntentInput) => void = () => {}): IntentInput {
-    const intent = readIntentFile(join(examplesDir, '04-high-risk-review.json')) as IntentInput;
-    intent.timestamp = stack.clock.now().toISOString();
-    edit(intent);
-    return intent;
-  }
-
-  /** Waits (in wall time, the clock held still) until `title`'s execution waits for its reviewer. */
-  async function awaitingReview(title: string): Promise<string> {
-    for (;;) {
-      const waiting = events.filter((e) => e.state === 'AwaitReview' && e.phase === 'entered');
-      for (const { intentId } of waiting) {
-        const declared = (await entries(intentId!)).find((s) => s.entry.type === 'intent.declared');
-        const key = stateKeys.reviewRequest(intentId!);
-        const titled = (declared?.entry.payload.intent as { title?: string })?.title === title;
-        if (titled && (await stack.deps.state.get(key.pk, key.sk))) return intentId!;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  /**
-   * Approves as xavier, HIPAA's reviewer of record, and waits (in wall time) until the execution has its
-   * deployment: the test must not let time pass while the execution still waits for its reviewer.
-   */
-  async function approve(intentId: string): Promise<void> {
-    await recordReview(
-      { intentId, decision: 'approved', reviewer: namedLocally('xavier', 'test'), reason: 'reviewed' },
-      stack.deps,
-    );
-    while (
-      !events.some((e) => e.intentId === intentId && e.state === 'StartRelease' && e.phase === 'exited')
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const patientRecordsChange = (edit?: (intent: IntentInput) => void) =>
+    h.example('04-high-risk-review.json', edit);
 
   test(
     'is not admitted again and again on the deployment the emergency rolled back',
     async () => {
       // Prepare: the routine release, approved, 40 minutes in (baking since minute 30).
       // The test holds the clock until it has looked.
-      const leave = scheduler.join();
+      const leave = h.scheduler.join();
       const routineIntent = patientRecordsChange();
-      void pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
-      const routine = await awaitingReview(routineIntent.title);
-      await approve(routine);
-      await scheduler.sleep(40 * 60_000);
+      void h.pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
+      const routine = await awaitingReview(h, routineIntent.title);
+      await approvedAndStarted(h, routine);
+      await h.scheduler.sleep(40 * 60_000);
 
       // Act: victor sends a fix under an emergency override; it waits for xavier ten minutes.
       const fixIntent = patientRecordsChange((i) => {
@@ -107,11 +50,11 @@ describe('a release preempted by an emergency that then waits for its reviewer',
         i.change.payload!.breakGlassMaxMinutes = 15;
         i.authority.emergencyOverride = true;
       });
-      void pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
-      const fix = await awaitingReview(fixIntent.title);
-      await scheduler.sleep(10 * 60_000);
-      const routineEntries = await entries(routine);
-      const requested = (await entries(fix)).find((s) => s.entry.type === 'review.requested');
+      void h.pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
+      const fix = await awaitingReview(h, fixIntent.title);
+      await h.scheduler.sleep(10 * 60_000);
+      const routineEntries = await h.entries(routine);
+      const requested = (await h.entries(fix)).find((s) => s.entry.type === 'review.requested');
 
       // Assess: the preempted deployment is never started again, and the routine is not re-admitted every poll.
       const at = (type: string) =>
@@ -134,12 +77,12 @@ describe('a release preempted by an emergency that then waits for its reviewer',
           reviewer: namedLocally('xavier', 'test'),
           reason: 'test over',
         },
-        stack.deps,
+        h.stack.deps,
       );
       leave();
       for (const id of [fix, routine]) {
         while (
-          !events.some((e) => e.intentId === id && e.state === 'SignCheckpoint' && e.phase === 'exited')
+          !h.events.some((e) => e.intentId === id && e.state === 'SignCheckpoint' && e.phase === 'exited')
         ) {
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
