@@ -14,6 +14,8 @@ interface LaneRow {
   lane: string;
   /** Where it stands on its lane: releasing holds it, the others wait (queued, scheduled, for review…). */
   holding: boolean;
+  /** Waiting for its reviewer of record with its lane given up (`review.requested` `laneReleased`): it holds none. */
+  gaveUpLane: boolean;
   waitingFor: string[];
   /** The seconds admission predicted it would wait when it queued: the change in its time to value. */
   predictedWaitSeconds: number | null;
@@ -33,12 +35,16 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     const checks = p.inFlightChecked ?? [];
     const blocking = checks.filter((c) => c.blocks).map((c) => Date.parse(c.predictedCompletionAt));
     const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision';
+    const requested = [...intent.entries].reverse().find((e) => e.type === 'review.requested');
+    const gaveUpLane =
+      intent.status === 'awaiting-review' && typeof requested?.payload.laneReleased === 'string';
     const waitUntil = blocking.length > 0 ? Math.max(...blocking) : undefined;
     const row: LaneRow = {
       intent,
       lane,
       holding,
-      waitingFor: p.waitingFor ?? [],
+      gaveUpLane,
+      waitingFor: gaveUpLane ? [] : (p.waitingFor ?? []),
       predictedWaitSeconds:
         !holding && waitUntil !== undefined
           ? Math.max(0, (waitUntil - Date.parse(admission.timestamp)) / 1000)
@@ -73,7 +79,8 @@ export function lanesView(intents: IntentWithEntries[], truncated: boolean): Mar
   const lanes = [...lanesOf(intents).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   return html`<h1>Lanes</h1>
 <p>One change releases on a lane at a time; the others wait their turn. The predicted wait is what admission
-predicted when the change queued: the change in its time to value.</p>
+predicted when the change queued: the change in its time to value. A change waiting for its reviewer holds no lane:
+it is listed under the lane its approval will claim again.</p>
 ${truncated ? html`<p class="muted">Showing the newest 200 intents in flight.</p>` : ''}
 <div id="lanes" data-live="5">
 ${lanes.length === 0 ? html`<p class="muted">Nothing is in flight.</p>` : ''}
@@ -86,7 +93,7 @@ ${lanes.map(
       row,
     ) => html`<tr${intentRowAttributes(row.intent.intentId, row.intent.title)}><td>${intentCell(row.intent.intentId, row.intent.title)}</td>
 <td>${statusBadge(row.intent.status)}</td><td class="num">${row.percentage === null ? '—' : `${row.percentage}%`}</td>
-<td>${row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
+<td>${row.gaveUpLane ? 'its reviewer of record (holds no lane meanwhile)' : row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
 <td>${when(row.predictedCompletionAt)}</td></tr>`,
   )}</tbody></table></section>`,
 )}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type IntentWithEntries, intentView } from '../../../cli/console/views/intent-view.js';
 import { intentsView } from '../../../cli/console/views/intents-view.js';
-import { lanesOf } from '../../../cli/console/views/lanes-view.js';
+import { lanesOf, lanesView } from '../../../cli/console/views/lanes-view.js';
 import { stopReasonMaxLength } from '../../../lambdas/core/pipeline/stop-intent.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 
@@ -367,6 +367,21 @@ describe('lanes', () => {
     expect(rows[0]!.predictedCompletionAt).toBe('2026-12-01T10:16:00.000Z');
     expect(rows[1]!.predictedWaitSeconds).toBe(30 * 60);
     expect(rows[1]!.waitingFor).toEqual(['a']);
+  });
+
+  test('a change waiting for its reviewer is listed as holding no lane, not as waiting its turn on it', () => {
+    // Prepare: admitted, then waiting for its reviewer with its lane given up.
+    const reviewing = intent('awaiting-review', [
+      entry(0, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'r'),
+      entry(1, 'review.requested', { requester: 'alice', laneReleased: 'launch-flags' }, 'r'),
+    ]);
+    // Act
+    const rows = lanesOf([reviewing]).get('launch-flags')!;
+    const page = lanesView([reviewing], false).text;
+    // Assess
+    expect(rows.map((r) => [r.intent.intentId, r.holding, r.gaveUpLane])).toEqual([['r', false, true]]);
+    expect(page).toContain('its reviewer of record (holds no lane meanwhile)');
+    expect(page).toMatch(/A change waiting for its reviewer holds no lane/);
   });
 });
 
