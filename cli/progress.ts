@@ -6,7 +6,7 @@ import type { ProgressEvent } from './runtime/local-pipeline.js';
 type Output = Record<string, unknown>;
 
 /** What each stage decided, in a few words, from its output. Every Task state has one (the type says so). */
-const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> = {
+const stageLines: Readonly<Record<PipelineTaskState, (out: Output, event: ProgressEvent) => string>> = {
   DeclareIntent: (out) =>
     out.verdict === 'complete'
       ? `declared ${out.intentId} (${out.service})`
@@ -17,7 +17,7 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
       : out.verdict === 'invalid'
         ? `structure invalid: ${issues(out.errors)}`
         : `schema update required: ${out.message}`,
-  AdmitPolicy: (out) => {
+  AdmitPolicy: (out, event) => {
     const failed = (out.failed as Array<{ rule: string; reason: string; remedy?: string }>) ?? [];
     if (out.verdict === 'queued') {
       const blockers = (out.waitingFor as string[] | undefined) ?? [];
@@ -41,6 +41,12 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output) => string>> =
           `; ${e.rule} exempted for ${e.fixes ? `the fix of ${e.fixes}` : 'an emergency'} declared by ${e.by}`,
       )
       .join('');
+    // Admitted after its reviewer approved (the review wait gave up the lane): its decision, checks and review
+    // stand, so the state machine starts its release at once.
+    const approved = event.review?.decision === 'approved' ? event.review : undefined;
+    if (out.verdict === 'admitted' && approved) {
+      return `admitted again after its review (approved by ${approved.reviewer}), risk tier ${out.tier}: its release starts${exempted}`;
+    }
     return `${out.verdict}, risk tier ${out.tier}${out.requiresReviewer ? ', reviewer of record required' : ''}${exempted}`;
   },
   AwaitLane: (out) =>
@@ -154,7 +160,7 @@ function stageText(event: ProgressEvent): string | undefined {
   }
   if (event.phase !== 'exited') return undefined;
   const line = stageLines[event.state as PipelineTaskState];
-  return line?.((event.output ?? {}) as Output);
+  return line?.((event.output ?? {}) as Output, event);
 }
 
 function issues(list: unknown): string {

@@ -29,6 +29,11 @@ export interface ProgressEvent {
   error?: string;
   /** The error's name when it failed: `States.Timeout` is how a park's time runs out, on schedule. */
   errorName?: string;
+  /**
+   * AdmitPolicy's exit after a reviewer of record decided: that review, from the state admission ran on, which
+   * its output does not carry. Admitted, the state machine starts the release at once (AdmissionOutcome).
+   */
+  review?: { decision: 'approved' | 'rejected'; reviewer: string };
 }
 
 export interface ExecutionInput {
@@ -440,7 +445,7 @@ export class LocalPipeline {
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (name === 'RecordFailure') tracker.recording = false;
           if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
-          if (!tracker.parked) report({ state: name, phase: 'exited', output });
+          if (!tracker.parked) report({ state: name, phase: 'exited', output, ...reviewBefore(name, input) });
           failures.delete(name);
           return output;
         } catch (error) {
@@ -812,4 +817,12 @@ function describe(error: unknown): string {
     return cause instanceof Error ? `${error.message}: ${cause.name}: ${cause.message}` : error.message;
   }
   return String(error);
+}
+
+/** The review the state AdmitPolicy ran on carries (`ProgressEvent.review`): set once a reviewer decided. */
+function reviewBefore(name: string, input: unknown): Pick<ProgressEvent, 'review'> {
+  if (name !== 'AdmitPolicy') return {};
+  const state = ((input as { Payload?: unknown } | undefined)?.Payload ?? input) as PipelineState | undefined;
+  const review = state?.review;
+  return review ? { review: { decision: review.decision, reviewer: review.reviewer } } : {};
 }

@@ -55,6 +55,37 @@ describe('progress lines', () => {
     );
   });
 
+  test("an approval's re-admission says it was admitted again after the review and its release starts, not that a reviewer is required", () => {
+    const readmitted = (output: Record<string, unknown>) =>
+      describeStage({
+        executionId: 'e-1',
+        intentId: 'int-4',
+        state: 'AdmitPolicy',
+        phase: 'exited',
+        output,
+        review: { decision: 'approved', reviewer: 'xavier' },
+      });
+    expect(readmitted({ verdict: 'admitted', tier: 3, requiresReviewer: true })).toBe(
+      'admitted again after its review (approved by xavier), risk tier 3: its release starts',
+    );
+    expect(
+      readmitted({
+        verdict: 'admitted',
+        tier: 1,
+        requiresReviewer: true,
+        exemptions: [
+          { rule: 'operational-freeze-window', kind: 'emergency-fix', by: 'grace', fixes: 'INC-5120' },
+        ],
+      }),
+    ).toBe(
+      'admitted again after its review (approved by xavier), risk tier 1: its release starts; operational-freeze-window exempted for the fix of INC-5120 declared by grace',
+    );
+    // Queued or refused again, the line says so as for any arrival.
+    expect(readmitted({ verdict: 'queued', tier: 3, waitingFor: ['int-1'] })).toMatch(
+      /^queued behind int-1 /,
+    );
+  });
+
   test('a queued intent says what it waits behind, how to look at it, and that leaving does not withdraw it', () => {
     const line = describeStage({
       executionId: 'e-1',
