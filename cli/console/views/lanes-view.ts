@@ -16,6 +16,8 @@ interface LaneRow {
   holding: boolean;
   /** Waiting for its reviewer of record with its lane given up (`review.requested` `laneReleased`): it holds none. */
   gaveUpLane: boolean;
+  /** Its fail-fast gate waits for CI's check results (`awaiting-checks`): it holds its lane meanwhile. */
+  awaitingChecks: boolean;
   waitingFor: string[];
   /** The seconds admission predicted it would wait when it queued: the change in its time to value. */
   predictedWaitSeconds: number | null;
@@ -34,7 +36,9 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     const lane = p.lane ?? intent.service ?? '—';
     const checks = p.inFlightChecked ?? [];
     const blocking = checks.filter((c) => c.blocks).map((c) => Date.parse(c.predictedCompletionAt));
-    const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision';
+    // A wait for automation keeps the lane, as a held release's decision does: CI's check results come within hours.
+    const awaitingChecks = intent.status === 'awaiting-checks';
+    const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision' || awaitingChecks;
     const requested = [...intent.entries].reverse().find((e) => e.type === 'review.requested');
     const gaveUpLane =
       intent.status === 'awaiting-review' && typeof requested?.payload.laneReleased === 'string';
@@ -44,6 +48,7 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
       lane,
       holding,
       gaveUpLane,
+      awaitingChecks,
       waitingFor: gaveUpLane ? [] : (p.waitingFor ?? []),
       predictedWaitSeconds:
         !holding && waitUntil !== undefined
@@ -79,8 +84,9 @@ export function lanesView(intents: IntentWithEntries[], truncated: boolean): Mar
   const lanes = [...lanesOf(intents).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   return html`<h1>Lanes</h1>
 <p>One change releases on a lane at a time; the others wait their turn. The predicted wait is what admission
-predicted when the change queued: the change in its time to value. A change waiting for its reviewer holds no lane:
-it is listed under the lane its approval will claim again.</p>
+predicted when the change queued: the change in its time to value.
+A change waiting for CI's check results holds its lane: the others wait behind it.
+A change waiting for its reviewer holds no lane: it is listed under the lane its approval will claim again.</p>
 ${truncated ? html`<p class="muted">Showing the newest 200 intents in flight.</p>` : ''}
 <div id="lanes" data-live="5">
 ${lanes.length === 0 ? html`<p class="muted">Nothing is in flight.</p>` : ''}
@@ -93,7 +99,7 @@ ${lanes.map(
       row,
     ) => html`<tr${intentRowAttributes(row.intent.intentId, row.intent.title)}><td>${intentCell(row.intent.intentId, row.intent.title)}</td>
 <td>${statusBadge(row.intent.status)}</td><td class="num">${row.percentage === null ? '—' : `${row.percentage}%`}</td>
-<td>${row.gaveUpLane ? 'its reviewer of record (holds no lane meanwhile)' : row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
+<td>${row.gaveUpLane ? 'its reviewer of record (holds no lane meanwhile)' : row.awaitingChecks ? html`CI's check results (holds its lane meanwhile)` : row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
 <td>${when(row.predictedCompletionAt)}</td></tr>`,
   )}</tbody></table></section>`,
 )}

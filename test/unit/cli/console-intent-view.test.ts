@@ -383,6 +383,32 @@ describe('lanes', () => {
     expect(page).toContain('its reviewer of record (holds no lane meanwhile)');
     expect(page).toMatch(/A change waiting for its reviewer holds no lane/);
   });
+
+  test("a change waiting for CI's check results heads its lane as its holder; the one queued behind it waits", () => {
+    // Prepare: admitted, its fail-fast gate waiting for CI; a later change to the lane queued behind it.
+    const checking = intent('awaiting-checks', [
+      entry(0, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'c'),
+      entry(
+        1,
+        'verification.awaiting-checks',
+        { gate: 'fail-fast', missing: ['e2e'], deadline: '2026-12-01T12:00:00Z', waitSeconds: 7200 },
+        'c',
+      ),
+    ]);
+    const queued = intent('admission.queued', [
+      entry(2, 'admission.queued', { lane: 'launch-flags', waitingFor: ['c'], inFlightChecked: [] }, 'q'),
+    ]);
+    // Act
+    const rows = lanesOf([queued, checking]).get('launch-flags')!;
+    const page = lanesView([queued, checking], false).text;
+    // Assess
+    expect(rows.map((r) => [r.intent.intentId, r.holding, r.gaveUpLane])).toEqual([
+      ['c', true, false],
+      ['q', false, false],
+    ]);
+    expect(page).toContain("CI's check results (holds its lane meanwhile)");
+    expect(page).toMatch(/A change waiting for CI's check results holds its lane: the others wait behind it/);
+  });
 });
 
 describe('the intents view', () => {
