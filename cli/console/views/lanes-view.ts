@@ -1,6 +1,7 @@
 import {
   admissionLanePayload,
   exposurePercentagePayload,
+  ledgerPayloads,
   releaseTimingPayload,
 } from '../../../lambdas/core/ledger/entry-payloads.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
@@ -8,6 +9,9 @@ import { html, type Markup } from '../html.js';
 import type { IntentWithEntries } from './intent-view.js';
 import { intentCell, intentRowAttributes } from './intents-view.js';
 import { duration, intentHref, statusBadge, when } from './parts.js';
+
+/** `review.requested`: the lane it gave up while its review waits, absent when it kept it (an emergency). */
+const reviewLanePayload = ledgerPayloads['review.requested'].pick({ laneReleased: true }).loose();
 
 interface LaneRow {
   intent: IntentWithEntries;
@@ -41,7 +45,8 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision' || awaitingChecks;
     const requested = [...intent.entries].reverse().find((e) => e.type === 'review.requested');
     const gaveUpLane =
-      intent.status === 'awaiting-review' && typeof requested?.payload.laneReleased === 'string';
+      intent.status === 'awaiting-review' &&
+      reviewLanePayload.safeParse(requested?.payload).data?.laneReleased !== undefined;
     const waitUntil = blocking.length > 0 ? Math.max(...blocking) : undefined;
     const row: LaneRow = {
       intent,

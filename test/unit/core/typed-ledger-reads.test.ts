@@ -11,20 +11,34 @@ function sources(folder: string): string[] {
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
 }
 
-/** Code lines (comments left out) that read a ledger payload by a type assertion: `payload as {…}`. */
-function castReads(file: string): string[] {
+/** Code lines (comments left out) of `file` that match `pattern`. */
+function codeLines(file: string, pattern: RegExp): string[] {
   return readFileSync(path.join(root, file), 'utf8')
     .split('\n')
     .map((line, i) => ({ line: line.trim(), at: `${file}:${i + 1}` }))
     .filter(({ line }) => !line.startsWith('*') && !line.startsWith('//') && !line.startsWith('/*'))
-    .filter(({ line }) => /\bpayload\)?\s+as\s/.test(line))
+    .filter(({ line }) => pattern.test(line))
     .map(({ at, line }) => `${at}: ${line}`);
 }
+
+/** Code lines that read a ledger payload by a type assertion: `payload as {…}`. */
+function castReads(file: string): string[] {
+  return codeLines(file, /\bpayload\)?\s+as\s/);
+}
+
+/** A payload's field tested by its JavaScript type: `typeof entry?.payload.field`. */
+const typeofRead = /typeof\s+[\w?.]*\.payload\??\.\w/;
 
 describe('ledger payloads are parsed where they are read, never cast', () => {
   test('no code in the functions, the CLI or the console reads `payload as …`', () => {
     // A cast trusts whatever the ledger holds; a schema of core/ledger/entry-payloads.ts names the bad field.
     const reads = ['lambdas', 'cli'].flatMap(sources).flatMap(castReads);
+    expect(reads).toEqual([]);
+  });
+
+  test('no code in the functions, the CLI or the console tests a payload field with `typeof` instead', () => {
+    // `typeof entry.payload.field` is a cast by another name: its schema in ledgerPayloads is what reads the field.
+    const reads = ['lambdas', 'cli'].flatMap(sources).flatMap((file) => codeLines(file, typeofRead));
     expect(reads).toEqual([]);
   });
 
@@ -35,5 +49,7 @@ describe('ledger payloads are parsed where they are read, never cast', () => {
     expect(/\bpayload\)?\s+as\s/.test('const p = payloadOf(entry, intentConcludedPayload).outcome;')).toBe(
       false,
     );
+    expect(typeofRead.test("const gave = typeof requested?.payload.laneReleased === 'string';")).toBe(true);
+    expect(typeofRead.test("if (typeof envelope?.payload !== 'string') return undefined;")).toBe(false);
   });
 });
