@@ -25,6 +25,20 @@ function decide(
   });
 }
 
+/** Admission of `edit` at `now` under the default policy set, with nothing else in flight. */
+function decideAt(now: Date, edit = makeIntent()) {
+  return decideAdmission({
+    intent: edit,
+    intentId: 'me',
+    service: service(edit.change.service),
+    catalog,
+    now,
+    confidence: 0,
+    occupancy: { version: 0, others: [] },
+    policies: defaultPolicySet,
+  });
+}
+
 describe('decideAdmission: the record it asks to write', () => {
   test('a first arrival that must wait takes the next ticket through the sequencer', () => {
     // Act
@@ -116,18 +130,6 @@ describe('decideAdmission: the record it asks to write', () => {
 
 describe('decideAdmission: a release that would run into a closed window', () => {
   const beforeYearEnd = new Date('2026-12-20T23:55:00Z');
-  const decideAt = (now: Date, edit = makeIntent()) =>
-    decideAdmission({
-      intent: edit,
-      intentId: 'me',
-      service: service(edit.change.service),
-      catalog,
-      now,
-      confidence: 0,
-      occupancy: { version: 0, others: [] },
-      policies: defaultPolicySet,
-    });
-
   test('is refused before it starts, naming the window and the first start from which it fits', () => {
     // Act
     const decision = decideAt(beforeYearEnd);
@@ -299,18 +301,6 @@ describe('decideAdmission: any rule that would stop the release during its run',
 });
 
 describe('decideAdmission: a closed window whose first start is past the intent deadline', () => {
-  const decideAt = (now: Date, edit: ReturnType<typeof makeIntent>) =>
-    decideAdmission({
-      intent: edit,
-      intentId: 'me',
-      service: service(edit.change.service),
-      catalog,
-      now,
-      confidence: 0,
-      occupancy: { version: 0, others: [] },
-      policies: defaultPolicySet,
-    });
-
   test('a release that would run into the freeze is told its deadline cannot be met, and of the break-glass', () => {
     // Prepare: 23:55 before the year-end freeze, due by 02:00; the freeze lifts 2027-01-04T08:00Z.
     const intent = makeIntent((d) => {
