@@ -16,10 +16,12 @@ const reviewLanePayload = ledgerPayloads['review.requested'].pick({ laneReleased
 interface LaneRow {
   intent: IntentWithEntries;
   lane: string;
-  /** Where it stands on its lane: releasing holds it, the others wait (queued, scheduled, for review…). */
+  /** Whether it holds its lane (`holdsLane`): from its admission until it ends, gives it up or is preempted. */
   holding: boolean;
   /** Waiting for its reviewer of record with its lane given up (`review.requested` `laneReleased`): it holds none. */
   gaveUpLane: boolean;
+  /** Waiting for its reviewer of record with its lane kept (an authorised emergency: no `laneReleased`). */
+  reviewKeepsLane: boolean;
   /** Its fail-fast gate waits for CI's check results (`awaiting-checks`): it holds its lane meanwhile. */
   awaitingChecks: boolean;
   waitingFor: string[];
@@ -42,19 +44,22 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     const blocking = checks.filter((c) => c.blocks).map((c) => Date.parse(c.predictedCompletionAt));
     // A wait for automation keeps the lane, as a held release's decision does: CI's check results come within hours.
     const awaitingChecks = intent.status === 'awaiting-checks';
-    const holding = intent.status === 'releasing' || intent.status === 'awaiting-decision' || awaitingChecks;
+    const holding = holdsLane(intent.entries);
+    const awaitingReview = intent.status === 'awaiting-review';
     const requested = [...intent.entries].reverse().find((e) => e.type === 'review.requested');
     const gaveUpLane =
-      intent.status === 'awaiting-review' &&
-      reviewLanePayload.safeParse(requested?.payload).data?.laneReleased !== undefined;
+      awaitingReview && reviewLanePayload.safeParse(requested?.payload).data?.laneReleased !== undefined;
+    // An authorised emergency keeps its lane through its review (its request names no lane given up).
+    const reviewKeepsLane = awaitingReview && holding;
     const waitUntil = blocking.length > 0 ? Math.max(...blocking) : undefined;
     const row: LaneRow = {
       intent,
       lane,
       holding,
       gaveUpLane,
+      reviewKeepsLane,
       awaitingChecks,
-      waitingFor: gaveUpLane ? [] : (p.waitingFor ?? []),
+      waitingFor: gaveUpLane || reviewKeepsLane ? [] : (p.waitingFor ?? []),
       predictedWaitSeconds:
         !holding && waitUntil !== undefined
           ? Math.max(0, (waitUntil - Date.parse(admission.timestamp)) / 1000)
@@ -66,6 +71,30 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
   }
   for (const rows of lanes.values()) rows.sort((a, b) => Number(b.holding) - Number(a.holding));
   return lanes;
+}
+
+/**
+ * Whether the intent holds its lane, as the core decides it, read off its ledger: its place (`INFLIGHT /
+ * <intentId>`) is `admitted` from its `admission.admitted` on — through its decision, verification, CI's check
+ * results, its release and a held release's decision — until Learn or RecordFailure deletes it (`intent.concluded`,
+ * `stage.failed`), its review wait gives it up (`review.requested` naming `laneReleased`; an authorised emergency
+ * keeps it, so names none: `requestReview`), or an emergency's preemption queues it again (`release.preempted`, which
+ * goes back to AwaitLane with no admission entry until it is admitted again). Queued, scheduled and rejected
+ * admissions hold none.
+ */
+export function holdsLane(entries: readonly LedgerEntry[]): boolean {
+  const admission = entries.findLastIndex((e) => e.type.startsWith('admission.'));
+  if (admission < 0 || entries[admission]!.type !== 'admission.admitted') return false;
+  return !entries
+    .slice(admission + 1)
+    .some(
+      (e) =>
+        e.type === 'intent.concluded' ||
+        e.type === 'stage.failed' ||
+        e.type === 'release.preempted' ||
+        (e.type === 'review.requested' &&
+          reviewLanePayload.safeParse(e.payload).data?.laneReleased !== undefined),
+    );
 }
 
 function completionOf(entries: LedgerEntry[]): string | null {
@@ -91,7 +120,8 @@ export function lanesView(intents: IntentWithEntries[], truncated: boolean): Mar
 <p>One change releases on a lane at a time; the others wait their turn. The predicted wait is what admission
 predicted when the change queued: the change in its time to value.
 A change waiting for CI's check results holds its lane: the others wait behind it.
-A change waiting for its reviewer holds no lane: it is listed under the lane its approval will claim again.</p>
+A change waiting for its reviewer holds no lane: it is listed under the lane its approval will claim again.
+An authorised emergency waiting for its reviewer keeps its lane: the others wait behind it.</p>
 ${truncated ? html`<p class="muted">Showing the newest 200 intents in flight.</p>` : ''}
 <div id="lanes" data-live="5">
 ${lanes.length === 0 ? html`<p class="muted">Nothing is in flight.</p>` : ''}
@@ -104,7 +134,7 @@ ${lanes.map(
       row,
     ) => html`<tr${intentRowAttributes(row.intent.intentId, row.intent.title)}><td>${intentCell(row.intent.intentId, row.intent.title)}</td>
 <td>${statusBadge(row.intent.status)}</td><td class="num">${row.percentage === null ? '—' : `${row.percentage}%`}</td>
-<td>${row.gaveUpLane ? 'its reviewer of record (holds no lane meanwhile)' : row.awaitingChecks ? html`CI's check results (holds its lane meanwhile)` : row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
+<td>${row.gaveUpLane ? 'its reviewer of record (holds no lane meanwhile)' : row.reviewKeepsLane ? 'its reviewer of record (holds its lane meanwhile)' : row.awaitingChecks ? html`CI's check results (holds its lane meanwhile)` : row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
 <td>${when(row.predictedCompletionAt)}</td></tr>`,
   )}</tbody></table></section>`,
 )}

@@ -409,6 +409,79 @@ describe('lanes', () => {
     expect(page).toContain("CI's check results (holds its lane meanwhile)");
     expect(page).toMatch(/A change waiting for CI's check results holds its lane: the others wait behind it/);
   });
+
+  test('an authorised emergency waiting for its review keeps its lane: it heads it, waiting for its reviewer', () => {
+    // Prepare: an emergency admitted and waiting for its reviewer of record with its lane kept (no laneReleased);
+    // a change to the same lane queued behind it.
+    const emergency = intent('awaiting-review', [
+      entry(0, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'e'),
+      entry(1, 'review.requested', { requester: 'alice', reviewers: ['bob'] }, 'e'),
+    ]);
+    const queued = intent('admission.queued', [
+      entry(2, 'admission.queued', { lane: 'launch-flags', waitingFor: ['e'], inFlightChecked: [] }, 'q'),
+    ]);
+    // Act
+    const rows = lanesOf([queued, emergency]).get('launch-flags')!;
+    const page = lanesView([queued, emergency], false).text;
+    // Assess
+    expect(rows.map((r) => [r.intent.intentId, r.holding, r.gaveUpLane])).toEqual([
+      ['e', true, false],
+      ['q', false, false],
+    ]);
+    expect(page).toContain('its reviewer of record (holds its lane meanwhile)');
+    expect(page).not.toContain('holds no lane meanwhile');
+    expect(page).toMatch(/An authorised emergency waiting for its reviewer keeps its lane/);
+  });
+
+  test('an admitted change holds its lane from its admission on, before its release starts', () => {
+    // Prepare: one change at each step between its admission and its release's start, the last admitted again
+    // after its approval (its review wait had given its lane up).
+    const admitted = [entry(0, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'a')];
+    const signed = [...admitted, entry(1, 'decision.signed', {}, 'a')];
+    const verified = [...signed, entry(2, 'verification.passed', {}, 'a')];
+    const readmitted = [
+      ...verified,
+      entry(3, 'review.requested', { requester: 'alice', laneReleased: 'launch-flags' }, 'a'),
+      entry(4, 'review.approved', { decision: 'approved', reviewer: 'bob' }, 'a'),
+      entry(5, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'a'),
+    ];
+    const cases: Array<[string, LedgerEntry[]]> = [
+      ['admission.admitted', admitted],
+      ['decision.signed', signed],
+      ['verification.passed', verified],
+      ['admission.admitted', readmitted],
+    ];
+    for (const [status, entries] of cases) {
+      // Act
+      const rows = lanesOf([intent(status, entries)]).get('launch-flags')!;
+      // Assess
+      expect([status, entries.length, rows.map((r) => r.holding)]).toEqual([status, entries.length, [true]]);
+    }
+  });
+
+  test('a change holds no lane while queued, scheduled, approved but not yet admitted again, or preempted', () => {
+    // Prepare
+    const admitted = entry(0, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'a');
+    const released = entry(1, 'review.requested', { requester: 'alice', laneReleased: 'launch-flags' }, 'a');
+    const started = entry(
+      1,
+      'release.started',
+      { startedAt: '2026-12-01T10:01:00Z', deploymentDurationInMinutes: 10, finalBakeTimeInMinutes: 5 },
+      'a',
+    );
+    const cases: Array<[string, LedgerEntry[]]> = [
+      ['admission.queued', [entry(0, 'admission.queued', { lane: 'launch-flags', waitingFor: ['z'] }, 'a')]],
+      ['admission.scheduled', [entry(0, 'admission.scheduled', { lane: 'launch-flags' }, 'a')]],
+      ['review.approved', [admitted, released, entry(2, 'review.approved', { decision: 'approved' }, 'a')]],
+      ['preempted', [admitted, started, entry(2, 'release.preempted', { lane: 'launch-flags' }, 'a')]],
+    ];
+    for (const [status, entries] of cases) {
+      // Act
+      const rows = lanesOf([intent(status, entries)]).get('launch-flags')!;
+      // Assess
+      expect([status, rows.map((r) => r.holding)]).toEqual([status, [false]]);
+    }
+  });
 });
 
 describe('the intents view', () => {
