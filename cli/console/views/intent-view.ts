@@ -1,4 +1,9 @@
-import { deploymentProgressPayload } from '../../../lambdas/core/ledger/entry-payloads.js';
+import * as z from 'zod';
+import {
+  deploymentProgressPayload,
+  ledgerPayloads,
+  signedPayload,
+} from '../../../lambdas/core/ledger/entry-payloads.js';
 import { retryableOutcomes } from '../../../lambdas/core/pipeline/retry-intent.js';
 import { exposureOf, usersExposed } from '../../../lambdas/core/pipeline/rollout.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
@@ -47,8 +52,83 @@ export interface RetriedAs {
   retriedBy?: string;
 }
 
-type Payload = Record<string, unknown>;
-const payloadOf = (entry: LedgerEntry | undefined) => (entry?.payload ?? {}) as Payload;
+/*
+ * What this page reads of each payload, through the writers' schemas (`ledgerPayloads`), narrowed to the fields
+ * it shows and loosened where entries written by earlier versions lack one. The console shows what the ledger
+ * holds: a payload it cannot read is shown as one that says nothing (`—`), never taken on trust.
+ */
+
+/** `intent.declared`: who requested the change. */
+const declaredAuthorityPayload = z.looseObject({
+  authority: ledgerPayloads['intent.declared'].shape.authority.pick({ requester: true }).loose().optional(),
+});
+/** `intent.concluded`: its outcome. */
+const concludedOutcomePayload = ledgerPayloads['intent.concluded'].pick({ outcome: true }).loose();
+/** A deployment event: what AppConfig said of it. */
+const describedPayload = ledgerPayloads['release.deployment-started'].pick({ description: true }).loose();
+/** `review.approved` / `review.rejected`: who decided, and why. */
+const reviewerPayload = ledgerPayloads['review.approved'].pick({ reviewer: true, reason: true }).loose();
+/** `release.stopped`: why itv stopped it. */
+const stoppedReasonPayload = ledgerPayloads['release.stopped'].pick({ reason: true }).loose();
+/** `review.requested`: by whom, at which tier, and who may decide it (absent on entries written before). */
+const reviewRequestedPayload = ledgerPayloads['review.requested']
+  .pick({ requester: true, tier: true, reviewers: true })
+  .partial()
+  .loose();
+type ReviewRequested = z.infer<typeof reviewRequestedPayload>;
+/** `admission.*`: the policy evaluation rule by rule, and the risk it scored. */
+const admissionShape = ledgerPayloads['admission.admitted'].shape;
+const policyEvaluationPayload = ledgerPayloads['admission.admitted']
+  .pick({ policySetHash: true, confidence: true })
+  .extend({
+    evaluationLog: z.array(
+      admissionShape.evaluationLog.element
+        .pick({ rule: true, domain: true, status: true, reason: true, remedy: true })
+        .loose(),
+    ),
+    riskFactors: z.array(admissionShape.riskFactors.element.loose()),
+  })
+  .partial()
+  .loose();
+/** `decision.reused`: the decision reused (entries written before named it `cachedDecisionId`). */
+const reusedDecisionPayload = ledgerPayloads['decision.reused']
+  .pick({ decisionId: true })
+  .extend({ cachedDecisionId: z.string() })
+  .partial()
+  .loose();
+/** `decision.signed`: its id and digest; the envelope is read as `signedPayload`, untrusted, and verified. */
+const signedDecisionPayload = ledgerPayloads['decision.signed']
+  .pick({ decisionId: true, digest: true })
+  .partial()
+  .loose();
+/** Any `release.*` entry that says how far the change had gone at an instant: a deployment event, or a hold. */
+const releasePointPayload = ledgerPayloads['release.frozen'].pick({ at: true, percentage: true }).loose();
+/** `release.rollback-started`: when, and the alarm that rolled it back, if one did. */
+const rollbackPayload = ledgerPayloads['release.rollback-started'].pick({ at: true, alarm: true }).loose();
+/** `observation.recorded`: each SLO's baseline and observed value over its window. */
+const snapshotShape = ledgerPayloads['observation.recorded'].shape.snapshot;
+const observationPayload = z.looseObject({
+  snapshot: snapshotShape
+    .pick({ windowStart: true, windowEnd: true })
+    .extend({
+      slos: z.array(
+        snapshotShape.shape.slos.element
+          .pick({ name: true, objective: true, observed: true, baseline: true })
+          .loose(),
+      ),
+    })
+    .loose(),
+});
+/** `release.started`: the strategy, its rollout and bake. */
+const releaseStartedPayload = ledgerPayloads['release.started']
+  .pick({ strategy: true, deploymentDurationInMinutes: true, finalBakeTimeInMinutes: true })
+  .partial()
+  .loose();
+type ReleaseStarted = z.infer<typeof releaseStartedPayload>;
+
+/** The fields `schema` reads of `entry`'s payload; undefined without an entry or when they do not parse. */
+const read = <S extends z.ZodType>(entry: LedgerEntry | undefined, schema: S): z.infer<S> | undefined =>
+  entry ? schema.safeParse(entry.payload).data : undefined;
 const lastOf = (entries: LedgerEntry[], test: (type: string) => boolean) =>
   [...entries].reverse().find((entry) => test(entry.type));
 
@@ -57,8 +137,11 @@ const lastOf = (entries: LedgerEntry[], test: (type: string) => boolean) =>
  * record can give here, the rollout drawn over time with its alarms, and every ledger step.
  */
 export function intentView(intent: IntentWithEntries, options: IntentViewOptions): Markup {
-  const declared = payloadOf(intent.entries.find((e) => e.type === 'intent.declared'));
-  const requester = (declared.authority as Payload | undefined)?.requester as string | undefined;
+  const declared = read(
+    intent.entries.find((e) => e.type === 'intent.declared'),
+    declaredAuthorityPayload,
+  );
+  const requester = declared?.authority?.requester;
   const change = declaredChange(intent.entries);
   const live = intent.outcome === null;
   return html`<p><a href="/">← Intents</a></p>
@@ -153,7 +236,7 @@ function figure(label: string, value: string, kind = ''): Markup {
 function stepTone(entry: LedgerEntry): string {
   const type = entry.type;
   // A conclusion is as good as its outcome, toned as the status badge tones it: only a release is green.
-  if (type === 'intent.concluded') return statusTone(String(payloadOf(entry).outcome));
+  if (type === 'intent.concluded') return statusTone(String(read(entry, concludedOutcomePayload)?.outcome));
   const tone = statusTone(type.replace(/^[a-z]+\./, ''));
   if (/rejected|failed|rollback|refused|stopped|frozen/.test(type)) return 'bad';
   if (/concluded|deployment-completed|approved|validated|admitted|passed/.test(type)) return 'ok';
@@ -161,12 +244,15 @@ function stepTone(entry: LedgerEntry): string {
 }
 
 function stepDetail(entry: LedgerEntry): Markup | string {
-  const p = payloadOf(entry);
-  if (typeof p.description === 'string') return html` — ${p.description}`;
-  if (entry.type === 'intent.concluded') return html` — outcome ${String(p.outcome)}`;
-  if (entry.type.startsWith('review.') && typeof p.reviewer === 'string')
-    return html` — by ${p.reviewer}${typeof p.reason === 'string' ? html`: ${p.reason}` : ''}`;
-  if (entry.type === 'release.stopped' && typeof p.reason === 'string') return html` — ${p.reason}`;
+  const described = read(entry, describedPayload);
+  if (described) return html` — ${described.description}`;
+  if (entry.type === 'intent.concluded')
+    return html` — outcome ${String(read(entry, concludedOutcomePayload)?.outcome)}`;
+  const review = entry.type.startsWith('review.') ? read(entry, reviewerPayload) : undefined;
+  if (review)
+    return html` — by ${review.reviewer}${review.reason !== undefined ? html`: ${review.reason}` : ''}`;
+  const stopped = entry.type === 'release.stopped' ? read(entry, stoppedReasonPayload) : undefined;
+  if (stopped) return html` — ${stopped.reason}`;
   return '';
 }
 
@@ -176,7 +262,11 @@ function reviewPanel(
   options: IntentViewOptions,
 ): Markup | string {
   if (intent.status !== 'awaiting-review') return '';
-  const requested = payloadOf(lastOf(intent.entries, (t) => t.startsWith('review.requested')));
+  const requested =
+    read(
+      lastOf(intent.entries, (t) => t.startsWith('review.requested')),
+      reviewRequestedPayload,
+    ) ?? {};
   const action = intentHref(intent.intentId, '/review');
   const head = html`<section class="panel" aria-labelledby="review-h"><h2 id="review-h">Review</h2>
 <p>Requested by ${String(requested.requester ?? '—')} at tier ${String(requested.tier ?? intent.tier ?? '—')}.`;
@@ -201,17 +291,17 @@ function reviewPanel(
 }
 
 /** The reviewers of record the review's request named, for one who may not decide it. */
-function decidersOf(requested: Payload): Markup | string {
+function decidersOf(requested: ReviewRequested): Markup | string {
   const reviewers = requested.reviewers;
-  if (!Array.isArray(reviewers)) return 'named by the catalog';
+  if (!reviewers) return 'named by the catalog';
   if (reviewers.length === 0) return 'none is named: the catalog names nobody but you';
   return html`${reviewers.map((name, k) => html`${k > 0 ? ', ' : ''}<strong>${String(name)}</strong>`)}`;
 }
 
 /** Who may decide the review, as its request recorded them; entries written before name nobody. */
-function reviewersOf(requested: Payload): Markup {
+function reviewersOf(requested: ReviewRequested): Markup {
   const reviewers = requested.reviewers;
-  if (!Array.isArray(reviewers)) {
+  if (!reviewers) {
     return html` Your decision is recorded as yours: the API checks that you are a reviewer of record for this change.`;
   }
   if (reviewers.length === 0) {
@@ -247,22 +337,16 @@ instead where its constraints say it must not be reverted). Recorded with your r
 function policyPanel(entries: LedgerEntry[]): Markup | string {
   const admission = lastOf(entries, (t) => t.startsWith('admission.'));
   if (!admission) return '';
-  const p = payloadOf(admission);
-  const log = (p.evaluationLog ?? []) as Array<{
-    rule: string;
-    domain: string;
-    status: string;
-    reason: string;
-    remedy?: string;
-  }>;
-  const risk = (p.riskFactors ?? []) as Array<{ name: string; points: number; detail: string }>;
+  const p = read(admission, policyEvaluationPayload) ?? {};
+  const log = p.evaluationLog ?? [];
+  const risk = p.riskFactors ?? [];
   return html`<h2>Policy evaluation <span class="muted">(${admission.type}, policy set ${String(p.policySetHash ?? '').slice(0, 12)})</span></h2>
 <table><thead><tr><th scope="col">Rule</th><th scope="col">Domain</th><th scope="col">Result</th><th scope="col">Why</th><th scope="col">What would pass</th></tr></thead>
 <tbody>${log.map(
     (r) =>
       html`<tr><td>${r.rule}</td><td>${r.domain}</td><td><span class="badge ${r.status === 'non-compliant' ? 'bad' : r.status === 'compliant' ? 'ok' : r.status === 'exempted' ? 'warn' : 'info'}">${r.status}</span></td><td>${r.reason}</td><td>${r.remedy ?? ''}</td></tr>`,
   )}</tbody></table>
-${risk.length > 0 ? html`<p class="muted">Risk: ${risk.map((f) => `${f.name} +${f.points} (${f.detail})`).join('; ')}; confidence ${typeof p.confidence === 'number' ? p.confidence.toFixed(2) : '—'}.</p>` : ''}`;
+${risk.length > 0 ? html`<p class="muted">Risk: ${risk.map((f) => `${f.name} +${f.points} (${f.detail})`).join('; ')}; confidence ${p.confidence !== undefined ? p.confidence.toFixed(2) : '—'}.</p>` : ''}`;
 }
 
 function decisionPanel(entries: LedgerEntry[], spki: Uint8Array | undefined): Markup | string {
@@ -270,11 +354,12 @@ function decisionPanel(entries: LedgerEntry[], spki: Uint8Array | undefined): Ma
   const reused = entries.find((e) => e.type === 'decision.reused');
   if (!signed && !reused) return '';
   if (!signed) {
-    const p = payloadOf(reused);
+    const p = read(reused, reusedDecisionPayload) ?? {};
     return html`<h2>Decision</h2><p>Reused the signed decision ${String(p.decisionId ?? p.cachedDecisionId ?? '')} of an earlier identical change.</p>`;
   }
-  const p = payloadOf(signed);
-  const verdict = spki ? verifyEnvelope(p.envelope, spki, { payloadType: DECISION_PAYLOAD_TYPE }) : undefined;
+  const p = read(signed, signedDecisionPayload) ?? {};
+  const envelope = read(signed, signedPayload)?.envelope;
+  const verdict = spki ? verifyEnvelope(envelope, spki, { payloadType: DECISION_PAYLOAD_TYPE }) : undefined;
   const status = !verdict
     ? html`<span class="badge info">not checked</span> no public key`
     : verdict.ok
@@ -296,30 +381,26 @@ const clock = (t: number) => new Date(t).toISOString().slice(5, 16).replace('T',
 
 function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined): Markup | string {
   const events = entries.filter(
-    (e) =>
-      e.type.startsWith('release.') && typeof payloadOf(e).at === 'string' && 'percentage' in payloadOf(e),
+    (e) => e.type.startsWith('release.') && read(e, releasePointPayload) !== undefined,
   );
   if (events.length === 0) return '';
   const points = usersOnTheChange(entries);
   const markers = events
     .filter((e) => e.type === 'release.rollback-started')
-    .map((e) => {
-      const p = payloadOf(e);
-      return {
-        t: Date.parse(String(p.at)),
-        label: typeof p.alarm === 'string' ? `rolled back: ${p.alarm} in ALARM` : 'rolled back',
-      };
+    .flatMap((e) => {
+      const p = read(e, rollbackPayload);
+      if (!p) return [];
+      return [
+        {
+          t: Date.parse(p.at),
+          label: p.alarm !== undefined ? `rolled back: ${p.alarm} in ALARM` : 'rolled back',
+        },
+      ];
     });
   const observations = entries.filter((e) => e.type === 'observation.recorded');
   const slos = new Map<string, { objective: number; points: Array<{ t: number; v: number }> }>();
   for (const entry of observations) {
-    const snapshot = payloadOf(entry).snapshot as
-      | {
-          windowStart: string;
-          windowEnd: string;
-          slos: Array<{ name: string; objective: number; observed: number; baseline: number }>;
-        }
-      | undefined;
+    const snapshot = read(entry, observationPayload)?.snapshot;
     for (const slo of snapshot?.slos ?? []) {
       const series = slos.get(slo.name) ?? { objective: slo.objective, points: [] };
       // The baseline is the metric before the change (at the window's start), observed its value after.
@@ -329,7 +410,9 @@ function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined
       slos.set(slo.name, series);
     }
   }
-  const started = payloadOf(entries.find((e) => e.type === 'release.started'));
+  const startedEntry = entries.find((e) => e.type === 'release.started');
+  const started = read(startedEntry, releaseStartedPayload) ?? {};
+  const exposure = exposureOf(startedEntry?.payload);
   const span = [...points.map((p) => p.t), ...[...slos.values()].flatMap((s) => s.points.map((p) => p.t))];
   if (metrics) span.push(Date.parse(metrics.from), Date.parse(metrics.to));
   const xDomain = { from: Math.min(...span), to: Math.max(...span) };
@@ -359,7 +442,7 @@ function rolloutPanel(entries: LedgerEntry[], metrics: IntentMetrics | undefined
     });
   });
   return html`<h2>Rollout</h2>
-<p class="muted">${exposureOf(started) ? steppedSchedule(entries, started, points) : html`Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.`}</p>
+<p class="muted">${exposure ? steppedSchedule(entries, started, exposure.steps, points) : html`Strategy ${String(started.strategy ?? '—')}; ${String(started.deploymentDurationInMinutes ?? '—')} min to everyone, ${String(started.finalBakeTimeInMinutes ?? '—')} min bake.`}</p>
 ${lineChart({
   title: 'Share of users on the change',
   yLabel: 'percent',
@@ -398,15 +481,18 @@ function usersOnTheChange(entries: LedgerEntry[]): Array<{ t: number; v: number 
   let rollingBack = false;
   const points: Array<{ t: number; v: number }> = [];
   for (const entry of entries) {
-    const p = payloadOf(entry);
     if (entry.type === 'release.started' || entry.type === 'release.step-started') {
-      exposure = exposureOf(p);
+      exposure = exposureOf(entry.payload);
       rollingBack = false;
     } else if (entry.type === 'release.previous-redeployed') rollingBack = true;
-    if (!entry.type.startsWith('release.') || typeof p.at !== 'string' || !('percentage' in p)) continue;
-    const percentage = Number(p.percentage);
-    const step = exposure && deploymentProgressPayload.safeParse(p).success ? exposure : undefined;
-    points.push({ t: Date.parse(p.at), v: step ? usersExposed(step, percentage, rollingBack) : percentage });
+    const p = entry.type.startsWith('release.') ? read(entry, releasePointPayload) : undefined;
+    if (!p) continue;
+    const step =
+      exposure && deploymentProgressPayload.safeParse(entry.payload).success ? exposure : undefined;
+    points.push({
+      t: Date.parse(p.at),
+      v: step ? usersExposed(step, p.percentage, rollingBack) : p.percentage,
+    });
   }
   return points;
 }
@@ -415,13 +501,17 @@ function usersOnTheChange(entries: LedgerEntry[]): Array<{ t: number; v: number 
  * A stepped release's own schedule (the steps of users it exposes, each a deployment of the step strategy to
  * every target) and where it stands: held where its latest step froze, else the share of users it reached.
  */
-function steppedSchedule(entries: LedgerEntry[], started: Payload, points: Array<{ v: number }>): Markup {
-  const steps = exposureOf(started)!.steps;
+function steppedSchedule(
+  entries: LedgerEntry[],
+  started: ReleaseStarted,
+  steps: readonly number[],
+  points: Array<{ v: number }>,
+): Markup {
   const list = steps.length > 1 ? `${steps.slice(0, -1).join(', ')} and ${steps.at(-1)}` : String(steps[0]);
   const latest = lastOf(entries, (t) =>
     ['release.started', 'release.step-started', 'release.previous-redeployed', 'release.frozen'].includes(t),
   );
-  const held = latest?.type === 'release.frozen' ? Number(payloadOf(latest).percentage) : undefined;
+  const held = latest?.type === 'release.frozen' ? read(latest, releasePointPayload)?.percentage : undefined;
   const reached = points.at(-1)?.v ?? 0;
   return html`In steps of ${list} % of users, each deployed to every target at once with ${String(started.strategy ?? '—')} (${String(started.finalBakeTimeInMinutes ?? '—')} min bake); ${held === undefined ? `${Math.round(reached)} % of users on the change` : `held at ${Math.round(held)} % of users`}.`;
 }

@@ -21,9 +21,15 @@ function codeLines(file: string, pattern: RegExp): string[] {
     .map(({ at, line }) => `${at}: ${line}`);
 }
 
-/** Code lines that read a ledger payload by a type assertion: `payload as {…}`. */
+/**
+ * A ledger payload read by a type assertion: `payload as {…}`, or with a fallback first,
+ * `(entry?.payload ?? {}) as Payload`.
+ */
+const castRead = /\bpayload\)?\s+as\s|\.payload\s*(?:\?\?|\|\|)[^;]*?\)\s*as\s/;
+
+/** Code lines that read a ledger payload by a type assertion. */
 function castReads(file: string): string[] {
-  return codeLines(file, /\bpayload\)?\s+as\s/);
+  return codeLines(file, castRead);
 }
 
 /** A payload's field tested by its JavaScript type: `typeof entry?.payload.field`. */
@@ -43,12 +49,18 @@ describe('ledger payloads are parsed where they are read, never cast', () => {
   });
 
   test('the check finds a cast where one is written', () => {
-    expect(/\bpayload\)?\s+as\s/.test('const p = (entry.payload as { outcome?: unknown }).outcome;')).toBe(
-      true,
-    );
-    expect(/\bpayload\)?\s+as\s/.test('const p = payloadOf(entry, intentConcludedPayload).outcome;')).toBe(
+    expect(castRead.test('const p = (entry.payload as { outcome?: unknown }).outcome;')).toBe(true);
+    expect(castRead.test('const p = payloadOf(entry, intentConcludedPayload).outcome;')).toBe(false);
+    // A fallback before the cast is a cast all the same.
+    expect(castRead.test('const p = (entry?.payload ?? {}) as Payload;')).toBe(true);
+    expect(castRead.test('const p = (stored.entry.payload || {}) as { outcome?: string };')).toBe(true);
+    expect(castRead.test('const p = ledgerPayloads[entry.type].safeParse(entry.payload ?? {}).data;')).toBe(
       false,
     );
+    // A signed envelope's payload is its base64 statement, no ledger payload.
+    expect(
+      castRead.test("const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString()) as {"),
+    ).toBe(false);
     expect(typeofRead.test("const gave = typeof requested?.payload.laneReleased === 'string';")).toBe(true);
     expect(typeofRead.test("if (typeof envelope?.payload !== 'string') return undefined;")).toBe(false);
   });
