@@ -173,6 +173,16 @@ function issues(list: unknown): string {
  * its lane each time it wakes: its queued line, and the wake before the re-check, print once per distinct set
  * of blockers, so a day behind a review is two lines, not two per re-check.
  */
+/**
+ * What a follower prints for the events of a long run the control plane no longer kept when it started reading:
+ * said, not passed over, with where every step is.
+ * Example: `  …                  120 earlier progress events are no longer kept by the control plane; \`itv status int-1\` lists every ledger step`.
+ */
+export function skippedProgressLine(count: number, intentId: string, indent = '  '): string {
+  const events = count === 1 ? '1 earlier progress event is' : `${count} earlier progress events are`;
+  return `${indent}${'…'.padEnd(18)} ${events} no longer kept by the control plane; \`itv status ${terminalText(intentId)}\` lists every ledger step`;
+}
+
 export function progressPrinter(log: (line: string) => void, indent = '  '): (event: ProgressEvent) => void {
   const lastRelease = new Map<string, string>();
   const queue = new Map<string, { blockers: string; woken: boolean }>();

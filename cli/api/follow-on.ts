@@ -1,6 +1,6 @@
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { followIntent } from '../control-plane/follow.js';
-import { progressPrinter } from '../progress.js';
+import { progressPrinter, skippedProgressLine } from '../progress.js';
 import { followRemote, stepLine } from './follow-remote.js';
 import type { ItvApi } from './itv-api.js';
 
@@ -24,6 +24,7 @@ export async function followOn(
   if (api.kind === 'local') {
     return followIntent(api.client, intentId, {
       onEvent: print ? progressPrinter(print) : undefined,
+      onSkipped: print ? (count) => print(skippedProgressLine(count, intentId)) : undefined,
       untilReviewed: options.untilReviewed ?? false,
       ...(options.after !== undefined ? { after: options.after } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

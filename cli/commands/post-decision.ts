@@ -61,9 +61,10 @@ export async function postDecisionAndFollow(
 export async function shownSoFar(api: ItvApi, id: string): Promise<number | undefined> {
   if (api.kind === 'local') {
     const path = `/local/intents/${encodeURIComponent(id)}/progress?after=0`;
-    const before = await api.client.call<{ events: unknown[] }>('GET', path);
+    const before = await api.client.call<{ events: unknown[]; skipped?: number }>('GET', path);
     if (before.status !== 200) throw new ApiAnswerError('GET', path, before);
-    return before.body.events.length;
+    // Counted from the intent's first event, those the control plane no longer keeps included.
+    return (before.body.skipped ?? 0) + before.body.events.length;
   }
   const before = await api.client.call<{ steps?: Array<{ seq: number }> }>(
     'GET',

@@ -143,7 +143,8 @@ export function localApi(
           const id = event.pathParameters?.id ?? '';
           const after = Number(event.queryStringParameters?.after ?? 0);
           return json(200, {
-            events: local.progress.since(id, Number.isInteger(after) ? after : 0),
+            // The events after `after` it keeps, and `skipped`: how many before them it no longer does.
+            ...local.progress.since(id, Number.isInteger(after) ? after : 0),
             running: executions.isRunning(id),
             instance: local.instance,
             ...unrecordedOf(id),

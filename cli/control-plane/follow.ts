@@ -14,6 +14,11 @@ const defaultStalledPolls = 400;
 /** What the control plane's progress read says besides the events. */
 interface ProgressAnswer {
   events: ProgressEvent[];
+  /**
+   * Events before the first returned that the control plane no longer keeps (it keeps each intent's newest 500):
+   * a follower that started late missed them. Absent from control planes that kept the first 500 instead.
+   */
+  skipped?: number;
   running: boolean;
   /** Which start of the control plane answers: its events are counted from 0, and so are the next one's. */
   instance?: string;
@@ -39,6 +44,8 @@ export async function followIntent(
   intentId: string,
   options: {
     onEvent?: (event: ProgressEvent) => void;
+    /** How many events before those passed to `onEvent` the control plane no longer kept, when it kept some. */
+    onSkipped?: (count: number) => void;
     untilReviewed?: boolean;
     after?: number;
     pollMs?: number;
@@ -67,8 +74,10 @@ export async function followIntent(
       continue;
     }
     instance = progress.body.instance;
+    const skipped = progress.body.skipped ?? 0;
+    if (skipped > 0) options.onSkipped?.(skipped);
     for (const event of progress.body.events) options.onEvent?.(event);
-    after += progress.body.events.length;
+    after += skipped + progress.body.events.length;
     last = progress.body.events.at(-1) ?? last;
     // A park for CI's check results waits in process, so its execution runs on: where it has parked, the
     // ledger says whether the intent waits for CI (`awaiting-checks`), as it says so for a parked review.

@@ -7,6 +7,7 @@ import {
   followIntent,
   UnrecordedFailureError,
 } from '../../../cli/control-plane/follow.js';
+import { skippedProgressLine } from '../../../cli/progress.js';
 
 /**
  * A control plane whose answers are scripted: each progress poll reports the execution not running (it is
@@ -211,6 +212,68 @@ describe('a refused read while following an intent', () => {
     await expect(shownSoFar(api, 'int-1')).rejects.toThrow(
       'GET /local/intents/int-1/progress?after=0 answered 401 Unauthorized: the /local/ routes are for the itv CLI of this home',
     );
+  });
+});
+
+describe('following an intent whose progress outgrew what the control plane keeps', () => {
+  /**
+   * A control plane that kept the newest two of a long run's 122 events: a follower that starts at 0 is told
+   * it missed 120; then the run ends and the intent is released.
+   */
+  function longRunControlPlane() {
+    const asked: number[] = [];
+    const stage = (state: string) => ({ executionId: 'run-1', intentId: 'int-1', state, phase: 'exited' });
+    const client = {
+      async call(_method: string, path: string) {
+        const after = /[?&]after=(\d+)/.exec(path);
+        if (after) {
+          asked.push(Number(after[1]));
+          return Number(after[1]) === 0
+            ? {
+                status: 200,
+                body: { events: [stage('CheckRelease'), stage('CheckRelease')], skipped: 120, running: true },
+              }
+            : { status: 200, body: { events: [stage('Learn')], skipped: 0, running: false } };
+        }
+        return {
+          status: 200,
+          body: { intentId: 'int-1', status: 'released', outcome: 'released', steps: [], reasons: [] },
+        };
+      },
+    };
+    return { client: client as unknown as ControlPlaneClient, asked };
+  }
+
+  test('says how many events it missed, and reads on from the newest', async () => {
+    // Prepare
+    const { client, asked } = longRunControlPlane();
+    const skipped: number[] = [];
+    const seen: string[] = [];
+
+    // Act
+    const status = await followIntent(client, 'int-1', {
+      pollMs: 1,
+      onSkipped: (count) => skipped.push(count),
+      onEvent: (event) => seen.push(event.state),
+    });
+
+    // Assess
+    expect(skipped).toEqual([120]);
+    expect(seen).toEqual(['CheckRelease', 'CheckRelease', 'Learn']);
+    expect(asked).toEqual([0, 122]);
+    expect(status?.outcome).toBe('released');
+  });
+
+  test('the line a follower prints for them says how many and where every step is', () => {
+    expect(skippedProgressLine(120, 'int-1')).toBe(
+      '  …                  120 earlier progress events are no longer kept by the control plane; `itv status int-1` lists every ledger step',
+    );
+  });
+
+  test('what a decision had shown counts the events the control plane no longer keeps', async () => {
+    const { client } = longRunControlPlane();
+    const api = { kind: 'local', client } as unknown as ItvApi;
+    await expect(shownSoFar(api, 'int-1')).resolves.toBe(122);
   });
 });
 
