@@ -30,7 +30,7 @@ export default {
   workerGracefulExitTimeout: 5000,
   // `npm run test:coverage` (run by .ci/run): the pure core as its unit tests cover it, held to a floor a
   // little below what they reached when it was set (95.2% lines, 88.8% branches, 96.5% functions). It leaves out
-  // the unit test of docs/verify-bundle.sh, which runs bash and openssl (two minutes) and no line of the core.
+  // the unit test of docs/verify-bundle.sh, which runs bash and openssl and no line of the core.
   collectCoverageFrom: ['lambdas/core/**/*.ts'],
   coverageProvider: 'v8',
   coverageThreshold: { global: { lines: 94, statements: 94, branches: 87, functions: 95 } },

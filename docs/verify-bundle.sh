@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Verifies an itv evidence bundle with openssl and common command-line tools; nothing from itv. It needs bash
-# (process substitution, base-8 arithmetic), OpenSSL 3.0 or later (`openssl pkey -ec_conv_form`, which OpenSSL
-# 1.1.1 and LibreSSL lack: checked first), GNU coreutils (sha256sum, base64 -d, mktemp -d, cut, dd, sort, tail, tr,
-# wc), grep with -o, sed, cmp and diff, and tar for a bundle copied from the store as bundle.tar.
+# (process substitution, base-8 arithmetic, arrays, [[ =~ ]]), OpenSSL 3.0 or later (`openssl pkey -ec_conv_form`,
+# which OpenSSL 1.1.1 and LibreSSL lack: checked first), GNU coreutils (sha256sum, base64 -d, mktemp -d, cut, od -w,
+# sort, tail, tr, wc), grep with -o, sed, cmp and diff, and tar for a bundle copied from the store as bundle.tar.
 # Run it inside the bundle folder:
 #   bash verify-bundle.sh --public-key PEM    (PEM: the ledger's public key, as you hold it apart from the bundle)
 # It checks steps 1-4 of docs/EVIDENCE.md and the inclusion proofs of step 5: the key, the manifest's signature,
@@ -51,17 +51,25 @@ if [ -f bundle.tar ]; then
   # all-zero block (the end of the archive) nothing but zeros; tar itself ignores what follows.
   # And each member a regular file under a flat name (A-Z a-z 0-9 . _ -, no '/'), held once: tar would extract a
   # second copy over the first, while `tar -xOf` shows the first.
+  # Each header is read once, as od's hex (" xx" a byte); a field is its bytes with the NULs dropped, as
+  # `tr -d '\0'` drops them, and the type and prefix without trailing newlines, as $(…) reads them.
+  field() { # HEX [strip]: sets F to the bytes HEX spells
+    local h=${1// 00/}
+    if [ -n "${2-}" ]; then while [ "${h% 0a}" != "$h" ]; do h=${h% 0a}; done; fi
+    printf -v F %b "${h// /\\x}"
+  }
   LEN=$(wc -c < bundle.tar); OFF=0; END=; : > "$W/members"
   [ $((LEN % 512)) -eq 0 ] || die "bundle.tar's length $LEN is not whole 512-byte blocks"
   while [ "$OFF" -lt "$LEN" ]; do
-    if [ "$(dd if=bundle.tar bs=512 skip=$((OFF / 512)) count=1 2>/dev/null | tr -d '\0' | wc -c)" -eq 0 ]; then
+    H=$(od -An -v -tx1 -w512 -j "$OFF" -N 512 bundle.tar)
+    if [ -z "${H// 00/}" ]; then
       [ "$(tail -c +$((OFF + 1)) bundle.tar | tr -d '\0' | wc -c)" -eq 0 ] \
         || die "bundle.tar has bytes after its end-of-archive blocks (at offset $OFF)"
       END=$OFF; break
     fi
-    NAME=$(dd if=bundle.tar bs=1 skip="$OFF" count=100 2>/dev/null | tr -d '\0'; echo .); NAME=${NAME%.}
-    TYPE=$(dd if=bundle.tar bs=1 skip=$((OFF + 156)) count=1 2>/dev/null | tr -d '\0')
-    PREFIX=$(dd if=bundle.tar bs=1 skip=$((OFF + 345)) count=155 2>/dev/null | tr -d '\0')
+    field "${H:0:300}"; NAME=$F                 # bytes 0-99
+    field "${H:468:3}" strip; TYPE=$F           # byte 156
+    field "${H:1035:465}" strip; PREFIX=$F      # bytes 345-499
     [ -z "$TYPE" ] || [ "$TYPE" = 0 ] || die "bundle.tar's member $PREFIX${PREFIX:+/}$NAME is not a regular file (type $TYPE)"
     case "$PREFIX$NAME" in
       '' | . | .. | *[!A-Za-z0-9._-]*) die "bundle.tar's member $PREFIX${PREFIX:+/}$NAME is not a flat file name (A-Z a-z 0-9 . _ -)" ;;
@@ -70,7 +78,7 @@ if [ -f bundle.tar ]; then
     [ -n "$PREFIX" ] && die "bundle.tar's member $PREFIX/$NAME is not a flat file name (A-Z a-z 0-9 . _ -)"
     grep -qxF -- "$NAME" "$W/members" && die "bundle.tar holds $NAME twice"
     echo "$NAME" >> "$W/members"
-    SZ=$(dd if=bundle.tar bs=1 skip=$((OFF + 124)) count=12 2>/dev/null | tr -dc 0-7)
+    SZ=; for b in ${H:372:36}; do case $b in 3[0-7]) SZ+=${b#3} ;; esac; done   # the octal digits of bytes 124-135
     OFF=$((OFF + 512 + (8#${SZ:-0} + 511) / 512 * 512))
   done
   [ -n "$END" ] || die "bundle.tar has no end-of-archive blocks"
@@ -141,33 +149,71 @@ case "$CLOCK" in
   *) echo "the checkpoint's instants are on a virtual clock, not real times: $CLOCK" ;;
 esac
 
-# 5. Every entry: its leaf hash, then its RFC 9162 audit path up to the checkpoint's root.
-node_hash() { printf '%b' "\\x01$(printf %s "$1$2" | sed 's/../\\x&/g')" | openssl dgst -sha256 -r | cut -c1-64; }
+# 5. Every entry: its leaf hash, then its RFC 9162 audit path up to the checkpoint's root. The entries are folded up
+# side by side, a level at a time: one openssl hashes that level's node of every entry (not one openssl a node).
+# An entry's verdict is its first failed check; they are printed in the entries' order once all are folded.
+LINE='^\{"entry":(.*),"hash":"([0-9a-f]{64})","proof":\{.*$'
+N=0
 while IFS= read -r line; do
-  entry=$(printf %s "$line" | sed 's/^{"entry":\(.*\),"hash":"[0-9a-f]\{64\}","proof":{.*$/\1/')
-  hash=$(printf %s "$line" | sed 's/.*,"hash":"\([0-9a-f]\{64\}\)","proof":{.*/\1/')
-  proof=$(printf %s "$line" | sed 's/.*,"proof":\({.*}\)}$/\1/')
-  index=$(printf %s "$proof" | sed 's/.*"leafIndex":\([0-9]*\).*/\1/')
-  size=$(printf %s "$proof" | sed 's/.*"treeSize":\([0-9]*\).*/\1/')
-  leaf=$({ printf '\0'; printf %s "$entry"; } | openssl dgst -sha256 -r | cut -c1-64)
-  [ "$leaf" = "$hash" ] || die "seq $index: the entry does not hash to $hash"
-  fn=$index; sn=$((size - 1)); r=$leaf
-  for p in $(printf %s "$proof" | grep -o '[0-9a-f]\{64\}'); do
-    [ "$sn" -eq 0 ] && die "seq $index: the path is too long"
+  # As sed 's/^{"entry":\(.*\),"hash":…/\1/' cuts them: a part that does not match is the whole line.
+  entry=$line; hash=$line; proof=$line; index=; size=
+  [[ $line =~ $LINE ]] && entry=${BASH_REMATCH[1]}
+  [[ $line =~ ^.*,\"hash\":\"([0-9a-f]{64})\",\"proof\":\{ ]] && hash=${BASH_REMATCH[1]}
+  [[ $line =~ ^.*,\"proof\":(\{.*\})\}$ ]] && proof=${BASH_REMATCH[1]}
+  index=$proof; [[ $proof =~ ^.*\"leafIndex\":([0-9]*) ]] && index=${BASH_REMATCH[1]}
+  size=$proof; [[ $proof =~ ^.*\"treeSize\":([0-9]*) ]] && size=${BASH_REMATCH[1]}
+  # The path: every run of 64 hex digits in the proof, left to right, as grep -o '[0-9a-f]\{64\}' finds them.
+  path=; rest=$proof
+  while [[ $rest =~ [0-9a-f]{64} ]]; do path+="${BASH_REMATCH[0]} "; rest=${rest#*"${BASH_REMATCH[0]}"}; done
+  IDX[N]=$index; SZS[N]=$size; HASH[N]=$hash; PATHS[N]=$path; BAD[N]=
+  { printf '\0'; printf %s "$entry"; } > "$W/node.$N"
+  N=$((N + 1))
+done < ledger-entries.jsonl
+# hash_nodes I…: R[I] becomes the SHA-256 of $W/node.I, for each I given, in one openssl (named by its file).
+hash_nodes() {
+  local i d names=()
+  [ $# -gt 0 ] || return 0
+  for i; do R[i]=; names+=("node.$i"); done
+  while read -r d; do R[${d##* \*node.}]=${d:0:64}; done < <(cd "$W" && openssl dgst -sha256 -r "${names[@]}")
+}
+LEVEL=(); for ((i = 0; i < N; i++)); do LEVEL+=("$i"); done
+hash_nodes "${LEVEL[@]}"
+# The sizes and indexes are read as numbers only once the entry hashes to its line's hash, as one entry at a time.
+for ((i = 0; i < N; i++)); do
+  if [ "${R[i]}" = "${HASH[i]}" ]; then
+    size=${SZS[i]}; FN[i]=${IDX[i]}; SN[i]=$((size - 1))
+  else
+    BAD[i]="seq ${IDX[i]}: the entry does not hash to ${HASH[i]}"
+  fi
+done
+# unhex HEX: the bytes the hex digits spell
+unhex() { local h=$1 e= j; for ((j = 0; j < ${#h}; j += 2)); do e+="\\x${h:j:2}"; done; printf %b "$e"; }
+while :; do
+  LEVEL=()
+  for ((i = 0; i < N; i++)); do
+    [ -z "${BAD[i]}" ] && [ -n "${PATHS[i]}" ] || continue
+    p=${PATHS[i]%% *}; PATHS[i]=${PATHS[i]#* }
+    fn=${FN[i]}; sn=${SN[i]}; r=${R[i]}
+    if [ "$sn" -eq 0 ]; then BAD[i]="seq ${IDX[i]}: the path is too long"; continue; fi
     if [ $((fn % 2)) -eq 1 ] || [ "$fn" -eq "$sn" ]; then
-      r=$(node_hash "$p" "$r")
+      { printf '\1'; unhex "$p"; unhex "$r"; } > "$W/node.$i"
       while [ $((fn % 2)) -eq 0 ] && [ "$fn" -ne 0 ]; do fn=$((fn / 2)); sn=$((sn / 2)); done
     else
-      r=$(node_hash "$r" "$p")
+      { printf '\1'; unhex "$r"; unhex "$p"; } > "$W/node.$i"
     fi
-    fn=$((fn / 2)); sn=$((sn / 2))
+    FN[i]=$((fn / 2)); SN[i]=$((sn / 2)); LEVEL+=("$i")
   done
-  if [ "$sn" -eq 0 ] && [ "$r" = "$ROOT" ] && [ "$size" = "$SIZE" ]; then
-    echo "seq $index: included in the tree of $size"
+  [ "${#LEVEL[@]}" -gt 0 ] || break
+  hash_nodes "${LEVEL[@]}"
+done
+for ((i = 0; i < N; i++)); do
+  [ -z "${BAD[i]}" ] || die "${BAD[i]}"
+  if [ "${SN[i]}" -eq 0 ] && [ "${R[i]}" = "$ROOT" ] && [ "${SZS[i]}" = "$SIZE" ]; then
+    echo "seq ${IDX[i]}: included in the tree of ${SZS[i]}"
   else
-    die "seq $index: not included in the tree of $SIZE"
+    die "seq ${IDX[i]}: not included in the tree of $SIZE"
   fi
-done < ledger-entries.jsonl
+done
 [ "$FAILED" -eq 0 ] || die "$FAILED check(s) failed"
 if [ -n "$OWN" ]; then
   echo "NOT VERIFIED: the pinned key is the public-key.pem the bundle carries: pinning it proves no more than pinning" \

@@ -163,6 +163,43 @@ if (installed('bash', 'openssl', 'sha256sum', 'tar')) {
       expect(bad.stdout).toMatch(/NOT VERIFIED: .*SHA-256/);
     });
 
+    test("an entry whose audit path does not lead to the signed root: exit 1, naming that entry's seq", () => {
+      const lines = readFileSync(join(bundle, 'ledger-entries.jsonl'), 'utf8').trimEnd().split('\n');
+      const at = 3;
+      const seq = (JSON.parse(lines[at]!) as { proof: { leafIndex: number } }).proof.leafIndex;
+      const node = /"path":\["([0-9a-f]{64})"/;
+      const first = lines[at]!.match(node)![1]!;
+      for (const [name, line, says] of [
+        [
+          'wrong-node',
+          lines[at]!.replace(node, `"path":["${first.replace(/^./, (c) => (c === '0' ? '1' : '0'))}"`),
+          `NOT VERIFIED: seq ${seq}: not included in the tree of`,
+        ],
+        [
+          'long-path',
+          lines[at]!.replace(node, `"path":["${first}","${'ab'.repeat(32)}"`),
+          `NOT VERIFIED: seq ${seq}: the path is too long`,
+        ],
+        [
+          'bad-hash',
+          lines[at]!.replace(/"hash":"[0-9a-f]/, (h) => `${h.slice(0, -1)}${h.endsWith('0') ? '1' : '0'}`),
+          `NOT VERIFIED: seq ${seq}: the entry does not hash to`,
+        ],
+      ] as const) {
+        const dir = join(root, `proof-${name}`);
+        spawnSync('cp', ['-r', `${bundle}/.`, dir]);
+        const file = join(dir, 'ledger-entries.jsonl');
+        spawnSync('chmod', ['u+w', file]);
+        writeFileSync(file, `${lines.map((l, i) => (i === at ? line : l)).join('\n')}\n`);
+        const bad = run(dir, '--public-key', key);
+        expect(bad.status).toBe(1);
+        // The entries before it are proven first, in their order, and the script stops at it.
+        expect(bad.stdout.match(/: included in the tree/g)).toHaveLength(at);
+        expect(lastLine(bad.stdout)).toContain(says);
+        expect(bad.stdout).not.toContain('every check passed');
+      }
+    });
+
     test('a file the statement does not name, a hidden one or a folder, fails the folder check', () => {
       for (const extra of ['.extra-approval.json', 'sub/approval.json']) {
         const padded = join(root, `padded-${extra.replace(/\W/g, '')}`);
