@@ -14,6 +14,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { memoiseExpressionParsers } from './dynalite-expressions.js';
+import { keepingTables } from './dynalite-tables.js';
 import { fromTheWire, onTheWire } from './dynalite-wire.js';
 import { StoreHealth } from './store-failure.js';
 
@@ -75,12 +76,16 @@ const itemOperations = new Map<unknown, { action: Action; validation: ActionVali
  */
 export class DirectDynaliteClient extends DynamoDBClient {
   /** `health` is shared by every client of the store: one that failed a write fails every call after it. */
+  /** The store as item operations see it: each table's description kept (`keepingTables`). */
+  private readonly store: DynaliteStore;
+
   constructor(
-    private readonly store: DynaliteStore,
+    store: DynaliteStore,
     config: DynamoDBClientConfig,
     private readonly health: StoreHealth = new StoreHealth('dynalite'),
   ) {
     super(config);
+    this.store = keepingTables(store);
     // dynalite's parsers are modules of its own: kept parses serve any dynalite in this process.
     memoiseExpressionParsers(expressionParsers);
   }

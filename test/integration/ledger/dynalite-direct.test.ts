@@ -2,7 +2,9 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  CreateTableCommand,
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   DynamoDBServiceException,
@@ -232,6 +234,44 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
     expect(invalid.thrown?.message).toMatch(/'x' at 'tableName' failed to satisfy constraint/);
     expect(unnamed.thrown).toMatchObject({ name: 'ValidationException', sdkError: true });
     expect(unnamed.thrown?.message).toMatch(/:v/);
+  });
+
+  test('a table deleted and created again with another key, over HTTP, is the new table to the direct client', async () => {
+    // Arrange: the direct client has used the table (its description is kept)
+    const name = 'itv-rekeyed';
+    await overHttp.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await direct.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'a' } } }));
+
+    // Act: the table is replaced by one keyed on `id`, through the server's own handler
+    await overHttp.send(new DeleteTableCommand({ TableName: name }));
+    const whileGone = await same(
+      (pk) => new GetItemCommand({ TableName: name, Key: { pk: { S: pk } } }),
+      'a',
+    );
+    await overHttp.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const oldKey = await same((pk) => new PutItemCommand({ TableName: name, Item: { pk: { S: pk } } }), 'b');
+    await direct.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'c' } } }));
+    const { Item } = await overHttp.send(new GetItemCommand({ TableName: name, Key: { id: { S: 'c' } } }));
+
+    // Assess
+    expect(whileGone.thrown).toMatchObject({ class: 'ResourceNotFoundException' });
+    expect(oldKey.thrown).toMatchObject({ name: 'ValidationException' });
+    expect(oldKey.thrown?.message).toMatch(/key/i);
+    expect(Item).toEqual({ id: { S: 'c' } });
   });
 
   test('is the client the owner gets, and operations it does not take go through the SDK', async () => {
