@@ -17,8 +17,11 @@ import { validateOnce } from '../../statemachines/validated-definition.js';
 import { waitMilliseconds, waitThatRan } from '../../statemachines/wait-that-ran.js';
 import type { Scheduler } from './event-scheduler.js';
 import type { ExecutionJournal } from './execution-journal.js';
+import { lightenScalarAnswers } from './jsonpath-scalars.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
 import { inStage } from './stage-scope.js';
+
+lightenScalarAnswers();
 
 export interface ProgressEvent {
   executionId: string;

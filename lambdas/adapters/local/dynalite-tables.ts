@@ -1,5 +1,3 @@
-import type { DynaliteStore } from './dynalite-direct.js';
-
 type Done = (error: unknown, table?: object) => void;
 type Method = (...args: unknown[]) => unknown;
 
@@ -9,7 +7,7 @@ interface TableStore {
   tableDb: Record<'put' | 'del' | 'batch', Method>;
 }
 
-const views = new WeakMap<object, DynaliteStore>();
+const views = new WeakMap<object, object>();
 
 /**
  * dynalite reads a table's description from its LevelDB and decodes it from JSON on every item operation
@@ -22,9 +20,9 @@ const views = new WeakMap<object, DynaliteStore>();
  * not ACTIVE, or a lookup that does not check the status (DescribeTable's), reads through. One view per store:
  * every client of the store shares it.
  */
-export function keepingTables(store: DynaliteStore): DynaliteStore {
+export function keepingTables<Store extends object>(store: Store): Store {
   const existing = views.get(store);
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) return existing as Store;
   const inner = store as TableStore;
   const kept = new Map<string, object>();
   let generation = 0;
@@ -81,7 +79,7 @@ export function keepingTables(store: DynaliteStore): DynaliteStore {
       done(error, table);
     });
   };
-  const view = Object.create(store, { getTable: { value: getTable } }) as DynaliteStore;
+  const view = Object.create(store, { getTable: { value: getTable } }) as Store;
   views.set(store, view);
   return view;
 }
