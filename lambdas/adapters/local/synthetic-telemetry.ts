@@ -30,9 +30,13 @@ export interface SyntheticMetricsOptions {
 }
 
 const minuteMs = 60_000;
+/** Minutes whose noise is kept: windows polled again and again overlap, and a pipeline run asks for ~90 a change. */
+const keptNoise = 4096;
 
 export class SyntheticMetrics {
   private readonly noise: number;
+  /** Each (service, metric, minute)'s noise in [0, 1), as drawn: the same minute is asked for by window after window. */
+  private readonly units = new Map<string, number>();
 
   constructor(private readonly options: SyntheticMetricsOptions) {
     this.noise = options.noise ?? 0.05;
@@ -50,11 +54,19 @@ export class SyntheticMetrics {
 
   /** The metric without any fault at `atMs`: baseline × (1 + noise of that minute). */
   baseValueAt(service: string, metric: ServiceMetric, atMs: number): number {
-    const minute = Math.floor(atMs / minuteMs);
-    const digest = createHash('sha256').update(`${service}|${metric}|${minute}`).digest();
-    const unit = digest.readUInt32BE(0) / 2 ** 32;
+    const unit = this.unitAt(`${service}|${metric}|${Math.floor(atMs / minuteMs)}`);
     const value = this.baseline(service)[metric] * (1 + (2 * unit - 1) * this.noise);
     return metric === 'errorRate' ? Math.min(1, value) : value;
+  }
+
+  /** The noise of one (service, metric, minute), drawn from SHA-256 of the three: deterministic, not random. */
+  private unitAt(seed: string): number {
+    const kept = this.units.get(seed);
+    if (kept !== undefined) return kept;
+    const unit = createHash('sha256').update(seed).digest().readUInt32BE(0) / 2 ** 32;
+    if (this.units.size >= keptNoise) this.units.clear();
+    this.units.set(seed, unit);
+    return unit;
   }
 
   /** `count` datapoints, each the mean of the metric over one period, the first starting at `fromMs`. */
