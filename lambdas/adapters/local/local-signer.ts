@@ -97,7 +97,12 @@ export class LocalSigner implements Signer {
     return this.spkiDer;
   }
 
-  async sign(message: Uint8Array): Promise<Uint8Array> {
-    return new Uint8Array(sign('sha256', message, { key: this.privateKey, dsaEncoding: 'der' }));
+  /** Signs on libuv's thread pool (node:crypto `sign` with a callback), off the event loop, as KMS signs elsewhere. */
+  sign(message: Uint8Array): Promise<Uint8Array> {
+    return new Promise((resolve, reject) =>
+      sign('sha256', message, { key: this.privateKey, dsaEncoding: 'der' }, (error, signature) =>
+        error ? reject(error) : resolve(new Uint8Array(signature)),
+      ),
+    );
   }
 }
