@@ -139,6 +139,8 @@ export class LocalPipeline {
   /** How to cut short each wait between a release's polls or before a retry, as the process stops. */
   private readonly stoppableSleeps = new Set<() => void>();
   private laneParks = 0;
+  /** The stages' handlers, built once: each is a middy chain that keeps nothing between invocations. */
+  private stageHandlers?: ReturnType<typeof localStageHandlers>;
 
   constructor(
     definition: StateMachineDefinition,
@@ -414,7 +416,8 @@ export class LocalPipeline {
     tracker: Tracker,
     abort: () => void,
   ): Record<string, (input: unknown) => Promise<unknown>> {
-    const stages = localStageHandlers(this.deps);
+    this.stageHandlers ??= localStageHandlers(this.deps);
+    const stages = this.stageHandlers;
     const waitsBefore = this.waitsBefore();
     const report = (event: Omit<ProgressEvent, 'executionId' | 'intentId'>) =>
       this.options.onProgress?.({ executionId, intentId: tracker.intentId, ...event });
