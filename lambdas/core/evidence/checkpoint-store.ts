@@ -13,6 +13,31 @@ export interface StoredCheckpoint {
 }
 
 /**
+ * The checkpoint objects this process wrote or read and verified, per evidence store and key, with the public
+ * key they verified under: the newest few only. Objects are write-once, so what a key held once it holds still:
+ * the signers of one process (the local runtime's executions; a Lambda container's invocations) read back the
+ * head another just wrote without reading and verifying it again.
+ */
+const known = new WeakMap<
+  EvidenceStore,
+  Map<string, { stored: StoredCheckpoint; publicKeySpkiDer: Uint8Array }>
+>();
+const KNOWN_PER_STORE = 32;
+
+function remember(
+  evidence: EvidenceStore,
+  key: string,
+  stored: StoredCheckpoint,
+  publicKeySpkiDer: Uint8Array,
+) {
+  const kept = known.get(evidence) ?? new Map();
+  known.set(evidence, kept);
+  kept.delete(key);
+  kept.set(key, { stored, publicKeySpkiDer });
+  if (kept.size > KNOWN_PER_STORE) kept.delete(kept.keys().next().value as string);
+}
+
+/**
  * Reads the signed checkpoint kept write-once under `key`, if any. Throws `LedgerIntegrityError` when the
  * object is there but does not verify under the public key.
  */
@@ -21,6 +46,8 @@ export async function readCheckpointObject(
   key: string,
   publicKeySpkiDer: Uint8Array,
 ): Promise<StoredCheckpoint | undefined> {
+  const hit = known.get(evidence)?.get(key);
+  if (hit !== undefined && Buffer.from(hit.publicKeySpkiDer).equals(publicKeySpkiDer)) return hit.stored;
   const bytes = await evidence.getObject(key);
   if (bytes === undefined) return undefined;
   const opened = openCheckpointObject(bytes, publicKeySpkiDer);
@@ -28,7 +55,9 @@ export async function readCheckpointObject(
     const size = Number(key.match(/(\d+)\.json$/)?.[1] ?? 0);
     throw new LedgerIntegrityError(`evidence object ${key} does not verify: ${opened.reason}`, size);
   }
-  return { signed: opened.signed, uri: evidence.uriOf(key) };
+  const stored = { signed: opened.signed, uri: evidence.uriOf(key) };
+  remember(evidence, key, stored, publicKeySpkiDer);
+  return stored;
 }
 
 /**
@@ -44,6 +73,7 @@ export async function keepCheckpointObject(
 ): Promise<StoredCheckpoint> {
   try {
     const uri = await evidence.putObject(key, checkpointObjectBytes(signed), 'application/json');
+    remember(evidence, key, { signed, uri }, publicKeySpkiDer);
     return { signed, uri };
   } catch (error) {
     if (!(error instanceof EvidenceConflictError)) throw error;
