@@ -159,10 +159,10 @@ export function decideNonInterference(input: NonInterferenceInput): NonInterfere
     ? { ...self, status: 'admitted', admittedAt: now.toISOString() }
     : { ...self, status: 'queued' };
 
-  const withSelf = predictSchedule([...after, placedSelf], now);
-  const withoutSelf = predictSchedule(live, now);
+  const withSelf = predictSchedule([...after, placedSelf], now, sets);
+  const withoutSelf = predictSchedule(live, now, sets);
   const asOrdinary = input.override
-    ? predictSchedule([...live, { ...ordinary, status: 'queued' }], now)
+    ? predictSchedule([...live, { ...ordinary, status: 'queued' }], now, sets)
     : withSelf;
   const mine = withSelf.get(self.intentId) as Slot;
 
