@@ -72,6 +72,21 @@ async function same(make: (pk: string) => object, pk: string) {
   return named(viaDirect) as Awaited<ReturnType<typeof outcome>>;
 }
 
+/** Waits until dynalite has made the table ACTIVE, or deleted it: it does either on a timer of its own. */
+async function settled(name: string, status: 'ACTIVE' | 'gone') {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      const { Table } = await overHttp.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === status) return;
+    } catch (error) {
+      if (status === 'gone' && error instanceof ResourceNotFoundException) return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${name} did not become ${status}`);
+}
+
 describe("the owner's direct dynalite client answers as the SDK over HTTP does", () => {
   test('puts, conditional puts, gets, updates with returned values, deletes', async () => {
     // Act and Assess
@@ -247,10 +262,12 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    await settled(name, 'ACTIVE');
     await direct.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'a' } } }));
 
     // Act: the table is replaced by one keyed on `id`, through the server's own handler
     await overHttp.send(new DeleteTableCommand({ TableName: name }));
+    await settled(name, 'gone');
     const whileGone = await same(
       (pk) => new GetItemCommand({ TableName: name, Key: { pk: { S: pk } } }),
       'a',
@@ -263,6 +280,7 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    await settled(name, 'ACTIVE');
     const oldKey = await same((pk) => new PutItemCommand({ TableName: name, Item: { pk: { S: pk } } }), 'b');
     await direct.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'c' } } }));
     const { Item } = await overHttp.send(new GetItemCommand({ TableName: name, Key: { id: { S: 'c' } } }));
