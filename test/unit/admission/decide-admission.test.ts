@@ -25,8 +25,8 @@ function decide(
   });
 }
 
-/** Admission of `edit` at `now` under the default policy set, with nothing else in flight. */
-function decideAt(now: Date, edit = makeIntent()) {
+/** Admission of `edit` at `now` under the default policy set, with nothing else in flight, unless `extra` says. */
+function decideAt(now: Date, edit = makeIntent(), extra: Partial<AdmissionInput> = {}) {
   return decideAdmission({
     intent: edit,
     intentId: 'me',
@@ -36,6 +36,7 @@ function decideAt(now: Date, edit = makeIntent()) {
     confidence: 0,
     occupancy: { version: 0, others: [] },
     policies: defaultPolicySet,
+    ...extra,
   });
 }
 
@@ -205,14 +206,7 @@ describe('decideAdmission: any rule that would stop the release during its run',
     edit = makeIntent(),
     extra: Partial<AdmissionInput> = {},
   ) =>
-    decideAdmission({
-      intent: edit,
-      intentId: 'me',
-      service: service(edit.change.service),
-      catalog,
-      now,
-      confidence: 0,
-      occupancy: { version: 0, others: [] },
+    decideAt(now, edit, {
       policies: { ...defaultPolicySet, rules: [...defaultPolicySet.rules, rule] },
       ...extra,
     });
