@@ -108,6 +108,8 @@ export interface LineChartOptions {
   markers?: ReadonlyArray<{ x: number; label: string }>;
   /** The x axis's span when several charts share one (else the data's own). */
   xDomain?: { from: number; to: number };
+  /** The least span of the y axis, such as 0–100 for a percentage (else the data's own, from zero). */
+  yDomain?: { from: number; to: number };
 }
 
 /** Several series over one x axis (time, or a change's number in its sequence), y from zero or below. */
@@ -123,6 +125,7 @@ export function lineChart(options: LineChartOptions): Markup {
   ]);
   const ys = options.series.flatMap((s) => s.points.flatMap((p) => (p.y === null ? [] : [p.y])));
   if (options.threshold) ys.push(options.threshold.value);
+  if (options.yDomain) ys.push(options.yDomain.from, options.yDomain.to);
   let xLo = Math.min(xs[0] ?? 0, options.xDomain?.from ?? Number.POSITIVE_INFINITY);
   let xHi = Math.max(xs[xs.length - 1] ?? 1, options.xDomain?.to ?? Number.NEGATIVE_INFINITY);
   if (xHi === xLo) {

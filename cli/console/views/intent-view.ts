@@ -448,6 +448,7 @@ ${lineChart({
   yLabel: 'percent',
   series: [{ name: 'rollout', points: points.map((p) => at(p.t, p.v)), step: true }],
   formatY: (v) => `${Math.round(v)}%`,
+  yDomain: { from: 0, to: 100 },
   ...timeAxis,
 })}
 ${metricCharts}

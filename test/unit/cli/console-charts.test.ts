@@ -89,6 +89,21 @@ describe('line chart', () => {
       ...extra,
     }).text;
 
+  test('a y domain keeps its whole span: a share of users still at 0 % is labelled 0 % to 100 %, each once', () => {
+    // Arrange
+    const flat = {
+      series: [{ name: 'rollout', points: [0, 10, 20].map((x) => ({ x, y: 0 })), step: true }],
+      formatY: (y: number) => `${Math.round(y)}%`,
+    };
+
+    // Act
+    const svg = chart({ ...flat, yDomain: { from: 0, to: 100 } });
+    const labels = [...svg.matchAll(/text-anchor="end">(\d+%)<\/text>/g)].map((m) => m[1]);
+
+    // Assess
+    expect(labels).toEqual(['0%', '20%', '40%', '60%', '80%', '100%']);
+  });
+
   test('maps x and y linearly onto the plot, y growing upwards', () => {
     const svg = chart();
     const cx = attributes(svg, 'circle', 'cx');
