@@ -52,7 +52,8 @@ export async function signCheckpoint(
   let pinned = (await readCheckpointObject(deps.evidence, pinKey, publicKey))?.signed;
   let uri: string | undefined;
   if (pinned === undefined) {
-    const head = await signPendingCheckpoints(deps, interval);
+    // Every entry of the intent is in the ledger now: a head another execution signed since covers them as well.
+    const head = await signPendingCheckpoints(deps, interval, { entriesOf: intentId });
     // The first head pinned wins: a retry that signed a later head still bundles the one pinned first.
     pinned = (await keepCheckpointObject(deps.evidence, head.signed, publicKey, pinKey)).signed;
     if (pinned === head.signed) uri = head.uri;
@@ -85,7 +86,9 @@ const turns = new Turns();
  * Signs every checkpoint owed since the newest one: one at each multiple of `interval` entries and one
  * over the whole ledger, each kept write-once in the evidence store under its size, then moves the state
  * store's cache to the new head. Returns the head. Refuses to sign entries whose chain does not hold.
- * With `covering`, a newest head that already covers that seq is returned as it is, nothing signed.
+ * With `covering`, a newest head that already covers that seq — or, given `{ entriesOf }`, every entry of that
+ * intent in the ledger (none comes after it) — is returned as it is, nothing signed: the owed checkpoints are
+ * then signed by the next signing that covers something new.
  *
  * Signings through one state store in one process take turns (the local runtime runs every execution in one
  * process; a Lambda container runs one at a time): two executions ending together then sign their heads one
@@ -94,15 +97,18 @@ const turns = new Turns();
 export function signPendingCheckpoints(
   deps: PipelineDeps,
   interval: number,
-  covering?: number,
+  covering?: Covering,
 ): Promise<StoredCheckpoint> {
   return turns.run(deps.state, () => signOwed(deps, interval, covering));
 }
 
+/** What a head must cover to be returned as it is: an entry's seq, or every entry of an intent. */
+type Covering = number | { entriesOf: string };
+
 async function signOwed(
   deps: PipelineDeps,
   interval: number,
-  covering: number | undefined,
+  covering: Covering | undefined,
 ): Promise<StoredCheckpoint> {
   const signer = requireSigner(deps);
   if (!Number.isSafeInteger(interval) || interval < 1)
@@ -111,22 +117,24 @@ async function signOwed(
   const partition = checkpointPartition(deps.ledgerName);
   const latest = await deps.state.get<LatestCheckpoint>(partition, 'LATEST');
   const frontier = latest ? MerkleFrontier.fromJSON(latest.data.frontier) : MerkleFrontier.empty();
-  if (covering !== undefined && frontier.size > covering) {
+  if (typeof covering === 'number' && frontier.size > covering) {
     // The object is written before the cache names it.
     const key = checkpointObjectKey(deps.ledgerName, frontier.size);
     const covered = await readCheckpointObject(deps.evidence, key, publicKey);
     if (covered) return covered;
   }
   const fresh = await deps.ledger.read(deps.ledgerName, frontier.size);
+  const intentCovered =
+    typeof covering === 'object' && !fresh.some((stored) => stored.entry.intentId === covering.entriesOf);
   const newest =
-    latest && (fresh.length === 0 || latest.data.link === undefined)
+    latest && (fresh.length === 0 || latest.data.link === undefined || intentCovered)
       ? await readCheckpointObject(
           deps.evidence,
           checkpointObjectKey(deps.ledgerName, frontier.size),
           publicKey,
         )
       : undefined;
-  if (fresh.length === 0 && newest) return newest;
+  if ((fresh.length === 0 || intentCovered) && newest) return newest;
   assertChained(fresh, frontier.size, latest?.data.lastHash);
   const timestamp = deps.clock.now().toISOString();
   // Which clock that instant (and the entries this runtime dated with it) is on, signed with it.

@@ -239,6 +239,25 @@ describe('SignCheckpoint seals the evidence bundle', () => {
     expect(Math.max(...results.map((result) => result.sealedSize!))).toBe(head!.entry.seq + 1);
   });
 
+  test("a head another execution signed after an intent's last entry is pinned for it as it is", async () => {
+    // Prepare: the intent's entries, a head over them, then another intent's entry after it
+    const h = harness();
+    const a = await releasedIntent(h, 'a');
+    const before = await signPendingCheckpoints(h.deps, 64);
+    await appendFiller(h.deps, 'int-z', 'intent.declared', { n: 1 });
+    const signs = jest.spyOn(h.deps.signer!, 'sign');
+
+    // Act
+    const result = await signCheckpoint(a, h.deps, { interval: 64 });
+
+    // Assess: the head pinned is the one signed before (no new head for it), then the manifest and the closing
+    // head over checkpoint.signed; the bundle verifies against it
+    expect(result.size).toBe(before.signed.checkpoint.size);
+    expect(signs).toHaveBeenCalledTimes(2);
+    expect(verifyBundle(h.evidence.bundle(a)).ok).toBe(true);
+    expect(result.sealedSize).toBeGreaterThan(result.seq);
+  });
+
   test('a head already signed over the entry asked for is returned as it is, nothing signed', async () => {
     // Prepare: a signed head, then two entries after it.
     const h = harness();
