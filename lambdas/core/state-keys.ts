@@ -53,6 +53,14 @@ export const stateKeys = {
   /** What itv last released to everyone on a profile: the configuration a stepped release keeps for the rest. */
   releasedContent: (service: string, profile: string) => ({ pk: `RELEASED#${service}`, sk: profile }),
   review: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW' }),
+  /**
+   * A contract version a schema-update intent released (`pipeline/released-contracts.ts`): written once, by the
+   * Learn of that intent; ValidateStructure and Verify list the profile's, a release reads the one it names.
+   */
+  registeredContract: (service: string, profile: string, version: string) => ({
+    pk: `CONTRACT#${service}#${profile}`,
+    sk: version,
+  }),
   /** A check result CI reported for the intent (`PUT /intents/{id}/checks/{name}`), written once; Verify reads it. */
   check: (intentId: string, check: string) => ({ pk: `INTENT#${intentId}`, sk: `CHECK#${check}` }),
   /** Local runtime: the one resumption of a parked review wait, claimed once so a retried review starts no other. */

@@ -20,6 +20,8 @@ export type StructureVerdict =
       missingKeys: string[];
       /** The newest contract version of the profile: the schema update must introduce a greater one. */
       latestContractVersion: string;
+      /** The first later contract version the payload is valid against, if one is: no schema update is needed. */
+      fitsContractVersion?: string;
       message: string;
     };
 
@@ -30,12 +32,16 @@ export interface SchemaUpdateFacts {
   contractVersion: string;
   missingKeys: readonly string[];
   latestContractVersion: string;
+  fitsContractVersion?: string;
 }
 
 /** What a schema-update-required verdict asks of the requester, in words, from the facts it recorded. */
 export function schemaUpdateMessage(facts: SchemaUpdateFacts): string {
   const { service, profile, contractVersion } = facts;
   const listed = facts.missingKeys.map((k) => `"${k}"`).join(', ');
+  if (facts.fitsContractVersion) {
+    return `The payload has keys that contract ${service}/${profile}@${contractVersion} lacks: ${listed}. Contract version ${facts.fitsContractVersion} has them, and the payload is valid against it: resubmit this change against contractVersion ${facts.fitsContractVersion}.`;
+  }
   return `The payload has keys that contract ${service}/${profile}@${contractVersion} lacks: ${listed}. Submit a schema-update intent for profile "${profile}" of service "${service}" that adds ${listed} in a version greater than ${facts.latestContractVersion}, then resubmit this change against that version.`;
 }
 
@@ -235,19 +241,33 @@ export function validateStructure(intent: ResolvedIntent, catalog: Catalog): Str
   const errors = validate.errors ?? [];
   const missingKeys = errors.map(unknownKey);
   if (missingKeys.every((k): k is string => k !== undefined)) {
+    const fitsContractVersion = laterFit(intent.change.payload, profile, contractVersion);
     const facts = {
       service: serviceName,
       profile: profileName,
       contractVersion,
       missingKeys: [...new Set(missingKeys)].sort(),
       latestContractVersion: latestContractVersion(profile),
+      ...(fitsContractVersion ? { fitsContractVersion } : {}),
     };
     return {
       verdict: 'schema-update-required',
       missingKeys: facts.missingKeys,
       latestContractVersion: facts.latestContractVersion,
+      ...(fitsContractVersion ? { fitsContractVersion } : {}),
       message: schemaUpdateMessage(facts),
     };
   }
   return { verdict: 'invalid', errors: errors.map(describeError) };
+}
+
+/** The first contract version after `version` the payload is valid against (a schema update already released it). */
+function laterFit(payload: Record<string, unknown>, profile: Profile, version: string): string | undefined {
+  return Object.keys(profile.contracts)
+    .filter((v) => compareSemver(v, version) > 0)
+    .sort(compareSemver)
+    .find((v) => {
+      const contract = profile.contracts[v];
+      return contract !== undefined && compileContract(contract)(payload) === true;
+    });
 }

@@ -19,6 +19,11 @@ export interface ReleaseRequest {
    * derives the flags' attribute constraints from it (from the latest version when absent).
    */
   contractVersion?: string;
+  /**
+   * The contract itself, when `contractVersion` is one a schema update released rather than one the catalog
+   * defines (`core/pipeline/released-contracts.ts`); absent, the releaser finds the version in the catalog.
+   */
+  contract?: Record<string, unknown>;
   /** The configuration content to deploy (JSON), as the profile's contract describes it. */
   content: Record<string, unknown>;
   strategy: DeploymentStrategy;

@@ -215,7 +215,8 @@ export class AppConfigReleaser implements Releaser {
       Object.keys(profile.contracts)
         .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
         .at(-1);
-    const contract = version === undefined ? undefined : profile.contracts[version];
+    // A version a schema update released comes with the request; the catalog holds the others.
+    const contract = request.contract ?? (version === undefined ? undefined : profile.contracts[version]);
     if (!contract) {
       throw new InvalidInputError(`no contract ${version} for ${profileKey}`, [
         { path: 'contractVersion', message: `must be a contract version of ${profileKey} in the catalog` },

@@ -50,8 +50,12 @@ const structurePayload = z.strictObject({
   missingKeys: z.array(z.string()),
   /** Schema update required: the newest contract version, which the schema update must exceed. */
   latestContractVersion: z.string().optional(),
+  /** Schema update required: a later contract version the payload is valid against, when one is. */
+  fitsContractVersion: z.string().optional(),
   payloadDigest: z.string(),
   contractDigest: z.string().optional(),
+  /** The contract version is one a schema update released: that schema-update intent (`contract.registered`). */
+  contractReleasedBy: z.string().optional(),
 });
 
 const admissionPayloadSchema = z.strictObject({
@@ -349,6 +353,17 @@ export const ledgerPayloads = {
     /** The stage that honoured the request. */
     stage: z.string(),
   }),
+  /**
+   * A released schema update registered the contract its payload carries: later intents may name
+   * `contractVersion` of `service`/`profile`, and are validated against the contract whose digest this is.
+   */
+  'contract.registered': z.strictObject({
+    service: z.string(),
+    profile: z.string(),
+    contractVersion: z.string(),
+    /** SHA-256 of the JCS of the contract, `change.payload.schema` of this intent. */
+    contractDigest: z.string(),
+  }),
   'intent.concluded': z.strictObject({
     outcome: z.string(),
     timeToValueSeconds: z.number().nullable(),
@@ -503,7 +518,11 @@ export const admissionPayload = ledgerPayloads['admission.rejected']
 /** `structure.*`: the issues found, or the keys the contract lacks (older entries carry a `message`). */
 export const structureReadPayload = ledgerPayloads['structure.rejected']
   .pick({ service: true, profile: true, contractVersion: true, errors: true, missingKeys: true })
-  .extend({ latestContractVersion: z.string().optional(), message: z.string().optional() })
+  .extend({
+    latestContractVersion: z.string().optional(),
+    fitsContractVersion: z.string().optional(),
+    message: z.string().optional(),
+  })
   .partial()
   .loose();
 

@@ -29,6 +29,7 @@ export type LedgerEntryType =
   | DeploymentEntryType
   | 'observation.recorded'
   | 'intent.stopped'
+  | 'contract.registered'
   | 'intent.concluded'
   | 'checkpoint.signed'
   | 'stage.failed';

@@ -13,6 +13,7 @@ import {
 } from './release-decision.js';
 import { type ResultContext, toResult } from './release-result.js';
 import { startStep } from './release-step.js';
+import { releaseContract } from './released-contracts.js';
 import { rollbackTarget } from './rollback-target.js';
 import type { PipelineState, ReleaseDecision, ReleaseResult } from './state.js';
 
@@ -103,6 +104,7 @@ async function carryOut(
     environment: release.environment,
     profile: intent.change.profile,
     contractVersion: intent.change.contractVersion,
+    ...(await releaseContract(intent, deps)),
     content: target.content,
     strategy: exposureStepStrategy,
     description: `${intentId}: roll back ${intent.title} (the configuration before it)`,

@@ -1,3 +1,4 @@
+import type { PayloadStore } from '../../ports/payload-store.js';
 import { decideAdmission, type Explanation, readOccupancy } from '../admission/index.js';
 import { confidenceLowerBound } from '../confidence.js';
 import type { ResolvedIntent } from '../intent.js';
@@ -9,6 +10,7 @@ import { withGrantsTo } from './delegations.js';
 import type { PipelineDeps } from './deps.js';
 import { policySignals } from './policy-signals.js';
 import { releasesOnLane } from './preempt-release.js';
+import { withReleasedContracts } from './released-contracts.js';
 
 /**
  * What admission would decide, without recording or queuing anything: now, or for an intent not yet due, as of
@@ -76,9 +78,18 @@ export interface DryRunReport {
 export async function dryRunIntent(
   intent: ResolvedIntent,
   intentId: string,
-  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock' | 'ledger' | 'ledgerName'>,
+  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock' | 'ledger' | 'ledgerName'> & {
+    payloads?: Pick<PayloadStore, 'get'>;
+  },
 ): Promise<DryRunReport> {
-  const structure = validateStructure(intent, deps.catalog);
+  // Against the catalog's contracts and those schema updates released, as ValidateStructure validates it.
+  const contracts = await withReleasedContracts(
+    deps.catalog,
+    intent.change.service,
+    intent.change.profile,
+    deps,
+  );
+  const structure = validateStructure(intent, contracts.catalog);
   if (structure.verdict !== 'valid') {
     return {
       dryRun: true,

@@ -11,6 +11,7 @@ import { costOfDelay, valuePerHour } from '../value.js';
 import { readConfidence, recordOutcome } from './confidence-store.js';
 import { type PipelineDeps, record } from './deps.js';
 import { freeLane } from './lane-wait.js';
+import { registerContract } from './released-contracts.js';
 import { closeReview, readReview } from './review.js';
 import { type LearningResult, learningResultSchema, type Outcome, type PipelineState } from './state.js';
 import { stoppedAtStage, stopRequestOf } from './stop-intent.js';
@@ -117,6 +118,10 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
   // Before the conclusion: a review decided by now is recorded ahead of it, and none can be decided after.
   if (state.verification?.requiresReview) await closeReview(intentId, deps);
   if (outcome === 'stopped') await recordStop(state, intentId, deps);
+  // A released schema update makes its contract version one later intents may name: rolled back, stopped or
+  // rejected, it registers nothing.
+  if (outcome === 'released' && parsed.success)
+    await registerReleasedContract(state, parsed.data, intentId, deps);
   const continuity = await decisionContinuity(deps.state);
   await freeLane(intentId, deps);
   const result: LearningResult = {
@@ -168,6 +173,29 @@ async function recordStop(state: PipelineState, intentId: string, deps: Pipeline
     requestedAt: request.requestedAt,
     action,
     stage: state.stopped ? stoppedAtStage(state.stopped.Cause) : 'CheckRelease',
+  });
+}
+
+/**
+ * `contract.registered`: the contract version a released schema update carries, registered once (a retried Learn
+ * finds its own registration and records the entry it may have missed; `record` appends it once). A version the
+ * catalog defines meanwhile, or that another schema update registered first, registers nothing.
+ */
+async function registerReleasedContract(
+  state: PipelineState,
+  intent: Intent,
+  intentId: string,
+  deps: PipelineDeps,
+): Promise<void> {
+  const introduced = state.structure?.introduces;
+  if (intent.change.kind !== 'schema-update' || !introduced) return;
+  const registration = await registerContract(intent, intentId, introduced, deps);
+  if (!registration.registered) return;
+  await record(deps, intentId, 'contract.registered', {
+    service: intent.change.service,
+    profile: intent.change.profile,
+    contractVersion: introduced.contractVersion,
+    contractDigest: introduced.contractDigest,
   });
 }
 

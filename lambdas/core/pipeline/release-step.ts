@@ -4,6 +4,7 @@ import { type ExposureProgress, exposureStepStrategy } from '../release/index.js
 import { type PipelineDeps, record } from './deps.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { type ResultContext, toResult } from './release-result.js';
+import { releaseContract } from './released-contracts.js';
 import type { ReleaseResult } from './state.js';
 
 /**
@@ -24,6 +25,7 @@ export async function startStep(
     environment: context.environment,
     profile: intent.change.profile,
     contractVersion: intent.change.contractVersion,
+    ...(await releaseContract(intent, deps)),
     content: intent.change.payload,
     strategy: exposureStepStrategy,
     description: `${intentId}: ${intent.title} (exposure ${next.percentage}%)`,

@@ -21,6 +21,7 @@ import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
+import { releaseContract } from './released-contracts.js';
 import { recordedApproval } from './review.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
@@ -88,6 +89,7 @@ export async function startRelease(
     environment,
     profile: intent.change.profile,
     contractVersion: intent.change.contractVersion,
+    ...(await releaseContract(intent, deps)),
     content: intent.change.payload,
     strategy,
     description: `${intentId}: ${intent.title}`,

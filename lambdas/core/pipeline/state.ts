@@ -27,6 +27,8 @@ export const structureResultSchema = z.object({
   errors: z.array(issue).default([]),
   missingKeys: z.array(z.string()).default([]),
   message: z.string().optional(),
+  /** A valid schema update: the contract version its release registers, and that contract's digest. */
+  introduces: z.object({ contractVersion: z.string(), contractDigest: z.string() }).optional(),
 });
 
 export const explanationSchema = z.object({

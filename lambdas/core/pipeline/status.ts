@@ -332,9 +332,17 @@ function reasonsOf(entry: LedgerEntry, entries: StoredEntry[]): string[] {
 
 /** The schema update a change needs; entries from earlier versions recorded the sentence itself. */
 function schemaUpdateReason(payload: z.infer<typeof structureReadPayload>): string {
-  const { service, profile, contractVersion, missingKeys, latestContractVersion } = payload;
+  const { service, profile, contractVersion, missingKeys, latestContractVersion, fitsContractVersion } =
+    payload;
   if (service && profile && contractVersion && missingKeys && latestContractVersion) {
-    return schemaUpdateMessage({ service, profile, contractVersion, missingKeys, latestContractVersion });
+    return schemaUpdateMessage({
+      service,
+      profile,
+      contractVersion,
+      missingKeys,
+      latestContractVersion,
+      ...(fitsContractVersion ? { fitsContractVersion } : {}),
+    });
   }
   return payload.message ?? 'the contract lacks keys the payload uses';
 }

@@ -17,6 +17,7 @@ import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
 import { measuredBudgetSignals } from './policy-signals.js';
+import { withReleasedContracts } from './released-contracts.js';
 import { grantorsOf, reviewerOfRecordCheck } from './review.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import { type PipelineState, type VerificationResult, verificationResultSchema } from './state.js';
@@ -46,7 +47,13 @@ export async function verify(state: PipelineState, deps: PipelineDeps): Promise<
   // A retry answers what was recorded: reuse depends on the cache, which may have changed since.
   const done = entries.find((stored) => stored.entry.type === 'verification.passed');
   if (done) return verificationResultSchema.parse(done.entry.payload);
-  const contract = recheckContract(intent, deps.catalog, entries);
+  const { catalog: contracts } = await withReleasedContracts(
+    deps.catalog,
+    intent.change.service,
+    intent.change.profile,
+    deps,
+  );
+  const contract = recheckContract(intent, contracts, entries);
   const now = deps.clock.now();
   const catalog = await withGrantsTo(deps.catalog, intent.authority.requester, deps.state);
   // The error budget Observe last measured, as admission read it; revoked authority is a check of its own below.

@@ -330,6 +330,29 @@ describe('what the writers record', () => {
       stopped: { Error: 'IntentStoppedError', Cause: 'stopped at StartRelease by alice: x' },
     });
 
+    // a schema update that releases registers its contract, and a change against that version follows it
+    const schema = pipelineHarness();
+    const update = JSON.parse(
+      readFileSync(new URL('../../../examples/10-schema-update-flag.json', import.meta.url), 'utf8'),
+    ) as IntentInput;
+    await conclude(
+      schema,
+      await runIntent(
+        schema,
+        intentAt(schema, (d) => (d.change = update.change)),
+      ),
+    );
+    await conclude(
+      schema,
+      await runIntent(
+        schema,
+        intentAt(schema, (d) => {
+          d.change.contractVersion = '1.2.0';
+          d.change.payload = { 'express-pay': { enabled: true } };
+        }),
+      ),
+    );
+
     // Assess
     const entries = [
       ...(await h.ledger.read('test')),
@@ -338,6 +361,7 @@ describe('what the writers record', () => {
       ...(await stopped.ledger.read('test')),
       ...(await preempting.ledger.read('test')),
       ...(await forward.ledger.read('test')),
+      ...(await schema.ledger.read('test')),
     ];
     expect(payloadDrift(entries)).toEqual([]);
     const written = new Set(entries.map(({ entry }) => entry.type));

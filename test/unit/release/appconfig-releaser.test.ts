@@ -190,6 +190,36 @@ describe('AppConfigReleaser.start', () => {
     });
   });
 
+  test('a contract version a schema update released comes with the request: its constraints, not a catalog lookup', async () => {
+    // Prepare
+    appConfig.on(CreateHostedConfigurationVersionCommand).resolves({ VersionNumber: 1 });
+    appConfig.on(StartDeploymentCommand).resolves(deployment());
+    const flags = new AppConfigReleaser({
+      client: new AppConfigClient({ region: 'eu-west-1' }),
+      applicationId: 'app1234',
+      environments: { payments: 'env5678' },
+      profiles: { 'payments/flags': 'prof901' },
+      strategies: {},
+      services: {
+        payments: { profiles: { flags: { type: 'feature-flags', contracts: { '1.0.0': {} } } } },
+      },
+    });
+    // Act
+    await flags.start(
+      releaseRequest('AppConfig.Canary10Percent20Minutes', {
+        contractVersion: '1.1.0',
+        contract: { properties: { express: { properties: { enabled: {}, share: { type: 'integer' } } } } },
+        content: { express: { enabled: true, share: 5 } },
+      }),
+    );
+    // Assess
+    const create = appConfig.commandCalls(CreateHostedConfigurationVersionCommand)[0]!.args[0].input;
+    expect(JSON.parse(new TextDecoder().decode(create.Content as Uint8Array))).toMatchObject({
+      flags: { express: { name: 'express', attributes: { share: { constraints: { type: 'number' } } } } },
+      values: { express: { enabled: true, share: 5 } },
+    });
+  });
+
   test('an unmapped service, profile or strategy is a ConfigurationError before any call', async () => {
     await expect(releaser().start(releaseRequest('itv.Immediate'))).rejects.toThrow(ConfigurationError);
     await expect(
