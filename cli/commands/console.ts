@@ -1,11 +1,12 @@
+import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { ConsoleApi } from '../console/console-api.js';
 import { startConsole } from '../console/server.js';
 import { portOption } from '../port-option.js';
 
-/** The id of the catalog principal `named` denotes; refused when it denotes nobody. */
-async function knownPrincipal(named: string): Promise<string> {
+/** The id of the catalog principal `named` denotes, and the catalog; refused when it denotes nobody. */
+async function knownPrincipal(named: string): Promise<{ id: string; catalog: Catalog }> {
   const [{ loadCatalog }, { findPrincipal, notAPrincipal }, { InvalidInputError }] = await Promise.all([
     import('../../catalog/index.js'),
     import('../../lambdas/core/principals/index.js'),
@@ -13,7 +14,7 @@ async function knownPrincipal(named: string): Promise<string> {
   ]);
   const catalog = loadCatalog();
   const id = findPrincipal(catalog, named);
-  if (id !== undefined) return id;
+  if (id !== undefined) return { id, catalog };
   throw new InvalidInputError(`itv console cannot act as ${named}`, [
     { path: '--as', message: notAPrincipal(catalog, named) },
   ]);
@@ -34,8 +35,8 @@ export async function consoleCommand(options: {
   const as = actingAs(target, options.as, 'itv console');
   // Locally the named principal is checked when the console acts; a name nobody holds would serve every page
   // and fail each act, so it is refused here, as the stack refuses it to every other command.
-  const principal = as === undefined ? undefined : await knownPrincipal(as.named);
-  const api = new ConsoleApi(await connect(target), as, principal);
+  const known = as === undefined ? undefined : await knownPrincipal(as.named);
+  const api = new ConsoleApi(await connect(target), as, known?.id, known?.catalog);
   const running = await startConsole({ api, port });
   if (options.json) console.log(JSON.stringify({ url: running.url, target: api.actingAs }));
   else {

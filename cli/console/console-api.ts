@@ -1,3 +1,4 @@
+import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import { issueText } from '../../lambdas/core/errors.js';
 import type { ApiGet } from '../api/api-get.js';
 import type { ItvApi } from '../api/itv-api.js';
@@ -20,6 +21,8 @@ export class ConsoleApi {
     readonly as: ActingAs | undefined,
     /** The catalog principal `as` names (by id or e-mail), locally; pages offer no act the API would refuse them. */
     readonly principal?: string,
+    /** The catalog the local stack decides with, by whose rules pages offer `principal` only what it may do. */
+    readonly catalog?: Catalog,
   ) {}
 
   /** Who the console acts as, in the words of its top bar. */

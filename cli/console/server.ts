@@ -317,6 +317,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         ...(flash ? { flash } : {}),
         ...(retriedAs ? { retriedAs } : {}),
         ...(this.api.principal !== undefined ? { actingPrincipal: this.api.principal } : {}),
+        ...(this.api.catalog !== undefined ? { catalog: this.api.catalog } : {}),
         ...(await this.publicKey()),
       }),
     );

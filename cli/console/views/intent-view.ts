@@ -1,13 +1,22 @@
 import * as z from 'zod';
+import type { Catalog } from '../../../lambdas/core/catalog-schema.js';
 import {
   deploymentProgressPayload,
   ledgerPayloads,
   signedPayload,
 } from '../../../lambdas/core/ledger/entry-payloads.js';
-import { retryableOutcomes } from '../../../lambdas/core/pipeline/retry-intent.js';
+import {
+  recordedStop,
+  retryableOutcomes,
+  retryVerdict,
+} from '../../../lambdas/core/pipeline/retry-intent.js';
 import { exposureOf, usersExposed } from '../../../lambdas/core/pipeline/rollout.js';
 import type { IntentStatus } from '../../../lambdas/core/pipeline/status.js';
-import { stopReasonMaxLength } from '../../../lambdas/core/pipeline/stop-intent.js';
+import {
+  type ControlVerdict,
+  controlVerdict,
+  stopReasonMaxLength,
+} from '../../../lambdas/core/pipeline/stop-intent.js';
 import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
@@ -38,6 +47,11 @@ export interface IntentViewOptions {
   retriedAs?: RetriedAs;
   /** The catalog principal the console acts as, where it is named (locally); on a deployed stack, unknown. */
   actingPrincipal?: string;
+  /**
+   * The catalog the API decides with, where the console knows it (locally): with `actingPrincipal`, Stop and
+   * Retry are offered only to whom the API's rule lets act, and others read who may instead.
+   */
+  catalog?: Catalog;
 }
 
 /** The answer of an action taken from a page; a retry's names the attempt it started. */
@@ -316,7 +330,10 @@ function controlPanel(intent: IntentWithEntries, options: IntentViewOptions): Ma
   const retryable =
     intent.outcome !== null && (retryableOutcomes as readonly string[]).includes(intent.outcome);
   if (intent.outcome === null) {
-    return html`<section class="panel" aria-labelledby="stop-h"><h2 id="stop-h">Stop this change</h2>
+    const head = html`<section class="panel" aria-labelledby="stop-h"><h2 id="stop-h">Stop this change</h2>`;
+    const refused = refusedControl(intent, options, 'stop');
+    if (refused) return html`${head}${refused}</section>`;
+    return html`${head}
 <p>As its requester, an owner of its service or a release steward: withdrawn where it waits, rolled back if it is releasing (held
 instead where its constraints say it must not be reverted). Recorded with your reason.</p>
 <form method="post" action="${intentHref(intent.intentId, '/stop')}">
@@ -327,11 +344,42 @@ instead where its constraints say it must not be reverted). Recorded with your r
   }
   // Once a newer attempt runs it, this one is not retried again (the API would retry that attempt).
   if (!retryable || options.retriedAs) return '';
-  return html`<section class="panel" aria-labelledby="retry-h"><h2 id="retry-h">Retry</h2>
+  const head = html`<section class="panel" aria-labelledby="retry-h"><h2 id="retry-h">Retry</h2>`;
+  const refused = refusedControl(intent, options, 'retry');
+  if (refused) return html`${head}<p>It ended ${intent.outcome}.</p>${refused}</section>`;
+  return html`${head}
 <p>It ended ${intent.outcome}: run it again as its next attempt, recorded as retried by you.</p>
 <form method="post" action="${intentHref(intent.intentId, '/retry')}">
 <input type="hidden" name="form" value="${options.formToken}">
 <button type="submit">Retry</button></form></section>`;
+}
+
+/**
+ * Who may stop or retry the intent instead of the principal the console acts as, when the API's rule
+ * (`controlVerdict`, `retryVerdict`) would refuse it; nothing when it may, or when the console cannot tell (a
+ * deployed stack, whose caller it does not know, or a declaration it cannot read): the API decides then.
+ */
+function refusedControl(
+  intent: IntentWithEntries,
+  options: IntentViewOptions,
+  verb: 'stop' | 'retry',
+): Markup | undefined {
+  const { actingPrincipal: acting, catalog } = options;
+  if (acting === undefined || catalog === undefined) return undefined;
+  let verdict: ControlVerdict;
+  try {
+    verdict =
+      verb === 'stop'
+        ? controlVerdict(intent.intentId, intent.entries, acting, catalog, 'stop')
+        : retryVerdict(intent.intentId, intent.entries, acting, catalog, recordedStop(intent.entries));
+  } catch {
+    return undefined;
+  }
+  if (verdict.may) return undefined;
+  const because = verdict.because
+    ? html`${verdict.because[0]?.toUpperCase()}${verdict.because.slice(1)}: only`
+    : 'Only';
+  return html`<p>${because} ${verdict.who} may ${verb} it; you, ${acting}, may not.</p>`;
 }
 
 function policyPanel(entries: LedgerEntry[]): Markup | string {

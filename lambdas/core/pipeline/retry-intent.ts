@@ -1,4 +1,4 @@
-import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import type { LedgerEntry, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import { ItvError, NotFoundError, NotInControlError } from '../errors.js';
@@ -11,8 +11,12 @@ import { intentStatus } from './status.js';
 import {
   assertInControl,
   authorityOf,
+  type ControlVerdict,
   controllersOf,
+  controlVerdict,
   describeAuthority,
+  entriesOf,
+  type StopAuthority,
   stewardsClause,
   stopRequestOf,
 } from './stop-intent.js';
@@ -72,8 +76,7 @@ export async function planRetry(
   const entries = await deps.ledger.forIntent(deps.ledgerName, current);
   const status = intentStatus(current, entries);
   if (!status) throw new NotFoundError(`no intent ${id} on the ledger`);
-  assertInControl(current, entries, caller, deps.catalog, 'retry');
-  await assertMayRetryStop(current, entries, caller, deps);
+  await assertMayRetry(current, entries, caller, deps);
   const outcome = status.outcome ?? (status.status === 'failed' ? 'failed' : null);
   if (outcome === null) {
     throw new NotRetryableError(
@@ -109,36 +112,63 @@ export async function planRetry(
   };
 }
 
+/** Who stopped an intent, and under which authority (absent from stops recorded before it was kept). */
+export type StopBy = { by: string; as?: StopAuthority | undefined };
+
+/** The stop the ledger records for the attempt whose entries are `entries`, if one was recorded. */
+export function recordedStop(entries: readonly LedgerEntry[] | readonly StoredEntry[]): StopBy | undefined {
+  const recorded = entriesOf(entries).find((entry) => entry.type === 'intent.stopped');
+  return recorded ? payloadOf(recorded, ledgerPayloads['intent.stopped']) : undefined;
+}
+
 /**
- * A stop by somebody other than the requester is a decision the requester alone may not undo: after it, only an
- * owner of the service or a release steward may retry. The stop is read from the ledger (`intent.stopped`) or, should the run have
- * failed before recording it, from the request the stages honoured.
+ * Whether `principal` may retry the attempt `runId` whose entries are `entries`, stopped by `stop` if anybody
+ * stopped it: its requester, an owner of its service or a release steward (`controlVerdict`); and after a stop
+ * by somebody other than the requester, a decision the requester alone may not undo, only an owner or a
+ * release steward. The API refuses with its `refusal`; the console offers Retry only where it `may`.
  */
-async function assertMayRetryStop(
+export function retryVerdict(
   runId: string,
-  entries: StoredEntry[],
-  caller: Caller,
-  deps: { state: StateStore; catalog: Catalog },
-): Promise<void> {
-  const recorded = entries.find((stored) => stored.entry.type === 'intent.stopped')?.entry;
-  const stop = recorded
-    ? payloadOf(recorded, ledgerPayloads['intent.stopped'])
-    : await stopRequestOf(runId, deps);
-  if (!stop) return;
-  const controllers = controllersOf(entries, deps.catalog);
+  entries: readonly LedgerEntry[] | readonly StoredEntry[],
+  principal: string,
+  catalog: Catalog,
+  stop: StopBy | undefined,
+): ControlVerdict {
+  const verdict = controlVerdict(runId, entries, principal, catalog, 'retry');
+  if (!verdict.may || !stop) return verdict;
+  const controllers = controllersOf(entries, catalog);
   const { requester, service, owners } = controllers;
-  const retrier = authorityOf(caller.principal, controllers);
-  if (stop.by === requester || retrier === 'owner' || retrier === 'release-steward') return;
-  if (owners.includes(caller.principal)) return;
+  if (stop.by === requester || verdict.as === 'owner' || verdict.as === 'release-steward') return verdict;
+  if (owners.includes(principal)) return verdict;
   // The authority recorded with the stop; for a stop recorded before it was kept, the one its maker holds now.
   const as = stop.as ?? authorityOf(stop.by, controllers);
   const stopper = as ? `${stop.by} (${describeAuthority(as, controllers)})` : stop.by;
   const who = [`an owner of ${service} (${owners.join(', ')})`, stewardsClause(controllers)]
     .filter(Boolean)
     .join(' or ');
-  throw new NotInControlError(
-    `${caller.principal} may not retry intent ${runId}: it was stopped by ${stopper}; only ${who} may retry it`,
-  );
+  return {
+    may: false,
+    who,
+    because: `it was stopped by ${stopper}`,
+    refusal: `${principal} may not retry intent ${runId}: it was stopped by ${stopper}; only ${who} may retry it`,
+  };
+}
+
+/**
+ * `retryVerdict` for `caller`. The stop is read from the ledger (`intent.stopped`) or, should the run have
+ * failed before recording it, from the request the stages honoured. Throws `NotInControlError` naming who may.
+ */
+async function assertMayRetry(
+  runId: string,
+  entries: StoredEntry[],
+  caller: Caller,
+  deps: { state: StateStore; catalog: Catalog },
+): Promise<void> {
+  // Neither requester, owner nor steward is refused before the stop is read.
+  assertInControl(runId, entries, caller, deps.catalog, 'retry');
+  const stop = recordedStop(entries) ?? (await stopRequestOf(runId, deps));
+  const verdict = retryVerdict(runId, entries, caller.principal, deps.catalog, stop);
+  if (!verdict.may) throw new NotInControlError(verdict.refusal);
 }
 
 function whyNot(outcome: string): string {

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { StoredEntry } from '../../ports/ledger-store.js';
+import type { LedgerEntry, StoredEntry } from '../../ports/ledger-store.js';
 import type { Catalog } from '../catalog-schema.js';
 import {
   IntentStoppedError,
@@ -100,8 +100,11 @@ export interface IntentControllers {
 }
 
 /** The principals in control of the intent whose ledger entries are `entries`. */
-export function controllersOf(entries: StoredEntry[], catalog: Catalog): IntentControllers {
-  const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
+export function controllersOf(
+  entries: readonly LedgerEntry[] | readonly StoredEntry[],
+  catalog: Catalog,
+): IntentControllers {
+  const declared = entriesOf(entries).find((entry) => entry.type === 'intent.declared');
   const payload = declared ? payloadOf(declared, intentDeclaredPayload) : undefined;
   const requester =
     typeof payload?.authority?.requester === 'string' ? payload.authority.requester : undefined;
@@ -135,10 +138,50 @@ export function stewardsClause(controllers: IntentControllers): string | undefin
     : undefined;
 }
 
+/** The entries themselves, whether as stored (with their hashes) or as the API serves them. */
+export function entriesOf(entries: readonly LedgerEntry[] | readonly StoredEntry[]): LedgerEntry[] {
+  return entries.map((e) => ('entry' in e ? e.entry : e));
+}
+
+/**
+ * Whether a principal may stop or retry an intent: the authority it acts under, or, when it holds none, who may
+ * (`who`, in words, and `because` of what, where more than the rule) and the refusal the API answers (HTTP 403). One rule for the API, which refuses, and for the
+ * console, which offers only what the API would accept and names who may otherwise.
+ */
+export type ControlVerdict =
+  | { may: true; as: StopAuthority }
+  | { may: false; who: string; because?: string; refusal: string };
+
 /**
  * Who may stop or retry an intent: its requester (the principal the intent was bound to when it was submitted),
- * an owner of its service or a release steward (`catalog.releaseStewards`); answers which of them the caller is
- * (an owner who requested is its requester). Throws `NotInControlError` naming who may, otherwise.
+ * an owner of its service or a release steward (`catalog.releaseStewards`); answers which of them `principal`
+ * is (an owner who requested is its requester), or who may instead.
+ */
+export function controlVerdict(
+  intentId: string,
+  entries: readonly LedgerEntry[] | readonly StoredEntry[],
+  principal: string,
+  catalog: Catalog,
+  verb: 'stop' | 'retry',
+): ControlVerdict {
+  const controllers = controllersOf(entries, catalog);
+  const { requester, service, owners } = controllers;
+  const authority = authorityOf(principal, controllers);
+  if (authority) return { may: true, as: authority };
+  const who =
+    [
+      requester ? `its requester ${requester}` : undefined,
+      owners.length > 0 ? `an owner of ${service} (${owners.join(', ')})` : undefined,
+      stewardsClause(controllers),
+    ]
+      .filter(Boolean)
+      .join(' or ') || 'its requester or an owner of its service';
+  return { may: false, who, refusal: `${principal} may not ${verb} intent ${intentId}: only ${who} may` };
+}
+
+/**
+ * `controlVerdict` for `caller`: answers the authority it acts under. Throws `NotInControlError` naming who may,
+ * otherwise.
  */
 export function assertInControl(
   intentId: string,
@@ -147,20 +190,9 @@ export function assertInControl(
   catalog: Catalog,
   verb: 'stop' | 'retry',
 ): StopAuthority {
-  const controllers = controllersOf(entries, catalog);
-  const { requester, service, owners } = controllers;
-  const authority = authorityOf(caller.principal, controllers);
-  if (authority) return authority;
-  const who = [
-    requester ? `its requester ${requester}` : undefined,
-    owners.length > 0 ? `an owner of ${service} (${owners.join(', ')})` : undefined,
-    stewardsClause(controllers),
-  ]
-    .filter(Boolean)
-    .join(' or ');
-  throw new NotInControlError(
-    `${caller.principal} may not ${verb} intent ${intentId}: only ${who || 'its requester or an owner of its service'} may`,
-  );
+  const verdict = controlVerdict(intentId, entries, caller.principal, catalog, verb);
+  if (!verdict.may) throw new NotInControlError(verdict.refusal);
+  return verdict.as;
 }
 
 /** `reason` is required: a non-blank string of at most `stopReasonMaxLength` characters. */

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCatalog } from '../../../catalog/index.js';
 import { type IntentWithEntries, intentView } from '../../../cli/console/views/intent-view.js';
 import { intentsView } from '../../../cli/console/views/intents-view.js';
 import { lanesOf, lanesView } from '../../../cli/console/views/lanes-view.js';
@@ -588,6 +589,63 @@ describe('the change a reviewer decides', () => {
       expect(view).toContain('action="/intents/int-1/stop"');
     }
     expect(asReviewer).toContain('value="approve"');
+  });
+
+  test('Stop and Retry are offered only to whom the API lets act: others read who may instead', () => {
+    // Prepare: quinn requested it, paul owns ledger-close, heidi is a release steward; xavier is none of them.
+    const catalog = loadCatalog();
+    const rolledBack = () =>
+      intent(
+        'rolled-back',
+        [declaredAs(example), entry(5, 'intent.concluded', { outcome: 'rolled-back' })],
+        'rolled-back',
+      );
+    const stoppedBy = (by: string, as: string) =>
+      intent(
+        'stopped',
+        [
+          declaredAs(example),
+          entry(3, 'intent.stopped', {
+            by,
+            as,
+            authenticatedAs: { method: 'local', via: 'itv stop --as' },
+            reason: 'wrong day',
+            requestedAt: '2026-12-01T10:03:00Z',
+            action: 'withdrawn',
+            stage: 'AwaitReview',
+          }),
+          entry(5, 'intent.concluded', { outcome: 'stopped' }),
+        ],
+        'stopped',
+      );
+    const as = (actingPrincipal: string) => ({ formToken: 't', actingPrincipal, catalog });
+
+    // Act
+    const stopAsReviewer = intentView(awaiting(example), as('xavier')).text;
+    const stopAsSteward = intentView(awaiting(example), as('heidi')).text;
+    const retryAsReviewer = intentView(rolledBack(), as('xavier')).text;
+    const retryAsRequester = intentView(rolledBack(), as('quinn')).text;
+    const retryAfterOwnersStop = intentView(stoppedBy('paul', 'owner'), as('quinn')).text;
+    const ownerRetries = intentView(stoppedBy('paul', 'owner'), as('paul')).text;
+    const retryAfterOwnStop = intentView(stoppedBy('quinn', 'requester'), as('quinn')).text;
+
+    // Assess
+    expect(stopAsReviewer).not.toContain('action="/intents/int-1/stop"');
+    expect(stopAsReviewer).toContain(
+      'Only its requester quinn or an owner of ledger-close (paul) or a release steward (heidi) may stop it; you, xavier, may not.',
+    );
+    expect(stopAsSteward).toContain('action="/intents/int-1/stop"');
+    expect(retryAsReviewer).not.toContain('action="/intents/int-1/retry"');
+    expect(retryAsReviewer).toContain(
+      'Only its requester quinn or an owner of ledger-close (paul) or a release steward (heidi) may retry it; you, xavier, may not.',
+    );
+    expect(retryAsRequester).toContain('action="/intents/int-1/retry"');
+    expect(retryAfterOwnersStop).not.toContain('action="/intents/int-1/retry"');
+    expect(retryAfterOwnersStop).toContain(
+      'It was stopped by paul (an owner of ledger-close): only an owner of ledger-close (paul) or a release steward (heidi) may retry it; you, quinn, may not.',
+    );
+    expect(ownerRetries).toContain('action="/intents/int-1/retry"');
+    expect(retryAfterOwnStop).toContain('action="/intents/int-1/retry"');
   });
 
   test('an intent in flight shows the value per hour its value model declares, labelled declared, to the cent', () => {
