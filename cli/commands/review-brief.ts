@@ -1,10 +1,13 @@
+import { loadCatalog } from '../../catalog/index.js';
 import { ledgerPayloads } from '../../lambdas/core/ledger/entry-payloads.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import { findPrincipal } from '../../lambdas/core/principals/bind-requester.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ledgerOf, openApi } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { type DeclaredChange, declaredChange, payloadText } from '../declared-change.js';
 import { terminalText } from '../format.js';
+import { principalVariable } from '../runtime/principal-variable.js';
 import { reviewText } from './status.js';
 
 type IntentWithEntries = IntentStatus & { entries: LedgerEntry[] };
@@ -14,7 +17,7 @@ type IntentWithEntries = IntentStatus & { entries: LedgerEntry[] };
  * whole, the test results attached and who may decide it — read from `GET /intents/{id}?include=entries`, and how
  * to decide it. With `--json`, the declared intent as it was recorded.
  */
-export async function reviewBriefCommand(id: string, json: boolean): Promise<number> {
+export async function reviewBriefCommand(id: string, json: boolean, as?: string): Promise<number> {
   const api = await openApi();
   const answer = await api.client.call<IntentWithEntries>(
     'GET',
@@ -30,12 +33,37 @@ export async function reviewBriefCommand(id: string, json: boolean): Promise<num
     console.log(JSON.stringify(change?.intent ?? null, null, 2));
     return 0;
   }
-  for (const line of reviewBriefLines(answer.body, change)) console.log(line);
+  for (const line of reviewBriefLines(answer.body, change, { kind: api.kind, actingAs: actingPrincipal(as) }))
+    console.log(line);
   return 0;
 }
 
-/** The brief's lines, the last saying how to decide (or that there is nothing to decide). */
-export function reviewBriefLines(intent: IntentWithEntries, change: DeclaredChange | undefined): string[] {
+/**
+ * The catalog principal the reviewer named locally (`--as`, else ITV_PRINCIPAL), by id where the catalog knows the
+ * name (an e-mail, say), as given otherwise; undefined when none is named.
+ */
+function actingPrincipal(as: string | undefined): string | undefined {
+  const named = as ?? process.env[principalVariable];
+  if (!named) return undefined;
+  return findPrincipal(loadCatalog(), named) ?? named;
+}
+
+/** Where the brief is read, and whom it was read as (locally); the command it ends with acts as them. */
+export interface BriefReader {
+  kind: 'local' | 'deployed';
+  actingAs?: string | undefined;
+}
+
+/**
+ * The brief's lines, the last saying how to decide (or that there is nothing to decide): a command that works
+ * as it is printed. Locally it names who acts (`--as`): whoever read the brief, when they may decide it; else
+ * its one reviewer of record, or a placeholder. Deployed, whoever signs the request decides.
+ */
+export function reviewBriefLines(
+  intent: IntentWithEntries,
+  change: DeclaredChange | undefined,
+  reader: BriefReader = { kind: 'local' },
+): string[] {
   const text = terminalText;
   const lines = [
     `intent   ${intent.intentId}  ${text(intent.title ?? '')}`,
@@ -75,18 +103,32 @@ export function reviewBriefLines(intent: IntentWithEntries, change: DeclaredChan
     return lines;
   }
   lines.push(`reviewers  ${reviewersLine(intent.entries)}`);
+  const reviewers = reviewersOf(intent.entries);
+  const reading = reader.actingAs;
+  const mayDecide = reading !== undefined && (reviewers === undefined || reviewers.includes(reading));
+  if (reader.kind === 'local' && reading !== undefined && !mayDecide) {
+    lines.push(`(${terminalText(reading)} is not a reviewer of record of it: one of them decides it)`);
+  }
+  const who = mayDecide ? reading : reviewers?.length === 1 ? reviewers[0] : '<reviewer>';
+  const as = reader.kind === 'local' ? ` --as ${terminalText(who ?? '<reviewer>')}` : '';
   lines.push(
-    `to decide, run again with --approve or --reject (and --reason TEXT): itv review ${intent.intentId} --approve --reason TEXT`,
+    `to decide, run again with --approve or --reject (and --reason TEXT): itv review ${intent.intentId} --approve${as} --reason TEXT`,
   );
   return lines;
 }
 
 const reviewRequested = ledgerPayloads['review.requested'].pick({ reviewers: true }).loose();
 
-/** Who may decide, as the review's request recorded them; the catalog's say where it recorded none. */
-function reviewersLine(entries: LedgerEntry[]): string {
+/** The reviewers of record the review's request recorded; undefined where it recorded none. */
+function reviewersOf(entries: LedgerEntry[]): string[] | undefined {
   const requested = [...entries].reverse().find((entry) => entry.type === 'review.requested');
   const reviewers = requested ? reviewRequested.safeParse(requested.payload).data?.reviewers : undefined;
+  return Array.isArray(reviewers) ? reviewers.map(String) : undefined;
+}
+
+/** Who may decide, as the review's request recorded them; the catalog's say where it recorded none. */
+function reviewersLine(entries: LedgerEntry[]): string {
+  const reviewers = reviewersOf(entries);
   if (!Array.isArray(reviewers)) return 'the reviewers of record the catalog names for its service';
   if (reviewers.length === 0)
     return 'none: the catalog names nobody but its requester (its requester or an owner may stop it)';

@@ -41,7 +41,7 @@ export async function reviewCommand(
       ]);
     }
     const { reviewBriefCommand } = await import('./review-brief.js');
-    return reviewBriefCommand(id, options.json ?? false);
+    return reviewBriefCommand(id, options.json ?? false, options.as ?? options.reviewer);
   }
   // Refused before anything is sent, as the API would refuse it: a rejection is recorded with its reason.
   if (options.reject && lacksRequiredReason('rejected', options.reason)) {

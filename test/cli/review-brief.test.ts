@@ -44,8 +44,9 @@ describe('itv review without --approve or --reject', () => {
         expect(brief.stdout).toContain(line);
       }
       expect(brief.stdout).toMatch(/reviewers? +\S/);
+      // Nobody named: the hint names its one reviewer of record, as submit's does.
       expect(brief.stdout.trimEnd().split('\n').at(-1)).toBe(
-        `to decide, run again with --approve or --reject (and --reason TEXT): itv review ${intentId} --approve --reason TEXT`,
+        `to decide, run again with --approve or --reject (and --reason TEXT): itv review ${intentId} --approve --as yara --reason TEXT`,
       );
       expect(json.code).toBe(0);
       expect(JSON.parse(json.stdout)).toMatchObject({
@@ -57,5 +58,36 @@ describe('itv review without --approve or --reject', () => {
       expect(status.stdout).not.toContain('reconciliationToleranceUsd');
     },
     intentsBudgetMs(1),
+  );
+
+  test(
+    'the command the brief ends with names the principal the reviewer acts as, and decides the review pasted as it is',
+    async () => {
+      // Prepare
+      const file = join(root, 'examples', '12-finance-close.json');
+      const submitted = await runItv(home, ['submit', file, '--as', 'quinn', '--json']);
+      expect(submitted.code).toBe(0);
+      const { intentId } = JSON.parse(submitted.stdout) as { intentId: string };
+      const hint = (run: { stdout: string }) => {
+        const last = run.stdout.trimEnd().split('\n').at(-1) ?? '';
+        return last.slice(last.indexOf(': itv ') + ': itv '.length);
+      };
+
+      // Act
+      const asReviewer = await runItv(home, ['review', intentId, '--as', 'yara']);
+      const byVariable = await runItv(home, ['review', intentId], { env: { ITV_PRINCIPAL: 'yara' } });
+      const asRequester = await runItv(home, ['review', intentId, '--as', 'quinn']);
+      const pasted = await runItv(home, hint(asReviewer).split(' '));
+
+      // Assess
+      expect(hint(asReviewer)).toBe(`review ${intentId} --approve --as yara --reason TEXT`);
+      expect(hint(byVariable)).toBe(`review ${intentId} --approve --as yara --reason TEXT`);
+      // quinn may not decide the change quinn asked for: the hint names who may.
+      expect(asRequester.stdout).toContain('quinn is not a reviewer of record of it');
+      expect(hint(asRequester)).toBe(`review ${intentId} --approve --as yara --reason TEXT`);
+      expect([pasted.code, pasted.stderr]).toEqual([0, '']);
+      expect(pasted.stdout).toContain('released');
+    },
+    intentsBudgetMs(2),
   );
 });
