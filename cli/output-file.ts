@@ -44,15 +44,22 @@ export function refuseExistingFile(file: string, flag: string): void {
   ]);
 }
 
-/** `writeFileSync`, a failure refused naming `flag` and why. */
+/**
+ * Mode of every file a command writes out: what it writes (a ledger export and its checkpoints, an evidence
+ * bundle, a value report) holds intents and their payloads, read from a home kept 0700, so only its owner may
+ * read it. A file created new (`wx`) gets it whatever the umask allows beyond it.
+ */
+export const writtenFileMode = 0o600;
+
+/** `writeFileSync`, made `writtenFileMode`, a failure refused naming `flag` and why. */
 export function writeNamedFile(
   file: string,
   data: string | Uint8Array,
   flag: string,
-  options?: WriteFileOptions,
+  options: Extract<WriteFileOptions, object> = {},
 ): void {
   try {
-    writeFileSync(file, data, options);
+    writeFileSync(file, data, { mode: writtenFileMode, ...options });
   } catch (error) {
     throw cannotWrite(file, flag, error);
   }

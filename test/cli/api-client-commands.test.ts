@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,11 @@ describe('the read and delegation commands through the API', () => {
         /--out: .*ledger\.jsonl, .*pub\.pem, .*checkpoints\.jsonl exist: an earlier export/,
       );
       expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toEqual(lines);
+      // The export holds every intent's payload: only its owner may read it, as only they may read the home.
+      if (process.platform !== 'win32') {
+        for (const written of [file, `${file}.pub.pem`, `${file}.checkpoints.jsonl`])
+          expect([written, statSync(written).mode & 0o777]).toEqual([written, 0o600]);
+      }
     },
     commandMs,
   );
@@ -106,6 +112,12 @@ describe('the read and delegation commands through the API', () => {
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('no evidence bundle for intent no-such-intent');
       expect(existsSync(missing)).toBe(false);
+      // The bundle holds the intent's payload: its folder and each file in it are its owner's alone.
+      if (process.platform !== 'win32') {
+        expect(statSync(dir).mode & 0o777).toBe(0o700);
+        for (const name of readdirSync(dir))
+          expect([name, statSync(join(dir, name)).mode & 0o777]).toEqual([name, 0o600]);
+      }
     },
     commandMs,
   );

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runItv } from '../support/run-itv.js';
@@ -63,6 +63,8 @@ describe('honest value figures', () => {
         dora: { window: { days: 1 } },
       });
       const file = readFileSync(join(home, 'r.html'), 'utf8');
+      // Its owner's alone, as the home it is read from: it names the intents and what they are worth.
+      if (process.platform !== 'win32') expect(statSync(join(home, 'r.html')).mode & 0o777).toBe(0o600);
       expect(file).toContain('virtual time');
       // One self-contained file: the stylesheet inlined, the charts inline SVG, nothing fetched, no script.
       expect(file).toContain('<style>');
