@@ -267,7 +267,11 @@ interface CompoundingRelease {
   confidence: number | null;
 }
 
-/** The first and last change of the compounding series: strategy, earned confidence and time to value. */
+/**
+ * The first and last change of the compounding series: strategy, earned confidence and time to value. The
+ * confidence is the one each release started with (`release.started`), before it: the value report gives the one
+ * Learn recorded after each.
+ */
 export interface CompoundingFigures {
   first: CompoundingRelease | null;
   last: CompoundingRelease | null;
@@ -291,10 +295,13 @@ async function compoundingFigures(session: Session, series: DemoResult[]): Promi
   return { first: await figures(series[0]), last: await figures(series[series.length - 1]) };
 }
 
-function describeCompounding(compounding: CompoundingFigures, continuity: DecisionContinuity): string {
+/** The demo's closing lines on compounding and decision continuity. */
+export function describeCompounding(compounding: CompoundingFigures, continuity: DecisionContinuity): string {
   const { first, last } = compounding;
   const release = (r: CompoundingRelease | null) =>
-    r ? `${duration(r.timeToValueSeconds)} with ${r.strategy} (confidence ${r.confidence?.toFixed(2)})` : '-';
+    r
+      ? `${duration(r.timeToValueSeconds)} with ${r.strategy} (confidence before its release ${r.confidence?.toFixed(2)})`
+      : '-';
   // A persisted home keeps what earlier runs earned: its first change may already be fast.
   const warm =
     (first?.confidence ?? 0) >= 0.5 ? ' (confidence earned in earlier runs; --in-memory starts cold)' : '';

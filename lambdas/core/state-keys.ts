@@ -3,9 +3,10 @@
  * summarized without it is left behind and summarized again (v2: `releaseVerdict`; v3: an attempt's cost of delay
  * counted from its previous attempt's conclusion, the authority's `team`, the `goal`, the
  * conclusion's `confidence` and `strategy`; v4: intents that failed before concluding, ended by their
- * `stage.failed` entry), never read as if complete.
+ * `stage.failed` entry; v5: `releaseSeconds`, the part of time to value the release took), never read as if
+ * complete.
  */
-export const valueViewVersion = 'v4';
+export const valueViewVersion = 'v5';
 
 /** Where each kind of operational state lives in the state store, in one place. */
 export const stateKeys = {

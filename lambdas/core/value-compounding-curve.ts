@@ -2,8 +2,10 @@ import { type ConcludedIntent, dimensionKey, isFailedChange, median } from './va
 
 /**
  * The compounding curve: for each kind of change (by default its service and change kind), the time to value
- * of its successive released changes in the order they concluded. Confidence earned by clean releases lets the
- * next safe change of the kind release faster, so a falling curve is compounding at work; a failed change
+ * of its successive released changes in the order they concluded, and the part of it each release took. Confidence
+ * earned by clean releases lets the next safe change of the kind release faster (a faster rollout strategy), so
+ * a falling release time under a changed strategy is compounding at work; a time to value that falls with less
+ * waiting (a queue, a review) is not; a failed change
  * (`isFailedChange`: its release regressed — rolled back, held or frozen by an alarm, or released with its SLOs
  * breached) costs the kind its standard status, and is marked where it fell in the sequence.
  */
@@ -13,9 +15,17 @@ export interface CompoundingPoint {
   last: number;
   /** The change's time to value, or the median over `first..last` when the point covers several. */
   timeToValueSeconds: number;
+  /**
+   * The part of it the release took (`ConcludedIntent.releaseSeconds`), or its median likewise; the rest is
+   * waiting. Absent where a change of the point has none recorded.
+   */
+  releaseSeconds?: number;
   /** When the point's last change concluded. */
   concludedAt: string;
-  /** The confidence its kind had as the point's last change concluded, and its rollout strategy, where recorded. */
+  /**
+   * The confidence its kind had as the point's last change concluded (after its release, as Learn recorded it),
+   * and its rollout strategy, where recorded.
+   */
   confidence?: number | null;
   strategy?: string | null;
 }
@@ -97,6 +107,7 @@ function sequenceOf(
   const changes: Array<{
     n: number;
     seconds: number;
+    releaseSeconds: number | null;
     concludedAt: string;
     confidence: number | null;
     strategy: string | null;
@@ -111,6 +122,7 @@ function sequenceOf(
         changes.push({
           n: released,
           seconds: intent.timeToValueSeconds,
+          releaseSeconds: intent.releaseSeconds ?? null,
           concludedAt: intent.concludedAt,
           confidence: intent.confidence ?? null,
           strategy: intent.strategy ?? null,
@@ -132,10 +144,12 @@ function sequenceOf(
   for (let start = 0; start < changes.length; start += size) {
     const bucket = changes.slice(start, start + size);
     const last = bucket[bucket.length - 1]!;
+    const releases = bucket.flatMap((c) => (c.releaseSeconds === null ? [] : [c.releaseSeconds]));
     points.push({
       first: bucket[0]!.n,
       last: bucket[bucket.length - 1]!.n,
       timeToValueSeconds: median(bucket.map((c) => c.seconds))!,
+      ...(releases.length === bucket.length ? { releaseSeconds: median(releases)! } : {}),
       concludedAt: bucket[bucket.length - 1]!.concludedAt,
       // Only as recorded: a conclusion written without them adds neither.
       ...(last.confidence === null ? {} : { confidence: last.confidence }),

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { StoredEntry } from '../ports/ledger-store.js';
 import { type ValueModel, valueModelSchema } from './intent.js';
 import {
@@ -55,6 +56,13 @@ export interface ConcludedIntent {
    */
   confidence?: number | null;
   strategy?: string | null;
+  /**
+   * Seconds of its time to value its release took: from the start of its last release (the one that delivered it,
+   * its `release.started`) to the value. The rest of its time to value is waiting — queued for its lane, for its
+   * reviewer, for CI's checks — which its rollout strategy, and so the confidence its kind earned, does not set.
+   * Null (or absent, in a summary made before it was kept) without a release or a recorded start.
+   */
+  releaseSeconds?: number | null;
   /** The employees the value model names, or null: no headcount is assumed. */
   employeeCount: number | null;
   growthModel: ValueModel['growth']['model'];
@@ -205,6 +213,8 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
   // A later attempt's previous attempt, and when each intent concluded: where the next attempt's delay begins.
   const previousAttempt = new Map<string, string>();
   const concludedAt = new Map<string, number>();
+  // When each intent's last release started: the one that delivered its value, should a first have been preempted.
+  const releaseStartedAt = new Map<string, number>();
   for (const { entry } of entries) {
     if (entry.type === 'intent.declared') {
       const payload = payloadOf(entry, intentDeclaredPayload);
@@ -239,6 +249,8 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       // The failed release's start: the first one, should a queued intent have been started again.
       times.started ??= Date.parse(entry.timestamp);
       rollback.set(entry.intentId, times);
+      const startedAt = releaseStartedRead.safeParse(entry.payload).data?.startedAt;
+      releaseStartedAt.set(entry.intentId, Date.parse(startedAt ?? entry.timestamp));
     }
     if (entry.type === 'release.rollback-started' || entry.type === 'release.rollback-completed') {
       const times = rollback.get(entry.intentId) ?? {};
@@ -275,6 +287,7 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
         releaseVerdict: null,
         confidence: null,
         strategy: null,
+        releaseSeconds: null,
         restoreSeconds: restoreSecondsOf(entry.intentId),
         employeeCount: model?.employeeCount ?? null,
         growthModel: model?.growth.model ?? 'none',
@@ -306,6 +319,11 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       releaseVerdict: p.releaseVerdict ?? null,
       confidence: p.confidence ?? null,
       strategy: p.strategy ?? null,
+      releaseSeconds: releaseSecondsOf(
+        p.timeToValueSeconds ?? null,
+        p.countedFrom,
+        releaseStartedAt.get(entry.intentId),
+      ),
       restoreSeconds: restoreSecondsOf(entry.intentId),
       employeeCount: model?.employeeCount ?? null,
       growthModel: model?.growth.model ?? 'none',
@@ -313,6 +331,25 @@ export function concludedIntents(entries: readonly StoredEntry[]): ConcludedInte
       compoundedValuePerHourUsd: finiteSum([model ? compoundedValuePerHour(model) : valuePerHourUsd]),
     };
   });
+}
+
+/** `release.started`: when the release began (entries written before it was kept: the entry's timestamp). */
+const releaseStartedRead = z.looseObject({ startedAt: z.string().optional() });
+
+/**
+ * The part of a time to value its release took: from the release's start to the value (`countedFrom` + time to
+ * value, the instant Learn counted it at), never more than the time to value nor less than nothing. Null without
+ * a time to value, its start, or the instant it was counted from (a conclusion recorded before it was kept).
+ */
+function releaseSecondsOf(
+  timeToValueSeconds: number | null,
+  countedFrom: string | undefined,
+  startedAt: number | undefined,
+): number | null {
+  if (timeToValueSeconds === null || countedFrom === undefined || startedAt === undefined) return null;
+  const valueAt = Date.parse(countedFrom) + timeToValueSeconds * 1000;
+  if (!Number.isFinite(valueAt) || !Number.isFinite(startedAt)) return null;
+  return Math.min(timeToValueSeconds, Math.max(0, (valueAt - startedAt) / 1000));
 }
 
 /** A declaration's tags, when it records them as a string map; none otherwise. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import { demoScenarios, runDemo } from '../../cli/commands/demo.js';
+import { demoScenarios, describeCompounding, runDemo } from '../../cli/commands/demo.js';
 import { evidenceVerifyCommand, pullBundle } from '../../cli/commands/evidence.js';
 import { checkpointsFileOf, exportLines, ledgerVerifyCommand } from '../../cli/commands/ledger.js';
 import { withSession } from '../../cli/session.js';
@@ -155,6 +155,11 @@ describe('demo scenarios end to end', () => {
     // releases as slowly as the first, and the fifth is the first to release faster.
     expect(compounding.first!.confidence).toBeCloseTo(0.05, 12);
     expect(compounding.last!.confidence).toBeCloseTo(0.05 ** (1 / 5), 12);
+    // The summary says which confidence it gives: the one each release started with, before it (the value
+    // report gives the one after each).
+    expect(describeCompounding(compounding, continuity)).toMatch(
+      /first \d+m \d+s with \S+ \(confidence before its release 0\.05\), fifth \d+m \d+s with \S+ \(confidence before its release 0\.55\)/,
+    );
     expect(byLabel['compounding 4/5']!.timeToValueSeconds).toBe(
       byLabel['compounding 1/5']!.timeToValueSeconds,
     );

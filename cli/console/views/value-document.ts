@@ -80,9 +80,11 @@ export function repeatedGoalsNote(
 
 /**
  * The compounding the text report shows: per kind of change (the curve's dimensions), its released changes, its
- * first and latest time to value and how many times faster the latest is — or that there is no speed-up yet.
+ * first and latest time to value, the part of each its release took and the rest, waiting, and how many times
+ * faster the latest release ran — credited only where the strategy changed (`isFaster`); a time to value that fell
+ * with less waiting is said to be that.
  *
- * @example compoundingLines(report) // ['compounding (time to value, first → latest released change, by service, kind):', '  hiring-flags / feature-flag: 3 released, time to value 12m 00s → 4m 00s, 3.0× faster']
+ * @example compoundingLines(report) // ['compounding (time to value, first → latest released change, by service, kind):', '  hiring-flags / feature-flag: 3 released, time to value 12m 00s → 4m 00s (release 12m 00s → 4m 00s, waiting 0s → 0s), release 3.0× faster; …']
  */
 export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): string[] {
   const { compounding } = report;
@@ -96,7 +98,7 @@ export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): 
         ? 'no time to value'
         : t.speedUp === null && t.firstSeconds === t.latestSeconds && t.releases <= 1
           ? `time to value ${duration(t.firstSeconds)}, one release: nothing to compare yet`
-          : `time to value ${duration(t.firstSeconds)} → ${duration(t.latestSeconds)}, ${isFaster(t) ? `${(t.speedUp ?? 0).toFixed(1)}× faster` : 'no speed-up yet'}`;
+          : `time to value ${duration(t.firstSeconds)} → ${duration(t.latestSeconds)}${releaseAndWaiting(t)}, ${verdict(t)}`;
     return `  ${name}: ${t.releases} released, ${figures}${learnedFigures(t)}`;
   });
   const more =
@@ -108,12 +110,37 @@ export function compoundingLines(report: Pick<ValueViewAnswer, 'compounding'>): 
   return [heading, ...lines, ...more];
 }
 
-/** `; confidence 0.05 → 0.60, strategy A → B` for a curve of several points, as far as they were recorded. */
+/** ` (release 13m 00s → 13m 00s, waiting 13m 00s → 0s)`, where the release times are recorded. */
+function releaseAndWaiting(t: CompoundingTrend): string {
+  const { firstSeconds, latestSeconds, firstReleaseSeconds: first, latestReleaseSeconds: latest } = t;
+  if (first === null || latest === null || firstSeconds === null || latestSeconds === null) return '';
+  return ` (release ${duration(first)} → ${duration(latest)}, waiting ${duration(firstSeconds - first)} → ${duration(latestSeconds - latest)})`;
+}
+
+/** What the figures say of compounding: credited only to a faster release under a changed strategy. */
+function verdict(t: CompoundingTrend): string {
+  const timed = t.releaseSpeedUp !== null;
+  if (isFaster(t)) {
+    return timed
+      ? `release ${t.releaseSpeedUp!.toFixed(1)}× faster`
+      : `${(t.speedUp ?? 0).toFixed(1)}× faster (release time not recorded: waiting not told apart)`;
+  }
+  const fellBy = (t.speedUp ?? 0) > 1;
+  if (timed && (t.releaseSpeedUp ?? 0) <= 1 && fellBy) {
+    return 'no release speed-up: the time to value fell by less waiting (queue, review, checks), not by earned confidence';
+  }
+  if ((timed ? (t.releaseSpeedUp ?? 0) : (t.speedUp ?? 0)) > 1) {
+    return 'no speed-up earned: it ran faster with the same strategy, which earned confidence did not change';
+  }
+  return 'no speed-up yet';
+}
+
+/** `; confidence after each release 0.05 → 0.60, strategy A → B` for a curve of several points, as far as recorded. */
 function learnedFigures(t: CompoundingTrend): string {
   if (t.releases < 2) return '';
   const parts = [
     t.firstConfidence !== null && t.latestConfidence !== null
-      ? `confidence ${t.firstConfidence.toFixed(2)} → ${t.latestConfidence.toFixed(2)}`
+      ? `confidence after each release ${t.firstConfidence.toFixed(2)} → ${t.latestConfidence.toFixed(2)}`
       : undefined,
     t.firstStrategy !== null && t.latestStrategy !== null
       ? `strategy ${t.firstStrategy}${t.firstStrategy === t.latestStrategy ? ' throughout' : ` → ${t.latestStrategy}`}`
@@ -123,8 +150,8 @@ function learnedFigures(t: CompoundingTrend): string {
 }
 
 /**
- * The console's sentence on what the curves show: a speed-up only where the latest change of a kind released
- * faster than its first.
+ * The console's sentence on what the curves show: a speed-up only where the latest release of a kind ran faster
+ * than its first under a strategy its earned confidence changed (`isFaster`); waiting is not counted.
  */
 export function compoundingClaim(report: Pick<ValueViewAnswer, 'compounding'>): string {
   const trends = compoundingTrend(report.compounding);
@@ -135,7 +162,7 @@ export function compoundingClaim(report: Pick<ValueViewAnswer, 'compounding'>): 
   if (faster === 0) {
     return `${aim}. No kind releases faster than it first did yet${compared === 0 ? ': no kind has two released changes to compare' : ''}.`;
   }
-  return `${aim}: ${faster} of ${trends.length} kinds released its latest change faster than its first.`;
+  return `${aim}: ${faster} of ${trends.length} kinds released its latest change faster than its first, under a faster rollout strategy (its release alone: time spent waiting in a queue, for a review or for checks is not counted).`;
 }
 
 /** What a table cell shows for a group with no value of a dimension (no such tag, no service recorded). */

@@ -60,6 +60,35 @@ describe('the value report, honestly', () => {
     expect(concluded!.compoundedValuePerHourUsd).toBeCloseTo(10 * Math.exp(0.15), 10);
   });
 
+  test("each released intent carries its release time, from its last release's start to its value: the rest of its time to value is waiting", () => {
+    // Prepare: declared at 09:00, queued until its release started at 09:13 (a first start preempted at 09:05), released at 09:26.
+    const entries = [
+      entry('q', 'intent.declared', '2026-11-02T09:00:00Z', { intent: { title: 't' } }),
+      entry('q', 'release.started', '2026-11-02T09:05:00Z', { startedAt: '2026-11-02T09:05:00.000Z' }),
+      entry('q', 'release.started', '2026-11-02T09:13:00Z', { startedAt: '2026-11-02T09:13:00.000Z' }),
+      entry('q', 'intent.concluded', '2026-11-02T09:31:00Z', {
+        outcome: 'released',
+        valuePerHourUsd: 10,
+        costOfDelayUsd: 5,
+        timeToValueSeconds: 26 * 60,
+        countedFrom: '2026-11-02T09:00:00.000Z',
+      }),
+      entry('r', 'intent.concluded', '2026-11-02T09:40:00Z', {
+        outcome: 'rejected-policy',
+        valuePerHourUsd: 10,
+        costOfDelayUsd: 5,
+        timeToValueSeconds: null,
+      }),
+    ];
+
+    // Act
+    const [queued, rejected] = concludedIntents(entries);
+
+    // Assess
+    expect(queued).toMatchObject({ timeToValueSeconds: 26 * 60, releaseSeconds: 13 * 60 });
+    expect(rejected).toMatchObject({ releaseSeconds: null });
+  });
+
   test('a group shows $/hour per employee over the released intents that name their employees, and the compounded $/hour beside the flat', () => {
     const groups = valueReport(
       [
