@@ -4,8 +4,9 @@ import { inSortKeyRange } from '../sort-key-range.js';
 /**
  * Partitions the pipeline reads many times per intent and writes rarely: delegations and revocations (read by
  * every authority check), alarm actions and the simulator's index of faulty deployments (read by every release
- * poll), the running tallies, measured budgets, cached decisions and the newest checkpoint. The local stack keeps
- * whole listings of these only; single items it keeps for every partition (`everyPartition`).
+ * poll), the running tallies, measured budgets, cached decisions, the newest checkpoint and the contract versions
+ * schema updates released (listed by every structure check). The local stack keeps whole listings of these only;
+ * single items it keeps for every partition (`everyPartition`).
  */
 export const readMostlyPartitions = [
   'DELEGATION#',
@@ -16,6 +17,7 @@ export const readMostlyPartitions = [
   'DECISION',
   'CHECKPOINT#',
   'appconfig#faults#',
+  'CONTRACT#',
 ];
 
 /** Every partition: an item the process wrote or read is served from memory until it is evicted. */
