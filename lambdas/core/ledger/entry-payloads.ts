@@ -238,6 +238,19 @@ export const ledgerPayloads = {
     exposure: exposurePart.optional(),
     startedAt: z.string(),
   }),
+  /**
+   * A schema update's release: it changes the profile's contract, not its configuration, so nothing is hosted or
+   * deployed to AppConfig and users keep what they are served. Learn registers the contract once it concludes.
+   */
+  'release.contract-only': z.strictObject({
+    service: z.string(),
+    environment: z.string(),
+    profile: z.string(),
+    contractVersion: z.string(),
+    contractDigest: z.string(),
+    reason: z.string(),
+    at: z.string(),
+  }),
   /** The next step of a stepped release: a new deployment exposing the change to more users. */
   'release.step-started': z.strictObject({
     deploymentId: z.string(),

@@ -24,7 +24,7 @@ export type LedgerEntryType =
   | 'check.reported'
   | `review.${'requested' | 'approved' | 'rejected'}`
   | `release.${'started' | 'step-started' | 'stopped' | 'preempted' | 'frozen' | 'rolling-forward' | 'escalated'}`
-  | `release.${'stop-refused' | 'monitors-restored'}`
+  | `release.${'stop-refused' | 'monitors-restored' | 'contract-only'}`
   | `release.${'decision-requested' | 'decided' | 'decision-timed-out' | 'previous-redeployed'}`
   | DeploymentEntryType
   | 'observation.recorded'

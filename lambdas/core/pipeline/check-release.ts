@@ -26,6 +26,8 @@ export async function checkRelease(state: PipelineState, deps: PipelineDeps): Pr
   const { intent, intentId } = await resolvedIntent(state, deps);
   const release = state.release;
   if (!release) throw new Error('CheckRelease needs a started release');
+  // A schema update deployed nothing (`release.contract-only`): there is no deployment to poll.
+  if (release.contractOnly) return release;
   const plan = release.plan ?? releasePlan(intent.constraints);
   const status = await deps.releaser.check(release.service, release.environment, release.deploymentId);
   const recorded = await recordEvents(status, release.eventsRecorded, intentId, deps);

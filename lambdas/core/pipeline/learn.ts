@@ -58,6 +58,8 @@ export function outcomeOf(state: PipelineState): Outcome {
 export function releaseVerdict(state: PipelineState): 'clean' | 'regressed' | 'not-judged' {
   const release = state.release;
   if (!release || state.error) return 'not-judged';
+  // A schema update deployed nothing: the service's health says nothing of it.
+  if (release.contractOnly) return 'not-judged';
   // Rolled back or held by an alarm an earlier release raised: nothing was learned about this change.
   if (release.alarmPredatesRelease) return 'not-judged';
   if (release.escalation) return release.escalation.cause === 'regression' ? 'regressed' : 'not-judged';

@@ -1,9 +1,15 @@
+import type { StoredEntry } from '../../ports/ledger-store.js';
 import type { DeploymentStrategy, ReleaseRequest } from '../../ports/releaser.js';
 import { confidenceLowerBound } from '../confidence.js';
 import { AuthorityRevokedError } from '../errors.js';
 import type { ResolvedIntent } from '../intent.js';
 import { laneOf } from '../lane.js';
-import { payloadOf, releasePreemptedReadPayload, releaseStartedPayload } from '../ledger/entry-payloads.js';
+import {
+  ledgerPayloads,
+  payloadOf,
+  releasePreemptedReadPayload,
+  releaseStartedPayload,
+} from '../ledger/entry-payloads.js';
 import { MonitorsInAlarmError } from '../release/errors.js';
 import {
   chooseStrategy,
@@ -21,7 +27,7 @@ import { type PipelineDeps, record } from './deps.js';
 import { resolvedIntent } from './payloads.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
-import { releaseContract } from './released-contracts.js';
+import { introducedContract, releaseContract } from './released-contracts.js';
 import { recordedApproval } from './review.js';
 import { describeRevocation, revokedAuthority } from './revocations.js';
 import type { PipelineState, ReleaseResult } from './state.js';
@@ -45,6 +51,9 @@ export async function startRelease(
   if (!service) throw new Error(`service ${intent.change.service} is not in the catalog`);
   const environment = laneOf(service);
   const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
+  if (intent.change.kind === 'schema-update') {
+    return contractOnlyRelease(intent, intentId, environment, entries, deps);
+  }
   const started = entries.filter((stored) => stored.entry.type === 'release.started').at(-1);
   const startedId = started ? payloadOf(started.entry, releaseStartedPayload).deploymentId : undefined;
   // A deployment an emergency preempted is over: the intent, admitted again, starts a new one.
@@ -137,6 +146,60 @@ export async function startRelease(
     plan,
     ...(exposure ? { exposure } : {}),
   });
+}
+
+/**
+ * A schema update changes the profile's contract, not its configuration: its payload (`{ version, schema }`) is
+ * no configuration users could be served, and on AWS a feature-flag profile refuses it outright. So nothing is
+ * hosted or deployed to AppConfig, locally or on AWS: the release is recorded (`release.contract-only`) and is
+ * complete at once, users keep the configuration they are served, and Learn registers the contract
+ * (`contract.registered`) as it concludes `released`. AppConfig's own validator is left as the stack deployed
+ * it: it holds one schema, while every contract version, catalog or released, stays valid to name. No monitor is
+ * read and no lane deployment is made; authority is still checked, since a revoked requester releases nothing.
+ * A retried start finds its entry and answers the same result.
+ */
+async function contractOnlyRelease(
+  intent: ResolvedIntent,
+  intentId: string,
+  environment: string,
+  entries: readonly StoredEntry[],
+  deps: PipelineDeps,
+): Promise<ReleaseResult> {
+  const recorded = entries.find((stored) => stored.entry.type === 'release.contract-only');
+  let at: string;
+  if (recorded) {
+    at = payloadOf(recorded.entry, ledgerPayloads['release.contract-only']).at;
+  } else {
+    await assertAuthorityStands(intent, intentId, deps);
+    const introduced = introducedContract(intent);
+    if (!introduced) throw new Error(`schema update ${intentId} carries no contract version to release`);
+    at = deps.clock.now().toISOString();
+    await record(deps, intentId, 'release.contract-only', {
+      service: intent.change.service,
+      environment,
+      profile: intent.change.profile,
+      contractVersion: introduced.contractVersion,
+      contractDigest: introduced.contractDigest,
+      reason:
+        "a schema update changes the profile's contract, not its configuration: nothing is deployed, and users keep the configuration they are served",
+      at,
+    });
+  }
+  return {
+    deploymentId: 'none',
+    service: intent.change.service,
+    environment,
+    strategy: 'none',
+    state: 'COMPLETE',
+    percentageComplete: 0,
+    startedAt: at,
+    completedAt: at,
+    done: true,
+    action: 'continue',
+    pollSeconds: 1,
+    eventsRecorded: 0,
+    contractOnly: true,
+  };
 }
 
 /**

@@ -162,6 +162,11 @@ export const releaseResultSchema = z.object({
   /** The principal whose stop request rolled the release back or held it (`stop-intent.ts`). */
   stoppedBy: z.string().optional(),
   pollSeconds: z.number().int().min(1),
+  /**
+   * A schema update's release (`release.contract-only`): it deployed nothing, and is COMPLETE at its start.
+   * Its `deploymentId` is `none`; CheckRelease reads no deployment for it.
+   */
+  contractOnly: z.literal(true).optional(),
   /** Number of deployment events already written to the ledger. */
   eventsRecorded: z.number().int().min(0),
   /** Rollback, freeze or roll forward, chosen from the intent's constraints when the release started. */

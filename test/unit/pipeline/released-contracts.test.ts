@@ -16,7 +16,6 @@ import { verify } from '../../../lambdas/core/pipeline/verify.js';
 import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import { makeIntent, submittedBy } from '../core/fixtures.js';
 import {
-  errorRateFault,
   type Harness,
   intentAt,
   pipelineHarness,
@@ -180,23 +179,6 @@ describe('a released schema update registers the contract it carries', () => {
 });
 
 describe('a schema update that does not release registers nothing', () => {
-  test('rolled back by an alarm', async () => {
-    const h = pipelineHarness();
-    const rolledBack = await runIntent(
-      h,
-      schemaUpdate(h, (d) => Object.assign(d, { simulation: errorRateFault(25) })),
-    );
-    expect(rolledBack.learning?.outcome).toBe('rolled-back');
-    expect(await h.store.get(...key('1.2.0'))).toBeUndefined();
-    const types = (await entriesOf(h, rolledBack.declared!.intentId)).map((e) => e.type);
-    expect(types).not.toContain('contract.registered');
-    const after = await structureOf(h, launch(h, '1.2.0'));
-    expect(after.structure?.verdict).toBe('invalid');
-    expect(JSON.stringify(after.structure?.errors)).toContain(
-      'change.contractVersion 1.2.0 does not exist for launch-flags/flags (versions: 1.0.0, 1.1.0)',
-    );
-  });
-
   test('rejected by the policy set', async () => {
     const h = pipelineHarness();
     const outsider = schemaUpdate(

@@ -12,6 +12,7 @@ import { releasedContent } from '../../../lambdas/core/pipeline/release-configur
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import { catalog } from '../core/fixtures.js';
 import {
+  errorRateFault,
   type Harness,
   intentAt,
   pipelineHarness,
@@ -71,6 +72,22 @@ describe('a schema update changes the contract, not what users are served', () =
     });
     // Nothing it deployed says anything about the service's health: no confidence is earned or lost.
     expect(releaseVerdict(released)).toBe('not-judged');
+  });
+
+  test('a fault its simulation declares never reaches users: nothing deployed, nothing rolled back', async () => {
+    const h = pipelineHarness();
+    const released = await runIntent(
+      h,
+      intentAt(h, (d) => {
+        d.title = update.title;
+        d.change = structuredClone(update.change);
+        Object.assign(d, { simulation: errorRateFault(25) });
+      }),
+    );
+    expect(released.learning?.outcome).toBe('released');
+    const types = (await entriesOf(h, released.declared!.intentId)).map((e) => e.type);
+    expect(types).not.toContain('release.rollback-started');
+    expect(types).toContain('contract.registered');
   });
 
   test('a retried StartRelease or CheckRelease deploys nothing and records the release once', async () => {
