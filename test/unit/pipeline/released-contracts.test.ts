@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { canonicalDigest } from '../../../lambdas/core/ledger/canonical-json.js';
 import { admitPolicy } from '../../../lambdas/core/pipeline/admit-policy.js';
@@ -22,20 +21,11 @@ import {
   runIntent,
   runToVerify,
 } from './helpers/pipeline-harness.js';
+import { exampleContract, exampleSchemaUpdate, schemaUpdate } from './helpers/schema-update.js';
 
-const update = JSON.parse(
-  readFileSync(new URL('../../../examples/10-schema-update-flag.json', import.meta.url), 'utf8'),
-) as IntentInput;
-const schema = (update.change.payload as { schema: Record<string, unknown> }).schema;
+const update = exampleSchemaUpdate;
+const schema = exampleContract;
 const digest = canonicalDigest(schema);
-
-/** Example 10 at the harness's clock: the schema update that introduces launch-flags/flags@1.2.0. */
-const schemaUpdate = (h: Harness, edit: (d: IntentInput) => void = () => {}) =>
-  intentAt(h, (d) => {
-    d.title = update.title;
-    d.change = structuredClone(update.change);
-    edit(d);
-  });
 
 /** Example 11's flag, against `version`. */
 const launch = (h: Harness, version: string, title = 'Launch express pay') =>

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { AppConfigClient } from '@aws-sdk/client-appconfig';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AppConfigReleaser } from '../../../lambdas/adapters/aws/appconfig-releaser.js';
 import { simulatorKeys } from '../../../lambdas/adapters/local/simulated-deployment.js';
-import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { canonicalDigest } from '../../../lambdas/core/ledger/canonical-json.js';
 import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { releaseVerdict } from '../../../lambdas/core/pipeline/learn.js';
@@ -19,18 +17,9 @@ import {
   runIntent,
   runToVerify,
 } from './helpers/pipeline-harness.js';
+import { exampleContract, schemaUpdate } from './helpers/schema-update.js';
 
-const update = JSON.parse(
-  readFileSync(new URL('../../../examples/10-schema-update-flag.json', import.meta.url), 'utf8'),
-) as IntentInput;
-const schema = (update.change.payload as { schema: Record<string, unknown> }).schema;
-
-/** Example 10 at the harness's clock: the schema update that introduces launch-flags/flags@1.2.0. */
-const schemaUpdate = (h: Harness) =>
-  intentAt(h, (d) => {
-    d.title = update.title;
-    d.change = structuredClone(update.change);
-  });
+const schema = exampleContract;
 
 const entriesOf = async (h: Harness, intentId: string) =>
   (await h.ledger.forIntent('test', intentId)).map(({ entry }) => entry);
@@ -78,11 +67,7 @@ describe('a schema update changes the contract, not what users are served', () =
     const h = pipelineHarness();
     const released = await runIntent(
       h,
-      intentAt(h, (d) => {
-        d.title = update.title;
-        d.change = structuredClone(update.change);
-        Object.assign(d, { simulation: errorRateFault(25) });
-      }),
+      schemaUpdate(h, (d) => Object.assign(d, { simulation: errorRateFault(25) })),
     );
     expect(released.learning?.outcome).toBe('released');
     const types = (await entriesOf(h, released.declared!.intentId)).map((e) => e.type);
