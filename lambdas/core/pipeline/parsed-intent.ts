@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deepFreeze } from '../deep-freeze.js';
 import { InvalidInputError } from '../errors.js';
 import { type Intent, intentSchema } from '../intent.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
@@ -11,7 +12,28 @@ export function declaredIntent(state: PipelineState): { intent: Intent; intentId
       { path: 'declared', message: 'DeclareIntent must complete before this stage' },
     ]);
   }
-  return { intent: intentSchema.parse(state.intent), intentId: state.declared.intentId };
+  return { intent: parsedIntent(state.intent), intentId: state.declared.intentId };
+}
+
+/*
+ * Every stage after DeclareIntent reads the intent again from its own copy of the state. The same text always
+ * parses to the same intent, so each parse is kept, frozen (a stage cannot change what another reads), by its
+ * JSON text, which takes a fraction of the parse's time. A refusal is never kept. Bounded: past the limit it
+ * starts again.
+ */
+const parsedIntents = new Map<string, Intent>();
+const keptIntents = 256;
+
+function parsedIntent(raw: unknown): Intent {
+  const text = JSON.stringify(raw);
+  const kept = text === undefined ? undefined : parsedIntents.get(text);
+  if (kept !== undefined) return kept;
+  const intent = deepFreeze(intentSchema.parse(raw));
+  if (text !== undefined) {
+    if (parsedIntents.size >= keptIntents) parsedIntents.clear();
+    parsedIntents.set(text, intent);
+  }
+  return intent;
 }
 
 /**
