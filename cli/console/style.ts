@@ -44,6 +44,9 @@ input, select, textarea, button { font: inherit; padding: .3rem .5rem; border: 1
 textarea { width: 100%; }
 code { overflow-wrap: anywhere; }
 @media (max-width: 600px) { main { padding: .8rem .6rem 2rem; } header.top { gap: .6rem; padding: .5rem .6rem; } }
+details.explain > summary { cursor: pointer; color: var(--accent); margin: .6rem 0 .2rem; }
+details.explain dl { font-size: 13px; margin: 0 0 .6rem; } details.explain dt { font-weight: 600; margin-top: .4rem; }
+details.explain dd { margin: 0 0 0 1rem; color: var(--muted); } p.lead { margin: .2rem 0 .6rem; }
 details.value-query > summary { cursor: pointer; color: var(--accent); margin: .4rem 0; }
 button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
 button.danger { background: var(--bad); border-color: var(--bad); }

@@ -11,6 +11,8 @@ import {
   type ConcludedIntent,
   type DoraFigures,
   doraFigures,
+  type TimeToValueSplit,
+  timeToValueSplit,
   type ValueGroup,
   valueReport,
 } from './value-report.js';
@@ -36,6 +38,11 @@ export interface ValueAnswer {
   dora: DoraFigures;
   doraOverTime: DoraOverTime;
   compounding: CompoundingCurves;
+  /**
+   * Time to value split into release time and waiting, each a median over the released changes; absent from the
+   * answer of a stack that predates it.
+   */
+  timeToValue?: TimeToValueSplit;
 }
 
 /**
@@ -79,5 +86,6 @@ export function valueAnswer(
     dora: doraFigures(within, window),
     doraOverTime: doraOverTime(within, window),
     compounding: compoundingCurves(within, curveDimensions),
+    timeToValue: timeToValueSplit(within),
   };
 }

@@ -572,6 +572,41 @@ export function doraFigures(
   };
 }
 
+/**
+ * Time to value split into what the release took and the waiting before it (queued for a lane, for a reviewer, for
+ * CI's checks), each a median over the released changes: what earned confidence speeds up is the release alone.
+ */
+export interface TimeToValueSplit {
+  /** Released changes in the window. */
+  released: number;
+  /** Median time to value over them (DORA's lead time). */
+  medianSeconds: number | null;
+  /** Of `released`, those whose release time is recorded (`ConcludedIntent.releaseSeconds`). */
+  releaseTimed: number;
+  /** Median release time and median waiting (time to value less release time) over `releaseTimed`. */
+  medianReleaseSeconds: number | null;
+  medianWaitingSeconds: number | null;
+}
+
+/** The released changes' time to value, release time and waiting, each as a median. */
+export function timeToValueSplit(intents: readonly ConcludedIntent[]): TimeToValueSplit {
+  const released = intents.filter((i) => i.outcome === 'released');
+  const timed = released.flatMap((i) =>
+    i.timeToValueSeconds === null || i.releaseSeconds === null || i.releaseSeconds === undefined
+      ? []
+      : [{ release: i.releaseSeconds, waiting: Math.max(0, i.timeToValueSeconds - i.releaseSeconds) }],
+  );
+  return {
+    released: released.length,
+    medianSeconds: median(
+      released.flatMap((i) => (i.timeToValueSeconds === null ? [] : [i.timeToValueSeconds])),
+    ),
+    releaseTimed: timed.length,
+    medianReleaseSeconds: median(timed.map((t) => t.release)),
+    medianWaitingSeconds: median(timed.map((t) => t.waiting)),
+  };
+}
+
 /** The median of the figures, null when there are none. */
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

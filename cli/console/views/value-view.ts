@@ -1,4 +1,5 @@
 import type { CompoundingCurve } from '../../../lambdas/core/value-compounding-curve.js';
+import { compoundingTrend } from '../../../lambdas/core/value-compounding-trend.js';
 import type { DoraPeriod } from '../../../lambdas/core/value-dora-periods.js';
 import type { ValueGroup } from '../../../lambdas/core/value-report.js';
 import { duration, usd } from '../../format.js';
@@ -82,23 +83,60 @@ function windowStatement(report: ValueReportDocument): Markup {
   return html`<p class="panel" id="window"><strong>Window:</strong> ${asked}${span}. Times are ${clockNote(report.clock)}.${partial === undefined ? '' : ` Partial: ${partial}.`}</p>`;
 }
 
+/**
+ * The figures first, each with a few words: the value the released changes deliver, their time to value split into
+ * release time and waiting, and the confidence their kind has earned; how each is computed follows, folded away.
+ */
 function headline(report: ValueReportDocument): Markup {
   const t = report.totals;
   const repeated = repeatedGoalsNote(report);
+  const failed = failedIntentsNote(t);
   const figure = (value: string, label: string, note?: string) =>
     html`<div class="figure"><div class="value">${value}</div><div class="label">${label}</div>${note ? html`<div class="label">${note}</div>` : ''}</div>`;
-  return html`<section aria-label="Headline figures"><div class="grid">
-${figure(usd(t.valuePerHourUsd), 'value per hour released', `${releasedValueNote}${repeated === undefined ? '' : `. ${repeated}`}`)}
-${figure(
-  t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd),
-  'value per hour per employee',
-  `Σ (value/hour ÷ employees) over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`,
-)}
-${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', "under each change's growth model (formulas below the table)")}
-${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released; a later attempt from its previous attempt’s conclusion, so a change’s delay counts once')}
-${figure(duration(report.dora.leadTimeSeconds), 'median time to value', 'from declaration, or a scheduled change’s due instant, to released value')}
-${figure(`${t.released} / ${t.intents}`, 'released / concluded', failedIntentsNote(t))}
-</div></section>`;
+  return html`<p class="lead">What the changes released in this window deliver, how long they took to reach users, and what their kinds have earned.</p>
+<section aria-label="Headline figures"><div class="grid">
+${figure(usd(t.valuePerHourUsd), 'value per hour released', `${t.released} of ${t.intents} concluded changes released${repeated === undefined ? '' : '; a repeated goal counted once'}`)}
+${figure(duration(report.dora.leadTimeSeconds), 'median time to value', splitNote(report))}
+${confidenceFigure(report, figure)}
+${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value not flowing while changes waited')}
+${figure(t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd), 'value per hour per employee', `over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`)}
+${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', 'under each change’s growth model')}
+</div></section>
+<details class="explain"><summary>How these figures are computed</summary><dl>
+<dt>value per hour released</dt><dd>${releasedValueNote}.${repeated === undefined ? '' : ` ${repeated}.`}${failed === undefined ? '' : ` ${failed}.`}</dd>
+<dt>median time to value</dt><dd>The median over the released changes, from declaration, or a scheduled change’s due instant, to released value. Release time is the part from the start of its release (the one that delivered it) to the value; the rest is waiting: queued for its lane, for its reviewer, for CI’s checks. Each is a median of its own, so the two need not add up to the time to value.</dd>
+<dt>confidence</dt><dd>The confidence Learn recorded for the kind of change with the most releases (by ${report.compounding.dimensions.join(', ')}) after its latest release: clean releases earn it, and it chooses a faster rollout strategy for the kind’s next safe change. The compounding curve below has every kind.</dd>
+<dt>cost of delay</dt><dd>value/hour × hours from declaration (or due instant) until released, or until concluded for a change never released; a later attempt from its previous attempt’s conclusion, so a change’s delay counts once.</dd>
+<dt>value per hour per employee</dt><dd>Σ (value/hour ÷ employees) over the ${t.releasedWithEmployees} of ${t.released} released changes whose value model names their employees; no headcount is assumed for the others.</dd>
+<dt>compounded value per hour</dt><dd>Each change’s value per hour under its growth model (formulas below the table).</dd>
+</dl></details>`;
+}
+
+/** `release 10m 00s · waiting 17m 00s`, each a median; or why it cannot be said. */
+function splitNote(report: ValueReportDocument): string {
+  const split = report.timeToValue;
+  if (split === undefined) return 'release time not reported by this stack';
+  if (split.medianReleaseSeconds === null || split.medianWaitingSeconds === null) {
+    return split.released === 0 ? 'nothing released' : 'release time not recorded';
+  }
+  const some =
+    split.releaseTimed < split.released ? ` (${split.releaseTimed} of ${split.released} timed)` : '';
+  return `release ${duration(split.medianReleaseSeconds)} · waiting ${duration(split.medianWaitingSeconds)}${some}`;
+}
+
+/** The confidence of the kind with the most releases after its latest release, beside its first. */
+function confidenceFigure(
+  report: ValueReportDocument,
+  figure: (value: string, label: string, note?: string) => Markup,
+): Markup {
+  const trend = compoundingTrend(report.compounding).find((t) => t.latestConfidence !== null);
+  if (trend === undefined) return figure('-', 'confidence', 'none recorded in this window');
+  const name = Object.values(trend.key).map(keyCell).join(' / ');
+  const first =
+    trend.releases > 1 && trend.firstConfidence !== null
+      ? ` (${trend.firstConfidence.toFixed(2)} after its first)`
+      : '';
+  return figure(trend.latestConfidence!.toFixed(2), 'confidence', `${name} after its latest release${first}`);
 }
 
 function queryForm(report: ValueReportDocument, options: ValueViewOptions): Markup {

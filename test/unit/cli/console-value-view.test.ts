@@ -79,7 +79,7 @@ describe('value view', () => {
     expect(markup).toContain(
       '<div class="value">$257.25</div><div class="label">value per hour released</div>',
     );
-    expect(markup).toContain('<div class="value">3 / 4</div>');
+    expect(markup).toContain('<div class="label">3 of 4 concluded changes released</div>');
   });
 
   test('one row per group, keyed by every dimension', () => {
