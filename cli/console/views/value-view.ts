@@ -10,6 +10,7 @@ import {
   catchingUpNote,
   clockNote,
   compoundingClaim,
+  compoundingLines,
   doraLine,
   failedIntentsNote,
   keyCell,
@@ -243,7 +244,7 @@ function curveName(curve: CompoundingCurve): string {
 function compoundingSection(report: ValueReportDocument): Markup {
   const { compounding } = report;
   const curves = compounding.curves.slice(0, curveLimit);
-  const intro = html`<p>The time to value of successive released changes of one kind (by ${compounding.dimensions.join(', ')}), in the order they concluded. ${compoundingClaim(report)} A failed change is marked where it fell.</p>`;
+  const intro = html`<p>The release time of successive released changes of one kind (by ${compounding.dimensions.join(', ')}), in the order they concluded: from the start of its release to its released value, the part of its time to value its rollout strategy sets. The waiting before it (for its lane, its reviewer, CI's checks) is left out of the curve and listed below it. ${compoundingClaim(report)} A failed change is marked where it fell.</p>`;
   if (curves.length === 0) {
     return html`<h2 id="compounding">Compounding curve</h2>${intro}<p>No released change in the window.</p>`;
   }
@@ -251,7 +252,7 @@ function compoundingSection(report: ValueReportDocument): Markup {
     name: curveName(curve),
     points: curve.points.map((p) => ({
       x: p.last,
-      y: p.timeToValueSeconds / 60,
+      y: p.releaseSeconds === undefined ? null : p.releaseSeconds / 60,
       ...(p.first === p.last ? {} : { xText: `${p.first}–${p.last}` }),
     })),
   }));
@@ -267,13 +268,16 @@ function compoundingSection(report: ValueReportDocument): Markup {
     ? ` Above ${compounding.maxPoints} releases, successive changes are taken together and each point is their median.`
     : '';
   const failureCount = curves.reduce((s, c) => s + c.failureCount, 0);
+  const untimed = curves.some((c) => c.points.some((p) => p.releaseSeconds === undefined))
+    ? ' A change with no release time recorded is left out (a gap in its line).'
+    : '';
   return html`<h2 id="compounding">Compounding curve</h2>${intro}
 ${lineChart({
-  title: `Time to value of successive changes by ${compounding.dimensions.join(', ')}`,
-  description: `Minutes from declaration (or a scheduled change's due instant) to released value against the change's number in its kind's sequence.${shown}${bucketed}`,
+  title: `Release time of successive changes by ${compounding.dimensions.join(', ')}`,
+  description: `Minutes from the start of each change's release to its released value, waiting left out, against the change's number in its kind's sequence.${shown}${bucketed}${untimed}`,
   series,
   xLabel: 'change number in its kind',
-  yLabel: 'time to value (minutes)',
+  yLabel: 'release time (minutes)',
   formatX: (x) => `#${x}`,
   formatY: minutes,
   markers: failures.map(({ curve, f }) => ({
@@ -281,7 +285,11 @@ ${lineChart({
     label: `${f.outcome} after #${f.after} (${curveName(curve)})`,
   })),
 })}
-${failureCount > failures.length ? html`<p class="muted">${failureCount} failed changes in these kinds; the latest ${failures.length} are marked.</p>` : ''}`;
+${failureCount > failures.length ? html`<p class="muted">${failureCount} failed changes in these kinds; the latest ${failures.length} are marked.</p>` : ''}
+<p>Release time and waiting, first → latest released change of each kind:</p>
+<ul class="trends">${compoundingLines(report)
+    .slice(1)
+    .map((line) => html`<li>${line.trim()}</li>`)}</ul>`;
 }
 
 /** The window DORA over time covers, in words: one instant, hours and minutes under a day, else days. */

@@ -21,6 +21,7 @@ const intents = [
     employeeCount: 40,
     costOfDelayUsd: 12.5,
     timeToValueSeconds: 1800,
+    releaseSeconds: 1200,
     concludedAt: '2026-11-02T09:00:00Z',
   }),
   concluded({
@@ -29,6 +30,7 @@ const intents = [
     team: 'growth',
     valuePerHourUsd: 50,
     timeToValueSeconds: 600,
+    releaseSeconds: 600,
     concludedAt: '2026-11-03T09:00:00Z',
   }),
   concluded({
@@ -150,7 +152,7 @@ describe('value view', () => {
     const markup = valueView(report).text;
 
     expect(markup).toContain('aria-label="Cost of delay by region, team.');
-    expect(markup).toContain('aria-label="Time to value of successive changes by service, kind.');
+    expect(markup).toContain('aria-label="Release time of successive changes by service, kind.');
     expect(markup).toContain('>rolled-back after #2 (launch-…</text>');
     expect(markup).toContain('<div class="charts"><figure class="chart">');
     expect(markup).toContain(
