@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import {
   admissionLanePayload,
   exposurePercentagePayload,
@@ -12,6 +13,28 @@ import { duration, intentHref, statusBadge, when } from './parts.js';
 
 /** `review.requested`: the lane it gave up while its review waits, absent when it kept it (an emergency). */
 const reviewLanePayload = ledgerPayloads['review.requested'].pick({ laneReleased: true }).loose();
+/** An emergency's `admission.admitted`: the release on its lane it preempted, when it did. */
+const preemptionPayload = z.looseObject({
+  nonInterference: z.looseObject({
+    preemption: z.looseObject({ action: z.literal('preempted'), intentId: z.string() }),
+  }),
+});
+/** `release.preempted`: the emergency that stopped the release. */
+const preemptedByPayload = ledgerPayloads['release.preempted'].pick({ preemptedBy: true }).loose();
+/** `admission.scheduled`: the instant it is due. */
+const scheduledPayload = ledgerPayloads['admission.scheduled'].pick({ dueAt: true }).loose();
+
+/** What a change that holds no lane waits for, beyond the intents its admission named. */
+type Awaited =
+  | { kind: 'preempted'; by: string | null }
+  | { kind: 'readmission' }
+  | { kind: 'scheduled'; dueAt: string | null };
+
+/** An emergency's admission that preempted an intent: the ledger position it was recorded at, and the emergency. */
+interface PreemptedBy {
+  seq: number;
+  by: string;
+}
 
 interface LaneRow {
   intent: IntentWithEntries;
@@ -25,6 +48,13 @@ interface LaneRow {
   /** Its fail-fast gate waits for CI's check results (`awaiting-checks`): it holds its lane meanwhile. */
   awaitingChecks: boolean;
   waitingFor: string[];
+  /**
+   * What it waits for holding no lane, when its admission names no intent: the lane back after its preemption,
+   * its admission again after its approval, its scheduled window. Absent otherwise.
+   */
+  awaits?: Awaited;
+  /** The changes holding its lane (`holding`), for one that holds none: whom it waits behind. */
+  behind: string[];
   /** The seconds admission predicted it would wait when it queued: the change in its time to value. */
   predictedWaitSeconds: number | null;
   predictedCompletionAt: string | null;
@@ -34,6 +64,7 @@ interface LaneRow {
 /** Lanes from the in-flight intents: who releases on each, who waits behind, and the wait predicted for them. */
 export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
   const lanes = new Map<string, LaneRow[]>();
+  const preemptions = preemptionsOf(intents);
   for (const intent of intents) {
     const admission = [...intent.entries].reverse().find((e) => e.type.startsWith('admission.'));
     if (!admission) continue;
@@ -44,7 +75,8 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     const blocking = checks.filter((c) => c.blocks).map((c) => Date.parse(c.predictedCompletionAt));
     // A wait for automation keeps the lane, as a held release's decision does: CI's check results come within hours.
     const awaitingChecks = intent.status === 'awaiting-checks';
-    const holding = holdsLane(intent.entries);
+    const preempted = preemptions.get(intent.intentId);
+    const holding = holdsLane(intent.entries, preempted?.seq);
     const awaitingReview = intent.status === 'awaiting-review';
     const requested = [...intent.entries].reverse().find((e) => e.type === 'review.requested');
     const gaveUpLane =
@@ -60,6 +92,8 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
       reviewKeepsLane,
       awaitingChecks,
       waitingFor: gaveUpLane || reviewKeepsLane ? [] : (p.waitingFor ?? []),
+      ...(holding || gaveUpLane ? {} : awaitedOf(intent.entries, preempted)),
+      behind: [],
       predictedWaitSeconds:
         !holding && waitUntil !== undefined
           ? Math.max(0, (waitUntil - Date.parse(admission.timestamp)) / 1000)
@@ -69,8 +103,57 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     };
     lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
   }
-  for (const rows of lanes.values()) rows.sort((a, b) => Number(b.holding) - Number(a.holding));
+  for (const rows of lanes.values()) {
+    rows.sort((a, b) => Number(b.holding) - Number(a.holding));
+    const holders = rows.filter((r) => r.holding).map((r) => r.intent.intentId);
+    for (const row of rows) if (!row.holding) row.behind = holders;
+  }
   return lanes;
+}
+
+/**
+ * The intents an emergency preempted, from the emergencies' `admission.admitted` entries: by then the core has
+ * queued the preempted intent again (or, when its deployment had ended first, taken its lease away), whether or
+ * not its own `release.preempted` is recorded yet — it never is for one that ended first.
+ */
+function preemptionsOf(intents: readonly IntentWithEntries[]): Map<string, PreemptedBy> {
+  const preempted = new Map<string, PreemptedBy>();
+  for (const intent of intents) {
+    for (const e of intent.entries) {
+      if (e.type !== 'admission.admitted') continue;
+      const target = preemptionPayload.safeParse(e.payload).data?.nonInterference.preemption.intentId;
+      if (target === undefined) continue;
+      const known = preempted.get(target);
+      if (!known || known.seq < e.seq) preempted.set(target, { seq: e.seq, by: e.intentId });
+    }
+  }
+  return preempted;
+}
+
+/** What a change holding no lane waits for, read off its ledger after its latest admission; nothing more to say. */
+function awaitedOf(
+  entries: readonly LedgerEntry[],
+  preempted: PreemptedBy | undefined,
+): { awaits?: Awaited } {
+  const admissionAt = entries.findLastIndex((e) => e.type.startsWith('admission.'));
+  const admission = entries[admissionAt];
+  if (admission === undefined) return {};
+  if (admission.type === 'admission.scheduled') {
+    const dueAt = scheduledPayload.safeParse(admission.payload).data?.dueAt ?? null;
+    return { awaits: { kind: 'scheduled', dueAt } };
+  }
+  if (admission.type !== 'admission.admitted') return {};
+  const since = entries.slice(admissionAt + 1);
+  const stopped = since.findLast((e) => e.type === 'release.preempted');
+  if (stopped || (preempted !== undefined && preempted.seq > admission.seq)) {
+    const named = stopped ? preemptedByPayload.safeParse(stopped.payload).data?.preemptedBy : undefined;
+    return { awaits: { kind: 'preempted', by: named ?? preempted?.by ?? null } };
+  }
+  const requested = since.findLastIndex((e) => e.type === 'review.requested');
+  if (requested >= 0 && since.slice(requested + 1).some((e) => e.type === 'review.approved')) {
+    return { awaits: { kind: 'readmission' } };
+  }
+  return {};
 }
 
 /**
@@ -79,12 +162,16 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
  * results, its release and a held release's decision — until Learn or RecordFailure deletes it (`intent.concluded`,
  * `stage.failed`), its review wait gives it up (`review.requested` naming `laneReleased`; an authorised emergency
  * keeps it, so names none: `requestReview`), or an emergency's preemption queues it again (`release.preempted`, which
- * goes back to AwaitLane with no admission entry until it is admitted again). Queued, scheduled and rejected
- * admissions hold none.
+ * goes back to AwaitLane with no admission entry until it is admitted again). The core takes the lane from the
+ * preempted release when it commits the emergency's admission, before either ledger says so, and records no
+ * `release.preempted` for a deployment that ended before the stop reached it: so an emergency's admission naming
+ * it (`preemptedAtSeq`, the position of that entry) ends its hold too. Queued, scheduled and rejected admissions
+ * hold none.
  */
-export function holdsLane(entries: readonly LedgerEntry[]): boolean {
+export function holdsLane(entries: readonly LedgerEntry[], preemptedAtSeq?: number): boolean {
   const admission = entries.findLastIndex((e) => e.type.startsWith('admission.'));
   if (admission < 0 || entries[admission]!.type !== 'admission.admitted') return false;
+  if (preemptedAtSeq !== undefined && preemptedAtSeq > entries[admission]!.seq) return false;
   return !entries
     .slice(admission + 1)
     .some(
@@ -121,7 +208,9 @@ export function lanesView(intents: IntentWithEntries[], truncated: boolean): Mar
 predicted when the change queued: the change in its time to value.
 A change waiting for CI's check results holds its lane: the others wait behind it.
 A change waiting for its reviewer holds no lane: it is listed under the lane its approval will claim again.
-An authorised emergency waiting for its reviewer keeps its lane: the others wait behind it.</p>
+An authorised emergency waiting for its reviewer keeps its lane: the others wait behind it.
+A release an emergency preempted holds its lane no more from the emergency's admission on: it waits at the head
+of the lane. An approved change holds none until it is admitted again, a scheduled one none until its window.</p>
 ${truncated ? html`<p class="muted">Showing the newest 200 intents in flight.</p>` : ''}
 <div id="lanes" data-live="5">
 ${lanes.length === 0 ? html`<p class="muted">Nothing is in flight.</p>` : ''}
@@ -134,9 +223,37 @@ ${lanes.map(
       row,
     ) => html`<tr${intentRowAttributes(row.intent.intentId, row.intent.title)}><td>${intentCell(row.intent.intentId, row.intent.title)}</td>
 <td>${statusBadge(row.intent.status)}</td><td class="num">${row.percentage === null ? '—' : `${row.percentage}%`}</td>
-<td>${row.gaveUpLane ? 'its reviewer of record (holds no lane meanwhile)' : row.reviewKeepsLane ? 'its reviewer of record (holds its lane meanwhile)' : row.awaitingChecks ? html`CI's check results (holds its lane meanwhile)` : row.waitingFor.length > 0 ? row.waitingFor.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`) : '—'}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
+<td>${waitingCell(row)}</td><td class="num">${row.predictedWaitSeconds === null ? '—' : `+${duration(row.predictedWaitSeconds)}`}</td>
 <td>${when(row.predictedCompletionAt)}</td></tr>`,
   )}</tbody></table></section>`,
 )}
 </div>`;
+}
+
+/** The links to these intents, comma-separated. */
+function intentLinks(ids: readonly string[]): Markup {
+  return html`${ids.map((id, k) => html`${k > 0 ? ', ' : ''}<a href="${intentHref(id)}">${id}</a>`)}`;
+}
+
+/** What the row's change waits for: its reviewer, CI, the intents admission named, or why it holds no lane. */
+function waitingCell(row: LaneRow): Markup | string {
+  if (row.gaveUpLane) return 'its reviewer of record (holds no lane meanwhile)';
+  if (row.reviewKeepsLane) return 'its reviewer of record (holds its lane meanwhile)';
+  if (row.awaitingChecks) return html`CI's check results (holds its lane meanwhile)`;
+  const awaits = row.awaits;
+  if (awaits?.kind === 'preempted') {
+    const others = row.behind.filter((id) => id !== awaits.by);
+    const behind = others.length > 0 ? html`; behind ${intentLinks(others)}` : '';
+    return awaits.by === null
+      ? html`the lane back after its preemption (queued again at the head of the lane)${behind}`
+      : html`${intentLinks([awaits.by])}, the emergency that preempted it (queued again at the head of the lane)${behind}`;
+  }
+  if (awaits?.kind === 'readmission') {
+    return html`its admission again, now approved${row.behind.length > 0 ? html`: behind ${intentLinks(row.behind)}` : ''}`;
+  }
+  if (awaits?.kind === 'scheduled') {
+    return awaits.dueAt === null ? 'its scheduled window' : `its scheduled window at ${when(awaits.dueAt)}`;
+  }
+  if (row.waitingFor.length > 0) return intentLinks(row.waitingFor);
+  return '—';
 }
