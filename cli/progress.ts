@@ -73,8 +73,12 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output, event: Progre
       .join(', ')}${reused ? `; standard change, reuses ${reused.decisionId}` : ''}`;
   },
   AwaitReview: (out) => `${out.decision} by ${out.reviewer}`,
-  StartRelease: (out) => `release started: ${out.deploymentId} with ${out.strategy}`,
+  StartRelease: (out) =>
+    out.contractOnly
+      ? 'nothing to deploy: a schema update registers its contract as it concludes (no AppConfig deployment)'
+      : `release started: ${out.deploymentId} with ${out.strategy}`,
   CheckRelease: (out) => {
+    if (out.contractOnly) return 'no deployment to check: the contract is registered at Learn';
     const alarm = out.alarm
       ? out.state === 'ROLLED_BACK'
         ? ` - rolled back by alarm ${out.alarm}`

@@ -24,6 +24,9 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
   if (status.requester) console.log(`requester ${terminalText(status.requester)}`);
   if (change) console.log(`change   ${terminalText(change.target)}`);
   console.log(`status   ${paint(status.status, statusColour(status))}`);
+  if (status.status === 'registering-contract') {
+    console.log("         nothing to deploy: a schema update's contract is registered as it concludes");
+  }
   if (status.review) console.log(`review   ${reviewText(status.review)}`);
   if (status.timeToValueSeconds !== null)
     console.log(`time to value  ${duration(status.timeToValueSeconds)}`);

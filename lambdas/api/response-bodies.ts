@@ -23,7 +23,7 @@ const statusFields = {
   status: z
     .string()
     .describe(
-      'awaiting-review, awaiting-checks, awaiting-decision, releasing, the outcome once concluded, or the last step recorded',
+      'awaiting-review, awaiting-checks, awaiting-decision, releasing, registering-contract (a schema update: nothing to deploy), the outcome once concluded, or the last step recorded',
     ),
   outcome: nullableText,
   tier: nullableNumber,

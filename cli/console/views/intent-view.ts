@@ -84,6 +84,10 @@ const describedPayload = ledgerPayloads['release.deployment-started'].pick({ des
 const reviewerPayload = ledgerPayloads['review.approved'].pick({ reviewer: true, reason: true }).loose();
 /** `release.stopped`: why itv stopped it. */
 const stoppedReasonPayload = ledgerPayloads['release.stopped'].pick({ reason: true }).loose();
+/** `release.contract-only`: the contract a schema update's release registers, deploying nothing. */
+const contractOnlyPayload = ledgerPayloads['release.contract-only']
+  .pick({ service: true, profile: true, contractVersion: true })
+  .loose();
 /** `review.requested`: by whom, at which tier, and who may decide it (absent on entries written before). */
 const reviewRequestedPayload = ledgerPayloads['review.requested']
   .pick({ requester: true, tier: true, reviewers: true })
@@ -167,6 +171,7 @@ ${figure('Intent', intent.intentId, 'id')}${figure('Service', intent.service ?? 
 ${figure('Tier', intent.tier === null ? '—' : String(intent.tier))}${valueFigures(intent, change)}${figure('Time to value', duration(intent.timeToValueSeconds))}
 </div>
 ${options.retriedAs ? retriedPanel(options.retriedAs) : ''}
+${contractOnlyPanel(intent)}
 ${change ? changePanel(change) : ''}
 ${reviewPanel(intent, change, options)}
 ${controlPanel(intent, options)}
@@ -267,7 +272,29 @@ function stepDetail(entry: LedgerEntry): Markup | string {
     return html` — by ${review.reviewer}${review.reason !== undefined ? html`: ${review.reason}` : ''}`;
   const stopped = entry.type === 'release.stopped' ? read(entry, stoppedReasonPayload) : undefined;
   if (stopped) return html` — ${stopped.reason}`;
+  const contract = entry.type === 'release.contract-only' ? read(entry, contractOnlyPayload) : undefined;
+  if (contract) return html` — contract ${contractName(contract)}, nothing deployed`;
   return '';
+}
+
+function contractName(c: { service: string; profile: string; contractVersion: string }): string {
+  return `${c.service}/${c.profile}@${c.contractVersion}`;
+}
+
+/**
+ * A schema update's release deploys nothing (`release.contract-only`): said as what it is, registering its
+ * contract, rather than as a release with no deployment.
+ */
+function contractOnlyPanel(intent: IntentWithEntries): Markup | string {
+  const contract = read(
+    lastOf(intent.entries, (type) => type === 'release.contract-only'),
+    contractOnlyPayload,
+  );
+  if (!contract) return '';
+  const what = html`A schema update changes the profile's contract, not its configuration: users keep the configuration they are served.`;
+  return intent.outcome === null
+    ? html`<p class="panel">Registering contract ${contractName(contract)}: nothing to deploy. ${what} Learn registers the contract as the change concludes.</p>`
+    : html`<p class="panel">Contract ${contractName(contract)}: nothing was deployed. ${what}</p>`;
 }
 
 function reviewPanel(

@@ -29,7 +29,8 @@ export interface IntentStatus {
   service: string | null;
   /**
    * `awaiting-review`, `awaiting-checks` (a fail-fast gate waits for CI to report), `awaiting-decision` (a held
-   * release waits for its owners), `releasing`, the outcome
+   * release waits for its owners), `releasing`, `registering-contract` (a schema update's release deployed nothing,
+   * `release.contract-only`, and Learn registers its contract), the outcome
    * once concluded, or the last step recorded.
    */
   status: string;
@@ -91,6 +92,8 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
   // Parked until CI reports the checks Verify lacks (a report records `check.reported`, skipped above).
   else if (lastType === 'verification.awaiting-checks') status = 'awaiting-checks';
   else if (preemptedSinceStart(entries)) status = 'preempted';
+  // A schema update's release deploys nothing: Learn registers its contract as it concludes.
+  else if (last('release.')?.type === 'release.contract-only') status = 'registering-contract';
   else if (last('release.')) status = 'releasing';
   const rollout = rolloutOf(entries);
   return {
