@@ -15,7 +15,8 @@ export const awaitLaneStage = defineStage({
   comment:
     'Parks a queued intent until an intent it waits for concludes or fails (SendTaskSuccess), or its park times out when a blocker lease lapses (six hours at most); then admission re-checks.',
   resultPath: '$.laneWait',
-  // Keeps the token beside each blocker's place (put), reads the places; wakes itself when one already left.
+  // Keeps the token beside each blocker's place (put), reads the places; wakes itself when one already left or now
+  // ranks behind it, and a preempted holder wakes the park of a queued emergency it waits for (task-success).
   access: { state: 'park', pipeline: 'task-success' },
   parameters: { taskToken: '$$.Task.Token', intentId: '$.declared.intentId', admission: '$.admission' },
   callbackTimeoutPath: '$.admission.retryAfterSeconds',

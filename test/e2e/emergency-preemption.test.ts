@@ -129,6 +129,69 @@ describe('an emergency on a lane that is releasing', () => {
   );
 
   test(
+    'a second emergency waits for the first, not for the release the first preempted: all three release, the fixes in turn',
+    async () => {
+      // Prepare: the routine release, approved, 40 minutes in; the first fix preempts it and starts.
+      const holdClock = h.scheduler.join();
+      const routineIntent = patientRecordsChange();
+      const routineRun = h.pipeline.start({ intent: routineIntent, caller: namedLocally('victor', 'test') });
+      const routine = await awaitingReview(h, routineIntent.title);
+      await approvedAndStarted(h, routine);
+      await h.scheduler.sleep(40 * 60_000);
+      const fixIntent = patientRecordsChange((i) => {
+        i.title = 'Cut break-glass sessions to 15 minutes now';
+        i.change.payload!.breakGlassMaxMinutes = 15;
+        i.authority.emergencyOverride = true;
+      });
+      const fixRun = h.pipeline.start({ intent: fixIntent, caller: namedLocally('victor', 'test') });
+      const fix = await awaitingReview(h, fixIntent.title);
+      await approvedAndStarted(h, fix);
+
+      // Act: ten minutes into the first fix's release, a second fix arrives under an emergency override; the
+      // clock runs on until the first fix has ended and the second waits for its reviewer.
+      await h.scheduler.sleep(10 * 60_000);
+      const secondIntent = patientRecordsChange((i) => {
+        i.title = 'Cut break-glass sessions to 10 minutes now';
+        i.change.payload!.breakGlassMaxMinutes = 10;
+        i.authority.emergencyOverride = true;
+      });
+      const secondRun = h.pipeline.start({ intent: secondIntent, caller: namedLocally('victor', 'test') });
+      await h.scheduler.sleep(2 * 3600_000);
+      const second = await awaitingReview(h, secondIntent.title);
+      await approvedAndStarted(h, second);
+      holdClock();
+      const reports = await Promise.all([routineRun, fixRun, secondRun]);
+
+      // Assess: all three released.
+      expect(reports.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      for (const intentId of [routine, fix, second])
+        expect(intentStatus(intentId, await h.entries(intentId))?.status).toBe('released');
+      const at = async (intentId: string, type: string) =>
+        (await h.entries(intentId)).filter((s) => s.entry.type === type).map((s) => s.entry);
+
+      // The second fix queued for the first (the lane's holder), not for the routine the first had preempted, and
+      // stopped nothing: the routine was preempted once, by the first fix.
+      const queued = (await at(second, 'admission.queued')).map((e) => e.payload);
+      expect(queued).toEqual([expect.objectContaining({ waitingFor: [fix] })]);
+      const admitted = ledgerPayloads['admission.admitted'].parse(
+        (await at(second, 'admission.admitted'))[0]!.payload,
+      );
+      expect(admitted.nonInterference.preemption).toBeUndefined();
+      expect((await at(routine, 'release.preempted')).map((e) => e.payload.preemptedBy)).toEqual([fix]);
+
+      // In turn: the first fix, then the second, then the routine anew.
+      const fixDone = (await at(fix, 'release.deployment-completed'))[0]!.timestamp;
+      const [secondStart] = await at(second, 'release.started');
+      const secondDone = (await at(second, 'release.deployment-completed'))[0]!.timestamp;
+      const routineStarts = await at(routine, 'release.started');
+      expect(routineStarts).toHaveLength(2);
+      expect(Date.parse(secondStart!.timestamp)).toBeGreaterThanOrEqual(Date.parse(fixDone));
+      expect(Date.parse(routineStarts[1]!.timestamp)).toBeGreaterThanOrEqual(Date.parse(secondDone));
+    },
+    intentsBudgetMs(5),
+  );
+
+  test(
     'an override claimed without the authority is refused and preempts nothing',
     async () => {
       // Prepare

@@ -48,6 +48,30 @@ export async function readOccupancy(state: StateStore, intentId: string): Promis
 }
 
 /**
+ * The places of `intentIds` as admission counts them (`readOccupancy`), each read by its key: the sequencer first,
+ * then the places, so a place committed at the version read is seen as committed. Absent: no place, or one whose
+ * commit never happened. What a park reads (by key, without listing the partition) to tell whether its way changed.
+ */
+export async function readPlaces(
+  state: StateStore,
+  intentIds: readonly string[],
+): Promise<Map<string, InFlightRecord>> {
+  const key = stateKeys.admissionSequencer();
+  const sequencer = await state.get<SequencerData>(key.pk, key.sk);
+  const version = sequencer?.version ?? 0;
+  const commits = sequencer?.data.commits ?? [];
+  const committedBy = new Map(commits);
+  const places = new Map<string, InFlightRecord>();
+  for (const intentId of intentIds) {
+    const placeKey = stateKeys.inFlightIntent(intentId);
+    const item = await state.get<InFlightRecord>(placeKey.pk, placeKey.sk);
+    const place = item ? committedPlace(item.data, version, committedBy, commits[0]?.[0]) : undefined;
+    if (place) places.set(intentId, place);
+  }
+  return places;
+}
+
+/**
  * A place as it counts: without its `commitAt` once the sequencer shows that commit as its writer's (the intent's
  * own, or `commitBy`'s); until then, an intent's own place is left out and a place another admission wrote for it
  * reads as it was before (`before`). A place not yet committed (`commitAt` past the version read) reads so too: if

@@ -1,3 +1,5 @@
+import { readPlaces } from '../admission/occupancy.js';
+import { queueOrder, toOccupant } from '../admission/occupant.js';
 import { stateKeys } from '../state-keys.js';
 import type { PipelineDeps } from './deps.js';
 import type { AdmissionResult } from './state.js';
@@ -13,7 +15,20 @@ interface LaneWaiter {
  * RecordFailure finds it (`wakeLaneWaiters`). Written first and checked after: when a blocker has already left
  * (it ended between admission and this park), the intent wakes itself at once, so no wake is lost — the blocker
  * deletes its place before it reads its waiters, and this writes its token before it reads the places.
- * `clear` says it did: the local runner, which parks in process, goes straight back to admission then.
+ *
+ * A blocker's place can also change without leaving: an emergency preempts a lane holder, which then waits again
+ * at the head of its lane, behind every emergency (`queueOrder`), and frees nothing. Two rules keep anyone from
+ * waiting for an intent that waits for it:
+ * - a blocker that now ranks behind this intent cannot be what frees it: the intent wakes itself and admission
+ *   decides again (an emergency that decided to wait for the holder, parking after the preemption);
+ * - a preempted holder that waits for a queued emergency sends back that emergency's park token
+ *   (`stateKeys.lanePark`): the emergency may have parked on it while it held the lane, and would otherwise wait
+ *   for it until its park timed out. Woken, the emergency decides again and waits for the emergency holding the
+ *   lane, or takes it. Both are written first and checked after in the same way: the preemption is committed
+ *   before the preempted holder parks, so an emergency that parks later reads the holder behind it.
+ *
+ * Places are read as admission counts them (`readPlaces`). `clear` says the park resumed at once: the local runner,
+ * which parks in process, goes straight back to admission then.
  */
 export async function parkForLane(
   intentId: string,
@@ -28,17 +43,41 @@ export async function parkForLane(
     await deps.state.put<LaneWaiter>(key.pk, key.sk, { token, parkedAt });
   }
   // Kept under the intent too, where a stop finds it; the stop request is read after it is written, so a stop
-  // that came before the park wakes it here and one after finds the token (`stop-intent.ts`).
+  // that came before the park wakes it here and one after finds the token (`stop-intent.ts`). A preempted holder
+  // finds it here as well (above).
   const park = stateKeys.lanePark(intentId);
   await deps.state.put<LaneWaiter>(park.pk, park.sk, { token, parkedAt });
   const stopKey = stateKeys.stopRequest(intentId);
   let clear = blockers.length === 0 || (await deps.state.get(stopKey.pk, stopKey.sk)) !== undefined;
-  for (const blocker of blockers) {
-    if (clear) break;
-    const place = stateKeys.inFlightIntent(blocker);
-    clear = (await deps.state.get(place.pk, place.sk)) === undefined;
+  const nudged: string[] = [];
+  if (!clear) {
+    const places = await readPlaces(deps.state, [intentId, ...blockers]);
+    const own = places.get(intentId);
+    const self = own ? toOccupant(own) : undefined;
+    for (const blocker of blockers) {
+      const place = places.get(blocker);
+      if (!place) {
+        clear = true;
+        break;
+      }
+      const other = toOccupant(place);
+      if (!self || other.status !== 'queued') continue;
+      if (queueOrder(other, self) > 0) {
+        clear = true;
+        break;
+      }
+      if (self.preemptedBy !== undefined && other.emergencyOverride) nudged.push(blocker);
+    }
   }
-  if (clear) await deps.laneWake?.wake(token);
+  if (clear) {
+    await deps.laneWake?.wake(token);
+    return { clear };
+  }
+  for (const blocker of nudged) {
+    const parked = stateKeys.lanePark(blocker);
+    const waiter = await deps.state.get<LaneWaiter>(parked.pk, parked.sk);
+    if (waiter) await deps.laneWake?.wake(waiter.data.token).catch(() => 'failed' as const);
+  }
   return { clear };
 }
 

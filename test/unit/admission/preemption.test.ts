@@ -154,4 +154,24 @@ describe('the price of a preemption', () => {
     expect(requeued.admittedAt).toBeUndefined();
     expect(order).toEqual(['int-fix', 'int-routine', 'int-earlier']);
   });
+
+  test('after a preemption a later emergency waits for the emergency holding the lane, never for the release it stopped', () => {
+    // Prepare: int-fix preempted the routine and holds the lane; int-fix-2 arrives after it.
+    const requeued = requeuedAfterPreemption(routine, emergency.intentId, now.toISOString());
+    const fix = occupant('int-fix', lane, ['launch-flags'], { emergencyOverride: true, arrival: 9 });
+    const later = queued('int-fix-2', lane, ['launch-flags'], 10, { emergencyOverride: true });
+
+    // Act
+    const second = decideNonInterference({ candidate: later, others: [fix, requeued], now, override: true });
+    const stopped = decideNonInterference({
+      candidate: requeued,
+      others: [fix, later],
+      now,
+      override: false,
+    });
+
+    // Assess: the waits-for relation runs one way: int-fix-2 → int-fix, int-routine → both.
+    expect(second.blockers.map((b) => b.intentId)).toEqual(['int-fix']);
+    expect(stopped.blockers.map((b) => b.intentId)).toEqual(['int-fix', 'int-fix-2']);
+  });
 });

@@ -1,12 +1,18 @@
+import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
-import { checkRelease } from '../../../lambdas/core/pipeline/check-release.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
 import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { admit, declared } from '../admission/harness.js';
-import { emergencyFix, type Harness, intentAt, pipelineHarness, runToVerify } from './helpers/pipeline-harness.js';
+import {
+  emergencyFix,
+  type Harness,
+  intentAt,
+  pipelineHarness,
+  runToVerify,
+} from './helpers/pipeline-harness.js';
 
 /** Task tokens sent back, as Step Functions takes them: each token resumes its park once. */
 function recordingWake(): LaneWake & { woken: string[] } {
@@ -24,7 +30,7 @@ function recordingWake(): LaneWake & { woken: string[] } {
 /** A second fix to launch-flags under an emergency override, from the same manager. */
 const secondFix = (d: Parameters<typeof emergencyFix>[0]) => {
   emergencyFix(d);
-  d.title = 'Turn dark mode off, with the reason on record';
+  d.title = 'Turn dark mode off, reported again by support';
   d.change.payload = { 'dark-mode': { enabled: false } };
 };
 
@@ -36,7 +42,9 @@ const id = (s: PipelineState) => s.declared!.intentId;
  * verified, its deployment not yet started; the first fix queues for it (there is nothing to stop yet); the second
  * fix's admission reads the partition while the first fix's place carries an uncommitted write (a round of the
  * first fix that then loses the sequencer to the second and puts its place back), so it leaves the first fix out
- * and parks on the routine alone. The first fix, ahead of the second by its arrival, then preempts the routine.
+ * and parks on the routine alone (admissions in separate Lambdas race through the sequencer; one local process takes
+ * them in turn). The first fix, ahead of the second by its arrival, then preempts the routine: the second fix's
+ * park is on an intent that now ranks behind it.
  */
 async function secondParkedOnThePreemptedHolder() {
   const h = pipelineHarness();
@@ -83,7 +91,8 @@ describe('a holder an emergency preempted, and an emergency parked behind it', (
       await parkForLane(id(state), token, state.admission!, deps);
     };
     /** Each execution whose token came back runs AdmitPolicy again, and parks again while it is queued. */
-    const resumeWoken = async (seen: Set<string>) => {
+    const admittedStates = new Map<string, PipelineState>();
+    const resumeWoken = async () => {
       const admitted: string[] = [];
       for (let round = 0; round < 10; round++) {
         const woken = wake.woken.filter((token) => parks.has(token) && !seen.has(token));
@@ -92,12 +101,23 @@ describe('a holder an emergency preempted, and an emergency parked behind it', (
           seen.add(token);
           const state = await admit(hw, parks.get(token)!);
           if (state.admission?.verdict === 'queued') await park(state);
-          else admitted.push(id(state));
+          else {
+            admitted.push(id(state));
+            admittedStates.set(id(state), state);
+          }
         }
       }
       return admitted;
     };
     const seen = new Set<string>();
+    const name = (intentId: string) =>
+      ({ [id(routine)]: 'routine', [id(first)]: 'first fix', [id(second)]: 'second fix' })[intentId] ??
+      intentId;
+    /** Who each execution still parked (its token not sent back) waits for. */
+    const stillParkedNow = () =>
+      [...parks.entries()]
+        .filter(([token]) => !wake.woken.includes(token))
+        .map(([, s]) => `${name(id(s))} waits for ${(s.admission?.waitingFor ?? []).map(name).join(', ')}`);
 
     // Act: the second fix is parked on the routine; the routine sees its deployment rolled back and queues again.
     await park(second);
@@ -108,24 +128,26 @@ describe('a holder an emergency preempted, and an emergency parked behind it', (
     const requeued = await admit(hw, polled);
     expect(requeued.admission).toMatchObject({ verdict: 'queued' });
     await park(requeued);
-    const admittedBeforeFirstEnds = await resumeWoken(seen);
+    const admittedBeforeFirstEnds = await resumeWoken();
     // The first fix ends: its Learn sends back the tokens parked on it.
     await learn(first, deps);
-    const admittedAfterFirst = await resumeWoken(seen);
-    // Who each execution still parked (its token not sent back) waits for.
-    const name = (intentId: string) =>
-      ({ [id(routine)]: 'routine', [id(first)]: 'first fix', [id(second)]: 'second fix' })[intentId] ?? intentId;
-    const stillParked = [...parks.entries()]
-      .filter(([token]) => !wake.woken.includes(token))
-      .map(([, s]) => `${name(id(s))} waits for ${(s.admission?.waitingFor ?? []).map(name).join(', ')}`);
+    const admittedAfterFirst = await resumeWoken();
+    const waitingAfterFirst = stillParkedNow();
+    // Then the second fix ends.
+    const secondAdmitted = admittedStates.get(id(second));
+    if (secondAdmitted) await learn(secondAdmitted, deps);
+    const admittedAfterSecond = await resumeWoken();
 
     // Assess: the second fix is admitted once the first has ended, without waiting for a park to time out; the
-    // preempted routine then waits for it alone, never for a fix that waits for the routine.
-    expect({ admittedBeforeFirstEnds, admittedAfterFirst, stillParked }).toEqual({
+    // preempted routine then waits for it alone, never for a fix that waits for the routine, and is admitted once
+    // it has ended.
+    expect({ admittedBeforeFirstEnds, admittedAfterFirst, waitingAfterFirst, admittedAfterSecond }).toEqual({
       admittedBeforeFirstEnds: [],
       admittedAfterFirst: [id(second)],
-      stillParked: ['routine waits for second fix'],
+      waitingAfterFirst: ['routine waits for second fix'],
+      admittedAfterSecond: [id(routine)],
     });
+    expect(stillParkedNow()).toEqual([]);
   });
 
   test('a park decided while the holder held its lane, made after an emergency preempted it, resumes at once', async () => {
