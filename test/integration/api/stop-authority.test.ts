@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { rawIntent } from '../../unit/core/fixtures.js';
@@ -15,13 +16,22 @@ const NOW = new Date('2026-11-04T15:00:00Z');
 describe('a release steward stops a change, and who may retry it after', () => {
   let home: string;
   let api: LocalApiServer;
+  let scheduler: DiscreteEventScheduler;
+  // The test holds the virtual clock while it acts: otherwise, with nothing else at work, it moves straight to the
+  // change's due instant and the change may release before the stop arrives.
+  let leave: () => void = () => {};
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-stop-authority-'));
     for (const who of ['bob', 'heidi']) tokens[who] = issueToken(home, who);
-    api = await startLocalApi(home, bearerCaller(home), NOW);
+    api = await startLocalApi(home, bearerCaller(home), NOW, (stack) => {
+      scheduler = new DiscreteEventScheduler(stack.clock);
+      return scheduler;
+    });
+    leave = scheduler.join();
   });
   afterAll(async () => {
+    leave();
     await api.close();
     rmSync(home, { recursive: true, force: true });
   });
@@ -47,7 +57,10 @@ describe('a release steward stops a change, and who may retry it after', () => {
     intent.timestamp = NOW.toISOString();
     intent.constraints = { ...intent.constraints, notBefore: '2026-11-05T15:00:00Z' };
     expect((await post('/intents', 'bob', { ...intent, id: 'steward-stop' })).status).toBe(202);
-    await until(async () => (await types('steward-stop')).includes('admission.scheduled'));
+    await until(
+      async () =>
+        (await types('steward-stop')).includes('admission.scheduled') && scheduler.load.sleeping === 1,
+    );
 
     // Act
     const stopped = await post('/intents/steward-stop/stop', 'heidi', { reason: 'incident on launch-flags' });
