@@ -8,6 +8,7 @@ import { ItvError } from '../../core/errors.js';
 import { DirectDynaliteClient, type DynaliteStore } from './dynalite-direct.js';
 import { inProcessDynaliteHandler } from './dynalite-in-process.js';
 import { closeDynaliteIteratorsOnEnd } from './dynalite-iterators.js';
+import { answerPromptly } from './dynalite-prompt-answers.js';
 import { type LocalStoreFailedError, StoreHealth } from './store-failure.js';
 
 // dynalite is CommonJS without type declarations; this is the one shape of it itv uses.
@@ -38,6 +39,7 @@ function dynaliteWithStore(options: Parameters<DynaliteFactory>[0]): {
   try {
     const server = dynalite(options);
     if (store === undefined) throw new Error('dynalite made no store');
+    answerPromptly(store);
     return { server, store };
   } finally {
     dynaliteDb.create = create;

@@ -299,3 +299,50 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
     expect(Table?.TableName).toBe(table);
   });
 });
+
+describe('answers within the turn it was asked in', () => {
+  /** Event-loop turns that pass while `work` runs: an immediate that re-arms itself counts them. */
+  async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      if (!counting) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await work();
+    counting = false;
+    return turns;
+  }
+
+  test('a conditional PutItem, a GetItem, an UpdateItem and a DeleteItem each take no turn of the event loop', async () => {
+    const Key = { pk: { S: 'turns' }, sk: { S: 'one' } };
+    const turns = [
+      await turnsDuring(() =>
+        direct.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { ...Key, n: { N: '1' } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      ),
+      await turnsDuring(() => direct.send(new GetItemCommand({ TableName: table, Key }))),
+      await turnsDuring(() =>
+        direct.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key,
+            UpdateExpression: 'SET n = :n',
+            ExpressionAttributeValues: { ':n': { N: '2' } },
+          }),
+        ),
+      ),
+      await turnsDuring(() => direct.send(new DeleteItemCommand({ TableName: table, Key }))),
+    ];
+    expect(turns).toEqual([0, 0, 0, 0]);
+    // And the answers are what they were: the item is gone, a second conditional put of it lands.
+    expect((await direct.send(new GetItemCommand({ TableName: table, Key }))).Item).toBeUndefined();
+  });
+});
