@@ -109,7 +109,7 @@ export async function runConsoleBench(): Promise<string[]> {
 
     const api = new ConsoleApi(await connect({ kind: 'local', home }), { named: 'xavier', via: 'bench' });
     const running = await startConsole({ api });
-    const cookie = `${running.session.cookieName}=${running.session.secret}`;
+    const cookie = `${running.session.cookieName}=${running.session.openSession()}`;
     const get = async (path: string) => {
       const started = performance.now();
       const response = await fetch(`http://127.0.0.1:${running.port}${path}`, { headers: { cookie } });

@@ -23,7 +23,7 @@ async function knownPrincipal(named: string): Promise<{ id: string; catalog: Cat
 /**
  * `itv console`: the web console on 127.0.0.1 for the current target — the local stack as `--as` (or
  * ITV_PRINCIPAL), or a deployed stack with every request signed by the user's own AWS credentials — until
- * Ctrl-C. It prints the one link that opens it: the link carries the session's secret.
+ * Ctrl-C. It prints the one link that opens it: the link carries a secret that signs in one browser, once.
  */
 export async function consoleCommand(options: {
   port?: string;
@@ -42,7 +42,9 @@ export async function consoleCommand(options: {
   else {
     console.log(`itv console for ${api.actingAs}`);
     console.log(`open ${running.url}`);
-    console.log("(the link carries this session's secret: share it with nobody). Ctrl-C stops.");
+    console.log(
+      '(the link signs in one browser, once: share it with nobody; for another, run itv console again). Ctrl-C stops.',
+    );
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

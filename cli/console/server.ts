@@ -58,11 +58,7 @@ type StoredFlash = Flash & { headline: string };
  * same routes the CLI sends, as the same caller), so the browser fetches nothing but this server's pages and
  * its two assets, and every action is a form the API judges.
  */
-export async function startConsole(options: {
-  api: ConsoleApi;
-  port?: number;
-  secret?: string;
-}): Promise<RunningConsole> {
+export async function startConsole(options: { api: ConsoleApi; port?: number }): Promise<RunningConsole> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,7 +66,7 @@ export async function startConsole(options: {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const session = new ConsoleSession(port, options.secret);
+  const session = new ConsoleSession(port);
   const console_ = new ConsoleRoutes(options.api, session);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     console_.handle(request, response).catch((error: unknown) => {
@@ -141,13 +137,31 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         }),
       );
     }
-    if (presented === 'url') {
+    if (presented === 'spent link') {
+      // The link signs in one browser, once: later it is a credential left in some history, not the user.
+      return send(
+        response,
+        410,
+        'text/html; charset=utf-8',
+        page({
+          title: 'Link already used',
+          navigation: false,
+          body: html`<h1>This link was already used</h1>
+<p>The link <code>itv console</code> prints signs in one browser, once, and then no more, so that a copy left in
+a shell's or a browser's history or in a screenshot opens nothing. The browser it signed in keeps its session
+until the console stops. To sign in again, stop the console (Ctrl-C) and run <code>itv console</code> again: it
+prints a new link.</p>`,
+        }),
+      );
+    }
+    if (presented === 'link' || (request.method === 'GET' && url.searchParams.has('token'))) {
       url.searchParams.delete('token');
       response.writeHead(303, {
         // Always a path of this console: `//host/…` (or `/\host`, which URLs read as `//host`) would send the
         // browser on to another site, from a link that looks like the console's own.
         location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
-        'set-cookie': this.session.cookie(),
+        // The link is spent here; the browser keeps a session value of its own, which the link never carried.
+        ...(presented === 'link' ? { 'set-cookie': this.session.cookie(this.session.signIn()) } : {}),
         ...securityHeaders,
       });
       return void response.end();

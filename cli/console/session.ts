@@ -15,28 +15,33 @@ export function sessionCookieName(port: number): string {
 /**
  * Who may use a console served on loopback. Anything on the machine can reach 127.0.0.1, and any web page the
  * user opens can make the browser send requests to it, so the console trusts neither: a request must come with
- * the session secret printed when it started (in the URL once, then a `SameSite=Strict` cookie named after its
- * port, `sessionCookieName`), name the console itself as its Host (a DNS-rebinding page names its own), and a
- * form that changes anything must carry the form token derived from the secret and come from the console's own
- * origin.
+ * a session this console opened (a `SameSite=Strict`, `HttpOnly` cookie named after its port,
+ * `sessionCookieName`), name the console itself as its Host (a DNS-rebinding page names its own), and a form
+ * that changes anything must carry the form token the console served and come from the console's own origin.
+ *
+ * A session is opened by the link printed when the console started, once: the first request that presents its
+ * secret spends it, and is given a session of its own, a value generated then that the link never carried. The
+ * link is then refused, so one left in a shell's history, a screenshot or a browser's history lets nobody in.
  */
 export class ConsoleSession {
-  readonly secret: string;
-  constructor(
-    readonly port: number,
-    secret?: string,
-  ) {
-    this.secret = secret ?? randomBytes(32).toString('base64url');
-  }
+  /** The secret the sign-in link carries (`?token=`), good for one sign-in. */
+  private readonly linkSecret = randomBytes(32).toString('base64url');
+  private linkSpent = false;
+  /** The session values this console has handed out as cookies. */
+  private readonly sessions = new Set<string>();
+  /** What the form token is derived from: a key that leaves this process in no link and no cookie. */
+  private readonly formKey = randomBytes(32);
 
-  /** The URL to open: it carries the secret once; the console then sets the cookie and drops it from the URL. */
+  constructor(readonly port: number) {}
+
+  /** The URL to open, once: it carries the link's secret; the console then sets a cookie and drops it from the URL. */
   get startUrl(): string {
-    return `http://127.0.0.1:${this.port}/?token=${this.secret}`;
+    return `http://127.0.0.1:${this.port}/?token=${this.linkSecret}`;
   }
 
   /** The hidden field every form that changes something carries. */
   get formToken(): string {
-    return createHmac('sha256', this.secret).update('itv-console form').digest('base64url');
+    return createHmac('sha256', this.formKey).update('itv-console form').digest('base64url');
   }
 
   /** The session cookie's name: this console's own, by its port (`sessionCookieName`). */
@@ -44,8 +49,22 @@ export class ConsoleSession {
     return sessionCookieName(this.port);
   }
 
-  cookie(): string {
-    return `${this.cookieName}=${this.secret}; HttpOnly; SameSite=Strict; Path=/`;
+  /** A new session: a freshly generated value this console accepts as its cookie from now on. */
+  openSession(): string {
+    const value = randomBytes(32).toString('base64url');
+    this.sessions.add(value);
+    return value;
+  }
+
+  /** Spends the sign-in link (it is refused from now on) and opens the session it signs in. */
+  signIn(): string {
+    this.linkSpent = true;
+    return this.openSession();
+  }
+
+  /** The `Set-Cookie` value that keeps the session `value`. */
+  cookie(value: string): string {
+    return `${this.cookieName}=${value}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
   hostAllowed(request: IncomingMessage): boolean {
@@ -60,11 +79,18 @@ export class ConsoleSession {
     return origin === `http://127.0.0.1:${this.port}` || origin === `http://localhost:${this.port}`;
   }
 
-  /** The secret the request presents: its cookie, or `?token=` on the URL it was opened with. */
-  presented(request: IncomingMessage, url: URL): 'cookie' | 'url' | undefined {
-    if (same(cookieOf(request.headers.cookie, this.cookieName), this.secret)) return 'cookie';
-    if (same(url.searchParams.get('token') ?? undefined, this.secret)) return 'url';
-    return undefined;
+  /**
+   * What the request presents: the cookie of a session this console opened; the sign-in link's secret
+   * (`?token=`), unspent (`link`) or already spent (`spent link`); or nothing this console accepts.
+   */
+  presented(request: IncomingMessage, url: URL): 'cookie' | 'link' | 'spent link' | undefined {
+    const cookie = cookieOf(request.headers.cookie, this.cookieName);
+    let known = false;
+    // Every session is compared, in constant time, whichever matches.
+    for (const session of this.sessions) known = same(cookie, session) || known;
+    if (known) return 'cookie';
+    if (!same(url.searchParams.get('token') ?? undefined, this.linkSecret)) return undefined;
+    return this.linkSpent ? 'spent link' : 'link';
   }
 
   formTokenValid(presented: string | undefined): boolean {

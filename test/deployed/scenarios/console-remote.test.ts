@@ -40,7 +40,7 @@ describe('the web console on the deployed stack', () => {
       api: new ConsoleApi({ kind: 'deployed', client, name: 'deployed', endpoint: front.url }, undefined),
     });
     consoles.push(running);
-    const cookie = `${running.session.cookieName}=${running.session.secret}`;
+    const cookie = `${running.session.cookieName}=${running.session.openSession()}`;
     const origin = `http://127.0.0.1:${running.port}`;
     const get = async (path: string) => {
       const response = await fetch(`${origin}${path}`, { headers: { cookie }, redirect: 'manual' });
@@ -97,7 +97,7 @@ describe('the web console on the deployed stack', () => {
     // Act
     const evidence = await auditor.get(`/intents/${released}/evidence`);
     const archive = await fetch(`http://127.0.0.1:${auditor.running.port}/intents/${released}/evidence.tar`, {
-      headers: { cookie: `${auditor.running.session.cookieName}=${auditor.running.session.secret}` },
+      headers: { cookie: `${auditor.running.session.cookieName}=${auditor.running.session.openSession()}` },
     });
     const verified = await auditor.post('/ledger/verify', { bundles: '1' });
     const verdict = await auditor.get(verified.location);

@@ -119,7 +119,7 @@ describe('damaged objects in the local evidence folder, read through the API', (
       // Act
       const answer = await get(`/intents/${intentId}/evidence`);
       const page = await fetch(`http://127.0.0.1:${running.port}/intents/${intentId}/evidence`, {
-        headers: { cookie: `${running.session.cookieName}=${running.session.secret}` },
+        headers: { cookie: `${running.session.cookieName}=${running.session.openSession()}` },
       });
 
       // Assess

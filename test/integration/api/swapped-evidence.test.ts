@@ -99,7 +99,7 @@ describe("one intent's bundle copied over another's in the local evidence folder
       // Act
       const answer = await get(`/intents/${a}/evidence`);
       const page = await fetch(`http://127.0.0.1:${running.port}/intents/${a}/evidence`, {
-        headers: { cookie: `${running.session.cookieName}=${running.session.secret}` },
+        headers: { cookie: `${running.session.cookieName}=${running.session.openSession()}` },
       });
 
       // Assess

@@ -55,13 +55,15 @@ const h1Of = (text: string) => /<h1[^>]*>(.*?)<\/h1>/s.exec(text)?.[1];
 describe('itv console for a keyboard and screen-reader user', () => {
   let running: RunningConsole;
   let fake: ReturnType<typeof fakeConsoleApi>;
-  const page = (path: string) =>
-    get(running.port, path, { cookie: `${running.session.cookieName}=${running.session.secret}` });
+  /** One browser's session, kept for every page it loads. */
+  let cookie: string;
+  const page = (path: string) => get(running.port, path, { cookie });
   beforeEach(async () => {
     fake = fakeConsoleApi();
     fake.intents.set('int-1', intentOf('int-1', { title: 'Faster checkout' }));
     fake.intents.set('int-2', intentOf('int-2', { title: 'Queued flag', waitingFor: ['int-1'] }));
     running = await startConsole({ api: fake.api });
+    cookie = `${running.session.cookieName}=${running.session.openSession()}`;
   });
   afterEach(() => running.close());
 
@@ -183,7 +185,6 @@ describe('itv console for a keyboard and screen-reader user', () => {
   });
 
   test('after an approval, the page is titled by the result and its notice takes focus', async () => {
-    const cookie = `${running.session.cookieName}=${running.session.secret}`;
     const posted = await get(running.port, '/intents/int-1/review', {
       cookie,
       method: 'POST',

@@ -65,11 +65,13 @@ function get(port: number, path: string, cookie: string): Promise<{ status: numb
 describe('itv console: its address is read as the API reads a request', () => {
   let running: RunningConsole;
   let api: ReturnType<typeof refusingApi>;
-  const page = (path: string) =>
-    get(running.port, path, `${running.session.cookieName}=${running.session.secret}`);
+  /** One browser's session, kept for every page it loads. */
+  let cookie: string;
+  const page = (path: string) => get(running.port, path, cookie);
   beforeEach(async () => {
     api = refusingApi();
     running = await startConsole({ api: api.api });
+    cookie = `${running.session.cookieName}=${running.session.openSession()}`;
   });
   afterEach(() => running.close());
 

@@ -141,9 +141,17 @@ describe('itv console: who may use it, and what it sends as them', () => {
   beforeEach(async () => {
     recorded = recordingApi();
     running = await startConsole({ api: recorded.api });
-    cookie = `itv-console-${running.port}=${running.session.secret}`;
+    cookie = `itv-console-${running.port}=${running.session.openSession()}`;
   });
   afterEach(() => running.close());
+
+  /** The path and query of the link `itv console` prints, as a browser opening it requests them. */
+  const link = () => {
+    const url = new URL(running.url);
+    return `${url.pathname}${url.search}`;
+  };
+  /** The secret the link carries. */
+  const linkSecret = () => new URL(running.url).searchParams.get('token') ?? '';
 
   /** A form posted as the console's own page posts it: the session cookie, the same origin. */
   const postForm = (path: string, body: string) =>
@@ -164,10 +172,57 @@ describe('itv console: who may use it, and what it sends as them', () => {
   });
 
   test('the link with the secret sets a strict, http-only cookie and drops the secret from the URL', async () => {
-    const answer = await send(running.port, `/?token=${running.session.secret}`);
+    const answer = await send(running.port, link());
     expect(answer.status).toBe(303);
     expect(answer.headers.location).toBe('/');
     expect(String(answer.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  test("the link signs in once: its cookie is a fresh session of its own, never the link's secret, and it serves", async () => {
+    // Act
+    const answer = await send(running.port, link());
+    const [pair] = String(answer.headers['set-cookie']).split(';');
+    const served = await send(running.port, '/', { headers: { cookie: pair! } });
+
+    // Assess
+    expect(pair).toMatch(new RegExp(`^itv-console-${running.port}=[A-Za-z0-9_-]{43}$`));
+    expect(pair).not.toContain(linkSecret());
+    expect(served.status).toBe(200);
+  });
+
+  test('the link opened a second time is refused (410), saying it was used and how to get a new one; nobody is signed in', async () => {
+    // Prepare: the link, opened once by the browser it was meant for.
+    await send(running.port, link());
+
+    // Act: the same link again, as from a shell's or a browser's history.
+    const again = await send(running.port, link());
+    const elsewhere = await send(running.port, `/intents/int-1?token=${linkSecret()}`);
+
+    // Assess
+    expect([again.status, elsewhere.status]).toEqual([410, 410]);
+    expect([again.headers['set-cookie'], elsewhere.headers['set-cookie']]).toEqual([undefined, undefined]);
+    expect(again.text).toContain('This link was already used');
+    expect(again.text).toContain('run <code>itv console</code> again');
+    expect(recorded.sent).toEqual([]);
+  });
+
+  test("a cookie carrying the link's secret is no session", async () => {
+    const answer = await send(running.port, '/', {
+      headers: { cookie: `itv-console-${running.port}=${linkSecret()}` },
+    });
+    expect(answer.status).toBe(401);
+  });
+
+  test('the browser the link signed in, opening it again, is led to the page without the secret', async () => {
+    const [pair] = String((await send(running.port, link())).headers['set-cookie']).split(';');
+    const again = await send(running.port, `/?status=released&token=${linkSecret()}`, {
+      headers: { cookie: pair! },
+    });
+    expect([again.status, again.headers.location, again.headers['set-cookie']]).toEqual([
+      303,
+      '/?status=released',
+      undefined,
+    ]);
   });
 
   test.each([
@@ -179,7 +234,7 @@ describe('itv console: who may use it, and what it sends as them', () => {
     'the link opened at %s leads to a path of this console (%s), never to another site',
     async (path, to) => {
       const separator = path.includes('?') ? '&' : '?';
-      const answer = await send(running.port, `${path}${separator}token=${running.session.secret}`);
+      const answer = await send(running.port, `${path}${separator}token=${linkSecret()}`);
       expect([answer.status, answer.headers.location]).toEqual([303, to]);
     },
   );
@@ -188,8 +243,8 @@ describe('itv console: who may use it, and what it sends as them', () => {
     // Prepare: a second console on 127.0.0.1, logged into by the same browser.
     const other = await startConsole({ api: recordingApi().api });
     try {
-      const mine = await send(running.port, `/?token=${running.session.secret}`);
-      const theirs = await send(other.port, `/?token=${other.session.secret}`);
+      const mine = await send(running.port, link());
+      const theirs = await send(other.port, new URL(other.url).search.replace(/^/, '/'));
       // A browser sends every cookie of 127.0.0.1 to every port: both consoles see both cookies.
       const both = `${String(mine.headers['set-cookie']).split(';')[0]}; ${String(theirs.headers['set-cookie']).split(';')[0]}`;
 
@@ -199,9 +254,7 @@ describe('itv console: who may use it, and what it sends as them', () => {
 
       // Assess
       expect(String(mine.headers['set-cookie'])).toMatch(
-        new RegExp(
-          `^itv-console-${running.port}=${running.session.secret}; HttpOnly; SameSite=Strict; Path=/$`,
-        ),
+        new RegExp(`^itv-console-${running.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`),
       );
       expect(String(theirs.headers['set-cookie'])).toMatch(new RegExp(`^itv-console-${other.port}=`));
       expect([here.status, there.status]).toEqual([200, 200]);
@@ -210,9 +263,9 @@ describe('itv console: who may use it, and what it sends as them', () => {
     }
   });
 
-  test("the cookie of another port is no session here, even carrying this console's secret", async () => {
+  test("the cookie of another port is no session here, even carrying this console's session", async () => {
     const answer = await send(running.port, '/', {
-      headers: { cookie: `itv-console-${running.port + 1}=${running.session.secret}` },
+      headers: { cookie: cookie.replace(`itv-console-${running.port}=`, `itv-console-${running.port + 1}=`) },
     });
     expect(answer.status).toBe(401);
   });
