@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { escapeControlCharacters } from '../lambdas/core/intake/control-characters.js';
 import { nonEmptyId } from './id-argument.js';
@@ -9,6 +9,7 @@ import {
   passDown,
   refuseStrayOptions,
 } from './inherited-options.js';
+import { noSpaceReason } from './no-space.js';
 import { nonEmptyPath } from './output-file.js';
 import { projectRoot } from './project-root.js';
 import { principalVariable } from './runtime/principal-variable.js';
@@ -529,15 +530,26 @@ function exit(code: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  /** Loaded under --json only: how an error is printed there. */
+  let jsonProblems: typeof import('./json-errors.js') | undefined;
   // `itv … | head` closes the pipe early; that is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    // Output sent to a file on a full device: said as every other full device is, then the command ends.
+    const reason = noSpaceReason(error);
+    if (reason === undefined) throw error;
+    const what = `cannot write the standard output: ${reason}`;
+    const advice = 'free some space on the device it goes to, then run the command again';
+    if (jsonProblems)
+      jsonProblems.printProblem(jsonProblems.problemOf(`${error.code}Error`, `${what}; ${advice}`));
+    else console.error(`itv: ${what}\n  ${advice}`);
+    process.exit(1);
   });
   // Under --json an error is one JSON object on stderr (`json-errors.ts`), whichever command printed it.
   if (argv.includes('--json')) {
     usageErrorsAsJson = true;
-    (await import('./json-errors.js')).printErrorsAsJson(true);
+    jsonProblems = await import('./json-errors.js');
+    jsonProblems.printErrorsAsJson(true);
   }
   try {
     await buildProgram().parseAsync(argv);
@@ -547,8 +559,16 @@ export async function main(argv: string[]): Promise<void> {
     // A message may quote what was typed or read (a context's name, a path): written out, never obeyed.
     const { terminalLines, terminalText } = await import('./format.js');
     const { jsonErrors, printProblem, problemOf } = await import('./json-errors.js');
-    if (jsonErrors()) {
+    const full = isSystemError(error) ? await noRoom(error) : undefined;
+    if (full && jsonErrors()) {
+      printProblem(
+        problemOf(`${(error as NodeJS.ErrnoException).code}Error`, `${full.what}; ${full.advice}`),
+      );
+    } else if (jsonErrors()) {
       printProblem(problemAsJson(error, problemOf));
+    } else if (full) {
+      console.error(`itv: ${terminalText(full.what)}`);
+      console.error(`  ${terminalText(full.advice)}`);
     } else if (error instanceof InvalidInputError) {
       console.error(`itv: ${terminalLines(error.message)}`);
       for (const issue of error.issues) console.error(`  ${terminalText(issueText(issue))}`);
@@ -563,6 +583,32 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.exitCode = 1;
   }
+}
+
+/**
+ * A write the device had no room for (ENOSPC, EDQUOT), said as what could not be written, why, and what to do:
+ * Node's words name no file when the write went through an open file, and say nothing of what to do. A write
+ * naming no file was one under ITV_HOME, where every write of the CLI goes but those naming their own.
+ */
+async function noRoom(error: NodeJS.ErrnoException): Promise<{ what: string; advice: string } | undefined> {
+  const reason = noSpaceReason(error);
+  if (reason === undefined) return undefined;
+  const { itvHome } = await import('../lambdas/wiring/local/itv-home.js');
+  let home: string | undefined;
+  try {
+    home = itvHome();
+  } catch {
+    // A home that cannot be a folder is not where anything was written.
+  }
+  const path = typeof error.path === 'string' ? resolve(error.path) : undefined;
+  const underHome =
+    home !== undefined && (path === undefined || path === home || path.startsWith(home + sep));
+  const target = path ?? (home === undefined ? undefined : `under ITV_HOME (${home})`);
+  const what = target === undefined ? `cannot write: ${reason}` : `cannot write ${target}: ${reason}`;
+  const advice = underHome
+    ? `free some space on the device that holds ITV_HOME (${home}), or set ITV_HOME to a folder on another device, then run the command again`
+    : 'free some space on that device, then run the command again';
+  return { what, advice };
 }
 
 /** Any error the command raised, as the problem object `--json` prints (`json-errors.ts`). */

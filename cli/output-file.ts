@@ -76,6 +76,8 @@ function cannotWrite(file: string, flag: string, error: unknown): unknown {
     // 'wx' fails on any name already there, a link included: it is neither replaced nor followed.
     EEXIST: `${file} exists (a file, a folder or a link): refused, not replaced or followed`,
     EROFS: `${folder} is on a read-only file system`,
+    ENOSPC: `no space left on the device that holds ${folder}: free some space on it, then run the command again`,
+    EDQUOT: `the disk quota on the device that holds ${folder} is used up: free some space on it, then run the command again`,
   };
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return Object.hasOwn(why, code) ? refusal(file, flag, why[code]!) : error;

@@ -1,15 +1,7 @@
-import {
-  closeSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
+import { createClaimFile, writing } from '../no-space.js';
 
 /**
  * Who owns an ITV_HOME: the one process that runs its dynalite, executions and clock. The claim is a file
@@ -133,9 +125,7 @@ export function claimHome(home: string, kind: HomeOwner['kind']): boolean {
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(lockFile(home), 'wx', 0o600);
-      writeFileSync(fd, JSON.stringify(owner));
-      closeSync(fd);
+      createClaimFile(lockFile(home), JSON.stringify(owner));
       claimedLocks.set(home, lockIdentity(home));
       return true;
     } catch (error) {
@@ -172,12 +162,10 @@ export function claimStart(home: string, staleMs: number, now = Date.now()): boo
   makePrivateFolder(home);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(startFile(home), 'wx', 0o600);
-      writeFileSync(
-        fd,
+      createClaimFile(
+        startFile(home),
         JSON.stringify({ pid: process.pid, at: now, home: homeIdentity(home), ...ownStart() }),
       );
-      closeSync(fd);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -210,7 +198,7 @@ export function releaseHome(home: string): void {
 export function writeAddress(home: string, address: ControlPlaneAddress): void {
   const temporary = `${addressFile(home)}.${process.pid}.tmp`;
   const named: ControlPlaneAddress = { ...address, home: homeIdentity(home), ...ownStart() };
-  writeFileSync(temporary, JSON.stringify(named), { mode: 0o600 });
+  writing(addressFile(home), () => writeFileSync(temporary, JSON.stringify(named), { mode: 0o600 }));
   renameSync(temporary, addressFile(home));
 }
 

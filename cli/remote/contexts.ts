@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { controlCharacterReason } from '../../lambdas/core/intake/control-characters.js';
+import { writing } from '../no-space.js';
 
 /**
  * Named targets for the CLI: `local` (the embedded stack under ITV_HOME, always there) or a deployed stack,
@@ -97,9 +98,11 @@ export function writeContexts(file: ContextFile, env: NodeJS.ProcessEnv = proces
       Object.fromEntries(keys.filter((key) => context[key] !== undefined).map((key) => [key, context[key]])),
     ]),
   );
-  writeFileSync(temporary, `${JSON.stringify({ current: file.current, contexts }, null, 2)}\n`, {
-    mode: 0o600,
-  });
+  writing(contextsFile(env), () =>
+    writeFileSync(temporary, `${JSON.stringify({ current: file.current, contexts }, null, 2)}\n`, {
+      mode: 0o600,
+    }),
+  );
   renameSync(temporary, contextsFile(env));
 }
 

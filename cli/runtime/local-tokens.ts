@@ -1,21 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateFolder } from '../../lambdas/adapters/local/private-folder.js';
 import type { Authenticate } from '../../lambdas/api/caller.js';
 import type { Catalog } from '../../lambdas/core/catalog-schema.js';
 import { ItvError, UnauthenticatedError, UnknownCallerError } from '../../lambdas/core/errors.js';
 import { isAlive } from '../control-plane/home-owner.js';
+import { createClaimFile, writing } from '../no-space.js';
 import { namedLocally } from './local-caller.js';
 
 /**
@@ -200,7 +191,9 @@ function changeTokens(home: string, change: (tokens: TokenFile['tokens']) => Tok
     }
     const next: TokenFile = { version: 3, tokens };
     const temporary = `${tokensFile(home)}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    writing(tokensFile(home), () =>
+      writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 }),
+    );
     chmodSync(temporary, 0o600);
     renameSync(temporary, tokensFile(home));
   });
@@ -219,9 +212,7 @@ function withTokensLock(home: string, work: () => void): void {
   const deadline = Date.now() + lockWaitMs;
   for (;;) {
     try {
-      const fd = openSync(lock, 'wx', 0o600);
-      writeFileSync(fd, JSON.stringify({ pid: process.pid, at: Date.now() }));
-      closeSync(fd);
+      createClaimFile(lock, JSON.stringify({ pid: process.pid, at: Date.now() }));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runItv } from '../support/run-itv.js';
+import { itvBin, itvEnv, root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
 /**
@@ -85,5 +86,136 @@ describe('itv, when the machine refuses what it was asked', () => {
       );
     },
     intentsBudgetMs(1),
+  );
+});
+
+/**
+ * A device with no space left (or a quota used up) is said in words naming the file that could not be written
+ * (or the home), why, and what to do (exit 1), never as Node's bare `ENOSPC: no space left on device, write`, which
+ * names no file, nor as a stack trace; and it leaves nothing behind that holds up the same command once there is
+ * room again.
+ */
+describe('itv, when the device it writes to is full', () => {
+  let home: string;
+  let full: string;
+  const preload = join(root, 'test', 'support', 'full-disk.mjs');
+  /** `itv` with the device of `folders` full. */
+  const onFullDevice = (folders: string[], args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runItv(home, args, {
+      env: { NODE_OPTIONS: `--import=${preload}`, ITV_TEST_FULL_DEVICE: folders.join(':'), ...env },
+    });
+  const homeAdvice = () =>
+    `  free some space on the device that holds ITV_HOME (${home}), or set ITV_HOME to a folder on another device, then run the command again\n`;
+
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'itv-full-home-'));
+    full = mkdtempSync(join(tmpdir(), 'itv-full-'));
+  });
+  afterEach(async () => {
+    await runItv(home, ['control-plane', 'stop']);
+    rmSync(home, { recursive: true, force: true });
+    rmSync(full, { recursive: true, force: true });
+  }, intentsBudgetMs(1));
+
+  test(
+    'itv submit on a full home: the file it could not write, why and what to do; once there is room it submits',
+    async () => {
+      // Act
+      const refused = await onFullDevice(
+        [home],
+        ['submit', join(root, 'examples', '01-low-risk-flag.json'), '--as', 'alice'],
+      );
+      const again = await runItv(home, [
+        'submit',
+        join(root, 'examples', '01-low-risk-flag.json'),
+        '--as',
+        'alice',
+        '--json',
+      ]);
+
+      // Assess
+      expect([refused.code, refused.stdout]).toEqual([1, '']);
+      expect(refused.stderr).toBe(
+        `itv: cannot write ${join(home, 'starting.lock')}: no space left on the device\n${homeAdvice()}`,
+      );
+      expect([again.code, again.stderr]).toEqual([0, '']);
+      expect(JSON.parse(again.stdout)).toMatchObject({ intentId: expect.any(String) });
+    },
+    intentsBudgetMs(2),
+  );
+
+  test('itv submit --json on a full home: one problem object saying the same', async () => {
+    const run = await onFullDevice(
+      [home],
+      ['submit', join(root, 'examples', '01-low-risk-flag.json'), '--as', 'alice', '--json'],
+    );
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(JSON.parse(run.stderr)).toMatchObject({
+      error: 'ENOSPCError',
+      message: `cannot write ${join(home, 'starting.lock')}: no space left on the device; ${homeAdvice().trim()}`,
+    });
+  });
+
+  test(
+    'itv token on a full home names the file; once there is room it issues one at once, not held up by a lock',
+    async () => {
+      const refused = await onFullDevice([home], ['token', 'alice']);
+      const again = await runItv(home, ['token', 'alice']);
+      expect([refused.code, refused.stdout]).toEqual([1, '']);
+      expect(refused.stderr).toBe(
+        `itv: cannot write ${join(home, 'tokens.lock')}: no space left on the device\n${homeAdvice()}`,
+      );
+      expect([again.code, again.stderr]).toEqual([0, expect.stringMatching(/^bearer token \w+ for alice /)]);
+    },
+    intentsBudgetMs(1),
+  );
+
+  test('itv context add with its configuration on a full device names the file, not the home', async () => {
+    const config = join(full, 'config');
+    const run = await onFullDevice(
+      [full],
+      ['context', 'add', 'prod', '--endpoint', 'https://api.example/prod', '--region', 'eu-west-1'],
+      {
+        ITV_CONFIG_DIR: config,
+      },
+    );
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toBe(
+      `itv: cannot write ${join(config, 'contexts.json')}: no space left on the device\n  free some space on that device, then run the command again\n`,
+    );
+  });
+
+  test(
+    'itv ledger export --out on a full device names the file and its flag',
+    async () => {
+      const file = join(full, 'ledger.jsonl');
+      const run = await onFullDevice([full], ['ledger', 'export', '--out', file]);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(run.stderr).toBe(
+        `itv: cannot write ${file}\n  --out: no space left on the device that holds ${full}: free some space on it, then run the command again\n`,
+      );
+    },
+    intentsBudgetMs(1),
+  );
+
+  (existsSync('/dev/full') ? test : test.skip)(
+    'itv with its output sent to a full device (/dev/full) says so, not as a stack trace',
+    () => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const run = spawnSync(process.execPath, [itvBin, 'context', 'list'], {
+          cwd: root,
+          env: itvEnv(home, { ITV_CONFIG_DIR: join(home, 'config') }),
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+        expect([run.status, run.stderr]).toEqual([
+          1,
+          'itv: cannot write the standard output: no space left on the device\n  free some space on the device it goes to, then run the command again\n',
+        ]);
+      } finally {
+        closeSync(full);
+      }
+    },
   );
 });
