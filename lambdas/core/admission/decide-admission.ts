@@ -46,6 +46,11 @@ export interface Occupancy {
   others: InFlightRecord[];
   /** The sequencer's latest commits, `[version, intentId]`, oldest first: what the next commit extends. */
   commits?: ReadonlyArray<readonly [number, string]>;
+  /**
+   * Every place as stored, by intent id, with its item version: what a write of another intent's place is
+   * conditioned on (`applyOccupancyWrite`), and what a lost round puts back.
+   */
+  stored?: ReadonlyMap<string, { version: number; place: InFlightRecord }>;
 }
 
 export interface AdmissionInput {

@@ -44,6 +44,7 @@ export async function readOccupancy(state: StateStore, intentId: string): Promis
     ...(mine ? { mine } : {}),
     others: places.filter((place) => place.intentId !== intentId),
     commits,
+    stored: new Map(items.map((item) => [item.data.intentId, { version: item.version, place: item.data }])),
   };
 }
 
@@ -95,10 +96,27 @@ function committedPlace(
 }
 
 /**
+ * What the rounds of one admission remember between them: the uncommitted write of another intent's place that a
+ * round gave way to (its key and item version), so that a later round finding it unchanged fences it.
+ */
+export interface SettleMemo {
+  gaveWayTo?: string;
+}
+
+/**
  * Applies this intent's write. A committing write goes first to the intent's own record, then bumps the
  * sequencer conditioned on the version read: any admission that commits later must have read the sequencer after
  * this commit, hence listed the partition after this record was written, so two overlapping intents are never
  * both admitted. On a lost race the record is put back as it was and false is returned.
+ *
+ * Another intent's place (a holder this admission preempts) is written only as it was read: conditioned on its item
+ * version, and never over a write that may yet commit (`commitAt` past the version read, by its own admission or
+ * another's). Two emergencies that preempt one holder at one version thus never both write it: the second's write
+ * fails and its round is lost before its commit, and nothing it puts back can replace the place the winner
+ * committed, nor bring back a place its holder's Learn deleted meanwhile. What a lost round puts back is the place as
+ * stored, conditioned on the version its own write made. An uncommitted write still there, unchanged, when a later
+ * round reads it again is fenced: its writer died before its commit, or is slow to make it; the sequencer is moved
+ * on at the version read, naming no intent, so that write can never commit and reads as what it replaced.
  */
 export async function applyOccupancyWrite(
   state: StateStore,
@@ -106,6 +124,7 @@ export async function applyOccupancyWrite(
   occupancy: Occupancy,
   write: OccupancyWrite | undefined,
   meta: { verdict: string; at: string },
+  memo: SettleMemo = {},
 ): Promise<boolean> {
   if (!write) return true;
   const key = stateKeys.inFlightIntent(intentId);
@@ -114,19 +133,53 @@ export async function applyOccupancyWrite(
     return true;
   }
   const commitAt = occupancy.version + 1;
-  await state.put(key.pk, key.sk, write.commit ? { ...write.record, commitAt } : write.record);
   // A preempted intent's record changes with the admission that preempts it, under the same sequencer commit:
   // until the sequencer names it, the record reads as it was.
   const others = write.commit ? (write.others ?? []) : [];
   for (const other of others) {
+    const stored = occupancy.stored?.get(other.intentId);
+    const pendingAt = stored?.place.commitAt;
+    // This intent's own earlier attempt, which died before its commit, is no race: this commit supersedes it.
+    if (stored === undefined || pendingAt === undefined || pendingAt <= occupancy.version) continue;
+    if (stored.place.commitBy === intentId) continue;
+    const seen = `${other.intentId}@${stored.version}`;
+    if (pendingAt === commitAt && memo.gaveWayTo === seen) await fence(state, intentId, occupancy, meta.at);
+    memo.gaveWayTo = seen;
+    return false;
+  }
+  await state.put(key.pk, key.sk, write.commit ? { ...write.record, commitAt } : write.record);
+  const written: Array<{ intentId: string; version: number }> = [];
+  const putBack = async () => {
+    if (occupancy.mine) await state.put(key.pk, key.sk, occupancy.mine);
+    else await state.delete(key.pk, key.sk);
+    for (const { intentId: otherId, version } of written) {
+      const stored = occupancy.stored?.get(otherId);
+      const otherKey = stateKeys.inFlightIntent(otherId);
+      try {
+        if (stored) await state.put(otherKey.pk, otherKey.sk, stored.place, version);
+        else await state.delete(otherKey.pk, otherKey.sk, version);
+      } catch (error) {
+        // Written again since: whoever wrote it decides what it holds.
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+  };
+  for (const other of others) {
     const before = occupancy.others.find((r) => r.intentId === other.intentId);
     const otherKey = stateKeys.inFlightIntent(other.intentId);
-    await state.put(otherKey.pk, otherKey.sk, {
-      ...other,
-      commitAt,
-      commitBy: intentId,
-      ...(before ? { before } : {}),
-    });
+    try {
+      const item = await state.put(
+        otherKey.pk,
+        otherKey.sk,
+        { ...other, commitAt, commitBy: intentId, ...(before ? { before } : {}) },
+        occupancy.stored?.get(other.intentId)?.version ?? 0,
+      );
+      written.push({ intentId: other.intentId, version: item.version });
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      await putBack();
+      return false;
+    }
   }
   if (!write.commit) return true;
   const sequencer = stateKeys.admissionSequencer();
@@ -145,14 +198,34 @@ export async function applyOccupancyWrite(
     return true;
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    if (occupancy.mine) await state.put(key.pk, key.sk, occupancy.mine);
-    else await state.delete(key.pk, key.sk);
-    for (const other of others) {
-      const before = occupancy.others.find((r) => r.intentId === other.intentId);
-      const otherKey = stateKeys.inFlightIntent(other.intentId);
-      if (before) await state.put(otherKey.pk, otherKey.sk, before);
-    }
+    await putBack();
     return false;
+  }
+}
+
+/**
+ * Moves the sequencer on from the version read without committing any place (the commit names no intent), so a
+ * place written to commit at the next version never will: it reads as the place it replaced. Lost to another
+ * commit, it is not needed: that commit did the same.
+ */
+async function fence(state: StateStore, intentId: string, occupancy: Occupancy, at: string): Promise<void> {
+  const sequencer = stateKeys.admissionSequencer();
+  try {
+    await state.put<SequencerData>(
+      sequencer.pk,
+      sequencer.sk,
+      {
+        intentId,
+        verdict: 'fence',
+        at,
+        commits: [...(occupancy.commits ?? []), [occupancy.version + 1, ''] as const].slice(
+          -rememberedCommits,
+        ),
+      },
+      occupancy.version,
+    );
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
   }
 }
 
@@ -174,14 +247,22 @@ export async function settleAdmission<D extends { verdict: string; write?: Occup
   decide: (occupancy: Occupancy) => D,
 ): Promise<{ decision: D; occupancy: Occupancy; rounds: number }> {
   const settle = async () => {
+    const memo: SettleMemo = {};
     for (let round = 1; round <= maxSettleRounds; round++) {
       const occupancy = await readOccupancy(state, intentId);
       const decision = decide(occupancy);
       if (
-        await applyOccupancyWrite(state, intentId, occupancy, decision.write, {
-          verdict: decision.verdict,
-          at,
-        })
+        await applyOccupancyWrite(
+          state,
+          intentId,
+          occupancy,
+          decision.write,
+          {
+            verdict: decision.verdict,
+            at,
+          },
+          memo,
+        )
       ) {
         return { decision, occupancy, rounds: round };
       }
