@@ -115,8 +115,12 @@ type Tracker = {
   journaled?: boolean;
 };
 
-/** The stages that free a lane: they delete the lease. */
-const lanesFreedBy = new Set(['Learn', 'RecordFailure', 'AwaitReview']);
+/**
+ * The stages after which lane waiters re-check: those that free a lane (they delete the lease), and StartRelease,
+ * whose deployment an emergency that waited for it may now preempt (on Step Functions it sends back the tokens of
+ * those emergencies alone).
+ */
+const lanesFreedBy = new Set(['Learn', 'RecordFailure', 'AwaitReview', 'StartRelease']);
 
 /**
  * Runs the synthesized pipeline ASL in process with aws-local-stepfunctions, each Task mapped to the same

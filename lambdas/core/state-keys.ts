@@ -35,6 +35,11 @@ export const stateKeys = {
   stopRequest: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'STOP_REQUEST' }),
   /** The task token a queued intent is parked on (AwaitLane), so a stop can wake it. */
   lanePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'LANE_PARK' }),
+  /**
+   * That a lane holder's deployment has started, under the admission it started in (`admittedAt`): StartRelease
+   * writes it before it wakes the emergencies that waited for that deployment, and a park made after it finds it.
+   */
+  deploymentStarted: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'DEPLOYMENT_STARTED' }),
   /** The task token a scheduled intent is parked on until its due instant (AwaitDue), so a stop can wake it. */
   duePark: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'DUE_PARK' }),
   /**

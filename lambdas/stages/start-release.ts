@@ -8,11 +8,14 @@ export const startReleaseStage = defineStage({
   fn: 'start-release',
   comment: 'Starts the AppConfig deployment with the strategy chosen from risk tier and earned confidence.',
   resultPath: '$.release',
+  // Once its deployment has started, records so and wakes the emergencies parked on it until then (reads the
+  // waiters under its id, task-success).
   access: {
     ledger: 'append',
     state: 'record',
     release: ['create-version', 'start', 'check'],
     payloads: 'read',
+    pipeline: 'task-success',
   },
   input: pipelineStateSchema,
   output: releaseResultSchema,

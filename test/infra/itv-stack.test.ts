@@ -472,7 +472,8 @@ describe('functions', () => {
     );
     // A release decision always resumes its wait: SendTaskSuccess only; so do the stages that wake a queued
     // intent's park (the ones that free its way — Learn, RecordFailure, and a review wait giving up its lane — or the
-    // park itself when its way already cleared), and a check
+    // park itself when its way already cleared; StartRelease, for the emergencies that waited for its deployment to
+    // start so they may preempt it), and a check
     // report that wakes the park for check results (or the park itself, when the report came first). A stop
     // wakes a lane park, a scheduled intent's park or a park for check results (success; the park itself when
     // the stop came first), answers a decision wait (success) and ends a review wait (failure,
@@ -489,6 +490,7 @@ describe('functions', () => {
         roles['await-review'],
         roles.learn,
         roles['record-failure'],
+        roles['start-release'],
       ].sort(),
     );
     expect(rolesAllowed(template, 'states:SendTaskFailure').sort()).toEqual(

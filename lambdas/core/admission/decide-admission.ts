@@ -117,6 +117,11 @@ export interface AdmissionDecision {
   /** Set when an authorized emergency stops the release on its lane; `preemptionDeclined` says why it did not. */
   preemption?: Preemption;
   preemptionDeclined?: { intentId: string; reason: string };
+  /**
+   * The lane holder an authorized emergency waits for only because it has no deployment yet: once that deployment
+   * starts the emergency may preempt it, so its StartRelease wakes the emergency's park.
+   */
+  awaitsDeploymentOf?: string;
   /** Undefined when the record stays as it is. */
   write?: OccupancyWrite;
 }
@@ -292,6 +297,9 @@ export function decideAdmission(input: AdmissionInput): AdmissionDecision {
     ...(preemption ? { preemption } : {}),
     ...(choice?.action === 'wait'
       ? { preemptionDeclined: { intentId: choice.holder.intentId, reason: choice.reason } }
+      : {}),
+    ...(choice?.action === 'wait' && choice.awaitsDeployment && verdict === 'queued'
+      ? { awaitsDeploymentOf: choice.holder.intentId }
       : {}),
     ...write,
   };

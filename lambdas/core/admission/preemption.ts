@@ -17,7 +17,13 @@ export interface LaneRelease {
  */
 export type PreemptionChoice =
   | { action: 'preempt'; holder: Occupant; release: LaneRelease }
-  | { action: 'wait'; holder: Occupant; reason: string };
+  | {
+      action: 'wait';
+      holder: Occupant;
+      reason: string;
+      /** The holder has no deployment yet: the emergency may preempt it once its deployment starts. */
+      awaitsDeployment?: true;
+    };
 
 export interface PreemptionInput {
   /** The emergency, its override already authorized by the policy set. */
@@ -56,6 +62,7 @@ export function choosePreemption(input: PreemptionInput): PreemptionChoice | und
       action: 'wait',
       holder,
       reason: `${holder.intentId} holds lane ${candidate.lane} but has not started its deployment (verification or review): there is no release to stop`,
+      awaitsDeployment: true,
     };
   }
   const plan = release.plan;

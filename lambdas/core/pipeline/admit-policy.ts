@@ -159,12 +159,17 @@ export async function admitPolicy(state: PipelineState, deps: PipelineDeps): Pro
   // A retried attempt returns what was recorded the first time, not a re-evaluation at a later instant; a
   // re-check still queued returns the queuing it continues, with this re-check's wait and blockers.
   const recorded = admissionResultSchema.parse(stored.entry.payload);
-  if (stillQueued) return { ...recorded, retryAfterSeconds, waitingFor: result.waitingFor };
+  // Which holder's deployment an emergency waits for is this decision's, not the ledger's: its park reads it.
+  const awaits =
+    decision.verdict === 'queued' && decision.awaitsDeploymentOf
+      ? { awaitsDeploymentOf: decision.awaitsDeploymentOf }
+      : {};
+  if (stillQueued) return { ...recorded, retryAfterSeconds, waitingFor: result.waitingFor, ...awaits };
   // A retried attempt that scheduled parks for what is left of its wait, not the wait it first recorded.
   if (recorded.verdict === 'scheduled' && recorded.dueAt) {
     return { ...recorded, retryAfterSeconds: secondsUntil(Date.parse(recorded.dueAt), now) };
   }
-  return recorded;
+  return recorded.verdict === 'queued' ? { ...recorded, ...awaits } : recorded;
 }
 
 /** Whole seconds from `now` until `instantMs`, rounded up and at least one: what a Task's timeout takes. */

@@ -8,6 +8,15 @@ import type { AdmissionResult } from './state.js';
 interface LaneWaiter {
   token: string;
   parkedAt: string;
+  /** An emergency that waits for this holder only until its deployment starts (then it may preempt it). */
+  untilDeployment?: boolean;
+}
+
+/** A lane holder's deployment started, in its admission of `admittedAt` (`stateKeys.deploymentStarted`). */
+interface DeploymentStarted {
+  deploymentId: string;
+  admittedAt: string | null;
+  at: string;
 }
 
 /**
@@ -27,20 +36,30 @@ interface LaneWaiter {
  *   lane, or takes it. Both are written first and checked after in the same way: the preemption is committed
  *   before the preempted holder parks, so an emergency that parks later reads the holder behind it.
  *
+ * An emergency that waits for a holder only because its deployment has not started (`awaitsDeploymentOf`: nothing
+ * to stop yet) marks its token so: the holder's StartRelease sends it back once the deployment has started
+ * (`wakeEmergenciesAwaitingDeployment`), and admission decides again and preempts it. Written first and checked
+ * after: a park that finds that deployment already started, in the holder's current admission, resumes at once.
+ *
  * Places are read as admission counts them (`readPlaces`). `clear` says the park resumed at once: the local runner,
  * which parks in process, goes straight back to admission then.
  */
 export async function parkForLane(
   intentId: string,
   token: string,
-  admission: Pick<AdmissionResult, 'waitingFor'>,
+  admission: Pick<AdmissionResult, 'waitingFor' | 'awaitsDeploymentOf'>,
   deps: Pick<PipelineDeps, 'state' | 'clock' | 'laneWake'>,
 ): Promise<{ clear: boolean }> {
   const blockers = admission.waitingFor ?? [];
   const parkedAt = deps.clock.now().toISOString();
+  const awaited = admission.awaitsDeploymentOf;
   for (const blocker of blockers) {
     const key = stateKeys.laneWaiter(blocker, intentId);
-    await deps.state.put<LaneWaiter>(key.pk, key.sk, { token, parkedAt });
+    await deps.state.put<LaneWaiter>(key.pk, key.sk, {
+      token,
+      parkedAt,
+      ...(blocker === awaited ? { untilDeployment: true } : {}),
+    });
   }
   // Kept under the intent too, where a stop finds it; the stop request is read after it is written, so a stop
   // that came before the park wakes it here and one after finds the token (`stop-intent.ts`). A preempted holder
@@ -51,10 +70,24 @@ export async function parkForLane(
   let clear = blockers.length === 0 || (await deps.state.get(stopKey.pk, stopKey.sk)) !== undefined;
   const nudged: string[] = [];
   if (!clear) {
+    const startedKey =
+      awaited && blockers.includes(awaited) ? stateKeys.deploymentStarted(awaited) : undefined;
+    const started = startedKey
+      ? await deps.state.get<DeploymentStarted>(startedKey.pk, startedKey.sk)
+      : undefined;
     const places = await readPlaces(deps.state, [intentId, ...blockers]);
+    const holder = awaited ? places.get(awaited) : undefined;
+    // Started in the admission the holder is in now: an earlier one's (a deployment since preempted) tells nothing.
+    if (
+      started &&
+      holder &&
+      (holder.status ?? 'admitted') === 'admitted' &&
+      (started.data.admittedAt ?? undefined) === holder.admittedAt
+    )
+      clear = true;
     const own = places.get(intentId);
     const self = own ? toOccupant(own) : undefined;
-    for (const blocker of blockers) {
+    for (const blocker of clear ? [] : blockers) {
       const place = places.get(blocker);
       if (!place) {
         clear = true;
@@ -112,6 +145,36 @@ export async function wakeLaneWaiters(
       if (answer === 'woken') woken++;
     }
     await deps.state.delete(partition, waiter.sk);
+  }
+  return woken;
+}
+
+/**
+ * StartRelease, once its deployment has started: records that (`stateKeys.deploymentStarted`, under the
+ * admission it holds the lane by) and then sends back the tokens of the emergencies parked on it only because it had
+ * no deployment yet, so each decides again and preempts it, as it would have had the deployment been under way when
+ * it arrived. Other waiters stay parked: nothing they wait for has changed. Written first and checked after: an
+ * emergency that parks after the listing finds the record (`parkForLane`). A wake that fails is not retried here: the
+ * park ends by itself. Returns how many were woken.
+ */
+export async function wakeEmergenciesAwaitingDeployment(
+  intentId: string,
+  deploymentId: string,
+  deps: Pick<PipelineDeps, 'state' | 'clock' | 'laneWake'>,
+): Promise<number> {
+  const own = (await readPlaces(deps.state, [intentId])).get(intentId);
+  const key = stateKeys.deploymentStarted(intentId);
+  await deps.state.put<DeploymentStarted>(key.pk, key.sk, {
+    deploymentId,
+    admittedAt: own?.admittedAt ?? null,
+    at: deps.clock.now().toISOString(),
+  });
+  if (!deps.laneWake) return 0;
+  let woken = 0;
+  for (const waiter of await deps.state.list<LaneWaiter>(stateKeys.laneWaiter(intentId, '').pk)) {
+    if (!waiter.data.untilDeployment) continue;
+    const answer = await deps.laneWake.wake(waiter.data.token).catch(() => 'failed' as const);
+    if (answer === 'woken') woken++;
   }
   return woken;
 }

@@ -24,6 +24,7 @@ import {
 import { readConfidence } from './confidence-store.js';
 import { withGrantsTo } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
+import { wakeEmergenciesAwaitingDeployment } from './lane-wait.js';
 import { resolvedIntent } from './payloads.js';
 import { hostedVersion, releasedContent } from './release-configuration.js';
 import { toResult } from './release-result.js';
@@ -69,6 +70,8 @@ export async function startRelease(
       releaseStartedPayload,
     );
     const status = await deps.releaser.check(intent.change.service, environment, deploymentId);
+    // The first attempt may have ended before it woke the emergencies waiting for this deployment.
+    await wakeEmergenciesAwaitingDeployment(intentId, deploymentId, deps);
     return toResult(status, {
       service: intent.change.service,
       environment,
@@ -137,6 +140,8 @@ export async function startRelease(
     },
     startedId ? `release.started/after/${startedId}` : 'release.started',
   );
+  // An emergency that waited for this intent only because it had no deployment yet may preempt it now.
+  await wakeEmergenciesAwaitingDeployment(intentId, status.deploymentId, deps);
   return toResult(status, {
     service: intent.change.service,
     environment,

@@ -55,6 +55,12 @@ export const admissionResultSchema = z.object({
   policySetHash: z.string(),
   /** Queued: the in-flight or earlier-queued intents it waits for. */
   waitingFor: z.array(z.string()).optional(),
+  /**
+   * Queued emergency: the lane holder it waits for only because that holder has no deployment yet (there is nothing
+   * to stop). Its park is woken when that deployment starts (`wakeEmergenciesAwaitingDeployment`), so it decides
+   * again and preempts it. Not in the ledger entry: the entry's `nonInterference.preemption` says why it waits.
+   */
+  awaitsDeploymentOf: z.string().optional(),
   /** Scheduled: the instant it is due, when its park (AwaitDue) times out and hands it back to admission. */
   dueAt: z.string().optional(),
   /** Rules it passed only by an exemption (a break-glass), with who declared it: it needs a reviewer of record. */
