@@ -4,8 +4,8 @@ import { parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
 import type { InFlightRecord } from '../../../lambdas/core/state-keys.js';
-import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
+import { recordingWake } from '../pipeline/helpers/recording-wake.js';
 import { admit, changes, declared } from './harness.js';
 
 /**
@@ -18,19 +18,6 @@ const sevenDays = 7 * 24 * 3600 * 1000;
 /** Step Functions' longest execution, and its history limit. */
 const oneYear = 365 * 24 * 3600 * 1000;
 const historyLimit = 25_000;
-
-/** Task tokens sent back, as Step Functions would take them: each token resumes its park once. */
-function recordingWake(): LaneWake & { woken: string[] } {
-  const woken: string[] = [];
-  return {
-    woken,
-    async wake(token) {
-      if (woken.includes(token)) return 'gone';
-      woken.push(token);
-      return 'woken';
-    },
-  };
-}
 
 describe('an intent queued for a week behind a holder', () => {
   test('parks, re-checks only when its park times out, and is woken by the Learn of the intent it waits for', async () => {

@@ -7,28 +7,15 @@ import {
 } from '../../../lambdas/core/pipeline/checks-wait.js';
 import { reportCheck } from '../../../lambdas/core/pipeline/report-check.js';
 import { verify } from '../../../lambdas/core/pipeline/verify.js';
-import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { submittedBy } from '../core/fixtures.js';
 import { intentAt, pipelineHarness, runToVerify } from './helpers/pipeline-harness.js';
+import { recordingWake } from './helpers/recording-wake.js';
 
 const highRisk = JSON.parse(
   readFileSync(new URL('../../../examples/04-high-risk-review.json', import.meta.url), 'utf8'),
 ) as IntentInput;
 const { testResults: _attached, ...unchecked } = highRisk;
 const caller = submittedBy(highRisk);
-
-/** Task tokens sent back, as Step Functions takes them: each resumes its park once. */
-function recordingWake(): LaneWake & { woken: string[] } {
-  const woken: string[] = [];
-  return {
-    woken,
-    async wake(token) {
-      if (woken.includes(token)) return 'gone';
-      woken.push(token);
-      return 'woken';
-    },
-  };
-}
 
 describe('a fail-fast gate waiting for check results (Verify, AwaitChecks)', () => {
   test('parks once for the missing checks; each report wakes the park waiting for it, and only that one', async () => {

@@ -1,21 +1,8 @@
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
 import { duePark, parkUntilDue } from '../../../lambdas/core/pipeline/due-wait.js';
 import { requestStop } from '../../../lambdas/core/pipeline/stop-intent.js';
-import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { intentAt, pipelineHarness, runToVerify } from './helpers/pipeline-harness.js';
-
-/** Task tokens sent back, as Step Functions takes them: each resumes its park once. */
-function recordingWake(): LaneWake & { woken: string[] } {
-  const woken: string[] = [];
-  return {
-    woken,
-    async wake(token) {
-      if (woken.includes(token)) return 'gone';
-      woken.push(token);
-      return 'woken';
-    },
-  };
-}
+import { recordingWake } from './helpers/recording-wake.js';
 
 describe("a scheduled intent's park until its due instant (AwaitDue)", () => {
   test('keeps its token where a later stop finds it, and wakes itself when the stop came first', async () => {

@@ -1,7 +1,6 @@
 import { parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
-import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { admit, declared, lastAdmissionEntry } from '../admission/harness.js';
 import {
   emergencyFix,
@@ -10,19 +9,7 @@ import {
   pipelineHarness,
   runToVerify,
 } from './helpers/pipeline-harness.js';
-
-/** Task tokens sent back, as Step Functions takes them: each token resumes its park once. */
-function recordingWake(): LaneWake & { woken: string[] } {
-  const woken: string[] = [];
-  return {
-    woken,
-    async wake(token) {
-      if (woken.includes(token)) return 'gone';
-      woken.push(token);
-      return 'woken';
-    },
-  };
-}
+import { recordingWake } from './helpers/recording-wake.js';
 
 const id = (s: PipelineState) => s.declared!.intentId;
 

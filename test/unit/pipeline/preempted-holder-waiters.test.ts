@@ -4,7 +4,6 @@ import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
 import { type InFlightRecord, stateKeys } from '../../../lambdas/core/state-keys.js';
-import type { LaneWake } from '../../../lambdas/ports/lane-wake.js';
 import { admit, declared } from '../admission/harness.js';
 import {
   emergencyFix,
@@ -13,19 +12,7 @@ import {
   pipelineHarness,
   runToVerify,
 } from './helpers/pipeline-harness.js';
-
-/** Task tokens sent back, as Step Functions takes them: each token resumes its park once. */
-function recordingWake(): LaneWake & { woken: string[] } {
-  const woken: string[] = [];
-  return {
-    woken,
-    async wake(token) {
-      if (woken.includes(token)) return 'gone';
-      woken.push(token);
-      return 'woken';
-    },
-  };
-}
+import { recordingWake } from './helpers/recording-wake.js';
 
 /** A second fix to launch-flags under an emergency override, from the same manager. */
 const secondFix = (d: Parameters<typeof emergencyFix>[0]) => {
