@@ -12,6 +12,24 @@ export function noSpaceReason(error: unknown): string | undefined {
 }
 
 /**
+ * The same, anywhere along `error`'s causes: a store that fails to open says only "Database failed to open" and
+ * keeps LevelDB's own error as its cause, whose text is the system's (`IO error: …/LOCK: No space left on device`)
+ * and which carries no code.
+ */
+export function noSpaceAmongCauses(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    const reason = noSpaceReason(current);
+    if (reason !== undefined) return reason;
+    const message = current instanceof Error ? current.message : '';
+    if (/no space left on device/i.test(message)) return 'no space left on the device';
+    if (/disk quota exceeded/i.test(message)) return 'the disk quota on the device is used up';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
  * Runs `write`, which writes `file`; a system error it raises naming no file is made to name `file`. Node's
  * error for a write through an open file (`ENOSPC: no space left on device, write`) names none, and a full disk
  * is said by the write, never the open.

@@ -5,6 +5,7 @@ import { currentOwner, readAddress } from '../control-plane/home-owner.js';
 import { ControlPlaneStartError, startFailedExitCode } from '../control-plane/start-failure.js';
 import { positiveSeconds, startSettingsFrom } from '../control-plane/start-settings.js';
 import { terminalText } from '../format.js';
+import { noSpaceAmongCauses } from '../no-space.js';
 
 /**
  * `itv control-plane`: what commands start in the background; runs until idle or stopped. One that cannot
@@ -32,7 +33,14 @@ export async function controlPlaneCommand(options: { idle?: string }): Promise<n
           ? error
           : undefined;
     if (failure === undefined) throw error;
-    if (failure instanceof InvalidInputError) {
+    const noSpace = noSpaceAmongCauses(failure);
+    if (noSpace !== undefined) {
+      const home = itvHome();
+      console.error(`itv: cannot open the tables in ${home}: ${noSpace}`);
+      console.error(
+        `  free some space on the device that holds ITV_HOME (${home}), or set ITV_HOME to a folder on another device, then run the command again`,
+      );
+    } else if (failure instanceof InvalidInputError) {
       console.error(`itv: ${failure.message}`);
       for (const issue of failure.issues) console.error(`  ${issueText(issue)}`);
     } else {
