@@ -17,8 +17,16 @@ export function printErrorsAsJson(on: boolean): void {
   asJson = on;
 }
 
+/** System errors whose names read as nothing in words (`ENOSPCError` would be "Enospc"). */
+const systemTitles: Readonly<Record<string, string>> = {
+  ENOSPCError: 'No space left on the device',
+  EDQUOTError: 'Disk quota used up',
+};
+
 /** `InvalidInputError` as `Invalid input`: the error's name in words, as a problem's title for an error of the CLI itself. */
 function titleOf(error: string): string {
+  const system = systemTitles[error];
+  if (system !== undefined) return system;
   const words = problemType(error)
     .replace(/^urn:itv:problem:/, '')
     .replace(/-error$/, '')

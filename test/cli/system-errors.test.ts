@@ -152,6 +152,7 @@ describe('itv, when the device it writes to is full', () => {
     expect([run.code, run.stdout]).toEqual([1, '']);
     expect(JSON.parse(run.stderr)).toMatchObject({
       error: 'ENOSPCError',
+      title: 'No space left on the device',
       message: `cannot write ${join(home, 'starting.lock')}: no space left on the device; ${homeAdvice().trim()}`,
     });
   });
