@@ -120,7 +120,7 @@ type Tracker = {
  * whose deployment an emergency that waited for it may now preempt (on Step Functions it sends back the tokens of
  * those emergencies alone).
  */
-const lanesFreedBy = new Set(['Learn', 'RecordFailure', 'AwaitReview', 'StartRelease']);
+const laneWaitersRecheckAfter = new Set(['Learn', 'RecordFailure', 'AwaitReview', 'StartRelease']);
 
 /**
  * Runs the synthesized pipeline ASL in process with aws-local-stepfunctions, each Task mapped to the same
@@ -454,7 +454,7 @@ export class LocalPipeline {
           );
           if (name === 'DeclareIntent') tracker.intentId = (output as { intentId: string }).intentId;
           if (name === 'RecordFailure') tracker.recording = false;
-          if (lanesFreedBy.has(name)) this.wakeLaneWaiters();
+          if (laneWaitersRecheckAfter.has(name)) this.wakeLaneWaiters();
           if (!tracker.parked) report({ state: name, phase: 'exited', output, ...reviewBefore(name, input) });
           failures.delete(name);
           return output;
