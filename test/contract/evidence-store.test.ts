@@ -8,6 +8,7 @@ import {
   OBJECTS_FOLDER,
   REFS_FOLDER,
 } from '../../lambdas/adapters/local/file-evidence-store.js';
+import { MemoryEvidenceStore } from '../../lambdas/adapters/local/memory-evidence-store.js';
 import { ThreadedEvidenceStore } from '../../lambdas/adapters/local/threaded-evidence-store.js';
 import { fakeS3Bucket } from '../support/fake-s3-bucket.js';
 import { WriteOnceEvidence } from '../unit/evidence/helpers/write-once-evidence.js';
@@ -25,6 +26,13 @@ describeEvidenceStoreContract(
   'WriteOnceEvidence (the unit tests’ and pipeline harness’s fake)',
   () => memory,
 );
+
+// An in-memory stack's store, one per case likewise.
+let memoryStack = new MemoryEvidenceStore();
+beforeEach(() => {
+  memoryStack = new MemoryEvidenceStore();
+});
+describeEvidenceStoreContract('MemoryEvidenceStore (an in-memory stack’s evidence)', () => memoryStack);
 
 let root: string;
 beforeAll(async () => {

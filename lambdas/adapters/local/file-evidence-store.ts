@@ -17,7 +17,7 @@ const DIGEST_REFERENCE = /^sha256:([0-9a-f]{64})\n?$/;
  * store — as `s3://<bucket>/<key>` names it on AWS — never the folder's path on this machine (`/home/<user>/…`
  * would go into signed entries for good, and be wrong once the home moved).
  */
-const localUri = (key: string) => `itv-evidence:${key}`;
+export const localUri = (key: string) => `itv-evidence:${key}`;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCatalog } from '../../../catalog/index.js';
@@ -13,6 +11,7 @@ import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { openDynalite } from '../../adapters/local/dynalite-server.js';
 import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layout.js';
 import { LocalSigner } from '../../adapters/local/local-signer.js';
+import { MemoryEvidenceStore } from '../../adapters/local/memory-evidence-store.js';
 import { keepPrivateFolder, makePrivateFolder } from '../../adapters/local/private-folder.js';
 import {
   everyPartition,
@@ -102,12 +101,11 @@ export async function openLocalStack(
     baselines: baselinesOf(catalog),
     faults: declaredFaults(ledger, ledgerName),
   });
-  // An in-memory ledger starts empty each run, so its write-once evidence must not meet an earlier run's:
-  // signed checkpoints of the same sizes with other roots would read as a rewritten ledger.
-  const evidenceDir = options.inMemory
-    ? mkdtempSync(join(tmpdir(), 'itv-evidence-'))
-    : join(home, 'evidence');
-  const evidence = new ThreadedEvidenceStore(evidenceDir, options.beforeEvidenceWrite);
+  // An in-memory ledger starts empty each run, and so does its evidence: it never meets an earlier run's (signed
+  // checkpoints of the same sizes with other roots would read as a rewritten ledger), and ends with the stack.
+  const evidence = options.inMemory
+    ? new MemoryEvidenceStore()
+    : new ThreadedEvidenceStore(join(home, 'evidence'), options.beforeEvidenceWrite);
   const deps: PipelineDeps = {
     ledgerName,
     ledger,
@@ -131,9 +129,8 @@ export async function openLocalStack(
     signer,
     close: async () => {
       client.destroy();
-      await evidence.close();
+      if (evidence instanceof ThreadedEvidenceStore) await evidence.close();
       await dynamo.close();
-      if (options.inMemory) rmSync(evidenceDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,39 +1,30 @@
-import { EvidenceConflictError } from '../../../../lambdas/core/errors.js';
+import { MemoryEvidenceStore } from '../../../../lambdas/adapters/local/memory-evidence-store.js';
 import { bundleFilesOf, storeLocation } from '../../../../lambdas/core/evidence/bundle-archive.js';
-import type { EvidenceStore } from '../../../../lambdas/ports/evidence-store.js';
 
-/** An evidence store in memory with the port's semantics (test/contract/evidence-store-contract.ts). */
-export class WriteOnceEvidence implements EvidenceStore {
-  readonly objects = new Map<string, Uint8Array>();
+/**
+ * The in-memory evidence store (the port's semantics, test/contract/evidence-store-contract.ts), with what tests
+ * look at: its objects, and how many writes it was asked for and made.
+ */
+export class WriteOnceEvidence extends MemoryEvidenceStore {
+  declare readonly objects: Map<string, Uint8Array>;
   puts = 0;
   /** Every write asked for, new or not. */
   writes = 0;
 
-  async putObject(key: string, body: Uint8Array, _contentType?: string): Promise<string> {
+  override async putObject(
+    key: string,
+    body: Uint8Array,
+    contentType = 'application/octet-stream',
+  ): Promise<string> {
     this.writes++;
-    const existing = this.objects.get(key);
-    if (existing && Buffer.compare(Buffer.from(existing), Buffer.from(body)) !== 0) {
-      throw new EvidenceConflictError(
-        `evidence object ${key} is write-once and already holds different bytes`,
-      );
-    }
-    if (!existing) this.puts++;
-    this.objects.set(key, new Uint8Array(body));
-    return this.uriOf(key);
+    const isNew = !this.objects.has(key);
+    const uri = await super.putObject(key, body, contentType);
+    if (isNew) this.puts++;
+    return uri;
   }
 
-  /** A copy, as a real store returns fresh bytes: a caller's edit must not reach what is stored. */
-  async getObject(key: string): Promise<Uint8Array | undefined> {
-    const body = this.objects.get(key);
-    return body === undefined ? undefined : new Uint8Array(body);
-  }
-
-  uriOf(key: string): string {
+  override uriOf(key: string): string {
     return `memory://${key}`;
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
   }
 
   /** The files of one bundle, by name, its archive unpacked. */
