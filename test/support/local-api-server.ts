@@ -18,8 +18,9 @@ export interface LocalApiServer {
 }
 
 /**
- * The API routes over local HTTP on a port of their own, on an in-memory stack in `home`, as the control
- * plane and `itv serve` answer them; `authenticate` stands where API Gateway's IAM auth would.
+ * The API routes over local HTTP on a port of their own, on an in-memory stack in `home` (or the home's own
+ * tables and evidence files, `onDisk`), as the control plane and `itv serve` answer them; `authenticate` stands
+ * where API Gateway's IAM auth would.
  */
 export async function startLocalApi(
   home: string,
@@ -27,8 +28,9 @@ export async function startLocalApi(
   clockStart: Date,
   /** How its executions wait; by default as ITV_CLOCK chooses, on the stack's clock. */
   scheduler?: (stack: LocalStack) => Scheduler,
+  { onDisk = false }: { onDisk?: boolean } = {},
 ): Promise<LocalApiServer> {
-  const stack = await openLocalStack({ home, inMemory: true, clockStart });
+  const stack = await openLocalStack({ home, inMemory: !onDisk, clockStart });
   const pipeline = new LocalPipeline(pipelineDefinition(), stack.deps, {
     scheduler: scheduler ? scheduler(stack) : schedulerFor(stack.clock),
   });

@@ -48,7 +48,10 @@ describe('damaged objects in the local evidence folder, read through the API', (
     home = mkdtempSync(join(tmpdir(), 'itv-damaged-evidence-'));
     const alice = issueToken(home, 'alice');
     reader = alice;
-    api = await startLocalApi(home, bearerCaller(home), new Date('2026-11-04T15:00:00Z'));
+    // The home's own evidence files, which the test damages behind the store.
+    api = await startLocalApi(home, bearerCaller(home), new Date('2026-11-04T15:00:00Z'), undefined, {
+      onDisk: true,
+    });
     const submitted = await fetch(`${api.base}/intents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },

@@ -47,7 +47,10 @@ describe("one intent's bundle copied over another's in the local evidence folder
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'itv-swapped-evidence-'));
     reader = issueToken(home, 'alice');
-    api = await startLocalApi(home, bearerCaller(home), new Date('2026-11-04T15:00:00Z'));
+    // The home's own evidence files, which the test damages behind the store.
+    api = await startLocalApi(home, bearerCaller(home), new Date('2026-11-04T15:00:00Z'), undefined, {
+      onDisk: true,
+    });
     for (const id of [a, b]) {
       const submitted = await fetch(`${api.base}/intents`, {
         method: 'POST',
