@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -9,6 +12,7 @@ import {
   type DynamoDBClient,
   DynamoDBServiceException,
   GetItemCommand,
+  type GetItemCommandOutput,
   PutItemCommand,
   QueryCommand,
   ResourceNotFoundException,
@@ -17,7 +21,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ensureTables } from '../../../lambdas/adapters/aws/tables.js';
 import { DirectDynaliteClient } from '../../../lambdas/adapters/local/dynalite-direct.js';
-import { type DynaliteServer, startDynalite } from '../../../lambdas/adapters/local/dynalite-server.js';
+import {
+  type DynaliteServer,
+  openDynalite,
+  startDynalite,
+} from '../../../lambdas/adapters/local/dynalite-server.js';
 import { clientFor } from './dynalite-fixture.js';
 
 /*
@@ -300,22 +308,22 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
   });
 });
 
-describe('answers within the turn it was asked in', () => {
-  /** Event-loop turns that pass while `work` runs: an immediate that re-arms itself counts them. */
-  async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
-    let turns = 0;
-    let counting = true;
-    const tick = () => {
-      if (!counting) return;
-      turns++;
-      setImmediate(tick);
-    };
+/** Event-loop turns that pass while `work` runs: an immediate that re-arms itself counts them. */
+async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
+  let turns = 0;
+  let counting = true;
+  const tick = () => {
+    if (!counting) return;
+    turns++;
     setImmediate(tick);
-    await work();
-    counting = false;
-    return turns;
-  }
+  };
+  setImmediate(tick);
+  await work();
+  counting = false;
+  return turns;
+}
 
+describe('answers within the turn it was asked in', () => {
   test('a conditional PutItem, a GetItem, an UpdateItem and a DeleteItem each take no turn of the event loop', async () => {
     const Key = { pk: { S: 'turns' }, sk: { S: 'one' } };
     const turns = [
@@ -344,5 +352,57 @@ describe('answers within the turn it was asked in', () => {
     expect(turns).toEqual([0, 0, 0, 0]);
     // And the answers are what they were: the item is gone, a second conditional put of it lands.
     expect((await direct.send(new GetItemCommand({ TableName: table, Key }))).Item).toBeUndefined();
+  });
+});
+
+describe('in a home on disk (LevelDB)', () => {
+  let folder: string;
+  let owned: Awaited<ReturnType<typeof openDynalite>>;
+  let onDisk: DynamoDBClient;
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'itv-dynalite-disk-'));
+    owned = await openDynalite({ path: join(folder, 'dynamodb') });
+    onDisk = owned.client();
+    await ensureTables(onDisk, { ledger: 'itv-ledger', state: table });
+  });
+  afterAll(async () => {
+    onDisk.destroy();
+    await owned.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('a GetItem reads at once, taking no turn of the event loop, and reads what was written', async () => {
+    // Prepare
+    const Key = { pk: { S: 'disk' }, sk: { S: 'one' } };
+    await onDisk.send(new PutItemCommand({ TableName: table, Item: { ...Key, n: { N: '1' } } }));
+
+    // Act
+    let answer: GetItemCommandOutput | undefined;
+    const turns = await turnsDuring(async () => {
+      answer = await onDisk.send(new GetItemCommand({ TableName: table, Key, ConsistentRead: true }));
+    });
+    const missing = await onDisk.send(
+      new GetItemCommand({ TableName: table, Key: { ...Key, sk: { S: 'two' } } }),
+    );
+
+    // Assess
+    expect(turns).toBe(0);
+    expect(answer?.Item).toEqual({ ...Key, n: { N: '1' } });
+    expect(missing.Item).toBeUndefined();
+  });
+
+  test('a conditional PutItem still refuses an item that is there', async () => {
+    // Prepare
+    const Item = { pk: { S: 'disk' }, sk: { S: 'conditional' } };
+    await onDisk.send(new PutItemCommand({ TableName: table, Item }));
+
+    // Act
+    const second = await outcome(
+      onDisk,
+      new PutItemCommand({ TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+
+    // Assess
+    expect(second.thrown).toMatchObject({ name: 'ConditionalCheckFailedException' });
   });
 });
