@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { bytesCopy } from '../../core/bytes.js';
 import { EvidenceConflictError, EvidenceIntegrityError, EvidenceMissingError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import { makePrivateFolder } from './private-folder.js';
@@ -108,7 +109,7 @@ export class FileEvidenceStore implements EvidenceStore {
         { key },
       );
     }
-    return new Uint8Array(body);
+    return bytesCopy(body);
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { bytesCopy } from '../../core/bytes.js';
 import { EvidenceConflictError } from '../../core/errors.js';
 import type { EvidenceStore } from '../../ports/evidence-store.js';
 import { localUri } from './file-evidence-store.js';
@@ -22,7 +23,7 @@ export class MemoryEvidenceStore implements EvidenceStore {
     checkKey(key);
     const existing = this.objects.get(key);
     if (existing === undefined) {
-      this.objects.set(key, new Uint8Array(body));
+      this.objects.set(key, bytesCopy(body));
     } else if (Buffer.compare(existing, body) !== 0) {
       throw new EvidenceConflictError(
         `evidence object ${key} is write-once and already holds different bytes`,
@@ -33,7 +34,7 @@ export class MemoryEvidenceStore implements EvidenceStore {
 
   async getObject(key: string): Promise<Uint8Array | undefined> {
     const body = this.objects.get(key);
-    return body === undefined ? undefined : new Uint8Array(body);
+    return body === undefined ? undefined : bytesCopy(body);
   }
 
   uriOf(key: string): string {

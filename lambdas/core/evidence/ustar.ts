@@ -5,6 +5,8 @@
  * each once, every header's checksum right, then the end-of-archive zero blocks and nothing after.
  */
 
+import { concatenated } from '../bytes.js';
+
 const BLOCK = 512;
 const SAFE_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 
@@ -24,7 +26,7 @@ export function ustarArchive(
     if (pad > 0) blocks.push(new Uint8Array(pad));
   }
   blocks.push(new Uint8Array(2 * BLOCK));
-  return new Uint8Array(Buffer.concat(blocks));
+  return concatenated(blocks);
 }
 
 function header(path: string, size: number, mtime: Date): Uint8Array {
