@@ -143,9 +143,12 @@ export function lineChart(options: LineChartOptions): Markup {
     (t) =>
       html`<line x1="${margin.left}" y1="${n(y(t))}" x2="${width - margin.right}" y2="${n(y(t))}" stroke="${gridColour}"></line><text x="${margin.left - 6}" y="${n(y(t) + 4)}" text-anchor="end">${options.formatY(t)}</text>`,
   );
-  // A shared axis is labelled at its ends too; a label too close to the one before it is left out.
-  const candidates = options.xDomain ? distinct([xLo, ...spread(xs, 6), xHi]) : spread(xs, 6);
-  const xTicks = uncrowded(candidates, x, options.xDomain !== undefined).map(
+  // A shared axis is labelled at its ends too, any other at its last point (where the data ends, often the figure
+  // read first); a label too close to the one before it is left out.
+  const candidates = options.xDomain
+    ? distinct([xLo, ...spread(xs, 6), xHi])
+    : distinct([...spread(xs, 6), ...xs.slice(-1)]);
+  const xTicks = uncrowded(candidates, x).map(
     (t) =>
       html`<line x1="${n(x(t))}" y1="${bottom}" x2="${n(x(t))}" y2="${bottom + 4}" stroke="${axisColour}"></line><text x="${n(x(t))}" y="${bottom + 16}" text-anchor="${endsAtTick(x(t)) ? 'end' : 'middle'}">${options.formatX(t)}</text>`,
   );
@@ -312,10 +315,10 @@ function labelSpan(at: number): { left: number; right: number } {
 }
 
 /**
- * The sorted ticks without any whose label would overlap the label kept before it. With `keepLast` (an axis
- * labelled at its ends) the last tick's label is kept, in place of the one before it if those two overlap.
+ * The sorted ticks without any whose label would overlap the label kept before it. The last tick's label is kept,
+ * in place of the ones before it that it would overlap.
  */
-function uncrowded(ticks: readonly number[], x: (v: number) => number, keepLast: boolean): number[] {
+function uncrowded(ticks: readonly number[], x: (v: number) => number): number[] {
   const apart = (a: number, b: number) => labelSpan(x(b)).left >= labelSpan(x(a)).right;
   const kept: number[] = [];
   for (const t of ticks) {
@@ -323,7 +326,7 @@ function uncrowded(ticks: readonly number[], x: (v: number) => number, keepLast:
     if (last === undefined || apart(last, t)) kept.push(t);
   }
   const end = ticks[ticks.length - 1];
-  if (!keepLast || end === undefined || kept[kept.length - 1] === end) return kept;
+  if (end === undefined || kept[kept.length - 1] === end) return kept;
   while (kept.length > 1 && !apart(kept[kept.length - 1]!, end)) kept.pop();
   if (apart(kept[kept.length - 1]!, end)) kept.push(end);
   return kept;

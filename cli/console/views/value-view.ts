@@ -282,7 +282,8 @@ ${lineChart({
   formatY: minutes,
   markers: failures.map(({ curve, f }) => ({
     x: f.after,
-    label: `${f.outcome} after #${f.after} (${curveName(curve)})`,
+    // Changes count from #1: one that failed before its kind released anything failed before #1.
+    label: `${f.outcome} ${f.after === 0 ? 'before #1' : `after #${f.after}`} (${curveName(curve)})`,
   })),
 })}
 ${failureCount > failures.length ? html`<p class="muted">${failureCount} failed changes in these kinds; the latest ${failures.length} are marked.</p>` : ''}

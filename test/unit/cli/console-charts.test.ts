@@ -104,6 +104,27 @@ describe('line chart', () => {
     expect(labels).toEqual(['0%', '20%', '40%', '60%', '80%', '100%']);
   });
 
+  test.each([13, 14, 15, 16, 22, 40])(
+    'the last of %i changes is labelled on the x axis, in place of a label it would overlap',
+    (count) => {
+      // Arrange: a change's number in its sequence, as the compounding chart plots it.
+      const numbered = {
+        series: [
+          { name: 'release time', points: Array.from({ length: count }, (_, i) => ({ x: i + 1, y: i })) },
+        ],
+        formatX: (x: number) => `#${x}`,
+      };
+
+      // Act
+      const svg = chart(numbered);
+      const labels = [...svg.matchAll(/>#(\d+)<\/text>/g)].map((m) => Number(m[1]));
+
+      // Assess
+      expect(labels.at(-1)).toBe(count);
+      expect(labels[0]).toBe(1);
+    },
+  );
+
   test('maps x and y linearly onto the plot, y growing upwards', () => {
     const svg = chart();
     const cx = attributes(svg, 'circle', 'cx');
@@ -320,7 +341,7 @@ describe('line chart markers', () => {
 });
 
 describe('line chart axis', () => {
-  test('x labels are at an even step of the points, never two neighbours crowded together', () => {
+  test('x labels are at an even step of the points and at the last, never two neighbours crowded together', () => {
     const svg = lineChart({
       title: 't',
       series: [{ name: 's', points: [0, 1, 2, 3, 4, 5, 6, 7].map((x) => ({ x, y: 1 })) }],
@@ -331,6 +352,7 @@ describe('line chart axis', () => {
     }).text;
 
     const labels = [...svg.matchAll(/text-anchor="(?:middle|end)">(x\d)<\/text>/g)].map((m) => m[1]);
-    expect(labels).toEqual(['x0', 'x2', 'x4', 'x6']);
+    // x6 would crowd x7, where the data ends: x7 is labelled in its place.
+    expect(labels).toEqual(['x0', 'x2', 'x4', 'x7']);
   });
 });

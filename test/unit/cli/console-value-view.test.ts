@@ -148,6 +148,21 @@ describe('value view', () => {
     expect(windowed.totals.intents).toBe(2);
   });
 
+  test('a change that failed before its kind released anything is marked before #1, as changes count from #1', () => {
+    // Arrange: a kind whose first change rolled back, and whose second released.
+    const first = [
+      concluded({ intentId: 'f1', outcome: 'rolled-back', concludedAt: '2026-11-02T09:00:00Z' }),
+      concluded({ intentId: 'f2', releaseSeconds: 600, concludedAt: '2026-11-03T09:00:00Z' }),
+    ];
+
+    // Act
+    const markup = valueView(valueReportDocument(valueAnswer(first, {}), 'virtual')).text;
+
+    // Assess
+    expect(markup).toContain('rolled-back before #1 (');
+    expect(markup).not.toContain('after #0');
+  });
+
   test('draws value and cost of delay per group, the compounding curve with its failures, and DORA per day', () => {
     const markup = valueView(report).text;
 
