@@ -99,7 +99,7 @@ function headline(report: ValueReportDocument): Markup {
 ${figure(usd(t.valuePerHourUsd), 'value per hour released', `${t.released} of ${t.intents} concluded changes released${repeated === undefined ? '' : '; a repeated goal counted once'}`)}
 ${figure(duration(report.dora.leadTimeSeconds), 'median time to value', splitNote(report))}
 ${confidenceFigure(report, figure)}
-${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value not flowing while changes waited')}
+${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value not flowing from submission to release')}
 ${figure(t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd), 'value per hour per employee', `over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`)}
 ${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', 'under each change’s growth model')}
 </div></section>
@@ -229,7 +229,7 @@ function groupCharts(report: ValueReportDocument): Markup {
   })}
 ${barChart({
   title: `Cost of delay by ${dims.join(', ')}`,
-  description: `US dollars of value not flowing while changes waited to release.${more}`,
+  description: `US dollars of value not flowing from each change's submission to its release (value per hour × time to value).${more}`,
   bars: topBars(report.groups, dims, (g) => g.costOfDelayUsd),
   format: usd,
   labelHeader: label,

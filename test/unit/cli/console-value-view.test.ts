@@ -167,6 +167,9 @@ describe('value view', () => {
     const markup = valueView(report).text;
 
     expect(markup).toContain('aria-label="Cost of delay by region, team.');
+    // The whole time to value, not only the waiting before a release started.
+    expect(markup).toContain('value not flowing from submission to release');
+    expect(markup).toContain('(value per hour × time to value)');
     expect(markup).toContain('aria-label="Release time of successive changes by service, kind.');
     expect(markup).toContain('>rolled-back after #2 (launch-…</text>');
     expect(markup).toContain('<div class="charts"><figure class="chart">');
