@@ -149,8 +149,8 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
           body: html`<h1>This link was already used</h1>
 <p>The link <code>itv console</code> prints signs in one browser, once, and then no more, so that a copy left in
 a shell's or a browser's history or in a screenshot opens nothing. The browser it signed in keeps its session
-until the console stops. To sign in again, stop the console (Ctrl-C) and run <code>itv console</code> again: it
-prints a new link.</p>`,
+until the console stops. To sign in again, run <code>itv console</code> again: it prints a new link, for a console
+of its own beside this one (stop this one with Ctrl-C first if the new one is to take its port).</p>`,
         }),
       );
     }

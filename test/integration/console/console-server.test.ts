@@ -202,7 +202,9 @@ describe('itv console: who may use it, and what it sends as them', () => {
     expect([again.status, elsewhere.status]).toEqual([410, 410]);
     expect([again.headers['set-cookie'], elsewhere.headers['set-cookie']]).toEqual([undefined, undefined]);
     expect(again.text).toContain('This link was already used');
-    expect(again.text).toContain('run <code>itv console</code> again');
+    expect(again.text).toContain('run <code>itv console</code> again: it prints a new link');
+    // As the banner says: another console gives another link, with this one still running.
+    expect(again.text).not.toContain('stop the console (Ctrl-C) and run');
     expect(recorded.sent).toEqual([]);
   });
 
