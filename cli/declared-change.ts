@@ -65,10 +65,15 @@ export function declaredChange(entries: readonly LedgerEntry[]): DeclaredChange 
   };
 }
 
-/** What changes, in one line: `ledger-close/close-checklist@1.0.0 (configuration)`, and the incident it fixes. */
+/**
+ * What changes, in one line: `ledger-close/close-checklist@1.0.0 (configuration)`, and the incident it fixes. A
+ * schema update also names the version it registers: `launch-flags/flags@1.1.0 → 1.2.0 (schema-update)`.
+ */
 export function changeLine(intent: Pick<Intent, 'change'>): string {
-  const { service, profile, contractVersion, kind, fixes } = intent.change;
-  return `${service}/${profile}@${contractVersion} (${kind})${fixes ? `, fixes ${fixes}` : ''}`;
+  const { service, profile, contractVersion, kind, fixes, payload } = intent.change;
+  const registers =
+    kind === 'schema-update' && typeof payload?.version === 'string' ? ` → ${payload.version}` : '';
+  return `${service}/${profile}@${contractVersion}${registers} (${kind})${fixes ? `, fixes ${fixes}` : ''}`;
 }
 
 /** A payload as a reviewer reads it: indented JSON. */
