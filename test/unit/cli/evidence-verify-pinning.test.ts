@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -63,6 +63,8 @@ describe('itv evidence verify, with no key given', () => {
     jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
   });
   afterEach(() => jest.restoreAllMocks());
+  // The folder holds a home's signing key: nothing of it is left behind.
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   test("pins the home's stack key and says so: the genuine bundle is VERIFIED", async () => {
     // Act
