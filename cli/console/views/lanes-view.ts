@@ -47,7 +47,13 @@ interface LaneRow {
   reviewKeepsLane: boolean;
   /** Its fail-fast gate waits for CI's check results (`awaiting-checks`): it holds its lane meanwhile. */
   awaitingChecks: boolean;
+  /**
+   * The intents its latest admission named as what it waits for, those still in flight: a re-check that stays
+   * queued writes nothing, so the admission can name a change that has since ended.
+   */
   waitingFor: string[];
+  /** Named by its admission and no longer in flight. */
+  ended: string[];
   /**
    * What it waits for holding no lane, when its admission names no intent: the lane back after its preemption,
    * its admission again after its approval, its scheduled window. Absent otherwise.
@@ -61,10 +67,17 @@ interface LaneRow {
   percentage: number | null;
 }
 
-/** Lanes from the in-flight intents: who releases on each, who waits behind, and the wait predicted for them. */
-export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
+/**
+ * Lanes from the in-flight intents: who releases on each, who waits behind, and the wait predicted for them.
+ * `complete`: `intents` are every intent in flight, so one they do not hold has ended (else only the newest).
+ */
+export function lanesOf(
+  intents: IntentWithEntries[],
+  { complete = true }: { complete?: boolean } = {},
+): Map<string, LaneRow[]> {
   const lanes = new Map<string, LaneRow[]>();
   const preemptions = preemptionsOf(intents);
+  const inFlight = new Set(intents.map((i) => i.intentId));
   for (const intent of intents) {
     const admission = [...intent.entries].reverse().find((e) => e.type.startsWith('admission.'));
     if (!admission) continue;
@@ -84,6 +97,8 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
     // An authorised emergency keeps its lane through its review (its request names no lane given up).
     const reviewKeepsLane = awaitingReview && holding;
     const waitUntil = blocking.length > 0 ? Math.max(...blocking) : undefined;
+    const named = gaveUpLane || reviewKeepsLane ? [] : (p.waitingFor ?? []);
+    const ended = complete ? named.filter((id) => !inFlight.has(id)) : [];
     const row: LaneRow = {
       intent,
       lane,
@@ -91,7 +106,8 @@ export function lanesOf(intents: IntentWithEntries[]): Map<string, LaneRow[]> {
       gaveUpLane,
       reviewKeepsLane,
       awaitingChecks,
-      waitingFor: gaveUpLane || reviewKeepsLane ? [] : (p.waitingFor ?? []),
+      waitingFor: named.filter((id) => !ended.includes(id)),
+      ended,
       ...(holding || gaveUpLane ? {} : awaitedOf(intent.entries, preempted)),
       behind: [],
       predictedWaitSeconds:
@@ -202,7 +218,9 @@ function percentageOf(entries: LedgerEntry[]): number | null {
 }
 
 export function lanesView(intents: IntentWithEntries[], truncated: boolean): Markup {
-  const lanes = [...lanesOf(intents).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const lanes = [...lanesOf(intents, { complete: !truncated }).entries()].sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  );
   return html`<h1>Lanes</h1>
 <p>One change releases on a lane at a time; the others wait their turn. The predicted wait is what admission
 predicted when the change queued: the change in its time to value.
@@ -255,5 +273,11 @@ function waitingCell(row: LaneRow): Markup | string {
     return awaits.dueAt === null ? 'its scheduled window' : `its scheduled window at ${when(awaits.dueAt)}`;
   }
   if (row.waitingFor.length > 0) return intentLinks(row.waitingFor);
+  // What its admission named has ended: it waits behind who holds the lane now, or for its admission again.
+  if (row.ended.length > 0 && !row.holding) {
+    return row.behind.length > 0
+      ? html`behind ${intentLinks(row.behind)}`
+      : 'its admission again: what it waited for has ended';
+  }
   return '—';
 }

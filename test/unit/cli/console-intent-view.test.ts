@@ -370,6 +370,45 @@ describe('lanes', () => {
     expect(rows[1]!.waitingFor).toEqual(['a']);
   });
 
+  test('a queued change whose named blocker has ended waits behind who holds the lane now, not behind the ended one', () => {
+    // Prepare: b queued behind a; a has since concluded (no longer in flight) and c holds the lane. A re-check that
+    // stays queued writes nothing, so b's admission still names a.
+    const queued = intent('admission.queued', [
+      entry(2, 'admission.queued', { lane: 'launch-flags', waitingFor: ['a'], inFlightChecked: [] }, 'b'),
+    ]);
+    const holder = intent('releasing', [
+      entry(3, 'admission.admitted', { lane: 'launch-flags', inFlightChecked: [] }, 'c'),
+    ]);
+
+    // Act
+    const row = lanesOf([queued, holder])
+      .get('launch-flags')!
+      .find((r) => r.intent.intentId === 'b')!;
+    const page = lanesView([queued, holder], false).text;
+    // Only the newest 200 in flight listed: a may be in flight beyond them, so b's admission is taken as it is.
+    const partial = lanesOf([queued, holder], { complete: false }).get('launch-flags')!;
+
+    // Assess
+    expect(row.waitingFor).toEqual([]);
+    expect(row.behind).toEqual(['c']);
+    expect(page).toContain('behind <a href="/intents/c">c</a>');
+    expect(page).not.toContain('href="/intents/a"');
+    expect(partial.find((r) => r.intent.intentId === 'b')!.waitingFor).toEqual(['a']);
+  });
+
+  test('a queued change whose blockers have all ended, with nobody on its lane, waits for its admission again', () => {
+    // Prepare
+    const queued = intent('admission.queued', [
+      entry(2, 'admission.queued', { lane: 'launch-flags', waitingFor: ['a'], inFlightChecked: [] }, 'b'),
+    ]);
+
+    // Act
+    const page = lanesView([queued], false).text;
+
+    // Assess
+    expect(page).toContain('its admission again: what it waited for has ended');
+  });
+
   test('a change waiting for its reviewer is listed as holding no lane, not as waiting its turn on it', () => {
     // Prepare: admitted, then waiting for its reviewer with its lane given up.
     const reviewing = intent('awaiting-review', [
