@@ -125,6 +125,10 @@ export async function freeLane(
 ): Promise<number> {
   const place = stateKeys.inFlightIntent(intentId);
   await deps.state.delete(place.pk, place.sk);
+  // The record of its deployment's start, which emergencies parked on it read, ends with its hold: after its place,
+  // so an emergency that still finds the place also finds the record, or the wake that follows.
+  const started = stateKeys.deploymentStarted(intentId);
+  await deps.state.delete(started.pk, started.sk);
   return wakeLaneWaiters(intentId, deps);
 }
 

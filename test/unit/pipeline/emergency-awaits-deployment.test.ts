@@ -1,6 +1,7 @@
-import { parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
+import { freeLane, parkForLane } from '../../../lambdas/core/pipeline/lane-wait.js';
 import { startRelease } from '../../../lambdas/core/pipeline/start-release.js';
 import type { PipelineState } from '../../../lambdas/core/pipeline/state.js';
+import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import { admit, declared, lastAdmissionEntry } from '../admission/harness.js';
 import {
   emergencyFix,
@@ -35,6 +36,20 @@ async function emergencyParkedOnAHolderNotYetReleasing() {
 }
 
 describe('an emergency that waits for a lane holder with no deployment yet', () => {
+  test("the record of the holder's deployment start ends with its hold on the lane", async () => {
+    // Prepare: the routine holder started its deployment, which emergencies behind it read.
+    const { h, deps, routine } = await emergencyParkedOnAHolderNotYetReleasing();
+    await startRelease(routine, deps);
+    const key = stateKeys.deploymentStarted(id(routine));
+    expect(await h.deps.state.get(key.pk, key.sk)).toBeDefined();
+
+    // Act: it concludes (Learn, RecordFailure) and gives its lane up.
+    await freeLane(id(routine), deps);
+
+    // Assess: nothing of it is left in the state table.
+    expect(await h.deps.state.get(key.pk, key.sk)).toBeUndefined();
+  });
+
   test('is woken when the holder starts its deployment, and preempts it then', async () => {
     // Prepare
     const { hw, wake, deps, routine, fix } = await emergencyParkedOnAHolderNotYetReleasing();
