@@ -3,11 +3,16 @@
  * moto_server on 127.0.0.1 (unless ITV_MOTO_ENDPOINT names a running one), runs the scenarios of
  * test/deployed/scenarios against what was synthesized, and stops what it started.
  * ITV_DEPLOYED_SKIP_SYNTH=1 reuses an existing cdk.out.
+ *
+ * Scenario files run on as many jest workers as the machine has cores (at most four), each worker against a
+ * moto_server of its own: moto answers one request at a time (moto-server.py), and a scenario keeps it busy about
+ * half the time it runs, so workers sharing one server would wait for it. With ITV_MOTO_ENDPOINT set, the files
+ * run one at a time against that server.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGrantUsages, unexercisedGrants } from './harness/grant-usage.js';
@@ -76,19 +81,22 @@ function checkGrants(dir: string): number {
 }
 
 async function main(): Promise<number> {
-  let motoEndpoint = process.env.ITV_MOTO_ENDPOINT;
-  let moto: ChildProcess | undefined;
-  if (!motoEndpoint) {
+  const given = process.env.ITV_MOTO_ENDPOINT;
+  const endpoints = given ? [given] : [];
+  const motos: ChildProcess[] = [];
+  if (!given) {
     if (!onPath('moto_server')) {
       console.error(
         'test:deployed needs moto_server (Python moto with its server extra) on PATH, or ITV_MOTO_ENDPOINT pointing at a running one; neither was found.',
       );
       return 1;
     }
-    const started = await startMoto();
-    motoEndpoint = started.endpoint;
-    moto = started.process;
-    console.log(`moto_server on ${motoEndpoint}`);
+    const workers = Math.max(1, Math.min(4, availableParallelism()));
+    for (const started of await Promise.all(Array.from({ length: workers }, () => startMoto()))) {
+      endpoints.push(started.endpoint);
+      motos.push(started.process);
+    }
+    console.log(`moto_server on ${endpoints.join(', ')}: one per jest worker`);
   }
   try {
     if (process.env.ITV_DEPLOYED_SKIP_SYNTH !== '1' || !existsSync(path.join(cdkOut, 'Itv.template.json'))) {
@@ -104,7 +112,13 @@ async function main(): Promise<number> {
     const grantsDir = mkdtempSync(path.join(tmpdir(), 'itv-deployed-grants-'));
     const jest = spawnSync(
       'npx',
-      ['jest', '--config', 'test/deployed/jest.config.js', '--runInBand', ...process.argv.slice(2)],
+      [
+        'jest',
+        '--config',
+        'test/deployed/jest.config.js',
+        ...(endpoints.length > 1 ? [`--maxWorkers=${endpoints.length}`] : ['--runInBand']),
+        ...process.argv.slice(2),
+      ],
       {
         cwd: root,
         stdio: 'inherit',
@@ -112,7 +126,8 @@ async function main(): Promise<number> {
           ...process.env,
           NODE_OPTIONS: '--experimental-vm-modules',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ITV_MOTO_ENDPOINT: motoEndpoint,
+          // Worker n (JEST_WORKER_ID) runs against the n-th (scenario-support.ts, suiteEnvironment).
+          ITV_MOTO_ENDPOINTS: endpoints.join(','),
           ITV_CDK_OUT: cdkOut,
           ITV_DEPLOYED_GRANTS_DIR: grantsDir,
         },
@@ -122,7 +137,7 @@ async function main(): Promise<number> {
     const wholeSuite = process.argv.slice(2).every((arg) => arg.startsWith('-'));
     return wholeSuite ? checkGrants(grantsDir) : 0;
   } finally {
-    moto?.kill();
+    for (const moto of motos) moto.kill();
   }
 }
 

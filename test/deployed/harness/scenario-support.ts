@@ -17,16 +17,20 @@ export function example(file: string): Intent {
   return JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as Intent;
 }
 
-/** The cloud assembly and moto_server the suite runs against (set by `npm run test:deployed`). */
+/**
+ * The cloud assembly and moto_server the suite runs against (set by `npm run test:deployed`): each jest worker
+ * its own server of ITV_MOTO_ENDPOINTS, by its JEST_WORKER_ID (1, 2, …).
+ */
 export function suiteEnvironment(): { cdkOut: string; motoEndpoint: string } {
   const cdkOut = process.env.ITV_CDK_OUT;
-  const motoEndpoint = process.env.ITV_MOTO_ENDPOINT;
-  if (!cdkOut || !motoEndpoint) {
+  const endpoints = (process.env.ITV_MOTO_ENDPOINTS ?? '').split(',').filter(Boolean);
+  if (!cdkOut || endpoints.length === 0) {
     throw new Error(
-      'the deployed-stack suite runs through `npm run test:deployed` (ITV_CDK_OUT and ITV_MOTO_ENDPOINT unset)',
+      'the deployed-stack suite runs through `npm run test:deployed` (ITV_CDK_OUT and ITV_MOTO_ENDPOINTS unset)',
     );
   }
-  return { cdkOut, motoEndpoint };
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return { cdkOut, motoEndpoint: endpoints[(Math.max(1, worker) - 1) % endpoints.length]! };
 }
 
 /** An instant at which no freeze window or business-hours rule blocks the given samples. */
