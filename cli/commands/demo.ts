@@ -188,8 +188,12 @@ export async function demoCommand(options: {
             ? `ledger verified: ${audit.size} entries (${audit.anchored} covered by a signed checkpoint, ${audit.trailing} trailing), ${audit.checkpoints} signed checkpoints${audit.clocks.virtual > 0 ? ` (${audit.clocks.virtual} dated on a virtual clock: its instants are not real times)` : ''}, ${audit.decisions} signed decisions, root ${audit.rootHash.slice(0, 16)}…`
             : `ledger verification FAILED at seq ${audit.seq}: ${audit.reason}`,
         );
+        // In memory, the bundles end with the run: nothing is left to pull.
+        const keep = options.inMemory
+          ? 'kept in memory for this run only: run itv demo without --in-memory to keep them in ITV_HOME, where itv evidence pull ID and itv evidence verify DIR read them, see docs/EVIDENCE.md'
+          : "itv evidence pull ID, then itv evidence verify DIR, which pins this home's key, or --public-key KEY, a key you hold apart from the bundle: here openssl pkey -in $ITV_HOME/keys/signing-key.pem -pubout, see docs/EVIDENCE.md";
         log(
-          `evidence bundles verified under the stack's key: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; itv evidence pull ID, then itv evidence verify DIR, which pins this home's key, or --public-key KEY, a key you hold apart from the bundle: here openssl pkey -in $ITV_HOME/keys/signing-key.pem -pubout, see docs/EVIDENCE.md)`,
+          `evidence bundles verified under the stack's key: ${bundles.verified}/${bundles.total} (signed in-toto manifest, file digests, inclusion proofs; ${keep})`,
         );
         for (const f of bundles.failures) log(`evidence bundle of ${f.intentId} FAILED: ${f.detail}`);
         for (const r of mismatched)
