@@ -30,8 +30,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** `npm run bench` section: printable lines, figures with their targets. */
 export async function runLedgerBench(): Promise<string[]> {
   return [
-    ...(await appendVersusPut(appends, 1)),
-    ...(await appendVersusPut(appends, 8)),
+    ...(await appendVersusPut(appends, 1, 'http')),
+    ...(await appendVersusPut(appends, 8, 'http')),
+    ...(await appendVersusPut(appends, 1, 'in-process')),
+    ...(await appendVersusPut(appends, 8, 'in-process')),
     ...(await exportVersusSha256(exportEntries)),
     ...(await millionEntries(ledgerEntries)),
   ];
@@ -49,11 +51,17 @@ function draftAt(i: number): LedgerEntryDraft {
 
 /**
  * Appends through DynamoLedgerStore vs conditional PutItems of the very items it writes, alternating in
- * rounds on one dynalite so both see the same machine and table size; `writers` calls in flight at once.
+ * rounds on one dynalite so both see the same machine and table size; `writers` calls in flight at once. Over
+ * HTTP (`http`, as another process would call dynalite), or through the owner's in-process client (`in-process`,
+ * the local stack's own path: a call is a tenth of an HTTP one, so the append's own work weighs more).
  */
-async function appendVersusPut(count: number, writers: number): Promise<string[]> {
+async function appendVersusPut(
+  count: number,
+  writers: number,
+  transport: 'http' | 'in-process',
+): Promise<string[]> {
   const server = await startDynalite({});
-  const client = localDynamoClient(server.endpoint);
+  const client = transport === 'http' ? localDynamoClient(server.endpoint) : server.client();
   try {
     await ensureTables(client, { ledger: 'bench-ledger', state: 'bench-state' });
     // As the local stack opens it (the table's one writer: no idempotency marker), and as AWS does (marker).
@@ -112,7 +120,7 @@ async function appendVersusPut(count: number, writers: number): Promise<string[]
     }
     const n = perRound * ROUNDS;
     return [
-      `append vs conditional PutItem on dynalite, ${n} of each, ${writers} writer(s) in flight, alternating rounds:`,
+      `append vs conditional PutItem on dynalite ${transport === 'http' ? 'over HTTP' : 'in process (the local stack)'}, ${n} of each, ${writers} writer(s) in flight, alternating rounds:`,
       `  conditional PutItem ${rate(n, putMs)}   append ${rate(n, appendMs)}   append/put ${pct(putMs, appendMs)}   (target >= 80 %)`,
       `  with the idempotency marker, as on AWS: append ${rate(n, markedMs)}   ${pct(putMs, markedMs)} of put`,
     ];
