@@ -17,7 +17,7 @@ import { answerProblem, type ConsoleAnswer, type ConsoleApi } from './console-ap
 import { html, type Markup } from './html.js';
 import { type ConsoleView, page } from './page.js';
 import { decodedSegment, malformedSegment, pageParameters, unreadQuery } from './page-address.js';
-import { ConsoleSession } from './session.js';
+import { ConsoleSession, SESSION_IDLE_MS, SESSION_LIFETIME_MS } from './session.js';
 import { valuePage } from './value-page.js';
 import { evidenceView } from './views/evidence-view.js';
 import { type Flash, type IntentWithEntries, intentView, type RetriedAs } from './views/intent-view.js';
@@ -58,7 +58,12 @@ type StoredFlash = Flash & { headline: string };
  * same routes the CLI sends, as the same caller), so the browser fetches nothing but this server's pages and
  * its two assets, and every action is a form the API judges.
  */
-export async function startConsole(options: { api: ConsoleApi; port?: number }): Promise<RunningConsole> {
+export async function startConsole(options: {
+  api: ConsoleApi;
+  port?: number;
+  /** The clock sessions are timed by (tests move it). */
+  now?: () => number;
+}): Promise<RunningConsole> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -66,7 +71,7 @@ export async function startConsole(options: { api: ConsoleApi; port?: number }):
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const session = new ConsoleSession(port);
+  const session = new ConsoleSession(port, options.now);
   const console_ = new ConsoleRoutes(options.api, session);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     console_.handle(request, response).catch((error: unknown) => {
@@ -137,6 +142,25 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
         }),
       );
     }
+    if (presented === 'ended idle' || presented === 'ended lifetime') {
+      const why =
+        presented === 'ended idle'
+          ? `${SESSION_IDLE_MS / 60_000} minutes passed without a page opened or a form sent from it`
+          : `it was signed in ${SESSION_LIFETIME_MS / 3_600_000} hours ago`;
+      return send(
+        response,
+        401,
+        'text/html; charset=utf-8',
+        page({
+          title: 'Session ended',
+          navigation: false,
+          body: html`<h1>Your console session has ended</h1>
+<p>This browser's session ended because ${why}. A session lasts ${SESSION_IDLE_MS / 60_000} minutes without use
+and ${SESSION_LIFETIME_MS / 3_600_000} hours in all, so that a browser left signed in does not act as you for
+whoever sits at it. To sign in again, run <code>itv console</code> again and open the link it prints.</p>`,
+        }),
+      );
+    }
     if (presented === 'spent link') {
       // The link signs in one browser, once: later it is a credential left in some history, not the user.
       return send(
@@ -149,7 +173,7 @@ secret). Run <code>itv console</code> again to get a new one.</p>`,
           body: html`<h1>This link was already used</h1>
 <p>The link <code>itv console</code> prints signs in one browser, once, and then no more, so that a copy left in
 a shell's or a browser's history or in a screenshot opens nothing. The browser it signed in keeps its session
-until the console stops. To sign in again, run <code>itv console</code> again: it prints a new link, for a console
+until it ends (${SESSION_IDLE_MS / 60_000} minutes without use, ${SESSION_LIFETIME_MS / 3_600_000} hours in all) or the console stops. To sign in again, run <code>itv console</code> again: it prints a new link, for a console
 of its own beside this one (stop this one with Ctrl-C first if the new one is to take its port).</p>`,
         }),
       );

@@ -256,7 +256,9 @@ describe('itv console: who may use it, and what it sends as them', () => {
 
       // Assess
       expect(String(mine.headers['set-cookie'])).toMatch(
-        new RegExp(`^itv-console-${running.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`),
+        new RegExp(
+          `^itv-console-${running.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200$`,
+        ),
       );
       expect(String(theirs.headers['set-cookie'])).toMatch(new RegExp(`^itv-console-${other.port}=`));
       expect([here.status, there.status]).toEqual([200, 200]);
@@ -350,5 +352,74 @@ describe('itv console: who may use it, and what it sends as them', () => {
       /Retried as <a href="\/intents\/int-2%3Aattempt-2">int-2:attempt-2<\/a> by olga/,
     );
     expect(shown.text).not.toContain('action="/intents/int-2/retry"');
+  });
+});
+
+describe('itv console: sessions end', () => {
+  let running: RunningConsole;
+  let recorded: ReturnType<typeof recordingApi>;
+  let now: number;
+  let cookie: string;
+  beforeEach(async () => {
+    now = Date.UTC(2026, 11, 1, 9);
+    recorded = recordingApi();
+    running = await startConsole({ api: recorded.api, now: () => now });
+    const url = new URL(running.url);
+    const signedIn = await send(running.port, `${url.pathname}${url.search}`);
+    cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+  });
+  afterEach(() => running.close());
+
+  test('30 minutes without use end a session: the page says why and how to sign in again, and asks the API nothing', async () => {
+    // Prepare: the page's own refreshes go on; nobody opens a page.
+    now += 29 * 60_000;
+    const refreshed = await send(running.port, '/', { headers: { cookie, 'x-itv-live': '1' } });
+    recorded.sent.length = 0;
+
+    // Act
+    now += 2 * 60_000;
+    const answer = await send(running.port, '/', { headers: { cookie } });
+    const form = await send(running.port, '/intents/int-1/review', {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: `http://127.0.0.1:${running.port}`,
+      },
+      body: 'decision=approve&reason=ok',
+    });
+
+    // Assess
+    expect(refreshed.status).toBe(200);
+    expect([answer.status, form.status]).toEqual([401, 401]);
+    expect(answer.text).toContain('Your console session has ended');
+    expect(answer.text).toContain('30 minutes passed without a page opened or a form sent from it');
+    expect(answer.text).toContain('run <code>itv console</code> again and open the link it prints');
+    expect(recorded.sent).toEqual([]);
+  });
+
+  test('a session in use serves for 12 hours from sign-in, then ends', async () => {
+    const statuses = new Set<number>();
+    // A page opened every 30 minutes (less a millisecond), for 12 hours less 24 ms.
+    for (let half = 0; half < 24; half++) {
+      now += 30 * 60_000 - 1;
+      statuses.add((await send(running.port, '/', { headers: { cookie } })).status);
+    }
+    now += 25;
+    const ended = await send(running.port, '/', { headers: { cookie } });
+    expect([...statuses]).toEqual([200]);
+    expect(ended.status).toBe(401);
+    expect(ended.text).toContain('it was signed in 12 hours ago');
+  });
+
+  test('the session cookie lasts no longer than the session can', async () => {
+    const fresh = await startConsole({ api: recorded.api, now: () => now });
+    try {
+      const url = new URL(fresh.url);
+      const answer = await send(fresh.port, `${url.pathname}${url.search}`);
+      expect(String(answer.headers['set-cookie'])).toMatch(/; Max-Age=43200$/);
+    } finally {
+      await fresh.close();
+    }
   });
 });
