@@ -333,13 +333,7 @@ export async function recordReview(
   if (!request) throw new NotAwaitingReviewError(`intent ${input.intentId} is not waiting for a review`);
   const intent = intentSchema.parse(request.state.intent);
   const eligible = reviewersOfRecordByRole(intent, request.state.admission, deps);
-  const ended = await reviewNoLongerAwaited(input.intentId, deps);
-  if (ended) {
-    const first = await readReview(input.intentId, deps);
-    throw new NotAwaitingReviewError(
-      first ? `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}; ${ended}` : ended,
-    );
-  }
+  // Who may not review this intent hears that first (403), not how its wait went (409).
   if (request.requester === reviewer) {
     throw new SeparationOfDutiesError(
       `${reviewer} requested this change, and the requester cannot review it (separation of duties): ${decidedInstead(intent, eligible)}`,
@@ -359,6 +353,13 @@ export async function recordReview(
   if (!role) {
     throw new IneligibleReviewerError(
       `${reviewer} is not a reviewer of record for ${intent.change.service}: eligible are ${reviewerNames(eligible) || '(none configured in the catalog)'}`,
+    );
+  }
+  const ended = await reviewNoLongerAwaited(input.intentId, deps);
+  if (ended) {
+    const first = await readReview(input.intentId, deps);
+    throw new NotAwaitingReviewError(
+      first ? `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}; ${ended}` : ended,
     );
   }
   const review: ReviewResult = {

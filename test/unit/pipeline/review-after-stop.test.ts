@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { namedLocally } from '../../../cli/runtime/local-caller.js';
+import { IneligibleReviewerError, SeparationOfDutiesError } from '../../../lambdas/core/errors.js';
 import type { IntentInput } from '../../../lambdas/core/intent.js';
 import { learn } from '../../../lambdas/core/pipeline/learn.js';
 import { recordFailure } from '../../../lambdas/core/pipeline/record-failure.js';
@@ -122,5 +123,27 @@ describe('a review of an intent that no longer waits for one records nothing', (
     expect(types.filter((type) => type === 'review.rejected')).toHaveLength(1);
     expect(types.indexOf('review.rejected')).toBeLessThan(types.indexOf('intent.concluded'));
     expect(types.at(-1)).toBe('intent.concluded');
+  });
+
+  test('who may not review hears so (403), not how the intent ended (409): the requester and a stranger', async () => {
+    // Prepare: the intent stopped and concluded while it waited.
+    const { h, state, intentId } = await parked();
+    const requester = namedLocally(highRisk.authority.requester, 'test');
+    await requestStop({ intentId, reason: 'withdraw', caller: requester }, h.deps);
+    await learn({ ...state, stopped: stoppedAtReview }, h.deps);
+
+    // Act
+    const bySelf = await recordReview({ intentId, decision: 'approved', reviewer: requester }, h.deps).catch(
+      (error: unknown) => error,
+    );
+    const byStranger = await recordReview(
+      { intentId, decision: 'approved', reviewer: namedLocally('mallory', 'test') },
+      h.deps,
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(bySelf).toBeInstanceOf(SeparationOfDutiesError);
+    expect(byStranger).toBeInstanceOf(IneligibleReviewerError);
+    expect((byStranger as Error).message).not.toMatch(/stopped/);
   });
 });
