@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -7,7 +8,13 @@ export interface EvidenceBucketProps {
   retention: Duration;
 }
 
-/** Write-once evidence archive (Object Lock COMPLIANCE) with its access logs kept in a separate bucket. */
+/**
+ * Write-once evidence archive with its access logs kept in a separate bucket. Object Lock COMPLIANCE keeps every
+ * stored version; the bucket policy keeps a key from getting a second one: a write that would create an object
+ * must carry `If-None-Match` (S3 then refuses it, 412, when the key exists), whoever sends it — "Enforce conditional
+ * writes on Amazon S3 buckets", Amazon S3 User Guide. `s3:ObjectCreationOperation` exempts CreateMultipartUpload
+ * and UploadPart, which take no conditional header (their CompleteMultipartUpload must carry it).
+ */
 export class EvidenceBucket extends Construct {
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
@@ -32,5 +39,18 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'evidence/',
     });
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyObjectWritesThatCouldReplace',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: {
+          Null: { 's3:if-none-match': 'true' },
+          Bool: { 's3:ObjectCreationOperation': 'true' },
+        },
+      }),
+    );
   }
 }

@@ -230,6 +230,25 @@ describe('evidence bucket', () => {
     });
   });
 
+  test('denies every principal a put that could replace an object: one without If-None-Match', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^EvidenceBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Condition: {
+              Null: { 's3:if-none-match': 'true' },
+              Bool: { 's3:ObjectCreationOperation': 'true' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('takes its retention from its props', () => {
     // The bucket alone in a bare stack: synthesizing the whole stack again costs seconds for one property.
     const stack = new Stack();

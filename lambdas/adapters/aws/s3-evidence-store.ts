@@ -22,9 +22,13 @@ import type { EvidenceStore } from '../../ports/evidence-store.js';
  *   fail the read with `EvidenceIntegrityError` naming the key and both digests — never served as evidence.
  * - A writer that loses a race for a key leaves nothing behind: the put S3 refuses (412) stores no version.
  *
- * What it cannot stop: a principal allowed `s3:PutObject` writing a new version of a key (with its own
- * checksum), which reads then serve; the locked first version stays, and the signed manifest and ledger that
- * name the bytes catch the change (`itv ledger verify --bundles`, `itv evidence verify`).
+ * - The bucket policy (infra/evidence-bucket.ts) denies every principal a put without `If-None-Match`, so no key
+ *   gets a second version that reads would serve.
+ *
+ * What it cannot stop: a principal who may change the bucket policy removing that deny, then writing a new
+ * version of a key (with its own checksum), which reads then serve; the locked first version stays, and the
+ * signed manifest and ledger that name the bytes catch the change (`itv ledger verify --bundles`,
+ * `itv evidence verify`).
  */
 export class S3EvidenceStore implements EvidenceStore {
   constructor(

@@ -149,9 +149,8 @@ function mapObject(request: GatewayRequest, objectArn: string, check: CheckOf): 
   }
   // Parts and completion are PutObject; the lock and ACL headers come with CreateMultipartUpload.
   if ((method === 'PUT' && query.has('uploadId')) || (method === 'POST' && query.has('uploadId'))) {
-    return mapped(method === 'PUT' ? 'UploadPart' : 'CompleteMultipartUpload', [
-      check('PutObject', objectArn),
-    ]);
+    const operation = method === 'PUT' ? 'UploadPart' : 'CompleteMultipartUpload';
+    return mapped(operation, [check('PutObject', objectArn, creationContext(request, operation))]);
   }
   if (
     (method === 'PUT' && [...query.keys()].every((name) => name === 'x-id')) ||
@@ -159,16 +158,21 @@ function mapObject(request: GatewayRequest, objectArn: string, check: CheckOf): 
   ) {
     const operation =
       method === 'POST' ? 'CreateMultipartUpload' : copySourceOf(request) ? 'CopyObject' : 'PutObject';
-    return mapped(operation, writeChecks(request, objectArn, check));
+    return mapped(operation, writeChecks(request, operation, objectArn, check));
   }
   throw new UnmappedOperationError(
     `S3 ${method} on object ${objectArn} with ?${[...query.keys()].join('&')} is not mapped to IAM actions by the gateway`,
   );
 }
 
-function writeChecks(request: GatewayRequest, objectArn: string, check: CheckOf): AuthorizationCheck[] {
+function writeChecks(
+  request: GatewayRequest,
+  operation: string,
+  objectArn: string,
+  check: CheckOf,
+): AuthorizationCheck[] {
   const context = lockContext(request);
-  const checks = [check('PutObject', objectArn, context)];
+  const checks = [check('PutObject', objectArn, { ...context, ...creationContext(request, operation) })];
   if (
     headerOf(request, 'x-amz-object-lock-mode') ||
     headerOf(request, 'x-amz-object-lock-retain-until-date')
@@ -200,6 +204,24 @@ function copySourceOf(request: GatewayRequest): { arn: string; versioned: boolea
     arn: `arn:aws:s3:::${decodeURIComponent(path!.replace(/^\//, ''))}`,
     versioned: new URLSearchParams(query).has('versionId'),
   };
+}
+
+/**
+ * The keys a bucket policy enforcing conditional writes reads, for the operations S3 authorizes as
+ * `s3:PutObject`: `s3:if-none-match` and `s3:if-match` carry the request's headers, and `s3:ObjectCreationOperation`
+ * is true for the operations that create an object (PutObject, CopyObject, CompleteMultipartUpload), false for
+ * CreateMultipartUpload and UploadPart, which take no conditional header ("Enforce conditional writes on Amazon
+ * S3 buckets", Amazon S3 User Guide).
+ */
+function creationContext(request: GatewayRequest, operation: string): Record<string, string> {
+  const context: Record<string, string> = {
+    's3:ObjectCreationOperation': String(operation !== 'CreateMultipartUpload' && operation !== 'UploadPart'),
+  };
+  const ifNoneMatch = headerOf(request, 'if-none-match');
+  const ifMatch = headerOf(request, 'if-match');
+  if (ifNoneMatch !== undefined) context['s3:if-none-match'] = ifNoneMatch;
+  if (ifMatch !== undefined) context['s3:if-match'] = ifMatch;
+  return context;
 }
 
 function lockContext(request: GatewayRequest): Record<string, string> {
