@@ -13,6 +13,7 @@ export const accessReview = {
   dependencies: ['policy-registry'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2'],
+  tags: { businessUnit: 'governance', serviceLine: 'identity-governance' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 400, errorBudgetRemaining: 0.75 },
   profiles: {
     campaign: {

@@ -20,6 +20,7 @@ export const customerOnboarding = {
   dependencies: ['pricing-engine', 'launch-flags', 'model-gateway', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2', 'GDPR'],
+  tags: { businessUnit: 'growth', serviceLine: 'onboarding' },
   // KYC documents of EU customers are personal data under GDPR and stay in the EU.
   legal: { dataResidency: 'EU', contact: 'privacy-counsel' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 800, errorBudgetRemaining: 0.71 },

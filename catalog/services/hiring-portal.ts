@@ -13,6 +13,7 @@ export const hiringPortal = {
   dependencies: ['launch-flags', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['GDPR'],
+  tags: { businessUnit: 'people', serviceLine: 'talent-acquisition' },
   // Candidate data stays in the EU; works-council and hiring-law reviews cover these countries only.
   legal: {
     dataResidency: 'EU',

@@ -13,6 +13,7 @@ export const incidentRouter = {
   dependencies: ['launch-flags'],
   dataClassification: 'internal',
   complianceDomains: [],
+  tags: { businessUnit: 'operations', serviceLine: 'incident-management' },
   slo: { availabilityObjective: 0.9999, errorRate: 4e-5, latencyP99Ms: 120, errorBudgetRemaining: 0.9 },
   profiles: {
     routing: {

@@ -18,6 +18,7 @@ export const launchFlags = {
   dependencies: [],
   dataClassification: 'internal',
   complianceDomains: ['SOC2'],
+  tags: { businessUnit: 'commerce', productLine: 'checkout', serviceLine: 'storefront' },
   slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 40, errorBudgetRemaining: 0.82 },
   profiles: {
     flags: {

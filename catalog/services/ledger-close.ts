@@ -13,6 +13,7 @@ export const ledgerClose = {
   dependencies: ['pricing-engine', 'procurement'],
   dataClassification: 'confidential',
   complianceDomains: ['SOX', 'SOC2'],
+  tags: { businessUnit: 'finance', serviceLine: 'record-to-report' },
   // Close changes land while the controllers who sign the books off are at their desks.
   businessHours: { weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 1500, errorBudgetRemaining: 0.8 },

@@ -13,6 +13,7 @@ export const modelGateway = {
   dependencies: ['policy-registry', 'launch-flags'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2'],
+  tags: { businessUnit: 'platform', serviceLine: 'ai-platform' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 2500, errorBudgetRemaining: 0.55 },
   profiles: {
     routing: {

@@ -13,6 +13,7 @@ export const patientRecords = {
   dependencies: ['access-review', 'model-gateway'],
   dataClassification: 'restricted',
   complianceDomains: ['HIPAA', 'SOC2'],
+  tags: { businessUnit: 'health', serviceLine: 'clinical-records' },
   // The business associate agreements promise US-only storage of protected health information.
   legal: { dataResidency: 'US', contact: 'privacy-counsel' },
   slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 350, errorBudgetRemaining: 0.93 },

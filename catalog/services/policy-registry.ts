@@ -13,6 +13,7 @@ export const policyRegistry = {
   dependencies: [],
   dataClassification: 'internal',
   complianceDomains: ['SOC2'],
+  tags: { businessUnit: 'governance', serviceLine: 'policy-management' },
   slo: { availabilityObjective: 0.9995, errorRate: 0.0002, latencyP99Ms: 90, errorBudgetRemaining: 0.88 },
   profiles: {
     policies: {

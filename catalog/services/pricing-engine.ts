@@ -13,6 +13,7 @@ export const pricingEngine = {
   dependencies: ['launch-flags', 'policy-registry'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2'],
+  tags: { businessUnit: 'revenue', serviceLine: 'deal-desk' },
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 250, errorBudgetRemaining: 0.64 },
   profiles: {
     'discount-policy': {

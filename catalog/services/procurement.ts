@@ -13,6 +13,7 @@ export const procurement = {
   dependencies: ['policy-registry', 'access-review'],
   dataClassification: 'confidential',
   complianceDomains: ['SOC2'],
+  tags: { businessUnit: 'finance', serviceLine: 'procure-to-pay' },
   // Purchase approvals route to people; a broken approval chain must be noticed the same day.
   businessHours: { weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '17:00' },
   slo: { availabilityObjective: 0.995, errorRate: 0.002, latencyP99Ms: 600, errorBudgetRemaining: 0.69 },

@@ -13,6 +13,7 @@ export const supportEscalation = {
   dependencies: ['incident-router', 'model-gateway', 'customer-onboarding'],
   dataClassification: 'confidential',
   complianceDomains: ['GDPR'],
+  tags: { businessUnit: 'operations', serviceLine: 'customer-support' },
   // The October paging storm spent the 30-day error budget: only fixes go out until it recovers.
   slo: { availabilityObjective: 0.999, errorRate: 0.0004, latencyP99Ms: 700, errorBudgetRemaining: 0 },
   profiles: {

@@ -7,6 +7,7 @@ import {
   type RecordedDelegation,
   recordedDelegationSchema,
 } from './principals/principal-schema.js';
+import { tagMapSchema } from './tags.js';
 
 /**
  * Structural knowledge: services, their owners, topology, contracts (JSON Schema per profile version)
@@ -104,6 +105,11 @@ export const serviceSchema = z
     dependencies: z.array(serviceName).default([]),
     dataClassification: z.enum(dataClassifications),
     complianceDomains: z.array(z.enum(complianceDomains)).default([]),
+    /**
+     * Tags true of every change to the service (`productLine`, `businessUnit` …): recorded with each of its
+     * intents' own, which may add to them but not contradict them (`lambdas/core/tags.ts`).
+     */
+    tags: tagMapSchema.default({}),
     /** When present, changes land only inside these local hours (see `operational-business-hours`). */
     businessHours: businessHoursSchema.optional(),
     legal: legalSchema.optional(),

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { payloadRefSchema } from './intake/payload-ref.js';
 import { runLinkSchema } from './intake/run-link.js';
 import { isOnlyDots, onlyDotsReason } from './intent-id-syntax.js';
+import { tagMapSchema } from './tags.js';
 
 /**
  * The intent contract: goal G, constraints Θ, authority A, timestamp τ, the change itself and
@@ -232,7 +233,7 @@ export const intentSchema = z
      * Grouping dimensions from the enterprise taxonomy, open-ended and unchecked: e.g. { region: "EMEA" }. The team
      * a change is attributed to is `authority.team`; a tag named `team` is the value report's `tag:team`.
      */
-    tags: z.record(z.string().min(1).max(64), z.string().max(256)).default({}),
+    tags: tagMapSchema.default({}),
     /** Results of the checks `constraints.checks` names, as CI attaches them; later results may be posted. */
     testResults: z.array(testResultSchema).max(100).default([]),
     simulation: simulationSchema.optional(),

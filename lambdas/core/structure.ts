@@ -4,6 +4,7 @@ import type { Catalog, Profile } from './catalog-schema.js';
 import { compareSemver, latestContractVersion } from './contract-versions.js';
 import { ConfigurationError } from './errors.js';
 import type { ResolvedIntent } from './intent.js';
+import { contradictedTags } from './tags.js';
 
 /** Structural validation: the change must map to an existing contract (JSON Schema) of its service's profile. */
 
@@ -198,6 +199,8 @@ export function validateStructure(intent: ResolvedIntent, catalog: Catalog): Str
       errors: [{ path: 'change.service', message: `change.service "${serviceName}" is not in the catalog` }],
     };
   }
+  const contradicted = contradictedTags(service, intent.tags);
+  if (contradicted.length > 0) return { verdict: 'invalid', errors: contradicted };
   const profile = service.profiles[profileName];
   if (!profile) {
     const known = Object.keys(service.profiles).join(', ');

@@ -4,6 +4,7 @@ import { screenIntent } from '../intake/screen-intent.js';
 import { screenPayloadRef } from '../intake/screen-payload-ref.js';
 import { bindRequester, serviceOf } from '../principals/bind-requester.js';
 import type { Caller } from '../principals/caller.js';
+import { declaredTags } from '../tags.js';
 import { attemptRunId } from './attempts.js';
 import { delegationsSeenBy } from './delegations.js';
 import { type PipelineDeps, record } from './deps.js';
@@ -75,6 +76,7 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
   }
   const { intent } = checked;
   const { intentId, attempt } = runOf(checked.intentId, state);
+  const tags = declaredTags(deps.catalog.services[intent.change.service]?.tags, intent.tags);
   const stored = await record(deps, intentId, 'intent.declared', {
     source: state.source,
     intent,
@@ -82,7 +84,7 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
     submittedBy: caller,
     binding: bound.binding,
     valueModel: intent.goal.valueModel,
-    tags: intent.tags,
+    tags,
     ...attempt,
   });
   return {
@@ -91,6 +93,7 @@ export async function declareIntent(state: PipelineState, deps: PipelineDeps): P
     issues: [],
     service: intent.change.service,
     title: intent.title,
+    tags,
     declaredAt: stored.entry.timestamp,
   };
 }

@@ -148,7 +148,8 @@ export async function learn(state: PipelineState, deps: PipelineDeps): Promise<L
     tier: state.admission?.tier ?? null,
     service: parsed.success ? parsed.data.change.service : null,
     kind: parsed.success ? parsed.data.change.kind : null,
-    tags: parsed.success ? parsed.data.tags : {},
+    // As declared (the service's catalog tags with the intent's own); an execution declared before had its own only.
+    tags: state.declared?.tags ?? (parsed.success ? parsed.data.tags : {}),
     failure: state.error ?? state.reviewError ?? state.stopped ?? null,
   });
   return learningResultSchema.parse(stored.entry.payload);

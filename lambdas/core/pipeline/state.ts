@@ -3,6 +3,7 @@ import { attemptPart, checkResultPart } from '../ledger/entry-payload-parts.js';
 import { policyExemptionSchema } from '../policy/exemptions.js';
 import { authenticatedAsSchema, callerSchema } from '../principals/caller.js';
 import { reviewerRoles } from '../reviewers.js';
+import { tagMapSchema } from '../tags.js';
 
 /**
  * The state that flows through the state machine. Each stage reads what earlier stages wrote and
@@ -19,6 +20,8 @@ export const declaredSchema = z.object({
   issues: z.array(issue).default([]),
   service: z.string().optional(),
   title: z.string().optional(),
+  /** The tags recorded with the declaration: the service's catalog tags and the intent's own (`declaredTags`). */
+  tags: tagMapSchema.optional(),
   declaredAt: z.string(),
 });
 

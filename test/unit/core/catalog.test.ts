@@ -174,14 +174,21 @@ describe('parseCatalog names every problem at once, each with its field', () => 
     );
   });
 
+  test("a service's tag must be a name of 1 to 64 characters with a value of at most 256", () => {
+    const data = withService('launch-flags', (s) => {
+      s.tags = { '': 'x', productLine: 'x'.repeat(257) };
+    });
+    expect(() => parseCatalog(data)).toThrow(/catalog service "launch-flags": field "tags\.(productLine)?/);
+  });
+
   test('an unknown key is named by its path', () => {
     const data = withService('launch-flags', (s) => {
-      s.tags = { tier: 'gold' };
+      s.labels = { tier: 'gold' };
       s.colour = 'blue';
     });
     expect(() => parseCatalog(data)).toThrow(
       [
-        'catalog service "launch-flags": field "tags" is an unknown key: the catalog schema has no such field',
+        'catalog service "launch-flags": field "labels" is an unknown key: the catalog schema has no such field',
         'catalog service "launch-flags": field "colour" is an unknown key: the catalog schema has no such field',
       ].join('\n'),
     );
