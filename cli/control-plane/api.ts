@@ -42,6 +42,7 @@ import type { LocalExecutions } from '../runtime/local-executions.js';
 import { maxInFlightVariable } from './capacity.js';
 import { collectGarbage } from './collect-garbage.js';
 import { homeIdentity } from './home-owner.js';
+import { ownSecretIn } from './own-secret.js';
 import type { ProgressLog } from './progress-log.js';
 import { announcesBody, readBody } from './read-body.js';
 import { sameSecret } from './same-secret.js';
@@ -279,6 +280,20 @@ export function localApi(
       return asProblem(errorResponse(error), url.pathname);
     }
     if (body === undefined) return asProblem(tooLarge(`more than ${limit} bytes`, route), url.pathname);
+    const leaked = local === undefined ? undefined : ownSecretIn(body, local.secret);
+    if (leaked !== undefined) {
+      // Never recorded, never echoed: the secret acts as anyone, and the ledger is read by every token holder.
+      return problem(400, 'InvalidInputError', "the request holds this control plane's own secret", {
+        issues: [
+          {
+            path: leaked,
+            message:
+              "holds this control plane's own secret (the ItvLocal credential in ITV_HOME, which acts as any principal): a credential is never recorded",
+          },
+        ],
+        instance: url.pathname,
+      });
+    }
     return handle(apiEvent(request, url, body, decoded));
   }
 }

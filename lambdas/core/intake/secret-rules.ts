@@ -76,6 +76,12 @@ export const secretRules: readonly SecretRule[] = [
     pattern: /\bbearer\s+(?=[\w.~+/-]*\d)(?=[\w.~+/-]*[a-z])[\w.~+/-]{20,}/i,
   },
   {
+    // itv's own: the local control plane's credential as the CLI sends it (`Authorization: ItvLocal <secret>`,
+    // `cli/control-plane/local-auth.ts`), which acts as any principal. The scheme word alone passes.
+    id: 'itv:local-authorization',
+    pattern: /\bItvLocal\s+[A-Za-z0-9_-]{20,}/i,
+  },
+  {
     // itv's own, for free text (a check's detail, a reason): a credential keyword assigned a value that holds a
     // letter and a digit (`password=Sup3rS3cret!`, `api_key: a1b2c3d4`), as a pasted log line or config line
     // carries one; prose (`the token: rotated weekly`) and references (`${DB_PASSWORD}`, an ARN) pass. The keyword

@@ -110,4 +110,47 @@ describe('the control plane’s /local/ routes', () => {
     expect((await as('alice', 'ITV_PRINCIPAL')).status).toBe(200);
     expect((await as('alice', 'itv console --as')).status).toBe(200);
   });
+
+  /** A delegation alice may grant, its reason `reason`, as JSON text. */
+  const grantWith = (reason: string) =>
+    JSON.stringify({
+      to: 'victor',
+      services: ['customer-onboarding'],
+      role: 'engineering-manager',
+      expiresAt: '2026-11-21T00:00:00Z',
+      reason,
+    });
+
+  test.each([
+    ['the secret alone', () => grantWith(secret)],
+    ['the secret inside a sentence', () => grantWith(`use ${secret} for the control plane`)],
+    // `\u0061` is `a`: the same text once parsed, not the same bytes.
+    [
+      'the secret written with a JSON escape',
+      () => grantWith(secret).replace(secret, `\\u0061${secret.slice(1)}`),
+    ],
+  ])(
+    "a body holding the control plane's own secret (%s) is 400 naming its field, nothing recorded",
+    async (_what, body) => {
+      // Act: sent with a valid credential.
+      const refused = await fetch(`${base}/delegations`, {
+        method: 'POST',
+        headers: {
+          authorization: `ItvLocal ${secret}`,
+          'content-type': 'application/json',
+          'x-itv-principal': 'alice',
+        },
+        body: body(),
+      });
+      const listed = await fetch(`${base}/delegations`, { headers: { authorization: `ItvLocal ${secret}` } });
+
+      // Assess
+      expect(refused.status).toBe(400);
+      const answer = JSON.stringify(await refused.json());
+      expect(answer).toContain('"path":"reason"');
+      expect(answer).toContain("holds this control plane's own secret");
+      expect(answer).not.toContain(secret);
+      expect(JSON.stringify(await listed.json())).not.toContain('2026-11-21');
+    },
+  );
 });

@@ -29,6 +29,7 @@ const samples: Record<string, string> = {
   'itv:aws-secret-access-key': `aws_secret_access_key=${'wJalrXUtnFEMIKbPxRfiC'}${'YzQvLmNoPqRsTuVwXyZ'}`,
   'itv:itv-token': `itv_${'C12V-x_9'.repeat(5)}abc`,
   'itv:bearer-token': `Authorization: Bearer ${'d41d8cd98f00b204'.repeat(2)}`,
+  'itv:local-authorization': `ItvLocal ${'cSaln4jRffS2Kv4B9jvy'}${'gov3JyLbtK5qNmw1qipCONo'}`,
 };
 
 describe('the vendored secret rules', () => {
@@ -36,6 +37,11 @@ describe('the vendored secret rules', () => {
     const sample = samples[id];
     expect(sample).toBeDefined();
     expect(matchingRule(`value: ${sample}`)?.id).toBe(id);
+  });
+
+  test("the local control plane's scheme word, alone or with a placeholder, is no secret", () => {
+    for (const text of ['ItvLocal', 'Authorization: ItvLocal <secret>', 'send ItvLocal $SECRET'])
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
   });
 
   test("AWS's documentation key is allowed, as gitleaks allows it", () => {
