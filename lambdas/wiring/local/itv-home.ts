@@ -5,9 +5,21 @@ import { InvalidInputError } from '../../core/errors.js';
 /**
  * The folder holding local state: `ITV_HOME`, else `.itv/` under the working folder. Its own module, so that
  * the commands that only talk to the control plane do not load the embedded stack to find it. A home that is a
- * file, or under one, is refused naming the variable: Node's `EEXIST: …, mkdir` named neither.
+ * file, or under one, is refused naming the variable: Node's `EEXIST: …, mkdir` named neither; so is an
+ * ITV_HOME set but empty.
  */
 export function itvHome(env: NodeJS.ProcessEnv = process.env): string {
+  // An empty value (`ITV_HOME=$UNSET_VARIABLE`) would resolve to the working folder: a signing key and a ledger
+  // dropped into whatever folder the command ran in, a repository's checkout as likely as any.
+  if (env.ITV_HOME !== undefined && env.ITV_HOME.trim() === '') {
+    throw new InvalidInputError('the home for local state cannot be used', [
+      {
+        path: 'ITV_HOME',
+        message:
+          'is set but empty: point it at a folder for the home (a signing key, the ledger and evidence go there), or unset it to use .itv under the working folder',
+      },
+    ]);
+  }
   const home = resolve(env.ITV_HOME ?? '.itv');
   const why = notAFolder(home);
   if (why !== undefined) {
