@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { payloadLimits } from '../../lambdas/core/intake/limits.js';
 import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
+import { canonicalJson } from '../../lambdas/core/ledger/canonical-json.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
@@ -15,7 +16,7 @@ import { type FollowLimit, followLimit, untilTimedOut } from '../follow-timeout.
 import { printCliError } from '../json-errors.js';
 import { nextStepLines } from './next-step.js';
 import { uploadPayload } from './payload.js';
-import { readIntentFile } from './read-intent-file.js';
+import { readIntentFile, readTextFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
 
 /**
@@ -36,6 +37,8 @@ export async function submitCommand(
   const as = actingAs(target, options.as, 'itv submit');
   const api = await connect(target);
   if (options.payloadFile) {
+    // One payload or the other, never one silently for the other: checked before anything is stored.
+    assertOnePayload(raw, file, options.payloadFile);
     // Uploaded first, then named by reference: the intent itself stays small whatever the content's size.
     const uploaded = await uploadPayload(api, options.payloadFile, as, '--payload-file');
     if (!uploaded.ok) return printApiError(uploaded.answer);
@@ -117,6 +120,42 @@ export async function followAndReport(
     },
     options.also,
   );
+}
+
+/**
+ * An intent sent with `--payload-file` names no payload of its own but the file's: a `change.payloadRef` of its
+ * own, or a `change.payload` that is not the file's content (as JSON: the same document formatted otherwise is
+ * the same), is refused naming the field. The intent file still holding the very payload the file holds — what
+ * an intent too large inline is told to do — is fine.
+ */
+function assertOnePayload(raw: unknown, intentFile: string, payloadFile: string): void {
+  const change = (raw as { change?: Record<string, unknown> } | null)?.change;
+  if (typeof change !== 'object' || change === null) return;
+  const fix = `an intent carries one payload; remove change.payload from ${intentFile} to send the file's, or drop --payload-file`;
+  if (change.payloadRef !== undefined) {
+    throw new InvalidInputError('the intent file and --payload-file name two payloads', [
+      {
+        path: 'change.payloadRef',
+        message: `already names a payload by reference: ${fix.replace('change.payload', 'change.payloadRef')}`,
+      },
+    ]);
+  }
+  if (change.payload === undefined) return;
+  let content: unknown;
+  try {
+    content = JSON.parse(readTextFile(payloadFile, '--payload-file'));
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    return; // not JSON: the upload refuses it, naming why
+  }
+  if (canonicalJson(content) !== canonicalJson(change.payload)) {
+    throw new InvalidInputError('the intent file and --payload-file name two payloads', [
+      {
+        path: 'change.payload',
+        message: `differs from the content of --payload-file ${payloadFile}: ${fix}`,
+      },
+    ]);
+  }
 }
 
 /** The intent with `change.payload` replaced by the reference of the uploaded content. */

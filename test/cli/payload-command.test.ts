@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runItv } from '../support/run-itv.js';
@@ -152,6 +152,32 @@ describe('payloads too large for an intent, from the command line', () => {
         1,
         expect.stringContaining(`--payload-file: ${home} is a folder, not a file`),
       ]);
+    },
+    intentsBudgetMs(1),
+  );
+
+  test(
+    'an intent file whose own payload differs from --payload-file is refused naming change.payload, before anything is stored',
+    async () => {
+      // Prepare: example 13 with its own small payload, and another document to send by reference.
+      const intent = JSON.parse(readFileSync(join(root, 'examples', '13-policy-change.json'), 'utf8'));
+      const own = join(home, 'own-payload-intent.json');
+      writeFileSync(own, JSON.stringify({ ...intent, title: 'Two payloads at once' }));
+      const other = join(home, 'other-payload.json');
+      const otherText = JSON.stringify({ other: 'document' });
+      writeFileSync(other, otherText);
+      const otherDigest = createHash('sha256').update(otherText).digest('hex');
+
+      // Act
+      const refused = await runItv(home, ['submit', own, '--payload-file', other, '--as', 'ken']);
+
+      // Assess
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `change.payload: differs from the content of --payload-file ${other}: an intent carries one payload; remove change.payload from ${own} to send the file's, or drop --payload-file`,
+      );
+      expect(refused.stdout).not.toContain('stored');
+      expect(existsSync(join(home, 'evidence', 'refs', 'payloads', 'sha256', otherDigest))).toBe(false);
     },
     intentsBudgetMs(1),
   );
