@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { jsonTextIssues, utf8Text } from '../../lambdas/core/intake/json-text.js';
 
 /**
  * A file's text; a file that cannot be read is reported with its name and the reason, under the option that named
@@ -40,7 +41,8 @@ export function unreadable(
 
 /** Reads an intent file as JSON; a missing file or bad JSON is reported with the file name and reason. */
 export function readIntentFile(file: string): unknown {
-  const text = readTextFile(file);
+  // As the API reads a body: bytes that are not UTF-8 are refused, never read with U+FFFD in their place.
+  const text = utf8Text(readBytesFile(file), file, file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -49,6 +51,9 @@ export function readIntentFile(file: string): unknown {
       { path: file, message: 'invalid JSON' },
     ]);
   }
+  // Sent on as parsed, a key given twice or an integer past 2^53 would reach the door as other than the file says.
+  const ambiguous = jsonTextIssues(text);
+  if (ambiguous.length > 0) throw new InvalidInputError(`${file} is ambiguous JSON`, ambiguous);
   // JSON.stringify would send 1e999 on as null, and the door would then name the wrong fault.
   const infinite = nonFinitePaths(parsed);
   if (infinite.length > 0) {

@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { InvalidInputError } from '../../lambdas/core/errors.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { utf8Text } from '../../lambdas/core/intake/json-text.js';
 
 /**
  * The body as text; undefined as soon as it passes `limit` bytes, having kept no more than that: the caller
@@ -28,28 +26,13 @@ export function readBody(request: IncomingMessage, limit: number): Promise<strin
     request.once('end', () => {
       if (size > limit) return resolve(undefined);
       try {
-        resolve(utf8Text(Buffer.concat(chunks)));
+        resolve(utf8Text(Buffer.concat(chunks), 'body', 'the request body'));
       } catch (error) {
         reject(error);
       }
     });
     request.once('error', reject);
   });
-}
-
-/** `bytes` as UTF-8 text, or `InvalidInputError` naming the offset of the first byte that is not. */
-function utf8Text(bytes: Buffer): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    // The lenient decoding re-encodes to the same bytes up to the first that is not UTF-8.
-    const lenient = Buffer.from(bytes.toString('utf8'));
-    let at = 0;
-    while (at < bytes.length && bytes[at] === lenient[at]) at += 1;
-    throw new InvalidInputError('the request body is not UTF-8 text', [
-      { path: 'body', message: `must be UTF-8 text: byte ${at} is not` },
-    ]);
-  }
 }
 
 /** Whether the request announces a body: a Content-Length above zero, or a chunked (Transfer-Encoding) one. */

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   UnauthenticatedError,
 } from '../core/errors.js';
+import { jsonTextIssues, utf8Text } from '../core/intake/json-text.js';
 import { conflict, notFound, problem } from './problem.js';
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
@@ -51,14 +52,22 @@ export function queryInteger(
 
 /** Parses a JSON request body; bad JSON is a 400 that says so, not a 500. */
 export function parseBody(body: string | null | undefined, isBase64Encoded = false): unknown {
-  const text = isBase64Encoded && body ? Buffer.from(body, 'base64').toString('utf8') : (body ?? '');
+  const text =
+    isBase64Encoded && body
+      ? utf8Text(Buffer.from(body, 'base64'), 'body', 'the request body')
+      : (body ?? '');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError(`request body is not valid JSON: ${(error as Error).message}`, [
       { path: 'body', message: 'invalid JSON' },
     ]);
   }
+  // A key given twice, or an integer JSON cannot keep exactly, would be recorded as other than what was sent.
+  const issues = jsonTextIssues(text);
+  if (issues.length > 0) throw new InvalidInputError('request body is ambiguous JSON', issues);
+  return parsed;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DoorIssue } from './door-issue.js';
+import { jsonTextIssues } from './json-text.js';
 import { payloadLimits } from './limits.js';
 import type { PayloadRef } from './payload-ref.js';
 import type { SecretFinding } from './secret-scan.js';
@@ -60,7 +61,7 @@ export function checkPayloadBytes(bytes: Uint8Array, salt: string): CheckedPaylo
     return refuse('must be a JSON object: profile content is an object of keys');
   }
   const walked = walkJson(content, salt, { segments: ['change', 'payload'], depth: 2 });
-  const issues = [...walked.unsafe, ...walked.oversize];
+  const issues = [...walked.unsafe, ...walked.oversize, ...jsonTextIssues(text, ['change', 'payload'])];
   if (issues.length > 0) return { issues, secrets: walked.secrets, ref };
   return { issues: [], secrets: [], ref, content: content as Record<string, unknown> };
 }

@@ -84,6 +84,32 @@ describe('POST /intents (the API function)', () => {
     expect(answer.started).toEqual([]);
   });
 
+  test('an integer past 2^53 is 400 at its field, not recorded as the double nearest it', async () => {
+    const answer = await submit(withRawPayloadValue('9007199254740993'));
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toEqual([
+      {
+        path: 'change.payload.hostile',
+        message: expect.stringContaining('it would be recorded and released as 9007199254740992'),
+      },
+    ]);
+    expect(answer.started).toEqual([]);
+  });
+
+  test('a key given twice is 400 naming it, whichever value was meant, and nothing starts', async () => {
+    const requesterTwice = exampleText.replace(
+      '"requester": "alice"',
+      '"requester": "victor", "requester": "alice"',
+    );
+    expect(requesterTwice).not.toBe(exampleText);
+    const answer = await submit(requesterTwice);
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toEqual([
+      { path: 'authority.requester', message: expect.stringMatching(/^is given twice in one object/) },
+    ]);
+    expect(answer.started).toEqual([]);
+  });
+
   test('a 512 KiB title is 400 on the title limit with its length', async () => {
     const intent = example();
     intent.title = 't'.repeat(512 * 1024);

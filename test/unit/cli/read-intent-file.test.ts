@@ -33,6 +33,27 @@ describe('an intent file as the CLI reads it', () => {
     ]);
   });
 
+  test('bytes that are not UTF-8 are refused naming the file and the byte, as the API refuses them', () => {
+    const path = join(dir, 'latin1.json');
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+    );
+    expect(issuesOf(path)).toEqual([{ path, message: 'must be UTF-8 text: byte 10 is not' }]);
+  });
+
+  test('a key given twice and an integer past 2^53 are refused naming each, not sent on as parsed', () => {
+    const issues = issuesOf(
+      file(
+        '{"authority":{"requester":"victor","requester":"alice"},"change":{"payload":{"n":9007199254740993}}}',
+      ),
+    );
+    expect(issues).toEqual([
+      { path: 'authority.requester', message: expect.stringMatching(/^is given twice in one object/) },
+      { path: 'change.payload.n', message: expect.stringContaining('as 9007199254740992') },
+    ]);
+  });
+
   test('finite numbers pass, however small', () => {
     expect(readIntentFile(file('{"value":{"years":5e-324}}'))).toEqual({ value: { years: 5e-324 } });
   });
