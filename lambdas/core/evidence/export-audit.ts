@@ -1,3 +1,4 @@
+import { canonicalJson } from '../ledger/canonical-json.js';
 import { leafHashInPlace } from '../ledger/hash.js';
 import type { CheckpointSource, LedgerAudit } from './audit-result.js';
 import { LedgerAuditor, SIGNED_ENTRY_TYPES, type SignedPart } from './ledger-auditor.js';
@@ -11,9 +12,9 @@ import { LedgerAuditor, SIGNED_ENTRY_TYPES, type SignedPart } from './ledger-aud
  * path never reports one itself.
  *
  * Both paths bind every byte of a line: its leaf hash must be the stored hash, which the next entry's prevHash
- * and the signed roots bind in turn, so no edit passes either. What only the full path checks is that the
- * line is canonical and its unsigned fields well-formed (it re-encodes the parsed entry): a line that is not
- * can only come from whoever wrote the leaf hashes, and the fast path accepts it as hashed.
+ * and the signed roots bind in turn, so no edit passes either. A line the fast path does not take is parsed in
+ * full and must be byte for byte the RFC 8785 text of what it parses to (no other spacing, key order, escapes
+ * or CR), as the documented third-party checks read it; a blank line is malformed too.
  */
 
 const token = (text: string) => Buffer.from(text, 'latin1');
@@ -174,6 +175,8 @@ export function auditExport(
       readFull(bytes.toString('utf8', start, end), line, auditor);
       if (ledger === undefined && auditor.ledger !== undefined)
         ledger = Buffer.from(auditor.ledger, 'latin1');
+    } else if (end < bytes.length) {
+      auditor.addMalformed(`line ${line} is empty: an export holds one entry a line, with no blank lines`);
     }
     start = end + 1;
   }
@@ -181,12 +184,25 @@ export function auditExport(
 }
 
 function readFull(text: string, line: number, auditor: LedgerAuditor): void {
-  if (text.trim() === '') return;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     auditor.addMalformed(`line ${line} is not JSON: ${(error as Error).message}`);
+    return;
+  }
+  // The line is the RFC 8785 text of { entry, hash } or it is not a line of an export: the documented third-party
+  // checks hash the entry's bytes as they stand, and this verifier must not pass what they fail.
+  let canonical: string | undefined;
+  try {
+    canonical = canonicalJson(value);
+  } catch {
+    canonical = undefined;
+  }
+  if (canonical !== text) {
+    auditor.addMalformed(
+      `line ${line} is not the RFC 8785 text of its entry and hash (spacing, key order, line ending or escapes differ), which every export line is`,
+    );
     return;
   }
   auditor.addStored(value);
