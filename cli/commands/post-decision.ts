@@ -11,6 +11,7 @@ import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { type FollowLimit, untilTimedOut } from '../follow-timeout.js';
+import { printCliError } from '../json-errors.js';
 import { printStatus } from './status.js';
 
 /**
@@ -46,7 +47,7 @@ export async function postDecisionAndFollow(
       ...(limit ? { signal: limit.signal } : {}),
     });
     if (!status) {
-      console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
+      printCliError('NotFound', `no intent ${id} on ${ledgerOf(api)}`);
       return 1;
     }
     printStatus(status, json);

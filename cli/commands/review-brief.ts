@@ -7,6 +7,7 @@ import { ledgerOf, openApi } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { type DeclaredChange, declaredChange, payloadText } from '../declared-change.js';
 import { terminalText } from '../format.js';
+import { printCliError } from '../json-errors.js';
 import { principalVariable } from '../runtime/principal-variable.js';
 import { reviewText } from './status.js';
 
@@ -24,7 +25,7 @@ export async function reviewBriefCommand(id: string, json: boolean, as?: string)
     `/intents/${encodeURIComponent(id)}?include=entries`,
   );
   if (answer.status === 404) {
-    console.error(`itv: no intent ${id} on ${ledgerOf(api)}`);
+    printCliError('NotFound', `no intent ${id} on ${ledgerOf(api)}`);
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);

@@ -29,8 +29,10 @@ export async function tokenCommand(name: string, options: TokenOptions = {}): Pr
   const catalog = loadCatalog();
   const principal = findPrincipal(catalog, name);
   if (!principal) {
-    console.error(`itv: ${notAPrincipal(catalog, name, 'catalog/principals.ts')}`);
-    return 1;
+    // Thrown, not printed: under --json the refusal is one problem object, naming the argument.
+    throw new InvalidInputError('itv token issues tokens to principals of the catalog', [
+      { path: 'principal', message: notAPrincipal(catalog, name, 'catalog/principals.ts') },
+    ]);
   }
   if (options.revoke && options.list) {
     throw new InvalidInputError('give one of --revoke or --list, not both', [
