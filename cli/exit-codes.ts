@@ -17,6 +17,11 @@ export const exitCodes = {
   unanchored: 3,
   /** `itv watch`, `itv submit`, `itv review`: `--timeout` was reached before the intent settled; it goes on. */
   timedOut: 4,
+  /**
+   * `itv control-plane` (which the other commands start on their own) could not start: a malformed setting, a home
+   * it cannot open. Its starter reads it as that answer, not as a crash to retry (EX_CONFIG in sysexits.h).
+   */
+  controlPlaneNotStarted: 78,
 } as const;
 
 /** Statuses after which a change still waits for a person, and the command following it stops. */

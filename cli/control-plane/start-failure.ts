@@ -1,12 +1,13 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ItvError } from '../../lambdas/core/errors.js';
+import { exitCodes } from '../exit-codes.js';
 
 /**
  * The exit code of a control plane that could not start (a malformed variable, a home it cannot open): its
  * starter reads it as an answer, not as a crash to recover from by starting another, which would fail the same
  * way (EX_CONFIG in sysexits.h).
  */
-export const startFailedExitCode = 78;
+export const startFailedExitCode = exitCodes.controlPlaneNotStarted;
 
 /** The control plane a command started could not start; the message carries what it said of why. */
 export class ControlPlaneStartError extends ItvError {}

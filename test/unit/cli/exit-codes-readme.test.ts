@@ -20,4 +20,5 @@ test('the README documents exactly the exit codes the CLI uses, each with what i
   expect(documented.get(exitCodes.notVerified)).toMatch(/evidence verify.*no key was pinned/);
   expect(documented.get(exitCodes.unanchored)).toMatch(/ledger verify/);
   expect(documented.get(exitCodes.timedOut)).toMatch(/--timeout/);
+  expect(documented.get(exitCodes.controlPlaneNotStarted)).toMatch(/itv control-plane.*could not start/);
 });
