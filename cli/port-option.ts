@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { InvalidInputError } from '../lambdas/core/errors.js';
 
 /**
@@ -11,4 +12,30 @@ export function portOption(text: string | undefined, fallback: number, command: 
   throw new InvalidInputError(`${command} needs a port to listen on`, [
     { path: '--port', message: `must be a whole number from 0 to 65535, not ${JSON.stringify(text)}` },
   ]);
+}
+
+/**
+ * Listens on 127.0.0.1 at `port` and answers the port bound. A port another process holds, or one this user may
+ * not open, is refused naming `--port` and what to do, not answered with Node's `listen EADDRINUSE`.
+ */
+export function listenLocally(server: Server, port: number, command: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const refuse = (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'EADDRINUSE'
+          ? `127.0.0.1:${port} is in use by another process: choose another port, or leave --port out for a free one`
+          : error.code === 'EACCES'
+            ? `127.0.0.1:${port} may not be opened by this user (ports below 1024 need privileges): choose one above 1023`
+            : undefined;
+      reject(
+        why ? new InvalidInputError(`${command} cannot listen`, [{ path: '--port', message: why }]) : error,
+      );
+    };
+    server.once('error', refuse);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', refuse);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
 }

@@ -8,7 +8,7 @@ import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { buildIdentity, sourcesNow } from '../build-identity.js';
 import { controlPlane } from '../control-plane/client.js';
 import { announcesBody, readBody } from '../control-plane/read-body.js';
-import { portOption } from '../port-option.js';
+import { listenLocally, portOption } from '../port-option.js';
 import { notAPath, requestTarget } from '../request-target.js';
 import { bearerPrincipal, bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
@@ -75,16 +75,8 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
     if (!bodyLimitFor(request).over && unauthenticated(home, request) === undefined) response.writeContinue();
     handle(request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    // A port in use is the caller's to change: said as such (cli/main.ts), not thrown as an unhandled event.
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const bound = typeof address === 'object' && address ? address.port : port;
+  // A port in use is the caller's to change: refused naming --port, not thrown as an unhandled event.
+  const bound = await listenLocally(server, port, 'itv serve');
   const sources = served.own === undefined ? {} : { build: served.own };
   if (options.json) {
     console.log(

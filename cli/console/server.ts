@@ -11,6 +11,7 @@ import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadRecordedBundle } from '../api/bundle-download.js';
 import { auditLedgerBundles, downloadLedger } from '../api/ledger-download.js';
+import { listenLocally } from '../port-option.js';
 import { requestTarget } from '../request-target.js';
 import { consoleAssets } from './assets.js';
 import { answerProblem, type ConsoleAnswer, type ConsoleApi } from './console-api.js';
@@ -65,12 +66,7 @@ export async function startConsole(options: {
   now?: () => number;
 }): Promise<RunningConsole> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLocally(server, options.port ?? 0, 'itv console');
   const session = new ConsoleSession(port, options.now);
   const console_ = new ConsoleRoutes(options.api, session);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {

@@ -49,7 +49,18 @@ describe('itv, when the machine refuses what it was asked', () => {
     [
       'itv serve on a port in use',
       () => ['serve', '--port', String(busyPort)],
-      () => new RegExp(`^itv: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${busyPort}\\n$`),
+      () =>
+        new RegExp(
+          `^itv: itv serve cannot listen\n {2}--port: 127\\.0\\.0\\.1:${busyPort} is in use by another process: choose another port, or leave --port out for a free one\n$`,
+        ),
+    ],
+    [
+      'itv console on a port in use',
+      () => ['console', '--as', 'xavier', '--port', String(busyPort)],
+      () =>
+        new RegExp(
+          `^itv: itv console cannot listen\n {2}--port: 127\\.0\\.0\\.1:${busyPort} is in use by another process: choose another port, or leave --port out for a free one\n$`,
+        ),
     ],
   ];
 
