@@ -452,7 +452,7 @@ export function buildProgram(): Command {
     .description('aggregate $/hour, time to value, cost of delay and DORA figures over any dimensions')
     .option(
       '--by <dims>',
-      'comma-separated dimensions: intent tags (region, team, …) or service, kind, tier, outcome',
+      "comma-separated dimensions: service, kind, team (the change's authority.team), tier, outcome, concludedMonth …, or any tag the changes carry (region, businessUnit …; tag:NAME for one named like a dimension)",
       'service',
     )
     .option('--since <instant>', 'only intents concluded at or after this ISO-8601 date or instant')

@@ -24,6 +24,13 @@ describe('the itv command line', () => {
     },
   );
 
+  test('`itv value report --help` names team as the authority.team dimension, not a tag', () => {
+    const report = leafCommands(buildProgram()).find(([name]) => name === 'value report')![1];
+    const help = report.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain("team (the change's authority.team)");
+    expect(help).not.toMatch(/tags \(region, team/);
+  });
+
   test('`itv delegate revoke --help` lists the options it takes from itv delegate (--as), not those of a grant', () => {
     // Prepare
     const revoke = leafCommands(buildProgram()).find(([name]) => name === 'delegate revoke')![1];
