@@ -296,11 +296,11 @@ async function reviewNoLongerAwaited(
 ): Promise<string | undefined> {
   const status = intentStatus(intentId, await deps.ledger.forIntent(deps.ledgerName, intentId));
   if (status && (status.outcome !== null || status.status === 'failed')) {
-    return `intent ${intentId} is ${status.status}: it no longer waits for a review, and none is recorded`;
+    return `intent ${intentId} is ${status.status}: it no longer waits for a review, so this one is not recorded`;
   }
   const stop = await stopRequestOf(intentId, deps);
   if (stop) {
-    return `intent ${intentId} was stopped by ${stop.by} at ${stop.requestedAt} (${stop.reason}): it no longer waits for a review, and none is recorded`;
+    return `intent ${intentId} was stopped by ${stop.by} at ${stop.requestedAt} (${stop.reason}): it no longer waits for a review, so this one is not recorded`;
   }
   return undefined;
 }

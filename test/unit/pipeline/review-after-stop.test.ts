@@ -146,4 +146,26 @@ describe('a review of an intent that no longer waits for one records nothing', (
     expect(byStranger).toBeInstanceOf(IneligibleReviewerError);
     expect((byStranger as Error).message).not.toMatch(/stopped/);
   });
+
+  test('a review sent again once the intent ended says who decided it first, and that this one is not recorded', async () => {
+    // Prepare: xavier approves; the requester then stops the intent, and it concludes stopped.
+    const { h, state, intentId } = await parked();
+    await recordReview({ intentId, decision: 'approved', reviewer: xavier }, h.deps);
+    await requestStop(
+      { intentId, reason: 'withdraw', caller: namedLocally(highRisk.authority.requester, 'test') },
+      h.deps,
+    );
+    await learn({ ...state, stopped: stoppedAtReview }, h.deps);
+
+    // Act
+    const again = await recordReview({ intentId, decision: 'approved', reviewer: xavier }, h.deps).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(again).toBeInstanceOf(NotAwaitingReviewError);
+    expect((again as Error).message).toBe(
+      `intent ${intentId} was already approved by xavier; intent ${intentId} is stopped: it no longer waits for a review, so this one is not recorded`,
+    );
+  });
 });
