@@ -7,6 +7,7 @@ import {
   compoundingLines,
   doraLine,
   failedIntentsNote,
+  perEmployeeBasis,
   releasedValueNote,
   repeatedGoalsNote,
   valueApiPath,
@@ -63,7 +64,7 @@ export async function valueReportCommand(options: {
     console.log(valueTableText(dimensions, groups, totals));
     console.log(`\nvalue/hour: ${releasedValueNote}.`);
     console.log(
-      `per employee: Σ (value/hour ÷ employees) over released intents whose value model names them (${totals.releasedWithEmployees} of ${totals.released}); compounded/hour by each intent's growth model:`,
+      `per employee: Σ (value/hour ÷ employees) over ${perEmployeeBasis(totals)}; compounded/hour by each intent's growth model:`,
     );
     for (const formula of formulas) console.log(`  ${formula}`);
     const repeated = repeatedGoalsNote(report);

@@ -60,6 +60,22 @@ export function failedIntentsNote(totals: Pick<ValueSums, 'failed'>): string | u
 }
 
 /**
+ * Which released changes the per-employee figure adds up: those that add value (each goal counted once: a later
+ * change toward a goal already reached adds none) and whose value model names its employees.
+ *
+ * @example perEmployeeBasis({ released: 12, releasedWithEmployees: 4, repeatedGoalReleases: 5 })
+ *   // 'the 4 of the 7 released changes adding value that name their employees (5 more went toward a goal already reached and add none)'
+ */
+export function perEmployeeBasis(
+  totals: Pick<ValueSums, 'released' | 'releasedWithEmployees'> & { repeatedGoalReleases?: number },
+): string {
+  const repeated = totals.repeatedGoalReleases ?? 0;
+  const adding = totals.released - repeated;
+  const more = repeated === 0 ? '' : ` (${repeated} more went toward a goal already reached and add none)`;
+  return `the ${totals.releasedWithEmployees} of the ${adding} released changes adding value that name their employees${more}`;
+}
+
+/**
  * Said when several released changes in the window went toward one goal: its value is counted once, on the first
  * of them, and the others add none (`lambdas/core/value-goals.ts`); undefined when no goal repeats.
  *

@@ -14,6 +14,7 @@ import {
   doraLine,
   failedIntentsNote,
   keyCell,
+  perEmployeeBasis,
   releasedValueNote,
   repeatedGoalsNote,
   type ValueReportDocument,
@@ -100,7 +101,7 @@ ${figure(usd(t.valuePerHourUsd), 'value per hour released', `${t.released} of ${
 ${figure(duration(report.dora.leadTimeSeconds), 'median time to value', splitNote(report))}
 ${confidenceFigure(report, figure)}
 ${figure(usd(t.costOfDelayUsd), 'cost of delay', 'value not flowing from submission to release')}
-${figure(t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd), 'value per hour per employee', `over the ${t.releasedWithEmployees} of ${t.released} released that name their employees`)}
+${figure(t.valuePerHourPerEmployeeUsd === null ? '-' : usd(t.valuePerHourPerEmployeeUsd), 'value per hour per employee', `over ${perEmployeeBasis(t)}`)}
 ${figure(usd(t.compoundedValuePerHourUsd), 'compounded value per hour', 'under each change’s growth model')}
 </div></section>
 <details class="explain"><summary>How these figures are computed</summary><dl>
@@ -186,7 +187,7 @@ function groupTable(report: ValueReportDocument): Markup {
     valueFigures(report.totals),
   )}</tr></tfoot>
 </table>
-<p class="muted">per employee: Σ (value/hour ÷ employees) over the released intents whose value model names them (${report.totals.releasedWithEmployees} of ${report.totals.released}). Compounded/hour by each intent's growth model:</p>
+<p class="muted">per employee: Σ (value/hour ÷ employees) over ${perEmployeeBasis(report.totals)}. Compounded/hour by each intent's growth model:</p>
 <ul class="formulas">${report.formulas.map((f) => html`<li><code>${f}</code></li>`)}</ul>`;
 }
 

@@ -55,6 +55,7 @@ describe('exit codes of submit, review and release decide, as the README documen
       notVerified: 2,
       unanchored: 3,
       timedOut: 4,
+      controlPlaneNotStarted: 78,
     });
   });
 });
