@@ -1,6 +1,7 @@
 import type { IntentStatus, RecordedReview } from '../../lambdas/core/pipeline/status.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ledgerOf, openApi } from '../api/itv-api.js';
+import { nextAttempt, type RetriedAs } from '../api/next-attempt.js';
 import { waitDetails } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -55,6 +56,12 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
   );
 }
 
+/** Where a concluded attempt went on: `retried  as int-…:attempt-2 by olga: itv status int-…:attempt-2`. */
+export function retriedLine(retried: RetriedAs): string {
+  const by = retried.retriedBy === undefined ? '' : ` by ${terminalText(retried.retriedBy)}`;
+  return `retried  as ${retried.intentId}${by}: itv status ${retried.intentId}`;
+}
+
 /** A recorded review in one line: `approved by xavier at 2026-11-04T15:10:00.000Z: access controls reviewed`. */
 export function reviewText(review: RecordedReview): string {
   const why = review.reason === null ? ' (no reason given)' : `: ${terminalText(review.reason)}`;
@@ -87,6 +94,9 @@ export async function statusCommand(id: string, options: { json?: boolean }): Pr
   }
   const { entries, ...status } = answer.body;
   printStatus(status, false, declaredChange(entries ?? []));
+  // An attempt that was run again says so: the retry acts on the latest attempt, and this one is not it.
+  const retried = await nextAttempt(status, (path) => api.client.call('GET', path));
+  if (retried) console.log(retriedLine(retried));
   const next = nextStepLines(status, api.kind, await waitDetails(api.client, status));
   if (next) console.log(next);
   return 0;

@@ -5,12 +5,12 @@ import { auditExport } from '../../lambdas/core/evidence/export-audit.js';
 import { pemToSpki } from '../../lambdas/core/evidence/pem.js';
 import { ustarArchive } from '../../lambdas/core/evidence/ustar.js';
 import { verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
-import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
 import { type IntentPage, statusFilterName } from '../../lambdas/core/pipeline/intent-list.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ApiAnswerError } from '../api/api-get.js';
 import { downloadRecordedBundle } from '../api/bundle-download.js';
 import { auditLedgerBundles, downloadLedger } from '../api/ledger-download.js';
+import { nextAttempt } from '../api/next-attempt.js';
 import { listenLocally } from '../port-option.js';
 import { requestTarget } from '../request-target.js';
 import { consoleAssets } from './assets.js';
@@ -21,7 +21,7 @@ import { decodedSegment, malformedSegment, pageParameters, unreadQuery } from '.
 import { ConsoleSession, SESSION_IDLE_MS, SESSION_LIFETIME_MS } from './session.js';
 import { valuePage } from './value-page.js';
 import { evidenceView } from './views/evidence-view.js';
-import { type Flash, type IntentWithEntries, intentView, type RetriedAs } from './views/intent-view.js';
+import { type Flash, type IntentWithEntries, intentView } from './views/intent-view.js';
 import { intentFilters, intentsView } from './views/intents-view.js';
 import { lanesView } from './views/lanes-view.js';
 import {
@@ -339,7 +339,7 @@ of its own beside this one (stop this one with Ctrl-C first if the new one is to
     );
     if (answer.status !== 200) return this.noIntent(response, id, answer);
     const flash = flashKey ? this.flashes.get(flashKey) : undefined;
-    const retriedAs = await this.nextAttempt(answer.body);
+    const retriedAs = await nextAttempt(answer.body, (path) => this.api.get(path));
     const title = answer.body.title ?? id;
     return this.page(
       response,
@@ -377,33 +377,6 @@ of its own beside this one (stop this one with Ctrl-C first if the new one is to
       'intents',
       html`<h1>Intent ${id}</h1>${notice('bad', answerProblem(answer))}`,
     );
-  }
-
-  /**
-   * The attempt that ran a concluded intent again, if one did: attempt n+1 of the same intent, whose declaration
-   * links back to this one (`attempt.previousIntentId`).
-   */
-  private async nextAttempt(intent: IntentWithEntries): Promise<RetriedAs | undefined> {
-    if (intent.outcome === null) return undefined;
-    const { intentId, number } = attemptOfRun(intent.intentId);
-    const next = attemptRunId(intentId, number + 1);
-    const answer = await this.api.get<IntentWithEntries>(
-      `/intents/${encodeURIComponent(next)}?include=entries`,
-    );
-    if (answer.status !== 200) return undefined;
-    const declared = answer.body.entries?.find((entry) => entry.type === 'intent.declared');
-    const attempt = (
-      declared?.payload as
-        | { attempt?: { previousIntentId?: unknown; retriedBy?: { principal?: unknown } } }
-        | undefined
-    )?.attempt;
-    if (attempt?.previousIntentId !== intent.intentId) return undefined;
-    // Who asked for it, as they authenticated; an attempt a resubmission started names nobody.
-    const retriedBy = attempt.retriedBy?.principal;
-    return {
-      intentId: answer.body.intentId,
-      ...(typeof retriedBy === 'string' ? { retriedBy } : {}),
-    };
   }
 
   private async publicKey(): Promise<{ publicKeySpkiDer?: Uint8Array }> {

@@ -21,6 +21,7 @@ import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-typ
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
 import type { MetricSeries } from '../../../lambdas/ports/releaser.js';
+import type { RetriedAs } from '../../api/next-attempt.js';
 import { type DeclaredChange, declaredChange, payloadText } from '../../declared-change.js';
 import { type LinePoint, lineChart } from '../charts.js';
 import { html, type Markup } from '../html.js';
@@ -61,10 +62,7 @@ export interface Flash {
   attempt?: string;
 }
 
-export interface RetriedAs {
-  intentId: string;
-  retriedBy?: string;
-}
+export type { RetriedAs } from '../../api/next-attempt.js';
 
 /*
  * What this page reads of each payload, through the writers' schemas (`ledgerPayloads`), narrowed to the fields
