@@ -319,6 +319,14 @@ function reviewPanel(
     return html`${head}</p>
 <p>You requested this change; a reviewer of record (${decidersOf(requested)}) decides it.</p></section>`;
   }
+  // Nor one its request did not name among its reviewers of record (the ledger's record of who may decide it).
+  if (acting !== undefined && requested.reviewers && requested.reviewers.length > 0) {
+    if (!requested.reviewers.includes(acting)) {
+      const verb = requested.reviewers.length === 1 ? 'decides' : 'decide';
+      return html`${head}</p>
+<p>You, ${acting}, are not among the reviewers of record its request named: ${decidersOf(requested)} ${verb} it.</p></section>`;
+    }
+  }
   return html`${head}${reviewersOf(requested)}</p>
 <form method="post" action="${action}">
 <input type="hidden" name="form" value="${options.formToken}">

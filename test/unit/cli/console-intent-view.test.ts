@@ -630,6 +630,18 @@ describe('the change a reviewer decides', () => {
     expect(asReviewer).toContain('value="approve"');
   });
 
+  test('one not among the reviewers of record its request named reads who decides it instead of a form', () => {
+    // Act: mallory is neither its requester nor carol, the reviewer of record the request named.
+    const view = intentView(awaiting(example), { formToken: 't', actingPrincipal: 'mallory' }).text;
+
+    // Assess
+    expect(view).toContain(
+      'You, mallory, are not among the reviewers of record its request named: <strong>carol</strong> decides it.',
+    );
+    expect(view).not.toContain('value="approve"');
+    expect(view).toContain('action="/intents/int-1/stop"');
+  });
+
   test('Stop and Retry are offered only to whom the API lets act: others read who may instead', () => {
     // Prepare: quinn requested it, paul owns ledger-close, heidi is a release steward; xavier is none of them.
     const catalog = loadCatalog();
