@@ -28,8 +28,22 @@ export async function validateCommand(
   if (answer.status >= 400) return printApiError(answer);
   const report = answer.body;
   if (options.json) console.log(JSON.stringify(report, null, 2));
-  else printReport(file, report);
+  else {
+    printReport(file, report);
+    // The dry run judges the change as if new: one already on the ledger is answered, not started again.
+    const known = await client.call<{ status?: string }>(
+      'GET',
+      `/intents/${encodeURIComponent(report.intentId)}`,
+    );
+    if (known.status === 200)
+      console.log(terminalText(alreadySubmittedLine(report.intentId, known.body.status)));
+  }
   return ['admitted', 'queued', 'scheduled'].includes(report.verdict) ? 0 : 2;
+}
+
+/** Said of an intent the ledger already holds: what `itv submit` of the same file would do instead of starting it. */
+export function alreadySubmittedLine(intentId: string, status: string | undefined): string {
+  return `already      submitted: intent ${intentId} is on the ledger${status ? ` (${status})` : ''}; itv submit answers it as a duplicate and starts nothing, unless it ended without releasing, when submit starts its next attempt`;
 }
 
 function printReport(file: string, report: DryRunReport): void {
