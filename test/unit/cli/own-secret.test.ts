@@ -5,7 +5,8 @@ const secret = 'cSaln4jRffS2Kv4B9jvygov3JyLbtK5qNmw1qipCONo';
 describe("where a request body holds the control plane's own secret", () => {
   test.each([
     [{ tags: { note: `ItvLocal ${secret}` } }, 'tags.note'],
-    [{ change: { payload: { items: ['a', { v: secret }] } } }, 'change.payload.items[1].v'],
+    // Named as the door names fields (`pathOf`): array items by index, dotted.
+    [{ change: { payload: { items: ['a', { v: secret }] } } }, 'change.payload.items.1.v'],
     [{ tags: { [secret]: 'x' } }, 'tags'],
     [secret, 'body'],
   ])('%j names %s', (body, path) => {
