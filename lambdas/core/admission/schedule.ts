@@ -1,4 +1,4 @@
-import { mustWaitFor, type Occupant, overlapOf, queueOrder } from './occupant.js';
+import { type Occupant, queueOrder } from './occupant.js';
 
 /** Blast radii as sets, by intent id; built once per decision and shared by every schedule it predicts. */
 export type RadiusSets = Map<string, ReadonlySet<string>>;
@@ -11,6 +11,22 @@ export function radiusSet(sets: RadiusSets, occupant: Occupant): ReadonlySet<str
     sets.set(occupant.intentId, set);
   }
   return set;
+}
+
+/**
+ * `mustWaitFor(later, overlapOf(later, earlier))` without naming what they share: it stops at the first shared
+ * service, looking each service of the smaller radius up in the larger, and builds a radius set only when the
+ * lanes differ and `later` is no emergency. Schedules ask it of every pair of occupants, where a radius can hold
+ * hundreds of services.
+ */
+export function waitsFor(later: Occupant, earlier: Occupant, sets: RadiusSets = new Map()): boolean {
+  if (later.lane === earlier.lane) return true;
+  if (later.emergencyOverride) return false;
+  const a = radiusSet(sets, later);
+  const b = radiusSet(sets, earlier);
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const service of small) if (large.has(service)) return true;
+  return false;
 }
 
 /** A predicted run: start and end as epoch milliseconds. */
@@ -32,13 +48,13 @@ export function predictSchedule(
 ): Map<string, Slot> {
   const nowMs = now.getTime();
   const slots = new Map<string, Slot>();
-  const placed: Array<{ occupant: Occupant; radius: ReadonlySet<string>; slot: Slot }> = [];
+  const placed: Array<{ occupant: Occupant; slot: Slot }> = [];
   for (const occupant of occupants) {
     if (occupant.status !== 'admitted') continue;
     const start = Date.parse(occupant.admittedAt ?? occupant.lastSeenAt);
     const slot = { start, end: Math.max(nowMs, start + occupant.predictedDurationSeconds * 1000) };
     slots.set(occupant.intentId, slot);
-    placed.push({ occupant, radius: radiusSet(sets, occupant), slot });
+    placed.push({ occupant, slot });
   }
   const queued = occupants.filter((o) => o.status === 'queued').sort(queueOrder);
   for (const occupant of queued) {
@@ -46,12 +62,11 @@ export function predictSchedule(
     for (const earlier of placed) {
       // Only a later end can move the start, so the overlap test is skipped when it could not.
       if (earlier.slot.end <= start) continue;
-      if (mustWaitFor(occupant, overlapOf(occupant, earlier.occupant, earlier.radius)))
-        start = earlier.slot.end;
+      if (waitsFor(occupant, earlier.occupant, sets)) start = earlier.slot.end;
     }
     const slot = { start, end: start + occupant.predictedDurationSeconds * 1000 };
     slots.set(occupant.intentId, slot);
-    placed.push({ occupant, radius: radiusSet(sets, occupant), slot });
+    placed.push({ occupant, slot });
   }
   return slots;
 }

@@ -1,4 +1,9 @@
-import { mustWaitFor, overlapOf, queueOrder } from '../../../lambdas/core/admission/occupant.js';
+import {
+  mustWaitFor,
+  type Occupant,
+  overlapOf,
+  queueOrder,
+} from '../../../lambdas/core/admission/occupant.js';
 import { predictSchedule } from '../../../lambdas/core/admission/schedule.js';
 import { minutesFrom, now, occupant, queued } from './occupants.js';
 
@@ -71,5 +76,58 @@ describe('predictSchedule', () => {
     expect(at(slots.get('q2')?.start)).toBe(minutesFrom(now, 21));
     expect(at(slots.get('q2')?.end)).toBe(minutesFrom(now, 22));
     expect(at(slots.get('q3')?.start)).toBe(now.toISOString());
+  });
+});
+
+describe('predictSchedule against the pairwise rule', () => {
+  /** The schedule as the rule states it, pair by pair: `mustWaitFor(later, overlapOf(later, earlier))`. */
+  function reference(occupants: Occupant[]): Map<string, { start: number; end: number }> {
+    const nowMs = now.getTime();
+    const slots = new Map<string, { start: number; end: number }>();
+    const placed: Occupant[] = [];
+    for (const o of occupants.filter((x) => x.status === 'admitted')) {
+      const start = Date.parse(o.admittedAt ?? o.lastSeenAt);
+      slots.set(o.intentId, { start, end: Math.max(nowMs, start + o.predictedDurationSeconds * 1000) });
+      placed.push(o);
+    }
+    for (const o of occupants.filter((x) => x.status === 'queued').sort(queueOrder)) {
+      let start = nowMs;
+      for (const earlier of placed) {
+        const end = slots.get(earlier.intentId)!.end;
+        if (end > start && mustWaitFor(o, overlapOf(o, earlier))) start = end;
+      }
+      slots.set(o.intentId, { start, end: start + o.predictedDurationSeconds * 1000 });
+      placed.push(o);
+    }
+    return slots;
+  }
+
+  test('agrees on 200 seeded estates of lanes, radii of every size, overrides and durations', () => {
+    let state = 2026;
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 4294967296;
+    };
+    const pick = (n: number) => Math.floor(random() * n);
+    for (let estate = 0; estate < 200; estate++) {
+      const occupants: Occupant[] = Array.from({ length: 2 + pick(30) }, (_, i) => {
+        const radius = Array.from(
+          { length: pick(4) === 0 ? 40 + pick(200) : 1 + pick(4) },
+          () => `s${pick(300)}`,
+        );
+        const overrides = {
+          predictedDurationSeconds: 60 * (1 + pick(90)),
+          emergencyOverride: pick(6) === 0,
+        };
+        return pick(3) === 0
+          ? occupant(`a${i}`, `l${pick(8)}`, radius, {
+              ...overrides,
+              admittedAt: minutesFrom(now, -pick(120)),
+            })
+          : queued(`q${i}`, `l${pick(8)}`, radius, 1 + pick(40), overrides);
+      });
+
+      expect(predictSchedule(occupants, now)).toEqual(reference(occupants));
+    }
   });
 });
