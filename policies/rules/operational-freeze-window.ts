@@ -1,4 +1,4 @@
-import { type FreezeWindow, findFreeze } from '../../lambdas/core/policy/freeze.js';
+import { appliesTo, type FreezeWindow, findFreeze } from '../../lambdas/core/policy/freeze.js';
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
 import { freezeWindows } from '../freeze-windows.js';
 import { emergencyAuthorityOf } from './authority-emergency-override.js';
@@ -13,7 +13,18 @@ const domain = 'operational';
  * which incident, and the change must be approved by a reviewer of record, never its requester.
  */
 function evaluate(name: string, windows: readonly FreezeWindow[], ctx: PolicyContext): RuleResult {
-  const { intent, service, now } = ctx;
+  const { intent, service } = ctx;
+  // Answered without the instant, so that sampling a release's run need not ask this calendar again.
+  if (!windows.some((window) => appliesTo(window, service))) {
+    return {
+      rule: name,
+      domain,
+      status: 'compliant',
+      reason: `no freeze window of this calendar covers ${service.name}`,
+      context: {},
+    };
+  }
+  const now = ctx.now;
   const finding = findFreeze(windows, service, now);
   if (!finding) {
     return {
@@ -78,7 +89,7 @@ function evaluate(name: string, windows: readonly FreezeWindow[], ctx: PolicyCon
 export function freezeWindowRule(name: string, windows: readonly FreezeWindow[]): PolicyRule {
   return {
     name,
-    version: '1.1.0',
+    version: '1.2.0',
     domain,
     description:
       'Changes wait out global and per-service freeze windows (absolute and recurring, in local time), except a recorded break-glass: an emergency fix of a named incident, declared by one who may declare emergencies, approved by a reviewer of record.',

@@ -43,6 +43,40 @@ function runRule(rule: PolicyRule, ctx: PolicyContext): RuleResult {
   }
 }
 
+/**
+ * `evaluatePolicy`, also naming the rules that read `ctx.now` (`timed`). A rule is a pure function of its context,
+ * so one that never read the instant answers the same at any other instant with the rest of the context unchanged:
+ * sampling a span of time need ask only the timed rules again. A rule that copies the context (a spread) reads
+ * `now` with the rest and counts as timed.
+ */
+export function evaluateNotingTime(
+  ctx: PolicyContext,
+  rules: readonly PolicyRule[],
+): PolicyEvaluation & { timed: PolicyRule[] } {
+  const timed: PolicyRule[] = [];
+  const results = rules.map((rule) => {
+    let read = false;
+    const watched = Object.defineProperty({ ...ctx }, 'now', {
+      enumerable: true,
+      get: () => {
+        read = true;
+        return ctx.now;
+      },
+    });
+    const result = runRule(rule, watched);
+    if (read) timed.push(rule);
+    return result;
+  });
+  const failed = results.filter((r) => r.status === 'non-compliant');
+  return {
+    verdict: failed.length === 0 ? 'allow' : 'deny',
+    results,
+    failed,
+    policySetHash: policySetHash(rules),
+    timed,
+  };
+}
+
 /** Evaluates every rule; any non-compliant result denies. A rule that throws counts as non-compliant. */
 export function evaluatePolicy(ctx: PolicyContext, rules: readonly PolicyRule[]): PolicyEvaluation {
   const results = rules.map((rule) => runRule(rule, ctx));

@@ -1,6 +1,6 @@
-import { evaluatePolicy } from './evaluate.js';
+import { evaluateNotingTime, evaluatePolicy } from './evaluate.js';
 import { firstAllowedInstant, nextAllowedOf } from './first-allowed.js';
-import type { PolicyContext, PolicyRule, RuleResult } from './types.js';
+import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
 
 /**
  * How far apart a release's predicted run is sampled. CheckRelease re-checks the policy set at every poll, at
@@ -57,6 +57,8 @@ export interface ExemptionOnRelease {
  * would rely on it there, so admission records it as if the release started in the window.
  * Example: an emergency fix of an incident from 23:55 before a freeze at midnight →
  * `{ exempted: [{ at: 00:00, result: freeze exempted }] }`.
+ * After the first sample only the rules that read the instant there are asked again (`evaluateNotingTime`): every
+ * other one answers as it did, which neither failed (the run would have been met) nor records a new exemption.
  */
 export function releaseRun(
   ctx: PolicyContext,
@@ -65,8 +67,17 @@ export function releaseRun(
   end: Date,
 ): { met?: WindowOnRelease; exempted: ExemptionOnRelease[] } {
   const exempted = new Map<string, ExemptionOnRelease>();
+  // The rules asked at every sample after the first: those that read the instant at the first.
+  let timed: readonly PolicyRule[] | undefined;
   for (let at = start.getTime(); ; at = Math.min(at + sampleMs, end.getTime())) {
-    const { failed, results } = evaluatePolicy({ ...ctx, now: new Date(at), phase: 'in-flight' }, rules);
+    const sample = { ...ctx, now: new Date(at), phase: 'in-flight' as const };
+    let evaluation: PolicyEvaluation;
+    if (timed === undefined) {
+      const noted = evaluateNotingTime(sample, rules);
+      timed = noted.timed;
+      evaluation = noted;
+    } else evaluation = evaluatePolicy(sample, timed);
+    const { failed, results } = evaluation;
     for (const result of results) {
       if (result.status === 'exempted' && !exempted.has(result.rule)) {
         exempted.set(result.rule, { at: new Date(at), result });
