@@ -8,6 +8,7 @@ import type { Intent } from '../core/intent.js';
 import { chooseAttempt, refuseAnotherRequestersId, refuseOtherContent } from '../core/pipeline/attempts.js';
 import { delegationsSeenBy } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
+import { assertMayRetry } from '../core/pipeline/retry-intent.js';
 import { bindRequester, type Caller, serviceOf } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
@@ -159,7 +160,11 @@ export async function start(
   options: { content?: Intent; retriedBy?: Caller } = {},
 ): Promise<Submitted> {
   const { retriedBy } = options;
-  const chosen = await chooseAttempt(intentId, submission.deliveryId, deps);
+  // Whoever runs it again is judged as a retry is, before the next attempt is claimed.
+  const runsAgain = retriedBy ?? submission.caller;
+  const chosen = await chooseAttempt(intentId, submission.deliveryId, deps, (runId, entries) =>
+    assertMayRetry(runId, entries, runsAgain, deps, retriedBy ? 'retry' : 'submission'),
+  );
   const { runId } = chosen;
   if (options.content !== undefined) await refuseOtherContent(runId, options.content, deps);
   const attempt = chosen.attempt && retriedBy ? { ...chosen.attempt, retriedBy } : chosen.attempt;

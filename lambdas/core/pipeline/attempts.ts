@@ -158,20 +158,27 @@ function changeContent(intent: Record<string, unknown>): Record<string, unknown>
 }
 
 /**
+ * Throws when whoever asks may not run the attempt `runId`, which ended unreleased with `entries`, again: called
+ * before the next attempt is claimed, so a refusal writes nothing.
+ */
+export type RunAgainGuard = (runId: string, entries: StoredEntry[]) => Promise<void>;
+
+/**
  * The attempt a submission of `intentId` starts. `deliveryId` (an event's id) makes a redelivery start what the
- * first delivery started.
+ * first delivery started. `mayRunAgain` judges the caller before a next attempt is claimed.
  */
 export async function chooseAttempt(
   intentId: string,
   deliveryId: string | undefined,
   deps: { state: StateStore; ledger: LedgerStore; ledgerName: string },
+  mayRunAgain?: RunAgainGuard,
 ): Promise<ChosenAttempt> {
   if (deliveryId) {
     const key = stateKeys.delivery(intentId, deliveryId);
     const delivered = await deps.state.get<ChosenAttempt>(key.pk, key.sk);
     if (delivered) return delivered.data;
   }
-  const chosen = await currentOrNext(intentId, deps);
+  const chosen = await currentOrNext(intentId, deps, mayRunAgain);
   if (!deliveryId) return chosen;
   const key = stateKeys.delivery(intentId, deliveryId);
   try {
@@ -187,6 +194,7 @@ export async function chooseAttempt(
 async function currentOrNext(
   intentId: string,
   deps: { state: StateStore; ledger: LedgerStore; ledgerName: string },
+  mayRunAgain: RunAgainGuard | undefined,
 ): Promise<ChosenAttempt> {
   const key = stateKeys.attempt(intentId);
   for (;;) {
@@ -194,6 +202,7 @@ async function currentOrNext(
     const current = item?.data ?? { number: 1, runId: intentId };
     const entries = await deps.ledger.forIntent(deps.ledgerName, current.runId);
     if (!endedUnreleased(entries)) return chosen(intentId, current);
+    await mayRunAgain?.(current.runId, entries);
     const next = { number: current.number + 1, runId: attemptRunId(intentId, current.number + 1) };
     try {
       await deps.state.put(key.pk, key.sk, next, item?.version ?? 0);

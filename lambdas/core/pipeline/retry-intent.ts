@@ -75,6 +75,14 @@ export async function planRetry(
   const current = (await deps.state.get<{ runId: string }>(key.pk, key.sk))?.data.runId ?? intentId;
   const entries = await deps.ledger.forIntent(deps.ledgerName, current);
   const status = intentStatus(current, entries);
+  if (!status && current !== intentId) {
+    // The next attempt was claimed a moment ago (a retry or a submission at once with this one) and its
+    // declaration is on its way: it is in flight, not unknown.
+    throw new NotRetryableError(
+      `intent ${intentId}'s next attempt, ${current}, is starting: it is in flight; stop it first (POST /intents/${current}/stop) to run it again`,
+      'starting',
+    );
+  }
   if (!status) throw new NotFoundError(`no intent ${id} on the ledger`);
   await assertMayRetry(current, entries, caller, deps);
   const outcome = status.outcome ?? (status.status === 'failed' ? 'failed' : null);
@@ -157,18 +165,28 @@ export function retryVerdict(
 /**
  * `retryVerdict` for `caller`. The stop is read from the ledger (`intent.stopped`) or, should the run have
  * failed before recording it, from the request the stages honoured. Throws `NotInControlError` naming who may.
+ * The retry route asks it, and so does a submission that would start the next attempt (`chooseAttempt`): one
+ * rule says when an intent may run again. A submission (`by: 'submission'`) comes from its requester, bound to the
+ * caller, whose id it is (`refuseAnotherRequestersId`): only a stop by somebody else can refuse it.
  */
-async function assertMayRetry(
+export async function assertMayRetry(
   runId: string,
   entries: StoredEntry[],
   caller: Caller,
   deps: { state: StateStore; catalog: Catalog },
+  by: 'retry' | 'submission' = 'retry',
 ): Promise<void> {
   // Neither requester, owner nor steward is refused before the stop is read.
-  assertInControl(runId, entries, caller, deps.catalog, 'retry');
+  if (by === 'retry') assertInControl(runId, entries, caller, deps.catalog, 'retry');
   const stop = recordedStop(entries) ?? (await stopRequestOf(runId, deps));
+  if (by === 'submission' && !stop) return;
   const verdict = retryVerdict(runId, entries, caller.principal, deps.catalog, stop);
-  if (!verdict.may) throw new NotInControlError(verdict.refusal);
+  if (verdict.may) return;
+  throw new NotInControlError(
+    by === 'retry'
+      ? verdict.refusal
+      : `${verdict.refusal}; submitting it again would run it again as a retry does, so it is refused too`,
+  );
 }
 
 function whyNot(outcome: string): string {

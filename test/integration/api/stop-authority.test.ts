@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscreteEventScheduler } from '../../../cli/runtime/event-scheduler.js';
 import { bearerCaller, issueToken } from '../../../cli/runtime/local-tokens.js';
+import { stateKeys } from '../../../lambdas/core/state-keys.js';
 import { type LocalApiServer, startLocalApi } from '../../support/local-api-server.js';
 import { rawIntent } from '../../unit/core/fixtures.js';
 
@@ -66,6 +67,13 @@ describe('a release steward stops a change, and who may retry it after', () => {
     const stopped = await post('/intents/steward-stop/stop', 'heidi', { reason: 'incident on launch-flags' });
     await until(async () => (await types('steward-stop')).at(-1) === 'checkpoint.signed');
     const byRequester = await post('/intents/steward-stop/retry', 'bob');
+    // Submitting it again would run it again too: one rule, and nothing written when it refuses.
+    const resubmitted = await post('/intents', 'bob', { ...intent, id: 'steward-stop' });
+    const attemptAfterResubmission = await api.stack.deps.state.get(
+      stateKeys.attempt('steward-stop').pk,
+      stateKeys.attempt('steward-stop').sk,
+    );
+    const attempt2AfterResubmission = await entries('steward-stop:attempt-2');
     const bySteward = await post('/intents/steward-stop/retry', 'heidi');
 
     // Assess: the stop names its authority, on the answer and the ledger.
@@ -82,6 +90,12 @@ describe('a release steward stops a change, and who may retry it after', () => {
     expect(String(byRequester.body.detail)).toBe(
       'bob may not retry intent steward-stop: it was stopped by heidi (a release steward); only an owner of launch-flags (alice) or a release steward (heidi) may retry it',
     );
+    expect(resubmitted.status).toBe(403);
+    expect(String(resubmitted.body.detail)).toBe(
+      'bob may not retry intent steward-stop: it was stopped by heidi (a release steward); only an owner of launch-flags (alice) or a release steward (heidi) may retry it; submitting it again would run it again as a retry does, so it is refused too',
+    );
+    expect(attemptAfterResubmission).toBeUndefined();
+    expect(attempt2AfterResubmission).toEqual([]);
     expect(bySteward.status).toBe(202);
     expect(bySteward.body).toMatchObject({ intentId: 'steward-stop:attempt-2', retriedBy: 'heidi' });
   });

@@ -206,3 +206,28 @@ describe('who may stop, and when', () => {
     expect(late).toMatchObject({ status: 'stopped' });
   });
 });
+
+describe('a retry while the next attempt is starting', () => {
+  test('is told the attempt is starting (409), not that the intent is unknown (404)', async () => {
+    // Prepare: alice's change was stopped, and a retry or submission at once claimed attempt 2, whose
+    // declaration is not yet on the ledger.
+    const h = pipelineHarness();
+    const verified = await runToVerify(h, intentAt(h));
+    const intentId = verified.declared!.intentId;
+    await stopAs(h, intentId);
+    const key = stateKeys.attempt(intentId);
+    await h.deps.state.put(key.pk, key.sk, { number: 2, runId: `${intentId}:attempt-2` }, 0);
+
+    // Act
+    const retry = await planRetry(intentId, namedLocally('alice', 'test'), h.deps).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(retry).toBeInstanceOf(NotRetryableError);
+    expect((retry as NotRetryableError).status).toBe('starting');
+    expect((retry as Error).message).toBe(
+      `intent ${intentId}'s next attempt, ${intentId}:attempt-2, is starting: it is in flight; stop it first (POST /intents/${intentId}:attempt-2/stop) to run it again`,
+    );
+  });
+});
