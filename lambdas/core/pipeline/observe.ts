@@ -1,9 +1,12 @@
 import { SNAPSHOTS_FOLDER } from '../evidence/bundle-layout.js';
 import { jsonFile } from '../evidence/evidence-files.js';
+import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import { type PipelineDeps, record } from './deps.js';
 import { recordMeasuredBudget } from './measured-budget.js';
 import { declaredIntent } from './parsed-intent.js';
 import { type ObservationResult, observationResultSchema, type PipelineState } from './state.js';
+
+const startedPart = ledgerPayloads['release.started'].pick({ startedAt: true }).loose();
 
 /**
  * Stage 7: the telemetry snapshot over the release window, written once to the evidence store under its
@@ -16,9 +19,14 @@ export async function observe(state: PipelineState, deps: PipelineDeps): Promise
   const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
   const done = entries.find((stored) => stored.entry.type === 'observation.recorded');
   if (done) return observationResultSchema.parse(done.entry.payload);
-  // The window ends at the release's own end, so a retried stage asks for the same window.
+  // The window ends at the release's own end, so a retried stage asks for the same window. It starts where the
+  // release's first deployment did (`release.started`): a stepped release, and a roll-back an owner decided on,
+  // carry their last deployment's start, and a window from there would leave out the steps that exposed users
+  // to the change and any regression that held it.
   const to = release?.completedAt ? new Date(release.completedAt) : deps.clock.now();
-  const from = release ? new Date(release.startedAt) : to;
+  const firstStart = entries.find((stored) => stored.entry.type === 'release.started')?.entry;
+  const startedAt = firstStart ? payloadOf(firstStart, startedPart).startedAt : release?.startedAt;
+  const from = startedAt === undefined ? to : new Date(startedAt);
   const snapshot = await deps.telemetry.snapshot(intent.change.service, from, to);
   // Keyed by digest: a retry that reads slightly different telemetry writes a new object, never a conflict.
   const file = jsonFile('observability-snapshot.json', snapshot);

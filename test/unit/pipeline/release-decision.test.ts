@@ -210,6 +210,28 @@ describe('a held release waits for its owners to decide', () => {
     expect(await releasedContent('launch-flags', 'flags', h.deps)).toBeUndefined();
   });
 
+  test('after a roll-back, the observation covers the whole release from its first step, regression included', async () => {
+    // Prepare
+    const h = pipelineHarness(launchFlagsBusinessHours);
+    const held = await heldRelease(h);
+    await awaitDecision(h, held);
+    await decide(h, held.intentId, 'roll-back');
+
+    // Act
+    const concluded = await conclude(h, held.state);
+
+    // Assess: from the first deployment's start, not the roll-back's, so the fault that held it is in it.
+    const entries = (await h.ledger.forIntent('test', held.intentId)).map((s) => s.entry);
+    const started = entries.find((e) => e.type === 'release.started')!.payload as { startedAt: string };
+    const observed = entries.find((e) => e.type === 'observation.recorded')!.payload as {
+      snapshot: { windowStart: string };
+      slosMet: boolean;
+    };
+    expect(observed.snapshot.windowStart).toBe(started.startedAt);
+    expect(observed.slosMet).toBe(false);
+    expect(concluded.observation?.slosMet).toBe(false);
+  });
+
   test('nobody decides before the wait expires: the release stays held and concludes held', async () => {
     // Prepare
     const h = pipelineHarness(launchFlagsBusinessHours);
