@@ -79,6 +79,12 @@ const stageLines: Readonly<Record<PipelineTaskState, (out: Output, event: Progre
       : `release started: ${out.deploymentId} with ${out.strategy}`,
   CheckRelease: (out) => {
     if (out.contractOnly) return 'no deployment to check: the contract is registered at Learn';
+    // The deployment an owner's roll-back started: the hold that led to it (its alarm, "not reverted") is over.
+    const decided = out.decision as { decision?: string; decider?: string | null } | undefined;
+    if (decided?.decision === 'roll-back') {
+      const by = decided.decider ? ` (decided by ${decided.decider})` : '';
+      return `rolling back${by}: the configuration before the change, to everyone: deployment ${out.state} ${out.percentageComplete}%`;
+    }
     const alarm = out.alarm
       ? out.state === 'ROLLED_BACK'
         ? ` - rolled back by alarm ${out.alarm}`

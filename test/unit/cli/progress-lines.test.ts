@@ -35,6 +35,26 @@ describe('progress lines', () => {
     expect(poll()).toBe('release COMPLETE 100%');
   });
 
+  test("a roll-back an owner decided is said as the roll-back it is, not as the hold's 'not reverted'", () => {
+    const line = describeStage({
+      executionId: 'e-1',
+      intentId: 'int-1',
+      state: 'CheckRelease',
+      phase: 'exited',
+      output: {
+        state: 'BAKING',
+        percentageComplete: 100,
+        exposure: { percentage: 40 },
+        alarm: 'itv-launch-flags-error-rate',
+        escalation: { reason: 'alarm itv-launch-flags-error-rate; frozen at 40% of users: not reverted' },
+        decision: { decision: 'roll-back', decider: 'alice' },
+      },
+    });
+    expect(line).toBe(
+      'rolling back (decided by alice): the configuration before the change, to everyone: deployment BAKING 100%',
+    );
+  });
+
   test('a break-glass admission says which rule it broke through, for which incident, on whose word', () => {
     const line = describeStage({
       executionId: 'e-1',
