@@ -2,7 +2,7 @@ import { ItvError } from '../../lambdas/core/errors.js';
 import { bodyText } from '../api/json-text.js';
 import type { ApiAnswer, ApiMethod, RawAnswer } from '../control-plane/client.js';
 import type { DeployedContext } from './contexts.js';
-import { type SigningTarget, signedRequest, standardCredentials } from './signed-request.js';
+import { type SigningTarget, signedRequest, standardCredentials, unreachable } from './signed-request.js';
 
 /** How long one request to API Gateway may take: its integration timeout is 29 s. */
 const requestTimeoutMs = 35_000;
@@ -66,14 +66,11 @@ export class RemoteApiClient {
         requestTimeoutMs,
       );
     } catch (error) {
-      if (error instanceof TypeError || (error as Error).name === 'RequestTimeoutError')
-        throw new RemoteUnreachableError(
-          `${this.name} (${this.context.endpoint}) did not answer: ${messageOf(error)}`,
-          {
-            cause: error,
-          },
-        );
-      throw error;
+      const why = unreachable(error);
+      if (why === undefined) throw error;
+      throw new RemoteUnreachableError(`${this.name} (${this.context.endpoint}) did not answer: ${why}`, {
+        cause: error,
+      });
     }
     const retryAfter = Number(answer.header('retry-after') ?? Number.NaN);
     return {
@@ -81,9 +78,4 @@ export class RemoteApiClient {
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
     };
   }
-}
-
-function messageOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }

@@ -57,6 +57,19 @@ export function standardCredentials(profile?: string): AwsCredentialIdentityProv
   return provider;
 }
 
+/**
+ * Whether `signedRequest` failed to reach its endpoint (fetch's TypeError: refused, unknown host, reset; or its
+ * timeout), and in a few words why: the network error's code where it names one.
+ */
+export function unreachable(error: unknown): string | undefined {
+  // By name: fetch's TypeError comes from Node's own realm, which `instanceof` in another (a test's VM) misses.
+  const name = (error as Error | undefined)?.name;
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const fromFetch = name === 'TypeError' && ((error as Error).message === 'fetch failed' || cause?.code);
+  if (!fromFetch && name !== 'RequestTimeoutError') return undefined;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
 /** Signs the request with SigV4 (its body's SHA-256 included) and sends it; the answer is read whole. */
 export async function signedRequest(
   url: URL,

@@ -1,5 +1,5 @@
 import { ItvError } from '../../lambdas/core/errors.js';
-import { type SigningTarget, signedRequest } from './signed-request.js';
+import { type SigningTarget, signedRequest, unreachable } from './signed-request.js';
 
 /** The stack has no such output, or CloudFormation refused the call. */
 export class StackOutputsError extends ItvError {}
@@ -39,8 +39,9 @@ export async function stackOutputs(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Record<string, string>> {
   const body = new URLSearchParams({ Action: 'DescribeStacks', StackName: stackName, Version: '2010-05-15' });
+  const endpoint = cloudFormationEndpoint(target.region, env);
   const answer = await signedRequest(
-    cloudFormationEndpoint(target.region, env),
+    endpoint,
     {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -48,7 +49,14 @@ export async function stackOutputs(
     },
     { ...target, service: 'cloudformation' },
     30_000,
-  );
+  ).catch((error: unknown) => {
+    const why = unreachable(error);
+    if (why === undefined) throw error;
+    throw new StackOutputsError(
+      `CloudFormation (${endpoint.origin}) could not be reached to read stack ${stackName}'s outputs: ${why}; check the network and --region, or give the API's URL with --endpoint instead of --stack`,
+      { cause: error },
+    );
+  });
   if (answer.status !== 200) {
     const code = tag(answer.text, 'Code') ?? `HTTP ${answer.status}`;
     const message = unescapeXml(tag(answer.text, 'Message') ?? answer.text.slice(0, 300));

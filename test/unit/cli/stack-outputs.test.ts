@@ -66,4 +66,25 @@ describe('reading a stack’s outputs from CloudFormation', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  test('CloudFormation out of reach is said as such, naming the endpoint and what to check, not as fetch failed', async () => {
+    // Prepare: a port nothing listens on (taken, then freed).
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const target = {
+      region: 'eu-west-1',
+      credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }),
+    };
+
+    // Act
+    const refused = stackOutputs('Itv', target, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({
+      name: 'StackOutputsError',
+      message: `CloudFormation (http://127.0.0.1:${port}) could not be reached to read stack Itv's outputs: ECONNREFUSED; check the network and --region, or give the API's URL with --endpoint instead of --stack`,
+    });
+  });
 });
