@@ -3,7 +3,7 @@ import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect, type ItvApi } from '../api/itv-api.js';
 import { JsonText } from '../api/json-text.js';
 import type { ActingAs } from '../control-plane/client.js';
-import { readTextFile } from './read-intent-file.js';
+import { bodyFileLimit, readBytesFile } from './read-intent-file.js';
 
 /**
  * `POST /payloads` with a file's bytes as they are: the stack checks them as it checks an inline payload and
@@ -18,7 +18,7 @@ export async function uploadPayload(
 ): Promise<
   { ok: true; ref: PayloadRef } | { ok: false; answer: Awaited<ReturnType<ItvApi['client']['call']>> }
 > {
-  const text = readTextFile(file, option);
+  const text = readBytesFile(file, option, bodyFileLimit).toString('utf8');
   const answer = await api.client.call<{ payloadRef: PayloadRef }>('POST', '/payloads', {
     body: new JsonText(text),
     ...(as ? { as } : {}),

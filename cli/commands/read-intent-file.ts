@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { maxRequestBodyBytes } from '../../lambdas/api/conventions.js';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
 import { jsonTextIssues, utf8Text } from '../../lambdas/core/intake/json-text.js';
+import { intentLimits, payloadLimits } from '../../lambdas/core/intake/limits.js';
 
 /**
  * A file's text; a file that cannot be read is reported with its name and the reason, under the option that named
@@ -10,12 +12,59 @@ export function readTextFile(file: string, option?: string): string {
   return readBytesFile(file, option).toString('utf8');
 }
 
-/** A file's bytes, reported as `readTextFile` reports a file it cannot read. */
-export function readBytesFile(file: string, option?: string): Buffer {
+/**
+ * A file's bytes, reported as `readTextFile` reports a file it cannot read. With `maxBytes`, no more than one byte
+ * past it is read (a device such as /dev/zero never ends, and a pipe may be as long as its writer likes) and a
+ * longer file is refused, naming the limit.
+ */
+export function readBytesFile(file: string, option?: string, limit?: ReadLimit): Buffer {
   try {
-    return readFileSync(file);
+    if (limit === undefined) return readFileSync(file);
+    return readAtMost(file, option ?? file, limit);
   } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
     throw unreadable(file, error, { path: option ?? file, message: whyUnreadable(file, error) });
+  }
+}
+
+/** The most a file may hold, and what holds it: said when a longer file is refused. */
+export interface ReadLimit {
+  bytes: number;
+  what: string;
+}
+
+/**
+ * An intent or payload file, sent whole as a request body. The API refuses a body past 1 MiB (a payload's past
+ * 2 MB), and its answer says what to do (send the payload by reference, or that it could never be released), so
+ * a file somewhat past those limits is still read and sent. One 8 times past is not: nothing is learnt from it,
+ * and a device such as /dev/zero, or a pipe, would be read until memory runs out.
+ */
+export const bodyFileLimit: ReadLimit = {
+  bytes: 8 * Math.max(maxRequestBodyBytes, payloadLimits.bytes),
+  what: `itv reads of an intent or payload file: an intent holds at most ${intentLimits.bytes} bytes (a request body ${maxRequestBodyBytes}), a payload by reference ${payloadLimits.bytes}`,
+};
+
+function readAtMost(file: string, path: string, limit: ReadLimit): Buffer {
+  const maxBytes = limit.bytes;
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) return buffer.subarray(0, length);
+      length += read;
+      if (length > maxBytes) {
+        throw new InvalidInputError(`${file} is too large`, [
+          {
+            path,
+            message: `holds more than ${maxBytes} bytes, the most ${limit.what}`,
+          },
+        ]);
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -42,7 +91,7 @@ export function unreadable(
 /** Reads an intent file as JSON; a missing file or bad JSON is reported with the file name and reason. */
 export function readIntentFile(file: string): unknown {
   // As the API reads a body: bytes that are not UTF-8 are refused, never read with U+FFFD in their place.
-  const text = utf8Text(readBytesFile(file), file, file);
+  const text = utf8Text(readBytesFile(file, undefined, bodyFileLimit), file, file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -16,7 +16,7 @@ import { type FollowLimit, followLimit, untilTimedOut } from '../follow-timeout.
 import { printCliError } from '../json-errors.js';
 import { nextStepLines } from './next-step.js';
 import { uploadPayload } from './payload.js';
-import { readIntentFile, readTextFile } from './read-intent-file.js';
+import { bodyFileLimit, readBytesFile, readIntentFile } from './read-intent-file.js';
 import { printStatus } from './status.js';
 
 /**
@@ -143,7 +143,7 @@ function assertOnePayload(raw: unknown, intentFile: string, payloadFile: string)
   if (change.payload === undefined) return;
   let content: unknown;
   try {
-    content = JSON.parse(readTextFile(payloadFile, '--payload-file'));
+    content = JSON.parse(readBytesFile(payloadFile, '--payload-file', bodyFileLimit).toString('utf8'));
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
     return; // not JSON: the upload refuses it, naming why

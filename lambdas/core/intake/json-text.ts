@@ -27,7 +27,21 @@ export function utf8Text(bytes: Uint8Array, path: string, what: string): string 
 
 const MAX_ISSUES = 20;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\]|\\.)*"/y;
+/**
+ * The index just past the string token opening at `start` (its closing quote: the first not escaped by an odd run
+ * of backslashes), or the text's end. A scan rather than a pattern: a backtracking pattern over a string of
+ * millions of characters overflows the stack.
+ */
+function stringEnd(text: string, start: number): number {
+  for (let from = start + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return text.length;
+    let slashes = 0;
+    while (text[quote - 1 - slashes] === '\\') slashes += 1;
+    if (slashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
 const SPACE = /[ \t\n\r]*/y;
 
 interface Frame {
@@ -78,9 +92,9 @@ export function jsonTextIssues(text: string, at: ReadonlyArray<string | number> 
     } else if (char === ',' || char === ':') {
       position += 1;
     } else if (char === '"') {
-      STRING.lastIndex = position;
-      const token = STRING.exec(text)?.[0] ?? '""';
-      position += token.length;
+      const end = stringEnd(text, position);
+      const token = text.slice(position, end);
+      position = end;
       skip();
       if (frame?.kind === 'object' && text[position] === ':') {
         const key = JSON.parse(token) as string;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readIntentFile } from '../../../cli/commands/read-intent-file.js';
+import { bodyFileLimit, readBytesFile, readIntentFile } from '../../../cli/commands/read-intent-file.js';
 import { InvalidInputError } from '../../../lambdas/core/errors.js';
 
 describe('an intent file as the CLI reads it', () => {
@@ -61,5 +61,32 @@ describe('an intent file as the CLI reads it', () => {
   test('a file nested far deeper than an intent may be is read without a crash (the door refuses it)', () => {
     const deep = `${'['.repeat(5000)}1e999${']'.repeat(5000)}`;
     expect(() => readIntentFile(file(deep))).not.toThrow();
+  });
+});
+
+describe('files the CLI sends as request bodies are read only so far', () => {
+  test('a file 8 times past what an intent or a payload may hold is refused naming the limit; /dev/zero is not read to its end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'itv-intent-size-'));
+    try {
+      const path = join(dir, 'big.json');
+      writeFileSync(path, `{"title":"${'x'.repeat(16_000_000)}"}`);
+      const refusal = (file: string) => {
+        try {
+          readIntentFile(file);
+          return undefined;
+        } catch (error) {
+          return error as InvalidInputError;
+        }
+      };
+      const limit =
+        'holds more than 16000000 bytes, the most itv reads of an intent or payload file: an intent holds at most 131072 bytes (a request body 1048576), a payload by reference 2000000';
+      expect(refusal(path)?.issues).toEqual([{ path, message: limit }]);
+      expect(refusal('/dev/zero')?.issues).toEqual([{ path: '/dev/zero', message: limit }]);
+      expect(() => readBytesFile('/dev/zero', '--payload-file', bodyFileLimit)).toThrow(
+        expect.objectContaining({ issues: [{ path: '--payload-file', message: limit }] }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

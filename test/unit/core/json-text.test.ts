@@ -40,6 +40,14 @@ describe('JSON that JSON.parse reads other than it is written', () => {
     ).toEqual([]);
   });
 
+  test('a string of millions of characters, or of escapes, is scanned without running out of stack', () => {
+    const long = 'x'.repeat(10_000_000);
+    const escapes = '\\"\\\\'.repeat(500_000);
+    expect(jsonTextIssues(`{"title":"${long}","k":1,"k":2}`).map((issue) => issue.path)).toEqual(['k']);
+    expect(jsonTextIssues(`{"t":"${escapes}","k":1,"k":2}`).map((issue) => issue.path)).toEqual(['k']);
+    expect(JSON.parse(`{"t":"${escapes}"}`).t).toHaveLength(1_000_000);
+  });
+
   test('paths start where the text sits in an intent', () => {
     expect(jsonTextIssues('{"k":1,"k":2}', ['change', 'payload'])[0]?.path).toBe('change.payload.k');
   });
