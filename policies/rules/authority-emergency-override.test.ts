@@ -37,5 +37,7 @@ describe(rule.name, () => {
     expect(result.remedy).toBe(
       'Have alice or grace submit the override, or drop authority.emergencyOverride and let the change wait its turn.',
     );
+    // Each role with its own article: "an engineering-manager", never "a engineering-manager".
+    expect(result.reason).toContain(' but is neither an engineering-manager nor a sre-lead in team growth ');
   });
 });

@@ -1,4 +1,5 @@
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
+import { withArticle } from '../../lambdas/core/policy/words.js';
 import { emergencyOverrideAuthority as authority } from '../emergency-override.js';
 
 const name = 'authority-emergency-override';
@@ -76,7 +77,7 @@ function evaluate({ intent, service, catalog }: PolicyContext): RuleResult {
     rule: name,
     domain,
     status: 'non-compliant',
-    reason: `${requester} claims an emergency override on ${service.name} but is neither a ${authority.owningTeamRoles.join(' nor ')} in team ${service.ownerTeam} nor an incident commander (${authority.incidentCommanders.roles.join('/')} in team ${authority.incidentCommanders.team})`,
+    reason: `${requester} claims an emergency override on ${service.name} but is neither ${authority.owningTeamRoles.map(withArticle).join(' nor ')} in team ${service.ownerTeam} nor an incident commander (${authority.incidentCommanders.roles.join('/')} in team ${authority.incidentCommanders.team})`,
     remedy: `Have ${unique.join(' or ') || 'an incident commander'} submit the override, or drop authority.emergencyOverride and let the change wait its turn.`,
     context: { requester, eligible: unique },
   };

@@ -1,4 +1,5 @@
 import type { PolicyContext, PolicyRule, RuleResult } from '../../lambdas/core/policy/types.js';
+import { withArticle } from '../../lambdas/core/policy/words.js';
 import { delegationsHeld, isLive } from '../../lambdas/core/principals/index.js';
 
 const name = 'authority-owner-or-delegate';
@@ -26,7 +27,7 @@ function evaluate({ intent, service, catalog, now }: PolicyContext): RuleResult 
   if (member && service.changeRoles.includes(member.role)) {
     return result(
       'compliant',
-      `${requester} is a ${member.role} in team ${service.ownerTeam}, which owns ${service.name}`,
+      `${requester} is ${withArticle(member.role)} in team ${service.ownerTeam}, which owns ${service.name}`,
       {
         basis: 'team-role',
         team: service.ownerTeam,
@@ -70,7 +71,7 @@ function evaluate({ intent, service, catalog, now }: PolicyContext): RuleResult 
     );
   }
   const why = member
-    ? `${requester} is a ${member.role} in team ${service.ownerTeam}, but only roles ${roles} may change ${service.name}`
+    ? `${requester} is ${withArticle(member.role)} in team ${service.ownerTeam}, but only roles ${roles} may change ${service.name}`
     : `${requester} is not an owner of ${service.name}, not a member of its owning team ${service.ownerTeam}, and holds no delegation for it from an owner`;
   return result(
     'non-compliant',
