@@ -23,7 +23,7 @@ export function listenLocally(server: Server, port: number, command: string): Pr
     const refuse = (error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'EADDRINUSE'
-          ? `127.0.0.1:${port} is in use by another process: choose another port, or leave --port out for a free one`
+          ? `127.0.0.1:${port} is in use by another process: choose another port with --port, or --port 0 for a free one`
           : error.code === 'EACCES'
             ? `127.0.0.1:${port} may not be opened by this user (ports below 1024 need privileges): choose one above 1023`
             : undefined;

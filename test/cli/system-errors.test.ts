@@ -51,7 +51,7 @@ describe('itv, when the machine refuses what it was asked', () => {
       () => ['serve', '--port', String(busyPort)],
       () =>
         new RegExp(
-          `^itv: itv serve cannot listen\n {2}--port: 127\\.0\\.0\\.1:${busyPort} is in use by another process: choose another port, or leave --port out for a free one\n$`,
+          `^itv: itv serve cannot listen\n {2}--port: 127\\.0\\.0\\.1:${busyPort} is in use by another process: choose another port with --port, or --port 0 for a free one\n$`,
         ),
     ],
     [
@@ -59,7 +59,7 @@ describe('itv, when the machine refuses what it was asked', () => {
       () => ['console', '--as', 'xavier', '--port', String(busyPort)],
       () =>
         new RegExp(
-          `^itv: itv console cannot listen\n {2}--port: 127\\.0\\.0\\.1:${busyPort} is in use by another process: choose another port, or leave --port out for a free one\n$`,
+          `^itv: itv console cannot listen\n {2}--port: 127\\.0\\.0\\.1:${busyPort} is in use by another process: choose another port with --port, or --port 0 for a free one\n$`,
         ),
     ],
   ];
