@@ -1,4 +1,5 @@
 import { problemType } from '../lambdas/api/problem.js';
+import { terminalText } from './format.js';
 
 /**
  * Errors under `--json`: one JSON object on stderr (stdout stays the result alone, empty on an error), in the shape
@@ -63,4 +64,18 @@ export function printProblem(problem: Record<string, unknown>): void {
 export function printCliError(error: string, message: string): void {
   if (asJson) printProblem(problemOf(error, message));
   else console.error(`itv: ${message}`);
+}
+
+/**
+ * An intent the API answered 404 for (`where`: the ledger asked): `itv: no intent ID on WHERE`, or under `--json`
+ * the problem the API answers, with its `status` (404) and the `issues` naming `path.id`.
+ */
+export function printIntentNotFound(id: string, where: string): void {
+  const message = `no intent ${id} on ${where}`;
+  if (asJson) {
+    printProblem({
+      ...problemOf('NotFound', message, { issues: [{ path: 'path.id', message }] }),
+      status: 404,
+    });
+  } else console.error(terminalText(`itv: ${message}`));
 }

@@ -11,7 +11,7 @@ import type { ActingAs } from '../control-plane/client.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { type FollowLimit, untilTimedOut } from '../follow-timeout.js';
-import { printCliError } from '../json-errors.js';
+import { printIntentNotFound } from '../json-errors.js';
 import { printStatus } from './status.js';
 
 /**
@@ -47,7 +47,7 @@ export async function postDecisionAndFollow(
       ...(limit ? { signal: limit.signal } : {}),
     });
     if (!status) {
-      printCliError('NotFound', `no intent ${id} on ${ledgerOf(api)}`);
+      printIntentNotFound(id, ledgerOf(api));
       return 1;
     }
     printStatus(status, json);

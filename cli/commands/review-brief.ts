@@ -7,7 +7,7 @@ import { ledgerOf, openApi } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { type DeclaredChange, declaredChange, payloadText } from '../declared-change.js';
 import { terminalText } from '../format.js';
-import { printCliError } from '../json-errors.js';
+import { printIntentNotFound } from '../json-errors.js';
 import { principalVariable } from '../runtime/principal-variable.js';
 import { reviewText } from './status.js';
 
@@ -25,7 +25,7 @@ export async function reviewBriefCommand(id: string, json: boolean, as?: string)
     `/intents/${encodeURIComponent(id)}?include=entries`,
   );
   if (answer.status === 404) {
-    printCliError('NotFound', `no intent ${id} on ${ledgerOf(api)}`);
+    printIntentNotFound(id, ledgerOf(api));
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);

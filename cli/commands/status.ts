@@ -7,7 +7,7 @@ import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { type DeclaredChange, declaredChange } from '../declared-change.js';
 import { duration, table, terminalText, usd } from '../format.js';
-import { printCliError } from '../json-errors.js';
+import { printIntentNotFound } from '../json-errors.js';
 import { nextStepLines } from './next-step.js';
 
 /**
@@ -84,7 +84,7 @@ export async function statusCommand(id: string, options: { json?: boolean }): Pr
     `/intents/${encodeURIComponent(id)}${include}`,
   );
   if (answer.status === 404) {
-    printCliError('NotFound', `no intent ${id} on ${ledgerOf(api)}`);
+    printIntentNotFound(id, ledgerOf(api));
     return 1;
   }
   if (answer.status >= 400) return printApiError(answer);

@@ -6,7 +6,7 @@ import { StallCheck } from '../control-plane/follow.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { followLimit, pause, stopIfTimedOut, untilTimedOut } from '../follow-timeout.js';
 import { terminalText } from '../format.js';
-import { printCliError } from '../json-errors.js';
+import { printIntentNotFound } from '../json-errors.js';
 import { printStatus } from './status.js';
 
 /** How often the intent is read: the local control plane answers at once, API Gateway is paced (ITV_POLL_MS). */
@@ -72,7 +72,7 @@ export async function watchIntent(
       }
       if (stalls && api.kind === 'local') await stalls.read(api.client, answer.body);
     } else if (answer.status === 404 && (Date.now() > unseenUntil || (await unseenLocally(api, id)))) {
-      printCliError('NotFound', `no intent ${terminalText(id)} on ${ledgerOf(api)}`);
+      printIntentNotFound(id, ledgerOf(api));
       return exitCodes.error;
     } else if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) {
       return printApiError(answer);

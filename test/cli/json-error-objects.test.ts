@@ -30,6 +30,16 @@ describe('refusals under --json', () => {
     intentsBudgetMs(1),
   );
 
+  test('an unknown intent under --json is the problem the API answered: its status 404 and the field it names', async () => {
+    const answer = await runItv(home, ['status', 'int-nope', '--json']);
+    expect(answer.code).toBe(1);
+    expect(JSON.parse(answer.stderr)).toMatchObject({
+      status: 404,
+      error: 'NotFound',
+      issues: [{ path: 'path.id', message: expect.stringMatching(/^no intent int-nope on /) }],
+    });
+  });
+
   test('the unknown principal of itv token is named by the argument', async () => {
     const answer = await runItv(home, ['token', 'nobody', '--json']);
     expect(JSON.parse(answer.stderr).issues).toEqual([
