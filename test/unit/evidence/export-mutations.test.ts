@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -6,16 +7,25 @@ import { checkpointsFileOf, ledgerVerifyCommand } from '../../../cli/commands/le
 import { checkpointObjects } from '../../../lambdas/core/evidence/audit-stores.js';
 import { spkiToPem } from '../../../lambdas/core/evidence/pem.js';
 import { exportLines } from '../../../lambdas/core/ledger/export-lines.js';
-import { canonicalJson, chainEntry } from '../../../lambdas/core/ledger/index.js';
+import { canonicalJson, chainEntry, leafHash, merkleRoot } from '../../../lambdas/core/ledger/index.js';
 import { signCheckpoint } from '../../../lambdas/core/pipeline/checkpoint.js';
 import type { StoredEntry } from '../../../lambdas/ports/ledger-store.js';
+import { installed } from '../../support/installed.js';
 import { appendFiller } from '../pipeline/helpers/filler-entry.js';
 import { pipelineHarness } from '../pipeline/helpers/pipeline-harness.js';
 import { rechain } from './helpers/signed-ledger.js';
 
+/** The Python check docs/LEDGER.md shows for an export, exactly as the Markdown holds it. */
+function mthRecipeText(): string {
+  const doc = readFileSync(join(process.cwd(), 'docs', 'LEDGER.md'), 'utf8');
+  const shown = doc.match(/```python\n(# python3 mth\.py [\s\S]*?)```/)?.[1];
+  if (shown === undefined) throw new Error('docs/LEDGER.md shows no mth.py');
+  return shown;
+}
+
 /**
  * An honest export as SignCheckpoint leaves it (seven intents, interval checkpoints every 8 entries), then
- * thirty edits an attacker holding the files but not the key can make. Every one must exit non-zero: 1 when a
+ * thirty-two edits an attacker holding the files but not the key can make. Every one must exit non-zero: 1 when a
  * fault is found, 3 when the chain holds but entries are left that no signed checkpoint vouches for.
  */
 const STEPS = [
@@ -183,6 +193,29 @@ const mutations: Mutation[] = [
   ],
   ['an entry line duplicated', withFile((e) => [...e.slice(0, 21), e[20]!, ...e.slice(21)]), 1],
   [
+    "a middle entry edited and re-hashed, and each checkpoint's unsigned copy given the new roots",
+    (honest) => {
+      const entries = editAndRechain(honest.entries, 20, (p) => (p.n = 999));
+      const leaves = entries.map((s) => s.hash);
+      const checkpoints = honest.checkpoints!.map((line) => {
+        const stored = JSON.parse(line) as { checkpoint: { size: number; rootHash: string } };
+        stored.checkpoint.rootHash = merkleRoot(leaves.slice(0, stored.checkpoint.size));
+        return canonicalJson(stored);
+      });
+      return { entries, checkpoints };
+    },
+    1,
+  ],
+  [
+    'an entry appended with a wrong seq and a zero prevHash, its own hash right',
+    withFile((e) => {
+      const forged = forgeAppend(e, 'review.approved').at(-1)!;
+      const entry = { ...forged.entry, seq: 7, prevHash: '0'.repeat(64) };
+      return [...e, { entry, hash: leafHash(entry) }];
+    }),
+    1,
+  ],
+  [
     "an in-ledger checkpoint's root edited, not re-signed",
     withFile((e) => {
       const seq = seqsOf(e, 'checkpoint.signed')[2]!;
@@ -223,7 +256,7 @@ const mutations: Mutation[] = [
   ],
 ];
 
-describe('thirty mutations of an honest export', () => {
+describe('thirty-two mutations of an honest export', () => {
   let honest: Exported;
   let dir: string;
   let keyFile: string;
@@ -260,13 +293,18 @@ describe('thirty mutations of an honest export', () => {
   });
 
   let written = 0;
-  async function verify(exported: Exported, cutLastLine = false): Promise<{ code: number; output: string }> {
+  /** The export's files: the entries, and the checkpoints beside them when it has them. */
+  function writeExport(exported: Exported, cutLastLine = false): string {
     const file = join(dir, `export-${written++}.jsonl`);
     let text = exportLines(exported.entries);
     if (cutLastLine) text = text.slice(0, text.length - Math.floor(text.split('\n').at(-2)!.length / 2) - 1);
     writeFileSync(file, text);
     if (exported.checkpoints)
       writeFileSync(checkpointsFileOf(file), exported.checkpoints.map((l) => `${l}\n`).join(''));
+    return file;
+  }
+  async function verify(exported: Exported, cutLastLine = false): Promise<{ code: number; output: string }> {
+    const file = writeExport(exported, cutLastLine);
     printed.length = 0;
     const code = await ledgerVerifyCommand({ file, publicKey: keyFile });
     return { code, output: printed.join('\n') };
@@ -279,9 +317,9 @@ describe('thirty mutations of an honest export', () => {
     expect(code).toBe(0);
   });
 
-  test('there are thirty of them', () => {
-    expect(mutations.length).toBe(30);
-    expect(new Set(mutations.map(([name]) => name)).size).toBe(30);
+  test('there are thirty-two of them', () => {
+    expect(mutations.length).toBe(32);
+    expect(new Set(mutations.map(([name]) => name)).size).toBe(32);
   });
 
   test.each(mutations)('%s: exits %s', async (name, mutate, exit) => {
@@ -294,6 +332,36 @@ describe('thirty mutations of an honest export', () => {
       new RegExp(`^exit ${exit}: ledger ${exit === 1 ? 'TAMPERED' : 'UNANCHORED'}`),
     );
   });
+
+  /** docs/LEDGER.md's Python check of an export, run as the doc shows it: its exit status and what it printed. */
+  function mthRecipe(exported: Exported, cutLastLine = false): { status: number | null; stdout: string } {
+    const file = writeExport(exported, cutLastLine);
+    const script = join(dir, 'mth.py');
+    writeFileSync(script, mthRecipeText());
+    const args = exported.checkpoints ? [script, file, checkpointsFileOf(file)] : [script, file];
+    const run = spawnSync('python3', args, { encoding: 'utf8' });
+    return { status: run.status, stdout: `${run.stdout}${run.stderr}` };
+  }
+
+  if (installed('python3')) {
+    test("docs/LEDGER.md's Python check passes the honest export (exit 0)", () => {
+      const run = mthRecipe(honest);
+      expect(run.stdout).toContain(`${honest.entries.length} entries, root `);
+      expect(run.status).toBe(0);
+    });
+
+    test.each(mutations)(
+      "docs/LEDGER.md's Python check exits as itv ledger verify does: %s",
+      (name, mutate, exit) => {
+        const run = mthRecipe(mutate(honest), name === 'the last line cut in half');
+        expect(`exit ${run.status}: ${run.stdout}`).toMatch(new RegExp(`^exit ${exit}: `));
+      },
+    );
+  } else {
+    console.info(
+      "test/unit/evidence/export-mutations.test.ts: python3 is not installed, docs/LEDGER.md's Python check is not run",
+    );
+  }
 
   test('the checkpoints are chained: each names its predecessor by size and digest', () => {
     const sizes = honest.checkpoints!.map(sizeOf);
