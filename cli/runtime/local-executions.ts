@@ -66,7 +66,16 @@ export class LocalExecutions implements Executions {
     private readonly onError: (error: unknown) => void = console.error,
     readonly maxInFlight = Number.POSITIVE_INFINITY,
     private readonly retryLater: RetryLater = retryWithBackoff,
-  ) {}
+  ) {
+    // A wait for a person whose deadline passes while this process runs ends as its Task's timeout ends it on AWS.
+    pipeline.parkedWaits.onDue = (parked) => {
+      const due =
+        parked.wait === 'review'
+          ? this.resumeExpiredReview(parked.intentId)
+          : this.resumeHeld(parked.intentId);
+      due.catch(this.onError);
+    };
+  }
 
   /**
    * A slot for a request that may resume an execution (a review, a release decision, a stop), or undefined when
@@ -149,6 +158,19 @@ export class LocalExecutions implements Executions {
     await this.resumeHeld(request.intentId);
   }
 
+  async reviewExpired(request: ReviewRequest): Promise<void> {
+    await this.resumeExpiredReview(request.intentId);
+  }
+
+  /**
+   * Resumes a review wait whose deadline passed: the resumed wait finds it expired and fails (`States.Timeout`),
+   * and RecordFailure records why. Claimed as a review's resumption is, so only one of them runs.
+   */
+  private async resumeExpiredReview(intentId: string): Promise<void> {
+    if (this.isRunning(intentId) || !(await this.pipeline.claimReviewResumption(intentId))) return;
+    this.track(`${intentId}:resume`, this.pipeline.resume(intentId));
+  }
+
   /** Wakes check parks for the report route (`wakeForCheck`), as SendTaskSuccess does on AWS. */
   readonly checksWake: LaneWake = {
     wake: async (token) => this.pipeline.wakeChecks(token),
@@ -193,6 +215,20 @@ export class LocalExecutions implements Executions {
     const recovered = await this.pipeline.recover();
     for (const { intentId, execution } of recovered) this.track(intentId, execution);
     let expired = 0;
+    // The waits for a person parked when the last process stopped: past their deadline they end now, as the Tasks'
+    // timeouts would have ended them; the others keep their deadline armed. (A held release past its own is
+    // found below, with those parked before waits were recorded.)
+    if (now) {
+      for (const parked of await this.pipeline.parkedWaits.recorded()) {
+        const due = now.getTime() >= Date.parse(parked.expiresAt);
+        if (parked.wait === 'review' && due && !this.isRunning(parked.intentId)) {
+          await this.resumeExpiredReview(parked.intentId);
+          // Resumed now; or resumed before, by a review or a stop: either way no longer parked here.
+          if (this.isRunning(parked.intentId)) expired++;
+          else await this.pipeline.parkedWaits.leave(parked.intentId);
+        } else if (!due) this.pipeline.parkedWaits.arm(parked);
+      }
+    }
     if (state && now) {
       for (const item of await state.list<{ intentId: string }>(stateKeys.inFlight().pk)) {
         const request = await pendingReleaseDecision(item.data.intentId, { state });

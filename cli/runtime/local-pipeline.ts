@@ -8,7 +8,13 @@ import {
   DecisionTimeoutError,
   pendingReleaseDecision,
 } from '../../lambdas/core/pipeline/release-decision.js';
-import { claimReviewResumption, type ReviewRequest, readReview } from '../../lambdas/core/pipeline/review.js';
+import {
+  claimReviewResumption,
+  type ReviewRequest,
+  readReview,
+  reviewExpiresAt,
+  reviewTimeoutSeconds,
+} from '../../lambdas/core/pipeline/review.js';
 import type { PipelineState } from '../../lambdas/core/pipeline/state.js';
 import { honourStop } from '../../lambdas/core/pipeline/stop-intent.js';
 import { stateKeys } from '../../lambdas/core/state-keys.js';
@@ -19,6 +25,7 @@ import type { Scheduler } from './event-scheduler.js';
 import type { ExecutionJournal } from './execution-journal.js';
 import { lightenScalarAnswers } from './jsonpath-scalars.js';
 import { localStageHandlers, type TaskStateName } from './local-handlers.js';
+import { ParkedWaits } from './parked-waits.js';
 import { inStage } from './stage-scope.js';
 
 lightenScalarAnswers();
@@ -145,6 +152,11 @@ export class LocalPipeline {
   private laneParks = 0;
   /** The stages' handlers, built once: each is a middy chain that keeps nothing between invocations. */
   private stageHandlers?: ReturnType<typeof localStageHandlers>;
+  /**
+   * Executions parked at a review or a held release's decision, with the deadline their Task's TimeoutSeconds
+   * sets on AWS: whoever runs the executions resumes one into its timeout when that passes (`onDue`).
+   */
+  readonly parkedWaits: ParkedWaits;
 
   constructor(
     definition: StateMachineDefinition,
@@ -156,6 +168,7 @@ export class LocalPipeline {
     // The parks' timeouts are kept here, on the scheduler (`awaitLane`, `awaitDue`), not by the runner.
     this.definition = withHostTimedTasks(definition);
     this.states = this.definition.States as unknown as Record<string, AslState>;
+    this.parkedWaits = new ParkedWaits(deps.state, options.scheduler);
   }
 
   /**
@@ -506,12 +519,26 @@ export class LocalPipeline {
       decided = await this.options.scheduler.waitOutside(this.pollForReview(payload.intentId));
     }
     if (!decided) {
+      // TimeoutSeconds, as Step Functions enforces it: a wait resumed past its deadline with no decision fails
+      // (`States.Timeout`: the Catch takes it to RecordFailure); one that parks keeps its deadline armed.
+      const request = await this.reviewRequest(payload.intentId);
+      const expiresAt = request ? reviewExpiresAt(request) : undefined;
+      if (expiresAt !== undefined && this.deps.clock.now().getTime() >= Date.parse(expiresAt)) {
+        await this.parkedWaits.leave(payload.intentId);
+        throw new ParkTimeoutError(
+          `nobody reviewed it by ${expiresAt}, ${reviewTimeoutSeconds / 86_400} days after it was requested: the review wait timed out`,
+        );
+      }
+      if (expiresAt !== undefined) {
+        await this.parkedWaits.park({ intentId: payload.intentId, wait: 'review', expiresAt });
+      }
       tracker.parked = true;
       abort();
       // The runner stops at the next transition once aborted; resolving (rather than hanging) lets it clear
       // the task's timeout timer, which would otherwise keep the process alive for the 7-day review timeout.
       return { parked: true };
     }
+    await this.parkedWaits.leave(payload.intentId);
     if (decided.decision === 'rejected') {
       throw new ReviewRejectedError(
         `${decided.reviewer} rejected the change${decided.reason ? `: ${decided.reason}` : ''}`,
@@ -535,10 +562,21 @@ export class LocalPipeline {
   ): Promise<unknown> {
     const payload = ((input as { Payload?: unknown }).Payload ?? input) as { intentId: string };
     const output = (await handler(payload)) as { decided: unknown };
-    if (output.decided) return output;
+    if (output.decided) {
+      await this.parkedWaits.leave(payload.intentId);
+      return output;
+    }
     const request = await pendingReleaseDecision(payload.intentId, this.deps);
     if (request && this.deps.clock.now().getTime() >= Date.parse(request.expiresAt)) {
+      await this.parkedWaits.leave(payload.intentId);
       throw new DecisionTimeoutError(`nobody decided by ${request.expiresAt}`);
+    }
+    if (request) {
+      await this.parkedWaits.park({
+        intentId: payload.intentId,
+        wait: 'release-decision',
+        expiresAt: request.expiresAt,
+      });
     }
     tracker.parked = true;
     abort();

@@ -6,6 +6,7 @@ import type { PipelineDeps } from '../core/pipeline/deps.js';
 import {
   NotAwaitingReviewError,
   ReviewResumeFailedError,
+  ReviewTimedOutError,
   ReviewWaitEndedError,
   recordReview,
 } from '../core/pipeline/review.js';
@@ -81,6 +82,8 @@ export async function reviewIntent(
     }
     return json(200, { intentId: id, review, retried });
   } catch (error) {
+    // Past its deadline: the intent fails; the local runtime ends its parked wait now (Step Functions already did).
+    if (error instanceof ReviewTimedOutError) await executions.reviewExpired(error.request);
     if (error instanceof NotAwaitingReviewError || error instanceof ReviewWaitEndedError)
       return conflict(error.name, error.message);
     if (error instanceof ReviewResumeFailedError) {

@@ -69,6 +69,12 @@ export const stateKeys = {
   }),
   /** A check result CI reported for the intent (`PUT /intents/{id}/checks/{name}`), written once; Verify reads it. */
   check: (intentId: string, check: string) => ({ pk: `INTENT#${intentId}`, sk: `CHECK#${check}` }),
+  /**
+   * Local runtime: the executions parked at a wait for a person (a review, a held release's decision), each with
+   * the instant its Task's TimeoutSeconds ends it (`cli/runtime/parked-waits.ts`); Step Functions keeps that itself.
+   */
+  parkedWaits: () => ({ pk: 'PARKED_WAITS', sk: '' }),
+  parkedWait: (intentId: string) => ({ pk: 'PARKED_WAITS', sk: intentId }),
   /** Local runtime: the one resumption of a parked review wait, claimed once so a retried review starts no other. */
   reviewResumed: (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'REVIEW_RESUMED' }),
   /** A held release waiting for a person's decision: its task token and the state to resume from. */

@@ -39,6 +39,11 @@ export interface Executions {
    */
   releaseDecisionExpired(request: ReleaseDecisionRequest): Promise<void>;
   /**
+   * A review wait's deadline passed with nobody deciding (`ReviewTimedOutError`). Step Functions times the task
+   * out itself; the local runtime resumes the parked execution into the same timeout, which fails the intent.
+   */
+  reviewExpired(request: ReviewRequest): Promise<void>;
+  /**
    * Resumes the parked waits of an intent somebody asked to stop, so that its stage reads the stop request: the
    * lane park, a scheduled intent's park until its due instant and the park for check results are woken
    * (SendTaskSuccess on AWS), the review wait failed with `IntentStoppedError` (SendTaskFailure). A wait that

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { requestReview } from '../core/pipeline/review.js';
+import { requestReview, reviewTimeoutSeconds } from '../core/pipeline/review.js';
 import { pipelineStateSchema, reviewResultSchema } from '../core/pipeline/state.js';
 import { honourStop } from '../core/pipeline/stop-intent.js';
 import { defineStage } from './define-stage.js';
@@ -9,9 +9,6 @@ export const reviewWaitSchema = z.object({
   intentId: z.string().min(1),
   state: pipelineStateSchema,
 });
-
-/** A review waits at most a week; then the execution fails and RecordFailure writes why. */
-const REVIEW_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 /**
  * Gives up the intent's lane, records that a reviewer of record is needed and keeps the task token. On AWS the
@@ -29,7 +26,7 @@ export const awaitReviewStage = defineStage({
   access: { ledger: 'append', state: 'write', pipeline: 'task-success' },
   // The whole state goes along: the review request recorded for the reviewer names the intent and its tier.
   parameters: { taskToken: '$$.Task.Token', intentId: '$.declared.intentId', state: '$' },
-  callbackTimeoutSeconds: REVIEW_TIMEOUT_SECONDS,
+  callbackTimeoutSeconds: reviewTimeoutSeconds,
   input: reviewWaitSchema,
   output: z.object({ decided: reviewResultSchema.nullable() }),
   // A stop is honoured before the wait and after its token is stored: a stop that came meanwhile found no token

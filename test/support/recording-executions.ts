@@ -20,4 +20,8 @@ export class RecordingExecutions implements Executions {
   async releaseDecisionExpired(): Promise<void> {
     throw new Error('no release decision here');
   }
+
+  async reviewExpired(): Promise<void> {
+    throw new Error('no review times out here');
+  }
 }

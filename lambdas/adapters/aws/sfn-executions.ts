@@ -119,4 +119,8 @@ export class SfnExecutions implements Executions {
   async releaseDecisionExpired(_request: ReleaseDecisionRequest): Promise<void> {
     // Step Functions ends the wait itself at TimeoutSeconds (States.Timeout → ApplyReleaseDecision).
   }
+
+  async reviewExpired(_request: ReviewRequest): Promise<void> {
+    // Step Functions ends the wait itself at TimeoutSeconds (States.Timeout → RecordFailure).
+  }
 }

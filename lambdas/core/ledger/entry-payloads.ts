@@ -213,6 +213,8 @@ export const ledgerPayloads = {
     reviewers: z.array(z.string()).optional(),
     /** The lane it gave up while the review waits: an approval is admitted again (absent on entries written before). */
     laneReleased: z.string().optional(),
+    /** When the wait times out and the intent fails, nobody having decided (absent on entries written before). */
+    expiresAt: z.string().optional(),
   }),
   'review.approved': reviewDecidedPayload,
   'review.rejected': reviewDecidedPayload,

@@ -21,10 +21,18 @@ import type { AdmissionResult, PipelineState, ReviewResult } from './state.js';
 import { intentStatus } from './status.js';
 import { stopRequestOf } from './stop-intent.js';
 
+/**
+ * A review waits at most a week (the AwaitReview Task's TimeoutSeconds): then the execution fails with
+ * `States.Timeout` and RecordFailure writes why. The local runtime keeps the same deadline.
+ */
+export const reviewTimeoutSeconds = 7 * 24 * 3600;
+
 export interface ReviewRequest {
   intentId: string;
   taskToken: string;
   requestedAt: string;
+  /** When the wait times out: `requestedAt` plus `reviewTimeoutSeconds` (absent on requests written before). */
+  expiresAt?: string;
   requester: string;
   /** The pipeline state at the review wait, so the local runtime can resume from it. */
   state: PipelineState;
@@ -34,6 +42,23 @@ export interface ReviewRequest {
 
 /** The intent is not waiting for a reviewer (unknown id, never needed review, or already decided). */
 export class NotAwaitingReviewError extends ItvError {}
+
+/** The review wait's deadline passed with no decision: the execution fails (`States.Timeout`), nothing is recorded. */
+export class ReviewTimedOutError extends NotAwaitingReviewError {
+  constructor(
+    message: string,
+    readonly request: ReviewRequest,
+  ) {
+    super(message);
+  }
+}
+
+/** When the review wait of `request` times out. */
+export function reviewExpiresAt(request: Pick<ReviewRequest, 'requestedAt' | 'expiresAt'>): string {
+  return (
+    request.expiresAt ?? new Date(Date.parse(request.requestedAt) + reviewTimeoutSeconds * 1000).toISOString()
+  );
+}
 
 /** The review is recorded, but the wait it was for had already ended (timed out or stopped): nothing resumed. */
 export class ReviewWaitEndedError extends ItvError {}
@@ -63,20 +88,26 @@ export async function requestReview(
   const held = await deps.state.get<InFlightRecord>(place.pk, place.sk);
   const keepsLane = held?.data.emergencyOverride === true;
   if (!keepsLane) await freeLane(intentId, deps);
+  const key = stateKeys.reviewRequest(intentId);
+  // A resumed wait (after a restart, or a stop's or a timeout's resumption) keeps the deadline it was given.
+  const existing = (await deps.state.get<ReviewRequest>(key.pk, key.sk))?.data;
+  const requestedAt = existing?.requestedAt ?? deps.clock.now().toISOString();
+  const expiresAt = existing ? reviewExpiresAt(existing) : reviewExpiresAt({ requestedAt });
   await record(deps, intentId, 'review.requested', {
     tier: state.admission?.tier,
     requester: intent.authority.requester,
     reviewers: reviewersOfRecord(intent, state.admission, deps),
     ...(state.admission && !keepsLane ? { laneReleased: state.admission.lane } : {}),
+    expiresAt,
   });
   const request: ReviewRequest = {
     intentId,
     taskToken,
-    requestedAt: deps.clock.now().toISOString(),
+    requestedAt,
+    expiresAt,
     requester: intent.authority.requester,
     state,
   };
-  const key = stateKeys.reviewRequest(intentId);
   await deps.state.put(key.pk, key.sk, request);
   const decided = await readReview(intentId, deps);
   if (decided) await recordDecision(intentId, decided, deps);
@@ -360,6 +391,15 @@ export async function recordReview(
     const first = await readReview(input.intentId, deps);
     throw new NotAwaitingReviewError(
       first ? `intent ${input.intentId} was already ${first.decision} by ${first.reviewer}; ${ended}` : ended,
+    );
+  }
+  // Past its deadline the wait has timed out (on AWS Step Functions has failed it already): a review that was
+  // recorded in time is answered below as before; a new one is not recorded.
+  const expiresAt = reviewExpiresAt(request);
+  if (deps.clock.now().getTime() >= Date.parse(expiresAt) && !(await readReview(input.intentId, deps))) {
+    throw new ReviewTimedOutError(
+      `intent ${input.intentId} waited for a review until ${expiresAt}, ${reviewTimeoutSeconds / 86_400} days after it was requested: nobody decided, so its wait timed out and the intent fails; this review is not recorded`,
+      request,
     );
   }
   const review: ReviewResult = {

@@ -33,6 +33,7 @@ class NamedExecutions implements Executions {
   }
   async completeReleaseDecision(): Promise<void> {}
   async releaseDecisionExpired(): Promise<void> {}
+  async reviewExpired(): Promise<void> {}
   async resumeToStop(): Promise<void> {}
 }
 

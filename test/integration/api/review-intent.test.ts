@@ -106,6 +106,10 @@ class RecordingExecutions implements Executions {
   async releaseDecisionExpired(): Promise<void> {
     throw new Error('no release decision in this test');
   }
+
+  async reviewExpired(): Promise<void> {
+    throw new Error('no review times out in this test');
+  }
 }
 
 describe('POST /intents/{id}/review with IAM identities, as API Gateway sends them', () => {

@@ -53,6 +53,10 @@ class RecordingExecutions implements Executions {
   async releaseDecisionExpired(): Promise<void> {
     throw new Error('no release decision in this test');
   }
+
+  async reviewExpired(): Promise<void> {
+    throw new Error('not expected in this test');
+  }
 }
 
 describe('POST /intents: the requester is the IAM caller', () => {

@@ -9,8 +9,11 @@ import {
 } from '../../../lambdas/core/errors.js';
 import {
   NotAwaitingReviewError,
+  ReviewTimedOutError,
+  readReview,
   recordReview,
   requestReview,
+  reviewTimeoutSeconds,
 } from '../../../lambdas/core/pipeline/review.js';
 import { type LocalStack, openLocalStack } from '../../../lambdas/wiring/local/local-stack.js';
 
@@ -201,5 +204,45 @@ describe('reviewer of record', () => {
 
     // Assess
     await expect(flipped).rejects.toThrow(/already approved by xavier/);
+  });
+});
+
+describe('a review wait times out after a week, as the AwaitReview Task does', () => {
+  let home: string;
+  let stack: LocalStack;
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'itv-review-timeout-'));
+    stack = await openLocalStack({ home, inMemory: true });
+  });
+  afterEach(async () => {
+    await stack.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('the request and its ledger entry name the deadline; a resumed wait keeps it; a review past it is not recorded', async () => {
+    // Prepare
+    const requested = stack.clock.now();
+    const deadline = new Date(requested.getTime() + reviewTimeoutSeconds * 1000).toISOString();
+    await requestReview('i-t', 'token-1', { intent, source: 'cli' } as never, stack.deps);
+    stack.clock.advance(3 * 86_400_000);
+    await requestReview('i-t', 'token-2', { intent, source: 'cli' } as never, stack.deps);
+    stack.clock.advance(4 * 86_400_000);
+
+    // Act
+    const late = await recordReview(
+      { intentId: 'i-t', decision: 'approved', reviewer: named('xavier') },
+      stack.deps,
+    ).catch((error: unknown) => error);
+
+    // Assess
+    const entries = (await stack.deps.ledger.forIntent('main', 'i-t')).map((s) => s.entry);
+    expect(entries.map((e) => e.type)).toEqual(['review.requested']);
+    expect(entries[0]?.payload).toMatchObject({ expiresAt: deadline });
+    expect(late).toBeInstanceOf(ReviewTimedOutError);
+    expect((late as ReviewTimedOutError).request.expiresAt).toBe(deadline);
+    expect((late as Error).message).toBe(
+      `intent i-t waited for a review until ${deadline}, 7 days after it was requested: nobody decided, so its wait timed out and the intent fails; this review is not recorded`,
+    );
+    expect(await readReview('i-t', stack.deps)).toBeUndefined();
   });
 });

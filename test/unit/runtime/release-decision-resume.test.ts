@@ -25,6 +25,8 @@ function pipelineParkingOnRelease() {
       pending = false;
       return { executionId: 'resumed', intentId, status: 'succeeded' } as ExecutionReport;
     },
+    // Whose deadlines the executions' owner answers (none passes here).
+    parkedWaits: { onDue: () => {} },
   } as unknown as LocalPipeline;
   return { pipeline, resumed, park: (report: ExecutionReport) => park(report) };
 }

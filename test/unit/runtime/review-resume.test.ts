@@ -15,6 +15,8 @@ function pipelineParkedAtReview() {
       resumed.push(intentId);
       return { executionId: 'resumed', intentId, status: 'succeeded' } as ExecutionReport;
     },
+    // Whose deadlines the executions' owner answers (none passes here).
+    parkedWaits: { onDue: () => {} },
   } as unknown as LocalPipeline;
   return { pipeline, resumed };
 }
