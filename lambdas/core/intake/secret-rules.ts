@@ -93,6 +93,15 @@ export const secretRules: readonly SecretRule[] = [
     allow: /(?:arn:aws|\{\{resolve:|\$\{|(?:ssm|secretsmanager|vault):)/i,
   },
   {
+    // itv's own, after detect-secrets' BasicAuthDetector: a URI whose userinfo holds a password
+    // (`postgres://admin:Sup3rS3cret99@db.internal:5432/app`, `redis://:pass@cache`), wherever it is. A user name
+    // alone (`ssh://git@host`), an empty password and a placeholder (`user:${DB_PASSWORD}@`, `user:****@`,
+    // `user:<password>@`) pass.
+    id: 'itv:url-credentials',
+    pattern: /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i,
+    allow: /:(?:\$\{[^}]*\}|\*+|x+|<[^>]*>|\{\{[^}]*\}\})@/i,
+  },
+  {
     // itv's own: the secret key line of an AWS credentials file or environment. AWS issues the key as 40 base64
     // characters that may hold no digit, which credential-assignment asks for.
     id: 'itv:aws-secret-access-key',

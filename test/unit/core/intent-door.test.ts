@@ -180,7 +180,14 @@ describe('the door: bounds every intent meets before it is parsed, hashed or sto
 
   test("a test result's link is http(s) without a credential in it, as a check report's is: the ledger keeps it for good", () => {
     const linked = (url: string) => edited((d) => (d.testResults = [{ check: 'unit', passed: true, url }]));
+    // A password in it is a secret wherever it stands, and refused as one; a user name alone is refused here.
     expect(refusal(linked('https://ci:hunter2@ci.example.com/runs/1')).issues).toEqual([
+      {
+        path: 'testResults.0.url',
+        message: expect.stringContaining('holds a secret (rule itv:url-credentials); refused and not stored'),
+      },
+    ]);
+    expect(refusal(linked('https://ci@ci.example.com/runs/1')).issues).toEqual([
       {
         path: 'testResults.0.url',
         message:

@@ -30,6 +30,7 @@ const samples: Record<string, string> = {
   'itv:itv-token': `itv_${'C12V-x_9'.repeat(5)}abc`,
   'itv:bearer-token': `Authorization: Bearer ${'d41d8cd98f00b204'.repeat(2)}`,
   'itv:local-authorization': `ItvLocal ${'cSaln4jRffS2Kv4B9jvy'}${'gov3JyLbtK5qNmw1qipCONo'}`,
+  'itv:url-credentials': 'postgres://admin:Sup3rS3cret99@db.internal:5432/app',
 };
 
 describe('the vendored secret rules', () => {
@@ -41,6 +42,24 @@ describe('the vendored secret rules', () => {
 
   test("the local control plane's scheme word, alone or with a placeholder, is no secret", () => {
     for (const text of ['ItvLocal', 'Authorization: ItvLocal <secret>', 'send ItvLocal $SECRET'])
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
+  });
+
+  test('a password in a URI is caught; a user name alone, a port and placeholders pass', () => {
+    for (const text of [
+      'redis://:hunter2hunter2@cache:6379',
+      'see https://ci:tok3n-value@build.example.com/job',
+    ])
+      expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: 'itv:url-credentials' });
+    for (const text of [
+      'ssh://git@github.com/org/repo',
+      'https://example.com:8443/path@v2',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, as a configuration holds it.
+      'postgres://app:${DB_PASSWORD}@db:5432/app',
+      'postgres://app:****@db:5432/app',
+      'postgres://app:<password>@db:5432/app',
+      'mailto:someone@example.com',
+    ])
       expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: undefined });
   });
 
