@@ -83,8 +83,13 @@ export class LocalSigner implements Signer {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    if (process.platform !== 'win32' && ((await stat(path)).mode & 0o077) !== 0) {
-      throw new ConfigurationError(`${path}: signing key is readable by others; run chmod 600 on it`);
+    if (process.platform !== 'win32') {
+      const { mode, uid } = await stat(path);
+      if ((mode & 0o077) !== 0) {
+        throw new ConfigurationError(`${path}: signing key is readable by others; run chmod 600 on it`);
+      }
+      const notOwn = notYourKey(uid, process.geteuid?.());
+      if (notOwn) throw new ConfigurationError(`${path}: ${notOwn}`);
     }
     return LocalSigner.fromPem(pem, path);
   }
@@ -105,4 +110,13 @@ export class LocalSigner implements Signer {
       ),
     );
   }
+}
+
+/**
+ * Why a key file owned by `uid` is not the signing key of the user `ownUid`, or undefined: another user put it there
+ * (a home others could write to once), and every decision and checkpoint would be signed with a key they hold.
+ */
+export function notYourKey(uid: number, ownUid: number | undefined): string | undefined {
+  if (ownUid === undefined || uid === ownUid) return undefined;
+  return `the signing key belongs to user ${uid}, not to you (user ${ownUid}): itv signs only with a key of your own; if you did not put it there, another user did: move it aside (a new one is made at the next start) or run itv as its owner`;
 }

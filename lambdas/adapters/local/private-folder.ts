@@ -25,15 +25,30 @@ export function keepPrivateFolder(folder: string): void {
 }
 
 /**
- * Throws `ConfigurationError` for a folder any user may write to (mode o+w, `/tmp` itself included): another
- * user could put a signing key, a token digest or a ledger of theirs there before itv makes its own, or swap one
- * itv made. itv does not change the mode of a folder it did not make; the message says how.
+ * Who besides its owner may write to a folder of `mode` whose group is `gid`, for a user whose own group is
+ * `ownGid`: any user (o+w), or the members of a group other than the user's own (g+w). A folder writable by the
+ * user's own group is theirs: where each user has a group of their own (umask 002), their folders are 0775.
+ */
+export function otherWriters(mode: number, gid: number, ownGid: number | undefined): string | undefined {
+  if ((mode & 0o002) !== 0) return 'any user on this machine may write to';
+  if ((mode & 0o020) !== 0 && ownGid !== undefined && gid !== ownGid) {
+    return `the members of group ${gid}, not your own (${ownGid}), may write to`;
+  }
+  return undefined;
+}
+
+/**
+ * Throws `ConfigurationError` for a folder others may write to (`otherWriters`: o+w, `/tmp` itself included, or
+ * g+w for another group than the user's own): they could put a signing key, a token digest or a ledger of theirs
+ * there before itv makes its own, or swap one itv made. itv does not change the mode of a folder it did not make;
+ * the message says how.
  */
 export function refuseWritableByAll(folder: string): void {
   if (process.platform === 'win32') return;
-  const { mode } = statSync(folder);
-  if ((mode & 0o002) === 0) return;
+  const { mode, gid } = statSync(folder);
+  const others = otherWriters(mode, gid, process.getegid?.());
+  if (others === undefined) return;
   throw new ConfigurationError(
-    `${folder} is a folder any user on this machine may write to (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}): itv keeps its signing key, tokens and ledger only in a folder of your own; run \`chmod go-w ${folder}\` (or \`chmod 700\`), or set ITV_HOME to a new folder for itv to make`,
+    `${folder} is a folder ${others} (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}): itv keeps its signing key, tokens and ledger only in a folder of your own; run \`chmod go-w ${folder}\` (or \`chmod 700\`), or set ITV_HOME to a new folder for itv to make`,
   );
 }

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makePrivateFolder } from '../../../lambdas/adapters/local/private-folder.js';
+import { makePrivateFolder, otherWriters } from '../../../lambdas/adapters/local/private-folder.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
 
 const posix = process.platform === 'win32' ? describe.skip : describe;
@@ -37,5 +37,17 @@ posix('a home is a folder of its owner', () => {
     );
     expect(() => makePrivateFolder(home)).toThrow(`chmod go-w ${home}`);
     expect(statSync(home).mode & 0o777).toBe(0o777);
+  });
+});
+
+describe('who else may write to a folder', () => {
+  test('any user (o+w), or a group other than your own (g+w); your own group may', () => {
+    expect(otherWriters(0o40777, 100, 100)).toBe('any user on this machine may write to');
+    expect(otherWriters(0o40775, 27, 1000)).toBe(
+      'the members of group 27, not your own (1000), may write to',
+    );
+    expect(otherWriters(0o40775, 1000, 1000)).toBeUndefined();
+    expect(otherWriters(0o40755, 27, 1000)).toBeUndefined();
+    expect(otherWriters(0o40700, 27, 1000)).toBeUndefined();
   });
 });

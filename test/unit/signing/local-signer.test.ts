@@ -3,7 +3,8 @@ import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:c
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalSigner } from '../../../lambdas/adapters/local/local-signer.js';
+import { jest } from '@jest/globals';
+import { LocalSigner, notYourKey } from '../../../lambdas/adapters/local/local-signer.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
 import { keyIdOf, pae, signEnvelope } from '../../../lambdas/core/signing/index.js';
 import { installed } from '../../support/installed.js';
@@ -148,3 +149,29 @@ if (installed('openssl')) {
     });
   });
 }
+
+describe('a signing key of your own', () => {
+  test('a key file another user owns is not yours; your own, or a system without users, is', () => {
+    expect(notYourKey(65534, 0)).toBe(
+      'the signing key belongs to user 65534, not to you (user 0): itv signs only with a key of your own; if you did not put it there, another user did: move it aside (a new one is made at the next start) or run itv as its owner',
+    );
+    expect(notYourKey(1000, 1000)).toBeUndefined();
+    expect(notYourKey(1000, undefined)).toBeUndefined();
+  });
+
+  test('a key file another user owns is refused when the stack opens it', async () => {
+    // Prepare: a key made by this user, read as if by another (only root could give a file away).
+    const path = join(dir, 'signing-key.pem');
+    await LocalSigner.fromFile(path);
+    const owner = (await stat(path)).uid;
+    const other = jest.spyOn(process, 'geteuid').mockReturnValue(owner + 1);
+    try {
+      // Act, Assess
+      await expect(LocalSigner.fromFile(path)).rejects.toThrow(
+        `the signing key belongs to user ${owner}, not to you (user ${owner + 1})`,
+      );
+    } finally {
+      other.mockRestore();
+    }
+  });
+});
