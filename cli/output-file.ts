@@ -1,4 +1,4 @@
-import { existsSync, statSync, type WriteFileOptions, writeFileSync } from 'node:fs';
+import { existsSync, type Stats, statSync, type WriteFileOptions, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidInputError } from '../lambdas/core/errors.js';
 
@@ -21,16 +21,32 @@ export function nonEmptyPath(flag: string, kind: 'file' | 'folder'): (value: str
   };
 }
 
-/** Refuses, naming `flag`, a file whose folder is not there or is not a folder: before anything is asked. */
+/**
+ * Refuses, naming `flag`, a file whose folder is not there or is not a folder, or one any user may write to without
+ * the sticky bit (`swappableFolder`): before anything is asked.
+ */
 export function refuseMissingFolder(file: string, flag: string): void {
   const folder = dirname(file);
-  let isFolder: boolean;
+  let stats: Stats;
   try {
-    isFolder = statSync(folder).isDirectory();
+    stats = statSync(folder);
   } catch (error) {
     throw cannotWrite(file, flag, error);
   }
-  if (!isFolder) throw refusal(file, flag, `${folder} is not a folder`);
+  if (!stats.isDirectory()) throw refusal(file, flag, `${folder} is not a folder`);
+  const swappable = swappableFolder(folder, stats.mode);
+  if (swappable) throw refusal(file, flag, swappable);
+}
+
+/**
+ * Why what a command writes into `folder` (of `mode`) could be swapped before it is read again, or undefined: any
+ * user may write to it and it lacks the sticky bit, so another user may rename or delete what itv wrote (an export,
+ * its public key and checkpoints, a bundle) and put their own in its place. A sticky folder such as /tmp lets only a
+ * file's owner do that, and itv creates its files new, never taking one another user made.
+ */
+export function swappableFolder(folder: string, mode: number): string | undefined {
+  if (process.platform === 'win32' || (mode & 0o002) === 0 || (mode & 0o1000) !== 0) return undefined;
+  return `${folder} is a folder any user may write to, without the sticky bit: another user could replace what itv writes there before you read it; write into a folder of your own`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, rmSync, type Stats, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
-import { writeNamedFile } from '../output-file.js';
+import { swappableFolder, writeNamedFile } from '../output-file.js';
 
 const refused = (outDir: string, message: string) =>
   new InvalidInputError(`cannot pull a bundle into ${outDir}`, [{ path: '--out', message }]);
@@ -24,7 +24,13 @@ function statOrAbsent(read: (path: string) => Stats, path: string): Stats | unde
  */
 export function checkBundleDir(outDir: string, currentUser = process.getuid?.()): void {
   const itself = statOrAbsent(lstatSync, outDir);
-  if (itself === undefined) return;
+  if (itself === undefined) {
+    // A new folder, made in one whose entries any user may rename: theirs could take its place.
+    const parent = statOrAbsent(statSync, dirname(outDir));
+    const swappable = parent?.isDirectory() ? swappableFolder(dirname(outDir), parent.mode) : undefined;
+    if (swappable) throw refused(outDir, swappable);
+    return;
+  }
   const folder = itself.isSymbolicLink() ? statOrAbsent(statSync, outDir) : itself;
   if (currentUser !== undefined) {
     for (const owned of [itself, folder]) {

@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBundleDir, writeBundleDir } from '../../../cli/commands/bundle-folder.js';
-import { writeNamedFile } from '../../../cli/output-file.js';
+import { refuseMissingFolder, writeNamedFile } from '../../../cli/output-file.js';
 import { InvalidInputError } from '../../../lambdas/core/errors.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -117,6 +117,33 @@ describe('writing a pulled bundle into --out', () => {
     // Assess
     expect(issues).toEqual([{ path: '--out', message: expect.stringMatching(/any user may write/) }]);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  test('a new folder, or a file, in a folder anybody may write to without the sticky bit is refused; a sticky one is not', () => {
+    // Prepare: a shared folder as `mkdir /tmp/x; chmod 777 /tmp/x` makes it, and one as /tmp is (1777).
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const sticky = join(dir, 'sticky');
+    mkdirSync(sticky);
+    chmodSync(sticky, 0o1777);
+    const swappable = `${shared} is a folder any user may write to, without the sticky bit: another user could replace what itv writes there before you read it; write into a folder of your own`;
+
+    // Act, Assess
+    expect(
+      issuesOf(() => writeBundleDir(new Map([['intent.json', bytes('{}')]]), join(shared, 'new'))),
+    ).toEqual([{ path: '--out', message: swappable }]);
+    expect(existsSync(join(shared, 'new'))).toBe(false);
+    expect(issuesOf(() => refuseMissingFolder(join(shared, 'ledger.jsonl'), '--out'))).toEqual([
+      { path: '--out', message: swappable },
+    ]);
+    expect(issuesOf(() => refuseMissingFolder(join(shared, 'value.html'), '--html'))).toEqual([
+      { path: '--html', message: swappable },
+    ]);
+    expect(() => refuseMissingFolder(join(sticky, 'ledger.jsonl'), '--out')).not.toThrow();
+    expect(writeBundleDir(new Map([['intent.json', bytes('{}')]]), join(sticky, 'new'))).toEqual([
+      'intent.json',
+    ]);
   });
 
   test('a file named by --out or --html that is a link, even a dangling one, is refused and not followed', () => {
