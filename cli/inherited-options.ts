@@ -72,7 +72,7 @@ export function refuseStrayOptions(command: Command): void {
 }
 
 /** `itv delegate revoke`: a command's words from the root. */
-function commandWords(command: Command): string {
+export function commandWords(command: Command): string {
   const words: string[] = [];
   for (let at: Command | null = command; at; at = at.parent) words.unshift(at.name());
   return words.join(' ');

@@ -4,6 +4,7 @@ import { Argument, Command, Option } from 'commander';
 import { escapeControlCharacters } from '../lambdas/core/intake/control-characters.js';
 import { nonEmptyId } from './id-argument.js';
 import {
+  commandWords,
   declineInherited,
   helpWithInheritedOptions,
   passDown,
@@ -517,7 +518,37 @@ export function buildProgram(): Command {
       console.log((await import('./completion.js')).completionScript(program, shell));
     });
 
+  declineContextOnLocalCommands(program);
   return program;
+}
+
+/**
+ * Commands that work on the local home alone (`ITV_HOME`): the demo, tokens for `itv serve`, the control plane,
+ * `itv serve` itself, the contexts' own bookkeeping and shell completion. `--context` is no option of theirs (given,
+ * it is refused, and their help leaves it out), and `ITV_CONTEXT` naming a deployed stack is refused rather than
+ * ignored, so that nobody serves, or issues a token for, the local home believing it is the stack they named.
+ */
+const localOnlyCommands = new Set(['demo', 'token', 'control-plane', 'serve', 'context', 'completion']);
+
+function declineContextOnLocalCommands(program: Command): void {
+  const decline = (command: Command) => {
+    declineInherited(command, ['--context']);
+    for (const sub of command.commands) decline(sub);
+  };
+  for (const command of program.commands) if (localOnlyCommands.has(command.name())) decline(command);
+  program.hook('preAction', async (_program, command) => {
+    let top = command;
+    while (top.parent && top.parent !== program) top = top.parent;
+    const named = process.env.ITV_CONTEXT;
+    if (!localOnlyCommands.has(top.name()) || top.name() === 'context' || !named || named === 'local') return;
+    const { InvalidInputError } = await import('../lambdas/core/errors.js');
+    throw new InvalidInputError(`${commandWords(command)} works on the local home only`, [
+      {
+        path: 'ITV_CONTEXT',
+        message: `names ${JSON.stringify(named)}, a deployed stack, but ${commandWords(command)} works on the local home (ITV_HOME) alone: unset ITV_CONTEXT to run it there`,
+      },
+    ]);
+  });
 }
 
 /** The version in itv's package.json, read when the command line is built (a fraction of a millisecond). */

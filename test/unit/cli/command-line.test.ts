@@ -59,6 +59,11 @@ describe('the itv command line', () => {
     ['control-plane stop', ['--idle', '5'], '--idle', 'itv control-plane'],
     ['delegate list', ['--reason', 'x'], '--reason', 'itv delegate'],
     ['delegate list', ['--as', 'alice'], '--as', 'itv delegate'],
+    // Commands of the local home alone: --context would name a stack they never talk to.
+    ['serve', ['--context', 'staging'], '--context', 'itv'],
+    ['token', ['alice', '--context', 'staging'], '--context', 'itv'],
+    ['demo', ['--context', 'staging'], '--context', 'itv'],
+    ['control-plane stop', ['--context', 'staging'], '--context', 'itv'],
   ])(
     '`itv %s` given an option of the command above it that it does not read is refused, naming the flag',
     async (name, args, flag, owner) => {
@@ -78,6 +83,35 @@ describe('the itv command line', () => {
       });
     },
   );
+
+  test('a command of the local home alone refuses ITV_CONTEXT naming a deployed stack, rather than ignore it', async () => {
+    // Prepare
+    const program = buildProgram();
+    const leaf = leafCommands(program).find(([words]) => words === 'serve')![1];
+    leaf.action(() => {
+      throw new Error('itv serve ran');
+    });
+    const before = process.env.ITV_CONTEXT;
+    process.env.ITV_CONTEXT = 'staging';
+    try {
+      // Act
+      const parsed = program.parseAsync(['node', 'itv', 'serve']);
+      // Assess
+      await expect(parsed).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        issues: [
+          {
+            path: 'ITV_CONTEXT',
+            message:
+              'names "staging", a deployed stack, but itv serve works on the local home (ITV_HOME) alone: unset ITV_CONTEXT to run it there',
+          },
+        ],
+      });
+    } finally {
+      if (before === undefined) delete process.env.ITV_CONTEXT;
+      else process.env.ITV_CONTEXT = before;
+    }
+  });
 
   test('`itv delegate revoke` still takes --as, --reason and --json from itv delegate, and --context from itv', async () => {
     // Prepare
@@ -104,10 +138,19 @@ describe('the itv command line', () => {
     expect(ran).toMatchObject({ as: 'alice', reason: 'r', json: true });
   });
 
-  test.each(leafCommands(buildProgram()))(
-    "`itv %s --help` lists --context, which every command takes from itv's own options",
+  /** The commands of the local home alone (ITV_HOME): they take no --context. */
+  const localOnly = /^(?:demo|token|control-plane|serve|context|completion)\b/;
+  test.each(leafCommands(buildProgram()).filter(([name]) => !localOnly.test(name)))(
+    "`itv %s --help` lists --context, which every command that talks to a stack takes from itv's own options",
     (_name, command) => {
       expect(command.helpInformation()).toMatch(/^ {2}--context <name> +the stack to talk to/m);
+    },
+  );
+
+  test.each(leafCommands(buildProgram()).filter(([name]) => localOnly.test(name)))(
+    '`itv %s --help` leaves --context out: it works on the local home alone',
+    (_name, command) => {
+      expect(command.helpInformation()).not.toMatch(/--context/);
     },
   );
 
