@@ -18,6 +18,7 @@ import {
   submissionAcceptedBodySchema,
   submissionRepeatedBodySchema,
 } from './response-bodies.js';
+import { routeSummaries } from './route-summaries.js';
 import { type ApiRoute, type ApiRouteKey, apiRoutes, routeKey } from './routes.js';
 
 /** RFC 9457 problem details, as every error answer carries them (`problem.ts`). */
@@ -282,7 +283,7 @@ export function openApiDocument(): Record<string, unknown> {
     const body = requestBodies[key];
     const responses: Record<string, unknown> = {};
     for (const [status, success] of Object.entries(
-      successes[key] ?? { '200': { description: route.summary } },
+      successes[key] ?? { '200': { description: routeSummaries[key] } },
     )) {
       responses[status] = {
         description: success.description,
@@ -310,7 +311,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: camel(route.fn),
-      summary: route.summary,
+      summary: routeSummaries[key],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(body
         ? {

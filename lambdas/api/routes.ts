@@ -21,7 +21,6 @@ export interface ApiRoute {
   bodyLimitReason?: string;
   /** Whether it honours `Idempotency-Key` (`idempotency.ts`): a test holds its handler to this. */
   idempotencyKey?: true;
-  summary: string;
 }
 
 export const apiRoutes = [
@@ -33,7 +32,6 @@ export const apiRoutes = [
     body: true,
     query: ['dryRun'],
     bodyLimitReason: `an intent holds at most ${intentLimits.bytes} bytes of JSON; a larger payload goes by reference (POST /payloads, then change.payloadRef)`,
-    summary: 'Submit an intent as the authenticated caller',
   },
   {
     method: 'GET',
@@ -41,7 +39,6 @@ export const apiRoutes = [
     fn: 'list-intents',
     body: false,
     query: ['status', 'service', 'team', 'tag', 'since', 'limit', 'cursor'],
-    summary: 'The intents on the ledger, newest first, filtered, in pages',
   },
   {
     method: 'GET',
@@ -49,21 +46,18 @@ export const apiRoutes = [
     fn: 'get-intent',
     body: false,
     query: ['include'],
-    summary: "An intent's status and its ledger steps",
   },
   {
     method: 'POST',
     path: '/intents/{id}/review',
     fn: 'review-intent',
     body: true,
-    summary: 'Approve or reject an intent as its reviewer of record',
   },
   {
     method: 'POST',
     path: '/intents/{id}/release-decision',
     fn: 'release-decision',
     body: true,
-    summary: 'Roll a held release forward or back, or keep holding it, as an owner of the service',
   },
   {
     method: 'POST',
@@ -71,8 +65,6 @@ export const apiRoutes = [
     fn: 'stop-intent',
     idempotencyKey: true,
     body: true,
-    summary:
-      'Stop an intent in flight, as its requester, an owner of its service or a release steward: withdrawn before release, rolled back or held once releasing',
   },
   {
     method: 'POST',
@@ -80,7 +72,6 @@ export const apiRoutes = [
     fn: 'retry-intent',
     idempotencyKey: true,
     body: true,
-    summary: 'Run an intent that failed, was stopped or rolled back again, as its next attempt',
   },
   {
     method: 'PUT',
@@ -88,23 +79,18 @@ export const apiRoutes = [
     fn: 'report-check',
     idempotencyKey: true,
     body: true,
-    summary:
-      'Report the result of a check the intent names, as the authenticated caller (its requester, an owner of its service or a delegate over it, such as a CI principal); Verify counts a result reported before it runs, or while a fail-fast gate waits for it (the report wakes it)',
   },
   {
     method: 'GET',
     path: '/intents/{id}/checks/{name}',
     fn: 'get-check-report',
     body: false,
-    summary:
-      'The result reported for a check the intent names, as recorded (check.reported): where the Location of a report leads',
   },
   {
     method: 'GET',
     path: '/intents/{id}/evidence',
     fn: 'get-evidence',
     body: false,
-    summary: "The intent's evidence bundle",
   },
   {
     method: 'GET',
@@ -112,14 +98,12 @@ export const apiRoutes = [
     fn: 'export-ledger',
     body: false,
     query: ['after', 'limit'],
-    summary: 'The ledger export (JSON Lines), in pages',
   },
   {
     method: 'GET',
     path: '/ledger/checkpoints',
     fn: 'get-checkpoints',
     body: false,
-    summary: "Every signed checkpoint and the signing key's public key",
   },
   {
     method: 'GET',
@@ -127,15 +111,12 @@ export const apiRoutes = [
     fn: 'report-value',
     body: false,
     query: ['by', 'since', 'until', 'curveBy'],
-    summary:
-      'The value report over a time window, grouped by the dimensions named, with DORA over time and the compounding curve',
   },
   {
     method: 'POST',
     path: '/delegations',
     fn: 'grant-delegation',
     body: true,
-    summary: "Delegate from the caller's own authority",
   },
   {
     method: 'GET',
@@ -143,16 +124,12 @@ export const apiRoutes = [
     fn: 'list-delegations',
     body: false,
     query: ['principal', 'status'],
-    summary:
-      "Every delegation, the catalog's and those granted at run time, each live, expired or revoked now; a granted one with the id that revokes it",
   },
   {
     method: 'GET',
     path: '/delegations/{id}',
     fn: 'get-delegation',
     body: false,
-    summary:
-      'A delegation granted at run time, live, expired or revoked now, as the list shows it: where the Location of a grant leads',
   },
   {
     method: 'DELETE',
@@ -160,7 +137,6 @@ export const apiRoutes = [
     fn: 'revoke-delegation',
     body: false,
     query: ['reason'],
-    summary: 'Revoke a delegation the caller granted',
   },
   {
     method: 'POST',
@@ -170,15 +146,12 @@ export const apiRoutes = [
     maxBodyBytes: payloadLimits.bytes,
     bodyLimitReason:
       'a payload is released as one AppConfig hosted configuration version, which holds at most 2 MB (its default quota): a larger one could never be released',
-    summary:
-      'Store a payload too large to travel inline under its SHA-256, checked as an inline payload is, and answer the reference an intent names in change.payloadRef',
   },
   {
     method: 'GET',
     path: '/openapi.json',
     fn: 'get-openapi',
     body: false,
-    summary: 'This API as an OpenAPI 3.1 document',
   },
 ] as const satisfies readonly ApiRoute[];
 
