@@ -8,7 +8,7 @@ import type { Intent } from '../core/intent.js';
 import { chooseAttempt, refuseAnotherRequestersId, refuseOtherContent } from '../core/pipeline/attempts.js';
 import { delegationsSeenBy } from '../core/pipeline/delegations.js';
 import { fallbackIntentId } from '../core/pipeline/parsed-intent.js';
-import { assertMayRetry } from '../core/pipeline/retry-intent.js';
+import { assertMayRetry } from '../core/pipeline/run-again.js';
 import { bindRequester, type Caller, serviceOf } from '../core/principals/index.js';
 import type { Executions } from '../ports/executions.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
