@@ -15,55 +15,8 @@ const referencePatterns = [
  * Letters of other scripts drawn like the Latin ones credential words are spelt with (Unicode's confusables,
  * UTS #39, for those letters): `pаssword` with a Cyrillic а names the same field to whoever reads it.
  */
-const lookalikes: Readonly<Record<string, string>> = {
-  а: 'a',
-  е: 'e',
-  о: 'o',
-  р: 'p',
-  с: 'c',
-  у: 'y',
-  х: 'x',
-  і: 'i',
-  ј: 'j',
-  ѕ: 's',
-  к: 'k',
-  т: 't',
-  в: 'b',
-  н: 'h',
-  м: 'm',
-  А: 'A',
-  Е: 'E',
-  О: 'O',
-  Р: 'P',
-  С: 'C',
-  Т: 'T',
-  Х: 'X',
-  К: 'K',
-  В: 'B',
-  Н: 'H',
-  М: 'M',
-  І: 'I',
-  Ѕ: 'S',
-  α: 'a',
-  ε: 'e',
-  ο: 'o',
-  ρ: 'p',
-  τ: 't',
-  κ: 'k',
-  ι: 'i',
-  ν: 'v',
-  υ: 'u',
-  χ: 'x',
-  Α: 'A',
-  Ε: 'E',
-  Ο: 'O',
-  Ρ: 'P',
-  Τ: 'T',
-  Κ: 'K',
-  Ι: 'I',
-  Ν: 'N',
-  Χ: 'X',
-};
+const lookalikeLetters = 'аеорсухіјѕктвнмАЕОРСТХКВНМІЅαεορτκινυχΑΕΟΡΤΚΙΝΧ';
+const latinLetters = 'aeopcyxijsktbhmAEOPCTXKBHMISaeoptkivuxAEOPTKINX';
 
 /**
  * A key as read for its words: compatibility forms folded (NFKC: `ｐａｓｓｗｏｒｄ`), characters that show nothing
@@ -75,7 +28,10 @@ function normaliseKey(key: string): string {
   return key
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
-    .replace(/[\u0370-\u03ff\u0400-\u04ff]/g, (letter) => lookalikes[letter] ?? letter)
+    .replace(
+      /[\u0370-\u03ff\u0400-\u04ff]/g,
+      (letter) => latinLetters[lookalikeLetters.indexOf(letter)] ?? letter,
+    )
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/[-.\s]+/g, '_')
     .toLowerCase();
