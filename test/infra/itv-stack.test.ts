@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +22,7 @@ import {
 import { contractOrEnvelopeSchema } from '../../lambdas/core/release/exposure-document.js';
 import { customStrategies } from '../../lambdas/core/release/strategies.js';
 import { pipelineStages } from '../../statemachines/task-states.js';
+import { withScratchStack } from '../support/scratch-stack.js';
 import {
   actionsOnResource,
   allowedActionsByRole,
@@ -251,9 +252,10 @@ describe('evidence bucket', () => {
 
   test('takes its retention from its props', () => {
     // The bucket alone in a bare stack: synthesizing the whole stack again costs seconds for one property.
-    const stack = new Stack();
-    new EvidenceBucket(stack, 'Evidence', { retention: Duration.days(30) });
-    const shortRetention = Template.fromStack(stack);
+    const shortRetention = withScratchStack((stack) => {
+      new EvidenceBucket(stack, 'Evidence', { retention: Duration.days(30) });
+      return Template.fromStack(stack);
+    });
     shortRetention.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
@@ -709,14 +711,14 @@ describe('AppConfig', () => {
         name: `svc${i}`,
         environment: `svc${i}-live`,
       }));
-    expect(() => new ReleaseConfig(new Stack(), 'Release', { services: services(21) })).toThrow(
+    const release = (props: ConstructorParameters<typeof ReleaseConfig>[2]) =>
+      withScratchStack((stack) => new ReleaseConfig(stack, 'Release', props));
+    expect(() => release({ services: services(21) })).toThrow(
       /21 catalog services need 21 AppConfig environments in one application; AppConfig allows 20/,
     );
-    expect(() => new ReleaseConfig(new Stack(), 'Release', { services: services(20) })).not.toThrow();
+    expect(() => release({ services: services(20) })).not.toThrow();
     // After AWS raised the account's quota, the stack is told so.
-    expect(
-      () => new ReleaseConfig(new Stack(), 'Release', { services: services(21), environmentQuota: 25 }),
-    ).not.toThrow();
+    expect(() => release({ services: services(21), environmentQuota: 25 })).not.toThrow();
   });
 
   test("itv's own deployment strategies are created with their parameters", () => {
@@ -952,18 +954,20 @@ describe('API', () => {
       ]),
     });
     // The API alone in a bare stack, every route on one function: the stack passes its prop through.
-    const stack = new Stack();
-    const fn = new LambdaFunction(stack, 'Fn', {
-      runtime: Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: Code.fromInline('exports.handler = async () => ({})'),
+    const throttled = withScratchStack((stack) => {
+      const fn = new LambdaFunction(stack, 'Fn', {
+        runtime: Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: Code.fromInline('exports.handler = async () => ({})'),
+      });
+      new IntentApi(stack, 'Intents', {
+        functions: Object.fromEntries([...apiRoutes.map((r) => r.fn), 'no-route'].map((name) => [name, fn])),
+        logRetention: RetentionDays.ONE_DAY,
+        throttling: { rateLimit: 5, burstLimit: 10 },
+      });
+      return Template.fromStack(stack);
     });
-    new IntentApi(stack, 'Intents', {
-      functions: Object.fromEntries([...apiRoutes.map((r) => r.fn), 'no-route'].map((name) => [name, fn])),
-      logRetention: RetentionDays.ONE_DAY,
-      throttling: { rateLimit: 5, burstLimit: 10 },
-    });
-    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Stage', {
+    throttled.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: Match.arrayWith([
         Match.objectLike({ ResourcePath: '/*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
       ]),
@@ -1118,17 +1122,18 @@ describe('pipeline health', () => {
     expect(health.length).toBeGreaterThan(0);
     expect(health.every((a) => a.Properties.AlarmActions === undefined)).toBe(true);
     // The health alarms alone in a bare stack: the stack passes its alarmTopicArn through.
-    const stack = new Stack();
     const topicArn = 'arn:aws:sns:eu-west-1:123456789012:itv-oncall';
-    new PipelineHealth(stack, 'Health', {
-      stateMachine: new StateMachine(stack, 'Machine', {
-        definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Pass')),
-      }),
-      deadLetters: new Queue(stack, 'DeadLetters'),
-      intakeFailures: new Queue(stack, 'Failures'),
-      alarmTopicArn: topicArn,
+    const notified = withScratchStack((stack) => {
+      new PipelineHealth(stack, 'Health', {
+        stateMachine: new StateMachine(stack, 'Machine', {
+          definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Pass')),
+        }),
+        deadLetters: new Queue(stack, 'DeadLetters'),
+        intakeFailures: new Queue(stack, 'Failures'),
+        alarmTopicArn: topicArn,
+      });
+      return Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
     });
-    const notified = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
     expect(Object.keys(notified)).toHaveLength(4);
     for (const alarm of Object.values(notified) as Array<{ Properties: Record<string, unknown> }>) {
       expect(alarm.Properties).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });

@@ -1,6 +1,16 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { createItvApp } from '../../infra/build-app.js';
 import { fixtureServices, fixtureTemplate, synthesizeItv } from './synth-support.js';
+
+/**
+ * The outdir of the apps these tests build and never synthesize: one named folder (the CDK makes it when the app
+ * is made), removed after, where each app would otherwise leave a temporary `cdk.out…` folder of its own.
+ */
+const neverWritten = join(tmpdir(), 'itv-physical-names-never-synthesized');
+afterAll(() => rmSync(neverWritten, { recursive: true, force: true }));
 
 /** Names CloudFormation must find free in the account and region: a second stack with any of them fails to create. */
 const regionUniqueNames: ReadonlyArray<readonly [string, string]> = [
@@ -76,6 +86,7 @@ describe('two stacks in one account and region', () => {
         publishers: [],
         bundling: false,
         templateValidation: false,
+        outdir: neverWritten,
       });
       expect(stack.stackName).toBe('ItvStaging');
     } finally {
@@ -89,6 +100,7 @@ describe('two stacks in one account and region', () => {
         bundling: false,
         templateValidation: false,
         stackName: 'itv staging',
+        outdir: neverWritten,
       }),
     ).toThrow(/itv:stackName "itv staging" is not a CloudFormation stack name/);
   });
@@ -98,7 +110,14 @@ describe("names made from the stack's name stay within AWS's limits", () => {
   const synth =
     (stackName: string, services = fixtureServices) =>
     () =>
-      createItvApp({ services, publishers: [], bundling: false, templateValidation: false, stackName });
+      createItvApp({
+        services,
+        publishers: [],
+        bundling: false,
+        templateValidation: false,
+        stackName,
+        outdir: neverWritten,
+      });
 
   test('a name whose state machine name would pass 80 characters is refused at synth, naming itv:stackName, the limit and the resource', () => {
     // 72 characters + "-pipeline" = 81, over Step Functions' 80; 128 is CloudFormation's own limit.

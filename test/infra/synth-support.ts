@@ -69,7 +69,8 @@ export function synthesizeItv(options: Partial<ItvAppOptions> = {}) {
     ...options,
   });
   const template = Template.fromStack(stack);
-  void app;
+  // Without an outdir the CDK made one in the temporary folder (`cdk.out…`) and leaves it there.
+  if (options.outdir === undefined) rmSync(app.outdir, { recursive: true, force: true });
   return { stack, template };
 }
 

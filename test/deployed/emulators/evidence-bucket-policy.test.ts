@@ -1,8 +1,9 @@
 import { CreateMultipartUploadCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EvidenceBucket } from '../../../infra/evidence-bucket.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/aws/s3-evidence-store.js';
+import { withScratchStack } from '../../support/scratch-stack.js';
 import { IamGateway } from './iam-gateway.js';
 import type { PolicyDocument } from './operations/authorization-check.js';
 import { StubUpstream } from './stub-upstream.js';
@@ -18,9 +19,10 @@ const account = '123456789012';
 
 /** The bucket policy the construct synthesizes, with the bucket's ARN in place of its reference. */
 function synthesizedPolicy(): PolicyDocument {
-  const stack = new Stack();
-  new EvidenceBucket(stack, 'Evidence', { retention: Duration.days(30) });
-  const policies = Template.fromStack(stack).findResources('AWS::S3::BucketPolicy');
+  const policies = withScratchStack((stack) => {
+    new EvidenceBucket(stack, 'Evidence', { retention: Duration.days(30) });
+    return Template.fromStack(stack).findResources('AWS::S3::BucketPolicy');
+  });
   const [policy] = Object.values(policies).filter((resource) =>
     JSON.stringify(resource.Properties.Bucket).includes('EvidenceBucket'),
   );
