@@ -3,6 +3,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLedgerStore } from '../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
 import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { SoleWriterLedgerStore } from '../lambdas/adapters/local/sole-writer-ledger-store.js';
 import { auditExport } from '../lambdas/core/evidence/export-audit.js';
 import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
 import type { LedgerEntryDraft } from '../lambdas/ports/ledger-store.js';
@@ -65,7 +66,7 @@ async function appendVersusPut(
   try {
     await ensureTables(client, { ledger: 'bench-ledger', state: 'bench-state' });
     // As the local stack opens it (the table's one writer: no idempotency marker), and as AWS does (marker).
-    const store = new DynamoLedgerStore(client, 'bench-ledger', { soleWriter: true });
+    const store = new SoleWriterLedgerStore(client, 'bench-ledger');
     const marked = new DynamoLedgerStore(client, 'bench-ledger');
     // The raw items are built before the clock starts: the floor is the write alone.
     const raw: Array<() => Promise<unknown>> = [];

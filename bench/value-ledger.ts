@@ -2,6 +2,7 @@ import { DynamoLedgerStore } from '../lambdas/adapters/aws/dynamodb-ledger-store
 import { DynamoStateStore } from '../lambdas/adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../lambdas/adapters/aws/tables.js';
 import { openDynalite } from '../lambdas/adapters/local/dynalite-server.js';
+import { SoleWriterLedgerStore } from '../lambdas/adapters/local/sole-writer-ledger-store.js';
 import { valueAnswer } from '../lambdas/core/value-answer.js';
 import { concludedIntents } from '../lambdas/core/value-report.js';
 import { valueViewAnswer } from '../lambdas/core/value-view.js';
@@ -82,7 +83,7 @@ export async function runValueLedgerBench(): Promise<string[]> {
   const client = dynamo.client();
   try {
     await ensureTables(client, { ledger: 'bench-value-ledger', state: 'bench-value-state' });
-    const writer = new DynamoLedgerStore(client, 'bench-value-ledger', { soleWriter: true });
+    const writer = new SoleWriterLedgerStore(client, 'bench-value-ledger');
     await recordIntents(writer, 0, intents);
     const reader = counted(new DynamoLedgerStore(client, 'bench-value-ledger'));
     const deps = {

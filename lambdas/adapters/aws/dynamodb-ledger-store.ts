@@ -8,10 +8,8 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { deepFreeze } from '../../core/deep-freeze.js';
 import { LedgerIntegrityError, TransientError } from '../../core/errors.js';
 import { assertAppendable, linkEntry } from '../../core/ledger/entry.js';
-import { sealedEntry } from '../../core/ledger/hash.js';
 import type { LedgerEntry, LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { isConditionFailure, n, s } from './attribute-values.js';
 import { LEDGER_TABLE } from './tables.js';
@@ -45,21 +43,8 @@ import { transientOr } from './transient-errors.js';
  *   trusted for it. A crash between marker and entry heals on the next call.
  * - `forIntent` reads the byIntent GSI: on AWS it can lag the latest append by a moment.
  *
- * Sole writer (`soleWriter`, the local stack only). When one process is the table's only writer, the marker
- * is redundant for keys of the form `${intentId}/…` (every key the pipeline makes): this process's per-ledger
- * queue already orders all appends, so "is K written?" can be answered from the intent's entries, read once
- * per intent from the byIntent index and then kept current by every write through this client. dynalite
- * updates its indexes before it answers a write, so that read sees every entry written before it, including
- * those of a process that died (crash recovery). An append is then one PutItem, and one Query per intent. A
- * write that fails in flight, or a lost race for the head (which only another writer can cause), drops what
- * is known of the intent and reads it again. Keys of another form take the marker path above. The premise
- * is kept by the local stack: one process owns a home (its lock) and dynalite's LevelDB folder refuses a
- * second opener; no other process writes through its endpoint. It does NOT hold on AWS (concurrent Lambda
- * invocations, eventually consistent GSI), which never sets it.
- * What a sole writer knows it also answers from: `forIntent` of an intent it has appended to, and `read`
- * of a range inside the newest entries it wrote in a row (up to 1,024 per ledger; the tail is dropped on any
- * failed or lost write, when it might no longer end at the head). The checkpoint and evidence stages ask for
- * exactly these. Entries kept in memory are frozen: callers share them.
+ * Sole writer: the local stack's subclass (`lambdas/adapters/local/sole-writer-ledger-store.ts`) appends keys of
+ * the form `${intentId}/…` without the marker, where its process is the table's only writer.
  * Throttling and network failures surface as TransientError with the SDK error as `cause`.
  */
 
@@ -74,24 +59,7 @@ export interface DynamoLedgerStoreOptions {
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /**
-   * This process is the table's only writer (the local stack's own dynalite, whose home one process owns):
-   * appends keyed `${intentId}/…` then skip the marker item, see "Sole writer" above.
-   */
-  soleWriter?: boolean;
 }
-
-/**
- * Intents whose entries a sole writer keeps in memory, the most recently appended to; the oldest is dropped past
- * this, and read again (one query) if it appends once more. Twice the executions the control plane runs at once
- * by default (ITV_MAX_IN_FLIGHT, 8): a concluded intent's entries, payloads and all, need not outlive it.
- */
-const REMEMBERED_INTENTS = 16;
-/**
- * The newest entries of each ledger a sole writer keeps in memory, for the reads checkpoints make (from the last
- * signed checkpoint to the head: a few intents' entries); an older range is read from the table.
- */
-const TAIL_ENTRIES = 256;
 
 const { partitionKey, sortKey, indexes } = LEDGER_TABLE;
 function markerPartition(ledger: string, idempotencyKey: string): string {
@@ -115,28 +83,17 @@ function toStored(item: Record<string, AttributeValue>): StoredEntry {
 /** Per-process append queues, keyed by table and ledger. */
 const appendQueues = new Map<string, Promise<StoredEntry>>();
 
-/**
- * A sole writer's record of each intent's entries, by client, then `${table}/${ledger}/${intentId}`, then
- * idempotency key: shared by every store on one client, as the append queues are.
- */
-const writtenByClient = new WeakMap<DynamoDBClient, Map<string, Map<string, StoredEntry>>>();
-/** A sole writer's newest entries of each ledger, contiguous up to its head, by client then `${table}/${ledger}`. */
-const tailsByClient = new WeakMap<DynamoDBClient, Map<string, StoredEntry[]>>();
-
 export class DynamoLedgerStore implements LedgerStore {
-  private readonly lastWritten = new Map<string, StoredEntry>();
-  private readonly maxAttempts: number;
+  protected readonly lastWritten = new Map<string, StoredEntry>();
+  protected readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private readonly soleWriter: boolean;
-  private readonly written: Map<string, Map<string, StoredEntry>>;
-  private readonly tails: Map<string, StoredEntry[]>;
 
   constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBClient,
+    protected readonly tableName: string,
     options: DynamoLedgerStoreOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 50;
@@ -144,19 +101,6 @@ export class DynamoLedgerStore implements LedgerStore {
     this.maxDelayMs = options.maxDelayMs ?? 1000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    this.soleWriter = options.soleWriter ?? false;
-    let written = writtenByClient.get(client);
-    if (written === undefined) {
-      written = new Map();
-      writtenByClient.set(client, written);
-    }
-    this.written = written;
-    let tails = tailsByClient.get(client);
-    if (tails === undefined) {
-      tails = new Map();
-      tailsByClient.set(client, tails);
-    }
-    this.tails = tails;
   }
 
   /**
@@ -179,11 +123,9 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
-  private async appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+  /** One append, its turn in this process's queue for the ledger come: the marker path above. */
+  protected async appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
     assertAppendable(ledger, draft); // refuses a bad ledger name or draft before any I/O
-    if (this.soleWriter && draft.idempotencyKey.startsWith(`${draft.intentId}/`)) {
-      return this.appendAsSoleWriter(ledger, draft);
-    }
     const marker = markerPartition(ledger, draft.idempotencyKey);
     let target: number | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
@@ -227,70 +169,8 @@ export class DynamoLedgerStore implements LedgerStore {
     );
   }
 
-  /**
-   * Exactly once without a marker: inside this process's queue for the ledger, the intent's entries are known
-   * (read once per intent from the byIntent index, which dynalite updates before it answers a write, then
-   * kept as they are written), so a key already written is returned, and any other is written at the head.
-   * A lost race means the premise failed (another writer): the intent's entries are read again before each
-   * further round, and after `maxAttempts` rounds TransientError.
-   */
-  private async appendAsSoleWriter(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
-    const intentKey = `${this.tableName}/${ledger}/${draft.intentId}`;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      let keys = attempt === 1 ? this.written.get(intentKey) : undefined;
-      if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
-      else {
-        // The most recently appended to is kept longest.
-        this.written.delete(intentKey);
-        this.written.set(intentKey, keys);
-      }
-      const existing = keys.get(draft.idempotencyKey);
-      if (existing !== undefined) return existing;
-      const head =
-        attempt === 1 ? (this.lastWritten.get(ledger) ?? (await this.head(ledger))) : await this.head(ledger);
-      let written: StoredEntry | undefined;
-      try {
-        written = await this.tryWrite(ledger, draft, head);
-      } catch (error) {
-        // The write may have landed: the next call reads the intent's entries again.
-        this.written.delete(intentKey);
-        throw error;
-      }
-      if (written !== undefined) return written;
-      this.written.delete(intentKey);
-      await this.backoff(attempt);
-    }
-    throw new TransientError(
-      `ledger ${ledger}: append of ${draft.idempotencyKey} lost ${this.maxAttempts} races for the head; retry later`,
-    );
-  }
-
-  /**
-   * Reads the intent's entries from the index and keeps them, as a sole writer knows them from then on. Called
-   * only inside the ledger's append queue, so no write of the intent can overtake the read.
-   */
-  private async loadIntent(ledger: string, intentId: string): Promise<Map<string, StoredEntry>> {
-    const entries = (await this.queryIntent(ledger, intentId)).map(deepFreeze);
-    const keys = new Map(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
-    const intentKey = `${this.tableName}/${ledger}/${intentId}`;
-    this.written.delete(intentKey);
-    this.written.set(intentKey, keys);
-    if (this.written.size > REMEMBERED_INTENTS) {
-      const oldest = this.written.keys().next().value;
-      if (oldest !== undefined) this.written.delete(oldest);
-    }
-    return keys;
-  }
-
   async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
     if (toSeq !== undefined && toSeq <= fromSeq) return [];
-    const tail = this.soleWriter ? this.tails.get(`${this.tableName}/${ledger}`) : undefined;
-    const first = tail?.[0]?.entry.seq;
-    if (tail !== undefined && first !== undefined && fromSeq >= first) {
-      // A sole writer's tail ends at the head: every append through this client extends it.
-      const end = Math.min(toSeq ?? Number.POSITIVE_INFINITY, first + tail.length);
-      return tail.slice(fromSeq - first, Math.max(end - first, fromSeq - first));
-    }
     const range = toSeq === undefined ? '#s >= :from' : '#s BETWEEN :from AND :last';
     const values: Record<string, AttributeValue> = { ':l': s(ledger), ':from': n(fromSeq) };
     if (toSeq !== undefined) values[':last'] = n(toSeq - 1);
@@ -323,15 +203,10 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   async forIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
-    // A sole writer knows every entry of an intent it has appended to: the pipeline asks again at each stage.
-    // What it learns here it does not keep: only an append, in the ledger's queue, may set what is known, or a
-    // read overtaken by a write could hide that write from the next append.
-    const known = this.soleWriter ? this.written.get(`${this.tableName}/${ledger}/${intentId}`) : undefined;
-    if (known === undefined) return this.queryIntent(ledger, intentId);
-    return [...known.values()].sort((a, b) => a.entry.seq - b.entry.seq);
+    return this.queryIntent(ledger, intentId);
   }
 
-  private async queryIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
+  protected async queryIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
       IndexName: indexes.byIntent.name,
@@ -357,7 +232,7 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   /** Writes the entry after `head`; undefined when another writer took that seq first. */
-  private async tryWrite(
+  protected async tryWrite(
     ledger: string,
     draft: LedgerEntryDraft,
     head: StoredEntry | undefined,
@@ -379,12 +254,10 @@ export class DynamoLedgerStore implements LedgerStore {
         }),
       );
       this.lastWritten.set(ledger, stored);
-      // Every write through this client keeps a known intent's entries exact, whichever path made it.
-      if (this.soleWriter) this.keep(ledger, sealedEntry(text, stored.hash));
+      this.written(ledger, text, stored);
       return stored;
     } catch (error) {
-      // Lost to another writer, or maybe landed unseen: the tail may no longer end at the head.
-      this.tails.delete(`${this.tableName}/${ledger}`);
+      this.writeUnsure(ledger);
       if (isConditionFailure(error)) {
         this.lastWritten.delete(ledger);
         return undefined;
@@ -393,18 +266,11 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
-  /** What this client knows of an entry it wrote: its intent's entries (when known) and the ledger's tail. */
-  private keep(ledger: string, stored: StoredEntry): void {
-    this.written
-      .get(`${this.tableName}/${ledger}/${stored.entry.intentId}`)
-      ?.set(stored.entry.idempotencyKey, stored);
-    const tailKey = `${this.tableName}/${ledger}`;
-    const tail = this.tails.get(tailKey);
-    if (tail !== undefined && tail.at(-1)?.entry.seq === stored.entry.seq - 1) {
-      tail.push(stored);
-      if (tail.length > TAIL_ENTRIES) tail.splice(0, tail.length - TAIL_ENTRIES);
-    } else this.tails.set(tailKey, [stored]);
-  }
+  /** After an entry `text` was written: what a subclass keeps of it (nothing here). */
+  protected written(_ledger: string, _text: string, _stored: StoredEntry): void {}
+
+  /** After a write lost to another writer or failed in flight (it may have landed unseen). */
+  protected writeUnsure(_ledger: string): void {}
 
   private async claimMarker(marker: string, idempotencyKey: string, target: number): Promise<boolean> {
     try {
@@ -481,7 +347,7 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
-  private backoff(attempt: number): Promise<void> {
+  protected backoff(attempt: number): Promise<void> {
     // Full jitter: spreads writers that lost the same race so the next round has one winner, not a crowd.
     const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(attempt, 16));
     return this.sleep(Math.floor(this.random() * cap));

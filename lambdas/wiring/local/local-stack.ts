@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCatalog } from '../../../catalog/index.js';
 import { defaultPolicySet } from '../../../policies/index.js';
-import { DynamoLedgerStore } from '../../adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../../adapters/aws/tables.js';
 import { EvidencePayloadStore } from '../../adapters/evidence-payload-store.js';
@@ -13,6 +12,7 @@ import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layo
 import { LocalSigner } from '../../adapters/local/local-signer.js';
 import { MemoryEvidenceStore } from '../../adapters/local/memory-evidence-store.js';
 import { keepPrivateFolder, makePrivateFolder } from '../../adapters/local/private-folder.js';
+import { SoleWriterLedgerStore } from '../../adapters/local/sole-writer-ledger-store.js';
 import {
   everyPartition,
   readMostlyPartitions,
@@ -76,7 +76,7 @@ export async function openLocalStack(
   await ensureTables(client, tables);
   // The process that opens the home's dynalite is its one writer (the home's lock, LevelDB's folder lock, and no
   // port for anyone else): its appends need no idempotency marker, and what it reads often it may keep.
-  const ledger = new DynamoLedgerStore(client, tables.ledger, { soleWriter: true });
+  const ledger = new SoleWriterLedgerStore(client, tables.ledger);
   const state = new SoleWriterStateCache(
     new DynamoStateStore(client, tables.state),
     everyPartition,

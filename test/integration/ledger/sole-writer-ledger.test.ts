@@ -1,5 +1,6 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import { SoleWriterLedgerStore } from '../../../lambdas/adapters/local/sole-writer-ledger-store.js';
 import { verifyChain } from '../../../lambdas/core/ledger/index.js';
 import type { LedgerEntryDraft } from '../../../lambdas/ports/ledger-store.js';
 import { describeLedgerStoreContract } from '../../contract/ledger-store-contract.js';
@@ -35,7 +36,8 @@ function process(options: { soleWriter?: boolean } = { soleWriter: true }): {
 } {
   const client = clientFor(tables.endpoint);
   extraClients.push(client);
-  return { store: new DynamoLedgerStore(client, tables.names.ledger, options), client };
+  const Store = options.soleWriter ? SoleWriterLedgerStore : DynamoLedgerStore;
+  return { store: new Store(client, tables.names.ledger), client };
 }
 
 function step(intentId: string, name: string, payload: Record<string, unknown> = {}): LedgerEntryDraft {

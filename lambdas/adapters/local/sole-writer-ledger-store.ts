@@ -1,0 +1,173 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { deepFreeze } from '../../core/deep-freeze.js';
+import { TransientError } from '../../core/errors.js';
+import { assertAppendable } from '../../core/ledger/entry.js';
+import { sealedEntry } from '../../core/ledger/hash.js';
+import type { LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
+import { DynamoLedgerStore, type DynamoLedgerStoreOptions } from '../aws/dynamodb-ledger-store.js';
+
+/*
+ * The ledger on the local stack's own dynalite, whose one writer is this process (the local stack only; AWS
+ * never uses it, and its Lambda bundles do not carry it). When one process is the table's only writer, the
+ * marker is redundant for keys of the form `${intentId}/…` (every key the pipeline makes): this process's
+ * per-ledger queue already orders all appends, so "is K written?" can be answered from the intent's entries,
+ * read once per intent from the byIntent index and then kept current by every write through this client.
+ * dynalite updates its indexes before it answers a write, so that read sees every entry written before it,
+ * including those of a process that died (crash recovery). An append is then one PutItem, and one Query per
+ * intent. A write that fails in flight, or a lost race for the head (which only another writer can cause),
+ * drops what is known of the intent and reads it again. Keys of another form take the marker path of
+ * `DynamoLedgerStore`. The premise is kept by the local stack: one process owns a home (its lock) and
+ * dynalite's LevelDB folder refuses a second opener; no other process writes through its endpoint. It does NOT
+ * hold on AWS (concurrent Lambda invocations, eventually consistent GSI).
+ * What a sole writer knows it also answers from: `forIntent` of an intent it has appended to, and `read` of a
+ * range inside the newest entries it wrote in a row (up to `TAIL_ENTRIES` per ledger; the tail is dropped on any
+ * failed or lost write, when it might no longer end at the head). The checkpoint and evidence stages ask for
+ * exactly these. Entries kept in memory are frozen: callers share them.
+ */
+
+/**
+ * Intents whose entries a sole writer keeps in memory, the most recently appended to; the oldest is dropped past
+ * this, and read again (one query) if it appends once more. Twice the executions the control plane runs at once
+ * by default (ITV_MAX_IN_FLIGHT, 8): a concluded intent's entries, payloads and all, need not outlive it.
+ */
+const REMEMBERED_INTENTS = 16;
+/**
+ * The newest entries of each ledger a sole writer keeps in memory, for the reads checkpoints make (from the last
+ * signed checkpoint to the head: a few intents' entries); an older range is read from the table.
+ */
+const TAIL_ENTRIES = 256;
+
+/**
+ * A sole writer's record of each intent's entries, by client, then `${table}/${ledger}/${intentId}`, then
+ * idempotency key: shared by every store on one client, as the append queues are.
+ */
+const knownByClient = new WeakMap<DynamoDBClient, Map<string, Map<string, StoredEntry>>>();
+/** A sole writer's newest entries of each ledger, contiguous up to its head, by client then `${table}/${ledger}`. */
+const tailsByClient = new WeakMap<DynamoDBClient, Map<string, StoredEntry[]>>();
+
+function sharedBy<T>(
+  byClient: WeakMap<DynamoDBClient, Map<string, T>>,
+  client: DynamoDBClient,
+): Map<string, T> {
+  let shared = byClient.get(client);
+  if (shared === undefined) {
+    shared = new Map();
+    byClient.set(client, shared);
+  }
+  return shared;
+}
+
+export class SoleWriterLedgerStore extends DynamoLedgerStore {
+  private readonly known: Map<string, Map<string, StoredEntry>>;
+  private readonly tails: Map<string, StoredEntry[]>;
+
+  constructor(client: DynamoDBClient, tableName: string, options: DynamoLedgerStoreOptions = {}) {
+    super(client, tableName, options);
+    this.known = sharedBy(knownByClient, client);
+    this.tails = sharedBy(tailsByClient, client);
+  }
+
+  protected override async appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+    assertAppendable(ledger, draft); // refuses a bad ledger name or draft before any I/O
+    if (!draft.idempotencyKey.startsWith(`${draft.intentId}/`)) return super.appendInOrder(ledger, draft);
+    return this.appendAsSoleWriter(ledger, draft);
+  }
+
+  /**
+   * Exactly once without a marker: inside this process's queue for the ledger, the intent's entries are known
+   * (read once per intent from the byIntent index, which dynalite updates before it answers a write, then
+   * kept as they are written), so a key already written is returned, and any other is written at the head.
+   * A lost race means the premise failed (another writer): the intent's entries are read again before each
+   * further round, and after `maxAttempts` rounds TransientError.
+   */
+  private async appendAsSoleWriter(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+    const intentKey = `${this.tableName}/${ledger}/${draft.intentId}`;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      let keys = attempt === 1 ? this.known.get(intentKey) : undefined;
+      if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
+      else {
+        // The most recently appended to is kept longest.
+        this.known.delete(intentKey);
+        this.known.set(intentKey, keys);
+      }
+      const existing = keys.get(draft.idempotencyKey);
+      if (existing !== undefined) return existing;
+      const head =
+        attempt === 1 ? (this.lastWritten.get(ledger) ?? (await this.head(ledger))) : await this.head(ledger);
+      let written: StoredEntry | undefined;
+      try {
+        written = await this.tryWrite(ledger, draft, head);
+      } catch (error) {
+        // The write may have landed: the next call reads the intent's entries again.
+        this.known.delete(intentKey);
+        throw error;
+      }
+      if (written !== undefined) return written;
+      this.known.delete(intentKey);
+      await this.backoff(attempt);
+    }
+    throw new TransientError(
+      `ledger ${ledger}: append of ${draft.idempotencyKey} lost ${this.maxAttempts} races for the head; retry later`,
+    );
+  }
+
+  /**
+   * Reads the intent's entries from the index and keeps them, as a sole writer knows them from then on. Called
+   * only inside the ledger's append queue, so no write of the intent can overtake the read.
+   */
+  private async loadIntent(ledger: string, intentId: string): Promise<Map<string, StoredEntry>> {
+    const entries = (await this.queryIntent(ledger, intentId)).map(deepFreeze);
+    const keys = new Map(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
+    const intentKey = `${this.tableName}/${ledger}/${intentId}`;
+    this.known.delete(intentKey);
+    this.known.set(intentKey, keys);
+    if (this.known.size > REMEMBERED_INTENTS) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+    return keys;
+  }
+
+  override async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
+    if (toSeq !== undefined && toSeq <= fromSeq) return [];
+    const tail = this.tails.get(`${this.tableName}/${ledger}`);
+    const first = tail?.[0]?.entry.seq;
+    if (tail !== undefined && first !== undefined && fromSeq >= first) {
+      // A sole writer's tail ends at the head: every append through this client extends it.
+      const end = Math.min(toSeq ?? Number.POSITIVE_INFINITY, first + tail.length);
+      return tail.slice(fromSeq - first, Math.max(end - first, fromSeq - first));
+    }
+    return super.read(ledger, fromSeq, toSeq);
+  }
+
+  override async forIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
+    // A sole writer knows every entry of an intent it has appended to: the pipeline asks again at each stage.
+    // What it learns here it does not keep: only an append, in the ledger's queue, may set what is known, or a
+    // read overtaken by a write could hide that write from the next append.
+    const known = this.known.get(`${this.tableName}/${ledger}/${intentId}`);
+    if (known === undefined) return super.forIntent(ledger, intentId);
+    return [...known.values()].sort((a, b) => a.entry.seq - b.entry.seq);
+  }
+
+  /**
+   * Every write through this client keeps a known intent's entries exact, whichever path made it, and extends the
+   * ledger's tail.
+   */
+  protected override written(ledger: string, text: string, stored: StoredEntry): void {
+    const sealed = sealedEntry(text, stored.hash);
+    this.known
+      .get(`${this.tableName}/${ledger}/${sealed.entry.intentId}`)
+      ?.set(sealed.entry.idempotencyKey, sealed);
+    const tailKey = `${this.tableName}/${ledger}`;
+    const tail = this.tails.get(tailKey);
+    if (tail !== undefined && tail.at(-1)?.entry.seq === sealed.entry.seq - 1) {
+      tail.push(sealed);
+      if (tail.length > TAIL_ENTRIES) tail.splice(0, tail.length - TAIL_ENTRIES);
+    } else this.tails.set(tailKey, [sealed]);
+  }
+
+  /** Lost to another writer, or maybe landed unseen: the tail may no longer end at the head. */
+  protected override writeUnsure(ledger: string): void {
+    this.tails.delete(`${this.tableName}/${ledger}`);
+  }
+}
