@@ -18,20 +18,18 @@ import { pipelineStages } from '../../statemachines/task-states.js';
 
 /*
  * Every function's deployed bundle, built in process with the stack's own esbuild options:
- * - at most 465 KB minified: small bundles load fast on a cold start (the largest, submit-intent, carries ajv and
+ * - at most 460 KB minified: small bundles load fast on a cold start (the largest, submit-intent, carries ajv and
  *   zod, about 235 KB of it, since `POST /intents?dryRun=true` validates structure in the same function: API
  *   Gateway routes a method, not a query parameter, to one function; it also checks a payload by reference at
  *   the door, which took it past the earlier 420 KB, and its dry run decides an emergency override's preemption
- *   as admission does, which took it past 440 KB, and judges a resubmission of a stopped intent by the rule a retry
- *   is judged by (who stopped it, who may run it again), which took it past 460 KB even with the routes'
- *   OpenAPI summaries moved out of every route's bundle; the cold import stays measured against 250 ms by
+ *   as admission does, which took it past 440 KB; the cold import stays measured against 250 ms by
  *   `npm run bench`);
  * - importing only the SDK clients its grants let it call: a client without a grant is dead weight at best,
  *   an AccessDenied at worst;
  * - loading with no environment variable set: each function gets only those its grants imply, read at first use;
  * - error names intact: Step Functions Retry/Catch match on them, and minification would mangle them.
  */
-const limitBytes = 465_000;
+const limitBytes = 460_000;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 /** The SDK clients each grant of `functionAccess` lets a function call. */
@@ -78,7 +76,7 @@ describe('function bundles', () => {
     }
   });
 
-  test.each(itvFunctionNames)('%s bundles to at most 465 KB minified', (name) => {
+  test.each(itvFunctionNames)('%s bundles to at most 460 KB minified', (name) => {
     const bundle = bundles.get(name)!;
 
     // The message names the function, its size and what weighs most in it.
