@@ -67,19 +67,19 @@ export function evaluateNotingTime(
     if (read) timed.push(rule);
     return result;
   });
-  const failed = results.filter((r) => r.status === 'non-compliant');
-  return {
-    verdict: failed.length === 0 ? 'allow' : 'deny',
-    results,
-    failed,
-    policySetHash: policySetHash(rules),
-    timed,
-  };
+  return { ...evaluationOf(results, rules), timed };
 }
 
 /** Evaluates every rule; any non-compliant result denies. A rule that throws counts as non-compliant. */
 export function evaluatePolicy(ctx: PolicyContext, rules: readonly PolicyRule[]): PolicyEvaluation {
-  const results = rules.map((rule) => runRule(rule, ctx));
+  return evaluationOf(
+    rules.map((rule) => runRule(rule, ctx)),
+    rules,
+  );
+}
+
+/** The rules' results as an evaluation: denied by any non-compliant one. */
+function evaluationOf(results: RuleResult[], rules: readonly PolicyRule[]): PolicyEvaluation {
   const failed = results.filter((r) => r.status === 'non-compliant');
   return {
     verdict: failed.length === 0 ? 'allow' : 'deny',
