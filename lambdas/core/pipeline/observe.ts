@@ -1,12 +1,10 @@
 import { SNAPSHOTS_FOLDER } from '../evidence/bundle-layout.js';
 import { jsonFile } from '../evidence/evidence-files.js';
-import { ledgerPayloads, payloadOf } from '../ledger/entry-payloads.js';
 import { type PipelineDeps, record } from './deps.js';
 import { recordMeasuredBudget } from './measured-budget.js';
 import { declaredIntent } from './parsed-intent.js';
+import { firstReleaseStart } from './release-window.js';
 import { type ObservationResult, observationResultSchema, type PipelineState } from './state.js';
-
-const startedPart = ledgerPayloads['release.started'].pick({ startedAt: true }).loose();
 
 /**
  * Stage 7: the telemetry snapshot over the release window, written once to the evidence store under its
@@ -24,8 +22,7 @@ export async function observe(state: PipelineState, deps: PipelineDeps): Promise
   // carry their last deployment's start, and a window from there would leave out the steps that exposed users
   // to the change and any regression that held it.
   const to = release?.completedAt ? new Date(release.completedAt) : deps.clock.now();
-  const firstStart = entries.find((stored) => stored.entry.type === 'release.started')?.entry;
-  const startedAt = firstStart ? payloadOf(firstStart, startedPart).startedAt : release?.startedAt;
+  const startedAt = firstReleaseStart(entries.map((stored) => stored.entry))?.startedAt ?? release?.startedAt;
   const from = startedAt === undefined ? to : new Date(startedAt);
   const snapshot = await deps.telemetry.snapshot(intent.change.service, from, to);
   // Keyed by digest: a retry that reads slightly different telemetry writes a new object, never a conflict.
