@@ -89,10 +89,13 @@ async function appendVersusPut(
       });
       raw.push(() => client.send(command));
     }
+    // So are the drafts: an append's input, as a stage hands it over.
+    const drafts = Array.from({ length: count + 50 }, (_, i) => draftAt(i));
+    const markedDrafts = Array.from({ length: count + 50 }, (_, i) => draftAt(i));
     let appended = 0;
-    const append = () => store.append('main', draftAt(appended++));
+    const append = () => store.append('main', drafts[appended++]!);
     let markedCount = 0;
-    const appendMarked = () => marked.append('marked', draftAt(markedCount++));
+    const appendMarked = () => marked.append('marked', markedDrafts[markedCount++]!);
     let putIndex = 0;
     const put = () => raw[putIndex++]!();
     const run = async (op: () => Promise<unknown>, n: number) => {

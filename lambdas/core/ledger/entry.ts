@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { LedgerEntry, LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
 import { InvalidInputError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
-import { GENESIS_PREV_HASH, leafHashOfBytes } from './hash.js';
+import { GENESIS_PREV_HASH, leafHashOfText } from './hash.js';
 
 const hashHex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 
@@ -72,7 +72,7 @@ export function linkEntry(
     payload: draft.payload,
   };
   const text = canonicalJson(entry);
-  return { stored: { entry, hash: leafHashOfBytes(Buffer.from(text, 'utf8')).toString('hex') }, text };
+  return { stored: { entry, hash: leafHashOfText(text) }, text };
 }
 
 /** Parses one stored entry from untrusted JSON (an export line, a bundle); throws `InvalidInputError`. */

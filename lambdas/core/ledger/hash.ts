@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { LedgerEntry, StoredEntry } from '../../ports/ledger-store.js';
 import { deepFreeze } from '../deep-freeze.js';
-import { canonicalBytes, canonicalJson } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 
 // RFC 9162 §2.1.1 domain separation: a leaf can never be passed off as an interior node.
 const LEAF_PREFIX = 0x00;
@@ -75,6 +75,15 @@ export function leafHashOfBytes(data: Uint8Array): Buffer {
   return sha256Pooled(input);
 }
 
+/**
+ * RFC 9162 leaf hash of `text`'s UTF-8 bytes, as lower-case hex: the leaf of an entry whose RFC 8785 text it is.
+ * A string is encoded by the hash itself: no Buffer of the text, and none of the prefixed copy, is made (RFC 8785
+ * text holds no lone surrogate, so its UTF-8 bytes are exactly the text's).
+ */
+export function leafHashOfText(text: string): string {
+  return hash('sha256', `\u0000${text}`, 'hex');
+}
+
 /** RFC 9162 interior node hash: SHA-256(0x01 ‖ left ‖ right), 32 bytes. */
 export function nodeHashBytes(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length !== 32 || right.length !== 32) {
@@ -122,7 +131,7 @@ export function entryText(entry: LedgerEntry): string {
 
 /** Leaf hash of a ledger entry: lower-case hex SHA-256(0x00 ‖ JCS(entry)). */
 export function leafHash(entry: LedgerEntry): string {
-  return sealed.get(entry)?.hash ?? leafHashOfBytes(canonicalBytes(entry)).toString('hex');
+  return sealed.get(entry)?.hash ?? leafHashOfText(canonicalJson(entry));
 }
 
 /**

@@ -25,6 +25,7 @@ export {
   isHashHex,
   leafHash,
   leafHashOfBytes,
+  leafHashOfText,
   nodeHash,
   nodeHashBytes,
   sealedEntry,

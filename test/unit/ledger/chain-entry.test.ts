@@ -5,6 +5,8 @@ import {
   chainEntry,
   GENESIS_PREV_HASH,
   leafHash,
+  leafHashOfBytes,
+  leafHashOfText,
   parseStoredEntry,
 } from '../../../lambdas/core/ledger/index.js';
 import { buildChain, draftAt } from './chain-fixtures.js';
@@ -96,5 +98,24 @@ describe('parseStoredEntry', () => {
 
     // Act / Assess
     expect(() => parseStoredEntry(tampered)).toThrow(InvalidInputError);
+  });
+});
+
+describe('leafHashOfText', () => {
+  test.each([
+    ['empty text', ''],
+    ['ASCII', '{"a":1}'],
+    ['two-, three- and four-byte UTF-8', '{"t":"café – 記録 😀"}'],
+    ['a NUL inside', '{"t":"\\u0000"}'],
+  ])('is SHA-256 of 0x00 and the UTF-8 bytes of %s', (_name, text) => {
+    // Act
+    const hex = leafHashOfText(text);
+    // Assess: RFC 9162's leaf recipe over the bytes, written out with createHash.
+    const expected = createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(Buffer.from(text, 'utf8'))
+      .digest('hex');
+    expect(hex).toBe(expected);
+    expect(hex).toBe(leafHashOfBytes(Buffer.from(text, 'utf8')).toString('hex'));
   });
 });
