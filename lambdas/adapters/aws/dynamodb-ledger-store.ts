@@ -66,7 +66,8 @@ function markerPartition(ledger: string, idempotencyKey: string): string {
   return `${ledger}#idem#${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex')}`;
 }
 
-function toStored(item: Record<string, AttributeValue>): StoredEntry {
+/** A ledger item as the entry it holds, with its hash; LedgerIntegrityError when it holds neither. */
+export function toStored(item: Record<string, AttributeValue>): StoredEntry {
   const seq = Number(item[sortKey.name]?.N);
   const text = item.entry?.S;
   const hash = item.hash?.S;

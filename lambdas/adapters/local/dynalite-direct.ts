@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import * as modeledErrors from '@aws-sdk/client-dynamodb';
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   DeleteItemCommand,
@@ -34,6 +35,27 @@ interface Validations {
 const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
 const validations = fromDynalite('./validations') as Validations;
 const expressionParsers = [fromDynalite('./db/conditionParser'), fromDynalite('./db/updateParser')];
+/** dynalite's key encodings (dynalite/db/index.js), which name every item's place in its LevelDB. */
+const keys = fromDynalite('./db') as {
+  hashPrefix(value: string, type: 'S'): string;
+  toRangeStr(value: string, type: 'S'): string;
+  validationError(message: string): unknown;
+};
+
+/** The parts of the store `indexPartition` reads: its table lookup and its LevelDB. */
+interface IndexedStore {
+  getTable(name: string, done: (error: unknown, table?: TableDescription) => void): void;
+  db: {
+    values(range: { gte: string; lt: string }): { all(): Promise<Array<Record<string, AttributeValue>>> };
+  };
+}
+interface TableDescription {
+  GlobalSecondaryIndexes?: Array<{
+    IndexName: string;
+    KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+  }>;
+  AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
+}
 
 /**
  * The item operations itv's adapters send, and dynalite's action and request validation for each — the very
@@ -100,6 +122,40 @@ export class DirectDynaliteClient extends DynamoDBClient {
     answer.then((output) => callback(null, output), callback);
   }
 
+  /**
+   * Every item in the partition `value` of the global secondary index `indexName` (its partition key a string), in
+   * the index's order: what a Query of that partition answers, all pages together, read from the very LevelDB range
+   * dynalite's Query reads, without its request validation, expression parsing and streams (a tenth of the time, or
+   * less). The items are the index's own: read them, never change them. A table or index that does not exist is
+   * refused as the Query would refuse it.
+   */
+  indexPartition(
+    tableName: string,
+    indexName: string,
+    value: string,
+  ): Promise<Array<Record<string, AttributeValue>>> {
+    const store = this.store as IndexedStore;
+    return new Promise((resolve, reject) => {
+      try {
+        this.health.check();
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      store.getTable(tableName, (error, table) => {
+        const refused = error ?? (table === undefined ? undefined : stringPartitionKey(table, indexName));
+        if (refused) {
+          reject(refusal(refused));
+          return;
+        }
+        store.db
+          .values(indexRange(tableName, indexName, value))
+          .all()
+          .then(resolve, (failure: unknown) => reject(refusal(this.health.observe(failure))));
+      });
+    });
+  }
+
   private call(
     { action, validation }: { action: Action; validation: ActionValidation },
     input: unknown,
@@ -124,6 +180,30 @@ export class DirectDynaliteClient extends DynamoDBClient {
       });
     });
   }
+}
+
+/** The range of dynalite's LevelDB that holds one partition of a global secondary index, from its first key. */
+function indexRange(tableName: string, indexName: string, value: string): { gte: string; lt: string } {
+  // dynalite's getIndexDb names the index's keys `index-global~TABLE~INDEX~`, and its Query reads one partition
+  // from `hashPrefix(value)/toRangeStr(value)/` up to `~` (dynalite/actions/query.js).
+  const gte = `index-global~${tableName}~${indexName}~${keys.hashPrefix(value, 'S')}/${keys.toRangeStr(value, 'S')}/`;
+  return { gte, lt: `${gte}~` };
+}
+
+/** The index's partition key when it is a string attribute; otherwise the refusal a Query would give. */
+function stringPartitionKey(table: TableDescription, indexName: string): unknown {
+  const index = table.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName);
+  if (index === undefined)
+    return keys.validationError(`The table does not have the specified index: ${indexName}`);
+  const hash = index.KeySchema.find((key) => key.KeyType === 'HASH')?.AttributeName;
+  const type = table.AttributeDefinitions.find(
+    (definition) => definition.AttributeName === hash,
+  )?.AttributeType;
+  return type === 'S'
+    ? undefined
+    : keys.validationError(
+        'One or more parameter values were invalid: Condition parameter type does not match schema type',
+      );
 }
 
 /** dynalite's refusal (`statusCode`, `body.__type`, `body.message`) as the SDK would throw it. */

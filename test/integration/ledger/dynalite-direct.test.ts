@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
@@ -93,6 +94,46 @@ async function settled(name: string, status: 'ACTIVE' | 'gone') {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`table ${name} did not become ${status}`);
+}
+
+/** Every item of the byIntent partition `intentId`, as Query answers it over HTTP: all pages, in order. */
+async function queriedPartition(client: DynamoDBClient, intentId: string) {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: 'itv-ledger',
+        IndexName: 'byIntent',
+        KeyConditionExpression: 'intentId = :i',
+        ExpressionAttributeValues: { ':i': { S: intentId } },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return items;
+}
+
+/** Writes ledger items of `intentIds` (interleaved, in two ledgers, seq out of order), `bytes` of entry each. */
+async function writeIndexed(client: DynamoDBClient, intentIds: string[], bytes: number) {
+  let seq = 0;
+  for (const round of [3, 1, 2])
+    for (const intentId of intentIds)
+      for (const ledger of ['main', 'other'])
+        await client.send(
+          new PutItemCommand({
+            TableName: 'itv-ledger',
+            Item: {
+              ledger: { S: ledger },
+              seq: { N: String(round * 1000 + seq++) },
+              entry: { S: 'x'.repeat(bytes) },
+              hash: { S: `${intentId}-${round}` },
+              intentId: { S: intentId },
+            },
+          }),
+        );
 }
 
 describe("the owner's direct dynalite client answers as the SDK over HTTP does", () => {
@@ -259,6 +300,40 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
     expect(unnamed.thrown?.message).toMatch(/:v/);
   });
 
+  test("indexPartition reads an index partition as a Query of it does, past a page's 1 MB, and refuses alike", async () => {
+    // Prepare: partitions of 6 items of 250 KB (two Query pages each), one of them a prefix of another's name,
+    // and one with characters a key could confuse.
+    const intentIds = ['ip-1', 'ip-12', 'ip/~é 2'];
+    await writeIndexed(overHttp, intentIds, 250_000);
+    const owner = direct as DirectDynaliteClient;
+
+    // Act
+    const read = await Promise.all(
+      [...intentIds, 'ip-none'].map((id) => owner.indexPartition('itv-ledger', 'byIntent', id)),
+    );
+    const queried = await Promise.all([...intentIds, 'ip-none'].map((id) => queriedPartition(overHttp, id)));
+    const firstPage = await overHttp.send(
+      new QueryCommand({
+        TableName: 'itv-ledger',
+        IndexName: 'byIntent',
+        KeyConditionExpression: 'intentId = :i',
+        ExpressionAttributeValues: { ':i': { S: 'ip-1' } },
+      }),
+    );
+
+    // Assess
+    expect(firstPage.LastEvaluatedKey).toBeDefined();
+    expect(queried.map((items) => items.length)).toEqual([6, 6, 6, 0]);
+    expect(read).toEqual(queried);
+    await expect(owner.indexPartition('no-such-table', 'byIntent', 'ip-1')).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
+    await expect(owner.indexPartition('itv-ledger', 'byNothing', 'ip-1')).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'The table does not have the specified index: byNothing',
+    });
+  });
+
   test('a table deleted and created again with another key, over HTTP, is the new table to the direct client', async () => {
     // Arrange: the direct client has used the table (its description is kept)
     const name = 'itv-rekeyed';
@@ -389,6 +464,20 @@ describe('in a home on disk (LevelDB)', () => {
     expect(turns).toBe(0);
     expect(answer?.Item).toEqual({ ...Key, n: { N: '1' } });
     expect(missing.Item).toBeUndefined();
+  });
+
+  test('indexPartition reads from LevelDB what a Query of the partition answers', async () => {
+    // Prepare
+    await writeIndexed(onDisk, ['disk-1', 'disk-2'], 1000);
+
+    // Act
+    const read = await (onDisk as DirectDynaliteClient).indexPartition('itv-ledger', 'byIntent', 'disk-2');
+
+    // Assess
+    expect(read.map((item) => item.hash?.S)).toEqual(
+      Array(2).fill(['disk-2-1', 'disk-2-2', 'disk-2-3']).flat().sort(),
+    );
+    expect(read).toEqual(await queriedPartition(onDisk, 'disk-2'));
   });
 
   test('a conditional PutItem still refuses an item that is there', async () => {

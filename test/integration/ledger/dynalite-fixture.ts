@@ -6,6 +6,8 @@ export interface LocalTables {
   client: DynamoDBClient;
   names: TableNames;
   endpoint: string;
+  /** Another client of the owner's in-process kind (another process, to a sole writer's record). */
+  inProcessClient(): DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startLocalTables(
     client,
     names,
     endpoint: server.endpoint,
+    inProcessClient: () => server.client(),
     async close() {
       client.destroy();
       await server.close();

@@ -1,5 +1,6 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
+import type { DirectDynaliteClient } from '../../../lambdas/adapters/local/dynalite-direct.js';
 import { SoleWriterLedgerStore } from '../../../lambdas/adapters/local/sole-writer-ledger-store.js';
 import { verifyChain } from '../../../lambdas/core/ledger/index.js';
 import type { LedgerEntryDraft } from '../../../lambdas/ports/ledger-store.js';
@@ -317,4 +318,61 @@ test('a read of an intent overtaken by an append of it does not hide that append
     'intent-7/declare',
     'intent-7/admit',
   ]);
+});
+
+describe("through the owner's in-process client, which reads an intent from the index's own range", () => {
+  /** A store on an in-process client of its own (another process), counting what it asks of dynalite. */
+  function ownerProcess(): { store: SoleWriterLedgerStore; calls: Map<string, number> } {
+    const client = tables.inProcessClient() as DirectDynaliteClient;
+    extraClients.push(client);
+    const calls = new Map<string, number>();
+    const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
+    const send = client.send.bind(client);
+    client.send = ((command: object, ...rest: unknown[]) => {
+      count(command.constructor.name.replace(/Command$/, ''));
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof client.send;
+    const indexPartition = client.indexPartition.bind(client);
+    client.indexPartition = (...args) => {
+      count('indexPartition');
+      return indexPartition(...args);
+    };
+    return { store: new SoleWriterLedgerStore(client, tables.names.ledger), calls };
+  }
+
+  test('an intent’s appends are one PutItem each and one read of its index partition, no Query', async () => {
+    // Prepare
+    const { store, calls } = ownerProcess();
+    const ledger = freshLedger();
+    await store.append(ledger, step('warm', 'a'));
+    calls.clear();
+
+    // Act
+    for (let i = 0; i < 10; i++) await store.append(ledger, step('intent-8', `s${i}`));
+
+    // Assess
+    expect(Object.fromEntries(calls)).toEqual({ PutItem: 10, indexPartition: 1 });
+    expect(verifyChain(await store.read(ledger), { ledger })).toMatchObject({ ok: true, size: 11 });
+  });
+
+  test('after a crash, the next process finds the dead one’s steps of the intent in this ledger only', async () => {
+    // Prepare: the dead process wrote three steps in one ledger, and the same intent's keys in another.
+    const [ledger, other] = [freshLedger(), freshLedger()];
+    const dead = ownerProcess().store;
+    const before = [];
+    for (const name of ['declare', 'validate', 'admit'])
+      before.push(await dead.append(ledger, step('intent-9', name)));
+    await dead.append(other, step('intent-9', 'decide'));
+
+    // Act: recovery runs the last step again, then the next one, which the other ledger already holds.
+    const { store } = ownerProcess();
+    const again = await store.append(ledger, step('intent-9', 'admit', { retried: true }));
+    const next = await store.append(ledger, step('intent-9', 'decide'));
+
+    // Assess
+    expect(again).toEqual(before[2]);
+    expect(next.entry).toMatchObject({ ledger, seq: 3, idempotencyKey: 'intent-9/decide' });
+    expect(await ownerProcess().store.forIntent(ledger, 'intent-9')).toEqual(await store.read(ledger));
+    expect(verifyChain(await store.read(ledger), { ledger })).toMatchObject({ ok: true, size: 4 });
+  });
 });
