@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deepFreeze } from '../../core/deep-freeze.js';
 import { TransientError } from '../../core/errors.js';
 import { assertAppendable } from '../../core/ledger/entry.js';
-import { sealedEntry } from '../../core/ledger/hash.js';
+import { lazilySealedEntry } from '../../core/ledger/hash.js';
 import type { LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
 import { DynamoLedgerStore, type DynamoLedgerStoreOptions, toStored } from '../aws/dynamodb-ledger-store.js';
 import { LEDGER_TABLE } from '../aws/tables.js';
@@ -22,7 +22,7 @@ import { DirectDynaliteClient } from './dynalite-direct.js';
  * dynalite's LevelDB folder refuses a second opener; no other process writes through its endpoint. It does NOT
  * hold on AWS (concurrent Lambda invocations, eventually consistent GSI).
  * What a sole writer knows it also answers from: `forIntent` of an intent it has appended to, and `read` of a
- * range inside the newest entries it wrote in a row (up to `TAIL_ENTRIES` per ledger; the tail is dropped on any
+ * range inside the newest entries it wrote in a row (`TAIL_ENTRIES` to twice that per ledger; the tail is dropped on any
  * failed or lost write, when it might no longer end at the head). The checkpoint and evidence stages ask for
  * exactly these. Entries kept in memory are frozen: callers share them.
  */
@@ -34,8 +34,9 @@ import { DirectDynaliteClient } from './dynalite-direct.js';
  */
 const REMEMBERED_INTENTS = 16;
 /**
- * The newest entries of each ledger a sole writer keeps in memory, for the reads checkpoints make (from the last
- * signed checkpoint to the head: a few intents' entries); an older range is read from the table.
+ * The newest entries of each ledger a sole writer keeps in memory (at least this many, fewer than twice as many),
+ * for the reads checkpoints make (from the last signed checkpoint to the head: a few intents' entries); an older
+ * range is read from the table.
  */
 const TAIL_ENTRIES = 256;
 
@@ -45,7 +46,13 @@ const TAIL_ENTRIES = 256;
  */
 const knownByClient = new WeakMap<DynamoDBClient, Map<string, Map<string, StoredEntry>>>();
 /** A sole writer's newest entries of each ledger, contiguous up to its head, by client then `${table}/${ledger}`. */
-const tailsByClient = new WeakMap<DynamoDBClient, Map<string, StoredEntry[]>>();
+const tailsByClient = new WeakMap<DynamoDBClient, Map<string, Tail>>();
+
+/** A ledger's newest entries, `first` the seq of `entries[0]`, each after the one before. */
+interface Tail {
+  first: number;
+  entries: StoredEntry[];
+}
 
 function sharedBy<T>(
   byClient: WeakMap<DynamoDBClient, Map<string, T>>,
@@ -61,7 +68,7 @@ function sharedBy<T>(
 
 export class SoleWriterLedgerStore extends DynamoLedgerStore {
   private readonly known: Map<string, Map<string, StoredEntry>>;
-  private readonly tails: Map<string, StoredEntry[]>;
+  private readonly tails: Map<string, Tail>;
 
   constructor(client: DynamoDBClient, tableName: string, options: DynamoLedgerStoreOptions = {}) {
     super(client, tableName, options);
@@ -151,11 +158,11 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
   override async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
     if (toSeq !== undefined && toSeq <= fromSeq) return [];
     const tail = this.tails.get(`${this.tableName}/${ledger}`);
-    const first = tail?.[0]?.entry.seq;
-    if (tail !== undefined && first !== undefined && fromSeq >= first) {
+    if (tail !== undefined && fromSeq >= tail.first) {
       // A sole writer's tail ends at the head: every append through this client extends it.
-      const end = Math.min(toSeq ?? Number.POSITIVE_INFINITY, first + tail.length);
-      return tail.slice(fromSeq - first, Math.max(end - first, fromSeq - first));
+      const { first, entries } = tail;
+      const end = Math.min(toSeq ?? Number.POSITIVE_INFINITY, first + entries.length);
+      return entries.slice(fromSeq - first, Math.max(end - first, fromSeq - first));
     }
     return super.read(ledger, fromSeq, toSeq);
   }
@@ -174,16 +181,21 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
    * ledger's tail.
    */
   protected override written(ledger: string, text: string, stored: StoredEntry): void {
-    const sealed = sealedEntry(text, stored.hash);
-    this.known
-      .get(`${this.tableName}/${ledger}/${sealed.entry.intentId}`)
-      ?.set(sealed.entry.idempotencyKey, sealed);
+    // Kept as its text, parsed by the first read that wants it: many are never read back.
+    const kept = lazilySealedEntry(text, stored.hash);
+    const { intentId, idempotencyKey, seq } = stored.entry;
+    this.known.get(`${this.tableName}/${ledger}/${intentId}`)?.set(idempotencyKey, kept);
     const tailKey = `${this.tableName}/${ledger}`;
     const tail = this.tails.get(tailKey);
-    if (tail !== undefined && tail.at(-1)?.entry.seq === sealed.entry.seq - 1) {
-      tail.push(sealed);
-      if (tail.length > TAIL_ENTRIES) tail.splice(0, tail.length - TAIL_ENTRIES);
-    } else this.tails.set(tailKey, [sealed]);
+    if (tail !== undefined && tail.first + tail.entries.length === seq) {
+      tail.entries.push(kept);
+      // Trimmed back to TAIL_ENTRIES once it holds twice that: one move of the array per TAIL_ENTRIES appends.
+      if (tail.entries.length >= 2 * TAIL_ENTRIES) {
+        const dropped = tail.entries.length - TAIL_ENTRIES;
+        tail.entries.splice(0, dropped);
+        tail.first += dropped;
+      }
+    } else this.tails.set(tailKey, { first: seq, entries: [kept] });
   }
 
   /** Lost to another writer, or maybe landed unseen: the tail may no longer end at the head. */

@@ -144,3 +144,20 @@ export function sealedEntry(text: string, hash: string): StoredEntry {
   sealed.set(entry, { text, hash });
   return Object.freeze({ entry, hash });
 }
+
+/**
+ * `sealedEntry(text, hash)`, parsed when its `entry` is first read instead of now, and the same object at every
+ * read after: for a writer that keeps what it wrote for reads that may never come. `entry` and `hash` are its own
+ * enumerable properties, in that order, as `sealedEntry`'s are.
+ */
+export function lazilySealedEntry(text: string, hash: string): StoredEntry {
+  let parsed: LedgerEntry | undefined;
+  // An object literal's getter: created as cheaply as the literal itself (defineProperties is several times dearer).
+  return Object.freeze({
+    get entry(): LedgerEntry {
+      parsed ??= sealedEntry(text, hash).entry;
+      return parsed;
+    },
+    hash,
+  });
+}

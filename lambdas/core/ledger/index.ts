@@ -23,6 +23,7 @@ export {
   entryText,
   GENESIS_PREV_HASH,
   isHashHex,
+  lazilySealedEntry,
   leafHash,
   leafHashOfBytes,
   leafHashOfText,

@@ -250,6 +250,32 @@ describe('DynamoLedgerStore as the sole writer answers from what it knows', () =
     }).toThrow(TypeError);
   });
 
+  test('past the newest entries it keeps, ranges read as the table holds them, from memory or from the table', async () => {
+    // Prepare: more appends than the kept newest entries (256 to 511), so the kept range has been trimmed.
+    const { store, client } = process();
+    const ledger = freshLedger();
+    for (let i = 0; i < 600; i++) await store.append(ledger, step(`intent-${i % 7}`, `s${i}`));
+    const table = process({ soleWriter: false }).store;
+    const calls = countCalls(client);
+
+    // Act
+    const ranges = [
+      [0, 10],
+      [300, 345],
+      [344, 600],
+      [590, undefined],
+    ] as const;
+    const read = [];
+    for (const [from, to] of ranges) read.push(await store.read(ledger, from, to));
+    const fromMemory = (calls.get('Query') ?? 0) === 1;
+
+    // Assess: only the oldest range needed the table.
+    for (const [i, [from, to]] of ranges.entries())
+      expect(read[i]).toEqual(await table.read(ledger, from, to));
+    expect(read.map((entries) => entries.length)).toEqual([10, 45, 256, 10]);
+    expect(fromMemory).toBe(true);
+  });
+
   test('after a write whose answer was lost, reads go to the table and see the entry that landed', async () => {
     // Prepare
     const { store, client } = process();

@@ -2,6 +2,7 @@ import {
   canonicalJson,
   chainEntry,
   entryText,
+  lazilySealedEntry,
   leafHash,
   sealedEntry,
 } from '../../../lambdas/core/ledger/index.js';
@@ -42,5 +43,37 @@ describe('sealedEntry', () => {
     // Keys given out of order: the text is still RFC 8785's.
     const { payload, ...rest } = written.entry;
     expect(entryText({ payload, ...rest })).toBe(text);
+  });
+});
+
+describe('lazilySealedEntry', () => {
+  const written = chainEntry('main', { ...draftAt(1), payload: { nested: { list: [2, { deep: 'y' }] } } });
+  const text = canonicalJson(written.entry);
+
+  test('is what sealedEntry gives, parsed at the first read of its entry, the same object at every read', () => {
+    // Prepare: a hash the text does not have tells the kept answer from a recomputed one.
+    const kept = 'cd'.repeat(32);
+    // Act
+    const lazy = lazilySealedEntry(text, kept);
+    const first = lazy.entry;
+    // Assess
+    expect(lazy.entry).toBe(first);
+    expect(lazy).toEqual(sealedEntry(text, kept));
+    expect(Object.keys(lazy)).toEqual(['entry', 'hash']);
+    expect(JSON.stringify(lazy)).toBe(JSON.stringify(sealedEntry(text, kept)));
+    expect(leafHash(first)).toBe(kept);
+    expect(entryText(first)).toBe(text);
+    for (const part of [lazy, first, first.payload]) expect(Object.isFrozen(part)).toBe(true);
+    expect(() => {
+      (lazy as { hash: string }).hash = 'changed';
+    }).toThrow(TypeError);
+  });
+
+  test('a text that is not JSON throws at the read, not before', () => {
+    // Act
+    const lazy = lazilySealedEntry('{not json', written.hash);
+    // Assess
+    expect(lazy.hash).toBe(written.hash);
+    expect(() => lazy.entry).toThrow(SyntaxError);
   });
 });
