@@ -42,11 +42,13 @@ export async function runLedgerBench(): Promise<string[]> {
   ];
 }
 
-function draftAt(i: number): LedgerEntryDraft {
+/** The i-th draft: twelve steps an intent; `ledger` names the intents, as each ledger's intents are its own. */
+function draftAt(i: number, ledger = 'main'): LedgerEntryDraft {
+  const intentId = `${ledger}-int-${Math.floor(i / 12)}`;
   return {
-    intentId: `int-${Math.floor(i / 12)}`,
+    intentId,
     type: 'release.step',
-    idempotencyKey: `int-${Math.floor(i / 12)}/step-${i}`,
+    idempotencyKey: `${intentId}/step-${i}`,
     timestamp: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
     payload: JSON.parse(stepPayload(i)),
   };
@@ -74,7 +76,7 @@ async function appendVersusPut(
     const raw: Array<() => Promise<unknown>> = [];
     let previous: ReturnType<typeof chainEntry> | undefined;
     for (let i = 0; i < count + ROUNDS * 3 + 50; i++) {
-      previous = chainEntry('raw', draftAt(i), previous);
+      previous = chainEntry('raw', draftAt(i, 'raw'), previous);
       const { entry, hash: leaf } = previous;
       const command = new PutItemCommand({
         TableName: 'bench-ledger',
@@ -93,7 +95,7 @@ async function appendVersusPut(
     }
     // So are the drafts: an append's input, as a stage hands it over.
     const drafts = Array.from({ length: count + ROUNDS * 3 + 50 }, (_, i) => draftAt(i));
-    const markedDrafts = Array.from({ length: count + ROUNDS * 3 + 50 }, (_, i) => draftAt(i));
+    const markedDrafts = Array.from({ length: count + ROUNDS * 3 + 50 }, (_, i) => draftAt(i, 'marked'));
     let appended = 0;
     const append = () => store.append('main', drafts[appended++]!);
     let markedCount = 0;

@@ -81,8 +81,20 @@ export function toStored(item: Record<string, AttributeValue>): StoredEntry {
   }
 }
 
-/** Per-process append queues, keyed by table and ledger. */
-const appendQueues = new Map<string, Promise<StoredEntry>>();
+/** An append waiting for its turn, with the store it was asked of and how to answer it. */
+interface QueuedAppend {
+  store: DynamoLedgerStore;
+  ledger: string;
+  draft: LedgerEntryDraft;
+  resolve(stored: StoredEntry): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Per-process append queues, keyed by table and ledger: the appends waiting, in the order they were asked. A key is
+ * present while its queue is being drained.
+ */
+const appendQueues = new Map<string, QueuedAppend[]>();
 
 export class DynamoLedgerStore implements LedgerStore {
   protected readonly lastWritten = new Map<string, StoredEntry>();
@@ -109,19 +121,33 @@ export class DynamoLedgerStore implements LedgerStore {
    * burn conditional puts and backoff. Other processes and Lambda containers still race through the
    * conditional writes below, which alone keep the chain free of forks and gaps.
    */
-  async append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+  append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
     const key = `${this.tableName}/${ledger}`;
-    const previous = appendQueues.get(key) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.appendInOrder(ledger, draft),
-      () => this.appendInOrder(ledger, draft),
-    );
-    appendQueues.set(key, run);
-    try {
-      return await run;
-    } finally {
-      if (appendQueues.get(key) === run) appendQueues.delete(key);
+    return new Promise((resolve, reject) => {
+      const job = { store: this, ledger, draft, resolve, reject };
+      const waiting = appendQueues.get(key);
+      if (waiting !== undefined) waiting.push(job);
+      else {
+        const queue = [job];
+        appendQueues.set(key, queue);
+        void DynamoLedgerStore.drain(key, queue);
+      }
+    });
+  }
+
+  /**
+   * Runs a queue's appends one at a time, each once the one before it has settled, until none is left: one loop,
+   * not a chain of promises, so the next append starts as soon as its predecessor is answered.
+   */
+  private static async drain(key: string, queue: QueuedAppend[]): Promise<void> {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      try {
+        job.resolve(await job.store.appendInOrder(job.ledger, job.draft));
+      } catch (error) {
+        job.reject(error);
+      }
     }
+    appendQueues.delete(key);
   }
 
   /** One append, its turn in this process's queue for the ledger come: the marker path above. */

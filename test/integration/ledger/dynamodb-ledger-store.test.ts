@@ -245,3 +245,53 @@ describe('DynamoLedgerStore on dynalite', () => {
     expect((error as TransientError).cause).toBeDefined();
   });
 });
+
+describe("one process's appends to a ledger", () => {
+  test('run one at a time in the order asked, across stores, and a refused one does not hold up the rest', async () => {
+    // Prepare: two stores of one table (as two stages of one process), each on a client of its own, and a count
+    // of the PutItems in flight at once.
+    const ledger = freshLedger();
+    const clients = [clientFor(tables.endpoint), clientFor(tables.endpoint)];
+    let inFlight = 0;
+    let most = 0;
+    for (const client of clients)
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName !== 'PutItemCommand') return next(args);
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          try {
+            return await next(args);
+          } finally {
+            inFlight -= 1;
+          }
+        },
+        { step: 'initialize', name: 'countInFlight' },
+      );
+    const [first, second] = clients.map((client) => new DynamoLedgerStore(client, tables.names.ledger));
+
+    try {
+      // Act: twelve appends asked at once, alternating stores; the fifth has a type no entry may have.
+      const asked = Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? first! : second!).append(
+          ledger,
+          i === 4 ? { ...draft(`q${i}`), type: 'Not A Type' } : draft(`q${i}`),
+        ),
+      );
+      const settled = await Promise.allSettled(asked);
+
+      // Assess
+      expect(settled.map((outcome) => outcome.status)).toEqual(
+        Array.from({ length: 12 }, (_, i) => (i === 4 ? 'rejected' : 'fulfilled')),
+      );
+      const entries = await first!.read(ledger);
+      expect(entries.map((e) => e.entry.idempotencyKey)).toEqual(
+        Array.from({ length: 12 }, (_, i) => `q${i}`).filter((key) => key !== 'q4'),
+      );
+      expect(most).toBe(1);
+      expect(verifyChain(entries, { ledger })).toMatchObject({ ok: true, size: 11 });
+    } finally {
+      for (const client of clients) client.destroy();
+    }
+  });
+});
