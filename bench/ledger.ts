@@ -73,26 +73,33 @@ async function appendVersusPut(
     const store = new SoleWriterLedgerStore(client, 'bench-ledger');
     const marked = new DynamoLedgerStore(client, 'bench-ledger');
     // The raw items are built before the clock starts: the floor is the write alone.
-    const raw: Array<() => Promise<unknown>> = [];
-    let previous: ReturnType<typeof chainEntry> | undefined;
-    for (let i = 0; i < count + ROUNDS * 3 + 50; i++) {
-      previous = chainEntry('raw', draftAt(i, 'raw'), previous);
-      const { entry, hash: leaf } = previous;
-      const command = new PutItemCommand({
-        TableName: 'bench-ledger',
-        Item: {
-          ledger: { S: 'raw' },
-          seq: { N: String(entry.seq) },
-          entry: { S: canonicalJson(entry) },
-          hash: { S: leaf },
-          intentId: { S: entry.intentId },
-          idem: { S: `raw#${entry.idempotencyKey}` },
-        },
-        ConditionExpression: 'attribute_not_exists(#s)',
-        ExpressionAttributeNames: { '#s': 'seq' },
-      });
-      raw.push(() => client.send(command));
-    }
+    const rawPuts = (ledger: string) => {
+      const puts: Array<() => Promise<unknown>> = [];
+      let previous: ReturnType<typeof chainEntry> | undefined;
+      for (let i = 0; i < count + ROUNDS * 3 + 50; i++) {
+        previous = chainEntry(ledger, draftAt(i, ledger), previous);
+        const { entry, hash: leaf } = previous;
+        const command = new PutItemCommand({
+          TableName: 'bench-ledger',
+          Item: {
+            ledger: { S: ledger },
+            seq: { N: String(entry.seq) },
+            entry: { S: canonicalJson(entry) },
+            hash: { S: leaf },
+            intentId: { S: entry.intentId },
+            idem: { S: `${ledger}#${entry.idempotencyKey}` },
+          },
+          ConditionExpression: 'attribute_not_exists(#s)',
+          ExpressionAttributeNames: { '#s': 'seq' },
+        });
+        puts.push(() => client.send(command));
+      }
+      return puts;
+    };
+    const raw = rawPuts('raw');
+    // With several writers, the same PutItems also one after another, each once the one before has answered: the
+    // order a chain's entries must be written in (each names the hash of the one before), whoever asks.
+    const chained = writers > 1 ? rawPuts('chained') : [];
     // So are the drafts: an append's input, as a stage hands it over.
     const drafts = Array.from({ length: count + ROUNDS * 3 + 50 }, (_, i) => draftAt(i));
     const markedDrafts = Array.from({ length: count + ROUNDS * 3 + 50 }, (_, i) => draftAt(i, 'marked'));
@@ -102,6 +109,13 @@ async function appendVersusPut(
     const appendMarked = () => marked.append('marked', markedDrafts[markedCount++]!);
     let putIndex = 0;
     const put = () => raw[putIndex++]!();
+    let chain: Promise<unknown> = Promise.resolve();
+    let chainedIndex = 0;
+    const putInOrder = () => {
+      const next = chained[chainedIndex++]!;
+      chain = chain.then(next);
+      return chain;
+    };
     const run = async (op: () => Promise<unknown>, n: number) => {
       const started = performance.now();
       let left = n;
@@ -115,11 +129,13 @@ async function appendVersusPut(
     await run(put, 50);
     await run(append, 50);
     await run(appendMarked, 50);
+    if (writers > 1) await run(putInOrder, 50);
     appended = 50;
     markedCount = 50;
     let putMs = 0;
     let appendMs = 0;
     let markedMs = 0;
+    let chainedMs = 0;
     const rounds = transport === 'http' ? ROUNDS : ROUNDS * 3;
     const perRound = Math.ceil(count / rounds);
     const ratios: number[] = [];
@@ -130,12 +146,18 @@ async function appendVersusPut(
       appendMs += appendRound;
       ratios.push(putRound / appendRound);
       markedMs += await run(appendMarked, perRound);
+      if (writers > 1) chainedMs += await run(putInOrder, perRound);
     }
     const n = perRound * rounds;
     return [
       `append vs conditional PutItem on dynalite ${transport === 'http' ? 'over HTTP' : 'in process (the local stack)'}, ${n} of each, ${writers} writer(s) in flight, alternating rounds:`,
       `  conditional PutItem ${rate(n, putMs)}   append ${rate(n, appendMs)}   append/put ${pct(putMs, appendMs)}   (target >= 80 %; median of ${rounds} rounds ${pct(median(ratios), 1)})`,
       `  with the idempotency marker, as on AWS: append ${rate(n, markedMs)}   ${pct(putMs, markedMs)} of put`,
+      ...(writers > 1
+        ? [
+            `  the PutItems one after another, as a chain's entries are written: ${rate(n, chainedMs)}   ${pct(putMs, chainedMs)} of put; append ${pct(chainedMs, appendMs)} of that`,
+          ]
+        : []),
     ];
   } finally {
     client.destroy();
