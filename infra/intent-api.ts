@@ -140,7 +140,7 @@ export class IntentApi extends Construct {
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Execution logging needs the region's API Gateway account setting (AWS::ApiGateway::Account) to name a
       // role that may write to CloudWatch Logs: one per account and region, shared by every REST API there, so
-      // CDK retains it and its role when the stack is deleted (README, deploying).
+      // CDK retains it and its role when the stack is deleted (docs/DEPLOY.md, "Tearing down").
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
       deployOptions: {
@@ -156,7 +156,7 @@ export class IntentApi extends Construct {
       },
     });
     // RestApi always adds an `Endpoint` output (the stage's URL): the stack outputs the same URL as `ApiUrl`, the
-    // name README and `itv context add` read, so the duplicate is dropped.
+    // name docs/DEPLOY.md lists and `itv context add` reads, so the duplicate is dropped.
     this.api.node.tryRemoveChild('Endpoint');
     this.validator = this.api.addRequestValidator('Validator', {
       requestValidatorName: 'itv-body-and-parameters',

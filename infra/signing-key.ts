@@ -25,7 +25,7 @@ export class SigningKey extends Construct {
     // IAM policies alone would let any administrator grant kms:Sign; the key policy refuses every other
     // principal, so a valid signature was made by a signing stage's role. Not by its code, necessarily: whoever may
     // change that code or pass the role (lambda:UpdateFunctionCode, iam:PassRole), or change this policy (the
-    // account keeps kms:PutKeyPolicy), could sign too; README's "What the signing key proves" says what guards that.
+    // account keeps kms:PutKeyPolicy), could sign too; docs/DEPLOY.md's "What the signing key proves" says what guards that.
     // With several ARNs, ArnNotEquals holds when the caller matches none of them.
     this.key.addToResourcePolicy(
       new PolicyStatement({

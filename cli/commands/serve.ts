@@ -67,7 +67,7 @@ export async function serveCommand(options: { port?: string; json?: boolean }): 
     });
   };
   const server = createServer(handle);
-  // README: every error is application/problem+json, those Node's parser answers before `handle` among them.
+  // docs/API.md: every error is application/problem+json, those Node's parser answers before `handle` among them.
   server.on('clientError', answerClientError);
   // A client that asks before sending its body (Expect: 100-continue) is invited only when the body it announces
   // fits the route; one over the limit gets its 413 before it uploads a byte (Node would invite it first).

@@ -760,7 +760,7 @@ describe('API', () => {
     expect(sources.filter((arn) => arn.includes('DeploymentStage')).length).toBeGreaterThan(0);
   });
 
-  test('the outputs are the four README lists, and no other (no duplicate of ApiUrl)', () => {
+  test('the outputs are the four docs/DEPLOY.md lists, and no other (no duplicate of ApiUrl)', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'ApiUrl',
       'EvidenceBucketName',
