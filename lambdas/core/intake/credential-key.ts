@@ -1,7 +1,9 @@
-// A key whose last word names a credential: `password`, `dbPassword`, `api_key`, `githubToken`, but not
-// `tokenTtlSeconds` or `passwordMinLength`, which configure credentials without holding one.
+// A key whose last word names a credential: `password`, `dbPassword`, `api_key`, `githubToken`, `db_pass`,
+// `passphrase`, `pin`, but not `tokenTtlSeconds` or `passwordMinLength`, which configure credentials without holding
+// one. The words are detect-secrets' KeywordDetector's denylist (`db_?pass`, `key_?pass`, `(auth|service|account|db|
+// database|priv|private|client)_?key`, …) with the short forms people write (`pass`, `pw`, `pin`).
 const credentialKey =
-  /(?:^|_)(?:password|passwd|pwd|secret|token|api_?key|apikey|private_?key|access_?key|client_?secret|secret_?access_?key)$/;
+  /(?:^|_)(?:password|passwd|passphrase|pass|pwd|pw|pin|secret|token|credentials?|api_?key|apikey|(?:auth|service|account|db|database|priv|private|client|access|signing|encryption)_?key|client_?secret|secret_?access_?key)$/;
 
 // Values that point at a secret store instead of holding the secret.
 const referencePatterns = [

@@ -21,7 +21,8 @@ const end = String.raw`(?=[\x60'"\s;]|\\[nr]|$)`;
 export const secretRules: readonly SecretRule[] = [
   {
     id: 'aws-access-token',
-    pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/,
+    // gitleaks' rule, bounded by any character that is not a letter or digit: `prod_AKIA…` holds a key id too.
+    pattern: /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/,
     allow: /^.+EXAMPLE$/,
   },
   { id: 'private-key', pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/i },
@@ -89,7 +90,7 @@ export const secretRules: readonly SecretRule[] = [
     // match, but not a letter or digit (`mytoken=`, `keysecret_…`).
     id: 'itv:credential-assignment',
     pattern:
-      /(?<![a-z0-9])(?:password|passwd|pwd|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,}/i,
+      /(?<![a-z0-9])(?:password|passwd|passphrase|pass|pwd|pw|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,}/i,
     allow: /(?:arn:aws|\{\{resolve:|\$\{|(?:ssm|secretsmanager|vault):)/i,
   },
   {

@@ -22,3 +22,41 @@ describe('a credential key, however it is spelt to the eye', () => {
     expect(holdsLiteralCredential('парольный', 'Hunter2Hunter2x')).toBe(false);
   });
 });
+
+describe('the words that name a credential', () => {
+  test('detect-secrets’ keywords and the short forms people write are credential keys', () => {
+    for (const key of [
+      'passphrase',
+      'pass',
+      'db_pass',
+      'DB_PASS',
+      'dbPass',
+      'pw',
+      'pin',
+      'credentials',
+      'authKey',
+      'service_key',
+      'dbKey',
+      'signingKey',
+      'encryption-key',
+    ])
+      expect({ key, holds: holdsLiteralCredential(key, 'Sup3rS3cretValue99') }).toEqual({ key, holds: true });
+  });
+
+  test('words that only contain one, or configure one, are not', () => {
+    for (const key of [
+      'passenger',
+      'bypass',
+      'compass',
+      'pinned',
+      'spin',
+      'passMark',
+      'pinLength',
+      'keyspace',
+    ])
+      expect({ key, holds: holdsLiteralCredential(key, 'Sup3rS3cretValue99') }).toEqual({
+        key,
+        holds: false,
+      });
+  });
+});

@@ -106,6 +106,12 @@ describe('the vendored secret rules', () => {
       expect({ text, rule: matchingRule(text)?.id }).toEqual({ text, rule: expect.any(String) });
     }
     expect(matchingRule('aws_access_key_id=AKIAQWERTY234567ZXCV')?.id).toBe('aws-access-token');
+    // A key id glued to a word by `_` or `-`, as a name or a tag would hold it.
+    expect(matchingRule('prod_AKIAQWERTYUIOPASDFGH')?.id).toBe('aws-access-token');
+    expect(matchingRule('key-AKIAQWERTYUIOPASDFGH-old')?.id).toBe('aws-access-token');
+    expect(matchingRule('xAKIAQWERTYUIOPASDFGH')).toBeUndefined();
+    expect(matchingRule('db_pass=Sup3rS3cret99')?.id).toBe('itv:credential-assignment');
+    expect(matchingRule('passphrase: Sup3rS3cret99')?.id).toBe('itv:credential-assignment');
     expect(matchingRule('aws_access_key_id=AKIAIOSFODNN7EXAMPLE')).toBeUndefined();
   });
 
