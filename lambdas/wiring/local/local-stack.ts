@@ -6,6 +6,7 @@ import { DynamoStateStore } from '../../adapters/aws/dynamodb-state-store.js';
 import { ensureTables } from '../../adapters/aws/tables.js';
 import { EvidencePayloadStore } from '../../adapters/evidence-payload-store.js';
 import { createLocalRelease } from '../../adapters/local/appconfig-simulator.js';
+import { clockStartOf, readClockAnchor, writeClockAnchor } from '../../adapters/local/clock-anchor.js';
 import { declaredFaults } from '../../adapters/local/declared-faults.js';
 import { openDynalite } from '../../adapters/local/dynalite-server.js';
 import { migrateLegacyEvidence } from '../../adapters/local/legacy-evidence-layout.js';
@@ -68,6 +69,8 @@ export async function openLocalStack(
     keepPrivateFolder(join(home, 'evidence'));
     await migrateLegacyEvidence(join(home, 'evidence'));
   }
+  // Read before anything is opened: a damaged anchor file is refused with nothing to close.
+  const anchor = options.inMemory ? undefined : readClockAnchor(home);
   const dynamo = await openDynalite({
     ...(options.inMemory ? {} : { path: join(home, 'dynamodb') }),
     ...(options.onStoreFailure ? { onStoreFailure: options.onStoreFailure } : {}),
@@ -82,15 +85,19 @@ export async function openLocalStack(
     everyPartition,
     readMostlyPartitions,
   );
-  // Virtual time never runs backwards across runs: it starts at the later of now and the ledger's last entry.
+  // Virtual time never runs backwards across runs: it starts no earlier than the ledger's last entry, at the wall's
+  // time moved by the home's anchor (ITV_CLOCK_START, kept in the home: clock-anchor.ts).
   const head = await ledger.head(ledgerName);
   const wall = new Date();
-  const start = Math.max(
-    (options.clockStart ?? wall).getTime(),
-    head ? Date.parse(head.entry.timestamp) + 1 : 0,
-  );
+  const started = clockStartOf({
+    wall,
+    asked: options.clockStart,
+    anchor,
+    lastEntryAt: head?.entry.timestamp,
+  });
+  if (started.changed && started.anchor !== undefined && !options.inMemory) writeClockAnchor(home, started.anchor);
   // The wall's time at the start is named in every checkpoint signed on this clock, beside the start itself.
-  const clock = new VirtualClock(new Date(start), { wallStartedAt: wall });
+  const clock = new VirtualClock(started.start, { wallStartedAt: wall });
   const catalog = options.catalog ?? checkContracts(loadCatalog());
   const signer = await LocalSigner.fromFile(join(home, 'keys', 'signing-key.pem'));
   const ids = counterIds();
