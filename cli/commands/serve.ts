@@ -10,7 +10,7 @@ import { controlPlane } from '../control-plane/client.js';
 import { announcesBody, readBody } from '../control-plane/read-body.js';
 import { listenLocally, portOption } from '../port-option.js';
 import { notAPath, requestTarget } from '../request-target.js';
-import { bearerPrincipal, bearerToken, tokenPrincipal } from '../runtime/local-tokens.js';
+import { bearerPrincipal, bearerToken, checkTokensFile, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
 import { answerClientError } from './serve-client-error.js';
 
@@ -44,6 +44,8 @@ const notReturned = new Set([
 export async function serveCommand(options: { port?: string; json?: boolean }): Promise<number> {
   const port = portOption(options.port, 8787, 'itv serve');
   const home = itvHome();
+  // A tokens file another user could have written is refused before anything listens.
+  checkTokensFile(home);
   // As any command: a control plane built from other sources is restarted on this one's when idle, else refused.
   const first = await controlPlane(home);
   const served = await ServedBuild.start(first.build);

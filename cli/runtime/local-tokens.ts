@@ -66,6 +66,9 @@ function readTokens(home: string): TokenFile {
   // Without a prototype: a principal named `constructor` or `__proto__` is a key like any other.
   const tokens: TokenFile['tokens'] = Object.create(null);
   if (!existsSync(file)) return { version: 3, tokens };
+  const { mode, uid } = statSync(file);
+  const untrusted = untrustedTokensFile(file, mode, uid, process.geteuid?.());
+  if (untrusted !== undefined) throw new UntrustedTokensError(untrusted);
   const read = JSON.parse(readFileSync(file, 'utf8')) as TokenFile | EarlierTokenFile;
   if (read.version === 3) return { version: 3, tokens: Object.assign(tokens, read.tokens) };
   // An earlier file's one token a principal, named by its digest's first 8 hex characters.
@@ -77,6 +80,29 @@ function readTokens(home: string): TokenFile {
     ];
   }
   return { version: 3, tokens };
+}
+
+/** `tokens.json` is not one only its owner, this user, could have written: a token in it may have been planted. */
+export class UntrustedTokensError extends ItvError {}
+
+/**
+ * Why a tokens file with `mode`, owned by `uid`, cannot be trusted by the user `ownUid`, or undefined: a file another
+ * user owns, or that the group or others may write, could hold the digest of a token its writer chose — a credential
+ * for any principal. (Reading it gives nothing away: it holds digests.)
+ */
+export function untrustedTokensFile(
+  file: string,
+  mode: number,
+  uid: number,
+  ownUid: number | undefined,
+): string | undefined {
+  if (ownUid !== undefined && uid !== ownUid) {
+    return `${file} belongs to user ${uid}, not to you (user ${ownUid}): another user put it there, and any token in it may be theirs; itv serve honours no token from it. Move it aside and issue the tokens you need again (itv token PRINCIPAL)`;
+  }
+  if ((mode & 0o022) !== 0) {
+    return `${file} may be written by ${mode & 0o002 ? 'any user' : 'its group'} (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): a token in it may have been put there by another; itv serve honours no token from it. If you made it so, run chmod 600 on it; otherwise move it aside and issue the tokens you need again (itv token PRINCIPAL)`;
+  }
+  return undefined;
 }
 
 /** The tokens `principal` holds: its own entry only, never a property every object inherits. */
@@ -267,9 +293,19 @@ function lockHolder(lock: string): { pid?: unknown; at?: unknown } | undefined {
   }
 }
 
-/** The principal whose token this is (expired or not); undefined for none. */
+/** The principal whose token this is (expired or not); undefined for none, and for a tokens file not trusted. */
 export function tokenPrincipal(home: string, token: string): string | undefined {
-  return tokenHolder(home, token)?.principal;
+  try {
+    return tokenHolder(home, token)?.principal;
+  } catch (error) {
+    if (error instanceof UnknownCallerError) return undefined;
+    throw error;
+  }
+}
+
+/** Throws UntrustedTokensError when the home's tokens file could hold a token another user put there. */
+export function checkTokensFile(home: string): void {
+  readTokens(home);
 }
 
 /**
@@ -279,7 +315,15 @@ export function tokenPrincipal(home: string, token: string): string | undefined 
 function tokenHolder(home: string, token: string): { principal: string; expiresAt?: string } | undefined {
   const presented = digest(token);
   let found: { principal: string; expiresAt?: string } | undefined;
-  for (const [principal, held] of Object.entries(readTokens(home).tokens)) {
+  let file: TokenFile;
+  try {
+    file = readTokens(home);
+  } catch (error) {
+    // No token from a file somebody else could have written: the caller is refused, told why.
+    if (error instanceof UntrustedTokensError) throw new UnknownCallerError(error.message, 'Bearer');
+    throw error;
+  }
+  for (const [principal, held] of Object.entries(file.tokens)) {
     for (const kept of held) {
       const stored = Buffer.from(kept.sha256, 'hex');
       if (stored.length === presented.length && timingSafeEqual(stored, presented)) {

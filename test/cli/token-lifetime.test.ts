@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../catalog/index.js';
-import { bearerCaller, issueToken, revokeToken } from '../../cli/runtime/local-tokens.js';
+import {
+  bearerCaller,
+  issueToken,
+  revokeToken,
+  untrustedTokensFile,
+} from '../../cli/runtime/local-tokens.js';
+import { UnknownCallerError } from '../../lambdas/core/errors.js';
 import { runItv } from '../support/run-itv.js';
 import { intentsBudgetMs } from '../support/time-budget.js';
 
@@ -76,6 +82,31 @@ describe('itv serve bearer tokens: expiry and revocation', () => {
     expect(() => bearerCaller(home)(bearer(token), catalog)).toThrow(/or it was revoked/);
   });
 
+  test('a tokens file its group or any user may write is trusted for no token, and itv token refuses it', async () => {
+    // Prepare: a token issued as itv issues it, then the file left writable by others, as a planted one would be.
+    const { token } = issueToken(home, 'bob');
+    chmodSync(join(home, 'tokens.json'), 0o666);
+
+    // Act
+    const refused = (() => {
+      try {
+        bearerCaller(home)(bearer(token), catalog);
+        return undefined;
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    const listed = await runItv(home, ['token', 'bob', '--list']);
+
+    // Assess
+    expect(refused).toBeInstanceOf(UnknownCallerError);
+    expect(refused?.message).toMatch(
+      /tokens\.json may be written by any user \(mode 0666\).*honours no token/,
+    );
+    expect(listed.code).toBe(1);
+    expect(listed.stderr).toMatch(/tokens\.json may be written by any user/);
+  });
+
   test(
     'itv token says when the token expires, revokes with --revoke, and refuses a lifetime it cannot give',
     async () => {
@@ -105,4 +136,23 @@ describe('itv serve bearer tokens: expiry and revocation', () => {
     },
     intentsBudgetMs(1),
   );
+});
+
+describe('which tokens files are trusted', () => {
+  test('one its user owns that only its user may write; not one another user owns, nor one others may write', () => {
+    expect(untrustedTokensFile('t.json', 0o100600, 501, 501)).toBeUndefined();
+    // Digests only: readable by others gives nothing away.
+    expect(untrustedTokensFile('t.json', 0o100644, 501, 501)).toBeUndefined();
+    expect(untrustedTokensFile('t.json', 0o100600, 502, 501)).toMatch(
+      /belongs to user 502, not to you \(user 501\): another user put it there/,
+    );
+    expect(untrustedTokensFile('t.json', 0o100620, 501, 501)).toMatch(
+      /may be written by its group \(mode 0620\)/,
+    );
+    expect(untrustedTokensFile('t.json', 0o100602, 501, 501)).toMatch(
+      /may be written by any user \(mode 0602\)/,
+    );
+    // Where the platform has no user ids (Windows), the mode alone.
+    expect(untrustedTokensFile('t.json', 0o100600, 0, undefined)).toBeUndefined();
+  });
 });
