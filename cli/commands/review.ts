@@ -31,6 +31,15 @@ export async function reviewCommand(
   const limit = followLimit(options.timeout);
   // Without a decision, what there is to decide: the reviewer reads the change before approving it.
   if (!options.approve && !options.reject) {
+    if (options.reason !== undefined) {
+      throw new InvalidInputError('itv review --reason goes with a decision', [
+        {
+          path: '--reason',
+          message:
+            'is recorded with --approve or --reject: add one, or leave --reason out to read the change',
+        },
+      ]);
+    }
     if (limit) {
       throw new InvalidInputError('itv review --timeout bounds the wait after a decision', [
         {

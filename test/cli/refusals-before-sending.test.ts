@@ -45,6 +45,11 @@ describe('refusals a command makes before sending anything', () => {
       /^ {2}--reason: is required to reject/m,
     ],
     [
+      'review --reason without a decision',
+      ['review', 'some-intent', '--reason', 'looks fine', '--as', 'xavier'],
+      /^ {2}--reason: is recorded with --approve or --reject: add one, or leave --reason out to read the change$/m,
+    ],
+    [
       'review with both decisions',
       ['review', 'some-intent', '--approve', '--reject', '--as', 'victor'],
       /option '--(approve|reject)' cannot be used with option '--(reject|approve)'/,

@@ -95,7 +95,8 @@ export async function openLocalStack(
     anchor,
     lastEntryAt: head?.entry.timestamp,
   });
-  if (started.changed && started.anchor !== undefined && !options.inMemory) writeClockAnchor(home, started.anchor);
+  if (started.changed && started.anchor !== undefined && !options.inMemory)
+    writeClockAnchor(home, started.anchor);
   // The wall's time at the start is named in every checkpoint signed on this clock, beside the start itself.
   const clock = new VirtualClock(started.start, { wallStartedAt: wall });
   const catalog = options.catalog ?? checkContracts(loadCatalog());
