@@ -1,8 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceIntegrityError, InvalidInputError } from '../../lambdas/core/errors.js';
 import { bundleFilesOf, storedBundleFiles } from '../../lambdas/core/evidence/bundle-archive.js';
-import { MANIFEST_FILE, PUBLIC_KEY_FILE } from '../../lambdas/core/evidence/bundle-layout.js';
+import {
+  ARCHIVE_FILE,
+  CHECKPOINT_FILE,
+  ENTRIES_FILE,
+  MANIFEST_FILE,
+  PUBLIC_KEY_FILE,
+} from '../../lambdas/core/evidence/bundle-layout.js';
 import { type BundleVerification, verifyBundle } from '../../lambdas/core/evidence/verify-bundle.js';
 import { isPossibleIntentId } from '../../lambdas/core/intent-id-syntax.js';
 import { keyIdOf } from '../../lambdas/core/signing/key-id.js';
@@ -52,9 +58,26 @@ export function readBundleDir(dir: string): Map<string, Uint8Array> {
     if (stat.isFile()) files.set(name, readFileSync(path));
     else if (stat.isDirectory()) files.set(`${name}/`, new Uint8Array());
   }
+  // A folder holding none of a bundle's files is no bundle (a bundle missing some fails its checks instead): the
+  // folder a tar of one was unpacked into, say, which holds the bundle's own folder.
+  if (!bundleFileNames.some((name) => files.has(name))) {
+    const inside = names.find((name) => existsSync(join(dir, name, MANIFEST_FILE)));
+    throw new InvalidInputError(`${dir} is not an evidence bundle`, [
+      {
+        path: 'dir',
+        message:
+          inside === undefined
+            ? `holds none of a bundle's files (${bundleFileNames.join(', ')}): give the folder itv evidence pull wrote, or the one the console's bundle tar unpacks to (itv-evidence-ID)`
+            : `holds none of a bundle's files; the bundle is in ${join(dir, inside)}: run itv evidence verify ${join(dir, inside)}`,
+      },
+    ]);
+  }
   // An unsound archive is named by its path in the folder: the folder is no store, and its name no intent id.
   return bundleFilesOf(files, { of: (name) => join(dir, name), inStore: false });
 }
+
+/** The files any bundle folder holds at least one of. */
+const bundleFileNames = [MANIFEST_FILE, CHECKPOINT_FILE, ENTRIES_FILE, ARCHIVE_FILE, PUBLIC_KEY_FILE];
 
 /**
  * `itv evidence pull`: `GET /intents/{id}/evidence` on the home's control plane, written to a new folder once it

@@ -84,7 +84,7 @@ describe('itv serve bearer tokens: expiry and revocation', () => {
 
   test('a tokens file its group or any user may write is trusted for no token, and itv token refuses it', async () => {
     // Prepare: a token issued as itv issues it, then the file left writable by others, as a planted one would be.
-    const { token } = issueToken(home, 'bob');
+    const token = issueToken(home, 'bob');
     chmodSync(join(home, 'tokens.json'), 0o666);
 
     // Act

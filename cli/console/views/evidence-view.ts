@@ -25,8 +25,8 @@ export function evidenceView(
     : html`Checked under key ${verification.keyid ?? '—'}, the bundle's own public-key.pem: the stack did not give its key, so the bundle only shows it agrees with itself.`;
   return html`<p><a href="${intentHref(intentId)}">← Intent ${intentId}</a></p>
 <h1>Evidence bundle ${badge}</h1>
-<p><a href="${intentHref(intentId, '/evidence.tar')}" download>Download the bundle (tar)</a> — unpack it and run
-<code>itv evidence verify DIR --public-key KEY.pem</code> with the ledger's key (<code>itv ledger export --out FILE</code> writes it to <code>FILE.pub.pem</code>), or <code>docs/verify-bundle.sh --public-key KEY.pem</code> with openssl alone: without a key you hold, a bundle only shows it agrees with itself.</p>
+<p><a href="${intentHref(intentId, '/evidence.tar')}" download>Download the bundle (tar)</a> — it unpacks to the folder
+<code>itv-evidence-${intentId}</code>: run <code>itv evidence verify itv-evidence-${intentId} --public-key KEY.pem</code> in the folder you unpacked it in, with the ledger's key (<code>itv ledger export --out FILE</code> writes it to <code>FILE.pub.pem</code>), or <code>docs/verify-bundle.sh --public-key KEY.pem</code> with openssl alone: without a key you hold, a bundle only shows it agrees with itself.</p>
 <h2>Verification</h2>
 <table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead>
 <tbody>${verification.checks.map(

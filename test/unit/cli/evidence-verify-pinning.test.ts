@@ -194,3 +194,43 @@ describe('itv evidence verify, with no key given', () => {
     );
   });
 });
+
+describe('itv evidence verify of a folder that is no bundle', () => {
+  const work = mkdtempSync(join(tmpdir(), 'itv-evidence-nobundle-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  test('the folder a bundle tar was unpacked into names the bundle inside it; an unrelated one says what to give', async () => {
+    // Prepare: the console's tar unpacked into `unpacked/`, as a user does: its bundle is one folder down.
+    const unpacked = join(work, 'unpacked');
+    await sealedBundleDir(LocalSigner.inMemory(), join(unpacked, 'itv-evidence-x'));
+    const unrelated = join(work, 'examples');
+    mkdirSync(unrelated);
+    writeFileSync(join(unrelated, 'intent.json'), '{}');
+
+    // Act
+    const refusal = (dir: string) =>
+      evidenceVerifyCommand(dir, {}).then(
+        () => undefined,
+        (error: { message: string; issues: unknown }) => ({ message: error.message, issues: error.issues }),
+      );
+
+    // Assess
+    expect(await refusal(unpacked)).toEqual({
+      message: `${unpacked} is not an evidence bundle`,
+      issues: [
+        {
+          path: 'dir',
+          message: `holds none of a bundle's files; the bundle is in ${join(unpacked, 'itv-evidence-x')}: run itv evidence verify ${join(unpacked, 'itv-evidence-x')}`,
+        },
+      ],
+    });
+    expect((await refusal(unrelated))?.issues).toEqual([
+      {
+        path: 'dir',
+        message: expect.stringMatching(
+          /^holds none of a bundle's files \(manifest\.intoto\.json, .*itv-evidence-ID\)$/,
+        ),
+      },
+    ]);
+  });
+});
