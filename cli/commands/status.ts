@@ -23,7 +23,13 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
   console.log(`service  ${status.service ?? '-'}   risk tier ${status.tier ?? '-'}`);
   // A stack older than these fields answers without them: the lines are left out, not printed empty.
   if (status.requester) console.log(`requester ${terminalText(status.requester)}`);
-  if (change) console.log(`change   ${terminalText(change.target)}`);
+  // The declared change's whole line where the caller has its entries; else the API's target of it.
+  const target =
+    change?.target ??
+    (status.change
+      ? `${status.change.service}/${status.change.profile}@${status.change.contractVersion} (${status.change.kind})`
+      : undefined);
+  if (target) console.log(`change   ${terminalText(target)}`);
   console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.status === 'registering-contract') {
     console.log("         nothing to deploy: a schema update's contract is registered as it concludes");
@@ -38,7 +44,9 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
         : `, ${usd(status.valuePerHourPerEmployeeUsd)} per employee`;
     // The value model's figure; only a released change realises it (the value report counts the others as $0).
     const realised =
-      status.outcome === 'released' ? '' : ` — declared, not realised (${status.outcome ?? status.status})`;
+      (status.valueRealised ?? status.outcome === 'released')
+        ? ''
+        : ` — declared, not realised (${status.outcome ?? status.status})`;
     console.log(`value per hour ${usd(status.valuePerHourUsd)}${perEmployee}${realised}`);
   } else if (change && status.outcome === null) {
     const perEmployee =

@@ -30,6 +30,16 @@ const statusFields = {
   timeToValueSeconds: nullableNumber,
   valuePerHourUsd: nullableNumber,
   valuePerHourPerEmployeeUsd: nullableNumber,
+  valueRealised: z
+    .boolean()
+    .nullable()
+    .describe(
+      'true when valuePerHourUsd was realised (the change released); false when it is the value model’s figure of an intent that concluded otherwise (the value report counts it as $0); null with no figure',
+    ),
+  change: z
+    .object({ service: z.string(), profile: z.string(), contractVersion: z.string(), kind: z.string() })
+    .nullable()
+    .describe('what the intent changes, as declared, without its payload; null before it is declared'),
   rolloutPercentage: nullableNumber,
   deploymentPercentage: nullableNumber,
   requester: nullableText.describe(

@@ -38,6 +38,13 @@ export interface IntentStatus {
   tier: number | null;
   timeToValueSeconds: number | null;
   valuePerHourUsd: number | null;
+  /**
+   * Whether `valuePerHourUsd` was realised: true once the change released, false for the figure of an intent that
+   * concluded otherwise (its value model's, counted as $0 by the value report); null with no figure.
+   */
+  valueRealised: boolean | null;
+  /** What the intent changes, as declared: the service, profile, contract version and kind; null before then. */
+  change: DeclaredChangeTarget | null;
   /** `value_per_hour / employee_count` when the value model names its employees; no headcount is assumed. */
   valuePerHourPerEmployeeUsd: number | null;
   /** Why the intent did not (or not yet) release, in the requester's terms: every failed constraint, with what would pass. */
@@ -54,6 +61,14 @@ export interface IntentStatus {
   /** The reviewer of record's decision once one is recorded, else null: who, what, when and why. */
   review: RecordedReview | null;
   steps: Array<{ seq: number; type: string; timestamp: string }>;
+}
+
+/** The change an intent declares, without its payload. */
+export interface DeclaredChangeTarget {
+  service: string;
+  profile: string;
+  contractVersion: string;
+  kind: string;
 }
 
 /** A review decision as the ledger holds it; `reason` null for an approval recorded without one. */
@@ -105,6 +120,9 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
     tier: concluded?.tier ?? admission?.tier ?? null,
     timeToValueSeconds: concluded?.timeToValueSeconds ?? null,
     valuePerHourUsd: declared ? (concluded?.valuePerHourUsd ?? null) : null,
+    valueRealised:
+      declared && concluded?.valuePerHourUsd !== undefined ? concluded.outcome === 'released' : null,
+    change: changeTargetOf(declared?.intent?.change),
     valuePerHourPerEmployeeUsd: perEmployee(declared, concluded?.valuePerHourUsd),
     reasons: entries
       .filter((_, at) => !answeredLater(entries, at) && !supersededLater(entries, at))
@@ -119,6 +137,17 @@ export function intentStatus(intentId: string, entries: StoredEntry[]): IntentSt
       timestamp: stored.entry.timestamp,
     })),
   };
+}
+
+/** The declared change's target, or null where the declaration lacks one (a refused or earlier intent). */
+function changeTargetOf(change: unknown): DeclaredChangeTarget | null {
+  const { service, profile, contractVersion, kind } = (change ?? {}) as Partial<Record<string, unknown>>;
+  return typeof service === 'string' &&
+    typeof profile === 'string' &&
+    typeof contractVersion === 'string' &&
+    typeof kind === 'string'
+    ? { service, profile, contractVersion, kind }
+    : null;
 }
 
 /** The latest review decision on the ledger, if any. */

@@ -10,7 +10,9 @@ describe('the console evidence view', () => {
     const page = evidenceView('int-1', files, passed, true).toString();
 
     // Assess
-    expect(page).toContain('<code>itv evidence verify DIR --public-key KEY.pem</code>');
+    // The folder the tar unpacks to, named: a user who unpacks it where they are runs the command as it is.
+    expect(page).toContain('it unpacks to the folder\n<code>itv-evidence-int-1</code>');
+    expect(page).toContain('<code>itv evidence verify itv-evidence-int-1 --public-key KEY.pem</code>');
     expect(page).toContain('<code>docs/verify-bundle.sh --public-key KEY.pem</code>');
     expect(page).not.toMatch(/<code>itv evidence verify DIR<\/code>/);
   });

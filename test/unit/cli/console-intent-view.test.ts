@@ -37,6 +37,8 @@ const intent = (
   tier: 2,
   timeToValueSeconds: null,
   valuePerHourUsd: null,
+  valueRealised: null,
+  change: null,
   valuePerHourPerEmployeeUsd: null,
   rolloutPercentage: null,
   deploymentPercentage: null,

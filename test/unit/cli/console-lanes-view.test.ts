@@ -27,6 +27,8 @@ const intent = (status: string, entries: LedgerEntry[]): IntentWithEntries => ({
   tier: 2,
   timeToValueSeconds: null,
   valuePerHourUsd: null,
+  valueRealised: null,
+  change: null,
   valuePerHourPerEmployeeUsd: null,
   rolloutPercentage: null,
   deploymentPercentage: null,

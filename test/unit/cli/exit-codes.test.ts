@@ -10,6 +10,8 @@ const statusOf = (status: string, outcome: string | null = null): IntentStatus =
   tier: null,
   timeToValueSeconds: null,
   valuePerHourUsd: null,
+  valueRealised: null,
+  change: null,
   rolloutPercentage: null,
   deploymentPercentage: null,
   requester: null,

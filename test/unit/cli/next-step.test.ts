@@ -12,6 +12,8 @@ const parked = (status: string, intentId = 'i-1'): IntentStatus => ({
   tier: 2,
   timeToValueSeconds: null,
   valuePerHourUsd: null,
+  valueRealised: null,
+  change: null,
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   rolloutPercentage: null,

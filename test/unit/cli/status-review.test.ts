@@ -12,6 +12,8 @@ const reviewed: IntentStatus = {
   tier: 3,
   timeToValueSeconds: 600,
   valuePerHourUsd: 17.12,
+  valueRealised: true,
+  change: null,
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   rolloutPercentage: 100,

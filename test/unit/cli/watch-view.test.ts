@@ -11,6 +11,8 @@ const releasing = (rolloutPercentage: number | null, steps: IntentStatus['steps'
   tier: 1,
   timeToValueSeconds: null,
   valuePerHourUsd: null,
+  valueRealised: null,
+  change: null,
   valuePerHourPerEmployeeUsd: null,
   reasons: [],
   rolloutPercentage,

@@ -314,4 +314,40 @@ describe('intentStatus: sentences composed from recorded facts', () => {
     });
     expect(intentStatus('i', [declared, concluded])!.valuePerHourPerEmployeeUsd).toBeNull();
   });
+
+  test('says whether its value per hour was realised, and what it changes, as declared', () => {
+    // Prepare
+    const declaredChange = entry('intent.declared', {
+      intent: {
+        title: 'T',
+        change: {
+          service: 'launch-flags',
+          profile: 'flags',
+          contractVersion: '1.0.0',
+          kind: 'feature-flag',
+          payload: {},
+        },
+      },
+    });
+    const concluded = (outcome: string) =>
+      entry('intent.concluded', { outcome, valuePerHourUsd: 40, tier: 0 });
+
+    // Act
+    const released = intentStatus('i', [declaredChange, concluded('released')])!;
+    const stopped = intentStatus('i', [declaredChange, concluded('stopped')])!;
+    const inFlight = intentStatus('i', [declaredChange])!;
+    const refused = intentStatus('i', [entry('intent.incomplete', { issues: [] })])!;
+
+    // Assess
+    expect([released.valuePerHourUsd, released.valueRealised]).toEqual([40, true]);
+    expect([stopped.valuePerHourUsd, stopped.valueRealised]).toEqual([40, false]);
+    expect([inFlight.valuePerHourUsd, inFlight.valueRealised]).toEqual([null, null]);
+    expect(released.change).toEqual({
+      service: 'launch-flags',
+      profile: 'flags',
+      contractVersion: '1.0.0',
+      kind: 'feature-flag',
+    });
+    expect([refused.change, refused.valueRealised]).toEqual([null, null]);
+  });
 });
