@@ -30,24 +30,38 @@ export async function runAlongside<S, R>(
   [first, second]: [S, S],
   run: (scenario: S) => Promise<R>,
 ): Promise<[R, R]> {
-  const admittedBefore = new Set(await admittedIds(session));
+  const before = new Set((await inFlight(session)).map((item) => item.sk));
   pair = { tags: new Map(), last: new Map() };
+  // Time is held until the second is in the pipeline: the first, once admitted, waits at its release's first wait
+  // with its lane held, however long this process takes to start the second (a wall-clock race otherwise: the first
+  // could release whole before the second asked for the lane).
+  const letGo = session.pipeline.holdClock();
   try {
     let firstDone = false;
     const firstRun = run(first).finally(() => {
       firstDone = true;
     });
     // Wall-clock polling of the local state store: the first execution runs in this process meanwhile.
-    while (!firstDone && (await admittedIds(session)).every((id) => admittedBefore.has(id))) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return await Promise.all([firstRun, run(second)]);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const arrived = async (admitted: boolean) =>
+      (await inFlight(session)).filter(
+        (item) => !before.has(item.sk) && (!admitted || (item.data.status ?? 'admitted') === 'admitted'),
+      );
+    while (!firstDone && (await arrived(true)).length === 0) await pause();
+    let secondDone = false;
+    const secondRun = run(second).finally(() => {
+      secondDone = true;
+    });
+    // The second is in once a lease of it is recorded beside the first's: queued behind it, or admitted.
+    while (!secondDone && (await arrived(false)).length < (firstDone ? 1 : 2)) await pause();
+    letGo();
+    return await Promise.all([firstRun, secondRun]);
   } finally {
+    letGo();
     pair = undefined;
   }
 }
 
-async function admittedIds(session: Session): Promise<string[]> {
-  const items = await session.stack.deps.state.list<InFlightRecord>(stateKeys.inFlight().pk);
-  return items.filter((item) => (item.data.status ?? 'admitted') === 'admitted').map((item) => item.sk);
+async function inFlight(session: Session) {
+  return session.stack.deps.state.list<InFlightRecord>(stateKeys.inFlight().pk);
 }

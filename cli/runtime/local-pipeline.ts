@@ -172,6 +172,15 @@ export class LocalPipeline {
   }
 
   /**
+   * Counts the caller as one more execution at work until the function returned is called: on the virtual clock,
+   * time does not move meanwhile, so an execution that waits stays where it waits (the demo holds the clock while
+   * it starts a second intent beside a first that holds the lane).
+   */
+  holdClock(): () => void {
+    return this.options.scheduler.join();
+  }
+
+  /**
    * Starts an execution with `{ intent, source, caller }` and runs it until it ends or parks for review. The
    * caller is who submits it, as the entry point authenticated them; without one nothing is declared.
    */

@@ -32,8 +32,10 @@ describe('itv ledger verify and itv evidence verify, given a file they cannot us
     writeFileSync(exportFile, '');
     notWitness = join(dir, 'another-export.jsonl');
     writeFileSync(notWitness, `${JSON.stringify({ entry: { seq: 0 }, hash: '00' })}\n`);
+    // A folder with a bundle's file in it (its manifest, whatever it holds): the key is what these cases get wrong.
     bundleDir = join(dir, 'bundle');
     mkdirSync(bundleDir);
+    writeFileSync(join(bundleDir, 'manifest.intoto.json'), '{}');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
