@@ -106,7 +106,7 @@ export async function submit(
   const salt = await refuseAtTheDoor(submission.raw, deps.payloads);
   const { intent } = await bindSubmission(submission.raw, submission.caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
-  if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
+  if (!checked.ok) throw new InvalidInputError('the intent is incomplete or malformed', checked.issues);
   await refuseAnotherRequestersId(checked.intentId, checked.intent.authority.requester, deps);
   return start(checked.intentId, intent, submission, executions, deps, { content: checked.intent });
 }

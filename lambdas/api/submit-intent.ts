@@ -102,7 +102,7 @@ async function dryRun(raw: unknown, caller: Caller, deps: DoorDeps & { policies?
   const salt = await refuseAtTheDoor(raw, deps.payloads);
   const { intent } = await bindSubmission(raw, caller, deps, now);
   const checked = checkCompleteness(intent, deps.catalog, salt, now);
-  if (!checked.ok) throw new InvalidInputError('the intent is incomplete', checked.issues);
+  if (!checked.ok) throw new InvalidInputError('the intent is incomplete or malformed', checked.issues);
   return dryRunIntent(await withPayload(checked.intent, deps.payloads), checked.intentId, {
     ...deps,
     policies: deps.policies ?? defaultPolicySet,

@@ -56,7 +56,7 @@ describe('itv with --json, as a CI script reads it', () => {
           type: 'urn:itv:problem:invalid-input-error',
           title: 'Bad Request',
           status: 400,
-          detail: 'the intent is incomplete',
+          detail: 'the intent is incomplete or malformed',
           issues: [{ path: 'constraints.notbefore', message: expect.stringMatching(/is not a field/) }],
         });
       }

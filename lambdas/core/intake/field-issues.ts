@@ -106,6 +106,30 @@ export function fieldIssues(
         ];
       }
     }
+    // zod's defaults for a literal and a date-time ("Invalid input: expected \"itv/v1\"", "Invalid ISO datetime"),
+    // said with what was sent, as the rest are.
+    if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid input: expected ')) {
+      const allowed = issue.values.map((value) => JSON.stringify(value)).join(' or ');
+      return [{ path, message: `${label}: must be ${allowed}, got ${shown(valueAt(raw, issue.path))}` }];
+    }
+    if (
+      issue.code === 'invalid_format' &&
+      issue.format === 'datetime' &&
+      issue.message === 'Invalid ISO datetime'
+    ) {
+      return [
+        {
+          path,
+          message: `${label}: must be an ISO-8601 instant with an offset (Z or ±hh:mm), such as 2026-11-04T15:00:00Z, got ${shown(valueAt(raw, issue.path))}`,
+        },
+      ];
+    }
     return [{ path, message: `${label}: ${issue.message}` }];
   });
+}
+
+/** A value sent, as a message quotes it: a string in quotes (cut at 40 characters), anything else by its kind. */
+function shown(value: unknown): string {
+  if (typeof value !== 'string') return kindOf(value);
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 }

@@ -46,6 +46,28 @@ describe('checkCompleteness', () => {
     }
   });
 
+  test('a wrong literal and a malformed instant are named with what they must be and what was sent', () => {
+    const result = checkCompleteness(
+      edited((d) => {
+        d.apiVersion = 'itv/v2';
+        d.timestamp = 'next tuesday';
+        (d as Record<string, unknown>).constraints = { notBefore: 12 };
+      }),
+      catalog,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      issues: expect.arrayContaining([
+        { path: 'apiVersion', message: 'apiVersion: must be "itv/v1", got "itv/v2"' },
+        {
+          path: 'timestamp',
+          message:
+            'timestamp: must be an ISO-8601 instant with an offset (Z or ±hh:mm), such as 2026-11-04T15:00:00Z, got "next tuesday"',
+        },
+      ]),
+    });
+  });
+
   test('requires a value model', () => {
     const result = checkCompleteness(
       edited((d) => {
