@@ -105,7 +105,8 @@ function withoutField(issue: { path: string; message: string }): string {
  */
 function flagOf(path: string, flags: FlagsByField): string {
   if (Object.hasOwn(argumentsForPathParameters, path)) return argumentsForPathParameters[path]!;
-  const field = /^[^.[]*/.exec(path)?.[0] ?? path;
+  // A query parameter the command sent is named by its flag as a body field is (`query.limit` is `--limit`).
+  const field = /^(?:query\.)?([^.[]*)/.exec(path)?.[1] ?? path;
   return Object.hasOwn(flags, field) ? flags[field]! : path;
 }
 

@@ -76,7 +76,12 @@ export function withConventions(
 ): Route {
   return async (event) => {
     const refused = refuseRequest(route, event);
-    return asProblem(refused ?? (await handle(event)), instanceOf(event));
+    // The query parameters its issues may name: all the route reads, or, where a body's fields could share a name
+    // with one, those the request sent.
+    const queryNames = (route.query ?? []).filter(
+      (name) => !route.body || event.queryStringParameters?.[name] !== undefined,
+    );
+    return asProblem(refused ?? (await handle(event)), instanceOf(event), queryNames);
   };
 }
 

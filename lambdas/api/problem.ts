@@ -132,6 +132,7 @@ export function problem(
 export function asProblem(
   result: APIGatewayProxyResult,
   instance: string | undefined,
+  queryNames: readonly string[] = [],
 ): APIGatewayProxyResult {
   if (result.statusCode < 400) return result;
   let body: Record<string, unknown> = {};
@@ -150,6 +151,17 @@ export function asProblem(
   ) as Record<string, string>;
   // Without an instance (a path that is not echoed back), none the handler set is kept either.
   const { instance: _set, ...members } = body;
+  // A query parameter is named as one (`query.limit`), as one the route does not read is: the handlers and the core
+  // name what they read by its name alone.
+  if (Array.isArray(members.issues) && queryNames.length > 0) {
+    members.issues = members.issues.map((issue: unknown) =>
+      typeof issue === 'object' &&
+      issue !== null &&
+      queryNames.includes((issue as { path?: unknown }).path as string)
+        ? { ...issue, path: `query.${(issue as { path: string }).path}` }
+        : issue,
+    );
+  }
   return problem(
     result.statusCode,
     error,

@@ -78,10 +78,16 @@ export function fakeConsoleApi(ledgerSize = 120) {
           issues.push(...(error as { issues: typeof issues }).issues);
         }
         if (!/^[1-9]\d*$/.test(limit) || Number(limit) > 200)
-          issues.push({ path: 'limit', message: `must be a whole number from 1 to 200, not "${limit}"` });
+          issues.push({
+            path: 'query.limit',
+            message: `must be a whole number from 1 to 200, not "${limit}"`,
+          });
         const since = url.searchParams.get('since');
         if (since !== null && Number.isNaN(Date.parse(since)))
-          issues.push({ path: 'since', message: `must be an ISO-8601 date or instant, not "${since}"` });
+          issues.push({
+            path: 'query.since',
+            message: `must be an ISO-8601 date or instant, not "${since}"`,
+          });
         if (issues.length > 0) {
           return { status: 400, body: { detail: 'invalid intent list query', issues } as T };
         }

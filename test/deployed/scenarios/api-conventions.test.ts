@@ -112,7 +112,7 @@ describe('API conventions on the deployed stack', () => {
     expect(released.status).toBe(200);
     expect(released.body.items.map((item) => item.intentId)).toContain(submittedId);
     expect(inFlight.body.items.map((item) => item.intentId)).not.toContain(submittedId);
-    expect([bad.status, bad.body.issues]).toEqual([400, [expect.objectContaining({ path: 'since' })]]);
+    expect([bad.status, bad.body.issues]).toEqual([400, [expect.objectContaining({ path: 'query.since' })]]);
     const first = await list('limit=1');
     expect(first.body.items).toHaveLength(1);
     // The stack holds this one intent: a page of one is the last page.

@@ -91,7 +91,7 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
       trailing: 0,
     });
     expect(badLimit.status).toBe(400);
-    expect(JSON.parse(badLimit.text)).toMatchObject({ issues: [{ path: 'limit' }] });
+    expect(JSON.parse(badLimit.text)).toMatchObject({ issues: [{ path: 'query.limit' }] });
   });
 
   test("the intent's evidence bundle pulled over the API verifies with the ledger's key pinned; an unknown intent is 404", async () => {
@@ -239,7 +239,7 @@ describe('the ledger, evidence, value and delegations over the deployed API', ()
     ]);
     expect([badFilter.status, badFilter.body.issues]).toEqual([
       400,
-      [expect.objectContaining({ path: 'status' })],
+      [expect.objectContaining({ path: 'query.status' })],
     ]);
   });
 });

@@ -171,7 +171,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
       ]);
       expect([noReason.status, noReason.body.issues]).toEqual([
         400,
-        [expect.objectContaining({ path: 'reason' })],
+        [expect.objectContaining({ path: 'query.reason' })],
       ]);
       expect(revoked.status).toBe(200);
       expect(revoked.body).toMatchObject({
@@ -301,7 +301,7 @@ describe('POST /delegations, DELETE /delegations/{id}', () => {
     expect(fromAlice.every((d) => d.from === 'alice' || d.to === 'alice')).toBe(true);
     expect([bad.status, (bad.body.issues as Array<{ path: string }>).map((issue) => issue.path)]).toEqual([
       400,
-      ['principal', 'status'],
+      ['query.principal', 'query.status'],
     ]);
     expect([unread.status, unread.body.issues]).toEqual([
       400,

@@ -193,7 +193,7 @@ describe('POST /intents?dryRun=true', () => {
     expect(empty.body.issues.map((issue: { path: string }) => issue.path)).toEqual(
       expect.arrayContaining(['goal', 'change']),
     );
-    expect([bad.status, bad.body.issues]).toEqual([400, [expect.objectContaining({ path: 'dryRun' })]]);
+    expect([bad.status, bad.body.issues]).toEqual([400, [expect.objectContaining({ path: 'query.dryRun' })]]);
     expect(await everything()).toEqual(before);
   });
 });

@@ -116,7 +116,7 @@ describe('GET /intents', () => {
     const unknown = await get('/intents?service=no-such-service');
     expect(unknown.status).toBe(400);
     const issues = unknown.body.issues as unknown as Array<{ path: string; message: string }>;
-    expect(issues).toEqual([expect.objectContaining({ path: 'service' })]);
+    expect(issues).toEqual([expect.objectContaining({ path: 'query.service' })]);
     for (const known of [
       '"no-such-service" is not in the service catalog',
       'launch-flags',
@@ -130,7 +130,7 @@ describe('GET /intents', () => {
     const unknown = await get('/intents?team=no-such-team&service=no-such-service');
     expect(unknown.status).toBe(400);
     const issues = unknown.body.issues as unknown as Array<{ path: string; message: string }>;
-    expect(issues.map((issue) => issue.path)).toEqual(['service', 'team']);
+    expect(issues.map((issue) => issue.path)).toEqual(['query.service', 'query.team']);
     expect(issues[1]!.message).toContain('"no-such-team" is not a team of the catalog; known teams: ');
     const team = (await get('/intents')).body.items[0]!.team;
     expect(issues[1]!.message).toContain(team);
@@ -146,7 +146,7 @@ describe('GET /intents', () => {
     ]);
     const reused = await get(`/intents?limit=1&cursor=${cursor}`);
     expect(reused.status).toBe(400);
-    expect(reused.body.issues).toEqual([expect.objectContaining({ path: 'cursor' })]);
+    expect(reused.body.issues).toEqual([expect.objectContaining({ path: 'query.cursor' })]);
   });
 
   test('each bad parameter is 400 naming it', async () => {
@@ -170,7 +170,7 @@ describe('GET /intents', () => {
     ] as const) {
       const answer = await get(`/intents?${query}`);
       expect([query, answer.status]).toEqual([query, 400]);
-      expect(answer.body.issues).toEqual([expect.objectContaining({ path: field })]);
+      expect(answer.body.issues).toEqual([expect.objectContaining({ path: `query.${field}` })]);
     }
   });
 });

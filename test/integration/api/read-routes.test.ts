@@ -97,7 +97,7 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
   ])('GET /ledger?%s is a 400 naming %s', async (query, field) => {
     const answer = await getJson(`/ledger?${query}`);
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ error: 'InvalidInputError', issues: [{ path: field }] });
+    expect(answer.body).toMatchObject({ error: 'InvalidInputError', issues: [{ path: `query.${field}` }] });
   });
 
   test('the export and checkpoints, downloaded as the CLI does, verify with the served key; a page altered on the way does not', async () => {
@@ -152,7 +152,7 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     });
     expect(unknown.status).toBe(400);
     const issue = (unknown.body.issues as Array<{ path: string; message: string }>)[0];
-    expect(issue?.path).toBe('by');
+    expect(issue?.path).toBe('query.by');
     expect(issue?.message).toMatch(/"nonsense".*service, kind, team, tier, outcome.*region/);
   });
 
@@ -172,7 +172,7 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
       strategy: expect.any(String),
     });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ issues: [{ path: 'include' }] });
+    expect(bad.body).toMatchObject({ issues: [{ path: 'query.include' }] });
   });
 
   test("?include=metrics carries the service's metrics per minute over the release, beside each alarm's threshold", async () => {
@@ -235,6 +235,9 @@ describe('GET /ledger, /ledger/checkpoints, /intents/{id}/evidence, /value', () 
     });
     expect(none.body).toMatchObject({ groups: [], doraOverTime: { window: null, periods: [] } });
     expect(bad.status).toBe(400);
-    expect((bad.body.issues as Array<{ path: string }>).map((i) => i.path)).toEqual(['since', 'until']);
+    expect((bad.body.issues as Array<{ path: string }>).map((i) => i.path)).toEqual([
+      'query.since',
+      'query.until',
+    ]);
   });
 });
