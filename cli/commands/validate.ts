@@ -1,4 +1,5 @@
 import { issueText } from '../../lambdas/core/errors.js';
+import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
 import type { DryRunReport } from '../../lambdas/core/pipeline/dry-run.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
@@ -31,19 +32,57 @@ export async function validateCommand(
   else {
     printReport(file, report);
     // The dry run judges the change as if new: one already on the ledger is answered, not started again.
-    const known = await client.call<{ status?: string }>(
-      'GET',
-      `/intents/${encodeURIComponent(report.intentId)}`,
-    );
-    if (known.status === 200)
-      console.log(terminalText(alreadySubmittedLine(report.intentId, known.body.status)));
+    const latest = await latestAttempt(report.intentId, async (id) => {
+      const known = await client.call<AttemptStatus>('GET', `/intents/${encodeURIComponent(id)}`);
+      return known.status === 200 ? known.body : undefined;
+    });
+    if (latest) console.log(terminalText(alreadySubmittedLine(latest)));
   }
   return ['admitted', 'queued', 'scheduled'].includes(report.verdict) ? 0 : 2;
 }
 
-/** Said of an intent the ledger already holds: what `itv submit` of the same file would do instead of starting it. */
-export function alreadySubmittedLine(intentId: string, status: string | undefined): string {
-  return `already      submitted: intent ${intentId} is on the ledger${status ? ` (${status})` : ''}; itv submit answers it as a duplicate and starts nothing, unless it ended without releasing, when submit starts its next attempt`;
+/** An attempt as `GET /intents/{id}` answers it, as far as validate reads it. */
+export interface AttemptStatus {
+  intentId: string;
+  status: string;
+  outcome: string | null;
+}
+
+/** The most attempts of one intent validate looks through: far more than anybody runs. */
+const attemptsLooked = 100;
+
+/**
+ * The latest attempt of `intentId` the ledger holds (`intentId`, `…:attempt-2`, … in turn, until one is not there),
+ * or undefined when it holds none. `get` answers an attempt's status, undefined for none.
+ */
+export async function latestAttempt(
+  intentId: string,
+  get: (id: string) => Promise<AttemptStatus | undefined>,
+): Promise<AttemptStatus | undefined> {
+  let latest: AttemptStatus | undefined;
+  for (let number = 1; number <= attemptsLooked; number++) {
+    const found = await get(attemptRunId(intentId, number));
+    if (found === undefined) break;
+    latest = found;
+  }
+  return latest;
+}
+
+/** Said of an intent the ledger already holds: what `itv submit` of the same file would do, given its latest attempt. */
+export function alreadySubmittedLine(latest: AttemptStatus): string {
+  const head = `already      submitted: ${latest.intentId} is on the ledger (${latest.status}); itv submit`;
+  if (latest.outcome === null)
+    return `${head} answers it as a duplicate and starts nothing: it has not ended`;
+  if (latest.outcome === 'released')
+    return `${head} answers it as a duplicate and starts nothing: it released`;
+  const { intentId, number } = attemptOfRun(latest.intentId);
+  const next = attemptRunId(intentId, number + 1);
+  // After a stop, who may run it again is judged as a retry is: its requester, unless somebody else stopped it.
+  const whoMay =
+    latest.outcome === 'stopped'
+      ? ' (after a stop by somebody other than its requester, only an owner or a release steward may)'
+      : '';
+  return `${head} starts its next attempt, ${next}, since it ended without releasing${whoMay}`;
 }
 
 function printReport(file: string, report: DryRunReport): void {

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alreadySubmittedLine, latestAttempt } from '../../cli/commands/validate.js';
+import { attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
 import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -36,9 +38,46 @@ describe('itv validate of an intent already submitted', () => {
       const { intentId } = JSON.parse(submitted.stdout) as { intentId: string };
       expect(after.code).toBe(0);
       expect(after.stdout).toContain(
-        `already      submitted: intent ${intentId} is on the ledger (released); itv submit answers it as a duplicate and starts nothing, unless it ended without releasing, when submit starts its next attempt`,
+        `already      submitted: ${intentId} is on the ledger (released); itv submit answers it as a duplicate and starts nothing: it released`,
       );
     },
     intentsBudgetMs(1),
   );
+});
+
+describe('what validate says itv submit would do with an intent on the ledger', () => {
+  const attempts = (...statuses: Array<[string, string | null]>) => {
+    const byId = new Map(
+      statuses.map(([status, outcome], index) => {
+        const intentId = attemptRunId('int-1', index + 1);
+        return [intentId, { intentId, status, outcome }];
+      }),
+    );
+    return (id: string) => Promise.resolve(byId.get(id));
+  };
+
+  test('reads the latest attempt, and says the next one submit starts after one that did not release', async () => {
+    const latest = await latestAttempt(
+      'int-1',
+      attempts(['failed', 'failed'], ['schema-update-required', 'schema-update-required']),
+    );
+    expect(latest).toEqual({
+      intentId: 'int-1:attempt-2',
+      status: 'schema-update-required',
+      outcome: 'schema-update-required',
+    });
+    expect(alreadySubmittedLine(latest!)).toBe(
+      'already      submitted: int-1:attempt-2 is on the ledger (schema-update-required); itv submit starts its next attempt, int-1:attempt-3, since it ended without releasing',
+    );
+  });
+
+  test('one released or still running is answered as a duplicate; a stopped one says who may run it again', async () => {
+    expect(alreadySubmittedLine({ intentId: 'int-1', status: 'releasing', outcome: null })).toBe(
+      'already      submitted: int-1 is on the ledger (releasing); itv submit answers it as a duplicate and starts nothing: it has not ended',
+    );
+    expect(alreadySubmittedLine({ intentId: 'int-1', status: 'stopped', outcome: 'stopped' })).toMatch(
+      /starts its next attempt, int-1:attempt-2, since it ended without releasing \(after a stop by somebody other than its requester, only an owner or a release steward may\)$/,
+    );
+    expect(await latestAttempt('int-1', attempts())).toBeUndefined();
+  });
 });
