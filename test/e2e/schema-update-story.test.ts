@@ -85,4 +85,22 @@ describe('the express-pay launch waits for its contract update, then releases ag
       contractReleasedBy: update,
     });
   });
+
+  test('the two go toward one goal: the value report counts its value once, carried by the schema update', async () => {
+    // Act
+    const report = await runItv(home, ['value', 'report', '--json']);
+
+    // Assess
+    expect(report.code).toBe(0);
+    const { repeatedGoals } = JSON.parse(report.stdout) as {
+      repeatedGoals: Array<{ outcome: string; released: number; countedIntentId: string }>;
+    };
+    expect(repeatedGoals).toEqual([
+      expect.objectContaining({
+        outcome: 'Returning shoppers pay in one tap',
+        released: 2,
+        countedIntentId: update,
+      }),
+    ]);
+  });
 });
