@@ -1,6 +1,7 @@
 import { issueText } from '../../lambdas/core/errors.js';
-import { attemptOfRun, attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
+import { attemptOfRun, attemptRunId, endedUnreleased } from '../../lambdas/core/pipeline/attempts.js';
 import type { DryRunReport } from '../../lambdas/core/pipeline/dry-run.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { actingAs } from '../api/acting-as.js';
 import { chosenTarget, connect } from '../api/itv-api.js';
 import { printApiError } from '../control-plane/api-errors.js';
@@ -33,7 +34,10 @@ export async function validateCommand(
     printReport(file, report);
     // The dry run judges the change as if new: one already on the ledger is answered, not started again.
     const latest = await latestAttempt(report.intentId, async (id) => {
-      const known = await client.call<AttemptStatus>('GET', `/intents/${encodeURIComponent(id)}`);
+      const known = await client.call<AttemptStatus>(
+        'GET',
+        `/intents/${encodeURIComponent(id)}?include=entries`,
+      );
       return known.status === 200 ? known.body : undefined;
     });
     if (latest) console.log(terminalText(alreadySubmittedLine(latest)));
@@ -41,11 +45,12 @@ export async function validateCommand(
   return ['admitted', 'queued', 'scheduled'].includes(report.verdict) ? 0 : 2;
 }
 
-/** An attempt as `GET /intents/{id}` answers it, as far as validate reads it. */
+/** An attempt as `GET /intents/{id}?include=entries` answers it, as far as validate reads it. */
 export interface AttemptStatus {
   intentId: string;
   status: string;
   outcome: string | null;
+  entries?: LedgerEntry[];
 }
 
 /** The most attempts of one intent validate looks through: far more than anybody runs. */
@@ -71,10 +76,16 @@ export async function latestAttempt(
 /** Said of an intent the ledger already holds: what `itv submit` of the same file would do, given its latest attempt. */
 export function alreadySubmittedLine(latest: AttemptStatus): string {
   const head = `already      submitted: ${latest.intentId} is on the ledger (${latest.status}); itv submit`;
-  if (latest.outcome === null)
-    return `${head} answers it as a duplicate and starts nothing: it has not ended`;
-  if (latest.outcome === 'released')
-    return `${head} answers it as a duplicate and starts nothing: it released`;
+  // Judged by the rule submit itself applies to the attempt's entries (`chooseAttempt`).
+  if (!endedUnreleased((latest.entries ?? []).map((entry) => ({ entry })))) {
+    const why =
+      latest.outcome === null
+        ? 'it has not ended'
+        : latest.outcome === 'released'
+          ? 'it released'
+          : `it ended ${latest.outcome}, which does not run again as it is`;
+    return `${head} answers it as a duplicate and starts nothing: ${why}`;
+  }
   const { intentId, number } = attemptOfRun(latest.intentId);
   const next = attemptRunId(intentId, number + 1);
   // After a stop, who may run it again is judged as a retry is: its requester, unless somebody else stopped it.

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alreadySubmittedLine, latestAttempt } from '../../cli/commands/validate.js';
+import { type AttemptStatus, alreadySubmittedLine, latestAttempt } from '../../cli/commands/validate.js';
 import { attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -46,38 +47,73 @@ describe('itv validate of an intent already submitted', () => {
 });
 
 describe('what validate says itv submit would do with an intent on the ledger', () => {
-  const attempts = (...statuses: Array<[string, string | null]>) => {
+  /** An attempt's entries: declared, then `type` with `payload` when given. */
+  const entries = (intentId: string, last?: [string, Record<string, unknown>]): LedgerEntry[] =>
+    [['intent.declared', {}] as [string, Record<string, unknown>], ...(last ? [last] : [])].map(
+      ([type, payload], seq) => ({
+        ledger: 'main',
+        seq,
+        prevHash: '0'.repeat(64),
+        intentId,
+        type,
+        idempotencyKey: `${intentId}/${type}`,
+        timestamp: '2026-11-04T15:00:00.000Z',
+        payload,
+      }),
+    );
+  const concluded = (intentId: string, outcome: string): AttemptStatus => ({
+    intentId,
+    status: outcome,
+    outcome,
+    entries: entries(intentId, ['intent.concluded', { outcome }]),
+  });
+  const attempts = (...outcomes: string[]) => {
     const byId = new Map(
-      statuses.map(([status, outcome], index) => {
+      outcomes.map((outcome, index) => {
         const intentId = attemptRunId('int-1', index + 1);
-        return [intentId, { intentId, status, outcome }];
+        return [intentId, concluded(intentId, outcome)];
       }),
     );
     return (id: string) => Promise.resolve(byId.get(id));
   };
 
   test('reads the latest attempt, and says the next one submit starts after one that did not release', async () => {
-    const latest = await latestAttempt(
-      'int-1',
-      attempts(['failed', 'failed'], ['schema-update-required', 'schema-update-required']),
-    );
-    expect(latest).toEqual({
-      intentId: 'int-1:attempt-2',
-      status: 'schema-update-required',
-      outcome: 'schema-update-required',
-    });
+    const latest = await latestAttempt('int-1', attempts('failed', 'schema-update-required'));
+    expect(latest?.intentId).toBe('int-1:attempt-2');
     expect(alreadySubmittedLine(latest!)).toBe(
       'already      submitted: int-1:attempt-2 is on the ledger (schema-update-required); itv submit starts its next attempt, int-1:attempt-3, since it ended without releasing',
     );
+    expect(await latestAttempt('int-1', attempts())).toBeUndefined();
   });
 
-  test('one released or still running is answered as a duplicate; a stopped one says who may run it again', async () => {
-    expect(alreadySubmittedLine({ intentId: 'int-1', status: 'releasing', outcome: null })).toBe(
+  test('one released, rejected by its reviewer or still running is answered as a duplicate, as submit answers it', () => {
+    expect(alreadySubmittedLine(concluded('int-1', 'released'))).toMatch(/starts nothing: it released$/);
+    expect(alreadySubmittedLine(concluded('int-1', 'rejected'))).toMatch(
+      /starts nothing: it ended rejected, which does not run again as it is$/,
+    );
+    expect(
+      alreadySubmittedLine({
+        intentId: 'int-1',
+        status: 'releasing',
+        outcome: null,
+        entries: entries('int-1'),
+      }),
+    ).toBe(
       'already      submitted: int-1 is on the ledger (releasing); itv submit answers it as a duplicate and starts nothing: it has not ended',
     );
-    expect(alreadySubmittedLine({ intentId: 'int-1', status: 'stopped', outcome: 'stopped' })).toMatch(
+  });
+
+  test('a failed execution, concluded or not, and a stop are run again; after a stop it says who may', () => {
+    expect(
+      alreadySubmittedLine({
+        intentId: 'int-1',
+        status: 'failed',
+        outcome: null,
+        entries: entries('int-1', ['stage.failed', {}]),
+      }),
+    ).toMatch(/starts its next attempt, int-1:attempt-2, since it ended without releasing$/);
+    expect(alreadySubmittedLine(concluded('int-1', 'stopped'))).toMatch(
       /starts its next attempt, int-1:attempt-2, since it ended without releasing \(after a stop by somebody other than its requester, only an owner or a release steward may\)$/,
     );
-    expect(await latestAttempt('int-1', attempts())).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import type { LedgerEntry, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { ImpersonationError, IntentIdConflictError, VersionConflictError } from '../errors.js';
 import { canonicalDigest } from '../ledger/canonical-json.js';
@@ -74,7 +74,7 @@ export function attemptOfRun(runId: string): { intentId: string; number: number 
  * `held`), if it was: it concludes `stopped`, yet it is partly out, as a frozen or held release is, and may not
  * run again as it is. Example: stopped at 40 % of users → `{by: 'alice', …}`.
  */
-export function heldByStop(entries: StoredEntry[]): { by: string } | undefined {
+export function heldByStop(entries: ReadonlyArray<{ entry: LedgerEntry }>): { by: string } | undefined {
   for (const { entry } of entries) {
     if (entry.type !== 'intent.stopped') continue;
     const stop = payloadOf(entry, ledgerPayloads['intent.stopped']);
@@ -84,7 +84,7 @@ export function heldByStop(entries: StoredEntry[]): { by: string } | undefined {
 }
 
 /** Whether a run's ledger entries show it ended without releasing: its execution failed, or it concluded so. */
-export function endedUnreleased(entries: StoredEntry[]): boolean {
+export function endedUnreleased(entries: ReadonlyArray<{ entry: LedgerEntry }>): boolean {
   let ended = false;
   for (const { entry } of entries) {
     if (entry.type === 'stage.failed') ended = true;
