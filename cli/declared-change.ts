@@ -69,7 +69,7 @@ export function declaredChange(entries: readonly LedgerEntry[]): DeclaredChange 
  * What changes, in one line: `ledger-close/close-checklist@1.0.0 (configuration)`, and the incident it fixes. A
  * schema update also names the version it registers: `launch-flags/flags@1.1.0 → 1.2.0 (schema-update)`.
  */
-export function changeLine(intent: Pick<Intent, 'change'>): string {
+export function changeLine(intent: { change: Omit<Intent['change'], 'kind'> & { kind: string } }): string {
   const { service, profile, contractVersion, kind, fixes, payload } = intent.change;
   const registers =
     kind === 'schema-update' && typeof payload?.version === 'string' ? ` → ${payload.version}` : '';

@@ -5,7 +5,7 @@ import { nextAttempt, type RetriedAs } from '../api/next-attempt.js';
 import { waitDetails } from '../api/wait-details.js';
 import { paint, statusColour } from '../colour.js';
 import { printApiError } from '../control-plane/api-errors.js';
-import { type DeclaredChange, declaredChange } from '../declared-change.js';
+import { changeLine, type DeclaredChange, declaredChange } from '../declared-change.js';
 import { duration, table, terminalText, usd } from '../format.js';
 import { printIntentNotFound } from '../json-errors.js';
 import { nextStepLines } from './next-step.js';
@@ -24,11 +24,7 @@ export function printStatus(status: IntentStatus, json: boolean, change?: Declar
   // A stack older than these fields answers without them: the lines are left out, not printed empty.
   if (status.requester) console.log(`requester ${terminalText(status.requester)}`);
   // The declared change's whole line where the caller has its entries; else the API's target of it.
-  const target =
-    change?.target ??
-    (status.change
-      ? `${status.change.service}/${status.change.profile}@${status.change.contractVersion} (${status.change.kind})`
-      : undefined);
+  const target = change?.target ?? (status.change ? changeLine({ change: status.change }) : undefined);
   if (target) console.log(`change   ${terminalText(target)}`);
   console.log(`status   ${paint(status.status, statusColour(status))}`);
   if (status.status === 'registering-contract') {
