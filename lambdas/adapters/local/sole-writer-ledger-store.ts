@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deepFreeze } from '../../core/deep-freeze.js';
 import { TransientError } from '../../core/errors.js';
 import { assertAppendable } from '../../core/ledger/entry.js';
-import { lazilySealedEntry } from '../../core/ledger/hash.js';
+import { SealedOnRead } from '../../core/ledger/hash.js';
 import type { LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
 import { DynamoLedgerStore, type DynamoLedgerStoreOptions, toStored } from '../aws/dynamodb-ledger-store.js';
 import { LEDGER_TABLE } from '../aws/tables.js';
@@ -39,19 +39,59 @@ const REMEMBERED_INTENTS = 16;
  * range is read from the table.
  */
 const TAIL_ENTRIES = 256;
+const SLASH = '/'.charCodeAt(0);
+
+/** An entry a sole writer knows: read from the table (frozen), or written by it (sealed at its first read). */
+type Kept = StoredEntry | SealedOnRead;
+const storedOf = (kept: Kept): StoredEntry => (kept instanceof SealedOnRead ? kept.stored : kept);
 
 /**
- * A sole writer's record of each intent's entries, by client, then `${table}/${ledger}/${intentId}`, then
- * idempotency key: shared by every store on one client, as the append queues are.
+ * A sole writer's record of the entries of the intents it appended to most recently, by
+ * `${table}/${ledger}/${intentId}`, then idempotency key: at most REMEMBERED_INTENTS, the oldest dropped.
  */
-const knownByClient = new WeakMap<DynamoDBClient, Map<string, Map<string, StoredEntry>>>();
+class KnownIntents {
+  private readonly byIntent = new Map<string, Map<string, Kept>>();
+  /** The intent appended to last: asked again, it is already where the most recent is kept. */
+  private newest: Map<string, Kept> | undefined;
+
+  get(intentKey: string): Map<string, Kept> | undefined {
+    return this.byIntent.get(intentKey);
+  }
+
+  /** `keys` (what `get(intentKey)` answered) are the most recently appended to. */
+  touch(intentKey: string, keys: Map<string, Kept>): void {
+    if (keys === this.newest) return;
+    this.byIntent.delete(intentKey);
+    this.byIntent.set(intentKey, keys);
+    this.newest = keys;
+  }
+
+  /** Keeps `keys` as the intent's, the most recently appended to, dropping the oldest past the bound. */
+  remember(intentKey: string, keys: Map<string, Kept>): void {
+    this.byIntent.delete(intentKey);
+    this.byIntent.set(intentKey, keys);
+    this.newest = keys;
+    if (this.byIntent.size > REMEMBERED_INTENTS) {
+      const oldest = this.byIntent.keys().next().value;
+      if (oldest !== undefined) this.byIntent.delete(oldest);
+    }
+  }
+
+  forget(intentKey: string): void {
+    if (this.byIntent.get(intentKey) === this.newest) this.newest = undefined;
+    this.byIntent.delete(intentKey);
+  }
+}
+
+/** Each client's known intents: shared by every store on one client, as the append queues are. */
+const knownByClient = new WeakMap<DynamoDBClient, KnownIntents>();
 /** A sole writer's newest entries of each ledger, contiguous up to its head, by client then `${table}/${ledger}`. */
 const tailsByClient = new WeakMap<DynamoDBClient, Map<string, Tail>>();
 
 /** A ledger's newest entries, `first` the seq of `entries[0]`, each after the one before. */
 interface Tail {
   first: number;
-  entries: StoredEntry[];
+  entries: Kept[];
 }
 
 function sharedBy<T>(
@@ -67,19 +107,28 @@ function sharedBy<T>(
 }
 
 export class SoleWriterLedgerStore extends DynamoLedgerStore {
-  private readonly known: Map<string, Map<string, StoredEntry>>;
+  private readonly known: KnownIntents;
   private readonly tails: Map<string, Tail>;
 
   constructor(client: DynamoDBClient, tableName: string, options: DynamoLedgerStoreOptions = {}) {
     super(client, tableName, options);
-    this.known = sharedBy(knownByClient, client);
+    let known = knownByClient.get(client);
+    if (known === undefined) {
+      known = new KnownIntents();
+      knownByClient.set(client, known);
+    }
+    this.known = known;
     this.tails = sharedBy(tailsByClient, client);
   }
 
-  protected override async appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+  // Not async: the append's own promise is returned as it is, without a wrapper to settle first. A refusal thrown
+  // here is the queue's to answer, as a rejection.
+  protected override appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
     assertAppendable(ledger, draft); // refuses a bad ledger name or draft before any I/O
-    if (!draft.idempotencyKey.startsWith(`${draft.intentId}/`)) return super.appendInOrder(ledger, draft);
-    return this.appendAsSoleWriter(ledger, draft);
+    const { intentId, idempotencyKey } = draft;
+    const ofIntent =
+      idempotencyKey.charCodeAt(intentId.length) === SLASH && idempotencyKey.startsWith(intentId);
+    return ofIntent ? this.appendAsSoleWriter(ledger, draft) : super.appendInOrder(ledger, draft);
   }
 
   /**
@@ -94,13 +143,9 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       let keys = attempt === 1 ? this.known.get(intentKey) : undefined;
       if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
-      else {
-        // The most recently appended to is kept longest.
-        this.known.delete(intentKey);
-        this.known.set(intentKey, keys);
-      }
+      else this.known.touch(intentKey, keys); // the most recently appended to is kept longest
       const existing = keys.get(draft.idempotencyKey);
-      if (existing !== undefined) return existing;
+      if (existing !== undefined) return storedOf(existing);
       const head =
         attempt === 1 ? (this.lastWritten.get(ledger) ?? (await this.head(ledger))) : await this.head(ledger);
       let written: StoredEntry | undefined;
@@ -108,11 +153,11 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
         written = await this.tryWrite(ledger, draft, head);
       } catch (error) {
         // The write may have landed: the next call reads the intent's entries again.
-        this.known.delete(intentKey);
+        this.known.forget(intentKey);
         throw error;
       }
       if (written !== undefined) return written;
-      this.known.delete(intentKey);
+      this.known.forget(intentKey);
       await this.backoff(attempt);
     }
     throw new TransientError(
@@ -124,16 +169,10 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
    * Reads the intent's entries from the index and keeps them, as a sole writer knows them from then on. Called
    * only inside the ledger's append queue, so no write of the intent can overtake the read.
    */
-  private async loadIntent(ledger: string, intentId: string): Promise<Map<string, StoredEntry>> {
+  private async loadIntent(ledger: string, intentId: string): Promise<Map<string, Kept>> {
     const entries = (await this.queryIntent(ledger, intentId)).map(deepFreeze);
-    const keys = new Map(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
-    const intentKey = `${this.tableName}/${ledger}/${intentId}`;
-    this.known.delete(intentKey);
-    this.known.set(intentKey, keys);
-    if (this.known.size > REMEMBERED_INTENTS) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
-    }
+    const keys = new Map<string, Kept>(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
+    this.known.remember(`${this.tableName}/${ledger}/${intentId}`, keys);
     return keys;
   }
 
@@ -162,7 +201,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
       // A sole writer's tail ends at the head: every append through this client extends it.
       const { first, entries } = tail;
       const end = Math.min(toSeq ?? Number.POSITIVE_INFINITY, first + entries.length);
-      return entries.slice(fromSeq - first, Math.max(end - first, fromSeq - first));
+      return entries.slice(fromSeq - first, Math.max(end - first, fromSeq - first)).map(storedOf);
     }
     return super.read(ledger, fromSeq, toSeq);
   }
@@ -173,7 +212,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
     // read overtaken by a write could hide that write from the next append.
     const known = this.known.get(`${this.tableName}/${ledger}/${intentId}`);
     if (known === undefined) return super.forIntent(ledger, intentId);
-    return [...known.values()].sort((a, b) => a.entry.seq - b.entry.seq);
+    return Array.from(known.values(), storedOf).sort((a, b) => a.entry.seq - b.entry.seq);
   }
 
   /**
@@ -182,7 +221,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
    */
   protected override written(ledger: string, text: string, stored: StoredEntry): void {
     // Kept as its text, parsed by the first read that wants it: many are never read back.
-    const kept = lazilySealedEntry(text, stored.hash);
+    const kept = new SealedOnRead(text, stored.hash);
     const { intentId, idempotencyKey, seq } = stored.entry;
     this.known.get(`${this.tableName}/${ledger}/${intentId}`)?.set(idempotencyKey, kept);
     const tailKey = `${this.tableName}/${ledger}`;

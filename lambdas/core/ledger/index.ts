@@ -23,12 +23,12 @@ export {
   entryText,
   GENESIS_PREV_HASH,
   isHashHex,
-  lazilySealedEntry,
   leafHash,
   leafHashOfBytes,
   leafHashOfText,
   nodeHash,
   nodeHashBytes,
+  SealedOnRead,
   sealedEntry,
   sha256,
 } from './hash.js';

@@ -2,8 +2,8 @@ import {
   canonicalJson,
   chainEntry,
   entryText,
-  lazilySealedEntry,
   leafHash,
+  SealedOnRead,
   sealedEntry,
 } from '../../../lambdas/core/ledger/index.js';
 import { draftAt } from './chain-fixtures.js';
@@ -46,34 +46,32 @@ describe('sealedEntry', () => {
   });
 });
 
-describe('lazilySealedEntry', () => {
+describe('SealedOnRead', () => {
   const written = chainEntry('main', { ...draftAt(1), payload: { nested: { list: [2, { deep: 'y' }] } } });
   const text = canonicalJson(written.entry);
 
-  test('is what sealedEntry gives, parsed at the first read of its entry, the same object at every read', () => {
+  test('is what sealedEntry gives, made at the first read, the same object at every read', () => {
     // Prepare: a hash the text does not have tells the kept answer from a recomputed one.
     const kept = 'cd'.repeat(32);
     // Act
-    const lazy = lazilySealedEntry(text, kept);
-    const first = lazy.entry;
+    const onRead = new SealedOnRead(text, kept);
+    const first = onRead.stored;
     // Assess
-    expect(lazy.entry).toBe(first);
-    expect(lazy).toEqual(sealedEntry(text, kept));
-    expect(Object.keys(lazy)).toEqual(['entry', 'hash']);
-    expect(JSON.stringify(lazy)).toBe(JSON.stringify(sealedEntry(text, kept)));
-    expect(leafHash(first)).toBe(kept);
-    expect(entryText(first)).toBe(text);
-    for (const part of [lazy, first, first.payload]) expect(Object.isFrozen(part)).toBe(true);
-    expect(() => {
-      (lazy as { hash: string }).hash = 'changed';
-    }).toThrow(TypeError);
+    expect(onRead.stored).toBe(first);
+    expect(first).toEqual(sealedEntry(text, kept));
+    expect(Object.keys(first)).toEqual(['entry', 'hash']);
+    expect(JSON.stringify(first)).toBe(JSON.stringify(sealedEntry(text, kept)));
+    expect(leafHash(first.entry)).toBe(kept);
+    expect(entryText(first.entry)).toBe(text);
+    for (const part of [first, first.entry, first.entry.payload]) expect(Object.isFrozen(part)).toBe(true);
+    expect(onRead.hash).toBe(kept);
   });
 
   test('a text that is not JSON throws at the read, not before', () => {
     // Act
-    const lazy = lazilySealedEntry('{not json', written.hash);
+    const onRead = new SealedOnRead('{not json', written.hash);
     // Assess
-    expect(lazy.hash).toBe(written.hash);
-    expect(() => lazy.entry).toThrow(SyntaxError);
+    expect(onRead.hash).toBe(written.hash);
+    expect(() => onRead.stored).toThrow(SyntaxError);
   });
 });
