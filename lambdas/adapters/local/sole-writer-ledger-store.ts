@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deepFreeze } from '../../core/deep-freeze.js';
 import { TransientError } from '../../core/errors.js';
+import { plainlyAppendable } from '../../core/ledger/appendable.js';
 import { assertAppendable } from '../../core/ledger/entry.js';
 import { SealedOnRead } from '../../core/ledger/hash.js';
 import type { LedgerEntryDraft, StoredEntry } from '../../ports/ledger-store.js';
@@ -124,7 +125,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
   // Not async: the append's own promise is returned as it is, without a wrapper to settle first. A refusal thrown
   // here is the queue's to answer, as a rejection.
   protected override appendInOrder(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
-    assertAppendable(ledger, draft); // refuses a bad ledger name or draft before any I/O
+    if (!plainlyAppendable(ledger, draft)) assertAppendable(ledger, draft); // refuses a bad one before any I/O
     const { intentId, idempotencyKey } = draft;
     const ofIntent =
       idempotencyKey.charCodeAt(intentId.length) === SLASH && idempotencyKey.startsWith(intentId);
