@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runItv } from '../support/run-itv.js';
-import { setupMs } from '../support/time-budget.js';
+import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
 /**
  * `--timeout` on `itv retry` and `itv stop`, which follow the intent after their request as `itv watch` does: when
@@ -12,8 +12,9 @@ import { setupMs } from '../support/time-budget.js';
 describe('itv retry and stop with --timeout', () => {
   let home: string;
   const env = { ITV_CLOCK: 'wall' };
-  // A command that ignored --timeout would follow its intent for minutes: it is ended here.
-  const limit = () => AbortSignal.timeout(setupMs);
+  // A command that ignored --timeout would follow its intent for minutes: it is ended here, once its --timeout and
+  // the time a start of the control plane and one intent may take on a busy machine are past.
+  const limit = (timeoutMs = 0) => AbortSignal.timeout(timeoutMs + intentsBudgetMs(1));
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'itv-stop-retry-timeout-'));
   });
@@ -30,7 +31,7 @@ describe('itv retry and stop with --timeout', () => {
       // Prepare: alice's flag releases on the wall clock (followed until it has surely started).
       const submitted = await runItv(home, ['submit', file, '--as', 'alice', '--timeout', '20s', '--json'], {
         env,
-        signal: limit(),
+        signal: limit(20_000),
       });
       expect(submitted.code).toBe(4);
       const { intentId } = JSON.parse(submitted.stdout) as { intentId: string };
@@ -58,7 +59,7 @@ describe('itv retry and stop with --timeout', () => {
       expect([retried.code, retried.stderr]).toEqual([4, '']);
       expect(JSON.parse(retried.stdout)).toMatchObject({ intentId: `${intentId}:attempt-2`, outcome: null });
     },
-    6 * setupMs,
+    20_000 + 3 * intentsBudgetMs(1) + 4 * setupMs,
   );
 
   test.each([
@@ -71,6 +72,6 @@ describe('itv retry and stop with --timeout', () => {
       expect([run.code, run.stdout]).toEqual([1, '']);
       expect(run.stderr).toMatch(/--timeout: must be a whole number of seconds/);
     },
-    setupMs,
+    intentsBudgetMs(1) + setupMs,
   );
 });

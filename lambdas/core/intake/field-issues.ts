@@ -109,8 +109,10 @@ export function fieldIssues(
     // zod's defaults for a literal and a date-time ("Invalid input: expected \"itv/v1\"", "Invalid ISO datetime"),
     // said with what was sent, as the rest are.
     if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid input: expected ')) {
+      const actual = valueAt(raw, issue.path);
+      if (actual === undefined) return [{ path, message: `${label}: is required` }];
       const allowed = issue.values.map((value) => JSON.stringify(value)).join(' or ');
-      return [{ path, message: `${label}: must be ${allowed}, got ${shown(valueAt(raw, issue.path))}` }];
+      return [{ path, message: `${label}: must be ${allowed}, got ${shown(actual)}` }];
     }
     if (
       issue.code === 'invalid_format' &&

@@ -68,6 +68,20 @@ describe('checkCompleteness', () => {
     });
   });
 
+  test('a literal left out is required, as every other field left out is', () => {
+    const result = checkCompleteness(
+      edited((d) => {
+        delete (d as Partial<typeof d>).apiVersion;
+        delete (d as Partial<typeof d>).kind;
+      }),
+      catalog,
+    );
+    expect(!result.ok && result.issues).toEqual([
+      { path: 'apiVersion', message: 'apiVersion: is required' },
+      { path: 'kind', message: 'kind: is required' },
+    ]);
+  });
+
   test('requires a value model', () => {
     const result = checkCompleteness(
       edited((d) => {
