@@ -1,9 +1,9 @@
 // A key whose last word names a credential: `password`, `dbPassword`, `api_key`, `githubToken`, `db_pass`,
-// `passphrase`, `pin`, but not `tokenTtlSeconds` or `passwordMinLength`, which configure credentials without holding
-// one. The words are detect-secrets' KeywordDetector's denylist (`db_?pass`, `key_?pass`, `(auth|service|account|db|
+// `passphrase`, `pin`, or their plurals (`passwords`, `apiKeys`), but not `tokenTtlSeconds` or `passwordMinLength`,
+// which configure credentials without holding one. The words are detect-secrets' KeywordDetector's denylist (`db_?pass`, `key_?pass`, `(auth|service|account|db|
 // database|priv|private|client)_?key`, …) with the short forms people write (`pass`, `pw`, `pin`).
 const credentialKey =
-  /(?:^|_)(?:password|passwd|passphrase|pass|pwd|pw|pin|secret|token|credentials?|api_?key|apikey|(?:auth|service|account|db|database|priv|private|client|access|signing|encryption)_?key|client_?secret|secret_?access_?key)$/;
+  /(?:^|_)(?:password|passwd|passphrase|pass|pwd|pw|pin|secret|token|credentials?|api_?key|apikey|(?:auth|service|account|db|database|priv|private|client|access|signing|encryption)_?key|client_?secret|secret_?access_?key)s?$/;
 
 // Values that point at a secret store instead of holding the secret.
 const referencePatterns = [
@@ -39,16 +39,23 @@ function normaliseKey(key: string): string {
     .toLowerCase();
 }
 
+/** Whether a key's last word names a credential (`dbPassword`, `api_key`, `tokens`), however it is spelt to the eye. */
+export function namesCredential(key: string): boolean {
+  return credentialKey.test(normaliseKey(key));
+}
+
+/** Whether a text held under a credential-named key is the credential itself: not empty, not a reference to a store. */
+export function isLiteralCredential(value: string): boolean {
+  const trimmed = value.trim();
+  return trimmed !== '' && !referencePatterns.some((p) => p.test(trimmed));
+}
+
 /**
  * Whether `key: value` holds a literal credential: the key's last word names one (`dbPassword`, `api_key`)
  * and the value is text that is not a reference to a secret store. The idea of detect-secrets'
- * KeywordDetector, applied to keys instead of source lines.
+ * KeywordDetector, applied to keys instead of source lines. Text further down under such a key (`password:
+ * ["…"]`, `password: { value: "…" }`) holds one too: `walkJson` carries the key's meaning down.
  */
 export function holdsLiteralCredential(key: string, value: unknown): boolean {
-  return (
-    typeof value === 'string' &&
-    value.trim() !== '' &&
-    credentialKey.test(normaliseKey(key)) &&
-    !referencePatterns.some((p) => p.test(value.trim()))
-  );
+  return typeof value === 'string' && namesCredential(key) && isLiteralCredential(value);
 }

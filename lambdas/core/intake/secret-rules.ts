@@ -11,9 +11,12 @@
 export interface SecretRule {
   /** gitleaks' rule id, or `itv:…` for a rule of itv's own. */
   id: string;
+  /** Where a pattern matches context too (`password=…`, `Bearer …`), its group `secret` is the secret itself. */
   pattern: RegExp;
   /** gitleaks' per-rule allowlist: a match that also matches this is not a secret (documentation examples). */
   allow?: RegExp;
+  /** A last test of the secret a match holds: false, and the match is no secret. */
+  confirm?: (secret: string) => boolean;
 }
 
 const end = String.raw`(?=[\x60'"\s;]|\\[nr]|$)`;
@@ -74,13 +77,21 @@ export const secretRules: readonly SecretRule[] = [
     // digit, as issued tokens do; the word in prose (`Bearer tokens are rotated`), a placeholder (`Bearer <token>`,
     // `Bearer $TOKEN`, `Bearer YOUR_TOKEN_HERE`) pass.
     id: 'itv:bearer-token',
-    pattern: /\bbearer\s+(?=[\w.~+/-]*\d)(?=[\w.~+/-]*[a-z])[\w.~+/-]{20,}/i,
+    pattern: /\bbearer\s+(?<secret>(?=[\w.~+/-]*\d)(?=[\w.~+/-]*[a-z])[\w.~+/-]{20,})/i,
+  },
+  {
+    // itv's own, after the bearer rule: HTTP Basic credentials pasted in (`Authorization: Basic YWRtaW46…`, RFC 7617:
+    // base64 of `user:password`). Only a value that decodes to printable text with a password after its colon counts:
+    // the word in prose (`Basic authentication is disabled`) and a user name alone pass.
+    id: 'itv:basic-authorization',
+    pattern: /\bbasic\s+(?<secret>[A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/i,
+    confirm: (secret) => /^[\x20-\x7e]*:[\x20-\x7e]+$/.test(Buffer.from(secret, 'base64').toString('latin1')),
   },
   {
     // itv's own: the local control plane's credential as the CLI sends it (`Authorization: ItvLocal <secret>`,
     // `cli/control-plane/local-auth.ts`), which acts as any principal. The scheme word alone passes.
     id: 'itv:local-authorization',
-    pattern: /\bItvLocal\s+[A-Za-z0-9_-]{20,}/i,
+    pattern: /\bItvLocal\s+(?<secret>[A-Za-z0-9_-]{20,})/i,
   },
   {
     // itv's own, for free text (a check's detail, a reason): a credential keyword assigned a value that holds a
@@ -90,7 +101,7 @@ export const secretRules: readonly SecretRule[] = [
     // match, but not a letter or digit (`mytoken=`, `keysecret_…`).
     id: 'itv:credential-assignment',
     pattern:
-      /(?<![a-z0-9])(?:password|passwd|passphrase|pass|pwd|pw|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,}/i,
+      /(?<![a-z0-9])(?:password|passwd|passphrase|pass|pwd|pw|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)\s*[:=]\s*["']?(?<secret>(?=[^\s"',;]*\d)(?=[^\s"',;]*[a-z])[^\s"',;]{6,})/i,
     allow: /(?:arn:aws|\{\{resolve:|\$\{|(?:ssm|secretsmanager|vault):)/i,
   },
   {
@@ -99,7 +110,7 @@ export const secretRules: readonly SecretRule[] = [
     // alone (`ssh://git@host`), an empty password and a placeholder (`user:${DB_PASSWORD}@`, `user:****@`,
     // `user:<password>@`) pass.
     id: 'itv:url-credentials',
-    pattern: /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i,
+    pattern: /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s/?#@:]*:(?<secret>[^\s/?#@]+)@[^\s/?#@]/i,
     allow: /:(?:\$\{[^}]*\}|\*+|x+|<[^>]*>|\{\{[^}]*\}\})@/i,
   },
   {
@@ -107,7 +118,7 @@ export const secretRules: readonly SecretRule[] = [
     // characters that may hold no digit, which credential-assignment asks for.
     id: 'itv:aws-secret-access-key',
     pattern: new RegExp(
-      String.raw`(?<![a-z0-9])aws_?secret_?access_?key\s*[:=]\s*["']?[A-Za-z0-9/+]{40}${end}`,
+      String.raw`(?<![a-z0-9])aws_?secret_?access_?key\s*[:=]\s*["']?(?<secret>[A-Za-z0-9/+]{40})${end}`,
       'i',
     ),
   },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { holdsLiteralCredential } from './credential-key.js';
+import { isLiteralCredential } from './credential-key.js';
 import { type SecretRule, secretRules } from './secret-rules.js';
 
 /**
@@ -15,12 +15,41 @@ export interface SecretFinding {
   salt: string;
 }
 
+/** A text as the rules read it: compatibility forms folded (`ＡＫＩＡ`), characters that show nothing dropped. */
+function asShown(text: string): string {
+  return /[^\x20-\x7e]/.test(text) ? text.normalize('NFKC').replace(/\p{Cf}/gu, '') : text;
+}
+
+/** The rule a text matches, if any, and the secret it matched: the rule's `secret` group, or the whole match. */
+export function secretMatch(text: string): { rule: SecretRule; literal: string } | undefined {
+  const shown = asShown(text);
+  for (const rule of secretRules) {
+    const match = rule.pattern.exec(shown);
+    if (match === null || (rule.allow?.test(match[0]) ?? false)) continue;
+    const literal = match.groups?.secret ?? match[0];
+    if (rule.confirm === undefined || rule.confirm(literal)) return { rule, literal };
+  }
+  return undefined;
+}
+
 /** The rule a text matches, if any. */
 export function matchingRule(text: string): SecretRule | undefined {
-  return secretRules.find(({ pattern, allow }) => {
-    const match = pattern.exec(text);
-    return match !== null && !(allow?.test(match[0]) ?? false);
-  });
+  return secretMatch(text)?.rule;
+}
+
+/**
+ * The secret a text holds, if any: a rule's match, or, for text held under a credential-named key (at any depth:
+ * `password`, `password[0]`, `password.value`), the text itself unless it is a reference to a store.
+ */
+export function secretIn(
+  text: string,
+  heldByCredentialKey = false,
+): { rule: string; literal: string } | undefined {
+  const matched = secretMatch(text);
+  if (matched !== undefined) return { rule: matched.rule.id, literal: matched.literal };
+  return heldByCredentialKey && isLiteralCredential(text)
+    ? { rule: 'itv:credential-key', literal: text }
+    : undefined;
 }
 
 /** Salted SHA-256 of a literal: the salt keeps equal secrets apart across submissions and defeats lookup tables. */
@@ -28,17 +57,15 @@ export function saltedDigest(salt: string, literal: string): string {
   return createHash('sha256').update(salt).update('\u0000').update(literal).digest('hex');
 }
 
-/** One finding for a key or a value, or none. */
+/** One finding for a key or a value, or none; its digest is of the secret alone, not of the text around it. */
 export function findSecretIn(
   text: string,
   path: string,
   salt: string,
-  key?: string,
+  heldByCredentialKey = false,
 ): SecretFinding | undefined {
-  const rule =
-    matchingRule(text)?.id ??
-    (key !== undefined && holdsLiteralCredential(key, text) ? 'itv:credential-key' : undefined);
-  return rule ? { rule, path, sha256: saltedDigest(salt, text), salt } : undefined;
+  const found = secretIn(text, heldByCredentialKey);
+  return found ? { rule: found.rule, path, sha256: saltedDigest(salt, found.literal), salt } : undefined;
 }
 
 /** Why a finding is refused: rule and digest, never the literal. */

@@ -1,4 +1,5 @@
 import { controlCharacterReason, textRuleAt } from './control-characters.js';
+import { namesCredential } from './credential-key.js';
 import { type DoorIssue, pathOf } from './door-issue.js';
 import { intentLimits, reservedKeys } from './limits.js';
 import { findSecretIn, type SecretFinding, secretReason } from './secret-scan.js';
@@ -22,6 +23,8 @@ interface Pending {
   value: unknown;
   segments: Array<string | number>;
   depth: number;
+  /** Under a credential-named key, at any depth (`password`, `password[0]`, `password.value`): text there is one. */
+  credential: boolean;
 }
 
 /**
@@ -44,11 +47,13 @@ export function walkJson(
     const path = pathOf(segments);
     list.push({ path, message: `${path || 'intent'}: ${message}` });
   };
-  const stack: Pending[] = [{ value: root, segments: at.segments, depth: at.depth }];
+  const credential = at.segments.some((segment) => typeof segment === 'string' && namesCredential(segment));
+  const stack: Pending[] = [{ value: root, segments: at.segments, depth: at.depth, credential }];
   while (stack.length > 0) {
-    const { value, segments, depth } = stack.pop() as Pending;
+    const pending = stack.pop() as Pending;
+    const { value, segments, depth } = pending;
     if (typeof value === 'string') {
-      checkString(value, segments, salt, result, report);
+      checkString(value, pending, salt, result, report);
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) {
         report(
@@ -68,7 +73,7 @@ export function walkJson(
         );
         continue;
       }
-      pushChildren(value, segments, depth, salt, stack, result, report);
+      pushChildren(value, pending, salt, stack, result, report);
     } else {
       report(result.unsafe, segments, `is not JSON (${typeof value})`);
     }
@@ -83,7 +88,7 @@ type Report = (list: DoorIssue[], segments: Array<string | number>, message: str
 
 function checkString(
   value: string,
-  segments: Array<string | number>,
+  { segments, credential }: Pending,
   salt: string,
   result: WalkResult,
   report: Report,
@@ -102,8 +107,7 @@ function checkString(
     report(result.unsafe, segments, control);
     return;
   }
-  const key = segments.at(-1);
-  const finding = findSecretIn(value, pathOf(segments), salt, typeof key === 'string' ? key : undefined);
+  const finding = findSecretIn(value, pathOf(segments), salt, credential);
   if (finding) {
     result.secrets.push(finding);
     report(result.unsafe, segments, secretReason(finding));
@@ -120,8 +124,7 @@ function checkString(
 
 function pushChildren(
   value: unknown[] | Record<string, unknown>,
-  segments: Array<string | number>,
-  depth: number,
+  { segments, depth, credential }: Pending,
   salt: string,
   stack: Pending[],
   result: WalkResult,
@@ -137,7 +140,7 @@ function pushChildren(
       return;
     }
     for (let index = value.length - 1; index >= 0; index -= 1) {
-      stack.push({ value: value[index], segments: [...segments, index], depth: depth + 1 });
+      stack.push({ value: value[index], segments: [...segments, index], depth: depth + 1, credential });
     }
     return;
   }
@@ -187,7 +190,12 @@ function pushChildren(
     }
     // An undefined property is absent, as in the JSON an in-process caller's object stands for.
     if (value[key] === undefined) continue;
-    stack.push({ value: value[key], segments: [...segments, key], depth: depth + 1 });
+    stack.push({
+      value: value[key],
+      segments: [...segments, key],
+      depth: depth + 1,
+      credential: credential || namesCredential(key),
+    });
   }
 }
 

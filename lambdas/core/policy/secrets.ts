@@ -1,5 +1,5 @@
-import { holdsLiteralCredential } from '../intake/credential-key.js';
-import { matchingRule } from '../intake/secret-scan.js';
+import { namesCredential } from '../intake/credential-key.js';
+import { secretIn } from '../intake/secret-scan.js';
 
 /**
  * Detects secret-looking literals in a payload with the rule set the door screens every intent with
@@ -13,26 +13,28 @@ export interface SecretFinding {
   kind: string;
 }
 
-function scan(value: unknown, path: string, findings: SecretFinding[]): void {
+/** `heldBy`: the credential-named key the value sits under, at any depth (`password`, `password[0].value`). */
+function scan(value: unknown, path: string, findings: SecretFinding[], heldBy?: string): void {
   if (typeof value === 'string') {
-    const rule = matchingRule(value);
-    if (rule) findings.push({ path, kind: rule.id });
+    const found = secretIn(value, heldBy !== undefined);
+    if (found)
+      findings.push({
+        path,
+        kind:
+          found.rule === 'itv:credential-key' ? `literal value for credential key "${heldBy}"` : found.rule,
+      });
     return;
   }
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
-      scan(item, `${path}[${i}]`, findings);
+      scan(item, `${path}[${i}]`, findings, heldBy);
     });
     return;
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
       const childPath = path ? `${path}.${key}` : key;
-      if (holdsLiteralCredential(key, child)) {
-        findings.push({ path: childPath, kind: `literal value for credential key "${key}"` });
-        continue;
-      }
-      scan(child, childPath, findings);
+      scan(child, childPath, findings, heldBy ?? (namesCredential(key) ? key : undefined));
     }
   }
 }

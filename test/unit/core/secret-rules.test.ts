@@ -31,6 +31,7 @@ const samples: Record<string, string> = {
   'itv:bearer-token': `Authorization: Bearer ${'d41d8cd98f00b204'.repeat(2)}`,
   'itv:local-authorization': `ItvLocal ${'cSaln4jRffS2Kv4B9jvy'}${'gov3JyLbtK5qNmw1qipCONo'}`,
   'itv:url-credentials': 'postgres://admin:Sup3rS3cret99@db.internal:5432/app',
+  'itv:basic-authorization': `Authorization: Basic ${Buffer.from('admin:B4sicRev1ewPw').toString('base64')}`,
 };
 
 describe('the vendored secret rules', () => {
