@@ -214,7 +214,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .option(
       '--accept-tail',
-      'exit 0 even when entries trail the newest signed checkpoint (a ledger with executions still running)',
+      'exit 0 even when entries trail the newest signed checkpoint (a ledger with executions still running); never when no checkpoint verified',
     )
     .option(
       '--bundles',

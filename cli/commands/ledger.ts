@@ -76,10 +76,18 @@ export const VERIFY_EXIT = {
 /** Whether every entry is vouched for by a signed checkpoint; an empty ledger with none proves nothing either. */
 export const isAnchored = (audit: LedgerAudit) => audit.ok && audit.trailing === 0 && audit.checkpoints > 0;
 
+/**
+ * Whether `--accept-tail` accepts the audit: entries trailing a signed checkpoint that held, as a ledger whose
+ * executions are still running has. A ledger no signature vouches for at all is never accepted: a correct chain
+ * alone is what anyone can compute over entries they made up.
+ */
+const tailAccepted = (audit: LedgerAudit, acceptTail: boolean) =>
+  acceptTail && audit.ok && audit.checkpoints > 0;
+
 /** The exit code of a verdict: tampered when the audit or a bundle failed, else intact or unanchored. */
 export function verifyExitOf(audit: LedgerAudit, acceptTail = false, bundlesBad = false): number {
   if (!audit.ok || bundlesBad) return VERIFY_EXIT.tampered;
-  return isAnchored(audit) || acceptTail ? VERIFY_EXIT.intact : VERIFY_EXIT.unanchored;
+  return isAnchored(audit) || tailAccepted(audit, acceptTail) ? VERIFY_EXIT.intact : VERIFY_EXIT.unanchored;
 }
 
 /** One line (or JSON) naming the verdict; the exit code is one of `VERIFY_EXIT`. */
@@ -117,9 +125,11 @@ export function printAudit(
     const headline =
       verdict === 'intact'
         ? 'ledger intact'
-        : acceptTail
+        : tailAccepted(audit, acceptTail)
           ? 'ledger intact up to its tail (accepted)'
-          : 'ledger UNANCHORED';
+          : acceptTail
+            ? 'ledger UNANCHORED (--accept-tail accepts a tail after a signed checkpoint, and none verified)'
+            : 'ledger UNANCHORED';
     console.log(
       `${headline}: ${audit.size} entries, ${tail}; root ${audit.rootHash}, ${verified}${clockNote(audit.clocks)}`,
     );
