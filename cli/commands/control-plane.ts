@@ -5,6 +5,7 @@ import { currentOwner, readAddress } from '../control-plane/home-owner.js';
 import { ControlPlaneStartError, startFailedExitCode } from '../control-plane/start-failure.js';
 import { positiveSeconds, startSettingsFrom } from '../control-plane/start-settings.js';
 import { terminalText } from '../format.js';
+import { printProblem, problemOf } from '../json-errors.js';
 import { noSpaceAmongCauses } from '../no-space.js';
 
 /**
@@ -103,7 +104,9 @@ function unanswered(home: string, pid: number, options: { json?: boolean }): num
     `the control plane for ${home} (pid ${pid}) runs but did not answer, so it was not asked to stop: ` +
     `if it was stopped (SIGSTOP), \`kill -CONT ${pid}\` and run this again; ` +
     `\`kill -9 ${pid}\` ends it as a crash would (the next start resumes its executions)`;
-  if (options.json) console.log(JSON.stringify({ home, stopped: false, pid, error: why }));
-  console.error(`itv: ${why}`);
+  // A failure: under --json one problem object on stderr, as every error, and nothing on stdout.
+  if (options.json)
+    printProblem({ ...problemOf('ControlPlaneUnansweredError', why), home, stopped: false, pid });
+  else console.error(`itv: ${why}`);
   return 1;
 }

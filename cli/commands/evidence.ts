@@ -142,11 +142,10 @@ export async function evidenceVerifyCommand(
     verifyBundle(files, pinned.spkiDer ? { publicKeySpkiDer: pinned.spkiDer } : {}),
   );
   const carrying = options.publicKey ? bundlesCarrying(options.publicKey, folders) : [];
-  for (const own of carrying) {
-    console.error(
-      `warning: the pinned key is the one the bundle carries (${own}): that proves only self-consistency; pin the key you hold apart from the bundle`,
-    );
-  }
+  const warningOf = (own: string) =>
+    `the pinned key is the one the bundle carries (${own}): that proves only self-consistency; pin the key you hold apart from the bundle`;
+  // Under --json the warning is in the answer: stderr is for errors.
+  if (!options.json) for (const own of carrying) console.error(`warning: ${warningOf(own)}`);
   // A bundle checked under its own key is no more verified than one checked under no key: NOT VERIFIED, as the
   // script ends too.
   const verdicts = verifications.map((verification, index) =>
@@ -162,6 +161,9 @@ export async function evidenceVerifyCommand(
       verdict: verdicts[index],
       selfConsistent: verification.ok,
       keyPinnedFrom: pinned.spkiDer ? pinned.from : null,
+      ...(carrying.includes(join(folders[index]!, PUBLIC_KEY_FILE))
+        ? { warning: warningOf(join(folders[index]!, PUBLIC_KEY_FILE)) }
+        : {}),
     }));
     console.log(JSON.stringify(folders.length === 1 ? answers[0] : answers, null, 2));
   } else {

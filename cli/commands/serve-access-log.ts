@@ -46,6 +46,8 @@ export function logAccess(
 ): (failure: string) => void {
   const started = process.hrtime.bigint();
   const requestTime = new Date().toISOString();
+  // Read now: once the client hangs up, its socket no longer says where it was.
+  const ip = request.socket.remoteAddress ?? null;
   let responseLength = 0;
   const end = response.end.bind(response);
   response.end = ((chunk?: unknown, ...rest: unknown[]) => {
@@ -65,7 +67,7 @@ export function logAccess(
     const line: AccessLogLine = {
       requestId: randomUUID(),
       requestTime,
-      ip: request.socket.remoteAddress ?? null,
+      ip,
       httpMethod: request.method ?? '',
       path,
       resourcePath:

@@ -63,9 +63,11 @@ export async function tokenCommand(name: string, options: TokenOptions = {}): Pr
   const label = tokenLabel(options.label);
   const issued = issueNamedToken(itvHome(), principal, { days, ...(label === undefined ? {} : { label }) });
   const named = `${issued.id}${issued.label === undefined ? '' : ` (${issued.label})`}`;
-  console.error(
-    `bearer token ${named} for ${principal} (itv serve on this ITV_HOME; shown once; ${principal}'s other tokens stay live; expires ${issued.expiresAt}; \`itv token ${principal} --revoke --id ${issued.id}\` revokes it):`,
-  );
+  // For a person at a terminal; under --json the answer says all of it, and stderr is for errors.
+  if (!options.json)
+    console.error(
+      `bearer token ${named} for ${principal} (itv serve on this ITV_HOME; shown once; ${principal}'s other tokens stay live; expires ${issued.expiresAt}; \`itv token ${principal} --revoke --id ${issued.id}\` revokes it):`,
+    );
   console.log(
     options.json
       ? JSON.stringify({

@@ -40,7 +40,14 @@ describe('a control plane that runs but cannot be stopped or started', () => {
       expect(stopped.stdout).not.toContain('no control plane runs');
       expect(stopped.stderr).toContain(`pid ${pid}`);
       expect(json.code).toBe(1);
-      expect(JSON.parse(json.stdout)).toMatchObject({ home, stopped: false, pid });
+      expect(json.stdout).toBe('');
+      expect(JSON.parse(json.stderr)).toMatchObject({
+        error: 'ControlPlaneUnansweredError',
+        detail: expect.stringContaining(`pid ${pid}`),
+        home,
+        stopped: false,
+        pid,
+      });
       expect(isAlive(pid!)).toBe(true);
     },
     setupMs,

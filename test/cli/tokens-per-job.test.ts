@@ -116,7 +116,8 @@ describe('several bearer tokens for one principal', () => {
 
       // Assess
       const tokens = issued.map((run) => {
-        expect(run.code).toBe(0);
+        // Under --json, stdout is the answer and stderr is for errors only: no "shown once" banner.
+        expect([run.code, run.stderr]).toEqual([0, '']);
         return JSON.parse(run.stdout) as { id: string; token: string; label: string };
       });
       expect(tokens.map((token) => token.label)).toEqual(['job-1', 'job-2', 'job-3']);

@@ -193,6 +193,30 @@ describe('itv evidence verify, with no key given', () => {
       `warning: the pinned key is the one the bundle carries (${join(forged, 'public-key.pem')}): that proves only self-consistency`,
     );
   });
+
+  test('under --json the warning is part of the answer, and stderr stays empty', async () => {
+    // Prepare
+    const warned: string[] = [];
+    const out: string[] = [];
+    jest.spyOn(console, 'error').mockImplementation((line: string) => void warned.push(line));
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+
+    // Act
+    const code = await evidenceVerifyCommand(
+      forged,
+      { publicKey: join(forged, 'public-key.pem'), json: true },
+      env,
+    );
+
+    // Assess
+    expect(code).toBe(exitCodes.notVerified);
+    expect(warned).toEqual([]);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      ok: false,
+      verdict: 'not-verified',
+      warning: expect.stringContaining('the pinned key is the one the bundle carries'),
+    });
+  });
 });
 
 describe('itv evidence verify of a folder that is no bundle', () => {
