@@ -292,6 +292,16 @@ function notASignedCheckpoint(value: unknown): string | undefined {
 
 /** With `--json` and `--out`, what was written is printed as JSON; without `--out`, the export is JSON Lines already. */
 export async function ledgerExportCommand(options: { out?: string; json?: boolean }): Promise<number> {
+  if (options.json && !options.out) {
+    // --json promises one JSON document on stdout, which an export of many entries is not.
+    throw new InvalidInputError('itv ledger export --json prints what --out wrote', [
+      {
+        path: '--json',
+        message:
+          'needs --out: without it the export itself is JSON Lines on stdout, one entry a line; leave --json out, or add --out FILE',
+      },
+    ]);
+  }
   if (options.out) {
     refuseMissingFolder(options.out, '--out');
     refuseEarlierExport(options.out);

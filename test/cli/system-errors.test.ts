@@ -88,6 +88,19 @@ describe('itv, when the machine refuses what it was asked', () => {
   );
 
   test(
+    'itv ledger export --json without --out is refused naming --json: the export on stdout is JSON Lines, not one JSON document',
+    async () => {
+      const run = await runItv(home, ['ledger', 'export', '--json']);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(JSON.parse(run.stderr)).toMatchObject({
+        error: 'InvalidInputError',
+        issues: [{ path: '--json', message: expect.stringContaining('--out') }],
+      });
+    },
+    intentsBudgetMs(1),
+  );
+
+  test(
     'a value report whose --html cannot be written says so before printing anything',
     async () => {
       const run = await runItv(home, ['value', 'report', '--html', join(dir, 'no-such-folder', 'v.html')]);
