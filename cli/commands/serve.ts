@@ -9,7 +9,7 @@ import { buildIdentity, sourcesNow } from '../build-identity.js';
 import { controlPlane } from '../control-plane/client.js';
 import { announcesBody, readBody } from '../control-plane/read-body.js';
 import { listenLocally, portOption } from '../port-option.js';
-import { notAPath, requestTarget } from '../request-target.js';
+import { dotSegmentProblem, notAPath, requestTarget } from '../request-target.js';
 import { bearerPrincipal, bearerToken, checkTokensFile, tokenPrincipal } from '../runtime/local-tokens.js';
 import { logAccess } from './serve-access-log.js';
 import { answerClientError } from './serve-client-error.js';
@@ -189,6 +189,14 @@ async function relay(
     const refused = notAPath();
     response.writeHead(refused.statusCode, refused.headers as Record<string, string>);
     response.end(refused.body);
+    return;
+  }
+  // A segment of dots alone reaches the API as sent, as through API Gateway, not as the step up a URL reads it as.
+  const dots = dotSegmentProblem(request.method ?? 'GET', request.url);
+  if (dots !== undefined && unauthenticated(home, request) === undefined) {
+    response.writeHead(dots.statusCode, dots.headers as Record<string, string>);
+    response.end(dots.body);
+    request.resume();
     return;
   }
   if (url.pathname.startsWith('/local/')) {

@@ -140,7 +140,11 @@ function impossibleIntentId(
   event: Pick<APIGatewayProxyEvent, 'pathParameters'>,
 ): APIGatewayProxyResult | undefined {
   if (!route.path.startsWith('/intents/{id}')) return undefined;
-  const id = event.pathParameters?.id ?? '';
+  return refusedIntentId(event.pathParameters?.id ?? '');
+}
+
+/** The 400 naming `path.id` for an `{id}` no intent can have; undefined for one it can. */
+export function refusedIntentId(id: string): APIGatewayProxyResult | undefined {
   if (isPossibleIntentId(id)) return undefined;
   return problem(400, 'InvalidInputError', 'the path names an intent id no intent can have', {
     issues: [

@@ -105,6 +105,41 @@ describe('itv serve, started as a user starts it', () => {
     expect((await call('GET', '/openapi.json', { authorization: `Bearer ${token}` })).status).toBe(200);
   });
 
+  test('an {id} of dots alone is 400 naming path.id, as sent: not read as a step up the path', async () => {
+    // node:http sends the target as written; fetch would resolve the dots before sending.
+    const raw = (method: string, path: string) =>
+      new Promise<{ status: number; body: { issues?: Array<{ path: string }> } }>((resolve, reject) => {
+        const request = http.request(
+          `${base}/`,
+          { method, path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk) => {
+              text += chunk;
+            });
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        request.on('error', reject);
+        request.end(method === 'POST' ? '{"decision":"approve"}' : undefined);
+      });
+    for (const [method, path] of [
+      ['GET', '/intents/..'],
+      ['GET', '/intents/%2e%2e'],
+      ['GET', '/intents/.'],
+      ['GET', '/intents/%2E'],
+      ['GET', '/intents/../evidence'],
+      ['POST', '/intents/%2e%2e/review'],
+    ] as const) {
+      const answer = await raw(method, path);
+      expect([path, answer.status, answer.body.issues?.map((issue) => issue.path)]).toEqual([
+        path,
+        400,
+        ['path.id'],
+      ]);
+    }
+  });
+
   test('a body that is not UTF-8 is 400 naming the body, before it is relayed', async () => {
     const body = new Uint8Array([...new TextEncoder().encode('{"title":"caf'), 0xff, 0x22, 0x7d]);
     const response = await fetch(`${base}/intents`, {
