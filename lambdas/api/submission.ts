@@ -47,7 +47,8 @@ export interface SubmissionDeps {
 
 /** What starting an intent reads besides: the ledger, to tell whether its current attempt ended unreleased. */
 export interface IntakeDeps extends SubmissionDeps {
-  ledger: LedgerStore;
+  /** Read only: whether an intent's attempt ended unreleased. */
+  ledger: Pick<LedgerStore, 'forIntent'>;
   ledgerName: string;
 }
 

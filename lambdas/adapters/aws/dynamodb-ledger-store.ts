@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
 import {
-  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { LedgerIntegrityError, TransientError } from '../../core/errors.js';
+import { TransientError } from '../../core/errors.js';
 import { assertAppendable, linkEntry } from '../../core/ledger/entry.js';
-import type { LedgerEntry, LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
+import type { LedgerEntryDraft, LedgerStore, StoredEntry } from '../../ports/ledger-store.js';
 import { isConditionFailure, n, s } from './attribute-values.js';
+import { DynamoLedgerReader, toStored } from './dynamodb-ledger-reader.js';
 import { LEDGER_TABLE } from './tables.js';
 import { transientOr } from './transient-errors.js';
 
@@ -61,25 +59,12 @@ export interface DynamoLedgerStoreOptions {
   random?: () => number;
 }
 
-const { partitionKey, sortKey, indexes } = LEDGER_TABLE;
+const { partitionKey, sortKey } = LEDGER_TABLE;
 function markerPartition(ledger: string, idempotencyKey: string): string {
   return `${ledger}#idem#${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex')}`;
 }
 
-/** A ledger item as the entry it holds, with its hash; LedgerIntegrityError when it holds neither. */
-export function toStored(item: Record<string, AttributeValue>): StoredEntry {
-  const seq = Number(item[sortKey.name]?.N);
-  const text = item.entry?.S;
-  const hash = item.hash?.S;
-  if (text === undefined || hash === undefined) {
-    throw new LedgerIntegrityError(`ledger item seq ${seq} lacks its entry or hash attribute`, seq);
-  }
-  try {
-    return { entry: JSON.parse(text) as LedgerEntry, hash };
-  } catch {
-    throw new LedgerIntegrityError(`ledger item seq ${seq} holds an entry that is not JSON`, seq);
-  }
-}
+export { toStored };
 
 /** An append waiting for its turn, with the store it was asked of and how to answer it. */
 interface QueuedAppend {
@@ -96,7 +81,7 @@ interface QueuedAppend {
  */
 const appendQueues = new Map<string, QueuedAppend[]>();
 
-export class DynamoLedgerStore implements LedgerStore {
+export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore {
   protected readonly lastWritten = new Map<string, StoredEntry>();
   protected readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -104,11 +89,8 @@ export class DynamoLedgerStore implements LedgerStore {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
-  constructor(
-    protected readonly client: DynamoDBClient,
-    protected readonly tableName: string,
-    options: DynamoLedgerStoreOptions = {},
-  ) {
+  constructor(client: DynamoDBClient, tableName: string, options: DynamoLedgerStoreOptions = {}) {
+    super(client, tableName);
     this.maxAttempts = options.maxAttempts ?? 50;
     this.baseDelayMs = options.baseDelayMs ?? 20;
     this.maxDelayMs = options.maxDelayMs ?? 1000;
@@ -194,68 +176,6 @@ export class DynamoLedgerStore implements LedgerStore {
     throw new TransientError(
       `ledger ${ledger}: append of ${draft.idempotencyKey} lost ${this.maxAttempts} races for the head; retry later`,
     );
-  }
-
-  async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
-    if (toSeq !== undefined && toSeq <= fromSeq) return [];
-    const range = toSeq === undefined ? '#s >= :from' : '#s BETWEEN :from AND :last';
-    const values: Record<string, AttributeValue> = { ':l': s(ledger), ':from': n(fromSeq) };
-    if (toSeq !== undefined) values[':last'] = n(toSeq - 1);
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: `#l = :l AND ${range}`,
-      ExpressionAttributeNames: { '#l': partitionKey.name, '#s': sortKey.name },
-      ExpressionAttributeValues: values,
-      ConsistentRead: true,
-    });
-    return items.map(toStored);
-  }
-
-  async head(ledger: string): Promise<StoredEntry | undefined> {
-    const page = await this.send('Query', () =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#l = :l',
-          ExpressionAttributeNames: { '#l': partitionKey.name },
-          ExpressionAttributeValues: { ':l': s(ledger) },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const item = page.Items?.[0];
-    return item === undefined ? undefined : toStored(item);
-  }
-
-  async forIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
-    return this.queryIntent(ledger, intentId);
-  }
-
-  protected async queryIntent(ledger: string, intentId: string): Promise<StoredEntry[]> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      IndexName: indexes.byIntent.name,
-      KeyConditionExpression: '#i = :i',
-      FilterExpression: '#l = :l',
-      ExpressionAttributeNames: { '#i': indexes.byIntent.partitionKey.name, '#l': partitionKey.name },
-      ExpressionAttributeValues: { ':i': s(intentId), ':l': s(ledger) },
-    });
-    return items.map(toStored);
-  }
-
-  private async entryAt(ledger: string, seq: number): Promise<StoredEntry | undefined> {
-    const { Item } = await this.send('GetItem', () =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { [partitionKey.name]: s(ledger), [sortKey.name]: n(seq) },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return Item === undefined ? undefined : toStored(Item);
   }
 
   /** Writes the entry after `head`; undefined when another writer took that seq first. */
@@ -350,27 +270,6 @@ export class DynamoLedgerStore implements LedgerStore {
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw transientOr(error, `DynamoDB UpdateItem ${this.tableName} ${marker}`);
-    }
-  }
-
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, AttributeValue>[]> {
-    const items: Record<string, AttributeValue>[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.send('Query', () =>
-        this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
-
-  private async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw transientOr(error, `DynamoDB ${operation} ${this.tableName}`);
     }
   }
 

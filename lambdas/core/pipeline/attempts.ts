@@ -104,7 +104,7 @@ export function endedUnreleased(entries: ReadonlyArray<{ entry: LedgerEntry }>):
 export async function refuseAnotherRequestersId(
   intentId: string,
   requester: string | undefined,
-  deps: { ledger: LedgerStore; ledgerName: string },
+  deps: { ledger: Pick<LedgerStore, 'forIntent'>; ledgerName: string },
 ): Promise<void> {
   const declared = (await deps.ledger.forIntent(deps.ledgerName, intentId)).find(
     (stored) => stored.entry.type === 'intent.declared',
@@ -131,7 +131,7 @@ export async function refuseAnotherRequestersId(
 export async function refuseOtherContent(
   runId: string,
   intent: Record<string, unknown>,
-  deps: { ledger: LedgerStore; ledgerName: string },
+  deps: { ledger: Pick<LedgerStore, 'forIntent'>; ledgerName: string },
 ): Promise<void> {
   const entries = await deps.ledger.forIntent(deps.ledgerName, runId);
   const declared = entries.find((stored) => stored.entry.type === 'intent.declared')?.entry;
@@ -170,7 +170,7 @@ export type RunAgainGuard = (runId: string, entries: StoredEntry[]) => Promise<v
 export async function chooseAttempt(
   intentId: string,
   deliveryId: string | undefined,
-  deps: { state: StateStore; ledger: LedgerStore; ledgerName: string },
+  deps: { state: StateStore; ledger: Pick<LedgerStore, 'forIntent'>; ledgerName: string },
   mayRunAgain?: RunAgainGuard,
 ): Promise<ChosenAttempt> {
   if (deliveryId) {
@@ -193,7 +193,7 @@ export async function chooseAttempt(
 
 async function currentOrNext(
   intentId: string,
-  deps: { state: StateStore; ledger: LedgerStore; ledgerName: string },
+  deps: { state: StateStore; ledger: Pick<LedgerStore, 'forIntent'>; ledgerName: string },
   mayRunAgain: RunAgainGuard | undefined,
 ): Promise<ChosenAttempt> {
   const key = stateKeys.attempt(intentId);

@@ -1,3 +1,4 @@
+import type { LedgerStore } from '../../ports/ledger-store.js';
 import type { PayloadStore } from '../../ports/payload-store.js';
 import { decideAdmission, type Explanation, readOccupancy } from '../admission/index.js';
 import { confidenceLowerBound } from '../confidence.js';
@@ -78,7 +79,9 @@ export interface DryRunReport {
 export async function dryRunIntent(
   intent: ResolvedIntent,
   intentId: string,
-  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock' | 'ledger' | 'ledgerName'> & {
+  deps: Pick<PipelineDeps, 'catalog' | 'state' | 'policies' | 'clock' | 'ledgerName'> & {
+    /** Read only: the release on the lane an emergency override would preempt. */
+    ledger: Pick<LedgerStore, 'forIntent'>;
     payloads?: Pick<PayloadStore, 'get'>;
   },
 ): Promise<DryRunReport> {

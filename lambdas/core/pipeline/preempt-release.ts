@@ -1,3 +1,4 @@
+import type { LedgerStore } from '../../ports/ledger-store.js';
 import type { DeploymentStatus } from '../../ports/releaser.js';
 import { type LaneRelease, type Preemption, readOccupancy } from '../admission/index.js';
 import type { Intent } from '../intent.js';
@@ -32,7 +33,7 @@ const inProgress = new Set(['DEPLOYING', 'BAKING', 'VALIDATING']);
  */
 export async function releaseInFlight(
   intentId: string,
-  deps: Pick<PipelineDeps, 'ledger' | 'ledgerName'>,
+  deps: Pick<PipelineDeps, 'ledgerName'> & { ledger: Pick<LedgerStore, 'forIntent'> },
 ): Promise<LaneRelease | undefined> {
   const entries = await deps.ledger.forIntent(deps.ledgerName, intentId);
   if (entries.some((s) => s.entry.type === 'intent.concluded')) return undefined;
@@ -133,7 +134,7 @@ export async function releasesOnLane(
   intent: Intent,
   intentId: string,
   lane: string,
-  deps: Pick<PipelineDeps, 'state' | 'ledger' | 'ledgerName'>,
+  deps: Pick<PipelineDeps, 'state' | 'ledgerName'> & { ledger: Pick<LedgerStore, 'forIntent'> },
 ): Promise<Map<string, LaneRelease>> {
   const releases = new Map<string, LaneRelease>();
   if (!intent.authority.emergencyOverride) return releases;

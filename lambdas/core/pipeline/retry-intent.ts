@@ -59,7 +59,7 @@ export interface RetryPlan {
 export async function planRetry(
   id: string,
   caller: Caller,
-  deps: { ledger: LedgerStore; ledgerName: string; state: StateStore; catalog: Catalog },
+  deps: { ledger: Pick<LedgerStore, 'forIntent'>; ledgerName: string; state: StateStore; catalog: Catalog },
 ): Promise<RetryPlan> {
   const { intentId } = attemptOfRun(id);
   const key = stateKeys.attempt(intentId);

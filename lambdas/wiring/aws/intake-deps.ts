@@ -1,7 +1,7 @@
 import { loadCatalog } from '../../../catalog/index.js';
 import type { IntakeDeps } from '../../api/submission.js';
 import { requiredEnv } from '../env.js';
-import { dynamoLedger, dynamoState } from './dynamodb.js';
+import { dynamoLedgerReader, dynamoState } from './dynamodb.js';
 import { onFirstUse } from './on-first-use.js';
 
 /**
@@ -13,7 +13,7 @@ export function intakeDeps(env: NodeJS.ProcessEnv): IntakeDeps {
   return {
     catalog: loadCatalog(),
     state: onFirstUse(() => dynamoState(env)),
-    ledger: onFirstUse(() => dynamoLedger(env)),
+    ledger: onFirstUse(() => dynamoLedgerReader(env)),
     get ledgerName() {
       ledgerName ??= requiredEnv('ITV_LEDGER_NAME', env);
       return ledgerName;
