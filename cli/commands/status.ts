@@ -1,4 +1,5 @@
 import type { IntentStatus, RecordedReview } from '../../lambdas/core/pipeline/status.js';
+import { identityText } from '../../lambdas/core/principals/caller.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { ledgerOf, openApi } from '../api/itv-api.js';
 import { nextAttempt, type RetriedAs } from '../api/next-attempt.js';
@@ -71,7 +72,10 @@ export function reviewText(review: RecordedReview): string {
   const why = review.reason === null ? ' (no reason given)' : `: ${terminalText(review.reason)}`;
   // Only the capacity an ordinary change has no reviewer in is named: owners and domain reviewers print as before.
   const as = review.as === 'release-steward' ? ' (release steward, for a break-glass)' : '';
-  return `${review.decision} by ${terminalText(review.reviewer)}${as} at ${review.decidedAt}${why}`;
+  // How they signed in, as recorded: an auditor tells a verified identity from a local name at a glance.
+  const identity =
+    review.authenticatedAs === null ? '' : ` (${terminalText(identityText(review.authenticatedAs))})`;
+  return `${review.decision} by ${terminalText(review.reviewer)}${identity}${as} at ${review.decidedAt}${why}`;
 }
 
 /**

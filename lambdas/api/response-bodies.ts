@@ -3,6 +3,7 @@ import { ledgerEntrySchema } from '../core/ledger/entry.js';
 import type { DryRunReport } from '../core/pipeline/dry-run.js';
 import type { IntentPage, IntentSummary } from '../core/pipeline/intent-list.js';
 import type { IntentStatus } from '../core/pipeline/status.js';
+import { authenticatedAsSchema } from '../core/principals/caller.js';
 import { reviewerRoles } from '../core/reviewers.js';
 
 /**
@@ -57,6 +58,11 @@ const statusFields = {
         ),
       decidedAt: z.string(),
       reason: nullableText,
+      authenticatedAs: authenticatedAsSchema
+        .nullable()
+        .describe(
+          'how the reviewer authenticated, as the review recorded it (an IAM ARN, an event source, or a local name, which is not verified); null for reviews recorded before it was',
+        ),
     })
     .nullable()
     .describe("the reviewer of record's decision once one is recorded: who, what, when and why"),

@@ -117,8 +117,9 @@ if (chromium === undefined) {
         const approved = await page.$$eval('ol.timeline li', (items) =>
           items.map((i) => i.textContent ?? ''),
         );
+        // Who reviewed, and how they signed in: a local name, which nothing verified.
         expect(approved.find((text) => text.startsWith('review.approved'))).toContain(
-          'by xavier: read the diff',
+          'by xavier (a local name (test), not verified): read the diff',
         );
         expect(await page.$eval('body', (b) => b.textContent)).toContain('signature valid');
         expect(await axe('intent-released')).toEqual([]);

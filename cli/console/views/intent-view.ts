@@ -17,6 +17,7 @@ import {
   controlVerdict,
   stopReasonMaxLength,
 } from '../../../lambdas/core/pipeline/stop-intent.js';
+import { identityText } from '../../../lambdas/core/principals/caller.js';
 import { DECISION_PAYLOAD_TYPE } from '../../../lambdas/core/signing/payload-types.js';
 import { verifyEnvelope } from '../../../lambdas/core/signing/verify-envelope.js';
 import type { LedgerEntry } from '../../../lambdas/ports/ledger-store.js';
@@ -79,7 +80,9 @@ const concludedOutcomePayload = ledgerPayloads['intent.concluded'].pick({ outcom
 /** A deployment event: what AppConfig said of it. */
 const describedPayload = ledgerPayloads['release.deployment-started'].pick({ description: true }).loose();
 /** `review.approved` / `review.rejected`: who decided, and why. */
-const reviewerPayload = ledgerPayloads['review.approved'].pick({ reviewer: true, reason: true }).loose();
+const reviewerPayload = ledgerPayloads['review.approved']
+  .pick({ reviewer: true, reason: true, authenticatedAs: true })
+  .loose();
 /** `release.stopped`: why itv stopped it. */
 const stoppedReasonPayload = ledgerPayloads['release.stopped'].pick({ reason: true }).loose();
 /** `release.contract-only`: the contract a schema update's release registers, deploying nothing. */
@@ -267,7 +270,7 @@ function stepDetail(entry: LedgerEntry): Markup | string {
     return html` — outcome ${String(read(entry, concludedOutcomePayload)?.outcome)}`;
   const review = entry.type.startsWith('review.') ? read(entry, reviewerPayload) : undefined;
   if (review)
-    return html` — by ${review.reviewer}${review.reason !== undefined ? html`: ${review.reason}` : ''}`;
+    return html` — by ${review.reviewer}${review.authenticatedAs ? ` (${identityText(review.authenticatedAs)})` : ''}${review.reason !== undefined ? html`: ${review.reason}` : ''}`;
   const stopped = entry.type === 'release.stopped' ? read(entry, stoppedReasonPayload) : undefined;
   if (stopped) return html` — ${stopped.reason}`;
   const contract = entry.type === 'release.contract-only' ? read(entry, contractOnlyPayload) : undefined;

@@ -18,6 +18,7 @@ import {
   structureReadPayload,
   verificationReadPayload,
 } from '../ledger/entry-payloads.js';
+import { type AuthenticatedAs, authenticatedAsSchema } from '../principals/caller.js';
 import type { ReviewerRole } from '../reviewers.js';
 import { schemaUpdateMessage } from '../structure.js';
 import { rolloutOf } from './rollout.js';
@@ -79,6 +80,8 @@ export interface RecordedReview {
   as?: ReviewerRole;
   decidedAt: string;
   reason: string | null;
+  /** How the reviewer authenticated, as their review recorded it; null for reviews from before it was recorded. */
+  authenticatedAs: AuthenticatedAs | null;
 }
 
 /** Summarizes an intent from its ledger entries alone: the ledger is the source of truth. */
@@ -156,8 +159,19 @@ function recordedReview(entries: StoredEntry[]): RecordedReview | null {
     .reverse()
     .find(({ entry }) => entry.type === 'review.approved' || entry.type === 'review.rejected')?.entry;
   if (!decided) return null;
-  const { decision, reviewer, as, decidedAt, reason } = payloadOf(decided, reviewDecidedReadPayload);
-  return { decision, reviewer, ...(as ? { as } : {}), decidedAt, reason: reason ?? null };
+  const { decision, reviewer, as, decidedAt, reason, authenticatedAs } = payloadOf(
+    decided,
+    reviewDecidedReadPayload,
+  );
+  const identity = authenticatedAsSchema.safeParse(authenticatedAs);
+  return {
+    decision,
+    reviewer,
+    ...(as ? { as } : {}),
+    decidedAt,
+    reason: reason ?? null,
+    authenticatedAs: identity.success ? identity.data : null,
+  };
 }
 
 /** The recorded value per hour over the employees the declared value model names, else null. */

@@ -18,6 +18,21 @@ export const authenticatedAsSchema = z.discriminatedUnion('method', [
 
 export type AuthenticatedAs = z.infer<typeof authenticatedAsSchema>;
 
+/**
+ * How a caller authenticated, in words, telling a verified identity from a local name:
+ * `IAM arn:aws:iam::…`, `EventBridge source itv.ci.payments`, `a local name (itv demo), not verified`.
+ */
+export function identityText(authenticatedAs: AuthenticatedAs): string {
+  switch (authenticatedAs.method) {
+    case 'aws-iam':
+      return `IAM ${authenticatedAs.arn}`;
+    case 'eventbridge':
+      return `EventBridge source ${authenticatedAs.source}${authenticatedAs.account ? ` in ${authenticatedAs.account}` : ''}`;
+    case 'local':
+      return `a local name (${authenticatedAs.via}), not verified`;
+  }
+}
+
 /** An authenticated caller resolved to a catalog principal. */
 export interface Caller {
   principal: string;

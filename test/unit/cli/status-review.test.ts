@@ -24,6 +24,8 @@ const reviewed: IntentStatus = {
     reviewer: 'xavier',
     decidedAt: '2026-11-04T15:10:00.000Z',
     reason: 'access controls reviewed',
+    // As a review recorded before identities were: the line prints as it did.
+    authenticatedAs: null,
   },
   steps: [{ seq: 4, type: 'review.approved', timestamp: '2026-11-04T15:10:00.000Z' }],
 };
@@ -48,6 +50,36 @@ describe('who requested and who reviewed an intent', () => {
       'review   approved by xavier at 2026-11-04T15:10:00.000Z: access controls reviewed',
     );
     expect(lines.filter((line) => line.startsWith('review '))).toHaveLength(1);
+  });
+
+  test('the review says how its reviewer authenticated: an IAM identity, or a local name that nothing verified', () => {
+    // Prepare
+    const lines: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const arn = 'arn:aws:sts::123456789012:assumed-role/itv-reviewer/xavier';
+
+    // Act
+    printStatus(
+      { ...reviewed, review: { ...reviewed.review!, authenticatedAs: { method: 'aws-iam', arn } } },
+      false,
+    );
+    printStatus(
+      {
+        ...reviewed,
+        review: { ...reviewed.review!, authenticatedAs: { method: 'local', via: 'itv review --as' } },
+      },
+      false,
+    );
+
+    // Assess
+    expect(lines).toContain(
+      `review   approved by xavier (IAM ${arn}) at 2026-11-04T15:10:00.000Z: access controls reviewed`,
+    );
+    expect(lines).toContain(
+      'review   approved by xavier (a local name (itv review --as), not verified) at 2026-11-04T15:10:00.000Z: access controls reviewed',
+    );
   });
 
   test('itv status --json carries the requester and the review beside the steps', () => {

@@ -128,6 +128,8 @@ describe('intentStatus', () => {
       reviewer: 'xavier',
       decidedAt: '2026-11-02T10:00:00Z',
       reason: 'access controls reviewed',
+      // How the reviewer authenticated, as the review recorded it.
+      authenticatedAs: { method: 'local', via: 'itv review --as' },
     });
     expect(reviewed.steps.at(-1)).toEqual({
       seq: approved.entry.seq,
@@ -151,6 +153,8 @@ describe('intentStatus', () => {
       reviewer: 'xavier',
       decidedAt: '2026-11-02T10:00:00Z',
       reason: null,
+      // A review recorded before identities were.
+      authenticatedAs: null,
     });
   });
 
