@@ -91,32 +91,25 @@ const payloadLike = fc.oneof(
   anyValue,
 );
 
+/** A value for each field of a draft, and for one field more. */
+const fieldValues = {
+  intentId: idLike,
+  type: typeLike,
+  idempotencyKey: idLike,
+  timestamp: timestampLike,
+  payload: payloadLike,
+  extra: anyValue,
+};
+
 /** The valid draft with one field changed or added (most often), or several changed, removed, or joined by another. */
 const oneChanged = fc
-  .record({
-    intentId: idLike,
-    type: typeLike,
-    idempotencyKey: idLike,
-    timestamp: timestampLike,
-    payload: payloadLike,
-    extra: anyValue,
-  })
+  .record(fieldValues)
   .chain((changes) =>
     fc.constantFrom(...Object.entries(changes)).map(([key, value]) => ({ ...valid, [key]: value })),
   );
 
 const severalChanged = fc
-  .record(
-    {
-      intentId: idLike,
-      type: typeLike,
-      idempotencyKey: idLike,
-      timestamp: timestampLike,
-      payload: payloadLike,
-      extra: anyValue,
-    },
-    { requiredKeys: [] },
-  )
+  .record(fieldValues, { requiredKeys: [] })
   .chain((changes) =>
     fc.constantFrom(
       { ...valid, ...changes },
