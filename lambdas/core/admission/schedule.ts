@@ -13,15 +13,32 @@ export function radiusSet(sets: RadiusSets, occupant: Occupant): ReadonlySet<str
   return set;
 }
 
+/** A radius this small is searched as it is: building a set for it would cost more than the search. */
+const SCANNED_RADIUS = 16;
+
 /**
  * `mustWaitFor(later, overlapOf(later, earlier))` without naming what they share: it stops at the first shared
- * service, looking each service of the smaller radius up in the larger, and builds a radius set only when the
- * lanes differ and `later` is no emergency. Schedules ask it of every pair of occupants, where a radius can hold
- * hundreds of services.
+ * service, looking each service of the smaller radius up in the larger, and builds radius sets only when the
+ * lanes differ, `later` is no emergency and both radii are large. Schedules ask it of every pair of occupants, where
+ * a radius can hold hundreds of services, but most hold a few: a set for each of those, built on every decision,
+ * was most of what admission allocated.
  */
 export function waitsFor(later: Occupant, earlier: Occupant, sets: RadiusSets = new Map()): boolean {
   if (later.lane === earlier.lane) return true;
   if (later.emergencyOverride) return false;
+  // Plain loops, no arrays or closures made: this runs for every pair of occupants, several times a decision.
+  const laterFewer = later.blastRadius.length <= earlier.blastRadius.length;
+  const fewer = laterFewer ? later.blastRadius : earlier.blastRadius;
+  if (fewer.length <= SCANNED_RADIUS) {
+    const other = laterFewer ? earlier : later;
+    if (other.blastRadius.length <= SCANNED_RADIUS) {
+      for (const service of fewer) if (other.blastRadius.includes(service)) return true;
+      return false;
+    }
+    const larger = radiusSet(sets, other);
+    for (const service of fewer) if (larger.has(service)) return true;
+    return false;
+  }
   const a = radiusSet(sets, later);
   const b = radiusSet(sets, earlier);
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
