@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type AttemptStatus, alreadySubmittedLine, latestAttempt } from '../../cli/commands/validate.js';
 import { attemptRunId } from '../../lambdas/core/pipeline/attempts.js';
 import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
+import { entryOf } from '../support/console-fake-api.js';
 import { root, runItv } from '../support/run-itv.js';
 import { intentsBudgetMs, setupMs } from '../support/time-budget.js';
 
@@ -48,19 +49,10 @@ describe('itv validate of an intent already submitted', () => {
 
 describe('what validate says itv submit would do with an intent on the ledger', () => {
   /** An attempt's entries: declared, then `type` with `payload` when given. */
-  const entries = (intentId: string, last?: [string, Record<string, unknown>]): LedgerEntry[] =>
-    [['intent.declared', {}] as [string, Record<string, unknown>], ...(last ? [last] : [])].map(
-      ([type, payload], seq) => ({
-        ledger: 'main',
-        seq,
-        prevHash: '0'.repeat(64),
-        intentId,
-        type,
-        idempotencyKey: `${intentId}/${type}`,
-        timestamp: '2026-11-04T15:00:00.000Z',
-        payload,
-      }),
-    );
+  const entries = (intentId: string, last?: [string, Record<string, unknown>]): LedgerEntry[] => [
+    entryOf(intentId, 0, 'intent.declared'),
+    ...(last ? [entryOf(intentId, 1, ...last)] : []),
+  ];
   const concluded = (intentId: string, outcome: string): AttemptStatus => ({
     intentId,
     status: outcome,

@@ -49,13 +49,3 @@ export function isLiteralCredential(value: string): boolean {
   const trimmed = value.trim();
   return trimmed !== '' && !referencePatterns.some((p) => p.test(trimmed));
 }
-
-/**
- * Whether `key: value` holds a literal credential: the key's last word names one (`dbPassword`, `api_key`)
- * and the value is text that is not a reference to a secret store. The idea of detect-secrets'
- * KeywordDetector, applied to keys instead of source lines. Text further down under such a key (`password:
- * ["…"]`, `password: { value: "…" }`) holds one too: `walkJson` carries the key's meaning down.
- */
-export function holdsLiteralCredential(key: string, value: unknown): boolean {
-  return typeof value === 'string' && namesCredential(key) && isLiteralCredential(value);
-}

@@ -32,11 +32,6 @@ export function secretMatch(text: string): { rule: SecretRule; literal: string }
   return undefined;
 }
 
-/** The rule a text matches, if any. */
-export function matchingRule(text: string): SecretRule | undefined {
-  return secretMatch(text)?.rule;
-}
-
 /**
  * The secret a text holds, if any: a rule's match, or, for text held under a credential-named key (at any depth:
  * `password`, `password[0]`, `password.value`), the text itself unless it is a reference to a store.

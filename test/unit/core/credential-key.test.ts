@@ -1,4 +1,9 @@
-import { holdsLiteralCredential } from '../../../lambdas/core/intake/credential-key.js';
+import { namesCredential } from '../../../lambdas/core/intake/credential-key.js';
+import { secretIn } from '../../../lambdas/core/intake/secret-scan.js';
+
+/** Whether `key: value` is refused as a literal credential, as the door reads a value under a key. */
+const holdsLiteralCredential = (key: string, value: string) =>
+  secretIn(value, namesCredential(key))?.rule === 'itv:credential-key';
 
 describe('a credential key, however it is spelt to the eye', () => {
   test('invisible characters, compatibility forms and look-alike letters do not hide a credential key', () => {

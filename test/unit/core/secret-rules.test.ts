@@ -1,5 +1,8 @@
 import { secretRules } from '../../../lambdas/core/intake/secret-rules.js';
-import { matchingRule } from '../../../lambdas/core/intake/secret-scan.js';
+import { secretMatch } from '../../../lambdas/core/intake/secret-scan.js';
+
+/** The rule a text matches, if any. */
+const matchingRule = (text: string) => secretMatch(text)?.rule;
 
 /** Each vendored rule catches a sample shaped as its vendor issues them, and ordinary configuration passes. */
 const samples: Record<string, string> = {
