@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { currentStage, trackStages } from '../cli/runtime/stage-scope.js';
+import { DirectDynaliteClient } from '../lambdas/adapters/local/dynalite-direct.js';
 
 /** DynamoDB calls by the Task state that made them, and by operation: `counts.get(stage).get('PutItem')`. */
 export type CallCounts = Map<string, Map<string, number>>;
@@ -14,14 +15,30 @@ export function countDynamoCalls(client: DynamoDBClient): { counts: CallCounts; 
   trackStages();
   const counts: CallCounts = new Map();
   const send = client.send.bind(client) as (command: object, ...rest: unknown[]) => Promise<unknown>;
-  (client as { send: unknown }).send = (command: object, ...rest: unknown[]) => {
+  const count = (operation: string) => {
     const stage = currentStage() ?? 'outside';
-    const operation = command.constructor.name.replace(/Command$/, '');
     const byOperation = counts.get(stage) ?? new Map<string, number>();
     byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
     counts.set(stage, byOperation);
+  };
+  (client as { send: unknown }).send = (command: object, ...rest: unknown[]) => {
+    count(command.constructor.name.replace(/Command$/, ''));
     return send(command, ...rest);
   };
+  // The owner's in-process client also takes the ledger's PutItem without a Command, and answers an index's
+  // partition (a Query's answer) from its range: counted as the calls they stand for.
+  if (client instanceof DirectDynaliteClient) {
+    const putItem = client.putItem.bind(client);
+    client.putItem = (input) => {
+      count('PutItem');
+      return putItem(input);
+    };
+    const indexPartition = client.indexPartition.bind(client);
+    client.indexPartition = (...args) => {
+      count('Query');
+      return indexPartition(...args);
+    };
+  }
   return { counts, reset: () => counts.clear() };
 }
 

@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TransientError } from '../../core/errors.js';
@@ -83,6 +84,7 @@ const appendQueues = new Map<string, QueuedAppend[]>();
 
 export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore {
   protected readonly lastWritten = new Map<string, StoredEntry>();
+  private readonly ledgerKeys = new Map<string, string>();
   protected readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -99,12 +101,25 @@ export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore
   }
 
   /**
+   * `${table}/${ledger}`, which names a ledger's append queue in the process: made once per ledger, as a key made
+   * afresh is hashed afresh at every lookup.
+   */
+  protected ledgerKey(ledger: string): string {
+    let key = this.ledgerKeys.get(ledger);
+    if (key === undefined) {
+      key = `${this.tableName}/${ledger}`;
+      this.ledgerKeys.set(ledger, key);
+    }
+    return key;
+  }
+
+  /**
    * Appends in one process go one at a time per ledger: racing our own requests for the head would only
    * burn conditional puts and backoff. Other processes and Lambda containers still race through the
    * conditional writes below, which alone keep the chain free of forks and gaps.
    */
   append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
-    const key = `${this.tableName}/${ledger}`;
+    const key = this.ledgerKey(ledger);
     return new Promise((resolve, reject) => {
       const job = { store: this, ledger, draft, resolve, reject };
       const waiting = appendQueues.get(key);
@@ -179,38 +194,52 @@ export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore
   }
 
   /** Writes the entry after `head`; undefined when another writer took that seq first. */
-  protected async tryWrite(
+  // Not async: the write's own promise, continued once (an async function would settle a promise of its own after
+  // it, one more turn for every append). An entry that cannot be written is refused as a rejection all the same.
+  protected tryWrite(
     ledger: string,
     draft: LedgerEntryDraft,
     head: StoredEntry | undefined,
   ): Promise<StoredEntry | undefined> {
-    const { stored, text } = linkEntry(ledger, draft, head);
+    let linked: ReturnType<typeof linkEntry>;
     try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            [partitionKey.name]: s(ledger),
-            [sortKey.name]: n(stored.entry.seq),
-            entry: s(text),
-            hash: s(stored.hash),
-            intentId: s(stored.entry.intentId),
-          },
-          ConditionExpression: 'attribute_not_exists(#s)',
-          ExpressionAttributeNames: { '#s': sortKey.name },
-        }),
-      );
-      this.lastWritten.set(ledger, stored);
-      this.written(ledger, text, stored);
-      return stored;
+      linked = linkEntry(ledger, draft, head);
     } catch (error) {
-      this.writeUnsure(ledger);
-      if (isConditionFailure(error)) {
-        this.lastWritten.delete(ledger);
-        return undefined;
-      }
-      throw transientOr(error, `DynamoDB PutItem ${this.tableName} ${ledger}#${stored.entry.seq}`);
+      return Promise.reject(error);
     }
+    const { stored, text } = linked;
+    // The item's attributes named as the table's key schema names them (LEDGER_TABLE: ledger, seq).
+    return this.putEntry({
+      TableName: this.tableName,
+      Item: {
+        ledger: s(ledger),
+        seq: n(stored.entry.seq),
+        entry: s(text),
+        hash: s(stored.hash),
+        intentId: s(stored.entry.intentId),
+      },
+      ConditionExpression: 'attribute_not_exists(#s)',
+      ExpressionAttributeNames: { '#s': sortKey.name },
+    }).then(
+      () => {
+        this.lastWritten.set(ledger, stored);
+        this.written(ledger, text, stored);
+        return stored;
+      },
+      (error: unknown) => {
+        this.writeUnsure(ledger);
+        if (isConditionFailure(error)) {
+          this.lastWritten.delete(ledger);
+          return undefined;
+        }
+        throw transientOr(error, `DynamoDB PutItem ${this.tableName} ${ledger}#${stored.entry.seq}`);
+      },
+    );
+  }
+
+  /** Sends an entry's conditional PutItem. */
+  protected putEntry(input: PutItemCommandInput): Promise<unknown> {
+    return this.client.send(new PutItemCommand(input));
   }
 
   /** After an entry `text` was written: what a subclass keeps of it (nothing here). */

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { deepFreeze } from '../../core/deep-freeze.js';
 import { TransientError } from '../../core/errors.js';
 import { plainlyAppendable } from '../../core/ledger/appendable.js';
@@ -46,41 +46,66 @@ const SLASH = '/'.charCodeAt(0);
 type Kept = StoredEntry | SealedOnRead;
 const storedOf = (kept: Kept): StoredEntry => (kept instanceof SealedOnRead ? kept.stored : kept);
 
+/** One intent's entries as a sole writer knows them, by idempotency key. */
+type IntentEntries = Map<string, Kept>;
+
 /**
- * A sole writer's record of the entries of the intents it appended to most recently, by
- * `${table}/${ledger}/${intentId}`, then idempotency key: at most REMEMBERED_INTENTS, the oldest dropped.
+ * A sole writer's record of the entries of the intents it appended to most recently, by `${table}/${ledger}` (the
+ * store's `ledgerKey`), then intent id, then idempotency key: at most REMEMBERED_INTENTS, the oldest dropped.
+ * Nested maps rather than one key made of the three: a key made afresh is hashed afresh, at every append.
  */
 class KnownIntents {
-  private readonly byIntent = new Map<string, Map<string, Kept>>();
+  private readonly byLedger = new Map<string, Map<string, IntentEntries>>();
+  /** Every intent kept, by its entries' map, least recently appended to first: the order they are dropped in. */
+  private readonly recency = new Map<
+    IntentEntries,
+    { intents: Map<string, IntentEntries>; intentId: string }
+  >();
   /** The intent appended to last: asked again, it is already where the most recent is kept. */
-  private newest: Map<string, Kept> | undefined;
+  private newest: IntentEntries | undefined;
 
-  get(intentKey: string): Map<string, Kept> | undefined {
-    return this.byIntent.get(intentKey);
+  get(ledgerKey: string, intentId: string): IntentEntries | undefined {
+    return this.byLedger.get(ledgerKey)?.get(intentId);
   }
 
-  /** `keys` (what `get(intentKey)` answered) are the most recently appended to. */
-  touch(intentKey: string, keys: Map<string, Kept>): void {
+  /** `keys` (what `get` answered) are the most recently appended to. */
+  touch(keys: IntentEntries): void {
     if (keys === this.newest) return;
-    this.byIntent.delete(intentKey);
-    this.byIntent.set(intentKey, keys);
+    const where = this.recency.get(keys);
+    if (where === undefined) return;
+    this.recency.delete(keys);
+    this.recency.set(keys, where);
     this.newest = keys;
   }
 
   /** Keeps `keys` as the intent's, the most recently appended to, dropping the oldest past the bound. */
-  remember(intentKey: string, keys: Map<string, Kept>): void {
-    this.byIntent.delete(intentKey);
-    this.byIntent.set(intentKey, keys);
+  remember(ledgerKey: string, intentId: string, keys: IntentEntries): void {
+    let intents = this.byLedger.get(ledgerKey);
+    if (intents === undefined) {
+      intents = new Map();
+      this.byLedger.set(ledgerKey, intents);
+    }
+    this.forget(ledgerKey, intentId);
+    intents.set(intentId, keys);
+    this.recency.set(keys, { intents, intentId });
     this.newest = keys;
-    if (this.byIntent.size > REMEMBERED_INTENTS) {
-      const oldest = this.byIntent.keys().next().value;
-      if (oldest !== undefined) this.byIntent.delete(oldest);
+    if (this.recency.size > REMEMBERED_INTENTS) {
+      const [oldest, where] = this.recency.entries().next().value as [
+        IntentEntries,
+        { intents: Map<string, IntentEntries>; intentId: string },
+      ];
+      this.recency.delete(oldest);
+      where.intents.delete(where.intentId);
     }
   }
 
-  forget(intentKey: string): void {
-    if (this.byIntent.get(intentKey) === this.newest) this.newest = undefined;
-    this.byIntent.delete(intentKey);
+  forget(ledgerKey: string, intentId: string): void {
+    const intents = this.byLedger.get(ledgerKey);
+    const keys = intents?.get(intentId);
+    if (keys === undefined) return;
+    intents?.delete(intentId);
+    this.recency.delete(keys);
+    if (keys === this.newest) this.newest = undefined;
   }
 }
 
@@ -140,11 +165,12 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
    * further round, and after `maxAttempts` rounds TransientError.
    */
   private async appendAsSoleWriter(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
-    const intentKey = `${this.tableName}/${ledger}/${draft.intentId}`;
+    const ledgerKey = this.ledgerKey(ledger);
+    const { intentId } = draft;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      let keys = attempt === 1 ? this.known.get(intentKey) : undefined;
-      if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
-      else this.known.touch(intentKey, keys); // the most recently appended to is kept longest
+      let keys = attempt === 1 ? this.known.get(ledgerKey, intentId) : undefined;
+      if (keys === undefined) keys = await this.loadIntent(ledger, intentId);
+      else this.known.touch(keys); // the most recently appended to is kept longest
       const existing = keys.get(draft.idempotencyKey);
       if (existing !== undefined) return storedOf(existing);
       const head =
@@ -154,11 +180,11 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
         written = await this.tryWrite(ledger, draft, head);
       } catch (error) {
         // The write may have landed: the next call reads the intent's entries again.
-        this.known.forget(intentKey);
+        this.known.forget(ledgerKey, intentId);
         throw error;
       }
       if (written !== undefined) return written;
-      this.known.forget(intentKey);
+      this.known.forget(ledgerKey, intentId);
       await this.backoff(attempt);
     }
     throw new TransientError(
@@ -173,7 +199,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
   private async loadIntent(ledger: string, intentId: string): Promise<Map<string, Kept>> {
     const entries = (await this.queryIntent(ledger, intentId)).map(deepFreeze);
     const keys = new Map<string, Kept>(entries.map((stored) => [stored.entry.idempotencyKey, stored]));
-    this.known.remember(`${this.tableName}/${ledger}/${intentId}`, keys);
+    this.known.remember(this.ledgerKey(ledger), intentId, keys);
     return keys;
   }
 
@@ -197,7 +223,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
 
   override async read(ledger: string, fromSeq = 0, toSeq?: number): Promise<StoredEntry[]> {
     if (toSeq !== undefined && toSeq <= fromSeq) return [];
-    const tail = this.tails.get(`${this.tableName}/${ledger}`);
+    const tail = this.tails.get(this.ledgerKey(ledger));
     if (tail !== undefined && fromSeq >= tail.first) {
       // A sole writer's tail ends at the head: every append through this client extends it.
       const { first, entries } = tail;
@@ -211,7 +237,7 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
     // A sole writer knows every entry of an intent it has appended to: the pipeline asks again at each stage.
     // What it learns here it does not keep: only an append, in the ledger's queue, may set what is known, or a
     // read overtaken by a write could hide that write from the next append.
-    const known = this.known.get(`${this.tableName}/${ledger}/${intentId}`);
+    const known = this.known.get(this.ledgerKey(ledger), intentId);
     if (known === undefined) return super.forIntent(ledger, intentId);
     return Array.from(known.values(), storedOf).sort((a, b) => a.entry.seq - b.entry.seq);
   }
@@ -224,8 +250,8 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
     // Kept as its text, parsed by the first read that wants it: many are never read back.
     const kept = new SealedOnRead(text, stored.hash);
     const { intentId, idempotencyKey, seq } = stored.entry;
-    this.known.get(`${this.tableName}/${ledger}/${intentId}`)?.set(idempotencyKey, kept);
-    const tailKey = `${this.tableName}/${ledger}`;
+    const tailKey = this.ledgerKey(ledger);
+    this.known.get(tailKey, intentId)?.set(idempotencyKey, kept);
     const tail = this.tails.get(tailKey);
     if (tail !== undefined && tail.first + tail.entries.length === seq) {
       tail.entries.push(kept);
@@ -238,8 +264,16 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
     } else this.tails.set(tailKey, { first: seq, entries: [kept] });
   }
 
+  /**
+   * Through the owner's in-process client, the PutItem without a Command around it (`DirectDynaliteClient.putItem`):
+   * a Command builds a middleware stack, which that client never runs.
+   */
+  protected override putEntry(input: PutItemCommandInput): Promise<unknown> {
+    return this.client instanceof DirectDynaliteClient ? this.client.putItem(input) : super.putEntry(input);
+  }
+
   /** Lost to another writer, or maybe landed unseen: the tail may no longer end at the head. */
   protected override writeUnsure(ledger: string): void {
-    this.tails.delete(`${this.tableName}/${ledger}`);
+    this.tails.delete(this.ledgerKey(ledger));
   }
 }

@@ -9,6 +9,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** RFC 8785 (JCS) text of a JSON value, e.g. `canonicalJson({ b: 1, a: [true] })` → `{"a":[true],"b":1}`. */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'object' && value !== null && inCanonicalOrder(value)) return JSON.stringify(value);
   const text = written(value);
   if (text === undefined) {
     // Only the slow path names where: the value is walked again to find the first thing without a JSON form.
@@ -62,6 +63,57 @@ function written(value: unknown): string | undefined {
   }
   return `${text}}`;
 }
+
+/**
+ * Whether JSON.stringify writes `value` exactly as RFC 8785 does: every object a plain one whose keys are already in
+ * RFC 8785 order (as `Object.keys(…).sort()` orders them: UTF-16 code units), every string free of lone
+ * surrogates, every number finite, no function, bigint or `toJSON` anywhere. Then the text is JSON.stringify's: the
+ * engine's own writer, about three times as fast as `written`, and one flat string rather than a rope of pieces
+ * (which the hash and the store would each copy out again). Members without a value (undefined, a symbol) are left
+ * out by both, and an array holds null for them in both.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return wellFormed(value);
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (Array.isArray(value)) {
+    // An array's own members other than its items are not read below: a toJSON among them is looked for here.
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item !== undefined && typeof item !== 'symbol' && !inCanonicalOrder(item)) return false;
+    }
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  // Another prototype may give a toJSON (a Date) or a reading of its own (a boxed string); an own toJSON is a
+  // function member, refused below.
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const record = value as Record<string, unknown>;
+  let previous: string | undefined;
+  // for…in: the own keys in JSON.stringify's order (no inherited one is enumerable on these prototypes).
+  for (const key in record) {
+    if (previous !== undefined && !(previous < key)) return false;
+    if (!wellFormed(key)) return false;
+    const item = record[key];
+    if (item !== undefined && typeof item !== 'symbol' && !inCanonicalOrder(item)) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/** No lone surrogate: `String.prototype.isWellFormed` (ES2024, in every Node.js itv runs on), typed here. */
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /** Nothing JSON.stringify would escape, and no surrogate: such a string is written as it is, between quotes. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.

@@ -69,15 +69,16 @@ export function linkEntry(
   draft: LedgerEntryDraft,
   head?: StoredEntry,
 ): { stored: StoredEntry; text: string } {
+  // Keys in RFC 8785 order: a payload whose keys are too is then written by JSON.stringify (`canonicalJson`).
   const entry: LedgerEntry = {
-    ledger,
-    seq: head === undefined ? 0 : head.entry.seq + 1,
-    prevHash: head === undefined ? GENESIS_PREV_HASH : head.hash,
-    intentId: draft.intentId,
-    type: draft.type,
     idempotencyKey: draft.idempotencyKey,
-    timestamp: draft.timestamp,
+    intentId: draft.intentId,
+    ledger,
     payload: draft.payload,
+    prevHash: head === undefined ? GENESIS_PREV_HASH : head.hash,
+    seq: head === undefined ? 0 : head.entry.seq + 1,
+    timestamp: draft.timestamp,
+    type: draft.type,
   };
   const text = canonicalJson(entry);
   return { stored: { entry, hash: leafHashOfText(text) }, text };

@@ -200,6 +200,36 @@ describe("the owner's direct dynalite client answers as the SDK over HTTP does",
     });
   });
 
+  test('putItem, the PutItem without a Command around it, answers and refuses as send(new PutItemCommand) does', async () => {
+    // Prepare
+    const owner = direct as DirectDynaliteClient;
+    // In the ledger's table (whose items here carry no intentId, so no index partition sees them).
+    const input = (ledger: string, seq = '0') => ({
+      TableName: 'itv-ledger',
+      Item: { ledger: { S: ledger }, seq: { N: seq }, entry: { S: '{}' } },
+      ConditionExpression: 'attribute_not_exists(seq)',
+    });
+    const viaPutItem = (pk: string, sk?: string) =>
+      outcome({ send: () => owner.putItem(input(pk, sk)) } as unknown as DynamoDBClient, {});
+    const viaSend = (pk: string, sk?: string) => outcome(owner, new PutItemCommand(input(pk, sk)));
+
+    // Act
+    const written = [await viaPutItem('pi-1'), await viaSend('pi-2')];
+    const refused = [await viaPutItem('pi-1'), await viaSend('pi-2')];
+    const invalid = [await viaPutItem('pi-3', 'one'), await viaSend('pi-4', 'one')];
+
+    // Assess
+    expect(written).toEqual([{ output: {} }, { output: {} }]);
+    expect(refused[0]).toEqual(refused[1]);
+    expect(refused[0]?.thrown).toMatchObject({ class: 'ConditionalCheckFailedException', status: 400 });
+    expect(invalid[0]).toEqual(invalid[1]);
+    expect(invalid[0]?.thrown).toMatchObject({ name: 'ValidationException', status: 400 });
+    const stored = await owner.send(
+      new GetItemCommand({ TableName: 'itv-ledger', Key: { ledger: { S: 'pi-1' }, seq: { N: '0' } } }),
+    );
+    expect(stored.Item).toEqual({ ledger: { S: 'pi-1' }, seq: { N: '0' }, entry: { S: '{}' } });
+  });
+
   test('queries page by Limit and ExclusiveStartKey; scans and batches answer alike', async () => {
     // Prepare
     for (const client of [overHttp, direct]) {

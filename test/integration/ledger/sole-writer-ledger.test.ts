@@ -363,6 +363,12 @@ describe("through the owner's in-process client, which reads an intent from the 
       count('indexPartition');
       return indexPartition(...args);
     };
+    // The append's PutItem comes without a Command around it.
+    const putItem = client.putItem.bind(client);
+    client.putItem = (input) => {
+      count('PutItem');
+      return putItem(input);
+    };
     return { store: new SoleWriterLedgerStore(client, tables.names.ledger), calls };
   }
 

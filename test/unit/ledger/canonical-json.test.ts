@@ -69,6 +69,46 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(() => canonicalJson(value)).toThrow(message);
   });
 
+  // Objects whose keys are already in order are written by JSON.stringify: what it would write otherwise is not let
+  // through, and what RFC 8785 writes differently goes the long way.
+  test.each([
+    ['a function member', { a: 1, b: () => 1 }, '$.b: a function has no JSON form'],
+    ['a function in an array', { a: [() => 1] }, '$.a[0]: a function has no JSON form'],
+    ['a bigint', { a: 1n }, '$.a: bigint has no JSON form'],
+    ['Infinity', { a: 1, b: Number.POSITIVE_INFINITY }, '$.b: Infinity has no JSON form'],
+    ['a lone surrogate in a value', { a: 'x', b: 'a\udc00' }, '$.b: string holds a lone UTF-16 surrogate'],
+    ['a lone surrogate in a key', { a: 1, 'b\ud800': 1 }, '$: key holds a lone UTF-16 surrogate'],
+  ])('refuses %s in an object already in order', (_name, value, message) => {
+    // Act / Assess
+    expect(() => canonicalJson(value)).toThrow(message);
+  });
+
+  test.each([
+    ['integer-like keys, which objects list numerically', { '10': 1, '9': 2 }, '{"10":1,"9":2}'],
+    [
+      'a toJSON, called without the key',
+      { a: { toJSON: (key?: string) => `k=${key}` } },
+      '{"a":"k=undefined"}',
+    ],
+    ['an array with a toJSON', { a: Object.assign([1], { toJSON: () => 'mine' }) }, '{"a":"mine"}'],
+    ['a Date', { at: new Date(Date.UTC(2026, 0, 2)) }, '{"at":"2026-01-02T00:00:00.000Z"}'],
+    ['a boxed string, read as its own keys', { a: new String('hi') }, '{"a":{"0":"h","1":"i"}}'],
+    [
+      'an object without a prototype',
+      Object.assign(Object.create(null), { a: 1, b: [2] }),
+      '{"a":1,"b":[2]}',
+    ],
+    [
+      'members without a value, and holes',
+      { a: undefined, b: [undefined, 3], c: new Array(2), d: Symbol('s') },
+      '{"b":[null,3],"c":[null,null]}',
+    ],
+    ['-0', { a: -0 }, '{"a":0}'],
+  ])('writes %s as RFC 8785 does', (_name, value, text) => {
+    // Act / Assess
+    expect(canonicalJson(value)).toBe(text);
+  });
+
   test('refuses a value with no JSON form', () => {
     // Act / Assess
     expect(() => canonicalJson(undefined)).toThrow('no JSON form');
