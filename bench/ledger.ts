@@ -1,19 +1,13 @@
 import { hash } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoLedgerStore } from '../lambdas/adapters/aws/dynamodb-ledger-store.js';
-import { ensureTables } from '../lambdas/adapters/aws/tables.js';
-import { localDynamoClient, startDynalite } from '../lambdas/adapters/local/dynalite-server.js';
-import { SoleWriterLedgerStore } from '../lambdas/adapters/local/sole-writer-ledger-store.js';
 import { auditExport } from '../lambdas/core/evidence/export-audit.js';
-import { canonicalJson, chainEntry } from '../lambdas/core/ledger/index.js';
-import type { LedgerEntryDraft } from '../lambdas/ports/ledger-store.js';
-import { pipelineShapedExport, stepExport, stepPayload } from './ledger-export.js';
+import { inOwnProcess } from './ledger-append.js';
+import { pipelineShapedExport, stepExport } from './ledger-export.js';
 import { sizeFromEnv } from './stats.js';
 
 /*
  * The ledger's figures, each beside the floor it is measured against in the same run:
  * - appends on dynalite (as the local stack's sole writer, and with the marker AWS uses) vs dynalite's own
- *   conditional PutItem of the same items;
+ *   conditional PutItem of the same items, each comparison in a process of its own (bench/ledger-append.ts);
  * - verifying a 100k-entry export vs SHA-256 over the same lines;
  * - verifying a million pipeline-shaped entries with their signed decisions and checkpoints.
  * ITV_BENCH_LEDGER_APPENDS, ITV_BENCH_EXPORT_ENTRIES and ITV_BENCH_LEDGER_ENTRIES shrink it for CI.
@@ -22,8 +16,6 @@ import { sizeFromEnv } from './stats.js';
 const appends = sizeFromEnv('ITV_BENCH_LEDGER_APPENDS', 2000);
 const exportEntries = sizeFromEnv('ITV_BENCH_EXPORT_ENTRIES', 100_000);
 const ledgerEntries = sizeFromEnv('ITV_BENCH_LEDGER_ENTRIES', 1_000_000);
-/** Rounds over HTTP, in pairs: in each pair put goes first once and append once. */
-const ROUNDS = 6;
 
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)} %`;
 const rate = (count: number, ms: number) => `${Math.round((count * 1000) / ms).toLocaleString('en-US')}/s`;
@@ -32,150 +24,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** `npm run bench` section: printable lines, figures with their targets. */
 export async function runLedgerBench(): Promise<string[]> {
   return [
-    ...(await appendVersusPut(appends, 1, 'http')),
-    ...(await appendVersusPut(appends, 8, 'http')),
-    // In process a call is a tenth of an HTTP one: six times as many, in six times as many rounds (a collection of
-    // the shared heap lands in one round or another: the more pairs, the steadier their median).
-    ...(await appendVersusPut(appends * 6, 1, 'in-process')),
-    ...(await appendVersusPut(appends * 6, 8, 'in-process')),
+    ...(await inOwnProcess(appends, 1, 'http')),
+    ...(await inOwnProcess(appends, 8, 'http')),
+    // In process a call is a tenth of an HTTP one: six times as many, in six times as many rounds with eight writers.
+    ...(await inOwnProcess(appends * 6, 1, 'in-process')),
+    ...(await inOwnProcess(appends * 6, 8, 'in-process')),
     ...(await exportVersusSha256(exportEntries)),
     ...(await millionEntries(ledgerEntries)),
   ];
-}
-
-/** The i-th draft: twelve steps an intent; `ledger` names the intents, as each ledger's intents are its own. */
-function draftAt(i: number, ledger = 'main'): LedgerEntryDraft {
-  const intentId = `${ledger}-int-${Math.floor(i / 12)}`;
-  return {
-    intentId,
-    type: 'release.step',
-    idempotencyKey: `${intentId}/step-${i}`,
-    timestamp: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
-    payload: JSON.parse(stepPayload(i)),
-  };
-}
-
-/**
- * Appends through DynamoLedgerStore vs conditional PutItems of the very items it writes, alternating in
- * rounds on one dynalite so both see the same machine and table size; `writers` calls in flight at once. Over
- * HTTP (`http`, as another process would call dynalite), or through the owner's in-process client (`in-process`,
- * the local stack's own path: a call is a tenth of an HTTP one, so the append's own work weighs more).
- */
-async function appendVersusPut(
-  count: number,
-  writers: number,
-  transport: 'http' | 'in-process',
-): Promise<string[]> {
-  const server = await startDynalite({});
-  const client = transport === 'http' ? localDynamoClient(server.endpoint) : server.client();
-  try {
-    await ensureTables(client, { ledger: 'bench-ledger', state: 'bench-state' });
-    // As the local stack opens it (the table's one writer: no idempotency marker), and as AWS does (marker).
-    const store = new SoleWriterLedgerStore(client, 'bench-ledger');
-    const marked = new DynamoLedgerStore(client, 'bench-ledger');
-    // The raw items are built before the clock starts: the floor is the write alone.
-    const rawPuts = (ledger: string) => {
-      const puts: Array<() => Promise<unknown>> = [];
-      let previous: ReturnType<typeof chainEntry> | undefined;
-      for (let i = 0; i < count + ROUNDS * 6 + 50; i++) {
-        previous = chainEntry(ledger, draftAt(i, ledger), previous);
-        const { entry, hash: leaf } = previous;
-        const command = new PutItemCommand({
-          TableName: 'bench-ledger',
-          Item: {
-            ledger: { S: ledger },
-            seq: { N: String(entry.seq) },
-            entry: { S: canonicalJson(entry) },
-            hash: { S: leaf },
-            intentId: { S: entry.intentId },
-          },
-          ConditionExpression: 'attribute_not_exists(#s)',
-          ExpressionAttributeNames: { '#s': 'seq' },
-        });
-        puts.push(() => client.send(command));
-      }
-      return puts;
-    };
-    const raw = rawPuts('raw');
-    // With several writers, the same PutItems also one after another, each once the one before has answered: the
-    // order a chain's entries must be written in (each names the hash of the one before), whoever asks.
-    const chained = writers > 1 ? rawPuts('chained') : [];
-    // So are the drafts: an append's input, as a stage hands it over.
-    const drafts = Array.from({ length: count + ROUNDS * 6 + 50 }, (_, i) => draftAt(i));
-    const markedDrafts = Array.from({ length: count + ROUNDS * 6 + 50 }, (_, i) => draftAt(i, 'marked'));
-    let appended = 0;
-    const append = () => store.append('main', drafts[appended++]!);
-    let markedCount = 0;
-    const appendMarked = () => marked.append('marked', markedDrafts[markedCount++]!);
-    let putIndex = 0;
-    const put = () => raw[putIndex++]!();
-    let chain: Promise<unknown> = Promise.resolve();
-    let chainedIndex = 0;
-    const putInOrder = () => {
-      const next = chained[chainedIndex++]!;
-      chain = chain.then(next);
-      return chain;
-    };
-    const run = async (op: () => Promise<unknown>, n: number) => {
-      const started = performance.now();
-      let left = n;
-      await Promise.all(
-        Array.from({ length: writers }, async () => {
-          while (left-- > 0) await op();
-        }),
-      );
-      return performance.now() - started;
-    };
-    await run(put, 50);
-    await run(append, 50);
-    await run(appendMarked, 50);
-    if (writers > 1) await run(putInOrder, 50);
-    appended = 50;
-    markedCount = 50;
-    let putMs = 0;
-    let appendMs = 0;
-    let markedMs = 0;
-    let chainedMs = 0;
-    const rounds = transport === 'http' ? ROUNDS : ROUNDS * 6;
-    const perRound = Math.ceil(count / rounds);
-    const ratios: number[] = [];
-    let pair = { put: 0, append: 0 };
-    for (let round = 0; round < rounds; round++) {
-      // Whichever runs first pays for the garbage the round before left: they take turns.
-      let putRound: number;
-      let appendRound: number;
-      if (round % 2 === 0) {
-        putRound = await run(put, perRound);
-        appendRound = await run(append, perRound);
-      } else {
-        appendRound = await run(append, perRound);
-        putRound = await run(put, perRound);
-      }
-      putMs += putRound;
-      appendMs += appendRound;
-      pair = { put: pair.put + putRound, append: pair.append + appendRound };
-      if (round % 2 === 1) {
-        ratios.push(pair.put / pair.append);
-        pair = { put: 0, append: 0 };
-      }
-      markedMs += await run(appendMarked, perRound);
-      if (writers > 1) chainedMs += await run(putInOrder, perRound);
-    }
-    const n = perRound * rounds;
-    return [
-      `append vs conditional PutItem on dynalite ${transport === 'http' ? 'over HTTP' : 'in process (the local stack)'}, ${n} of each, ${writers} writer(s) in flight, alternating rounds:`,
-      `  conditional PutItem ${rate(n, putMs)}   append ${rate(n, appendMs)}   append/put ${pct(putMs, appendMs)}   (target >= 80 %; median of ${ratios.length} pairs of rounds ${pct(median(ratios), 1)})`,
-      `  with the idempotency marker, as on AWS: append ${rate(n, markedMs)}   ${pct(putMs, markedMs)} of put`,
-      ...(writers > 1
-        ? [
-            `  the PutItems one after another, as a chain's entries are written: ${rate(n, chainedMs)}   ${pct(putMs, chainedMs)} of put; append ${pct(chainedMs, appendMs)} of that`,
-          ]
-        : []),
-    ];
-  } finally {
-    client.destroy();
-    await server.close();
-  }
 }
 
 /** Verifying an export (chain, Merkle tree, every checkpoint) vs one SHA-256 per exported line, interleaved. */

@@ -120,31 +120,50 @@ export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore
    */
   append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
     const key = this.ledgerKey(ledger);
-    return new Promise((resolve, reject) => {
-      const job = { store: this, ledger, draft, resolve, reject };
-      const waiting = appendQueues.get(key);
-      if (waiting !== undefined) waiting.push(job);
-      else {
-        const queue = [job];
-        appendQueues.set(key, queue);
-        void DynamoLedgerStore.drain(key, queue);
-      }
-    });
+    const waiting = appendQueues.get(key);
+    if (waiting !== undefined)
+      return new Promise((resolve, reject) => {
+        waiting.push({ store: this, ledger, draft, resolve, reject });
+      });
+    // None in flight: this one starts now, and is answered with its own promise; the queue it opens holds those
+    // asked for while it runs.
+    const queue: QueuedAppend[] = [];
+    appendQueues.set(key, queue);
+    const appended = this.inTurn(ledger, draft);
+    const next = () => DynamoLedgerStore.drain(key, queue);
+    appended.then(next, next);
+    return appended;
   }
 
   /**
-   * Runs a queue's appends one at a time, each once the one before it has settled, until none is left: one loop,
-   * not a chain of promises, so the next append starts as soon as its predecessor is answered.
+   * Starts the next append of a queue once the one before it has settled (each settling starts the next, as soon as
+   * its predecessor is answered), and closes the queue when none is left.
    */
-  private static async drain(key: string, queue: QueuedAppend[]): Promise<void> {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-      try {
-        job.resolve(await job.store.appendInOrder(job.ledger, job.draft));
-      } catch (error) {
-        job.reject(error);
-      }
+  private static drain(key: string, queue: QueuedAppend[]): void {
+    const job = queue.shift();
+    if (job === undefined) {
+      appendQueues.delete(key);
+      return;
     }
-    appendQueues.delete(key);
+    job.store.inTurn(job.ledger, job.draft).then(
+      (stored) => {
+        job.resolve(stored);
+        DynamoLedgerStore.drain(key, queue);
+      },
+      (error: unknown) => {
+        job.reject(error);
+        DynamoLedgerStore.drain(key, queue);
+      },
+    );
+  }
+
+  /** `appendInOrder`, a refusal it throws before its first await answered as a rejection. */
+  private inTurn(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+    try {
+      return this.appendInOrder(ledger, draft);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** One append, its turn in this process's queue for the ledger come: the marker path above. */
