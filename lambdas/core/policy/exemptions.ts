@@ -30,8 +30,11 @@ export function recordsExemption(context: Record<string, unknown>): boolean {
  */
 export function exemptionsOf(evaluation: Pick<PolicyEvaluation, 'results'>): PolicyExemption[] {
   return evaluation.results.flatMap((result) => {
+    // Only an exempted result is read: parsing every result's context first made a refusal (a ZodError and its
+    // issues) for each of the others, at every decision.
+    if (result.status !== 'exempted') return [];
     const parsed = exemptionContext.safeParse(result.context.exemption);
-    if (result.status !== 'exempted' || !parsed.success) return [];
+    if (!parsed.success) return [];
     const { kind, by, role, team, fixes } = parsed.data;
     return {
       rule: result.rule,
