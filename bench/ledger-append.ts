@@ -220,7 +220,7 @@ export async function appendVersusPut(
       `append vs conditional PutItem on dynalite ${where}, ${main.count} of each, ${writers} writers in flight, alternating rounds:`,
       `  conditional PutItem ${rate(main.count, main.aMs)}   append ${rate(main.count, main.bMs)}   append/put ${pct(main.aMs, main.bMs)}   (target >= 80 %; median of ${main.ratios.length} pairs of rounds ${pct(median(main.ratios), 1)})`,
       `  with the idempotency marker, as on AWS: append ${rate(withMarker.count, withMarker.bMs)}   ${pct(withMarker.aMs, withMarker.bMs)} of put (${withMarker.count} of each, rounds of their own)`,
-      `  the PutItems one after another, as a chain's entries are written: ${rate(inOrder.count, inOrder.bMs)}   ${pct(inOrder.aMs, inOrder.bMs)} of put (rounds of their own); append ${pct(inOrder.bMs * (main.count / inOrder.count), main.bMs)} of that`,
+      `  the PutItems one after another, as a chain's entries are written: ${rate(inOrder.count, inOrder.bMs)}   ${pct(inOrder.aMs, inOrder.bMs)} of put (rounds of their own); append ${pct(main.aMs / main.bMs, inOrder.aMs / inOrder.bMs)} of that (each against its own rounds' puts)`,
     ];
   } finally {
     client.destroy();
