@@ -54,15 +54,18 @@ export function evaluateNotingTime(
   rules: readonly PolicyRule[],
 ): PolicyEvaluation & { timed: PolicyRule[] } {
   const timed: PolicyRule[] = [];
+  // One watched context for every rule, as evaluatePolicy hands every rule the same one: `read` says whether the
+  // rule being run read the instant.
+  let read = false;
+  const watched = Object.defineProperty({ ...ctx }, 'now', {
+    enumerable: true,
+    get: () => {
+      read = true;
+      return ctx.now;
+    },
+  });
   const results = rules.map((rule) => {
-    let read = false;
-    const watched = Object.defineProperty({ ...ctx }, 'now', {
-      enumerable: true,
-      get: () => {
-        read = true;
-        return ctx.now;
-      },
-    });
+    read = false;
     const result = runRule(rule, watched);
     if (read) timed.push(rule);
     return result;
@@ -76,6 +79,20 @@ export function evaluatePolicy(ctx: PolicyContext, rules: readonly PolicyRule[])
     rules.map((rule) => runRule(rule, ctx)),
     rules,
   );
+}
+
+/**
+ * The rules' results and the failed ones among them, as `evaluatePolicy` finds them, without the set's hash: for
+ * the searches over time (a release's run sampled minute by minute, the first instant a window opens), which ask a
+ * few rules again at many instants and record no evaluation. Their rule lists are made per search, so the hash,
+ * kept per list, would be worked out afresh for each.
+ */
+export function evaluateRules(
+  ctx: PolicyContext,
+  rules: readonly PolicyRule[],
+): Pick<PolicyEvaluation, 'results' | 'failed'> {
+  const results = rules.map((rule) => runRule(rule, ctx));
+  return { results, failed: results.filter((r) => r.status === 'non-compliant') };
 }
 
 /** The rules' results as an evaluation: denied by any non-compliant one. */

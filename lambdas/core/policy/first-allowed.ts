@@ -1,4 +1,4 @@
-import { evaluatePolicy } from './evaluate.js';
+import { evaluateRules } from './evaluate.js';
 import type { PolicyContext, PolicyRule, RuleResult } from './types.js';
 
 /** How many windows the search steps through: each step clears at least one rule's closed window. */
@@ -24,7 +24,7 @@ export function firstAllowedInstant(
 ): Date | undefined {
   let at = ctx.now.getTime();
   for (let step = 0; step < maxSteps && at <= limit.getTime(); step++) {
-    const { failed } = evaluatePolicy({ ...ctx, now: new Date(at) }, rules);
+    const { failed } = evaluateRules({ ...ctx, now: new Date(at) }, rules);
     if (failed.length === 0) return new Date(at);
     const next = failed.map(nextAllowedOf);
     if (next.some((n) => n === undefined || n <= at)) return undefined;

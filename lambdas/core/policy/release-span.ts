@@ -1,4 +1,4 @@
-import { evaluateNotingTime, evaluatePolicy } from './evaluate.js';
+import { evaluateNotingTime, evaluateRules } from './evaluate.js';
 import { firstAllowedInstant, nextAllowedOf } from './first-allowed.js';
 import type { PolicyContext, PolicyEvaluation, PolicyRule, RuleResult } from './types.js';
 
@@ -71,12 +71,12 @@ export function releaseRun(
   let timed: readonly PolicyRule[] | undefined;
   for (let at = start.getTime(); ; at = Math.min(at + sampleMs, end.getTime())) {
     const sample = { ...ctx, now: new Date(at), phase: 'in-flight' as const };
-    let evaluation: PolicyEvaluation;
+    let evaluation: Pick<PolicyEvaluation, 'results' | 'failed'>;
     if (timed === undefined) {
       const noted = evaluateNotingTime(sample, rules);
       timed = noted.timed;
       evaluation = noted;
-    } else evaluation = evaluatePolicy(sample, timed);
+    } else evaluation = evaluateRules(sample, timed);
     const { failed, results } = evaluation;
     for (const result of results) {
       if (result.status === 'exempted' && !exempted.has(result.rule)) {
@@ -105,7 +105,7 @@ export function reopeningAfter(
   // Where the minute-by-minute scan began: each jump to a named instant starts a new one.
   let scanFrom = at;
   while (at <= limit.getTime() && at - scanFrom <= reopeningScanMs) {
-    const { failed } = evaluatePolicy({ ...ctx, now: new Date(at), phase: 'in-flight' }, stopping);
+    const { failed } = evaluateRules({ ...ctx, now: new Date(at), phase: 'in-flight' }, stopping);
     if (failed.length === 0) return new Date(at);
     const next = failed.map(nextAllowedOf);
     if (next.every((n) => n !== undefined && n > at)) {

@@ -48,13 +48,15 @@ describe('evaluateNotingTime', () => {
       evaluate: (ctx) => ({ ...timeless.evaluate({ ...ctx }), rule: 'copying' }),
     };
 
-    // Act
-    const evaluation = evaluateNotingTime(contextFor(makeIntent(), start), [timeless, timed, copying]);
+    const after = counting('timeless-after');
+
+    // Act: a timeless rule after timed ones is still timeless (what one rule read says nothing of the next).
+    const evaluation = evaluateNotingTime(contextFor(makeIntent(), start), [timeless, timed, copying, after]);
 
     // Assess: a copy of the context reads `now` with the rest, so it counts as timed.
     expect(evaluation.timed.map((r) => r.name)).toEqual(['timed', 'copying']);
     expect(evaluation.verdict).toBe('allow');
-    expect(evaluation.results.map((r) => r.rule)).toEqual(['timeless', 'timed', 'copying']);
+    expect(evaluation.results.map((r) => r.rule)).toEqual(['timeless', 'timed', 'copying', 'timeless-after']);
   });
 
   test('a freeze calendar none of whose windows covers the service answers without the instant', () => {
