@@ -227,12 +227,11 @@ export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore
       return Promise.reject(error);
     }
     const { stored, text } = linked;
-    // The item's attributes named as the table's key schema names them (LEDGER_TABLE: ledger, seq).
     return this.putEntry({
       TableName: this.tableName,
       Item: {
-        ledger: s(ledger),
-        seq: n(stored.entry.seq),
+        [partitionKey.name]: s(ledger),
+        [sortKey.name]: n(stored.entry.seq),
         entry: s(text),
         hash: s(stored.hash),
         intentId: s(stored.entry.intentId),

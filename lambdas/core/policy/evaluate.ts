@@ -70,15 +70,12 @@ export function evaluateNotingTime(
     if (read) timed.push(rule);
     return result;
   });
-  return { ...evaluationOf(results, rules), timed };
+  return { ...evaluationOf(outcomeOf(results), rules), timed };
 }
 
 /** Evaluates every rule; any non-compliant result denies. A rule that throws counts as non-compliant. */
 export function evaluatePolicy(ctx: PolicyContext, rules: readonly PolicyRule[]): PolicyEvaluation {
-  return evaluationOf(
-    rules.map((rule) => runRule(rule, ctx)),
-    rules,
-  );
+  return evaluationOf(evaluateRules(ctx, rules), rules);
 }
 
 /**
@@ -91,13 +88,19 @@ export function evaluateRules(
   ctx: PolicyContext,
   rules: readonly PolicyRule[],
 ): Pick<PolicyEvaluation, 'results' | 'failed'> {
-  const results = rules.map((rule) => runRule(rule, ctx));
+  return outcomeOf(rules.map((rule) => runRule(rule, ctx)));
+}
+
+/** The rules' results with the failed ones among them: any non-compliant result fails. */
+function outcomeOf(results: RuleResult[]): Pick<PolicyEvaluation, 'results' | 'failed'> {
   return { results, failed: results.filter((r) => r.status === 'non-compliant') };
 }
 
-/** The rules' results as an evaluation: denied by any non-compliant one. */
-function evaluationOf(results: RuleResult[], rules: readonly PolicyRule[]): PolicyEvaluation {
-  const failed = results.filter((r) => r.status === 'non-compliant');
+/** The rules' outcome as the evaluation of the set `rules`: denied by any failed rule. */
+function evaluationOf(
+  { results, failed }: Pick<PolicyEvaluation, 'results' | 'failed'>,
+  rules: readonly PolicyRule[],
+): PolicyEvaluation {
   return {
     verdict: failed.length === 0 ? 'allow' : 'deny',
     results,
