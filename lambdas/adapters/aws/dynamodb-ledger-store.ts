@@ -77,10 +77,20 @@ interface QueuedAppend {
 }
 
 /**
- * Per-process append queues, keyed by table and ledger: the appends waiting, in the order they were asked. A key is
- * present while its queue is being drained.
+ * A ledger's append queue in the process: whether an append is in flight, and the appends waiting, in the order they
+ * were asked. `settled` (made once per queue, not per append) starts the next when the one in flight settles.
  */
-const appendQueues = new Map<string, QueuedAppend[]>();
+interface AppendQueue {
+  busy: boolean;
+  waiting: QueuedAppend[];
+  settled: () => void;
+}
+
+/**
+ * Per-process append queues, keyed by table and ledger: one for each ledger the process has appended to (a process
+ * appends to a few), kept while it runs, so that an append finding none in flight allocates no queue.
+ */
+const appendQueues = new Map<string, AppendQueue>();
 
 export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore {
   protected readonly lastWritten = new Map<string, StoredEntry>();
@@ -120,39 +130,43 @@ export class DynamoLedgerStore extends DynamoLedgerReader implements LedgerStore
    */
   append(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
     const key = this.ledgerKey(ledger);
-    const waiting = appendQueues.get(key);
-    if (waiting !== undefined)
+    let queue = appendQueues.get(key);
+    if (queue === undefined) {
+      const made: AppendQueue = { busy: false, waiting: [], settled: () => DynamoLedgerStore.drain(made) };
+      appendQueues.set(key, made);
+      queue = made;
+    }
+    if (queue.busy) {
+      const { waiting } = queue;
       return new Promise((resolve, reject) => {
         waiting.push({ store: this, ledger, draft, resolve, reject });
       });
-    // None in flight: this one starts now, and is answered with its own promise; the queue it opens holds those
-    // asked for while it runs.
-    const queue: QueuedAppend[] = [];
-    appendQueues.set(key, queue);
+    }
+    // None in flight: this one starts now, and is answered with its own promise; those asked for while it runs wait.
+    queue.busy = true;
     const appended = this.inTurn(ledger, draft);
-    const next = () => DynamoLedgerStore.drain(key, queue);
-    appended.then(next, next);
+    appended.then(queue.settled, queue.settled);
     return appended;
   }
 
   /**
    * Starts the next append of a queue once the one before it has settled (each settling starts the next, as soon as
-   * its predecessor is answered), and closes the queue when none is left.
+   * its predecessor is answered), and marks the queue idle when none is left.
    */
-  private static drain(key: string, queue: QueuedAppend[]): void {
-    const job = queue.shift();
+  private static drain(queue: AppendQueue): void {
+    const job = queue.waiting.shift();
     if (job === undefined) {
-      appendQueues.delete(key);
+      queue.busy = false;
       return;
     }
     job.store.inTurn(job.ledger, job.draft).then(
       (stored) => {
         job.resolve(stored);
-        DynamoLedgerStore.drain(key, queue);
+        DynamoLedgerStore.drain(queue);
       },
       (error: unknown) => {
         job.reject(error);
-        DynamoLedgerStore.drain(key, queue);
+        DynamoLedgerStore.drain(queue);
       },
     );
   }

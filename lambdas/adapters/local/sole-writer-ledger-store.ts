@@ -163,11 +163,43 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
    * kept as they are written), so a key already written is returned, and any other is written at the head.
    * A lost race means the premise failed (another writer): the intent's entries are read again before each
    * further round, and after `maxAttempts` rounds TransientError.
+   * Not async: the common case (an intent already known, the head this process wrote last) is the write's own
+   * promise continued once; anything else takes the rounds of `appendInRounds`.
    */
-  private async appendAsSoleWriter(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+  private appendAsSoleWriter(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
+    const ledgerKey = this.ledgerKey(ledger);
+    const keys = this.known.get(ledgerKey, draft.intentId);
+    const head = this.lastWritten.get(ledger);
+    if (keys === undefined || head === undefined) return this.appendInRounds(ledger, draft, 1);
+    this.known.touch(keys); // the most recently appended to is kept longest
+    const existing = keys.get(draft.idempotencyKey);
+    if (existing !== undefined) return Promise.resolve(storedOf(existing));
+    return this.tryWrite(ledger, draft, head).then(
+      (written) => written ?? this.afterLostRound(ledger, draft, 1),
+      (error: unknown) => {
+        // The write may have landed: the next call reads the intent's entries again.
+        this.known.forget(ledgerKey, draft.intentId);
+        throw error;
+      },
+    );
+  }
+
+  /** After round `attempt` lost the head to another writer: what is known of the intent is read again, later. */
+  private async afterLostRound(
+    ledger: string,
+    draft: LedgerEntryDraft,
+    attempt: number,
+  ): Promise<StoredEntry> {
+    this.known.forget(this.ledgerKey(ledger), draft.intentId);
+    await this.backoff(attempt);
+    return this.appendInRounds(ledger, draft, attempt + 1);
+  }
+
+  /** `appendAsSoleWriter`'s rounds from `first` on, reading what it does not know. */
+  private async appendInRounds(ledger: string, draft: LedgerEntryDraft, first: number): Promise<StoredEntry> {
     const ledgerKey = this.ledgerKey(ledger);
     const { intentId } = draft;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+    for (let attempt = first; attempt <= this.maxAttempts; attempt += 1) {
       let keys = attempt === 1 ? this.known.get(ledgerKey, intentId) : undefined;
       if (keys === undefined) keys = await this.loadIntent(ledger, intentId);
       else this.known.touch(keys); // the most recently appended to is kept longest
