@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { auditExport } from '../lambdas/core/evidence/export-audit.js';
-import { inOwnProcess } from './ledger-append.js';
+import { acrossProcesses } from './ledger-append.js';
 import { pipelineShapedExport, stepExport } from './ledger-export.js';
 import { sizeFromEnv } from './stats.js';
 
@@ -14,6 +14,8 @@ import { sizeFromEnv } from './stats.js';
  */
 
 const appends = sizeFromEnv('ITV_BENCH_LEDGER_APPENDS', 2000);
+/** Processes each append comparison runs in, one after another: the median one's figures are printed. */
+const appendProcesses = sizeFromEnv('ITV_BENCH_APPEND_PROCESSES', 3);
 const exportEntries = sizeFromEnv('ITV_BENCH_EXPORT_ENTRIES', 100_000);
 const ledgerEntries = sizeFromEnv('ITV_BENCH_LEDGER_ENTRIES', 1_000_000);
 
@@ -24,11 +26,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** `npm run bench` section: printable lines, figures with their targets. */
 export async function runLedgerBench(): Promise<string[]> {
   return [
-    ...(await inOwnProcess(appends, 1, 'http')),
-    ...(await inOwnProcess(appends, 8, 'http')),
+    ...(await acrossProcesses(appendProcesses, appends, 1, 'http')),
+    ...(await acrossProcesses(appendProcesses, appends, 8, 'http')),
     // In process a call is a tenth of an HTTP one: six times as many, in six times as many rounds with eight writers.
-    ...(await inOwnProcess(appends * 6, 1, 'in-process')),
-    ...(await inOwnProcess(appends * 6, 8, 'in-process')),
+    ...(await acrossProcesses(appendProcesses, appends * 6, 1, 'in-process')),
+    ...(await acrossProcesses(appendProcesses, appends * 6, 8, 'in-process')),
     ...(await exportVersusSha256(exportEntries)),
     ...(await millionEntries(ledgerEntries)),
   ];
