@@ -164,27 +164,54 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
    * A lost race means the premise failed (another writer): the intent's entries are read again before each
    * further round, and after `maxAttempts` rounds TransientError.
    * Not async: the common case (an intent already known, the head this process wrote last) is the write's own
-   * promise continued once; anything else takes the rounds of `appendInRounds`.
+   * promise continued once, with no read; anything else is a `readingRound`.
    */
   private appendAsSoleWriter(ledger: string, draft: LedgerEntryDraft): Promise<StoredEntry> {
-    const ledgerKey = this.ledgerKey(ledger);
-    const keys = this.known.get(ledgerKey, draft.intentId);
+    const keys = this.known.get(this.ledgerKey(ledger), draft.intentId);
     const head = this.lastWritten.get(ledger);
-    if (keys === undefined || head === undefined) return this.appendInRounds(ledger, draft, 1);
+    if (keys === undefined || head === undefined) return this.readingRound(ledger, draft, 1);
     this.known.touch(keys); // the most recently appended to is kept longest
     const existing = keys.get(draft.idempotencyKey);
     if (existing !== undefined) return Promise.resolve(storedOf(existing));
+    return this.writeRound(ledger, draft, head, 1);
+  }
+
+  /**
+   * Round `attempt`, reading what it does not know: the intent's entries (in the first round only when they are not
+   * known already) and, after a lost round or with no head written yet, the head.
+   */
+  private async readingRound(ledger: string, draft: LedgerEntryDraft, attempt: number): Promise<StoredEntry> {
+    let keys = attempt === 1 ? this.known.get(this.ledgerKey(ledger), draft.intentId) : undefined;
+    if (keys === undefined) keys = await this.loadIntent(ledger, draft.intentId);
+    else this.known.touch(keys);
+    const existing = keys.get(draft.idempotencyKey);
+    if (existing !== undefined) return storedOf(existing);
+    const head =
+      attempt === 1 ? (this.lastWritten.get(ledger) ?? (await this.head(ledger))) : await this.head(ledger);
+    return this.writeRound(ledger, draft, head, attempt);
+  }
+
+  /** Writes the entry after `head` as round `attempt`; a round lost to another writer is followed by the next. */
+  private writeRound(
+    ledger: string,
+    draft: LedgerEntryDraft,
+    head: StoredEntry | undefined,
+    attempt: number,
+  ): Promise<StoredEntry> {
     return this.tryWrite(ledger, draft, head).then(
-      (written) => written ?? this.afterLostRound(ledger, draft, 1),
+      (written) => written ?? this.afterLostRound(ledger, draft, attempt),
       (error: unknown) => {
         // The write may have landed: the next call reads the intent's entries again.
-        this.known.forget(ledgerKey, draft.intentId);
+        this.known.forget(this.ledgerKey(ledger), draft.intentId);
         throw error;
       },
     );
   }
 
-  /** After round `attempt` lost the head to another writer: what is known of the intent is read again, later. */
+  /**
+   * After round `attempt` lost the head to another writer: what is known of the intent is dropped, and after a
+   * backoff the next round reads it again, or after `maxAttempts` rounds TransientError.
+   */
   private async afterLostRound(
     ledger: string,
     draft: LedgerEntryDraft,
@@ -192,36 +219,11 @@ export class SoleWriterLedgerStore extends DynamoLedgerStore {
   ): Promise<StoredEntry> {
     this.known.forget(this.ledgerKey(ledger), draft.intentId);
     await this.backoff(attempt);
-    return this.appendInRounds(ledger, draft, attempt + 1);
-  }
-
-  /** `appendAsSoleWriter`'s rounds from `first` on, reading what it does not know. */
-  private async appendInRounds(ledger: string, draft: LedgerEntryDraft, first: number): Promise<StoredEntry> {
-    const ledgerKey = this.ledgerKey(ledger);
-    const { intentId } = draft;
-    for (let attempt = first; attempt <= this.maxAttempts; attempt += 1) {
-      let keys = attempt === 1 ? this.known.get(ledgerKey, intentId) : undefined;
-      if (keys === undefined) keys = await this.loadIntent(ledger, intentId);
-      else this.known.touch(keys); // the most recently appended to is kept longest
-      const existing = keys.get(draft.idempotencyKey);
-      if (existing !== undefined) return storedOf(existing);
-      const head =
-        attempt === 1 ? (this.lastWritten.get(ledger) ?? (await this.head(ledger))) : await this.head(ledger);
-      let written: StoredEntry | undefined;
-      try {
-        written = await this.tryWrite(ledger, draft, head);
-      } catch (error) {
-        // The write may have landed: the next call reads the intent's entries again.
-        this.known.forget(ledgerKey, intentId);
-        throw error;
-      }
-      if (written !== undefined) return written;
-      this.known.forget(ledgerKey, intentId);
-      await this.backoff(attempt);
-    }
-    throw new TransientError(
-      `ledger ${ledger}: append of ${draft.idempotencyKey} lost ${this.maxAttempts} races for the head; retry later`,
-    );
+    if (attempt >= this.maxAttempts)
+      throw new TransientError(
+        `ledger ${ledger}: append of ${draft.idempotencyKey} lost ${this.maxAttempts} races for the head; retry later`,
+      );
+    return this.readingRound(ledger, draft, attempt + 1);
   }
 
   /**

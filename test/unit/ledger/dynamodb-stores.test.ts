@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { DynamoStateStore } from '../../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { SoleWriterLedgerStore } from '../../../lambdas/adapters/local/sole-writer-ledger-store.js';
 import { InvalidInputError, LedgerIntegrityError, TransientError } from '../../../lambdas/core/errors.js';
 import { canonicalJson, chainEntry } from '../../../lambdas/core/ledger/index.js';
 import { draftAt } from './chain-fixtures.js';
@@ -91,6 +92,44 @@ describe('DynamoLedgerStore (stubbed DynamoDB)', () => {
     expect(delays.length).toBeLessThanOrEqual(6);
     expect(delays.length).toBeGreaterThan(0);
     for (const ms of delays) expect(ms).toBeLessThanOrEqual(50);
+  });
+
+  test('as a sole writer, gives up with TransientError after maxAttempts lost rounds, reading again before each', async () => {
+    // Prepare: the intent has no entries, the head is seq 0, and every write loses (another writer, which the
+    // premise rules out, keeps taking the head).
+    const head = chainEntry('main', draftAt(0));
+    const headItem = {
+      ledger: { S: 'main' },
+      seq: { N: '0' },
+      entry: { S: canonicalJson(head.entry) },
+      hash: { S: head.hash },
+    };
+    dynamo.on(QueryCommand).resolves({ Items: [headItem] });
+    dynamo.on(QueryCommand, { IndexName: 'byIntent' }).resolves({ Items: [] });
+    dynamo.on(PutItemCommand).rejects(lostRace());
+    const delays: number[] = [];
+    const store = new SoleWriterLedgerStore(client(), 'ledger', {
+      maxAttempts: 4,
+      baseDelayMs: 10,
+      maxDelayMs: 100,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+    const draft = { ...draftAt(1), idempotencyKey: `${draftAt(1).intentId}/admit` };
+
+    // Act
+    const error = await store.append('main', draft).catch((e: unknown) => e);
+
+    // Assess: four rounds, each one conditional write after reading the intent's entries and the head, a backoff
+    // after each (full jitter: half of 10 × 2^round, capped at 100), and no marker.
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toContain('lost 4 races');
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(4);
+    expect(dynamo.commandCalls(QueryCommand, { IndexName: 'byIntent' })).toHaveLength(4);
+    expect(delays).toEqual([10, 20, 40, 50]);
+    expect(dynamo.commandCalls(GetItemCommand)).toHaveLength(0);
   });
 
   test('refuses a bad draft before any call', async () => {
