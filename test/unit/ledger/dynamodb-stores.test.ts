@@ -27,6 +27,18 @@ function serviceError(name: string, status: number): DynamoDBServiceException {
   });
 }
 
+/** The ledger's first entry (the head in these tests) and its item as the table holds it. */
+function headOfMain() {
+  const head = chainEntry('main', draftAt(0));
+  const item = {
+    ledger: { S: 'main' },
+    seq: { N: '0' },
+    entry: { S: canonicalJson(head.entry) },
+    hash: { S: head.hash },
+  };
+  return { head, item };
+}
+
 const lostRace = () =>
   new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' });
 
@@ -51,13 +63,7 @@ describe('DynamoLedgerStore (stubbed DynamoDB)', () => {
 
   test('gives up with TransientError after maxAttempts lost races, backing off with full jitter', async () => {
     // Prepare: the head is always seq 0, seq 1 holds another key's entry, and every write loses.
-    const head = chainEntry('main', draftAt(0));
-    const headItem = {
-      ledger: { S: 'main' },
-      seq: { N: '0' },
-      entry: { S: canonicalJson(head.entry) },
-      hash: { S: head.hash },
-    };
+    const { head, item: headItem } = headOfMain();
     const taken = chainEntry('main', draftAt(5), head);
     const takenItem = {
       ...headItem,
@@ -97,14 +103,7 @@ describe('DynamoLedgerStore (stubbed DynamoDB)', () => {
   test('as a sole writer, gives up with TransientError after maxAttempts lost rounds, reading again before each', async () => {
     // Prepare: the intent has no entries, the head is seq 0, and every write loses (another writer, which the
     // premise rules out, keeps taking the head).
-    const head = chainEntry('main', draftAt(0));
-    const headItem = {
-      ledger: { S: 'main' },
-      seq: { N: '0' },
-      entry: { S: canonicalJson(head.entry) },
-      hash: { S: head.hash },
-    };
-    dynamo.on(QueryCommand).resolves({ Items: [headItem] });
+    dynamo.on(QueryCommand).resolves({ Items: [headOfMain().item] });
     dynamo.on(QueryCommand, { IndexName: 'byIntent' }).resolves({ Items: [] });
     dynamo.on(PutItemCommand).rejects(lostRace());
     const delays: number[] = [];
