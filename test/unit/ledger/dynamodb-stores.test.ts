@@ -39,6 +39,21 @@ function headOfMain() {
   return { head, item };
 }
 
+/** Store options for `maxAttempts` rounds with a fixed jitter (half the cap) and the backoffs recorded, not slept. */
+function recordedBackoff(maxAttempts: number) {
+  const delays: number[] = [];
+  const options = {
+    maxAttempts,
+    baseDelayMs: 10,
+    maxDelayMs: 100,
+    random: () => 0.5,
+    sleep: async (ms: number) => {
+      delays.push(ms);
+    },
+  };
+  return { delays, options };
+}
+
 const lostRace = () =>
   new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' });
 
@@ -78,16 +93,8 @@ describe('DynamoLedgerStore (stubbed DynamoDB)', () => {
       .resolves({ Item: takenItem });
     dynamo.on(PutItemCommand).rejects(lostRace());
     dynamo.on(UpdateItemCommand).resolves({});
-    const delays: number[] = [];
-    const store = new DynamoLedgerStore(client(), 'ledger', {
-      maxAttempts: 6,
-      baseDelayMs: 10,
-      maxDelayMs: 100,
-      random: () => 0.5,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
-    });
+    const { delays, options } = recordedBackoff(6);
+    const store = new DynamoLedgerStore(client(), 'ledger', options);
 
     // Act
     const error = await store.append('main', draftAt(1)).catch((e: unknown) => e);
@@ -106,16 +113,8 @@ describe('DynamoLedgerStore (stubbed DynamoDB)', () => {
     dynamo.on(QueryCommand).resolves({ Items: [headOfMain().item] });
     dynamo.on(QueryCommand, { IndexName: 'byIntent' }).resolves({ Items: [] });
     dynamo.on(PutItemCommand).rejects(lostRace());
-    const delays: number[] = [];
-    const store = new SoleWriterLedgerStore(client(), 'ledger', {
-      maxAttempts: 4,
-      baseDelayMs: 10,
-      maxDelayMs: 100,
-      random: () => 0.5,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
-    });
+    const { delays, options } = recordedBackoff(4);
+    const store = new SoleWriterLedgerStore(client(), 'ledger', options);
     const draft = { ...draftAt(1), idempotencyKey: `${draftAt(1).intentId}/admit` };
 
     // Act
