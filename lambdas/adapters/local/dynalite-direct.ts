@@ -1,3 +1,5 @@
+// Before any module of dynalite's is loaded (see the module).
+import './dynalite-memory-encoding.js';
 import { createRequire } from 'node:module';
 import * as modeledErrors from '@aws-sdk/client-dynamodb';
 import {

@@ -1,3 +1,5 @@
+// Before any module of dynalite's is loaded (see the module).
+import './dynalite-memory-encoding.js';
 import { chmod, mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';

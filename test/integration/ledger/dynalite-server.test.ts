@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLedgerStore } from '../../../lambdas/adapters/aws/dynamodb-ledger-store.js';
 import { ensureTables, LEDGER_TABLE } from '../../../lambdas/adapters/aws/tables.js';
+import { startDynalite } from '../../../lambdas/adapters/local/dynalite-server.js';
 import { verifyChain } from '../../../lambdas/core/ledger/index.js';
 import { startLocalTables } from './dynalite-fixture.js';
 
@@ -46,6 +47,27 @@ describe('startDynalite and ensureTables', () => {
       ]);
     } finally {
       await tables.close();
+    }
+  });
+
+  test('in memory, the store keeps keys and values as text; on disk, as LevelDB keeps them', async () => {
+    // Prepare
+    const inMemory = await startDynalite();
+    const onDisk = await startDynalite({ path: join(dir, 'tables') });
+    const encodings = (server: { client(): unknown }) =>
+      (Reflect.get(server.client() as object, 'store') as { db: { supports: { encodings: object } } }).db
+        .supports.encodings;
+    try {
+      // Act
+      const memory = encodings(inMemory);
+      const disk = encodings(onDisk);
+      // Assess: memory-level stores one encoding, the one it was made with; classic-level stores bytes
+      expect(memory).toHaveProperty('utf8', true);
+      expect(memory).not.toHaveProperty('buffer');
+      expect(disk).toMatchObject({ buffer: true });
+    } finally {
+      await inMemory.close();
+      await onDisk.close();
     }
   });
 

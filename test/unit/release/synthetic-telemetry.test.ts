@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { baselinesOf, SyntheticMetrics } from '../../../lambdas/adapters/local/synthetic-telemetry.js';
 import { ConfigurationError, InvalidInputError } from '../../../lambdas/core/errors.js';
 import { errorBudgetRemaining } from '../../../lambdas/core/release/slo.js';
@@ -92,6 +93,37 @@ describe('SyntheticMetrics series', () => {
     const series = await metrics.datapoints('payments', 'latencyP99Ms', 60, t0.getTime() + minutes(1), 9);
     // Assess: 100, 100, 75, 75, 50, 50, 25, 25, 0 % of traffic still on the fault
     expect(series).toEqual([1000, 1000, 800, 800, 600, 600, 400, 400, 200]);
+  });
+
+  test('with nothing deployed, a mean is each minute piece by its own noise, in order, to the last bit', async () => {
+    // Prepare: the definition written out (every minute boundary in the window a cut, each piece valued at its
+    // midpoint, summed in order), beside windows of any length starting anywhere in a minute
+    const { metrics } = localRelease();
+    const defined = (fromMs: number, toMs: number) => {
+      const cuts = [fromMs];
+      for (let minute = Math.ceil(fromMs / 60_000) * 60_000; minute < toMs; minute += 60_000)
+        if (minute > fromMs) cuts.push(minute);
+      cuts.push(toMs);
+      let area = 0;
+      for (let i = 1; i < cuts.length; i++)
+        area +=
+          metrics.baseValueAt('payments', 'errorRate', (cuts[i - 1]! + cuts[i]!) / 2) *
+          (cuts[i]! - cuts[i - 1]!);
+      return area / (toMs - fromMs);
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 600_000 }),
+        fc.integer({ min: 1, max: 900_000 }),
+        async (offset, length) => {
+          const fromMs = t0.getTime() + offset;
+          // Act
+          const window = await metrics.window('payments', new Date(fromMs), new Date(fromMs + length));
+          // Assess
+          expect(window.errorRate).toBe(defined(fromMs, fromMs + length));
+        },
+      ),
+    );
   });
 
   test('an unknown service is a ConfigurationError unless a default baseline is given', () => {
