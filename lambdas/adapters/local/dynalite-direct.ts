@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { memoiseExpressionParsers } from './dynalite-expressions.js';
 import { keepingTables } from './dynalite-tables.js';
+import { typedRequest } from './dynalite-types.js';
 import { fromTheWire, onTheWire } from './dynalite-wire.js';
 import { StoreHealth } from './store-failure.js';
 
@@ -27,7 +28,7 @@ export type DynaliteStore = object;
 
 type Action = (store: DynaliteStore, data: unknown, done: (error: unknown, result?: unknown) => void) => void;
 interface ActionValidation {
-  types: unknown;
+  types: object;
   custom?: unknown;
 }
 interface Validations {
@@ -177,7 +178,8 @@ export class DirectDynaliteClient extends DynamoDBClient {
       let data: unknown;
       try {
         this.health.check();
-        data = validations.checkTypes(onTheWire(input), validation.types);
+        const wire = onTheWire(input);
+        data = typedRequest(wire, validation.types) ?? validations.checkTypes(wire, validation.types);
         validations.checkValidations(data, validation.types, validation.custom, this.store);
       } catch (error) {
         reject(refusal(error));
