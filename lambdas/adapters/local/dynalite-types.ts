@@ -7,8 +7,10 @@
  * 14 µs a request in the local pipeline, and a tenth of what the pipeline allocates.
  *
  * `typedRequest` gives the same answer for a request with nothing to drop, convert or refuse (what the SDK's own
- * input, put on the wire, always is) from each spec compiled once, and `undefined` for any other request, which
- * the caller then hands to dynalite's own `checkTypes` for its conversions and its refusals
+ * input, put on the wire, always is) from each spec compiled once — the request itself, or, where a struct's
+ * members are in another order than its spec's, a copy of it with them in that order (the values themselves
+ * shared) — and `undefined` for any other request, which the caller then hands to dynalite's own `checkTypes` for
+ * its conversions and its refusals
  * (test/unit/adapters/dynalite-types.property.test.ts holds the two to the same answers).
  */
 
@@ -18,7 +20,7 @@ type Spec = string | { type?: unknown; children?: unknown };
 type Node =
   | { kind: 'string' | 'boolean' | 'integer' | 'double' | 'blob' | 'other' }
   | { kind: 'list' | 'map'; child: Node }
-  | { kind: 'struct'; fields: Map<string, Node> };
+  | { kind: 'struct'; fields: Map<string, Node>; order: Map<string, number> };
 
 /** Where a value is not exactly its spec's type: dynalite's own `checkTypes` answers for the request. */
 const UNTYPED = Symbol('untyped');
@@ -71,6 +73,7 @@ function typedValue(value: unknown, node: Node): unknown {
         : UNTYPED;
     case 'list': {
       if (!Array.isArray(value)) return UNTYPED;
+      // Always a new array, as checkType's `map` makes one: an array may carry members other than its items.
       const items = new Array<unknown>(value.length);
       for (let i = 0; i < value.length; i++) {
         const item = value[i] as unknown;
@@ -82,28 +85,42 @@ function typedValue(value: unknown, node: Node): unknown {
     }
     case 'map': {
       if (!isRecord(value)) return UNTYPED;
-      const map: Record<string, unknown> = {};
+      let map: Record<string, unknown> | undefined;
       for (const key of Object.keys(value)) {
+        // checkTypes assigns `__proto__` (the new map's prototype, not a member): left to it.
+        if (key === '__proto__') return UNTYPED;
         const member = value[key];
         const typed = member == null ? UNTYPED : typedValue(member, node.child);
         if (typed === UNTYPED) return UNTYPED;
+        if (typed === member) continue;
+        map ??= { ...value };
         map[key] = typed;
       }
-      return map;
+      return map ?? value;
     }
     case 'struct': {
       if (!isRecord(value)) return UNTYPED;
-      // checkTypes drops what its spec does not name and what is null: nothing of the kind here.
-      for (const key in value) if (!node.fields.has(key) || value[key] == null) return UNTYPED;
-      const members: Record<string, unknown> = {};
+      // checkTypes drops what its spec does not name and what is null: nothing of the kind here. Its answer holds
+      // the members in the spec's order: where they already are, the value is its own answer.
+      let last = -1;
+      let inOrder = true;
+      for (const key in value) {
+        const place = node.order.get(key);
+        if (place === undefined || value[key] == null) return UNTYPED;
+        inOrder &&= place > last;
+        last = place;
+      }
+      let members: Record<string, unknown> | undefined = inOrder ? undefined : {};
       for (const [name, field] of node.fields) {
         const member = value[name];
         if (member === undefined) continue;
         const typed = typedValue(member, field);
         if (typed === UNTYPED) return UNTYPED;
+        if (members === undefined && typed === member) continue;
+        members ??= { ...value };
         members[name] = typed;
       }
-      return members;
+      return members ?? value;
     }
     default:
       return UNTYPED;
@@ -182,8 +199,10 @@ function child(children: Spec): Node {
 }
 
 function struct(fields: object): Node {
+  const names = Object.keys(fields);
   return {
     kind: 'struct',
     fields: new Map(Object.entries(fields).map(([name, spec]) => [name, compiled(spec)])),
+    order: new Map(names.map((name, place) => [name, place])),
   };
 }
