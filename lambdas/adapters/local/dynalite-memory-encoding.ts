@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
  *
  * The order of keys is unchanged. memory-level compares text keys by UTF-16 code units and Buffer keys by bytes,
  * orders that differ only between characters above U+FFFF and those from U+E000 to U+FFFF; every key dynalite
- * writes is ASCII: a table's or index's name (DynamoDB allows `[a-zA-Z0-9_.-]` alone) and `~`, then an item's key
- * values as hex (`hashPrefix`, `toRangeStr`) and `/`. A home on disk is LevelDB, which this does not touch.
+ * writes for a table, an item or an index entry is ASCII: a table's or index's name (DynamoDB allows `[a-zA-Z0-9_.-]`
+ * alone) and `~`, then the item's key values as hex or digits (`hashPrefix`, `toRangeStr`) and `/`. (Only a table's
+ * tags are keyed by text of the caller's, and itv tags no local table.) A home on disk is LevelDB, which this does
+ * not touch.
  *
  * dynalite takes the class when its store module is first loaded, so this runs on import, before any module of
  * dynalite's: the modules that load dynalite import this first. Importing it again changes nothing.

@@ -42,15 +42,16 @@ const attributeValue = {
 const byName = new Map<string, Node>();
 const bySpec = new WeakMap<object, Node>();
 
-/** `checkTypes(data, types)`'s answer where `data` holds exactly the types `types` names; otherwise undefined. */
+/**
+ * `checkTypes(data, types)`'s answer where `data` holds exactly the types `types` names; otherwise undefined. The
+ * answer may be `data` itself or share its members, as dynalite's action then reads and annotates it: hand it a
+ * request of the caller's own (the direct client's copy put on the wire).
+ */
 export function typedRequest(data: unknown, types: object): Record<string, unknown> | undefined {
-  let node = bySpec.get(types);
-  if (node === undefined) {
-    node = { kind: 'other' };
-    bySpec.set(types, node);
-    Object.assign(node, struct(types));
-  }
-  const typed = typedValue(data, node);
+  const typed = typedValue(
+    data,
+    kept(bySpec, types, () => struct(types)),
+  );
   return typed === UNTYPED ? undefined : (typed as Record<string, unknown>);
 }
 
