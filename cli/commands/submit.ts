@@ -4,6 +4,7 @@ import { payloadLimits } from '../../lambdas/core/intake/limits.js';
 import type { PayloadRef } from '../../lambdas/core/intake/payload-ref.js';
 import { canonicalJson } from '../../lambdas/core/ledger/canonical-json.js';
 import type { IntentStatus } from '../../lambdas/core/pipeline/status.js';
+import type { LedgerEntry } from '../../lambdas/ports/ledger-store.js';
 import { itvHome } from '../../lambdas/wiring/local/itv-home.js';
 import { actingAs, actingLine } from '../api/acting-as.js';
 import { followOn } from '../api/follow-on.js';
@@ -11,6 +12,7 @@ import { chosenTarget, connect, type ItvApi } from '../api/itv-api.js';
 import { type WaitDetails, waitDetails } from '../api/wait-details.js';
 import { printApiError } from '../control-plane/api-errors.js';
 import { honouringRetryAfter, waitingLine } from '../control-plane/retry-after.js';
+import { type DeclaredChange, declaredChange } from '../declared-change.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { type FollowLimit, followLimit, untilTimedOut } from '../follow-timeout.js';
 import { printCliError } from '../json-errors.js';
@@ -110,12 +112,14 @@ export async function followAndReport(
         ...(options.limit ? { signal: options.limit.signal } : {}),
       });
       const details = status && !options.json ? await waitDetails(api.client, status) : {};
+      const declared = status && !options.json ? await declaredInFlight(api, status) : undefined;
       return report(
         status && options.json ? { ...status, ...options.also } : status,
         intentId,
         options.json,
         api.kind,
         details,
+        declared,
       );
     },
     options.also,
@@ -190,12 +194,26 @@ function tooLargeInline(body: unknown): boolean {
   return issues.some((issue) => issue.path === '' && /^intent: is \d+ bytes of JSON/.test(issue.message));
 }
 
+/**
+ * What an intent still in flight declared, read from its entries as `itv status` reads it, so the closing status
+ * shows the value per hour it declared; undefined once it has an outcome (the status then carries the value).
+ */
+async function declaredInFlight(api: ItvApi, status: IntentStatus): Promise<DeclaredChange | undefined> {
+  if (status.valuePerHourUsd !== null || status.outcome !== null) return undefined;
+  const answer = await api.client.call<{ entries?: LedgerEntry[] }>(
+    'GET',
+    `/intents/${encodeURIComponent(status.intentId)}?include=entries`,
+  );
+  return answer.status === 200 ? declaredChange(answer.body.entries ?? []) : undefined;
+}
+
 function report(
   status: IntentStatus | undefined,
   intentId: string,
   json: boolean,
   kind: 'local' | 'deployed',
   details: WaitDetails,
+  declared?: DeclaredChange,
 ): number {
   if (!status) {
     printCliError(
@@ -206,7 +224,7 @@ function report(
     );
     return 1;
   }
-  printStatus(status, json);
+  printStatus(status, json, declared);
   const next = json ? '' : nextStepLines(status, kind, details);
   if (next) console.log(next);
   return exitCodeFor(status);

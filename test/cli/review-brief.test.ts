@@ -28,6 +28,8 @@ describe('itv review without --approve or --reject', () => {
       const brief = await runItv(home, ['review', intentId]);
       const json = await runItv(home, ['review', intentId, '--json']);
       const status = await runItv(home, ['status', intentId]);
+      // Submitted again, as text: the same intent, followed to where it waits, its status closing the answer.
+      const again = await runItv(home, ['submit', file, '--as', 'quinn']);
 
       // Assess
       expect([brief.code, brief.stderr]).toEqual([0, '']);
@@ -56,6 +58,12 @@ describe('itv review without --approve or --reject', () => {
       expect(status.code).toBe(0);
       expect(status.stdout).toContain('change   ledger-close/close-checklist@1.0.0 (configuration)\n');
       expect(status.stdout).not.toContain('reconciliationToleranceUsd');
+      // The declared value per hour, in flight, where `itv submit` closes as `itv status` reads (the model's
+      // $240,000 over a year is $27.40 an hour; nine employees, $3.04 each).
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`intent ${intentId} was already submitted; its status:`);
+      expect(status.stdout).toContain('value per hour $27.40, $3.04 per employee — declared\n');
+      expect(again.stdout).toContain('value per hour $27.40, $3.04 per employee — declared\n');
     },
     intentsBudgetMs(1),
   );
