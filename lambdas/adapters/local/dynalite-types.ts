@@ -14,9 +14,6 @@
  * (test/unit/adapters/dynalite-types.property.test.ts holds the two to the same answers).
  */
 
-/** A type spec as dynalite's validations write them: a type name, or one with its children. */
-type Spec = string | { type?: unknown; children?: unknown };
-
 type Node =
   | { kind: 'string' | 'boolean' | 'integer' | 'double' | 'blob' | 'other' }
   | { kind: 'list' | 'map'; child: Node }
@@ -152,10 +149,11 @@ function kept<K extends object | string>(
   return Object.assign(made, build());
 }
 
-/** As `checkType` reads a type name and its children: `Name<Subtype>`, and a string of children standing for `{ type }`. */
-function node(typeName: string, rawChildren: unknown): Node {
-  const children: Spec | undefined =
-    typeof rawChildren === 'string' ? { type: rawChildren } : (rawChildren as Spec | undefined);
+/**
+ * As `checkType` reads a type name (`Name<Subtype>`) and its children: a string of children stands for `{ type: it }`,
+ * which as a list's or a map's member spec reads as the name itself.
+ */
+function node(typeName: string, children: unknown): Node {
   const generic = /(.+?)<(.+)>$/.exec(typeName);
   const [type, subtype] = generic ? [generic[1]!, generic[2]!] : [typeName, undefined];
   switch (type) {
@@ -179,24 +177,18 @@ function node(typeName: string, rawChildren: unknown): Node {
     // they refuse a value of another type, which is left to dynalite.
     case 'List':
     case 'ParameterizedList':
-      return children === undefined ? { kind: 'other' } : { kind: 'list', child: child(children) };
+      return children === undefined ? { kind: 'other' } : { kind: 'list', child: compiled(children) };
     case 'Map':
     case 'ParameterizedMap':
-      return children === undefined ? { kind: 'other' } : { kind: 'map', child: child(children) };
+      return children === undefined ? { kind: 'other' } : { kind: 'map', child: compiled(children) };
     case 'ValueStruct':
     case 'FieldStruct':
+      if (typeof children === 'string') return struct({ type: children });
       return typeof children === 'object' && children !== null ? struct(children) : { kind: 'other' };
     default:
       // A name dynalite does not know: it throws.
       return { kind: 'other' };
   }
-}
-
-/** A list's or map's member spec: `{ type: name }` (from a string of children) reads as the name itself. */
-function child(children: Spec): Node {
-  if (typeof children === 'object' && Object.keys(children).length === 1 && typeof children.type === 'string')
-    return compiled(children.type);
-  return compiled(children);
 }
 
 function struct(fields: object): Node {

@@ -140,36 +140,21 @@ export class SyntheticMetrics {
     const valueAt = (atMs: number) =>
       metricValueAt(exposures, metric, this.baseValueAt(service, metric, atMs), atMs);
     if (toMs <= fromMs) return valueAt(fromMs);
-    if (exposures.length === 0) return this.baseMean(service, metric, fromMs, toMs);
-    const cuts = new Set<number>([fromMs, toMs]);
+    // The pieces: the minute boundaries inside the window, already in order, and where a deployment changes the
+    // metric, its rollout's steps inside the window merged in (most windows have none: nothing to sort).
+    let cuts = [fromMs];
     for (let minute = Math.ceil(fromMs / minuteMs) * minuteMs; minute < toMs; minute += minuteMs)
-      cuts.add(minute);
-    for (const exposure of exposures) {
-      for (const point of breakpointsMs(exposure)) if (point > fromMs && point < toMs) cuts.add(point);
-    }
-    const sorted = [...cuts].sort((a, b) => a - b);
+      if (minute > fromMs) cuts.push(minute);
+    cuts.push(toMs);
+    const steps = exposures.flatMap((exposure) =>
+      breakpointsMs(exposure).filter((point) => point > fromMs && point < toMs),
+    );
+    if (steps.length > 0) cuts = [...new Set([...cuts, ...steps])].sort((a, b) => a - b);
     let area = 0;
-    for (let i = 1; i < sorted.length; i++) {
-      const [a, b] = [sorted[i - 1]!, sorted[i]!];
+    for (let i = 1; i < cuts.length; i++) {
+      const [a, b] = [cuts[i - 1]!, cuts[i]!];
       area += valueAt((a + b) / 2) * (b - a);
     }
-    return area / (toMs - fromMs);
-  }
-
-  /**
-   * `mean` with no deployment changing the metric (most windows): the pieces are the minutes alone, already in
-   * order, so they are walked as they come rather than gathered and sorted. The same pieces, midpoints and sum in
-   * the same order: the same number to the last bit.
-   */
-  private baseMean(service: string, metric: ServiceMetric, fromMs: number, toMs: number): number {
-    let area = 0;
-    let from = fromMs;
-    for (let minute = Math.ceil(fromMs / minuteMs) * minuteMs; minute < toMs; minute += minuteMs) {
-      if (minute === from) continue;
-      area += this.baseValueAt(service, metric, (from + minute) / 2) * (minute - from);
-      from = minute;
-    }
-    area += this.baseValueAt(service, metric, (from + toMs) / 2) * (toMs - from);
     return area / (toMs - fromMs);
   }
 }
